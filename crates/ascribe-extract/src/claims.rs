@@ -144,6 +144,9 @@ struct Ctx<'a> {
     interviewer: Option<Speaker>,
     interviewee: Option<Speaker>,
     last_group: Option<Target>,
+    /// States the document ties to an operation (outside questions and the
+    /// accused's own words).
+    accused: Vec<String>,
 }
 
 /// Finds the claims in a cleaned document.
@@ -164,10 +167,53 @@ pub fn extract(cleaned: &Cleaned<'_>) -> Vec<RawClaim> {
         interviewer: None,
         interviewee: None,
         last_group: None,
+        accused: Vec::new(),
     };
     ctx.mark_quotes();
     ctx.detect_interview();
+    ctx.find_accused();
     ctx.run()
+}
+
+/// One line per sentence with its turn, quotation share and frames, for
+/// tuning rules (`ASCRIBE_EXTRACT_DEBUG=1` in the seed test prints it).
+pub fn debug_sentences(cleaned: &Cleaned<'_>) -> Vec<String> {
+    let text = cleaned.text.as_str();
+    let mut hits = scan(text);
+    hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+    let sentences = split_sentences(cleaned);
+    let mut ctx = Ctx {
+        text,
+        hits,
+        sentences,
+        people: Vec::new(),
+        kb: KnowledgeBase::builtin(),
+        interviewer: None,
+        interviewee: None,
+        last_group: None,
+        accused: Vec::new(),
+    };
+    ctx.mark_quotes();
+    ctx.detect_interview();
+    ctx.find_accused();
+    let mut out = vec![format!("interviewer={:?} interviewee={:?} accused={:?}", ctx.interviewer, ctx.interviewee, ctx.accused)];
+    for i in 0..ctx.sentences.len() {
+        ctx.learn_people(i);
+        let frames = ctx.frames(i);
+        let (a, b) = (ctx.sentences[i].start, ctx.sentences[i].end);
+        let rel = ctx.relation(a, b, i, None).map(|r| (r.targets.iter().map(|t| t.text.clone()).collect::<Vec<_>>(), r.negated, r.conditional));
+        let s = &ctx.sentences[i];
+        out.push(format!(
+            "[{i}] {:?} q={:.2} g={:?} ?={} {:?}\n    rel: {rel:?}\n    frames: {:?}",
+            s.turn,
+            s.quoted,
+            s.group,
+            s.question,
+            ctx.text.get(s.start..s.end).unwrap_or("").chars().take(100).collect::<String>(),
+            frames.iter().map(|f| (f.kind, f.speaker.as_ref().map(|x| (x.person.clone(), x.org.clone(), x.country.clone())))).collect::<Vec<_>>()
+        ));
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------
@@ -406,11 +452,15 @@ impl Ctx<'_> {
         }
         let mut turn = Turn::Interviewer;
         for i in 0..n {
-            let t = self.sent_text(i).to_lowercase();
-            let words: Vec<&str> = t
+            // Lower case, but "US" stays the country.
+            let t: String = self
+                .sent_text(i)
                 .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-                .filter(|w| !w.is_empty())
-                .collect();
+                .filter(|w| !w.is_empty() && *w != "US")
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let words: Vec<&str> = t.split(' ').collect();
             let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
             let first = has(&["we", "our", "us", "ourselves", "i'm", "i", "me", "my", "we're", "we’re", "i’m"]);
             let second = has(&["you", "your", "you're", "you’re", "you've", "you’ve"]);
@@ -489,6 +539,22 @@ impl Ctx<'_> {
 
     /// Parses a noun phrase naming a speaker.
     fn parse_np(&mut self, s: usize, e: usize, sent: usize) -> Option<Speaker> {
+        // Trailing auxiliaries and adverbs belong to the verb: "agencies have".
+        let mut e = e;
+        loop {
+            let t = self.text.get(s..e)?.trim_end();
+            let last = t.rsplit(char::is_whitespace).next().unwrap_or("");
+            let l = last.to_lowercase();
+            if !last.is_empty()
+                && last.len() < t.len()
+                && (["have", "has", "had", "is", "are", "was", "were", "also", "now", "again", "will", "would", "had", "then", "did", "does", "do", "publicly", "officially"].contains(&l.as_str())
+                    || l.ends_with("ly") && l.len() > 4)
+            {
+                e = s + t.len() - last.len();
+                continue;
+            }
+            break;
+        }
         let np = self.text.get(s..e)?.trim();
         if np.is_empty() || np.split_whitespace().count() > 16 {
             return None;
@@ -707,9 +773,6 @@ impl Ctx<'_> {
         let g = self.sentences.get(sent)?.group?;
         let members: Vec<usize> = (0..self.sentences.len()).filter(|&i| self.sentences[i].group == Some(g)).collect();
         for &i in members.iter().rev() {
-            if i == sent {
-                continue;
-            }
             if let Some((sp, _, _)) = self.attribution_outside_quotes(i) {
                 return Some(sp);
             }
@@ -782,6 +845,25 @@ impl Ctx<'_> {
         let (canonical, state, group) = match h.pat {
             Pat::State(i) => {
                 let st = STATES.get(i)?;
+                // "US intelligence chiefs", "United States Congress", "British
+                // laboratories": the state word describes someone else.
+                let rest = self.text.get(h.end..).unwrap_or("");
+                let gap = rest.len() - rest.trim_start_matches([' ', '\n', '’', '\'', 's']).len();
+                let next = self
+                    .hits_in(h.end, (h.end + gap + 2).min(self.text.len()))
+                    .iter()
+                    .find(|x| x.start >= h.end && x.start <= h.end + gap + 1)
+                    .copied();
+                if let Some(n) = next {
+                    let speakerish = match n.pat {
+                        Pat::Body(b) => BODIES.get(b).is_some_and(|b| !matches!(b.kind, BodyKind::Intelligence | BodyKind::Military)),
+                        Pat::Official | Pat::Media | Pat::Title(_) | Pat::Unofficial => true,
+                        _ => false,
+                    };
+                    if speakerish {
+                        return None;
+                    }
+                }
                 (Some(st.name.to_owned()), Some(st.name.to_owned()), false)
             }
             Pat::Body(i) => {
@@ -909,7 +991,16 @@ impl Ctx<'_> {
     /// Finds who is said to be responsible for what in a region of text.
     fn relation(&self, s: usize, e: usize, sent: usize, after_accuse: Option<usize>) -> Option<Relation> {
         let hits = self.hits_of(s, e, |_| true);
-        let ops: Vec<&Hit> = hits.iter().filter(|h| matches!(h.pat, Pat::Op | Pat::Resp | Pat::From)).collect();
+        // A responsibility word counts only next to an operation word:
+        // "ran a covert operation", not "conduct an investigation".
+        let ops: Vec<&Hit> = hits
+            .iter()
+            .filter(|h| match h.pat {
+                Pat::Op | Pat::From => true,
+                Pat::Resp => hits.iter().any(|o| o.pat == Pat::Op && o.start >= h.start && o.start <= h.end + 48),
+                _ => false,
+            })
+            .collect();
         let has_op = hits.iter().any(|h| h.pat == Pat::Op) || after_accuse.is_some();
         // Affiliation: a group linked to a state organ.
         let link = hits.iter().find(|h| h.pat == Pat::Link && !self.text.get(h.start..h.end).unwrap_or("").starts_with('-'));
@@ -936,9 +1027,16 @@ impl Ctx<'_> {
         if !has_op {
             return None;
         }
+        // A party followed by a verb of saying is a speaker, not a target.
+        let speaks = |h: &Hit| {
+            hits.iter()
+                .find(|x| x.start >= h.end && !matches!(x.pat, Pat::Generic | Pat::Link | Pat::Body(_) | Pat::State(_)))
+                .is_some_and(|x| x.start <= h.end + 24 && matches!(x.pat, Pat::Assert | Pat::Cognition | Pat::Accuse | Pat::DenyVerb | Pat::Attribute))
+        };
         let cands: Vec<&Hit> = hits
             .iter()
             .filter(|h| matches!(h.pat, Pat::State(_) | Pat::Body(_) | Pat::Group(_) | Pat::Person(_) | Pat::Foreign | Pat::Pron(3)))
+            .filter(|h| !speaks(h))
             .collect();
         let mut chosen: Option<&Hit> = None;
         if let Some(v) = after_accuse {
@@ -961,7 +1059,10 @@ impl Ctx<'_> {
                 if op.pat == Pat::From {
                     continue;
                 }
-                let before: Vec<&&Hit> = cands.iter().filter(|h| h.end <= op.start && !self.is_victim(h, s) && self.target_at(h, sent).is_some()).collect();
+                let before: Vec<&&Hit> = cands
+                    .iter()
+                    .filter(|h| h.end <= op.start && op.start - h.end <= 100 && !self.is_victim(h, s) && self.target_at(h, sent).is_some())
+                    .collect();
                 if let Some(h) = before.last() {
                     chosen = Some(h);
                     break;
@@ -1174,8 +1275,7 @@ impl Ctx<'_> {
             if rest.contains(" by ") && !rest.contains("by the state") {
                 continue;
             }
-            let cs = clause_start(self.text, s, h.start);
-            out.push(Frame { speaker: None, content: (cs, e), kind: FrameKind::Passive(h.start), verb: h.start, reporter: None });
+            out.push(Frame { speaker: None, content: (s, e), kind: FrameKind::Passive(h.start), verb: h.start, reporter: None });
         }
         // Denial verbs with a subject: "Russia denied", "the embassy dismissed".
         for h in hits.iter().filter(|h| h.pat == Pat::DenyVerb) {
@@ -1202,8 +1302,22 @@ impl Ctx<'_> {
             if out.iter().any(|f| f.verb == v.start) {
                 continue;
             }
-            if self.inside_quote(s, v.start) {
+            if self.inside_quote(i, v.start) {
                 continue;
+            }
+            // Words that are also nouns ("London's latest claims") are verbs
+            // only before "that", a quote, a colon or at the clause's end.
+            let vt = self.text.get(v.start..v.end).unwrap_or("").to_lowercase();
+            if ["claims", "claimed", "alleged", "alleges", "reports", "reported", "charges", "charged", "notes", "states", "finds", "found", "warns", "suspected", "judge", "states"].contains(&vt.as_str()) {
+                let next = self.text.get(v.end..e).unwrap_or("").trim_start();
+                let ok = next.is_empty()
+                    || next.starts_with("that ")
+                    || next.starts_with(['“', '"', ':', ',', '.'])
+                    || next.starts_with("on ")
+                    || next.starts_with("in a ");
+                if !ok {
+                    continue;
+                }
             }
             let tail = self.text.get(v.end..e).unwrap_or("");
             let tail_words = tail.split_whitespace().count();
@@ -1255,12 +1369,21 @@ impl Ctx<'_> {
         e
     }
 
-    fn inside_quote(&self, s: usize, pos: usize) -> bool {
-        let t = self.text.get(s..pos).unwrap_or("");
-        let opens = t.matches(['“', '«']).count();
+    fn inside_quote(&self, i: usize, pos: usize) -> bool {
+        let Some(sent) = self.sentences.get(i) else { return false };
+        let t = self.text.get(sent.start..pos).unwrap_or("");
+        // A sentence that continues a quotation starts inside it.
+        let cont = sent.group.is_some()
+            && i > 0
+            && self.sentences.get(i - 1).is_some_and(|p| p.group == sent.group);
+        let opens = t.matches(['“', '«']).count() + usize::from(cont);
         let closes = t.matches(['”', '»']).count();
-        let straight = t.matches('"').count();
-        opens > closes || straight % 2 == 1
+        let straight = t.matches('"').count() + usize::from(cont);
+        if t.contains(['“', '”', '«', '»']) || !t.contains('"') {
+            opens > closes
+        } else {
+            straight % 2 == 1
+        }
     }
 
     /// The subject noun phrase before a verb, skipping participle phrases.
@@ -1302,11 +1425,52 @@ impl Ctx<'_> {
                 FrameKind::Deny => {
                     let Some(sp) = f.speaker.clone() else { continue };
                     let rel = self.relation(s, e, i, None);
+                    let own = rel.as_ref().and_then(|r| r.targets.iter().find(|t| t.state.is_some() && t.state == sp.country).cloned());
                     let op = rel.as_ref().and_then(|r| r.op.clone()).or_else(|| self.context_op(prior, sp.country.as_deref()));
-                    let mut c = self.denial(&sp, i, None, prior);
+                    let mut c = self.denial(&sp, i, own, prior);
                     c.operation = op;
+                    self.set_conf_near(&mut c, s, e, f.verb);
                     handled_deny = true;
                     out.push(c);
+                }
+                FrameKind::Say | FrameKind::Believe(..) | FrameKind::Source
+                    if f.speaker.as_ref().is_some_and(|sp| {
+                        self.deny_in(cs, ce).is_some() && self.accused_side(sp, prior) && !sp.media
+                    }) && !(interview && turn == Turn::Interviewer && f.speaker.as_ref().is_some_and(|x| self.interviewee.as_ref().is_some_and(|iv| iv.person == x.person)) && false) =>
+                {
+                    let Some(sp) = f.speaker.clone() else { continue };
+                    let Some(d) = self.deny_in(cs, ce) else { continue };
+                    let cond = !self.hits_of(cs, d.start, |p| p == Pat::Cond).is_empty();
+                    if cond || self.is_retraction(&d, e) {
+                        continue;
+                    }
+                    let rel = self.relation(cs, ce, i, None);
+                    let own = rel.as_ref().and_then(|r| r.targets.iter().find(|t| t.state.is_some() && t.state == sp.country).cloned());
+                    let mut c = self.denial(&sp, i, own, prior);
+                    self.set_conf_near(&mut c, cs, ce, d.start);
+                    handled_deny = true;
+                    out.push(c);
+                    // "... allegations against Washington": pointing back.
+                    if let Some(t) = self.allegations_against(cs, ce, i) {
+                        if t.state.is_some() && t.state != sp.country {
+                            out.push(RawClaim {
+                                kind: ClaimKind::CounterAccusation,
+                                speaker: sp.person.clone(),
+                                speaker_org: sp.org.clone(),
+                                speaker_country: sp.country.clone(),
+                                reporter: f.reporter.clone(),
+                                target: Some(t.text.clone()),
+                                target_canonical: t.canonical.clone(),
+                                target_state: t.state.clone(),
+                                operation: self.op_before(t.start, cs),
+                                confidence_phrase: None,
+                                confidence_band: None,
+                                start: s,
+                                end: e,
+                                sentence: i,
+                            });
+                        }
+                    }
                 }
                 _ => {
                     // In an interview the journalist's own words are no claim:
@@ -1399,7 +1563,10 @@ impl Ctx<'_> {
                     // Accusation-shaped words in the speaker's mouth.
                     if let Some(rel) = self.relation(s, e, i, None) {
                         if !rel.conditional && !rel.hedged {
-                            if rel.negated && rel.targets.iter().any(|t| t.state.is_some() && t.state == sp.country) {
+                            let about_accusing = hits.iter().any(|h| matches!(h.pat, Pat::Accuse));
+                            if rel.negated && about_accusing {
+                                // "they have never accused Russia": about accusations, not a denial.
+                            } else if rel.negated && rel.targets.iter().any(|t| t.state.is_some() && t.state == sp.country) {
                                 let own = rel.targets.iter().find(|t| t.state == sp.country).cloned();
                                 let mut c = self.denial(&sp, i, own, prior);
                                 c.operation.clone_from(&rel.op);
@@ -1427,12 +1594,59 @@ impl Ctx<'_> {
         out
     }
 
+    fn deny_in(&self, cs: usize, ce: usize) -> Option<Hit> {
+        self.hits_of(cs, ce, |p| p == Pat::Deny).into_iter().next()
+    }
+
+    fn set_conf_near(&self, c: &mut RawClaim, s: usize, e: usize, at: usize) {
+        let conf = self
+            .hits_of(s, e, |p| matches!(p, Pat::Conf(_)))
+            .into_iter()
+            .min_by_key(|h| h.start.abs_diff(at));
+        if let Some(h) = conf {
+            c.confidence_phrase = self.text.get(h.start..h.end).map(str::to_owned);
+            c.confidence_band = match h.pat {
+                Pat::Conf(b) => Some(b),
+                _ => None,
+            };
+        }
+    }
+
+    /// "espionage allegations against Washington": the party accused in a
+    /// mention of someone else's allegations.
+    fn allegations_against(&self, cs: usize, ce: usize, i: usize) -> Option<Target> {
+        let t = self.text.get(cs..ce)?;
+        let lower = t.to_lowercase();
+        for noun in ["allegations against ", "accusations against ", "claims against ", "charges against ", "spying by ", "hacking by ", "attacks by "] {
+            let mut from = 0;
+            while let Some(p) = lower.get(from..).and_then(|x| x.find(noun)) {
+                let at = cs + from + p + noun.len();
+                from += p + noun.len();
+                let window_start = cs + (from.saturating_sub(noun.len() + 60));
+                let has_op = !self.hits_of(window_start, at, |p| p == Pat::Op).is_empty() || noun.starts_with("spying") || noun.starts_with("hacking") || noun.starts_with("attacks");
+                if !has_op {
+                    continue;
+                }
+                let h = self.hits_of(at, (at + 30).min(ce), |p| matches!(p, Pat::State(_) | Pat::Body(_) | Pat::Group(_))).into_iter().next()?;
+                return self.target_at(&h, i);
+            }
+        }
+        None
+    }
+
+    fn op_before(&self, at: usize, cs: usize) -> Option<String> {
+        let op = self.hits_of(cs, at, |p| p == Pat::Op).into_iter().last()?;
+        let end = at;
+        let t = self.text.get(op.start..end)?;
+        Some(normalize_ws(t.trim_end_matches(|c: char| !c.is_alphanumeric())))
+    }
+
     fn is_retraction(&self, d: &Hit, e: usize) -> bool {
         let cue = self.text.get(d.start..d.end).unwrap_or("").to_lowercase();
         if cue != "nothing to do with" {
             return false;
         }
-        let after = self.text.get(d.end..(d.end + 30).min(e)).unwrap_or("").to_lowercase();
+        let after = normalize_ws(&self.text.get(d.end..(d.end + 30).min(e)).unwrap_or("").to_lowercase());
         after.trim_start().starts_with("the government") || after.trim_start().starts_with("governments")
     }
 
@@ -1447,21 +1661,35 @@ impl Ctx<'_> {
         }) || self.doc_accuses(c)
     }
 
-    /// Whether any sentence of the document ties the state to an operation.
+    /// Whether the document ties the state to an operation.
     fn doc_accuses(&self, country: &str) -> bool {
-        self.hits.iter().any(|h| {
-            let st = match h.pat {
-                Pat::State(i) => STATES.get(i).map(|s| s.name),
-                Pat::Body(i) => BODIES.get(i).filter(|b| matches!(b.kind, BodyKind::Intelligence | BodyKind::Military)).map(|b| b.country),
-                _ => None,
-            };
-            st == Some(country) && {
-                let after = self.text.get(h.end..(h.end + 60).min(self.text.len())).unwrap_or("").to_lowercase();
-                ["hack", "spy", "spied", "meddl", "interfer", "cyber", "attack", "tried to", "behind", "responsible"]
-                    .iter()
-                    .any(|w| after.contains(w))
+        self.accused.iter().any(|c| c == country)
+    }
+
+    /// States any narrative or third-party sentence names as responsible
+    /// for an operation (questions and the interviewee's answers aside).
+    fn find_accused(&mut self) {
+        let mut acc = Vec::new();
+        for i in 0..self.sentences.len() {
+            let s = &self.sentences[i];
+            if s.question || s.heading || s.turn == Turn::Interviewee {
+                continue;
             }
-        })
+            let (a, b) = (s.start, s.end);
+            if let Some(rel) = self.relation(a, b, i, None) {
+                if rel.conditional || rel.negated || rel.affiliation {
+                    continue;
+                }
+                for t in rel.targets {
+                    if let Some(st) = t.state {
+                        if !acc.contains(&st) {
+                            acc.push(st);
+                        }
+                    }
+                }
+            }
+        }
+        self.accused = acc;
     }
 
     fn context_op(&self, prior: &[RawClaim], country: Option<&str>) -> Option<String> {
@@ -1611,6 +1839,7 @@ impl Ctx<'_> {
                     && o.speaker_key() == c.speaker_key()
                     && o.target_canonical == c.target_canonical
                     && c.sentence - o.sentence <= 4
+                    && (c.kind == ClaimKind::Denial || ops_compatible(o.operation.as_deref(), c.operation.as_deref()))
             });
             if let Some(k) = mergeable {
                 let intervening = out.iter().skip(k + 1).any(|o| o.speaker_key() != c.speaker_key() && o.sentence > out[k].sentence);
@@ -1665,6 +1894,21 @@ struct Frame {
 // ---------------------------------------------------------------------------
 // Small text helpers.
 
+/// Two operation spans describe the same operation, or one is unknown.
+fn ops_compatible(a: Option<&str>, b: Option<&str>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else { return true };
+    const STOP: &[&str] = &["the", "to", "of", "and", "in", "on", "a", "an", "by", "for", "tried", "trying", "try", "attempt", "attempted", "from", "with", "that", "this", "those", "these", "its", "their"];
+    let words = |s: &str| -> Vec<String> {
+        s.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() > 2 && !STOP.contains(w))
+            .map(|w| w.chars().take(6).collect())
+            .collect()
+    };
+    let (wa, wb) = (words(a), words(b));
+    wa.iter().any(|w| wb.contains(w))
+}
+
 fn normalize_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
@@ -1694,7 +1938,7 @@ fn clause_start(text: &str, s: usize, pos: usize) -> usize {
     let t = text.get(s..pos).unwrap_or("");
     let mut best = 0;
     for (i, c) in t.char_indices() {
-        if matches!(c, ',' | ';' | ':' | '”' | '“' | '"' | '(' | '—' | '–') {
+        if matches!(c, ',' | ';' | ':' | '”' | '“' | '"' | '—' | '–') {
             best = i + c.len_utf8();
         }
     }
@@ -1801,7 +2045,7 @@ const NOT_NAMES: &[&str] = &[
 /// A capitalised name of two to four words at the start of `s`.
 fn capitalized_name(s: &str) -> Option<String> {
     let mut words = Vec::new();
-    for w in s.split(' ') {
+    for w in s.split_whitespace() {
         let w2 = w.trim_end_matches([',', '.', '’', '\'', ':', ';']).trim_end_matches("’s").trim_end_matches("'s");
         let ok = w2.len() >= 2
             && w2.chars().next().is_some_and(char::is_uppercase)
@@ -1858,4 +2102,27 @@ fn last_capitalized_name_outside(text: &str, s: usize, e: usize, hits: &[Hit]) -
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims_of(text: &str) -> Vec<RawClaim> {
+        let c = crate::clean::clean(text.as_bytes(), Some(crate::clean::Format::Text));
+        for l in debug_sentences(&c) {
+            eprintln!("{l}");
+        }
+        eprintln!("{:?}", scan(&c.text).iter().map(|h| (c.text.get(h.start..h.end).unwrap_or(""), h.pat)).collect::<Vec<_>>());
+        extract(&c)
+    }
+
+    #[test]
+    fn source_before_the_accused() {
+        let c = claims_of("According to US intelligence chiefs the Kremlin ran a covert operation aimed to influence the election.");
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].kind, ClaimKind::Accusation);
+        assert_eq!(c[0].speaker_org.as_deref(), Some("US intelligence chiefs"));
+        assert_eq!(c[0].target_canonical.as_deref(), Some("Russia"));
+    }
 }

@@ -376,7 +376,7 @@ const LIST_MARKERS: &[&str] = &[
 /// Phrases of donation appeals, cookie notices and site chrome.
 const BOILER_CUES: &[&str] = &[
     "small favor to ask", "small favour to ask", "support us", "please support",
-    "your support", "donate", "donation", "subscribe", "subscription", "need your help",
+    "donate", "donation", "subscribe", "subscription", "need your help",
     "paiment methods", "payment methods", "remind me later", "not ready to support",
     "cookie", "privacy policy", "terms of use", "terms of service", "all rights reserved",
     "sign up for", "newsletter", "follow us on", "browse content similar",
@@ -434,24 +434,39 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
             }
             continue;
         }
+        if wrapped {
+            // Subtitle pages: chrome lines are dropped one by one, short
+            // title lines stand alone, everything else runs on.
+            let lower = tt.to_lowercase();
+            let norm: String = lower
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '\'')
+                .collect::<String>()
+                .trim()
+                .to_owned();
+            let chrome = (word_count(tt) <= 25 && BOILER_CUES.iter().any(|c| lower.contains(c)))
+                || LIST_MARKERS.contains(&norm.as_str());
+            if chrome {
+                if !cur.is_empty() {
+                    raw.push(std::mem::take(&mut cur));
+                }
+                continue;
+            }
+            if word_count(tt) <= 3 && !ends_terminal(tt) && cur.is_empty() {
+                raw.push(vec![i]);
+                continue;
+            }
+            cur.push(i);
+            continue;
+        }
         if let Some(&prev) = cur.last() {
             let p = texts[prev].trim();
-            let join = if wrapped {
-                true
-            } else {
-                !ends_terminal(p) && tt.starts_with(|c: char| c.is_lowercase())
-                    || (!ends_terminal(p) && word_count(p) >= 8 && out.format == Format::Text
-                        && tt.starts_with(|c: char| c.is_lowercase()))
-            };
+            let join = !ends_terminal(p) && tt.starts_with(|c: char| c.is_lowercase());
             if !join {
                 raw.push(std::mem::take(&mut cur));
             }
         }
         cur.push(i);
-        // In wrapped mode a short line of chrome still ends the block.
-        if wrapped && word_count(tt) <= 3 && !ends_terminal(tt) && cur.len() == 1 {
-            raw.push(std::mem::take(&mut cur));
-        }
     }
     if !cur.is_empty() {
         raw.push(cur);
@@ -459,6 +474,7 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
 
     let mut in_list = false;
     let mut prev_text = String::new();
+    let mut last_kept = String::new();
     let mut seen_prose = false;
     for block in raw {
         let text: String = block
@@ -480,7 +496,7 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
             prev_text = text;
             continue;
         }
-        if in_list {
+        if in_list && !wrapped {
             if prose && words >= 20 {
                 in_list = false;
             } else {
@@ -495,11 +511,11 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
                 continue;
             }
         }
-        if text == prev_text || is_date_line(&text) {
+        if text == prev_text || text == last_kept || is_date_line(&text) {
             prev_text = text;
             continue;
         }
-        let heading = !ends_terminal(&text) || words < 4;
+        let heading = (!ends_terminal(&text) && words < 20) || words < 4;
         if heading && (words < 3 || seen_prose && words < 6) {
             prev_text = text;
             continue;
@@ -507,6 +523,7 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
         if prose {
             seen_prose = true;
         }
+        last_kept.clone_from(&text);
         prev_text = text;
         // Emit the block's lines as pieces.
         if !out.text.is_empty() {

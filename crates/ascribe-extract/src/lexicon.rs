@@ -157,7 +157,7 @@ const DENY: &[&str] = &[
     "do not know who", "don't know who", "nothing beneath", "russophobia",
     "politically motivated", "firmly oppose", "firmly opposes", "strongly oppose",
     "groundless accusations", "not accept these accusations", "no basis",
-    "categorically disagree", "disagree with the baseless", "irresponsible",
+    "categorically disagree", "disagree with the baseless",
     "no actions", "nothing but an attempt", "an attempt to divert", "attempt to shift",
     "non-existent", "unjustified", "unproven", "no facts", "without any facts",
     "without any evidence", "not a shred",
@@ -470,6 +470,13 @@ pub(crate) fn scan(text: &str) -> Vec<Hit> {
                 continue;
             };
             if *cs && found != pt {
+                continue;
+            }
+            // "US" is not "us".
+            if matches!(pat, Pat::Pron(_)) && found.chars().skip(1).any(char::is_uppercase) {
+                continue;
+            }
+            if out.last().is_some_and(|h: &Hit| h.start == s && h.end == e && h.pat == *pat) {
                 continue;
             }
             out.push(Hit {

@@ -18,6 +18,12 @@ fn seeds_meet_the_acceptance_figures() {
     for g in &gold {
         let bytes = std::fs::read(dir.join(&g.doc)).unwrap_or_default();
         let doc = ascribe_extract::read_document(&g.doc, &bytes, None);
+        if std::env::var("ASCRIBE_EXTRACT_DEBUG").is_ok_and(|v| v == "1") {
+            let cleaned = ascribe_extract::clean(&bytes, None);
+            for l in ascribe_extract::claims::debug_sentences(&cleaned) {
+                eprintln!("{l}");
+            }
+        }
         for c in &doc.claims {
             let c = &c.claim;
             eprintln!(
