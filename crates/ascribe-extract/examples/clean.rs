@@ -6,9 +6,18 @@ fn main() {
     };
     let bytes = std::fs::read(&path).unwrap_or_default();
     let c = ascribe_extract::clean(&bytes, ascribe_extract::Format::from_name(&path));
-    println!("wrapped={} skipped={:?} blocks={}", c.wrapped, c.skipped, c.blocks.len());
+    println!(
+        "wrapped={} skipped={:?} blocks={}",
+        c.wrapped,
+        c.skipped,
+        c.blocks.len()
+    );
     for b in &c.blocks {
         let t = c.text.get(b.start..b.end).unwrap_or("");
-        println!("--- heading={} {:?}", b.heading, t.chars().take(300).collect::<String>());
+        println!(
+            "--- heading={} {:?}",
+            b.heading,
+            t.chars().take(300).collect::<String>()
+        );
     }
 }

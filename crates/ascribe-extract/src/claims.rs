@@ -196,12 +196,21 @@ pub fn debug_sentences(cleaned: &Cleaned<'_>) -> Vec<String> {
     ctx.mark_quotes();
     ctx.detect_interview();
     ctx.find_accused();
-    let mut out = vec![format!("interviewer={:?} interviewee={:?} accused={:?}", ctx.interviewer, ctx.interviewee, ctx.accused)];
+    let mut out = vec![format!(
+        "interviewer={:?} interviewee={:?} accused={:?}",
+        ctx.interviewer, ctx.interviewee, ctx.accused
+    )];
     for i in 0..ctx.sentences.len() {
         ctx.learn_people(i);
         let frames = ctx.frames(i);
         let (a, b) = (ctx.sentences[i].start, ctx.sentences[i].end);
-        let rel = ctx.relation(a, b, i, None).map(|r| (r.targets.iter().map(|t| t.text.clone()).collect::<Vec<_>>(), r.negated, r.conditional));
+        let rel = ctx.relation(a, b, i, None).map(|r| {
+            (
+                r.targets.iter().map(|t| t.text.clone()).collect::<Vec<_>>(),
+                r.negated,
+                r.conditional,
+            )
+        });
         let s = &ctx.sentences[i];
         out.push(format!(
             "[{i}] {:?} q={:.2} g={:?} ?={} {:?}\n    rel: {rel:?}\n    frames: {:?}",
@@ -209,8 +218,23 @@ pub fn debug_sentences(cleaned: &Cleaned<'_>) -> Vec<String> {
             s.quoted,
             s.group,
             s.question,
-            ctx.text.get(s.start..s.end).unwrap_or("").chars().take(100).collect::<String>(),
-            frames.iter().map(|f| (f.kind, f.speaker.as_ref().map(|x| (x.person.clone(), x.org.clone(), x.country.clone())))).collect::<Vec<_>>()
+            ctx.text
+                .get(s.start..s.end)
+                .unwrap_or("")
+                .chars()
+                .take(100)
+                .collect::<String>(),
+            frames
+                .iter()
+                .map(|f| (
+                    f.kind,
+                    f.speaker.as_ref().map(|x| (
+                        x.person.clone(),
+                        x.org.clone(),
+                        x.country.clone()
+                    ))
+                ))
+                .collect::<Vec<_>>()
         ));
     }
     out
@@ -245,7 +269,12 @@ fn split_sentences(cleaned: &Cleaned<'_>) -> Vec<Sentence> {
             if matches!(c, '.' | '!' | '?' | '…') {
                 // Swallow closing quotes and brackets.
                 let mut j = i + 1;
-                while j < chars.len() && matches!(chars[j].1, '"' | '”' | '’' | '\'' | ')' | '»' | '.' | '?' | '!') {
+                while j < chars.len()
+                    && matches!(
+                        chars[j].1,
+                        '"' | '”' | '’' | '\'' | ')' | '»' | '.' | '?' | '!'
+                    )
+                {
                     // A straight quote after the stop closes only when followed by space.
                     j += 1;
                 }
@@ -257,7 +286,12 @@ fn split_sentences(cleaned: &Cleaned<'_>) -> Vec<Sentence> {
                 }
                 let next = chars.get(k).map(|x| x.1);
                 let upper_next = next.is_none_or(|n| {
-                    n.is_uppercase() || n.is_ascii_digit() || is_open_quote(n) || n == '‘' || n == '-' || n == '—'
+                    n.is_uppercase()
+                        || n.is_ascii_digit()
+                        || is_open_quote(n)
+                        || n == '‘'
+                        || n == '-'
+                        || n == '—'
                 });
                 let abbrev = c == '.' && {
                     let word: String = block[..pos]
@@ -270,7 +304,14 @@ fn split_sentences(cleaned: &Cleaned<'_>) -> Vec<Sentence> {
                 };
                 let question_break = c == '?' && next.is_some();
                 if next_ws && (upper_next || question_break) && !abbrev {
-                    push_sentence(&mut out, cleaned, bi, b.start + start, b.start + end_pos, c == '?');
+                    push_sentence(
+                        &mut out,
+                        cleaned,
+                        bi,
+                        b.start + start,
+                        b.start + end_pos,
+                        c == '?',
+                    );
                     start = chars.get(k).map_or(block.len(), |x| x.0);
                     i = k;
                     continue;
@@ -287,8 +328,17 @@ fn split_sentences(cleaned: &Cleaned<'_>) -> Vec<Sentence> {
     out
 }
 
-fn push_sentence(out: &mut Vec<Sentence>, cleaned: &Cleaned<'_>, block: usize, s: usize, e: usize, question: bool) {
-    let Some(t) = cleaned.text.get(s..e) else { return };
+fn push_sentence(
+    out: &mut Vec<Sentence>,
+    cleaned: &Cleaned<'_>,
+    block: usize,
+    s: usize,
+    e: usize,
+    question: bool,
+) {
+    let Some(t) = cleaned.text.get(s..e) else {
+        return;
+    };
     if t.trim().is_empty() {
         return;
     }
@@ -401,7 +451,11 @@ impl Ctx<'_> {
                 self.sentences[k].group = Some(group_id);
                 let tk = self.sent_text(k);
                 let close = tk.find(['”', '»', '"']).unwrap_or(tk.len());
-                self.sentences[k].quoted = if k < j { 1.0 } else { close as f32 / tk.len().max(1) as f32 };
+                self.sentences[k].quoted = if k < j {
+                    1.0
+                } else {
+                    close as f32 / tk.len().max(1) as f32
+                };
             }
             i = j + 1;
         }
@@ -413,16 +467,32 @@ impl Ctx<'_> {
     fn detect_interview(&mut self) {
         let n = self.sentences.len();
         let questions = self.sentences.iter().filter(|s| s.question).count();
-        let head: String = (0..n.min(12)).map(|i| self.sent_text(i).to_owned()).collect::<Vec<_>>().join(" ");
+        let head: String = (0..n.min(12))
+            .map(|i| self.sent_text(i).to_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
         let lower = head.to_lowercase();
-        let marker = ["speaks to", "talks to", "interview", "in conversation with", "hardtalk", "welcome to"]
-            .iter()
-            .any(|m| lower.contains(m));
+        let marker = [
+            "speaks to",
+            "talks to",
+            "interview",
+            "in conversation with",
+            "hardtalk",
+            "welcome to",
+        ]
+        .iter()
+        .any(|m| lower.contains(m));
         if !(questions >= 4 && (marker || questions * 8 >= n)) {
             return;
         }
         // "X speaks to Y" names both sides.
-        for verb in ["speaks to", "talks to", "interviews", "in conversation with", "interview with"] {
+        for verb in [
+            "speaks to",
+            "talks to",
+            "interviews",
+            "in conversation with",
+            "interview with",
+        ] {
             if let Some(p) = lower.find(verb) {
                 let before = head.get(..p).unwrap_or("");
                 let after = head.get(p + verb.len()..).unwrap_or("");
@@ -462,7 +532,19 @@ impl Ctx<'_> {
                 .join(" ");
             let words: Vec<&str> = t.split(' ').collect();
             let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
-            let first = has(&["we", "our", "us", "ourselves", "i'm", "i", "me", "my", "we're", "we’re", "i’m"]);
+            let first = has(&[
+                "we",
+                "our",
+                "us",
+                "ourselves",
+                "i'm",
+                "i",
+                "me",
+                "my",
+                "we're",
+                "we’re",
+                "i’m",
+            ]);
             let second = has(&["you", "your", "you're", "you’re", "you've", "you’ve"]);
             let question = self.sentences[i].question;
             let t_turn = if question {
@@ -511,7 +593,9 @@ impl Ctx<'_> {
     }
 
     fn remember(&mut self, sp: &Speaker, title: Option<usize>) {
-        let Some(name) = sp.person.clone() else { return };
+        let Some(name) = sp.person.clone() else {
+            return;
+        };
         if let Some(p) = self.people.iter_mut().find(|p| p.name == name) {
             if p.speaker.org.is_none() {
                 p.speaker.org.clone_from(&sp.org);
@@ -547,7 +631,28 @@ impl Ctx<'_> {
             let l = last.to_lowercase();
             if !last.is_empty()
                 && last.len() < t.len()
-                && (["have", "has", "had", "is", "are", "was", "were", "also", "now", "again", "will", "would", "had", "then", "did", "does", "do", "publicly", "officially"].contains(&l.as_str())
+                && ([
+                    "have",
+                    "has",
+                    "had",
+                    "is",
+                    "are",
+                    "was",
+                    "were",
+                    "also",
+                    "now",
+                    "again",
+                    "will",
+                    "would",
+                    "had",
+                    "then",
+                    "did",
+                    "does",
+                    "do",
+                    "publicly",
+                    "officially",
+                ]
+                .contains(&l.as_str())
                     || l.ends_with("ly") && l.len() > 4)
             {
                 e = s + t.len() - last.len();
@@ -576,10 +681,17 @@ impl Ctx<'_> {
                 Pat::Person(i) => known = Some(i),
                 Pat::Title(i) => {
                     if let Some(t) = TITLES.get(i) {
-                        if t.org == TitleOrg::Executive && title.is_some_and(|x| TITLES.get(x).is_some_and(|t| t.org == TitleOrg::Executive)) {
+                        if t.org == TitleOrg::Executive
+                            && title.is_some_and(|x| {
+                                TITLES.get(x).is_some_and(|t| t.org == TitleOrg::Executive)
+                            })
+                        {
                             exec_possessor = true;
                         }
-                        if title.is_some_and(|x| TITLES.get(x).is_some_and(|t| t.org == TitleOrg::Executive)) && t.org == TitleOrg::Own {
+                        if title.is_some_and(|x| {
+                            TITLES.get(x).is_some_and(|t| t.org == TitleOrg::Executive)
+                        }) && t.org == TitleOrg::Own
+                        {
                             exec_possessor = true;
                         }
                     }
@@ -590,7 +702,13 @@ impl Ctx<'_> {
                     state = Some(i);
                     state_hit = Some(*h);
                 }
-                Pat::Pron(p) if h.start == s + (self.text.get(s..e)?.len() - self.text.get(s..e)?.trim_start().len()) => pron = Some(p),
+                Pat::Pron(p)
+                    if h.start
+                        == s + (self.text.get(s..e)?.len()
+                            - self.text.get(s..e)?.trim_start().len()) =>
+                {
+                    pron = Some(p)
+                }
                 Pat::Official => official = true,
                 Pat::Unofficial => unofficial = true,
                 Pat::Media => media = Some(*h),
@@ -615,8 +733,16 @@ impl Ctx<'_> {
                 // A possessive ("Putin's spokesman Dmitry Peskov") is not the speaker.
                 if let Some(n) = &name {
                     if n != p.name && !p.name.ends_with(n.as_str()) && !n.ends_with(p.surname) {
-                        let possessed = self.text.get(s..e).unwrap_or("").contains(&format!("{}'s", p.surname))
-                            || self.text.get(s..e).unwrap_or("").contains(&format!("{}’s", p.surname));
+                        let possessed = self
+                            .text
+                            .get(s..e)
+                            .unwrap_or("")
+                            .contains(&format!("{}'s", p.surname))
+                            || self
+                                .text
+                                .get(s..e)
+                                .unwrap_or("")
+                                .contains(&format!("{}’s", p.surname));
                         if possessed {
                             sp = Speaker {
                                 person: Some(n.clone()),
@@ -674,11 +800,18 @@ impl Ctx<'_> {
         let state_def = state.and_then(|x| STATES.get(x));
         if let Some(b) = body_def {
             // "Russia's foreign intelligence agency" is not the BND.
-            let conflict = state_def.is_some_and(|st| !b.country.is_empty() && st.name != b.country);
+            let conflict =
+                state_def.is_some_and(|st| !b.country.is_empty() && st.name != b.country);
             if conflict {
                 if let Some(st) = state_def {
                     let alias = self.text.get(s..e).unwrap_or("");
-                    sp.org.get_or_insert_with(|| format!("{} {}", st.adjectives.first().unwrap_or(&st.name), tail_after(alias, state_hit)));
+                    sp.org.get_or_insert_with(|| {
+                        format!(
+                            "{} {}",
+                            st.adjectives.first().unwrap_or(&st.name),
+                            tail_after(alias, state_hit)
+                        )
+                    });
                     sp.country.get_or_insert_with(|| st.name.to_owned());
                 }
             } else {
@@ -726,7 +859,11 @@ impl Ctx<'_> {
         if let Some(m) = media {
             if sp.org.is_none() && sp.person.is_none() {
                 let t = self.text.get(m.start..m.end).unwrap_or("");
-                sp.org = Some(t.trim_start_matches("the ").trim_start_matches("The ").to_owned());
+                sp.org = Some(
+                    t.trim_start_matches("the ")
+                        .trim_start_matches("The ")
+                        .to_owned(),
+                );
                 sp.media = true;
             }
         }
@@ -740,18 +877,29 @@ impl Ctx<'_> {
                 sp.official = official && !unofficial;
             } else if let Some(st) = state_def {
                 // A state speaking: its government, or the seat that stands for it.
-                let word = self.text.get(state_hit.map_or(s, |h| h.start)..state_hit.map_or(e, |h| h.end)).unwrap_or("");
+                let word = self
+                    .text
+                    .get(state_hit.map_or(s, |h| h.start)..state_hit.map_or(e, |h| h.end))
+                    .unwrap_or("");
                 let whole = strip_np(np);
                 let only_state = whole.split_whitespace().count() <= 2;
                 if only_state {
-                    sp.org = Some(if word.to_lowercase().contains("kremlin") || word.contains("White House") || word.contains("Downing") {
-                        executive_of(st.name)
-                    } else {
-                        format!("{} government", st.adjectives.first().unwrap_or(&st.name))
-                    });
+                    sp.org = Some(
+                        if word.to_lowercase().contains("kremlin")
+                            || word.contains("White House")
+                            || word.contains("Downing")
+                        {
+                            executive_of(st.name)
+                        } else {
+                            format!("{} government", st.adjectives.first().unwrap_or(&st.name))
+                        },
+                    );
                     sp.official = true;
                 } else if np.contains(" government") {
-                    sp.org = Some(format!("{} government", st.adjectives.first().unwrap_or(&st.name)));
+                    sp.org = Some(format!(
+                        "{} government",
+                        st.adjectives.first().unwrap_or(&st.name)
+                    ));
                     sp.official = true;
                 }
             }
@@ -771,7 +919,9 @@ impl Ctx<'_> {
 
     fn quote_speaker(&mut self, sent: usize) -> Option<Speaker> {
         let g = self.sentences.get(sent)?.group?;
-        let members: Vec<usize> = (0..self.sentences.len()).filter(|&i| self.sentences[i].group == Some(g)).collect();
+        let members: Vec<usize> = (0..self.sentences.len())
+            .filter(|&i| self.sentences[i].group == Some(g))
+            .collect();
         for &i in members.iter().rev() {
             if let Some((sp, _, _)) = self.attribution_outside_quotes(i) {
                 return Some(sp);
@@ -825,15 +975,20 @@ impl Ctx<'_> {
         let t = self.text.get(s..e)?;
         let lower = t.to_lowercase();
         let rest = lower.trim_start();
-        if !(rest.starts_with("to ") || rest.starts_with("in an interview with") || rest.starts_with("reporters")) {
+        if !(rest.starts_with("to ")
+            || rest.starts_with("in an interview with")
+            || rest.starts_with("reporters"))
+        {
             // "told RIA Novosti": the object of "told".
         }
         self.hits_of(s, e.min(s + 60), |p| matches!(p, Pat::Body(_)))
             .iter()
-            .find_map(|h| BODIES.get(match h.pat {
-                Pat::Body(i) => i,
-                _ => usize::MAX,
-            }))
+            .find_map(|h| {
+                BODIES.get(match h.pat {
+                    Pat::Body(i) => i,
+                    _ => usize::MAX,
+                })
+            })
             .filter(|b| b.kind == BodyKind::Media)
             .map(|b| b.name.to_owned())
     }
@@ -856,7 +1011,9 @@ impl Ctx<'_> {
                     .copied();
                 if let Some(n) = next {
                     let speakerish = match n.pat {
-                        Pat::Body(b) => BODIES.get(b).is_some_and(|b| !matches!(b.kind, BodyKind::Intelligence | BodyKind::Military)),
+                        Pat::Body(b) => BODIES.get(b).is_some_and(|b| {
+                            !matches!(b.kind, BodyKind::Intelligence | BodyKind::Military)
+                        }),
                         Pat::Official | Pat::Media | Pat::Title(_) | Pat::Unofficial => true,
                         _ => false,
                     };
@@ -868,10 +1025,16 @@ impl Ctx<'_> {
             }
             Pat::Body(i) => {
                 let b = BODIES.get(i)?;
-                if !matches!(b.kind, BodyKind::Intelligence | BodyKind::Military) || b.country.is_empty() {
+                if !matches!(b.kind, BodyKind::Intelligence | BodyKind::Military)
+                    || b.country.is_empty()
+                {
                     return None;
                 }
-                (Some(b.country.to_owned()), Some(b.country.to_owned()), false)
+                (
+                    Some(b.country.to_owned()),
+                    Some(b.country.to_owned()),
+                    false,
+                )
             }
             Pat::Group(i) => {
                 let a = self.kb.actors().get(i)?;
@@ -879,12 +1042,18 @@ impl Ctx<'_> {
             }
             Pat::Person(i) => {
                 let p = PEOPLE.get(i)?;
-                (Some(p.country.to_owned()), Some(p.country.to_owned()), false)
+                (
+                    Some(p.country.to_owned()),
+                    Some(p.country.to_owned()),
+                    false,
+                )
             }
             Pat::Foreign => (None, None, false),
             Pat::Pron(3) => {
                 // "your government" in an interview.
-                let next = self.hits_of(h.end, (h.end + 16).min(self.text.len()), |p| p == Pat::Generic);
+                let next = self.hits_of(h.end, (h.end + 16).min(self.text.len()), |p| {
+                    p == Pat::Generic
+                });
                 if next.is_empty() || self.interviewee.is_none() {
                     return None;
                 }
@@ -904,18 +1073,30 @@ impl Ctx<'_> {
                 .hits_in(e, (e + skip + 40).min(sent_end))
                 .iter()
                 .filter(|x| x.start <= e + skip + 1 && x.start >= e)
-                .filter(|x| matches!(x.pat, Pat::Generic | Pat::Link | Pat::Body(_)) && x.end <= sent_end)
+                .filter(|x| {
+                    matches!(x.pat, Pat::Generic | Pat::Link | Pat::Body(_)) && x.end <= sent_end
+                })
                 .max_by_key(|x| x.end)
                 .copied();
             match next {
-                Some(n) if n.pat == Pat::Link && !self.text.get(n.start..n.end).unwrap_or("").starts_with('-') => break,
+                Some(n)
+                    if n.pat == Pat::Link
+                        && !self.text.get(n.start..n.end).unwrap_or("").starts_with('-') =>
+                {
+                    break
+                }
                 Some(n) => e = n.end,
                 None => break,
             }
         }
         // Closing quote right after.
         if let Some(c) = self.text.get(e..).and_then(|r| r.chars().next()) {
-            if matches!(c, '’' | '”' | '"' | '\'') && self.text.get(s.saturating_sub(12)..s).is_some_and(|b| b.contains(['‘', '“', '"', '\''])) {
+            if matches!(c, '’' | '”' | '"' | '\'')
+                && self
+                    .text
+                    .get(s.saturating_sub(12)..s)
+                    .is_some_and(|b| b.contains(['‘', '“', '"', '\'']))
+            {
                 e += c.len_utf8();
             }
         }
@@ -930,9 +1111,27 @@ impl Ctx<'_> {
                     continue;
                 }
             }
-            let word = trimmed.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+            let word = trimmed
+                .rsplit(|c: char| c.is_whitespace())
+                .next()
+                .unwrap_or("");
             let lw = word.to_lowercase();
-            if ["the", "certain", "unnamed", "some", "unidentified", "so-called", "neither", "a", "state-backed", "state-sponsored", "you"].contains(&lw.as_str()) && !word.is_empty() {
+            if [
+                "the",
+                "certain",
+                "unnamed",
+                "some",
+                "unidentified",
+                "so-called",
+                "neither",
+                "a",
+                "state-backed",
+                "state-sponsored",
+                "you",
+            ]
+            .contains(&lw.as_str())
+                && !word.is_empty()
+            {
                 s = sent_start + trimmed.len() - word.len();
                 continue;
             }
@@ -955,41 +1154,156 @@ impl Ctx<'_> {
             .split(|c: char| c.is_whitespace())
             .filter(|w| !w.is_empty())
             .collect();
-        let prev: Vec<String> = words.iter().rev().take(3).map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_lowercase()).collect();
+        let prev: Vec<String> = words
+            .iter()
+            .rev()
+            .take(3)
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+                    .to_lowercase()
+            })
+            .collect();
         let p0 = prev.first().map(String::as_str).unwrap_or("");
         let p1 = prev.get(1).map(String::as_str).unwrap_or("");
-        const VICTIM_PREP: &[&str] = &["against", "targeting", "on", "into", "in", "at", "inside", "including", "as", "of", "to", "with", "towards", "toward", "between", "and"];
-        const OP_VERBS: &[&str] = &["hack", "hacked", "hacking", "target", "targeted", "attack", "attacked", "spy", "spied", "breach", "breached", "infiltrate", "infiltrated", "penetrate", "steal", "compromise", "compromised", "sanctions", "sanction", "accusing", "accusations", "allies"];
-        let lead_from = prev.iter().take(3).any(|w| ["from", "by", "behind"].contains(&w.as_str()));
+        const VICTIM_PREP: &[&str] = &[
+            "against",
+            "targeting",
+            "on",
+            "into",
+            "in",
+            "at",
+            "inside",
+            "including",
+            "as",
+            "of",
+            "to",
+            "with",
+            "towards",
+            "toward",
+            "between",
+            "and",
+        ];
+        const OP_VERBS: &[&str] = &[
+            "hack",
+            "hacked",
+            "hacking",
+            "target",
+            "targeted",
+            "attack",
+            "attacked",
+            "spy",
+            "spied",
+            "breach",
+            "breached",
+            "infiltrate",
+            "infiltrated",
+            "penetrate",
+            "steal",
+            "compromise",
+            "compromised",
+            "sanctions",
+            "sanction",
+            "accusing",
+            "accusations",
+            "allies",
+        ];
+        let lead_from = prev
+            .iter()
+            .take(3)
+            .any(|w| ["from", "by", "behind"].contains(&w.as_str()));
         if lead_from && !["against", "targeting", "on"].contains(&p0) {
             return false;
         }
-        if p0 == "of" && p1 != "territory" && p1 != "many" && !["involvement", "role", "agents", "hackers", "spies", "part", "members", "officers", "unit"].contains(&p1) {
+        if p0 == "of"
+            && p1 != "territory"
+            && p1 != "many"
+            && ![
+                "involvement",
+                "role",
+                "agents",
+                "hackers",
+                "spies",
+                "part",
+                "members",
+                "officers",
+                "unit",
+            ]
+            .contains(&p1)
+        {
             // "elections of any country" is a victim; "involvement of Russia" is not.
             return p1.is_empty() || !["involvement", "role"].contains(&p1);
         }
         if p0 == "of" {
             return p1 == "many";
         }
-        if VICTIM_PREP.contains(&p0) && p0 != "and" || OP_VERBS.contains(&p0) || (p0 == "the" && (VICTIM_PREP.contains(&p1) && p1 != "and" || OP_VERBS.contains(&p1))) {
+        if VICTIM_PREP.contains(&p0) && p0 != "and"
+            || OP_VERBS.contains(&p0)
+            || (p0 == "the" && (VICTIM_PREP.contains(&p1) && p1 != "and" || OP_VERBS.contains(&p1)))
+        {
             return true;
         }
         // An adjective before a victim noun: "British vaccine research".
-        let after = self.text.get(h.end..(h.end + 40).min(self.text.len())).unwrap_or("");
-        let after = after.trim_start_matches(['’', '\'', 's']).trim_start().to_lowercase();
+        let after = self
+            .text
+            .get(h.end..(h.end + 40).min(self.text.len()))
+            .unwrap_or("");
+        let after = after
+            .trim_start_matches(['’', '\'', 's'])
+            .trim_start()
+            .to_lowercase();
         const VICTIM_NOUNS: &[&str] = &[
-            "election", "elections", "general election", "presidential election", "referendum", "research",
-            "coronavirus", "vaccine", "institutions", "banks", "delegates", "allies", "networks", "systems",
-            "companies", "parliament", "infrastructure", "politics", "election process", "security",
-            "digital systems", "websites", "government networks", "critical", "voters", "citizens", "people",
-            "relations", "laboratories", "hospitals", "universities", "firms", "energy", "power grid",
-            "political", "media", "democratic", "internal", "databases", "officials",
+            "election",
+            "elections",
+            "general election",
+            "presidential election",
+            "referendum",
+            "research",
+            "coronavirus",
+            "vaccine",
+            "institutions",
+            "banks",
+            "delegates",
+            "allies",
+            "networks",
+            "systems",
+            "companies",
+            "parliament",
+            "infrastructure",
+            "politics",
+            "election process",
+            "security",
+            "digital systems",
+            "websites",
+            "government networks",
+            "critical",
+            "voters",
+            "citizens",
+            "people",
+            "relations",
+            "laboratories",
+            "hospitals",
+            "universities",
+            "firms",
+            "energy",
+            "power grid",
+            "political",
+            "media",
+            "democratic",
+            "internal",
+            "databases",
+            "officials",
         ];
         VICTIM_NOUNS.iter().any(|n| after.starts_with(n))
     }
 
     /// Finds who is said to be responsible for what in a region of text.
-    fn relation(&self, s: usize, e: usize, sent: usize, after_accuse: Option<usize>) -> Option<Relation> {
+    fn relation(
+        &self,
+        s: usize,
+        e: usize,
+        sent: usize,
+        after_accuse: Option<usize>,
+    ) -> Option<Relation> {
         let hits = self.hits_of(s, e, |_| true);
         // A responsibility word counts only next to an operation word:
         // "ran a covert operation", not "conduct an investigation".
@@ -997,24 +1311,33 @@ impl Ctx<'_> {
             .iter()
             .filter(|h| match h.pat {
                 Pat::Op | Pat::From => true,
-                Pat::Resp => hits.iter().any(|o| o.pat == Pat::Op && o.start >= h.start && o.start <= h.end + 48),
+                Pat::Resp => hits
+                    .iter()
+                    .any(|o| o.pat == Pat::Op && o.start >= h.start && o.start <= h.end + 48),
                 _ => false,
             })
             .collect();
         let has_op = hits.iter().any(|h| h.pat == Pat::Op) || after_accuse.is_some();
         // Affiliation: a group linked to a state organ.
-        let link = hits.iter().find(|h| h.pat == Pat::Link && !self.text.get(h.start..h.end).unwrap_or("").starts_with('-'));
+        let link = hits.iter().find(|h| {
+            h.pat == Pat::Link && !self.text.get(h.start..h.end).unwrap_or("").starts_with('-')
+        });
         let group = hits.iter().find(|h| matches!(h.pat, Pat::Group(_)));
         if let (Some(g), Some(l)) = (group, link) {
             if g.end <= l.start && l.start - g.end < 60 {
-                let state_after = hits.iter().find(|h| h.start >= l.end && matches!(h.pat, Pat::State(_) | Pat::Body(_)));
+                let state_after = hits
+                    .iter()
+                    .find(|h| h.start >= l.end && matches!(h.pat, Pat::State(_) | Pat::Body(_)));
                 if let (Some(mut t), Some(sa)) = (self.target_at(g, sent), state_after) {
                     if let Some(st) = self.target_at(sa, sent).and_then(|x| x.state) {
                         t.state = Some(st);
                     }
                     return Some(Relation {
                         targets: vec![t],
-                        op: Some(normalize_ws(self.text.get(l.start..sa.end.max(l.end)).unwrap_or(""))).map(|o| format!("affiliation: {o}")),
+                        op: Some(normalize_ws(
+                            self.text.get(l.start..sa.end.max(l.end)).unwrap_or(""),
+                        ))
+                        .map(|o| format!("affiliation: {o}")),
                         conf: None,
                         negated: false,
                         conditional: false,
@@ -1030,24 +1353,63 @@ impl Ctx<'_> {
         // A party followed by a verb of saying is a speaker, not a target.
         let speaks = |h: &Hit| {
             hits.iter()
-                .find(|x| x.start >= h.end && !matches!(x.pat, Pat::Generic | Pat::Link | Pat::Body(_) | Pat::State(_)))
-                .is_some_and(|x| x.start <= h.end + 24 && matches!(x.pat, Pat::Assert | Pat::Cognition | Pat::Accuse | Pat::DenyVerb | Pat::Attribute))
+                .find(|x| {
+                    x.start >= h.end
+                        && !matches!(
+                            x.pat,
+                            Pat::Generic | Pat::Link | Pat::Body(_) | Pat::State(_)
+                        )
+                })
+                .is_some_and(|x| {
+                    x.start <= h.end + 24
+                        && matches!(
+                            x.pat,
+                            Pat::Assert
+                                | Pat::Cognition
+                                | Pat::Accuse
+                                | Pat::DenyVerb
+                                | Pat::Attribute
+                        )
+                })
         };
         let cands: Vec<&Hit> = hits
             .iter()
-            .filter(|h| matches!(h.pat, Pat::State(_) | Pat::Body(_) | Pat::Group(_) | Pat::Person(_) | Pat::Foreign | Pat::Pron(3)))
+            .filter(|h| {
+                matches!(
+                    h.pat,
+                    Pat::State(_)
+                        | Pat::Body(_)
+                        | Pat::Group(_)
+                        | Pat::Person(_)
+                        | Pat::Foreign
+                        | Pat::Pron(3)
+                )
+            })
             .filter(|h| !speaks(h))
             .collect();
         let mut chosen: Option<&Hit> = None;
         if let Some(v) = after_accuse {
-            chosen = cands.iter().copied().find(|h| h.start >= v && self.target_at(h, sent).is_some());
+            chosen = cands
+                .iter()
+                .copied()
+                .find(|h| h.start >= v && self.target_at(h, sent).is_some());
         }
         if chosen.is_none() {
             // A party right after "from"/"by" is the origin.
             for h in &cands {
-                let before = self.text.get(s.max(h.start.saturating_sub(40))..h.start).unwrap_or("").to_lowercase();
-                let from = hits.iter().any(|x| x.pat == Pat::From && x.end <= h.start && h.start - x.end <= 22);
-                if from && !before.trim_end().ends_with("against") && self.target_at(h, sent).is_some() && !self.is_victim(h, s) {
+                let before = self
+                    .text
+                    .get(s.max(h.start.saturating_sub(40))..h.start)
+                    .unwrap_or("")
+                    .to_lowercase();
+                let from = hits
+                    .iter()
+                    .any(|x| x.pat == Pat::From && x.end <= h.start && h.start - x.end <= 22);
+                if from
+                    && !before.trim_end().ends_with("against")
+                    && self.target_at(h, sent).is_some()
+                    && !self.is_victim(h, s)
+                {
                     chosen = Some(h);
                     break;
                 }
@@ -1061,7 +1423,12 @@ impl Ctx<'_> {
                 }
                 let before: Vec<&&Hit> = cands
                     .iter()
-                    .filter(|h| h.end <= op.start && op.start - h.end <= 100 && !self.is_victim(h, s) && self.target_at(h, sent).is_some())
+                    .filter(|h| {
+                        h.end <= op.start
+                            && op.start - h.end <= 100
+                            && !self.is_victim(h, s)
+                            && self.target_at(h, sent).is_some()
+                    })
                     .collect();
                 if let Some(h) = before.last() {
                     chosen = Some(h);
@@ -1078,11 +1445,26 @@ impl Ctx<'_> {
             if h.start < cursor_end {
                 continue;
             }
-            let gap = self.text.get(cursor_end..h.start).unwrap_or("").to_lowercase();
+            let gap = self
+                .text
+                .get(cursor_end..h.start)
+                .unwrap_or("")
+                .to_lowercase();
             let g = gap.trim().trim_matches([',', ' ']);
-            let joined = ["and", "or", "nor", "", "and the", "or the", "nor the", "as well as", "personally, nor", "personally nor"]
-                .iter()
-                .any(|j| g == *j || g.trim_end_matches(" the") == *j);
+            let joined = [
+                "and",
+                "or",
+                "nor",
+                "",
+                "and the",
+                "or the",
+                "nor the",
+                "as well as",
+                "personally, nor",
+                "personally nor",
+            ]
+            .iter()
+            .any(|j| g == *j || g.trim_end_matches(" the") == *j);
             if !joined || gap.len() > 24 {
                 break;
             }
@@ -1112,35 +1494,72 @@ impl Ctx<'_> {
         }
         let t_start = whole_start;
         // The operation: from the first operation word after the target.
-        let op_hit = ops.iter().find(|h| h.start >= whole_end).or_else(|| ops.first()).copied();
+        let op_hit = ops
+            .iter()
+            .find(|h| h.start >= whole_end)
+            .or_else(|| ops.first())
+            .copied();
         let op = op_hit.map(|h| {
             let from = if after_accuse.is_some() {
                 // "accused X of trying to steal ...": what follows "of".
                 let rest = self.text.get(whole_end..e).unwrap_or("");
-                let off = rest.find(" of ").or_else(|| rest.find(" for ")).map_or(0, |o| o + 4);
+                let off = rest
+                    .find(" of ")
+                    .or_else(|| rest.find(" for "))
+                    .map_or(0, |o| o + 4);
                 whole_end + off
             } else {
                 h.start.min(self.clause_end(h.start, e))
             };
             let end = self.clause_end(from, e);
-            normalize_ws(self.text.get(from..end).unwrap_or("").trim_matches([' ', ',', '.', '"', '”', '’']))
+            normalize_ws(
+                self.text
+                    .get(from..end)
+                    .unwrap_or("")
+                    .trim_matches([' ', ',', '.', '"', '”', '’']),
+            )
         });
         let pred = op_hit.map_or(whole_end, |h| h.start);
         let between_lo = t_start.saturating_sub(30).max(s);
-        let negated = hits.iter().any(|h| h.pat == Pat::Neg && ((h.start >= whole_end && h.start < pred.max(whole_end)) || (h.end <= t_start && t_start - h.end <= 12) || h.start >= between_lo && h.start < t_start && self.text.get(h.start..h.end).is_some_and(|w| w.eq_ignore_ascii_case("neither"))));
+        let negated = hits.iter().any(|h| {
+            h.pat == Pat::Neg
+                && ((h.start >= whole_end && h.start < pred.max(whole_end))
+                    || (h.end <= t_start && t_start - h.end <= 12)
+                    || h.start >= between_lo
+                        && h.start < t_start
+                        && self
+                            .text
+                            .get(h.start..h.end)
+                            .is_some_and(|w| w.eq_ignore_ascii_case("neither")))
+        });
         let conditional = hits.iter().any(|h| h.pat == Pat::Cond && h.start < pred);
-        let hedged = hits.iter().any(|h| h.pat == Pat::Hedge && h.end <= t_start && t_start - h.end <= 3 || h.pat == Pat::Hedge && op_hit.is_some_and(|o| h.end <= o.start && o.start - h.end <= 12 && h.start > whole_end));
+        let hedged = hits.iter().any(|h| {
+            h.pat == Pat::Hedge && h.end <= t_start && t_start - h.end <= 3
+                || h.pat == Pat::Hedge
+                    && op_hit.is_some_and(|o| {
+                        h.end <= o.start && o.start - h.end <= 12 && h.start > whole_end
+                    })
+        });
         // Confidence: the phrase nearest before the predicate, else after the target.
-        let confs: Vec<&Hit> = hits.iter().filter(|h| matches!(h.pat, Pat::Conf(_))).collect();
+        let confs: Vec<&Hit> = hits
+            .iter()
+            .filter(|h| matches!(h.pat, Pat::Conf(_)))
+            .collect();
         let conf = confs
             .iter()
             .filter(|h| h.end <= pred + 1)
             .min_by_key(|h| pred.saturating_sub(h.end))
             .or_else(|| confs.first())
-            .map(|h| (h.start, h.end, match h.pat {
-                Pat::Conf(b) => b,
-                _ => band::LIKELY,
-            }));
+            .map(|h| {
+                (
+                    h.start,
+                    h.end,
+                    match h.pat {
+                        Pat::Conf(b) => b,
+                        _ => band::LIKELY,
+                    },
+                )
+            });
         Some(Relation {
             targets,
             op,
@@ -1155,7 +1574,22 @@ impl Ctx<'_> {
     fn clause_end(&self, from: usize, e: usize) -> usize {
         let rest = self.text.get(from..e).unwrap_or("");
         let mut end = rest.len();
-        for pat in [", an ", ", which", ", a ", "; ", " - ", " — ", ", and said", ", but ", ", while", ", the spokesman", ", he said", ", she said", ", said", "? "] {
+        for pat in [
+            ", an ",
+            ", which",
+            ", a ",
+            "; ",
+            " - ",
+            " — ",
+            ", and said",
+            ", but ",
+            ", while",
+            ", the spokesman",
+            ", he said",
+            ", she said",
+            ", said",
+            "? ",
+        ] {
             if let Some(p) = rest.find(pat) {
                 end = end.min(p);
             }
@@ -1187,7 +1621,13 @@ impl Ctx<'_> {
             }
             let mut found = self.sentence_claims(i, &claims);
             for c in &found {
-                if c.target_canonical.is_some() && c.target.as_deref().is_some_and(|t| self.kb.resolve_actor(t).is_some_and(|a| a.kind == ascribe_model::ActorKind::Group)) {
+                if c.target_canonical.is_some()
+                    && c.target.as_deref().is_some_and(|t| {
+                        self.kb
+                            .resolve_actor(t)
+                            .is_some_and(|a| a.kind == ascribe_model::ActorKind::Group)
+                    })
+                {
                     // remembered below
                 }
             }
@@ -1213,7 +1653,9 @@ impl Ctx<'_> {
                 let ne = t.end + lead + name.len();
                 // The phrase from the clause start to the end of the name.
                 let cs = clause_start(self.text, s, t.start);
-                if self.find_person(&name).is_none() || self.people.last().is_none_or(|p| p.name != name) {
+                if self.find_person(&name).is_none()
+                    || self.people.last().is_none_or(|p| p.name != name)
+                {
                     let _ = self.parse_np(cs, ne, i);
                 }
             }
@@ -1253,19 +1695,37 @@ impl Ctx<'_> {
                 } else {
                     (np_e, e)
                 };
-                out.push(Frame { speaker: Some(sp), content: (cs, ce), kind: FrameKind::Source, verb: h.start, reporter: None });
+                out.push(Frame {
+                    speaker: Some(sp),
+                    content: (cs, ce),
+                    kind: FrameKind::Source,
+                    verb: h.start,
+                    reporter: None,
+                });
             }
         }
         // Accusation verbs: "X accused Y of Z".
-        for h in hits.iter().filter(|h| matches!(h.pat, Pat::Accuse | Pat::Attribute)) {
-            if hits.iter().any(|p| p.pat == Pat::Passive && p.start <= h.start && p.end >= h.end) {
+        for h in hits
+            .iter()
+            .filter(|h| matches!(h.pat, Pat::Accuse | Pat::Attribute))
+        {
+            if hits
+                .iter()
+                .any(|p| p.pat == Pat::Passive && p.start <= h.start && p.end >= h.end)
+            {
                 continue;
             }
             let cs = clause_start(self.text, s, h.start);
             let parts = split_subjects(self.text, cs, h.start);
             for (a, b) in parts {
                 if let Some(sp) = self.parse_np(a, b, i) {
-                    out.push(Frame { speaker: Some(sp), content: (h.end, e), kind: FrameKind::Accuse(h.end), verb: h.start, reporter: None });
+                    out.push(Frame {
+                        speaker: Some(sp),
+                        content: (h.end, e),
+                        kind: FrameKind::Accuse(h.end),
+                        verb: h.start,
+                        reporter: None,
+                    });
                 }
             }
         }
@@ -1275,7 +1735,13 @@ impl Ctx<'_> {
             if rest.contains(" by ") && !rest.contains("by the state") {
                 continue;
             }
-            out.push(Frame { speaker: None, content: (s, e), kind: FrameKind::Passive(h.start), verb: h.start, reporter: None });
+            out.push(Frame {
+                speaker: None,
+                content: (s, e),
+                kind: FrameKind::Passive(h.start),
+                verb: h.start,
+                reporter: None,
+            });
         }
         // Denial verbs with a subject: "Russia denied", "the embassy dismissed".
         for h in hits.iter().filter(|h| h.pat == Pat::DenyVerb) {
@@ -1292,12 +1758,22 @@ impl Ctx<'_> {
             if let Some(sp) = self.parse_np(cs, np_end_at, i) {
                 if sp.country.is_some() {
                     let ce = self.clause_end(h.end, e);
-                    out.push(Frame { speaker: Some(sp), content: (h.end, ce), kind: FrameKind::Deny, verb: h.start, reporter: None });
+                    out.push(Frame {
+                        speaker: Some(sp),
+                        content: (h.end, ce),
+                        kind: FrameKind::Deny,
+                        verb: h.start,
+                        reporter: None,
+                    });
                 }
             }
         }
         // Verbs of saying and believing.
-        let verbs: Vec<Hit> = hits.iter().filter(|h| matches!(h.pat, Pat::Assert | Pat::Cognition)).copied().collect();
+        let verbs: Vec<Hit> = hits
+            .iter()
+            .filter(|h| matches!(h.pat, Pat::Assert | Pat::Cognition))
+            .copied()
+            .collect();
         for v in verbs {
             if out.iter().any(|f| f.verb == v.start) {
                 continue;
@@ -1308,7 +1784,26 @@ impl Ctx<'_> {
             // Words that are also nouns ("London's latest claims") are verbs
             // only before "that", a quote, a colon or at the clause's end.
             let vt = self.text.get(v.start..v.end).unwrap_or("").to_lowercase();
-            if ["claims", "claimed", "alleged", "alleges", "reports", "reported", "charges", "charged", "notes", "states", "finds", "found", "warns", "suspected", "judge", "states"].contains(&vt.as_str()) {
+            if [
+                "claims",
+                "claimed",
+                "alleged",
+                "alleges",
+                "reports",
+                "reported",
+                "charges",
+                "charged",
+                "notes",
+                "states",
+                "finds",
+                "found",
+                "warns",
+                "suspected",
+                "judge",
+                "states",
+            ]
+            .contains(&vt.as_str())
+            {
                 let next = self.text.get(v.end..e).unwrap_or("").trim_start();
                 let ok = next.is_empty()
                     || next.starts_with("that ")
@@ -1323,13 +1818,23 @@ impl Ctx<'_> {
             let tail_words = tail.split_whitespace().count();
             let cs = clause_start(self.text, s, v.start);
             let before_np = self.subject_np(cs, v.start);
-            let comma_before = self.text.get(s..cs).is_some_and(|t| t.trim_end().ends_with([',', '”', '"']));
+            let comma_before = self
+                .text
+                .get(s..cs)
+                .is_some_and(|t| t.trim_end().ends_with([',', '”', '"']));
             if let Some(sp) = before_np.and_then(|(a, b)| self.parse_np(a, b, i)) {
                 // Sentence-final: "..., the spokesman said (on Friday)."
-                let trivial_tail = tail_words <= 8 && !tail.contains(" that ") && !tail.contains(['“', '"']);
+                let trivial_tail =
+                    tail_words <= 8 && !tail.contains(" that ") && !tail.contains(['“', '"']);
                 let rep = self.reporter_after(v.end, e);
                 if comma_before && trivial_tail {
-                    out.push(Frame { speaker: Some(sp), content: (s, cs), kind: FrameKind::Say, verb: v.start, reporter: rep });
+                    out.push(Frame {
+                        speaker: Some(sp),
+                        content: (s, cs),
+                        kind: FrameKind::Say,
+                        verb: v.start,
+                        reporter: rep,
+                    });
                 } else {
                     let mut c0 = v.end;
                     let rest = self.text.get(v.end..e).unwrap_or("");
@@ -1339,7 +1844,17 @@ impl Ctx<'_> {
                         }
                     }
                     let cog = v.pat == Pat::Cognition;
-                    out.push(Frame { speaker: Some(sp), content: (c0, e), kind: if cog { FrameKind::Believe(v.start, v.end) } else { FrameKind::Say }, verb: v.start, reporter: rep });
+                    out.push(Frame {
+                        speaker: Some(sp),
+                        content: (c0, e),
+                        kind: if cog {
+                            FrameKind::Believe(v.start, v.end)
+                        } else {
+                            FrameKind::Say
+                        },
+                        verb: v.start,
+                        reporter: rep,
+                    });
                 }
                 continue;
             }
@@ -1347,7 +1862,13 @@ impl Ctx<'_> {
             if comma_before || v.start == cs {
                 let ae = np_end(self.text, v.end, e);
                 if let Some(sp) = self.parse_np(v.end, ae, i) {
-                    out.push(Frame { speaker: Some(sp), content: (s, cs.max(s)), kind: FrameKind::Say, verb: v.start, reporter: None });
+                    out.push(Frame {
+                        speaker: Some(sp),
+                        content: (s, cs.max(s)),
+                        kind: FrameKind::Say,
+                        verb: v.start,
+                        reporter: None,
+                    });
                 }
             }
         }
@@ -1370,12 +1891,17 @@ impl Ctx<'_> {
     }
 
     fn inside_quote(&self, i: usize, pos: usize) -> bool {
-        let Some(sent) = self.sentences.get(i) else { return false };
+        let Some(sent) = self.sentences.get(i) else {
+            return false;
+        };
         let t = self.text.get(sent.start..pos).unwrap_or("");
         // A sentence that continues a quotation starts inside it.
         let cont = sent.group.is_some()
             && i > 0
-            && self.sentences.get(i - 1).is_some_and(|p| p.group == sent.group);
+            && self
+                .sentences
+                .get(i - 1)
+                .is_some_and(|p| p.group == sent.group);
         let opens = t.matches(['“', '«']).count() + usize::from(cont);
         let closes = t.matches(['”', '»']).count();
         let straight = t.matches('"').count() + usize::from(cont);
@@ -1393,7 +1919,14 @@ impl Ctx<'_> {
             return None;
         }
         let lower = t.trim_start().to_lowercase();
-        for skip in ["based on", "provided by", "speaking", "citing", "who ", "which "] {
+        for skip in [
+            "based on",
+            "provided by",
+            "speaking",
+            "citing",
+            "who ",
+            "which ",
+        ] {
             if lower.starts_with(skip) {
                 return None;
             }
@@ -1409,11 +1942,25 @@ impl Ctx<'_> {
         let interview = self.interviewee.is_some();
         let turn = sent.turn;
         // The speaker of unframed text: a quotation's speaker, else the interviewee.
-        let quote_sp = if sent.quoted > 0.5 { self.quote_speaker(i) } else { None };
+        let quote_sp = if sent.quoted > 0.5 {
+            self.quote_speaker(i)
+        } else {
+            None
+        };
         let default_sp = quote_sp.clone().or_else(|| self.turn_speaker(i));
         let hits = self.hits_of(s, e, |_| true);
-        let deny_cue = hits.iter().find(|h| h.pat == Pat::Deny && !hits.iter().any(|d| d.pat == Pat::DenyVerb && d.start == h.start && frames.iter().any(|f| f.kind == FrameKind::Deny && f.verb == d.start)));
-        let cond_before_deny = deny_cue.is_some_and(|d| hits.iter().any(|h| h.pat == Pat::Cond && h.start < d.start));
+        let deny_cue = hits.iter().find(|h| {
+            h.pat == Pat::Deny
+                && !hits.iter().any(|d| {
+                    d.pat == Pat::DenyVerb
+                        && d.start == h.start
+                        && frames
+                            .iter()
+                            .any(|f| f.kind == FrameKind::Deny && f.verb == d.start)
+                })
+        });
+        let cond_before_deny =
+            deny_cue.is_some_and(|d| hits.iter().any(|h| h.pat == Pat::Cond && h.start < d.start));
         let mut handled_deny = false;
 
         for f in &frames {
@@ -1423,10 +1970,20 @@ impl Ctx<'_> {
             }
             match f.kind {
                 FrameKind::Deny => {
-                    let Some(sp) = f.speaker.clone() else { continue };
+                    let Some(sp) = f.speaker.clone() else {
+                        continue;
+                    };
                     let rel = self.relation(s, e, i, None);
-                    let own = rel.as_ref().and_then(|r| r.targets.iter().find(|t| t.state.is_some() && t.state == sp.country).cloned());
-                    let op = rel.as_ref().and_then(|r| r.op.clone()).or_else(|| self.context_op(prior, sp.country.as_deref()));
+                    let own = rel.as_ref().and_then(|r| {
+                        r.targets
+                            .iter()
+                            .find(|t| t.state.is_some() && t.state == sp.country)
+                            .cloned()
+                    });
+                    let op = rel
+                        .as_ref()
+                        .and_then(|r| r.op.clone())
+                        .or_else(|| self.context_op(prior, sp.country.as_deref()));
                     let mut c = self.denial(&sp, i, own, prior);
                     c.operation = op;
                     self.set_conf_near(&mut c, s, e, f.verb);
@@ -1436,16 +1993,25 @@ impl Ctx<'_> {
                 FrameKind::Say | FrameKind::Believe(..) | FrameKind::Source
                     if f.speaker.as_ref().is_some_and(|sp| {
                         self.deny_in(cs, ce).is_some() && self.accused_side(sp, prior) && !sp.media
-                    }) && !(interview && turn == Turn::Interviewer && f.speaker.as_ref().is_some_and(|x| self.interviewee.as_ref().is_some_and(|iv| iv.person == x.person)) && false) =>
+                    }) =>
                 {
-                    let Some(sp) = f.speaker.clone() else { continue };
-                    let Some(d) = self.deny_in(cs, ce) else { continue };
+                    let Some(sp) = f.speaker.clone() else {
+                        continue;
+                    };
+                    let Some(d) = self.deny_in(cs, ce) else {
+                        continue;
+                    };
                     let cond = !self.hits_of(cs, d.start, |p| p == Pat::Cond).is_empty();
                     if cond || self.is_retraction(&d, e) {
                         continue;
                     }
                     let rel = self.relation(cs, ce, i, None);
-                    let own = rel.as_ref().and_then(|r| r.targets.iter().find(|t| t.state.is_some() && t.state == sp.country).cloned());
+                    let own = rel.as_ref().and_then(|r| {
+                        r.targets
+                            .iter()
+                            .find(|t| t.state.is_some() && t.state == sp.country)
+                            .cloned()
+                    });
                     let mut c = self.denial(&sp, i, own, prior);
                     self.set_conf_near(&mut c, cs, ce, d.start);
                     handled_deny = true;
@@ -1475,7 +2041,14 @@ impl Ctx<'_> {
                 _ => {
                     // In an interview the journalist's own words are no claim:
                     // only a named third party's relayed accusation is.
-                    if interview && turn == Turn::Interviewer && f.speaker.as_ref().is_some_and(|x| self.interviewer.as_ref().is_some_and(|iv| iv.person == x.person)) {
+                    if interview
+                        && turn == Turn::Interviewer
+                        && f.speaker.as_ref().is_some_and(|x| {
+                            self.interviewer
+                                .as_ref()
+                                .is_some_and(|iv| iv.person == x.person)
+                        })
+                    {
                         continue;
                     }
                     let accuse = match f.kind {
@@ -1499,10 +2072,19 @@ impl Ctx<'_> {
                     }
                     if let FrameKind::Believe(a, b) = f.kind {
                         if rel.conf.is_none() {
-                            rel.conf = self.hits_of(a, b, |p| matches!(p, Pat::Conf(_))).first().map(|h| (h.start, h.end, match h.pat {
-                                Pat::Conf(x) => x,
-                                _ => band::LIKELY,
-                            }));
+                            rel.conf = self
+                                .hits_of(a, b, |p| matches!(p, Pat::Conf(_)))
+                                .first()
+                                .map(|h| {
+                                    (
+                                        h.start,
+                                        h.end,
+                                        match h.pat {
+                                            Pat::Conf(x) => x,
+                                            _ => band::LIKELY,
+                                        },
+                                    )
+                                });
                         }
                     }
                     let sp = match f.kind {
@@ -1510,7 +2092,13 @@ impl Ctx<'_> {
                         _ => f.speaker.clone(),
                     };
                     // "we/I believe" inside someone's quotation is theirs.
-                    let sp = sp.or_else(|| if matches!(f.kind, FrameKind::Passive(_)) { None } else { default_sp.clone() });
+                    let sp = sp.or_else(|| {
+                        if matches!(f.kind, FrameKind::Passive(_)) {
+                            None
+                        } else {
+                            default_sp.clone()
+                        }
+                    });
                     if rel.conditional || (rel.hedged && f.kind != FrameKind::Source) {
                         continue;
                     }
@@ -1518,7 +2106,9 @@ impl Ctx<'_> {
                         continue;
                     }
                     let reporter = f.reporter.clone().or_else(|| {
-                        (interview && turn == Turn::Interviewer).then(|| self.interviewer.as_ref().and_then(|x| x.person.clone())).flatten()
+                        (interview && turn == Turn::Interviewer)
+                            .then(|| self.interviewer.as_ref().and_then(|x| x.person.clone()))
+                            .flatten()
                     });
                     for c in self.relation_claims(&rel, sp.as_ref(), i, reporter, prior) {
                         out.push(c);
@@ -1540,20 +2130,30 @@ impl Ctx<'_> {
                         } else {
                             let rel = self.relation(s, e, i, None);
                             let own = rel.as_ref().and_then(|r| {
-                                r.targets.iter().find(|t| t.state.is_some() && t.state == sp.country).cloned()
+                                r.targets
+                                    .iter()
+                                    .find(|t| t.state.is_some() && t.state == sp.country)
+                                    .cloned()
                             });
                             if self.accused_side(&sp, prior) || own.is_some() {
                                 let mut c = self.denial(&sp, i, own, prior);
-                                let conf = hits.iter().filter(|h| matches!(h.pat, Pat::Conf(_))).min_by_key(|h| h.start.abs_diff(d.start));
+                                let conf = hits
+                                    .iter()
+                                    .filter(|h| matches!(h.pat, Pat::Conf(_)))
+                                    .min_by_key(|h| h.start.abs_diff(d.start));
                                 if let Some(h) = conf {
-                                    c.confidence_phrase = self.text.get(h.start..h.end).map(str::to_owned);
+                                    c.confidence_phrase =
+                                        self.text.get(h.start..h.end).map(str::to_owned);
                                     c.confidence_band = match h.pat {
                                         Pat::Conf(b) => Some(b),
                                         _ => None,
                                     };
                                 }
                                 if c.operation.is_none() {
-                                    c.operation = rel.and_then(|r| r.op).filter(|_| false).or_else(|| self.context_op(prior, sp.country.as_deref()));
+                                    c.operation = rel
+                                        .and_then(|r| r.op)
+                                        .filter(|_| false)
+                                        .or_else(|| self.context_op(prior, sp.country.as_deref()));
                                 }
                                 out.push(c);
                             }
@@ -1566,8 +2166,14 @@ impl Ctx<'_> {
                             let about_accusing = hits.iter().any(|h| matches!(h.pat, Pat::Accuse));
                             if rel.negated && about_accusing {
                                 // "they have never accused Russia": about accusations, not a denial.
-                            } else if rel.negated && rel.targets.iter().any(|t| t.state.is_some() && t.state == sp.country) {
-                                let own = rel.targets.iter().find(|t| t.state == sp.country).cloned();
+                            } else if rel.negated
+                                && rel
+                                    .targets
+                                    .iter()
+                                    .any(|t| t.state.is_some() && t.state == sp.country)
+                            {
+                                let own =
+                                    rel.targets.iter().find(|t| t.state == sp.country).cloned();
                                 let mut c = self.denial(&sp, i, own, prior);
                                 c.operation.clone_from(&rel.op);
                                 out.push(c);
@@ -1583,7 +2189,11 @@ impl Ctx<'_> {
         } else if !interview && frames.is_empty() && !sent.question {
             // The document's own voice: only a named group counts as attribution.
             if let Some(rel) = self.relation(s, e, i, None) {
-                if !rel.conditional && !rel.hedged && !rel.negated && rel.targets.iter().any(|t| t.group) {
+                if !rel.conditional
+                    && !rel.hedged
+                    && !rel.negated
+                    && rel.targets.iter().any(|t| t.group)
+                {
                     for c in self.relation_claims(&rel, None, i, None, prior) {
                         out.push(c);
                     }
@@ -1617,17 +2227,33 @@ impl Ctx<'_> {
     fn allegations_against(&self, cs: usize, ce: usize, i: usize) -> Option<Target> {
         let t = self.text.get(cs..ce)?;
         let lower = t.to_lowercase();
-        for noun in ["allegations against ", "accusations against ", "claims against ", "charges against ", "spying by ", "hacking by ", "attacks by "] {
+        for noun in [
+            "allegations against ",
+            "accusations against ",
+            "claims against ",
+            "charges against ",
+            "spying by ",
+            "hacking by ",
+            "attacks by ",
+        ] {
             let mut from = 0;
             while let Some(p) = lower.get(from..).and_then(|x| x.find(noun)) {
                 let at = cs + from + p + noun.len();
                 from += p + noun.len();
                 let window_start = cs + (from.saturating_sub(noun.len() + 60));
-                let has_op = !self.hits_of(window_start, at, |p| p == Pat::Op).is_empty() || noun.starts_with("spying") || noun.starts_with("hacking") || noun.starts_with("attacks");
+                let has_op = !self.hits_of(window_start, at, |p| p == Pat::Op).is_empty()
+                    || noun.starts_with("spying")
+                    || noun.starts_with("hacking")
+                    || noun.starts_with("attacks");
                 if !has_op {
                     continue;
                 }
-                let h = self.hits_of(at, (at + 30).min(ce), |p| matches!(p, Pat::State(_) | Pat::Body(_) | Pat::Group(_))).into_iter().next()?;
+                let h = self
+                    .hits_of(at, (at + 30).min(ce), |p| {
+                        matches!(p, Pat::State(_) | Pat::Body(_) | Pat::Group(_))
+                    })
+                    .into_iter()
+                    .next()?;
                 return self.target_at(&h, i);
             }
         }
@@ -1638,7 +2264,9 @@ impl Ctx<'_> {
         let op = self.hits_of(cs, at, |p| p == Pat::Op).into_iter().last()?;
         let end = at;
         let t = self.text.get(op.start..end)?;
-        Some(normalize_ws(t.trim_end_matches(|c: char| !c.is_alphanumeric())))
+        Some(normalize_ws(
+            t.trim_end_matches(|c: char| !c.is_alphanumeric()),
+        ))
     }
 
     fn is_retraction(&self, d: &Hit, e: usize) -> bool {
@@ -1646,8 +2274,15 @@ impl Ctx<'_> {
         if cue != "nothing to do with" {
             return false;
         }
-        let after = normalize_ws(&self.text.get(d.end..(d.end + 30).min(e)).unwrap_or("").to_lowercase());
-        after.trim_start().starts_with("the government") || after.trim_start().starts_with("governments")
+        let after = normalize_ws(
+            &self
+                .text
+                .get(d.end..(d.end + 30).min(e))
+                .unwrap_or("")
+                .to_lowercase(),
+        );
+        after.trim_start().starts_with("the government")
+            || after.trim_start().starts_with("governments")
     }
 
     fn accused_side(&self, sp: &Speaker, prior: &[RawClaim]) -> bool {
@@ -1696,13 +2331,18 @@ impl Ctx<'_> {
         prior
             .iter()
             .rev()
-            .find(|p| p.kind != ClaimKind::Denial && country.is_some() && p.target_state.as_deref() == country)
+            .find(|p| {
+                p.kind != ClaimKind::Denial
+                    && country.is_some()
+                    && p.target_state.as_deref() == country
+            })
             .and_then(|p| p.operation.clone())
     }
 
     fn denial(&self, sp: &Speaker, i: usize, own: Option<Target>, prior: &[RawClaim]) -> RawClaim {
         let sent = &self.sentences[i];
-        let (mut target, mut canonical, mut tstate) = (None, sp.country.clone(), sp.country.clone());
+        let (mut target, mut canonical, mut tstate) =
+            (None, sp.country.clone(), sp.country.clone());
         if let Some(t) = own {
             target = Some(t.text);
             canonical = t.canonical.or(canonical);
@@ -1710,14 +2350,31 @@ impl Ctx<'_> {
         }
         // "this group" / a group named in the sentence.
         let groups = self.hits_of(sent.start, sent.end, |p| matches!(p, Pat::Group(_)));
-        let this_group = self.text.get(sent.start..sent.end).is_some_and(|t| t.to_lowercase().contains("this group"));
-        if let Some(g) = groups.first().and_then(|g| self.target_at(g, i)).or_else(|| if this_group { self.last_group.clone() } else { None }) {
+        let this_group = self
+            .text
+            .get(sent.start..sent.end)
+            .is_some_and(|t| t.to_lowercase().contains("this group"));
+        if let Some(g) = groups
+            .first()
+            .and_then(|g| self.target_at(g, i))
+            .or_else(|| {
+                if this_group {
+                    self.last_group.clone()
+                } else {
+                    None
+                }
+            })
+        {
             target = Some(g.text);
             canonical = g.canonical;
             tstate = g.state.or(tstate);
         }
         if target.is_none() {
-            if let Some(p) = prior.iter().rev().find(|p| p.kind != ClaimKind::Denial && p.target_state == sp.country && p.target_canonical == sp.country) {
+            if let Some(p) = prior.iter().rev().find(|p| {
+                p.kind != ClaimKind::Denial
+                    && p.target_state == sp.country
+                    && p.target_canonical == sp.country
+            }) {
                 target.clone_from(&p.target);
             }
         }
@@ -1739,12 +2396,28 @@ impl Ctx<'_> {
         }
     }
 
-    fn context_accusation(&self, sp: &Speaker, i: usize, cs: usize, ce: usize, prior: &[RawClaim]) -> Option<RawClaim> {
-        let p = prior.iter().rev().find(|p| p.kind != ClaimKind::Denial && p.target_state.is_some() && p.target_state != sp.country)?;
-        let conf = self.hits_of(cs, ce, |p| matches!(p, Pat::Conf(_))).first().copied();
+    fn context_accusation(
+        &self,
+        sp: &Speaker,
+        i: usize,
+        cs: usize,
+        ce: usize,
+        prior: &[RawClaim],
+    ) -> Option<RawClaim> {
+        let p = prior.iter().rev().find(|p| {
+            p.kind != ClaimKind::Denial && p.target_state.is_some() && p.target_state != sp.country
+        })?;
+        let conf = self
+            .hits_of(cs, ce, |p| matches!(p, Pat::Conf(_)))
+            .first()
+            .copied();
         let sent = &self.sentences[i];
         Some(RawClaim {
-            kind: if sp.official { ClaimKind::Accusation } else { ClaimKind::AttributionStatement },
+            kind: if sp.official {
+                ClaimKind::Accusation
+            } else {
+                ClaimKind::AttributionStatement
+            },
             speaker: sp.person.clone(),
             speaker_org: sp.org.clone(),
             speaker_country: sp.country.clone(),
@@ -1753,7 +2426,9 @@ impl Ctx<'_> {
             target_canonical: p.target_state.clone(),
             target_state: p.target_state.clone(),
             operation: p.operation.clone(),
-            confidence_phrase: conf.and_then(|h| self.text.get(h.start..h.end)).map(str::to_owned),
+            confidence_phrase: conf
+                .and_then(|h| self.text.get(h.start..h.end))
+                .map(str::to_owned),
             confidence_band: conf.and_then(|h| match h.pat {
                 Pat::Conf(b) => Some(b),
                 _ => None,
@@ -1764,7 +2439,14 @@ impl Ctx<'_> {
         })
     }
 
-    fn relation_claims(&self, rel: &Relation, sp: Option<&Speaker>, i: usize, reporter: Option<String>, prior: &[RawClaim]) -> Vec<RawClaim> {
+    fn relation_claims(
+        &self,
+        rel: &Relation,
+        sp: Option<&Speaker>,
+        i: usize,
+        reporter: Option<String>,
+        prior: &[RawClaim],
+    ) -> Vec<RawClaim> {
         let sent = &self.sentences[i];
         let mut out = Vec::new();
         for t in &rel.targets {
@@ -1800,7 +2482,10 @@ impl Ctx<'_> {
                 target_canonical: t.canonical.clone(),
                 target_state: t.state.clone(),
                 operation: rel.op.clone(),
-                confidence_phrase: rel.conf.and_then(|(a, b, _)| self.text.get(a..b)).map(str::to_owned),
+                confidence_phrase: rel
+                    .conf
+                    .and_then(|(a, b, _)| self.text.get(a..b))
+                    .map(str::to_owned),
                 confidence_band: rel.conf.map(|(_, _, b)| b),
                 start: sent.start,
                 end: sent.end,
@@ -1817,7 +2502,10 @@ impl Ctx<'_> {
         let retract: Vec<(usize, String)> = (0..self.sentences.len())
             .filter_map(|i| {
                 let (s, e) = (self.sentences[i].start, self.sentences[i].end);
-                let d = self.hits_of(s, e, |p| p == Pat::Deny).into_iter().find(|d| self.is_retraction(d, e))?;
+                let d = self
+                    .hits_of(s, e, |p| p == Pat::Deny)
+                    .into_iter()
+                    .find(|d| self.is_retraction(d, e))?;
                 let _ = d;
                 Some((i, self.turn_speaker(i).map(|x| x.key()).unwrap_or_default()))
             })
@@ -1825,13 +2513,22 @@ impl Ctx<'_> {
         claims.retain(|c| {
             !(c.kind == ClaimKind::CounterAccusation
                 && c.target_canonical.is_some()
-                && retract.iter().any(|(i, k)| *i > c.sentence && *i - c.sentence <= 4 && (k.is_empty() || *k == c.speaker_key())))
+                && retract.iter().any(|(i, k)| {
+                    *i > c.sentence
+                        && *i - c.sentence <= 4
+                        && (k.is_empty() || *k == c.speaker_key())
+                }))
         });
         claims.sort_by_key(|c| (c.sentence, c.start));
         let mut out: Vec<RawClaim> = Vec::new();
         for c in claims {
             // Exact duplicates from overlapping frames.
-            if out.iter().any(|o| o.sentence == c.sentence && o.kind == c.kind && o.speaker_key() == c.speaker_key() && o.target_canonical == c.target_canonical) {
+            if out.iter().any(|o| {
+                o.sentence == c.sentence
+                    && o.kind == c.kind
+                    && o.speaker_key() == c.speaker_key()
+                    && o.target_canonical == c.target_canonical
+            }) {
                 continue;
             }
             let mergeable = out.iter().rposition(|o| {
@@ -1839,13 +2536,18 @@ impl Ctx<'_> {
                     && o.speaker_key() == c.speaker_key()
                     && o.target_canonical == c.target_canonical
                     && c.sentence - o.sentence <= 4
-                    && (c.kind == ClaimKind::Denial || ops_compatible(o.operation.as_deref(), c.operation.as_deref()))
+                    && (c.kind == ClaimKind::Denial
+                        || ops_compatible(o.operation.as_deref(), c.operation.as_deref()))
             });
             if let Some(k) = mergeable {
-                let intervening = out.iter().skip(k + 1).any(|o| o.speaker_key() != c.speaker_key() && o.sentence > out[k].sentence);
+                let intervening = out
+                    .iter()
+                    .skip(k + 1)
+                    .any(|o| o.speaker_key() != c.speaker_key() && o.sentence > out[k].sentence);
                 if !intervening {
                     let o = &mut out[k];
-                    let same_block = self.sentences.get(o.sentence).map(|x| x.block) == self.sentences.get(c.sentence).map(|x| x.block);
+                    let same_block = self.sentences.get(o.sentence).map(|x| x.block)
+                        == self.sentences.get(c.sentence).map(|x| x.block);
                     if o.confidence_phrase.is_none() && c.confidence_phrase.is_some() {
                         o.confidence_phrase.clone_from(&c.confidence_phrase);
                         o.confidence_band = c.confidence_band;
@@ -1857,7 +2559,15 @@ impl Ctx<'_> {
                     if same_block {
                         o.end = o.end.max(c.end);
                     }
-                    if o.target.is_none() || c.target.as_ref().is_some_and(|t| t.split_whitespace().count() > o.target.as_ref().map_or(0, |x| x.split_whitespace().count()) && c.kind == ClaimKind::Denial) {
+                    if o.target.is_none()
+                        || c.target.as_ref().is_some_and(|t| {
+                            t.split_whitespace().count()
+                                > o.target
+                                    .as_ref()
+                                    .map_or(0, |x| x.split_whitespace().count())
+                                && c.kind == ClaimKind::Denial
+                        })
+                    {
                         o.target.clone_from(&c.target);
                     }
                     if o.operation.is_none() {
@@ -1896,8 +2606,34 @@ struct Frame {
 
 /// Two operation spans describe the same operation, or one is unknown.
 fn ops_compatible(a: Option<&str>, b: Option<&str>) -> bool {
-    let (Some(a), Some(b)) = (a, b) else { return true };
-    const STOP: &[&str] = &["the", "to", "of", "and", "in", "on", "a", "an", "by", "for", "tried", "trying", "try", "attempt", "attempted", "from", "with", "that", "this", "those", "these", "its", "their"];
+    let (Some(a), Some(b)) = (a, b) else {
+        return true;
+    };
+    const STOP: &[&str] = &[
+        "the",
+        "to",
+        "of",
+        "and",
+        "in",
+        "on",
+        "a",
+        "an",
+        "by",
+        "for",
+        "tried",
+        "trying",
+        "try",
+        "attempt",
+        "attempted",
+        "from",
+        "with",
+        "that",
+        "this",
+        "those",
+        "these",
+        "its",
+        "their",
+    ];
     let words = |s: &str| -> Vec<String> {
         s.to_lowercase()
             .split(|c: char| !c.is_alphanumeric())
@@ -1944,7 +2680,17 @@ fn clause_start(text: &str, s: usize, pos: usize) -> usize {
     }
     // Relative and subordinating words also start a clause.
     let lower = t.to_lowercase();
-    for w in [" that ", " which ", " when ", " while ", " after ", " because ", " whom ", " where ", " if "] {
+    for w in [
+        " that ",
+        " which ",
+        " when ",
+        " while ",
+        " after ",
+        " because ",
+        " whom ",
+        " where ",
+        " if ",
+    ] {
         if let Some(p) = lower.rfind(w) {
             if p + w.len() > best {
                 best = p + w.len();
@@ -1953,9 +2699,27 @@ fn clause_start(text: &str, s: usize, pos: usize) -> usize {
     }
     // Keep an appositive name: "Bruno Khal, chief of ...".
     let clause = t.get(best..).unwrap_or("").trim_start().to_lowercase();
-    if best > 0 && (clause.starts_with("chief") || clause.starts_with("head") || clause.starts_with("director") || clause.starts_with("the ") && clause.split_whitespace().count() <= 6 && ["spokesman", "minister", "secretary", "chief", "director", "head"].iter().any(|w| clause.contains(w))) {
+    if best > 0
+        && (clause.starts_with("chief")
+            || clause.starts_with("head")
+            || clause.starts_with("director")
+            || clause.starts_with("the ")
+                && clause.split_whitespace().count() <= 6
+                && [
+                    "spokesman",
+                    "minister",
+                    "secretary",
+                    "chief",
+                    "director",
+                    "head",
+                ]
+                .iter()
+                .any(|w| clause.contains(w)))
+    {
         let before = t.get(..best.saturating_sub(1)).unwrap_or("");
-        let seg_start = before.rfind([',', ';', '.', '"', '“', '”']).map_or(0, |p| p + 1);
+        let seg_start = before
+            .rfind([',', ';', '.', '"', '“', '”'])
+            .map_or(0, |p| p + 1);
         let seg = before.get(seg_start..).unwrap_or("").trim();
         if capitalized_name(seg).is_some_and(|n| n.len() == seg.len()) {
             return s + seg_start;
@@ -1967,7 +2731,9 @@ fn clause_start(text: &str, s: usize, pos: usize) -> usize {
 /// Where a noun phrase after a verb ends: at a comma, stop or quote.
 fn np_end(text: &str, s: usize, e: usize) -> usize {
     let t = text.get(s..e).unwrap_or("");
-    let p = t.find([',', '.', ';', '“', '"', '”', '?']).unwrap_or(t.len());
+    let p = t
+        .find([',', '.', ';', '“', '"', '”', '?'])
+        .unwrap_or(t.len());
     s + p
 }
 
@@ -1981,7 +2747,12 @@ fn split_subjects(text: &str, s: usize, e: usize) -> Vec<(usize, usize)> {
         start = i + 5;
     }
     out.push((s + start, e));
-    if out.len() > 1 && out.iter().any(|(a, b)| text.get(*a..*b).is_none_or(|x| !x.trim().starts_with(|c: char| c.is_uppercase()))) {
+    if out.len() > 1
+        && out.iter().any(|(a, b)| {
+            text.get(*a..*b)
+                .is_none_or(|x| !x.trim().starts_with(|c: char| c.is_uppercase()))
+        })
+    {
         return vec![(s, e)];
     }
     out
@@ -1989,7 +2760,18 @@ fn split_subjects(text: &str, s: usize, e: usize) -> Vec<(usize, usize)> {
 
 fn strip_np(np: &str) -> String {
     let mut t = np.trim();
-    for p in ["a host of ", "A host of ", "some ", "Some ", "the ", "The ", "a ", "A ", "many ", "several "] {
+    for p in [
+        "a host of ",
+        "A host of ",
+        "some ",
+        "Some ",
+        "the ",
+        "The ",
+        "a ",
+        "A ",
+        "many ",
+        "several ",
+    ] {
         if let Some(r) = t.strip_prefix(p) {
             t = r;
         }
@@ -2000,7 +2782,13 @@ fn strip_np(np: &str) -> String {
 fn tail_after(np: &str, state: Option<Hit>) -> String {
     let _ = state;
     let lower = np.to_lowercase();
-    for k in ["foreign intelligence agency", "domestic intelligence agency", "intelligence agency", "foreign ministry", "embassy"] {
+    for k in [
+        "foreign intelligence agency",
+        "domestic intelligence agency",
+        "intelligence agency",
+        "foreign ministry",
+        "embassy",
+    ] {
         if lower.contains(k) {
             return k.to_owned();
         }
@@ -2009,10 +2797,10 @@ fn tail_after(np: &str, state: Option<Hit>) -> String {
 }
 
 fn executive_of(country: &str) -> String {
-    STATES
-        .iter()
-        .find(|s| s.name == country)
-        .map_or_else(|| format!("{country} government"), |s| s.executive.to_owned())
+    STATES.iter().find(|s| s.name == country).map_or_else(
+        || format!("{country} government"),
+        |s| s.executive.to_owned(),
+    )
 }
 
 fn country_prefix(country: &str) -> String {
@@ -2028,25 +2816,127 @@ fn country_prefix(country: &str) -> String {
 }
 
 const NOT_NAMES: &[&str] = &[
-    "The", "A", "An", "On", "In", "At", "But", "And", "However", "Asked", "According", "Now",
-    "Well", "Yes", "No", "So", "President", "Prime", "Minister", "Secretary", "Foreign", "Home",
-    "Presidential", "Spokesman", "Director", "Chief", "UK", "US", "Kremlin", "Russian",
-    "British", "Chinese", "American", "This", "That", "It", "We", "They", "He", "She", "I",
-    "Friday", "Monday", "Tuesday", "Wednesday", "Thursday", "Saturday", "Sunday", "Mr", "Mrs",
-    "Ms", "Dr", "General", "Former", "Deputy", "Senator", "Attorney", "Defence", "Defense",
-    "Council", "European", "National", "Security", "Cyber", "Centre", "Center", "Agency",
-    "Ministry", "Office", "Department", "Justice", "State", "Federal", "Bureau", "Service",
-    "Intelligence", "Media", "Embassy", "Government", "Reuters", "Again", "Although", "Do",
-    "Did", "Is", "Are", "Was", "Were", "Some", "All", "Our", "Your", "His", "Her", "Their",
-    "Italian", "German", "French", "Dutch", "Iranian", "Western", "Congress", "Senate",
-    "House", "White", "Downing", "Street", "Story", "Code", "Featured", "Stories",
+    "The",
+    "A",
+    "An",
+    "On",
+    "In",
+    "At",
+    "But",
+    "And",
+    "However",
+    "Asked",
+    "According",
+    "Now",
+    "Well",
+    "Yes",
+    "No",
+    "So",
+    "President",
+    "Prime",
+    "Minister",
+    "Secretary",
+    "Foreign",
+    "Home",
+    "Presidential",
+    "Spokesman",
+    "Director",
+    "Chief",
+    "UK",
+    "US",
+    "Kremlin",
+    "Russian",
+    "British",
+    "Chinese",
+    "American",
+    "This",
+    "That",
+    "It",
+    "We",
+    "They",
+    "He",
+    "She",
+    "I",
+    "Friday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Saturday",
+    "Sunday",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "General",
+    "Former",
+    "Deputy",
+    "Senator",
+    "Attorney",
+    "Defence",
+    "Defense",
+    "Council",
+    "European",
+    "National",
+    "Security",
+    "Cyber",
+    "Centre",
+    "Center",
+    "Agency",
+    "Ministry",
+    "Office",
+    "Department",
+    "Justice",
+    "State",
+    "Federal",
+    "Bureau",
+    "Service",
+    "Intelligence",
+    "Media",
+    "Embassy",
+    "Government",
+    "Reuters",
+    "Again",
+    "Although",
+    "Do",
+    "Did",
+    "Is",
+    "Are",
+    "Was",
+    "Were",
+    "Some",
+    "All",
+    "Our",
+    "Your",
+    "His",
+    "Her",
+    "Their",
+    "Italian",
+    "German",
+    "French",
+    "Dutch",
+    "Iranian",
+    "Western",
+    "Congress",
+    "Senate",
+    "House",
+    "White",
+    "Downing",
+    "Street",
+    "Story",
+    "Code",
+    "Featured",
+    "Stories",
 ];
 
 /// A capitalised name of two to four words at the start of `s`.
 fn capitalized_name(s: &str) -> Option<String> {
     let mut words = Vec::new();
     for w in s.split_whitespace() {
-        let w2 = w.trim_end_matches([',', '.', '’', '\'', ':', ';']).trim_end_matches("’s").trim_end_matches("'s");
+        let w2 = w
+            .trim_end_matches([',', '.', '’', '\'', ':', ';'])
+            .trim_end_matches("’s")
+            .trim_end_matches("'s");
         let ok = w2.len() >= 2
             && w2.chars().next().is_some_and(char::is_uppercase)
             && w2.chars().skip(1).all(|c| c.is_lowercase() || c == '-')
@@ -2094,7 +2984,23 @@ fn last_capitalized_name_outside(text: &str, s: usize, e: usize, hits: &[Hit]) -
         let tail = words.get(k..).unwrap_or(&[]).join(" ");
         let abs = s + offset;
         offset += words.get(k).map_or(0, |w| w.len() + 1);
-        if hits.iter().any(|h| h.start <= abs && abs < h.end && !matches!(h.pat, Pat::Person(_) | Pat::Pron(_) | Pat::Op | Pat::Neg | Pat::Cond | Pat::Hedge | Pat::Victim | Pat::Resp | Pat::From | Pat::Conf(_))) {
+        if hits.iter().any(|h| {
+            h.start <= abs
+                && abs < h.end
+                && !matches!(
+                    h.pat,
+                    Pat::Person(_)
+                        | Pat::Pron(_)
+                        | Pat::Op
+                        | Pat::Neg
+                        | Pat::Cond
+                        | Pat::Hedge
+                        | Pat::Victim
+                        | Pat::Resp
+                        | Pat::From
+                        | Pat::Conf(_)
+                )
+        }) {
             continue;
         }
         if let Some(n) = capitalized_name(&tail) {
@@ -2113,7 +3019,13 @@ mod tests {
         for l in debug_sentences(&c) {
             eprintln!("{l}");
         }
-        eprintln!("{:?}", scan(&c.text).iter().map(|h| (c.text.get(h.start..h.end).unwrap_or(""), h.pat)).collect::<Vec<_>>());
+        eprintln!(
+            "{:?}",
+            scan(&c.text)
+                .iter()
+                .map(|h| (c.text.get(h.start..h.end).unwrap_or(""), h.pat))
+                .collect::<Vec<_>>()
+        );
         extract(&c)
     }
 

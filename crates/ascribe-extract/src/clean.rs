@@ -44,7 +44,11 @@ impl Format {
 
     /// Sniffs HTML from the first bytes.
     pub fn sniff(text: &str) -> Format {
-        let head: String = text.chars().take(1024).collect::<String>().to_ascii_lowercase();
+        let head: String = text
+            .chars()
+            .take(1024)
+            .collect::<String>()
+            .to_ascii_lowercase();
         if head.contains("<!doctype html") || head.contains("<html") || head.contains("<body") {
             Format::Html
         } else {
@@ -207,8 +211,31 @@ const SKIP_TAGS: &[&str] = &[
 ];
 /// Tags that end a line.
 const BLOCK_TAGS: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
-    "article", "section", "main", "blockquote", "title", "dd", "dt", "pre", "table", "hr",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "td",
+    "th",
+    "article",
+    "section",
+    "main",
+    "blockquote",
+    "title",
+    "dd",
+    "dt",
+    "pre",
+    "table",
+    "hr",
 ];
 
 fn html_lines(s: &str) -> (Vec<Line>, Vec<String>) {
@@ -308,7 +335,9 @@ fn attr_value<'t>(tag: &'t str, attr: &str) -> Option<&'t str> {
         let end = inner.find(quote)?;
         inner.get(..end)
     } else {
-        let end = rest.find(|c: char| c.is_whitespace() || c == '>').unwrap_or(rest.len());
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '>')
+            .unwrap_or(rest.len());
         rest.get(..end)
     }
 }
@@ -363,26 +392,91 @@ fn word_count(t: &str) -> usize {
 
 /// Short lines that mark the start of a list of other headlines or links.
 const LIST_MARKERS: &[&str] = &[
-    "featured stories", "related", "related stories", "related articles", "related content",
-    "related news", "read more", "read also", "more stories", "more from", "most read",
-    "most popular", "recommended", "recommended for you", "you may also like",
-    "you might also like", "similar content", "latest news", "latest", "top stories",
-    "trending", "more on this story", "popular", "editor's picks", "see also", "also read",
-    "more news", "in other news", "tags", "topics", "share this", "share", "comments",
-    "comment", "advertisement", "download subtitles", "skip to content", "menu", "sign in",
-    "log in", "subscribe", "newsletter", "follow us", "more", "next", "previous",
+    "featured stories",
+    "related",
+    "related stories",
+    "related articles",
+    "related content",
+    "related news",
+    "read more",
+    "read also",
+    "more stories",
+    "more from",
+    "most read",
+    "most popular",
+    "recommended",
+    "recommended for you",
+    "you may also like",
+    "you might also like",
+    "similar content",
+    "latest news",
+    "latest",
+    "top stories",
+    "trending",
+    "more on this story",
+    "popular",
+    "editor's picks",
+    "see also",
+    "also read",
+    "more news",
+    "in other news",
+    "tags",
+    "topics",
+    "share this",
+    "share",
+    "comments",
+    "comment",
+    "advertisement",
+    "download subtitles",
+    "skip to content",
+    "menu",
+    "sign in",
+    "log in",
+    "subscribe",
+    "newsletter",
+    "follow us",
+    "more",
+    "next",
+    "previous",
 ];
 
 /// Phrases of donation appeals, cookie notices and site chrome.
 const BOILER_CUES: &[&str] = &[
-    "small favor to ask", "small favour to ask", "support us", "please support",
-    "donate", "donation", "subscribe", "subscription", "need your help",
-    "paiment methods", "payment methods", "remind me later", "not ready to support",
-    "cookie", "privacy policy", "terms of use", "terms of service", "all rights reserved",
-    "sign up for", "newsletter", "follow us on", "browse content similar",
-    "check below for episodes", "click here", "share this article", "share on facebook",
-    "javascript", "enable js", "advertisement", "copyright ©", "© 20", "story code",
-    "download subtitles", "refuse to be silenced", "independent journalism",
+    "small favor to ask",
+    "small favour to ask",
+    "support us",
+    "please support",
+    "donate",
+    "donation",
+    "subscribe",
+    "subscription",
+    "need your help",
+    "paiment methods",
+    "payment methods",
+    "remind me later",
+    "not ready to support",
+    "cookie",
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "all rights reserved",
+    "sign up for",
+    "newsletter",
+    "follow us on",
+    "browse content similar",
+    "check below for episodes",
+    "click here",
+    "share this article",
+    "share on facebook",
+    "javascript",
+    "enable js",
+    "advertisement",
+    "copyright ©",
+    "© 20",
+    "story code",
+    "download subtitles",
+    "refuse to be silenced",
+    "independent journalism",
 ];
 
 fn is_date_line(t: &str) -> bool {
@@ -538,7 +632,8 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
         }
         let start = out.text.len();
         for (k, &li) in block.iter().enumerate() {
-            if k > 0 {
+            if k > 0 && !out.text.ends_with(' ') {
+                // A line break inside a block is a space.
                 let at = out.pieces.last().map_or(0, |p| p.orig + p.orig_len);
                 out.pieces.push(Piece {
                     clean: out.text.len(),
@@ -546,12 +641,16 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
                     clean_len: 1,
                     orig_len: 0,
                 });
-                out.text.push('\n');
+                out.text.push(' ');
             }
             let Some(line) = lines.get(li) else { continue };
             for &(a, b, rep) in &line.pieces {
                 match rep {
                     Some(c) => {
+                        let c = if c.is_whitespace() { ' ' } else { c };
+                        if c == ' ' && out.text.ends_with(' ') {
+                            continue;
+                        }
                         out.pieces.push(Piece {
                             clean: out.text.len(),
                             orig: a,
@@ -560,18 +659,19 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
                         });
                         out.text.push(c);
                     }
-                    None => {
-                        let seg = orig.get(a..b).unwrap_or("");
-                        // Keep \r out of the clean text but keep offsets exact.
-                        let seg = seg.strip_suffix('\r').unwrap_or(seg);
-                        out.pieces.push(Piece {
-                            clean: out.text.len(),
-                            orig: a,
-                            clean_len: seg.len(),
-                            orig_len: seg.len(),
-                        });
-                        out.text.push_str(seg);
-                    }
+                    None => emit_segment(out, a, b),
+                }
+            }
+        }
+        // No trailing space at the end of a block.
+        while out.text.len() > start && out.text.ends_with(' ') {
+            out.text.pop();
+            if let Some(p) = out.pieces.last_mut() {
+                if p.clean_len <= 1 {
+                    out.pieces.pop();
+                } else {
+                    p.clean_len -= 1;
+                    p.orig_len = p.orig_len.saturating_sub(1);
                 }
             }
         }
@@ -580,6 +680,67 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
             end: out.text.len(),
             heading,
         });
+    }
+}
+
+/// Copies `orig[a..b]` into the clean text with runs of whitespace (line
+/// breaks, tabs, no-break spaces) as one space, keeping the mapping.
+fn emit_segment(out: &mut Cleaned<'_>, a: usize, b: usize) {
+    let Cleaned {
+        original,
+        text,
+        pieces,
+        ..
+    } = out;
+    let seg = original.get(a..b).unwrap_or("");
+    let mut run_start: Option<usize> = None; // start of a copy run (offset in seg)
+    let mut ws_start: Option<usize> = None; // start of a whitespace run
+    let flush_copy = |text: &mut String, pieces: &mut Vec<Piece>, from: usize, to: usize| {
+        if to > from {
+            pieces.push(Piece {
+                clean: text.len(),
+                orig: a + from,
+                clean_len: to - from,
+                orig_len: to - from,
+            });
+            text.push_str(seg.get(from..to).unwrap_or(""));
+        }
+    };
+    for (i, c) in seg.char_indices() {
+        let ws = c.is_whitespace() || c == '\u{a0}' || c == '\u{feff}';
+        if ws {
+            if let Some(r) = run_start.take() {
+                flush_copy(text, pieces, r, i);
+            }
+            ws_start.get_or_insert(i);
+        } else {
+            if let Some(w) = ws_start.take() {
+                if !text.ends_with(' ') && !text.is_empty() {
+                    pieces.push(Piece {
+                        clean: text.len(),
+                        orig: a + w,
+                        clean_len: 1,
+                        orig_len: i - w,
+                    });
+                    text.push(' ');
+                }
+            }
+            run_start.get_or_insert(i);
+        }
+    }
+    if let Some(r) = run_start {
+        flush_copy(text, pieces, r, seg.len());
+    }
+    if let Some(w) = ws_start {
+        if !text.ends_with(' ') && !text.is_empty() {
+            pieces.push(Piece {
+                clean: text.len(),
+                orig: a + w,
+                clean_len: 1,
+                orig_len: seg.len() - w,
+            });
+            text.push(' ');
+        }
     }
 }
 

@@ -3,8 +3,18 @@
 //! paths (`/2013/10/30/`).
 
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 /// The month number for a month name or its three-letter abbreviation.
@@ -15,7 +25,9 @@ pub fn month_number(w: &str) -> Option<u32> {
     }
     MONTHS
         .iter()
-        .position(|m| *m == l || (l.len() == 3 && m.starts_with(&l)) || (l == "sept" && *m == "september"))
+        .position(|m| {
+            *m == l || (l.len() == 3 && m.starts_with(&l)) || (l == "sept" && *m == "september")
+        })
         .and_then(|i| u32::try_from(i + 1).ok())
 }
 
@@ -23,12 +35,25 @@ pub fn month_number(w: &str) -> Option<u32> {
 pub fn is_weekday(w: &str) -> bool {
     let l = w.trim_end_matches(',').to_ascii_lowercase();
     [
-        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon",
-        "tue", "wed", "thu", "fri", "sat", "sun",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
     ]
     .contains(&l.as_str())
 }
 
+#[allow(clippy::manual_is_multiple_of)] // is_multiple_of needs Rust 1.87; the MSRV is 1.80
 fn valid(y: u32, m: u32, d: u32) -> Option<String> {
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -190,7 +215,10 @@ mod tests {
         );
         assert_eq!(find_date("the 5th of May 2019"), Some("2019-05-05".into()));
         assert_eq!(
-            publication_date("x", &["2019-02-30T00:00".into(), "2019-03-01T10:00Z".into()]),
+            publication_date(
+                "x",
+                &["2019-02-30T00:00".into(), "2019-03-01T10:00Z".into()]
+            ),
             Some("2019-03-01".into())
         );
         assert_eq!(

@@ -62,10 +62,29 @@ pub struct Prf {
 
 impl Prf {
     fn new(tp: usize, fp: usize, fn_: usize) -> Prf {
-        let p = if tp + fp == 0 { 1.0 } else { tp as f64 / (tp + fp) as f64 };
-        let r = if tp + fn_ == 0 { 1.0 } else { tp as f64 / (tp + fn_) as f64 };
-        let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
-        Prf { tp, fp, fn_, precision: p, recall: r, f1: f }
+        let p = if tp + fp == 0 {
+            1.0
+        } else {
+            tp as f64 / (tp + fp) as f64
+        };
+        let r = if tp + fn_ == 0 {
+            1.0
+        } else {
+            tp as f64 / (tp + fn_) as f64
+        };
+        let f = if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        };
+        Prf {
+            tp,
+            fp,
+            fn_,
+            precision: p,
+            recall: r,
+            f1: f,
+        }
     }
 }
 
@@ -136,11 +155,15 @@ fn overlaps(a: &str, b: &str) -> bool {
     // A shared run of eight words counts as overlap.
     let wa: Vec<&str> = a.split(' ').collect();
     let wb = format!(" {b} ");
-    wa.windows(8.min(wa.len())).any(|w| wb.contains(&format!(" {} ", w.join(" "))))
+    wa.windows(8.min(wa.len()))
+        .any(|w| wb.contains(&format!(" {} ", w.join(" "))))
 }
 
 /// Scores predicted claims (grouped by document name) against a gold file.
-pub fn score(gold: &[GoldDoc], predicted: &BTreeMap<String, (Option<String>, Vec<ExtractedClaim>)>) -> Report {
+pub fn score(
+    gold: &[GoldDoc],
+    predicted: &BTreeMap<String, (Option<String>, Vec<ExtractedClaim>)>,
+) -> Report {
     let mut rep = Report::default();
     let (mut tp, mut fp, mut fn_) = (0, 0, 0);
     let mut field: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -210,11 +233,14 @@ pub fn score(gold: &[GoldDoc], predicted: &BTreeMap<String, (Option<String>, Vec
                     count("speaker_country", pc.speaker_country == g.speaker_country);
                     count("target_state", pc.target_state == g.target_state);
                     count("quote", quote_matches(g, p));
-                    count("target", match (&g.target, &pc.target) {
-                        (None, None) => true,
-                        (Some(a), Some(b)) => overlaps(a, b),
-                        _ => false,
-                    });
+                    count(
+                        "target",
+                        match (&g.target, &pc.target) {
+                            (None, None) => true,
+                            (Some(a), Some(b)) => overlaps(a, b),
+                            _ => false,
+                        },
+                    );
                     let conf_ok = conf_matches(g, p);
                     count("confidence_phrase", conf_ok);
                     if g.confidence_phrase.is_some() {
@@ -232,7 +258,10 @@ pub fn score(gold: &[GoldDoc], predicted: &BTreeMap<String, (Option<String>, Vec
                         "{}: missed {} {}{} -> {} ({})",
                         gd.doc,
                         g.kind,
-                        g.speaker.as_deref().map(|s| format!("{s} / ")).unwrap_or_default(),
+                        g.speaker
+                            .as_deref()
+                            .map(|s| format!("{s} / "))
+                            .unwrap_or_default(),
                         g.speaker_org.as_deref().unwrap_or("-"),
                         g.target_canonical.as_deref().unwrap_or("-"),
                         g.salience.as_deref().unwrap_or("main"),
@@ -248,10 +277,18 @@ pub fn score(gold: &[GoldDoc], predicted: &BTreeMap<String, (Option<String>, Vec
                     "{}: extra {} {}{} -> {} \"{}\"",
                     gd.doc,
                     c.kind.map(|k| k.as_str()).unwrap_or("-"),
-                    c.speaker.as_deref().map(|s| format!("{s} / ")).unwrap_or_default(),
+                    c.speaker
+                        .as_deref()
+                        .map(|s| format!("{s} / "))
+                        .unwrap_or_default(),
                     c.speaker_org.as_deref().unwrap_or("-"),
                     c.target_canonical.as_deref().unwrap_or("-"),
-                    c.quote.as_deref().unwrap_or("").chars().take(80).collect::<String>(),
+                    c.quote
+                        .as_deref()
+                        .unwrap_or("")
+                        .chars()
+                        .take(80)
+                        .collect::<String>(),
                 ));
             }
         }
@@ -263,14 +300,20 @@ pub fn score(gold: &[GoldDoc], predicted: &BTreeMap<String, (Option<String>, Vec
         rep.main_found as f64 / rep.main_total as f64
     };
     for (k, (right, total)) in field {
-        rep.fields.insert(k, Prf::new(right, total - right, total - right));
+        rep.fields
+            .insert(k, Prf::new(right, total - right, total - right));
     }
     rep
 }
 
 fn quote_matches(g: &GoldClaim, p: &ExtractedClaim) -> bool {
-    let Some(q) = &p.claim.quote else { return false };
-    g.quote_or_evidence.iter().chain(&g.also_evidence).any(|x| overlaps(x, q))
+    let Some(q) = &p.claim.quote else {
+        return false;
+    };
+    g.quote_or_evidence
+        .iter()
+        .chain(&g.also_evidence)
+        .any(|x| overlaps(x, q))
 }
 
 fn conf_matches(g: &GoldClaim, p: &ExtractedClaim) -> bool {

@@ -13,7 +13,10 @@ fn seeds_meet_the_acceptance_figures() {
         serde_json::from_str(&std::fs::read_to_string(&gold_path).unwrap_or_default())
             .unwrap_or_default();
     assert_eq!(gold.len(), 3);
-    let dir = gold_path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    let dir = gold_path
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
     let mut predicted = BTreeMap::new();
     for g in &gold {
         let bytes = std::fs::read(dir.join(&g.doc)).unwrap_or_default();
@@ -37,7 +40,12 @@ fn seeds_meet_the_acceptance_figures() {
                 c.target_canonical,
                 c.confidence_phrase,
                 c.operation,
-                c.quote.as_deref().unwrap_or("").chars().take(140).collect::<String>()
+                c.quote
+                    .as_deref()
+                    .unwrap_or("")
+                    .chars()
+                    .take(140)
+                    .collect::<String>()
             );
         }
         predicted.insert(g.doc.clone(), (doc.published.clone(), doc.claims));
@@ -58,7 +66,18 @@ fn seeds_meet_the_acceptance_figures() {
         rep.confidence_total
     );
     assert!(rep.main_recall >= 0.9, "main recall {:.2}", rep.main_recall);
-    assert!(rep.overall.recall >= 0.8, "recall {:.2}", rep.overall.recall);
-    assert!(rep.overall.precision >= 0.85, "precision {:.2}", rep.overall.precision);
-    assert_eq!(rep.confidence_right, rep.confidence_total, "confidence phrases");
+    assert!(
+        rep.overall.recall >= 0.8,
+        "recall {:.2}",
+        rep.overall.recall
+    );
+    assert!(
+        rep.overall.precision >= 0.85,
+        "precision {:.2}",
+        rep.overall.precision
+    );
+    assert_eq!(
+        rep.confidence_right, rep.confidence_total,
+        "confidence phrases"
+    );
 }
