@@ -629,6 +629,17 @@ impl Ctx<'_> {
             let t = self.text.get(s..e)?.trim_end();
             let last = t.rsplit(char::is_whitespace).next().unwrap_or("");
             let l = last.to_lowercase();
+            let wd = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today", "tonight", "earlier", "later", "week", "month", "year"];
+            if !last.is_empty() && last.len() < t.len() && wd.contains(&l.trim_end_matches(',')) {
+                // "the government on Monday", "officials last week".
+                let head = t.get(..t.len() - last.len()).unwrap_or("").trim_end();
+                let prev = head.rsplit(char::is_whitespace).next().unwrap_or("").to_lowercase();
+                e = s + head.len();
+                if ["on", "last", "this", "earlier"].contains(&prev.as_str()) && prev.len() < head.len() {
+                    e = s + head.len() - prev.len();
+                }
+                continue;
+            }
             if !last.is_empty()
                 && last.len() < t.len()
                 && ([
@@ -678,7 +689,29 @@ impl Ctx<'_> {
         let mut exec_possessor = false;
         for h in &hits {
             match h.pat {
-                Pat::Person(i) => known = Some(i),
+                Pat::Person(i) => {
+                    // A surname alone must not sit inside another name
+                    // ("Hua Ying" is not Hua Chunying).
+                    let p = PEOPLE.get(i);
+                    let found = self.text.get(h.start..h.end).unwrap_or("");
+                    let other_name = p.is_some_and(|p| found != p.name) && {
+                        let after = self.text.get(h.end..).unwrap_or("");
+                        let before = self.text.get(..h.start).unwrap_or("").trim_end_matches(' ');
+                        let next_word = after.strip_prefix(' ').unwrap_or("").split(' ').next().unwrap_or("");
+                        let cap_after = next_word.chars().next().is_some_and(char::is_uppercase)
+                            && next_word.chars().skip(1).all(char::is_lowercase)
+                            && !NOT_NAMES.contains(&next_word);
+                        let prev_word = before.rsplit(' ').next().unwrap_or("");
+                        let cap_before = prev_word.chars().next().is_some_and(char::is_uppercase)
+                            && prev_word.chars().skip(1).all(char::is_lowercase)
+                            && !NOT_NAMES.contains(&prev_word)
+                            && p.is_some_and(|p| !p.name.contains(prev_word));
+                        cap_after || cap_before
+                    };
+                    if !other_name {
+                        known = Some(i);
+                    }
+                }
                 Pat::Title(i) => {
                     if let Some(t) = TITLES.get(i) {
                         if t.org == TitleOrg::Executive
@@ -1357,11 +1390,22 @@ impl Ctx<'_> {
                     x.start >= h.end
                         && !matches!(
                             x.pat,
-                            Pat::Generic | Pat::Link | Pat::Body(_) | Pat::State(_)
+                            Pat::Generic
+                                | Pat::Link
+                                | Pat::Body(_)
+                                | Pat::State(_)
+                                | Pat::Official
+                                | Pat::Title(_)
+                                | Pat::Media
+                                | Pat::Unofficial
                         )
                 })
                 .is_some_and(|x| {
-                    x.start <= h.end + 24
+                    x.start <= h.end + 40
+                        && !self
+                            .text
+                            .get(h.end..x.start)
+                            .is_some_and(|g| g.contains([',', '"', '”', '“', ';']))
                         && matches!(
                             x.pat,
                             Pat::Assert
@@ -1405,10 +1449,12 @@ impl Ctx<'_> {
                 let from = hits
                     .iter()
                     .any(|x| x.pat == Pat::From && x.end <= h.start && h.start - x.end <= 22);
+                let b = before.trim_end();
                 if from
-                    && !before.trim_end().ends_with("against")
+                    && !b.ends_with("against")
+                    && !b.ends_with("targeting")
+                    && !b.ends_with(" on")
                     && self.target_at(h, sent).is_some()
-                    && !self.is_victim(h, s)
                 {
                     chosen = Some(h);
                     break;
@@ -1440,6 +1486,26 @@ impl Ctx<'_> {
         let first_t = self.target_at(first, sent)?;
         // Coordinated parties: "A and B", "neither A nor B".
         let mut targets = vec![first_t.clone()];
+        // Backwards: "China and North Korea" when North Korea was chosen.
+        let mut cursor_start = first_t.start;
+        for h in cands.iter().rev() {
+            if h.end > cursor_start {
+                continue;
+            }
+            let gap = self.text.get(h.end..cursor_start).unwrap_or("").to_lowercase();
+            let g = gap.trim().trim_matches([',', ' ']);
+            let joined = ["and", "or", "nor", "", "and the", "or the", "nor the", "as well as"].contains(&g);
+            if !joined || gap.len() > 24 {
+                break;
+            }
+            match self.target_at(h, sent) {
+                Some(t) if t.end <= cursor_start + 2 || self.text.get(t.end..cursor_start).is_some_and(|x| x.len() <= 24) => {
+                    cursor_start = t.start;
+                    targets.insert(0, t);
+                }
+                _ => break,
+            }
+        }
         let mut cursor_end = first_t.end;
         for h in cands.iter() {
             if h.start < cursor_end {
@@ -1497,7 +1563,7 @@ impl Ctx<'_> {
         let op_hit = ops
             .iter()
             .find(|h| h.start >= whole_end)
-            .or_else(|| ops.first())
+            .or_else(|| ops.iter().find(|h| h.end <= whole_start))
             .copied();
         let op = op_hit.map(|h| {
             let from = if after_accuse.is_some() {
@@ -2069,6 +2135,18 @@ impl Ctx<'_> {
                     };
                     if f.kind == FrameKind::Source {
                         rel.conditional = false;
+                    }
+                    // "said: 'We assess with high confidence that ...'": the
+                    // confidence sits between the verb and "that".
+                    if rel.conf.is_none() && f.verb < cs {
+                        rel.conf = self
+                            .hits_of(f.verb, cs, |p| matches!(p, Pat::Conf(_)))
+                            .into_iter()
+                            .last()
+                            .map(|h| (h.start, h.end, match h.pat {
+                                Pat::Conf(b) => b,
+                                _ => band::LIKELY,
+                            }));
                     }
                     if let FrameKind::Believe(a, b) = f.kind {
                         if rel.conf.is_none() {
@@ -2750,7 +2828,11 @@ fn split_subjects(text: &str, s: usize, e: usize) -> Vec<(usize, usize)> {
     if out.len() > 1
         && out.iter().any(|(a, b)| {
             text.get(*a..*b)
-                .is_none_or(|x| !x.trim().starts_with(|c: char| c.is_uppercase()))
+                .is_none_or(|x| {
+                    let x = x.trim();
+                    let x = x.strip_prefix("the ").unwrap_or(x);
+                    !x.starts_with(|c: char| c.is_uppercase())
+                })
         })
     {
         return vec![(s, e)];

@@ -555,7 +555,10 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
         }
         if let Some(&prev) = cur.last() {
             let p = texts[prev].trim();
-            let join = !ends_terminal(p) && tt.starts_with(|c: char| c.is_lowercase());
+            // A line that stops mid-sentence runs on: always before a lower-case
+            // word, and before a capital when it is long enough to be prose.
+            let join = !ends_terminal(p)
+                && (tt.starts_with(|c: char| c.is_lowercase()) || word_count(p) >= 8);
             if !join {
                 raw.push(std::mem::take(&mut cur));
             }
