@@ -19,7 +19,15 @@ fn main() {
         let c = c.claim;
         println!(
             "CLAIM {:?} {:?}/{:?}/{:?} -> {:?} [{:?}/{:?}] conf={:?} op={:?}",
-            c.kind, c.speaker, c.speaker_org, c.speaker_country, c.target, c.target_canonical, c.target_state, c.confidence_phrase, c.operation
+            c.kind,
+            c.speaker,
+            c.speaker_org,
+            c.speaker_country,
+            c.target,
+            c.target_canonical,
+            c.target_state,
+            c.confidence_phrase,
+            c.operation
         );
     }
 }

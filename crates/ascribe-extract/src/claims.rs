@@ -482,7 +482,7 @@ impl Ctx<'_> {
         ]
         .iter()
         .any(|m| lower.contains(m));
-        if !(questions >= 4 && (marker || questions * 8 >= n)) {
+        if !((questions >= 2 && marker) || (questions >= 4 && questions * 8 >= n)) {
             return;
         }
         // "X speaks to Y" names both sides.
@@ -502,7 +502,22 @@ impl Ctx<'_> {
                     .next()
                     .and_then(|s| last_capitalized_name(s.trim()));
                 if let Some(y) = name_after {
-                    let sp = self.person_speaker(&y);
+                    let mut sp = self.person_speaker(&y);
+                    // "Viktor Sokolov, the spokesman for the Russian foreign ministry".
+                    if sp.country.is_none() {
+                        let found = (0..n.min(12)).find_map(|i| {
+                            let st = self.sentences.get(i)?;
+                            let t = self.text.get(st.start..st.end)?;
+                            t.find(y.as_str()).map(|p| (i, st.start + p, st.end))
+                        });
+                        if let Some((i, a, b)) = found {
+                            if let Some(x) = self.parse_np(a, b, i) {
+                                if x.person.as_deref() == Some(y.as_str()) {
+                                    sp = x;
+                                }
+                            }
+                        }
+                    }
                     self.interviewee = Some(sp);
                 }
                 if let Some(x) = name_before {
@@ -629,13 +644,35 @@ impl Ctx<'_> {
             let t = self.text.get(s..e)?.trim_end();
             let last = t.rsplit(char::is_whitespace).next().unwrap_or("");
             let l = last.to_lowercase();
-            let wd = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today", "tonight", "earlier", "later", "week", "month", "year"];
+            let wd = [
+                "monday",
+                "tuesday",
+                "wednesday",
+                "thursday",
+                "friday",
+                "saturday",
+                "sunday",
+                "yesterday",
+                "today",
+                "tonight",
+                "earlier",
+                "later",
+                "week",
+                "month",
+                "year",
+            ];
             if !last.is_empty() && last.len() < t.len() && wd.contains(&l.trim_end_matches(',')) {
                 // "the government on Monday", "officials last week".
                 let head = t.get(..t.len() - last.len()).unwrap_or("").trim_end();
-                let prev = head.rsplit(char::is_whitespace).next().unwrap_or("").to_lowercase();
+                let prev = head
+                    .rsplit(char::is_whitespace)
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase();
                 e = s + head.len();
-                if ["on", "last", "this", "earlier"].contains(&prev.as_str()) && prev.len() < head.len() {
+                if ["on", "last", "this", "earlier"].contains(&prev.as_str())
+                    && prev.len() < head.len()
+                {
                     e = s + head.len() - prev.len();
                 }
                 continue;
@@ -697,7 +734,12 @@ impl Ctx<'_> {
                     let other_name = p.is_some_and(|p| found != p.name) && {
                         let after = self.text.get(h.end..).unwrap_or("");
                         let before = self.text.get(..h.start).unwrap_or("").trim_end_matches(' ');
-                        let next_word = after.strip_prefix(' ').unwrap_or("").split(' ').next().unwrap_or("");
+                        let next_word = after
+                            .strip_prefix(' ')
+                            .unwrap_or("")
+                            .split(' ')
+                            .next()
+                            .unwrap_or("");
                         let cap_after = next_word.chars().next().is_some_and(char::is_uppercase)
                             && next_word.chars().skip(1).all(char::is_lowercase)
                             && !NOT_NAMES.contains(&next_word);
@@ -1492,14 +1534,34 @@ impl Ctx<'_> {
             if h.end > cursor_start {
                 continue;
             }
-            let gap = self.text.get(h.end..cursor_start).unwrap_or("").to_lowercase();
+            let gap = self
+                .text
+                .get(h.end..cursor_start)
+                .unwrap_or("")
+                .to_lowercase();
             let g = gap.trim().trim_matches([',', ' ']);
-            let joined = ["and", "or", "nor", "", "and the", "or the", "nor the", "as well as"].contains(&g);
+            let joined = [
+                "and",
+                "or",
+                "nor",
+                "",
+                "and the",
+                "or the",
+                "nor the",
+                "as well as",
+            ]
+            .contains(&g);
             if !joined || gap.len() > 24 {
                 break;
             }
             match self.target_at(h, sent) {
-                Some(t) if t.end <= cursor_start + 2 || self.text.get(t.end..cursor_start).is_some_and(|x| x.len() <= 24) => {
+                Some(t)
+                    if t.end <= cursor_start + 2
+                        || self
+                            .text
+                            .get(t.end..cursor_start)
+                            .is_some_and(|x| x.len() <= 24) =>
+                {
                     cursor_start = t.start;
                     targets.insert(0, t);
                 }
@@ -2003,7 +2065,51 @@ impl Ctx<'_> {
     fn sentence_claims(&mut self, i: usize, prior: &[RawClaim]) -> Vec<RawClaim> {
         let sent = self.sentences[i].clone();
         let (s, e) = (sent.start, sent.end);
-        let frames = self.frames(i);
+        let mut frames = self.frames(i);
+        // "According to Reuters, an official said ...": the outlet reports,
+        // the official speaks.
+        let media_sources: Vec<(usize, String, (usize, usize))> = frames
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                f.kind == FrameKind::Source
+                    && f.speaker.as_ref().is_some_and(|x| {
+                        x.media
+                            || x.org.as_deref().is_some_and(|o| {
+                                BODIES
+                                    .iter()
+                                    .any(|b| b.kind == BodyKind::Media && b.name == o)
+                            })
+                    })
+            })
+            .map(|(k, f)| {
+                (
+                    k,
+                    f.speaker
+                        .as_ref()
+                        .and_then(|x| x.org.clone())
+                        .unwrap_or_default(),
+                    f.content,
+                )
+            })
+            .collect();
+        let mut drop = Vec::new();
+        for (k, name, (cs, ce)) in media_sources {
+            let mut inner = false;
+            for f in frames.iter_mut() {
+                if f.kind != FrameKind::Source && f.verb >= cs && f.verb < ce && f.speaker.is_some()
+                {
+                    f.reporter.get_or_insert_with(|| name.clone());
+                    inner = true;
+                }
+            }
+            if inner {
+                drop.push(k);
+            }
+        }
+        for k in drop.into_iter().rev() {
+            frames.remove(k);
+        }
         let mut out: Vec<RawClaim> = Vec::new();
         let interview = self.interviewee.is_some();
         let turn = sent.turn;
@@ -2143,10 +2249,16 @@ impl Ctx<'_> {
                             .hits_of(f.verb, cs, |p| matches!(p, Pat::Conf(_)))
                             .into_iter()
                             .last()
-                            .map(|h| (h.start, h.end, match h.pat {
-                                Pat::Conf(b) => b,
-                                _ => band::LIKELY,
-                            }));
+                            .map(|h| {
+                                (
+                                    h.start,
+                                    h.end,
+                                    match h.pat {
+                                        Pat::Conf(b) => b,
+                                        _ => band::LIKELY,
+                                    },
+                                )
+                            });
                     }
                     if let FrameKind::Believe(a, b) = f.kind {
                         if rel.conf.is_none() {
@@ -2178,6 +2290,27 @@ impl Ctx<'_> {
                         }
                     });
                     if rel.conditional || (rel.hedged && f.kind != FrameKind::Source) {
+                        continue;
+                    }
+                    if rel.negated {
+                        // "X was not responsible": no accusation; from the
+                        // accused's side, a denial.
+                        if let Some(sp) = &sp {
+                            let own = rel
+                                .targets
+                                .iter()
+                                .find(|t| t.state.is_some() && t.state == sp.country)
+                                .cloned();
+                            if own.is_some()
+                                && !handled_deny
+                                && !matches!(f.kind, FrameKind::Accuse(_))
+                            {
+                                let mut c = self.denial(sp, i, own, prior);
+                                c.operation.clone_from(&rel.op);
+                                handled_deny = true;
+                                out.push(c);
+                            }
+                        }
                         continue;
                     }
                     if sent.question && f.speaker.is_none() {
@@ -2827,12 +2960,11 @@ fn split_subjects(text: &str, s: usize, e: usize) -> Vec<(usize, usize)> {
     out.push((s + start, e));
     if out.len() > 1
         && out.iter().any(|(a, b)| {
-            text.get(*a..*b)
-                .is_none_or(|x| {
-                    let x = x.trim();
-                    let x = x.strip_prefix("the ").unwrap_or(x);
-                    !x.starts_with(|c: char| c.is_uppercase())
-                })
+            text.get(*a..*b).is_none_or(|x| {
+                let x = x.trim();
+                let x = x.strip_prefix("the ").unwrap_or(x);
+                !x.starts_with(|c: char| c.is_uppercase())
+            })
         })
     {
         return vec![(s, e)];
@@ -2843,6 +2975,10 @@ fn split_subjects(text: &str, s: usize, e: usize) -> Vec<(usize, usize)> {
 fn strip_np(np: &str) -> String {
     let mut t = np.trim();
     for p in [
+        "But ",
+        "And ",
+        "So ",
+        "Now ",
         "a host of ",
         "A host of ",
         "some ",
