@@ -1407,13 +1407,21 @@ impl Ctx<'_> {
                     if let Some(st) = self.target_at(sa, sent).and_then(|x| x.state) {
                         t.state = Some(st);
                     }
+                    let conf = hits
+                        .iter()
+                        .filter(|h| matches!(h.pat, Pat::Conf(_)) && h.end <= l.start)
+                        .last()
+                        .map(|h| (h.start, h.end, match h.pat {
+                            Pat::Conf(b) => b,
+                            _ => band::LIKELY,
+                        }));
                     return Some(Relation {
                         targets: vec![t],
                         op: Some(normalize_ws(
                             self.text.get(l.start..sa.end.max(l.end)).unwrap_or(""),
                         ))
                         .map(|o| format!("affiliation: {o}")),
-                        conf: None,
+                        conf,
                         negated: false,
                         conditional: false,
                         hedged: false,
@@ -2907,6 +2915,19 @@ fn clause_start(text: &str, s: usize, pos: usize) -> usize {
                 best = p + w.len();
             }
         }
+    }
+    // "Russia's ambassador in London, Andrei Kelin, told": the clause before
+    // the verb is empty, so the subject is the phrase before the appositive.
+    if best > 0 && t.get(best..).is_some_and(|c| c.trim().is_empty()) {
+        let before = t.get(..best.saturating_sub(1)).unwrap_or("");
+        let name_start = before.rfind([',', ';', ':', '"', '“', '”']).map_or(0, |p| p + 1);
+        let name = before.get(name_start..).unwrap_or("").trim();
+        if capitalized_name(name).is_some_and(|n| n.len() == name.len()) && name_start > 0 {
+            let head = before.get(..name_start - 1).unwrap_or("");
+            let head_start = head.rfind([',', ';', ':', '"', '“', '”']).map_or(0, |p| p + 1);
+            return s + head_start;
+        }
+        return s + name_start;
     }
     // Keep an appositive name: "Bruno Khal, chief of ...".
     let clause = t.get(best..).unwrap_or("").trim_start().to_lowercase();

@@ -382,7 +382,7 @@ fn line_text(orig: &str, line: &Line) -> String {
 }
 
 fn ends_terminal(t: &str) -> bool {
-    let t = t.trim_end();
+    let t = t.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{fffd}');
     t.ends_with(['.', '!', '?', '"', '”', '’', '\'', ':', ';', '…', ')'])
 }
 
