@@ -155,25 +155,49 @@ pub fn extract(cleaned: &Cleaned<'_>) -> Vec<RawClaim> {
         return Vec::new();
     }
     let text = cleaned.text.as_str();
-    let mut hits = scan(text);
-    hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
     let sentences = split_sentences(cleaned);
-    let mut ctx = Ctx {
-        text,
-        hits,
-        sentences,
-        people: Vec::new(),
-        kb: KnowledgeBase::builtin(),
-        interviewer: None,
-        interviewee: None,
-        last_group: None,
-        accused: Vec::new(),
-    };
-    ctx.mark_quotes();
-    ctx.detect_interview();
-    ctx.find_accused();
-    ctx.run()
+    // Context (who spoke, what was said before) does not reach further than
+    // a long article: a huge input is read in windows of whole blocks, so
+    // time and memory stay linear in its size.
+    let mut out = Vec::new();
+    let mut from = 0;
+    while from < sentences.len() {
+        let start = sentences[from].start;
+        let mut to = from + 1;
+        while to < sentences.len()
+            && (sentences[to].end - start < CHUNK || sentences[to].block == sentences[to - 1].block && sentences[to].end - start < 2 * CHUNK)
+        {
+            to += 1;
+        }
+        let end = sentences[to - 1].end;
+        let mut hits = scan(text.get(start..end).unwrap_or(""));
+        for h in &mut hits {
+            h.start += start;
+            h.end += start;
+        }
+        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        let mut ctx = Ctx {
+            text,
+            hits,
+            sentences: sentences.get(from..to).unwrap_or(&[]).to_vec(),
+            people: Vec::new(),
+            kb: KnowledgeBase::builtin(),
+            interviewer: None,
+            interviewee: None,
+            last_group: None,
+            accused: Vec::new(),
+        };
+        ctx.mark_quotes();
+        ctx.detect_interview();
+        ctx.find_accused();
+        out.extend(ctx.run());
+        from = to;
+    }
+    out
 }
+
+/// The window a document is read in, in bytes of clean text.
+const CHUNK: usize = 256 * 1024;
 
 /// One line per sentence with its turn, quotation share and frames, for
 /// tuning rules (`ASCRIBE_EXTRACT_DEBUG=1` in the seed test prints it).
@@ -261,64 +285,48 @@ fn split_sentences(cleaned: &Cleaned<'_>) -> Vec<Sentence> {
         let Some(block) = text.get(b.start..b.end) else {
             continue;
         };
+        let bytes = block.as_bytes();
         let mut start = 0;
-        let chars: Vec<(usize, char)> = block.char_indices().collect();
-        let mut i = 0;
-        while i < chars.len() {
-            let (pos, c) = chars[i];
-            if matches!(c, '.' | '!' | '?' | '…') {
-                // Swallow closing quotes and brackets.
-                let mut j = i + 1;
-                while j < chars.len()
-                    && matches!(
-                        chars[j].1,
-                        '"' | '”' | '’' | '\'' | ')' | '»' | '.' | '?' | '!'
-                    )
-                {
-                    // A straight quote after the stop closes only when followed by space.
-                    j += 1;
-                }
-                let end_pos = chars.get(j).map_or(block.len(), |x| x.0);
-                let next_ws = chars.get(j).is_none_or(|x| x.1.is_whitespace());
-                let mut k = j;
-                while k < chars.len() && chars[k].1.is_whitespace() {
-                    k += 1;
-                }
-                let next = chars.get(k).map(|x| x.1);
-                let upper_next = next.is_none_or(|n| {
-                    n.is_uppercase()
-                        || n.is_ascii_digit()
-                        || is_open_quote(n)
-                        || n == '‘'
-                        || n == '-'
-                        || n == '—'
-                });
-                let abbrev = c == '.' && {
-                    let word: String = block[..pos]
-                        .rsplit(|ch: char| ch.is_whitespace() || ch == '(' || is_open_quote(ch))
-                        .next()
-                        .unwrap_or("")
-                        .to_lowercase();
-                    ABBREV.contains(&word.as_str())
-                        || (word.chars().count() == 1 && word.chars().all(char::is_alphabetic))
-                };
-                let question_break = c == '?' && next.is_some();
-                if next_ws && (upper_next || question_break) && !abbrev {
-                    push_sentence(
-                        &mut out,
-                        cleaned,
-                        bi,
-                        b.start + start,
-                        b.start + end_pos,
-                        c == '?',
-                    );
-                    start = chars.get(k).map_or(block.len(), |x| x.0);
-                    i = k;
-                    continue;
+        // Stops: '.', '!', '?' and the ellipsis (E2 80 A6, found by its last byte).
+        for pos in memchr::memchr3_iter(b'.', b'!', b'?', bytes).chain(std::iter::empty()) {
+            if pos < start {
+                continue;
+            }
+            let c = char::from(bytes[pos]);
+            // Swallow closing quotes and brackets.
+            let mut j = pos + 1;
+            while let Some(ch) = block.get(j..).and_then(|r| r.chars().next()) {
+                if matches!(ch, '"' | '”' | '’' | '\'' | ')' | '»' | '.' | '?' | '!') {
+                    j += ch.len_utf8();
+                } else {
+                    break;
                 }
             }
-            let _ = pos;
-            i += 1;
+            let after = block.get(j..).unwrap_or("");
+            let next_ws = after.chars().next().is_none_or(char::is_whitespace);
+            let rest = after.trim_start();
+            let k = block.len() - rest.len();
+            let next = rest.chars().next();
+            let upper_next = next.is_none_or(|n| {
+                n.is_uppercase() || n.is_ascii_digit() || is_open_quote(n) || n == '‘' || n == '-' || n == '—'
+            });
+            let abbrev = c == '.' && {
+                let word = block
+                    .get(..pos)
+                    .unwrap_or("")
+                    .rsplit(|ch: char| ch.is_whitespace() || ch == '(' || is_open_quote(ch))
+                    .next()
+                    .unwrap_or("");
+                word.len() <= 8 && {
+                    let w = word.to_lowercase();
+                    ABBREV.contains(&w.as_str()) || (w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
+                }
+            };
+            let question_break = c == '?' && next.is_some();
+            if next_ws && (upper_next || question_break) && !abbrev {
+                push_sentence(&mut out, cleaned, bi, b.start + start, b.start + j, c == '?');
+                start = k;
+            }
         }
         if start < block.len() {
             let question = block.trim_end().ends_with('?');

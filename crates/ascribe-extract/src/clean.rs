@@ -710,6 +710,14 @@ fn emit_segment(out: &mut Cleaned<'_>, a: usize, b: usize) {
         }
     };
     for (i, c) in seg.char_indices() {
+        // A lone ASCII space between words is copied as it is.
+        if c == ' '
+            && ws_start.is_none()
+            && run_start.is_some()
+            && !seg.get(i + 1..).and_then(|r| r.chars().next()).is_none_or(|n| n.is_whitespace() || n == '\u{feff}')
+        {
+            continue;
+        }
         let ws = c.is_whitespace() || c == '\u{a0}' || c == '\u{feff}';
         if ws {
             if let Some(r) = run_start.take() {
