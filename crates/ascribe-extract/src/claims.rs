@@ -165,7 +165,9 @@ pub fn extract(cleaned: &Cleaned<'_>) -> Vec<RawClaim> {
         let start = sentences[from].start;
         let mut to = from + 1;
         while to < sentences.len()
-            && (sentences[to].end - start < CHUNK || sentences[to].block == sentences[to - 1].block && sentences[to].end - start < 2 * CHUNK)
+            && (sentences[to].end - start < CHUNK
+                || sentences[to].block == sentences[to - 1].block
+                    && sentences[to].end - start < 2 * CHUNK)
         {
             to += 1;
         }
@@ -308,7 +310,12 @@ fn split_sentences(cleaned: &Cleaned<'_>) -> Vec<Sentence> {
             let k = block.len() - rest.len();
             let next = rest.chars().next();
             let upper_next = next.is_none_or(|n| {
-                n.is_uppercase() || n.is_ascii_digit() || is_open_quote(n) || n == '‘' || n == '-' || n == '—'
+                n.is_uppercase()
+                    || n.is_ascii_digit()
+                    || is_open_quote(n)
+                    || n == '‘'
+                    || n == '-'
+                    || n == '—'
             });
             let abbrev = c == '.' && {
                 let word = block
@@ -319,12 +326,20 @@ fn split_sentences(cleaned: &Cleaned<'_>) -> Vec<Sentence> {
                     .unwrap_or("");
                 word.len() <= 8 && {
                     let w = word.to_lowercase();
-                    ABBREV.contains(&w.as_str()) || (w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
+                    ABBREV.contains(&w.as_str())
+                        || (w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
                 }
             };
             let question_break = c == '?' && next.is_some();
             if next_ws && (upper_next || question_break) && !abbrev {
-                push_sentence(&mut out, cleaned, bi, b.start + start, b.start + j, c == '?');
+                push_sentence(
+                    &mut out,
+                    cleaned,
+                    bi,
+                    b.start + start,
+                    b.start + j,
+                    c == '?',
+                );
                 start = k;
             }
         }
@@ -1232,7 +1247,12 @@ impl Ctx<'_> {
     }
 
     fn is_victim(&self, h: &Hit, region_start: usize) -> bool {
-        let before = self.text.get(region_start..h.start).unwrap_or("");
+        // Three words back are enough.
+        let mut from = region_start.max(h.start.saturating_sub(48));
+        while from < h.start && !self.text.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = self.text.get(from..h.start).unwrap_or("");
         let words: Vec<&str> = before
             .split(|c: char| c.is_whitespace())
             .filter(|w| !w.is_empty())
@@ -1387,6 +1407,10 @@ impl Ctx<'_> {
         sent: usize,
         after_accuse: Option<usize>,
     ) -> Option<Relation> {
+        let cheap = self.hits_in(s, e);
+        if after_accuse.is_none() && !cheap.iter().any(|h| matches!(h.pat, Pat::Op | Pat::Link)) {
+            return None;
+        }
         let hits = self.hits_of(s, e, |_| true);
         // A responsibility word counts only next to an operation word:
         // "ran a covert operation", not "conduct an investigation".
@@ -1419,10 +1443,16 @@ impl Ctx<'_> {
                         .iter()
                         .filter(|h| matches!(h.pat, Pat::Conf(_)) && h.end <= l.start)
                         .last()
-                        .map(|h| (h.start, h.end, match h.pat {
-                            Pat::Conf(b) => b,
-                            _ => band::LIKELY,
-                        }));
+                        .map(|h| {
+                            (
+                                h.start,
+                                h.end,
+                                match h.pat {
+                                    Pat::Conf(b) => b,
+                                    _ => band::LIKELY,
+                                },
+                            )
+                        });
                     return Some(Relation {
                         targets: vec![t],
                         op: Some(normalize_ws(
@@ -2906,7 +2936,7 @@ fn clause_start(text: &str, s: usize, pos: usize) -> usize {
         }
     }
     // Relative and subordinating words also start a clause.
-    let lower = t.to_lowercase();
+    let lower = t;
     for w in [
         " that ",
         " which ",
@@ -2928,11 +2958,15 @@ fn clause_start(text: &str, s: usize, pos: usize) -> usize {
     // the verb is empty, so the subject is the phrase before the appositive.
     if best > 0 && t.get(best..).is_some_and(|c| c.trim().is_empty()) {
         let before = t.get(..best.saturating_sub(1)).unwrap_or("");
-        let name_start = before.rfind([',', ';', ':', '"', '“', '”']).map_or(0, |p| p + 1);
+        let name_start = before
+            .rfind([',', ';', ':', '"', '“', '”'])
+            .map_or(0, |p| p + 1);
         let name = before.get(name_start..).unwrap_or("").trim();
         if capitalized_name(name).is_some_and(|n| n.len() == name.len()) && name_start > 0 {
             let head = before.get(..name_start - 1).unwrap_or("");
-            let head_start = head.rfind([',', ';', ':', '"', '“', '”']).map_or(0, |p| p + 1);
+            let head_start = head
+                .rfind([',', ';', ':', '"', '“', '”'])
+                .map_or(0, |p| p + 1);
             return s + head_start;
         }
         return s + name_start;

@@ -108,3 +108,9 @@ pub fn read_document(name: &str, bytes: &[u8], format: Option<Format>) -> Docume
         clean_len: cleaned.text.len(),
     }
 }
+
+/// The number of lexicon hits in a text; for the benchmark only.
+#[doc(hidden)]
+pub fn bench_scan(text: &str) -> usize {
+    lexicon::scan(text).len()
+}
