@@ -1442,7 +1442,7 @@ impl Ctx<'_> {
                     let conf = hits
                         .iter()
                         .filter(|h| matches!(h.pat, Pat::Conf(_)) && h.end <= l.start)
-                        .last()
+                        .next_back()
                         .map(|h| {
                             (
                                 h.start,
@@ -3276,7 +3276,6 @@ fn last_capitalized_name_outside(text: &str, s: usize, e: usize, hits: &[Hit]) -
                         | Pat::Neg
                         | Pat::Cond
                         | Pat::Hedge
-                        | Pat::Victim
                         | Pat::Resp
                         | Pat::From
                         | Pat::Conf(_)

@@ -57,8 +57,6 @@ pub(crate) enum Pat {
     Official,
     /// Non-official voices: experts, analysts, sources.
     Unofficial,
-    /// Prepositions and verbs that mark what follows as a victim.
-    Victim,
     /// Evidence assertions: the evidence is there, evidence shows.
     Evidence,
     /// Passive attribution without an agent: has been accused of, is believed to be.
@@ -817,21 +815,6 @@ const UNOFFICIAL: &[&str] = &[
     "critics",
     "some people",
     "some say",
-];
-const VICTIM: &[&str] = &[
-    "against",
-    "targeting",
-    "on",
-    "into",
-    "in",
-    "at",
-    "inside",
-    "including",
-    "such as",
-    "allies",
-    "of many of",
-    "victim",
-    "victims",
 ];
 const EVIDENCE: &[&str] = &[
     "the evidence is there",
