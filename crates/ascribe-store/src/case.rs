@@ -93,13 +93,9 @@ impl Store {
     pub fn add_hypotheses(&mut self, incident_id: &str, hyps: &[Hypothesis]) -> Result<usize> {
         self.write(|tx| {
             require_incident(tx, incident_id)?;
-            let mut pos: i64 = tx.query_row(
-                "SELECT COALESCE(MAX(position), -1) + 1 FROM hypotheses WHERE incident_id = ?1",
-                [incident_id],
-                |r| r.get(0),
-            )?;
+            let first = next_position(tx, "hypotheses", incident_id)?;
             let mut added = 0;
-            for h in hyps {
+            for (pos, h) in (first..).zip(hyps) {
                 let n = tx.execute(
                     "INSERT INTO hypotheses (incident_id, id, actor, actor_name, sponsor, prior, position)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (incident_id, id) DO NOTHING",
@@ -113,7 +109,6 @@ impl Store {
                         pos
                     ],
                 )?;
-                pos += 1;
                 added += n;
             }
             Ok(added)
@@ -414,8 +409,8 @@ fn next_position(tx: &Transaction<'_>, table: &str, incident_id: &str) -> Result
 }
 
 fn insert_evidence(tx: &Transaction<'_>, incident_id: &str, items: &[Evidence]) -> Result<()> {
-    let mut pos = next_position(tx, "evidence", incident_id)?;
-    for e in items {
+    let first = next_position(tx, "evidence", incident_id)?;
+    for (pos, e) in (first..).zip(items) {
         let bearing = serde_json::to_string(&e.bearing).map_err(|err| corrupt("bearing", err))?;
         tx.execute(
             "INSERT INTO evidence (incident_id, id, kind, summary, source, reliability, credibility, tlp,
@@ -435,7 +430,6 @@ fn insert_evidence(tx: &Transaction<'_>, incident_id: &str, items: &[Evidence]) 
                 pos
             ],
         )?;
-        pos += 1;
     }
     Ok(())
 }
@@ -446,8 +440,8 @@ fn insert_claims(
     claims: &[Claim],
     provenance: Provenance,
 ) -> Result<()> {
-    let mut pos = next_position(tx, "claims", incident_id)?;
-    for c in claims {
+    let first = next_position(tx, "claims", incident_id)?;
+    for (pos, c) in (first..).zip(claims) {
         tx.execute(
             "INSERT INTO claims (incident_id, id, kind, speaker, speaker_org, speaker_country, target,
                                  target_canonical, target_state, operation, confidence_phrase, prob_low,
@@ -478,7 +472,6 @@ fn insert_claims(
                 pos
             ],
         )?;
-        pos += 1;
     }
     Ok(())
 }
