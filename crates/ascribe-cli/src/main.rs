@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand};
 
 /// Who did it, on what evidence, and how sure can anyone be.
 #[derive(Debug, Parser)]
-#[command(name = "ascribe", version, about, long_about = None, max_term_width = 100)]
+#[command(name = "ascribe", version, max_term_width = 100)]
 struct Cli {
     /// The database file.
     #[arg(
