@@ -52,10 +52,8 @@ pub fn classify(desc: &[u8]) -> Vec<HidApplication> {
         };
         match prefix & 0xFC {
             0x04 => page = value & 0xFFFF,
-            0xA4 => {
-                if stack.len() < MAX_PUSH {
-                    stack.push(page);
-                }
+            0xA4 if stack.len() < MAX_PUSH => {
+                stack.push(page);
             }
             0xB4 => {
                 if let Some(p) = stack.pop() {
@@ -145,7 +143,7 @@ pub fn decode_hex(text: &str) -> Option<Vec<u8>> {
         .bytes()
         .filter(|b| !b.is_ascii_whitespace() && *b != b',')
         .collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return None;
     }
     digits

@@ -175,7 +175,7 @@ pub fn detect_format(bytes: &[u8]) -> Option<InputFormat> {
 fn is_hex_blob(text: &str) -> bool {
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     t.len() >= 36
-        && t.len() % 2 == 0
+        && t.len().is_multiple_of(2)
         && t.chars().all(|c| c.is_ascii_hexdigit())
         && t.get(0..4).is_some_and(|p| p == "1201")
 }

@@ -191,7 +191,7 @@ pub fn devices_from_snapshot(
         if !matches!(kind_of(entry.name()), EntryKind::Device) {
             continue;
         }
-        if entry.attrs.get("idVendor").is_none() && entry.attrs.get("descriptors").is_none() {
+        if !entry.attrs.contains_key("idVendor") && !entry.attrs.contains_key("descriptors") {
             continue;
         }
         let name = entry.name().to_string();

@@ -324,10 +324,8 @@ pub fn parse_capture(bytes: &[u8], warnings: &mut Vec<ParseWarning>) -> Capture 
             }
         }
         match (req_type, value_hi) {
-            (0x80, 0x01) => {
-                if data.len() > st.device_desc.len() {
-                    st.device_desc = data;
-                }
+            (0x80, 0x01) if data.len() > st.device_desc.len() => {
+                st.device_desc = data;
             }
             (0x80, 0x02) => {
                 let cur = st.configs.entry(value_lo).or_default();

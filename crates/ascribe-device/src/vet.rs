@@ -1049,7 +1049,7 @@ fn placeholder_id(v: u16) -> bool {
 
 fn repeated_digits(v: u16) -> bool {
     let s = format!("{v:04x}");
-    s.chars().all(|c| Some(c) == s.chars().next())
+    s.chars().all(|c| s.starts_with(c))
 }
 
 fn implied_by_name(name: &str) -> Option<(&'static str, &'static [Capability])> {
@@ -1711,8 +1711,17 @@ fn summary(
     } else {
         format!("Claimed {noun} presents {}", list(caps))
     };
+    let presented: BTreeSet<Capability> = caps
+        .iter()
+        .copied()
+        .filter(|c| !matches!(c, Capability::Hub | Capability::Billboard))
+        .collect();
     if !beyond.is_empty() && claim != Claim::Unknown {
-        s.push_str(&format!("; beyond the claim: {}", list(beyond)));
+        if *beyond == presented {
+            s.push_str(", all of it beyond the claim");
+        } else {
+            s.push_str(&format!("; beyond the claim: {}", list(beyond)));
+        }
     }
     if let Some(f) = findings.first().filter(|f| f.severity >= Severity::Medium) {
         s.push_str(&format!(". Top finding: {} ({})", f.title, f.id));
