@@ -1247,7 +1247,7 @@ fn identity_findings(ctx: &mut Ctx<'_>) {
                 severity: Severity::Low,
                 title: format!("Vendor {:04x} is not in usb.ids", d.vid),
                 explanation: "usb.ids does not list this vendor. It is incomplete (Raspberry Pi 2e8a and Espressif 303a are missing too), so this alone means little.".to_string(),
-                evidence: idf(format!("{:04x}", d.vid)),
+                evidence: vec![dev_field(d, "idVendor", format!("{:04x}", d.vid))],
                 references: vec!["usb.ids (embedded)"],
             }),
             (Some(v), None) => out.push(Finding {
@@ -1717,7 +1717,7 @@ fn summary(
         .filter(|c| !matches!(c, Capability::Hub | Capability::Billboard))
         .collect();
     if !beyond.is_empty() && claim != Claim::Unknown {
-        if *beyond == presented {
+        if *beyond == presented && presented.len() == caps.len() {
             s.push_str(", all of it beyond the claim");
         } else {
             s.push_str(&format!("; beyond the claim: {}", list(beyond)));
@@ -1727,6 +1727,18 @@ fn summary(
         s.push_str(&format!(". Top finding: {} ({})", f.title, f.id));
     }
     s.push_str(&format!(". Verdict {}.", verdict.as_str()));
+    if claim.is_power_only() {
+        let probed = report
+            .observation
+            .as_ref()
+            .is_some_and(|o| o.device_side_probe_performed);
+        if !probed {
+            s.push_str(&format!(
+                " Enumeration cannot see a {} acting as a USB host; no device-side probe was run.",
+                noun
+            ));
+        }
+    }
     s
 }
 
