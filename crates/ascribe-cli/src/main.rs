@@ -6,6 +6,7 @@
 
 mod assess;
 mod case;
+mod device;
 mod report;
 
 use std::io::Write;
@@ -38,6 +39,9 @@ enum Command {
     Case(case::CaseCommand),
     /// Assess an incident (by id, or a case file directly).
     Assess(assess::AssessArgs),
+    /// Vet USB devices (gifts) against what they claim to be.
+    #[command(subcommand)]
+    Device(device::DeviceCmd),
 }
 
 /// Exit codes, as documented in the README.
@@ -85,6 +89,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Case(cmd) => case::run(cmd, &cli.db),
         Command::Assess(args) => assess::run(args, &cli.db),
+        Command::Device(cmd) => device::run(cmd, &cli.db),
     }
 }
 
