@@ -7,6 +7,7 @@
 mod assess;
 mod case;
 mod report;
+mod telemetry;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -38,6 +39,9 @@ enum Command {
     Case(case::CaseCommand),
     /// Assess an incident (by id, or a case file directly).
     Assess(assess::AssessArgs),
+    /// Sensor logs: counts by source territory and network, indicator sightings, evidence.
+    #[command(subcommand)]
+    Telemetry(telemetry::TelemetryCommand),
 }
 
 /// Exit codes, as documented in the README.
@@ -85,6 +89,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Case(cmd) => case::run(cmd, &cli.db),
         Command::Assess(args) => assess::run(args, &cli.db),
+        Command::Telemetry(cmd) => telemetry::run(cmd, &cli.db),
     }
 }
 
