@@ -8,6 +8,7 @@ mod assess;
 mod case;
 mod device;
 mod report;
+mod telemetry;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -42,6 +43,9 @@ enum Command {
     /// Vet USB devices (gifts) against what they claim to be.
     #[command(subcommand)]
     Device(device::DeviceCmd),
+    /// Sensor logs: counts by source territory and network, indicator sightings, evidence.
+    #[command(subcommand)]
+    Telemetry(telemetry::TelemetryCommand),
 }
 
 /// Exit codes, as documented in the README.
@@ -90,6 +94,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Case(cmd) => case::run(cmd, &cli.db),
         Command::Assess(args) => assess::run(args, &cli.db),
         Command::Device(cmd) => device::run(cmd, &cli.db),
+        Command::Telemetry(cmd) => telemetry::run(cmd, &cli.db),
     }
 }
 

@@ -9,12 +9,14 @@
 //! never parses TOML, STIX or logs.
 
 mod case;
+mod telemetry;
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
 pub use case::{ClaimFilter, IncidentSummary, StoredCase};
+pub use telemetry::TelemetryRun;
 
 /// Where claims came from, so that re-importing one source replaces only its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,8 +69,14 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The migrations, in order. Numbers are reserved per area (see ARCHITECTURE.md).
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "0001_core", include_str!("../migrations/0001_core.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "0001_core", include_str!("../migrations/0001_core.sql")),
+    (
+        2,
+        "0002_telemetry",
+        include_str!("../migrations/0002_telemetry.sql"),
+    ),
+];
 
 /// An open database.
 pub struct Store {
