@@ -130,7 +130,11 @@ fn observable(ind: &Indicator) -> (String, String, Value) {
     let q = v.replace('\\', "\\\\").replace('\'', "\\'");
     match ind.kind {
         IndicatorKind::Ip | IndicatorKind::Cidr => {
-            let t = if v.contains(':') { "ipv6-addr" } else { "ipv4-addr" };
+            let t = if v.contains(':') {
+                "ipv6-addr"
+            } else {
+                "ipv4-addr"
+            };
             (
                 format!("[{t}:value = '{q}']"),
                 t.to_owned(),
@@ -215,7 +219,12 @@ where
 
     let mut actor_ids: Vec<(String, String)> = Vec::new(); // (actor name lowercased, intrusion-set id)
     for h in &case.hypotheses {
-        let Some(actor) = h.resolved.as_ref().map(|r| r.name.clone()).or(h.actor.clone()) else {
+        let Some(actor) = h
+            .resolved
+            .as_ref()
+            .map(|r| r.name.clone())
+            .or(h.actor.clone())
+        else {
             continue;
         };
         let set = sdo_id("intrusion-set", &actor.to_lowercase());
@@ -280,7 +289,10 @@ where
     let mut indicator_refs = Vec::new();
     for ind in input.indicators.iter().filter(|i| i.tlp <= max) {
         let (pattern, _, _) = observable(ind);
-        let id = sdo_id("indicator", &format!("{}|{}", ind.kind.as_str(), ind.value.trim()));
+        let id = sdo_id(
+            "indicator",
+            &format!("{}|{}", ind.kind.as_str(), ind.value.trim()),
+        );
         if objects.iter().any(|o| o["id"] == json!(id)) {
             continue;
         }
@@ -385,13 +397,14 @@ where
     if a.sensitivity.is_empty() {
         content.push_str("Sensitivity: no single item moves the verdict.\n");
     } else {
-        content.push_str("Sensitivity (effect of removing each item on the leading probability):\n");
+        content
+            .push_str("Sensitivity (effect of removing each item on the leading probability):\n");
         for s in &a.sensitivity {
             content.push_str(&format!(
                 "- {}: {:+.1} points{}\n",
                 s.evidence,
                 s.delta * 100.0,
-                if s.flips { ", changes the leading hypothesis" } else { "" }
+                if s.flips { ", changes the verdict" } else { "" }
             ));
         }
     }
@@ -421,4 +434,69 @@ where
         "id": sdo_id("bundle", &format!("{inc_id}|{level}")),
         "objects": objects,
     }))
+}
+
+/// The case's evidence plus its claims converted to evidence (claims whose
+/// `claim:<id>` item is already in the evidence are not added twice).
+pub fn evidence_with_claims(case: &Case, policy: &ascribe_assess::Policy) -> Case {
+    let mut c = case.clone();
+    let conv = ascribe_assess::claims_to_evidence(&case.claims, &case.hypotheses, policy);
+    for e in conv.evidence {
+        if !c.evidence.iter().any(|x| x.id == e.id) {
+            c.evidence.push(e);
+        }
+    }
+    c
+}
+
+/// The exporter's view of an assessment.
+pub fn view_of(a: &ascribe_assess::Assessment) -> AssessmentView {
+    AssessmentView {
+        hypotheses: a
+            .hypotheses
+            .iter()
+            .map(|h| HypothesisView {
+                id: h.id.clone(),
+                label: h.label.clone(),
+                probability: h.probability,
+                public_probability: h.public_probability,
+            })
+            .collect(),
+        leading: LeadingView {
+            id: a.leading.id.clone(),
+            probability: a.leading.probability,
+            phrase: a.leading.phrase.as_str().to_owned(),
+            confidence: a.confidence.as_str().to_owned(),
+            public_id: a.leading.public_id.clone(),
+            public_probability: a.leading.public_probability,
+            public_phrase: a.leading.public_phrase.as_str().to_owned(),
+            public_confidence: a.public_confidence.as_str().to_owned(),
+        },
+        gap: a.gap.line.clone(),
+        sensitivity: a
+            .sensitivity
+            .iter()
+            .map(|s| SensitivityView {
+                evidence: s.evidence.clone(),
+                delta: s.delta,
+                flips: s.flips,
+            })
+            .collect(),
+    }
+}
+
+/// Exports with ascribe's assessor: the case is cut to `max` (evidence and
+/// claims), claims become evidence, and `ascribe_assess::assess` runs on that.
+pub fn export_case(
+    input: &ExportInput<'_>,
+    max: Tlp,
+    policy: &ascribe_assess::Policy,
+    clock: &dyn Clock,
+) -> Result<Value, ExportError> {
+    export_bundle(input, max, clock, |cut| {
+        let with_claims = evidence_with_claims(cut, policy);
+        ascribe_assess::assess(&with_claims, policy)
+            .map(|a| view_of(&a))
+            .map_err(|e| e.to_string())
+    })
 }

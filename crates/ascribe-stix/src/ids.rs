@@ -158,6 +158,8 @@ mod tests {
         assert_ne!(sdo_id("incident", "x"), sdo_id("report", "x"));
         assert!(is_stix_id(&sdo_id("intrusion-set", "apt29")));
         assert!(!is_stix_id("intrusion-set--not-a-uuid"));
-        assert!(!is_stix_id("Intrusion-Set--5d0c1f4e-8a7b-4c21-9e3d-6b2a0f71c4e8"));
+        assert!(!is_stix_id(
+            "Intrusion-Set--5d0c1f4e-8a7b-4c21-9e3d-6b2a0f71c4e8"
+        ));
     }
 }

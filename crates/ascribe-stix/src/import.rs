@@ -88,7 +88,12 @@ pub struct Imported {
 /// Parses a bundle (or one bare STIX object) and checks every object.
 pub fn import_bundle(text: &str, opts: &ImportOptions) -> Result<Imported, ImportError> {
     let root: Value = serde_json::from_str(text).map_err(|e| ImportError::Json {
-        reason: e.to_string().split(" at line").next().unwrap_or("").to_owned(),
+        reason: e
+            .to_string()
+            .split(" at line")
+            .next()
+            .unwrap_or("")
+            .to_owned(),
         line: e.line(),
         column: e.column(),
     })?;
@@ -287,7 +292,10 @@ fn check_object(
         match split_id(i) {
             None => c.fail("id", "expected a STIX id `<type>--<uuid>`"),
             Some((prefix, _)) if prefix != k => {
-                c.fail("id", format!("id type `{prefix}` does not match type `{k}`"));
+                c.fail(
+                    "id",
+                    format!("id type `{prefix}` does not match type `{k}`"),
+                );
             }
             Some(_) => {}
         }
@@ -305,10 +313,7 @@ fn check_object(
         }
         Some(Value::String(s)) if s == "2.1" => s.clone(),
         Some(other) => {
-            c.fail(
-                "spec_version",
-                format!("expected \"2.1\", found {other}"),
-            );
+            c.fail("spec_version", format!("expected \"2.1\", found {other}"));
             String::new()
         }
     };
@@ -320,7 +325,7 @@ fn check_object(
         c.reference("created_by_ref", false);
     }
     if let Some(conf) = o.get("confidence") {
-        if !conf.as_u64().is_some_and(|n| n <= 100) {
+        if !matches!(conf.as_u64(), Some(n) if n <= 100) {
             c.fail("confidence", "expected an integer from 0 to 100");
         }
     }
@@ -339,7 +344,10 @@ fn check_object(
                 }
             }
         }
-        Some(_) => c.fail("object_marking_refs", "expected an array of marking-definition ids"),
+        Some(_) => c.fail(
+            "object_marking_refs",
+            "expected an array of marking-definition ids",
+        ),
     }
     match kind_s.as_str() {
         "threat-actor" | "intrusion-set" | "campaign" | "identity" | "incident" | "tool"
@@ -348,7 +356,10 @@ fn check_object(
             if kind_s != "location" {
                 c.string("name");
             }
-            if matches!(kind_s.as_str(), "threat-actor" | "intrusion-set" | "campaign") {
+            if matches!(
+                kind_s.as_str(),
+                "threat-actor" | "intrusion-set" | "campaign"
+            ) {
                 c.timestamp("first_seen", false);
                 c.timestamp("last_seen", false);
             }
@@ -378,7 +389,7 @@ fn check_object(
             c.timestamp("first_seen", false);
             c.timestamp("last_seen", false);
             if let Some(n) = o.get("count") {
-                if !n.as_u64().is_some_and(|n| n <= 999_999_999) {
+                if !matches!(n.as_u64(), Some(n) if n <= 999_999_999) {
                     c.fail("count", "expected an integer from 0 to 999999999");
                 }
             }
@@ -391,7 +402,10 @@ fn check_object(
         "opinion" => {
             match o.get("opinion").and_then(Value::as_str) {
                 Some(s) if OPINIONS.contains(&s) => {}
-                Some(_) => c.fail("opinion", format!("expected one of {}", OPINIONS.join(", "))),
+                Some(_) => c.fail(
+                    "opinion",
+                    format!("expected one of {}", OPINIONS.join(", ")),
+                ),
                 None => c.fail("opinion", "missing required property"),
             }
             c.refs("object_refs", true);
@@ -466,15 +480,25 @@ mod tests {
         assert_eq!(paths, ["$.objects[1].modified", "$.objects[1].pattern"]);
         assert_eq!(errs[1].reason, "missing required property");
 
-        let part = import_value(&b, &ImportOptions { partial: true, ..Default::default() })
-            .unwrap_or_default();
+        let part = import_value(
+            &b,
+            &ImportOptions {
+                partial: true,
+                ..Default::default()
+            },
+        )
+        .unwrap_or_default();
         assert_eq!(part.objects.len(), 1);
         assert_eq!(part.errors.len(), 2);
     }
 
     #[test]
     fn the_same_version_twice_is_one_object() {
-        let b = json!([ta(A, "2020-01-01T00:00:00Z"), ta(A, "2020-01-01T00:00:00.000Z"), ta(A, "2021-01-01T00:00:00Z")]);
+        let b = json!([
+            ta(A, "2020-01-01T00:00:00Z"),
+            ta(A, "2020-01-01T00:00:00.000Z"),
+            ta(A, "2021-01-01T00:00:00Z")
+        ]);
         let out = import_value(&b, &ImportOptions::default()).unwrap_or_default();
         assert_eq!(out.objects.len(), 2);
         assert_eq!(out.duplicates, 1);
@@ -482,12 +506,18 @@ mod tests {
 
     #[test]
     fn id_must_match_type_and_json_errors_give_line_and_column() {
-        let b = ta("intrusion-set--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "2020-01-01T00:00:00Z");
+        let b = ta(
+            "intrusion-set--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+            "2020-01-01T00:00:00Z",
+        );
         let Err(ImportError::Rejected(e)) = import_value(&b, &ImportOptions::default()) else {
             panic!("expected a rejection")
         };
         assert_eq!(e[0].path, "$.id");
-        let j = import_bundle("{\n  \"type\": \"bundle\",\n  oops", &ImportOptions::default());
+        let j = import_bundle(
+            "{\n  \"type\": \"bundle\",\n  oops",
+            &ImportOptions::default(),
+        );
         assert!(matches!(j, Err(ImportError::Json { line: 3, .. })), "{j:?}");
     }
 
@@ -495,10 +525,22 @@ mod tests {
     fn unmarked_objects_get_the_default_and_marked_ones_their_marking() {
         let mut o = ta(A, "2020-01-01T00:00:00Z");
         let out = import_value(&o, &ImportOptions::default()).unwrap_or_default();
-        assert_eq!((out.objects[0].tlp, out.objects[0].marked), (Tlp::Green, false));
+        assert_eq!(
+            (out.objects[0].tlp, out.objects[0].marked),
+            (Tlp::Green, false)
+        );
         o["object_marking_refs"] = json!([Tlp::Red.stix_marking_id()]);
-        let out = import_value(&o, &ImportOptions { unmarked: Tlp::Clear, ..Default::default() })
-            .unwrap_or_default();
-        assert_eq!((out.objects[0].tlp, out.objects[0].marked), (Tlp::Red, true));
+        let out = import_value(
+            &o,
+            &ImportOptions {
+                unmarked: Tlp::Clear,
+                ..Default::default()
+            },
+        )
+        .unwrap_or_default();
+        assert_eq!(
+            (out.objects[0].tlp, out.objects[0].marked),
+            (Tlp::Red, true)
+        );
     }
 }

@@ -18,7 +18,10 @@ pub mod model;
 pub mod time;
 
 pub use export::{
-    case_at, estimative_statement, export_bundle, stix_confidence, AssessmentView, ExportError,
-    ExportInput, HypothesisView, LeadingView, SensitivityView,
+    case_at, estimative_statement, evidence_with_claims, export_bundle, export_case,
+    stix_confidence, view_of, AssessmentView, ExportError, ExportInput, HypothesisView,
+    LeadingView, SensitivityView,
 };
-pub use import::{import_bundle, import_value, ImportError, ImportOptions, Imported, PathError, StixObject};
+pub use import::{
+    import_bundle, import_value, ImportError, ImportOptions, Imported, PathError, StixObject,
+};

@@ -123,7 +123,10 @@ mod tests {
             standard_tlp("marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"),
             Some(Tlp::Clear)
         );
-        assert_eq!(standard_tlp("marking-definition--00000000-0000-4000-8000-000000000000"), None);
+        assert_eq!(
+            standard_tlp("marking-definition--00000000-0000-4000-8000-000000000000"),
+            None
+        );
     }
 
     #[test]

@@ -19,7 +19,12 @@ pub struct ModelView {
 
 fn strings(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -118,7 +123,9 @@ pub fn model_view(objects: &[StixObject]) -> ModelView {
                 let Some(name) = j.get("name").and_then(Value::as_str) else {
                     continue;
                 };
-                let nation = strings(j.get("threat_actor_types")).iter().any(|t| t == "nation-state");
+                let nation = strings(j.get("threat_actor_types"))
+                    .iter()
+                    .any(|t| t == "nation-state");
                 let mut aliases: Vec<String> = strings(j.get("aliases"))
                     .into_iter()
                     .filter(|a| a != name)
@@ -136,7 +143,10 @@ pub fn model_view(objects: &[StixObject]) -> ModelView {
                     },
                     aliases,
                     sponsors: sp,
-                    description: j.get("description").and_then(Value::as_str).map(str::to_owned),
+                    description: j
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
                     sources: vec![format!("stix:{}", o.id)],
                 });
             }

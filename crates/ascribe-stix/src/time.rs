@@ -69,7 +69,9 @@ pub struct FixedClock(pub OffsetDateTime);
 impl FixedClock {
     /// A clock at `secs` seconds after the Unix epoch (`SOURCE_DATE_EPOCH` style).
     pub fn from_unix(secs: i64) -> Option<Self> {
-        OffsetDateTime::from_unix_timestamp(secs).ok().map(FixedClock)
+        OffsetDateTime::from_unix_timestamp(secs)
+            .ok()
+            .map(FixedClock)
     }
 }
 
@@ -88,7 +90,10 @@ mod tests {
         let a = version_key("2020-01-01T00:00:00.123Z");
         let b = version_key("2020-01-01T00:00:00.1234Z");
         assert!(a < b);
-        assert_eq!(version_key("2020-01-01T00:00:00Z"), version_key("2020-01-01T00:00:00.000Z"));
+        assert_eq!(
+            version_key("2020-01-01T00:00:00Z"),
+            version_key("2020-01-01T00:00:00.000Z")
+        );
         assert_eq!(version_key("2020-01-01T00:00:00+01:00"), None);
         assert_eq!(version_key("yesterday"), None);
     }
@@ -96,6 +101,9 @@ mod tests {
     #[test]
     fn millis_form_is_stix_shaped() {
         let c = FixedClock::from_unix(1_594_890_000).map(|c| c.now());
-        assert_eq!(c.map(|t| format_millis(&t)).as_deref(), Some("2020-07-16T09:00:00.000Z"));
+        assert_eq!(
+            c.map(|t| format_millis(&t)).as_deref(),
+            Some("2020-07-16T09:00:00.000Z")
+        );
     }
 }
