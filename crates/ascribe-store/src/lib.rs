@@ -1,1 +1,148 @@
-//! placeholder
+//! The store: ascribe's data in a SQLite file.
+//!
+//! Each write that belongs together runs in one transaction. The schema is
+//! plain portable SQL in `migrations/`, applied in order when the store opens.
+//!
+//! The store knows the model, not the formats the model was read from.
+
+mod stix;
+mod users;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, Transaction};
+
+pub use stix::{
+    AddOutcome, Collection, NewObject, ObjectQuery, Page, StatusRecord, StoredObject, VersionSel,
+};
+pub use users::{Role, UserRecord};
+
+/// Errors at the store's boundary.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    #[error("opening database {path}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("applying migration {name}")]
+    Migration {
+        name: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("database {path} has schema version {found}, newer than this ascribe knows ({known}); upgrade ascribe")]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("database error")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored {what} is unreadable: {detail}")]
+    Corrupt { what: String, detail: String },
+    #[error("user {0:?} already exists")]
+    UserExists(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The migrations, in order. Numbers are reserved per area.
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(4, "0004_stix", include_str!("../migrations/0004_stix.sql"))];
+
+/// An open database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::setup(conn, path.to_owned())
+    }
+
+    /// An in-memory database, for tests and one-shot runs.
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        Self::setup(conn, PathBuf::from(":memory:"))
+    }
+
+    fn setup(conn: Connection, path: PathBuf) -> Result<Store> {
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .or_else(|_| conn.pragma_update(None, "journal_mode", "DELETE"))
+            .map_err(|source| StoreError::Open {
+                path: path.clone(),
+                source,
+            })?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let mut store = Store { conn, path };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)",
+            [],
+        )?;
+        let current: i64 = self.conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?;
+        for &(version, name, sql) in MIGRATIONS {
+            if version <= current {
+                continue;
+            }
+            let tx = self
+                .conn
+                .transaction()
+                .map_err(|source| StoreError::Migration { name, source })?;
+            tx.execute_batch(sql)
+                .map_err(|source| StoreError::Migration { name, source })?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+                (version, name),
+            )
+            .map_err(|source| StoreError::Migration { name, source })?;
+            tx.commit()
+                .map_err(|source| StoreError::Migration { name, source })?;
+        }
+        Ok(())
+    }
+
+    /// The file this store lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in one transaction: all of it is written, or none.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// The raw connection, for the store's own modules.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
