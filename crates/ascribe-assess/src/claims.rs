@@ -51,10 +51,7 @@ pub fn claims_to_evidence(
             claim.id.clone()
         };
         let kind = claim.kind_or_accusation();
-        let targets: Vec<&Hypothesis> = hypotheses
-            .iter()
-            .filter(|h| targets_hypothesis(claim, h))
-            .collect();
+        let targets = accused(claim, hypotheses);
         let mut ratings = BTreeMap::new();
         let evidence_kind = match kind {
             ClaimKind::Accusation | ClaimKind::AttributionStatement => {
@@ -122,32 +119,54 @@ pub fn claims_to_evidence(
     out
 }
 
-/// Whether a claim names the hypothesis's actor or its sponsor state.
-fn targets_hypothesis(claim: &Claim, h: &Hypothesis) -> bool {
-    if h.id == ascribe_model::OTHER_HYPOTHESIS {
-        return false;
-    }
-    let said: Vec<String> = [&claim.target_canonical, &claim.target, &claim.target_state]
-        .into_iter()
-        .flatten()
-        .map(|s| normalise(s))
-        .filter(|s| !s.is_empty())
+/// The hypotheses a claim accuses: those whose actor it names, or, when it
+/// names no actor of the case, those whose sponsor is the state it names.
+fn accused<'h>(claim: &Claim, hypotheses: &'h [Hypothesis]) -> Vec<&'h Hypothesis> {
+    let said = |fields: &[&Option<String>]| -> Vec<String> {
+        fields
+            .iter()
+            .filter_map(|f| f.as_deref())
+            .map(normalise)
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let named = said(&[&claim.target_canonical, &claim.target]);
+    let states = said(&[&claim.target_state, &claim.target_canonical, &claim.target]);
+    let named_hyps: Vec<&Hypothesis> = hypotheses
+        .iter()
+        .filter(|h| h.id != ascribe_model::OTHER_HYPOTHESIS)
+        .filter(|h| {
+            let mut names = vec![normalise(&h.id)];
+            names.extend(h.actor.as_deref().map(normalise));
+            names.extend(h.resolved.as_ref().map(|r| normalise(&r.name)));
+            matches_any(&named, &names)
+        })
         .collect();
-    let mut names = vec![normalise(&h.id)];
-    if let Some(a) = &h.actor {
-        names.push(normalise(a));
+    if !named_hyps.is_empty() {
+        return named_hyps;
     }
-    if let Some(r) = &h.resolved {
-        names.push(normalise(&r.name));
-        if let Some(s) = &r.sponsor {
-            names.push(normalise(s));
-        }
-    }
-    names.retain(|n| !n.is_empty());
+    hypotheses
+        .iter()
+        .filter(|h| h.id != ascribe_model::OTHER_HYPOTHESIS)
+        .filter(|h| {
+            let sponsor: Vec<String> = h
+                .resolved
+                .as_ref()
+                .and_then(|r| r.sponsor.as_deref())
+                .map(normalise)
+                .into_iter()
+                .collect();
+            matches_any(&states, &sponsor)
+        })
+        .collect()
+}
+
+fn matches_any(said: &[String], names: &[String]) -> bool {
     let compact = |s: &str| s.replace(' ', "");
     said.iter().any(|s| {
         names
             .iter()
+            .filter(|n| !n.is_empty())
             .any(|n| s == n || compact(s) == compact(n) || contains_words(s, n))
     })
 }
@@ -228,6 +247,32 @@ mod tests {
         assert_eq!(out.evidence[0].kind, EvidenceKind::Accusation);
         assert_eq!(out.evidence[0].source, "UK Government");
         assert_eq!(out.evidence[0].tlp, Tlp::Clear);
+    }
+
+    #[test]
+    fn a_named_group_is_preferred_to_its_sponsor() {
+        let hyps = vec![
+            hyp("apt29", "APT29", Some("Russia")),
+            hyp("apt28", "APT28", Some("Russia")),
+            Hypothesis::other(),
+        ];
+        let mut c = claim(ClaimKind::AttributionStatement, "APT29", None);
+        c.target_state = Some("Russia".into());
+        let out = claims_to_evidence(&[c], &hyps, &Policy::default());
+        let Bearing::Ratings(r) = &out.evidence[0].bearing else {
+            panic!("ratings expected")
+        };
+        assert_eq!(r.keys().collect::<Vec<_>>(), ["apt29"]);
+        let out = claims_to_evidence(
+            &[claim(ClaimKind::Accusation, "Russian hackers", None)],
+            &hyps,
+            &Policy::default(),
+        );
+        assert!(
+            out.evidence.is_empty(),
+            "an adjective alone is not a state: {:?}",
+            out.evidence
+        );
     }
 
     #[test]

@@ -65,7 +65,7 @@ struct RawCase {
     #[serde(default)]
     claim: Vec<RawClaim>,
     #[serde(default)]
-    policy: Option<Spanned<toml::Table>>,
+    policy: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -400,8 +400,17 @@ pub fn parse_case(file: &str, text: &str) -> Result<ParsedCase, CaseError> {
 
     // The policy table must at least be a valid policy on its own.
     let policy = raw.policy.map(|p| {
-        let span = p.span();
-        let table = p.into_inner();
+        let span = policy_span(text);
+        let table = match p {
+            toml::Value::Table(t) => t,
+            other => {
+                errs.at(
+                    span.clone(),
+                    format!("`policy` must be a table, not a {}", other.type_str()),
+                );
+                toml::Table::new()
+            }
+        };
         if let Err(err) = policy_from_tables(&[&table]) {
             errs.at(span, err);
         }
@@ -581,7 +590,7 @@ pub fn parse_config(file: &str, text: &str) -> Result<toml::Table, CaseError> {
     #[serde(deny_unknown_fields)]
     struct RawConfig {
         #[serde(default)]
-        policy: Option<Spanned<toml::Table>>,
+        policy: Option<toml::Value>,
     }
     let fail = |errors| CaseError {
         file: file.to_owned(),
@@ -598,8 +607,15 @@ pub fn parse_config(file: &str, text: &str) -> Result<toml::Table, CaseError> {
     let Some(p) = raw.policy else {
         return Ok(toml::Table::new());
     };
-    let span = p.span();
-    let table = p.into_inner();
+    let span = policy_span(text);
+    let toml::Value::Table(table) = p else {
+        let (line, column) = line_col(text, span.start);
+        return Err(fail(vec![Located {
+            line,
+            column,
+            message: "`policy` must be a table".to_owned(),
+        }]));
+    };
     if let Err(message) = policy_from_tables(&[&table]) {
         let (line, column) = line_col(text, span.start);
         return Err(fail(vec![Located {
@@ -609,6 +625,23 @@ pub fn parse_config(file: &str, text: &str) -> Result<toml::Table, CaseError> {
         }]));
     }
     Ok(table)
+}
+
+/// Where the policy starts: its first `[policy...]` header or `policy` key.
+///
+/// Found by scanning, because toml's spans do not survive dotted headers
+/// such as `[policy.kinds.denial]` inside a spanned value.
+fn policy_span(text: &str) -> Range<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with("[policy") || t.starts_with("policy") {
+            let start = offset + (line.len() - t.len());
+            return start..start + t.trim_end().len();
+        }
+        offset += line.len();
+    }
+    0..0
 }
 
 /// The default policy with the given `[policy]` tables laid over it in order

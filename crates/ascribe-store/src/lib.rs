@@ -1,21 +1,44 @@
-//! The store: ascribe's data in a SQLite file.
+//! The store: incidents, hypotheses, evidence and claims in a SQLite file.
 //!
-//! Each write that belongs together runs in one transaction. The schema is
-//! plain portable SQL in `migrations/`, applied in order when the store opens.
+//! Each write that belongs together runs in one transaction, so an import
+//! that fails leaves nothing half-written. The schema is plain portable SQL
+//! in `migrations/`, applied in order when the store opens; a PostgreSQL
+//! backend will apply the same files.
 //!
-//! The store knows the model, not the formats the model was read from.
+//! The store knows the model, not the formats the model was read from: it
+//! never parses TOML, STIX or logs.
 
+mod case;
 mod stix;
 mod users;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::{Connection, OptionalExtension, Transaction};
 
+pub use case::{ClaimFilter, IncidentSummary, StoredCase};
 pub use stix::{
     AddOutcome, Collection, NewObject, ObjectQuery, Page, StatusRecord, StoredObject, VersionSel,
 };
 pub use users::{Role, UserRecord};
+
+/// Where claims came from, so that re-importing one source replaces only its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provenance {
+    /// Written by an analyst in a case file.
+    Case,
+    /// Read from documents by the extractor.
+    Docs,
+}
+
+impl Provenance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provenance::Case => "case",
+            Provenance::Docs => "docs",
+        }
+    }
+}
 
 /// Errors at the store's boundary.
 #[derive(Debug, thiserror::Error)]
@@ -43,15 +66,20 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("stored {what} is unreadable: {detail}")]
     Corrupt { what: String, detail: String },
+    #[error("no incident {0:?} in the database")]
+    NoIncident(String),
     #[error("user {0:?} already exists")]
     UserExists(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// The migrations, in order. Numbers are reserved per area.
+/// The migrations, in order. Numbers are reserved per area (see ARCHITECTURE.md).
 const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(4, "0004_stix", include_str!("../migrations/0004_stix.sql"))];
+    &[
+        (1, "0001_core", include_str!("../migrations/0001_core.sql")),
+        (4, "0004_stix", include_str!("../migrations/0004_stix.sql")),
+    ];
 
 /// An open database.
 pub struct Store {
@@ -84,6 +112,8 @@ impl Store {
     }
 
     fn setup(conn: Connection, path: PathBuf) -> Result<Store> {
+        // WAL lets readers (the server) run while a writer imports; a busy
+        // timeout rides out the writer's short transactions.
         conn.pragma_update(None, "journal_mode", "WAL")
             .or_else(|_| conn.pragma_update(None, "journal_mode", "DELETE"))
             .map_err(|source| StoreError::Open {
@@ -91,6 +121,7 @@ impl Store {
                 source,
             })?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let mut store = Store { conn, path };
         store.migrate()?;
@@ -107,6 +138,14 @@ impl Store {
             [],
             |r| r.get(0),
         )?;
+        let known = MIGRATIONS.last().map_or(0, |m| m.0);
+        if current > known {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: current,
+                known,
+            });
+        }
         for &(version, name, sql) in MIGRATIONS {
             if version <= current {
                 continue;
@@ -128,6 +167,15 @@ impl Store {
         Ok(())
     }
 
+    /// The schema version after migrations.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// The file this store lives in.
     pub fn path(&self) -> &Path {
         &self.path
@@ -145,4 +193,16 @@ impl Store {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+
+    /// Whether an incident exists.
+    pub fn has_incident(&self, id: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM incidents WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
 }
+
+#[cfg(test)]
+mod tests;
