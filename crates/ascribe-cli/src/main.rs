@@ -7,6 +7,9 @@
 mod assess;
 mod case;
 mod report;
+mod serve;
+mod stix;
+mod users;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -38,6 +41,14 @@ enum Command {
     Case(case::CaseCommand),
     /// Assess an incident (by id, or a case file directly).
     Assess(assess::AssessArgs),
+    /// Import STIX 2.1 bundles; export an incident's assessment as STIX 2.1.
+    #[command(subcommand)]
+    Stix(stix::StixCommand),
+    /// Serve the collections over TAXII 2.1.
+    Serve(serve::ServeArgs),
+    /// Manage the TAXII server's users.
+    #[command(subcommand)]
+    Users(users::UsersCommand),
 }
 
 /// Exit codes, as documented in the README.
@@ -85,6 +96,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Case(cmd) => case::run(cmd, &cli.db),
         Command::Assess(args) => assess::run(args, &cli.db),
+        Command::Stix(cmd) => stix::run(cmd, &cli.db),
+        Command::Serve(args) => serve::run(args, &cli.db),
+        Command::Users(cmd) => users::run(cmd, &cli.db),
     }
 }
 

@@ -75,11 +75,10 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The migrations, in order. Numbers are reserved per area (see ARCHITECTURE.md).
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[
-        (1, "0001_core", include_str!("../migrations/0001_core.sql")),
-        (4, "0004_stix", include_str!("../migrations/0004_stix.sql")),
-    ];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "0001_core", include_str!("../migrations/0001_core.sql")),
+    (4, "0004_stix", include_str!("../migrations/0004_stix.sql")),
+];
 
 /// An open database.
 pub struct Store {
