@@ -152,8 +152,15 @@ impl Store {
                 known,
             });
         }
+        // Apply every known migration not yet recorded, in order: numbers are
+        // reserved per area, so a later area's number may land before an earlier one's.
+        let applied: std::collections::BTreeSet<i64> = {
+            let mut stmt = self.conn.prepare("SELECT version FROM schema_migrations")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
         for &(version, name, sql) in MIGRATIONS {
-            if version <= current {
+            if applied.contains(&version) {
                 continue;
             }
             let tx = self
