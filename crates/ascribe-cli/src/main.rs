@@ -1,1 +1,124 @@
-fn main() {}
+//! The `ascribe` command: glue between the readers, the store and the assessor.
+//!
+//! This is the only crate that uses `anyhow`, prints, and decides exit codes:
+//! 0 ok, 1 ran but with warnings or findings the user asked to treat as
+//! errors, 2 bad input or usage (and anything else that stopped the work).
+
+mod assess;
+mod case;
+mod device;
+mod report;
+mod serve;
+mod stix;
+mod telemetry;
+mod users;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Who did it, on what evidence, and how sure can anyone be.
+#[derive(Debug, Parser)]
+#[command(name = "ascribe", version, max_term_width = 100)]
+struct Cli {
+    /// The database file.
+    #[arg(
+        long,
+        global = true,
+        env = "ASCRIBE_DB",
+        default_value = "ascribe.db",
+        value_name = "PATH"
+    )]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Import, list and check case files.
+    #[command(subcommand)]
+    Case(case::CaseCommand),
+    /// Assess an incident (by id, or a case file directly).
+    Assess(assess::AssessArgs),
+    /// Vet USB devices (gifts) against what they claim to be.
+    #[command(subcommand)]
+    Device(device::DeviceCmd),
+    /// Sensor logs: counts by source territory and network, indicator sightings, evidence.
+    #[command(subcommand)]
+    Telemetry(telemetry::TelemetryCommand),
+    /// Import STIX 2.1 bundles; export an incident's assessment as STIX 2.1.
+    #[command(subcommand)]
+    Stix(stix::StixCommand),
+    /// Serve the collections over TAXII 2.1.
+    Serve(serve::ServeArgs),
+    /// Manage the TAXII server's users.
+    #[command(subcommand)]
+    Users(users::UsersCommand),
+}
+
+/// Exit codes, as documented in the README.
+pub(crate) mod exit {
+    use std::process::ExitCode;
+    pub(crate) fn ok() -> ExitCode {
+        ExitCode::SUCCESS
+    }
+    pub(crate) fn warnings() -> ExitCode {
+        ExitCode::from(1)
+    }
+    pub(crate) fn bad_input() -> ExitCode {
+        ExitCode::from(2)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // Help and version go to stdout and succeed; usage errors exit 2.
+            let code = if err.use_stderr() {
+                exit::bad_input()
+            } else {
+                exit::ok()
+            };
+            let _ = err.print();
+            return code;
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return exit::ok();
+            }
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "error: {err:#}");
+            exit::bad_input()
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Case(cmd) => case::run(cmd, &cli.db),
+        Command::Assess(args) => assess::run(args, &cli.db),
+        Command::Device(cmd) => device::run(cmd, &cli.db),
+        Command::Telemetry(cmd) => telemetry::run(cmd, &cli.db),
+        Command::Stix(cmd) => stix::run(cmd, &cli.db),
+        Command::Serve(args) => serve::run(args, &cli.db),
+        Command::Users(cmd) => users::run(cmd, &cli.db),
+    }
+}
+
+/// A closed pipe (`ascribe ... | head`) is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == BrokenPipe)
+            || e.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(BrokenPipe))
+    })
+}

@@ -51,5 +51,7 @@ pub fn shared_file(rel: &str) -> Option<PathBuf> {
 /// The workspace root (the folder holding the top `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
     let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    here.parent().and_then(|p| p.parent()).map_or(here.clone(), PathBuf::from)
+    here.parent()
+        .and_then(|p| p.parent())
+        .map_or(here.clone(), PathBuf::from)
 }
