@@ -1441,8 +1441,7 @@ impl Ctx<'_> {
                     }
                     let conf = hits
                         .iter()
-                        .filter(|h| matches!(h.pat, Pat::Conf(_)) && h.end <= l.start)
-                        .next_back()
+                        .rfind(|h| matches!(h.pat, Pat::Conf(_)) && h.end <= l.start)
                         .map(|h| {
                             (
                                 h.start,
