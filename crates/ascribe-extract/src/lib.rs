@@ -73,8 +73,18 @@ pub fn read_document(name: &str, bytes: &[u8], format: Option<Format>) -> Docume
             .get(start..end)
             .map(claims::normalize_quote);
         let band = r.confidence_band.map(claims::band_of);
+        // Several claims may share a quote ("Raab and the NCSC accused ...").
+        let same = out
+            .iter()
+            .filter(|c: &&ExtractedClaim| c.claim.start == Some(start) && c.claim.end == Some(end))
+            .count();
+        let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
         let claim = Claim {
-            id: format!("{}#{}-{}", name, start, end),
+            id: if same == 0 {
+                format!("{base}#{start}-{end}")
+            } else {
+                format!("{base}#{start}-{end}.{same}")
+            },
             kind: Some(r.kind),
             speaker: r.speaker,
             speaker_org: r.speaker_org,
