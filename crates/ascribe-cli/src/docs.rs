@@ -728,9 +728,19 @@ fn file_claims(
         };
         let created = store.ensure_incident(&incident)?;
         if created || g.new {
+            // Hypotheses exclude each other: a state whose group is already a
+            // hypothesis is covered by it (claims naming the state map to the group).
+            let sponsors: BTreeSet<String> = g
+                .targets
+                .iter()
+                .filter_map(|t| kb.resolve_actor(t))
+                .filter(|a| a.kind == ascribe_model::ActorKind::Group)
+                .flat_map(|a| a.sponsors.first().cloned())
+                .collect();
             let hyps: Vec<Hypothesis> = g
                 .targets
                 .iter()
+                .filter(|t| !sponsors.contains(*t))
                 .map(|t| {
                     let resolved = kb.resolve_actor(t).map(|a| ActorRef {
                         name: a.name.clone(),
@@ -780,7 +790,13 @@ fn new_group(id: String, c: &Claim, d: &Document) -> Group {
         .operation
         .clone()
         .unwrap_or_else(|| "statements".to_owned());
-    let op: String = op.chars().take(80).collect();
+    let mut op: String = op.chars().take(80).collect();
+    if c.operation.as_ref().is_some_and(|o| o.chars().count() > 80) {
+        if let Some(p) = op.rfind(' ') {
+            op.truncate(p);
+        }
+        op.push_str(" ...");
+    }
     Group {
         id,
         states: claim_state(c).into_iter().collect(),
