@@ -1746,39 +1746,46 @@ impl Ctx<'_> {
 
     fn clause_end(&self, from: usize, e: usize) -> usize {
         let rest = self.text.get(from..e).unwrap_or("");
-        let mut end = rest.len();
-        for pat in [
-            ", an ",
-            ", which",
-            ", a ",
-            "; ",
-            " - ",
-            " — ",
-            ", and said",
-            ", but ",
-            ", while",
-            ", the spokesman",
-            ", he said",
-            ", she said",
-            ", said",
-            "? ",
-        ] {
-            if let Some(p) = rest.find(pat) {
-                end = end.min(p);
-            }
-        }
-        // At most about 25 words.
+        let b = rest.as_bytes();
         let mut words = 0;
-        for (i, c) in rest.char_indices() {
-            if c.is_whitespace() {
-                words += 1;
-                if words >= 25 {
-                    end = end.min(i);
-                    break;
+        // One pass: stop at a clause break or after about 25 words.
+        for (i, &c) in b.iter().enumerate() {
+            match c {
+                b',' => {
+                    let after = rest.get(i + 1..).unwrap_or("");
+                    if [
+                        " an ",
+                        " which",
+                        " a ",
+                        " and said",
+                        " but ",
+                        " while",
+                        " the spokesman",
+                        " he said",
+                        " she said",
+                        " said",
+                    ]
+                    .iter()
+                    .any(|p| after.starts_with(p))
+                    {
+                        return from + i;
+                    }
                 }
+                b';' | b'?' if b.get(i + 1) == Some(&b' ') => return from + i,
+                b' ' => {
+                    let after = rest.get(i..).unwrap_or("");
+                    if after.starts_with(" - ") || after.starts_with(" — ") {
+                        return from + i;
+                    }
+                    words += 1;
+                    if words >= 25 {
+                        return from + i;
+                    }
+                }
+                _ => {}
             }
         }
-        from + end
+        from + rest.len()
     }
 
     // -----------------------------------------------------------------------
@@ -2935,23 +2942,20 @@ fn clause_start(text: &str, s: usize, pos: usize) -> usize {
         }
     }
     // Relative and subordinating words also start a clause.
-    let lower = t;
-    for w in [
-        " that ",
-        " which ",
-        " when ",
-        " while ",
-        " after ",
-        " because ",
-        " whom ",
-        " where ",
-        " if ",
-    ] {
-        if let Some(p) = lower.rfind(w) {
-            if p + w.len() > best {
-                best = p + w.len();
-            }
+    let tail = t.get(best..).unwrap_or("");
+    let mut pos = 0;
+    for w in tail.split(' ') {
+        let next = pos + w.len() + 1;
+        if [
+            "that", "which", "when", "while", "after", "because", "whom", "where", "if",
+        ]
+        .contains(&w)
+            && pos > 0
+            && next < tail.len()
+        {
+            best = best.max(t.len() - tail.len() + next);
         }
+        pos = next;
     }
     // "Russia's ambassador in London, Andrei Kelin, told": the clause before
     // the verb is empty, so the subject is the phrase before the appositive.

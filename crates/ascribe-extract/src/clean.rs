@@ -390,6 +390,7 @@ fn has_cue(t: &str) -> bool {
     AC.get_or_init(|| {
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(BOILER_CUES)
             .ok()
     })
