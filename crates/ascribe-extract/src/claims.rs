@@ -147,6 +147,9 @@ struct Ctx<'a> {
     /// States the document ties to an operation (outside questions and the
     /// accused's own words).
     accused: Vec<String>,
+    /// Set while reading a statement that answers accusations ("the
+    /// accusations by the US are groundless"): its speaker is the accused side.
+    answering: std::cell::Cell<bool>,
 }
 
 /// Finds the claims in a cleaned document.
@@ -188,6 +191,7 @@ pub fn extract(cleaned: &Cleaned<'_>) -> Vec<RawClaim> {
             interviewee: None,
             last_group: None,
             accused: Vec::new(),
+            answering: std::cell::Cell::new(false),
         };
         ctx.mark_quotes();
         ctx.detect_interview();
@@ -218,6 +222,7 @@ pub fn debug_sentences(cleaned: &Cleaned<'_>) -> Vec<String> {
         interviewee: None,
         last_group: None,
         accused: Vec::new(),
+        answering: std::cell::Cell::new(false),
     };
     ctx.mark_quotes();
     ctx.detect_interview();
@@ -989,15 +994,12 @@ impl Ctx<'_> {
                         {
                             executive_of(st.name)
                         } else {
-                            format!("{} government", st.adjectives.first().unwrap_or(&st.name))
+                            format!("{} government", country_prefix(st.name))
                         },
                     );
                     sp.official = true;
                 } else if np.contains(" government") {
-                    sp.org = Some(format!(
-                        "{} government",
-                        st.adjectives.first().unwrap_or(&st.name)
-                    ));
+                    sp.org = Some(format!("{} government", country_prefix(st.name)));
                     sp.official = true;
                 }
             }
@@ -1646,6 +1648,18 @@ impl Ctx<'_> {
                 targets.push(t);
             }
         }
+        // The most specific party: a named group sponsored by the chosen
+        // state ("a group operating from China, which it calls Hafnium").
+        if targets.iter().all(|t| !t.group) {
+            let group = cands
+                .iter()
+                .filter(|h| matches!(h.pat, Pat::Group(_)) && !self.is_victim(h, s))
+                .filter_map(|h| self.target_at(h, sent))
+                .find(|g| g.state.is_some() && targets.iter().any(|t| t.state == g.state));
+            if let Some(g) = group {
+                targets = vec![g];
+            }
+        }
         // Drop duplicates of the same canonical party.
         let mut seen: Vec<Option<String>> = Vec::new();
         let whole_start = targets.first().map_or(0, |t| t.start);
@@ -1679,6 +1693,7 @@ impl Ctx<'_> {
                 let off = rest
                     .find(" of ")
                     .or_else(|| rest.find(" for "))
+                    .or_else(|| rest.find(" with "))
                     .map_or(0, |o| o + 4);
                 whole_end + off
             } else {
@@ -1800,6 +1815,7 @@ impl Ctx<'_> {
                 continue;
             }
             let mut found = self.sentence_claims(i, &claims);
+            self.answering.set(false);
             for c in &found {
                 if c.target_canonical.is_some()
                     && c.target.as_deref().is_some_and(|t| {
@@ -2173,6 +2189,21 @@ impl Ctx<'_> {
         };
         let default_sp = quote_sp.clone().or_else(|| self.turn_speaker(i));
         let hits = self.hits_of(s, e, |_| true);
+        // A denial that answers "the accusations" marks its speaker as the accused side.
+        {
+            let lower = self.text.get(s..e).unwrap_or("").to_lowercase();
+            let answers = [
+                "accusation",
+                "allegation",
+                "claims",
+                "blame",
+                "charges against",
+            ]
+            .iter()
+            .any(|w| lower.contains(w));
+            self.answering
+                .set(answers && hits.iter().any(|h| matches!(h.pat, Pat::Deny)));
+        }
         let deny_cue = hits.iter().find(|h| {
             h.pat == Pat::Deny
                 && !hits.iter().any(|d| {
@@ -2550,6 +2581,9 @@ impl Ctx<'_> {
 
     fn accused_side(&self, sp: &Speaker, prior: &[RawClaim]) -> bool {
         let Some(c) = &sp.country else { return false };
+        if self.answering.get() {
+            return true;
+        }
         // Accused in the document (by someone from elsewhere), or in the
         // document's framing: the state is the target of any claim so far,
         // or the speaker is the interviewee facing accusations.
@@ -2785,13 +2819,19 @@ impl Ctx<'_> {
         claims.sort_by_key(|c| (c.sentence, c.start));
         let mut out: Vec<RawClaim> = Vec::new();
         for c in claims {
-            // Exact duplicates from overlapping frames.
-            if out.iter().any(|o| {
+            // Exact duplicates from overlapping frames; a named speaker wins
+            // over the document's own voice for the same statement.
+            if let Some(k) = out.iter().position(|o| {
                 o.sentence == c.sentence
                     && o.kind == c.kind
-                    && o.speaker_key() == c.speaker_key()
                     && o.target_canonical == c.target_canonical
+                    && (o.speaker_key() == c.speaker_key()
+                        || o.speaker_key().is_empty()
+                        || c.speaker_key().is_empty())
             }) {
+                if out[k].speaker_key().is_empty() && !c.speaker_key().is_empty() {
+                    out[k] = c;
+                }
                 continue;
             }
             let mergeable = out.iter().rposition(|o| {

@@ -322,6 +322,10 @@ const OP: &[&str] = &[
     "outages",
     "blackout",
     "disruption",
+    "exploited",
+    "exploiting",
+    "exploit",
+    "exploits",
 ];
 const RESP: &[&str] = &[
     "responsible for",
@@ -396,6 +400,10 @@ const FROM: &[&str] = &[
     "orchestrated by",
     "launched by",
     "directed by",
+    "operating from",
+    "based in",
+    "operating out of",
+    "working from",
 ];
 const DENY: &[&str] = &[
     "deny",

@@ -245,3 +245,46 @@ fn offsets_point_into_the_original() {
     assert!(slice.ends_with("servers."), "{slice}");
     assert_eq!(c.confidence_phrase.as_deref(), Some("almost certainly"));
 }
+
+#[test]
+fn a_named_group_is_more_specific_than_its_state() {
+    let cs = read(
+        "Microsoft said a hacking group operating from China, which it calls Hafnium, had exploited flaws in its email server software.",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    assert_eq!(cs[0].claim.kind, Some(ClaimKind::Accusation));
+    assert_eq!(cs[0].claim.target_canonical.as_deref(), Some("Hafnium"));
+    assert_eq!(cs[0].claim.target_state.as_deref(), Some("China"));
+}
+
+#[test]
+fn a_denial_answering_accusations_needs_no_earlier_accusation() {
+    let cs = read(
+        "The Chinese foreign ministry said China firmly opposes all forms of cyberattacks and that the accusations by the US were groundless smears.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Denial, some("China"), some("China"))],
+        "{cs:#?}"
+    );
+}
+
+#[test]
+fn a_list_of_accusing_states_gives_one_claim_each() {
+    let cs = read(
+        "The United States and Canada on Thursday accused Russian hackers of trying to steal vaccine research.",
+    );
+    let mut who: Vec<String> = cs
+        .iter()
+        .filter_map(|c| c.claim.speaker_country.clone())
+        .collect();
+    who.sort();
+    assert_eq!(
+        who,
+        vec!["Canada".to_owned(), "United States".to_owned()],
+        "{cs:#?}"
+    );
+    assert!(cs
+        .iter()
+        .all(|c| c.claim.target_canonical.as_deref() == Some("Russia")));
+}
