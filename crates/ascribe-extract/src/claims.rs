@@ -1911,7 +1911,29 @@ impl Ctx<'_> {
             {
                 continue;
             }
-            let cs = clause_start(self.text, s, h.start);
+            let mut cs = clause_start(self.text, s, h.start);
+            // Lists of parties: "Britain, the United States and Canada accused".
+            let clause_has_and = self
+                .text
+                .get(cs..h.start)
+                .is_some_and(|c| c.contains(" and "));
+            while clause_has_and && cs > s + 1 {
+                let before = self.text.get(s..cs - 1).unwrap_or("");
+                let seg_start = before
+                    .rfind([',', ';', ':', '"', '“', '”'])
+                    .map_or(0, |p| p + 1);
+                let seg = before.get(seg_start..).unwrap_or("").trim();
+                let party = !self
+                    .hits_of(s + seg_start, cs - 1, |p| {
+                        matches!(p, Pat::State(_) | Pat::Body(_))
+                    })
+                    .is_empty();
+                if seg.split_whitespace().count() <= 4 && party {
+                    cs = s + seg_start;
+                } else {
+                    break;
+                }
+            }
             let parts = split_subjects(self.text, cs, h.start);
             for (a, b) in parts {
                 if let Some(sp) = self.parse_np(a, b, i) {
@@ -3059,11 +3081,21 @@ fn split_subjects(text: &str, s: usize, e: usize) -> Vec<(usize, usize)> {
     let t = text.get(s..e).unwrap_or("");
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, _) in t.match_indices(" and ") {
+    let mut cuts: Vec<(usize, usize)> = t
+        .match_indices(" and ")
+        .map(|(i, m)| (i, m.len()))
+        .chain(t.match_indices(", ").map(|(i, m)| (i, m.len())))
+        .collect();
+    cuts.sort_unstable();
+    for (i, len) in cuts {
+        if i < start {
+            continue;
+        }
         out.push((s + start, s + i));
-        start = i + 5;
+        start = i + len;
     }
     out.push((s + start, e));
+    out.retain(|(a, b)| text.get(*a..*b).is_some_and(|x| !x.trim().is_empty()));
     if out.len() > 1
         && out.iter().any(|(a, b)| {
             text.get(*a..*b).is_none_or(|x| {
