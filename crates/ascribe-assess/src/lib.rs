@@ -1,1 +1,687 @@
-//! placeholder
+//! The attribution assessment: a pure function of hypotheses and evidence.
+//!
+//! This crate is an **API boundary**: the binary, the server and the STIX
+//! exporter all call [`assess`] and read an [`Assessment`]. It does no I/O and
+//! reads no clock, so the same case gives the same assessment, byte for byte.
+//!
+//! The computation, in short: each item contributes, per hypothesis, the log
+//! of its likelihood ratio (from its ACH rating by [`policy::AchTable`], or
+//! given), clamped by its kind's rule, scaled by its Admiralty grade's weight,
+//! and damped when its source already spoke. Contributions add to the log
+//! priors and are normalised (a softmax). The public view is the same
+//! computation over TLP:CLEAR items only.
+
+mod claims;
+pub mod policy;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ascribe_model::{Bearing, Case, Confidence, Evidence, Hypothesis, Icd203, Phia, Tlp};
+use serde::{Serialize, Serializer};
+
+pub use claims::{claims_to_evidence, ClaimConversion};
+pub use policy::Policy;
+
+/// Why a case cannot be assessed. Anything softer is a warning in the assessment.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AssessError {
+    #[error("the case has no hypotheses")]
+    NoHypotheses,
+    #[error("duplicate hypothesis id {0:?}")]
+    DuplicateHypothesis(String),
+    #[error("duplicate evidence id {0:?}")]
+    DuplicateEvidence(String),
+    #[error("hypothesis {id:?} has prior {prior}, expected a number between 0 and 1")]
+    PriorOutOfRange { id: String, prior: f64 },
+    #[error("the priors add up to {0:.4}, more than 1")]
+    PriorsOverOne(f64),
+    #[error("evidence {evidence:?} rates hypothesis {hypothesis:?}, which the case does not have")]
+    UnknownHypothesis {
+        evidence: String,
+        hypothesis: String,
+    },
+    #[error("evidence {evidence:?} gives likelihood ratio {value} for {hypothesis:?}, expected a positive number")]
+    BadLikelihoodRatio {
+        evidence: String,
+        hypothesis: String,
+        value: f64,
+    },
+    #[error("{0}")]
+    BadPolicy(String),
+}
+
+/// Rounds figures in JSON output to four decimals, so that output is stable
+/// and readable; the structs keep full precision.
+fn round4<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(round_to(*v, 4))
+}
+
+fn round4_map<S: Serializer>(m: &BTreeMap<String, f64>, s: S) -> Result<S::Ok, S::Error> {
+    let rounded: BTreeMap<&str, f64> = m
+        .iter()
+        .map(|(k, v)| (k.as_str(), round_to(*v, 4)))
+        .collect();
+    rounded.serialize(s)
+}
+
+fn round_to(v: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    let r = (v * f).round() / f;
+    // Avoid printing "-0.0".
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
+
+/// The outcome for one hypothesis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HypothesisResult {
+    pub id: String,
+    /// The actor as the case names it, or `null` for the other/unknown hypothesis.
+    pub actor: Option<String>,
+    /// A label for reports.
+    pub label: String,
+    #[serde(serialize_with = "round4")]
+    pub prior: f64,
+    /// From all evidence.
+    #[serde(serialize_with = "round4")]
+    pub probability: f64,
+    /// From TLP:CLEAR evidence only.
+    #[serde(serialize_with = "round4")]
+    pub public_probability: f64,
+}
+
+/// The leading hypothesis in each view, with its estimative words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Leading {
+    pub id: String,
+    pub label: String,
+    #[serde(serialize_with = "round4")]
+    pub probability: f64,
+    /// The PHIA yardstick term.
+    pub phrase: Phia,
+    /// The ICD 203 term for the same probability.
+    pub icd203: Icd203,
+    pub public_id: String,
+    pub public_label: String,
+    #[serde(serialize_with = "round4")]
+    pub public_probability: f64,
+    pub public_phrase: Phia,
+    pub public_icd203: Icd203,
+}
+
+/// How much the leading probability moves when one item is removed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sensitivity {
+    pub evidence: String,
+    /// Change in the leading hypothesis's probability without this item
+    /// (negative: the item supports the leader).
+    #[serde(serialize_with = "round4")]
+    pub delta: f64,
+    /// Whether removing the item changes the leading hypothesis or its yardstick term.
+    pub flips: bool,
+    /// The leading hypothesis without this item, when it differs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_leading: Option<String>,
+    /// The yardstick term without this item, when it differs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_phrase: Option<Phia>,
+}
+
+/// What one item contributed, so every figure can be traced back to items.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contribution {
+    pub evidence: String,
+    pub kind: String,
+    pub source: String,
+    pub grade: String,
+    pub tlp: Tlp,
+    /// Grade weight times the kind's weight.
+    #[serde(serialize_with = "round4")]
+    pub weight: f64,
+    /// The same-source damping factor (1 for a source's strongest item).
+    #[serde(serialize_with = "round4")]
+    pub damping: f64,
+    /// Weighted, damped log-likelihood ratio added to each hypothesis's log-odds.
+    #[serde(serialize_with = "round4_map")]
+    pub log_lr: BTreeMap<String, f64>,
+    /// Whether the item moves any hypothesis at all.
+    pub diagnostic: bool,
+}
+
+/// The figures behind an analytic-confidence level.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConfidenceBasis {
+    pub level: Confidence,
+    /// Diagnostic items counted.
+    pub items: usize,
+    /// Distinct sources among them.
+    pub sources: usize,
+    /// Distinct sources of technical (non-statement) items among them.
+    pub technical_sources: usize,
+    /// Mean grade weight of the diagnostic items, 0 to 1.
+    #[serde(serialize_with = "round4")]
+    pub quality: f64,
+}
+
+/// The public/full gap, as a number and as the one line a report prints.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gap {
+    /// Percentage points of the full view's leading probability that the
+    /// public view does not reach (negative: restricted evidence lowers it).
+    pub points: i64,
+    /// The full view's leading probability in percentage points.
+    pub of_points: i64,
+    /// Items the public view leaves out.
+    pub restricted_items: usize,
+    pub line: String,
+}
+
+/// An attribution assessment: full view, public view, and what it hangs on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    pub incident: String,
+    pub title: String,
+    pub hypotheses: Vec<HypothesisResult>,
+    pub leading: Leading,
+    pub confidence: Confidence,
+    pub public_confidence: Confidence,
+    pub confidence_basis: ConfidenceBasis,
+    pub public_confidence_basis: ConfidenceBasis,
+    pub gap: Gap,
+    /// Items ordered by how far their removal moves the leading probability.
+    pub sensitivity: Vec<Sensitivity>,
+    pub contributions: Vec<Contribution>,
+    /// True when every diagnostic item is a statement (accusation, denial, ...).
+    pub statements_only: bool,
+    pub evidence_count: usize,
+    pub public_evidence_count: usize,
+    pub warnings: Vec<String>,
+    /// The probability of each hypothesis per view, unrounded, by id.
+    #[serde(skip)]
+    pub raw: BTreeMap<String, (f64, f64)>,
+}
+
+impl Assessment {
+    /// The leading hypothesis's result.
+    pub fn leading_result(&self) -> Option<&HypothesisResult> {
+        self.hypotheses.iter().find(|h| h.id == self.leading.id)
+    }
+}
+
+/// Convenience: a result row's probability by hypothesis id.
+pub fn probability_of(a: &Assessment, id: &str) -> Option<f64> {
+    a.raw.get(id).map(|(full, _)| *full)
+}
+
+/// Per-item terms prepared once: ids, weights and clamped log ratios.
+struct Item<'a> {
+    evidence: &'a Evidence,
+    /// Grade weight × kind weight.
+    weight: f64,
+    /// Clamped, unweighted log-likelihood ratio per hypothesis (index order).
+    log_lr: Vec<f64>,
+    /// Sum of |weight × log_lr|: orders a source's items, strongest first.
+    strength: f64,
+}
+
+impl Item<'_> {
+    fn diagnostic(&self) -> bool {
+        self.strength > 1e-12
+    }
+}
+
+/// Assesses a case under a policy.
+///
+/// The case's claims are not read here: convert them first with
+/// [`claims_to_evidence`] and add the result to the evidence, so that the
+/// conversion is visible to the caller and can be reported.
+pub fn assess(case: &Case, policy: &Policy) -> Result<Assessment, AssessError> {
+    policy.validate().map_err(AssessError::BadPolicy)?;
+    let hyps = &case.hypotheses;
+    if hyps.is_empty() {
+        return Err(AssessError::NoHypotheses);
+    }
+    let mut warnings = Vec::new();
+    let index = hypothesis_index(hyps)?;
+    let priors = priors(hyps, &mut warnings)?;
+    let items = prepare(case, policy, &index)?;
+
+    let all: Vec<usize> = (0..items.len()).collect();
+    let public: Vec<usize> = (0..items.len())
+        .filter(|&i| items[i].evidence.tlp.is_public())
+        .collect();
+
+    let (full_p, damping) = posterior(&priors, &items, &all, policy.same_source_damping);
+    let (public_p, _) = posterior(&priors, &items, &public, policy.same_source_damping);
+
+    let lead = argmax(&full_p);
+    let public_lead = argmax(&public_p);
+    let phrase = Phia::from_probability(full_p[lead]);
+
+    let confidence_basis = confidence(&items, &all, policy);
+    let public_confidence_basis = confidence(&items, &public, policy);
+
+    let statements_only = {
+        let diag: Vec<&Item> = items.iter().filter(|it| it.diagnostic()).collect();
+        !diag.is_empty() && diag.iter().all(|it| it.evidence.kind.is_statement())
+    };
+
+    // Sensitivity: drop each item in turn from the full view.
+    let mut sensitivity = Vec::with_capacity(items.len());
+    for skip in 0..items.len() {
+        let rest: Vec<usize> = (0..items.len()).filter(|&i| i != skip).collect();
+        let (p, _) = posterior(&priors, &items, &rest, policy.same_source_damping);
+        let new_lead = argmax(&p);
+        let new_phrase = Phia::from_probability(p[new_lead]);
+        let leader_changed = new_lead != lead;
+        let phrase_changed = new_phrase != phrase;
+        sensitivity.push(Sensitivity {
+            evidence: items[skip].evidence.id.clone(),
+            delta: p[lead] - full_p[lead],
+            flips: leader_changed || phrase_changed,
+            new_leading: leader_changed.then(|| hyps[new_lead].id.clone()),
+            new_phrase: (leader_changed || phrase_changed).then_some(new_phrase),
+        });
+    }
+    sensitivity.sort_by(|a, b| {
+        b.delta
+            .abs()
+            .partial_cmp(&a.delta.abs())
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.evidence.cmp(&b.evidence))
+    });
+
+    let contributions = items
+        .iter()
+        .zip(&damping)
+        .map(|(it, d)| Contribution {
+            evidence: it.evidence.id.clone(),
+            kind: it.evidence.kind.to_string(),
+            source: it.evidence.source.clone(),
+            grade: it.evidence.grade.to_string(),
+            tlp: it.evidence.tlp,
+            weight: it.weight,
+            damping: *d,
+            log_lr: hyps
+                .iter()
+                .zip(&it.log_lr)
+                .map(|(h, l)| (h.id.clone(), l * it.weight * d))
+                .collect(),
+            diagnostic: it.diagnostic(),
+        })
+        .collect();
+
+    // Warnings an analyst should read before quoting the result.
+    if statements_only {
+        warnings.push(
+            "the assessment rests on statements only (accusations, official statements): no technical evidence"
+                .to_owned(),
+        );
+    }
+    if items.iter().all(|it| !it.diagnostic()) {
+        warnings
+            .push("no item of evidence moves any hypothesis: the result is the priors".to_owned());
+    }
+    if public.is_empty() && !items.is_empty() {
+        warnings.push("no evidence is TLP:CLEAR: the public view is the priors alone".to_owned());
+    }
+    for (i, h) in hyps.iter().enumerate() {
+        let touched = items
+            .iter()
+            .any(|it| it.weight > 0.0 && it.log_lr[i].abs() > 1e-12);
+        if !touched && h.id != ascribe_model::OTHER_HYPOTHESIS {
+            warnings.push(format!("no evidence bears on hypothesis {:?}", h.id));
+        }
+    }
+    for s in &sensitivity {
+        if s.new_leading.is_some() {
+            warnings.push(format!(
+                "the leading hypothesis hangs on one item: without {:?} it would be {:?}",
+                s.evidence,
+                s.new_leading.as_deref().unwrap_or_default()
+            ));
+        }
+    }
+
+    let gap = gap(hyps, lead, &full_p, &public_p, items.len() - public.len());
+
+    let hypotheses = hyps
+        .iter()
+        .enumerate()
+        .map(|(i, h)| HypothesisResult {
+            id: h.id.clone(),
+            actor: h.actor.clone(),
+            label: h.label().to_owned(),
+            prior: priors[i],
+            probability: full_p[i],
+            public_probability: public_p[i],
+        })
+        .collect();
+    let raw = hyps
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.id.clone(), (full_p[i], public_p[i])))
+        .collect();
+
+    Ok(Assessment {
+        incident: case.incident.id.clone(),
+        title: case.incident.title.clone(),
+        hypotheses,
+        leading: Leading {
+            id: hyps[lead].id.clone(),
+            label: hyps[lead].label().to_owned(),
+            probability: full_p[lead],
+            phrase,
+            icd203: Icd203::from_probability(full_p[lead]),
+            public_id: hyps[public_lead].id.clone(),
+            public_label: hyps[public_lead].label().to_owned(),
+            public_probability: public_p[public_lead],
+            public_phrase: Phia::from_probability(public_p[public_lead]),
+            public_icd203: Icd203::from_probability(public_p[public_lead]),
+        },
+        confidence: confidence_basis.level,
+        public_confidence: public_confidence_basis.level,
+        confidence_basis,
+        public_confidence_basis,
+        gap,
+        sensitivity,
+        contributions,
+        statements_only,
+        evidence_count: items.len(),
+        public_evidence_count: public.len(),
+        warnings,
+        raw,
+    })
+}
+
+fn hypothesis_index(hyps: &[Hypothesis]) -> Result<BTreeMap<&str, usize>, AssessError> {
+    let mut index = BTreeMap::new();
+    for (i, h) in hyps.iter().enumerate() {
+        if index.insert(h.id.as_str(), i).is_some() {
+            return Err(AssessError::DuplicateHypothesis(h.id.clone()));
+        }
+    }
+    Ok(index)
+}
+
+/// Priors as given; missing ones share what is left equally.
+fn priors(hyps: &[Hypothesis], warnings: &mut Vec<String>) -> Result<Vec<f64>, AssessError> {
+    let mut given = 0.0;
+    let mut missing = 0usize;
+    for h in hyps {
+        match h.prior {
+            Some(p) if !(p.is_finite() && (0.0..=1.0).contains(&p)) => {
+                return Err(AssessError::PriorOutOfRange {
+                    id: h.id.clone(),
+                    prior: p,
+                })
+            }
+            Some(p) => given += p,
+            None => missing += 1,
+        }
+    }
+    if given > 1.0 + 1e-9 {
+        return Err(AssessError::PriorsOverOne(given));
+    }
+    let share = if missing > 0 {
+        ((1.0 - given).max(0.0)) / missing as f64
+    } else {
+        0.0
+    };
+    let mut priors: Vec<f64> = hyps.iter().map(|h| h.prior.unwrap_or(share)).collect();
+    let total: f64 = priors.iter().sum();
+    if missing == 0 && (total - 1.0).abs() > 1e-9 && total > 0.0 {
+        warnings.push(format!(
+            "the priors add up to {total:.4}; they were scaled to add up to 1"
+        ));
+    }
+    if total <= 0.0 {
+        warnings.push("every prior is 0; equal priors were used instead".to_owned());
+        priors = vec![1.0; hyps.len()];
+    }
+    let total: f64 = priors.iter().sum();
+    for (p, h) in priors.iter_mut().zip(hyps) {
+        *p /= total;
+        if *p == 0.0 {
+            warnings.push(format!(
+                "hypothesis {:?} has prior 0: no evidence can make it possible (give it a small prior instead)",
+                h.id
+            ));
+        }
+    }
+    Ok(priors)
+}
+
+fn prepare<'a>(
+    case: &'a Case,
+    policy: &Policy,
+    index: &BTreeMap<&str, usize>,
+) -> Result<Vec<Item<'a>>, AssessError> {
+    let n = case.hypotheses.len();
+    let mut seen = BTreeSet::new();
+    let mut items = Vec::with_capacity(case.evidence.len());
+    for e in &case.evidence {
+        if !seen.insert(e.id.as_str()) {
+            return Err(AssessError::DuplicateEvidence(e.id.clone()));
+        }
+        let rule = policy.kind_rule(&e.kind);
+        let mut ratios = vec![1.0; n];
+        match &e.bearing {
+            Bearing::Ratings(m) => {
+                for (h, r) in m {
+                    let i =
+                        *index
+                            .get(h.as_str())
+                            .ok_or_else(|| AssessError::UnknownHypothesis {
+                                evidence: e.id.clone(),
+                                hypothesis: h.clone(),
+                            })?;
+                    ratios[i] = policy.ach.ratio(*r);
+                }
+            }
+            Bearing::LikelihoodRatios(m) => {
+                for (h, v) in m {
+                    let i =
+                        *index
+                            .get(h.as_str())
+                            .ok_or_else(|| AssessError::UnknownHypothesis {
+                                evidence: e.id.clone(),
+                                hypothesis: h.clone(),
+                            })?;
+                    if !(v.is_finite() && *v > 0.0) {
+                        return Err(AssessError::BadLikelihoodRatio {
+                            evidence: e.id.clone(),
+                            hypothesis: h.clone(),
+                            value: *v,
+                        });
+                    }
+                    ratios[i] = *v;
+                }
+            }
+        }
+        // Ratios are relative: centre them on their geometric mean before
+        // clamping, so a cap limits how far the item separates hypotheses,
+        // whichever of them the analyst wrote the ratio against.
+        let logs: Vec<f64> = ratios.iter().map(|r| r.ln()).collect();
+        let mean = logs.iter().sum::<f64>() / n as f64;
+        let log_lr: Vec<f64> = logs
+            .iter()
+            .map(|l| rule.clamp((l - mean).exp()).ln())
+            .collect();
+        let weight = policy.grade_weight(e.grade) * rule.weight;
+        let strength = log_lr.iter().map(|l| (l * weight).abs()).sum();
+        items.push(Item {
+            evidence: e,
+            weight,
+            log_lr,
+            strength,
+        });
+    }
+    Ok(items)
+}
+
+/// Posterior over `hyps` from the chosen items; also each item's damping factor.
+fn posterior(
+    priors: &[f64],
+    items: &[Item],
+    chosen: &[usize],
+    damping: f64,
+) -> (Vec<f64>, Vec<f64>) {
+    let mut factors = vec![1.0; items.len()];
+    // Group the chosen items by source; within a source, the strongest counts
+    // fully and each further one by one more power of the damping factor.
+    // Ordering by strength, then id, keeps the result independent of input order.
+    let mut by_source: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for &i in chosen {
+        by_source
+            .entry(normalise_source(&items[i].evidence.source))
+            .or_default()
+            .push(i);
+    }
+    for members in by_source.values_mut() {
+        members.sort_by(|&a, &b| {
+            items[b]
+                .strength
+                .partial_cmp(&items[a].strength)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| items[a].evidence.id.cmp(&items[b].evidence.id))
+        });
+        let mut f = 1.0;
+        for &i in members.iter() {
+            if items[i].diagnostic() {
+                factors[i] = f;
+                f *= damping;
+            }
+        }
+    }
+    // Add in id order, so that floating-point sums do not depend on input order.
+    let mut ordered = chosen.to_vec();
+    ordered.sort_by(|&a, &b| items[a].evidence.id.cmp(&items[b].evidence.id));
+    let mut logp: Vec<f64> = priors.iter().map(|p| p.ln()).collect();
+    for &i in &ordered {
+        let it = &items[i];
+        let w = it.weight * factors[i];
+        if w == 0.0 {
+            continue;
+        }
+        for (lp, l) in logp.iter_mut().zip(&it.log_lr) {
+            *lp += w * l;
+        }
+    }
+    (softmax(&logp), factors)
+}
+
+/// Sources are compared without case or surrounding space: "NCSC" and "ncsc " are one source.
+fn normalise_source(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+fn softmax(logp: &[f64]) -> Vec<f64> {
+    let max = logp
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    if !max.is_finite() {
+        return vec![1.0 / logp.len() as f64; logp.len()];
+    }
+    let exps: Vec<f64> = logp.iter().map(|l| (l - max).exp()).collect();
+    let total: f64 = exps.iter().sum();
+    exps.iter().map(|e| e / total).collect()
+}
+
+/// The index of the largest probability; ties go to the earlier hypothesis.
+fn argmax(p: &[f64]) -> usize {
+    let mut best = 0;
+    for (i, v) in p.iter().enumerate() {
+        if *v > p[best] + 1e-12 {
+            best = i;
+        }
+    }
+    best
+}
+
+fn confidence(items: &[Item], chosen: &[usize], policy: &Policy) -> ConfidenceBasis {
+    let rule = &policy.confidence;
+    let diag: Vec<&Item> = chosen
+        .iter()
+        .map(|&i| &items[i])
+        .filter(|it| it.diagnostic())
+        .collect();
+    let sources: BTreeSet<String> = diag
+        .iter()
+        .map(|it| normalise_source(&it.evidence.source))
+        .collect();
+    let technical: BTreeSet<String> = diag
+        .iter()
+        .filter(|it| !it.evidence.kind.is_statement())
+        .map(|it| normalise_source(&it.evidence.source))
+        .collect();
+    let quality = if diag.is_empty() {
+        0.0
+    } else {
+        diag.iter()
+            .map(|it| policy.grade_weight(it.evidence.grade))
+            .sum::<f64>()
+            / diag.len() as f64
+    };
+    let level = if sources.len() >= rule.high_sources
+        && technical.len() >= rule.high_technical_sources
+        && quality >= rule.high_quality
+    {
+        Confidence::High
+    } else if sources.len() >= rule.moderate_sources
+        && !technical.is_empty()
+        && quality >= rule.moderate_quality
+    {
+        Confidence::Moderate
+    } else {
+        Confidence::Low
+    };
+    ConfidenceBasis {
+        level,
+        items: diag.len(),
+        sources: sources.len(),
+        technical_sources: technical.len(),
+        quality,
+    }
+}
+
+fn gap(hyps: &[Hypothesis], lead: usize, full: &[f64], public: &[f64], restricted: usize) -> Gap {
+    let of_points = (full[lead] * 100.0).round() as i64;
+    let public_points = (public[lead] * 100.0).round() as i64;
+    let points = of_points - public_points;
+    let who = hyps[lead].label();
+    let line = if restricted == 0 {
+        format!("All evidence is TLP:CLEAR: the public can check every point of the {of_points}% for {who}.")
+    } else if points > 0 {
+        format!(
+            "{points} of the {of_points} points of probability for {who} rest on evidence the public cannot see \
+             (full view {of_points}%, public view {public_points}%; {restricted} restricted item{}).",
+            if restricted == 1 { "" } else { "s" }
+        )
+    } else if points < 0 {
+        format!(
+            "Restricted evidence lowers {who} by {} points: the public view gives {public_points}%, the full view {of_points}%.",
+            -points
+        )
+    } else {
+        format!(
+            "The {restricted} restricted item{} move nothing: the public can check all {of_points} points for {who}.",
+            if restricted == 1 { "" } else { "s" }
+        )
+    };
+    Gap {
+        points,
+        of_points,
+        restricted_items: restricted,
+        line,
+    }
+}
+
+#[cfg(test)]
+mod tests;

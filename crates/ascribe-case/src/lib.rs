@@ -1,1 +1,679 @@
-//! placeholder
+//! The TOML case file: an incident, its hypotheses, evidence and claims.
+//!
+//! Parsing is pure (text in, [`ParsedCase`] or located errors out); reading
+//! the file is the caller's job. Every error names the line and column of the
+//! offending value and says what was expected, and all errors in a file are
+//! reported at once, so that an analyst fixes a case in one pass.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::ops::Range;
+
+use ascribe_assess::Policy;
+use ascribe_model::{
+    estimative_band, AchRating, Admiralty, Bearing, Case, Claim, ClaimKind, Credibility, Evidence,
+    EvidenceKind, Hypothesis, Incident, Period, Reliability, Tlp, OTHER_HYPOTHESIS,
+};
+use serde::Deserialize;
+use toml::Spanned;
+
+/// One problem in a case or config file, located.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Everything wrong with a file, with the file's name for the message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct CaseError {
+    pub file: String,
+    pub errors: Vec<Located>,
+}
+
+impl fmt::Display for CaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}:{}:{}: {}", self.file, e.line, e.column, e.message)?;
+        }
+        Ok(())
+    }
+}
+
+/// A case file read and checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedCase {
+    pub case: Case,
+    /// The case's own `[policy]` table, if any, to lay over a config file's.
+    pub policy: Option<toml::Table>,
+    /// Things done on the analyst's behalf (an added "other" hypothesis, ...).
+    pub notes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCase {
+    incident: RawIncident,
+    #[serde(default)]
+    hypothesis: Vec<RawHypothesis>,
+    #[serde(default)]
+    evidence: Vec<RawEvidence>,
+    #[serde(default)]
+    claim: Vec<RawClaim>,
+    #[serde(default)]
+    policy: Option<toml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIncident {
+    id: Spanned<String>,
+    title: String,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    period: Option<RawPeriod>,
+    #[serde(default)]
+    victims: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPeriod {
+    from: Spanned<toml::Value>,
+    to: Spanned<toml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHypothesis {
+    id: Spanned<String>,
+    #[serde(default)]
+    actor: Option<String>,
+    /// The suspected sponsor state, when the analyst wants to give it.
+    #[serde(default)]
+    sponsor: Option<String>,
+    #[serde(default)]
+    prior: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvidence {
+    id: Spanned<String>,
+    kind: String,
+    summary: String,
+    source: String,
+    #[serde(default)]
+    grade: Option<Spanned<String>>,
+    #[serde(default)]
+    reliability: Option<Spanned<String>>,
+    #[serde(default)]
+    credibility: Option<Spanned<i64>>,
+    tlp: Spanned<String>,
+    #[serde(default)]
+    ratings: Option<Spanned<BTreeMap<Spanned<String>, Spanned<String>>>>,
+    #[serde(default)]
+    likelihood_ratio: Option<Spanned<BTreeMap<Spanned<String>, Spanned<f64>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClaim {
+    #[serde(default)]
+    id: Option<Spanned<String>>,
+    kind: Spanned<String>,
+    #[serde(default)]
+    speaker: Option<String>,
+    #[serde(default)]
+    speaker_org: Option<String>,
+    #[serde(default)]
+    speaker_country: Option<String>,
+    #[serde(default)]
+    target: Option<String>,
+    #[serde(default)]
+    target_canonical: Option<String>,
+    #[serde(default)]
+    target_state: Option<String>,
+    #[serde(default)]
+    operation: Option<String>,
+    #[serde(default)]
+    confidence_phrase: Option<String>,
+    #[serde(default)]
+    date: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    quote: Option<String>,
+    #[serde(default)]
+    doc: Option<String>,
+    #[serde(default)]
+    tlp: Option<Spanned<String>>,
+}
+
+/// Tracks errors against the source text, to turn byte spans into lines and columns.
+struct Errors<'a> {
+    text: &'a str,
+    list: Vec<Located>,
+}
+
+impl<'a> Errors<'a> {
+    fn new(text: &'a str) -> Self {
+        Errors {
+            text,
+            list: Vec::new(),
+        }
+    }
+
+    fn at(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let (line, column) = line_col(self.text, span.start);
+        self.list.push(Located {
+            line,
+            column,
+            message: message.into(),
+        });
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before
+        .get(line_start..)
+        .map_or(1, |s| s.chars().count() + 1);
+    (line, column)
+}
+
+/// Parses a case file's text; `file` is only used in error messages.
+pub fn parse_case(file: &str, text: &str) -> Result<ParsedCase, CaseError> {
+    let fail = |errors| CaseError {
+        file: file.to_owned(),
+        errors,
+    };
+    let raw: RawCase = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(err) => {
+            let (line, column) = err.span().map_or((1, 1), |s| line_col(text, s.start));
+            let message = err.message().trim_end_matches('\n').replace('\n', "; ");
+            return Err(fail(vec![Located {
+                line,
+                column,
+                message,
+            }]));
+        }
+    };
+    let mut errs = Errors::new(text);
+    let mut notes = Vec::new();
+
+    let incident = incident(raw.incident, &mut errs);
+
+    // Hypotheses: unique ids, priors in range and at most 1 in all.
+    let mut hypotheses = Vec::new();
+    let mut ids = BTreeSet::new();
+    let mut prior_total = 0.0;
+    let mut last_prior_span = None;
+    for h in raw.hypothesis {
+        let id = h.id.get_ref().trim().to_owned();
+        if id.is_empty() {
+            errs.at(
+                h.id.span(),
+                "hypothesis id is empty; expected a short stable id such as \"apt29\"",
+            );
+        } else if !ids.insert(id.clone()) {
+            errs.at(
+                h.id.span(),
+                format!("duplicate hypothesis id {id:?}; each hypothesis needs its own id"),
+            );
+        }
+        let prior = h.prior.map(|p| {
+            let v = *p.get_ref();
+            if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+                errs.at(
+                    p.span(),
+                    format!("prior {v} is out of range; expected a probability between 0 and 1"),
+                );
+            } else {
+                prior_total += v;
+                last_prior_span = Some(p.span());
+            }
+            v
+        });
+        let resolved = h.sponsor.as_ref().map(|s| ascribe_model::ActorRef {
+            name: h.actor.clone().unwrap_or_else(|| id.clone()),
+            sponsor: Some(s.clone()),
+        });
+        hypotheses.push(Hypothesis {
+            id,
+            actor: h.actor,
+            resolved,
+            prior,
+        });
+    }
+    if prior_total > 1.0 + 1e-9 {
+        if let Some(span) = last_prior_span {
+            errs.at(
+                span,
+                format!("the priors add up to {prior_total:.4}; expected at most 1"),
+            );
+        }
+    }
+
+    // Evidence.
+    let mut evidence = Vec::new();
+    let mut evidence_ids = BTreeSet::new();
+    for e in raw.evidence {
+        let id = e.id.get_ref().trim().to_owned();
+        if id.is_empty() {
+            errs.at(e.id.span(), "evidence id is empty");
+        } else if !evidence_ids.insert(id.clone()) {
+            errs.at(
+                e.id.span(),
+                format!("duplicate evidence id {id:?}; each item needs its own id"),
+            );
+        }
+        let grade = grade(&e, &mut errs);
+        let tlp = match e.tlp.get_ref().parse::<Tlp>() {
+            Ok(t) => t,
+            Err(err) => {
+                errs.at(e.tlp.span(), err.to_string());
+                Tlp::Red
+            }
+        };
+        let bearing = match (e.ratings, e.likelihood_ratio) {
+            (Some(_), Some(lr)) => {
+                errs.at(
+                    lr.span(),
+                    "give either `ratings` or `likelihood_ratio`, not both",
+                );
+                Bearing::default()
+            }
+            (Some(r), None) => {
+                let mut m = BTreeMap::new();
+                for (h, v) in r.into_inner() {
+                    check_hypothesis(&ids, &id, &h, &mut errs);
+                    match v.get_ref().parse::<AchRating>() {
+                        Ok(rating) => {
+                            m.insert(h.into_inner(), rating);
+                        }
+                        Err(err) => errs.at(v.span(), err.to_string()),
+                    }
+                }
+                Bearing::Ratings(m)
+            }
+            (None, Some(lr)) => {
+                let mut m = BTreeMap::new();
+                for (h, v) in lr.into_inner() {
+                    check_hypothesis(&ids, &id, &h, &mut errs);
+                    let x = *v.get_ref();
+                    if !(x.is_finite() && x > 0.0) {
+                        errs.at(
+                            v.span(),
+                            format!(
+                                "likelihood ratio {x} is not usable; expected a positive number"
+                            ),
+                        );
+                    }
+                    m.insert(h.into_inner(), x);
+                }
+                Bearing::LikelihoodRatios(m)
+            }
+            (None, None) => {
+                notes.push(format!(
+                    "evidence {id:?} gives neither ratings nor likelihood_ratio: it is neutral"
+                ));
+                Bearing::default()
+            }
+        };
+        evidence.push(Evidence {
+            id,
+            kind: e.kind.parse().unwrap_or_else(|never| match never {}),
+            summary: e.summary,
+            source: e.source,
+            grade,
+            tlp,
+            bearing,
+            origin: None,
+        });
+    }
+
+    // Claims.
+    let mut claims = Vec::new();
+    let mut claim_ids = BTreeSet::new();
+    for (n, c) in raw.claim.into_iter().enumerate() {
+        let id = match &c.id {
+            Some(s) => {
+                let id = s.get_ref().trim().to_owned();
+                if !claim_ids.insert(id.clone()) {
+                    errs.at(s.span(), format!("duplicate claim id {id:?}"));
+                }
+                id
+            }
+            None => format!("claim-{}", n + 1),
+        };
+        let kind = match c.kind.get_ref().parse::<ClaimKind>() {
+            Ok(k) => Some(k),
+            Err(err) => {
+                errs.at(c.kind.span(), err.to_string());
+                None
+            }
+        };
+        let tlp = match &c.tlp {
+            Some(t) => t.get_ref().parse::<Tlp>().unwrap_or_else(|err| {
+                errs.at(t.span(), err.to_string());
+                Tlp::Red
+            }),
+            // A statement made in public is public.
+            None => Tlp::Clear,
+        };
+        let date = c.date.as_ref().and_then(|d| date_value(d, &mut errs));
+        let probability = c.confidence_phrase.as_deref().and_then(estimative_band);
+        if let (Some(p), None) = (&c.confidence_phrase, probability) {
+            notes.push(format!(
+                "claim {id:?}: confidence phrase {p:?} is not on the PHIA or ICD 203 scales"
+            ));
+        }
+        claims.push(Claim {
+            id,
+            kind,
+            speaker: c.speaker,
+            speaker_org: c.speaker_org,
+            speaker_country: c.speaker_country,
+            target: c.target,
+            target_canonical: c.target_canonical,
+            target_state: c.target_state,
+            operation: c.operation,
+            confidence_phrase: c.confidence_phrase,
+            probability,
+            date,
+            quote: c.quote,
+            doc: c.doc,
+            start: None,
+            end: None,
+            tlp,
+        });
+    }
+
+    // The policy table must at least be a valid policy on its own.
+    let policy = raw.policy.map(|p| {
+        let span = policy_span(text);
+        let table = match p {
+            toml::Value::Table(t) => t,
+            other => {
+                errs.at(
+                    span.clone(),
+                    format!("`policy` must be a table, not a {}", other.type_str()),
+                );
+                toml::Table::new()
+            }
+        };
+        if let Err(err) = policy_from_tables(&[&table]) {
+            errs.at(span, err);
+        }
+        table
+    });
+
+    if !errs.list.is_empty() {
+        return Err(fail(errs.list));
+    }
+    let mut case = Case {
+        incident,
+        hypotheses,
+        evidence,
+        claims,
+    };
+    if case.ensure_other_hypothesis() {
+        notes.push(
+            "added the \"other or unknown actor\" hypothesis, which every case has".to_owned(),
+        );
+    }
+    Ok(ParsedCase {
+        case,
+        policy,
+        notes,
+    })
+}
+
+fn incident(raw: RawIncident, errs: &mut Errors) -> Incident {
+    let id = raw.id.get_ref().trim().to_owned();
+    if id.is_empty() || id.chars().any(|c| c.is_whitespace() || c == '/') {
+        errs.at(
+            raw.id.span(),
+            format!(
+                "incident id {id:?} is not usable; expected a non-empty id without spaces or '/'"
+            ),
+        );
+    }
+    let period = raw.period.map(|p| {
+        let from = date_value(&p.from, errs).unwrap_or_default();
+        let to = date_value(&p.to, errs).unwrap_or_default();
+        if !from.is_empty() && !to.is_empty() && from > to {
+            errs.at(
+                p.to.span(),
+                format!("period ends ({to}) before it starts ({from})"),
+            );
+        }
+        Period { from, to }
+    });
+    Incident {
+        id,
+        title: raw.title,
+        summary: raw.summary,
+        period,
+        victims: raw.victims,
+    }
+}
+
+fn grade(e: &RawEvidence, errs: &mut Errors) -> Admiralty {
+    let fallback = Admiralty::new(Reliability::F, Credibility::CannotBeJudged);
+    if let Some(g) = &e.grade {
+        return g
+            .get_ref()
+            .parse()
+            .unwrap_or_else(|err: ascribe_model::ScaleError| {
+                errs.at(g.span(), err.to_string());
+                fallback
+            });
+    }
+    let reliability = match &e.reliability {
+        Some(r) => r
+            .get_ref()
+            .parse()
+            .unwrap_or_else(|err: ascribe_model::ScaleError| {
+                errs.at(r.span(), err.to_string());
+                Reliability::F
+            }),
+        None => {
+            errs.at(
+                e.id.span(),
+                format!(
+                    "evidence {:?} has no `reliability` (Admiralty A-F) or `grade`",
+                    e.id.get_ref()
+                ),
+            );
+            Reliability::F
+        }
+    };
+    let credibility = match &e.credibility {
+        Some(c) => Credibility::from_number(*c.get_ref()).unwrap_or_else(|err| {
+            errs.at(c.span(), err.to_string());
+            Credibility::CannotBeJudged
+        }),
+        None => {
+            errs.at(
+                e.id.span(),
+                format!(
+                    "evidence {:?} has no `credibility` (Admiralty 1-6) or `grade`",
+                    e.id.get_ref()
+                ),
+            );
+            Credibility::CannotBeJudged
+        }
+    };
+    Admiralty::new(reliability, credibility)
+}
+
+fn check_hypothesis(
+    ids: &BTreeSet<String>,
+    evidence: &str,
+    h: &Spanned<String>,
+    errs: &mut Errors,
+) {
+    let name = h.get_ref();
+    if !ids.contains(name) && name != OTHER_HYPOTHESIS {
+        let known: Vec<&str> = ids.iter().map(String::as_str).collect();
+        errs.at(
+            h.span(),
+            format!(
+                "evidence {evidence:?} rates hypothesis {name:?}, which does not exist; expected one of {}",
+                if known.is_empty() { "the case's hypotheses (none defined)".to_owned() } else { known.join(", ") }
+            ),
+        );
+    }
+}
+
+/// A date as `YYYY-MM-DD`, given as a string or a TOML date.
+fn date_value(v: &Spanned<toml::Value>, errs: &mut Errors) -> Option<String> {
+    let text = match v.get_ref() {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Datetime(d) => d.to_string(),
+        other => {
+            errs.at(
+                v.span(),
+                format!(
+                    "expected a date such as 2020-07-16, found a {}",
+                    other.type_str()
+                ),
+            );
+            return None;
+        }
+    };
+    if valid_date(&text) {
+        Some(text)
+    } else {
+        errs.at(
+            v.span(),
+            format!("{text:?} is not a date; expected YYYY-MM-DD"),
+        );
+        None
+    }
+}
+
+/// Whether `s` is a real calendar date written `YYYY-MM-DD`.
+pub fn valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok());
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+/// Reads a config file: a `[policy]` table and nothing else (for now).
+pub fn parse_config(file: &str, text: &str) -> Result<toml::Table, CaseError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RawConfig {
+        #[serde(default)]
+        policy: Option<toml::Value>,
+    }
+    let fail = |errors| CaseError {
+        file: file.to_owned(),
+        errors,
+    };
+    let raw: RawConfig = toml::from_str(text).map_err(|err| {
+        let (line, column) = err.span().map_or((1, 1), |s| line_col(text, s.start));
+        fail(vec![Located {
+            line,
+            column,
+            message: err.message().trim_end().replace('\n', "; "),
+        }])
+    })?;
+    let Some(p) = raw.policy else {
+        return Ok(toml::Table::new());
+    };
+    let span = policy_span(text);
+    let toml::Value::Table(table) = p else {
+        let (line, column) = line_col(text, span.start);
+        return Err(fail(vec![Located {
+            line,
+            column,
+            message: "`policy` must be a table".to_owned(),
+        }]));
+    };
+    if let Err(message) = policy_from_tables(&[&table]) {
+        let (line, column) = line_col(text, span.start);
+        return Err(fail(vec![Located {
+            line,
+            column,
+            message,
+        }]));
+    }
+    Ok(table)
+}
+
+/// Where the policy starts: its first `[policy...]` header or `policy` key.
+///
+/// Found by scanning, because toml's spans do not survive dotted headers
+/// such as `[policy.kinds.denial]` inside a spanned value.
+fn policy_span(text: &str) -> Range<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with("[policy") || t.starts_with("policy") {
+            let start = offset + (line.len() - t.len());
+            return start..start + t.trim_end().len();
+        }
+        offset += line.len();
+    }
+    0..0
+}
+
+/// The default policy with the given `[policy]` tables laid over it in order
+/// (a config file's, then the case's).
+pub fn policy_from_tables(layers: &[&toml::Table]) -> Result<Policy, String> {
+    let mut merged =
+        toml::Table::try_from(Policy::default()).map_err(|e| format!("policy: {e}"))?;
+    for layer in layers {
+        merge(&mut merged, layer);
+    }
+    let policy: Policy = toml::Value::Table(merged)
+        .try_into()
+        .map_err(|e: toml::de::Error| format!("policy: {}", e.message().trim_end()))?;
+    policy.validate()?;
+    Ok(policy)
+}
+
+fn merge(base: &mut toml::Table, over: &toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            _ => {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+/// The evidence kinds a case may use without a warning.
+pub fn known_kind(kind: &EvidenceKind) -> bool {
+    !matches!(kind, EvidenceKind::Other(_))
+}
+
+#[cfg(test)]
+mod tests;

@@ -138,15 +138,7 @@ fn vet(args: &VetArgs, db_path: &Path) -> anyhow::Result<ExitCode> {
         print!("{}", to_text(&verdict));
     }
     if let Some(incident) = &args.incident {
-        let evidence = to_evidence(
-            &verdict,
-            &EvidenceOptions {
-                tlp,
-                ratings: BTreeMap::new(),
-                ..EvidenceOptions::default()
-            },
-        );
-        let n = store_evidence(db_path, incident, &evidence)?;
+        let n = store_evidence(db_path, incident, &verdict, tlp)?;
         eprintln!(
             "stored {n} evidence item(s) of kind device-finding in incident {incident} ({})",
             db_path.display()
@@ -155,14 +147,43 @@ fn vet(args: &VetArgs, db_path: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(exit_code(&verdict)))
 }
 
-/// Store evidence items in an incident of the database.
+/// Store evidence items in an incident of the database, rating every
+/// hypothesis of the incident neutral (a device finding says what a device
+/// can do, not who made it). Returns the number of items stored.
 fn store_evidence(
     db_path: &Path,
     incident: &str,
-    evidence: &[ascribe_model::Evidence],
+    verdict: &Verdict,
+    tlp: ascribe_model::Tlp,
 ) -> anyhow::Result<usize> {
-    let _ = (db_path, incident, evidence);
-    bail!("--incident: storing evidence needs ascribe-store, which is not available in this build")
+    let mut store = crate::case::open_store(db_path)?;
+    let Some(stored) = store
+        .load_case(incident)
+        .with_context(|| format!("reading incident {incident}"))?
+    else {
+        bail!(
+            "--incident: no incident {incident:?} in {}; import its case file first (ascribe case import FILE)",
+            db_path.display()
+        );
+    };
+    let evidence = to_evidence(
+        verdict,
+        &EvidenceOptions {
+            hypotheses: stored
+                .case
+                .hypotheses
+                .iter()
+                .map(|h| h.id.clone())
+                .collect(),
+            ratings: BTreeMap::new(),
+            tlp,
+            ..EvidenceOptions::default()
+        },
+    );
+    store
+        .upsert_evidence(incident, &evidence)
+        .with_context(|| format!("storing device findings in incident {incident}"))?;
+    Ok(evidence.len())
 }
 
 /// Attribute files read from a sysfs folder; everything else is left alone

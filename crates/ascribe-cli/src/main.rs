@@ -1,38 +1,105 @@
-mod device;
+//! The `ascribe` command: glue between the readers, the store and the assessor.
+//!
+//! This is the only crate that uses `anyhow`, prints, and decides exit codes:
+//! 0 ok, 1 ran but with warnings or findings the user asked to treat as
+//! errors, 2 bad input or usage (and anything else that stopped the work).
 
+mod assess;
+mod case;
+mod device;
+mod report;
+
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
-/// Evidence-graded cyber attribution.
+/// Who did it, on what evidence, and how sure can anyone be.
 #[derive(Debug, Parser)]
-#[command(name = "ascribe", version)]
+#[command(name = "ascribe", version, max_term_width = 100)]
 struct Cli {
-    /// Database path.
-    #[arg(long, global = true, env = "ASCRIBE_DB", default_value = "ascribe.db")]
+    /// The database file.
+    #[arg(
+        long,
+        global = true,
+        env = "ASCRIBE_DB",
+        default_value = "ascribe.db",
+        value_name = "PATH"
+    )]
     db: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Debug, clap::Subcommand)]
+#[derive(Debug, Subcommand)]
 enum Command {
+    /// Import, list and check case files.
+    #[command(subcommand)]
+    Case(case::CaseCommand),
+    /// Assess an incident (by id, or a case file directly).
+    Assess(assess::AssessArgs),
     /// Vet USB devices (gifts) against what they claim to be.
     #[command(subcommand)]
     Device(device::DeviceCmd),
 }
 
+/// Exit codes, as documented in the README.
+pub(crate) mod exit {
+    use std::process::ExitCode;
+    pub(crate) fn ok() -> ExitCode {
+        ExitCode::SUCCESS
+    }
+    pub(crate) fn warnings() -> ExitCode {
+        ExitCode::from(1)
+    }
+    pub(crate) fn bad_input() -> ExitCode {
+        ExitCode::from(2)
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let res = match cli.command {
-        Command::Device(cmd) => device::run(cmd, &cli.db),
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // Help and version go to stdout and succeed; usage errors exit 2.
+            let code = if err.use_stderr() {
+                exit::bad_input()
+            } else {
+                exit::ok()
+            };
+            let _ = err.print();
+            return code;
+        }
     };
-    match res {
+    match run(cli) {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return exit::ok();
+            }
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "error: {err:#}");
+            exit::bad_input()
         }
     }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Case(cmd) => case::run(cmd, &cli.db),
+        Command::Assess(args) => assess::run(args, &cli.db),
+        Command::Device(cmd) => device::run(cmd, &cli.db),
+    }
+}
+
+/// A closed pipe (`ascribe ... | head`) is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == BrokenPipe)
+            || e.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(BrokenPipe))
+    })
 }

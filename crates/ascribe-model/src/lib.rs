@@ -12,7 +12,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use scales::{
-    AchRating, Admiralty, Band, Confidence, Credibility, Icd203, Phia, Reliability, ScaleError, Tlp,
+    estimative_band, AchRating, Admiralty, Band, Confidence, Credibility, Icd203, Phia,
+    Reliability, ScaleError, Tlp,
 };
 
 /// The id of the hypothesis that is always present: "some other or unknown actor".

@@ -663,3 +663,83 @@ mod tests {
         assert_eq!("highly probable".parse::<Icd203>(), Ok(Icd203::VeryLikely));
     }
 }
+
+/// The probability band of an estimative phrase as written in a statement
+/// ("almost certainly", "highly likely", "high confidence"), or `None` when the
+/// phrase is not one the standard scales define.
+///
+/// PHIA terms map to their yardstick band, ICD 203 terms to theirs. "High /
+/// moderate / low confidence" is a confidence level, not a probability; it is
+/// mapped as the STIX confidence appendix does (High → 70–100 %, Med → 30–69 %,
+/// Low → 1–29 %), which is coarse and said to be so in the docs.
+pub fn estimative_band(phrase: &str) -> Option<Band> {
+    let mut t = phrase.trim().to_ascii_lowercase();
+    for prefix in ["with ", "we assess ", "assess "] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            t = rest.to_owned();
+        }
+    }
+    let t = t.trim_end_matches(['.', ',']).to_owned();
+    // Adverbs name the same band as their adjectives.
+    let adjective = match t.as_str() {
+        "almost certainly" | "nearly certainly" | "almost certain" => "almost certain",
+        "very likely" | "highly likely" | "highly probable" | "very probably" => "highly likely",
+        "likely" | "probably" | "probable" => "likely",
+        "realistic possibility" | "a realistic possibility" => "realistic possibility",
+        "roughly even chance" | "even chance" | "roughly even odds" => "roughly even chance",
+        "unlikely" | "improbable" | "probably not" => "unlikely",
+        "highly unlikely" | "very unlikely" | "highly improbable" => "highly unlikely",
+        "remote chance" | "almost no chance" | "remote" | "a remote chance" => "remote chance",
+        "high confidence" | "a high degree of confidence" | "high degree of confidence" => {
+            "high confidence"
+        }
+        "moderate confidence" | "medium confidence" => "moderate confidence",
+        "low confidence" => "low confidence",
+        "very high degree of certainty"
+        | "a very high degree of certainty"
+        | "very high confidence" => "almost certain",
+        other => other,
+    };
+    match adjective {
+        "high confidence" => return Some(Band::new(0.70, 1.0)),
+        "moderate confidence" => return Some(Band::new(0.30, 0.69)),
+        "low confidence" => return Some(Band::new(0.01, 0.29)),
+        "roughly even chance" => return Some(Icd203::RoughlyEvenChance.band()),
+        _ => {}
+    }
+    if let Ok(p) = adjective.parse::<Phia>() {
+        return Some(p.band());
+    }
+    adjective.parse::<Icd203>().ok().map(Icd203::band)
+}
+
+#[cfg(test)]
+mod estimative_tests {
+    use super::*;
+
+    #[test]
+    fn common_phrases_have_bands() {
+        assert_eq!(
+            estimative_band("almost certainly"),
+            Some(Phia::AlmostCertain.band())
+        );
+        assert_eq!(
+            estimative_band("Highly likely"),
+            Some(Phia::HighlyLikely.band())
+        );
+        assert_eq!(
+            estimative_band("with a very high degree of certainty"),
+            Some(Phia::AlmostCertain.band())
+        );
+        assert_eq!(
+            estimative_band("high confidence"),
+            Some(Band::new(0.70, 1.0))
+        );
+        assert_eq!(estimative_band("probably"), Some(Phia::Likely.band()));
+        assert_eq!(
+            estimative_band("nearly certain"),
+            Some(Icd203::AlmostCertain.band())
+        );
+        assert_eq!(estimative_band("for sure"), None);
+    }
+}

@@ -1,0 +1,466 @@
+use ascribe_model::{
+    AchRating, Admiralty, Bearing, Case, Confidence, Credibility, Evidence, EvidenceKind,
+    Hypothesis, Incident, Phia, Reliability, Tlp,
+};
+use proptest::prelude::*;
+
+use super::*;
+
+fn hyp(id: &str) -> Hypothesis {
+    Hypothesis {
+        id: id.into(),
+        actor: Some(id.to_uppercase()),
+        resolved: None,
+        prior: None,
+    }
+}
+
+fn case(hyps: &[&str], evidence: Vec<Evidence>) -> Case {
+    let mut hypotheses: Vec<Hypothesis> = hyps.iter().map(|h| hyp(h)).collect();
+    if !hyps.contains(&"other") {
+        hypotheses.push(Hypothesis::other());
+    }
+    Case {
+        incident: Incident {
+            id: "t".into(),
+            title: "test".into(),
+            summary: None,
+            period: None,
+            victims: vec![],
+        },
+        hypotheses,
+        evidence,
+        claims: vec![],
+    }
+}
+
+fn item(id: &str, source: &str, grade: &str, tlp: Tlp, ratings: &[(&str, AchRating)]) -> Evidence {
+    Evidence {
+        id: id.into(),
+        kind: EvidenceKind::InfrastructureOverlap,
+        summary: id.into(),
+        source: source.into(),
+        grade: grade
+            .parse()
+            .unwrap_or(Admiralty::new(Reliability::F, Credibility::CannotBeJudged)),
+        tlp,
+        bearing: Bearing::Ratings(ratings.iter().map(|(h, r)| ((*h).to_owned(), *r)).collect()),
+        origin: None,
+    }
+}
+
+const CC: AchRating = AchRating::StronglyConsistent;
+const C: AchRating = AchRating::Consistent;
+const I: AchRating = AchRating::Inconsistent;
+
+fn p(a: &Assessment, id: &str) -> f64 {
+    probability_of(a, id).unwrap_or(f64::NAN)
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+#[test]
+fn one_a1_strong_item_gives_four_to_one() {
+    // Even priors, likelihood ratio 4 at full weight: 4 / (4 + 1) = 0.8.
+    let c = case(
+        &["apt29"],
+        vec![item("e1", "NCSC", "A1", Tlp::Clear, &[("apt29", CC)])],
+    );
+    let a = assess(&c, &Policy::default()).unwrap();
+    assert!(close(p(&a, "apt29"), 0.8), "{}", p(&a, "apt29"));
+    assert_eq!(a.leading.id, "apt29");
+    assert_eq!(a.leading.phrase, Phia::HighlyLikely);
+}
+
+#[test]
+fn grade_scales_the_log_ratio() {
+    // B2 weighs 0.8 × 0.8 = 0.64: 4^0.64 = 2.4284, so 2.4284 / 3.4284 = 0.7083.
+    let c = case(
+        &["apt29"],
+        vec![item("e1", "NCSC", "B2", Tlp::Clear, &[("apt29", CC)])],
+    );
+    let a = assess(&c, &Policy::default()).unwrap();
+    let expected = 4f64.powf(0.64) / (4f64.powf(0.64) + 1.0);
+    assert!(
+        close(p(&a, "apt29"), expected),
+        "{} vs {expected}",
+        p(&a, "apt29")
+    );
+    assert!((p(&a, "apt29") - 0.7083).abs() < 1e-4);
+}
+
+#[test]
+fn repetition_from_one_source_is_damped() {
+    // Same source: 4 × 4^0.5 = 8, so 8/9. Two sources: 16/17.
+    let same = case(
+        &["apt29"],
+        vec![
+            item("e1", "NCSC", "A1", Tlp::Clear, &[("apt29", CC)]),
+            item("e2", "ncsc", "A1", Tlp::Clear, &[("apt29", CC)]),
+        ],
+    );
+    let two = case(
+        &["apt29"],
+        vec![
+            item("e1", "NCSC", "A1", Tlp::Clear, &[("apt29", CC)]),
+            item("e2", "NSA", "A1", Tlp::Clear, &[("apt29", CC)]),
+        ],
+    );
+    let a = assess(&same, &Policy::default()).unwrap();
+    let b = assess(&two, &Policy::default()).unwrap();
+    assert!(close(p(&a, "apt29"), 8.0 / 9.0));
+    assert!(close(p(&b, "apt29"), 16.0 / 17.0));
+}
+
+#[test]
+fn priors_given_and_shared() {
+    let mut c = case(&["apt29", "apt28"], vec![]);
+    c.hypotheses[0].prior = Some(0.5);
+    let a = assess(&c, &Policy::default()).unwrap();
+    assert!(close(p(&a, "apt29"), 0.5));
+    assert!(close(p(&a, "apt28"), 0.25));
+    assert!(close(p(&a, "other"), 0.25));
+}
+
+#[test]
+fn priors_over_one_are_refused() {
+    let mut c = case(&["apt29", "apt28"], vec![]);
+    c.hypotheses[0].prior = Some(0.7);
+    c.hypotheses[1].prior = Some(0.6);
+    assert!(matches!(
+        assess(&c, &Policy::default()),
+        Err(AssessError::PriorsOverOne(_))
+    ));
+}
+
+#[test]
+fn rating_an_unknown_hypothesis_is_an_error() {
+    let c = case(
+        &["apt29"],
+        vec![item("e1", "NCSC", "A1", Tlp::Clear, &[("apt99", CC)])],
+    );
+    assert_eq!(
+        assess(&c, &Policy::default()),
+        Err(AssessError::UnknownHypothesis {
+            evidence: "e1".into(),
+            hypothesis: "apt99".into()
+        })
+    );
+}
+
+#[test]
+fn geolocation_is_at_most_weakly_consistent() {
+    let mut e = item("geo", "sensor", "A1", Tlp::Clear, &[("apt29", CC)]);
+    e.kind = EvidenceKind::Geolocation;
+    let c = case(&["apt29"], vec![e]);
+    let a = assess(&c, &Policy::default()).unwrap();
+    // Centred log-ratios are ±ln(4)/2 = ±ln 2, inside the ±ln 2 cap: 2/(2+0.5) = 0.8
+    // would be uncapped; the cap keeps each side within a factor 2 of the mean.
+    assert!(p(&a, "apt29") <= 0.8 + 1e-9);
+    let mut strong = item(
+        "geo",
+        "sensor",
+        "A1",
+        Tlp::Clear,
+        &[("apt29", CC), ("other", AchRating::StronglyInconsistent)],
+    );
+    strong.kind = EvidenceKind::Geolocation;
+    let a = assess(&case(&["apt29"], vec![strong]), &Policy::default()).unwrap();
+    // Uncapped this would be 16/17; capped at 2 against 1/2 it is 4/5.
+    assert!(close(p(&a, "apt29"), 0.8), "{}", p(&a, "apt29"));
+}
+
+#[test]
+fn denial_moves_nothing_by_default() {
+    let mut d = item(
+        "deny",
+        "Kremlin",
+        "A1",
+        Tlp::Clear,
+        &[("apt29", AchRating::StronglyInconsistent)],
+    );
+    d.kind = EvidenceKind::Denial;
+    let a = assess(&case(&["apt29"], vec![d]), &Policy::default()).unwrap();
+    assert!(close(p(&a, "apt29"), 0.5));
+}
+
+#[test]
+fn public_view_excludes_restricted_items_and_states_the_gap() {
+    let c = case(
+        &["apt29"],
+        vec![
+            item("open", "NCSC", "B2", Tlp::Clear, &[("apt29", CC)]),
+            item(
+                "secret",
+                "Partner",
+                "A1",
+                Tlp::Amber,
+                &[("apt29", CC), ("other", I)],
+            ),
+        ],
+    );
+    let a = assess(&c, &Policy::default()).unwrap();
+    assert!(p(&a, "apt29") > a.raw["apt29"].1);
+    assert_eq!(a.public_evidence_count, 1);
+    assert!(a.gap.points > 0);
+    assert!(
+        a.gap
+            .line
+            .contains("rest on evidence the public cannot see"),
+        "{}",
+        a.gap.line
+    );
+}
+
+#[test]
+fn sensitivity_flags_the_item_the_verdict_hangs_on() {
+    let c = case(
+        &["apt29", "apt28"],
+        vec![
+            item("key", "NCSC", "A1", Tlp::Clear, &[("apt29", CC)]),
+            item("weak", "Blog", "C3", Tlp::Clear, &[("apt28", C)]),
+        ],
+    );
+    let a = assess(&c, &Policy::default()).unwrap();
+    assert_eq!(a.sensitivity[0].evidence, "key");
+    assert!(a.sensitivity[0].flips);
+    assert_eq!(a.sensitivity[0].new_leading.as_deref(), Some("apt28"));
+    assert!(a.sensitivity[0].delta < 0.0);
+}
+
+#[test]
+fn statements_alone_give_low_confidence_and_say_so() {
+    let mut s1 = item("s1", "UK", "B2", Tlp::Clear, &[("apt29", CC)]);
+    s1.kind = EvidenceKind::OfficialStatement;
+    let mut s2 = item("s2", "US", "B2", Tlp::Clear, &[("apt29", CC)]);
+    s2.kind = EvidenceKind::Accusation;
+    let mut s3 = item("s3", "CA", "B2", Tlp::Clear, &[("apt29", CC)]);
+    s3.kind = EvidenceKind::Accusation;
+    let a = assess(&case(&["apt29"], vec![s1, s2, s3]), &Policy::default()).unwrap();
+    assert!(a.statements_only);
+    assert_eq!(a.confidence, Confidence::Low);
+    assert!(a.warnings.iter().any(|w| w.contains("statements only")));
+}
+
+#[test]
+fn three_good_sources_two_technical_give_high_confidence() {
+    let mut s = item("s", "UK", "B2", Tlp::Clear, &[("apt29", CC)]);
+    s.kind = EvidenceKind::OfficialStatement;
+    let c = case(
+        &["apt29"],
+        vec![
+            item("t1", "NCSC", "B2", Tlp::Clear, &[("apt29", CC)]),
+            item("t2", "NSA", "A2", Tlp::Clear, &[("apt29", C)]),
+            s,
+        ],
+    );
+    let a = assess(&c, &Policy::default()).unwrap();
+    assert_eq!(a.confidence, Confidence::High);
+    assert_eq!(a.confidence_basis.sources, 3);
+    assert_eq!(a.confidence_basis.technical_sources, 2);
+}
+
+// ---- Properties that hold for any case. ----
+
+const HYPS: [&str; 4] = ["h0", "h1", "h2", "other"];
+const SOURCES: [&str; 3] = ["alpha", "beta", "gamma"];
+
+fn arb_rating() -> impl Strategy<Value = AchRating> {
+    prop::sample::select(AchRating::ALL.to_vec())
+}
+
+fn arb_item(id: usize) -> impl Strategy<Value = Evidence> {
+    (
+        prop::sample::select(SOURCES.to_vec()),
+        prop::sample::select(Reliability::ALL.to_vec()),
+        prop::sample::select(Credibility::ALL.to_vec()),
+        prop::sample::select(Tlp::ALL.to_vec()),
+        prop::collection::btree_map(prop::sample::select(HYPS.to_vec()), arb_rating(), 0..4),
+        prop::sample::select(vec![
+            "tradecraft",
+            "geolocation",
+            "accusation",
+            "denial",
+            "malware-reuse",
+        ]),
+    )
+        .prop_map(move |(source, r, c, tlp, ratings, kind)| Evidence {
+            id: format!("e{id}"),
+            kind: kind.parse().unwrap_or(EvidenceKind::Tradecraft),
+            summary: String::new(),
+            source: source.into(),
+            grade: Admiralty::new(r, c),
+            tlp,
+            bearing: Bearing::Ratings(
+                ratings
+                    .into_iter()
+                    .map(|(h, r)| (h.to_owned(), r))
+                    .collect(),
+            ),
+            origin: None,
+        })
+}
+
+fn arb_evidence() -> impl Strategy<Value = Vec<Evidence>> {
+    (0usize..8).prop_flat_map(|n| (0..n).map(arb_item).collect::<Vec<_>>())
+}
+
+fn arb_case() -> impl Strategy<Value = Case> {
+    arb_evidence().prop_map(|ev| case(&HYPS, ev))
+}
+
+fn views(a: &Assessment) -> (Vec<(String, f64, f64)>, String, String) {
+    (
+        a.hypotheses
+            .iter()
+            .map(|h| (h.id.clone(), h.probability, h.public_probability))
+            .collect(),
+        a.leading.id.clone(),
+        a.leading.public_id.clone(),
+    )
+}
+
+fn same_probabilities(a: &Assessment, b: &Assessment, public: bool) -> bool {
+    a.hypotheses.iter().zip(&b.hypotheses).all(|(x, y)| {
+        let (u, v) = if public {
+            (x.public_probability, y.public_probability)
+        } else {
+            (x.probability, y.probability)
+        };
+        (u - v).abs() < 1e-9
+    })
+}
+
+proptest! {
+    #[test]
+    fn probabilities_sum_to_one(c in arb_case()) {
+        let a = assess(&c, &Policy::default()).unwrap();
+        let full: f64 = a.hypotheses.iter().map(|h| h.probability).sum();
+        let public: f64 = a.hypotheses.iter().map(|h| h.public_probability).sum();
+        prop_assert!((full - 1.0).abs() < 1e-9);
+        prop_assert!((public - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn evidence_order_does_not_matter(c in arb_case(), seed in any::<u64>()) {
+        let a = assess(&c, &Policy::default()).unwrap();
+        let mut shuffled = c.clone();
+        // A deterministic shuffle from the seed.
+        let n = shuffled.evidence.len();
+        let mut s = seed;
+        for i in (1..n).rev() {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            shuffled.evidence.swap(i, (s >> 33) as usize % (i + 1));
+        }
+        let b = assess(&shuffled, &Policy::default()).unwrap();
+        prop_assert!(same_probabilities(&a, &b, false));
+        prop_assert!(same_probabilities(&a, &b, true));
+        prop_assert_eq!(views(&a).1, views(&b).1);
+        prop_assert_eq!(&a.sensitivity, &b.sensitivity);
+        prop_assert_eq!(a.confidence, b.confidence);
+    }
+
+    #[test]
+    fn an_all_neutral_item_changes_nothing(c in arb_case(), src in prop::sample::select(SOURCES.to_vec())) {
+        let a = assess(&c, &Policy::default()).unwrap();
+        let mut more = c.clone();
+        more.evidence.push(Evidence {
+            id: "neutral".into(),
+            kind: EvidenceKind::Tradecraft,
+            summary: String::new(),
+            source: src.into(),
+            grade: Admiralty::new(Reliability::A, Credibility::Confirmed),
+            tlp: Tlp::Clear,
+            bearing: Bearing::Ratings(HYPS.iter().map(|h| ((*h).to_owned(), AchRating::Neutral)).collect()),
+            origin: None,
+        });
+        let b = assess(&more, &Policy::default()).unwrap();
+        prop_assert!(same_probabilities(&a, &b, false));
+        prop_assert!(same_probabilities(&a, &b, true));
+    }
+
+    #[test]
+    fn without_restricted_items_public_equals_full(c in arb_case()) {
+        let mut open = c.clone();
+        for e in &mut open.evidence { e.tlp = Tlp::Clear; }
+        let a = assess(&open, &Policy::default()).unwrap();
+        for h in &a.hypotheses {
+            prop_assert!((h.probability - h.public_probability).abs() < 1e-12);
+        }
+        prop_assert_eq!(a.confidence, a.public_confidence);
+        prop_assert_eq!(&a.leading.id, &a.leading.public_id);
+    }
+
+    #[test]
+    fn restricted_items_never_change_the_public_view(
+        c in arb_case(),
+        idx in any::<prop::sample::Index>(),
+        new_ratings in prop::collection::btree_map(prop::sample::select(HYPS.to_vec()), arb_rating(), 0..4),
+        remove in any::<bool>(),
+    ) {
+        let restricted: Vec<usize> = (0..c.evidence.len()).filter(|&i| !c.evidence[i].tlp.is_public()).collect();
+        prop_assume!(!restricted.is_empty());
+        let i = restricted[idx.index(restricted.len())];
+        let a = assess(&c, &Policy::default()).unwrap();
+        let mut changed = c.clone();
+        if remove {
+            changed.evidence.remove(i);
+        } else {
+            changed.evidence[i].bearing =
+                Bearing::Ratings(new_ratings.into_iter().map(|(h, r)| (h.to_owned(), r)).collect());
+            changed.evidence[i].source = "delta".into();
+        }
+        let b = assess(&changed, &Policy::default()).unwrap();
+        prop_assert!(same_probabilities(&a, &b, true));
+        prop_assert_eq!(&a.leading.public_id, &b.leading.public_id);
+        prop_assert_eq!(a.public_confidence, b.public_confidence);
+    }
+
+    #[test]
+    fn same_source_moves_less_than_a_new_source(c in arb_case(), source in prop::sample::select(SOURCES.to_vec())) {
+        // The repeated item is a copy of the source's weakest diagnostic item,
+        // so it ranks last within its source: a second (or later) item.
+        let policy = Policy::default();
+        let strength = |e: &Evidence| -> f64 {
+            let one = case(&HYPS, vec![e.clone()]);
+            assess(&one, &policy).map(|a| a.contributions[0].log_lr.values().map(|v| v.abs()).sum()).unwrap_or(0.0)
+        };
+        let weakest = c
+            .evidence
+            .iter()
+            .filter(|e| e.source == source && strength(e) > 1e-9)
+            .min_by(|a, b| strength(a).partial_cmp(&strength(b)).unwrap_or(std::cmp::Ordering::Equal));
+        prop_assume!(weakest.is_some());
+        let mut repeat = weakest.cloned().unwrap_or_else(|| unreachable!());
+        repeat.id = "zz-repeat".into();
+        repeat.tlp = Tlp::Clear;
+        let base = assess(&c, &policy).unwrap();
+        let mut same = c.clone();
+        same.evidence.push(repeat.clone());
+        let mut fresh = c.clone();
+        repeat.source = "a-new-source".into();
+        fresh.evidence.push(repeat);
+        let a = assess(&same, &policy).unwrap();
+        let b = assess(&fresh, &policy).unwrap();
+        // Movement in centred log-probabilities, where evidence adds.
+        let centred = |x: &Assessment| -> Vec<f64> {
+            let l: Vec<f64> = x.hypotheses.iter().map(|h| h.probability.ln()).collect();
+            let m = l.iter().sum::<f64>() / l.len() as f64;
+            l.iter().map(|v| v - m).collect()
+        };
+        let moved = |x: &Assessment| -> f64 {
+            centred(x).iter().zip(centred(&base)).map(|(u, v)| (u - v).abs()).sum()
+        };
+        prop_assert!(moved(&a) < moved(&b), "same {} new {}", moved(&a), moved(&b));
+        prop_assert!(moved(&a) <= 0.5 * moved(&b) + 1e-9);
+    }
+
+    #[test]
+    fn assessment_is_deterministic(c in arb_case()) {
+        let a = assess(&c, &Policy::default()).unwrap();
+        let b = assess(&c, &Policy::default()).unwrap();
+        prop_assert_eq!(a, b);
+    }
+}

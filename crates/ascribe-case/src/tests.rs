@@ -1,0 +1,211 @@
+use super::*;
+
+const HEAD: &str = r#"[incident]
+id = "t"
+title = "test"
+
+[[hypothesis]]
+id = "apt29"
+actor = "APT29"
+"#;
+
+/// Parses HEAD + `rest` and returns the error text, or "ok".
+fn check(rest: &str) -> String {
+    match parse_case("case.toml", &format!("{HEAD}{rest}")) {
+        Ok(_) => "ok".to_owned(),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn item(fields: &str) -> String {
+    format!("\n[[evidence]]\nid = \"e1\"\nkind = \"tradecraft\"\nsummary = \"s\"\nsource = \"x\"\n{fields}\n")
+}
+
+#[test]
+fn the_example_case_parses() {
+    let text = include_str!("../../../examples/vaccine-research-2020.toml");
+    let parsed = parse_case("vaccine-research-2020.toml", text).unwrap();
+    assert_eq!(parsed.case.incident.id, "vaccine-research-2020");
+    assert_eq!(parsed.case.hypotheses.len(), 3);
+    assert_eq!(parsed.case.evidence.len(), 7);
+    assert_eq!(parsed.case.claims.len(), 4);
+    assert!(parsed.case.evidence.iter().any(|e| e.tlp > Tlp::Clear));
+    assert_eq!(
+        parsed.case.claims[0].probability,
+        Some(ascribe_model::Phia::AlmostCertain.band())
+    );
+    assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
+}
+
+#[test]
+fn other_hypothesis_is_added() {
+    let parsed = parse_case("c.toml", HEAD).unwrap();
+    assert_eq!(
+        parsed.case.hypotheses.last().map(|h| h.id.as_str()),
+        Some("other")
+    );
+    assert_eq!(parsed.notes.len(), 1);
+}
+
+#[test]
+fn unknown_rating_is_located() {
+    let got = check(&item(
+        "reliability = \"B\"\ncredibility = 2\ntlp = \"clear\"\nratings = { apt29 = \"CCC\" }",
+    ));
+    assert_eq!(
+        got,
+        "case.toml:17:21: \"CCC\" is not a valid ACH rating; expected one of CC, C, N, I, II"
+    );
+}
+
+#[test]
+fn grade_out_of_range_is_located() {
+    let got = check(&item(
+        "reliability = \"G\"\ncredibility = 7\ntlp = \"clear\"",
+    ));
+    assert_eq!(
+        got,
+        "case.toml:14:15: \"G\" is not a valid Admiralty source reliability; expected one of A, B, C, D, E, F\n\
+         case.toml:15:15: \"7\" is not a valid Admiralty information credibility; expected one of 1, 2, 3, 4, 5, 6"
+    );
+}
+
+#[test]
+fn unknown_tlp_is_located() {
+    let got = check(&item("grade = \"B2\"\ntlp = \"white-ish\""));
+    assert_eq!(
+        got,
+        "case.toml:15:7: \"white-ish\" is not a valid TLP marking; expected one of clear, green, amber, amber+strict, red"
+    );
+}
+
+#[test]
+fn rating_a_missing_hypothesis_is_located() {
+    let got = check(&item(
+        "grade = \"B2\"\ntlp = \"clear\"\nratings = { apt28 = \"C\" }",
+    ));
+    assert_eq!(
+        got,
+        "case.toml:16:13: evidence \"e1\" rates hypothesis \"apt28\", which does not exist; expected one of apt29"
+    );
+}
+
+#[test]
+fn duplicate_ids_are_located() {
+    let got = check("\n[[hypothesis]]\nid = \"apt29\"\n");
+    assert_eq!(
+        got,
+        "case.toml:10:6: duplicate hypothesis id \"apt29\"; each hypothesis needs its own id"
+    );
+    let e = item("grade = \"B2\"\ntlp = \"clear\"");
+    let got = check(&format!("{e}{e}"));
+    assert!(
+        got.starts_with("case.toml:18:6: duplicate evidence id \"e1\""),
+        "{got}"
+    );
+}
+
+#[test]
+fn priors_over_one_are_located() {
+    let text = format!("{HEAD}prior = 0.8\n\n[[hypothesis]]\nid = \"apt28\"\nprior = 0.3\n");
+    let got = parse_case("case.toml", &text).unwrap_err().to_string();
+    assert_eq!(
+        got,
+        "case.toml:12:9: the priors add up to 1.1000; expected at most 1"
+    );
+    let got = check("prior = 1.5\n");
+    assert_eq!(
+        got,
+        "case.toml:8:9: prior 1.5 is out of range; expected a probability between 0 and 1"
+    );
+}
+
+#[test]
+fn syntax_and_unknown_fields_are_located() {
+    let got = check("colour = \"red\"\n");
+    assert!(
+        got.starts_with("case.toml:8:1: unknown field `colour`"),
+        "{got}"
+    );
+    let got = check("prior = \n");
+    assert!(got.starts_with("case.toml:8:"), "{got}");
+    let got = parse_case("case.toml", "[incident]\ntitle = \"x\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(got.contains("missing field `id`"), "{got}");
+}
+
+#[test]
+fn bad_dates_are_refused() {
+    let got = check("\n[[claim]]\nkind = \"denial\"\ndate = \"2020-02-30\"\n");
+    assert_eq!(
+        got,
+        "case.toml:11:8: \"2020-02-30\" is not a date; expected YYYY-MM-DD"
+    );
+    assert!(valid_date("2024-02-29"));
+    assert!(!valid_date("2023-02-29"));
+}
+
+#[test]
+fn claim_kind_must_be_known() {
+    let got = check("\n[[claim]]\nkind = \"rumour\"\n");
+    assert!(
+        got.starts_with("case.toml:10:8: \"rumour\" is not a valid claim kind"),
+        "{got}"
+    );
+}
+
+#[test]
+fn policy_overrides_are_checked_and_layered() {
+    let got = check("\n[policy]\nsame_source_damping = 0.3\n[policy.ach]\nCC = 6.0\n");
+    assert_eq!(got, "ok");
+    let got = check("\n[policy]\nsame_source_dampening = 0.3\n");
+    assert!(
+        got.contains("unknown field `same_source_dampening`"),
+        "{got}"
+    );
+    let config: toml::Table = toml::from_str("[ach]\nCC = 5.0\nC = 3.0").unwrap();
+    let case: toml::Table = toml::from_str("[ach]\nCC = 6.0").unwrap();
+    let p = policy_from_tables(&[&config, &case]).unwrap();
+    assert_eq!((p.ach.cc, p.ach.c, p.ach.ii), (6.0, 3.0, 0.25));
+    let bad: toml::Table = toml::from_str("same_source_damping = 2.0").unwrap();
+    assert!(policy_from_tables(&[&bad]).is_err());
+}
+
+#[test]
+fn line_col_counts_characters() {
+    assert_eq!(line_col("ab\ncé d", 7), (2, 4));
+    assert_eq!(line_col("", 5), (1, 1));
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_text_gives_a_case_or_located_errors(text in "\\PC{0,400}") {
+            match parse_case("f.toml", &text) {
+                Ok(p) => prop_assert!(p.case.hypotheses.iter().any(|h| h.id == "other")),
+                Err(e) => {
+                    prop_assert!(!e.errors.is_empty());
+                    let lines = text.lines().count().max(1);
+                    for l in &e.errors {
+                        prop_assert!(l.line >= 1 && l.line <= lines + 1, "line {} of {}", l.line, lines);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn mutated_example_never_panics(cut in 0usize..4000, insert in "[\\[\\]{}=\"a-z0-9 \\n.,#-]{0,8}") {
+            let text = include_str!("../../../examples/vaccine-research-2020.toml");
+            let mut cut = cut.min(text.len());
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let mutated = format!("{}{}{}", &text[..cut], insert, &text[cut..]);
+            let _ = parse_case("f.toml", &mutated);
+        }
+    }
+}

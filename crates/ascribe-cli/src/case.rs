@@ -1,0 +1,139 @@
+//! `ascribe case`: import, list and check case files.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use ascribe_case::ParsedCase;
+use ascribe_store::Store;
+use clap::Subcommand;
+
+use crate::exit;
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CaseCommand {
+    /// Import case files into the database (re-importing an incident updates it).
+    Import {
+        /// Case files (TOML).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Check case files without importing them.
+    Check {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// List the incidents in the database.
+    List,
+}
+
+pub(crate) fn run(cmd: CaseCommand, db: &Path) -> anyhow::Result<ExitCode> {
+    match cmd {
+        CaseCommand::Import { files } => {
+            // Read and check every file first: one bad file imports nothing.
+            let parsed = files
+                .iter()
+                .map(|f| read_case(f))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let mut store = open_store(db)?;
+            let mut err = std::io::stderr().lock();
+            for (file, p) in files.iter().zip(&parsed) {
+                let policy = p.policy.as_ref().map(serde_json::to_string).transpose()?;
+                store
+                    .save_case(&p.case, policy.as_deref())
+                    .with_context(|| format!("storing {} in {}", file.display(), db.display()))?;
+                for note in &p.notes {
+                    writeln!(err, "note: {}: {note}", file.display())?;
+                }
+                writeln!(
+                    err,
+                    "imported {} from {}: {} hypotheses, {} evidence items, {} claims",
+                    p.case.incident.id,
+                    file.display(),
+                    p.case.hypotheses.len(),
+                    p.case.evidence.len(),
+                    p.case.claims.len()
+                )?;
+            }
+            Ok(exit::ok())
+        }
+        CaseCommand::Check { files } => {
+            let mut out = std::io::stdout().lock();
+            for f in &files {
+                let p = read_case(f)?;
+                writeln!(out, "{}: ok ({})", f.display(), p.case.incident.id)?;
+            }
+            Ok(exit::ok())
+        }
+        CaseCommand::List => {
+            let store = open_store(db)?;
+            let mut out = std::io::stdout().lock();
+            let list = store.list_incidents()?;
+            if list.is_empty() {
+                writeln!(out, "no incidents in {}", db.display())?;
+            }
+            for i in list {
+                writeln!(
+                    out,
+                    "{:<28} {:>2} hypotheses {:>4} evidence {:>4} claims  {}",
+                    i.id, i.hypotheses, i.evidence, i.claims, i.title
+                )?;
+            }
+            Ok(exit::ok())
+        }
+    }
+}
+
+/// Reads and checks a case file; errors name the file, line and column.
+pub(crate) fn read_case(path: &Path) -> anyhow::Result<ParsedCase> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut parsed = ascribe_case::parse_case(&path.display().to_string(), &text)?;
+    let notes = resolve_hypotheses(&mut parsed.case);
+    parsed.notes.extend(notes);
+    Ok(parsed)
+}
+
+/// Opens the database, saying which file failed.
+pub(crate) fn open_store(db: &Path) -> anyhow::Result<Store> {
+    Store::open(db).with_context(|| format!("opening database {}", db.display()))
+}
+
+/// Resolves each hypothesis's actor against the knowledge base, filling the
+/// canonical name and suspected sponsor where the analyst gave none.
+/// Returns notes for actors the knowledge base does not know.
+pub(crate) fn resolve_hypotheses(case: &mut ascribe_model::Case) -> Vec<String> {
+    let kb = ascribe_kb::KnowledgeBase::builtin();
+    let mut notes = Vec::new();
+    for h in &mut case.hypotheses {
+        let Some(actor) = h.actor.as_deref() else {
+            continue;
+        };
+        let Some(found) = kb.resolve_actor(actor) else {
+            if h.resolved.is_none() {
+                notes.push(format!(
+                    "hypothesis {:?}: actor {actor:?} is not in the knowledge base; give `sponsor` in the case file if it has one",
+                    h.id
+                ));
+            }
+            continue;
+        };
+        let sponsor = found.sponsors.first().cloned();
+        match &mut h.resolved {
+            Some(r) => {
+                r.name.clone_from(&found.name);
+                if r.sponsor.is_none() {
+                    r.sponsor = sponsor;
+                }
+            }
+            None => {
+                h.resolved = Some(ascribe_model::ActorRef {
+                    name: found.name.clone(),
+                    sponsor,
+                })
+            }
+        }
+    }
+    notes
+}
