@@ -173,7 +173,7 @@ pub fn detect_format(bytes: &[u8]) -> Option<InputFormat> {
 }
 
 fn is_hex_blob(text: &str) -> bool {
-    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = crate::hid::normalise_hex(text);
     t.len() >= 36
         && t.len().is_multiple_of(2)
         && t.chars().all(|c| c.is_ascii_hexdigit())

@@ -1048,3 +1048,45 @@ fn findings_become_graded_marked_evidence() {
         ascribe_model::Credibility::PossiblyTrue
     );
 }
+
+#[test]
+fn hex_with_prefixes_and_claim_spellings() {
+    let hex: String = flash_drive_blob()
+        .iter()
+        .map(|b| format!("0x{b:02X}, "))
+        .collect();
+    let v = run(hex.as_bytes(), Claim::FlashDrive);
+    assert_eq!(v.input.format, InputFormat::RawDescriptors);
+    for s in ["flash_drive", "FlashDrive", "flash-drive", "FLASH DRIVE"] {
+        assert_eq!(s.parse::<Claim>().ok(), Some(Claim::FlashDrive), "{s}");
+    }
+    assert_eq!("powerbank".parse::<Claim>().ok(), Some(Claim::PowerBank));
+    assert!("toaster".parse::<Claim>().is_err());
+}
+
+#[test]
+fn bos_billboard_in_a_sysfs_snapshot() {
+    assert!(ascribe_device::sysfs::bos_has_billboard(&[
+        5, 0x0F, 12, 0, 1, 7, 0x10, 0x0D, 0, 0, 0, 0
+    ]));
+    assert!(!ascribe_device::sysfs::bos_has_billboard(&[
+        5, 0x0F, 7, 0, 1, 0, 0
+    ]));
+    let mut d = dev(0x32ac, 0x0009);
+    d.class = [0x11, 0, 0];
+    let text = format!(
+        "P: {ROOT}/1-2\nA: idVendor=32ac\nH: bos_descriptors=050F0C000107100D00000000\nH: descriptors={}\n",
+        blob(&d, &[cfg(1, &[])])
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect::<String>()
+    );
+    let v = run(text.as_bytes(), Claim::PowerBank);
+    assert!(
+        v.capabilities
+            .contains(&ascribe_device::Capability::Billboard),
+        "{:?}",
+        v.capabilities
+    );
+    assert!(has(&v, "CAP-BILLBOARD-ON-POWER-ONLY"));
+}
