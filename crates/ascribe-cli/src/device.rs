@@ -5,7 +5,7 @@
 //! profile) INCONCLUSIVE, 2 for bad input or usage.
 
 use std::collections::BTreeMap;
-use std::io::Read as _;
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -132,11 +132,22 @@ fn vet(args: &VetArgs, db_path: &Path) -> anyhow::Result<ExitCode> {
             std::fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))?;
         vet_bytes(&bytes, &opts).with_context(|| path.display().to_string())?
     };
-    if args.format == "json" {
-        println!("{}", to_json(&verdict));
+    let rendered = if args.format == "json" {
+        to_json(&verdict) + "\n"
     } else {
-        print!("{}", to_text(&verdict));
+        to_text(&verdict)
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(rendered.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => {}
+        // A closed pipe (`ascribe device vet ... | head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(e).context("writing the report"),
     }
+    drop(stdout);
     if let Some(incident) = &args.incident {
         let n = store_evidence(db_path, incident, &verdict, tlp)?;
         eprintln!(
@@ -268,7 +279,11 @@ pub fn read_sysfs_dir(root: &Path) -> anyhow::Result<SysfsSnapshot> {
             if ft.is_file() && ATTRS.contains(&name.as_str()) {
                 if let Ok(mut f) = std::fs::File::open(item.path()) {
                     let mut buf = Vec::new();
-                    if f.by_ref().take(1 << 20).read_to_end(&mut buf).is_ok() {
+                    if std::io::Read::by_ref(&mut f)
+                        .take(1 << 20)
+                        .read_to_end(&mut buf)
+                        .is_ok()
+                    {
                         entry.attrs.insert(name, buf);
                     }
                 }
