@@ -21,6 +21,8 @@ pub enum InputFormat {
     LsusbV,
     /// usbmon capture, pcap or pcapng.
     Pcap,
+    /// usbmon text (the `1u` format of /sys/kernel/debug/usb/usbmon/*u).
+    UsbmonText,
     /// USBGuard rule or `list-devices` lines.
     UsbguardRule,
     /// "Nothing enumerated" (an observation record or the word `nothing`).
@@ -28,12 +30,13 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
-    pub const ALL: [InputFormat; 7] = [
+    pub const ALL: [InputFormat; 8] = [
         InputFormat::RawDescriptors,
         InputFormat::SysfsDir,
         InputFormat::Umockdev,
         InputFormat::LsusbV,
         InputFormat::Pcap,
+        InputFormat::UsbmonText,
         InputFormat::UsbguardRule,
         InputFormat::Nothing,
     ];
@@ -45,6 +48,7 @@ impl InputFormat {
             InputFormat::Umockdev => "umockdev",
             InputFormat::LsusbV => "lsusb-v",
             InputFormat::Pcap => "pcap",
+            InputFormat::UsbmonText => "usbmon-text",
             InputFormat::UsbguardRule => "usbguard-rule",
             InputFormat::Nothing => "nothing",
         }
@@ -60,6 +64,7 @@ impl std::str::FromStr for InputFormat {
             "sysfs" => "sysfs-dir",
             "lsusb" => "lsusb-v",
             "pcapng" | "usbmon" => "pcap",
+            "1u" | "usbmon-1u" => "usbmon-text",
             "usbguard" => "usbguard-rule",
             "nothing-enumerated" | "observation" => "nothing",
             other => other,
@@ -167,6 +172,9 @@ pub fn detect_format(bytes: &[u8]) -> Option<InputFormat> {
         }
         if usbguard::looks_like_rule(l) {
             return Some(InputFormat::UsbguardRule);
+        }
+        if usbmon::looks_like_usbmon_text(l) {
+            return Some(InputFormat::UsbmonText);
         }
     }
     None
@@ -303,7 +311,14 @@ pub fn parse_bytes(
             }
             select_flat(devices, selector, warnings, format)?
         }
-        InputFormat::Pcap => parse_pcap(bytes, selector, warnings)?,
+        InputFormat::Pcap => {
+            let cap = usbmon::parse_capture(bytes, &mut warnings);
+            capture_report(cap, selector, warnings)?
+        }
+        InputFormat::UsbmonText => {
+            let cap = usbmon::parse_usbmon_text(&text(), &mut warnings);
+            capture_report(cap, selector, warnings)?
+        }
         InputFormat::Nothing => parse_observation(bytes)?,
     };
     Ok((format, report))
@@ -394,12 +409,11 @@ fn parse_snapshot_with(
     Ok(report)
 }
 
-fn parse_pcap(
-    bytes: &[u8],
+fn capture_report(
+    cap: usbmon::Capture,
     selector: Option<&Selector>,
     mut warnings: Vec<ParseWarning>,
 ) -> Result<DeviceReport, VetError> {
-    let cap = usbmon::parse_capture(bytes, &mut warnings);
     for lt in &cap.linktypes_seen {
         if *lt != usbmon::LINKTYPE_USB_LINUX && *lt != usbmon::LINKTYPE_USB_LINUX_MMAPPED {
             warnings.push(ParseWarning::note(

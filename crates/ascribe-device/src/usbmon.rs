@@ -139,7 +139,7 @@ fn packets<'a>(bytes: &'a [u8], warnings: &mut Vec<ParseWarning>) -> Vec<Packet<
 }
 
 /// A decoded usbmon record.
-struct Urb<'a> {
+struct Urb {
     id: u64,
     kind: u8,
     xfer: u8,
@@ -149,10 +149,10 @@ struct Urb<'a> {
     setup: Option<[u8; 8]>,
     t_us: i64,
     status: i32,
-    data: &'a [u8],
+    data: Vec<u8>,
 }
 
-fn decode<'a>(p: &Packet<'a>) -> Option<Urb<'a>> {
+fn decode(p: &Packet<'_>) -> Option<Urb> {
     let be = p.big_endian;
     let d = p.data;
     let header = match p.linktype {
@@ -187,7 +187,7 @@ fn decode<'a>(p: &Packet<'a>) -> Option<Urb<'a>> {
             .saturating_mul(1_000_000)
             .saturating_add(i64::from(ts_usec)),
         status,
-        data,
+        data: data.to_vec(),
     })
 }
 
@@ -245,16 +245,137 @@ fn utf16_string(desc: &[u8]) -> String {
 pub fn parse_capture(bytes: &[u8], warnings: &mut Vec<ParseWarning>) -> Capture {
     let pkts = packets(bytes, warnings);
     let mut linktypes_seen: Vec<u32> = Vec::new();
+    let mut urbs = Vec::new();
+    for p in &pkts {
+        if !linktypes_seen.contains(&p.linktype) {
+            linktypes_seen.push(p.linktype);
+        }
+        if let Some(urb) = decode(p) {
+            urbs.push(urb);
+        }
+    }
+    let mut cap = process(urbs, warnings);
+    cap.linktypes_seen = linktypes_seen;
+    cap
+}
+
+/// True when a line looks like usbmon's text format (`1u`):
+/// `<tag> <timestamp> <S|C|E> <Ci|Co|Bi|Bo|Ii|Io|Zi|Zo>:<bus>:<dev>:<ep> ...`.
+pub fn looks_like_usbmon_text(line: &str) -> bool {
+    let mut it = line.split_whitespace();
+    let (Some(_tag), Some(ts), Some(ev), Some(addr)) = (it.next(), it.next(), it.next(), it.next())
+    else {
+        return false;
+    };
+    ts.chars().all(|c| c.is_ascii_digit())
+        && matches!(ev, "S" | "C" | "E")
+        && parse_address(addr).is_some()
+}
+
+/// `Ci:1:001:0` -> (xfer type, bus, dev, endpoint with direction bit).
+fn parse_address(addr: &str) -> Option<(u8, u16, u8, u8)> {
+    let mut parts = addr.split(':');
+    let kind = parts.next()?;
+    let bus = parts.next()?.parse().ok()?;
+    let dev = parts.next()?.parse().ok()?;
+    let ep: u8 = parts.next()?.parse().ok()?;
+    if parts.next().is_some() {
+        return None;
+    }
+    let mut k = kind.chars();
+    let xfer = match k.next()? {
+        'Z' => 0,
+        'I' => 1,
+        'C' => 2,
+        'B' => 3,
+        _ => return None,
+    };
+    let dir = match k.next()? {
+        'i' => 0x80,
+        'o' => 0,
+        _ => return None,
+    };
+    if k.next().is_some() {
+        return None;
+    }
+    Some((xfer, bus, dev, (ep & 0x7F) | dir))
+}
+
+/// Read usbmon text (Documentation/usb/usbmon.rst, the `1u` format).
+pub fn parse_usbmon_text(text: &str, warnings: &mut Vec<ParseWarning>) -> Capture {
+    let mut urbs = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match text_urb(line) {
+            Some(u) => urbs.push(u),
+            None => warnings.push(ParseWarning::note(
+                format!("line {}", n + 1),
+                "not a usbmon text record; skipped",
+            )),
+        }
+    }
+    process(urbs, warnings)
+}
+
+fn text_urb(line: &str) -> Option<Urb> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let tag = *words.first()?;
+    let id = u64::from_str_radix(tag.trim_start_matches("0x"), 16).unwrap_or_else(|_| {
+        tag.bytes()
+            .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
+    });
+    let t_us: i64 = words.get(1)?.parse().ok()?;
+    let kind = *words.get(2)?.as_bytes().first()?;
+    let (xfer, bus, dev, ep) = parse_address(words.get(3)?)?;
+    let mut i = 4;
+    let mut setup = None;
+    let mut status = 0i32;
+    if *words.get(i)? == "s" {
+        let hex: String = words.get(i + 1..i + 6)?.concat();
+        let b = crate::hid::decode_hex(&hex)?;
+        // bmRequestType bRequest wValue wIndex wLength, the words big-endian as printed.
+        let (rt, rq) = (*b.first()?, *b.get(1)?);
+        let w = |k: usize| -> Option<[u8; 2]> { Some([*b.get(k + 1)?, *b.get(k)?]) };
+        let (v, x, l) = (w(2)?, w(4)?, w(6)?);
+        setup = Some([rt, rq, v[0], v[1], x[0], x[1], l[0], l[1]]);
+        i += 6;
+    } else {
+        status = words.get(i)?.split(':').next()?.parse().ok()?;
+        i += 1;
+    }
+    // Data length, then the data tag.
+    i += 1;
+    let data = match words.get(i) {
+        Some(&"=") => {
+            crate::hid::decode_hex(&words.get(i + 1..).unwrap_or(&[]).concat()).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
+    Some(Urb {
+        id,
+        kind,
+        xfer,
+        ep,
+        dev,
+        bus,
+        setup,
+        t_us,
+        status,
+        data,
+    })
+}
+
+/// Pair submissions with completions and rebuild devices.
+fn process(urbs: Vec<Urb>, warnings: &mut Vec<ParseWarning>) -> Capture {
+    let linktypes_seen: Vec<u32> = Vec::new();
     let mut pending: HashMap<u64, [u8; 8]> = HashMap::new();
     let mut states: BTreeMap<(u16, u8), DevState> = BTreeMap::new();
     let mut order: Vec<(u16, u8)> = Vec::new();
     let mut address0 = Vec::new();
     let mut t0: Option<i64> = None;
-    for p in &pkts {
-        if !linktypes_seen.contains(&p.linktype) {
-            linktypes_seen.push(p.linktype);
-        }
-        let Some(urb) = decode(p) else { continue };
+    for urb in &urbs {
         let t = urb.t_us - *t0.get_or_insert(urb.t_us);
         let key = (urb.bus, urb.dev);
         if urb.kind == b'S' {
@@ -273,7 +394,7 @@ pub fn parse_capture(bytes: &[u8], warnings: &mut Vec<ParseWarning>) -> Capture 
         }
         if urb.xfer == 1 && urb.ep & 0x80 != 0 && urb.status == 0 && !urb.data.is_empty() {
             if let Some(st) = states.get_mut(&key) {
-                st.interrupt_in.push((t, urb.ep, urb.data.to_vec()));
+                st.interrupt_in.push((t, urb.ep, urb.data.clone()));
             }
             continue;
         }
@@ -293,7 +414,7 @@ pub fn parse_capture(bytes: &[u8], warnings: &mut Vec<ParseWarning>) -> Capture 
         }
         if urb.dev == 0 {
             if value_hi == 0x01 && urb.data.len() >= 12 {
-                let d = urb.data;
+                let d = &urb.data;
                 address0.push(format!(
                     "{:02x}{:02x}:{:02x}{:02x}",
                     d[9], d[8], d[11], d[10]
@@ -308,7 +429,7 @@ pub fn parse_capture(bytes: &[u8], warnings: &mut Vec<ParseWarning>) -> Capture 
         if st.device_desc.is_empty() && st.configs.is_empty() {
             st.first_seen = t;
         }
-        let data = urb.data.to_vec();
+        let data = urb.data.clone();
         if req_type == 0x80 {
             if let Some(prev) = st.reads.get(&(value_hi, value_lo)) {
                 let n = prev.len().min(data.len());

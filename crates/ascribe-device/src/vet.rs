@@ -1748,7 +1748,8 @@ fn cannot_see(claim: Claim, report: &DeviceReport, format: InputFormat) -> Vec<S
         v.push(format!("A {} can contain a USB host that attacks the phone plugged into it (juice jacking, ChoiceJacking); two hosts do not enumerate each other, so only a device-side probe (a gadget posing as a phone that logs SETUP packets) can show it.", claim.noun()));
         v.push("Power-delivery negotiation and e-markers travel on the CC wire, invisible to USB enumeration; a radio inside the shell (O.MG Wi-Fi) is invisible unless it is exposed over USB.".to_string());
     }
-    if !report.behaviour_observed || format != InputFormat::Pcap {
+    if !report.behaviour_observed || !matches!(format, InputFormat::Pcap | InputFormat::UsbmonText)
+    {
         v.push("Delayed re-enumeration and keystroke injection show only in a usbmon capture kept running 60-120 s after plug-in.".to_string());
     }
     v.push("A firmware implant that behaves exactly like the claimed device until a trigger (time, host fingerprint) is invisible to enumeration: a clean result is not proof of safety; for high-value cases, tear the device down.".to_string());

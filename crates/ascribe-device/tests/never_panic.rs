@@ -135,6 +135,15 @@ proptest! {
     }
 
     #[test]
+    fn usbmon_text_never_panics(lines in proptest::collection::vec(
+        "[0-9a-f]{1,16} [0-9]{1,10} [SCE] [CBIZ][io]:[0-9]{1,3}:[0-9]{1,3}:[0-9]{1,3} (s( [0-9a-f]{1,4}){5}|-?[0-9]{1,4}(:[0-9]{1,3})*) [0-9]{1,4} (<|>|=( [0-9a-f]{1,8}){0,6})",
+        0..40,
+    )) {
+        vet_as(lines.join("\n").as_bytes(), Some(InputFormat::UsbmonText));
+        vet_as(lines.join("\n").as_bytes(), None);
+    }
+
+    #[test]
     fn any_text_in_any_format_never_panics(text in "[ -~\n\t]{0,300}") {
         for f in InputFormat::ALL {
             vet_as(text.as_bytes(), Some(f));

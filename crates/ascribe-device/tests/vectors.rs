@@ -1090,3 +1090,63 @@ fn bos_billboard_in_a_sysfs_snapshot() {
     );
     assert!(has(&v, "CAP-BILLBOARD-ON-POWER-ONLY"));
 }
+
+/// usbmon text (`1u`) records for the same enumeration and fast typing.
+fn usbmon_text(d: &Dev, config: &[u8], key_gap_us: i64) -> String {
+    let words = |b: &[u8]| -> String {
+        b.chunks(4)
+            .map(|c| c.iter().map(|x| format!("{x:02x}")).collect::<String>())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut s = String::new();
+    let mut t = 1_000_000i64;
+    let mut tag = 0xffff_8800_0000_1000u64;
+    let mut get = |s: &mut String, dev: u8, ty: u8, data: &[u8], t: &mut i64| {
+        tag += 0x40;
+        s.push_str(&format!(
+            "{tag:016x} {t} S Ci:1:{dev:03}:0 s 80 06 {ty:02x}00 0000 {:04x} {} <\n",
+            data.len(),
+            data.len()
+        ));
+        *t += 100;
+        s.push_str(&format!(
+            "{tag:016x} {t} C Ci:1:{dev:03}:0 0 {} = {}\n",
+            data.len(),
+            words(data)
+        ));
+        *t += 1_000;
+    };
+    get(&mut s, 7, 1, &d.bytes(), &mut t);
+    get(&mut s, 7, 2, config, &mut t);
+    s.push_str(&format!(
+        "ffff880000009000 {t} S Co:1:007:0 s 00 09 0001 0000 0000 0\n"
+    ));
+    for k in 0..8u8 {
+        t += key_gap_us;
+        s.push_str(&format!(
+            "ffff88000000a000 {t} C Ii:1:007:1 0:8 8 = 0000{:02x}00 00000000\n",
+            4 + k
+        ));
+        s.push_str(&format!(
+            "ffff88000000a000 {} C Ii:1:007:1 0:8 8 = 00000000 00000000\n",
+            t + 3_000
+        ));
+    }
+    s
+}
+
+#[test]
+fn usbmon_text_is_read_like_a_capture() {
+    let text = usbmon_text(&dev(0x1a2b, 0x0030), &composite(), 10_000);
+    let v = run(text.as_bytes(), Claim::FlashDrive);
+    assert_eq!(v.input.format, InputFormat::UsbmonText);
+    assert_eq!(v.devices[0].path, "001:007");
+    assert!(has(&v, "CAP-HID-KEYBOARD"));
+    assert_eq!(sev(&v, "BEH-KEYSTROKE-INJECTION"), Some(Severity::Critical));
+    let slow = usbmon_text(&dev(0x1a2b, 0x0030), &composite(), 300_000);
+    assert!(!has(
+        &run(slow.as_bytes(), Claim::Keyboard),
+        "BEH-KEYSTROKE-INJECTION"
+    ));
+}
