@@ -985,7 +985,11 @@ fn topology_findings(ctx: &mut Ctx<'_>) {
     let claim = ctx.opts.claim;
     let devices = &ctx.report.devices;
     let hubs: Vec<&Device> = devices.iter().filter(|d| d.is_hub()).collect();
-    let non_hubs: Vec<&Device> = devices.iter().filter(|d| !d.is_hub()).collect();
+    // Identity-only entries (a plain `lsusb` listing) say nothing about topology.
+    let non_hubs: Vec<&Device> = devices
+        .iter()
+        .filter(|d| !d.is_hub() && !d.identity_only)
+        .collect();
     let hub_sev = match claim {
         Claim::FlashDrive | Claim::Charger | Claim::Cable | Claim::PowerBank => {
             Some(Severity::High)
@@ -1047,9 +1051,10 @@ fn placeholder_id(v: u16) -> bool {
     )
 }
 
+/// A repeated digit pattern: 1111, 1212, abab.
 fn repeated_digits(v: u16) -> bool {
-    let s = format!("{v:04x}");
-    s.chars().all(|c| s.starts_with(c))
+    let [hi, lo] = v.to_be_bytes();
+    hi == lo
 }
 
 fn implied_by_name(name: &str) -> Option<(&'static str, &'static [Capability])> {

@@ -1150,3 +1150,23 @@ fn usbmon_text_is_read_like_a_capture() {
         "BEH-KEYSTROKE-INJECTION"
     ));
 }
+
+#[test]
+fn plain_lsusb_listing_is_identity_only() {
+    let text = "Bus 001 Device 004: ID 0781:5567 SanDisk Corp. Cruzer Blade\nBus 001 Device 003: ID 046d:c52b Logitech, Inc. Unifying Receiver\nBus 001 Device 001: ID 1d6b:0002 Linux Foundation 2.0 root hub\n";
+    let v = run(text.as_bytes(), Claim::FlashDrive);
+    assert_eq!(v.verdict, VerdictKind::Inconclusive, "{:#?}", v.findings);
+    assert!(!has(&v, "TOPO-MULTIPLE-DEVICES"));
+    assert_eq!(v.devices.len(), 2);
+    let mut o = VetOptions::new(Claim::FlashDrive);
+    o.selector = Some("0781:5567".parse().expect("selector"));
+    let v = vet_bytes(text.as_bytes(), &o).expect("parses");
+    assert_eq!(v.devices.len(), 1);
+    assert!(has(&v, "DATA-NO-DESCRIPTORS"));
+    assert_eq!(v.verdict, VerdictKind::Inconclusive);
+    let v = run(
+        &blob(&dev(0x1212, 0x1212), &[cfg(1, &storage())]),
+        Claim::FlashDrive,
+    );
+    assert!(has(&v, "ID-PLACEHOLDER"));
+}
