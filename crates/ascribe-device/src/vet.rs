@@ -707,7 +707,7 @@ fn power_and_absence(ctx: &mut Ctx<'_>, caps: &BTreeSet<Capability>) {
             .iter()
             .map(|d| dev_field(d, "idVendor:idProduct", d.vid_pid()))
             .collect();
-        if non_billboard.is_empty() {
+        if non_billboard.is_empty() && caps.contains(&Capability::Billboard) {
             let sev = match (claim, ctx.opts.profile) {
                 (_, Profile::Lenient) => Severity::Low,
                 (Claim::Cable, Profile::Strict) => Severity::High,
@@ -736,7 +736,11 @@ fn power_and_absence(ctx: &mut Ctx<'_>, caps: &BTreeSet<Capability>) {
             } else {
                 Severity::Critical
             };
-            let list: Vec<&str> = non_billboard.iter().map(|c| c.as_str()).collect();
+            let list: Vec<&str> = if non_billboard.is_empty() {
+                vec!["functions not in the input"]
+            } else {
+                non_billboard.iter().map(|c| c.as_str()).collect()
+            };
             ctx.add(
                 "CAP-ENUMERATED-ON-POWER-ONLY",
                 sev,

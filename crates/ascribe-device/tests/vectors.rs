@@ -1170,3 +1170,22 @@ fn plain_lsusb_listing_is_identity_only() {
     );
     assert!(has(&v, "ID-PLACEHOLDER"));
 }
+
+#[test]
+fn observation_listing_a_new_device_fails_a_charger() {
+    let rec = br#"{"schema":"usb-vetting-observation/v1","window_s":60,"host_side":{"new_devices":[{"vid":"1a86","pid":"7523"}]}}"#;
+    let v = run(rec, Claim::Charger);
+    assert_eq!(
+        sev(&v, "CAP-ENUMERATED-ON-POWER-ONLY"),
+        Some(Severity::Critical)
+    );
+    assert!(!has(&v, "CAP-BILLBOARD-ON-POWER-ONLY"));
+    assert_eq!(v.verdict, VerdictKind::Fail);
+}
+
+#[test]
+fn lsusb_negotiated_speed_feeds_the_storage_speed_check() {
+    let text = "Bus 001 Device 005: ID 0781:5567 SanDisk Corp. Cruzer Blade\nNegotiated speed: Full Speed (12Mbps)\nDevice Descriptor:\n  idVendor 0x0781\n  idProduct 0x5567\n  bNumConfigurations 1\n  Configuration Descriptor:\n    bNumInterfaces 1\n    bConfigurationValue 1\n    Interface Descriptor:\n      bInterfaceNumber 0\n      bNumEndpoints 0\n      bInterfaceClass 8 Mass Storage\n      bInterfaceSubClass 6\n      bInterfaceProtocol 80\n";
+    let v = run(text.as_bytes(), Claim::FlashDrive);
+    assert!(has(&v, "STRUCT-SPEED-FULL-STORAGE"), "{:#?}", v.findings);
+}
