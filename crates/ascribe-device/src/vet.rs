@@ -1061,7 +1061,9 @@ fn repeated_digits(v: u16) -> bool {
     hi == lo
 }
 
-fn implied_by_name(name: &str) -> Option<(&'static str, &'static [Capability])> {
+/// What the usb.ids product name says the product is: the kinds named
+/// (keyboard, storage, modem, ...) and the union of the capabilities they have.
+fn implied_by_name(name: &str) -> Option<(String, Vec<Capability>)> {
     use Capability as C;
     const HID: &[Capability] = &[
         C::Keyboard,
@@ -1074,22 +1076,42 @@ fn implied_by_name(name: &str) -> Option<(&'static str, &'static [Capability])> 
         C::Hub,
         C::Vendor,
     ];
-    let n = name.to_ascii_lowercase();
-    let has = |k: &str| n.contains(k);
-    if has("keyboard") || has("mouse") || has("receiver") || has("trackball") || has("touchpad") {
-        return Some(("keyboard/mouse/receiver", HID));
-    }
-    if has("flash drive")
-        || has("flash disk")
-        || has("mass storage")
-        || has("card reader")
-        || has("pen drive")
-    {
-        return Some(("storage", &[C::Storage, C::Hub]));
-    }
-    if has("modem") {
-        return Some((
+    const FAMILIES: &[(&str, &[&str], &[Capability])] = &[
+        (
+            "keyboard/mouse/receiver",
+            &[
+                "keyboard",
+                "mouse",
+                "receiver",
+                "trackball",
+                "touchpad",
+                "keypad",
+            ],
+            HID,
+        ),
+        ("HID", &[" hid ", " hid,", " hid)", "(hid", " hid/"], HID),
+        (
+            "storage",
+            &[
+                "flash drive",
+                "flash disk",
+                "mass storage",
+                "card reader",
+                "pen drive",
+                "thumb drive",
+                "usb disk",
+                "ssd",
+            ],
+            &[C::Storage, C::Hub],
+        ),
+        (
+            "serial",
+            &["cdc acm", "serial", "uart", "com port", "virtual com"],
+            &[C::Serial, C::CommOther, C::Vendor],
+        ),
+        (
             "modem",
+            &["modem", " lte ", " lte)", "wwan", " 3g ", " 4g "],
             &[
                 C::Serial,
                 C::Network,
@@ -1099,23 +1121,27 @@ fn implied_by_name(name: &str) -> Option<(&'static str, &'static [Capability])> 
                 C::AudioIn,
                 C::AudioOut,
             ],
-        ));
-    }
-    if has("ethernet") {
-        return Some((
-            "ethernet",
-            &[C::Network, C::Vendor, C::Storage, C::CommOther],
-        ));
-    }
-    if has("bluetooth") {
-        return Some((
+        ),
+        (
+            "network adapter",
+            &[
+                "ethernet",
+                "lan adapter",
+                "network adapter",
+                "wlan",
+                "wireless lan",
+                "802.11",
+            ],
+            &[C::Network, C::Vendor, C::Storage, C::CommOther, C::Radio],
+        ),
+        (
             "bluetooth",
+            &["bluetooth"],
             &[C::Radio, C::Vendor, C::FirmwareUpdate, C::HidUnknown],
-        ));
-    }
-    if has("camera") || has("webcam") {
-        return Some((
+        ),
+        (
             "camera",
+            &["camera", "webcam"],
             &[
                 C::Video,
                 C::AudioIn,
@@ -1126,12 +1152,22 @@ fn implied_by_name(name: &str) -> Option<(&'static str, &'static [Capability])> 
                 C::HidOther,
                 C::ConsumerControl,
             ],
-        ));
+        ),
+        ("hub", &[" hub", "hub "], &[C::Hub, C::Billboard, C::Vendor]),
+    ];
+    let n = format!(" {} ", name.to_ascii_lowercase());
+    let mut kinds: Vec<&str> = Vec::new();
+    let mut implied: Vec<Capability> = Vec::new();
+    for (kind, words, caps) in FAMILIES {
+        if words.iter().any(|w| n.contains(w)) {
+            kinds.push(kind);
+            implied.extend_from_slice(caps);
+        }
     }
-    if has(" hub") || n.starts_with("hub") {
-        return Some(("hub", &[C::Hub, C::Billboard, C::Vendor]));
+    if kinds.is_empty() {
+        return None;
     }
-    None
+    Some((kinds.join(", "), implied))
 }
 
 fn norm_words(s: &str) -> BTreeSet<String> {
@@ -1269,6 +1305,7 @@ fn identity_findings(ctx: &mut Ctx<'_>) {
             }),
             (Some(_), Some(p)) => {
                 if let Some((kind, implied)) = implied_by_name(p) {
+                    let implied: &[Capability] = &implied;
                     use Capability as C;
                     let risky = [C::Storage, C::Keyboard, C::Pointer, C::Network, C::Serial, C::Radio, C::Video, C::AudioIn, C::SystemControl, C::ConsumerControl];
                     let odd: Vec<&str> = caps

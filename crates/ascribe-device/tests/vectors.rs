@@ -1189,3 +1189,26 @@ fn lsusb_negotiated_speed_feeds_the_storage_speed_check() {
     let v = run(text.as_bytes(), Claim::FlashDrive);
     assert!(has(&v, "STRUCT-SPEED-FULL-STORAGE"), "{:#?}", v.findings);
 }
+
+#[test]
+fn usbids_mismatch_for_a_leonardo_presenting_storage() {
+    // 2341:8036 is "Leonardo (CDC ACM, HID)" in usb.ids.
+    let v = run(
+        &blob(&dev(0x2341, 0x8036), &[cfg(1, &storage())]),
+        Claim::FlashDrive,
+    );
+    assert_eq!(sev(&v, "ID-USBIDS-CLASS-MISMATCH"), Some(Severity::High));
+    assert_eq!(sev(&v, "ID-DEVBOARD"), Some(Severity::High));
+    // Serial plus keyboard fits the registration.
+    let parts = vec![
+        iface(0, 0, 2, 2, 1, 0),
+        iface(1, 0, 0x0a, 0, 0, 0),
+        iface(2, 0, 3, 1, 1, 1),
+        ep(0x81, 3, 8),
+    ];
+    let v = run(
+        &blob(&dev(0x2341, 0x8036), &[cfg(1, &parts)]),
+        Claim::Unknown,
+    );
+    assert!(!has(&v, "ID-USBIDS-CLASS-MISMATCH"), "{:#?}", v.findings);
+}
