@@ -427,31 +427,32 @@ fn capture_report(
         .into_iter()
         .filter(|(d, _)| !d.is_root_hub())
         .collect();
-    let chosen = match selector {
-        Some(sel) => devices
+    // The gift: the selected device; without a selector, every device the
+    // host configured within ENUMERATION_BURST_US of the last one configured
+    // (a gift with an internal hub enumerates hub and children together);
+    // failing that, the last device whose descriptors were read.
+    const ENUMERATION_BURST_US: i64 = 3_000_000;
+    let chosen: Vec<usize> = match selector {
+        Some(sel) => vec![devices
             .iter()
             .position(|(d, _)| sel.matches(d))
-            .ok_or_else(|| VetError::NoMatch(sel.to_string()))?,
+            .ok_or_else(|| VetError::NoMatch(sel.to_string()))?],
         None => {
-            // The device configured during the capture, latest first seen;
-            // failing that, the latest device whose descriptors were read.
-            let configured = devices
+            let latest = devices
                 .iter()
-                .enumerate()
-                .filter(|(_, (_, f))| f.configured)
-                .max_by_key(|(_, (_, f))| f.first_seen_us)
-                .map(|(i, _)| i);
-            match configured.or_else(|| devices.len().checked_sub(1)) {
-                Some(i) => i,
-                None => {
-                    let mut report = DeviceReport {
-                        behaviour_observed: true,
-                        warnings,
-                        ..DeviceReport::default()
-                    };
-                    report.observation = None;
-                    return Ok(report);
-                }
+                .filter(|(_, f)| f.configured)
+                .map(|(_, f)| f.first_seen_us)
+                .max();
+            match latest {
+                Some(latest) => devices
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, f))| {
+                        f.configured && f.first_seen_us >= latest - ENUMERATION_BURST_US
+                    })
+                    .map(|(i, _)| i)
+                    .collect(),
+                None => devices.len().checked_sub(1).into_iter().collect(),
             }
         }
     };
@@ -459,20 +460,25 @@ fn capture_report(
         behaviour_observed: true,
         ..DeviceReport::default()
     };
+    let mut in_scope: Vec<(i64, Device)> = Vec::new();
     for (i, (d, facts)) in devices.into_iter().enumerate() {
-        if i == chosen {
-            report.key_events = facts.key_events;
-            report.msos_answered = facts.msos_answered;
-            report.descriptor_instability = facts
-                .unstable
-                .into_iter()
-                .map(|u| format!("{}: {u}", d.path))
-                .collect();
-            report.devices.push(d);
+        if chosen.contains(&i) {
+            report.key_events.extend(facts.key_events);
+            report.msos_answered |= facts.msos_answered;
+            report.descriptor_instability.extend(
+                facts
+                    .unstable
+                    .into_iter()
+                    .map(|u| format!("{}: {u}", d.path)),
+            );
+            in_scope.push((facts.first_seen_us, d));
         } else {
             report.excluded.push(describe(&d));
         }
     }
+    // Hubs first (they enumerate before what hangs off them), then by time.
+    in_scope.sort_by_key(|(t, d)| (!d.is_hub(), *t));
+    report.devices = in_scope.into_iter().map(|(_, d)| d).collect();
     let mut distinct: Vec<&String> = Vec::new();
     for id in &cap.address0_identities {
         if !distinct.contains(&id) {

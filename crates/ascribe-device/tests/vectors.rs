@@ -1212,3 +1212,54 @@ fn usbids_mismatch_for_a_leonardo_presenting_storage() {
     );
     assert!(!has(&v, "ID-USBIDS-CLASS-MISMATCH"), "{:#?}", v.findings);
 }
+
+#[test]
+fn capture_of_a_gift_with_an_internal_hub() {
+    let mut cap = Cap::new();
+    // Something else configured long before: outside the gift.
+    enumerate(
+        &mut cap,
+        3,
+        1_000_000,
+        &dev(0x046d, 0x0892),
+        &cfg(1, &[iface(0, 0, 0x0e, 1, 0, 0)]),
+    );
+    let mut hub = dev(0x05e3, 0x0608);
+    hub.class = [9, 0, 1];
+    enumerate(
+        &mut cap,
+        9,
+        20_000_000,
+        &hub,
+        &cfg(1, &[iface(0, 0, 9, 0, 0, 1), ep(0x81, 3, 1)]),
+    );
+    enumerate(
+        &mut cap,
+        10,
+        20_400_000,
+        &dev(0x0781, 0x5567),
+        &cfg(1, &storage()),
+    );
+    enumerate(
+        &mut cap,
+        11,
+        20_800_000,
+        &dev(0x1a2b, 0x0040),
+        &cfg(1, &[iface(0, 0, 3, 1, 1, 1), ep(0x81, 3, 8)]),
+    );
+    let v = run(&cap.out, Claim::FlashDrive);
+    assert_eq!(
+        v.devices.len(),
+        3,
+        "{:?}",
+        v.devices.iter().map(|d| &d.path).collect::<Vec<_>>()
+    );
+    assert_eq!(v.devices[0].vid, "05e3");
+    assert!(has(&v, "TOPO-HUB-IN-CLAIM"));
+    assert!(has(&v, "TOPO-MULTIPLE-DEVICES"));
+    assert!(has(&v, "CAP-HID-KEYBOARD"));
+    assert_eq!(
+        v.input.excluded_devices,
+        vec!["001:003 046d:0892".to_string()]
+    );
+}
