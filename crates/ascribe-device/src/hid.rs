@@ -154,6 +154,15 @@ pub fn decode_hex(text: &str) -> Option<Vec<u8>> {
 
 /// Hex digits only: `0x`, `\\x`, commas, colons and whitespace removed.
 pub fn normalise_hex(text: &str) -> String {
+    // Comments (`#`, `//`) to the end of the line are dropped.
+    let text: String = text
+        .lines()
+        .map(|l| {
+            let l = l.split('#').next().unwrap_or("");
+            l.split("//").next().unwrap_or("")
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
     text.replace("0x", "")
         .replace("0X", "")
         .replace("\\x", "")

@@ -1263,3 +1263,12 @@ fn capture_of_a_gift_with_an_internal_hub() {
         vec!["001:003 046d:0892".to_string()]
     );
 }
+
+#[test]
+fn annotated_hex_is_read() {
+    let text = "# Twin Duck style composite\n12 01 00 02 00 00 00 40 eb 03 03 24 00 01 00 00 00 01 // device\n09 02 27 00 02 01 00 80 32 # config\n09 04 00 00 02 08 06 50 00\n07 05 81 02 00 02 00\n07 05 02 02 00 02 00\n09 04 01 00 01 03 01 01 00\n";
+    let v = run(text.as_bytes(), Claim::FlashDrive);
+    assert_eq!(v.input.format, InputFormat::RawDescriptors);
+    assert!(has(&v, "CAP-HID-KEYBOARD"));
+    assert!(has(&v, "ID-KNOWN-ATTACK-TOOL"));
+}
