@@ -415,10 +415,16 @@ fn capture_report(
     mut warnings: Vec<ParseWarning>,
 ) -> Result<DeviceReport, VetError> {
     for lt in &cap.linktypes_seen {
-        if *lt != usbmon::LINKTYPE_USB_LINUX && *lt != usbmon::LINKTYPE_USB_LINUX_MMAPPED {
+        if ![
+            usbmon::LINKTYPE_USB_LINUX,
+            usbmon::LINKTYPE_USB_LINUX_MMAPPED,
+            usbmon::LINKTYPE_USBPCAP,
+        ]
+        .contains(lt)
+        {
             warnings.push(ParseWarning::note(
                 "capture",
-                format!("link type {lt} is not usbmon (189 or 220); its packets were skipped"),
+                format!("link type {lt} is not USB (189, 220 or 249); its packets were skipped"),
             ));
         }
     }

@@ -12,12 +12,60 @@ use crate::model::{Device, HidReport, KeyEvent, ParseWarning, StringState};
 
 pub const LINKTYPE_USB_LINUX: u32 = 189;
 pub const LINKTYPE_USB_LINUX_MMAPPED: u32 = 220;
+pub const LINKTYPE_USBPCAP: u32 = 249;
+
+/// USBPcap (Windows) pseudo-header, packed little endian: headerLen u16,
+/// irpId u64, status u32, function u16, info u8 (bit 0: completion), bus u16,
+/// device u16, endpoint u8, transfer u8, dataLength u32, and for control
+/// transfers a stage u8 (0 setup, 1 data, 2 status, 3 complete).
+fn decode_usbpcap(p: &Packet<'_>) -> Option<Urb> {
+    let d = p.data;
+    let header_len = usize::from(rd_u16(d, 0, false)?);
+    let id = rd_u64(d, 2, false)?;
+    let status = rd_u32(d, 10, false)? as i32;
+    let info = *d.get(16)?;
+    let bus = rd_u16(d, 17, false)?;
+    let dev = u8::try_from(rd_u16(d, 19, false)?).unwrap_or(u8::MAX);
+    let ep = *d.get(21)?;
+    let xfer = *d.get(22)?;
+    let payload = d.get(header_len.max(27)..).unwrap_or(&[]);
+    let completion = info & 1 != 0;
+    let (kind, setup, data) = if xfer == 2 {
+        match *d.get(27)? {
+            0 => (
+                'S',
+                payload.get(0..8).and_then(|s| s.try_into().ok()),
+                Vec::new(),
+            ),
+            1 if completion => ('C', None, payload.to_vec()),
+            _ => return None,
+        }
+    } else if completion {
+        ('C', None, payload.to_vec())
+    } else {
+        ('S', None, Vec::new())
+    };
+    Some(Urb {
+        id,
+        kind: kind as u8,
+        xfer,
+        ep,
+        dev,
+        bus,
+        setup,
+        t_us: p.t_us,
+        status,
+        data,
+    })
+}
 
 /// One captured packet with the link type of its interface.
 struct Packet<'a> {
     linktype: u32,
     data: &'a [u8],
     big_endian: bool,
+    /// Capture-file timestamp in µs (used where the link header has none).
+    t_us: i64,
 }
 
 fn rd_u16(b: &[u8], off: usize, be: bool) -> Option<u16> {
@@ -91,12 +139,15 @@ fn packets<'a>(bytes: &'a [u8], warnings: &mut Vec<ParseWarning>) -> Vec<Packet<
                 6 => {
                     let iface = rd_u32(body, 0, be).unwrap_or(u32::MAX) as usize;
                     let cap = rd_u32(body, 12, be).unwrap_or(0) as usize;
+                    let ts = (u64::from(rd_u32(body, 4, be).unwrap_or(0)) << 32)
+                        | u64::from(rd_u32(body, 8, be).unwrap_or(0));
                     if let (Some(&lt), Some(data)) = (linktypes.get(iface), body.get(20..20 + cap))
                     {
                         out.push(Packet {
                             linktype: lt,
                             data,
                             big_endian: be,
+                            t_us: i64::try_from(ts).unwrap_or(i64::MAX),
                         });
                     }
                 }
@@ -106,6 +157,7 @@ fn packets<'a>(bytes: &'a [u8], warnings: &mut Vec<ParseWarning>) -> Vec<Packet<
                             linktype: lt,
                             data,
                             big_endian: be,
+                            t_us: 0,
                         });
                     }
                 }
@@ -128,10 +180,17 @@ fn packets<'a>(bytes: &'a [u8], warnings: &mut Vec<ParseWarning>) -> Vec<Packet<
             ));
             break;
         };
+        let sec = i64::from(rd_u32(bytes, off, be).unwrap_or(0));
+        let frac = i64::from(rd_u32(bytes, off + 4, be).unwrap_or(0));
+        let nanos = matches!(
+            magic,
+            Some([0xa1, 0xb2, 0x3c, 0x4d]) | Some([0x4d, 0x3c, 0xb2, 0xa1])
+        );
         out.push(Packet {
             linktype,
             data,
             big_endian: be,
+            t_us: sec * 1_000_000 + if nanos { frac / 1_000 } else { frac },
         });
         off += 16 + cap;
     }
@@ -153,6 +212,9 @@ struct Urb {
 }
 
 fn decode(p: &Packet<'_>) -> Option<Urb> {
+    if p.linktype == LINKTYPE_USBPCAP {
+        return decode_usbpcap(p);
+    }
     let be = p.big_endian;
     let d = p.data;
     let header = match p.linktype {

@@ -113,7 +113,7 @@ proptest! {
 
     #[test]
     fn captures_never_panic(
-        linktype in prop_oneof![Just(189u32), Just(220u32), any::<u32>()],
+        linktype in prop_oneof![Just(189u32), Just(220u32), Just(249u32), any::<u32>()],
         body in proptest::collection::vec(any::<u8>(), 0..600),
         ng in any::<bool>(),
     ) {

@@ -1272,3 +1272,72 @@ fn annotated_hex_is_read() {
     assert!(has(&v, "CAP-HID-KEYBOARD"));
     assert!(has(&v, "ID-KNOWN-ATTACK-TOOL"));
 }
+
+/// A USBPcap (link type 249) capture of an enumeration and fast typing.
+fn usbpcap(d: &Dev, config: &[u8], key_gap_us: i64) -> Vec<u8> {
+    let mut out = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    out.extend_from_slice(&65535u32.to_le_bytes());
+    out.extend_from_slice(&249u32.to_le_bytes());
+    let mut rec =
+        |t: i64, irp: u64, info: u8, ep: u8, xfer: u8, stage: Option<u8>, payload: &[u8]| {
+            let mut h = Vec::new();
+            let hl: u16 = if stage.is_some() { 28 } else { 27 };
+            h.extend_from_slice(&hl.to_le_bytes());
+            h.extend_from_slice(&irp.to_le_bytes());
+            h.extend_from_slice(&0u32.to_le_bytes());
+            h.extend_from_slice(&0x0008u16.to_le_bytes());
+            h.push(info);
+            h.extend_from_slice(&1u16.to_le_bytes());
+            h.extend_from_slice(&5u16.to_le_bytes());
+            h.push(ep);
+            h.push(xfer);
+            h.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+            if let Some(s) = stage {
+                h.push(s);
+            }
+            h.extend_from_slice(payload);
+            out.extend_from_slice(&((t / 1_000_000) as u32).to_le_bytes());
+            out.extend_from_slice(&((t % 1_000_000) as u32).to_le_bytes());
+            out.extend_from_slice(&(h.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(h.len() as u32).to_le_bytes());
+            out.extend_from_slice(&h);
+        };
+    let mut t = 1_000_000i64;
+    let mut irp = 0x100u64;
+    for (ty, data) in [(1u8, d.bytes()), (2u8, config.to_vec())] {
+        irp += 1;
+        let len = (data.len() as u16).to_le_bytes();
+        rec(
+            t,
+            irp,
+            0,
+            0x80,
+            2,
+            Some(0),
+            &[0x80, 6, 0, ty, 0, 0, len[0], len[1]],
+        );
+        rec(t + 100, irp, 1, 0x80, 2, Some(1), &data);
+        t += 1_000;
+    }
+    irp += 1;
+    rec(t, irp, 0, 0x00, 2, Some(0), &[0, 9, 1, 0, 0, 0, 0, 0]);
+    for k in 0..8u8 {
+        t += key_gap_us;
+        irp += 1;
+        rec(t, irp, 1, 0x81, 1, None, &[0, 0, 4 + k, 0, 0, 0, 0, 0]);
+        irp += 1;
+        rec(t + 3_000, irp, 1, 0x81, 1, None, &[0; 8]);
+    }
+    out
+}
+
+#[test]
+fn usbpcap_captures_are_read() {
+    let cap = usbpcap(&dev(0x1a2b, 0x0050), &composite(), 8_000);
+    let v = run(&cap, Claim::FlashDrive);
+    assert_eq!(v.input.format, InputFormat::Pcap);
+    assert_eq!(v.devices.len(), 1, "{:?}", v.input.parser_warnings);
+    assert_eq!(v.devices[0].path, "001:005");
+    assert!(has(&v, "CAP-HID-KEYBOARD"));
+    assert_eq!(sev(&v, "BEH-KEYSTROKE-INJECTION"), Some(Severity::Critical));
+}
