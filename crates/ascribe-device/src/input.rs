@@ -467,8 +467,40 @@ fn capture_report(
         ..DeviceReport::default()
     };
     let mut in_scope: Vec<(i64, Device)> = Vec::new();
+    // Storage configured earlier in the capture, for the staged-HID check.
+    let earlier_storage: Vec<(i64, String)> = devices
+        .iter()
+        .enumerate()
+        .filter(|(i, (d, f))| {
+            !chosen.contains(i)
+                && f.configured
+                && crate::vet::device_capabilities(d).contains(&crate::Capability::Storage)
+        })
+        .map(|(_, (d, f))| (f.first_seen_us, describe(d)))
+        .collect();
     for (i, (d, facts)) in devices.into_iter().enumerate() {
         if chosen.contains(&i) {
+            let hid = crate::vet::device_capabilities(&d).iter().any(|c| {
+                matches!(
+                    c,
+                    crate::Capability::Keyboard
+                        | crate::Capability::Pointer
+                        | crate::Capability::HidUnknown
+                        | crate::Capability::HidVendor
+                )
+            });
+            if hid {
+                for (t, what) in &earlier_storage {
+                    if facts.first_seen_us - t > 2_000_000 {
+                        report.late_hid.push(format!(
+                            "{} {} with HID appeared {:.1} s after storage {what}",
+                            d.path,
+                            d.vid_pid(),
+                            (facts.first_seen_us - t) as f64 / 1e6
+                        ));
+                    }
+                }
+            }
             report.key_events.extend(facts.key_events);
             report.msos_answered |= facts.msos_answered;
             report.descriptor_instability.extend(

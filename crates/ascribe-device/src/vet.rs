@@ -1608,6 +1608,27 @@ fn behaviour_findings(ctx: &mut Ctx<'_>, caps: &BTreeSet<Capability>) {
             vec!["usb-vetting.md §5.4 BEH-DESCRIPTOR-INSTABILITY"],
         );
     }
+    if !report.late_hid.is_empty() {
+        ctx.add(
+            "BEH-LATE-HID",
+            Severity::Medium,
+            "A HID function appeared after the storage function".to_string(),
+            "During the capture a storage device was configured first and a device with a keyboard-capable HID function more than 2 s later: the staged pattern of gadgets that wait before typing.".to_string(),
+            report
+                .late_hid
+                .iter()
+                .map(|s| FieldRef {
+                    device: s.split(' ').next().unwrap_or("-").to_string(),
+                    config: None,
+                    interface: None,
+                    alt: None,
+                    field: "enumeration time".to_string(),
+                    value: s.clone(),
+                })
+                .collect(),
+            vec!["usb-vetting.md §5.4 BEH-LATE-HID"],
+        );
+    }
     if report.msos_answered && caps.contains(&Capability::Network) {
         ctx.add(
             "BEH-MSOS-RNDIS",

@@ -1341,3 +1341,36 @@ fn usbpcap_captures_are_read() {
     assert!(has(&v, "CAP-HID-KEYBOARD"));
     assert_eq!(sev(&v, "BEH-KEYSTROKE-INJECTION"), Some(Severity::Critical));
 }
+
+#[test]
+fn beh_late_hid_after_storage() {
+    let mut cap = Cap::new();
+    enumerate(
+        &mut cap,
+        7,
+        1_000_000,
+        &dev(0x0781, 0x5567),
+        &cfg(1, &storage()),
+    );
+    enumerate(&mut cap, 8, 6_000_000, &dev(0x0781, 0x5568), &composite());
+    let v = run(&cap.out, Claim::FlashDrive);
+    assert_eq!(sev(&v, "BEH-LATE-HID"), Some(Severity::Medium));
+    assert_eq!(
+        sev(&v, "BEH-REENUMERATION-IDENTITY-CHANGE"),
+        Some(Severity::High)
+    );
+    assert_eq!(v.devices.len(), 1);
+    // A network gadget without HID after storage is not staged HID.
+    let mut cap = Cap::new();
+    enumerate(
+        &mut cap,
+        7,
+        1_000_000,
+        &dev(0x0781, 0x5567),
+        &cfg(1, &storage()),
+    );
+    let mut net = storage();
+    net.push(iface(1, 0, 2, 6, 0, 0));
+    enumerate(&mut cap, 8, 6_000_000, &dev(0x0781, 0x5568), &cfg(1, &net));
+    assert!(!has(&run(&cap.out, Claim::FlashDrive), "BEH-LATE-HID"));
+}
