@@ -439,7 +439,11 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-fn lenient_cap(profile: Profile, id: &str, sev: Severity) -> Severity {
+fn lenient_cap(profile: Profile, claim: Claim, id: &str, sev: Severity) -> Severity {
+    // USB-C bricks and docks may carry a vendor HID for firmware updates.
+    if profile == Profile::Lenient && claim.is_power_only() && id == "CAP-HID-VENDOR" {
+        return sev.min(Severity::Medium);
+    }
     if profile == Profile::Lenient
         && matches!(
             id,
@@ -640,7 +644,7 @@ fn capability_findings(ctx: &mut Ctx<'_>, beyond: &mut BTreeSet<Capability>) {
                     }
                     seen.push((iface.number, cap));
                     let id = cap_finding_id(cap);
-                    let severity = lenient_cap(profile, id, sev);
+                    let severity = lenient_cap(profile, claim, id, sev);
                     let where_ = format!(
                         "Interface {} (configuration {}, alternate setting {}) is {} ({})",
                         iface.number,

@@ -1374,3 +1374,37 @@ fn beh_late_hid_after_storage() {
     enumerate(&mut cap, 8, 6_000_000, &dev(0x0781, 0x5568), &cfg(1, &net));
     assert!(!has(&run(&cap.out, Claim::FlashDrive), "BEH-LATE-HID"));
 }
+
+#[test]
+fn lenient_billboard_brick_with_vendor_hid_warns() {
+    let rd = [
+        0x06, 0x00, 0xFF, 0x09, 0x01, 0xA1, 0x01, 0x09, 0x02, 0x81, 0x02, 0xC0,
+    ];
+    let desc = blob(
+        &dev(0x1a2b, 0x0060),
+        &[cfg(
+            1,
+            &[
+                iface(0, 0, 0x11, 0, 0, 0),
+                iface(1, 0, 3, 0, 0, 1),
+                vec![9, 0x21, 0x11, 1, 0, 1, 0x22, 12, 0],
+                ep(0x81, 3, 64),
+            ],
+        )],
+    );
+    let mut text = umockdev_device(&format!("{ROOT}/1-3"), &desc, &[]);
+    let hex: String = rd.iter().map(|b| format!("{b:02X}")).collect();
+    text.push_str(&format!(
+        "P: {ROOT}/1-3/1-3:1.1/0003:1A2B:0060.0001\nH: report_descriptor={hex}\n\n"
+    ));
+    assert_eq!(
+        run(text.as_bytes(), Claim::Charger).verdict,
+        VerdictKind::Fail
+    );
+    let v = run_lenient(text.as_bytes(), Claim::Charger);
+    assert_eq!(v.verdict, VerdictKind::Warn, "{:#?}", v.findings);
+    assert_eq!(
+        sev(&v, "CAP-ENUMERATED-ON-POWER-ONLY"),
+        Some(Severity::Medium)
+    );
+}
