@@ -211,7 +211,62 @@ fn r08_lg_phone_as_flash_drive_fails_and_matches_usbguard_parse() {
         .expect("golden"),
     )
     .expect("golden text");
-    assert!(golden.contains("1004") || golden.contains("4100") || !golden.is_empty());
+    // USBGuard's parse: descriptor headers in order, with their fields.
+    let mut kinds: Vec<String> = Vec::new();
+    let mut fields: Vec<Vec<(String, String)>> = Vec::new();
+    for line in golden.lines() {
+        if let Some((_, rest)) = line.split_once("type=") {
+            kinds.push(rest.get(0..2).unwrap_or("").to_string());
+            fields.push(Vec::new());
+        } else if let Some((k, v)) = line.split_once(':') {
+            if let Some(f) = fields.last_mut() {
+                f.push((k.trim().to_string(), v.trim().to_string()));
+            }
+        }
+    }
+    let count = |t: &str| kinds.iter().filter(|k| k.as_str() == t).count();
+    assert_eq!(count("04"), c.interfaces.len());
+    assert_eq!(count("05"), 8);
+    assert_eq!(count("0b"), c.iads.len());
+    assert_eq!(count("24"), 7);
+    let get = |i: usize, k: &str| {
+        fields[i]
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(get(0, "idVendor"), format!("0x{:04x}", d.vid));
+    assert_eq!(get(0, "idProduct"), format!("0x{:04x}", d.pid));
+    assert_eq!(get(0, "bcdDevice"), format!("0x{:04x}", d.bcd_device));
+    assert_eq!(get(0, "bDeviceClass"), format!("0x{:02x}", d.class.class));
+    assert_eq!(get(1, "wTotalLength"), c.total_length.to_string());
+    assert_eq!(get(1, "bNumInterfaces"), c.num_interfaces.to_string());
+    assert_eq!(get(1, "bMaxPower"), (c.max_power_ma / 2).to_string());
+    // Every interface descriptor, in order.
+    let golden_ifaces: Vec<(String, String, String)> = kinds
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| k.as_str() == "04")
+        .map(|(i, _)| {
+            (
+                get(i, "bInterfaceNumber"),
+                get(i, "bAlternateSetting"),
+                format!(
+                    "{:02x}:{:02x}:{:02x}",
+                    get(i, "bInterfaceClass").parse::<u8>().unwrap_or(0),
+                    get(i, "bInterfaceSubClass").parse::<u8>().unwrap_or(0),
+                    get(i, "bInterfaceProtocol").parse::<u8>().unwrap_or(0)
+                ),
+            )
+        })
+        .collect();
+    let mine: Vec<(String, String, String)> = c
+        .interfaces
+        .iter()
+        .map(|i| (i.number.to_string(), i.alt.to_string(), i.class.to_string()))
+        .collect();
+    assert_eq!(mine, golden_ifaces);
 }
 
 #[test]
