@@ -540,3 +540,82 @@ fn r20_whole_framework_dump_parses() {
     };
     assert_eq!(v.devices.len(), 10);
 }
+
+#[test]
+fn every_real_raw_blob_parses_cleanly() {
+    let Some(dir) = ascribe_testutil::shared_file("data/usb/raw") else {
+        return;
+    };
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).expect("raw dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("bin") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("blob");
+        let mut w = Vec::new();
+        let d = ascribe_device::raw::parse_descriptors(&bytes, "-", &mut w);
+        let d = d.unwrap_or_else(|| panic!("{} has a device", path.display()));
+        assert!(w.is_empty(), "{}: {w:?}", path.display());
+        let name = path.file_name().and_then(|f| f.to_str()).unwrap_or("");
+        assert!(
+            name.contains(&format!("{:04x}-{:04x}", d.vid, d.pid)),
+            "{name}"
+        );
+        n += 1;
+    }
+    assert_eq!(n, 17);
+}
+
+#[test]
+fn more_real_samples() {
+    let Some(v) = vet(
+        "lsusb/cyme_segger-jlink-cdc-vendor_1366-1050.lsusb-v.txt",
+        Claim::FlashDrive,
+        None,
+    ) else {
+        return;
+    };
+    assert_eq!(v.verdict.as_str(), "FAIL");
+    assert_eq!(count(&v, "CAP-SERIAL"), 2);
+    assert!(ids(&v).contains(&"CAP-VENDOR-IFACE"));
+    let v = vet(
+        "lsusb/jc_goodix-fingerprint-vendor_27c6-609c.lsusb-v.txt",
+        Claim::FlashDrive,
+        None,
+    )
+    .expect("shared present");
+    assert_eq!(v.verdict.as_str(), "FAIL");
+    assert!(ids(&v).contains(&"CAP-VENDOR-IFACE"));
+    let v = vet(
+        "pcap/umockdev_usbkbd-enumeration_04d9-1603.sysfs.umockdev",
+        Claim::Keyboard,
+        None,
+    )
+    .expect("shared present");
+    assert_eq!(v.verdict.as_str(), "PASS", "{:#?}", v.findings);
+    assert_eq!(v.devices[0].vid, "04d9");
+    // The whole CentOS dump: virtual VMware devices, root hubs skipped.
+    let v = vet(
+        "lsusb/jc_system-dump-vmware-centos7.lsusb-v.txt",
+        Claim::Unknown,
+        None,
+    )
+    .expect("shared present");
+    assert!(v.devices.iter().all(|d| d.vid == "0e0f"));
+    assert!(
+        v.input.parser_warnings.iter().all(|w| !w.malformed),
+        "{:?}",
+        v.input.parser_warnings
+    );
+    // The trackball behind the dock, selected by VID:PID.
+    let v = vet(
+        "sysfs/usbguard_devices-dock-trackball-keyboard.umockdev",
+        Claim::Mouse,
+        Some("047d:2048"),
+    )
+    .expect("shared present");
+    assert_eq!(v.devices.len(), 1);
+    assert_eq!(v.capabilities, vec![Capability::Pointer]);
+    assert_eq!(v.verdict.as_str(), "PASS", "{:#?}", v.findings);
+}
