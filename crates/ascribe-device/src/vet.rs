@@ -212,6 +212,13 @@ pub fn interface_capabilities(iface: &Interface) -> Vec<Capability> {
         0x03 => match &iface.hid {
             Some(HidReport::Parsed { applications, .. }) if !applications.is_empty() => {
                 let mut v: Vec<Capability> = applications.iter().map(|a| a.capability).collect();
+                // A boot interface can be switched to the boot protocol by the
+                // host (SET_PROTOCOL), whatever its report descriptor says.
+                match (c.subclass, c.protocol) {
+                    (1, 1) => v.push(Capability::Keyboard),
+                    (1, 2) => v.push(Capability::Pointer),
+                    _ => {}
+                }
                 v.sort();
                 v.dedup();
                 return v;

@@ -1408,3 +1408,29 @@ fn lenient_billboard_brick_with_vendor_hid_warns() {
         Some(Severity::Medium)
     );
 }
+
+#[test]
+fn boot_keyboard_protocol_counts_even_with_a_vendor_report_descriptor() {
+    let rd = [
+        0x06, 0x00, 0xFF, 0x09, 0x01, 0xA1, 0x01, 0x09, 0x02, 0x81, 0x02, 0xC0,
+    ];
+    let desc = blob(
+        &dev(0x1a2b, 0x0070),
+        &[cfg(
+            1,
+            &[
+                iface(0, 0, 3, 1, 1, 1),
+                vec![9, 0x21, 0x11, 1, 0, 1, 0x22, 12, 0],
+                ep(0x81, 3, 8),
+            ],
+        )],
+    );
+    let mut text = umockdev_device(&format!("{ROOT}/1-3"), &desc, &[]);
+    let hex: String = rd.iter().map(|b| format!("{b:02X}")).collect();
+    text.push_str(&format!(
+        "P: {ROOT}/1-3/1-3:1.0/0003:1A2B:0070.0001\nH: report_descriptor={hex}\n\n"
+    ));
+    let v = run(text.as_bytes(), Claim::FlashDrive);
+    assert!(has(&v, "CAP-HID-KEYBOARD"));
+    assert!(has(&v, "CAP-HID-VENDOR"));
+}
