@@ -45,7 +45,7 @@ pub struct VetArgs {
     /// Store the findings as evidence in this incident.
     #[arg(long)]
     pub incident: Option<String>,
-    /// Override format detection: raw-descriptors, sysfs-dir, umockdev, lsusb-v, pcap, usbmon-text, usbguard-rule, nothing.
+    /// Override format detection: raw-descriptors, sysfs-dir, umockdev, lsusb-v, usb-devices, pcap, usbmon-text, usbguard-rule, nothing.
     #[arg(long, value_parser = parse_input_format)]
     pub input_format: Option<InputFormat>,
     /// Choose the gift in a multi-device input: BUS:DEV, VID:PID or a port path (1-4.1).

@@ -19,6 +19,8 @@ pub enum InputFormat {
     Umockdev,
     /// `lsusb -v` text.
     LsusbV,
+    /// `usb-devices` output or /sys/kernel/debug/usb/devices.
+    UsbDevices,
     /// usbmon capture, pcap or pcapng.
     Pcap,
     /// usbmon text (the `1u` format of /sys/kernel/debug/usb/usbmon/*u).
@@ -30,11 +32,12 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
-    pub const ALL: [InputFormat; 8] = [
+    pub const ALL: [InputFormat; 9] = [
         InputFormat::RawDescriptors,
         InputFormat::SysfsDir,
         InputFormat::Umockdev,
         InputFormat::LsusbV,
+        InputFormat::UsbDevices,
         InputFormat::Pcap,
         InputFormat::UsbmonText,
         InputFormat::UsbguardRule,
@@ -47,6 +50,7 @@ impl InputFormat {
             InputFormat::SysfsDir => "sysfs-dir",
             InputFormat::Umockdev => "umockdev",
             InputFormat::LsusbV => "lsusb-v",
+            InputFormat::UsbDevices => "usb-devices",
             InputFormat::Pcap => "pcap",
             InputFormat::UsbmonText => "usbmon-text",
             InputFormat::UsbguardRule => "usbguard-rule",
@@ -63,6 +67,7 @@ impl std::str::FromStr for InputFormat {
             "raw" | "descriptors" => "raw-descriptors",
             "sysfs" => "sysfs-dir",
             "lsusb" => "lsusb-v",
+            "usbdevices" | "debugfs" => "usb-devices",
             "pcapng" | "usbmon" => "pcap",
             "1u" | "usbmon-1u" => "usbmon-text",
             "usbguard" => "usbguard-rule",
@@ -165,6 +170,9 @@ pub fn detect_format(bytes: &[u8]) -> Option<InputFormat> {
         }
         if line.starts_with("P: /devices/") {
             return Some(InputFormat::Umockdev);
+        }
+        if crate::usbdevices::is_topology_line(line) {
+            return Some(InputFormat::UsbDevices);
         }
         let l = line.trim();
         if l.is_empty() || l.starts_with('#') {
@@ -301,6 +309,10 @@ pub fn parse_bytes(
             let devices = lsusb::parse_lsusb(&text(), &mut warnings);
             select_flat(devices, selector, warnings, format)?
         }
+        InputFormat::UsbDevices => {
+            let topo = crate::usbdevices::parse_usb_devices(&text(), &mut warnings);
+            select_tree(topo, selector, warnings)?
+        }
         InputFormat::UsbguardRule => {
             let devices = usbguard::parse_rules(&text(), &mut warnings);
             if devices.is_empty() {
@@ -353,6 +365,54 @@ fn select_flat(
                 ));
             }
             report.devices = devices;
+        }
+    }
+    report.warnings = warnings;
+    Ok(report)
+}
+
+/// Topology inputs: the selected device and everything below it, or every
+/// non-root-hub device.
+fn select_tree(
+    topo: Vec<crate::usbdevices::TopoDevice>,
+    selector: Option<&Selector>,
+    warnings: Vec<ParseWarning>,
+) -> Result<DeviceReport, VetError> {
+    let Some(sel) = selector else {
+        let devices = topo
+            .into_iter()
+            .map(|t| t.device)
+            .filter(|d| !d.is_root_hub())
+            .collect();
+        return select_flat(devices, None, warnings, InputFormat::UsbDevices);
+    };
+    let root = topo
+        .iter()
+        .find(|t| sel.matches(&t.device))
+        .map(|t| t.device.path.clone())
+        .ok_or_else(|| VetError::NoMatch(sel.to_string()))?;
+    // Walk parent links upwards (bounded) to decide membership.
+    let parent_of = |p: &str| -> Option<String> {
+        topo.iter()
+            .find(|t| t.device.path == p)
+            .and_then(|t| t.device.parent.clone())
+    };
+    let mut report = DeviceReport::default();
+    for t in &topo {
+        let mut cur = Some(t.device.path.clone());
+        let mut inside = false;
+        for _ in 0..16 {
+            let Some(c) = cur else { break };
+            if c == root {
+                inside = true;
+                break;
+            }
+            cur = parent_of(&c);
+        }
+        if inside {
+            report.devices.push(t.device.clone());
+        } else if !t.device.is_root_hub() {
+            report.excluded.push(describe(&t.device));
         }
     }
     report.warnings = warnings;

@@ -29,6 +29,7 @@ pub mod raw;
 pub mod report;
 pub mod sysfs;
 pub mod tables;
+pub mod usbdevices;
 pub mod usbguard;
 pub mod usbmon;
 pub mod vet;

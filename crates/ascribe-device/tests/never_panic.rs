@@ -144,6 +144,17 @@ proptest! {
     }
 
     #[test]
+    fn usb_devices_never_panics(lines in proptest::collection::vec(
+        "[TDPSCIE]:\\*? +([A-Za-z#]{1,6}= *[0-9a-fx.()>A-Za-z]{0,8} ?){0,6}",
+        0..40,
+    )) {
+        vet_as(lines.join("\n").as_bytes(), Some(InputFormat::UsbDevices));
+        let mut o = VetOptions::new(Claim::FlashDrive);
+        o.selector = Some(ascribe_device::Selector::BusDev(1, 2));
+        let _ = vet_bytes(lines.join("\n").as_bytes(), &o);
+    }
+
+    #[test]
     fn any_text_in_any_format_never_panics(text in "[ -~\n\t]{0,300}") {
         for f in InputFormat::ALL {
             vet_as(text.as_bytes(), Some(f));

@@ -1434,3 +1434,60 @@ fn boot_keyboard_protocol_counts_even_with_a_vendor_report_descriptor() {
     assert!(has(&v, "CAP-HID-KEYBOARD"));
     assert!(has(&v, "CAP-HID-VENDOR"));
 }
+
+const USB_DEVICES: &str = "\
+T:  Bus=01 Lev=00 Prnt=00 Port=00 Cnt=00 Dev#=  1 Spd=480  MxCh=12
+D:  Ver= 2.00 Cls=09(hub  ) Sub=00 Prot=01 MxPS=64 #Cfgs=  1
+P:  Vendor=1d6b ProdID=0002 Rev=05.15
+S:  Product=EHCI Host Controller
+C:* #Ifs= 1 Cfg#= 1 Atr=e0 MxPwr=0mA
+I:* If#= 0 Alt= 0 #EPs= 1 Cls=09(hub  ) Sub=00 Prot=00 Driver=hub
+
+T:  Bus=01 Lev=01 Prnt=01 Port=02 Cnt=01 Dev#=  5 Spd=480  MxCh= 4
+D:  Ver= 2.00 Cls=09(hub  ) Sub=00 Prot=02 MxPS=64 #Cfgs=  1
+P:  Vendor=05e3 ProdID=0608 Rev=60.90
+C:* #Ifs= 1 Cfg#= 1 Atr=e0 MxPwr=100mA
+I:* If#= 0 Alt= 0 #EPs= 1 Cls=09(hub  ) Sub=00 Prot=00 Driver=hub
+
+T:  Bus=01 Lev=02 Prnt=05 Port=00 Cnt=01 Dev#=  6 Spd=480  MxCh= 0
+D:  Ver= 2.00 Cls=00(>ifc ) Sub=00 Prot=00 MxPS=64 #Cfgs=  1
+P:  Vendor=0781 ProdID=5567 Rev=01.00
+S:  Manufacturer=SanDisk
+S:  SerialNumber=4C530001230817117423
+C:* #Ifs= 1 Cfg#= 1 Atr=80 MxPwr=200mA
+I:* If#= 0 Alt= 0 #EPs= 2 Cls=08(stor.) Sub=06 Prot=50 Driver=usb-storage
+E:  Ad=81(I) Atr=02(Bulk) MxPS= 512 Ivl=0ms
+E:  Ad=02(O) Atr=02(Bulk) MxPS= 512 Ivl=0ms
+
+T:  Bus=01 Lev=02 Prnt=05 Port=01 Cnt=02 Dev#=  7 Spd=12   MxCh= 0
+D:  Ver= 1.10 Cls=00(>ifc ) Sub=00 Prot=00 MxPS= 8 #Cfgs=  1
+P:  Vendor=1a2b ProdID=0080 Rev=01.00
+C:* #Ifs= 1 Cfg#= 1 Atr=a0 MxPwr=100mA
+I:* If#= 0 Alt= 0 #EPs= 1 Cls=03(HID  ) Sub=01 Prot=01 Driver=usbhid
+E:  Ad=81(I) Atr=03(Int.) MxPS=   8 Ivl=10ms
+
+T:  Bus=01 Lev=01 Prnt=01 Port=03 Cnt=02 Dev#=  8 Spd=12   MxCh= 0
+D:  Ver= 1.10 Cls=00(>ifc ) Sub=00 Prot=00 MxPS= 8 #Cfgs=  1
+P:  Vendor=046d ProdID=c52b Rev=12.11
+C:* #Ifs= 1 Cfg#= 1 Atr=a0 MxPwr=98mA
+I:* If#= 0 Alt= 0 #EPs= 1 Cls=03(HID  ) Sub=01 Prot=02 Driver=usbhid
+";
+
+#[test]
+fn usb_devices_topology_selects_the_subtree() {
+    let mut o = VetOptions::new(Claim::FlashDrive);
+    o.selector = Some("001:005".parse().expect("selector"));
+    let v = vet_bytes(USB_DEVICES.as_bytes(), &o).expect("parses");
+    assert_eq!(v.input.format, InputFormat::UsbDevices);
+    let paths: Vec<&str> = v.devices.iter().map(|d| d.path.as_str()).collect();
+    assert_eq!(paths, vec!["001:005", "001:006", "001:007"]);
+    assert!(has(&v, "TOPO-HUB-IN-CLAIM"));
+    assert!(has(&v, "CAP-HID-KEYBOARD"));
+    assert_eq!(
+        v.input.excluded_devices,
+        vec!["001:008 046d:c52b".to_string()]
+    );
+    o.selector = Some("0781:5567".parse().expect("selector"));
+    let v = vet_bytes(USB_DEVICES.as_bytes(), &o).expect("parses");
+    assert_eq!(v.verdict, VerdictKind::Pass, "{:#?}", v.findings);
+}
