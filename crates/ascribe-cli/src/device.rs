@@ -22,10 +22,14 @@ use ascribe_device::{
 pub enum DeviceCmd {
     /// Vet a USB device against what it claims to be.
     ///
-    /// INPUT is a raw `descriptors` file, a sysfs device folder, a
-    /// umockdev-record file, `lsusb -v` output, a usbmon pcap/pcapng, a
-    /// USBGuard rule, an observation record (JSON), `nothing` for a device
-    /// that presented nothing, or `-` for standard input.
+    /// INPUT is a raw `descriptors` file (binary or hex), a sysfs device
+    /// folder, a umockdev-record file, `lsusb -v` or `usb-devices` output, a
+    /// usbmon capture (pcap/pcapng, or usbmon text), a USBGuard rule, an
+    /// observation record (JSON), `nothing` for a device that presented
+    /// nothing, or `-` for standard input.
+    ///
+    /// Exit codes: 0 PASS or WARN, 1 FAIL (and INCONCLUSIVE under the strict
+    /// profile), 2 bad input. See docs/device.md.
     Vet(VetArgs),
 }
 
@@ -33,7 +37,8 @@ pub enum DeviceCmd {
 pub struct VetArgs {
     /// The input (file, sysfs folder, `nothing`, or `-` for stdin).
     pub input: String,
-    /// What the device is said to be.
+    /// What the device is said to be: flash-drive, charger, cable, power-bank,
+    /// phone, keyboard, mouse, security-key or unknown.
     #[arg(long, value_parser = parse_claim)]
     pub claim: Claim,
     /// Output format.
