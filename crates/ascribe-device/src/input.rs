@@ -504,9 +504,12 @@ fn capture_report(
             .position(|(d, _)| sel.matches(d))
             .ok_or_else(|| VetError::NoMatch(sel.to_string()))?],
         None => {
+            // Under the vetting procedure (authorized_default=0) the host
+            // never configures the gift, so a device whose identity was
+            // read at address 0 counts as newly enumerated too.
             let latest = devices
                 .iter()
-                .filter(|(_, f)| f.configured)
+                .filter(|(_, f)| f.configured || f.new_device)
                 .map(|(_, f)| f.first_seen_us)
                 .max();
             match latest {
@@ -514,7 +517,8 @@ fn capture_report(
                     .iter()
                     .enumerate()
                     .filter(|(_, (_, f))| {
-                        f.configured && f.first_seen_us >= latest - ENUMERATION_BURST_US
+                        (f.configured || f.new_device)
+                            && f.first_seen_us >= latest - ENUMERATION_BURST_US
                     })
                     .map(|(i, _)| i)
                     .collect(),
@@ -533,7 +537,7 @@ fn capture_report(
         .enumerate()
         .filter(|(i, (d, f))| {
             !chosen.contains(i)
-                && f.configured
+                && (f.configured || f.new_device)
                 && crate::vet::device_capabilities(d).contains(&crate::Capability::Storage)
         })
         .map(|(_, (d, f))| (f.first_seen_us, describe(d)))
@@ -585,6 +589,13 @@ fn capture_report(
     }
     if distinct.len() > 1 {
         report.reenumerations = distinct.into_iter().cloned().collect();
+    }
+    if report.devices.is_empty() {
+        // A capture in which nothing enumerated: its span is the observation window.
+        report.observation = Some(crate::model::Observation {
+            window_s: Some(cap.span_us as f64 / 1e6),
+            ..crate::model::Observation::default()
+        });
     }
     report.warnings = warnings;
     Ok(report)

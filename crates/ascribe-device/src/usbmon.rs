@@ -261,6 +261,8 @@ struct DevState {
     strings: BTreeMap<u8, String>,
     reports: BTreeMap<u8, Vec<u8>>,
     configured_at: Option<i64>,
+    /// Its identity was first read at address 0 just before: newly enumerated.
+    new_device: bool,
     first_seen: i64,
     interrupt_in: Vec<(i64, u8, Vec<u8>)>,
     msos: bool,
@@ -276,12 +278,16 @@ pub struct Capture {
     /// Device descriptors read at address 0 (VID:PID), in order.
     pub address0_identities: Vec<String>,
     pub linktypes_seen: Vec<u32>,
+    /// Time from the first to the last record, µs.
+    pub span_us: i64,
 }
 
 /// Per-device facts only a capture shows.
 #[derive(Debug, Clone, Default)]
 pub struct CaptureFacts {
     pub configured: bool,
+    /// Enumerated during the capture (identity read at address 0 first).
+    pub new_device: bool,
     pub first_seen_us: i64,
     pub key_events: Vec<KeyEvent>,
     pub msos_answered: bool,
@@ -437,8 +443,10 @@ fn process(urbs: Vec<Urb>, warnings: &mut Vec<ParseWarning>) -> Capture {
     let mut order: Vec<(u16, u8)> = Vec::new();
     let mut address0 = Vec::new();
     let mut t0: Option<i64> = None;
+    let mut span_us = 0i64;
     for urb in &urbs {
-        let t = urb.t_us - *t0.get_or_insert(urb.t_us);
+        let t = urb.t_us.saturating_sub(*t0.get_or_insert(urb.t_us));
+        span_us = span_us.max(t);
         let key = (urb.bus, urb.dev);
         if urb.kind == b'S' {
             if let Some(s) = urb.setup {
@@ -508,6 +516,16 @@ fn process(urbs: Vec<Urb>, warnings: &mut Vec<ParseWarning>) -> Capture {
         }
         match (req_type, value_hi) {
             (0x80, 0x01) if data.len() > st.device_desc.len() => {
+                if st.device_desc.is_empty() && data.len() >= 12 {
+                    let id = format!(
+                        "{:02x}{:02x}:{:02x}{:02x}",
+                        data.get(9).copied().unwrap_or(0),
+                        data.get(8).copied().unwrap_or(0),
+                        data.get(11).copied().unwrap_or(0),
+                        data.get(10).copied().unwrap_or(0)
+                    );
+                    st.new_device = address0.contains(&id);
+                }
                 st.device_desc = data;
             }
             (0x80, 0x02) => {
@@ -569,6 +587,7 @@ fn process(urbs: Vec<Urb>, warnings: &mut Vec<ParseWarning>) -> Capture {
         let key_events = key_events(&dev, &st.interrupt_in);
         let facts = CaptureFacts {
             configured: st.configured_at.is_some(),
+            new_device: st.new_device,
             first_seen_us: st.first_seen,
             key_events,
             msos_answered: st.msos,
@@ -580,6 +599,7 @@ fn process(urbs: Vec<Urb>, warnings: &mut Vec<ParseWarning>) -> Capture {
         devices,
         address0_identities: address0,
         linktypes_seen,
+        span_us,
     }
 }
 

@@ -1491,3 +1491,37 @@ fn usb_devices_topology_selects_the_subtree() {
     let v = vet_bytes(USB_DEVICES.as_bytes(), &o).expect("parses");
     assert_eq!(v.verdict, VerdictKind::Pass, "{:#?}", v.findings);
 }
+
+#[test]
+fn unauthorized_gift_is_found_without_set_configuration() {
+    // authorized_default=0: the host reads the descriptors but never configures.
+    let mut cap = Cap::new();
+    cap.get_descriptor(4, 1, 0, 500_000, &dev(0x046d, 0x0892).bytes());
+    let d = dev(0x1a2b, 0x0090);
+    cap.get_descriptor(0, 1, 0, 5_000_000, &d.bytes());
+    cap.get_descriptor(9, 1, 0, 5_010_000, &d.bytes());
+    cap.get_descriptor(9, 2, 0, 5_020_000, &composite());
+    // The webcam is read again later (a resume), after the gift.
+    cap.get_descriptor(4, 1, 0, 7_000_000, &dev(0x046d, 0x0892).bytes());
+    let v = run(&cap.out, Claim::FlashDrive);
+    assert_eq!(v.devices.len(), 1);
+    assert_eq!(v.devices[0].path, "001:009");
+    assert!(has(&v, "CAP-HID-KEYBOARD"));
+}
+
+#[test]
+fn a_quiet_capture_is_an_observation_window() {
+    let mut cap = Cap::new();
+    cap.rec(1, b'C', 1, 0x81, 1, None, 1_000_000, &[0, 0]);
+    cap.rec(2, b'C', 1, 0x81, 1, None, 91_000_000, &[0, 0]);
+    let v = run(&cap.out, Claim::Charger);
+    assert_eq!(v.verdict, VerdictKind::Pass, "{:#?}", v.findings);
+    assert!(has(&v, "DATA-NOTHING-ENUMERATED"));
+    let mut short = Cap::new();
+    short.rec(1, b'C', 1, 0x81, 1, None, 1_000_000, &[0, 0]);
+    short.rec(2, b'C', 1, 0x81, 1, None, 6_000_000, &[0, 0]);
+    assert_eq!(
+        run(&short.out, Claim::Cable).verdict,
+        VerdictKind::Inconclusive
+    );
+}
