@@ -2223,8 +2223,13 @@ impl Ctx<'_> {
             ]
             .iter()
             .any(|w| lower.contains(w));
+            // Not when the sentence itself accuses, or reports someone else's
+            // denial ("..., an allegation which Russia denied").
+            let accuses = hits
+                .iter()
+                .any(|h| matches!(h.pat, Pat::Accuse | Pat::Attribute | Pat::DenyVerb));
             self.answering
-                .set(answers && hits.iter().any(|h| matches!(h.pat, Pat::Deny)));
+                .set(answers && !accuses && hits.iter().any(|h| matches!(h.pat, Pat::Deny)));
         }
         let deny_cue = hits.iter().find(|h| {
             h.pat == Pat::Deny
