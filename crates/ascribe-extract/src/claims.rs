@@ -1019,9 +1019,25 @@ impl Ctx<'_> {
 
     fn quote_speaker(&mut self, sent: usize) -> Option<Speaker> {
         let g = self.sentences.get(sent)?.group?;
-        let members: Vec<usize> = (0..self.sentences.len())
-            .filter(|&i| self.sentences[i].group == Some(g))
-            .collect();
+        // A quotation's sentences are contiguous.
+        let mut first = sent;
+        while first > 0
+            && self
+                .sentences
+                .get(first - 1)
+                .is_some_and(|x| x.group == Some(g))
+        {
+            first -= 1;
+        }
+        let mut last = sent;
+        while self
+            .sentences
+            .get(last + 1)
+            .is_some_and(|x| x.group == Some(g))
+        {
+            last += 1;
+        }
+        let members: Vec<usize> = (first..=last).collect();
         for &i in members.iter().rev() {
             if let Some((sp, _, _)) = self.attribution_outside_quotes(i) {
                 return Some(sp);
