@@ -66,6 +66,8 @@ pub fn read_document(name: &str, bytes: &[u8], format: Option<Format>) -> Docume
     };
     let raw = claims::extract(&cleaned);
     let mut out = Vec::with_capacity(raw.len());
+    let mut seen: std::collections::HashMap<(usize, usize), usize> =
+        std::collections::HashMap::new();
     for (n, r) in raw.into_iter().enumerate() {
         let (start, end) = cleaned.original_range(r.start, r.end);
         let quote = cleaned
@@ -74,10 +76,9 @@ pub fn read_document(name: &str, bytes: &[u8], format: Option<Format>) -> Docume
             .map(claims::normalize_quote);
         let band = r.confidence_band.map(claims::band_of);
         // Several claims may share a quote ("Raab and the NCSC accused ...").
-        let same = out
-            .iter()
-            .filter(|c: &&ExtractedClaim| c.claim.start == Some(start) && c.claim.end == Some(end))
-            .count();
+        let n_same = seen.entry((start, end)).or_insert(0usize);
+        let same = *n_same;
+        *n_same += 1;
         let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
         let claim = Claim {
             id: if same == 0 {
