@@ -248,7 +248,11 @@ fn read_input(name: &str, max: u64) -> anyhow::Result<Option<Vec<u8>>> {
     Ok(Some(bytes))
 }
 
-fn read_docs(paths: &[String], max: u64) -> anyhow::Result<(Vec<(Document, u64)>, bool)> {
+fn read_docs(
+    paths: &[String],
+    max: u64,
+    reader: Option<&ascribe_extract::Reader>,
+) -> anyhow::Result<(Vec<(Document, u64)>, bool)> {
     let files = expand(paths)?;
     let mut docs = Vec::new();
     let mut skipped = false;
@@ -257,7 +261,10 @@ fn read_docs(paths: &[String], max: u64) -> anyhow::Result<(Vec<(Document, u64)>
             skipped = true;
             continue;
         };
-        let doc = read_document(&name, &bytes, None);
+        let doc = match reader {
+            Some(r) => r.read(&name, &bytes, None),
+            None => read_document(&name, &bytes, None),
+        };
         match doc.skipped {
             Some(ascribe_extract::Skip::Binary) => {
                 eprintln!("warning: {name}: looks like a binary file; skipped");
@@ -277,8 +284,10 @@ fn read_docs(paths: &[String], max: u64) -> anyhow::Result<(Vec<(Document, u64)>
 }
 
 fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
-    let (docs, skipped) = read_docs(&args.paths, args.max_bytes)?;
-    let kb = load_kb(db, args.no_store)?;
+    let (kb, imported) = load_kb(db, args.no_store)?;
+    // An imported knowledge base also teaches the reader its group names.
+    let reader = imported.then(|| ascribe_extract::Reader::new(kb.clone()));
+    let (docs, skipped) = read_docs(&args.paths, args.max_bytes, reader.as_ref())?;
     let mut docs = docs;
     for (d, _) in &mut docs {
         for c in &mut d.claims {
@@ -422,17 +431,19 @@ fn write_claim_row(
     Ok(())
 }
 
-/// The knowledge base in use: the latest import in the database, else the built-in one.
-fn load_kb(db: &Path, no_store: bool) -> anyhow::Result<KnowledgeBase> {
+/// The knowledge base in use: the latest import in the database (and
+/// `true`), else the built-in one.
+fn load_kb(db: &Path, no_store: bool) -> anyhow::Result<(KnowledgeBase, bool)> {
     if !no_store || db.exists() {
         let store = open_store(db)?;
         if let Some(k) = store.latest_kb_import()? {
-            return KnowledgeBase::from_json(&k.data_json).with_context(|| {
+            let kb = KnowledgeBase::from_json(&k.data_json).with_context(|| {
                 format!("knowledge base imported from {} is unreadable", k.source)
-            });
+            })?;
+            return Ok((kb, true));
         }
     }
-    Ok(KnowledgeBase::builtin().clone())
+    Ok((KnowledgeBase::builtin().clone(), false))
 }
 
 /// Resolves a claim's target through the knowledge base in use (an imported
@@ -820,7 +831,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
                 args.gold.display()
             )
         })?;
-    let (docs, _) = read_docs(&args.paths, 64 * 1024 * 1024)?;
+    let (docs, _) = read_docs(&args.paths, 64 * 1024 * 1024, None)?;
     let mut predicted = BTreeMap::new();
     for (d, _) in docs {
         predicted.insert(d.name.clone(), (d.published.clone(), d.claims));
@@ -960,7 +971,7 @@ pub(crate) fn run_kb(cmd: KbCommand, db: &Path) -> anyhow::Result<ExitCode> {
             Ok(exit::ok())
         }
         KbCommand::Show { name } => {
-            let kb = load_kb(db, true)?;
+            let (kb, _) = load_kb(db, true)?;
             let found = kb.resolve_actor_all(&name);
             if found.is_empty() {
                 eprintln!("{name:?}: not in the knowledge base");

@@ -160,6 +160,24 @@ fn kb_import_then_show() {
         "{}",
         out(&o)
     );
+    // The reader now recognises the imported name in running text.
+    let doc = dir.path().join("note.txt");
+    std::fs::write(
+        &doc,
+        "The cyber agency said on Monday that Quiet Heron was behind the attack on the water utility.",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let o = ascribe(
+        &db,
+        &["docs", "ingest", "--format", "json", &doc.to_string_lossy()],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).contains("\"target_canonical\":\"Quiet Heron\""),
+        "{}",
+        out(&o)
+    );
+    assert!(out(&o).contains("\"target_state\":\"Iran\""), "{}", out(&o));
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "[1]").unwrap_or_else(|e| panic!("{e}"));
     let o = ascribe(&db, &["kb", "import", &bad.to_string_lossy()]);

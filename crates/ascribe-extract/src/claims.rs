@@ -140,7 +140,7 @@ struct Ctx<'a> {
     hits: Vec<Hit>,
     sentences: Vec<Sentence>,
     people: Vec<Person>,
-    kb: &'static KnowledgeBase,
+    kb: &'a KnowledgeBase,
     interviewer: Option<Speaker>,
     interviewee: Option<Speaker>,
     last_group: Option<Target>,
@@ -154,6 +154,15 @@ struct Ctx<'a> {
 
 /// Finds the claims in a cleaned document.
 pub fn extract(cleaned: &Cleaned<'_>) -> Vec<RawClaim> {
+    extract_with(cleaned, crate::lexicon::lexicon(), KnowledgeBase::builtin())
+}
+
+/// [`extract`] with a lexicon built from `kb` (group indices must agree).
+pub(crate) fn extract_with(
+    cleaned: &Cleaned<'_>,
+    lex: &crate::lexicon::Lexicon,
+    kb: &KnowledgeBase,
+) -> Vec<RawClaim> {
     if cleaned.text.is_empty() {
         return Vec::new();
     }
@@ -175,7 +184,7 @@ pub fn extract(cleaned: &Cleaned<'_>) -> Vec<RawClaim> {
             to += 1;
         }
         let end = sentences[to - 1].end;
-        let mut hits = scan(text.get(start..end).unwrap_or(""));
+        let mut hits = crate::lexicon::scan_with(lex, text.get(start..end).unwrap_or(""));
         for h in &mut hits {
             h.start += start;
             h.end += start;
@@ -186,7 +195,7 @@ pub fn extract(cleaned: &Cleaned<'_>) -> Vec<RawClaim> {
             hits,
             sentences: sentences.get(from..to).unwrap_or(&[]).to_vec(),
             people: Vec::new(),
-            kb: KnowledgeBase::builtin(),
+            kb,
             interviewer: None,
             interviewee: None,
             last_group: None,

@@ -880,7 +880,8 @@ pub(crate) fn lexicon() -> &'static Lexicon {
     LEX.get_or_init(|| build(KnowledgeBase::builtin()))
 }
 
-fn build(kb: &KnowledgeBase) -> Lexicon {
+/// A lexicon over another knowledge base's names (an imported one).
+pub(crate) fn build(kb: &KnowledgeBase) -> Lexicon {
     let mut pats: Vec<(Pat, bool, String)> = Vec::new();
     fn add(pats: &mut Vec<(Pat, bool, String)>, p: Pat, s: &str) {
         let cs = is_acronym(s) || matches!(p, Pat::Person(_));
@@ -999,7 +1000,11 @@ pub(crate) struct Hit {
 /// All lexicon hits in `text`, at word boundaries, with every kind an
 /// ambiguous text has ("denied" gives a [`Pat::Deny`] and a [`Pat::DenyVerb`]).
 pub(crate) fn scan(text: &str) -> Vec<Hit> {
-    let lex = lexicon();
+    scan_with(lexicon(), text)
+}
+
+/// [`scan`] with a given lexicon.
+pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let Some(ac) = lex.ac.as_ref() else {

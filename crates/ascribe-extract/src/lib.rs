@@ -55,8 +55,45 @@ pub struct Document {
     pub clean_len: usize,
 }
 
+/// A reader over a knowledge base other than the built-in one (an imported
+/// MISP galaxy or STIX bundle): its group names are recognised in the text.
+pub struct Reader {
+    kb: ascribe_kb::KnowledgeBase,
+    lex: lexicon::Lexicon,
+}
+
+impl std::fmt::Debug for Reader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reader")
+            .field("groups", &self.kb.groups().count())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Reader {
+    /// Compiles the lexicon for `kb` (a second or so for a full galaxy).
+    pub fn new(kb: ascribe_kb::KnowledgeBase) -> Reader {
+        let lex = lexicon::build(&kb);
+        Reader { kb, lex }
+    }
+
+    /// Reads one document, as [`read_document`] does.
+    pub fn read(&self, name: &str, bytes: &[u8], format: Option<Format>) -> Document {
+        read_impl(name, bytes, format, Some((&self.lex, &self.kb)))
+    }
+}
+
 /// Reads one document.
 pub fn read_document(name: &str, bytes: &[u8], format: Option<Format>) -> Document {
+    read_impl(name, bytes, format, None)
+}
+
+fn read_impl(
+    name: &str,
+    bytes: &[u8],
+    format: Option<Format>,
+    with: Option<(&lexicon::Lexicon, &ascribe_kb::KnowledgeBase)>,
+) -> Document {
     let format = format.or_else(|| Format::from_name(name));
     let cleaned = clean(bytes, format);
     let published = if cleaned.skipped == Some(Skip::Binary) {
@@ -64,7 +101,10 @@ pub fn read_document(name: &str, bytes: &[u8], format: Option<Format>) -> Docume
     } else {
         date::publication_date(&cleaned.original, &cleaned.meta_dates)
     };
-    let raw = claims::extract(&cleaned);
+    let raw = match with {
+        Some((lex, kb)) => claims::extract_with(&cleaned, lex, kb),
+        None => claims::extract(&cleaned),
+    };
     let mut out = Vec::with_capacity(raw.len());
     let mut seen: std::collections::HashMap<(usize, usize), usize> =
         std::collections::HashMap::new();

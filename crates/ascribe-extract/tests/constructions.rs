@@ -288,3 +288,24 @@ fn a_list_of_accusing_states_gives_one_claim_each() {
         .iter()
         .all(|c| c.claim.target_canonical.as_deref() == Some("Russia")));
 }
+
+#[test]
+fn an_imported_knowledge_base_adds_group_names() {
+    let kb = ascribe_kb::KnowledgeBase::from_misp_galaxy(
+        r#"{"values":[{"value":"Quiet Heron","uuid":"u1","meta":{"synonyms":["HERON-7"],"country":"IR"}}]}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let reader = ascribe_extract::Reader::new(kb);
+    let text = "The cyber agency said on Monday that Quiet Heron was behind the attack on the water utility.";
+    let doc = reader.read("t.txt", text.as_bytes(), None);
+    assert_eq!(doc.claims.len(), 1, "{:#?}", doc.claims);
+    assert_eq!(
+        doc.claims[0].claim.target_canonical.as_deref(),
+        Some("Quiet Heron")
+    );
+    assert_eq!(doc.claims[0].claim.target_state.as_deref(), Some("Iran"));
+    // The built-in reader does not know the name.
+    assert!(read(text)
+        .iter()
+        .all(|c| c.claim.target_canonical.as_deref() != Some("Quiet Heron")));
+}
