@@ -1007,7 +1007,13 @@ impl Ctx<'_> {
                         },
                     );
                     sp.official = true;
-                } else if np.contains(" government") {
+                } else if np.contains(" government")
+                    || (media.is_none()
+                        && title.is_none()
+                        && name.is_none()
+                        && whole.split_whitespace().count() <= 6)
+                {
+                    // "the government of Japan", "the UK and its allies".
                     sp.org = Some(format!("{} government", country_prefix(st.name)));
                     sp.official = true;
                 }

@@ -309,3 +309,14 @@ fn an_imported_knowledge_base_adds_group_names() {
         .iter()
         .all(|c| c.claim.target_canonical.as_deref() != Some("Quiet Heron")));
 }
+
+#[test]
+fn a_state_speaking_with_allies_is_its_government() {
+    let cs = read(
+        "In a joint statement, the UK and its allies said China's Ministry of State Security was responsible for the mail server hack.",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    assert_eq!(cs[0].claim.kind, Some(ClaimKind::Accusation));
+    assert_eq!(cs[0].claim.speaker_org.as_deref(), Some("UK government"));
+    assert_eq!(cs[0].claim.target_canonical.as_deref(), Some("China"));
+}
