@@ -70,6 +70,9 @@ pub(crate) struct IngestArgs {
     /// Lowest TLP marking of the evidence made from these logs.
     #[arg(long, default_value = "amber")]
     tlp: String,
+    /// Smallest share of the selected events from one country for a geolocation evidence item.
+    #[arg(long, default_value_t = 0.01, value_name = "FRACTION")]
+    geo_min_share: f64,
     /// Rows shown by the table format.
     #[arg(long, default_value_t = 20)]
     limit: usize,
@@ -231,6 +234,7 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
         .parse()
         .map_err(|e| anyhow::anyhow!("--tlp: {e}"))?;
     let mut stderr = std::io::stderr().lock();
+    let t0 = std::time::Instant::now();
     let (indicators, ind_diags) = load_indicators(&args.indicators)?;
     for d in ind_diags.iter().take(10) {
         writeln!(stderr, "warning: {d}")?;
@@ -250,6 +254,15 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
             rejected.len()
         )?;
     }
+    if !args.indicators.is_empty() {
+        writeln!(
+            stderr,
+            "indicators: {} loaded in {:.2}s",
+            matcher.indicators().len(),
+            t0.elapsed().as_secs_f64()
+        )?;
+    }
+    let t0 = std::time::Instant::now();
     let geo = if args.no_geo {
         None
     } else {
@@ -266,6 +279,9 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
             }
         }
     };
+    if geo.is_some() {
+        writeln!(stderr, "geo: opened in {:.2}s", t0.elapsed().as_secs_f64())?;
+    }
     let csv_map = match &args.csv_map {
         Some(m) => ColumnMap::parse(m).map_err(|e| anyhow::anyhow!("--csv-map: {e}"))?,
         None => ColumnMap::default(),
@@ -327,8 +343,15 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
     if let Some(p) = &progress {
         p.finish_and_clear();
     }
+    let pass = started.elapsed();
     let out = run.finish();
     let elapsed = started.elapsed();
+    writeln!(
+        stderr,
+        "pass {:.2}s, merge {:.2}s",
+        pass.as_secs_f64(),
+        (elapsed - pass).as_secs_f64()
+    )?;
     print_summary(&mut stderr, &out, &job, geo.as_ref(), elapsed)?;
 
     if let Some(path) = &args.out {

@@ -24,7 +24,7 @@ use ascribe_intel::Addr;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
-pub use ranges::{flatten_later_wins, RangeTable};
+pub use ranges::{flatten_later_wins, flatten_later_wins_reference, RangeTable};
 
 /// What went wrong opening a geo folder.
 #[derive(Debug, thiserror::Error)]
@@ -199,7 +199,7 @@ impl Geo {
             )?;
             have_asn = true;
         }
-        if raw_asn.join("asn-ipv4-num.csv").is_file() {
+        if g.as_names.is_empty() && raw_asn.join("asn-ipv4-num.csv").is_file() {
             g.load_as_names(&raw_asn.join("asn-ipv4-num.csv"))?;
             g.load_as_names(&raw_asn.join("asn-ipv6-num.csv"))?;
         }
@@ -291,11 +291,14 @@ impl Geo {
             let text = read(path)?;
             let rows = parse_num_rows(&text, path)?;
             let mut vals: Vec<(u128, u128, u32)> = Vec::with_capacity(rows.len());
-            for (i, (s, e, v, _)) in rows.into_iter().enumerate() {
+            for (i, (s, e, v, rest)) in rows.into_iter().enumerate() {
                 let Ok(asn) = v.trim().parse::<u32>() else {
                     return Err(fmt_err(path, i + 1, "AS number must be an integer"));
                 };
                 vals.push((s, e, asn));
+                if !rest.is_empty() && !self.as_names.contains_key(&asn) {
+                    self.as_names.insert(asn, as_name_field(rest).into());
+                }
             }
             let n = vals.len();
             let vals = if overlapping {
@@ -329,10 +332,7 @@ impl Geo {
             if rest.is_empty() || self.as_names.contains_key(&asn) {
                 continue;
             }
-            let name = ascribe_intel::csvline::split(rest, b',')
-                .and_then(|f| f.into_iter().next())
-                .unwrap_or_default();
-            self.as_names.insert(asn, name.into());
+            self.as_names.insert(asn, as_name_field(rest).into());
         }
         Ok(())
     }
@@ -407,6 +407,16 @@ impl Geo {
         let rec = r.lookup::<MmdbAsn>(ip).ok()?;
         rec.autonomous_system_organization.map(str::to_owned)
     }
+}
+
+/// The AS name column (CSV, maybe quoted).
+fn as_name_field(rest: &str) -> String {
+    if !rest.starts_with('"') {
+        return rest.to_owned();
+    }
+    ascribe_intel::csvline::split(rest, b',')
+        .and_then(|f| f.into_iter().next())
+        .unwrap_or_default()
 }
 
 /// `*.mmdb` files in `dir` and its direct subfolders, sorted by path.

@@ -292,7 +292,14 @@ impl Worker {
     ) {
         let finder = &ctx.finder;
         let mut line_no: u32 = 0;
-        for raw in buf.split(|&b| b == b'\n') {
+        let mut start = 0usize;
+        let ends = memchr::memchr_iter(b'\n', buf).chain(std::iter::once(buf.len()));
+        for end in ends {
+            let raw = buf.get(start..end).unwrap_or_default();
+            start = end + 1;
+            if end == buf.len() && raw.is_empty() {
+                break;
+            }
             let pos = Pos {
                 file,
                 seq,
@@ -300,7 +307,7 @@ impl Worker {
             };
             line_no += 1;
             let line = raw.strip_suffix(b"\r").unwrap_or(raw);
-            if line.iter().all(u8::is_ascii_whitespace) {
+            if line.first() != Some(&b'{') && line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             self.lines += 1;
@@ -750,16 +757,9 @@ impl<'a> Run<'a> {
             (name, line)
         };
 
-        struct Merged {
-            events: u64,
-            matched_events: u64,
-            matched: Vec<u32>,
-            srcs: Distinct,
-            first: i64,
-            last: i64,
-        }
-        let mut merged: std::collections::BTreeMap<(i64, String, u32, String, String), Merged> =
-            std::collections::BTreeMap::new();
+        // Merge into one table keyed by global string ids (no per-row strings), then sort once.
+        let mut strings = Interner::default();
+        let mut merged: FxHashMap<Key, Agg> = FxHashMap::default();
         let mut sightings: FxHashMap<u32, Sight> = FxHashMap::default();
         let mut types: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
         let mut summary = Summary {
@@ -778,15 +778,15 @@ impl<'a> Run<'a> {
                     .entry(String::from_utf8_lossy(&t).into_owned())
                     .or_default() += n;
             }
+            let global: Vec<u32> = w.strings.names.iter().map(|n| strings.id(n)).collect();
+            let remap = |i: u32| global.get(i as usize).copied().unwrap_or(0);
+            merged.reserve(w.agg.len());
             for (k, a) in w.agg {
-                let cc = job.geo.map_or("", |g| g.country_code(k.cc)).to_owned();
-                let key = (
-                    k.day,
-                    cc,
-                    k.asn,
-                    w.strings.name(k.sig).to_owned(),
-                    w.strings.name(k.act).to_owned(),
-                );
+                let key = Key {
+                    sig: remap(k.sig),
+                    act: remap(k.act),
+                    ..k
+                };
                 match merged.get_mut(&key) {
                     Some(m) => {
                         m.events += a.events;
@@ -797,17 +797,7 @@ impl<'a> Run<'a> {
                         m.last = m.last.max(a.last);
                     }
                     None => {
-                        merged.insert(
-                            key,
-                            Merged {
-                                events: a.events,
-                                matched_events: a.matched_events,
-                                matched: a.matched,
-                                srcs: a.srcs,
-                                first: a.first,
-                                last: a.last,
-                            },
-                        );
+                        merged.insert(key, a);
                     }
                 }
             }
@@ -839,9 +829,25 @@ impl<'a> Run<'a> {
             .collect();
         summary.files = self.files.clone();
         let m = job.matcher;
-        let rows = merged
+        let cc_name = |i: u16| job.geo.map_or("", |g| g.country_code(i));
+        let mut entries: Vec<(Key, Agg)> = merged.into_iter().collect();
+        entries.sort_unstable_by(|(a, _), (b, _)| {
+            a.day
+                .cmp(&b.day)
+                .then_with(|| cc_name(a.cc).cmp(cc_name(b.cc)))
+                .then_with(|| a.asn.cmp(&b.asn))
+                .then_with(|| strings.name(a.sig).cmp(strings.name(b.sig)))
+                .then_with(|| strings.name(a.act).cmp(strings.name(b.act)))
+        });
+        let mut as_names: FxHashMap<u32, Option<String>> = FxHashMap::default();
+        let rows = entries
             .into_iter()
-            .map(|((day, cc, asn, sig, act), a)| {
+            .map(|(k, a)| {
+                let (day, cc, asn) = (k.day, cc_name(k.cc).to_owned(), k.asn);
+                let (sig, act) = (
+                    strings.name(k.sig).to_owned(),
+                    strings.name(k.act).to_owned(),
+                );
                 let mut vals: Vec<String> = a
                     .matched
                     .iter()
@@ -857,7 +863,10 @@ impl<'a> Run<'a> {
                     src_as_name: if asn == 0 {
                         None
                     } else {
-                        job.geo.and_then(|g| g.as_name(asn))
+                        as_names
+                            .entry(asn)
+                            .or_insert_with(|| job.geo.and_then(|g| g.as_name(asn)))
+                            .clone()
                     },
                     signature: sig,
                     action: act,
