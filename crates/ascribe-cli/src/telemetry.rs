@@ -529,7 +529,11 @@ fn attach(
     let hyps = &stored.case.hypotheses;
     let mut items = evidence::sighting_evidence(&out.sightings, hyps, &source, min_tlp, &shared);
     items.extend(evidence::geolocation_evidence(
-        &out.rows, hyps, &source, min_tlp, 0.05,
+        &out.rows,
+        hyps,
+        &source,
+        min_tlp,
+        args.geo_min_share,
     ));
     store.upsert_evidence(incident, &items)?;
     writeln!(
