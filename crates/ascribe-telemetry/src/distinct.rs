@@ -9,6 +9,8 @@ const M: usize = 1 << P;
 
 #[derive(Debug, Clone)]
 pub enum Distinct {
+    /// No heap for the most common case: one source per group.
+    One(u128),
     Exact(Vec<u128>),
     Sketch(Box<[u8; M]>),
 }
@@ -45,6 +47,13 @@ fn sketch_add(regs: &mut [u8; M], a: u128) {
 impl Distinct {
     pub fn insert(&mut self, a: u128) {
         match self {
+            Distinct::One(x) => {
+                if *x != a {
+                    let (lo, hi) = if *x < a { (*x, a) } else { (a, *x) };
+                    *self = Distinct::Exact(vec![lo, hi]);
+                }
+            }
+            Distinct::Exact(v) if v.is_empty() => *self = Distinct::One(a),
             Distinct::Exact(v) => {
                 if let Err(i) = v.binary_search(&a) {
                     if v.len() < EXACT_MAX {
@@ -65,15 +74,21 @@ impl Distinct {
 
     pub fn merge(&mut self, other: &Distinct) {
         match other {
+            Distinct::One(a) => self.insert(*a),
             Distinct::Exact(v) => {
                 for &a in v {
                     self.insert(a);
                 }
             }
             Distinct::Sketch(o) => {
-                if let Distinct::Exact(v) = self {
+                let exact: Option<Vec<u128>> = match self {
+                    Distinct::One(x) => Some(vec![*x]),
+                    Distinct::Exact(v) => Some(std::mem::take(v)),
+                    Distinct::Sketch(_) => None,
+                };
+                if let Some(v) = exact {
                     let mut regs = Box::new([0u8; M]);
-                    for &x in v.iter() {
+                    for &x in &v {
                         sketch_add(&mut regs, x);
                     }
                     *self = Distinct::Sketch(regs);
@@ -90,6 +105,7 @@ impl Distinct {
     /// The count, and whether it is exact.
     pub fn count(&self) -> (u64, bool) {
         match self {
+            Distinct::One(_) => (1, true),
             Distinct::Exact(v) => (v.len() as u64, true),
             Distinct::Sketch(regs) => {
                 let m = M as f64;
@@ -118,6 +134,12 @@ mod tests {
             d.insert(i);
         }
         assert_eq!(d.count(), (50, true));
+        let mut one = Distinct::default();
+        one.insert(7);
+        one.insert(7);
+        assert_eq!(one.count(), (1, true));
+        one.insert(3);
+        assert_eq!(one.count(), (2, true));
         for i in 0..10_000u128 {
             d.insert(i * 7919);
         }

@@ -83,7 +83,7 @@ impl<'a> Job<'a> {
             geo,
             event_types: vec!["alert".to_owned()],
             threads: 2,
-            chunk_bytes: 4 << 20,
+            chunk_bytes: std::env::var("ASCRIBE_CHUNK_KB").ok().and_then(|v| v.parse::<usize>().ok()).map_or(1 << 20, |k| k << 10),
             strict: false,
             csv_map: ColumnMap::default(),
             max_examples: 3,
@@ -518,8 +518,6 @@ pub struct Row {
     pub day: String,
     pub src_country: String,
     pub src_asn: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub src_as_name: Option<String>,
     pub signature: String,
     pub action: String,
     pub events: u64,
@@ -527,8 +525,15 @@ pub struct Row {
     pub matched_indicators: Vec<String>,
     pub distinct_src_ips: u64,
     pub distinct_src_ips_exact: bool,
-    pub first_seen: String,
-    pub last_seen: String,
+    /// UTC microseconds; serialized as ISO 8601 ([`crate::time::format_micros`]).
+    #[serde(serialize_with = "ser_micros")]
+    pub first_seen: i64,
+    #[serde(serialize_with = "ser_micros")]
+    pub last_seen: i64,
+}
+
+fn ser_micros<S: serde::Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::time::format_micros(*t))
 }
 
 /// Matches of one indicator.
@@ -546,6 +551,8 @@ pub struct SightingRow {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Output {
     pub rows: Vec<Row>,
+    /// Names of the source ASes in `rows`, where the geo data has them.
+    pub as_names: std::collections::BTreeMap<u32, String>,
     pub sightings: Vec<SightingRow>,
     pub summary: Summary,
 }
@@ -758,8 +765,12 @@ impl<'a> Run<'a> {
         };
 
         // Merge into one table keyed by global string ids (no per-row strings), then sort once.
-        let mut strings = Interner::default();
-        let mut merged: FxHashMap<Key, Agg> = FxHashMap::default();
+        let mut workers = self.workers;
+        let (mut strings, mut merged) = match workers.first_mut() {
+            Some(w0) => (std::mem::take(&mut w0.strings), std::mem::take(&mut w0.agg)),
+            None => (Interner::default(), FxHashMap::default()),
+        };
+        let mut first_worker = true;
         let mut sightings: FxHashMap<u32, Sight> = FxHashMap::default();
         let mut types: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
         let mut summary = Summary {
@@ -767,7 +778,7 @@ impl<'a> Run<'a> {
             ..Summary::default()
         };
         let mut bad: Vec<(Pos, String)> = Vec::new();
-        for w in self.workers {
+        for w in workers {
             summary.lines += w.lines;
             summary.selected_events += w.selected;
             summary.matched_events += w.matched_events;
@@ -780,7 +791,10 @@ impl<'a> Run<'a> {
             }
             let global: Vec<u32> = w.strings.names.iter().map(|n| strings.id(n)).collect();
             let remap = |i: u32| global.get(i as usize).copied().unwrap_or(0);
-            merged.reserve(w.agg.len());
+            if !first_worker {
+                merged.reserve(w.agg.len());
+            }
+            first_worker = false;
             for (k, a) in w.agg {
                 let key = Key {
                     sig: remap(k.sig),
@@ -839,11 +853,16 @@ impl<'a> Run<'a> {
                 .then_with(|| strings.name(a.sig).cmp(strings.name(b.sig)))
                 .then_with(|| strings.name(a.act).cmp(strings.name(b.act)))
         });
-        let mut as_names: FxHashMap<u32, Option<String>> = FxHashMap::default();
+        let mut as_names: std::collections::BTreeMap<u32, String> = std::collections::BTreeMap::new();
         let rows = entries
             .into_iter()
             .map(|(k, a)| {
                 let (day, cc, asn) = (k.day, cc_name(k.cc).to_owned(), k.asn);
+                if asn != 0 && !as_names.contains_key(&asn) {
+                    if let Some(n) = job.geo.and_then(|g| g.as_name(asn)) {
+                        as_names.insert(asn, n);
+                    }
+                }
                 let (sig, act) = (
                     strings.name(k.sig).to_owned(),
                     strings.name(k.act).to_owned(),
@@ -860,14 +879,6 @@ impl<'a> Run<'a> {
                     day: crate::time::format_day(day),
                     src_country: cc,
                     src_asn: asn,
-                    src_as_name: if asn == 0 {
-                        None
-                    } else {
-                        as_names
-                            .entry(asn)
-                            .or_insert_with(|| job.geo.and_then(|g| g.as_name(asn)))
-                            .clone()
-                    },
                     signature: sig,
                     action: act,
                     events: a.events,
@@ -875,8 +886,8 @@ impl<'a> Run<'a> {
                     matched_indicators: vals,
                     distinct_src_ips: n,
                     distinct_src_ips_exact: exact,
-                    first_seen: crate::time::format_micros(a.first),
-                    last_seen: crate::time::format_micros(a.last),
+                    first_seen: a.first,
+                    last_seen: a.last,
                 }
             })
             .collect();
@@ -909,6 +920,7 @@ impl<'a> Run<'a> {
         });
         Output {
             rows,
+            as_names,
             sightings: srows,
             summary,
         }

@@ -321,7 +321,6 @@ mod tests {
             day: "2024-03-04".into(),
             src_country: cc.into(),
             src_asn: 0,
-            src_as_name: None,
             signature: "s".into(),
             action: "allowed".into(),
             events,
@@ -329,8 +328,8 @@ mod tests {
             matched_indicators: vec![],
             distinct_src_ips: 1,
             distinct_src_ips_exact: true,
-            first_seen: String::new(),
-            last_seen: String::new(),
+            first_seen: 0,
+            last_seen: 0,
         };
         let rows = [row("RU", 30), row("US", 60), row("", 10)];
         let ev = geolocation_evidence(&rows, &hyps, "sensors", Tlp::Amber, 0.05);

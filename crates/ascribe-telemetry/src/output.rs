@@ -75,7 +75,7 @@ pub fn table(out: &Output, limit: usize) -> String {
                 &r.src_country
             },
             r.src_asn,
-            clip(r.src_as_name.as_deref().unwrap_or(""), 22),
+            clip(out.as_names.get(&r.src_asn).map_or("", String::as_str), 22),
             clip(&r.signature, 40),
             clip(&r.action, 8),
             r.events,
