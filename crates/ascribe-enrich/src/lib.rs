@@ -123,12 +123,13 @@ fn fmt_err(path: &Path, line: usize, reason: impl Into<String>) -> GeoError {
     }
 }
 
-/// Rows `start,end,value[,...]` with decimal integers; returns (start, end, value text, rest).
-fn parse_num_rows<'a>(
+/// Calls `f(line, start, end, value, rest)` for each row `start,end,value[,...]` of
+/// decimal integers, without collecting them.
+fn each_num_row<'a>(
     text: &'a str,
     path: &Path,
-) -> Result<Vec<(u128, u128, &'a str, &'a str)>, GeoError> {
-    let mut rows = Vec::new();
+    mut f: impl FnMut(usize, u128, u128, &'a str, &'a str) -> Result<(), GeoError>,
+) -> Result<(), GeoError> {
     for (i, line) in text.lines().enumerate() {
         if line.is_empty() {
             continue;
@@ -139,18 +140,14 @@ fn parse_num_rows<'a>(
         };
         let rest = it.next().unwrap_or("");
         let (Ok(s), Ok(e)) = (s.parse::<u128>(), e.parse::<u128>()) else {
-            return Err(fmt_err(
-                path,
-                i + 1,
-                "start and end must be decimal integers",
-            ));
+            return Err(fmt_err(path, i + 1, "start and end must be decimal integers"));
         };
         if e < s {
             return Err(fmt_err(path, i + 1, "end is before start"));
         }
-        rows.push((s, e, v, rest));
+        f(i + 1, s, e, v, rest)?;
     }
-    Ok(rows)
+    Ok(())
 }
 
 impl Geo {
@@ -257,12 +254,13 @@ impl Geo {
                 continue;
             }
             let text = read(path)?;
-            let rows = parse_num_rows(&text, path)?;
-            let mut vals: Vec<(u128, u128, u16)> = Vec::with_capacity(rows.len());
-            for (s, e, v, _) in rows {
+            let mut vals: Vec<(u128, u128, u16)> = Vec::new();
+            each_num_row(&text, path, |_, s, e, v, _| {
                 let idx = self.country_idx(v.trim());
                 vals.push((s, e, idx));
-            }
+                Ok(())
+            })?;
+            drop(text);
             let n = vals.len();
             let vals = if overlapping {
                 flatten_later_wins(vals)
@@ -289,17 +287,19 @@ impl Geo {
                 continue;
             }
             let text = read(path)?;
-            let rows = parse_num_rows(&text, path)?;
-            let mut vals: Vec<(u128, u128, u32)> = Vec::with_capacity(rows.len());
-            for (i, (s, e, v, rest)) in rows.into_iter().enumerate() {
+            let mut vals: Vec<(u128, u128, u32)> = Vec::new();
+            let names = &mut self.as_names;
+            each_num_row(&text, path, |line, s, e, v, rest| {
                 let Ok(asn) = v.trim().parse::<u32>() else {
-                    return Err(fmt_err(path, i + 1, "AS number must be an integer"));
+                    return Err(fmt_err(path, line, "AS number must be an integer"));
                 };
                 vals.push((s, e, asn));
-                if !rest.is_empty() && !self.as_names.contains_key(&asn) {
-                    self.as_names.insert(asn, as_name_field(rest).into());
+                if !rest.is_empty() && !names.contains_key(&asn) {
+                    names.insert(asn, as_name_field(rest).into());
                 }
-            }
+                Ok(())
+            })?;
+            drop(text);
             let n = vals.len();
             let vals = if overlapping {
                 flatten_later_wins(vals)
@@ -325,16 +325,15 @@ impl Geo {
             return Ok(());
         }
         let text = read(path)?;
-        for (_, _, asn, rest) in parse_num_rows(&text, path)? {
-            let Ok(asn) = asn.parse::<u32>() else {
-                continue;
-            };
-            if rest.is_empty() || self.as_names.contains_key(&asn) {
-                continue;
+        let names = &mut self.as_names;
+        each_num_row(&text, path, |_, _, _, asn, rest| {
+            if let Ok(asn) = asn.parse::<u32>() {
+                if !rest.is_empty() && !names.contains_key(&asn) {
+                    names.insert(asn, as_name_field(rest).into());
+                }
             }
-            self.as_names.insert(asn, as_name_field(rest).into());
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Country and AS of an address.

@@ -128,17 +128,26 @@ pub fn flatten_later_wins<V: Copy + PartialEq>(rows: Vec<(u128, u128, V)>) -> Ve
         }
         out.splice(i..j, repl);
     }
-    let mut merged: Vec<(u128, u128, V)> = Vec::with_capacity(out.len());
-    for (s, e, v) in out {
-        if let Some(last) = merged.last_mut() {
-            if last.2 == v && last.1.checked_add(1) == Some(s) {
-                last.1 = e;
-                continue;
+    // Merge equal neighbours in place.
+    let mut w = 0usize;
+    for r in 0..out.len() {
+        let Some(&cur) = out.get(r) else { break };
+        if r > 0 {
+            if let Some(last) = out.get_mut(w - 1) {
+                if last.2 == cur.2 && last.1.checked_add(1) == Some(cur.0) {
+                    last.1 = cur.1;
+                    continue;
+                }
             }
         }
-        merged.push((s, e, v));
+        if let Some(slot) = out.get_mut(w) {
+            *slot = cur;
+        }
+        w += 1;
     }
-    merged
+    out.truncate(w);
+    out.shrink_to_fit();
+    out
 }
 
 /// The same rule with an ordered map: slower, obviously right; the tests hold the fast
