@@ -38,7 +38,8 @@ pub(crate) struct IngestArgs {
     #[arg(required = true, value_name = "FILE_OR_DIR")]
     inputs: Vec<String>,
     /// Indicator files: CSV type,value,source[,actor][,tlp], STIX 2.1 JSON, MISP JSON, or a plain list.
-    #[arg(long, value_name = "FILE", num_args = 1..)]
+    /// Repeat the option for several files.
+    #[arg(long, value_name = "FILE")]
     indicators: Vec<PathBuf>,
     /// Folder with the geolocation databases (default ./.geo, filled by scripts/setup-geo.sh).
     #[arg(long, value_name = "DIR", env = "ASCRIBE_GEO")]
@@ -70,7 +71,7 @@ pub(crate) struct IngestArgs {
     /// Lowest TLP marking of the evidence made from these logs.
     #[arg(long, default_value = "amber")]
     tlp: String,
-    /// Smallest share of the selected events from one country for a geolocation evidence item.
+    /// Smallest share of the geolocated events from one country for a geolocation evidence item.
     #[arg(long, default_value_t = 0.01, value_name = "FRACTION")]
     geo_min_share: f64,
     /// Rows shown by the table format.
