@@ -140,7 +140,11 @@ fn each_num_row<'a>(
         };
         let rest = it.next().unwrap_or("");
         let (Ok(s), Ok(e)) = (s.parse::<u128>(), e.parse::<u128>()) else {
-            return Err(fmt_err(path, i + 1, "start and end must be decimal integers"));
+            return Err(fmt_err(
+                path,
+                i + 1,
+                "start and end must be decimal integers",
+            ));
         };
         if e < s {
             return Err(fmt_err(path, i + 1, "end is before start"));

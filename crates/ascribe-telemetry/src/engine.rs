@@ -83,7 +83,10 @@ impl<'a> Job<'a> {
             geo,
             event_types: vec!["alert".to_owned()],
             threads: 2,
-            chunk_bytes: std::env::var("ASCRIBE_CHUNK_KB").ok().and_then(|v| v.parse::<usize>().ok()).map_or(1 << 20, |k| k << 10),
+            chunk_bytes: std::env::var("ASCRIBE_CHUNK_KB")
+                .ok()
+                .and_then(|v| v.parse::<usize>().ok())
+                .map_or(1 << 20, |k| k << 10),
             strict: false,
             csv_map: ColumnMap::default(),
             max_examples: 3,
@@ -109,7 +112,8 @@ struct Key {
 struct Agg {
     events: u64,
     matched_events: u64,
-    matched: Vec<u32>,
+    /// Matched indicator ids, sorted; boxed because most groups have none.
+    matched: Option<Box<Vec<u32>>>,
     srcs: Distinct,
     first: i64,
     last: i64,
@@ -261,8 +265,9 @@ impl Worker {
             agg.matched_events += 1;
             self.matched_events += 1;
             for &id in &scratch {
-                if let Err(i) = agg.matched.binary_search(&id) {
-                    agg.matched.insert(i, id);
+                let matched = agg.matched.get_or_insert_with(Box::default);
+                if let Err(i) = matched.binary_search(&id) {
+                    matched.insert(i, id);
                 }
                 let s = self.sightings.entry(id).or_insert_with(|| Sight {
                     first: r.ts,
@@ -764,13 +769,38 @@ impl<'a> Run<'a> {
             (name, line)
         };
 
-        // Merge into one table keyed by global string ids (no per-row strings), then sort once.
-        let mut workers = self.workers;
-        let (mut strings, mut merged) = match workers.first_mut() {
-            Some(w0) => (std::mem::take(&mut w0.strings), std::mem::take(&mut w0.agg)),
-            None => (Interner::default(), FxHashMap::default()),
-        };
-        let mut first_worker = true;
+        // Merge: each thread's table becomes a vector sorted by the output order (days,
+        // then ranks of country codes, AS, signature and action strings in byte order),
+        // one table at a time so that at most one hash table and its vector coexist; the
+        // vectors are then concatenated, sorted and equal keys combined.
+        let workers = self.workers;
+        let mut strings = Interner::default();
+        let globals: Vec<Vec<u32>> = workers
+            .iter()
+            .map(|w| w.strings.names.iter().map(|n| strings.id(n)).collect())
+            .collect();
+        let mut str_order: Vec<u32> =
+            (0..u32::try_from(strings.names.len()).unwrap_or(0)).collect();
+        str_order.sort_unstable_by(|&a, &b| strings.name(a).cmp(strings.name(b)));
+        let mut str_rank = vec![0u32; str_order.len()];
+        for (r, &id) in str_order.iter().enumerate() {
+            if let Some(x) = str_rank.get_mut(id as usize) {
+                *x = u32::try_from(r).unwrap_or(u32::MAX);
+            }
+        }
+        let cc_name = |i: u16| job.geo.map_or("", |g| g.country_code(i));
+        let mut cc_used: Vec<u16> = workers
+            .iter()
+            .flat_map(|w| w.agg.keys().map(|k| k.cc))
+            .collect::<std::collections::BTreeSet<u16>>()
+            .into_iter()
+            .collect();
+        cc_used.sort_unstable_by(|&a, &b| cc_name(a).cmp(cc_name(b)));
+        let cc_rank: FxHashMap<u16, u32> = cc_used
+            .iter()
+            .enumerate()
+            .map(|(r, &c)| (c, u32::try_from(r).unwrap_or(u32::MAX)))
+            .collect();
         let mut sightings: FxHashMap<u32, Sight> = FxHashMap::default();
         let mut types: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
         let mut summary = Summary {
@@ -778,7 +808,10 @@ impl<'a> Run<'a> {
             ..Summary::default()
         };
         let mut bad: Vec<(Pos, String)> = Vec::new();
-        for w in workers {
+        // (day, country rank, AS, signature rank, action rank)
+        type SortKey = (i64, u32, u32, u32, u32);
+        let mut all: Vec<(SortKey, Agg)> = Vec::new();
+        for (w, global) in workers.into_iter().zip(globals) {
             summary.lines += w.lines;
             summary.selected_events += w.selected;
             summary.matched_events += w.matched_events;
@@ -789,31 +822,29 @@ impl<'a> Run<'a> {
                     .entry(String::from_utf8_lossy(&t).into_owned())
                     .or_default() += n;
             }
-            let global: Vec<u32> = w.strings.names.iter().map(|n| strings.id(n)).collect();
-            let remap = |i: u32| global.get(i as usize).copied().unwrap_or(0);
-            if !first_worker {
-                merged.reserve(w.agg.len());
-            }
-            first_worker = false;
-            for (k, a) in w.agg {
-                let key = Key {
-                    sig: remap(k.sig),
-                    act: remap(k.act),
-                    ..k
-                };
-                match merged.get_mut(&key) {
-                    Some(m) => {
-                        m.events += a.events;
-                        m.matched_events += a.matched_events;
-                        m.matched.extend(&a.matched);
-                        m.srcs.merge(&a.srcs);
-                        m.first = m.first.min(a.first);
-                        m.last = m.last.max(a.last);
-                    }
-                    None => {
-                        merged.insert(key, a);
-                    }
-                }
+            let rank = |i: u32| {
+                let g = global.get(i as usize).copied().unwrap_or(0);
+                str_rank.get(g as usize).copied().unwrap_or(0)
+            };
+            let mut part: Vec<(SortKey, Agg)> = w
+                .agg
+                .into_iter()
+                .map(|(k, a)| {
+                    let key = (
+                        k.day,
+                        cc_rank.get(&k.cc).copied().unwrap_or(0),
+                        k.asn,
+                        rank(k.sig),
+                        rank(k.act),
+                    );
+                    (key, a)
+                })
+                .collect();
+            part.sort_unstable_by_key(|e| e.0);
+            if all.is_empty() {
+                all = part;
+            } else {
+                all.extend(part);
             }
             for (id, s) in w.sightings {
                 let e = sightings.entry(id).or_insert_with(|| Sight {
@@ -826,6 +857,29 @@ impl<'a> Run<'a> {
                 e.last = e.last.max(s.last);
                 e.examples.extend(s.examples);
             }
+        }
+        all.sort_by_key(|e| e.0);
+        // Combine equal keys in place.
+        let mut all_iter = all.into_iter();
+        let mut combined: Vec<(SortKey, Agg)> = Vec::new();
+        if let Some(first) = all_iter.next() {
+            let mut cur = first;
+            for (k, a) in all_iter {
+                if k == cur.0 {
+                    let m = &mut cur.1;
+                    m.events += a.events;
+                    m.matched_events += a.matched_events;
+                    if let Some(v) = a.matched {
+                        m.matched.get_or_insert_with(Box::default).extend(v.iter());
+                    }
+                    m.srcs.merge(&a.srcs);
+                    m.first = m.first.min(a.first);
+                    m.last = m.last.max(a.last);
+                } else {
+                    combined.push(std::mem::replace(&mut cur, (k, a)));
+                }
+            }
+            combined.push(cur);
         }
         summary.event_types = types.into_iter().collect();
         bad.sort_by_key(|(p, _)| *p);
@@ -843,33 +897,29 @@ impl<'a> Run<'a> {
             .collect();
         summary.files = self.files.clone();
         let m = job.matcher;
-        let cc_name = |i: u16| job.geo.map_or("", |g| g.country_code(i));
-        let mut entries: Vec<(Key, Agg)> = merged.into_iter().collect();
-        entries.sort_unstable_by(|(a, _), (b, _)| {
-            a.day
-                .cmp(&b.day)
-                .then_with(|| cc_name(a.cc).cmp(cc_name(b.cc)))
-                .then_with(|| a.asn.cmp(&b.asn))
-                .then_with(|| strings.name(a.sig).cmp(strings.name(b.sig)))
-                .then_with(|| strings.name(a.act).cmp(strings.name(b.act)))
-        });
-        let mut as_names: std::collections::BTreeMap<u32, String> = std::collections::BTreeMap::new();
-        let rows = entries
+        let mut as_names: std::collections::BTreeMap<u32, String> =
+            std::collections::BTreeMap::new();
+        let rows = combined
             .into_iter()
-            .map(|(k, a)| {
-                let (day, cc, asn) = (k.day, cc_name(k.cc).to_owned(), k.asn);
+            .map(|((day, ccr, asn, sigr, actr), a)| {
+                let cc = cc_used
+                    .get(ccr as usize)
+                    .map_or(String::new(), |&c| cc_name(c).to_owned());
                 if asn != 0 && !as_names.contains_key(&asn) {
                     if let Some(n) = job.geo.and_then(|g| g.as_name(asn)) {
                         as_names.insert(asn, n);
                     }
                 }
-                let (sig, act) = (
-                    strings.name(k.sig).to_owned(),
-                    strings.name(k.act).to_owned(),
-                );
+                let name = |r: u32| {
+                    str_order
+                        .get(r as usize)
+                        .map_or(String::new(), |&id| strings.name(id).to_owned())
+                };
+                let (sig, act) = (name(sigr), name(actr));
                 let mut vals: Vec<String> = a
                     .matched
                     .iter()
+                    .flat_map(|v| v.iter())
                     .filter_map(|&id| m.get(id).map(|i| i.value.clone()))
                     .collect();
                 vals.sort_unstable();
