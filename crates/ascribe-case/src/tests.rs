@@ -177,3 +177,35 @@ fn line_col_counts_characters() {
     assert_eq!(line_col("ab\ncé d", 7), (2, 4));
     assert_eq!(line_col("", 5), (1, 1));
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_text_gives_a_case_or_located_errors(text in "\\PC{0,400}") {
+            match parse_case("f.toml", &text) {
+                Ok(p) => prop_assert!(p.case.hypotheses.iter().any(|h| h.id == "other")),
+                Err(e) => {
+                    prop_assert!(!e.errors.is_empty());
+                    let lines = text.lines().count().max(1);
+                    for l in &e.errors {
+                        prop_assert!(l.line >= 1 && l.line <= lines + 1, "line {} of {}", l.line, lines);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn mutated_example_never_panics(cut in 0usize..4000, insert in "[\\[\\]{}=\"a-z0-9 \\n.,#-]{0,8}") {
+            let text = include_str!("../../../examples/vaccine-research-2020.toml");
+            let mut cut = cut.min(text.len());
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let mutated = format!("{}{}{}", &text[..cut], insert, &text[cut..]);
+            let _ = parse_case("f.toml", &mutated);
+        }
+    }
+}

@@ -89,11 +89,51 @@ pub(crate) fn run(cmd: CaseCommand, db: &Path) -> anyhow::Result<ExitCode> {
 pub(crate) fn read_case(path: &Path) -> anyhow::Result<ParsedCase> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let parsed = ascribe_case::parse_case(&path.display().to_string(), &text)?;
+    let mut parsed = ascribe_case::parse_case(&path.display().to_string(), &text)?;
+    let notes = resolve_hypotheses(&mut parsed.case);
+    parsed.notes.extend(notes);
     Ok(parsed)
 }
 
 /// Opens the database, saying which file failed.
 pub(crate) fn open_store(db: &Path) -> anyhow::Result<Store> {
     Store::open(db).with_context(|| format!("opening database {}", db.display()))
+}
+
+/// Resolves each hypothesis's actor against the knowledge base, filling the
+/// canonical name and suspected sponsor where the analyst gave none.
+/// Returns notes for actors the knowledge base does not know.
+pub(crate) fn resolve_hypotheses(case: &mut ascribe_model::Case) -> Vec<String> {
+    let kb = ascribe_kb::KnowledgeBase::builtin();
+    let mut notes = Vec::new();
+    for h in &mut case.hypotheses {
+        let Some(actor) = h.actor.as_deref() else {
+            continue;
+        };
+        let Some(found) = kb.resolve_actor(actor) else {
+            if h.resolved.is_none() {
+                notes.push(format!(
+                    "hypothesis {:?}: actor {actor:?} is not in the knowledge base; give `sponsor` in the case file if it has one",
+                    h.id
+                ));
+            }
+            continue;
+        };
+        let sponsor = found.sponsors.first().cloned();
+        match &mut h.resolved {
+            Some(r) => {
+                r.name.clone_from(&found.name);
+                if r.sponsor.is_none() {
+                    r.sponsor = sponsor;
+                }
+            }
+            None => {
+                h.resolved = Some(ascribe_model::ActorRef {
+                    name: found.name.clone(),
+                    sponsor,
+                })
+            }
+        }
+    }
+    notes
 }

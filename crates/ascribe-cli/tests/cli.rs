@@ -233,3 +233,30 @@ fn a_config_file_overrides_defaults_and_the_case_wins() {
         stderr(&bad)
     );
 }
+
+#[test]
+fn actors_resolve_through_the_knowledge_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let case = dir.path().join("aliases.toml");
+    // "Cozy Bear" is an alias of APT29; its sponsor comes from the knowledge base,
+    // so an accusation against Russia bears on it.
+    std::fs::write(
+        &case,
+        "[incident]\nid = \"x\"\ntitle = \"t\"\n\n[[hypothesis]]\nid = \"cozy\"\nactor = \"Cozy Bear\"\n\n\
+         [[hypothesis]]\nid = \"ghost\"\nactor = \"Nobody Group 99\"\n\n\
+         [[claim]]\nkind = \"accusation\"\nspeaker_org = \"UK government\"\ntarget = \"Russia\"\n",
+    )
+    .unwrap();
+    let out = ascribe(&db, &["assess", case.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["leading"]["id"], "cozy");
+    assert_eq!(v["hypotheses"][0]["label"], "APT29");
+    let import = ascribe(&db, &["case", "import", case.to_str().unwrap()]);
+    assert!(
+        stderr(&import).contains("\"Nobody Group 99\" is not in the knowledge base"),
+        "{}",
+        stderr(&import)
+    );
+}

@@ -9,14 +9,20 @@
 //! never parses TOML, STIX or logs.
 
 mod case;
+mod stix;
 mod telemetry;
+mod users;
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
 pub use case::{ClaimFilter, IncidentSummary, StoredCase};
+pub use stix::{
+    AddOutcome, Collection, NewObject, ObjectQuery, Page, StatusRecord, StoredObject, VersionSel,
+};
 pub use telemetry::TelemetryRun;
+pub use users::{Role, UserRecord};
 
 /// Where claims came from, so that re-importing one source replaces only its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +70,8 @@ pub enum StoreError {
     Corrupt { what: String, detail: String },
     #[error("no incident {0:?} in the database")]
     NoIncident(String),
+    #[error("user {0:?} already exists")]
+    UserExists(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -76,6 +84,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0002_telemetry",
         include_str!("../migrations/0002_telemetry.sql"),
     ),
+    (4, "0004_stix", include_str!("../migrations/0004_stix.sql")),
 ];
 
 /// An open database.
@@ -143,8 +152,15 @@ impl Store {
                 known,
             });
         }
+        // Apply every known migration not yet recorded, in order: numbers are
+        // reserved per area, so a later area's number may land before an earlier one's.
+        let applied: std::collections::BTreeSet<i64> = {
+            let mut stmt = self.conn.prepare("SELECT version FROM schema_migrations")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
         for &(version, name, sql) in MIGRATIONS {
-            if version <= current {
+            if applied.contains(&version) {
                 continue;
             }
             let tx = self

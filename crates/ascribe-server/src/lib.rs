@@ -1,0 +1,145 @@
+//! ascribe's TAXII 2.1 server.
+//!
+//! One API root (`/api1/`) over the store's STIX collections. Every request
+//! is authenticated (HTTP Basic against Argon2id hashes) or anonymous; every
+//! read passes the caller's TLP clearance down to the store, which filters in
+//! SQL, so objects above it are absent from every endpoint, filter, version
+//! list, count and page. Anonymous callers (when allowed) have clearance
+//! TLP:CLEAR and may only read. Errors are TAXII error resources with a
+//! fixed title; nothing internal reaches a response.
+
+pub mod auth;
+mod query;
+mod taxii;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ascribe_model::Tlp;
+use ascribe_store::{Role, Store, UserRecord};
+use axum::Router;
+
+pub use query::{parse_query, QueryError, TaxiiQuery};
+
+/// The TAXII 2.1 media type.
+pub const TAXII_MEDIA: &str = "application/taxii+json;version=2.1";
+/// The STIX 2.1 media type.
+pub const STIX_MEDIA: &str = "application/stix+json;version=2.1";
+
+/// How the server behaves.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Serve anonymous requests (read-only, TLP:CLEAR only); refuse them with 401 otherwise.
+    pub anonymous: bool,
+    /// Largest request body accepted (TAXII `max_content_length`).
+    pub max_content_length: usize,
+    /// Page size when the client gives no `limit`, and the largest it may ask for.
+    pub default_page: usize,
+    pub max_page: usize,
+    /// TLP given to posted objects that carry no TLP marking.
+    pub unmarked: Tlp,
+    /// How long a verified `Authorization` header is trusted without re-hashing.
+    pub auth_cache_ttl: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            anonymous: true,
+            max_content_length: 10 * 1024 * 1024,
+            default_page: 100,
+            max_page: 1000,
+            unmarked: Tlp::Green,
+            auth_cache_ttl: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Who is asking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// `None` for an anonymous caller.
+    pub user: Option<UserRecord>,
+}
+
+impl Principal {
+    pub fn clearance(&self) -> Tlp {
+        self.user.as_ref().map_or(Tlp::Clear, |u| u.clearance)
+    }
+    pub fn name(&self) -> &str {
+        self.user.as_ref().map_or("", |u| u.name.as_str())
+    }
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role == Role::Admin)
+    }
+}
+
+/// A few store connections shared by the request handlers.
+pub struct StorePool {
+    stores: Vec<Mutex<Store>>,
+    next: AtomicUsize,
+}
+
+impl StorePool {
+    /// One connection (an in-memory store cannot be opened twice).
+    pub fn single(store: Store) -> Self {
+        StorePool {
+            stores: vec![Mutex::new(store)],
+            next: AtomicUsize::new(0),
+        }
+    }
+
+    /// `n` connections to the same database file.
+    pub fn open(path: &std::path::Path, n: usize) -> Result<Self, ascribe_store::StoreError> {
+        let mut stores = Vec::new();
+        for _ in 0..n.max(1) {
+            stores.push(Mutex::new(Store::open(path)?));
+        }
+        Ok(StorePool {
+            stores,
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    /// Runs `f` with one of the connections.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
+        let n = self.stores.len().max(1);
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % n;
+        let m = self.stores.get(i)?;
+        let mut guard = match m.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        Some(f(&mut guard))
+    }
+}
+
+/// Shared state of the server.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) pool: Arc<StorePool>,
+    pub(crate) config: Arc<ServerConfig>,
+    pub(crate) auth_cache: Arc<Mutex<HashMap<String, (UserRecord, Instant)>>>,
+}
+
+impl AppState {
+    pub fn new(pool: StorePool, config: ServerConfig) -> Self {
+        AppState {
+            pool: Arc::new(pool),
+            config: Arc::new(config),
+            auth_cache: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+}
+
+/// The TAXII router (and, later, the web UI's API).
+pub fn app(state: AppState) -> Router {
+    taxii::router(state)
+}
+
+/// Serves `app(state)` on `listener` until the process ends.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, app(state)).await
+}

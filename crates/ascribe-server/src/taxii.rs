@@ -1,0 +1,697 @@
+//! TAXII 2.1 endpoints.
+
+use std::time::Instant;
+
+use ascribe_stix::time::{format_timestamp, Clock, SystemClock};
+use ascribe_stix::{import_value, ImportOptions};
+use ascribe_store::{
+    Collection, NewObject, ObjectQuery, Page, StatusRecord, Store, StoreError, VersionSel,
+};
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde_json::{json, Value};
+
+use crate::auth::{decoy_hash, parse_basic, verify_password};
+use crate::query::parse_query;
+use crate::{AppState, Principal, STIX_MEDIA, TAXII_MEDIA};
+
+const ROOT: &str = "api1";
+
+pub(crate) fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/taxii2/", get(discovery))
+        .route("/api1/", get(api_root))
+        .route("/api1/status/{sid}/", get(status))
+        .route("/api1/status/{sid}", get(status))
+        .route("/api1/collections/", get(collections))
+        .route("/api1/collections/{cid}/", get(collection))
+        .route(
+            "/api1/collections/{cid}/objects/",
+            get(get_objects).post(add_objects),
+        )
+        .route("/api1/collections/{cid}/objects/{oid}/", get(get_object))
+        .route(
+            "/api1/collections/{cid}/objects/{oid}/versions/",
+            get(versions),
+        )
+        .route("/api1/collections/{cid}/manifest/", get(manifest))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(taxii_errors_only))
+        .with_state(state)
+}
+
+/// An error as a TAXII error resource.
+pub(crate) fn error(status: StatusCode, title: &str, description: &str) -> Response {
+    let body = json!({
+        "title": title,
+        "description": description,
+        "http_status": status.as_str(),
+    });
+    let mut r = (status, body.to_string()).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII_MEDIA));
+    if status == StatusCode::UNAUTHORIZED {
+        r.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"ascribe TAXII\""),
+        );
+    }
+    r
+}
+
+fn internal() -> Response {
+    error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal error",
+        "the server could not complete the request",
+    )
+}
+
+/// Any error response that did not come from a handler (a rejected path, a
+/// framework default) is replaced by a plain TAXII error of the same status.
+async fn taxii_errors_only(req: Request, next: Next) -> Response {
+    let r = next.run(req).await;
+    let is_taxii = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/taxii+json"));
+    if (r.status().is_client_error() || r.status().is_server_error()) && !is_taxii {
+        let s = r.status();
+        let title = s.canonical_reason().unwrap_or("error").to_ascii_lowercase();
+        return error(s, &title, "the request could not be served");
+    }
+    r
+}
+
+async fn not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "not found", "no such TAXII resource")
+}
+
+async fn method_not_allowed() -> Response {
+    error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method not allowed",
+        "this resource does not support that method",
+    )
+}
+
+fn taxii_json(status: StatusCode, body: String) -> Response {
+    let mut r = (status, body).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII_MEDIA));
+    r
+}
+
+/// Whether the Accept header admits a TAXII 2.1 response.
+fn accepts_taxii(headers: &HeaderMap) -> bool {
+    let Some(a) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    a.split(',').any(|item| {
+        let parts: Vec<String> = item
+            .split(';')
+            .map(|p| p.trim().to_ascii_lowercase().replace(' ', ""))
+            .collect();
+        let media = parts.first().map_or("", String::as_str);
+        let version_ok = parts
+            .iter()
+            .skip(1)
+            .filter(|p| p.starts_with("version="))
+            .all(|p| p == "version=2.1");
+        match media {
+            "*/*" | "application/*" => true,
+            "application/taxii+json" | "application/stix+json" => version_ok,
+            _ => false,
+        }
+    })
+}
+
+async fn db<T: Send + 'static>(
+    st: &AppState,
+    f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, Response> {
+    let pool = st.pool.clone();
+    match tokio::task::spawn_blocking(move || pool.with(f)).await {
+        Ok(Some(Ok(v))) => Ok(v),
+        Ok(Some(Err(e))) => {
+            eprintln!("ascribe serve: store error: {e}");
+            Err(internal())
+        }
+        _ => Err(internal()),
+    }
+}
+
+/// Checks Accept and authenticates.
+async fn begin(st: &AppState, headers: &HeaderMap) -> Result<Principal, Response> {
+    if !accepts_taxii(headers) {
+        return Err(error(
+            StatusCode::NOT_ACCEPTABLE,
+            "not acceptable",
+            "this server answers application/taxii+json;version=2.1",
+        ));
+    }
+    let unauthorized = || {
+        error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "valid HTTP Basic credentials are required",
+        )
+    };
+    let Some(h) = headers.get(header::AUTHORIZATION) else {
+        if st.config.anonymous {
+            return Ok(Principal { user: None });
+        }
+        return Err(unauthorized());
+    };
+    let h = h.to_str().map_err(|_| unauthorized())?.to_owned();
+    if let Ok(cache) = st.auth_cache.lock() {
+        if let Some((u, at)) = cache.get(&h) {
+            if at.elapsed() < st.config.auth_cache_ttl {
+                return Ok(Principal {
+                    user: Some(u.clone()),
+                });
+            }
+        }
+    }
+    let Some((name, password)) = parse_basic(&h) else {
+        return Err(unauthorized());
+    };
+    let user = db(st, move |s| s.user(&name)).await?;
+    let hash = user
+        .as_ref()
+        .map_or_else(|| decoy_hash().to_owned(), |u| u.password_hash.clone());
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    match user {
+        Some(u) if ok => {
+            if let Ok(mut cache) = st.auth_cache.lock() {
+                if cache.len() > 1000 {
+                    cache.clear();
+                }
+                cache.insert(h, (u.clone(), Instant::now()));
+            }
+            Ok(Principal { user: Some(u) })
+        }
+        _ => Err(unauthorized()),
+    }
+}
+
+fn root_url(headers: &HeaderMap) -> String {
+    match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
+        Some(h) if h.bytes().all(|b| b.is_ascii_graphic()) => format!("http://{h}/{ROOT}/"),
+        _ => format!("/{ROOT}/"),
+    }
+}
+
+async fn discovery(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(r) = begin(&st, &headers).await {
+        return r;
+    }
+    let root = root_url(&headers);
+    taxii_json(
+        StatusCode::OK,
+        json!({
+            "title": "ascribe TAXII 2.1",
+            "description": "Attribution assessments and threat intelligence, filtered by TLP clearance.",
+            "default": root,
+            "api_roots": [root],
+        })
+        .to_string(),
+    )
+}
+
+async fn api_root(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(r) = begin(&st, &headers).await {
+        return r;
+    }
+    taxii_json(
+        StatusCode::OK,
+        json!({
+            "title": "ascribe",
+            "description": "ascribe's STIX 2.1 collections",
+            "versions": [TAXII_MEDIA],
+            "max_content_length": st.config.max_content_length,
+        })
+        .to_string(),
+    )
+}
+
+/// The collection and the caller's (read, write) rights; `None` when it does
+/// not exist or the caller has no right on it (the two look the same).
+fn resolve(
+    s: &Store,
+    p: &Principal,
+    cid: &str,
+) -> Result<Option<(Collection, bool, bool)>, StoreError> {
+    let Some(c) = s.stix_collection(cid)? else {
+        return Ok(None);
+    };
+    let (r, w) = match &p.user {
+        None => (true, false),
+        Some(u) => s.collection_rights(u, &c.id)?,
+    };
+    if !r && !w {
+        return Ok(None);
+    }
+    Ok(Some((c, r, w)))
+}
+
+fn collection_json(c: &Collection, r: bool, w: bool) -> Value {
+    let mut v = json!({
+        "id": c.id, "title": c.title, "alias": c.alias,
+        "can_read": r, "can_write": w, "media_types": [STIX_MEDIA],
+    });
+    if let Some(d) = &c.description {
+        v["description"] = json!(d);
+    }
+    v
+}
+
+async fn collections(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let p = match begin(&st, &headers).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let out = db(&st, move |s| {
+        let mut v = Vec::new();
+        for c in s.stix_collections()? {
+            if let Some((c, r, w)) = resolve(s, &p, &c.id)? {
+                v.push(collection_json(&c, r, w));
+            }
+        }
+        Ok(v)
+    })
+    .await;
+    match out {
+        Ok(v) if v.is_empty() => taxii_json(StatusCode::OK, "{}".into()),
+        Ok(v) => taxii_json(StatusCode::OK, json!({ "collections": v }).to_string()),
+        Err(r) => r,
+    }
+}
+
+async fn collection(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(cid): Path<String>,
+) -> Response {
+    let p = match begin(&st, &headers).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    match db(&st, move |s| resolve(s, &p, &cid)).await {
+        Ok(Some((c, r, w))) => taxii_json(StatusCode::OK, collection_json(&c, r, w).to_string()),
+        Ok(None) => no_collection(),
+        Err(r) => r,
+    }
+}
+
+fn no_collection() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "collection not found",
+        "no such collection, or no right on it",
+    )
+}
+
+/// The TAXII form of a stored date (microsecond precision).
+fn taxii_date(key: &str) -> String {
+    match key.get(..26) {
+        Some(head) if key.len() == 30 => format!("{head}Z"),
+        _ => key.to_owned(),
+    }
+}
+
+fn date_headers(r: &mut Response, page: &Page) {
+    let (Some(first), Some(last)) = (page.items.first(), page.items.last()) else {
+        return;
+    };
+    for (name, v) in [
+        ("x-taxii-date-added-first", &first.date_added),
+        ("x-taxii-date-added-last", &last.date_added),
+    ] {
+        if let Ok(h) = HeaderValue::from_str(&taxii_date(v)) {
+            r.headers_mut().insert(name, h);
+        }
+    }
+}
+
+enum Kind {
+    Objects,
+    Object(String),
+    Versions(String),
+    Manifest,
+}
+
+/// Shared by the four read endpoints: authentication, rights, the query
+/// (always with the caller's clearance), and the page.
+async fn read(
+    st: AppState,
+    headers: HeaderMap,
+    cid: String,
+    raw: Option<String>,
+    kind: Kind,
+) -> Result<(Page, Kind), Response> {
+    let p = begin(&st, &headers).await?;
+    let tq = parse_query(raw.as_deref())
+        .map_err(|e| error(StatusCode::BAD_REQUEST, "bad query", &e.to_string()))?;
+    let limit = tq
+        .limit
+        .unwrap_or(st.config.default_page)
+        .min(st.config.max_page);
+    let page = db(&st, move |s| {
+        let Some((c, r, _)) = resolve(s, &p, &cid)? else {
+            return Ok(Err(no_collection()));
+        };
+        if !r {
+            return Ok(Err(error(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "no read right on this collection",
+            )));
+        }
+        let mut q = ObjectQuery::new(&c.id, p.clearance(), limit);
+        q.added_after = tq.added_after;
+        q.types = tq.types;
+        q.spec_versions = tq.spec_versions;
+        q.after_seq = tq.next;
+        q.ids = tq.ids;
+        q.versions = tq.versions;
+        match &kind {
+            Kind::Object(id) => q.ids = vec![id.clone()],
+            Kind::Versions(id) => {
+                q.ids = vec![id.clone()];
+                q.versions = vec![VersionSel::All];
+            }
+            Kind::Objects | Kind::Manifest => {}
+        }
+        Ok(Ok((s.stix_query(&q)?, kind)))
+    })
+    .await?;
+    page
+}
+
+fn envelope_head(page: &Page) -> String {
+    let mut s = format!("{{\"more\":{}", page.more);
+    if page.more {
+        if let Some(last) = page.items.last() {
+            s.push_str(&format!(",\"next\":\"{}\"", last.seq));
+        }
+    }
+    s
+}
+
+async fn get_objects(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(cid): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    match read(st, headers, cid, raw, Kind::Objects).await {
+        Ok((page, _)) => objects_response(&page),
+        Err(r) => r,
+    }
+}
+
+fn objects_response(page: &Page) -> Response {
+    let mut body = envelope_head(page);
+    body.push_str(",\"objects\":[");
+    for (i, o) in page.items.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&o.json);
+    }
+    body.push_str("]}");
+    let mut r = taxii_json(StatusCode::OK, body);
+    date_headers(&mut r, page);
+    r
+}
+
+async fn get_object(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((cid, oid)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    match read(st, headers, cid, raw, Kind::Object(oid)).await {
+        Ok((page, _)) if page.items.is_empty() => no_object(),
+        Ok((page, _)) => objects_response(&page),
+        Err(r) => r,
+    }
+}
+
+fn no_object() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "object not found",
+        "no such object in this collection",
+    )
+}
+
+fn object_version(o: &ascribe_store::StoredObject) -> String {
+    let v: Value = serde_json::from_str(&o.json).unwrap_or(Value::Null);
+    v.get("modified")
+        .or_else(|| v.get("created"))
+        .and_then(Value::as_str)
+        .map_or_else(|| taxii_date(&o.date_added), str::to_owned)
+}
+
+async fn versions(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((cid, oid)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    match read(st, headers, cid, raw, Kind::Versions(oid)).await {
+        Ok((page, _)) if page.items.is_empty() => no_object(),
+        Ok((page, _)) => {
+            let vs: Vec<String> = page.items.iter().map(object_version).collect();
+            let mut body = envelope_head(&page);
+            body.push_str(&format!(",\"versions\":{}}}", json!(vs)));
+            let mut r = taxii_json(StatusCode::OK, body);
+            date_headers(&mut r, &page);
+            r
+        }
+        Err(r) => r,
+    }
+}
+
+async fn manifest(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(cid): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    match read(st, headers, cid, raw, Kind::Manifest).await {
+        Ok((page, _)) => {
+            let recs: Vec<Value> = page
+                .items
+                .iter()
+                .map(|o| {
+                    json!({
+                        "id": o.id, "date_added": taxii_date(&o.date_added),
+                        "version": object_version(o), "media_type": STIX_MEDIA,
+                    })
+                })
+                .collect();
+            let mut body = envelope_head(&page);
+            body.push_str(&format!(",\"objects\":{}}}", Value::Array(recs)));
+            let mut r = taxii_json(StatusCode::OK, body);
+            date_headers(&mut r, &page);
+            r
+        }
+        Err(r) => r,
+    }
+}
+
+fn status_json(s: &StatusRecord) -> String {
+    let details: Value = serde_json::from_str(&s.details_json).unwrap_or(json!({}));
+    json!({
+        "id": s.id,
+        "status": if s.pending_count == 0 { "complete" } else { "pending" },
+        "request_timestamp": taxii_date(&s.request_timestamp),
+        "total_count": s.total_count,
+        "success_count": s.success_count,
+        "failure_count": s.failure_count,
+        "pending_count": s.pending_count,
+        "successes": details.get("successes").cloned().unwrap_or(json!([])),
+        "failures": details.get("failures").cloned().unwrap_or(json!([])),
+        "pendings": [],
+    })
+    .to_string()
+}
+
+async fn status(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(sid): Path<String>,
+) -> Response {
+    let p = match begin(&st, &headers).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    match db(&st, move |s| s.taxii_status(&sid)).await {
+        Ok(Some(s)) if p.user.is_some() && (s.user_name == p.name() || p.is_admin()) => {
+            taxii_json(StatusCode::OK, status_json(&s))
+        }
+        Ok(_) => error(
+            StatusCode::NOT_FOUND,
+            "status not found",
+            "no such status resource",
+        ),
+        Err(r) => r,
+    }
+}
+
+async fn add_objects(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(cid): Path<String>,
+    body: Body,
+) -> Response {
+    let p = match begin(&st, &headers).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if p.user.is_none() {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "adding objects needs an authenticated user",
+        );
+    }
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+        .replace(' ', "");
+    if ct != TAXII_MEDIA && ct != "application/taxii+json" {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported media type",
+            "send application/taxii+json;version=2.1",
+        );
+    }
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let too_large = || {
+        error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request too large",
+            "the body exceeds max_content_length",
+        )
+    };
+    if declared.is_some_and(|n| n > st.config.max_content_length) {
+        return too_large();
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, st.config.max_content_length).await else {
+        return too_large();
+    };
+    let Ok(env) = serde_json::from_slice::<Value>(&bytes) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "bad request",
+            "the body is not JSON",
+        );
+    };
+    let Some(objects) = env.get("objects").and_then(Value::as_array).cloned() else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "bad request",
+            "expected an envelope with an \"objects\" array",
+        );
+    };
+    let unmarked = st.config.unmarked;
+    let now = format_timestamp(&SystemClock.now());
+    let out = db(&st, move |s| {
+        let Some((c, _, w)) = resolve(s, &p, &cid)? else {
+            return Ok(Err(no_collection()));
+        };
+        if !w {
+            return Ok(Err(error(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "no write right on this collection",
+            )));
+        }
+        let opts = ImportOptions {
+            partial: false,
+            unmarked,
+        };
+        let mut failures = Vec::new();
+        let mut good = Vec::new();
+        for o in &objects {
+            match import_value(o, &opts) {
+                Ok(imp) => good.extend(imp.objects),
+                Err(e) => failures.push(json!({
+                    "id": o.get("id").and_then(Value::as_str).unwrap_or(""),
+                    "message": e.to_string(),
+                })),
+            }
+        }
+        let texts: Vec<String> = good.iter().map(|o| o.json.to_string()).collect();
+        let news: Vec<NewObject<'_>> = good
+            .iter()
+            .zip(&texts)
+            .map(|(o, t)| NewObject {
+                id: &o.id,
+                kind: &o.kind,
+                version: &o.version,
+                spec_version: if o.spec_version.is_empty() {
+                    "2.1"
+                } else {
+                    &o.spec_version
+                },
+                tlp: o.tlp,
+                marked: o.marked,
+                json: t,
+            })
+            .collect();
+        let outcomes = s.stix_add_objects(&c.id, &news, &now)?;
+        let successes: Vec<Value> = good
+            .iter()
+            .zip(&outcomes)
+            .map(|(o, out)| {
+                let v = o
+                    .json
+                    .get("modified")
+                    .or_else(|| o.json.get("created"))
+                    .cloned();
+                let mut j = json!({"id": out.id});
+                if let Some(v) = v {
+                    j["version"] = v;
+                }
+                j
+            })
+            .collect();
+        let rec = StatusRecord {
+            id: uuid::Uuid::new_v4().to_string(),
+            user_name: p.name().to_owned(),
+            collection_id: c.id,
+            request_timestamp: now,
+            total_count: i64::try_from(objects.len()).unwrap_or(i64::MAX),
+            success_count: i64::try_from(successes.len()).unwrap_or(i64::MAX),
+            failure_count: i64::try_from(failures.len()).unwrap_or(i64::MAX),
+            pending_count: 0,
+            details_json: json!({"successes": successes, "failures": failures}).to_string(),
+        };
+        s.taxii_put_status(&rec)?;
+        Ok(Ok(rec))
+    })
+    .await;
+    match out {
+        Ok(Ok(rec)) => taxii_json(StatusCode::ACCEPTED, status_json(&rec)),
+        Ok(Err(r)) | Err(r) => r,
+    }
+}

@@ -1,0 +1,167 @@
+//! The real bundles in `shared/data/stix` and ATT&CK import whole, keep every
+//! object verbatim, and give the model what it holds (actors with aliases and
+//! sponsors, indicators).
+
+use std::path::PathBuf;
+
+use ascribe_model::{IndicatorKind, Tlp};
+use ascribe_stix::model::model_view;
+use ascribe_stix::{import_bundle, ImportOptions};
+use serde_json::Value;
+
+fn bundles(dir: &str) -> Vec<PathBuf> {
+    let Some(d) = ascribe_testutil::shared_file(dir) else {
+        return Vec::new();
+    };
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&d)
+        .map(|r| r.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    v.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    v.sort();
+    v
+}
+
+#[test]
+fn every_oasis_and_attack_bundle_imports_without_loss() {
+    let mut files = bundles("data/stix/oasis-cti-documentation");
+    files.extend(bundles("data/stix/oasis-cti-stix2-json-schemas"));
+    files.extend(bundles("data/stix/oasis-cti-stix-common-objects"));
+    files.extend(bundles("data/attack"));
+    if files.is_empty() {
+        return;
+    }
+    assert!(files.len() >= 20, "{files:?}");
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        let out = import_bundle(&text, &ImportOptions::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let raw: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let originals: Vec<Value> = match raw.get("objects") {
+            Some(Value::Array(a)) => a.clone(),
+            _ => vec![raw.clone()],
+        };
+        assert_eq!(
+            out.objects.len() + out.duplicates,
+            originals.len(),
+            "{}",
+            f.display()
+        );
+        // Verbatim: what is kept is exactly what was read.
+        for (kept, orig) in out.objects.iter().zip(&originals) {
+            assert_eq!(&kept.json, orig, "{}", f.display());
+        }
+    }
+}
+
+#[test]
+fn attack_groups_keep_their_aliases_and_descriptions() {
+    let Some(p) =
+        ascribe_testutil::shared_file("data/attack/enterprise-attack-18.1-intrusion-sets.json")
+    else {
+        return;
+    };
+    let text = std::fs::read_to_string(p).unwrap_or_default();
+    let out = import_bundle(
+        &text,
+        &ImportOptions {
+            unmarked: Tlp::Clear,
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let view = model_view(&out.objects);
+    let apt29 = view
+        .actors
+        .iter()
+        .find(|a| a.name == "APT29")
+        .unwrap_or_else(|| panic!("no APT29"));
+    for alias in ["Cozy Bear", "NOBELIUM", "Midnight Blizzard", "The Dukes"] {
+        assert!(
+            apt29.aliases.iter().any(|a| a == alias),
+            "{alias} missing from {:?}",
+            apt29.aliases
+        );
+    }
+    assert!(apt29
+        .description
+        .as_deref()
+        .is_some_and(|d| d.contains("SVR")));
+    // 187 groups; revoked ones are left out of the model but kept as objects.
+    let sets = out
+        .objects
+        .iter()
+        .filter(|o| o.kind == "intrusion-set")
+        .count();
+    assert_eq!(sets, 187);
+    let revoked = out
+        .objects
+        .iter()
+        .filter(|o| o.kind == "intrusion-set" && o.json["revoked"] == true)
+        .count();
+    assert_eq!(view.actors.len(), sets - revoked);
+    // ATT&CK's marking is a copyright statement, not TLP: the default applies.
+    assert!(out
+        .objects
+        .iter()
+        .all(|o| o.tlp == Tlp::Clear && !o.marked || o.kind == "marking-definition"));
+}
+
+#[test]
+fn apt1_gives_actors_and_poisonivy_gives_indicators() {
+    let Some(p) = ascribe_testutil::shared_file("data/stix/oasis-cti-documentation/apt1.json")
+    else {
+        return;
+    };
+    let out = import_bundle(
+        &std::fs::read_to_string(p).unwrap_or_default(),
+        &ImportOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let view = model_view(&out.objects);
+    let apt1 = view
+        .actors
+        .iter()
+        .find(|a| a.name == "APT1")
+        .unwrap_or_else(|| panic!("no APT1"));
+    assert_eq!(apt1.aliases, ["Comment Crew", "Comment Group", "Shady Rat"]);
+    assert!(view.actors.iter().any(|a| a.name == "Ugly Gorilla"));
+
+    let Some(p) = ascribe_testutil::shared_file(
+        "data/stix/oasis-cti-stix2-json-schemas/indicator-for-c2-ip-address.json",
+    ) else {
+        return;
+    };
+    let out = import_bundle(
+        &std::fs::read_to_string(p).unwrap_or_default(),
+        &ImportOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let view = model_view(&out.objects);
+    assert!(
+        view.indicators.iter().any(|i| i.kind == IndicatorKind::Ip),
+        "{view:?}"
+    );
+}
+
+#[test]
+fn legacy_tlp_markings_are_read() {
+    let Some(p) = ascribe_testutil::shared_file(
+        "data/stix/oasis-cti-documentation/using-granular-markings.json",
+    ) else {
+        return;
+    };
+    let out = import_bundle(
+        &std::fs::read_to_string(p).unwrap_or_default(),
+        &ImportOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // The bundle marks parts of an object with TLP 1.0 RED: the object is RED.
+    assert!(
+        out.objects.iter().any(|o| o.tlp == Tlp::Red && o.marked),
+        "{:?}",
+        out.objects
+            .iter()
+            .map(|o| (&o.id, o.tlp))
+            .collect::<Vec<_>>()
+    );
+}

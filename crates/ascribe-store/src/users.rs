@@ -1,0 +1,221 @@
+//! Users of the TAXII server: role, clearance, Argon2id password hash, and
+//! per-collection rights. Hashing is the caller's job; the store keeps the
+//! PHC string only.
+
+use ascribe_model::Tlp;
+use rusqlite::OptionalExtension;
+
+use crate::{Result, Store, StoreError};
+
+/// What a user may do by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Reads every collection.
+    Reader,
+    /// Reads and writes every collection.
+    Analyst,
+    /// As analyst; also sees every add-objects status.
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Analyst => "analyst",
+            Role::Admin => "admin",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "reader" => Some(Role::Reader),
+            "analyst" => Some(Role::Analyst),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+    /// (read, write) on a collection without an explicit right.
+    pub fn default_rights(self) -> (bool, bool) {
+        match self {
+            Role::Reader => (true, false),
+            Role::Analyst | Role::Admin => (true, true),
+        }
+    }
+}
+
+/// A stored user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub name: String,
+    pub role: Role,
+    pub clearance: Tlp,
+    pub password_hash: String,
+}
+
+pub(crate) fn tlp_rank(t: Tlp) -> i64 {
+    Tlp::ALL
+        .iter()
+        .position(|x| *x == t)
+        .map_or(4, |p| p as i64)
+}
+
+pub(crate) fn tlp_of_rank(r: i64) -> Tlp {
+    usize::try_from(r)
+        .ok()
+        .and_then(|i| Tlp::ALL.get(i).copied())
+        .unwrap_or(Tlp::Red)
+}
+
+impl Store {
+    /// Adds a user; fails with [`StoreError::UserExists`] if the name is taken.
+    pub fn add_user(&mut self, u: &UserRecord, created_at: &str) -> Result<()> {
+        self.write(|tx| {
+            let exists = tx
+                .query_row("SELECT 1 FROM users WHERE name = ?1", [&u.name], |_| Ok(()))
+                .optional()?
+                .is_some();
+            if exists {
+                return Err(StoreError::UserExists(u.name.clone()));
+            }
+            tx.execute(
+                "INSERT INTO users (name, role, clearance, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                (&u.name, u.role.as_str(), tlp_rank(u.clearance), &u.password_hash, created_at),
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Replaces a user's role, clearance and password hash.
+    pub fn update_user(&mut self, u: &UserRecord) -> Result<bool> {
+        let n = self.conn().execute(
+            "UPDATE users SET role = ?2, clearance = ?3, password_hash = ?4 WHERE name = ?1",
+            (
+                &u.name,
+                u.role.as_str(),
+                tlp_rank(u.clearance),
+                &u.password_hash,
+            ),
+        )?;
+        Ok(n > 0)
+    }
+
+    /// The user called `name`.
+    pub fn user(&self, name: &str) -> Result<Option<UserRecord>> {
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT name, role, clearance, password_hash FROM users WHERE name = ?1",
+                [name],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((name, role, clearance, password_hash)) = row else {
+            return Ok(None);
+        };
+        let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt {
+            what: format!("user {name}"),
+            detail: format!("unknown role {role:?}"),
+        })?;
+        Ok(Some(UserRecord {
+            name,
+            role,
+            clearance: tlp_of_rank(clearance),
+            password_hash,
+        }))
+    }
+
+    /// Every user's name, role and clearance (no hashes).
+    pub fn users(&self) -> Result<Vec<(String, Role, Tlp)>> {
+        let mut st = self
+            .conn()
+            .prepare("SELECT name, role, clearance FROM users ORDER BY name")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (n, role, c) = row?;
+            out.push((
+                n,
+                Role::parse(&role).unwrap_or(Role::Reader),
+                tlp_of_rank(c),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Sets a user's explicit rights on a collection.
+    pub fn set_collection_right(
+        &mut self,
+        user: &str,
+        collection_id: &str,
+        read: bool,
+        write: bool,
+    ) -> Result<()> {
+        self.conn().execute(
+            "DELETE FROM collection_rights WHERE user_name = ?1 AND collection_id = ?2",
+            (user, collection_id),
+        )?;
+        self.conn().execute(
+            "INSERT INTO collection_rights (user_name, collection_id, can_read, can_write) VALUES (?1, ?2, ?3, ?4)",
+            (user, collection_id, i64::from(read), i64::from(write)),
+        )?;
+        Ok(())
+    }
+
+    /// A user's (read, write) rights on a collection: the explicit row, else the role's default.
+    pub fn collection_rights(
+        &self,
+        user: &UserRecord,
+        collection_id: &str,
+    ) -> Result<(bool, bool)> {
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT can_read, can_write FROM collection_rights WHERE user_name = ?1 AND collection_id = ?2",
+                (&user.name, collection_id),
+                |r| Ok((r.get::<_, i64>(0)? != 0, r.get::<_, i64>(1)? != 0)),
+            )
+            .optional()?;
+        Ok(row.unwrap_or_else(|| user.role.default_rights()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn users_round_trip_and_names_are_unique() -> Result<()> {
+        let mut s = Store::open_in_memory()?;
+        let u = UserRecord {
+            name: "ana".into(),
+            role: Role::Reader,
+            clearance: Tlp::AmberStrict,
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        };
+        s.add_user(&u, "2026-01-01T00:00:00Z")?;
+        assert_eq!(s.user("ana")?, Some(u.clone()));
+        assert!(matches!(
+            s.add_user(&u, "x"),
+            Err(StoreError::UserExists(_))
+        ));
+        assert_eq!(s.user("bob")?, None);
+        let coll = s.stix_collections()?;
+        assert_eq!(s.collection_rights(&u, &coll[0].id)?, (true, false));
+        s.set_collection_right("ana", &coll[0].id, false, false)?;
+        assert_eq!(s.collection_rights(&u, &coll[0].id)?, (false, false));
+        Ok(())
+    }
+}
