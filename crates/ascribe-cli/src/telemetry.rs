@@ -356,14 +356,22 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
     print_summary(&mut stderr, &out, &job, geo.as_ref(), elapsed)?;
 
     if let Some(path) = &args.out {
-        std::fs::write(path, output::csv(&out.rows))
+        let file =
+            File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut w = std::io::BufWriter::new(file);
+        output::write_csv(&mut w, &out.rows)
+            .and_then(|()| w.flush())
             .with_context(|| format!("cannot write {}", path.display()))?;
         writeln!(stderr, "aggregates written to {}", path.display())?;
     }
     {
         let mut stdout = std::io::stdout().lock();
         match args.format {
-            OutFormat::Csv => stdout.write_all(output::csv(&out.rows).as_bytes())?,
+            OutFormat::Csv => {
+                let mut w = std::io::BufWriter::new(&mut stdout);
+                output::write_csv(&mut w, &out.rows)?;
+                w.flush()?;
+            }
             OutFormat::Json => {
                 serde_json::to_writer_pretty(&mut stdout, &out)?;
                 writeln!(stdout)?;
@@ -485,11 +493,11 @@ fn attach(
             .map(|r| {
                 (
                     Observation {
-                        day: r.day.clone(),
-                        src_country: r.src_country.clone(),
+                        day: ascribe_telemetry::time::format_day(r.day),
+                        src_country: r.src_country.to_string(),
                         src_asn: r.src_asn,
-                        signature: r.signature.clone(),
-                        action: r.action.clone(),
+                        signature: r.signature.to_string(),
+                        action: r.action.to_string(),
                         events: r.events,
                         distinct_src_ips: r.distinct_src_ips,
                         first_seen: ascribe_telemetry::time::format_micros(r.first_seen),

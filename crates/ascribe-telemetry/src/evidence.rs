@@ -187,7 +187,7 @@ pub fn geolocation_evidence(
     }
     let mut by_cc: BTreeMap<&str, u64> = BTreeMap::new();
     for r in rows.iter().filter(|r| !r.src_country.is_empty()) {
-        *by_cc.entry(&r.src_country).or_default() += r.events;
+        *by_cc.entry(&*r.src_country).or_default() += r.events;
     }
     let mut out = Vec::new();
     for (cc, n) in by_cc {
@@ -318,7 +318,7 @@ mod tests {
             Hypothesis::other(),
         ];
         let row = |cc: &str, events| Row {
-            day: "2024-03-04".into(),
+            day: 19_786,
             src_country: cc.into(),
             src_asn: 0,
             signature: "s".into(),
