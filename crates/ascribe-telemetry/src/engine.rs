@@ -101,7 +101,7 @@ impl<'a> Job<'a> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
-    day: i64,
+    day: i32,
     cc: u16,
     asn: u32,
     sig: u32,
@@ -217,7 +217,8 @@ impl Worker {
 
     fn add(&mut self, job: &Job, r: &Record, pos: Pos) {
         self.selected += 1;
-        let day = r.ts.div_euclid(MICROS_PER_DAY);
+        // Days since 1970 fit in an i32 for any timestamp that parsed (years 0-9999).
+        let day = i32::try_from(r.ts.div_euclid(MICROS_PER_DAY)).unwrap_or(i32::MIN);
         let info = match (r.src, job.geo) {
             (Some(a), Some(g)) => self.geo(g, a),
             _ => GeoInfo::default(),
@@ -818,7 +819,7 @@ impl<'a> Run<'a> {
         };
         let mut bad: Vec<(Pos, String)> = Vec::new();
         // (day, country rank, AS, signature rank, action rank)
-        type SortKey = (i64, u32, u32, u32, u32);
+        type SortKey = (i32, u32, u32, u32, u32);
         let mut all: Vec<(SortKey, Agg)> = Vec::new();
         for (w, global) in workers.into_iter().zip(globals) {
             summary.lines += w.lines;
@@ -943,7 +944,7 @@ impl<'a> Run<'a> {
                 vals.dedup();
                 let (n, exact) = a.srcs.count();
                 Row {
-                    day,
+                    day: i64::from(day),
                     src_country: cc,
                     src_asn: asn,
                     signature: sig,
