@@ -820,7 +820,10 @@ impl<'a> Run<'a> {
         let mut bad: Vec<(Pos, String)> = Vec::new();
         // (day, country rank, AS, signature rank, action rank)
         type SortKey = (i32, u32, u32, u32, u32);
-        let mut all: Vec<(SortKey, Agg)> = Vec::new();
+        // Reserved once (pages are only touched as entries move in), so that each thread's
+        // hash table is freed right after it is emptied and nothing is copied twice.
+        let total: usize = workers.iter().map(|w| w.agg.len()).sum();
+        let mut all: Vec<(SortKey, Agg)> = Vec::with_capacity(total);
         for (w, global) in workers.into_iter().zip(globals) {
             summary.lines += w.lines;
             summary.selected_events += w.selected;
@@ -836,26 +839,16 @@ impl<'a> Run<'a> {
                 let g = global.get(i as usize).copied().unwrap_or(0);
                 str_rank.get(g as usize).copied().unwrap_or(0)
             };
-            let mut part: Vec<(SortKey, Agg)> = w
-                .agg
-                .into_iter()
-                .map(|(k, a)| {
-                    let key = (
-                        k.day,
-                        cc_rank.get(&k.cc).copied().unwrap_or(0),
-                        k.asn,
-                        rank(k.sig),
-                        rank(k.act),
-                    );
-                    (key, a)
-                })
-                .collect();
-            part.sort_unstable_by_key(|e| e.0);
-            if all.is_empty() {
-                all = part;
-            } else {
-                all.extend(part);
-            }
+            all.extend(w.agg.into_iter().map(|(k, a)| {
+                let key = (
+                    k.day,
+                    cc_rank.get(&k.cc).copied().unwrap_or(0),
+                    k.asn,
+                    rank(k.sig),
+                    rank(k.act),
+                );
+                (key, a)
+            }));
             for (id, s) in w.sightings {
                 let e = sightings.entry(id).or_insert_with(|| Sight {
                     first: s.first,
@@ -868,15 +861,16 @@ impl<'a> Run<'a> {
                 e.examples.extend(s.examples);
             }
         }
-        all.sort_by_key(|e| e.0);
+        all.sort_unstable_by_key(|e| e.0);
         // Combine equal keys in place.
-        let mut all_iter = all.into_iter();
-        let mut combined: Vec<(SortKey, Agg)> = Vec::new();
-        if let Some(first) = all_iter.next() {
-            let mut cur = first;
-            for (k, a) in all_iter {
-                if k == cur.0 {
-                    let m = &mut cur.1;
+        let mut kept = 0usize;
+        for r in 0..all.len() {
+            let (head, tail) = all.split_at_mut(r);
+            let Some(cur) = tail.first_mut() else { break };
+            if let Some(last) = kept.checked_sub(1).and_then(|k| head.get_mut(k)) {
+                if last.0 == cur.0 {
+                    let a = std::mem::take(&mut cur.1);
+                    let m = &mut last.1;
                     m.events += a.events;
                     m.matched_events += a.matched_events;
                     if let Some(v) = a.matched {
@@ -885,12 +879,14 @@ impl<'a> Run<'a> {
                     m.srcs.merge(&a.srcs);
                     m.first = m.first.min(a.first);
                     m.last = m.last.max(a.last);
-                } else {
-                    combined.push(std::mem::replace(&mut cur, (k, a)));
+                    continue;
                 }
             }
-            combined.push(cur);
+            all.swap(kept, r);
+            kept += 1;
         }
+        all.truncate(kept);
+        let combined = all;
         summary.event_types = types.into_iter().collect();
         bad.sort_by_key(|(p, _)| *p);
         summary.bad_examples = bad
