@@ -108,13 +108,6 @@ struct MmdbAsn<'a> {
     autonomous_system_organization: Option<&'a str>,
 }
 
-fn read(path: &Path) -> Result<String, GeoError> {
-    std::fs::read_to_string(path).map_err(|source| GeoError::Io {
-        path: path.to_owned(),
-        source,
-    })
-}
-
 fn fmt_err(path: &Path, line: usize, reason: impl Into<String>) -> GeoError {
     GeoError::Format {
         path: path.to_owned(),
@@ -124,34 +117,43 @@ fn fmt_err(path: &Path, line: usize, reason: impl Into<String>) -> GeoError {
 }
 
 /// Calls `f(line, start, end, value, rest)` for each row `start,end,value[,...]` of
-/// decimal integers, without collecting them.
-fn each_num_row<'a>(
-    text: &'a str,
+/// decimal integers, reading the file line by line (no copy of the whole file).
+fn each_num_row(
     path: &Path,
-    mut f: impl FnMut(usize, u128, u128, &'a str, &'a str) -> Result<(), GeoError>,
+    mut f: impl FnMut(usize, u128, u128, &str, &str) -> Result<(), GeoError>,
 ) -> Result<(), GeoError> {
-    for (i, line) in text.lines().enumerate() {
+    use std::io::BufRead;
+    let io = |source| GeoError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut r = std::io::BufReader::with_capacity(1 << 20, file);
+    let mut buf = String::new();
+    let mut n = 0usize;
+    loop {
+        buf.clear();
+        if r.read_line(&mut buf).map_err(io)? == 0 {
+            return Ok(());
+        }
+        n += 1;
+        let line = buf.trim_end_matches(['\n', '\r']);
         if line.is_empty() {
             continue;
         }
         let mut it = line.splitn(4, ',');
         let (Some(s), Some(e), Some(v)) = (it.next(), it.next(), it.next()) else {
-            return Err(fmt_err(path, i + 1, "expected start,end,value"));
+            return Err(fmt_err(path, n, "expected start,end,value"));
         };
         let rest = it.next().unwrap_or("");
         let (Ok(s), Ok(e)) = (s.parse::<u128>(), e.parse::<u128>()) else {
-            return Err(fmt_err(
-                path,
-                i + 1,
-                "start and end must be decimal integers",
-            ));
+            return Err(fmt_err(path, n, "start and end must be decimal integers"));
         };
         if e < s {
-            return Err(fmt_err(path, i + 1, "end is before start"));
+            return Err(fmt_err(path, n, "end is before start"));
         }
-        f(i + 1, s, e, v, rest)?;
+        f(n, s, e, v, rest)?;
     }
-    Ok(())
 }
 
 impl Geo {
@@ -257,14 +259,12 @@ impl Geo {
             if !path.is_file() {
                 continue;
             }
-            let text = read(path)?;
             let mut vals: Vec<(u128, u128, u16)> = Vec::new();
-            each_num_row(&text, path, |_, s, e, v, _| {
+            each_num_row(path, |_, s, e, v, _| {
                 let idx = self.country_idx(v.trim());
                 vals.push((s, e, idx));
                 Ok(())
             })?;
-            drop(text);
             let n = vals.len();
             let vals = if overlapping {
                 flatten_later_wins(vals)
@@ -290,10 +290,9 @@ impl Geo {
             if !path.is_file() {
                 continue;
             }
-            let text = read(path)?;
             let mut vals: Vec<(u128, u128, u32)> = Vec::new();
             let names = &mut self.as_names;
-            each_num_row(&text, path, |line, s, e, v, rest| {
+            each_num_row(path, |line, s, e, v, rest| {
                 let Ok(asn) = v.trim().parse::<u32>() else {
                     return Err(fmt_err(path, line, "AS number must be an integer"));
                 };
@@ -303,7 +302,6 @@ impl Geo {
                 }
                 Ok(())
             })?;
-            drop(text);
             let n = vals.len();
             let vals = if overlapping {
                 flatten_later_wins(vals)
@@ -328,9 +326,8 @@ impl Geo {
         if !path.is_file() {
             return Ok(());
         }
-        let text = read(path)?;
         let names = &mut self.as_names;
-        each_num_row(&text, path, |_, _, _, asn, rest| {
+        each_num_row(path, |_, _, _, asn, rest| {
             if let Ok(asn) = asn.parse::<u32>() {
                 if !rest.is_empty() && !names.contains_key(&asn) {
                     names.insert(asn, as_name_field(rest).into());

@@ -886,6 +886,8 @@ impl<'a> Run<'a> {
             kept += 1;
         }
         all.truncate(kept);
+        // Give back the part of the buffer the merged entries no longer need.
+        all.shrink_to_fit();
         let combined = all;
         summary.event_types = types.into_iter().collect();
         bad.sort_by_key(|(p, _)| *p);
