@@ -240,7 +240,15 @@ impl Store {
             SqlValue::Text(q.collection_id.clone()),
             SqlValue::Integer(tlp_rank(q.clearance)),
         ];
-        let mut visible = vec!["o.collection_id = ?1".to_owned(), "o.tlp <= ?2".to_owned()];
+        // Without an id filter, `+` keeps the planner from taking a
+        // collection index and sorting: a scan in `seq` (rowid) order stops
+        // after one page. (Unary plus is a no-op in PostgreSQL too.)
+        let coll = if q.ids.is_empty() {
+            "+o.collection_id = ?1"
+        } else {
+            "o.collection_id = ?1"
+        };
+        let mut visible = vec![coll.to_owned(), "o.tlp <= ?2".to_owned()];
         if !q.spec_versions.is_empty() {
             visible.push(in_list("o.spec_version", &q.spec_versions, &mut params));
         }
