@@ -469,39 +469,27 @@ fn prepare<'a>(
             return Err(AssessError::DuplicateEvidence(e.id.clone()));
         }
         let rule = policy.kind_rule(&e.kind);
+        // Each bearing becomes (hypothesis, ratio) pairs, checked the same way.
+        let pairs: Vec<(&String, f64)> = match &e.bearing {
+            Bearing::Ratings(m) => m.iter().map(|(h, r)| (h, policy.ach.ratio(*r))).collect(),
+            Bearing::LikelihoodRatios(m) => m.iter().map(|(h, v)| (h, *v)).collect(),
+        };
         let mut ratios = vec![1.0; n];
-        match &e.bearing {
-            Bearing::Ratings(m) => {
-                for (h, r) in m {
-                    let i =
-                        *index
-                            .get(h.as_str())
-                            .ok_or_else(|| AssessError::UnknownHypothesis {
-                                evidence: e.id.clone(),
-                                hypothesis: h.clone(),
-                            })?;
-                    ratios[i] = policy.ach.ratio(*r);
-                }
+        for (h, v) in pairs {
+            let Some(&i) = index.get(h.as_str()) else {
+                return Err(AssessError::UnknownHypothesis {
+                    evidence: e.id.clone(),
+                    hypothesis: h.clone(),
+                });
+            };
+            if !(v.is_finite() && v > 0.0) {
+                return Err(AssessError::BadLikelihoodRatio {
+                    evidence: e.id.clone(),
+                    hypothesis: h.clone(),
+                    value: v,
+                });
             }
-            Bearing::LikelihoodRatios(m) => {
-                for (h, v) in m {
-                    let i =
-                        *index
-                            .get(h.as_str())
-                            .ok_or_else(|| AssessError::UnknownHypothesis {
-                                evidence: e.id.clone(),
-                                hypothesis: h.clone(),
-                            })?;
-                    if !(v.is_finite() && *v > 0.0) {
-                        return Err(AssessError::BadLikelihoodRatio {
-                            evidence: e.id.clone(),
-                            hypothesis: h.clone(),
-                            value: *v,
-                        });
-                    }
-                    ratios[i] = *v;
-                }
-            }
+            ratios[i] = v;
         }
         // Ratios are relative: centre them on their geometric mean before
         // clamping, so a cap limits how far the item separates hypotheses,

@@ -6,9 +6,11 @@
 
 mod assess;
 mod case;
+mod device;
 mod report;
 mod serve;
 mod stix;
+mod telemetry;
 mod users;
 
 use std::io::Write;
@@ -41,6 +43,12 @@ enum Command {
     Case(case::CaseCommand),
     /// Assess an incident (by id, or a case file directly).
     Assess(assess::AssessArgs),
+    /// Vet USB devices (gifts) against what they claim to be.
+    #[command(subcommand)]
+    Device(device::DeviceCmd),
+    /// Sensor logs: counts by source territory and network, indicator sightings, evidence.
+    #[command(subcommand)]
+    Telemetry(telemetry::TelemetryCommand),
     /// Import STIX 2.1 bundles; export an incident's assessment as STIX 2.1.
     #[command(subcommand)]
     Stix(stix::StixCommand),
@@ -96,6 +104,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Case(cmd) => case::run(cmd, &cli.db),
         Command::Assess(args) => assess::run(args, &cli.db),
+        Command::Device(cmd) => device::run(cmd, &cli.db),
+        Command::Telemetry(cmd) => telemetry::run(cmd, &cli.db),
         Command::Stix(cmd) => stix::run(cmd, &cli.db),
         Command::Serve(args) => serve::run(args, &cli.db),
         Command::Users(cmd) => users::run(cmd, &cli.db),

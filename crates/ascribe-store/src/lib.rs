@@ -10,6 +10,7 @@
 
 mod case;
 mod stix;
+mod telemetry;
 mod users;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ pub use case::{ClaimFilter, IncidentSummary, StoredCase};
 pub use stix::{
     AddOutcome, Collection, NewObject, ObjectQuery, Page, StatusRecord, StoredObject, VersionSel,
 };
+pub use telemetry::TelemetryRun;
 pub use users::{Role, UserRecord};
 
 /// Where claims came from, so that re-importing one source replaces only its own.
@@ -77,6 +79,11 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// The migrations, in order. Numbers are reserved per area (see ARCHITECTURE.md).
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "0001_core", include_str!("../migrations/0001_core.sql")),
+    (
+        2,
+        "0002_telemetry",
+        include_str!("../migrations/0002_telemetry.sql"),
+    ),
     (4, "0004_stix", include_str!("../migrations/0004_stix.sql")),
 ];
 
@@ -145,8 +152,15 @@ impl Store {
                 known,
             });
         }
+        // Apply every known migration not yet recorded, in order: numbers are
+        // reserved per area, so a later area's number may land before an earlier one's.
+        let applied: std::collections::BTreeSet<i64> = {
+            let mut stmt = self.conn.prepare("SELECT version FROM schema_migrations")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
         for &(version, name, sql) in MIGRATIONS {
-            if version <= current {
+            if applied.contains(&version) {
                 continue;
             }
             let tx = self

@@ -1,0 +1,539 @@
+//! `ascribe telemetry ingest`: sensor logs to aggregates, sightings and evidence.
+
+use std::fs::File;
+use std::io::{BufReader, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use ascribe_enrich::Geo;
+use ascribe_intel::{Addr, Matcher};
+use ascribe_model::{Indicator, IndicatorKind, Observation, Sighting, Tlp};
+use ascribe_store::{Store, TelemetryRun};
+use ascribe_telemetry::fwcsv::ColumnMap;
+use ascribe_telemetry::{evidence, output, Job, Output, Run};
+use clap::{Subcommand, ValueEnum};
+
+use crate::exit;
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TelemetryCommand {
+    /// Read Suricata EVE, Zeek or CSV firewall logs: counts by day, source country,
+    /// source AS, signature and action; sightings of indicators; evidence for an incident.
+    Ingest(IngestArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum OutFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct IngestArgs {
+    /// Log files, folders (read recursively), glob patterns, or `-` for stdin; plain, .gz or .zst.
+    #[arg(required = true, value_name = "FILE_OR_DIR")]
+    inputs: Vec<String>,
+    /// Indicator files: CSV type,value,source[,actor][,tlp], STIX 2.1 JSON, MISP JSON, or a plain list.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    indicators: Vec<PathBuf>,
+    /// Folder with the geolocation databases (default ./.geo, filled by scripts/setup-geo.sh).
+    #[arg(long, value_name = "DIR", env = "ASCRIBE_GEO")]
+    geo: Option<PathBuf>,
+    /// Run without geolocation (countries and AS numbers empty).
+    #[arg(long, conflicts_with = "geo")]
+    no_geo: bool,
+    /// Attach the run and its evidence to this incident in the database.
+    #[arg(long, value_name = "ID")]
+    incident: Option<String>,
+    /// Write the aggregates as CSV (the peers' contract) to this file.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutFormat,
+    /// Stop at the first bad line and exit 1 (otherwise bad lines are counted and skipped).
+    #[arg(long)]
+    strict: bool,
+    /// Event types to aggregate, comma-separated (`all` for every type).
+    #[arg(long, default_value = "alert", value_name = "TYPES")]
+    event_types: String,
+    /// Worker threads.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Column mapping for CSV firewall logs: ts=COL,src=COL,dst=COL,action=COL,signature=COL,host=COL.
+    #[arg(long, value_name = "MAP")]
+    csv_map: Option<String>,
+    /// Lowest TLP marking of the evidence made from these logs.
+    #[arg(long, default_value = "amber")]
+    tlp: String,
+    /// Rows shown by the table format.
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+}
+
+pub(crate) fn run(cmd: TelemetryCommand, db: &Path) -> anyhow::Result<ExitCode> {
+    match cmd {
+        TelemetryCommand::Ingest(args) => ingest(args, db),
+    }
+}
+
+/// One input: a name for messages and how to open it.
+enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Input {
+    fn name(&self) -> String {
+        match self {
+            Input::Stdin => "-".to_owned(),
+            Input::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+fn glob_match(pat: &[u8], s: &[u8]) -> bool {
+    match (pat.first(), s.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => glob_match(&pat[1..], s) || (!s.is_empty() && glob_match(pat, &s[1..])),
+        (Some(b'?'), Some(_)) => glob_match(&pat[1..], &s[1..]),
+        (Some(a), Some(b)) if a == b => glob_match(&pat[1..], &s[1..]),
+        _ => false,
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<Input>) -> anyhow::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read folder {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if p.is_file() {
+            out.push(Input::File(p));
+        }
+    }
+    Ok(())
+}
+
+fn expand(inputs: &[String]) -> anyhow::Result<Vec<Input>> {
+    let mut out = Vec::new();
+    for i in inputs {
+        if i == "-" {
+            out.push(Input::Stdin);
+            continue;
+        }
+        let p = PathBuf::from(i);
+        if p.is_dir() {
+            walk(&p, &mut out)?;
+        } else if p.is_file() {
+            out.push(Input::File(p));
+        } else if i.contains(['*', '?']) {
+            // A quoted glob: the pattern applies to the last component.
+            let dir = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let pat = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+                .with_context(|| format!("cannot read folder {}", dir.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.is_file())
+                .filter(|f| {
+                    f.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| glob_match(pat.as_bytes(), n.as_bytes()))
+                })
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                bail!("no file matches {i}");
+            }
+            out.extend(found.into_iter().map(Input::File));
+        } else {
+            bail!("{i}: no such file or folder");
+        }
+    }
+    Ok(out)
+}
+
+/// Counts bytes read from the underlying file (for the progress bar).
+struct Counting<R> {
+    inner: R,
+    n: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let k = self.inner.read(buf)?;
+        self.n.fetch_add(k as u64, Ordering::Relaxed);
+        Ok(k)
+    }
+}
+
+/// Opens an input, decompressing by magic bytes (gzip, zstd).
+fn open(input: &Input, counter: Arc<AtomicU64>) -> anyhow::Result<Box<dyn Read + Send>> {
+    let raw: Box<dyn Read + Send> = match input {
+        Input::Stdin => Box::new(std::io::stdin()),
+        Input::File(p) => {
+            Box::new(File::open(p).with_context(|| format!("cannot open {}", p.display()))?)
+        }
+    };
+    let mut r = BufReader::with_capacity(
+        1 << 16,
+        Counting {
+            inner: raw,
+            n: counter,
+        },
+    );
+    let head = std::io::BufRead::fill_buf(&mut r)
+        .with_context(|| format!("cannot read {}", input.name()))?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        return Ok(Box::new(flate2::read::MultiGzDecoder::new(r)));
+    }
+    if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        let d = zstd::stream::read::Decoder::with_buffer(r)
+            .with_context(|| format!("cannot start zstd on {}", input.name()))?;
+        return Ok(Box::new(d));
+    }
+    Ok(Box::new(r))
+}
+
+fn load_indicators(
+    files: &[PathBuf],
+) -> anyhow::Result<(Vec<Indicator>, Vec<ascribe_intel::Diagnostic>)> {
+    let mut all = Vec::new();
+    let mut diags = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f)
+            .with_context(|| format!("cannot read indicator file {}", f.display()))?;
+        let loaded = ascribe_intel::load(&text, &f.display().to_string());
+        all.extend(loaded.indicators);
+        diags.extend(loaded.diagnostics);
+    }
+    Ok((all, diags))
+}
+
+fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
+    let inputs = expand(&args.inputs)?;
+    let min_tlp: Tlp = args
+        .tlp
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--tlp: {e}"))?;
+    let mut stderr = std::io::stderr().lock();
+    let (indicators, ind_diags) = load_indicators(&args.indicators)?;
+    for d in ind_diags.iter().take(10) {
+        writeln!(stderr, "warning: {d}")?;
+    }
+    if ind_diags.len() > 10 {
+        writeln!(
+            stderr,
+            "warning: {} more indicator entries skipped",
+            ind_diags.len() - 10
+        )?;
+    }
+    let (matcher, rejected) = Matcher::new(indicators);
+    if !rejected.is_empty() {
+        writeln!(
+            stderr,
+            "warning: {} indicators could not be compiled",
+            rejected.len()
+        )?;
+    }
+    let geo = if args.no_geo {
+        None
+    } else {
+        let dir = args.geo.clone().unwrap_or_else(|| PathBuf::from(".geo"));
+        match Geo::open(&dir) {
+            Ok(g) => Some(g),
+            Err(e) => {
+                writeln!(stderr, "error: {e}")?;
+                writeln!(
+                    stderr,
+                    "hint: or pass --no-geo to count without countries and AS numbers"
+                )?;
+                return Ok(exit::bad_input());
+            }
+        }
+    };
+    let csv_map = match &args.csv_map {
+        Some(m) => ColumnMap::parse(m).map_err(|e| anyhow::anyhow!("--csv-map: {e}"))?,
+        None => ColumnMap::default(),
+    };
+    let mut job = Job::new(&matcher, geo.as_ref());
+    job.event_types = if args.event_types.trim() == "all" {
+        Vec::new()
+    } else {
+        args.event_types
+            .split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    job.threads = args.threads.max(1);
+    job.strict = args.strict;
+    job.csv_map = csv_map;
+
+    let total_bytes: u64 = inputs
+        .iter()
+        .map(|i| match i {
+            Input::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            Input::Stdin => 0,
+        })
+        .sum();
+    let progress = std::io::stderr().is_terminal().then(|| {
+        let bar = if total_bytes > 0 {
+            indicatif::ProgressBar::new(total_bytes)
+        } else {
+            indicatif::ProgressBar::new_spinner()
+        };
+        let style = indicatif::ProgressStyle::with_template(
+            "{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} {msg} ETA {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar
+    });
+    let started = std::time::Instant::now();
+    let bytes = Arc::new(AtomicU64::new(0));
+    let lines = AtomicU64::new(0);
+    let mut run = Run::new(&job);
+    for input in &inputs {
+        let reader = open(input, bytes.clone())?;
+        let on_chunk = |n: u64| {
+            let total = lines.fetch_add(n, Ordering::Relaxed) + n;
+            if let Some(p) = &progress {
+                p.set_position(bytes.load(Ordering::Relaxed));
+                let secs = started.elapsed().as_secs_f64().max(1e-3);
+                p.set_message(format!("{:.0}k lines/s", total as f64 / secs / 1e3));
+            }
+        };
+        run.feed(&input.name(), reader, &on_chunk)
+            .with_context(|| format!("reading {}", input.name()))?;
+        if run.stopped() {
+            break;
+        }
+    }
+    if let Some(p) = &progress {
+        p.finish_and_clear();
+    }
+    let out = run.finish();
+    let elapsed = started.elapsed();
+    print_summary(&mut stderr, &out, &job, geo.as_ref(), elapsed)?;
+
+    if let Some(path) = &args.out {
+        std::fs::write(path, output::csv(&out.rows))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        writeln!(stderr, "aggregates written to {}", path.display())?;
+    }
+    {
+        let mut stdout = std::io::stdout().lock();
+        match args.format {
+            OutFormat::Csv => stdout.write_all(output::csv(&out.rows).as_bytes())?,
+            OutFormat::Json => {
+                serde_json::to_writer_pretty(&mut stdout, &out)?;
+                writeln!(stdout)?;
+            }
+            OutFormat::Table => stdout.write_all(output::table(&out, args.limit).as_bytes())?,
+        }
+    }
+
+    if let Some(incident) = &args.incident {
+        attach(
+            db,
+            incident,
+            &args,
+            &inputs,
+            &out,
+            geo.as_ref(),
+            min_tlp,
+            &mut stderr,
+        )?;
+    }
+    if out.summary.stopped_early || (args.strict && out.summary.bad_lines > 0) {
+        return Ok(exit::warnings());
+    }
+    Ok(exit::ok())
+}
+
+fn print_summary(
+    w: &mut impl Write,
+    out: &Output,
+    job: &Job,
+    geo: Option<&Geo>,
+    elapsed: std::time::Duration,
+) -> anyhow::Result<()> {
+    let s = &out.summary;
+    for f in &s.files {
+        writeln!(w, "read {} ({})", f.name, f.format)?;
+    }
+    if let Some(g) = geo {
+        for src in &g.sources {
+            writeln!(w, "geo: {src}")?;
+        }
+    }
+    let types: Vec<String> = s
+        .event_types
+        .iter()
+        .map(|(t, n)| format!("{t} {n}"))
+        .collect();
+    writeln!(
+        w,
+        "{} lines in {:.2}s; events by type: {}",
+        s.lines,
+        elapsed.as_secs_f64(),
+        if types.is_empty() {
+            "none".to_owned()
+        } else {
+            types.join(", ")
+        }
+    )?;
+    writeln!(
+        w,
+        "selected ({}): {} events in {} rows; {} matched at least one of {} indicators ({} indicators seen)",
+        if job.event_types.is_empty() { "all".to_owned() } else { job.event_types.join(",") },
+        s.selected_events,
+        out.rows.len(),
+        s.matched_events,
+        job.matcher.indicators().len(),
+        out.sightings.len()
+    )?;
+    if s.bad_lines > 0 {
+        writeln!(
+            w,
+            "{} bad lines skipped; the first {}:",
+            s.bad_lines,
+            s.bad_examples.len()
+        )?;
+        for d in &s.bad_examples {
+            writeln!(w, "  {d}")?;
+        }
+    }
+    if s.stopped_early {
+        writeln!(w, "stopped at the first bad line (--strict)")?;
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn attach(
+    db: &Path,
+    incident: &str,
+    args: &IngestArgs,
+    inputs: &[Input],
+    out: &Output,
+    geo: Option<&Geo>,
+    min_tlp: Tlp,
+    stderr: &mut impl Write,
+) -> anyhow::Result<()> {
+    let mut store =
+        Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    let Some(stored) = store.load_case(incident)? else {
+        bail!(
+            "no incident {incident:?} in {} (import its case file first: ascribe case import FILE)",
+            db.display()
+        );
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as i64);
+    let started_at = ascribe_telemetry::time::format_micros(now);
+    let run = TelemetryRun {
+        id: format!("{incident}@{started_at}"),
+        incident_id: Some(incident.to_owned()),
+        started_at,
+        inputs: inputs.iter().map(Input::name).collect(),
+        event_types: args.event_types.clone(),
+        summary_json: serde_json::to_string(&out.summary)?,
+        observations: out
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    Observation {
+                        day: r.day.clone(),
+                        src_country: r.src_country.clone(),
+                        src_asn: r.src_asn,
+                        signature: r.signature.clone(),
+                        action: r.action.clone(),
+                        events: r.events,
+                        distinct_src_ips: r.distinct_src_ips,
+                        first_seen: r.first_seen.clone(),
+                        last_seen: r.last_seen.clone(),
+                    },
+                    r.matched_events,
+                    r.matched_indicators.clone(),
+                )
+            })
+            .collect(),
+        sightings: out
+            .sightings
+            .iter()
+            .map(|s| Sighting {
+                indicator: s.indicator.clone(),
+                first_seen: s.first_seen.clone(),
+                last_seen: s.last_seen.clone(),
+                count: s.count,
+                examples: s.examples.clone(),
+            })
+            .collect(),
+    };
+    store.save_telemetry_run(&run)?;
+    let names: Vec<String> = inputs.iter().map(Input::name).collect();
+    let source = format!("sensor logs ({})", names.join(", "));
+    let shared = |ind: &Indicator| -> bool {
+        if ind.kind != IndicatorKind::Ip {
+            return false;
+        }
+        let (Some(g), Some(a)) = (geo, Addr::parse(&ind.value)) else {
+            return false;
+        };
+        let info = g.lookup(a);
+        g.as_name(info.asn)
+            .or_else(|| g.as_name_of(a))
+            .is_some_and(|n| evidence::is_shared_hosting_as(&n))
+    };
+    let hyps = &stored.case.hypotheses;
+    let mut items = evidence::sighting_evidence(&out.sightings, hyps, &source, min_tlp, &shared);
+    items.extend(evidence::geolocation_evidence(
+        &out.rows, hyps, &source, min_tlp, 0.05,
+    ));
+    store.upsert_evidence(incident, &items)?;
+    writeln!(
+        stderr,
+        "attached to incident {incident}: {} aggregate rows, {} sightings, {} evidence items",
+        run.observations.len(),
+        run.sightings.len(),
+        items.len()
+    )?;
+    for e in &items {
+        let bearing = match &e.bearing {
+            ascribe_model::Bearing::Ratings(m) => m
+                .iter()
+                .map(|(h, r)| format!("{h}={}", r.as_str()))
+                .collect::<Vec<_>>()
+                .join(" "),
+            ascribe_model::Bearing::LikelihoodRatios(m) => m
+                .iter()
+                .map(|(h, r)| format!("{h}:LR {r}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        writeln!(
+            stderr,
+            "  {} [{}; {}; {}] {}",
+            e.id, e.kind, e.grade, bearing, e.summary
+        )?;
+    }
+    Ok(())
+}

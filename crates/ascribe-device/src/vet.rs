@@ -1,0 +1,1862 @@
+//! The capability model, the finding catalogue and the verdict rules.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::input::{parse_bytes, parse_snapshot, InputFormat, Selector};
+use crate::model::{Device, DeviceReport, HidReport, Interface, StringState, TransferType};
+use crate::sysfs::SysfsSnapshot;
+use crate::tables::{lookup_identity, usb_ids};
+use crate::{Capability, Claim, Profile, Severity, VetError};
+
+/// Default keystroke-injection window (key-downs) and threshold (µs), after Google UKIP.
+pub const TYPING_WINDOW: usize = 5;
+pub const TYPING_THRESHOLD_US: i64 = 50_000;
+/// Shortest observation window (s) that lets "nothing enumerated" pass.
+pub const MIN_WINDOW_S: f64 = 30.0;
+
+/// Options of a vetting run.
+#[derive(Debug, Clone)]
+pub struct VetOptions {
+    pub claim: Claim,
+    pub profile: Profile,
+    pub selector: Option<Selector>,
+    /// Overrides format detection.
+    pub format: Option<InputFormat>,
+    /// A name for the input in the report (a file name); never read.
+    pub input_name: String,
+    pub typing_window: usize,
+    pub typing_threshold_us: i64,
+}
+
+impl VetOptions {
+    pub fn new(claim: Claim) -> Self {
+        VetOptions {
+            claim,
+            profile: Profile::Strict,
+            selector: None,
+            format: None,
+            input_name: "-".to_string(),
+            typing_window: TYPING_WINDOW,
+            typing_threshold_us: TYPING_THRESHOLD_US,
+        }
+    }
+}
+
+/// The verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum VerdictKind {
+    #[serde(rename = "PASS")]
+    Pass,
+    #[serde(rename = "WARN")]
+    Warn,
+    #[serde(rename = "FAIL")]
+    Fail,
+    #[serde(rename = "INCONCLUSIVE")]
+    Inconclusive,
+}
+
+impl VerdictKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictKind::Pass => "PASS",
+            VerdictKind::Warn => "WARN",
+            VerdictKind::Fail => "FAIL",
+            VerdictKind::Inconclusive => "INCONCLUSIVE",
+        }
+    }
+}
+
+/// One descriptor field a finding rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldRef {
+    pub device: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interface: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt: Option<u8>,
+    pub field: String,
+    pub value: String,
+}
+
+/// A finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub title: String,
+    pub explanation: String,
+    pub evidence: Vec<FieldRef>,
+    pub references: Vec<&'static str>,
+}
+
+/// A check that could not run, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub check: &'static str,
+    pub reason: String,
+}
+
+/// One function (interface alternate setting) of a device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FunctionView {
+    pub config: u8,
+    pub interface: u8,
+    pub alt: u8,
+    pub class: String,
+    pub capabilities: Vec<Capability>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hid_report: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hid_usages: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub association: Option<String>,
+}
+
+/// usb.ids names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UsbIdsNames {
+    pub vendor: Option<String>,
+    pub product: Option<String>,
+}
+
+/// A device as the report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeviceView {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    pub vid: String,
+    pub pid: String,
+    pub usb_ids: UsbIdsNames,
+    pub device_class: String,
+    pub strings: crate::model::Strings,
+    pub speed: crate::model::Speed,
+    pub configurations: usize,
+    pub capabilities: Vec<Capability>,
+    pub functions: Vec<FunctionView>,
+}
+
+/// Where the input came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputInfo {
+    pub name: String,
+    pub format: InputFormat,
+    pub sha256: String,
+    pub parser_warnings: Vec<crate::model::ParseWarning>,
+    pub excluded_devices: Vec<String>,
+}
+
+/// The complete result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    pub schema: &'static str,
+    pub claim: Claim,
+    pub profile: Profile,
+    pub verdict: VerdictKind,
+    pub risk_score: u32,
+    pub summary: String,
+    pub capabilities: Vec<Capability>,
+    pub beyond_claim: Vec<Capability>,
+    pub devices: Vec<DeviceView>,
+    pub findings: Vec<Finding>,
+    pub checks_skipped: Vec<Skipped>,
+    pub cannot_see: Vec<String>,
+    pub identity_caveat: &'static str,
+    pub input: InputInfo,
+    pub suggested_usbguard_rule: Option<String>,
+    pub usb_ids_version: String,
+}
+
+pub const SCHEMA: &str = "ascribe-device-verdict/v1";
+pub const IDENTITY_CAVEAT: &str = "VID:PID, strings and serial are chosen by the device and trivially spoofed: identity matches against known attack tools and development boards are hints, never proof; the verdict rests on capabilities.";
+
+/// Vet bytes in any supported format.
+pub fn vet_bytes(bytes: &[u8], opts: &VetOptions) -> Result<Verdict, VetError> {
+    let (format, report) = parse_bytes(bytes, opts.format, opts.selector.as_ref())?;
+    Ok(vet_report(&report, format, &sha256_hex(bytes), opts))
+}
+
+/// Vet a sysfs snapshot the caller read from a folder.
+pub fn vet_snapshot(snap: &SysfsSnapshot, opts: &VetOptions) -> Result<Verdict, VetError> {
+    let report = parse_snapshot(snap, opts.selector.as_ref())?;
+    let mut all = Vec::new();
+    for e in &snap.entries {
+        all.extend_from_slice(e.path.as_bytes());
+        for (k, v) in &e.attrs {
+            all.extend_from_slice(k.as_bytes());
+            all.extend_from_slice(v);
+        }
+    }
+    Ok(vet_report(
+        &report,
+        InputFormat::SysfsDir,
+        &sha256_hex(&all),
+        opts,
+    ))
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Capabilities of one interface alternate setting.
+pub fn interface_capabilities(iface: &Interface) -> Vec<Capability> {
+    let c = iface.class;
+    let caps = match c.class {
+        0x03 => match &iface.hid {
+            Some(HidReport::Parsed { applications, .. }) if !applications.is_empty() => {
+                let mut v: Vec<Capability> = applications.iter().map(|a| a.capability).collect();
+                v.sort();
+                v.dedup();
+                return v;
+            }
+            Some(HidReport::Parsed { .. }) => Capability::HidUnknown,
+            _ => match (c.subclass, c.protocol) {
+                (1, 1) => Capability::Keyboard,
+                (1, 2) => Capability::Pointer,
+                _ => Capability::HidUnknown,
+            },
+        },
+        0x08 => Capability::Storage,
+        0x02 => match c.subclass {
+            0x02 if c.protocol == 0xFF => Capability::Network,
+            0x02 => Capability::Serial,
+            0x06 | 0x07 | 0x0C | 0x0D | 0x0E => Capability::Network,
+            _ if iface
+                .cdc_subtypes
+                .iter()
+                .any(|s| matches!(s, 0x0F | 0x1A | 0x1B)) =>
+            {
+                Capability::Network
+            }
+            _ => Capability::CommOther,
+        },
+        0x0A => return Vec::new(),
+        0x01 => match c.subclass {
+            0x02 if iface
+                .endpoints
+                .iter()
+                .any(|e| e.is_in() && e.transfer == TransferType::Isochronous) =>
+            {
+                Capability::AudioIn
+            }
+            0x01 | 0x02 => Capability::AudioOut,
+            _ => Capability::Other,
+        },
+        0x06 => Capability::StillImage,
+        0x07 => Capability::Printer,
+        0x09 => Capability::Hub,
+        0x0B => Capability::Smartcard,
+        0x0E | 0x10 => Capability::Video,
+        0x11 => Capability::Billboard,
+        0xE0 => match (c.subclass, c.protocol) {
+            (0x01, 0x03) => Capability::Network,
+            _ => Capability::Radio,
+        },
+        0xEF => match (c.subclass, c.protocol) {
+            (0x01, 0x01) | (0x04, _) => Capability::Network,
+            (0x05, _) => Capability::Video,
+            _ => Capability::Other,
+        },
+        0xFE => match c.subclass {
+            0x01 => Capability::FirmwareUpdate,
+            0x02 => Capability::Radio,
+            _ => Capability::Other,
+        },
+        0xFF => Capability::Vendor,
+        _ => Capability::Other,
+    };
+    vec![caps]
+}
+
+/// Every capability of a device, across configurations and alternate settings.
+pub fn device_capabilities(d: &Device) -> BTreeSet<Capability> {
+    let mut set: BTreeSet<Capability> = d
+        .all_interfaces()
+        .flat_map(|(_, i)| interface_capabilities(i))
+        .collect();
+    if d.class.class == 0x09 {
+        set.insert(Capability::Hub);
+    }
+    if d.bos_billboard && set.is_empty() {
+        set.insert(Capability::Billboard);
+    }
+    set
+}
+
+/// How a claim treats a capability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Allow {
+    Expected,
+    At(Severity),
+}
+
+fn default_severity(cap: Capability) -> Severity {
+    match cap {
+        Capability::Keyboard | Capability::Network => Severity::Critical,
+        Capability::Pointer
+        | Capability::SystemControl
+        | Capability::ConsumerControl
+        | Capability::HidVendor
+        | Capability::HidUnknown
+        | Capability::Serial
+        | Capability::AudioIn
+        | Capability::Video
+        | Capability::Radio
+        | Capability::Storage => Severity::High,
+        Capability::FirmwareUpdate | Capability::Vendor => Severity::Medium,
+        Capability::Hub | Capability::Billboard => Severity::Info,
+        _ => Severity::Medium,
+    }
+}
+
+fn allowance(claim: Claim, cap: Capability) -> Allow {
+    use Capability as C;
+    use Severity as S;
+    let at = Allow::At;
+    match claim {
+        Claim::Unknown => Allow::Expected,
+        Claim::FlashDrive => match cap {
+            C::Storage | C::Hub | C::Billboard => Allow::Expected,
+            _ => at(default_severity(cap)),
+        },
+        Claim::Charger | Claim::Cable | Claim::PowerBank => match cap {
+            C::Hub | C::Billboard => Allow::Expected,
+            _ => at(default_severity(cap)),
+        },
+        Claim::Phone => match cap {
+            C::StillImage
+            | C::Vendor
+            | C::Storage
+            | C::Network
+            | C::Serial
+            | C::CommOther
+            | C::AudioIn
+            | C::AudioOut
+            | C::Hub
+            | C::Billboard => Allow::Expected,
+            C::Fido => at(S::Low),
+            C::HidUnknown => at(S::Info),
+            C::Keyboard | C::Pointer => at(S::High),
+            _ => at(default_severity(cap)),
+        },
+        Claim::Keyboard => match cap {
+            C::Keyboard | C::SystemControl | C::ConsumerControl | C::Pointer | C::Hub => {
+                Allow::Expected
+            }
+            C::HidVendor | C::HidOther => at(S::Low),
+            C::HidUnknown | C::Billboard => at(S::Info),
+            C::Network => at(S::High),
+            _ => at(default_severity(cap)),
+        },
+        Claim::Mouse => match cap {
+            C::Pointer | C::HidVendor => Allow::Expected,
+            C::Keyboard | C::HidUnknown => at(S::Medium),
+            C::SystemControl | C::ConsumerControl | C::HidOther => at(S::Low),
+            C::Hub | C::Billboard => at(S::Info),
+            _ => at(default_severity(cap)),
+        },
+        Claim::SecurityKey => match cap {
+            C::Fido | C::Smartcard | C::HidVendor => Allow::Expected,
+            C::Keyboard | C::HidUnknown | C::Storage => at(S::Medium),
+            C::Network => at(S::High),
+            C::Hub | C::Billboard => at(S::Info),
+            _ => at(default_severity(cap)),
+        },
+    }
+}
+
+/// The finding id for a capability outside the claim.
+fn cap_finding_id(cap: Capability) -> &'static str {
+    match cap {
+        Capability::Keyboard => "CAP-HID-KEYBOARD",
+        Capability::Pointer => "CAP-HID-POINTER",
+        Capability::SystemControl | Capability::ConsumerControl => "CAP-HID-SYSCTL-CONSUMER",
+        Capability::HidVendor => "CAP-HID-VENDOR",
+        Capability::HidUnknown => "CAP-HID-UNKNOWN",
+        Capability::Network => "CAP-NETWORK",
+        Capability::Serial => "CAP-SERIAL",
+        Capability::AudioIn => "CAP-AUDIO-IN",
+        Capability::Video => "CAP-VIDEO",
+        Capability::Radio => "CAP-RADIO",
+        Capability::FirmwareUpdate => "CAP-FIRMWARE-UPDATE",
+        Capability::Vendor => "CAP-VENDOR-IFACE",
+        Capability::Storage => "CAP-STORAGE",
+        _ => "CAP-UNEXPECTED-FUNCTION",
+    }
+}
+
+fn cap_rationale(cap: Capability) -> &'static str {
+    match cap {
+        Capability::Keyboard => "a keyboard can type commands into the host (keystroke injection: Rubber Ducky, Bash Bunny, O.MG, Teensy/Digispark)",
+        Capability::Pointer => "a pointer can click consent prompts (ChoiceJacking-style use of HID)",
+        Capability::SystemControl | Capability::ConsumerControl => "system and consumer control keys can launch applications, sleep or power off the host",
+        Capability::HidVendor => "a vendor-defined HID channel is a raw bidirectional path that needs no driver (P4wnP1 raw HID, O.MG-class exfiltration)",
+        Capability::HidUnknown => "its report descriptor is unavailable, so it must be treated as a possible keyboard until the descriptor is read",
+        Capability::Network => "a rogue network adapter can hijack DHCP, DNS, WPAD and routes (Bash Bunny, P4wnP1, PoisonTap)",
+        Capability::Serial => "a serial port is a command and console channel into an implant",
+        Capability::AudioIn => "an audio input can record covertly",
+        Capability::Video => "a camera function can record covertly",
+        Capability::Radio => "a radio is an exfiltration path",
+        Capability::FirmwareUpdate => "a firmware-update function makes the device re-flashable (BadUSB persistence); common on legitimate gear such as audio interfaces and debug probes",
+        Capability::Vendor => "a vendor-specific interface has an unknown function",
+        Capability::Storage => "mass storage can carry and exfiltrate data",
+        _ => "a function the claimed device does not need",
+    }
+}
+
+fn cap_references(cap: Capability) -> Vec<&'static str> {
+    match cap {
+        Capability::Keyboard
+        | Capability::Pointer
+        | Capability::HidUnknown
+        | Capability::SystemControl
+        | Capability::ConsumerControl
+        | Capability::HidVendor => vec![
+            "usbguard-rules.conf(5), Example 3",
+            "HID 1.11 §6.2.2 report descriptors",
+            "usb-vetting.md §5.4 CAP-*",
+        ],
+        Capability::Network => vec![
+            "USB class codes 02/06 ECM, 02/0d NCM, 02/0e MBIM, 02/0c/07 EEM, RNDIS 02/02/ff e0/01/03 ef/04",
+            "usb-vetting.md §5.4 CAP-NETWORK",
+        ],
+        _ => vec!["usb-vetting.md §5.3 allowed capabilities per claim", "usb-vetting.md §5.4"],
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn lenient_cap(profile: Profile, id: &str, sev: Severity) -> Severity {
+    if profile == Profile::Lenient
+        && matches!(
+            id,
+            "CAP-FIRMWARE-UPDATE" | "CAP-VENDOR-IFACE" | "CAP-UNEXPECTED-FUNCTION"
+        )
+    {
+        return sev.min(Severity::Low);
+    }
+    sev
+}
+
+struct Ctx<'a> {
+    report: &'a DeviceReport,
+    opts: &'a VetOptions,
+    findings: Vec<Finding>,
+    skipped: Vec<Skipped>,
+}
+
+impl Ctx<'_> {
+    fn add(
+        &mut self,
+        id: &'static str,
+        severity: Severity,
+        title: String,
+        explanation: String,
+        evidence: Vec<FieldRef>,
+        references: Vec<&'static str>,
+    ) {
+        self.findings.push(Finding {
+            id,
+            severity,
+            title,
+            explanation,
+            evidence,
+            references,
+        });
+    }
+    fn skip(&mut self, check: &'static str, reason: impl Into<String>) {
+        let reason = reason.into();
+        if !self.skipped.iter().any(|s| s.check == check) {
+            self.skipped.push(Skipped { check, reason });
+        }
+    }
+}
+
+fn dev_field(d: &Device, field: &str, value: impl Into<String>) -> FieldRef {
+    FieldRef {
+        device: d.path.clone(),
+        config: None,
+        interface: None,
+        alt: None,
+        field: field.to_string(),
+        value: value.into(),
+    }
+}
+
+fn hid_detail(iface: &Interface) -> String {
+    match &iface.hid {
+        Some(HidReport::Parsed { applications, .. }) => {
+            let u: Vec<String> = applications
+                .iter()
+                .map(|a| format!("{:04x}:{:04x}", a.page, a.usage))
+                .collect();
+            format!("report descriptor usages {}", u.join(" "))
+        }
+        Some(HidReport::Unavailable) => "report descriptor unavailable".to_string(),
+        None => String::new(),
+    }
+}
+
+/// Vet a parsed report.
+pub fn vet_report(
+    report: &DeviceReport,
+    format: InputFormat,
+    sha256: &str,
+    opts: &VetOptions,
+) -> Verdict {
+    let claim = opts.claim;
+    let mut ctx = Ctx {
+        report,
+        opts,
+        findings: Vec::new(),
+        skipped: Vec::new(),
+    };
+    let mut all_caps: BTreeSet<Capability> = BTreeSet::new();
+    let mut beyond: BTreeSet<Capability> = BTreeSet::new();
+    for d in &report.devices {
+        all_caps.extend(device_capabilities(d));
+    }
+    capability_findings(&mut ctx, &mut beyond);
+    power_and_absence(&mut ctx, &all_caps);
+    structure_findings(&mut ctx);
+    topology_findings(&mut ctx);
+    identity_findings(&mut ctx);
+    string_findings(&mut ctx);
+    behaviour_findings(&mut ctx, &all_caps);
+    data_findings(&mut ctx);
+
+    // The verdict.
+    let max = ctx.findings.iter().map(|f| f.severity).max();
+    let inconclusive = inconclusive_reason(report, claim);
+    let verdict = match max {
+        Some(s) if s >= Severity::High => VerdictKind::Fail,
+        _ if inconclusive.is_some() => VerdictKind::Inconclusive,
+        Some(Severity::Medium) => VerdictKind::Warn,
+        _ => VerdictKind::Pass,
+    };
+    if let (Some(reason), VerdictKind::Inconclusive) = (&inconclusive, verdict) {
+        ctx.skip("verdict", reason.clone());
+    }
+    let mut findings = ctx.findings;
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.id.cmp(b.id)));
+    let risk_score = findings
+        .iter()
+        .map(|f| f.severity.weight())
+        .sum::<u32>()
+        .min(100);
+    let skipped = ctx.skipped;
+    let devices: Vec<DeviceView> = report.devices.iter().map(device_view).collect();
+    let summary = summary(claim, verdict, &all_caps, &beyond, &findings, report);
+    let cannot_see = cannot_see(claim, report, format);
+    let rule = suggested_rule(report, verdict);
+    Verdict {
+        schema: SCHEMA,
+        claim,
+        profile: opts.profile,
+        verdict,
+        risk_score,
+        summary,
+        capabilities: all_caps.into_iter().collect(),
+        beyond_claim: beyond.into_iter().collect(),
+        devices,
+        findings,
+        checks_skipped: skipped,
+        cannot_see,
+        identity_caveat: IDENTITY_CAVEAT,
+        input: InputInfo {
+            name: opts.input_name.clone(),
+            format,
+            sha256: sha256.to_string(),
+            parser_warnings: report.warnings.clone(),
+            excluded_devices: report.excluded.clone(),
+        },
+        suggested_usbguard_rule: rule,
+        usb_ids_version: usb_ids().version.clone(),
+    }
+}
+
+fn capability_findings(ctx: &mut Ctx<'_>, beyond: &mut BTreeSet<Capability>) {
+    let claim = ctx.opts.claim;
+    let profile = ctx.opts.profile;
+    let mut pending: Vec<Finding> = Vec::new();
+    for d in &ctx.report.devices {
+        for c in &d.configurations {
+            // One finding per (interface number, capability), naming every
+            // alternate setting that presents it.
+            let mut seen: Vec<(u8, Capability)> = Vec::new();
+            for iface in &c.interfaces {
+                for cap in interface_capabilities(iface) {
+                    let Allow::At(sev) = allowance(claim, cap) else {
+                        continue;
+                    };
+                    if cap == Capability::Hub || cap == Capability::Billboard {
+                        continue;
+                    }
+                    beyond.insert(cap);
+                    let evidence = FieldRef {
+                        device: d.path.clone(),
+                        config: Some(c.value),
+                        interface: Some(iface.number),
+                        alt: Some(iface.alt),
+                        field: if iface.class.class == 0x03 {
+                            "bInterfaceClass/SubClass/Protocol; HID report descriptor".to_string()
+                        } else {
+                            "bInterfaceClass/SubClass/Protocol".to_string()
+                        },
+                        value: {
+                            let detail = hid_detail(iface);
+                            if detail.is_empty() {
+                                iface.class.to_string()
+                            } else {
+                                format!("{} ({detail})", iface.class)
+                            }
+                        },
+                    };
+                    if seen.contains(&(iface.number, cap)) {
+                        if let Some(f) = pending.iter_mut().rev().find(|f| {
+                            f.id == cap_finding_id(cap)
+                                && f.evidence.first().is_some_and(|e| {
+                                    e.device == d.path
+                                        && e.config == Some(c.value)
+                                        && e.interface == Some(iface.number)
+                                })
+                        }) {
+                            f.evidence.push(evidence);
+                        }
+                        continue;
+                    }
+                    seen.push((iface.number, cap));
+                    let id = cap_finding_id(cap);
+                    let severity = lenient_cap(profile, id, sev);
+                    let where_ = format!(
+                        "Interface {} (configuration {}, alternate setting {}) is {} ({})",
+                        iface.number,
+                        c.value,
+                        iface.alt,
+                        cap.describe(),
+                        iface.class
+                    );
+                    pending.push(Finding {
+                        id,
+                        severity,
+                        title: format!("{} exposes {}", capitalise(claim.noun()), cap.describe()),
+                        explanation: format!(
+                            "{where_}; {}. A {} does not need it.",
+                            cap_rationale(cap),
+                            claim.noun()
+                        ),
+                        evidence: vec![evidence],
+                        references: cap_references(cap),
+                    });
+                }
+            }
+        }
+    }
+    ctx.findings.extend(pending);
+}
+
+fn power_and_absence(ctx: &mut Ctx<'_>, caps: &BTreeSet<Capability>) {
+    let claim = ctx.opts.claim;
+    let devices = &ctx.report.devices;
+    if claim.is_power_only() {
+        if let Some(obs) = &ctx.report.observation {
+            if obs.device_side_probe_performed && obs.setup_packets_seen.unwrap_or(0) > 0 {
+                ctx.add(
+                    "CAP-HOST-IN-CHARGER",
+                    Severity::Critical,
+                    format!("{} contains a USB host", capitalise(claim.noun())),
+                    format!(
+                        "A device-side probe saw {} SETUP packet(s) from the {}: it acts as a USB host against whatever is plugged in (juice jacking, ChoiceJacking). Host-side enumeration can never show this.",
+                        obs.setup_packets_seen.unwrap_or(0),
+                        claim.noun()
+                    ),
+                    vec![FieldRef {
+                        device: "probe".to_string(),
+                        config: None,
+                        interface: None,
+                        alt: None,
+                        field: "device_side_probe.setup_packets_seen".to_string(),
+                        value: obs.setup_packets_seen.unwrap_or(0).to_string(),
+                    }],
+                    vec!["usb-vetting.md §2.7", "TU Graz ChoiceJacking (2025)"],
+                );
+            }
+        }
+        if devices.is_empty() {
+            return;
+        }
+        let non_billboard: Vec<Capability> = caps
+            .iter()
+            .copied()
+            .filter(|c| *c != Capability::Billboard)
+            .collect();
+        let evidence: Vec<FieldRef> = devices
+            .iter()
+            .map(|d| dev_field(d, "idVendor:idProduct", d.vid_pid()))
+            .collect();
+        if non_billboard.is_empty() {
+            let sev = match (claim, ctx.opts.profile) {
+                (_, Profile::Lenient) => Severity::Low,
+                (Claim::Cable, Profile::Strict) => Severity::High,
+                _ => Severity::Medium,
+            };
+            ctx.add(
+                "CAP-BILLBOARD-ON-POWER-ONLY",
+                sev,
+                format!("{} enumerates a USB-C Billboard", capitalise(claim.noun())),
+                format!(
+                    "Only a Billboard function (11:00:00) enumerated. That is legitimate for USB-C power-delivery and alternate-mode parts, but it proves a USB device controller sits inside the {}.",
+                    claim.noun()
+                ),
+                evidence,
+                vec!["USB Billboard Device Class 1.2", "usb-vetting.md §5.4"],
+            );
+        } else {
+            let only_vendor_hid = non_billboard
+                .iter()
+                .all(|c| matches!(c, Capability::HidVendor | Capability::Hub));
+            let sev = if ctx.opts.profile == Profile::Lenient
+                && only_vendor_hid
+                && caps.contains(&Capability::Billboard)
+            {
+                Severity::Medium
+            } else {
+                Severity::Critical
+            };
+            let list: Vec<&str> = non_billboard.iter().map(|c| c.as_str()).collect();
+            ctx.add(
+                "CAP-ENUMERATED-ON-POWER-ONLY",
+                sev,
+                format!("{} enumerated as a USB device", capitalise(claim.noun())),
+                format!(
+                    "A pure power path has no USB device controller, yet this {} presented {} ({}). The 2013 G20 \"cables\" and O.MG-class cables fit exactly this.",
+                    claim.noun(),
+                    if devices.len() == 1 { "a device".to_string() } else { format!("{} devices", devices.len()) },
+                    list.join(", ")
+                ),
+                evidence,
+                vec!["usb-vetting.md §1 threat model", "usb-vetting.md §5.4 CAP-ENUMERATED-ON-POWER-ONLY"],
+            );
+        }
+        return;
+    }
+    use Capability as C;
+    let (needed, sev): (&[Capability], Severity) = match claim {
+        Claim::FlashDrive => (&[C::Storage], Severity::High),
+        Claim::Phone => (
+            &[C::StillImage, C::Vendor, C::Storage, C::Network, C::Serial],
+            Severity::High,
+        ),
+        Claim::Keyboard => (&[C::Keyboard, C::HidUnknown], Severity::Medium),
+        Claim::Mouse => (&[C::Pointer, C::HidUnknown], Severity::Medium),
+        Claim::SecurityKey => (
+            &[C::Fido, C::Smartcard, C::HidVendor, C::HidUnknown],
+            Severity::Medium,
+        ),
+        _ => return,
+    };
+    if needed.iter().any(|c| caps.contains(c)) {
+        return;
+    }
+    let nothing = devices.is_empty();
+    let identity_only = !nothing && devices.iter().all(|d| d.identity_only);
+    let list: Vec<&str> = caps.iter().map(|c| c.as_str()).collect();
+    ctx.add(
+        "CAP-CLAIMED-FUNCTION-ABSENT",
+        if nothing || identity_only { Severity::Info } else { sev },
+        format!("No {} function anywhere", claim.noun()),
+        if nothing {
+            format!("Nothing enumerated, so the claimed {} function could not be seen.", claim.noun())
+        } else if identity_only {
+            "The input carries identity only, so the functions could not be seen.".to_string()
+        } else {
+            format!(
+                "No configuration or alternate setting presents the function a {} needs ({}); it presents {}. It is not what it says it is.",
+                claim.noun(),
+                needed.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" or "),
+                if list.is_empty() { "nothing".to_string() } else { list.join(", ") }
+            )
+        },
+        devices
+            .iter()
+            .map(|d| dev_field(d, "capabilities", list.join(" ")))
+            .collect(),
+        vec!["usb-vetting.md §5.4 CAP-CLAIMED-FUNCTION-ABSENT"],
+    );
+}
+
+fn inconclusive_reason(report: &DeviceReport, claim: Claim) -> Option<String> {
+    if report.devices.is_empty() {
+        if claim.is_power_only() {
+            let window = report.observation.as_ref().and_then(|o| o.window_s);
+            return match window {
+                Some(w) if w >= MIN_WINDOW_S => None,
+                Some(w) => Some(format!(
+                    "the observation window of {w} s is shorter than {MIN_WINDOW_S} s"
+                )),
+                None => Some("nothing enumerated, but the input does not say for how long the host watched (give an observation record with window_s)".to_string()),
+            };
+        }
+        return Some("nothing enumerated, so the claimed function could not be seen".to_string());
+    }
+    if claim != Claim::Unknown && report.devices.iter().all(|d| d.identity_only) {
+        return Some("the input carries identity only, no descriptors".to_string());
+    }
+    None
+}
+
+fn structure_findings(ctx: &mut Ctx<'_>) {
+    let claim = ctx.opts.claim;
+    let malformed: Vec<FieldRef> = ctx
+        .report
+        .warnings
+        .iter()
+        .filter(|w| w.malformed)
+        .map(|w| FieldRef {
+            device: w.at.clone(),
+            config: None,
+            interface: None,
+            alt: None,
+            field: "descriptor structure".to_string(),
+            value: w.message.clone(),
+        })
+        .collect();
+    if !malformed.is_empty() {
+        ctx.add(
+            "STRUCT-MALFORMED",
+            Severity::Medium,
+            "Malformed descriptors".to_string(),
+            format!(
+                "{} structural problem(s): lengths that lie, counts that do not match, or associations out of range. Sloppy firmware, or an attempt to exploit host parsers.",
+                malformed.len()
+            ),
+            malformed,
+            vec!["USB 2.0 §9.5, §9.6", "usb-vetting.md §2.4 robustness rules"],
+        );
+    }
+    for d in &ctx.report.devices {
+        if d.configurations.len() > 1 {
+            let sets: Vec<BTreeSet<Capability>> = d
+                .configurations
+                .iter()
+                .map(|c| {
+                    c.interfaces
+                        .iter()
+                        .flat_map(interface_capabilities)
+                        .collect()
+                })
+                .collect();
+            if sets.windows(2).any(|w| w.first() != w.get(1)) {
+                let ev = d
+                    .configurations
+                    .iter()
+                    .zip(&sets)
+                    .map(|(c, s)| FieldRef {
+                        device: d.path.clone(),
+                        config: Some(c.value),
+                        interface: None,
+                        alt: None,
+                        field: "capabilities".to_string(),
+                        value: s.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" "),
+                    })
+                    .collect();
+                ctx.findings.push(Finding {
+                    id: "STRUCT-MULTI-CONFIG-DIVERGENT",
+                    severity: Severity::High,
+                    title: "Configurations expose different capabilities".to_string(),
+                    explanation: "The device has several configurations with different capability sets: a function can hide in a configuration that the policy tool or operating system does not inspect (Linux and Windows choose configurations differently).".to_string(),
+                    evidence: ev,
+                    references: vec!["usb-vetting.md §5.4 STRUCT-MULTI-CONFIG-DIVERGENT"],
+                });
+            }
+        }
+        for c in &d.configurations {
+            let mut flagged: BTreeSet<u8> = BTreeSet::new();
+            for a in &c.interfaces {
+                for b in &c.interfaces {
+                    if a.number == b.number
+                        && a.alt != b.alt
+                        && a.class.class != b.class.class
+                        && flagged.insert(a.number)
+                    {
+                        ctx.findings.push(Finding {
+                            id: "STRUCT-ALT-CLASS-MISMATCH",
+                            severity: Severity::High,
+                            title: format!("Interface {} changes class between alternate settings", a.number),
+                            explanation: format!(
+                                "Alternate settings {} ({}) and {} ({}) of interface {} have different base classes; policy tools that look at alternate setting 0 only miss the other.",
+                                a.alt, a.class, b.alt, b.class, a.number
+                            ),
+                            evidence: vec![
+                                FieldRef { device: d.path.clone(), config: Some(c.value), interface: Some(a.number), alt: Some(a.alt), field: "bInterfaceClass".to_string(), value: a.class.to_string() },
+                                FieldRef { device: d.path.clone(), config: Some(c.value), interface: Some(b.number), alt: Some(b.alt), field: "bInterfaceClass".to_string(), value: b.class.to_string() },
+                            ],
+                            references: vec!["usb-vetting.md §5.4 STRUCT-ALT-CLASS-MISMATCH"],
+                        });
+                    }
+                }
+            }
+        }
+        let caps = device_capabilities(d);
+        let numbers: BTreeSet<(u8, u8)> = d
+            .all_interfaces()
+            .map(|(c, i)| (c.value, i.number))
+            .collect();
+        let odd = matches!(d.class.class, 0x03 | 0x08)
+            || (claim == Claim::FlashDrive
+                && (d.class.class, d.class.subclass, d.class.protocol) == (0xEF, 0x02, 0x01)
+                && numbers.len() <= 1);
+        if odd {
+            ctx.findings.push(Finding {
+                id: "STRUCT-DEVICE-CLASS-ODD",
+                severity: Severity::Low,
+                title: "Unusual device-level class".to_string(),
+                explanation: format!(
+                    "The device descriptor's class triple is {}; ordinary devices declare 00 (defined at interface level). Typical of gadget frameworks.",
+                    d.class
+                ),
+                evidence: vec![dev_field(d, "bDeviceClass/SubClass/Protocol", d.class.to_string())],
+                references: vec!["usb-vetting.md §5.4 STRUCT-DEVICE-CLASS-ODD"],
+            });
+        }
+        if caps.contains(&Capability::Storage) {
+            let full_speed = matches!(
+                d.speed,
+                crate::model::Speed::Full | crate::model::Speed::Low
+            ) || d.all_interfaces().any(|(_, i)| {
+                i.class.class == 0x08
+                    && i.endpoints
+                        .iter()
+                        .any(|e| e.transfer == TransferType::Bulk && e.max_packet == 64)
+            });
+            if full_speed {
+                ctx.findings.push(Finding {
+                    id: "STRUCT-SPEED-FULL-STORAGE",
+                    severity: Severity::Medium,
+                    title: "Full-speed mass storage".to_string(),
+                    explanation: "Storage runs at full speed (bulk packets of 64 bytes). Genuine flash controllers are high or super speed; microcontroller implants (ATmega32u4, RP2040, STM32F1) are full speed.".to_string(),
+                    evidence: vec![dev_field(d, "speed / bulk wMaxPacketSize", format!("{:?} / 64", d.speed).to_lowercase())],
+                    references: vec!["usb-vetting.md §5.4 STRUCT-SPEED-FULL-STORAGE"],
+                });
+            }
+            if d.max_packet0 == 8 {
+                ctx.findings.push(Finding {
+                    id: "STRUCT-EP0-8-STORAGE",
+                    severity: Severity::Low,
+                    title: "Storage with an 8-byte control endpoint".to_string(),
+                    explanation: "bMaxPacketSize0 is 8, typical of low-speed or HID-style firmware rather than flash controllers.".to_string(),
+                    evidence: vec![dev_field(d, "bMaxPacketSize0", "8")],
+                    references: vec!["usb-vetting.md §5.4 STRUCT-EP0-8-STORAGE"],
+                });
+            }
+            for (c, i) in d.all_interfaces() {
+                if i.class.class == 0x08
+                    && !(i.class.subclass == 0x06 && matches!(i.class.protocol, 0x50 | 0x62))
+                {
+                    ctx.findings.push(Finding {
+                        id: "CAP-STORAGE-LEGACY",
+                        severity: Severity::Low,
+                        title: "Legacy mass-storage subclass".to_string(),
+                        explanation: format!("Interface {} is {}; a modern flash drive is 08:06:50 (bulk-only) or 08:06:62 (UAS).", i.number, i.class),
+                        evidence: vec![FieldRef { device: d.path.clone(), config: Some(c.value), interface: Some(i.number), alt: Some(i.alt), field: "bInterfaceClass/SubClass/Protocol".to_string(), value: i.class.to_string() }],
+                        references: vec!["USB Mass Storage Class Overview 1.4"],
+                    });
+                    break;
+                }
+            }
+        }
+    }
+}
+
+fn topology_findings(ctx: &mut Ctx<'_>) {
+    let claim = ctx.opts.claim;
+    let devices = &ctx.report.devices;
+    let hubs: Vec<&Device> = devices.iter().filter(|d| d.is_hub()).collect();
+    let non_hubs: Vec<&Device> = devices.iter().filter(|d| !d.is_hub()).collect();
+    let hub_sev = match claim {
+        Claim::FlashDrive | Claim::Charger | Claim::Cable | Claim::PowerBank => {
+            Some(Severity::High)
+        }
+        Claim::Mouse | Claim::SecurityKey | Claim::Phone => Some(Severity::Medium),
+        Claim::Keyboard | Claim::Unknown => None,
+    };
+    if let (Some(sev), false) = (hub_sev, hubs.is_empty()) {
+        let ev = hubs
+            .iter()
+            .map(|d| dev_field(d, "bDeviceClass", d.class.to_string()))
+            .collect();
+        ctx.add(
+            "TOPO-HUB-IN-CLAIM",
+            sev,
+            format!("{} contains a hub", capitalise(claim.noun())),
+            format!(
+                "The gift's port shows a hub with {} device(s) behind it; a {} has no reason to contain one, and every device behind it is vetted as part of the gift.",
+                non_hubs.len(),
+                claim.noun()
+            ),
+            ev,
+            vec!["usb-vetting.md §5.4 TOPO-HUB-IN-CLAIM"],
+        );
+    }
+    if non_hubs.len() > 1 {
+        let sev = match claim {
+            Claim::Unknown => Severity::Info,
+            Claim::Keyboard => Severity::Medium,
+            _ => Severity::High,
+        };
+        let ev = non_hubs
+            .iter()
+            .map(|d| dev_field(d, "idVendor:idProduct", d.vid_pid()))
+            .collect();
+        ctx.add(
+            "TOPO-MULTIPLE-DEVICES",
+            sev,
+            format!("{} devices on the gift's port", non_hubs.len()),
+            "More than one non-hub device appeared for one gift: functions can be split across devices behind an internal hub.".to_string(),
+            ev,
+            vec!["usb-vetting.md §5.4 TOPO-MULTIPLE-DEVICES"],
+        );
+    }
+}
+
+fn is_gadget_manufacturer(s: &str) -> bool {
+    let parts: Vec<&str> = s.split(' ').collect();
+    parts.len() == 4
+        && parts.first() == Some(&"Linux")
+        && parts.get(2) == Some(&"with")
+        && parts.iter().all(|p| !p.is_empty())
+}
+
+fn placeholder_id(v: u16) -> bool {
+    matches!(
+        v,
+        0x0000 | 0xFFFF | 0x1234 | 0xDEAD | 0xBEEF | 0xCAFE | 0xF000
+    )
+}
+
+fn repeated_digits(v: u16) -> bool {
+    let s = format!("{v:04x}");
+    s.chars().all(|c| s.starts_with(c))
+}
+
+fn implied_by_name(name: &str) -> Option<(&'static str, &'static [Capability])> {
+    use Capability as C;
+    const HID: &[Capability] = &[
+        C::Keyboard,
+        C::Pointer,
+        C::SystemControl,
+        C::ConsumerControl,
+        C::HidVendor,
+        C::HidUnknown,
+        C::HidOther,
+        C::Hub,
+        C::Vendor,
+    ];
+    let n = name.to_ascii_lowercase();
+    let has = |k: &str| n.contains(k);
+    if has("keyboard") || has("mouse") || has("receiver") || has("trackball") || has("touchpad") {
+        return Some(("keyboard/mouse/receiver", HID));
+    }
+    if has("flash drive")
+        || has("flash disk")
+        || has("mass storage")
+        || has("card reader")
+        || has("pen drive")
+    {
+        return Some(("storage", &[C::Storage, C::Hub]));
+    }
+    if has("modem") {
+        return Some((
+            "modem",
+            &[
+                C::Serial,
+                C::Network,
+                C::Vendor,
+                C::Storage,
+                C::CommOther,
+                C::AudioIn,
+                C::AudioOut,
+            ],
+        ));
+    }
+    if has("ethernet") {
+        return Some((
+            "ethernet",
+            &[C::Network, C::Vendor, C::Storage, C::CommOther],
+        ));
+    }
+    if has("bluetooth") {
+        return Some((
+            "bluetooth",
+            &[C::Radio, C::Vendor, C::FirmwareUpdate, C::HidUnknown],
+        ));
+    }
+    if has("camera") || has("webcam") {
+        return Some((
+            "camera",
+            &[
+                C::Video,
+                C::AudioIn,
+                C::AudioOut,
+                C::StillImage,
+                C::Vendor,
+                C::HidUnknown,
+                C::HidOther,
+                C::ConsumerControl,
+            ],
+        ));
+    }
+    if has(" hub") || n.starts_with("hub") {
+        return Some(("hub", &[C::Hub, C::Billboard, C::Vendor]));
+    }
+    None
+}
+
+fn norm_words(s: &str) -> BTreeSet<String> {
+    const STOP: &[&str] = &[
+        "inc",
+        "corp",
+        "corporation",
+        "co",
+        "ltd",
+        "llc",
+        "technology",
+        "technologies",
+        "electronics",
+        "semiconductor",
+        "company",
+        "gmbh",
+        "ag",
+        "sa",
+        "international",
+        "limited",
+        "the",
+        "of",
+        "and",
+        "com",
+        "usb",
+    ];
+    s.to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.len() >= 3 && !STOP.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+fn identity_findings(ctx: &mut Ctx<'_>) {
+    let claim = ctx.opts.claim;
+    let ids = usb_ids();
+    let mut out = Vec::new();
+    for d in &ctx.report.devices {
+        if d.is_root_hub() {
+            continue;
+        }
+        let caps = device_capabilities(d);
+        let vp = d.vid_pid();
+        let idf = |v: String| vec![dev_field(d, "idVendor:idProduct", v)];
+        if let Some(row) = lookup_identity(d.vid, d.pid) {
+            let row_sev = match row.severity_if_power_or_storage.as_str() {
+                "critical" => Severity::Critical,
+                "high" => Severity::High,
+                "medium" => Severity::Medium,
+                "low" => Severity::Low,
+                _ => Severity::Info,
+            };
+            let risky_claim = matches!(
+                claim,
+                Claim::FlashDrive | Claim::Charger | Claim::Cable | Claim::PowerBank
+            );
+            let (id, sev) = match row.category.as_str() {
+                "attack_tool" => ("ID-KNOWN-ATTACK-TOOL", row_sev),
+                "linux_gadget" => ("ID-LINUX-GADGET", Severity::High),
+                "dev_board" if risky_claim => ("ID-DEVBOARD", row_sev),
+                "dev_board" => ("ID-DEVBOARD", Severity::Low),
+                _ => {
+                    // A real product's ID that an attack tool spoofs by default:
+                    // suspicious only when the functions do not fit it.
+                    let fits = caps.iter().all(|c| {
+                        matches!(
+                            c,
+                            Capability::Keyboard
+                                | Capability::Pointer
+                                | Capability::SystemControl
+                                | Capability::ConsumerControl
+                                | Capability::HidVendor
+                                | Capability::HidUnknown
+                                | Capability::HidOther
+                                | Capability::Hub
+                        )
+                    });
+                    (
+                        "ID-KNOWN-ATTACK-TOOL",
+                        if fits { Severity::Info } else { Severity::High },
+                    )
+                }
+            };
+            out.push(Finding {
+                id,
+                severity: sev,
+                title: format!("Identity {vp} matches {}", row.identity),
+                explanation: format!(
+                    "{vp} is the default identity of {}{}. A hint, not proof: identities are trivially spoofed both ways.",
+                    row.identity,
+                    if row.note.is_empty() { String::new() } else { format!(" ({})", row.note) }
+                ),
+                evidence: idf(vp.clone()),
+                references: vec!["known-identities.csv (embedded)", "usb-vetting.md §4"],
+            });
+        }
+        let vendor = ids.vendor(d.vid);
+        let product = ids.product(d.vid, d.pid);
+        if placeholder_id(d.vid)
+            || placeholder_id(d.pid)
+            || (d.vid == d.pid && repeated_digits(d.vid))
+        {
+            out.push(Finding {
+                id: "ID-PLACEHOLDER",
+                severity: if ctx.opts.profile == Profile::Lenient { Severity::Low } else { Severity::Medium },
+                title: format!("Placeholder identity {vp}"),
+                explanation: format!(
+                    "{vp} looks like a placeholder a firmware author never replaced{}. Real products ship assigned IDs.",
+                    match (vendor, product) {
+                        (Some(v), None) => format!(" (usb.ids knows vendor {:04x} as \"{v}\" but no product {:04x})", d.vid, d.pid),
+                        (Some(v), Some(p)) => format!(" (usb.ids: \"{v}\" / \"{p}\")"),
+                        _ => String::new(),
+                    }
+                ),
+                evidence: idf(vp.clone()),
+                references: vec!["usb-vetting.md §5.4 ID-PLACEHOLDER"],
+            });
+        }
+        match (vendor, product) {
+            (None, _) => out.push(Finding {
+                id: "ID-VID-NOT-IN-USBIDS",
+                severity: Severity::Low,
+                title: format!("Vendor {:04x} is not in usb.ids", d.vid),
+                explanation: "usb.ids does not list this vendor. It is incomplete (Raspberry Pi 2e8a and Espressif 303a are missing too), so this alone means little.".to_string(),
+                evidence: vec![dev_field(d, "idVendor", format!("{:04x}", d.vid))],
+                references: vec!["usb.ids (embedded)"],
+            }),
+            (Some(v), None) => out.push(Finding {
+                id: "ID-PRODUCT-NOT-IN-USBIDS",
+                severity: Severity::Info,
+                title: format!("Product {:04x} of {v} is not in usb.ids", d.pid),
+                explanation: "usb.ids knows the vendor but not this product; common for newer or niche products.".to_string(),
+                evidence: idf(vp.clone()),
+                references: vec!["usb.ids (embedded)"],
+            }),
+            (Some(_), Some(p)) => {
+                if let Some((kind, implied)) = implied_by_name(p) {
+                    use Capability as C;
+                    let risky = [C::Storage, C::Keyboard, C::Pointer, C::Network, C::Serial, C::Radio, C::Video, C::AudioIn, C::SystemControl, C::ConsumerControl];
+                    let odd: Vec<&str> = caps
+                        .iter()
+                        .filter(|c| risky.contains(c) && !implied.contains(c))
+                        .map(|c| c.as_str())
+                        .collect();
+                    if !odd.is_empty() {
+                        out.push(Finding {
+                            id: "ID-USBIDS-CLASS-MISMATCH",
+                            severity: Severity::High,
+                            title: format!("{vp} is registered as \"{p}\" but presents {}", odd.join(", ")),
+                            explanation: format!("usb.ids names this identity a {kind} product, which would not present {}. Either the identity is borrowed or the firmware is not what the label says.", odd.join(", ")),
+                            evidence: idf(vp.clone()),
+                            references: vec!["usb.ids (embedded)", "usb-vetting.md §5.4 ID-USBIDS-CLASS-MISMATCH"],
+                        });
+                    }
+                }
+            }
+        }
+        if let (Some(v), Some(m)) = (vendor, d.strings.manufacturer.text()) {
+            let a = norm_words(v);
+            let b = norm_words(m);
+            if !a.is_empty() && !b.is_empty() && a.is_disjoint(&b) && !is_gadget_manufacturer(m) {
+                out.push(Finding {
+                    id: "ID-VENDOR-STRING-MISMATCH",
+                    severity: Severity::Low,
+                    title: "Manufacturer string does not match the vendor ID".to_string(),
+                    explanation: format!("The device says it is made by \"{}\" while usb.ids assigns {:04x} to \"{v}\". Rebranding explains many cases.", clip(m), d.vid),
+                    evidence: vec![dev_field(d, "iManufacturer", clip(m))],
+                    references: vec!["usb-vetting.md §5.4 ID-VENDOR-STRING-MISMATCH"],
+                });
+            }
+        }
+        let gadget_vid = (d.vid == 0x1d6b && !d.is_root_hub())
+            || (d.vid == 0x0525 && (d.pid & 0xFF00) == 0xA400);
+        let gadget_mfr = d
+            .strings
+            .manufacturer
+            .text()
+            .is_some_and(is_gadget_manufacturer);
+        if (gadget_vid || gadget_mfr)
+            && !out.iter().any(|f| {
+                f.id == "ID-LINUX-GADGET" && f.evidence.first().is_some_and(|e| e.device == d.path)
+            })
+        {
+            out.push(Finding {
+                id: "ID-LINUX-GADGET",
+                severity: Severity::High,
+                title: "A Linux computer posing as a USB device".to_string(),
+                explanation: "The identity is that of the Linux USB gadget stack (Raspberry Pi Zero, USB Armory, P4wnP1-class implants): a full computer sits behind the port.".to_string(),
+                evidence: if gadget_mfr { vec![dev_field(d, "iManufacturer", d.strings.manufacturer.text().map(clip).unwrap_or_default())] } else { idf(vp.clone()) },
+                references: vec!["Linux drivers/usb/gadget/composite.c composite_default_mfr()", "usb-vetting.md §4"],
+            });
+        }
+    }
+    ctx.findings.extend(out);
+}
+
+fn clip(s: &str) -> String {
+    if s.chars().count() > 80 {
+        let head: String = s.chars().take(80).collect();
+        format!("{head}… ({} chars)", s.chars().count())
+    } else {
+        s.to_string()
+    }
+}
+
+fn placeholder_serial(s: &str) -> bool {
+    let u = s.to_ascii_uppercase();
+    let first = u.chars().next();
+    u.len() >= 4 && u.chars().all(|c| Some(c) == first)
+        || u.starts_with("0123456789")
+        || u.starts_with("123456789")
+        || u == "DEADBEEF"
+}
+
+fn string_findings(ctx: &mut Ctx<'_>) {
+    let claim = ctx.opts.claim;
+    let lenient = ctx.opts.profile == Profile::Lenient;
+    let mut out = Vec::new();
+    let mut unavailable: Vec<FieldRef> = Vec::new();
+    for d in &ctx.report.devices {
+        let caps = device_capabilities(d);
+        let fields = [
+            ("iManufacturer", &d.strings.manufacturer),
+            ("iProduct", &d.strings.product),
+            ("iSerialNumber", &d.strings.serial),
+        ];
+        for (name, st) in fields {
+            if *st == StringState::Unavailable {
+                unavailable.push(dev_field(d, name, "index > 0, text not in the input"));
+            }
+        }
+        let m = d.strings.manufacturer.text().unwrap_or("");
+        let p = d.strings.product.text().unwrap_or("");
+        let s = d.strings.serial.text().unwrap_or("");
+        let lm = m.to_ascii_lowercase();
+        let lp = p.to_ascii_lowercase();
+        let known_serial = matches!(
+            s.to_ascii_lowercase().as_str(),
+            "deadbeefdeadbeef" | "deadbeef1337"
+        );
+        let known_mfr = [
+            "mame82",
+            "digistump.com",
+            "teensyduino",
+            "flipper devices",
+            "hak5",
+        ]
+        .iter()
+        .any(|k| lm.contains(k));
+        let known_prod = ["p4wnp1", "bash bunny", "rubber ducky", "o.mg", "digikey"]
+            .iter()
+            .any(|k| lp.contains(k));
+        if known_serial || known_mfr || known_prod {
+            let (field, value) = if known_serial {
+                ("iSerialNumber", s)
+            } else if known_mfr {
+                ("iManufacturer", m)
+            } else {
+                ("iProduct", p)
+            };
+            out.push(Finding {
+                id: "STR-KNOWN-TOOL-STRINGS",
+                severity: Severity::Critical,
+                title: "Strings of a known attack tool".to_string(),
+                explanation: format!("{field} \"{}\" is a default string of an attack tool or its development platform. Strings can be spoofed, so this is a hint: but few legitimate products carry it.", clip(value)),
+                evidence: vec![dev_field(d, field, clip(value))],
+                references: vec!["known-identities.csv (embedded)", "usb-vetting.md §5.4 STR-KNOWN-TOOL-STRINGS"],
+            });
+        }
+        if is_gadget_manufacturer(m) {
+            out.push(Finding {
+                id: "STR-GADGET-DEFAULT-MFR",
+                severity: Severity::High,
+                title: "Default manufacturer string of the Linux gadget stack".to_string(),
+                explanation: format!("\"{}\" has the form \"Linux <release> with <udc>\" that Linux gadgets report when nobody set a manufacturer.", clip(m)),
+                evidence: vec![dev_field(d, "iManufacturer", clip(m))],
+                references: vec!["Linux drivers/usb/gadget/composite.c composite_default_mfr()"],
+            });
+        }
+        if caps.contains(&Capability::Storage) {
+            match &d.strings.serial {
+                StringState::Absent => out.push(Finding {
+                    id: "STR-SERIAL-MISSING-STORAGE",
+                    severity: Severity::Low,
+                    title: "Storage without a serial number".to_string(),
+                    explanation: "The bulk-only transport spec asks storage devices for a unique serial of at least 12 hex digits; many cheap drives ignore it.".to_string(),
+                    evidence: vec![dev_field(d, "iSerialNumber", "0")],
+                    references: vec!["USB Mass Storage Bulk-Only Transport 1.0 §4.1.1"],
+                }),
+                StringState::Present(sv)
+                    if sv.len() < 12 || !sv.chars().all(|c| c.is_ascii_hexdigit()) =>
+                {
+                    out.push(Finding {
+                        id: "STR-SERIAL-FORMAT-STORAGE",
+                        severity: Severity::Low,
+                        title: "Storage serial is not 12+ hex digits".to_string(),
+                        explanation: "The bulk-only transport spec asks for at least 12 hex digits.".to_string(),
+                        evidence: vec![dev_field(d, "iSerialNumber", clip(sv))],
+                        references: vec!["USB Mass Storage Bulk-Only Transport 1.0 §4.1.1"],
+                    });
+                }
+                _ => {}
+            }
+        }
+        if !s.is_empty() && placeholder_serial(s) {
+            out.push(Finding {
+                id: "STR-SERIAL-PLACEHOLDER",
+                severity: if claim == Claim::Phone || lenient { Severity::Low } else { Severity::Medium },
+                title: format!("Placeholder serial \"{}\"", clip(s)),
+                explanation: "The serial is a placeholder (a counting sequence or one repeated character), as left by development firmware or mass-produced clones; every unit shares it.".to_string(),
+                evidence: vec![dev_field(d, "iSerialNumber", clip(s))],
+                references: vec!["usb-vetting.md §5.4 STR-SERIAL-PLACEHOLDER"],
+            });
+        }
+        for (name, st) in fields {
+            let Some(t) = st.text() else { continue };
+            if t.chars().any(|c| c.is_control() || c == '\u{FFFD}') {
+                out.push(Finding {
+                    id: "STR-CONTROL-CHARS",
+                    severity: if lenient { Severity::Low } else { Severity::Medium },
+                    title: format!("{name} holds control or invalid characters"),
+                    explanation: "Strings with control characters or invalid UTF-16 aim at log injection or at confusing the tools that display them.".to_string(),
+                    evidence: vec![dev_field(d, name, t.escape_debug().take(80).collect::<String>())],
+                    references: vec!["USBGuard Utility::escapeString", "usb-vetting.md §5.4 STR-CONTROL-CHARS"],
+                });
+            }
+            if t.chars().count() > 126 {
+                out.push(Finding {
+                    id: "STR-OVERLONG",
+                    severity: Severity::Medium,
+                    title: format!("{name} is longer than a string descriptor can hold"),
+                    explanation: format!("A USB string descriptor holds at most 126 UTF-16 code units; this one has {} characters. A crafted input or a parser-exploit attempt.", t.chars().count()),
+                    evidence: vec![dev_field(d, name, clip(t))],
+                    references: vec!["USB 2.0 §9.6.7 (bLength is one byte)"],
+                });
+            }
+        }
+        if !d.identity_only
+            && d.strings.manufacturer == StringState::Absent
+            && d.strings.product == StringState::Absent
+            && d.strings.serial == StringState::Absent
+        {
+            out.push(Finding {
+                id: "STR-NO-STRINGS",
+                severity: Severity::Info,
+                title: "The device declares no strings".to_string(),
+                explanation: "Manufacturer, product and serial indexes are all 0. Legal and common on cheap devices; nothing to compare the identity against.".to_string(),
+                evidence: vec![dev_field(d, "iManufacturer/iProduct/iSerialNumber", "0/0/0")],
+                references: vec!["USB 2.0 §9.6.1"],
+            });
+        }
+    }
+    if !unavailable.is_empty() {
+        out.push(Finding {
+            id: "STR-UNAVAILABLE",
+            severity: Severity::Info,
+            title: "Some strings are not in the input".to_string(),
+            explanation: "The descriptors name these strings but the input does not carry their text (raw descriptors, or lsusb run without root); the string checks skipped them.".to_string(),
+            evidence: unavailable,
+            references: vec!["usb-vetting.md §5.4 STR-UNAVAILABLE"],
+        });
+        ctx.skip(
+            "STR-*",
+            "some strings are not in the input (index > 0, text unavailable)",
+        );
+    }
+    ctx.findings.extend(out);
+}
+
+fn behaviour_findings(ctx: &mut Ctx<'_>, caps: &BTreeSet<Capability>) {
+    let report = ctx.report;
+    if !report.behaviour_observed {
+        ctx.skip(
+            "BEH-*",
+            "only a usbmon capture over time shows keystroke timing and re-enumeration",
+        );
+        return;
+    }
+    let mut events: Vec<&crate::model::KeyEvent> = report.key_events.iter().collect();
+    events.sort_by_key(|e| e.t_us);
+    let mut run = 1usize;
+    let mut best = 1usize;
+    let mut min_gap: Option<i64> = None;
+    for w in events.windows(2) {
+        let (Some(a), Some(b)) = (w.first(), w.get(1)) else {
+            continue;
+        };
+        let gap = b.t_us - a.t_us;
+        min_gap = Some(min_gap.map_or(gap, |m: i64| m.min(gap)));
+        if gap < ctx.opts.typing_threshold_us {
+            run += 1;
+            best = best.max(run);
+        } else {
+            run = 1;
+        }
+    }
+    if !events.is_empty() && best >= ctx.opts.typing_window {
+        ctx.add(
+            "BEH-KEYSTROKE-INJECTION",
+            Severity::Critical,
+            "Keystrokes at machine speed".to_string(),
+            format!(
+                "{best} consecutive key presses arrived less than {} µs apart; humans do not type like that (Google UKIP thresholds: {} keys, {} µs).",
+                ctx.opts.typing_threshold_us, ctx.opts.typing_window, ctx.opts.typing_threshold_us
+            ),
+            vec![FieldRef {
+                device: events.first().map(|e| e.device.clone()).unwrap_or_default(),
+                config: None,
+                interface: None,
+                alt: None,
+                field: "interrupt-IN key reports".to_string(),
+                value: format!("{} key-downs, minimum gap {} µs", events.len(), min_gap.unwrap_or(0)),
+            }],
+            vec!["google/ukip README (KEYSTROKE_WINDOW, ABNORMAL_TYPING)", "usb-vetting.md §5.4 BEH-KEYSTROKE-INJECTION"],
+        );
+    }
+    if !report.reenumerations.is_empty() {
+        ctx.add(
+            "BEH-REENUMERATION-IDENTITY-CHANGE",
+            Severity::High,
+            "The device came back as something else".to_string(),
+            format!(
+                "During the capture, identities {} were read at address 0: the device re-enumerated with a different identity (Bash Bunny ATTACKMODE switching).",
+                report.reenumerations.join(", ")
+            ),
+            vec![FieldRef { device: "address 0".to_string(), config: None, interface: None, alt: None, field: "idVendor:idProduct".to_string(), value: report.reenumerations.join(" ") }],
+            vec!["usb-vetting.md §5.4 BEH-REENUMERATION-IDENTITY-CHANGE"],
+        );
+    }
+    if !report.descriptor_instability.is_empty() {
+        ctx.add(
+            "BEH-DESCRIPTOR-INSTABILITY",
+            Severity::High,
+            "Descriptors change between reads".to_string(),
+            "The same descriptor read twice gave different bytes: the device answers differently depending on when or how it is asked (host fingerprinting).".to_string(),
+            report.descriptor_instability.iter().map(|s| FieldRef { device: s.split(':').take(2).collect::<Vec<_>>().join(":"), config: None, interface: None, alt: None, field: "GET_DESCRIPTOR".to_string(), value: s.clone() }).collect(),
+            vec!["usb-vetting.md §5.4 BEH-DESCRIPTOR-INSTABILITY"],
+        );
+    }
+    if report.msos_answered && caps.contains(&Capability::Network) {
+        ctx.add(
+            "BEH-MSOS-RNDIS",
+            Severity::Medium,
+            "Windows-targeted network gadget".to_string(),
+            "The device answered the MS OS string descriptor request (MSFT100) and presents a network function: the pattern P4wnP1 uses to get a driverless RNDIS adapter on Windows.".to_string(),
+            vec![FieldRef { device: report.devices.first().map(|d| d.path.clone()).unwrap_or_default(), config: None, interface: None, alt: None, field: "string descriptor 0xEE".to_string(), value: "MSFT100".to_string() }],
+            vec!["usb-vetting.md §5.4 BEH-MSOS-RNDIS"],
+        );
+    }
+}
+
+fn data_findings(ctx: &mut Ctx<'_>) {
+    let report = ctx.report;
+    let claim = ctx.opts.claim;
+    let identity_only: Vec<FieldRef> = report
+        .devices
+        .iter()
+        .filter(|d| d.identity_only)
+        .map(|d| dev_field(d, "idVendor:idProduct", d.vid_pid()))
+        .collect();
+    if !identity_only.is_empty() {
+        ctx.add(
+            "DATA-NO-DESCRIPTORS",
+            Severity::Info,
+            "Identity only, no descriptors".to_string(),
+            "The input names the device but carries no interface descriptors, so its capabilities are unknown.".to_string(),
+            identity_only,
+            vec!["usb-vetting.md §5.4 DATA-*"],
+        );
+    }
+    let mut hid_unavail: Vec<FieldRef> = Vec::new();
+    for d in &report.devices {
+        for (c, i) in d.all_interfaces() {
+            if i.class.class == 0x03 && matches!(i.hid, Some(HidReport::Unavailable) | None) {
+                hid_unavail.push(FieldRef {
+                    device: d.path.clone(),
+                    config: Some(c.value),
+                    interface: Some(i.number),
+                    alt: Some(i.alt),
+                    field: "HID report descriptor".to_string(),
+                    value: format!("unavailable; classified from {} alone", i.class),
+                });
+            }
+        }
+    }
+    if !hid_unavail.is_empty() {
+        ctx.add(
+            "DATA-HID-REPORT-UNAVAILABLE",
+            Severity::Info,
+            "HID report descriptors not in the input".to_string(),
+            "Without the report descriptor a HID interface is classified from its boot subclass/protocol only; a non-boot interface stays hid_unknown. Re-run with the descriptor (lsusb -v as root with usbhid unbound, or a usbmon capture of the enumeration).".to_string(),
+            hid_unavail,
+            vec!["usb-vetting.md §1 step 4"],
+        );
+        ctx.skip(
+            "HID report-descriptor classification",
+            "report descriptors are not in the input for some HID interfaces",
+        );
+    }
+    let notes: Vec<FieldRef> = report
+        .warnings
+        .iter()
+        .filter(|w| !w.malformed)
+        .map(|w| FieldRef {
+            device: w.at.clone(),
+            config: None,
+            interface: None,
+            alt: None,
+            field: "parser".to_string(),
+            value: w.message.clone(),
+        })
+        .collect();
+    if !notes.is_empty() {
+        ctx.add(
+            "DATA-PARSER-WARNINGS",
+            Severity::Info,
+            "Parser notes".to_string(),
+            "The parser noted things worth knowing about the input.".to_string(),
+            notes,
+            vec!["usb-vetting.md §5.4 DATA-*"],
+        );
+    }
+    if report.devices.is_empty() {
+        let window = report.observation.as_ref().and_then(|o| o.window_s);
+        ctx.add(
+            "DATA-NOTHING-ENUMERATED",
+            Severity::Info,
+            "Nothing enumerated".to_string(),
+            match window {
+                Some(w) => format!("The host watched for {w} s and no USB device appeared."),
+                None => "No USB device appeared; the input does not say how long the host watched."
+                    .to_string(),
+            },
+            vec![FieldRef {
+                device: "-".to_string(),
+                config: None,
+                interface: None,
+                alt: None,
+                field: "window_s".to_string(),
+                value: window.map_or("unknown".to_string(), |w| w.to_string()),
+            }],
+            vec!["usb-vetting.md §2.7"],
+        );
+    }
+    if claim.is_power_only() {
+        let performed = report
+            .observation
+            .as_ref()
+            .is_some_and(|o| o.device_side_probe_performed);
+        if !performed {
+            ctx.add(
+                "DATA-NO-DEVICE-SIDE-PROBE",
+                Severity::Info,
+                "Host mode not tested".to_string(),
+                format!("Enumeration cannot see a {} that acts as a USB host against a phone; no device-side probe result was given.", claim.noun()),
+                vec![FieldRef { device: "-".to_string(), config: None, interface: None, alt: None, field: "device_side_probe.performed".to_string(), value: "false".to_string() }],
+                vec!["usb-vetting.md §2.7", "usb-vetting.md §8 charger host-mode"],
+            );
+            ctx.skip(
+                "CAP-HOST-IN-CHARGER",
+                "no device-side probe result in the input",
+            );
+        }
+    }
+}
+
+fn summary(
+    claim: Claim,
+    verdict: VerdictKind,
+    caps: &BTreeSet<Capability>,
+    beyond: &BTreeSet<Capability>,
+    findings: &[Finding],
+    report: &DeviceReport,
+) -> String {
+    let noun = claim.noun();
+    let list = |set: &BTreeSet<Capability>| {
+        let v: Vec<&str> = set.iter().map(|c| c.describe()).collect();
+        match v.as_slice() {
+            [] => "nothing".to_string(),
+            [one] => (*one).to_string(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        }
+    };
+    let mut s = if report.devices.is_empty() {
+        format!("Claimed {noun}: nothing enumerated")
+    } else {
+        format!("Claimed {noun} presents {}", list(caps))
+    };
+    let presented: BTreeSet<Capability> = caps
+        .iter()
+        .copied()
+        .filter(|c| !matches!(c, Capability::Hub | Capability::Billboard))
+        .collect();
+    if !beyond.is_empty() && claim != Claim::Unknown {
+        if *beyond == presented && presented.len() == caps.len() {
+            s.push_str(", all of it beyond the claim");
+        } else {
+            s.push_str(&format!("; beyond the claim: {}", list(beyond)));
+        }
+    }
+    if let Some(f) = findings.first().filter(|f| f.severity >= Severity::Medium) {
+        s.push_str(&format!(". Top finding: {} ({})", f.title, f.id));
+    }
+    s.push_str(&format!(". Verdict {}.", verdict.as_str()));
+    if claim.is_power_only() {
+        let probed = report
+            .observation
+            .as_ref()
+            .is_some_and(|o| o.device_side_probe_performed);
+        if !probed {
+            s.push_str(&format!(
+                " Enumeration cannot see a {} acting as a USB host; no device-side probe was run.",
+                noun
+            ));
+        }
+    }
+    s
+}
+
+fn cannot_see(claim: Claim, report: &DeviceReport, format: InputFormat) -> Vec<String> {
+    let mut v = Vec::new();
+    if claim.is_power_only() {
+        v.push(format!("A {} can contain a USB host that attacks the phone plugged into it (juice jacking, ChoiceJacking); two hosts do not enumerate each other, so only a device-side probe (a gadget posing as a phone that logs SETUP packets) can show it.", claim.noun()));
+        v.push("Power-delivery negotiation and e-markers travel on the CC wire, invisible to USB enumeration; a radio inside the shell (O.MG Wi-Fi) is invisible unless it is exposed over USB.".to_string());
+    }
+    if !report.behaviour_observed || format != InputFormat::Pcap {
+        v.push("Delayed re-enumeration and keystroke injection show only in a usbmon capture kept running 60-120 s after plug-in.".to_string());
+    }
+    v.push("A firmware implant that behaves exactly like the claimed device until a trigger (time, host fingerprint) is invisible to enumeration: a clean result is not proof of safety; for high-value cases, tear the device down.".to_string());
+    v
+}
+
+fn suggested_rule(report: &DeviceReport, verdict: VerdictKind) -> Option<String> {
+    let d = report.devices.first()?;
+    let mut classes: Vec<String> = d
+        .all_interfaces()
+        .map(|(_, i)| i.class.to_string())
+        .collect();
+    classes.dedup();
+    let target = match verdict {
+        VerdictKind::Pass | VerdictKind::Warn => "allow",
+        VerdictKind::Fail => "reject",
+        VerdictKind::Inconclusive => "block",
+    };
+    let mut rule = format!("{target} id {}", d.vid_pid());
+    if let Some(s) = d.strings.serial.text() {
+        let esc: String = s
+            .chars()
+            .take(126)
+            .flat_map(|c| match c {
+                '"' => vec!['\\', '"'],
+                '\\' => vec!['\\', '\\'],
+                c if c.is_control() || !c.is_ascii() => {
+                    format!("\\x{:02x}", u32::from(c) & 0xFF).chars().collect()
+                }
+                c => vec![c],
+            })
+            .collect();
+        rule.push_str(&format!(" serial \"{esc}\""));
+    }
+    if !classes.is_empty() {
+        let op = if verdict == VerdictKind::Fail {
+            "all-of "
+        } else {
+            ""
+        };
+        rule.push_str(&format!(" with-interface {op}{{ {} }}", classes.join(" ")));
+    }
+    Some(rule)
+}
+
+fn device_view(d: &Device) -> DeviceView {
+    let ids = usb_ids();
+    let mut functions = Vec::new();
+    for c in &d.configurations {
+        for i in &c.interfaces {
+            let assoc = c
+                .iads
+                .iter()
+                .find(|a| {
+                    let first = u16::from(a.first_interface);
+                    (first..first + u16::from(a.interface_count)).contains(&u16::from(i.number))
+                })
+                .map(|a| {
+                    format!(
+                        "{} interfaces from {} ({})",
+                        a.interface_count, a.first_interface, a.class
+                    )
+                });
+            let (hid_report, hid_usages) = match &i.hid {
+                Some(HidReport::Parsed { applications, .. }) => (
+                    Some("parsed"),
+                    applications
+                        .iter()
+                        .map(|a| format!("{:04x}:{:04x}", a.page, a.usage))
+                        .collect(),
+                ),
+                Some(HidReport::Unavailable) => (Some("unavailable"), Vec::new()),
+                None => (None, Vec::new()),
+            };
+            functions.push(FunctionView {
+                config: c.value,
+                interface: i.number,
+                alt: i.alt,
+                class: i.class.to_string(),
+                capabilities: interface_capabilities(i),
+                hid_report,
+                hid_usages,
+                association: assoc,
+            });
+        }
+    }
+    let clip_state = |s: &StringState| match s {
+        StringState::Present(t) => StringState::Present(clip(t)),
+        other => other.clone(),
+    };
+    DeviceView {
+        path: d.path.clone(),
+        parent: d.parent.clone(),
+        vid: format!("{:04x}", d.vid),
+        pid: format!("{:04x}", d.pid),
+        usb_ids: UsbIdsNames {
+            vendor: ids.vendor(d.vid).map(str::to_string),
+            product: ids.product(d.vid, d.pid).map(str::to_string),
+        },
+        device_class: d.class.to_string(),
+        strings: crate::model::Strings {
+            manufacturer: clip_state(&d.strings.manufacturer),
+            product: clip_state(&d.strings.product),
+            serial: clip_state(&d.strings.serial),
+        },
+        speed: d.speed,
+        configurations: d.configurations.len(),
+        capabilities: device_capabilities(d).into_iter().collect(),
+        functions,
+    }
+}

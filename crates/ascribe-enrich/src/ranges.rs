@@ -1,0 +1,181 @@
+//! Sorted disjoint ranges with a fast lookup: binary search, narrowed for IPv4 by a
+//! table of where each /16 starts.
+
+use std::collections::BTreeMap;
+
+/// Disjoint `[start, end] -> value` ranges, sorted by start.
+#[derive(Debug, Clone)]
+pub struct RangeTable<K, V> {
+    starts: Vec<K>,
+    ends: Vec<K>,
+    vals: Vec<V>,
+    /// IPv4 only: `slot[k]` = index of the first range with `start >= k << 16`.
+    slot: Vec<u32>,
+}
+
+impl<K, V> Default for RangeTable<K, V> {
+    fn default() -> Self {
+        RangeTable {
+            starts: Vec::new(),
+            ends: Vec::new(),
+            vals: Vec::new(),
+            slot: Vec::new(),
+        }
+    }
+}
+
+impl<K: Copy + Ord, V: Copy> RangeTable<K, V> {
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    fn find(&self, ip: K, lo: usize, hi: usize) -> Option<V> {
+        let s = self.starts.get(lo..hi)?;
+        let n = s.partition_point(|&x| x <= ip);
+        if n == 0 {
+            // The range before `lo` (if any) was considered by the caller choosing `lo`.
+            return None;
+        }
+        let i = lo + n - 1;
+        if self.ends.get(i).is_some_and(|&e| ip <= e) {
+            return self.vals.get(i).copied();
+        }
+        None
+    }
+}
+
+impl<V: Copy> RangeTable<u32, V> {
+    /// From sorted disjoint rows whose bounds fit in 32 bits (others are dropped).
+    pub fn new_v4(rows: &[(u128, u128, V)]) -> Self {
+        let mut t = RangeTable::default();
+        for &(s, e, v) in rows {
+            let (Ok(s), Ok(e)) = (u32::try_from(s), u32::try_from(e)) else {
+                continue;
+            };
+            t.starts.push(s);
+            t.ends.push(e);
+            t.vals.push(v);
+        }
+        t.slot = (0..=65536u64)
+            .map(|k| {
+                let p = t.starts.partition_point(|&x| u64::from(x) < (k << 16));
+                u32::try_from(p).unwrap_or(u32::MAX)
+            })
+            .collect();
+        t
+    }
+
+    pub fn get(&self, ip: u32) -> Option<V> {
+        let k = (ip >> 16) as usize;
+        let (Some(&a), Some(&b)) = (self.slot.get(k), self.slot.get(k + 1)) else {
+            return self.find(ip, 0, self.starts.len());
+        };
+        // The containing range may start in an earlier /16: include the one before.
+        self.find(ip, (a as usize).saturating_sub(1), b as usize)
+    }
+}
+
+impl<V: Copy> RangeTable<u128, V> {
+    pub fn new_v6(rows: Vec<(u128, u128, V)>) -> Self {
+        let mut t = RangeTable::default();
+        for (s, e, v) in rows {
+            t.starts.push(s);
+            t.ends.push(e);
+            t.vals.push(v);
+        }
+        t
+    }
+
+    pub fn get(&self, ip: u128) -> Option<V> {
+        self.find(ip, 0, self.starts.len())
+    }
+}
+
+/// Flattens possibly overlapping rows, given in file order, into sorted disjoint ranges
+/// where a later row overrides the part of earlier rows it covers (the rule the
+/// ip-location-db `.mmdb` files encode). Adjacent ranges with equal values are merged.
+pub fn flatten_later_wins<V: Copy + PartialEq>(rows: Vec<(u128, u128, V)>) -> Vec<(u128, u128, V)> {
+    let mut map: BTreeMap<u128, (u128, V)> = BTreeMap::new();
+    for (s, e, v) in rows {
+        // A range starting before `s` that reaches into [s, e].
+        if let Some((&ls, &(le, lv))) = map.range(..s).next_back() {
+            if le >= s {
+                map.insert(ls, (s - 1, lv));
+                if le > e {
+                    map.insert(e + 1, (le, lv));
+                }
+            }
+        }
+        // Ranges starting inside [s, e].
+        let inside: Vec<(u128, (u128, V))> = map.range(s..=e).map(|(&k, &x)| (k, x)).collect();
+        for (k, (ke, kv)) in inside {
+            map.remove(&k);
+            if ke > e {
+                map.insert(e + 1, (ke, kv));
+            }
+        }
+        map.insert(s, (e, v));
+    }
+    let mut out: Vec<(u128, u128, V)> = Vec::with_capacity(map.len());
+    for (s, (e, v)) in map {
+        if let Some(last) = out.last_mut() {
+            if last.2 == v && last.1.checked_add(1) == Some(s) {
+                last.1 = e;
+                continue;
+            }
+        }
+        out.push((s, e, v));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn later_rows_win_and_equal_neighbours_merge() {
+        let rows = vec![
+            (0, 99, 'a'),
+            (10, 19, 'b'),
+            (15, 29, 'c'),
+            (90, 120, 'd'),
+            (121, 130, 'd'),
+        ];
+        assert_eq!(
+            flatten_later_wins(rows),
+            vec![
+                (0, 9, 'a'),
+                (10, 14, 'b'),
+                (15, 29, 'c'),
+                (30, 89, 'a'),
+                (90, 130, 'd')
+            ]
+        );
+        // A later row covering several earlier ones.
+        let rows = vec![(5, 6, 'x'), (8, 9, 'y'), (0, 20, 'z')];
+        assert_eq!(flatten_later_wins(rows), vec![(0, 20, 'z')]);
+    }
+
+    #[test]
+    fn v4_lookup_across_slot_boundaries() {
+        let rows = vec![
+            (0x0100_0000, 0x0102_ffff, 1u16),
+            (0x0103_0005, 0x0103_0005, 2),
+            (0x0a00_0000, 0x0aff_ffff, 3),
+        ];
+        let t = RangeTable::new_v4(&rows);
+        assert_eq!(t.get(0x0101_1234), Some(1));
+        assert_eq!(t.get(0x0102_ffff), Some(1));
+        assert_eq!(t.get(0x0103_0004), None);
+        assert_eq!(t.get(0x0103_0005), Some(2));
+        assert_eq!(t.get(0x0a80_0000), Some(3));
+        assert_eq!(t.get(0x0b00_0000), None);
+        assert_eq!(t.get(0), None);
+        assert_eq!(t.get(u32::MAX), None);
+    }
+}

@@ -1,0 +1,792 @@
+//! The cleaner: raw bytes in, the article's text out, with every byte of the
+//! clean text mapped back to the original.
+//!
+//! The original is the document decoded as UTF-8 (invalid sequences become
+//! U+FFFD, so offsets always refer to [`Cleaned::original`]). The clean text is
+//! a list of blocks (paragraphs, headings) separated by a blank line; inside a
+//! block, line breaks are soft. Boilerplate blocks (navigation, link lists,
+//! donation appeals, cookie notices, subtitle-site chrome) are left out.
+
+use std::borrow::Cow;
+
+/// Why a document yields no text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// Looks like a binary file (NUL bytes or mostly control characters).
+    Binary,
+    /// Nothing left once boilerplate is removed.
+    NoText,
+}
+
+/// The input format, from the file extension or sniffed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Html,
+    Markdown,
+}
+
+impl Format {
+    /// The format for a file name; unknown extensions are sniffed later.
+    pub fn from_name(name: &str) -> Option<Format> {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".xhtml") {
+            return Some(Format::Html);
+        }
+        if lower.ends_with(".md") || lower.ends_with(".markdown") {
+            return Some(Format::Markdown);
+        }
+        if lower.ends_with(".txt") {
+            return Some(Format::Text);
+        }
+        None
+    }
+
+    /// Sniffs HTML from the first bytes.
+    pub fn sniff(text: &str) -> Format {
+        let head: String = text
+            .chars()
+            .take(1024)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if head.contains("<!doctype html") || head.contains("<html") || head.contains("<body") {
+            Format::Html
+        } else {
+            Format::Text
+        }
+    }
+}
+
+/// A span of the clean text and where it came from in the original.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Piece {
+    clean: usize,
+    orig: usize,
+    clean_len: usize,
+    orig_len: usize,
+}
+
+/// One block of the clean text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Block {
+    /// Byte range in [`Cleaned::text`].
+    pub start: usize,
+    pub end: usize,
+    /// A heading or other line that does not read as prose.
+    pub heading: bool,
+}
+
+/// A cleaned document.
+#[derive(Debug, Clone)]
+pub struct Cleaned<'a> {
+    /// The document as decoded text; offsets refer to this.
+    pub original: Cow<'a, str>,
+    /// The article text, blocks separated by `\n\n`.
+    pub text: String,
+    pub blocks: Vec<Block>,
+    pieces: Vec<Piece>,
+    pub format: Format,
+    /// HTML `<meta>`/`<time>` values that may carry a date.
+    pub meta_dates: Vec<String>,
+    /// Set when no text came out, and why.
+    pub skipped: Option<Skip>,
+    /// Whether line breaks were treated as soft (subtitle or hard-wrapped text).
+    pub wrapped: bool,
+}
+
+impl Cleaned<'_> {
+    /// The byte offset in the original for a byte offset in the clean text.
+    /// Always a char boundary of the original.
+    pub fn to_original(&self, clean: usize) -> usize {
+        let idx = self.pieces.partition_point(|p| p.clean <= clean);
+        let Some(p) = idx.checked_sub(1).and_then(|i| self.pieces.get(i)) else {
+            return 0;
+        };
+        let off = clean - p.clean;
+        let o = if p.clean_len == p.orig_len {
+            p.orig + off.min(p.orig_len)
+        } else if off == 0 {
+            p.orig
+        } else {
+            p.orig + p.orig_len
+        };
+        floor_boundary(&self.original, o)
+    }
+
+    /// An original range for a clean range.
+    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        let s = self.to_original(start);
+        let e = self.to_original(end).max(s);
+        (s, ceil_boundary(&self.original, e))
+    }
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Whether the bytes look binary: NUL bytes, or many control bytes, in the first 8 KiB.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    if memchr::memchr(0, head).is_some() {
+        return true;
+    }
+    let ctrl = head
+        .iter()
+        .filter(|&&b| b < 0x20 && b != b'\n' && b != b'\r' && b != b'\t' && b != 0x0c)
+        .count();
+    !head.is_empty() && ctrl * 10 > head.len()
+}
+
+/// A line of text before blocks are built: pieces of the original.
+#[derive(Debug, Default, Clone)]
+struct Line {
+    pieces: Vec<(usize, usize, Option<char>)>, // (orig start, orig end, replacement char)
+}
+
+/// Cleans a document.
+pub fn clean<'a>(bytes: &'a [u8], format: Option<Format>) -> Cleaned<'a> {
+    let original = String::from_utf8_lossy(bytes);
+    let binary = looks_binary(bytes);
+    let format = format.unwrap_or_else(|| Format::sniff(&original));
+    let mut out = Cleaned {
+        original,
+        text: String::new(),
+        blocks: Vec::new(),
+        pieces: Vec::new(),
+        format,
+        meta_dates: Vec::new(),
+        skipped: None,
+        wrapped: false,
+    };
+    if binary {
+        out.skipped = Some(Skip::Binary);
+        return out;
+    }
+    let (lines, meta) = match format {
+        Format::Html => html_lines(&out.original),
+        Format::Text | Format::Markdown => (text_lines(&out.original), Vec::new()),
+    };
+    out.meta_dates = meta;
+    build_blocks(&mut out, &lines);
+    if out.blocks.is_empty() {
+        out.skipped = Some(Skip::NoText);
+    }
+    out
+}
+
+fn text_lines(s: &str) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', s.as_bytes()) {
+        lines.push(Line {
+            pieces: vec![(start, nl, None)],
+        });
+        start = nl + 1;
+    }
+    if start < s.len() {
+        lines.push(Line {
+            pieces: vec![(start, s.len(), None)],
+        });
+    }
+    lines
+}
+
+/// Tags whose content is never article text.
+const SKIP_TAGS: &[&str] = &[
+    "script", "style", "noscript", "svg", "nav", "header", "footer", "aside", "form", "iframe",
+    "template", "button", "select", "figure",
+];
+/// Tags that end a line.
+const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "td",
+    "th",
+    "article",
+    "section",
+    "main",
+    "blockquote",
+    "title",
+    "dd",
+    "dt",
+    "pre",
+    "table",
+    "hr",
+];
+
+fn html_lines(s: &str) -> (Vec<Line>, Vec<String>) {
+    let b = s.as_bytes();
+    let mut lines = vec![Line::default()];
+    let mut meta = Vec::new();
+    let mut i = 0;
+    let mut skip_depth: Vec<String> = Vec::new();
+    let mut text_start = 0;
+    let flush = |lines: &mut Vec<Line>, from: usize, to: usize, skipping: bool| {
+        if !skipping && to > from {
+            if let Some(l) = lines.last_mut() {
+                l.pieces.push((from, to, None));
+            }
+        }
+    };
+    while i < b.len() {
+        let c = b[i];
+        if c == b'<' {
+            flush(&mut lines, text_start, i, !skip_depth.is_empty());
+            // Comments and doctype.
+            if b[i..].starts_with(b"<!--") {
+                let end = memchr::memmem::find(&b[i..], b"-->").map_or(b.len(), |e| i + e + 3);
+                i = end;
+                text_start = i;
+                continue;
+            }
+            let end = memchr::memchr(b'>', &b[i..]).map_or(b.len(), |e| i + e + 1);
+            let tag = s.get(i + 1..end.saturating_sub(1)).unwrap_or("");
+            let closing = tag.starts_with('/');
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if name == "meta" || name == "time" {
+                let lower = tag.to_ascii_lowercase();
+                let datey = ["date", "published", "time", "created"]
+                    .iter()
+                    .any(|k| lower.contains(k));
+                if datey {
+                    for attr in ["content", "datetime"] {
+                        if let Some(v) = attr_value(tag, attr) {
+                            meta.push(v.to_owned());
+                        }
+                    }
+                }
+            }
+            if SKIP_TAGS.contains(&name.as_str()) && !tag.ends_with('/') {
+                if closing {
+                    if let Some(pos) = skip_depth.iter().rposition(|t| *t == name) {
+                        skip_depth.truncate(pos);
+                    }
+                } else {
+                    skip_depth.push(name.clone());
+                }
+            }
+            if BLOCK_TAGS.contains(&name.as_str()) {
+                lines.push(Line::default());
+            }
+            i = end;
+            text_start = i;
+            continue;
+        }
+        if c == b'&' {
+            let semi = b[i..].iter().take(10).position(|&x| x == b';');
+            if let Some(semi) = semi {
+                let ent = s.get(i + 1..i + semi).unwrap_or("");
+                if let Some(ch) = decode_entity(ent) {
+                    flush(&mut lines, text_start, i, !skip_depth.is_empty());
+                    if skip_depth.is_empty() {
+                        if let Some(l) = lines.last_mut() {
+                            l.pieces.push((i, i + semi + 1, Some(ch)));
+                        }
+                    }
+                    i += semi + 1;
+                    text_start = i;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    flush(&mut lines, text_start, b.len(), !skip_depth.is_empty());
+    (lines, meta)
+}
+
+fn attr_value<'t>(tag: &'t str, attr: &str) -> Option<&'t str> {
+    let lower = tag.to_ascii_lowercase();
+    let key = format!("{attr}=");
+    let pos = lower.find(&key)? + key.len();
+    let rest = tag.get(pos..)?;
+    let quote = rest.chars().next()?;
+    if quote == '"' || quote == '\'' {
+        let inner = rest.get(1..)?;
+        let end = inner.find(quote)?;
+        inner.get(..end)
+    } else {
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '>')
+            .unwrap_or(rest.len());
+        rest.get(..end)
+    }
+}
+
+fn decode_entity(e: &str) -> Option<char> {
+    if let Some(num) = e.strip_prefix('#') {
+        let n = if let Some(h) = num.strip_prefix(['x', 'X']) {
+            u32::from_str_radix(h, 16).ok()?
+        } else {
+            num.parse().ok()?
+        };
+        return char::from_u32(n).filter(|c| *c != '\0');
+    }
+    Some(match e {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        "rsquo" => '’',
+        "lsquo" => '‘',
+        "rdquo" => '”',
+        "ldquo" => '“',
+        "mdash" => '—',
+        "ndash" => '–',
+        "hellip" => '…',
+        _ => return None,
+    })
+}
+
+/// Text of a line with replacements, and its trimmed content.
+fn line_text(orig: &str, line: &Line) -> String {
+    let mut s = String::new();
+    for &(a, b, rep) in &line.pieces {
+        match rep {
+            Some(c) => s.push(c),
+            None => s.push_str(orig.get(a..b).unwrap_or("")),
+        }
+    }
+    s
+}
+
+fn ends_terminal(t: &str) -> bool {
+    let t = t.trim_end();
+    t.ends_with(['.', '!', '?', '"', '”', '’', '\'', ':', ';', '…', ')'])
+}
+
+fn word_count(t: &str) -> usize {
+    t.split_whitespace().count()
+}
+
+/// Short lines that mark the start of a list of other headlines or links.
+const LIST_MARKERS: &[&str] = &[
+    "featured stories",
+    "related",
+    "related stories",
+    "related articles",
+    "related content",
+    "related news",
+    "read more",
+    "read also",
+    "more stories",
+    "more from",
+    "most read",
+    "most popular",
+    "recommended",
+    "recommended for you",
+    "you may also like",
+    "you might also like",
+    "similar content",
+    "latest news",
+    "latest",
+    "top stories",
+    "trending",
+    "more on this story",
+    "popular",
+    "editor's picks",
+    "see also",
+    "also read",
+    "more news",
+    "in other news",
+    "tags",
+    "topics",
+    "share this",
+    "share",
+    "comments",
+    "comment",
+    "advertisement",
+    "download subtitles",
+    "skip to content",
+    "menu",
+    "sign in",
+    "log in",
+    "subscribe",
+    "newsletter",
+    "follow us",
+    "more",
+    "next",
+    "previous",
+];
+
+/// Phrases of donation appeals, cookie notices and site chrome.
+const BOILER_CUES: &[&str] = &[
+    "small favor to ask",
+    "small favour to ask",
+    "support us",
+    "please support",
+    "donate",
+    "donation",
+    "subscribe",
+    "subscription",
+    "need your help",
+    "paiment methods",
+    "payment methods",
+    "remind me later",
+    "not ready to support",
+    "cookie",
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "all rights reserved",
+    "sign up for",
+    "newsletter",
+    "follow us on",
+    "browse content similar",
+    "check below for episodes",
+    "click here",
+    "share this article",
+    "share on facebook",
+    "javascript",
+    "enable js",
+    "advertisement",
+    "copyright ©",
+    "© 20",
+    "story code",
+    "download subtitles",
+    "refuse to be silenced",
+    "independent journalism",
+];
+
+fn is_date_line(t: &str) -> bool {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if words.is_empty() || words.len() > 8 {
+        return false;
+    }
+    crate::date::find_date(t).is_some()
+        && words.iter().all(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            w.is_empty()
+                || w.chars().all(|c| c.is_ascii_digit())
+                || crate::date::month_number(w).is_some()
+                || crate::date::is_weekday(w)
+                || w.eq_ignore_ascii_case("date")
+                || w.eq_ignore_ascii_case("published")
+                || w.eq_ignore_ascii_case("updated")
+                || w.contains(':')
+                || w.contains('-')
+        })
+}
+
+fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
+    let orig: &str = &out.original;
+    // Decide whether line breaks are soft: many lines end mid-sentence and
+    // the next line continues in lower case (subtitles, hard-wrapped mail).
+    let texts: Vec<String> = lines.iter().map(|l| line_text(orig, l)).collect();
+    let nonempty: Vec<usize> = (0..texts.len())
+        .filter(|&i| !texts[i].trim().is_empty())
+        .collect();
+    let mut soft = 0;
+    for w in nonempty.windows(2) {
+        let (a, b) = (texts[w[0]].trim(), texts[w[1]].trim());
+        if !ends_terminal(a) && b.starts_with(|c: char| c.is_lowercase()) {
+            soft += 1;
+        }
+    }
+    let wrapped = nonempty.len() >= 6 && soft * 5 >= nonempty.len();
+    out.wrapped = wrapped;
+
+    // Group lines into raw blocks.
+    let mut raw: Vec<Vec<usize>> = Vec::new();
+    let mut cur: Vec<usize> = Vec::new();
+    for (i, t) in texts.iter().enumerate() {
+        let tt = t.trim();
+        if tt.is_empty() {
+            if !wrapped && !cur.is_empty() {
+                raw.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if wrapped {
+            // Subtitle pages: chrome lines are dropped one by one, short
+            // title lines stand alone, everything else runs on.
+            let lower = tt.to_lowercase();
+            let norm: String = lower
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '\'')
+                .collect::<String>()
+                .trim()
+                .to_owned();
+            let chrome = (word_count(tt) <= 25 && BOILER_CUES.iter().any(|c| lower.contains(c)))
+                || LIST_MARKERS.contains(&norm.as_str());
+            if chrome {
+                if !cur.is_empty() {
+                    raw.push(std::mem::take(&mut cur));
+                }
+                continue;
+            }
+            if word_count(tt) <= 3 && !ends_terminal(tt) && cur.is_empty() {
+                raw.push(vec![i]);
+                continue;
+            }
+            cur.push(i);
+            continue;
+        }
+        if let Some(&prev) = cur.last() {
+            let p = texts[prev].trim();
+            let join = !ends_terminal(p) && tt.starts_with(|c: char| c.is_lowercase());
+            if !join {
+                raw.push(std::mem::take(&mut cur));
+            }
+        }
+        cur.push(i);
+    }
+    if !cur.is_empty() {
+        raw.push(cur);
+    }
+
+    let mut in_list = false;
+    let mut prev_text = String::new();
+    let mut last_kept = String::new();
+    let mut seen_prose = false;
+    for block in raw {
+        let text: String = block
+            .iter()
+            .map(|&i| texts[i].trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let lower = text.to_lowercase();
+        let norm: String = lower
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '\'')
+            .collect::<String>()
+            .trim()
+            .to_owned();
+        let words = word_count(&text);
+        let prose = ends_terminal(&text) && words >= 12;
+        if words <= 4 && LIST_MARKERS.contains(&norm.as_str()) {
+            in_list = true;
+            prev_text = text;
+            continue;
+        }
+        if in_list && !wrapped {
+            if prose && words >= 20 {
+                in_list = false;
+            } else {
+                continue;
+            }
+        }
+        let cue = BOILER_CUES.iter().any(|c| lower.contains(c));
+        if cue && (words < 80 || !seen_prose || wrapped) {
+            // A long article paragraph that merely mentions a cue stays.
+            if !(wrapped && words > 120) {
+                prev_text = text;
+                continue;
+            }
+        }
+        if text == prev_text || text == last_kept || is_date_line(&text) {
+            prev_text = text;
+            continue;
+        }
+        let heading = (!ends_terminal(&text) && words < 20) || words < 4;
+        if heading && (words < 3 || seen_prose && words < 6) {
+            prev_text = text;
+            continue;
+        }
+        if prose {
+            seen_prose = true;
+        }
+        last_kept.clone_from(&text);
+        prev_text = text;
+        // Emit the block's lines as pieces.
+        if !out.text.is_empty() {
+            let sep_orig = out.pieces.last().map_or(0, |p| p.orig + p.orig_len);
+            out.pieces.push(Piece {
+                clean: out.text.len(),
+                orig: sep_orig,
+                clean_len: 2,
+                orig_len: 0,
+            });
+            out.text.push_str("\n\n");
+        }
+        let start = out.text.len();
+        for (k, &li) in block.iter().enumerate() {
+            if k > 0 && !out.text.ends_with(' ') {
+                // A line break inside a block is a space.
+                let at = out.pieces.last().map_or(0, |p| p.orig + p.orig_len);
+                out.pieces.push(Piece {
+                    clean: out.text.len(),
+                    orig: at,
+                    clean_len: 1,
+                    orig_len: 0,
+                });
+                out.text.push(' ');
+            }
+            let Some(line) = lines.get(li) else { continue };
+            for &(a, b, rep) in &line.pieces {
+                match rep {
+                    Some(c) => {
+                        let c = if c.is_whitespace() { ' ' } else { c };
+                        if c == ' ' && out.text.ends_with(' ') {
+                            continue;
+                        }
+                        out.pieces.push(Piece {
+                            clean: out.text.len(),
+                            orig: a,
+                            clean_len: c.len_utf8(),
+                            orig_len: b - a,
+                        });
+                        out.text.push(c);
+                    }
+                    None => emit_segment(out, a, b),
+                }
+            }
+        }
+        // No trailing space at the end of a block.
+        while out.text.len() > start && out.text.ends_with(' ') {
+            out.text.pop();
+            if let Some(p) = out.pieces.last_mut() {
+                if p.clean_len <= 1 {
+                    out.pieces.pop();
+                } else {
+                    p.clean_len -= 1;
+                    p.orig_len = p.orig_len.saturating_sub(1);
+                }
+            }
+        }
+        out.blocks.push(Block {
+            start,
+            end: out.text.len(),
+            heading,
+        });
+    }
+}
+
+/// Copies `orig[a..b]` into the clean text with runs of whitespace (line
+/// breaks, tabs, no-break spaces) as one space, keeping the mapping.
+fn emit_segment(out: &mut Cleaned<'_>, a: usize, b: usize) {
+    let Cleaned {
+        original,
+        text,
+        pieces,
+        ..
+    } = out;
+    let seg = original.get(a..b).unwrap_or("");
+    let mut run_start: Option<usize> = None; // start of a copy run (offset in seg)
+    let mut ws_start: Option<usize> = None; // start of a whitespace run
+    let flush_copy = |text: &mut String, pieces: &mut Vec<Piece>, from: usize, to: usize| {
+        if to > from {
+            pieces.push(Piece {
+                clean: text.len(),
+                orig: a + from,
+                clean_len: to - from,
+                orig_len: to - from,
+            });
+            text.push_str(seg.get(from..to).unwrap_or(""));
+        }
+    };
+    for (i, c) in seg.char_indices() {
+        let ws = c.is_whitespace() || c == '\u{a0}' || c == '\u{feff}';
+        if ws {
+            if let Some(r) = run_start.take() {
+                flush_copy(text, pieces, r, i);
+            }
+            ws_start.get_or_insert(i);
+        } else {
+            if let Some(w) = ws_start.take() {
+                if !text.ends_with(' ') && !text.is_empty() {
+                    pieces.push(Piece {
+                        clean: text.len(),
+                        orig: a + w,
+                        clean_len: 1,
+                        orig_len: i - w,
+                    });
+                    text.push(' ');
+                }
+            }
+            run_start.get_or_insert(i);
+        }
+    }
+    if let Some(r) = run_start {
+        flush_copy(text, pieces, r, seg.len());
+    }
+    if let Some(w) = ws_start {
+        if !text.ends_with(' ') && !text.is_empty() {
+            pieces.push(Piece {
+                clean: text.len(),
+                orig: a + w,
+                clean_len: 1,
+                orig_len: seg.len() - w,
+            });
+            text.push(' ');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_map_back_through_html_entities() {
+        let html = "<html><body><nav>Home | News</nav><p>The minister said it was Russia&rsquo;s work, officials said in a statement today.</p><script>var x=1;</script></body></html>";
+        let c = clean(html.as_bytes(), Some(Format::Html));
+        assert!(!c.text.contains("Home"));
+        assert!(!c.text.contains("var x"));
+        let pos = c.text.find("work").unwrap_or(0);
+        let o = c.to_original(pos);
+        assert_eq!(c.original.get(o..o + 4), Some("work"));
+        let r = c.text.find('’').unwrap_or(0);
+        let (a, b) = c.original_range(r, r + '’'.len_utf8());
+        assert_eq!(c.original.get(a..b), Some("&rsquo;"));
+    }
+
+    #[test]
+    fn boilerplate_lists_and_appeals_are_dropped() {
+        let text = "Minister Accuses Neighbour\n\nThe foreign minister said on Monday that the neighbouring state's military intelligence was behind the attack on the ministry.\n\nPlease support independent journalism with a donation today, it takes a minute.\n\nRelated stories\nFloods hit the north\nElection results are in\n";
+        let c = clean(text.as_bytes(), Some(Format::Text));
+        assert!(c.text.contains("military intelligence was behind"));
+        assert!(!c.text.contains("donation"));
+        assert!(!c.text.contains("Floods"));
+    }
+
+    #[test]
+    fn binary_and_empty_inputs_are_skipped() {
+        let c = clean(b"\x00\x01\x02binary\x00", None);
+        assert_eq!(c.skipped, Some(Skip::Binary));
+        let c = clean(b"Home\nNews\nSport\nWeather\n", None);
+        assert_eq!(c.skipped, Some(Skip::NoText));
+    }
+
+    #[test]
+    fn subtitles_are_joined_across_line_breaks() {
+        let mut s = String::new();
+        for _ in 0..4 {
+            s.push_str("Welcome to the programme. According to\n\n\nthe agency the hackers were\n\n\nworking for the state, and\n\n\nthat is what they said.\n\n\n");
+        }
+        let c = clean(s.as_bytes(), Some(Format::Text));
+        assert!(c.wrapped);
+        assert_eq!(c.blocks.len(), 1);
+    }
+}

@@ -1,0 +1,329 @@
+//! Scoring against a gold file, by the rules of `shared/seeds/README.md`:
+//! a predicted claim matches a gold claim of the same document with the same
+//! `kind` and `target_canonical` and a matching speaker (person, or
+//! organisation by shared content words); each gold claim matches at most
+//! once. Claims marked `salience: background` are optional: found, they
+//! count as true positives; missed, they do not count against recall.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ExtractedClaim;
+
+/// One document of a gold file.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldDoc {
+    pub doc: String,
+    #[serde(default)]
+    pub published: Option<String>,
+    #[serde(default)]
+    pub claims: Vec<GoldClaim>,
+}
+
+/// One gold claim (the fields scored; others are ignored).
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldClaim {
+    pub kind: String,
+    #[serde(default)]
+    pub speaker: Option<String>,
+    #[serde(default)]
+    pub speaker_org: Option<String>,
+    #[serde(default)]
+    pub speaker_country: Option<String>,
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(default)]
+    pub target_canonical: Option<String>,
+    #[serde(default)]
+    pub target_state: Option<String>,
+    #[serde(default)]
+    pub confidence_phrase: Option<String>,
+    #[serde(default)]
+    pub confidence_acceptable: Vec<String>,
+    #[serde(default)]
+    pub quote_or_evidence: Option<String>,
+    #[serde(default)]
+    pub also_evidence: Vec<String>,
+    #[serde(default)]
+    pub salience: Option<String>,
+}
+
+/// Precision, recall and F1 with their counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Prf {
+    pub tp: usize,
+    pub fp: usize,
+    pub fn_: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+impl Prf {
+    fn new(tp: usize, fp: usize, fn_: usize) -> Prf {
+        let p = if tp + fp == 0 {
+            1.0
+        } else {
+            tp as f64 / (tp + fp) as f64
+        };
+        let r = if tp + fn_ == 0 {
+            1.0
+        } else {
+            tp as f64 / (tp + fn_) as f64
+        };
+        let f = if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        };
+        Prf {
+            tp,
+            fp,
+            fn_,
+            precision: p,
+            recall: r,
+            f1: f,
+        }
+    }
+}
+
+/// The scores of one run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// Claims matched on kind, target and speaker.
+    pub overall: Prf,
+    /// Recall on claims marked `main`.
+    pub main_recall: f64,
+    pub main_found: usize,
+    pub main_total: usize,
+    /// Field accuracy over matched claims, by field name.
+    pub fields: BTreeMap<String, Prf>,
+    /// Confidence phrase right on matched claims where the gold has one.
+    pub confidence_right: usize,
+    pub confidence_total: usize,
+    /// Publication dates right, over documents with a gold date.
+    pub published_right: usize,
+    pub published_total: usize,
+    /// Lines describing each unmatched gold and predicted claim.
+    pub misses: Vec<String>,
+}
+
+fn words(s: &str) -> Vec<String> {
+    const STOP: &[&str] = &["the", "of", "and", "for", "in", "us", "uk", "a", "an"];
+    s.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 1 && !STOP.contains(w))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn norm(s: &str) -> String {
+    crate::claims::normalize_quote(s)
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+}
+
+/// Whether two speakers are the same by the README's fuzzy rule.
+pub fn speaker_matches(g: &GoldClaim, p: &ExtractedClaim) -> bool {
+    let pc = &p.claim;
+    if let (Some(a), Some(b)) = (&g.speaker, &pc.speaker) {
+        let (wa, wb) = (words(a), words(b));
+        if wa.iter().any(|w| wb.contains(w)) {
+            return true;
+        }
+    }
+    match (&g.speaker_org, &pc.speaker_org) {
+        (Some(a), Some(b)) => {
+            let (wa, wb) = (words(a), words(b));
+            let shared = wa.iter().filter(|w| wb.contains(w)).count();
+            shared >= 1 && (shared * 2 >= wa.len().min(wb.len()) || shared >= 2)
+        }
+        (None, None) => g.speaker.is_none() && pc.speaker.is_none() || g.speaker == pc.speaker,
+        _ => false,
+    }
+}
+
+fn overlaps(a: &str, b: &str) -> bool {
+    let (a, b) = (norm(a), norm(b));
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    if a.contains(&b) || b.contains(&a) {
+        return true;
+    }
+    // A shared run of eight words counts as overlap.
+    let wa: Vec<&str> = a.split(' ').collect();
+    let wb = format!(" {b} ");
+    wa.windows(8.min(wa.len()))
+        .any(|w| wb.contains(&format!(" {} ", w.join(" "))))
+}
+
+/// Scores predicted claims (grouped by document name) against a gold file.
+pub fn score(
+    gold: &[GoldDoc],
+    predicted: &BTreeMap<String, (Option<String>, Vec<ExtractedClaim>)>,
+) -> Report {
+    let mut rep = Report::default();
+    let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+    let mut field: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for gd in gold {
+        let key = predicted
+            .keys()
+            .find(|k| k.as_str() == gd.doc || k.ends_with(&format!("/{}", gd.doc)))
+            .cloned();
+        let (published, preds) = key
+            .and_then(|k| predicted.get(&k).cloned())
+            .unwrap_or_default();
+        if gd.published.is_some() {
+            rep.published_total += 1;
+            if published == gd.published {
+                rep.published_right += 1;
+            }
+        }
+        let mut used = vec![false; preds.len()];
+        let mut matched_gold = vec![None; gd.claims.len()];
+        // Two passes: first insist on quote overlap, then without it.
+        for pass in 0..2 {
+            for (gi, g) in gd.claims.iter().enumerate() {
+                if matched_gold[gi].is_some() {
+                    continue;
+                }
+                for (pi, p) in preds.iter().enumerate() {
+                    if used[pi] {
+                        continue;
+                    }
+                    let pc = &p.claim;
+                    let kind_ok = pc.kind.map(|k| k.as_str()) == Some(g.kind.as_str());
+                    let target_ok = pc.target_canonical.as_deref().map(str::to_lowercase)
+                        == g.target_canonical.as_deref().map(str::to_lowercase);
+                    if !(kind_ok && target_ok && speaker_matches(g, p)) {
+                        continue;
+                    }
+                    let quote_ok = quote_matches(g, p);
+                    if pass == 0 && !quote_ok {
+                        continue;
+                    }
+                    used[pi] = true;
+                    matched_gold[gi] = Some(pi);
+                    break;
+                }
+            }
+        }
+        for (gi, g) in gd.claims.iter().enumerate() {
+            let main = g.salience.as_deref() != Some("background");
+            if main {
+                rep.main_total += 1;
+            }
+            match matched_gold[gi] {
+                Some(pi) => {
+                    tp += 1;
+                    if main {
+                        rep.main_found += 1;
+                    }
+                    let p = &preds[pi];
+                    let pc = &p.claim;
+                    let mut count = |name: &str, ok: bool| {
+                        let e = field.entry(name.to_owned()).or_default();
+                        e.1 += 1;
+                        if ok {
+                            e.0 += 1;
+                        }
+                    };
+                    count("speaker_country", pc.speaker_country == g.speaker_country);
+                    count("target_state", pc.target_state == g.target_state);
+                    count("quote", quote_matches(g, p));
+                    count(
+                        "target",
+                        match (&g.target, &pc.target) {
+                            (None, None) => true,
+                            (Some(a), Some(b)) => overlaps(a, b),
+                            _ => false,
+                        },
+                    );
+                    let conf_ok = conf_matches(g, p);
+                    count("confidence_phrase", conf_ok);
+                    if g.confidence_phrase.is_some() {
+                        rep.confidence_total += 1;
+                        if conf_ok {
+                            rep.confidence_right += 1;
+                        }
+                    }
+                }
+                None => {
+                    if main {
+                        fn_ += 1;
+                    }
+                    rep.misses.push(format!(
+                        "{}: missed {} {}{} -> {} ({})",
+                        gd.doc,
+                        g.kind,
+                        g.speaker
+                            .as_deref()
+                            .map(|s| format!("{s} / "))
+                            .unwrap_or_default(),
+                        g.speaker_org.as_deref().unwrap_or("-"),
+                        g.target_canonical.as_deref().unwrap_or("-"),
+                        g.salience.as_deref().unwrap_or("main"),
+                    ));
+                }
+            }
+        }
+        for (pi, p) in preds.iter().enumerate() {
+            if !used[pi] {
+                fp += 1;
+                let c = &p.claim;
+                rep.misses.push(format!(
+                    "{}: extra {} {}{} -> {} \"{}\"",
+                    gd.doc,
+                    c.kind.map(|k| k.as_str()).unwrap_or("-"),
+                    c.speaker
+                        .as_deref()
+                        .map(|s| format!("{s} / "))
+                        .unwrap_or_default(),
+                    c.speaker_org.as_deref().unwrap_or("-"),
+                    c.target_canonical.as_deref().unwrap_or("-"),
+                    c.quote
+                        .as_deref()
+                        .unwrap_or("")
+                        .chars()
+                        .take(80)
+                        .collect::<String>(),
+                ));
+            }
+        }
+    }
+    rep.overall = Prf::new(tp, fp, fn_);
+    rep.main_recall = if rep.main_total == 0 {
+        1.0
+    } else {
+        rep.main_found as f64 / rep.main_total as f64
+    };
+    for (k, (right, total)) in field {
+        rep.fields
+            .insert(k, Prf::new(right, total - right, total - right));
+    }
+    rep
+}
+
+fn quote_matches(g: &GoldClaim, p: &ExtractedClaim) -> bool {
+    let Some(q) = &p.claim.quote else {
+        return false;
+    };
+    g.quote_or_evidence
+        .iter()
+        .chain(&g.also_evidence)
+        .any(|x| overlaps(x, q))
+}
+
+fn conf_matches(g: &GoldClaim, p: &ExtractedClaim) -> bool {
+    match (&g.confidence_phrase, &p.claim.confidence_phrase) {
+        (None, None) => true,
+        (_, Some(b)) => g
+            .confidence_phrase
+            .iter()
+            .chain(&g.confidence_acceptable)
+            .any(|a| norm(a) == norm(b)),
+        (Some(_), None) => false,
+    }
+}

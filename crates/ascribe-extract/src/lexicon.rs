@@ -1,0 +1,998 @@
+//! The lexicons, compiled once into one Aho-Corasick automaton: entity names
+//! from the knowledge base and the cue words of reported speech, accusation,
+//! denial, confidence, negation and conditionals.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use ascribe_kb::{KnowledgeBase, BLOCS, BODIES, PEOPLE, STATES, TITLES};
+
+/// What a lexicon entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pat {
+    State(usize),
+    Bloc(usize),
+    Body(usize),
+    Group(usize),
+    Person(usize),
+    Title(usize),
+    /// Verbs of saying: said, told, announced.
+    Assert,
+    /// Verbs of belief that also carry confidence: believes, assesses.
+    Cognition,
+    /// accused, blamed.
+    Accuse,
+    /// attributed (to).
+    Attribute,
+    /// according to, as claimed by.
+    Source,
+    /// Words that name a cyber or intelligence operation.
+    Op,
+    /// Words that tie a party to an operation: behind, responsible for, came from.
+    Resp,
+    /// Origin: from, coming from the territory of.
+    From,
+    /// Words of denial said by the accused side.
+    Deny,
+    /// denied, rejected, dismissed: denial verbs with a subject.
+    DenyVerb,
+    /// A confidence phrase with its band id (see [`crate::claims::band_of`]).
+    Conf(u8),
+    /// Conditionals and open questions: if, whether, should there be.
+    Cond,
+    /// alleged, possible: the speaker does not assert it.
+    Hedge,
+    Neg,
+    /// media reports, the newspaper.
+    Media,
+    /// Heads of perpetrator phrases: hackers, cyber actors, special services.
+    Generic,
+    /// Unnamed foreign parties: foreign special services.
+    Foreign,
+    /// -linked, connected with, associated with.
+    Link,
+    /// Pronouns: 0 he/she, 1 we/our/us, 2 I/me/my, 3 you/your, 4 they.
+    Pron(u8),
+    /// Official collectives: officials, intelligence chiefs, the government.
+    Official,
+    /// Non-official voices: experts, analysts, sources.
+    Unofficial,
+    /// Prepositions and verbs that mark what follows as a victim.
+    Victim,
+    /// Evidence assertions: the evidence is there, evidence shows.
+    Evidence,
+    /// Passive attribution without an agent: has been accused of, is believed to be.
+    Passive,
+}
+
+pub(crate) struct Lexicon {
+    pub ac: Option<AhoCorasick>,
+    pub pats: Vec<(Pat, bool, String)>, // (kind, case-sensitive, text)
+}
+
+/// Band ids for [`Pat::Conf`].
+pub(crate) mod band {
+    pub const ALMOST_CERTAIN: u8 = 0;
+    pub const HIGHLY_LIKELY: u8 = 1;
+    pub const LIKELY: u8 = 2;
+    pub const POSSIBLE: u8 = 3;
+    pub const UNLIKELY: u8 = 4;
+    pub const HIGHLY_UNLIKELY: u8 = 5;
+    pub const REMOTE: u8 = 6;
+}
+
+const ASSERT: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "announced",
+    "announces",
+    "stated",
+    "states",
+    "declared",
+    "declares",
+    "added",
+    "adds",
+    "claimed",
+    "claims",
+    "claiming",
+    "alleged",
+    "alleges",
+    "alleging",
+    "insisted",
+    "insists",
+    "confirmed",
+    "confirms",
+    "concluded",
+    "concludes",
+    "revealed",
+    "reveals",
+    "disclosed",
+    "wrote",
+    "writes",
+    "reported",
+    "reports",
+    "noted",
+    "notes",
+    "argued",
+    "argues",
+    "charged",
+    "charges",
+    "asserted",
+    "asserts",
+    "maintained",
+    "maintains",
+    "tweeted",
+    "warned",
+    "warns",
+    "explained",
+    "explains",
+    "stressed",
+    "stresses",
+    "reiterated",
+    "reiterates",
+    "acknowledged",
+    "acknowledges",
+    "indicated",
+    "indicates",
+    "suggested",
+    "suggests",
+    "found",
+    "finds",
+    "determined",
+    "said in a statement",
+    "said on",
+    "told reporters",
+    "according to whom",
+    "has said",
+    "have said",
+    "had said",
+    "said this",
+    "appeared to say",
+    "went on to say",
+    "replied",
+    "answered",
+    "responded",
+    "commented",
+    "observed",
+    "pointed out",
+];
+const COGNITION: &[&str] = &[
+    "believes",
+    "believe",
+    "believed",
+    "assesses",
+    "assess",
+    "assessed",
+    "judges",
+    "judge",
+    "judged",
+    "thinks",
+    "think",
+    "suspects",
+    "suspect",
+    "suspected",
+    "is convinced",
+    "are convinced",
+    "is confident",
+    "are confident",
+];
+const ACCUSE: &[&str] = &[
+    "accused",
+    "accuses",
+    "accuse",
+    "accusing",
+    "blamed",
+    "blames",
+    "blame",
+    "blaming",
+    "pinned",
+    "pins",
+    "pointed the finger at",
+    "points the finger at",
+    "called out",
+    "calls out",
+    "named and shamed",
+    "charged",
+    "indicted",
+    "indicts",
+    "exposed",
+    "exposes",
+];
+const ATTRIBUTE: &[&str] = &["attributed", "attributes", "attribute", "attributing"];
+const SOURCE: &[&str] = &[
+    "according to",
+    "as claimed by",
+    "as alleged by",
+    "as stated by",
+    "as reported by",
+    "citing",
+    "cited by",
+    "in the words of",
+    "in the view of",
+];
+const OP: &[&str] = &[
+    "hack",
+    "hacks",
+    "hacked",
+    "hacking",
+    "hacker",
+    "hackers",
+    "cyber",
+    "cyberattack",
+    "cyberattacks",
+    "cyber-attack",
+    "cyber-attacks",
+    "cyber attack",
+    "cyber attacks",
+    "cyber operation",
+    "cyber operations",
+    "cyber espionage",
+    "cyberespionage",
+    "cybercrime",
+    "cybercrimes",
+    "intrusion",
+    "intrusions",
+    "breach",
+    "breached",
+    "breaches",
+    "compromise",
+    "compromised",
+    "spy",
+    "spied",
+    "spies",
+    "spying",
+    "espionage",
+    "surveillance",
+    "eavesdrop",
+    "eavesdropping",
+    "monitored",
+    "wiretap",
+    "wiretapped",
+    "interfere",
+    "interfered",
+    "interfering",
+    "interference",
+    "meddle",
+    "meddled",
+    "meddling",
+    "steal",
+    "stole",
+    "stolen",
+    "stealing",
+    "theft",
+    "leak",
+    "leaked",
+    "leaking",
+    "malware",
+    "ransomware",
+    "phishing",
+    "spear-phishing",
+    "attacks",
+    "attack",
+    "attacked",
+    "attacking",
+    "covert operation",
+    "covert operations",
+    "influence operation",
+    "influence campaign",
+    "disinformation",
+    "campaign",
+    "sabotage",
+    "wiper",
+    "ddos",
+    "denial-of-service",
+    "targeted",
+    "targeting",
+    "infiltrate",
+    "infiltrated",
+    "exfiltrate",
+    "exfiltrated",
+    "gather information",
+    "gathering information",
+    "intelligence-gathering",
+    "information-gathering",
+    "dirty tricks",
+    "election",
+];
+const RESP: &[&str] = &[
+    "responsible for",
+    "is responsible",
+    "are responsible",
+    "was responsible",
+    "were responsible",
+    "behind",
+    "stand behind",
+    "stands behind",
+    "stood behind",
+    "carried out",
+    "carry out",
+    "carries out",
+    "conducted",
+    "conducts",
+    "conduct",
+    "orchestrated",
+    "orchestrating",
+    "perpetrated",
+    "involved in",
+    "involvement",
+    "tried to",
+    "try to",
+    "tries to",
+    "attempted to",
+    "attempting to",
+    "sought to",
+    "seeking to",
+    "ran",
+    "runs",
+    "run a",
+    "launched",
+    "launching",
+    "deployed",
+    "used",
+    "sponsored",
+    "directed",
+    "mounted",
+    "engaged in",
+    "was accused of",
+    "architects",
+    "architect",
+    "is to blame",
+    "are to blame",
+    "culprit",
+    "culprits",
+];
+const FROM: &[&str] = &[
+    "come from",
+    "comes from",
+    "came from",
+    "coming from",
+    "originated from",
+    "originate from",
+    "originating from",
+    "originated in",
+    "traced to",
+    "traced back to",
+    "from the territory of",
+    "emanating from",
+    "emanate from",
+    "by",
+];
+const DENY: &[&str] = &[
+    "deny",
+    "denies",
+    "denied",
+    "denying",
+    "denial",
+    "reject",
+    "rejects",
+    "rejected",
+    "rejecting",
+    "dismiss",
+    "dismisses",
+    "dismissed",
+    "dismissing",
+    "refute",
+    "refutes",
+    "refuted",
+    "nothing to do with",
+    "not involved",
+    "no involvement",
+    "no role",
+    "no part in",
+    "unfounded",
+    "groundless",
+    "baseless",
+    "unsubstantiated",
+    "absurd",
+    "nonsense",
+    "fabricated",
+    "fabrication",
+    "fabrications",
+    "fake news",
+    "lies",
+    "slander",
+    "slanderous",
+    "smear",
+    "propaganda",
+    "fantasies",
+    "fantasy",
+    "not the truth",
+    "not true",
+    "untrue",
+    "no evidence",
+    "no proof",
+    "without evidence",
+    "without proof",
+    "don't have any proof",
+    "do not have any proof",
+    "don't have any evidence",
+    "do not have any evidence",
+    "not provided any evidence",
+    "based on assumptions",
+    "not on evidence",
+    "does not accept",
+    "do not accept",
+    "did not accept",
+    "doesn't accept",
+    "don't accept",
+    "there are no actions",
+    "never engaged",
+    "does not engage",
+    "do not engage",
+    "never conducted",
+    "would never",
+    "do not know what this group",
+    "don't know what this group",
+    "do not know who",
+    "don't know who",
+    "nothing beneath",
+    "russophobia",
+    "politically motivated",
+    "firmly oppose",
+    "firmly opposes",
+    "strongly oppose",
+    "groundless accusations",
+    "not accept these accusations",
+    "no basis",
+    "categorically disagree",
+    "disagree with the baseless",
+    "no actions",
+    "nothing but an attempt",
+    "an attempt to divert",
+    "attempt to shift",
+    "non-existent",
+    "unjustified",
+    "unproven",
+    "no facts",
+    "without any facts",
+    "without any evidence",
+    "not a shred",
+];
+const DENY_VERB: &[&str] = &[
+    "denied",
+    "denies",
+    "deny",
+    "rejected",
+    "rejects",
+    "dismissed",
+    "dismisses",
+    "refuted",
+    "refutes",
+    "disputed",
+    "disputes",
+    "rebuffed",
+    "rebuffs",
+    "brushed off",
+    "brushed aside",
+];
+
+/// Confidence phrases with their band id.
+const CONF: &[(&str, u8)] = &[
+    ("almost certainly", band::ALMOST_CERTAIN),
+    ("almost certain", band::ALMOST_CERTAIN),
+    ("nearly certain", band::ALMOST_CERTAIN),
+    ("with a very high degree of certainty", band::ALMOST_CERTAIN),
+    ("a very high degree of certainty", band::ALMOST_CERTAIN),
+    ("with a high degree of certainty", band::HIGHLY_LIKELY),
+    ("with a high degree of confidence", band::HIGHLY_LIKELY),
+    ("with a high state of certainty", band::HIGHLY_LIKELY),
+    ("with high confidence", band::HIGHLY_LIKELY),
+    ("high confidence", band::HIGHLY_LIKELY),
+    ("highly confident", band::HIGHLY_LIKELY),
+    ("with moderate confidence", band::LIKELY),
+    ("moderate confidence", band::LIKELY),
+    ("with low confidence", band::POSSIBLE),
+    ("low confidence", band::POSSIBLE),
+    ("certainly", band::ALMOST_CERTAIN),
+    ("undoubtedly", band::ALMOST_CERTAIN),
+    ("without doubt", band::ALMOST_CERTAIN),
+    ("no doubt", band::ALMOST_CERTAIN),
+    ("beyond doubt", band::ALMOST_CERTAIN),
+    ("categorically", band::ALMOST_CERTAIN),
+    ("definitely", band::ALMOST_CERTAIN),
+    ("officially and firmly", band::ALMOST_CERTAIN),
+    ("firmly", band::ALMOST_CERTAIN),
+    ("were able to confirm", band::ALMOST_CERTAIN),
+    ("was able to confirm", band::ALMOST_CERTAIN),
+    ("enough information to conclude", band::HIGHLY_LIKELY),
+    ("highly likely", band::HIGHLY_LIKELY),
+    ("very likely", band::HIGHLY_LIKELY),
+    ("highly probable", band::HIGHLY_LIKELY),
+    ("good evidence", band::HIGHLY_LIKELY),
+    ("strong evidence", band::HIGHLY_LIKELY),
+    ("clear evidence", band::HIGHLY_LIKELY),
+    ("the evidence is clear", band::HIGHLY_LIKELY),
+    ("likely", band::LIKELY),
+    ("probably", band::LIKELY),
+    ("probable", band::LIKELY),
+    ("the indications show", band::LIKELY),
+    ("indications show", band::LIKELY),
+    ("there is evidence", band::LIKELY),
+    ("evidence shows", band::LIKELY),
+    ("evidence suggests", band::LIKELY),
+    ("evidence indicates", band::LIKELY),
+    ("believe", band::LIKELY),
+    ("believes", band::LIKELY),
+    ("believed", band::LIKELY),
+    ("assess", band::LIKELY),
+    ("assesses", band::LIKELY),
+    ("assessed", band::LIKELY),
+    ("judge", band::LIKELY),
+    ("judges", band::LIKELY),
+    ("suspect", band::POSSIBLE),
+    ("suspects", band::POSSIBLE),
+    ("suspected", band::POSSIBLE),
+    ("some evidence", band::POSSIBLE),
+    ("realistic possibility", band::POSSIBLE),
+    ("roughly even chance", band::POSSIBLE),
+    ("might", band::POSSIBLE),
+    ("may have", band::POSSIBLE),
+    ("could have", band::POSSIBLE),
+    ("possibly", band::POSSIBLE),
+    ("appears to", band::POSSIBLE),
+    ("appeared to", band::POSSIBLE),
+    ("unlikely", band::UNLIKELY),
+    ("improbable", band::UNLIKELY),
+    ("highly unlikely", band::HIGHLY_UNLIKELY),
+    ("very unlikely", band::HIGHLY_UNLIKELY),
+    ("remote chance", band::REMOTE),
+    ("almost no chance", band::REMOTE),
+];
+const COND: &[&str] = &[
+    "if",
+    "if it turns out",
+    "if it urns out",
+    "whether",
+    "should there be",
+    "unless",
+    "in case",
+    "were it",
+    "had they",
+    "hypothetically",
+    "theoretically",
+    "would be",
+    "do you think",
+    "do you believe",
+    "are you",
+    "is it",
+    "could it be",
+    "might be used",
+    "could be used",
+    "could indeed be used",
+    "should be",
+    "should there",
+];
+const HEDGE: &[&str] = &[
+    "alleged",
+    "allegedly",
+    "possible",
+    "potential",
+    "purported",
+    "purportedly",
+    "unconfirmed",
+    "rumoured",
+    "rumored",
+    "any possible",
+];
+const NEG: &[&str] = &[
+    "not", "no", "never", "neither", "nor", "n't", "nothing", "none", "nobody", "without",
+];
+const MEDIA: &[&str] = &[
+    "media reports",
+    "media report",
+    "media articles",
+    "media article",
+    "press reports",
+    "news reports",
+    "the newspaper",
+    "newspaper",
+    "the report",
+    "a report",
+    "reports",
+    "the paper",
+    "the daily",
+    "the revelations",
+    "the magazine",
+    "the broadcaster",
+    "the news agency",
+    "news agency",
+    "journalists",
+    "the outlet",
+    "an investigation by",
+];
+const GENERIC: &[&str] = &[
+    "hackers",
+    "hacker",
+    "hacker group",
+    "hacking group",
+    "cyber actors",
+    "cyber actor",
+    "actors",
+    "special services",
+    "intelligence services",
+    "intelligence service",
+    "intelligence",
+    "intelligence agencies",
+    "spies",
+    "spy agency",
+    "spy agencies",
+    "government",
+    "state",
+    "state hackers",
+    "state-sponsored hackers",
+    "military",
+    "military intelligence",
+    "authorities",
+    "regime",
+    "agents",
+    "operatives",
+    "group",
+    "threat actor",
+    "threat actors",
+    "cyber criminals",
+    "cybercriminals",
+    "army",
+    "secret services",
+    "security services",
+];
+const FOREIGN: &[&str] = &[
+    "foreign special services",
+    "some foreign special services",
+    "foreign intelligence services",
+    "foreign hackers",
+    "foreign governments",
+    "foreign states",
+    "foreign actors",
+    "other countries",
+    "third countries",
+    "unknown hackers",
+    "unidentified hackers",
+    "patriotic hackers",
+    "private hackers",
+];
+const LINK: &[&str] = &[
+    "-linked",
+    "-backed",
+    "-sponsored",
+    "-based",
+    "-affiliated",
+    "-controlled",
+    "-aligned",
+    "-directed",
+    "connected with",
+    "connected to",
+    "linked to",
+    "linked with",
+    "tied to",
+    "affiliated with",
+    "associated with",
+    "part of",
+    "works for",
+    "working for",
+    "on behalf of",
+    "backed by",
+    "sponsored by",
+    "a member of",
+    "member of",
+    "unit of",
+    "a unit of",
+    "belongs to",
+    "belong to",
+];
+const PRON: &[(&str, u8)] = &[
+    ("he", 0),
+    ("she", 0),
+    ("his", 0),
+    ("her", 0),
+    ("we", 1),
+    ("our", 1),
+    ("us", 1),
+    ("ourselves", 1),
+    ("i", 2),
+    ("me", 2),
+    ("my", 2),
+    ("i'm", 2),
+    ("you", 3),
+    ("your", 3),
+    ("they", 4),
+    ("them", 4),
+    ("their", 4),
+];
+const OFFICIAL: &[&str] = &[
+    "officials",
+    "official",
+    "intelligence chiefs",
+    "intelligence officials",
+    "intelligence agencies",
+    "security officials",
+    "government officials",
+    "the government",
+    "government",
+    "authorities",
+    "prosecutors",
+    "investigators",
+    "the ministry",
+    "ministry",
+    "the agency",
+    "agencies",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "the embassy",
+    "embassy",
+    "diplomats",
+    "lawmakers",
+    "leaders",
+    "heads of government",
+    "joint statement",
+    "the white house",
+    "cybersecurity agency",
+    "cyber security centre",
+    "security service",
+];
+const UNOFFICIAL: &[&str] = &[
+    "expert",
+    "experts",
+    "analyst",
+    "analysts",
+    "researcher",
+    "researchers",
+    "security researchers",
+    "sources",
+    "a source",
+    "intelligence sources",
+    "people familiar",
+    "think tank",
+    "think-tank",
+    "former ambassador",
+    "observers",
+    "commentators",
+    "critics",
+    "some people",
+    "some say",
+];
+const VICTIM: &[&str] = &[
+    "against",
+    "targeting",
+    "on",
+    "into",
+    "in",
+    "at",
+    "inside",
+    "including",
+    "such as",
+    "allies",
+    "of many of",
+    "victim",
+    "victims",
+];
+const EVIDENCE: &[&str] = &[
+    "the evidence is there",
+    "evidence is there",
+    "the evidence is clear",
+    "the evidence points",
+    "evidence points",
+    "evidence is overwhelming",
+    "the evidence is overwhelming",
+    "conclusive evidence",
+];
+const PASSIVE: &[&str] = &[
+    "have been accused of",
+    "has been accused of",
+    "had been accused of",
+    "was accused of",
+    "were accused of",
+    "is accused of",
+    "are accused of",
+    "been blamed for",
+    "was blamed for",
+    "were blamed for",
+    "is blamed for",
+    "are blamed for",
+    "is believed to be",
+    "are believed to be",
+    "is thought to be",
+    "is widely believed",
+    "are widely believed",
+    "is suspected of",
+    "are suspected of",
+    "was suspected of",
+    "has been linked to",
+    "have been linked to",
+    "is linked to",
+    "are linked to",
+    "was linked to",
+    "has been tied to",
+    "have been tied to",
+    "was attributed to",
+    "were attributed to",
+    "has been attributed to",
+    "have been attributed to",
+    "is attributed to",
+    "are attributed to",
+];
+
+fn is_acronym(s: &str) -> bool {
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    !letters.is_empty() && letters.len() <= 5 && letters.iter().all(|c| c.is_uppercase())
+}
+
+pub(crate) fn lexicon() -> &'static Lexicon {
+    static LEX: OnceLock<Lexicon> = OnceLock::new();
+    LEX.get_or_init(|| build(KnowledgeBase::builtin()))
+}
+
+fn build(kb: &KnowledgeBase) -> Lexicon {
+    let mut pats: Vec<(Pat, bool, String)> = Vec::new();
+    fn add(pats: &mut Vec<(Pat, bool, String)>, p: Pat, s: &str) {
+        let cs = is_acronym(s) || matches!(p, Pat::Person(_));
+        pats.push((p, cs, s.to_owned()));
+    }
+    for (i, s) in STATES.iter().enumerate() {
+        for f in std::iter::once(&s.name)
+            .chain(s.names)
+            .chain(s.adjectives)
+            .chain(s.metonyms)
+        {
+            add(&mut pats, Pat::State(i), f);
+        }
+    }
+    for (i, (_, forms)) in BLOCS.iter().enumerate() {
+        for f in forms.iter() {
+            add(&mut pats, Pat::Bloc(i), f);
+        }
+    }
+    for (i, b) in BODIES.iter().enumerate() {
+        add(&mut pats, Pat::Body(i), b.name);
+        for a in b.aliases {
+            add(&mut pats, Pat::Body(i), a);
+        }
+    }
+    for (form, idx, single) in kb.group_surface_forms() {
+        // Single-word group names must keep their capital letters.
+        pats.push((Pat::Group(idx), single, form));
+    }
+    for (i, p) in PEOPLE.iter().enumerate() {
+        add(&mut pats, Pat::Person(i), p.name);
+        if p.surname != p.name {
+            add(&mut pats, Pat::Person(i), p.surname);
+        }
+    }
+    for (i, t) in TITLES.iter().enumerate() {
+        add(&mut pats, Pat::Title(i), t.title);
+    }
+    let lists: &[(&[&str], Pat)] = &[
+        (ASSERT, Pat::Assert),
+        (COGNITION, Pat::Cognition),
+        (ACCUSE, Pat::Accuse),
+        (ATTRIBUTE, Pat::Attribute),
+        (SOURCE, Pat::Source),
+        (OP, Pat::Op),
+        (RESP, Pat::Resp),
+        (FROM, Pat::From),
+        (DENY, Pat::Deny),
+        (DENY_VERB, Pat::DenyVerb),
+        (COND, Pat::Cond),
+        (HEDGE, Pat::Hedge),
+        (NEG, Pat::Neg),
+        (MEDIA, Pat::Media),
+        (GENERIC, Pat::Generic),
+        (FOREIGN, Pat::Foreign),
+        (LINK, Pat::Link),
+        (OFFICIAL, Pat::Official),
+        (UNOFFICIAL, Pat::Unofficial),
+        (VICTIM, Pat::Victim),
+        (EVIDENCE, Pat::Evidence),
+        (PASSIVE, Pat::Passive),
+    ];
+    for (words, p) in lists {
+        for w in *words {
+            pats.push((*p, false, (*w).to_owned()));
+        }
+    }
+    for (w, b) in CONF {
+        pats.push((Pat::Conf(*b), false, (*w).to_owned()));
+    }
+    for (w, b) in PRON {
+        pats.push((Pat::Pron(*b), false, (*w).to_owned()));
+    }
+    // News writes apostrophes both ways.
+    let curly: Vec<(Pat, bool, String)> = pats
+        .iter()
+        .filter(|(_, _, t)| t.contains('\''))
+        .map(|(p, cs, t)| (*p, *cs, t.replace('\'', "\u{2019}")))
+        .collect();
+    pats.extend(curly);
+    // The same text may be several things ("denied" is both a denial cue and
+    // a denial verb); the automaton reports one pattern per text, so keep
+    // every kind on the first occurrence and look the others up by text.
+    let ac = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(pats.iter().map(|(_, _, s)| s.as_str()))
+        .ok();
+    Lexicon { ac, pats }
+}
+
+/// One lexicon hit in the clean text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub pat: Pat,
+}
+
+/// All lexicon hits in `text`, at word boundaries, with every kind an
+/// ambiguous text has ("denied" gives a [`Pat::Deny`] and a [`Pat::DenyVerb`]).
+pub(crate) fn scan(text: &str) -> Vec<Hit> {
+    let lex = lexicon();
+    let by_text = by_text_index();
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let Some(ac) = lex.ac.as_ref() else {
+        return out;
+    };
+    for m in ac.find_iter(text) {
+        let (s, e) = (m.start(), m.end());
+        let Some((_, _, pat_text)) = lex.pats.get(m.pattern().as_usize()) else {
+            continue;
+        };
+        let left_ok = pat_text.starts_with('-')
+            || s == 0
+            || !text
+                .get(..s)
+                .and_then(|t| t.chars().next_back())
+                .is_some_and(|c| c.is_alphanumeric());
+        let right_ok = e >= bytes.len()
+            || !text
+                .get(e..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(|c| c.is_alphanumeric() || c == '\'' && pat_text == "i");
+        if !left_ok || !right_ok {
+            continue;
+        }
+        let found = text.get(s..e).unwrap_or("");
+        let key = pat_text.to_ascii_lowercase();
+        let Some(idxs) = by_text.get(&key) else {
+            continue;
+        };
+        for &i in idxs {
+            let Some((pat, cs, pt)) = lex.pats.get(i) else {
+                continue;
+            };
+            if *cs && found != pt {
+                continue;
+            }
+            // "US" is not "us".
+            if matches!(pat, Pat::Pron(_)) && found.chars().skip(1).any(char::is_uppercase) {
+                continue;
+            }
+            if out
+                .last()
+                .is_some_and(|h: &Hit| h.start == s && h.end == e && h.pat == *pat)
+            {
+                continue;
+            }
+            out.push(Hit {
+                start: s,
+                end: e,
+                pat: *pat,
+            });
+        }
+    }
+    out
+}
+
+fn by_text_index() -> &'static std::collections::HashMap<String, Vec<usize>> {
+    static IDX: OnceLock<std::collections::HashMap<String, Vec<usize>>> = OnceLock::new();
+    IDX.get_or_init(|| {
+        let mut m: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+        for (i, (_, _, s)) in lexicon().pats.iter().enumerate() {
+            m.entry(s.to_ascii_lowercase()).or_default().push(i);
+        }
+        m
+    })
+}

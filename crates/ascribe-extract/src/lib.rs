@@ -1,0 +1,110 @@
+//! Reads raw documents (web pages as scraped, statements, interview
+//! transcripts) and finds the accusations, denials, counter-accusations and
+//! attribution statements in them.
+//!
+//! Pure: bytes in, [`Document`] out, no I/O. Offsets in the claims are byte
+//! offsets into the document decoded as UTF-8 ([`Document::original`] when
+//! the caller keeps it), always on char boundaries.
+//!
+//! ```
+//! let doc = ascribe_extract::read_document(
+//!     "note.txt",
+//!     "The foreign minister said on Monday that Russian military intelligence was almost certainly behind the attack on the ministry's network.".as_bytes(),
+//!     None,
+//! );
+//! let c = &doc.claims[0];
+//! assert_eq!(c.claim.target_canonical.as_deref(), Some("Russia"));
+//! assert_eq!(c.claim.confidence_phrase.as_deref(), Some("almost certainly"));
+//! ```
+
+pub mod claims;
+pub mod clean;
+pub mod date;
+pub mod eval;
+mod lexicon;
+
+use ascribe_model::{Claim, Icd203, Phia, Tlp};
+use serde::{Deserialize, Serialize};
+
+pub use clean::{clean, Cleaned, Format, Skip};
+
+/// A claim with what the model's [`Claim`] does not carry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExtractedClaim {
+    pub claim: Claim,
+    /// Who relayed it when second-hand (a newspaper, an interviewer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phia: Option<Phia>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icd203: Option<Icd203>,
+}
+
+/// What the reader made of one document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The name as given (file name, `-` for stdin).
+    pub name: String,
+    /// Publication date, ISO `YYYY-MM-DD`.
+    pub published: Option<String>,
+    pub claims: Vec<ExtractedClaim>,
+    /// Why nothing was read, if so.
+    pub skipped: Option<Skip>,
+    /// Bytes of article text left after cleaning.
+    pub clean_len: usize,
+}
+
+/// Reads one document.
+pub fn read_document(name: &str, bytes: &[u8], format: Option<Format>) -> Document {
+    let format = format.or_else(|| Format::from_name(name));
+    let cleaned = clean(bytes, format);
+    let published = if cleaned.skipped == Some(Skip::Binary) {
+        None
+    } else {
+        date::publication_date(&cleaned.original, &cleaned.meta_dates)
+    };
+    let raw = claims::extract(&cleaned);
+    let mut out = Vec::with_capacity(raw.len());
+    for (n, r) in raw.into_iter().enumerate() {
+        let (start, end) = cleaned.original_range(r.start, r.end);
+        let quote = cleaned
+            .original
+            .get(start..end)
+            .map(claims::normalize_quote);
+        let band = r.confidence_band.map(claims::band_of);
+        let claim = Claim {
+            id: format!("{}#{}-{}", name, start, end),
+            kind: Some(r.kind),
+            speaker: r.speaker,
+            speaker_org: r.speaker_org,
+            speaker_country: r.speaker_country,
+            target: r.target,
+            target_canonical: r.target_canonical,
+            target_state: r.target_state,
+            operation: r.operation,
+            confidence_phrase: r.confidence_phrase,
+            probability: band.map(|b| b.0),
+            date: published.clone(),
+            quote,
+            doc: Some(name.to_owned()),
+            start: Some(start),
+            end: Some(end),
+            tlp: Tlp::Clear,
+        };
+        let _ = n;
+        out.push(ExtractedClaim {
+            claim,
+            reporter: r.reporter,
+            phia: band.map(|b| b.1),
+            icd203: band.map(|b| b.2),
+        });
+    }
+    Document {
+        name: name.to_owned(),
+        published,
+        claims: out,
+        skipped: cleaned.skipped,
+        clean_len: cleaned.text.len(),
+    }
+}

@@ -1,0 +1,556 @@
+//! Indicator files: CSV `type,value,source[,actor][,tlp]`, STIX 2.1 bundles, MISP event
+//! or feed JSON, and plain lists (one value a line, type guessed). Parsing never fails
+//! a whole file on a bad entry: each is reported as a [`Diagnostic`] and skipped.
+
+use std::collections::{HashMap, HashSet};
+
+use ascribe_model::{Indicator, IndicatorKind, Tlp};
+use serde_json::Value;
+
+use crate::net::{Addr, Net};
+use crate::stix::{parse_pattern, PatternError};
+use crate::Diagnostic;
+
+/// Indicators read from one file, and what could not be read.
+#[derive(Debug, Default, Clone)]
+pub struct Loaded {
+    pub indicators: Vec<Indicator>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    fn bad(&mut self, file: &str, line: usize, reason: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            file: file.to_owned(),
+            line,
+            reason: reason.into(),
+        });
+    }
+
+    /// Adds an indicator unless the same (type, value) is already there.
+    fn push(&mut self, seen: &mut HashSet<(IndicatorKind, String)>, ind: Indicator) {
+        if seen.insert((ind.kind, ind.value.clone())) {
+            self.indicators.push(ind);
+        }
+    }
+}
+
+/// Reads indicators, choosing the format from the content: JSON with `"type": "bundle"`
+/// or STIX objects, JSON with `Event`/`Attribute` (MISP), a CSV whose header names
+/// `type` and `value`, else a plain list.
+pub fn load(text: &str, file: &str) -> Loaded {
+    let head = text.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with('{') || head.starts_with('[') {
+        return match serde_json::from_str::<Value>(head) {
+            Ok(v) if looks_like_misp(&v) => load_misp(&v, file),
+            Ok(v) => load_stix(&v, file),
+            Err(e) => {
+                let mut out = Loaded::default();
+                out.bad(file, e.line(), format!("invalid JSON: {e}"));
+                out
+            }
+        };
+    }
+    let first = head.lines().next().unwrap_or("").to_ascii_lowercase();
+    let cols: Vec<&str> = first.split(',').map(str::trim).collect();
+    if cols.contains(&"type") && cols.contains(&"value") {
+        return load_csv(text, file);
+    }
+    load_plain(text, file)
+}
+
+/// CSV with a header naming at least `type` and `value` (`source`, `actor`, `tlp` optional),
+/// the format `gen_eve.py` writes.
+pub fn load_csv(text: &str, file: &str) -> Loaded {
+    let mut out = Loaded::default();
+    let mut seen = HashSet::new();
+    let mut lines = text.lines().enumerate();
+    let Some((_, header)) = lines.next() else {
+        return out;
+    };
+    let Some(header) = crate::csvline::split(header.trim_start_matches('\u{feff}'), b',') else {
+        out.bad(file, 1, "unterminated quote in the header");
+        return out;
+    };
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let (Some(ti), Some(vi)) = (col("type"), col("value")) else {
+        out.bad(file, 1, "header must name the columns type and value");
+        return out;
+    };
+    let (si, ai, li) = (col("source"), col("actor"), col("tlp"));
+    for (n, line) in lines {
+        let lineno = n + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let Some(f) = crate::csvline::split(line, b',') else {
+            out.bad(file, lineno, "unterminated quote");
+            continue;
+        };
+        let get = |i: Option<usize>| {
+            i.and_then(|i| f.get(i))
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+        };
+        let typ = get(Some(ti)).unwrap_or_default();
+        let Some(value) = get(Some(vi)) else {
+            continue; // The peers skip empty values too.
+        };
+        let kind = match typ.parse::<IndicatorKind>() {
+            Ok(k) => k,
+            Err(e) => {
+                out.bad(file, lineno, e.to_string());
+                continue;
+            }
+        };
+        if let Err(reason) = validate(kind, &value) {
+            out.bad(file, lineno, reason);
+            continue;
+        }
+        let tlp = match get(li).map(|t| t.parse::<Tlp>()) {
+            None => Tlp::default(),
+            Some(Ok(t)) => t,
+            Some(Err(e)) => {
+                out.bad(file, lineno, e.to_string());
+                continue;
+            }
+        };
+        out.push(
+            &mut seen,
+            Indicator {
+                kind,
+                value,
+                actor: get(ai),
+                source: get(si),
+                tlp,
+            },
+        );
+    }
+    out
+}
+
+/// Checks that a value has the form its type needs.
+pub fn validate(kind: IndicatorKind, value: &str) -> Result<(), String> {
+    let ok = match kind {
+        IndicatorKind::Ip => Addr::parse(value).is_some(),
+        IndicatorKind::Cidr => Net::parse(value).is_some(),
+        IndicatorKind::Domain => !value.contains(char::is_whitespace) && !value.contains('/'),
+        IndicatorKind::Url => !value.contains(char::is_whitespace),
+        IndicatorKind::Md5 => is_hex(value, 32),
+        IndicatorKind::Sha1 => is_hex(value, 40),
+        IndicatorKind::Sha256 => is_hex(value, 64),
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(format!("{value:?} is not a valid {kind} value"))
+}
+
+fn is_hex(s: &str, n: usize) -> bool {
+    s.len() == n && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Guesses the type of a bare value.
+pub fn guess_kind(v: &str) -> Option<IndicatorKind> {
+    if Addr::parse(v).is_some() {
+        return Some(IndicatorKind::Ip);
+    }
+    if v.contains('/') && Net::parse(v).is_some() {
+        return Some(IndicatorKind::Cidr);
+    }
+    if v.contains("://") {
+        return Some(IndicatorKind::Url);
+    }
+    for (n, k) in [
+        (32, IndicatorKind::Md5),
+        (40, IndicatorKind::Sha1),
+        (64, IndicatorKind::Sha256),
+    ] {
+        if is_hex(v, n) {
+            return Some(k);
+        }
+    }
+    if v.contains('.') && !v.contains(char::is_whitespace) && !v.contains('/') {
+        return Some(IndicatorKind::Domain);
+    }
+    None
+}
+
+/// One value a line; `#` starts a comment; a line `value,anything` keeps the first field.
+pub fn load_plain(text: &str, file: &str) -> Loaded {
+    let mut out = Loaded::default();
+    let mut seen = HashSet::new();
+    for (n, line) in text.lines().enumerate() {
+        let v = line.split('#').next().unwrap_or("").trim();
+        let v = v.split([',', ';', '\t']).next().unwrap_or("").trim();
+        if v.is_empty() {
+            continue;
+        }
+        let Some(kind) = guess_kind(v) else {
+            out.bad(
+                file,
+                n + 1,
+                format!("{v:?} is not an ip, cidr, domain, url or hash"),
+            );
+            continue;
+        };
+        out.push(
+            &mut seen,
+            Indicator {
+                kind,
+                value: v.to_owned(),
+                actor: None,
+                source: Some(file.to_owned()),
+                tlp: Tlp::default(),
+            },
+        );
+    }
+    out
+}
+
+fn tlp_of(obj: &Value, markings: &HashMap<String, Tlp>) -> Tlp {
+    let Some(refs) = obj.get("object_marking_refs").and_then(Value::as_array) else {
+        return Tlp::default();
+    };
+    let mut tlp = Tlp::default();
+    for r in refs.iter().filter_map(Value::as_str) {
+        let found = Tlp::ALL
+            .iter()
+            .copied()
+            .find(|t| t.stix_marking_id() == r)
+            .or_else(|| markings.get(r).copied())
+            .or_else(|| tlp1_marking(r));
+        if let Some(t) = found {
+            tlp = tlp.max(t);
+        }
+    }
+    tlp
+}
+
+/// The STIX 2.0/2.1 TLP 1.0 marking-definition ids.
+fn tlp1_marking(id: &str) -> Option<Tlp> {
+    match id {
+        "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9" => Some(Tlp::Clear),
+        "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da" => Some(Tlp::Green),
+        "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82" => Some(Tlp::Amber),
+        "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed" => Some(Tlp::Red),
+        _ => None,
+    }
+}
+
+/// STIX 2.1: every `indicator` object (in a bundle, a list, or alone). Its actor is the
+/// name of the intrusion-set, threat-actor or campaign it `indicates` in the same file.
+pub fn load_stix(v: &Value, file: &str) -> Loaded {
+    let mut out = Loaded::default();
+    let mut seen = HashSet::new();
+    let objects: Vec<&Value> = match v {
+        Value::Array(a) => a.iter().collect(),
+        Value::Object(o) => match o.get("objects").and_then(Value::as_array) {
+            Some(a) => a.iter().collect(),
+            None => vec![v],
+        },
+        _ => Vec::new(),
+    };
+    let mut names: HashMap<&str, &str> = HashMap::new();
+    let mut markings: HashMap<String, Tlp> = HashMap::new();
+    for o in &objects {
+        let (Some(id), Some(t)) = (
+            o.get("id").and_then(Value::as_str),
+            o.get("type").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        if matches!(t, "intrusion-set" | "threat-actor" | "campaign") {
+            if let Some(n) = o.get("name").and_then(Value::as_str) {
+                names.insert(id, n);
+            }
+        }
+        if t == "marking-definition" {
+            let tlp = o
+                .get("definition")
+                .and_then(|d| d.get("tlp"))
+                .and_then(Value::as_str)
+                .or_else(|| o.get("name").and_then(Value::as_str))
+                .and_then(|s| s.parse::<Tlp>().ok());
+            if let Some(tlp) = tlp {
+                markings.insert(id.to_owned(), tlp);
+            }
+        }
+    }
+    let mut actor_of: HashMap<&str, &str> = HashMap::new();
+    for o in &objects {
+        if o.get("type").and_then(Value::as_str) != Some("relationship")
+            || o.get("relationship_type").and_then(Value::as_str) != Some("indicates")
+        {
+            continue;
+        }
+        let (Some(s), Some(t)) = (
+            o.get("source_ref").and_then(Value::as_str),
+            o.get("target_ref").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        if let Some(n) = names.get(t) {
+            actor_of.insert(s, n);
+        }
+    }
+    for (i, o) in objects.iter().enumerate() {
+        if o.get("type").and_then(Value::as_str) != Some("indicator") {
+            continue;
+        }
+        let id = o.get("id").and_then(Value::as_str).unwrap_or("indicator");
+        let at = i + 1;
+        let pattern_type = o
+            .get("pattern_type")
+            .and_then(Value::as_str)
+            .unwrap_or("stix");
+        if pattern_type != "stix" {
+            out.bad(
+                file,
+                at,
+                format!("{id}: pattern_type {pattern_type:?} is not supported (only stix)"),
+            );
+            continue;
+        }
+        let Some(pattern) = o.get("pattern").and_then(Value::as_str) else {
+            out.bad(file, at, format!("{id}: no pattern"));
+            continue;
+        };
+        let parsed = match parse_pattern(pattern) {
+            Ok(p) => p,
+            Err(PatternError { reason }) => {
+                out.bad(
+                    file,
+                    at,
+                    format!("{id}: unsupported pattern {pattern:?}: {reason}"),
+                );
+                continue;
+            }
+        };
+        let tlp = tlp_of(o, &markings);
+        let source = o
+            .get("created_by_ref")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| Some(format!("stix:{id}")));
+        for (kind, value) in parsed {
+            if let Err(reason) = validate(kind, &value) {
+                out.bad(file, at, format!("{id}: {reason}"));
+                continue;
+            }
+            out.push(
+                &mut seen,
+                Indicator {
+                    kind,
+                    value,
+                    actor: actor_of.get(id).map(|s| (*s).to_owned()),
+                    source: source.clone(),
+                    tlp,
+                },
+            );
+        }
+    }
+    out
+}
+
+fn looks_like_misp(v: &Value) -> bool {
+    v.get("Event").is_some()
+        || v.get("response").is_some()
+        || v.get("Attribute").is_some()
+        || v.as_array()
+            .is_some_and(|a| a.first().is_some_and(|e| e.get("Event").is_some()))
+}
+
+/// MISP event JSON (`{"Event": {...}}`, a list of them, or `{"response": [...]}`) and feed
+/// event files: attributes and object attributes of supported types. The actor is the
+/// event's threat-actor galaxy cluster or `misp-galaxy:threat-actor="..."` tag.
+pub fn load_misp(v: &Value, file: &str) -> Loaded {
+    let mut out = Loaded::default();
+    let mut seen = HashSet::new();
+    let mut events: Vec<&Value> = Vec::new();
+    let list = v.get("response").unwrap_or(v);
+    match list {
+        Value::Array(a) => events.extend(a.iter().map(|e| e.get("Event").unwrap_or(e))),
+        _ => events.push(list.get("Event").unwrap_or(list)),
+    }
+    for ev in events {
+        let actor = misp_actor(ev);
+        let tlp = misp_tlp(ev.get("Tag"));
+        let info = ev
+            .get("info")
+            .and_then(Value::as_str)
+            .unwrap_or("misp event");
+        let mut attrs: Vec<&Value> = Vec::new();
+        if let Some(a) = ev.get("Attribute").and_then(Value::as_array) {
+            attrs.extend(a);
+        }
+        if let Some(objs) = ev.get("Object").and_then(Value::as_array) {
+            for o in objs {
+                if let Some(a) = o.get("Attribute").and_then(Value::as_array) {
+                    attrs.extend(a);
+                }
+            }
+        }
+        for (i, a) in attrs.iter().enumerate() {
+            let (Some(t), Some(val)) = (
+                a.get("type").and_then(Value::as_str),
+                a.get("value").and_then(Value::as_str),
+            ) else {
+                out.bad(
+                    file,
+                    i + 1,
+                    format!("{info}: attribute {i} lacks type or value"),
+                );
+                continue;
+            };
+            let Some(pairs) = misp_attribute(t, val) else {
+                continue; // Types that are not network or file indicators (text, comment...).
+            };
+            let a_tlp = tlp.max(misp_tlp(a.get("Tag")));
+            for (kind, value) in pairs {
+                if let Err(reason) = validate(kind, &value) {
+                    out.bad(file, i + 1, format!("{info}: {reason}"));
+                    continue;
+                }
+                out.push(
+                    &mut seen,
+                    Indicator {
+                        kind,
+                        value,
+                        actor: actor.clone(),
+                        source: Some(format!("misp:{info}")),
+                        tlp: a_tlp,
+                    },
+                );
+            }
+        }
+    }
+    out
+}
+
+fn misp_attribute(t: &str, v: &str) -> Option<Vec<(IndicatorKind, String)>> {
+    let one = |k| Some(vec![(k, v.trim().to_owned())]);
+    let (left, right) = v.split_once('|').unwrap_or((v, ""));
+    match t {
+        "ip-src" | "ip-dst" => {
+            if v.contains('/') {
+                one(IndicatorKind::Cidr)
+            } else {
+                one(IndicatorKind::Ip)
+            }
+        }
+        "ip-src|port" | "ip-dst|port" => Some(vec![(IndicatorKind::Ip, left.trim().to_owned())]),
+        "domain" | "hostname" => one(IndicatorKind::Domain),
+        "domain|ip" | "hostname|port" => {
+            let mut v = vec![(IndicatorKind::Domain, left.trim().to_owned())];
+            if t == "domain|ip" {
+                v.push((IndicatorKind::Ip, right.trim().to_owned()));
+            }
+            Some(v)
+        }
+        "url" | "uri" => one(IndicatorKind::Url),
+        "md5" => one(IndicatorKind::Md5),
+        "sha1" => one(IndicatorKind::Sha1),
+        "sha256" => one(IndicatorKind::Sha256),
+        "filename|md5" => Some(vec![(IndicatorKind::Md5, right.trim().to_owned())]),
+        "filename|sha1" => Some(vec![(IndicatorKind::Sha1, right.trim().to_owned())]),
+        "filename|sha256" => Some(vec![(IndicatorKind::Sha256, right.trim().to_owned())]),
+        _ => None,
+    }
+}
+
+fn misp_tags(tags: Option<&Value>) -> impl Iterator<Item = &str> {
+    tags.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.get("name").and_then(Value::as_str))
+}
+
+fn misp_tlp(tags: Option<&Value>) -> Tlp {
+    misp_tags(tags)
+        .filter_map(|n| n.strip_prefix("tlp:"))
+        .filter_map(|n| n.parse::<Tlp>().ok())
+        .max()
+        .unwrap_or_default()
+}
+
+fn misp_actor(ev: &Value) -> Option<String> {
+    if let Some(gs) = ev.get("Galaxy").and_then(Value::as_array) {
+        for g in gs {
+            if g.get("type").and_then(Value::as_str) != Some("threat-actor") {
+                continue;
+            }
+            let name = g
+                .get("GalaxyCluster")
+                .and_then(Value::as_array)
+                .and_then(|c| c.first())
+                .and_then(|c| c.get("value"))
+                .and_then(Value::as_str);
+            if let Some(n) = name {
+                return Some(n.to_owned());
+            }
+        }
+    }
+    misp_tags(ev.get("Tag")).find_map(|n| {
+        n.strip_prefix("misp-galaxy:threat-actor=")
+            .map(|s| s.trim_matches('"').to_owned())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_with_actor_and_bad_rows() {
+        let text = "type,value,source,actor\nip,1.2.3.4,ti,APT29\nip,1.2.3.4,ti,APT29\n\
+                    domain,evil.example,ti,\nip,not-an-ip,ti,\nfrob,x,ti,\n,,,\n";
+        let l = load(text, "i.csv");
+        assert_eq!(l.indicators.len(), 2);
+        assert_eq!(l.indicators[0].actor.as_deref(), Some("APT29"));
+        assert_eq!(l.indicators[1].actor, None);
+        let lines: Vec<usize> = l.diagnostics.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [5, 6]);
+    }
+
+    #[test]
+    fn plain_lists_guess_types() {
+        let l = load(
+            "# list\n1.2.3.4\n10.0.0.0/8\nevil.example\nhttp://x.example/a\n\
+                      d41d8cd98f00b204e9800998ecf8427e\nnonsense\n",
+            "l.txt",
+        );
+        let kinds: Vec<IndicatorKind> = l.indicators.iter().map(|i| i.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                IndicatorKind::Ip,
+                IndicatorKind::Cidr,
+                IndicatorKind::Domain,
+                IndicatorKind::Url,
+                IndicatorKind::Md5
+            ]
+        );
+        assert_eq!(l.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn misp_event_attributes_tags_and_actor() {
+        let j = r#"{"Event":{"info":"op x","Tag":[{"name":"tlp:amber"},
+            {"name":"misp-galaxy:threat-actor=\"APT29\""}],
+            "Attribute":[{"type":"ip-dst","value":"198.51.100.7"},{"type":"comment","value":"hi"},
+                         {"type":"domain|ip","value":"c2.example|203.0.113.9"}],
+            "Object":[{"Attribute":[{"type":"sha256","value":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}]}]}}"#;
+        let l = load(j, "m.json");
+        assert_eq!(l.indicators.len(), 4, "{:?}", l.diagnostics);
+        assert!(l
+            .indicators
+            .iter()
+            .all(|i| i.actor.as_deref() == Some("APT29")));
+        assert!(l.indicators.iter().all(|i| i.tlp == Tlp::Amber));
+    }
+}

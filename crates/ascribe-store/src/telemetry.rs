@@ -1,0 +1,152 @@
+//! Sensor-log runs: their aggregates and sightings, optionally attached to an incident.
+
+use ascribe_model::{Observation, Sighting};
+
+use crate::{Result, Store};
+
+/// One `ascribe telemetry ingest` run as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TelemetryRun {
+    pub id: String,
+    pub incident_id: Option<String>,
+    pub started_at: String,
+    pub inputs: Vec<String>,
+    pub event_types: String,
+    /// The run's summary (counts per event type, bad lines) as JSON.
+    pub summary_json: String,
+    /// Aggregates with their matched-event count and matched indicator values.
+    pub observations: Vec<(Observation, u64, Vec<String>)>,
+    pub sightings: Vec<Sighting>,
+}
+
+impl Store {
+    /// Saves a run in one transaction (replacing a run with the same id).
+    pub fn save_telemetry_run(&mut self, run: &TelemetryRun) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM telemetry_runs WHERE id = ?1", [&run.id])?;
+            let inputs = serde_json::to_string(&run.inputs).unwrap_or_else(|_| "[]".to_owned());
+            tx.execute(
+                "INSERT INTO telemetry_runs (id, incident_id, started_at, inputs_json, event_types, summary_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                (&run.id, &run.incident_id, &run.started_at, &inputs, &run.event_types, &run.summary_json),
+            )?;
+            let mut agg = tx.prepare(
+                "INSERT INTO telemetry_aggregates (run_id, day, src_country, src_asn, signature, action,
+                   events, matched_events, matched_indicators, distinct_src_ips, first_seen, last_seen)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            for (o, matched, vals) in &run.observations {
+                agg.execute(rusqlite::params![
+                    run.id,
+                    o.day,
+                    o.src_country,
+                    o.src_asn,
+                    o.signature,
+                    o.action,
+                    i64::try_from(o.events).unwrap_or(i64::MAX),
+                    i64::try_from(*matched).unwrap_or(i64::MAX),
+                    vals.join("|"),
+                    i64::try_from(o.distinct_src_ips).unwrap_or(i64::MAX),
+                    o.first_seen,
+                    o.last_seen,
+                ])?;
+            }
+            let mut sig = tx.prepare(
+                "INSERT INTO telemetry_sightings (run_id, indicator_type, value, actor, source, tlp,
+                   first_seen, last_seen, events, examples_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            for s in &run.sightings {
+                let ex = serde_json::to_string(&s.examples).unwrap_or_else(|_| "[]".to_owned());
+                sig.execute(rusqlite::params![
+                    run.id,
+                    s.indicator.kind.as_str(),
+                    s.indicator.value,
+                    s.indicator.actor,
+                    s.indicator.source,
+                    s.indicator.tlp.as_str(),
+                    s.first_seen,
+                    s.last_seen,
+                    i64::try_from(s.count).unwrap_or(i64::MAX),
+                    ex,
+                ])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Runs attached to an incident: (id, started_at, number of aggregate rows, number of sightings).
+    pub fn telemetry_runs(&self, incident_id: &str) -> Result<Vec<(String, String, i64, i64)>> {
+        let mut st = self.conn().prepare(
+            "SELECT r.id, r.started_at,
+                    (SELECT COUNT(*) FROM telemetry_aggregates a WHERE a.run_id = r.id),
+                    (SELECT COUNT(*) FROM telemetry_sightings s WHERE s.run_id = r.id)
+             FROM telemetry_runs r WHERE r.incident_id = ?1 ORDER BY r.started_at, r.id",
+        )?;
+        let rows = st.query_map([incident_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+        Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ascribe_model::{Indicator, IndicatorKind, Tlp};
+
+    #[test]
+    fn a_run_round_trips_its_counts() {
+        let Ok(mut store) = Store::open_in_memory() else {
+            panic!("in-memory store")
+        };
+        let obs = Observation {
+            day: "2024-03-04".into(),
+            src_country: "RU".into(),
+            src_asn: 13238,
+            signature: "ET X".into(),
+            action: "blocked".into(),
+            events: 5,
+            distinct_src_ips: 2,
+            first_seen: "2024-03-04T00:00:00.000000Z".into(),
+            last_seen: "2024-03-04T01:00:00.000000Z".into(),
+        };
+        let s = Sighting {
+            indicator: Indicator {
+                kind: IndicatorKind::Ip,
+                value: "198.51.100.7".into(),
+                actor: Some("APT29".into()),
+                source: None,
+                tlp: Tlp::Green,
+            },
+            first_seen: obs.first_seen.clone(),
+            last_seen: obs.last_seen.clone(),
+            count: 2,
+            examples: vec!["eve.json:3".into()],
+        };
+        let run = TelemetryRun {
+            id: "run-1".into(),
+            incident_id: None,
+            started_at: "2026-11-22T05:00:00Z".into(),
+            inputs: vec!["eve.json".into()],
+            event_types: "alert".into(),
+            summary_json: "{}".into(),
+            observations: vec![(obs, 2, vec!["198.51.100.7".into()])],
+            sightings: vec![s],
+        };
+        assert!(store.save_telemetry_run(&run).is_ok());
+        assert!(
+            store.save_telemetry_run(&run).is_ok(),
+            "saving again replaces"
+        );
+        let n: i64 = store
+            .conn()
+            .query_row(
+                "SELECT SUM(events) FROM telemetry_aggregates WHERE run_id = 'run-1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap_or(0);
+        assert_eq!(n, 5);
+    }
+}

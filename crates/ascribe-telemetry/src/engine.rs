@@ -1,0 +1,907 @@
+//! The streaming pass: read chunks of whole lines, parse (only what is needed), look up,
+//! match and count, on N threads, in memory that does not grow with the input.
+//!
+//! Threads share one reader behind a mutex: a thread takes the lock, reads the next
+//! chunk (default 4 MiB) into its own buffer, hands the partial last line to the next
+//! reader, releases the lock and works on its chunk. Each thread keeps its own tables;
+//! they are merged once at the end. Line numbers for diagnostics and sighting examples
+//! are recorded as (chunk, line in chunk) and resolved after the run.
+
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use ascribe_enrich::{Geo, GeoInfo};
+use ascribe_intel::{Diagnostic, Matcher};
+use rustc_hash::FxHashMap;
+
+use crate::distinct::Distinct;
+use crate::eve::{self, TypeFinder};
+use crate::fwcsv::{ColumnMap, CsvLayout};
+use crate::record::Record;
+use crate::time::MICROS_PER_DAY;
+use crate::zeek::{self, TsvHeader};
+
+/// Input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Eve,
+    ZeekJson,
+    ZeekTsv,
+    Csv,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Eve => "suricata-eve",
+            Format::ZeekJson => "zeek-json",
+            Format::ZeekTsv => "zeek-tsv",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+/// Guesses the format from the first non-empty line.
+pub fn detect(first_line: &[u8]) -> Format {
+    let t = first_line.trim_ascii_start();
+    if t.starts_with(b"{") {
+        if memchr::memmem::find(t, b"\"_path\"").is_some()
+            || memchr::memmem::find(t, b"\"id.orig_h\"").is_some()
+        {
+            return Format::ZeekJson;
+        }
+        return Format::Eve;
+    }
+    if t.starts_with(b"#separator") || t.starts_with(b"#fields") || t.starts_with(b"#path") {
+        return Format::ZeekTsv;
+    }
+    Format::Csv
+}
+
+/// What to do, shared read-only by the threads.
+pub struct Job<'a> {
+    pub matcher: &'a Matcher,
+    pub geo: Option<&'a Geo>,
+    /// Selected event types; empty selects every type.
+    pub event_types: Vec<String>,
+    pub threads: usize,
+    pub chunk_bytes: usize,
+    /// Stop at the first bad line.
+    pub strict: bool,
+    pub csv_map: ColumnMap,
+    /// Example event references kept per sighting.
+    pub max_examples: usize,
+    /// Bad lines kept in full (all are counted).
+    pub max_bad_kept: usize,
+}
+
+impl<'a> Job<'a> {
+    pub fn new(matcher: &'a Matcher, geo: Option<&'a Geo>) -> Job<'a> {
+        Job {
+            matcher,
+            geo,
+            event_types: vec!["alert".to_owned()],
+            threads: 2,
+            chunk_bytes: 4 << 20,
+            strict: false,
+            csv_map: ColumnMap::default(),
+            max_examples: 3,
+            max_bad_kept: 10,
+        }
+    }
+
+    fn selected(&self, t: &[u8]) -> bool {
+        self.event_types.is_empty() || self.event_types.iter().any(|s| s.as_bytes() == t)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Key {
+    day: i64,
+    cc: u16,
+    asn: u32,
+    sig: u32,
+    act: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Agg {
+    events: u64,
+    matched_events: u64,
+    matched: Vec<u32>,
+    srcs: Distinct,
+    first: i64,
+    last: i64,
+}
+
+/// Where an event is: input file, chunk, line within the chunk (0-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Pos {
+    file: u32,
+    seq: u32,
+    line: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Sight {
+    count: u64,
+    first: i64,
+    last: i64,
+    examples: Vec<Pos>,
+}
+
+#[derive(Debug, Default)]
+struct Interner {
+    ids: FxHashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.ids.get(s) {
+            return i;
+        }
+        let i = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(s.into());
+        self.ids.insert(s.into(), i);
+        i
+    }
+
+    fn name(&self, i: u32) -> &str {
+        self.names.get(i as usize).map_or("", |s| s)
+    }
+}
+
+/// One thread's tables.
+#[derive(Debug, Default)]
+pub struct Worker {
+    agg: FxHashMap<Key, Agg>,
+    strings: Interner,
+    sightings: FxHashMap<u32, Sight>,
+    types: Vec<(Box<[u8]>, u64)>,
+    bad: Vec<(Pos, String)>,
+    bad_count: u64,
+    chunk_lines: Vec<(u32, u32, u32)>,
+    scratch: Vec<u32>,
+    lines: u64,
+    selected: u64,
+    matched_events: u64,
+    /// A small direct-mapped cache of geo answers (addresses repeat a lot).
+    geo_cache: Vec<(u128, GeoInfo)>,
+}
+
+const GEO_CACHE: usize = 1 << 12;
+
+impl Worker {
+    fn count_type(&mut self, t: &[u8]) {
+        for (name, n) in &mut self.types {
+            if &**name == t {
+                *n += 1;
+                return;
+            }
+        }
+        self.types.push((t.into(), 1));
+    }
+
+    fn bad_line(&mut self, job: &Job, pos: Pos, reason: String) {
+        self.bad_count += 1;
+        if self.bad.len() < job.max_bad_kept {
+            self.bad.push((pos, reason));
+        }
+    }
+
+    fn geo(&mut self, geo: &Geo, a: ascribe_intel::Addr) -> GeoInfo {
+        if self.geo_cache.is_empty() {
+            self.geo_cache = vec![(u128::MAX, GeoInfo::default()); GEO_CACHE];
+        }
+        let h = (a.0 as u64 ^ (a.0 >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let slot = (h >> 52) as usize & (GEO_CACHE - 1);
+        if let Some(&(k, info)) = self.geo_cache.get(slot) {
+            if k == a.0 {
+                return info;
+            }
+        }
+        let info = geo.lookup(a);
+        if let Some(e) = self.geo_cache.get_mut(slot) {
+            *e = (a.0, info);
+        }
+        info
+    }
+
+    fn add(&mut self, job: &Job, r: &Record, pos: Pos) {
+        self.selected += 1;
+        let day = r.ts.div_euclid(MICROS_PER_DAY);
+        let info = match (r.src, job.geo) {
+            (Some(a), Some(g)) => self.geo(g, a),
+            _ => GeoInfo::default(),
+        };
+        let m = job.matcher;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        if m.has_addresses() {
+            for a in [r.src, r.dest].into_iter().flatten() {
+                m.match_addr(a, &mut scratch);
+            }
+        }
+        if m.has_domains() {
+            for h in r.hosts.iter() {
+                m.match_host(h, &mut scratch);
+            }
+        }
+        if let Some((host, url)) = r.url {
+            m.match_url(host, url, &mut scratch);
+        }
+        if m.has_hashes() {
+            for h in r.hashes.iter().flatten() {
+                m.match_hash(h, &mut scratch);
+            }
+        }
+        let key = Key {
+            day,
+            cc: info.country,
+            asn: info.asn,
+            sig: self.strings.id(r.signature),
+            act: self.strings.id(r.action),
+        };
+        let agg = self.agg.entry(key).or_insert_with(|| Agg {
+            first: r.ts,
+            last: r.ts,
+            ..Agg::default()
+        });
+        agg.events += 1;
+        agg.first = agg.first.min(r.ts);
+        agg.last = agg.last.max(r.ts);
+        if let Some(a) = r.src {
+            agg.srcs.insert(a.0);
+        }
+        if !scratch.is_empty() {
+            scratch.sort_unstable();
+            scratch.dedup();
+            agg.matched_events += 1;
+            self.matched_events += 1;
+            for &id in &scratch {
+                if let Err(i) = agg.matched.binary_search(&id) {
+                    agg.matched.insert(i, id);
+                }
+                let s = self.sightings.entry(id).or_insert_with(|| Sight {
+                    first: r.ts,
+                    last: r.ts,
+                    ..Sight::default()
+                });
+                s.count += 1;
+                s.first = s.first.min(r.ts);
+                s.last = s.last.max(r.ts);
+                if s.examples.len() < job.max_examples {
+                    s.examples.push(pos);
+                }
+            }
+        }
+        self.scratch = scratch;
+    }
+
+    /// Processes one chunk of whole lines.
+    fn chunk(
+        &mut self,
+        job: &Job,
+        ctx: &mut FileCtx,
+        buf: &[u8],
+        file: u32,
+        seq: u32,
+        stop: &AtomicBool,
+    ) {
+        let finder = &ctx.finder;
+        let mut line_no: u32 = 0;
+        for raw in buf.split(|&b| b == b'\n') {
+            let pos = Pos {
+                file,
+                seq,
+                line: line_no,
+            };
+            line_no += 1;
+            let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            self.lines += 1;
+            match ctx.format {
+                Format::Eve => {
+                    if let Some(t) = finder.event_type_fast(line) {
+                        if !job.selected(t) {
+                            self.count_type(t);
+                            continue;
+                        }
+                    }
+                    let ev = match eve::parse(line) {
+                        Ok(ev) => ev,
+                        Err(e) => {
+                            self.bad_line(job, pos, e);
+                            continue;
+                        }
+                    };
+                    let t = ev.event_type.as_deref().unwrap_or("");
+                    self.count_type(t.as_bytes());
+                    if !job.selected(t.as_bytes()) {
+                        continue;
+                    }
+                    match eve::to_record(&ev) {
+                        Ok(r) => self.add(job, &r, pos),
+                        Err(e) => self.bad_line(job, pos, e),
+                    }
+                }
+                Format::ZeekJson => {
+                    let z = match zeek::parse_json(line) {
+                        Ok(z) => z,
+                        Err(e) => {
+                            self.bad_line(job, pos, e);
+                            continue;
+                        }
+                    };
+                    match z.to_record(&ctx.zeek_path) {
+                        Ok(r) => {
+                            self.count_type(r.event_type.as_bytes());
+                            if job.selected(r.event_type.as_bytes()) {
+                                self.add(job, &r, pos);
+                            }
+                        }
+                        Err(e) => self.bad_line(job, pos, e),
+                    }
+                }
+                Format::ZeekTsv => {
+                    let Ok(text) = std::str::from_utf8(line) else {
+                        self.bad_line(job, pos, "not UTF-8".to_owned());
+                        continue;
+                    };
+                    match ctx.tsv.header_line(text) {
+                        Ok(true) => {
+                            self.lines -= 1;
+                            continue;
+                        }
+                        Ok(false) => {}
+                        Err(e) => {
+                            self.bad_line(job, pos, e);
+                            continue;
+                        }
+                    }
+                    match ctx.tsv.record(text) {
+                        Ok(r) => {
+                            self.count_type(r.event_type.as_bytes());
+                            if job.selected(r.event_type.as_bytes()) {
+                                self.add(job, &r, pos);
+                            }
+                        }
+                        Err(e) => self.bad_line(job, pos, e),
+                    }
+                }
+                Format::Csv => {
+                    if seq == 0 && pos.line == ctx.csv_header_line {
+                        self.lines -= 1;
+                        continue;
+                    }
+                    let Some(layout) = &ctx.csv else {
+                        continue;
+                    };
+                    let Ok(text) = std::str::from_utf8(line) else {
+                        self.bad_line(job, pos, "not UTF-8".to_owned());
+                        continue;
+                    };
+                    let fields = match layout.fields(text) {
+                        Ok(f) => f,
+                        Err(e) => {
+                            self.bad_line(job, pos, e);
+                            continue;
+                        }
+                    };
+                    match layout.record(&fields) {
+                        Ok(r) => {
+                            self.count_type(r.event_type.as_bytes());
+                            if job.selected(r.event_type.as_bytes()) {
+                                self.add(job, &r, pos);
+                            }
+                        }
+                        Err(e) => self.bad_line(job, pos, e),
+                    }
+                }
+            }
+            if job.strict && self.bad_count > 0 {
+                stop.store(true, Ordering::Relaxed);
+                break;
+            }
+        }
+        self.chunk_lines.push((file, seq, line_no));
+    }
+}
+
+/// Per-file reading state of one thread.
+#[derive(Clone)]
+struct FileCtx {
+    format: Format,
+    finder: std::sync::Arc<TypeFinder>,
+    zeek_path: String,
+    tsv: TsvHeader,
+    csv: Option<CsvLayout>,
+    csv_header_line: u32,
+}
+
+struct Source<R> {
+    reader: R,
+    carry: Vec<u8>,
+    seq: u32,
+    eof: bool,
+}
+
+/// Fills `buf` with the next chunk of whole lines and returns (chunk number, length);
+/// `None` at the end. `buf` keeps its length between calls (it is zeroed only when it
+/// grows), so refilling it costs a copy from the reader and nothing more.
+fn next_chunk<R: Read>(
+    src: &mut Source<R>,
+    buf: &mut Vec<u8>,
+    want: usize,
+) -> std::io::Result<Option<(u32, usize)>> {
+    if buf.len() < want {
+        buf.resize(want, 0);
+    }
+    let mut len = src.carry.len();
+    if buf.len() <= len {
+        buf.resize(len * 2 + 1, 0);
+    }
+    if let Some(dst) = buf.get_mut(..len) {
+        dst.copy_from_slice(&src.carry);
+    }
+    src.carry.clear();
+    loop {
+        while !src.eof && len < buf.len() {
+            let Some(dst) = buf.get_mut(len..) else { break };
+            match src.reader.read(dst) {
+                Ok(0) => src.eof = true,
+                Ok(n) => len += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let filled = buf.get(..len).unwrap_or_default();
+        if src.eof || memchr::memrchr(b'\n', filled).is_some() {
+            break;
+        }
+        // One line longer than the buffer: grow and keep reading.
+        let grown = buf.len() * 2;
+        buf.resize(grown, 0);
+    }
+    if len == 0 {
+        return Ok(None);
+    }
+    let mut end = len;
+    if !src.eof {
+        let filled = buf.get(..len).unwrap_or_default();
+        if let Some(i) = memchr::memrchr(b'\n', filled) {
+            src.carry
+                .extend_from_slice(filled.get(i + 1..).unwrap_or_default());
+            end = i + 1;
+        }
+    }
+    let seq = src.seq;
+    src.seq += 1;
+    Ok(Some((seq, end)))
+}
+
+/// Totals of a run, and what went wrong, after merging the threads.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Summary {
+    pub files: Vec<FileSummary>,
+    pub lines: u64,
+    /// Events by type, as read (all types, selected or not).
+    pub event_types: Vec<(String, u64)>,
+    pub selected_events: u64,
+    pub matched_events: u64,
+    pub bad_lines: u64,
+    /// The first bad lines in full.
+    pub bad_examples: Vec<Diagnostic>,
+    pub stopped_early: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileSummary {
+    pub name: String,
+    pub format: &'static str,
+}
+
+/// One output row: the CSV contract's columns plus distinct sources and first/last seen.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Row {
+    pub day: String,
+    pub src_country: String,
+    pub src_asn: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub src_as_name: Option<String>,
+    pub signature: String,
+    pub action: String,
+    pub events: u64,
+    pub matched_events: u64,
+    pub matched_indicators: Vec<String>,
+    pub distinct_src_ips: u64,
+    pub distinct_src_ips_exact: bool,
+    pub first_seen: String,
+    pub last_seen: String,
+}
+
+/// Matches of one indicator.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SightingRow {
+    pub indicator: ascribe_model::Indicator,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub count: u64,
+    /// `file:line` of the first few matching events.
+    pub examples: Vec<String>,
+}
+
+/// The result of a run.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Output {
+    pub rows: Vec<Row>,
+    pub sightings: Vec<SightingRow>,
+    pub summary: Summary,
+}
+
+/// A run over several inputs with the same job; feed inputs one by one, then [`Run::finish`].
+pub struct Run<'a> {
+    job: &'a Job<'a>,
+    workers: Vec<Worker>,
+    files: Vec<FileSummary>,
+    stop: AtomicBool,
+}
+
+impl<'a> Run<'a> {
+    pub fn new(job: &'a Job<'a>) -> Run<'a> {
+        let n = job.threads.max(1);
+        Run {
+            job,
+            workers: (0..n).map(|_| Worker::default()).collect(),
+            files: Vec::new(),
+            stop: AtomicBool::new(false),
+        }
+    }
+
+    /// True once `--strict` met a bad line.
+    pub fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// Reads one input to its end. `on_chunk(lines)` is called after each chunk (for
+    /// progress display). Errors are I/O errors of the reader.
+    pub fn feed<R: Read + Send>(
+        &mut self,
+        name: &str,
+        reader: R,
+        on_chunk: &(dyn Fn(u64) + Sync),
+    ) -> std::io::Result<Format> {
+        let file = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
+        let mut src = Source {
+            reader,
+            carry: Vec::new(),
+            seq: 0,
+            eof: false,
+        };
+        // Look at the start to choose the format (the bytes stay in `carry`).
+        let mut head = Vec::new();
+        let Some((_, end)) = next_chunk(&mut src, &mut head, 64 * 1024)? else {
+            self.files.push(FileSummary {
+                name: name.to_owned(),
+                format: "empty",
+            });
+            return Ok(Format::Eve);
+        };
+        head.truncate(end);
+        head.extend_from_slice(&src.carry);
+        src.carry = head;
+        src.seq = 0;
+        let (first_line_idx, first_line) = src
+            .carry
+            .split(|&b| b == b'\n')
+            .enumerate()
+            .find(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
+            .map_or((0, &b""[..]), |(i, l)| (i, l));
+        let format = detect(first_line);
+        let base = name.rsplit('/').next().unwrap_or(name);
+        let mut ctx = FileCtx {
+            format,
+            finder: std::sync::Arc::new(TypeFinder::default()),
+            zeek_path: base.split('.').next().unwrap_or("").to_owned(),
+            tsv: TsvHeader::for_file(name),
+            csv: None,
+            csv_header_line: u32::try_from(first_line_idx).unwrap_or(0),
+        };
+        if format == Format::Csv {
+            let text =
+                String::from_utf8_lossy(first_line.strip_suffix(b"\r").unwrap_or(first_line))
+                    .into_owned();
+            match CsvLayout::from_header(&text, &self.job.csv_map) {
+                Ok(l) => ctx.csv = Some(l),
+                Err(e) => {
+                    let w = self.workers.first_mut();
+                    if let Some(w) = w {
+                        w.bad_count += 1;
+                        w.bad.push((
+                            Pos {
+                                file,
+                                seq: 0,
+                                line: ctx.csv_header_line,
+                            },
+                            format!(
+                                "not Suricata EVE, Zeek or a CSV log with a usable header: {e}"
+                            ),
+                        ));
+                    }
+                    self.files.push(FileSummary {
+                        name: name.to_owned(),
+                        format: format.as_str(),
+                    });
+                    return Ok(format);
+                }
+            }
+        }
+        self.files.push(FileSummary {
+            name: name.to_owned(),
+            format: format.as_str(),
+        });
+        let job = self.job;
+        let stop = &self.stop;
+        let chunk = job.chunk_bytes;
+        if format == Format::ZeekTsv || self.workers.len() == 1 {
+            // Header lines carry state: one thread, in order.
+            let mut buf = Vec::new();
+            let Some(w) = self.workers.first_mut() else {
+                return Ok(format);
+            };
+            while let Some((seq, end)) = next_chunk(&mut src, &mut buf, chunk)? {
+                let before = w.lines;
+                w.chunk(
+                    job,
+                    &mut ctx,
+                    buf.get(..end).unwrap_or_default(),
+                    file,
+                    seq,
+                    stop,
+                );
+                on_chunk(w.lines - before);
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+            }
+            return Ok(format);
+        }
+        let shared = Mutex::new(src);
+        let io_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
+        std::thread::scope(|s| {
+            for w in &mut self.workers {
+                let shared = &shared;
+                let io_error = &io_error;
+                let mut ctx = ctx.clone();
+                s.spawn(move || {
+                    let mut buf = Vec::new();
+                    loop {
+                        if stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        let next = {
+                            let Ok(mut src) = shared.lock() else { return };
+                            next_chunk(&mut *src, &mut buf, chunk)
+                        };
+                        match next {
+                            Ok(Some((seq, end))) => {
+                                let before = w.lines;
+                                w.chunk(
+                                    job,
+                                    &mut ctx,
+                                    buf.get(..end).unwrap_or_default(),
+                                    file,
+                                    seq,
+                                    stop,
+                                );
+                                on_chunk(w.lines - before);
+                            }
+                            Ok(None) => return,
+                            Err(e) => {
+                                if let Ok(mut slot) = io_error.lock() {
+                                    slot.get_or_insert(e);
+                                }
+                                stop.store(true, Ordering::Relaxed);
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        if let Some(e) = io_error.into_inner().ok().flatten() {
+            return Err(e);
+        }
+        Ok(format)
+    }
+
+    /// Merges the threads' tables into sorted rows, sightings and a summary.
+    pub fn finish(self) -> Output {
+        let job = self.job;
+        let stopped = self.stopped();
+        // Resolve (file, chunk) to the chunk's first line number.
+        let mut chunks: Vec<(u32, u32, u32)> = self
+            .workers
+            .iter()
+            .flat_map(|w| w.chunk_lines.iter().copied())
+            .collect();
+        chunks.sort_unstable();
+        let mut starts: FxHashMap<(u32, u32), u64> = FxHashMap::default();
+        let mut cur_file = u32::MAX;
+        let mut next_line = 1u64;
+        for (f, s, n) in chunks {
+            if f != cur_file {
+                cur_file = f;
+                next_line = 1;
+            }
+            starts.insert((f, s), next_line);
+            next_line += u64::from(n);
+        }
+        let files = &self.files;
+        let where_is = |p: Pos| -> (String, u64) {
+            let name = files
+                .get(p.file as usize)
+                .map_or_else(String::new, |f| f.name.clone());
+            let line = starts.get(&(p.file, p.seq)).copied().unwrap_or(1) + u64::from(p.line);
+            (name, line)
+        };
+
+        struct Merged {
+            events: u64,
+            matched_events: u64,
+            matched: Vec<u32>,
+            srcs: Distinct,
+            first: i64,
+            last: i64,
+        }
+        let mut merged: std::collections::BTreeMap<(i64, String, u32, String, String), Merged> =
+            std::collections::BTreeMap::new();
+        let mut sightings: FxHashMap<u32, Sight> = FxHashMap::default();
+        let mut types: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+        let mut summary = Summary {
+            stopped_early: stopped,
+            ..Summary::default()
+        };
+        let mut bad: Vec<(Pos, String)> = Vec::new();
+        for w in self.workers {
+            summary.lines += w.lines;
+            summary.selected_events += w.selected;
+            summary.matched_events += w.matched_events;
+            summary.bad_lines += w.bad_count;
+            bad.extend(w.bad);
+            for (t, n) in w.types {
+                *types
+                    .entry(String::from_utf8_lossy(&t).into_owned())
+                    .or_default() += n;
+            }
+            for (k, a) in w.agg {
+                let cc = job.geo.map_or("", |g| g.country_code(k.cc)).to_owned();
+                let key = (
+                    k.day,
+                    cc,
+                    k.asn,
+                    w.strings.name(k.sig).to_owned(),
+                    w.strings.name(k.act).to_owned(),
+                );
+                match merged.get_mut(&key) {
+                    Some(m) => {
+                        m.events += a.events;
+                        m.matched_events += a.matched_events;
+                        m.matched.extend(&a.matched);
+                        m.srcs.merge(&a.srcs);
+                        m.first = m.first.min(a.first);
+                        m.last = m.last.max(a.last);
+                    }
+                    None => {
+                        merged.insert(
+                            key,
+                            Merged {
+                                events: a.events,
+                                matched_events: a.matched_events,
+                                matched: a.matched,
+                                srcs: a.srcs,
+                                first: a.first,
+                                last: a.last,
+                            },
+                        );
+                    }
+                }
+            }
+            for (id, s) in w.sightings {
+                let e = sightings.entry(id).or_insert_with(|| Sight {
+                    first: s.first,
+                    last: s.last,
+                    ..Sight::default()
+                });
+                e.count += s.count;
+                e.first = e.first.min(s.first);
+                e.last = e.last.max(s.last);
+                e.examples.extend(s.examples);
+            }
+        }
+        summary.event_types = types.into_iter().collect();
+        bad.sort_by_key(|(p, _)| *p);
+        summary.bad_examples = bad
+            .into_iter()
+            .take(job.max_bad_kept)
+            .map(|(p, reason)| {
+                let (file, line) = where_is(p);
+                Diagnostic {
+                    file,
+                    line: usize::try_from(line).unwrap_or(usize::MAX),
+                    reason,
+                }
+            })
+            .collect();
+        summary.files = self.files.clone();
+        let m = job.matcher;
+        let rows = merged
+            .into_iter()
+            .map(|((day, cc, asn, sig, act), a)| {
+                let mut vals: Vec<String> = a
+                    .matched
+                    .iter()
+                    .filter_map(|&id| m.get(id).map(|i| i.value.clone()))
+                    .collect();
+                vals.sort_unstable();
+                vals.dedup();
+                let (n, exact) = a.srcs.count();
+                Row {
+                    day: crate::time::format_day(day),
+                    src_country: cc,
+                    src_asn: asn,
+                    src_as_name: if asn == 0 {
+                        None
+                    } else {
+                        job.geo.and_then(|g| g.as_name(asn))
+                    },
+                    signature: sig,
+                    action: act,
+                    events: a.events,
+                    matched_events: a.matched_events,
+                    matched_indicators: vals,
+                    distinct_src_ips: n,
+                    distinct_src_ips_exact: exact,
+                    first_seen: crate::time::format_micros(a.first),
+                    last_seen: crate::time::format_micros(a.last),
+                }
+            })
+            .collect();
+        let mut srows: Vec<SightingRow> = sightings
+            .into_iter()
+            .filter_map(|(id, mut s)| {
+                let ind = m.get(id)?.clone();
+                s.examples.sort_unstable();
+                s.examples.truncate(job.max_examples);
+                Some(SightingRow {
+                    indicator: ind,
+                    first_seen: crate::time::format_micros(s.first),
+                    last_seen: crate::time::format_micros(s.last),
+                    count: s.count,
+                    examples: s
+                        .examples
+                        .into_iter()
+                        .map(|p| {
+                            let (f, l) = where_is(p);
+                            format!("{f}:{l}")
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
+        srows.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.indicator.value.cmp(&b.indicator.value))
+        });
+        Output {
+            rows,
+            sightings: srows,
+            summary,
+        }
+    }
+}

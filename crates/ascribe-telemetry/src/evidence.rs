@@ -1,0 +1,340 @@
+//! Telemetry as evidence, keeping territory apart from sponsorship.
+//!
+//! - A sighting of an indicator linked to an actor becomes an
+//!   [`EvidenceKind::InfrastructureOverlap`] item whose likelihood ratio for that actor's
+//!   hypotheses follows how specific the indicator is ([`specificity`]): a file hash or a
+//!   dedicated C2 domain or URL is strong, a single address weaker, an address at a
+//!   shared hosting or cloud provider or a whole network weak.
+//! - Where the sources of the selected events were geolocated becomes an
+//!   [`EvidenceKind::Geolocation`] item per country that a hypothesis's sponsor state
+//!   matches, rated at most "C" (consistent) for those hypotheses and nothing against the
+//!   others: an attack from a territory does not show that its state is behind it.
+//!
+//! Every item names where it came from in `origin` (`telemetry:sighting:<type>:<value>`,
+//! `telemetry:geolocation:<CC>`) and is marked at least `min_tlp`.
+
+use std::collections::BTreeMap;
+
+use ascribe_model::{
+    AchRating, Admiralty, Bearing, Credibility, Evidence, EvidenceKind, Hypothesis, Indicator,
+    IndicatorKind, Reliability, Tlp,
+};
+
+use crate::engine::{Row, SightingRow};
+
+/// How specific an indicator is, as a likelihood ratio for the linked actor, and why.
+pub fn specificity(ind: &Indicator, shared_hosting: bool) -> (f64, &'static str) {
+    match ind.kind {
+        IndicatorKind::Sha256 | IndicatorKind::Sha1 | IndicatorKind::Md5 => {
+            (5.0, "a file hash is specific to one tool build")
+        }
+        IndicatorKind::Domain => (4.0, "a dedicated domain is rarely shared between operators"),
+        IndicatorKind::Url => (4.0, "a URL path on an actor's server is specific"),
+        IndicatorKind::Ip if shared_hosting => (
+            1.2,
+            "the address belongs to a hosting or cloud provider shared by many tenants",
+        ),
+        IndicatorKind::Ip => (2.0, "a single address is reused, rented and reassigned"),
+        IndicatorKind::Cidr => (1.3, "a network range is shared by many hosts"),
+    }
+}
+
+/// AS names of hosting, cloud and CDN providers, whose addresses many tenants share.
+pub fn is_shared_hosting_as(as_name: &str) -> bool {
+    const PROVIDERS: [&str; 16] = [
+        "amazon",
+        "google",
+        "microsoft",
+        "cloudflare",
+        "akamai",
+        "digitalocean",
+        "ovh",
+        "hetzner",
+        "linode",
+        "hosting",
+        "fastly",
+        "alibaba",
+        "tencent",
+        "vultr",
+        "choopa",
+        "leaseweb",
+    ];
+    let l = as_name.to_ascii_lowercase();
+    PROVIDERS.iter().any(|p| l.contains(p))
+}
+
+fn norm(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The hypotheses an actor name points at (by id, actor as written, or canonical name).
+pub fn hypotheses_for_actor<'h>(actor: &str, hyps: &'h [Hypothesis]) -> Vec<&'h Hypothesis> {
+    let a = norm(actor);
+    hyps.iter()
+        .filter(|h| {
+            norm(&h.id) == a
+                || h.actor.as_deref().is_some_and(|x| norm(x) == a)
+                || h.resolved.as_ref().is_some_and(|r| norm(&r.name) == a)
+        })
+        .collect()
+}
+
+/// Names a state goes by, for the countries most often named in attribution.
+pub fn state_names(cc: &str) -> &'static [&'static str] {
+    match cc {
+        "RU" => &["russia", "russian federation"],
+        "CN" => &["china", "people's republic of china", "prc"],
+        "KP" => &[
+            "north korea",
+            "dprk",
+            "democratic people's republic of korea",
+        ],
+        "IR" => &["iran", "islamic republic of iran"],
+        "US" => &["united states", "united states of america", "usa", "us"],
+        "GB" => &["united kingdom", "uk", "great britain"],
+        "IL" => &["israel"],
+        "VN" => &["vietnam", "viet nam"],
+        "KR" => &["south korea", "republic of korea"],
+        "IN" => &["india"],
+        "PK" => &["pakistan"],
+        "BY" => &["belarus"],
+        "UA" => &["ukraine"],
+        "TR" => &["turkey", "turkiye"],
+        "SY" => &["syria"],
+        "LB" => &["lebanon"],
+        "AE" => &["united arab emirates", "uae"],
+        "SA" => &["saudi arabia"],
+        "DE" => &["germany"],
+        "FR" => &["france"],
+        "NL" => &["netherlands"],
+        _ => &[],
+    }
+}
+
+fn sponsor_of(h: &Hypothesis) -> Option<&str> {
+    h.resolved.as_ref().and_then(|r| r.sponsor.as_deref())
+}
+
+/// Sighting evidence for indicators linked to an actor that a hypothesis names.
+/// `shared_hosting(ind)` says whether an address indicator sits at a shared provider.
+pub fn sighting_evidence(
+    sightings: &[SightingRow],
+    hyps: &[Hypothesis],
+    source: &str,
+    min_tlp: Tlp,
+    shared_hosting: &dyn Fn(&Indicator) -> bool,
+) -> Vec<Evidence> {
+    let mut out = Vec::new();
+    for s in sightings {
+        let ind = &s.indicator;
+        let Some(actor) = ind.actor.as_deref() else {
+            continue;
+        };
+        let targets = hypotheses_for_actor(actor, hyps);
+        if targets.is_empty() {
+            continue;
+        }
+        let (lr, why) = specificity(ind, shared_hosting(ind));
+        let bearing: BTreeMap<String, f64> = targets.iter().map(|h| (h.id.clone(), lr)).collect();
+        let example = s
+            .examples
+            .first()
+            .map_or(String::new(), |e| format!(", e.g. {e}"));
+        out.push(Evidence {
+            id: format!("telemetry-{}-{}", ind.kind, slug(&ind.value)),
+            kind: EvidenceKind::InfrastructureOverlap,
+            summary: format!(
+                "Sensor logs show {} event(s) with {} {} (linked to {actor}{}) between {} and {}{example}; {why}.",
+                s.count,
+                ind.kind,
+                ind.value,
+                ind.source.as_deref().map_or(String::new(), |src| format!(" by {src}")),
+                s.first_seen,
+                s.last_seen,
+            ),
+            source: source.to_owned(),
+            grade: Admiralty::new(Reliability::B, Credibility::PossiblyTrue),
+            tlp: min_tlp.max(ind.tlp),
+            bearing: Bearing::LikelihoodRatios(bearing),
+            origin: Some(format!("telemetry:sighting:{}:{}", ind.kind, ind.value)),
+        });
+    }
+    out
+}
+
+/// Geolocation evidence: for each source country whose state is a hypothesis's sponsor
+/// and that accounts for at least `min_share` of the selected events, an item rated "C"
+/// for the hypotheses that state sponsors (never more), neutral for the rest.
+pub fn geolocation_evidence(
+    rows: &[Row],
+    hyps: &[Hypothesis],
+    source: &str,
+    min_tlp: Tlp,
+    min_share: f64,
+) -> Vec<Evidence> {
+    let total: u64 = rows.iter().map(|r| r.events).sum();
+    if total == 0 {
+        return Vec::new();
+    }
+    let mut by_cc: BTreeMap<&str, u64> = BTreeMap::new();
+    for r in rows.iter().filter(|r| !r.src_country.is_empty()) {
+        *by_cc.entry(&r.src_country).or_default() += r.events;
+    }
+    let mut out = Vec::new();
+    for (cc, n) in by_cc {
+        let share = n as f64 / total as f64;
+        if share < min_share {
+            continue;
+        }
+        let names = state_names(cc);
+        let sponsored: Vec<&Hypothesis> = hyps
+            .iter()
+            .filter(|h| {
+                sponsor_of(h).is_some_and(|s| {
+                    let s = s.trim().to_ascii_lowercase();
+                    s == cc.to_ascii_lowercase() || names.iter().any(|n| *n == s)
+                })
+            })
+            .collect();
+        if sponsored.is_empty() {
+            continue;
+        }
+        let ratings: BTreeMap<String, AchRating> = sponsored
+            .iter()
+            .map(|h| (h.id.clone(), AchRating::Consistent))
+            .collect();
+        out.push(Evidence {
+            id: format!("telemetry-geolocation-{}", cc.to_ascii_lowercase()),
+            kind: EvidenceKind::Geolocation,
+            summary: format!(
+                "{n} of {total} selected events ({:.1}%) came from addresses geolocated in {cc}; \
+                 the territory an attack comes from is at most weakly consistent with its state \
+                 being the sponsor (proxies, rented servers and botnets are the norm).",
+                share * 100.0
+            ),
+            source: source.to_owned(),
+            grade: Admiralty::new(Reliability::B, Credibility::ProbablyTrue),
+            tlp: min_tlp,
+            bearing: Bearing::Ratings(ratings),
+            origin: Some(format!("telemetry:geolocation:{cc}")),
+        });
+    }
+    out
+}
+
+fn slug(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    out.truncate(64);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ascribe_model::ActorRef;
+
+    fn hyp(id: &str, actor: &str, sponsor: &str) -> Hypothesis {
+        Hypothesis {
+            id: id.into(),
+            actor: Some(actor.into()),
+            resolved: Some(ActorRef {
+                name: actor.into(),
+                sponsor: Some(sponsor.into()),
+            }),
+            prior: None,
+        }
+    }
+
+    fn sighting(kind: IndicatorKind, v: &str, actor: &str) -> SightingRow {
+        SightingRow {
+            indicator: Indicator {
+                kind,
+                value: v.into(),
+                actor: Some(actor.into()),
+                source: Some("ti".into()),
+                tlp: Tlp::Green,
+            },
+            first_seen: "2024-03-04T00:00:00.000000Z".into(),
+            last_seen: "2024-03-04T01:00:00.000000Z".into(),
+            count: 3,
+            examples: vec!["eve.json:7".into()],
+        }
+    }
+
+    #[test]
+    fn specific_indicators_weigh_more() {
+        let hyps = [hyp("apt29", "APT29", "Russia"), Hypothesis::other()];
+        let s = [
+            sighting(IndicatorKind::Domain, "c2.example", "apt29"),
+            sighting(IndicatorKind::Ip, "198.51.100.7", "APT 29"),
+            sighting(IndicatorKind::Cidr, "198.51.100.0/24", "APT29"),
+            sighting(IndicatorKind::Ip, "203.0.113.9", "Someone Else"),
+        ];
+        let ev = sighting_evidence(&s, &hyps, "sensors", Tlp::Amber, &|_| false);
+        let lrs: Vec<f64> = ev
+            .iter()
+            .map(|e| match &e.bearing {
+                Bearing::LikelihoodRatios(m) => m.get("apt29").copied().unwrap_or(0.0),
+                Bearing::Ratings(_) => 0.0,
+            })
+            .collect();
+        assert_eq!(lrs, [4.0, 2.0, 1.3]);
+        assert!(ev
+            .iter()
+            .all(|e| e.tlp == Tlp::Amber && e.kind == EvidenceKind::InfrastructureOverlap));
+        assert_eq!(
+            ev[1].origin.as_deref(),
+            Some("telemetry:sighting:ip:198.51.100.7")
+        );
+        let shared = sighting_evidence(&s[1..2], &hyps, "sensors", Tlp::Clear, &|_| true);
+        assert!(
+            matches!(&shared[0].bearing, Bearing::LikelihoodRatios(m) if m.get("apt29") == Some(&1.2))
+        );
+    }
+
+    #[test]
+    fn geolocation_is_at_most_consistent() {
+        let hyps = [
+            hyp("apt29", "APT29", "Russia"),
+            hyp("apt28", "APT28", "Russian Federation"),
+            Hypothesis::other(),
+        ];
+        let row = |cc: &str, events| Row {
+            day: "2024-03-04".into(),
+            src_country: cc.into(),
+            src_asn: 0,
+            src_as_name: None,
+            signature: "s".into(),
+            action: "allowed".into(),
+            events,
+            matched_events: 0,
+            matched_indicators: vec![],
+            distinct_src_ips: 1,
+            distinct_src_ips_exact: true,
+            first_seen: String::new(),
+            last_seen: String::new(),
+        };
+        let rows = [row("RU", 30), row("US", 60), row("", 10)];
+        let ev = geolocation_evidence(&rows, &hyps, "sensors", Tlp::Amber, 0.05);
+        assert_eq!(ev.len(), 1);
+        let Bearing::Ratings(r) = &ev[0].bearing else {
+            panic!("ratings expected")
+        };
+        assert_eq!(r.get("apt29"), Some(&AchRating::Consistent));
+        assert_eq!(r.get("apt28"), Some(&AchRating::Consistent));
+        assert_eq!(r.get("other"), None);
+        assert!(ev[0].summary.contains("30 of 100"));
+    }
+}

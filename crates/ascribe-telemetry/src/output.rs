@@ -1,0 +1,134 @@
+//! Writing aggregates: the peers' CSV contract (byte for byte), a table for people, JSON.
+
+use std::fmt::Write as _;
+
+use crate::engine::{Output, Row};
+
+/// The CSV header of the contract in `shared/bench/README.md`.
+pub const CSV_HEADER: &str =
+    "day,src_country,src_asn,signature,action,events,matched_events,matched_indicators";
+
+/// Appends a field with RFC 4180 minimal quoting, as Python's `csv` module writes it
+/// (quoted when it holds the delimiter, a quote, CR or LF; quotes doubled).
+pub fn push_field(out: &mut String, f: &str) {
+    if f.contains([',', '"', '\r', '\n']) {
+        out.push('"');
+        out.push_str(&f.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(f);
+    }
+}
+
+/// The aggregates as the contract's CSV (LF line ends, rows already sorted).
+pub fn csv(rows: &[Row]) -> String {
+    let mut out = String::with_capacity(64 + rows.len() * 80);
+    out.push_str(CSV_HEADER);
+    out.push('\n');
+    for r in rows {
+        push_field(&mut out, &r.day);
+        out.push(',');
+        push_field(&mut out, &r.src_country);
+        let _ = write!(out, ",{},", r.src_asn);
+        push_field(&mut out, &r.signature);
+        out.push(',');
+        push_field(&mut out, &r.action);
+        let _ = write!(out, ",{},{},", r.events, r.matched_events);
+        push_field(&mut out, &r.matched_indicators.join("|"));
+        out.push('\n');
+    }
+    out
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_owned();
+    }
+    let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+    t.push('…');
+    t
+}
+
+/// A table for a terminal: the `limit` largest rows by events, then the sightings.
+pub fn table(out: &Output, limit: usize) -> String {
+    let mut s = String::new();
+    let mut rows: Vec<&Row> = out.rows.iter().collect();
+    rows.sort_by(|a, b| b.events.cmp(&a.events).then_with(|| a.day.cmp(&b.day)));
+    let _ = writeln!(
+        s,
+        "{:<10}  {:<2}  {:>7}  {:<22}  {:<40}  {:<8}  {:>7}  {:>7}  {:>5}",
+        "day", "cc", "asn", "as name", "signature", "action", "events", "matched", "srcs"
+    );
+    for r in rows.iter().take(limit) {
+        let srcs = if r.distinct_src_ips_exact {
+            r.distinct_src_ips.to_string()
+        } else {
+            format!("~{}", r.distinct_src_ips)
+        };
+        let _ = writeln!(
+            s,
+            "{:<10}  {:<2}  {:>7}  {:<22}  {:<40}  {:<8}  {:>7}  {:>7}  {:>5}",
+            r.day,
+            if r.src_country.is_empty() {
+                "--"
+            } else {
+                &r.src_country
+            },
+            r.src_asn,
+            clip(r.src_as_name.as_deref().unwrap_or(""), 22),
+            clip(&r.signature, 40),
+            clip(&r.action, 8),
+            r.events,
+            r.matched_events,
+            srcs
+        );
+    }
+    if out.rows.len() > limit {
+        let _ = writeln!(
+            s,
+            "... {} more rows (use --format csv or --out FILE for all)",
+            out.rows.len() - limit
+        );
+    }
+    if !out.sightings.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nsightings ({} indicators matched)",
+            out.sightings.len()
+        );
+        let _ = writeln!(
+            s,
+            "{:<7}  {:<40}  {:<16}  {:>7}  {:<27}  {:<27}  example",
+            "type", "indicator", "actor", "events", "first seen", "last seen"
+        );
+        for x in out.sightings.iter().take(limit) {
+            let _ = writeln!(
+                s,
+                "{:<7}  {:<40}  {:<16}  {:>7}  {:<27}  {:<27}  {}",
+                x.indicator.kind.as_str(),
+                clip(&x.indicator.value, 40),
+                clip(x.indicator.actor.as_deref().unwrap_or("-"), 16),
+                x.count,
+                x.first_seen,
+                x.last_seen,
+                x.examples.first().map_or("", String::as_str)
+            );
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_matches_python_csv() {
+        let mut s = String::new();
+        for f in ["plain", "a,b", "say \"hi\"", "", "x|y"] {
+            push_field(&mut s, f);
+            s.push(';');
+        }
+        assert_eq!(s, "plain;\"a,b\";\"say \"\"hi\"\"\";;x|y;");
+    }
+}
