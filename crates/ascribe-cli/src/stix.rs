@@ -287,16 +287,20 @@ fn export(
     db: &Path,
 ) -> anyhow::Result<ExitCode> {
     let (case, policy) = load(target, db)?;
-    let indicators = if db.exists() {
-        linked_indicators(&open_store(db)?, &case, tlp)?
+    let (indicators, sightings) = if db.exists() {
+        let store = open_store(db)?;
+        (
+            linked_indicators(&store, &case, tlp)?,
+            store.stix_incident_sightings(&case.incident.id)?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let clock = clock()?;
     let input = ExportInput {
         case: &case,
         indicators: &indicators,
-        sightings: &[],
+        sightings: &sightings,
     };
     let bundle = export_case(&input, tlp, &policy, clock.as_ref())?;
     let text = serde_json::to_string_pretty(&bundle)?;
