@@ -455,7 +455,7 @@ mod tests {
 
     #[test]
     fn incident_sightings_come_from_attached_telemetry_runs() -> Result<()> {
-        let mut s = Store::open_in_memory()?;
+        let s = Store::open_in_memory()?;
         s.conn().execute_batch(
             "INSERT INTO incidents (id, title, updated_at) VALUES ('inc', 't', '2026');
              INSERT INTO telemetry_runs (id, incident_id, started_at, inputs_json, event_types, summary_json)
