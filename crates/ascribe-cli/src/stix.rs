@@ -132,7 +132,20 @@ fn import(
     for f in files {
         let name = f.display().to_string();
         let text = std::fs::read_to_string(f).with_context(|| format!("reading {name}"))?;
-        match import_bundle(&text, &opts) {
+        // A MISP threat-actor galaxy cluster is read as the equivalent STIX.
+        let parsed = match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(v) if ascribe_stix::misp::is_galaxy(&v) => {
+                let b = ascribe_stix::misp::galaxy_to_bundle(&text)
+                    .map_err(|e| anyhow::anyhow!("{name}: MISP galaxy cluster: {e}"))?;
+                writeln!(
+                    stderr,
+                    "{name}: a MISP galaxy cluster, read as STIX intrusion sets (TLP:CLEAR)"
+                )?;
+                ascribe_stix::import_value(&b, &opts)
+            }
+            _ => import_bundle(&text, &opts),
+        };
+        match parsed {
             Ok(imp) => {
                 for e in &imp.errors {
                     writeln!(stderr, "{name}: {}: {}", e.path, e.reason)?;
