@@ -5,7 +5,7 @@
 //! profile) INCONCLUSIVE, 2 for bad input or usage.
 
 use std::collections::BTreeMap;
-use std::io::Read as _;
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -22,10 +22,14 @@ use ascribe_device::{
 pub enum DeviceCmd {
     /// Vet a USB device against what it claims to be.
     ///
-    /// INPUT is a raw `descriptors` file, a sysfs device folder, a
-    /// umockdev-record file, `lsusb -v` output, a usbmon pcap/pcapng, a
-    /// USBGuard rule, an observation record (JSON), `nothing` for a device
-    /// that presented nothing, or `-` for standard input.
+    /// INPUT is a raw `descriptors` file (binary or hex), a sysfs device
+    /// folder, a umockdev-record file, `lsusb -v` or `usb-devices` output, a
+    /// usbmon capture (pcap/pcapng, or usbmon text), a USBGuard rule, an
+    /// observation record (JSON), `nothing` for a device that presented
+    /// nothing, or `-` for standard input.
+    ///
+    /// Exit codes: 0 PASS or WARN, 1 FAIL (and INCONCLUSIVE under the strict
+    /// profile), 2 bad input. See docs/device.md.
     Vet(VetArgs),
 }
 
@@ -33,7 +37,8 @@ pub enum DeviceCmd {
 pub struct VetArgs {
     /// The input (file, sysfs folder, `nothing`, or `-` for stdin).
     pub input: String,
-    /// What the device is said to be.
+    /// What the device is said to be: flash-drive, charger, cable, power-bank,
+    /// phone, keyboard, mouse, security-key or unknown.
     #[arg(long, value_parser = parse_claim)]
     pub claim: Claim,
     /// Output format.
@@ -45,7 +50,7 @@ pub struct VetArgs {
     /// Store the findings as evidence in this incident.
     #[arg(long)]
     pub incident: Option<String>,
-    /// Override format detection: raw-descriptors, sysfs-dir, umockdev, lsusb-v, pcap, usbguard-rule, nothing.
+    /// Override format detection: raw-descriptors, sysfs-dir, umockdev, lsusb-v, usb-devices, pcap, usbmon-text, usbguard-rule, nothing.
     #[arg(long, value_parser = parse_input_format)]
     pub input_format: Option<InputFormat>,
     /// Choose the gift in a multi-device input: BUS:DEV, VID:PID or a port path (1-4.1).
@@ -132,21 +137,24 @@ fn vet(args: &VetArgs, db_path: &Path) -> anyhow::Result<ExitCode> {
             std::fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))?;
         vet_bytes(&bytes, &opts).with_context(|| path.display().to_string())?
     };
-    if args.format == "json" {
-        println!("{}", to_json(&verdict));
+    let rendered = if args.format == "json" {
+        to_json(&verdict) + "\n"
     } else {
-        print!("{}", to_text(&verdict));
+        to_text(&verdict)
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(rendered.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => {}
+        // A closed pipe (`ascribe device vet ... | head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(e).context("writing the report"),
     }
+    drop(stdout);
     if let Some(incident) = &args.incident {
-        let evidence = to_evidence(
-            &verdict,
-            &EvidenceOptions {
-                tlp,
-                ratings: BTreeMap::new(),
-                ..EvidenceOptions::default()
-            },
-        );
-        let n = store_evidence(db_path, incident, &evidence)?;
+        let n = store_evidence(db_path, incident, &verdict, tlp)?;
         eprintln!(
             "stored {n} evidence item(s) of kind device-finding in incident {incident} ({})",
             db_path.display()
@@ -155,14 +163,43 @@ fn vet(args: &VetArgs, db_path: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(exit_code(&verdict)))
 }
 
-/// Store evidence items in an incident of the database.
+/// Store evidence items in an incident of the database, rating every
+/// hypothesis of the incident neutral (a device finding says what a device
+/// can do, not who made it). Returns the number of items stored.
 fn store_evidence(
     db_path: &Path,
     incident: &str,
-    evidence: &[ascribe_model::Evidence],
+    verdict: &Verdict,
+    tlp: ascribe_model::Tlp,
 ) -> anyhow::Result<usize> {
-    let _ = (db_path, incident, evidence);
-    bail!("--incident: storing evidence needs ascribe-store, which is not available in this build")
+    let mut store = crate::case::open_store(db_path)?;
+    let Some(stored) = store
+        .load_case(incident)
+        .with_context(|| format!("reading incident {incident}"))?
+    else {
+        bail!(
+            "--incident: no incident {incident:?} in {}; import its case file first (ascribe case import FILE)",
+            db_path.display()
+        );
+    };
+    let evidence = to_evidence(
+        verdict,
+        &EvidenceOptions {
+            hypotheses: stored
+                .case
+                .hypotheses
+                .iter()
+                .map(|h| h.id.clone())
+                .collect(),
+            ratings: BTreeMap::new(),
+            tlp,
+            ..EvidenceOptions::default()
+        },
+    );
+    store
+        .upsert_evidence(incident, &evidence)
+        .with_context(|| format!("storing device findings in incident {incident}"))?;
+    Ok(evidence.len())
 }
 
 /// Attribute files read from a sysfs folder; everything else is left alone
@@ -247,7 +284,11 @@ pub fn read_sysfs_dir(root: &Path) -> anyhow::Result<SysfsSnapshot> {
             if ft.is_file() && ATTRS.contains(&name.as_str()) {
                 if let Ok(mut f) = std::fs::File::open(item.path()) {
                     let mut buf = Vec::new();
-                    if f.by_ref().take(1 << 20).read_to_end(&mut buf).is_ok() {
+                    if std::io::Read::by_ref(&mut f)
+                        .take(1 << 20)
+                        .read_to_end(&mut buf)
+                        .is_ok()
+                    {
                         entry.attrs.insert(name, buf);
                     }
                 }

@@ -78,10 +78,18 @@ pub fn to_evidence(v: &Verdict, opts: &EvidenceOptions) -> Vec<Evidence> {
         bearing: bearing(),
         origin: Some(format!("device:{}:verdict", v.input.sha256)),
     }];
-    for (n, f) in v.findings.iter().enumerate() {
+    let mut used: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for f in &v.findings {
         if f.severity < opts.min_severity {
             continue;
         }
+        let n = used.entry(f.id).or_insert(0);
+        *n += 1;
+        let suffix = if *n > 1 {
+            format!("-{n}")
+        } else {
+            String::new()
+        };
         let credibility = if f.id.starts_with("CAP-")
             || f.id.starts_with("STRUCT-")
             || f.id.starts_with("TOPO-")
@@ -99,7 +107,7 @@ pub fn to_evidence(v: &Verdict, opts: &EvidenceOptions) -> Vec<Evidence> {
             .map(|e| format!(" [{} = {}]", e.field, e.value))
             .unwrap_or_default();
         out.push(Evidence {
-            id: format!("{prefix}-{}-{}", n + 1, f.id.to_ascii_lowercase()),
+            id: format!("{prefix}-{}{suffix}", f.id.to_ascii_lowercase()),
             kind: EvidenceKind::DeviceFinding,
             summary: format!(
                 "{} ({}, {}): {}{rests_on}",

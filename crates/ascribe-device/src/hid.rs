@@ -138,11 +138,7 @@ pub fn capability_of(page: u16, usage: u16) -> Capability {
 
 /// Decode a hex string (whitespace and `0x` ignored) into bytes.
 pub fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    let digits: Vec<u8> = text
-        .replace("0x", "")
-        .bytes()
-        .filter(|b| !b.is_ascii_whitespace() && *b != b',')
-        .collect();
+    let digits: Vec<u8> = normalise_hex(text).into_bytes();
     if !digits.len().is_multiple_of(2) {
         return None;
     }
@@ -153,6 +149,25 @@ pub fn decode_hex(text: &str) -> Option<Vec<u8>> {
             let lo = hex_val(*pair.get(1)?)?;
             Some((hi << 4) | lo)
         })
+        .collect()
+}
+
+/// Hex digits only: `0x`, `\\x`, commas, colons and whitespace removed.
+pub fn normalise_hex(text: &str) -> String {
+    // Comments (`#`, `//`) to the end of the line are dropped.
+    let text: String = text
+        .lines()
+        .map(|l| {
+            let l = l.split('#').next().unwrap_or("");
+            l.split("//").next().unwrap_or("")
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    text.replace("0x", "")
+        .replace("0X", "")
+        .replace("\\x", "")
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, ',' | ':' | ';'))
         .collect()
 }
 

@@ -19,8 +19,12 @@ pub enum InputFormat {
     Umockdev,
     /// `lsusb -v` text.
     LsusbV,
+    /// `usb-devices` output or /sys/kernel/debug/usb/devices.
+    UsbDevices,
     /// usbmon capture, pcap or pcapng.
     Pcap,
+    /// usbmon text (the `1u` format of /sys/kernel/debug/usb/usbmon/*u).
+    UsbmonText,
     /// USBGuard rule or `list-devices` lines.
     UsbguardRule,
     /// "Nothing enumerated" (an observation record or the word `nothing`).
@@ -28,12 +32,14 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
-    pub const ALL: [InputFormat; 7] = [
+    pub const ALL: [InputFormat; 9] = [
         InputFormat::RawDescriptors,
         InputFormat::SysfsDir,
         InputFormat::Umockdev,
         InputFormat::LsusbV,
+        InputFormat::UsbDevices,
         InputFormat::Pcap,
+        InputFormat::UsbmonText,
         InputFormat::UsbguardRule,
         InputFormat::Nothing,
     ];
@@ -44,7 +50,9 @@ impl InputFormat {
             InputFormat::SysfsDir => "sysfs-dir",
             InputFormat::Umockdev => "umockdev",
             InputFormat::LsusbV => "lsusb-v",
+            InputFormat::UsbDevices => "usb-devices",
             InputFormat::Pcap => "pcap",
+            InputFormat::UsbmonText => "usbmon-text",
             InputFormat::UsbguardRule => "usbguard-rule",
             InputFormat::Nothing => "nothing",
         }
@@ -59,7 +67,9 @@ impl std::str::FromStr for InputFormat {
             "raw" | "descriptors" => "raw-descriptors",
             "sysfs" => "sysfs-dir",
             "lsusb" => "lsusb-v",
+            "usbdevices" | "debugfs" => "usb-devices",
             "pcapng" | "usbmon" => "pcap",
+            "1u" | "usbmon-1u" => "usbmon-text",
             "usbguard" => "usbguard-rule",
             "nothing-enumerated" | "observation" => "nothing",
             other => other,
@@ -161,6 +171,9 @@ pub fn detect_format(bytes: &[u8]) -> Option<InputFormat> {
         if line.starts_with("P: /devices/") {
             return Some(InputFormat::Umockdev);
         }
+        if crate::usbdevices::is_topology_line(line) {
+            return Some(InputFormat::UsbDevices);
+        }
         let l = line.trim();
         if l.is_empty() || l.starts_with('#') {
             continue;
@@ -168,12 +181,15 @@ pub fn detect_format(bytes: &[u8]) -> Option<InputFormat> {
         if usbguard::looks_like_rule(l) {
             return Some(InputFormat::UsbguardRule);
         }
+        if usbmon::looks_like_usbmon_text(l) {
+            return Some(InputFormat::UsbmonText);
+        }
     }
     None
 }
 
 fn is_hex_blob(text: &str) -> bool {
-    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = crate::hid::normalise_hex(text);
     t.len() >= 36
         && t.len().is_multiple_of(2)
         && t.chars().all(|c| c.is_ascii_hexdigit())
@@ -293,6 +309,10 @@ pub fn parse_bytes(
             let devices = lsusb::parse_lsusb(&text(), &mut warnings);
             select_flat(devices, selector, warnings, format)?
         }
+        InputFormat::UsbDevices => {
+            let topo = crate::usbdevices::parse_usb_devices(&text(), &mut warnings);
+            select_tree(topo, selector, warnings)?
+        }
         InputFormat::UsbguardRule => {
             let devices = usbguard::parse_rules(&text(), &mut warnings);
             if devices.is_empty() {
@@ -303,7 +323,14 @@ pub fn parse_bytes(
             }
             select_flat(devices, selector, warnings, format)?
         }
-        InputFormat::Pcap => parse_pcap(bytes, selector, warnings)?,
+        InputFormat::Pcap => {
+            let cap = usbmon::parse_capture(bytes, &mut warnings);
+            capture_report(cap, selector, warnings)?
+        }
+        InputFormat::UsbmonText => {
+            let cap = usbmon::parse_usbmon_text(&text(), &mut warnings);
+            capture_report(cap, selector, warnings)?
+        }
         InputFormat::Nothing => parse_observation(bytes)?,
     };
     Ok((format, report))
@@ -338,6 +365,54 @@ fn select_flat(
                 ));
             }
             report.devices = devices;
+        }
+    }
+    report.warnings = warnings;
+    Ok(report)
+}
+
+/// Topology inputs: the selected device and everything below it, or every
+/// non-root-hub device.
+fn select_tree(
+    topo: Vec<crate::usbdevices::TopoDevice>,
+    selector: Option<&Selector>,
+    warnings: Vec<ParseWarning>,
+) -> Result<DeviceReport, VetError> {
+    let Some(sel) = selector else {
+        let devices = topo
+            .into_iter()
+            .map(|t| t.device)
+            .filter(|d| !d.is_root_hub())
+            .collect();
+        return select_flat(devices, None, warnings, InputFormat::UsbDevices);
+    };
+    let root = topo
+        .iter()
+        .find(|t| sel.matches(&t.device))
+        .map(|t| t.device.path.clone())
+        .ok_or_else(|| VetError::NoMatch(sel.to_string()))?;
+    // Walk parent links upwards (bounded) to decide membership.
+    let parent_of = |p: &str| -> Option<String> {
+        topo.iter()
+            .find(|t| t.device.path == p)
+            .and_then(|t| t.device.parent.clone())
+    };
+    let mut report = DeviceReport::default();
+    for t in &topo {
+        let mut cur = Some(t.device.path.clone());
+        let mut inside = false;
+        for _ in 0..16 {
+            let Some(c) = cur else { break };
+            if c == root {
+                inside = true;
+                break;
+            }
+            cur = parent_of(&c);
+        }
+        if inside {
+            report.devices.push(t.device.clone());
+        } else if !t.device.is_root_hub() {
+            report.excluded.push(describe(&t.device));
         }
     }
     report.warnings = warnings;
@@ -394,17 +469,22 @@ fn parse_snapshot_with(
     Ok(report)
 }
 
-fn parse_pcap(
-    bytes: &[u8],
+fn capture_report(
+    cap: usbmon::Capture,
     selector: Option<&Selector>,
     mut warnings: Vec<ParseWarning>,
 ) -> Result<DeviceReport, VetError> {
-    let cap = usbmon::parse_capture(bytes, &mut warnings);
     for lt in &cap.linktypes_seen {
-        if *lt != usbmon::LINKTYPE_USB_LINUX && *lt != usbmon::LINKTYPE_USB_LINUX_MMAPPED {
+        if ![
+            usbmon::LINKTYPE_USB_LINUX,
+            usbmon::LINKTYPE_USB_LINUX_MMAPPED,
+            usbmon::LINKTYPE_USBPCAP,
+        ]
+        .contains(lt)
+        {
             warnings.push(ParseWarning::note(
                 "capture",
-                format!("link type {lt} is not usbmon (189 or 220); its packets were skipped"),
+                format!("link type {lt} is not USB (189, 220 or 249); its packets were skipped"),
             ));
         }
     }
@@ -413,31 +493,36 @@ fn parse_pcap(
         .into_iter()
         .filter(|(d, _)| !d.is_root_hub())
         .collect();
-    let chosen = match selector {
-        Some(sel) => devices
+    // The gift: the selected device; without a selector, every device the
+    // host configured within ENUMERATION_BURST_US of the last one configured
+    // (a gift with an internal hub enumerates hub and children together);
+    // failing that, the last device whose descriptors were read.
+    const ENUMERATION_BURST_US: i64 = 3_000_000;
+    let chosen: Vec<usize> = match selector {
+        Some(sel) => vec![devices
             .iter()
             .position(|(d, _)| sel.matches(d))
-            .ok_or_else(|| VetError::NoMatch(sel.to_string()))?,
+            .ok_or_else(|| VetError::NoMatch(sel.to_string()))?],
         None => {
-            // The device configured during the capture, latest first seen;
-            // failing that, the latest device whose descriptors were read.
-            let configured = devices
+            // Under the vetting procedure (authorized_default=0) the host
+            // never configures the gift, so a device whose identity was
+            // read at address 0 counts as newly enumerated too.
+            let latest = devices
                 .iter()
-                .enumerate()
-                .filter(|(_, (_, f))| f.configured)
-                .max_by_key(|(_, (_, f))| f.first_seen_us)
-                .map(|(i, _)| i);
-            match configured.or_else(|| devices.len().checked_sub(1)) {
-                Some(i) => i,
-                None => {
-                    let mut report = DeviceReport {
-                        behaviour_observed: true,
-                        warnings,
-                        ..DeviceReport::default()
-                    };
-                    report.observation = None;
-                    return Ok(report);
-                }
+                .filter(|(_, f)| f.configured || f.new_device)
+                .map(|(_, f)| f.first_seen_us)
+                .max();
+            match latest {
+                Some(latest) => devices
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, f))| {
+                        (f.configured || f.new_device)
+                            && f.first_seen_us >= latest - ENUMERATION_BURST_US
+                    })
+                    .map(|(i, _)| i)
+                    .collect(),
+                None => devices.len().checked_sub(1).into_iter().collect(),
             }
         }
     };
@@ -445,20 +530,57 @@ fn parse_pcap(
         behaviour_observed: true,
         ..DeviceReport::default()
     };
+    let mut in_scope: Vec<(i64, Device)> = Vec::new();
+    // Storage configured earlier in the capture, for the staged-HID check.
+    let earlier_storage: Vec<(i64, String)> = devices
+        .iter()
+        .enumerate()
+        .filter(|(i, (d, f))| {
+            !chosen.contains(i)
+                && (f.configured || f.new_device)
+                && crate::vet::device_capabilities(d).contains(&crate::Capability::Storage)
+        })
+        .map(|(_, (d, f))| (f.first_seen_us, describe(d)))
+        .collect();
     for (i, (d, facts)) in devices.into_iter().enumerate() {
-        if i == chosen {
-            report.key_events = facts.key_events;
-            report.msos_answered = facts.msos_answered;
-            report.descriptor_instability = facts
-                .unstable
-                .into_iter()
-                .map(|u| format!("{}: {u}", d.path))
-                .collect();
-            report.devices.push(d);
+        if chosen.contains(&i) {
+            let hid = crate::vet::device_capabilities(&d).iter().any(|c| {
+                matches!(
+                    c,
+                    crate::Capability::Keyboard
+                        | crate::Capability::Pointer
+                        | crate::Capability::HidUnknown
+                        | crate::Capability::HidVendor
+                )
+            });
+            if hid {
+                for (t, what) in &earlier_storage {
+                    if facts.first_seen_us - t > 2_000_000 {
+                        report.late_hid.push(format!(
+                            "{} {} with HID appeared {:.1} s after storage {what}",
+                            d.path,
+                            d.vid_pid(),
+                            (facts.first_seen_us - t) as f64 / 1e6
+                        ));
+                    }
+                }
+            }
+            report.key_events.extend(facts.key_events);
+            report.msos_answered |= facts.msos_answered;
+            report.descriptor_instability.extend(
+                facts
+                    .unstable
+                    .into_iter()
+                    .map(|u| format!("{}: {u}", d.path)),
+            );
+            in_scope.push((facts.first_seen_us, d));
         } else {
             report.excluded.push(describe(&d));
         }
     }
+    // Hubs first (they enumerate before what hangs off them), then by time.
+    in_scope.sort_by_key(|(t, d)| (!d.is_hub(), *t));
+    report.devices = in_scope.into_iter().map(|(_, d)| d).collect();
     let mut distinct: Vec<&String> = Vec::new();
     for id in &cap.address0_identities {
         if !distinct.contains(&id) {
@@ -467,6 +589,13 @@ fn parse_pcap(
     }
     if distinct.len() > 1 {
         report.reenumerations = distinct.into_iter().cloned().collect();
+    }
+    if report.devices.is_empty() {
+        // A capture in which nothing enumerated: its span is the observation window.
+        report.observation = Some(crate::model::Observation {
+            window_s: Some(cap.span_us as f64 / 1e6),
+            ..crate::model::Observation::default()
+        });
     }
     report.warnings = warnings;
     Ok(report)

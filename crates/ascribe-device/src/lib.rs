@@ -29,6 +29,7 @@ pub mod raw;
 pub mod report;
 pub mod sysfs;
 pub mod tables;
+pub mod usbdevices;
 pub mod usbguard;
 pub mod usbmon;
 pub mod vet;
@@ -198,10 +199,16 @@ impl Claim {
 impl std::str::FromStr for Claim {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let norm = s.trim().to_ascii_lowercase().replace('_', "-");
+        let squash = |x: &str| -> String {
+            x.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect()
+        };
+        let norm = squash(s);
         Claim::ALL
             .into_iter()
-            .find(|c| c.as_str() == norm)
+            .find(|c| squash(c.as_str()) == norm)
             .ok_or_else(|| {
                 format!(
                     "unknown claim {s:?}, expected one of {}",

@@ -6,8 +6,8 @@
 
 use crate::hid;
 use crate::model::{
-    ClassTriple, Config, Device, Endpoint, HidReport, Iad, Interface, ParseWarning, StringState,
-    Strings, TransferType,
+    ClassTriple, Config, Device, Endpoint, HidReport, Iad, Interface, ParseWarning, Speed,
+    StringState, Strings, TransferType,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -141,6 +141,23 @@ fn parse_block(
                 format!("{path} line {line_no}"),
                 "lsusb could not open the device: strings and report descriptors are missing",
             ));
+            continue;
+        }
+        if let Some(speed) = line.strip_prefix("Negotiated speed:") {
+            let sp = speed.trim().to_ascii_lowercase();
+            device.speed = if sp.starts_with("low") {
+                Speed::Low
+            } else if sp.starts_with("full") {
+                Speed::Full
+            } else if sp.starts_with("high") {
+                Speed::High
+            } else if sp.starts_with("superspeed+") || sp.starts_with("superspeedplus") {
+                Speed::SuperPlus
+            } else if sp.starts_with("super") {
+                Speed::Super
+            } else {
+                Speed::Unknown
+            };
             continue;
         }
         if line.starts_with("Report Descriptor:") {

@@ -308,4 +308,6 @@ pub struct DeviceReport {
     pub descriptor_instability: Vec<String>,
     /// The gift answered the MS OS 1.0 string request (captures).
     pub msos_answered: bool,
+    /// A HID function that appeared more than 2 s after a storage function (captures).
+    pub late_hid: Vec<String>,
 }

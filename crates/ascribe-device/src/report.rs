@@ -3,7 +3,6 @@
 use std::fmt::Write as _;
 
 use crate::vet::{FieldRef, Verdict, VerdictKind};
-use crate::Severity;
 
 /// The JSON rendering (schema `ascribe-device-verdict/v1`, see docs/device.md).
 pub fn to_json(v: &Verdict) -> String {
@@ -127,19 +126,28 @@ pub fn to_text(v: &Verdict) -> String {
         }
     }
     let _ = writeln!(o);
+    let absent: Vec<_> = v
+        .findings
+        .iter()
+        .filter(|f| f.id == "CAP-CLAIMED-FUNCTION-ABSENT")
+        .collect();
     let (beyond, other): (Vec<_>, Vec<_>) = v
         .findings
         .iter()
+        .filter(|f| f.id != "CAP-CLAIMED-FUNCTION-ABSENT")
         .partition(|f| f.id.starts_with("CAP-") || f.id.starts_with("TOPO-"));
+    if !absent.is_empty() {
+        let _ = writeln!(o, "Is it what it claims?");
+        for f in &absent {
+            write_finding(&mut o, f);
+        }
+        let _ = writeln!(o);
+    }
     let _ = writeln!(o, "Beyond the claim:");
     if beyond.is_empty() {
         let _ = writeln!(o, "  nothing");
     }
-    for f in beyond
-        .iter()
-        .chain(std::iter::once(&&other_marker()))
-        .filter(|f| f.id != "-")
-    {
+    for f in &beyond {
         write_finding(&mut o, f);
     }
     if !other.is_empty() {
@@ -175,17 +183,6 @@ pub fn to_text(v: &Verdict) -> String {
         );
     }
     o
-}
-
-fn other_marker() -> crate::vet::Finding {
-    crate::vet::Finding {
-        id: "-",
-        severity: Severity::Info,
-        title: String::new(),
-        explanation: String::new(),
-        evidence: Vec::new(),
-        references: Vec::new(),
-    }
 }
 
 fn write_finding(o: &mut String, f: &crate::vet::Finding) {

@@ -202,6 +202,9 @@ pub fn devices_from_snapshot(
         };
         dev.path.clone_from(&name);
         dev.parent = parent_path(&name);
+        if let Some(bos) = entry.attrs.get("bos_descriptors") {
+            dev.bos_billboard |= bos_has_billboard(bos);
+        }
         dev.speed = entry
             .text("speed")
             .map_or(Speed::Unknown, |s| Speed::from_sysfs(&s));
@@ -280,6 +283,21 @@ pub fn devices_from_snapshot(
         }
     }
     devices
+}
+
+/// Walk a BOS blob for a Billboard device capability (type 0x10, cap 0x0D).
+pub fn bos_has_billboard(bos: &[u8]) -> bool {
+    let mut off = 0usize;
+    while let (Some(&len), Some(&kind)) = (bos.get(off), bos.get(off + 1)) {
+        if len < 2 {
+            return false;
+        }
+        if kind == 0x10 && bos.get(off + 2) == Some(&0x0D) {
+            return true;
+        }
+        off += usize::from(len);
+    }
+    false
 }
 
 fn device_from_attrs(entry: &SysfsEntry) -> Device {

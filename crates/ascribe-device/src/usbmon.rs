@@ -12,12 +12,60 @@ use crate::model::{Device, HidReport, KeyEvent, ParseWarning, StringState};
 
 pub const LINKTYPE_USB_LINUX: u32 = 189;
 pub const LINKTYPE_USB_LINUX_MMAPPED: u32 = 220;
+pub const LINKTYPE_USBPCAP: u32 = 249;
+
+/// USBPcap (Windows) pseudo-header, packed little endian: headerLen u16,
+/// irpId u64, status u32, function u16, info u8 (bit 0: completion), bus u16,
+/// device u16, endpoint u8, transfer u8, dataLength u32, and for control
+/// transfers a stage u8 (0 setup, 1 data, 2 status, 3 complete).
+fn decode_usbpcap(p: &Packet<'_>) -> Option<Urb> {
+    let d = p.data;
+    let header_len = usize::from(rd_u16(d, 0, false)?);
+    let id = rd_u64(d, 2, false)?;
+    let status = rd_u32(d, 10, false)? as i32;
+    let info = *d.get(16)?;
+    let bus = rd_u16(d, 17, false)?;
+    let dev = u8::try_from(rd_u16(d, 19, false)?).unwrap_or(u8::MAX);
+    let ep = *d.get(21)?;
+    let xfer = *d.get(22)?;
+    let payload = d.get(header_len.max(27)..).unwrap_or(&[]);
+    let completion = info & 1 != 0;
+    let (kind, setup, data) = if xfer == 2 {
+        match *d.get(27)? {
+            0 => (
+                'S',
+                payload.get(0..8).and_then(|s| s.try_into().ok()),
+                Vec::new(),
+            ),
+            1 if completion => ('C', None, payload.to_vec()),
+            _ => return None,
+        }
+    } else if completion {
+        ('C', None, payload.to_vec())
+    } else {
+        ('S', None, Vec::new())
+    };
+    Some(Urb {
+        id,
+        kind: kind as u8,
+        xfer,
+        ep,
+        dev,
+        bus,
+        setup,
+        t_us: p.t_us,
+        status,
+        data,
+    })
+}
 
 /// One captured packet with the link type of its interface.
 struct Packet<'a> {
     linktype: u32,
     data: &'a [u8],
     big_endian: bool,
+    /// Capture-file timestamp in µs (used where the link header has none).
+    t_us: i64,
 }
 
 fn rd_u16(b: &[u8], off: usize, be: bool) -> Option<u16> {
@@ -91,12 +139,15 @@ fn packets<'a>(bytes: &'a [u8], warnings: &mut Vec<ParseWarning>) -> Vec<Packet<
                 6 => {
                     let iface = rd_u32(body, 0, be).unwrap_or(u32::MAX) as usize;
                     let cap = rd_u32(body, 12, be).unwrap_or(0) as usize;
+                    let ts = (u64::from(rd_u32(body, 4, be).unwrap_or(0)) << 32)
+                        | u64::from(rd_u32(body, 8, be).unwrap_or(0));
                     if let (Some(&lt), Some(data)) = (linktypes.get(iface), body.get(20..20 + cap))
                     {
                         out.push(Packet {
                             linktype: lt,
                             data,
                             big_endian: be,
+                            t_us: i64::try_from(ts).unwrap_or(i64::MAX),
                         });
                     }
                 }
@@ -106,6 +157,7 @@ fn packets<'a>(bytes: &'a [u8], warnings: &mut Vec<ParseWarning>) -> Vec<Packet<
                             linktype: lt,
                             data,
                             big_endian: be,
+                            t_us: 0,
                         });
                     }
                 }
@@ -128,10 +180,17 @@ fn packets<'a>(bytes: &'a [u8], warnings: &mut Vec<ParseWarning>) -> Vec<Packet<
             ));
             break;
         };
+        let sec = i64::from(rd_u32(bytes, off, be).unwrap_or(0));
+        let frac = i64::from(rd_u32(bytes, off + 4, be).unwrap_or(0));
+        let nanos = matches!(
+            magic,
+            Some([0xa1, 0xb2, 0x3c, 0x4d]) | Some([0x4d, 0x3c, 0xb2, 0xa1])
+        );
         out.push(Packet {
             linktype,
             data,
             big_endian: be,
+            t_us: sec * 1_000_000 + if nanos { frac / 1_000 } else { frac },
         });
         off += 16 + cap;
     }
@@ -139,7 +198,7 @@ fn packets<'a>(bytes: &'a [u8], warnings: &mut Vec<ParseWarning>) -> Vec<Packet<
 }
 
 /// A decoded usbmon record.
-struct Urb<'a> {
+struct Urb {
     id: u64,
     kind: u8,
     xfer: u8,
@@ -149,10 +208,13 @@ struct Urb<'a> {
     setup: Option<[u8; 8]>,
     t_us: i64,
     status: i32,
-    data: &'a [u8],
+    data: Vec<u8>,
 }
 
-fn decode<'a>(p: &Packet<'a>) -> Option<Urb<'a>> {
+fn decode(p: &Packet<'_>) -> Option<Urb> {
+    if p.linktype == LINKTYPE_USBPCAP {
+        return decode_usbpcap(p);
+    }
     let be = p.big_endian;
     let d = p.data;
     let header = match p.linktype {
@@ -187,7 +249,7 @@ fn decode<'a>(p: &Packet<'a>) -> Option<Urb<'a>> {
             .saturating_mul(1_000_000)
             .saturating_add(i64::from(ts_usec)),
         status,
-        data,
+        data: data.to_vec(),
     })
 }
 
@@ -199,6 +261,8 @@ struct DevState {
     strings: BTreeMap<u8, String>,
     reports: BTreeMap<u8, Vec<u8>>,
     configured_at: Option<i64>,
+    /// Its identity was first read at address 0 just before: newly enumerated.
+    new_device: bool,
     first_seen: i64,
     interrupt_in: Vec<(i64, u8, Vec<u8>)>,
     msos: bool,
@@ -214,12 +278,16 @@ pub struct Capture {
     /// Device descriptors read at address 0 (VID:PID), in order.
     pub address0_identities: Vec<String>,
     pub linktypes_seen: Vec<u32>,
+    /// Time from the first to the last record, µs.
+    pub span_us: i64,
 }
 
 /// Per-device facts only a capture shows.
 #[derive(Debug, Clone, Default)]
 pub struct CaptureFacts {
     pub configured: bool,
+    /// Enumerated during the capture (identity read at address 0 first).
+    pub new_device: bool,
     pub first_seen_us: i64,
     pub key_events: Vec<KeyEvent>,
     pub msos_answered: bool,
@@ -245,17 +313,140 @@ fn utf16_string(desc: &[u8]) -> String {
 pub fn parse_capture(bytes: &[u8], warnings: &mut Vec<ParseWarning>) -> Capture {
     let pkts = packets(bytes, warnings);
     let mut linktypes_seen: Vec<u32> = Vec::new();
+    let mut urbs = Vec::new();
+    for p in &pkts {
+        if !linktypes_seen.contains(&p.linktype) {
+            linktypes_seen.push(p.linktype);
+        }
+        if let Some(urb) = decode(p) {
+            urbs.push(urb);
+        }
+    }
+    let mut cap = process(urbs, warnings);
+    cap.linktypes_seen = linktypes_seen;
+    cap
+}
+
+/// True when a line looks like usbmon's text format (`1u`):
+/// `<tag> <timestamp> <S|C|E> <Ci|Co|Bi|Bo|Ii|Io|Zi|Zo>:<bus>:<dev>:<ep> ...`.
+pub fn looks_like_usbmon_text(line: &str) -> bool {
+    let mut it = line.split_whitespace();
+    let (Some(_tag), Some(ts), Some(ev), Some(addr)) = (it.next(), it.next(), it.next(), it.next())
+    else {
+        return false;
+    };
+    ts.chars().all(|c| c.is_ascii_digit())
+        && matches!(ev, "S" | "C" | "E")
+        && parse_address(addr).is_some()
+}
+
+/// `Ci:1:001:0` -> (xfer type, bus, dev, endpoint with direction bit).
+fn parse_address(addr: &str) -> Option<(u8, u16, u8, u8)> {
+    let mut parts = addr.split(':');
+    let kind = parts.next()?;
+    let bus = parts.next()?.parse().ok()?;
+    let dev = parts.next()?.parse().ok()?;
+    let ep: u8 = parts.next()?.parse().ok()?;
+    if parts.next().is_some() {
+        return None;
+    }
+    let mut k = kind.chars();
+    let xfer = match k.next()? {
+        'Z' => 0,
+        'I' => 1,
+        'C' => 2,
+        'B' => 3,
+        _ => return None,
+    };
+    let dir = match k.next()? {
+        'i' => 0x80,
+        'o' => 0,
+        _ => return None,
+    };
+    if k.next().is_some() {
+        return None;
+    }
+    Some((xfer, bus, dev, (ep & 0x7F) | dir))
+}
+
+/// Read usbmon text (Documentation/usb/usbmon.rst, the `1u` format).
+pub fn parse_usbmon_text(text: &str, warnings: &mut Vec<ParseWarning>) -> Capture {
+    let mut urbs = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match text_urb(line) {
+            Some(u) => urbs.push(u),
+            None => warnings.push(ParseWarning::note(
+                format!("line {}", n + 1),
+                "not a usbmon text record; skipped",
+            )),
+        }
+    }
+    process(urbs, warnings)
+}
+
+fn text_urb(line: &str) -> Option<Urb> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let tag = *words.first()?;
+    let id = u64::from_str_radix(tag.trim_start_matches("0x"), 16).unwrap_or_else(|_| {
+        tag.bytes()
+            .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
+    });
+    let t_us: i64 = words.get(1)?.parse().ok()?;
+    let kind = *words.get(2)?.as_bytes().first()?;
+    let (xfer, bus, dev, ep) = parse_address(words.get(3)?)?;
+    let mut i = 4;
+    let mut setup = None;
+    let mut status = 0i32;
+    if *words.get(i)? == "s" {
+        let hex: String = words.get(i + 1..i + 6)?.concat();
+        let b = crate::hid::decode_hex(&hex)?;
+        // bmRequestType bRequest wValue wIndex wLength, the words big-endian as printed.
+        let (rt, rq) = (*b.first()?, *b.get(1)?);
+        let w = |k: usize| -> Option<[u8; 2]> { Some([*b.get(k + 1)?, *b.get(k)?]) };
+        let (v, x, l) = (w(2)?, w(4)?, w(6)?);
+        setup = Some([rt, rq, v[0], v[1], x[0], x[1], l[0], l[1]]);
+        i += 6;
+    } else {
+        status = words.get(i)?.split(':').next()?.parse().ok()?;
+        i += 1;
+    }
+    // Data length, then the data tag.
+    i += 1;
+    let data = match words.get(i) {
+        Some(&"=") => {
+            crate::hid::decode_hex(&words.get(i + 1..).unwrap_or(&[]).concat()).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
+    Some(Urb {
+        id,
+        kind,
+        xfer,
+        ep,
+        dev,
+        bus,
+        setup,
+        t_us,
+        status,
+        data,
+    })
+}
+
+/// Pair submissions with completions and rebuild devices.
+fn process(urbs: Vec<Urb>, warnings: &mut Vec<ParseWarning>) -> Capture {
+    let linktypes_seen: Vec<u32> = Vec::new();
     let mut pending: HashMap<u64, [u8; 8]> = HashMap::new();
     let mut states: BTreeMap<(u16, u8), DevState> = BTreeMap::new();
     let mut order: Vec<(u16, u8)> = Vec::new();
     let mut address0 = Vec::new();
     let mut t0: Option<i64> = None;
-    for p in &pkts {
-        if !linktypes_seen.contains(&p.linktype) {
-            linktypes_seen.push(p.linktype);
-        }
-        let Some(urb) = decode(p) else { continue };
-        let t = urb.t_us - *t0.get_or_insert(urb.t_us);
+    let mut span_us = 0i64;
+    for urb in &urbs {
+        let t = urb.t_us.saturating_sub(*t0.get_or_insert(urb.t_us));
+        span_us = span_us.max(t);
         let key = (urb.bus, urb.dev);
         if urb.kind == b'S' {
             if let Some(s) = urb.setup {
@@ -273,7 +464,7 @@ pub fn parse_capture(bytes: &[u8], warnings: &mut Vec<ParseWarning>) -> Capture 
         }
         if urb.xfer == 1 && urb.ep & 0x80 != 0 && urb.status == 0 && !urb.data.is_empty() {
             if let Some(st) = states.get_mut(&key) {
-                st.interrupt_in.push((t, urb.ep, urb.data.to_vec()));
+                st.interrupt_in.push((t, urb.ep, urb.data.clone()));
             }
             continue;
         }
@@ -293,7 +484,7 @@ pub fn parse_capture(bytes: &[u8], warnings: &mut Vec<ParseWarning>) -> Capture 
         }
         if urb.dev == 0 {
             if value_hi == 0x01 && urb.data.len() >= 12 {
-                let d = urb.data;
+                let d = &urb.data;
                 address0.push(format!(
                     "{:02x}{:02x}:{:02x}{:02x}",
                     d[9], d[8], d[11], d[10]
@@ -308,7 +499,7 @@ pub fn parse_capture(bytes: &[u8], warnings: &mut Vec<ParseWarning>) -> Capture 
         if st.device_desc.is_empty() && st.configs.is_empty() {
             st.first_seen = t;
         }
-        let data = urb.data.to_vec();
+        let data = urb.data.clone();
         if req_type == 0x80 {
             if let Some(prev) = st.reads.get(&(value_hi, value_lo)) {
                 let n = prev.len().min(data.len());
@@ -325,6 +516,16 @@ pub fn parse_capture(bytes: &[u8], warnings: &mut Vec<ParseWarning>) -> Capture 
         }
         match (req_type, value_hi) {
             (0x80, 0x01) if data.len() > st.device_desc.len() => {
+                if st.device_desc.is_empty() && data.len() >= 12 {
+                    let id = format!(
+                        "{:02x}{:02x}:{:02x}{:02x}",
+                        data.get(9).copied().unwrap_or(0),
+                        data.get(8).copied().unwrap_or(0),
+                        data.get(11).copied().unwrap_or(0),
+                        data.get(10).copied().unwrap_or(0)
+                    );
+                    st.new_device = address0.contains(&id);
+                }
                 st.device_desc = data;
             }
             (0x80, 0x02) => {
@@ -386,6 +587,7 @@ pub fn parse_capture(bytes: &[u8], warnings: &mut Vec<ParseWarning>) -> Capture 
         let key_events = key_events(&dev, &st.interrupt_in);
         let facts = CaptureFacts {
             configured: st.configured_at.is_some(),
+            new_device: st.new_device,
             first_seen_us: st.first_seen,
             key_events,
             msos_answered: st.msos,
@@ -397,6 +599,7 @@ pub fn parse_capture(bytes: &[u8], warnings: &mut Vec<ParseWarning>) -> Capture 
         devices,
         address0_identities: address0,
         linktypes_seen,
+        span_us,
     }
 }
 

@@ -212,6 +212,13 @@ pub fn interface_capabilities(iface: &Interface) -> Vec<Capability> {
         0x03 => match &iface.hid {
             Some(HidReport::Parsed { applications, .. }) if !applications.is_empty() => {
                 let mut v: Vec<Capability> = applications.iter().map(|a| a.capability).collect();
+                // A boot interface can be switched to the boot protocol by the
+                // host (SET_PROTOCOL), whatever its report descriptor says.
+                match (c.subclass, c.protocol) {
+                    (1, 1) => v.push(Capability::Keyboard),
+                    (1, 2) => v.push(Capability::Pointer),
+                    _ => {}
+                }
                 v.sort();
                 v.dedup();
                 return v;
@@ -439,7 +446,11 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-fn lenient_cap(profile: Profile, id: &str, sev: Severity) -> Severity {
+fn lenient_cap(profile: Profile, claim: Claim, id: &str, sev: Severity) -> Severity {
+    // USB-C bricks and docks may carry a vendor HID for firmware updates.
+    if profile == Profile::Lenient && claim.is_power_only() && id == "CAP-HID-VENDOR" {
+        return sev.min(Severity::Medium);
+    }
     if profile == Profile::Lenient
         && matches!(
             id,
@@ -640,7 +651,7 @@ fn capability_findings(ctx: &mut Ctx<'_>, beyond: &mut BTreeSet<Capability>) {
                     }
                     seen.push((iface.number, cap));
                     let id = cap_finding_id(cap);
-                    let severity = lenient_cap(profile, id, sev);
+                    let severity = lenient_cap(profile, claim, id, sev);
                     let where_ = format!(
                         "Interface {} (configuration {}, alternate setting {}) is {} ({})",
                         iface.number,
@@ -707,7 +718,7 @@ fn power_and_absence(ctx: &mut Ctx<'_>, caps: &BTreeSet<Capability>) {
             .iter()
             .map(|d| dev_field(d, "idVendor:idProduct", d.vid_pid()))
             .collect();
-        if non_billboard.is_empty() {
+        if non_billboard.is_empty() && caps.contains(&Capability::Billboard) {
             let sev = match (claim, ctx.opts.profile) {
                 (_, Profile::Lenient) => Severity::Low,
                 (Claim::Cable, Profile::Strict) => Severity::High,
@@ -736,7 +747,11 @@ fn power_and_absence(ctx: &mut Ctx<'_>, caps: &BTreeSet<Capability>) {
             } else {
                 Severity::Critical
             };
-            let list: Vec<&str> = non_billboard.iter().map(|c| c.as_str()).collect();
+            let list: Vec<&str> = if non_billboard.is_empty() {
+                vec!["functions not in the input"]
+            } else {
+                non_billboard.iter().map(|c| c.as_str()).collect()
+            };
             ctx.add(
                 "CAP-ENUMERATED-ON-POWER-ONLY",
                 sev,
@@ -985,7 +1000,11 @@ fn topology_findings(ctx: &mut Ctx<'_>) {
     let claim = ctx.opts.claim;
     let devices = &ctx.report.devices;
     let hubs: Vec<&Device> = devices.iter().filter(|d| d.is_hub()).collect();
-    let non_hubs: Vec<&Device> = devices.iter().filter(|d| !d.is_hub()).collect();
+    // Identity-only entries (a plain `lsusb` listing) say nothing about topology.
+    let non_hubs: Vec<&Device> = devices
+        .iter()
+        .filter(|d| !d.is_hub() && !d.identity_only)
+        .collect();
     let hub_sev = match claim {
         Claim::FlashDrive | Claim::Charger | Claim::Cable | Claim::PowerBank => {
             Some(Severity::High)
@@ -1047,12 +1066,15 @@ fn placeholder_id(v: u16) -> bool {
     )
 }
 
+/// A repeated digit pattern: 1111, 1212, abab.
 fn repeated_digits(v: u16) -> bool {
-    let s = format!("{v:04x}");
-    s.chars().all(|c| s.starts_with(c))
+    let [hi, lo] = v.to_be_bytes();
+    hi == lo
 }
 
-fn implied_by_name(name: &str) -> Option<(&'static str, &'static [Capability])> {
+/// What the usb.ids product name says the product is: the kinds named
+/// (keyboard, storage, modem, ...) and the union of the capabilities they have.
+fn implied_by_name(name: &str) -> Option<(String, Vec<Capability>)> {
     use Capability as C;
     const HID: &[Capability] = &[
         C::Keyboard,
@@ -1065,22 +1087,42 @@ fn implied_by_name(name: &str) -> Option<(&'static str, &'static [Capability])> 
         C::Hub,
         C::Vendor,
     ];
-    let n = name.to_ascii_lowercase();
-    let has = |k: &str| n.contains(k);
-    if has("keyboard") || has("mouse") || has("receiver") || has("trackball") || has("touchpad") {
-        return Some(("keyboard/mouse/receiver", HID));
-    }
-    if has("flash drive")
-        || has("flash disk")
-        || has("mass storage")
-        || has("card reader")
-        || has("pen drive")
-    {
-        return Some(("storage", &[C::Storage, C::Hub]));
-    }
-    if has("modem") {
-        return Some((
+    const FAMILIES: &[(&str, &[&str], &[Capability])] = &[
+        (
+            "keyboard/mouse/receiver",
+            &[
+                "keyboard",
+                "mouse",
+                "receiver",
+                "trackball",
+                "touchpad",
+                "keypad",
+            ],
+            HID,
+        ),
+        ("HID", &[" hid ", " hid,", " hid)", "(hid", " hid/"], HID),
+        (
+            "storage",
+            &[
+                "flash drive",
+                "flash disk",
+                "mass storage",
+                "card reader",
+                "pen drive",
+                "thumb drive",
+                "usb disk",
+                "ssd",
+            ],
+            &[C::Storage, C::Hub],
+        ),
+        (
+            "serial",
+            &["cdc acm", "serial", "uart", "com port", "virtual com"],
+            &[C::Serial, C::CommOther, C::Vendor],
+        ),
+        (
             "modem",
+            &["modem", " lte ", " lte)", "wwan", " 3g ", " 4g "],
             &[
                 C::Serial,
                 C::Network,
@@ -1090,23 +1132,27 @@ fn implied_by_name(name: &str) -> Option<(&'static str, &'static [Capability])> 
                 C::AudioIn,
                 C::AudioOut,
             ],
-        ));
-    }
-    if has("ethernet") {
-        return Some((
-            "ethernet",
-            &[C::Network, C::Vendor, C::Storage, C::CommOther],
-        ));
-    }
-    if has("bluetooth") {
-        return Some((
+        ),
+        (
+            "network adapter",
+            &[
+                "ethernet",
+                "lan adapter",
+                "network adapter",
+                "wlan",
+                "wireless lan",
+                "802.11",
+            ],
+            &[C::Network, C::Vendor, C::Storage, C::CommOther, C::Radio],
+        ),
+        (
             "bluetooth",
+            &["bluetooth"],
             &[C::Radio, C::Vendor, C::FirmwareUpdate, C::HidUnknown],
-        ));
-    }
-    if has("camera") || has("webcam") {
-        return Some((
+        ),
+        (
             "camera",
+            &["camera", "webcam"],
             &[
                 C::Video,
                 C::AudioIn,
@@ -1117,12 +1163,22 @@ fn implied_by_name(name: &str) -> Option<(&'static str, &'static [Capability])> 
                 C::HidOther,
                 C::ConsumerControl,
             ],
-        ));
+        ),
+        ("hub", &[" hub", "hub "], &[C::Hub, C::Billboard, C::Vendor]),
+    ];
+    let n = format!(" {} ", name.to_ascii_lowercase());
+    let mut kinds: Vec<&str> = Vec::new();
+    let mut implied: Vec<Capability> = Vec::new();
+    for (kind, words, caps) in FAMILIES {
+        if words.iter().any(|w| n.contains(w)) {
+            kinds.push(kind);
+            implied.extend_from_slice(caps);
+        }
     }
-    if has(" hub") || n.starts_with("hub") {
-        return Some(("hub", &[C::Hub, C::Billboard, C::Vendor]));
+    if kinds.is_empty() {
+        return None;
     }
-    None
+    Some((kinds.join(", "), implied))
 }
 
 fn norm_words(s: &str) -> BTreeSet<String> {
@@ -1260,6 +1316,7 @@ fn identity_findings(ctx: &mut Ctx<'_>) {
             }),
             (Some(_), Some(p)) => {
                 if let Some((kind, implied)) = implied_by_name(p) {
+                    let implied: &[Capability] = &implied;
                     use Capability as C;
                     let risky = [C::Storage, C::Keyboard, C::Pointer, C::Network, C::Serial, C::Radio, C::Video, C::AudioIn, C::SystemControl, C::ConsumerControl];
                     let odd: Vec<&str> = caps
@@ -1562,6 +1619,27 @@ fn behaviour_findings(ctx: &mut Ctx<'_>, caps: &BTreeSet<Capability>) {
             vec!["usb-vetting.md §5.4 BEH-DESCRIPTOR-INSTABILITY"],
         );
     }
+    if !report.late_hid.is_empty() {
+        ctx.add(
+            "BEH-LATE-HID",
+            Severity::Medium,
+            "A HID function appeared after the storage function".to_string(),
+            "During the capture a storage device was configured first and a device with a keyboard-capable HID function more than 2 s later: the staged pattern of gadgets that wait before typing.".to_string(),
+            report
+                .late_hid
+                .iter()
+                .map(|s| FieldRef {
+                    device: s.split(' ').next().unwrap_or("-").to_string(),
+                    config: None,
+                    interface: None,
+                    alt: None,
+                    field: "enumeration time".to_string(),
+                    value: s.clone(),
+                })
+                .collect(),
+            vec!["usb-vetting.md §5.4 BEH-LATE-HID"],
+        );
+    }
     if report.msos_answered && caps.contains(&Capability::Network) {
         ctx.add(
             "BEH-MSOS-RNDIS",
@@ -1748,7 +1826,8 @@ fn cannot_see(claim: Claim, report: &DeviceReport, format: InputFormat) -> Vec<S
         v.push(format!("A {} can contain a USB host that attacks the phone plugged into it (juice jacking, ChoiceJacking); two hosts do not enumerate each other, so only a device-side probe (a gadget posing as a phone that logs SETUP packets) can show it.", claim.noun()));
         v.push("Power-delivery negotiation and e-markers travel on the CC wire, invisible to USB enumeration; a radio inside the shell (O.MG Wi-Fi) is invisible unless it is exposed over USB.".to_string());
     }
-    if !report.behaviour_observed || format != InputFormat::Pcap {
+    if !report.behaviour_observed || !matches!(format, InputFormat::Pcap | InputFormat::UsbmonText)
+    {
         v.push("Delayed re-enumeration and keystroke injection show only in a usbmon capture kept running 60-120 s after plug-in.".to_string());
     }
     v.push("A firmware implant that behaves exactly like the claimed device until a trigger (time, host fingerprint) is invisible to enumeration: a clean result is not proof of safety; for high-value cases, tear the device down.".to_string());

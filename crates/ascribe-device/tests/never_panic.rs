@@ -113,7 +113,7 @@ proptest! {
 
     #[test]
     fn captures_never_panic(
-        linktype in prop_oneof![Just(189u32), Just(220u32), any::<u32>()],
+        linktype in prop_oneof![Just(189u32), Just(220u32), Just(249u32), any::<u32>()],
         body in proptest::collection::vec(any::<u8>(), 0..600),
         ng in any::<bool>(),
     ) {
@@ -132,6 +132,26 @@ proptest! {
         };
         bytes.extend_from_slice(&body);
         vet_as(&bytes, Some(InputFormat::Pcap));
+    }
+
+    #[test]
+    fn usbmon_text_never_panics(lines in proptest::collection::vec(
+        "[0-9a-f]{1,16} [0-9]{1,10} [SCE] [CBIZ][io]:[0-9]{1,3}:[0-9]{1,3}:[0-9]{1,3} (s( [0-9a-f]{1,4}){5}|-?[0-9]{1,4}(:[0-9]{1,3})*) [0-9]{1,4} (<|>|=( [0-9a-f]{1,8}){0,6})",
+        0..40,
+    )) {
+        vet_as(lines.join("\n").as_bytes(), Some(InputFormat::UsbmonText));
+        vet_as(lines.join("\n").as_bytes(), None);
+    }
+
+    #[test]
+    fn usb_devices_never_panics(lines in proptest::collection::vec(
+        "[TDPSCIE]:\\*? +([A-Za-z#]{1,6}= *[0-9a-fx.()>A-Za-z]{0,8} ?){0,6}",
+        0..40,
+    )) {
+        vet_as(lines.join("\n").as_bytes(), Some(InputFormat::UsbDevices));
+        let mut o = VetOptions::new(Claim::FlashDrive);
+        o.selector = Some(ascribe_device::Selector::BusDev(1, 2));
+        let _ = vet_bytes(lines.join("\n").as_bytes(), &o);
     }
 
     #[test]

@@ -211,7 +211,62 @@ fn r08_lg_phone_as_flash_drive_fails_and_matches_usbguard_parse() {
         .expect("golden"),
     )
     .expect("golden text");
-    assert!(golden.contains("1004") || golden.contains("4100") || !golden.is_empty());
+    // USBGuard's parse: descriptor headers in order, with their fields.
+    let mut kinds: Vec<String> = Vec::new();
+    let mut fields: Vec<Vec<(String, String)>> = Vec::new();
+    for line in golden.lines() {
+        if let Some((_, rest)) = line.split_once("type=") {
+            kinds.push(rest.get(0..2).unwrap_or("").to_string());
+            fields.push(Vec::new());
+        } else if let Some((k, v)) = line.split_once(':') {
+            if let Some(f) = fields.last_mut() {
+                f.push((k.trim().to_string(), v.trim().to_string()));
+            }
+        }
+    }
+    let count = |t: &str| kinds.iter().filter(|k| k.as_str() == t).count();
+    assert_eq!(count("04"), c.interfaces.len());
+    assert_eq!(count("05"), 8);
+    assert_eq!(count("0b"), c.iads.len());
+    assert_eq!(count("24"), 7);
+    let get = |i: usize, k: &str| {
+        fields[i]
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(get(0, "idVendor"), format!("0x{:04x}", d.vid));
+    assert_eq!(get(0, "idProduct"), format!("0x{:04x}", d.pid));
+    assert_eq!(get(0, "bcdDevice"), format!("0x{:04x}", d.bcd_device));
+    assert_eq!(get(0, "bDeviceClass"), format!("0x{:02x}", d.class.class));
+    assert_eq!(get(1, "wTotalLength"), c.total_length.to_string());
+    assert_eq!(get(1, "bNumInterfaces"), c.num_interfaces.to_string());
+    assert_eq!(get(1, "bMaxPower"), (c.max_power_ma / 2).to_string());
+    // Every interface descriptor, in order.
+    let golden_ifaces: Vec<(String, String, String)> = kinds
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| k.as_str() == "04")
+        .map(|(i, _)| {
+            (
+                get(i, "bInterfaceNumber"),
+                get(i, "bAlternateSetting"),
+                format!(
+                    "{:02x}:{:02x}:{:02x}",
+                    get(i, "bInterfaceClass").parse::<u8>().unwrap_or(0),
+                    get(i, "bInterfaceSubClass").parse::<u8>().unwrap_or(0),
+                    get(i, "bInterfaceProtocol").parse::<u8>().unwrap_or(0)
+                ),
+            )
+        })
+        .collect();
+    let mine: Vec<(String, String, String)> = c
+        .interfaces
+        .iter()
+        .map(|i| (i.number.to_string(), i.alt.to_string(), i.class.to_string()))
+        .collect();
+    assert_eq!(mine, golden_ifaces);
 }
 
 #[test]
@@ -484,4 +539,83 @@ fn r20_whole_framework_dump_parses() {
         return;
     };
     assert_eq!(v.devices.len(), 10);
+}
+
+#[test]
+fn every_real_raw_blob_parses_cleanly() {
+    let Some(dir) = ascribe_testutil::shared_file("data/usb/raw") else {
+        return;
+    };
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).expect("raw dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("bin") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("blob");
+        let mut w = Vec::new();
+        let d = ascribe_device::raw::parse_descriptors(&bytes, "-", &mut w);
+        let d = d.unwrap_or_else(|| panic!("{} has a device", path.display()));
+        assert!(w.is_empty(), "{}: {w:?}", path.display());
+        let name = path.file_name().and_then(|f| f.to_str()).unwrap_or("");
+        assert!(
+            name.contains(&format!("{:04x}-{:04x}", d.vid, d.pid)),
+            "{name}"
+        );
+        n += 1;
+    }
+    assert_eq!(n, 17);
+}
+
+#[test]
+fn more_real_samples() {
+    let Some(v) = vet(
+        "lsusb/cyme_segger-jlink-cdc-vendor_1366-1050.lsusb-v.txt",
+        Claim::FlashDrive,
+        None,
+    ) else {
+        return;
+    };
+    assert_eq!(v.verdict.as_str(), "FAIL");
+    assert_eq!(count(&v, "CAP-SERIAL"), 2);
+    assert!(ids(&v).contains(&"CAP-VENDOR-IFACE"));
+    let v = vet(
+        "lsusb/jc_goodix-fingerprint-vendor_27c6-609c.lsusb-v.txt",
+        Claim::FlashDrive,
+        None,
+    )
+    .expect("shared present");
+    assert_eq!(v.verdict.as_str(), "FAIL");
+    assert!(ids(&v).contains(&"CAP-VENDOR-IFACE"));
+    let v = vet(
+        "pcap/umockdev_usbkbd-enumeration_04d9-1603.sysfs.umockdev",
+        Claim::Keyboard,
+        None,
+    )
+    .expect("shared present");
+    assert_eq!(v.verdict.as_str(), "PASS", "{:#?}", v.findings);
+    assert_eq!(v.devices[0].vid, "04d9");
+    // The whole CentOS dump: virtual VMware devices, root hubs skipped.
+    let v = vet(
+        "lsusb/jc_system-dump-vmware-centos7.lsusb-v.txt",
+        Claim::Unknown,
+        None,
+    )
+    .expect("shared present");
+    assert!(v.devices.iter().all(|d| d.vid == "0e0f"));
+    assert!(
+        v.input.parser_warnings.iter().all(|w| !w.malformed),
+        "{:?}",
+        v.input.parser_warnings
+    );
+    // The trackball behind the dock, selected by VID:PID.
+    let v = vet(
+        "sysfs/usbguard_devices-dock-trackball-keyboard.umockdev",
+        Claim::Mouse,
+        Some("047d:2048"),
+    )
+    .expect("shared present");
+    assert_eq!(v.devices.len(), 1);
+    assert_eq!(v.capabilities, vec![Capability::Pointer]);
+    assert_eq!(v.verdict.as_str(), "PASS", "{:#?}", v.findings);
 }

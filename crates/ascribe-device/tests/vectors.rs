@@ -1048,3 +1048,480 @@ fn findings_become_graded_marked_evidence() {
         ascribe_model::Credibility::PossiblyTrue
     );
 }
+
+#[test]
+fn hex_with_prefixes_and_claim_spellings() {
+    let hex: String = flash_drive_blob()
+        .iter()
+        .map(|b| format!("0x{b:02X}, "))
+        .collect();
+    let v = run(hex.as_bytes(), Claim::FlashDrive);
+    assert_eq!(v.input.format, InputFormat::RawDescriptors);
+    for s in ["flash_drive", "FlashDrive", "flash-drive", "FLASH DRIVE"] {
+        assert_eq!(s.parse::<Claim>().ok(), Some(Claim::FlashDrive), "{s}");
+    }
+    assert_eq!("powerbank".parse::<Claim>().ok(), Some(Claim::PowerBank));
+    assert!("toaster".parse::<Claim>().is_err());
+}
+
+#[test]
+fn bos_billboard_in_a_sysfs_snapshot() {
+    assert!(ascribe_device::sysfs::bos_has_billboard(&[
+        5, 0x0F, 12, 0, 1, 7, 0x10, 0x0D, 0, 0, 0, 0
+    ]));
+    assert!(!ascribe_device::sysfs::bos_has_billboard(&[
+        5, 0x0F, 7, 0, 1, 0, 0
+    ]));
+    let mut d = dev(0x32ac, 0x0009);
+    d.class = [0x11, 0, 0];
+    let text = format!(
+        "P: {ROOT}/1-2\nA: idVendor=32ac\nH: bos_descriptors=050F0C000107100D00000000\nH: descriptors={}\n",
+        blob(&d, &[cfg(1, &[])])
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect::<String>()
+    );
+    let v = run(text.as_bytes(), Claim::PowerBank);
+    assert!(
+        v.capabilities
+            .contains(&ascribe_device::Capability::Billboard),
+        "{:?}",
+        v.capabilities
+    );
+    assert!(has(&v, "CAP-BILLBOARD-ON-POWER-ONLY"));
+}
+
+/// usbmon text (`1u`) records for the same enumeration and fast typing.
+fn usbmon_text(d: &Dev, config: &[u8], key_gap_us: i64) -> String {
+    let words = |b: &[u8]| -> String {
+        b.chunks(4)
+            .map(|c| c.iter().map(|x| format!("{x:02x}")).collect::<String>())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut s = String::new();
+    let mut t = 1_000_000i64;
+    let mut tag = 0xffff_8800_0000_1000u64;
+    let mut get = |s: &mut String, dev: u8, ty: u8, data: &[u8], t: &mut i64| {
+        tag += 0x40;
+        s.push_str(&format!(
+            "{tag:016x} {t} S Ci:1:{dev:03}:0 s 80 06 {ty:02x}00 0000 {:04x} {} <\n",
+            data.len(),
+            data.len()
+        ));
+        *t += 100;
+        s.push_str(&format!(
+            "{tag:016x} {t} C Ci:1:{dev:03}:0 0 {} = {}\n",
+            data.len(),
+            words(data)
+        ));
+        *t += 1_000;
+    };
+    get(&mut s, 7, 1, &d.bytes(), &mut t);
+    get(&mut s, 7, 2, config, &mut t);
+    s.push_str(&format!(
+        "ffff880000009000 {t} S Co:1:007:0 s 00 09 0001 0000 0000 0\n"
+    ));
+    for k in 0..8u8 {
+        t += key_gap_us;
+        s.push_str(&format!(
+            "ffff88000000a000 {t} C Ii:1:007:1 0:8 8 = 0000{:02x}00 00000000\n",
+            4 + k
+        ));
+        s.push_str(&format!(
+            "ffff88000000a000 {} C Ii:1:007:1 0:8 8 = 00000000 00000000\n",
+            t + 3_000
+        ));
+    }
+    s
+}
+
+#[test]
+fn usbmon_text_is_read_like_a_capture() {
+    let text = usbmon_text(&dev(0x1a2b, 0x0030), &composite(), 10_000);
+    let v = run(text.as_bytes(), Claim::FlashDrive);
+    assert_eq!(v.input.format, InputFormat::UsbmonText);
+    assert_eq!(v.devices[0].path, "001:007");
+    assert!(has(&v, "CAP-HID-KEYBOARD"));
+    assert_eq!(sev(&v, "BEH-KEYSTROKE-INJECTION"), Some(Severity::Critical));
+    let slow = usbmon_text(&dev(0x1a2b, 0x0030), &composite(), 300_000);
+    assert!(!has(
+        &run(slow.as_bytes(), Claim::Keyboard),
+        "BEH-KEYSTROKE-INJECTION"
+    ));
+}
+
+#[test]
+fn plain_lsusb_listing_is_identity_only() {
+    let text = "Bus 001 Device 004: ID 0781:5567 SanDisk Corp. Cruzer Blade\nBus 001 Device 003: ID 046d:c52b Logitech, Inc. Unifying Receiver\nBus 001 Device 001: ID 1d6b:0002 Linux Foundation 2.0 root hub\n";
+    let v = run(text.as_bytes(), Claim::FlashDrive);
+    assert_eq!(v.verdict, VerdictKind::Inconclusive, "{:#?}", v.findings);
+    assert!(!has(&v, "TOPO-MULTIPLE-DEVICES"));
+    assert_eq!(v.devices.len(), 2);
+    let mut o = VetOptions::new(Claim::FlashDrive);
+    o.selector = Some("0781:5567".parse().expect("selector"));
+    let v = vet_bytes(text.as_bytes(), &o).expect("parses");
+    assert_eq!(v.devices.len(), 1);
+    assert!(has(&v, "DATA-NO-DESCRIPTORS"));
+    assert_eq!(v.verdict, VerdictKind::Inconclusive);
+    let v = run(
+        &blob(&dev(0x1212, 0x1212), &[cfg(1, &storage())]),
+        Claim::FlashDrive,
+    );
+    assert!(has(&v, "ID-PLACEHOLDER"));
+}
+
+#[test]
+fn observation_listing_a_new_device_fails_a_charger() {
+    let rec = br#"{"schema":"usb-vetting-observation/v1","window_s":60,"host_side":{"new_devices":[{"vid":"1a86","pid":"7523"}]}}"#;
+    let v = run(rec, Claim::Charger);
+    assert_eq!(
+        sev(&v, "CAP-ENUMERATED-ON-POWER-ONLY"),
+        Some(Severity::Critical)
+    );
+    assert!(!has(&v, "CAP-BILLBOARD-ON-POWER-ONLY"));
+    assert_eq!(v.verdict, VerdictKind::Fail);
+}
+
+#[test]
+fn lsusb_negotiated_speed_feeds_the_storage_speed_check() {
+    let text = "Bus 001 Device 005: ID 0781:5567 SanDisk Corp. Cruzer Blade\nNegotiated speed: Full Speed (12Mbps)\nDevice Descriptor:\n  idVendor 0x0781\n  idProduct 0x5567\n  bNumConfigurations 1\n  Configuration Descriptor:\n    bNumInterfaces 1\n    bConfigurationValue 1\n    Interface Descriptor:\n      bInterfaceNumber 0\n      bNumEndpoints 0\n      bInterfaceClass 8 Mass Storage\n      bInterfaceSubClass 6\n      bInterfaceProtocol 80\n";
+    let v = run(text.as_bytes(), Claim::FlashDrive);
+    assert!(has(&v, "STRUCT-SPEED-FULL-STORAGE"), "{:#?}", v.findings);
+}
+
+#[test]
+fn usbids_mismatch_for_a_leonardo_presenting_storage() {
+    // 2341:8036 is "Leonardo (CDC ACM, HID)" in usb.ids.
+    let v = run(
+        &blob(&dev(0x2341, 0x8036), &[cfg(1, &storage())]),
+        Claim::FlashDrive,
+    );
+    assert_eq!(sev(&v, "ID-USBIDS-CLASS-MISMATCH"), Some(Severity::High));
+    assert_eq!(sev(&v, "ID-DEVBOARD"), Some(Severity::High));
+    // Serial plus keyboard fits the registration.
+    let parts = vec![
+        iface(0, 0, 2, 2, 1, 0),
+        iface(1, 0, 0x0a, 0, 0, 0),
+        iface(2, 0, 3, 1, 1, 1),
+        ep(0x81, 3, 8),
+    ];
+    let v = run(
+        &blob(&dev(0x2341, 0x8036), &[cfg(1, &parts)]),
+        Claim::Unknown,
+    );
+    assert!(!has(&v, "ID-USBIDS-CLASS-MISMATCH"), "{:#?}", v.findings);
+}
+
+#[test]
+fn capture_of_a_gift_with_an_internal_hub() {
+    let mut cap = Cap::new();
+    // Something else configured long before: outside the gift.
+    enumerate(
+        &mut cap,
+        3,
+        1_000_000,
+        &dev(0x046d, 0x0892),
+        &cfg(1, &[iface(0, 0, 0x0e, 1, 0, 0)]),
+    );
+    let mut hub = dev(0x05e3, 0x0608);
+    hub.class = [9, 0, 1];
+    enumerate(
+        &mut cap,
+        9,
+        20_000_000,
+        &hub,
+        &cfg(1, &[iface(0, 0, 9, 0, 0, 1), ep(0x81, 3, 1)]),
+    );
+    enumerate(
+        &mut cap,
+        10,
+        20_400_000,
+        &dev(0x0781, 0x5567),
+        &cfg(1, &storage()),
+    );
+    enumerate(
+        &mut cap,
+        11,
+        20_800_000,
+        &dev(0x1a2b, 0x0040),
+        &cfg(1, &[iface(0, 0, 3, 1, 1, 1), ep(0x81, 3, 8)]),
+    );
+    let v = run(&cap.out, Claim::FlashDrive);
+    assert_eq!(
+        v.devices.len(),
+        3,
+        "{:?}",
+        v.devices.iter().map(|d| &d.path).collect::<Vec<_>>()
+    );
+    assert_eq!(v.devices[0].vid, "05e3");
+    assert!(has(&v, "TOPO-HUB-IN-CLAIM"));
+    assert!(has(&v, "TOPO-MULTIPLE-DEVICES"));
+    assert!(has(&v, "CAP-HID-KEYBOARD"));
+    assert_eq!(
+        v.input.excluded_devices,
+        vec!["001:003 046d:0892".to_string()]
+    );
+}
+
+#[test]
+fn annotated_hex_is_read() {
+    let text = "# Twin Duck style composite\n12 01 00 02 00 00 00 40 eb 03 03 24 00 01 00 00 00 01 // device\n09 02 27 00 02 01 00 80 32 # config\n09 04 00 00 02 08 06 50 00\n07 05 81 02 00 02 00\n07 05 02 02 00 02 00\n09 04 01 00 01 03 01 01 00\n";
+    let v = run(text.as_bytes(), Claim::FlashDrive);
+    assert_eq!(v.input.format, InputFormat::RawDescriptors);
+    assert!(has(&v, "CAP-HID-KEYBOARD"));
+    assert!(has(&v, "ID-KNOWN-ATTACK-TOOL"));
+}
+
+/// A USBPcap (link type 249) capture of an enumeration and fast typing.
+fn usbpcap(d: &Dev, config: &[u8], key_gap_us: i64) -> Vec<u8> {
+    let mut out = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    out.extend_from_slice(&65535u32.to_le_bytes());
+    out.extend_from_slice(&249u32.to_le_bytes());
+    let mut rec =
+        |t: i64, irp: u64, info: u8, ep: u8, xfer: u8, stage: Option<u8>, payload: &[u8]| {
+            let mut h = Vec::new();
+            let hl: u16 = if stage.is_some() { 28 } else { 27 };
+            h.extend_from_slice(&hl.to_le_bytes());
+            h.extend_from_slice(&irp.to_le_bytes());
+            h.extend_from_slice(&0u32.to_le_bytes());
+            h.extend_from_slice(&0x0008u16.to_le_bytes());
+            h.push(info);
+            h.extend_from_slice(&1u16.to_le_bytes());
+            h.extend_from_slice(&5u16.to_le_bytes());
+            h.push(ep);
+            h.push(xfer);
+            h.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+            if let Some(s) = stage {
+                h.push(s);
+            }
+            h.extend_from_slice(payload);
+            out.extend_from_slice(&((t / 1_000_000) as u32).to_le_bytes());
+            out.extend_from_slice(&((t % 1_000_000) as u32).to_le_bytes());
+            out.extend_from_slice(&(h.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(h.len() as u32).to_le_bytes());
+            out.extend_from_slice(&h);
+        };
+    let mut t = 1_000_000i64;
+    let mut irp = 0x100u64;
+    for (ty, data) in [(1u8, d.bytes()), (2u8, config.to_vec())] {
+        irp += 1;
+        let len = (data.len() as u16).to_le_bytes();
+        rec(
+            t,
+            irp,
+            0,
+            0x80,
+            2,
+            Some(0),
+            &[0x80, 6, 0, ty, 0, 0, len[0], len[1]],
+        );
+        rec(t + 100, irp, 1, 0x80, 2, Some(1), &data);
+        t += 1_000;
+    }
+    irp += 1;
+    rec(t, irp, 0, 0x00, 2, Some(0), &[0, 9, 1, 0, 0, 0, 0, 0]);
+    for k in 0..8u8 {
+        t += key_gap_us;
+        irp += 1;
+        rec(t, irp, 1, 0x81, 1, None, &[0, 0, 4 + k, 0, 0, 0, 0, 0]);
+        irp += 1;
+        rec(t + 3_000, irp, 1, 0x81, 1, None, &[0; 8]);
+    }
+    out
+}
+
+#[test]
+fn usbpcap_captures_are_read() {
+    let cap = usbpcap(&dev(0x1a2b, 0x0050), &composite(), 8_000);
+    let v = run(&cap, Claim::FlashDrive);
+    assert_eq!(v.input.format, InputFormat::Pcap);
+    assert_eq!(v.devices.len(), 1, "{:?}", v.input.parser_warnings);
+    assert_eq!(v.devices[0].path, "001:005");
+    assert!(has(&v, "CAP-HID-KEYBOARD"));
+    assert_eq!(sev(&v, "BEH-KEYSTROKE-INJECTION"), Some(Severity::Critical));
+}
+
+#[test]
+fn beh_late_hid_after_storage() {
+    let mut cap = Cap::new();
+    enumerate(
+        &mut cap,
+        7,
+        1_000_000,
+        &dev(0x0781, 0x5567),
+        &cfg(1, &storage()),
+    );
+    enumerate(&mut cap, 8, 6_000_000, &dev(0x0781, 0x5568), &composite());
+    let v = run(&cap.out, Claim::FlashDrive);
+    assert_eq!(sev(&v, "BEH-LATE-HID"), Some(Severity::Medium));
+    assert_eq!(
+        sev(&v, "BEH-REENUMERATION-IDENTITY-CHANGE"),
+        Some(Severity::High)
+    );
+    assert_eq!(v.devices.len(), 1);
+    // A network gadget without HID after storage is not staged HID.
+    let mut cap = Cap::new();
+    enumerate(
+        &mut cap,
+        7,
+        1_000_000,
+        &dev(0x0781, 0x5567),
+        &cfg(1, &storage()),
+    );
+    let mut net = storage();
+    net.push(iface(1, 0, 2, 6, 0, 0));
+    enumerate(&mut cap, 8, 6_000_000, &dev(0x0781, 0x5568), &cfg(1, &net));
+    assert!(!has(&run(&cap.out, Claim::FlashDrive), "BEH-LATE-HID"));
+}
+
+#[test]
+fn lenient_billboard_brick_with_vendor_hid_warns() {
+    let rd = [
+        0x06, 0x00, 0xFF, 0x09, 0x01, 0xA1, 0x01, 0x09, 0x02, 0x81, 0x02, 0xC0,
+    ];
+    let desc = blob(
+        &dev(0x1a2b, 0x0060),
+        &[cfg(
+            1,
+            &[
+                iface(0, 0, 0x11, 0, 0, 0),
+                iface(1, 0, 3, 0, 0, 1),
+                vec![9, 0x21, 0x11, 1, 0, 1, 0x22, 12, 0],
+                ep(0x81, 3, 64),
+            ],
+        )],
+    );
+    let mut text = umockdev_device(&format!("{ROOT}/1-3"), &desc, &[]);
+    let hex: String = rd.iter().map(|b| format!("{b:02X}")).collect();
+    text.push_str(&format!(
+        "P: {ROOT}/1-3/1-3:1.1/0003:1A2B:0060.0001\nH: report_descriptor={hex}\n\n"
+    ));
+    assert_eq!(
+        run(text.as_bytes(), Claim::Charger).verdict,
+        VerdictKind::Fail
+    );
+    let v = run_lenient(text.as_bytes(), Claim::Charger);
+    assert_eq!(v.verdict, VerdictKind::Warn, "{:#?}", v.findings);
+    assert_eq!(
+        sev(&v, "CAP-ENUMERATED-ON-POWER-ONLY"),
+        Some(Severity::Medium)
+    );
+}
+
+#[test]
+fn boot_keyboard_protocol_counts_even_with_a_vendor_report_descriptor() {
+    let rd = [
+        0x06, 0x00, 0xFF, 0x09, 0x01, 0xA1, 0x01, 0x09, 0x02, 0x81, 0x02, 0xC0,
+    ];
+    let desc = blob(
+        &dev(0x1a2b, 0x0070),
+        &[cfg(
+            1,
+            &[
+                iface(0, 0, 3, 1, 1, 1),
+                vec![9, 0x21, 0x11, 1, 0, 1, 0x22, 12, 0],
+                ep(0x81, 3, 8),
+            ],
+        )],
+    );
+    let mut text = umockdev_device(&format!("{ROOT}/1-3"), &desc, &[]);
+    let hex: String = rd.iter().map(|b| format!("{b:02X}")).collect();
+    text.push_str(&format!(
+        "P: {ROOT}/1-3/1-3:1.0/0003:1A2B:0070.0001\nH: report_descriptor={hex}\n\n"
+    ));
+    let v = run(text.as_bytes(), Claim::FlashDrive);
+    assert!(has(&v, "CAP-HID-KEYBOARD"));
+    assert!(has(&v, "CAP-HID-VENDOR"));
+}
+
+const USB_DEVICES: &str = "\
+T:  Bus=01 Lev=00 Prnt=00 Port=00 Cnt=00 Dev#=  1 Spd=480  MxCh=12
+D:  Ver= 2.00 Cls=09(hub  ) Sub=00 Prot=01 MxPS=64 #Cfgs=  1
+P:  Vendor=1d6b ProdID=0002 Rev=05.15
+S:  Product=EHCI Host Controller
+C:* #Ifs= 1 Cfg#= 1 Atr=e0 MxPwr=0mA
+I:* If#= 0 Alt= 0 #EPs= 1 Cls=09(hub  ) Sub=00 Prot=00 Driver=hub
+
+T:  Bus=01 Lev=01 Prnt=01 Port=02 Cnt=01 Dev#=  5 Spd=480  MxCh= 4
+D:  Ver= 2.00 Cls=09(hub  ) Sub=00 Prot=02 MxPS=64 #Cfgs=  1
+P:  Vendor=05e3 ProdID=0608 Rev=60.90
+C:* #Ifs= 1 Cfg#= 1 Atr=e0 MxPwr=100mA
+I:* If#= 0 Alt= 0 #EPs= 1 Cls=09(hub  ) Sub=00 Prot=00 Driver=hub
+
+T:  Bus=01 Lev=02 Prnt=05 Port=00 Cnt=01 Dev#=  6 Spd=480  MxCh= 0
+D:  Ver= 2.00 Cls=00(>ifc ) Sub=00 Prot=00 MxPS=64 #Cfgs=  1
+P:  Vendor=0781 ProdID=5567 Rev=01.00
+S:  Manufacturer=SanDisk
+S:  SerialNumber=4C530001230817117423
+C:* #Ifs= 1 Cfg#= 1 Atr=80 MxPwr=200mA
+I:* If#= 0 Alt= 0 #EPs= 2 Cls=08(stor.) Sub=06 Prot=50 Driver=usb-storage
+E:  Ad=81(I) Atr=02(Bulk) MxPS= 512 Ivl=0ms
+E:  Ad=02(O) Atr=02(Bulk) MxPS= 512 Ivl=0ms
+
+T:  Bus=01 Lev=02 Prnt=05 Port=01 Cnt=02 Dev#=  7 Spd=12   MxCh= 0
+D:  Ver= 1.10 Cls=00(>ifc ) Sub=00 Prot=00 MxPS= 8 #Cfgs=  1
+P:  Vendor=1a2b ProdID=0080 Rev=01.00
+C:* #Ifs= 1 Cfg#= 1 Atr=a0 MxPwr=100mA
+I:* If#= 0 Alt= 0 #EPs= 1 Cls=03(HID  ) Sub=01 Prot=01 Driver=usbhid
+E:  Ad=81(I) Atr=03(Int.) MxPS=   8 Ivl=10ms
+
+T:  Bus=01 Lev=01 Prnt=01 Port=03 Cnt=02 Dev#=  8 Spd=12   MxCh= 0
+D:  Ver= 1.10 Cls=00(>ifc ) Sub=00 Prot=00 MxPS= 8 #Cfgs=  1
+P:  Vendor=046d ProdID=c52b Rev=12.11
+C:* #Ifs= 1 Cfg#= 1 Atr=a0 MxPwr=98mA
+I:* If#= 0 Alt= 0 #EPs= 1 Cls=03(HID  ) Sub=01 Prot=02 Driver=usbhid
+";
+
+#[test]
+fn usb_devices_topology_selects_the_subtree() {
+    let mut o = VetOptions::new(Claim::FlashDrive);
+    o.selector = Some("001:005".parse().expect("selector"));
+    let v = vet_bytes(USB_DEVICES.as_bytes(), &o).expect("parses");
+    assert_eq!(v.input.format, InputFormat::UsbDevices);
+    let paths: Vec<&str> = v.devices.iter().map(|d| d.path.as_str()).collect();
+    assert_eq!(paths, vec!["001:005", "001:006", "001:007"]);
+    assert!(has(&v, "TOPO-HUB-IN-CLAIM"));
+    assert!(has(&v, "CAP-HID-KEYBOARD"));
+    assert_eq!(
+        v.input.excluded_devices,
+        vec!["001:008 046d:c52b".to_string()]
+    );
+    o.selector = Some("0781:5567".parse().expect("selector"));
+    let v = vet_bytes(USB_DEVICES.as_bytes(), &o).expect("parses");
+    assert_eq!(v.verdict, VerdictKind::Pass, "{:#?}", v.findings);
+}
+
+#[test]
+fn unauthorized_gift_is_found_without_set_configuration() {
+    // authorized_default=0: the host reads the descriptors but never configures.
+    let mut cap = Cap::new();
+    cap.get_descriptor(4, 1, 0, 500_000, &dev(0x046d, 0x0892).bytes());
+    let d = dev(0x1a2b, 0x0090);
+    cap.get_descriptor(0, 1, 0, 5_000_000, &d.bytes());
+    cap.get_descriptor(9, 1, 0, 5_010_000, &d.bytes());
+    cap.get_descriptor(9, 2, 0, 5_020_000, &composite());
+    // The webcam is read again later (a resume), after the gift.
+    cap.get_descriptor(4, 1, 0, 7_000_000, &dev(0x046d, 0x0892).bytes());
+    let v = run(&cap.out, Claim::FlashDrive);
+    assert_eq!(v.devices.len(), 1);
+    assert_eq!(v.devices[0].path, "001:009");
+    assert!(has(&v, "CAP-HID-KEYBOARD"));
+}
+
+#[test]
+fn a_quiet_capture_is_an_observation_window() {
+    let mut cap = Cap::new();
+    cap.rec(1, b'C', 1, 0x81, 1, None, 1_000_000, &[0, 0]);
+    cap.rec(2, b'C', 1, 0x81, 1, None, 91_000_000, &[0, 0]);
+    let v = run(&cap.out, Claim::Charger);
+    assert_eq!(v.verdict, VerdictKind::Pass, "{:#?}", v.findings);
+    assert!(has(&v, "DATA-NOTHING-ENUMERATED"));
+    let mut short = Cap::new();
+    short.rec(1, b'C', 1, 0x81, 1, None, 1_000_000, &[0, 0]);
+    short.rec(2, b'C', 1, 0x81, 1, None, 6_000_000, &[0, 0]);
+    assert_eq!(
+        run(&short.out, Claim::Cable).verdict,
+        VerdictKind::Inconclusive
+    );
+}

@@ -1,0 +1,255 @@
+//! `ascribe device vet` end to end: inputs, exit codes, JSON, and --incident.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn ex(name: &str) -> String {
+    root()
+        .join("examples/devices")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn ascribe(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ascribe"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("the ascribe binary runs")
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const HOLTEK: &str = "jc_holtek-keyboard_04d9-4545.lsusb-v.txt";
+
+#[test]
+fn exit_codes_follow_the_verdict() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("a.db");
+    let fail = ascribe(
+        &db,
+        &["device", "vet", &ex(HOLTEK), "--claim", "flash-drive"],
+    );
+    assert_eq!(fail.status.code(), Some(1), "{}", err(&fail));
+    assert!(out(&fail).starts_with("FAIL"));
+    let pass = ascribe(&db, &["device", "vet", &ex(HOLTEK), "--claim", "keyboard"]);
+    assert_eq!(pass.status.code(), Some(0), "{}", out(&pass));
+    let warn = ascribe(
+        &db,
+        &[
+            "device",
+            "vet",
+            &ex("jc_framework-hdmi-card-billboard-hid_32ac-0002.lsusb-v.txt"),
+            "--claim",
+            "mouse",
+        ],
+    );
+    assert!(out(&warn).starts_with("WARN"), "{}", out(&warn));
+    assert_eq!(warn.status.code(), Some(0));
+    let inconclusive = ascribe(&db, &["device", "vet", "nothing", "--claim", "flash-drive"]);
+    assert!(out(&inconclusive).starts_with("INCONCLUSIVE"));
+    assert_eq!(inconclusive.status.code(), Some(1));
+    let lenient = ascribe(
+        &db,
+        &[
+            "device",
+            "vet",
+            "nothing",
+            "--claim",
+            "flash-drive",
+            "--profile",
+            "lenient",
+        ],
+    );
+    assert_eq!(lenient.status.code(), Some(0));
+    let charger = ascribe(
+        &db,
+        &[
+            "device",
+            "vet",
+            &ex("charger-nothing-enumerated.json"),
+            "--claim",
+            "charger",
+        ],
+    );
+    assert_eq!(charger.status.code(), Some(0), "{}", out(&charger));
+    assert!(out(&charger).contains("acting as a USB host"));
+}
+
+#[test]
+fn bad_input_exits_2_with_a_message() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("a.db");
+    let missing = ascribe(
+        &db,
+        &["device", "vet", "/nonexistent/file", "--claim", "cable"],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        err(&missing).contains("/nonexistent/file"),
+        "{}",
+        err(&missing)
+    );
+    let claim = ascribe(&db, &["device", "vet", &ex(HOLTEK), "--claim", "toaster"]);
+    assert_eq!(claim.status.code(), Some(2));
+    let junk = dir.path().join("junk.txt");
+    std::fs::write(&junk, "hello world\n").expect("write");
+    let o = ascribe(
+        &db,
+        &[
+            "device",
+            "vet",
+            junk.to_str().expect("utf8"),
+            "--claim",
+            "cable",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("input format not recognised"),
+        "{}",
+        err(&o)
+    );
+    let sel = ascribe(
+        &db,
+        &[
+            "device",
+            "vet",
+            &ex(HOLTEK),
+            "--claim",
+            "cable",
+            "--device",
+            "9999:0001",
+        ],
+    );
+    assert_eq!(sel.status.code(), Some(2));
+    assert!(err(&sel).contains("no device matches"), "{}", err(&sel));
+}
+
+#[test]
+fn json_output_is_the_documented_schema() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let o = ascribe(
+        &dir.path().join("a.db"),
+        &[
+            "device",
+            "vet",
+            &ex(HOLTEK),
+            "--claim",
+            "flash-drive",
+            "--format",
+            "json",
+            "--device",
+            "04d9:4545",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("json");
+    assert_eq!(v["schema"], "ascribe-device-verdict/v1");
+    assert_eq!(v["verdict"], "FAIL");
+    assert_eq!(v["claim"], "flash-drive");
+    assert_eq!(v["findings"][0]["id"], "CAP-HID-KEYBOARD");
+    assert_eq!(v["devices"][0]["functions"][0]["class"], "03:01:01");
+}
+
+#[test]
+fn a_sysfs_folder_is_read_into_a_snapshot() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let dev = dir.path().join("1-2");
+    std::fs::create_dir_all(dev.join("1-2:1.0")).expect("mkdir");
+    let hex = std::fs::read_to_string(ex("synthetic-flash-drive.descriptors.hex")).expect("hex");
+    let bytes: Vec<u8> = (0..hex.trim().len() / 2)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("hex digit"))
+        .collect();
+    std::fs::write(dev.join("descriptors"), &bytes).expect("write");
+    std::fs::write(dev.join("idVendor"), "0781\n").expect("write");
+    std::fs::write(dev.join("serial"), "4C530001230817117423\n").expect("write");
+    std::fs::write(dev.join("speed"), "480\n").expect("write");
+    std::fs::write(dev.join("1-2:1.0/bInterfaceClass"), "08\n").expect("write");
+    let o = ascribe(
+        &dir.path().join("a.db"),
+        &[
+            "device",
+            "vet",
+            dev.to_str().expect("utf8"),
+            "--claim",
+            "flash-drive",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
+    assert!(out(&o).contains("(sysfs-dir"), "{}", out(&o));
+    assert!(
+        out(&o).contains("serial \"4C530001230817117423\""),
+        "{}",
+        out(&o)
+    );
+}
+
+#[test]
+fn incident_stores_findings_as_evidence() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("a.db");
+    let case = root().join("examples/vaccine-research-2020.toml");
+    let imported = ascribe(&db, &["case", "import", case.to_str().expect("utf8")]);
+    assert_eq!(imported.status.code(), Some(0), "{}", err(&imported));
+    let o = ascribe(
+        &db,
+        &[
+            "device",
+            "vet",
+            &ex(HOLTEK),
+            "--claim",
+            "flash-drive",
+            "--incident",
+            "vaccine-research-2020",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(err(&o).contains("stored 4 evidence item(s)"), "{}", err(&o));
+    // Vetting the same input again replaces rather than duplicates.
+    let _ = ascribe(
+        &db,
+        &[
+            "device",
+            "vet",
+            &ex(HOLTEK),
+            "--claim",
+            "flash-drive",
+            "--incident",
+            "vaccine-research-2020",
+        ],
+    );
+    let a = ascribe(&db, &["assess", "vaccine-research-2020"]);
+    let text = out(&a);
+    assert_eq!(text.matches("device-finding").count(), 4, "{text}");
+    assert!(text.contains("dev-6b5db225-cap-hid-keyboard"), "{text}");
+    let missing = ascribe(
+        &db,
+        &[
+            "device",
+            "vet",
+            &ex(HOLTEK),
+            "--claim",
+            "flash-drive",
+            "--incident",
+            "no-such-incident",
+        ],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        err(&missing).contains("no incident \"no-such-incident\""),
+        "{}",
+        err(&missing)
+    );
+}
