@@ -132,7 +132,20 @@ fn import(
     for f in files {
         let name = f.display().to_string();
         let text = std::fs::read_to_string(f).with_context(|| format!("reading {name}"))?;
-        match import_bundle(&text, &opts) {
+        // A MISP threat-actor galaxy cluster is read as the equivalent STIX.
+        let parsed = match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(v) if ascribe_stix::misp::is_galaxy(&v) => {
+                let b = ascribe_stix::misp::galaxy_to_bundle(&text)
+                    .map_err(|e| anyhow::anyhow!("{name}: MISP galaxy cluster: {e}"))?;
+                writeln!(
+                    stderr,
+                    "{name}: a MISP galaxy cluster, read as STIX intrusion sets (TLP:CLEAR)"
+                )?;
+                ascribe_stix::import_value(&b, &opts)
+            }
+            _ => import_bundle(&text, &opts),
+        };
+        match parsed {
             Ok(imp) => {
                 for e in &imp.errors {
                     writeln!(stderr, "{name}: {}: {}", e.path, e.reason)?;
@@ -287,16 +300,20 @@ fn export(
     db: &Path,
 ) -> anyhow::Result<ExitCode> {
     let (case, policy) = load(target, db)?;
-    let indicators = if db.exists() {
-        linked_indicators(&open_store(db)?, &case, tlp)?
+    let (indicators, sightings) = if db.exists() {
+        let store = open_store(db)?;
+        (
+            linked_indicators(&store, &case, tlp)?,
+            store.stix_incident_sightings(&case.incident.id)?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let clock = clock()?;
     let input = ExportInput {
         case: &case,
         indicators: &indicators,
-        sightings: &[],
+        sightings: &sightings,
     };
     let bundle = export_case(&input, tlp, &policy, clock.as_ref())?;
     let text = serde_json::to_string_pretty(&bundle)?;

@@ -66,6 +66,9 @@ mod tests {
         assert!(verify_password("correct horse", &h));
         assert!(!verify_password("wrong", &h));
         assert!(!verify_password("x", "not a hash"));
+        // The decoy must be a well-formed hash, or unknown names would answer faster.
+        assert!(PasswordHash::new(decoy_hash()).is_ok());
+        assert!(!verify_password("", decoy_hash()));
         assert_ne!(
             h,
             hash_password("correct horse").unwrap_or_default(),

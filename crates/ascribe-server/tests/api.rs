@@ -387,3 +387,61 @@ async fn errors_are_taxii_errors_without_internals() {
         .unwrap_or_else(|e| match e {});
     assert_eq!(resp.status(), StatusCode::NOT_ACCEPTABLE);
 }
+
+#[tokio::test]
+async fn explicit_collection_rights_override_the_role() {
+    let mut s = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    add_users(&mut s);
+    add_objects(
+        &mut s,
+        &[(
+            indicator(1, Tlp::Clear, "2021-01-01T00:00:00.000Z"),
+            Tlp::Clear,
+        )],
+    );
+    let colls = s.stix_collections().unwrap_or_default();
+    let (intel, assessments) = (colls[0].id.clone(), colls[1].id.clone());
+    s.set_collection_right("u-red", &intel, false, false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    s.set_collection_right("u-red", &assessments, true, false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let st = state(s, true);
+    // No right at all: the collection is not listed and looks missing.
+    let r = call(&st, "GET", "/api1/collections/", Some("u-red"), None).await;
+    let listed: Vec<&str> = r.json["collections"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert_eq!(listed, [assessments.as_str()]);
+    for path in [
+        format!("/api1/collections/{intel}/"),
+        format!("/api1/collections/{intel}/objects/"),
+        format!("/api1/collections/{intel}/manifest/"),
+    ] {
+        let r = call(&st, "GET", &path, Some("u-red"), None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    // Read-only on a collection an analyst could otherwise write.
+    let env = json!({"objects": [indicator(2, Tlp::Clear, "2021-01-01T00:00:00.000Z")]});
+    let r = call(
+        &st,
+        "POST",
+        &format!("/api1/collections/{assessments}/objects/"),
+        Some("u-red"),
+        Some((TAXII, env.to_string())),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Another analyst keeps the role's rights.
+    let r = call(
+        &st,
+        "GET",
+        &format!("/api1/collections/{intel}/objects/"),
+        Some("u-amber"),
+        None,
+    )
+    .await;
+    assert_eq!(ids(&r.json).len(), 1);
+}

@@ -544,3 +544,85 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn leaf() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            "[a-z0-9:.\\-]{0,40}".prop_map(Value::String),
+            Just(json!("2020-01-01T00:00:00Z")),
+            Just(json!("indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")),
+            Just(json!(Tlp::Amber.stix_marking_id())),
+        ]
+    }
+
+    fn object() -> impl Strategy<Value = Value> {
+        let keys = prop::sample::select(vec![
+            "type",
+            "id",
+            "spec_version",
+            "created",
+            "modified",
+            "name",
+            "pattern",
+            "pattern_type",
+            "valid_from",
+            "source_ref",
+            "target_ref",
+            "relationship_type",
+            "object_marking_refs",
+            "granular_markings",
+            "confidence",
+            "object_refs",
+            "sighting_of_ref",
+            "count",
+            "opinion",
+            "content",
+            "is_family",
+        ]);
+        prop::collection::btree_map(keys, leaf(), 0..12)
+            .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()))
+    }
+
+    proptest! {
+        #[test]
+        fn any_bundle_is_accepted_or_rejected_with_located_errors(
+            objs in prop::collection::vec(object(), 0..6),
+            partial in any::<bool>(),
+        ) {
+            let b = json!({"type": "bundle", "id": "bundle--44af6c39-c09b-49c5-9de2-394224b04982", "objects": objs});
+            let opts = ImportOptions { partial, ..Default::default() };
+            match import_value(&b, &opts) {
+                Ok(imp) => {
+                    for e in &imp.errors {
+                        prop_assert!(e.path.starts_with("$.objects["), "{}", e.path);
+                    }
+                    prop_assert!(partial || imp.errors.is_empty());
+                    for o in &imp.objects {
+                        prop_assert!(crate::ids::is_stix_id(&o.id));
+                    }
+                }
+                Err(ImportError::Rejected(errs)) => {
+                    prop_assert!(!partial);
+                    prop_assert!(!errs.is_empty());
+                    for e in &errs {
+                        prop_assert!(e.path.starts_with("$.objects["), "{}", e.path);
+                    }
+                }
+                Err(e) => prop_assert!(false, "unexpected {e}"),
+            }
+        }
+
+        #[test]
+        fn any_text_never_panics(text in "\\PC{0,200}") {
+            let _ = import_bundle(&text, &ImportOptions::default());
+        }
+    }
+}

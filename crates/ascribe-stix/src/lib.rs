@@ -14,6 +14,7 @@ pub mod export;
 pub mod ids;
 pub mod import;
 pub mod marking;
+pub mod misp;
 pub mod model;
 pub mod time;
 

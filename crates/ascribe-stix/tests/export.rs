@@ -220,9 +220,11 @@ fn validator() -> Option<Vec<String>> {
     if probe(&["stix2_validator"]) {
         return Some(vec!["stix2_validator".into()]);
     }
+    // Without the console script on PATH, call its entry point through Python.
+    let entry = "import sys; from stix2validator.scripts.stix2_validator import main; sys.argv[0] = 'stix2_validator'; main()";
     for py in ["python3", "python"] {
-        if probe(&[py, "-m", "stix2validator"]) {
-            return Some(vec![py.into(), "-m".into(), "stix2validator".into()]);
+        if probe(&[py, "-c", entry]) {
+            return Some(vec![py.into(), "-c".into(), entry.into()]);
         }
     }
     None

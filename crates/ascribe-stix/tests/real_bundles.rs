@@ -165,3 +165,58 @@ fn legacy_tlp_markings_are_read() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn the_misp_threat_actor_galaxy_imports_without_loss_of_what_the_model_holds() {
+    let Some(p) = ascribe_testutil::shared_file("data/misp/threat-actor.json") else {
+        return;
+    };
+    let text = std::fs::read_to_string(p).unwrap_or_default();
+    let bundle = ascribe_stix::misp::galaxy_to_bundle(&text).unwrap_or_else(|e| panic!("{e}"));
+    let out = ascribe_stix::import_value(&bundle, &ImportOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.objects.iter().all(|o| o.tlp == Tlp::Clear && o.marked));
+    let view = model_view(&out.objects);
+    let kb = ascribe_kb::misp_groups(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(kb.len(), 1041);
+    let groups: Vec<_> = view
+        .actors
+        .iter()
+        .filter(|a| a.kind == ascribe_model::ActorKind::Group)
+        .collect();
+    assert_eq!(groups.len(), kb.len());
+    let raw: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    for g in &kb {
+        let a = groups
+            .iter()
+            .find(|a| a.name == g.actor.name)
+            .unwrap_or_else(|| panic!("{} lost", g.actor.name));
+        let mut want = g.actor.aliases.clone();
+        want.sort();
+        let mut got = a.aliases.clone();
+        got.sort();
+        assert_eq!(got, want, "{}", a.name);
+        let mut sp = g.actor.sponsors.clone();
+        sp.sort();
+        assert_eq!(a.sponsors, sp, "{}", a.name);
+        // The galaxy's own UUID is the intrusion set's.
+        let uuid = g.actor.sources[0].trim_start_matches("misp-galaxy:");
+        assert_eq!(a.sources, [format!("stix:intrusion-set--{uuid}")]);
+        let desc = raw["values"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|v| v["uuid"] == uuid)
+            .and_then(|v| v["description"].as_str());
+        assert_eq!(a.description.as_deref(), desc.filter(|d| !d.is_empty()));
+    }
+    let apt29 = groups
+        .iter()
+        .find(|a| a.name == "APT29")
+        .unwrap_or_else(|| panic!("no APT29"));
+    assert!(apt29.aliases.iter().any(|x| x == "COZY BEAR"));
+    assert!(!apt29.sponsors.is_empty());
+    // Importing the same galaxy again is the same objects and versions.
+    let again = ascribe_stix::misp::galaxy_to_bundle(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again, bundle);
+}

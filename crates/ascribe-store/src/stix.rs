@@ -240,7 +240,15 @@ impl Store {
             SqlValue::Text(q.collection_id.clone()),
             SqlValue::Integer(tlp_rank(q.clearance)),
         ];
-        let mut visible = vec!["o.collection_id = ?1".to_owned(), "o.tlp <= ?2".to_owned()];
+        // Without an id filter, `+` keeps the planner from taking a
+        // collection index and sorting: a scan in `seq` (rowid) order stops
+        // after one page. (Unary plus is a no-op in PostgreSQL too.)
+        let coll = if q.ids.is_empty() {
+            "+o.collection_id = ?1"
+        } else {
+            "o.collection_id = ?1"
+        };
+        let mut visible = vec![coll.to_owned(), "o.tlp <= ?2".to_owned()];
         if !q.spec_versions.is_empty() {
             visible.push(in_list("o.spec_version", &q.spec_versions, &mut params));
         }
@@ -330,6 +338,59 @@ impl Store {
         )?)
     }
 
+    /// Sightings of indicators from the telemetry runs attached to an
+    /// incident, for the STIX export (which filters them by marking).
+    pub fn stix_incident_sightings(
+        &self,
+        incident_id: &str,
+    ) -> Result<Vec<ascribe_model::Sighting>> {
+        let mut st = self.conn().prepare(
+            "SELECT s.indicator_type, s.value, s.actor, s.source, s.tlp, s.first_seen, s.last_seen, s.events, s.examples_json
+             FROM telemetry_sightings s JOIN telemetry_runs r ON r.id = s.run_id
+             WHERE r.incident_id = ?1 ORDER BY s.indicator_type, s.value, s.first_seen",
+        )?;
+        let rows = st.query_map([incident_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, i64>(7)?,
+                r.get::<_, String>(8)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (kind, value, actor, source, tlp, first_seen, last_seen, events, examples) = row?;
+            let corrupt = |detail: String| crate::StoreError::Corrupt {
+                what: format!("sighting of {value}"),
+                detail,
+            };
+            let kind = kind
+                .parse()
+                .map_err(|e: ascribe_model::ScaleError| corrupt(e.to_string()))?;
+            // An unreadable marking is treated as the most restrictive.
+            let tlp = tlp.parse().unwrap_or(Tlp::Red);
+            out.push(ascribe_model::Sighting {
+                indicator: ascribe_model::Indicator {
+                    kind,
+                    value,
+                    actor,
+                    source,
+                    tlp,
+                },
+                first_seen,
+                last_seen,
+                count: u64::try_from(events).unwrap_or(0),
+                examples: serde_json::from_str(&examples).unwrap_or_default(),
+            });
+        }
+        Ok(out)
+    }
+
     /// Stores a status resource.
     pub fn taxii_put_status(&mut self, s: &StatusRecord) -> Result<()> {
         self.conn().execute(
@@ -390,6 +451,24 @@ mod tests {
             marked: true,
             json: "{}",
         }
+    }
+
+    #[test]
+    fn incident_sightings_come_from_attached_telemetry_runs() -> Result<()> {
+        let s = Store::open_in_memory()?;
+        s.conn().execute_batch(
+            "INSERT INTO incidents (id, title, updated_at) VALUES ('inc', 't', '2026');
+             INSERT INTO telemetry_runs (id, incident_id, started_at, inputs_json, event_types, summary_json)
+             VALUES ('r1', 'inc', '2026', '[]', 'alert', '{}'), ('r2', NULL, '2026', '[]', 'alert', '{}');
+             INSERT INTO telemetry_sightings VALUES
+             ('r1', 'ip', '198.51.100.7', 'APT29', NULL, 'amber', '2024-03-04T00:00:00Z', '2024-03-05T00:00:00Z', 4, '[\"eve.json:3\"]'),
+             ('r2', 'ip', '198.51.100.8', NULL, NULL, 'clear', '2024-03-04T00:00:00Z', '2024-03-05T00:00:00Z', 1, '[]');",
+        )?;
+        let got = s.stix_incident_sightings("inc")?;
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].indicator.tlp, Tlp::Amber);
+        assert_eq!((got[0].count, got[0].examples.len()), (4, 1));
+        Ok(())
     }
 
     #[test]

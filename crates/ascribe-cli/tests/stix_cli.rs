@@ -1,0 +1,198 @@
+//! `ascribe stix`, `users` and `serve` end to end through the binary.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn ascribe(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ascribe"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", "1600000000")
+        .output()
+        .unwrap_or_else(|e| panic!("running ascribe: {e}"))
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const GOOD: &str = r#"{"type": "threat-actor", "spec_version": "2.1", "id": "threat-actor--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+  "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z", "name": "X",
+  "object_marking_refs": ["marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"]}"#;
+
+#[test]
+fn import_rejects_or_keeps_part_and_names_the_path() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("a.db");
+    let bad = dir.path().join("bad.json");
+    let bundle = format!(
+        r#"{{"type": "bundle", "id": "bundle--44af6c39-c09b-49c5-9de2-394224b04982", "objects": [{GOOD},
+        {{"type": "indicator", "spec_version": "2.1", "id": "indicator--e2e1a340-4415-4ba8-9671-f7343fbf0836",
+          "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z", "pattern_type": "stix", "valid_from": "2020-01-01T00:00:00Z"}}]}}"#
+    );
+    std::fs::write(&bad, bundle).unwrap_or_else(|e| panic!("{e}"));
+    let bad_s = bad.to_str().unwrap_or("");
+    let o = ascribe(&db, &["stix", "import", bad_s]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("$.objects[1].pattern: missing required property"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(text(&o.stderr).contains("rejected whole"));
+    let o = ascribe(&db, &["stix", "import", "--partial", bad_s]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("1 object(s) accepted (1 new"),
+        "{}",
+        text(&o.stdout)
+    );
+    // Once is enough: the same object again is already stored.
+    let o = ascribe(&db, &["stix", "import", "--partial", bad_s]);
+    assert!(
+        text(&o.stdout).contains("(0 new, 1 already stored"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = ascribe(&db, &["stix", "import", "--collection", "nope", bad_s]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("no collection \"nope\""));
+}
+
+#[test]
+fn export_is_reproducible_and_clear_holds_only_clear() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("a.db");
+    let example = root().join("examples/vaccine-research-2020.toml");
+    let o = ascribe(&db, &["case", "import", example.to_str().unwrap_or("")]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let a = ascribe(
+        &db,
+        &["stix", "export", "vaccine-research-2020", "--tlp", "clear"],
+    );
+    let b = ascribe(
+        &db,
+        &["stix", "export", "vaccine-research-2020", "--tlp", "clear"],
+    );
+    assert_eq!(a.status.code(), Some(0), "{}", text(&a.stderr));
+    assert_eq!(
+        a.stdout, b.stdout,
+        "SOURCE_DATE_EPOCH makes exports byte-identical"
+    );
+    let out = text(&a.stdout);
+    assert!(out.contains("2020-09-13T12:26:40.000Z"));
+    for t in ["55d920b0", "939a9414", "e828b379", "bab4a63c"] {
+        assert!(!out.contains(t), "a clear export carries marking {t}");
+    }
+    let o = ascribe(
+        &db,
+        &["stix", "export", "vaccine-research-2020", "--tlp", "purple"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let o = ascribe(&db, &["stix", "export", "no-such-incident"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("no incident \"no-such-incident\""));
+}
+
+fn users_add(db: &Path, name: &str, password: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ascribe"))
+        .arg("--db")
+        .arg(db)
+        .args([
+            "users",
+            "add",
+            name,
+            "--role",
+            "reader",
+            "--clearance",
+            "amber",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(mut i) = child.stdin.take() {
+        let _ = writeln!(i, "{password}");
+    }
+    child.wait_with_output().unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn get(addr: &str, path: &str, auth: Option<&str>) -> String {
+    let mut s = TcpStream::connect(addr).unwrap_or_else(|e| panic!("{e}"));
+    let auth = auth
+        .map(|a| format!("Authorization: Basic {a}\r\n"))
+        .unwrap_or_default();
+    let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/taxii+json;version=2.1\r\n{auth}Connection: close\r\n\r\n");
+    s.write_all(req.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out
+}
+
+#[test]
+fn users_and_serve_over_a_real_socket() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("a.db");
+    let o = users_add(&db, "ana", "short");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("at least 8 characters"));
+    let o = users_add(&db, "ana", "long enough password");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = users_add(&db, "ana", "long enough password");
+    assert_eq!(o.status.code(), Some(2), "a second ana");
+    let list = ascribe(&db, &["users", "list"]);
+    assert_eq!(text(&list.stdout), "ana\treader\tTLP:AMBER\n");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ascribe"))
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--listen", "127.0.0.1:0", "--no-anonymous"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut err = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
+    let start = Instant::now();
+    let mut buf = Vec::new();
+    let addr = loop {
+        let mut b = [0u8; 256];
+        let n = err.read(&mut b).unwrap_or(0);
+        buf.extend_from_slice(&b[..n]);
+        let t = text(&buf);
+        if let Some(rest) = t.split("http://").nth(1) {
+            if let Some(a) = rest
+                .split("/taxii2/")
+                .next()
+                .filter(|_| rest.contains("/taxii2/"))
+            {
+                break a.to_owned();
+            }
+        }
+        assert!(
+            n > 0 && start.elapsed() < Duration::from_secs(30),
+            "no address in {t}"
+        );
+    };
+    let anon = get(&addr, "/taxii2/", None);
+    let ok = get(
+        &addr,
+        "/api1/collections/",
+        Some("YW5hOmxvbmcgZW5vdWdoIHBhc3N3b3Jk"),
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(anon.starts_with("HTTP/1.1 401"), "{anon}");
+    assert!(anon.contains("\"http_status\":\"401\""));
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+    assert!(ok.contains("ascribe intelligence"));
+}
