@@ -2,7 +2,7 @@
 //! or feed JSON, and plain lists (one value a line, type guessed). Parsing never fails
 //! a whole file on a bad entry: each is reported as a [`Diagnostic`] and skipped.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use ascribe_model::{Indicator, IndicatorKind, Tlp};
 use serde_json::Value;
@@ -27,11 +27,35 @@ impl Loaded {
         });
     }
 
-    /// Adds an indicator unless the same (type, value) is already there.
-    fn push(&mut self, seen: &mut HashSet<(IndicatorKind, String)>, ind: Indicator) {
-        if seen.insert((ind.kind, ind.value.clone())) {
-            self.indicators.push(ind);
+    /// Adds an indicator; duplicates are removed by [`Loaded::dedup`].
+    fn push(&mut self, ind: Indicator) {
+        self.indicators.push(ind);
+    }
+
+    /// Keeps the first of each (type, value), in file order, without copying values.
+    fn dedup(mut self) -> Self {
+        let n = self.indicators.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        let inds = &self.indicators;
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&inds[a], &inds[b]);
+            (x.kind, &x.value, a).cmp(&(y.kind, &y.value, b))
+        });
+        let mut keep = vec![true; n];
+        for w in order.windows(2) {
+            if let [a, b] = *w {
+                if inds[a].kind == inds[b].kind && inds[a].value == inds[b].value {
+                    keep[b] = false;
+                }
+            }
         }
+        let mut i = 0;
+        self.indicators.retain(|_| {
+            let k = keep.get(i).copied().unwrap_or(true);
+            i += 1;
+            k
+        });
+        self
     }
 }
 
@@ -63,7 +87,6 @@ pub fn load(text: &str, file: &str) -> Loaded {
 /// the format `gen_eve.py` writes.
 pub fn load_csv(text: &str, file: &str) -> Loaded {
     let mut out = Loaded::default();
-    let mut seen = HashSet::new();
     let mut lines = text.lines().enumerate();
     let Some((_, header)) = lines.next() else {
         return out;
@@ -119,18 +142,15 @@ pub fn load_csv(text: &str, file: &str) -> Loaded {
                 continue;
             }
         };
-        out.push(
-            &mut seen,
-            Indicator {
-                kind,
-                value,
-                actor: get(ai),
-                source: get(si),
-                tlp,
-            },
-        );
+        out.push(Indicator {
+            kind,
+            value,
+            actor: get(ai),
+            source: get(si),
+            tlp,
+        });
     }
-    out
+    out.dedup()
 }
 
 /// Checks that a value has the form its type needs.
@@ -183,7 +203,6 @@ pub fn guess_kind(v: &str) -> Option<IndicatorKind> {
 /// One value a line; `#` starts a comment; a line `value,anything` keeps the first field.
 pub fn load_plain(text: &str, file: &str) -> Loaded {
     let mut out = Loaded::default();
-    let mut seen = HashSet::new();
     for (n, line) in text.lines().enumerate() {
         let v = line.split('#').next().unwrap_or("").trim();
         let v = v.split([',', ';', '\t']).next().unwrap_or("").trim();
@@ -198,18 +217,15 @@ pub fn load_plain(text: &str, file: &str) -> Loaded {
             );
             continue;
         };
-        out.push(
-            &mut seen,
-            Indicator {
-                kind,
-                value: v.to_owned(),
-                actor: None,
-                source: Some(file.to_owned()),
-                tlp: Tlp::default(),
-            },
-        );
+        out.push(Indicator {
+            kind,
+            value: v.to_owned(),
+            actor: None,
+            source: Some(file.to_owned()),
+            tlp: Tlp::default(),
+        });
     }
-    out
+    out.dedup()
 }
 
 fn tlp_of(obj: &Value, markings: &HashMap<String, Tlp>) -> Tlp {
@@ -246,7 +262,6 @@ fn tlp1_marking(id: &str) -> Option<Tlp> {
 /// name of the intrusion-set, threat-actor or campaign it `indicates` in the same file.
 pub fn load_stix(v: &Value, file: &str) -> Loaded {
     let mut out = Loaded::default();
-    let mut seen = HashSet::new();
     let objects: Vec<&Value> = match v {
         Value::Array(a) => a.iter().collect(),
         Value::Object(o) => match o.get("objects").and_then(Value::as_array) {
@@ -342,19 +357,16 @@ pub fn load_stix(v: &Value, file: &str) -> Loaded {
                 out.bad(file, at, format!("{id}: {reason}"));
                 continue;
             }
-            out.push(
-                &mut seen,
-                Indicator {
-                    kind,
-                    value,
-                    actor: actor_of.get(id).map(|s| (*s).to_owned()),
-                    source: source.clone(),
-                    tlp,
-                },
-            );
+            out.push(Indicator {
+                kind,
+                value,
+                actor: actor_of.get(id).map(|s| (*s).to_owned()),
+                source: source.clone(),
+                tlp,
+            });
         }
     }
-    out
+    out.dedup()
 }
 
 fn looks_like_misp(v: &Value) -> bool {
@@ -370,7 +382,6 @@ fn looks_like_misp(v: &Value) -> bool {
 /// event's threat-actor galaxy cluster or `misp-galaxy:threat-actor="..."` tag.
 pub fn load_misp(v: &Value, file: &str) -> Loaded {
     let mut out = Loaded::default();
-    let mut seen = HashSet::new();
     let mut events: Vec<&Value> = Vec::new();
     let list = v.get("response").unwrap_or(v);
     match list {
@@ -416,20 +427,17 @@ pub fn load_misp(v: &Value, file: &str) -> Loaded {
                     out.bad(file, i + 1, format!("{info}: {reason}"));
                     continue;
                 }
-                out.push(
-                    &mut seen,
-                    Indicator {
-                        kind,
-                        value,
-                        actor: actor.clone(),
-                        source: Some(format!("misp:{info}")),
-                        tlp: a_tlp,
-                    },
-                );
+                out.push(Indicator {
+                    kind,
+                    value,
+                    actor: actor.clone(),
+                    source: Some(format!("misp:{info}")),
+                    tlp: a_tlp,
+                });
             }
         }
     }
-    out
+    out.dedup()
 }
 
 fn misp_attribute(t: &str, v: &str) -> Option<Vec<(IndicatorKind, String)>> {
