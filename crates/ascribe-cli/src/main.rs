@@ -7,6 +7,7 @@
 mod assess;
 mod case;
 mod device;
+mod docs;
 mod report;
 mod serve;
 mod stix;
@@ -57,6 +58,14 @@ enum Command {
     /// Manage the TAXII server's users.
     #[command(subcommand)]
     Users(users::UsersCommand),
+    /// Read raw documents into the claims register; score the reader against a gold file.
+    #[command(subcommand)]
+    Docs(docs::DocsCommand),
+    /// List stored claims (accusations, denials, counter-accusations, attribution statements).
+    Claims(docs::ClaimsArgs),
+    /// The knowledge base of threat groups: import a replacement, look a name up.
+    #[command(subcommand)]
+    Kb(docs::KbCommand),
 }
 
 /// Exit codes, as documented in the README.
@@ -109,6 +118,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stix(cmd) => stix::run(cmd, &cli.db),
         Command::Serve(args) => serve::run(args, &cli.db),
         Command::Users(cmd) => users::run(cmd, &cli.db),
+        Command::Docs(cmd) => docs::run(cmd, &cli.db),
+        Command::Claims(args) => docs::run_claims(args, &cli.db),
+        Command::Kb(cmd) => docs::run_kb(cmd, &cli.db),
     }
 }
 

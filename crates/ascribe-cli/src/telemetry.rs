@@ -38,7 +38,8 @@ pub(crate) struct IngestArgs {
     #[arg(required = true, value_name = "FILE_OR_DIR")]
     inputs: Vec<String>,
     /// Indicator files: CSV type,value,source[,actor][,tlp], STIX 2.1 JSON, MISP JSON, or a plain list.
-    #[arg(long, value_name = "FILE", num_args = 1..)]
+    /// Repeat the option for several files.
+    #[arg(long, value_name = "FILE")]
     indicators: Vec<PathBuf>,
     /// Folder with the geolocation databases (default ./.geo, filled by scripts/setup-geo.sh).
     #[arg(long, value_name = "DIR", env = "ASCRIBE_GEO")]
@@ -70,6 +71,9 @@ pub(crate) struct IngestArgs {
     /// Lowest TLP marking of the evidence made from these logs.
     #[arg(long, default_value = "amber")]
     tlp: String,
+    /// Smallest share of the geolocated events from one country for a geolocation evidence item.
+    #[arg(long, default_value_t = 0.01, value_name = "FRACTION")]
+    geo_min_share: f64,
     /// Rows shown by the table format.
     #[arg(long, default_value_t = 20)]
     limit: usize,
@@ -231,6 +235,7 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
         .parse()
         .map_err(|e| anyhow::anyhow!("--tlp: {e}"))?;
     let mut stderr = std::io::stderr().lock();
+    let t0 = std::time::Instant::now();
     let (indicators, ind_diags) = load_indicators(&args.indicators)?;
     for d in ind_diags.iter().take(10) {
         writeln!(stderr, "warning: {d}")?;
@@ -250,6 +255,15 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
             rejected.len()
         )?;
     }
+    if !args.indicators.is_empty() {
+        writeln!(
+            stderr,
+            "indicators: {} loaded in {:.2}s",
+            matcher.indicators().len(),
+            t0.elapsed().as_secs_f64()
+        )?;
+    }
+    let t0 = std::time::Instant::now();
     let geo = if args.no_geo {
         None
     } else {
@@ -266,6 +280,9 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
             }
         }
     };
+    if geo.is_some() {
+        writeln!(stderr, "geo: opened in {:.2}s", t0.elapsed().as_secs_f64())?;
+    }
     let csv_map = match &args.csv_map {
         Some(m) => ColumnMap::parse(m).map_err(|e| anyhow::anyhow!("--csv-map: {e}"))?,
         None => ColumnMap::default(),
@@ -327,19 +344,34 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
     if let Some(p) = &progress {
         p.finish_and_clear();
     }
+    let pass = started.elapsed();
     let out = run.finish();
     let elapsed = started.elapsed();
+    writeln!(
+        stderr,
+        "pass {:.2}s, merge {:.2}s",
+        pass.as_secs_f64(),
+        (elapsed - pass).as_secs_f64()
+    )?;
     print_summary(&mut stderr, &out, &job, geo.as_ref(), elapsed)?;
 
     if let Some(path) = &args.out {
-        std::fs::write(path, output::csv(&out.rows))
+        let file =
+            File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut w = std::io::BufWriter::new(file);
+        output::write_csv(&mut w, &out.rows)
+            .and_then(|()| w.flush())
             .with_context(|| format!("cannot write {}", path.display()))?;
         writeln!(stderr, "aggregates written to {}", path.display())?;
     }
     {
         let mut stdout = std::io::stdout().lock();
         match args.format {
-            OutFormat::Csv => stdout.write_all(output::csv(&out.rows).as_bytes())?,
+            OutFormat::Csv => {
+                let mut w = std::io::BufWriter::new(&mut stdout);
+                output::write_csv(&mut w, &out.rows)?;
+                w.flush()?;
+            }
             OutFormat::Json => {
                 serde_json::to_writer_pretty(&mut stdout, &out)?;
                 writeln!(stdout)?;
@@ -461,15 +493,15 @@ fn attach(
             .map(|r| {
                 (
                     Observation {
-                        day: r.day.clone(),
-                        src_country: r.src_country.clone(),
+                        day: ascribe_telemetry::time::format_day(r.day),
+                        src_country: r.src_country.to_string(),
                         src_asn: r.src_asn,
-                        signature: r.signature.clone(),
-                        action: r.action.clone(),
+                        signature: r.signature.to_string(),
+                        action: r.action.to_string(),
                         events: r.events,
                         distinct_src_ips: r.distinct_src_ips,
-                        first_seen: r.first_seen.clone(),
-                        last_seen: r.last_seen.clone(),
+                        first_seen: ascribe_telemetry::time::format_micros(r.first_seen),
+                        last_seen: ascribe_telemetry::time::format_micros(r.last_seen),
                     },
                     r.matched_events,
                     r.matched_indicators.clone(),
@@ -506,7 +538,11 @@ fn attach(
     let hyps = &stored.case.hypotheses;
     let mut items = evidence::sighting_evidence(&out.sightings, hyps, &source, min_tlp, &shared);
     items.extend(evidence::geolocation_evidence(
-        &out.rows, hyps, &source, min_tlp, 0.05,
+        &out.rows,
+        hyps,
+        &source,
+        min_tlp,
+        args.geo_min_share,
     ));
     store.upsert_evidence(incident, &items)?;
     writeln!(

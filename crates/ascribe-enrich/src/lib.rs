@@ -24,7 +24,7 @@ use ascribe_intel::Addr;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
-pub use ranges::{flatten_later_wins, RangeTable};
+pub use ranges::{flatten_later_wins, flatten_later_wins_reference, RangeTable};
 
 /// What went wrong opening a geo folder.
 #[derive(Debug, thiserror::Error)]
@@ -108,13 +108,6 @@ struct MmdbAsn<'a> {
     autonomous_system_organization: Option<&'a str>,
 }
 
-fn read(path: &Path) -> Result<String, GeoError> {
-    std::fs::read_to_string(path).map_err(|source| GeoError::Io {
-        path: path.to_owned(),
-        source,
-    })
-}
-
 fn fmt_err(path: &Path, line: usize, reason: impl Into<String>) -> GeoError {
     GeoError::Format {
         path: path.to_owned(),
@@ -123,34 +116,44 @@ fn fmt_err(path: &Path, line: usize, reason: impl Into<String>) -> GeoError {
     }
 }
 
-/// Rows `start,end,value[,...]` with decimal integers; returns (start, end, value text, rest).
-fn parse_num_rows<'a>(
-    text: &'a str,
+/// Calls `f(line, start, end, value, rest)` for each row `start,end,value[,...]` of
+/// decimal integers, reading the file line by line (no copy of the whole file).
+fn each_num_row(
     path: &Path,
-) -> Result<Vec<(u128, u128, &'a str, &'a str)>, GeoError> {
-    let mut rows = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    mut f: impl FnMut(usize, u128, u128, &str, &str) -> Result<(), GeoError>,
+) -> Result<(), GeoError> {
+    use std::io::BufRead;
+    let io = |source| GeoError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut r = std::io::BufReader::with_capacity(1 << 20, file);
+    let mut buf = String::new();
+    let mut n = 0usize;
+    loop {
+        buf.clear();
+        if r.read_line(&mut buf).map_err(io)? == 0 {
+            return Ok(());
+        }
+        n += 1;
+        let line = buf.trim_end_matches(['\n', '\r']);
         if line.is_empty() {
             continue;
         }
         let mut it = line.splitn(4, ',');
         let (Some(s), Some(e), Some(v)) = (it.next(), it.next(), it.next()) else {
-            return Err(fmt_err(path, i + 1, "expected start,end,value"));
+            return Err(fmt_err(path, n, "expected start,end,value"));
         };
         let rest = it.next().unwrap_or("");
         let (Ok(s), Ok(e)) = (s.parse::<u128>(), e.parse::<u128>()) else {
-            return Err(fmt_err(
-                path,
-                i + 1,
-                "start and end must be decimal integers",
-            ));
+            return Err(fmt_err(path, n, "start and end must be decimal integers"));
         };
         if e < s {
-            return Err(fmt_err(path, i + 1, "end is before start"));
+            return Err(fmt_err(path, n, "end is before start"));
         }
-        rows.push((s, e, v, rest));
+        f(n, s, e, v, rest)?;
     }
-    Ok(rows)
 }
 
 impl Geo {
@@ -199,7 +202,7 @@ impl Geo {
             )?;
             have_asn = true;
         }
-        if raw_asn.join("asn-ipv4-num.csv").is_file() {
+        if g.as_names.is_empty() && raw_asn.join("asn-ipv4-num.csv").is_file() {
             g.load_as_names(&raw_asn.join("asn-ipv4-num.csv"))?;
             g.load_as_names(&raw_asn.join("asn-ipv6-num.csv"))?;
         }
@@ -256,13 +259,12 @@ impl Geo {
             if !path.is_file() {
                 continue;
             }
-            let text = read(path)?;
-            let rows = parse_num_rows(&text, path)?;
-            let mut vals: Vec<(u128, u128, u16)> = Vec::with_capacity(rows.len());
-            for (s, e, v, _) in rows {
+            let mut vals: Vec<(u128, u128, u16)> = Vec::new();
+            each_num_row(path, |_, s, e, v, _| {
                 let idx = self.country_idx(v.trim());
                 vals.push((s, e, idx));
-            }
+                Ok(())
+            })?;
             let n = vals.len();
             let vals = if overlapping {
                 flatten_later_wins(vals)
@@ -288,15 +290,18 @@ impl Geo {
             if !path.is_file() {
                 continue;
             }
-            let text = read(path)?;
-            let rows = parse_num_rows(&text, path)?;
-            let mut vals: Vec<(u128, u128, u32)> = Vec::with_capacity(rows.len());
-            for (i, (s, e, v, _)) in rows.into_iter().enumerate() {
+            let mut vals: Vec<(u128, u128, u32)> = Vec::new();
+            let names = &mut self.as_names;
+            each_num_row(path, |line, s, e, v, rest| {
                 let Ok(asn) = v.trim().parse::<u32>() else {
-                    return Err(fmt_err(path, i + 1, "AS number must be an integer"));
+                    return Err(fmt_err(path, line, "AS number must be an integer"));
                 };
                 vals.push((s, e, asn));
-            }
+                if !rest.is_empty() && !names.contains_key(&asn) {
+                    names.insert(asn, as_name_field(rest).into());
+                }
+                Ok(())
+            })?;
             let n = vals.len();
             let vals = if overlapping {
                 flatten_later_wins(vals)
@@ -321,20 +326,15 @@ impl Geo {
         if !path.is_file() {
             return Ok(());
         }
-        let text = read(path)?;
-        for (_, _, asn, rest) in parse_num_rows(&text, path)? {
-            let Ok(asn) = asn.parse::<u32>() else {
-                continue;
-            };
-            if rest.is_empty() || self.as_names.contains_key(&asn) {
-                continue;
+        let names = &mut self.as_names;
+        each_num_row(path, |_, _, _, asn, rest| {
+            if let Ok(asn) = asn.parse::<u32>() {
+                if !rest.is_empty() && !names.contains_key(&asn) {
+                    names.insert(asn, as_name_field(rest).into());
+                }
             }
-            let name = ascribe_intel::csvline::split(rest, b',')
-                .and_then(|f| f.into_iter().next())
-                .unwrap_or_default();
-            self.as_names.insert(asn, name.into());
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Country and AS of an address.
@@ -407,6 +407,16 @@ impl Geo {
         let rec = r.lookup::<MmdbAsn>(ip).ok()?;
         rec.autonomous_system_organization.map(str::to_owned)
     }
+}
+
+/// The AS name column (CSV, maybe quoted).
+fn as_name_field(rest: &str) -> String {
+    if !rest.starts_with('"') {
+        return rest.to_owned();
+    }
+    ascribe_intel::csvline::split(rest, b',')
+        .and_then(|f| f.into_iter().next())
+        .unwrap_or_default()
 }
 
 /// `*.mmdb` files in `dir` and its direct subfolders, sorted by path.

@@ -98,10 +98,65 @@ impl<V: Copy> RangeTable<u128, V> {
 /// Flattens possibly overlapping rows, given in file order, into sorted disjoint ranges
 /// where a later row overrides the part of earlier rows it covers (the rule the
 /// ip-location-db `.mmdb` files encode). Adjacent ranges with equal values are merged.
+///
+/// Rows that start after everything so far (the common case: the files are sorted) are
+/// appended; the others are spliced in, which is cheap because they land near the end.
 pub fn flatten_later_wins<V: Copy + PartialEq>(rows: Vec<(u128, u128, V)>) -> Vec<(u128, u128, V)> {
+    let mut out: Vec<(u128, u128, V)> = Vec::with_capacity(rows.len());
+    for (s, e, v) in rows {
+        if out.last().is_none_or(|l| l.1 < s) {
+            out.push((s, e, v));
+            continue;
+        }
+        // Ranges i..j overlap [s, e]: i is the first ending at or after s, j the first
+        // starting after e.
+        let i = out.partition_point(|r| r.1 < s);
+        let j = out.partition_point(|r| r.0 <= e).max(i);
+        let mut repl: Vec<(u128, u128, V)> = Vec::with_capacity(3);
+        if let Some(&(fs, _, fv)) = out.get(i) {
+            if i < j && fs < s {
+                repl.push((fs, s - 1, fv));
+            }
+        }
+        repl.push((s, e, v));
+        if j > i {
+            if let Some(&(_, le, lv)) = out.get(j - 1) {
+                if le > e {
+                    repl.push((e + 1, le, lv));
+                }
+            }
+        }
+        out.splice(i..j, repl);
+    }
+    // Merge equal neighbours in place.
+    let mut w = 0usize;
+    for r in 0..out.len() {
+        let Some(&cur) = out.get(r) else { break };
+        if r > 0 {
+            if let Some(last) = out.get_mut(w - 1) {
+                if last.2 == cur.2 && last.1.checked_add(1) == Some(cur.0) {
+                    last.1 = cur.1;
+                    continue;
+                }
+            }
+        }
+        if let Some(slot) = out.get_mut(w) {
+            *slot = cur;
+        }
+        w += 1;
+    }
+    out.truncate(w);
+    out.shrink_to_fit();
+    out
+}
+
+/// The same rule with an ordered map: slower, obviously right; the tests hold the fast
+/// version to it.
+pub fn flatten_later_wins_reference<V: Copy + PartialEq>(
+    rows: Vec<(u128, u128, V)>,
+) -> Vec<(u128, u128, V)> {
     let mut map: BTreeMap<u128, (u128, V)> = BTreeMap::new();
     for (s, e, v) in rows {
-        // A range starting before `s` that reaches into [s, e].
         if let Some((&ls, &(le, lv))) = map.range(..s).next_back() {
             if le >= s {
                 map.insert(ls, (s - 1, lv));
@@ -110,7 +165,6 @@ pub fn flatten_later_wins<V: Copy + PartialEq>(rows: Vec<(u128, u128, V)>) -> Ve
                 }
             }
         }
-        // Ranges starting inside [s, e].
         let inside: Vec<(u128, (u128, V))> = map.range(s..=e).map(|(&k, &x)| (k, x)).collect();
         for (k, (ke, kv)) in inside {
             map.remove(&k);
@@ -159,6 +213,16 @@ mod tests {
         // A later row covering several earlier ones.
         let rows = vec![(5, 6, 'x'), (8, 9, 'y'), (0, 20, 'z')];
         assert_eq!(flatten_later_wins(rows), vec![(0, 20, 'z')]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_flattening_equals_the_reference(
+            rows in proptest::collection::vec((0u128..200, 0u128..40, 0u8..4), 0..40)
+        ) {
+            let rows: Vec<(u128, u128, u8)> = rows.into_iter().map(|(s, len, v)| (s, s + len, v)).collect();
+            proptest::prop_assert_eq!(flatten_later_wins(rows.clone()), flatten_later_wins_reference(rows));
+        }
     }
 
     #[test]

@@ -147,6 +147,9 @@ struct Ctx<'a> {
     /// States the document ties to an operation (outside questions and the
     /// accused's own words).
     accused: Vec<String>,
+    /// Set while reading a statement that answers accusations ("the
+    /// accusations by the US are groundless"): its speaker is the accused side.
+    answering: std::cell::Cell<bool>,
 }
 
 /// Finds the claims in a cleaned document.
@@ -155,25 +158,52 @@ pub fn extract(cleaned: &Cleaned<'_>) -> Vec<RawClaim> {
         return Vec::new();
     }
     let text = cleaned.text.as_str();
-    let mut hits = scan(text);
-    hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
     let sentences = split_sentences(cleaned);
-    let mut ctx = Ctx {
-        text,
-        hits,
-        sentences,
-        people: Vec::new(),
-        kb: KnowledgeBase::builtin(),
-        interviewer: None,
-        interviewee: None,
-        last_group: None,
-        accused: Vec::new(),
-    };
-    ctx.mark_quotes();
-    ctx.detect_interview();
-    ctx.find_accused();
-    ctx.run()
+    // Context (who spoke, what was said before) does not reach further than
+    // a long article: a huge input is read in windows of whole blocks, so
+    // time and memory stay linear in its size.
+    let mut out = Vec::new();
+    let mut from = 0;
+    while from < sentences.len() {
+        let start = sentences[from].start;
+        let mut to = from + 1;
+        while to < sentences.len()
+            && (sentences[to].end - start < CHUNK
+                || sentences[to].block == sentences[to - 1].block
+                    && sentences[to].end - start < 2 * CHUNK)
+        {
+            to += 1;
+        }
+        let end = sentences[to - 1].end;
+        let mut hits = scan(text.get(start..end).unwrap_or(""));
+        for h in &mut hits {
+            h.start += start;
+            h.end += start;
+        }
+        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        let mut ctx = Ctx {
+            text,
+            hits,
+            sentences: sentences.get(from..to).unwrap_or(&[]).to_vec(),
+            people: Vec::new(),
+            kb: KnowledgeBase::builtin(),
+            interviewer: None,
+            interviewee: None,
+            last_group: None,
+            accused: Vec::new(),
+            answering: std::cell::Cell::new(false),
+        };
+        ctx.mark_quotes();
+        ctx.detect_interview();
+        ctx.find_accused();
+        out.extend(ctx.run());
+        from = to;
+    }
+    out
 }
+
+/// The window a document is read in, in bytes of clean text.
+const CHUNK: usize = 256 * 1024;
 
 /// One line per sentence with its turn, quotation share and frames, for
 /// tuning rules (`ASCRIBE_EXTRACT_DEBUG=1` in the seed test prints it).
@@ -192,6 +222,7 @@ pub fn debug_sentences(cleaned: &Cleaned<'_>) -> Vec<String> {
         interviewee: None,
         last_group: None,
         accused: Vec::new(),
+        answering: std::cell::Cell::new(false),
     };
     ctx.mark_quotes();
     ctx.detect_interview();
@@ -261,64 +292,61 @@ fn split_sentences(cleaned: &Cleaned<'_>) -> Vec<Sentence> {
         let Some(block) = text.get(b.start..b.end) else {
             continue;
         };
+        let bytes = block.as_bytes();
         let mut start = 0;
-        let chars: Vec<(usize, char)> = block.char_indices().collect();
-        let mut i = 0;
-        while i < chars.len() {
-            let (pos, c) = chars[i];
-            if matches!(c, '.' | '!' | '?' | '…') {
-                // Swallow closing quotes and brackets.
-                let mut j = i + 1;
-                while j < chars.len()
-                    && matches!(
-                        chars[j].1,
-                        '"' | '”' | '’' | '\'' | ')' | '»' | '.' | '?' | '!'
-                    )
-                {
-                    // A straight quote after the stop closes only when followed by space.
-                    j += 1;
-                }
-                let end_pos = chars.get(j).map_or(block.len(), |x| x.0);
-                let next_ws = chars.get(j).is_none_or(|x| x.1.is_whitespace());
-                let mut k = j;
-                while k < chars.len() && chars[k].1.is_whitespace() {
-                    k += 1;
-                }
-                let next = chars.get(k).map(|x| x.1);
-                let upper_next = next.is_none_or(|n| {
-                    n.is_uppercase()
-                        || n.is_ascii_digit()
-                        || is_open_quote(n)
-                        || n == '‘'
-                        || n == '-'
-                        || n == '—'
-                });
-                let abbrev = c == '.' && {
-                    let word: String = block[..pos]
-                        .rsplit(|ch: char| ch.is_whitespace() || ch == '(' || is_open_quote(ch))
-                        .next()
-                        .unwrap_or("")
-                        .to_lowercase();
-                    ABBREV.contains(&word.as_str())
-                        || (word.chars().count() == 1 && word.chars().all(char::is_alphabetic))
-                };
-                let question_break = c == '?' && next.is_some();
-                if next_ws && (upper_next || question_break) && !abbrev {
-                    push_sentence(
-                        &mut out,
-                        cleaned,
-                        bi,
-                        b.start + start,
-                        b.start + end_pos,
-                        c == '?',
-                    );
-                    start = chars.get(k).map_or(block.len(), |x| x.0);
-                    i = k;
-                    continue;
+        // Stops: '.', '!', '?' and the ellipsis (E2 80 A6, found by its last byte).
+        for pos in memchr::memchr3_iter(b'.', b'!', b'?', bytes).chain(std::iter::empty()) {
+            if pos < start {
+                continue;
+            }
+            let c = char::from(bytes[pos]);
+            // Swallow closing quotes and brackets.
+            let mut j = pos + 1;
+            while let Some(ch) = block.get(j..).and_then(|r| r.chars().next()) {
+                if matches!(ch, '"' | '”' | '’' | '\'' | ')' | '»' | '.' | '?' | '!') {
+                    j += ch.len_utf8();
+                } else {
+                    break;
                 }
             }
-            let _ = pos;
-            i += 1;
+            let after = block.get(j..).unwrap_or("");
+            let next_ws = after.chars().next().is_none_or(char::is_whitespace);
+            let rest = after.trim_start();
+            let k = block.len() - rest.len();
+            let next = rest.chars().next();
+            let upper_next = next.is_none_or(|n| {
+                n.is_uppercase()
+                    || n.is_ascii_digit()
+                    || is_open_quote(n)
+                    || n == '‘'
+                    || n == '-'
+                    || n == '—'
+            });
+            let abbrev = c == '.' && {
+                let word = block
+                    .get(..pos)
+                    .unwrap_or("")
+                    .rsplit(|ch: char| ch.is_whitespace() || ch == '(' || is_open_quote(ch))
+                    .next()
+                    .unwrap_or("");
+                word.len() <= 8 && {
+                    let w = word.to_lowercase();
+                    ABBREV.contains(&w.as_str())
+                        || (w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
+                }
+            };
+            let question_break = c == '?' && next.is_some();
+            if next_ws && (upper_next || question_break) && !abbrev {
+                push_sentence(
+                    &mut out,
+                    cleaned,
+                    bi,
+                    b.start + start,
+                    b.start + j,
+                    c == '?',
+                );
+                start = k;
+            }
         }
         if start < block.len() {
             let question = block.trim_end().ends_with('?');
@@ -482,7 +510,7 @@ impl Ctx<'_> {
         ]
         .iter()
         .any(|m| lower.contains(m));
-        if !(questions >= 4 && (marker || questions * 8 >= n)) {
+        if !((questions >= 2 && marker) || (questions >= 4 && questions * 8 >= n)) {
             return;
         }
         // "X speaks to Y" names both sides.
@@ -502,7 +530,22 @@ impl Ctx<'_> {
                     .next()
                     .and_then(|s| last_capitalized_name(s.trim()));
                 if let Some(y) = name_after {
-                    let sp = self.person_speaker(&y);
+                    let mut sp = self.person_speaker(&y);
+                    // "Viktor Sokolov, the spokesman for the Russian foreign ministry".
+                    if sp.country.is_none() {
+                        let found = (0..n.min(12)).find_map(|i| {
+                            let st = self.sentences.get(i)?;
+                            let t = self.text.get(st.start..st.end)?;
+                            t.find(y.as_str()).map(|p| (i, st.start + p, st.end))
+                        });
+                        if let Some((i, a, b)) = found {
+                            if let Some(x) = self.parse_np(a, b, i) {
+                                if x.person.as_deref() == Some(y.as_str()) {
+                                    sp = x;
+                                }
+                            }
+                        }
+                    }
                     self.interviewee = Some(sp);
                 }
                 if let Some(x) = name_before {
@@ -629,6 +672,39 @@ impl Ctx<'_> {
             let t = self.text.get(s..e)?.trim_end();
             let last = t.rsplit(char::is_whitespace).next().unwrap_or("");
             let l = last.to_lowercase();
+            let wd = [
+                "monday",
+                "tuesday",
+                "wednesday",
+                "thursday",
+                "friday",
+                "saturday",
+                "sunday",
+                "yesterday",
+                "today",
+                "tonight",
+                "earlier",
+                "later",
+                "week",
+                "month",
+                "year",
+            ];
+            if !last.is_empty() && last.len() < t.len() && wd.contains(&l.trim_end_matches(',')) {
+                // "the government on Monday", "officials last week".
+                let head = t.get(..t.len() - last.len()).unwrap_or("").trim_end();
+                let prev = head
+                    .rsplit(char::is_whitespace)
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase();
+                e = s + head.len();
+                if ["on", "last", "this", "earlier"].contains(&prev.as_str())
+                    && prev.len() < head.len()
+                {
+                    e = s + head.len() - prev.len();
+                }
+                continue;
+            }
             if !last.is_empty()
                 && last.len() < t.len()
                 && ([
@@ -678,7 +754,34 @@ impl Ctx<'_> {
         let mut exec_possessor = false;
         for h in &hits {
             match h.pat {
-                Pat::Person(i) => known = Some(i),
+                Pat::Person(i) => {
+                    // A surname alone must not sit inside another name
+                    // ("Hua Ying" is not Hua Chunying).
+                    let p = PEOPLE.get(i);
+                    let found = self.text.get(h.start..h.end).unwrap_or("");
+                    let other_name = p.is_some_and(|p| found != p.name) && {
+                        let after = self.text.get(h.end..).unwrap_or("");
+                        let before = self.text.get(..h.start).unwrap_or("").trim_end_matches(' ');
+                        let next_word = after
+                            .strip_prefix(' ')
+                            .unwrap_or("")
+                            .split(' ')
+                            .next()
+                            .unwrap_or("");
+                        let cap_after = next_word.chars().next().is_some_and(char::is_uppercase)
+                            && next_word.chars().skip(1).all(char::is_lowercase)
+                            && !NOT_NAMES.contains(&next_word);
+                        let prev_word = before.rsplit(' ').next().unwrap_or("");
+                        let cap_before = prev_word.chars().next().is_some_and(char::is_uppercase)
+                            && prev_word.chars().skip(1).all(char::is_lowercase)
+                            && !NOT_NAMES.contains(&prev_word)
+                            && p.is_some_and(|p| !p.name.contains(prev_word));
+                        cap_after || cap_before
+                    };
+                    if !other_name {
+                        known = Some(i);
+                    }
+                }
                 Pat::Title(i) => {
                     if let Some(t) = TITLES.get(i) {
                         if t.org == TitleOrg::Executive
@@ -891,15 +994,12 @@ impl Ctx<'_> {
                         {
                             executive_of(st.name)
                         } else {
-                            format!("{} government", st.adjectives.first().unwrap_or(&st.name))
+                            format!("{} government", country_prefix(st.name))
                         },
                     );
                     sp.official = true;
                 } else if np.contains(" government") {
-                    sp.org = Some(format!(
-                        "{} government",
-                        st.adjectives.first().unwrap_or(&st.name)
-                    ));
+                    sp.org = Some(format!("{} government", country_prefix(st.name)));
                     sp.official = true;
                 }
             }
@@ -919,9 +1019,25 @@ impl Ctx<'_> {
 
     fn quote_speaker(&mut self, sent: usize) -> Option<Speaker> {
         let g = self.sentences.get(sent)?.group?;
-        let members: Vec<usize> = (0..self.sentences.len())
-            .filter(|&i| self.sentences[i].group == Some(g))
-            .collect();
+        // A quotation's sentences are contiguous.
+        let mut first = sent;
+        while first > 0
+            && self
+                .sentences
+                .get(first - 1)
+                .is_some_and(|x| x.group == Some(g))
+        {
+            first -= 1;
+        }
+        let mut last = sent;
+        while self
+            .sentences
+            .get(last + 1)
+            .is_some_and(|x| x.group == Some(g))
+        {
+            last += 1;
+        }
+        let members: Vec<usize> = (first..=last).collect();
         for &i in members.iter().rev() {
             if let Some((sp, _, _)) = self.attribution_outside_quotes(i) {
                 return Some(sp);
@@ -1149,7 +1265,12 @@ impl Ctx<'_> {
     }
 
     fn is_victim(&self, h: &Hit, region_start: usize) -> bool {
-        let before = self.text.get(region_start..h.start).unwrap_or("");
+        // Three words back are enough.
+        let mut from = region_start.max(h.start.saturating_sub(48));
+        while from < h.start && !self.text.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = self.text.get(from..h.start).unwrap_or("");
         let words: Vec<&str> = before
             .split(|c: char| c.is_whitespace())
             .filter(|w| !w.is_empty())
@@ -1304,6 +1425,10 @@ impl Ctx<'_> {
         sent: usize,
         after_accuse: Option<usize>,
     ) -> Option<Relation> {
+        let cheap = self.hits_in(s, e);
+        if after_accuse.is_none() && !cheap.iter().any(|h| matches!(h.pat, Pat::Op | Pat::Link)) {
+            return None;
+        }
         let hits = self.hits_of(s, e, |_| true);
         // A responsibility word counts only next to an operation word:
         // "ran a covert operation", not "conduct an investigation".
@@ -1332,13 +1457,26 @@ impl Ctx<'_> {
                     if let Some(st) = self.target_at(sa, sent).and_then(|x| x.state) {
                         t.state = Some(st);
                     }
+                    let conf = hits
+                        .iter()
+                        .rfind(|h| matches!(h.pat, Pat::Conf(_)) && h.end <= l.start)
+                        .map(|h| {
+                            (
+                                h.start,
+                                h.end,
+                                match h.pat {
+                                    Pat::Conf(b) => b,
+                                    _ => band::LIKELY,
+                                },
+                            )
+                        });
                     return Some(Relation {
                         targets: vec![t],
                         op: Some(normalize_ws(
                             self.text.get(l.start..sa.end.max(l.end)).unwrap_or(""),
                         ))
                         .map(|o| format!("affiliation: {o}")),
-                        conf: None,
+                        conf,
                         negated: false,
                         conditional: false,
                         hedged: false,
@@ -1357,11 +1495,22 @@ impl Ctx<'_> {
                     x.start >= h.end
                         && !matches!(
                             x.pat,
-                            Pat::Generic | Pat::Link | Pat::Body(_) | Pat::State(_)
+                            Pat::Generic
+                                | Pat::Link
+                                | Pat::Body(_)
+                                | Pat::State(_)
+                                | Pat::Official
+                                | Pat::Title(_)
+                                | Pat::Media
+                                | Pat::Unofficial
                         )
                 })
                 .is_some_and(|x| {
-                    x.start <= h.end + 24
+                    x.start <= h.end + 40
+                        && !self
+                            .text
+                            .get(h.end..x.start)
+                            .is_some_and(|g| g.contains([',', '"', '”', '“', ';']))
                         && matches!(
                             x.pat,
                             Pat::Assert
@@ -1405,10 +1554,12 @@ impl Ctx<'_> {
                 let from = hits
                     .iter()
                     .any(|x| x.pat == Pat::From && x.end <= h.start && h.start - x.end <= 22);
+                let b = before.trim_end();
                 if from
-                    && !before.trim_end().ends_with("against")
+                    && !b.ends_with("against")
+                    && !b.ends_with("targeting")
+                    && !b.ends_with(" on")
                     && self.target_at(h, sent).is_some()
-                    && !self.is_victim(h, s)
                 {
                     chosen = Some(h);
                     break;
@@ -1440,6 +1591,46 @@ impl Ctx<'_> {
         let first_t = self.target_at(first, sent)?;
         // Coordinated parties: "A and B", "neither A nor B".
         let mut targets = vec![first_t.clone()];
+        // Backwards: "China and North Korea" when North Korea was chosen.
+        let mut cursor_start = first_t.start;
+        for h in cands.iter().rev() {
+            if h.end > cursor_start {
+                continue;
+            }
+            let gap = self
+                .text
+                .get(h.end..cursor_start)
+                .unwrap_or("")
+                .to_lowercase();
+            let g = gap.trim().trim_matches([',', ' ']);
+            let joined = [
+                "and",
+                "or",
+                "nor",
+                "",
+                "and the",
+                "or the",
+                "nor the",
+                "as well as",
+            ]
+            .contains(&g);
+            if !joined || gap.len() > 24 {
+                break;
+            }
+            match self.target_at(h, sent) {
+                Some(t)
+                    if t.end <= cursor_start + 2
+                        || self
+                            .text
+                            .get(t.end..cursor_start)
+                            .is_some_and(|x| x.len() <= 24) =>
+                {
+                    cursor_start = t.start;
+                    targets.insert(0, t);
+                }
+                _ => break,
+            }
+        }
         let mut cursor_end = first_t.end;
         for h in cands.iter() {
             if h.start < cursor_end {
@@ -1473,6 +1664,18 @@ impl Ctx<'_> {
                 targets.push(t);
             }
         }
+        // The most specific party: a named group sponsored by the chosen
+        // state ("a group operating from China, which it calls Hafnium").
+        if targets.iter().all(|t| !t.group) {
+            let group = cands
+                .iter()
+                .filter(|h| matches!(h.pat, Pat::Group(_)) && !self.is_victim(h, s))
+                .filter_map(|h| self.target_at(h, sent))
+                .find(|g| g.state.is_some() && targets.iter().any(|t| t.state == g.state));
+            if let Some(g) = group {
+                targets = vec![g];
+            }
+        }
         // Drop duplicates of the same canonical party.
         let mut seen: Vec<Option<String>> = Vec::new();
         let whole_start = targets.first().map_or(0, |t| t.start);
@@ -1497,7 +1700,7 @@ impl Ctx<'_> {
         let op_hit = ops
             .iter()
             .find(|h| h.start >= whole_end)
-            .or_else(|| ops.first())
+            .or_else(|| ops.iter().find(|h| h.end <= whole_start))
             .copied();
         let op = op_hit.map(|h| {
             let from = if after_accuse.is_some() {
@@ -1506,6 +1709,7 @@ impl Ctx<'_> {
                 let off = rest
                     .find(" of ")
                     .or_else(|| rest.find(" for "))
+                    .or_else(|| rest.find(" with "))
                     .map_or(0, |o| o + 4);
                 whole_end + off
             } else {
@@ -1573,39 +1777,46 @@ impl Ctx<'_> {
 
     fn clause_end(&self, from: usize, e: usize) -> usize {
         let rest = self.text.get(from..e).unwrap_or("");
-        let mut end = rest.len();
-        for pat in [
-            ", an ",
-            ", which",
-            ", a ",
-            "; ",
-            " - ",
-            " — ",
-            ", and said",
-            ", but ",
-            ", while",
-            ", the spokesman",
-            ", he said",
-            ", she said",
-            ", said",
-            "? ",
-        ] {
-            if let Some(p) = rest.find(pat) {
-                end = end.min(p);
-            }
-        }
-        // At most about 25 words.
+        let b = rest.as_bytes();
         let mut words = 0;
-        for (i, c) in rest.char_indices() {
-            if c.is_whitespace() {
-                words += 1;
-                if words >= 25 {
-                    end = end.min(i);
-                    break;
+        // One pass: stop at a clause break or after about 25 words.
+        for (i, &c) in b.iter().enumerate() {
+            match c {
+                b',' => {
+                    let after = rest.get(i + 1..).unwrap_or("");
+                    if [
+                        " an ",
+                        " which",
+                        " a ",
+                        " and said",
+                        " but ",
+                        " while",
+                        " the spokesman",
+                        " he said",
+                        " she said",
+                        " said",
+                    ]
+                    .iter()
+                    .any(|p| after.starts_with(p))
+                    {
+                        return from + i;
+                    }
                 }
+                b';' | b'?' if b.get(i + 1) == Some(&b' ') => return from + i,
+                b' ' => {
+                    let after = rest.get(i..).unwrap_or("");
+                    if after.starts_with(" - ") || after.starts_with(" — ") {
+                        return from + i;
+                    }
+                    words += 1;
+                    if words >= 25 {
+                        return from + i;
+                    }
+                }
+                _ => {}
             }
         }
-        from + end
+        from + rest.len()
     }
 
     // -----------------------------------------------------------------------
@@ -1620,6 +1831,7 @@ impl Ctx<'_> {
                 continue;
             }
             let mut found = self.sentence_claims(i, &claims);
+            self.answering.set(false);
             for c in &found {
                 if c.target_canonical.is_some()
                     && c.target.as_deref().is_some_and(|t| {
@@ -1715,7 +1927,29 @@ impl Ctx<'_> {
             {
                 continue;
             }
-            let cs = clause_start(self.text, s, h.start);
+            let mut cs = clause_start(self.text, s, h.start);
+            // Lists of parties: "Britain, the United States and Canada accused".
+            let clause_has_and = self
+                .text
+                .get(cs..h.start)
+                .is_some_and(|c| c.contains(" and "));
+            while clause_has_and && cs > s + 1 {
+                let before = self.text.get(s..cs - 1).unwrap_or("");
+                let seg_start = before
+                    .rfind([',', ';', ':', '"', '“', '”'])
+                    .map_or(0, |p| p + 1);
+                let seg = before.get(seg_start..).unwrap_or("").trim();
+                let party = !self
+                    .hits_of(s + seg_start, cs - 1, |p| {
+                        matches!(p, Pat::State(_) | Pat::Body(_))
+                    })
+                    .is_empty();
+                if seg.split_whitespace().count() <= 4 && party {
+                    cs = s + seg_start;
+                } else {
+                    break;
+                }
+            }
             let parts = split_subjects(self.text, cs, h.start);
             for (a, b) in parts {
                 if let Some(sp) = self.parse_np(a, b, i) {
@@ -1937,7 +2171,51 @@ impl Ctx<'_> {
     fn sentence_claims(&mut self, i: usize, prior: &[RawClaim]) -> Vec<RawClaim> {
         let sent = self.sentences[i].clone();
         let (s, e) = (sent.start, sent.end);
-        let frames = self.frames(i);
+        let mut frames = self.frames(i);
+        // "According to Reuters, an official said ...": the outlet reports,
+        // the official speaks.
+        let media_sources: Vec<(usize, String, (usize, usize))> = frames
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                f.kind == FrameKind::Source
+                    && f.speaker.as_ref().is_some_and(|x| {
+                        x.media
+                            || x.org.as_deref().is_some_and(|o| {
+                                BODIES
+                                    .iter()
+                                    .any(|b| b.kind == BodyKind::Media && b.name == o)
+                            })
+                    })
+            })
+            .map(|(k, f)| {
+                (
+                    k,
+                    f.speaker
+                        .as_ref()
+                        .and_then(|x| x.org.clone())
+                        .unwrap_or_default(),
+                    f.content,
+                )
+            })
+            .collect();
+        let mut drop = Vec::new();
+        for (k, name, (cs, ce)) in media_sources {
+            let mut inner = false;
+            for f in frames.iter_mut() {
+                if f.kind != FrameKind::Source && f.verb >= cs && f.verb < ce && f.speaker.is_some()
+                {
+                    f.reporter.get_or_insert_with(|| name.clone());
+                    inner = true;
+                }
+            }
+            if inner {
+                drop.push(k);
+            }
+        }
+        for k in drop.into_iter().rev() {
+            frames.remove(k);
+        }
         let mut out: Vec<RawClaim> = Vec::new();
         let interview = self.interviewee.is_some();
         let turn = sent.turn;
@@ -1949,6 +2227,26 @@ impl Ctx<'_> {
         };
         let default_sp = quote_sp.clone().or_else(|| self.turn_speaker(i));
         let hits = self.hits_of(s, e, |_| true);
+        // A denial that answers "the accusations" marks its speaker as the accused side.
+        {
+            let lower = self.text.get(s..e).unwrap_or("").to_lowercase();
+            let answers = [
+                "accusation",
+                "allegation",
+                "claims",
+                "blame",
+                "charges against",
+            ]
+            .iter()
+            .any(|w| lower.contains(w));
+            // Not when the sentence itself accuses, or reports someone else's
+            // denial ("..., an allegation which Russia denied").
+            let accuses = hits
+                .iter()
+                .any(|h| matches!(h.pat, Pat::Accuse | Pat::Attribute | Pat::DenyVerb));
+            self.answering
+                .set(answers && !accuses && hits.iter().any(|h| matches!(h.pat, Pat::Deny)));
+        }
         let deny_cue = hits.iter().find(|h| {
             h.pat == Pat::Deny
                 && !hits.iter().any(|d| {
@@ -2070,6 +2368,24 @@ impl Ctx<'_> {
                     if f.kind == FrameKind::Source {
                         rel.conditional = false;
                     }
+                    // "said: 'We assess with high confidence that ...'": the
+                    // confidence sits between the verb and "that".
+                    if rel.conf.is_none() && f.verb < cs {
+                        rel.conf = self
+                            .hits_of(f.verb, cs, |p| matches!(p, Pat::Conf(_)))
+                            .into_iter()
+                            .last()
+                            .map(|h| {
+                                (
+                                    h.start,
+                                    h.end,
+                                    match h.pat {
+                                        Pat::Conf(b) => b,
+                                        _ => band::LIKELY,
+                                    },
+                                )
+                            });
+                    }
                     if let FrameKind::Believe(a, b) = f.kind {
                         if rel.conf.is_none() {
                             rel.conf = self
@@ -2100,6 +2416,27 @@ impl Ctx<'_> {
                         }
                     });
                     if rel.conditional || (rel.hedged && f.kind != FrameKind::Source) {
+                        continue;
+                    }
+                    if rel.negated {
+                        // "X was not responsible": no accusation; from the
+                        // accused's side, a denial.
+                        if let Some(sp) = &sp {
+                            let own = rel
+                                .targets
+                                .iter()
+                                .find(|t| t.state.is_some() && t.state == sp.country)
+                                .cloned();
+                            if own.is_some()
+                                && !handled_deny
+                                && !matches!(f.kind, FrameKind::Accuse(_))
+                            {
+                                let mut c = self.denial(sp, i, own, prior);
+                                c.operation.clone_from(&rel.op);
+                                handled_deny = true;
+                                out.push(c);
+                            }
+                        }
                         continue;
                     }
                     if sent.question && f.speaker.is_none() {
@@ -2287,6 +2624,9 @@ impl Ctx<'_> {
 
     fn accused_side(&self, sp: &Speaker, prior: &[RawClaim]) -> bool {
         let Some(c) = &sp.country else { return false };
+        if self.answering.get() {
+            return true;
+        }
         // Accused in the document (by someone from elsewhere), or in the
         // document's framing: the state is the target of any claim so far,
         // or the speaker is the interviewee facing accusations.
@@ -2522,13 +2862,19 @@ impl Ctx<'_> {
         claims.sort_by_key(|c| (c.sentence, c.start));
         let mut out: Vec<RawClaim> = Vec::new();
         for c in claims {
-            // Exact duplicates from overlapping frames.
-            if out.iter().any(|o| {
+            // Exact duplicates from overlapping frames; a named speaker wins
+            // over the document's own voice for the same statement.
+            if let Some(k) = out.iter().position(|o| {
                 o.sentence == c.sentence
                     && o.kind == c.kind
-                    && o.speaker_key() == c.speaker_key()
                     && o.target_canonical == c.target_canonical
+                    && (o.speaker_key() == c.speaker_key()
+                        || o.speaker_key().is_empty()
+                        || c.speaker_key().is_empty())
             }) {
+                if out[k].speaker_key().is_empty() && !c.speaker_key().is_empty() {
+                    out[k] = c;
+                }
                 continue;
             }
             let mergeable = out.iter().rposition(|o| {
@@ -2679,23 +3025,37 @@ fn clause_start(text: &str, s: usize, pos: usize) -> usize {
         }
     }
     // Relative and subordinating words also start a clause.
-    let lower = t.to_lowercase();
-    for w in [
-        " that ",
-        " which ",
-        " when ",
-        " while ",
-        " after ",
-        " because ",
-        " whom ",
-        " where ",
-        " if ",
-    ] {
-        if let Some(p) = lower.rfind(w) {
-            if p + w.len() > best {
-                best = p + w.len();
-            }
+    let tail = t.get(best..).unwrap_or("");
+    let mut pos = 0;
+    for w in tail.split(' ') {
+        let next = pos + w.len() + 1;
+        if [
+            "that", "which", "when", "while", "after", "because", "whom", "where", "if",
+        ]
+        .contains(&w)
+            && pos > 0
+            && next < tail.len()
+        {
+            best = best.max(t.len() - tail.len() + next);
         }
+        pos = next;
+    }
+    // "Russia's ambassador in London, Andrei Kelin, told": the clause before
+    // the verb is empty, so the subject is the phrase before the appositive.
+    if best > 0 && t.get(best..).is_some_and(|c| c.trim().is_empty()) {
+        let before = t.get(..best.saturating_sub(1)).unwrap_or("");
+        let name_start = before
+            .rfind([',', ';', ':', '"', '“', '”'])
+            .map_or(0, |p| p + 1);
+        let name = before.get(name_start..).unwrap_or("").trim();
+        if capitalized_name(name).is_some_and(|n| n.len() == name.len()) && name_start > 0 {
+            let head = before.get(..name_start - 1).unwrap_or("");
+            let head_start = head
+                .rfind([',', ';', ':', '"', '“', '”'])
+                .map_or(0, |p| p + 1);
+            return s + head_start;
+        }
+        return s + name_start;
     }
     // Keep an appositive name: "Bruno Khal, chief of ...".
     let clause = t.get(best..).unwrap_or("").trim_start().to_lowercase();
@@ -2742,15 +3102,28 @@ fn split_subjects(text: &str, s: usize, e: usize) -> Vec<(usize, usize)> {
     let t = text.get(s..e).unwrap_or("");
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, _) in t.match_indices(" and ") {
+    let mut cuts: Vec<(usize, usize)> = t
+        .match_indices(" and ")
+        .map(|(i, m)| (i, m.len()))
+        .chain(t.match_indices(", ").map(|(i, m)| (i, m.len())))
+        .collect();
+    cuts.sort_unstable();
+    for (i, len) in cuts {
+        if i < start {
+            continue;
+        }
         out.push((s + start, s + i));
-        start = i + 5;
+        start = i + len;
     }
     out.push((s + start, e));
+    out.retain(|(a, b)| text.get(*a..*b).is_some_and(|x| !x.trim().is_empty()));
     if out.len() > 1
         && out.iter().any(|(a, b)| {
-            text.get(*a..*b)
-                .is_none_or(|x| !x.trim().starts_with(|c: char| c.is_uppercase()))
+            text.get(*a..*b).is_none_or(|x| {
+                let x = x.trim();
+                let x = x.strip_prefix("the ").unwrap_or(x);
+                !x.starts_with(|c: char| c.is_uppercase())
+            })
         })
     {
         return vec![(s, e)];
@@ -2761,6 +3134,10 @@ fn split_subjects(text: &str, s: usize, e: usize) -> Vec<(usize, usize)> {
 fn strip_np(np: &str) -> String {
     let mut t = np.trim();
     for p in [
+        "But ",
+        "And ",
+        "So ",
+        "Now ",
         "a host of ",
         "A host of ",
         "some ",
@@ -2995,7 +3372,6 @@ fn last_capitalized_name_outside(text: &str, s: usize, e: usize, hits: &[Hit]) -
                         | Pat::Neg
                         | Pat::Cond
                         | Pat::Hedge
-                        | Pat::Victim
                         | Pat::Resp
                         | Pat::From
                         | Pat::Conf(_)

@@ -369,8 +369,11 @@ fn decode_entity(e: &str) -> Option<char> {
     })
 }
 
-/// Text of a line with replacements, and its trimmed content.
-fn line_text(orig: &str, line: &Line) -> String {
+/// Text of a line with replacements; borrowed when the line is one piece.
+fn line_text<'o>(orig: &'o str, line: &Line) -> Cow<'o, str> {
+    if let [(a, b, None)] = line.pieces.as_slice() {
+        return Cow::Borrowed(orig.get(*a..*b).unwrap_or(""));
+    }
     let mut s = String::new();
     for &(a, b, rep) in &line.pieces {
         match rep {
@@ -378,11 +381,35 @@ fn line_text(orig: &str, line: &Line) -> String {
             None => s.push_str(orig.get(a..b).unwrap_or("")),
         }
     }
-    s
+    Cow::Owned(s)
+}
+
+/// Whether a text holds a boilerplate cue (case-insensitive).
+fn has_cue(t: &str) -> bool {
+    static AC: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(BOILER_CUES)
+            .ok()
+    })
+    .as_ref()
+    .is_some_and(|ac| ac.is_match(t))
+}
+
+/// A short line reduced to letters, digits, spaces and apostrophes, lower case.
+fn marker_norm(t: &str) -> String {
+    t.chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '\'')
+        .flat_map(char::to_lowercase)
+        .collect::<String>()
+        .trim()
+        .to_owned()
 }
 
 fn ends_terminal(t: &str) -> bool {
-    let t = t.trim_end();
+    let t = t.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{fffd}');
     t.ends_with(['.', '!', '?', '"', '”', '’', '\'', ':', ';', '…', ')'])
 }
 
@@ -480,6 +507,9 @@ const BOILER_CUES: &[&str] = &[
 ];
 
 fn is_date_line(t: &str) -> bool {
+    if t.len() > 80 || t.split_whitespace().nth(8).is_some() {
+        return false;
+    }
     let words: Vec<&str> = t.split_whitespace().collect();
     if words.is_empty() || words.len() > 8 {
         return false;
@@ -500,10 +530,15 @@ fn is_date_line(t: &str) -> bool {
 }
 
 fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
-    let orig: &str = &out.original;
+    let original = std::mem::take(&mut out.original);
+    build_blocks_from(out, lines, &original);
+    out.original = original;
+}
+
+fn build_blocks_from(out: &mut Cleaned<'_>, lines: &[Line], orig: &str) {
     // Decide whether line breaks are soft: many lines end mid-sentence and
     // the next line continues in lower case (subtitles, hard-wrapped mail).
-    let texts: Vec<String> = lines.iter().map(|l| line_text(orig, l)).collect();
+    let texts: Vec<Cow<'_, str>> = lines.iter().map(|l| line_text(orig, l)).collect();
     let nonempty: Vec<usize> = (0..texts.len())
         .filter(|&i| !texts[i].trim().is_empty())
         .collect();
@@ -531,22 +566,16 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
         if wrapped {
             // Subtitle pages: chrome lines are dropped one by one, short
             // title lines stand alone, everything else runs on.
-            let lower = tt.to_lowercase();
-            let norm: String = lower
-                .chars()
-                .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '\'')
-                .collect::<String>()
-                .trim()
-                .to_owned();
-            let chrome = (word_count(tt) <= 25 && BOILER_CUES.iter().any(|c| lower.contains(c)))
-                || LIST_MARKERS.contains(&norm.as_str());
+            let wc = tt.split_whitespace().take(26).count();
+            let chrome = (wc <= 25 && has_cue(tt))
+                || (wc <= 4 && LIST_MARKERS.contains(&marker_norm(tt).as_str()));
             if chrome {
                 if !cur.is_empty() {
                     raw.push(std::mem::take(&mut cur));
                 }
                 continue;
             }
-            if word_count(tt) <= 3 && !ends_terminal(tt) && cur.is_empty() {
+            if wc <= 3 && !ends_terminal(tt) && cur.is_empty() {
                 raw.push(vec![i]);
                 continue;
             }
@@ -555,7 +584,11 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
         }
         if let Some(&prev) = cur.last() {
             let p = texts[prev].trim();
-            let join = !ends_terminal(p) && tt.starts_with(|c: char| c.is_lowercase());
+            // A line that stops mid-sentence runs on: always before a lower-case
+            // word, and before a capital when it is long enough to be prose.
+            let join = !ends_terminal(p)
+                && (tt.starts_with(|c: char| c.is_lowercase())
+                    || p.split_whitespace().nth(7).is_some());
             if !join {
                 raw.push(std::mem::take(&mut cur));
             }
@@ -576,16 +609,9 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
             .map(|&i| texts[i].trim())
             .collect::<Vec<_>>()
             .join(" ");
-        let lower = text.to_lowercase();
-        let norm: String = lower
-            .chars()
-            .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '\'')
-            .collect::<String>()
-            .trim()
-            .to_owned();
         let words = word_count(&text);
         let prose = ends_terminal(&text) && words >= 12;
-        if words <= 4 && LIST_MARKERS.contains(&norm.as_str()) {
+        if words <= 4 && LIST_MARKERS.contains(&marker_norm(&text).as_str()) {
             in_list = true;
             prev_text = text;
             continue;
@@ -597,7 +623,7 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
                 continue;
             }
         }
-        let cue = BOILER_CUES.iter().any(|c| lower.contains(c));
+        let cue = has_cue(&text);
         if cue && (words < 80 || !seen_prose || wrapped) {
             // A long article paragraph that merely mentions a cue stays.
             if !(wrapped && words > 120) {
@@ -659,7 +685,7 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
                         });
                         out.text.push(c);
                     }
-                    None => emit_segment(out, a, b),
+                    None => emit_segment(out, orig, a, b),
                 }
             }
         }
@@ -685,13 +711,8 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
 
 /// Copies `orig[a..b]` into the clean text with runs of whitespace (line
 /// breaks, tabs, no-break spaces) as one space, keeping the mapping.
-fn emit_segment(out: &mut Cleaned<'_>, a: usize, b: usize) {
-    let Cleaned {
-        original,
-        text,
-        pieces,
-        ..
-    } = out;
+fn emit_segment(out: &mut Cleaned<'_>, original: &str, a: usize, b: usize) {
+    let Cleaned { text, pieces, .. } = out;
     let seg = original.get(a..b).unwrap_or("");
     let mut run_start: Option<usize> = None; // start of a copy run (offset in seg)
     let mut ws_start: Option<usize> = None; // start of a whitespace run
@@ -707,6 +728,17 @@ fn emit_segment(out: &mut Cleaned<'_>, a: usize, b: usize) {
         }
     };
     for (i, c) in seg.char_indices() {
+        // A lone ASCII space between words is copied as it is.
+        if c == ' '
+            && ws_start.is_none()
+            && run_start.is_some()
+            && !seg
+                .get(i + 1..)
+                .and_then(|r| r.chars().next())
+                .is_none_or(|n| n.is_whitespace() || n == '\u{feff}')
+        {
+            continue;
+        }
         let ws = c.is_whitespace() || c == '\u{a0}' || c == '\u{feff}';
         if ws {
             if let Some(r) = run_start.take() {

@@ -57,8 +57,6 @@ pub(crate) enum Pat {
     Official,
     /// Non-official voices: experts, analysts, sources.
     Unofficial,
-    /// Prepositions and verbs that mark what follows as a victim.
-    Victim,
     /// Evidence assertions: the evidence is there, evidence shows.
     Evidence,
     /// Passive attribution without an agent: has been accused of, is believed to be.
@@ -66,8 +64,10 @@ pub(crate) enum Pat {
 }
 
 pub(crate) struct Lexicon {
+    /// Over the distinct lower-case texts.
     pub ac: Option<AhoCorasick>,
-    pub pats: Vec<(Pat, bool, String)>, // (kind, case-sensitive, text)
+    /// For each distinct text: every (kind, case-sensitive, text as written).
+    pub kinds: Vec<Vec<(Pat, bool, String)>>,
 }
 
 /// Band ids for [`Pat::Conf`].
@@ -296,6 +296,36 @@ const OP: &[&str] = &[
     "information-gathering",
     "dirty tricks",
     "election",
+    "breaching",
+    "compromising",
+    "infiltrating",
+    "penetrated",
+    "penetrating",
+    "sabotaging",
+    "gained access",
+    "broke into",
+    "break into",
+    "breaking into",
+    "exfiltrating",
+    "cyber-espionage",
+    "hack-and-leak",
+    "spy on",
+    "cyber campaign",
+    "interfere in",
+    "meddle in",
+    "wiped",
+    "defaced",
+    "defacing",
+    "operation",
+    "operations",
+    "outage",
+    "outages",
+    "blackout",
+    "disruption",
+    "exploited",
+    "exploiting",
+    "exploit",
+    "exploits",
 ];
 const RESP: &[&str] = &[
     "responsible for",
@@ -359,6 +389,21 @@ const FROM: &[&str] = &[
     "emanating from",
     "emanate from",
     "by",
+    "the work of",
+    "the handiwork of",
+    "work of",
+    "hallmarks of",
+    "the hallmarks of",
+    "carried out by",
+    "conducted by",
+    "perpetrated by",
+    "orchestrated by",
+    "launched by",
+    "directed by",
+    "operating from",
+    "based in",
+    "operating out of",
+    "working from",
 ];
 const DENY: &[&str] = &[
     "deny",
@@ -732,6 +777,31 @@ const OFFICIAL: &[&str] = &[
     "cybersecurity agency",
     "cyber security centre",
     "security service",
+    "intelligence service",
+    "intelligence services",
+    "security services",
+    "intelligence agency",
+    "cyber agency",
+    "police",
+    "military",
+    "army",
+    "armed forces",
+    "navy",
+    "air force",
+    "cyber command",
+    "foreign ministry",
+    "defence ministry",
+    "defense ministry",
+    "interior ministry",
+    "justice ministry",
+    "prosecutor",
+    "court",
+    "indictment",
+    "cabinet",
+    "parliament",
+    "president",
+    "prime minister",
+    "chancellery",
 ];
 const UNOFFICIAL: &[&str] = &[
     "expert",
@@ -753,21 +823,6 @@ const UNOFFICIAL: &[&str] = &[
     "critics",
     "some people",
     "some say",
-];
-const VICTIM: &[&str] = &[
-    "against",
-    "targeting",
-    "on",
-    "into",
-    "in",
-    "at",
-    "inside",
-    "including",
-    "such as",
-    "allies",
-    "of many of",
-    "victim",
-    "victims",
 ];
 const EVIDENCE: &[&str] = &[
     "the evidence is there",
@@ -884,7 +939,6 @@ fn build(kb: &KnowledgeBase) -> Lexicon {
         (LINK, Pat::Link),
         (OFFICIAL, Pat::Official),
         (UNOFFICIAL, Pat::Unofficial),
-        (VICTIM, Pat::Victim),
         (EVIDENCE, Pat::Evidence),
         (PASSIVE, Pat::Passive),
     ];
@@ -906,15 +960,32 @@ fn build(kb: &KnowledgeBase) -> Lexicon {
         .map(|(p, cs, t)| (*p, *cs, t.replace('\'', "\u{2019}")))
         .collect();
     pats.extend(curly);
-    // The same text may be several things ("denied" is both a denial cue and
-    // a denial verb); the automaton reports one pattern per text, so keep
-    // every kind on the first occurrence and look the others up by text.
+    // The same text may be several things ("denied" is a denial cue and a
+    // denial verb; "US" a state and, in lower case, a pronoun): the
+    // automaton runs over distinct lower-case texts, each with all its kinds.
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut kinds: Vec<Vec<(Pat, bool, String)>> = Vec::new();
+    for (p, cs, t) in pats {
+        let key = t.to_lowercase();
+        let id = *index.entry(key.clone()).or_insert_with(|| {
+            texts.push(key);
+            kinds.push(Vec::new());
+            texts.len() - 1
+        });
+        if let Some(k) = kinds.get_mut(id) {
+            if !k.iter().any(|(q, c, x)| *q == p && *c == cs && *x == t) {
+                k.push((p, cs, t));
+            }
+        }
+    }
     let ac = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
-        .build(pats.iter().map(|(_, _, s)| s.as_str()))
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(&texts)
         .ok();
-    Lexicon { ac, pats }
+    Lexicon { ac, kinds }
 }
 
 /// One lexicon hit in the clean text.
@@ -929,7 +1000,6 @@ pub(crate) struct Hit {
 /// ambiguous text has ("denied" gives a [`Pat::Deny`] and a [`Pat::DenyVerb`]).
 pub(crate) fn scan(text: &str) -> Vec<Hit> {
     let lex = lexicon();
-    let by_text = by_text_index();
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let Some(ac) = lex.ac.as_ref() else {
@@ -937,7 +1007,10 @@ pub(crate) fn scan(text: &str) -> Vec<Hit> {
     };
     for m in ac.find_iter(text) {
         let (s, e) = (m.start(), m.end());
-        let Some((_, _, pat_text)) = lex.pats.get(m.pattern().as_usize()) else {
+        let Some(kinds) = lex.kinds.get(m.pattern().as_usize()) else {
+            continue;
+        };
+        let Some((_, _, pat_text)) = kinds.first() else {
             continue;
         };
         let left_ok = pat_text.starts_with('-')
@@ -955,25 +1028,12 @@ pub(crate) fn scan(text: &str) -> Vec<Hit> {
             continue;
         }
         let found = text.get(s..e).unwrap_or("");
-        let key = pat_text.to_ascii_lowercase();
-        let Some(idxs) = by_text.get(&key) else {
-            continue;
-        };
-        for &i in idxs {
-            let Some((pat, cs, pt)) = lex.pats.get(i) else {
-                continue;
-            };
+        for (pat, cs, pt) in kinds {
             if *cs && found != pt {
                 continue;
             }
             // "US" is not "us".
             if matches!(pat, Pat::Pron(_)) && found.chars().skip(1).any(char::is_uppercase) {
-                continue;
-            }
-            if out
-                .last()
-                .is_some_and(|h: &Hit| h.start == s && h.end == e && h.pat == *pat)
-            {
                 continue;
             }
             out.push(Hit {
@@ -984,15 +1044,4 @@ pub(crate) fn scan(text: &str) -> Vec<Hit> {
         }
     }
     out
-}
-
-fn by_text_index() -> &'static std::collections::HashMap<String, Vec<usize>> {
-    static IDX: OnceLock<std::collections::HashMap<String, Vec<usize>>> = OnceLock::new();
-    IDX.get_or_init(|| {
-        let mut m: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
-        for (i, (_, _, s)) in lexicon().pats.iter().enumerate() {
-            m.entry(s.to_ascii_lowercase()).or_default().push(i);
-        }
-        m
-    })
 }

@@ -9,6 +9,7 @@
 //! never parses TOML, STIX or logs.
 
 mod case;
+mod docs;
 mod stix;
 mod telemetry;
 mod users;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
 pub use case::{ClaimFilter, IncidentSummary, StoredCase};
+pub use docs::{DocumentRecord, KbImport};
 pub use stix::{
     AddOutcome, Collection, NewObject, ObjectQuery, Page, StatusRecord, StoredObject, VersionSel,
 };
@@ -84,6 +86,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0002_telemetry",
         include_str!("../migrations/0002_telemetry.sql"),
     ),
+    (3, "0003_docs", include_str!("../migrations/0003_docs.sql")),
     (4, "0004_stix", include_str!("../migrations/0004_stix.sql")),
 ];
 

@@ -9,7 +9,7 @@
 
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use ascribe_enrich::{Geo, GeoInfo};
 use ascribe_intel::{Diagnostic, Matcher};
@@ -83,7 +83,10 @@ impl<'a> Job<'a> {
             geo,
             event_types: vec!["alert".to_owned()],
             threads: 2,
-            chunk_bytes: 4 << 20,
+            chunk_bytes: std::env::var("ASCRIBE_CHUNK_KB")
+                .ok()
+                .and_then(|v| v.parse::<usize>().ok())
+                .map_or(1 << 20, |k| k << 10),
             strict: false,
             csv_map: ColumnMap::default(),
             max_examples: 3,
@@ -98,7 +101,7 @@ impl<'a> Job<'a> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
-    day: i64,
+    day: i32,
     cc: u16,
     asn: u32,
     sig: u32,
@@ -109,7 +112,10 @@ struct Key {
 struct Agg {
     events: u64,
     matched_events: u64,
-    matched: Vec<u32>,
+    /// Matched indicator ids, sorted; boxed because most groups have none: 8 bytes
+    /// instead of a 24-byte empty `Vec` in each of hundreds of thousands of groups.
+    #[allow(clippy::box_collection)]
+    matched: Option<Box<Vec<u32>>>,
     srcs: Distinct,
     first: i64,
     last: i64,
@@ -211,7 +217,8 @@ impl Worker {
 
     fn add(&mut self, job: &Job, r: &Record, pos: Pos) {
         self.selected += 1;
-        let day = r.ts.div_euclid(MICROS_PER_DAY);
+        // Days since 1970 fit in an i32 for any timestamp that parsed (years 0-9999).
+        let day = i32::try_from(r.ts.div_euclid(MICROS_PER_DAY)).unwrap_or(i32::MIN);
         let info = match (r.src, job.geo) {
             (Some(a), Some(g)) => self.geo(g, a),
             _ => GeoInfo::default(),
@@ -261,8 +268,9 @@ impl Worker {
             agg.matched_events += 1;
             self.matched_events += 1;
             for &id in &scratch {
-                if let Err(i) = agg.matched.binary_search(&id) {
-                    agg.matched.insert(i, id);
+                let matched = agg.matched.get_or_insert_with(Box::default);
+                if let Err(i) = matched.binary_search(&id) {
+                    matched.insert(i, id);
                 }
                 let s = self.sightings.entry(id).or_insert_with(|| Sight {
                     first: r.ts,
@@ -292,7 +300,14 @@ impl Worker {
     ) {
         let finder = &ctx.finder;
         let mut line_no: u32 = 0;
-        for raw in buf.split(|&b| b == b'\n') {
+        let mut start = 0usize;
+        let ends = memchr::memchr_iter(b'\n', buf).chain(std::iter::once(buf.len()));
+        for end in ends {
+            let raw = buf.get(start..end).unwrap_or_default();
+            start = end + 1;
+            if end == buf.len() && raw.is_empty() {
+                break;
+            }
             let pos = Pos {
                 file,
                 seq,
@@ -300,7 +315,7 @@ impl Worker {
             };
             line_no += 1;
             let line = raw.strip_suffix(b"\r").unwrap_or(raw);
-            if line.iter().all(u8::is_ascii_whitespace) {
+            if line.first() != Some(&b'{') && line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             self.lines += 1;
@@ -508,20 +523,32 @@ pub struct FileSummary {
 /// One output row: the CSV contract's columns plus distinct sources and first/last seen.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Row {
-    pub day: String,
-    pub src_country: String,
+    /// UTC day, as days since 1970-01-01; serialized `YYYY-MM-DD`.
+    #[serde(serialize_with = "ser_day")]
+    pub day: i64,
+    /// Shared strings: many rows carry the same country, signature and action.
+    pub src_country: Arc<str>,
     pub src_asn: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub src_as_name: Option<String>,
-    pub signature: String,
-    pub action: String,
+    pub signature: Arc<str>,
+    pub action: Arc<str>,
     pub events: u64,
     pub matched_events: u64,
     pub matched_indicators: Vec<String>,
     pub distinct_src_ips: u64,
     pub distinct_src_ips_exact: bool,
-    pub first_seen: String,
-    pub last_seen: String,
+    /// UTC microseconds; serialized as ISO 8601 ([`crate::time::format_micros`]).
+    #[serde(serialize_with = "ser_micros")]
+    pub first_seen: i64,
+    #[serde(serialize_with = "ser_micros")]
+    pub last_seen: i64,
+}
+
+fn ser_day<S: serde::Serializer>(d: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::time::format_day(*d))
+}
+
+fn ser_micros<S: serde::Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::time::format_micros(*t))
 }
 
 /// Matches of one indicator.
@@ -539,6 +566,8 @@ pub struct SightingRow {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Output {
     pub rows: Vec<Row>,
+    /// Names of the source ASes in `rows`, where the geo data has them.
+    pub as_names: std::collections::BTreeMap<u32, String>,
     pub sightings: Vec<SightingRow>,
     pub summary: Summary,
 }
@@ -750,16 +779,38 @@ impl<'a> Run<'a> {
             (name, line)
         };
 
-        struct Merged {
-            events: u64,
-            matched_events: u64,
-            matched: Vec<u32>,
-            srcs: Distinct,
-            first: i64,
-            last: i64,
+        // Merge: each thread's table becomes a vector sorted by the output order (days,
+        // then ranks of country codes, AS, signature and action strings in byte order),
+        // one table at a time so that at most one hash table and its vector coexist; the
+        // vectors are then concatenated, sorted and equal keys combined.
+        let workers = self.workers;
+        let mut strings = Interner::default();
+        let globals: Vec<Vec<u32>> = workers
+            .iter()
+            .map(|w| w.strings.names.iter().map(|n| strings.id(n)).collect())
+            .collect();
+        let mut str_order: Vec<u32> =
+            (0..u32::try_from(strings.names.len()).unwrap_or(0)).collect();
+        str_order.sort_unstable_by(|&a, &b| strings.name(a).cmp(strings.name(b)));
+        let mut str_rank = vec![0u32; str_order.len()];
+        for (r, &id) in str_order.iter().enumerate() {
+            if let Some(x) = str_rank.get_mut(id as usize) {
+                *x = u32::try_from(r).unwrap_or(u32::MAX);
+            }
         }
-        let mut merged: std::collections::BTreeMap<(i64, String, u32, String, String), Merged> =
-            std::collections::BTreeMap::new();
+        let cc_name = |i: u16| job.geo.map_or("", |g| g.country_code(i));
+        let mut cc_used: Vec<u16> = workers
+            .iter()
+            .flat_map(|w| w.agg.keys().map(|k| k.cc))
+            .collect::<std::collections::BTreeSet<u16>>()
+            .into_iter()
+            .collect();
+        cc_used.sort_unstable_by(|&a, &b| cc_name(a).cmp(cc_name(b)));
+        let cc_rank: FxHashMap<u16, u32> = cc_used
+            .iter()
+            .enumerate()
+            .map(|(r, &c)| (c, u32::try_from(r).unwrap_or(u32::MAX)))
+            .collect();
         let mut sightings: FxHashMap<u32, Sight> = FxHashMap::default();
         let mut types: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
         let mut summary = Summary {
@@ -767,7 +818,13 @@ impl<'a> Run<'a> {
             ..Summary::default()
         };
         let mut bad: Vec<(Pos, String)> = Vec::new();
-        for w in self.workers {
+        // (day, country rank, AS, signature rank, action rank)
+        type SortKey = (i32, u32, u32, u32, u32);
+        // Reserved once (pages are only touched as entries move in), so that each thread's
+        // hash table is freed right after it is emptied and nothing is copied twice.
+        let total: usize = workers.iter().map(|w| w.agg.len()).sum();
+        let mut all: Vec<(SortKey, Agg)> = Vec::with_capacity(total);
+        for (w, global) in workers.into_iter().zip(globals) {
             summary.lines += w.lines;
             summary.selected_events += w.selected;
             summary.matched_events += w.matched_events;
@@ -778,39 +835,20 @@ impl<'a> Run<'a> {
                     .entry(String::from_utf8_lossy(&t).into_owned())
                     .or_default() += n;
             }
-            for (k, a) in w.agg {
-                let cc = job.geo.map_or("", |g| g.country_code(k.cc)).to_owned();
+            let rank = |i: u32| {
+                let g = global.get(i as usize).copied().unwrap_or(0);
+                str_rank.get(g as usize).copied().unwrap_or(0)
+            };
+            all.extend(w.agg.into_iter().map(|(k, a)| {
                 let key = (
                     k.day,
-                    cc,
+                    cc_rank.get(&k.cc).copied().unwrap_or(0),
                     k.asn,
-                    w.strings.name(k.sig).to_owned(),
-                    w.strings.name(k.act).to_owned(),
+                    rank(k.sig),
+                    rank(k.act),
                 );
-                match merged.get_mut(&key) {
-                    Some(m) => {
-                        m.events += a.events;
-                        m.matched_events += a.matched_events;
-                        m.matched.extend(&a.matched);
-                        m.srcs.merge(&a.srcs);
-                        m.first = m.first.min(a.first);
-                        m.last = m.last.max(a.last);
-                    }
-                    None => {
-                        merged.insert(
-                            key,
-                            Merged {
-                                events: a.events,
-                                matched_events: a.matched_events,
-                                matched: a.matched,
-                                srcs: a.srcs,
-                                first: a.first,
-                                last: a.last,
-                            },
-                        );
-                    }
-                }
-            }
+                (key, a)
+            }));
             for (id, s) in w.sightings {
                 let e = sightings.entry(id).or_insert_with(|| Sight {
                     first: s.first,
@@ -823,6 +861,34 @@ impl<'a> Run<'a> {
                 e.examples.extend(s.examples);
             }
         }
+        all.sort_unstable_by_key(|e| e.0);
+        // Combine equal keys in place.
+        let mut kept = 0usize;
+        for r in 0..all.len() {
+            let (head, tail) = all.split_at_mut(r);
+            let Some(cur) = tail.first_mut() else { break };
+            if let Some(last) = kept.checked_sub(1).and_then(|k| head.get_mut(k)) {
+                if last.0 == cur.0 {
+                    let a = std::mem::take(&mut cur.1);
+                    let m = &mut last.1;
+                    m.events += a.events;
+                    m.matched_events += a.matched_events;
+                    if let Some(v) = a.matched {
+                        m.matched.get_or_insert_with(Box::default).extend(v.iter());
+                    }
+                    m.srcs.merge(&a.srcs);
+                    m.first = m.first.min(a.first);
+                    m.last = m.last.max(a.last);
+                    continue;
+                }
+            }
+            all.swap(kept, r);
+            kept += 1;
+        }
+        all.truncate(kept);
+        // Give back the part of the buffer the merged entries no longer need.
+        all.shrink_to_fit();
+        let combined = all;
         summary.event_types = types.into_iter().collect();
         bad.sort_by_key(|(p, _)| *p);
         summary.bad_examples = bad
@@ -839,26 +905,46 @@ impl<'a> Run<'a> {
             .collect();
         summary.files = self.files.clone();
         let m = job.matcher;
-        let rows = merged
+        let mut as_names: std::collections::BTreeMap<u32, String> =
+            std::collections::BTreeMap::new();
+        let cc_arc: Vec<Arc<str>> = cc_used.iter().map(|&c| Arc::from(cc_name(c))).collect();
+        let str_arc: Vec<Arc<str>> = str_order
+            .iter()
+            .map(|&id| Arc::from(strings.name(id)))
+            .collect();
+        let empty: Arc<str> = Arc::from("");
+        let rows = combined
             .into_iter()
-            .map(|((day, cc, asn, sig, act), a)| {
+            .map(|((day, ccr, asn, sigr, actr), a)| {
+                let cc = cc_arc
+                    .get(ccr as usize)
+                    .cloned()
+                    .unwrap_or_else(|| empty.clone());
+                if asn != 0 && !as_names.contains_key(&asn) {
+                    if let Some(n) = job.geo.and_then(|g| g.as_name(asn)) {
+                        as_names.insert(asn, n);
+                    }
+                }
+                let name = |r: u32| {
+                    str_arc
+                        .get(r as usize)
+                        .cloned()
+                        .unwrap_or_else(|| empty.clone())
+                };
+                let (sig, act) = (name(sigr), name(actr));
                 let mut vals: Vec<String> = a
                     .matched
                     .iter()
+                    .flat_map(|v| v.iter())
                     .filter_map(|&id| m.get(id).map(|i| i.value.clone()))
                     .collect();
                 vals.sort_unstable();
                 vals.dedup();
                 let (n, exact) = a.srcs.count();
                 Row {
-                    day: crate::time::format_day(day),
+                    day: i64::from(day),
                     src_country: cc,
                     src_asn: asn,
-                    src_as_name: if asn == 0 {
-                        None
-                    } else {
-                        job.geo.and_then(|g| g.as_name(asn))
-                    },
                     signature: sig,
                     action: act,
                     events: a.events,
@@ -866,8 +952,8 @@ impl<'a> Run<'a> {
                     matched_indicators: vals,
                     distinct_src_ips: n,
                     distinct_src_ips_exact: exact,
-                    first_seen: crate::time::format_micros(a.first),
-                    last_seen: crate::time::format_micros(a.last),
+                    first_seen: a.first,
+                    last_seen: a.last,
                 }
             })
             .collect();
@@ -900,6 +986,7 @@ impl<'a> Run<'a> {
         });
         Output {
             rows,
+            as_names,
             sightings: srows,
             summary,
         }

@@ -166,7 +166,7 @@ pub fn sighting_evidence(
 }
 
 /// Geolocation evidence: for each source country whose state is a hypothesis's sponsor
-/// and that accounts for at least `min_share` of the selected events, an item rated "C"
+/// and that accounts for at least `min_share` of the geolocated events, an item rated "C"
 /// for the hypotheses that state sponsors (never more), neutral for the rest.
 pub fn geolocation_evidence(
     rows: &[Row],
@@ -175,13 +175,19 @@ pub fn geolocation_evidence(
     min_tlp: Tlp,
     min_share: f64,
 ) -> Vec<Evidence> {
-    let total: u64 = rows.iter().map(|r| r.events).sum();
+    // Shares among the events whose source could be placed at all (private and unknown
+    // addresses say nothing about territory).
+    let total: u64 = rows
+        .iter()
+        .filter(|r| !r.src_country.is_empty())
+        .map(|r| r.events)
+        .sum();
     if total == 0 {
         return Vec::new();
     }
     let mut by_cc: BTreeMap<&str, u64> = BTreeMap::new();
     for r in rows.iter().filter(|r| !r.src_country.is_empty()) {
-        *by_cc.entry(&r.src_country).or_default() += r.events;
+        *by_cc.entry(&*r.src_country).or_default() += r.events;
     }
     let mut out = Vec::new();
     for (cc, n) in by_cc {
@@ -210,7 +216,7 @@ pub fn geolocation_evidence(
             id: format!("telemetry-geolocation-{}", cc.to_ascii_lowercase()),
             kind: EvidenceKind::Geolocation,
             summary: format!(
-                "{n} of {total} selected events ({:.1}%) came from addresses geolocated in {cc}; \
+                "{n} of {total} geolocated events ({:.1}%) came from addresses in {cc}; \
                  the territory an attack comes from is at most weakly consistent with its state \
                  being the sponsor (proxies, rented servers and botnets are the norm).",
                 share * 100.0
@@ -312,10 +318,9 @@ mod tests {
             Hypothesis::other(),
         ];
         let row = |cc: &str, events| Row {
-            day: "2024-03-04".into(),
+            day: 19_786,
             src_country: cc.into(),
             src_asn: 0,
-            src_as_name: None,
             signature: "s".into(),
             action: "allowed".into(),
             events,
@@ -323,8 +328,8 @@ mod tests {
             matched_indicators: vec![],
             distinct_src_ips: 1,
             distinct_src_ips_exact: true,
-            first_seen: String::new(),
-            last_seen: String::new(),
+            first_seen: 0,
+            last_seen: 0,
         };
         let rows = [row("RU", 30), row("US", 60), row("", 10)];
         let ev = geolocation_evidence(&rows, &hyps, "sensors", Tlp::Amber, 0.05);
@@ -335,6 +340,6 @@ mod tests {
         assert_eq!(r.get("apt29"), Some(&AchRating::Consistent));
         assert_eq!(r.get("apt28"), Some(&AchRating::Consistent));
         assert_eq!(r.get("other"), None);
-        assert!(ev[0].summary.contains("30 of 100"));
+        assert!(ev[0].summary.contains("30 of 90"), "{}", ev[0].summary);
     }
 }

@@ -20,24 +20,35 @@ pub fn push_field(out: &mut String, f: &str) {
     }
 }
 
-/// The aggregates as the contract's CSV (LF line ends, rows already sorted).
-pub fn csv(rows: &[Row]) -> String {
-    let mut out = String::with_capacity(64 + rows.len() * 80);
-    out.push_str(CSV_HEADER);
-    out.push('\n');
+/// Writes the aggregates as the contract's CSV (LF line ends, rows already sorted),
+/// row by row.
+pub fn write_csv(w: &mut impl std::io::Write, rows: &[Row]) -> std::io::Result<()> {
+    let mut line = String::with_capacity(256);
+    w.write_all(CSV_HEADER.as_bytes())?;
+    w.write_all(b"\n")?;
     for r in rows {
-        push_field(&mut out, &r.day);
-        out.push(',');
-        push_field(&mut out, &r.src_country);
-        let _ = write!(out, ",{},", r.src_asn);
-        push_field(&mut out, &r.signature);
-        out.push(',');
-        push_field(&mut out, &r.action);
-        let _ = write!(out, ",{},{},", r.events, r.matched_events);
-        push_field(&mut out, &r.matched_indicators.join("|"));
-        out.push('\n');
+        line.clear();
+        line.push_str(&crate::time::format_day(r.day));
+        line.push(',');
+        push_field(&mut line, &r.src_country);
+        let _ = write!(line, ",{},", r.src_asn);
+        push_field(&mut line, &r.signature);
+        line.push(',');
+        push_field(&mut line, &r.action);
+        let _ = write!(line, ",{},{},", r.events, r.matched_events);
+        push_field(&mut line, &r.matched_indicators.join("|"));
+        line.push('\n');
+        w.write_all(line.as_bytes())?;
     }
-    out
+    Ok(())
+}
+
+/// The aggregates as the contract's CSV, in memory.
+pub fn csv(rows: &[Row]) -> String {
+    let mut out = Vec::with_capacity(64 + rows.len() * 80);
+    // Writing to a Vec cannot fail.
+    let _ = write_csv(&mut out, rows);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn clip(s: &str, n: usize) -> String {
@@ -68,14 +79,14 @@ pub fn table(out: &Output, limit: usize) -> String {
         let _ = writeln!(
             s,
             "{:<10}  {:<2}  {:>7}  {:<22}  {:<40}  {:<8}  {:>7}  {:>7}  {:>5}",
-            r.day,
+            crate::time::format_day(r.day),
             if r.src_country.is_empty() {
                 "--"
             } else {
                 &r.src_country
             },
             r.src_asn,
-            clip(r.src_as_name.as_deref().unwrap_or(""), 22),
+            clip(out.as_names.get(&r.src_asn).map_or("", String::as_str), 22),
             clip(&r.signature, 40),
             clip(&r.action, 8),
             r.events,

@@ -1,0 +1,991 @@
+//! `ascribe docs ingest|eval`, `ascribe claims` and `ascribe kb import`:
+//! reading raw documents into the claims register.
+//!
+//! Ingest groups claims into incidents: a claim joins an incident (one made
+//! by an earlier ingest, or an analyst's case) when it names the same state
+//! or group, shares a word of its operation ("vaccine", "election") and falls
+//! within `--window-days` of it; otherwise a new incident is made, with one
+//! hypothesis per accused party, so that `ascribe assess` works on it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use ascribe_extract::{read_document, Document, ExtractedClaim, Format as DocFormat};
+use ascribe_kb::KnowledgeBase;
+use ascribe_model::{ActorRef, Claim, ClaimKind, Hypothesis, Incident, Period};
+use ascribe_store::{ClaimFilter, DocumentRecord, KbImport, Provenance, Store};
+use clap::{Args, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::case::open_store;
+use crate::exit;
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DocsCommand {
+    /// Read documents (.txt, .html, .htm, .md; folders; globs; - for stdin),
+    /// print their claims and file them under incidents.
+    Ingest(IngestArgs),
+    /// Score the reader against a gold file (precision, recall, F1 per field).
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OutFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct IngestArgs {
+    /// Files, folders (read recursively) or globs (`docs/*.html`); `-` reads stdin.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    /// `table` for people, `json` for one claim per line.
+    #[arg(long, value_enum, default_value_t = OutFormat::Table)]
+    format: OutFormat,
+    /// File every claim under this incident (created if missing) instead of grouping.
+    #[arg(long, value_name = "ID")]
+    incident: Option<String>,
+    /// Print the claims without storing them.
+    #[arg(long)]
+    no_store: bool,
+    /// Claims within this many days of an incident join it.
+    #[arg(long, default_value_t = 45, value_name = "DAYS")]
+    window_days: i64,
+    /// Files larger than this are refused (bytes).
+    #[arg(long, default_value_t = 32 * 1024 * 1024, value_name = "BYTES")]
+    max_bytes: u64,
+    /// Exit with status 1 when a file was skipped (binary, too large, unreadable).
+    #[arg(long, short = 'W')]
+    warnings_as_errors: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EvalArgs {
+    /// The gold file (the format of shared/seeds/gold.json).
+    #[arg(value_name = "GOLD.json")]
+    gold: PathBuf,
+    /// The documents the gold file describes (files, folders or globs).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    /// `table` for people, `json` for the full report.
+    #[arg(long, value_enum, default_value_t = OutFormat::Table)]
+    format: OutFormat,
+    /// List every missed and extra claim.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ClaimsArgs {
+    /// Only this incident.
+    #[arg(long, value_name = "ID")]
+    incident: Option<String>,
+    /// Speaker or speaking organisation contains this (case-insensitive).
+    #[arg(long)]
+    speaker: Option<String>,
+    /// Target, canonical target or target state contains this.
+    #[arg(long)]
+    target: Option<String>,
+    #[arg(long, value_enum, default_value_t = OutFormat::Table)]
+    format: OutFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KbCommand {
+    /// Replace the threat groups with a MISP galaxy cluster, a STIX bundle or
+    /// ascribe-kb JSON; stored in the database, used by later commands.
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Look a name up: group, body or state, with sponsors and their sources.
+    Show {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+}
+
+/// One line of `--format json`.
+#[derive(Debug, Serialize)]
+struct ClaimLine<'a> {
+    doc: &'a str,
+    published: Option<&'a str>,
+    incident: Option<&'a str>,
+    id: &'a str,
+    kind: Option<&'a str>,
+    speaker: Option<&'a str>,
+    speaker_org: Option<&'a str>,
+    speaker_country: Option<&'a str>,
+    reporter: Option<&'a str>,
+    target: Option<&'a str>,
+    target_canonical: Option<&'a str>,
+    target_state: Option<&'a str>,
+    operation: Option<&'a str>,
+    confidence_phrase: Option<&'a str>,
+    probability: Option<[f64; 2]>,
+    phia: Option<&'a str>,
+    icd203: Option<&'a str>,
+    quote: Option<&'a str>,
+    start: Option<usize>,
+    end: Option<usize>,
+}
+
+pub(crate) fn run(cmd: DocsCommand, db: &Path) -> anyhow::Result<ExitCode> {
+    match cmd {
+        DocsCommand::Ingest(args) => ingest(args, db),
+        DocsCommand::Eval(args) => eval(args),
+    }
+}
+
+/// The input files for a list of paths: files, folders (recursively, by
+/// extension), globs in the last path component, and `-`.
+fn expand(paths: &[String]) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p == "-" {
+            out.push("-".to_owned());
+            continue;
+        }
+        let path = Path::new(p);
+        if path.is_dir() {
+            walk(path, &mut out)?;
+            continue;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.contains(['*', '?']) {
+            let dir = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let mut found: Vec<String> = std::fs::read_dir(dir)
+                .with_context(|| format!("{}: cannot list folder", dir.display()))?
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().is_file())
+                .filter(|e| glob_match(name, &e.file_name().to_string_lossy()))
+                .map(|e| e.path().display().to_string())
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                bail!("{p}: no file matches");
+            }
+            out.extend(found);
+            continue;
+        }
+        if !path.exists() {
+            bail!("{p}: no such file or folder");
+        }
+        out.push(p.clone());
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<String>) -> anyhow::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("{}: cannot list folder", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if DocFormat::from_name(&p.to_string_lossy()).is_some() {
+            out.push(p.display().to_string());
+        }
+    }
+    Ok(())
+}
+
+/// `*` and `?` wildcards over a file name.
+fn glob_match(pat: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pat.chars().collect(), name.chars().collect());
+    let (mut pi, mut ni, mut star, mut mark) = (0, 0, None, 0);
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ni;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ni = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+/// Reads one input, refusing what is too large; `Ok(None)` with a message
+/// on stderr when it is skipped.
+fn read_input(name: &str, max: u64) -> anyhow::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    if name == "-" {
+        std::io::stdin()
+            .lock()
+            .take(max + 1)
+            .read_to_end(&mut bytes)
+            .context("reading stdin")?;
+    } else {
+        let f = std::fs::File::open(name).with_context(|| format!("{name}: cannot open"))?;
+        f.take(max + 1)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("{name}: cannot read"))?;
+    }
+    if bytes.len() as u64 > max {
+        eprintln!("warning: {name}: larger than {max} bytes (--max-bytes); skipped");
+        return Ok(None);
+    }
+    Ok(Some(bytes))
+}
+
+fn read_docs(paths: &[String], max: u64) -> anyhow::Result<(Vec<(Document, u64)>, bool)> {
+    let files = expand(paths)?;
+    let mut docs = Vec::new();
+    let mut skipped = false;
+    for name in files {
+        let Some(bytes) = read_input(&name, max)? else {
+            skipped = true;
+            continue;
+        };
+        let doc = read_document(&name, &bytes, None);
+        match doc.skipped {
+            Some(ascribe_extract::Skip::Binary) => {
+                eprintln!("warning: {name}: looks like a binary file; skipped");
+                skipped = true;
+                continue;
+            }
+            Some(ascribe_extract::Skip::NoText) => {
+                eprintln!(
+                    "note: {name}: no article text once navigation and boilerplate are removed"
+                );
+            }
+            None => {}
+        }
+        docs.push((doc, bytes.len() as u64));
+    }
+    Ok((docs, skipped))
+}
+
+fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
+    let (docs, skipped) = read_docs(&args.paths, args.max_bytes)?;
+    let kb = load_kb(db, args.no_store)?;
+    let mut docs = docs;
+    for (d, _) in &mut docs {
+        for c in &mut d.claims {
+            overlay_kb(&kb, &mut c.claim);
+        }
+    }
+    // Group and store.
+    let mut filed: BTreeMap<String, String> = BTreeMap::new(); // claim id -> incident
+    if !args.no_store {
+        let mut store = open_store(db)?;
+        filed = file_claims(&mut store, &docs, &args, &kb)?;
+    }
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        OutFormat::Json => {
+            for (d, _) in &docs {
+                for c in &d.claims {
+                    let inc = filed.get(&c.claim.id).map(String::as_str);
+                    serde_json::to_writer(&mut out, &claim_line(d, c, inc))?;
+                    writeln!(out)?;
+                }
+            }
+        }
+        OutFormat::Table => {
+            for (d, _) in &docs {
+                writeln!(
+                    out,
+                    "{}  published {}  {} claim(s)",
+                    d.name,
+                    d.published.as_deref().unwrap_or("unknown"),
+                    d.claims.len()
+                )?;
+                for c in &d.claims {
+                    write_claim_row(
+                        &mut out,
+                        &c.claim,
+                        c.reporter.as_deref(),
+                        filed.get(&c.claim.id).map(String::as_str),
+                    )?;
+                }
+                writeln!(out)?;
+            }
+        }
+    }
+    out.flush()?;
+    if skipped && args.warnings_as_errors {
+        return Ok(exit::warnings());
+    }
+    Ok(exit::ok())
+}
+
+fn claim_line<'a>(
+    d: &'a Document,
+    c: &'a ExtractedClaim,
+    incident: Option<&'a str>,
+) -> ClaimLine<'a> {
+    let cl = &c.claim;
+    ClaimLine {
+        doc: &d.name,
+        published: d.published.as_deref(),
+        incident,
+        id: &cl.id,
+        kind: cl.kind.map(ClaimKind::as_str),
+        speaker: cl.speaker.as_deref(),
+        speaker_org: cl.speaker_org.as_deref(),
+        speaker_country: cl.speaker_country.as_deref(),
+        reporter: c.reporter.as_deref(),
+        target: cl.target.as_deref(),
+        target_canonical: cl.target_canonical.as_deref(),
+        target_state: cl.target_state.as_deref(),
+        operation: cl.operation.as_deref(),
+        confidence_phrase: cl.confidence_phrase.as_deref(),
+        probability: cl.probability.map(|b| [b.low, b.high]),
+        phia: c.phia.map(|p| p.as_str()),
+        icd203: c.icd203.map(|p| p.as_str()),
+        quote: cl.quote.as_deref(),
+        start: cl.start,
+        end: cl.end,
+    }
+}
+
+fn write_claim_row(
+    out: &mut impl Write,
+    c: &Claim,
+    reporter: Option<&str>,
+    incident: Option<&str>,
+) -> std::io::Result<()> {
+    let who = match (&c.speaker, &c.speaker_org) {
+        (Some(p), Some(o)) => format!("{p} ({o})"),
+        (Some(p), None) => p.clone(),
+        (None, Some(o)) => o.clone(),
+        (None, None) => "(the document)".to_owned(),
+    };
+    let country = c
+        .speaker_country
+        .as_deref()
+        .map(|x| format!(", {x}"))
+        .unwrap_or_default();
+    let target = match (&c.target, &c.target_canonical) {
+        (Some(t), Some(k)) if t != k => format!("{t} -> {k}"),
+        (_, Some(k)) => k.clone(),
+        (Some(t), None) => format!("{t} -> ?"),
+        (None, None) => "?".to_owned(),
+    };
+    let state = match (&c.target_state, &c.target_canonical) {
+        (Some(s), Some(k)) if s != k => format!(" [{s}]"),
+        _ => String::new(),
+    };
+    writeln!(
+        out,
+        "  {:<21} {who}{country}",
+        c.kind.map(ClaimKind::as_str).unwrap_or("-"),
+    )?;
+    writeln!(out, "      accused: {target}{state}")?;
+    if let Some(op) = &c.operation {
+        writeln!(out, "      operation: {op}")?;
+    }
+    if let Some(p) = &c.confidence_phrase {
+        let band = c
+            .probability
+            .map(|b| format!(" ({:.0}-{:.0} %)", b.low * 100.0, b.high * 100.0))
+            .unwrap_or_default();
+        writeln!(out, "      confidence: \"{p}\"{band}")?;
+    }
+    if let Some(r) = reporter {
+        writeln!(out, "      reported by: {r}")?;
+    }
+    if let Some(q) = &c.quote {
+        let short: String = q.chars().take(150).collect();
+        let more = if q.chars().count() > 150 { "..." } else { "" };
+        writeln!(
+            out,
+            "      quote [{}..{}]: \"{short}{more}\"",
+            c.start.unwrap_or(0),
+            c.end.unwrap_or(0)
+        )?;
+    }
+    if let Some(i) = incident {
+        writeln!(out, "      incident: {i}")?;
+    }
+    Ok(())
+}
+
+/// The knowledge base in use: the latest import in the database, else the built-in one.
+fn load_kb(db: &Path, no_store: bool) -> anyhow::Result<KnowledgeBase> {
+    if !no_store || db.exists() {
+        let store = open_store(db)?;
+        if let Some(k) = store.latest_kb_import()? {
+            return KnowledgeBase::from_json(&k.data_json).with_context(|| {
+                format!("knowledge base imported from {} is unreadable", k.source)
+            });
+        }
+    }
+    Ok(KnowledgeBase::builtin().clone())
+}
+
+/// Resolves a claim's target through the knowledge base in use (an imported
+/// one may know a group the built-in does not, or tie it to another sponsor).
+fn overlay_kb(kb: &KnowledgeBase, c: &mut Claim) {
+    let Some(t) = c.target_canonical.clone() else {
+        return;
+    };
+    if let Some(a) = kb.resolve_actor(&t) {
+        if a.kind == ascribe_model::ActorKind::Group {
+            c.target_canonical = Some(a.name.clone());
+            if let Some(s) = a.sponsors.first() {
+                c.target_state = Some(s.clone());
+            }
+        }
+    }
+}
+
+const GENERIC_OP: &[&str] = &[
+    "attack",
+    "attacks",
+    "attacked",
+    "attacking",
+    "cyber",
+    "hack",
+    "hacked",
+    "hacking",
+    "tried",
+    "trying",
+    "steal",
+    "stole",
+    "stealing",
+    "behind",
+    "responsible",
+    "campaign",
+    "operation",
+    "operations",
+    "against",
+    "their",
+    "those",
+    "these",
+    "affiliation",
+    "connected",
+    "with",
+    "from",
+    "into",
+    "about",
+    "which",
+    "that",
+    "this",
+    "the",
+    "and",
+    "for",
+    "were",
+    "was",
+    "have",
+    "been",
+    "being",
+    "carried",
+    "out",
+    "targeting",
+    "targeted",
+    "part",
+];
+
+/// The distinctive words of an operation ("vaccine", "election"); state
+/// names and generic words ("attack", "hacking") are left out, and an
+/// affiliation ("part of the Russian intelligence services") has none.
+fn topic(text: &str) -> BTreeSet<String> {
+    if text.starts_with("affiliation") {
+        return BTreeSet::new();
+    }
+    let kb = KnowledgeBase::builtin();
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 3 && !GENERIC_OP.contains(w) && kb.resolve_state(w).is_none())
+        .map(|w| w.chars().take(7).collect())
+        .collect()
+}
+
+fn days(date: &str) -> Option<i64> {
+    let d = time::Date::parse(
+        date.get(..10)?,
+        &time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()?;
+    Some(i64::from(d.to_julian_day()))
+}
+
+/// An incident a claim may join.
+struct Group {
+    id: String,
+    states: BTreeSet<String>,
+    topic: BTreeSet<String>,
+    dates: Vec<i64>,
+    new: bool,
+    targets: BTreeSet<String>,
+    title: String,
+    first_date: Option<String>,
+    last_date: Option<String>,
+}
+
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.to_lowercase().chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_owned()
+}
+
+fn existing_groups(store: &Store) -> anyhow::Result<Vec<Group>> {
+    let mut out = Vec::new();
+    for inc in store.list_incidents()? {
+        let Some(stored) = store.load_case(&inc.id)? else {
+            continue;
+        };
+        let case = stored.case;
+        let mut g = Group {
+            id: inc.id.clone(),
+            states: BTreeSet::new(),
+            topic: topic(&format!(
+                "{} {}",
+                case.incident.title,
+                case.incident.summary.clone().unwrap_or_default()
+            )),
+            dates: Vec::new(),
+            new: false,
+            targets: BTreeSet::new(),
+            title: case.incident.title.clone(),
+            first_date: None,
+            last_date: None,
+        };
+        if let Some(p) = &case.incident.period {
+            g.dates.extend(days(&p.from));
+            g.dates.extend(days(&p.to));
+        }
+        for h in &case.hypotheses {
+            if let Some(r) = &h.resolved {
+                g.states.extend(r.sponsor.clone());
+                g.states.insert(r.name.clone());
+            }
+            if let Some(a) = &h.actor {
+                g.states.insert(a.clone());
+            }
+        }
+        for c in &case.claims {
+            g.states.extend(c.target_state.clone());
+            g.states.extend(c.target_canonical.clone());
+            if let Some(op) = &c.operation {
+                g.topic.extend(topic(op));
+            }
+            if let Some(d) = c.date.as_deref().and_then(days) {
+                g.dates.push(d);
+            }
+        }
+        out.push(g);
+    }
+    Ok(out)
+}
+
+fn claim_state(c: &Claim) -> Option<String> {
+    match c.kind {
+        Some(ClaimKind::Denial) => c.target_state.clone().or_else(|| c.speaker_country.clone()),
+        Some(ClaimKind::CounterAccusation) => c.speaker_country.clone(),
+        _ => c
+            .target_state
+            .clone()
+            .or_else(|| c.target_canonical.clone()),
+    }
+}
+
+/// Files each claim under an incident and stores everything; returns claim id -> incident.
+fn file_claims(
+    store: &mut Store,
+    docs: &[(Document, u64)],
+    args: &IngestArgs,
+    kb: &KnowledgeBase,
+) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut groups = existing_groups(store)?;
+    let mut filed: BTreeMap<String, String> = BTreeMap::new();
+    let mut by_incident: BTreeMap<String, Vec<Claim>> = BTreeMap::new();
+    for (d, _) in docs {
+        let date = d.published.as_deref().and_then(days);
+        let mut doc_group: Option<usize> = None;
+        for c in &d.claims {
+            let cl = &c.claim;
+            let gi = if let Some(id) = &args.incident {
+                match groups.iter().position(|g| &g.id == id) {
+                    Some(i) => i,
+                    None => {
+                        groups.push(new_group(id.clone(), cl, d));
+                        groups.len() - 1
+                    }
+                }
+            } else {
+                let state = claim_state(cl);
+                let t = topic(cl.operation.as_deref().unwrap_or(""));
+                let near = |g: &Group| match date {
+                    Some(x) => {
+                        g.dates.is_empty()
+                            || g.dates.iter().any(|y| (x - y).abs() <= args.window_days)
+                    }
+                    None => true,
+                };
+                let same_party = |g: &Group| state.as_ref().is_some_and(|s| g.states.contains(s));
+                let found = groups
+                    .iter()
+                    .position(|g| {
+                        same_party(g) && near(g) && (t.is_empty() || !g.topic.is_disjoint(&t))
+                    })
+                    .or_else(|| {
+                        // A denial or counter-accusation without its own operation
+                        // answers the accusation of the same document.
+                        doc_group.filter(|_| t.is_empty() || state.is_none())
+                    });
+                match found {
+                    Some(i) => i,
+                    None => {
+                        let base = format!(
+                            "docs-{}-{}",
+                            slug(state.as_deref().unwrap_or("unknown")),
+                            t.iter()
+                                .next()
+                                .cloned()
+                                .unwrap_or_else(|| "statement".to_owned())
+                        );
+                        let base = match d.published.as_deref() {
+                            Some(p) => format!("{base}-{}", p.get(..7).unwrap_or(p)),
+                            None => base,
+                        };
+                        let mut id = base.clone();
+                        let mut n = 2;
+                        while groups.iter().any(|g| g.id == id) {
+                            id = format!("{base}-{n}");
+                            n += 1;
+                        }
+                        groups.push(new_group(id, cl, d));
+                        groups.len() - 1
+                    }
+                }
+            };
+            if doc_group.is_none() {
+                doc_group = Some(gi);
+            }
+            if let Some(g) = groups.get_mut(gi) {
+                g.states.extend(claim_state(cl));
+                g.topic.extend(topic(cl.operation.as_deref().unwrap_or("")));
+                g.dates.extend(date);
+                if matches!(
+                    cl.kind,
+                    Some(ClaimKind::Accusation | ClaimKind::AttributionStatement)
+                ) {
+                    g.targets.extend(cl.target_canonical.clone());
+                }
+                if let Some(p) = &d.published {
+                    if g.first_date.as_ref().is_none_or(|f| p < f) {
+                        g.first_date = Some(p.clone());
+                    }
+                    if g.last_date.as_ref().is_none_or(|l| p > l) {
+                        g.last_date = Some(p.clone());
+                    }
+                }
+                filed.insert(cl.id.clone(), g.id.clone());
+                by_incident
+                    .entry(g.id.clone())
+                    .or_default()
+                    .push(cl.clone());
+            }
+        }
+    }
+    for (id, claims) in &by_incident {
+        let Some(g) = groups.iter().find(|g| &g.id == id) else {
+            continue;
+        };
+        let incident = Incident {
+            id: id.clone(),
+            title: g.title.clone(),
+            summary: Some(
+                "Filed by `ascribe docs ingest` from statements in documents.".to_owned(),
+            ),
+            period: match (&g.first_date, &g.last_date) {
+                (Some(a), Some(b)) => Some(Period {
+                    from: a.clone(),
+                    to: b.clone(),
+                }),
+                _ => None,
+            },
+            victims: vec![],
+        };
+        let created = store.ensure_incident(&incident)?;
+        if created || g.new {
+            // Hypotheses exclude each other: a state whose group is already a
+            // hypothesis is covered by it (claims naming the state map to the group).
+            let sponsors: BTreeSet<String> = g
+                .targets
+                .iter()
+                .filter_map(|t| kb.resolve_actor(t))
+                .filter(|a| a.kind == ascribe_model::ActorKind::Group)
+                .flat_map(|a| a.sponsors.first().cloned())
+                .collect();
+            let hyps: Vec<Hypothesis> = g
+                .targets
+                .iter()
+                .filter(|t| !sponsors.contains(*t))
+                .map(|t| {
+                    let resolved = kb.resolve_actor(t).map(|a| ActorRef {
+                        name: a.name.clone(),
+                        sponsor: a.sponsors.first().cloned(),
+                    });
+                    Hypothesis {
+                        id: slug(t),
+                        actor: Some(t.clone()),
+                        resolved,
+                        prior: None,
+                    }
+                })
+                .collect();
+            store.add_hypotheses(id, &hyps)?;
+        }
+        store.upsert_claims(id, claims, Provenance::Docs)?;
+        eprintln!(
+            "filed {} claim(s) under incident {id}{}",
+            claims.len(),
+            if created { " (new)" } else { "" }
+        );
+    }
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    for (d, bytes) in docs {
+        let incidents: BTreeSet<String> = d
+            .claims
+            .iter()
+            .filter_map(|c| filed.get(&c.claim.id).cloned())
+            .collect();
+        store.record_document(&DocumentRecord {
+            name: d.name.clone(),
+            bytes: *bytes,
+            published: d.published.clone(),
+            claims: d.claims.len(),
+            incidents: incidents.into_iter().collect(),
+            ingested_at: now.clone(),
+        })?;
+    }
+    Ok(filed)
+}
+
+fn new_group(id: String, c: &Claim, d: &Document) -> Group {
+    let state = claim_state(c).unwrap_or_else(|| "unknown party".to_owned());
+    let op = c
+        .operation
+        .clone()
+        .unwrap_or_else(|| "statements".to_owned());
+    let mut op: String = op.chars().take(80).collect();
+    if c.operation.as_ref().is_some_and(|o| o.chars().count() > 80) {
+        if let Some(p) = op.rfind(' ') {
+            op.truncate(p);
+        }
+        op.push_str(" ...");
+    }
+    Group {
+        id,
+        states: claim_state(c).into_iter().collect(),
+        topic: topic(c.operation.as_deref().unwrap_or("")),
+        dates: d.published.as_deref().and_then(days).into_iter().collect(),
+        new: true,
+        targets: BTreeSet::new(),
+        title: format!("{state}: {op}"),
+        first_date: d.published.clone(),
+        last_date: d.published.clone(),
+    }
+}
+
+fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(&args.gold)
+        .with_context(|| format!("reading {}", args.gold.display()))?;
+    let gold: Vec<ascribe_extract::eval::GoldDoc> =
+        serde_json::from_str(&text).with_context(|| {
+            format!(
+                "{}: not a gold file (a JSON array of documents)",
+                args.gold.display()
+            )
+        })?;
+    let (docs, _) = read_docs(&args.paths, 64 * 1024 * 1024)?;
+    let mut predicted = BTreeMap::new();
+    for (d, _) in docs {
+        predicted.insert(d.name.clone(), (d.published.clone(), d.claims));
+    }
+    let rep = ascribe_extract::eval::score(&gold, &predicted);
+    let mut out = std::io::stdout().lock();
+    if args.format == OutFormat::Json {
+        serde_json::to_writer_pretty(&mut out, &rep)?;
+        writeln!(out)?;
+        return Ok(exit::ok());
+    }
+    let o = rep.overall;
+    writeln!(
+        out,
+        "documents: {}  gold claims: {}  predicted: {}",
+        gold.len(),
+        gold.iter().map(|g| g.claims.len()).sum::<usize>(),
+        o.tp + o.fp
+    )?;
+    writeln!(
+        out,
+        "claims (kind + target + speaker): precision {:.2}  recall {:.2}  F1 {:.2}  (tp {}, fp {}, fn {})",
+        o.precision, o.recall, o.f1, o.tp, o.fp, o.fn_
+    )?;
+    writeln!(
+        out,
+        "recall on main claims: {:.2} ({}/{})",
+        rep.main_recall, rep.main_found, rep.main_total
+    )?;
+    writeln!(
+        out,
+        "confidence phrase right where the gold has one: {}/{}",
+        rep.confidence_right, rep.confidence_total
+    )?;
+    writeln!(
+        out,
+        "publication date right: {}/{}",
+        rep.published_right, rep.published_total
+    )?;
+    writeln!(out, "fields on matched claims (accuracy):")?;
+    for (k, f) in &rep.fields {
+        writeln!(
+            out,
+            "  {k:<18} {:.2}  ({}/{})",
+            f.precision,
+            f.tp,
+            f.tp + f.fp
+        )?;
+    }
+    if args.verbose {
+        for m in &rep.misses {
+            writeln!(out, "  {m}")?;
+        }
+    } else if !rep.misses.is_empty() {
+        writeln!(
+            out,
+            "{} missed or extra claim(s); --verbose lists them",
+            rep.misses.len()
+        )?;
+    }
+    Ok(exit::ok())
+}
+
+pub(crate) fn run_claims(args: ClaimsArgs, db: &Path) -> anyhow::Result<ExitCode> {
+    let store = open_store(db)?;
+    let rows = store.query_claims(&ClaimFilter {
+        incident: args.incident.clone(),
+        speaker: args.speaker.clone(),
+        target: args.target.clone(),
+    })?;
+    if let Some(i) = &args.incident {
+        if !store.has_incident(i)? {
+            bail!("no incident {i:?} in {}", db.display());
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        OutFormat::Json => {
+            for (inc, c) in &rows {
+                let mut v = serde_json::to_value(c)?;
+                if let Some(m) = v.as_object_mut() {
+                    m.insert("incident".into(), serde_json::Value::String(inc.clone()));
+                    if let Some(b) = c.probability {
+                        m.insert("probability".into(), serde_json::json!([b.low, b.high]));
+                    }
+                }
+                serde_json::to_writer(&mut out, &v)?;
+                writeln!(out)?;
+            }
+        }
+        OutFormat::Table => {
+            let mut last = String::new();
+            for (inc, c) in &rows {
+                if *inc != last {
+                    writeln!(out, "incident {inc}")?;
+                    last.clone_from(inc);
+                }
+                write_claim_row(&mut out, c, None, None)?;
+                if let Some(d) = &c.doc {
+                    writeln!(out, "      from: {d}")?;
+                }
+            }
+            if rows.is_empty() {
+                eprintln!("no claims match");
+            }
+        }
+    }
+    out.flush()?;
+    Ok(exit::ok())
+}
+
+pub(crate) fn run_kb(cmd: KbCommand, db: &Path) -> anyhow::Result<ExitCode> {
+    match cmd {
+        KbCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let kb =
+                KnowledgeBase::from_any(&text).with_context(|| format!("{}", file.display()))?;
+            let groups = kb.groups().count();
+            if groups == 0 {
+                bail!("{}: no threat groups found (expected intrusion-sets, threat-actors or cluster values)", file.display());
+            }
+            let mut store = open_store(db)?;
+            let now = time::OffsetDateTime::now_utc()
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
+            store.save_kb_import(&KbImport {
+                source: file.display().to_string(),
+                groups,
+                data_json: kb.to_json(),
+                imported_at: now,
+            })?;
+            println!(
+                "imported {groups} threat groups from {}; later `docs ingest` runs resolve targets through them",
+                file.display()
+            );
+            Ok(exit::ok())
+        }
+        KbCommand::Show { name } => {
+            let kb = load_kb(db, true)?;
+            let found = kb.resolve_actor_all(&name);
+            if found.is_empty() {
+                eprintln!("{name:?}: not in the knowledge base");
+                return Ok(exit::warnings());
+            }
+            let mut out = std::io::stdout().lock();
+            for a in found {
+                let kind = match a.kind {
+                    ascribe_model::ActorKind::Group => "group",
+                    ascribe_model::ActorKind::Agency => "agency",
+                    ascribe_model::ActorKind::State => "state",
+                };
+                writeln!(out, "{} ({kind})", a.name)?;
+                if !a.sponsors.is_empty() {
+                    writeln!(out, "  suspected sponsor(s): {}", a.sponsors.join(", "))?;
+                }
+                for (s, src) in kb.sponsor_sources(a) {
+                    writeln!(out, "    {s}  per {src}")?;
+                }
+                let aliases: Vec<&str> = a.aliases.iter().take(20).map(String::as_str).collect();
+                if !aliases.is_empty() {
+                    writeln!(out, "  aliases: {}", aliases.join(", "))?;
+                }
+            }
+            Ok(exit::ok())
+        }
+    }
+}

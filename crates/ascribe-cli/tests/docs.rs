@@ -1,0 +1,188 @@
+//! `ascribe docs ingest|eval`, `ascribe claims`, `ascribe kb` end to end.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn ascribe(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ascribe"))
+        .current_dir(root())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("ASCRIBE_CONFIG")
+        .output()
+        .unwrap_or_else(|e| panic!("the ascribe binary runs: {e}"))
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn statements_join_the_example_incident_and_make_their_own() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("d.db");
+    let o = ascribe(
+        &db,
+        &["case", "import", "examples/vaccine-research-2020.toml"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+
+    let o = ascribe(
+        &db,
+        &["docs", "ingest", "--format", "json", "examples/docs"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        err(&o).contains("under incident vaccine-research-2020"),
+        "{}",
+        err(&o)
+    );
+    let lines: Vec<serde_json::Value> = out(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_default())
+        .collect();
+    assert_eq!(lines.len(), 5, "{}", out(&o));
+    for l in &lines {
+        for field in [
+            "doc",
+            "published",
+            "kind",
+            "speaker",
+            "speaker_org",
+            "speaker_country",
+            "target",
+            "target_canonical",
+            "target_state",
+            "operation",
+            "confidence_phrase",
+            "probability",
+            "quote",
+            "start",
+            "end",
+        ] {
+            assert!(l.get(field).is_some(), "{field} missing in {l}");
+        }
+    }
+    assert!(lines
+        .iter()
+        .any(|l| l["kind"] == "denial" && l["speaker_org"] == "Kremlin"));
+    assert!(lines
+        .iter()
+        .any(|l| l["confidence_phrase"] == "almost certainly" && l["probability"][0] == 0.95));
+
+    let o = ascribe(
+        &db,
+        &[
+            "claims",
+            "--incident",
+            "vaccine-research-2020",
+            "--speaker",
+            "kelin",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).contains("2020-07-17-kremlin-response.txt"),
+        "{}",
+        out(&o)
+    );
+
+    let o = ascribe(
+        &db,
+        &[
+            "docs",
+            "ingest",
+            "--incident",
+            "from-docs",
+            "examples/docs/*.txt",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let o = ascribe(&db, &["assess", "from-docs"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("APT29"), "{}", out(&o));
+}
+
+#[test]
+fn bad_inputs_give_clear_messages_and_exit_codes() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("d.db");
+    let bin = dir.path().join("blob.txt");
+    std::fs::write(&bin, b"\x00\x01\x02\x03 not text").unwrap_or_else(|e| panic!("{e}"));
+    let b = bin.to_string_lossy().into_owned();
+    let o = ascribe(&db, &["docs", "ingest", "--no-store", &b]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(err(&o).contains("binary"), "{}", err(&o));
+    let o = ascribe(&db, &["docs", "ingest", "--no-store", "-W", &b]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = ascribe(
+        &db,
+        &[
+            "docs",
+            "ingest",
+            "--no-store",
+            "--max-bytes",
+            "10",
+            "examples/docs",
+        ],
+    );
+    assert!(err(&o).contains("--max-bytes"), "{}", err(&o));
+    let o = ascribe(&db, &["docs", "ingest", "no/such/file.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("no/such/file.txt"), "{}", err(&o));
+}
+
+#[test]
+fn kb_import_then_show() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("d.db");
+    let misp = dir.path().join("galaxy.json");
+    std::fs::write(
+        &misp,
+        r#"{"values":[{"value":"Quiet Heron","uuid":"u1","meta":{"synonyms":["HERON-7"],"country":"IR"}}]}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let o = ascribe(&db, &["kb", "import", &misp.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let o = ascribe(&db, &["kb", "show", "heron 7"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).contains("Quiet Heron") && out(&o).contains("Iran"),
+        "{}",
+        out(&o)
+    );
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "[1]").unwrap_or_else(|e| panic!("{e}"));
+    let o = ascribe(&db, &["kb", "import", &bad.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn eval_prints_the_seed_figures() {
+    let Some(gold) = ascribe_testutil::shared_file("seeds/gold.json") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("d.db");
+    let seeds = gold.parent().map(Path::to_path_buf).unwrap_or_default();
+    let o = ascribe(
+        &db,
+        &[
+            "docs",
+            "eval",
+            &gold.to_string_lossy(),
+            &seeds.to_string_lossy(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("recall on main claims"), "{}", out(&o));
+}

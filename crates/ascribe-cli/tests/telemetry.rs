@@ -1,0 +1,265 @@
+//! `ascribe telemetry ingest` end to end: formats, compression, stdin, exit codes,
+//! messages, and evidence attached to the example incident.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn sample() -> String {
+    root()
+        .join("examples/telemetry/eve-sample.json.gz")
+        .display()
+        .to_string()
+}
+
+fn indicators() -> String {
+    root()
+        .join("examples/telemetry/indicators.csv")
+        .display()
+        .to_string()
+}
+
+fn ascribe(db: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ascribe"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("ASCRIBE_GEO")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the ascribe binary runs");
+    if let Some(mut w) = child.stdin.take() {
+        w.write_all(stdin.unwrap_or_default()).expect("stdin");
+    }
+    child.wait_with_output().expect("ascribe finishes")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn gzip_plain_zstd_and_stdin_give_the_same_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let gz = ascribe(
+        &db,
+        &[
+            "telemetry",
+            "ingest",
+            &sample(),
+            "--indicators",
+            &indicators(),
+            "--no-geo",
+            "--format",
+            "csv",
+        ],
+        None,
+    );
+    assert_eq!(gz.status.code(), Some(0), "{}", text(&gz.stderr));
+    let out = text(&gz.stdout);
+    assert!(out.starts_with(
+        "day,src_country,src_asn,signature,action,events,matched_events,matched_indicators\n"
+    ));
+    assert!(
+        out.contains("175.6.90.140"),
+        "the planted APT29 address is matched"
+    );
+    let err = text(&gz.stderr);
+    assert!(err.contains("2000 lines"), "{err}");
+    assert!(err.contains("alert 572"), "{err}");
+
+    let raw = {
+        use std::io::Read;
+        let f = std::fs::File::open(sample()).unwrap();
+        let mut v = Vec::new();
+        flate2::read::MultiGzDecoder::new(f)
+            .read_to_end(&mut v)
+            .unwrap();
+        v
+    };
+    let plain = dir.path().join("eve.json");
+    std::fs::write(&plain, &raw).unwrap();
+    let zst = dir.path().join("eve.json.zst");
+    std::fs::write(&zst, zstd::encode_all(&raw[..], 3).unwrap()).unwrap();
+    for input in [plain.display().to_string(), zst.display().to_string()] {
+        let o = ascribe(
+            &db,
+            &[
+                "telemetry",
+                "ingest",
+                &input,
+                "--indicators",
+                &indicators(),
+                "--no-geo",
+                "--format",
+                "csv",
+            ],
+            None,
+        );
+        assert_eq!(text(&o.stdout), out, "{input}");
+    }
+    let o = ascribe(
+        &db,
+        &[
+            "telemetry",
+            "ingest",
+            "-",
+            "--indicators",
+            &indicators(),
+            "--no-geo",
+            "--format",
+            "csv",
+        ],
+        Some(&raw),
+    );
+    assert_eq!(text(&o.stdout), out, "stdin");
+    // A quoted glob and a folder find the same file.
+    let glob = dir.path().join("eve.js?n").display().to_string();
+    let o = ascribe(
+        &db,
+        &[
+            "telemetry",
+            "ingest",
+            &glob,
+            "--indicators",
+            &indicators(),
+            "--no-geo",
+            "--format",
+            "csv",
+        ],
+        None,
+    );
+    assert_eq!(text(&o.stdout), out, "glob");
+}
+
+#[test]
+fn bad_lines_are_reported_with_file_and_line_and_strict_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let f = dir.path().join("bad.json");
+    std::fs::write(
+        &f,
+        "{\"timestamp\":\"2024-03-04T00:00:00.000000+0000\",\"event_type\":\"alert\",\"src_ip\":\"198.51.100.7\",\"dest_ip\":\"10.0.0.1\",\"alert\":{\"action\":\"allowed\",\"signature\":\"S\"}}\n\
+         {\"timestamp\":\"2024-03-04T00:00:01\",\"event_type\":\"alert\",\"src_ip\":\"198.51.100.7\"\n\
+         {\"timestamp\":\"yesterday\",\"event_type\":\"alert\",\"src_ip\":\"198.51.100.7\"}\n",
+    )
+    .unwrap();
+    let name = f.display().to_string();
+    let o = ascribe(
+        &db,
+        &["telemetry", "ingest", &name, "--no-geo", "--format", "csv"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let err = text(&o.stderr);
+    assert!(err.contains("2 bad lines skipped"), "{err}");
+    assert!(
+        err.contains(&format!("{name}:2: EOF while parsing")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{name}:3: timestamp \"yesterday\" is not ISO 8601"
+        )),
+        "{err}"
+    );
+    assert_eq!(
+        text(&o.stdout).lines().count(),
+        2,
+        "the good line is counted"
+    );
+    let o = ascribe(
+        &db,
+        &["telemetry", "ingest", &name, "--no-geo", "--strict"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+}
+
+#[test]
+fn a_missing_geo_database_says_how_to_get_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let empty = dir.path().join("nogeo");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = ascribe(
+        &db,
+        &[
+            "telemetry",
+            "ingest",
+            &sample(),
+            "--geo",
+            empty.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(err.contains("no geolocation database in"), "{err}");
+    assert!(err.contains("bash scripts/setup-geo.sh"), "{err}");
+}
+
+#[test]
+fn evidence_is_attached_to_the_incident() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let example = root().join("examples/vaccine-research-2020.toml");
+    let o = ascribe(&db, &["case", "import", example.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = ascribe(
+        &db,
+        &[
+            "telemetry",
+            "ingest",
+            &sample(),
+            "--indicators",
+            &indicators(),
+            "--no-geo",
+            "--event-types",
+            "alert,dns,http,tls",
+            "--incident",
+            "vaccine-research-2020",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains(
+            "telemetry-domain-metro-account821-net [infrastructure-overlap; B3; apt29:LR 4]"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("telemetry-cidr-106-203-26-0-25 [infrastructure-overlap; B3; apt28:LR 1.3]"),
+        "{err}"
+    );
+    let o = ascribe(&db, &["assess", "vaccine-research-2020"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("telemetry-domain-metro-accoun"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = ascribe(
+        &db,
+        &[
+            "telemetry",
+            "ingest",
+            &sample(),
+            "--no-geo",
+            "--incident",
+            "no-such-incident",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("no incident \"no-such-incident\""));
+}

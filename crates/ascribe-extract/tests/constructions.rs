@@ -1,0 +1,290 @@
+//! One small document per construction the reader handles, written for
+//! these tests (not taken from any publication).
+
+use ascribe_extract::{read_document, ExtractedClaim};
+use ascribe_model::ClaimKind;
+
+fn read(text: &str) -> Vec<ExtractedClaim> {
+    read_document("t.txt", text.as_bytes(), None).claims
+}
+
+fn kinds(cs: &[ExtractedClaim]) -> Vec<(ClaimKind, Option<String>, Option<String>)> {
+    cs.iter()
+        .map(|c| {
+            (
+                c.claim.kind.unwrap_or(ClaimKind::Accusation),
+                c.claim.speaker_country.clone(),
+                c.claim.target_canonical.clone(),
+            )
+        })
+        .collect()
+}
+
+fn some(s: &str) -> Option<String> {
+    Some(s.to_owned())
+}
+
+#[test]
+fn reported_speech_after_the_quote() {
+    let cs = read(
+        "\"The intrusion into the ministry's mail servers was the work of the GRU,\" Britain's foreign secretary said on Tuesday.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(
+            ClaimKind::Accusation,
+            some("United Kingdom"),
+            some("Russia")
+        )],
+        "{cs:#?}"
+    );
+    let q = cs[0].claim.quote.as_deref().unwrap_or("");
+    assert!(q.starts_with("\"The intrusion"), "{q}");
+}
+
+#[test]
+fn reported_speech_before_the_quote_with_confidence() {
+    let cs = read(
+        "Foreign Secretary Jane Holloway said: \"We assess with high confidence that APT28 was behind the breach of the electoral commission.\"",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    let c = &cs[0].claim;
+    assert_eq!(c.kind, Some(ClaimKind::Accusation));
+    assert_eq!(c.speaker.as_deref(), Some("Jane Holloway"));
+    assert_eq!(c.speaker_country.as_deref(), Some("United Kingdom"));
+    assert_eq!(c.target_canonical.as_deref(), Some("APT28"));
+    assert_eq!(c.target_state.as_deref(), Some("Russia"));
+    assert_eq!(c.confidence_phrase.as_deref(), Some("with high confidence"));
+    assert!(c.probability.is_some_and(|b| b.low >= 0.8));
+}
+
+#[test]
+fn pronoun_refers_back_to_the_named_official() {
+    let cs = read(
+        "German Interior Minister Karl Brandt spoke to reporters in Berlin on Monday. He said Chinese state hackers had stolen data from the federal parliament.",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    let c = &cs[0].claim;
+    assert_eq!(c.speaker.as_deref(), Some("Karl Brandt"));
+    assert_eq!(c.speaker_country.as_deref(), Some("Germany"));
+    assert_eq!(c.target_canonical.as_deref(), Some("China"));
+    assert_eq!(c.kind, Some(ClaimKind::Accusation));
+}
+
+#[test]
+fn role_noun_refers_back_and_denial_with_counter_accusation() {
+    let cs = read(
+        "The Australian government on Monday accused China's Ministry of State Security of breaching the email servers of parliament.\n\n\
+         Chinese foreign ministry spokeswoman Zhou Wen rejected the report on Tuesday. \"These accusations are groundless,\" the spokeswoman said, adding that the United States was the world's biggest hacking empire.",
+    );
+    let k = kinds(&cs);
+    assert!(
+        k.contains(&(ClaimKind::Accusation, some("Australia"), some("China"))),
+        "{cs:#?}"
+    );
+    assert!(
+        k.contains(&(ClaimKind::Denial, some("China"), some("China"))),
+        "{cs:#?}"
+    );
+    let denial = cs.iter().find(|c| c.claim.kind == Some(ClaimKind::Denial));
+    assert_eq!(
+        denial.and_then(|c| c.claim.speaker.as_deref()),
+        Some("Zhou Wen")
+    );
+}
+
+#[test]
+fn interview_questions_are_not_the_interviewees_claims() {
+    let cs = read(
+        "Anna Berg talks to Viktor Sokolov, the spokesman for the Russian foreign ministry.\n\
+         Do you accept that Russian military hackers attacked the Olympic committee?\n\
+         We reject this. Russia has never attacked anyone's computers.\n\
+         But the Dutch intelligence service says it has evidence that GRU officers were behind the attack?\n\
+         These are fabrications. There is no evidence at all.\n\
+         Will Moscow cooperate with the investigation?\n\
+         We have always been open to cooperation.\n",
+    );
+    let k = kinds(&cs);
+    // The interviewee denies; the Dutch service's relayed accusation counts.
+    assert!(
+        k.iter()
+            .filter(|x| x.0 == ClaimKind::Denial)
+            .all(|x| x.1 == some("Russia")),
+        "{cs:#?}"
+    );
+    assert!(
+        k.contains(&(ClaimKind::Denial, some("Russia"), some("Russia"))),
+        "{cs:#?}"
+    );
+    assert!(
+        k.contains(&(ClaimKind::Accusation, some("Netherlands"), some("Russia"))),
+        "{cs:#?}"
+    );
+    // The journalist's own question accuses nobody.
+    assert!(!cs.iter().any(|c| c
+        .claim
+        .quote
+        .as_deref()
+        .is_some_and(|q| q.starts_with("Do you accept"))));
+}
+
+#[test]
+fn negation_is_not_an_accusation() {
+    let cs = read(
+        "The energy ministry of Ukraine said on Friday that Russian hackers were not responsible for the outage, which it blamed on a faulty transformer.",
+    );
+    assert!(
+        cs.iter()
+            .all(|c| c.claim.kind != Some(ClaimKind::Accusation)),
+        "{cs:#?}"
+    );
+}
+
+#[test]
+fn conditionals_are_not_accusations() {
+    let cs = read(
+        "If it turns out that Iranian hackers attacked the water utility, the government will respond, the Israeli minister said. Should there be proof that Tehran was behind it, sanctions would follow.",
+    );
+    assert!(cs.is_empty(), "{cs:#?}");
+}
+
+#[test]
+fn lists_of_countries_give_one_claim_each() {
+    let cs = read(
+        "Japan's defence ministry said on Wednesday that hackers working for China and North Korea had targeted its defence contractors.",
+    );
+    let mut targets: Vec<String> = cs
+        .iter()
+        .filter_map(|c| c.claim.target_canonical.clone())
+        .collect();
+    targets.sort();
+    assert_eq!(
+        targets,
+        vec!["China".to_owned(), "North Korea".to_owned()],
+        "{cs:#?}"
+    );
+    assert!(cs
+        .iter()
+        .all(|c| c.claim.speaker_country.as_deref() == Some("Japan")));
+}
+
+#[test]
+fn several_accusers_in_one_sentence_are_split() {
+    let cs = read(
+        "The Foreign Office and the National Cyber Security Centre accused Sandworm of attacking the Georgian parliament's website.",
+    );
+    assert_eq!(cs.len(), 2, "{cs:#?}");
+    assert!(cs
+        .iter()
+        .all(|c| c.claim.target_canonical.as_deref() == Some("Sandworm")));
+    assert!(cs
+        .iter()
+        .all(|c| c.claim.target_state.as_deref() == Some("Russia")));
+}
+
+#[test]
+fn second_hand_claims_keep_the_reporter() {
+    let cs = read(
+        "According to Reuters, a White House official said the breach was carried out by Chinese state hackers.",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    let c = &cs[0];
+    assert_eq!(c.claim.kind, Some(ClaimKind::Accusation));
+    assert_eq!(c.claim.speaker_country.as_deref(), Some("United States"));
+    assert_eq!(c.claim.target_canonical.as_deref(), Some("China"));
+    assert_eq!(c.reporter.as_deref(), Some("Reuters"));
+}
+
+#[test]
+fn denial_with_nothing_to_do_with() {
+    let cs = read(
+        "US officials blamed Russian hackers for the attack on the pipeline operator. The Kremlin said Russia had nothing to do with it.",
+    );
+    let k = kinds(&cs);
+    assert!(
+        k.contains(&(ClaimKind::Accusation, some("United States"), some("Russia"))),
+        "{cs:#?}"
+    );
+    assert!(
+        k.contains(&(ClaimKind::Denial, some("Russia"), some("Russia"))),
+        "{cs:#?}"
+    );
+    let d = cs.iter().find(|c| c.claim.kind == Some(ClaimKind::Denial));
+    assert_eq!(
+        d.and_then(|c| c.claim.speaker_org.as_deref()),
+        Some("Kremlin")
+    );
+}
+
+#[test]
+fn passive_attribution_in_the_documents_own_voice() {
+    let cs = read(
+        "The Lazarus Group has been accused of hacking a film studio and of stealing from central banks.",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    assert_eq!(cs[0].claim.kind, Some(ClaimKind::AttributionStatement));
+    assert_eq!(cs[0].claim.target_canonical.as_deref(), Some("Lazarus"));
+    assert_eq!(cs[0].claim.target_state.as_deref(), Some("North Korea"));
+}
+
+#[test]
+fn boilerplate_and_navigation_give_nothing() {
+    let cs = read("Home\nWorld\nPolitics\nSport\nSubscribe to our newsletter\nRelated stories\nHackers hit bank\n");
+    assert!(cs.is_empty(), "{cs:#?}");
+}
+
+#[test]
+fn offsets_point_into_the_original() {
+    let text = "Intro line for the page\n\nThe   foreign minister of Estonia said on Monday that\nRussian military intelligence was almost certainly behind the\u{a0}attack on the government's servers.";
+    let doc = read_document("t.txt", text.as_bytes(), None);
+    assert_eq!(doc.claims.len(), 1, "{:#?}", doc.claims);
+    let c = &doc.claims[0].claim;
+    let (s, e) = (c.start.unwrap_or(0), c.end.unwrap_or(0));
+    let slice = text.get(s..e).unwrap_or("");
+    assert!(slice.starts_with("The   foreign minister"), "{slice}");
+    assert!(slice.ends_with("servers."), "{slice}");
+    assert_eq!(c.confidence_phrase.as_deref(), Some("almost certainly"));
+}
+
+#[test]
+fn a_named_group_is_more_specific_than_its_state() {
+    let cs = read(
+        "Microsoft said a hacking group operating from China, which it calls Hafnium, had exploited flaws in its email server software.",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    assert_eq!(cs[0].claim.kind, Some(ClaimKind::Accusation));
+    assert_eq!(cs[0].claim.target_canonical.as_deref(), Some("Hafnium"));
+    assert_eq!(cs[0].claim.target_state.as_deref(), Some("China"));
+}
+
+#[test]
+fn a_denial_answering_accusations_needs_no_earlier_accusation() {
+    let cs = read(
+        "The Chinese foreign ministry said China firmly opposes all forms of cyberattacks and that the accusations by the US were groundless smears.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Denial, some("China"), some("China"))],
+        "{cs:#?}"
+    );
+}
+
+#[test]
+fn a_list_of_accusing_states_gives_one_claim_each() {
+    let cs = read(
+        "The United States and Canada on Thursday accused Russian hackers of trying to steal vaccine research.",
+    );
+    let mut who: Vec<String> = cs
+        .iter()
+        .filter_map(|c| c.claim.speaker_country.clone())
+        .collect();
+    who.sort();
+    assert_eq!(
+        who,
+        vec!["Canada".to_owned(), "United States".to_owned()],
+        "{cs:#?}"
+    );
+    assert!(cs
+        .iter()
+        .all(|c| c.claim.target_canonical.as_deref() == Some("Russia")));
+}

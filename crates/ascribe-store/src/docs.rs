@@ -1,0 +1,140 @@
+//! Documents read by the document reader, and imported knowledge bases.
+
+use rusqlite::{params, OptionalExtension};
+
+use crate::{Result, Store};
+
+/// One ingested document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRecord {
+    pub name: String,
+    pub bytes: u64,
+    pub published: Option<String>,
+    pub claims: usize,
+    pub incidents: Vec<String>,
+    pub ingested_at: String,
+}
+
+/// An imported knowledge base.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KbImport {
+    pub source: String,
+    pub groups: usize,
+    pub data_json: String,
+    pub imported_at: String,
+}
+
+impl Store {
+    /// Records (or re-records) an ingested document.
+    pub fn record_document(&mut self, doc: &DocumentRecord) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM documents WHERE name = ?1", [&doc.name])?;
+            tx.execute(
+                "INSERT INTO documents (name, bytes, published, claims, incidents, ingested_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    doc.name,
+                    i64::try_from(doc.bytes).unwrap_or(i64::MAX),
+                    doc.published,
+                    i64::try_from(doc.claims).unwrap_or(i64::MAX),
+                    doc.incidents.join(","),
+                    doc.ingested_at
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Every ingested document, by name.
+    pub fn documents(&self) -> Result<Vec<DocumentRecord>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT name, bytes, published, claims, incidents, ingested_at FROM documents ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let incidents: String = r.get(4)?;
+            Ok(DocumentRecord {
+                name: r.get(0)?,
+                bytes: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                published: r.get(2)?,
+                claims: usize::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                incidents: incidents
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                ingested_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Stores an imported knowledge base; the latest one is the one in use.
+    pub fn save_kb_import(&mut self, kb: &KbImport) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO kb_imports (source, groups_count, data_json, imported_at) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    kb.source,
+                    i64::try_from(kb.groups).unwrap_or(i64::MAX),
+                    kb.data_json,
+                    kb.imported_at
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The latest imported knowledge base, if any.
+    pub fn latest_kb_import(&self) -> Result<Option<KbImport>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT source, groups_count, data_json, imported_at FROM kb_imports ORDER BY id DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(KbImport {
+                        source: r.get(0)?,
+                        groups: usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                        data_json: r.get(2)?,
+                        imported_at: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_and_kb_imports_round_trip() {
+        let mut s = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let d = DocumentRecord {
+            name: "a.txt".into(),
+            bytes: 10,
+            published: Some("2020-07-16".into()),
+            claims: 2,
+            incidents: vec!["x".into(), "y".into()],
+            ingested_at: "2026-01-01T00:00:00Z".into(),
+        };
+        s.record_document(&d).unwrap_or_else(|e| panic!("{e}"));
+        s.record_document(&d).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.documents().ok(), Some(vec![d]));
+        assert_eq!(s.latest_kb_import().ok(), Some(None));
+        for n in [1, 2] {
+            let k = KbImport {
+                source: format!("f{n}.json"),
+                groups: n,
+                data_json: "{}".into(),
+                imported_at: "t".into(),
+            };
+            s.save_kb_import(&k).unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_eq!(
+            s.latest_kb_import().ok().flatten().map(|k| k.groups),
+            Some(2)
+        );
+    }
+}
