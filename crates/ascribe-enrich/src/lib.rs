@@ -158,8 +158,8 @@ fn each_num_row(
 
 impl Geo {
     /// Opens the databases in `dir` (see the crate documentation for the layouts).
-    pub fn open(dir: &Path) -> Result<Geo, GeoError> {
-        let mut g = Geo {
+    fn empty() -> Geo {
+        Geo {
             countries: vec!["".into()],
             country_index: FxHashMap::default(),
             country4: RangeTable::default(),
@@ -170,37 +170,68 @@ impl Geo {
             mmdb_country: None,
             mmdb_asn: None,
             sources: Vec::new(),
-        };
+        }
+    }
+
+    pub fn open(dir: &Path) -> Result<Geo, GeoError> {
+        let mut g = Geo::empty();
         let flat = dir.join("flat");
         let raw_cc = dir.join("geo-whois-asn-country");
         let raw_asn = dir.join("asn");
-        let mut have_country = false;
-        let mut have_asn = false;
-        if flat.join("country_v4.csv").is_file() {
-            g.load_country(
-                &flat.join("country_v4.csv"),
-                &flat.join("country_v6.csv"),
+        let country_files = if flat.join("country_v4.csv").is_file() {
+            Some((
+                flat.join("country_v4.csv"),
+                flat.join("country_v6.csv"),
                 false,
-            )?;
-            have_country = true;
+            ))
         } else if raw_cc.join("geo-whois-asn-country-ipv4-num.csv").is_file() {
-            g.load_country(
-                &raw_cc.join("geo-whois-asn-country-ipv4-num.csv"),
-                &raw_cc.join("geo-whois-asn-country-ipv6-num.csv"),
+            Some((
+                raw_cc.join("geo-whois-asn-country-ipv4-num.csv"),
+                raw_cc.join("geo-whois-asn-country-ipv6-num.csv"),
                 true,
-            )?;
-            have_country = true;
-        }
-        if flat.join("asn_v4.csv").is_file() {
-            g.load_asn(&flat.join("asn_v4.csv"), &flat.join("asn_v6.csv"), false)?;
-            have_asn = true;
+            ))
+        } else {
+            None
+        };
+        let asn_files = if flat.join("asn_v4.csv").is_file() {
+            Some((flat.join("asn_v4.csv"), flat.join("asn_v6.csv"), false))
         } else if raw_asn.join("asn-ipv4-num.csv").is_file() {
-            g.load_asn(
-                &raw_asn.join("asn-ipv4-num.csv"),
-                &raw_asn.join("asn-ipv6-num.csv"),
+            Some((
+                raw_asn.join("asn-ipv4-num.csv"),
+                raw_asn.join("asn-ipv6-num.csv"),
                 true,
-            )?;
-            have_asn = true;
+            ))
+        } else {
+            None
+        };
+        let have_country = country_files.is_some();
+        let have_asn = asn_files.is_some();
+        // The country and AS tables are independent: build the AS tables on a second
+        // thread (each takes a few tenths of a second), then move them in.
+        let (country_loaded, asn_loaded) = std::thread::scope(|s| {
+            let asn_task = asn_files.as_ref().map(|(v4, v6, overlapping)| {
+                s.spawn(move || {
+                    let mut a = Geo::empty();
+                    a.load_asn(v4, v6, *overlapping).map(|()| a)
+                })
+            });
+            let country_loaded = match &country_files {
+                Some((v4, v6, overlapping)) => g.load_country(v4, v6, *overlapping),
+                None => Ok(()),
+            };
+            (country_loaded, asn_task.map(|h| h.join()))
+        });
+        country_loaded?;
+        match asn_loaded {
+            None => {}
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            Some(Ok(a)) => {
+                let a = a?;
+                g.asn4 = a.asn4;
+                g.asn6 = a.asn6;
+                g.as_names = a.as_names;
+                g.sources.extend(a.sources);
+            }
         }
         if g.as_names.is_empty() && raw_asn.join("asn-ipv4-num.csv").is_file() {
             g.load_as_names(&raw_asn.join("asn-ipv4-num.csv"))?;
