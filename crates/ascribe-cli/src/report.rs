@@ -9,7 +9,7 @@ use ascribe_assess::Assessment;
 /// A probability as a whole percentage; never "100%" or "0%" for what is not
 /// certain, since no assessment is.
 fn pct(p: f64) -> String {
-    if p >= 0.995 && p < 1.0 {
+    if (0.995..1.0).contains(&p) {
         return ">99%".to_owned();
     }
     if p > 0.0 && p < 0.005 {
