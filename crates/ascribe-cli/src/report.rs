@@ -6,7 +6,15 @@ use std::fmt::Write;
 
 use ascribe_assess::Assessment;
 
+/// A probability as a whole percentage; never "100%" or "0%" for what is not
+/// certain, since no assessment is.
 fn pct(p: f64) -> String {
+    if (0.995..1.0).contains(&p) {
+        return ">99%".to_owned();
+    }
+    if p > 0.0 && p < 0.005 {
+        return "<1%".to_owned();
+    }
     format!("{:.0}%", p * 100.0)
 }
 
