@@ -205,13 +205,6 @@ pub struct Assessment {
     pub raw: BTreeMap<String, (f64, f64)>,
 }
 
-impl Assessment {
-    /// The leading hypothesis's result.
-    pub fn leading_result(&self) -> Option<&HypothesisResult> {
-        self.hypotheses.iter().find(|h| h.id == self.leading.id)
-    }
-}
-
 /// Convenience: a result row's probability by hypothesis id.
 pub fn probability_of(a: &Assessment, id: &str) -> Option<f64> {
     a.raw.get(id).map(|(full, _)| *full)

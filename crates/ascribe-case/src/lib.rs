@@ -12,7 +12,7 @@ use std::ops::Range;
 use ascribe_assess::Policy;
 use ascribe_model::{
     estimative_band, AchRating, Admiralty, Bearing, Case, Claim, ClaimKind, Credibility, Evidence,
-    EvidenceKind, Hypothesis, Incident, Period, Reliability, Tlp, OTHER_HYPOTHESIS,
+    Hypothesis, Incident, Period, Reliability, Tlp, OTHER_HYPOTHESIS,
 };
 use serde::Deserialize;
 use toml::Spanned;
@@ -668,11 +668,6 @@ fn merge(base: &mut toml::Table, over: &toml::Table) {
             }
         }
     }
-}
-
-/// The evidence kinds a case may use without a warning.
-pub fn known_kind(kind: &EvidenceKind) -> bool {
-    !matches!(kind, EvidenceKind::Other(_))
 }
 
 #[cfg(test)]
