@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::record::Record;
 use crate::time::parse_iso;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 pub struct Eve<'a> {
     #[serde(borrow, default)]
     pub timestamp: Option<Cow<'a, str>>,
@@ -37,7 +37,7 @@ pub struct Eve<'a> {
     pub fileinfo: Option<FileInfo<'a>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 pub struct Alert<'a> {
     #[serde(borrow, default)]
     pub signature: Option<Cow<'a, str>>,
@@ -45,7 +45,7 @@ pub struct Alert<'a> {
     pub action: Option<Cow<'a, str>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 pub struct Dns<'a> {
     #[serde(borrow, default)]
     pub rrname: Option<Cow<'a, str>>,
@@ -57,13 +57,13 @@ pub struct Dns<'a> {
     pub queries: Option<Vec<DnsQuery<'a>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 pub struct DnsQuery<'a> {
     #[serde(borrow, default)]
     pub rrname: Option<Cow<'a, str>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 pub struct Http<'a> {
     #[serde(borrow, default)]
     pub hostname: Option<Cow<'a, str>>,
@@ -71,13 +71,13 @@ pub struct Http<'a> {
     pub url: Option<Cow<'a, str>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 pub struct Tls<'a> {
     #[serde(borrow, default)]
     pub sni: Option<Cow<'a, str>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 pub struct FileInfo<'a> {
     #[serde(borrow, default)]
     pub md5: Option<Cow<'a, str>>,
@@ -138,8 +138,12 @@ impl TypeFinder {
     }
 }
 
-/// Parses one line.
+/// Parses one line: the fast reader first, serde_json when it is unsure (and for the
+/// error message of a bad line).
 pub fn parse(line: &[u8]) -> Result<Eve<'_>, String> {
+    if let Ok(ev) = crate::evescan::scan(line) {
+        return Ok(ev);
+    }
     serde_json::from_slice::<Eve>(line).map_err(|e| {
         let mut s = e.to_string();
         // serde_json's messages end with " at line 1 column N"; keep the column.

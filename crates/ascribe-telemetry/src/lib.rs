@@ -13,6 +13,7 @@
 pub mod distinct;
 pub mod engine;
 pub mod eve;
+pub mod evescan;
 pub mod evidence;
 pub mod fwcsv;
 pub mod output;

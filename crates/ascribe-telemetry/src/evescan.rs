@@ -1,0 +1,616 @@
+//! A one-pass reader of an EVE line that keeps only the fields the job uses.
+//!
+//! Why: a general JSON deserializer spends most of its time on the fields we throw away
+//! (`flow`, `alert.metadata`, ports, ids). This reader walks the object once, checks
+//! the syntax of everything it skips, and borrows the strings it keeps from the line.
+//!
+//! It is deliberately conservative: whenever it meets something it does not handle
+//! exactly as serde_json would (an escape in a key or kept string, a duplicate field, a
+//! kept field of an unexpected type, very deep nesting, any syntax error) it answers
+//! [`Unsure`] and the caller parses the line with serde_json, whose answer (value or
+//! error message) is authoritative. The property that matters, tested against
+//! serde_json on generated and mutated lines: when this reader answers, serde_json
+//! gives the same value.
+
+use std::borrow::Cow;
+
+use crate::eve::{Alert, Dns, DnsQuery, Eve, FileInfo, Http, Tls};
+
+/// "Ask serde_json": the line is invalid or uses a form this reader leaves to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsure;
+
+type R<T> = Result<T, Unsure>;
+
+/// Nesting deeper than this is left to serde_json (whose limit is 128).
+const MAX_DEPTH: u32 = 100;
+
+struct Cur<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Bytes of `w` that are `"`, `\` or a control character (< 0x20) get their high bit set
+/// (exact for ASCII; bytes >= 0x80 never flag, so UTF-8 passes through).
+#[inline]
+fn special(w: u64) -> u64 {
+    let q = w ^ (LO * u64::from(b'"'));
+    let s = w ^ (LO * u64::from(b'\\'));
+    let has_zero = |x: u64| x.wrapping_sub(LO) & !x;
+    let ctrl = w.wrapping_sub(LO * 0x20) & !w;
+    (has_zero(q) | has_zero(s) | ctrl) & HI
+}
+
+impl<'a> Cur<'a> {
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    #[inline]
+    fn ws(&mut self) {
+        while let Some(c) = self.peek() {
+            if matches!(c, b' ' | b'\n' | b'\t' | b'\r') {
+                self.i += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    #[inline]
+    fn eat(&mut self, c: u8) -> R<()> {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            Ok(())
+        } else {
+            Err(Unsure)
+        }
+    }
+
+    /// At a `"`: returns the raw bytes between the quotes and whether they hold an
+    /// escape, checking escapes and rejecting control characters as JSON requires.
+    #[inline]
+    fn string(&mut self) -> R<(&'a [u8], bool)> {
+        self.eat(b'"')?;
+        let start = self.i;
+        let mut escaped = false;
+        loop {
+            // Eight bytes at a time to the next quote, backslash or control character.
+            while let Some(chunk) = self.b.get(self.i..self.i + 8) {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(chunk);
+                let m = special(u64::from_le_bytes(w));
+                if m == 0 {
+                    self.i += 8;
+                } else {
+                    self.i += (m.trailing_zeros() / 8) as usize;
+                    break;
+                }
+            }
+            let c = self.peek().ok_or(Unsure)?;
+            match c {
+                b'"' => {
+                    let raw = self.b.get(start..self.i).ok_or(Unsure)?;
+                    self.i += 1;
+                    return Ok((raw, escaped));
+                }
+                b'\\' => {
+                    escaped = true;
+                    self.i += 1;
+                    match self.peek().ok_or(Unsure)? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.i += 1,
+                        b'u' => {
+                            let hex = self.b.get(self.i + 1..self.i + 5).ok_or(Unsure)?;
+                            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                                return Err(Unsure);
+                            }
+                            self.i += 5;
+                        }
+                        _ => return Err(Unsure),
+                    }
+                }
+                c if c < 0x20 => return Err(Unsure),
+                _ => self.i += 1,
+            }
+        }
+    }
+
+    /// A string value the job keeps: borrowed, valid UTF-8, or `null`. Escaped strings
+    /// are left to serde_json.
+    #[inline]
+    fn kept(&mut self) -> R<Option<Cow<'a, str>>> {
+        match self.peek() {
+            Some(b'"') => {
+                let (raw, escaped) = self.string()?;
+                if escaped {
+                    return unescape(raw).map(|s| Some(Cow::Owned(s)));
+                }
+                let s = std::str::from_utf8(raw).map_err(|_| Unsure)?;
+                Ok(Some(Cow::Borrowed(s)))
+            }
+            Some(b'n') => self.literal(b"null").map(|()| None),
+            _ => Err(Unsure),
+        }
+    }
+
+    /// An object key at a level whose fields we read; serde_json checks these are UTF-8.
+    #[inline]
+    fn key(&mut self) -> R<&'a [u8]> {
+        let (raw, escaped) = self.string()?;
+        if escaped || (!raw.is_ascii() && std::str::from_utf8(raw).is_err()) {
+            return Err(Unsure);
+        }
+        self.ws();
+        self.eat(b':')?;
+        self.ws();
+        Ok(raw)
+    }
+
+    #[inline]
+    fn literal(&mut self, word: &[u8]) -> R<()> {
+        if self.b.get(self.i..self.i + word.len()) == Some(word) {
+            self.i += word.len();
+            Ok(())
+        } else {
+            Err(Unsure)
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let s = self.i;
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.i += 1;
+        }
+        self.i - s
+    }
+
+    /// JSON number grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    fn number(&mut self) -> R<()> {
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        match self.peek() {
+            Some(b'0') => {
+                self.i += 1;
+                if self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                    return Err(Unsure);
+                }
+            }
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(Unsure),
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            if self.digits() == 0 {
+                return Err(Unsure);
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if self.digits() == 0 {
+                return Err(Unsure);
+            }
+        }
+        Ok(())
+    }
+
+    /// Skips any value, checking its syntax.
+    fn skip(&mut self, depth: u32) -> R<()> {
+        match self.peek().ok_or(Unsure)? {
+            b'"' => self.string().map(|_| ()),
+            b'{' => {
+                if depth >= MAX_DEPTH {
+                    return Err(Unsure);
+                }
+                self.i += 1;
+                self.ws();
+                if self.peek() == Some(b'}') {
+                    self.i += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.string()?;
+                    self.ws();
+                    self.eat(b':')?;
+                    self.ws();
+                    self.skip(depth + 1)?;
+                    self.ws();
+                    match self.peek() {
+                        Some(b',') => {
+                            self.i += 1;
+                            self.ws();
+                        }
+                        Some(b'}') => {
+                            self.i += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(Unsure),
+                    }
+                }
+            }
+            b'[' => {
+                if depth >= MAX_DEPTH {
+                    return Err(Unsure);
+                }
+                self.i += 1;
+                self.ws();
+                if self.peek() == Some(b']') {
+                    self.i += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip(depth + 1)?;
+                    self.ws();
+                    match self.peek() {
+                        Some(b',') => {
+                            self.i += 1;
+                            self.ws();
+                        }
+                        Some(b']') => {
+                            self.i += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(Unsure),
+                    }
+                }
+            }
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => Err(Unsure),
+        }
+    }
+
+    /// Reads an object whose fields we pick, calling `field` for each key; `field`
+    /// either consumes the value or returns `false` to have it skipped. `null` gives
+    /// `Ok(false)` (the field is absent).
+    fn object(
+        &mut self,
+        depth: u32,
+        mut field: impl FnMut(&mut Self, &'a [u8]) -> R<bool>,
+    ) -> R<bool> {
+        match self.peek() {
+            Some(b'n') => return self.literal(b"null").map(|()| false),
+            Some(b'{') => {}
+            _ => return Err(Unsure),
+        }
+        if depth >= MAX_DEPTH {
+            return Err(Unsure);
+        }
+        self.i += 1;
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+            return Ok(true);
+        }
+        loop {
+            let k = self.key()?;
+            if !field(self, k)? {
+                self.skip(depth + 1)?;
+            }
+            self.ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.i += 1;
+                    self.ws();
+                }
+                Some(b'}') => {
+                    self.i += 1;
+                    return Ok(true);
+                }
+                _ => return Err(Unsure),
+            }
+        }
+    }
+}
+
+/// The value of a string with the one-character escapes (a signature with quotes, say);
+/// `\u` escapes, with their surrogate rules, are left to serde_json.
+fn unescape(raw: &[u8]) -> R<String> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut it = raw.iter();
+    while let Some(&c) = it.next() {
+        if c != b'\\' {
+            out.push(c);
+            continue;
+        }
+        out.push(match it.next().ok_or(Unsure)? {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'/' => b'/',
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            _ => return Err(Unsure),
+        });
+    }
+    String::from_utf8(out).map_err(|_| Unsure)
+}
+
+/// Sets a kept field once; a second occurrence is left to serde_json (which rejects it).
+#[inline]
+fn once<T>(slot: &mut Option<T>, seen: &mut u32, bit: u32, v: Option<T>) -> R<bool> {
+    if *seen & bit != 0 {
+        return Err(Unsure);
+    }
+    *seen |= bit;
+    *slot = v;
+    Ok(true)
+}
+
+fn alert<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<Alert<'a>>> {
+    let mut a = Alert {
+        signature: None,
+        action: None,
+    };
+    let mut seen = 0;
+    let present = c.object(depth, |c, k| match k {
+        b"signature" => once(&mut a.signature, &mut seen, 1, c.kept()?),
+        b"action" => once(&mut a.action, &mut seen, 2, c.kept()?),
+        _ => Ok(false),
+    })?;
+    Ok(present.then_some(a))
+}
+
+fn queries<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<Vec<DnsQuery<'a>>>> {
+    match c.peek() {
+        Some(b'n') => return c.literal(b"null").map(|()| None),
+        Some(b'[') => {}
+        _ => return Err(Unsure),
+    }
+    if depth >= MAX_DEPTH {
+        return Err(Unsure);
+    }
+    c.i += 1;
+    c.ws();
+    let mut out = Vec::new();
+    if c.peek() == Some(b']') {
+        c.i += 1;
+        return Ok(Some(out));
+    }
+    loop {
+        // A `null` element is not a DnsQuery to serde_json: only objects here.
+        if c.peek() != Some(b'{') {
+            return Err(Unsure);
+        }
+        let mut q = DnsQuery { rrname: None };
+        let mut seen = 0;
+        c.object(depth + 1, |c, k| match k {
+            b"rrname" => once(&mut q.rrname, &mut seen, 1, c.kept()?),
+            _ => Ok(false),
+        })?;
+        out.push(q);
+        c.ws();
+        match c.peek() {
+            Some(b',') => {
+                c.i += 1;
+                c.ws();
+            }
+            Some(b']') => {
+                c.i += 1;
+                return Ok(Some(out));
+            }
+            _ => return Err(Unsure),
+        }
+    }
+}
+
+fn dns<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<Dns<'a>>> {
+    let mut d = Dns {
+        rrname: None,
+        query: None,
+        queries: None,
+    };
+    let mut seen = 0;
+    let present = c.object(depth, |c, k| match k {
+        b"rrname" => once(&mut d.rrname, &mut seen, 1, c.kept()?),
+        b"query" => once(&mut d.query, &mut seen, 2, queries(c, depth + 1)?),
+        b"queries" => once(&mut d.queries, &mut seen, 4, queries(c, depth + 1)?),
+        _ => Ok(false),
+    })?;
+    Ok(present.then_some(d))
+}
+
+fn http<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<Http<'a>>> {
+    let mut h = Http {
+        hostname: None,
+        url: None,
+    };
+    let mut seen = 0;
+    let present = c.object(depth, |c, k| match k {
+        b"hostname" => once(&mut h.hostname, &mut seen, 1, c.kept()?),
+        b"url" => once(&mut h.url, &mut seen, 2, c.kept()?),
+        _ => Ok(false),
+    })?;
+    Ok(present.then_some(h))
+}
+
+fn tls<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<Tls<'a>>> {
+    let mut t = Tls { sni: None };
+    let mut seen = 0;
+    let present = c.object(depth, |c, k| match k {
+        b"sni" => once(&mut t.sni, &mut seen, 1, c.kept()?),
+        _ => Ok(false),
+    })?;
+    Ok(present.then_some(t))
+}
+
+fn fileinfo<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<FileInfo<'a>>> {
+    let mut f = FileInfo {
+        md5: None,
+        sha1: None,
+        sha256: None,
+    };
+    let mut seen = 0;
+    let present = c.object(depth, |c, k| match k {
+        b"md5" => once(&mut f.md5, &mut seen, 1, c.kept()?),
+        b"sha1" => once(&mut f.sha1, &mut seen, 2, c.kept()?),
+        b"sha256" => once(&mut f.sha256, &mut seen, 4, c.kept()?),
+        _ => Ok(false),
+    })?;
+    Ok(present.then_some(f))
+}
+
+/// Reads one EVE line, or answers [`Unsure`] (see the module documentation).
+pub fn scan(line: &[u8]) -> Result<Eve<'_>, Unsure> {
+    let mut c = Cur { b: line, i: 0 };
+    c.ws();
+    if c.peek() != Some(b'{') {
+        return Err(Unsure);
+    }
+    let mut ev = Eve {
+        timestamp: None,
+        event_type: None,
+        src_ip: None,
+        dest_ip: None,
+        alert: None,
+        dns: None,
+        http: None,
+        tls: None,
+        fileinfo: None,
+    };
+    let mut seen = 0u32;
+    c.object(0, |c, k| match k {
+        b"timestamp" => once(&mut ev.timestamp, &mut seen, 1, c.kept()?),
+        b"event_type" => once(&mut ev.event_type, &mut seen, 2, c.kept()?),
+        b"src_ip" => once(&mut ev.src_ip, &mut seen, 4, c.kept()?),
+        b"dest_ip" => once(&mut ev.dest_ip, &mut seen, 8, c.kept()?),
+        b"alert" => once(&mut ev.alert, &mut seen, 16, alert(c, 1)?),
+        b"dns" => once(&mut ev.dns, &mut seen, 32, dns(c, 1)?),
+        b"http" => once(&mut ev.http, &mut seen, 64, http(c, 1)?),
+        b"tls" => once(&mut ev.tls, &mut seen, 128, tls(c, 1)?),
+        b"fileinfo" => once(&mut ev.fileinfo, &mut seen, 256, fileinfo(c, 1)?),
+        _ => Ok(false),
+    })?;
+    c.ws();
+    if c.i != line.len() {
+        return Err(Unsure);
+    }
+    Ok(ev)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const LINES: [&str; 6] = [
+        r#"{"timestamp":"2024-03-03T19:00:01.303951-0500","flow_id":572943837656250,"in_iface":"enp3s0f1","event_type":"alert","src_ip":"10.20.86.45","src_port":65229,"dest_ip":"10.0.0.54","dest_port":53,"proto":"UDP","tx_id":1,"alert":{"action":"blocked","gid":1,"signature_id":2036040,"rev":10,"signature":"ET MALWARE Observed DNS Query","category":"C2","severity":1,"metadata":{"attack_target":["Networking_Equipment"],"created_at":["2011_07_13"]}},"dns":{"query":[{"type":"query","id":50870,"rrname":"www.googleapis.com","rrtype":"A","tx_id":1,"opcode":0}]},"app_proto":"dns","flow":{"pkts_toserver":14,"bytes_toclient":0,"start":"2024-03-03T18:59:57.312881-0500"},"host":"ids-nyc01"}"#,
+        r#"{"timestamp":"2024-03-04T00:00:00.119362+0000","event_type":"alert","src_ip":"2409:8351:a9dc:c5db:8805:2673:cfad:7d57","dest_ip":"fd12:3456:789a:0001:2492:5c24:14c6:e8fb","alert":{"action":"allowed","signature":"ET \"quoted\" sig, with comma","x":[1.5e-3,-0,true,false,null,{}]},"http":{"hostname":"Example.COM.","url":"/a?b=c"},"tls":{"sni":"b.example"},"fileinfo":{"md5":"d41d8cd98f00b204e9800998ecf8427e"}}"#,
+        r#"{"timestamp":"2024-03-04T00:00:00Z","event_type":"dns","dns":{"version":2,"rrname":"x.example","queries":[{"rrname":"y.example"}]}}"#,
+        r#" { "timestamp" : "2024-03-04T00:00:00Z" , "event_type" : "flow" , "alert" : null , "dns" : { "query" : null } } "#,
+        r#"{"timestamp":"2024-03-04T00:00:00Z","event_type":"alert","alert":{"signature":"caf\u00e9"}}"#,
+        r#"{"event_type":"alert","event_type":"flow"}"#,
+    ];
+
+    fn serde(line: &[u8]) -> Option<Eve<'_>> {
+        serde_json::from_slice::<Eve>(line).ok()
+    }
+
+    #[test]
+    fn agrees_with_serde_json_on_samples() {
+        let mut answered = 0;
+        for l in LINES {
+            if let Ok(ev) = scan(l.as_bytes()) {
+                answered += 1;
+                assert_eq!(Some(ev), serde(l.as_bytes()), "{l}");
+            }
+        }
+        // The `\u` escape and the duplicate key are left to serde_json.
+        assert_eq!(answered, 4);
+        assert!(scan(LINES[4].as_bytes()).is_err() && serde(LINES[4].as_bytes()).is_some());
+        assert!(scan(LINES[5].as_bytes()).is_err() && serde(LINES[5].as_bytes()).is_none());
+    }
+
+    #[test]
+    fn rejects_what_json_rejects() {
+        let bad: [&[u8]; 12] = [
+            b"",
+            b"{",
+            br#"{"a":01}"#,
+            br#"{"a":1.}"#,
+            br#"{"a":-}"#,
+            br#"{"a":tru}"#,
+            br#"{"a":"x	y"}"#,
+            br#"{"a":"\x"}"#,
+            br#"{"a":[1,]}"#,
+            br#"{"a":1,}"#,
+            br#"{"a":1} x"#,
+            br#"{"src_ip":5}"#,
+        ];
+        for b in bad {
+            assert_eq!(scan(b), Err(Unsure), "{}", String::from_utf8_lossy(b));
+        }
+    }
+
+    #[test]
+    fn special_bytes_are_found_in_every_position() {
+        for pos in 0..8 {
+            for c in [b'"', b'\\', 0u8, 0x1f] {
+                let mut w = [b'a'; 8];
+                w[pos] = c;
+                let m = special(u64::from_le_bytes(w));
+                assert_eq!(m.trailing_zeros() / 8, pos as u32);
+            }
+            for c in [b' ', b'~', 0x80, 0xff, b'!', b'#', b'[', b']'] {
+                let mut w = [b'a'; 8];
+                w[pos] = c;
+                assert_eq!(special(u64::from_le_bytes(w)), 0, "{c:#x}");
+            }
+        }
+    }
+
+    fn mutated() -> impl Strategy<Value = Vec<u8>> {
+        (
+            0..LINES.len(),
+            proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0..3u8), 0..4),
+        )
+            .prop_map(|(i, edits)| {
+                let mut b = LINES[i].as_bytes().to_vec();
+                for (at, byte, op) in edits {
+                    if b.is_empty() {
+                        break;
+                    }
+                    let p = at.index(b.len());
+                    match op {
+                        0 => b[p] = byte,
+                        1 => {
+                            b.remove(p);
+                        }
+                        _ => b.insert(p, byte),
+                    }
+                }
+                b
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        /// Whenever the fast reader answers, serde_json gives the same value.
+        #[test]
+        fn never_disagrees_with_serde_json(line in mutated()) {
+            if let Ok(ev) = scan(&line) {
+                prop_assert_eq!(Some(ev), serde(&line));
+            }
+        }
+
+        #[test]
+        fn never_panics(line in proptest::collection::vec(any::<u8>(), 0..200)) {
+            if let Ok(ev) = scan(&line) {
+                prop_assert_eq!(Some(ev), serde(&line));
+            }
+        }
+    }
+}
