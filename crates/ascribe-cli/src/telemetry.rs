@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use ascribe_enrich::Geo;
-use ascribe_intel::{Addr, Matcher};
+use ascribe_intel::{Addr, IndicatorSet, Matcher};
 use ascribe_model::{Indicator, IndicatorKind, Observation, Sighting, Tlp};
 use ascribe_store::{Store, TelemetryRun};
 use ascribe_telemetry::fwcsv::ColumnMap;
@@ -171,6 +171,30 @@ fn expand(inputs: &[String]) -> anyhow::Result<Vec<Input>> {
     Ok(out)
 }
 
+/// Writes to a file and, optionally, a second writer.
+struct Tee<A, B> {
+    a: A,
+    b: Option<B>,
+}
+
+impl<A: Write, B: Write> Write for Tee<A, B> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.a.write_all(buf)?;
+        if let Some(b) = &mut self.b {
+            b.write_all(buf)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.a.flush()?;
+        if let Some(b) = &mut self.b {
+            b.flush()?;
+        }
+        Ok(())
+    }
+}
+
 /// Counts bytes read from the underlying file (for the progress bar).
 struct Counting<R> {
     inner: R,
@@ -215,14 +239,14 @@ fn open(input: &Input, counter: Arc<AtomicU64>) -> anyhow::Result<Box<dyn Read +
 
 fn load_indicators(
     files: &[PathBuf],
-) -> anyhow::Result<(Vec<Indicator>, Vec<ascribe_intel::Diagnostic>)> {
-    let mut all = Vec::new();
+) -> anyhow::Result<(IndicatorSet, Vec<ascribe_intel::Diagnostic>)> {
+    let mut all = IndicatorSet::default();
     let mut diags = Vec::new();
     for f in files {
         let text = std::fs::read_to_string(f)
             .with_context(|| format!("cannot read indicator file {}", f.display()))?;
         let loaded = ascribe_intel::load(&text, &f.display().to_string());
-        all.extend(loaded.indicators);
+        all.append(loaded.indicators);
         diags.extend(loaded.diagnostics);
     }
     Ok((all, diags))
@@ -281,6 +305,7 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
             ind_took.as_secs_f64()
         )?;
     }
+    mem("after load");
     let geo = match geo_opened {
         None => None,
         Some(Err(_)) => anyhow::bail!("the thread opening the geolocation databases panicked"),
@@ -313,6 +338,8 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
     };
     job.threads = args.threads.max(1);
     job.strict = args.strict;
+    // Only the table, JSON and stored evidence show distinct sources.
+    job.count_sources = !matches!(args.format, OutFormat::Csv) || args.incident.is_some();
     job.csv_map = csv_map;
 
     let total_bytes: u64 = inputs
@@ -359,7 +386,9 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
         p.finish_and_clear();
     }
     let pass = started.elapsed();
+    mem("after pass");
     let out = run.finish();
+    mem("after merge");
     let elapsed = started.elapsed();
     writeln!(
         stderr,
@@ -369,18 +398,24 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
     )?;
     print_summary(&mut stderr, &out, &job, geo.as_ref(), elapsed)?;
 
+    // Streamed to --out and, with `--format csv`, to stdout in the same pass.
+    let to_stdout = matches!(args.format, OutFormat::Csv);
     if let Some(path) = &args.out {
         let file =
             File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
-        let mut w = std::io::BufWriter::new(file);
-        output::write_csv(&mut w, &out.rows)
-            .and_then(|()| w.flush())
+        let mut tee = Tee {
+            a: std::io::BufWriter::new(file),
+            b: to_stdout.then(|| std::io::BufWriter::new(std::io::stdout().lock())),
+        };
+        output::write_csv(&mut tee, &out.rows)
+            .and_then(|()| tee.flush())
             .with_context(|| format!("cannot write {}", path.display()))?;
         writeln!(stderr, "aggregates written to {}", path.display())?;
     }
     {
         let mut stdout = std::io::stdout().lock();
         match args.format {
+            OutFormat::Csv if args.out.is_some() => {}
             OutFormat::Csv => {
                 let mut w = std::io::BufWriter::new(&mut stdout);
                 output::write_csv(&mut w, &out.rows)?;
@@ -410,6 +445,17 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
         return Ok(exit::warnings());
     }
     Ok(exit::ok())
+}
+
+fn mem(at: &str) {
+    if std::env::var_os("ASCRIBE_MEM").is_some() {
+        let st = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let v: Vec<&str> = st
+            .lines()
+            .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
+            .collect();
+        eprintln!("mem {at}: {v:?}");
+    }
 }
 
 fn print_summary(

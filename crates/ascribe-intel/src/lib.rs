@@ -8,11 +8,13 @@ pub mod domain;
 pub mod load;
 pub mod matcher;
 pub mod net;
+pub mod set;
 pub mod stix;
 
 pub use load::{load, Loaded};
 pub use matcher::Matcher;
 pub use net::{Addr, Net};
+pub use set::IndicatorSet;
 pub use stix::{parse_pattern, PatternError};
 
 /// A problem with one line or entry of an input, reported and skipped.

@@ -8,13 +8,14 @@ use ascribe_model::{Indicator, IndicatorKind, Tlp};
 use serde_json::Value;
 
 use crate::net::{Addr, Net};
+use crate::set::IndicatorSet;
 use crate::stix::{parse_pattern, PatternError};
 use crate::Diagnostic;
 
 /// Indicators read from one file, and what could not be read.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Loaded {
-    pub indicators: Vec<Indicator>,
+    pub indicators: IndicatorSet,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -27,35 +28,9 @@ impl Loaded {
         });
     }
 
-    /// Adds an indicator; duplicates are removed by [`Loaded::dedup`].
+    /// Adds an indicator; of the same type and value in one file, the first is kept.
     fn push(&mut self, ind: Indicator) {
-        self.indicators.push(ind);
-    }
-
-    /// Keeps the first of each (type, value), in file order, without copying values.
-    fn dedup(mut self) -> Self {
-        let n = self.indicators.len();
-        let mut order: Vec<usize> = (0..n).collect();
-        let inds = &self.indicators;
-        order.sort_by(|&a, &b| {
-            let (x, y) = (&inds[a], &inds[b]);
-            (x.kind, &x.value, a).cmp(&(y.kind, &y.value, b))
-        });
-        let mut keep = vec![true; n];
-        for w in order.windows(2) {
-            if let [a, b] = *w {
-                if inds[a].kind == inds[b].kind && inds[a].value == inds[b].value {
-                    keep[b] = false;
-                }
-            }
-        }
-        let mut i = 0;
-        self.indicators.retain(|_| {
-            let k = keep.get(i).copied().unwrap_or(true);
-            i += 1;
-            k
-        });
-        self
+        let _ = self.indicators.push(ind);
     }
 }
 
@@ -150,7 +125,7 @@ pub fn load_csv(text: &str, file: &str) -> Loaded {
             tlp,
         });
     }
-    out.dedup()
+    out
 }
 
 /// Checks that a value has the form its type needs.
@@ -225,7 +200,7 @@ pub fn load_plain(text: &str, file: &str) -> Loaded {
             tlp: Tlp::default(),
         });
     }
-    out.dedup()
+    out
 }
 
 fn tlp_of(obj: &Value, markings: &HashMap<String, Tlp>) -> Tlp {
@@ -366,7 +341,7 @@ pub fn load_stix(v: &Value, file: &str) -> Loaded {
             });
         }
     }
-    out.dedup()
+    out
 }
 
 fn looks_like_misp(v: &Value) -> bool {
@@ -437,7 +412,7 @@ pub fn load_misp(v: &Value, file: &str) -> Loaded {
             }
         }
     }
-    out.dedup()
+    out
 }
 
 fn misp_attribute(t: &str, v: &str) -> Option<Vec<(IndicatorKind, String)>> {
@@ -519,8 +494,11 @@ mod tests {
                     domain,evil.example,ti,\nip,not-an-ip,ti,\nfrob,x,ti,\n,,,\n";
         let l = load(text, "i.csv");
         assert_eq!(l.indicators.len(), 2);
-        assert_eq!(l.indicators[0].actor.as_deref(), Some("APT29"));
-        assert_eq!(l.indicators[1].actor, None);
+        assert_eq!(
+            l.indicators.get(0).and_then(|i| i.actor).as_deref(),
+            Some("APT29")
+        );
+        assert_eq!(l.indicators.get(1).and_then(|i| i.actor), None);
         let lines: Vec<usize> = l.diagnostics.iter().map(|d| d.line).collect();
         assert_eq!(lines, [5, 6]);
     }

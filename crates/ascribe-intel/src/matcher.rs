@@ -17,6 +17,7 @@ use rustc_hash::FxHashMap;
 
 use crate::domain::{normalize, suffixes};
 use crate::net::{Addr, Net};
+use crate::set::IndicatorSet;
 
 const NONE: u32 = u32::MAX;
 
@@ -38,7 +39,7 @@ const MAX_EXPAND: u32 = 256;
 /// Indicators ready to be matched.
 #[derive(Debug, Default)]
 pub struct Matcher {
-    indicators: Vec<Indicator>,
+    indicators: IndicatorSet,
     nets: Vec<Net>,
     next: Vec<u32>,
     ips: FxHashMap<u128, u32>,
@@ -78,20 +79,25 @@ pub fn url_key(url: &str) -> String {
 impl Matcher {
     /// Builds a matcher; indicators whose value does not parse for their type are
     /// returned by index (loaders validate, so this is empty for loaded files).
-    pub fn new(indicators: Vec<Indicator>) -> (Matcher, Vec<usize>) {
+    pub fn new(indicators: impl Into<IndicatorSet>) -> (Matcher, Vec<usize>) {
+        let indicators: IndicatorSet = indicators.into();
         let mut m = Matcher {
             next: vec![NONE; indicators.len()],
             nets: Vec::new(),
             ..Matcher::default()
         };
         let mut rejected = Vec::new();
-        for (i, ind) in indicators.iter().enumerate() {
+        for i in 0..indicators.len() {
             let Ok(id) = u32::try_from(i) else {
                 rejected.push(i);
                 continue;
             };
-            let v = ind.value.trim();
-            match ind.kind {
+            let (Some(kind), Some(v)) = (indicators.kind(id), indicators.value(id)) else {
+                rejected.push(i);
+                continue;
+            };
+            let v = v.trim();
+            match kind {
                 IndicatorKind::Ip => match Addr::parse(v) {
                     Some(a) => chain(m.ips.entry(a.0).or_insert(NONE), &mut m.next, id),
                     None => rejected.push(i),
@@ -145,12 +151,18 @@ impl Matcher {
         }
     }
 
-    pub fn indicators(&self) -> &[Indicator] {
+    pub fn indicators(&self) -> &IndicatorSet {
         &self.indicators
     }
 
-    pub fn get(&self, id: u32) -> Option<&Indicator> {
-        self.indicators.get(id as usize)
+    /// The indicator, rebuilt from the compact set.
+    pub fn get(&self, id: u32) -> Option<Indicator> {
+        self.indicators.get(id)
+    }
+
+    /// The value as written in its file.
+    pub fn value(&self, id: u32) -> Option<&str> {
+        self.indicators.value(id)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -10,12 +10,19 @@ use std::time::Instant;
 use ascribe_telemetry::{eve, evescan};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let Some(path) = args.first() else {
         eprintln!("usage: cargo bench -p ascribe-telemetry --bench parse -- EVE_FILE [MAX_MB]");
         return;
     };
-    let max = args.get(1).and_then(|m| m.parse::<usize>().ok()).unwrap_or(512) << 20;
+    let max = args
+        .get(1)
+        .and_then(|m| m.parse::<usize>().ok())
+        .unwrap_or(512)
+        << 20;
     let text = match std::fs::read(path) {
         Ok(t) => t,
         Err(e) => {
@@ -62,5 +69,9 @@ fn main() {
                 .is_some_and(|e| eve::to_record(&e).is_ok()),
         )
     });
-    println!("serde_json / evescan: {:.2}x; record building adds {:.0} ns/line", serde / fast, (rec - fast) * 1e9 / lines.len() as f64);
+    println!(
+        "serde_json / evescan: {:.2}x; record building adds {:.0} ns/line",
+        serde / fast,
+        (rec - fast) * 1e9 / lines.len() as f64
+    );
 }

@@ -74,6 +74,9 @@ pub struct Job<'a> {
     pub max_examples: usize,
     /// Bad lines kept in full (all are counted).
     pub max_bad_kept: usize,
+    /// Count distinct source addresses per group. Off when nothing will show them (the
+    /// CSV contract has no such column): it is a tenth of the pass.
+    pub count_sources: bool,
 }
 
 impl<'a> Job<'a> {
@@ -91,6 +94,7 @@ impl<'a> Job<'a> {
             csv_map: ColumnMap::default(),
             max_examples: 3,
             max_bad_kept: 10,
+            count_sources: true,
         }
     }
 
@@ -259,7 +263,7 @@ impl Worker {
         agg.events += 1;
         agg.first = agg.first.min(r.ts);
         agg.last = agg.last.max(r.ts);
-        if let Some(a) = r.src {
+        if let (Some(a), true) = (r.src, job.count_sources) {
             agg.srcs.insert(a.0);
         }
         if !scratch.is_empty() {
@@ -425,6 +429,38 @@ impl Worker {
         }
         self.chunk_lines.push((file, seq, line_no));
     }
+}
+
+/// (day, country rank, AS, signature rank, action rank): the output order.
+type SortKey = (i32, u32, u32, u32, u32);
+
+/// Merges vectors sorted by key into one sorted vector (equal keys stay adjacent).
+fn merge_sorted(mut parts: Vec<Vec<(SortKey, Agg)>>) -> Vec<(SortKey, Agg)> {
+    while parts.len() > 1 {
+        let mut next = Vec::with_capacity(parts.len().div_ceil(2));
+        let mut it = parts.into_iter();
+        while let Some(a) = it.next() {
+            let Some(b) = it.next() else {
+                next.push(a);
+                break;
+            };
+            let mut out = Vec::with_capacity(a.len() + b.len());
+            let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+            loop {
+                let take_a = match (a.peek(), b.peek()) {
+                    (Some(x), Some(y)) => x.0 <= y.0,
+                    (Some(_), None) => true,
+                    (None, Some(_)) => false,
+                    (None, None) => break,
+                };
+                let e = if take_a { a.next() } else { b.next() };
+                out.extend(e);
+            }
+            next.push(out);
+        }
+        parts = next;
+    }
+    parts.pop().unwrap_or_default()
 }
 
 /// Per-file reading state of one thread.
@@ -818,13 +854,8 @@ impl<'a> Run<'a> {
             ..Summary::default()
         };
         let mut bad: Vec<(Pos, String)> = Vec::new();
-        // (day, country rank, AS, signature rank, action rank)
-        type SortKey = (i32, u32, u32, u32, u32);
-        // Reserved once (pages are only touched as entries move in), so that each thread's
-        // hash table is freed right after it is emptied and nothing is copied twice.
-        let total: usize = workers.iter().map(|w| w.agg.len()).sum();
-        let mut all: Vec<(SortKey, Agg)> = Vec::with_capacity(total);
-        for (w, global) in workers.into_iter().zip(globals) {
+        let mut per_worker: Vec<FxHashMap<Key, Agg>> = Vec::with_capacity(workers.len());
+        for w in workers {
             summary.lines += w.lines;
             summary.selected_events += w.selected;
             summary.matched_events += w.matched_events;
@@ -835,20 +866,6 @@ impl<'a> Run<'a> {
                     .entry(String::from_utf8_lossy(&t).into_owned())
                     .or_default() += n;
             }
-            let rank = |i: u32| {
-                let g = global.get(i as usize).copied().unwrap_or(0);
-                str_rank.get(g as usize).copied().unwrap_or(0)
-            };
-            all.extend(w.agg.into_iter().map(|(k, a)| {
-                let key = (
-                    k.day,
-                    cc_rank.get(&k.cc).copied().unwrap_or(0),
-                    k.asn,
-                    rank(k.sig),
-                    rank(k.act),
-                );
-                (key, a)
-            }));
             for (id, s) in w.sightings {
                 let e = sightings.entry(id).or_insert_with(|| Sight {
                     first: s.first,
@@ -860,8 +877,43 @@ impl<'a> Run<'a> {
                 e.last = e.last.max(s.last);
                 e.examples.extend(s.examples);
             }
+            per_worker.push(w.agg);
         }
-        all.sort_unstable_by_key(|e| e.0);
+        // Each thread's table becomes a vector sorted by the output order (days, then
+        // ranks of country codes, AS, signature and action strings in byte order), one
+        // thread per table; the sorted vectors are then merged and equal keys combined.
+        let sorted: Vec<Vec<(SortKey, Agg)>> = std::thread::scope(|s| {
+            let tasks: Vec<_> = per_worker
+                .into_iter()
+                .zip(&globals)
+                .map(|(agg, global)| {
+                    let (str_rank, cc_rank) = (&str_rank, &cc_rank);
+                    s.spawn(move || {
+                        let rank = |i: u32| {
+                            let g = global.get(i as usize).copied().unwrap_or(0);
+                            str_rank.get(g as usize).copied().unwrap_or(0)
+                        };
+                        let mut v: Vec<(SortKey, Agg)> = agg
+                            .into_iter()
+                            .map(|(k, a)| {
+                                let key = (
+                                    k.day,
+                                    cc_rank.get(&k.cc).copied().unwrap_or(0),
+                                    k.asn,
+                                    rank(k.sig),
+                                    rank(k.act),
+                                );
+                                (key, a)
+                            })
+                            .collect();
+                        v.sort_unstable_by_key(|e| e.0);
+                        v
+                    })
+                })
+                .collect();
+            tasks.into_iter().filter_map(|t| t.join().ok()).collect()
+        });
+        let mut all = merge_sorted(sorted);
         // Combine equal keys in place.
         let mut kept = 0usize;
         for r in 0..all.len() {
@@ -936,7 +988,7 @@ impl<'a> Run<'a> {
                     .matched
                     .iter()
                     .flat_map(|v| v.iter())
-                    .filter_map(|&id| m.get(id).map(|i| i.value.clone()))
+                    .filter_map(|&id| m.value(id).map(str::to_owned))
                     .collect();
                 vals.sort_unstable();
                 vals.dedup();
@@ -960,7 +1012,7 @@ impl<'a> Run<'a> {
         let mut srows: Vec<SightingRow> = sightings
             .into_iter()
             .filter_map(|(id, mut s)| {
-                let ind = m.get(id)?.clone();
+                let ind = m.get(id)?;
                 s.examples.sort_unstable();
                 s.examples.truncate(job.max_examples);
                 Some(SightingRow {
