@@ -305,7 +305,6 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
             ind_took.as_secs_f64()
         )?;
     }
-    mem("after load");
     let geo = match geo_opened {
         None => None,
         Some(Err(_)) => anyhow::bail!("the thread opening the geolocation databases panicked"),
@@ -386,9 +385,7 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
         p.finish_and_clear();
     }
     let pass = started.elapsed();
-    mem("after pass");
     let out = run.finish();
-    mem("after merge");
     let elapsed = started.elapsed();
     writeln!(
         stderr,
@@ -445,17 +442,6 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
         return Ok(exit::warnings());
     }
     Ok(exit::ok())
-}
-
-fn mem(at: &str) {
-    if std::env::var_os("ASCRIBE_MEM").is_some() {
-        let st = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        let v: Vec<&str> = st
-            .lines()
-            .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
-            .collect();
-        eprintln!("mem {at}: {v:?}");
-    }
 }
 
 fn print_summary(
@@ -564,7 +550,7 @@ fn attach(
                         last_seen: ascribe_telemetry::time::format_micros(r.last_seen),
                     },
                     r.matched_events,
-                    r.matched_indicators.clone(),
+                    r.matched_indicators.iter().map(|v| v.to_string()).collect(),
                 )
             })
             .collect(),

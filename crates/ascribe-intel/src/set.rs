@@ -179,6 +179,12 @@ impl FromIterator<Indicator> for IndicatorSet {
     }
 }
 
+impl From<Vec<Indicator>> for IndicatorSet {
+    fn from(v: Vec<Indicator>) -> Self {
+        v.into_iter().collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,11 +217,5 @@ mod tests {
         assert_eq!(s.value(1), Some("1.2.3.4"));
         assert_eq!(s.get(3), None);
         assert_eq!(s.len(), 3);
-    }
-}
-
-impl From<Vec<Indicator>> for IndicatorSet {
-    fn from(v: Vec<Indicator>) -> Self {
-        v.into_iter().collect()
     }
 }

@@ -106,10 +106,44 @@ impl<'a> Job<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
     day: i32,
-    cc: u16,
     asn: u32,
     sig: u32,
     act: u32,
+    cc: u16,
+}
+
+/// Shards of the aggregate table (a power of two).
+const SHARDS: usize = 64;
+
+/// The aggregate table, shared by the threads: one table in shards behind locks, so
+/// that a group seen by every thread is stored once (a table per thread multiplied the
+/// memory of the pass by the number of threads). Keys use the shared string ids.
+#[derive(Debug)]
+struct Shared {
+    shards: Vec<Mutex<FxHashMap<Key, Agg>>>,
+    strings: Mutex<Interner>,
+    /// Set by `--strict` at the first bad line, or by an I/O error.
+    stop: AtomicBool,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Shared {
+            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+            strings: Mutex::default(),
+            stop: AtomicBool::new(false),
+        }
+    }
+}
+
+impl Shared {
+    fn shard(&self, k: &Key) -> Option<&Mutex<FxHashMap<Key, Agg>>> {
+        let h = (u64::from(k.sig) << 32 | u64::from(k.asn))
+            ^ (u64::from(k.cc) << 16 ^ u64::from(k.act))
+            ^ (u64::from(k.day as u32) << 40);
+        let h = h.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.shards.get((h >> 58) as usize & (SHARDS - 1))
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -166,8 +200,9 @@ impl Interner {
 /// One thread's tables.
 #[derive(Debug, Default)]
 pub struct Worker {
-    agg: FxHashMap<Key, Agg>,
+    /// Strings of this thread, and their ids in [`Shared::strings`].
     strings: Interner,
+    to_shared: Vec<u32>,
     sightings: FxHashMap<u32, Sight>,
     types: Vec<(Box<[u8]>, u64)>,
     bad: Vec<(Pos, String)>,
@@ -219,7 +254,22 @@ impl Worker {
         info
     }
 
-    fn add(&mut self, job: &Job, r: &Record, pos: Pos) {
+    /// The shared id of a string (a lock only the first time this thread sees it).
+    fn string_id(&mut self, shared: &Shared, s: &str) -> u32 {
+        let local = self.strings.id(s) as usize;
+        if let Some(&g) = self.to_shared.get(local) {
+            return g;
+        }
+        let g = shared
+            .strings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .id(s);
+        self.to_shared.push(g);
+        g
+    }
+
+    fn add(&mut self, job: &Job, shared: &Shared, r: &Record, pos: Pos) {
         self.selected += 1;
         // Days since 1970 fit in an i32 for any timestamp that parsed (years 0-9999).
         let day = i32::try_from(r.ts.div_euclid(MICROS_PER_DAY)).unwrap_or(i32::MIN);
@@ -252,10 +302,16 @@ impl Worker {
             day,
             cc: info.country,
             asn: info.asn,
-            sig: self.strings.id(r.signature),
-            act: self.strings.id(r.action),
+            sig: self.string_id(shared, r.signature),
+            act: self.string_id(shared, r.action),
         };
-        let agg = self.agg.entry(key).or_insert_with(|| Agg {
+        let Some(shard) = shared.shard(&key) else {
+            return;
+        };
+        let mut table = shard
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let agg = table.entry(key).or_insert_with(|| Agg {
             first: r.ts,
             last: r.ts,
             ..Agg::default()
@@ -296,12 +352,13 @@ impl Worker {
     fn chunk(
         &mut self,
         job: &Job,
+        shared: &Shared,
         ctx: &mut FileCtx,
         buf: &[u8],
         file: u32,
         seq: u32,
-        stop: &AtomicBool,
     ) {
+        let stop = &shared.stop;
         let finder = &ctx.finder;
         let mut line_no: u32 = 0;
         let mut start = 0usize;
@@ -344,7 +401,7 @@ impl Worker {
                         continue;
                     }
                     match eve::to_record(&ev) {
-                        Ok(r) => self.add(job, &r, pos),
+                        Ok(r) => self.add(job, shared, &r, pos),
                         Err(e) => self.bad_line(job, pos, e),
                     }
                 }
@@ -360,7 +417,7 @@ impl Worker {
                         Ok(r) => {
                             self.count_type(r.event_type.as_bytes());
                             if job.selected(r.event_type.as_bytes()) {
-                                self.add(job, &r, pos);
+                                self.add(job, shared, &r, pos);
                             }
                         }
                         Err(e) => self.bad_line(job, pos, e),
@@ -386,7 +443,7 @@ impl Worker {
                         Ok(r) => {
                             self.count_type(r.event_type.as_bytes());
                             if job.selected(r.event_type.as_bytes()) {
-                                self.add(job, &r, pos);
+                                self.add(job, shared, &r, pos);
                             }
                         }
                         Err(e) => self.bad_line(job, pos, e),
@@ -415,7 +472,7 @@ impl Worker {
                         Ok(r) => {
                             self.count_type(r.event_type.as_bytes());
                             if job.selected(r.event_type.as_bytes()) {
-                                self.add(job, &r, pos);
+                                self.add(job, shared, &r, pos);
                             }
                         }
                         Err(e) => self.bad_line(job, pos, e),
@@ -569,7 +626,9 @@ pub struct Row {
     pub action: Arc<str>,
     pub events: u64,
     pub matched_events: u64,
-    pub matched_indicators: Vec<String>,
+    /// Distinct values as written in the indicator files, sorted bytewise; shared
+    /// between rows (an indicator seen in many groups is stored once).
+    pub matched_indicators: Vec<Arc<str>>,
     pub distinct_src_ips: u64,
     pub distinct_src_ips_exact: bool,
     /// UTC microseconds; serialized as ISO 8601 ([`crate::time::format_micros`]).
@@ -612,8 +671,8 @@ pub struct Output {
 pub struct Run<'a> {
     job: &'a Job<'a>,
     workers: Vec<Worker>,
+    shared: Shared,
     files: Vec<FileSummary>,
-    stop: AtomicBool,
 }
 
 impl<'a> Run<'a> {
@@ -622,14 +681,14 @@ impl<'a> Run<'a> {
         Run {
             job,
             workers: (0..n).map(|_| Worker::default()).collect(),
+            shared: Shared::default(),
             files: Vec::new(),
-            stop: AtomicBool::new(false),
         }
     }
 
     /// True once `--strict` met a bad line.
     pub fn stopped(&self) -> bool {
-        self.stop.load(Ordering::Relaxed)
+        self.shared.stop.load(Ordering::Relaxed)
     }
 
     /// Reads one input to its end. `on_chunk(lines)` is called after each chunk (for
@@ -710,7 +769,8 @@ impl<'a> Run<'a> {
             format: format.as_str(),
         });
         let job = self.job;
-        let stop = &self.stop;
+        let stop = &self.shared.stop;
+        let shared_agg = &self.shared;
         let chunk = job.chunk_bytes;
         if format == Format::ZeekTsv || self.workers.len() == 1 {
             // Header lines carry state: one thread, in order.
@@ -722,11 +782,11 @@ impl<'a> Run<'a> {
                 let before = w.lines;
                 w.chunk(
                     job,
+                    shared_agg,
                     &mut ctx,
                     buf.get(..end).unwrap_or_default(),
                     file,
                     seq,
-                    stop,
                 );
                 on_chunk(w.lines - before);
                 if stop.load(Ordering::Relaxed) {
@@ -757,11 +817,11 @@ impl<'a> Run<'a> {
                                 let before = w.lines;
                                 w.chunk(
                                     job,
+                                    shared_agg,
                                     &mut ctx,
                                     buf.get(..end).unwrap_or_default(),
                                     file,
                                     seq,
-                                    stop,
                                 );
                                 on_chunk(w.lines - before);
                             }
@@ -820,10 +880,19 @@ impl<'a> Run<'a> {
         // one table at a time so that at most one hash table and its vector coexist; the
         // vectors are then concatenated, sorted and equal keys combined.
         let workers = self.workers;
-        let mut strings = Interner::default();
-        let globals: Vec<Vec<u32>> = workers
-            .iter()
-            .map(|w| w.strings.names.iter().map(|n| strings.id(n)).collect())
+        let strings = self
+            .shared
+            .strings
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let shards: Vec<FxHashMap<Key, Agg>> = self
+            .shared
+            .shards
+            .into_iter()
+            .map(|m| {
+                m.into_inner()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+            })
             .collect();
         let mut str_order: Vec<u32> =
             (0..u32::try_from(strings.names.len()).unwrap_or(0)).collect();
@@ -835,9 +904,9 @@ impl<'a> Run<'a> {
             }
         }
         let cc_name = |i: u16| job.geo.map_or("", |g| g.country_code(i));
-        let mut cc_used: Vec<u16> = workers
+        let mut cc_used: Vec<u16> = shards
             .iter()
-            .flat_map(|w| w.agg.keys().map(|k| k.cc))
+            .flat_map(|t| t.keys().map(|k| k.cc))
             .collect::<std::collections::BTreeSet<u16>>()
             .into_iter()
             .collect();
@@ -854,7 +923,6 @@ impl<'a> Run<'a> {
             ..Summary::default()
         };
         let mut bad: Vec<(Pos, String)> = Vec::new();
-        let mut per_worker: Vec<FxHashMap<Key, Agg>> = Vec::with_capacity(workers.len());
         for w in workers {
             summary.lines += w.lines;
             summary.selected_events += w.selected;
@@ -877,25 +945,28 @@ impl<'a> Run<'a> {
                 e.last = e.last.max(s.last);
                 e.examples.extend(s.examples);
             }
-            per_worker.push(w.agg);
         }
         // Each thread's table becomes a vector sorted by the output order (days, then
         // ranks of country codes, AS, signature and action strings in byte order), one
         // thread per table; the sorted vectors are then merged and equal keys combined.
+        // The shards are split between threads; each makes a sorted vector of its own.
+        let threads = job.threads.clamp(1, SHARDS);
+        let mut groups: Vec<Vec<FxHashMap<Key, Agg>>> = (0..threads).map(|_| Vec::new()).collect();
+        for (i, t) in shards.into_iter().enumerate() {
+            if let Some(g) = groups.get_mut(i % threads) {
+                g.push(t);
+            }
+        }
         let sorted: Vec<Vec<(SortKey, Agg)>> = std::thread::scope(|s| {
-            let tasks: Vec<_> = per_worker
+            let tasks: Vec<_> = groups
                 .into_iter()
-                .zip(&globals)
-                .map(|(agg, global)| {
+                .map(|tables| {
                     let (str_rank, cc_rank) = (&str_rank, &cc_rank);
                     s.spawn(move || {
-                        let rank = |i: u32| {
-                            let g = global.get(i as usize).copied().unwrap_or(0);
-                            str_rank.get(g as usize).copied().unwrap_or(0)
-                        };
-                        let mut v: Vec<(SortKey, Agg)> = agg
-                            .into_iter()
-                            .map(|(k, a)| {
+                        let rank = |i: u32| str_rank.get(i as usize).copied().unwrap_or(0);
+                        let mut v: Vec<(SortKey, Agg)> = Vec::new();
+                        for t in tables {
+                            v.extend(t.into_iter().map(|(k, a)| {
                                 let key = (
                                     k.day,
                                     cc_rank.get(&k.cc).copied().unwrap_or(0),
@@ -904,8 +975,8 @@ impl<'a> Run<'a> {
                                     rank(k.act),
                                 );
                                 (key, a)
-                            })
-                            .collect();
+                            }));
+                        }
                         v.sort_unstable_by_key(|e| e.0);
                         v
                     })
@@ -965,6 +1036,7 @@ impl<'a> Run<'a> {
             .map(|&id| Arc::from(strings.name(id)))
             .collect();
         let empty: Arc<str> = Arc::from("");
+        let mut values: FxHashMap<u32, Arc<str>> = FxHashMap::default();
         let rows = combined
             .into_iter()
             .map(|((day, ccr, asn, sigr, actr), a)| {
@@ -984,11 +1056,18 @@ impl<'a> Run<'a> {
                         .unwrap_or_else(|| empty.clone())
                 };
                 let (sig, act) = (name(sigr), name(actr));
-                let mut vals: Vec<String> = a
+                let mut vals: Vec<Arc<str>> = a
                     .matched
                     .iter()
                     .flat_map(|v| v.iter())
-                    .filter_map(|&id| m.value(id).map(str::to_owned))
+                    .filter_map(|&id| {
+                        if let Some(v) = values.get(&id) {
+                            return Some(v.clone());
+                        }
+                        let v: Arc<str> = Arc::from(m.value(id)?);
+                        values.insert(id, v.clone());
+                        Some(v)
+                    })
                     .collect();
                 vals.sort_unstable();
                 vals.dedup();
