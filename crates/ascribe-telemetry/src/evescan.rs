@@ -350,18 +350,28 @@ fn once<T>(slot: &mut Option<T>, seen: &mut u32, bit: u32, v: Option<T>) -> R<bo
     Ok(true)
 }
 
-fn alert<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<Alert<'a>>> {
-    let mut a = Alert {
-        signature: None,
-        action: None,
-    };
-    let mut seen = 0;
-    let present = c.object(depth, |c, k| match k {
-        b"signature" => once(&mut a.signature, &mut seen, 1, c.kept()?),
-        b"action" => once(&mut a.action, &mut seen, 2, c.kept()?),
-        _ => Ok(false),
+/// An object whose kept fields are all strings, in the order of `names`; `None` for
+/// `null`.
+fn strings<'a, const N: usize>(
+    c: &mut Cur<'a>,
+    depth: u32,
+    names: [&[u8]; N],
+) -> R<Option<[Option<Cow<'a, str>>; N]>> {
+    let mut vals: [Option<Cow<'a, str>>; N] = std::array::from_fn(|_| None);
+    let mut seen = 0u32;
+    let present = c.object(depth, |c, k| {
+        let Some(i) = names.iter().position(|n| *n == k) else {
+            return Ok(false);
+        };
+        let slot = vals.get_mut(i).ok_or(Unsure)?;
+        once(slot, &mut seen, 1 << i, c.kept()?)
     })?;
-    Ok(present.then_some(a))
+    Ok(present.then_some(vals))
+}
+
+fn alert<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<Alert<'a>>> {
+    let v = strings(c, depth, [b"signature", b"action"])?;
+    Ok(v.map(|[signature, action]| Alert { signature, action }))
 }
 
 fn queries<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<Vec<DnsQuery<'a>>>> {
@@ -385,13 +395,8 @@ fn queries<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<Vec<DnsQuery<'a>>>> {
         if c.peek() != Some(b'{') {
             return Err(Unsure);
         }
-        let mut q = DnsQuery { rrname: None };
-        let mut seen = 0;
-        c.object(depth + 1, |c, k| match k {
-            b"rrname" => once(&mut q.rrname, &mut seen, 1, c.kept()?),
-            _ => Ok(false),
-        })?;
-        out.push(q);
+        let [rrname] = strings(c, depth + 1, [b"rrname"])?.unwrap_or_default();
+        out.push(DnsQuery { rrname });
         c.ws();
         match c.peek() {
             Some(b',') => {
@@ -424,43 +429,18 @@ fn dns<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<Dns<'a>>> {
 }
 
 fn http<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<Http<'a>>> {
-    let mut h = Http {
-        hostname: None,
-        url: None,
-    };
-    let mut seen = 0;
-    let present = c.object(depth, |c, k| match k {
-        b"hostname" => once(&mut h.hostname, &mut seen, 1, c.kept()?),
-        b"url" => once(&mut h.url, &mut seen, 2, c.kept()?),
-        _ => Ok(false),
-    })?;
-    Ok(present.then_some(h))
+    let v = strings(c, depth, [b"hostname", b"url"])?;
+    Ok(v.map(|[hostname, url]| Http { hostname, url }))
 }
 
 fn tls<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<Tls<'a>>> {
-    let mut t = Tls { sni: None };
-    let mut seen = 0;
-    let present = c.object(depth, |c, k| match k {
-        b"sni" => once(&mut t.sni, &mut seen, 1, c.kept()?),
-        _ => Ok(false),
-    })?;
-    Ok(present.then_some(t))
+    let v = strings(c, depth, [b"sni"])?;
+    Ok(v.map(|[sni]| Tls { sni }))
 }
 
 fn fileinfo<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<FileInfo<'a>>> {
-    let mut f = FileInfo {
-        md5: None,
-        sha1: None,
-        sha256: None,
-    };
-    let mut seen = 0;
-    let present = c.object(depth, |c, k| match k {
-        b"md5" => once(&mut f.md5, &mut seen, 1, c.kept()?),
-        b"sha1" => once(&mut f.sha1, &mut seen, 2, c.kept()?),
-        b"sha256" => once(&mut f.sha256, &mut seen, 4, c.kept()?),
-        _ => Ok(false),
-    })?;
-    Ok(present.then_some(f))
+    let v = strings(c, depth, [b"md5", b"sha1", b"sha256"])?;
+    Ok(v.map(|[md5, sha1, sha256]| FileInfo { md5, sha1, sha256 }))
 }
 
 /// Reads one EVE line, or answers [`Unsure`] (see the module documentation).
