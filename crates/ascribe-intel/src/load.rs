@@ -8,9 +8,10 @@ use ascribe_model::{Indicator, IndicatorKind, Tlp};
 use serde_json::Value;
 
 use crate::net::{Addr, Net};
-use crate::set::IndicatorSet;
+use crate::set::{IndicatorSet, Parts};
 use crate::stix::{parse_pattern, PatternError};
 use crate::Diagnostic;
+use std::borrow::Cow;
 
 /// Indicators read from one file, and what could not be read.
 #[derive(Debug, Default)]
@@ -80,18 +81,28 @@ pub fn load_csv(text: &str, file: &str) -> Loaded {
         return out;
     };
     let (si, ai, li) = (col("source"), col("actor"), col("tlp"));
+    out.indicators
+        .reserve(memchr::memchr_iter(b'\n', text.as_bytes()).count());
+    // One buffer of fields for all lines; a line without quotes borrows its fields.
+    let mut f: Vec<Cow<'_, str>> = Vec::new();
     for (n, line) in lines {
         let lineno = n + 1;
         if line.trim().is_empty() {
             continue;
         }
-        let Some(f) = crate::csvline::split(line, b',') else {
-            out.bad(file, lineno, "unterminated quote");
-            continue;
-        };
+        f.clear();
+        if line.contains('"') {
+            let Some(split) = crate::csvline::split(line, b',') else {
+                out.bad(file, lineno, "unterminated quote");
+                continue;
+            };
+            f.extend(split.into_iter().map(Cow::Owned));
+        } else {
+            f.extend(line.split(',').map(Cow::Borrowed));
+        }
         let get = |i: Option<usize>| {
             i.and_then(|i| f.get(i))
-                .map(|s| s.trim().to_owned())
+                .map(|s| s.trim())
                 .filter(|s| !s.is_empty())
         };
         let typ = get(Some(ti)).unwrap_or_default();
@@ -105,11 +116,11 @@ pub fn load_csv(text: &str, file: &str) -> Loaded {
                 continue;
             }
         };
-        if let Err(reason) = validate(kind, &value) {
+        if let Err(reason) = validate(kind, value) {
             out.bad(file, lineno, reason);
             continue;
         }
-        let tlp = match get(li).map(|t| t.parse::<Tlp>()) {
+        let tlp = match get(li).map(str::parse::<Tlp>) {
             None => Tlp::default(),
             Some(Ok(t)) => t,
             Some(Err(e)) => {
@@ -117,7 +128,7 @@ pub fn load_csv(text: &str, file: &str) -> Loaded {
                 continue;
             }
         };
-        out.push(Indicator {
+        let _ = out.indicators.push_parts(&Parts {
             kind,
             value,
             actor: get(ai),

@@ -42,7 +42,10 @@ pub struct Matcher {
     indicators: IndicatorSet,
     nets: Vec<Net>,
     next: Vec<u32>,
-    ips: FxHashMap<u128, u32>,
+    /// Exact addresses: IPv4 by its 32 bits (a quarter of the memory of 128-bit keys),
+    /// IPv6 by all 128.
+    ips4: FxHashMap<u32, u32>,
+    ips6: FxHashMap<u128, u32>,
     v4: NetIndex,
     v6: NetIndex,
     domains: FxHashMap<Box<str>, u32>,
@@ -87,6 +90,17 @@ impl Matcher {
             ..Matcher::default()
         };
         let mut rejected = Vec::new();
+        // Sized once: growing the maps was a tenth of loading a million indicators.
+        let mut counts = [0usize; 8];
+        for i in 0..indicators.len() {
+            let k = u32::try_from(i).ok().and_then(|id| indicators.kind(id));
+            if let Some(c) = k.and_then(|k| counts.get_mut(k as usize)) {
+                *c += 1;
+            }
+        }
+        let count = |k: IndicatorKind| counts.get(k as usize).copied().unwrap_or(0);
+        m.ips4.reserve(count(IndicatorKind::Ip));
+        m.domains.reserve(count(IndicatorKind::Domain));
         for i in 0..indicators.len() {
             let Ok(id) = u32::try_from(i) else {
                 rejected.push(i);
@@ -99,7 +113,10 @@ impl Matcher {
             let v = v.trim();
             match kind {
                 IndicatorKind::Ip => match Addr::parse(v) {
-                    Some(a) => chain(m.ips.entry(a.0).or_insert(NONE), &mut m.next, id),
+                    Some(a) if a.is_v4() => {
+                        chain(m.ips4.entry(a.v4_bits()).or_insert(NONE), &mut m.next, id);
+                    }
+                    Some(a) => chain(m.ips6.entry(a.0).or_insert(NONE), &mut m.next, id),
                     None => rejected.push(i),
                 },
                 IndicatorKind::Cidr => match Net::parse(v) {
@@ -171,7 +188,7 @@ impl Matcher {
 
     /// True when no indicator can match an address (lets callers skip work).
     pub fn has_addresses(&self) -> bool {
-        !self.ips.is_empty() || !self.nets.is_empty()
+        !self.ips4.is_empty() || !self.ips6.is_empty() || !self.nets.is_empty()
     }
 
     pub fn has_domains(&self) -> bool {
@@ -195,7 +212,12 @@ impl Matcher {
 
     /// Appends the ids of indicators matching an address (exact or network).
     pub fn match_addr(&self, a: Addr, out: &mut Vec<u32>) {
-        if let Some(&h) = self.ips.get(&a.0) {
+        let exact = if a.is_v4() {
+            self.ips4.get(&a.v4_bits())
+        } else {
+            self.ips6.get(&a.0)
+        };
+        if let Some(&h) = exact {
             self.walk(h, out);
         }
         let (index, bits, width) = if a.is_v4() {

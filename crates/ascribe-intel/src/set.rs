@@ -30,6 +30,28 @@ pub struct IndicatorSet {
     seen: HashTable<u32>,
 }
 
+/// An indicator's fields, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct Parts<'a> {
+    pub kind: IndicatorKind,
+    pub value: &'a str,
+    pub source: Option<&'a str>,
+    pub actor: Option<&'a str>,
+    pub tlp: Tlp,
+}
+
+impl<'a> Parts<'a> {
+    pub fn of(i: &'a Indicator) -> Parts<'a> {
+        Parts {
+            kind: i.kind,
+            value: &i.value,
+            source: i.source.as_deref(),
+            actor: i.actor.as_deref(),
+            tlp: i.tlp,
+        }
+    }
+}
+
 /// Why an indicator was not added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Skipped {
@@ -59,9 +81,19 @@ impl IndicatorSet {
         self.seen.shrink_to(0, |_| 0);
     }
 
-    fn name_id(&mut self, name: Option<String>) -> u32 {
+    /// Room for `n` more indicators (a loader's estimate from its line count).
+    pub fn reserve(&mut self, n: usize) {
+        self.spans.reserve(n);
+        self.kinds.reserve(n);
+        self.tlps.reserve(n);
+        self.sources.reserve(n);
+        self.actors.reserve(n);
+        self.seen.reserve(n, |_| 0);
+    }
+
+    fn name_id(&mut self, name: Option<&str>) -> u32 {
         let Some(name) = name else { return NONE };
-        if let Some(&i) = self.name_ids.get(name.as_str()) {
+        if let Some(&i) = self.name_ids.get(name) {
             return i;
         }
         let i = u32::try_from(self.names.len()).unwrap_or(NONE);
@@ -73,14 +105,19 @@ impl IndicatorSet {
 
     /// Adds an indicator unless the same type and value came earlier in this file.
     pub fn push(&mut self, ind: Indicator) -> Result<u32, Skipped> {
-        self.add(ind, true)
+        self.add(&Parts::of(&ind), true)
     }
 
-    fn add(&mut self, ind: Indicator, dedup: bool) -> Result<u32, Skipped> {
+    /// [`IndicatorSet::push`] from borrowed parts (no allocation for the caller).
+    pub fn push_parts(&mut self, p: &Parts) -> Result<u32, Skipped> {
+        self.add(p, true)
+    }
+
+    fn add(&mut self, ind: &Parts, dedup: bool) -> Result<u32, Skipped> {
         if !dedup {
             return self.store(ind);
         }
-        let h = key_hash(ind.kind, &ind.value);
+        let h = key_hash(ind.kind, ind.value);
         let (text, spans, kinds) = (&self.text, &self.spans, &self.kinds);
         let same = |&id: &u32| {
             let i = id as usize;
@@ -88,7 +125,7 @@ impl IndicatorSet {
                 && spans
                     .get(i)
                     .and_then(|&(s, e)| text.get(s as usize..e as usize))
-                    == Some(ind.value.as_str())
+                    == Some(ind.value)
         };
         if self.seen.find(h, same).is_some() {
             return Err(Skipped::Duplicate);
@@ -106,14 +143,14 @@ impl IndicatorSet {
         Ok(id)
     }
 
-    fn store(&mut self, ind: Indicator) -> Result<u32, Skipped> {
+    fn store(&mut self, ind: &Parts) -> Result<u32, Skipped> {
         let id = u32::try_from(self.spans.len())
             .ok()
             .filter(|&i| i != NONE)
             .ok_or(Skipped::Full)?;
         let start = u32::try_from(self.text.len()).map_err(|_| Skipped::Full)?;
         let end = u32::try_from(self.text.len() + ind.value.len()).map_err(|_| Skipped::Full)?;
-        self.text.push_str(&ind.value);
+        self.text.push_str(ind.value);
         self.spans.push((start, end));
         self.kinds.push(ind.kind);
         self.tlps.push(ind.tlp);
@@ -163,7 +200,7 @@ impl IndicatorSet {
             return;
         }
         for ind in other.iter() {
-            let _ = self.add(ind, false);
+            let _ = self.add(&Parts::of(&ind), false);
         }
     }
 }
@@ -173,7 +210,7 @@ impl FromIterator<Indicator> for IndicatorSet {
     fn from_iter<T: IntoIterator<Item = Indicator>>(iter: T) -> Self {
         let mut s = IndicatorSet::default();
         for ind in iter {
-            let _ = s.add(ind, false);
+            let _ = s.add(&Parts::of(&ind), false);
         }
         s
     }
