@@ -171,15 +171,17 @@ fn expand(inputs: &[String]) -> anyhow::Result<Vec<Input>> {
     Ok(out)
 }
 
-/// Writes to a file and, optionally, a second writer.
+/// Writes to up to two writers (the --out file and stdout).
 struct Tee<A, B> {
-    a: A,
+    a: Option<A>,
     b: Option<B>,
 }
 
 impl<A: Write, B: Write> Write for Tee<A, B> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.a.write_all(buf)?;
+        if let Some(a) = &mut self.a {
+            a.write_all(buf)?;
+        }
         if let Some(b) = &mut self.b {
             b.write_all(buf)?;
         }
@@ -187,7 +189,9 @@ impl<A: Write, B: Write> Write for Tee<A, B> {
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.a.flush()?;
+        if let Some(a) = &mut self.a {
+            a.flush()?;
+        }
         if let Some(b) = &mut self.b {
             b.flush()?;
         }
@@ -385,39 +389,57 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
         p.finish_and_clear();
     }
     let pass = started.elapsed();
-    let out = run.finish();
+    // The CSV (to --out, and to stdout with --format csv) is written as the rows are
+    // made; only the table, JSON and --incident keep every row in memory.
+    let to_stdout = matches!(args.format, OutFormat::Csv);
+    let keep_rows = !to_stdout || args.incident.is_some();
+    let mut csv = None;
+    if args.out.is_some() || to_stdout {
+        let file = match &args.out {
+            Some(path) => Some(std::io::BufWriter::new(
+                File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+            )),
+            None => None,
+        };
+        let tee = Tee {
+            a: file,
+            b: to_stdout.then(|| std::io::BufWriter::new(std::io::stdout().lock())),
+        };
+        csv = Some(output::CsvWriter::new(tee).context("cannot write the CSV output")?);
+    }
+    let out = if keep_rows {
+        let out = run.finish();
+        if let Some(c) = &mut csv {
+            for r in &out.rows {
+                c.row(r).context("cannot write the CSV output")?;
+            }
+        }
+        out
+    } else {
+        run.finish_each(|r| match &mut csv {
+            Some(c) => c.row(&r),
+            None => Ok(()),
+        })
+        .context("cannot write the CSV output")?
+    };
+    if let Some(c) = csv {
+        c.finish().context("cannot write the CSV output")?;
+    }
     let elapsed = started.elapsed();
     writeln!(
         stderr,
-        "pass {:.2}s, merge {:.2}s",
+        "pass {:.2}s, merge and output {:.2}s",
         pass.as_secs_f64(),
         (elapsed - pass).as_secs_f64()
     )?;
     print_summary(&mut stderr, &out, &job, geo.as_ref(), elapsed)?;
-
-    // Streamed to --out and, with `--format csv`, to stdout in the same pass.
-    let to_stdout = matches!(args.format, OutFormat::Csv);
     if let Some(path) = &args.out {
-        let file =
-            File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
-        let mut tee = Tee {
-            a: std::io::BufWriter::new(file),
-            b: to_stdout.then(|| std::io::BufWriter::new(std::io::stdout().lock())),
-        };
-        output::write_csv(&mut tee, &out.rows)
-            .and_then(|()| tee.flush())
-            .with_context(|| format!("cannot write {}", path.display()))?;
         writeln!(stderr, "aggregates written to {}", path.display())?;
     }
     {
         let mut stdout = std::io::stdout().lock();
         match args.format {
-            OutFormat::Csv if args.out.is_some() => {}
-            OutFormat::Csv => {
-                let mut w = std::io::BufWriter::new(&mut stdout);
-                output::write_csv(&mut w, &out.rows)?;
-                w.flush()?;
-            }
+            OutFormat::Csv => {}
             OutFormat::Json => {
                 serde_json::to_writer_pretty(&mut stdout, &out)?;
                 writeln!(stdout)?;
@@ -481,7 +503,7 @@ fn print_summary(
         "selected ({}): {} events in {} rows; {} matched at least one of {} indicators ({} indicators seen)",
         if job.event_types.is_empty() { "all".to_owned() } else { job.event_types.join(",") },
         s.selected_events,
-        out.rows.len(),
+        s.rows,
         s.matched_events,
         job.matcher.indicators().len(),
         out.sightings.len()

@@ -491,33 +491,38 @@ impl Worker {
 /// (day, country rank, AS, signature rank, action rank): the output order.
 type SortKey = (i32, u32, u32, u32, u32);
 
-/// Merges vectors sorted by key into one sorted vector (equal keys stay adjacent).
-fn merge_sorted(mut parts: Vec<Vec<(SortKey, Agg)>>) -> Vec<(SortKey, Agg)> {
-    while parts.len() > 1 {
-        let mut next = Vec::with_capacity(parts.len().div_ceil(2));
-        let mut it = parts.into_iter();
-        while let Some(a) = it.next() {
-            let Some(b) = it.next() else {
-                next.push(a);
-                break;
-            };
-            let mut out = Vec::with_capacity(a.len() + b.len());
-            let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-            loop {
-                let take_a = match (a.peek(), b.peek()) {
-                    (Some(x), Some(y)) => x.0 <= y.0,
-                    (Some(_), None) => true,
-                    (None, Some(_)) => false,
-                    (None, None) => break,
-                };
-                let e = if take_a { a.next() } else { b.next() };
-                out.extend(e);
-            }
-            next.push(out);
-        }
-        parts = next;
+/// Adds one group's counts into another's (the same key from two places).
+fn combine(m: &mut Agg, a: Agg) {
+    m.events += a.events;
+    m.matched_events += a.matched_events;
+    if let Some(v) = a.matched {
+        m.matched.get_or_insert_with(Box::default).extend(v.iter());
     }
-    parts.pop().unwrap_or_default()
+    m.srcs.merge(&a.srcs);
+    m.first = m.first.min(a.first);
+    m.last = m.last.max(a.last);
+}
+
+/// The entries of vectors sorted by key, in key order, equal keys combined.
+fn merged(parts: Vec<Vec<(SortKey, Agg)>>) -> impl Iterator<Item = (SortKey, Agg)> {
+    let mut heads: Vec<std::iter::Peekable<std::vec::IntoIter<(SortKey, Agg)>>> = parts
+        .into_iter()
+        .map(|p| p.into_iter().peekable())
+        .collect();
+    std::iter::from_fn(move || {
+        let (key, i) = heads
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(i, h)| h.peek().map(|e| (e.0, i)))
+            .min()?;
+        let (_, mut agg) = heads.get_mut(i)?.next()?;
+        for h in &mut heads {
+            while let Some((_, a)) = h.next_if(|e| e.0 == key) {
+                combine(&mut agg, a);
+            }
+        }
+        Some((key, agg))
+    })
 }
 
 /// Per-file reading state of one thread.
@@ -605,6 +610,8 @@ pub struct Summary {
     /// The first bad lines in full.
     pub bad_examples: Vec<Diagnostic>,
     pub stopped_early: bool,
+    /// Output rows (also when they were streamed rather than kept).
+    pub rows: u64,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -846,6 +853,24 @@ impl<'a> Run<'a> {
 
     /// Merges the threads' tables into sorted rows, sightings and a summary.
     pub fn finish(self) -> Output {
+        let mut rows = Vec::new();
+        let out = self.finish_each(|r| {
+            rows.push(r);
+            Ok::<(), std::convert::Infallible>(())
+        });
+        match out {
+            Ok(mut out) => {
+                out.rows = rows;
+                out
+            }
+            Err(never) => match never {},
+        }
+    }
+
+    /// Like [`Run::finish`], but hands each row to `each` in output order instead of
+    /// keeping them (`Output::rows` is left empty): a CSV-only run then never holds every
+    /// row at once. Stops at the first error of `each`.
+    pub fn finish_each<E>(self, mut each: impl FnMut(Row) -> Result<(), E>) -> Result<Output, E> {
         let job = self.job;
         let stopped = self.stopped();
         // Resolve (file, chunk) to the chunk's first line number.
@@ -964,7 +989,8 @@ impl<'a> Run<'a> {
                     let (str_rank, cc_rank) = (&str_rank, &cc_rank);
                     s.spawn(move || {
                         let rank = |i: u32| str_rank.get(i as usize).copied().unwrap_or(0);
-                        let mut v: Vec<(SortKey, Agg)> = Vec::new();
+                        let n = tables.iter().map(|t| t.len()).sum();
+                        let mut v: Vec<(SortKey, Agg)> = Vec::with_capacity(n);
                         for t in tables {
                             v.extend(t.into_iter().map(|(k, a)| {
                                 let key = (
@@ -984,34 +1010,8 @@ impl<'a> Run<'a> {
                 .collect();
             tasks.into_iter().filter_map(|t| t.join().ok()).collect()
         });
-        let mut all = merge_sorted(sorted);
-        // Combine equal keys in place.
-        let mut kept = 0usize;
-        for r in 0..all.len() {
-            let (head, tail) = all.split_at_mut(r);
-            let Some(cur) = tail.first_mut() else { break };
-            if let Some(last) = kept.checked_sub(1).and_then(|k| head.get_mut(k)) {
-                if last.0 == cur.0 {
-                    let a = std::mem::take(&mut cur.1);
-                    let m = &mut last.1;
-                    m.events += a.events;
-                    m.matched_events += a.matched_events;
-                    if let Some(v) = a.matched {
-                        m.matched.get_or_insert_with(Box::default).extend(v.iter());
-                    }
-                    m.srcs.merge(&a.srcs);
-                    m.first = m.first.min(a.first);
-                    m.last = m.last.max(a.last);
-                    continue;
-                }
-            }
-            all.swap(kept, r);
-            kept += 1;
-        }
-        all.truncate(kept);
-        // Give back the part of the buffer the merged entries no longer need.
-        all.shrink_to_fit();
-        let combined = all;
+        // Rows are made one at a time from the merged vectors (no third copy).
+        let combined = merged(sorted);
         summary.event_types = types.into_iter().collect();
         bad.sort_by_key(|(p, _)| *p);
         summary.bad_examples = bad
@@ -1037,57 +1037,58 @@ impl<'a> Run<'a> {
             .collect();
         let empty: Arc<str> = Arc::from("");
         let mut values: FxHashMap<u32, Arc<str>> = FxHashMap::default();
-        let rows = combined
-            .into_iter()
-            .map(|((day, ccr, asn, sigr, actr), a)| {
-                let cc = cc_arc
-                    .get(ccr as usize)
+        let rows = combined.map(|((day, ccr, asn, sigr, actr), a)| {
+            let cc = cc_arc
+                .get(ccr as usize)
+                .cloned()
+                .unwrap_or_else(|| empty.clone());
+            if asn != 0 && !as_names.contains_key(&asn) {
+                if let Some(n) = job.geo.and_then(|g| g.as_name(asn)) {
+                    as_names.insert(asn, n);
+                }
+            }
+            let name = |r: u32| {
+                str_arc
+                    .get(r as usize)
                     .cloned()
-                    .unwrap_or_else(|| empty.clone());
-                if asn != 0 && !as_names.contains_key(&asn) {
-                    if let Some(n) = job.geo.and_then(|g| g.as_name(asn)) {
-                        as_names.insert(asn, n);
+                    .unwrap_or_else(|| empty.clone())
+            };
+            let (sig, act) = (name(sigr), name(actr));
+            let mut vals: Vec<Arc<str>> = a
+                .matched
+                .iter()
+                .flat_map(|v| v.iter())
+                .filter_map(|&id| {
+                    if let Some(v) = values.get(&id) {
+                        return Some(v.clone());
                     }
-                }
-                let name = |r: u32| {
-                    str_arc
-                        .get(r as usize)
-                        .cloned()
-                        .unwrap_or_else(|| empty.clone())
-                };
-                let (sig, act) = (name(sigr), name(actr));
-                let mut vals: Vec<Arc<str>> = a
-                    .matched
-                    .iter()
-                    .flat_map(|v| v.iter())
-                    .filter_map(|&id| {
-                        if let Some(v) = values.get(&id) {
-                            return Some(v.clone());
-                        }
-                        let v: Arc<str> = Arc::from(m.value(id)?);
-                        values.insert(id, v.clone());
-                        Some(v)
-                    })
-                    .collect();
-                vals.sort_unstable();
-                vals.dedup();
-                let (n, exact) = a.srcs.count();
-                Row {
-                    day: i64::from(day),
-                    src_country: cc,
-                    src_asn: asn,
-                    signature: sig,
-                    action: act,
-                    events: a.events,
-                    matched_events: a.matched_events,
-                    matched_indicators: vals,
-                    distinct_src_ips: n,
-                    distinct_src_ips_exact: exact,
-                    first_seen: a.first,
-                    last_seen: a.last,
-                }
-            })
-            .collect();
+                    let v: Arc<str> = Arc::from(m.value(id)?);
+                    values.insert(id, v.clone());
+                    Some(v)
+                })
+                .collect();
+            vals.sort_unstable();
+            vals.dedup();
+            let (n, exact) = a.srcs.count();
+            Row {
+                day: i64::from(day),
+                src_country: cc,
+                src_asn: asn,
+                signature: sig,
+                action: act,
+                events: a.events,
+                matched_events: a.matched_events,
+                matched_indicators: vals,
+                distinct_src_ips: n,
+                distinct_src_ips_exact: exact,
+                first_seen: a.first,
+                last_seen: a.last,
+            }
+        });
+        for r in rows {
+            each(r)?;
+            summary.rows += 1;
+        }
         let mut srows: Vec<SightingRow> = sightings
             .into_iter()
             .filter_map(|(id, mut s)| {
@@ -1115,11 +1116,11 @@ impl<'a> Run<'a> {
                 .cmp(&a.count)
                 .then_with(|| a.indicator.value.cmp(&b.indicator.value))
         });
-        Output {
-            rows,
+        Ok(Output {
+            rows: Vec::new(),
             as_names,
             sightings: srows,
             summary,
-        }
+        })
     }
 }

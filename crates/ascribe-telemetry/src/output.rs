@@ -20,27 +20,64 @@ pub fn push_field(out: &mut String, f: &str) {
     }
 }
 
-/// Writes the aggregates as the contract's CSV (LF line ends, rows already sorted),
-/// row by row.
-pub fn write_csv(w: &mut impl std::io::Write, rows: &[Row]) -> std::io::Result<()> {
-    let mut line = String::with_capacity(256);
-    w.write_all(CSV_HEADER.as_bytes())?;
-    w.write_all(b"\n")?;
-    for r in rows {
-        line.clear();
-        line.push_str(&crate::time::format_day(r.day));
-        line.push(',');
-        push_field(&mut line, &r.src_country);
-        let _ = write!(line, ",{},", r.src_asn);
-        push_field(&mut line, &r.signature);
-        line.push(',');
-        push_field(&mut line, &r.action);
-        let _ = write!(line, ",{},{},", r.events, r.matched_events);
-        push_field(&mut line, &r.matched_indicators.join("|"));
-        line.push('\n');
-        w.write_all(line.as_bytes())?;
+/// Writes the contract's CSV a row at a time (LF line ends; rows come sorted).
+pub struct CsvWriter<W: std::io::Write> {
+    w: W,
+    line: String,
+    /// The last day written and its text: rows come grouped by day.
+    day: Option<(i64, String)>,
+}
+
+impl<W: std::io::Write> CsvWriter<W> {
+    /// Starts the file with its header.
+    pub fn new(mut w: W) -> std::io::Result<Self> {
+        w.write_all(CSV_HEADER.as_bytes())?;
+        w.write_all(b"\n")?;
+        Ok(CsvWriter {
+            w,
+            line: String::with_capacity(256),
+            day: None,
+        })
     }
-    Ok(())
+
+    pub fn row(&mut self, r: &Row) -> std::io::Result<()> {
+        let line = &mut self.line;
+        line.clear();
+        match &self.day {
+            Some((d, text)) if *d == r.day => line.push_str(text),
+            _ => {
+                let text = crate::time::format_day(r.day);
+                line.push_str(&text);
+                self.day = Some((r.day, text));
+            }
+        }
+        line.push(',');
+        push_field(line, &r.src_country);
+        let _ = write!(line, ",{},", r.src_asn);
+        push_field(line, &r.signature);
+        line.push(',');
+        push_field(line, &r.action);
+        let _ = write!(line, ",{},{},", r.events, r.matched_events);
+        let joined = r.matched_indicators.join("|");
+        push_field(line, &joined);
+        line.push('\n');
+        self.w.write_all(line.as_bytes())
+    }
+
+    /// Flushes and gives the writer back.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        self.w.flush()?;
+        Ok(self.w)
+    }
+}
+
+/// Writes the aggregates as the contract's CSV.
+pub fn write_csv(w: &mut impl std::io::Write, rows: &[Row]) -> std::io::Result<()> {
+    let mut c = CsvWriter::new(w)?;
+    for r in rows {
+        c.row(r)?;
+    }
+    c.finish().map(|_| ())
 }
 
 /// The aggregates as the contract's CSV, in memory.

@@ -70,8 +70,28 @@ fn run_ours(eve: &Path, ind: &Path, geo: &Geo, types: &[&str], threads: usize) -
     };
     let fed = run.feed(&eve.display().to_string(), f, &|_| {});
     assert!(fed.is_ok());
-    let out = run.finish();
-    (output::csv(&out.rows), out.summary.bad_lines)
+    if threads == 1 {
+        let out = run.finish();
+        return (output::csv(&out.rows), out.summary.bad_lines);
+    }
+    // With more threads, the streamed path a CSV-only `telemetry ingest` takes.
+    let Ok(mut csv) = output::CsvWriter::new(Vec::new()) else {
+        panic!("csv header")
+    };
+    let out = run.finish_each(|r| csv.row(&r));
+    let Ok(out) = out else { panic!("csv row") };
+    assert!(out.rows.is_empty());
+    let Ok(bytes) = csv.finish() else {
+        panic!("csv flush")
+    };
+    assert_eq!(
+        out.summary.rows,
+        bytes.iter().filter(|&&b| b == b'\n').count() as u64 - 1
+    );
+    (
+        String::from_utf8(bytes).unwrap_or_default(),
+        out.summary.bad_lines,
+    )
 }
 
 #[test]
