@@ -15,6 +15,7 @@
 //! database. A folder with none of these is a [`GeoError::Missing`] whose message says how
 //! to get the default databases.
 
+mod cache;
 mod ranges;
 
 use std::net::IpAddr;
@@ -206,6 +207,22 @@ impl Geo {
         };
         let have_country = country_files.is_some();
         let have_asn = asn_files.is_some();
+        // The flattened tables from an earlier run, when the CSV files have not changed
+        // (`ASCRIBE_GEO_CACHE=0` turns the cache off).
+        let use_cache = std::env::var_os("ASCRIBE_GEO_CACHE").is_none_or(|v| v != "0");
+        let fp = match (&country_files, &asn_files) {
+            (Some((c4, c6, _)), Some((a4, a6, _))) if use_cache => {
+                cache::fingerprint(&[c4, c6, a4, a6])
+            }
+            _ => None,
+        };
+        if let Some(mut cached) = fp.as_deref().and_then(|fp| cache::load(dir, fp)) {
+            cached.sources.push(format!(
+                "cache: {} (the tables above, built by an earlier run)",
+                dir.join(cache::FILE).display()
+            ));
+            return Ok(cached);
+        }
         // The country and AS tables are independent: build the AS tables on a second
         // thread (each takes a few tenths of a second), then move them in.
         let (country_loaded, asn_loaded) = std::thread::scope(|s| {
@@ -268,6 +285,10 @@ impl Geo {
             return Err(GeoError::Missing {
                 dir: dir.to_owned(),
             });
+        }
+        if let Some(fp) = &fp {
+            // Best effort: a folder we cannot write to just means no cache.
+            let _ = cache::store(dir, fp, &g);
         }
         Ok(g)
     }

@@ -243,3 +243,98 @@ mod tests {
         assert_eq!(t.get(u32::MAX), None);
     }
 }
+
+/// Fixed-width little-endian encoding of the table's key and value types (for the cache).
+pub trait Le: Copy {
+    const N: usize;
+    fn put(self, out: &mut Vec<u8>);
+    fn take(b: &[u8]) -> Option<Self>;
+}
+
+macro_rules! le {
+    ($($t:ty),*) => {$(
+        impl Le for $t {
+            const N: usize = std::mem::size_of::<$t>();
+            fn put(self, out: &mut Vec<u8>) {
+                out.extend_from_slice(&self.to_le_bytes());
+            }
+            fn take(b: &[u8]) -> Option<Self> {
+                Some(<$t>::from_le_bytes(b.try_into().ok()?))
+            }
+        }
+    )*};
+}
+le!(u16, u32, u128);
+
+/// Reads what [`RangeTable::encode`] and its helpers wrote; `None` on any shortfall.
+pub struct Decoder<'a> {
+    pub b: &'a [u8],
+}
+
+impl Decoder<'_> {
+    pub fn bytes(&mut self, n: usize) -> Option<&[u8]> {
+        let (head, rest) = self.b.split_at_checked(n)?;
+        self.b = rest;
+        Some(head)
+    }
+
+    pub fn num<T: Le>(&mut self) -> Option<T> {
+        T::take(self.bytes(T::N)?)
+    }
+
+    pub fn vec<T: Le>(&mut self) -> Option<Vec<T>> {
+        let n = usize::try_from(self.num::<u32>()?).ok()?;
+        let raw = self.bytes(n.checked_mul(T::N)?)?;
+        raw.chunks_exact(T::N).map(T::take).collect()
+    }
+
+    pub fn str(&mut self) -> Option<String> {
+        let n = usize::try_from(self.num::<u32>()?).ok()?;
+        String::from_utf8(self.bytes(n)?.to_vec()).ok()
+    }
+}
+
+pub fn put_vec<T: Le>(out: &mut Vec<u8>, v: &[T]) {
+    u32::try_from(v.len()).unwrap_or(u32::MAX).put(out);
+    for &x in v {
+        x.put(out);
+    }
+}
+
+pub fn put_str(out: &mut Vec<u8>, s: &str) {
+    u32::try_from(s.len()).unwrap_or(u32::MAX).put(out);
+    out.extend_from_slice(s.as_bytes());
+}
+
+impl<K: Le + Ord, V: Le> RangeTable<K, V> {
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        put_vec(out, &self.starts);
+        put_vec(out, &self.ends);
+        put_vec(out, &self.vals);
+        put_vec(out, &self.slot);
+    }
+
+    /// The table back, or `None` when the bytes are short or inconsistent.
+    pub fn decode(d: &mut Decoder) -> Option<Self> {
+        let t = RangeTable {
+            starts: d.vec()?,
+            ends: d.vec()?,
+            vals: d.vec()?,
+            slot: d.vec()?,
+        };
+        let n = t.starts.len();
+        let sorted = t.starts.windows(2).all(|w| matches!(w, [a, b] if a < b));
+        let ok = t.ends.len() == n
+            && t.vals.len() == n
+            && sorted
+            && (t.slot.is_empty() || t.slot.len() == 65537)
+            && t.slot.iter().all(|&s| s as usize <= n);
+        ok.then_some(t)
+    }
+}
+
+impl<K, V: Copy> RangeTable<K, V> {
+    pub fn values(&self) -> impl Iterator<Item = V> + '_ {
+        self.vals.iter().copied()
+    }
+}

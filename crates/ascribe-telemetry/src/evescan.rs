@@ -481,6 +481,15 @@ pub fn scan(line: &[u8]) -> Result<Eve<'_>, Unsure> {
     Ok(ev)
 }
 
+/// The reader's contract, checkable on any input (tests and the fuzz target use it):
+/// true when it is unsure or gives exactly what serde_json gives.
+pub fn agrees_with_serde_json(line: &[u8]) -> bool {
+    match scan(line) {
+        Err(Unsure) => true,
+        Ok(ev) => serde_json::from_slice::<Eve>(line).ok() == Some(ev),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
