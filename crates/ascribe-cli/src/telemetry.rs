@@ -171,6 +171,76 @@ fn expand(inputs: &[String]) -> anyhow::Result<Vec<Input>> {
     Ok(out)
 }
 
+/// The `limit` rows a table shows (most events first, then earliest day, then output
+/// order), kept while the rows stream past instead of keeping them all.
+struct TopRows {
+    limit: usize,
+    seq: u64,
+    heap: std::collections::BinaryHeap<Ranked>,
+}
+
+/// A row with its place in the table; the heap's top is the one to drop first.
+struct Ranked {
+    key: (std::cmp::Reverse<u64>, i64, u64),
+    row: ascribe_telemetry::Row,
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+impl TopRows {
+    fn new(limit: usize) -> Self {
+        TopRows {
+            limit,
+            seq: 0,
+            heap: std::collections::BinaryHeap::new(),
+        }
+    }
+
+    fn offer(&mut self, row: ascribe_telemetry::Row) {
+        let key = (std::cmp::Reverse(row.events), row.day, self.seq);
+        self.seq += 1;
+        if self.limit == 0 {
+            return;
+        }
+        if self.heap.len() == self.limit {
+            match self.heap.peek() {
+                Some(worst) if key < worst.key => {
+                    self.heap.pop();
+                }
+                _ => return,
+            }
+        }
+        self.heap.push(Ranked { key, row });
+    }
+
+    /// The kept rows in table order.
+    fn into_rows(self) -> Vec<ascribe_telemetry::Row> {
+        self.heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|r| r.row)
+            .collect()
+    }
+}
+
 /// Writes to up to two writers (the --out file and stdout).
 struct Tee<A, B> {
     a: Option<A>,
@@ -390,9 +460,9 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
     }
     let pass = started.elapsed();
     // The CSV (to --out, and to stdout with --format csv) is written as the rows are
-    // made; only the table, JSON and --incident keep every row in memory.
+    // made; the table keeps only the rows it shows; JSON and --incident keep them all.
     let to_stdout = matches!(args.format, OutFormat::Csv);
-    let keep_rows = !to_stdout || args.incident.is_some();
+    let keep_rows = matches!(args.format, OutFormat::Json) || args.incident.is_some();
     let mut csv = None;
     if args.out.is_some() || to_stdout {
         let file = match &args.out {
@@ -416,11 +486,18 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
         }
         out
     } else {
-        run.finish_each(|r| match &mut csv {
-            Some(c) => c.row(&r),
-            None => Ok(()),
-        })
-        .context("cannot write the CSV output")?
+        let mut top = TopRows::new(if to_stdout { 0 } else { args.limit });
+        let mut out = run
+            .finish_each(|r| {
+                if let Some(c) = &mut csv {
+                    c.row(&r)?;
+                }
+                top.offer(r);
+                Ok::<(), std::io::Error>(())
+            })
+            .context("cannot write the CSV output")?;
+        out.rows = top.into_rows();
+        out
     };
     if let Some(c) = csv {
         c.finish().context("cannot write the CSV output")?;
@@ -640,4 +717,55 @@ fn attach(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ascribe_telemetry::Row;
+
+    fn row(day: i64, events: u64, sig: &str) -> Row {
+        Row {
+            day,
+            src_country: Arc::from("NL"),
+            src_asn: 1,
+            signature: Arc::from(sig),
+            action: Arc::from("allowed"),
+            events,
+            matched_events: 0,
+            matched_indicators: Vec::new(),
+            distinct_src_ips: 0,
+            distinct_src_ips_exact: false,
+            first_seen: 0,
+            last_seen: 0,
+        }
+    }
+
+    /// The streamed top rows are exactly the first rows of the full table order
+    /// (events descending, then day, then output order), ties included.
+    #[test]
+    fn top_rows_equal_the_head_of_a_full_sort() {
+        let rows: Vec<Row> = (0..200u64)
+            .map(|i| row(i64::try_from(i % 7).unwrap(), (i * 37) % 11, &i.to_string()))
+            .collect();
+        for limit in [0, 1, 5, 20, 199, 200, 500] {
+            let mut top = TopRows::new(limit);
+            for r in rows.iter().cloned() {
+                top.offer(r);
+            }
+            let got: Vec<String> = top
+                .into_rows()
+                .iter()
+                .map(|r| r.signature.to_string())
+                .collect();
+            let mut all: Vec<&Row> = rows.iter().collect();
+            all.sort_by(|a, b| b.events.cmp(&a.events).then_with(|| a.day.cmp(&b.day)));
+            let want: Vec<String> = all
+                .iter()
+                .take(limit)
+                .map(|r| r.signature.to_string())
+                .collect();
+            assert_eq!(got, want, "limit {limit}");
+        }
+    }
 }

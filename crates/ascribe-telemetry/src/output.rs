@@ -131,11 +131,15 @@ pub fn table(out: &Output, limit: usize) -> String {
             srcs
         );
     }
-    if out.rows.len() > limit {
+    // The rows may be only the shown ones (streamed runs): the summary has the total.
+    let total = usize::try_from(out.summary.rows)
+        .unwrap_or(usize::MAX)
+        .max(out.rows.len());
+    if total > limit {
         let _ = writeln!(
             s,
             "... {} more rows (use --format csv or --out FILE for all)",
-            out.rows.len() - limit
+            total - limit
         );
     }
     if !out.sightings.is_empty() {
