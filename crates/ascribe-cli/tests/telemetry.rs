@@ -263,3 +263,56 @@ fn evidence_is_attached_to_the_incident() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("no incident \"no-such-incident\""));
 }
+
+/// The table (which keeps only the rows it shows while the rows stream past) shows the
+/// rows with the most events, as the full JSON output ranks them, and counts the rest.
+#[test]
+fn the_table_shows_the_largest_rows_of_the_full_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let run = |format: &str| {
+        let o = ascribe(
+            &db,
+            &[
+                "telemetry",
+                "ingest",
+                &sample(),
+                "--no-geo",
+                "--format",
+                format,
+                "--limit",
+                "3",
+            ],
+            None,
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        text(&o.stdout)
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    let mut ranked: Vec<(u64, String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["events"].as_u64().unwrap(),
+                r["day"].as_str().unwrap().to_owned(),
+                r["signature"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // Most events first, then the earliest day; the sort is stable (output order).
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    assert!(ranked.len() > 3, "the sample has more than three rows");
+    let table = run("table");
+    let lines: Vec<&str> = table.lines().collect();
+    for (i, (events, day, sig)) in ranked.iter().take(3).enumerate() {
+        let line = lines[i + 1];
+        assert!(line.starts_with(day.as_str()), "{line}");
+        assert!(line.contains(&sig[..sig.len().min(30)]), "{line} / {sig}");
+        assert!(line.contains(&format!(" {events} ")), "{line}");
+    }
+    assert!(
+        table.contains(&format!("... {} more rows", ranked.len() - 3)),
+        "{table}"
+    );
+}
