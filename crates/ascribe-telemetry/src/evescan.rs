@@ -203,6 +203,36 @@ impl<'a> Cur<'a> {
         Ok(())
     }
 
+    /// Just after `{` or `[`: true when the container is empty (its close consumed).
+    #[inline]
+    fn empty(&mut self, close: u8) -> bool {
+        self.ws();
+        if self.peek() == Some(close) {
+            self.i += 1;
+            return true;
+        }
+        false
+    }
+
+    /// After an element: true when another follows (the comma consumed), false when
+    /// the container closes (the close consumed).
+    #[inline]
+    fn more(&mut self, close: u8) -> R<bool> {
+        self.ws();
+        match self.peek() {
+            Some(b',') => {
+                self.i += 1;
+                self.ws();
+                Ok(true)
+            }
+            Some(c) if c == close => {
+                self.i += 1;
+                Ok(false)
+            }
+            _ => Err(Unsure),
+        }
+    }
+
     /// Skips any value, checking its syntax.
     fn skip(&mut self, depth: u32) -> R<()> {
         match self.peek().ok_or(Unsure)? {
@@ -212,9 +242,7 @@ impl<'a> Cur<'a> {
                     return Err(Unsure);
                 }
                 self.i += 1;
-                self.ws();
-                if self.peek() == Some(b'}') {
-                    self.i += 1;
+                if self.empty(b'}') {
                     return Ok(());
                 }
                 loop {
@@ -223,17 +251,8 @@ impl<'a> Cur<'a> {
                     self.eat(b':')?;
                     self.ws();
                     self.skip(depth + 1)?;
-                    self.ws();
-                    match self.peek() {
-                        Some(b',') => {
-                            self.i += 1;
-                            self.ws();
-                        }
-                        Some(b'}') => {
-                            self.i += 1;
-                            return Ok(());
-                        }
-                        _ => return Err(Unsure),
+                    if !self.more(b'}')? {
+                        return Ok(());
                     }
                 }
             }
@@ -242,24 +261,13 @@ impl<'a> Cur<'a> {
                     return Err(Unsure);
                 }
                 self.i += 1;
-                self.ws();
-                if self.peek() == Some(b']') {
-                    self.i += 1;
+                if self.empty(b']') {
                     return Ok(());
                 }
                 loop {
                     self.skip(depth + 1)?;
-                    self.ws();
-                    match self.peek() {
-                        Some(b',') => {
-                            self.i += 1;
-                            self.ws();
-                        }
-                        Some(b']') => {
-                            self.i += 1;
-                            return Ok(());
-                        }
-                        _ => return Err(Unsure),
+                    if !self.more(b']')? {
+                        return Ok(());
                     }
                 }
             }
@@ -288,9 +296,7 @@ impl<'a> Cur<'a> {
             return Err(Unsure);
         }
         self.i += 1;
-        self.ws();
-        if self.peek() == Some(b'}') {
-            self.i += 1;
+        if self.empty(b'}') {
             return Ok(true);
         }
         loop {
@@ -298,17 +304,8 @@ impl<'a> Cur<'a> {
             if !field(self, k)? {
                 self.skip(depth + 1)?;
             }
-            self.ws();
-            match self.peek() {
-                Some(b',') => {
-                    self.i += 1;
-                    self.ws();
-                }
-                Some(b'}') => {
-                    self.i += 1;
-                    return Ok(true);
-                }
-                _ => return Err(Unsure),
+            if !self.more(b'}')? {
+                return Ok(true);
             }
         }
     }
@@ -384,10 +381,8 @@ fn queries<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<Vec<DnsQuery<'a>>>> {
         return Err(Unsure);
     }
     c.i += 1;
-    c.ws();
     let mut out = Vec::new();
-    if c.peek() == Some(b']') {
-        c.i += 1;
+    if c.empty(b']') {
         return Ok(Some(out));
     }
     loop {
@@ -397,17 +392,8 @@ fn queries<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<Vec<DnsQuery<'a>>>> {
         }
         let [rrname] = strings(c, depth + 1, [b"rrname"])?.unwrap_or_default();
         out.push(DnsQuery { rrname });
-        c.ws();
-        match c.peek() {
-            Some(b',') => {
-                c.i += 1;
-                c.ws();
-            }
-            Some(b']') => {
-                c.i += 1;
-                return Ok(Some(out));
-            }
-            _ => return Err(Unsure),
+        if !c.more(b']')? {
+            return Ok(Some(out));
         }
     }
 }
