@@ -28,6 +28,9 @@ const MAX_DEPTH: u32 = 100;
 struct Cur<'a> {
     b: &'a [u8],
     i: usize,
+    /// The line as text when all of it is UTF-8 (the usual case): kept strings are then
+    /// slices of it, with no check of their own.
+    text: Option<&'a str>,
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
@@ -125,11 +128,16 @@ impl<'a> Cur<'a> {
     fn kept(&mut self) -> R<Option<Cow<'a, str>>> {
         match self.peek() {
             Some(b'"') => {
+                let start = self.i + 1;
                 let (raw, escaped) = self.string()?;
                 if escaped {
                     return unescape(raw).map(|s| Some(Cow::Owned(s)));
                 }
-                let s = std::str::from_utf8(raw).map_err(|_| Unsure)?;
+                let s = match self.text {
+                    // Between two ASCII quotes: always on character boundaries.
+                    Some(t) => t.get(start..start + raw.len()).ok_or(Unsure)?,
+                    None => std::str::from_utf8(raw).map_err(|_| Unsure)?,
+                };
                 Ok(Some(Cow::Borrowed(s)))
             }
             Some(b'n') => self.literal(b"null").map(|()| None),
@@ -141,7 +149,9 @@ impl<'a> Cur<'a> {
     #[inline]
     fn key(&mut self) -> R<&'a [u8]> {
         let (raw, escaped) = self.string()?;
-        if escaped || (!raw.is_ascii() && std::str::from_utf8(raw).is_err()) {
+        if escaped
+            || (self.text.is_none() && !raw.is_ascii() && std::str::from_utf8(raw).is_err())
+        {
             return Err(Unsure);
         }
         self.ws();
@@ -431,7 +441,11 @@ fn fileinfo<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<FileInfo<'a>>> {
 
 /// Reads one EVE line, or answers [`Unsure`] (see the module documentation).
 pub fn scan(line: &[u8]) -> Result<Eve<'_>, Unsure> {
-    let mut c = Cur { b: line, i: 0 };
+    let mut c = Cur {
+        b: line,
+        i: 0,
+        text: std::str::from_utf8(line).ok(),
+    };
     c.ws();
     if c.peek() != Some(b'{') {
         return Err(Unsure);
