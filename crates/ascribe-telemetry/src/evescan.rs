@@ -149,8 +149,7 @@ impl<'a> Cur<'a> {
     #[inline]
     fn key(&mut self) -> R<&'a [u8]> {
         let (raw, escaped) = self.string()?;
-        if escaped
-            || (self.text.is_none() && !raw.is_ascii() && std::str::from_utf8(raw).is_err())
+        if escaped || (self.text.is_none() && !raw.is_ascii() && std::str::from_utf8(raw).is_err())
         {
             return Err(Unsure);
         }
@@ -346,6 +345,13 @@ fn unescape(raw: &[u8]) -> R<String> {
     String::from_utf8(out).map_err(|_| Unsure)
 }
 
+/// Key equality that rejects on length and first byte before comparing the rest (most
+/// keys of a line are not ours, and a `memcmp` call costs more than the key).
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.first() == b.first() && a == b
+}
+
 /// Sets a kept field once; a second occurrence is left to serde_json (which rejects it).
 #[inline]
 fn once<T>(slot: &mut Option<T>, seen: &mut u32, bit: u32, v: Option<T>) -> R<bool> {
@@ -367,7 +373,7 @@ fn strings<'a, const N: usize>(
     let mut vals: [Option<Cow<'a, str>>; N] = std::array::from_fn(|_| None);
     let mut seen = 0u32;
     let present = c.object(depth, |c, k| {
-        let Some(i) = names.iter().position(|n| *n == k) else {
+        let Some(i) = names.iter().position(|n| same(n, k)) else {
             return Ok(false);
         };
         let slot = vals.get_mut(i).ok_or(Unsure)?;
@@ -416,9 +422,9 @@ fn dns<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<Dns<'a>>> {
     };
     let mut seen = 0;
     let present = c.object(depth, |c, k| match k {
-        b"rrname" => once(&mut d.rrname, &mut seen, 1, c.kept()?),
-        b"query" => once(&mut d.query, &mut seen, 2, queries(c, depth + 1)?),
-        b"queries" => once(&mut d.queries, &mut seen, 4, queries(c, depth + 1)?),
+        k if same(k, b"rrname") => once(&mut d.rrname, &mut seen, 1, c.kept()?),
+        k if same(k, b"query") => once(&mut d.query, &mut seen, 2, queries(c, depth + 1)?),
+        k if same(k, b"queries") => once(&mut d.queries, &mut seen, 4, queries(c, depth + 1)?),
         _ => Ok(false),
     })?;
     Ok(present.then_some(d))
@@ -463,15 +469,15 @@ pub fn scan(line: &[u8]) -> Result<Eve<'_>, Unsure> {
     };
     let mut seen = 0u32;
     c.object(0, |c, k| match k {
-        b"timestamp" => once(&mut ev.timestamp, &mut seen, 1, c.kept()?),
-        b"event_type" => once(&mut ev.event_type, &mut seen, 2, c.kept()?),
-        b"src_ip" => once(&mut ev.src_ip, &mut seen, 4, c.kept()?),
-        b"dest_ip" => once(&mut ev.dest_ip, &mut seen, 8, c.kept()?),
-        b"alert" => once(&mut ev.alert, &mut seen, 16, alert(c, 1)?),
-        b"dns" => once(&mut ev.dns, &mut seen, 32, dns(c, 1)?),
-        b"http" => once(&mut ev.http, &mut seen, 64, http(c, 1)?),
-        b"tls" => once(&mut ev.tls, &mut seen, 128, tls(c, 1)?),
-        b"fileinfo" => once(&mut ev.fileinfo, &mut seen, 256, fileinfo(c, 1)?),
+        k if same(k, b"timestamp") => once(&mut ev.timestamp, &mut seen, 1, c.kept()?),
+        k if same(k, b"event_type") => once(&mut ev.event_type, &mut seen, 2, c.kept()?),
+        k if same(k, b"src_ip") => once(&mut ev.src_ip, &mut seen, 4, c.kept()?),
+        k if same(k, b"dest_ip") => once(&mut ev.dest_ip, &mut seen, 8, c.kept()?),
+        k if same(k, b"alert") => once(&mut ev.alert, &mut seen, 16, alert(c, 1)?),
+        k if same(k, b"dns") => once(&mut ev.dns, &mut seen, 32, dns(c, 1)?),
+        k if same(k, b"http") => once(&mut ev.http, &mut seen, 64, http(c, 1)?),
+        k if same(k, b"tls") => once(&mut ev.tls, &mut seen, 128, tls(c, 1)?),
+        k if same(k, b"fileinfo") => once(&mut ev.fileinfo, &mut seen, 256, fileinfo(c, 1)?),
         _ => Ok(false),
     })?;
     c.ws();
