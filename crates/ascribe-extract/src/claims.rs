@@ -150,6 +150,9 @@ struct Ctx<'a> {
     /// Set while reading a statement that answers accusations ("the
     /// accusations by the US are groundless"): its speaker is the accused side.
     answering: std::cell::Cell<bool>,
+    /// Set while an "I"/"we" looks for its speaker in the quote's attribution, whose own
+    /// "I"/"we" must not look again (that loop overflowed the stack on fuzzed input).
+    resolving_pronoun: bool,
 }
 
 /// Finds the claims in a cleaned document.
@@ -201,6 +204,7 @@ pub(crate) fn extract_with(
             last_group: None,
             accused: Vec::new(),
             answering: std::cell::Cell::new(false),
+            resolving_pronoun: false,
         };
         ctx.mark_quotes();
         ctx.detect_interview();
@@ -232,6 +236,7 @@ pub fn debug_sentences(cleaned: &Cleaned<'_>) -> Vec<String> {
         last_group: None,
         accused: Vec::new(),
         answering: std::cell::Cell::new(false),
+        resolving_pronoun: false,
     };
     ctx.mark_quotes();
     ctx.detect_interview();
@@ -884,11 +889,15 @@ impl Ctx<'_> {
                         sp = p.speaker.clone();
                     }
                 }
-                1 | 2 => {
-                    if let Some(q) = self.quote_speaker(sent).or_else(|| self.turn_speaker(sent)) {
+                1 | 2 if !self.resolving_pronoun => {
+                    self.resolving_pronoun = true;
+                    let q = self.quote_speaker(sent).or_else(|| self.turn_speaker(sent));
+                    self.resolving_pronoun = false;
+                    if let Some(q) = q {
                         sp = q;
                     }
                 }
+                1 | 2 => {}
                 _ => return None,
             }
             return (!sp.is_empty()).then_some(sp);

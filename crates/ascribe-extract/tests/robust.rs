@@ -112,3 +112,19 @@ fn navigation_only_page_gives_no_claims() {
     let doc = ascribe_extract::read_document("x.html", html.as_bytes(), None);
     assert!(doc.claims.is_empty(), "{:?}", doc.claims);
 }
+
+/// Found by the `extract_claims` fuzz target: "I claims" inside the attribution of a
+/// quote whose speaker is "I" sent the speaker search round in a loop until the stack
+/// overflowed. It must end, with or without a claim.
+#[test]
+fn a_first_person_speaker_inside_its_own_attribution_terminates() {
+    let bytes: &[u8] = &[
+        0x22, 0x09, 0x2e, 0x09, 0x22, 0x22, 0x22, 0xff, 0xff, 0x10, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0x61, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0x22, 0x22, 0x22, 0x49, 0x09, 0xfd, 0x63, 0x6c, 0x61, 0x69, 0x6d, 0x73, 0x09,
+        0x0d, 0x09, 0xff, 0x2e, 0xff,
+    ];
+    let _ = ascribe_extract::read_document("fuzz.txt", bytes, None);
+    let text = "\"We did it,\" I claims. \"I know,\" we said.";
+    let _ = ascribe_extract::read_document("t.txt", text.as_bytes(), None);
+}
