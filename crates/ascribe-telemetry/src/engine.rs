@@ -2,10 +2,11 @@
 //! match and count, on N threads, in memory that does not grow with the input.
 //!
 //! Threads share one reader behind a mutex: a thread takes the lock, reads the next
-//! chunk (default 4 MiB) into its own buffer, hands the partial last line to the next
-//! reader, releases the lock and works on its chunk. Each thread keeps its own tables;
-//! they are merged once at the end. Line numbers for diagnostics and sighting examples
-//! are recorded as (chunk, line in chunk) and resolved after the run.
+//! chunk (default 1 MiB) into its own buffer, hands the partial last line to the next
+//! reader, releases the lock and works on its chunk. The aggregate table is shared, in
+//! locked shards ([`Shared`]); sightings, counts and bad lines are per thread and merged
+//! once at the end. Line numbers for diagnostics and sighting examples are recorded as
+//! (chunk, line in chunk) and resolved after the run.
 
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -900,10 +901,8 @@ impl<'a> Run<'a> {
             (name, line)
         };
 
-        // Merge: each thread's table becomes a vector sorted by the output order (days,
-        // then ranks of country codes, AS, signature and action strings in byte order),
-        // one table at a time so that at most one hash table and its vector coexist; the
-        // vectors are then concatenated, sorted and equal keys combined.
+        // The shared table's shards, and the string ids its keys use; the per-thread
+        // counts, sightings and bad lines are summed below.
         let workers = self.workers;
         let strings = self
             .shared
