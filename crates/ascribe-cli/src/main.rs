@@ -8,6 +8,7 @@ mod assess;
 mod case;
 mod device;
 mod docs;
+mod mapped;
 mod report;
 mod serve;
 mod stix;

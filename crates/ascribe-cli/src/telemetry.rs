@@ -439,8 +439,8 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
     let bytes = Arc::new(AtomicU64::new(0));
     let lines = AtomicU64::new(0);
     let mut run = Run::new(&job);
+    let mut mapped_files = Vec::new();
     for input in &inputs {
-        let reader = open(input, bytes.clone())?;
         let on_chunk = |n: u64| {
             let total = lines.fetch_add(n, Ordering::Relaxed) + n;
             if let Some(p) = &progress {
@@ -449,8 +449,18 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
                 p.set_message(format!("{:.0}k lines/s", total as f64 / secs / 1e3));
             }
         };
-        run.feed(&input.name(), reader, &on_chunk)
-            .with_context(|| format!("reading {}", input.name()))?;
+        let mapped = match input {
+            Input::File(p) => crate::mapped::Mapped::open(p, bytes.clone()),
+            Input::Stdin => None,
+        };
+        match mapped {
+            Some((supply, head)) => {
+                mapped_files.push(input.name());
+                run.feed_supply(&input.name(), &head, supply, &on_chunk)
+            }
+            None => run.feed(&input.name(), open(input, bytes.clone())?, &on_chunk),
+        }
+        .with_context(|| format!("reading {}", input.name()))?;
         if run.stopped() {
             break;
         }
@@ -509,7 +519,14 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
         pass.as_secs_f64(),
         (elapsed - pass).as_secs_f64()
     )?;
-    print_summary(&mut stderr, &out, &job, geo.as_ref(), elapsed)?;
+    print_summary(
+        &mut stderr,
+        &out,
+        &job,
+        geo.as_ref(),
+        &mapped_files,
+        elapsed,
+    )?;
     if let Some(path) = &args.out {
         writeln!(stderr, "aggregates written to {}", path.display())?;
     }
@@ -548,11 +565,17 @@ fn print_summary(
     out: &Output,
     job: &Job,
     geo: Option<&Geo>,
+    mapped: &[String],
     elapsed: std::time::Duration,
 ) -> anyhow::Result<()> {
     let s = &out.summary;
     for f in &s.files {
-        writeln!(w, "read {} ({})", f.name, f.format)?;
+        let how = if mapped.contains(&f.name) {
+            ", memory-mapped"
+        } else {
+            ""
+        };
+        writeln!(w, "read {} ({}{how})", f.name, f.format)?;
     }
     if let Some(g) = geo {
         for src in &g.sources {

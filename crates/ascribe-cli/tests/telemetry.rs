@@ -24,7 +24,12 @@ fn indicators() -> String {
 }
 
 fn ascribe(db: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    ascribe_env(db, args, stdin, &[])
+}
+
+fn ascribe_env(db: &Path, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ascribe"))
+        .envs(env.iter().copied())
         .arg("--db")
         .arg(db)
         .args(args)
@@ -137,6 +142,68 @@ fn gzip_plain_zstd_and_stdin_give_the_same_csv() {
         None,
     );
     assert_eq!(text(&o.stdout), out, "glob");
+}
+
+/// Large plain files at rest are read through mapped windows: the same rows, counts and
+/// bad-line positions as reading them with `read`.
+#[test]
+fn a_mapped_file_gives_what_a_read_one_gives() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let mut raw = Vec::new();
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(sample()).unwrap())
+        .read_to_end(&mut raw)
+        .unwrap();
+    // About 40 MB: more than two 16 MiB windows, with bad lines in the middle and at the end.
+    let mut big = Vec::new();
+    for i in 0..30 {
+        big.extend_from_slice(&raw);
+        if i == 17 {
+            big.extend_from_slice(b"{\"event_type\":\"alert\",\"timestamp\":\n");
+        }
+    }
+    big.extend_from_slice(b"{not json");
+    let path = dir.path().join("big-eve.json");
+    std::fs::write(&path, &big).unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    let args = [
+        "telemetry",
+        "ingest",
+        path.to_str().unwrap(),
+        "--indicators",
+        &indicators(),
+        "--no-geo",
+        "--format",
+        "csv",
+    ];
+    let mapped = ascribe_env(&db, &args, None, &[]);
+    let read = ascribe_env(&db, &args, None, &[("ASCRIBE_MMAP", "0")]);
+    assert_eq!(mapped.status.code(), Some(0), "{}", text(&mapped.stderr));
+    assert_eq!(text(&mapped.stdout), text(&read.stdout));
+    let lines = 30 * raw.iter().filter(|&&b| b == b'\n').count() + 2;
+    let (m, r) = (text(&mapped.stderr), text(&read.stderr));
+    assert!(m.contains(&format!("{lines} lines")), "{m}");
+    assert!(m.contains("alert 17160"), "{m}");
+    assert!(
+        m.contains("big-eve.json (suricata-eve, memory-mapped)"),
+        "{m}"
+    );
+    assert!(r.contains("big-eve.json (suricata-eve)"), "{r}");
+    let bad = |e: &str| -> Vec<String> {
+        e.lines()
+            .filter(|l| l.contains("big-eve.json:"))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(bad(&m).len(), 2, "{m}");
+    assert_eq!(bad(&m), bad(&r));
 }
 
 #[test]

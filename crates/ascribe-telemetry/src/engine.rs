@@ -537,21 +537,49 @@ struct FileCtx {
     csv_header_line: u32,
 }
 
+/// What [`Supply::next`] hands a thread: a chunk read into the thread's own buffer (its
+/// length), or a window of the input that the thread holds while it works on it.
+pub enum Piece<W> {
+    Buffered(usize),
+    Window(W),
+}
+
+/// Chunks of whole lines, in input order, taken by one thread at a time (under a lock).
+/// A line that does not end in a chunk must be carried whole into the next.
+pub trait Supply: Send {
+    type Window: AsRef<[u8]>;
+    /// The next chunk of about `want` bytes (more when one line is longer), either read
+    /// into `buf` or as a window; `None` at the end.
+    fn next(
+        &mut self,
+        buf: &mut Vec<u8>,
+        want: usize,
+    ) -> std::io::Result<Option<Piece<Self::Window>>>;
+}
+
+/// A reader as a [`Supply`]: each chunk is copied into the taking thread's buffer.
 struct Source<R> {
     reader: R,
     carry: Vec<u8>,
-    seq: u32,
     eof: bool,
 }
 
-/// Fills `buf` with the next chunk of whole lines and returns (chunk number, length);
-/// `None` at the end. `buf` keeps its length between calls (it is zeroed only when it
-/// grows), so refilling it costs a copy from the reader and nothing more.
+impl<R: Read + Send> Supply for Source<R> {
+    type Window = Vec<u8>;
+
+    fn next(&mut self, buf: &mut Vec<u8>, want: usize) -> std::io::Result<Option<Piece<Vec<u8>>>> {
+        Ok(next_chunk(self, buf, want)?.map(Piece::Buffered))
+    }
+}
+
+/// Fills `buf` with the next chunk of whole lines and returns its length; `None` at the
+/// end. `buf` keeps its length between calls (it is zeroed only when it grows), so
+/// refilling it costs a copy from the reader and nothing more.
 fn next_chunk<R: Read>(
     src: &mut Source<R>,
     buf: &mut Vec<u8>,
     want: usize,
-) -> std::io::Result<Option<(u32, usize)>> {
+) -> std::io::Result<Option<usize>> {
     if buf.len() < want {
         buf.resize(want, 0);
     }
@@ -593,9 +621,7 @@ fn next_chunk<R: Read>(
             end = i + 1;
         }
     }
-    let seq = src.seq;
-    src.seq += 1;
-    Ok(Some((seq, end)))
+    Ok(Some(end))
 }
 
 /// Totals of a run, and what went wrong, after merging the threads.
@@ -707,28 +733,46 @@ impl<'a> Run<'a> {
         reader: R,
         on_chunk: &(dyn Fn(u64) + Sync),
     ) -> std::io::Result<Format> {
-        let file = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
         let mut src = Source {
             reader,
             carry: Vec::new(),
-            seq: 0,
             eof: false,
         };
         // Look at the start to choose the format (the bytes stay in `carry`).
         let mut head = Vec::new();
-        let Some((_, end)) = next_chunk(&mut src, &mut head, 64 * 1024)? else {
+        let Some(end) = next_chunk(&mut src, &mut head, 64 * 1024)? else {
+            self.feed_supply(name, &[], src, on_chunk)?;
+            return Ok(Format::Eve);
+        };
+        head.truncate(end);
+        head.extend_from_slice(&src.carry);
+        src.carry.clone_from(&head);
+        self.feed_supply(name, &head, src, on_chunk)
+    }
+
+    /// Reads one input whose chunks come from `supply` (a memory-mapped file, say);
+    /// `head` is its first bytes (at least its first line when it has one), to choose
+    /// the format.
+    pub fn feed_supply<S: Supply>(
+        &mut self,
+        name: &str,
+        head: &[u8],
+        supply: S,
+        on_chunk: &(dyn Fn(u64) + Sync),
+    ) -> std::io::Result<Format> {
+        let file = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
+        if head.iter().all(u8::is_ascii_whitespace) && head.len() < 64 * 1024 {
+            // Nothing but blank lines (or nothing at all): there is no line to count.
+            let mut supply = supply;
+            let mut buf = Vec::new();
+            while supply.next(&mut buf, 64 * 1024)?.is_some() {}
             self.files.push(FileSummary {
                 name: name.to_owned(),
                 format: "empty",
             });
             return Ok(Format::Eve);
-        };
-        head.truncate(end);
-        head.extend_from_slice(&src.carry);
-        src.carry = head;
-        src.seq = 0;
-        let (first_line_idx, first_line) = src
-            .carry
+        }
+        let (first_line_idx, first_line) = head
             .split(|&b| b == b'\n')
             .enumerate()
             .find(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
@@ -780,72 +824,64 @@ impl<'a> Run<'a> {
         let stop = &self.shared.stop;
         let shared_agg = &self.shared;
         let chunk = job.chunk_bytes;
-        if format == Format::ZeekTsv || self.workers.len() == 1 {
-            // Header lines carry state: one thread, in order.
-            let mut buf = Vec::new();
-            let Some(w) = self.workers.first_mut() else {
-                return Ok(format);
-            };
-            while let Some((seq, end)) = next_chunk(&mut src, &mut buf, chunk)? {
-                let before = w.lines;
-                w.chunk(
-                    job,
-                    shared_agg,
-                    &mut ctx,
-                    buf.get(..end).unwrap_or_default(),
-                    file,
-                    seq,
-                );
-                on_chunk(w.lines - before);
-                if stop.load(Ordering::Relaxed) {
-                    break;
-                }
-            }
-            return Ok(format);
-        }
-        let shared = Mutex::new(src);
+        // Zeek TSV header lines carry state: one thread, in order.
+        let threads = if format == Format::ZeekTsv {
+            1
+        } else {
+            self.workers.len()
+        };
+        // The supply and the number of the next chunk, taken together under the lock so
+        // that chunk numbers follow the input's order.
+        let supply = Mutex::new((supply, 0u32));
         let io_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
-        std::thread::scope(|s| {
-            for w in &mut self.workers {
-                let shared = &shared;
-                let io_error = &io_error;
-                let mut ctx = ctx.clone();
-                s.spawn(move || {
-                    let mut buf = Vec::new();
-                    loop {
-                        if stop.load(Ordering::Relaxed) {
-                            return;
-                        }
-                        let next = {
-                            let Ok(mut src) = shared.lock() else { return };
-                            next_chunk(&mut *src, &mut buf, chunk)
-                        };
-                        match next {
-                            Ok(Some((seq, end))) => {
-                                let before = w.lines;
-                                w.chunk(
-                                    job,
-                                    shared_agg,
-                                    &mut ctx,
-                                    buf.get(..end).unwrap_or_default(),
-                                    file,
-                                    seq,
-                                );
-                                on_chunk(w.lines - before);
-                            }
-                            Ok(None) => return,
-                            Err(e) => {
-                                if let Ok(mut slot) = io_error.lock() {
-                                    slot.get_or_insert(e);
-                                }
-                                stop.store(true, Ordering::Relaxed);
-                                return;
-                            }
-                        }
+        let work = |w: &mut Worker, mut ctx: FileCtx| {
+            let mut buf = Vec::new();
+            loop {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                let next = {
+                    let Ok(mut guard) = supply.lock() else { return };
+                    let (supply, seq) = &mut *guard;
+                    let got = supply.next(&mut buf, chunk);
+                    if let Ok(Some(_)) = got {
+                        *seq += 1;
                     }
-                });
+                    got.map(|g| g.map(|piece| (*seq - 1, piece)))
+                };
+                let (seq, piece) = match next {
+                    Ok(Some(x)) => x,
+                    Ok(None) => return,
+                    Err(e) => {
+                        if let Ok(mut slot) = io_error.lock() {
+                            slot.get_or_insert(e);
+                        }
+                        stop.store(true, Ordering::Relaxed);
+                        return;
+                    }
+                };
+                let bytes = match &piece {
+                    Piece::Buffered(end) => buf.get(..*end).unwrap_or_default(),
+                    Piece::Window(win) => win.as_ref(),
+                };
+                let before = w.lines;
+                w.chunk(job, shared_agg, &mut ctx, bytes, file, seq);
+                on_chunk(w.lines - before);
             }
-        });
+        };
+        if threads == 1 {
+            if let Some(w) = self.workers.first_mut() {
+                work(w, ctx);
+            }
+        } else {
+            std::thread::scope(|s| {
+                for w in &mut self.workers {
+                    let ctx = ctx.clone();
+                    let work = &work;
+                    s.spawn(move || work(w, ctx));
+                }
+            });
+        }
         if let Some(e) = io_error.into_inner().ok().flatten() {
             return Err(e);
         }

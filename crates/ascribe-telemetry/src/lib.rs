@@ -21,4 +21,4 @@ pub mod record;
 pub mod time;
 pub mod zeek;
 
-pub use engine::{Format, Job, Output, Row, Run, SightingRow, Summary};
+pub use engine::{Format, Job, Output, Piece, Row, Run, SightingRow, Summary, Supply};
