@@ -96,7 +96,13 @@ impl Mapped {
         // SAFETY: the map is read-only and private to this process; the file was at rest
         // when opened (see the module comment for the one remaining hazard, a file
         // truncated by another process while we read it).
-        unsafe { MmapOptions::new().offset(base).len(size).map(&self.file) }
+        unsafe {
+            MmapOptions::new()
+                .offset(base)
+                .len(size)
+                .populate()
+                .map(&self.file)
+        }
     }
 }
 
