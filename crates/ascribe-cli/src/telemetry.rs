@@ -241,6 +241,9 @@ impl TopRows {
     }
 }
 
+/// Bytes of CSV gathered before a write to the --out file and stdout.
+const CSV_BUFFER: usize = 256 * 1024;
+
 /// Writes to up to two writers (the --out file and stdout).
 struct Tee<A, B> {
     a: Option<A>,
@@ -476,15 +479,20 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
     let mut csv = None;
     if args.out.is_some() || to_stdout {
         let file = match &args.out {
-            Some(path) => Some(std::io::BufWriter::new(
+            Some(path) => Some(
                 File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
-            )),
+            ),
             None => None,
         };
-        let tee = Tee {
-            a: file,
-            b: to_stdout.then(|| std::io::BufWriter::new(std::io::stdout().lock())),
-        };
+        // One buffer in front of both: each block is handed to the file and to stdout
+        // whole, rather than every row to two small buffers.
+        let tee = std::io::BufWriter::with_capacity(
+            CSV_BUFFER,
+            Tee {
+                a: file,
+                b: to_stdout.then(|| std::io::stdout().lock()),
+            },
+        );
         csv = Some(output::CsvWriter::new(tee).context("cannot write the CSV output")?);
     }
     let out = if keep_rows {

@@ -70,6 +70,9 @@ pub struct Geo {
     country6: RangeTable<u128, u16>,
     asn4: RangeTable<u32, u32>,
     asn6: RangeTable<u128, u32>,
+    /// `country4` and `asn4` overlaid (and then emptied): one search per IPv4 lookup
+    /// instead of two.
+    both4: RangeTable<u32, (u16, u32)>,
     as_names: FxHashMap<u32, Box<str>>,
     mmdb_country: Option<maxminddb::Reader<Vec<u8>>>,
     mmdb_asn: Option<maxminddb::Reader<Vec<u8>>>,
@@ -167,6 +170,7 @@ impl Geo {
             country6: RangeTable::default(),
             asn4: RangeTable::default(),
             asn6: RangeTable::default(),
+            both4: RangeTable::default(),
             as_names: FxHashMap::default(),
             mmdb_country: None,
             mmdb_asn: None,
@@ -175,6 +179,15 @@ impl Geo {
     }
 
     pub fn open(dir: &Path) -> Result<Geo, GeoError> {
+        let mut g = Geo::open_tables(dir)?;
+        // The separate v4 tables are only the overlay's input; dropping them keeps memory
+        // as it was before the overlay.
+        let (country4, asn4) = (std::mem::take(&mut g.country4), std::mem::take(&mut g.asn4));
+        g.both4 = ranges::overlay_v4(&country4, &asn4);
+        Ok(g)
+    }
+
+    fn open_tables(dir: &Path) -> Result<Geo, GeoError> {
         let mut g = Geo::empty();
         let flat = dir.join("flat");
         let raw_cc = dir.join("geo-whois-asn-country");
@@ -392,11 +405,8 @@ impl Geo {
     /// Country and AS of an address.
     pub fn lookup(&self, a: Addr) -> GeoInfo {
         if a.is_v4() {
-            let ip = a.v4_bits();
-            let mut info = GeoInfo {
-                country: self.country4.get(ip).unwrap_or(0),
-                asn: self.asn4.get(ip).unwrap_or(0),
-            };
+            let (country, asn) = self.both4.get(a.v4_bits()).unwrap_or((0, 0));
+            let mut info = GeoInfo { country, asn };
             self.mmdb_fill(a, &mut info);
             return info;
         }

@@ -95,6 +95,44 @@ impl<V: Copy> RangeTable<u128, V> {
     }
 }
 
+/// Two IPv4 tables as one whose values are pairs (0 where a table has no range), so
+/// that a lookup of both is one search.
+pub fn overlay_v4<A, B>(a: &RangeTable<u32, A>, b: &RangeTable<u32, B>) -> RangeTable<u32, (A, B)>
+where
+    A: Copy + Default + PartialEq,
+    B: Copy + Default + PartialEq,
+{
+    // Ranges of one table that contain `p`, or the next one after it.
+    fn at<V: Copy + Default>(t: &RangeTable<u32, V>, i: &mut usize, p: u64) -> (V, u64) {
+        while t.ends.get(*i).is_some_and(|&e| u64::from(e) < p) {
+            *i += 1;
+        }
+        match (t.starts.get(*i), t.ends.get(*i), t.vals.get(*i)) {
+            (Some(&s), Some(&e), Some(&v)) if u64::from(s) <= p => (v, u64::from(e) + 1),
+            (Some(&s), _, _) => (V::default(), u64::from(s)),
+            _ => (V::default(), 1 << 32),
+        }
+    }
+    let mut rows: Vec<(u128, u128, (A, B))> = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j, mut p) = (0usize, 0usize, 0u64);
+    while p < 1 << 32 {
+        let (va, na) = at(a, &mut i, p);
+        let (vb, nb) = at(b, &mut j, p);
+        let next = na.min(nb);
+        let v = (va, vb);
+        if v != (A::default(), B::default()) {
+            match rows.last_mut() {
+                Some(last) if last.2 == v && last.1 + 1 == u128::from(p) => {
+                    last.1 = u128::from(next - 1);
+                }
+                _ => rows.push((u128::from(p), u128::from(next - 1), v)),
+            }
+        }
+        p = next;
+    }
+    RangeTable::new_v4(&rows)
+}
+
 /// Flattens possibly overlapping rows, given in file order, into sorted disjoint ranges
 /// where a later row overrides the part of earlier rows it covers (the rule the
 /// ip-location-db `.mmdb` files encode). Adjacent ranges with equal values are merged.
@@ -190,6 +228,31 @@ pub fn flatten_later_wins_reference<V: Copy + PartialEq>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn an_overlay_answers_as_both_tables(
+            a in proptest::collection::vec((0u32..5000, 0u32..300, 0u16..4), 0..40),
+            b in proptest::collection::vec((0u32..5000, 0u32..300, 0u32..4), 0..40),
+            probes in proptest::collection::vec(0u32..6000, 50),
+        ) {
+            let table = |rows: Vec<(u32, u32, u32)>| {
+                let rows = rows
+                    .into_iter()
+                    .map(|(s, len, v)| (u128::from(s) * 1000, u128::from(s) * 1000 + u128::from(len) * 100, v))
+                    .collect();
+                RangeTable::new_v4(&flatten_later_wins(rows))
+            };
+            let ta = table(a.into_iter().map(|(s, l, v)| (s, l, u32::from(v))).collect());
+            let tb = table(b);
+            let both = overlay_v4(&ta, &tb);
+            for p in probes.into_iter().flat_map(|p| [p * 1000, p * 1000 + 1, p.wrapping_mul(999_983)]) {
+                let want = (ta.get(p).unwrap_or(0), tb.get(p).unwrap_or(0));
+                proptest::prop_assert_eq!(both.get(p).unwrap_or((0, 0)), want, "at {}", p);
+            }
+            proptest::prop_assert_eq!(both.get(u32::MAX).unwrap_or((0, 0)), (ta.get(u32::MAX).unwrap_or(0), tb.get(u32::MAX).unwrap_or(0)));
+        }
+    }
 
     #[test]
     fn later_rows_win_and_equal_neighbours_merge() {

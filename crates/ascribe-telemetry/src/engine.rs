@@ -1091,8 +1091,7 @@ impl<'a> Run<'a> {
             .collect();
         summary.files = self.files.clone();
         let m = job.matcher;
-        let mut as_names: std::collections::BTreeMap<u32, String> =
-            std::collections::BTreeMap::new();
+        let mut asns: rustc_hash::FxHashSet<u32> = rustc_hash::FxHashSet::default();
         let cc_arc: Vec<Arc<str>> = cc_used.iter().map(|&c| Arc::from(cc_name(c))).collect();
         let str_arc: Vec<Arc<str>> = str_order
             .iter()
@@ -1105,10 +1104,8 @@ impl<'a> Run<'a> {
                 .get(ccr as usize)
                 .cloned()
                 .unwrap_or_else(|| empty.clone());
-            if asn != 0 && !as_names.contains_key(&asn) {
-                if let Some(n) = job.geo.and_then(|g| g.as_name(asn)) {
-                    as_names.insert(asn, n);
-                }
+            if asn != 0 {
+                asns.insert(asn);
             }
             let name = |r: u32| {
                 str_arc
@@ -1152,6 +1149,10 @@ impl<'a> Run<'a> {
             each(r)?;
             summary.rows += 1;
         }
+        let as_names: std::collections::BTreeMap<u32, String> = asns
+            .into_iter()
+            .filter_map(|asn| Some((asn, job.geo?.as_name(asn)?)))
+            .collect();
         let mut srows: Vec<SightingRow> = sightings
             .into_iter()
             .filter_map(|(id, mut s)| {
