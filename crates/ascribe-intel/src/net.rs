@@ -47,7 +47,6 @@ impl std::fmt::Display for Addr {
     }
 }
 
-/// A dotted quad without leading zeros beyond a single `0`, the common case in logs.
 /// Suricata's IPv6 form: eight groups of four hex digits, nothing compressed (a third
 /// of the time of the general parser, which handles every other form).
 fn parse_v6_full(b: &[u8]) -> Option<u128> {
@@ -73,6 +72,7 @@ fn parse_v6_full(b: &[u8]) -> Option<u128> {
     Some(out)
 }
 
+/// A dotted quad without leading zeros beyond a single `0`, the common case in logs.
 fn parse_v4_fast(b: &[u8]) -> Option<u32> {
     if b.len() < 7 || b.len() > 15 {
         return None;
