@@ -8,6 +8,8 @@
 # Needs ../shared/bench (gen_eve.py, run_bench.py, peers/), ./.geo (scripts/setup-geo.sh)
 # and duckdb (scripts/setup-bench.sh). Data goes to $BENCH_DIR (default /tmp/ascribe-bench),
 # never into the repository. PEERS=duckdb,chdb,python to run more peers; REPEAT=N for best of N.
+# The parse floor (shared/bench/jsonbound in sonic-alert mode: skip non-alert lines, parse
+# the alert ones with sonic-rs, nothing else) is measured in the same run; PROBE=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -53,3 +55,18 @@ for r in rows:
     print(f"{r['peer']:10s} {r['wall_s']:8.2f} {r['max_rss_kb']/1024:12.0f} "
           f"{r['wall_s']/ours['wall_s']:15.1f} {r['max_rss_kb']/ours['max_rss_kb']:14.1f}")
 PY
+if [ "${PROBE:-1}" != 0 ] && [ -f "$B/jsonbound/Cargo.toml" ]; then
+    CARGO_TARGET_DIR=$D/jsonbound-target cargo build --release --quiet --manifest-path "$B/jsonbound/Cargo.toml" >&2
+    best=""
+    for _ in $(seq "$REPEAT"); do
+        t=$("$D/jsonbound-target/release/jsonbound" sonic-alert "$EVE" "$THREADS" | sed -n 's/.*total_s=\([0-9.]*\).*/\1/p')
+        best=$(python3 -c "import sys; v=[float(x) for x in sys.argv[1:] if x]; print(min(v))" $best $t)
+    done
+    python3 - "$JSON" "$best" "$THREADS" <<'PY'
+import json, sys
+ours = next(r for r in map(json.loads, open(sys.argv[1])) if r["peer"] == "ascribe")
+floor = float(sys.argv[2])
+print(f"\nparse floor (jsonbound sonic-alert, {sys.argv[3]} threads, best of the run): {floor:.2f} s; "
+      f"ascribe / floor: {ours['wall_s'] / floor:.2f}")
+PY
+fi
