@@ -248,7 +248,7 @@ impl Worker {
             self.geo_cache = vec![(u128::MAX, GeoInfo::default()); GEO_CACHE];
         }
         let h = (a.0 as u64 ^ (a.0 >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let slot = (h >> 52) as usize & (GEO_CACHE - 1);
+        let slot = (h >> (64 - GEO_CACHE.trailing_zeros())) as usize & (GEO_CACHE - 1);
         if let Some(&(k, info)) = self.geo_cache.get(slot) {
             if k == a.0 {
                 return info;
