@@ -72,7 +72,7 @@ pub struct Geo {
     asn6: RangeTable<u128, u32>,
     /// `country4` and `asn4` overlaid (and then emptied): one search per IPv4 lookup
     /// instead of two.
-    both4: RangeTable<u32, (u16, u32)>,
+    both4: ranges::Table4,
     as_names: FxHashMap<u32, Box<str>>,
     mmdb_country: Option<maxminddb::Reader<Vec<u8>>>,
     mmdb_asn: Option<maxminddb::Reader<Vec<u8>>>,
@@ -170,7 +170,7 @@ impl Geo {
             country6: RangeTable::default(),
             asn4: RangeTable::default(),
             asn6: RangeTable::default(),
-            both4: RangeTable::default(),
+            both4: ranges::Table4::default(),
             as_names: FxHashMap::default(),
             mmdb_country: None,
             mmdb_asn: None,
@@ -405,7 +405,7 @@ impl Geo {
     /// Country and AS of an address.
     pub fn lookup(&self, a: Addr) -> GeoInfo {
         if a.is_v4() {
-            let (country, asn) = self.both4.get(a.v4_bits()).unwrap_or((0, 0));
+            let (country, asn) = self.both4.get(a.v4_bits());
             let mut info = GeoInfo { country, asn };
             self.mmdb_fill(a, &mut info);
             return info;

@@ -11,7 +11,7 @@ pub const CSV_HEADER: &str =
 /// Appends a field with RFC 4180 minimal quoting, as Python's `csv` module writes it
 /// (quoted when it holds the delimiter, a quote, CR or LF; quotes doubled).
 pub fn push_field(out: &mut String, f: &str) {
-    if f.contains([',', '"', '\r', '\n']) {
+    if f.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
         out.push('"');
         out.push_str(&f.replace('"', "\"\""));
         out.push('"');
@@ -51,15 +51,25 @@ impl<W: std::io::Write> CsvWriter<W> {
                 self.day = Some((r.day, text));
             }
         }
+        let mut num = itoa::Buffer::new();
         line.push(',');
         push_field(line, &r.src_country);
-        let _ = write!(line, ",{},", r.src_asn);
+        line.push(',');
+        line.push_str(num.format(r.src_asn));
+        line.push(',');
         push_field(line, &r.signature);
         line.push(',');
         push_field(line, &r.action);
-        let _ = write!(line, ",{},{},", r.events, r.matched_events);
-        let joined = r.matched_indicators.join("|");
-        push_field(line, &joined);
+        line.push(',');
+        line.push_str(num.format(r.events));
+        line.push(',');
+        line.push_str(num.format(r.matched_events));
+        line.push(',');
+        match &r.matched_indicators[..] {
+            [] => {}
+            [one] => push_field(line, one),
+            many => push_field(line, &many.join("|")),
+        }
         line.push('\n');
         self.w.write_all(line.as_bytes())
     }
