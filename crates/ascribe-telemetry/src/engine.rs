@@ -237,21 +237,22 @@ struct TypeCount {
 }
 
 /// A type name of up to 15 bytes packed with its length (`u128::MAX` for longer ones,
-/// which are compared by name).
+/// which are compared by name). Byte by byte: a copy of a variable length was a call.
+#[inline]
 fn type_key(t: &[u8]) -> u128 {
-    let mut w = [0u8; 16];
-    match (w.get_mut(..t.len()), u8::try_from(t.len())) {
-        (Some(head), Ok(n)) if n < 16 => {
-            head.copy_from_slice(t);
-            w[15] = n;
-            u128::from_le_bytes(w)
-        }
-        _ => u128::MAX,
+    if t.len() > 15 {
+        return u128::MAX;
     }
+    let mut k = (t.len() as u128) << 120;
+    for (i, &b) in t.iter().enumerate() {
+        k |= u128::from(b) << (8 * i);
+    }
+    k
 }
 
 impl Worker {
     /// The index of type `t` in [`Worker::types`] (added, uncounted, when new).
+    #[inline]
     fn type_slot(&mut self, job: &Job, t: &[u8]) -> usize {
         let key = type_key(t);
         let found = self
@@ -570,25 +571,79 @@ fn combine(m: &mut Agg, a: Agg) {
     m.last = m.last.max(a.last);
 }
 
-/// The entries of vectors sorted by key, in key order, equal keys combined.
-fn merged(parts: Vec<Vec<(SortKey, Agg)>>) -> impl Iterator<Item = (SortKey, Agg)> {
-    let mut heads: Vec<std::iter::Peekable<std::vec::IntoIter<(SortKey, Agg)>>> = parts
+/// One thread's groups in output order: the keys with their group's place, sorted,
+/// and the groups where they were put. Why not `(key, group)` pairs: sorting moved the
+/// 80-byte pairs some twenty times each; the 24-byte keys move instead, and each group
+/// is read once, by the merge.
+struct Sorted {
+    order: Vec<(SortKey, u32)>,
+    groups: Vec<Agg>,
+}
+
+impl Sorted {
+    fn new(n: usize, pairs: impl Iterator<Item = (SortKey, Agg)>) -> Sorted {
+        let mut s = Sorted {
+            order: Vec::with_capacity(n),
+            groups: Vec::with_capacity(n),
+        };
+        for (k, a) in pairs {
+            s.order
+                .push((k, u32::try_from(s.groups.len()).unwrap_or(u32::MAX)));
+            s.groups.push(a);
+        }
+        // One 128-bit comparison instead of up to five, when the ranks fit (always, short
+        // of 16 million distinct signatures).
+        if s.order.iter().all(|(k, _)| packable(k)) {
+            s.order.sort_unstable_by_key(|e| packed(&e.0));
+        } else {
+            s.order.sort_unstable_by_key(|e| e.0);
+        }
+        s
+    }
+}
+
+fn packable(&(_, cc, _, sig, act): &SortKey) -> bool {
+    cc < 1 << 16 && sig < 1 << 24 && act < 1 << 24
+}
+
+/// A [`SortKey`] as one number in the same order (for keys that are [`packable`]).
+fn packed(&(day, cc, asn, sig, act): &SortKey) -> u128 {
+    // Flipping the sign bit orders signed days as unsigned numbers.
+    let day = u128::from(day.cast_unsigned() ^ 0x8000_0000);
+    day << 96
+        | u128::from(cc) << 80
+        | u128::from(asn) << 48
+        | u128::from(sig) << 24
+        | u128::from(act)
+}
+
+type Keys = std::iter::Peekable<std::vec::IntoIter<(SortKey, u32)>>;
+
+/// The groups of several [`Sorted`], in key order, equal keys combined.
+fn merged(parts: Vec<Sorted>) -> impl Iterator<Item = (SortKey, Agg)> {
+    let mut heads: Vec<(Keys, Vec<Agg>)> = parts
         .into_iter()
-        .map(|p| p.into_iter().peekable())
+        .map(|p| (p.order.into_iter().peekable(), p.groups))
         .collect();
     std::iter::from_fn(move || {
-        let (key, i) = heads
+        let key = heads
             .iter_mut()
-            .enumerate()
-            .filter_map(|(i, h)| h.peek().map(|e| (e.0, i)))
+            .filter_map(|(h, _)| h.peek().map(|e| e.0))
             .min()?;
-        let (_, mut agg) = heads.get_mut(i)?.next()?;
-        for h in &mut heads {
-            while let Some((_, a)) = h.next_if(|e| e.0 == key) {
-                combine(&mut agg, a);
+        let mut agg: Option<Agg> = None;
+        for (h, groups) in &mut heads {
+            while let Some((_, i)) = h.next_if(|e| e.0 == key) {
+                let a = groups
+                    .get_mut(i as usize)
+                    .map(std::mem::take)
+                    .unwrap_or_default();
+                match &mut agg {
+                    None => agg = Some(a),
+                    Some(m) => combine(m, a),
+                }
             }
         }
-        Some((key, agg))
+        Some((key, agg?))
     })
 }
 
@@ -1170,7 +1225,7 @@ impl<'a> Run<'a> {
                 g.push(t);
             }
         }
-        let sorted: Vec<Vec<(SortKey, Agg)>> = std::thread::scope(|s| {
+        let sorted: Vec<Sorted> = std::thread::scope(|s| {
             let tasks: Vec<_> = groups
                 .into_iter()
                 .map(|tables| {
@@ -1178,9 +1233,9 @@ impl<'a> Run<'a> {
                     s.spawn(move || {
                         let rank = |i: u32| str_rank.get(i as usize).copied().unwrap_or(0);
                         let n = tables.iter().map(|t| t.len()).sum();
-                        let mut v: Vec<(SortKey, Agg)> = Vec::with_capacity(n);
-                        for t in tables {
-                            v.extend(t.into_iter().map(|(k, a)| {
+                        Sorted::new(
+                            n,
+                            tables.into_iter().flatten().map(|(k, a)| {
                                 let key = (
                                     k.day,
                                     cc_rank.get(&k.cc).copied().unwrap_or(0),
@@ -1189,10 +1244,8 @@ impl<'a> Run<'a> {
                                     rank(k.act),
                                 );
                                 (key, a)
-                            }));
-                        }
-                        v.sort_unstable_by_key(|e| e.0);
-                        v
+                            }),
+                        )
                     })
                 })
                 .collect();
@@ -1227,35 +1280,34 @@ impl<'a> Run<'a> {
             let where_is = &where_is;
             let sighting_rows =
                 s.spawn(move || sighting_rows(sightings, m, job.max_examples, where_is));
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(4);
-            let (cc_arc, str_arc) = (&cc_arc, &str_arc);
-            let producer = s.spawn(move || {
-                let mut asns: rustc_hash::FxHashSet<u32> = rustc_hash::FxHashSet::default();
-                let mut values: FxHashMap<u32, Arc<str>> = FxHashMap::default();
+            // The merge runs on its own thread; rows are made here, where they are
+            // written and dropped, so that the counts of the shared names (`Arc`s) are
+            // not moved between cores at every row.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(SortKey, Agg)>>(4);
+            s.spawn(move || {
                 let mut batch = Vec::with_capacity(ROW_BATCH);
-                // Rows are made one at a time from the merged vectors (no third copy).
-                for (key, a) in merged(sorted) {
-                    if key.2 != 0 {
-                        asns.insert(key.2);
-                    }
-                    batch.push(make_row(key, a, cc_arc, str_arc, m, &mut values));
+                for g in merged(sorted) {
+                    batch.push(g);
                     if batch.len() == ROW_BATCH {
                         let full = std::mem::replace(&mut batch, Vec::with_capacity(ROW_BATCH));
                         if tx.send(full).is_err() {
-                            // The caller stopped at an error.
-                            return asns;
+                            return; // the caller stopped at an error
                         }
                     }
                 }
                 if !batch.is_empty() {
                     let _ = tx.send(batch);
                 }
-                asns
             });
+            let mut asns: rustc_hash::FxHashSet<u32> = rustc_hash::FxHashSet::default();
+            let mut values: FxHashMap<u32, Arc<str>> = FxHashMap::default();
             let mut written = Ok(0u64);
             'rows: for batch in &rx {
-                for r in batch {
-                    if let Err(e) = each(r) {
+                for (key, a) in batch {
+                    if key.2 != 0 {
+                        asns.insert(key.2);
+                    }
+                    if let Err(e) = each(make_row(key, a, &cc_arc, &str_arc, m, &mut values)) {
                         written = Err(e);
                         break 'rows;
                     }
@@ -1265,7 +1317,6 @@ impl<'a> Run<'a> {
                 }
             }
             drop(rx);
-            let asns = producer.join().unwrap_or_default();
             let srows = sighting_rows.join().unwrap_or_default();
             (asns, srows, written)
         });
@@ -1339,6 +1390,22 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn packed_keys_sort_as_the_keys(
+            a in (any::<i32>(), 0u32..1 << 16, any::<u32>(), 0u32..1 << 24, 0u32..1 << 24),
+            b in (any::<i32>(), 0u32..1 << 16, any::<u32>(), 0u32..1 << 24, 0u32..1 << 24),
+        ) {
+            prop_assert!(packable(&a) && packable(&b));
+            prop_assert_eq!(packed(&a).cmp(&packed(&b)), a.cmp(&b));
+            // Days and ranks that differ in one field only.
+            let c = (a.0, a.1, a.2, a.3, b.4);
+            prop_assert_eq!(packed(&a).cmp(&packed(&c)), a.cmp(&c));
+            let d = (b.0, a.1, a.2, a.3, a.4);
+            prop_assert_eq!(packed(&a).cmp(&packed(&d)), a.cmp(&d));
+        }
     }
 
     proptest! {
