@@ -24,10 +24,35 @@ const NONE: u32 = u32::MAX;
 /// Networks of one family, by bucket.
 #[derive(Debug, Default)]
 struct NetIndex {
-    /// Bucket -> indicator ids (networks overlapping that bucket).
-    buckets: FxHashMap<u32, Vec<(u32, u32)>>,
+    /// Bucket -> networks overlapping that bucket.
+    buckets: FxHashMap<u32, Vec<Span>>,
     /// Networks wider than [`MAX_EXPAND`] buckets, tested for every address.
-    wide: Vec<(u32, u32)>,
+    wide: Vec<Span>,
+}
+
+/// A network indicator as the range of addresses it holds (in the 128-bit form of
+/// [`Addr`]), kept in the bucket lists themselves: testing an address is two
+/// comparisons on memory already read, where looking the network up in a table of its
+/// own was a cache miss per network tested (a fifth of the pass with a million
+/// indicators). An index holds one family, so a range never meets the other's addresses.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    lo: u128,
+    hi: u128,
+    id: u32,
+}
+
+impl Span {
+    fn of(n: &Net, id: u32) -> Span {
+        let width = if n.v4 { 32 } else { 128 };
+        let host = width - u32::from(n.prefix.min(width as u8));
+        let mask = 1u128.checked_shl(host).map_or(u128::MAX, |b| b - 1);
+        Span {
+            lo: n.addr.0,
+            hi: n.addr.0 | mask,
+            id,
+        }
+    }
 }
 
 /// Bits of the address (of the family's own width) that form the bucket number.
@@ -40,7 +65,8 @@ const MAX_EXPAND: u32 = 256;
 #[derive(Debug, Default)]
 pub struct Matcher {
     indicators: IndicatorSet,
-    nets: Vec<Net>,
+    /// Network indicators compiled (they live in [`NetIndex`] lists).
+    nets: usize,
     next: Vec<u32>,
     /// Exact addresses: IPv4 by its 32 bits (a quarter of the memory of 128-bit keys),
     /// IPv6 by all 128.
@@ -86,7 +112,6 @@ impl Matcher {
         let indicators: IndicatorSet = indicators.into();
         let mut m = Matcher {
             next: vec![NONE; indicators.len()],
-            nets: Vec::new(),
             ..Matcher::default()
         };
         let mut rejected = Vec::new();
@@ -142,14 +167,13 @@ impl Matcher {
     }
 
     fn add_net(&mut self, n: Net, id: u32) {
-        let idx = u32::try_from(self.nets.len()).unwrap_or(NONE);
-        self.nets.push(n);
+        self.nets += 1;
         let (index, bits, width) = if n.v4 {
             (&mut self.v4, V4_BUCKET_BITS, 32u8)
         } else {
             (&mut self.v6, V6_BUCKET_BITS, 128u8)
         };
-        let packed = (idx, id);
+        let packed = Span::of(&n, id);
         if n.prefix >= bits {
             let b = bucket(n.addr, n.v4, bits, width);
             index.buckets.entry(b).or_default().push(packed);
@@ -188,7 +212,7 @@ impl Matcher {
 
     /// True when no indicator can match an address (lets callers skip work).
     pub fn has_addresses(&self) -> bool {
-        !self.ips4.is_empty() || !self.ips6.is_empty() || !self.nets.is_empty()
+        !self.ips4.is_empty() || !self.ips6.is_empty() || self.nets > 0
     }
 
     pub fn has_domains(&self) -> bool {
@@ -230,16 +254,9 @@ impl Matcher {
             index.buckets.get(&b).map_or(&[][..], Vec::as_slice),
             &index.wide,
         ];
-        for list in lists {
-            for &packed in list {
-                let (net_idx, id) = packed;
-                if self
-                    .nets
-                    .get(net_idx as usize)
-                    .is_some_and(|n| n.contains(a))
-                {
-                    out.push(id);
-                }
+        for span in lists.into_iter().flatten() {
+            if span.lo <= a.0 && a.0 <= span.hi {
+                out.push(span.id);
             }
         }
     }
