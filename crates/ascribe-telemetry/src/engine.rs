@@ -250,11 +250,32 @@ fn type_key(t: &[u8]) -> u128 {
     k
 }
 
+/// [`type_key`] of `line[s..e]`, read as one 16-byte load where the line is long
+/// enough (it nearly always is: the type is followed by the rest of the event).
+#[inline]
+fn type_key_in(line: &[u8], s: usize, e: usize) -> u128 {
+    let len = e.saturating_sub(s);
+    match line.get(s..s + 16) {
+        Some(w) if len < 16 => {
+            let mut b = [0u8; 16];
+            b.copy_from_slice(w);
+            let mask = (1u128 << (8 * len)) - 1;
+            (u128::from_le_bytes(b) & mask) | (len as u128) << 120
+        }
+        _ => type_key(line.get(s..e).unwrap_or_default()),
+    }
+}
+
 impl Worker {
     /// The index of type `t` in [`Worker::types`] (added, uncounted, when new).
     #[inline]
     fn type_slot(&mut self, job: &Job, t: &[u8]) -> usize {
-        let key = type_key(t);
+        self.type_slot_keyed(job, type_key(t), t)
+    }
+
+    /// [`Worker::type_slot`] with the key already made (`type_key(t)`).
+    #[inline]
+    fn type_slot_keyed(&mut self, job: &Job, key: u128, t: &[u8]) -> usize {
         let found = self
             .types
             .iter()
@@ -447,14 +468,18 @@ impl Worker {
             self.lines += 1;
             match ctx.format {
                 Format::Eve => {
-                    if let Some(t) = finder.event_type_fast(line) {
+                    // (slot, where the type lies in the line) of the quick look.
+                    let mut fast = None;
+                    if let Some((s, e)) = finder.event_type_span(line) {
+                        let t = line.get(s..e).unwrap_or_default();
                         // A type the job skips is counted here; a selected one once
                         // parsed (which reads the type again).
-                        let i = self.type_slot(job, t);
-                        if let Some(e) = self.types.get_mut(i).filter(|e| !e.selected) {
-                            e.lines += 1;
+                        let i = self.type_slot_keyed(job, type_key_in(line, s, e), t);
+                        if let Some(ty) = self.types.get_mut(i).filter(|ty| !ty.selected) {
+                            ty.lines += 1;
                             continue;
                         }
+                        fast = Some((i, t.as_ptr(), t.len()));
                     }
                     let ev = match eve::parse(line) {
                         Ok(ev) => ev,
@@ -464,7 +489,18 @@ impl Worker {
                         }
                     };
                     let t = ev.event_type.as_deref().unwrap_or("");
-                    if !self.count_type(job, t.as_bytes()) {
+                    // The parsed type is the very bytes the quick look found (the reader
+                    // borrows it from the line) in the usual case: its slot is known.
+                    let selected = match fast {
+                        Some((i, at, n)) if std::ptr::eq(at, t.as_ptr()) && n == t.len() => {
+                            self.types.get_mut(i).is_some_and(|ty| {
+                                ty.lines += 1;
+                                ty.selected
+                            })
+                        }
+                        _ => self.count_type(job, t.as_bytes()),
+                    };
+                    if !selected {
                         continue;
                     }
                     match eve::to_record(&ev) {
@@ -1393,6 +1429,17 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn type_keys_read_from_the_line_equal_those_made_from_the_name(
+            line in proptest::collection::vec(any::<u8>(), 0..40),
+            s in 0usize..40,
+            n in 0usize..20,
+        ) {
+            let (s, e) = (s.min(line.len()), (s + n).min(line.len()));
+            let t = &line[s..e];
+            prop_assert_eq!(type_key_in(&line, s, e), type_key(t));
+        }
+
         #[test]
         fn packed_keys_sort_as_the_keys(
             a in (any::<i32>(), 0u32..1 << 16, any::<u32>(), 0u32..1 << 24, 0u32..1 << 24),

@@ -106,6 +106,11 @@ impl TypeFinder {
     /// it (so it is at depth 1), followed by `:` and a string without escapes.
     /// `None` means "parse the line to know".
     pub fn event_type_fast<'a>(&self, line: &'a [u8]) -> Option<&'a [u8]> {
+        self.event_type_span(line).and_then(|(s, e)| line.get(s..e))
+    }
+
+    /// Where [`TypeFinder::event_type_fast`]'s answer lies in the line.
+    pub fn event_type_span(&self, line: &[u8]) -> Option<(usize, usize)> {
         let pos = self.key.find(line)?;
         let before = line.get(1..pos)?;
         if line.first() != Some(&b'{')
@@ -134,7 +139,7 @@ impl TypeFinder {
         if rest.get(end) != Some(&b'"') {
             return None;
         }
-        rest.get(..end)
+        Some((start, start + end))
     }
 }
 
