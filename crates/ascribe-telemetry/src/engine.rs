@@ -683,7 +683,8 @@ fn merged(parts: Vec<Sorted>) -> impl Iterator<Item = (SortKey, Agg)> {
     })
 }
 
-/// Rows handed from the thread that makes them to the one that writes them, at a time.
+/// Merged groups handed from the merging thread to the one that makes and writes the
+/// rows, at a time.
 const ROW_BATCH: usize = 4096;
 
 /// The output row of a merged group.
@@ -1308,10 +1309,10 @@ impl<'a> Run<'a> {
             .iter()
             .map(|&id| Arc::from(strings.name(id)))
             .collect();
-        // Three things at once: the sighting rows on one thread; the rows made from the
-        // merged vectors on another, handed over in batches; the caller's `each` (the
-        // CSV writer) here. Done one after the other they were a tenth of a whole run
-        // with one core idle.
+        // Three things at once: the sighting rows on one thread; the merge of the sorted
+        // vectors on another, handing its groups over in batches; the rows made and given
+        // to the caller's `each` (the CSV writer) here. Done one after the other they were
+        // a tenth of a whole run with one core idle.
         let (asns, srows, written) = std::thread::scope(|s| {
             let where_is = &where_is;
             let sighting_rows =
@@ -1337,22 +1338,22 @@ impl<'a> Run<'a> {
             });
             let mut asns: rustc_hash::FxHashSet<u32> = rustc_hash::FxHashSet::default();
             let mut values: FxHashMap<u32, Arc<str>> = FxHashMap::default();
-            let mut written = Ok(0u64);
+            let mut written = 0u64;
+            let mut failed = None;
             'rows: for batch in &rx {
                 for (key, a) in batch {
                     if key.2 != 0 {
                         asns.insert(key.2);
                     }
                     if let Err(e) = each(make_row(key, a, &cc_arc, &str_arc, m, &mut values)) {
-                        written = Err(e);
+                        failed = Some(e);
                         break 'rows;
                     }
-                    if let Ok(n) = &mut written {
-                        *n += 1;
-                    }
+                    written += 1;
                 }
             }
             drop(rx);
+            let written = failed.map_or(Ok(written), Err);
             let srows = sighting_rows.join().unwrap_or_default();
             (asns, srows, written)
         });
