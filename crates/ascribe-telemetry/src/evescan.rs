@@ -47,7 +47,7 @@ fn special(w: u64) -> u64 {
     (has_zero(q) | has_zero(s) | ctrl) & HI
 }
 
-/// Where the first `"`, `\\` or control character lies in `w` (16 when none does).
+/// Where the first `"`, `\` or control character lies in `w` (16 when none does).
 /// Written as one flag byte per input byte so that the compiler makes it vector
 /// compares (SSE2 on x86_64) with no `unsafe` here.
 #[inline]
@@ -599,7 +599,7 @@ mod tests {
 
     #[test]
     fn sixteen_byte_scan_finds_the_first_special_byte() {
-        // Every byte value in every position, behind a plain prefix, and two specials.
+        // Every byte value in every position, alone and then before a quote at the end.
         for pos in 0..16 {
             for c in 0..=255u8 {
                 let mut w = [b'a'; 16];
