@@ -59,6 +59,25 @@ pub fn load(text: &str, file: &str) -> Loaded {
     load_plain(text, file)
 }
 
+/// Splits a line at commas into borrowed fields in one pass; false, with `f` partly
+/// filled, when the line holds a quote (left to [`crate::csvline::split`]). Why: a
+/// `contains` and a `split` by `char` were a fifth of loading a million indicators.
+fn split_plain<'a>(line: &'a str, f: &mut Vec<Cow<'a, str>>) -> bool {
+    let mut start = 0;
+    for (i, &c) in line.as_bytes().iter().enumerate() {
+        match c {
+            b'"' => return false,
+            b',' => {
+                f.push(Cow::Borrowed(line.get(start..i).unwrap_or_default()));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    f.push(Cow::Borrowed(line.get(start..).unwrap_or_default()));
+    true
+}
+
 /// CSV with a header naming at least `type` and `value` (`source`, `actor`, `tlp` optional),
 /// the format `gen_eve.py` writes.
 pub fn load_csv(text: &str, file: &str) -> Loaded {
@@ -91,14 +110,13 @@ pub fn load_csv(text: &str, file: &str) -> Loaded {
             continue;
         }
         f.clear();
-        if line.contains('"') {
+        if !split_plain(line, &mut f) {
+            f.clear();
             let Some(split) = crate::csvline::split(line, b',') else {
                 out.bad(file, lineno, "unterminated quote");
                 continue;
             };
             f.extend(split.into_iter().map(Cow::Owned));
-        } else {
-            f.extend(line.split(',').map(Cow::Borrowed));
         }
         let get = |i: Option<usize>| {
             i.and_then(|i| f.get(i))
@@ -498,6 +516,34 @@ fn misp_actor(ev: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The one-pass split gives the full splitter's fields on a line without
+        /// quotes, and hands every line with a quote over to it.
+        #[test]
+        fn plain_split_agrees_with_the_full_splitter(line in "[a-z0-9., \"]{0,24}") {
+            let mut f = Vec::new();
+            let plain = split_plain(&line, &mut f);
+            proptest::prop_assert_eq!(plain, !line.contains('"'));
+            if plain {
+                let full = crate::csvline::split(&line, b',').unwrap_or_default();
+                let got: Vec<String> = f.iter().map(|c| c.to_string()).collect();
+                proptest::prop_assert_eq!(got, full);
+            }
+        }
+    }
+
+    #[test]
+    fn quoted_and_plain_lines_load_alike() {
+        let text = "type,value,source\nip,1.2.3.4,a\n\"domain\",\"x.example\",\"b,c\"\n";
+        let l = load(text, "i.csv");
+        let values: Vec<String> = l.indicators.iter().map(|i| i.value.to_string()).collect();
+        assert_eq!(values, ["1.2.3.4", "x.example"]);
+        assert_eq!(
+            l.indicators.get(1).and_then(|i| i.source).as_deref(),
+            Some("b,c")
+        );
+    }
 
     #[test]
     fn csv_with_actor_and_bad_rows() {
