@@ -60,8 +60,9 @@ pub fn load(text: &str, file: &str) -> Loaded {
 }
 
 /// Splits a line at commas into borrowed fields in one pass; false, with `f` partly
-/// filled, when the line holds a quote (left to [`crate::csvline::split`]). Why: a
-/// `contains` and a `split` by `char` were a fifth of loading a million indicators.
+/// filled, when the line holds a quote (left to [`crate::csvline::split`]). Why: `char`
+/// searches (a `contains` and a `split` per line, with the line split itself) were
+/// 18.8 % of the samples in a profile of loading a million indicators.
 fn split_plain<'a>(line: &'a str, f: &mut Vec<Cow<'a, str>>) -> bool {
     let mut start = 0;
     for (i, &c) in line.as_bytes().iter().enumerate() {
