@@ -28,9 +28,147 @@ const MAX_DEPTH: u32 = 100;
 struct Cur<'a> {
     b: &'a [u8],
     i: usize,
-    /// The line as text when all of it is UTF-8 (the usual case): kept strings are then
-    /// slices of it, with no check of their own.
+    /// The line as text when all of it is UTF-8 and not all ASCII: kept strings are then
+    /// slices of it, with no check of their own. `None` for an ASCII line (kept strings,
+    /// a few short ones, are checked one by one: cheaper than the whole line) and for a
+    /// line that is not UTF-8 (where only the kept strings and keys must be).
     text: Option<&'a str>,
+    /// The whole line is ASCII (so every key is UTF-8).
+    ascii: bool,
+    /// Where the line's quotes are, when `indexed`: every string then ends at the next
+    /// quote, found with a bit scan instead of a byte scan (the byte scan, a loop and a
+    /// branch on each string's length, was the largest part of the pass).
+    quotes: Quotes,
+    indexed: bool,
+}
+
+/// Lines up to this long get a quote index; longer ones (rare) are scanned byte by byte.
+const INDEX_MAX: usize = 4096;
+const WORDS: usize = INDEX_MAX / 64;
+
+/// One bit per byte of a line, set at each `"`, over `words` words.
+struct Quotes {
+    bits: [u64; WORDS],
+    words: usize,
+}
+
+impl Quotes {
+    /// The first quote at or after byte `from`.
+    #[inline]
+    fn next(&self, from: usize) -> R<usize> {
+        let mut w = from / 64;
+        let mut bits = self.bits.get(w).ok_or(Unsure)? & (u64::MAX << (from % 64));
+        while bits == 0 {
+            w += 1;
+            if w >= self.words {
+                return Err(Unsure);
+            }
+            bits = *self.bits.get(w).ok_or(Unsure)?;
+        }
+        Ok(w * 64 + bits.trailing_zeros() as usize)
+    }
+}
+
+/// What one vector pass over a line found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Index {
+    /// `quotes` holds the line's quotes: the line is at most [`INDEX_MAX`] long and has no
+    /// backslash and no control character anywhere (otherwise a quote may be escaped, or
+    /// a string may hold what JSON forbids, and the byte scan, which checks both, reads it).
+    indexed: bool,
+    /// Every byte is below 0x80 (known only for lines of at most [`INDEX_MAX`]).
+    ascii: bool,
+}
+
+/// Fills `q` (all zero on entry) with the quote bits of `line`.
+fn index_quotes(line: &[u8], q: &mut Quotes) -> Index {
+    let no = Index {
+        indexed: false,
+        ascii: false,
+    };
+    if line.len() > INDEX_MAX {
+        return no;
+    }
+    q.words = line.len().div_ceil(64);
+    let (mut special, mut high) = (0u32, 0u32);
+    let mut pieces = line.chunks_exact(16);
+    let mut add = |n: usize, piece: &[u8; 16]| {
+        let m = masks16(piece);
+        if let Some(w) = q.bits.get_mut(n / 4) {
+            *w |= u64::from(m.quote) << (16 * (n % 4));
+        }
+        special |= m.special;
+        high |= m.high;
+    };
+    let mut n = 0;
+    for piece in &mut pieces {
+        if let Ok(piece) = <&[u8; 16]>::try_from(piece) {
+            add(n, piece);
+        }
+        n += 1;
+    }
+    let rest = pieces.remainder();
+    if !rest.is_empty() {
+        // Padded with spaces, which are neither quotes nor special nor high.
+        let mut piece = [b' '; 16];
+        if let Some(p) = piece.get_mut(..rest.len()) {
+            p.copy_from_slice(rest);
+        }
+        add(n, &piece);
+    }
+    Index {
+        indexed: special == 0,
+        ascii: high == 0,
+    }
+}
+
+/// Bits, one per byte of 16, for: `"`; `\` or a control character (< 0x20); >= 0x80.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Masks {
+    quote: u32,
+    special: u32,
+    high: u32,
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn masks16(w: &[u8; 16]) -> Masks {
+    use safe_arch::{
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, min_u8_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i,
+    };
+    let v = load_unaligned_m128i(w);
+    let quote = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'"' as i8));
+    let backslash = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'\\' as i8));
+    // c <= 0x1f exactly when min(c, 0x1f) == c (unsigned).
+    let ctrl = cmp_eq_mask_i8_m128i(min_u8_m128i(v, set_splat_i8_m128i(0x1f)), v);
+    Masks {
+        quote: move_mask_i8_m128i(quote) as u32,
+        special: move_mask_i8_m128i(bitor_m128i(backslash, ctrl)) as u32,
+        high: move_mask_i8_m128i(v) as u32,
+    }
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+fn masks16(w: &[u8; 16]) -> Masks {
+    masks16_bytes(w)
+}
+
+/// [`masks16`] a byte at a time: the definition the vector form is tested against.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+fn masks16_bytes(w: &[u8; 16]) -> Masks {
+    let mut m = Masks {
+        quote: 0,
+        special: 0,
+        high: 0,
+    };
+    for (k, &c) in w.iter().enumerate() {
+        m.quote |= u32::from(c == b'"') << k;
+        m.special |= u32::from(c == b'\\' || c < 0x20) << k;
+        m.high |= u32::from(c >= 0x80) << k;
+    }
+    m
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
@@ -71,6 +209,10 @@ impl<'a> Cur<'a> {
 
     #[inline]
     fn ws(&mut self) {
+        // Compact JSON (what Suricata writes) has none: one compare.
+        if self.peek().is_none_or(|c| c > b' ') {
+            return;
+        }
         while let Some(c) = self.peek() {
             if matches!(c, b' ' | b'\n' | b'\t' | b'\r') {
                 self.i += 1;
@@ -96,6 +238,20 @@ impl<'a> Cur<'a> {
     fn string(&mut self) -> R<(&'a [u8], bool)> {
         self.eat(b'"')?;
         let start = self.i;
+        if self.indexed {
+            // No backslash and no control character in the line: the next quote ends it.
+            let end = self.quotes.next(start)?;
+            let raw = self.b.get(start..end).ok_or(Unsure)?;
+            self.i = end + 1;
+            return Ok((raw, false));
+        }
+        self.string_bytes(start)
+    }
+
+    /// [`Cur::string`] from just after the opening quote at `start`, a byte scan; kept
+    /// out of line so that the indexed path above inlines where strings are read.
+    #[inline(never)]
+    fn string_bytes(&mut self, start: usize) -> R<(&'a [u8], bool)> {
         let mut escaped = false;
         loop {
             // Sixteen bytes at a time to the next quote, backslash or control character,
@@ -179,7 +335,11 @@ impl<'a> Cur<'a> {
     #[inline]
     fn key(&mut self) -> R<&'a [u8]> {
         let (raw, escaped) = self.string()?;
-        if escaped || (self.text.is_none() && !raw.is_ascii() && std::str::from_utf8(raw).is_err())
+        if escaped
+            || (!self.ascii
+                && self.text.is_none()
+                && !raw.is_ascii()
+                && std::str::from_utf8(raw).is_err())
         {
             return Err(Unsure);
         }
@@ -480,8 +640,20 @@ pub fn scan(line: &[u8]) -> Result<Eve<'_>, Unsure> {
     let mut c = Cur {
         b: line,
         i: 0,
-        text: std::str::from_utf8(line).ok(),
+        text: None,
+        ascii: false,
+        quotes: Quotes {
+            bits: [0; WORDS],
+            words: 0,
+        },
+        indexed: false,
     };
+    let ix = index_quotes(line, &mut c.quotes);
+    c.indexed = ix.indexed;
+    c.ascii = ix.ascii;
+    if true {
+        c.text = std::str::from_utf8(line).ok();
+    }
     c.ws();
     if c.peek() != Some(b'{') {
         return Err(Unsure);
@@ -614,6 +786,75 @@ mod tests {
                     w[15] = b'"';
                     assert_eq!(first_special16(&w), want.min(15), "{c:#x} at {pos}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn lines_the_index_cannot_take_are_read_by_the_byte_scan() {
+        // Longer than the index, and with a tab between tokens (a control character):
+        // both read byte by byte, with serde_json's answer.
+        let long = format!(
+            r#"{{"event_type":"alert","alert":{{"signature":"{}","action":"allowed"}}}}"#,
+            "x".repeat(INDEX_MAX)
+        );
+        let tab = "{\"event_type\":\t\"alert\",\"src_ip\":\"10.0.0.1\"}";
+        for l in [long.as_str(), tab] {
+            let mut q = Quotes {
+                bits: [0; WORDS],
+                words: 0,
+            };
+            assert!(!index_quotes(l.as_bytes(), &mut q).indexed);
+            let ev = scan(l.as_bytes());
+            assert!(ev.is_ok(), "{l}");
+            assert_eq!(ev.ok(), serde(l.as_bytes()));
+        }
+    }
+
+    /// Lines built to stress the index: quotes, backslashes, control and high bytes at
+    /// any position, across word boundaries.
+    fn indexable() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(
+            prop_oneof![
+                8 => Just(b'a'),
+                4 => Just(b'"'),
+                1 => Just(b'\\'),
+                1 => Just(b'\t'),
+                1 => Just(0xc3u8),
+                1 => any::<u8>(),
+            ],
+            0..300,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The vector masks are the byte-by-byte definition.
+        #[test]
+        fn vector_masks_are_the_bytewise_masks(w in any::<[u8; 16]>()) {
+            prop_assert_eq!(masks16(&w), masks16_bytes(&w));
+        }
+
+        /// The index marks exactly the quotes, is built exactly when no byte is a
+        /// backslash or control character, and says ASCII exactly when it is.
+        #[test]
+        fn the_quote_index_marks_every_quote(line in indexable()) {
+            let mut q = Quotes { bits: [0; WORDS], words: 0 };
+            let ix = index_quotes(&line, &mut q);
+            prop_assert_eq!(ix.indexed, !line.iter().any(|&c| c == b'\\' || c < 0x20));
+            prop_assert_eq!(ix.ascii, line.is_ascii());
+            prop_assert_eq!(q.words, line.len().div_ceil(64));
+            for (i, &c) in line.iter().enumerate() {
+                prop_assert_eq!(q.bits[i / 64] >> (i % 64) & 1 == 1, c == b'"', "byte {}", i);
+                if c == b'"' {
+                    prop_assert_eq!(q.next(i), Ok(i));
+                }
+            }
+            prop_assert!(q.bits[line.len().div_ceil(64)..].iter().all(|&w| w == 0));
+            // Past the last quote there is no next one.
+            let after = line.iter().rposition(|&c| c == b'"').map_or(0, |p| p + 1);
+            if after < line.len() {
+                prop_assert_eq!(q.next(after), Err(Unsure));
             }
         }
     }
