@@ -82,39 +82,45 @@ struct Index {
 
 /// Fills `q` (all zero on entry) with the quote bits of `line`.
 fn index_quotes(line: &[u8], q: &mut Quotes) -> Index {
-    let no = Index {
-        indexed: false,
-        ascii: false,
-    };
     if line.len() > INDEX_MAX {
-        return no;
+        return Index {
+            indexed: false,
+            ascii: false,
+        };
     }
     q.words = line.len().div_ceil(64);
     let (mut special, mut high) = (0u32, 0u32);
-    let mut pieces = line.chunks_exact(16);
-    let mut add = |n: usize, piece: &[u8; 16]| {
-        let m = masks16(piece);
-        if let Some(w) = q.bits.get_mut(n / 4) {
-            *w |= u64::from(m.quote) << (16 * (n % 4));
+    // A word of quote bits from 64 bytes, in registers, stored once.
+    let mut word = |block: &[u8; 64]| {
+        let mut quote = 0u64;
+        for (k, piece) in block.chunks_exact(16).enumerate() {
+            if let Ok(piece) = <&[u8; 16]>::try_from(piece) {
+                let m = masks16(piece);
+                quote |= u64::from(m.quote) << (16 * k);
+                special |= m.special;
+                high |= m.high;
+            }
         }
-        special |= m.special;
-        high |= m.high;
+        quote
     };
-    let mut n = 0;
-    for piece in &mut pieces {
-        if let Ok(piece) = <&[u8; 16]>::try_from(piece) {
-            add(n, piece);
+    let mut blocks = line.chunks_exact(64);
+    let mut slots = q.bits.iter_mut();
+    // Blocks first: a zip that runs out of blocks then takes no slot.
+    for (block, slot) in (&mut blocks).zip(&mut slots) {
+        if let Ok(block) = <&[u8; 64]>::try_from(block) {
+            *slot = word(block);
         }
-        n += 1;
     }
-    let rest = pieces.remainder();
+    let rest = blocks.remainder();
     if !rest.is_empty() {
         // Padded with spaces, which are neither quotes nor special nor high.
-        let mut piece = [b' '; 16];
-        if let Some(p) = piece.get_mut(..rest.len()) {
-            p.copy_from_slice(rest);
+        let mut block = [b' '; 64];
+        if let Some(b) = block.get_mut(..rest.len()) {
+            b.copy_from_slice(rest);
         }
-        add(n, &piece);
+        if let Some(slot) = slots.next() {
+            *slot = word(&block);
+        }
     }
     Index {
         indexed: special == 0,
