@@ -54,7 +54,7 @@ struct Quotes {
 
 impl Quotes {
     /// The first quote at or after byte `from`.
-    #[inline]
+    #[inline(always)]
     fn next(&self, from: usize) -> R<usize> {
         let mut w = from / 64;
         let mut bits = self.bits.get(w).ok_or(Unsure)? & (u64::MAX << (from % 64));
@@ -208,12 +208,12 @@ fn first_special16(w: &[u8; 16]) -> usize {
 }
 
 impl<'a> Cur<'a> {
-    #[inline]
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
 
-    #[inline]
+    #[inline(always)]
     fn ws(&mut self) {
         // Compact JSON (what Suricata writes) has none: one compare.
         if self.peek().is_none_or(|c| c > b' ') {
@@ -228,7 +228,7 @@ impl<'a> Cur<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn eat(&mut self, c: u8) -> R<()> {
         if self.peek() == Some(c) {
             self.i += 1;
@@ -350,7 +350,7 @@ impl<'a> Cur<'a> {
     /// An object key and its colon, with no check of its bytes (a key in a skipped
     /// object is not one serde_json reads either): the raw key and whether it holds an
     /// escape.
-    #[inline]
+    #[inline(always)]
     fn name(&mut self) -> R<(&'a [u8], bool)> {
         // The usual form, `"name":` with no space, read from the index in one step.
         if self.indexed && self.peek() == Some(b'"') {
@@ -377,7 +377,7 @@ impl<'a> Cur<'a> {
 
     /// [`Cur::skip`] with the most common values, strings (from the index) and numbers,
     /// read here instead of through the recursive call and its dispatch.
-    #[inline]
+    #[inline(always)]
     fn skip_value(&mut self, depth: u32) -> R<()> {
         match self.peek() {
             Some(b'"') if self.indexed => {
