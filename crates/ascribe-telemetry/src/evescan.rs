@@ -399,6 +399,7 @@ impl<'a> Cur<'a> {
         }
     }
 
+    #[inline(always)]
     fn digits(&mut self) -> usize {
         let s = self.i;
         while self.peek().is_some_and(|c| c.is_ascii_digit()) {
@@ -408,6 +409,7 @@ impl<'a> Cur<'a> {
     }
 
     /// JSON number grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    #[inline(always)]
     fn number(&mut self) -> R<()> {
         if self.peek() == Some(b'-') {
             self.i += 1;
@@ -443,7 +445,7 @@ impl<'a> Cur<'a> {
     }
 
     /// Just after `{` or `[`: true when the container is empty (its close consumed).
-    #[inline]
+    #[inline(always)]
     fn empty(&mut self, close: u8) -> bool {
         self.ws();
         if self.peek() == Some(close) {
@@ -455,7 +457,7 @@ impl<'a> Cur<'a> {
 
     /// After an element: true when another follows (the comma consumed), false when
     /// the container closes (the close consumed).
-    #[inline]
+    #[inline(always)]
     fn more(&mut self, close: u8) -> R<bool> {
         self.ws();
         match self.peek() {
