@@ -34,13 +34,9 @@ const MAX_DEPTH: u32 = 100;
 struct Cur<'a> {
     b: &'a [u8],
     i: usize,
-    /// The line as text when all of it is UTF-8 and not all ASCII: kept strings are then
-    /// slices of it, with no check of their own. `None` for an ASCII line (kept strings,
-    /// a few short ones, are checked one by one: cheaper than the whole line) and for a
-    /// line that is not UTF-8 (where only the kept strings and keys must be).
+    /// The line as text when all of it is UTF-8 (the usual case): kept strings are then
+    /// slices of it, with no check of their own.
     text: Option<&'a str>,
-    /// The whole line is ASCII (so every key is UTF-8).
-    ascii: bool,
     /// Where the line's quotes are, when `indexed`: every string then ends at the next
     /// quote, found with a bit scan instead of a byte scan (the byte scan, a loop and a
     /// branch on each string's length, was the largest part of the pass).
@@ -75,27 +71,16 @@ impl Quotes {
     }
 }
 
-/// What one vector pass over a line found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Index {
-    /// `quotes` holds the line's quotes: the line is at most [`INDEX_MAX`] long and has no
-    /// backslash and no control character anywhere (otherwise a quote may be escaped, or
-    /// a string may hold what JSON forbids, and the byte scan, which checks both, reads it).
-    indexed: bool,
-    /// Every byte is below 0x80 (known only for lines of at most [`INDEX_MAX`]).
-    ascii: bool,
-}
-
-/// Fills `q` (all zero on entry) with the quote bits of `line`.
-fn index_quotes(line: &[u8], q: &mut Quotes) -> Index {
+/// Fills `q` (all zero on entry) with the quote bits of `line`; true when the index may
+/// be used: the line is at most [`INDEX_MAX`] long and has no backslash and no control
+/// character anywhere (otherwise a quote may be escaped, or a string may hold what JSON
+/// forbids, and the byte scan, which checks both, reads it).
+fn index_quotes(line: &[u8], q: &mut Quotes) -> bool {
     if line.len() > INDEX_MAX {
-        return Index {
-            indexed: false,
-            ascii: false,
-        };
+        return false;
     }
     q.words = line.len().div_ceil(64);
-    let (mut special, mut high) = (0u32, 0u32);
+    let mut special = 0u32;
     // A word of quote bits from 64 bytes, in registers, stored once.
     let mut word = |block: &[u8; 64]| {
         let mut quote = 0u64;
@@ -104,7 +89,6 @@ fn index_quotes(line: &[u8], q: &mut Quotes) -> Index {
                 let m = masks16(piece);
                 quote |= u64::from(m.quote) << (16 * k);
                 special |= m.special;
-                high |= m.high;
             }
         }
         quote
@@ -119,7 +103,7 @@ fn index_quotes(line: &[u8], q: &mut Quotes) -> Index {
     }
     let rest = blocks.remainder();
     if !rest.is_empty() {
-        // Padded with spaces, which are neither quotes nor special nor high.
+        // Padded with spaces, which are neither quotes nor special.
         let mut block = [b' '; 64];
         if let Some(b) = block.get_mut(..rest.len()) {
             b.copy_from_slice(rest);
@@ -128,18 +112,14 @@ fn index_quotes(line: &[u8], q: &mut Quotes) -> Index {
             *slot = word(&block);
         }
     }
-    Index {
-        indexed: special == 0,
-        ascii: high == 0,
-    }
+    special == 0
 }
 
-/// Bits, one per byte of 16, for: `"`; `\` or a control character (< 0x20); >= 0x80.
+/// Bits, one per byte of 16, for: `"`; `\` or a control character (< 0x20).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Masks {
     quote: u32,
     special: u32,
-    high: u32,
 }
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -157,7 +137,6 @@ fn masks16(w: &[u8; 16]) -> Masks {
     Masks {
         quote: move_mask_i8_m128i(quote) as u32,
         special: move_mask_i8_m128i(bitor_m128i(backslash, ctrl)) as u32,
-        high: move_mask_i8_m128i(v) as u32,
     }
 }
 
@@ -173,12 +152,10 @@ fn masks16_bytes(w: &[u8; 16]) -> Masks {
     let mut m = Masks {
         quote: 0,
         special: 0,
-        high: 0,
     };
     for (k, &c) in w.iter().enumerate() {
         m.quote |= u32::from(c == b'"') << k;
         m.special |= u32::from(c == b'\\' || c < 0x20) << k;
-        m.high |= u32::from(c >= 0x80) << k;
     }
     m
 }
@@ -375,10 +352,11 @@ impl<'a> Cur<'a> {
         Ok((raw, escaped))
     }
 
-    /// A key is UTF-8 (serde_json checks keys even where it skips their values).
+    /// A key at a level whose fields we read is UTF-8 (serde_json checks those keys, even
+    /// of the fields whose values it skips).
     #[inline]
     fn utf8_key(&self, raw: &[u8]) -> bool {
-        self.ascii || self.text.is_some() || raw.is_ascii() || std::str::from_utf8(raw).is_ok()
+        self.text.is_some() || raw.is_ascii() || std::str::from_utf8(raw).is_ok()
     }
 
     /// [`Cur::skip`] with the most common values, strings (from the index) and numbers,
@@ -685,20 +663,14 @@ pub fn scan(line: &[u8]) -> Result<Eve<'_>, Unsure> {
     let mut c = Cur {
         b: line,
         i: 0,
-        text: None,
-        ascii: false,
+        text: std::str::from_utf8(line).ok(),
         quotes: Quotes {
             bits: [0; WORDS],
             words: 0,
         },
         indexed: false,
     };
-    let ix = index_quotes(line, &mut c.quotes);
-    c.indexed = ix.indexed;
-    c.ascii = ix.ascii;
-    if true {
-        c.text = std::str::from_utf8(line).ok();
-    }
+    c.indexed = index_quotes(line, &mut c.quotes);
     c.ws();
     if c.peek() != Some(b'{') {
         return Err(Unsure);
@@ -851,7 +823,7 @@ mod tests {
                 bits: [0; WORDS],
                 words: 0,
             };
-            assert!(!index_quotes(l.as_bytes(), &mut q).indexed);
+            assert!(!index_quotes(l.as_bytes(), &mut q));
             let ev = scan(l.as_bytes());
             assert!(ev.is_ok(), "{l}");
             assert_eq!(ev.ok(), serde(l.as_bytes()));
@@ -882,14 +854,13 @@ mod tests {
             prop_assert_eq!(masks16(&w), masks16_bytes(&w));
         }
 
-        /// The index marks exactly the quotes, is built exactly when no byte is a
-        /// backslash or control character, and says ASCII exactly when it is.
+        /// The index marks exactly the quotes and is usable exactly when no byte is a
+        /// backslash or control character.
         #[test]
         fn the_quote_index_marks_every_quote(line in indexable()) {
             let mut q = Quotes { bits: [0; WORDS], words: 0 };
-            let ix = index_quotes(&line, &mut q);
-            prop_assert_eq!(ix.indexed, !line.iter().any(|&c| c == b'\\' || c < 0x20));
-            prop_assert_eq!(ix.ascii, line.is_ascii());
+            let indexed = index_quotes(&line, &mut q);
+            prop_assert_eq!(indexed, !line.iter().any(|&c| c == b'\\' || c < 0x20));
             prop_assert_eq!(q.words, line.len().div_ceil(64));
             for (i, &c) in line.iter().enumerate() {
                 prop_assert_eq!(q.bits[i / 64] >> (i % 64) & 1 == 1, c == b'"', "byte {}", i);
