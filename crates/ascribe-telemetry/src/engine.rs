@@ -449,7 +449,9 @@ impl Worker {
         let mut line_no: u32 = 0;
         let mut start = 0usize;
         let ends = memchr::memchr_iter(b'\n', buf).chain(std::iter::once(buf.len()));
+        let mut ahead = 0usize;
         for end in ends {
+            ahead = prefetch_to(buf, ahead, end + PREFETCH_AHEAD);
             let raw = buf.get(start..end).unwrap_or_default();
             start = end + 1;
             if end == buf.len() && raw.is_empty() {
@@ -587,6 +589,27 @@ impl Worker {
         self.chunk_lines.push((file, seq, line_no));
         self.flush(shared);
     }
+}
+
+/// How far ahead of the line being read its chunk is asked into the cache. The hardware
+/// prefetcher stops at each 4 KiB page (mapped pages are not contiguous), and every byte
+/// of a cached log comes from memory once: asking a page ahead overlaps that wait with
+/// the parse. Measured on the 10-million-line benchmark (interleaved runs): 1 KiB gains
+/// little, 4 KiB to 64 KiB take the pass from 2.04-2.07 s to 1.94-1.99 s.
+const PREFETCH_AHEAD: usize = 4096;
+
+/// Asks for the cache lines of `buf[from..to]` ahead of use; returns where it stopped.
+#[inline]
+fn prefetch_to(buf: &[u8], mut from: usize, to: usize) -> usize {
+    let to = to.min(buf.len());
+    while from < to {
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse"))]
+        if let Some(b) = buf.get(from) {
+            safe_arch::prefetch_t0(b);
+        }
+        from += 64;
+    }
+    from
 }
 
 /// (day, country rank, AS, signature rank, action rank): the output order.
@@ -1439,6 +1462,25 @@ mod tests {
             let (s, e) = (s.min(line.len()), (s + n).min(line.len()));
             let t = &line[s..e];
             prop_assert_eq!(type_key_in(&line, s, e), type_key(t));
+        }
+
+        #[test]
+        fn prefetching_covers_the_asked_range_once_and_stays_in_the_buffer(
+            len in 0usize..10_000,
+            from in 0usize..10_000,
+            to in 0usize..20_000,
+        ) {
+            let buf = vec![0u8; len];
+            let stop = prefetch_to(&buf, from, to);
+            let end = to.min(len);
+            if from >= end {
+                // Nothing asked: the mark does not move, so no line is asked for twice.
+                prop_assert_eq!(stop, from);
+            } else {
+                // Whole cache lines from `from`, up to the first at or past the end.
+                prop_assert!(stop >= end && stop < end + 64);
+                prop_assert_eq!((stop - from) % 64, 0);
+            }
         }
 
         #[test]
