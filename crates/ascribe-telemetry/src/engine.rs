@@ -595,7 +595,7 @@ impl Worker {
 /// prefetcher stops at each 4 KiB page (mapped pages are not contiguous), and every byte
 /// of a cached log comes from memory once: asking a page ahead overlaps that wait with
 /// the parse. Measured on the 10-million-line benchmark (interleaved runs): 1 KiB gains
-/// little, 4 KiB to 64 KiB take the pass from 2.04-2.07 s to 1.94-1.99 s.
+/// little, 4 KiB to 64 KiB take the pass from 2.04-2.07 s to 1.94-2.03 s.
 const PREFETCH_AHEAD: usize = 4096;
 
 /// Asks for the cache lines of `buf[from..to]` ahead of use; returns where it stopped.
