@@ -8,9 +8,7 @@ use anyhow::{bail, Context};
 use ascribe_model::{Case, Tlp};
 use ascribe_stix::model::model_view;
 use ascribe_stix::time::{format_timestamp, Clock, FixedClock, SystemClock};
-use ascribe_stix::{
-    export_case, import_bundle, ExportInput, ImportError, ImportOptions, StixObject,
-};
+use ascribe_stix::{export_case, ExportInput, ImportError, ImportOptions, StixObject};
 use ascribe_store::{NewObject, ObjectQuery, Store, VersionSel};
 use clap::Subcommand;
 
@@ -29,7 +27,8 @@ pub(crate) enum StixCommand {
         /// Keep the valid objects of a bundle with errors (default: reject the bundle whole).
         #[arg(long)]
         partial: bool,
-        /// TLP for objects without a TLP marking.
+        /// TLP for objects without a TLP marking (a marking that cannot be
+        /// classified makes the object TLP:RED, never this).
         #[arg(long, default_value = "green", value_parser = parse_tlp, value_name = "TLP")]
         unmarked_tlp: Tlp,
         /// Collection alias or id.
@@ -129,11 +128,13 @@ fn import(
     let mut stderr = std::io::stderr().lock();
     let mut rejected = false;
     let mut had_errors = false;
+    // Marking definitions of the files imported so far in this command.
+    let mut defined = ascribe_stix::marking::Markings::default();
     for f in files {
         let name = f.display().to_string();
         let text = std::fs::read_to_string(f).with_context(|| format!("reading {name}"))?;
         // A MISP threat-actor galaxy cluster is read as the equivalent STIX.
-        let parsed = match serde_json::from_str::<serde_json::Value>(&text) {
+        let root = match ascribe_stix::parse_json(&text) {
             Ok(v) if ascribe_stix::misp::is_galaxy(&v) => {
                 let b = ascribe_stix::misp::galaxy_to_bundle(&text)
                     .map_err(|e| anyhow::anyhow!("{name}: MISP galaxy cluster: {e}"))?;
@@ -141,16 +142,33 @@ fn import(
                     stderr,
                     "{name}: a MISP galaxy cluster, read as STIX intrusion sets (TLP:CLEAR)"
                 )?;
-                ascribe_stix::import_value(&b, &opts)
+                Ok(b)
             }
-            _ => import_bundle(&text, &opts),
+            other => other,
+        };
+        let parsed = match root {
+            Ok(root) => {
+                // Marking refs resolve against this bundle, the files before
+                // it, and the definitions stored by earlier imports.
+                let known = ascribe_stix::known_markings(
+                    &ascribe_stix::objects_of(&root),
+                    defined.clone(),
+                    |ids| store.stix_marking_definitions(ids),
+                )?;
+                ascribe_stix::import_value_with(&root, &opts, &known)
+            }
+            Err(e) => Err(e),
         };
         match parsed {
             Ok(imp) => {
                 for e in &imp.errors {
                     writeln!(stderr, "{name}: {}: {}", e.path, e.reason)?;
                 }
-                had_errors |= !imp.errors.is_empty();
+                for w in &imp.warnings {
+                    writeln!(stderr, "{name}: warning: {}: {}", w.path, w.reason)?;
+                }
+                had_errors |= !imp.errors.is_empty() || !imp.warnings.is_empty();
+                defined.add_objects(imp.objects.iter().map(|o| &o.json));
                 let (added, known) = store_objects(&mut store, &coll.id, &imp.objects)?;
                 let view = model_view(&imp.objects);
                 writeln!(

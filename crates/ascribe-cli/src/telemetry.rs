@@ -68,9 +68,15 @@ pub(crate) struct IngestArgs {
     /// Column mapping for CSV firewall logs: ts=COL,src=COL,dst=COL,action=COL,signature=COL,host=COL.
     #[arg(long, value_name = "MAP")]
     csv_map: Option<String>,
-    /// Lowest TLP marking of the evidence made from these logs.
+    /// Lowest TLP marking of what is made from these logs (sightings, their
+    /// observed data, evidence): each takes the stricter of this and its indicator's.
     #[arg(long, default_value = "amber")]
     tlp: String,
+    /// TLP for indicators that carry none (a STIX indicator without a TLP
+    /// marking, a CSV row with an empty `tlp`, a plain list, a MISP event without
+    /// a `tlp:` tag); a marking that cannot be classified is TLP:RED, never this.
+    #[arg(long, default_value = "green", value_name = "TLP")]
+    unmarked_tlp: String,
     /// Smallest share of the geolocated events from one country for a geolocation evidence item.
     #[arg(long, default_value_t = 0.01, value_name = "FRACTION")]
     geo_min_share: f64,
@@ -314,19 +320,27 @@ fn open(input: &Input, counter: Arc<AtomicU64>) -> anyhow::Result<Box<dyn Read +
     Ok(Box::new(r))
 }
 
-fn load_indicators(
-    files: &[PathBuf],
-) -> anyhow::Result<(IndicatorSet, Vec<ascribe_intel::Diagnostic>)> {
+/// Indicators from every file, entries skipped, and entries whose marking
+/// failed closed (kept at TLP:RED).
+type LoadedIndicators = (
+    IndicatorSet,
+    Vec<ascribe_intel::Diagnostic>,
+    Vec<ascribe_intel::Diagnostic>,
+);
+
+fn load_indicators(files: &[PathBuf], unmarked: Tlp) -> anyhow::Result<LoadedIndicators> {
     let mut all = IndicatorSet::default();
     let mut diags = Vec::new();
+    let mut warnings = Vec::new();
     for f in files {
         let text = std::fs::read_to_string(f)
             .with_context(|| format!("cannot read indicator file {}", f.display()))?;
-        let loaded = ascribe_intel::load(&text, &f.display().to_string());
+        let loaded = ascribe_intel::load_with(&text, &f.display().to_string(), unmarked);
         all.append(loaded.indicators);
         diags.extend(loaded.diagnostics);
+        warnings.extend(loaded.warnings);
     }
-    Ok((all, diags))
+    Ok((all, diags, warnings))
 }
 
 fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
@@ -335,6 +349,10 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
         .tlp
         .parse()
         .map_err(|e| anyhow::anyhow!("--tlp: {e}"))?;
+    let unmarked: Tlp = args
+        .unmarked_tlp
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--unmarked-tlp: {e}"))?;
     let mut stderr = std::io::stderr().lock();
     let t0 = std::time::Instant::now();
     // The geolocation tables and the indicators load independently: open the
@@ -348,12 +366,22 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
                 (Geo::open(dir), t.elapsed())
             })
         });
-        let loaded = load_indicators(&args.indicators);
+        let loaded = load_indicators(&args.indicators, unmarked);
         let ind_took = t0.elapsed();
         let geo_opened = geo_task.map(|h| h.join());
         (loaded, ind_took, geo_opened)
     });
-    let (indicators, ind_diags) = loaded?;
+    let (indicators, ind_diags, ind_warnings) = loaded?;
+    for w in ind_warnings.iter().take(10) {
+        writeln!(stderr, "warning: {w}")?;
+    }
+    if ind_warnings.len() > 10 {
+        writeln!(
+            stderr,
+            "warning: {} more indicators kept at TLP:RED because their marking could not be classified",
+            ind_warnings.len() - 10
+        )?;
+    }
     for d in ind_diags.iter().take(10) {
         writeln!(stderr, "warning: {d}")?;
     }
@@ -684,11 +712,16 @@ fn attach(
                 )
             })
             .collect(),
+        // A sighting (and the observed data exported with it) is derived from
+        // the indicator and the logs: it takes the stricter of the two markings.
         sightings: out
             .sightings
             .iter()
             .map(|s| Sighting {
-                indicator: s.indicator.clone(),
+                indicator: Indicator {
+                    tlp: ascribe_tlp::strictest([s.indicator.tlp, min_tlp]),
+                    ..s.indicator.clone()
+                },
                 first_seen: s.first_seen.clone(),
                 last_seen: s.last_seen.clone(),
                 count: s.count,

@@ -11,7 +11,7 @@ pub mod net;
 pub mod set;
 pub mod stix;
 
-pub use load::{load, Loaded};
+pub use load::{load, load_with, Loaded};
 pub use matcher::Matcher;
 pub use net::{Addr, Net};
 pub use set::IndicatorSet;

@@ -1,6 +1,12 @@
 //! Indicator files: CSV `type,value,source[,actor][,tlp]`, STIX 2.1 bundles, MISP event
 //! or feed JSON, and plain lists (one value a line, type guessed). Parsing never fails
 //! a whole file on a bad entry: each is reported as a [`Diagnostic`] and skipped.
+//!
+//! TLP comes from `ascribe-tlp`, the rule `stix import` follows too: the strictest
+//! marking (STIX object and granular marking refs in any id case, TLP 1.0 and 2.0 ids,
+//! TLP marking definitions in the file; MISP `tlp:` tags; a CSV `tlp` column), the
+//! loader's `unmarked` level for an entry with none, TLP:RED with a warning for a
+//! marking that cannot be classified.
 
 use std::collections::HashMap;
 
@@ -18,11 +24,22 @@ use std::borrow::Cow;
 pub struct Loaded {
     pub indicators: IndicatorSet,
     pub diagnostics: Vec<Diagnostic>,
+    /// Entries kept but whose marking could not be classified: they were given
+    /// TLP:RED, never the default.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Loaded {
     fn bad(&mut self, file: &str, line: usize, reason: impl Into<String>) {
         self.diagnostics.push(Diagnostic {
+            file: file.to_owned(),
+            line,
+            reason: reason.into(),
+        });
+    }
+
+    fn warn(&mut self, file: &str, line: usize, reason: impl Into<String>) {
+        self.warnings.push(Diagnostic {
             file: file.to_owned(),
             line,
             reason: reason.into(),
@@ -35,15 +52,21 @@ impl Loaded {
     }
 }
 
+/// Reads indicators as [`load_with`] does, entries without a marking at
+/// [`ascribe_tlp::UNMARKED_DEFAULT`] (TLP:GREEN, as `stix import` gives them).
+pub fn load(text: &str, file: &str) -> Loaded {
+    load_with(text, file, ascribe_tlp::UNMARKED_DEFAULT)
+}
+
 /// Reads indicators, choosing the format from the content: JSON with `"type": "bundle"`
 /// or STIX objects, JSON with `Event`/`Attribute` (MISP), a CSV whose header names
-/// `type` and `value`, else a plain list.
-pub fn load(text: &str, file: &str) -> Loaded {
+/// `type` and `value`, else a plain list. Entries that carry no TLP get `unmarked`.
+pub fn load_with(text: &str, file: &str, unmarked: Tlp) -> Loaded {
     let head = text.trim_start_matches('\u{feff}').trim_start();
     if head.starts_with('{') || head.starts_with('[') {
         return match serde_json::from_str::<Value>(head) {
-            Ok(v) if looks_like_misp(&v) => load_misp(&v, file),
-            Ok(v) => load_stix(&v, file),
+            Ok(v) if looks_like_misp(&v) => load_misp(&v, file, unmarked),
+            Ok(v) => load_stix(&v, file, unmarked),
             Err(e) => {
                 let mut out = Loaded::default();
                 out.bad(file, e.line(), format!("invalid JSON: {e}"));
@@ -54,9 +77,9 @@ pub fn load(text: &str, file: &str) -> Loaded {
     let first = head.lines().next().unwrap_or("").to_ascii_lowercase();
     let cols: Vec<&str> = first.split(',').map(str::trim).collect();
     if cols.contains(&"type") && cols.contains(&"value") {
-        return load_csv(text, file);
+        return load_csv(text, file, unmarked);
     }
-    load_plain(text, file)
+    load_plain(text, file, unmarked)
 }
 
 /// Splits a line at commas into borrowed fields in one pass; false, with `f` partly
@@ -80,8 +103,9 @@ fn split_plain<'a>(line: &'a str, f: &mut Vec<Cow<'a, str>>) -> bool {
 }
 
 /// CSV with a header naming at least `type` and `value` (`source`, `actor`, `tlp` optional),
-/// the format `gen_eve.py` writes.
-pub fn load_csv(text: &str, file: &str) -> Loaded {
+/// the format `gen_eve.py` writes. A row with an empty or missing `tlp` gets `unmarked`;
+/// a `tlp` that is not a TLP level is a diagnostic and the row is skipped.
+pub fn load_csv(text: &str, file: &str, unmarked: Tlp) -> Loaded {
     let mut out = Loaded::default();
     let mut lines = text.lines().enumerate();
     let Some((_, header)) = lines.next() else {
@@ -140,7 +164,7 @@ pub fn load_csv(text: &str, file: &str) -> Loaded {
             continue;
         }
         let tlp = match get(li).map(str::parse::<Tlp>) {
-            None => Tlp::default(),
+            None => unmarked,
             Some(Ok(t)) => t,
             Some(Err(e)) => {
                 out.bad(file, lineno, e.to_string());
@@ -206,7 +230,8 @@ pub fn guess_kind(v: &str) -> Option<IndicatorKind> {
 }
 
 /// One value a line; `#` starts a comment; a line `value,anything` keeps the first field.
-pub fn load_plain(text: &str, file: &str) -> Loaded {
+/// A list carries no marking: every value gets `unmarked`.
+pub fn load_plain(text: &str, file: &str, unmarked: Tlp) -> Loaded {
     let mut out = Loaded::default();
     for (n, line) in text.lines().enumerate() {
         let v = line.split('#').next().unwrap_or("").trim();
@@ -227,45 +252,16 @@ pub fn load_plain(text: &str, file: &str) -> Loaded {
             value: v.to_owned(),
             actor: None,
             source: Some(file.to_owned()),
-            tlp: Tlp::default(),
+            tlp: unmarked,
         });
     }
     out
 }
 
-fn tlp_of(obj: &Value, markings: &HashMap<String, Tlp>) -> Tlp {
-    let Some(refs) = obj.get("object_marking_refs").and_then(Value::as_array) else {
-        return Tlp::default();
-    };
-    let mut tlp = Tlp::default();
-    for r in refs.iter().filter_map(Value::as_str) {
-        let found = Tlp::ALL
-            .iter()
-            .copied()
-            .find(|t| t.stix_marking_id() == r)
-            .or_else(|| markings.get(r).copied())
-            .or_else(|| tlp1_marking(r));
-        if let Some(t) = found {
-            tlp = tlp.max(t);
-        }
-    }
-    tlp
-}
-
-/// The STIX 2.0/2.1 TLP 1.0 marking-definition ids.
-fn tlp1_marking(id: &str) -> Option<Tlp> {
-    match id {
-        "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9" => Some(Tlp::Clear),
-        "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da" => Some(Tlp::Green),
-        "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82" => Some(Tlp::Amber),
-        "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed" => Some(Tlp::Red),
-        _ => None,
-    }
-}
-
 /// STIX 2.1: every `indicator` object (in a bundle, a list, or alone). Its actor is the
 /// name of the intrusion-set, threat-actor or campaign it `indicates` in the same file.
-pub fn load_stix(v: &Value, file: &str) -> Loaded {
+/// Its TLP follows `ascribe-tlp` over the file's own marking definitions.
+pub fn load_stix(v: &Value, file: &str, unmarked: Tlp) -> Loaded {
     let mut out = Loaded::default();
     let objects: Vec<&Value> = match v {
         Value::Array(a) => a.iter().collect(),
@@ -276,7 +272,7 @@ pub fn load_stix(v: &Value, file: &str) -> Loaded {
         _ => Vec::new(),
     };
     let mut names: HashMap<&str, &str> = HashMap::new();
-    let mut markings: HashMap<String, Tlp> = HashMap::new();
+    let markings = ascribe_tlp::Markings::from_objects(objects.iter().copied());
     for o in &objects {
         let (Some(id), Some(t)) = (
             o.get("id").and_then(Value::as_str),
@@ -287,17 +283,6 @@ pub fn load_stix(v: &Value, file: &str) -> Loaded {
         if matches!(t, "intrusion-set" | "threat-actor" | "campaign") {
             if let Some(n) = o.get("name").and_then(Value::as_str) {
                 names.insert(id, n);
-            }
-        }
-        if t == "marking-definition" {
-            let tlp = o
-                .get("definition")
-                .and_then(|d| d.get("tlp"))
-                .and_then(Value::as_str)
-                .or_else(|| o.get("name").and_then(Value::as_str))
-                .and_then(|s| s.parse::<Tlp>().ok());
-            if let Some(tlp) = tlp {
-                markings.insert(id.to_owned(), tlp);
             }
         }
     }
@@ -351,7 +336,11 @@ pub fn load_stix(v: &Value, file: &str) -> Loaded {
                 continue;
             }
         };
-        let tlp = tlp_of(o, &markings);
+        let class = markings.classify(o, unmarked);
+        for p in &class.problems {
+            out.warn(file, at, format!("{id}: {p}"));
+        }
+        let tlp = class.tlp;
         let source = o
             .get("created_by_ref")
             .and_then(Value::as_str)
@@ -385,7 +374,8 @@ fn looks_like_misp(v: &Value) -> bool {
 /// MISP event JSON (`{"Event": {...}}`, a list of them, or `{"response": [...]}`) and feed
 /// event files: attributes and object attributes of supported types. The actor is the
 /// event's threat-actor galaxy cluster or `misp-galaxy:threat-actor="..."` tag.
-pub fn load_misp(v: &Value, file: &str) -> Loaded {
+/// TLP from `tlp:` tags (attribute tags add to the event's), else `unmarked`.
+pub fn load_misp(v: &Value, file: &str, unmarked: Tlp) -> Loaded {
     let mut out = Loaded::default();
     let mut events: Vec<&Value> = Vec::new();
     let list = v.get("response").unwrap_or(v);
@@ -393,9 +383,12 @@ pub fn load_misp(v: &Value, file: &str) -> Loaded {
         Value::Array(a) => events.extend(a.iter().map(|e| e.get("Event").unwrap_or(e))),
         _ => events.push(list.get("Event").unwrap_or(list)),
     }
-    for ev in events {
+    for (e, ev) in events.into_iter().enumerate() {
         let actor = misp_actor(ev);
-        let tlp = misp_tlp(ev.get("Tag"));
+        let (tlp, problems) = misp_tlp(ev.get("Tag"));
+        for p in problems {
+            out.warn(file, e + 1, format!("event {}: {p}", e + 1));
+        }
         let info = ev
             .get("info")
             .and_then(Value::as_str)
@@ -426,7 +419,14 @@ pub fn load_misp(v: &Value, file: &str) -> Loaded {
             let Some(pairs) = misp_attribute(t, val) else {
                 continue; // Types that are not network or file indicators (text, comment...).
             };
-            let a_tlp = tlp.max(misp_tlp(a.get("Tag")));
+            let (a_tag, problems) = misp_tlp(a.get("Tag"));
+            for p in problems {
+                out.warn(file, i + 1, format!("{info}: attribute {i}: {p}"));
+            }
+            let a_tlp = match (tlp, a_tag) {
+                (None, None) => unmarked,
+                (t, a) => t.max(a).unwrap_or(unmarked),
+            };
             for (kind, value) in pairs {
                 if let Err(reason) = validate(kind, &value) {
                     out.bad(file, i + 1, format!("{info}: {reason}"));
@@ -483,12 +483,9 @@ fn misp_tags(tags: Option<&Value>) -> impl Iterator<Item = &str> {
         .filter_map(|t| t.get("name").and_then(Value::as_str))
 }
 
-fn misp_tlp(tags: Option<&Value>) -> Tlp {
-    misp_tags(tags)
-        .filter_map(|n| n.strip_prefix("tlp:"))
-        .filter_map(|n| n.parse::<Tlp>().ok())
-        .max()
-        .unwrap_or_default()
+/// The strictest `tlp:` tag (`None`: no such tag), and tags that failed closed.
+fn misp_tlp(tags: Option<&Value>) -> (Option<Tlp>, Vec<String>) {
+    ascribe_tlp::from_tags(misp_tags(tags))
 }
 
 fn misp_actor(ev: &Value) -> Option<String> {

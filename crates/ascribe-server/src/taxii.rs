@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use ascribe_stix::time::{format_timestamp, Clock, SystemClock};
-use ascribe_stix::{import_value, ImportOptions};
+use ascribe_stix::{import_value_with, known_markings, ImportOptions};
 use ascribe_store::{
     Collection, NewObject, ObjectQuery, Page, StatusRecord, Store, StoreError, VersionSel,
 };
@@ -629,11 +629,25 @@ async fn add_objects(
             partial: false,
             unmarked,
         };
+        // The entries are imported one by one, but a marking ref resolves
+        // against every definition in the envelope and those stored earlier.
+        let known = known_markings(
+            &objects.iter().collect::<Vec<_>>(),
+            Default::default(),
+            |ids| s.stix_marking_definitions(ids),
+        )?;
         let mut failures = Vec::new();
         let mut good = Vec::new();
+        // Per object of `good`: why its marking failed closed (TLP:RED), if it did.
+        let mut notes: Vec<Option<String>> = Vec::new();
         for o in &objects {
-            match import_value(o, &opts) {
-                Ok(imp) => good.extend(imp.objects),
+            match import_value_with(o, &opts, &known) {
+                Ok(imp) => {
+                    let why: Vec<&str> = imp.warnings.iter().map(|w| w.reason.as_str()).collect();
+                    let note = (!why.is_empty()).then(|| why.join("; "));
+                    notes.extend(imp.objects.iter().map(|_| note.clone()));
+                    good.extend(imp.objects);
+                }
                 Err(e) => failures.push(json!({
                     "id": o.get("id").and_then(Value::as_str).unwrap_or(""),
                     "message": e.to_string(),
@@ -662,7 +676,8 @@ async fn add_objects(
         let successes: Vec<Value> = good
             .iter()
             .zip(&outcomes)
-            .map(|(o, out)| {
+            .zip(&notes)
+            .map(|((o, out), note)| {
                 let v = o
                     .json
                     .get("modified")
@@ -671,6 +686,10 @@ async fn add_objects(
                 let mut j = json!({"id": out.id});
                 if let Some(v) = v {
                     j["version"] = v;
+                }
+                if let Some(n) = note {
+                    // The marking failed closed: the object is stored as TLP:RED.
+                    j["message"] = json!(n);
                 }
                 j
             })

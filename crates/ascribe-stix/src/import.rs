@@ -1,6 +1,7 @@
 //! Reading STIX 2.1 bundles: every object is checked, located errors are
 //! reported by JSON path, and every object that passes is kept verbatim.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -9,7 +10,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::ids::{is_stix_id, is_type_name, split_id};
-use crate::marking::MarkingTable;
+use crate::marking::Markings;
 use crate::time::parse_timestamp;
 
 /// One STIX object as imported: the verbatim JSON plus what ascribe indexes.
@@ -22,7 +23,8 @@ pub struct StixObject {
     pub version: String,
     /// `spec_version` when the object gives one.
     pub spec_version: String,
-    /// The most restrictive TLP among its markings, or the importer's default.
+    /// The strictest TLP among its markings (any that cannot be classified
+    /// count as TLP:RED), or the importer's default when it has none.
     pub tlp: Tlp,
     /// Whether `tlp` came from a marking on the object (false: the default).
     pub marked: bool,
@@ -42,7 +44,7 @@ impl Default for ImportOptions {
     fn default() -> Self {
         ImportOptions {
             partial: false,
-            unmarked: Tlp::Green,
+            unmarked: ascribe_tlp::UNMARKED_DEFAULT,
         }
     }
 }
@@ -83,11 +85,19 @@ pub struct Imported {
     pub errors: Vec<PathError>,
     /// Objects repeated within the bundle with the same id and version.
     pub duplicates: usize,
+    /// Markings that could not be classified (unknown or unresolvable refs):
+    /// each object named by path and id, kept at TLP:RED, never the default.
+    pub warnings: Vec<PathError>,
 }
 
 /// Parses a bundle (or one bare STIX object) and checks every object.
 pub fn import_bundle(text: &str, opts: &ImportOptions) -> Result<Imported, ImportError> {
-    let root: Value = serde_json::from_str(text).map_err(|e| ImportError::Json {
+    import_value(&parse_json(text)?, opts)
+}
+
+/// Parses the text of a bundle, with the line and column of a JSON error.
+pub fn parse_json(text: &str) -> Result<Value, ImportError> {
+    serde_json::from_str(text).map_err(|e| ImportError::Json {
         reason: e
             .to_string()
             .split(" at line")
@@ -96,12 +106,64 @@ pub fn import_bundle(text: &str, opts: &ImportOptions) -> Result<Imported, Impor
             .to_owned(),
         line: e.line(),
         column: e.column(),
-    })?;
-    import_value(&root, opts)
+    })
 }
 
 /// As [`import_bundle`], from parsed JSON.
 pub fn import_value(root: &Value, opts: &ImportOptions) -> Result<Imported, ImportError> {
+    import_value_with(root, opts, &Markings::default())
+}
+
+/// The objects of a bundle, a list of objects, or one bare object.
+pub fn objects_of(root: &Value) -> Vec<&Value> {
+    match root {
+        Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("bundle") => m
+            .get("objects")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().collect())
+            .unwrap_or_default(),
+        Value::Array(a) => a.iter().collect(),
+        v => vec![v],
+    }
+}
+
+/// The marking definitions an import of `objects` resolves its refs with:
+/// `known` (definitions from earlier files of one command), those among
+/// `objects` (a bundle, or a whole TAXII envelope whose entries are then
+/// imported one by one), and, for refs nothing of these resolves, the
+/// definitions `lookup` finds among those stored earlier (it is given the
+/// lower-cased ids and returns stored JSON texts).
+pub fn known_markings<E>(
+    objects: &[&Value],
+    mut known: Markings,
+    lookup: impl FnOnce(&[String]) -> Result<Vec<String>, E>,
+) -> Result<Markings, E> {
+    known.add_objects(objects.iter().copied());
+    let look: Vec<String> = known
+        .unknown_refs(objects.iter().copied())
+        .into_iter()
+        .collect();
+    if look.is_empty() {
+        return Ok(known);
+    }
+    for text in lookup(&look)? {
+        // A stored text that is not JSON defines nothing: the refs it would
+        // have resolved stay unknown and fail closed (TLP:RED, a warning).
+        if let Ok(v) = serde_json::from_str::<Value>(&text) {
+            known.add_definition(&v);
+        }
+    }
+    Ok(known)
+}
+
+/// As [`import_value`], with marking definitions known from outside the
+/// bundle (the rest of a TAXII envelope, definitions stored earlier): a
+/// marking ref resolves against the bundle's own definitions and `known`.
+pub fn import_value_with(
+    root: &Value,
+    opts: &ImportOptions,
+    known: &Markings,
+) -> Result<Imported, ImportError> {
     let mut errors = Vec::new();
     let (objects, base): (Vec<&Value>, &str) = match root {
         Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("bundle") => {
@@ -133,7 +195,14 @@ pub fn import_value(root: &Value, opts: &ImportOptions) -> Result<Imported, Impo
             )]))
         }
     };
-    let table = MarkingTable::from_objects(objects.iter().copied());
+    let own = Markings::from_objects(objects.iter().copied());
+    let table = if own.is_empty() {
+        Cow::Borrowed(known)
+    } else {
+        let mut t = known.clone();
+        t.merge(&own);
+        Cow::Owned(t)
+    };
     let mut out = Imported::default();
     let mut seen: BTreeMap<(String, String), ()> = BTreeMap::new();
     for (i, o) in objects.iter().enumerate() {
@@ -143,7 +212,8 @@ pub fn import_value(root: &Value, opts: &ImportOptions) -> Result<Imported, Impo
             format!("{base}[{i}]")
         };
         match check_object(o, &path, &table, opts) {
-            Ok(obj) => {
+            Ok((obj, mut warnings)) => {
+                out.warnings.append(&mut warnings);
                 if seen
                     .insert((obj.id.clone(), obj.version.clone()), ())
                     .is_some()
@@ -267,9 +337,9 @@ impl Checker<'_> {
 fn check_object(
     v: &Value,
     path: &str,
-    table: &MarkingTable,
+    table: &Markings,
     opts: &ImportOptions,
-) -> Result<StixObject, Vec<PathError>> {
+) -> Result<(StixObject, Vec<PathError>), Vec<PathError>> {
     let Some(o) = v.as_object() else {
         return Err(vec![err(path, "expected a STIX object (a JSON object)")]);
     };
@@ -441,16 +511,28 @@ fn check_object(
         .and_then(parse_timestamp)
         .map(|t| crate::time::format_timestamp(&t))
         .unwrap_or_default();
-    let marked = table.object_tlp(v);
-    Ok(StixObject {
-        id: id.unwrap_or_default(),
-        kind: kind_s,
-        version,
-        spec_version,
-        tlp: marked.unwrap_or(opts.unmarked),
-        marked: marked.is_some(),
-        json: v.clone(),
-    })
+    let id = id.unwrap_or_default();
+    let class = table.classify(v, opts.unmarked);
+    let warnings = class
+        .problems
+        .into_iter()
+        .map(|p| PathError {
+            path: path.to_owned(),
+            reason: format!("{id}: {p}"),
+        })
+        .collect();
+    Ok((
+        StixObject {
+            id,
+            kind: kind_s,
+            version,
+            spec_version,
+            tlp: class.tlp,
+            marked: class.marked,
+            json: v.clone(),
+        },
+        warnings,
+    ))
 }
 
 #[cfg(test)]

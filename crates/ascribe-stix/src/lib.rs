@@ -24,5 +24,6 @@ pub use export::{
     LeadingView, SensitivityView,
 };
 pub use import::{
-    import_bundle, import_value, ImportError, ImportOptions, Imported, PathError, StixObject,
+    import_bundle, import_value, import_value_with, known_markings, objects_of, parse_json,
+    ImportError, ImportOptions, Imported, PathError, StixObject,
 };

@@ -338,6 +338,28 @@ impl Store {
         )?)
     }
 
+    /// Stored marking definitions with these ids, compared without regard to
+    /// letter case, as JSON text: TLP definitions imported earlier resolve
+    /// marking refs of a later import. All collections count (a STIX id
+    /// names one definition) and no clearance applies: the lookup only
+    /// classifies, and an id defined twice differently fails closed there.
+    pub fn stix_marking_definitions(&self, ids: &[String]) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let mut params = Vec::new();
+            let list = in_list("lower(id)", chunk, &mut params);
+            let sql = format!(
+                "SELECT json FROM stix_objects WHERE type = 'marking-definition' AND {list} ORDER BY seq"
+            );
+            let mut st = self.conn().prepare(&sql)?;
+            let rows = st.query_map(rusqlite::params_from_iter(params), |r| r.get(0))?;
+            for r in rows {
+                out.push(r?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Sightings of indicators from the telemetry runs attached to an
     /// incident, for the STIX export (which filters them by marking).
     pub fn stix_incident_sightings(
@@ -468,6 +490,23 @@ mod tests {
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].indicator.tlp, Tlp::Amber);
         assert_eq!((got[0].count, got[0].examples.len()), (4, 1));
+        Ok(())
+    }
+
+    #[test]
+    fn marking_definitions_are_found_by_id_in_any_case() -> Result<()> {
+        let mut s = Store::open_in_memory()?;
+        let c = s.stix_collections()?[0].id.clone();
+        let def = "marking-definition--AAAAAAAA-1111-4111-8111-111111111111";
+        let json = format!(r#"{{"type":"marking-definition","id":"{def}"}}"#);
+        let mut o = obj(def, "", Tlp::Green);
+        o.json = &json;
+        s.stix_add_objects(&c, &[o], "2026-01-01T00:00:00.000000000Z")?;
+        let want = [def.to_ascii_lowercase(), "marking-definition--x".into()];
+        assert_eq!(s.stix_marking_definitions(&want)?, [json.clone()]);
+        assert!(s
+            .stix_marking_definitions(&["marking-definition--x".into()])?
+            .is_empty());
         Ok(())
     }
 
