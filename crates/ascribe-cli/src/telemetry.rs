@@ -10,7 +10,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 use ascribe_enrich::Geo;
 use ascribe_intel::{Addr, IndicatorSet, Matcher};
-use ascribe_model::{Indicator, IndicatorKind, Observation, Sighting, Tlp};
+use ascribe_model::{Indicator, IndicatorKind, Observation, Tlp};
 use ascribe_store::{Store, TelemetryRun};
 use ascribe_telemetry::fwcsv::ColumnMap;
 use ascribe_telemetry::{evidence, output, Job, Output, Run};
@@ -717,16 +717,7 @@ fn attach(
         sightings: out
             .sightings
             .iter()
-            .map(|s| Sighting {
-                indicator: Indicator {
-                    tlp: ascribe_tlp::strictest([s.indicator.tlp, min_tlp]),
-                    ..s.indicator.clone()
-                },
-                first_seen: s.first_seen.clone(),
-                last_seen: s.last_seen.clone(),
-                count: s.count,
-                examples: s.examples.clone(),
-            })
+            .map(|s| evidence::stored_sighting(s, min_tlp))
             .collect(),
     };
     store.save_telemetry_run(&run)?;

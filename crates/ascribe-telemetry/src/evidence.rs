@@ -12,15 +12,34 @@
 //!
 //! Every item names where it came from in `origin` (`telemetry:sighting:<type>:<value>`,
 //! `telemetry:geolocation:<CC>`) and is marked at least `min_tlp`.
+//!
+//! Everything made from the logs (sightings, the observed data exported with them,
+//! evidence) is derived from two inputs, the indicator and the logs, and takes the
+//! stricter of their markings ([`ascribe_tlp::strictest`]).
 
 use std::collections::BTreeMap;
 
 use ascribe_model::{
     AchRating, Admiralty, Bearing, Credibility, Evidence, EvidenceKind, Hypothesis, Indicator,
-    IndicatorKind, Reliability, Tlp,
+    IndicatorKind, Reliability, Sighting, Tlp,
 };
 
 use crate::engine::{Row, SightingRow};
+
+/// A sighting as stored and exported: its marking is the stricter of the
+/// indicator's and the run's floor `min_tlp` (sensor logs are not public).
+pub fn stored_sighting(s: &SightingRow, min_tlp: Tlp) -> Sighting {
+    Sighting {
+        indicator: Indicator {
+            tlp: ascribe_tlp::strictest([s.indicator.tlp, min_tlp]),
+            ..s.indicator.clone()
+        },
+        first_seen: s.first_seen.clone(),
+        last_seen: s.last_seen.clone(),
+        count: s.count,
+        examples: s.examples.clone(),
+    }
+}
 
 /// How specific an indicator is, as a likelihood ratio for the linked actor, and why.
 pub fn specificity(ind: &Indicator, shared_hosting: bool) -> (f64, &'static str) {
@@ -157,7 +176,7 @@ pub fn sighting_evidence(
             ),
             source: source.to_owned(),
             grade: Admiralty::new(Reliability::B, Credibility::PossiblyTrue),
-            tlp: min_tlp.max(ind.tlp),
+            tlp: ascribe_tlp::strictest([ind.tlp, min_tlp]),
             bearing: Bearing::LikelihoodRatios(bearing),
             origin: Some(format!("telemetry:sighting:{}:{}", ind.kind, ind.value)),
         });
