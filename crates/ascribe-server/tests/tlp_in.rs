@@ -107,7 +107,7 @@ async fn posted_red_markings_in_any_form_stay_hidden_below_red() {
         Some("u-amber+strict"),
     ] {
         let got = visible(&st, &url, user).await;
-        assert_eq!(got, [control.clone()], "{user:?} sees {got:?}");
+        assert_eq!(got, std::slice::from_ref(&control), "{user:?} sees {got:?}");
     }
     let mut red = visible(&st, &url, Some("u-red")).await;
     red.sort();

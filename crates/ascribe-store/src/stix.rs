@@ -503,7 +503,7 @@ mod tests {
         o.json = &json;
         s.stix_add_objects(&c, &[o], "2026-01-01T00:00:00.000000000Z")?;
         let want = [def.to_ascii_lowercase(), "marking-definition--x".into()];
-        assert_eq!(s.stix_marking_definitions(&want)?, [json.clone()]);
+        assert_eq!(s.stix_marking_definitions(&want)?, [json]);
         assert!(s
             .stix_marking_definitions(&["marking-definition--x".into()])?
             .is_empty());
