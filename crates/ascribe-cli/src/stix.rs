@@ -104,6 +104,9 @@ pub(crate) fn store_objects(
     Ok((added, out.len() - added))
 }
 
+/// Marking warnings printed in full per file; the rest are counted.
+const MAX_WARNINGS: usize = 20;
+
 fn import(
     files: &[PathBuf],
     partial: bool,
@@ -164,8 +167,15 @@ fn import(
                 for e in &imp.errors {
                     writeln!(stderr, "{name}: {}: {}", e.path, e.reason)?;
                 }
-                for w in &imp.warnings {
+                for w in imp.warnings.iter().take(MAX_WARNINGS) {
                     writeln!(stderr, "{name}: warning: {}: {}", w.path, w.reason)?;
+                }
+                if imp.warnings.len() > MAX_WARNINGS {
+                    writeln!(
+                        stderr,
+                        "{name}: warning: {} more marking(s) could not be classified (their objects are stored as TLP:RED)",
+                        imp.warnings.len() - MAX_WARNINGS
+                    )?;
                 }
                 had_errors |= !imp.errors.is_empty() || !imp.warnings.is_empty();
                 defined.add_objects(imp.objects.iter().map(|o| &o.json));
