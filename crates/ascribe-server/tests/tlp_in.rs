@@ -87,6 +87,11 @@ async fn posted_red_markings_in_any_form_stay_hidden_below_red() {
     // A ref nothing resolves: TLP:RED, and the status says why.
     let unknown = "marking-definition--99999999-0000-4000-8000-000000000000";
     let status = post(&st, &url, vec![marked(4, json!([unknown]))]).await;
+    // A later envelope that redefines the stored TLP:RED definition as CLEAR
+    // does not open its objects: two definitions that disagree fail closed.
+    let mut clear_again = custom_red();
+    clear_again["definition"] = json!({"tlp": "clear"});
+    post(&st, &url, vec![clear_again, marked(6, json!([CUSTOM]))]).await;
     // A control: a CLEAR object is seen by everyone.
     post(
         &st,
@@ -95,7 +100,8 @@ async fn posted_red_markings_in_any_form_stay_hidden_below_red() {
     )
     .await;
 
-    let hidden: Vec<String> = (1..=4)
+    let hidden: Vec<String> = [1, 2, 3, 4, 6]
+        .into_iter()
         .map(|n| format!("indicator--00000000-0000-4000-8000-{n:012}"))
         .collect();
     let control = "indicator--00000000-0000-4000-8000-000000000005".to_owned();
@@ -113,6 +119,7 @@ async fn posted_red_markings_in_any_form_stay_hidden_below_red() {
     red.sort();
     let mut want = hidden;
     want.push(control);
+    want.sort();
     assert_eq!(red, want);
     assert!(
         status.to_string().contains(unknown),

@@ -130,17 +130,17 @@ pub fn objects_of(root: &Value) -> Vec<&Value> {
 /// The marking definitions an import of `objects` resolves its refs with:
 /// `known` (definitions from earlier files of one command), those among
 /// `objects` (a bundle, or a whole TAXII envelope whose entries are then
-/// imported one by one), and, for refs nothing of these resolves, the
-/// definitions `lookup` finds among those stored earlier (it is given the
-/// lower-cased ids and returns stored JSON texts).
+/// imported one by one), and the definitions `lookup` finds among those
+/// stored earlier for every non-standard ref (it is given the lower-cased ids
+/// and returns stored JSON texts). Where two of these disagree on an id, the
+/// id fails closed.
 pub fn known_markings<E>(
     objects: &[&Value],
     mut known: Markings,
     lookup: impl FnOnce(&[String]) -> Result<Vec<String>, E>,
 ) -> Result<Markings, E> {
     known.add_objects(objects.iter().copied());
-    let look: Vec<String> = known
-        .unknown_refs(objects.iter().copied())
+    let look: Vec<String> = Markings::custom_refs(objects.iter().copied())
         .into_iter()
         .collect();
     if look.is_empty() {

@@ -245,20 +245,16 @@ impl Markings {
         }
     }
 
-    /// Marking refs on `objects` that are neither standard nor known here
-    /// (lower-cased): the ids to look up in the store before classifying.
-    pub fn unknown_refs<'a>(
-        &self,
-        objects: impl IntoIterator<Item = &'a Value>,
-    ) -> BTreeSet<String> {
+    /// Every marking ref on `objects` that is not a standard id (lower-cased):
+    /// the ids to look up among the definitions stored earlier. Refs the
+    /// bundle defines itself are looked up too, so that a stored definition
+    /// that disagrees with the bundle's makes the id fail closed.
+    pub fn custom_refs<'a>(objects: impl IntoIterator<Item = &'a Value>) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
         for o in objects {
             for_each_ref(o, &mut |_, r| {
-                if let Some(r) = r {
-                    let k = id_key(r);
-                    if standard_tlp(r).is_none() && !self.defs.contains_key(&k) {
-                        out.insert(k);
-                    }
+                if let Some(r) = r.filter(|r| standard_tlp(r).is_none()) {
+                    out.insert(id_key(r));
                 }
             });
         }
@@ -458,16 +454,15 @@ mod tests {
     }
 
     #[test]
-    fn unknown_refs_are_the_ones_to_look_up() {
-        let m = Markings::from_objects(&[custom("red")]);
+    fn custom_refs_are_the_ones_to_look_up() {
         let other = "marking-definition--22222222-2222-4222-8222-222222222222";
-        let objs = [
-            json!({"object_marking_refs": [CUSTOM, Tlp::Red.stix_marking_id(),
-                                                   other.to_ascii_uppercase()]}),
-        ];
+        let objs = [json!({
+            "object_marking_refs": [CUSTOM, Tlp::Red.stix_marking_id(), other.to_ascii_uppercase()],
+            "granular_markings": [{"marking_ref": CUSTOM.to_ascii_uppercase()}]
+        })];
         assert_eq!(
-            m.unknown_refs(&objs).into_iter().collect::<Vec<_>>(),
-            [other]
+            Markings::custom_refs(&objs).into_iter().collect::<Vec<_>>(),
+            [CUSTOM, other]
         );
     }
 
