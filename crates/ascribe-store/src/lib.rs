@@ -88,6 +88,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (3, "0003_docs", include_str!("../migrations/0003_docs.sql")),
     (4, "0004_stix", include_str!("../migrations/0004_stix.sql")),
+    (
+        6,
+        "0006_sighting_floor",
+        include_str!("../migrations/0006_sighting_floor.sql"),
+    ),
 ];
 
 /// An open database.

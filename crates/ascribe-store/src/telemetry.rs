@@ -95,6 +95,31 @@ mod tests {
     use super::*;
     use ascribe_model::{Indicator, IndicatorKind, Tlp};
 
+    /// Migration 0006: a database written before sightings took the run's
+    /// floor has its CLEAR and GREEN sightings raised to AMBER.
+    #[test]
+    fn sightings_stored_without_the_floor_are_raised_to_amber() -> crate::Result<()> {
+        let mut s = Store::open_in_memory()?;
+        s.conn().execute_batch(
+            "INSERT INTO telemetry_runs (id, incident_id, started_at, inputs_json, event_types, summary_json)
+             VALUES ('r1', NULL, '2026', '[]', 'alert', '{}');
+             INSERT INTO telemetry_sightings VALUES
+             ('r1', 'ip', '198.51.100.1', NULL, NULL, 'clear', 'a', 'b', 1, '[]'),
+             ('r1', 'ip', '198.51.100.2', NULL, NULL, 'green', 'a', 'b', 1, '[]'),
+             ('r1', 'ip', '198.51.100.3', NULL, NULL, 'red', 'a', 'b', 1, '[]');
+             DELETE FROM schema_migrations WHERE version = 6;",
+        )?;
+        s.migrate()?;
+        let mut st = s
+            .conn()
+            .prepare("SELECT tlp FROM telemetry_sightings ORDER BY value")?;
+        let tlps: Vec<String> = st
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        assert_eq!(tlps, ["amber", "amber", "red"]);
+        Ok(())
+    }
+
     #[test]
     fn a_run_round_trips_its_counts() {
         let Ok(mut store) = Store::open_in_memory() else {
