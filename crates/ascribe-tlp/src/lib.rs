@@ -294,10 +294,11 @@ impl Markings {
 }
 
 /// Calls `f(where, ref)` for every marking ref on `o`; `ref` is `None` where
-/// a marking is present but not a string id (malformed: fails closed).
+/// a marking is present but not a string id, `null` included (malformed:
+/// fails closed).
 fn for_each_ref(o: &Value, f: &mut impl FnMut(String, Option<&str>)) {
     match o.get("object_marking_refs") {
-        None | Some(Value::Null) => {}
+        None => {}
         Some(Value::Array(refs)) => {
             for (i, r) in refs.iter().enumerate() {
                 f(format!("object_marking_refs[{i}]"), r.as_str());
@@ -306,7 +307,7 @@ fn for_each_ref(o: &Value, f: &mut impl FnMut(String, Option<&str>)) {
         Some(_) => f("object_marking_refs".to_owned(), None),
     }
     match o.get("granular_markings") {
-        None | Some(Value::Null) => {}
+        None => {}
         Some(Value::Array(gms)) => {
             for (i, g) in gms.iter().enumerate() {
                 let at = format!("granular_markings[{i}].marking_ref");
@@ -421,6 +422,7 @@ mod tests {
             json!({"object_marking_refs": [7]}),
             json!({"granular_markings": [{"selectors": ["name"]}]}),
             json!({"granular_markings": {"marking_ref": CUSTOM}}),
+            json!({"object_marking_refs": null}),
         ] {
             let c = Markings::default().classify(&bad, Tlp::Clear);
             assert_eq!((c.tlp, c.problems.len()), (Tlp::Red, 1), "{bad}");
