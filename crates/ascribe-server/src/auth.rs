@@ -142,7 +142,8 @@ pub struct AuthLimits {
     pub hash_queue: usize,
     /// Longest wait for a permit before answering 503.
     pub hash_wait: Duration,
-    /// Failures allowed per address and per user name before back-off.
+    /// Failures per address and per user name after which each further
+    /// attempt waits out a back-off.
     pub free_failures: u32,
     /// First back-off; it doubles with each further failure.
     pub backoff_base: Duration,
@@ -236,8 +237,8 @@ impl<K: Hash + Eq + Clone> FailureTable<K> {
         }
         f.count = f.count.saturating_add(1);
         f.last = now;
-        if f.count > l.free_failures {
-            let doublings = (f.count - l.free_failures - 1).min(20);
+        if f.count >= l.free_failures {
+            let doublings = (f.count - l.free_failures).min(20);
             let delay = l
                 .backoff_base
                 .saturating_mul(1u32 << doublings)
@@ -579,7 +580,7 @@ mod tests {
         let l = limits();
         let mut t = FailureTable::new(l.table_entries);
         let t0 = Instant::now();
-        for _ in 0..l.free_failures {
+        for _ in 1..l.free_failures {
             t.fail(&"ana".to_owned(), t0, &l);
         }
         assert_eq!(t.blocked(&"ana".to_owned(), t0), None);
