@@ -10,7 +10,9 @@
 //! - after [`AuthLimits::free_failures`] failures a client address, and
 //!   separately a user name, is refused with 429 and `Retry-After` for a
 //!   back-off that doubles per failure up to [`AuthLimits::backoff_max`],
-//!   without hashing; both tables are bounded;
+//!   without hashing; both tables are bounded; 429 and 503 answers are held
+//!   back a moment ([`AuthLimits::refusal_delay`]) so that a client retrying
+//!   at once cannot turn cheap refusals into a CPU flood;
 //! - a verified `Authorization` header is trusted for the cache TTL (bounded
 //!   entries, keyed by its SHA-256 so no password is kept), so readers with
 //!   valid credentials are served without hashing or back-off checks.
@@ -155,6 +157,11 @@ pub struct AuthLimits {
     pub table_entries: usize,
     /// Verified credentials kept in the cache.
     pub cache_entries: usize,
+    /// How long a 429 or 503 answer is held back: a client that retries as
+    /// soon as it is answered then costs a sleeping task (no CPU, a few KiB)
+    /// for this long instead of a request-parse-refuse cycle per
+    /// microsecond, which would take the cores from the readers.
+    pub refusal_delay: Duration,
 }
 
 impl Default for AuthLimits {
@@ -173,6 +180,7 @@ impl Default for AuthLimits {
             forget_after: Duration::from_secs(15 * 60),
             table_entries: 4096,
             cache_entries: 1024,
+            refusal_delay: Duration::from_secs(1),
         }
     }
 }
@@ -485,6 +493,10 @@ pub(crate) async fn authenticate(
     };
     match st.auth.check(h, peer, lookup).await {
         Ok(u) => Ok(Principal { user: Some(u) }),
+        Err(r @ (Refusal::BackedOff(_) | Refusal::Busy)) => {
+            tokio::time::sleep(st.config.auth.refusal_delay).await;
+            Err(refusal(r))
+        }
         Err(r) => Err(refusal(r)),
     }
 }

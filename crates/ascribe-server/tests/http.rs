@@ -159,6 +159,7 @@ async fn failed_logins_back_off_per_address_and_per_name() {
     let limits = AuthLimits {
         free_failures: 2,
         backoff_base: std::time::Duration::from_secs(30),
+        refusal_delay: std::time::Duration::from_millis(10),
         ..AuthLimits::default()
     };
     let (addr, _) = start(limits).await;
