@@ -467,12 +467,6 @@ impl Authenticator {
     }
 }
 
-tokio::task_local! {
-    /// The client address of the request being served (set by the
-    /// middleware in `lib.rs` from the connection; absent in router tests).
-    pub(crate) static PEER: Option<IpAddr>;
-}
-
 /// Authenticates a request: anonymous without `Authorization` (when
 /// allowed), otherwise through the shared [`Authenticator`].
 pub(crate) async fn authenticate(
@@ -485,7 +479,7 @@ pub(crate) async fn authenticate(
         }
         return Err(refusal(Refusal::Unauthorized));
     };
-    let peer = PEER.try_with(|p| *p).ok().flatten();
+    let peer = crate::net::current().map(|p| p.addr.ip());
     let lookup = |name: String| async move {
         crate::taxii::db(st, move |s| s.user(&name))
             .await

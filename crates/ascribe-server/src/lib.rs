@@ -165,14 +165,14 @@ pub fn app(state: AppState) -> Router {
     taxii::router(state).layer(middleware::from_fn(client_address))
 }
 
-/// Makes the connection's client address known to authentication (for the
-/// per-client back-off) while the request is served.
+/// Makes the request's connection (client address, TLS or not) known to
+/// authentication and to the URLs the server gives out.
 async fn client_address(req: Request, next: Next) -> Response {
     let peer = req
         .extensions()
         .get::<ConnectInfo<Peer>>()
-        .map(|ConnectInfo(Peer(a))| a.ip());
-    auth::PEER.scope(peer, next.run(req)).await
+        .map(|ConnectInfo(p)| *p);
+    net::with_connection(peer, next.run(req)).await
 }
 
 /// Serves `app(state)` on `listener` (plain HTTP) until the process ends.

@@ -32,15 +32,18 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Conn for T {}
 /// See the module documentation.
 pub struct TaxiiErrorBodies<T> {
     inner: T,
+    /// Whether `inner` is a TLS stream (for the connection's [`Peer`]).
+    tls: bool,
     /// The replacement being written, how much of it is out, and the length
     /// of the original write it stands for.
     pending: Option<(Vec<u8>, usize, usize)>,
 }
 
 impl<T> TaxiiErrorBodies<T> {
-    pub fn new(inner: T) -> Self {
+    pub fn new(inner: T, tls: bool) -> Self {
         TaxiiErrorBodies {
             inner,
+            tls,
             pending: None,
         }
     }
@@ -189,13 +192,47 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for TaxiiErrorBodies<T> {
     }
 }
 
-/// The client address of a connection, for the per-client back-off.
-#[derive(Debug, Clone, Copy)]
-pub struct Peer(pub SocketAddr);
+/// The connection a request came on: the client address (for the
+/// per-client back-off) and whether it is TLS (for the URLs the server
+/// gives out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Peer {
+    pub addr: SocketAddr,
+    pub tls: bool,
+}
 
 impl Connected<IncomingStream<'_, TaxiiListener>> for Peer {
     fn connect_info(stream: IncomingStream<'_, TaxiiListener>) -> Self {
-        Peer(*stream.remote_addr())
+        Peer {
+            addr: *stream.remote_addr(),
+            tls: stream.io().tls,
+        }
+    }
+}
+
+tokio::task_local! {
+    /// The connection of the request being served, set by the middleware in
+    /// `lib.rs`; absent when the router is called without a connection
+    /// (router tests).
+    static CONNECTION: Option<Peer>;
+}
+
+/// Runs `f` (a request being served) with its connection known.
+pub(crate) async fn with_connection<F: std::future::Future>(peer: Option<Peer>, f: F) -> F::Output {
+    CONNECTION.scope(peer, f).await
+}
+
+/// The connection of the request being served, if known.
+pub(crate) fn current() -> Option<Peer> {
+    CONNECTION.try_with(|p| *p).ok().flatten()
+}
+
+/// The URL scheme of the request being served.
+pub(crate) fn scheme() -> &'static str {
+    if current().is_some_and(|p| p.tls) {
+        "https"
+    } else {
+        "http"
     }
 }
 
@@ -291,10 +328,10 @@ impl Listener for TaxiiListener {
             Source::Plain(l) => {
                 let (s, a) = accept_tcp(l).await;
                 let conn: Box<dyn Conn> = Box::new(s);
-                (TaxiiErrorBodies::new(conn), a)
+                (TaxiiErrorBodies::new(conn, false), a)
             }
             Source::Tls(rx) => match rx.recv().await {
-                Some((c, a)) => (TaxiiErrorBodies::new(c), a),
+                Some((c, a)) => (TaxiiErrorBodies::new(c, true), a),
                 // The handshake task only ends with the runtime.
                 None => std::future::pending().await,
             },

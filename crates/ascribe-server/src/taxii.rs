@@ -166,7 +166,9 @@ async fn begin(st: &AppState, headers: &HeaderMap) -> Result<Principal, Response
 
 fn root_url(headers: &HeaderMap) -> String {
     match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
-        Some(h) if h.bytes().all(|b| b.is_ascii_graphic()) => format!("http://{h}/{ROOT}/"),
+        Some(h) if h.bytes().all(|b| b.is_ascii_graphic()) => {
+            format!("{}://{h}/{ROOT}/", crate::net::scheme())
+        }
         _ => format!("/{ROOT}/"),
     }
 }

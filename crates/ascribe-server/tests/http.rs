@@ -111,6 +111,7 @@ async fn requests_hyper_refuses_get_taxii_error_bodies() {
     // A normal request on the same server is untouched.
     let r = raw(addr, &get_req("/taxii2/", None)).await;
     assert!(r.starts_with("HTTP/1.1 200 "), "{r}");
+    assert_eq!(body_json(&r)["default"], "http://x/api1/", "{r}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -297,4 +298,5 @@ async fn tls_serves_a_real_rustls_client() {
     assert!(!r.starts_with("HTTP/1.1"), "{r}");
     let r = https(get_req("/taxii2/", Some(&basic("u-clear")))).await;
     assert!(r.starts_with("HTTP/1.1 200 "), "{r}");
+    assert_eq!(body_json(&r)["default"], "https://x/api1/", "{r}");
 }
