@@ -49,7 +49,7 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
         sources: 16,
         distinct_names: true,
         readers: 2,
-        reader_requests: 400,
+        reader_requests: 2000,
         flood: Duration::from_secs(30),
     };
     let mut it = args.iter();
