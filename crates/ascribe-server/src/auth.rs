@@ -209,6 +209,7 @@ impl<K: Hash + Eq + Clone> FailureTable<K> {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.map.len()
     }
@@ -279,6 +280,7 @@ impl CredentialCache {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.map.len()
     }
@@ -362,15 +364,6 @@ impl Authenticator {
             buffers: Arc::new(Mutex::new(Vec::new())),
             limits,
         }
-    }
-
-    /// Entries in (credential cache, address table, name table).
-    pub fn table_sizes(&self) -> (usize, usize, usize) {
-        (
-            lock(&self.cache).len(),
-            lock(&self.by_addr).len(),
-            lock(&self.by_name).len(),
-        )
     }
 
     /// Authenticates `header` (an `Authorization` value) from `peer`.

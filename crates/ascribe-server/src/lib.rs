@@ -153,11 +153,6 @@ impl AppState {
             config: Arc::new(config),
         }
     }
-
-    /// The authenticator (for its table sizes in tests and benchmarks).
-    pub fn authenticator(&self) -> &Authenticator {
-        &self.auth
-    }
 }
 
 /// The TAXII router (and, later, the web UI's API).

@@ -530,13 +530,10 @@ async fn add_objects(
             "adding objects needs an authenticated user",
         );
     }
-    let ct = headers.get(header::CONTENT_TYPE).map(|v| v.to_str());
-    let ct = match ct {
-        Some(Err(_)) => Some(""),
-        Some(Ok(v)) => Some(v),
-        None => None,
-    };
-    if let Err(e) = crate::media::check_taxii_content_type(ct) {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()));
+    if let Err(e) = crate::media::check_taxii_content_type(ct.as_deref()) {
         return error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported media type",
