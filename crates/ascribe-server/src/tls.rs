@@ -1,6 +1,7 @@
 //! TLS for `ascribe serve`: a certificate chain and its private key from
 //! PEM files, served with rustls (the `ring` provider; TLS 1.2 and 1.3;
-//! HTTP/1.1 only).
+//! HTTP/1.1 only). The server sets no cookies; any it sets later must be
+//! `Secure` when serving over TLS.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
