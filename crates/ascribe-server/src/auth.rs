@@ -340,6 +340,38 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// One request waiting for a hashing permit.
+struct Waiting<'a> {
+    count: &'a AtomicUsize,
+    /// Requests that were waiting before this one.
+    ahead: usize,
+}
+
+impl<'a> Waiting<'a> {
+    fn enter(count: &'a AtomicUsize) -> Self {
+        let ahead = count.fetch_add(1, Ordering::AcqRel);
+        Waiting { count, ahead }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// The back-off key of a client address: IPv4 as is, IPv6 by its /64 (one
+/// host usually holds a whole /64), IPv4-mapped IPv6 as the IPv4 address.
+fn addr_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+        v4 => v4,
+    }
+}
+
 /// User names are keyed by at most this many bytes, so a flood of long
 /// names cannot grow the table's memory beyond `table_entries` x this.
 const NAME_KEY_MAX: usize = 256;
@@ -385,6 +417,7 @@ impl Authenticator {
         let text = header.to_str().map_err(|_| Refusal::Unauthorized)?;
         let (name, password) = parse_basic(text).ok_or(Refusal::Unauthorized)?;
         let nkey = name_key(&name);
+        let peer = peer.map(addr_key);
         let now = Instant::now();
         let wait = [
             peer.and_then(|p| lock(&self.by_addr).blocked(&p, now)),
@@ -404,9 +437,8 @@ impl Authenticator {
             .map_or_else(|| decoy_hash().to_owned(), |u| u.password_hash.clone());
         let buffers = self.buffers.clone();
         let ok = tokio::task::spawn_blocking(move || {
-            // None only until every permit has put a buffer back; the
-            // verification then allocates it.
-            // (An empty pool is not an error: nothing is hidden here.)
+            // The pool is empty only until every permit has put a buffer
+            // back; the verification then allocates one (not an error).
             let mut blocks = lock(&buffers).pop().unwrap_or_default();
             let ok = verify_with_memory(&password, &hash, &mut blocks);
             lock(&buffers).push(blocks);
@@ -445,14 +477,15 @@ impl Authenticator {
         if let Ok(p) = self.permits.clone().try_acquire_owned() {
             return Ok(p);
         }
-        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.limits.hash_queue {
-            self.waiting.fetch_sub(1, Ordering::AcqRel);
+        // Counted down on drop, also when the client goes away mid-wait.
+        let slot = Waiting::enter(&self.waiting);
+        if slot.ahead >= self.limits.hash_queue {
             tracing::debug!("password verification queue full");
             return Err(Refusal::Busy);
         }
         let got =
             tokio::time::timeout(self.limits.hash_wait, self.permits.clone().acquire_owned()).await;
-        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        drop(slot);
         match got {
             Ok(Ok(p)) => Ok(p),
             _ => Err(Refusal::Busy),
@@ -631,6 +664,34 @@ mod tests {
         }
         assert!(c.get(&[0u8; 32], t0).is_none(), "the oldest was evicted");
         assert_eq!(name_key(&"é".repeat(1000)).len(), NAME_KEY_MAX);
+    }
+
+    #[test]
+    fn addresses_are_keyed_by_host_ipv6_by_its_64() {
+        let k = |s: &str| addr_key(s.parse().unwrap_or(IpAddr::from([0u8; 4])));
+        assert_eq!(k("192.0.2.7"), k("::ffff:192.0.2.7"));
+        assert_ne!(k("192.0.2.7"), k("192.0.2.8"));
+        assert_eq!(k("2001:db8:1:2::1"), k("2001:db8:1:2:ffff::9"));
+        assert_ne!(k("2001:db8:1:2::1"), k("2001:db8:1:3::1"));
+    }
+
+    #[tokio::test]
+    async fn a_client_leaving_mid_wait_frees_its_place_in_the_queue() {
+        let l = AuthLimits {
+            hash_permits: 1,
+            hash_queue: 1,
+            hash_wait: Duration::from_secs(60),
+            ..AuthLimits::default()
+        };
+        let a = Authenticator::new(l, Duration::from_secs(60));
+        let held = a.permits.clone().try_acquire_owned();
+        assert!(held.is_ok());
+        // A waiter that gives up (its request future is dropped).
+        let gave_up = tokio::time::timeout(Duration::from_millis(20), a.permit()).await;
+        assert!(gave_up.is_err());
+        assert_eq!(a.waiting.load(Ordering::Acquire), 0);
+        drop(held);
+        assert!(a.permit().await.is_ok());
     }
 
     #[tokio::test]
