@@ -372,6 +372,11 @@ fn addr_key(ip: IpAddr) -> IpAddr {
     }
 }
 
+/// A client address for the log (`-` when unknown).
+fn shown(peer: Option<IpAddr>) -> String {
+    peer.map_or_else(|| "-".to_owned(), |p| p.to_string())
+}
+
 /// User names are keyed by at most this many bytes, so a flood of long
 /// names cannot grow the table's memory beyond `table_entries` x this.
 const NAME_KEY_MAX: usize = 256;
@@ -427,7 +432,7 @@ impl Authenticator {
         .flatten()
         .max();
         if let Some(w) = wait {
-            tracing::debug!(peer = ?peer, user = ?nkey, "authentication backed off");
+            tracing::debug!(peer = %shown(peer), user = ?nkey, "authentication backed off");
             return Err(Refusal::BackedOff(w));
         }
         let permit = self.permit().await?;
@@ -461,7 +466,7 @@ impl Authenticator {
                 Ok(u)
             }
             _ => {
-                tracing::info!(peer = ?peer, user = ?nkey, "authentication failed");
+                tracing::info!(peer = %shown(peer), user = ?nkey, "authentication failed");
                 if let Some(p) = peer {
                     lock(&self.by_addr).fail(&p, now, &self.limits);
                 }
