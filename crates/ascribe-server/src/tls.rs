@@ -12,9 +12,10 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 /// Why the certificate or key could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {source} (expected the {what})", path.display())]
     Read {
         path: PathBuf,
+        what: &'static str,
         source: std::io::Error,
     },
     #[error("{}: expected one or more PEM \"CERTIFICATE\" blocks (the server certificate first, then its chain), found {found}", path.display())]
@@ -31,9 +32,10 @@ pub enum TlsError {
     },
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, TlsError> {
+fn read(path: &Path, what: &'static str) -> Result<Vec<u8>, TlsError> {
     std::fs::read(path).map_err(|source| TlsError::Read {
         path: path.to_owned(),
+        what,
         source,
     })
 }
@@ -56,8 +58,8 @@ fn found(pem: &[u8]) -> String {
 
 /// The rustls configuration for `cert` (PEM chain) and `key` (PEM key).
 pub fn load_tls(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig>, TlsError> {
-    let cert_pem = read(cert)?;
-    let key_pem = read(key)?;
+    let cert_pem = read(cert, "PEM certificate chain of --tls-cert")?;
+    let key_pem = read(key, "PEM private key of --tls-key")?;
     let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&cert_pem)
         .collect::<Result<_, _>>()
         .map_err(|e| TlsError::NoCertificate {
@@ -141,6 +143,10 @@ mod tests {
         );
         let m = msg(&d.join("missing.pem"), &key);
         assert!(m.contains("missing.pem: No such file"), "{m}");
+        assert!(
+            m.contains("(expected the PEM certificate chain of --tls-cert)"),
+            "{m}"
+        );
         let m = msg(&key, &key);
         assert!(
             m.contains("key.pem: expected one or more PEM \"CERTIFICATE\" blocks"),
