@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use ascribe_model::Tlp;
-use ascribe_store::{Role, UserRecord};
+use ascribe_store::{RightsChange, Role, UserRecord};
 use clap::Subcommand;
 
 use crate::case::open_store;
@@ -29,6 +29,74 @@ pub(crate) enum UsersCommand {
     },
     /// List users with their role and clearance.
     List,
+    /// Set a user's rights on one collection (id or alias) to exactly
+    /// RIGHTS, overriding the role's default there.
+    Grant {
+        user: String,
+        collection: String,
+        /// read, write, or read,write.
+        #[arg(value_parser = parse_rights)]
+        rights: Rights,
+    },
+    /// Take every right on one collection (id or alias) from a user: the
+    /// collection is then hidden from them as if it did not exist.
+    Revoke { user: String, collection: String },
+}
+
+/// Rights on a collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rights {
+    read: bool,
+    write: bool,
+}
+
+fn parse_rights(s: &str) -> Result<Rights, String> {
+    let mut r = Rights {
+        read: false,
+        write: false,
+    };
+    for part in s.split(',') {
+        match part.trim().to_ascii_lowercase().as_str() {
+            "read" => r.read = true,
+            "write" => r.write = true,
+            other => return Err(format!("{other:?}: expected read, write or read,write")),
+        }
+    }
+    Ok(r)
+}
+
+fn describe(read: bool, write: bool) -> &'static str {
+    match (read, write) {
+        (true, true) => "read and write",
+        (true, false) => "read only",
+        (false, true) => "write only",
+        (false, false) => "no rights (hidden)",
+    }
+}
+
+fn change(
+    db: &Path,
+    user: &str,
+    collection: &str,
+    read: bool,
+    write: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut store = open_store(db)?;
+    match store.change_collection_rights(user, collection, read, write)? {
+        RightsChange::Set { collection_id } => {
+            eprintln!(
+                "user {user} on collection {collection} ({collection_id}): {}",
+                describe(read, write)
+            );
+            Ok(exit::ok())
+        }
+        RightsChange::NoSuchUser => {
+            bail!("user {user:?}: no such user (see `ascribe users list`)")
+        }
+        RightsChange::NoSuchCollection => {
+            bail!("collection {collection:?}: no collection with this id or alias")
+        }
+    }
 }
 
 pub(crate) fn run(cmd: UsersCommand, db: &Path) -> anyhow::Result<ExitCode> {
@@ -71,6 +139,12 @@ pub(crate) fn run(cmd: UsersCommand, db: &Path) -> anyhow::Result<ExitCode> {
             );
             Ok(exit::ok())
         }
+        UsersCommand::Grant {
+            user,
+            collection,
+            rights,
+        } => change(db, &user, &collection, rights.read, rights.write),
+        UsersCommand::Revoke { user, collection } => change(db, &user, &collection, false, false),
         UsersCommand::List => {
             let store = open_store(db)?;
             let mut out = std::io::stdout().lock();
@@ -79,5 +153,22 @@ pub(crate) fn run(cmd: UsersCommand, db: &Path) -> anyhow::Result<ExitCode> {
             }
             Ok(exit::ok())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rights_parse() {
+        let r = |read, write| Ok(Rights { read, write });
+        assert_eq!(parse_rights("read"), r(true, false));
+        assert_eq!(parse_rights("write"), r(false, true));
+        assert_eq!(parse_rights("read,write"), r(true, true));
+        assert_eq!(parse_rights("Write, Read"), r(true, true));
+        assert!(parse_rights("admin")
+            .is_err_and(|e| e.contains("\"admin\": expected read, write or read,write")));
+        assert!(parse_rights("").is_err());
     }
 }

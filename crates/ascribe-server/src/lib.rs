@@ -6,22 +6,37 @@
 //! SQL, so objects above it are absent from every endpoint, filter, version
 //! list, count and page. Anonymous callers (when allowed) have clearance
 //! TLP:CLEAR and may only read. Errors are TAXII error resources with a
-//! fixed title; nothing internal reaches a response.
+//! fixed title; nothing internal reaches a response, and the underlying
+//! error goes to the `tracing` log instead (ids only: never passwords,
+//! `Authorization` headers or object contents).
+//!
+//! Authentication cost is bounded (see [`auth`]); connections are plain TCP
+//! or TLS ([`tls`]), and requests hyper cannot parse still get a TAXII error
+//! body ([`net`]).
 
 pub mod auth;
+pub mod media;
+pub mod net;
 mod query;
 mod taxii;
+pub mod tls;
 
-use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ascribe_model::Tlp;
 use ascribe_store::{Role, Store, UserRecord};
+use axum::extract::{ConnectInfo, Request};
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use axum::Router;
 
+pub use auth::{AuthLimits, Authenticator};
+pub use net::{Peer, TaxiiListener};
 pub use query::{parse_query, QueryError, TaxiiQuery};
+pub use tls::{load_tls, TlsError};
 
 /// The TAXII 2.1 media type.
 pub const TAXII_MEDIA: &str = "application/taxii+json;version=2.1";
@@ -42,6 +57,8 @@ pub struct ServerConfig {
     pub unmarked: Tlp,
     /// How long a verified `Authorization` header is trusted without re-hashing.
     pub auth_cache_ttl: Duration,
+    /// Bounds on the cost of authentication.
+    pub auth: AuthLimits,
 }
 
 impl Default for ServerConfig {
@@ -53,6 +70,7 @@ impl Default for ServerConfig {
             max_page: 1000,
             unmarked: Tlp::Green,
             auth_cache_ttl: Duration::from_secs(60),
+            auth: AuthLimits::default(),
         }
     }
 }
@@ -121,25 +139,76 @@ impl StorePool {
 pub struct AppState {
     pub(crate) pool: Arc<StorePool>,
     pub(crate) config: Arc<ServerConfig>,
-    pub(crate) auth_cache: Arc<Mutex<HashMap<String, (UserRecord, Instant)>>>,
+    pub(crate) auth: Arc<Authenticator>,
 }
 
 impl AppState {
     pub fn new(pool: StorePool, config: ServerConfig) -> Self {
         AppState {
             pool: Arc::new(pool),
+            auth: Arc::new(Authenticator::new(
+                config.auth.clone(),
+                config.auth_cache_ttl,
+            )),
             config: Arc::new(config),
-            auth_cache: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 }
 
 /// The TAXII router (and, later, the web UI's API).
 pub fn app(state: AppState) -> Router {
-    taxii::router(state)
+    taxii::router(state).layer(middleware::from_fn(client_address))
 }
 
-/// Serves `app(state)` on `listener` until the process ends.
+/// Makes the request's connection (client address, TLS or not) known to
+/// authentication and to the URLs the server gives out.
+async fn client_address(req: Request, next: Next) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<Peer>>()
+        .map(|ConnectInfo(p)| *p);
+    net::with_connection(peer, next.run(req)).await
+}
+
+/// Serves `app(state)` on `listener` (plain HTTP) until the process ends.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).await
+    serve_on(TaxiiListener::plain(listener)?, state).await
+}
+
+/// Serves `app(state)` on `listener` over TLS with `tls` until the process ends.
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    state: AppState,
+) -> std::io::Result<()> {
+    serve_on(TaxiiListener::tls(listener, tls)?, state).await
+}
+
+async fn serve_on(listener: TaxiiListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<Peer>(),
+    )
+    .await
+}
+
+/// An error and its sources, `: `-joined, for the log (the client gets a
+/// generic TAXII error).
+pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let t = c.to_string();
+        if !s.ends_with(&t) {
+            s.push_str(": ");
+            s.push_str(&t);
+        }
+        cur = c.source();
+    }
+    s
+}
+
+/// The address a server on `addr` is reached at, for the start-up line.
+pub fn url(addr: SocketAddr, tls: bool) -> String {
+    format!("{}://{addr}/taxii2/", if tls { "https" } else { "http" })
 }

@@ -1,7 +1,5 @@
 //! TAXII 2.1 endpoints.
 
-use std::time::Instant;
-
 use ascribe_stix::time::{format_timestamp, Clock, SystemClock};
 use ascribe_stix::{import_value_with, known_markings, ImportOptions};
 use ascribe_store::{
@@ -16,7 +14,6 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use crate::auth::{decoy_hash, parse_basic, verify_password};
 use crate::query::parse_query;
 use crate::{AppState, Principal, STIX_MEDIA, TAXII_MEDIA};
 
@@ -133,7 +130,7 @@ fn accepts_taxii(headers: &HeaderMap) -> bool {
     })
 }
 
-async fn db<T: Send + 'static>(
+pub(crate) async fn db<T: Send + 'static>(
     st: &AppState,
     f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, Response> {
@@ -141,10 +138,17 @@ async fn db<T: Send + 'static>(
     match tokio::task::spawn_blocking(move || pool.with(f)).await {
         Ok(Some(Ok(v))) => Ok(v),
         Ok(Some(Err(e))) => {
-            eprintln!("ascribe serve: store error: {e}");
+            tracing::error!(error = %crate::error_chain(&e), "store error");
             Err(internal())
         }
-        _ => Err(internal()),
+        Ok(None) => {
+            tracing::error!("store error: the connection pool is empty");
+            Err(internal())
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "store task failed");
+            Err(internal())
+        }
     }
 }
 
@@ -157,56 +161,14 @@ async fn begin(st: &AppState, headers: &HeaderMap) -> Result<Principal, Response
             "this server answers application/taxii+json;version=2.1",
         ));
     }
-    let unauthorized = || {
-        error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "valid HTTP Basic credentials are required",
-        )
-    };
-    let Some(h) = headers.get(header::AUTHORIZATION) else {
-        if st.config.anonymous {
-            return Ok(Principal { user: None });
-        }
-        return Err(unauthorized());
-    };
-    let h = h.to_str().map_err(|_| unauthorized())?.to_owned();
-    if let Ok(cache) = st.auth_cache.lock() {
-        if let Some((u, at)) = cache.get(&h) {
-            if at.elapsed() < st.config.auth_cache_ttl {
-                return Ok(Principal {
-                    user: Some(u.clone()),
-                });
-            }
-        }
-    }
-    let Some((name, password)) = parse_basic(&h) else {
-        return Err(unauthorized());
-    };
-    let user = db(st, move |s| s.user(&name)).await?;
-    let hash = user
-        .as_ref()
-        .map_or_else(|| decoy_hash().to_owned(), |u| u.password_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
-    match user {
-        Some(u) if ok => {
-            if let Ok(mut cache) = st.auth_cache.lock() {
-                if cache.len() > 1000 {
-                    cache.clear();
-                }
-                cache.insert(h, (u.clone(), Instant::now()));
-            }
-            Ok(Principal { user: Some(u) })
-        }
-        _ => Err(unauthorized()),
-    }
+    crate::auth::authenticate(st, headers).await
 }
 
 fn root_url(headers: &HeaderMap) -> String {
     match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
-        Some(h) if h.bytes().all(|b| b.is_ascii_graphic()) => format!("http://{h}/{ROOT}/"),
+        Some(h) if h.bytes().all(|b| b.is_ascii_graphic()) => {
+            format!("{}://{h}/{ROOT}/", crate::net::scheme())
+        }
         _ => format!("/{ROOT}/"),
     }
 }
@@ -570,15 +532,12 @@ async fn add_objects(
     }
     let ct = headers
         .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase()
-        .replace(' ', "");
-    if ct != TAXII_MEDIA && ct != "application/taxii+json" {
+        .map(|v| String::from_utf8_lossy(v.as_bytes()));
+    if let Err(e) = crate::media::check_taxii_content_type(ct.as_deref()) {
         return error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported media type",
-            "send application/taxii+json;version=2.1",
+            &e.to_string(),
         );
     }
     let declared = headers

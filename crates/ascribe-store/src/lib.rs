@@ -24,7 +24,7 @@ pub use stix::{
     AddOutcome, Collection, NewObject, ObjectQuery, Page, StatusRecord, StoredObject, VersionSel,
 };
 pub use telemetry::TelemetryRun;
-pub use users::{Role, UserRecord};
+pub use users::{RightsChange, Role, UserRecord};
 
 /// Where claims came from, so that re-importing one source replaces only its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -52,6 +52,17 @@ pub struct UserRecord {
     pub password_hash: String,
 }
 
+/// The outcome of [`Store::change_collection_rights`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RightsChange {
+    /// Set on the collection with this id.
+    Set {
+        collection_id: String,
+    },
+    NoSuchUser,
+    NoSuchCollection,
+}
+
 pub(crate) fn tlp_rank(t: Tlp) -> i64 {
     Tlp::ALL
         .iter()
@@ -155,7 +166,8 @@ impl Store {
         Ok(out)
     }
 
-    /// Sets a user's explicit rights on a collection.
+    /// Sets a user's explicit rights on a collection (by id), replacing any
+    /// earlier explicit rights, in one transaction.
     pub fn set_collection_right(
         &mut self,
         user: &str,
@@ -163,15 +175,36 @@ impl Store {
         read: bool,
         write: bool,
     ) -> Result<()> {
-        self.conn().execute(
-            "DELETE FROM collection_rights WHERE user_name = ?1 AND collection_id = ?2",
-            (user, collection_id),
-        )?;
-        self.conn().execute(
-            "INSERT INTO collection_rights (user_name, collection_id, can_read, can_write) VALUES (?1, ?2, ?3, ?4)",
-            (user, collection_id, i64::from(read), i64::from(write)),
-        )?;
-        Ok(())
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO collection_rights (user_name, collection_id, can_read, can_write) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (user_name, collection_id) DO UPDATE SET can_read = excluded.can_read, can_write = excluded.can_write",
+                (user, collection_id, i64::from(read), i64::from(write)),
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Sets `user`'s rights on the collection with this id or alias to
+    /// exactly `read` and `write`, overriding the role's default (both false:
+    /// the collection is hidden from the user as if it did not exist).
+    pub fn change_collection_rights(
+        &mut self,
+        user: &str,
+        collection: &str,
+        read: bool,
+        write: bool,
+    ) -> Result<RightsChange> {
+        if self.user(user)?.is_none() {
+            return Ok(RightsChange::NoSuchUser);
+        }
+        let Some(c) = self.stix_collection(collection)? else {
+            return Ok(RightsChange::NoSuchCollection);
+        };
+        self.set_collection_right(user, &c.id, read, write)?;
+        Ok(RightsChange::Set {
+            collection_id: c.id,
+        })
     }
 
     /// A user's (read, write) rights on a collection: the explicit row, else the role's default.
@@ -216,6 +249,23 @@ mod tests {
         assert_eq!(s.collection_rights(&u, &coll[0].id)?, (true, false));
         s.set_collection_right("ana", &coll[0].id, false, false)?;
         assert_eq!(s.collection_rights(&u, &coll[0].id)?, (false, false));
+        // By alias, replacing the earlier row; unknown user or collection named.
+        let alias = coll[0].alias.clone();
+        assert_eq!(
+            s.change_collection_rights("ana", &alias, true, true)?,
+            RightsChange::Set {
+                collection_id: coll[0].id.clone()
+            }
+        );
+        assert_eq!(s.collection_rights(&u, &coll[0].id)?, (true, true));
+        assert_eq!(
+            s.change_collection_rights("bob", &alias, true, false)?,
+            RightsChange::NoSuchUser
+        );
+        assert_eq!(
+            s.change_collection_rights("ana", "nope", true, false)?,
+            RightsChange::NoSuchCollection
+        );
         Ok(())
     }
 }
