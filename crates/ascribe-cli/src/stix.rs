@@ -7,10 +7,9 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use ascribe_model::{Case, Tlp};
 use ascribe_stix::model::model_view;
+use ascribe_stix::stream::import_streaming;
 use ascribe_stix::time::{format_timestamp, Clock, FixedClock, SystemClock};
-use ascribe_stix::{
-    export_case, import_bundle, ExportInput, ImportError, ImportOptions, StixObject,
-};
+use ascribe_stix::{export_case, ExportInput, ImportError, ImportOptions, StixObject};
 use ascribe_store::{NewObject, ObjectQuery, Store, VersionSel};
 use clap::Subcommand;
 
@@ -105,6 +104,60 @@ pub(crate) fn store_objects(
     Ok((added, out.len() - added))
 }
 
+/// An import that found a rejected file: its transaction is rolled back.
+#[derive(Debug)]
+struct RolledBack;
+
+impl std::fmt::Display for RolledBack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a file was rejected; nothing imported")
+    }
+}
+
+impl std::error::Error for RolledBack {}
+
+/// Actors and indicators the model takes from the imported objects, counted
+/// as they stream past: `model_view` of each object, the latest version of
+/// each id counting (as `model_view` does over a whole bundle; relationships
+/// only add attribution, never actors or indicators).
+#[derive(Default)]
+struct ModelCount {
+    latest: std::collections::BTreeMap<String, (String, usize, usize)>,
+}
+
+impl ModelCount {
+    fn see(&mut self, o: &StixObject) {
+        if !matches!(
+            o.kind.as_str(),
+            "intrusion-set" | "threat-actor" | "indicator"
+        ) {
+            return;
+        }
+        if self
+            .latest
+            .get(&o.id)
+            .is_some_and(|(v, _, _)| *v >= o.version)
+        {
+            return;
+        }
+        let view = model_view(std::slice::from_ref(o));
+        self.latest.insert(
+            o.id.clone(),
+            (o.version.clone(), view.actors.len(), view.indicators.len()),
+        );
+    }
+    fn actors(&self) -> usize {
+        self.latest.values().map(|c| c.1).sum()
+    }
+    fn indicators(&self) -> usize {
+        self.latest.values().map(|c| c.2).sum()
+    }
+}
+
+/// `stix import`: every file in one transaction, all or nothing (like
+/// `case import`): a rejected or unreadable file rolls back every file and
+/// exits 2. Each bundle is read one object at a time (`import_streaming`),
+/// so memory is about the file's text, not a tree of it.
 fn import(
     files: &[PathBuf],
     partial: bool,
@@ -125,63 +178,102 @@ fn import(
         );
     };
     let opts = ImportOptions { partial, unmarked };
-    let mut stdout = std::io::stdout().lock();
+    let now = format_timestamp(&SystemClock.now());
     let mut stderr = std::io::stderr().lock();
-    let mut rejected = false;
     let mut had_errors = false;
-    for f in files {
-        let name = f.display().to_string();
-        let text = std::fs::read_to_string(f).with_context(|| format!("reading {name}"))?;
-        // A MISP threat-actor galaxy cluster is read as the equivalent STIX.
-        let parsed = match serde_json::from_str::<serde_json::Value>(&text) {
-            Ok(v) if ascribe_stix::misp::is_galaxy(&v) => {
-                let b = ascribe_stix::misp::galaxy_to_bundle(&text)
-                    .map_err(|e| anyhow::anyhow!("{name}: MISP galaxy cluster: {e}"))?;
-                writeln!(
-                    stderr,
-                    "{name}: a MISP galaxy cluster, read as STIX intrusion sets (TLP:CLEAR)"
-                )?;
-                ascribe_stix::import_value(&b, &opts)
-            }
-            _ => import_bundle(&text, &opts),
-        };
-        match parsed {
-            Ok(imp) => {
-                for e in &imp.errors {
-                    writeln!(stderr, "{name}: {}: {}", e.path, e.reason)?;
+    let mut rejected = 0usize;
+    let mut summaries = Vec::new();
+    // Whoever holds the database file has full clearance.
+    let written = store.stix_write(&coll.id, Tlp::Red, &now, |w| -> anyhow::Result<()> {
+        for f in files {
+            let name = f.display().to_string();
+            let text = std::fs::read_to_string(f).with_context(|| {
+                format!("reading {name} (nothing imported: an import of several files is all or nothing)")
+            })?;
+            let (mut added, mut known) = (0usize, 0usize);
+            let mut model = ModelCount::default();
+            let verdict = import_streaming(&text, &opts, |o| -> anyhow::Result<()> {
+                model.see(&o);
+                let json = o.json.to_string();
+                let out = w.add(&NewObject {
+                    id: &o.id,
+                    kind: &o.kind,
+                    version: &o.version,
+                    spec_version: if o.spec_version.is_empty() {
+                        "2.1"
+                    } else {
+                        &o.spec_version
+                    },
+                    tlp: o.tlp,
+                    marked: o.marked,
+                    json: &json,
+                })?;
+                if out.added {
+                    added += 1;
+                } else {
+                    known += 1;
                 }
-                had_errors |= !imp.errors.is_empty();
-                let (added, known) = store_objects(&mut store, &coll.id, &imp.objects)?;
-                let view = model_view(&imp.objects);
-                writeln!(
-                    stdout,
-                    "{name}: {} object(s) accepted ({added} new, {known} already stored, {} repeated in the bundle), {} left out; {} actor(s), {} indicator(s) for the model",
-                    imp.objects.len(),
-                    imp.duplicates,
-                    imp.errors.len(),
-                    view.actors.len(),
-                    view.indicators.len()
-                )?;
-            }
-            Err(ImportError::Rejected(errs)) => {
-                rejected = true;
-                for e in &errs {
-                    writeln!(stderr, "{name}: {}: {}", e.path, e.reason)?;
+                Ok(())
+            })?;
+            drop(text);
+            match verdict {
+                Ok(s) => {
+                    if s.galaxy {
+                        writeln!(
+                            stderr,
+                            "{name}: a MISP galaxy cluster, read as STIX intrusion sets (TLP:CLEAR)"
+                        )?;
+                    }
+                    for e in &s.errors {
+                        writeln!(stderr, "{name}: {}: {}", e.path, e.reason)?;
+                    }
+                    had_errors |= !s.errors.is_empty();
+                    summaries.push(format!(
+                        "{name}: {} object(s) accepted ({added} new, {known} already stored, {} repeated in the bundle), {} left out; {} actor(s), {} indicator(s) for the model",
+                        s.accepted,
+                        s.duplicates,
+                        s.errors.len(),
+                        model.actors(),
+                        model.indicators()
+                    ));
                 }
-                writeln!(
-                    stderr,
-                    "{name}: rejected whole ({} error(s)); nothing imported from it (use --partial to keep the valid objects)",
-                    errs.len()
-                )?;
-            }
-            Err(e) => {
-                rejected = true;
-                writeln!(stderr, "{name}: {e}")?;
+                Err(ImportError::Rejected(errs)) => {
+                    rejected += 1;
+                    for e in &errs {
+                        writeln!(stderr, "{name}: {}: {}", e.path, e.reason)?;
+                    }
+                    writeln!(
+                        stderr,
+                        "{name}: rejected whole ({} error(s)) (use --partial to keep the valid objects)",
+                        errs.len()
+                    )?;
+                }
+                Err(e) => {
+                    rejected += 1;
+                    writeln!(stderr, "{name}: {e}")?;
+                }
             }
         }
+        if rejected > 0 {
+            return Err(RolledBack.into());
+        }
+        Ok(())
+    });
+    match written {
+        Ok(()) => {}
+        Err(e) if e.is::<RolledBack>() => {
+            writeln!(
+                stderr,
+                "nothing imported: {rejected} of {} file(s) rejected, and an import of several files is all or nothing",
+                files.len()
+            )?;
+            return Ok(exit::bad_input());
+        }
+        Err(e) => return Err(e),
     }
-    if rejected {
-        return Ok(exit::bad_input());
+    let mut stdout = std::io::stdout().lock();
+    for line in &summaries {
+        writeln!(stdout, "{line}")?;
     }
     if had_errors {
         return Ok(exit::warnings());

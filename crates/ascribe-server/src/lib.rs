@@ -21,7 +21,7 @@ use ascribe_model::Tlp;
 use ascribe_store::{Role, Store, UserRecord};
 use axum::Router;
 
-pub use query::{parse_query, QueryError, TaxiiQuery};
+pub use query::{decode_token, encode_token, parse_query, QueryError, TaxiiQuery};
 
 /// The TAXII 2.1 media type.
 pub const TAXII_MEDIA: &str = "application/taxii+json;version=2.1";

@@ -4,13 +4,27 @@
 //! can forget it: objects above it are invisible to filters, version
 //! selection (`first`/`last` are computed over visible versions only), counts
 //! and pages alike.
+//!
+//! Every write names its writer's clearance. A row is visible to clearance
+//! `r` when `tlp <= r AND ceiling >= r` (see `migrations/0006`): a writer who
+//! re-posts, or posts a newer version of, an object it cannot see gets its own
+//! row, visible to readers up to just below the hidden versions' TLP, so its
+//! write is real and reported truly, it learns nothing of the hidden versions,
+//! and readers who see those versions never have them superseded by it.
 
 use ascribe_model::Tlp;
 use rusqlite::types::Value as SqlValue;
-use rusqlite::OptionalExtension;
+use rusqlite::{OptionalExtension, Transaction};
 
 use crate::users::{tlp_of_rank, tlp_rank};
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
+
+/// The SQL condition "row `a` is visible to clearance rank `r`". `r` is one
+/// of our own five ranks, written as a literal so that the planner can use
+/// that clearance's partial index (`stix_objects_seen_by_r`).
+fn visible(a: &str, r: i64) -> String {
+    format!("{a}.tlp <= {r} AND {a}.ceiling >= {r}")
+}
 
 /// A TAXII collection.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,8 +93,8 @@ pub struct ObjectQuery {
     /// Empty: the default, `Last`.
     pub versions: Vec<VersionSel>,
     pub spec_versions: Vec<String>,
-    /// Resume after this sequence number (from a `next` token).
-    pub after_seq: Option<i64>,
+    /// Resume after this row (from a `next` token).
+    pub after: Option<Cursor>,
     pub limit: usize,
 }
 
@@ -94,10 +108,20 @@ impl ObjectQuery {
             types: Vec::new(),
             versions: Vec::new(),
             spec_versions: Vec::new(),
-            after_seq: None,
+            after: None,
             limit,
         }
     }
+}
+
+/// Where a page ended: the last row the reader received, named by what the
+/// reader already saw of it. Resuming looks the row up among the rows this
+/// reader can see, so a cursor carries nothing about rows it cannot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub id: String,
+    /// The row's version key.
+    pub version: String,
 }
 
 /// One page of a query.
@@ -131,6 +155,115 @@ fn in_list(col: &str, vals: &[String], params: &mut Vec<SqlValue>) -> String {
         })
         .collect();
     format!("{col} IN ({})", marks.join(", "))
+}
+
+/// Adds objects (and a status) inside one writer transaction; see
+/// [`Store::stix_write`].
+pub struct StixWriter<'t> {
+    tx: &'t Transaction<'t>,
+    collection_id: String,
+    writer: i64,
+    seq: i64,
+    date_added: String,
+}
+
+impl std::fmt::Debug for StixWriter<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StixWriter")
+            .field("collection_id", &self.collection_id)
+            .field("writer", &self.writer)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StixWriter<'_> {
+    /// Adds one object version. If the writer can already see that (id,
+    /// version), nothing changes (`added: false`). Otherwise it is stored,
+    /// visible up to just below the lowest TLP among the object's versions
+    /// the writer cannot see (see the module doc). An object above the
+    /// writer's own clearance is refused: a writer cannot write what it could
+    /// not read back (and the ceiling rule needs `tlp <= writer`).
+    pub fn add(&mut self, o: &NewObject<'_>) -> Result<AddOutcome> {
+        let tlp = tlp_rank(o.tlp);
+        if tlp > self.writer {
+            return Err(StoreError::AboveClearance {
+                id: o.id.to_owned(),
+            });
+        }
+        let w = self.writer;
+        let existing: Option<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT date_added FROM stix_objects
+                 WHERE collection_id = ?1 AND id = ?2 AND version = ?3 AND tlp <= ?4 AND ceiling >= ?4",
+            )?
+            .query_row((&self.collection_id, o.id, o.version, w), |r| r.get(0))
+            .optional()?;
+        if let Some(d) = existing {
+            return Ok(AddOutcome {
+                id: o.id.to_owned(),
+                version: o.version.to_owned(),
+                added: false,
+                date_added: d,
+            });
+        }
+        let lowest_hidden: Option<i64> = self
+            .tx
+            .prepare_cached(
+                "SELECT MIN(tlp) FROM stix_objects WHERE collection_id = ?1 AND id = ?2 AND tlp > ?3",
+            )?
+            .query_row((&self.collection_id, o.id, w), |r| r.get(0))?;
+        let ceiling = lowest_hidden.map_or(tlp_rank(Tlp::Red), |m| m - 1);
+        self.seq += 1;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO stix_objects (seq, collection_id, id, type, version, spec_version, tlp, marked, date_added, json, ceiling)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute((
+                self.seq,
+                &self.collection_id,
+                o.id,
+                o.kind,
+                o.version,
+                o.spec_version,
+                tlp,
+                i64::from(o.marked),
+                &self.date_added,
+                o.json,
+                ceiling,
+            ))?;
+        Ok(AddOutcome {
+            id: o.id.to_owned(),
+            version: o.version.to_owned(),
+            added: true,
+            date_added: self.date_added.clone(),
+        })
+    }
+
+    /// Stores a status resource in the same transaction as the objects.
+    pub fn put_status(&self, s: &StatusRecord) -> Result<()> {
+        put_status(self.tx, s)
+    }
+}
+
+fn put_status(conn: &rusqlite::Connection, s: &StatusRecord) -> Result<()> {
+    conn.execute(
+        "INSERT INTO taxii_status (id, user_name, collection_id, request_timestamp, total_count, success_count, failure_count, pending_count, details_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        (
+            &s.id,
+            &s.user_name,
+            &s.collection_id,
+            &s.request_timestamp,
+            s.total_count,
+            s.success_count,
+            s.failure_count,
+            s.pending_count,
+            &s.details_json,
+        ),
+    )?;
+    Ok(())
 }
 
 impl Store {
@@ -169,8 +302,9 @@ impl Store {
             .optional()?)
     }
 
-    /// Adds objects to a collection in one transaction. An (id, version)
-    /// already present is left as it was (reported with `added: false`).
+    /// Adds objects to a collection in one transaction, written with full
+    /// clearance (the command line: whoever holds the database file). An
+    /// (id, version) already present is left as it was (`added: false`).
     /// `now` is a fixed-width timestamp; `date_added` never goes below the
     /// collection's latest, so insertion order is date order.
     pub fn stix_add_objects(
@@ -179,80 +313,76 @@ impl Store {
         objects: &[NewObject<'_>],
         now: &str,
     ) -> Result<Vec<AddOutcome>> {
-        self.write(|tx| {
-            let (mut seq, last_added): (i64, Option<String>) = tx.query_row(
-                "SELECT COALESCE(MAX(seq), 0), MAX(date_added) FROM stix_objects",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
+        self.stix_write(collection_id, Tlp::Red, now, |w| {
+            objects.iter().map(|o| w.add(o)).collect()
+        })
+    }
+
+    /// Runs `f` with a [`StixWriter`] inside one writer transaction: what it
+    /// adds (objects, a status) is committed together when `f` returns `Ok`,
+    /// and nothing is when it returns `Err`. `writer` is the clearance of the
+    /// one writing.
+    pub fn stix_write<T, E: From<StoreError>>(
+        &mut self,
+        collection_id: &str,
+        writer: Tlp,
+        now: &str,
+        f: impl FnOnce(&mut StixWriter<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.write_with(|tx| {
+            let (seq, last_added): (i64, Option<String>) = tx
+                .query_row(
+                    "SELECT COALESCE(MAX(seq), 0), MAX(date_added) FROM stix_objects",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .map_err(StoreError::from)?;
             let date_added = match last_added {
                 Some(l) if l.as_str() > now => l,
                 _ => now.to_owned(),
             };
-            let mut find = tx.prepare(
-                "SELECT date_added FROM stix_objects WHERE collection_id = ?1 AND id = ?2 AND version = ?3",
-            )?;
-            let mut ins = tx.prepare(
-                "INSERT INTO stix_objects (seq, collection_id, id, type, version, spec_version, tlp, marked, date_added, json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?;
-            let mut out = Vec::with_capacity(objects.len());
-            for o in objects {
-                let existing: Option<String> = find
-                    .query_row((collection_id, o.id, o.version), |r| r.get(0))
-                    .optional()?;
-                if let Some(d) = existing {
-                    out.push(AddOutcome {
-                        id: o.id.to_owned(),
-                        version: o.version.to_owned(),
-                        added: false,
-                        date_added: d,
-                    });
-                    continue;
-                }
-                seq += 1;
-                ins.execute((
-                    seq,
-                    collection_id,
-                    o.id,
-                    o.kind,
-                    o.version,
-                    o.spec_version,
-                    tlp_rank(o.tlp),
-                    i64::from(o.marked),
-                    &date_added,
-                    o.json,
-                ))?;
-                out.push(AddOutcome {
-                    id: o.id.to_owned(),
-                    version: o.version.to_owned(),
-                    added: true,
-                    date_added: date_added.clone(),
-                });
-            }
-            Ok(out)
+            let mut w = StixWriter {
+                tx,
+                collection_id: collection_id.to_owned(),
+                writer: tlp_rank(writer),
+                seq,
+                date_added,
+            };
+            f(&mut w)
         })
     }
 
     /// One page of objects matching `q`, never above `q.clearance`.
+    /// A cursor that names no row this reader can see is
+    /// [`StoreError::BadCursor`].
     pub fn stix_query(&self, q: &ObjectQuery) -> Result<Page> {
-        let mut params: Vec<SqlValue> = vec![
-            SqlValue::Text(q.collection_id.clone()),
-            SqlValue::Integer(tlp_rank(q.clearance)),
-        ];
-        // Without an id filter, `+` keeps the planner from taking a
-        // collection index and sorting: a scan in `seq` (rowid) order stops
-        // after one page. (Unary plus is a no-op in PostgreSQL too.)
-        let coll = if q.ids.is_empty() {
-            "+o.collection_id = ?1"
-        } else {
-            "o.collection_id = ?1"
+        let r = tlp_rank(q.clearance);
+        let mut params: Vec<SqlValue> = vec![SqlValue::Text(q.collection_id.clone())];
+        let after_seq = match &q.after {
+            None => None,
+            Some(c) => Some(
+                self.conn()
+                    .query_row(
+                        &format!(
+                            "SELECT c.seq FROM stix_objects c
+                             WHERE c.collection_id = ?1 AND c.id = ?2 AND c.version = ?3 AND {}",
+                            visible("c", r)
+                        ),
+                        (&q.collection_id, &c.id, &c.version),
+                        |row| row.get::<_, i64>(0),
+                    )
+                    .optional()?
+                    .ok_or(StoreError::BadCursor)?,
+            ),
         };
-        let mut visible = vec![coll.to_owned(), "o.tlp <= ?2".to_owned()];
+        // Paging follows `seq`; the reader's partial index
+        // (`stix_objects_seen_by_r`) holds exactly its visible rows in that
+        // order, so a page costs what the reader can see, not the collection.
+        let mut visible_here = vec!["o.collection_id = ?1".to_owned(), visible("o", r)];
         if !q.spec_versions.is_empty() {
-            visible.push(in_list("o.spec_version", &q.spec_versions, &mut params));
+            visible_here.push(in_list("o.spec_version", &q.spec_versions, &mut params));
         }
-        let mut wh = visible.clone();
+        let mut wh = visible_here.clone();
         let sub_filter = if q.spec_versions.is_empty() {
             String::new()
         } else {
@@ -271,7 +401,7 @@ impl Store {
         if !q.types.is_empty() {
             wh.push(in_list("o.type", &q.types, &mut params));
         }
-        if let Some(s) = q.after_seq {
+        if let Some(s) = after_seq {
             params.push(SqlValue::Integer(s));
             wh.push(format!("o.seq > ?{}", params.len()));
         }
@@ -291,7 +421,7 @@ impl Store {
                         "MAX"
                     };
                     vs.push(format!(
-                        "o.version = (SELECT {f}(v.version) FROM stix_objects v WHERE v.collection_id = o.collection_id AND v.id = o.id AND v.tlp <= ?2{sub_filter})"
+                        "o.version = (SELECT {f}(v.version) FROM stix_objects v WHERE v.collection_id = o.collection_id AND v.id = o.id AND {}{sub_filter})", visible("v", r)
                     ));
                 }
                 VersionSel::At(k) => {
@@ -332,8 +462,11 @@ impl Store {
     /// Number of object versions in a collection at or below `clearance`.
     pub fn stix_count(&self, collection_id: &str, clearance: Tlp) -> Result<i64> {
         Ok(self.conn().query_row(
-            "SELECT COUNT(*) FROM stix_objects WHERE collection_id = ?1 AND tlp <= ?2",
-            (collection_id, tlp_rank(clearance)),
+            &format!(
+                "SELECT COUNT(*) FROM stix_objects o WHERE o.collection_id = ?1 AND {}",
+                visible("o", tlp_rank(clearance))
+            ),
+            [collection_id],
             |r| r.get(0),
         )?)
     }
@@ -391,24 +524,9 @@ impl Store {
         Ok(out)
     }
 
-    /// Stores a status resource.
+    /// Stores a status resource on its own (a status with no objects).
     pub fn taxii_put_status(&mut self, s: &StatusRecord) -> Result<()> {
-        self.conn().execute(
-            "INSERT INTO taxii_status (id, user_name, collection_id, request_timestamp, total_count, success_count, failure_count, pending_count, details_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            (
-                &s.id,
-                &s.user_name,
-                &s.collection_id,
-                &s.request_timestamp,
-                s.total_count,
-                s.success_count,
-                s.failure_count,
-                s.pending_count,
-                &s.details_json,
-            ),
-        )?;
-        Ok(())
+        self.write(|tx| put_status(tx, s))
     }
 
     /// A status resource by id.
@@ -512,7 +630,10 @@ mod tests {
         q.limit = 2;
         let p = s.stix_query(&q)?;
         assert!(p.more);
-        q.after_seq = p.items.last().map(|o| o.seq);
+        q.after = p.items.last().map(|o| Cursor {
+            id: o.id.clone(),
+            version: o.version.clone(),
+        });
         let p2 = s.stix_query(&q)?;
         assert_eq!((p2.items.len(), p2.more), (1, false));
         assert_eq!(s.stix_count(&c, Tlp::Green)?, 2);
