@@ -69,9 +69,8 @@ pub enum StoreError {
     },
     /// Another writer holds the database for longer than the busy timeout.
     /// Nothing of this write was stored; the same request may simply be retried.
-    #[error("the database is busy with another writer (waited {waited_secs} s); nothing was written, retry")]
+    #[error("the database is busy with another writer; nothing was written, retry")]
     Busy {
-        waited_secs: u64,
         #[source]
         source: rusqlite::Error,
     },
@@ -101,10 +100,9 @@ impl From<rusqlite::Error> for StoreError {
     /// [`StoreError::Busy`], so every caller can tell "retry" from a real fault.
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy {
-                waited_secs: BUSY_TIMEOUT.as_secs(),
-                source: e,
-            },
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                StoreError::Busy { source: e }
+            }
             _ => StoreError::Sqlite(e),
         }
     }
@@ -239,6 +237,13 @@ impl Store {
             [],
             |r| r.get(0),
         )?)
+    }
+
+    /// How long this connection waits for another writer (default
+    /// [`BUSY_TIMEOUT`]); tests shorten it.
+    pub fn set_busy_timeout(&mut self, wait: std::time::Duration) -> Result<()> {
+        self.conn.busy_timeout(wait)?;
+        Ok(())
     }
 
     /// The file this store lives in.

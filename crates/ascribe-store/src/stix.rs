@@ -356,6 +356,29 @@ impl Store {
     /// A cursor that names no row this reader can see is
     /// [`StoreError::BadCursor`].
     pub fn stix_query(&self, q: &ObjectQuery) -> Result<Page> {
+        let (sql, params) = self.query_sql(q)?;
+        let mut st = self.conn().prepare(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(params), |r| {
+            Ok(StoredObject {
+                seq: r.get(0)?,
+                id: r.get(1)?,
+                kind: r.get(2)?,
+                version: r.get(3)?,
+                spec_version: r.get(4)?,
+                tlp: tlp_of_rank(r.get(5)?),
+                date_added: r.get(6)?,
+                json: r.get(7)?,
+            })
+        })?;
+        let mut items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        let more = items.len() > q.limit;
+        items.truncate(q.limit);
+        Ok(Page { items, more })
+    }
+
+    /// The SQL of [`Store::stix_query`] and its parameters (the cursor, if
+    /// any, already resolved to a row this reader can see).
+    fn query_sql(&self, q: &ObjectQuery) -> Result<(String, Vec<SqlValue>)> {
         let r = tlp_rank(q.clearance);
         let mut params: Vec<SqlValue> = vec![SqlValue::Text(q.collection_id.clone())];
         let after_seq = match &q.after {
@@ -399,7 +422,9 @@ impl Store {
             wh.push(in_list("o.id", &q.ids, &mut params));
         }
         if !q.types.is_empty() {
-            wh.push(in_list("o.type", &q.types, &mut params));
+            // `|| ''`: filter the reader's own index rather than scan every row
+            // of that type, hidden ones included.
+            wh.push(in_list("(o.type || '')", &q.types, &mut params));
         }
         if let Some(s) = after_seq {
             params.push(SqlValue::Integer(s));
@@ -440,23 +465,7 @@ impl Store {
             wh.join(" AND "),
             params.len()
         );
-        let mut st = self.conn().prepare(&sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(params), |r| {
-            Ok(StoredObject {
-                seq: r.get(0)?,
-                id: r.get(1)?,
-                kind: r.get(2)?,
-                version: r.get(3)?,
-                spec_version: r.get(4)?,
-                tlp: tlp_of_rank(r.get(5)?),
-                date_added: r.get(6)?,
-                json: r.get(7)?,
-            })
-        })?;
-        let mut items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-        let more = items.len() > q.limit;
-        items.truncate(q.limit);
-        Ok(Page { items, more })
+        Ok((sql, params))
     }
 
     /// Number of object versions in a collection at or below `clearance`.
@@ -637,6 +646,179 @@ mod tests {
         let p2 = s.stix_query(&q)?;
         assert_eq!((p2.items.len(), p2.more), (1, false));
         assert_eq!(s.stix_count(&c, Tlp::Green)?, 2);
+        Ok(())
+    }
+
+    fn file_store(dir: &tempfile::TempDir) -> Result<Store> {
+        Store::open(&dir.path().join("t.db"))
+    }
+
+    /// Finding 8: a write waits for another writer (it begins as a writer,
+    /// so the busy timeout applies) instead of failing on a stale read, and
+    /// past the timeout the answer is the distinct "busy, retry" error.
+    #[test]
+    fn a_writer_waits_for_another_and_busy_is_its_own_error() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Corrupt {
+            what: "tempdir".into(),
+            detail: e.to_string(),
+        })?;
+        let mut a = file_store(&dir)?;
+        let mut b = file_store(&dir)?;
+        let c = b.stix_collections()?[0].id.clone();
+        let x = "indicator--00000000-0000-4000-8000-000000000001";
+        // `a` holds the write lock for a moment while `b` reads and writes.
+        a.conn().execute_batch("BEGIN IMMEDIATE")?;
+        a.conn().execute(
+            "INSERT INTO taxii_status VALUES ('s', 'u', 'c', 't', 0, 0, 0, 0, '{}')",
+            [],
+        )?;
+        let holder = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            a.conn().execute_batch("COMMIT").map(|()| a)
+        });
+        let added = b.stix_add_objects(&c, &[obj(x, "2020", Tlp::Clear)], "2026")?;
+        assert!(added[0].added, "the second writer waited and wrote");
+        let mut a = holder
+            .join()
+            .expect("the lock holder thread does not panic")?;
+        // Held past the (shortened) timeout: Busy, and nothing written.
+        a.conn().execute_batch("BEGIN IMMEDIATE")?;
+        b.set_busy_timeout(std::time::Duration::from_millis(100))?;
+        let y = "indicator--00000000-0000-4000-8000-000000000002";
+        let e = b
+            .stix_add_objects(&c, &[obj(y, "2020", Tlp::Clear)], "2026")
+            .expect_err("busy");
+        assert!(e.is_busy(), "{e:?}");
+        assert!(e.to_string().contains("retry"), "{e}");
+        a.conn().execute_batch("ROLLBACK")?;
+        a.set_busy_timeout(std::time::Duration::from_secs(5))?;
+        assert_eq!(a.stix_count(&c, Tlp::Red)?, 1);
+        Ok(())
+    }
+
+    /// Finding 9: objects and their status are one commit.
+    #[test]
+    fn objects_and_their_status_commit_together() -> Result<()> {
+        let mut s = Store::open_in_memory()?;
+        let c = s.stix_collections()?[0].id.clone();
+        let x = "indicator--00000000-0000-4000-8000-000000000001";
+        let status = |id: &str| StatusRecord {
+            id: id.into(),
+            user_name: "u".into(),
+            collection_id: c.clone(),
+            request_timestamp: "2026".into(),
+            total_count: 1,
+            success_count: 1,
+            failure_count: 0,
+            pending_count: 0,
+            details_json: "{}".into(),
+        };
+        // The status fails (its id is taken): the objects go too.
+        s.taxii_put_status(&status("taken"))?;
+        let r = s.stix_write(&c, Tlp::Red, "2026", |w| {
+            w.add(&obj(x, "2020", Tlp::Clear))?;
+            w.put_status(&status("taken"))
+        });
+        assert!(r.is_err());
+        assert_eq!(s.stix_count(&c, Tlp::Red)?, 0);
+        s.stix_write(&c, Tlp::Red, "2026", |w| {
+            w.add(&obj(x, "2020", Tlp::Clear))?;
+            w.put_status(&status("new"))
+        })?;
+        assert_eq!(s.stix_count(&c, Tlp::Red)?, 1);
+        assert!(s.taxii_status("new")?.is_some());
+        Ok(())
+    }
+
+    /// Findings 6 and 11: a writer that cannot see an object's versions
+    /// neither overwrites nor supersedes them, and its own write is real.
+    #[test]
+    fn a_low_writer_never_touches_versions_it_cannot_see() -> Result<()> {
+        let mut s = Store::open_in_memory()?;
+        let c = s.stix_collections()?[0].id.clone();
+        let a = "indicator--00000000-0000-4000-8000-000000000001";
+        s.stix_add_objects(&c, &[obj(a, "2020", Tlp::Red)], "2026")?;
+        let last = |s: &Store, t: Tlp| -> Result<Vec<(String, Tlp)>> {
+            let p = s.stix_query(&ObjectQuery::new(&c, t, 10))?;
+            Ok(p.items.into_iter().map(|o| (o.version, o.tlp)).collect())
+        };
+        // Same id and version as the hidden RED one: stored, for its writer.
+        let out = s.stix_write(&c, Tlp::Clear, "2026", |w| {
+            w.add(&obj(a, "2020", Tlp::Clear))
+        })?;
+        assert!(out.added);
+        assert_eq!(last(&s, Tlp::Clear)?, [("2020".to_owned(), Tlp::Clear)]);
+        assert_eq!(last(&s, Tlp::Red)?, [("2020".to_owned(), Tlp::Red)]);
+        // A newer version: the CLEAR reader's latest, never the RED reader's.
+        s.stix_write(&c, Tlp::Clear, "2026", |w| {
+            w.add(&obj(a, "2021", Tlp::Clear))
+        })?;
+        assert_eq!(last(&s, Tlp::Green)?, [("2021".to_owned(), Tlp::Clear)]);
+        assert_eq!(last(&s, Tlp::Red)?, [("2020".to_owned(), Tlp::Red)]);
+        // An AMBER writer sees the CLEAR rows: the same version is no new row.
+        let again = s.stix_write(&c, Tlp::Amber, "2026", |w| {
+            w.add(&obj(a, "2021", Tlp::Clear))
+        })?;
+        assert!(!again.added);
+        // A RED writer sees everything and may supersede.
+        s.stix_add_objects(&c, &[obj(a, "2022", Tlp::Amber)], "2026")?;
+        assert_eq!(last(&s, Tlp::Red)?, [("2022".to_owned(), Tlp::Amber)]);
+        // Nobody writes above their own clearance.
+        let e = s
+            .stix_write(&c, Tlp::Green, "2026", |w| {
+                w.add(&obj(a, "2023", Tlp::Amber))
+            })
+            .expect_err("above clearance");
+        assert!(matches!(e, StoreError::AboveClearance { .. }), "{e:?}");
+        Ok(())
+    }
+
+    /// Finding 5: a cursor names a row the reader saw; one naming a hidden
+    /// row is the same error as one naming nothing.
+    #[test]
+    fn a_cursor_on_a_hidden_row_is_refused() -> Result<()> {
+        let mut s = Store::open_in_memory()?;
+        let c = s.stix_collections()?[0].id.clone();
+        let a = "indicator--00000000-0000-4000-8000-000000000001";
+        s.stix_add_objects(&c, &[obj(a, "2020", Tlp::Red)], "2026")?;
+        let mut q = ObjectQuery::new(&c, Tlp::Clear, 10);
+        for id in [a, "indicator--00000000-0000-4000-8000-00000000ffff"] {
+            q.after = Some(Cursor {
+                id: id.into(),
+                version: "2020".into(),
+            });
+            assert!(matches!(s.stix_query(&q), Err(StoreError::BadCursor)));
+        }
+        q.clearance = Tlp::Red;
+        q.after = Some(Cursor {
+            id: a.into(),
+            version: "2020".into(),
+        });
+        assert_eq!(s.stix_query(&q)?.items.len(), 0);
+        Ok(())
+    }
+
+    /// Finding 13: a reader's pages come from its own index, which holds
+    /// only the rows it can see, never from a scan of the collection.
+    #[test]
+    fn every_clearance_pages_through_its_own_index() -> Result<()> {
+        let s = Store::open_in_memory()?;
+        let c = s.stix_collections()?[0].id.clone();
+        for t in Tlp::ALL {
+            for types in [vec![], vec!["indicator".to_owned()]] {
+                let mut q = ObjectQuery::new(&c, t, 10);
+                q.types = types;
+                let (sql, params) = s.query_sql(&q)?;
+                let mut st = s.conn().prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+                let plan: Vec<String> = st
+                    .query_map(rusqlite::params_from_iter(params), |r| r.get(3))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let plan = plan.join("\n");
+                let own = format!("stix_objects_seen_by_{}", tlp_rank(t));
+                assert!(plan.contains(&own), "{t:?}: {plan}");
+                assert!(!plan.contains("TEMP B-TREE"), "{t:?} sorts: {plan}");
+            }
+        }
         Ok(())
     }
 }
