@@ -662,7 +662,7 @@ mod tests {
             what: "tempdir".into(),
             detail: e.to_string(),
         })?;
-        let mut a = file_store(&dir)?;
+        let a = file_store(&dir)?;
         let mut b = file_store(&dir)?;
         let c = b.stix_collections()?[0].id.clone();
         let x = "indicator--00000000-0000-4000-8000-000000000001";
