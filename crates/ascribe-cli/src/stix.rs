@@ -262,11 +262,15 @@ fn import(
     match written {
         Ok(()) => {}
         Err(e) if e.is::<RolledBack>() => {
-            writeln!(
-                stderr,
-                "nothing imported: {rejected} of {} file(s) rejected, and an import of several files is all or nothing",
-                files.len()
-            )?;
+            if files.len() == 1 {
+                writeln!(stderr, "nothing imported")?;
+            } else {
+                writeln!(
+                    stderr,
+                    "nothing imported: {rejected} of {} files rejected, and an import of several files is all or nothing",
+                    files.len()
+                )?;
+            }
             return Ok(exit::bad_input());
         }
         Err(e) => return Err(e),

@@ -330,13 +330,17 @@ impl Store {
         f: impl FnOnce(&mut StixWriter<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         self.write_with(|tx| {
+            // `date_added` never decreases with `seq`, so the last row holds
+            // both maxima (a rowid lookup, not a scan of every row).
             let (seq, last_added): (i64, Option<String>) = tx
                 .query_row(
-                    "SELECT COALESCE(MAX(seq), 0), MAX(date_added) FROM stix_objects",
+                    "SELECT seq, date_added FROM stix_objects ORDER BY seq DESC LIMIT 1",
                     [],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
-                .map_err(StoreError::from)?;
+                .optional()
+                .map_err(StoreError::from)?
+                .map_or((0, None), |(s, d)| (s, Some(d)));
             let date_added = match last_added {
                 Some(l) if l.as_str() > now => l,
                 _ => now.to_owned(),
