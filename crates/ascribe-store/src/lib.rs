@@ -128,9 +128,9 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "0003_docs", include_str!("../migrations/0003_docs.sql")),
     (4, "0004_stix", include_str!("../migrations/0004_stix.sql")),
     (
-        6,
-        "0006_stix_visibility",
-        include_str!("../migrations/0006_stix_visibility.sql"),
+        7,
+        "0007_stix_visibility",
+        include_str!("../migrations/0007_stix_visibility.sql"),
     ),
 ];
 

@@ -6,7 +6,7 @@
 //! and pages alike.
 //!
 //! Every write names its writer's clearance. A row is visible to clearance
-//! `r` when `tlp <= r AND ceiling >= r` (see `migrations/0006`): a writer who
+//! `r` when `tlp <= r AND ceiling >= r` (see `migrations/0007`): a writer who
 //! re-posts, or posts a newer version of, an object it cannot see gets its own
 //! row, visible to readers up to just below the hidden versions' TLP, so its
 //! write is real and reported truly, it learns nothing of the hidden versions,
