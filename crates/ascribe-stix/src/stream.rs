@@ -263,6 +263,35 @@ mod tests {
         }
     }
 
+    proptest! {
+        /// On any text built from JSON-ish pieces (bundles, broken ones,
+        /// repeated keys, wrong shapes) the streamed import never panics and
+        /// gives the whole-tree import's verdict.
+        #[test]
+        fn any_text_gets_the_whole_tree_verdict(
+            pieces in proptest::collection::vec(prop_oneof![
+                Just("{"), Just("}"), Just("["), Just("]"), Just(","), Just(":"),
+                Just("\"type\""), Just("\"bundle\""), Just("\"objects\""), Just("\"id\""),
+                Just("\"bundle--00000000-0000-4000-8000-000000000001\""), Just("1"), Just("null"),
+                Just("\"indicator\""), Just(" "),
+            ], 0..40),
+            partial in any::<bool>(),
+        ) {
+            let text: String = pieces.concat();
+            let opts = ImportOptions { partial, unmarked: Tlp::Green };
+            let whole = crate::import_bundle(&text, &opts);
+            let streamed = collect(&text, &opts);
+            match (whole, streamed) {
+                (Ok(w), Ok((s, got))) => {
+                    prop_assert_eq!(&w.objects, &got);
+                    prop_assert_eq!(w.errors, s.errors);
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a, b),
+                (a, b) => prop_assert!(false, "whole {a:?} but streamed {b:?}"),
+            }
+        }
+    }
+
     #[test]
     fn non_bundles_and_bad_json_read_as_before() {
         let opts = ImportOptions::default();
