@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use ascribe_model::{Case, Tlp};
+use ascribe_stix::marking::MarkingTable;
 use ascribe_stix::model::model_view;
-use ascribe_stix::stream::import_streaming;
+use ascribe_stix::stream;
 use ascribe_stix::time::{format_timestamp, Clock, FixedClock, SystemClock};
 use ascribe_stix::{export_case, ExportInput, ImportError, ImportOptions, StixObject};
 use ascribe_store::{NewObject, ObjectQuery, Store, VersionSel};
@@ -156,7 +157,7 @@ impl ModelCount {
 
 /// `stix import`: every file in one transaction, all or nothing (like
 /// `case import`): a rejected or unreadable file rolls back every file and
-/// exits 2. Each bundle is read one object at a time (`import_streaming`),
+/// exits 2. Each bundle is read one object at a time (`stream::prepare`, then `run`),
 /// so memory is about the file's text, not a tree of it.
 fn import(
     files: &[PathBuf],
@@ -192,7 +193,16 @@ fn import(
             })?;
             let (mut added, mut known) = (0usize, 0usize);
             let mut model = ModelCount::default();
-            let verdict = import_streaming(&text, &opts, |o| -> anyhow::Result<()> {
+            let prepared = stream::prepare(&text);
+            if prepared.galaxy() {
+                writeln!(
+                    stderr,
+                    "{name}: a MISP galaxy cluster, read as STIX intrusion sets (TLP:CLEAR)"
+                )?;
+            }
+            // Marking refs resolve against the file's own definitions.
+            let table = MarkingTable::from_objects(prepared.marking_objects());
+            let verdict = prepared.run(&opts, &table, |o| -> anyhow::Result<()> {
                 model.see(&o);
                 let json = o.json.to_string();
                 let out = w.add(&NewObject {
@@ -218,12 +228,6 @@ fn import(
             drop(text);
             match verdict {
                 Ok(s) => {
-                    if s.galaxy {
-                        writeln!(
-                            stderr,
-                            "{name}: a MISP galaxy cluster, read as STIX intrusion sets (TLP:CLEAR)"
-                        )?;
-                    }
                     for e in &s.errors {
                         writeln!(stderr, "{name}: {}: {}", e.path, e.reason)?;
                     }

@@ -8,14 +8,16 @@
 //! to the caller's sink, and dropped before the next. Memory is the input
 //! text plus one object plus an (id, version) set for duplicates.
 //!
-//! The checks and messages are [`crate::import`]'s own; only bundles are
-//! streamed. A bare object, an array of objects or a MISP galaxy cluster is
+//! Two steps, so that a caller can add marking definitions it knows from
+//! elsewhere (earlier files, the store) before any object is checked:
+//! [`prepare`] reads the text and the markings, [`Prepared::run`] checks and
+//! hands out the objects; [`import_streaming`] does both with the text's own
+//! definitions. The checks and messages are [`crate::import`]'s own; only
+//! bundles are streamed. A bare object, an array of objects or a MISP galaxy cluster is
 //! read whole through [`crate::import_value`] and then handed to the sink.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -38,45 +40,63 @@ pub struct Streamed {
     pub galaxy: bool,
 }
 
-/// Only an object's type, read without building the rest of it.
-#[derive(Deserialize)]
-struct TypeOnly<'a> {
-    #[serde(rename = "type", borrow, default)]
-    kind: Option<Cow<'a, str>>,
+/// A text read for a streamed import, before any object is checked: the
+/// caller first learns which objects define or use markings
+/// ([`Prepared::marking_objects`]), builds its marking table from them (and
+/// from definitions it knows from elsewhere), then [`Prepared::run`]s.
+#[derive(Debug)]
+pub struct Prepared<'a> {
+    kind: Kind<'a>,
 }
 
-/// Imports `text` (a bundle, a STIX object or an array of them), handing
-/// each valid object to `sink` in bundle order.
-///
-/// The sink sees objects before the verdict on the whole input: without
-/// `partial`, an input with any error is `Ok(Err(ImportError::Rejected))`
-/// after the sink may already have taken some objects, so write them in a
-/// transaction and roll it back on that answer. Once an error is found
-/// (without `partial`) no further objects go to the sink. A sink error stops
-/// the import and is returned as `Err`.
-pub fn import_streaming<E>(
-    text: &str,
-    opts: &ImportOptions,
-    mut sink: impl FnMut(StixObject) -> Result<(), E>,
-) -> Result<Result<Streamed, ImportError>, E> {
+#[derive(Debug)]
+enum Kind<'a> {
+    /// A bundle, streamed: its objects as raw slices of the text.
+    Bundle {
+        objects: Vec<&'a RawValue>,
+        /// Problems of the bundle's own properties.
+        header: Vec<PathError>,
+        /// The marking definitions among the objects, and one carrier object
+        /// holding every marking property (`object_marking_refs`,
+        /// `granular_markings`) met in the bundle, deduplicated: what a
+        /// marking table is built from, without holding the objects.
+        markings: Vec<Value>,
+    },
+    /// Anything else, read whole (a bare object, an array, a MISP galaxy
+    /// converted to a bundle).
+    Whole {
+        root: Value,
+        galaxy: bool,
+    },
+    Failed(ImportError),
+}
+
+/// Reads `text` for a streamed import (see [`Prepared`]).
+pub fn prepare(text: &str) -> Prepared<'_> {
+    Prepared {
+        kind: prepare_kind(text),
+    }
+}
+
+fn prepare_kind(text: &str) -> Kind<'_> {
     let top: BTreeMap<String, &RawValue> = match serde_json::from_str(text) {
         Ok(t) => t,
         // Not an object (or not JSON): the whole-tree reader gives the
         // located error or reads the array.
-        Err(_) => return whole(text, opts, sink),
+        Err(_) => return whole(text),
     };
     let is_bundle = top
         .get("type")
         .is_some_and(|t| t.get().trim() == "\"bundle\"");
     if !is_bundle {
-        return whole(text, opts, sink);
+        return whole(text);
     }
     let objects: Vec<&RawValue> = match top.get("objects") {
         None => Vec::new(),
         Some(raw) => match serde_json::from_str(raw.get()) {
             Ok(v) => v,
             // `objects` is not an array: the whole-tree reader says so.
-            Err(_) => return whole(text, opts, sink),
+            Err(_) => return whole(text),
         },
     };
     // The bundle's own properties are checked by the importer itself, on
@@ -86,105 +106,198 @@ pub fn import_streaming<E>(
         if k != "objects" {
             match serde_json::from_str::<Value>(raw.get()) {
                 Ok(v) => header.insert(k.clone(), v),
-                Err(_) => return whole(text, opts, sink),
+                Err(_) => return whole(text),
             };
         }
     }
     header.insert("objects".into(), Value::Array(Vec::new()));
     let header_opts = ImportOptions {
         partial: true,
-        ..*opts
+        ..ImportOptions::default()
     };
-    let mut errors = match import_value(&Value::Object(header), &header_opts) {
+    let header = match import_value(&Value::Object(header), &header_opts) {
         Ok(imp) => imp.errors,
         Err(ImportError::Rejected(e)) => e,
-        Err(other) => return Ok(Err(other)),
+        Err(other) => return Kind::Failed(other),
     };
-    drop(top);
-    // Pass 1: the marking definitions (usually few) are all that is kept.
-    let mut definitions = Vec::new();
+    // Pass 1: marking definitions and marking properties are all that is kept.
+    let mut markings = Vec::new();
+    let mut refs: BTreeSet<String> = BTreeSet::new();
+    let mut granular: BTreeSet<String> = BTreeSet::new();
     for raw in &objects {
-        let t: Option<TypeOnly<'_>> = serde_json::from_str(raw.get()).ok();
-        if t.and_then(|t| t.kind).as_deref() == Some("marking-definition") {
-            // Unreadable here means unreadable in pass 2, which reports it.
-            if let Ok(v) = serde_json::from_str::<Value>(raw.get()) {
-                definitions.push(v);
-            }
-        }
-    }
-    let table = MarkingTable::from_objects(definitions.iter());
-    drop(definitions);
-    // Pass 2: one object at a time.
-    let mut out = Streamed::default();
-    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
-    for (i, raw) in objects.iter().enumerate() {
-        let path = format!("$.objects[{i}]");
-        let v: Value = match serde_json::from_str(raw.get()) {
-            Ok(v) => v,
-            Err(e) => {
-                errors.push(PathError {
-                    path,
-                    reason: format!("not readable as JSON: {e}"),
-                });
-                continue;
-            }
+        // Unreadable here means unreadable in pass 2, which reports it.
+        let Ok(v) = serde_json::from_str::<Value>(raw.get()) else {
+            continue;
         };
-        match check_bundle_object(&v, &path, &table, opts) {
-            Ok(obj) => {
-                if !seen.insert((obj.id.clone(), obj.version.clone())) {
-                    out.duplicates += 1;
-                } else if errors.is_empty() || opts.partial {
-                    out.accepted += 1;
-                    sink(obj)?;
-                }
-            }
-            Err(mut e) => errors.append(&mut e),
+        if let Some(a) = v.get("object_marking_refs").and_then(Value::as_array) {
+            refs.extend(a.iter().map(Value::to_string));
+        }
+        if let Some(a) = v.get("granular_markings").and_then(Value::as_array) {
+            granular.extend(a.iter().map(Value::to_string));
+        }
+        if v.get("type").and_then(Value::as_str) == Some("marking-definition") {
+            markings.push(v);
         }
     }
-    if !errors.is_empty() && !opts.partial {
-        return Ok(Err(ImportError::Rejected(errors)));
+    let parse_all = |set: BTreeSet<String>| -> Value {
+        Value::Array(
+            set.iter()
+                .filter_map(|t| serde_json::from_str(t).ok())
+                .collect(),
+        )
+    };
+    if !refs.is_empty() || !granular.is_empty() {
+        let mut carrier = Map::new();
+        carrier.insert("object_marking_refs".into(), parse_all(refs));
+        carrier.insert("granular_markings".into(), parse_all(granular));
+        markings.push(Value::Object(carrier));
     }
-    out.errors = errors;
-    Ok(Ok(out))
+    Kind::Bundle {
+        objects,
+        header,
+        markings,
+    }
 }
 
 /// The whole-tree path: anything but a bundle, and every malformed input.
-fn whole<E>(
-    text: &str,
-    opts: &ImportOptions,
-    mut sink: impl FnMut(StixObject) -> Result<(), E>,
-) -> Result<Result<Streamed, ImportError>, E> {
+fn whole(text: &str) -> Kind<'_> {
     let Ok(root) = serde_json::from_str::<Value>(text) else {
         // The importer's own reader gives the located JSON error.
-        return Ok(import_bundle(text, opts).map(|_| Streamed::default()));
-    };
-    let galaxy = crate::misp::is_galaxy(&root);
-    let imported = if galaxy {
-        drop(root);
-        match crate::misp::galaxy_to_bundle(text) {
-            Ok(b) => import_value(&b, opts),
-            Err(e) => Err(ImportError::Rejected(vec![PathError {
+        return match import_bundle(text, &ImportOptions::default()) {
+            Err(e) => Kind::Failed(e),
+            Ok(_) => Kind::Failed(ImportError::Rejected(vec![PathError {
                 path: "$".into(),
-                reason: format!("a MISP galaxy cluster that could not be read: {e}"),
+                reason: "not readable as JSON".into(),
             }])),
-        }
-    } else {
-        import_value(&root, opts)
+        };
     };
-    let imp = match imported {
-        Ok(imp) => imp,
-        Err(e) => return Ok(Err(e)),
-    };
-    let out = Streamed {
-        accepted: imp.objects.len(),
-        duplicates: imp.duplicates,
-        errors: imp.errors,
-        galaxy,
-    };
-    for o in imp.objects {
-        sink(o)?;
+    if !crate::misp::is_galaxy(&root) {
+        return Kind::Whole {
+            root,
+            galaxy: false,
+        };
     }
-    Ok(Ok(out))
+    drop(root);
+    match crate::misp::galaxy_to_bundle(text) {
+        Ok(b) => Kind::Whole {
+            root: b,
+            galaxy: true,
+        },
+        Err(e) => Kind::Failed(ImportError::Rejected(vec![PathError {
+            path: "$".into(),
+            reason: format!("a MISP galaxy cluster that could not be read: {e}"),
+        }])),
+    }
+}
+
+impl Prepared<'_> {
+    /// The objects a marking table for this import is built from: the
+    /// marking definitions, plus (for a streamed bundle) one object carrying
+    /// every marking property the bundle uses.
+    pub fn marking_objects(&self) -> Vec<&Value> {
+        match &self.kind {
+            Kind::Bundle { markings, .. } => markings.iter().collect(),
+            Kind::Whole { root, .. } => match root {
+                Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("bundle") => m
+                    .get("objects")
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().collect())
+                    .unwrap_or_default(),
+                Value::Array(a) => a.iter().collect(),
+                v => vec![v],
+            },
+            Kind::Failed(_) => Vec::new(),
+        }
+    }
+
+    /// Whether the text was a MISP galaxy cluster, read as STIX.
+    pub fn galaxy(&self) -> bool {
+        matches!(self.kind, Kind::Whole { galaxy: true, .. })
+    }
+
+    /// Checks the objects against `table`, handing each valid one to `sink`
+    /// in bundle order.
+    ///
+    /// The sink sees objects before the verdict on the whole input: without
+    /// `partial`, an input with any error is `Ok(Err(ImportError::Rejected))`
+    /// after the sink may already have taken some objects, so write them in a
+    /// transaction and roll it back on that answer. Once an error is found
+    /// (without `partial`) no further objects go to the sink. A sink error
+    /// stops the import and is returned as `Err`.
+    pub fn run<E>(
+        self,
+        opts: &ImportOptions,
+        table: &MarkingTable,
+        mut sink: impl FnMut(StixObject) -> Result<(), E>,
+    ) -> Result<Result<Streamed, ImportError>, E> {
+        let (objects, mut errors) = match self.kind {
+            Kind::Failed(e) => return Ok(Err(e)),
+            Kind::Whole { root, galaxy } => {
+                let imp = match import_value(&root, opts) {
+                    Ok(imp) => imp,
+                    Err(e) => return Ok(Err(e)),
+                };
+                drop(root);
+                let out = Streamed {
+                    accepted: imp.objects.len(),
+                    duplicates: imp.duplicates,
+                    errors: imp.errors,
+                    galaxy,
+                };
+                for o in imp.objects {
+                    sink(o)?;
+                }
+                return Ok(Ok(out));
+            }
+            Kind::Bundle {
+                objects, header, ..
+            } => (objects, header),
+        };
+        // Pass 2: one object at a time.
+        let mut out = Streamed::default();
+        let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+        for (i, raw) in objects.iter().enumerate() {
+            let path = format!("$.objects[{i}]");
+            let v: Value = match serde_json::from_str(raw.get()) {
+                Ok(v) => v,
+                Err(e) => {
+                    errors.push(PathError {
+                        path,
+                        reason: format!("not readable as JSON: {e}"),
+                    });
+                    continue;
+                }
+            };
+            match check_bundle_object(&v, &path, table, opts) {
+                Ok(obj) => {
+                    if !seen.insert((obj.id.clone(), obj.version.clone())) {
+                        out.duplicates += 1;
+                    } else if errors.is_empty() || opts.partial {
+                        out.accepted += 1;
+                        sink(obj)?;
+                    }
+                }
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+        if !errors.is_empty() && !opts.partial {
+            return Ok(Err(ImportError::Rejected(errors)));
+        }
+        out.errors = errors;
+        Ok(Ok(out))
+    }
+}
+
+/// [`prepare`], a marking table from the text's own definitions, and
+/// [`Prepared::run`]: the streamed equivalent of [`crate::import_bundle`].
+pub fn import_streaming<E>(
+    text: &str,
+    opts: &ImportOptions,
+    sink: impl FnMut(StixObject) -> Result<(), E>,
+) -> Result<Result<Streamed, ImportError>, E> {
+    let prepared = prepare(text);
+    let table = MarkingTable::from_objects(prepared.marking_objects());
+    prepared.run(opts, &table, sink)
 }
 
 #[cfg(test)]
