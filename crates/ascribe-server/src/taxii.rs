@@ -3,8 +3,11 @@
 use std::time::Instant;
 
 use ascribe_model::Tlp;
+use ascribe_stix::import::check_bundle_object;
+use ascribe_stix::marking::MarkingTable;
+use ascribe_stix::stream::marking_objects_of;
 use ascribe_stix::time::{format_timestamp, Clock, SystemClock};
-use ascribe_stix::{import_value, ImportError, ImportOptions};
+use ascribe_stix::{ImportError, ImportOptions};
 use ascribe_store::{
     Collection, Cursor, NewObject, ObjectQuery, Page, StatusRecord, StixWriter, Store, StoreError,
     VersionSel,
@@ -665,6 +668,7 @@ fn failure_text(e: &ImportError) -> String {
 fn add_one(
     w: &mut StixWriter<'_>,
     raw: &serde_json::value::RawValue,
+    table: &MarkingTable,
     opts: &ImportOptions,
     clearance: Tlp,
 ) -> Result<Result<Value, Value>, StoreError> {
@@ -688,14 +692,18 @@ fn add_one(
             None,
         )));
     }
-    let mut imp = match import_value(&v, opts) {
-        Ok(imp) => imp,
-        Err(e) => return Ok(Err(failure(&id, failure_text(&e), None))),
+    // The importer's check of one object, against the whole envelope's markings.
+    let o = match check_bundle_object(&v, "$", table, opts) {
+        Ok(o) => o,
+        Err(errs) => {
+            return Ok(Err(failure(
+                &id,
+                failure_text(&ImportError::Rejected(errs)),
+                None,
+            )))
+        }
     };
     drop(v);
-    let Some(o) = imp.objects.pop().filter(|_| imp.objects.is_empty()) else {
-        return Ok(Err(failure(&id, "not one STIX object".into(), None)));
-    };
     if o.tlp > clearance {
         return Ok(Err(failure(
             &o.id,
@@ -815,13 +823,16 @@ async fn add_objects(
             unmarked,
         };
         let clearance = p.clearance();
+        // Entries are checked one by one, but a marking ref resolves against
+        // every definition in the envelope (read without holding the objects).
+        let table = MarkingTable::from_objects(&marking_objects_of(env.iter().copied()));
         // The objects and their status are one transaction: a status exists
         // exactly when its objects were written.
         let rec = s.stix_write(&c.id, clearance, &now, |w| {
             let mut successes = Vec::new();
             let mut failures = Vec::new();
             for raw in &env {
-                match add_one(w, raw, &opts, clearance)? {
+                match add_one(w, raw, &table, &opts, clearance)? {
                     Ok(j) => successes.push(j),
                     Err(j) => failures.push(j),
                 }

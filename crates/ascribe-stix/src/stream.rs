@@ -121,11 +121,25 @@ fn prepare_kind(text: &str) -> Kind<'_> {
         Err(other) => return Kind::Failed(other),
     };
     // Pass 1: marking definitions and marking properties are all that is kept.
+    let markings = marking_objects_of(objects.iter().copied());
+    Kind::Bundle {
+        objects,
+        header,
+        markings,
+    }
+}
+
+/// What a marking table for `raws` (objects as raw JSON) is built from,
+/// reading one object at a time: the marking definitions among them, and
+/// one carrier object holding every distinct `object_marking_refs` entry
+/// and `granular_markings` entry they use (so that a caller can look up
+/// definitions stored elsewhere without holding the objects). Unreadable
+/// objects are skipped here; the check of each object reports them.
+pub fn marking_objects_of<'a>(raws: impl IntoIterator<Item = &'a RawValue>) -> Vec<Value> {
     let mut markings = Vec::new();
     let mut refs: BTreeSet<String> = BTreeSet::new();
     let mut granular: BTreeSet<String> = BTreeSet::new();
-    for raw in &objects {
-        // Unreadable here means unreadable in pass 2, which reports it.
+    for raw in raws {
         let Ok(v) = serde_json::from_str::<Value>(raw.get()) else {
             continue;
         };
@@ -152,11 +166,7 @@ fn prepare_kind(text: &str) -> Kind<'_> {
         carrier.insert("granular_markings".into(), parse_all(granular));
         markings.push(Value::Object(carrier));
     }
-    Kind::Bundle {
-        objects,
-        header,
-        markings,
-    }
+    markings
 }
 
 /// The whole-tree path: anything but a bundle, and every malformed input.
