@@ -38,11 +38,20 @@ pub(crate) fn run(cmd: CaseCommand, db: &Path) -> anyhow::Result<ExitCode> {
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let mut store = open_store(db)?;
             let mut err = std::io::stderr().lock();
+            let policies = parsed
+                .iter()
+                .map(|p| p.policy.as_ref().map(serde_json::to_string).transpose())
+                .collect::<Result<Vec<_>, _>>()?;
+            let cases: Vec<_> = parsed
+                .iter()
+                .zip(&policies)
+                .map(|(p, policy)| (&p.case, policy.as_deref()))
+                .collect();
+            // One transaction for every file: all are stored, or none.
+            store
+                .save_cases(&cases)
+                .with_context(|| format!("storing the cases in {}", db.display()))?;
             for (file, p) in files.iter().zip(&parsed) {
-                let policy = p.policy.as_ref().map(serde_json::to_string).transpose()?;
-                store
-                    .save_case(&p.case, policy.as_deref())
-                    .with_context(|| format!("storing {} in {}", file.display(), db.display()))?;
                 for note in &p.notes {
                     writeln!(err, "note: {}: {note}", file.display())?;
                 }
@@ -95,9 +104,20 @@ pub(crate) fn read_case(path: &Path) -> anyhow::Result<ParsedCase> {
     Ok(parsed)
 }
 
-/// Opens the database, saying which file failed.
+/// Opens the database, saying which file failed. `ASCRIBE_BUSY_TIMEOUT_MS`
+/// sets how long a command waits for another writer before giving up with
+/// "busy, retry" (exit 3); the default is the store's 10 s.
 pub(crate) fn open_store(db: &Path) -> anyhow::Result<Store> {
-    Store::open(db).with_context(|| format!("opening database {}", db.display()))
+    let mut store =
+        Store::open(db).with_context(|| format!("opening database {}", db.display()))?;
+    if let Ok(ms) = std::env::var("ASCRIBE_BUSY_TIMEOUT_MS") {
+        let ms: u64 = ms
+            .trim()
+            .parse()
+            .with_context(|| format!("ASCRIBE_BUSY_TIMEOUT_MS={ms:?}: expected milliseconds"))?;
+        store.set_busy_timeout(std::time::Duration::from_millis(ms))?;
+    }
+    Ok(store)
 }
 
 /// Resolves each hypothesis's actor against the knowledge base, filling the

@@ -81,6 +81,11 @@ pub(crate) mod exit {
     pub(crate) fn bad_input() -> ExitCode {
         ExitCode::from(2)
     }
+    /// Another writer held the database past the busy timeout; nothing was
+    /// written and the same command may be run again.
+    pub(crate) fn busy() -> ExitCode {
+        ExitCode::from(3)
+    }
 }
 
 fn main() -> ExitCode {
@@ -105,6 +110,9 @@ fn main() -> ExitCode {
             }
             let mut stderr = std::io::stderr().lock();
             let _ = writeln!(stderr, "error: {err:#}");
+            if is_busy(&err) {
+                return exit::busy();
+            }
             exit::bad_input()
         }
     }
@@ -123,6 +131,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Claims(args) => docs::run_claims(args, &cli.db),
         Command::Kb(cmd) => docs::run_kb(cmd, &cli.db),
     }
+}
+
+/// The store's "busy, retry" error, anywhere in the chain.
+fn is_busy(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<ascribe_store::StoreError>()
+            .is_some_and(ascribe_store::StoreError::is_busy)
+    })
 }
 
 /// A closed pipe (`ascribe ... | head`) is not an error.

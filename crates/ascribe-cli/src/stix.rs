@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use ascribe_model::{Case, Tlp};
+use ascribe_stix::marking::Markings;
 use ascribe_stix::model::model_view;
+use ascribe_stix::stream;
 use ascribe_stix::time::{format_timestamp, Clock, FixedClock, SystemClock};
 use ascribe_stix::{export_case, ExportInput, ImportError, ImportOptions, StixObject};
 use ascribe_store::{NewObject, ObjectQuery, Store, VersionSel};
@@ -104,6 +106,60 @@ pub(crate) fn store_objects(
     Ok((added, out.len() - added))
 }
 
+/// An import that found a rejected file: its transaction is rolled back.
+#[derive(Debug)]
+struct RolledBack;
+
+impl std::fmt::Display for RolledBack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a file was rejected; nothing imported")
+    }
+}
+
+impl std::error::Error for RolledBack {}
+
+/// Actors and indicators the model takes from the imported objects, counted
+/// as they stream past: `model_view` of each object, the latest version of
+/// each id counting (as `model_view` does over a whole bundle; relationships
+/// only add attribution, never actors or indicators).
+#[derive(Default)]
+struct ModelCount {
+    latest: std::collections::BTreeMap<String, (String, usize, usize)>,
+}
+
+impl ModelCount {
+    fn see(&mut self, o: &StixObject) {
+        if !matches!(
+            o.kind.as_str(),
+            "intrusion-set" | "threat-actor" | "indicator"
+        ) {
+            return;
+        }
+        if self
+            .latest
+            .get(&o.id)
+            .is_some_and(|(v, _, _)| *v >= o.version)
+        {
+            return;
+        }
+        let view = model_view(std::slice::from_ref(o));
+        self.latest.insert(
+            o.id.clone(),
+            (o.version.clone(), view.actors.len(), view.indicators.len()),
+        );
+    }
+    fn actors(&self) -> usize {
+        self.latest.values().map(|c| c.1).sum()
+    }
+    fn indicators(&self) -> usize {
+        self.latest.values().map(|c| c.2).sum()
+    }
+}
+
+/// `stix import`: every file in one transaction, all or nothing (like
+/// `case import`): a rejected or unreadable file rolls back every file and
+/// exits 2. Each bundle is read one object at a time (`stream::prepare`, then `run`),
+/// so memory is about the file's text, not a tree of it.
 /// Marking warnings printed in full per file; the rest are counted.
 const MAX_WARNINGS: usize = 20;
 
@@ -127,89 +183,127 @@ fn import(
         );
     };
     let opts = ImportOptions { partial, unmarked };
-    let mut stdout = std::io::stdout().lock();
+    let now = format_timestamp(&SystemClock.now());
     let mut stderr = std::io::stderr().lock();
-    let mut rejected = false;
     let mut had_errors = false;
-    // Marking definitions of the files imported so far in this command.
-    let mut defined = ascribe_stix::marking::Markings::default();
-    for f in files {
-        let name = f.display().to_string();
-        let text = std::fs::read_to_string(f).with_context(|| format!("reading {name}"))?;
-        // A MISP threat-actor galaxy cluster is read as the equivalent STIX.
-        let root = match ascribe_stix::parse_json(&text) {
-            Ok(v) if ascribe_stix::misp::is_galaxy(&v) => {
-                let b = ascribe_stix::misp::galaxy_to_bundle(&text)
-                    .map_err(|e| anyhow::anyhow!("{name}: MISP galaxy cluster: {e}"))?;
+    let mut rejected = 0usize;
+    let mut summaries = Vec::new();
+    // Marking definitions of the files read so far in this command.
+    let mut defined = Markings::default();
+    // Whoever holds the database file has full clearance.
+    let written = store.stix_write(&coll.id, Tlp::Red, &now, |w| -> anyhow::Result<()> {
+        for f in files {
+            let name = f.display().to_string();
+            let text = std::fs::read_to_string(f).with_context(|| {
+                format!("reading {name} (nothing imported: an import of several files is all or nothing)")
+            })?;
+            let (mut added, mut known) = (0usize, 0usize);
+            let mut model = ModelCount::default();
+            let prepared = stream::prepare(&text);
+            if prepared.galaxy() {
                 writeln!(
                     stderr,
                     "{name}: a MISP galaxy cluster, read as STIX intrusion sets (TLP:CLEAR)"
                 )?;
-                Ok(b)
             }
-            other => other,
-        };
-        let parsed = match root {
-            Ok(root) => {
-                // Marking refs resolve against this bundle, the files before
-                // it, and the definitions stored by earlier imports.
-                let known = ascribe_stix::known_markings(
-                    &ascribe_stix::objects_of(&root),
-                    defined.clone(),
-                    |ids| store.stix_marking_definitions(ids),
-                )?;
-                ascribe_stix::import_value_with(&root, &opts, &known)
-            }
-            Err(e) => Err(e),
-        };
-        match parsed {
-            Ok(imp) => {
-                for e in &imp.errors {
-                    writeln!(stderr, "{name}: {}: {}", e.path, e.reason)?;
+            // Marking refs resolve against this file's definitions, the files
+            // before it, and the definitions stored by earlier imports.
+            let marking_objects = prepared.marking_objects();
+            let table = ascribe_stix::known_markings(&marking_objects, defined.clone(), |ids| {
+                w.marking_definitions(ids)
+            })?;
+            defined.add_objects(marking_objects.iter().copied());
+            drop(marking_objects);
+            let verdict = prepared.run(&opts, &table, |o| -> anyhow::Result<()> {
+                model.see(&o);
+                let json = o.json.to_string();
+                let out = w.add(&NewObject {
+                    id: &o.id,
+                    kind: &o.kind,
+                    version: &o.version,
+                    spec_version: if o.spec_version.is_empty() {
+                        "2.1"
+                    } else {
+                        &o.spec_version
+                    },
+                    tlp: o.tlp,
+                    marked: o.marked,
+                    json: &json,
+                })?;
+                if out.added {
+                    added += 1;
+                } else {
+                    known += 1;
                 }
-                for w in imp.warnings.iter().take(MAX_WARNINGS) {
-                    writeln!(stderr, "{name}: warning: {}: {}", w.path, w.reason)?;
+                Ok(())
+            })?;
+            drop(text);
+            match verdict {
+                Ok(s) => {
+                    for e in &s.errors {
+                        writeln!(stderr, "{name}: {}: {}", e.path, e.reason)?;
+                    }
+                    for m in s.warnings.iter().take(MAX_WARNINGS) {
+                        writeln!(stderr, "{name}: warning: {}: {}", m.path, m.reason)?;
+                    }
+                    if s.warnings.len() > MAX_WARNINGS {
+                        writeln!(
+                            stderr,
+                            "{name}: warning: {} more marking(s) could not be classified (their objects are stored as TLP:RED)",
+                            s.warnings.len() - MAX_WARNINGS
+                        )?;
+                    }
+                    had_errors |= !s.errors.is_empty() || !s.warnings.is_empty();
+                    summaries.push(format!(
+                        "{name}: {} object(s) accepted ({added} new, {known} already stored, {} repeated in the bundle), {} left out; {} actor(s), {} indicator(s) for the model",
+                        s.accepted,
+                        s.duplicates,
+                        s.errors.len(),
+                        model.actors(),
+                        model.indicators()
+                    ));
                 }
-                if imp.warnings.len() > MAX_WARNINGS {
+                Err(ImportError::Rejected(errs)) => {
+                    rejected += 1;
+                    for e in &errs {
+                        writeln!(stderr, "{name}: {}: {}", e.path, e.reason)?;
+                    }
                     writeln!(
                         stderr,
-                        "{name}: warning: {} more marking(s) could not be classified (their objects are stored as TLP:RED)",
-                        imp.warnings.len() - MAX_WARNINGS
+                        "{name}: rejected whole ({} error(s)) (use --partial to keep the valid objects)",
+                        errs.len()
                     )?;
                 }
-                had_errors |= !imp.errors.is_empty() || !imp.warnings.is_empty();
-                defined.add_objects(imp.objects.iter().map(|o| &o.json));
-                let (added, known) = store_objects(&mut store, &coll.id, &imp.objects)?;
-                let view = model_view(&imp.objects);
-                writeln!(
-                    stdout,
-                    "{name}: {} object(s) accepted ({added} new, {known} already stored, {} repeated in the bundle), {} left out; {} actor(s), {} indicator(s) for the model",
-                    imp.objects.len(),
-                    imp.duplicates,
-                    imp.errors.len(),
-                    view.actors.len(),
-                    view.indicators.len()
-                )?;
-            }
-            Err(ImportError::Rejected(errs)) => {
-                rejected = true;
-                for e in &errs {
-                    writeln!(stderr, "{name}: {}: {}", e.path, e.reason)?;
+                Err(e) => {
+                    rejected += 1;
+                    writeln!(stderr, "{name}: {e}")?;
                 }
-                writeln!(
-                    stderr,
-                    "{name}: rejected whole ({} error(s)); nothing imported from it (use --partial to keep the valid objects)",
-                    errs.len()
-                )?;
-            }
-            Err(e) => {
-                rejected = true;
-                writeln!(stderr, "{name}: {e}")?;
             }
         }
+        if rejected > 0 {
+            return Err(RolledBack.into());
+        }
+        Ok(())
+    });
+    match written {
+        Ok(()) => {}
+        Err(e) if e.is::<RolledBack>() => {
+            if files.len() == 1 {
+                writeln!(stderr, "nothing imported")?;
+            } else {
+                writeln!(
+                    stderr,
+                    "nothing imported: {rejected} of {} files rejected, and an import of several files is all or nothing",
+                    files.len()
+                )?;
+            }
+            return Ok(exit::bad_input());
+        }
+        Err(e) => return Err(e),
     }
-    if rejected {
-        return Ok(exit::bad_input());
+    let mut stdout = std::io::stdout().lock();
+    for line in &summaries {
+        writeln!(stdout, "{line}")?;
     }
     if had_errors {
         return Ok(exit::warnings());

@@ -35,7 +35,7 @@ use axum::Router;
 
 pub use auth::{AuthLimits, Authenticator};
 pub use net::{Peer, TaxiiListener};
-pub use query::{parse_query, QueryError, TaxiiQuery};
+pub use query::{decode_token, encode_token, parse_query, QueryError, TaxiiQuery};
 pub use tls::{load_tls, TlsError};
 
 /// The TAXII 2.1 media type.

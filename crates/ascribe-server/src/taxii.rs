@@ -1,9 +1,13 @@
 //! TAXII 2.1 endpoints.
-
+use ascribe_model::Tlp;
+use ascribe_stix::import::check_bundle_object;
+use ascribe_stix::marking::Markings;
+use ascribe_stix::stream::marking_objects_of;
 use ascribe_stix::time::{format_timestamp, Clock, SystemClock};
-use ascribe_stix::{import_value_with, known_markings, ImportOptions};
+use ascribe_stix::{known_markings, ImportError, ImportOptions};
 use ascribe_store::{
-    Collection, NewObject, ObjectQuery, Page, StatusRecord, Store, StoreError, VersionSel,
+    Collection, Cursor, NewObject, ObjectQuery, Page, StatusRecord, StixWriter, Store, StoreError,
+    VersionSel,
 };
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, Request, State};
@@ -14,7 +18,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use crate::query::parse_query;
+use crate::query::{encode_token, parse_query, BAD_TOKEN};
 use crate::{AppState, Principal, STIX_MEDIA, TAXII_MEDIA};
 
 const ROOT: &str = "api1";
@@ -68,6 +72,41 @@ fn internal() -> Response {
         "internal error",
         "the server could not complete the request",
     )
+}
+
+/// Seconds a client is asked to wait before retrying a write the store was
+/// too busy for.
+const RETRY_AFTER_SECS: &str = "2";
+
+/// 503 with `Retry-After`: another writer held the store past the busy
+/// timeout; nothing of the request was written and it may be sent again.
+fn busy() -> Response {
+    let mut r = error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "store busy",
+        "another writer holds the store; nothing was written, retry the request",
+    );
+    r.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from_static(RETRY_AFTER_SECS),
+    );
+    r
+}
+
+/// The TAXII answer to a store error.
+fn store_failure(e: &StoreError) -> Response {
+    match e {
+        StoreError::Busy { .. } => busy(),
+        StoreError::BadCursor => error(
+            StatusCode::BAD_REQUEST,
+            "bad query",
+            &format!("query parameter next: {BAD_TOKEN}"),
+        ),
+        _ => {
+            tracing::error!(error = %crate::error_chain(e), "store error");
+            internal()
+        }
+    }
 }
 
 /// Any error response that did not come from a handler (a rejected path, a
@@ -137,10 +176,7 @@ pub(crate) async fn db<T: Send + 'static>(
     let pool = st.pool.clone();
     match tokio::task::spawn_blocking(move || pool.with(f)).await {
         Ok(Some(Ok(v))) => Ok(v),
-        Ok(Some(Err(e))) => {
-            tracing::error!(error = %crate::error_chain(&e), "store error");
-            Err(internal())
-        }
+        Ok(Some(Err(e))) => Err(store_failure(&e)),
         Ok(None) => {
             tracing::error!("store error: the connection pool is empty");
             Err(internal())
@@ -343,7 +379,7 @@ async fn read(
         q.added_after = tq.added_after;
         q.types = tq.types;
         q.spec_versions = tq.spec_versions;
-        q.after_seq = tq.next;
+        q.after = tq.next;
         q.ids = tq.ids;
         q.versions = tq.versions;
         match &kind {
@@ -364,7 +400,11 @@ fn envelope_head(page: &Page) -> String {
     let mut s = format!("{{\"more\":{}", page.more);
     if page.more {
         if let Some(last) = page.items.last() {
-            s.push_str(&format!(",\"next\":\"{}\"", last.seq));
+            let token = encode_token(&Cursor {
+                id: last.id.clone(),
+                version: last.version.clone(),
+            });
+            s.push_str(&format!(",\"next\":\"{token}\""));
         }
     }
     s
@@ -474,21 +514,60 @@ async fn manifest(
     }
 }
 
-fn status_json(s: &StatusRecord) -> String {
+/// A status resource as `viewer` may see it. Statuses are shown only to the
+/// user who posted them and to admins (see `status`). Each entry carries the
+/// TLP of its object (failures whose marking could not be read count as
+/// TLP:RED); an entry above the viewer's clearance is left out, unless the
+/// viewer posted it (every id and version in it came from the viewer's own
+/// request, so nothing is disclosed). The counts are those of the entries
+/// shown, so success + failure + pending = total always, and a viewer below
+/// the poster's objects cannot count them.
+fn status_json(s: &StatusRecord, viewer: &Principal) -> String {
     let details: Value = serde_json::from_str(&s.details_json).unwrap_or(json!({}));
+    let own = viewer.user.is_some() && viewer.name() == s.user_name;
+    let limit = tlp_rank(viewer.clearance());
+    let shown = |key: &str| -> Vec<Value> {
+        details
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter(|e| own || e.get("tlp").and_then(Value::as_i64).unwrap_or(4) <= limit)
+                    .map(|e| {
+                        let mut e = e.clone();
+                        if let Some(m) = e.as_object_mut() {
+                            m.remove("tlp");
+                        }
+                        e
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let successes = shown("successes");
+    let failures = shown("failures");
+    let pendings = shown("pendings");
     json!({
         "id": s.id,
-        "status": if s.pending_count == 0 { "complete" } else { "pending" },
+        "status": if pendings.is_empty() { "complete" } else { "pending" },
         "request_timestamp": taxii_date(&s.request_timestamp),
-        "total_count": s.total_count,
-        "success_count": s.success_count,
-        "failure_count": s.failure_count,
-        "pending_count": s.pending_count,
-        "successes": details.get("successes").cloned().unwrap_or(json!([])),
-        "failures": details.get("failures").cloned().unwrap_or(json!([])),
-        "pendings": [],
+        "total_count": successes.len() + failures.len() + pendings.len(),
+        "success_count": successes.len(),
+        "failure_count": failures.len(),
+        "pending_count": pendings.len(),
+        "successes": successes,
+        "failures": failures,
+        "pendings": pendings,
     })
     .to_string()
+}
+
+/// Rank of a TLP, as kept in a status entry.
+fn tlp_rank(t: Tlp) -> i64 {
+    Tlp::ALL
+        .iter()
+        .position(|x| *x == t)
+        .map_or(4, |p| i64::try_from(p).unwrap_or(4))
 }
 
 async fn status(
@@ -502,7 +581,7 @@ async fn status(
     };
     match db(&st, move |s| s.taxii_status(&sid)).await {
         Ok(Some(s)) if p.user.is_some() && (s.user_name == p.name() || p.is_admin()) => {
-            taxii_json(StatusCode::OK, status_json(&s))
+            taxii_json(StatusCode::OK, status_json(&s, &p))
         }
         Ok(_) => error(
             StatusCode::NOT_FOUND,
@@ -511,6 +590,115 @@ async fn status(
         ),
         Err(r) => r,
     }
+}
+
+/// A TAXII envelope, its objects left as raw JSON text borrowed from the
+/// body: each is parsed, checked and written one at a time, so a request
+/// costs about its body plus one object, whatever the number of objects.
+#[derive(serde::Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow)]
+    objects: Option<Vec<&'a serde_json::value::RawValue>>,
+}
+
+/// How many problems of one object a status failure message lists.
+const MAX_PROBLEMS: usize = 5;
+
+/// A failure message in TAXII terms: what is wrong with this one object.
+fn failure_text(e: &ImportError) -> String {
+    match e {
+        ImportError::Rejected(errs) => {
+            let mut m = String::from("not a valid STIX 2.1 object: ");
+            let listed: Vec<String> = errs
+                .iter()
+                .take(MAX_PROBLEMS)
+                .map(ToString::to_string)
+                .collect();
+            m.push_str(&listed.join("; "));
+            if errs.len() > MAX_PROBLEMS {
+                m.push_str(&format!("; and {} more", errs.len() - MAX_PROBLEMS));
+            }
+            m
+        }
+        other => format!("not a valid STIX 2.1 object: {other}"),
+    }
+}
+
+/// One envelope entry: a success (the object is stored, or that id and
+/// version already was, visibly to the poster) or a failure.
+fn add_one(
+    w: &mut StixWriter<'_>,
+    raw: &serde_json::value::RawValue,
+    table: &Markings,
+    opts: &ImportOptions,
+    clearance: Tlp,
+) -> Result<Result<Value, Value>, StoreError> {
+    let failure = |id: &str, message: String, tlp: Option<Tlp>| {
+        let mut f = json!({"id": id, "message": message});
+        if let Some(t) = tlp {
+            f["tlp"] = json!(tlp_rank(t));
+        }
+        f
+    };
+    let v: Value = match serde_json::from_str(raw.get()) {
+        Ok(v) => v,
+        Err(e) => return Ok(Err(failure("", format!("not JSON: {e}"), None))),
+    };
+    let id = v.get("id").and_then(Value::as_str).unwrap_or("").to_owned();
+    let nested = v.is_array() || v.get("type").and_then(Value::as_str) == Some("bundle");
+    if nested {
+        return Ok(Err(failure(
+            &id,
+            "an envelope entry must be one STIX object, not a bundle or an array".into(),
+            None,
+        )));
+    }
+    // The importer's check of one object, against the whole envelope's markings.
+    let (o, warnings) = match check_bundle_object(&v, "$", table, opts) {
+        Ok(o) => o,
+        Err(errs) => {
+            return Ok(Err(failure(
+                &id,
+                failure_text(&ImportError::Rejected(errs)),
+                None,
+            )))
+        }
+    };
+    drop(v);
+    if o.tlp > clearance {
+        return Ok(Err(failure(
+            &o.id,
+            format!(
+                "marked {}, above your clearance: a writer may only add objects it can read; not added",
+                o.tlp.label()
+            ),
+            Some(o.tlp),
+        )));
+    }
+    let text = o.json.to_string();
+    let out = w.add(&NewObject {
+        id: &o.id,
+        kind: &o.kind,
+        version: &o.version,
+        spec_version: if o.spec_version.is_empty() {
+            "2.1"
+        } else {
+            &o.spec_version
+        },
+        tlp: o.tlp,
+        marked: o.marked,
+        json: &text,
+    })?;
+    let mut j = json!({"id": out.id, "tlp": tlp_rank(o.tlp)});
+    if let Some(v) = o.json.get("modified").or_else(|| o.json.get("created")) {
+        j["version"] = v.clone();
+    }
+    if !warnings.is_empty() {
+        // The marking failed closed: the object is stored as TLP:RED.
+        let why: Vec<&str> = warnings.iter().map(|w| w.reason.as_str()).collect();
+        j["message"] = json!(why.join("; "));
+    }
+    Ok(Ok(j))
 }
 
 async fn add_objects(
@@ -557,23 +745,32 @@ async fn add_objects(
     let Ok(bytes) = axum::body::to_bytes(body, st.config.max_content_length).await else {
         return too_large();
     };
-    let Ok(env) = serde_json::from_slice::<Value>(&bytes) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "bad request",
-            "the body is not JSON",
-        );
-    };
-    let Some(objects) = env.get("objects").and_then(Value::as_array).cloned() else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "bad request",
-            "expected an envelope with an \"objects\" array",
-        );
-    };
     let unmarked = st.config.unmarked;
     let now = format_timestamp(&SystemClock.now());
     let out = db(&st, move |s| {
+        let env = match serde_json::from_slice::<Envelope<'_>>(&bytes) {
+            Ok(Envelope {
+                objects: Some(objects),
+            }) => objects,
+            Err(e) if e.is_syntax() || e.is_eof() => {
+                return Ok(Err(error(
+                    StatusCode::BAD_REQUEST,
+                    "bad request",
+                    &format!(
+                        "the body is not JSON (line {}, column {})",
+                        e.line(),
+                        e.column()
+                    ),
+                )))
+            }
+            _ => {
+                return Ok(Err(error(
+                    StatusCode::BAD_REQUEST,
+                    "bad request",
+                    "expected an envelope with an \"objects\" array",
+                )))
+            }
+        };
         let Some((c, _, w)) = resolve(s, &p, &cid)? else {
             return Ok(Err(no_collection()));
         };
@@ -588,88 +785,48 @@ async fn add_objects(
             partial: false,
             unmarked,
         };
-        // The entries are imported one by one, but a marking ref resolves
-        // against every definition in the envelope and those stored earlier.
-        let known = known_markings(
-            &objects.iter().collect::<Vec<_>>(),
-            Default::default(),
+        let clearance = p.clearance();
+        // Entries are checked one by one, but a marking ref resolves against
+        // every definition in the envelope (read without holding the objects).
+        // ... and those stored earlier (looked up by the refs it uses).
+        let table = known_markings(
+            &marking_objects_of(env.iter().copied())
+                .iter()
+                .collect::<Vec<_>>(),
+            Markings::default(),
             |ids| s.stix_marking_definitions(ids),
         )?;
-        let mut failures = Vec::new();
-        let mut good = Vec::new();
-        // Per object of `good`: why its marking failed closed (TLP:RED), if it did.
-        let mut notes: Vec<Option<String>> = Vec::new();
-        for o in &objects {
-            match import_value_with(o, &opts, &known) {
-                Ok(imp) => {
-                    let why: Vec<&str> = imp.warnings.iter().map(|w| w.reason.as_str()).collect();
-                    let note = (!why.is_empty()).then(|| why.join("; "));
-                    notes.extend(imp.objects.iter().map(|_| note.clone()));
-                    good.extend(imp.objects);
+        // The objects and their status are one transaction: a status exists
+        // exactly when its objects were written.
+        let rec = s.stix_write(&c.id, clearance, &now, |w| {
+            let mut successes = Vec::new();
+            let mut failures = Vec::new();
+            for raw in &env {
+                match add_one(w, raw, &table, &opts, clearance)? {
+                    Ok(j) => successes.push(j),
+                    Err(j) => failures.push(j),
                 }
-                Err(e) => failures.push(json!({
-                    "id": o.get("id").and_then(Value::as_str).unwrap_or(""),
-                    "message": e.to_string(),
-                })),
             }
-        }
-        let texts: Vec<String> = good.iter().map(|o| o.json.to_string()).collect();
-        let news: Vec<NewObject<'_>> = good
-            .iter()
-            .zip(&texts)
-            .map(|(o, t)| NewObject {
-                id: &o.id,
-                kind: &o.kind,
-                version: &o.version,
-                spec_version: if o.spec_version.is_empty() {
-                    "2.1"
-                } else {
-                    &o.spec_version
-                },
-                tlp: o.tlp,
-                marked: o.marked,
-                json: t,
-            })
-            .collect();
-        let outcomes = s.stix_add_objects(&c.id, &news, &now)?;
-        let successes: Vec<Value> = good
-            .iter()
-            .zip(&outcomes)
-            .zip(&notes)
-            .map(|((o, out), note)| {
-                let v = o
-                    .json
-                    .get("modified")
-                    .or_else(|| o.json.get("created"))
-                    .cloned();
-                let mut j = json!({"id": out.id});
-                if let Some(v) = v {
-                    j["version"] = v;
-                }
-                if let Some(n) = note {
-                    // The marking failed closed: the object is stored as TLP:RED.
-                    j["message"] = json!(n);
-                }
-                j
-            })
-            .collect();
-        let rec = StatusRecord {
-            id: uuid::Uuid::new_v4().to_string(),
-            user_name: p.name().to_owned(),
-            collection_id: c.id,
-            request_timestamp: now,
-            total_count: i64::try_from(objects.len()).unwrap_or(i64::MAX),
-            success_count: i64::try_from(successes.len()).unwrap_or(i64::MAX),
-            failure_count: i64::try_from(failures.len()).unwrap_or(i64::MAX),
-            pending_count: 0,
-            details_json: json!({"successes": successes, "failures": failures}).to_string(),
-        };
-        s.taxii_put_status(&rec)?;
-        Ok(Ok(rec))
+            let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+            let rec = StatusRecord {
+                id: uuid::Uuid::new_v4().to_string(),
+                user_name: p.name().to_owned(),
+                collection_id: c.id.clone(),
+                request_timestamp: now.clone(),
+                total_count: count(successes.len() + failures.len()),
+                success_count: count(successes.len()),
+                failure_count: count(failures.len()),
+                pending_count: 0,
+                details_json: json!({"successes": successes, "failures": failures}).to_string(),
+            };
+            w.put_status(&rec)?;
+            Ok::<_, StoreError>(rec)
+        })?;
+        Ok(Ok((rec, p)))
     })
     .await;
     match out {
-        Ok(Ok(rec)) => taxii_json(StatusCode::ACCEPTED, status_json(&rec)),
+        Ok(Ok((rec, p))) => taxii_json(StatusCode::ACCEPTED, status_json(&rec, &p)),
         Ok(Err(r)) | Err(r) => r,
     }
 }

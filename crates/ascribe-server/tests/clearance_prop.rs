@@ -1,7 +1,11 @@
 //! Property: for random objects (several versions, random markings) and a
 //! random caller, no response of any endpoint, filter or page holds an object
 //! version above the caller's clearance, and the caller sees exactly the
-//! versions at or below it.
+//! versions at or below it. And what the caller receives (every page and
+//! every `next` token) is exactly what it would receive from a store holding
+//! only the versions it may see: hidden rows leave no trace, not even in
+//! the tokens, and a token forged to name a hidden row is refused like any
+//! malformed one.
 
 mod common;
 
@@ -45,6 +49,17 @@ fn run(
     let cid = s.stix_collections().unwrap_or_default()[0].id.clone();
     let st = state(s, true);
     let clearance = who.unwrap_or(Tlp::Clear);
+    // The same collection without the rows the caller may not see.
+    let mut only_visible =
+        Store::open_in_memory().map_err(|e| TestCaseError::fail(e.to_string()))?;
+    add_users(&mut only_visible);
+    let seen_rows: Vec<(Value, Tlp)> = rows
+        .iter()
+        .filter(|(_, t)| *t <= clearance)
+        .cloned()
+        .collect();
+    add_objects(&mut only_visible, &seen_rows);
+    let st_visible = state(only_visible, true);
     let user = who.map(|t| format!("u-{}", t.as_str()));
     let user = user.as_deref();
     // What the caller may see: (id, modified) with marking <= clearance.
@@ -96,6 +111,8 @@ fn run(
                     }
                     let r = call(&st, "GET", &u, user, None).await;
                     prop_assert_eq!(r.status.as_u16(), 200);
+                    let rv = call(&st_visible, "GET", &u, user, None).await;
+                    prop_assert_eq!(&r.text, &rv.text, "hidden rows changed a page");
                     let items = r.json["objects"].as_array().cloned().unwrap_or_default();
                     prop_assert!(items.len() <= limit);
                     for o in &items {
@@ -131,6 +148,33 @@ fn run(
                 };
                 prop_assert_eq!(&got, &want, "{} {}", endpoint, version);
             }
+        }
+        // A token forged to name any row the caller cannot see: the same 400
+        // as a malformed token.
+        let garbage = call(
+            &st,
+            "GET",
+            &format!("{base}/objects/?next=garbage"),
+            user,
+            None,
+        )
+        .await;
+        prop_assert_eq!(garbage.status.as_u16(), 400);
+        for (o, t) in rows.iter().filter(|(_, t)| *t > clearance) {
+            let token = ascribe_server::encode_token(&ascribe_store::Cursor {
+                id: o["id"].as_str().unwrap_or("").to_owned(),
+                version: ascribe_stix::time::version_key(o["modified"].as_str().unwrap_or(""))
+                    .unwrap_or_default(),
+            });
+            let r = call(
+                &st,
+                "GET",
+                &format!("{base}/objects/?next={token}"),
+                user,
+                None,
+            )
+            .await;
+            prop_assert_eq!(&r.text, &garbage.text, "token on a hidden {:?} row", t);
         }
         // Every id, visible or not, through the by-id and versions endpoints.
         let all_ids: BTreeSet<String> = rows

@@ -233,6 +233,18 @@ pub fn import_value_with(
     Ok(out)
 }
 
+/// Checks one object of a bundle against the bundle's marking table, as
+/// [`import_value`] does for each of its objects: for [`crate::stream`],
+/// which never holds the whole bundle.
+pub fn check_bundle_object(
+    v: &Value,
+    path: &str,
+    table: &Markings,
+    opts: &ImportOptions,
+) -> Result<(StixObject, Vec<PathError>), Vec<PathError>> {
+    check_object(v, path, table, opts)
+}
+
 fn err(path: &str, reason: &str) -> PathError {
     PathError {
         path: path.to_owned(),

@@ -6,6 +6,7 @@
 //!   cut down to a marking before the assessment is computed;
 //! - [`model`]: what ascribe's model takes from imported objects (actors,
 //!   indicators);
+//! - [`stream`]: the same import one object at a time, in bounded memory;
 //! - [`ids`]: deterministic identifiers; [`time`]: timestamps and the clock.
 //!
 //! No I/O: callers read files and talk to the store.
@@ -16,6 +17,7 @@ pub mod import;
 pub mod marking;
 pub mod misp;
 pub mod model;
+pub mod stream;
 pub mod time;
 
 pub use export::{

@@ -39,33 +39,54 @@ impl Store {
     /// case-file claims. Evidence and claims from other sources (telemetry,
     /// documents, devices) stay.
     pub fn save_case(&mut self, case: &Case, policy_json: Option<&str>) -> Result<()> {
+        self.save_cases(&[(case, policy_json)])
+    }
+
+    /// Stores several cases as [`Store::save_case`] does, in one transaction:
+    /// all of them are written, or none (a multi-file `case import`).
+    pub fn save_cases(&mut self, cases: &[(&Case, Option<&str>)]) -> Result<()> {
         self.write(|tx| {
-            upsert_incident(tx, &case.incident, policy_json, true)?;
-            let id = case.incident.id.as_str();
-            tx.execute("DELETE FROM hypotheses WHERE incident_id = ?1", [id])?;
-            for (pos, h) in case.hypotheses.iter().enumerate() {
-                tx.execute(
-                    "INSERT INTO hypotheses (incident_id, id, actor, actor_name, sponsor, prior, position)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![
-                        id,
-                        h.id,
-                        h.actor,
-                        h.resolved.as_ref().map(|r| r.name.as_str()),
-                        h.resolved.as_ref().and_then(|r| r.sponsor.as_deref()),
-                        h.prior,
-                        pos as i64
-                    ],
-                )?;
+            for (case, policy_json) in cases {
+                save_case_tx(tx, case, *policy_json)?;
             }
-            tx.execute("DELETE FROM evidence WHERE incident_id = ?1 AND origin IS NULL", [id])?;
-            insert_evidence(tx, id, &case.evidence)?;
-            tx.execute("DELETE FROM claims WHERE incident_id = ?1 AND provenance = 'case'", [id])?;
-            insert_claims(tx, id, &case.claims, Provenance::Case)?;
             Ok(())
         })
     }
+}
 
+fn save_case_tx(tx: &Transaction<'_>, case: &Case, policy_json: Option<&str>) -> Result<()> {
+    upsert_incident(tx, &case.incident, policy_json, true)?;
+    let id = case.incident.id.as_str();
+    tx.execute("DELETE FROM hypotheses WHERE incident_id = ?1", [id])?;
+    for (pos, h) in case.hypotheses.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO hypotheses (incident_id, id, actor, actor_name, sponsor, prior, position)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                id,
+                h.id,
+                h.actor,
+                h.resolved.as_ref().map(|r| r.name.as_str()),
+                h.resolved.as_ref().and_then(|r| r.sponsor.as_deref()),
+                h.prior,
+                pos as i64
+            ],
+        )?;
+    }
+    tx.execute(
+        "DELETE FROM evidence WHERE incident_id = ?1 AND origin IS NULL",
+        [id],
+    )?;
+    insert_evidence(tx, id, &case.evidence)?;
+    tx.execute(
+        "DELETE FROM claims WHERE incident_id = ?1 AND provenance = 'case'",
+        [id],
+    )?;
+    insert_claims(tx, id, &case.claims, Provenance::Case)?;
+    Ok(())
+}
+
+impl Store {
     /// Creates an incident if it does not exist (title and period are kept if it does),
     /// with the "other" hypothesis, so that evidence can attach to it.
     pub fn ensure_incident(&mut self, incident: &Incident) -> Result<bool> {

@@ -16,12 +16,13 @@ mod users;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior};
 
 pub use case::{ClaimFilter, IncidentSummary, StoredCase};
 pub use docs::{DocumentRecord, KbImport};
 pub use stix::{
-    AddOutcome, Collection, NewObject, ObjectQuery, Page, StatusRecord, StoredObject, VersionSel,
+    AddOutcome, Collection, Cursor, NewObject, ObjectQuery, Page, StatusRecord, StixWriter,
+    StoredObject, VersionSel,
 };
 pub use telemetry::TelemetryRun;
 pub use users::{RightsChange, Role, UserRecord};
@@ -66,14 +67,52 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
+    /// Another writer holds the database for longer than the busy timeout.
+    /// Nothing of this write was stored; the same request may simply be retried.
+    #[error("the database is busy with another writer; nothing was written, retry")]
+    Busy {
+        #[source]
+        source: rusqlite::Error,
+    },
     #[error("database error")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(#[source] rusqlite::Error),
     #[error("stored {what} is unreadable: {detail}")]
     Corrupt { what: String, detail: String },
     #[error("no incident {0:?} in the database")]
     NoIncident(String),
     #[error("user {0:?} already exists")]
     UserExists(String),
+    /// An object marked above its writer's clearance (a writer may not
+    /// write what it could not read back).
+    #[error("object {id} is marked above the writer's clearance")]
+    AboveClearance { id: String },
+    /// A paging cursor that names no row the reader can see.
+    #[error("not a paging token this server issued for this reader")]
+    BadCursor,
+}
+
+/// How long a connection waits for another writer before giving up with
+/// [`StoreError::Busy`].
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl From<rusqlite::Error> for StoreError {
+    /// `SQLITE_BUSY`/`SQLITE_LOCKED` (after the busy timeout) become
+    /// [`StoreError::Busy`], so every caller can tell "retry" from a real fault.
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                StoreError::Busy { source: e }
+            }
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+impl StoreError {
+    /// Whether this is the "busy, retry" error.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Busy { .. })
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -92,6 +131,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "0006_sighting_floor",
         include_str!("../migrations/0006_sighting_floor.sql"),
+    ),
+    (
+        7,
+        "0007_stix_visibility",
+        include_str!("../migrations/0007_stix_visibility.sql"),
     ),
 ];
 
@@ -126,8 +170,12 @@ impl Store {
     }
 
     fn setup(conn: Connection, path: PathBuf) -> Result<Store> {
-        // WAL lets readers (the server) run while a writer imports; a busy
-        // timeout rides out the writer's short transactions.
+        // The busy timeout comes first: switching to WAL and migrating take
+        // locks too, and another process may be writing right now.
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL lets readers (the server) run while a writer imports; every
+        // write begins as a writer (`BEGIN IMMEDIATE`), so the busy timeout
+        // applies to it and it never fails half-way on a stale snapshot.
         conn.pragma_update(None, "journal_mode", "WAL")
             .or_else(|_| conn.pragma_update(None, "journal_mode", "DELETE"))
             .map_err(|source| StoreError::Open {
@@ -136,7 +184,6 @@ impl Store {
             })?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let mut store = Store { conn, path };
         store.migrate()?;
         Ok(store)
@@ -147,11 +194,7 @@ impl Store {
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)",
             [],
         )?;
-        let current: i64 = self.conn.query_row(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-            [],
-            |r| r.get(0),
-        )?;
+        let current: i64 = self.schema_version()?;
         let known = MIGRATIONS.last().map_or(0, |m| m.0);
         if current > known {
             return Err(StoreError::TooNew {
@@ -162,19 +205,23 @@ impl Store {
         }
         // Apply every known migration not yet recorded, in order: numbers are
         // reserved per area, so a later area's number may land before an earlier one's.
-        let applied: std::collections::BTreeSet<i64> = {
-            let mut stmt = self.conn.prepare("SELECT version FROM schema_migrations")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
+        // Each is checked again inside its writer transaction: two processes
+        // opening a new database at once apply it once.
         for &(version, name, sql) in MIGRATIONS {
-            if applied.contains(&version) {
-                continue;
-            }
             let tx = self
                 .conn
-                .transaction()
-                .map_err(|source| StoreError::Migration { name, source })?;
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let applied = tx
+                .query_row(
+                    "SELECT 1 FROM schema_migrations WHERE version = ?1",
+                    [version],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            if applied {
+                continue;
+            }
             tx.execute_batch(sql)
                 .map_err(|source| StoreError::Migration { name, source })?;
             tx.execute(
@@ -197,16 +244,37 @@ impl Store {
         )?)
     }
 
+    /// How long this connection waits for another writer (default
+    /// [`BUSY_TIMEOUT`]); tests shorten it.
+    pub fn set_busy_timeout(&mut self, wait: std::time::Duration) -> Result<()> {
+        self.conn.busy_timeout(wait)?;
+        Ok(())
+    }
+
     /// The file this store lives in.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Runs `f` in one transaction: all of it is written, or none.
+    /// Runs `f` in one transaction begun as a writer (`BEGIN IMMEDIATE`):
+    /// all of it is written, or none. Waiting for another writer honours the
+    /// busy timeout; past it the answer is [`StoreError::Busy`].
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction()?;
+        self.write_with(f)
+    }
+
+    /// As [`Store::write`], for a closure with its own error type (rolled
+    /// back on any `Err`, like a store error).
+    pub fn write_with<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
         let out = f(&tx)?;
-        tx.commit()?;
+        tx.commit().map_err(StoreError::from)?;
         Ok(out)
     }
 

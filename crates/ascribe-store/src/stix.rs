@@ -4,13 +4,27 @@
 //! can forget it: objects above it are invisible to filters, version
 //! selection (`first`/`last` are computed over visible versions only), counts
 //! and pages alike.
+//!
+//! Every write names its writer's clearance. A row is visible to clearance
+//! `r` when `tlp <= r AND ceiling >= r` (see `migrations/0007`): a writer who
+//! re-posts, or posts a newer version of, an object it cannot see gets its own
+//! row, visible to readers up to just below the hidden versions' TLP, so its
+//! write is real and reported truly, it learns nothing of the hidden versions,
+//! and readers who see those versions never have them superseded by it.
 
 use ascribe_model::Tlp;
 use rusqlite::types::Value as SqlValue;
-use rusqlite::OptionalExtension;
+use rusqlite::{OptionalExtension, Transaction};
 
 use crate::users::{tlp_of_rank, tlp_rank};
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
+
+/// The SQL condition "row `a` is visible to clearance rank `r`". `r` is one
+/// of our own five ranks, written as a literal so that the planner can use
+/// that clearance's partial index (`stix_objects_seen_by_r`).
+fn visible(a: &str, r: i64) -> String {
+    format!("{a}.tlp <= {r} AND {a}.ceiling >= {r}")
+}
 
 /// A TAXII collection.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,8 +93,8 @@ pub struct ObjectQuery {
     /// Empty: the default, `Last`.
     pub versions: Vec<VersionSel>,
     pub spec_versions: Vec<String>,
-    /// Resume after this sequence number (from a `next` token).
-    pub after_seq: Option<i64>,
+    /// Resume after this row (from a `next` token).
+    pub after: Option<Cursor>,
     pub limit: usize,
 }
 
@@ -94,10 +108,20 @@ impl ObjectQuery {
             types: Vec::new(),
             versions: Vec::new(),
             spec_versions: Vec::new(),
-            after_seq: None,
+            after: None,
             limit,
         }
     }
+}
+
+/// Where a page ended: the last row the reader received, named by what the
+/// reader already saw of it. Resuming looks the row up among the rows this
+/// reader can see, so a cursor carries nothing about rows it cannot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub id: String,
+    /// The row's version key.
+    pub version: String,
 }
 
 /// One page of a query.
@@ -131,6 +155,121 @@ fn in_list(col: &str, vals: &[String], params: &mut Vec<SqlValue>) -> String {
         })
         .collect();
     format!("{col} IN ({})", marks.join(", "))
+}
+
+/// Adds objects (and a status) inside one writer transaction; see
+/// [`Store::stix_write`].
+pub struct StixWriter<'t> {
+    tx: &'t Transaction<'t>,
+    collection_id: String,
+    writer: i64,
+    seq: i64,
+    date_added: String,
+}
+
+impl std::fmt::Debug for StixWriter<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StixWriter")
+            .field("collection_id", &self.collection_id)
+            .field("writer", &self.writer)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StixWriter<'_> {
+    /// [`Store::stix_marking_definitions`] inside this write, so an import
+    /// classifies against exactly what the transaction sees.
+    pub fn marking_definitions(&self, ids: &[String]) -> Result<Vec<String>> {
+        marking_definitions(self.tx, ids)
+    }
+
+    /// Adds one object version. If the writer can already see that (id,
+    /// version), nothing changes (`added: false`). Otherwise it is stored,
+    /// visible up to just below the lowest TLP among the object's versions
+    /// the writer cannot see (see the module doc). An object above the
+    /// writer's own clearance is refused: a writer cannot write what it could
+    /// not read back (and the ceiling rule needs `tlp <= writer`).
+    pub fn add(&mut self, o: &NewObject<'_>) -> Result<AddOutcome> {
+        let tlp = tlp_rank(o.tlp);
+        if tlp > self.writer {
+            return Err(StoreError::AboveClearance {
+                id: o.id.to_owned(),
+            });
+        }
+        let w = self.writer;
+        let existing: Option<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT date_added FROM stix_objects
+                 WHERE collection_id = ?1 AND id = ?2 AND version = ?3 AND tlp <= ?4 AND ceiling >= ?4",
+            )?
+            .query_row((&self.collection_id, o.id, o.version, w), |r| r.get(0))
+            .optional()?;
+        if let Some(d) = existing {
+            return Ok(AddOutcome {
+                id: o.id.to_owned(),
+                version: o.version.to_owned(),
+                added: false,
+                date_added: d,
+            });
+        }
+        let lowest_hidden: Option<i64> = self
+            .tx
+            .prepare_cached(
+                "SELECT MIN(tlp) FROM stix_objects WHERE collection_id = ?1 AND id = ?2 AND tlp > ?3",
+            )?
+            .query_row((&self.collection_id, o.id, w), |r| r.get(0))?;
+        let ceiling = lowest_hidden.map_or(tlp_rank(Tlp::Red), |m| m - 1);
+        self.seq += 1;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO stix_objects (seq, collection_id, id, type, version, spec_version, tlp, marked, date_added, json, ceiling)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute((
+                self.seq,
+                &self.collection_id,
+                o.id,
+                o.kind,
+                o.version,
+                o.spec_version,
+                tlp,
+                i64::from(o.marked),
+                &self.date_added,
+                o.json,
+                ceiling,
+            ))?;
+        Ok(AddOutcome {
+            id: o.id.to_owned(),
+            version: o.version.to_owned(),
+            added: true,
+            date_added: self.date_added.clone(),
+        })
+    }
+
+    /// Stores a status resource in the same transaction as the objects.
+    pub fn put_status(&self, s: &StatusRecord) -> Result<()> {
+        put_status(self.tx, s)
+    }
+}
+
+fn put_status(conn: &rusqlite::Connection, s: &StatusRecord) -> Result<()> {
+    conn.execute(
+        "INSERT INTO taxii_status (id, user_name, collection_id, request_timestamp, total_count, success_count, failure_count, pending_count, details_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        (
+            &s.id,
+            &s.user_name,
+            &s.collection_id,
+            &s.request_timestamp,
+            s.total_count,
+            s.success_count,
+            s.failure_count,
+            s.pending_count,
+            &s.details_json,
+        ),
+    )?;
+    Ok(())
 }
 
 impl Store {
@@ -169,8 +308,9 @@ impl Store {
             .optional()?)
     }
 
-    /// Adds objects to a collection in one transaction. An (id, version)
-    /// already present is left as it was (reported with `added: false`).
+    /// Adds objects to a collection in one transaction, written with full
+    /// clearance (the command line: whoever holds the database file). An
+    /// (id, version) already present is left as it was (`added: false`).
     /// `now` is a fixed-width timestamp; `date_added` never goes below the
     /// collection's latest, so insertion order is date order.
     pub fn stix_add_objects(
@@ -179,137 +319,54 @@ impl Store {
         objects: &[NewObject<'_>],
         now: &str,
     ) -> Result<Vec<AddOutcome>> {
-        self.write(|tx| {
-            let (mut seq, last_added): (i64, Option<String>) = tx.query_row(
-                "SELECT COALESCE(MAX(seq), 0), MAX(date_added) FROM stix_objects",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
+        self.stix_write(collection_id, Tlp::Red, now, |w| {
+            objects.iter().map(|o| w.add(o)).collect()
+        })
+    }
+
+    /// Runs `f` with a [`StixWriter`] inside one writer transaction: what it
+    /// adds (objects, a status) is committed together when `f` returns `Ok`,
+    /// and nothing is when it returns `Err`. `writer` is the clearance of the
+    /// one writing.
+    pub fn stix_write<T, E: From<StoreError>>(
+        &mut self,
+        collection_id: &str,
+        writer: Tlp,
+        now: &str,
+        f: impl FnOnce(&mut StixWriter<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.write_with(|tx| {
+            // `date_added` never decreases with `seq`, so the last row holds
+            // both maxima (a rowid lookup, not a scan of every row).
+            let (seq, last_added): (i64, Option<String>) = tx
+                .query_row(
+                    "SELECT seq, date_added FROM stix_objects ORDER BY seq DESC LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(StoreError::from)?
+                .map_or((0, None), |(s, d)| (s, Some(d)));
             let date_added = match last_added {
                 Some(l) if l.as_str() > now => l,
                 _ => now.to_owned(),
             };
-            let mut find = tx.prepare(
-                "SELECT date_added FROM stix_objects WHERE collection_id = ?1 AND id = ?2 AND version = ?3",
-            )?;
-            let mut ins = tx.prepare(
-                "INSERT INTO stix_objects (seq, collection_id, id, type, version, spec_version, tlp, marked, date_added, json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?;
-            let mut out = Vec::with_capacity(objects.len());
-            for o in objects {
-                let existing: Option<String> = find
-                    .query_row((collection_id, o.id, o.version), |r| r.get(0))
-                    .optional()?;
-                if let Some(d) = existing {
-                    out.push(AddOutcome {
-                        id: o.id.to_owned(),
-                        version: o.version.to_owned(),
-                        added: false,
-                        date_added: d,
-                    });
-                    continue;
-                }
-                seq += 1;
-                ins.execute((
-                    seq,
-                    collection_id,
-                    o.id,
-                    o.kind,
-                    o.version,
-                    o.spec_version,
-                    tlp_rank(o.tlp),
-                    i64::from(o.marked),
-                    &date_added,
-                    o.json,
-                ))?;
-                out.push(AddOutcome {
-                    id: o.id.to_owned(),
-                    version: o.version.to_owned(),
-                    added: true,
-                    date_added: date_added.clone(),
-                });
-            }
-            Ok(out)
+            let mut w = StixWriter {
+                tx,
+                collection_id: collection_id.to_owned(),
+                writer: tlp_rank(writer),
+                seq,
+                date_added,
+            };
+            f(&mut w)
         })
     }
 
     /// One page of objects matching `q`, never above `q.clearance`.
+    /// A cursor that names no row this reader can see is
+    /// [`StoreError::BadCursor`].
     pub fn stix_query(&self, q: &ObjectQuery) -> Result<Page> {
-        let mut params: Vec<SqlValue> = vec![
-            SqlValue::Text(q.collection_id.clone()),
-            SqlValue::Integer(tlp_rank(q.clearance)),
-        ];
-        // Without an id filter, `+` keeps the planner from taking a
-        // collection index and sorting: a scan in `seq` (rowid) order stops
-        // after one page. (Unary plus is a no-op in PostgreSQL too.)
-        let coll = if q.ids.is_empty() {
-            "+o.collection_id = ?1"
-        } else {
-            "o.collection_id = ?1"
-        };
-        let mut visible = vec![coll.to_owned(), "o.tlp <= ?2".to_owned()];
-        if !q.spec_versions.is_empty() {
-            visible.push(in_list("o.spec_version", &q.spec_versions, &mut params));
-        }
-        let mut wh = visible.clone();
-        let sub_filter = if q.spec_versions.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " AND {}",
-                in_list("v.spec_version", &q.spec_versions, &mut params)
-            )
-        };
-        if let Some(a) = &q.added_after {
-            params.push(SqlValue::Text(a.clone()));
-            wh.push(format!("o.date_added > ?{}", params.len()));
-        }
-        if !q.ids.is_empty() {
-            wh.push(in_list("o.id", &q.ids, &mut params));
-        }
-        if !q.types.is_empty() {
-            wh.push(in_list("o.type", &q.types, &mut params));
-        }
-        if let Some(s) = q.after_seq {
-            params.push(SqlValue::Integer(s));
-            wh.push(format!("o.seq > ?{}", params.len()));
-        }
-        let sels = if q.versions.is_empty() {
-            vec![VersionSel::Last]
-        } else {
-            q.versions.clone()
-        };
-        let mut vs = Vec::new();
-        for s in &sels {
-            match s {
-                VersionSel::All => vs.push("1 = 1".to_owned()),
-                VersionSel::First | VersionSel::Last => {
-                    let f = if *s == VersionSel::First {
-                        "MIN"
-                    } else {
-                        "MAX"
-                    };
-                    vs.push(format!(
-                        "o.version = (SELECT {f}(v.version) FROM stix_objects v WHERE v.collection_id = o.collection_id AND v.id = o.id AND v.tlp <= ?2{sub_filter})"
-                    ));
-                }
-                VersionSel::At(k) => {
-                    params.push(SqlValue::Text(k.clone()));
-                    vs.push(format!("o.version = ?{}", params.len()));
-                }
-            }
-        }
-        wh.push(format!("({})", vs.join(" OR ")));
-        params.push(SqlValue::Integer(
-            i64::try_from(q.limit.saturating_add(1)).unwrap_or(i64::MAX),
-        ));
-        let sql = format!(
-            "SELECT o.seq, o.id, o.type, o.version, o.spec_version, o.tlp, o.date_added, o.json
-             FROM stix_objects o WHERE {} ORDER BY o.seq LIMIT ?{}",
-            wh.join(" AND "),
-            params.len()
-        );
+        let (sql, params) = self.query_sql(q)?;
         let mut st = self.conn().prepare(&sql)?;
         let rows = st.query_map(rusqlite::params_from_iter(params), |r| {
             Ok(StoredObject {
@@ -329,11 +386,106 @@ impl Store {
         Ok(Page { items, more })
     }
 
+    /// The SQL of [`Store::stix_query`] and its parameters (the cursor, if
+    /// any, already resolved to a row this reader can see).
+    fn query_sql(&self, q: &ObjectQuery) -> Result<(String, Vec<SqlValue>)> {
+        let r = tlp_rank(q.clearance);
+        let mut params: Vec<SqlValue> = vec![SqlValue::Text(q.collection_id.clone())];
+        let after_seq = match &q.after {
+            None => None,
+            Some(c) => Some(
+                self.conn()
+                    .query_row(
+                        &format!(
+                            "SELECT c.seq FROM stix_objects c
+                             WHERE c.collection_id = ?1 AND c.id = ?2 AND c.version = ?3 AND {}",
+                            visible("c", r)
+                        ),
+                        (&q.collection_id, &c.id, &c.version),
+                        |row| row.get::<_, i64>(0),
+                    )
+                    .optional()?
+                    .ok_or(StoreError::BadCursor)?,
+            ),
+        };
+        // Paging follows `seq`; the reader's partial index
+        // (`stix_objects_seen_by_r`) holds exactly its visible rows in that
+        // order, so a page costs what the reader can see, not the collection.
+        let mut visible_here = vec!["o.collection_id = ?1".to_owned(), visible("o", r)];
+        if !q.spec_versions.is_empty() {
+            visible_here.push(in_list("o.spec_version", &q.spec_versions, &mut params));
+        }
+        let mut wh = visible_here.clone();
+        let sub_filter = if q.spec_versions.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " AND {}",
+                in_list("v.spec_version", &q.spec_versions, &mut params)
+            )
+        };
+        if let Some(a) = &q.added_after {
+            params.push(SqlValue::Text(a.clone()));
+            wh.push(format!("o.date_added > ?{}", params.len()));
+        }
+        if !q.ids.is_empty() {
+            wh.push(in_list("o.id", &q.ids, &mut params));
+        }
+        if !q.types.is_empty() {
+            // `|| ''`: filter the reader's own index rather than scan every row
+            // of that type, hidden ones included.
+            wh.push(in_list("(o.type || '')", &q.types, &mut params));
+        }
+        if let Some(s) = after_seq {
+            params.push(SqlValue::Integer(s));
+            wh.push(format!("o.seq > ?{}", params.len()));
+        }
+        let sels = if q.versions.is_empty() {
+            vec![VersionSel::Last]
+        } else {
+            q.versions.clone()
+        };
+        let mut vs = Vec::new();
+        for s in &sels {
+            match s {
+                VersionSel::All => vs.push("1 = 1".to_owned()),
+                VersionSel::First | VersionSel::Last => {
+                    let f = if *s == VersionSel::First {
+                        "MIN"
+                    } else {
+                        "MAX"
+                    };
+                    vs.push(format!(
+                        "o.version = (SELECT {f}(v.version) FROM stix_objects v WHERE v.collection_id = o.collection_id AND v.id = o.id AND {}{sub_filter})", visible("v", r)
+                    ));
+                }
+                VersionSel::At(k) => {
+                    params.push(SqlValue::Text(k.clone()));
+                    vs.push(format!("o.version = ?{}", params.len()));
+                }
+            }
+        }
+        wh.push(format!("({})", vs.join(" OR ")));
+        params.push(SqlValue::Integer(
+            i64::try_from(q.limit.saturating_add(1)).unwrap_or(i64::MAX),
+        ));
+        let sql = format!(
+            "SELECT o.seq, o.id, o.type, o.version, o.spec_version, o.tlp, o.date_added, o.json
+             FROM stix_objects o WHERE {} ORDER BY o.seq LIMIT ?{}",
+            wh.join(" AND "),
+            params.len()
+        );
+        Ok((sql, params))
+    }
+
     /// Number of object versions in a collection at or below `clearance`.
     pub fn stix_count(&self, collection_id: &str, clearance: Tlp) -> Result<i64> {
         Ok(self.conn().query_row(
-            "SELECT COUNT(*) FROM stix_objects WHERE collection_id = ?1 AND tlp <= ?2",
-            (collection_id, tlp_rank(clearance)),
+            &format!(
+                "SELECT COUNT(*) FROM stix_objects o WHERE o.collection_id = ?1 AND {}",
+                visible("o", tlp_rank(clearance))
+            ),
+            [collection_id],
             |r| r.get(0),
         )?)
     }
@@ -344,20 +496,7 @@ impl Store {
     /// names one definition) and no clearance applies: the lookup only
     /// classifies, and an id defined twice differently fails closed there.
     pub fn stix_marking_definitions(&self, ids: &[String]) -> Result<Vec<String>> {
-        let mut out = Vec::new();
-        for chunk in ids.chunks(500) {
-            let mut params = Vec::new();
-            let list = in_list("lower(id)", chunk, &mut params);
-            let sql = format!(
-                "SELECT json FROM stix_objects WHERE type = 'marking-definition' AND {list} ORDER BY seq"
-            );
-            let mut st = self.conn().prepare(&sql)?;
-            let rows = st.query_map(rusqlite::params_from_iter(params), |r| r.get(0))?;
-            for r in rows {
-                out.push(r?);
-            }
-        }
-        Ok(out)
+        marking_definitions(self.conn(), ids)
     }
 
     /// Sightings of indicators from the telemetry runs attached to an
@@ -413,24 +552,9 @@ impl Store {
         Ok(out)
     }
 
-    /// Stores a status resource.
+    /// Stores a status resource on its own (a status with no objects).
     pub fn taxii_put_status(&mut self, s: &StatusRecord) -> Result<()> {
-        self.conn().execute(
-            "INSERT INTO taxii_status (id, user_name, collection_id, request_timestamp, total_count, success_count, failure_count, pending_count, details_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            (
-                &s.id,
-                &s.user_name,
-                &s.collection_id,
-                &s.request_timestamp,
-                s.total_count,
-                s.success_count,
-                s.failure_count,
-                s.pending_count,
-                &s.details_json,
-            ),
-        )?;
-        Ok(())
+        self.write(|tx| put_status(tx, s))
     }
 
     /// A status resource by id.
@@ -551,10 +675,204 @@ mod tests {
         q.limit = 2;
         let p = s.stix_query(&q)?;
         assert!(p.more);
-        q.after_seq = p.items.last().map(|o| o.seq);
+        q.after = p.items.last().map(|o| Cursor {
+            id: o.id.clone(),
+            version: o.version.clone(),
+        });
         let p2 = s.stix_query(&q)?;
         assert_eq!((p2.items.len(), p2.more), (1, false));
         assert_eq!(s.stix_count(&c, Tlp::Green)?, 2);
         Ok(())
     }
+
+    fn file_store(dir: &tempfile::TempDir) -> Result<Store> {
+        Store::open(&dir.path().join("t.db"))
+    }
+
+    /// Finding 8: a write waits for another writer (it begins as a writer,
+    /// so the busy timeout applies) instead of failing on a stale read, and
+    /// past the timeout the answer is the distinct "busy, retry" error.
+    #[test]
+    fn a_writer_waits_for_another_and_busy_is_its_own_error() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Corrupt {
+            what: "tempdir".into(),
+            detail: e.to_string(),
+        })?;
+        let a = file_store(&dir)?;
+        let mut b = file_store(&dir)?;
+        let c = b.stix_collections()?[0].id.clone();
+        let x = "indicator--00000000-0000-4000-8000-000000000001";
+        // `a` holds the write lock for a moment while `b` reads and writes.
+        a.conn().execute_batch("BEGIN IMMEDIATE")?;
+        a.conn().execute(
+            "INSERT INTO taxii_status VALUES ('s', 'u', 'c', 't', 0, 0, 0, 0, '{}')",
+            [],
+        )?;
+        let holder = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            a.conn().execute_batch("COMMIT").map(|()| a)
+        });
+        let added = b.stix_add_objects(&c, &[obj(x, "2020", Tlp::Clear)], "2026")?;
+        assert!(added[0].added, "the second writer waited and wrote");
+        let mut a = holder
+            .join()
+            .expect("the lock holder thread does not panic")?;
+        // Held past the (shortened) timeout: Busy, and nothing written.
+        a.conn().execute_batch("BEGIN IMMEDIATE")?;
+        b.set_busy_timeout(std::time::Duration::from_millis(100))?;
+        let y = "indicator--00000000-0000-4000-8000-000000000002";
+        let e = b
+            .stix_add_objects(&c, &[obj(y, "2020", Tlp::Clear)], "2026")
+            .expect_err("busy");
+        assert!(e.is_busy(), "{e:?}");
+        assert!(e.to_string().contains("retry"), "{e}");
+        a.conn().execute_batch("ROLLBACK")?;
+        a.set_busy_timeout(std::time::Duration::from_secs(5))?;
+        assert_eq!(a.stix_count(&c, Tlp::Red)?, 1);
+        Ok(())
+    }
+
+    /// Finding 9: objects and their status are one commit.
+    #[test]
+    fn objects_and_their_status_commit_together() -> Result<()> {
+        let mut s = Store::open_in_memory()?;
+        let c = s.stix_collections()?[0].id.clone();
+        let x = "indicator--00000000-0000-4000-8000-000000000001";
+        let status = |id: &str| StatusRecord {
+            id: id.into(),
+            user_name: "u".into(),
+            collection_id: c.clone(),
+            request_timestamp: "2026".into(),
+            total_count: 1,
+            success_count: 1,
+            failure_count: 0,
+            pending_count: 0,
+            details_json: "{}".into(),
+        };
+        // The status fails (its id is taken): the objects go too.
+        s.taxii_put_status(&status("taken"))?;
+        let r = s.stix_write(&c, Tlp::Red, "2026", |w| {
+            w.add(&obj(x, "2020", Tlp::Clear))?;
+            w.put_status(&status("taken"))
+        });
+        assert!(r.is_err());
+        assert_eq!(s.stix_count(&c, Tlp::Red)?, 0);
+        s.stix_write(&c, Tlp::Red, "2026", |w| {
+            w.add(&obj(x, "2020", Tlp::Clear))?;
+            w.put_status(&status("new"))
+        })?;
+        assert_eq!(s.stix_count(&c, Tlp::Red)?, 1);
+        assert!(s.taxii_status("new")?.is_some());
+        Ok(())
+    }
+
+    /// Findings 6 and 11: a writer that cannot see an object's versions
+    /// neither overwrites nor supersedes them, and its own write is real.
+    #[test]
+    fn a_low_writer_never_touches_versions_it_cannot_see() -> Result<()> {
+        let mut s = Store::open_in_memory()?;
+        let c = s.stix_collections()?[0].id.clone();
+        let a = "indicator--00000000-0000-4000-8000-000000000001";
+        s.stix_add_objects(&c, &[obj(a, "2020", Tlp::Red)], "2026")?;
+        let last = |s: &Store, t: Tlp| -> Result<Vec<(String, Tlp)>> {
+            let p = s.stix_query(&ObjectQuery::new(&c, t, 10))?;
+            Ok(p.items.into_iter().map(|o| (o.version, o.tlp)).collect())
+        };
+        // Same id and version as the hidden RED one: stored, for its writer.
+        let out = s.stix_write(&c, Tlp::Clear, "2026", |w| {
+            w.add(&obj(a, "2020", Tlp::Clear))
+        })?;
+        assert!(out.added);
+        assert_eq!(last(&s, Tlp::Clear)?, [("2020".to_owned(), Tlp::Clear)]);
+        assert_eq!(last(&s, Tlp::Red)?, [("2020".to_owned(), Tlp::Red)]);
+        // A newer version: the CLEAR reader's latest, never the RED reader's.
+        s.stix_write(&c, Tlp::Clear, "2026", |w| {
+            w.add(&obj(a, "2021", Tlp::Clear))
+        })?;
+        assert_eq!(last(&s, Tlp::Green)?, [("2021".to_owned(), Tlp::Clear)]);
+        assert_eq!(last(&s, Tlp::Red)?, [("2020".to_owned(), Tlp::Red)]);
+        // An AMBER writer sees the CLEAR rows: the same version is no new row.
+        let again = s.stix_write(&c, Tlp::Amber, "2026", |w| {
+            w.add(&obj(a, "2021", Tlp::Clear))
+        })?;
+        assert!(!again.added);
+        // A RED writer sees everything and may supersede.
+        s.stix_add_objects(&c, &[obj(a, "2022", Tlp::Amber)], "2026")?;
+        assert_eq!(last(&s, Tlp::Red)?, [("2022".to_owned(), Tlp::Amber)]);
+        // Nobody writes above their own clearance.
+        let e = s
+            .stix_write(&c, Tlp::Green, "2026", |w| {
+                w.add(&obj(a, "2023", Tlp::Amber))
+            })
+            .expect_err("above clearance");
+        assert!(matches!(e, StoreError::AboveClearance { .. }), "{e:?}");
+        Ok(())
+    }
+
+    /// Finding 5: a cursor names a row the reader saw; one naming a hidden
+    /// row is the same error as one naming nothing.
+    #[test]
+    fn a_cursor_on_a_hidden_row_is_refused() -> Result<()> {
+        let mut s = Store::open_in_memory()?;
+        let c = s.stix_collections()?[0].id.clone();
+        let a = "indicator--00000000-0000-4000-8000-000000000001";
+        s.stix_add_objects(&c, &[obj(a, "2020", Tlp::Red)], "2026")?;
+        let mut q = ObjectQuery::new(&c, Tlp::Clear, 10);
+        for id in [a, "indicator--00000000-0000-4000-8000-00000000ffff"] {
+            q.after = Some(Cursor {
+                id: id.into(),
+                version: "2020".into(),
+            });
+            assert!(matches!(s.stix_query(&q), Err(StoreError::BadCursor)));
+        }
+        q.clearance = Tlp::Red;
+        q.after = Some(Cursor {
+            id: a.into(),
+            version: "2020".into(),
+        });
+        assert_eq!(s.stix_query(&q)?.items.len(), 0);
+        Ok(())
+    }
+
+    /// Finding 13: a reader's pages come from its own index, which holds
+    /// only the rows it can see, never from a scan of the collection.
+    #[test]
+    fn every_clearance_pages_through_its_own_index() -> Result<()> {
+        let s = Store::open_in_memory()?;
+        let c = s.stix_collections()?[0].id.clone();
+        for t in Tlp::ALL {
+            for types in [vec![], vec!["indicator".to_owned()]] {
+                let mut q = ObjectQuery::new(&c, t, 10);
+                q.types = types;
+                let (sql, params) = s.query_sql(&q)?;
+                let mut st = s.conn().prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+                let plan: Vec<String> = st
+                    .query_map(rusqlite::params_from_iter(params), |r| r.get(3))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let plan = plan.join("\n");
+                let own = format!("stix_objects_seen_by_{}", tlp_rank(t));
+                assert!(plan.contains(&own), "{t:?}: {plan}");
+                assert!(!plan.contains("TEMP B-TREE"), "{t:?} sorts: {plan}");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The stored JSON of the marking definitions among `ids` (lower-cased).
+fn marking_definitions(conn: &rusqlite::Connection, ids: &[String]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let mut params = Vec::new();
+        let list = in_list("lower(id)", chunk, &mut params);
+        let sql = format!(
+            "SELECT json FROM stix_objects WHERE type = 'marking-definition' AND {list} ORDER BY seq"
+        );
+        let mut st = conn.prepare(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(params), |r| r.get(0))?;
+        for r in rows {
+            out.push(r?);
+        }
+    }
+    Ok(out)
 }
