@@ -583,6 +583,24 @@ impl Store {
     }
 }
 
+/// The stored JSON of the marking definitions among `ids` (lower-cased).
+fn marking_definitions(conn: &rusqlite::Connection, ids: &[String]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let mut params = Vec::new();
+        let list = in_list("lower(id)", chunk, &mut params);
+        let sql = format!(
+            "SELECT json FROM stix_objects WHERE type = 'marking-definition' AND {list} ORDER BY seq"
+        );
+        let mut st = conn.prepare(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(params), |r| r.get(0))?;
+        for r in rows {
+            out.push(r?);
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -857,22 +875,4 @@ mod tests {
         }
         Ok(())
     }
-}
-
-/// The stored JSON of the marking definitions among `ids` (lower-cased).
-fn marking_definitions(conn: &rusqlite::Connection, ids: &[String]) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(500) {
-        let mut params = Vec::new();
-        let list = in_list("lower(id)", chunk, &mut params);
-        let sql = format!(
-            "SELECT json FROM stix_objects WHERE type = 'marking-definition' AND {list} ORDER BY seq"
-        );
-        let mut st = conn.prepare(&sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(params), |r| r.get(0))?;
-        for r in rows {
-            out.push(r?);
-        }
-    }
-    Ok(out)
 }
