@@ -78,6 +78,29 @@ pub struct Job<'a> {
     /// Count distinct source addresses per group. Off when nothing will show them (the
     /// CSV contract has no such column): it is a tenth of the pass.
     pub count_sources: bool,
+    /// Where a test makes a thread of the pass panic.
+    #[cfg(test)]
+    pub(crate) fault: Fault,
+}
+
+/// A thread of the pass that a test makes panic (compiled only for tests).
+#[cfg(test)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Fault {
+    #[default]
+    None,
+    Sort,
+    Merge,
+    Sightings,
+}
+
+#[cfg(test)]
+impl Fault {
+    fn hit(self, at: Fault) {
+        if self == at {
+            panic!("injected fault in {at:?}");
+        }
+    }
 }
 
 impl<'a> Job<'a> {
@@ -96,6 +119,8 @@ impl<'a> Job<'a> {
             max_examples: 3,
             max_bad_kept: 10,
             count_sources: true,
+            #[cfg(test)]
+            fault: Fault::None,
         }
     }
 
@@ -959,6 +984,41 @@ pub struct SightingRow {
     pub examples: Vec<String>,
 }
 
+/// Why a run has no result.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Reading an input failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// A thread of the pass panicked (a bug): its share of the counts is lost, so the run
+    /// gives no result rather than a partial one.
+    #[error("a worker thread stopped unexpectedly: {0}")]
+    WorkerPanicked(String),
+}
+
+/// Why [`Run::finish_each`] stopped: its caller's `each` failed, or the run did.
+#[derive(Debug, thiserror::Error)]
+pub enum FinishError<E> {
+    #[error(transparent)]
+    Each(E),
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+/// The message of a thread's panic (`panic!` gives a `&str` or a `String`).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(a panic without a message)".to_owned())
+}
+
+/// A worker's result, or the error its panic becomes.
+fn joined<T>(r: std::thread::Result<T>) -> Result<T, RunError> {
+    r.map_err(|p| RunError::WorkerPanicked(panic_message(&*p)))
+}
+
 /// The result of a run.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Output {
@@ -975,6 +1035,8 @@ pub struct Run<'a> {
     workers: Vec<Worker>,
     shared: Shared,
     files: Vec<FileSummary>,
+    /// Set when a worker panicked: the tables are incomplete, so the run has no result.
+    failed: Option<String>,
 }
 
 impl<'a> Run<'a> {
@@ -985,6 +1047,7 @@ impl<'a> Run<'a> {
             workers: (0..n).map(|_| Worker::default()).collect(),
             shared: Shared::default(),
             files: Vec::new(),
+            failed: None,
         }
     }
 
@@ -994,13 +1057,14 @@ impl<'a> Run<'a> {
     }
 
     /// Reads one input to its end. `on_chunk(lines)` is called after each chunk (for
-    /// progress display). Errors are I/O errors of the reader.
+    /// progress display). Errors are I/O errors of the reader and a worker's panic
+    /// (after which every call fails: the run has no result).
     pub fn feed<R: Read + Send>(
         &mut self,
         name: &str,
         reader: R,
         on_chunk: &(dyn Fn(u64) + Sync),
-    ) -> std::io::Result<Format> {
+    ) -> Result<Format, RunError> {
         let mut src = Source {
             reader,
             carry: Vec::new(),
@@ -1027,7 +1091,10 @@ impl<'a> Run<'a> {
         head: &[u8],
         supply: S,
         on_chunk: &(dyn Fn(u64) + Sync),
-    ) -> std::io::Result<Format> {
+    ) -> Result<Format, RunError> {
+        if let Some(msg) = &self.failed {
+            return Err(RunError::WorkerPanicked(msg.clone()));
+        }
         let file = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
         if head.iter().all(u8::is_ascii_whitespace) && head.len() < 64 * 1024 {
             // Nothing but blank lines (or nothing at all): there is no line to count.
@@ -1109,6 +1176,8 @@ impl<'a> Run<'a> {
                     return;
                 }
                 let next = {
+                    // Poisoned only when another thread panicked in the supply: that
+                    // thread's join reports it.
                     let Ok(mut guard) = supply.lock() else { return };
                     let (supply, seq) = &mut *guard;
                     let got = supply.next(&mut buf, chunk);
@@ -1121,9 +1190,10 @@ impl<'a> Run<'a> {
                     Ok(Some(x)) => x,
                     Ok(None) => return,
                     Err(e) => {
-                        if let Ok(mut slot) = io_error.lock() {
-                            slot.get_or_insert(e);
-                        }
+                        io_error
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .get_or_insert(e);
                         stop.store(true, Ordering::Relaxed);
                         return;
                     }
@@ -1137,27 +1207,64 @@ impl<'a> Run<'a> {
                 on_chunk(w.lines - before);
             }
         };
-        if threads == 1 {
-            if let Some(w) = self.workers.first_mut() {
-                work(w, ctx);
-            }
+        // A worker that panics (in the supply or the parse) leaves its share uncounted:
+        // the run fails rather than give partial counts.
+        let panicked: Option<String> = if threads == 1 {
+            self.workers.first_mut().and_then(|w| {
+                // The run is marked failed on a panic and never read again, so state left
+                // half-updated by the panic is never seen.
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(w, ctx)));
+                joined(r).err().map(|e| e.to_string())
+            })
         } else {
             std::thread::scope(|s| {
-                for w in &mut self.workers {
-                    let ctx = ctx.clone();
-                    let work = &work;
-                    s.spawn(move || work(w, ctx));
+                let tasks: Vec<_> = self
+                    .workers
+                    .iter_mut()
+                    .map(|w| {
+                        let ctx = ctx.clone();
+                        let work = &work;
+                        s.spawn(move || work(w, ctx))
+                    })
+                    .collect();
+                let mut first = None;
+                for t in tasks {
+                    if let Err(RunError::WorkerPanicked(msg)) = joined(t.join()) {
+                        first.get_or_insert(msg);
+                    }
                 }
-            });
+                first
+            })
+        };
+        if let Some(msg) = panicked {
+            self.shared.stop.store(true, Ordering::Relaxed);
+            self.failed = Some(msg.clone());
+            return Err(RunError::WorkerPanicked(msg));
         }
-        if let Some(e) = io_error.into_inner().ok().flatten() {
-            return Err(e);
+        if let Some(e) = io_error
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        {
+            return Err(e.into());
         }
         Ok(format)
     }
 
     /// Merges the threads' tables into sorted rows, sightings and a summary.
+    ///
+    /// # Panics
+    ///
+    /// When a worker thread panicked (a bug), with its message; [`Run::try_finish`]
+    /// returns that as an error instead.
     pub fn finish(self) -> Output {
+        match self.try_finish() {
+            Ok(out) => out,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Like [`Run::finish`], but a worker thread's panic is an error.
+    pub fn try_finish(self) -> Result<Output, RunError> {
         let mut rows = Vec::new();
         let out = self.finish_each(|r| {
             rows.push(r);
@@ -1166,16 +1273,24 @@ impl<'a> Run<'a> {
         match out {
             Ok(mut out) => {
                 out.rows = rows;
-                out
+                Ok(out)
             }
-            Err(never) => match never {},
+            Err(FinishError::Run(e)) => Err(e),
+            Err(FinishError::Each(never)) => match never {},
         }
     }
 
     /// Like [`Run::finish`], but hands each row to `each` in output order instead of
     /// keeping them (`Output::rows` is left empty): a CSV-only run then never holds every
-    /// row at once. Stops at the first error of `each`.
-    pub fn finish_each<E>(self, mut each: impl FnMut(Row) -> Result<(), E>) -> Result<Output, E> {
+    /// row at once. Stops at the first error of `each`, and fails when a worker thread
+    /// panicked (the rows handed out so far are then not all of them).
+    pub fn finish_each<E>(
+        self,
+        mut each: impl FnMut(Row) -> Result<(), E>,
+    ) -> Result<Output, FinishError<E>> {
+        if let Some(msg) = self.failed {
+            return Err(RunError::WorkerPanicked(msg).into());
+        }
         let job = self.job;
         let stopped = self.stopped();
         // Resolve (file, chunk) to the chunk's first line number.
@@ -1285,12 +1400,14 @@ impl<'a> Run<'a> {
                 g.push(t);
             }
         }
-        let sorted: Vec<Sorted> = std::thread::scope(|s| {
+        let sorted: Result<Vec<Sorted>, RunError> = std::thread::scope(|s| {
             let tasks: Vec<_> = groups
                 .into_iter()
                 .map(|tables| {
                     let (str_rank, cc_rank) = (&str_rank, &cc_rank);
                     s.spawn(move || {
+                        #[cfg(test)]
+                        job.fault.hit(Fault::Sort);
                         let rank = |i: u32| str_rank.get(i as usize).copied().unwrap_or(0);
                         let n = tables.iter().map(|t| t.len()).sum();
                         Sorted::new(
@@ -1309,8 +1426,12 @@ impl<'a> Run<'a> {
                     })
                 })
                 .collect();
-            tasks.into_iter().filter_map(|t| t.join().ok()).collect()
+            // Every thread joined (not up to the first panic), so none is left to
+            // panic the scope.
+            let all: Vec<_> = tasks.into_iter().map(|t| joined(t.join())).collect();
+            all.into_iter().collect()
         });
+        let sorted = sorted?;
         summary.event_types = types.into_iter().collect();
         bad.sort_by_key(|(p, _)| *p);
         summary.bad_examples = bad
@@ -1338,14 +1459,19 @@ impl<'a> Run<'a> {
         // a tenth of a whole run with one core idle.
         let (asns, srows, written) = std::thread::scope(|s| {
             let where_is = &where_is;
-            let sighting_rows =
-                s.spawn(move || sighting_rows(sightings, m, job.max_examples, where_is));
+            let sighting_rows = s.spawn(move || {
+                #[cfg(test)]
+                job.fault.hit(Fault::Sightings);
+                sighting_rows(sightings, m, job.max_examples, where_is)
+            });
             // The merge runs on its own thread; rows are made here, where they are
             // written and dropped, so that the counts of the shared names (`Arc`s) are
             // not moved between cores at every row.
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(SortKey, Agg)>>(4);
-            s.spawn(move || {
+            let merge = s.spawn(move || {
                 let mut batch = Vec::with_capacity(ROW_BATCH);
+                #[cfg(test)]
+                job.fault.hit(Fault::Merge);
                 for g in merged(sorted) {
                     batch.push(g);
                     if batch.len() == ROW_BATCH {
@@ -1356,6 +1482,7 @@ impl<'a> Run<'a> {
                     }
                 }
                 if !batch.is_empty() {
+                    // An error here means the caller stopped at an error of its own.
                     let _ = tx.send(batch);
                 }
             });
@@ -1377,10 +1504,15 @@ impl<'a> Run<'a> {
             }
             drop(rx);
             let written = failed.map_or(Ok(written), Err);
-            let srows = sighting_rows.join().unwrap_or_default();
-            (asns, srows, written)
+            // Both are joined whatever `each` did, so no panic goes unreported.
+            let merged = joined(merge.join());
+            let srows = joined(sighting_rows.join());
+            (asns, merged.and(srows), written)
         });
-        summary.rows = written?;
+        // A panic comes before the caller's own error: the rows it was handed were not
+        // all of them.
+        let srows = srows?;
+        summary.rows = written.map_err(FinishError::Each)?;
         let as_names: std::collections::BTreeMap<u32, String> = asns
             .into_iter()
             .filter_map(|asn| Some((asn, job.geo?.as_name(asn)?)))
@@ -1544,6 +1676,122 @@ mod tests {
             prop_assert_eq!(&many, &want);
             let streamed = groups(input.as_bytes(), 2, chunk_kb << 10, &m, true);
             prop_assert_eq!(&streamed, &want);
+        }
+    }
+
+    /// `n` alert lines, one a second from 2024-03-04, sources 10.0.0.0-99.
+    fn alerts(n: u32) -> Vec<u8> {
+        let mut out = String::new();
+        for i in 0..n {
+            out.push_str(&format!(
+                "{{\"timestamp\":\"2024-03-04T{:02}:{:02}:{:02}.000000+0000\",\"event_type\":\"alert\",\"src_ip\":\"10.0.0.{}\",\"dest_ip\":\"192.0.2.1\",\"alert\":{{\"action\":\"allowed\",\"signature\":\"sig {}\"}}}}\n",
+                i / 3600 % 24,
+                i / 60 % 60,
+                i % 60,
+                i % 100,
+                i % 7
+            ));
+        }
+        out.into_bytes()
+    }
+
+    /// A log that breaks (panics) after `good` bytes: a bug in a reader, met by the
+    /// worker that takes the chunk.
+    struct Breaks {
+        data: Vec<u8>,
+        at: usize,
+        good: usize,
+    }
+
+    impl Read for Breaks {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            assert!(self.at < self.good, "the log reader broke");
+            let n = buf.len().min(self.good - self.at).min(1000);
+            buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_reader_that_panics_on_a_worker_fails_the_run_with_its_message() {
+        let (m, _) = Matcher::new(Vec::new());
+        let data = alerts(4000);
+        // Past the 64 KiB the format is chosen from, so the panic is met by a worker.
+        let good = 200_000;
+        assert!(data.len() > good);
+        for threads in [1, 2] {
+            let mut job = Job::new(&m, None);
+            job.threads = threads;
+            job.chunk_bytes = 8 << 10;
+            let mut run = Run::new(&job);
+            let reader = Breaks {
+                data: data.clone(),
+                at: 0,
+                good,
+            };
+            let fed = run.feed("t.json", reader, &|_| {});
+            let Err(RunError::WorkerPanicked(msg)) = &fed else {
+                panic!("{threads} threads: {fed:?}")
+            };
+            assert!(msg.contains("the log reader broke"), "{msg}");
+            assert!(run.stopped());
+            // Every later step of the run fails the same way: nothing half-counted comes out.
+            let again = run.feed("u.json", &data[..100], &|_| {});
+            assert!(
+                matches!(again, Err(RunError::WorkerPanicked(_))),
+                "{again:?}"
+            );
+            let mut rows = 0;
+            let out = run.finish_each(|_| {
+                rows += 1;
+                Ok::<(), ()>(())
+            });
+            assert!(
+                matches!(&out, Err(FinishError::Run(RunError::WorkerPanicked(m))) if m.contains("the log reader broke")),
+                "{out:?}"
+            );
+            assert_eq!(rows, 0);
+        }
+    }
+
+    #[test]
+    fn a_panicking_sort_merge_or_sighting_thread_fails_the_run() {
+        let text = "type,value,source\nip,10.0.0.3,t\n";
+        let (m, _) = Matcher::new(ascribe_intel::load(text, "ind.csv").indicators);
+        let data = alerts(3000);
+        // The same run without a fault, so the faults below are met with work to do.
+        let mut job = Job::new(&m, None);
+        job.threads = 2;
+        let mut run = Run::new(&job);
+        assert!(run.feed("t.json", &data[..], &|_| {}).is_ok());
+        let whole = run.try_finish();
+        assert!(whole
+            .as_ref()
+            .is_ok_and(|o| o.rows.len() > 1 && !o.sightings.is_empty()));
+        for fault in [Fault::Sort, Fault::Merge, Fault::Sightings] {
+            for streamed in [false, true] {
+                let mut job = Job::new(&m, None);
+                job.threads = 2;
+                job.fault = fault;
+                let mut run = Run::new(&job);
+                assert!(run.feed("t.json", &data[..], &|_| {}).is_ok());
+                let err = if streamed {
+                    match run.finish_each(|_| Ok::<(), ()>(())) {
+                        Err(FinishError::Run(e)) => e.to_string(),
+                        other => panic!("{fault:?}: {other:?}"),
+                    }
+                } else {
+                    match run.try_finish() {
+                        Err(e) => e.to_string(),
+                        Ok(out) => panic!("{fault:?}: {} rows and no error", out.rows.len()),
+                    }
+                };
+                assert_eq!(
+                    err,
+                    format!("a worker thread stopped unexpectedly: injected fault in {fault:?}")
+                );
+            }
         }
     }
 }
