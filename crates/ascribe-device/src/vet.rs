@@ -51,6 +51,7 @@ impl VetOptions {
     }
 }
 
+pub(crate) use capability::capability_row;
 pub use capability::{device_capabilities, interface_capabilities};
 pub use verdict::{
     DeviceView, FieldRef, Finding, FunctionView, InputInfo, Skipped, UsbIdsNames, Verdict,

@@ -105,25 +105,8 @@ pub(super) enum Allow {
     At(Severity),
 }
 
-pub(super) fn default_severity(cap: Capability) -> Severity {
-    match cap {
-        Capability::Keyboard | Capability::Network => Severity::Critical,
-        Capability::Pointer
-        | Capability::SystemControl
-        | Capability::ConsumerControl
-        | Capability::HidVendor
-        | Capability::HidUnknown
-        | Capability::Serial
-        | Capability::AudioIn
-        | Capability::Video
-        | Capability::Radio
-        | Capability::Storage => Severity::High,
-        Capability::FirmwareUpdate | Capability::Vendor => Severity::Medium,
-        Capability::Hub | Capability::Billboard => Severity::Info,
-        _ => Severity::Medium,
-    }
-}
-
+/// How `claim` treats `cap`: expected, or unexpected at a severity (the capability's
+/// default unless the claim names another).
 pub(super) fn allowance(claim: Claim, cap: Capability) -> Allow {
     use Capability as C;
     use Severity as S;
@@ -132,11 +115,11 @@ pub(super) fn allowance(claim: Claim, cap: Capability) -> Allow {
         Claim::Unknown => Allow::Expected,
         Claim::FlashDrive => match cap {
             C::Storage | C::Hub | C::Billboard => Allow::Expected,
-            _ => at(default_severity(cap)),
+            _ => at(capability_row(cap).default_severity),
         },
         Claim::Charger | Claim::Cable | Claim::PowerBank => match cap {
             C::Hub | C::Billboard => Allow::Expected,
-            _ => at(default_severity(cap)),
+            _ => at(capability_row(cap).default_severity),
         },
         Claim::Phone => match cap {
             C::StillImage
@@ -152,7 +135,7 @@ pub(super) fn allowance(claim: Claim, cap: Capability) -> Allow {
             C::Fido => at(S::Low),
             C::HidUnknown => at(S::Info),
             C::Keyboard | C::Pointer => at(S::High),
-            _ => at(default_severity(cap)),
+            _ => at(capability_row(cap).default_severity),
         },
         Claim::Keyboard => match cap {
             C::Keyboard | C::SystemControl | C::ConsumerControl | C::Pointer | C::Hub => {
@@ -161,81 +144,100 @@ pub(super) fn allowance(claim: Claim, cap: Capability) -> Allow {
             C::HidVendor | C::HidOther => at(S::Low),
             C::HidUnknown | C::Billboard => at(S::Info),
             C::Network => at(S::High),
-            _ => at(default_severity(cap)),
+            _ => at(capability_row(cap).default_severity),
         },
         Claim::Mouse => match cap {
             C::Pointer | C::HidVendor => Allow::Expected,
             C::Keyboard | C::HidUnknown => at(S::Medium),
             C::SystemControl | C::ConsumerControl | C::HidOther => at(S::Low),
             C::Hub | C::Billboard => at(S::Info),
-            _ => at(default_severity(cap)),
+            _ => at(capability_row(cap).default_severity),
         },
         Claim::SecurityKey => match cap {
             C::Fido | C::Smartcard | C::HidVendor => Allow::Expected,
             C::Keyboard | C::HidUnknown | C::Storage => at(S::Medium),
             C::Network => at(S::High),
             C::Hub | C::Billboard => at(S::Info),
-            _ => at(default_severity(cap)),
+            _ => at(capability_row(cap).default_severity),
         },
     }
 }
 
-/// The finding id for a capability outside the claim.
-pub(super) fn cap_finding_id(cap: Capability) -> &'static str {
-    match cap {
-        Capability::Keyboard => "CAP-HID-KEYBOARD",
-        Capability::Pointer => "CAP-HID-POINTER",
-        Capability::SystemControl | Capability::ConsumerControl => "CAP-HID-SYSCTL-CONSUMER",
-        Capability::HidVendor => "CAP-HID-VENDOR",
-        Capability::HidUnknown => "CAP-HID-UNKNOWN",
-        Capability::Network => "CAP-NETWORK",
-        Capability::Serial => "CAP-SERIAL",
-        Capability::AudioIn => "CAP-AUDIO-IN",
-        Capability::Video => "CAP-VIDEO",
-        Capability::Radio => "CAP-RADIO",
-        Capability::FirmwareUpdate => "CAP-FIRMWARE-UPDATE",
-        Capability::Vendor => "CAP-VENDOR-IFACE",
-        Capability::Storage => "CAP-STORAGE",
-        _ => "CAP-UNEXPECTED-FUNCTION",
-    }
+/// What the rules say about one capability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CapabilityRow {
+    /// Its name in the verdict (`Capability::as_str`, the serialised name).
+    pub(crate) name: &'static str,
+    /// A phrase for the analyst's note (`Capability::describe`).
+    pub(crate) describe: &'static str,
+    /// Its severity where a claim does not expect it and names no other.
+    pub(crate) default_severity: Severity,
+    /// The finding raised when it is outside the claim.
+    pub(crate) finding_id: &'static str,
+    /// Why that matters, in the finding's explanation.
+    pub(crate) rationale: &'static str,
+    pub(crate) references: &'static [&'static str],
 }
 
-pub(super) fn cap_rationale(cap: Capability) -> &'static str {
-    match cap {
-        Capability::Keyboard => "a keyboard can type commands into the host (keystroke injection: Rubber Ducky, Bash Bunny, O.MG, Teensy/Digispark)",
-        Capability::Pointer => "a pointer can click consent prompts (ChoiceJacking-style use of HID)",
-        Capability::SystemControl | Capability::ConsumerControl => "system and consumer control keys can launch applications, sleep or power off the host",
-        Capability::HidVendor => "a vendor-defined HID channel is a raw bidirectional path that needs no driver (P4wnP1 raw HID, O.MG-class exfiltration)",
-        Capability::HidUnknown => "its report descriptor is unavailable, so it must be treated as a possible keyboard until the descriptor is read",
-        Capability::Network => "a rogue network adapter can hijack DHCP, DNS, WPAD and routes (Bash Bunny, P4wnP1, PoisonTap)",
-        Capability::Serial => "a serial port is a command and console channel into an implant",
-        Capability::AudioIn => "an audio input can record covertly",
-        Capability::Video => "a camera function can record covertly",
-        Capability::Radio => "a radio is an exfiltration path",
-        Capability::FirmwareUpdate => "a firmware-update function makes the device re-flashable (BadUSB persistence); common on legitimate gear such as audio interfaces and debug probes",
-        Capability::Vendor => "a vendor-specific interface has an unknown function",
-        Capability::Storage => "mass storage can carry and exfiltrate data",
-        _ => "a function the claimed device does not need",
-    }
-}
+const HID_REFERENCES: &[&str] = &[
+    "usbguard-rules.conf(5), Example 3",
+    "HID 1.11 §6.2.2 report descriptors",
+    "usb-vetting.md §5.4 CAP-*",
+];
+const NETWORK_REFERENCES: &[&str] = &[
+    "USB class codes 02/06 ECM, 02/0d NCM, 02/0e MBIM, 02/0c/07 EEM, RNDIS 02/02/ff e0/01/03 ef/04",
+    "usb-vetting.md §5.4 CAP-NETWORK",
+];
+const CLAIM_REFERENCES: &[&str] = &[
+    "usb-vetting.md §5.3 allowed capabilities per claim",
+    "usb-vetting.md §5.4",
+];
+/// The finding of a capability without a finding of its own.
+const UNEXPECTED: &str = "CAP-UNEXPECTED-FUNCTION";
+const NOT_NEEDED: &str = "a function the claimed device does not need";
+const SYSCTL_CONSUMER: &str =
+    "system and consumer control keys can launch applications, sleep or power off the host";
 
-pub(super) fn cap_references(cap: Capability) -> Vec<&'static str> {
+/// The capability table: one row per capability, in one exhaustive `match` (no
+/// catch-all), so that a new capability does not compile until its row is written.
+/// Kept one row to a line, as a table (rustfmt would spread each over eight).
+#[rustfmt::skip]
+pub(crate) fn capability_row(cap: Capability) -> CapabilityRow {
+    use Capability as C;
+    use Severity as S;
+    let row = |name, describe, default_severity, finding_id, rationale, references| CapabilityRow {
+        name,
+        describe,
+        default_severity,
+        finding_id,
+        rationale,
+        references,
+    };
     match cap {
-        Capability::Keyboard
-        | Capability::Pointer
-        | Capability::HidUnknown
-        | Capability::SystemControl
-        | Capability::ConsumerControl
-        | Capability::HidVendor => vec![
-            "usbguard-rules.conf(5), Example 3",
-            "HID 1.11 §6.2.2 report descriptors",
-            "usb-vetting.md §5.4 CAP-*",
-        ],
-        Capability::Network => vec![
-            "USB class codes 02/06 ECM, 02/0d NCM, 02/0e MBIM, 02/0c/07 EEM, RNDIS 02/02/ff e0/01/03 ef/04",
-            "usb-vetting.md §5.4 CAP-NETWORK",
-        ],
-        _ => vec!["usb-vetting.md §5.3 allowed capabilities per claim", "usb-vetting.md §5.4"],
+        C::Storage => row("storage", "mass storage", S::High, "CAP-STORAGE", "mass storage can carry and exfiltrate data", CLAIM_REFERENCES),
+        C::Keyboard => row("keyboard", "a keyboard", S::Critical, "CAP-HID-KEYBOARD", "a keyboard can type commands into the host (keystroke injection: Rubber Ducky, Bash Bunny, O.MG, Teensy/Digispark)", HID_REFERENCES),
+        C::Pointer => row("pointer", "a pointer (mouse or touch)", S::High, "CAP-HID-POINTER", "a pointer can click consent prompts (ChoiceJacking-style use of HID)", HID_REFERENCES),
+        C::SystemControl => row("system_control", "system control keys (sleep, power)", S::High, "CAP-HID-SYSCTL-CONSUMER", SYSCTL_CONSUMER, HID_REFERENCES),
+        C::ConsumerControl => row("consumer_control", "consumer control keys (app launch, media)", S::High, "CAP-HID-SYSCTL-CONSUMER", SYSCTL_CONSUMER, HID_REFERENCES),
+        C::HidVendor => row("hid_vendor", "a vendor-defined HID channel", S::High, "CAP-HID-VENDOR", "a vendor-defined HID channel is a raw bidirectional path that needs no driver (P4wnP1 raw HID, O.MG-class exfiltration)", HID_REFERENCES),
+        C::HidUnknown => row("hid_unknown", "a HID interface of unknown kind", S::High, "CAP-HID-UNKNOWN", "its report descriptor is unavailable, so it must be treated as a possible keyboard until the descriptor is read", HID_REFERENCES),
+        C::HidOther => row("hid_other", "a HID device of another kind", S::Medium, UNEXPECTED, NOT_NEEDED, CLAIM_REFERENCES),
+        C::Fido => row("fido", "a FIDO authenticator", S::Medium, UNEXPECTED, NOT_NEEDED, CLAIM_REFERENCES),
+        C::Network => row("network", "a network adapter", S::Critical, "CAP-NETWORK", "a rogue network adapter can hijack DHCP, DNS, WPAD and routes (Bash Bunny, P4wnP1, PoisonTap)", NETWORK_REFERENCES),
+        C::Serial => row("serial", "a serial port", S::High, "CAP-SERIAL", "a serial port is a command and console channel into an implant", CLAIM_REFERENCES),
+        C::CommOther => row("comm_other", "a communications function", S::Medium, UNEXPECTED, NOT_NEEDED, CLAIM_REFERENCES),
+        C::AudioIn => row("audio_in", "an audio input (microphone)", S::High, "CAP-AUDIO-IN", "an audio input can record covertly", CLAIM_REFERENCES),
+        C::AudioOut => row("audio_out", "an audio output", S::Medium, UNEXPECTED, NOT_NEEDED, CLAIM_REFERENCES),
+        C::Video => row("video", "a camera or video function", S::High, "CAP-VIDEO", "a camera function can record covertly", CLAIM_REFERENCES),
+        C::Radio => row("radio", "a radio (Bluetooth or wireless)", S::High, "CAP-RADIO", "a radio is an exfiltration path", CLAIM_REFERENCES),
+        C::FirmwareUpdate => row("firmware_update", "a firmware-update (DFU) function", S::Medium, "CAP-FIRMWARE-UPDATE", "a firmware-update function makes the device re-flashable (BadUSB persistence); common on legitimate gear such as audio interfaces and debug probes", CLAIM_REFERENCES),
+        C::Vendor => row("vendor", "a vendor-specific function", S::Medium, "CAP-VENDOR-IFACE", "a vendor-specific interface has an unknown function", CLAIM_REFERENCES),
+        C::StillImage => row("still_image", "a still-image/MTP function", S::Medium, UNEXPECTED, NOT_NEEDED, CLAIM_REFERENCES),
+        C::Printer => row("printer", "a printer", S::Medium, UNEXPECTED, NOT_NEEDED, CLAIM_REFERENCES),
+        C::Smartcard => row("smartcard", "a smart-card reader", S::Medium, UNEXPECTED, NOT_NEEDED, CLAIM_REFERENCES),
+        C::Hub => row("hub", "a hub", S::Info, UNEXPECTED, NOT_NEEDED, CLAIM_REFERENCES),
+        C::Billboard => row("billboard", "a USB-C Billboard", S::Info, UNEXPECTED, NOT_NEEDED, CLAIM_REFERENCES),
+        C::Other => row("other", "another class of function", S::Medium, UNEXPECTED, NOT_NEEDED, CLAIM_REFERENCES),
     }
 }
 
@@ -253,4 +255,68 @@ pub(super) fn lenient_cap(profile: Profile, claim: Claim, id: &str, sev: Severit
         return sev.min(Severity::Low);
     }
     sev
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every capability (a new one must be added here too).
+    const ALL: [Capability; 24] = [
+        Capability::Storage,
+        Capability::Keyboard,
+        Capability::Pointer,
+        Capability::SystemControl,
+        Capability::ConsumerControl,
+        Capability::HidVendor,
+        Capability::HidUnknown,
+        Capability::HidOther,
+        Capability::Fido,
+        Capability::Network,
+        Capability::Serial,
+        Capability::CommOther,
+        Capability::AudioIn,
+        Capability::AudioOut,
+        Capability::Video,
+        Capability::Radio,
+        Capability::FirmwareUpdate,
+        Capability::Vendor,
+        Capability::StillImage,
+        Capability::Printer,
+        Capability::Smartcard,
+        Capability::Hub,
+        Capability::Billboard,
+        Capability::Other,
+    ];
+
+    #[test]
+    fn each_row_names_its_capability_as_the_verdict_serialises_it() {
+        for cap in ALL {
+            let row = capability_row(cap);
+            let serialised = serde_json::to_value(cap).ok();
+            assert_eq!(
+                serialised,
+                Some(serde_json::Value::from(row.name)),
+                "{cap:?}"
+            );
+            assert_eq!(cap.as_str(), row.name);
+            assert_eq!(cap.describe(), row.describe);
+        }
+        let names: BTreeSet<&str> = ALL.iter().map(|&c| capability_row(c).name).collect();
+        assert_eq!(names.len(), ALL.len());
+    }
+
+    #[test]
+    fn a_capability_with_a_finding_of_its_own_says_why_it_matters() {
+        for cap in ALL {
+            let row = capability_row(cap);
+            assert!(row.finding_id.starts_with("CAP-"), "{cap:?}");
+            assert_eq!(
+                row.finding_id == UNEXPECTED,
+                row.rationale == NOT_NEEDED,
+                "{cap:?}: a capability's own finding has its own rationale"
+            );
+            assert!(!row.references.is_empty(), "{cap:?}");
+        }
+    }
 }

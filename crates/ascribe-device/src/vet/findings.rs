@@ -8,8 +8,7 @@ use crate::tables::{lookup_identity, usb_ids};
 use crate::{Capability, Claim, Profile, Severity};
 
 use super::capability::{
-    allowance, cap_finding_id, cap_rationale, cap_references, device_capabilities,
-    interface_capabilities, lenient_cap, Allow,
+    allowance, capability_row, device_capabilities, interface_capabilities, lenient_cap, Allow,
 };
 use super::verdict::{FieldRef, Finding, Skipped};
 use super::VetOptions;
@@ -120,7 +119,7 @@ pub(super) fn capability_findings(ctx: &mut Ctx<'_>, beyond: &mut BTreeSet<Capab
                     };
                     if seen.contains(&(iface.number, cap)) {
                         if let Some(f) = pending.iter_mut().rev().find(|f| {
-                            f.id == cap_finding_id(cap)
+                            f.id == capability_row(cap).finding_id
                                 && f.evidence.first().is_some_and(|e| {
                                     e.device == d.path
                                         && e.config == Some(c.value)
@@ -132,7 +131,7 @@ pub(super) fn capability_findings(ctx: &mut Ctx<'_>, beyond: &mut BTreeSet<Capab
                         continue;
                     }
                     seen.push((iface.number, cap));
-                    let id = cap_finding_id(cap);
+                    let id = capability_row(cap).finding_id;
                     let severity = lenient_cap(profile, claim, id, sev);
                     let where_ = format!(
                         "Interface {} (configuration {}, alternate setting {}) is {} ({})",
@@ -148,11 +147,11 @@ pub(super) fn capability_findings(ctx: &mut Ctx<'_>, beyond: &mut BTreeSet<Capab
                         title: format!("{} exposes {}", capitalise(claim.noun()), cap.describe()),
                         explanation: format!(
                             "{where_}; {}. A {} does not need it.",
-                            cap_rationale(cap),
+                            capability_row(cap).rationale,
                             claim.noun()
                         ),
                         evidence: vec![evidence],
-                        references: cap_references(cap),
+                        references: capability_row(cap).references.to_vec(),
                     });
                 }
             }
