@@ -13,7 +13,7 @@ use ascribe_intel::{Addr, IndicatorSet, Matcher};
 use ascribe_model::{Indicator, IndicatorKind, Observation, Tlp};
 use ascribe_store::{Store, TelemetryRun};
 use ascribe_telemetry::fwcsv::ColumnMap;
-use ascribe_telemetry::{evidence, output, Job, Output, Run};
+use ascribe_telemetry::{evidence, output, FinishError, Job, Output, Run};
 use clap::{Subcommand, ValueEnum};
 
 use crate::exit;
@@ -119,8 +119,9 @@ fn glob_match(pat: &[u8], s: &[u8]) -> bool {
 fn walk(dir: &Path, out: &mut Vec<Input>) -> anyhow::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read folder {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("cannot read folder {}", dir.display()))?;
     entries.sort();
     for p in entries {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -157,7 +158,10 @@ fn expand(inputs: &[String]) -> anyhow::Result<Vec<Input>> {
             let pat = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
             let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
                 .with_context(|| format!("cannot read folder {}", dir.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
+                .map(|e| e.map(|e| e.path()))
+                .collect::<Result<Vec<_>, _>>()
+                .with_context(|| format!("cannot read folder {}", dir.display()))?
+                .into_iter()
                 .filter(|f| f.is_file())
                 .filter(|f| {
                     f.file_name()
@@ -412,7 +416,16 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
     }
     let geo = match geo_opened {
         None => None,
-        Some(Err(_)) => anyhow::bail!("the thread opening the geolocation databases panicked"),
+        Some(Err(p)) => {
+            let msg = p
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "(a panic without a message)".to_owned());
+            anyhow::bail!(
+                "the thread opening the geolocation databases stopped unexpectedly: {msg}"
+            )
+        }
         Some(Ok((Ok(g), took))) => {
             writeln!(stderr, "geo: opened in {:.2}s", took.as_secs_f64())?;
             Some(g)
@@ -524,7 +537,7 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
         csv = Some(output::CsvWriter::new(tee).context("cannot write the CSV output")?);
     }
     let out = if keep_rows {
-        let out = run.finish();
+        let out = run.try_finish()?;
         if let Some(c) = &mut csv {
             for r in &out.rows {
                 c.row(r).context("cannot write the CSV output")?;
@@ -541,7 +554,12 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
                 top.offer(r);
                 Ok::<(), std::io::Error>(())
             })
-            .context("cannot write the CSV output")?;
+            .map_err(|e| match e {
+                FinishError::Each(e) => {
+                    anyhow::Error::new(e).context("cannot write the CSV output")
+                }
+                FinishError::Run(e) => e.into(),
+            })?;
         out.rows = top.into_rows();
         out
     };

@@ -75,62 +75,12 @@ pub enum Capability {
 
 impl Capability {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Capability::Storage => "storage",
-            Capability::Keyboard => "keyboard",
-            Capability::Pointer => "pointer",
-            Capability::SystemControl => "system_control",
-            Capability::ConsumerControl => "consumer_control",
-            Capability::HidVendor => "hid_vendor",
-            Capability::HidUnknown => "hid_unknown",
-            Capability::HidOther => "hid_other",
-            Capability::Fido => "fido",
-            Capability::Network => "network",
-            Capability::Serial => "serial",
-            Capability::CommOther => "comm_other",
-            Capability::AudioIn => "audio_in",
-            Capability::AudioOut => "audio_out",
-            Capability::Video => "video",
-            Capability::Radio => "radio",
-            Capability::FirmwareUpdate => "firmware_update",
-            Capability::Vendor => "vendor",
-            Capability::StillImage => "still_image",
-            Capability::Printer => "printer",
-            Capability::Smartcard => "smartcard",
-            Capability::Hub => "hub",
-            Capability::Billboard => "billboard",
-            Capability::Other => "other",
-        }
+        vet::capability_row(self).name
     }
 
     /// A phrase for the analyst's note.
     pub fn describe(self) -> &'static str {
-        match self {
-            Capability::Storage => "mass storage",
-            Capability::Keyboard => "a keyboard",
-            Capability::Pointer => "a pointer (mouse or touch)",
-            Capability::SystemControl => "system control keys (sleep, power)",
-            Capability::ConsumerControl => "consumer control keys (app launch, media)",
-            Capability::HidVendor => "a vendor-defined HID channel",
-            Capability::HidUnknown => "a HID interface of unknown kind",
-            Capability::HidOther => "a HID device of another kind",
-            Capability::Fido => "a FIDO authenticator",
-            Capability::Network => "a network adapter",
-            Capability::Serial => "a serial port",
-            Capability::CommOther => "a communications function",
-            Capability::AudioIn => "an audio input (microphone)",
-            Capability::AudioOut => "an audio output",
-            Capability::Video => "a camera or video function",
-            Capability::Radio => "a radio (Bluetooth or wireless)",
-            Capability::FirmwareUpdate => "a firmware-update (DFU) function",
-            Capability::Vendor => "a vendor-specific function",
-            Capability::StillImage => "a still-image/MTP function",
-            Capability::Printer => "a printer",
-            Capability::Smartcard => "a smart-card reader",
-            Capability::Hub => "a hub",
-            Capability::Billboard => "a USB-C Billboard",
-            Capability::Other => "another class of function",
-        }
+        vet::capability_row(self).describe
     }
 }
 

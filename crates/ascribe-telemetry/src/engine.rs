@@ -7,890 +7,39 @@
 //! locked shards ([`Shared`]); sightings, counts and bad lines are per thread and merged
 //! once at the end. Line numbers for diagnostics and sighting examples are recorded as
 //! (chunk, line in chunk) and resolved after the run.
+//!
+//! Here: [`Run`] and what it returns. Its parts: `job` (the formats and the shared job),
+//! `supply` (where chunks come from), `worker` (one thread's parse and count), `table`
+//! (the shared aggregate table), `merge` (sorted groups merged into rows, the sightings).
+
+mod job;
+mod merge;
+mod supply;
+mod table;
+mod worker;
 
 use std::io::Read;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
-use ascribe_enrich::{Geo, GeoInfo};
-use ascribe_intel::{Diagnostic, Matcher};
+use ascribe_intel::Diagnostic;
 use rustc_hash::FxHashMap;
 
-use crate::distinct::Distinct;
-use crate::eve::{self, TypeFinder};
-use crate::fwcsv::{ColumnMap, CsvLayout};
-use crate::record::Record;
-use crate::time::MICROS_PER_DAY;
-use crate::zeek::{self, TsvHeader};
+use crate::eve::TypeFinder;
+use crate::fwcsv::CsvLayout;
+use crate::zeek::TsvHeader;
 
-/// Input formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Eve,
-    ZeekJson,
-    ZeekTsv,
-    Csv,
-}
+pub use job::{detect, Format, Job};
+pub use supply::{Piece, Supply};
+pub use worker::Worker;
 
-impl Format {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Eve => "suricata-eve",
-            Format::ZeekJson => "zeek-json",
-            Format::ZeekTsv => "zeek-tsv",
-            Format::Csv => "csv",
-        }
-    }
-}
+use merge::{make_row, merged, sighting_rows, SortKey, Sorted, ROW_BATCH};
+use supply::{next_chunk, Source};
+use table::{Agg, Key, Pos, Shared, Sight, SHARDS};
+use worker::FileCtx;
 
-/// Guesses the format from the first non-empty line.
-pub fn detect(first_line: &[u8]) -> Format {
-    let t = first_line.trim_ascii_start();
-    if t.starts_with(b"{") {
-        if memchr::memmem::find(t, b"\"_path\"").is_some()
-            || memchr::memmem::find(t, b"\"id.orig_h\"").is_some()
-        {
-            return Format::ZeekJson;
-        }
-        return Format::Eve;
-    }
-    if t.starts_with(b"#separator") || t.starts_with(b"#fields") || t.starts_with(b"#path") {
-        return Format::ZeekTsv;
-    }
-    Format::Csv
-}
-
-/// What to do, shared read-only by the threads.
-pub struct Job<'a> {
-    pub matcher: &'a Matcher,
-    pub geo: Option<&'a Geo>,
-    /// Selected event types; empty selects every type.
-    pub event_types: Vec<String>,
-    pub threads: usize,
-    pub chunk_bytes: usize,
-    /// Stop at the first bad line.
-    pub strict: bool,
-    pub csv_map: ColumnMap,
-    /// Example event references kept per sighting.
-    pub max_examples: usize,
-    /// Bad lines kept in full (all are counted).
-    pub max_bad_kept: usize,
-    /// Count distinct source addresses per group. Off when nothing will show them (the
-    /// CSV contract has no such column): it is a tenth of the pass.
-    pub count_sources: bool,
-}
-
-impl<'a> Job<'a> {
-    pub fn new(matcher: &'a Matcher, geo: Option<&'a Geo>) -> Job<'a> {
-        Job {
-            matcher,
-            geo,
-            event_types: vec!["alert".to_owned()],
-            threads: 2,
-            chunk_bytes: std::env::var("ASCRIBE_CHUNK_KB")
-                .ok()
-                .and_then(|v| v.parse::<usize>().ok())
-                .map_or(1 << 20, |k| k << 10),
-            strict: false,
-            csv_map: ColumnMap::default(),
-            max_examples: 3,
-            max_bad_kept: 10,
-            count_sources: true,
-        }
-    }
-
-    fn selected(&self, t: &[u8]) -> bool {
-        self.event_types.is_empty() || self.event_types.iter().any(|s| s.as_bytes() == t)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Key {
-    day: i32,
-    asn: u32,
-    sig: u32,
-    act: u32,
-    cc: u16,
-}
-
-/// Shards of the aggregate table (a power of two).
-const SHARDS: usize = 64;
-
-/// The aggregate table, shared by the threads: one table in shards behind locks, so
-/// that a group seen by every thread is stored once (a table per thread multiplied the
-/// memory of the pass by the number of threads). Keys use the shared string ids.
-#[derive(Debug)]
-struct Shared {
-    shards: Vec<Mutex<FxHashMap<Key, Agg>>>,
-    strings: Mutex<Interner>,
-    /// Set by `--strict` at the first bad line, or by an I/O error.
-    stop: AtomicBool,
-}
-
-impl Default for Shared {
-    fn default() -> Self {
-        Shared {
-            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
-            strings: Mutex::default(),
-            stop: AtomicBool::new(false),
-        }
-    }
-}
-
-/// The shard of a key.
-fn shard_of(k: &Key) -> usize {
-    let h = (u64::from(k.sig) << 32 | u64::from(k.asn))
-        ^ (u64::from(k.cc) << 16 ^ u64::from(k.act))
-        ^ (u64::from(k.day as u32) << 40);
-    let h = h.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    (h >> 58) as usize & (SHARDS - 1)
-}
-
-#[derive(Debug, Clone, Default)]
-struct Agg {
-    events: u64,
-    matched_events: u64,
-    /// Matched indicator ids, sorted; boxed because most groups have none: 8 bytes
-    /// instead of a 24-byte empty `Vec` in each of hundreds of thousands of groups.
-    #[allow(clippy::box_collection)]
-    matched: Option<Box<Vec<u32>>>,
-    srcs: Distinct,
-    first: i64,
-    last: i64,
-}
-
-/// Where an event is: input file, chunk, line within the chunk (0-based).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Pos {
-    file: u32,
-    seq: u32,
-    line: u32,
-}
-
-#[derive(Debug, Clone, Default)]
-struct Sight {
-    count: u64,
-    first: i64,
-    last: i64,
-    examples: Vec<Pos>,
-}
-
-#[derive(Debug, Default)]
-struct Interner {
-    ids: FxHashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
-}
-
-impl Interner {
-    fn id(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.ids.get(s) {
-            return i;
-        }
-        let i = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        self.names.push(s.into());
-        self.ids.insert(s.into(), i);
-        i
-    }
-
-    fn name(&self, i: u32) -> &str {
-        self.names.get(i as usize).map_or("", |s| s)
-    }
-}
-
-/// One thread's tables.
-#[derive(Debug, Default)]
-pub struct Worker {
-    /// Strings of this thread, and their ids in [`Shared::strings`].
-    strings: Interner,
-    to_shared: Vec<u32>,
-    sightings: FxHashMap<u32, Sight>,
-    /// Lines by event type, with whether the job selects the type: one look per line
-    /// for both, by a packed form of the name (two byte-comparison calls per line were
-    /// a few percent of the pass).
-    types: Vec<TypeCount>,
-    bad: Vec<(Pos, String)>,
-    bad_count: u64,
-    chunk_lines: Vec<(u32, u32, u32)>,
-    scratch: Vec<u32>,
-    lines: u64,
-    selected: u64,
-    matched_events: u64,
-    /// Events since the last [`Worker::flush`], one group each, by shard: a thread
-    /// lists a chunk's events on its own and then adds them to the shared table, a
-    /// lock per shard and chunk instead of a lock per event (which cost an eighth of
-    /// the pass, most of it in moving the lock's cache line between cores). A list,
-    /// not a table: within one chunk a group rarely repeats (about 7,000 alerts a
-    /// chunk, 350,000 groups in the benchmark), so a table would only hash twice.
-    pending: Vec<Vec<(Key, Agg)>>,
-    /// A small direct-mapped cache of geo answers (addresses repeat a lot).
-    geo_cache: Vec<(u128, GeoInfo)>,
-}
-
-const GEO_CACHE: usize = 1 << 12;
-
-#[derive(Debug)]
-struct TypeCount {
-    key: u128,
-    name: Box<[u8]>,
-    lines: u64,
-    selected: bool,
-}
-
-/// A type name of up to 15 bytes packed with its length (`u128::MAX` for longer ones,
-/// which are compared by name). Byte by byte: a copy of a variable length was a call.
-#[inline]
-fn type_key(t: &[u8]) -> u128 {
-    if t.len() > 15 {
-        return u128::MAX;
-    }
-    let mut k = (t.len() as u128) << 120;
-    for (i, &b) in t.iter().enumerate() {
-        k |= u128::from(b) << (8 * i);
-    }
-    k
-}
-
-/// [`type_key`] of `line[s..e]`, read as one 16-byte load where the line is long
-/// enough (it nearly always is: the type is followed by the rest of the event).
-#[inline]
-fn type_key_in(line: &[u8], s: usize, e: usize) -> u128 {
-    let len = e.saturating_sub(s);
-    match line.get(s..s + 16) {
-        Some(w) if len < 16 => {
-            let mut b = [0u8; 16];
-            b.copy_from_slice(w);
-            let mask = (1u128 << (8 * len)) - 1;
-            (u128::from_le_bytes(b) & mask) | (len as u128) << 120
-        }
-        _ => type_key(line.get(s..e).unwrap_or_default()),
-    }
-}
-
-impl Worker {
-    /// The index of type `t` in [`Worker::types`] (added, uncounted, when new).
-    #[inline]
-    fn type_slot(&mut self, job: &Job, t: &[u8]) -> usize {
-        self.type_slot_keyed(job, type_key(t), t)
-    }
-
-    /// [`Worker::type_slot`] with the key already made (`type_key(t)`).
-    #[inline]
-    fn type_slot_keyed(&mut self, job: &Job, key: u128, t: &[u8]) -> usize {
-        let found = self
-            .types
-            .iter()
-            .position(|e| e.key == key && (key != u128::MAX || &*e.name == t));
-        found.unwrap_or_else(|| {
-            self.types.push(TypeCount {
-                key,
-                name: t.into(),
-                lines: 0,
-                selected: job.selected(t),
-            });
-            self.types.len() - 1
-        })
-    }
-
-    /// Counts a line of type `t`; true when the job selects the type.
-    fn count_type(&mut self, job: &Job, t: &[u8]) -> bool {
-        let i = self.type_slot(job, t);
-        self.types.get_mut(i).is_some_and(|e| {
-            e.lines += 1;
-            e.selected
-        })
-    }
-
-    fn bad_line(&mut self, job: &Job, pos: Pos, reason: String) {
-        self.bad_count += 1;
-        if self.bad.len() < job.max_bad_kept {
-            self.bad.push((pos, reason));
-        }
-    }
-
-    fn geo(&mut self, geo: &Geo, a: ascribe_intel::Addr) -> GeoInfo {
-        if self.geo_cache.is_empty() {
-            self.geo_cache = vec![(u128::MAX, GeoInfo::default()); GEO_CACHE];
-        }
-        let h = (a.0 as u64 ^ (a.0 >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let slot = (h >> (64 - GEO_CACHE.trailing_zeros())) as usize & (GEO_CACHE - 1);
-        if let Some(&(k, info)) = self.geo_cache.get(slot) {
-            if k == a.0 {
-                return info;
-            }
-        }
-        let info = geo.lookup(a);
-        if let Some(e) = self.geo_cache.get_mut(slot) {
-            *e = (a.0, info);
-        }
-        info
-    }
-
-    /// The shared id of a string (a lock only the first time this thread sees it).
-    fn string_id(&mut self, shared: &Shared, s: &str) -> u32 {
-        let local = self.strings.id(s) as usize;
-        if let Some(&g) = self.to_shared.get(local) {
-            return g;
-        }
-        let g = shared
-            .strings
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .id(s);
-        self.to_shared.push(g);
-        g
-    }
-
-    fn add(&mut self, job: &Job, shared: &Shared, r: &Record, pos: Pos) {
-        self.selected += 1;
-        // Days since 1970 fit in an i32 for any timestamp that parsed (years 0-9999).
-        let day = i32::try_from(r.ts.div_euclid(MICROS_PER_DAY)).unwrap_or(i32::MIN);
-        let info = match (r.src, job.geo) {
-            (Some(a), Some(g)) => self.geo(g, a),
-            _ => GeoInfo::default(),
-        };
-        let m = job.matcher;
-        let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.clear();
-        if m.has_addresses() {
-            for a in [r.src, r.dest].into_iter().flatten() {
-                m.match_addr(a, &mut scratch);
-            }
-        }
-        if m.has_domains() {
-            for h in r.hosts.iter() {
-                m.match_host(h, &mut scratch);
-            }
-        }
-        if let Some((host, url)) = r.url {
-            m.match_url(host, url, &mut scratch);
-        }
-        if m.has_hashes() {
-            for h in r.hashes.iter().flatten() {
-                m.match_hash(h, &mut scratch);
-            }
-        }
-        let key = Key {
-            day,
-            cc: info.country,
-            asn: info.asn,
-            sig: self.string_id(shared, r.signature),
-            act: self.string_id(shared, r.action),
-        };
-        if self.pending.is_empty() {
-            self.pending = (0..SHARDS).map(|_| Vec::new()).collect();
-        }
-        let mut agg = Agg {
-            events: 1,
-            first: r.ts,
-            last: r.ts,
-            ..Agg::default()
-        };
-        if let (Some(a), true) = (r.src, job.count_sources) {
-            agg.srcs.insert(a.0);
-        }
-        if !scratch.is_empty() {
-            scratch.sort_unstable();
-            scratch.dedup();
-            agg.matched_events = 1;
-            agg.matched = Some(Box::new(scratch.clone()));
-            self.matched_events += 1;
-            for &id in &scratch {
-                let s = self.sightings.entry(id).or_insert_with(|| Sight {
-                    first: r.ts,
-                    last: r.ts,
-                    ..Sight::default()
-                });
-                s.count += 1;
-                s.first = s.first.min(r.ts);
-                s.last = s.last.max(r.ts);
-                if s.examples.len() < job.max_examples {
-                    s.examples.push(pos);
-                }
-            }
-        }
-        if let Some(list) = self.pending.get_mut(shard_of(&key)) {
-            list.push((key, agg));
-        }
-        self.scratch = scratch;
-    }
-
-    /// Adds the groups counted since the last call to the shared table.
-    fn flush(&mut self, shared: &Shared) {
-        for (table, shard) in self.pending.iter_mut().zip(&shared.shards) {
-            if table.is_empty() {
-                continue;
-            }
-            let mut into = shard
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            for (k, a) in table.drain(..) {
-                match into.entry(k) {
-                    std::collections::hash_map::Entry::Occupied(mut e) => combine(e.get_mut(), a),
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(a);
-                    }
-                }
-            }
-        }
-    }
-
-    /// Processes one chunk of whole lines.
-    fn chunk(
-        &mut self,
-        job: &Job,
-        shared: &Shared,
-        ctx: &mut FileCtx,
-        buf: &[u8],
-        file: u32,
-        seq: u32,
-    ) {
-        let stop = &shared.stop;
-        let finder = &ctx.finder;
-        let mut line_no: u32 = 0;
-        let mut start = 0usize;
-        let ends = memchr::memchr_iter(b'\n', buf).chain(std::iter::once(buf.len()));
-        let mut ahead = 0usize;
-        for end in ends {
-            ahead = prefetch_to(buf, ahead, end + PREFETCH_AHEAD);
-            let raw = buf.get(start..end).unwrap_or_default();
-            start = end + 1;
-            if end == buf.len() && raw.is_empty() {
-                break;
-            }
-            let pos = Pos {
-                file,
-                seq,
-                line: line_no,
-            };
-            line_no += 1;
-            let line = raw.strip_suffix(b"\r").unwrap_or(raw);
-            if line.first() != Some(&b'{') && line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            self.lines += 1;
-            match ctx.format {
-                Format::Eve => {
-                    // (slot, where the type lies in the line) of the quick look.
-                    let mut fast = None;
-                    if let Some((s, e)) = finder.event_type_span(line) {
-                        let t = line.get(s..e).unwrap_or_default();
-                        // A type the job skips is counted here; a selected one once
-                        // parsed (which reads the type again).
-                        let i = self.type_slot_keyed(job, type_key_in(line, s, e), t);
-                        if let Some(ty) = self.types.get_mut(i).filter(|ty| !ty.selected) {
-                            ty.lines += 1;
-                            continue;
-                        }
-                        fast = Some((i, t.as_ptr(), t.len()));
-                    }
-                    let ev = match eve::parse(line) {
-                        Ok(ev) => ev,
-                        Err(e) => {
-                            self.bad_line(job, pos, e);
-                            continue;
-                        }
-                    };
-                    let t = ev.event_type.as_deref().unwrap_or("");
-                    // The parsed type is the very bytes the quick look found (the reader
-                    // borrows it from the line) in the usual case: its slot is known.
-                    let selected = match fast {
-                        Some((i, at, n)) if std::ptr::eq(at, t.as_ptr()) && n == t.len() => {
-                            self.types.get_mut(i).is_some_and(|ty| {
-                                ty.lines += 1;
-                                ty.selected
-                            })
-                        }
-                        _ => self.count_type(job, t.as_bytes()),
-                    };
-                    if !selected {
-                        continue;
-                    }
-                    match eve::to_record(&ev) {
-                        Ok(r) => self.add(job, shared, &r, pos),
-                        Err(e) => self.bad_line(job, pos, e),
-                    }
-                }
-                Format::ZeekJson => {
-                    let z = match zeek::parse_json(line) {
-                        Ok(z) => z,
-                        Err(e) => {
-                            self.bad_line(job, pos, e);
-                            continue;
-                        }
-                    };
-                    match z.to_record(&ctx.zeek_path) {
-                        Ok(r) => {
-                            if self.count_type(job, r.event_type.as_bytes()) {
-                                self.add(job, shared, &r, pos);
-                            }
-                        }
-                        Err(e) => self.bad_line(job, pos, e),
-                    }
-                }
-                Format::ZeekTsv => {
-                    let Ok(text) = std::str::from_utf8(line) else {
-                        self.bad_line(job, pos, "not UTF-8".to_owned());
-                        continue;
-                    };
-                    match ctx.tsv.header_line(text) {
-                        Ok(true) => {
-                            self.lines -= 1;
-                            continue;
-                        }
-                        Ok(false) => {}
-                        Err(e) => {
-                            self.bad_line(job, pos, e);
-                            continue;
-                        }
-                    }
-                    match ctx.tsv.record(text) {
-                        Ok(r) => {
-                            if self.count_type(job, r.event_type.as_bytes()) {
-                                self.add(job, shared, &r, pos);
-                            }
-                        }
-                        Err(e) => self.bad_line(job, pos, e),
-                    }
-                }
-                Format::Csv => {
-                    if seq == 0 && pos.line == ctx.csv_header_line {
-                        self.lines -= 1;
-                        continue;
-                    }
-                    let Some(layout) = &ctx.csv else {
-                        continue;
-                    };
-                    let Ok(text) = std::str::from_utf8(line) else {
-                        self.bad_line(job, pos, "not UTF-8".to_owned());
-                        continue;
-                    };
-                    let fields = match layout.fields(text) {
-                        Ok(f) => f,
-                        Err(e) => {
-                            self.bad_line(job, pos, e);
-                            continue;
-                        }
-                    };
-                    match layout.record(&fields) {
-                        Ok(r) => {
-                            if self.count_type(job, r.event_type.as_bytes()) {
-                                self.add(job, shared, &r, pos);
-                            }
-                        }
-                        Err(e) => self.bad_line(job, pos, e),
-                    }
-                }
-            }
-            if job.strict && self.bad_count > 0 {
-                stop.store(true, Ordering::Relaxed);
-                break;
-            }
-        }
-        self.chunk_lines.push((file, seq, line_no));
-        self.flush(shared);
-    }
-}
-
-/// How far ahead of the line being read its chunk is asked into the cache. The hardware
-/// prefetcher stops at each 4 KiB page (mapped pages are not contiguous), and every byte
-/// of a cached log comes from memory once: asking a page ahead overlaps that wait with
-/// the parse. Measured on the 10-million-line benchmark (interleaved runs): 1 KiB gains
-/// little, 4 KiB to 64 KiB take the pass from 2.04-2.07 s to 1.94-2.03 s.
-const PREFETCH_AHEAD: usize = 4096;
-
-/// Asks for the cache lines of `buf[from..to]` ahead of use; returns where it stopped.
-#[inline]
-fn prefetch_to(buf: &[u8], mut from: usize, to: usize) -> usize {
-    let to = to.min(buf.len());
-    while from < to {
-        #[cfg(all(target_arch = "x86_64", target_feature = "sse"))]
-        if let Some(b) = buf.get(from) {
-            safe_arch::prefetch_t0(b);
-        }
-        from += 64;
-    }
-    from
-}
-
-/// (day, country rank, AS, signature rank, action rank): the output order.
-type SortKey = (i32, u32, u32, u32, u32);
-
-/// Adds one group's counts into another's (the same key from two places).
-fn combine(m: &mut Agg, a: Agg) {
-    m.events += a.events;
-    m.matched_events += a.matched_events;
-    if let Some(v) = a.matched {
-        let into = m.matched.get_or_insert_with(Box::default);
-        into.extend(v.iter());
-        into.sort_unstable();
-        into.dedup();
-    }
-    m.srcs.merge(&a.srcs);
-    m.first = m.first.min(a.first);
-    m.last = m.last.max(a.last);
-}
-
-/// One thread's groups in output order: the keys with their group's place, sorted,
-/// and the groups where they were put. Why not `(key, group)` pairs: sorting moved the
-/// 80-byte pairs some twenty times each; the 24-byte keys move instead, and each group
-/// is read once, by the merge.
-struct Sorted {
-    order: Vec<(SortKey, u32)>,
-    groups: Vec<Agg>,
-}
-
-impl Sorted {
-    fn new(n: usize, pairs: impl Iterator<Item = (SortKey, Agg)>) -> Sorted {
-        let mut s = Sorted {
-            order: Vec::with_capacity(n),
-            groups: Vec::with_capacity(n),
-        };
-        for (k, a) in pairs {
-            s.order
-                .push((k, u32::try_from(s.groups.len()).unwrap_or(u32::MAX)));
-            s.groups.push(a);
-        }
-        // One 128-bit comparison instead of up to five, when the ranks fit (always, short
-        // of 16 million distinct signatures).
-        if s.order.iter().all(|(k, _)| packable(k)) {
-            s.order.sort_unstable_by_key(|e| packed(&e.0));
-        } else {
-            s.order.sort_unstable_by_key(|e| e.0);
-        }
-        s
-    }
-}
-
-fn packable(&(_, cc, _, sig, act): &SortKey) -> bool {
-    cc < 1 << 16 && sig < 1 << 24 && act < 1 << 24
-}
-
-/// A [`SortKey`] as one number in the same order (for keys that are [`packable`]).
-fn packed(&(day, cc, asn, sig, act): &SortKey) -> u128 {
-    // Flipping the sign bit orders signed days as unsigned numbers.
-    let day = u128::from(day.cast_unsigned() ^ 0x8000_0000);
-    day << 96
-        | u128::from(cc) << 80
-        | u128::from(asn) << 48
-        | u128::from(sig) << 24
-        | u128::from(act)
-}
-
-type Keys = std::iter::Peekable<std::vec::IntoIter<(SortKey, u32)>>;
-
-/// The groups of several [`Sorted`], in key order, equal keys combined.
-fn merged(parts: Vec<Sorted>) -> impl Iterator<Item = (SortKey, Agg)> {
-    let mut heads: Vec<(Keys, Vec<Agg>)> = parts
-        .into_iter()
-        .map(|p| (p.order.into_iter().peekable(), p.groups))
-        .collect();
-    std::iter::from_fn(move || {
-        let key = heads
-            .iter_mut()
-            .filter_map(|(h, _)| h.peek().map(|e| e.0))
-            .min()?;
-        let mut agg: Option<Agg> = None;
-        for (h, groups) in &mut heads {
-            while let Some((_, i)) = h.next_if(|e| e.0 == key) {
-                let a = groups
-                    .get_mut(i as usize)
-                    .map(std::mem::take)
-                    .unwrap_or_default();
-                match &mut agg {
-                    None => agg = Some(a),
-                    Some(m) => combine(m, a),
-                }
-            }
-        }
-        Some((key, agg?))
-    })
-}
-
-/// Merged groups handed from the merging thread to the one that makes and writes the
-/// rows, at a time.
-const ROW_BATCH: usize = 4096;
-
-/// The output row of a merged group.
-fn make_row(
-    (day, ccr, asn, sigr, actr): SortKey,
-    a: Agg,
-    cc_arc: &[Arc<str>],
-    str_arc: &[Arc<str>],
-    m: &Matcher,
-    values: &mut FxHashMap<u32, Arc<str>>,
-) -> Row {
-    let name = |names: &[Arc<str>], r: u32| {
-        names
-            .get(r as usize)
-            .cloned()
-            .unwrap_or_else(|| Arc::from(""))
-    };
-    let mut vals: Vec<Arc<str>> = a
-        .matched
-        .iter()
-        .flat_map(|v| v.iter())
-        .filter_map(|&id| {
-            if let Some(v) = values.get(&id) {
-                return Some(v.clone());
-            }
-            let v: Arc<str> = Arc::from(m.value(id)?);
-            values.insert(id, v.clone());
-            Some(v)
-        })
-        .collect();
-    vals.sort_unstable();
-    vals.dedup();
-    let (n, exact) = a.srcs.count();
-    Row {
-        day: i64::from(day),
-        src_country: name(cc_arc, ccr),
-        src_asn: asn,
-        signature: name(str_arc, sigr),
-        action: name(str_arc, actr),
-        events: a.events,
-        matched_events: a.matched_events,
-        matched_indicators: vals,
-        distinct_src_ips: n,
-        distinct_src_ips_exact: exact,
-        first_seen: a.first,
-        last_seen: a.last,
-    }
-}
-
-/// The sightings, most seen first, with their first example places.
-fn sighting_rows(
-    sightings: FxHashMap<u32, Sight>,
-    m: &Matcher,
-    max_examples: usize,
-    where_is: &(impl Fn(Pos) -> (String, u64) + Sync),
-) -> Vec<SightingRow> {
-    let mut srows: Vec<SightingRow> = sightings
-        .into_iter()
-        .filter_map(|(id, mut s)| {
-            let ind = m.get(id)?;
-            s.examples.sort_unstable();
-            s.examples.truncate(max_examples);
-            Some(SightingRow {
-                indicator: ind,
-                first_seen: crate::time::format_micros(s.first),
-                last_seen: crate::time::format_micros(s.last),
-                count: s.count,
-                examples: s
-                    .examples
-                    .into_iter()
-                    .map(|p| {
-                        let (f, l) = where_is(p);
-                        format!("{f}:{l}")
-                    })
-                    .collect(),
-            })
-        })
-        .collect();
-    srows.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then_with(|| a.indicator.value.cmp(&b.indicator.value))
-    });
-    srows
-}
-
-/// Per-file reading state of one thread.
-#[derive(Clone)]
-struct FileCtx {
-    format: Format,
-    finder: std::sync::Arc<TypeFinder>,
-    zeek_path: String,
-    tsv: TsvHeader,
-    csv: Option<CsvLayout>,
-    csv_header_line: u32,
-}
-
-/// What [`Supply::next`] hands a thread: a chunk read into the thread's own buffer (its
-/// length), or a window of the input that the thread holds while it works on it.
-pub enum Piece<W> {
-    Buffered(usize),
-    Window(W),
-}
-
-/// Chunks of whole lines, in input order, taken by one thread at a time (under a lock).
-/// A line that does not end in a chunk must be carried whole into the next.
-pub trait Supply: Send {
-    type Window: AsRef<[u8]>;
-    /// The next chunk of about `want` bytes (more when one line is longer), either read
-    /// into `buf` or as a window; `None` at the end.
-    fn next(
-        &mut self,
-        buf: &mut Vec<u8>,
-        want: usize,
-    ) -> std::io::Result<Option<Piece<Self::Window>>>;
-}
-
-/// A reader as a [`Supply`]: each chunk is copied into the taking thread's buffer.
-struct Source<R> {
-    reader: R,
-    carry: Vec<u8>,
-    eof: bool,
-}
-
-impl<R: Read + Send> Supply for Source<R> {
-    type Window = Vec<u8>;
-
-    fn next(&mut self, buf: &mut Vec<u8>, want: usize) -> std::io::Result<Option<Piece<Vec<u8>>>> {
-        Ok(next_chunk(self, buf, want)?.map(Piece::Buffered))
-    }
-}
-
-/// Fills `buf` with the next chunk of whole lines and returns its length; `None` at the
-/// end. `buf` keeps its length between calls (it is zeroed only when it grows), so
-/// refilling it costs a copy from the reader and nothing more.
-fn next_chunk<R: Read>(
-    src: &mut Source<R>,
-    buf: &mut Vec<u8>,
-    want: usize,
-) -> std::io::Result<Option<usize>> {
-    if buf.len() < want {
-        buf.resize(want, 0);
-    }
-    let mut len = src.carry.len();
-    if buf.len() <= len {
-        buf.resize(len * 2 + 1, 0);
-    }
-    if let Some(dst) = buf.get_mut(..len) {
-        dst.copy_from_slice(&src.carry);
-    }
-    src.carry.clear();
-    loop {
-        while !src.eof && len < buf.len() {
-            let Some(dst) = buf.get_mut(len..) else { break };
-            match src.reader.read(dst) {
-                Ok(0) => src.eof = true,
-                Ok(n) => len += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let filled = buf.get(..len).unwrap_or_default();
-        if src.eof || memchr::memrchr(b'\n', filled).is_some() {
-            break;
-        }
-        // One line longer than the buffer: grow and keep reading.
-        let grown = buf.len() * 2;
-        buf.resize(grown, 0);
-    }
-    if len == 0 {
-        return Ok(None);
-    }
-    let mut end = len;
-    if !src.eof {
-        let filled = buf.get(..len).unwrap_or_default();
-        if let Some(i) = memchr::memrchr(b'\n', filled) {
-            src.carry
-                .extend_from_slice(filled.get(i + 1..).unwrap_or_default());
-            end = i + 1;
-        }
-    }
-    Ok(Some(end))
-}
+#[cfg(test)]
+use job::Fault;
 
 /// Totals of a run, and what went wrong, after merging the threads.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -959,6 +108,41 @@ pub struct SightingRow {
     pub examples: Vec<String>,
 }
 
+/// Why a run has no result.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Reading an input failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// A thread of the pass panicked (a bug): its share of the counts is lost, so the run
+    /// gives no result rather than a partial one.
+    #[error("a worker thread stopped unexpectedly: {0}")]
+    WorkerPanicked(String),
+}
+
+/// Why [`Run::finish_each`] stopped: its caller's `each` failed, or the run did.
+#[derive(Debug, thiserror::Error)]
+pub enum FinishError<E> {
+    #[error(transparent)]
+    Each(E),
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+/// The message of a thread's panic (`panic!` gives a `&str` or a `String`).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(a panic without a message)".to_owned())
+}
+
+/// A worker's result, or the error its panic becomes.
+fn joined<T>(r: std::thread::Result<T>) -> Result<T, RunError> {
+    r.map_err(|p| RunError::WorkerPanicked(panic_message(&*p)))
+}
+
 /// The result of a run.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Output {
@@ -975,6 +159,8 @@ pub struct Run<'a> {
     workers: Vec<Worker>,
     shared: Shared,
     files: Vec<FileSummary>,
+    /// Set when a worker panicked: the tables are incomplete, so the run has no result.
+    failed: Option<String>,
 }
 
 impl<'a> Run<'a> {
@@ -985,6 +171,7 @@ impl<'a> Run<'a> {
             workers: (0..n).map(|_| Worker::default()).collect(),
             shared: Shared::default(),
             files: Vec::new(),
+            failed: None,
         }
     }
 
@@ -994,13 +181,14 @@ impl<'a> Run<'a> {
     }
 
     /// Reads one input to its end. `on_chunk(lines)` is called after each chunk (for
-    /// progress display). Errors are I/O errors of the reader.
+    /// progress display). Errors are I/O errors of the reader and a worker's panic
+    /// (after which every call fails: the run has no result).
     pub fn feed<R: Read + Send>(
         &mut self,
         name: &str,
         reader: R,
         on_chunk: &(dyn Fn(u64) + Sync),
-    ) -> std::io::Result<Format> {
+    ) -> Result<Format, RunError> {
         let mut src = Source {
             reader,
             carry: Vec::new(),
@@ -1027,7 +215,10 @@ impl<'a> Run<'a> {
         head: &[u8],
         supply: S,
         on_chunk: &(dyn Fn(u64) + Sync),
-    ) -> std::io::Result<Format> {
+    ) -> Result<Format, RunError> {
+        if let Some(msg) = &self.failed {
+            return Err(RunError::WorkerPanicked(msg.clone()));
+        }
         let file = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
         if head.iter().all(u8::is_ascii_whitespace) && head.len() < 64 * 1024 {
             // Nothing but blank lines (or nothing at all): there is no line to count.
@@ -1109,6 +300,8 @@ impl<'a> Run<'a> {
                     return;
                 }
                 let next = {
+                    // Poisoned only when another thread panicked in the supply: that
+                    // thread's join reports it.
                     let Ok(mut guard) = supply.lock() else { return };
                     let (supply, seq) = &mut *guard;
                     let got = supply.next(&mut buf, chunk);
@@ -1121,9 +314,10 @@ impl<'a> Run<'a> {
                     Ok(Some(x)) => x,
                     Ok(None) => return,
                     Err(e) => {
-                        if let Ok(mut slot) = io_error.lock() {
-                            slot.get_or_insert(e);
-                        }
+                        io_error
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .get_or_insert(e);
                         stop.store(true, Ordering::Relaxed);
                         return;
                     }
@@ -1137,27 +331,64 @@ impl<'a> Run<'a> {
                 on_chunk(w.lines - before);
             }
         };
-        if threads == 1 {
-            if let Some(w) = self.workers.first_mut() {
-                work(w, ctx);
-            }
+        // A worker that panics (in the supply or the parse) leaves its share uncounted:
+        // the run fails rather than give partial counts.
+        let panicked: Option<String> = if threads == 1 {
+            self.workers.first_mut().and_then(|w| {
+                // The run is marked failed on a panic and never read again, so state left
+                // half-updated by the panic is never seen.
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(w, ctx)));
+                joined(r).err().map(|e| e.to_string())
+            })
         } else {
             std::thread::scope(|s| {
-                for w in &mut self.workers {
-                    let ctx = ctx.clone();
-                    let work = &work;
-                    s.spawn(move || work(w, ctx));
+                let tasks: Vec<_> = self
+                    .workers
+                    .iter_mut()
+                    .map(|w| {
+                        let ctx = ctx.clone();
+                        let work = &work;
+                        s.spawn(move || work(w, ctx))
+                    })
+                    .collect();
+                let mut first = None;
+                for t in tasks {
+                    if let Err(RunError::WorkerPanicked(msg)) = joined(t.join()) {
+                        first.get_or_insert(msg);
+                    }
                 }
-            });
+                first
+            })
+        };
+        if let Some(msg) = panicked {
+            self.shared.stop.store(true, Ordering::Relaxed);
+            self.failed = Some(msg.clone());
+            return Err(RunError::WorkerPanicked(msg));
         }
-        if let Some(e) = io_error.into_inner().ok().flatten() {
-            return Err(e);
+        if let Some(e) = io_error
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        {
+            return Err(e.into());
         }
         Ok(format)
     }
 
     /// Merges the threads' tables into sorted rows, sightings and a summary.
+    ///
+    /// # Panics
+    ///
+    /// When a worker thread panicked (a bug), with its message; [`Run::try_finish`]
+    /// returns that as an error instead.
     pub fn finish(self) -> Output {
+        match self.try_finish() {
+            Ok(out) => out,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Like [`Run::finish`], but a worker thread's panic is an error.
+    pub fn try_finish(self) -> Result<Output, RunError> {
         let mut rows = Vec::new();
         let out = self.finish_each(|r| {
             rows.push(r);
@@ -1166,16 +397,24 @@ impl<'a> Run<'a> {
         match out {
             Ok(mut out) => {
                 out.rows = rows;
-                out
+                Ok(out)
             }
-            Err(never) => match never {},
+            Err(FinishError::Run(e)) => Err(e),
+            Err(FinishError::Each(never)) => match never {},
         }
     }
 
     /// Like [`Run::finish`], but hands each row to `each` in output order instead of
     /// keeping them (`Output::rows` is left empty): a CSV-only run then never holds every
-    /// row at once. Stops at the first error of `each`.
-    pub fn finish_each<E>(self, mut each: impl FnMut(Row) -> Result<(), E>) -> Result<Output, E> {
+    /// row at once. Stops at the first error of `each`, and fails when a worker thread
+    /// panicked (the rows handed out so far are then not all of them).
+    pub fn finish_each<E>(
+        self,
+        mut each: impl FnMut(Row) -> Result<(), E>,
+    ) -> Result<Output, FinishError<E>> {
+        if let Some(msg) = self.failed {
+            return Err(RunError::WorkerPanicked(msg).into());
+        }
         let job = self.job;
         let stopped = self.stopped();
         // Resolve (file, chunk) to the chunk's first line number.
@@ -1285,12 +524,14 @@ impl<'a> Run<'a> {
                 g.push(t);
             }
         }
-        let sorted: Vec<Sorted> = std::thread::scope(|s| {
+        let sorted: Result<Vec<Sorted>, RunError> = std::thread::scope(|s| {
             let tasks: Vec<_> = groups
                 .into_iter()
                 .map(|tables| {
                     let (str_rank, cc_rank) = (&str_rank, &cc_rank);
                     s.spawn(move || {
+                        #[cfg(test)]
+                        job.fault.hit(Fault::Sort);
                         let rank = |i: u32| str_rank.get(i as usize).copied().unwrap_or(0);
                         let n = tables.iter().map(|t| t.len()).sum();
                         Sorted::new(
@@ -1309,8 +550,12 @@ impl<'a> Run<'a> {
                     })
                 })
                 .collect();
-            tasks.into_iter().filter_map(|t| t.join().ok()).collect()
+            // Every thread joined (not up to the first panic), so none is left to
+            // panic the scope.
+            let all: Vec<_> = tasks.into_iter().map(|t| joined(t.join())).collect();
+            all.into_iter().collect()
         });
+        let sorted = sorted?;
         summary.event_types = types.into_iter().collect();
         bad.sort_by_key(|(p, _)| *p);
         summary.bad_examples = bad
@@ -1338,14 +583,19 @@ impl<'a> Run<'a> {
         // a tenth of a whole run with one core idle.
         let (asns, srows, written) = std::thread::scope(|s| {
             let where_is = &where_is;
-            let sighting_rows =
-                s.spawn(move || sighting_rows(sightings, m, job.max_examples, where_is));
+            let sighting_rows = s.spawn(move || {
+                #[cfg(test)]
+                job.fault.hit(Fault::Sightings);
+                sighting_rows(sightings, m, job.max_examples, where_is)
+            });
             // The merge runs on its own thread; rows are made here, where they are
             // written and dropped, so that the counts of the shared names (`Arc`s) are
             // not moved between cores at every row.
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(SortKey, Agg)>>(4);
-            s.spawn(move || {
+            let merge = s.spawn(move || {
                 let mut batch = Vec::with_capacity(ROW_BATCH);
+                #[cfg(test)]
+                job.fault.hit(Fault::Merge);
                 for g in merged(sorted) {
                     batch.push(g);
                     if batch.len() == ROW_BATCH {
@@ -1356,6 +606,7 @@ impl<'a> Run<'a> {
                     }
                 }
                 if !batch.is_empty() {
+                    // An error here means the caller stopped at an error of its own.
                     let _ = tx.send(batch);
                 }
             });
@@ -1377,10 +628,15 @@ impl<'a> Run<'a> {
             }
             drop(rx);
             let written = failed.map_or(Ok(written), Err);
-            let srows = sighting_rows.join().unwrap_or_default();
-            (asns, srows, written)
+            // Both are joined whatever `each` did, so no panic goes unreported.
+            let merged = joined(merge.join());
+            let srows = joined(sighting_rows.join());
+            (asns, merged.and(srows), written)
         });
-        summary.rows = written?;
+        // A panic comes before the caller's own error: the rows it was handed were not
+        // all of them.
+        let srows = srows?;
+        summary.rows = written.map_err(FinishError::Each)?;
         let as_names: std::collections::BTreeMap<u32, String> = asns
             .into_iter()
             .filter_map(|asn| Some((asn, job.geo?.as_name(asn)?)))
@@ -1397,6 +653,7 @@ impl<'a> Run<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ascribe_intel::Matcher;
     use proptest::prelude::*;
     use std::collections::{BTreeMap, BTreeSet};
 
@@ -1453,52 +710,6 @@ mod tests {
     }
 
     proptest! {
-        #[test]
-        fn type_keys_read_from_the_line_equal_those_made_from_the_name(
-            line in proptest::collection::vec(any::<u8>(), 0..40),
-            s in 0usize..40,
-            n in 0usize..20,
-        ) {
-            let (s, e) = (s.min(line.len()), (s + n).min(line.len()));
-            let t = &line[s..e];
-            prop_assert_eq!(type_key_in(&line, s, e), type_key(t));
-        }
-
-        #[test]
-        fn prefetching_covers_the_asked_range_once_and_stays_in_the_buffer(
-            len in 0usize..10_000,
-            from in 0usize..10_000,
-            to in 0usize..20_000,
-        ) {
-            let buf = vec![0u8; len];
-            let stop = prefetch_to(&buf, from, to);
-            let end = to.min(len);
-            if from >= end {
-                // Nothing asked: the mark does not move, so no line is asked for twice.
-                prop_assert_eq!(stop, from);
-            } else {
-                // Whole cache lines from `from`, up to the first at or past the end.
-                prop_assert!(stop >= end && stop < end + 64);
-                prop_assert_eq!((stop - from) % 64, 0);
-            }
-        }
-
-        #[test]
-        fn packed_keys_sort_as_the_keys(
-            a in (any::<i32>(), 0u32..1 << 16, any::<u32>(), 0u32..1 << 24, 0u32..1 << 24),
-            b in (any::<i32>(), 0u32..1 << 16, any::<u32>(), 0u32..1 << 24, 0u32..1 << 24),
-        ) {
-            prop_assert!(packable(&a) && packable(&b));
-            prop_assert_eq!(packed(&a).cmp(&packed(&b)), a.cmp(&b));
-            // Days and ranks that differ in one field only.
-            let c = (a.0, a.1, a.2, a.3, b.4);
-            prop_assert_eq!(packed(&a).cmp(&packed(&c)), a.cmp(&c));
-            let d = (b.0, a.1, a.2, a.3, a.4);
-            prop_assert_eq!(packed(&a).cmp(&packed(&d)), a.cmp(&d));
-        }
-    }
-
-    proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
 
         /// Counts do not depend on how the input is cut into chunks or shared between
@@ -1544,6 +755,122 @@ mod tests {
             prop_assert_eq!(&many, &want);
             let streamed = groups(input.as_bytes(), 2, chunk_kb << 10, &m, true);
             prop_assert_eq!(&streamed, &want);
+        }
+    }
+
+    /// `n` alert lines, one a second from 2024-03-04, sources 10.0.0.0-99.
+    fn alerts(n: u32) -> Vec<u8> {
+        let mut out = String::new();
+        for i in 0..n {
+            out.push_str(&format!(
+                "{{\"timestamp\":\"2024-03-04T{:02}:{:02}:{:02}.000000+0000\",\"event_type\":\"alert\",\"src_ip\":\"10.0.0.{}\",\"dest_ip\":\"192.0.2.1\",\"alert\":{{\"action\":\"allowed\",\"signature\":\"sig {}\"}}}}\n",
+                i / 3600 % 24,
+                i / 60 % 60,
+                i % 60,
+                i % 100,
+                i % 7
+            ));
+        }
+        out.into_bytes()
+    }
+
+    /// A log that breaks (panics) after `good` bytes: a bug in a reader, met by the
+    /// worker that takes the chunk.
+    struct Breaks {
+        data: Vec<u8>,
+        at: usize,
+        good: usize,
+    }
+
+    impl Read for Breaks {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            assert!(self.at < self.good, "the log reader broke");
+            let n = buf.len().min(self.good - self.at).min(1000);
+            buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_reader_that_panics_on_a_worker_fails_the_run_with_its_message() {
+        let (m, _) = Matcher::new(Vec::new());
+        let data = alerts(4000);
+        // Past the 64 KiB the format is chosen from, so the panic is met by a worker.
+        let good = 200_000;
+        assert!(data.len() > good);
+        for threads in [1, 2] {
+            let mut job = Job::new(&m, None);
+            job.threads = threads;
+            job.chunk_bytes = 8 << 10;
+            let mut run = Run::new(&job);
+            let reader = Breaks {
+                data: data.clone(),
+                at: 0,
+                good,
+            };
+            let fed = run.feed("t.json", reader, &|_| {});
+            let Err(RunError::WorkerPanicked(msg)) = &fed else {
+                panic!("{threads} threads: {fed:?}")
+            };
+            assert!(msg.contains("the log reader broke"), "{msg}");
+            assert!(run.stopped());
+            // Every later step of the run fails the same way: nothing half-counted comes out.
+            let again = run.feed("u.json", &data[..100], &|_| {});
+            assert!(
+                matches!(again, Err(RunError::WorkerPanicked(_))),
+                "{again:?}"
+            );
+            let mut rows = 0;
+            let out = run.finish_each(|_| {
+                rows += 1;
+                Ok::<(), ()>(())
+            });
+            assert!(
+                matches!(&out, Err(FinishError::Run(RunError::WorkerPanicked(m))) if m.contains("the log reader broke")),
+                "{out:?}"
+            );
+            assert_eq!(rows, 0);
+        }
+    }
+
+    #[test]
+    fn a_panicking_sort_merge_or_sighting_thread_fails_the_run() {
+        let text = "type,value,source\nip,10.0.0.3,t\n";
+        let (m, _) = Matcher::new(ascribe_intel::load(text, "ind.csv").indicators);
+        let data = alerts(3000);
+        // The same run without a fault, so the faults below are met with work to do.
+        let mut job = Job::new(&m, None);
+        job.threads = 2;
+        let mut run = Run::new(&job);
+        assert!(run.feed("t.json", &data[..], &|_| {}).is_ok());
+        let whole = run.try_finish();
+        assert!(whole
+            .as_ref()
+            .is_ok_and(|o| o.rows.len() > 1 && !o.sightings.is_empty()));
+        for fault in [Fault::Sort, Fault::Merge, Fault::Sightings] {
+            for streamed in [false, true] {
+                let mut job = Job::new(&m, None);
+                job.threads = 2;
+                job.fault = fault;
+                let mut run = Run::new(&job);
+                assert!(run.feed("t.json", &data[..], &|_| {}).is_ok());
+                let err = if streamed {
+                    match run.finish_each(|_| Ok::<(), ()>(())) {
+                        Err(FinishError::Run(e)) => e.to_string(),
+                        other => panic!("{fault:?}: {other:?}"),
+                    }
+                } else {
+                    match run.try_finish() {
+                        Err(e) => e.to_string(),
+                        Ok(out) => panic!("{fault:?}: {} rows and no error", out.rows.len()),
+                    }
+                };
+                assert_eq!(
+                    err,
+                    format!("a worker thread stopped unexpectedly: injected fault in {fault:?}")
+                );
+            }
         }
     }
 }

@@ -21,4 +21,6 @@ pub mod record;
 pub mod time;
 pub mod zeek;
 
-pub use engine::{Format, Job, Output, Piece, Row, Run, SightingRow, Summary, Supply};
+pub use engine::{
+    FinishError, Format, Job, Output, Piece, Row, Run, RunError, SightingRow, Summary, Supply,
+};
