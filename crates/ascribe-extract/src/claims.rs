@@ -1442,6 +1442,56 @@ impl Ctx<'_> {
     }
 
     /// Finds who is said to be responsible for what in a region of text.
+    /// Whether `a..b` holds only further parties of a list and the words
+    /// that join them to their verb ("Estonia, France, the United Kingdom
+    /// and the United States have recently attributed ..."): every party in
+    /// such a list is a subject, none is accused.
+    fn party_list_between(&self, a: usize, b: usize, hits: &[Hit]) -> bool {
+        if b <= a || b - a > 200 {
+            return false;
+        }
+        let Some(gap) = self.text.get(a..b) else {
+            return false;
+        };
+        let mut rest = String::with_capacity(gap.len());
+        let mut at = a;
+        for h in hits
+            .iter()
+            .filter(|h| h.start >= a && h.end <= b && matches!(h.pat, Pat::State(_) | Pat::Body(_)))
+        {
+            if h.start < at {
+                continue;
+            }
+            rest.push_str(self.text.get(at..h.start).unwrap_or(""));
+            rest.push(' ');
+            at = h.end;
+        }
+        rest.push_str(self.text.get(at..b).unwrap_or(""));
+        const JOIN: &[&str] = &[
+            "and",
+            "the",
+            "have",
+            "has",
+            "had",
+            "recently",
+            "also",
+            "jointly",
+            "publicly",
+            "all",
+            "both",
+            "individually",
+            "separately",
+            "formally",
+            "together",
+            "have now",
+        ];
+        at > a
+            && rest
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .all(|w| JOIN.contains(&w.to_lowercase().as_str()))
+    }
+
     fn relation(
         &self,
         s: usize,
@@ -1472,7 +1522,9 @@ impl Ctx<'_> {
             h.pat == Pat::Link && !self.text.get(h.start..h.end).unwrap_or("").starts_with('-')
         });
         let group = hits.iter().find(|h| matches!(h.pat, Pat::Group(_)));
-        if let (Some(g), Some(l)) = (group, link) {
+        // After "accused"/"attributed ... to", the group is the accused; its
+        // affiliation is part of the same claim.
+        if let (Some(g), Some(l), None) = (group, link, after_accuse) {
             if g.end <= l.start && l.start - g.end < 60 {
                 let state_after = hits
                     .iter()
@@ -1530,11 +1582,12 @@ impl Ctx<'_> {
                         )
                 })
                 .is_some_and(|x| {
-                    x.start <= h.end + 40
+                    (x.start <= h.end + 40
                         && !self
                             .text
                             .get(h.end..x.start)
                             .is_some_and(|g| g.contains([',', '"', '”', '“', ';']))
+                        || self.party_list_between(h.end, x.start, &hits))
                         && matches!(
                             x.pat,
                             Pat::Assert
@@ -1562,10 +1615,52 @@ impl Ctx<'_> {
             .collect();
         let mut chosen: Option<&Hit> = None;
         if let Some(v) = after_accuse {
+            // "attributed <the activity> to <the party>": the party follows
+            // "to"; parties in the activity ("targeting Allies and Ukraine")
+            // are its victims.
+            let verb = self
+                .hits_of(v.saturating_sub(24), v, |p| {
+                    matches!(p, Pat::Attribute | Pat::Accuse)
+                })
+                .into_iter()
+                .rfind(|x| x.end == v);
+            let attributes = verb.is_some_and(|x| x.pat == Pat::Attribute);
+            // "condemned the attack" names no one; "condemned Russia's
+            // malicious cyber activities" does, right after the verb.
+            let names_next = verb.is_some_and(|x| {
+                let w = self.text.get(x.start..x.end).unwrap_or("").to_lowercase();
+                w.starts_with("condemn") || w.starts_with("denounc")
+            });
+            let from = if attributes {
+                self.text
+                    .get(v..e)
+                    .and_then(|r| r.find(" to "))
+                    .map_or(v, |o| v + o + 4)
+            } else {
+                v
+            };
             chosen = cands
                 .iter()
                 .copied()
-                .find(|h| h.start >= v && self.target_at(h, sent).is_some());
+                .find(|h| {
+                    h.start >= from && !self.is_victim(h, from) && self.target_at(h, sent).is_some()
+                })
+                .or_else(|| {
+                    cands
+                        .iter()
+                        .copied()
+                        .find(|h| h.start >= v && self.target_at(h, sent).is_some())
+                });
+            if names_next {
+                let close = chosen.is_some_and(|h| {
+                    self.text
+                        .get(v..h.start)
+                        .is_some_and(|g| matches!(g.trim().to_lowercase().as_str(), "" | "the"))
+                });
+                if !close {
+                    return None;
+                }
+            }
         }
         if chosen.is_none() {
             // A party right after "from"/"by" is the origin.
@@ -1971,6 +2066,22 @@ impl Ctx<'_> {
                 if seg.split_whitespace().count() <= 4 && party {
                     cs = s + seg_start;
                 } else {
+                    // "... and recognise that Estonia, France and ...": the
+                    // list starts at the party that ends the segment.
+                    let last = self
+                        .hits_of(s + seg_start, cs - 1, |p| {
+                            matches!(p, Pat::State(_) | Pat::Body(_))
+                        })
+                        .into_iter()
+                        .last()
+                        .filter(|h| {
+                            self.text
+                                .get(h.end..cs - 1)
+                                .is_some_and(|g| g.trim().is_empty())
+                        });
+                    if let Some(h) = last {
+                        cs = h.start;
+                    }
                     break;
                 }
             }

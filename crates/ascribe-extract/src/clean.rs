@@ -531,7 +531,8 @@ fn is_date_line(t: &str) -> bool {
 
 fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
     let original = std::mem::take(&mut out.original);
-    if !build_blocks_from(out, lines, &original, false) {
+    let (prose, chrome_dropped) = build_blocks_from(out, lines, &original, false);
+    if !prose && chrome_dropped {
         // Nothing that reads as prose survived: the page's chrome rules took
         // the article with them (a menu word such as "More" opening a list
         // that never closes because the paragraphs are short or the text is
@@ -543,7 +544,7 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
             std::mem::take(&mut out.pieces),
             std::mem::take(&mut out.blocks),
         );
-        if !build_blocks_from(out, lines, &original, true) {
+        if !build_blocks_from(out, lines, &original, true).0 {
             // Still no prose: the strict reading stands.
             (out.text, out.pieces, out.blocks) = strict;
         }
@@ -552,8 +553,14 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
 }
 
 /// Emits the blocks kept; `relaxed` turns off the list state and keeps long
-/// blocks that mention a cue. Returns whether a prose block was kept.
-fn build_blocks_from(out: &mut Cleaned<'_>, lines: &[Line], orig: &str, relaxed: bool) -> bool {
+/// blocks that mention a cue. Returns whether a prose block was kept and
+/// whether the list state or a cue dropped any block.
+fn build_blocks_from(
+    out: &mut Cleaned<'_>,
+    lines: &[Line],
+    orig: &str,
+    relaxed: bool,
+) -> (bool, bool) {
     // Decide whether line breaks are soft: many lines end mid-sentence and
     // the next line continues in lower case (subtitles, hard-wrapped mail).
     let texts: Vec<Cow<'_, str>> = lines.iter().map(|l| line_text(orig, l)).collect();
@@ -621,6 +628,7 @@ fn build_blocks_from(out: &mut Cleaned<'_>, lines: &[Line], orig: &str, relaxed:
     let mut prev_text = String::new();
     let mut last_kept = String::new();
     let mut seen_prose = false;
+    let mut chrome_dropped = false;
     for block in raw {
         let text: String = block
             .iter()
@@ -640,6 +648,7 @@ fn build_blocks_from(out: &mut Cleaned<'_>, lines: &[Line], orig: &str, relaxed:
             if prose && words >= 20 {
                 in_list = false;
             } else {
+                chrome_dropped = true;
                 continue;
             }
         }
@@ -652,6 +661,7 @@ fn build_blocks_from(out: &mut Cleaned<'_>, lines: &[Line], orig: &str, relaxed:
         if cue && chrome {
             // A long article paragraph that merely mentions a cue stays.
             if !(wrapped && words > 120) {
+                chrome_dropped = true;
                 prev_text = text;
                 continue;
             }
@@ -732,7 +742,7 @@ fn build_blocks_from(out: &mut Cleaned<'_>, lines: &[Line], orig: &str, relaxed:
             heading,
         });
     }
-    seen_prose
+    (seen_prose, chrome_dropped)
 }
 
 /// Copies `orig[a..b]` into the clean text with runs of whitespace (line

@@ -4,7 +4,8 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{dfa::DFA, Anchored, MatchKind, StartKind};
 use ascribe_kb::{KnowledgeBase, BLOCS, BODIES, PEOPLE, STATES, TITLES};
 
 /// What a lexicon entry is.
@@ -64,8 +65,9 @@ pub(crate) enum Pat {
 }
 
 pub(crate) struct Lexicon {
-    /// Over the distinct lower-case texts.
-    pub ac: Option<AhoCorasick>,
+    /// Over the distinct lower-case texts; anchored only, since the scan
+    /// starts it at word starts (see [`scan_with`]).
+    pub dfa: DFA,
     /// For each distinct text: every (kind, case-sensitive, text as written).
     pub kinds: Vec<Vec<(Pat, bool, String)>>,
 }
@@ -200,6 +202,11 @@ const ACCUSE: &[&str] = &[
     "indicts",
     "exposed",
     "exposes",
+    "condemned",
+    "condemns",
+    "condemn",
+    "denounced",
+    "denounces",
 ];
 const ATTRIBUTE: &[&str] = &["attributed", "attributes", "attribute", "attributing"];
 const SOURCE: &[&str] = &[
@@ -980,13 +987,13 @@ pub(crate) fn build(kb: &KnowledgeBase) -> Lexicon {
             }
         }
     }
-    let ac = AhoCorasickBuilder::new()
+    let dfa = DFA::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .start_kind(StartKind::Anchored)
         .build(&texts)
-        .ok();
-    Lexicon { ac, kinds }
+        .expect("the lexicon's automaton builds (some thousand short patterns)");
+    Lexicon { dfa, kinds }
 }
 
 /// One lexicon hit in the clean text.
@@ -1006,47 +1013,90 @@ pub(crate) fn scan(text: &str) -> Vec<Hit> {
 /// [`scan`] with a given lexicon.
 pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
     let bytes = text.as_bytes();
+    let n = bytes.len();
     let mut out = Vec::new();
-    let Some(ac) = lex.ac.as_ref() else {
-        return out;
-    };
-    for m in ac.find_iter(text) {
-        let (s, e) = (m.start(), m.end());
-        let Some(kinds) = lex.kinds.get(m.pattern().as_usize()) else {
-            continue;
+    let dfa = &lex.dfa;
+    // The automaton is run from word starts only (and from any byte that is
+    // not a letter or digit, for entries such as "-linked"): a match inside a
+    // word would be thrown away below, and running it there ("he" in "the",
+    // "i" in every word) was most of the scan's time.
+    let mut i = 0;
+    let mut prev_alnum = false;
+    while i < n {
+        let b = bytes[i];
+        let (alnum, len) = if b < 0x80 {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = text.get(i..).and_then(|t| t.chars().next());
+            (
+                c.is_some_and(char::is_alphanumeric),
+                c.map_or(1, char::len_utf8),
+            )
         };
-        let Some((_, _, pat_text)) = kinds.first() else {
-            continue;
-        };
-        let left_ok = pat_text.starts_with('-')
-            || s == 0
-            || !text
-                .get(..s)
-                .and_then(|t| t.chars().next_back())
-                .is_some_and(|c| c.is_alphanumeric());
-        let right_ok = e >= bytes.len()
-            || !text
-                .get(e..)
-                .and_then(|t| t.chars().next())
-                .is_some_and(|c| c.is_alphanumeric() || c == '\'' && pat_text == "i");
-        if !left_ok || !right_ok {
+        if prev_alnum && alnum {
+            i += len;
             continue;
         }
-        let found = text.get(s..e).unwrap_or("");
-        for (pat, cs, pt) in kinds {
-            if *cs && found != pt {
+        // Leftmost-longest from i, anchored.
+        let input = aho_corasick::Input::new(text)
+            .span(i..n)
+            .anchored(Anchored::Yes);
+        let mat = match dfa.try_find(&input) {
+            Ok(m) => m.map(|m| (m.pattern(), m.end())),
+            Err(e) => unreachable!("the lexicon's automaton is built for anchored searches: {e}"),
+        };
+        if let Some((pid, e)) = mat {
+            if let Some(hits) = hits_at(lex, text, i, e, pid.as_usize(), prev_alnum) {
+                out.extend(hits);
+                // The last byte of a match ends a character; what follows is
+                // not a letter or digit (checked), so it is a new word start.
+                prev_alnum = text
+                    .get(..e)
+                    .and_then(|t| t.chars().next_back())
+                    .is_some_and(char::is_alphanumeric);
+                i = e;
                 continue;
             }
-            // "US" is not "us".
-            if matches!(pat, Pat::Pron(_)) && found.chars().skip(1).any(char::is_uppercase) {
-                continue;
-            }
-            out.push(Hit {
-                start: s,
-                end: e,
-                pat: *pat,
-            });
         }
+        prev_alnum = alnum;
+        i += len;
     }
     out
+}
+
+/// The hits of lexicon entry `id` found at `s..e`, if it stands at word
+/// boundaries and its case-sensitive forms agree.
+fn hits_at<'a>(
+    lex: &'a Lexicon,
+    text: &'a str,
+    s: usize,
+    e: usize,
+    id: usize,
+    prev_alnum: bool,
+) -> Option<impl Iterator<Item = Hit> + 'a> {
+    let kinds = lex.kinds.get(id)?;
+    let (_, _, pat_text) = kinds.first()?;
+    let left_ok = pat_text.starts_with('-') || !prev_alnum;
+    let right_ok = !text
+        .get(e..)
+        .and_then(|t| t.chars().next())
+        .is_some_and(|c| c.is_alphanumeric() || c == '\'' && pat_text == "i");
+    if !left_ok || !right_ok {
+        return None;
+    }
+    let found = text.get(s..e)?;
+    Some(kinds.iter().filter_map(move |(pat, cs, pt)| {
+        if *cs && found != pt {
+            return None;
+        }
+        // "US" is not "us".
+        if matches!(pat, Pat::Pron(_)) && found.chars().skip(1).any(char::is_uppercase) {
+            return None;
+        }
+        Some(Hit {
+            start: s,
+            end: e,
+            pat: *pat,
+        })
+    }))
 }
