@@ -816,8 +816,22 @@ impl Ctx<'_> {
                 }
                 Pat::Body(i) => body = Some(i),
                 Pat::State(i) => {
-                    state = Some(i);
-                    state_hit = Some(*h);
+                    // "the Chinese Embassy in the Netherlands", "Russia's
+                    // ambassador to the UK": the later state is the host.
+                    let before = self
+                        .text
+                        .get(s..h.start)
+                        .unwrap_or("")
+                        .trim_end()
+                        .to_lowercase();
+                    let host = (state.is_some() || body.is_some())
+                        && [" in", " in the", " to", " to the", " at"]
+                            .iter()
+                            .any(|p| before.ends_with(p));
+                    if !host {
+                        state = Some(i);
+                        state_hit = Some(*h);
+                    }
                 }
                 Pat::Pron(p)
                     if h.start
@@ -1524,8 +1538,20 @@ impl Ctx<'_> {
         let group = hits.iter().find(|h| matches!(h.pat, Pat::Group(_)));
         // After "accused"/"attributed ... to", the group is the accused; its
         // affiliation is part of the same claim.
+        // Nor when the sentence goes on to make it responsible for an
+        // operation ("APT31, which is associated with the MSS, was behind
+        // the campaign").
+        let resp_after = |from: usize| {
+            hits.iter().any(|h| {
+                h.pat == Pat::Resp
+                    && h.start >= from
+                    && hits
+                        .iter()
+                        .any(|o| o.pat == Pat::Op && o.start >= h.start && o.start <= h.end + 48)
+            })
+        };
         if let (Some(g), Some(l), None) = (group, link, after_accuse) {
-            if g.end <= l.start && l.start - g.end < 60 {
+            if g.end <= l.start && l.start - g.end < 60 && !resp_after(l.end) {
                 let state_after = hits
                     .iter()
                     .find(|h| h.start >= l.end && matches!(h.pat, Pat::State(_) | Pat::Body(_)));
@@ -1598,21 +1624,31 @@ impl Ctx<'_> {
                         )
                 })
         };
-        let cands: Vec<&Hit> = hits
-            .iter()
-            .filter(|h| {
-                matches!(
-                    h.pat,
-                    Pat::State(_)
-                        | Pat::Body(_)
-                        | Pat::Group(_)
-                        | Pat::Person(_)
-                        | Pat::Foreign
-                        | Pat::Pron(3)
-                )
-            })
-            .filter(|h| !speaks(h))
-            .collect();
+        let cands: Vec<&Hit> =
+            hits.iter()
+                .filter(|h| {
+                    matches!(
+                        h.pat,
+                        Pat::State(_)
+                            | Pat::Body(_)
+                            | Pat::Group(_)
+                            | Pat::Person(_)
+                            | Pat::Foreign
+                            | Pat::Pron(3)
+                    )
+                })
+                .filter(|h| !speaks(h))
+                // "According to the MIVD, China ...": the source speaks.
+                .filter(|h| {
+                    !hits.iter().any(|x| {
+                        x.pat == Pat::Source
+                            && x.end <= h.start
+                            && self.text.get(x.end..h.start).is_some_and(|g| {
+                                matches!(g.trim().to_lowercase().as_str(), "" | "the")
+                            })
+                    })
+                })
+                .collect();
         let mut chosen: Option<&Hit> = None;
         if let Some(v) = after_accuse {
             // "attributed <the activity> to <the party>": the party follows

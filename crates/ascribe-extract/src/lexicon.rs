@@ -411,6 +411,17 @@ const FROM: &[&str] = &[
     "based in",
     "operating out of",
     "working from",
+    // Inverted: "behind the attacks is a group called APT28".
+    "behind the attack is",
+    "behind the attack was",
+    "behind the attacks is",
+    "behind the attacks are",
+    "behind the attacks was",
+    "behind the attacks were",
+    "behind the campaign is",
+    "behind the campaign was",
+    "behind the hack is",
+    "behind the hack was",
 ];
 const DENY: &[&str] = &[
     "deny",
