@@ -153,6 +153,8 @@ struct Ctx<'a> {
     /// Set while an "I"/"we" looks for its speaker in the quote's attribution, whose own
     /// "I"/"we" must not look again (that loop overflowed the stack on fuzzed input).
     resolving_pronoun: bool,
+    /// Per sentence, the speaker a transcript's label gives it ("MS. PSAKI:").
+    labels: Vec<Option<Speaker>>,
 }
 
 /// Finds the claims in a cleaned document.
@@ -205,6 +207,7 @@ pub(crate) fn extract_with(
             accused: Vec::new(),
             answering: std::cell::Cell::new(false),
             resolving_pronoun: false,
+            labels: Vec::new(),
         };
         ctx.mark_quotes();
         ctx.detect_interview();
@@ -237,6 +240,7 @@ pub fn debug_sentences(cleaned: &Cleaned<'_>) -> Vec<String> {
         accused: Vec::new(),
         answering: std::cell::Cell::new(false),
         resolving_pronoun: false,
+        labels: Vec::new(),
     };
     ctx.mark_quotes();
     ctx.detect_interview();
@@ -506,7 +510,143 @@ impl Ctx<'_> {
     // -----------------------------------------------------------------------
     // Interviews.
 
+    /// A transcript (press briefing, call): paragraphs open with the
+    /// speaker's label in capitals ("MS. PSAKI:", "QUESTION:", "Q:"). Each
+    /// labelled paragraph, and the unlabelled ones after it, are that
+    /// speaker's turn; the questioners' turns are the interviewer's.
+    fn detect_transcript(&mut self) -> bool {
+        const ASKS: &[&str] = &[
+            "q",
+            "question",
+            "questions",
+            "reporter",
+            "journalist",
+            "moderator",
+            "operator",
+            "participant",
+            "audience",
+            "host",
+        ];
+        const HONORIFIC: &[&str] = &[
+            "mr",
+            "ms",
+            "mrs",
+            "dr",
+            "spokesperson",
+            "spokesman",
+            "spokeswoman",
+            "ambassador",
+            "secretary",
+            "minister",
+            "director",
+            "general",
+            "admiral",
+            "senator",
+        ];
+        let n = self.sentences.len();
+        let mut found: Vec<(usize, Option<String>)> = Vec::new();
+        for i in 0..n {
+            if i > 0 && self.sentences[i].block == self.sentences[i - 1].block {
+                continue;
+            }
+            let t = self.sent_text(i);
+            let Some(colon) = t.get(..t.len().min(48)).and_then(|h| h.find(':')) else {
+                continue;
+            };
+            let label = t.get(..colon).unwrap_or("").trim();
+            let words: Vec<&str> = label.split_whitespace().collect();
+            let letters = label.chars().filter(|c| c.is_alphabetic()).count();
+            if words.is_empty()
+                || words.len() > 4
+                || letters < 1
+                || label
+                    .chars()
+                    .any(|c| c.is_lowercase() || c.is_ascii_digit())
+            {
+                continue;
+            }
+            let lower: Vec<String> = words
+                .iter()
+                .map(|w| {
+                    w.trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase()
+                })
+                .filter(|w| !w.is_empty())
+                .collect();
+            if lower.iter().any(|w| ASKS.contains(&w.as_str())) {
+                found.push((i, None));
+                continue;
+            }
+            let name: Vec<String> = lower
+                .iter()
+                .filter(|w| !HONORIFIC.contains(&w.as_str()))
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_uppercase().chain(c).collect())
+                        .unwrap_or_default()
+                })
+                .collect();
+            let place = self
+                .hits_of(
+                    self.sentences[i].start,
+                    self.sentences[i].start + colon,
+                    |p| matches!(p, Pat::State(_) | Pat::Body(_)),
+                )
+                .first()
+                .is_some();
+            if name.is_empty() || letters < 2 || place {
+                continue;
+            }
+            found.push((i, Some(name.join(" "))));
+        }
+        // Both sides labelled: a dateline ("PRAGUE:") or a heading is not a
+        // transcript.
+        if !found.iter().any(|(_, x)| x.is_some()) || !found.iter().any(|(_, x)| x.is_none()) {
+            return false;
+        }
+        let mut labels: Vec<Option<Speaker>> = vec![None; n];
+        let mut first: Option<Speaker> = None;
+        for (k, (i, name)) in found.iter().enumerate() {
+            let end = found.get(k + 1).map_or(n, |x| x.0);
+            let sp = name.as_ref().map(|nm| {
+                let mut sp = self.person_speaker(nm);
+                // A briefer answering the press speaks for an office.
+                sp.official = true;
+                sp
+            });
+            if first.is_none() {
+                first.clone_from(&sp);
+            }
+            for j in *i..end {
+                if let Some(st) = self.sentences.get_mut(j) {
+                    st.turn = if sp.is_some() {
+                        Turn::Interviewee
+                    } else {
+                        Turn::Interviewer
+                    };
+                }
+                if let Some(l) = labels.get_mut(j) {
+                    l.clone_from(&sp);
+                }
+            }
+        }
+        self.labels = labels;
+        self.interviewee = first;
+        self.interviewer = Some(Speaker {
+            person: None,
+            org: None,
+            country: None,
+            official: false,
+            media: true,
+        });
+        true
+    }
+
     fn detect_interview(&mut self) {
+        if self.detect_transcript() {
+            return;
+        }
         let n = self.sentences.len();
         let questions = self.sentences.iter().filter(|s| s.question).count();
         let head: String = (0..n.min(12))
@@ -1085,6 +1225,9 @@ impl Ctx<'_> {
     }
 
     fn turn_speaker(&self, sent: usize) -> Option<Speaker> {
+        if let Some(Some(sp)) = self.labels.get(sent) {
+            return Some(sp.clone());
+        }
         match self.sentences.get(sent)?.turn {
             Turn::Interviewee => self.interviewee.clone(),
             _ => None,
