@@ -3111,7 +3111,17 @@ impl Ctx<'_> {
                     continue;
                 }
             }
-            let accused_side = sp.is_some_and(|x| self.accused_side(x, prior) && !x.media);
+            // A company's attribution answers no accusation against its
+            // home state: it is never a counter-accusation.
+            let company = sp.is_some_and(|x| {
+                x.org.as_deref().is_some_and(|o| {
+                    BODIES
+                        .iter()
+                        .any(|b| b.kind == BodyKind::Company && b.name == o)
+                })
+            });
+            let accused_side =
+                sp.is_some_and(|x| self.accused_side(x, prior) && !x.media) && !company;
             let kind = if rel.affiliation {
                 ClaimKind::AttributionStatement
             } else if accused_side && t.state != sp.and_then(|x| x.country.clone()) {
