@@ -1649,6 +1649,48 @@ impl Ctx<'_> {
                 .all(|w| JOIN.contains(&w.to_lowercase().as_str()))
     }
 
+    /// Where a list of parties before a verb starts: "Britain, the United
+    /// States and Canada accused" (the clause start is only "the United
+    /// States and Canada"), or "... recognise that Estonia, France and ...".
+    fn list_start(&self, s: usize, cs: usize, verb: usize) -> usize {
+        let mut cs = cs;
+        let clause_has_and = self.text.get(cs..verb).is_some_and(|c| c.contains(" and "));
+        while clause_has_and && cs > s + 1 {
+            let before = self.text.get(s..cs - 1).unwrap_or("");
+            let seg_start = before
+                .rfind([',', ';', ':', '"', '“', '”'])
+                .map_or(0, |p| p + 1);
+            let seg = before.get(seg_start..).unwrap_or("").trim();
+            let party = !self
+                .hits_of(s + seg_start, cs - 1, |p| {
+                    matches!(p, Pat::State(_) | Pat::Body(_))
+                })
+                .is_empty();
+            if seg.split_whitespace().count() <= 4 && party {
+                cs = s + seg_start;
+            } else {
+                // "... and recognise that Estonia, France and ...": the
+                // list starts at the party that ends the segment.
+                let last = self
+                    .hits_of(s + seg_start, cs - 1, |p| {
+                        matches!(p, Pat::State(_) | Pat::Body(_))
+                    })
+                    .into_iter()
+                    .last()
+                    .filter(|h| {
+                        self.text
+                            .get(h.end..cs - 1)
+                            .is_some_and(|g| g.trim().is_empty())
+                    });
+                if let Some(h) = last {
+                    cs = h.start;
+                }
+                break;
+            }
+        }
+        cs
+    }
+
     fn relation(
         &self,
         s: usize,
@@ -2225,45 +2267,7 @@ impl Ctx<'_> {
             {
                 continue;
             }
-            let mut cs = clause_start(self.text, s, h.start);
-            // Lists of parties: "Britain, the United States and Canada accused".
-            let clause_has_and = self
-                .text
-                .get(cs..h.start)
-                .is_some_and(|c| c.contains(" and "));
-            while clause_has_and && cs > s + 1 {
-                let before = self.text.get(s..cs - 1).unwrap_or("");
-                let seg_start = before
-                    .rfind([',', ';', ':', '"', '“', '”'])
-                    .map_or(0, |p| p + 1);
-                let seg = before.get(seg_start..).unwrap_or("").trim();
-                let party = !self
-                    .hits_of(s + seg_start, cs - 1, |p| {
-                        matches!(p, Pat::State(_) | Pat::Body(_))
-                    })
-                    .is_empty();
-                if seg.split_whitespace().count() <= 4 && party {
-                    cs = s + seg_start;
-                } else {
-                    // "... and recognise that Estonia, France and ...": the
-                    // list starts at the party that ends the segment.
-                    let last = self
-                        .hits_of(s + seg_start, cs - 1, |p| {
-                            matches!(p, Pat::State(_) | Pat::Body(_))
-                        })
-                        .into_iter()
-                        .last()
-                        .filter(|h| {
-                            self.text
-                                .get(h.end..cs - 1)
-                                .is_some_and(|g| g.trim().is_empty())
-                        });
-                    if let Some(h) = last {
-                        cs = h.start;
-                    }
-                    break;
-                }
-            }
+            let cs = self.list_start(s, clause_start(self.text, s, h.start), h.start);
             let parts = split_subjects(self.text, cs, h.start);
             for (a, b) in parts {
                 if let Some(sp) = self.parse_np(a, b, i) {
@@ -2370,6 +2374,42 @@ impl Ctx<'_> {
                 .text
                 .get(s..cs)
                 .is_some_and(|t| t.trim_end().ends_with([',', '”', '"']));
+            // Several parties saying one thing: "The UK, the US and
+            // Australia said ...": one frame each.
+            if let Some((a, b)) = before_np {
+                let la = self.list_start(s, a, b);
+                let parts = split_subjects(self.text, la, b);
+                if parts.len() > 1 {
+                    let sps: Vec<Speaker> = parts
+                        .iter()
+                        .filter_map(|&(pa, pb)| self.parse_np(pa, pb, i))
+                        .filter(|sp| sp.country.is_some() && sp.person.is_none())
+                        .collect();
+                    if sps.len() == parts.len() {
+                        let mut c0 = v.end;
+                        let rest = self.text.get(v.end..e).unwrap_or("");
+                        if let Some(p) = rest.find(" that ") {
+                            if p < 60 {
+                                c0 = v.end + p + 6;
+                            }
+                        }
+                        for sp in sps {
+                            out.push(Frame {
+                                speaker: Some(sp),
+                                content: (c0, e),
+                                kind: if v.pat == Pat::Cognition {
+                                    FrameKind::Believe(v.start, v.end)
+                                } else {
+                                    FrameKind::Say
+                                },
+                                verb: v.start,
+                                reporter: None,
+                            });
+                        }
+                        continue;
+                    }
+                }
+            }
             if let Some(sp) = before_np.and_then(|(a, b)| self.parse_np(a, b, i)) {
                 // Sentence-final: "..., the spokesman said (on Friday)."
                 let trivial_tail =
