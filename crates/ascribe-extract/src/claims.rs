@@ -954,6 +954,18 @@ impl Ctx<'_> {
                     }
                     title = Some(i);
                 }
+                // "Iran's mission to the United Nations": the body after
+                // "to"/"in" is the host, not the speaker.
+                Pat::Body(_)
+                    if (state.is_some() || body.is_some())
+                        && [" in", " in the", " to", " to the", " at"].iter().any(|p| {
+                            self.text
+                                .get(s..h.start)
+                                .unwrap_or("")
+                                .trim_end()
+                                .to_lowercase()
+                                .ends_with(p)
+                        }) => {}
                 Pat::Body(i) => body = Some(i),
                 Pat::State(i) => {
                     // "the Chinese Embassy in the Netherlands", "Russia's
@@ -1140,6 +1152,16 @@ impl Ctx<'_> {
                         .to_owned(),
                 );
                 sp.media = true;
+            }
+        }
+        // "Iran's mission to the United Nations": a state's own office.
+        if sp.org.is_none() && sp.person.is_none() && body_def.is_none() {
+            if let Some(st) = state_def {
+                let tail = tail_after(np, None);
+                if tail != "government" {
+                    sp.org = Some(format!("{} {tail}", country_prefix(st.name)));
+                    sp.official = true;
+                }
             }
         }
         if sp.org.is_none() && sp.person.is_none() {
@@ -3529,9 +3551,26 @@ fn tail_after(np: &str, state: Option<Hit>) -> String {
         "intelligence agency",
         "foreign ministry",
         "embassy",
+        "mission to the united nations",
+        "mission to the un",
+        "consulate",
+        "ministry of foreign affairs",
+        "defence ministry",
+        "defense ministry",
+        "ministry of defence",
+        "ministry of defense",
     ] {
         if lower.contains(k) {
-            return k.to_owned();
+            return match k {
+                "mission to the united nations" | "mission to the un" => {
+                    "mission to the UN".to_owned()
+                }
+                "ministry of foreign affairs" => "foreign ministry".to_owned(),
+                "defense ministry" | "ministry of defence" | "ministry of defense" => {
+                    "defence ministry".to_owned()
+                }
+                _ => k.to_owned(),
+            };
         }
     }
     "government".to_owned()

@@ -530,6 +530,25 @@ const DENY_VERB: &[&str] = &[
     "rebuffs",
     "brushed off",
     "brushed aside",
+    // "called the claims baseless", "described the accusations as lies".
+    "called the accusation",
+    "called the accusations",
+    "called the allegation",
+    "called the allegations",
+    "called the claim",
+    "called the claims",
+    "called the charges",
+    "called the report",
+    "called the reports",
+    "described the accusations as",
+    "described the allegations as",
+    "described the claims as",
+    "branded the accusations",
+    "branded the allegations",
+    "branded the claims",
+    "slammed the accusations",
+    "slammed the allegations",
+    "slammed the claims",
 ];
 
 /// Confidence phrases with their band id.
