@@ -1468,6 +1468,55 @@ impl Ctx<'_> {
     }
 
     fn is_victim(&self, h: &Hit, region_start: usize) -> bool {
+        // "South Korea has been the target of ...", "... China's Wuhan
+        // suffered a cyberattack": the party is hit, not hitting.
+        {
+            let after = self
+                .text
+                .get(h.end..(h.end + 48).min(self.text.len()))
+                .or_else(|| self.text.get(h.end..))
+                .unwrap_or("")
+                .to_lowercase();
+            let mut a = after.trim_start();
+            if let Some(r) = a.strip_prefix("’s ").or_else(|| a.strip_prefix("'s ")) {
+                // One capitalised place after a possessive: "China's Wuhan".
+                let orig = self.text.get(h.end..).unwrap_or("");
+                let next = orig
+                    .trim_start_matches(['’', '\'', 's'])
+                    .trim_start()
+                    .split(' ')
+                    .next()
+                    .unwrap_or("");
+                if next.starts_with(char::is_uppercase) {
+                    a = r.get(next.len()..).unwrap_or("").trim_start();
+                }
+            }
+            const HIT: &[&str] = &[
+                "has been the target",
+                "have been the target",
+                "was the target",
+                "were the target",
+                "has been targeted",
+                "have been targeted",
+                "was targeted",
+                "were targeted",
+                "fell victim",
+                "has fallen victim",
+                "has been hit",
+                "was hit",
+                "were hit",
+                "suffered",
+                "has suffered",
+                "was attacked",
+                "were attacked",
+                "has been attacked",
+                "came under",
+                "has come under",
+            ];
+            if HIT.iter().any(|x| a.starts_with(x)) {
+                return true;
+            }
+        }
         // Three words back are enough.
         let mut from = region_start.max(h.start.saturating_sub(48));
         while from < h.start && !self.text.is_char_boundary(from) {
@@ -1560,7 +1609,23 @@ impl Ctx<'_> {
         if p0 == "of" {
             return p1 == "many";
         }
+        const REGION: &[&str] = &[
+            "central",
+            "northern",
+            "southern",
+            "eastern",
+            "western",
+            "north",
+            "south",
+            "east",
+            "west",
+            "northeast",
+            "northwest",
+            "southeast",
+            "southwest",
+        ];
         if VICTIM_PREP.contains(&p0) && p0 != "and"
+            || REGION.contains(&p0) && VICTIM_PREP.contains(&p1) && p1 != "and"
             || OP_VERBS.contains(&p0)
             || (p0 == "the" && (VICTIM_PREP.contains(&p1) && p1 != "and" || OP_VERBS.contains(&p1)))
         {
@@ -3310,6 +3375,34 @@ impl Ctx<'_> {
             }
             out.push(c);
         }
+        // "China denies ..." in a headline or lede and "the embassy said
+        // ..." below: one denial, by the body or person that made it.
+        let generic = |c: &RawClaim| {
+            c.kind == ClaimKind::Denial
+                && c.sentence <= 1
+                && c.speaker.is_none()
+                && c.speaker_org
+                    .as_deref()
+                    .is_some_and(|o| o.ends_with(" government"))
+        };
+        let folded: Vec<bool> = out
+            .iter()
+            .map(|c| {
+                generic(c)
+                    && out.iter().any(|o| {
+                        o.kind == ClaimKind::Denial
+                            && o.sentence > c.sentence
+                            && !generic(o)
+                            && o.speaker_country == c.speaker_country
+                            && o.target_state == c.target_state
+                    })
+            })
+            .collect();
+        let mut k = 0;
+        out.retain(|_| {
+            k += 1;
+            !folded[k - 1]
+        });
         out
     }
 }
