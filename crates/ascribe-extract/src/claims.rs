@@ -155,6 +155,8 @@ struct Ctx<'a> {
     resolving_pronoun: bool,
     /// Per sentence, the speaker a transcript's label gives it ("MS. PSAKI:").
     labels: Vec<Option<Speaker>>,
+    /// The first sentence of a transcript's labelled turns.
+    transcript_from: usize,
 }
 
 /// Finds the claims in a cleaned document.
@@ -208,6 +210,7 @@ pub(crate) fn extract_with(
             answering: std::cell::Cell::new(false),
             resolving_pronoun: false,
             labels: Vec::new(),
+            transcript_from: 0,
         };
         ctx.mark_quotes();
         ctx.detect_interview();
@@ -241,6 +244,7 @@ pub fn debug_sentences(cleaned: &Cleaned<'_>) -> Vec<String> {
         answering: std::cell::Cell::new(false),
         resolving_pronoun: false,
         labels: Vec::new(),
+        transcript_from: 0,
     };
     ctx.mark_quotes();
     ctx.detect_interview();
@@ -556,13 +560,38 @@ impl Ctx<'_> {
             let label = t.get(..colon).unwrap_or("").trim();
             let words: Vec<&str> = label.split_whitespace().collect();
             let letters = label.chars().filter(|c| c.is_alphabetic()).count();
+            // "MS. PSAKI:" (a briefing's style) or "Wang Wenbin:" (names
+            // in title case, each word capitalised).
+            let caps = !label.chars().any(char::is_lowercase);
+            let titled = words.iter().all(|w| w.starts_with(char::is_uppercase));
             if words.is_empty()
                 || words.len() > 4
                 || letters < 1
-                || label
-                    .chars()
-                    .any(|c| c.is_lowercase() || c.is_ascii_digit())
+                || label.chars().any(|c| c.is_ascii_digit())
+                || !(caps || titled)
             {
+                continue;
+            }
+            // The asking side: a news agency, or a paragraph that asks.
+            let block = self.sentences[i].block;
+            let at = self.sentences[i].start;
+            let asks = self
+                .sentences
+                .iter()
+                .skip(i)
+                .take_while(|x| x.block == block)
+                .last()
+                .is_some_and(|x| x.question)
+                || self
+                    .hits_of(at, at + colon, |_| true)
+                    .iter()
+                    .any(|h| match h.pat {
+                        Pat::Media => true,
+                        Pat::Body(b) => BODIES.get(b).is_some_and(|d| d.kind == BodyKind::Media),
+                        _ => false,
+                    });
+            if asks && !caps {
+                found.push((i, None));
                 continue;
             }
             let lower: Vec<String> = words
@@ -609,10 +638,16 @@ impl Ctx<'_> {
         let mut first: Option<Speaker> = None;
         for (k, (i, name)) in found.iter().enumerate() {
             let end = found.get(k + 1).map_or(n, |x| x.0);
+            let briefing = self
+                .sent_text(*i)
+                .split(':')
+                .next()
+                .is_some_and(|l| !l.chars().any(char::is_lowercase));
             let sp = name.as_ref().map(|nm| {
                 let mut sp = self.person_speaker(nm);
-                // A briefer answering the press speaks for an office.
-                sp.official = true;
+                // A briefer answering the press ("MS. PSAKI:") speaks for an
+                // office; others are as the knowledge base knows them.
+                sp.official |= briefing;
                 sp
             });
             if first.is_none() {
@@ -632,6 +667,7 @@ impl Ctx<'_> {
             }
         }
         self.labels = labels;
+        self.transcript_from = found.first().map_or(0, |x| x.0);
         self.interviewee = first;
         self.interviewer = Some(Speaker {
             person: None,
@@ -2658,7 +2694,8 @@ impl Ctx<'_> {
             frames.remove(k);
         }
         let mut out: Vec<RawClaim> = Vec::new();
-        let interview = self.interviewee.is_some();
+        // A transcript's introduction, before the first label, is narrative.
+        let interview = self.interviewee.is_some() && i >= self.transcript_from;
         let turn = sent.turn;
         // The speaker of unframed text: a quotation's speaker, else the interviewee.
         let quote_sp = if sent.quoted > 0.5 {
@@ -2785,7 +2822,7 @@ impl Ctx<'_> {
                         && f.speaker.as_ref().is_some_and(|x| {
                             self.interviewer
                                 .as_ref()
-                                .is_some_and(|iv| iv.person == x.person)
+                                .is_some_and(|iv| iv.person.is_some() && iv.person == x.person)
                         })
                     {
                         continue;

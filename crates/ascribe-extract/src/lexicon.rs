@@ -513,6 +513,12 @@ const DENY: &[&str] = &[
     "without any facts",
     "without any evidence",
     "not a shred",
+    "no sufficient evidence",
+    "insufficient evidence",
+    "without sufficient evidence",
+    "irresponsible to accuse",
+    "groundless speculation",
+    "speculation and fabrication",
 ];
 const DENY_VERB: &[&str] = &[
     "denied",
