@@ -3422,17 +3422,26 @@ impl Ctx<'_> {
                     .as_deref()
                     .is_some_and(|o| o.ends_with(" government"))
         };
+        // Likewise "a Kremlin spokesman refuted ..." and "Peskov said ...":
+        // the office's unnamed denial is its named spokesman's.
         let folded: Vec<bool> = out
             .iter()
             .map(|c| {
+                let same = |o: &RawClaim| {
+                    o.kind == ClaimKind::Denial
+                        && o.speaker_country == c.speaker_country
+                        && o.target_state == c.target_state
+                };
                 generic(c)
-                    && out.iter().any(|o| {
-                        o.kind == ClaimKind::Denial
-                            && o.sentence > c.sentence
-                            && !generic(o)
-                            && o.speaker_country == c.speaker_country
-                            && o.target_state == c.target_state
-                    })
+                    && out
+                        .iter()
+                        .any(|o| same(o) && o.sentence > c.sentence && !generic(o))
+                    || c.kind == ClaimKind::Denial
+                        && c.speaker.is_none()
+                        && c.speaker_org.is_some()
+                        && out.iter().any(|o| {
+                            same(o) && o.speaker.is_some() && o.speaker_org == c.speaker_org
+                        })
             })
             .collect();
         let mut k = 0;
