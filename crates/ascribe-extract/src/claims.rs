@@ -1037,6 +1037,27 @@ impl Ctx<'_> {
         if np.to_lowercase().contains("presidential") {
             exec_possessor = true;
         }
+        // One word naming a person met before: "Peskov said", "Mao said"
+        // (the surname comes first in Chinese, Korean and Vietnamese names).
+        if known.is_none() && title.is_none() && body.is_none() && state.is_none() {
+            let w = np.trim();
+            if !w.contains(' ')
+                && w.len() > 2
+                && w.starts_with(char::is_uppercase)
+                && w.chars().skip(1).all(char::is_lowercase)
+                && !NOT_NAMES.contains(&w)
+            {
+                let met = self.people.iter().rev().find(|p| {
+                    let mut t = p.name.split_whitespace();
+                    let first = t.next();
+                    let last = t.last();
+                    last.is_some() && (first == Some(w) || last == Some(w))
+                });
+                if let Some(p) = met {
+                    return Some(p.speaker.clone());
+                }
+            }
+        }
         // A named person: the last capitalised name in the phrase.
         let name = last_capitalized_name_outside(self.text, s, e, &hits);
         if let Some(i) = known {
@@ -2535,8 +2556,18 @@ impl Ctx<'_> {
             }
             if let Some(sp) = before_np.and_then(|(a, b)| self.parse_np(a, b, i)) {
                 // Sentence-final: "..., the spokesman said (on Friday)."
-                let trivial_tail =
-                    tail_words <= 8 && !tail.contains(" that ") && !tail.contains(['“', '"']);
+                // "..., Mao said, adding that ...": the claim is before the verb.
+                let adds = [
+                    ", adding",
+                    ", saying",
+                    ", noting",
+                    ", stressing",
+                    ", and added",
+                ]
+                .iter()
+                .any(|a| tail.trim_end().starts_with(a));
+                let trivial_tail = adds
+                    || tail_words <= 8 && !tail.contains(" that ") && !tail.contains(['“', '"']);
                 let rep = self.reporter_after(v.end, e);
                 if comma_before && trivial_tail {
                     out.push(Frame {
