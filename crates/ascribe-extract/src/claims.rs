@@ -157,6 +157,9 @@ struct Ctx<'a> {
     labels: Vec<Option<Speaker>>,
     /// The first sentence of a transcript's labelled turns.
     transcript_from: usize,
+    /// "... Deputy Spokesperson Ngo Toan Thang stated:" and the block that
+    /// follows: (that block, its speaker).
+    colon_speaker: Option<(usize, Speaker)>,
 }
 
 /// Finds the claims in a cleaned document.
@@ -211,6 +214,7 @@ pub(crate) fn extract_with(
             resolving_pronoun: false,
             labels: Vec::new(),
             transcript_from: 0,
+            colon_speaker: None,
         };
         ctx.mark_quotes();
         ctx.detect_interview();
@@ -245,6 +249,7 @@ pub fn debug_sentences(cleaned: &Cleaned<'_>) -> Vec<String> {
         resolving_pronoun: false,
         labels: Vec::new(),
         transcript_from: 0,
+        colon_speaker: None,
     };
     ctx.mark_quotes();
     ctx.detect_interview();
@@ -1967,6 +1972,8 @@ impl Ctx<'_> {
                     )
                 })
                 .filter(|h| !speaks(h))
+                // "BEIJING, China – ...": a dateline places the story.
+                .filter(|h| h.start >= dateline_end(self.text, s, e))
                 // "According to the MIVD, China ...": the source speaks.
                 .filter(|h| {
                     !hits.iter().any(|x| {
@@ -2315,6 +2322,19 @@ impl Ctx<'_> {
                 continue;
             }
             let mut found = self.sentence_claims(i, &claims);
+            // A sentence that introduces a statement with a colon gives the
+            // next block its speaker.
+            if self.sent_text(i).trim_end().ends_with(':') {
+                let sp = self.frames(i).into_iter().find_map(|f| match f.kind {
+                    FrameKind::Say => f.speaker,
+                    _ => None,
+                });
+                let next = self.sentences.get(i + 1).map(|x| x.block);
+                self.colon_speaker = match (sp, next) {
+                    (Some(sp), Some(b)) if b != self.sentences[i].block => Some((b, sp)),
+                    _ => None,
+                };
+            }
             self.answering.set(false);
             for c in &found {
                 if c.target_canonical.is_some()
@@ -2461,6 +2481,48 @@ impl Ctx<'_> {
                         verb: h.start,
                         reporter: None,
                     });
+                }
+            }
+        }
+        // A party's statement as a noun: "FireEye's statement that Viet Nam
+        // assisted ...", "Washington's claim that ...".
+        {
+            let sent_text = self.text.get(s..e).unwrap_or("");
+            for noun in [
+                "statement that",
+                "claim that",
+                "claims that",
+                "allegation that",
+                "allegations that",
+                "accusation that",
+                "accusations that",
+                "assessment that",
+                "report that",
+                "finding that",
+                "conclusion that",
+            ] {
+                for apos in ["’s ", "'s "] {
+                    let pat = format!("{apos}{noun}");
+                    let mut from = 0;
+                    while let Some(p) = sent_text.get(from..).and_then(|t| t.find(&pat)) {
+                        let at = s + from + p;
+                        from += p + pat.len();
+                        let owner = hits.iter().rfind(|h| {
+                            h.end == at
+                                && matches!(h.pat, Pat::Body(_) | Pat::State(_) | Pat::Person(_))
+                        });
+                        if let Some(o) = owner {
+                            if let Some(sp) = self.parse_np(o.start, o.end, i) {
+                                out.push(Frame {
+                                    speaker: Some(sp),
+                                    content: (s + from, e),
+                                    kind: FrameKind::Say,
+                                    verb: at,
+                                    reporter: None,
+                                });
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -2734,7 +2796,15 @@ impl Ctx<'_> {
         } else {
             None
         };
-        let default_sp = quote_sp.clone().or_else(|| self.turn_speaker(i));
+        let default_sp = quote_sp
+            .clone()
+            .or_else(|| self.turn_speaker(i))
+            .or_else(|| {
+                self.colon_speaker
+                    .as_ref()
+                    .filter(|(b, _)| *b == sent.block)
+                    .map(|(_, sp)| sp.clone())
+            });
         let hits = self.hits_of(s, e, |_| true);
         // A denial that answers "the accusations" marks its speaker as the accused side.
         {
@@ -3642,6 +3712,29 @@ fn clause_start(text: &str, s: usize, pos: usize) -> usize {
         }
     }
     s + best
+}
+
+/// The end of a dateline opening the sentence ("BEIJING, China – ",
+/// "PRAGUE, May 6. /TASS/. ", "WASHINGTON (Reuters) - "), or `s`.
+fn dateline_end(text: &str, s: usize, e: usize) -> usize {
+    let head = text
+        .get(s..e.min(s + 80))
+        .or_else(|| text.get(s..e))
+        .unwrap_or("");
+    let first = head.split([' ', ',']).next().unwrap_or("");
+    let caps = first.len() >= 3
+        && first
+            .chars()
+            .all(|c| c.is_uppercase() || c == '.' || c == '-');
+    if !caps {
+        return s;
+    }
+    for dash in [" – ", " — ", " -- ", " - "] {
+        if let Some(p) = head.find(dash) {
+            return s + p + dash.len();
+        }
+    }
+    s
 }
 
 /// Where a noun phrase after a verb ends: at a comma, stop or quote.
