@@ -1972,6 +1972,41 @@ impl Ctx<'_> {
                     )
                 })
                 .filter(|h| !speaks(h))
+                // "the US cyber security firm", "French researchers": a
+                // state's adjective on a company or people is no party.
+                .filter(|h| {
+                    !matches!(h.pat, Pat::State(_)) || {
+                        let after = self
+                            .text
+                            .get(h.end..(h.end + 32).min(e))
+                            .unwrap_or("")
+                            .trim_start()
+                            .to_lowercase();
+                        ![
+                            "cyber security firm",
+                            "cybersecurity firm",
+                            "security firm",
+                            "firm",
+                            "company",
+                            "companies",
+                            "cybersecurity company",
+                            "cyber security company",
+                            "tech firm",
+                            "researchers",
+                            "researcher",
+                            "experts",
+                            "expert",
+                            "analysts",
+                        ]
+                        .iter()
+                        .any(|w| {
+                            after.starts_with(w)
+                                && after
+                                    .get(w.len()..)
+                                    .is_some_and(|r| !r.starts_with(char::is_alphanumeric))
+                        })
+                    }
+                })
                 // "BEIJING, China – ...": a dateline places the story.
                 .filter(|h| h.start >= dateline_end(self.text, s, e))
                 // "According to the MIVD, China ...": the source speaks.
@@ -2325,10 +2360,12 @@ impl Ctx<'_> {
             // A sentence that introduces a statement with a colon gives the
             // next block its speaker.
             if self.sent_text(i).trim_end().ends_with(':') {
-                let sp = self.frames(i).into_iter().find_map(|f| match f.kind {
-                    FrameKind::Say => f.speaker,
-                    _ => None,
-                });
+                let sp = self
+                    .frames(i)
+                    .into_iter()
+                    .filter(|f| f.kind == FrameKind::Say && f.speaker.is_some())
+                    .max_by_key(|f| f.verb)
+                    .and_then(|f| f.speaker);
                 let next = self.sentences.get(i + 1).map(|x| x.block);
                 self.colon_speaker = match (sp, next) {
                     (Some(sp), Some(b)) if b != self.sentences[i].block => Some((b, sp)),
@@ -2631,10 +2668,13 @@ impl Ctx<'_> {
                 let trivial_tail = adds
                     || tail_words <= 8 && !tail.contains(" that ") && !tail.contains(['“', '"']);
                 let rep = self.reporter_after(v.end, e);
+                // "..., the spokesperson stated:" introduces what follows;
+                // the words before are not the statement.
+                let introduces = tail.trim() == ":";
                 if comma_before && trivial_tail {
                     out.push(Frame {
                         speaker: Some(sp),
-                        content: (s, cs),
+                        content: if introduces { (e, e) } else { (s, cs) },
                         kind: FrameKind::Say,
                         verb: v.start,
                         reporter: rep,
