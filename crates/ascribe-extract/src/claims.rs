@@ -1759,6 +1759,9 @@ impl Ctx<'_> {
         let Some(gap) = self.text.get(a..b) else {
             return false;
         };
+        if !gap.contains(',') && !gap.contains(" and ") {
+            return false;
+        }
         let mut rest = String::with_capacity(gap.len());
         let mut at = a;
         for h in hits
@@ -1942,22 +1945,18 @@ impl Ctx<'_> {
                         )
                 })
                 .is_some_and(|x| {
-                    (x.start <= h.end + 40
+                    matches!(
+                        x.pat,
+                        Pat::Assert | Pat::Cognition | Pat::Accuse | Pat::DenyVerb | Pat::Attribute
+                    ) && (x.start <= h.end + 40
                         && !self
                             .text
                             .get(h.end..x.start)
                             .is_some_and(|g| g.contains([',', '"', '”', '“', ';']))
                         || self.party_list_between(h.end, x.start, &hits))
-                        && matches!(
-                            x.pat,
-                            Pat::Assert
-                                | Pat::Cognition
-                                | Pat::Accuse
-                                | Pat::DenyVerb
-                                | Pat::Attribute
-                        )
                 })
         };
+        let dateline = dateline_end(self.text, s, e);
         let cands: Vec<&Hit> =
             hits.iter()
                 .filter(|h| {
@@ -2008,7 +2007,7 @@ impl Ctx<'_> {
                     }
                 })
                 // "BEIJING, China – ...": a dateline places the story.
-                .filter(|h| h.start >= dateline_end(self.text, s, e))
+                .filter(|h| h.start >= dateline)
                 // "According to the MIVD, China ...": the source speaks.
                 .filter(|h| {
                     !hits.iter().any(|x| {
@@ -2523,8 +2522,11 @@ impl Ctx<'_> {
         }
         // A party's statement as a noun: "FireEye's statement that Viet Nam
         // assisted ...", "Washington's claim that ...".
+        let sent_text = self.text.get(s..e).unwrap_or("");
+        if sent_text.contains(" that ")
+            && (memchr::memmem::find(sent_text.as_bytes(), "’s ".as_bytes()).is_some()
+                || memchr::memmem::find(sent_text.as_bytes(), b"'s ").is_some())
         {
-            let sent_text = self.text.get(s..e).unwrap_or("");
             for noun in [
                 "statement that",
                 "claim that",
@@ -2539,7 +2541,9 @@ impl Ctx<'_> {
                 "conclusion that",
             ] {
                 for apos in ["’s ", "'s "] {
-                    let pat = format!("{apos}{noun}");
+                    let mut pat = String::with_capacity(apos.len() + noun.len());
+                    pat.push_str(apos);
+                    pat.push_str(noun);
                     let mut from = 0;
                     while let Some(p) = sent_text.get(from..).and_then(|t| t.find(&pat)) {
                         let at = s + from + p;

@@ -68,6 +68,11 @@ pub(crate) struct Lexicon {
     /// Over the distinct lower-case texts; anchored only, since the scan
     /// starts it at word starts (see [`scan_with`]).
     pub dfa: DFA,
+    /// The first two bytes (ASCII lower case) any entry can start with, as
+    /// a 65 536-bit set, and the bytes that are whole entries ("i"): most
+    /// word starts are ruled out without running the automaton.
+    prefix2: Vec<u64>,
+    single: [bool; 256],
     /// For each distinct text: every (kind, case-sensitive, text as written).
     pub kinds: Vec<Vec<(Pat, bool, String)>>,
 }
@@ -1029,7 +1034,27 @@ pub(crate) fn build(kb: &KnowledgeBase) -> Lexicon {
         .start_kind(StartKind::Anchored)
         .build(&texts)
         .expect("the lexicon's automaton builds (some thousand short patterns)");
-    Lexicon { dfa, kinds }
+    let mut prefix2 = vec![0u64; 1024];
+    let mut single = [false; 256];
+    for text in &texts {
+        let b = text.as_bytes();
+        match b {
+            [] => {}
+            [a] => {
+                single[usize::from(a.to_ascii_lowercase())] = true;
+            }
+            [a, c, ..] => {
+                let k = prefix_key(*a, *c);
+                prefix2[k / 64] |= 1 << (k % 64);
+            }
+        }
+    }
+    Lexicon {
+        dfa,
+        kinds,
+        prefix2,
+        single,
+    }
 }
 
 /// One lexicon hit in the clean text.
@@ -1073,6 +1098,15 @@ pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
             i += len;
             continue;
         }
+        // No entry starts with these two bytes: not a word to look up.
+        let a = b.to_ascii_lowercase();
+        let c = bytes.get(i + 1).copied().unwrap_or(0);
+        let k = prefix_key(a, c);
+        if !lex.single[usize::from(a)] && lex.prefix2[k / 64] & (1 << (k % 64)) == 0 {
+            prev_alnum = alnum;
+            i += len;
+            continue;
+        }
         // Leftmost-longest from i, anchored.
         let input = aho_corasick::Input::new(text)
             .span(i..n)
@@ -1098,6 +1132,11 @@ pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
         i += len;
     }
     out
+}
+
+/// The index of two bytes in [`Lexicon::prefix2`], ASCII case folded.
+fn prefix_key(a: u8, b: u8) -> usize {
+    usize::from(a.to_ascii_lowercase()) << 8 | usize::from(b.to_ascii_lowercase())
 }
 
 /// The hits of lexicon entry `id` found at `s..e`, if it stands at word
