@@ -1850,8 +1850,21 @@ impl Ctx<'_> {
         sent: usize,
         after_accuse: Option<usize>,
     ) -> Option<Relation> {
+        // "behind the attacks is X" carries its operation word inside.
+        let inverted = |h: &Hit| {
+            h.pat == Pat::From
+                && h.end - h.start > 6
+                && self
+                    .text
+                    .get(h.start..h.start + 6)
+                    .is_some_and(|t| t.eq_ignore_ascii_case("behind"))
+        };
         let cheap = self.hits_in(s, e);
-        if after_accuse.is_none() && !cheap.iter().any(|h| matches!(h.pat, Pat::Op | Pat::Link)) {
+        if after_accuse.is_none()
+            && !cheap
+                .iter()
+                .any(|h| matches!(h.pat, Pat::Op | Pat::Link) || inverted(h))
+        {
             return None;
         }
         let hits = self.hits_of(s, e, |_| true);
@@ -1867,7 +1880,7 @@ impl Ctx<'_> {
                 _ => false,
             })
             .collect();
-        let has_op = hits.iter().any(|h| h.pat == Pat::Op) || after_accuse.is_some();
+        let has_op = hits.iter().any(|h| h.pat == Pat::Op || inverted(h)) || after_accuse.is_some();
         // Affiliation: a group linked to a state organ.
         let link = hits.iter().find(|h| {
             h.pat == Pat::Link && !self.text.get(h.start..h.end).unwrap_or("").starts_with('-')

@@ -23,8 +23,8 @@ fn negatives_yield_no_claim() {
         .unwrap_or_else(|| panic!("{} has a folder", gold_path.display()));
     let negatives: Vec<&GoldDoc> = gold.iter().filter(|g| g.claims.is_empty()).collect();
     assert!(negatives.len() >= 4, "the corpus has its negatives");
-    let split: toml::Table = toml::from_str(include_str!("split.toml"))
-        .unwrap_or_else(|e| panic!("split.toml: {e}"));
+    let split: toml::Table =
+        toml::from_str(include_str!("split.toml")).unwrap_or_else(|e| panic!("split.toml: {e}"));
     let tune: Vec<&str> = split["tune"]
         .as_array()
         .unwrap_or_else(|| panic!("split.toml: tune is a list"))
