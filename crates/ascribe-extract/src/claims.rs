@@ -617,18 +617,16 @@ impl Ctx<'_> {
                 .map(|w| {
                     let mut c = w.chars();
                     c.next()
-                        .map(|f| f.to_uppercase().chain(c).collect())
-                        .unwrap_or_default()
+                        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
                 })
                 .collect();
-            let place = self
+            let place = !self
                 .hits_of(
                     self.sentences[i].start,
                     self.sentences[i].start + colon,
                     |p| matches!(p, Pat::State(_) | Pat::Body(_)),
                 )
-                .first()
-                .is_some();
+                .is_empty();
             if name.is_empty() || letters < 2 || place {
                 continue;
             }
