@@ -758,17 +758,8 @@ impl Ctx<'_> {
         }
         let mut turn = Turn::Interviewer;
         for i in 0..n {
-            // Lower case, but "US" stays the country.
-            let t: String = self
-                .sent_text(i)
-                .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-                .filter(|w| !w.is_empty() && *w != "US")
-                .map(str::to_lowercase)
-                .collect::<Vec<_>>()
-                .join(" ");
-            let words: Vec<&str> = t.split(' ').collect();
-            let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
-            let first = has(&[
+            // Words compared without case, but "US" stays the country.
+            const FIRST: &[&str] = &[
                 "we",
                 "our",
                 "us",
@@ -780,8 +771,17 @@ impl Ctx<'_> {
                 "we're",
                 "we’re",
                 "i’m",
-            ]);
-            let second = has(&["you", "your", "you're", "you’re", "you've", "you’ve"]);
+            ];
+            const SECOND: &[&str] = &["you", "your", "you're", "you’re", "you've", "you’ve"];
+            let (mut first, mut second) = (false, false);
+            for w in self
+                .sent_text(i)
+                .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+                .filter(|w| !w.is_empty() && *w != "US")
+            {
+                first |= FIRST.iter().any(|f| w.eq_ignore_ascii_case(f));
+                second |= SECOND.iter().any(|f| w.eq_ignore_ascii_case(f));
+            }
             let question = self.sentences[i].question;
             let t_turn = if question {
                 Turn::Interviewer
