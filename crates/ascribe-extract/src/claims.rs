@@ -2841,6 +2841,28 @@ impl Ctx<'_> {
         for k in drop.into_iter().rev() {
             frames.remove(k);
         }
+        // "The United States denounced ..., the U.S. Embassy in Prague said":
+        // the body that says it speaks for the state named as subject.
+        let closing = frames
+            .iter()
+            .filter(|f| f.kind == FrameKind::Say && f.content.0 == s && f.content.1 <= f.verb)
+            .max_by_key(|f| f.verb)
+            .and_then(|f| f.speaker.clone());
+        if let Some(cl) = closing {
+            for f in frames.iter_mut() {
+                if let (FrameKind::Accuse(_), Some(sp)) = (f.kind, f.speaker.as_mut()) {
+                    let bare = sp.person.is_none()
+                        && sp
+                            .org
+                            .as_deref()
+                            .is_some_and(|o| o.ends_with(" government"));
+                    if bare && sp.country.is_some() && sp.country == cl.country && cl.org != sp.org
+                    {
+                        *sp = cl.clone();
+                    }
+                }
+            }
+        }
         let mut out: Vec<RawClaim> = Vec::new();
         // A transcript's introduction, before the first label, is narrative.
         let interview = self.interviewee.is_some() && i >= self.transcript_from;
@@ -3507,16 +3529,19 @@ impl Ctx<'_> {
         let mut out: Vec<RawClaim> = Vec::new();
         for c in claims {
             // Exact duplicates from overlapping frames; a named speaker wins
-            // over the document's own voice for the same statement.
+            // over the document's own voice for the same statement, and over
+            // unnamed "officials" with no country reporting it ("The Czech
+            // Republic has accused China ..., officials said").
+            let weak = |x: &RawClaim| {
+                x.speaker_key().is_empty() || x.speaker.is_none() && x.speaker_country.is_none()
+            };
             if let Some(k) = out.iter().position(|o| {
                 o.sentence == c.sentence
                     && o.kind == c.kind
                     && o.target_canonical == c.target_canonical
-                    && (o.speaker_key() == c.speaker_key()
-                        || o.speaker_key().is_empty()
-                        || c.speaker_key().is_empty())
+                    && (o.speaker_key() == c.speaker_key() || weak(o) || weak(&c))
             }) {
-                if out[k].speaker_key().is_empty() && !c.speaker_key().is_empty() {
+                if weak(&out[k]) && !weak(&c) {
                     out[k] = c;
                 }
                 continue;

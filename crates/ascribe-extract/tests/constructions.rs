@@ -450,3 +450,27 @@ fn a_spokesman_named_by_one_word_later_is_the_same_person() {
     assert_eq!(c.claim.speaker.as_deref(), Some("Lin Jian"), "{cs:#?}");
     assert_eq!(c.claim.target_canonical.as_deref(), Some("United States"));
 }
+
+#[test]
+fn the_body_that_reports_speaks_for_its_state() {
+    let cs = read(
+        "The United States denounced the Chinese hacking of the ministry and called on China to stop it, the U.S. Embassy in Prague said in a statement.",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    assert_eq!(
+        cs[0].claim.speaker_org.as_deref(),
+        Some("US embassy"),
+        "{cs:#?}"
+    );
+    assert_eq!(cs[0].claim.target_canonical.as_deref(), Some("China"));
+}
+
+#[test]
+fn unnamed_officials_reporting_an_accusation_add_no_claim() {
+    let cs = read(
+        "WARSAW — Poland has accused Russia of being responsible for cyberattacks against its foreign ministry, officials said on Wednesday.",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    assert_eq!(cs[0].claim.speaker_country.as_deref(), Some("Poland"));
+    assert_eq!(cs[0].claim.target_canonical.as_deref(), Some("Russia"));
+}
