@@ -65,12 +65,22 @@ pub(crate) struct IngestArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct EvalArgs {
-    /// The gold file (the format of shared/seeds/gold.json).
-    #[arg(value_name = "GOLD.json")]
-    gold: PathBuf,
-    /// The documents the gold file describes (files, folders or globs).
-    #[arg(required = true, value_name = "PATH")]
-    paths: Vec<String>,
+    /// Gold files (the format of shared/seeds/gold.json), one or more. Other
+    /// paths given here (folders, globs, documents) are read as `--docs`.
+    #[arg(required = true, value_name = "GOLD.json")]
+    gold: Vec<String>,
+    /// Where the documents are (files, folders or globs; repeatable). A gold
+    /// entry's `doc` is looked up among these by file name; without a match,
+    /// beside its gold file (`DIR/doc`, then `DIR/docs/doc`).
+    #[arg(long = "docs", value_name = "PATH")]
+    docs: Vec<String>,
+    /// A split file (TOML lists of document names, e.g.
+    /// crates/ascribe-extract/tests/split.toml); score only `--part` of it.
+    #[arg(long, value_name = "SPLIT.toml", requires = "part")]
+    split: Option<PathBuf>,
+    /// The list of the split file to score (`tune`, `held_out`).
+    #[arg(long, value_name = "NAME", requires = "split")]
+    part: Option<String>,
     /// `table` for people, `json` for the full report.
     #[arg(long, value_enum, default_value_t = OutFormat::Table)]
     format: OutFormat,
@@ -821,22 +831,162 @@ fn new_group(id: String, c: &Claim, d: &Document) -> Group {
     }
 }
 
-fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.gold)
-        .with_context(|| format!("reading {}", args.gold.display()))?;
-    let gold: Vec<ascribe_extract::eval::GoldDoc> =
-        serde_json::from_str(&text).with_context(|| {
-            format!(
-                "{}: not a gold file (a JSON array of documents)",
-                args.gold.display()
-            )
-        })?;
-    let (docs, _) = read_docs(&args.paths, 64 * 1024 * 1024, None)?;
-    let mut predicted = BTreeMap::new();
-    for (d, _) in docs {
-        predicted.insert(d.name.clone(), (d.published.clone(), d.claims));
+/// The document names a split file lists under `part`.
+fn split_names(path: &Path, part: &str) -> anyhow::Result<BTreeSet<String>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let table: toml::Table =
+        toml::from_str(&text).with_context(|| format!("{}: not a TOML file", path.display()))?;
+    let Some(list) = table.get(part) else {
+        let lists: Vec<&str> = table
+            .iter()
+            .filter(|(_, v)| v.is_array())
+            .map(|(k, _)| k.as_str())
+            .collect();
+        bail!(
+            "{}: no list `{part}` (it has: {})",
+            path.display(),
+            lists.join(", ")
+        );
+    };
+    let Some(items) = list.as_array() else {
+        bail!("{}: `{part}` is not a list of names", path.display());
+    };
+    items
+        .iter()
+        .map(|v| {
+            v.as_str().map(str::to_owned).with_context(|| {
+                format!(
+                    "{}: `{part}` holds {v}, expected a document name",
+                    path.display()
+                )
+            })
+        })
+        .collect()
+}
+
+/// A document name without folder and extension ("dA01" for "docs/dA01.txt").
+fn stem(name: &str) -> &str {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    base.split_once('.').map_or(base, |(s, _)| s)
+}
+
+/// The file for gold entry `doc` of the gold file in `dir`: among `given` by
+/// file name (preferring one under `dir` when several match), else beside the
+/// gold file.
+fn locate_doc(doc: &str, dir: &Path, given: &[String], gold: &Path) -> anyhow::Result<String> {
+    let matching: Vec<&String> = given
+        .iter()
+        .filter(|f| {
+            let p = Path::new(f.as_str());
+            p.ends_with(doc)
+        })
+        .collect();
+    match matching.as_slice() {
+        [one] => return Ok((*one).clone()),
+        [] => {}
+        many => {
+            let under: Vec<&&String> = many
+                .iter()
+                .filter(|f| Path::new(f.as_str()).starts_with(dir))
+                .collect();
+            if let [one] = under.as_slice() {
+                return Ok((**one).clone());
+            }
+            bail!(
+                "{}: document {doc} matches several given files ({}); give --docs one folder",
+                gold.display(),
+                many.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
     }
-    let rep = ascribe_extract::eval::score(&gold, &predicted);
+    for cand in [dir.join(doc), dir.join("docs").join(doc)] {
+        if cand.is_file() {
+            return Ok(cand.display().to_string());
+        }
+    }
+    bail!(
+        "{}: document {doc} not found among --docs nor in {} or {}",
+        gold.display(),
+        dir.display(),
+        dir.join("docs").display()
+    )
+}
+
+fn print_prf(
+    out: &mut impl Write,
+    label: &str,
+    p: &ascribe_extract::eval::Prf,
+) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "  {label:<22} precision {:.2}  recall {:.2}  F1 {:.2}  (tp {}, fp {}, fn {})",
+        p.precision, p.recall, p.f1, p.tp, p.fp, p.fn_
+    )?;
+    Ok(())
+}
+
+fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    // Positional paths that are not JSON files are documents.
+    let (gold_paths, mut doc_paths): (Vec<String>, Vec<String>) =
+        args.gold.iter().cloned().partition(|p| {
+            Path::new(p).extension().is_some_and(|e| e == "json") && Path::new(p).is_file()
+        });
+    if gold_paths.is_empty() {
+        bail!("no gold file given (a .json file in the format of shared/seeds/gold.json)");
+    }
+    doc_paths.extend(args.docs.iter().cloned());
+    let given = if doc_paths.is_empty() {
+        Vec::new()
+    } else {
+        expand(&doc_paths)?
+    };
+    let only = match (&args.split, &args.part) {
+        (Some(f), Some(part)) => Some(split_names(f, part)?),
+        _ => None,
+    };
+    let mut total = ascribe_extract::eval::Report::default();
+    let mut per_file = Vec::new();
+    let (mut n_docs, mut n_gold) = (0usize, 0usize);
+    for gp in &gold_paths {
+        let gold_path = Path::new(gp);
+        let text = std::fs::read_to_string(gold_path)
+            .with_context(|| format!("reading {}", gold_path.display()))?;
+        let mut gold: Vec<ascribe_extract::eval::GoldDoc> = serde_json::from_str(&text)
+            .with_context(|| {
+                format!(
+                    "{}: not a gold file (a JSON array of documents)",
+                    gold_path.display()
+                )
+            })?;
+        if let Some(only) = &only {
+            gold.retain(|g| only.contains(stem(&g.doc)));
+        }
+        let dir = gold_path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut predicted = BTreeMap::new();
+        for g in &mut gold {
+            let file = locate_doc(&g.doc, dir, &given, gold_path)?;
+            let (docs, _) = read_docs(std::slice::from_ref(&file), 64 * 1024 * 1024, None)?;
+            let Some((d, _)) = docs.into_iter().next() else {
+                bail!("{file}: skipped (binary or too large), but {gp} scores it");
+            };
+            // Key by the file read, so that gold files may share document names.
+            g.doc = file.clone();
+            predicted.insert(file, (d.published.clone(), d.claims));
+        }
+        n_docs += gold.len();
+        n_gold += gold.iter().map(|g| g.claims.len()).sum::<usize>();
+        let rep = ascribe_extract::eval::score(&gold, &predicted);
+        total.merge(&rep);
+        per_file.push((gp.clone(), gold.len(), rep.overall));
+    }
+    let rep = total;
     let mut out = std::io::stdout().lock();
     if args.format == OutFormat::Json {
         serde_json::to_writer_pretty(&mut out, &rep)?;
@@ -846,9 +996,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let o = rep.overall;
     writeln!(
         out,
-        "documents: {}  gold claims: {}  predicted: {}",
-        gold.len(),
-        gold.iter().map(|g| g.claims.len()).sum::<usize>(),
+        "documents: {n_docs}  gold claims: {n_gold}  predicted: {}",
         o.tp + o.fp
     )?;
     writeln!(
@@ -856,6 +1004,16 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
         "claims (kind + target + speaker): precision {:.2}  recall {:.2}  F1 {:.2}  (tp {}, fp {}, fn {})",
         o.precision, o.recall, o.f1, o.tp, o.fp, o.fn_
     )?;
+    if per_file.len() > 1 {
+        writeln!(out, "per gold file:")?;
+        for (name, n, p) in &per_file {
+            print_prf(&mut out, &format!("{name} ({n} docs)"), p)?;
+        }
+    }
+    writeln!(out, "per kind (background claims optional):")?;
+    for (k, p) in &rep.by_kind {
+        print_prf(&mut out, k, p)?;
+    }
     writeln!(
         out,
         "recall on main claims: {:.2} ({}/{})",
@@ -871,7 +1029,10 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
         "publication date right: {}/{}",
         rep.published_right, rep.published_total
     )?;
-    writeln!(out, "fields on matched claims (accuracy):")?;
+    writeln!(
+        out,
+        "fields on matched claims (accuracy; quote = overlaps the gold evidence):"
+    )?;
     for (k, f) in &rep.fields {
         writeln!(
             out,

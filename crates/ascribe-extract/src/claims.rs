@@ -153,6 +153,13 @@ struct Ctx<'a> {
     /// Set while an "I"/"we" looks for its speaker in the quote's attribution, whose own
     /// "I"/"we" must not look again (that loop overflowed the stack on fuzzed input).
     resolving_pronoun: bool,
+    /// Per sentence, the speaker a transcript's label gives it ("MS. PSAKI:").
+    labels: Vec<Option<Speaker>>,
+    /// The first sentence of a transcript's labelled turns.
+    transcript_from: usize,
+    /// "... Deputy Spokesperson Ngo Toan Thang stated:" and the block that
+    /// follows: (that block, its speaker).
+    colon_speaker: Option<(usize, Speaker)>,
 }
 
 /// Finds the claims in a cleaned document.
@@ -205,6 +212,9 @@ pub(crate) fn extract_with(
             accused: Vec::new(),
             answering: std::cell::Cell::new(false),
             resolving_pronoun: false,
+            labels: Vec::new(),
+            transcript_from: 0,
+            colon_speaker: None,
         };
         ctx.mark_quotes();
         ctx.detect_interview();
@@ -237,6 +247,9 @@ pub fn debug_sentences(cleaned: &Cleaned<'_>) -> Vec<String> {
         accused: Vec::new(),
         answering: std::cell::Cell::new(false),
         resolving_pronoun: false,
+        labels: Vec::new(),
+        transcript_from: 0,
+        colon_speaker: None,
     };
     ctx.mark_quotes();
     ctx.detect_interview();
@@ -506,7 +519,173 @@ impl Ctx<'_> {
     // -----------------------------------------------------------------------
     // Interviews.
 
+    /// A transcript (press briefing, call): paragraphs open with the
+    /// speaker's label in capitals ("MS. PSAKI:", "QUESTION:", "Q:"). Each
+    /// labelled paragraph, and the unlabelled ones after it, are that
+    /// speaker's turn; the questioners' turns are the interviewer's.
+    fn detect_transcript(&mut self) -> bool {
+        const ASKS: &[&str] = &[
+            "q",
+            "question",
+            "questions",
+            "reporter",
+            "journalist",
+            "moderator",
+            "operator",
+            "participant",
+            "audience",
+            "host",
+        ];
+        const HONORIFIC: &[&str] = &[
+            "mr",
+            "ms",
+            "mrs",
+            "dr",
+            "spokesperson",
+            "spokesman",
+            "spokeswoman",
+            "ambassador",
+            "secretary",
+            "minister",
+            "director",
+            "general",
+            "admiral",
+            "senator",
+        ];
+        let n = self.sentences.len();
+        let mut found: Vec<(usize, Option<String>)> = Vec::new();
+        for i in 0..n {
+            if i > 0 && self.sentences[i].block == self.sentences[i - 1].block {
+                continue;
+            }
+            let t = self.sent_text(i);
+            let Some(colon) = t.get(..t.len().min(48)).and_then(|h| h.find(':')) else {
+                continue;
+            };
+            let label = t.get(..colon).unwrap_or("").trim();
+            let words: Vec<&str> = label.split_whitespace().collect();
+            let letters = label.chars().filter(|c| c.is_alphabetic()).count();
+            // "MS. PSAKI:" (a briefing's style) or "Wang Wenbin:" (names
+            // in title case, each word capitalised).
+            let caps = !label.chars().any(char::is_lowercase);
+            let titled = words.iter().all(|w| w.starts_with(char::is_uppercase));
+            if words.is_empty()
+                || words.len() > 4
+                || letters < 1
+                || label.chars().any(|c| c.is_ascii_digit())
+                || !(caps || titled)
+            {
+                continue;
+            }
+            // The asking side: a news agency, or a paragraph that asks.
+            let block = self.sentences[i].block;
+            let at = self.sentences[i].start;
+            let asks = self
+                .sentences
+                .iter()
+                .skip(i)
+                .take_while(|x| x.block == block)
+                .last()
+                .is_some_and(|x| x.question)
+                || self
+                    .hits_of(at, at + colon, |_| true)
+                    .iter()
+                    .any(|h| match h.pat {
+                        Pat::Media => true,
+                        Pat::Body(b) => BODIES.get(b).is_some_and(|d| d.kind == BodyKind::Media),
+                        _ => false,
+                    });
+            if asks && !caps {
+                found.push((i, None));
+                continue;
+            }
+            let lower: Vec<String> = words
+                .iter()
+                .map(|w| {
+                    w.trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase()
+                })
+                .filter(|w| !w.is_empty())
+                .collect();
+            if lower.iter().any(|w| ASKS.contains(&w.as_str())) {
+                found.push((i, None));
+                continue;
+            }
+            let name: Vec<String> = lower
+                .iter()
+                .filter(|w| !HONORIFIC.contains(&w.as_str()))
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next()
+                        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+                })
+                .collect();
+            let place = !self
+                .hits_of(
+                    self.sentences[i].start,
+                    self.sentences[i].start + colon,
+                    |p| matches!(p, Pat::State(_) | Pat::Body(_)),
+                )
+                .is_empty();
+            if name.is_empty() || letters < 2 || place {
+                continue;
+            }
+            found.push((i, Some(name.join(" "))));
+        }
+        // Both sides labelled: a dateline ("PRAGUE:") or a heading is not a
+        // transcript.
+        if !found.iter().any(|(_, x)| x.is_some()) || !found.iter().any(|(_, x)| x.is_none()) {
+            return false;
+        }
+        let mut labels: Vec<Option<Speaker>> = vec![None; n];
+        let mut first: Option<Speaker> = None;
+        for (k, (i, name)) in found.iter().enumerate() {
+            let end = found.get(k + 1).map_or(n, |x| x.0);
+            let briefing = self
+                .sent_text(*i)
+                .split(':')
+                .next()
+                .is_some_and(|l| !l.chars().any(char::is_lowercase));
+            let sp = name.as_ref().map(|nm| {
+                let mut sp = self.person_speaker(nm);
+                // A briefer answering the press ("MS. PSAKI:") speaks for an
+                // office; others are as the knowledge base knows them.
+                sp.official |= briefing;
+                sp
+            });
+            if first.is_none() {
+                first.clone_from(&sp);
+            }
+            for j in *i..end {
+                if let Some(st) = self.sentences.get_mut(j) {
+                    st.turn = if sp.is_some() {
+                        Turn::Interviewee
+                    } else {
+                        Turn::Interviewer
+                    };
+                }
+                if let Some(l) = labels.get_mut(j) {
+                    l.clone_from(&sp);
+                }
+            }
+        }
+        self.labels = labels;
+        self.transcript_from = found.first().map_or(0, |x| x.0);
+        self.interviewee = first;
+        self.interviewer = Some(Speaker {
+            person: None,
+            org: None,
+            country: None,
+            official: false,
+            media: true,
+        });
+        true
+    }
+
     fn detect_interview(&mut self) {
+        if self.detect_transcript() {
+            return;
+        }
         let n = self.sentences.len();
         let questions = self.sentences.iter().filter(|s| s.question).count();
         let head: String = (0..n.min(12))
@@ -579,17 +758,8 @@ impl Ctx<'_> {
         }
         let mut turn = Turn::Interviewer;
         for i in 0..n {
-            // Lower case, but "US" stays the country.
-            let t: String = self
-                .sent_text(i)
-                .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-                .filter(|w| !w.is_empty() && *w != "US")
-                .map(str::to_lowercase)
-                .collect::<Vec<_>>()
-                .join(" ");
-            let words: Vec<&str> = t.split(' ').collect();
-            let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
-            let first = has(&[
+            // Words compared without case, but "US" stays the country.
+            const FIRST: &[&str] = &[
                 "we",
                 "our",
                 "us",
@@ -601,8 +771,17 @@ impl Ctx<'_> {
                 "we're",
                 "we’re",
                 "i’m",
-            ]);
-            let second = has(&["you", "your", "you're", "you’re", "you've", "you’ve"]);
+            ];
+            const SECOND: &[&str] = &["you", "your", "you're", "you’re", "you've", "you’ve"];
+            let (mut first, mut second) = (false, false);
+            for w in self
+                .sent_text(i)
+                .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+                .filter(|w| !w.is_empty() && *w != "US")
+            {
+                first |= FIRST.iter().any(|f| w.eq_ignore_ascii_case(f));
+                second |= SECOND.iter().any(|f| w.eq_ignore_ascii_case(f));
+            }
             let question = self.sentences[i].question;
             let t_turn = if question {
                 Turn::Interviewer
@@ -814,10 +993,36 @@ impl Ctx<'_> {
                     }
                     title = Some(i);
                 }
+                // "Iran's mission to the United Nations": the body after
+                // "to"/"in" is the host, not the speaker.
+                Pat::Body(_)
+                    if (state.is_some() || body.is_some())
+                        && [" in", " in the", " to", " to the", " at"].iter().any(|p| {
+                            self.text
+                                .get(s..h.start)
+                                .unwrap_or("")
+                                .trim_end()
+                                .to_lowercase()
+                                .ends_with(p)
+                        }) => {}
                 Pat::Body(i) => body = Some(i),
                 Pat::State(i) => {
-                    state = Some(i);
-                    state_hit = Some(*h);
+                    // "the Chinese Embassy in the Netherlands", "Russia's
+                    // ambassador to the UK": the later state is the host.
+                    let before = self
+                        .text
+                        .get(s..h.start)
+                        .unwrap_or("")
+                        .trim_end()
+                        .to_lowercase();
+                    let host = (state.is_some() || body.is_some())
+                        && [" in", " in the", " to", " to the", " at"]
+                            .iter()
+                            .any(|p| before.ends_with(p));
+                    if !host {
+                        state = Some(i);
+                        state_hit = Some(*h);
+                    }
                 }
                 Pat::Pron(p)
                     if h.start
@@ -834,6 +1039,27 @@ impl Ctx<'_> {
         }
         if np.to_lowercase().contains("presidential") {
             exec_possessor = true;
+        }
+        // One word naming a person met before: "Peskov said", "Mao said"
+        // (the surname comes first in Chinese, Korean and Vietnamese names).
+        if known.is_none() && title.is_none() && body.is_none() && state.is_none() {
+            let w = np.trim();
+            if !w.contains(' ')
+                && w.len() > 2
+                && w.starts_with(char::is_uppercase)
+                && w.chars().skip(1).all(char::is_lowercase)
+                && !NOT_NAMES.contains(&w)
+            {
+                let met = self.people.iter().rev().find(|p| {
+                    let mut t = p.name.split_whitespace();
+                    let first = t.next();
+                    let last = t.last();
+                    last.is_some() && (first == Some(w) || last == Some(w))
+                });
+                if let Some(p) = met {
+                    return Some(p.speaker.clone());
+                }
+            }
         }
         // A named person: the last capitalised name in the phrase.
         let name = last_capitalized_name_outside(self.text, s, e, &hits);
@@ -988,6 +1214,16 @@ impl Ctx<'_> {
                 sp.media = true;
             }
         }
+        // "Iran's mission to the United Nations": a state's own office.
+        if sp.org.is_none() && sp.person.is_none() && body_def.is_none() {
+            if let Some(st) = state_def {
+                let tail = tail_after(np, None);
+                if tail != "government" {
+                    sp.org = Some(format!("{} {tail}", country_prefix(st.name)));
+                    sp.official = true;
+                }
+            }
+        }
         if sp.org.is_none() && sp.person.is_none() {
             if official || unofficial {
                 // "US intelligence chiefs", "Western intelligence agencies".
@@ -1071,6 +1307,9 @@ impl Ctx<'_> {
     }
 
     fn turn_speaker(&self, sent: usize) -> Option<Speaker> {
+        if let Some(Some(sp)) = self.labels.get(sent) {
+            return Some(sp.clone());
+        }
         match self.sentences.get(sent)?.turn {
             Turn::Interviewee => self.interviewee.clone(),
             _ => None,
@@ -1289,6 +1528,55 @@ impl Ctx<'_> {
     }
 
     fn is_victim(&self, h: &Hit, region_start: usize) -> bool {
+        // "South Korea has been the target of ...", "... China's Wuhan
+        // suffered a cyberattack": the party is hit, not hitting.
+        {
+            let after = self
+                .text
+                .get(h.end..(h.end + 48).min(self.text.len()))
+                .or_else(|| self.text.get(h.end..))
+                .unwrap_or("")
+                .to_lowercase();
+            let mut a = after.trim_start();
+            if let Some(r) = a.strip_prefix("’s ").or_else(|| a.strip_prefix("'s ")) {
+                // One capitalised place after a possessive: "China's Wuhan".
+                let orig = self.text.get(h.end..).unwrap_or("");
+                let next = orig
+                    .trim_start_matches(['’', '\'', 's'])
+                    .trim_start()
+                    .split(' ')
+                    .next()
+                    .unwrap_or("");
+                if next.starts_with(char::is_uppercase) {
+                    a = r.get(next.len()..).unwrap_or("").trim_start();
+                }
+            }
+            const HIT: &[&str] = &[
+                "has been the target",
+                "have been the target",
+                "was the target",
+                "were the target",
+                "has been targeted",
+                "have been targeted",
+                "was targeted",
+                "were targeted",
+                "fell victim",
+                "has fallen victim",
+                "has been hit",
+                "was hit",
+                "were hit",
+                "suffered",
+                "has suffered",
+                "was attacked",
+                "were attacked",
+                "has been attacked",
+                "came under",
+                "has come under",
+            ];
+            if HIT.iter().any(|x| a.starts_with(x)) {
+                return true;
+            }
+        }
         // Three words back are enough.
         let mut from = region_start.max(h.start.saturating_sub(48));
         while from < h.start && !self.text.is_char_boundary(from) {
@@ -1381,7 +1669,23 @@ impl Ctx<'_> {
         if p0 == "of" {
             return p1 == "many";
         }
+        const REGION: &[&str] = &[
+            "central",
+            "northern",
+            "southern",
+            "eastern",
+            "western",
+            "north",
+            "south",
+            "east",
+            "west",
+            "northeast",
+            "northwest",
+            "southeast",
+            "southwest",
+        ];
         if VICTIM_PREP.contains(&p0) && p0 != "and"
+            || REGION.contains(&p0) && VICTIM_PREP.contains(&p1) && p1 != "and"
             || OP_VERBS.contains(&p0)
             || (p0 == "the" && (VICTIM_PREP.contains(&p1) && p1 != "and" || OP_VERBS.contains(&p1)))
         {
@@ -1442,6 +1746,101 @@ impl Ctx<'_> {
     }
 
     /// Finds who is said to be responsible for what in a region of text.
+    /// Whether `a..b` holds only further parties of a list and the words
+    /// that join them to their verb ("Estonia, France, the United Kingdom
+    /// and the United States have recently attributed ..."): every party in
+    /// such a list is a subject, none is accused.
+    fn party_list_between(&self, a: usize, b: usize, hits: &[Hit]) -> bool {
+        if b <= a || b - a > 200 {
+            return false;
+        }
+        let Some(gap) = self.text.get(a..b) else {
+            return false;
+        };
+        if !gap.contains(',') && !gap.contains(" and ") {
+            return false;
+        }
+        let mut rest = String::with_capacity(gap.len());
+        let mut at = a;
+        for h in hits
+            .iter()
+            .filter(|h| h.start >= a && h.end <= b && matches!(h.pat, Pat::State(_) | Pat::Body(_)))
+        {
+            if h.start < at {
+                continue;
+            }
+            rest.push_str(self.text.get(at..h.start).unwrap_or(""));
+            rest.push(' ');
+            at = h.end;
+        }
+        rest.push_str(self.text.get(at..b).unwrap_or(""));
+        const JOIN: &[&str] = &[
+            "and",
+            "the",
+            "have",
+            "has",
+            "had",
+            "recently",
+            "also",
+            "jointly",
+            "publicly",
+            "all",
+            "both",
+            "individually",
+            "separately",
+            "formally",
+            "together",
+            "have now",
+        ];
+        at > a
+            && rest
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .all(|w| JOIN.contains(&w.to_lowercase().as_str()))
+    }
+
+    /// Where a list of parties before a verb starts: "Britain, the United
+    /// States and Canada accused" (the clause start is only "the United
+    /// States and Canada"), or "... recognise that Estonia, France and ...".
+    fn list_start(&self, s: usize, cs: usize, verb: usize) -> usize {
+        let mut cs = cs;
+        let clause_has_and = self.text.get(cs..verb).is_some_and(|c| c.contains(" and "));
+        while clause_has_and && cs > s + 1 {
+            let before = self.text.get(s..cs - 1).unwrap_or("");
+            let seg_start = before
+                .rfind([',', ';', ':', '"', '“', '”'])
+                .map_or(0, |p| p + 1);
+            let seg = before.get(seg_start..).unwrap_or("").trim();
+            let party = !self
+                .hits_of(s + seg_start, cs - 1, |p| {
+                    matches!(p, Pat::State(_) | Pat::Body(_))
+                })
+                .is_empty();
+            if seg.split_whitespace().count() <= 4 && party {
+                cs = s + seg_start;
+            } else {
+                // "... and recognise that Estonia, France and ...": the
+                // list starts at the party that ends the segment.
+                let last = self
+                    .hits_of(s + seg_start, cs - 1, |p| {
+                        matches!(p, Pat::State(_) | Pat::Body(_))
+                    })
+                    .into_iter()
+                    .last()
+                    .filter(|h| {
+                        self.text
+                            .get(h.end..cs - 1)
+                            .is_some_and(|g| g.trim().is_empty())
+                    });
+                if let Some(h) = last {
+                    cs = h.start;
+                }
+                break;
+            }
+        }
+        cs
+    }
+
     fn relation(
         &self,
         s: usize,
@@ -1449,8 +1848,21 @@ impl Ctx<'_> {
         sent: usize,
         after_accuse: Option<usize>,
     ) -> Option<Relation> {
+        // "behind the attacks is X" carries its operation word inside.
+        let inverted = |h: &Hit| {
+            h.pat == Pat::From
+                && h.end - h.start > 6
+                && self
+                    .text
+                    .get(h.start..h.start + 6)
+                    .is_some_and(|t| t.eq_ignore_ascii_case("behind"))
+        };
         let cheap = self.hits_in(s, e);
-        if after_accuse.is_none() && !cheap.iter().any(|h| matches!(h.pat, Pat::Op | Pat::Link)) {
+        if after_accuse.is_none()
+            && !cheap
+                .iter()
+                .any(|h| matches!(h.pat, Pat::Op | Pat::Link) || inverted(h))
+        {
             return None;
         }
         let hits = self.hits_of(s, e, |_| true);
@@ -1466,14 +1878,28 @@ impl Ctx<'_> {
                 _ => false,
             })
             .collect();
-        let has_op = hits.iter().any(|h| h.pat == Pat::Op) || after_accuse.is_some();
+        let has_op = hits.iter().any(|h| h.pat == Pat::Op || inverted(h)) || after_accuse.is_some();
         // Affiliation: a group linked to a state organ.
         let link = hits.iter().find(|h| {
             h.pat == Pat::Link && !self.text.get(h.start..h.end).unwrap_or("").starts_with('-')
         });
         let group = hits.iter().find(|h| matches!(h.pat, Pat::Group(_)));
-        if let (Some(g), Some(l)) = (group, link) {
-            if g.end <= l.start && l.start - g.end < 60 {
+        // After "accused"/"attributed ... to", the group is the accused; its
+        // affiliation is part of the same claim.
+        // Nor when the sentence goes on to make it responsible for an
+        // operation ("APT31, which is associated with the MSS, was behind
+        // the campaign").
+        let resp_after = |from: usize| {
+            hits.iter().any(|h| {
+                h.pat == Pat::Resp
+                    && h.start >= from
+                    && hits
+                        .iter()
+                        .any(|o| o.pat == Pat::Op && o.start >= h.start && o.start <= h.end + 48)
+            })
+        };
+        if let (Some(g), Some(l), None) = (group, link, after_accuse) {
+            if g.end <= l.start && l.start - g.end < 60 && !resp_after(l.end) {
                 let state_after = hits
                     .iter()
                     .find(|h| h.start >= l.end && matches!(h.pat, Pat::State(_) | Pat::Body(_)));
@@ -1530,42 +1956,128 @@ impl Ctx<'_> {
                         )
                 })
                 .is_some_and(|x| {
-                    x.start <= h.end + 40
+                    matches!(
+                        x.pat,
+                        Pat::Assert | Pat::Cognition | Pat::Accuse | Pat::DenyVerb | Pat::Attribute
+                    ) && (x.start <= h.end + 40
                         && !self
                             .text
                             .get(h.end..x.start)
                             .is_some_and(|g| g.contains([',', '"', '”', '“', ';']))
-                        && matches!(
-                            x.pat,
-                            Pat::Assert
-                                | Pat::Cognition
-                                | Pat::Accuse
-                                | Pat::DenyVerb
-                                | Pat::Attribute
-                        )
+                        || self.party_list_between(h.end, x.start, &hits))
                 })
         };
-        let cands: Vec<&Hit> = hits
-            .iter()
-            .filter(|h| {
-                matches!(
-                    h.pat,
-                    Pat::State(_)
-                        | Pat::Body(_)
-                        | Pat::Group(_)
-                        | Pat::Person(_)
-                        | Pat::Foreign
-                        | Pat::Pron(3)
-                )
-            })
-            .filter(|h| !speaks(h))
-            .collect();
+        let dateline = dateline_end(self.text, s, e);
+        let cands: Vec<&Hit> =
+            hits.iter()
+                .filter(|h| {
+                    matches!(
+                        h.pat,
+                        Pat::State(_)
+                            | Pat::Body(_)
+                            | Pat::Group(_)
+                            | Pat::Person(_)
+                            | Pat::Foreign
+                            | Pat::Pron(3)
+                    )
+                })
+                .filter(|h| !speaks(h))
+                // "the US cyber security firm", "French researchers": a
+                // state's adjective on a company or people is no party.
+                .filter(|h| {
+                    !matches!(h.pat, Pat::State(_)) || {
+                        let after = self
+                            .text
+                            .get(h.end..(h.end + 32).min(e))
+                            .unwrap_or("")
+                            .trim_start()
+                            .to_lowercase();
+                        ![
+                            "cyber security firm",
+                            "cybersecurity firm",
+                            "security firm",
+                            "firm",
+                            "company",
+                            "companies",
+                            "cybersecurity company",
+                            "cyber security company",
+                            "tech firm",
+                            "researchers",
+                            "researcher",
+                            "experts",
+                            "expert",
+                            "analysts",
+                        ]
+                        .iter()
+                        .any(|w| {
+                            after.starts_with(w)
+                                && after
+                                    .get(w.len()..)
+                                    .is_some_and(|r| !r.starts_with(char::is_alphanumeric))
+                        })
+                    }
+                })
+                // "BEIJING, China – ...": a dateline places the story.
+                .filter(|h| h.start >= dateline)
+                // "According to the MIVD, China ...": the source speaks.
+                .filter(|h| {
+                    !hits.iter().any(|x| {
+                        x.pat == Pat::Source
+                            && x.end <= h.start
+                            && self.text.get(x.end..h.start).is_some_and(|g| {
+                                matches!(g.trim().to_lowercase().as_str(), "" | "the")
+                            })
+                    })
+                })
+                .collect();
         let mut chosen: Option<&Hit> = None;
         if let Some(v) = after_accuse {
+            // "attributed <the activity> to <the party>": the party follows
+            // "to"; parties in the activity ("targeting Allies and Ukraine")
+            // are its victims.
+            let verb = self
+                .hits_of(v.saturating_sub(24), v, |p| {
+                    matches!(p, Pat::Attribute | Pat::Accuse)
+                })
+                .into_iter()
+                .rfind(|x| x.end == v);
+            let attributes = verb.is_some_and(|x| x.pat == Pat::Attribute);
+            // "condemned the attack" names no one; "condemned Russia's
+            // malicious cyber activities" does, right after the verb.
+            let names_next = verb.is_some_and(|x| {
+                let w = self.text.get(x.start..x.end).unwrap_or("").to_lowercase();
+                w.starts_with("condemn") || w.starts_with("denounc")
+            });
+            let from = if attributes {
+                self.text
+                    .get(v..e)
+                    .and_then(|r| r.find(" to "))
+                    .map_or(v, |o| v + o + 4)
+            } else {
+                v
+            };
             chosen = cands
                 .iter()
                 .copied()
-                .find(|h| h.start >= v && self.target_at(h, sent).is_some());
+                .find(|h| {
+                    h.start >= from && !self.is_victim(h, from) && self.target_at(h, sent).is_some()
+                })
+                .or_else(|| {
+                    cands
+                        .iter()
+                        .copied()
+                        .find(|h| h.start >= v && self.target_at(h, sent).is_some())
+                });
+            if names_next {
+                let close = chosen.is_some_and(|h| {
+                    self.text
+                        .get(v..h.start)
+                        .is_some_and(|g| matches!(g.trim().to_lowercase().as_str(), "" | "the"))
+                });
+                if !close {
+                    return None;
+                }
+            }
         }
         if chosen.is_none() {
             // A party right after "from"/"by" is the origin.
@@ -1855,6 +2367,21 @@ impl Ctx<'_> {
                 continue;
             }
             let mut found = self.sentence_claims(i, &claims);
+            // A sentence that introduces a statement with a colon gives the
+            // next block its speaker.
+            if self.sent_text(i).trim_end().ends_with(':') {
+                let sp = self
+                    .frames(i)
+                    .into_iter()
+                    .filter(|f| f.kind == FrameKind::Say && f.speaker.is_some())
+                    .max_by_key(|f| f.verb)
+                    .and_then(|f| f.speaker);
+                let next = self.sentences.get(i + 1).map(|x| x.block);
+                self.colon_speaker = match (sp, next) {
+                    (Some(sp), Some(b)) if b != self.sentences[i].block => Some((b, sp)),
+                    _ => None,
+                };
+            }
             self.answering.set(false);
             for c in &found {
                 if c.target_canonical.is_some()
@@ -1951,29 +2478,7 @@ impl Ctx<'_> {
             {
                 continue;
             }
-            let mut cs = clause_start(self.text, s, h.start);
-            // Lists of parties: "Britain, the United States and Canada accused".
-            let clause_has_and = self
-                .text
-                .get(cs..h.start)
-                .is_some_and(|c| c.contains(" and "));
-            while clause_has_and && cs > s + 1 {
-                let before = self.text.get(s..cs - 1).unwrap_or("");
-                let seg_start = before
-                    .rfind([',', ';', ':', '"', '“', '”'])
-                    .map_or(0, |p| p + 1);
-                let seg = before.get(seg_start..).unwrap_or("").trim();
-                let party = !self
-                    .hits_of(s + seg_start, cs - 1, |p| {
-                        matches!(p, Pat::State(_) | Pat::Body(_))
-                    })
-                    .is_empty();
-                if seg.split_whitespace().count() <= 4 && party {
-                    cs = s + seg_start;
-                } else {
-                    break;
-                }
-            }
+            let cs = self.list_start(s, clause_start(self.text, s, h.start), h.start);
             let parts = split_subjects(self.text, cs, h.start);
             for (a, b) in parts {
                 if let Some(sp) = self.parse_np(a, b, i) {
@@ -2023,6 +2528,53 @@ impl Ctx<'_> {
                         verb: h.start,
                         reporter: None,
                     });
+                }
+            }
+        }
+        // A party's statement as a noun: "FireEye's statement that Viet Nam
+        // assisted ...", "Washington's claim that ...".
+        let sent_text = self.text.get(s..e).unwrap_or("");
+        if sent_text.contains(" that ")
+            && (memchr::memmem::find(sent_text.as_bytes(), "’s ".as_bytes()).is_some()
+                || memchr::memmem::find(sent_text.as_bytes(), b"'s ").is_some())
+        {
+            for noun in [
+                "statement that",
+                "claim that",
+                "claims that",
+                "allegation that",
+                "allegations that",
+                "accusation that",
+                "accusations that",
+                "assessment that",
+                "report that",
+                "finding that",
+                "conclusion that",
+            ] {
+                for apos in ["’s ", "'s "] {
+                    let mut pat = String::with_capacity(apos.len() + noun.len());
+                    pat.push_str(apos);
+                    pat.push_str(noun);
+                    let mut from = 0;
+                    while let Some(p) = sent_text.get(from..).and_then(|t| t.find(&pat)) {
+                        let at = s + from + p;
+                        from += p + pat.len();
+                        let owner = hits.iter().rfind(|h| {
+                            h.end == at
+                                && matches!(h.pat, Pat::Body(_) | Pat::State(_) | Pat::Person(_))
+                        });
+                        if let Some(o) = owner {
+                            if let Some(sp) = self.parse_np(o.start, o.end, i) {
+                                out.push(Frame {
+                                    speaker: Some(sp),
+                                    content: (s + from, e),
+                                    kind: FrameKind::Say,
+                                    verb: at,
+                                    reporter: None,
+                                });
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -2080,15 +2632,64 @@ impl Ctx<'_> {
                 .text
                 .get(s..cs)
                 .is_some_and(|t| t.trim_end().ends_with([',', '”', '"']));
+            // Several parties saying one thing: "The UK, the US and
+            // Australia said ...": one frame each.
+            if let Some((a, b)) = before_np {
+                let la = self.list_start(s, a, b);
+                let parts = split_subjects(self.text, la, b);
+                if parts.len() > 1 {
+                    let sps: Vec<Speaker> = parts
+                        .iter()
+                        .filter_map(|&(pa, pb)| self.parse_np(pa, pb, i))
+                        .filter(|sp| sp.country.is_some() && sp.person.is_none())
+                        .collect();
+                    if sps.len() == parts.len() {
+                        let mut c0 = v.end;
+                        let rest = self.text.get(v.end..e).unwrap_or("");
+                        if let Some(p) = rest.find(" that ") {
+                            if p < 60 {
+                                c0 = v.end + p + 6;
+                            }
+                        }
+                        for sp in sps {
+                            out.push(Frame {
+                                speaker: Some(sp),
+                                content: (c0, e),
+                                kind: if v.pat == Pat::Cognition {
+                                    FrameKind::Believe(v.start, v.end)
+                                } else {
+                                    FrameKind::Say
+                                },
+                                verb: v.start,
+                                reporter: None,
+                            });
+                        }
+                        continue;
+                    }
+                }
+            }
             if let Some(sp) = before_np.and_then(|(a, b)| self.parse_np(a, b, i)) {
                 // Sentence-final: "..., the spokesman said (on Friday)."
-                let trivial_tail =
-                    tail_words <= 8 && !tail.contains(" that ") && !tail.contains(['“', '"']);
+                // "..., Mao said, adding that ...": the claim is before the verb.
+                let adds = [
+                    ", adding",
+                    ", saying",
+                    ", noting",
+                    ", stressing",
+                    ", and added",
+                ]
+                .iter()
+                .any(|a| tail.trim_end().starts_with(a));
+                let trivial_tail = adds
+                    || tail_words <= 8 && !tail.contains(" that ") && !tail.contains(['“', '"']);
                 let rep = self.reporter_after(v.end, e);
+                // "..., the spokesperson stated:" introduces what follows;
+                // the words before are not the statement.
+                let introduces = tail.trim() == ":";
                 if comma_before && trivial_tail {
                     out.push(Frame {
                         speaker: Some(sp),
-                        content: (s, cs),
+                        content: if introduces { (e, e) } else { (s, cs) },
                         kind: FrameKind::Say,
                         verb: v.start,
                         reporter: rep,
@@ -2240,8 +2841,31 @@ impl Ctx<'_> {
         for k in drop.into_iter().rev() {
             frames.remove(k);
         }
+        // "The United States denounced ..., the U.S. Embassy in Prague said":
+        // the body that says it speaks for the state named as subject.
+        let closing = frames
+            .iter()
+            .filter(|f| f.kind == FrameKind::Say && f.content.0 == s && f.content.1 <= f.verb)
+            .max_by_key(|f| f.verb)
+            .and_then(|f| f.speaker.clone());
+        if let Some(cl) = closing {
+            for f in frames.iter_mut() {
+                if let (FrameKind::Accuse(_), Some(sp)) = (f.kind, f.speaker.as_mut()) {
+                    let bare = sp.person.is_none()
+                        && sp
+                            .org
+                            .as_deref()
+                            .is_some_and(|o| o.ends_with(" government"));
+                    if bare && sp.country.is_some() && sp.country == cl.country && cl.org != sp.org
+                    {
+                        *sp = cl.clone();
+                    }
+                }
+            }
+        }
         let mut out: Vec<RawClaim> = Vec::new();
-        let interview = self.interviewee.is_some();
+        // A transcript's introduction, before the first label, is narrative.
+        let interview = self.interviewee.is_some() && i >= self.transcript_from;
         let turn = sent.turn;
         // The speaker of unframed text: a quotation's speaker, else the interviewee.
         let quote_sp = if sent.quoted > 0.5 {
@@ -2249,7 +2873,15 @@ impl Ctx<'_> {
         } else {
             None
         };
-        let default_sp = quote_sp.clone().or_else(|| self.turn_speaker(i));
+        let default_sp = quote_sp
+            .clone()
+            .or_else(|| self.turn_speaker(i))
+            .or_else(|| {
+                self.colon_speaker
+                    .as_ref()
+                    .filter(|(b, _)| *b == sent.block)
+                    .map(|(_, sp)| sp.clone())
+            });
         let hits = self.hits_of(s, e, |_| true);
         // A denial that answers "the accusations" marks its speaker as the accused side.
         {
@@ -2368,7 +3000,7 @@ impl Ctx<'_> {
                         && f.speaker.as_ref().is_some_and(|x| {
                             self.interviewer
                                 .as_ref()
-                                .is_some_and(|iv| iv.person == x.person)
+                                .is_some_and(|iv| iv.person.is_some() && iv.person == x.person)
                         })
                     {
                         continue;
@@ -2821,7 +3453,17 @@ impl Ctx<'_> {
                     continue;
                 }
             }
-            let accused_side = sp.is_some_and(|x| self.accused_side(x, prior) && !x.media);
+            // A company's attribution answers no accusation against its
+            // home state: it is never a counter-accusation.
+            let company = sp.is_some_and(|x| {
+                x.org.as_deref().is_some_and(|o| {
+                    BODIES
+                        .iter()
+                        .any(|b| b.kind == BodyKind::Company && b.name == o)
+                })
+            });
+            let accused_side =
+                sp.is_some_and(|x| self.accused_side(x, prior) && !x.media) && !company;
             let kind = if rel.affiliation {
                 ClaimKind::AttributionStatement
             } else if accused_side && t.state != sp.and_then(|x| x.country.clone()) {
@@ -2887,16 +3529,19 @@ impl Ctx<'_> {
         let mut out: Vec<RawClaim> = Vec::new();
         for c in claims {
             // Exact duplicates from overlapping frames; a named speaker wins
-            // over the document's own voice for the same statement.
+            // over the document's own voice for the same statement, and over
+            // unnamed "officials" with no country reporting it ("The Czech
+            // Republic has accused China ..., officials said").
+            let weak = |x: &RawClaim| {
+                x.speaker_key().is_empty() || x.speaker.is_none() && x.speaker_country.is_none()
+            };
             if let Some(k) = out.iter().position(|o| {
                 o.sentence == c.sentence
                     && o.kind == c.kind
                     && o.target_canonical == c.target_canonical
-                    && (o.speaker_key() == c.speaker_key()
-                        || o.speaker_key().is_empty()
-                        || c.speaker_key().is_empty())
+                    && (o.speaker_key() == c.speaker_key() || weak(o) || weak(&c))
             }) {
-                if out[k].speaker_key().is_empty() && !c.speaker_key().is_empty() {
+                if weak(&out[k]) && !weak(&c) {
                     out[k] = c;
                 }
                 continue;
@@ -2948,6 +3593,43 @@ impl Ctx<'_> {
             }
             out.push(c);
         }
+        // "China denies ..." in a headline or lede and "the embassy said
+        // ..." below: one denial, by the body or person that made it.
+        let generic = |c: &RawClaim| {
+            c.kind == ClaimKind::Denial
+                && c.sentence <= 1
+                && c.speaker.is_none()
+                && c.speaker_org
+                    .as_deref()
+                    .is_some_and(|o| o.ends_with(" government"))
+        };
+        // Likewise "a Kremlin spokesman refuted ..." and "Peskov said ...":
+        // the office's unnamed denial is its named spokesman's.
+        let folded: Vec<bool> = out
+            .iter()
+            .map(|c| {
+                let same = |o: &RawClaim| {
+                    o.kind == ClaimKind::Denial
+                        && o.speaker_country == c.speaker_country
+                        && o.target_state == c.target_state
+                };
+                generic(c)
+                    && out
+                        .iter()
+                        .any(|o| same(o) && o.sentence > c.sentence && !generic(o))
+                    || c.kind == ClaimKind::Denial
+                        && c.speaker.is_none()
+                        && c.speaker_org.is_some()
+                        && out.iter().any(|o| {
+                            same(o) && o.speaker.is_some() && o.speaker_org == c.speaker_org
+                        })
+            })
+            .collect();
+        let mut k = 0;
+        out.retain(|_| {
+            k += 1;
+            !folded[k - 1]
+        });
         out
     }
 }
@@ -3112,6 +3794,29 @@ fn clause_start(text: &str, s: usize, pos: usize) -> usize {
     s + best
 }
 
+/// The end of a dateline opening the sentence ("BEIJING, China – ",
+/// "PRAGUE, May 6. /TASS/. ", "WASHINGTON (Reuters) - "), or `s`.
+fn dateline_end(text: &str, s: usize, e: usize) -> usize {
+    let head = text
+        .get(s..e.min(s + 80))
+        .or_else(|| text.get(s..e))
+        .unwrap_or("");
+    let first = head.split([' ', ',']).next().unwrap_or("");
+    let caps = first.len() >= 3
+        && first
+            .chars()
+            .all(|c| c.is_uppercase() || c == '.' || c == '-');
+    if !caps {
+        return s;
+    }
+    for dash in [" – ", " — ", " -- ", " - "] {
+        if let Some(p) = head.find(dash) {
+            return s + p + dash.len();
+        }
+    }
+    s
+}
+
 /// Where a noun phrase after a verb ends: at a comma, stop or quote.
 fn np_end(text: &str, s: usize, e: usize) -> usize {
     let t = text.get(s..e).unwrap_or("");
@@ -3189,9 +3894,26 @@ fn tail_after(np: &str, state: Option<Hit>) -> String {
         "intelligence agency",
         "foreign ministry",
         "embassy",
+        "mission to the united nations",
+        "mission to the un",
+        "consulate",
+        "ministry of foreign affairs",
+        "defence ministry",
+        "defense ministry",
+        "ministry of defence",
+        "ministry of defense",
     ] {
         if lower.contains(k) {
-            return k.to_owned();
+            return match k {
+                "mission to the united nations" | "mission to the un" => {
+                    "mission to the UN".to_owned()
+                }
+                "ministry of foreign affairs" => "foreign ministry".to_owned(),
+                "defense ministry" | "ministry of defence" | "ministry of defense" => {
+                    "defence ministry".to_owned()
+                }
+                _ => k.to_owned(),
+            };
         }
     }
     "government".to_owned()

@@ -531,11 +531,36 @@ fn is_date_line(t: &str) -> bool {
 
 fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
     let original = std::mem::take(&mut out.original);
-    build_blocks_from(out, lines, &original);
+    let (prose, chrome_dropped) = build_blocks_from(out, lines, &original, false);
+    if !prose && chrome_dropped {
+        // Nothing that reads as prose survived: the page's chrome rules took
+        // the article with them (a menu word such as "More" opening a list
+        // that never closes because the paragraphs are short or the text is
+        // cut off; a page stored as one run of text that mentions a cookie
+        // banner or a video player). Read it again with only the line-level
+        // rules, so that a real article is not lost whole.
+        let strict = (
+            std::mem::take(&mut out.text),
+            std::mem::take(&mut out.pieces),
+            std::mem::take(&mut out.blocks),
+        );
+        if !build_blocks_from(out, lines, &original, true).0 {
+            // Still no prose: the strict reading stands.
+            (out.text, out.pieces, out.blocks) = strict;
+        }
+    }
     out.original = original;
 }
 
-fn build_blocks_from(out: &mut Cleaned<'_>, lines: &[Line], orig: &str) {
+/// Emits the blocks kept; `relaxed` turns off the list state and keeps long
+/// blocks that mention a cue. Returns whether a prose block was kept and
+/// whether the list state or a cue dropped any block.
+fn build_blocks_from(
+    out: &mut Cleaned<'_>,
+    lines: &[Line],
+    orig: &str,
+    relaxed: bool,
+) -> (bool, bool) {
     // Decide whether line breaks are soft: many lines end mid-sentence and
     // the next line continues in lower case (subtitles, hard-wrapped mail).
     let texts: Vec<Cow<'_, str>> = lines.iter().map(|l| line_text(orig, l)).collect();
@@ -603,6 +628,7 @@ fn build_blocks_from(out: &mut Cleaned<'_>, lines: &[Line], orig: &str) {
     let mut prev_text = String::new();
     let mut last_kept = String::new();
     let mut seen_prose = false;
+    let mut chrome_dropped = false;
     for block in raw {
         let text: String = block
             .iter()
@@ -610,23 +636,32 @@ fn build_blocks_from(out: &mut Cleaned<'_>, lines: &[Line], orig: &str) {
             .collect::<Vec<_>>()
             .join(" ");
         let words = word_count(&text);
-        let prose = ends_terminal(&text) && words >= 12;
+        // A long run cut off mid-sentence (pages stored up to a byte limit)
+        // is prose too when reading again.
+        let prose = ends_terminal(&text) && words >= 12 || relaxed && words >= 40;
         if words <= 4 && LIST_MARKERS.contains(&marker_norm(&text).as_str()) {
             in_list = true;
             prev_text = text;
             continue;
         }
-        if in_list && !wrapped {
+        if in_list && !wrapped && !relaxed {
             if prose && words >= 20 {
                 in_list = false;
             } else {
+                chrome_dropped = true;
                 continue;
             }
         }
         let cue = has_cue(&text);
-        if cue && (words < 80 || !seen_prose || wrapped) {
+        let chrome = if relaxed {
+            words < 25
+        } else {
+            words < 80 || !seen_prose || wrapped
+        };
+        if cue && chrome {
             // A long article paragraph that merely mentions a cue stays.
             if !(wrapped && words > 120) {
+                chrome_dropped = true;
                 prev_text = text;
                 continue;
             }
@@ -707,6 +742,7 @@ fn build_blocks_from(out: &mut Cleaned<'_>, lines: &[Line], orig: &str) {
             heading,
         });
     }
+    (seen_prose, chrome_dropped)
 }
 
 /// Copies `orig[a..b]` into the clean text with runs of whitespace (line
@@ -809,6 +845,47 @@ mod tests {
         assert_eq!(c.skipped, Some(Skip::Binary));
         let c = clean(b"Home\nNews\nSport\nWeather\n", None);
         assert_eq!(c.skipped, Some(Skip::NoText));
+    }
+
+    /// A page whose article follows a "Share"/"More" menu line, in short
+    /// paragraphs, cut off mid-sentence: the list state must not swallow it.
+    #[test]
+    fn an_article_after_a_menu_line_is_kept() {
+        let text = "BBC
+Home
+News
+More
+
+UK blames Russia for cyber attacks
+
+The UK has accused Russian military intelligence of a campaign of attacks.
+
+The Foreign Office said the GRU was almost certainly responsible.
+
+Moscow has denied the claims, calling them baseless and
+";
+        let c = clean(text.as_bytes(), Some(Format::Text));
+        assert_eq!(c.skipped, None, "{:?}", c.text);
+        assert!(
+            c.text.contains("almost certainly responsible"),
+            "{:?}",
+            c.text
+        );
+        assert!(!c.text.contains("Home"));
+    }
+
+    /// A page stored as one long run of text that mentions a cookie banner
+    /// or a video player: the article is that run, not chrome.
+    #[test]
+    fn one_long_block_with_a_cue_is_kept() {
+        let mut text = String::from("This video can not be played. To play this video you need to enable JavaScript in your browser. ");
+        for _ in 0..3 {
+            text.push_str("The National Cyber Security Centre said Russian military intelligence was behind a series of attacks on media and sports bodies. ");
+        }
+        text.push_str("Officials said the attacks were reckless and the Kremlin denied");
+        let c = clean(text.as_bytes(), Some(Format::Text));
+        assert_eq!(c.skipped, None);
+        assert!(c.text.contains("Russian military intelligence was behind"));
     }
 
     #[test]

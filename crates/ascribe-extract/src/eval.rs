@@ -61,7 +61,8 @@ pub struct Prf {
 }
 
 impl Prf {
-    fn new(tp: usize, fp: usize, fn_: usize) -> Prf {
+    /// The scores of these counts (1.0 where a ratio has nothing to count).
+    pub fn new(tp: usize, fp: usize, fn_: usize) -> Prf {
         let p = if tp + fp == 0 {
             1.0
         } else {
@@ -93,6 +94,9 @@ impl Prf {
 pub struct Report {
     /// Claims matched on kind, target and speaker.
     pub overall: Prf,
+    /// The same, per claim kind (a missed gold claim counts under its kind,
+    /// an extra predicted claim under the kind predicted).
+    pub by_kind: BTreeMap<String, Prf>,
     /// Recall on claims marked `main`.
     pub main_recall: f64,
     pub main_found: usize,
@@ -167,6 +171,7 @@ pub fn score(
     let mut rep = Report::default();
     let (mut tp, mut fp, mut fn_) = (0, 0, 0);
     let mut field: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut kinds: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
     for gd in gold {
         let key = predicted
             .keys()
@@ -218,6 +223,7 @@ pub fn score(
             match matched_gold[gi] {
                 Some(pi) => {
                     tp += 1;
+                    kinds.entry(g.kind.clone()).or_default().0 += 1;
                     if main {
                         rep.main_found += 1;
                     }
@@ -231,6 +237,18 @@ pub fn score(
                         }
                     };
                     count("speaker_country", pc.speaker_country == g.speaker_country);
+                    if g.speaker.is_some() {
+                        count(
+                            "speaker",
+                            match (&g.speaker, &pc.speaker) {
+                                (Some(a), Some(b)) => {
+                                    let wb = words(b);
+                                    words(a).iter().any(|w| wb.contains(w))
+                                }
+                                _ => false,
+                            },
+                        );
+                    }
                     count("target_state", pc.target_state == g.target_state);
                     count("quote", quote_matches(g, p));
                     count(
@@ -253,6 +271,7 @@ pub fn score(
                 None => {
                     if main {
                         fn_ += 1;
+                        kinds.entry(g.kind.clone()).or_default().2 += 1;
                     }
                     rep.misses.push(format!(
                         "{}: missed {} {}{} -> {} ({})",
@@ -273,6 +292,10 @@ pub fn score(
             if !used[pi] {
                 fp += 1;
                 let c = &p.claim;
+                kinds
+                    .entry(c.kind.map_or("-", |k| k.as_str()).to_owned())
+                    .or_default()
+                    .1 += 1;
                 rep.misses.push(format!(
                     "{}: extra {} {}{} -> {} \"{}\"",
                     gd.doc,
@@ -303,7 +326,41 @@ pub fn score(
         rep.fields
             .insert(k, Prf::new(right, total - right, total - right));
     }
+    for (k, (tp, fp, fn_)) in kinds {
+        rep.by_kind.insert(k, Prf::new(tp, fp, fn_));
+    }
     rep
+}
+
+impl Report {
+    /// Adds another run's counts (another gold file) to this one.
+    pub fn merge(&mut self, o: &Report) {
+        fn add(a: &Prf, b: &Prf) -> Prf {
+            Prf::new(a.tp + b.tp, a.fp + b.fp, a.fn_ + b.fn_)
+        }
+        self.overall = add(&self.overall, &o.overall);
+        for (k, p) in &o.by_kind {
+            let e = self.by_kind.entry(k.clone()).or_default();
+            *e = add(e, p);
+        }
+        for (k, p) in &o.fields {
+            let e = self.fields.entry(k.clone()).or_default();
+            // Field accuracy: tp right, fp wrong (fn_ mirrors fp).
+            *e = add(e, p);
+        }
+        self.main_found += o.main_found;
+        self.main_total += o.main_total;
+        self.main_recall = if self.main_total == 0 {
+            1.0
+        } else {
+            self.main_found as f64 / self.main_total as f64
+        };
+        self.confidence_right += o.confidence_right;
+        self.confidence_total += o.confidence_total;
+        self.published_right += o.published_right;
+        self.published_total += o.published_total;
+        self.misses.extend(o.misses.iter().cloned());
+    }
 }
 
 fn quote_matches(g: &GoldClaim, p: &ExtractedClaim) -> bool {

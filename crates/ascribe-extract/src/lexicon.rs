@@ -4,7 +4,8 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{dfa::DFA, Anchored, MatchKind, StartKind};
 use ascribe_kb::{KnowledgeBase, BLOCS, BODIES, PEOPLE, STATES, TITLES};
 
 /// What a lexicon entry is.
@@ -64,8 +65,14 @@ pub(crate) enum Pat {
 }
 
 pub(crate) struct Lexicon {
-    /// Over the distinct lower-case texts.
-    pub ac: Option<AhoCorasick>,
+    /// Over the distinct lower-case texts; anchored only, since the scan
+    /// starts it at word starts (see [`scan_with`]).
+    pub dfa: DFA,
+    /// The first two bytes (ASCII lower case) any entry can start with, as
+    /// a 65 536-bit set, and the bytes that are whole entries ("i"): most
+    /// word starts are ruled out without running the automaton.
+    prefix2: Vec<u64>,
+    single: [bool; 256],
     /// For each distinct text: every (kind, case-sensitive, text as written).
     pub kinds: Vec<Vec<(Pat, bool, String)>>,
 }
@@ -200,6 +207,11 @@ const ACCUSE: &[&str] = &[
     "indicts",
     "exposed",
     "exposes",
+    "condemned",
+    "condemns",
+    "condemn",
+    "denounced",
+    "denounces",
 ];
 const ATTRIBUTE: &[&str] = &["attributed", "attributes", "attribute", "attributing"];
 const SOURCE: &[&str] = &[
@@ -404,6 +416,17 @@ const FROM: &[&str] = &[
     "based in",
     "operating out of",
     "working from",
+    // Inverted: "behind the attacks is a group called APT28".
+    "behind the attack is",
+    "behind the attack was",
+    "behind the attacks is",
+    "behind the attacks are",
+    "behind the attacks was",
+    "behind the attacks were",
+    "behind the campaign is",
+    "behind the campaign was",
+    "behind the hack is",
+    "behind the hack was",
 ];
 const DENY: &[&str] = &[
     "deny",
@@ -495,6 +518,12 @@ const DENY: &[&str] = &[
     "without any facts",
     "without any evidence",
     "not a shred",
+    "no sufficient evidence",
+    "insufficient evidence",
+    "without sufficient evidence",
+    "irresponsible to accuse",
+    "groundless speculation",
+    "speculation and fabrication",
 ];
 const DENY_VERB: &[&str] = &[
     "denied",
@@ -512,6 +541,25 @@ const DENY_VERB: &[&str] = &[
     "rebuffs",
     "brushed off",
     "brushed aside",
+    // "called the claims baseless", "described the accusations as lies".
+    "called the accusation",
+    "called the accusations",
+    "called the allegation",
+    "called the allegations",
+    "called the claim",
+    "called the claims",
+    "called the charges",
+    "called the report",
+    "called the reports",
+    "described the accusations as",
+    "described the allegations as",
+    "described the claims as",
+    "branded the accusations",
+    "branded the allegations",
+    "branded the claims",
+    "slammed the accusations",
+    "slammed the allegations",
+    "slammed the claims",
 ];
 
 /// Confidence phrases with their band id.
@@ -980,13 +1028,33 @@ pub(crate) fn build(kb: &KnowledgeBase) -> Lexicon {
             }
         }
     }
-    let ac = AhoCorasickBuilder::new()
+    let dfa = DFA::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .start_kind(StartKind::Anchored)
         .build(&texts)
-        .ok();
-    Lexicon { ac, kinds }
+        .expect("the lexicon's automaton builds (some thousand short patterns)");
+    let mut prefix2 = vec![0u64; 1024];
+    let mut single = [false; 256];
+    for text in &texts {
+        let b = text.as_bytes();
+        match b {
+            [] => {}
+            [a] => {
+                single[usize::from(a.to_ascii_lowercase())] = true;
+            }
+            [a, c, ..] => {
+                let k = prefix_key(*a, *c);
+                prefix2[k / 64] |= 1 << (k % 64);
+            }
+        }
+    }
+    Lexicon {
+        dfa,
+        kinds,
+        prefix2,
+        single,
+    }
 }
 
 /// One lexicon hit in the clean text.
@@ -1006,47 +1074,104 @@ pub(crate) fn scan(text: &str) -> Vec<Hit> {
 /// [`scan`] with a given lexicon.
 pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
     let bytes = text.as_bytes();
+    let n = bytes.len();
     let mut out = Vec::new();
-    let Some(ac) = lex.ac.as_ref() else {
-        return out;
-    };
-    for m in ac.find_iter(text) {
-        let (s, e) = (m.start(), m.end());
-        let Some(kinds) = lex.kinds.get(m.pattern().as_usize()) else {
-            continue;
+    let dfa = &lex.dfa;
+    // The automaton is run from word starts only (and from any byte that is
+    // not a letter or digit, for entries such as "-linked"): a match inside a
+    // word would be thrown away below, and running it there ("he" in "the",
+    // "i" in every word) was most of the scan's time.
+    let mut i = 0;
+    let mut prev_alnum = false;
+    while i < n {
+        let b = bytes[i];
+        let (alnum, len) = if b < 0x80 {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = text.get(i..).and_then(|t| t.chars().next());
+            (
+                c.is_some_and(char::is_alphanumeric),
+                c.map_or(1, char::len_utf8),
+            )
         };
-        let Some((_, _, pat_text)) = kinds.first() else {
-            continue;
-        };
-        let left_ok = pat_text.starts_with('-')
-            || s == 0
-            || !text
-                .get(..s)
-                .and_then(|t| t.chars().next_back())
-                .is_some_and(|c| c.is_alphanumeric());
-        let right_ok = e >= bytes.len()
-            || !text
-                .get(e..)
-                .and_then(|t| t.chars().next())
-                .is_some_and(|c| c.is_alphanumeric() || c == '\'' && pat_text == "i");
-        if !left_ok || !right_ok {
+        if prev_alnum && alnum {
+            i += len;
             continue;
         }
-        let found = text.get(s..e).unwrap_or("");
-        for (pat, cs, pt) in kinds {
-            if *cs && found != pt {
-                continue;
-            }
-            // "US" is not "us".
-            if matches!(pat, Pat::Pron(_)) && found.chars().skip(1).any(char::is_uppercase) {
-                continue;
-            }
-            out.push(Hit {
-                start: s,
-                end: e,
-                pat: *pat,
-            });
+        // No entry starts with these two bytes: not a word to look up.
+        let a = b.to_ascii_lowercase();
+        let c = bytes.get(i + 1).copied().unwrap_or(0);
+        let k = prefix_key(a, c);
+        if !lex.single[usize::from(a)] && lex.prefix2[k / 64] & (1 << (k % 64)) == 0 {
+            prev_alnum = alnum;
+            i += len;
+            continue;
         }
+        // Leftmost-longest from i, anchored.
+        let input = aho_corasick::Input::new(text)
+            .span(i..n)
+            .anchored(Anchored::Yes);
+        let mat = match dfa.try_find(&input) {
+            Ok(m) => m.map(|m| (m.pattern(), m.end())),
+            Err(e) => unreachable!("the lexicon's automaton is built for anchored searches: {e}"),
+        };
+        if let Some((pid, e)) = mat {
+            if let Some(hits) = hits_at(lex, text, i, e, pid.as_usize(), prev_alnum) {
+                out.extend(hits);
+                // The last byte of a match ends a character; what follows is
+                // not a letter or digit (checked), so it is a new word start.
+                prev_alnum = text
+                    .get(..e)
+                    .and_then(|t| t.chars().next_back())
+                    .is_some_and(char::is_alphanumeric);
+                i = e;
+                continue;
+            }
+        }
+        prev_alnum = alnum;
+        i += len;
     }
     out
+}
+
+/// The index of two bytes in [`Lexicon::prefix2`], ASCII case folded.
+fn prefix_key(a: u8, b: u8) -> usize {
+    usize::from(a.to_ascii_lowercase()) << 8 | usize::from(b.to_ascii_lowercase())
+}
+
+/// The hits of lexicon entry `id` found at `s..e`, if it stands at word
+/// boundaries and its case-sensitive forms agree.
+fn hits_at<'a>(
+    lex: &'a Lexicon,
+    text: &'a str,
+    s: usize,
+    e: usize,
+    id: usize,
+    prev_alnum: bool,
+) -> Option<impl Iterator<Item = Hit> + 'a> {
+    let kinds = lex.kinds.get(id)?;
+    let (_, _, pat_text) = kinds.first()?;
+    let left_ok = pat_text.starts_with('-') || !prev_alnum;
+    let right_ok = !text
+        .get(e..)
+        .and_then(|t| t.chars().next())
+        .is_some_and(|c| c.is_alphanumeric() || c == '\'' && pat_text == "i");
+    if !left_ok || !right_ok {
+        return None;
+    }
+    let found = text.get(s..e)?;
+    Some(kinds.iter().filter_map(move |(pat, cs, pt)| {
+        if *cs && found != pt {
+            return None;
+        }
+        // "US" is not "us".
+        if matches!(pat, Pat::Pron(_)) && found.chars().skip(1).any(char::is_uppercase) {
+            return None;
+        }
+        Some(Hit {
+            start: s,
+            end: e,
+            pat: *pat,
+        })
+    }))
 }

@@ -320,3 +320,157 @@ fn a_state_speaking_with_allies_is_its_government() {
     assert_eq!(cs[0].claim.speaker_org.as_deref(), Some("UK government"));
     assert_eq!(cs[0].claim.target_canonical.as_deref(), Some("China"));
 }
+
+/// Issue 20: the patterns below were each missed before it.
+#[test]
+fn states_listed_before_attributed_to_each_accuse_the_party_after_to() {
+    let cs = read(
+        "The council said that Norway, Italy, the United Kingdom and Canada have recently attributed malicious cyber activity targeting several allies and Poland to Russia's military intelligence service.",
+    );
+    let mut got = kinds(&cs);
+    got.sort();
+    let mut want = vec![
+        (ClaimKind::Accusation, some("Canada"), some("Russia")),
+        (ClaimKind::Accusation, some("Italy"), some("Russia")),
+        (ClaimKind::Accusation, some("Norway"), some("Russia")),
+        (
+            ClaimKind::Accusation,
+            some("United Kingdom"),
+            some("Russia"),
+        ),
+    ];
+    want.sort();
+    assert_eq!(got, want, "{cs:#?}");
+}
+
+#[test]
+fn several_states_saying_one_thing_are_each_a_speaker() {
+    let cs = read(
+        "The UK, the US and Australia said on Monday that China's Ministry of State Security was behind the hack of the mail servers.",
+    );
+    let speakers: Vec<Option<String>> =
+        cs.iter().map(|c| c.claim.speaker_country.clone()).collect();
+    assert_eq!(
+        speakers,
+        vec![
+            some("United Kingdom"),
+            some("United States"),
+            some("Australia")
+        ],
+        "{cs:#?}"
+    );
+    assert!(cs
+        .iter()
+        .all(|c| c.claim.kind == Some(ClaimKind::Accusation)
+            && c.claim.target_canonical.as_deref() == Some("China")));
+}
+
+#[test]
+fn a_mission_to_the_un_denies_for_its_state() {
+    let cs = read(
+        "US officials said Iranian hackers were behind the attack on the water utility. Iran's mission to the United Nations rejected the accusations as baseless.",
+    );
+    let d = cs
+        .iter()
+        .find(|c| c.claim.kind == Some(ClaimKind::Denial))
+        .unwrap_or_else(|| panic!("no denial: {cs:#?}"));
+    assert_eq!(d.claim.speaker_country.as_deref(), Some("Iran"));
+    assert_eq!(
+        d.claim.speaker_org.as_deref(),
+        Some("Iranian mission to the UN")
+    );
+}
+
+#[test]
+fn called_the_claim_groundless_is_a_denial() {
+    let cs = read(
+        "The UK said North Korean hackers carried out the cyberattack on the hospitals. North Korea's foreign ministry called the claim groundless.",
+    );
+    assert!(
+        cs.iter().any(|c| c.claim.kind == Some(ClaimKind::Denial)
+            && c.claim.speaker_country.as_deref() == Some("North Korea")),
+        "{cs:#?}"
+    );
+}
+
+#[test]
+fn an_embassy_in_another_country_speaks_for_its_own() {
+    let cs = read(
+        "The Dutch government said Chinese state hackers had broken into a military network. \"These groundless accusations are slander,\" the Chinese Embassy in the Netherlands said in a statement.",
+    );
+    let d = cs
+        .iter()
+        .find(|c| c.claim.kind == Some(ClaimKind::Denial))
+        .unwrap_or_else(|| panic!("no denial: {cs:#?}"));
+    assert_eq!(d.claim.speaker_country.as_deref(), Some("China"), "{cs:#?}");
+}
+
+#[test]
+fn a_briefing_transcript_labels_its_speakers() {
+    let cs = read(
+        "QUESTION: Are you still convinced that North Korea was behind the attack on the film studio?\n\nMS. HARTLEY: We remain confident that the North Korean Government is responsible for this destructive attack.\n\nQUESTION: Thank you.",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    let c = &cs[0].claim;
+    assert_eq!(c.kind, Some(ClaimKind::Accusation));
+    assert_eq!(c.speaker.as_deref(), Some("Hartley"));
+    assert_eq!(c.target_canonical.as_deref(), Some("North Korea"));
+}
+
+#[test]
+fn a_dateline_and_a_victim_are_not_accused() {
+    let cs = read(
+        "BEIJING, China – A research centre in central China's Hubei suffered a cyberattack from overseas hackers, local authorities said on Wednesday.",
+    );
+    assert!(cs.is_empty(), "{cs:#?}");
+}
+
+#[test]
+fn a_companys_statement_that_is_its_claim() {
+    let cs = read(
+        "The ministry rejected the security firm Mandiant's statement that Iran assisted the hackers in conducting cyber-attacks on shipping companies.",
+    );
+    assert!(
+        cs.iter()
+            .any(|c| c.claim.speaker_org.as_deref() == Some("Mandiant")
+                && c.claim.target_canonical.as_deref() == Some("Iran")),
+        "{cs:#?}"
+    );
+}
+
+#[test]
+fn a_spokesman_named_by_one_word_later_is_the_same_person() {
+    let cs = read(
+        "Foreign ministry spokesperson Lin Jian spoke at a briefing in Beijing on Monday. The United States has long conducted cyber espionage against China's universities, Lin said, adding that the claims were groundless.",
+    );
+    let c = cs
+        .iter()
+        .find(|c| c.claim.kind == Some(ClaimKind::CounterAccusation))
+        .unwrap_or_else(|| panic!("no counter-accusation: {cs:#?}"));
+    assert_eq!(c.claim.speaker.as_deref(), Some("Lin Jian"), "{cs:#?}");
+    assert_eq!(c.claim.target_canonical.as_deref(), Some("United States"));
+}
+
+#[test]
+fn the_body_that_reports_speaks_for_its_state() {
+    let cs = read(
+        "The United States denounced the Chinese hacking of the ministry and called on China to stop it, the U.S. Embassy in Prague said in a statement.",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    assert_eq!(
+        cs[0].claim.speaker_org.as_deref(),
+        Some("US embassy"),
+        "{cs:#?}"
+    );
+    assert_eq!(cs[0].claim.target_canonical.as_deref(), Some("China"));
+}
+
+#[test]
+fn unnamed_officials_reporting_an_accusation_add_no_claim() {
+    let cs = read(
+        "WARSAW — Poland has accused Russia of being responsible for cyberattacks against its foreign ministry, officials said on Wednesday.",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    assert_eq!(cs[0].claim.speaker_country.as_deref(), Some("Poland"));
+    assert_eq!(cs[0].claim.target_canonical.as_deref(), Some("Russia"));
+}

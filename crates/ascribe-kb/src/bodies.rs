@@ -511,8 +511,57 @@ pub const BODIES: &[BodyDef] = &[
         "Google",
         "United States",
         Company,
-        ["Google", "Google Threat Analysis Group", "Mandiant"]
+        ["Google", "Google Threat Analysis Group"]
     ),
+    // Security vendors that publish attributions under their own names
+    // (Mandiant kept its name after Google bought it in 2022).
+    b!(
+        "Mandiant",
+        "United States",
+        Company,
+        ["Mandiant", "Mandiant Threat Intelligence"]
+    ),
+    b!(
+        "Palo Alto Networks",
+        "United States",
+        Company,
+        ["Palo Alto Networks", "Unit 42"]
+    ),
+    b!(
+        "Secureworks",
+        "United States",
+        Company,
+        ["Secureworks", "SecureWorks"]
+    ),
+    b!("Proofpoint", "United States", Company, ["Proofpoint"]),
+    b!(
+        "Cisco Talos",
+        "United States",
+        Company,
+        ["Cisco Talos", "Talos"]
+    ),
+    b!(
+        "SentinelOne",
+        "United States",
+        Company,
+        ["SentinelOne", "SentinelLabs"]
+    ),
+    b!("Dragos", "United States", Company, ["Dragos"]),
+    b!(
+        "Check Point",
+        "Israel",
+        Company,
+        ["Check Point", "Check Point Research"]
+    ),
+    b!("Trend Micro", "Japan", Company, ["Trend Micro"]),
+    b!("Group-IB", "Singapore", Company, ["Group-IB"]),
+    b!(
+        "Positive Technologies",
+        "Russia",
+        Company,
+        ["Positive Technologies"]
+    ),
+    b!("Qihoo 360", "China", Company, ["Qihoo 360", "Qihoo"]),
     b!("CrowdStrike", "United States", Company, ["CrowdStrike"]),
     b!("FireEye", "United States", Company, ["FireEye"]),
     b!(
