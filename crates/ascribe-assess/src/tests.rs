@@ -473,16 +473,17 @@ fn naive_sensitivity(case: &Case, policy: &Policy) -> Vec<Sensitivity> {
     let hyps = &case.hypotheses;
     let index = hypothesis_index(hyps).expect("the generated case has unique hypotheses");
     let priors = priors(hyps, &mut Vec::new()).expect("the generated priors are valid");
-    let items = prepare(case, policy, &index).expect("the generated items are valid");
+    let prepared = prepare(case, policy, &index).expect("the generated items are valid");
+    let items = &prepared.items;
     let damping = policy.same_source_damping;
     let all: Vec<usize> = (0..items.len()).collect();
-    let full_p = view(&priors, &items, &all, damping).p;
+    let full_p = view(&priors, &prepared, &all, damping).p;
     let lead = argmax(&full_p);
     let phrase = Phia::from_probability(full_p[lead]);
     (0..items.len())
         .map(|skip| {
             let rest: Vec<usize> = (0..items.len()).filter(|&i| i != skip).collect();
-            let p = view(&priors, &items, &rest, damping).p;
+            let p = view(&priors, &prepared, &rest, damping).p;
             let new_lead = argmax(&p);
             let new_phrase = Phia::from_probability(p[new_lead]);
             let leader_changed = new_lead != lead;
