@@ -280,15 +280,25 @@ pub fn assess(case: &Case, policy: &Policy) -> Result<Assessment, AssessError> {
         diag.peek().is_some() && diag.all(|it| it.evidence.kind.is_statement())
     };
 
-    // In id order, so that the stable sort leaves items that move the
-    // leader equally in id order.
-    let mut sensitivity = sensitivity(&prepared, &full, lead, phrase, hyps);
-    sensitivity.sort_by(|a, b| {
-        b.delta
-            .abs()
-            .partial_cmp(&a.delta.abs())
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
+    // Ordered by how far each item moves the leader, then by id; the rows
+    // come in id order, and sorting keys rather than rows saves moving them.
+    let sensitivity = {
+        let rows = sensitivity(&prepared, &full, lead, phrase, hyps);
+        let mut keys: Vec<(f64, usize)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.delta.abs(), i))
+            .collect();
+        keys.sort_unstable_by(|a, b| {
+            b.0.partial_cmp(&a.0)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(a.1.cmp(&b.1))
+        });
+        let mut rows: Vec<Option<Sensitivity>> = rows.into_iter().map(Some).collect();
+        keys.iter()
+            .map(|&(_, i)| rows[i].take().expect("each row is taken once"))
+            .collect::<Vec<_>>()
+    };
     let damping = &full.factors;
 
     let contributions = items
