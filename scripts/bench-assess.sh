@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `ascribe assess` at the size of real incidents, through the release binary:
 # seeded synthetic cases (ascribe_assess::synth) of 1,000, 10,000 and 100,000
-# evidence items; wall time (median of RUNS) and peak RSS of
+# evidence items; wall and CPU time (medians of RUNS) and peak RSS of
 #   check   `case check FILE`                 reading and parsing the case file
 #   json    `assess FILE --format json`       parse + assessment + JSON out
 #   text    `assess FILE`                     parse + assessment + report
@@ -15,7 +15,7 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 100000)
 runs=${RUNS:-3}
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    cargo build --release --locked -p ascribe-cli -p ascribe-assess --example synth_case
+    cargo build --release --locked -p ascribe-cli --bin ascribe -p ascribe-assess --example synth_case
 fi
 bin=target/release/ascribe
 gen=target/release/examples/synth_case
@@ -23,24 +23,30 @@ gen=target/release/examples/synth_case
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Runs a command RUNS times; prints "median-seconds peak-MB".
+# Runs a command RUNS times; prints "wall/cpu MB": the median wall time, the
+# median CPU time (user + system: what the command itself used, which the load
+# of a shared machine does not inflate) and the peak RSS, all in one cell.
 measure() {
-    local times=() peak=0 t m
+    local walls=() cpus=() peak=0 t u sy m
     for _ in $(seq "$runs"); do
         [ -z "${FRESH_DB:-}" ] || rm -f "$FRESH_DB" "$FRESH_DB-wal" "$FRESH_DB-shm"
-        /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || {
+        /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || {
             echo "bench-assess: failed: $*" >&2; cat "$work/err" >&2; exit 1; }
-        read -r t m <"$work/time"
-        times+=("$t")
+        read -r t u sy m <"$work/time"
+        walls+=("$t")
+        cpus+=("$(awk -v u="$u" -v s="$sy" 'BEGIN { printf "%.2f", u + s }')")
         [ "$m" -gt "$peak" ] && peak=$m
     done
-    local median
-    median=$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(( (runs + 1) / 2 ))p")
-    printf '%s %d' "$median" $(( (peak + 1023) / 1024 ))
+    local mid=$(( (runs + 1) / 2 ))
+    printf '%s/%s %d' \
+        "$(printf '%s\n' "${walls[@]}" | sort -g | sed -n "${mid}p")" \
+        "$(printf '%s\n' "${cpus[@]}" | sort -g | sed -n "${mid}p")" \
+        $(( (peak + 1023) / 1024 ))
 }
 
 echo "# $(date -u +%FT%TZ) $(uptime | sed 's/.*load/load/'); nproc $(nproc); median of $runs runs"
-printf '%9s %7s | %-13s| %-13s| %-13s| %-13s| %-13s\n' items file "check s/MB" "json s/MB" "text s/MB" "import s/MB" "by-id s/MB"
+printf '%9s %7s | %-17s| %-17s| %-17s| %-17s| %-17s\n' items file \
+    "check wall/cpu MB" "json wall/cpu MB" "text wall/cpu MB" "import wall/cpu MB" "by-id wall/cpu MB"
 for n in "${sizes[@]}"; do
     file="$work/case-$n.toml"
     "$gen" "$n" 1 >"$file"
@@ -53,5 +59,5 @@ for n in "${sizes[@]}"; do
     "$bin" --db "$db" case import "$file" 2>/dev/null
     byid=$(measure "$bin" --db "$db" assess "$id" --format json)
     mb=$(du -m "$file" | cut -f1)
-    printf '%9d %5sMB | %-13s| %-13s| %-13s| %-13s| %-13s\n' "$n" "$mb" "$check" "$json" "$text" "$import" "$byid"
+    printf '%9d %5sMB | %-17s| %-17s| %-17s| %-17s| %-17s\n' "$n" "$mb" "$check" "$json" "$text" "$import" "$byid"
 done
