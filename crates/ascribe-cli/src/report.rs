@@ -204,20 +204,19 @@ fn evidence_shown(a: &Assessment) -> Option<BTreeSet<&str>> {
         return None;
     }
     let lead = a.leading.id.as_str();
-    let pull = |c: &ascribe_assess::Contribution| c.log_lr.get(lead).copied().unwrap_or(0.0).abs();
-    let mut order: Vec<&ascribe_assess::Contribution> = a.contributions.iter().collect();
-    order.sort_by(|x, y| {
-        pull(y)
-            .total_cmp(&pull(x))
-            .then_with(|| x.evidence.cmp(&y.evidence))
+    // The pull is looked up once per item, and only the top items are ordered.
+    let mut order: Vec<(f64, &str)> = a
+        .contributions
+        .iter()
+        .map(|c| {
+            let pull = c.log_lr.get(lead).copied().unwrap_or(0.0).abs();
+            (pull, c.evidence.as_str())
+        })
+        .collect();
+    order.select_nth_unstable_by(REPORT_ITEMS - 1, |x, y| {
+        y.0.total_cmp(&x.0).then_with(|| x.1.cmp(y.1))
     });
-    Some(
-        order
-            .iter()
-            .take(REPORT_ITEMS)
-            .map(|c| c.evidence.as_str())
-            .collect(),
-    )
+    Some(order[..REPORT_ITEMS].iter().map(|&(_, id)| id).collect())
 }
 
 /// The sensitivity rows a long report shows, or `None` for all of them: the
