@@ -13,8 +13,10 @@
 
 mod claims;
 pub mod policy;
+pub mod synth;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use ascribe_model::{Bearing, Case, Confidence, Evidence, Hypothesis, Icd203, Phia, Tlp};
 use serde::{Serialize, Serializer};
@@ -219,6 +221,19 @@ struct Item<'a> {
     log_lr: Vec<f64>,
     /// Sum of |weight × log_lr|: orders a source's items, strongest first.
     strength: f64,
+    /// The item's source, as an index into the case's distinct (normalised) sources.
+    source: usize,
+    /// The item's place in evidence-id order.
+    rank: usize,
+}
+
+/// The case's items prepared once, for both views and the sensitivity.
+struct Prepared<'a> {
+    items: Vec<Item<'a>>,
+    /// Item indices in evidence-id order: every sum runs in this order.
+    order: Vec<usize>,
+    /// How many distinct sources the items have.
+    sources: usize,
 }
 
 impl Item<'_> {
@@ -241,56 +256,54 @@ pub fn assess(case: &Case, policy: &Policy) -> Result<Assessment, AssessError> {
     let mut warnings = Vec::new();
     let index = hypothesis_index(hyps)?;
     let priors = priors(hyps, &mut warnings)?;
-    let items = prepare(case, policy, &index)?;
+    let prepared = prepare(case, policy, &index)?;
+    let items = &prepared.items;
 
     let all: Vec<usize> = (0..items.len()).collect();
     let public: Vec<usize> = (0..items.len())
         .filter(|&i| items[i].evidence.tlp.is_public())
         .collect();
 
-    let (full_p, damping) = posterior(&priors, &items, &all, policy.same_source_damping);
-    let (public_p, _) = posterior(&priors, &items, &public, policy.same_source_damping);
+    let full = view(&priors, &prepared, &all, policy.same_source_damping);
+    let public_p = view(&priors, &prepared, &public, policy.same_source_damping).p;
+    let full_p = &full.p;
 
-    let lead = argmax(&full_p);
+    let lead = argmax(full_p);
     let public_lead = argmax(&public_p);
     let phrase = Phia::from_probability(full_p[lead]);
 
-    let confidence_basis = confidence(&items, &all, policy);
-    let public_confidence_basis = confidence(&items, &public, policy);
+    let confidence_basis = confidence(&prepared, &all, policy);
+    let public_confidence_basis = confidence(&prepared, &public, policy);
 
     let statements_only = {
-        let diag: Vec<&Item> = items.iter().filter(|it| it.diagnostic()).collect();
-        !diag.is_empty() && diag.iter().all(|it| it.evidence.kind.is_statement())
+        let mut diag = items.iter().filter(|it| it.diagnostic()).peekable();
+        diag.peek().is_some() && diag.all(|it| it.evidence.kind.is_statement())
     };
 
-    // Sensitivity: drop each item in turn from the full view.
-    let mut sensitivity = Vec::with_capacity(items.len());
-    for skip in 0..items.len() {
-        let rest: Vec<usize> = (0..items.len()).filter(|&i| i != skip).collect();
-        let (p, _) = posterior(&priors, &items, &rest, policy.same_source_damping);
-        let new_lead = argmax(&p);
-        let new_phrase = Phia::from_probability(p[new_lead]);
-        let leader_changed = new_lead != lead;
-        let phrase_changed = new_phrase != phrase;
-        sensitivity.push(Sensitivity {
-            evidence: items[skip].evidence.id.clone(),
-            delta: p[lead] - full_p[lead],
-            flips: leader_changed || phrase_changed,
-            new_leading: leader_changed.then(|| hyps[new_lead].id.clone()),
-            new_phrase: (leader_changed || phrase_changed).then_some(new_phrase),
+    // Ordered by how far each item moves the leader, then by id; the rows
+    // come in id order, and sorting keys rather than rows saves moving them.
+    let sensitivity = {
+        let rows = sensitivity(&prepared, &full, lead, phrase, hyps);
+        let mut keys: Vec<(f64, usize)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.delta.abs(), i))
+            .collect();
+        keys.sort_unstable_by(|a, b| {
+            b.0.partial_cmp(&a.0)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(a.1.cmp(&b.1))
         });
-    }
-    sensitivity.sort_by(|a, b| {
-        b.delta
-            .abs()
-            .partial_cmp(&a.delta.abs())
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then_with(|| a.evidence.cmp(&b.evidence))
-    });
+        let mut rows: Vec<Option<Sensitivity>> = rows.into_iter().map(Some).collect();
+        keys.iter()
+            .map(|&(_, i)| rows[i].take().expect("each row is taken once"))
+            .collect::<Vec<_>>()
+    };
+    let damping = &full.factors;
 
     let contributions = items
         .iter()
-        .zip(&damping)
+        .zip(damping)
         .map(|(it, d)| Contribution {
             evidence: it.evidence.id.clone(),
             kind: it.evidence.kind.to_string(),
@@ -340,7 +353,7 @@ pub fn assess(case: &Case, policy: &Policy) -> Result<Assessment, AssessError> {
         }
     }
 
-    let gap = gap(hyps, lead, &full_p, &public_p, items.len() - public.len());
+    let gap = gap(hyps, lead, full_p, &public_p, items.len() - public.len());
 
     let hypotheses = hyps
         .iter()
@@ -453,22 +466,24 @@ fn prepare<'a>(
     case: &'a Case,
     policy: &Policy,
     index: &BTreeMap<&str, usize>,
-) -> Result<Vec<Item<'a>>, AssessError> {
+) -> Result<Prepared<'a>, AssessError> {
     let n = case.hypotheses.len();
-    let mut seen = BTreeSet::new();
+    // Lookups only, never iterated: hash order cannot reach the output.
+    let mut seen: HashSet<&str> = HashSet::with_capacity(case.evidence.len());
+    let mut sources: HashMap<Cow<'a, str>, usize> = HashMap::new();
+    // Items of one source often come together: skip the lookup for a run.
+    let mut last_source: Option<(&str, usize)> = None;
     let mut items = Vec::with_capacity(case.evidence.len());
+    let mut ratios = vec![1.0; n];
+    let mut logs = vec![0.0; n];
     for e in &case.evidence {
         if !seen.insert(e.id.as_str()) {
             return Err(AssessError::DuplicateEvidence(e.id.clone()));
         }
         let rule = policy.kind_rule(&e.kind);
         // Each bearing becomes (hypothesis, ratio) pairs, checked the same way.
-        let pairs: Vec<(&String, f64)> = match &e.bearing {
-            Bearing::Ratings(m) => m.iter().map(|(h, r)| (h, policy.ach.ratio(*r))).collect(),
-            Bearing::LikelihoodRatios(m) => m.iter().map(|(h, v)| (h, *v)).collect(),
-        };
-        let mut ratios = vec![1.0; n];
-        for (h, v) in pairs {
+        ratios.fill(1.0);
+        let mut set = |h: &String, v: f64| {
             let Some(&i) = index.get(h.as_str()) else {
                 return Err(AssessError::UnknownHypothesis {
                     evidence: e.id.clone(),
@@ -483,11 +498,26 @@ fn prepare<'a>(
                 });
             }
             ratios[i] = v;
+            Ok(())
+        };
+        match &e.bearing {
+            Bearing::Ratings(m) => {
+                for (h, r) in m {
+                    set(h, policy.ach.ratio(*r))?;
+                }
+            }
+            Bearing::LikelihoodRatios(m) => {
+                for (h, v) in m {
+                    set(h, *v)?;
+                }
+            }
         }
         // Ratios are relative: centre them on their geometric mean before
         // clamping, so a cap limits how far the item separates hypotheses,
         // whichever of them the analyst wrote the ratio against.
-        let logs: Vec<f64> = ratios.iter().map(|r| r.ln()).collect();
+        for (l, r) in logs.iter_mut().zip(&ratios) {
+            *l = r.ln();
+        }
         let mean = logs.iter().sum::<f64>() / n as f64;
         let log_lr: Vec<f64> = logs
             .iter()
@@ -495,44 +525,96 @@ fn prepare<'a>(
             .collect();
         let weight = policy.grade_weight(e.grade) * rule.weight;
         let strength = log_lr.iter().map(|l| (l * weight).abs()).sum();
+        let source = match last_source {
+            Some((raw, s)) if raw == e.source => s,
+            _ => {
+                let next = sources.len();
+                let s = *sources.entry(normalise_source(&e.source)).or_insert(next);
+                last_source = Some((e.source.as_str(), s));
+                s
+            }
+        };
         items.push(Item {
             evidence: e,
             weight,
             log_lr,
             strength,
+            source,
+            rank: 0,
         });
     }
-    Ok(items)
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    let in_id_order = items
+        .windows(2)
+        .all(|w| w[0].evidence.id < w[1].evidence.id);
+    if !in_id_order {
+        order.sort_unstable_by(|&a, &b| items[a].evidence.id.cmp(&items[b].evidence.id));
+    }
+    for (rank, &i) in order.iter().enumerate() {
+        items[i].rank = rank;
+    }
+    Ok(Prepared {
+        items,
+        order,
+        sources: sources.len(),
+    })
 }
 
-/// Posterior over `hyps` from the chosen items; also each item's damping factor.
-fn posterior(
-    priors: &[f64],
-    items: &[Item],
-    chosen: &[usize],
-    damping: f64,
-) -> (Vec<f64>, Vec<f64>) {
-    let mut factors = vec![1.0; items.len()];
-    // Group the chosen items by source; within a source, the strongest counts
-    // fully and each further one by one more power of the damping factor.
-    // Ordering by strength, then id, keeps the result independent of input order.
-    let mut by_source: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for &i in chosen {
-        by_source
-            .entry(normalise_source(&items[i].evidence.source))
-            .or_default()
-            .push(i);
+/// One view of the case (all items, or the public ones): the posterior, and
+/// what the sensitivity needs to take one item out without recomputing.
+struct View {
+    /// Log prior plus every chosen item's weighted, damped log ratio, per hypothesis.
+    logp: Vec<f64>,
+    /// The posterior: `logp` normalised.
+    p: Vec<f64>,
+    /// Each item's same-source damping factor (1 for items not chosen).
+    factors: Vec<f64>,
+    /// The chosen items grouped by source, each group strongest first (damping order).
+    members: Vec<usize>,
+    /// Where each source's group starts in `members`, and where the last ends.
+    bounds: Vec<usize>,
+}
+
+impl View {
+    /// Each source's items, strongest first; empty for sources with none chosen.
+    fn groups(&self) -> impl Iterator<Item = &[usize]> {
+        self.bounds.windows(2).map(|w| &self.members[w[0]..w[1]])
     }
-    for members in by_source.values_mut() {
-        members.sort_by(|&a, &b| {
+}
+
+/// The posterior over the hypotheses from the chosen items.
+fn view(priors: &[f64], prepared: &Prepared, chosen: &[usize], damping: f64) -> View {
+    let items = &prepared.items;
+    let mut factors = vec![1.0; items.len()];
+    // Group the chosen items by source (a counting sort on the source index);
+    // within a source, the strongest counts fully and each further one by one
+    // more power of the damping factor. Ordering by strength, then id, keeps
+    // the result independent of input order.
+    let mut bounds = vec![0usize; prepared.sources + 1];
+    for &i in chosen {
+        bounds[items[i].source + 1] += 1;
+    }
+    for s in 1..bounds.len() {
+        bounds[s] += bounds[s - 1];
+    }
+    let mut next = bounds.clone();
+    let mut members = vec![0usize; chosen.len()];
+    for &i in chosen {
+        let slot = &mut next[items[i].source];
+        members[*slot] = i;
+        *slot += 1;
+    }
+    for w in bounds.windows(2) {
+        let group = &mut members[w[0]..w[1]];
+        group.sort_unstable_by(|&a, &b| {
             items[b]
                 .strength
                 .partial_cmp(&items[a].strength)
                 .unwrap_or(std::cmp::Ordering::Equal)
-                .then_with(|| items[a].evidence.id.cmp(&items[b].evidence.id))
+                .then_with(|| items[a].rank.cmp(&items[b].rank))
         });
         let mut f = 1.0;
-        for &i in members.iter() {
+        for &i in group.iter() {
             if items[i].diagnostic() {
                 factors[i] = f;
                 f *= damping;
@@ -540,10 +622,12 @@ fn posterior(
         }
     }
     // Add in id order, so that floating-point sums do not depend on input order.
-    let mut ordered = chosen.to_vec();
-    ordered.sort_by(|&a, &b| items[a].evidence.id.cmp(&items[b].evidence.id));
+    let mut is_chosen = vec![false; items.len()];
+    for &i in chosen {
+        is_chosen[i] = true;
+    }
     let mut logp: Vec<f64> = priors.iter().map(|p| p.ln()).collect();
-    for &i in &ordered {
+    for &i in prepared.order.iter().filter(|&&i| is_chosen[i]) {
         let it = &items[i];
         let w = it.weight * factors[i];
         if w == 0.0 {
@@ -553,26 +637,137 @@ fn posterior(
             *lp += w * l;
         }
     }
-    (softmax(&logp), factors)
+    View {
+        p: softmax(&logp),
+        logp,
+        factors,
+        members,
+        bounds,
+    }
+}
+
+/// How the full view changes when each item in turn is left out, in id order.
+///
+/// Leaving out item `k` changes only its own source group's damped sum: `k`'s
+/// own term goes, and when `k` is diagnostic, every later diagnostic item of
+/// the group moves up one damping step (factor `d^j` becomes `d^(j-1)`). So
+/// the posterior without `k` is `logp + change(k)`, where for the diagnostic
+/// item at rank `r` of a group
+///
+/// ```text
+/// change(r) = shift(r) - f_r·c_r,   shift(r) = Σ_{j>r} (f_{j-1} - f_j)·c_j
+/// ```
+///
+/// (`c_j` the item's weighted log ratios, `f_j` its damping factor), and
+/// `shift` is built backwards over the group, `shift(r) = shift(r+1) +
+/// (f_r - f_{r+1})·c_{r+1}`, without dividing by the damping factor (which may
+/// be 0). That is O(items × hypotheses) in all, however large one source is.
+/// It equals the recomputation of the whole case without `k` up to rounding
+/// (a property test compares the two), and exactly when `k` moves nothing.
+fn sensitivity(
+    prepared: &Prepared,
+    full: &View,
+    lead: usize,
+    phrase: Phia,
+    hyps: &[Hypothesis],
+) -> Vec<Sensitivity> {
+    let items = &prepared.items;
+    let n = full.logp.len();
+    let mut out: Vec<Option<Sensitivity>> = vec![None; items.len()];
+    let mut shift: Vec<f64> = Vec::new();
+    let mut diag: Vec<usize> = Vec::new();
+    let mut logp = vec![0.0; n];
+    let mut p = Vec::with_capacity(n);
+    for group in full.groups() {
+        diag.clear();
+        diag.extend(group.iter().copied().filter(|&i| items[i].diagnostic()));
+        let m = diag.len();
+        shift.clear();
+        shift.resize(m * n, 0.0);
+        for r in (0..m.saturating_sub(1)).rev() {
+            let next = &items[diag[r + 1]];
+            let step = full.factors[diag[r]] - full.factors[diag[r + 1]];
+            let (here, later) = shift.split_at_mut((r + 1) * n);
+            let here = &mut here[r * n..];
+            for h in 0..n {
+                here[h] = later[h] + step * next.weight * next.log_lr[h];
+            }
+        }
+        let mut rank = 0;
+        for &k in group {
+            let it = &items[k];
+            logp.copy_from_slice(&full.logp);
+            if it.diagnostic() {
+                for (lp, s) in logp.iter_mut().zip(&shift[rank * n..(rank + 1) * n]) {
+                    *lp += s;
+                }
+                rank += 1;
+            }
+            let w = it.weight * full.factors[k];
+            if w != 0.0 {
+                for (lp, l) in logp.iter_mut().zip(&it.log_lr) {
+                    *lp -= w * l;
+                }
+            }
+            softmax_into(&logp, &mut p);
+            let new_lead = argmax(&p);
+            let new_phrase = Phia::from_probability(p[new_lead]);
+            let leader_changed = new_lead != lead;
+            let phrase_changed = new_phrase != phrase;
+            out[k] = Some(Sensitivity {
+                evidence: it.evidence.id.clone(),
+                delta: p[lead] - full.p[lead],
+                flips: leader_changed || phrase_changed,
+                new_leading: leader_changed.then(|| hyps[new_lead].id.clone()),
+                new_phrase: (leader_changed || phrase_changed).then_some(new_phrase),
+            });
+        }
+    }
+    prepared
+        .order
+        .iter()
+        .map(|&k| {
+            out[k]
+                .take()
+                .expect("every item of the full view is in one source group")
+        })
+        .collect()
 }
 
 /// Sources are compared without case or surrounding space: "NCSC" and "ncsc " are one source.
-fn normalise_source(s: &str) -> String {
-    s.trim().to_lowercase()
+fn normalise_source(s: &str) -> Cow<'_, str> {
+    let t = s.trim();
+    // Lowercase ASCII is already normal; anything else takes the full rule.
+    if t.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(t)
+    } else {
+        Cow::Owned(t.to_lowercase())
+    }
 }
 
 fn softmax(logp: &[f64]) -> Vec<f64> {
+    let mut p = Vec::with_capacity(logp.len());
+    softmax_into(logp, &mut p);
+    p
+}
+
+/// [`softmax`] into a buffer, so the sensitivity allocates nothing per item.
+fn softmax_into(logp: &[f64], p: &mut Vec<f64>) {
+    p.clear();
     let max = logp
         .iter()
         .copied()
         .filter(|v| v.is_finite())
         .fold(f64::NEG_INFINITY, f64::max);
     if !max.is_finite() {
-        return vec![1.0 / logp.len() as f64; logp.len()];
+        p.resize(logp.len(), 1.0 / logp.len() as f64);
+        return;
     }
-    let exps: Vec<f64> = logp.iter().map(|l| (l - max).exp()).collect();
-    let total: f64 = exps.iter().sum();
-    exps.iter().map(|e| e / total).collect()
+    p.extend(logp.iter().map(|l| (l - max).exp()));
+    let total: f64 = p.iter().sum();
+    for e in p.iter_mut() {
+        *e /= total;
+    }
 }
 
 /// The index of the largest probability; ties go to the earlier hypothesis.
@@ -586,38 +781,37 @@ fn argmax(p: &[f64]) -> usize {
     best
 }
 
-fn confidence(items: &[Item], chosen: &[usize], policy: &Policy) -> ConfidenceBasis {
+fn confidence(prepared: &Prepared, chosen: &[usize], policy: &Policy) -> ConfidenceBasis {
     let rule = &policy.confidence;
-    let diag: Vec<&Item> = chosen
-        .iter()
-        .map(|&i| &items[i])
-        .filter(|it| it.diagnostic())
-        .collect();
-    let sources: BTreeSet<String> = diag
-        .iter()
-        .map(|it| normalise_source(&it.evidence.source))
-        .collect();
-    let technical: BTreeSet<String> = diag
-        .iter()
-        .filter(|it| !it.evidence.kind.is_statement())
-        .map(|it| normalise_source(&it.evidence.source))
-        .collect();
-    let quality = if diag.is_empty() {
+    // Per source: whether it gave a diagnostic item, and a technical one.
+    let mut diagnostic = vec![false; prepared.sources];
+    let mut technical_source = vec![false; prepared.sources];
+    let mut items = 0usize;
+    let mut grade_sum = 0.0;
+    for it in chosen.iter().map(|&i| &prepared.items[i]) {
+        if !it.diagnostic() {
+            continue;
+        }
+        items += 1;
+        grade_sum += policy.grade_weight(it.evidence.grade);
+        diagnostic[it.source] = true;
+        if !it.evidence.kind.is_statement() {
+            technical_source[it.source] = true;
+        }
+    }
+    let sources = diagnostic.iter().filter(|&&d| d).count();
+    let technical = technical_source.iter().filter(|&&t| t).count();
+    let quality = if items == 0 {
         0.0
     } else {
-        diag.iter()
-            .map(|it| policy.grade_weight(it.evidence.grade))
-            .sum::<f64>()
-            / diag.len() as f64
+        grade_sum / items as f64
     };
-    let level = if sources.len() >= rule.high_sources
-        && technical.len() >= rule.high_technical_sources
+    let level = if sources >= rule.high_sources
+        && technical >= rule.high_technical_sources
         && quality >= rule.high_quality
     {
         Confidence::High
-    } else if sources.len() >= rule.moderate_sources
-        && !technical.is_empty()
-        && quality >= rule.moderate_quality
+    } else if sources >= rule.moderate_sources && technical > 0 && quality >= rule.moderate_quality
     {
         Confidence::Moderate
     } else {
@@ -625,9 +819,9 @@ fn confidence(items: &[Item], chosen: &[usize], policy: &Policy) -> ConfidenceBa
     };
     ConfidenceBasis {
         level,
-        items: diag.len(),
-        sources: sources.len(),
-        technical_sources: technical.len(),
+        items,
+        sources,
+        technical_sources: technical,
         quality,
     }
 }

@@ -464,3 +464,177 @@ proptest! {
         prop_assert_eq!(a, b);
     }
 }
+
+// ---- The incremental sensitivity equals the naive recomputation. ----
+
+/// The sensitivity as it was first written: the whole case recomputed once
+/// per item, O(N²). Kept as the reference the incremental one must equal.
+fn naive_sensitivity(case: &Case, policy: &Policy) -> Vec<Sensitivity> {
+    let hyps = &case.hypotheses;
+    let index = hypothesis_index(hyps).expect("the generated case has unique hypotheses");
+    let priors = priors(hyps, &mut Vec::new()).expect("the generated priors are valid");
+    let prepared = prepare(case, policy, &index).expect("the generated items are valid");
+    let items = &prepared.items;
+    let damping = policy.same_source_damping;
+    let all: Vec<usize> = (0..items.len()).collect();
+    let full_p = view(&priors, &prepared, &all, damping).p;
+    let lead = argmax(&full_p);
+    let phrase = Phia::from_probability(full_p[lead]);
+    (0..items.len())
+        .map(|skip| {
+            let rest: Vec<usize> = (0..items.len()).filter(|&i| i != skip).collect();
+            let p = view(&priors, &prepared, &rest, damping).p;
+            let new_lead = argmax(&p);
+            let new_phrase = Phia::from_probability(p[new_lead]);
+            let leader_changed = new_lead != lead;
+            let phrase_changed = new_phrase != phrase;
+            Sensitivity {
+                evidence: items[skip].evidence.id.clone(),
+                delta: p[lead] - full_p[lead],
+                flips: leader_changed || phrase_changed,
+                new_leading: leader_changed.then(|| hyps[new_lead].id.clone()),
+                new_phrase: (leader_changed || phrase_changed).then_some(new_phrase),
+            }
+        })
+        .collect()
+}
+
+/// An item for the comparison: few sources (so groups are large), ratings or
+/// free likelihood ratios (so figures rarely tie), some items neutral.
+fn arb_scale_item(id: usize, sources: usize) -> impl Strategy<Value = Evidence> {
+    let bearing = prop_oneof![
+        prop::collection::btree_map(prop::sample::select(HYPS.to_vec()), arb_rating(), 0..4)
+            .prop_map(|m| Bearing::Ratings(
+                m.into_iter().map(|(h, r)| (h.to_owned(), r)).collect()
+            )),
+        prop::collection::btree_map(prop::sample::select(HYPS.to_vec()), 0.05f64..20.0, 0..4)
+            .prop_map(|m| Bearing::LikelihoodRatios(
+                m.into_iter().map(|(h, v)| (h.to_owned(), v)).collect()
+            )),
+        // Neutral: moves nothing, so it is not diagnostic.
+        Just(Bearing::Ratings(BTreeMap::new())),
+    ];
+    (
+        0..sources,
+        prop::sample::select(Reliability::ALL.to_vec()),
+        prop::sample::select(Credibility::ALL.to_vec()),
+        prop::sample::select(Tlp::ALL.to_vec()),
+        bearing,
+        prop::sample::select(vec![
+            "tradecraft",
+            "geolocation",
+            "accusation",
+            "denial",
+            "malware-reuse",
+            "zero-weight",
+        ]),
+    )
+        .prop_map(move |(source, r, c, tlp, bearing, kind)| Evidence {
+            id: format!("e{id:02}"),
+            kind: kind.parse().unwrap_or(EvidenceKind::Tradecraft),
+            summary: String::new(),
+            // Case and spaces differ but name one source.
+            source: if source % 2 == 0 {
+                format!("Source {source}")
+            } else {
+                format!(" source {source} ")
+            },
+            grade: Admiralty::new(r, c),
+            tlp,
+            bearing,
+            origin: None,
+        })
+}
+
+fn arb_scale_case() -> impl Strategy<Value = (Case, Policy)> {
+    let damping = prop_oneof![Just(0.0), Just(1.0), Just(0.5), 0.0f64..=1.0];
+    let priors = prop_oneof![
+        Just(vec![None; 4]),
+        prop::collection::vec(prop::option::of(0.0f64..0.25), 4),
+    ];
+    (1usize..4, 0usize..40, damping, priors)
+        .prop_flat_map(|(sources, n, damping, priors)| {
+            (
+                (0..n)
+                    .map(|i| arb_scale_item(i, sources))
+                    .collect::<Vec<_>>(),
+                Just(damping),
+                Just(priors),
+            )
+        })
+        .prop_map(|(evidence, damping, priors)| {
+            let mut c = case(&HYPS, evidence);
+            for (h, p) in c.hypotheses.iter_mut().zip(priors) {
+                h.prior = p;
+            }
+            let mut policy = Policy {
+                same_source_damping: damping,
+                ..Policy::default()
+            };
+            policy.kinds.insert(
+                "zero-weight".to_owned(),
+                policy::KindRule {
+                    weight: 0.0,
+                    max_lr: None,
+                    min_lr: None,
+                },
+            );
+            (c, policy)
+        })
+}
+
+#[test]
+fn one_big_source_and_damping_zero_match_the_naive_sensitivity() {
+    for damping in [0.0, 0.25, 1.0] {
+        let evidence: Vec<Evidence> = (0..30)
+            .map(|i| {
+                let r = [CC, C, I, AchRating::Neutral][i % 4];
+                item(&format!("x{i:02}"), "one", "B2", Tlp::Clear, &[("a", r)])
+            })
+            .collect();
+        let c = case(&["a", "b"], evidence);
+        let policy = Policy {
+            same_source_damping: damping,
+            ..Policy::default()
+        };
+        let a = assess(&c, &policy).unwrap();
+        let naive = naive_sensitivity(&c, &policy);
+        for s in &naive {
+            let got = a
+                .sensitivity
+                .iter()
+                .find(|x| x.evidence == s.evidence)
+                .unwrap();
+            assert!((got.delta - s.delta).abs() < 1e-9, "{got:?} vs {s:?}");
+            assert_eq!(
+                (got.flips, &got.new_leading, got.new_phrase),
+                (s.flips, &s.new_leading, s.new_phrase)
+            );
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn incremental_sensitivity_equals_the_naive_recomputation((c, policy) in arb_scale_case()) {
+        let a = assess(&c, &policy).unwrap();
+        let naive = naive_sensitivity(&c, &policy);
+        prop_assert_eq!(a.sensitivity.len(), naive.len());
+        let by_id: BTreeMap<&str, &Sensitivity> =
+            a.sensitivity.iter().map(|s| (s.evidence.as_str(), s)).collect();
+        for s in &naive {
+            let got = by_id[s.evidence.as_str()];
+            prop_assert!((got.delta - s.delta).abs() < 1e-9, "{:?} vs naive {:?}", got, s);
+            prop_assert_eq!(got.flips, s.flips, "{:?} vs naive {:?}", got, s);
+            prop_assert_eq!(&got.new_leading, &s.new_leading);
+            prop_assert_eq!(got.new_phrase, s.new_phrase);
+        }
+        // Ordered by how far each item moves the leader, then by id.
+        for w in a.sensitivity.windows(2) {
+            prop_assert!(
+                w[0].delta.abs() > w[1].delta.abs()
+                    || (w[0].delta.abs() == w[1].delta.abs() && w[0].evidence < w[1].evidence)
+            );
+        }
+    }
+}

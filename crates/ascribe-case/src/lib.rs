@@ -156,6 +156,9 @@ struct RawClaim {
 /// Tracks errors against the source text, to turn byte spans into lines and columns.
 struct Errors<'a> {
     text: &'a str,
+    /// Made at the first error: a file of 100,000 items may have as many
+    /// errors, and rescanning the text for each would take minutes.
+    lines: Option<LineIndex<'a>>,
     list: Vec<Located>,
 }
 
@@ -163,12 +166,17 @@ impl<'a> Errors<'a> {
     fn new(text: &'a str) -> Self {
         Errors {
             text,
+            lines: None,
             list: Vec::new(),
         }
     }
 
     fn at(&mut self, span: Range<usize>, message: impl Into<String>) {
-        let (line, column) = line_col(self.text, span.start);
+        let text = self.text;
+        let (line, column) = self
+            .lines
+            .get_or_insert_with(|| LineIndex::new(text))
+            .line_col(span.start);
         self.list.push(Located {
             line,
             column,
@@ -177,16 +185,43 @@ impl<'a> Errors<'a> {
     }
 }
 
+/// Where each line of a text starts, to find many offsets' lines by bisection.
+struct LineIndex<'a> {
+    text: &'a str,
+    /// Byte offset of each line's first byte; the first is 0.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset; an offset
+    /// past the end or inside a character counts as the end of the text.
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let text = self.text;
+        let offset = if text.is_char_boundary(offset) {
+            offset
+        } else {
+            text.len()
+        };
+        // Lines starting at or before the offset; the first always does.
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let line_start = self.starts[line - 1];
+        let column = text
+            .get(line_start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        (line, column)
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before
-        .get(line_start..)
-        .map_or(1, |s| s.chars().count() + 1);
-    (line, column)
+    LineIndex::new(text).line_col(offset)
 }
 
 /// Parses a case file's text; `file` is only used in error messages.

@@ -209,3 +209,47 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_synthetic_case_file_parses_back_to_the_synthetic_case() {
+    // The benchmark's case files are written by ascribe_assess::synth; they
+    // must mean exactly the case the in-memory benchmark assesses.
+    let text = ascribe_assess::synth::case_file(300, 5);
+    let parsed = parse_case("synthetic.toml", &text).unwrap();
+    assert_eq!(parsed.case, ascribe_assess::synth::case(300, 5));
+    assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
+}
+
+#[test]
+fn many_bad_items_are_all_reported_with_their_lines() {
+    // Every error is located; a file with an error in each of many items
+    // reports each one at its own line, in order.
+    let n = 2000;
+    let mut text = HEAD.to_owned();
+    for i in 0..n {
+        text.push_str(&format!(
+            "\n[[evidence]]\nid = \"e{i}\"\nkind = \"tradecraft\"\nsummary = \"s\"\nsource = \"x\"\ngrade = \"B2\"\ntlp = \"mauve\"\n"
+        ));
+    }
+    let err = parse_case("case.toml", &text).unwrap_err();
+    assert_eq!(err.errors.len(), n);
+    let head_lines = HEAD.lines().count();
+    for (i, e) in err.errors.iter().enumerate() {
+        // Each item is 8 lines (a blank line, the header, six fields); `tlp` is its last.
+        assert_eq!(e.line, head_lines + 8 * i + 8, "item {i}: {e:?}");
+        assert_eq!(e.column, 7);
+        assert!(e.message.contains("mauve"), "{}", e.message);
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn line_col_counts_lines_and_characters(text in "[a\né\r ]{0,40}", offset in 0usize..50) {
+        // The definition, spelled out: newlines before the offset, characters since the last.
+        let end = if text.is_char_boundary(offset) { offset } else { text.len() };
+        let before = &text[..end];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        proptest::prop_assert_eq!(line_col(&text, offset), (line, column));
+    }
+}

@@ -51,7 +51,9 @@ pub(crate) fn run(args: AssessArgs, db: &Path) -> anyhow::Result<ExitCode> {
     let policy = ascribe_case::policy_from_tables(&layers).map_err(anyhow::Error::msg)?;
     let assessment = assess_case(case, &policy)?;
 
-    let mut out = std::io::stdout().lock();
+    // Stdout flushes at every newline; pretty JSON of a 100,000-item case has
+    // millions of lines, so buffer it (one write per 8 KiB instead).
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         Format::Text => out.write_all(report::text(&assessment).as_bytes())?,
         Format::Json => {

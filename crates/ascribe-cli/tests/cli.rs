@@ -260,3 +260,48 @@ fn actors_resolve_through_the_knowledge_base() {
         stderr(&import)
     );
 }
+
+#[test]
+fn a_long_case_report_shows_what_matters_and_counts_the_rest() {
+    // 200 items, as telemetry makes them: the report lists 20 in each table
+    // and says how many it leaves out; the JSON keeps every item.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let case = dir.path().join("synthetic.toml");
+    std::fs::write(&case, ascribe_assess::synth::case_file(200, 3)).unwrap();
+    let text = ascribe(&db, &["assess", case.to_str().unwrap()]);
+    assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
+    let report = stdout(&text);
+    let section = |title: &str| -> Vec<String> {
+        report
+            .split("\n\n")
+            .find(|s| s.starts_with(title))
+            .unwrap_or_else(|| panic!("no {title} section in\n{report}"))
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    };
+    let evidence = section("Evidence (200 items");
+    // The heading, the column names, 20 rows and the line that counts the rest.
+    assert_eq!(evidence.len(), 23, "{evidence:#?}");
+    assert!(
+        evidence[22].starts_with("  … and 180 more items"),
+        "{}",
+        evidence[22]
+    );
+    let sensitivity = section("Sensitivity:");
+    assert_eq!(sensitivity.len(), 22, "{sensitivity:#?}");
+    assert!(
+        sensitivity[21].starts_with("  … and 180 more items"),
+        "{}",
+        sensitivity[21]
+    );
+    insta::assert_snapshot!("long_case_report", report);
+
+    let json = ascribe(&db, &["assess", case.to_str().unwrap(), "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["contributions"].as_array().map(Vec::len), Some(200));
+    assert_eq!(value["sensitivity"].as_array().map(Vec::len), Some(200));
+    let again = ascribe(&db, &["assess", case.to_str().unwrap()]);
+    assert_eq!(stdout(&again), report);
+}

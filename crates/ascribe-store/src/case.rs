@@ -58,21 +58,22 @@ fn save_case_tx(tx: &Transaction<'_>, case: &Case, policy_json: Option<&str>) ->
     upsert_incident(tx, &case.incident, policy_json, true)?;
     let id = case.incident.id.as_str();
     tx.execute("DELETE FROM hypotheses WHERE incident_id = ?1", [id])?;
+    let mut insert = tx.prepare(
+        "INSERT INTO hypotheses (incident_id, id, actor, actor_name, sponsor, prior, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
     for (pos, h) in case.hypotheses.iter().enumerate() {
-        tx.execute(
-            "INSERT INTO hypotheses (incident_id, id, actor, actor_name, sponsor, prior, position)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                id,
-                h.id,
-                h.actor,
-                h.resolved.as_ref().map(|r| r.name.as_str()),
-                h.resolved.as_ref().and_then(|r| r.sponsor.as_deref()),
-                h.prior,
-                pos as i64
-            ],
-        )?;
+        insert.execute(params![
+            id,
+            h.id,
+            h.actor,
+            h.resolved.as_ref().map(|r| r.name.as_str()),
+            h.resolved.as_ref().and_then(|r| r.sponsor.as_deref()),
+            h.prior,
+            pos as i64
+        ])?;
     }
+    drop(insert);
     tx.execute(
         "DELETE FROM evidence WHERE incident_id = ?1 AND origin IS NULL",
         [id],
@@ -140,12 +141,12 @@ impl Store {
     pub fn upsert_evidence(&mut self, incident_id: &str, items: &[Evidence]) -> Result<()> {
         self.write(|tx| {
             require_incident(tx, incident_id)?;
+            let mut delete =
+                tx.prepare("DELETE FROM evidence WHERE incident_id = ?1 AND id = ?2")?;
             for e in items {
-                tx.execute(
-                    "DELETE FROM evidence WHERE incident_id = ?1 AND id = ?2",
-                    params![incident_id, e.id],
-                )?;
+                delete.execute(params![incident_id, e.id])?;
             }
+            drop(delete);
             insert_evidence(tx, incident_id, items)?;
             touch(tx, incident_id)
         })
@@ -160,12 +161,11 @@ impl Store {
     ) -> Result<()> {
         self.write(|tx| {
             require_incident(tx, incident_id)?;
+            let mut delete = tx.prepare("DELETE FROM claims WHERE incident_id = ?1 AND id = ?2")?;
             for c in claims {
-                tx.execute(
-                    "DELETE FROM claims WHERE incident_id = ?1 AND id = ?2",
-                    params![incident_id, c.id],
-                )?;
+                delete.execute(params![incident_id, c.id])?;
             }
+            drop(delete);
             insert_claims(tx, incident_id, claims, provenance)?;
             touch(tx, incident_id)
         })
@@ -253,19 +253,19 @@ impl Store {
         let mut evidence = Vec::new();
         for row in rows {
             let (id, kind, summary, source, rel, cred, tlp, bearing, origin) = row?;
-            let what = format!("evidence {id:?}");
+            // The message is only made for a row that fails.
+            let bad = |e: &dyn std::fmt::Display| corrupt(&format!("evidence {id:?}"), e);
             let grade = Admiralty::new(
-                rel.parse().map_err(|e| corrupt(&what, e))?,
-                Credibility::from_number(cred).map_err(|e| corrupt(&what, e))?,
+                rel.parse().map_err(|e| bad(&e))?,
+                Credibility::from_number(cred).map_err(|e| bad(&e))?,
             );
             evidence.push(Evidence {
                 kind: kind.parse().unwrap_or_else(|never| match never {}),
                 summary,
                 source,
                 grade,
-                tlp: tlp.parse().map_err(|e| corrupt(&what, e))?,
-                bearing: serde_json::from_str::<Bearing>(&bearing)
-                    .map_err(|e| corrupt(&what, e))?,
+                tlp: tlp.parse().map_err(|e| bad(&e))?,
+                bearing: serde_json::from_str::<Bearing>(&bearing).map_err(|e| bad(&e))?,
                 origin,
                 id,
             });
@@ -429,28 +429,30 @@ fn next_position(tx: &Transaction<'_>, table: &str, incident_id: &str) -> Result
     Ok(tx.query_row(&sql, [incident_id], |r| r.get(0))?)
 }
 
+/// One prepared statement for all the rows: an incident may bring 100,000
+/// items, and preparing the statement anew for each costs more than the insert.
 fn insert_evidence(tx: &Transaction<'_>, incident_id: &str, items: &[Evidence]) -> Result<()> {
     let first = next_position(tx, "evidence", incident_id)?;
+    let mut insert = tx.prepare(
+        "INSERT INTO evidence (incident_id, id, kind, summary, source, reliability, credibility, tlp,
+                               bearing_json, origin, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
     for (pos, e) in (first..).zip(items) {
         let bearing = serde_json::to_string(&e.bearing).map_err(|err| corrupt("bearing", err))?;
-        tx.execute(
-            "INSERT INTO evidence (incident_id, id, kind, summary, source, reliability, credibility, tlp,
-                                   bearing_json, origin, position)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
-                incident_id,
-                e.id,
-                e.kind.as_str(),
-                e.summary,
-                e.source,
-                e.grade.reliability.as_str(),
-                i64::from(e.grade.credibility.number()),
-                e.tlp.as_str(),
-                bearing,
-                e.origin,
-                pos
-            ],
-        )?;
+        insert.execute(params![
+            incident_id,
+            e.id,
+            e.kind.as_str(),
+            e.summary,
+            e.source,
+            e.grade.reliability.as_str(),
+            i64::from(e.grade.credibility.number()),
+            e.tlp.as_str(),
+            bearing,
+            e.origin,
+            pos
+        ])?;
     }
     Ok(())
 }
@@ -462,37 +464,37 @@ fn insert_claims(
     provenance: Provenance,
 ) -> Result<()> {
     let first = next_position(tx, "claims", incident_id)?;
+    let mut insert = tx.prepare(
+        "INSERT INTO claims (incident_id, id, kind, speaker, speaker_org, speaker_country, target,
+                             target_canonical, target_state, operation, confidence_phrase, prob_low,
+                             prob_high, claim_date, quote, doc, start_offset, end_offset, tlp, provenance,
+                             position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+    )?;
     for (pos, c) in (first..).zip(claims) {
-        tx.execute(
-            "INSERT INTO claims (incident_id, id, kind, speaker, speaker_org, speaker_country, target,
-                                 target_canonical, target_state, operation, confidence_phrase, prob_low,
-                                 prob_high, claim_date, quote, doc, start_offset, end_offset, tlp, provenance,
-                                 position)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
-            params![
-                incident_id,
-                c.id,
-                c.kind.map(|k| k.as_str()),
-                c.speaker,
-                c.speaker_org,
-                c.speaker_country,
-                c.target,
-                c.target_canonical,
-                c.target_state,
-                c.operation,
-                c.confidence_phrase,
-                c.probability.map(|b| b.low),
-                c.probability.map(|b| b.high),
-                c.date,
-                c.quote,
-                c.doc,
-                c.start.map(|v| v as i64),
-                c.end.map(|v| v as i64),
-                c.tlp.as_str(),
-                provenance.as_str(),
-                pos
-            ],
-        )?;
+        insert.execute(params![
+            incident_id,
+            c.id,
+            c.kind.map(|k| k.as_str()),
+            c.speaker,
+            c.speaker_org,
+            c.speaker_country,
+            c.target,
+            c.target_canonical,
+            c.target_state,
+            c.operation,
+            c.confidence_phrase,
+            c.probability.map(|b| b.low),
+            c.probability.map(|b| b.high),
+            c.date,
+            c.quote,
+            c.doc,
+            c.start.map(|v| v as i64),
+            c.end.map(|v| v as i64),
+            c.tlp.as_str(),
+            provenance.as_str(),
+            pos
+        ])?;
     }
     Ok(())
 }
