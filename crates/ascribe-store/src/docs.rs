@@ -2,7 +2,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use crate::{Result, Store};
+use crate::{Result, Store, UnitOfWork};
 
 /// One ingested document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +27,15 @@ pub struct KbImport {
 impl Store {
     /// Records (or re-records) an ingested document.
     pub fn record_document(&mut self, doc: &DocumentRecord) -> Result<()> {
-        self.write(|tx| {
+        self.unit_of_work(|u| u.record_document(doc))
+    }
+}
+
+impl UnitOfWork<'_> {
+    /// Records (or re-records) an ingested document.
+    pub fn record_document(&self, doc: &DocumentRecord) -> Result<()> {
+        let tx = self.tx;
+        {
             tx.execute("DELETE FROM documents WHERE name = ?1", [&doc.name])?;
             tx.execute(
                 "INSERT INTO documents (name, bytes, published, claims, incidents, ingested_at)
@@ -42,9 +50,11 @@ impl Store {
                 ],
             )?;
             Ok(())
-        })
+        }
     }
+}
 
+impl Store {
     /// Every ingested document, by name.
     pub fn documents(&self) -> Result<Vec<DocumentRecord>> {
         let mut stmt = self.conn().prepare(

@@ -2,7 +2,7 @@
 
 use ascribe_model::{Observation, Sighting};
 
-use crate::{Result, Store};
+use crate::{Result, Store, UnitOfWork};
 
 /// One `ascribe telemetry ingest` run as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,7 +22,15 @@ pub struct TelemetryRun {
 impl Store {
     /// Saves a run in one transaction (replacing a run with the same id).
     pub fn save_telemetry_run(&mut self, run: &TelemetryRun) -> Result<()> {
-        self.write(|tx| {
+        self.unit_of_work(|u| u.save_telemetry_run(run))
+    }
+}
+
+impl UnitOfWork<'_> {
+    /// Saves a run (replacing a run with the same id) as part of this unit of work.
+    pub fn save_telemetry_run(&self, run: &TelemetryRun) -> Result<()> {
+        let tx = self.tx;
+        {
             tx.execute("DELETE FROM telemetry_runs WHERE id = ?1", [&run.id])?;
             let inputs = serde_json::to_string(&run.inputs).unwrap_or_else(|_| "[]".to_owned());
             tx.execute(
@@ -72,9 +80,11 @@ impl Store {
                 ])?;
             }
             Ok(())
-        })
+        }
     }
+}
 
+impl Store {
     /// Runs attached to an incident: (id, started_at, number of aggregate rows, number of sightings).
     pub fn telemetry_runs(&self, incident_id: &str) -> Result<Vec<(String, String, i64, i64)>> {
         let mut st = self.conn().prepare(
