@@ -147,4 +147,57 @@ mod tests {
             Some(2)
         );
     }
+
+    /// A unit of work that fails after writing an incident, its evidence, a
+    /// document and a telemetry run leaves none of them; one that succeeds
+    /// leaves all.
+    #[test]
+    fn a_unit_of_work_writes_everything_or_nothing() -> Result<()> {
+        let mut s = Store::open_in_memory()?;
+        let inc = ascribe_model::Incident {
+            id: "i".into(),
+            title: "t".into(),
+            summary: None,
+            period: None,
+            victims: vec![],
+        };
+        let doc = DocumentRecord {
+            name: "a.txt".into(),
+            bytes: 1,
+            published: None,
+            claims: 0,
+            incidents: vec!["i".into()],
+            ingested_at: "t".into(),
+        };
+        let run = crate::TelemetryRun {
+            id: "r".into(),
+            incident_id: Some("i".into()),
+            started_at: "t".into(),
+            inputs: vec![],
+            event_types: "alert".into(),
+            summary_json: "{}".into(),
+            observations: vec![],
+            sightings: vec![],
+        };
+        let write = |s: &mut Store, fail: bool| {
+            s.unit_of_work(|u| {
+                u.ensure_incident(&inc)?;
+                u.record_document(&doc)?;
+                u.save_telemetry_run(&run)?;
+                if fail {
+                    return Err(crate::StoreError::NoIncident("refused".into()));
+                }
+                Ok(())
+            })
+        };
+        assert!(write(&mut s, true).is_err());
+        assert!(!s.has_incident("i")?);
+        assert_eq!(s.documents()?, vec![]);
+        assert_eq!(s.telemetry_runs("i")?, vec![]);
+        write(&mut s, false)?;
+        assert!(s.has_incident("i")?);
+        assert_eq!(s.documents()?, vec![doc.clone()]);
+        assert_eq!(s.telemetry_runs("i")?.len(), 1);
+        Ok(())
+    }
 }
