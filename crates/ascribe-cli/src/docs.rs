@@ -730,7 +730,7 @@ fn file_claims(
     }
     let now = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
+        .expect("the current time (a four-digit year) formats as RFC 3339");
     // Every incident, hypothesis, claim and document of this run is one
     // writer transaction: a failure or a kill half-way leaves none of it.
     let mut filed_lines = Vec::new();

@@ -404,6 +404,7 @@ fn kill_at_points(
             interrupted += 1;
         }
     }
+    eprintln!("{interrupted} of 8 kills landed before the commit (run took {full:?})");
     assert!(interrupted > 0, "no kill landed before the commit");
 }
 
