@@ -35,22 +35,20 @@ impl UnitOfWork<'_> {
     /// Records (or re-records) an ingested document.
     pub fn record_document(&self, doc: &DocumentRecord) -> Result<()> {
         let tx = self.tx;
-        {
-            tx.execute("DELETE FROM documents WHERE name = ?1", [&doc.name])?;
-            tx.execute(
-                "INSERT INTO documents (name, bytes, published, claims, incidents, ingested_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    doc.name,
-                    i64::try_from(doc.bytes).unwrap_or(i64::MAX),
-                    doc.published,
-                    i64::try_from(doc.claims).unwrap_or(i64::MAX),
-                    doc.incidents.join(","),
-                    doc.ingested_at
-                ],
-            )?;
-            Ok(())
-        }
+        tx.execute("DELETE FROM documents WHERE name = ?1", [&doc.name])?;
+        tx.execute(
+            "INSERT INTO documents (name, bytes, published, claims, incidents, ingested_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                doc.name,
+                i64::try_from(doc.bytes).unwrap_or(i64::MAX),
+                doc.published,
+                i64::try_from(doc.claims).unwrap_or(i64::MAX),
+                doc.incidents.join(","),
+                doc.ingested_at
+            ],
+        )?;
+        Ok(())
     }
 }
 

@@ -30,57 +30,55 @@ impl UnitOfWork<'_> {
     /// Saves a run (replacing a run with the same id) as part of this unit of work.
     pub fn save_telemetry_run(&self, run: &TelemetryRun) -> Result<()> {
         let tx = self.tx;
-        {
-            tx.execute("DELETE FROM telemetry_runs WHERE id = ?1", [&run.id])?;
-            let inputs = serde_json::to_string(&run.inputs).unwrap_or_else(|_| "[]".to_owned());
-            tx.execute(
-                "INSERT INTO telemetry_runs (id, incident_id, started_at, inputs_json, event_types, summary_json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                (&run.id, &run.incident_id, &run.started_at, &inputs, &run.event_types, &run.summary_json),
-            )?;
-            let mut agg = tx.prepare(
-                "INSERT INTO telemetry_aggregates (run_id, day, src_country, src_asn, signature, action,
-                   events, matched_events, matched_indicators, distinct_src_ips, first_seen, last_seen)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?;
-            for (o, matched, vals) in &run.observations {
-                agg.execute(rusqlite::params![
-                    run.id,
-                    o.day,
-                    o.src_country,
-                    o.src_asn,
-                    o.signature,
-                    o.action,
-                    i64::try_from(o.events).unwrap_or(i64::MAX),
-                    i64::try_from(*matched).unwrap_or(i64::MAX),
-                    vals.join("|"),
-                    i64::try_from(o.distinct_src_ips).unwrap_or(i64::MAX),
-                    o.first_seen,
-                    o.last_seen,
-                ])?;
-            }
-            let mut sig = tx.prepare(
-                "INSERT INTO telemetry_sightings (run_id, indicator_type, value, actor, source, tlp,
-                   first_seen, last_seen, events, examples_json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?;
-            for s in &run.sightings {
-                let ex = serde_json::to_string(&s.examples).unwrap_or_else(|_| "[]".to_owned());
-                sig.execute(rusqlite::params![
-                    run.id,
-                    s.indicator.kind.as_str(),
-                    s.indicator.value,
-                    s.indicator.actor,
-                    s.indicator.source,
-                    s.indicator.tlp.as_str(),
-                    s.first_seen,
-                    s.last_seen,
-                    i64::try_from(s.count).unwrap_or(i64::MAX),
-                    ex,
-                ])?;
-            }
-            Ok(())
+        tx.execute("DELETE FROM telemetry_runs WHERE id = ?1", [&run.id])?;
+        let inputs = serde_json::to_string(&run.inputs).unwrap_or_else(|_| "[]".to_owned());
+        tx.execute(
+            "INSERT INTO telemetry_runs (id, incident_id, started_at, inputs_json, event_types, summary_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            (&run.id, &run.incident_id, &run.started_at, &inputs, &run.event_types, &run.summary_json),
+        )?;
+        let mut agg = tx.prepare(
+            "INSERT INTO telemetry_aggregates (run_id, day, src_country, src_asn, signature, action,
+               events, matched_events, matched_indicators, distinct_src_ips, first_seen, last_seen)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
+        for (o, matched, vals) in &run.observations {
+            agg.execute(rusqlite::params![
+                run.id,
+                o.day,
+                o.src_country,
+                o.src_asn,
+                o.signature,
+                o.action,
+                i64::try_from(o.events).unwrap_or(i64::MAX),
+                i64::try_from(*matched).unwrap_or(i64::MAX),
+                vals.join("|"),
+                i64::try_from(o.distinct_src_ips).unwrap_or(i64::MAX),
+                o.first_seen,
+                o.last_seen,
+            ])?;
         }
+        let mut sig = tx.prepare(
+            "INSERT INTO telemetry_sightings (run_id, indicator_type, value, actor, source, tlp,
+               first_seen, last_seen, events, examples_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        for s in &run.sightings {
+            let ex = serde_json::to_string(&s.examples).unwrap_or_else(|_| "[]".to_owned());
+            sig.execute(rusqlite::params![
+                run.id,
+                s.indicator.kind.as_str(),
+                s.indicator.value,
+                s.indicator.actor,
+                s.indicator.source,
+                s.indicator.tlp.as_str(),
+                s.first_seen,
+                s.last_seen,
+                i64::try_from(s.count).unwrap_or(i64::MAX),
+                ex,
+            ])?;
+        }
+        Ok(())
     }
 }
 
