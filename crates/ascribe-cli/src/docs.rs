@@ -728,79 +728,88 @@ fn file_claims(
             }
         }
     }
-    for (id, claims) in &by_incident {
-        let Some(g) = groups.iter().find(|g| &g.id == id) else {
-            continue;
-        };
-        let incident = Incident {
-            id: id.clone(),
-            title: g.title.clone(),
-            summary: Some(
-                "Filed by `ascribe docs ingest` from statements in documents.".to_owned(),
-            ),
-            period: match (&g.first_date, &g.last_date) {
-                (Some(a), Some(b)) => Some(Period {
-                    from: a.clone(),
-                    to: b.clone(),
-                }),
-                _ => None,
-            },
-            victims: vec![],
-        };
-        let created = store.ensure_incident(&incident)?;
-        if created || g.new {
-            // Hypotheses exclude each other: a state whose group is already a
-            // hypothesis is covered by it (claims naming the state map to the group).
-            let sponsors: BTreeSet<String> = g
-                .targets
-                .iter()
-                .filter_map(|t| kb.resolve_actor(t))
-                .filter(|a| a.kind == ascribe_model::ActorKind::Group)
-                .flat_map(|a| a.sponsors.first().cloned())
-                .collect();
-            let hyps: Vec<Hypothesis> = g
-                .targets
-                .iter()
-                .filter(|t| !sponsors.contains(*t))
-                .map(|t| {
-                    let resolved = kb.resolve_actor(t).map(|a| ActorRef {
-                        name: a.name.clone(),
-                        sponsor: a.sponsors.first().cloned(),
-                    });
-                    Hypothesis {
-                        id: slug(t),
-                        actor: Some(t.clone()),
-                        resolved,
-                        prior: None,
-                    }
-                })
-                .collect();
-            store.add_hypotheses(id, &hyps)?;
-        }
-        store.upsert_claims(id, claims, Provenance::Docs)?;
-        eprintln!(
-            "filed {} claim(s) under incident {id}{}",
-            claims.len(),
-            if created { " (new)" } else { "" }
-        );
-    }
     let now = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
-    for (d, bytes) in docs {
-        let incidents: BTreeSet<String> = d
-            .claims
-            .iter()
-            .filter_map(|c| filed.get(&c.claim.id).cloned())
-            .collect();
-        store.record_document(&DocumentRecord {
-            name: d.name.clone(),
-            bytes: *bytes,
-            published: d.published.clone(),
-            claims: d.claims.len(),
-            incidents: incidents.into_iter().collect(),
-            ingested_at: now.clone(),
-        })?;
+        .expect("the current time (a four-digit year) formats as RFC 3339");
+    // Every incident, hypothesis, claim and document of this run is one
+    // writer transaction: a failure or a kill half-way leaves none of it.
+    let mut filed_lines = Vec::new();
+    store.unit_of_work(|u| -> anyhow::Result<()> {
+        for (id, claims) in &by_incident {
+            let Some(g) = groups.iter().find(|g| &g.id == id) else {
+                continue;
+            };
+            let incident = Incident {
+                id: id.clone(),
+                title: g.title.clone(),
+                summary: Some(
+                    "Filed by `ascribe docs ingest` from statements in documents.".to_owned(),
+                ),
+                period: match (&g.first_date, &g.last_date) {
+                    (Some(a), Some(b)) => Some(Period {
+                        from: a.clone(),
+                        to: b.clone(),
+                    }),
+                    _ => None,
+                },
+                victims: vec![],
+            };
+            let created = u.ensure_incident(&incident)?;
+            if created || g.new {
+                // Hypotheses exclude each other: a state whose group is already a
+                // hypothesis is covered by it (claims naming the state map to the group).
+                let sponsors: BTreeSet<String> = g
+                    .targets
+                    .iter()
+                    .filter_map(|t| kb.resolve_actor(t))
+                    .filter(|a| a.kind == ascribe_model::ActorKind::Group)
+                    .flat_map(|a| a.sponsors.first().cloned())
+                    .collect();
+                let hyps: Vec<Hypothesis> = g
+                    .targets
+                    .iter()
+                    .filter(|t| !sponsors.contains(*t))
+                    .map(|t| {
+                        let resolved = kb.resolve_actor(t).map(|a| ActorRef {
+                            name: a.name.clone(),
+                            sponsor: a.sponsors.first().cloned(),
+                        });
+                        Hypothesis {
+                            id: slug(t),
+                            actor: Some(t.clone()),
+                            resolved,
+                            prior: None,
+                        }
+                    })
+                    .collect();
+                u.add_hypotheses(id, &hyps)?;
+            }
+            u.upsert_claims(id, claims, Provenance::Docs)?;
+            filed_lines.push(format!(
+                "filed {} claim(s) under incident {id}{}",
+                claims.len(),
+                if created { " (new)" } else { "" }
+            ));
+        }
+        for (d, bytes) in docs {
+            let incidents: BTreeSet<String> = d
+                .claims
+                .iter()
+                .filter_map(|c| filed.get(&c.claim.id).cloned())
+                .collect();
+            u.record_document(&DocumentRecord {
+                name: d.name.clone(),
+                bytes: *bytes,
+                published: d.published.clone(),
+                claims: d.claims.len(),
+                incidents: incidents.into_iter().collect(),
+                ingested_at: now.clone(),
+            })?;
+        }
+        Ok(())
+    })?;
+    for line in filed_lines {
+        eprintln!("{line}");
     }
     Ok(filed)
 }

@@ -738,7 +738,6 @@ fn attach(
             .map(|s| evidence::stored_sighting(s, min_tlp))
             .collect(),
     };
-    store.save_telemetry_run(&run)?;
     let names: Vec<String> = inputs.iter().map(Input::name).collect();
     let source = format!("sensor logs ({})", names.join(", "));
     let shared = |ind: &Indicator| -> bool {
@@ -762,7 +761,12 @@ fn attach(
         min_tlp,
         args.geo_min_share,
     ));
-    store.upsert_evidence(incident, &items)?;
+    // The run and the evidence drawn from it are one writer transaction: a
+    // failure or a kill between them leaves neither.
+    store.unit_of_work(|u| {
+        u.save_telemetry_run(&run)?;
+        u.upsert_evidence(incident, &items)
+    })?;
     writeln!(
         stderr,
         "attached to incident {incident}: {} aggregate rows, {} sightings, {} evidence items",

@@ -404,6 +404,7 @@ fn kill_at_points(
             interrupted += 1;
         }
     }
+    eprintln!("{interrupted} of 8 kills landed before the commit (run took {full:?})");
     assert!(interrupted > 0, "no kill landed before the commit");
 }
 
@@ -594,4 +595,184 @@ fn stix_import_memory_stays_under_three_times_the_file() {
         over < 3 * size_kb,
         "import took {over} KiB over its baseline for a {size_kb} KiB file"
     );
+}
+
+/// An empty database with its schema.
+fn empty_db(db: &Path) {
+    let o = run(db, &["case", "list"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
+
+fn install(db: &Path, sql: &str) {
+    let c = rusqlite::Connection::open(db).unwrap_or_else(|e| panic!("{e}"));
+    c.execute_batch(sql).unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// What `docs ingest` writes: (incidents, hypotheses, claims, documents).
+fn docs_counts(db: &Path) -> (i64, i64, i64, i64) {
+    (
+        sql_count(db, "SELECT COUNT(*) FROM incidents"),
+        sql_count(db, "SELECT COUNT(*) FROM hypotheses"),
+        sql_count(db, "SELECT COUNT(*) FROM claims"),
+        sql_count(db, "SELECT COUNT(*) FROM documents"),
+    )
+}
+
+/// `n` copies of the example documents under distinct names (and so distinct
+/// claim ids), in `dir/docs`.
+fn doc_copies(dir: &Path, n: usize) -> PathBuf {
+    let out = dir.join("docs");
+    std::fs::create_dir_all(&out).unwrap_or_else(|e| panic!("{e}"));
+    for name in [
+        "2020-07-16-ncsc-advisory.txt",
+        "2020-07-17-kremlin-response.txt",
+    ] {
+        let body = std::fs::read_to_string(root().join("examples/docs").join(name))
+            .unwrap_or_else(|e| panic!("{e}"));
+        for k in 0..n {
+            write(&out, &format!("{k:03}-{name}"), &body);
+        }
+    }
+    out
+}
+
+/// `docs ingest` stored each incident's claims, hypotheses and each document
+/// in transactions of their own: a failure while recording the second
+/// document left the incidents, their claims and the first document. Here
+/// the store refuses the second document (a trigger): nothing may stay.
+#[test]
+fn docs_ingest_stores_everything_or_nothing() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("a.db");
+    empty_db(&db);
+    install(
+        &db,
+        "CREATE TRIGGER refuse BEFORE INSERT ON documents WHEN (SELECT COUNT(*) FROM documents) >= 1
+         BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+    );
+    let docs = root().join("examples/docs");
+    let o = run(&db, &["docs", "ingest", s(&docs)], &[]);
+    assert_ne!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("refused"), "{}", text(&o.stderr));
+    assert_eq!(docs_counts(&db), (0, 0, 0, 0));
+    // Without the trigger the same run stores all of it.
+    install(&db, "DROP TRIGGER refuse;");
+    let o = run(&db, &["docs", "ingest", s(&docs)], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let c = docs_counts(&db);
+    assert!(c.0 > 0 && c.2 > 0 && c.3 == 2, "{c:?}");
+}
+
+/// kill -9 during `docs ingest` of many documents: every incident, claim and
+/// document of the run, or none.
+#[test]
+fn kill_9_during_docs_ingest_leaves_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let docs = doc_copies(dir.path(), 40);
+    let args = ["docs", "ingest", s(&docs)];
+    let full = dir.path().join("full.db");
+    empty_db(&full);
+    let o = run(&full, &args, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let all = docs_counts(&full);
+    assert_eq!(all.3, 80, "{all:?}");
+    kill_at_points(dir.path(), &args, empty_db, |db| {
+        let c = docs_counts(db);
+        if c == (0, 0, 0, 0) || c == all {
+            Ok(c == (0, 0, 0, 0))
+        } else {
+            Err(format!("{c:?}, neither nothing nor {all:?}"))
+        }
+    });
+}
+
+/// The database the telemetry tests attach to: the example incident.
+fn example_incident(db: &Path) {
+    let example = root().join("examples/vaccine-research-2020.toml");
+    let o = run(db, &["case", "import", s(&example)], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
+
+fn attach_args() -> Vec<String> {
+    let t = root().join("examples/telemetry");
+    [
+        "telemetry",
+        "ingest",
+        s(&t.join("eve-sample.json.gz")),
+        "--indicators",
+        s(&t.join("indicators.csv")),
+        "--no-geo",
+        "--event-types",
+        "alert,dns,http,tls",
+        "--incident",
+        "vaccine-research-2020",
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
+/// What `telemetry ingest --incident` writes: (runs, aggregate rows,
+/// sightings, evidence items).
+fn telemetry_counts(db: &Path) -> (i64, i64, i64, i64) {
+    (
+        sql_count(db, "SELECT COUNT(*) FROM telemetry_runs"),
+        sql_count(db, "SELECT COUNT(*) FROM telemetry_aggregates"),
+        sql_count(db, "SELECT COUNT(*) FROM telemetry_sightings"),
+        sql_count(db, "SELECT COUNT(*) FROM evidence"),
+    )
+}
+
+/// `telemetry ingest --incident` saved the run, then the evidence, in two
+/// transactions: a failure storing the evidence left a run attached to the
+/// incident. Here the store refuses the evidence (a trigger): no run stays.
+#[test]
+fn telemetry_attach_stores_the_run_with_its_evidence_or_neither() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("a.db");
+    example_incident(&db);
+    let before = telemetry_counts(&db);
+    assert_eq!((before.0, before.1, before.2), (0, 0, 0));
+    install(
+        &db,
+        "CREATE TRIGGER refuse BEFORE INSERT ON evidence WHEN NEW.id LIKE 'telemetry-%'
+         BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+    );
+    let args = attach_args();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run(&db, &args, &[]);
+    assert_ne!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("refused"), "{}", text(&o.stderr));
+    assert_eq!(telemetry_counts(&db), before);
+    install(&db, "DROP TRIGGER refuse;");
+    let o = run(&db, &args, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let after = telemetry_counts(&db);
+    assert!(
+        after.0 == 1 && after.2 > 0 && after.3 > before.3,
+        "{after:?}"
+    );
+}
+
+/// kill -9 during `telemetry ingest --incident`: the run with its evidence,
+/// or neither.
+#[test]
+fn kill_9_during_telemetry_attach_leaves_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let args = attach_args();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let full = dir.path().join("full.db");
+    example_incident(&full);
+    let none = telemetry_counts(&full);
+    let o = run(&full, &args, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let all = telemetry_counts(&full);
+    assert!(all.0 == 1 && all.3 > none.3, "{all:?}");
+    kill_at_points(dir.path(), &args, example_incident, |db| {
+        let c = telemetry_counts(db);
+        if c == none || c == all {
+            Ok(c == none)
+        } else {
+            Err(format!("{c:?}, neither {none:?} nor {all:?}"))
+        }
+    });
 }

@@ -6,7 +6,7 @@ use ascribe_model::{
 };
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
-use crate::{Provenance, Result, Store, StoreError};
+use crate::{Provenance, Result, Store, StoreError, UnitOfWork};
 
 /// A case as stored, with the case file's policy table (JSON) if it had one.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,65 +91,17 @@ impl Store {
     /// Creates an incident if it does not exist (title and period are kept if it does),
     /// with the "other" hypothesis, so that evidence can attach to it.
     pub fn ensure_incident(&mut self, incident: &Incident) -> Result<bool> {
-        self.write(|tx| {
-            let exists = tx
-                .query_row(
-                    "SELECT 1 FROM incidents WHERE id = ?1",
-                    [&incident.id],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some();
-            if !exists {
-                upsert_incident(tx, incident, None, false)?;
-                tx.execute(
-                    "INSERT INTO hypotheses (incident_id, id, position) VALUES (?1, ?2, 0)",
-                    params![incident.id, ascribe_model::OTHER_HYPOTHESIS],
-                )?;
-            }
-            Ok(!exists)
-        })
+        self.unit_of_work(|u| u.ensure_incident(incident))
     }
 
     /// Adds hypotheses an incident lacks (by id), keeping existing ones as they are.
     pub fn add_hypotheses(&mut self, incident_id: &str, hyps: &[Hypothesis]) -> Result<usize> {
-        self.write(|tx| {
-            require_incident(tx, incident_id)?;
-            let first = next_position(tx, "hypotheses", incident_id)?;
-            let mut added = 0;
-            for (pos, h) in (first..).zip(hyps) {
-                let n = tx.execute(
-                    "INSERT INTO hypotheses (incident_id, id, actor, actor_name, sponsor, prior, position)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (incident_id, id) DO NOTHING",
-                    params![
-                        incident_id,
-                        h.id,
-                        h.actor,
-                        h.resolved.as_ref().map(|r| r.name.as_str()),
-                        h.resolved.as_ref().and_then(|r| r.sponsor.as_deref()),
-                        h.prior,
-                        pos
-                    ],
-                )?;
-                added += n;
-            }
-            Ok(added)
-        })
+        self.unit_of_work(|u| u.add_hypotheses(incident_id, hyps))
     }
 
     /// Adds or replaces evidence items (by id) in an existing incident.
     pub fn upsert_evidence(&mut self, incident_id: &str, items: &[Evidence]) -> Result<()> {
-        self.write(|tx| {
-            require_incident(tx, incident_id)?;
-            let mut delete =
-                tx.prepare("DELETE FROM evidence WHERE incident_id = ?1 AND id = ?2")?;
-            for e in items {
-                delete.execute(params![incident_id, e.id])?;
-            }
-            drop(delete);
-            insert_evidence(tx, incident_id, items)?;
-            touch(tx, incident_id)
-        })
+        self.unit_of_work(|u| u.upsert_evidence(incident_id, items))
     }
 
     /// Adds or replaces claims (by id) in an existing incident.
@@ -159,18 +111,91 @@ impl Store {
         claims: &[Claim],
         provenance: Provenance,
     ) -> Result<()> {
-        self.write(|tx| {
-            require_incident(tx, incident_id)?;
-            let mut delete = tx.prepare("DELETE FROM claims WHERE incident_id = ?1 AND id = ?2")?;
-            for c in claims {
-                delete.execute(params![incident_id, c.id])?;
-            }
-            drop(delete);
-            insert_claims(tx, incident_id, claims, provenance)?;
-            touch(tx, incident_id)
-        })
+        self.unit_of_work(|u| u.upsert_claims(incident_id, claims, provenance))
+    }
+}
+
+impl UnitOfWork<'_> {
+    /// Creates an incident if it does not exist (title and period are kept if it does),
+    /// with the "other" hypothesis, so that evidence can attach to it.
+    pub fn ensure_incident(&self, incident: &Incident) -> Result<bool> {
+        let tx = self.tx;
+        let exists = tx
+            .query_row(
+                "SELECT 1 FROM incidents WHERE id = ?1",
+                [&incident.id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        if !exists {
+            upsert_incident(tx, incident, None, false)?;
+            tx.execute(
+                "INSERT INTO hypotheses (incident_id, id, position) VALUES (?1, ?2, 0)",
+                params![incident.id, ascribe_model::OTHER_HYPOTHESIS],
+            )?;
+        }
+        Ok(!exists)
     }
 
+    /// Adds hypotheses an incident lacks (by id), keeping existing ones as they are.
+    pub fn add_hypotheses(&self, incident_id: &str, hyps: &[Hypothesis]) -> Result<usize> {
+        let tx = self.tx;
+        require_incident(tx, incident_id)?;
+        let first = next_position(tx, "hypotheses", incident_id)?;
+        let mut added = 0;
+        for (pos, h) in (first..).zip(hyps) {
+            let n = tx.execute(
+                "INSERT INTO hypotheses (incident_id, id, actor, actor_name, sponsor, prior, position)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (incident_id, id) DO NOTHING",
+                params![
+                    incident_id,
+                    h.id,
+                    h.actor,
+                    h.resolved.as_ref().map(|r| r.name.as_str()),
+                    h.resolved.as_ref().and_then(|r| r.sponsor.as_deref()),
+                    h.prior,
+                    pos
+                ],
+            )?;
+            added += n;
+        }
+        Ok(added)
+    }
+
+    /// Adds or replaces evidence items (by id) in an existing incident.
+    pub fn upsert_evidence(&self, incident_id: &str, items: &[Evidence]) -> Result<()> {
+        let tx = self.tx;
+        require_incident(tx, incident_id)?;
+        let mut delete = tx.prepare("DELETE FROM evidence WHERE incident_id = ?1 AND id = ?2")?;
+        for e in items {
+            delete.execute(params![incident_id, e.id])?;
+        }
+        drop(delete);
+        insert_evidence(tx, incident_id, items)?;
+        touch(tx, incident_id)
+    }
+
+    /// Adds or replaces claims (by id) in an existing incident.
+    pub fn upsert_claims(
+        &self,
+        incident_id: &str,
+        claims: &[Claim],
+        provenance: Provenance,
+    ) -> Result<()> {
+        let tx = self.tx;
+        require_incident(tx, incident_id)?;
+        let mut delete = tx.prepare("DELETE FROM claims WHERE incident_id = ?1 AND id = ?2")?;
+        for c in claims {
+            delete.execute(params![incident_id, c.id])?;
+        }
+        drop(delete);
+        insert_claims(tx, incident_id, claims, provenance)?;
+        touch(tx, incident_id)
+    }
+}
+
+impl Store {
     /// Loads an incident as a case, or `None` if there is no such incident.
     pub fn load_case(&self, incident_id: &str) -> Result<Option<StoredCase>> {
         let conn = self.conn();

@@ -2,7 +2,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use crate::{Result, Store};
+use crate::{Result, Store, UnitOfWork};
 
 /// One ingested document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,24 +27,32 @@ pub struct KbImport {
 impl Store {
     /// Records (or re-records) an ingested document.
     pub fn record_document(&mut self, doc: &DocumentRecord) -> Result<()> {
-        self.write(|tx| {
-            tx.execute("DELETE FROM documents WHERE name = ?1", [&doc.name])?;
-            tx.execute(
-                "INSERT INTO documents (name, bytes, published, claims, incidents, ingested_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    doc.name,
-                    i64::try_from(doc.bytes).unwrap_or(i64::MAX),
-                    doc.published,
-                    i64::try_from(doc.claims).unwrap_or(i64::MAX),
-                    doc.incidents.join(","),
-                    doc.ingested_at
-                ],
-            )?;
-            Ok(())
-        })
+        self.unit_of_work(|u| u.record_document(doc))
     }
+}
 
+impl UnitOfWork<'_> {
+    /// Records (or re-records) an ingested document.
+    pub fn record_document(&self, doc: &DocumentRecord) -> Result<()> {
+        let tx = self.tx;
+        tx.execute("DELETE FROM documents WHERE name = ?1", [&doc.name])?;
+        tx.execute(
+            "INSERT INTO documents (name, bytes, published, claims, incidents, ingested_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                doc.name,
+                i64::try_from(doc.bytes).unwrap_or(i64::MAX),
+                doc.published,
+                i64::try_from(doc.claims).unwrap_or(i64::MAX),
+                doc.incidents.join(","),
+                doc.ingested_at
+            ],
+        )?;
+        Ok(())
+    }
+}
+
+impl Store {
     /// Every ingested document, by name.
     pub fn documents(&self) -> Result<Vec<DocumentRecord>> {
         let mut stmt = self.conn().prepare(
@@ -136,5 +144,58 @@ mod tests {
             s.latest_kb_import().ok().flatten().map(|k| k.groups),
             Some(2)
         );
+    }
+
+    /// A unit of work that fails after writing an incident, its evidence, a
+    /// document and a telemetry run leaves none of them; one that succeeds
+    /// leaves all.
+    #[test]
+    fn a_unit_of_work_writes_everything_or_nothing() -> Result<()> {
+        let mut s = Store::open_in_memory()?;
+        let inc = ascribe_model::Incident {
+            id: "i".into(),
+            title: "t".into(),
+            summary: None,
+            period: None,
+            victims: vec![],
+        };
+        let doc = DocumentRecord {
+            name: "a.txt".into(),
+            bytes: 1,
+            published: None,
+            claims: 0,
+            incidents: vec!["i".into()],
+            ingested_at: "t".into(),
+        };
+        let run = crate::TelemetryRun {
+            id: "r".into(),
+            incident_id: Some("i".into()),
+            started_at: "t".into(),
+            inputs: vec![],
+            event_types: "alert".into(),
+            summary_json: "{}".into(),
+            observations: vec![],
+            sightings: vec![],
+        };
+        let write = |s: &mut Store, fail: bool| {
+            s.unit_of_work(|u| {
+                u.ensure_incident(&inc)?;
+                u.record_document(&doc)?;
+                u.save_telemetry_run(&run)?;
+                if fail {
+                    return Err(crate::StoreError::NoIncident("refused".into()));
+                }
+                Ok(())
+            })
+        };
+        assert!(write(&mut s, true).is_err());
+        assert!(!s.has_incident("i")?);
+        assert_eq!(s.documents()?, vec![]);
+        assert_eq!(s.telemetry_runs("i")?, vec![]);
+        write(&mut s, false)?;
+        assert!(s.has_incident("i")?);
+        assert_eq!(s.documents()?, vec![doc.clone()]);
+        assert_eq!(s.telemetry_runs("i")?.len(), 1);
+        Ok(())
     }
 }

@@ -278,6 +278,18 @@ impl Store {
         Ok(out)
     }
 
+    /// Runs `f` with a [`UnitOfWork`] inside one writer transaction: every
+    /// write it makes (incidents, hypotheses, claims, evidence, documents,
+    /// telemetry runs) is committed together when `f` returns `Ok`, and none
+    /// is when it returns `Err` or the process dies first. One use case, one
+    /// call: `docs ingest` and `telemetry ingest --incident` go through it.
+    pub fn unit_of_work<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut UnitOfWork<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.write_with(|tx| f(&mut UnitOfWork { tx }))
+    }
+
     /// The raw connection, for the store's own modules.
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
@@ -290,6 +302,19 @@ impl Store {
             .query_row("SELECT 1 FROM incidents WHERE id = ?1", [id], |_| Ok(()))
             .optional()?
             .is_some())
+    }
+}
+
+/// The writes of one use case, inside one writer transaction; see
+/// [`Store::unit_of_work`]. Its methods are the store's write methods of the
+/// same names (which each run one of these on their own).
+pub struct UnitOfWork<'t> {
+    tx: &'t Transaction<'t>,
+}
+
+impl std::fmt::Debug for UnitOfWork<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UnitOfWork").finish_non_exhaustive()
     }
 }
 

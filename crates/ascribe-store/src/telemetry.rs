@@ -2,7 +2,7 @@
 
 use ascribe_model::{Observation, Sighting};
 
-use crate::{Result, Store};
+use crate::{Result, Store, UnitOfWork};
 
 /// One `ascribe telemetry ingest` run as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,59 +22,67 @@ pub struct TelemetryRun {
 impl Store {
     /// Saves a run in one transaction (replacing a run with the same id).
     pub fn save_telemetry_run(&mut self, run: &TelemetryRun) -> Result<()> {
-        self.write(|tx| {
-            tx.execute("DELETE FROM telemetry_runs WHERE id = ?1", [&run.id])?;
-            let inputs = serde_json::to_string(&run.inputs).unwrap_or_else(|_| "[]".to_owned());
-            tx.execute(
-                "INSERT INTO telemetry_runs (id, incident_id, started_at, inputs_json, event_types, summary_json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                (&run.id, &run.incident_id, &run.started_at, &inputs, &run.event_types, &run.summary_json),
-            )?;
-            let mut agg = tx.prepare(
-                "INSERT INTO telemetry_aggregates (run_id, day, src_country, src_asn, signature, action,
-                   events, matched_events, matched_indicators, distinct_src_ips, first_seen, last_seen)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?;
-            for (o, matched, vals) in &run.observations {
-                agg.execute(rusqlite::params![
-                    run.id,
-                    o.day,
-                    o.src_country,
-                    o.src_asn,
-                    o.signature,
-                    o.action,
-                    i64::try_from(o.events).unwrap_or(i64::MAX),
-                    i64::try_from(*matched).unwrap_or(i64::MAX),
-                    vals.join("|"),
-                    i64::try_from(o.distinct_src_ips).unwrap_or(i64::MAX),
-                    o.first_seen,
-                    o.last_seen,
-                ])?;
-            }
-            let mut sig = tx.prepare(
-                "INSERT INTO telemetry_sightings (run_id, indicator_type, value, actor, source, tlp,
-                   first_seen, last_seen, events, examples_json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?;
-            for s in &run.sightings {
-                let ex = serde_json::to_string(&s.examples).unwrap_or_else(|_| "[]".to_owned());
-                sig.execute(rusqlite::params![
-                    run.id,
-                    s.indicator.kind.as_str(),
-                    s.indicator.value,
-                    s.indicator.actor,
-                    s.indicator.source,
-                    s.indicator.tlp.as_str(),
-                    s.first_seen,
-                    s.last_seen,
-                    i64::try_from(s.count).unwrap_or(i64::MAX),
-                    ex,
-                ])?;
-            }
-            Ok(())
-        })
+        self.unit_of_work(|u| u.save_telemetry_run(run))
     }
+}
 
+impl UnitOfWork<'_> {
+    /// Saves a run (replacing a run with the same id) as part of this unit of work.
+    pub fn save_telemetry_run(&self, run: &TelemetryRun) -> Result<()> {
+        let tx = self.tx;
+        tx.execute("DELETE FROM telemetry_runs WHERE id = ?1", [&run.id])?;
+        let inputs = serde_json::to_string(&run.inputs).unwrap_or_else(|_| "[]".to_owned());
+        tx.execute(
+            "INSERT INTO telemetry_runs (id, incident_id, started_at, inputs_json, event_types, summary_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            (&run.id, &run.incident_id, &run.started_at, &inputs, &run.event_types, &run.summary_json),
+        )?;
+        let mut agg = tx.prepare(
+            "INSERT INTO telemetry_aggregates (run_id, day, src_country, src_asn, signature, action,
+               events, matched_events, matched_indicators, distinct_src_ips, first_seen, last_seen)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
+        for (o, matched, vals) in &run.observations {
+            agg.execute(rusqlite::params![
+                run.id,
+                o.day,
+                o.src_country,
+                o.src_asn,
+                o.signature,
+                o.action,
+                i64::try_from(o.events).unwrap_or(i64::MAX),
+                i64::try_from(*matched).unwrap_or(i64::MAX),
+                vals.join("|"),
+                i64::try_from(o.distinct_src_ips).unwrap_or(i64::MAX),
+                o.first_seen,
+                o.last_seen,
+            ])?;
+        }
+        let mut sig = tx.prepare(
+            "INSERT INTO telemetry_sightings (run_id, indicator_type, value, actor, source, tlp,
+               first_seen, last_seen, events, examples_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        for s in &run.sightings {
+            let ex = serde_json::to_string(&s.examples).unwrap_or_else(|_| "[]".to_owned());
+            sig.execute(rusqlite::params![
+                run.id,
+                s.indicator.kind.as_str(),
+                s.indicator.value,
+                s.indicator.actor,
+                s.indicator.source,
+                s.indicator.tlp.as_str(),
+                s.first_seen,
+                s.last_seen,
+                i64::try_from(s.count).unwrap_or(i64::MAX),
+                ex,
+            ])?;
+        }
+        Ok(())
+    }
+}
+
+impl Store {
     /// Runs attached to an incident: (id, started_at, number of aggregate rows, number of sightings).
     pub fn telemetry_runs(&self, incident_id: &str) -> Result<Vec<(String, String, i64, i64)>> {
         let mut st = self.conn().prepare(
