@@ -261,6 +261,13 @@ fn read_docs(
             skipped = true;
             continue;
         };
+        // An empty file is no document: storing it would file a source that says nothing.
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            bail!(
+                "{name}: empty ({} byte(s), no text); expected a document (text, HTML or Markdown); nothing stored",
+                bytes.len()
+            );
+        }
         let doc = match reader {
             Some(r) => r.read(&name, &bytes, None),
             None => read_document(&name, &bytes, None),
@@ -822,8 +829,7 @@ fn new_group(id: String, c: &Claim, d: &Document) -> Group {
 }
 
 fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.gold)
-        .with_context(|| format!("reading {}", args.gold.display()))?;
+    let text = crate::diag::read_text(&args.gold)?;
     let gold: Vec<ascribe_extract::eval::GoldDoc> =
         serde_json::from_str(&text).with_context(|| {
             format!(
@@ -946,8 +952,7 @@ pub(crate) fn run_claims(args: ClaimsArgs, db: &Path) -> anyhow::Result<ExitCode
 pub(crate) fn run_kb(cmd: KbCommand, db: &Path) -> anyhow::Result<ExitCode> {
     match cmd {
         KbCommand::Import { file } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
+            let text = crate::diag::read_text(&file)?;
             let kb =
                 KnowledgeBase::from_any(&text).with_context(|| format!("{}", file.display()))?;
             let groups = kb.groups().count();

@@ -131,7 +131,7 @@ fn import(
     let mut had_errors = false;
     for f in files {
         let name = f.display().to_string();
-        let text = std::fs::read_to_string(f).with_context(|| format!("reading {name}"))?;
+        let text = crate::diag::read_text(f)?;
         // A MISP threat-actor galaxy cluster is read as the equivalent STIX.
         let parsed = match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(v) if ascribe_stix::misp::is_galaxy(&v) => {
@@ -147,9 +147,13 @@ fn import(
         };
         match parsed {
             Ok(imp) => {
-                for e in &imp.errors {
-                    writeln!(stderr, "{name}: {}: {}", e.path, e.reason)?;
-                }
+                crate::diag::print_problems(
+                    &mut stderr,
+                    &format!("{name}: "),
+                    imp.errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.path, e.reason)),
+                )?;
                 had_errors |= !imp.errors.is_empty();
                 let (added, known) = store_objects(&mut store, &coll.id, &imp.objects)?;
                 let view = model_view(&imp.objects);
@@ -165,9 +169,11 @@ fn import(
             }
             Err(ImportError::Rejected(errs)) => {
                 rejected = true;
-                for e in &errs {
-                    writeln!(stderr, "{name}: {}: {}", e.path, e.reason)?;
-                }
+                crate::diag::print_problems(
+                    &mut stderr,
+                    &format!("{name}: "),
+                    errs.iter().map(|e| format!("{}: {}", e.path, e.reason)),
+                )?;
                 writeln!(
                     stderr,
                     "{name}: rejected whole ({} error(s)); nothing imported from it (use --partial to keep the valid objects)",

@@ -320,8 +320,7 @@ fn load_indicators(
     let mut all = IndicatorSet::default();
     let mut diags = Vec::new();
     for f in files {
-        let text = std::fs::read_to_string(f)
-            .with_context(|| format!("cannot read indicator file {}", f.display()))?;
+        let text = crate::diag::read_text(f).context("cannot read indicator file")?;
         let loaded = ascribe_intel::load(&text, &f.display().to_string());
         all.append(loaded.indicators);
         diags.extend(loaded.diagnostics);
@@ -354,16 +353,7 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
         (loaded, ind_took, geo_opened)
     });
     let (indicators, ind_diags) = loaded?;
-    for d in ind_diags.iter().take(10) {
-        writeln!(stderr, "warning: {d}")?;
-    }
-    if ind_diags.len() > 10 {
-        writeln!(
-            stderr,
-            "warning: {} more indicator entries skipped",
-            ind_diags.len() - 10
-        )?;
-    }
+    crate::diag::print_problems(&mut stderr, "warning: ", &ind_diags)?;
     let t1 = std::time::Instant::now();
     let (matcher, rejected) = Matcher::new(indicators);
     let ind_took = ind_took + t1.elapsed();
@@ -551,6 +541,7 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
     }
 
     if let Some(incident) = &args.incident {
+        refuse_empty_run(&out)?;
         attach(
             db,
             incident,
@@ -624,13 +615,37 @@ fn print_summary(
             s.bad_examples.len()
         )?;
         for d in &s.bad_examples {
-            writeln!(w, "  {d}")?;
+            writeln!(
+                w,
+                "  {}",
+                ascribe_model::diag::bound_message(&d.to_string())
+            )?;
         }
     }
     if s.stopped_early {
         writeln!(w, "stopped at the first bad line (--strict)")?;
     }
     Ok(())
+}
+
+/// A run that read no log record is not evidence: attaching it would store an empty run
+/// (and claim the logs were looked at). Names each input and what it was read as.
+fn refuse_empty_run(out: &Output) -> anyhow::Result<()> {
+    let s = &out.summary;
+    if s.lines > s.bad_lines {
+        return Ok(());
+    }
+    let files: Vec<String> = s
+        .files
+        .iter()
+        .map(|f| format!("{} (read as {})", f.name, f.format))
+        .collect();
+    bail!(
+        "{}: no log record read ({} line(s), {} bad); expected Suricata EVE JSON lines, Zeek logs or a CSV firewall log with a header; nothing stored",
+        files.join(", "),
+        s.lines,
+        s.bad_lines
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
