@@ -34,13 +34,14 @@ pub struct CaseError {
 
 impl fmt::Display for CaseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.errors.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{}:{}:{}: {}", self.file, e.line, e.column, e.message)?;
-        }
-        Ok(())
+        // The first problems in full, then a count (the one rule in ascribe_model::diag).
+        let lines = ascribe_model::diag::capped(
+            self.errors
+                .iter()
+                .map(|e| format!("{}:{}:{}: {}", self.file, e.line, e.column, e.message)),
+            ascribe_model::diag::PROBLEMS_SHOWN,
+        );
+        f.write_str(&lines.join("\n"))
     }
 }
 

@@ -253,3 +253,28 @@ proptest::proptest! {
         proptest::prop_assert_eq!(line_col(&text, offset), (line, column));
     }
 }
+
+/// A file with many problems shows the first ones in full and counts the rest
+/// (issue 17: a bad file's every problem was printed, one a line).
+#[test]
+fn many_problems_are_capped_with_a_count() {
+    let e = CaseError {
+        file: "case.toml".to_owned(),
+        errors: (1..=30)
+            .map(|line| Located {
+                line,
+                column: 1,
+                message: "bad".to_owned(),
+            })
+            .collect(),
+    };
+    let text = e.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.len(),
+        ascribe_model::diag::PROBLEMS_SHOWN + 1,
+        "{text}"
+    );
+    assert_eq!(lines[0], "case.toml:1:1: bad");
+    assert_eq!(lines[20], "… and 10 more problems");
+}

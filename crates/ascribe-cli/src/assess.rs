@@ -37,8 +37,7 @@ pub(crate) enum Format {
 pub(crate) fn run(args: AssessArgs, db: &Path) -> anyhow::Result<ExitCode> {
     let config = match &args.config {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
+            let text = crate::diag::read_text(path)?;
             Some(ascribe_case::parse_config(
                 &path.display().to_string(),
                 &text,

@@ -96,8 +96,7 @@ pub(crate) fn run(cmd: CaseCommand, db: &Path) -> anyhow::Result<ExitCode> {
 
 /// Reads and checks a case file; errors name the file, line and column.
 pub(crate) fn read_case(path: &Path) -> anyhow::Result<ParsedCase> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = crate::diag::read_text(path)?;
     let mut parsed = ascribe_case::parse_case(&path.display().to_string(), &text)?;
     let notes = resolve_hypotheses(&mut parsed.case);
     parsed.notes.extend(notes);

@@ -99,7 +99,7 @@ pub fn run(cmd: DeviceCmd, db_path: &Path) -> anyhow::Result<ExitCode> {
         DeviceCmd::Vet(args) => match vet(&args, db_path) {
             Ok(code) => Ok(code),
             Err(e) => {
-                eprintln!("error: {e:#}");
+                eprintln!("error: {}", crate::diag::bounded_error(&e));
                 Ok(ExitCode::from(2))
             }
         },

@@ -271,6 +271,13 @@ fn read_docs(
             skipped = true;
             continue;
         };
+        // An empty file is no document: storing it would file a source that says nothing.
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            bail!(
+                "{name}: empty ({} byte(s), no text); expected a document (text, HTML or Markdown); nothing stored",
+                bytes.len()
+            );
+        }
         let doc = match reader {
             Some(r) => r.read(&name, &bytes, None),
             None => read_document(&name, &bytes, None),
@@ -962,8 +969,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let (mut n_docs, mut n_gold) = (0usize, 0usize);
     for gp in &gold_paths {
         let gold_path = Path::new(gp);
-        let text = std::fs::read_to_string(gold_path)
-            .with_context(|| format!("reading {}", gold_path.display()))?;
+        let text = crate::diag::read_text(gold_path)?;
         let mut gold: Vec<ascribe_extract::eval::GoldDoc> = serde_json::from_str(&text)
             .with_context(|| {
                 format!(
@@ -1116,8 +1122,7 @@ pub(crate) fn run_claims(args: ClaimsArgs, db: &Path) -> anyhow::Result<ExitCode
 pub(crate) fn run_kb(cmd: KbCommand, db: &Path) -> anyhow::Result<ExitCode> {
     match cmd {
         KbCommand::Import { file } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
+            let text = crate::diag::read_text(&file)?;
             let kb =
                 KnowledgeBase::from_any(&text).with_context(|| format!("{}", file.display()))?;
             let groups = kb.groups().count();

@@ -7,6 +7,7 @@
 mod assess;
 mod case;
 mod device;
+mod diag;
 mod docs;
 mod mapped;
 mod report;
@@ -109,7 +110,7 @@ fn main() -> ExitCode {
                 return exit::ok();
             }
             let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "error: {err:#}");
+            let _ = writeln!(stderr, "error: {}", diag::bounded_error(&err));
             if is_busy(&err) {
                 return exit::busy();
             }

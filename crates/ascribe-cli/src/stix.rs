@@ -194,9 +194,9 @@ fn import(
     let written = store.stix_write(&coll.id, Tlp::Red, &now, |w| -> anyhow::Result<()> {
         for f in files {
             let name = f.display().to_string();
-            let text = std::fs::read_to_string(f).with_context(|| {
-                format!("reading {name} (nothing imported: an import of several files is all or nothing)")
-            })?;
+            let text = crate::diag::read_text(f).context(
+                "nothing imported: an import of several files is all or nothing",
+            )?;
             let (mut added, mut known) = (0usize, 0usize);
             let mut model = ModelCount::default();
             let prepared = stream::prepare(&text);
@@ -240,9 +240,11 @@ fn import(
             drop(text);
             match verdict {
                 Ok(s) => {
-                    for e in &s.errors {
-                        writeln!(stderr, "{name}: {}: {}", e.path, e.reason)?;
-                    }
+                    crate::diag::print_problems(
+                        &mut stderr,
+                        &format!("{name}: "),
+                        s.errors.iter().map(|e| format!("{}: {}", e.path, e.reason)),
+                    )?;
                     for m in s.warnings.iter().take(MAX_WARNINGS) {
                         writeln!(stderr, "{name}: warning: {}: {}", m.path, m.reason)?;
                     }
@@ -265,9 +267,11 @@ fn import(
                 }
                 Err(ImportError::Rejected(errs)) => {
                     rejected += 1;
-                    for e in &errs {
-                        writeln!(stderr, "{name}: {}: {}", e.path, e.reason)?;
-                    }
+                    crate::diag::print_problems(
+                        &mut stderr,
+                        &format!("{name}: "),
+                        errs.iter().map(|e| format!("{}: {}", e.path, e.reason)),
+                    )?;
                     writeln!(
                         stderr,
                         "{name}: rejected whole ({} error(s)) (use --partial to keep the valid objects)",

@@ -337,8 +337,7 @@ fn load_indicators(files: &[PathBuf], unmarked: Tlp) -> anyhow::Result<LoadedInd
     let mut diags = Vec::new();
     let mut warnings = Vec::new();
     for f in files {
-        let text = std::fs::read_to_string(f)
-            .with_context(|| format!("cannot read indicator file {}", f.display()))?;
+        let text = crate::diag::read_text(f).context("cannot read indicator file")?;
         let loaded = ascribe_intel::load_with(&text, &f.display().to_string(), unmarked);
         all.append(loaded.indicators);
         diags.extend(loaded.diagnostics);
@@ -376,26 +375,8 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
         (loaded, ind_took, geo_opened)
     });
     let (indicators, ind_diags, ind_warnings) = loaded?;
-    for w in ind_warnings.iter().take(10) {
-        writeln!(stderr, "warning: {w}")?;
-    }
-    if ind_warnings.len() > 10 {
-        writeln!(
-            stderr,
-            "warning: {} more indicators kept at TLP:RED because their marking could not be classified",
-            ind_warnings.len() - 10
-        )?;
-    }
-    for d in ind_diags.iter().take(10) {
-        writeln!(stderr, "warning: {d}")?;
-    }
-    if ind_diags.len() > 10 {
-        writeln!(
-            stderr,
-            "warning: {} more indicator entries skipped",
-            ind_diags.len() - 10
-        )?;
-    }
+    crate::diag::print_problems(&mut stderr, "warning: ", &ind_warnings)?;
+    crate::diag::print_problems(&mut stderr, "warning: ", &ind_diags)?;
     let t1 = std::time::Instant::now();
     let (matcher, rejected) = Matcher::new(indicators);
     let ind_took = ind_took + t1.elapsed();
@@ -597,6 +578,7 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
     }
 
     if let Some(incident) = &args.incident {
+        refuse_empty_run(&out)?;
         attach(
             db,
             incident,
@@ -670,13 +652,37 @@ fn print_summary(
             s.bad_examples.len()
         )?;
         for d in &s.bad_examples {
-            writeln!(w, "  {d}")?;
+            writeln!(
+                w,
+                "  {}",
+                ascribe_model::diag::bound_message(&d.to_string())
+            )?;
         }
     }
     if s.stopped_early {
         writeln!(w, "stopped at the first bad line (--strict)")?;
     }
     Ok(())
+}
+
+/// A run that read no log record is not evidence: attaching it would store an empty run
+/// (and claim the logs were looked at). Names each input and what it was read as.
+fn refuse_empty_run(out: &Output) -> anyhow::Result<()> {
+    let s = &out.summary;
+    if s.lines > s.bad_lines {
+        return Ok(());
+    }
+    let files: Vec<String> = s
+        .files
+        .iter()
+        .map(|f| format!("{} (read as {})", f.name, f.format))
+        .collect();
+    bail!(
+        "{}: no log record read ({} line(s), {} bad); expected Suricata EVE JSON lines, Zeek logs or a CSV firewall log with a header; nothing stored",
+        files.join(", "),
+        s.lines,
+        s.bad_lines
+    )
 }
 
 #[allow(clippy::too_many_arguments)]

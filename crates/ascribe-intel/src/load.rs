@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 
+use ascribe_model::diag::excerpt;
 use ascribe_model::{Indicator, IndicatorKind, Tlp};
 use serde_json::Value;
 
@@ -196,7 +197,7 @@ pub fn validate(kind: IndicatorKind, value: &str) -> Result<(), String> {
     if ok {
         return Ok(());
     }
-    Err(format!("{value:?} is not a valid {kind} value"))
+    Err(format!("{} is not a valid {kind} value", excerpt(value)))
 }
 
 fn is_hex(s: &str, n: usize) -> bool {
@@ -243,7 +244,7 @@ pub fn load_plain(text: &str, file: &str, unmarked: Tlp) -> Loaded {
             out.bad(
                 file,
                 n + 1,
-                format!("{v:?} is not an ip, cidr, domain, url or hash"),
+                format!("{} is not an ip, cidr, domain, url or hash", excerpt(v)),
             );
             continue;
         };
@@ -317,7 +318,10 @@ pub fn load_stix(v: &Value, file: &str, unmarked: Tlp) -> Loaded {
             out.bad(
                 file,
                 at,
-                format!("{id}: pattern_type {pattern_type:?} is not supported (only stix)"),
+                format!(
+                    "{id}: pattern_type {} is not supported (only stix)",
+                    excerpt(pattern_type)
+                ),
             );
             continue;
         }
@@ -331,7 +335,7 @@ pub fn load_stix(v: &Value, file: &str, unmarked: Tlp) -> Loaded {
                 out.bad(
                     file,
                     at,
-                    format!("{id}: unsupported pattern {pattern:?}: {reason}"),
+                    format!("{id}: unsupported pattern {}: {reason}", excerpt(pattern)),
                 );
                 continue;
             }

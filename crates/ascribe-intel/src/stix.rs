@@ -225,7 +225,10 @@ fn comparison(path: &str, op: &str, value: &str) -> Result<(IndicatorKind, Strin
         ("ipv4-addr:value" | "ipv6-addr:value", "=") => {
             let fam_ok = path_l.starts_with("ipv6") == v.contains(':');
             if !fam_ok {
-                return err(format!("{v:?} is not an address of the {path} family"));
+                return err(format!(
+                    "{} is not an address of the {path} family",
+                    ascribe_model::diag::excerpt(&v)
+                ));
             }
             if v.contains('/') {
                 return Ok((IndicatorKind::Cidr, v));

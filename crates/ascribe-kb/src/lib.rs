@@ -37,7 +37,9 @@ const BUILTIN_ACTORS: &str = include_str!("../data/actors.json");
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum KbError {
-    #[error("not valid JSON: {0}")]
+    /// The parser's own message (with its line and column) is the source, printed by
+    /// whoever prints the chain; repeating it here printed it twice.
+    #[error("not valid JSON")]
     Json(#[from] serde_json::Error),
     #[error("{what}: expected {expected}")]
     Shape {

@@ -7,6 +7,7 @@
 //! before the key). Selected lines are always parsed in full and their type re-checked,
 //! so the quick look can only save work, never change the answer for valid JSON.
 
+use ascribe_model::diag::excerpt;
 use std::borrow::Cow;
 
 use memchr::memmem;
@@ -165,7 +166,7 @@ pub fn to_record<'a>(ev: &'a Eve<'a>) -> Result<Record<'a>, String> {
         return Err("no timestamp".to_owned());
     };
     let Some(ts) = parse_iso(ts) else {
-        return Err(format!("timestamp {ts:?} is not ISO 8601"));
+        return Err(format!("timestamp {} is not ISO 8601", excerpt(ts)));
     };
     let event_type = ev.event_type.as_deref().unwrap_or("");
     let mut r = Record {
@@ -176,13 +177,13 @@ pub fn to_record<'a>(ev: &'a Eve<'a>) -> Result<Record<'a>, String> {
     if let Some(s) = ev.src_ip.as_deref() {
         r.src = Some(
             ascribe_intel::Addr::parse(s)
-                .ok_or_else(|| format!("src_ip {s:?} is not an IP address"))?,
+                .ok_or_else(|| format!("src_ip {} is not an IP address", excerpt(s)))?,
         );
     }
     if let Some(s) = ev.dest_ip.as_deref() {
         r.dest = Some(
             ascribe_intel::Addr::parse(s)
-                .ok_or_else(|| format!("dest_ip {s:?} is not an IP address"))?,
+                .ok_or_else(|| format!("dest_ip {} is not an IP address", excerpt(s)))?,
         );
     }
     if event_type == "alert" {

@@ -5,6 +5,7 @@
 //! `allowed`; `deny`, `drop`, `block`, `reject` → `blocked`; anything else kept as written.
 
 use ascribe_intel::Addr;
+use ascribe_model::diag::excerpt;
 
 use crate::record::Record;
 use crate::time::{parse_epoch, parse_iso};
@@ -139,15 +140,18 @@ impl CsvLayout {
                 .filter(|s| !s.is_empty())
         };
         let ts = get(Some(self.ts)).ok_or("empty timestamp")?;
-        let ts = parse_iso(ts)
-            .or_else(|| parse_epoch(ts))
-            .ok_or_else(|| format!("timestamp {ts:?} is neither ISO 8601 nor epoch seconds"))?;
+        let ts = parse_iso(ts).or_else(|| parse_epoch(ts)).ok_or_else(|| {
+            format!(
+                "timestamp {} is neither ISO 8601 nor epoch seconds",
+                excerpt(ts)
+            )
+        })?;
         let addr = |i: Option<usize>, n: &str| -> Result<Option<Addr>, String> {
             match get(i) {
                 None => Ok(None),
                 Some(v) => Addr::parse(v)
                     .map(Some)
-                    .ok_or_else(|| format!("{n} {v:?} is not an IP address")),
+                    .ok_or_else(|| format!("{n} {} is not an IP address", excerpt(v))),
             }
         };
         let mut r = Record {

@@ -7,6 +7,7 @@
 //! Host names come from `dns.query`, `http.host` and `ssl.server_name`; URLs from
 //! `http.host` + `http.uri`; hashes from `files.{md5,sha1,sha256}`.
 
+use ascribe_model::diag::excerpt;
 use std::borrow::Cow;
 
 use ascribe_intel::Addr;
@@ -167,13 +168,13 @@ impl TsvHeader {
             Some(v)
         };
         let ts = get(self.idx.ts).ok_or("no ts")?;
-        let ts = parse_ts(ts).ok_or_else(|| format!("ts {ts:?} is not a time"))?;
+        let ts = parse_ts(ts).ok_or_else(|| format!("ts {} is not a time", excerpt(ts)))?;
         let addr = |i: Option<usize>, name: &str| -> Result<Option<Addr>, String> {
             match get(i) {
                 None => Ok(None),
                 Some(v) => Addr::parse(v)
                     .map(Some)
-                    .ok_or_else(|| format!("{name} {v:?} is not an IP address")),
+                    .ok_or_else(|| format!("{name} {} is not an IP address", excerpt(v))),
             }
         };
         let event_type = self.event_type();
@@ -255,7 +256,7 @@ impl<'a> ZeekJson<'a> {
             Some(ZeekTs::Num(f)) if f.is_finite() => (f * 1e6).round() as i64,
             Some(ZeekTs::Num(_)) => return Err("ts is not a finite number".to_owned()),
             Some(ZeekTs::Text(s)) => {
-                parse_ts(s).ok_or_else(|| format!("ts {s:?} is not a time"))?
+                parse_ts(s).ok_or_else(|| format!("ts {} is not a time", excerpt(s)))?
             }
         };
         let path = self.path.as_deref().unwrap_or(default_path);
@@ -265,7 +266,7 @@ impl<'a> ZeekJson<'a> {
                 None => Ok(None),
                 Some(s) => Addr::parse(s)
                     .map(Some)
-                    .ok_or_else(|| format!("{name} {s:?} is not an IP address")),
+                    .ok_or_else(|| format!("{name} {} is not an IP address", excerpt(s))),
             }
         };
         let mut r = Record {
