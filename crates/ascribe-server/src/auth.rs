@@ -162,6 +162,14 @@ pub struct AuthLimits {
     /// for this long instead of a request-parse-refuse cycle per
     /// microsecond, which would take the cores from the readers.
     pub refusal_delay: Duration,
+    /// Failed verifications per second the whole server pays for, however
+    /// many addresses and names they come from; past it (and its burst), an
+    /// uncached login is answered 503 without a check. A guesser who rotates
+    /// addresses and names then costs at most this many hashes a second, so
+    /// the cores stay with the readers.
+    pub failures_per_sec: f64,
+    /// Failed verifications allowed at once before `failures_per_sec` applies.
+    pub failure_burst: f64,
 }
 
 impl Default for AuthLimits {
@@ -181,7 +189,46 @@ impl Default for AuthLimits {
             table_entries: 4096,
             cache_entries: 1024,
             refusal_delay: Duration::from_secs(1),
+            failures_per_sec: 2.0,
+            failure_burst: 10.0,
         }
+    }
+}
+
+/// The server-wide budget of failed verifications: a token bucket that
+/// failures spend and time refills. Time is passed in, so the rule is
+/// testable without a clock.
+#[derive(Debug)]
+pub(crate) struct FailureBudget {
+    tokens: f64,
+    last: Instant,
+}
+
+impl FailureBudget {
+    pub(crate) fn new(limits: &AuthLimits, now: Instant) -> Self {
+        FailureBudget {
+            tokens: limits.failure_burst.max(1.0),
+            last: now,
+        }
+    }
+
+    fn refill(&mut self, now: Instant, limits: &AuthLimits) {
+        let dt = now.saturating_duration_since(self.last).as_secs_f64();
+        self.tokens =
+            (self.tokens + dt * limits.failures_per_sec).min(limits.failure_burst.max(1.0));
+        self.last = now;
+    }
+
+    /// Whether a verification that may fail can start now.
+    pub(crate) fn allows(&mut self, now: Instant, limits: &AuthLimits) -> bool {
+        self.refill(now, limits);
+        self.tokens >= 1.0
+    }
+
+    /// A verification failed: it spends one token.
+    pub(crate) fn spend(&mut self, now: Instant, limits: &AuthLimits) {
+        self.refill(now, limits);
+        self.tokens = (self.tokens - 1.0).max(0.0);
     }
 }
 
@@ -329,6 +376,7 @@ pub struct Authenticator {
     cache: Mutex<CredentialCache>,
     by_addr: Mutex<FailureTable<IpAddr>>,
     by_name: Mutex<FailureTable<String>>,
+    budget: Mutex<FailureBudget>,
     permits: Arc<Semaphore>,
     waiting: AtomicUsize,
     buffers: Arc<Mutex<Vec<Vec<Block>>>>,
@@ -396,6 +444,7 @@ impl Authenticator {
             cache: Mutex::new(CredentialCache::new(limits.cache_entries, cache_ttl)),
             by_addr: Mutex::new(FailureTable::new(limits.table_entries)),
             by_name: Mutex::new(FailureTable::new(limits.table_entries)),
+            budget: Mutex::new(FailureBudget::new(&limits, Instant::now())),
             permits: Arc::new(Semaphore::new(permits)),
             waiting: AtomicUsize::new(0),
             buffers: Arc::new(Mutex::new(Vec::new())),
@@ -435,6 +484,10 @@ impl Authenticator {
             tracing::debug!(peer = %shown(peer), user = ?nkey, "authentication backed off");
             return Err(Refusal::BackedOff(w));
         }
+        if !lock(&self.budget).allows(now, &self.limits) {
+            tracing::debug!(peer = %shown(peer), user = ?nkey, "failure budget spent: login refused unchecked");
+            return Err(Refusal::Busy);
+        }
         let permit = self.permit().await?;
         let user = lookup(name).await.map_err(|()| Refusal::Internal)?;
         let hash = user
@@ -471,6 +524,7 @@ impl Authenticator {
                     lock(&self.by_addr).fail(&p, now, &self.limits);
                 }
                 lock(&self.by_name).fail(&nkey, now, &self.limits);
+                lock(&self.budget).spend(now, &self.limits);
                 Err(Refusal::Unauthorized)
             }
         }
@@ -577,6 +631,34 @@ mod tests {
             cache_entries: 4,
             ..AuthLimits::default()
         }
+    }
+
+    #[test]
+    fn the_failure_budget_refills_at_its_rate_up_to_its_burst() {
+        let l = AuthLimits {
+            failures_per_sec: 2.0,
+            failure_burst: 3.0,
+            ..AuthLimits::default()
+        };
+        let t0 = Instant::now();
+        let mut b = FailureBudget::new(&l, t0);
+        for _ in 0..3 {
+            assert!(b.allows(t0, &l));
+            b.spend(t0, &l);
+        }
+        assert!(!b.allows(t0, &l), "the burst is spent");
+        assert!(!b.allows(t0 + Duration::from_millis(400), &l));
+        assert!(
+            b.allows(t0 + Duration::from_millis(500), &l),
+            "one token after 0.5 s"
+        );
+        // A long quiet spell refills to the burst, not beyond it.
+        let later = t0 + Duration::from_secs(3600);
+        for _ in 0..3 {
+            assert!(b.allows(later, &l));
+            b.spend(later, &l);
+        }
+        assert!(!b.allows(later, &l));
     }
 
     #[test]
