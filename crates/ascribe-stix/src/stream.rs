@@ -210,15 +210,7 @@ impl Prepared<'_> {
     pub fn marking_objects(&self) -> Vec<&Value> {
         match &self.kind {
             Kind::Bundle { markings, .. } => markings.iter().collect(),
-            Kind::Whole { root, .. } => match root {
-                Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("bundle") => m
-                    .get("objects")
-                    .and_then(Value::as_array)
-                    .map(|a| a.iter().collect())
-                    .unwrap_or_default(),
-                Value::Array(a) => a.iter().collect(),
-                v => vec![v],
-            },
+            Kind::Whole { root, .. } => crate::import::objects_of(root),
             Kind::Failed(_) => Vec::new(),
         }
     }
