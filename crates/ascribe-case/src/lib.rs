@@ -17,6 +17,8 @@ use ascribe_model::{
 use serde::Deserialize;
 use toml::Spanned;
 
+mod sections;
+
 /// One problem in a case or config file, located.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located {
@@ -54,14 +56,17 @@ pub struct ParsedCase {
     pub notes: Vec<String>,
 }
 
+/// The whole case file (`E` = `Vec<RawEvidence>`), or what is left of it
+/// when its evidence sections are blanked (`E` = `Option<toml::Value>`, to
+/// see a stray root `evidence` key).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawCase {
+struct RawCase<E> {
     incident: RawIncident,
     #[serde(default)]
     hypothesis: Vec<RawHypothesis>,
     #[serde(default)]
-    evidence: Vec<RawEvidence>,
+    evidence: E,
     #[serde(default)]
     claim: Vec<RawClaim>,
     #[serde(default)]
@@ -160,6 +165,8 @@ struct Errors<'a> {
     /// errors, and rescanning the text for each would take minutes.
     lines: Option<LineIndex<'a>>,
     list: Vec<Located>,
+    /// Added to every span: where the section the spans come from starts.
+    base: usize,
 }
 
 impl<'a> Errors<'a> {
@@ -168,6 +175,7 @@ impl<'a> Errors<'a> {
             text,
             lines: None,
             list: Vec::new(),
+            base: 0,
         }
     }
 
@@ -176,7 +184,7 @@ impl<'a> Errors<'a> {
         let (line, column) = self
             .lines
             .get_or_insert_with(|| LineIndex::new(text))
-            .line_col(span.start);
+            .line_col(self.base + span.start);
         self.list.push(Located {
             line,
             column,
@@ -226,22 +234,21 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// Parses a case file's text; `file` is only used in error messages.
 pub fn parse_case(file: &str, text: &str) -> Result<ParsedCase, CaseError> {
+    parse_case_with(file, text, read_raw)
+}
+
+/// [`parse_case`] with the given reader of the file's tables (the tests pass
+/// [`read_raw_whole`], the reference).
+fn parse_case_with(
+    file: &str,
+    text: &str,
+    read: fn(&str) -> Result<Raw, Located>,
+) -> Result<ParsedCase, CaseError> {
     let fail = |errors| CaseError {
         file: file.to_owned(),
         errors,
     };
-    let raw: RawCase = match toml::from_str(text) {
-        Ok(raw) => raw,
-        Err(err) => {
-            let (line, column) = err.span().map_or((1, 1), |s| line_col(text, s.start));
-            let message = err.message().trim_end_matches('\n').replace('\n', "; ");
-            return Err(fail(vec![Located {
-                line,
-                column,
-                message,
-            }]));
-        }
-    };
+    let raw = read(text).map_err(|err| fail(vec![err]))?;
     let mut errs = Errors::new(text);
     let mut notes = Vec::new();
 
@@ -301,7 +308,9 @@ pub fn parse_case(file: &str, text: &str) -> Result<ParsedCase, CaseError> {
     // Evidence.
     let mut evidence = Vec::new();
     let mut evidence_ids = BTreeSet::new();
-    for e in raw.evidence {
+    for (base, e) in raw.evidence {
+        // This item's spans count from its own section's start.
+        errs.base = base;
         let id = e.id.get_ref().trim().to_owned();
         if id.is_empty() {
             errs.at(e.id.span(), "evidence id is empty");
@@ -375,6 +384,7 @@ pub fn parse_case(file: &str, text: &str) -> Result<ParsedCase, CaseError> {
             origin: None,
         });
     }
+    errs.base = 0;
 
     // Claims.
     let mut claims = Vec::new();
@@ -470,6 +480,109 @@ pub fn parse_case(file: &str, text: &str) -> Result<ParsedCase, CaseError> {
         case,
         policy,
         notes,
+    })
+}
+
+/// A case file's tables, each evidence item with the offset its spans count from.
+struct Raw {
+    incident: RawIncident,
+    hypothesis: Vec<RawHypothesis>,
+    evidence: Vec<(usize, RawEvidence)>,
+    claim: Vec<RawClaim>,
+    policy: Option<toml::Value>,
+}
+
+/// The evidence sections of a case file (see [`sections`]).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvidenceSection {
+    evidence: Vec<RawEvidence>,
+}
+
+/// Reads a case file's tables: each `[[evidence]]` section on its own and the
+/// rest as one document with those sections blanked, so that no document of
+/// the whole file is built. The result is what parsing the whole file gives
+/// ([`read_raw_whole`], the reference the tests compare with): spans are the
+/// same once offset by their section's start. A file the scanner cannot split
+/// with certainty is parsed whole.
+fn read_raw(text: &str) -> Result<Raw, Located> {
+    let sections = match sections::split(text) {
+        sections::Split::Evidence(s) if !s.is_empty() => s,
+        _ => return read_raw_whole(text),
+    };
+    let rest = sections::blank(text, &sections);
+    // The toml error the whole-file parse would stop at: the first syntax
+    // error in the file, else the first error in a value. Ordered by
+    // (not a syntax error, offset); a piece that failed is read again as a
+    // plain table to tell a syntax error (a cost only on the error path).
+    let mut first: Option<((bool, usize), String)> = None;
+    let mut note = |piece: &str, base: usize, err: &toml::de::Error| {
+        let syntax = piece.parse::<toml::Table>().is_err();
+        let key = (!syntax, err.span().map_or(usize::MAX, |s| base + s.start));
+        if !matches!(&first, Some((k, _)) if *k <= key) {
+            let message = err.message().trim_end_matches('\n').replace('\n', "; ");
+            first = Some((key, message));
+        }
+    };
+    let head = match toml::from_str::<RawCase<Option<toml::Value>>>(&rest) {
+        Ok(head) => Some(head),
+        Err(err) => {
+            note(&rest, 0, &err);
+            None
+        }
+    };
+    let mut evidence = Vec::with_capacity(sections.len());
+    for s in &sections {
+        let piece = &text[s.clone()];
+        match toml::from_str::<RawEvidenceSection>(piece) {
+            Ok(piece) => evidence.extend(piece.evidence.into_iter().map(|e| (s.start, e))),
+            Err(err) => note(piece, s.start, &err),
+        }
+    }
+    if let Some(((_, offset), message)) = first {
+        let (line, column) = if offset == usize::MAX {
+            (1, 1)
+        } else {
+            line_col(text, offset)
+        };
+        return Err(Located {
+            line,
+            column,
+            message,
+        });
+    }
+    let head = head.expect("the rest parsed, since no error was noted");
+    if head.evidence.is_some() {
+        // A root `evidence` key as well as `[[evidence]]` tables: toml's own
+        // error for the clash is the one to give.
+        return read_raw_whole(text);
+    }
+    Ok(Raw {
+        incident: head.incident,
+        hypothesis: head.hypothesis,
+        evidence,
+        claim: head.claim,
+        policy: head.policy,
+    })
+}
+
+/// Reads a case file's tables from one document of the whole file.
+fn read_raw_whole(text: &str) -> Result<Raw, Located> {
+    let raw: RawCase<Vec<RawEvidence>> = toml::from_str(text).map_err(|err| {
+        let (line, column) = err.span().map_or((1, 1), |s| line_col(text, s.start));
+        let message = err.message().trim_end_matches('\n').replace('\n', "; ");
+        Located {
+            line,
+            column,
+            message,
+        }
+    })?;
+    Ok(Raw {
+        incident: raw.incident,
+        hypothesis: raw.hypothesis,
+        evidence: raw.evidence.into_iter().map(|e| (0, e)).collect(),
+        claim: raw.claim,
+        policy: raw.policy,
     })
 }
 
