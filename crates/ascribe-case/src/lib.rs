@@ -511,35 +511,32 @@ fn read_raw(text: &str) -> Result<Raw, Located> {
         _ => return read_raw_whole(text),
     };
     let rest = sections::blank(text, &sections);
-    // The toml error the whole-file parse would stop at: the first syntax
-    // error in the file, else the first error in a value. Ordered by
-    // (not a syntax error, offset); a piece that failed is read again as a
-    // plain table to tell a syntax error (a cost only on the error path).
-    let mut first: Option<((bool, usize), String)> = None;
-    let mut note = |piece: &str, base: usize, err: &toml::de::Error| {
-        let syntax = piece.parse::<toml::Table>().is_err();
-        let key = (!syntax, err.span().map_or(usize::MAX, |s| base + s.start));
-        if !matches!(&first, Some((k, _)) if *k <= key) {
-            let message = err.message().trim_end_matches('\n').replace('\n', "; ");
-            first = Some((key, message));
-        }
-    };
+    let mut first = FirstError::default();
     let head = match toml::from_str::<RawCase<Option<toml::Value>>>(&rest) {
         Ok(head) => Some(head),
         Err(err) => {
-            note(&rest, 0, &err);
+            first.note(&rest, 0, &err);
             None
         }
     };
-    let mut evidence = Vec::with_capacity(sections.len());
-    for s in &sections {
-        let piece = &text[s.clone()];
-        match toml::from_str::<RawEvidenceSection>(piece) {
-            Ok(piece) => evidence.extend(piece.evidence.into_iter().map(|e| (s.start, e))),
-            Err(err) => note(piece, s.start, &err),
+    // The blanked copy is as large as the file: gone before the items are read.
+    drop(rest);
+    // The items on two threads, each half in file order.
+    let (one, two) = sections.split_at(sections.len() / 2);
+    let (mut evidence, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| read_sections(text, two));
+        let first = read_sections(text, one);
+        match second.join() {
+            Ok(second) => (first, second),
+            Err(panic) => std::panic::resume_unwind(panic),
         }
-    }
-    if let Some(((_, offset), message)) = first {
+    });
+    let (evidence_two, error_two) = second;
+    evidence.0.extend(evidence_two);
+    first.merge(evidence.1);
+    first.merge(error_two);
+    let evidence = evidence.0;
+    if let Some(((_, offset), message)) = first.0 {
         let (line, column) = if offset == usize::MAX {
             (1, 1)
         } else {
@@ -564,6 +561,44 @@ fn read_raw(text: &str) -> Result<Raw, Located> {
         claim: head.claim,
         policy: head.policy,
     })
+}
+
+/// The toml error the whole-file parse would stop at: the first syntax error
+/// in the file, else the first error in a value; ordered by (not a syntax
+/// error, offset). A piece that failed is read again as a plain table to tell
+/// a syntax error (a cost only on the error path).
+#[derive(Default)]
+struct FirstError(Option<((bool, usize), String)>);
+
+impl FirstError {
+    fn note(&mut self, piece: &str, base: usize, err: &toml::de::Error) {
+        let syntax = piece.parse::<toml::Table>().is_err();
+        let key = (!syntax, err.span().map_or(usize::MAX, |s| base + s.start));
+        let message = err.message().trim_end_matches('\n').replace('\n', "; ");
+        self.merge(FirstError(Some((key, message))));
+    }
+
+    fn merge(&mut self, other: FirstError) {
+        if let Some((key, message)) = other.0 {
+            if !matches!(&self.0, Some((k, _)) if *k <= key) {
+                self.0 = Some((key, message));
+            }
+        }
+    }
+}
+
+/// Parses evidence sections, each on its own, in order.
+fn read_sections(text: &str, sections: &[Range<usize>]) -> (Vec<(usize, RawEvidence)>, FirstError) {
+    let mut evidence = Vec::with_capacity(sections.len());
+    let mut first = FirstError::default();
+    for s in sections {
+        let piece = &text[s.clone()];
+        match toml::from_str::<RawEvidenceSection>(piece) {
+            Ok(piece) => evidence.extend(piece.evidence.into_iter().map(|e| (s.start, e))),
+            Err(err) => first.note(piece, s.start, &err),
+        }
+    }
+    (evidence, first)
 }
 
 /// Reads a case file's tables from one document of the whole file.
