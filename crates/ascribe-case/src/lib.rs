@@ -242,7 +242,7 @@ pub fn parse_case(file: &str, text: &str) -> Result<ParsedCase, CaseError> {
 fn parse_case_with(
     file: &str,
     text: &str,
-    read: fn(&str) -> Result<Raw, Located>,
+    read: fn(&str) -> Result<Raw<'_>, Located>,
 ) -> Result<ParsedCase, CaseError> {
     let fail = |errors| CaseError {
         file: file.to_owned(),
@@ -308,7 +308,10 @@ fn parse_case_with(
     // Evidence.
     let mut evidence = Vec::new();
     let mut evidence_ids = BTreeSet::new();
-    for (base, e) in raw.evidence {
+    // A toml error in an item is the only error to report, as the whole-file
+    // parse would stop at it.
+    let mut toml_error = FirstError::default();
+    raw.evidence.each(&mut toml_error, |base, e| {
         // This item's spans count from its own section's start.
         errs.base = base;
         let id = e.id.get_ref().trim().to_owned();
@@ -383,8 +386,11 @@ fn parse_case_with(
             bearing,
             origin: None,
         });
-    }
+    });
     errs.base = 0;
+    if let Some(err) = toml_error.located(text) {
+        return Err(fail(vec![err]));
+    }
 
     // Claims.
     let mut claims = Vec::new();
@@ -484,10 +490,10 @@ fn parse_case_with(
 }
 
 /// A case file's tables, each evidence item with the offset its spans count from.
-struct Raw {
+struct Raw<'a> {
     incident: RawIncident,
     hypothesis: Vec<RawHypothesis>,
-    evidence: Vec<(usize, RawEvidence)>,
+    evidence: Items<'a>,
     claim: Vec<RawClaim>,
     policy: Option<toml::Value>,
 }
@@ -505,50 +511,29 @@ struct RawEvidenceSection {
 /// ([`read_raw_whole`], the reference the tests compare with): spans are the
 /// same once offset by their section's start. A file the scanner cannot split
 /// with certainty is parsed whole.
-fn read_raw(text: &str) -> Result<Raw, Located> {
+fn read_raw(text: &str) -> Result<Raw<'_>, Located> {
     let sections = match sections::split(text) {
         sections::Split::Evidence(s) if !s.is_empty() => s,
         _ => return read_raw_whole(text),
     };
     let rest = sections::blank(text, &sections);
-    let mut first = FirstError::default();
-    let head = match toml::from_str::<RawCase<Option<toml::Value>>>(&rest) {
-        Ok(head) => Some(head),
+    let head = toml::from_str::<RawCase<Option<toml::Value>>>(&rest);
+    let items = Items::Sections { text, sections };
+    let head = match head {
+        Ok(head) => head,
         Err(err) => {
+            // A syntax error in an item comes before this one if this is not
+            // a syntax error, or comes earlier in the file.
+            let mut first = FirstError::default();
             first.note(&rest, 0, &err);
-            None
+            drop(rest);
+            items.each(&mut first, |_, _| {});
+            return Err(first
+                .located(text)
+                .expect("an error was noted for the rest"));
         }
     };
-    // The blanked copy is as large as the file: gone before the items are read.
     drop(rest);
-    // The items on two threads, each half in file order.
-    let (one, two) = sections.split_at(sections.len() / 2);
-    let (mut evidence, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| read_sections(text, two));
-        let first = read_sections(text, one);
-        match second.join() {
-            Ok(second) => (first, second),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    });
-    let (evidence_two, error_two) = second;
-    evidence.0.extend(evidence_two);
-    first.merge(evidence.1);
-    first.merge(error_two);
-    let evidence = evidence.0;
-    if let Some(((_, offset), message)) = first.0 {
-        let (line, column) = if offset == usize::MAX {
-            (1, 1)
-        } else {
-            line_col(text, offset)
-        };
-        return Err(Located {
-            line,
-            column,
-            message,
-        });
-    }
-    let head = head.expect("the rest parsed, since no error was noted");
     if head.evidence.is_some() {
         // A root `evidence` key as well as `[[evidence]]` tables: toml's own
         // error for the clash is the one to give.
@@ -557,7 +542,7 @@ fn read_raw(text: &str) -> Result<Raw, Located> {
     Ok(Raw {
         incident: head.incident,
         hypothesis: head.hypothesis,
-        evidence,
+        evidence: items,
         claim: head.claim,
         policy: head.policy,
     })
@@ -585,24 +570,54 @@ impl FirstError {
             }
         }
     }
+
+    /// The error noted, located in the whole text.
+    fn located(self, text: &str) -> Option<Located> {
+        let ((_, offset), message) = self.0?;
+        let (line, column) = if offset == usize::MAX {
+            (1, 1)
+        } else {
+            line_col(text, offset)
+        };
+        Some(Located {
+            line,
+            column,
+            message,
+        })
+    }
 }
 
-/// Parses evidence sections, each on its own, in order.
-fn read_sections(text: &str, sections: &[Range<usize>]) -> (Vec<(usize, RawEvidence)>, FirstError) {
-    let mut evidence = Vec::with_capacity(sections.len());
-    let mut first = FirstError::default();
-    for s in sections {
-        let piece = &text[s.clone()];
-        match toml::from_str::<RawEvidenceSection>(piece) {
-            Ok(piece) => evidence.extend(piece.evidence.into_iter().map(|e| (s.start, e))),
-            Err(err) => first.note(piece, s.start, &err),
+/// A case file's evidence items: parsed with the whole file, or still to be
+/// parsed one section at a time, so that no more than one raw item is held.
+enum Items<'a> {
+    Parsed(Vec<RawEvidence>),
+    Sections {
+        text: &'a str,
+        sections: Vec<Range<usize>>,
+    },
+}
+
+impl Items<'_> {
+    /// Calls `f` with each item, in file order, and the offset its spans
+    /// count from; a section toml cannot read is noted in `first` instead.
+    fn each(self, first: &mut FirstError, mut f: impl FnMut(usize, RawEvidence)) {
+        match self {
+            Items::Parsed(items) => items.into_iter().for_each(|e| f(0, e)),
+            Items::Sections { text, sections } => {
+                for s in sections {
+                    let piece = &text[s.clone()];
+                    match toml::from_str::<RawEvidenceSection>(piece) {
+                        Ok(p) => p.evidence.into_iter().for_each(|e| f(s.start, e)),
+                        Err(err) => first.note(piece, s.start, &err),
+                    }
+                }
+            }
         }
     }
-    (evidence, first)
 }
 
 /// Reads a case file's tables from one document of the whole file.
-fn read_raw_whole(text: &str) -> Result<Raw, Located> {
+fn read_raw_whole(text: &str) -> Result<Raw<'_>, Located> {
     let raw: RawCase<Vec<RawEvidence>> = toml::from_str(text).map_err(|err| {
         let (line, column) = err.span().map_or((1, 1), |s| line_col(text, s.start));
         let message = err.message().trim_end_matches('\n').replace('\n', "; ");
@@ -615,7 +630,7 @@ fn read_raw_whole(text: &str) -> Result<Raw, Located> {
     Ok(Raw {
         incident: raw.incident,
         hypothesis: raw.hypothesis,
-        evidence: raw.evidence.into_iter().map(|e| (0, e)).collect(),
+        evidence: Items::Parsed(raw.evidence),
         claim: raw.claim,
         policy: raw.policy,
     })
