@@ -17,6 +17,8 @@ use ascribe_model::{
 use serde::Deserialize;
 use toml::Spanned;
 
+mod sections;
+
 /// One problem in a case or config file, located.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located {
@@ -55,14 +57,17 @@ pub struct ParsedCase {
     pub notes: Vec<String>,
 }
 
+/// The whole case file (`E` = `Vec<RawEvidence>`), or what is left of it
+/// when its evidence sections are blanked (`E` = `Option<toml::Value>`, to
+/// see a stray root `evidence` key).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawCase {
+struct RawCase<E> {
     incident: RawIncident,
     #[serde(default)]
     hypothesis: Vec<RawHypothesis>,
     #[serde(default)]
-    evidence: Vec<RawEvidence>,
+    evidence: E,
     #[serde(default)]
     claim: Vec<RawClaim>,
     #[serde(default)]
@@ -161,6 +166,8 @@ struct Errors<'a> {
     /// errors, and rescanning the text for each would take minutes.
     lines: Option<LineIndex<'a>>,
     list: Vec<Located>,
+    /// Added to every span: where the section the spans come from starts.
+    base: usize,
 }
 
 impl<'a> Errors<'a> {
@@ -169,6 +176,7 @@ impl<'a> Errors<'a> {
             text,
             lines: None,
             list: Vec::new(),
+            base: 0,
         }
     }
 
@@ -177,7 +185,7 @@ impl<'a> Errors<'a> {
         let (line, column) = self
             .lines
             .get_or_insert_with(|| LineIndex::new(text))
-            .line_col(span.start);
+            .line_col(self.base + span.start);
         self.list.push(Located {
             line,
             column,
@@ -227,22 +235,21 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// Parses a case file's text; `file` is only used in error messages.
 pub fn parse_case(file: &str, text: &str) -> Result<ParsedCase, CaseError> {
+    parse_case_with(file, text, read_raw)
+}
+
+/// [`parse_case`] with the given reader of the file's tables (the tests pass
+/// [`read_raw_whole`], the reference).
+fn parse_case_with(
+    file: &str,
+    text: &str,
+    read: fn(&str) -> Result<Raw<'_>, Located>,
+) -> Result<ParsedCase, CaseError> {
     let fail = |errors| CaseError {
         file: file.to_owned(),
         errors,
     };
-    let raw: RawCase = match toml::from_str(text) {
-        Ok(raw) => raw,
-        Err(err) => {
-            let (line, column) = err.span().map_or((1, 1), |s| line_col(text, s.start));
-            let message = err.message().trim_end_matches('\n').replace('\n', "; ");
-            return Err(fail(vec![Located {
-                line,
-                column,
-                message,
-            }]));
-        }
-    };
+    let raw = read(text).map_err(|err| fail(vec![err]))?;
     let mut errs = Errors::new(text);
     let mut notes = Vec::new();
 
@@ -302,7 +309,12 @@ pub fn parse_case(file: &str, text: &str) -> Result<ParsedCase, CaseError> {
     // Evidence.
     let mut evidence = Vec::new();
     let mut evidence_ids = BTreeSet::new();
-    for e in raw.evidence {
+    // A toml error in an item is the only error to report, as the whole-file
+    // parse would stop at it.
+    let mut toml_error = FirstError::default();
+    raw.evidence.each(&mut toml_error, |base, e| {
+        // This item's spans count from its own section's start.
+        errs.base = base;
         let id = e.id.get_ref().trim().to_owned();
         if id.is_empty() {
             errs.at(e.id.span(), "evidence id is empty");
@@ -375,6 +387,10 @@ pub fn parse_case(file: &str, text: &str) -> Result<ParsedCase, CaseError> {
             bearing,
             origin: None,
         });
+    });
+    errs.base = 0;
+    if let Some(err) = toml_error.located(text) {
+        return Err(fail(vec![err]));
     }
 
     // Claims.
@@ -471,6 +487,153 @@ pub fn parse_case(file: &str, text: &str) -> Result<ParsedCase, CaseError> {
         case,
         policy,
         notes,
+    })
+}
+
+/// A case file's tables, each evidence item with the offset its spans count from.
+struct Raw<'a> {
+    incident: RawIncident,
+    hypothesis: Vec<RawHypothesis>,
+    evidence: Items<'a>,
+    claim: Vec<RawClaim>,
+    policy: Option<toml::Value>,
+}
+
+/// The evidence sections of a case file (see [`sections`]).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvidenceSection {
+    evidence: Vec<RawEvidence>,
+}
+
+/// Reads a case file's tables: each `[[evidence]]` section on its own and the
+/// rest as one document with those sections blanked, so that no document of
+/// the whole file is built. The result is what parsing the whole file gives
+/// ([`read_raw_whole`], the reference the tests compare with): spans are the
+/// same once offset by their section's start. A file the scanner cannot split
+/// with certainty is parsed whole.
+fn read_raw(text: &str) -> Result<Raw<'_>, Located> {
+    let sections = match sections::split(text) {
+        sections::Split::Evidence(s) if !s.is_empty() => s,
+        _ => return read_raw_whole(text),
+    };
+    let rest = sections::blank(text, &sections);
+    let head = toml::from_str::<RawCase<Option<toml::Value>>>(&rest);
+    let items = Items::Sections { text, sections };
+    let head = match head {
+        Ok(head) => head,
+        Err(err) => {
+            // A syntax error in an item comes before this one if this is not
+            // a syntax error, or comes earlier in the file.
+            let mut first = FirstError::default();
+            first.note(&rest, 0, &err);
+            drop(rest);
+            items.each(&mut first, |_, _| {});
+            return Err(first
+                .located(text)
+                .expect("an error was noted for the rest"));
+        }
+    };
+    drop(rest);
+    if head.evidence.is_some() {
+        // A root `evidence` key as well as `[[evidence]]` tables: toml's own
+        // error for the clash is the one to give.
+        return read_raw_whole(text);
+    }
+    Ok(Raw {
+        incident: head.incident,
+        hypothesis: head.hypothesis,
+        evidence: items,
+        claim: head.claim,
+        policy: head.policy,
+    })
+}
+
+/// The toml error the whole-file parse would stop at: the first syntax error
+/// in the file, else the first error in a value; ordered by (not a syntax
+/// error, offset). A piece that failed is read again as a plain table to tell
+/// a syntax error (a cost only on the error path).
+#[derive(Default)]
+struct FirstError(Option<((bool, usize), String)>);
+
+impl FirstError {
+    fn note(&mut self, piece: &str, base: usize, err: &toml::de::Error) {
+        let syntax = piece.parse::<toml::Table>().is_err();
+        let key = (!syntax, err.span().map_or(usize::MAX, |s| base + s.start));
+        let message = err.message().trim_end_matches('\n').replace('\n', "; ");
+        self.merge(FirstError(Some((key, message))));
+    }
+
+    fn merge(&mut self, other: FirstError) {
+        if let Some((key, message)) = other.0 {
+            if !matches!(&self.0, Some((k, _)) if *k <= key) {
+                self.0 = Some((key, message));
+            }
+        }
+    }
+
+    /// The error noted, located in the whole text.
+    fn located(self, text: &str) -> Option<Located> {
+        let ((_, offset), message) = self.0?;
+        let (line, column) = if offset == usize::MAX {
+            (1, 1)
+        } else {
+            line_col(text, offset)
+        };
+        Some(Located {
+            line,
+            column,
+            message,
+        })
+    }
+}
+
+/// A case file's evidence items: parsed with the whole file, or still to be
+/// parsed one section at a time, so that no more than one raw item is held.
+enum Items<'a> {
+    Parsed(Vec<RawEvidence>),
+    Sections {
+        text: &'a str,
+        sections: Vec<Range<usize>>,
+    },
+}
+
+impl Items<'_> {
+    /// Calls `f` with each item, in file order, and the offset its spans
+    /// count from; a section toml cannot read is noted in `first` instead.
+    fn each(self, first: &mut FirstError, mut f: impl FnMut(usize, RawEvidence)) {
+        match self {
+            Items::Parsed(items) => items.into_iter().for_each(|e| f(0, e)),
+            Items::Sections { text, sections } => {
+                for s in sections {
+                    let piece = &text[s.clone()];
+                    match toml::from_str::<RawEvidenceSection>(piece) {
+                        Ok(p) => p.evidence.into_iter().for_each(|e| f(s.start, e)),
+                        Err(err) => first.note(piece, s.start, &err),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads a case file's tables from one document of the whole file.
+fn read_raw_whole(text: &str) -> Result<Raw<'_>, Located> {
+    let raw: RawCase<Vec<RawEvidence>> = toml::from_str(text).map_err(|err| {
+        let (line, column) = err.span().map_or((1, 1), |s| line_col(text, s.start));
+        let message = err.message().trim_end_matches('\n').replace('\n', "; ");
+        Located {
+            line,
+            column,
+            message,
+        }
+    })?;
+    Ok(Raw {
+        incident: raw.incident,
+        hypothesis: raw.hypothesis,
+        evidence: Items::Parsed(raw.evidence),
+        claim: raw.claim,
+        policy: raw.policy,
     })
 }
 

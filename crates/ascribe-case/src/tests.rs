@@ -278,3 +278,129 @@ fn many_problems_are_capped_with_a_count() {
     assert_eq!(lines[0], "case.toml:1:1: bad");
     assert_eq!(lines[20], "… and 10 more problems");
 }
+
+/// The case as parsing the whole file as one TOML document reads it: the
+/// reference the sectioned parse must equal.
+fn parse_whole(text: &str) -> Result<ParsedCase, CaseError> {
+    parse_case_with("case.toml", text, read_raw_whole)
+}
+
+fn three_items(third: &str) -> String {
+    let mut text = HEAD.to_owned();
+    for i in 1..=2 {
+        text.push_str(&format!(
+            "\n[[evidence]]\nid = \"e{i}\"\nkind = \"tradecraft\"\nsummary = \"s\"\nsource = \"x\"\ngrade = \"B2\"\ntlp = \"clear\"\n[evidence.ratings]\napt29 = \"C\"\n"
+        ));
+    }
+    text.push_str(third);
+    text
+}
+
+#[test]
+fn the_file_is_split_at_evidence_items_only() {
+    let text = three_items(&item("grade = \"B2\"\ntlp = \"clear\""));
+    let sections::Split::Evidence(s) = sections::split(&text) else {
+        panic!("a plain case file is split");
+    };
+    assert_eq!(s.len(), 3);
+    assert!(text[s[0].clone()].starts_with("[[evidence]]\nid = \"e1\""));
+    assert!(text[s[0].clone()].ends_with("apt29 = \"C\"\n\n"));
+    // `[evidence]` and an `[evidence.x]` away from its item are parsed whole.
+    assert_eq!(sections::split("[evidence]\n"), sections::Split::Whole);
+    let orphan = format!("{}[incident.x]\n[evidence.ratings]\n", item(""));
+    assert_eq!(sections::split(&orphan), sections::Split::Whole);
+    // Headers inside strings, arrays and comments are not headers.
+    let hidden = "a = \"\"\"x\\\"\"\"\n[[evidence]]\n\"\"\"\nb = '''\n[[evidence]]'''\nc = [\n[[\"evidence\"]]\n]\n# [[evidence]]\n";
+    assert_eq!(sections::split(hidden), sections::Split::Evidence(vec![]));
+}
+
+#[test]
+fn an_error_in_the_third_item_is_located_as_in_the_whole_file() {
+    let text = three_items(&item("grade = \"B2\"\ntlp = \"mauve\"").replace("\"e1\"", "\"e3\""));
+    let got = parse_case("case.toml", &text).unwrap_err();
+    assert_eq!(Err(got.clone()), parse_whole(&text));
+    // HEAD is 8 lines, each item 10 lines; the third item's `tlp` is its 8th line.
+    assert_eq!(got.errors.len(), 1, "{got}");
+    assert_eq!((got.errors[0].line, got.errors[0].column), (35, 7));
+    assert!(got.errors[0].message.contains("mauve"), "{got}");
+}
+
+#[test]
+fn a_syntax_error_in_an_item_is_located_as_in_the_whole_file() {
+    let text = three_items(&item(
+        "grade = \"B2\"\ntlp = \"clear\"\nratings = { apt29 = }",
+    ));
+    let got = parse_case("case.toml", &text).unwrap_err();
+    assert_eq!(Err(got.clone()), parse_whole(&text));
+    assert_eq!(got.errors.len(), 1);
+    assert_eq!((got.errors[0].line, got.errors[0].column), (36, 21));
+    // An unknown field in the second item.
+    let text = three_items("").replacen("tlp = \"clear\"\n", "tlp = \"clear\"\ncolour = 1\n", 2);
+    let text = text.replacen("colour = 1\n", "", 1);
+    let got = parse_case("case.toml", &text).unwrap_err();
+    assert_eq!(Err(got.clone()), parse_whole(&text));
+    assert_eq!((got.errors[0].line, got.errors[0].column), (26, 1));
+    // A syntax error after a bad value earlier on: toml stops at the syntax error.
+    let text = three_items(&item("grade = \"B2\"\ntlp = \"clear\"\nid = ")).replacen(
+        "title = \"test\"",
+        "title = 5",
+        1,
+    );
+    assert_eq!(parse_case("case.toml", &text), parse_whole(&text));
+}
+
+#[test]
+fn a_root_evidence_key_beside_evidence_tables_is_refused_as_toml_does() {
+    let text = format!(
+        "evidence = []\n{HEAD}{}",
+        item("grade = \"B2\"\ntlp = \"clear\"")
+    );
+    let got = parse_case("case.toml", &text);
+    assert!(got.is_err());
+    assert_eq!(got, parse_whole(&text));
+}
+
+/// Text made at a line boundary of a case file, to vary its layout.
+fn decorate(line: &str, kind: u8) -> String {
+    let summary = line.starts_with("summary = ");
+    let header = line.trim_start().starts_with('[');
+    match kind {
+        0 => format!("{line}\n"),
+        1 => format!("{line}\n  \t"),
+        2 => format!("{line}\n# [[evidence]]"),
+        3 => format!("{line}\n  # [incident] ''' \"\"\""),
+        4 if header => format!("  {line}"),
+        5 if summary => {
+            "summary = \"\"\"x\\\"\"\"\n[[evidence]]\n[evidence.ratings]\n\"\"\"".to_owned()
+        }
+        6 if summary => "summary = '''it's\n  [[evidence]]\n'''".to_owned(),
+        7 if line == "[incident]" => format!("{line}\nvictims = [\n  \"[[evidence]]\",\n  # ]\n]"),
+        8 if line == "[incident]" => format!("{line}\nvictims = [\n[[\"evidence\"]]\n]"),
+        9 if header => format!("{line} # [[evidence]]"),
+        10 if line.starts_with("id = ") => format!("{line} # ]]"),
+        11 if line.starts_with("tlp = ") => "tlp = \"mauve\"".to_owned(),
+        12 if line.starts_with("kind = ") => "kind = ".to_owned(),
+        13 if summary => "summary = \"\"\"a\nb\"\"\"\"\"".to_owned(),
+        _ => line.to_owned(),
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn the_sectioned_parse_equals_the_whole_file_parse(
+        items in 0usize..12,
+        seed in 0u64..1000,
+        changes in proptest::collection::vec((0usize..400, 0u8..14), 0..12),
+    ) {
+        let mut lines: Vec<String> = ascribe_assess::synth::case_file(items, seed)
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        for (at, kind) in changes {
+            let at = at % lines.len();
+            lines[at] = decorate(&lines[at], kind);
+        }
+        let text = lines.join("\n") + "\n";
+        proptest::prop_assert_eq!(parse_case("case.toml", &text), parse_whole(&text), "{}", text);
+    }
+}
