@@ -321,7 +321,7 @@ fn eight_taxii_writers_and_two_imports_lose_and_double_nothing() {
         let busy = Arc::clone(&busy);
         threads.push(std::thread::spawn(move || {
             for p in 0..posts {
-                let group = u32::try_from(w * posts + p + 1).unwrap_or(0);
+                let group = u32::try_from(w * posts + p + 1).expect("a small count");
                 let body = format!("{{\"objects\": [{}]}}", objects(group, per_post));
                 let n = post_until_accepted(&addr, &body);
                 busy.lock().unwrap_or_else(|e| e.into_inner()).0 += n;
@@ -347,7 +347,7 @@ fn eight_taxii_writers_and_two_imports_lose_and_double_nothing() {
         t.join().unwrap_or_else(|_| panic!("a writer failed"));
     }
     drop(server);
-    let want = i64::try_from(writers * posts * per_post + 2 * per_file).unwrap_or(0);
+    let want = i64::try_from(writers * posts * per_post + 2 * per_file).expect("a small count");
     assert_eq!(sql_count(&db, "SELECT COUNT(*) FROM stix_objects"), want);
     assert_eq!(
         sql_count(&db, "SELECT COUNT(DISTINCT id) FROM stix_objects"),
@@ -355,11 +355,11 @@ fn eight_taxii_writers_and_two_imports_lose_and_double_nothing() {
     );
     assert_eq!(
         sql_count(&db, "SELECT COUNT(*) FROM taxii_status"),
-        i64::try_from(writers * posts).unwrap_or(0)
+        i64::try_from(writers * posts).expect("a small count")
     );
     assert_eq!(
         sql_count(&db, "SELECT SUM(success_count) FROM taxii_status"),
-        i64::try_from(writers * posts * per_post).unwrap_or(0)
+        i64::try_from(writers * posts * per_post).expect("a small count")
     );
     let (http_busy, cli_busy) = *busy.lock().unwrap_or_else(|e| e.into_inner());
     eprintln!("busy answers met and retried: {http_busy} HTTP 503, {cli_busy} exit 3");
@@ -585,7 +585,10 @@ fn stix_import_memory_stays_under_three_times_the_file() {
             .and_then(|v| v.trim().parse().ok())
             .unwrap_or_else(|| panic!("no peak in {}", text(&o.stderr)))
     };
-    let size_kb = std::fs::metadata(&big).map(|m| m.len() / 1024).unwrap_or(0);
+    let size_kb = std::fs::metadata(&big)
+        .expect("the bundle was written")
+        .len()
+        / 1024;
     assert!(size_kb > 8 * 1024, "the bundle is {size_kb} KiB");
     let baseline = peak_kb(&small, "small.db");
     let peak = peak_kb(&big, "big.db");

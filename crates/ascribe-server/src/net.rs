@@ -350,14 +350,15 @@ mod tests {
     #[test]
     fn only_hypers_bodiless_errors_are_replaced() {
         let h = b"HTTP/1.1 414 URI Too Long\r\nconnection: close\r\ncontent-length: 0\r\ndate: Sun, 06 Dec 2026 14:57:55 GMT\r\n\r\n";
-        let r = String::from_utf8(replacement(h).unwrap_or_default()).unwrap_or_default();
+        let r = String::from_utf8(replacement(h).expect("a 414 is replaced"))
+            .expect("the replacement is text");
         assert!(
             r.starts_with("HTTP/1.1 414 URI Too Long\r\nconnection: close\r\ndate: "),
             "{r}"
         );
         assert!(r.contains("content-type: application/taxii+json;version=2.1\r\n"));
         let body = r.split("\r\n\r\n").nth(1).unwrap_or("");
-        let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+        let v: serde_json::Value = serde_json::from_str(body).expect("the body is JSON");
         assert_eq!(v["http_status"], "414");
         assert!(r.contains(&format!("content-length: {}\r\n", body.len())));
         // The router's own responses (typed), successes, heads with a body

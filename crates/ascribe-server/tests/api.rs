@@ -18,7 +18,11 @@ fn setup(anonymous: bool) -> (ascribe_server::AppState, String) {
     // Object 0 has a second, RED version: a clear reader's "last" is the clear one.
     objs.push((indicator(0, Tlp::Red, "2022-01-01T00:00:00.000Z"), Tlp::Red));
     add_objects(&mut s, &objs);
-    let cid = s.stix_collections().unwrap_or_default()[0].id.clone();
+    let cid = s
+        .stix_collections()
+        .expect("the store lists its collections")[0]
+        .id
+        .clone();
     (state(s, anonymous), cid)
 }
 

@@ -46,7 +46,11 @@ fn run(
         ));
     }
     add_objects(&mut s, &rows);
-    let cid = s.stix_collections().unwrap_or_default()[0].id.clone();
+    let cid = s
+        .stix_collections()
+        .expect("the store lists its collections")[0]
+        .id
+        .clone();
     let st = state(s, true);
     let clearance = who.unwrap_or(Tlp::Clear);
     // The same collection without the rows the caller may not see.

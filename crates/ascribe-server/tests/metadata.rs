@@ -22,7 +22,11 @@ fn store(objs: &[(Value, Tlp)]) -> (Store, String) {
     let mut s = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
     add_users(&mut s);
     add_objects(&mut s, objs);
-    let cid = s.stix_collections().unwrap_or_default()[0].id.clone();
+    let cid = s
+        .stix_collections()
+        .expect("the store lists its collections")[0]
+        .id
+        .clone();
     (s, cid)
 }
 
@@ -89,7 +93,8 @@ async fn paging_tokens_say_nothing_about_hidden_rows() {
     // Tampered, malformed and hidden-row tokens: one and the same 400.
     let forged = encode_token(&Cursor {
         id: id(100),
-        version: ascribe_stix::time::version_key("2021-01-01T00:00:00.000Z").unwrap_or_default(),
+        version: ascribe_stix::time::version_key("2021-01-01T00:00:00.000Z")
+            .expect("a valid timestamp"),
     });
     let absent = encode_token(&Cursor {
         id: id(99),
@@ -337,7 +342,11 @@ fn file_state(
     s.set_busy_timeout(busy_wait)
         .unwrap_or_else(|e| panic!("{e}"));
     add_users(&mut s);
-    let cid = s.stix_collections().unwrap_or_default()[0].id.clone();
+    let cid = s
+        .stix_collections()
+        .expect("the store lists its collections")[0]
+        .id
+        .clone();
     let st = AppState::new(
         StorePool::single(s),
         ServerConfig {

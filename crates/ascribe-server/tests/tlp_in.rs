@@ -63,7 +63,11 @@ async fn visible(st: &ascribe_server::AppState, url: &str, user: Option<&str>) -
 async fn posted_red_markings_in_any_form_stay_hidden_below_red() {
     let mut s = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
     add_users(&mut s);
-    let cid = s.stix_collections().unwrap_or_default()[0].id.clone();
+    let cid = s
+        .stix_collections()
+        .expect("the store lists its collections")[0]
+        .id
+        .clone();
     let st = state(s, true);
     let url = format!("/api1/collections/{cid}/objects/");
 

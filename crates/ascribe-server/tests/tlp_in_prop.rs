@@ -88,7 +88,11 @@ fn server() -> &'static (AppState, String) {
     S.get_or_init(|| {
         let mut s = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
         add_users(&mut s);
-        let cid = s.stix_collections().unwrap_or_default()[0].id.clone();
+        let cid = s
+            .stix_collections()
+            .expect("the store lists its collections")[0]
+            .id
+            .clone();
         (state(s, true), cid)
     })
 }

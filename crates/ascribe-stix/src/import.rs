@@ -523,7 +523,7 @@ fn check_object(
         .and_then(parse_timestamp)
         .map(|t| crate::time::format_timestamp(&t))
         .unwrap_or_default();
-    let id = id.unwrap_or_default();
+    let id = id.expect("an object without an id failed its checks above");
     let class = table.classify(v, opts.unmarked);
     let warnings = class
         .problems

@@ -90,6 +90,6 @@ fn finding_2_a_marking_ref_nothing_resolves_fails_closed() {
     let imp = import_value(&b, &opts).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(imp.objects[0].tlp, Tlp::Red);
     assert!(imp.objects[0].marked);
-    let w = serde_json::to_string(&imp).unwrap_or_default();
+    let w = serde_json::to_string(&imp).expect("the import serialises");
     assert!(w.contains(CUSTOM) && w.contains("$.objects[0]"), "{w}");
 }

@@ -60,7 +60,11 @@ pub fn indicator(n: usize, tlp: Tlp, modified: &str) -> Value {
 }
 
 pub fn add_objects(s: &mut Store, objs: &[(Value, Tlp)]) {
-    let cid = s.stix_collections().unwrap_or_default()[0].id.clone();
+    let cid = s
+        .stix_collections()
+        .expect("the store lists its collections")[0]
+        .id
+        .clone();
     let texts: Vec<String> = objs.iter().map(|(o, _)| o.to_string()).collect();
     let keys: Vec<String> = objs
         .iter()

@@ -77,7 +77,7 @@ pub(super) fn merged(parts: Vec<Sorted>) -> impl Iterator<Item = (SortKey, Agg)>
                 let a = groups
                     .get_mut(i as usize)
                     .map(std::mem::take)
-                    .unwrap_or_default();
+                    .expect("a sorted key points at a group of its own vector");
                 match &mut agg {
                     None => agg = Some(a),
                     Some(m) => combine(m, a),

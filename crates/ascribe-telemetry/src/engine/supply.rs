@@ -67,7 +67,7 @@ pub(super) fn next_chunk<R: Read>(
                 Err(e) => return Err(e),
             }
         }
-        let filled = buf.get(..len).unwrap_or_default();
+        let filled = buf.get(..len).expect("len counts bytes read into buf");
         if src.eof || memchr::memrchr(b'\n', filled).is_some() {
             break;
         }
@@ -80,10 +80,10 @@ pub(super) fn next_chunk<R: Read>(
     }
     let mut end = len;
     if !src.eof {
-        let filled = buf.get(..len).unwrap_or_default();
+        let filled = buf.get(..len).expect("len counts bytes read into buf");
         if let Some(i) = memchr::memrchr(b'\n', filled) {
             src.carry
-                .extend_from_slice(filled.get(i + 1..).unwrap_or_default());
+                .extend_from_slice(filled.get(i + 1..).expect("i is an index of filled"));
             end = i + 1;
         }
     }

@@ -270,7 +270,9 @@ impl Worker {
         let mut ahead = 0usize;
         for end in ends {
             ahead = prefetch_to(buf, ahead, end + PREFETCH_AHEAD);
-            let raw = buf.get(start..end).unwrap_or_default();
+            let raw = buf
+                .get(start..end)
+                .expect("line ends are newline positions in buf, or its end");
             start = end + 1;
             if end == buf.len() && raw.is_empty() {
                 break;
