@@ -80,7 +80,7 @@ pub(super) fn type_key_in(line: &[u8], s: usize, e: usize) -> u128 {
             let mask = (1u128 << (8 * len)) - 1;
             (u128::from_le_bytes(b) & mask) | (len as u128) << 120
         }
-        _ => type_key(line.get(s..e).unwrap_or_default()),
+        _ => type_key(line.get(s..e).expect("the type span lies in the line")),
     }
 }
 
@@ -302,7 +302,7 @@ impl Worker {
                     // (slot, where the type lies in the line) of the quick look.
                     let mut fast = None;
                     if let Some((s, e)) = finder.event_type_span(line) {
-                        let t = line.get(s..e).unwrap_or_default();
+                        let t = line.get(s..e).expect("the type span lies in the line");
                         // A type the job skips is counted here; a selected one once
                         // parsed (which reads the type again).
                         let i = self.type_slot_keyed(job, type_key_in(line, s, e), t);
