@@ -219,16 +219,24 @@ impl FailureBudget {
         self.last = now;
     }
 
-    /// Whether a verification that may fail can start now.
-    pub(crate) fn allows(&mut self, now: Instant, limits: &AuthLimits) -> bool {
+    /// Takes a token for a verification that may fail, if one is left.
+    /// Taking before hashing (not checking, then spending after) is what
+    /// bounds the rate: concurrent guesses cannot all pass one check.
+    pub(crate) fn try_take(&mut self, now: Instant, limits: &AuthLimits) -> bool {
         self.refill(now, limits);
-        self.tokens >= 1.0
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
     }
 
-    /// A verification failed: it spends one token.
-    pub(crate) fn spend(&mut self, now: Instant, limits: &AuthLimits) {
+    /// Gives back a token taken for a verification that did not fail (it
+    /// succeeded, or never ran).
+    pub(crate) fn refund(&mut self, now: Instant, limits: &AuthLimits) {
         self.refill(now, limits);
-        self.tokens = (self.tokens - 1.0).max(0.0);
+        self.tokens = (self.tokens + 1.0).min(limits.failure_burst.max(1.0));
     }
 }
 
@@ -379,7 +387,54 @@ pub struct Authenticator {
     budget: Mutex<FailureBudget>,
     permits: Arc<Semaphore>,
     waiting: AtomicUsize,
-    buffers: Arc<Mutex<Vec<Vec<Block>>>>,
+    hasher: std::sync::mpsc::Sender<Job>,
+}
+
+/// A password verification for a hashing thread.
+struct Job {
+    password: String,
+    hash: String,
+    answer: tokio::sync::oneshot::Sender<bool>,
+}
+
+/// Starts `n` hashing threads that take jobs from one queue. Each keeps its
+/// own 19 MiB buffer (so memory stays at `n` buffers) and runs at the
+/// lowest CPU priority: a flood of guesses then uses only the time the
+/// readers leave, and a reader's request preempts a hash in progress.
+/// They end when the [`Authenticator`] (the queue's sender) is dropped.
+fn start_hashers(n: usize) -> std::io::Result<std::sync::mpsc::Sender<Job>> {
+    let (tx, rx) = std::sync::mpsc::channel::<Job>();
+    let rx = Arc::new(Mutex::new(rx));
+    for i in 0..n {
+        let rx = rx.clone();
+        std::thread::Builder::new()
+            .name(format!("ascribe-argon2-{i}"))
+            .spawn(move || {
+                lower_thread_priority();
+                let mut blocks = Vec::new();
+                loop {
+                    let next = lock(&rx).recv();
+                    let Ok(job) = next else { return };
+                    let ok = verify_with_memory(&job.password, &job.hash, &mut blocks);
+                    // The requester may have gone away; its answer is then moot.
+                    let _ = job.answer.send(ok);
+                }
+            })?;
+    }
+    Ok(tx)
+}
+
+/// Lowers the calling thread's scheduling priority to the weakest (nice 19;
+/// on Linux the nice value is per thread). Where it cannot, hashing runs at
+/// normal priority and the permits alone bound it; that is logged.
+fn lower_thread_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        // PRIO_PROCESS of "self" names the calling thread on Linux.
+        if let Err(e) = rustix::process::setpriority_process(None, 19) {
+            tracing::warn!(error = %e, "could not lower the hashing thread's priority");
+        }
+    }
 }
 
 /// Locks `m`; a panic while holding one of these locks leaves plain data
@@ -447,7 +502,7 @@ impl Authenticator {
             budget: Mutex::new(FailureBudget::new(&limits, Instant::now())),
             permits: Arc::new(Semaphore::new(permits)),
             waiting: AtomicUsize::new(0),
-            buffers: Arc::new(Mutex::new(Vec::new())),
+            hasher: start_hashers(permits).expect("the OS starts the password hashing threads"),
             limits,
         }
     }
@@ -484,33 +539,23 @@ impl Authenticator {
             tracing::debug!(peer = %shown(peer), user = ?nkey, "authentication backed off");
             return Err(Refusal::BackedOff(w));
         }
-        if !lock(&self.budget).allows(now, &self.limits) {
+        if !lock(&self.budget).try_take(now, &self.limits) {
             tracing::debug!(peer = %shown(peer), user = ?nkey, "failure budget spent: login refused unchecked");
             return Err(Refusal::Busy);
         }
-        let permit = self.permit().await?;
-        let user = lookup(name).await.map_err(|()| Refusal::Internal)?;
-        let hash = user
-            .as_ref()
-            .map_or_else(|| decoy_hash().to_owned(), |u| u.password_hash.clone());
-        let buffers = self.buffers.clone();
-        let ok = tokio::task::spawn_blocking(move || {
-            // The pool is empty only until every permit has put a buffer
-            // back; the verification then allocates one (not an error).
-            let mut blocks = lock(&buffers).pop().unwrap_or_default();
-            let ok = verify_with_memory(&password, &hash, &mut blocks);
-            lock(&buffers).push(blocks);
-            drop(permit);
-            ok
-        })
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "password verification task failed");
-            Refusal::Internal
-        })?;
+        let verified = self.verify(name, password, lookup).await;
         let now = Instant::now();
+        let (user, ok) = match verified {
+            Ok(v) => v,
+            Err(r) => {
+                // Nothing was verified, so nothing failed: the token goes back.
+                lock(&self.budget).refund(now, &self.limits);
+                return Err(r);
+            }
+        };
         match user {
             Some(u) if ok => {
+                lock(&self.budget).refund(now, &self.limits);
                 lock(&self.by_name).clear(&nkey);
                 if let Some(p) = peer {
                     lock(&self.by_addr).clear(&p);
@@ -524,10 +569,45 @@ impl Authenticator {
                     lock(&self.by_addr).fail(&p, now, &self.limits);
                 }
                 lock(&self.by_name).fail(&nkey, now, &self.limits);
-                lock(&self.budget).spend(now, &self.limits);
                 Err(Refusal::Unauthorized)
             }
         }
+    }
+
+    /// Looks `name` up and verifies `password` against its hash (or the
+    /// decoy's) on a hashing thread, under a permit.
+    async fn verify<F, Fut>(
+        &self,
+        name: String,
+        password: String,
+        lookup: F,
+    ) -> Result<(Option<UserRecord>, bool), Refusal>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = Result<Option<UserRecord>, ()>>,
+    {
+        let permit = self.permit().await?;
+        let user = lookup(name).await.map_err(|()| Refusal::Internal)?;
+        let hash = user
+            .as_ref()
+            .map_or_else(|| decoy_hash().to_owned(), |u| u.password_hash.clone());
+        let (answer, verdict) = tokio::sync::oneshot::channel();
+        self.hasher
+            .send(Job {
+                password,
+                hash,
+                answer,
+            })
+            .map_err(|_| {
+                tracing::error!("password hashing threads are gone");
+                Refusal::Internal
+            })?;
+        let ok = verdict.await.map_err(|_| {
+            tracing::error!("password verification ended without an answer");
+            Refusal::Internal
+        })?;
+        drop(permit);
+        Ok((user, ok))
     }
 
     /// A hashing permit, waiting at most `hash_wait` behind at most
@@ -643,22 +723,80 @@ mod tests {
         let t0 = Instant::now();
         let mut b = FailureBudget::new(&l, t0);
         for _ in 0..3 {
-            assert!(b.allows(t0, &l));
-            b.spend(t0, &l);
+            assert!(b.try_take(t0, &l));
         }
-        assert!(!b.allows(t0, &l), "the burst is spent");
-        assert!(!b.allows(t0 + Duration::from_millis(400), &l));
+        assert!(!b.try_take(t0, &l), "the burst is spent");
+        assert!(!b.try_take(t0 + Duration::from_millis(400), &l));
         assert!(
-            b.allows(t0 + Duration::from_millis(500), &l),
+            b.try_take(t0 + Duration::from_millis(500), &l),
             "one token after 0.5 s"
         );
+        // A success gives its token back.
+        b.refund(t0 + Duration::from_millis(500), &l);
+        assert!(b.try_take(t0 + Duration::from_millis(500), &l));
         // A long quiet spell refills to the burst, not beyond it.
         let later = t0 + Duration::from_secs(3600);
         for _ in 0..3 {
-            assert!(b.allows(later, &l));
-            b.spend(later, &l);
+            assert!(b.try_take(later, &l));
         }
-        assert!(!b.allows(later, &l));
+        assert!(!b.try_take(later, &l));
+        b.refund(later, &l);
+        b.refund(later, &l);
+        b.refund(later, &l);
+        b.refund(later, &l);
+        for _ in 0..3 {
+            assert!(b.try_take(later, &l));
+        }
+        assert!(!b.try_take(later, &l), "refunds stop at the burst");
+    }
+
+    /// Guesses arriving together cannot all pass one check of the budget:
+    /// with a burst of 3 and no refill, 3 are verified and the rest are
+    /// refused unchecked, however many run at once.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_guesses_hash_no_more_than_the_budget() {
+        let auth = Arc::new(Authenticator::new(
+            AuthLimits {
+                hash_permits: 2,
+                hash_queue: 64,
+                hash_wait: Duration::from_secs(30),
+                failures_per_sec: 1e-9,
+                failure_burst: 3.0,
+                free_failures: 1000,
+                ..AuthLimits::default()
+            },
+            Duration::from_secs(60),
+        ));
+        let looked_up = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for i in 0..16u8 {
+            let auth = auth.clone();
+            let looked_up = looked_up.clone();
+            tasks.push(tokio::spawn(async move {
+                let creds =
+                    base64::engine::general_purpose::STANDARD.encode(format!("guess{i}:wrong"));
+                let header =
+                    HeaderValue::from_str(&format!("Basic {creds}")).expect("a valid header");
+                let peer = Some(IpAddr::from([127, 0, 0, i + 1]));
+                auth.check(&header, peer, |_| async move {
+                    looked_up.fetch_add(1, Ordering::SeqCst);
+                    Ok(None)
+                })
+                .await
+            }));
+        }
+        let mut unauthorized = 0;
+        let mut busy = 0;
+        for t in tasks {
+            match t.await.expect("the check task does not panic") {
+                Err(Refusal::Unauthorized) => unauthorized += 1,
+                Err(Refusal::Busy) => busy += 1,
+                other => panic!("unexpected outcome {other:?}"),
+            }
+        }
+        assert_eq!(unauthorized, 3, "only the budget's tokens are hashed");
+        assert_eq!(busy, 13);
+        assert_eq!(looked_up.load(Ordering::SeqCst), 3);
     }
 
     #[test]
@@ -673,7 +811,7 @@ mod tests {
         assert!(!verify_password("", decoy_hash()));
         assert_ne!(
             h,
-            hash_password("correct horse").unwrap_or_default(),
+            hash_password("correct horse").expect("hashing works"),
             "salted"
         );
     }
