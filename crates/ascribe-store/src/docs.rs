@@ -1,8 +1,7 @@
 //! Documents read by the document reader, and imported knowledge bases.
 
-use rusqlite::{params, OptionalExtension};
-
-use crate::{Result, Store, UnitOfWork};
+use crate::sql::{big, unsigned};
+use crate::{ReadUnit, Result, Store, UnitOfWork};
 
 /// One ingested document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,86 +28,95 @@ impl Store {
     pub fn record_document(&mut self, doc: &DocumentRecord) -> Result<()> {
         self.unit_of_work(|u| u.record_document(doc))
     }
+
+    /// Every ingested document, by name.
+    pub fn documents(&self) -> Result<Vec<DocumentRecord>> {
+        self.read(|r| r.documents())
+    }
+
+    /// Stores an imported knowledge base; the latest one is the one in use.
+    pub fn save_kb_import(&mut self, kb: &KbImport) -> Result<()> {
+        self.unit_of_work(|u| u.save_kb_import(kb))
+    }
+
+    /// The latest imported knowledge base, if any.
+    pub fn latest_kb_import(&self) -> Result<Option<KbImport>> {
+        self.read(|r| r.latest_kb_import())
+    }
 }
 
 impl UnitOfWork<'_> {
     /// Records (or re-records) an ingested document.
     pub fn record_document(&self, doc: &DocumentRecord) -> Result<()> {
-        let tx = self.tx;
-        tx.execute("DELETE FROM documents WHERE name = ?1", [&doc.name])?;
-        tx.execute(
+        self.execute("DELETE FROM documents WHERE name = $1", &[&doc.name])?;
+        self.execute(
             "INSERT INTO documents (name, bytes, published, claims, incidents, ingested_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                doc.name,
-                i64::try_from(doc.bytes).unwrap_or(i64::MAX),
-                doc.published,
-                i64::try_from(doc.claims).unwrap_or(i64::MAX),
-                doc.incidents.join(","),
-                doc.ingested_at
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &doc.name,
+                &big(doc.bytes, "document size")?,
+                &doc.published,
+                &big(doc.claims, "claim count")?,
+                &doc.incidents.join(","),
+                &doc.ingested_at,
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Stores an imported knowledge base; the latest one is the one in use.
+    pub fn save_kb_import(&self, kb: &KbImport) -> Result<()> {
+        self.execute(
+            "INSERT INTO kb_imports (source, groups_count, data_json, imported_at) VALUES ($1, $2, $3, $4)",
+            &[
+                &kb.source,
+                &big(kb.groups, "group count")?,
+                &kb.data_json,
+                &kb.imported_at,
             ],
         )?;
         Ok(())
     }
 }
 
-impl Store {
+impl ReadUnit<'_> {
     /// Every ingested document, by name.
     pub fn documents(&self) -> Result<Vec<DocumentRecord>> {
-        let mut stmt = self.conn().prepare(
+        self.query(
             "SELECT name, bytes, published, claims, incidents, ingested_at FROM documents ORDER BY name",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let incidents: String = r.get(4)?;
-            Ok(DocumentRecord {
-                name: r.get(0)?,
-                bytes: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
-                published: r.get(2)?,
-                claims: usize::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
-                incidents: incidents
-                    .split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-                ingested_at: r.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    /// Stores an imported knowledge base; the latest one is the one in use.
-    pub fn save_kb_import(&mut self, kb: &KbImport) -> Result<()> {
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO kb_imports (source, groups_count, data_json, imported_at) VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    kb.source,
-                    i64::try_from(kb.groups).unwrap_or(i64::MAX),
-                    kb.data_json,
-                    kb.imported_at
-                ],
-            )?;
-            Ok(())
-        })
+            &[],
+            |r| {
+                let incidents: String = r.get(4)?;
+                Ok(DocumentRecord {
+                    name: r.get(0)?,
+                    bytes: unsigned(r.get(1)?, "document size")?,
+                    published: r.get(2)?,
+                    claims: unsigned(r.get(3)?, "claim count")?,
+                    incidents: incidents
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                    ingested_at: r.get(5)?,
+                })
+            },
+        )
     }
 
     /// The latest imported knowledge base, if any.
     pub fn latest_kb_import(&self) -> Result<Option<KbImport>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT source, groups_count, data_json, imported_at FROM kb_imports ORDER BY id DESC LIMIT 1",
-                [],
-                |r| {
-                    Ok(KbImport {
-                        source: r.get(0)?,
-                        groups: usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
-                        data_json: r.get(2)?,
-                        imported_at: r.get(3)?,
-                    })
-                },
-            )
-            .optional()?)
+        self.query_opt(
+            "SELECT source, groups_count, data_json, imported_at FROM kb_imports ORDER BY id DESC LIMIT 1",
+            &[],
+            |r| {
+                Ok(KbImport {
+                    source: r.get(0)?,
+                    groups: unsigned(r.get(1)?, "group count")?,
+                    data_json: r.get(2)?,
+                    imported_at: r.get(3)?,
+                })
+            },
+        )
     }
 }
 
