@@ -48,27 +48,35 @@ impl Store {
 impl UnitOfWork<'_> {
     /// Records (or re-records) an ingested document.
     pub fn record_document(&self, doc: &DocumentRecord) -> Result<()> {
+        // Its incidents go with it (`ON DELETE CASCADE`).
         self.execute("DELETE FROM documents WHERE name = $1", &[&doc.name])?;
         self.execute(
-            "INSERT INTO documents (name, bytes, published, claims, incidents, ingested_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO documents (name, bytes, published, claims, ingested_at)
+             VALUES ($1, $2, $3, $4, $5)",
             &[
                 &doc.name,
                 &big(doc.bytes, "document size")?,
                 &doc.published,
                 &big(doc.claims, "claim count")?,
-                &doc.incidents.join(","),
                 &doc.ingested_at,
             ],
         )?;
+        let mut filed = self.prepare(
+            "INSERT INTO document_incidents (document_name, position, incident_id) VALUES ($1, $2, $3)",
+        )?;
+        for (pos, incident) in (0_i64..).zip(&doc.incidents) {
+            filed.execute(&[&doc.name, &pos, incident])?;
+        }
         Ok(())
     }
 
     /// Stores an imported knowledge base; the latest one is the one in use.
     pub fn save_kb_import(&self, kb: &KbImport) -> Result<()> {
+        let id = self.next_id("kb_imports")?;
         self.execute(
-            "INSERT INTO kb_imports (source, groups_count, data_json, imported_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO kb_imports (id, source, groups_count, data_json, imported_at) VALUES ($1, $2, $3, $4, $5)",
             &[
+                &id,
                 &kb.source,
                 &big(kb.groups, "group count")?,
                 &kb.data_json,
@@ -82,22 +90,27 @@ impl UnitOfWork<'_> {
 impl ReadUnit<'_> {
     /// Every ingested document, by name.
     pub fn documents(&self) -> Result<Vec<DocumentRecord>> {
+        let mut filed: std::collections::BTreeMap<String, Vec<String>> =
+            std::collections::BTreeMap::new();
+        for (name, incident) in self.query(
+            "SELECT document_name, incident_id FROM document_incidents ORDER BY document_name, position",
+            &[],
+            |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?)),
+        )? {
+            filed.entry(name).or_default().push(incident);
+        }
         self.query(
-            "SELECT name, bytes, published, claims, incidents, ingested_at FROM documents ORDER BY name",
+            "SELECT name, bytes, published, claims, ingested_at FROM documents ORDER BY name",
             &[],
             |r| {
-                let incidents: String = r.get(4)?;
+                let name: String = r.get(0)?;
                 Ok(DocumentRecord {
-                    name: r.get(0)?,
                     bytes: unsigned(r.get(1)?, "document size")?,
                     published: r.get(2)?,
                     claims: unsigned(r.get(3)?, "claim count")?,
-                    incidents: incidents
-                        .split(',')
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                        .collect(),
-                    ingested_at: r.get(5)?,
+                    incidents: filed.remove(&name).unwrap_or_default(),
+                    ingested_at: r.get(4)?,
+                    name,
                 })
             },
         )

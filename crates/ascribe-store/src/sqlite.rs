@@ -65,6 +65,12 @@ const MIGRATIONS: &[(i64, &str, &str, bool)] = &[
         include_str!("../migrations/0007_stix_visibility.sql"),
         false,
     ),
+    (
+        8,
+        "0008_portable",
+        include_str!("../migrations/0008_portable.sql"),
+        true,
+    ),
 ];
 
 /// The newest schema version this build knows.
@@ -382,5 +388,171 @@ impl SqliteRow<'_> {
             ValueRef::Blob(_) => Cell::Blob,
         };
         T::from_cell(cell).ok_or_else(|| crate::sql::bad_cell::<T>(i, cell))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ObjectQuery, Store, VersionSel};
+    use ascribe_model::Tlp;
+
+    /// Rows as the code before migration 0008 wrote them: lists joined
+    /// inside columns, engine-assigned ids, `datetime('now')`.
+    const OLD_ROWS: &str = "
+        INSERT INTO incidents (id, title, summary, period_from, period_to, victims_json, policy_json, updated_at)
+        VALUES ('inc', 'An incident', NULL, '2020-01-01', '2020-02-01', '[\"a lab\"]', '{\"x\":1}', datetime('now'));
+        INSERT INTO hypotheses VALUES ('inc', 'apt29', 'APT29', 'APT29', 'Russia', 0.3, 0), ('inc', 'other', NULL, NULL, NULL, NULL, 1);
+        INSERT INTO evidence VALUES ('inc', 'e1', 'infrastructure-overlap', 'item', 'NCSC', 'B', 2, 'amber',
+            '{\"ratings\":{\"apt29\":\"CC\"}}', NULL, 0);
+        INSERT INTO claims VALUES ('inc', 'c1', 'denial', 'Peskov', 'Kremlin', 'RU', 'Russia', 'Russia', 'RU',
+            'hack', NULL, 0.1, 0.2, '2020-07-16', 'we did not', 'a.txt', 5, 17, 'clear', 'docs', 0);
+        INSERT INTO documents VALUES ('a.txt', 100, '2020-07-16', 1, 'inc,other-inc', '2026-01-01T00:00:00Z'),
+                                     ('b.txt', 5, NULL, 0, '', '2026-01-01T00:00:00Z');
+        INSERT INTO kb_imports (source, groups_count, data_json, imported_at) VALUES ('one.json', 1, '{}', 't1');
+        INSERT INTO kb_imports (source, groups_count, data_json, imported_at) VALUES ('two.json', 2, '{}', 't2');
+        INSERT INTO telemetry_runs VALUES ('r1', 'inc', '2026', '[\"eve.json\"]', 'alert', '{}');
+        INSERT INTO telemetry_aggregates VALUES
+            ('r1', '2024-03-04', 'RU', 13238, 'ET X', 'blocked', 5, 2, '198.51.100.7|evil.example', 2, 'a', 'b'),
+            ('r1', '2024-03-04', 'NL', 1, 'ET Y', 'allowed', 1, 0, '', 1, 'a', 'b');
+        INSERT INTO telemetry_sightings VALUES ('r1', 'ip', '198.51.100.7', 'APT29', NULL, 'amber', 'a', 'b', 4, '[\"eve.json:3\"]');
+        INSERT INTO stix_objects (seq, collection_id, id, type, version, spec_version, tlp, marked, date_added, json, ceiling)
+        VALUES (1, '4f7d3a2e-9c1b-4e8a-b6d5-2a9f0c3e7b14', 'indicator--1', 'indicator', '2020', '2.1', 0, 1, '2026-01-01', '{}', 4),
+               (2, '4f7d3a2e-9c1b-4e8a-b6d5-2a9f0c3e7b14', 'indicator--1', 'indicator', '2021', '2.1', 4, 1, '2026-01-02', '{}', 4);
+        INSERT INTO users VALUES ('ana', 'analyst', 2, 'hash', 't');
+        INSERT INTO collection_rights VALUES ('ana', '4f7d3a2e-9c1b-4e8a-b6d5-2a9f0c3e7b14', 1, 0);
+        INSERT INTO taxii_status VALUES ('s1', 'ana', 'c', 't', 2, 2, 0, 0, '{}');
+    ";
+
+    /// A database as the previous schema (0001..0007) left it.
+    fn old_database(path: &Path) {
+        let c = Connection::open(path).expect("a new database file");
+        c.execute_batch(
+            "PRAGMA foreign_keys = ON;
+             CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)",
+        )
+        .expect("the bookkeeping table");
+        for &(version, name, sql, _) in MIGRATIONS.iter().filter(|m| m.0 <= 7) {
+            c.execute_batch(sql).expect("an old migration");
+            c.execute(
+                "INSERT INTO schema_migrations VALUES (?1, ?2)",
+                (version, name),
+            )
+            .expect("its record");
+        }
+        c.execute_batch(OLD_ROWS).expect("the old rows");
+    }
+
+    /// Migration 0008 on a database of the previous schema: every row is
+    /// found again through the store, lists come back as relations in their
+    /// order, and the counters continue from the old ids.
+    #[test]
+    fn a_database_of_the_previous_schema_migrates_without_loss() -> crate::Result<()> {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("old.db");
+        old_database(&path);
+        let mut s = Store::open(&path)?;
+        assert_eq!(s.schema_version()?, 8);
+
+        let case = s.load_case("inc")?.expect("the incident").case;
+        assert_eq!(case.incident.victims, ["a lab"]);
+        assert_eq!(case.hypotheses.len(), 2);
+        assert_eq!(case.hypotheses[0].prior, Some(0.3));
+        assert_eq!(case.evidence.len(), 1);
+        assert_eq!(case.claims.len(), 1);
+        let c = &case.claims[0];
+        assert_eq!((c.start, c.end), (Some(5), Some(17)));
+        assert_eq!(c.probability.map(|b| (b.low, b.high)), Some((0.1, 0.2)));
+
+        let docs = s.documents()?;
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].incidents, ["inc", "other-inc"]);
+        assert!(docs[1].incidents.is_empty());
+        assert_eq!((docs[0].bytes, docs[0].claims), (100, 1));
+
+        assert_eq!(
+            s.latest_kb_import()?.map(|k| k.source),
+            Some("two.json".to_owned())
+        );
+        s.save_kb_import(&crate::KbImport {
+            source: "three.json".into(),
+            groups: 3,
+            data_json: "{}".into(),
+            imported_at: "t3".into(),
+        })?;
+        assert_eq!(
+            s.latest_kb_import()?.map(|k| k.source),
+            Some("three.json".to_owned())
+        );
+
+        let matched: Vec<(String, String)> = s.read(|r| {
+            r.query(
+                "SELECT signature, indicator FROM telemetry_aggregate_indicators ORDER BY signature, position",
+                &[],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+        })?;
+        assert_eq!(
+            matched,
+            [
+                ("ET X".to_owned(), "198.51.100.7".to_owned()),
+                ("ET X".to_owned(), "evil.example".to_owned())
+            ]
+        );
+        assert_eq!(
+            s.telemetry_runs("inc")?,
+            [("r1".into(), "2026".into(), 2, 1)]
+        );
+        assert_eq!(s.stix_incident_sightings("inc")?.len(), 1);
+
+        let intel = "4f7d3a2e-9c1b-4e8a-b6d5-2a9f0c3e7b14";
+        let mut q = ObjectQuery::new(intel, Tlp::Red, 10);
+        q.versions = vec![VersionSel::All];
+        assert_eq!(s.stix_query(&q)?.items.len(), 2);
+        let added = s.stix_add_objects(
+            intel,
+            &[crate::NewObject {
+                id: "indicator--2",
+                kind: "indicator",
+                version: "2020",
+                spec_version: "2.1",
+                tlp: Tlp::Clear,
+                marked: true,
+                json: "{}",
+            }],
+            "2025",
+        )?;
+        assert_eq!(added[0].date_added, "2026-01-02");
+        let seqs: Vec<i64> = s.stix_query(&q)?.items.iter().map(|o| o.seq).collect();
+        assert_eq!(seqs, [1, 2, 3]);
+
+        let ana = s.user("ana")?.expect("the user");
+        assert_eq!(ana.clearance, Tlp::Amber);
+        assert_eq!(s.collection_rights(&ana, intel)?, (true, false));
+        assert_eq!(s.taxii_status("s1")?.map(|t| t.success_count), Some(2));
+        assert_eq!(s.list_incidents()?[0].claims, 1);
+        Ok(())
+    }
+
+    /// Every column of a new database has a type that means the same in
+    /// SQLite and PostgreSQL, and no table leans on SQLite's rowid.
+    #[test]
+    fn every_column_has_a_portable_type() -> crate::Result<()> {
+        let s = Store::open_in_memory()?;
+        let columns: Vec<(String, String, String)> = s.read(|r| {
+            r.query(
+                "SELECT m.name, p.name, p.type FROM sqlite_master m, pragma_table_info(m.name) p
+                 WHERE m.type = 'table' ORDER BY m.name, p.cid",
+                &[],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+        })?;
+        assert!(columns.len() > 100, "{}", columns.len());
+        let odd: Vec<_> = columns
+            .iter()
+            .filter(|(_, _, t)| !["TEXT", "BIGINT", "DOUBLE PRECISION"].contains(&t.as_str()))
+            .collect();
+        assert!(odd.is_empty(), "{odd:?}");
+        Ok(())
     }
 }

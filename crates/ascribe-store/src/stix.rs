@@ -25,6 +25,9 @@ fn visible(a: &str, r: i64) -> String {
     format!("{a}.tlp <= {r} AND {a}.ceiling >= {r}")
 }
 
+/// The counter `stix_objects.seq` is taken from.
+const SEQ: &str = "stix_objects";
+
 /// A TAXII collection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Collection {
@@ -322,14 +325,17 @@ impl UnitOfWork<'_> {
         now: &str,
         f: impl FnOnce(&mut StixWriter<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
+        // `seq` comes from its counter, held until this unit ends: writers
+        // take numbers one after the other, so `seq` order is commit order
+        // and a reader paging by `seq` never skips a row committed later.
+        let seq = self.counter(SEQ)?;
         // `date_added` never decreases with `seq`, so the last row holds
         // both maxima (a key lookup, not a scan of every row).
-        let last: Option<(i64, String)> = self.query_opt(
-            "SELECT seq, date_added FROM stix_objects ORDER BY seq DESC LIMIT 1",
-            &[],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+        let last_added: Option<String> = self.query_opt(
+            "SELECT date_added FROM stix_objects WHERE seq = $1",
+            &[&seq],
+            |r| r.get(0),
         )?;
-        let (seq, last_added) = last.map_or((0, None), |(s, d)| (s, Some(d)));
         let date_added = match last_added {
             Some(l) if l.as_str() > now => l,
             _ => now.to_owned(),
@@ -341,7 +347,11 @@ impl UnitOfWork<'_> {
             seq,
             date_added,
         };
-        f(&mut w)
+        let out = f(&mut w)?;
+        if w.seq != seq {
+            self.set_counter(SEQ, w.seq)?;
+        }
+        Ok(out)
     }
 
     /// Stores a status resource.

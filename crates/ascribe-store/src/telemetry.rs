@@ -44,26 +44,44 @@ impl UnitOfWork<'_> {
         )?;
         let mut agg = self.prepare(
             "INSERT INTO telemetry_aggregates (run_id, day, src_country, src_asn, signature, action,
-               events, matched_events, matched_indicators, distinct_src_ips, first_seen, last_seen)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+               events, matched_events, distinct_src_ips, first_seen, last_seen)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )?;
+        let mut matched_by = self.prepare(
+            "INSERT INTO telemetry_aggregate_indicators (run_id, day, src_country, src_asn, signature,
+               action, position, indicator)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )?;
         for (o, matched, vals) in &run.observations {
+            let asn = i64::from(o.src_asn);
             agg.execute(&[
                 &run.id,
                 &o.day,
                 &o.src_country,
-                &i64::from(o.src_asn),
+                &asn,
                 &o.signature,
                 &o.action,
                 &big(o.events, "event count")?,
                 &big(*matched, "matched event count")?,
-                &vals.join("|"),
                 &big(o.distinct_src_ips, "address count")?,
                 &o.first_seen,
                 &o.last_seen,
             ])?;
+            for (pos, v) in (0_i64..).zip(vals) {
+                matched_by.execute(&[
+                    &run.id,
+                    &o.day,
+                    &o.src_country,
+                    &asn,
+                    &o.signature,
+                    &o.action,
+                    &pos,
+                    v,
+                ])?;
+            }
         }
         drop(agg);
+        drop(matched_by);
         let mut sig = self.prepare(
             "INSERT INTO telemetry_sightings (run_id, indicator_type, value, actor, source, tlp,
                first_seen, last_seen, events, examples_json)

@@ -137,6 +137,38 @@ impl<'t> UnitOfWork<'t> {
             Engine::Sqlite(c) => Ok(Statement(StatementInner::Sqlite(sqlite::prepare(c, sql)?))),
         }
     }
+
+    /// The next value of a named counter (an explicit id), held until the
+    /// unit ends: counters are rows of `counters`, so writers take them one
+    /// after the other on any backend, and a rolled-back unit takes none.
+    pub(crate) fn next_id(&self, counter: &str) -> Result<i64> {
+        let next = self.counter(counter)? + 1;
+        self.set_counter(counter, next)?;
+        Ok(next)
+    }
+
+    /// A counter's current value, its row held (locked on a backend with
+    /// row locks) until the unit ends.
+    pub(crate) fn counter(&self, counter: &str) -> Result<i64> {
+        self.query_opt(
+            "UPDATE counters SET value = value WHERE name = $1 RETURNING value",
+            &[&counter],
+            |r| r.get(0),
+        )?
+        .ok_or_else(|| crate::StoreError::Corrupt {
+            what: "counters".to_owned(),
+            detail: format!("no counter {counter:?}"),
+        })
+    }
+
+    /// Sets a counter (taken with [`UnitOfWork::counter`] in this unit).
+    pub(crate) fn set_counter(&self, counter: &str, value: i64) -> Result<()> {
+        self.execute(
+            "UPDATE counters SET value = $2 WHERE name = $1",
+            &[&counter, &value],
+        )?;
+        Ok(())
+    }
 }
 
 enum StatementInner<'t> {
