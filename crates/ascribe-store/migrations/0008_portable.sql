@@ -14,6 +14,12 @@
 --   `telemetry_aggregates.matched_indicators` ('|'-joined) becomes
 --   `telemetry_aggregate_indicators`, each item with its position.
 --
+-- * No engine-specific planner hints: the TAXII type filter used to read
+--   `(o.type || '')` so that SQLite would not pick `stix_objects_by_type`
+--   over the reader's own per-clearance index; that index, which no query
+--   needs (the type filter runs on the reader's index, the marking lookup
+--   names no collection), is not rebuilt, and the filter is plain `o.type`.
+--
 -- Tables are rebuilt as SQLite wants (new table, copy, drop, rename) with
 -- foreign keys off; the runner checks them before it commits. Column order
 -- is kept, so statements that name no columns still mean what they meant.
@@ -225,7 +231,6 @@ DROP TABLE stix_objects;
 ALTER TABLE stix_objects_v8 RENAME TO stix_objects;
 CREATE INDEX stix_objects_by_id ON stix_objects (collection_id, id, version);
 CREATE INDEX stix_objects_by_added ON stix_objects (collection_id, date_added);
-CREATE INDEX stix_objects_by_type ON stix_objects (collection_id, type);
 CREATE INDEX stix_objects_seen_by_0 ON stix_objects (collection_id, seq) WHERE tlp <= 0 AND ceiling >= 0;
 CREATE INDEX stix_objects_seen_by_1 ON stix_objects (collection_id, seq) WHERE tlp <= 1 AND ceiling >= 1;
 CREATE INDEX stix_objects_seen_by_2 ON stix_objects (collection_id, seq) WHERE tlp <= 2 AND ceiling >= 2;

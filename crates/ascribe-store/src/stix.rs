@@ -470,9 +470,9 @@ impl ReadUnit<'_> {
             wh.push(params.in_list("o.id", &q.ids));
         }
         if !q.types.is_empty() {
-            // `|| ''`: filter the reader's own index rather than scan every row
-            // of that type, hidden ones included.
-            wh.push(params.in_list("(o.type || '')", &q.types));
+            // Filtered on the reader's own index (no index by type exists to
+            // tempt the planner into scanning hidden rows of that type).
+            wh.push(params.in_list("o.type", &q.types));
         }
         if let Some(s) = after_seq {
             let p = params.push(Value::Int(s));
