@@ -231,6 +231,8 @@ DROP TABLE stix_objects;
 ALTER TABLE stix_objects_v8 RENAME TO stix_objects;
 CREATE INDEX stix_objects_by_id ON stix_objects (collection_id, id, version);
 CREATE INDEX stix_objects_by_added ON stix_objects (collection_id, date_added);
+-- Marking definitions are looked up by id in any letter case, in every collection.
+CREATE INDEX stix_objects_marking_ids ON stix_objects (lower(id)) WHERE type = 'marking-definition';
 CREATE INDEX stix_objects_seen_by_0 ON stix_objects (collection_id, seq) WHERE tlp <= 0 AND ceiling >= 0;
 CREATE INDEX stix_objects_seen_by_1 ON stix_objects (collection_id, seq) WHERE tlp <= 1 AND ceiling >= 1;
 CREATE INDEX stix_objects_seen_by_2 ON stix_objects (collection_id, seq) WHERE tlp <= 2 AND ceiling >= 2;

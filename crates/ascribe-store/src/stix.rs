@@ -25,6 +25,15 @@ fn visible(a: &str, r: i64) -> String {
     format!("{a}.tlp <= {r} AND {a}.ceiling >= {r}")
 }
 
+/// The stored marking definitions among `ids` (lower-cased), oldest first;
+/// `stix_objects_marking_ids` indexes exactly this lookup.
+fn marking_sql(params: &mut Params, ids: &[String]) -> String {
+    let list = params.in_list("lower(id)", ids);
+    format!(
+        "SELECT json FROM stix_objects WHERE type = 'marking-definition' AND {list} ORDER BY seq"
+    )
+}
+
 /// The counter `stix_objects.seq` is taken from.
 const SEQ: &str = "stix_objects";
 
@@ -533,10 +542,7 @@ impl ReadUnit<'_> {
         let mut out = Vec::new();
         for chunk in ids.chunks(500) {
             let mut params = Params::default();
-            let list = params.in_list("lower(id)", chunk);
-            let sql = format!(
-                "SELECT json FROM stix_objects WHERE type = 'marking-definition' AND {list} ORDER BY seq"
-            );
+            let sql = marking_sql(&mut params, chunk);
             out.extend(self.query(&sql, &params.refs(), |r| r.get::<String>(0))?);
         }
         Ok(out)
@@ -658,6 +664,21 @@ mod tests {
         assert!(s
             .stix_marking_definitions(&["marking-definition--x".into()])?
             .is_empty());
+        Ok(())
+    }
+
+    /// The marking lookup (any letter case, any collection) uses its own
+    /// index, not a scan of every stored object.
+    #[test]
+    fn marking_definitions_are_looked_up_by_index() -> Result<()> {
+        let s = Store::open_in_memory()?;
+        let ids = ["marking-definition--x".to_owned()];
+        let plan = s.read(|r| {
+            let mut params = Params::default();
+            let sql = marking_sql(&mut params, &ids);
+            r.plan(&sql, &params.refs())
+        })?;
+        assert!(plan.contains("stix_objects_marking_ids"), "{plan}");
         Ok(())
     }
 
