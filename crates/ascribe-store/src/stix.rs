@@ -650,23 +650,6 @@ mod tests {
         Ok(())
     }
 
-    #[test]
-    fn marking_definitions_are_found_by_id_in_any_case() -> Result<()> {
-        let mut s = Store::open_in_memory()?;
-        let c = s.stix_collections()?[0].id.clone();
-        let def = "marking-definition--AAAAAAAA-1111-4111-8111-111111111111";
-        let json = format!(r#"{{"type":"marking-definition","id":"{def}"}}"#);
-        let mut o = obj(def, "", Tlp::Green);
-        o.json = &json;
-        s.stix_add_objects(&c, &[o], "2026-01-01T00:00:00.000000000Z")?;
-        let want = [def.to_ascii_lowercase(), "marking-definition--x".into()];
-        assert_eq!(s.stix_marking_definitions(&want)?, [json]);
-        assert!(s
-            .stix_marking_definitions(&["marking-definition--x".into()])?
-            .is_empty());
-        Ok(())
-    }
-
     /// The marking lookup (any letter case, any collection) uses its own
     /// index, not a scan of every stored object.
     #[test]
@@ -679,57 +662,6 @@ mod tests {
             r.plan(&sql, &params.refs())
         })?;
         assert!(plan.contains("stix_objects_marking_ids"), "{plan}");
-        Ok(())
-    }
-
-    #[test]
-    fn versions_paging_and_clearance_are_applied_in_sql() -> Result<()> {
-        let mut s = Store::open_in_memory()?;
-        let c = s.stix_collections()?[0].id.clone();
-        let a = "indicator--00000000-0000-4000-8000-000000000001";
-        let b = "indicator--00000000-0000-4000-8000-000000000002";
-        let out = s.stix_add_objects(
-            &c,
-            &[
-                obj(a, "2020-01-01", Tlp::Clear),
-                obj(a, "2021-01-01", Tlp::Red),
-                obj(b, "2020-01-01", Tlp::Green),
-            ],
-            "2026-01-01T00:00:00.000000000Z",
-        )?;
-        assert!(out.iter().all(|o| o.added));
-        // The same version again is one object.
-        let again = s.stix_add_objects(
-            &c,
-            &[obj(a, "2020-01-01", Tlp::Clear)],
-            "2026-01-02T00:00:00.000000000Z",
-        )?;
-        assert!(!again[0].added);
-        // A clear reader's "last" version of `a` is the clear one.
-        let mut q = ObjectQuery::new(&c, Tlp::Clear, 10);
-        let p = s.stix_query(&q)?;
-        assert_eq!(p.items.len(), 1);
-        assert_eq!(p.items[0].version, "2020-01-01");
-        q.clearance = Tlp::Red;
-        let p = s.stix_query(&q)?;
-        assert_eq!(
-            p.items
-                .iter()
-                .map(|o| o.version.as_str())
-                .collect::<Vec<_>>(),
-            ["2021-01-01", "2020-01-01"]
-        );
-        q.versions = vec![VersionSel::All];
-        q.limit = 2;
-        let p = s.stix_query(&q)?;
-        assert!(p.more);
-        q.after = p.items.last().map(|o| Cursor {
-            id: o.id.clone(),
-            version: o.version.clone(),
-        });
-        let p2 = s.stix_query(&q)?;
-        assert_eq!((p2.items.len(), p2.more), (1, false));
-        assert_eq!(s.stix_count(&c, Tlp::Green)?, 2);
         Ok(())
     }
 
@@ -774,108 +706,6 @@ mod tests {
         a.raw_batch("ROLLBACK")?;
         a.set_busy_timeout(std::time::Duration::from_secs(5))?;
         assert_eq!(a.stix_count(&c, Tlp::Red)?, 1);
-        Ok(())
-    }
-
-    /// Finding 9: objects and their status are one commit.
-    #[test]
-    fn objects_and_their_status_commit_together() -> Result<()> {
-        let mut s = Store::open_in_memory()?;
-        let c = s.stix_collections()?[0].id.clone();
-        let x = "indicator--00000000-0000-4000-8000-000000000001";
-        let status = |id: &str| StatusRecord {
-            id: id.into(),
-            user_name: "u".into(),
-            collection_id: c.clone(),
-            request_timestamp: "2026".into(),
-            total_count: 1,
-            success_count: 1,
-            failure_count: 0,
-            pending_count: 0,
-            details_json: "{}".into(),
-        };
-        // The status fails (its id is taken): the objects go too.
-        s.taxii_put_status(&status("taken"))?;
-        let r = s.stix_write(&c, Tlp::Red, "2026", |w| {
-            w.add(&obj(x, "2020", Tlp::Clear))?;
-            w.put_status(&status("taken"))
-        });
-        assert!(r.is_err());
-        assert_eq!(s.stix_count(&c, Tlp::Red)?, 0);
-        s.stix_write(&c, Tlp::Red, "2026", |w| {
-            w.add(&obj(x, "2020", Tlp::Clear))?;
-            w.put_status(&status("new"))
-        })?;
-        assert_eq!(s.stix_count(&c, Tlp::Red)?, 1);
-        assert!(s.taxii_status("new")?.is_some());
-        Ok(())
-    }
-
-    /// Findings 6 and 11: a writer that cannot see an object's versions
-    /// neither overwrites nor supersedes them, and its own write is real.
-    #[test]
-    fn a_low_writer_never_touches_versions_it_cannot_see() -> Result<()> {
-        let mut s = Store::open_in_memory()?;
-        let c = s.stix_collections()?[0].id.clone();
-        let a = "indicator--00000000-0000-4000-8000-000000000001";
-        s.stix_add_objects(&c, &[obj(a, "2020", Tlp::Red)], "2026")?;
-        let last = |s: &Store, t: Tlp| -> Result<Vec<(String, Tlp)>> {
-            let p = s.stix_query(&ObjectQuery::new(&c, t, 10))?;
-            Ok(p.items.into_iter().map(|o| (o.version, o.tlp)).collect())
-        };
-        // Same id and version as the hidden RED one: stored, for its writer.
-        let out = s.stix_write(&c, Tlp::Clear, "2026", |w| {
-            w.add(&obj(a, "2020", Tlp::Clear))
-        })?;
-        assert!(out.added);
-        assert_eq!(last(&s, Tlp::Clear)?, [("2020".to_owned(), Tlp::Clear)]);
-        assert_eq!(last(&s, Tlp::Red)?, [("2020".to_owned(), Tlp::Red)]);
-        // A newer version: the CLEAR reader's latest, never the RED reader's.
-        s.stix_write(&c, Tlp::Clear, "2026", |w| {
-            w.add(&obj(a, "2021", Tlp::Clear))
-        })?;
-        assert_eq!(last(&s, Tlp::Green)?, [("2021".to_owned(), Tlp::Clear)]);
-        assert_eq!(last(&s, Tlp::Red)?, [("2020".to_owned(), Tlp::Red)]);
-        // An AMBER writer sees the CLEAR rows: the same version is no new row.
-        let again = s.stix_write(&c, Tlp::Amber, "2026", |w| {
-            w.add(&obj(a, "2021", Tlp::Clear))
-        })?;
-        assert!(!again.added);
-        // A RED writer sees everything and may supersede.
-        s.stix_add_objects(&c, &[obj(a, "2022", Tlp::Amber)], "2026")?;
-        assert_eq!(last(&s, Tlp::Red)?, [("2022".to_owned(), Tlp::Amber)]);
-        // Nobody writes above their own clearance.
-        let e = s
-            .stix_write(&c, Tlp::Green, "2026", |w| {
-                w.add(&obj(a, "2023", Tlp::Amber))
-            })
-            .expect_err("above clearance");
-        assert!(matches!(e, StoreError::AboveClearance { .. }), "{e:?}");
-        Ok(())
-    }
-
-    /// Finding 5: a cursor names a row the reader saw; one naming a hidden
-    /// row is the same error as one naming nothing.
-    #[test]
-    fn a_cursor_on_a_hidden_row_is_refused() -> Result<()> {
-        let mut s = Store::open_in_memory()?;
-        let c = s.stix_collections()?[0].id.clone();
-        let a = "indicator--00000000-0000-4000-8000-000000000001";
-        s.stix_add_objects(&c, &[obj(a, "2020", Tlp::Red)], "2026")?;
-        let mut q = ObjectQuery::new(&c, Tlp::Clear, 10);
-        for id in [a, "indicator--00000000-0000-4000-8000-00000000ffff"] {
-            q.after = Some(Cursor {
-                id: id.into(),
-                version: "2020".into(),
-            });
-            assert!(matches!(s.stix_query(&q), Err(StoreError::BadCursor)));
-        }
-        q.clearance = Tlp::Red;
-        q.after = Some(Cursor {
-            id: a.into(),
-            version: "2020".into(),
-        });
-        assert_eq!(s.stix_query(&q)?.items.len(), 0);
         Ok(())
     }
 
