@@ -8,7 +8,8 @@ use std::sync::{Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior};
+pub(crate) use rusqlite::Connection;
+use rusqlite::{ErrorCode, OptionalExtension, TransactionBehavior};
 
 use crate::sql::{render, Cell, Dialect, FromCell, Param, ToParam};
 use crate::{EngineError, Result, StoreError, BUSY_TIMEOUT};

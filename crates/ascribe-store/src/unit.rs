@@ -11,10 +11,8 @@
 
 use std::ops::Deref;
 
-use rusqlite::Connection;
-
 use crate::sql::{FromCell, ToParam};
-use crate::sqlite::{self, SqliteRow, SqliteStatement};
+use crate::sqlite::{self, Connection, SqliteRow, SqliteStatement};
 use crate::Result;
 
 /// The engine side of a transaction.
