@@ -696,7 +696,7 @@ fn attach(
     min_tlp: Tlp,
     stderr: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let mut store =
+    let store =
         Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
     let Some(stored) = store.load_case(incident)? else {
         bail!(

@@ -22,8 +22,7 @@ mod taxii;
 pub mod tls;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use ascribe_model::Tlp;
@@ -94,43 +93,26 @@ impl Principal {
     }
 }
 
-/// A few store connections shared by the request handlers.
-pub struct StorePool {
-    stores: Vec<Mutex<Store>>,
-    next: AtomicUsize,
-}
+/// The store the request handlers share. The connections and how units of
+/// work are spread over them belong to the store
+/// ([`Store::open_connections`]); the handlers ask it for a read or a write
+/// unit of work.
+pub struct StorePool(Store);
 
 impl StorePool {
-    /// One connection (an in-memory store cannot be opened twice).
+    /// A store opened by the caller (an in-memory store has one connection).
     pub fn single(store: Store) -> Self {
-        StorePool {
-            stores: vec![Mutex::new(store)],
-            next: AtomicUsize::new(0),
-        }
+        StorePool(store)
     }
 
-    /// `n` connections to the same database file.
+    /// The database file at `path` with `n` connections.
     pub fn open(path: &std::path::Path, n: usize) -> Result<Self, ascribe_store::StoreError> {
-        let mut stores = Vec::new();
-        for _ in 0..n.max(1) {
-            stores.push(Mutex::new(Store::open(path)?));
-        }
-        Ok(StorePool {
-            stores,
-            next: AtomicUsize::new(0),
-        })
+        Store::open_connections(path, n).map(StorePool)
     }
 
-    /// Runs `f` with one of the connections.
-    pub fn with<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
-        let n = self.stores.len().max(1);
-        let i = self.next.fetch_add(1, Ordering::Relaxed) % n;
-        let m = self.stores.get(i)?;
-        let mut guard = match m.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        Some(f(&mut guard))
+    /// The shared store.
+    pub fn store(&self) -> &Store {
+        &self.0
     }
 }
 

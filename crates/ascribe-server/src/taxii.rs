@@ -169,18 +169,16 @@ fn accepts_taxii(headers: &HeaderMap) -> bool {
     })
 }
 
+/// Runs `f` with the store on a blocking thread; `f` asks the store for
+/// its read and write units of work.
 pub(crate) async fn db<T: Send + 'static>(
     st: &AppState,
-    f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, Response> {
     let pool = st.pool.clone();
-    match tokio::task::spawn_blocking(move || pool.with(f)).await {
-        Ok(Some(Ok(v))) => Ok(v),
-        Ok(Some(Err(e))) => Err(store_failure(&e)),
-        Ok(None) => {
-            tracing::error!("store error: the connection pool is empty");
-            Err(internal())
-        }
+    match tokio::task::spawn_blocking(move || f(pool.store())).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(store_failure(&e)),
         Err(e) => {
             tracing::error!(error = %e, "store task failed");
             Err(internal())
@@ -798,29 +796,31 @@ async fn add_objects(
         )?;
         // The objects and their status are one transaction: a status exists
         // exactly when its objects were written.
-        let rec = s.stix_write(&c.id, clearance, &now, |w| {
-            let mut successes = Vec::new();
-            let mut failures = Vec::new();
-            for raw in &env {
-                match add_one(w, raw, &table, &opts, clearance)? {
-                    Ok(j) => successes.push(j),
-                    Err(j) => failures.push(j),
+        let rec = s.unit_of_work(|u| {
+            u.stix_write(&c.id, clearance, &now, |w| {
+                let mut successes = Vec::new();
+                let mut failures = Vec::new();
+                for raw in &env {
+                    match add_one(w, raw, &table, &opts, clearance)? {
+                        Ok(j) => successes.push(j),
+                        Err(j) => failures.push(j),
+                    }
                 }
-            }
-            let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-            let rec = StatusRecord {
-                id: uuid::Uuid::new_v4().to_string(),
-                user_name: p.name().to_owned(),
-                collection_id: c.id.clone(),
-                request_timestamp: now.clone(),
-                total_count: count(successes.len() + failures.len()),
-                success_count: count(successes.len()),
-                failure_count: count(failures.len()),
-                pending_count: 0,
-                details_json: json!({"successes": successes, "failures": failures}).to_string(),
-            };
-            w.put_status(&rec)?;
-            Ok::<_, StoreError>(rec)
+                let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+                let rec = StatusRecord {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    user_name: p.name().to_owned(),
+                    collection_id: c.id.clone(),
+                    request_timestamp: now.clone(),
+                    total_count: count(successes.len() + failures.len()),
+                    success_count: count(successes.len()),
+                    failure_count: count(failures.len()),
+                    pending_count: 0,
+                    details_json: json!({"successes": successes, "failures": failures}).to_string(),
+                };
+                w.put_status(&rec)?;
+                Ok::<_, StoreError>(rec)
+            })
         })?;
         Ok(Ok((rec, p)))
     })

@@ -1,12 +1,12 @@
 //! Incidents, hypotheses, evidence and claims.
 
+use crate::sql::{big, unsigned};
+use crate::unit::Row;
+use crate::{Provenance, ReadUnit, Result, Store, StoreError, UnitOfWork};
 use ascribe_model::{
     ActorRef, Admiralty, Band, Bearing, Case, Claim, Credibility, Evidence, Hypothesis, Incident,
     Period, Tlp,
 };
-use rusqlite::{params, OptionalExtension, Row, Transaction};
-
-use crate::{Provenance, Result, Store, StoreError, UnitOfWork};
 
 /// A case as stored, with the case file's policy table (JSON) if it had one.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,46 +45,49 @@ impl Store {
     /// Stores several cases as [`Store::save_case`] does, in one transaction:
     /// all of them are written, or none (a multi-file `case import`).
     pub fn save_cases(&mut self, cases: &[(&Case, Option<&str>)]) -> Result<()> {
-        self.write(|tx| {
+        self.unit_of_work(|u| {
             for (case, policy_json) in cases {
-                save_case_tx(tx, case, *policy_json)?;
+                u.save_case(case, *policy_json)?;
             }
             Ok(())
         })
     }
 }
 
-fn save_case_tx(tx: &Transaction<'_>, case: &Case, policy_json: Option<&str>) -> Result<()> {
-    upsert_incident(tx, &case.incident, policy_json, true)?;
-    let id = case.incident.id.as_str();
-    tx.execute("DELETE FROM hypotheses WHERE incident_id = ?1", [id])?;
-    let mut insert = tx.prepare(
-        "INSERT INTO hypotheses (incident_id, id, actor, actor_name, sponsor, prior, position)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    for (pos, h) in case.hypotheses.iter().enumerate() {
-        insert.execute(params![
-            id,
-            h.id,
-            h.actor,
-            h.resolved.as_ref().map(|r| r.name.as_str()),
-            h.resolved.as_ref().and_then(|r| r.sponsor.as_deref()),
-            h.prior,
-            pos as i64
-        ])?;
+impl UnitOfWork<'_> {
+    /// Stores a case from a case file, as [`Store::save_case`] does.
+    pub fn save_case(&self, case: &Case, policy_json: Option<&str>) -> Result<()> {
+        upsert_incident(self, &case.incident, policy_json, true)?;
+        let id = case.incident.id.as_str();
+        self.execute("DELETE FROM hypotheses WHERE incident_id = $1", &[&id])?;
+        let mut insert = self.prepare(
+            "INSERT INTO hypotheses (incident_id, id, actor, actor_name, sponsor, prior, position)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )?;
+        for (pos, h) in case.hypotheses.iter().enumerate() {
+            insert.execute(&[
+                &id,
+                &h.id,
+                &h.actor,
+                &h.resolved.as_ref().map(|r| r.name.as_str()),
+                &h.resolved.as_ref().and_then(|r| r.sponsor.as_deref()),
+                &h.prior,
+                &big(pos, "hypothesis position")?,
+            ])?;
+        }
+        drop(insert);
+        self.execute(
+            "DELETE FROM evidence WHERE incident_id = $1 AND origin IS NULL",
+            &[&id],
+        )?;
+        insert_evidence(self, id, &case.evidence)?;
+        self.execute(
+            "DELETE FROM claims WHERE incident_id = $1 AND provenance = 'case'",
+            &[&id],
+        )?;
+        insert_claims(self, id, &case.claims, Provenance::Case)?;
+        Ok(())
     }
-    drop(insert);
-    tx.execute(
-        "DELETE FROM evidence WHERE incident_id = ?1 AND origin IS NULL",
-        [id],
-    )?;
-    insert_evidence(tx, id, &case.evidence)?;
-    tx.execute(
-        "DELETE FROM claims WHERE incident_id = ?1 AND provenance = 'case'",
-        [id],
-    )?;
-    insert_claims(tx, id, &case.claims, Provenance::Case)?;
-    Ok(())
 }
 
 impl Store {
@@ -119,20 +122,12 @@ impl UnitOfWork<'_> {
     /// Creates an incident if it does not exist (title and period are kept if it does),
     /// with the "other" hypothesis, so that evidence can attach to it.
     pub fn ensure_incident(&self, incident: &Incident) -> Result<bool> {
-        let tx = self.tx;
-        let exists = tx
-            .query_row(
-                "SELECT 1 FROM incidents WHERE id = ?1",
-                [&incident.id],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some();
+        let exists = self.has_incident(&incident.id)?;
         if !exists {
-            upsert_incident(tx, incident, None, false)?;
-            tx.execute(
-                "INSERT INTO hypotheses (incident_id, id, position) VALUES (?1, ?2, 0)",
-                params![incident.id, ascribe_model::OTHER_HYPOTHESIS],
+            upsert_incident(self, incident, None, false)?;
+            self.execute(
+                "INSERT INTO hypotheses (incident_id, id, position) VALUES ($1, $2, 0)",
+                &[&incident.id, &ascribe_model::OTHER_HYPOTHESIS],
             )?;
         }
         Ok(!exists)
@@ -140,22 +135,21 @@ impl UnitOfWork<'_> {
 
     /// Adds hypotheses an incident lacks (by id), keeping existing ones as they are.
     pub fn add_hypotheses(&self, incident_id: &str, hyps: &[Hypothesis]) -> Result<usize> {
-        let tx = self.tx;
-        require_incident(tx, incident_id)?;
-        let first = next_position(tx, "hypotheses", incident_id)?;
+        require_incident(self, incident_id)?;
+        let first = next_position(self, "hypotheses", incident_id)?;
         let mut added = 0;
         for (pos, h) in (first..).zip(hyps) {
-            let n = tx.execute(
+            let n = self.execute(
                 "INSERT INTO hypotheses (incident_id, id, actor, actor_name, sponsor, prior, position)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (incident_id, id) DO NOTHING",
-                params![
-                    incident_id,
-                    h.id,
-                    h.actor,
-                    h.resolved.as_ref().map(|r| r.name.as_str()),
-                    h.resolved.as_ref().and_then(|r| r.sponsor.as_deref()),
-                    h.prior,
-                    pos
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (incident_id, id) DO NOTHING",
+                &[
+                    &incident_id,
+                    &h.id,
+                    &h.actor,
+                    &h.resolved.as_ref().map(|r| r.name.as_str()),
+                    &h.resolved.as_ref().and_then(|r| r.sponsor.as_deref()),
+                    &h.prior,
+                    &pos,
                 ],
             )?;
             added += n;
@@ -165,15 +159,13 @@ impl UnitOfWork<'_> {
 
     /// Adds or replaces evidence items (by id) in an existing incident.
     pub fn upsert_evidence(&self, incident_id: &str, items: &[Evidence]) -> Result<()> {
-        let tx = self.tx;
-        require_incident(tx, incident_id)?;
-        let mut delete = tx.prepare("DELETE FROM evidence WHERE incident_id = ?1 AND id = ?2")?;
+        require_incident(self, incident_id)?;
+        let mut delete = self.prepare("DELETE FROM evidence WHERE incident_id = $1 AND id = $2")?;
         for e in items {
-            delete.execute(params![incident_id, e.id])?;
+            delete.execute(&[&incident_id, &e.id])?;
         }
         drop(delete);
-        insert_evidence(tx, incident_id, items)?;
-        touch(tx, incident_id)
+        insert_evidence(self, incident_id, items)
     }
 
     /// Adds or replaces claims (by id) in an existing incident.
@@ -183,40 +175,57 @@ impl UnitOfWork<'_> {
         claims: &[Claim],
         provenance: Provenance,
     ) -> Result<()> {
-        let tx = self.tx;
-        require_incident(tx, incident_id)?;
-        let mut delete = tx.prepare("DELETE FROM claims WHERE incident_id = ?1 AND id = ?2")?;
+        require_incident(self, incident_id)?;
+        let mut delete = self.prepare("DELETE FROM claims WHERE incident_id = $1 AND id = $2")?;
         for c in claims {
-            delete.execute(params![incident_id, c.id])?;
+            delete.execute(&[&incident_id, &c.id])?;
         }
         drop(delete);
-        insert_claims(tx, incident_id, claims, provenance)?;
-        touch(tx, incident_id)
+        insert_claims(self, incident_id, claims, provenance)
     }
 }
 
 impl Store {
     /// Loads an incident as a case, or `None` if there is no such incident.
     pub fn load_case(&self, incident_id: &str) -> Result<Option<StoredCase>> {
-        let conn = self.conn();
-        let row = conn
-            .query_row(
-                "SELECT id, title, summary, period_from, period_to, victims_json, policy_json
-                 FROM incidents WHERE id = ?1",
-                [incident_id],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, Option<String>>(2)?,
-                        r.get::<_, Option<String>>(3)?,
-                        r.get::<_, Option<String>>(4)?,
-                        r.get::<_, String>(5)?,
-                        r.get::<_, Option<String>>(6)?,
-                    ))
-                },
-            )
-            .optional()?;
+        self.read(|r| r.load_case(incident_id))
+    }
+
+    /// Claims matching a filter, with their incident ids.
+    pub fn query_claims(&self, filter: &ClaimFilter) -> Result<Vec<(String, Claim)>> {
+        self.read(|r| r.query_claims(filter))
+    }
+
+    /// Every incident, by id.
+    pub fn list_incidents(&self) -> Result<Vec<IncidentSummary>> {
+        self.read(|r| r.list_incidents())
+    }
+}
+
+impl ReadUnit<'_> {
+    /// Whether an incident exists.
+    pub fn has_incident(&self, id: &str) -> Result<bool> {
+        self.exists("SELECT 1 FROM incidents WHERE id = $1", &[&id])
+    }
+
+    /// Loads an incident as a case, or `None` if there is no such incident.
+    pub fn load_case(&self, incident_id: &str) -> Result<Option<StoredCase>> {
+        let row = self.query_opt(
+            "SELECT id, title, summary, period_from, period_to, victims_json, policy_json
+             FROM incidents WHERE id = $1",
+            &[&incident_id],
+            |r| {
+                Ok((
+                    r.get::<String>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<Option<String>>(2)?,
+                    r.get::<Option<String>>(3)?,
+                    r.get::<Option<String>>(4)?,
+                    r.get::<String>(5)?,
+                    r.get::<Option<String>>(6)?,
+                ))
+            },
+        )?;
         let Some((id, title, summary, from, to, victims, policy_json)) = row else {
             return Ok(None);
         };
@@ -234,11 +243,10 @@ impl Store {
             victims,
         };
 
-        let mut stmt = conn.prepare(
-            "SELECT id, actor, actor_name, sponsor, prior FROM hypotheses WHERE incident_id = ?1 ORDER BY position, id",
-        )?;
-        let hypotheses = stmt
-            .query_map([incident_id], |r| {
+        let hypotheses = self.query(
+            "SELECT id, actor, actor_name, sponsor, prior FROM hypotheses WHERE incident_id = $1 ORDER BY position, id",
+            &[&incident_id],
+            |r| {
                 let actor: Option<String> = r.get(1)?;
                 let name: Option<String> = r.get(2)?;
                 let sponsor: Option<String> = r.get(3)?;
@@ -255,46 +263,38 @@ impl Store {
                     resolved,
                     prior: r.get(4)?,
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-
-        let mut stmt = conn.prepare(
-            "SELECT id, kind, summary, source, reliability, credibility, tlp, bearing_json, origin
-             FROM evidence WHERE incident_id = ?1 ORDER BY position, id",
+            },
         )?;
-        let rows = stmt.query_map([incident_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, i64>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, Option<String>>(8)?,
-            ))
-        })?;
-        let mut evidence = Vec::new();
-        for row in rows {
-            let (id, kind, summary, source, rel, cred, tlp, bearing, origin) = row?;
-            // The message is only made for a row that fails.
-            let bad = |e: &dyn std::fmt::Display| corrupt(&format!("evidence {id:?}"), e);
-            let grade = Admiralty::new(
-                rel.parse().map_err(|e| bad(&e))?,
-                Credibility::from_number(cred).map_err(|e| bad(&e))?,
-            );
-            evidence.push(Evidence {
-                kind: kind.parse().unwrap_or_else(|never| match never {}),
-                summary,
-                source,
-                grade,
-                tlp: tlp.parse().map_err(|e| bad(&e))?,
-                bearing: serde_json::from_str::<Bearing>(&bearing).map_err(|e| bad(&e))?,
-                origin,
-                id,
-            });
-        }
+
+        let evidence = self.query(
+            "SELECT id, kind, summary, source, reliability, credibility, tlp, bearing_json, origin
+             FROM evidence WHERE incident_id = $1 ORDER BY position, id",
+            &[&incident_id],
+            |r| {
+                let id: String = r.get(0)?;
+                let kind: String = r.get(1)?;
+                let rel: String = r.get(4)?;
+                let cred: i64 = r.get(5)?;
+                let tlp: String = r.get(6)?;
+                let bearing: String = r.get(7)?;
+                // The message is only made for a row that fails.
+                let bad = |e: &dyn std::fmt::Display| corrupt(&format!("evidence {id:?}"), e);
+                let grade = Admiralty::new(
+                    rel.parse().map_err(|e| bad(&e))?,
+                    Credibility::from_number(cred).map_err(|e| bad(&e))?,
+                );
+                Ok(Evidence {
+                    kind: kind.parse().unwrap_or_else(|never| match never {}),
+                    summary: r.get(2)?,
+                    source: r.get(3)?,
+                    grade,
+                    tlp: tlp.parse().map_err(|e| bad(&e))?,
+                    bearing: serde_json::from_str::<Bearing>(&bearing).map_err(|e| bad(&e))?,
+                    origin: r.get(8)?,
+                    id,
+                })
+            },
+        )?;
 
         let claims = self.query_claims(&ClaimFilter {
             incident: Some(incident_id.to_owned()),
@@ -314,56 +314,42 @@ impl Store {
 
     /// Claims matching a filter, with their incident ids.
     pub fn query_claims(&self, filter: &ClaimFilter) -> Result<Vec<(String, Claim)>> {
-        let mut stmt = self.conn().prepare(
+        let like = |s: &Option<String>| s.as_ref().map(|s| format!("%{}%", s.to_lowercase()));
+        self.query(
             "SELECT incident_id, id, kind, speaker, speaker_org, speaker_country, target, target_canonical,
                     target_state, operation, confidence_phrase, prob_low, prob_high, claim_date, quote, doc,
                     start_offset, end_offset, tlp
              FROM claims
-             WHERE (?1 IS NULL OR incident_id = ?1)
-               AND (?2 IS NULL OR LOWER(COALESCE(speaker, '') || ' ' || COALESCE(speaker_org, '')) LIKE ?2)
-               AND (?3 IS NULL OR LOWER(COALESCE(target, '') || ' ' || COALESCE(target_canonical, '') || ' '
-                                         || COALESCE(target_state, '')) LIKE ?3)
+             WHERE ($1 IS NULL OR incident_id = $1)
+               AND ($2 IS NULL OR LOWER(COALESCE(speaker, '') || ' ' || COALESCE(speaker_org, '')) LIKE $2)
+               AND ($3 IS NULL OR LOWER(COALESCE(target, '') || ' ' || COALESCE(target_canonical, '') || ' '
+                                         || COALESCE(target_state, '')) LIKE $3)
              ORDER BY incident_id, position, id",
-        )?;
-        let like = |s: &Option<String>| s.as_ref().map(|s| format!("%{}%", s.to_lowercase()));
-        let rows = stmt.query_map(
-            params![filter.incident, like(&filter.speaker), like(&filter.target)],
+            &[&filter.incident, &like(&filter.speaker), &like(&filter.target)],
             claim_row,
-        )?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (incident, claim, kind, tlp) = row?;
-            let what = format!("claim {:?}", claim.id);
-            let kind = kind
-                .map(|k| k.parse())
-                .transpose()
-                .map_err(|e| corrupt(&what, e))?;
-            let tlp: Tlp = tlp.parse().map_err(|e| corrupt(&what, e))?;
-            out.push((incident, Claim { kind, tlp, ..claim }));
-        }
-        Ok(out)
+        )
     }
 
     /// Every incident, by id.
     pub fn list_incidents(&self) -> Result<Vec<IncidentSummary>> {
-        let mut stmt = self.conn().prepare(
+        self.query(
             "SELECT i.id, i.title, i.updated_at,
                     (SELECT COUNT(*) FROM hypotheses h WHERE h.incident_id = i.id),
                     (SELECT COUNT(*) FROM evidence e WHERE e.incident_id = i.id),
                     (SELECT COUNT(*) FROM claims c WHERE c.incident_id = i.id)
              FROM incidents i ORDER BY i.id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(IncidentSummary {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                updated_at: r.get(2)?,
-                hypotheses: r.get::<_, i64>(3)? as usize,
-                evidence: r.get::<_, i64>(4)? as usize,
-                claims: r.get::<_, i64>(5)? as usize,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            &[],
+            |r| {
+                Ok(IncidentSummary {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    updated_at: r.get(2)?,
+                    hypotheses: unsigned(r.get(3)?, "hypothesis count")?,
+                    evidence: unsigned(r.get(4)?, "evidence count")?,
+                    claims: unsigned(r.get(5)?, "claim count")?,
+                })
+            },
+        )
     }
 }
 
@@ -375,14 +361,23 @@ pub struct ClaimFilter {
     pub target: Option<String>,
 }
 
-type ClaimRow = (String, Claim, Option<String>, String);
-
-fn claim_row(r: &Row<'_>) -> rusqlite::Result<ClaimRow> {
+fn claim_row(r: &Row<'_>) -> Result<(String, Claim)> {
+    let id: String = r.get(1)?;
+    let what = format!("claim {id:?}");
     let low: Option<f64> = r.get(11)?;
     let high: Option<f64> = r.get(12)?;
+    let offset = |i: usize| -> Result<Option<usize>> {
+        r.get::<Option<i64>>(i)?
+            .map(|v| unsigned(v, &what))
+            .transpose()
+    };
+    let kind: Option<String> = r.get(2)?;
+    let tlp: String = r.get(18)?;
     let claim = Claim {
-        id: r.get(1)?,
-        kind: None,
+        kind: kind
+            .map(|k| k.parse())
+            .transpose()
+            .map_err(|e| corrupt(&what, e))?,
         speaker: r.get(3)?,
         speaker_org: r.get(4)?,
         speaker_country: r.get(5)?,
@@ -395,130 +390,131 @@ fn claim_row(r: &Row<'_>) -> rusqlite::Result<ClaimRow> {
         date: r.get(13)?,
         quote: r.get(14)?,
         doc: r.get(15)?,
-        start: r.get::<_, Option<i64>>(16)?.map(|v| v.max(0) as usize),
-        end: r.get::<_, Option<i64>>(17)?.map(|v| v.max(0) as usize),
-        tlp: Tlp::Red,
+        start: offset(16)?,
+        end: offset(17)?,
+        tlp: tlp.parse::<Tlp>().map_err(|e| corrupt(&what, e))?,
+        id,
     };
-    Ok((r.get(0)?, claim, r.get(2)?, r.get(18)?))
+    Ok((r.get(0)?, claim))
 }
 
-fn require_incident(tx: &Transaction<'_>, id: &str) -> Result<()> {
-    let found = tx
-        .query_row("SELECT 1 FROM incidents WHERE id = ?1", [id], |_| Ok(()))
-        .optional()?;
-    if found.is_none() {
+/// Checks that the incident exists and marks it changed, first: on a
+/// backend with row locks this takes the incident's row, so writers to one
+/// incident's items go one after the other (and `next_position` is theirs).
+fn require_incident(u: &UnitOfWork<'_>, id: &str) -> Result<()> {
+    let n = u.execute(
+        "UPDATE incidents SET updated_at = $2 WHERE id = $1",
+        &[&id, &u.now()],
+    )?;
+    if n == 0 {
         return Err(StoreError::NoIncident(id.to_owned()));
     }
     Ok(())
 }
 
-fn touch(tx: &Transaction<'_>, id: &str) -> Result<()> {
-    tx.execute(
-        "UPDATE incidents SET updated_at = datetime('now') WHERE id = ?1",
-        [id],
-    )?;
-    Ok(())
-}
-
 fn upsert_incident(
-    tx: &Transaction<'_>,
+    u: &UnitOfWork<'_>,
     i: &Incident,
     policy_json: Option<&str>,
     replace_policy: bool,
 ) -> Result<()> {
     let victims = serde_json::to_string(&i.victims).map_err(|e| corrupt("victims", e))?;
-    tx.execute(
+    u.execute(
         "INSERT INTO incidents (id, title, summary, period_from, period_to, victims_json, policy_json, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, datetime('now'))
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $9)
          ON CONFLICT (id) DO UPDATE SET title = excluded.title, summary = excluded.summary,
              period_from = excluded.period_from, period_to = excluded.period_to,
              victims_json = excluded.victims_json,
-             policy_json = CASE WHEN ?8 THEN excluded.policy_json ELSE incidents.policy_json END,
+             policy_json = CASE WHEN $8 = 1 THEN excluded.policy_json ELSE incidents.policy_json END,
              updated_at = excluded.updated_at",
-        params![
-            i.id,
-            i.title,
-            i.summary,
-            i.period.as_ref().map(|p| p.from.as_str()),
-            i.period.as_ref().map(|p| p.to.as_str()),
-            victims,
-            policy_json,
-            replace_policy
+        &[
+            &i.id,
+            &i.title,
+            &i.summary,
+            &i.period.as_ref().map(|p| p.from.as_str()),
+            &i.period.as_ref().map(|p| p.to.as_str()),
+            &victims,
+            &policy_json,
+            &i64::from(replace_policy),
+            &u.now(),
         ],
     )?;
     Ok(())
 }
 
-fn next_position(tx: &Transaction<'_>, table: &str, incident_id: &str) -> Result<i64> {
-    let sql = format!("SELECT COALESCE(MAX(position), -1) + 1 FROM {table} WHERE incident_id = ?1");
-    Ok(tx.query_row(&sql, [incident_id], |r| r.get(0))?)
+/// The position after the incident's last item in `table` (one of ours).
+/// Writers to one incident are serialised by [`require_incident`].
+fn next_position(u: &UnitOfWork<'_>, table: &str, incident_id: &str) -> Result<i64> {
+    let sql = format!("SELECT COALESCE(MAX(position), -1) + 1 FROM {table} WHERE incident_id = $1");
+    u.query_value(&sql, &[&incident_id])
 }
 
 /// One prepared statement for all the rows: an incident may bring 100,000
 /// items, and preparing the statement anew for each costs more than the insert.
-fn insert_evidence(tx: &Transaction<'_>, incident_id: &str, items: &[Evidence]) -> Result<()> {
-    let first = next_position(tx, "evidence", incident_id)?;
-    let mut insert = tx.prepare(
+fn insert_evidence(u: &UnitOfWork<'_>, incident_id: &str, items: &[Evidence]) -> Result<()> {
+    let first = next_position(u, "evidence", incident_id)?;
+    let mut insert = u.prepare(
         "INSERT INTO evidence (incident_id, id, kind, summary, source, reliability, credibility, tlp,
                                bearing_json, origin, position)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )?;
     for (pos, e) in (first..).zip(items) {
         let bearing = serde_json::to_string(&e.bearing).map_err(|err| corrupt("bearing", err))?;
-        insert.execute(params![
-            incident_id,
-            e.id,
-            e.kind.as_str(),
-            e.summary,
-            e.source,
-            e.grade.reliability.as_str(),
-            i64::from(e.grade.credibility.number()),
-            e.tlp.as_str(),
-            bearing,
-            e.origin,
-            pos
+        insert.execute(&[
+            &incident_id,
+            &e.id,
+            &e.kind.as_str(),
+            &e.summary,
+            &e.source,
+            &e.grade.reliability.as_str(),
+            &i64::from(e.grade.credibility.number()),
+            &e.tlp.as_str(),
+            &bearing,
+            &e.origin,
+            &pos,
         ])?;
     }
     Ok(())
 }
 
 fn insert_claims(
-    tx: &Transaction<'_>,
+    u: &UnitOfWork<'_>,
     incident_id: &str,
     claims: &[Claim],
     provenance: Provenance,
 ) -> Result<()> {
-    let first = next_position(tx, "claims", incident_id)?;
-    let mut insert = tx.prepare(
+    let first = next_position(u, "claims", incident_id)?;
+    let mut insert = u.prepare(
         "INSERT INTO claims (incident_id, id, kind, speaker, speaker_org, speaker_country, target,
                              target_canonical, target_state, operation, confidence_phrase, prob_low,
                              prob_high, claim_date, quote, doc, start_offset, end_offset, tlp, provenance,
                              position)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
     )?;
     for (pos, c) in (first..).zip(claims) {
-        insert.execute(params![
-            incident_id,
-            c.id,
-            c.kind.map(|k| k.as_str()),
-            c.speaker,
-            c.speaker_org,
-            c.speaker_country,
-            c.target,
-            c.target_canonical,
-            c.target_state,
-            c.operation,
-            c.confidence_phrase,
-            c.probability.map(|b| b.low),
-            c.probability.map(|b| b.high),
-            c.date,
-            c.quote,
-            c.doc,
-            c.start.map(|v| v as i64),
-            c.end.map(|v| v as i64),
-            c.tlp.as_str(),
-            provenance.as_str(),
-            pos
+        let offset = |v: Option<usize>| v.map(|v| big(v, "claim offset")).transpose();
+        insert.execute(&[
+            &incident_id,
+            &c.id,
+            &c.kind.map(|k| k.as_str()),
+            &c.speaker,
+            &c.speaker_org,
+            &c.speaker_country,
+            &c.target,
+            &c.target_canonical,
+            &c.target_state,
+            &c.operation,
+            &c.confidence_phrase,
+            &c.probability.map(|b| b.low),
+            &c.probability.map(|b| b.high),
+            &c.date,
+            &c.quote,
+            &c.doc,
+            &offset(c.start)?,
+            &offset(c.end)?,
+            &c.tlp.as_str(),
+            &provenance.as_str(),
+            &pos,
         ])?;
     }
     Ok(())

@@ -1,8 +1,7 @@
 //! Documents read by the document reader, and imported knowledge bases.
 
-use rusqlite::{params, OptionalExtension};
-
-use crate::{Result, Store, UnitOfWork};
+use crate::sql::{big, unsigned};
+use crate::{ReadUnit, Result, Store, UnitOfWork};
 
 /// One ingested document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,173 +28,107 @@ impl Store {
     pub fn record_document(&mut self, doc: &DocumentRecord) -> Result<()> {
         self.unit_of_work(|u| u.record_document(doc))
     }
+
+    /// Every ingested document, by name.
+    pub fn documents(&self) -> Result<Vec<DocumentRecord>> {
+        self.read(|r| r.documents())
+    }
+
+    /// Stores an imported knowledge base; the latest one is the one in use.
+    pub fn save_kb_import(&mut self, kb: &KbImport) -> Result<()> {
+        self.unit_of_work(|u| u.save_kb_import(kb))
+    }
+
+    /// The latest imported knowledge base, if any.
+    pub fn latest_kb_import(&self) -> Result<Option<KbImport>> {
+        self.read(|r| r.latest_kb_import())
+    }
 }
 
 impl UnitOfWork<'_> {
     /// Records (or re-records) an ingested document.
     pub fn record_document(&self, doc: &DocumentRecord) -> Result<()> {
-        let tx = self.tx;
-        tx.execute("DELETE FROM documents WHERE name = ?1", [&doc.name])?;
-        tx.execute(
-            "INSERT INTO documents (name, bytes, published, claims, incidents, ingested_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                doc.name,
-                i64::try_from(doc.bytes).unwrap_or(i64::MAX),
-                doc.published,
-                i64::try_from(doc.claims).unwrap_or(i64::MAX),
-                doc.incidents.join(","),
-                doc.ingested_at
+        // Its incidents go with it (`ON DELETE CASCADE`).
+        self.execute("DELETE FROM documents WHERE name = $1", &[&doc.name])?;
+        self.execute(
+            "INSERT INTO documents (name, bytes, published, claims, ingested_at)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[
+                &doc.name,
+                &big(doc.bytes, "document size")?,
+                &doc.published,
+                &big(doc.claims, "claim count")?,
+                &doc.ingested_at,
+            ],
+        )?;
+        let mut filed = self.prepare(
+            "INSERT INTO document_incidents (document_name, position, incident_id) VALUES ($1, $2, $3)",
+        )?;
+        for (pos, incident) in (0_i64..).zip(&doc.incidents) {
+            filed.execute(&[&doc.name, &pos, incident])?;
+        }
+        Ok(())
+    }
+
+    /// Stores an imported knowledge base; the latest one is the one in use.
+    pub fn save_kb_import(&self, kb: &KbImport) -> Result<()> {
+        let id = self.next_id("kb_imports")?;
+        self.execute(
+            "INSERT INTO kb_imports (id, source, groups_count, data_json, imported_at) VALUES ($1, $2, $3, $4, $5)",
+            &[
+                &id,
+                &kb.source,
+                &big(kb.groups, "group count")?,
+                &kb.data_json,
+                &kb.imported_at,
             ],
         )?;
         Ok(())
     }
 }
 
-impl Store {
+impl ReadUnit<'_> {
     /// Every ingested document, by name.
     pub fn documents(&self) -> Result<Vec<DocumentRecord>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT name, bytes, published, claims, incidents, ingested_at FROM documents ORDER BY name",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let incidents: String = r.get(4)?;
-            Ok(DocumentRecord {
-                name: r.get(0)?,
-                bytes: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
-                published: r.get(2)?,
-                claims: usize::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
-                incidents: incidents
-                    .split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-                ingested_at: r.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    /// Stores an imported knowledge base; the latest one is the one in use.
-    pub fn save_kb_import(&mut self, kb: &KbImport) -> Result<()> {
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO kb_imports (source, groups_count, data_json, imported_at) VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    kb.source,
-                    i64::try_from(kb.groups).unwrap_or(i64::MAX),
-                    kb.data_json,
-                    kb.imported_at
-                ],
-            )?;
-            Ok(())
-        })
+        let mut filed: std::collections::BTreeMap<String, Vec<String>> =
+            std::collections::BTreeMap::new();
+        for (name, incident) in self.query(
+            "SELECT document_name, incident_id FROM document_incidents ORDER BY document_name, position",
+            &[],
+            |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?)),
+        )? {
+            filed.entry(name).or_default().push(incident);
+        }
+        self.query(
+            "SELECT name, bytes, published, claims, ingested_at FROM documents ORDER BY name",
+            &[],
+            |r| {
+                let name: String = r.get(0)?;
+                Ok(DocumentRecord {
+                    bytes: unsigned(r.get(1)?, "document size")?,
+                    published: r.get(2)?,
+                    claims: unsigned(r.get(3)?, "claim count")?,
+                    incidents: filed.remove(&name).unwrap_or_default(),
+                    ingested_at: r.get(4)?,
+                    name,
+                })
+            },
+        )
     }
 
     /// The latest imported knowledge base, if any.
     pub fn latest_kb_import(&self) -> Result<Option<KbImport>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT source, groups_count, data_json, imported_at FROM kb_imports ORDER BY id DESC LIMIT 1",
-                [],
-                |r| {
-                    Ok(KbImport {
-                        source: r.get(0)?,
-                        groups: usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
-                        data_json: r.get(2)?,
-                        imported_at: r.get(3)?,
-                    })
-                },
-            )
-            .optional()?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn documents_and_kb_imports_round_trip() {
-        let mut s = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
-        let d = DocumentRecord {
-            name: "a.txt".into(),
-            bytes: 10,
-            published: Some("2020-07-16".into()),
-            claims: 2,
-            incidents: vec!["x".into(), "y".into()],
-            ingested_at: "2026-01-01T00:00:00Z".into(),
-        };
-        s.record_document(&d).unwrap_or_else(|e| panic!("{e}"));
-        s.record_document(&d).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(s.documents().ok(), Some(vec![d]));
-        assert_eq!(s.latest_kb_import().ok(), Some(None));
-        for n in [1, 2] {
-            let k = KbImport {
-                source: format!("f{n}.json"),
-                groups: n,
-                data_json: "{}".into(),
-                imported_at: "t".into(),
-            };
-            s.save_kb_import(&k).unwrap_or_else(|e| panic!("{e}"));
-        }
-        assert_eq!(
-            s.latest_kb_import().ok().flatten().map(|k| k.groups),
-            Some(2)
-        );
-    }
-
-    /// A unit of work that fails after writing an incident, its evidence, a
-    /// document and a telemetry run leaves none of them; one that succeeds
-    /// leaves all.
-    #[test]
-    fn a_unit_of_work_writes_everything_or_nothing() -> Result<()> {
-        let mut s = Store::open_in_memory()?;
-        let inc = ascribe_model::Incident {
-            id: "i".into(),
-            title: "t".into(),
-            summary: None,
-            period: None,
-            victims: vec![],
-        };
-        let doc = DocumentRecord {
-            name: "a.txt".into(),
-            bytes: 1,
-            published: None,
-            claims: 0,
-            incidents: vec!["i".into()],
-            ingested_at: "t".into(),
-        };
-        let run = crate::TelemetryRun {
-            id: "r".into(),
-            incident_id: Some("i".into()),
-            started_at: "t".into(),
-            inputs: vec![],
-            event_types: "alert".into(),
-            summary_json: "{}".into(),
-            observations: vec![],
-            sightings: vec![],
-        };
-        let write = |s: &mut Store, fail: bool| {
-            s.unit_of_work(|u| {
-                u.ensure_incident(&inc)?;
-                u.record_document(&doc)?;
-                u.save_telemetry_run(&run)?;
-                if fail {
-                    return Err(crate::StoreError::NoIncident("refused".into()));
-                }
-                Ok(())
-            })
-        };
-        assert!(write(&mut s, true).is_err());
-        assert!(!s.has_incident("i")?);
-        assert_eq!(s.documents()?, vec![]);
-        assert_eq!(s.telemetry_runs("i")?, vec![]);
-        write(&mut s, false)?;
-        assert!(s.has_incident("i")?);
-        assert_eq!(s.documents()?, vec![doc.clone()]);
-        assert_eq!(s.telemetry_runs("i")?.len(), 1);
-        Ok(())
+        self.query_opt(
+            "SELECT source, groups_count, data_json, imported_at FROM kb_imports ORDER BY id DESC LIMIT 1",
+            &[],
+            |r| {
+                Ok(KbImport {
+                    source: r.get(0)?,
+                    groups: unsigned(r.get(1)?, "group count")?,
+                    data_json: r.get(2)?,
+                    imported_at: r.get(3)?,
+                })
+            },
+        )
     }
 }

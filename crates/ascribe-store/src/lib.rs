@@ -10,13 +10,15 @@
 
 mod case;
 mod docs;
+mod sql;
+mod sqlite;
 mod stix;
 mod telemetry;
+mod unit;
 mod users;
 
 use std::path::{Path, PathBuf};
-
-use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior};
+use std::sync::Arc;
 
 pub use case::{ClaimFilter, IncidentSummary, StoredCase};
 pub use docs::{DocumentRecord, KbImport};
@@ -25,6 +27,7 @@ pub use stix::{
     StoredObject, VersionSel,
 };
 pub use telemetry::TelemetryRun;
+pub use unit::{ReadUnit, UnitOfWork};
 pub use users::{RightsChange, Role, UserRecord};
 
 /// Where claims came from, so that re-importing one source replaces only its own.
@@ -45,6 +48,29 @@ impl Provenance {
     }
 }
 
+/// An error of the database engine, kept opaque: its message (and its
+/// causes, for logs), never its type, so callers do not depend on the engine.
+#[derive(Debug)]
+pub struct EngineError(Box<dyn std::error::Error + Send + Sync>);
+
+impl EngineError {
+    pub(crate) fn new(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        EngineError(Box::new(e))
+    }
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for EngineError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
 /// Errors at the store's boundary.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -53,13 +79,13 @@ pub enum StoreError {
     Open {
         path: PathBuf,
         #[source]
-        source: rusqlite::Error,
+        source: EngineError,
     },
     #[error("applying migration {name}")]
     Migration {
         name: &'static str,
         #[source]
-        source: rusqlite::Error,
+        source: EngineError,
     },
     #[error("database {path} has schema version {found}, newer than this ascribe knows ({known}); upgrade ascribe")]
     TooNew {
@@ -72,10 +98,11 @@ pub enum StoreError {
     #[error("the database is busy with another writer; nothing was written, retry")]
     Busy {
         #[source]
-        source: rusqlite::Error,
+        source: EngineError,
     },
+    /// Any other failure of the engine.
     #[error("database error")]
-    Sqlite(#[source] rusqlite::Error),
+    Database(#[source] EngineError),
     #[error("stored {what} is unreadable: {detail}")]
     Corrupt { what: String, detail: String },
     #[error("no incident {0:?} in the database")]
@@ -95,19 +122,6 @@ pub enum StoreError {
 /// [`StoreError::Busy`].
 pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
-impl From<rusqlite::Error> for StoreError {
-    /// `SQLITE_BUSY`/`SQLITE_LOCKED` (after the busy timeout) become
-    /// [`StoreError::Busy`], so every caller can tell "retry" from a real fault.
-    fn from(e: rusqlite::Error) -> Self {
-        match e.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-                StoreError::Busy { source: e }
-            }
-            _ => StoreError::Sqlite(e),
-        }
-    }
-}
-
 impl StoreError {
     /// Whether this is the "busy, retry" error.
     pub fn is_busy(&self) -> bool {
@@ -117,204 +131,175 @@ impl StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// The migrations, in order. Numbers are reserved per area (see ARCHITECTURE.md).
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "0001_core", include_str!("../migrations/0001_core.sql")),
-    (
-        2,
-        "0002_telemetry",
-        include_str!("../migrations/0002_telemetry.sql"),
-    ),
-    (3, "0003_docs", include_str!("../migrations/0003_docs.sql")),
-    (4, "0004_stix", include_str!("../migrations/0004_stix.sql")),
-    (
-        6,
-        "0006_sighting_floor",
-        include_str!("../migrations/0006_sighting_floor.sql"),
-    ),
-    (
-        7,
-        "0007_stix_visibility",
-        include_str!("../migrations/0007_stix_visibility.sql"),
-    ),
-];
+/// Where the store's "now" comes from (the time an incident was last
+/// changed): the caller's clock, read once when a unit of work begins.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> time::OffsetDateTime + Send + Sync>);
 
-/// An open database.
+impl Clock {
+    /// The system clock, in UTC.
+    pub fn system() -> Self {
+        Clock(Arc::new(time::OffsetDateTime::now_utc))
+    }
+
+    /// A clock stopped at `t` (tests, reproducible runs).
+    pub fn fixed(t: time::OffsetDateTime) -> Self {
+        Clock(Arc::new(move || t))
+    }
+
+    /// Any source of the time.
+    pub fn from_fn(f: impl Fn() -> time::OffsetDateTime + Send + Sync + 'static) -> Self {
+        Clock(Arc::new(f))
+    }
+
+    /// Now, as stored: `YYYY-MM-DD HH:MM:SS` in UTC (the form the column
+    /// has always held).
+    fn stamp(&self) -> String {
+        let t = (self.0)().to_offset(time::UtcOffset::UTC);
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
+}
+
+/// The engine behind a store and the connections it owns.
+enum Backend {
+    Sqlite(sqlite::SqliteBackend),
+}
+
+/// An open database: its backend with the connections it owns, and the
+/// clock its writes are stamped with. Every read and write runs in a unit
+/// of work ([`Store::read`], [`Store::unit_of_work`]) on one connection; a
+/// store with several connections (a server) runs several units at once,
+/// and is shared between threads as it is (`Store` is `Sync`).
 pub struct Store {
-    conn: Connection,
-    path: PathBuf,
+    backend: Backend,
+    clock: Clock,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
-            .field("path", &self.path)
+            .field("path", &self.path())
             .finish_non_exhaustive()
     }
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// Opens (creating if needed) the database at `path` with one
+    /// connection, and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
-        let conn = Connection::open(path).map_err(|source| StoreError::Open {
-            path: path.to_owned(),
-            source,
-        })?;
-        Self::setup(conn, path.to_owned())
+        Store::open_connections(path, 1)
     }
 
-    /// An in-memory database, for tests and one-shot runs.
+    /// As [`Store::open`], with `connections` connections (at least one)
+    /// for units of work running at once (the server).
+    pub fn open_connections(path: &Path, connections: usize) -> Result<Store> {
+        Ok(Store {
+            backend: Backend::Sqlite(sqlite::SqliteBackend::open(path, connections)?),
+            clock: Clock::system(),
+        })
+    }
+
+    /// An in-memory database, for tests and one-shot runs (one connection).
     pub fn open_in_memory() -> Result<Store> {
-        let conn = Connection::open_in_memory()?;
-        Self::setup(conn, PathBuf::from(":memory:"))
+        Ok(Store {
+            backend: Backend::Sqlite(sqlite::SqliteBackend::in_memory()?),
+            clock: Clock::system(),
+        })
     }
 
-    fn setup(conn: Connection, path: PathBuf) -> Result<Store> {
-        // The busy timeout comes first: switching to WAL and migrating take
-        // locks too, and another process may be writing right now.
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        // WAL lets readers (the server) run while a writer imports; every
-        // write begins as a writer (`BEGIN IMMEDIATE`), so the busy timeout
-        // applies to it and it never fails half-way on a stale snapshot.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .or_else(|_| conn.pragma_update(None, "journal_mode", "DELETE"))
-            .map_err(|source| StoreError::Open {
-                path: path.clone(),
-                source,
-            })?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        let mut store = Store { conn, path };
-        store.migrate()?;
-        Ok(store)
-    }
-
-    fn migrate(&mut self) -> Result<()> {
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)",
-            [],
-        )?;
-        let current: i64 = self.schema_version()?;
-        let known = MIGRATIONS.last().map_or(0, |m| m.0);
-        if current > known {
-            return Err(StoreError::TooNew {
-                path: self.path.clone(),
-                found: current,
-                known,
-            });
-        }
-        // Apply every known migration not yet recorded, in order: numbers are
-        // reserved per area, so a later area's number may land before an earlier one's.
-        // Each is checked again inside its writer transaction: two processes
-        // opening a new database at once apply it once.
-        for &(version, name, sql) in MIGRATIONS {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let applied = tx
-                .query_row(
-                    "SELECT 1 FROM schema_migrations WHERE version = ?1",
-                    [version],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some();
-            if applied {
-                continue;
-            }
-            tx.execute_batch(sql)
-                .map_err(|source| StoreError::Migration { name, source })?;
-            tx.execute(
-                "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
-                (version, name),
-            )
-            .map_err(|source| StoreError::Migration { name, source })?;
-            tx.commit()
-                .map_err(|source| StoreError::Migration { name, source })?;
-        }
-        Ok(())
+    /// Stamps this store's writes with `clock` (the system clock by default).
+    pub fn with_clock(mut self, clock: Clock) -> Store {
+        self.clock = clock;
+        self
     }
 
     /// The schema version after migrations.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-            [],
-            |r| r.get(0),
-        )?)
+        match &self.backend {
+            Backend::Sqlite(b) => b.transaction(false, sqlite::schema_version),
+        }
     }
 
-    /// How long this connection waits for another writer (default
+    /// How long each connection waits for another writer (default
     /// [`BUSY_TIMEOUT`]); tests shorten it.
     pub fn set_busy_timeout(&mut self, wait: std::time::Duration) -> Result<()> {
-        self.conn.busy_timeout(wait)?;
-        Ok(())
+        match &self.backend {
+            Backend::Sqlite(b) => b.set_busy_timeout(wait),
+        }
     }
 
     /// The file this store lives in.
     pub fn path(&self) -> &Path {
-        &self.path
+        match &self.backend {
+            Backend::Sqlite(b) => b.path(),
+        }
     }
 
-    /// Runs `f` in one transaction begun as a writer (`BEGIN IMMEDIATE`):
-    /// all of it is written, or none. Waiting for another writer honours the
-    /// busy timeout; past it the answer is [`StoreError::Busy`].
-    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        self.write_with(f)
-    }
-
-    /// As [`Store::write`], for a closure with its own error type (rolled
-    /// back on any `Err`, like a store error).
-    pub fn write_with<T, E: From<StoreError>>(
-        &mut self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    /// Runs `f` with a [`ReadUnit`]: one read transaction, one snapshot.
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&ReadUnit<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let out = f(&tx)?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(out)
+        match &self.backend {
+            Backend::Sqlite(b) => {
+                b.transaction(false, |c| f(&ReadUnit::new(unit::Engine::Sqlite(c))))
+            }
+        }
     }
 
-    /// Runs `f` with a [`UnitOfWork`] inside one writer transaction: every
-    /// write it makes (incidents, hypotheses, claims, evidence, documents,
-    /// telemetry runs) is committed together when `f` returns `Ok`, and none
-    /// is when it returns `Err` or the process dies first. One use case, one
-    /// call: `docs ingest` and `telemetry ingest --incident` go through it.
+    /// Runs `f` with a [`UnitOfWork`] inside one transaction begun as a
+    /// writer (SQLite: `BEGIN IMMEDIATE`, so waiting for another writer
+    /// honours the busy timeout, past which the answer is
+    /// [`StoreError::Busy`]): every write it makes is committed together
+    /// when `f` returns `Ok`, and none is when it returns `Err` or the
+    /// process dies first. One use case, one call.
     pub fn unit_of_work<T, E: From<StoreError>>(
-        &mut self,
+        &self,
         f: impl FnOnce(&mut UnitOfWork<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        self.write_with(|tx| f(&mut UnitOfWork { tx }))
-    }
-
-    /// The raw connection, for the store's own modules.
-    pub(crate) fn conn(&self) -> &Connection {
-        &self.conn
+        let now = self.clock.stamp();
+        match &self.backend {
+            Backend::Sqlite(b) => b.transaction(true, |c| {
+                f(&mut UnitOfWork::new(unit::Engine::Sqlite(c), now))
+            }),
+        }
     }
 
     /// Whether an incident exists.
     pub fn has_incident(&self, id: &str) -> Result<bool> {
-        Ok(self
-            .conn
-            .query_row("SELECT 1 FROM incidents WHERE id = ?1", [id], |_| Ok(()))
-            .optional()?
-            .is_some())
+        self.read(|r| r.has_incident(id))
     }
 }
 
-/// The writes of one use case, inside one writer transaction; see
-/// [`Store::unit_of_work`]. Its methods are the store's write methods of the
-/// same names (which each run one of these on their own).
-pub struct UnitOfWork<'t> {
-    tx: &'t Transaction<'t>,
-}
+#[cfg(test)]
+impl Store {
+    /// Raw SQL on a connection, outside any unit of work (tests that hold
+    /// locks or break a database by hand).
+    pub(crate) fn raw_batch(&self, sql: &str) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(b) => b.raw(|c| sqlite::execute_batch(c, sql)),
+        }
+    }
 
-impl std::fmt::Debug for UnitOfWork<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UnitOfWork").finish_non_exhaustive()
+    /// Applies the migrations not recorded as applied (tests of a migration).
+    pub(crate) fn migrate_again(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(b) => b.raw(|c| sqlite::migrate(c, Path::new(":memory:"))),
+        }
     }
 }
 

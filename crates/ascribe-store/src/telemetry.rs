@@ -2,7 +2,8 @@
 
 use ascribe_model::{Observation, Sighting};
 
-use crate::{Result, Store, UnitOfWork};
+use crate::sql::big;
+use crate::{ReadUnit, Result, Store, UnitOfWork};
 
 /// One `ascribe telemetry ingest` run as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,77 +25,98 @@ impl Store {
     pub fn save_telemetry_run(&mut self, run: &TelemetryRun) -> Result<()> {
         self.unit_of_work(|u| u.save_telemetry_run(run))
     }
+
+    /// Runs attached to an incident: (id, started_at, number of aggregate rows, number of sightings).
+    pub fn telemetry_runs(&self, incident_id: &str) -> Result<Vec<(String, String, i64, i64)>> {
+        self.read(|r| r.telemetry_runs(incident_id))
+    }
 }
 
 impl UnitOfWork<'_> {
     /// Saves a run (replacing a run with the same id) as part of this unit of work.
     pub fn save_telemetry_run(&self, run: &TelemetryRun) -> Result<()> {
-        let tx = self.tx;
-        tx.execute("DELETE FROM telemetry_runs WHERE id = ?1", [&run.id])?;
-        let inputs = serde_json::to_string(&run.inputs).unwrap_or_else(|_| "[]".to_owned());
-        tx.execute(
+        self.execute("DELETE FROM telemetry_runs WHERE id = $1", &[&run.id])?;
+        let inputs = serde_json::to_string(&run.inputs).expect("a list of strings serialises");
+        self.execute(
             "INSERT INTO telemetry_runs (id, incident_id, started_at, inputs_json, event_types, summary_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            (&run.id, &run.incident_id, &run.started_at, &inputs, &run.event_types, &run.summary_json),
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[&run.id, &run.incident_id, &run.started_at, &inputs, &run.event_types, &run.summary_json],
         )?;
-        let mut agg = tx.prepare(
+        let mut agg = self.prepare(
             "INSERT INTO telemetry_aggregates (run_id, day, src_country, src_asn, signature, action,
-               events, matched_events, matched_indicators, distinct_src_ips, first_seen, last_seen)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+               events, matched_events, distinct_src_ips, first_seen, last_seen)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )?;
+        let mut matched_by = self.prepare(
+            "INSERT INTO telemetry_aggregate_indicators (run_id, day, src_country, src_asn, signature,
+               action, position, indicator)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )?;
         for (o, matched, vals) in &run.observations {
-            agg.execute(rusqlite::params![
-                run.id,
-                o.day,
-                o.src_country,
-                o.src_asn,
-                o.signature,
-                o.action,
-                i64::try_from(o.events).unwrap_or(i64::MAX),
-                i64::try_from(*matched).unwrap_or(i64::MAX),
-                vals.join("|"),
-                i64::try_from(o.distinct_src_ips).unwrap_or(i64::MAX),
-                o.first_seen,
-                o.last_seen,
+            let asn = i64::from(o.src_asn);
+            agg.execute(&[
+                &run.id,
+                &o.day,
+                &o.src_country,
+                &asn,
+                &o.signature,
+                &o.action,
+                &big(o.events, "event count")?,
+                &big(*matched, "matched event count")?,
+                &big(o.distinct_src_ips, "address count")?,
+                &o.first_seen,
+                &o.last_seen,
             ])?;
+            for (pos, v) in (0_i64..).zip(vals) {
+                matched_by.execute(&[
+                    &run.id,
+                    &o.day,
+                    &o.src_country,
+                    &asn,
+                    &o.signature,
+                    &o.action,
+                    &pos,
+                    v,
+                ])?;
+            }
         }
-        let mut sig = tx.prepare(
+        drop(agg);
+        drop(matched_by);
+        let mut sig = self.prepare(
             "INSERT INTO telemetry_sightings (run_id, indicator_type, value, actor, source, tlp,
                first_seen, last_seen, events, examples_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )?;
         for s in &run.sightings {
-            let ex = serde_json::to_string(&s.examples).unwrap_or_else(|_| "[]".to_owned());
-            sig.execute(rusqlite::params![
-                run.id,
-                s.indicator.kind.as_str(),
-                s.indicator.value,
-                s.indicator.actor,
-                s.indicator.source,
-                s.indicator.tlp.as_str(),
-                s.first_seen,
-                s.last_seen,
-                i64::try_from(s.count).unwrap_or(i64::MAX),
-                ex,
+            let ex = serde_json::to_string(&s.examples).expect("a list of strings serialises");
+            sig.execute(&[
+                &run.id,
+                &s.indicator.kind.as_str(),
+                &s.indicator.value,
+                &s.indicator.actor,
+                &s.indicator.source,
+                &s.indicator.tlp.as_str(),
+                &s.first_seen,
+                &s.last_seen,
+                &big(s.count, "sighting count")?,
+                &ex,
             ])?;
         }
         Ok(())
     }
 }
 
-impl Store {
+impl ReadUnit<'_> {
     /// Runs attached to an incident: (id, started_at, number of aggregate rows, number of sightings).
     pub fn telemetry_runs(&self, incident_id: &str) -> Result<Vec<(String, String, i64, i64)>> {
-        let mut st = self.conn().prepare(
+        self.query(
             "SELECT r.id, r.started_at,
                     (SELECT COUNT(*) FROM telemetry_aggregates a WHERE a.run_id = r.id),
                     (SELECT COUNT(*) FROM telemetry_sightings s WHERE s.run_id = r.id)
-             FROM telemetry_runs r WHERE r.incident_id = ?1 ORDER BY r.started_at, r.id",
-        )?;
-        let rows = st.query_map([incident_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?;
-        Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
+             FROM telemetry_runs r WHERE r.incident_id = $1 ORDER BY r.started_at, r.id",
+            &[&incident_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
     }
 }
 
@@ -107,8 +129,8 @@ mod tests {
     /// floor has its CLEAR and GREEN sightings raised to AMBER.
     #[test]
     fn sightings_stored_without_the_floor_are_raised_to_amber() -> crate::Result<()> {
-        let mut s = Store::open_in_memory()?;
-        s.conn().execute_batch(
+        let s = Store::open_in_memory()?;
+        s.raw_batch(
             "INSERT INTO telemetry_runs (id, incident_id, started_at, inputs_json, event_types, summary_json)
              VALUES ('r1', NULL, '2026', '[]', 'alert', '{}');
              INSERT INTO telemetry_sightings VALUES
@@ -117,13 +139,14 @@ mod tests {
              ('r1', 'ip', '198.51.100.3', NULL, NULL, 'red', 'a', 'b', 1, '[]');
              DELETE FROM schema_migrations WHERE version = 6;",
         )?;
-        s.migrate()?;
-        let mut st = s
-            .conn()
-            .prepare("SELECT tlp FROM telemetry_sightings ORDER BY value")?;
-        let tlps: Vec<String> = st
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        s.migrate_again()?;
+        let tlps: Vec<String> = s.read(|r| {
+            r.query(
+                "SELECT tlp FROM telemetry_sightings ORDER BY value",
+                &[],
+                |r| r.get(0),
+            )
+        })?;
         assert_eq!(tlps, ["amber", "amber", "red"]);
         Ok(())
     }
@@ -173,13 +196,13 @@ mod tests {
             "saving again replaces"
         );
         let n: i64 = store
-            .conn()
-            .query_row(
-                "SELECT SUM(events) FROM telemetry_aggregates WHERE run_id = 'run-1'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap_or(0);
+            .read(|r| {
+                r.query_value(
+                    "SELECT SUM(events) FROM telemetry_aggregates WHERE run_id = 'run-1'",
+                    &[],
+                )
+            })
+            .expect("the sum of the run's events");
         assert_eq!(n, 5);
     }
 }

@@ -3,9 +3,8 @@
 //! PHC string only.
 
 use ascribe_model::Tlp;
-use rusqlite::OptionalExtension;
 
-use crate::{Result, Store, StoreError};
+use crate::{ReadUnit, Result, Store, StoreError, UnitOfWork};
 
 /// What a user may do by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -80,53 +79,139 @@ pub(crate) fn tlp_of_rank(r: i64) -> Tlp {
 impl Store {
     /// Adds a user; fails with [`StoreError::UserExists`] if the name is taken.
     pub fn add_user(&mut self, u: &UserRecord, created_at: &str) -> Result<()> {
-        self.write(|tx| {
-            let exists = tx
-                .query_row("SELECT 1 FROM users WHERE name = ?1", [&u.name], |_| Ok(()))
-                .optional()?
-                .is_some();
-            if exists {
-                return Err(StoreError::UserExists(u.name.clone()));
-            }
-            tx.execute(
-                "INSERT INTO users (name, role, clearance, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                (&u.name, u.role.as_str(), tlp_rank(u.clearance), &u.password_hash, created_at),
-            )?;
-            Ok(())
-        })
+        self.unit_of_work(|w| w.add_user(u, created_at))
     }
 
     /// Replaces a user's role, clearance and password hash.
     pub fn update_user(&mut self, u: &UserRecord) -> Result<bool> {
-        let n = self.conn().execute(
-            "UPDATE users SET role = ?2, clearance = ?3, password_hash = ?4 WHERE name = ?1",
-            (
-                &u.name,
-                u.role.as_str(),
-                tlp_rank(u.clearance),
-                &u.password_hash,
-            ),
-        )?;
-        Ok(n > 0)
+        self.unit_of_work(|w| w.update_user(u))
     }
 
     /// The user called `name`.
     pub fn user(&self, name: &str) -> Result<Option<UserRecord>> {
-        let row = self
-            .conn()
-            .query_row(
-                "SELECT name, role, clearance, password_hash FROM users WHERE name = ?1",
-                [name],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, i64>(2)?,
-                        r.get::<_, String>(3)?,
-                    ))
-                },
-            )
-            .optional()?;
+        self.read(|r| r.user(name))
+    }
+
+    /// Every user's name, role and clearance (no hashes).
+    pub fn users(&self) -> Result<Vec<(String, Role, Tlp)>> {
+        self.read(|r| r.users())
+    }
+
+    /// Sets a user's explicit rights on a collection (by id), replacing any
+    /// earlier explicit rights, in one transaction.
+    pub fn set_collection_right(
+        &mut self,
+        user: &str,
+        collection_id: &str,
+        read: bool,
+        write: bool,
+    ) -> Result<()> {
+        self.unit_of_work(|w| w.set_collection_right(user, collection_id, read, write))
+    }
+
+    /// Sets `user`'s rights on the collection with this id or alias to
+    /// exactly `read` and `write`, overriding the role's default (both false:
+    /// the collection is hidden from the user as if it did not exist).
+    pub fn change_collection_rights(
+        &mut self,
+        user: &str,
+        collection: &str,
+        read: bool,
+        write: bool,
+    ) -> Result<RightsChange> {
+        self.unit_of_work(|w| w.change_collection_rights(user, collection, read, write))
+    }
+
+    /// A user's (read, write) rights on a collection: the explicit row, else the role's default.
+    pub fn collection_rights(
+        &self,
+        user: &UserRecord,
+        collection_id: &str,
+    ) -> Result<(bool, bool)> {
+        self.read(|r| r.collection_rights(user, collection_id))
+    }
+}
+
+impl UnitOfWork<'_> {
+    /// Adds a user; fails with [`StoreError::UserExists`] if the name is taken.
+    pub fn add_user(&self, u: &UserRecord, created_at: &str) -> Result<()> {
+        if self.exists("SELECT 1 FROM users WHERE name = $1", &[&u.name])? {
+            return Err(StoreError::UserExists(u.name.clone()));
+        }
+        self.execute(
+            "INSERT INTO users (name, role, clearance, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+            &[&u.name, &u.role.as_str(), &tlp_rank(u.clearance), &u.password_hash, &created_at],
+        )?;
+        Ok(())
+    }
+
+    /// Replaces a user's role, clearance and password hash.
+    pub fn update_user(&self, u: &UserRecord) -> Result<bool> {
+        let n = self.execute(
+            "UPDATE users SET role = $2, clearance = $3, password_hash = $4 WHERE name = $1",
+            &[
+                &u.name,
+                &u.role.as_str(),
+                &tlp_rank(u.clearance),
+                &u.password_hash,
+            ],
+        )?;
+        Ok(n > 0)
+    }
+
+    /// Sets a user's explicit rights on a collection (by id), replacing any
+    /// earlier explicit rights.
+    pub fn set_collection_right(
+        &self,
+        user: &str,
+        collection_id: &str,
+        read: bool,
+        write: bool,
+    ) -> Result<()> {
+        self.execute(
+            "INSERT INTO collection_rights (user_name, collection_id, can_read, can_write) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (user_name, collection_id) DO UPDATE SET can_read = excluded.can_read, can_write = excluded.can_write",
+            &[&user, &collection_id, &read, &write],
+        )?;
+        Ok(())
+    }
+
+    /// See [`Store::change_collection_rights`].
+    pub fn change_collection_rights(
+        &self,
+        user: &str,
+        collection: &str,
+        read: bool,
+        write: bool,
+    ) -> Result<RightsChange> {
+        if self.user(user)?.is_none() {
+            return Ok(RightsChange::NoSuchUser);
+        }
+        let Some(c) = self.stix_collection(collection)? else {
+            return Ok(RightsChange::NoSuchCollection);
+        };
+        self.set_collection_right(user, &c.id, read, write)?;
+        Ok(RightsChange::Set {
+            collection_id: c.id,
+        })
+    }
+}
+
+impl ReadUnit<'_> {
+    /// The user called `name`.
+    pub fn user(&self, name: &str) -> Result<Option<UserRecord>> {
+        let row = self.query_opt(
+            "SELECT name, role, clearance, password_hash FROM users WHERE name = $1",
+            &[&name],
+            |r| {
+                Ok((
+                    r.get::<String>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<i64>(2)?,
+                    r.get::<String>(3)?,
+                ))
+            },
+        )?;
         let Some((name, role, clearance, password_hash)) = row else {
             return Ok(None);
         };
@@ -144,67 +229,19 @@ impl Store {
 
     /// Every user's name, role and clearance (no hashes).
     pub fn users(&self) -> Result<Vec<(String, Role, Tlp)>> {
-        let mut st = self
-            .conn()
-            .prepare("SELECT name, role, clearance FROM users ORDER BY name")?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (n, role, c) = row?;
-            out.push((
-                n,
-                Role::parse(&role).unwrap_or(Role::Reader),
-                tlp_of_rank(c),
-            ));
-        }
-        Ok(out)
-    }
-
-    /// Sets a user's explicit rights on a collection (by id), replacing any
-    /// earlier explicit rights, in one transaction.
-    pub fn set_collection_right(
-        &mut self,
-        user: &str,
-        collection_id: &str,
-        read: bool,
-        write: bool,
-    ) -> Result<()> {
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO collection_rights (user_name, collection_id, can_read, can_write) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (user_name, collection_id) DO UPDATE SET can_read = excluded.can_read, can_write = excluded.can_write",
-                (user, collection_id, i64::from(read), i64::from(write)),
-            )?;
-            Ok(())
-        })
-    }
-
-    /// Sets `user`'s rights on the collection with this id or alias to
-    /// exactly `read` and `write`, overriding the role's default (both false:
-    /// the collection is hidden from the user as if it did not exist).
-    pub fn change_collection_rights(
-        &mut self,
-        user: &str,
-        collection: &str,
-        read: bool,
-        write: bool,
-    ) -> Result<RightsChange> {
-        if self.user(user)?.is_none() {
-            return Ok(RightsChange::NoSuchUser);
-        }
-        let Some(c) = self.stix_collection(collection)? else {
-            return Ok(RightsChange::NoSuchCollection);
-        };
-        self.set_collection_right(user, &c.id, read, write)?;
-        Ok(RightsChange::Set {
-            collection_id: c.id,
-        })
+        self.query(
+            "SELECT name, role, clearance FROM users ORDER BY name",
+            &[],
+            |r| {
+                let name: String = r.get(0)?;
+                let role: String = r.get(1)?;
+                let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt {
+                    what: format!("user {name}"),
+                    detail: format!("unknown role {role:?}"),
+                })?;
+                Ok((name, role, tlp_of_rank(r.get(2)?)))
+            },
+        )
     }
 
     /// A user's (read, write) rights on a collection: the explicit row, else the role's default.
@@ -213,59 +250,11 @@ impl Store {
         user: &UserRecord,
         collection_id: &str,
     ) -> Result<(bool, bool)> {
-        let row = self
-            .conn()
-            .query_row(
-                "SELECT can_read, can_write FROM collection_rights WHERE user_name = ?1 AND collection_id = ?2",
-                (&user.name, collection_id),
-                |r| Ok((r.get::<_, i64>(0)? != 0, r.get::<_, i64>(1)? != 0)),
-            )
-            .optional()?;
+        let row = self.query_opt(
+            "SELECT can_read, can_write FROM collection_rights WHERE user_name = $1 AND collection_id = $2",
+            &[&user.name, &collection_id],
+            |r| Ok((r.get::<bool>(0)?, r.get::<bool>(1)?)),
+        )?;
         Ok(row.unwrap_or_else(|| user.role.default_rights()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn users_round_trip_and_names_are_unique() -> Result<()> {
-        let mut s = Store::open_in_memory()?;
-        let u = UserRecord {
-            name: "ana".into(),
-            role: Role::Reader,
-            clearance: Tlp::AmberStrict,
-            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
-        };
-        s.add_user(&u, "2026-01-01T00:00:00Z")?;
-        assert_eq!(s.user("ana")?, Some(u.clone()));
-        assert!(matches!(
-            s.add_user(&u, "x"),
-            Err(StoreError::UserExists(_))
-        ));
-        assert_eq!(s.user("bob")?, None);
-        let coll = s.stix_collections()?;
-        assert_eq!(s.collection_rights(&u, &coll[0].id)?, (true, false));
-        s.set_collection_right("ana", &coll[0].id, false, false)?;
-        assert_eq!(s.collection_rights(&u, &coll[0].id)?, (false, false));
-        // By alias, replacing the earlier row; unknown user or collection named.
-        let alias = coll[0].alias.clone();
-        assert_eq!(
-            s.change_collection_rights("ana", &alias, true, true)?,
-            RightsChange::Set {
-                collection_id: coll[0].id.clone()
-            }
-        );
-        assert_eq!(s.collection_rights(&u, &coll[0].id)?, (true, true));
-        assert_eq!(
-            s.change_collection_rights("bob", &alias, true, false)?,
-            RightsChange::NoSuchUser
-        );
-        assert_eq!(
-            s.change_collection_rights("ana", "nope", true, false)?,
-            RightsChange::NoSuchCollection
-        );
-        Ok(())
     }
 }
