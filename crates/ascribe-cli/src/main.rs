@@ -22,6 +22,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// Who did it, on what evidence, and how sure can anyone be.
 #[derive(Debug, Parser)]
 #[command(name = "ascribe", version, max_term_width = 100)]
