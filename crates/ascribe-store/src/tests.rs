@@ -46,6 +46,7 @@ fn case() -> Case {
             date: Some("2020-07-16".into()),
             ..Claim::default()
         }],
+        observed: Vec::new(),
     }
 }
 
