@@ -201,3 +201,59 @@ fn legacy_geolocation(e: &Evidence, cc: &str) -> Option<(String, Fact)> {
         },
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_policy_grade_that_is_not_one_is_refused_by_name() {
+        let mut p = Policy::default();
+        p.telemetry.sighting_grade = "Z9".into();
+        let err = p.validate().unwrap_err();
+        assert!(err.contains("telemetry.sighting_grade"), "{err}");
+        assert!(observed_to_evidence(&[], &p).is_err());
+        let mut p = Policy::default();
+        p.device.hint_grade = "B".into();
+        assert!(p.validate().unwrap_err().contains("device.hint_grade"));
+        let mut p = Policy::default();
+        p.telemetry.ratio.hash = 0.0;
+        assert!(p.validate().unwrap_err().contains("telemetry.ratio.hash"));
+        let mut p = Policy::default();
+        p.telemetry.shared_hosting_as.push(" ".into());
+        assert!(p.validate().unwrap_err().contains("shared_hosting_as"));
+    }
+
+    #[test]
+    fn the_shared_hosting_list_is_the_policys() {
+        let sighting = |as_name: Option<&str>| Observed {
+            id: "s".into(),
+            summary: "seen".into(),
+            source: "sensors".into(),
+            tlp: ascribe_model::Tlp::Amber,
+            origin: "telemetry:sighting:ip:192.0.2.1".into(),
+            fact: Fact::Sighting {
+                indicator: IndicatorKind::Ip,
+                hypotheses: vec!["h".into()],
+                count: 1,
+                first_seen: "a".into(),
+                last_seen: "b".into(),
+                as_name: as_name.map(Into::into),
+                shared_hosting: None,
+            },
+        };
+        let lr = |p: &Policy, o: Observed| match &observed_to_evidence(&[o], p).unwrap()[0].bearing
+        {
+            Bearing::LikelihoodRatios(m) => m["h"],
+            Bearing::Ratings(_) => unreachable!("a sighting has ratios"),
+        };
+        let p = Policy::default();
+        assert_eq!(lr(&p, sighting(Some("HETZNER-AS"))), 1.2);
+        assert_eq!(lr(&p, sighting(Some("Rostelecom"))), 2.0);
+        assert_eq!(lr(&p, sighting(None)), 2.0);
+        let mut p = Policy::default();
+        p.telemetry.shared_hosting_as = vec!["rostelecom".into()];
+        assert_eq!(lr(&p, sighting(Some("HETZNER-AS"))), 2.0);
+        assert_eq!(lr(&p, sighting(Some("Rostelecom"))), 1.2);
+    }
+}
