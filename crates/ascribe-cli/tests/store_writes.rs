@@ -715,7 +715,7 @@ fn attach_args() -> Vec<String> {
 }
 
 /// What `telemetry ingest --incident` writes: (runs, aggregate rows,
-/// sightings, evidence items: graded or, since migration 0008, observed).
+/// sightings, evidence items: graded or, since migration 0009, observed).
 fn telemetry_counts(db: &Path) -> (i64, i64, i64, i64) {
     (
         sql_count(db, "SELECT COUNT(*) FROM telemetry_runs"),
