@@ -398,10 +398,11 @@ fn contribution(json: &serde_json::Value, id: &str) -> (String, serde_json::Valu
     )
 }
 
-/// Sightings are stored as observed, so a `[policy]` re-grades them without a
-/// re-ingest: one ingest, three assessments. The default policy's figures and
-/// a config restating the defaults give the same bytes; a config changing the
-/// domain ratio, the network ratio and the sighting grade moves those items.
+/// Sightings and device findings are stored as observed, so a `[policy]`
+/// re-grades them without a re-ingest: one ingest, three assessments. The
+/// default policy's figures and a config restating the defaults give the same
+/// bytes; a config changing the domain ratio, the network ratio, the sighting
+/// grade and the device capability grade moves those items.
 #[test]
 fn a_policy_regrades_attached_telemetry_without_reingesting() {
     let dir = tempfile::tempdir().unwrap();
@@ -426,6 +427,22 @@ fn a_policy_regrades_attached_telemetry_without_reingesting() {
         None,
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let device = root().join("examples/devices/jc_holtek-keyboard_04d9-4545.lsusb-v.txt");
+    let o = ascribe(
+        &db,
+        &[
+            "device",
+            "vet",
+            device.to_str().unwrap(),
+            "--claim",
+            "flash-drive",
+            "--incident",
+            "vaccine-research-2020",
+        ],
+        None,
+    );
+    assert_ne!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("stored"), "{}", text(&o.stderr));
     let assess = |config: Option<&Path>| {
         let mut args = vec!["assess", "vaccine-research-2020", "--format", "json"];
         if let Some(c) = config {
@@ -446,7 +463,7 @@ fn a_policy_regrades_attached_telemetry_without_reingesting() {
     let tuned = dir.path().join("tuned.toml");
     std::fs::write(
         &tuned,
-        "[policy.telemetry]\nsighting_grade = \"A1\"\n[policy.telemetry.ratio]\ndomain = 8.0\nnetwork = 1.0\n",
+        "[policy.telemetry]\nsighting_grade = \"A1\"\n[policy.telemetry.ratio]\ndomain = 8.0\nnetwork = 1.0\n[policy.device]\ncapability_grade = \"C3\"\n",
     )
     .unwrap();
     let tuned = assess(Some(&tuned));
@@ -467,4 +484,19 @@ fn a_policy_regrades_attached_telemetry_without_reingesting() {
         "a ratio of 1 moves nothing"
     );
     assert_ne!(before["hypotheses"], after["hypotheses"]);
+    let device_grades = |json: &serde_json::Value| -> Vec<String> {
+        json["contributions"]
+            .as_array()
+            .expect("contributions")
+            .iter()
+            .filter(|c| {
+                c["evidence"]
+                    .as_str()
+                    .is_some_and(|e| e.ends_with("-cap-hid-keyboard"))
+            })
+            .map(|c| c["grade"].as_str().expect("grade").to_owned())
+            .collect()
+    };
+    assert_eq!(device_grades(&before), ["B2"]);
+    assert_eq!(device_grades(&after), ["C3"]);
 }
