@@ -734,7 +734,10 @@ fn observed_items_round_trip_and_replace_their_graded_form(mut store: Store) {
     store.save_case(&observed_case(), None).unwrap();
     store.upsert_evidence("inc", &old_items()).unwrap();
     let observed = store.load_case("inc").unwrap().unwrap().case.observed;
-    // Attaching again writes the observed form; the graded rows go.
+    // Attaching again writes the observed form (stamped by the store's
+    // clock); the graded rows go.
+    let t = time::OffsetDateTime::from_unix_timestamp(1_600_000_000).unwrap();
+    let mut store = store.with_clock(Clock::fixed(t));
     store.upsert_observed("inc", &observed).unwrap();
     let n: i64 = store
         .read(|r| r.query_value("SELECT COUNT(*) FROM evidence", &[]))
@@ -745,6 +748,7 @@ fn observed_items_round_trip_and_replace_their_graded_form(mut store: Store) {
     assert!(loaded.evidence.is_empty());
     let listed = store.list_incidents().unwrap();
     assert_eq!(listed[0].evidence, observed.len());
+    assert_eq!(listed[0].updated_at, "2020-09-13 12:26:40");
     // Graded evidence of the same id replaces an observed item.
     store.upsert_evidence("inc", &old_items()[..1]).unwrap();
     let loaded = store.load_case("inc").unwrap().unwrap().case;
