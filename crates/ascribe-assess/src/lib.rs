@@ -12,6 +12,7 @@
 //! computation over TLP:CLEAR items only.
 
 mod claims;
+mod observed;
 pub mod policy;
 pub mod synth;
 
@@ -22,6 +23,7 @@ use ascribe_model::{Bearing, Case, Confidence, Evidence, Hypothesis, Icd203, Phi
 use serde::{Serialize, Serializer};
 
 pub use claims::{claims_to_evidence, ClaimConversion};
+pub use observed::{grade_observed, observed_from_legacy, observed_to_evidence};
 pub use policy::Policy;
 
 /// Why a case cannot be assessed. Anything softer is a warning in the assessment.
@@ -247,8 +249,23 @@ impl Item<'_> {
 /// The case's claims are not read here: convert them first with
 /// [`claims_to_evidence`] and add the result to the evidence, so that the
 /// conversion is visible to the caller and can be reported.
+///
+/// The case's observations (sightings, source territories, device findings)
+/// are graded here, under `policy`, by [`observed_to_evidence`], and follow
+/// the evidence.
 pub fn assess(case: &Case, policy: &Policy) -> Result<Assessment, AssessError> {
     policy.validate().map_err(AssessError::BadPolicy)?;
+    if !case.observed.is_empty() {
+        let mut graded = Case {
+            incident: case.incident.clone(),
+            hypotheses: case.hypotheses.clone(),
+            evidence: case.evidence.clone(),
+            claims: Vec::new(),
+            observed: case.observed.clone(),
+        };
+        grade_observed(&mut graded, policy)?;
+        return assess(&graded, policy);
+    }
     let hyps = &case.hypotheses;
     if hyps.is_empty() {
         return Err(AssessError::NoHypotheses);

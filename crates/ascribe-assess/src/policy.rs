@@ -32,6 +32,10 @@ pub struct Policy {
     pub claims: ClaimRules,
     /// Thresholds of the analytic-confidence rule.
     pub confidence: ConfidenceRule,
+    /// How sensor sightings and source territories are graded.
+    pub telemetry: TelemetryRules,
+    /// How device findings are graded.
+    pub device: DeviceRules,
 }
 
 impl Default for Policy {
@@ -88,6 +92,8 @@ impl Default for Policy {
             kinds,
             claims: ClaimRules::default(),
             confidence: ConfidenceRule::default(),
+            telemetry: TelemetryRules::default(),
+            device: DeviceRules::default(),
         }
     }
 }
@@ -160,8 +166,17 @@ impl Policy {
                 ));
             }
         }
+        self.telemetry.validate()?;
+        self.device.validate()?;
         Ok(())
     }
+}
+
+/// Reads a grade written in a policy (`"B3"`), naming the key when it is not one.
+pub(crate) fn policy_grade(key: &str, grade: &str) -> Result<Admiralty, String> {
+    grade
+        .parse()
+        .map_err(|e| format!("policy {key} must be an Admiralty grade such as B2: {e}"))
 }
 
 /// Likelihood ratios for ACH ratings.
@@ -384,5 +399,173 @@ impl Default for ConfidenceRule {
             moderate_sources: 2,
             moderate_quality: 0.3,
         }
+    }
+}
+
+/// How sensor logs are graded: a sighting of an indicator linked to an actor by
+/// how specific the indicator is, the territory attacks come from by a rating
+/// capped by the `geolocation` kind rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TelemetryRules {
+    /// Grade of a sighting. B3: sensors are usually reliable (B), and a match
+    /// says the indicator was seen, not that the linked actor used it (3).
+    pub sighting_grade: String,
+    /// Grade of the territory attacks came from. B2: geolocation databases are
+    /// usually right about where an address is registered.
+    pub geolocation_grade: String,
+    /// Rating of a source territory for the hypotheses its state sponsors.
+    /// "C" (consistent), never more: proxies, rented servers and botnets are
+    /// the norm, and nothing is said against the other hypotheses.
+    pub geolocation_rating: AchRating,
+    /// Likelihood ratio of a sighting for the linked actor's hypotheses, by
+    /// the type of indicator matched.
+    pub ratio: SightingRatios,
+    /// AS names (matched as lower-case substrings) of hosting, cloud and CDN
+    /// providers, whose addresses many tenants share.
+    pub shared_hosting_as: Vec<String>,
+}
+
+impl Default for TelemetryRules {
+    fn default() -> Self {
+        TelemetryRules {
+            sighting_grade: "B3".to_owned(),
+            geolocation_grade: "B2".to_owned(),
+            geolocation_rating: AchRating::Consistent,
+            ratio: SightingRatios::default(),
+            shared_hosting_as: [
+                "amazon",
+                "google",
+                "microsoft",
+                "cloudflare",
+                "akamai",
+                "digitalocean",
+                "ovh",
+                "hetzner",
+                "linode",
+                "hosting",
+                "fastly",
+                "alibaba",
+                "tencent",
+                "vultr",
+                "choopa",
+                "leaseweb",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+        }
+    }
+}
+
+impl TelemetryRules {
+    /// Whether an AS name is one of a shared hosting provider.
+    pub fn is_shared_hosting_as(&self, as_name: &str) -> bool {
+        let l = as_name.to_ascii_lowercase();
+        self.shared_hosting_as
+            .iter()
+            .any(|p| l.contains(&p.to_ascii_lowercase()))
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        policy_grade("telemetry.sighting_grade", &self.sighting_grade)?;
+        policy_grade("telemetry.geolocation_grade", &self.geolocation_grade)?;
+        let r = &self.ratio;
+        for (name, v) in [
+            ("hash", r.hash),
+            ("domain", r.domain),
+            ("url", r.url),
+            ("address", r.address),
+            ("shared_hosting_address", r.shared_hosting_address),
+            ("network", r.network),
+        ] {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(format!(
+                    "policy telemetry.ratio.{name} must be a positive number, not {v}"
+                ));
+            }
+        }
+        if let Some(p) = self.shared_hosting_as.iter().find(|p| p.trim().is_empty()) {
+            return Err(format!(
+                "policy telemetry.shared_hosting_as holds an empty name ({p:?}), which every AS would match"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Likelihood ratios of a sighting, by how specific the indicator is.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SightingRatios {
+    /// A file hash (MD5, SHA-1, SHA-256) is specific to one tool build.
+    pub hash: f64,
+    /// A dedicated domain is rarely shared between operators.
+    pub domain: f64,
+    /// A URL path on an actor's server is specific.
+    pub url: f64,
+    /// A single address is reused, rented and reassigned.
+    pub address: f64,
+    /// An address of a hosting or cloud provider is shared by many tenants.
+    pub shared_hosting_address: f64,
+    /// A network range is shared by many hosts.
+    pub network: f64,
+}
+
+impl Default for SightingRatios {
+    fn default() -> Self {
+        SightingRatios {
+            hash: 5.0,
+            domain: 4.0,
+            url: 4.0,
+            address: 2.0,
+            shared_hosting_address: 1.2,
+            network: 1.3,
+        }
+    }
+}
+
+/// How device findings are graded. The host's own enumeration is a reliable
+/// source (B); how far a finding is true depends on what it rests on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DeviceRules {
+    /// Capability, structure, topology and behaviour findings (`CAP-`,
+    /// `STRUCT-`, `TOPO-`, `BEH-`) and the verdict: read straight from
+    /// descriptors, probably true (B2).
+    pub capability_grade: String,
+    /// Identity and string findings and any other: hints, possibly true (B3).
+    pub hint_grade: String,
+    /// Data notes (`DATA-`): what the input lacked; cannot be judged (B6).
+    pub data_grade: String,
+}
+
+impl Default for DeviceRules {
+    fn default() -> Self {
+        DeviceRules {
+            capability_grade: "B2".to_owned(),
+            hint_grade: "B3".to_owned(),
+            data_grade: "B6".to_owned(),
+        }
+    }
+}
+
+impl DeviceRules {
+    /// The grade of a finding (`CAP-HID-KEYBOARD`, ..., or `verdict`).
+    pub fn grade(&self, finding: &str) -> Result<Admiralty, String> {
+        let capability = ["CAP-", "STRUCT-", "TOPO-", "BEH-"];
+        if finding == "verdict" || capability.iter().any(|p| finding.starts_with(p)) {
+            policy_grade("device.capability_grade", &self.capability_grade)
+        } else if finding.starts_with("DATA-") {
+            policy_grade("device.data_grade", &self.data_grade)
+        } else {
+            policy_grade("device.hint_grade", &self.hint_grade)
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        policy_grade("device.capability_grade", &self.capability_grade)?;
+        policy_grade("device.hint_grade", &self.hint_grade)?;
+        policy_grade("device.data_grade", &self.data_grade)?;
+        Ok(())
     }
 }

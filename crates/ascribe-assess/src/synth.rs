@@ -107,6 +107,7 @@ pub fn case(items: usize, seed: u64) -> Case {
         hypotheses,
         evidence,
         claims: vec![],
+        observed: Vec::new(),
     }
 }
 

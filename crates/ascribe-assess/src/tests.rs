@@ -31,6 +31,7 @@ fn case(hyps: &[&str], evidence: Vec<Evidence>) -> Case {
         hypotheses,
         evidence,
         claims: vec![],
+        observed: Vec::new(),
     }
 }
 

@@ -477,6 +477,7 @@ fn parse_case_with(
         hypotheses,
         evidence,
         claims,
+        observed: Vec::new(),
     };
     if case.ensure_other_hypothesis() {
         notes.push(

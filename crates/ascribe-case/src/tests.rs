@@ -404,3 +404,30 @@ proptest::proptest! {
         proptest::prop_assert_eq!(parse_case("case.toml", &text), parse_whole(&text), "{}", text);
     }
 }
+
+#[test]
+fn policy_tables_reach_telemetry_and_device_grading() {
+    let layer: toml::Table = toml::from_str(
+        "[telemetry]\nsighting_grade = \"A2\"\ngeolocation_rating = \"N\"\nshared_hosting_as = [\"example-cloud\"]\n[telemetry.ratio]\nhash = 9.0\n[device]\ndata_grade = \"F6\"\n",
+    )
+    .expect("toml");
+    let p = policy_from_tables(&[&layer]).expect("a valid policy");
+    assert_eq!(p.telemetry.sighting_grade, "A2");
+    assert_eq!(
+        p.telemetry.geolocation_rating,
+        ascribe_model::AchRating::Neutral
+    );
+    assert_eq!(p.telemetry.ratio.hash, 9.0);
+    assert_eq!(
+        p.telemetry.ratio.domain, 4.0,
+        "keys left out keep the default"
+    );
+    assert_eq!(p.telemetry.shared_hosting_as, ["example-cloud"]);
+    assert_eq!(p.device.data_grade, "F6");
+    assert_eq!(p.device.capability_grade, "B2");
+    let bad: toml::Table = toml::from_str("[device]\ncapability_grade = \"B9\"\n").expect("toml");
+    let err = policy_from_tables(&[&bad]).unwrap_err();
+    assert!(err.contains("device.capability_grade"), "{err}");
+    let unknown: toml::Table = toml::from_str("[telemetry.ratio]\nipv4 = 2.0\n").expect("toml");
+    assert!(policy_from_tables(&[&unknown]).is_err());
+}

@@ -67,11 +67,13 @@ pub(crate) fn run(args: AssessArgs, db: &Path) -> anyhow::Result<ExitCode> {
     Ok(exit::ok())
 }
 
-/// Adds the evidence made from claims and assesses; conversion notes become warnings.
+/// Adds the evidence graded from observations and made from claims and assesses; conversion notes become warnings.
 pub(crate) fn assess_case(
     mut case: Case,
     policy: &ascribe_assess::Policy,
 ) -> anyhow::Result<Assessment> {
+    ascribe_assess::grade_observed(&mut case, policy)
+        .with_context(|| format!("grading {}", case.incident.id))?;
     let conversion = claims_to_evidence(&case.claims, &case.hypotheses, policy);
     case.evidence.extend(conversion.evidence);
     let mut assessment =

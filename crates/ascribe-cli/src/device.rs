@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
-use ascribe_device::evidence::{to_evidence, EvidenceOptions};
+use ascribe_device::evidence::{to_observed, EvidenceOptions};
 use ascribe_device::report::{to_json, to_text};
 use ascribe_device::{
     vet_bytes, vet_snapshot, Claim, InputFormat, Profile, Selector, SysfsEntry, SysfsSnapshot,
@@ -182,7 +182,7 @@ fn store_evidence(
             db_path.display()
         );
     };
-    let evidence = to_evidence(
+    let evidence = to_observed(
         verdict,
         &EvidenceOptions {
             hypotheses: stored
@@ -197,7 +197,7 @@ fn store_evidence(
         },
     );
     store
-        .upsert_evidence(incident, &evidence)
+        .upsert_observed(incident, &evidence)
         .with_context(|| format!("storing device findings in incident {incident}"))?;
     Ok(evidence.len())
 }

@@ -746,32 +746,43 @@ fn attach(
     };
     let names: Vec<String> = inputs.iter().map(Input::name).collect();
     let source = format!("sensor logs ({})", names.join(", "));
-    let shared = |ind: &Indicator| -> bool {
+    // The AS an address indicator is registered to: the policy decides at
+    // assessment time whether it is a shared hosting provider.
+    let as_name = |ind: &Indicator| -> Option<String> {
         if ind.kind != IndicatorKind::Ip {
-            return false;
+            return None;
         }
-        let (Some(g), Some(a)) = (geo, Addr::parse(&ind.value)) else {
-            return false;
-        };
+        let (g, a) = (geo?, Addr::parse(&ind.value)?);
         let info = g.lookup(a);
-        g.as_name(info.asn)
-            .or_else(|| g.as_name_of(a))
-            .is_some_and(|n| evidence::is_shared_hosting_as(&n))
+        g.as_name(info.asn).or_else(|| g.as_name_of(a))
     };
     let hyps = &stored.case.hypotheses;
-    let mut items = evidence::sighting_evidence(&out.sightings, hyps, &source, min_tlp, &shared);
-    items.extend(evidence::geolocation_evidence(
+    let mut items =
+        evidence::sighting_observations(&out.sightings, hyps, &source, min_tlp, &as_name);
+    items.extend(evidence::geolocation_observations(
         &out.rows,
         hyps,
         &source,
         min_tlp,
         args.geo_min_share,
     ));
+    // Stored as observed; printed as the incident's own policy grades them
+    // (what `assess` without --config would use).
+    let case_policy = stored
+        .policy_json
+        .as_deref()
+        .map(serde_json::from_str::<toml::Table>)
+        .transpose()
+        .context("reading the incident's stored policy")?;
+    let policy = ascribe_case::policy_from_tables(&case_policy.iter().collect::<Vec<_>>())
+        .map_err(anyhow::Error::msg)?;
+    let graded = ascribe_assess::observed_to_evidence(&items, &policy)
+        .context("grading the run's evidence under the policy")?;
     // The run and the evidence drawn from it are one writer transaction: a
     // failure or a kill between them leaves neither.
     store.unit_of_work(|u| {
         u.save_telemetry_run(&run)?;
-        u.upsert_evidence(incident, &items)
+        u.upsert_observed(incident, &items)
     })?;
     writeln!(
         stderr,
@@ -780,7 +791,7 @@ fn attach(
         run.sightings.len(),
         items.len()
     )?;
-    for e in &items {
+    for e in &graded {
         let bearing = match &e.bearing {
             ascribe_model::Bearing::Ratings(m) => m
                 .iter()

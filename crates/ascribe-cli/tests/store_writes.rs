@@ -715,13 +715,16 @@ fn attach_args() -> Vec<String> {
 }
 
 /// What `telemetry ingest --incident` writes: (runs, aggregate rows,
-/// sightings, evidence items).
+/// sightings, evidence items: graded or, since migration 0009, observed).
 fn telemetry_counts(db: &Path) -> (i64, i64, i64, i64) {
     (
         sql_count(db, "SELECT COUNT(*) FROM telemetry_runs"),
         sql_count(db, "SELECT COUNT(*) FROM telemetry_aggregates"),
         sql_count(db, "SELECT COUNT(*) FROM telemetry_sightings"),
-        sql_count(db, "SELECT COUNT(*) FROM evidence"),
+        sql_count(
+            db,
+            "SELECT (SELECT COUNT(*) FROM evidence) + (SELECT COUNT(*) FROM observed)",
+        ),
     )
 }
 
@@ -737,7 +740,7 @@ fn telemetry_attach_stores_the_run_with_its_evidence_or_neither() {
     assert_eq!((before.0, before.1, before.2), (0, 0, 0));
     install(
         &db,
-        "CREATE TRIGGER refuse BEFORE INSERT ON evidence WHEN NEW.id LIKE 'telemetry-%'
+        "CREATE TRIGGER refuse BEFORE INSERT ON observed WHEN NEW.id LIKE 'telemetry-%'
          BEGIN SELECT RAISE(ABORT, 'refused'); END;",
     );
     let args = attach_args();

@@ -383,3 +383,120 @@ fn the_table_shows_the_largest_rows_of_the_full_output() {
         "{table}"
     );
 }
+
+/// The contribution of one item in `assess --format json`: (grade, log ratios).
+fn contribution(json: &serde_json::Value, id: &str) -> (String, serde_json::Value) {
+    let c = json["contributions"]
+        .as_array()
+        .expect("contributions")
+        .iter()
+        .find(|c| c["evidence"] == id)
+        .unwrap_or_else(|| panic!("no contribution {id} in {json}"));
+    (
+        c["grade"].as_str().expect("grade").to_owned(),
+        c["log_lr"].clone(),
+    )
+}
+
+/// Sightings and device findings are stored as observed, so a `[policy]`
+/// re-grades them without a re-ingest: one ingest, three assessments. The
+/// default policy's figures and a config restating the defaults give the same
+/// bytes; a config changing the domain ratio, the network ratio, the sighting
+/// grade and the device capability grade moves those items.
+#[test]
+fn a_policy_regrades_attached_telemetry_without_reingesting() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let example = root().join("examples/vaccine-research-2020.toml");
+    let o = ascribe(&db, &["case", "import", example.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = ascribe(
+        &db,
+        &[
+            "telemetry",
+            "ingest",
+            &sample(),
+            "--indicators",
+            &indicators(),
+            "--no-geo",
+            "--event-types",
+            "alert,dns,http,tls",
+            "--incident",
+            "vaccine-research-2020",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let device = root().join("examples/devices/jc_holtek-keyboard_04d9-4545.lsusb-v.txt");
+    let o = ascribe(
+        &db,
+        &[
+            "device",
+            "vet",
+            device.to_str().unwrap(),
+            "--claim",
+            "flash-drive",
+            "--incident",
+            "vaccine-research-2020",
+        ],
+        None,
+    );
+    assert_ne!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("stored"), "{}", text(&o.stderr));
+    let assess = |config: Option<&Path>| {
+        let mut args = vec!["assess", "vaccine-research-2020", "--format", "json"];
+        if let Some(c) = config {
+            args.extend(["--config", c.to_str().unwrap()]);
+        }
+        let o = ascribe(&db, &args, None);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        o.stdout
+    };
+    let default = assess(None);
+    let restated = dir.path().join("restated.toml");
+    std::fs::write(
+        &restated,
+        "[policy.telemetry]\nsighting_grade = \"B3\"\n[policy.telemetry.ratio]\ndomain = 4.0\nnetwork = 1.3\n",
+    )
+    .unwrap();
+    assert_eq!(text(&assess(Some(&restated))), text(&default));
+    let tuned = dir.path().join("tuned.toml");
+    std::fs::write(
+        &tuned,
+        "[policy.telemetry]\nsighting_grade = \"A1\"\n[policy.telemetry.ratio]\ndomain = 8.0\nnetwork = 1.0\n[policy.device]\ncapability_grade = \"C3\"\n",
+    )
+    .unwrap();
+    let tuned = assess(Some(&tuned));
+    let before: serde_json::Value = serde_json::from_slice(&default).unwrap();
+    let after: serde_json::Value = serde_json::from_slice(&tuned).unwrap();
+    let domain = "telemetry-domain-metro-account821-net";
+    let network = "telemetry-cidr-106-203-26-0-25";
+    let (g0, l0) = contribution(&before, domain);
+    let (g1, l1) = contribution(&after, domain);
+    assert_eq!((g0.as_str(), g1.as_str()), ("B3", "A1"));
+    // ln 8 at weight 1 against ln 4 at weight 0.48 (B3), damping aside: larger.
+    let apt29 = |l: &serde_json::Value| l["apt29"].as_f64().expect("apt29");
+    assert!(apt29(&l1) > apt29(&l0), "{l0} -> {l1}");
+    let (_, net) = contribution(&after, network);
+    assert_eq!(
+        net["apt28"].as_f64(),
+        Some(0.0),
+        "a ratio of 1 moves nothing"
+    );
+    assert_ne!(before["hypotheses"], after["hypotheses"]);
+    let device_grades = |json: &serde_json::Value| -> Vec<String> {
+        json["contributions"]
+            .as_array()
+            .expect("contributions")
+            .iter()
+            .filter(|c| {
+                c["evidence"]
+                    .as_str()
+                    .is_some_and(|e| e.ends_with("-cap-hid-keyboard"))
+            })
+            .map(|c| c["grade"].as_str().expect("grade").to_owned())
+            .collect()
+    };
+    assert_eq!(device_grades(&before), ["B2"]);
+    assert_eq!(device_grades(&after), ["C3"]);
+}

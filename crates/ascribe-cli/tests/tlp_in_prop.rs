@@ -336,6 +336,7 @@ fn case() -> Case {
         ],
         evidence: vec![],
         claims: vec![],
+        observed: Vec::new(),
     }
 }
 

@@ -3,13 +3,14 @@
 //! A device finding says what a device can do, not who made it: it bears on
 //! the attribution hypotheses only weakly, so every hypothesis is rated
 //! neutral unless the caller passes ratings. What matters is that the finding
-//! is on record in the incident, graded and marked like any other evidence.
+//! is on record in the incident, marked like any other evidence, and graded
+//! like any other: it is stored as the finding observed
+//! ([`ascribe_model::Fact::DeviceFinding`]) and the assessment policy
+//! (`ascribe_assess::policy::DeviceRules`) gives it its grade.
 
 use std::collections::BTreeMap;
 
-use ascribe_model::{
-    AchRating, Admiralty, Bearing, Credibility, Evidence, EvidenceKind, Reliability, Tlp,
-};
+use ascribe_model::{AchRating, Fact, Observed, Tlp};
 
 use crate::vet::Verdict;
 use crate::Severity;
@@ -40,17 +41,15 @@ impl Default for EvidenceOptions {
     }
 }
 
-/// One evidence item per finding at or above `min_severity`, plus one for the
-/// verdict itself. Grading: the host's own enumeration is a reliable source
-/// (B); capability findings read straight from descriptors are probably true (2),
-/// identity and string findings are possibly true hints (3), data notes cannot be judged (6).
-pub fn to_evidence(v: &Verdict, opts: &EvidenceOptions) -> Vec<Evidence> {
+/// One observed item per finding at or above `min_severity`, plus one for the
+/// verdict itself (finding `verdict`). The policy grades them by the finding.
+pub fn to_observed(v: &Verdict, opts: &EvidenceOptions) -> Vec<Observed> {
     let prefix = opts
         .id_prefix
         .clone()
         .unwrap_or_else(|| format!("dev-{}", v.input.sha256.get(..8).unwrap_or("input")));
     let source = format!("device vetting: {}", v.input.name);
-    let bearing = || {
+    let ratings = {
         let mut m = BTreeMap::new();
         for h in &opts.hypotheses {
             m.insert(
@@ -61,11 +60,10 @@ pub fn to_evidence(v: &Verdict, opts: &EvidenceOptions) -> Vec<Evidence> {
         for (h, r) in &opts.ratings {
             m.insert(h.clone(), *r);
         }
-        Bearing::Ratings(m)
+        m
     };
-    let mut out = vec![Evidence {
+    let mut out = vec![Observed {
         id: format!("{prefix}-verdict"),
-        kind: EvidenceKind::DeviceFinding,
         summary: format!(
             "USB vetting verdict {} for a claimed {}: {}",
             v.verdict.as_str(),
@@ -73,10 +71,12 @@ pub fn to_evidence(v: &Verdict, opts: &EvidenceOptions) -> Vec<Evidence> {
             v.summary
         ),
         source: source.clone(),
-        grade: Admiralty::new(Reliability::B, Credibility::ProbablyTrue),
         tlp: opts.tlp,
-        bearing: bearing(),
-        origin: Some(format!("device:{}:verdict", v.input.sha256)),
+        origin: format!("device:{}:verdict", v.input.sha256),
+        fact: Fact::DeviceFinding {
+            finding: "verdict".to_owned(),
+            ratings: ratings.clone(),
+        },
     }];
     let mut used: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for f in &v.findings {
@@ -90,25 +90,13 @@ pub fn to_evidence(v: &Verdict, opts: &EvidenceOptions) -> Vec<Evidence> {
         } else {
             String::new()
         };
-        let credibility = if f.id.starts_with("CAP-")
-            || f.id.starts_with("STRUCT-")
-            || f.id.starts_with("TOPO-")
-            || f.id.starts_with("BEH-")
-        {
-            Credibility::ProbablyTrue
-        } else if f.id.starts_with("DATA-") {
-            Credibility::CannotBeJudged
-        } else {
-            Credibility::PossiblyTrue
-        };
         let rests_on = f
             .evidence
             .first()
             .map(|e| format!(" [{} = {}]", e.field, e.value))
             .unwrap_or_default();
-        out.push(Evidence {
+        out.push(Observed {
             id: format!("{prefix}-{}{suffix}", f.id.to_ascii_lowercase()),
-            kind: EvidenceKind::DeviceFinding,
             summary: format!(
                 "{} ({}, {}): {}{rests_on}",
                 f.title,
@@ -117,10 +105,12 @@ pub fn to_evidence(v: &Verdict, opts: &EvidenceOptions) -> Vec<Evidence> {
                 f.explanation
             ),
             source: source.clone(),
-            grade: Admiralty::new(Reliability::B, credibility),
             tlp: opts.tlp,
-            bearing: bearing(),
-            origin: Some(format!("device:{}:{}", v.input.sha256, f.id)),
+            origin: format!("device:{}:{}", v.input.sha256, f.id),
+            fact: Fact::DeviceFinding {
+                finding: f.id.to_owned(),
+                ratings: ratings.clone(),
+            },
         });
     }
     out

@@ -1,7 +1,7 @@
 //! Hand-built descriptor vectors, one or more per finding of the catalogue,
 //! including malformed ones. Builders write the bytes a device would send.
 
-use ascribe_device::evidence::{to_evidence, EvidenceOptions};
+use ascribe_device::evidence::{to_observed, EvidenceOptions};
 use ascribe_device::{
     vet_bytes, Claim, InputFormat, Profile, Severity, Verdict, VerdictKind, VetOptions,
 };
@@ -1015,7 +1015,10 @@ fn findings_become_graded_marked_evidence() {
         hypotheses: vec!["h1".to_string(), "h2".to_string()],
         ..EvidenceOptions::default()
     };
-    let ev = to_evidence(&v, &opts);
+    let observed = to_observed(&v, &opts);
+    // Graded under the default policy: B2 for capabilities, B3 for hints.
+    let ev = ascribe_assess::observed_to_evidence(&observed, &ascribe_assess::Policy::default())
+        .expect("the default policy grades");
     assert!(ev.len() >= 3);
     assert!(ev
         .iter()
@@ -1047,6 +1050,15 @@ fn findings_become_graded_marked_evidence() {
         tool.grade.credibility,
         ascribe_model::Credibility::PossiblyTrue
     );
+    // A policy re-grades what is stored, without vetting again.
+    let mut policy = ascribe_assess::Policy::default();
+    policy.device.capability_grade = "C3".into();
+    let regraded = ascribe_assess::observed_to_evidence(&observed, &policy).expect("grades");
+    let kbd = regraded
+        .iter()
+        .find(|e| e.summary.contains("CAP-HID-KEYBOARD"))
+        .expect("keyboard");
+    assert_eq!(kbd.grade.to_string(), "C3");
 }
 
 #[test]

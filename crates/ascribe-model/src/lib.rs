@@ -483,6 +483,80 @@ pub struct Sighting {
     pub examples: Vec<String>,
 }
 
+/// What a program observed about an incident (a sensor sighting, where attacks
+/// came from, a device finding), kept as observed: the assessment policy turns
+/// it into likelihood ratios and a grade each time a case is assessed
+/// (`ascribe_assess::observed_to_evidence`), so re-tuning needs no re-ingest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Observed {
+    /// The id of the evidence item it becomes.
+    pub id: String,
+    /// What was seen, in words; the policy adds why it weighs what it weighs.
+    pub summary: String,
+    /// Who reported it. Items sharing a source are not independent.
+    pub source: String,
+    pub tlp: Tlp,
+    /// What made it (`telemetry:sighting:TYPE:VALUE`, `telemetry:geolocation:CC`,
+    /// `device:SHA256:FINDING`).
+    pub origin: String,
+    pub fact: Fact,
+}
+
+/// The observation itself, with the hypotheses it points at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Fact {
+    /// An indicator linked to an actor matched events in sensor logs.
+    Sighting {
+        /// The type of indicator matched (a hash, a domain, an address, ...).
+        indicator: IndicatorKind,
+        /// The hypotheses naming the indicator's actor.
+        hypotheses: Vec<String>,
+        count: u64,
+        first_seen: String,
+        last_seen: String,
+        /// The autonomous system an address indicator is registered to, when a
+        /// geolocation database knew it: the policy decides whether it is a
+        /// hosting provider shared by many tenants.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        as_name: Option<String>,
+        /// Whether the address was at a shared hosting provider, as decided at
+        /// ingest; only items stored before observations were kept carry it
+        /// (their AS name was not stored). Wins over `as_name`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        shared_hosting: Option<bool>,
+    },
+    /// A share of the geolocated events came from addresses in a country whose
+    /// state the hypotheses name as sponsor.
+    Geolocation {
+        /// ISO 3166 alpha-2 code.
+        country: String,
+        /// The hypotheses whose sponsor is that country's state.
+        hypotheses: Vec<String>,
+        events: u64,
+        /// Geolocated events in all.
+        total: u64,
+    },
+    /// A device vetting finding (`CAP-...`, `DATA-...`, ...) or the verdict (`verdict`).
+    DeviceFinding {
+        finding: String,
+        /// Ratings by hypothesis id as the caller gave them (neutral by default:
+        /// a device finding says what a device can do, not who made it).
+        ratings: BTreeMap<String, AchRating>,
+    },
+}
+
+impl Fact {
+    /// The kind of evidence item the fact becomes.
+    pub fn kind(&self) -> EvidenceKind {
+        match self {
+            Fact::Sighting { .. } => EvidenceKind::InfrastructureOverlap,
+            Fact::Geolocation { .. } => EvidenceKind::Geolocation,
+            Fact::DeviceFinding { .. } => EvidenceKind::DeviceFinding,
+        }
+    }
+}
+
 /// Everything known about one incident: what a case file holds and what the
 /// assessor needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -493,6 +567,9 @@ pub struct Case {
     pub evidence: Vec<Evidence>,
     #[serde(default)]
     pub claims: Vec<Claim>,
+    /// What programs observed, graded by the policy at assessment time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observed: Vec<Observed>,
 }
 
 impl Case {
@@ -537,6 +614,7 @@ mod tests {
             hypotheses: vec![],
             evidence: vec![],
             claims: vec![],
+            observed: vec![],
         };
         assert!(case.ensure_other_hypothesis());
         assert!(!case.ensure_other_hypothesis());

@@ -67,11 +67,12 @@ pub enum ExportError {
     Assess { tlp: &'static str, reason: String },
 }
 
-/// The case as a reader cleared to `max` may see it: evidence and claims
-/// marked above `max` removed.
+/// The case as a reader cleared to `max` may see it: evidence, observations
+/// and claims marked above `max` removed.
 pub fn case_at(case: &Case, max: Tlp) -> Case {
     let mut c = case.clone();
     c.evidence.retain(|e| e.tlp <= max);
+    c.observed.retain(|o| o.tlp <= max);
     c.claims.retain(|cl| cl.tlp <= max);
     c
 }
@@ -190,6 +191,7 @@ where
         .evidence
         .iter()
         .map(|e| e.tlp)
+        .chain(case.observed.iter().map(|o| o.tlp))
         .chain(case.claims.iter().map(|c| c.tlp))
         .max()
         .unwrap_or(Tlp::Clear);
@@ -279,7 +281,7 @@ where
                 "description": format!(
                     "Hypothesis {}: probability {:.2} ({}), from {} evidence item(s) at or below {}.",
                     h.id, p.probability, Icd203::from_probability(p.probability).as_str(),
-                    case.evidence.len(), max.label()
+                    case.evidence.len() + case.observed.len(), max.label()
                 ),
                 "object_marking_refs": marking(derived),
             }));
@@ -494,7 +496,10 @@ pub fn export_case(
     clock: &dyn Clock,
 ) -> Result<Value, ExportError> {
     export_bundle(input, max, clock, |cut| {
-        let with_claims = evidence_with_claims(cut, policy);
+        // Observations graded first, so items come in the order `assess` lists them.
+        let mut cut = cut.clone();
+        ascribe_assess::grade_observed(&mut cut, policy).map_err(|e| e.to_string())?;
+        let with_claims = evidence_with_claims(&cut, policy);
         ascribe_assess::assess(&with_claims, policy)
             .map(|a| view_of(&a))
             .map_err(|e| e.to_string())

@@ -141,6 +141,7 @@ fn data() -> impl Strategy<Value = Data> {
                 hypotheses,
                 evidence,
                 claims,
+                observed: Vec::new(),
             },
             indicators,
             sightings,

@@ -26,7 +26,7 @@ pub struct IncidentSummary {
     pub updated_at: String,
 }
 
-fn corrupt(what: &str, detail: impl ToString) -> StoreError {
+pub(crate) fn corrupt(what: &str, detail: impl ToString) -> StoreError {
     StoreError::Corrupt {
         what: what.to_owned(),
         detail: detail.to_string(),
@@ -161,10 +161,14 @@ impl UnitOfWork<'_> {
     pub fn upsert_evidence(&self, incident_id: &str, items: &[Evidence]) -> Result<()> {
         require_incident(self, incident_id)?;
         let mut delete = self.prepare("DELETE FROM evidence WHERE incident_id = $1 AND id = $2")?;
+        // An id is one item: graded evidence replaces an observed item of its id.
+        let mut delete_observed =
+            self.prepare("DELETE FROM observed WHERE incident_id = $1 AND id = $2")?;
         for e in items {
             delete.execute(&[&incident_id, &e.id])?;
+            delete_observed.execute(&[&incident_id, &e.id])?;
         }
-        drop(delete);
+        drop((delete, delete_observed));
         insert_evidence(self, incident_id, items)
     }
 
@@ -266,7 +270,7 @@ impl ReadUnit<'_> {
             },
         )?;
 
-        let evidence = self.query(
+        let mut evidence = self.query(
             "SELECT id, kind, summary, source, reliability, credibility, tlp, bearing_json, origin
              FROM evidence WHERE incident_id = $1 ORDER BY position, id",
             &[&incident_id],
@@ -296,6 +300,8 @@ impl ReadUnit<'_> {
             },
         )?;
 
+        let observed = crate::observed::load_observed(self, incident_id, &mut evidence)?;
+
         let claims = self.query_claims(&ClaimFilter {
             incident: Some(incident_id.to_owned()),
             ..ClaimFilter::default()
@@ -307,6 +313,7 @@ impl ReadUnit<'_> {
                 hypotheses,
                 evidence,
                 claims,
+                observed,
             },
             policy_json,
         }))
@@ -335,7 +342,8 @@ impl ReadUnit<'_> {
         self.query(
             "SELECT i.id, i.title, i.updated_at,
                     (SELECT COUNT(*) FROM hypotheses h WHERE h.incident_id = i.id),
-                    (SELECT COUNT(*) FROM evidence e WHERE e.incident_id = i.id),
+                    (SELECT COUNT(*) FROM evidence e WHERE e.incident_id = i.id)
+                      + (SELECT COUNT(*) FROM observed o WHERE o.incident_id = i.id),
                     (SELECT COUNT(*) FROM claims c WHERE c.incident_id = i.id)
              FROM incidents i ORDER BY i.id",
             &[],
@@ -401,7 +409,7 @@ fn claim_row(r: &Row<'_>) -> Result<(String, Claim)> {
 /// Checks that the incident exists and marks it changed, first: on a
 /// backend with row locks this takes the incident's row, so writers to one
 /// incident's items go one after the other (and `next_position` is theirs).
-fn require_incident(u: &UnitOfWork<'_>, id: &str) -> Result<()> {
+pub(crate) fn require_incident(u: &UnitOfWork<'_>, id: &str) -> Result<()> {
     let n = u.execute(
         "UPDATE incidents SET updated_at = $2 WHERE id = $1",
         &[&id, &u.now()],
@@ -444,7 +452,7 @@ fn upsert_incident(
 
 /// The position after the incident's last item in `table` (one of ours).
 /// Writers to one incident are serialised by [`require_incident`].
-fn next_position(u: &UnitOfWork<'_>, table: &str, incident_id: &str) -> Result<i64> {
+pub(crate) fn next_position(u: &UnitOfWork<'_>, table: &str, incident_id: &str) -> Result<i64> {
     let sql = format!("SELECT COALESCE(MAX(position), -1) + 1 FROM {table} WHERE incident_id = $1");
     u.query_value(&sql, &[&incident_id])
 }

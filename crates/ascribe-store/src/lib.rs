@@ -10,6 +10,7 @@
 
 mod case;
 mod docs;
+mod observed;
 mod sql;
 mod sqlite;
 mod stix;

@@ -72,6 +72,12 @@ const MIGRATIONS: &[(i64, &str, &str, bool)] = &[
         include_str!("../migrations/0008_portable.sql"),
         true,
     ),
+    (
+        9,
+        "0009_observed",
+        include_str!("../migrations/0009_observed.sql"),
+        false,
+    ),
 ];
 
 /// The newest schema version this build knows.
@@ -453,7 +459,7 @@ mod tests {
         let path = dir.path().join("old.db");
         old_database(&path);
         let mut s = Store::open(&path)?;
-        assert_eq!(s.schema_version()?, 8);
+        assert_eq!(s.schema_version()?, known_version());
 
         let case = s.load_case("inc")?.expect("the incident").case;
         assert_eq!(case.incident.victims, ["a lab"]);

@@ -1,14 +1,18 @@
-//! Telemetry as evidence, keeping territory apart from sponsorship.
+//! Telemetry as observed evidence, keeping territory apart from sponsorship.
 //!
-//! - A sighting of an indicator linked to an actor becomes an
-//!   [`EvidenceKind::InfrastructureOverlap`] item whose likelihood ratio for that actor's
-//!   hypotheses follows how specific the indicator is ([`specificity`]): a file hash or a
-//!   dedicated C2 domain or URL is strong, a single address weaker, an address at a
-//!   shared hosting or cloud provider or a whole network weak.
-//! - Where the sources of the selected events were geolocated becomes an
-//!   [`EvidenceKind::Geolocation`] item per country that a hypothesis's sponsor state
-//!   matches, rated at most "C" (consistent) for those hypotheses and nothing against the
-//!   others: an attack from a territory does not show that its state is behind it.
+//! What the logs showed is stored as observed ([`ascribe_model::Fact`]); the
+//! assessment policy (`ascribe_assess::policy::TelemetryRules`) turns it into
+//! ratios and grades each time a case is assessed.
+//!
+//! - A sighting of an indicator linked to an actor becomes a [`Fact::Sighting`] for that
+//!   actor's hypotheses, with the indicator's type and, for an address, the AS it is
+//!   registered to: the policy weighs it by how specific the indicator is (a file hash
+//!   or a dedicated C2 domain or URL strong, a single address weaker, an address at a
+//!   shared hosting or cloud provider or a whole network weak).
+//! - Where the sources of the selected events were geolocated becomes a
+//!   [`Fact::Geolocation`] per country that a hypothesis's sponsor state matches, which
+//!   the policy rates at most "C" (consistent) for those hypotheses and nothing against
+//!   the others: an attack from a territory does not show that its state is behind it.
 //!
 //! Every item names where it came from in `origin` (`telemetry:sighting:<type>:<value>`,
 //! `telemetry:geolocation:<CC>`) and is marked at least `min_tlp`.
@@ -19,10 +23,7 @@
 
 use std::collections::BTreeMap;
 
-use ascribe_model::{
-    AchRating, Admiralty, Bearing, Credibility, Evidence, EvidenceKind, Hypothesis, Indicator,
-    IndicatorKind, Reliability, Sighting, Tlp,
-};
+use ascribe_model::{Fact, Hypothesis, Indicator, Observed, Sighting, Tlp};
 
 use crate::engine::{Row, SightingRow};
 
@@ -39,47 +40,6 @@ pub fn stored_sighting(s: &SightingRow, min_tlp: Tlp) -> Sighting {
         count: s.count,
         examples: s.examples.clone(),
     }
-}
-
-/// How specific an indicator is, as a likelihood ratio for the linked actor, and why.
-pub fn specificity(ind: &Indicator, shared_hosting: bool) -> (f64, &'static str) {
-    match ind.kind {
-        IndicatorKind::Sha256 | IndicatorKind::Sha1 | IndicatorKind::Md5 => {
-            (5.0, "a file hash is specific to one tool build")
-        }
-        IndicatorKind::Domain => (4.0, "a dedicated domain is rarely shared between operators"),
-        IndicatorKind::Url => (4.0, "a URL path on an actor's server is specific"),
-        IndicatorKind::Ip if shared_hosting => (
-            1.2,
-            "the address belongs to a hosting or cloud provider shared by many tenants",
-        ),
-        IndicatorKind::Ip => (2.0, "a single address is reused, rented and reassigned"),
-        IndicatorKind::Cidr => (1.3, "a network range is shared by many hosts"),
-    }
-}
-
-/// AS names of hosting, cloud and CDN providers, whose addresses many tenants share.
-pub fn is_shared_hosting_as(as_name: &str) -> bool {
-    const PROVIDERS: [&str; 16] = [
-        "amazon",
-        "google",
-        "microsoft",
-        "cloudflare",
-        "akamai",
-        "digitalocean",
-        "ovh",
-        "hetzner",
-        "linode",
-        "hosting",
-        "fastly",
-        "alibaba",
-        "tencent",
-        "vultr",
-        "choopa",
-        "leaseweb",
-    ];
-    let l = as_name.to_ascii_lowercase();
-    PROVIDERS.iter().any(|p| l.contains(p))
 }
 
 fn norm(s: &str) -> String {
@@ -137,15 +97,15 @@ fn sponsor_of(h: &Hypothesis) -> Option<&str> {
     h.resolved.as_ref().and_then(|r| r.sponsor.as_deref())
 }
 
-/// Sighting evidence for indicators linked to an actor that a hypothesis names.
-/// `shared_hosting(ind)` says whether an address indicator sits at a shared provider.
-pub fn sighting_evidence(
+/// Sightings of indicators linked to an actor that a hypothesis names, as observed.
+/// `as_name(ind)` names the AS an address indicator is registered to, when known.
+pub fn sighting_observations(
     sightings: &[SightingRow],
     hyps: &[Hypothesis],
     source: &str,
     min_tlp: Tlp,
-    shared_hosting: &dyn Fn(&Indicator) -> bool,
-) -> Vec<Evidence> {
+    as_name: &dyn Fn(&Indicator) -> Option<String>,
+) -> Vec<Observed> {
     let mut out = Vec::new();
     for s in sightings {
         let ind = &s.indicator;
@@ -156,17 +116,14 @@ pub fn sighting_evidence(
         if targets.is_empty() {
             continue;
         }
-        let (lr, why) = specificity(ind, shared_hosting(ind));
-        let bearing: BTreeMap<String, f64> = targets.iter().map(|h| (h.id.clone(), lr)).collect();
         let example = s
             .examples
             .first()
             .map_or(String::new(), |e| format!(", e.g. {e}"));
-        out.push(Evidence {
+        out.push(Observed {
             id: format!("telemetry-{}-{}", ind.kind, slug(&ind.value)),
-            kind: EvidenceKind::InfrastructureOverlap,
             summary: format!(
-                "Sensor logs show {} event(s) with {} {} (linked to {actor}{}) between {} and {}{example}; {why}.",
+                "Sensor logs show {} event(s) with {} {} (linked to {actor}{}) between {} and {}{example}",
                 s.count,
                 ind.kind,
                 ind.value,
@@ -175,25 +132,32 @@ pub fn sighting_evidence(
                 s.last_seen,
             ),
             source: source.to_owned(),
-            grade: Admiralty::new(Reliability::B, Credibility::PossiblyTrue),
             tlp: ascribe_tlp::strictest([ind.tlp, min_tlp]),
-            bearing: Bearing::LikelihoodRatios(bearing),
-            origin: Some(format!("telemetry:sighting:{}:{}", ind.kind, ind.value)),
+            origin: format!("telemetry:sighting:{}:{}", ind.kind, ind.value),
+            fact: Fact::Sighting {
+                indicator: ind.kind,
+                hypotheses: targets.iter().map(|h| h.id.clone()).collect(),
+                count: s.count,
+                first_seen: s.first_seen.clone(),
+                last_seen: s.last_seen.clone(),
+                as_name: as_name(ind),
+                shared_hosting: None,
+            },
         });
     }
     out
 }
 
-/// Geolocation evidence: for each source country whose state is a hypothesis's sponsor
-/// and that accounts for at least `min_share` of the geolocated events, an item rated "C"
-/// for the hypotheses that state sponsors (never more), neutral for the rest.
-pub fn geolocation_evidence(
+/// Source territories as observed: for each source country whose state is a
+/// hypothesis's sponsor and that accounts for at least `min_share` of the geolocated
+/// events, the country, those hypotheses and the counts.
+pub fn geolocation_observations(
     rows: &[Row],
     hyps: &[Hypothesis],
     source: &str,
     min_tlp: Tlp,
     min_share: f64,
-) -> Vec<Evidence> {
+) -> Vec<Observed> {
     // Shares among the events whose source could be placed at all (private and unknown
     // addresses say nothing about territory).
     let total: u64 = rows
@@ -215,7 +179,7 @@ pub fn geolocation_evidence(
             continue;
         }
         let names = state_names(cc);
-        let sponsored: Vec<&Hypothesis> = hyps
+        let sponsored: Vec<String> = hyps
             .iter()
             .filter(|h| {
                 sponsor_of(h).is_some_and(|s| {
@@ -223,17 +187,13 @@ pub fn geolocation_evidence(
                     s == cc.to_ascii_lowercase() || names.iter().any(|n| *n == s)
                 })
             })
+            .map(|h| h.id.clone())
             .collect();
         if sponsored.is_empty() {
             continue;
         }
-        let ratings: BTreeMap<String, AchRating> = sponsored
-            .iter()
-            .map(|h| (h.id.clone(), AchRating::Consistent))
-            .collect();
-        out.push(Evidence {
+        out.push(Observed {
             id: format!("telemetry-geolocation-{}", cc.to_ascii_lowercase()),
-            kind: EvidenceKind::Geolocation,
             summary: format!(
                 "{n} of {total} geolocated events ({:.1}%) came from addresses in {cc}; \
                  the territory an attack comes from is at most weakly consistent with its state \
@@ -241,10 +201,14 @@ pub fn geolocation_evidence(
                 share * 100.0
             ),
             source: source.to_owned(),
-            grade: Admiralty::new(Reliability::B, Credibility::ProbablyTrue),
             tlp: min_tlp,
-            bearing: Bearing::Ratings(ratings),
-            origin: Some(format!("telemetry:geolocation:{cc}")),
+            origin: format!("telemetry:geolocation:{cc}"),
+            fact: Fact::Geolocation {
+                country: cc.to_owned(),
+                hypotheses: sponsored,
+                events: n,
+                total,
+            },
         });
     }
     out
@@ -268,7 +232,8 @@ fn slug(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ascribe_model::ActorRef;
+    use ascribe_assess::{observed_to_evidence, Policy};
+    use ascribe_model::{AchRating, ActorRef, Bearing, EvidenceKind, IndicatorKind};
 
     fn hyp(id: &str, actor: &str, sponsor: &str) -> Hypothesis {
         Hypothesis {
@@ -307,7 +272,8 @@ mod tests {
             sighting(IndicatorKind::Cidr, "198.51.100.0/24", "APT29"),
             sighting(IndicatorKind::Ip, "203.0.113.9", "Someone Else"),
         ];
-        let ev = sighting_evidence(&s, &hyps, "sensors", Tlp::Amber, &|_| false);
+        let observed = sighting_observations(&s, &hyps, "sensors", Tlp::Amber, &|_| None);
+        let ev = observed_to_evidence(&observed, &Policy::default()).expect("grades");
         let lrs: Vec<f64> = ev
             .iter()
             .map(|e| match &e.bearing {
@@ -323,7 +289,10 @@ mod tests {
             ev[1].origin.as_deref(),
             Some("telemetry:sighting:ip:198.51.100.7")
         );
-        let shared = sighting_evidence(&s[1..2], &hyps, "sensors", Tlp::Clear, &|_| true);
+        let shared = sighting_observations(&s[1..2], &hyps, "sensors", Tlp::Clear, &|_| {
+            Some("AMAZON-02".to_owned())
+        });
+        let shared = observed_to_evidence(&shared, &Policy::default()).expect("grades");
         assert!(
             matches!(&shared[0].bearing, Bearing::LikelihoodRatios(m) if m.get("apt29") == Some(&1.2))
         );
@@ -351,7 +320,8 @@ mod tests {
             last_seen: 0,
         };
         let rows = [row("RU", 30), row("US", 60), row("", 10)];
-        let ev = geolocation_evidence(&rows, &hyps, "sensors", Tlp::Amber, 0.05);
+        let observed = geolocation_observations(&rows, &hyps, "sensors", Tlp::Amber, 0.05);
+        let ev = observed_to_evidence(&observed, &Policy::default()).expect("grades");
         assert_eq!(ev.len(), 1);
         let Bearing::Ratings(r) = &ev[0].bearing else {
             panic!("ratings expected")

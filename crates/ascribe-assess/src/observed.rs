@@ -1,0 +1,259 @@
+//! What programs observed, graded under the policy.
+//!
+//! Sensor sightings, source territories and device findings are stored as
+//! what was seen ([`ascribe_model::Observed`]); this is the one place that
+//! turns them into likelihood ratios, ratings and grades, from
+//! [`Policy::telemetry`] and [`Policy::device`], each time a case is assessed.
+
+use std::collections::BTreeMap;
+
+use ascribe_model::{Bearing, Case, Evidence, Fact, IndicatorKind, Observed};
+
+use crate::policy::policy_grade;
+use crate::{AssessError, Policy};
+
+/// Grades the case's observations under `policy` and appends them to its
+/// evidence (after the evidence, before claims the caller converts next).
+pub fn grade_observed(case: &mut Case, policy: &Policy) -> Result<(), AssessError> {
+    let graded = observed_to_evidence(&case.observed, policy)?;
+    case.evidence.extend(graded);
+    case.observed.clear();
+    Ok(())
+}
+
+/// The evidence items the observations make under `policy`, in their order.
+pub fn observed_to_evidence(
+    observed: &[Observed],
+    policy: &Policy,
+) -> Result<Vec<Evidence>, AssessError> {
+    let t = &policy.telemetry;
+    let sighting_grade = policy_grade("telemetry.sighting_grade", &t.sighting_grade)
+        .map_err(AssessError::BadPolicy)?;
+    let geolocation_grade = policy_grade("telemetry.geolocation_grade", &t.geolocation_grade)
+        .map_err(AssessError::BadPolicy)?;
+    observed
+        .iter()
+        .map(|o| {
+            let (summary, grade, bearing) = match &o.fact {
+                Fact::Sighting {
+                    indicator,
+                    hypotheses,
+                    as_name,
+                    shared_hosting,
+                    ..
+                } => {
+                    let shared = match shared_hosting {
+                        Some(decided) => *decided,
+                        None => as_name
+                            .as_deref()
+                            .is_some_and(|n| t.is_shared_hosting_as(n)),
+                    };
+                    let (lr, why) = specificity(policy, *indicator, shared);
+                    let ratios: BTreeMap<String, f64> =
+                        hypotheses.iter().map(|h| (h.clone(), lr)).collect();
+                    (
+                        format!("{}; {why}.", o.summary),
+                        sighting_grade,
+                        Bearing::LikelihoodRatios(ratios),
+                    )
+                }
+                Fact::Geolocation { hypotheses, .. } => (
+                    o.summary.clone(),
+                    geolocation_grade,
+                    Bearing::Ratings(
+                        hypotheses
+                            .iter()
+                            .map(|h| (h.clone(), t.geolocation_rating))
+                            .collect(),
+                    ),
+                ),
+                Fact::DeviceFinding { finding, ratings } => (
+                    o.summary.clone(),
+                    policy
+                        .device
+                        .grade(finding)
+                        .map_err(AssessError::BadPolicy)?,
+                    Bearing::Ratings(ratings.clone()),
+                ),
+            };
+            Ok(Evidence {
+                id: o.id.clone(),
+                kind: o.fact.kind(),
+                summary,
+                source: o.source.clone(),
+                grade,
+                tlp: o.tlp,
+                bearing,
+                origin: Some(o.origin.clone()),
+            })
+        })
+        .collect()
+}
+
+/// How specific an indicator is, as a likelihood ratio for the linked actor, and why.
+fn specificity(policy: &Policy, kind: IndicatorKind, shared_hosting: bool) -> (f64, &'static str) {
+    let r = &policy.telemetry.ratio;
+    match kind {
+        IndicatorKind::Sha256 | IndicatorKind::Sha1 | IndicatorKind::Md5 => {
+            (r.hash, "a file hash is specific to one tool build")
+        }
+        IndicatorKind::Domain => (
+            r.domain,
+            "a dedicated domain is rarely shared between operators",
+        ),
+        IndicatorKind::Url => (r.url, "a URL path on an actor's server is specific"),
+        IndicatorKind::Ip if shared_hosting => (
+            r.shared_hosting_address,
+            "the address belongs to a hosting or cloud provider shared by many tenants",
+        ),
+        IndicatorKind::Ip => (
+            r.address,
+            "a single address is reused, rented and reassigned",
+        ),
+        IndicatorKind::Cidr => (r.network, "a network range is shared by many hosts"),
+    }
+}
+
+/// Reads an item stored the old way (graded at ingest with the constants the
+/// default policy now holds) back into what was observed, so that a store
+/// written before observations were kept is graded under the policy like a
+/// new one. `None` when the item is not such an item, or when the default
+/// policy would not grade the observation read back into exactly the stored
+/// item (an edited row, an unknown format): that item stays fixed evidence,
+/// so an old store assesses as it did under the default policy either way.
+pub fn observed_from_legacy(e: &Evidence) -> Option<Observed> {
+    let origin = e.origin.as_deref()?;
+    let (summary, fact) = if let Some(rest) = origin.strip_prefix("telemetry:sighting:") {
+        legacy_sighting(e, rest)?
+    } else if let Some(cc) = origin.strip_prefix("telemetry:geolocation:") {
+        legacy_geolocation(e, cc)?
+    } else if let Some(rest) = origin.strip_prefix("device:") {
+        let (_, finding) = rest.split_once(':')?;
+        let Bearing::Ratings(ratings) = &e.bearing else {
+            return None;
+        };
+        (
+            e.summary.clone(),
+            Fact::DeviceFinding {
+                finding: finding.to_owned(),
+                ratings: ratings.clone(),
+            },
+        )
+    } else {
+        return None;
+    };
+    let observed = Observed {
+        id: e.id.clone(),
+        summary,
+        source: e.source.clone(),
+        tlp: e.tlp,
+        origin: origin.to_owned(),
+        fact,
+    };
+    let regraded =
+        observed_to_evidence(std::slice::from_ref(&observed), &Policy::default()).ok()?;
+    (regraded.as_slice() == std::slice::from_ref(e)).then_some(observed)
+}
+
+/// `Sensor logs show N event(s) with ... between FIRST and LAST[, e.g. X]; WHY.`
+fn legacy_sighting(e: &Evidence, kind_value: &str) -> Option<(String, Fact)> {
+    let (kind, _) = kind_value.split_once(':')?;
+    let indicator: IndicatorKind = kind.parse().ok()?;
+    let Bearing::LikelihoodRatios(ratios) = &e.bearing else {
+        return None;
+    };
+    // The reason is the last "; " clause; everything before it is what was seen.
+    let (seen, why) = e.summary.strip_suffix('.')?.rsplit_once("; ")?;
+    let shared = why == specificity(&Policy::default(), IndicatorKind::Ip, true).1;
+    let rest = seen.strip_prefix("Sensor logs show ")?;
+    let (count, rest) = rest.split_once(" event(s) with ")?;
+    let (_, span) = rest.rsplit_once(" between ")?;
+    let (first_seen, last) = span.split_once(" and ")?;
+    let last_seen = last.split_once(", e.g. ").map_or(last, |(l, _)| l);
+    Some((
+        seen.to_owned(),
+        Fact::Sighting {
+            indicator,
+            hypotheses: ratios.keys().cloned().collect(),
+            count: count.parse().ok()?,
+            first_seen: first_seen.to_owned(),
+            last_seen: last_seen.to_owned(),
+            as_name: None,
+            shared_hosting: (indicator == IndicatorKind::Ip).then_some(shared),
+        },
+    ))
+}
+
+/// `N of TOTAL geolocated events (...) came from addresses in CC; ...`
+fn legacy_geolocation(e: &Evidence, cc: &str) -> Option<(String, Fact)> {
+    let Bearing::Ratings(ratings) = &e.bearing else {
+        return None;
+    };
+    let (n, rest) = e.summary.split_once(" of ")?;
+    let (total, _) = rest.split_once(" geolocated events")?;
+    Some((
+        e.summary.clone(),
+        Fact::Geolocation {
+            country: cc.to_owned(),
+            hypotheses: ratings.keys().cloned().collect(),
+            events: n.parse().ok()?,
+            total: total.parse().ok()?,
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_policy_grade_that_is_not_one_is_refused_by_name() {
+        let mut p = Policy::default();
+        p.telemetry.sighting_grade = "Z9".into();
+        let err = p.validate().unwrap_err();
+        assert!(err.contains("telemetry.sighting_grade"), "{err}");
+        assert!(observed_to_evidence(&[], &p).is_err());
+        let mut p = Policy::default();
+        p.device.hint_grade = "B".into();
+        assert!(p.validate().unwrap_err().contains("device.hint_grade"));
+        let mut p = Policy::default();
+        p.telemetry.ratio.hash = 0.0;
+        assert!(p.validate().unwrap_err().contains("telemetry.ratio.hash"));
+        let mut p = Policy::default();
+        p.telemetry.shared_hosting_as.push(" ".into());
+        assert!(p.validate().unwrap_err().contains("shared_hosting_as"));
+    }
+
+    #[test]
+    fn the_shared_hosting_list_is_the_policys() {
+        let sighting = |as_name: Option<&str>| Observed {
+            id: "s".into(),
+            summary: "seen".into(),
+            source: "sensors".into(),
+            tlp: ascribe_model::Tlp::Amber,
+            origin: "telemetry:sighting:ip:192.0.2.1".into(),
+            fact: Fact::Sighting {
+                indicator: IndicatorKind::Ip,
+                hypotheses: vec!["h".into()],
+                count: 1,
+                first_seen: "a".into(),
+                last_seen: "b".into(),
+                as_name: as_name.map(Into::into),
+                shared_hosting: None,
+            },
+        };
+        let lr = |p: &Policy, o: Observed| match &observed_to_evidence(&[o], p).unwrap()[0].bearing
+        {
+            Bearing::LikelihoodRatios(m) => m["h"],
+            Bearing::Ratings(_) => unreachable!("a sighting has ratios"),
+        };
+        let p = Policy::default();
+        assert_eq!(lr(&p, sighting(Some("HETZNER-AS"))), 1.2);
+        assert_eq!(lr(&p, sighting(Some("Rostelecom"))), 2.0);
+        assert_eq!(lr(&p, sighting(None)), 2.0);
+        let mut p = Policy::default();
+        p.telemetry.shared_hosting_as = vec!["rostelecom".into()];
+        assert_eq!(lr(&p, sighting(Some("HETZNER-AS"))), 2.0);
+        assert_eq!(lr(&p, sighting(Some("Rostelecom"))), 1.2);
+    }
+}
