@@ -474,3 +474,44 @@ fn unnamed_officials_reporting_an_accusation_add_no_claim() {
     assert_eq!(cs[0].claim.speaker_country.as_deref(), Some("Poland"));
     assert_eq!(cs[0].claim.target_canonical.as_deref(), Some("Russia"));
 }
+
+/// Two states each tied to an operation: the one the document accuses first
+/// is the accused side; the other's officials accuse, they do not reply.
+#[test]
+fn the_state_accused_first_is_the_accused_side() {
+    let cs = read(
+        "Britain's foreign secretary said on Monday that Russian military intelligence was behind the attack on the election commission.\n\nThe Russian foreign ministry said the accusations were groundless and said British intelligence had hacked Russian banks.\n\nThe British foreign secretary also said Russia had attacked the defence ministry's network.",
+    );
+    let ks = kinds(&cs);
+    assert!(
+        ks.iter()
+            .all(|k| k.1.as_deref() != Some("United Kingdom") || k.0 == ClaimKind::Accusation),
+        "{ks:?}"
+    );
+    assert!(
+        ks.contains(&(
+            ClaimKind::CounterAccusation,
+            some("Russia"),
+            some("United Kingdom")
+        )),
+        "{ks:?}"
+    );
+}
+
+/// A statement that the accuser is smearing a state ("stop smearing China")
+/// makes that state the answering side even when it speaks first.
+#[test]
+fn a_smeared_state_answers() {
+    let cs = read(
+        "A Chinese foreign ministry spokesperson said on Monday that the United States had launched cyberattacks on Chinese universities, and urged the United States to stop smearing China.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(
+            ClaimKind::CounterAccusation,
+            some("China"),
+            some("United States")
+        )],
+        "{cs:#?}"
+    );
+}

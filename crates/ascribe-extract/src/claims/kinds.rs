@@ -596,8 +596,16 @@ impl Ctx<'_> {
                         .any(|b| b.kind == BodyKind::Company && b.name == o)
                 })
             });
+            // Two states each tied to an operation ("the US accused China
+            // ...; China said the US is the biggest hacker"): the one the
+            // document accuses first is the accused side, and the other's
+            // accusation of it is no reply.
+            let replying = sp.is_some_and(|x| {
+                self.accused_before(t.state.as_deref(), x.country.as_deref())
+                    .is_none_or(|first| !first)
+            });
             let accused_side =
-                sp.is_some_and(|x| self.accused_side(x, prior) && !x.media) && !company;
+                sp.is_some_and(|x| self.accused_side(x, prior) && !x.media) && !company && replying;
             let kind = if rel.affiliation {
                 ClaimKind::AttributionStatement
             } else if accused_side && t.state != sp.and_then(|x| x.country.clone()) {

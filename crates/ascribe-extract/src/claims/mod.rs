@@ -161,6 +161,9 @@ struct Ctx<'a> {
     /// States the document ties to an operation (outside questions and the
     /// accused's own words).
     accused: Vec<String>,
+    /// States the document says are smeared or framed ("stop smearing
+    /// China"): they answer accusations.
+    smeared: Vec<String>,
     /// Set while reading a statement that answers accusations ("the
     /// accusations by the US are groundless"): its speaker is the accused side.
     answering: std::cell::Cell<bool>,
@@ -224,6 +227,7 @@ pub(crate) fn extract_with(
             interviewee: None,
             last_group: None,
             accused: Vec::new(),
+            smeared: Vec::new(),
             answering: std::cell::Cell::new(false),
             resolving_pronoun: false,
             labels: Vec::new(),
@@ -259,6 +263,7 @@ pub fn debug_sentences(cleaned: &Cleaned<'_>) -> Vec<String> {
         interviewee: None,
         last_group: None,
         accused: Vec::new(),
+        smeared: Vec::new(),
         answering: std::cell::Cell::new(false),
         resolving_pronoun: false,
         labels: Vec::new(),

@@ -520,6 +520,17 @@ impl Ctx<'_> {
             p.target_state.as_deref() == Some(c.as_str())
                 && p.speaker_country.as_deref() != Some(c.as_str())
         }) || self.doc_accuses(c)
+            || self.smeared.iter().any(|x| x == c)
+    }
+
+    /// When the document ties both states to an operation: whether it
+    /// ties `a` to one before `b` (in its narrative, in reading order).
+    pub(super) fn accused_before(&self, a: Option<&str>, b: Option<&str>) -> Option<bool> {
+        let pos = |c: Option<&str>| c.and_then(|c| self.accused.iter().position(|x| x == c));
+        if b.is_some_and(|b| self.smeared.iter().any(|x| x == b)) {
+            return Some(false);
+        }
+        Some(pos(a)? < pos(b)?)
     }
 
     /// Whether the document ties the state to an operation.
@@ -551,5 +562,44 @@ impl Ctx<'_> {
             }
         }
         self.accused = acc;
+        // "urged the United States to stop smearing China": the state said
+        // to be smeared or framed is answering accusations.
+        const SMEAR: &[&str] = &[
+            "smear ",
+            "smearing ",
+            "smears ",
+            "slander ",
+            "slandering ",
+            "slanders ",
+            "frame ",
+            "framing ",
+            "frames ",
+            "discredit ",
+            "discrediting ",
+            "vilify ",
+            "vilifying ",
+            "demonize ",
+            "demonizing ",
+            "demonise ",
+            "demonising ",
+        ];
+        let mut smeared = Vec::new();
+        for h in &self.hits {
+            let Pat::State(si) = h.pat else { continue };
+            let mut a = h.start.saturating_sub(16);
+            while !self.text.is_char_boundary(a) {
+                a -= 1;
+            }
+            let before = self.text.get(a..h.start).unwrap_or("").to_lowercase();
+            let before = before.strip_suffix("the ").unwrap_or(&before);
+            if SMEAR.iter().any(|w| before.ends_with(w)) {
+                if let Some(st) = STATES.get(si) {
+                    if !smeared.iter().any(|x| x == st.name) {
+                        smeared.push(st.name.to_owned());
+                    }
+                }
+            }
+        }
+        self.smeared = smeared;
     }
 }
