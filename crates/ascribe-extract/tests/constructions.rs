@@ -515,3 +515,15 @@ fn a_smeared_state_answers() {
         "{cs:#?}"
     );
 }
+
+/// "members of the GRU", "officers of the PLA": the party after "of" and
+/// an article is the one acting, not a victim.
+#[test]
+fn members_of_a_state_organ_are_the_accused() {
+    let cs = read("Prosecutors at the Justice Department said that four members of the People's Liberation Army hacked into the credit agency's systems.");
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Accusation, some("United States"), some("China"))],
+        "{cs:#?}"
+    );
+}

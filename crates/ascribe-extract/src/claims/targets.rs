@@ -227,6 +227,13 @@ impl Ctx<'_> {
             .collect();
         let p0 = prev.first().map(String::as_str).unwrap_or("");
         let p1 = prev.get(1).map(String::as_str).unwrap_or("");
+        // "members of the PLA" reads as "members of PLA": the article does
+        // not hide "of" and the noun before it.
+        let (p0, p1) = if p0 == "the" && p1 == "of" {
+            ("of", prev.get(2).map(String::as_str).unwrap_or(""))
+        } else {
+            (p0, p1)
+        };
         const VICTIM_PREP: &[&str] = &[
             "against",
             "targeting",
