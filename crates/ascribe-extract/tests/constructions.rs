@@ -527,3 +527,30 @@ fn members_of_a_state_organ_are_the_accused() {
         "{cs:#?}"
     );
 }
+
+/// A statement issued by a body speaks in "we": its sentences are the
+/// body's, and its restatement of the same accusation further on is the
+/// same claim.
+#[test]
+fn a_statement_by_a_body_speaks_in_we() {
+    let cs = read(
+        "Statement by the North Atlantic Council on malicious cyber activities\n\n1. We strongly condemn Russia's malicious cyber activities against Allied networks.\n\n2. The Alliance met on Tuesday.\n\n3. Estonia and France have attributed the campaign to Russia's military intelligence service.\n\n4. We will keep countering Russian malicious cyber activity.",
+    );
+    let nato: Vec<_> = kinds(&cs)
+        .into_iter()
+        .filter(|k| k.1.as_deref() == Some("NATO"))
+        .collect();
+    assert_eq!(
+        nato,
+        vec![(ClaimKind::Accusation, some("NATO"), some("Russia"))],
+        "{cs:#?}"
+    );
+}
+
+/// Without a statement heading, "we" in the narrative is nobody's claim.
+#[test]
+fn we_without_an_issuing_body_is_no_speaker() {
+    let cs =
+        read("We strongly condemn Russia's malicious cyber activities against Allied networks.");
+    assert!(cs.is_empty(), "{cs:#?}");
+}

@@ -92,7 +92,8 @@ impl Ctx<'_> {
                     .as_ref()
                     .filter(|(b, _)| *b == sent.block)
                     .map(|(_, sp)| sp.clone())
-            });
+            })
+            .or_else(|| self.author_of(i));
         let hits = self.hits_of(s, e, |_| true);
         // A denial that answers "the accusations" marks its speaker as the accused side.
         {

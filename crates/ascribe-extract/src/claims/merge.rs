@@ -135,6 +135,22 @@ impl Ctx<'_> {
                     continue;
                 }
             }
+            // The same party restating the same operation further on
+            // ("countering Russian malicious cyber activity" after "we
+            // condemn Russia's malicious cyber activities"): one claim.
+            let restated = !c.speaker_key().is_empty()
+                && c.kind != ClaimKind::Denial
+                && c.operation.is_some()
+                && out.iter().any(|o| {
+                    o.kind == c.kind
+                        && o.speaker_key() == c.speaker_key()
+                        && o.target_canonical == c.target_canonical
+                        && o.operation.is_some()
+                        && ops_compatible(o.operation.as_deref(), c.operation.as_deref())
+                });
+            if restated {
+                continue;
+            }
             out.push(c);
         }
         // "China denies ..." in a headline or lede and "the embassy said

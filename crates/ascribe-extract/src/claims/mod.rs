@@ -164,6 +164,9 @@ struct Ctx<'a> {
     /// States the document says are smeared or framed ("stop smearing
     /// China"): they answer accusations.
     smeared: Vec<String>,
+    /// The body a statement document is issued by ("Statement by the North
+    /// Atlantic Council"): its "we" speaks.
+    author: Option<Speaker>,
     /// Set while reading a statement that answers accusations ("the
     /// accusations by the US are groundless"): its speaker is the accused side.
     answering: std::cell::Cell<bool>,
@@ -228,6 +231,7 @@ pub(crate) fn extract_with(
             last_group: None,
             accused: Vec::new(),
             smeared: Vec::new(),
+            author: None,
             answering: std::cell::Cell::new(false),
             resolving_pronoun: false,
             labels: Vec::new(),
@@ -236,6 +240,7 @@ pub(crate) fn extract_with(
         };
         ctx.mark_quotes();
         ctx.detect_interview();
+        ctx.find_author();
         ctx.find_accused();
         out.extend(ctx.run());
         from = to;
@@ -264,6 +269,7 @@ pub fn debug_sentences(cleaned: &Cleaned<'_>) -> Vec<String> {
         last_group: None,
         accused: Vec::new(),
         smeared: Vec::new(),
+        author: None,
         answering: std::cell::Cell::new(false),
         resolving_pronoun: false,
         labels: Vec::new(),
@@ -272,6 +278,7 @@ pub fn debug_sentences(cleaned: &Cleaned<'_>) -> Vec<String> {
     };
     ctx.mark_quotes();
     ctx.detect_interview();
+    ctx.find_author();
     ctx.find_accused();
     let mut out = vec![format!(
         "interviewer={:?} interviewee={:?} accused={:?}",

@@ -324,6 +324,50 @@ pub(super) fn last_capitalized_name_outside(
 }
 
 impl Ctx<'_> {
+    /// The body a statement document is issued by: "Statement by the North
+    /// Atlantic Council ..." or "Joint statement by ..." in its first lines,
+    /// or a "Source: NATO" line. Its sentences in "we" are that body's.
+    pub(super) fn find_author(&mut self) {
+        for i in 0..self.sentences.len().min(4) {
+            let (s, e) = (self.sentences[i].start, self.sentences[i].end);
+            let lower = self.text.get(s..e).unwrap_or("").to_ascii_lowercase();
+            let from = if let Some(p) = lower.find("statement") {
+                lower
+                    .get(p..)
+                    .and_then(|r| r.find(" by ").or_else(|| r.find(" from ")))
+                    .map(|q| s + p + q + 1)
+            } else {
+                lower.starts_with("source:").then_some(s + 7)
+            };
+            let Some(from) = from else { continue };
+            let party = self
+                .hits_of(from, e, |p| {
+                    matches!(p, Pat::Body(_) | Pat::Bloc(_) | Pat::State(_))
+                })
+                .into_iter()
+                .next();
+            let Some(h) = party.filter(|h| h.start - from <= 12) else {
+                continue;
+            };
+            if let Some(sp) = self.parse_np(from, h.end, i).filter(|sp| sp.official) {
+                self.author = Some(sp);
+                return;
+            }
+        }
+    }
+
+    /// A statement document's own "we" ("We strongly condemn ..."): its author.
+    pub(super) fn author_of(&self, i: usize) -> Option<Speaker> {
+        let sent = self.sentences.get(i)?;
+        if sent.quoted > 0.5 || sent.turn != Turn::Narrative {
+            return None;
+        }
+        let t = self
+            .sent_text(i)
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
+        (t.starts_with("We ") || t.starts_with("We,")).then(|| self.author.clone())?
+    }
+
     pub(super) fn person_speaker(&mut self, name: &str) -> Speaker {
         if let Some(p) = self.find_person(name) {
             return p.speaker.clone();
