@@ -165,6 +165,8 @@ const ASSERT: &[&str] = &[
     "commented",
     "observed",
     "pointed out",
+    "made clear",
+    "made it clear",
 ];
 const COGNITION: &[&str] = &[
     "believes",

@@ -554,3 +554,15 @@ fn we_without_an_issuing_body_is_no_speaker() {
         read("We strongly condemn Russia's malicious cyber activities against Allied networks.");
     assert!(cs.is_empty(), "{cs:#?}");
 }
+
+/// "As the FBI made clear, ..." names a second party saying what follows.
+#[test]
+fn as_a_party_made_clear_names_a_speaker() {
+    let cs = read("As the FBI made clear, the State Department is confident that the North Korean government is responsible for this destructive attack.");
+    assert!(
+        cs.iter().any(|c| c.claim.speaker_org.as_deref()
+            == Some("US Federal Bureau of Investigation")
+            && c.claim.target_canonical.as_deref() == Some("North Korea")),
+        "{cs:#?}"
+    );
+}

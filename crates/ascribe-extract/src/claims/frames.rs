@@ -49,6 +49,29 @@ impl Ctx<'_> {
                 });
             }
         }
+        // "As the FBI made clear, we are confident that ...": the party
+        // named before the comma also says what follows.
+        let lead = self.text.get(s..e).unwrap_or("");
+        if lead.starts_with("As ") {
+            let verb = hits
+                .iter()
+                .find(|h| h.pat == Pat::Assert && h.start <= s + 80 && h.start > s + 3);
+            if let Some(v) = verb {
+                let rest = self.text.get(v.end..e).unwrap_or("");
+                let comma = rest.find([',', '–', '—']).filter(|&p| p <= 16);
+                if let Some(p) = comma {
+                    if let Some(sp) = self.parse_np(s + 3, v.start, i) {
+                        out.push(Frame {
+                            speaker: Some(sp),
+                            content: (v.end + p + 1, e),
+                            kind: FrameKind::Source,
+                            verb: v.start,
+                            reporter: None,
+                        });
+                    }
+                }
+            }
+        }
         // Accusation verbs: "X accused Y of Z".
         for h in hits
             .iter()
