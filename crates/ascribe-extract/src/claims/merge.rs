@@ -71,6 +71,8 @@ impl Ctx<'_> {
         });
         claims.sort_by_key(|c| (c.sentence, c.start));
         let mut out: Vec<RawClaim> = Vec::new();
+        let mut said: std::collections::HashMap<(ClaimKind, String, Option<String>), Vec<usize>> =
+            std::collections::HashMap::new();
         for c in claims {
             // Exact duplicates from overlapping frames; a named speaker wins
             // over the document's own voice for the same statement, and over
@@ -138,19 +140,22 @@ impl Ctx<'_> {
             // The same party restating the same operation further on
             // ("countering Russian malicious cyber activity" after "we
             // condemn Russia's malicious cyber activities"): one claim.
+            // (The last few claims of each party and target are compared, so
+            // a huge document stays linear.)
+            let key = (c.kind, c.speaker_key(), c.target_canonical.clone());
+            let earlier = said.entry(key).or_default();
             let restated = !c.speaker_key().is_empty()
                 && c.kind != ClaimKind::Denial
                 && c.operation.is_some()
-                && out.iter().any(|o| {
-                    o.kind == c.kind
-                        && o.speaker_key() == c.speaker_key()
-                        && o.target_canonical == c.target_canonical
-                        && o.operation.is_some()
+                && earlier.iter().rev().take(8).any(|&k| {
+                    let o: &RawClaim = &out[k];
+                    o.operation.is_some()
                         && ops_compatible(o.operation.as_deref(), c.operation.as_deref())
                 });
             if restated {
                 continue;
             }
+            earlier.push(out.len());
             out.push(c);
         }
         // "China denies ..." in a headline or lede and "the embassy said
