@@ -566,3 +566,20 @@ fn as_a_party_made_clear_names_a_speaker() {
         "{cs:#?}"
     );
 }
+
+/// "attributed this group to a unit of the FSB", with no operation named:
+/// an affiliation of the group, not an accusation of the state.
+#[test]
+fn a_group_attributed_to_a_state_organ_is_an_affiliation() {
+    let cs = read("The malware was developed by a group called Turla. The U.S. government attributed this group to a unit within Center 16 of Russia's Federal Security Service (FSB).");
+    let us: Vec<_> = kinds(&cs).into_iter().filter(|k| k.1.is_some()).collect();
+    assert_eq!(
+        us,
+        vec![(
+            ClaimKind::AttributionStatement,
+            some("United States"),
+            some("Turla")
+        )],
+        "{cs:#?}"
+    );
+}

@@ -219,6 +219,52 @@ impl Ctx<'_> {
             } else {
                 v
             };
+            // "attributed this group to a unit of Russia's FSB": a group,
+            // named or just met, placed under a state organ with no
+            // operation named is an affiliation.
+            if attributes && from > v {
+                let object = self.text.get(v..from - 4).unwrap_or("");
+                let lower = object.trim().to_ascii_lowercase();
+                let no_op = !hits
+                    .iter()
+                    .any(|h| h.pat == Pat::Op && h.start >= v && h.end <= from);
+                let named = hits
+                    .iter()
+                    .find(|h| matches!(h.pat, Pat::Group(_)) && h.start >= v && h.end <= from);
+                let anaphor = [
+                    "this group",
+                    "the group",
+                    "that group",
+                    "this actor",
+                    "the actor",
+                ]
+                .contains(&lower.as_str());
+                let group = match named {
+                    Some(g) => self.target_at(g, sent),
+                    None if anaphor => self.last_group.clone(),
+                    None => None,
+                };
+                let organ = cands
+                    .iter()
+                    .find(|h| h.start >= from)
+                    .and_then(|h| self.target_at(h, sent))
+                    .and_then(|t| t.state);
+                if let (true, Some(mut t), Some(st)) = (no_op, group, organ) {
+                    t.state.get_or_insert(st);
+                    return Some(Relation {
+                        targets: vec![t],
+                        op: Some(format!(
+                            "affiliation: {}",
+                            normalize_ws(self.text.get(from..e).unwrap_or(""))
+                        )),
+                        conf: None,
+                        negated: false,
+                        conditional: false,
+                        hedged: false,
+                        affiliation: true,
+                    });
+                }
+            }
             chosen = cands
                 .iter()
                 .copied()
