@@ -583,3 +583,20 @@ fn a_group_attributed_to_a_state_organ_is_an_affiliation() {
         "{cs:#?}"
     );
 }
+
+/// A company reporting someone else's denial wording ("a claim which
+/// Beijing refuted, calling it disinformation") accuses; it denies nothing.
+#[test]
+fn a_company_reporting_a_denial_does_not_deny() {
+    let cs = read("Hackers from overseas attacked a monitoring centre in Wuhan, Chinese state media claimed, saying the attack came from the United States.\n\nMicrosoft earlier this month said Chinese hackers had breached senior US officials' emails, a claim which Beijing refuted, calling it disinformation.");
+    let ms: Vec<_> = cs
+        .iter()
+        .filter(|c| c.claim.speaker_org.as_deref() == Some("Microsoft"))
+        .map(|c| (c.claim.kind, c.claim.target_canonical.clone()))
+        .collect();
+    assert_eq!(
+        ms,
+        vec![(Some(ClaimKind::Accusation), some("China"))],
+        "{cs:#?}"
+    );
+}

@@ -158,7 +158,10 @@ impl Ctx<'_> {
                 }
                 FrameKind::Say | FrameKind::Believe(..) | FrameKind::Source
                     if f.speaker.as_ref().is_some_and(|sp| {
-                        self.deny_in(cs, ce).is_some() && self.accused_side(sp, prior) && !sp.media
+                        self.deny_in(cs, ce).is_some()
+                            && self.accused_side(sp, prior)
+                            && !sp.media
+                            && !is_company(sp)
                     }) =>
                 {
                     let Some(sp) = f.speaker.clone() else {
@@ -590,13 +593,7 @@ impl Ctx<'_> {
             }
             // A company's attribution answers no accusation against its
             // home state: it is never a counter-accusation.
-            let company = sp.is_some_and(|x| {
-                x.org.as_deref().is_some_and(|o| {
-                    BODIES
-                        .iter()
-                        .any(|b| b.kind == BodyKind::Company && b.name == o)
-                })
-            });
+            let company = sp.is_some_and(is_company);
             // Two states each tied to an operation ("the US accused China
             // ...; China said the US is the biggest hacker"): the one the
             // document accuses first is the accused side, and the other's
@@ -643,4 +640,15 @@ impl Ctx<'_> {
         }
         out
     }
+}
+
+/// A company speaks for itself, never as its home state's accused side: its
+/// attribution is no counter-accusation, the denial wording it reports no
+/// denial of its own.
+pub(super) fn is_company(sp: &Speaker) -> bool {
+    sp.org.as_deref().is_some_and(|o| {
+        BODIES
+            .iter()
+            .any(|b| b.kind == BodyKind::Company && b.name == o)
+    })
 }
