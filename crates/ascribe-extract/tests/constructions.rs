@@ -600,3 +600,20 @@ fn a_company_reporting_a_denial_does_not_deny() {
         "{cs:#?}"
     );
 }
+
+/// "a US cybersecurity firm has said": the firm is the company the
+/// document names, not the US government.
+#[test]
+fn a_firm_is_the_company_the_document_names() {
+    let cs = read("Mandiant published its findings on Tuesday.\n\nThe cybersecurity firm said that Russian military intelligence was behind the attack on the power grid.");
+    assert_eq!(
+        cs.iter()
+            .map(|c| (
+                c.claim.speaker_org.clone(),
+                c.claim.target_canonical.clone()
+            ))
+            .collect::<Vec<_>>(),
+        vec![(some("Mandiant"), some("Russia"))],
+        "{cs:#?}"
+    );
+}

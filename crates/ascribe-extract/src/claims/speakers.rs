@@ -356,6 +356,22 @@ impl Ctx<'_> {
         }
     }
 
+    /// The company named nearest before `s`, else the first after `e`.
+    fn company_near(&self, s: usize, e: usize) -> Option<&'static ascribe_kb::BodyDef> {
+        let company = |h: &Hit| match h.pat {
+            Pat::Body(i) => BODIES.get(i).filter(|b| b.kind == BodyKind::Company),
+            _ => None,
+        };
+        let at = self.hits.partition_point(|h| h.start < s);
+        let before = self.hits.get(..at).unwrap_or(&[]);
+        let after = self.hits.get(at..).unwrap_or(&[]);
+        before
+            .iter()
+            .rev()
+            .find_map(company)
+            .or_else(|| after.iter().filter(|h| h.start >= e).find_map(company))
+    }
+
     /// A statement document's own "we" ("We strongly condemn ..."): its author.
     pub(super) fn author_of(&self, i: usize) -> Option<Speaker> {
         let sent = self.sentences.get(i)?;
@@ -705,6 +721,31 @@ impl Ctx<'_> {
                         .is_some_and(|x| x.title.split_whitespace().last() == Some(role))
                 }) {
                     return Some(p.speaker.clone());
+                }
+            }
+        }
+        // "a US cybersecurity firm", "the company", "the cybersecurity
+        // experts": the company the document names nearest before, else
+        // after.
+        if body.is_none() && known.is_none() && name.is_none() && title.is_none() {
+            let l = np.to_lowercase();
+            let l = l.trim_end_matches([',', '.']);
+            let firm = ["firm", "company", "vendor"]
+                .iter()
+                .any(|w| l.ends_with(&format!(" {w}")) || l == *w);
+            let its_experts = l.starts_with("the ")
+                && ["experts", "researchers", "analysts"]
+                    .iter()
+                    .any(|w| l.ends_with(&format!("security {w}")));
+            if firm || its_experts {
+                if let Some(b) = self.company_near(s, e) {
+                    return Some(Speaker {
+                        person: None,
+                        org: Some(b.name.to_owned()),
+                        country: (!b.country.is_empty()).then(|| b.country.to_owned()),
+                        official: true,
+                        media: false,
+                    });
                 }
             }
         }
