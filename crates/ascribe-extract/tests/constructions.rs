@@ -617,3 +617,20 @@ fn a_firm_is_the_company_the_document_names() {
         "{cs:#?}"
     );
 }
+
+/// "hackers linked to the Chinese government", "with ties to Belarus": the
+/// party after the tie is the one accused, not a victim.
+#[test]
+fn actors_tied_to_a_state_accuse_that_state() {
+    for text in [
+        "Hackers linked to the Chinese government were behind the breach of the ministry's network, the FBI said.",
+        "A team of hackers with ties to Belarus is responsible for the hacking of officials' email accounts, the FBI said.",
+    ] {
+        let cs = read(text);
+        assert_eq!(
+            kinds(&cs).into_iter().map(|k| k.2).collect::<Vec<_>>(),
+            vec![some(if text.contains("Chinese") { "China" } else { "Belarus" })],
+            "{cs:#?}"
+        );
+    }
+}

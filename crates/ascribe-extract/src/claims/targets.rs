@@ -212,6 +212,30 @@ impl Ctx<'_> {
             from += 1;
         }
         let before = self.text.get(from..h.start).unwrap_or("");
+        // "hackers linked to the Chinese government", "with ties to Belarus":
+        // the party the actors serve.
+        {
+            let b = before.trim_end().to_lowercase();
+            let b = b.strip_suffix(" the").unwrap_or(&b);
+            const TIES: &[&str] = &[
+                "linked to",
+                "tied to",
+                "ties to",
+                "links to",
+                "connected to",
+                "affiliated with",
+                "associated with",
+                "backed by",
+                "sponsored by",
+                "working for",
+                "working on behalf of",
+                "on behalf of",
+                "acting for",
+            ];
+            if TIES.iter().any(|t| b.ends_with(t)) {
+                return false;
+            }
+        }
         let words: Vec<&str> = before
             .split(|c: char| c.is_whitespace())
             .filter(|w| !w.is_empty())
