@@ -740,6 +740,36 @@ pub const BODIES: &[BodyDef] = &[
     b!("TASS", "Russia", Media, ["TASS", "Tass"]),
     b!("Interfax", "Russia", Media, ["Interfax"]),
     b!("Xinhua", "China", Media, ["Xinhua"]),
+    // State media that carry their governments' replies.
+    b!(
+        "Korean Central News Agency (KCNA)",
+        "North Korea",
+        Media,
+        ["KCNA", "Korean Central News Agency"]
+    ),
+    b!("Global Times", "China", Media, ["Global Times"]),
+    b!(
+        "China Central Television (CCTV)",
+        "China",
+        Media,
+        ["CCTV", "China Central Television"]
+    ),
+    b!("China Daily", "China", Media, ["China Daily"]),
+    b!(
+        "People's Daily",
+        "China",
+        Media,
+        ["People's Daily", "People’s Daily"]
+    ),
+    b!("Sputnik", "Russia", Media, ["Sputnik"]),
+    b!(
+        "Islamic Republic News Agency (IRNA)",
+        "Iran",
+        Media,
+        ["IRNA", "Islamic Republic News Agency"]
+    ),
+    b!("Press TV", "Iran", Media, ["Press TV"]),
+    b!("Tasnim News Agency", "Iran", Media, ["Tasnim"]),
     b!(
         "Corriere della Sera",
         "Italy",
