@@ -634,3 +634,14 @@ fn actors_tied_to_a_state_accuse_that_state() {
         );
     }
 }
+
+/// A ministry's own page names no state: its spokesperson dismissing the
+/// one state the document accuses speaks for that state.
+#[test]
+fn a_spokesperson_on_the_ministrys_own_page_denies_for_the_accused_state() {
+    let cs = read("Responding to a question about the security firm's statement that Iran was behind the attacks on the banks, Ministry of Foreign Affairs Spokesperson Ali Rezaei stated:\n\nThis is groundless information.");
+    assert!(
+        kinds(&cs).contains(&(ClaimKind::Denial, some("Iran"), some("Iran"))),
+        "{cs:#?}"
+    );
+}

@@ -93,7 +93,24 @@ impl Ctx<'_> {
                     .filter(|(b, _)| *b == sent.block)
                     .map(|(_, sp)| sp.clone())
             })
-            .or_else(|| self.author_of(i));
+            .or_else(|| self.author_of(i))
+            .map(|mut sp| {
+                // A ministry's own page: "Deputy Spokesperson Ngo Toan Thang
+                // stated: This is groundless information." The official who
+                // names no state speaks for the one state the document
+                // accuses when dismissing it.
+                if sp.country.is_none()
+                    && sp.person.is_some()
+                    && sp.official
+                    && self.accused.len() == 1
+                {
+                    let dismisses = !self.hits_of(s, e, |p| p == Pat::Deny).is_empty();
+                    if dismisses {
+                        sp.country = self.accused.first().cloned();
+                    }
+                }
+                sp
+            });
         let hits = self.hits_of(s, e, |_| true);
         // A denial that answers "the accusations" marks its speaker as the accused side.
         {
