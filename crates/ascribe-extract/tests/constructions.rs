@@ -645,3 +645,17 @@ fn a_spokesperson_on_the_ministrys_own_page_denies_for_the_accused_state() {
         "{cs:#?}"
     );
 }
+
+/// "conducted on behalf of the Iranian government": the party the operation
+/// serves is responsible.
+#[test]
+fn on_behalf_of_names_the_responsible_party() {
+    let cs = read(
+        "Microsoft said the hacking campaign was conducted on behalf of the Iranian government.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Accusation, some("United States"), some("Iran"))],
+        "{cs:#?}"
+    );
+}
