@@ -142,20 +142,23 @@ impl Ctx<'_> {
             // condemn Russia's malicious cyber activities"): one claim.
             // (The last few claims of each party and target are compared, so
             // a huge document stays linear.)
-            let key = (c.kind, c.speaker_key(), c.target_canonical.clone());
-            let earlier = said.entry(key).or_default();
-            let restated = !c.speaker_key().is_empty()
-                && c.kind != ClaimKind::Denial
-                && c.operation.is_some()
-                && earlier.iter().rev().take(8).any(|&k| {
-                    let o: &RawClaim = &out[k];
-                    o.operation.is_some()
-                        && ops_compatible(o.operation.as_deref(), c.operation.as_deref())
-                });
-            if restated {
-                continue;
+            if c.kind != ClaimKind::Denial && c.operation.is_some() {
+                let who = c.speaker_key();
+                if !who.is_empty() {
+                    let earlier = said
+                        .entry((c.kind, who, c.target_canonical.clone()))
+                        .or_default();
+                    let restated = earlier.iter().rev().take(8).any(|&k| {
+                        let o: &RawClaim = &out[k];
+                        o.operation.is_some()
+                            && ops_compatible(o.operation.as_deref(), c.operation.as_deref())
+                    });
+                    if restated {
+                        continue;
+                    }
+                    earlier.push(out.len());
+                }
             }
-            earlier.push(out.len());
             out.push(c);
         }
         // "China denies ..." in a headline or lede and "the embassy said

@@ -215,8 +215,11 @@ impl Ctx<'_> {
         // "hackers linked to the Chinese government", "with ties to Belarus":
         // the party the actors serve.
         {
-            let b = before.trim_end().to_lowercase();
-            let b = b.strip_suffix(" the").unwrap_or(&b);
+            let b = before.trim_end();
+            let b = match b.len().checked_sub(4).and_then(|k| b.get(k..)) {
+                Some(t) if t.eq_ignore_ascii_case(" the") => b.get(..b.len() - 4).unwrap_or(b),
+                _ => b,
+            };
             const TIES: &[&str] = &[
                 "linked to",
                 "tied to",
@@ -232,7 +235,7 @@ impl Ctx<'_> {
                 "on behalf of",
                 "acting for",
             ];
-            if TIES.iter().any(|t| b.ends_with(t)) {
+            if TIES.iter().any(|t| ends_with_ignore_case(b, t)) {
                 return false;
             }
         }
@@ -621,9 +624,14 @@ impl Ctx<'_> {
             while !self.text.is_char_boundary(a) {
                 a -= 1;
             }
-            let before = self.text.get(a..h.start).unwrap_or("").to_lowercase();
-            let before = before.strip_suffix("the ").unwrap_or(&before);
-            if SMEAR.iter().any(|w| before.ends_with(w)) {
+            let before = self.text.get(a..h.start).unwrap_or("");
+            let before = match before.len().checked_sub(4).and_then(|k| before.get(k..)) {
+                Some(t) if t.eq_ignore_ascii_case("the ") => {
+                    before.get(..before.len() - 4).unwrap_or(before)
+                }
+                _ => before,
+            };
+            if SMEAR.iter().any(|w| ends_with_ignore_case(before, w)) {
                 if let Some(st) = STATES.get(si) {
                     if !smeared.iter().any(|x| x == st.name) {
                         smeared.push(st.name.to_owned());
@@ -633,4 +641,13 @@ impl Ctx<'_> {
         }
         self.smeared = smeared;
     }
+}
+
+/// `s` ends with the ASCII word `w`, in any case (no allocation: this runs
+/// for every party the rules look at).
+fn ends_with_ignore_case(s: &str, w: &str) -> bool {
+    s.len() >= w.len()
+        && s.as_bytes()
+            .get(s.len() - w.len()..)
+            .is_some_and(|t| t.eq_ignore_ascii_case(w.as_bytes()))
 }
