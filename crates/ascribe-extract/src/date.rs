@@ -53,21 +53,10 @@ pub fn is_weekday(w: &str) -> bool {
     .contains(&l.as_str())
 }
 
-#[allow(clippy::manual_is_multiple_of)] // is_multiple_of needs Rust 1.87; the MSRV is 1.80
+/// `YYYY-MM-DD` for a real date in the years news pages are dated with.
 fn valid(y: u32, m: u32, d: u32) -> Option<String> {
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 => {
-            if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) {
-                29
-            } else {
-                28
-            }
-        }
-        _ => return None,
-    };
-    ((1900..=2100).contains(&y) && d >= 1 && d <= days).then(|| format!("{y:04}-{m:02}-{d:02}"))
+    ((1900..=2100).contains(&y) && ascribe_model::calendar::is_date(y, m, d))
+        .then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
 /// The first full date in a short text, as ISO `YYYY-MM-DD`.

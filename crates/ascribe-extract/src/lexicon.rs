@@ -165,6 +165,8 @@ const ASSERT: &[&str] = &[
     "commented",
     "observed",
     "pointed out",
+    "made clear",
+    "made it clear",
 ];
 const COGNITION: &[&str] = &[
     "believes",
@@ -416,6 +418,17 @@ const FROM: &[&str] = &[
     "based in",
     "operating out of",
     "working from",
+    // Whom the operation serves: "conducted on behalf of the Iranian
+    // government", "supports the national interests of Iran".
+    "on behalf of",
+    "at the behest of",
+    "at the direction of",
+    "supports the interests of",
+    "supports the national interests of",
+    "support the interests of",
+    "support the national interests of",
+    "serves the interests of",
+    "serve the interests of",
     // Inverted: "behind the attacks is a group called APT28".
     "behind the attack is",
     "behind the attack was",

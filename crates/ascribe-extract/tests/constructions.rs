@@ -474,3 +474,188 @@ fn unnamed_officials_reporting_an_accusation_add_no_claim() {
     assert_eq!(cs[0].claim.speaker_country.as_deref(), Some("Poland"));
     assert_eq!(cs[0].claim.target_canonical.as_deref(), Some("Russia"));
 }
+
+/// Two states each tied to an operation: the one the document accuses first
+/// is the accused side; the other's officials accuse, they do not reply.
+#[test]
+fn the_state_accused_first_is_the_accused_side() {
+    let cs = read(
+        "Britain's foreign secretary said on Monday that Russian military intelligence was behind the attack on the election commission.\n\nThe Russian foreign ministry said the accusations were groundless and said British intelligence had hacked Russian banks.\n\nThe British foreign secretary also said Russia had attacked the defence ministry's network.",
+    );
+    let ks = kinds(&cs);
+    assert!(
+        ks.iter()
+            .all(|k| k.1.as_deref() != Some("United Kingdom") || k.0 == ClaimKind::Accusation),
+        "{ks:?}"
+    );
+    assert!(
+        ks.contains(&(
+            ClaimKind::CounterAccusation,
+            some("Russia"),
+            some("United Kingdom")
+        )),
+        "{ks:?}"
+    );
+}
+
+/// A statement that the accuser is smearing a state ("stop smearing China")
+/// makes that state the answering side even when it speaks first.
+#[test]
+fn a_smeared_state_answers() {
+    let cs = read(
+        "A Chinese foreign ministry spokesperson said on Monday that the United States had launched cyberattacks on Chinese universities, and urged the United States to stop smearing China.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(
+            ClaimKind::CounterAccusation,
+            some("China"),
+            some("United States")
+        )],
+        "{cs:#?}"
+    );
+}
+
+/// "members of the GRU", "officers of the PLA": the party after "of" and
+/// an article is the one acting, not a victim.
+#[test]
+fn members_of_a_state_organ_are_the_accused() {
+    let cs = read("Prosecutors at the Justice Department said that four members of the People's Liberation Army hacked into the credit agency's systems.");
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Accusation, some("United States"), some("China"))],
+        "{cs:#?}"
+    );
+}
+
+/// A statement issued by a body speaks in "we": its sentences are the
+/// body's, and its restatement of the same accusation further on is the
+/// same claim.
+#[test]
+fn a_statement_by_a_body_speaks_in_we() {
+    let cs = read(
+        "Statement by the North Atlantic Council on malicious cyber activities\n\n1. We strongly condemn Russia's malicious cyber activities against Allied networks.\n\n2. The Alliance met on Tuesday.\n\n3. Estonia and France have attributed the campaign to Russia's military intelligence service.\n\n4. We will keep countering Russian malicious cyber activity.",
+    );
+    let nato: Vec<_> = kinds(&cs)
+        .into_iter()
+        .filter(|k| k.1.as_deref() == Some("NATO"))
+        .collect();
+    assert_eq!(
+        nato,
+        vec![(ClaimKind::Accusation, some("NATO"), some("Russia"))],
+        "{cs:#?}"
+    );
+}
+
+/// Without a statement heading, "we" in the narrative is nobody's claim.
+#[test]
+fn we_without_an_issuing_body_is_no_speaker() {
+    let cs =
+        read("We strongly condemn Russia's malicious cyber activities against Allied networks.");
+    assert!(cs.is_empty(), "{cs:#?}");
+}
+
+/// "As the FBI made clear, ..." names a second party saying what follows.
+#[test]
+fn as_a_party_made_clear_names_a_speaker() {
+    let cs = read("As the FBI made clear, the State Department is confident that the North Korean government is responsible for this destructive attack.");
+    assert!(
+        cs.iter().any(|c| c.claim.speaker_org.as_deref()
+            == Some("US Federal Bureau of Investigation")
+            && c.claim.target_canonical.as_deref() == Some("North Korea")),
+        "{cs:#?}"
+    );
+}
+
+/// "attributed this group to a unit of the FSB", with no operation named:
+/// an affiliation of the group, not an accusation of the state.
+#[test]
+fn a_group_attributed_to_a_state_organ_is_an_affiliation() {
+    let cs = read("The malware was developed by a group called Turla. The U.S. government attributed this group to a unit within Center 16 of Russia's Federal Security Service (FSB).");
+    let us: Vec<_> = kinds(&cs).into_iter().filter(|k| k.1.is_some()).collect();
+    assert_eq!(
+        us,
+        vec![(
+            ClaimKind::AttributionStatement,
+            some("United States"),
+            some("Turla")
+        )],
+        "{cs:#?}"
+    );
+}
+
+/// A company reporting someone else's denial wording ("a claim which
+/// Beijing refuted, calling it disinformation") accuses; it denies nothing.
+#[test]
+fn a_company_reporting_a_denial_does_not_deny() {
+    let cs = read("Hackers from overseas attacked a monitoring centre in Wuhan, Chinese state media claimed, saying the attack came from the United States.\n\nMicrosoft earlier this month said Chinese hackers had breached senior US officials' emails, a claim which Beijing refuted, calling it disinformation.");
+    let ms: Vec<_> = cs
+        .iter()
+        .filter(|c| c.claim.speaker_org.as_deref() == Some("Microsoft"))
+        .map(|c| (c.claim.kind, c.claim.target_canonical.clone()))
+        .collect();
+    assert_eq!(
+        ms,
+        vec![(Some(ClaimKind::Accusation), some("China"))],
+        "{cs:#?}"
+    );
+}
+
+/// "a US cybersecurity firm has said": the firm is the company the
+/// document names, not the US government.
+#[test]
+fn a_firm_is_the_company_the_document_names() {
+    let cs = read("Mandiant published its findings on Tuesday.\n\nThe cybersecurity firm said that Russian military intelligence was behind the attack on the power grid.");
+    assert_eq!(
+        cs.iter()
+            .map(|c| (
+                c.claim.speaker_org.clone(),
+                c.claim.target_canonical.clone()
+            ))
+            .collect::<Vec<_>>(),
+        vec![(some("Mandiant"), some("Russia"))],
+        "{cs:#?}"
+    );
+}
+
+/// "hackers linked to the Chinese government", "with ties to Belarus": the
+/// party after the tie is the one accused, not a victim.
+#[test]
+fn actors_tied_to_a_state_accuse_that_state() {
+    for text in [
+        "Hackers linked to the Chinese government were behind the breach of the ministry's network, the FBI said.",
+        "A team of hackers with ties to Belarus is responsible for the hacking of officials' email accounts, the FBI said.",
+    ] {
+        let cs = read(text);
+        assert_eq!(
+            kinds(&cs).into_iter().map(|k| k.2).collect::<Vec<_>>(),
+            vec![some(if text.contains("Chinese") { "China" } else { "Belarus" })],
+            "{cs:#?}"
+        );
+    }
+}
+
+/// A ministry's own page names no state: its spokesperson dismissing the
+/// one state the document accuses speaks for that state.
+#[test]
+fn a_spokesperson_on_the_ministrys_own_page_denies_for_the_accused_state() {
+    let cs = read("Responding to a question about the security firm's statement that Iran was behind the attacks on the banks, Ministry of Foreign Affairs Spokesperson Ali Rezaei stated:\n\nThis is groundless information.");
+    assert!(
+        kinds(&cs).contains(&(ClaimKind::Denial, some("Iran"), some("Iran"))),
+        "{cs:#?}"
+    );
+}
+
+/// "conducted on behalf of the Iranian government": the party the operation
+/// serves is responsible.
+#[test]
+fn on_behalf_of_names_the_responsible_party() {
+    let cs = read(
+        "Microsoft said the hacking campaign was conducted on behalf of the Iranian government.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Accusation, some("United States"), some("Iran"))],
+        "{cs:#?}"
+    );
+}

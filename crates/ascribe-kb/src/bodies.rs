@@ -471,6 +471,159 @@ pub const BODIES: &[BodyDef] = &[
         Intelligence,
         ["National Intelligence Service", "NIS"]
     ),
+    // National cyber and intelligence agencies of further states, by the
+    // names their governments publish.
+    b!(
+        "Czech National Cyber and Information Security Agency",
+        "Czech Republic",
+        Cyber,
+        [
+            "NÚKIB",
+            "NUKIB",
+            "National Cyber and Information Security Agency"
+        ]
+    ),
+    b!(
+        "Czech Security Information Service",
+        "Czech Republic",
+        Intelligence,
+        ["Security Information Service", "BIS counterintelligence"]
+    ),
+    b!(
+        "Estonian Foreign Intelligence Service",
+        "Estonia",
+        Intelligence,
+        ["Estonian Foreign Intelligence Service", "Välisluureamet"]
+    ),
+    b!(
+        "Estonian Internal Security Service",
+        "Estonia",
+        Intelligence,
+        [
+            "Estonian Internal Security Service",
+            "KAPO",
+            "Kaitsepolitsei"
+        ]
+    ),
+    b!(
+        "Estonian Information System Authority",
+        "Estonia",
+        Cyber,
+        ["Information System Authority", "Riigi Infosüsteemi Amet"]
+    ),
+    b!(
+        "Polish Internal Security Agency",
+        "Poland",
+        Intelligence,
+        ["Polish Internal Security Agency", "ABW"]
+    ),
+    b!(
+        "Lithuanian National Cyber Security Centre",
+        "Lithuania",
+        Cyber,
+        ["NKSC"]
+    ),
+    b!(
+        "Finnish Security and Intelligence Service",
+        "Finland",
+        Intelligence,
+        [
+            "Finnish Security and Intelligence Service",
+            "Finnish Security Intelligence Service",
+            "Supo"
+        ]
+    ),
+    b!(
+        "Norwegian Police Security Service",
+        "Norway",
+        Intelligence,
+        ["Norwegian Police Security Service"]
+    ),
+    b!(
+        "Swedish Security Service",
+        "Sweden",
+        Intelligence,
+        ["Swedish Security Service", "Säpo"]
+    ),
+    b!(
+        "Danish Centre for Cyber Security",
+        "Denmark",
+        Cyber,
+        [
+            "Danish Centre for Cyber Security",
+            "Danish Center for Cyber Security"
+        ]
+    ),
+    b!(
+        "Centre for Cybersecurity Belgium",
+        "Belgium",
+        Cyber,
+        ["Centre for Cybersecurity Belgium"]
+    ),
+    b!(
+        "Spanish National Cryptologic Centre",
+        "Spain",
+        Intelligence,
+        ["National Cryptologic Centre", "CCN-CERT"]
+    ),
+    b!(
+        "Italian National Cybersecurity Agency",
+        "Italy",
+        Cyber,
+        [
+            "Italian National Cybersecurity Agency",
+            "Agenzia per la Cybersicurezza Nazionale"
+        ]
+    ),
+    b!(
+        "Japanese National Police Agency",
+        "Japan",
+        LawEnforcement,
+        [
+            "Japanese National Police Agency",
+            "Japan's National Police Agency"
+        ]
+    ),
+    b!(
+        "Japanese National Center of Incident Readiness and Strategy for Cybersecurity",
+        "Japan",
+        Cyber,
+        [
+            "NISC",
+            "National Center of Incident Readiness and Strategy for Cybersecurity"
+        ]
+    ),
+    b!(
+        "Korea Internet and Security Agency",
+        "South Korea",
+        Cyber,
+        [
+            "KISA",
+            "Korea Internet and Security Agency",
+            "Korea Internet & Security Agency"
+        ]
+    ),
+    b!(
+        "Taiwanese National Security Bureau",
+        "Taiwan",
+        Intelligence,
+        [
+            "Taiwanese National Security Bureau",
+            "Taiwan's National Security Bureau"
+        ]
+    ),
+    b!(
+        "Netherlands National Cyber Security Centre",
+        "Netherlands",
+        Cyber,
+        ["NCSC-NL"]
+    ),
+    b!(
+        "New Zealand National Cyber Security Centre",
+        "New Zealand",
+        Cyber,
+        ["NCSC NZ", "NCSC-NZ"]
+    ),
     b!(
         "Council of the European Union",
         "European Union",
@@ -492,7 +645,11 @@ pub const BODIES: &[BodyDef] = &[
         "NATO",
         "NATO",
         International,
-        ["NATO", "North Atlantic Treaty Organization"]
+        [
+            "NATO",
+            "North Atlantic Treaty Organization",
+            "North Atlantic Council"
+        ]
     ),
     b!(
         "United Nations",
@@ -583,6 +740,36 @@ pub const BODIES: &[BodyDef] = &[
     b!("TASS", "Russia", Media, ["TASS", "Tass"]),
     b!("Interfax", "Russia", Media, ["Interfax"]),
     b!("Xinhua", "China", Media, ["Xinhua"]),
+    // State media that carry their governments' replies.
+    b!(
+        "Korean Central News Agency (KCNA)",
+        "North Korea",
+        Media,
+        ["KCNA", "Korean Central News Agency"]
+    ),
+    b!("Global Times", "China", Media, ["Global Times"]),
+    b!(
+        "China Central Television (CCTV)",
+        "China",
+        Media,
+        ["CCTV", "China Central Television"]
+    ),
+    b!("China Daily", "China", Media, ["China Daily"]),
+    b!(
+        "People's Daily",
+        "China",
+        Media,
+        ["People's Daily", "People’s Daily"]
+    ),
+    b!("Sputnik", "Russia", Media, ["Sputnik"]),
+    b!(
+        "Islamic Republic News Agency (IRNA)",
+        "Iran",
+        Media,
+        ["IRNA", "Islamic Republic News Agency"]
+    ),
+    b!("Press TV", "Iran", Media, ["Press TV"]),
+    b!("Tasnim News Agency", "Iran", Media, ["Tasnim"]),
     b!(
         "Corriere della Sera",
         "Italy",

@@ -3,6 +3,7 @@
 //! Nothing here does I/O or knows a wire format beyond serde derives; readers
 //! produce these types, the store persists them, and the assessor consumes them.
 
+pub mod calendar;
 pub mod diag;
 mod scales;
 

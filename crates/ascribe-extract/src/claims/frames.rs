@@ -1,0 +1,341 @@
+//! Frames: who speaks over which part of a sentence (saying, believing,
+//! sources, accusing, passive attributions with no agent, denials).
+
+use super::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FrameKind {
+    Say,
+    Believe(usize, usize),
+    Source,
+    Accuse(usize),
+    Passive(usize),
+    Deny,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Frame {
+    pub(super) speaker: Option<Speaker>,
+    pub(super) content: (usize, usize),
+    pub(super) kind: FrameKind,
+    pub(super) verb: usize,
+    pub(super) reporter: Option<String>,
+}
+
+impl Ctx<'_> {
+    /// The frame of a sentence: who speaks and over which part.
+    pub(super) fn frames(&mut self, i: usize) -> Vec<Frame> {
+        let sent = self.sentences[i].clone();
+        let (s, e) = (sent.start, sent.end);
+        let mut out = Vec::new();
+        let hits = self.hits_of(s, e, |_| true);
+        // Sources: "according to X", "as claimed by X".
+        for h in hits.iter().filter(|h| h.pat == Pat::Source) {
+            let np_e = np_end(self.text, h.end, e);
+            let np_e = self.np_end_before_party(h.end, np_e);
+            if let Some(sp) = self.parse_np(h.end, np_e, i) {
+                let before = self.text.get(s..h.start).unwrap_or("").trim();
+                let (cs, ce) = if before.split_whitespace().count() >= 4 {
+                    (s, h.start)
+                } else {
+                    (np_e, e)
+                };
+                out.push(Frame {
+                    speaker: Some(sp),
+                    content: (cs, ce),
+                    kind: FrameKind::Source,
+                    verb: h.start,
+                    reporter: None,
+                });
+            }
+        }
+        // "As the FBI made clear, we are confident that ...": the party
+        // named before the comma also says what follows.
+        let lead = self.text.get(s..e).unwrap_or("");
+        if lead.starts_with("As ") {
+            let verb = hits
+                .iter()
+                .find(|h| h.pat == Pat::Assert && h.start <= s + 80 && h.start > s + 3);
+            if let Some(v) = verb {
+                let rest = self.text.get(v.end..e).unwrap_or("");
+                let comma = rest.find([',', '–', '—']).filter(|&p| p <= 16);
+                if let Some(p) = comma {
+                    if let Some(sp) = self.parse_np(s + 3, v.start, i) {
+                        out.push(Frame {
+                            speaker: Some(sp),
+                            content: (v.end + p + 1, e),
+                            kind: FrameKind::Source,
+                            verb: v.start,
+                            reporter: None,
+                        });
+                    }
+                }
+            }
+        }
+        // Accusation verbs: "X accused Y of Z".
+        for h in hits
+            .iter()
+            .filter(|h| matches!(h.pat, Pat::Accuse | Pat::Attribute))
+        {
+            if hits
+                .iter()
+                .any(|p| p.pat == Pat::Passive && p.start <= h.start && p.end >= h.end)
+            {
+                continue;
+            }
+            let cs = self.list_start(s, clause_start(self.text, s, h.start), h.start);
+            let parts = split_subjects(self.text, cs, h.start);
+            for (a, b) in parts {
+                if let Some(sp) = self.parse_np(a, b, i) {
+                    out.push(Frame {
+                        speaker: Some(sp),
+                        content: (h.end, e),
+                        kind: FrameKind::Accuse(h.end),
+                        verb: h.start,
+                        reporter: None,
+                    });
+                }
+            }
+        }
+        // Passive attributions with no agent.
+        for h in hits.iter().filter(|h| h.pat == Pat::Passive) {
+            let rest = self.text.get(h.end..e).unwrap_or("").to_lowercase();
+            if rest.contains(" by ") && !rest.contains("by the state") {
+                continue;
+            }
+            out.push(Frame {
+                speaker: None,
+                content: (s, e),
+                kind: FrameKind::Passive(h.start),
+                verb: h.start,
+                reporter: None,
+            });
+        }
+        // Denial verbs with a subject: "Russia denied", "the embassy dismissed".
+        for h in hits.iter().filter(|h| h.pat == Pat::DenyVerb) {
+            let cs = clause_start(self.text, s, h.start);
+            let np: String = self.text.get(cs..h.start).unwrap_or("").to_owned();
+            // Drop adverbs: "which Russia immediately denied".
+            let trimmed = np.trim_end();
+            let mut np_end_at = cs + trimmed.len();
+            if let Some(last) = trimmed.rsplit(' ').next() {
+                if last.ends_with("ly") && last.len() > 3 {
+                    np_end_at -= last.len();
+                }
+            }
+            if let Some(sp) = self.parse_np(cs, np_end_at, i) {
+                if sp.country.is_some() {
+                    let ce = self.clause_end(h.end, e);
+                    out.push(Frame {
+                        speaker: Some(sp),
+                        content: (h.end, ce),
+                        kind: FrameKind::Deny,
+                        verb: h.start,
+                        reporter: None,
+                    });
+                }
+            }
+        }
+        // A party's statement as a noun: "FireEye's statement that Viet Nam
+        // assisted ...", "Washington's claim that ...".
+        let sent_text = self.text.get(s..e).unwrap_or("");
+        if sent_text.contains(" that ")
+            && (memchr::memmem::find(sent_text.as_bytes(), "’s ".as_bytes()).is_some()
+                || memchr::memmem::find(sent_text.as_bytes(), b"'s ").is_some())
+        {
+            for noun in [
+                "statement that",
+                "claim that",
+                "claims that",
+                "allegation that",
+                "allegations that",
+                "accusation that",
+                "accusations that",
+                "assessment that",
+                "report that",
+                "finding that",
+                "conclusion that",
+            ] {
+                for apos in ["’s ", "'s "] {
+                    let mut pat = String::with_capacity(apos.len() + noun.len());
+                    pat.push_str(apos);
+                    pat.push_str(noun);
+                    let mut from = 0;
+                    while let Some(p) = sent_text.get(from..).and_then(|t| t.find(&pat)) {
+                        let at = s + from + p;
+                        from += p + pat.len();
+                        let owner = hits.iter().rfind(|h| {
+                            h.end == at
+                                && matches!(h.pat, Pat::Body(_) | Pat::State(_) | Pat::Person(_))
+                        });
+                        if let Some(o) = owner {
+                            if let Some(sp) = self.parse_np(o.start, o.end, i) {
+                                out.push(Frame {
+                                    speaker: Some(sp),
+                                    content: (s + from, e),
+                                    kind: FrameKind::Say,
+                                    verb: at,
+                                    reporter: None,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Verbs of saying and believing.
+        let verbs: Vec<Hit> = hits
+            .iter()
+            .filter(|h| matches!(h.pat, Pat::Assert | Pat::Cognition))
+            .copied()
+            .collect();
+        for v in verbs {
+            if out.iter().any(|f| f.verb == v.start) {
+                continue;
+            }
+            if self.inside_quote(i, v.start) {
+                continue;
+            }
+            // Words that are also nouns ("London's latest claims") are verbs
+            // only before "that", a quote, a colon or at the clause's end.
+            let vt = self.text.get(v.start..v.end).unwrap_or("").to_lowercase();
+            if [
+                "claims",
+                "claimed",
+                "alleged",
+                "alleges",
+                "reports",
+                "reported",
+                "charges",
+                "charged",
+                "notes",
+                "states",
+                "finds",
+                "found",
+                "warns",
+                "suspected",
+                "judge",
+                "states",
+            ]
+            .contains(&vt.as_str())
+            {
+                let next = self.text.get(v.end..e).unwrap_or("").trim_start();
+                let ok = next.is_empty()
+                    || next.starts_with("that ")
+                    || next.starts_with(['“', '"', ':', ',', '.'])
+                    || next.starts_with("on ")
+                    || next.starts_with("in a ");
+                if !ok {
+                    continue;
+                }
+            }
+            let tail = self.text.get(v.end..e).unwrap_or("");
+            let tail_words = tail.split_whitespace().count();
+            let cs = clause_start(self.text, s, v.start);
+            let before_np = self.subject_np(cs, v.start);
+            let comma_before = self
+                .text
+                .get(s..cs)
+                .is_some_and(|t| t.trim_end().ends_with([',', '”', '"']));
+            // Several parties saying one thing: "The UK, the US and
+            // Australia said ...": one frame each.
+            if let Some((a, b)) = before_np {
+                let la = self.list_start(s, a, b);
+                let parts = split_subjects(self.text, la, b);
+                if parts.len() > 1 {
+                    let sps: Vec<Speaker> = parts
+                        .iter()
+                        .filter_map(|&(pa, pb)| self.parse_np(pa, pb, i))
+                        .filter(|sp| sp.country.is_some() && sp.person.is_none())
+                        .collect();
+                    if sps.len() == parts.len() {
+                        let mut c0 = v.end;
+                        let rest = self.text.get(v.end..e).unwrap_or("");
+                        if let Some(p) = rest.find(" that ") {
+                            if p < 60 {
+                                c0 = v.end + p + 6;
+                            }
+                        }
+                        for sp in sps {
+                            out.push(Frame {
+                                speaker: Some(sp),
+                                content: (c0, e),
+                                kind: if v.pat == Pat::Cognition {
+                                    FrameKind::Believe(v.start, v.end)
+                                } else {
+                                    FrameKind::Say
+                                },
+                                verb: v.start,
+                                reporter: None,
+                            });
+                        }
+                        continue;
+                    }
+                }
+            }
+            if let Some(sp) = before_np.and_then(|(a, b)| self.parse_np(a, b, i)) {
+                // Sentence-final: "..., the spokesman said (on Friday)."
+                // "..., Mao said, adding that ...": the claim is before the verb.
+                let adds = [
+                    ", adding",
+                    ", saying",
+                    ", noting",
+                    ", stressing",
+                    ", and added",
+                ]
+                .iter()
+                .any(|a| tail.trim_end().starts_with(a));
+                let trivial_tail = adds
+                    || tail_words <= 8 && !tail.contains(" that ") && !tail.contains(['“', '"']);
+                let rep = self.reporter_after(v.end, e);
+                // "..., the spokesperson stated:" introduces what follows;
+                // the words before are not the statement.
+                let introduces = tail.trim() == ":";
+                if comma_before && trivial_tail {
+                    out.push(Frame {
+                        speaker: Some(sp),
+                        content: if introduces { (e, e) } else { (s, cs) },
+                        kind: FrameKind::Say,
+                        verb: v.start,
+                        reporter: rep,
+                    });
+                } else {
+                    let mut c0 = v.end;
+                    let rest = self.text.get(v.end..e).unwrap_or("");
+                    if let Some(p) = rest.find(" that ") {
+                        if p < 60 {
+                            c0 = v.end + p + 6;
+                        }
+                    }
+                    let cog = v.pat == Pat::Cognition;
+                    out.push(Frame {
+                        speaker: Some(sp),
+                        content: (c0, e),
+                        kind: if cog {
+                            FrameKind::Believe(v.start, v.end)
+                        } else {
+                            FrameKind::Say
+                        },
+                        verb: v.start,
+                        reporter: rep,
+                    });
+                }
+                continue;
+            }
+            // "..., said the spokesman."
+            if comma_before || v.start == cs {
+                let ae = np_end(self.text, v.end, e);
+                if let Some(sp) = self.parse_np(v.end, ae, i) {
+                    out.push(Frame {
+                        speaker: Some(sp),
+                        content: (s, cs.max(s)),
+                        kind: FrameKind::Say,
+                        verb: v.start,
+                        reporter: None,
+                    });
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,671 @@
+//! Claim kinds: a sentence's frames and relations made into accusations,
+//! denials, counter-accusations and attribution statements.
+
+use super::*;
+
+impl Ctx<'_> {
+    pub(super) fn sentence_claims(&mut self, i: usize, prior: &[RawClaim]) -> Vec<RawClaim> {
+        let sent = self.sentences[i].clone();
+        let (s, e) = (sent.start, sent.end);
+        let mut frames = self.frames(i);
+        // "According to Reuters, an official said ...": the outlet reports,
+        // the official speaks.
+        let media_sources: Vec<(usize, String, (usize, usize))> = frames
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                f.kind == FrameKind::Source
+                    && f.speaker.as_ref().is_some_and(|x| {
+                        x.media
+                            || x.org.as_deref().is_some_and(|o| {
+                                BODIES
+                                    .iter()
+                                    .any(|b| b.kind == BodyKind::Media && b.name == o)
+                            })
+                    })
+            })
+            .map(|(k, f)| {
+                (
+                    k,
+                    f.speaker
+                        .as_ref()
+                        .and_then(|x| x.org.clone())
+                        .unwrap_or_default(),
+                    f.content,
+                )
+            })
+            .collect();
+        let mut drop = Vec::new();
+        for (k, name, (cs, ce)) in media_sources {
+            let mut inner = false;
+            for f in frames.iter_mut() {
+                if f.kind != FrameKind::Source && f.verb >= cs && f.verb < ce && f.speaker.is_some()
+                {
+                    f.reporter.get_or_insert_with(|| name.clone());
+                    inner = true;
+                }
+            }
+            if inner {
+                drop.push(k);
+            }
+        }
+        for k in drop.into_iter().rev() {
+            frames.remove(k);
+        }
+        // "The United States denounced ..., the U.S. Embassy in Prague said":
+        // the body that says it speaks for the state named as subject.
+        let closing = frames
+            .iter()
+            .filter(|f| f.kind == FrameKind::Say && f.content.0 == s && f.content.1 <= f.verb)
+            .max_by_key(|f| f.verb)
+            .and_then(|f| f.speaker.clone());
+        if let Some(cl) = closing {
+            for f in frames.iter_mut() {
+                if let (FrameKind::Accuse(_), Some(sp)) = (f.kind, f.speaker.as_mut()) {
+                    let bare = sp.person.is_none()
+                        && sp
+                            .org
+                            .as_deref()
+                            .is_some_and(|o| o.ends_with(" government"));
+                    if bare && sp.country.is_some() && sp.country == cl.country && cl.org != sp.org
+                    {
+                        *sp = cl.clone();
+                    }
+                }
+            }
+        }
+        let mut out: Vec<RawClaim> = Vec::new();
+        // A transcript's introduction, before the first label, is narrative.
+        let interview = self.interviewee.is_some() && i >= self.transcript_from;
+        let turn = sent.turn;
+        // The speaker of unframed text: a quotation's speaker, else the interviewee.
+        let quote_sp = if sent.quoted > 0.5 {
+            self.quote_speaker(i)
+        } else {
+            None
+        };
+        let default_sp = quote_sp
+            .clone()
+            .or_else(|| self.turn_speaker(i))
+            .or_else(|| {
+                self.colon_speaker
+                    .as_ref()
+                    .filter(|(b, _)| *b == sent.block)
+                    .map(|(_, sp)| sp.clone())
+            })
+            .or_else(|| self.author_of(i))
+            .map(|mut sp| {
+                // A ministry's own page: "Deputy Spokesperson Ngo Toan Thang
+                // stated: This is groundless information." The official who
+                // names no state speaks for the one state the document
+                // accuses when dismissing it.
+                if sp.country.is_none()
+                    && sp.person.is_some()
+                    && sp.official
+                    && self.accused.len() == 1
+                {
+                    let dismisses = !self.hits_of(s, e, |p| p == Pat::Deny).is_empty();
+                    if dismisses {
+                        sp.country = self.accused.first().cloned();
+                    }
+                }
+                sp
+            });
+        let hits = self.hits_of(s, e, |_| true);
+        // A denial that answers "the accusations" marks its speaker as the accused side.
+        {
+            let lower = self.text.get(s..e).unwrap_or("").to_lowercase();
+            let answers = [
+                "accusation",
+                "allegation",
+                "claims",
+                "blame",
+                "charges against",
+            ]
+            .iter()
+            .any(|w| lower.contains(w));
+            // Not when the sentence itself accuses, or reports someone else's
+            // denial ("..., an allegation which Russia denied").
+            let accuses = hits
+                .iter()
+                .any(|h| matches!(h.pat, Pat::Accuse | Pat::Attribute | Pat::DenyVerb));
+            self.answering
+                .set(answers && !accuses && hits.iter().any(|h| matches!(h.pat, Pat::Deny)));
+        }
+        let deny_cue = hits.iter().find(|h| {
+            h.pat == Pat::Deny
+                && !hits.iter().any(|d| {
+                    d.pat == Pat::DenyVerb
+                        && d.start == h.start
+                        && frames
+                            .iter()
+                            .any(|f| f.kind == FrameKind::Deny && f.verb == d.start)
+                })
+        });
+        let cond_before_deny =
+            deny_cue.is_some_and(|d| hits.iter().any(|h| h.pat == Pat::Cond && h.start < d.start));
+        let mut handled_deny = false;
+
+        for f in &frames {
+            let (cs, ce) = f.content;
+            if ce <= cs {
+                continue;
+            }
+            match f.kind {
+                FrameKind::Deny => {
+                    let Some(sp) = f.speaker.clone() else {
+                        continue;
+                    };
+                    let rel = self.relation(s, e, i, None);
+                    let own = rel.as_ref().and_then(|r| {
+                        r.targets
+                            .iter()
+                            .find(|t| t.state.is_some() && t.state == sp.country)
+                            .cloned()
+                    });
+                    let op = rel
+                        .as_ref()
+                        .and_then(|r| r.op.clone())
+                        .or_else(|| self.context_op(prior, sp.country.as_deref()));
+                    let mut c = self.denial(&sp, i, own, prior);
+                    c.operation = op;
+                    self.set_conf_near(&mut c, s, e, f.verb);
+                    handled_deny = true;
+                    out.push(c);
+                }
+                FrameKind::Say | FrameKind::Believe(..) | FrameKind::Source
+                    if f.speaker.as_ref().is_some_and(|sp| {
+                        self.deny_in(cs, ce).is_some()
+                            && self.accused_side(sp, prior)
+                            && !sp.media
+                            && !is_company(sp)
+                    }) =>
+                {
+                    let Some(sp) = f.speaker.clone() else {
+                        continue;
+                    };
+                    let Some(d) = self.deny_in(cs, ce) else {
+                        continue;
+                    };
+                    let cond = !self.hits_of(cs, d.start, |p| p == Pat::Cond).is_empty();
+                    if cond || self.is_retraction(&d, e) {
+                        continue;
+                    }
+                    let rel = self.relation(cs, ce, i, None);
+                    let own = rel.as_ref().and_then(|r| {
+                        r.targets
+                            .iter()
+                            .find(|t| t.state.is_some() && t.state == sp.country)
+                            .cloned()
+                    });
+                    let mut c = self.denial(&sp, i, own, prior);
+                    self.set_conf_near(&mut c, cs, ce, d.start);
+                    handled_deny = true;
+                    out.push(c);
+                    // "... allegations against Washington": pointing back.
+                    if let Some(t) = self.allegations_against(cs, ce, i) {
+                        if t.state.is_some() && t.state != sp.country {
+                            out.push(RawClaim {
+                                kind: ClaimKind::CounterAccusation,
+                                speaker: sp.person.clone(),
+                                speaker_org: sp.org.clone(),
+                                speaker_country: sp.country.clone(),
+                                reporter: f.reporter.clone(),
+                                target: Some(t.text.clone()),
+                                target_canonical: t.canonical.clone(),
+                                target_state: t.state.clone(),
+                                operation: self.op_before(t.start, cs),
+                                confidence_phrase: None,
+                                confidence_band: None,
+                                start: s,
+                                end: e,
+                                sentence: i,
+                            });
+                        }
+                    }
+                }
+                _ => {
+                    // In an interview the journalist's own words are no claim:
+                    // only a named third party's relayed accusation is.
+                    if interview
+                        && turn == Turn::Interviewer
+                        && f.speaker.as_ref().is_some_and(|x| {
+                            self.interviewer
+                                .as_ref()
+                                .is_some_and(|iv| iv.person.is_some() && iv.person == x.person)
+                        })
+                    {
+                        continue;
+                    }
+                    let accuse = match f.kind {
+                        FrameKind::Accuse(v) => Some(v),
+                        _ => None,
+                    };
+                    let Some(mut rel) = self.relation(cs, ce, i, accuse) else {
+                        // An official asserting the evidence without naming anyone.
+                        if let Some(sp) = &f.speaker {
+                            let ev = self.hits_of(cs, ce, |p| p == Pat::Evidence);
+                            if !ev.is_empty() && sp.official {
+                                if let Some(c) = self.context_accusation(sp, i, cs, ce, prior) {
+                                    out.push(c);
+                                }
+                            }
+                        }
+                        continue;
+                    };
+                    if f.kind == FrameKind::Source {
+                        rel.conditional = false;
+                    }
+                    // "said: 'We assess with high confidence that ...'": the
+                    // confidence sits between the verb and "that".
+                    if rel.conf.is_none() && f.verb < cs {
+                        rel.conf = self
+                            .hits_of(f.verb, cs, |p| matches!(p, Pat::Conf(_)))
+                            .into_iter()
+                            .last()
+                            .map(|h| {
+                                (
+                                    h.start,
+                                    h.end,
+                                    match h.pat {
+                                        Pat::Conf(b) => b,
+                                        _ => band::LIKELY,
+                                    },
+                                )
+                            });
+                    }
+                    if let FrameKind::Believe(a, b) = f.kind {
+                        if rel.conf.is_none() {
+                            rel.conf = self
+                                .hits_of(a, b, |p| matches!(p, Pat::Conf(_)))
+                                .first()
+                                .map(|h| {
+                                    (
+                                        h.start,
+                                        h.end,
+                                        match h.pat {
+                                            Pat::Conf(x) => x,
+                                            _ => band::LIKELY,
+                                        },
+                                    )
+                                });
+                        }
+                    }
+                    let sp = match f.kind {
+                        FrameKind::Passive(_) => None,
+                        _ => f.speaker.clone(),
+                    };
+                    // "we/I believe" inside someone's quotation is theirs.
+                    let sp = sp.or_else(|| {
+                        if matches!(f.kind, FrameKind::Passive(_)) {
+                            None
+                        } else {
+                            default_sp.clone()
+                        }
+                    });
+                    if rel.conditional || (rel.hedged && f.kind != FrameKind::Source) {
+                        continue;
+                    }
+                    if rel.negated {
+                        // "X was not responsible": no accusation; from the
+                        // accused's side, a denial.
+                        if let Some(sp) = &sp {
+                            let own = rel
+                                .targets
+                                .iter()
+                                .find(|t| t.state.is_some() && t.state == sp.country)
+                                .cloned();
+                            if own.is_some()
+                                && !handled_deny
+                                && !matches!(f.kind, FrameKind::Accuse(_))
+                            {
+                                let mut c = self.denial(sp, i, own, prior);
+                                c.operation.clone_from(&rel.op);
+                                handled_deny = true;
+                                out.push(c);
+                            }
+                        }
+                        continue;
+                    }
+                    if sent.question && f.speaker.is_none() {
+                        continue;
+                    }
+                    let reporter = f.reporter.clone().or_else(|| {
+                        (interview && turn == Turn::Interviewer)
+                            .then(|| self.interviewer.as_ref().and_then(|x| x.person.clone()))
+                            .flatten()
+                    });
+                    for c in self.relation_claims(&rel, sp.as_ref(), i, reporter, prior) {
+                        out.push(c);
+                    }
+                }
+            }
+        }
+
+        // Unframed sentences: a quotation's or an interviewee's words.
+        let framed_speakers: Vec<String> = out.iter().map(RawClaim::speaker_key).collect();
+        if let Some(sp) = default_sp.clone() {
+            let allowed = !interview || turn == Turn::Interviewee || quote_sp.is_some();
+            if allowed && !sent.question {
+                // Denial wording.
+                if let Some(d) = deny_cue {
+                    if !handled_deny && !cond_before_deny && !framed_speakers.contains(&sp.key()) {
+                        if self.is_retraction(d, e) {
+                            // "it has nothing to do with the governments": not a denial.
+                        } else {
+                            let rel = self.relation(s, e, i, None);
+                            let own = rel.as_ref().and_then(|r| {
+                                r.targets
+                                    .iter()
+                                    .find(|t| t.state.is_some() && t.state == sp.country)
+                                    .cloned()
+                            });
+                            if self.accused_side(&sp, prior) || own.is_some() {
+                                let mut c = self.denial(&sp, i, own, prior);
+                                let conf = hits
+                                    .iter()
+                                    .filter(|h| matches!(h.pat, Pat::Conf(_)))
+                                    .min_by_key(|h| h.start.abs_diff(d.start));
+                                if let Some(h) = conf {
+                                    c.confidence_phrase =
+                                        self.text.get(h.start..h.end).map(str::to_owned);
+                                    c.confidence_band = match h.pat {
+                                        Pat::Conf(b) => Some(b),
+                                        _ => None,
+                                    };
+                                }
+                                if c.operation.is_none() {
+                                    c.operation = rel
+                                        .and_then(|r| r.op)
+                                        .filter(|_| false)
+                                        .or_else(|| self.context_op(prior, sp.country.as_deref()));
+                                }
+                                out.push(c);
+                            }
+                        }
+                    }
+                } else if !frames.iter().any(|f| f.kind != FrameKind::Deny) {
+                    // Accusation-shaped words in the speaker's mouth.
+                    if let Some(rel) = self.relation(s, e, i, None) {
+                        if !rel.conditional && !rel.hedged {
+                            let about_accusing = hits.iter().any(|h| matches!(h.pat, Pat::Accuse));
+                            if rel.negated && about_accusing {
+                                // "they have never accused Russia": about accusations, not a denial.
+                            } else if rel.negated
+                                && rel
+                                    .targets
+                                    .iter()
+                                    .any(|t| t.state.is_some() && t.state == sp.country)
+                            {
+                                let own =
+                                    rel.targets.iter().find(|t| t.state == sp.country).cloned();
+                                let mut c = self.denial(&sp, i, own, prior);
+                                c.operation.clone_from(&rel.op);
+                                out.push(c);
+                            } else if !rel.negated {
+                                for c in self.relation_claims(&rel, Some(&sp), i, None, prior) {
+                                    out.push(c);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } else if !interview && frames.is_empty() && !sent.question {
+            // The document's own voice: only a named group counts as attribution.
+            if let Some(rel) = self.relation(s, e, i, None) {
+                if !rel.conditional
+                    && !rel.hedged
+                    && !rel.negated
+                    && rel.targets.iter().any(|t| t.group)
+                {
+                    for c in self.relation_claims(&rel, None, i, None, prior) {
+                        out.push(c);
+                    }
+                }
+            }
+        }
+        // Retractions cancel the speaker's territory-based counter-accusations.
+        out
+    }
+
+    pub(super) fn deny_in(&self, cs: usize, ce: usize) -> Option<Hit> {
+        self.hits_of(cs, ce, |p| p == Pat::Deny).into_iter().next()
+    }
+
+    pub(super) fn set_conf_near(&self, c: &mut RawClaim, s: usize, e: usize, at: usize) {
+        let conf = self
+            .hits_of(s, e, |p| matches!(p, Pat::Conf(_)))
+            .into_iter()
+            .min_by_key(|h| h.start.abs_diff(at));
+        if let Some(h) = conf {
+            c.confidence_phrase = self.text.get(h.start..h.end).map(str::to_owned);
+            c.confidence_band = match h.pat {
+                Pat::Conf(b) => Some(b),
+                _ => None,
+            };
+        }
+    }
+
+    pub(super) fn op_before(&self, at: usize, cs: usize) -> Option<String> {
+        let op = self.hits_of(cs, at, |p| p == Pat::Op).into_iter().last()?;
+        let end = at;
+        let t = self.text.get(op.start..end)?;
+        Some(normalize_ws(
+            t.trim_end_matches(|c: char| !c.is_alphanumeric()),
+        ))
+    }
+
+    pub(super) fn is_retraction(&self, d: &Hit, e: usize) -> bool {
+        let cue = self.text.get(d.start..d.end).unwrap_or("").to_lowercase();
+        if cue != "nothing to do with" {
+            return false;
+        }
+        let after = normalize_ws(
+            &self
+                .text
+                .get(d.end..(d.end + 30).min(e))
+                .unwrap_or("")
+                .to_lowercase(),
+        );
+        after.trim_start().starts_with("the government")
+            || after.trim_start().starts_with("governments")
+    }
+
+    pub(super) fn context_op(&self, prior: &[RawClaim], country: Option<&str>) -> Option<String> {
+        prior
+            .iter()
+            .rev()
+            .find(|p| {
+                p.kind != ClaimKind::Denial
+                    && country.is_some()
+                    && p.target_state.as_deref() == country
+            })
+            .and_then(|p| p.operation.clone())
+    }
+
+    pub(super) fn denial(
+        &self,
+        sp: &Speaker,
+        i: usize,
+        own: Option<Target>,
+        prior: &[RawClaim],
+    ) -> RawClaim {
+        let sent = &self.sentences[i];
+        let (mut target, mut canonical, mut tstate) =
+            (None, sp.country.clone(), sp.country.clone());
+        if let Some(t) = own {
+            target = Some(t.text);
+            canonical = t.canonical.or(canonical);
+            tstate = t.state.or(tstate);
+        }
+        // "this group" / a group named in the sentence.
+        let groups = self.hits_of(sent.start, sent.end, |p| matches!(p, Pat::Group(_)));
+        let this_group = self
+            .text
+            .get(sent.start..sent.end)
+            .is_some_and(|t| t.to_lowercase().contains("this group"));
+        if let Some(g) = groups
+            .first()
+            .and_then(|g| self.target_at(g, i))
+            .or_else(|| {
+                if this_group {
+                    self.last_group.clone()
+                } else {
+                    None
+                }
+            })
+        {
+            target = Some(g.text);
+            canonical = g.canonical;
+            tstate = g.state.or(tstate);
+        }
+        if target.is_none() {
+            if let Some(p) = prior.iter().rev().find(|p| {
+                p.kind != ClaimKind::Denial
+                    && p.target_state == sp.country
+                    && p.target_canonical == sp.country
+            }) {
+                target.clone_from(&p.target);
+            }
+        }
+        RawClaim {
+            kind: ClaimKind::Denial,
+            speaker: sp.person.clone(),
+            speaker_org: sp.org.clone(),
+            speaker_country: sp.country.clone(),
+            reporter: None,
+            target,
+            target_canonical: canonical,
+            target_state: tstate,
+            operation: self.context_op(prior, sp.country.as_deref()),
+            confidence_phrase: None,
+            confidence_band: None,
+            start: sent.start,
+            end: sent.end,
+            sentence: i,
+        }
+    }
+
+    pub(super) fn context_accusation(
+        &self,
+        sp: &Speaker,
+        i: usize,
+        cs: usize,
+        ce: usize,
+        prior: &[RawClaim],
+    ) -> Option<RawClaim> {
+        let p = prior.iter().rev().find(|p| {
+            p.kind != ClaimKind::Denial && p.target_state.is_some() && p.target_state != sp.country
+        })?;
+        let conf = self
+            .hits_of(cs, ce, |p| matches!(p, Pat::Conf(_)))
+            .first()
+            .copied();
+        let sent = &self.sentences[i];
+        Some(RawClaim {
+            kind: if sp.official {
+                ClaimKind::Accusation
+            } else {
+                ClaimKind::AttributionStatement
+            },
+            speaker: sp.person.clone(),
+            speaker_org: sp.org.clone(),
+            speaker_country: sp.country.clone(),
+            reporter: None,
+            target: None,
+            target_canonical: p.target_state.clone(),
+            target_state: p.target_state.clone(),
+            operation: p.operation.clone(),
+            confidence_phrase: conf
+                .and_then(|h| self.text.get(h.start..h.end))
+                .map(str::to_owned),
+            confidence_band: conf.and_then(|h| match h.pat {
+                Pat::Conf(b) => Some(b),
+                _ => None,
+            }),
+            start: sent.start,
+            end: sent.end,
+            sentence: i,
+        })
+    }
+
+    pub(super) fn relation_claims(
+        &self,
+        rel: &Relation,
+        sp: Option<&Speaker>,
+        i: usize,
+        reporter: Option<String>,
+        prior: &[RawClaim],
+    ) -> Vec<RawClaim> {
+        let sent = &self.sentences[i];
+        let mut out = Vec::new();
+        for t in &rel.targets {
+            if let (Some(sp), Some(ts)) = (sp, &t.state) {
+                if sp.country.as_ref() == Some(ts) && !rel.affiliation {
+                    // A party speaking of its own state in accusation form
+                    // without negation is not an accusation of itself.
+                    continue;
+                }
+            }
+            // A company's attribution answers no accusation against its
+            // home state: it is never a counter-accusation.
+            let company = sp.is_some_and(is_company);
+            // Two states each tied to an operation ("the US accused China
+            // ...; China said the US is the biggest hacker"): the one the
+            // document accuses first is the accused side, and the other's
+            // accusation of it is no reply.
+            let replying = sp.is_some_and(|x| {
+                self.accused_before(t.state.as_deref(), x.country.as_deref())
+                    .is_none_or(|first| !first)
+            });
+            let accused_side =
+                sp.is_some_and(|x| self.accused_side(x, prior) && !x.media) && !company && replying;
+            let kind = if rel.affiliation {
+                ClaimKind::AttributionStatement
+            } else if accused_side && t.state != sp.and_then(|x| x.country.clone()) {
+                ClaimKind::CounterAccusation
+            } else if sp.is_some_and(|x| x.official && !x.media) {
+                ClaimKind::Accusation
+            } else {
+                ClaimKind::AttributionStatement
+            };
+            if kind == ClaimKind::CounterAccusation && t.canonical.is_none() && t.state.is_none() {
+                // An unnamed foreign party is still a counter-accusation.
+            } else if t.canonical.is_none() && kind != ClaimKind::CounterAccusation {
+                continue;
+            }
+            out.push(RawClaim {
+                kind,
+                speaker: sp.and_then(|x| x.person.clone()),
+                speaker_org: sp.and_then(|x| x.org.clone()),
+                speaker_country: sp.and_then(|x| x.country.clone()),
+                reporter: reporter.clone(),
+                target: Some(t.text.clone()),
+                target_canonical: t.canonical.clone(),
+                target_state: t.state.clone(),
+                operation: rel.op.clone(),
+                confidence_phrase: rel
+                    .conf
+                    .and_then(|(a, b, _)| self.text.get(a..b))
+                    .map(str::to_owned),
+                confidence_band: rel.conf.map(|(_, _, b)| b),
+                start: sent.start,
+                end: sent.end,
+                sentence: i,
+            });
+        }
+        out
+    }
+}
+
+/// A company speaks for itself, never as its home state's accused side: its
+/// attribution is no counter-accusation, the denial wording it reports no
+/// denial of its own.
+pub(super) fn is_company(sp: &Speaker) -> bool {
+    sp.org.as_deref().is_some_and(|o| {
+        BODIES
+            .iter()
+            .any(|b| b.kind == BodyKind::Company && b.name == o)
+    })
+}

@@ -1,0 +1,203 @@
+//! Merging: claims that say the same thing in neighbouring sentences become
+//! one; counter-accusations their speaker takes back are dropped.
+
+use super::*;
+
+/// Two operation spans describe the same operation, or one is unknown.
+pub(super) fn ops_compatible(a: Option<&str>, b: Option<&str>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else {
+        return true;
+    };
+    const STOP: &[&str] = &[
+        "the",
+        "to",
+        "of",
+        "and",
+        "in",
+        "on",
+        "a",
+        "an",
+        "by",
+        "for",
+        "tried",
+        "trying",
+        "try",
+        "attempt",
+        "attempted",
+        "from",
+        "with",
+        "that",
+        "this",
+        "those",
+        "these",
+        "its",
+        "their",
+    ];
+    let words = |s: &str| -> Vec<String> {
+        s.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() > 2 && !STOP.contains(w))
+            .map(|w| w.chars().take(6).collect())
+            .collect()
+    };
+    let (wa, wb) = (words(a), words(b));
+    wa.iter().any(|w| wb.contains(w))
+}
+
+impl Ctx<'_> {
+    /// Merges claims that say the same thing in neighbouring sentences and
+    /// drops a speaker's territory counter-accusations they then take back.
+    pub(super) fn finish(&self, mut claims: Vec<RawClaim>) -> Vec<RawClaim> {
+        // Retractions.
+        let retract: Vec<(usize, String)> = (0..self.sentences.len())
+            .filter_map(|i| {
+                let (s, e) = (self.sentences[i].start, self.sentences[i].end);
+                let d = self
+                    .hits_of(s, e, |p| p == Pat::Deny)
+                    .into_iter()
+                    .find(|d| self.is_retraction(d, e))?;
+                let _ = d;
+                Some((i, self.turn_speaker(i).map(|x| x.key()).unwrap_or_default()))
+            })
+            .collect();
+        claims.retain(|c| {
+            !(c.kind == ClaimKind::CounterAccusation
+                && c.target_canonical.is_some()
+                && retract.iter().any(|(i, k)| {
+                    *i > c.sentence
+                        && *i - c.sentence <= 4
+                        && (k.is_empty() || *k == c.speaker_key())
+                }))
+        });
+        claims.sort_by_key(|c| (c.sentence, c.start));
+        let mut out: Vec<RawClaim> = Vec::new();
+        let mut said: std::collections::HashMap<(ClaimKind, String, Option<String>), Vec<usize>> =
+            std::collections::HashMap::new();
+        for c in claims {
+            // Exact duplicates from overlapping frames; a named speaker wins
+            // over the document's own voice for the same statement, and over
+            // unnamed "officials" with no country reporting it ("The Czech
+            // Republic has accused China ..., officials said").
+            let weak = |x: &RawClaim| {
+                x.speaker_key().is_empty() || x.speaker.is_none() && x.speaker_country.is_none()
+            };
+            if let Some(k) = out.iter().position(|o| {
+                o.sentence == c.sentence
+                    && o.kind == c.kind
+                    && o.target_canonical == c.target_canonical
+                    && (o.speaker_key() == c.speaker_key() || weak(o) || weak(&c))
+            }) {
+                if weak(&out[k]) && !weak(&c) {
+                    out[k] = c;
+                }
+                continue;
+            }
+            let mergeable = out.iter().rposition(|o| {
+                o.kind == c.kind
+                    && o.speaker_key() == c.speaker_key()
+                    && o.target_canonical == c.target_canonical
+                    && c.sentence - o.sentence <= 4
+                    && (c.kind == ClaimKind::Denial
+                        || ops_compatible(o.operation.as_deref(), c.operation.as_deref()))
+            });
+            if let Some(k) = mergeable {
+                let intervening = out
+                    .iter()
+                    .skip(k + 1)
+                    .any(|o| o.speaker_key() != c.speaker_key() && o.sentence > out[k].sentence);
+                if !intervening {
+                    let o = &mut out[k];
+                    let same_block = self.sentences.get(o.sentence).map(|x| x.block)
+                        == self.sentences.get(c.sentence).map(|x| x.block);
+                    if o.confidence_phrase.is_none() && c.confidence_phrase.is_some() {
+                        o.confidence_phrase.clone_from(&c.confidence_phrase);
+                        o.confidence_band = c.confidence_band;
+                        if !same_block {
+                            o.start = c.start;
+                            o.end = c.end;
+                        }
+                    }
+                    if same_block {
+                        o.end = o.end.max(c.end);
+                    }
+                    if o.target.is_none()
+                        || c.target.as_ref().is_some_and(|t| {
+                            t.split_whitespace().count()
+                                > o.target
+                                    .as_ref()
+                                    .map_or(0, |x| x.split_whitespace().count())
+                                && c.kind == ClaimKind::Denial
+                        })
+                    {
+                        o.target.clone_from(&c.target);
+                    }
+                    if o.operation.is_none() {
+                        o.operation.clone_from(&c.operation);
+                    }
+                    continue;
+                }
+            }
+            // The same party restating the same operation further on
+            // ("countering Russian malicious cyber activity" after "we
+            // condemn Russia's malicious cyber activities"): one claim.
+            // (The last few claims of each party and target are compared, so
+            // a huge document stays linear.)
+            if c.kind != ClaimKind::Denial && c.operation.is_some() {
+                let who = c.speaker_key();
+                if !who.is_empty() {
+                    let earlier = said
+                        .entry((c.kind, who, c.target_canonical.clone()))
+                        .or_default();
+                    let restated = earlier.iter().rev().take(8).any(|&k| {
+                        let o: &RawClaim = &out[k];
+                        o.operation.is_some()
+                            && ops_compatible(o.operation.as_deref(), c.operation.as_deref())
+                    });
+                    if restated {
+                        continue;
+                    }
+                    earlier.push(out.len());
+                }
+            }
+            out.push(c);
+        }
+        // "China denies ..." in a headline or lede and "the embassy said
+        // ..." below: one denial, by the body or person that made it.
+        let generic = |c: &RawClaim| {
+            c.kind == ClaimKind::Denial
+                && c.sentence <= 1
+                && c.speaker.is_none()
+                && c.speaker_org
+                    .as_deref()
+                    .is_some_and(|o| o.ends_with(" government"))
+        };
+        // Likewise "a Kremlin spokesman refuted ..." and "Peskov said ...":
+        // the office's unnamed denial is its named spokesman's.
+        let folded: Vec<bool> = out
+            .iter()
+            .map(|c| {
+                let same = |o: &RawClaim| {
+                    o.kind == ClaimKind::Denial
+                        && o.speaker_country == c.speaker_country
+                        && o.target_state == c.target_state
+                };
+                generic(c)
+                    && out
+                        .iter()
+                        .any(|o| same(o) && o.sentence > c.sentence && !generic(o))
+                    || c.kind == ClaimKind::Denial
+                        && c.speaker.is_none()
+                        && c.speaker_org.is_some()
+                        && out.iter().any(|o| {
+                            same(o) && o.speaker.is_some() && o.speaker_org == c.speaker_org
+                        })
+            })
+            .collect();
+        let mut k = 0;
+        out.retain(|_| {
+            k += 1;
+            !folded[k - 1]
+        });
+        out
+    }
+}

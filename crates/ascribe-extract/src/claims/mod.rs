@@ -1,0 +1,426 @@
+//! The claim extractor: sentences, quotations and interview turns, who
+//! speaks, what they say about whom, and how sure they say they are.
+//!
+//! The rules follow how news and statements are written: reported speech
+//! before or after the quote ("X said", "..., the spokesman said"), sources
+//! ("according to", "as claimed by"), accusation verbs ("accused X of"),
+//! denial verbs and wording, passive attributions with no agent, and the
+//! turns of an interview, where the journalist's questions are nobody's claim
+//! unless they relay a named party's accusation.
+
+use ascribe_kb::{BodyKind, KnowledgeBase, TitleOrg, BODIES, PEOPLE, STATES, TITLES};
+use ascribe_model::{Band, ClaimKind, Icd203, Phia};
+
+use crate::clean::Cleaned;
+use crate::lexicon::{band, scan, Hit, Pat};
+
+mod frames;
+mod interviews;
+mod kinds;
+mod merge;
+mod relations;
+mod sentences;
+mod speakers;
+mod targets;
+
+use frames::FrameKind;
+pub use sentences::normalize_quote;
+use sentences::{clause_start, dateline_end, normalize_ws, split_sentences};
+use speakers::{capitalized_name, last_capitalized_name, np_end, split_subjects};
+
+/// A claim found in the clean text, before offsets are mapped back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawClaim {
+    pub kind: ClaimKind,
+    pub speaker: Option<String>,
+    pub speaker_org: Option<String>,
+    pub speaker_country: Option<String>,
+    /// Who relayed the claim when it is second-hand (a newspaper, an interviewer).
+    pub reporter: Option<String>,
+    pub target: Option<String>,
+    pub target_canonical: Option<String>,
+    pub target_state: Option<String>,
+    pub operation: Option<String>,
+    pub confidence_phrase: Option<String>,
+    pub confidence_band: Option<u8>,
+    /// Clean-text range of the quote.
+    pub start: usize,
+    pub end: usize,
+    pub sentence: usize,
+}
+
+impl RawClaim {
+    fn speaker_key(&self) -> String {
+        if let Some(p) = &self.speaker {
+            return p.to_lowercase();
+        }
+        self.speaker_org.clone().unwrap_or_default().to_lowercase()
+    }
+}
+
+/// The PHIA band, PHIA term and ICD 203 term for a confidence band id.
+pub fn band_of(id: u8) -> (Band, Phia, Icd203) {
+    let phia = match id {
+        band::ALMOST_CERTAIN => Phia::AlmostCertain,
+        band::HIGHLY_LIKELY => Phia::HighlyLikely,
+        band::LIKELY => Phia::Likely,
+        band::POSSIBLE => Phia::RealisticPossibility,
+        band::UNLIKELY => Phia::Unlikely,
+        band::HIGHLY_UNLIKELY => Phia::HighlyUnlikely,
+        _ => Phia::RemoteChance,
+    };
+    let b = phia.band();
+    (b, phia, Icd203::from_probability(b.midpoint()))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Turn {
+    Narrative,
+    Interviewer,
+    Interviewee,
+}
+
+#[derive(Debug, Clone)]
+struct Sentence {
+    start: usize,
+    end: usize,
+    block: usize,
+    heading: bool,
+    question: bool,
+    /// Quotation group: sentences joined by one quotation share it.
+    group: Option<usize>,
+    /// Share of the sentence inside quotation marks.
+    quoted: f32,
+    turn: Turn,
+}
+
+/// Who speaks.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Speaker {
+    person: Option<String>,
+    org: Option<String>,
+    country: Option<String>,
+    official: bool,
+    media: bool,
+}
+
+impl Speaker {
+    fn is_empty(&self) -> bool {
+        self.person.is_none() && self.org.is_none() && self.country.is_none()
+    }
+    fn key(&self) -> String {
+        if self.media {
+            return "media".to_owned();
+        }
+        self.person
+            .clone()
+            .or_else(|| self.org.clone())
+            .unwrap_or_default()
+            .to_lowercase()
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Person {
+    name: String,
+    title: Option<usize>,
+    speaker: Speaker,
+}
+
+/// A party a claim names as responsible.
+#[derive(Debug, Clone, PartialEq)]
+struct Target {
+    text: String,
+    canonical: Option<String>,
+    state: Option<String>,
+    start: usize,
+    end: usize,
+    group: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Relation {
+    targets: Vec<Target>,
+    op: Option<String>,
+    conf: Option<(usize, usize, u8)>,
+    negated: bool,
+    conditional: bool,
+    hedged: bool,
+    affiliation: bool,
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    hits: Vec<Hit>,
+    sentences: Vec<Sentence>,
+    people: Vec<Person>,
+    kb: &'a KnowledgeBase,
+    interviewer: Option<Speaker>,
+    interviewee: Option<Speaker>,
+    last_group: Option<Target>,
+    /// States the document ties to an operation (outside questions and the
+    /// accused's own words).
+    accused: Vec<String>,
+    /// States the document says are smeared or framed ("stop smearing
+    /// China"): they answer accusations.
+    smeared: Vec<String>,
+    /// The body a statement document is issued by ("Statement by the North
+    /// Atlantic Council"): its "we" speaks.
+    author: Option<Speaker>,
+    /// Set while reading a statement that answers accusations ("the
+    /// accusations by the US are groundless"): its speaker is the accused side.
+    answering: std::cell::Cell<bool>,
+    /// Set while an "I"/"we" looks for its speaker in the quote's attribution, whose own
+    /// "I"/"we" must not look again (that loop overflowed the stack on fuzzed input).
+    resolving_pronoun: bool,
+    /// Per sentence, the speaker a transcript's label gives it ("MS. PSAKI:").
+    labels: Vec<Option<Speaker>>,
+    /// The first sentence of a transcript's labelled turns.
+    transcript_from: usize,
+    /// "... Deputy Spokesperson Ngo Toan Thang stated:" and the block that
+    /// follows: (that block, its speaker).
+    colon_speaker: Option<(usize, Speaker)>,
+}
+
+/// Finds the claims in a cleaned document.
+pub fn extract(cleaned: &Cleaned<'_>) -> Vec<RawClaim> {
+    extract_with(cleaned, crate::lexicon::lexicon(), KnowledgeBase::builtin())
+}
+
+/// [`extract`] with a lexicon built from `kb` (group indices must agree).
+pub(crate) fn extract_with(
+    cleaned: &Cleaned<'_>,
+    lex: &crate::lexicon::Lexicon,
+    kb: &KnowledgeBase,
+) -> Vec<RawClaim> {
+    if cleaned.text.is_empty() {
+        return Vec::new();
+    }
+    let text = cleaned.text.as_str();
+    let sentences = split_sentences(cleaned);
+    // Context (who spoke, what was said before) does not reach further than
+    // a long article: a huge input is read in windows of whole blocks, so
+    // time and memory stay linear in its size.
+    let mut out = Vec::new();
+    let mut from = 0;
+    while from < sentences.len() {
+        let start = sentences[from].start;
+        let mut to = from + 1;
+        while to < sentences.len()
+            && (sentences[to].end - start < CHUNK
+                || sentences[to].block == sentences[to - 1].block
+                    && sentences[to].end - start < 2 * CHUNK)
+        {
+            to += 1;
+        }
+        let end = sentences[to - 1].end;
+        let mut hits = crate::lexicon::scan_with(lex, text.get(start..end).unwrap_or(""));
+        for h in &mut hits {
+            h.start += start;
+            h.end += start;
+        }
+        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        let mut ctx = Ctx {
+            text,
+            hits,
+            sentences: sentences.get(from..to).unwrap_or(&[]).to_vec(),
+            people: Vec::new(),
+            kb,
+            interviewer: None,
+            interviewee: None,
+            last_group: None,
+            accused: Vec::new(),
+            smeared: Vec::new(),
+            author: None,
+            answering: std::cell::Cell::new(false),
+            resolving_pronoun: false,
+            labels: Vec::new(),
+            transcript_from: 0,
+            colon_speaker: None,
+        };
+        ctx.mark_quotes();
+        ctx.detect_interview();
+        ctx.find_author();
+        ctx.find_accused();
+        out.extend(ctx.run());
+        from = to;
+    }
+    out
+}
+
+/// The window a document is read in, in bytes of clean text.
+const CHUNK: usize = 256 * 1024;
+
+/// One line per sentence with its turn, quotation share and frames, for
+/// tuning rules (`ASCRIBE_EXTRACT_DEBUG=1` in the seed test prints it).
+pub fn debug_sentences(cleaned: &Cleaned<'_>) -> Vec<String> {
+    let text = cleaned.text.as_str();
+    let mut hits = scan(text);
+    hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+    let sentences = split_sentences(cleaned);
+    let mut ctx = Ctx {
+        text,
+        hits,
+        sentences,
+        people: Vec::new(),
+        kb: KnowledgeBase::builtin(),
+        interviewer: None,
+        interviewee: None,
+        last_group: None,
+        accused: Vec::new(),
+        smeared: Vec::new(),
+        author: None,
+        answering: std::cell::Cell::new(false),
+        resolving_pronoun: false,
+        labels: Vec::new(),
+        transcript_from: 0,
+        colon_speaker: None,
+    };
+    ctx.mark_quotes();
+    ctx.detect_interview();
+    ctx.find_author();
+    ctx.find_accused();
+    let mut out = vec![format!(
+        "interviewer={:?} interviewee={:?} accused={:?}",
+        ctx.interviewer, ctx.interviewee, ctx.accused
+    )];
+    for i in 0..ctx.sentences.len() {
+        ctx.learn_people(i);
+        let frames = ctx.frames(i);
+        let (a, b) = (ctx.sentences[i].start, ctx.sentences[i].end);
+        let rel = ctx.relation(a, b, i, None).map(|r| {
+            (
+                r.targets.iter().map(|t| t.text.clone()).collect::<Vec<_>>(),
+                r.negated,
+                r.conditional,
+            )
+        });
+        let s = &ctx.sentences[i];
+        out.push(format!(
+            "[{i}] {:?} q={:.2} g={:?} ?={} {:?}\n    rel: {rel:?}\n    frames: {:?}",
+            s.turn,
+            s.quoted,
+            s.group,
+            s.question,
+            ctx.text
+                .get(s.start..s.end)
+                .unwrap_or("")
+                .chars()
+                .take(100)
+                .collect::<String>(),
+            frames
+                .iter()
+                .map(|f| (
+                    f.kind,
+                    f.speaker.as_ref().map(|x| (
+                        x.person.clone(),
+                        x.org.clone(),
+                        x.country.clone()
+                    ))
+                ))
+                .collect::<Vec<_>>()
+        ));
+    }
+    out
+}
+
+impl Ctx<'_> {
+    fn sent_text(&self, i: usize) -> &str {
+        self.sentences
+            .get(i)
+            .and_then(|s| self.text.get(s.start..s.end))
+            .unwrap_or("")
+    }
+
+    fn hits_in(&self, s: usize, e: usize) -> &[Hit] {
+        let a = self.hits.partition_point(|h| h.start < s);
+        let b = self.hits.partition_point(|h| h.start < e);
+        let b = b.max(a);
+        let slice = self.hits.get(a..b).unwrap_or(&[]);
+        // Hits that run past `e` are cut off by the caller's range checks.
+        slice
+    }
+
+    fn hits_of(&self, s: usize, e: usize, f: impl Fn(Pat) -> bool) -> Vec<Hit> {
+        self.hits_in(s, e)
+            .iter()
+            .filter(|h| h.end <= e && f(h.pat))
+            .copied()
+            .collect()
+    }
+
+    fn run(&mut self) -> Vec<RawClaim> {
+        let n = self.sentences.len();
+        let mut claims: Vec<RawClaim> = Vec::new();
+        for i in 0..n {
+            self.learn_people(i);
+            if self.sentences[i].heading {
+                continue;
+            }
+            let mut found = self.sentence_claims(i, &claims);
+            // A sentence that introduces a statement with a colon gives the
+            // next block its speaker.
+            if self.sent_text(i).trim_end().ends_with(':') {
+                let sp = self
+                    .frames(i)
+                    .into_iter()
+                    .filter(|f| f.kind == FrameKind::Say && f.speaker.is_some())
+                    .max_by_key(|f| f.verb)
+                    .and_then(|f| f.speaker);
+                let next = self.sentences.get(i + 1).map(|x| x.block);
+                self.colon_speaker = match (sp, next) {
+                    (Some(sp), Some(b)) if b != self.sentences[i].block => Some((b, sp)),
+                    _ => None,
+                };
+            }
+            self.answering.set(false);
+            for c in &found {
+                if c.target_canonical.is_some()
+                    && c.target.as_deref().is_some_and(|t| {
+                        self.kb
+                            .resolve_actor(t)
+                            .is_some_and(|a| a.kind == ascribe_model::ActorKind::Group)
+                    })
+                {
+                    // remembered below
+                }
+            }
+            claims.append(&mut found);
+            // Remember the last group named for "this group".
+            let (s, e) = (self.sentences[i].start, self.sentences[i].end);
+            if let Some(g) = self.hits_of(s, e, |p| matches!(p, Pat::Group(_))).last() {
+                self.last_group = self.target_at(g, i);
+            }
+        }
+        self.finish(claims)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims_of(text: &str) -> Vec<RawClaim> {
+        let c = crate::clean::clean(text.as_bytes(), Some(crate::clean::Format::Text));
+        for l in debug_sentences(&c) {
+            eprintln!("{l}");
+        }
+        eprintln!(
+            "{:?}",
+            scan(&c.text)
+                .iter()
+                .map(|h| (c.text.get(h.start..h.end).unwrap_or(""), h.pat))
+                .collect::<Vec<_>>()
+        );
+        extract(&c)
+    }
+
+    #[test]
+    fn source_before_the_accused() {
+        let c = claims_of("According to US intelligence chiefs the Kremlin ran a covert operation aimed to influence the election.");
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].kind, ClaimKind::Accusation);
+        assert_eq!(c[0].speaker_org.as_deref(), Some("US intelligence chiefs"));
+        assert_eq!(c[0].target_canonical.as_deref(), Some("Russia"));
+    }
+}

@@ -1,0 +1,522 @@
+//! Relations: who is said to be responsible for what in a region of text
+//! (accusation verbs, negation, conditions, hedges, affiliations).
+
+use super::*;
+
+impl Ctx<'_> {
+    pub(super) fn relation(
+        &self,
+        s: usize,
+        e: usize,
+        sent: usize,
+        after_accuse: Option<usize>,
+    ) -> Option<Relation> {
+        // "behind the attacks is X" carries its operation word inside.
+        let inverted = |h: &Hit| {
+            h.pat == Pat::From
+                && h.end - h.start > 6
+                && self
+                    .text
+                    .get(h.start..h.start + 6)
+                    .is_some_and(|t| t.eq_ignore_ascii_case("behind"))
+        };
+        let cheap = self.hits_in(s, e);
+        if after_accuse.is_none()
+            && !cheap
+                .iter()
+                .any(|h| matches!(h.pat, Pat::Op | Pat::Link) || inverted(h))
+        {
+            return None;
+        }
+        let hits = self.hits_of(s, e, |_| true);
+        // A responsibility word counts only next to an operation word:
+        // "ran a covert operation", not "conduct an investigation".
+        let ops: Vec<&Hit> = hits
+            .iter()
+            .filter(|h| match h.pat {
+                Pat::Op | Pat::From => true,
+                Pat::Resp => hits
+                    .iter()
+                    .any(|o| o.pat == Pat::Op && o.start >= h.start && o.start <= h.end + 48),
+                _ => false,
+            })
+            .collect();
+        let has_op = hits.iter().any(|h| h.pat == Pat::Op || inverted(h)) || after_accuse.is_some();
+        // Affiliation: a group linked to a state organ.
+        let link = hits.iter().find(|h| {
+            h.pat == Pat::Link && !self.text.get(h.start..h.end).unwrap_or("").starts_with('-')
+        });
+        let group = hits.iter().find(|h| matches!(h.pat, Pat::Group(_)));
+        // After "accused"/"attributed ... to", the group is the accused; its
+        // affiliation is part of the same claim.
+        // Nor when the sentence goes on to make it responsible for an
+        // operation ("APT31, which is associated with the MSS, was behind
+        // the campaign").
+        let resp_after = |from: usize| {
+            hits.iter().any(|h| {
+                h.pat == Pat::Resp
+                    && h.start >= from
+                    && hits
+                        .iter()
+                        .any(|o| o.pat == Pat::Op && o.start >= h.start && o.start <= h.end + 48)
+            })
+        };
+        if let (Some(g), Some(l), None) = (group, link, after_accuse) {
+            if g.end <= l.start && l.start - g.end < 60 && !resp_after(l.end) {
+                let state_after = hits
+                    .iter()
+                    .find(|h| h.start >= l.end && matches!(h.pat, Pat::State(_) | Pat::Body(_)));
+                if let (Some(mut t), Some(sa)) = (self.target_at(g, sent), state_after) {
+                    if let Some(st) = self.target_at(sa, sent).and_then(|x| x.state) {
+                        t.state = Some(st);
+                    }
+                    let conf = hits
+                        .iter()
+                        .rfind(|h| matches!(h.pat, Pat::Conf(_)) && h.end <= l.start)
+                        .map(|h| {
+                            (
+                                h.start,
+                                h.end,
+                                match h.pat {
+                                    Pat::Conf(b) => b,
+                                    _ => band::LIKELY,
+                                },
+                            )
+                        });
+                    return Some(Relation {
+                        targets: vec![t],
+                        op: Some(normalize_ws(
+                            self.text.get(l.start..sa.end.max(l.end)).unwrap_or(""),
+                        ))
+                        .map(|o| format!("affiliation: {o}")),
+                        conf,
+                        negated: false,
+                        conditional: false,
+                        hedged: false,
+                        affiliation: true,
+                    });
+                }
+            }
+        }
+        if !has_op {
+            return None;
+        }
+        // A party followed by a verb of saying is a speaker, not a target.
+        let speaks = |h: &Hit| {
+            hits.iter()
+                .find(|x| {
+                    x.start >= h.end
+                        && !matches!(
+                            x.pat,
+                            Pat::Generic
+                                | Pat::Link
+                                | Pat::Body(_)
+                                | Pat::State(_)
+                                | Pat::Official
+                                | Pat::Title(_)
+                                | Pat::Media
+                                | Pat::Unofficial
+                        )
+                })
+                .is_some_and(|x| {
+                    matches!(
+                        x.pat,
+                        Pat::Assert | Pat::Cognition | Pat::Accuse | Pat::DenyVerb | Pat::Attribute
+                    ) && (x.start <= h.end + 40
+                        && !self
+                            .text
+                            .get(h.end..x.start)
+                            .is_some_and(|g| g.contains([',', '"', '”', '“', ';']))
+                        || self.party_list_between(h.end, x.start, &hits))
+                })
+        };
+        let dateline = dateline_end(self.text, s, e);
+        let cands: Vec<&Hit> =
+            hits.iter()
+                .filter(|h| {
+                    matches!(
+                        h.pat,
+                        Pat::State(_)
+                            | Pat::Body(_)
+                            | Pat::Group(_)
+                            | Pat::Person(_)
+                            | Pat::Foreign
+                            | Pat::Pron(3)
+                    )
+                })
+                .filter(|h| !speaks(h))
+                // "the US cyber security firm", "French researchers": a
+                // state's adjective on a company or people is no party.
+                .filter(|h| {
+                    !matches!(h.pat, Pat::State(_)) || {
+                        let after = self
+                            .text
+                            .get(h.end..(h.end + 32).min(e))
+                            .unwrap_or("")
+                            .trim_start()
+                            .to_lowercase();
+                        ![
+                            "cyber security firm",
+                            "cybersecurity firm",
+                            "security firm",
+                            "firm",
+                            "company",
+                            "companies",
+                            "cybersecurity company",
+                            "cyber security company",
+                            "tech firm",
+                            "researchers",
+                            "researcher",
+                            "experts",
+                            "expert",
+                            "analysts",
+                        ]
+                        .iter()
+                        .any(|w| {
+                            after.starts_with(w)
+                                && after
+                                    .get(w.len()..)
+                                    .is_some_and(|r| !r.starts_with(char::is_alphanumeric))
+                        })
+                    }
+                })
+                // "BEIJING, China – ...": a dateline places the story.
+                .filter(|h| h.start >= dateline)
+                // "According to the MIVD, China ...": the source speaks.
+                .filter(|h| {
+                    !hits.iter().any(|x| {
+                        x.pat == Pat::Source
+                            && x.end <= h.start
+                            && self.text.get(x.end..h.start).is_some_and(|g| {
+                                matches!(g.trim().to_lowercase().as_str(), "" | "the")
+                            })
+                    })
+                })
+                .collect();
+        let mut chosen: Option<&Hit> = None;
+        if let Some(v) = after_accuse {
+            // "attributed <the activity> to <the party>": the party follows
+            // "to"; parties in the activity ("targeting Allies and Ukraine")
+            // are its victims.
+            let verb = self
+                .hits_of(v.saturating_sub(24), v, |p| {
+                    matches!(p, Pat::Attribute | Pat::Accuse)
+                })
+                .into_iter()
+                .rfind(|x| x.end == v);
+            let attributes = verb.is_some_and(|x| x.pat == Pat::Attribute);
+            // "condemned the attack" names no one; "condemned Russia's
+            // malicious cyber activities" does, right after the verb.
+            let names_next = verb.is_some_and(|x| {
+                let w = self.text.get(x.start..x.end).unwrap_or("").to_lowercase();
+                w.starts_with("condemn") || w.starts_with("denounc")
+            });
+            let from = if attributes {
+                self.text
+                    .get(v..e)
+                    .and_then(|r| r.find(" to "))
+                    .map_or(v, |o| v + o + 4)
+            } else {
+                v
+            };
+            // "attributed this group to a unit of Russia's FSB": a group,
+            // named or just met, placed under a state organ with no
+            // operation named is an affiliation.
+            if attributes && from > v {
+                let object = self.text.get(v..from - 4).unwrap_or("");
+                let lower = object.trim().to_ascii_lowercase();
+                let no_op = !hits
+                    .iter()
+                    .any(|h| h.pat == Pat::Op && h.start >= v && h.end <= from);
+                let named = hits
+                    .iter()
+                    .find(|h| matches!(h.pat, Pat::Group(_)) && h.start >= v && h.end <= from);
+                let anaphor = [
+                    "this group",
+                    "the group",
+                    "that group",
+                    "this actor",
+                    "the actor",
+                ]
+                .contains(&lower.as_str());
+                let group = match named {
+                    Some(g) => self.target_at(g, sent),
+                    None if anaphor => self.last_group.clone(),
+                    None => None,
+                };
+                let organ = cands
+                    .iter()
+                    .find(|h| h.start >= from)
+                    .and_then(|h| self.target_at(h, sent))
+                    .and_then(|t| t.state);
+                if let (true, Some(mut t), Some(st)) = (no_op, group, organ) {
+                    t.state.get_or_insert(st);
+                    return Some(Relation {
+                        targets: vec![t],
+                        op: Some(format!(
+                            "affiliation: {}",
+                            normalize_ws(self.text.get(from..e).unwrap_or(""))
+                        )),
+                        conf: None,
+                        negated: false,
+                        conditional: false,
+                        hedged: false,
+                        affiliation: true,
+                    });
+                }
+            }
+            chosen = cands
+                .iter()
+                .copied()
+                .find(|h| {
+                    h.start >= from && !self.is_victim(h, from) && self.target_at(h, sent).is_some()
+                })
+                .or_else(|| {
+                    cands
+                        .iter()
+                        .copied()
+                        .find(|h| h.start >= v && self.target_at(h, sent).is_some())
+                });
+            if names_next {
+                let close = chosen.is_some_and(|h| {
+                    self.text
+                        .get(v..h.start)
+                        .is_some_and(|g| matches!(g.trim().to_lowercase().as_str(), "" | "the"))
+                });
+                if !close {
+                    return None;
+                }
+            }
+        }
+        if chosen.is_none() {
+            // A party right after "from"/"by" is the origin.
+            for h in &cands {
+                let before = self
+                    .text
+                    .get(s.max(h.start.saturating_sub(40))..h.start)
+                    .unwrap_or("")
+                    .to_lowercase();
+                let from = hits
+                    .iter()
+                    .any(|x| x.pat == Pat::From && x.end <= h.start && h.start - x.end <= 22);
+                let b = before.trim_end();
+                if from
+                    && !b.ends_with("against")
+                    && !b.ends_with("targeting")
+                    && !b.ends_with(" on")
+                    && self.target_at(h, sent).is_some()
+                {
+                    chosen = Some(h);
+                    break;
+                }
+            }
+        }
+        if chosen.is_none() {
+            // The nearest party before an operation or responsibility word.
+            for op in &ops {
+                if op.pat == Pat::From {
+                    continue;
+                }
+                let before: Vec<&&Hit> = cands
+                    .iter()
+                    .filter(|h| {
+                        h.end <= op.start
+                            && op.start - h.end <= 100
+                            && !self.is_victim(h, s)
+                            && self.target_at(h, sent).is_some()
+                    })
+                    .collect();
+                if let Some(h) = before.last() {
+                    chosen = Some(h);
+                    break;
+                }
+            }
+        }
+        let first = chosen?;
+        let first_t = self.target_at(first, sent)?;
+        // Coordinated parties: "A and B", "neither A nor B".
+        let mut targets = vec![first_t.clone()];
+        // Backwards: "China and North Korea" when North Korea was chosen.
+        let mut cursor_start = first_t.start;
+        for h in cands.iter().rev() {
+            if h.end > cursor_start {
+                continue;
+            }
+            let gap = self
+                .text
+                .get(h.end..cursor_start)
+                .unwrap_or("")
+                .to_lowercase();
+            let g = gap.trim().trim_matches([',', ' ']);
+            let joined = [
+                "and",
+                "or",
+                "nor",
+                "",
+                "and the",
+                "or the",
+                "nor the",
+                "as well as",
+            ]
+            .contains(&g);
+            if !joined || gap.len() > 24 {
+                break;
+            }
+            match self.target_at(h, sent) {
+                Some(t)
+                    if t.end <= cursor_start + 2
+                        || self
+                            .text
+                            .get(t.end..cursor_start)
+                            .is_some_and(|x| x.len() <= 24) =>
+                {
+                    cursor_start = t.start;
+                    targets.insert(0, t);
+                }
+                _ => break,
+            }
+        }
+        let mut cursor_end = first_t.end;
+        for h in cands.iter() {
+            if h.start < cursor_end {
+                continue;
+            }
+            let gap = self
+                .text
+                .get(cursor_end..h.start)
+                .unwrap_or("")
+                .to_lowercase();
+            let g = gap.trim().trim_matches([',', ' ']);
+            let joined = [
+                "and",
+                "or",
+                "nor",
+                "",
+                "and the",
+                "or the",
+                "nor the",
+                "as well as",
+                "personally, nor",
+                "personally nor",
+            ]
+            .iter()
+            .any(|j| g == *j || g.trim_end_matches(" the") == *j);
+            if !joined || gap.len() > 24 {
+                break;
+            }
+            if let Some(t) = self.target_at(h, sent) {
+                cursor_end = t.end;
+                targets.push(t);
+            }
+        }
+        // The most specific party: a named group sponsored by the chosen
+        // state ("a group operating from China, which it calls Hafnium").
+        if targets.iter().all(|t| !t.group) {
+            let group = cands
+                .iter()
+                .filter(|h| matches!(h.pat, Pat::Group(_)) && !self.is_victim(h, s))
+                .filter_map(|h| self.target_at(h, sent))
+                .find(|g| g.state.is_some() && targets.iter().any(|t| t.state == g.state));
+            if let Some(g) = group {
+                targets = vec![g];
+            }
+        }
+        // Drop duplicates of the same canonical party.
+        let mut seen: Vec<Option<String>> = Vec::new();
+        let whole_start = targets.first().map_or(0, |t| t.start);
+        let whole_end = targets.last().map_or(0, |t| t.end);
+        targets.retain(|t| {
+            if seen.contains(&t.canonical) {
+                false
+            } else {
+                seen.push(t.canonical.clone());
+                true
+            }
+        });
+        if targets.len() == 1 && whole_end > whole_start {
+            if let Some(t) = targets.first_mut() {
+                t.text = normalize_ws(self.text.get(whole_start..whole_end).unwrap_or(&t.text));
+                t.start = whole_start;
+                t.end = whole_end;
+            }
+        }
+        let t_start = whole_start;
+        // The operation: from the first operation word after the target.
+        let op_hit = ops
+            .iter()
+            .find(|h| h.start >= whole_end)
+            .or_else(|| ops.iter().find(|h| h.end <= whole_start))
+            .copied();
+        let op = op_hit.map(|h| {
+            let from = if after_accuse.is_some() {
+                // "accused X of trying to steal ...": what follows "of".
+                let rest = self.text.get(whole_end..e).unwrap_or("");
+                let off = rest
+                    .find(" of ")
+                    .or_else(|| rest.find(" for "))
+                    .or_else(|| rest.find(" with "))
+                    .map_or(0, |o| o + 4);
+                whole_end + off
+            } else {
+                h.start.min(self.clause_end(h.start, e))
+            };
+            let end = self.clause_end(from, e);
+            normalize_ws(
+                self.text
+                    .get(from..end)
+                    .unwrap_or("")
+                    .trim_matches([' ', ',', '.', '"', '”', '’']),
+            )
+        });
+        let pred = op_hit.map_or(whole_end, |h| h.start);
+        let between_lo = t_start.saturating_sub(30).max(s);
+        let negated = hits.iter().any(|h| {
+            h.pat == Pat::Neg
+                && ((h.start >= whole_end && h.start < pred.max(whole_end))
+                    || (h.end <= t_start && t_start - h.end <= 12)
+                    || h.start >= between_lo
+                        && h.start < t_start
+                        && self
+                            .text
+                            .get(h.start..h.end)
+                            .is_some_and(|w| w.eq_ignore_ascii_case("neither")))
+        });
+        let conditional = hits.iter().any(|h| h.pat == Pat::Cond && h.start < pred);
+        let hedged = hits.iter().any(|h| {
+            h.pat == Pat::Hedge && h.end <= t_start && t_start - h.end <= 3
+                || h.pat == Pat::Hedge
+                    && op_hit.is_some_and(|o| {
+                        h.end <= o.start && o.start - h.end <= 12 && h.start > whole_end
+                    })
+        });
+        // Confidence: the phrase nearest before the predicate, else after the target.
+        let confs: Vec<&Hit> = hits
+            .iter()
+            .filter(|h| matches!(h.pat, Pat::Conf(_)))
+            .collect();
+        let conf = confs
+            .iter()
+            .filter(|h| h.end <= pred + 1)
+            .min_by_key(|h| pred.saturating_sub(h.end))
+            .or_else(|| confs.first())
+            .map(|h| {
+                (
+                    h.start,
+                    h.end,
+                    match h.pat {
+                        Pat::Conf(b) => b,
+                        _ => band::LIKELY,
+                    },
+                )
+            });
+        Some(Relation {
+            targets,
+            op,
+            conf,
+            negated,
+            conditional,
+            hedged,
+            affiliation: false,
+        })
+    }
+}

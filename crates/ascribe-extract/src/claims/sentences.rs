@@ -1,0 +1,382 @@
+//! Sentences and quotations: where a sentence ends, which sentences one
+//! quotation joins, clause boundaries, and the whitespace rule the gold uses.
+
+use super::*;
+
+pub(super) const ABBREV: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "col", "lt", "sgt", "gov", "sen", "rep",
+    "prof", "inc", "ltd", "co", "corp", "vs", "etc", "no", "jan", "feb", "mar", "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "e.u", "u.n", "a.m", "p.m",
+    "cf", "fig", "maj", "capt", "adm", "rev", "hon", "est", "approx", "dept", "univ",
+];
+
+pub(super) fn is_open_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '«' | '„')
+}
+
+pub(super) fn split_sentences(cleaned: &Cleaned<'_>) -> Vec<Sentence> {
+    let text = cleaned.text.as_str();
+    let mut out = Vec::new();
+    for (bi, b) in cleaned.blocks.iter().enumerate() {
+        let Some(block) = text.get(b.start..b.end) else {
+            continue;
+        };
+        let bytes = block.as_bytes();
+        let mut start = 0;
+        // Stops: '.', '!', '?' and the ellipsis (E2 80 A6, found by its last byte).
+        for pos in memchr::memchr3_iter(b'.', b'!', b'?', bytes).chain(std::iter::empty()) {
+            if pos < start {
+                continue;
+            }
+            let c = char::from(bytes[pos]);
+            // Swallow closing quotes and brackets.
+            let mut j = pos + 1;
+            while let Some(ch) = block.get(j..).and_then(|r| r.chars().next()) {
+                if matches!(ch, '"' | '”' | '’' | '\'' | ')' | '»' | '.' | '?' | '!') {
+                    j += ch.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            let after = block.get(j..).unwrap_or("");
+            let next_ws = after.chars().next().is_none_or(char::is_whitespace);
+            let rest = after.trim_start();
+            let k = block.len() - rest.len();
+            let next = rest.chars().next();
+            let upper_next = next.is_none_or(|n| {
+                n.is_uppercase()
+                    || n.is_ascii_digit()
+                    || is_open_quote(n)
+                    || n == '‘'
+                    || n == '-'
+                    || n == '—'
+            });
+            let abbrev = c == '.' && {
+                let word = block
+                    .get(..pos)
+                    .unwrap_or("")
+                    .rsplit(|ch: char| ch.is_whitespace() || ch == '(' || is_open_quote(ch))
+                    .next()
+                    .unwrap_or("");
+                word.len() <= 8 && {
+                    let w = word.to_lowercase();
+                    ABBREV.contains(&w.as_str())
+                        || (w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
+                }
+            };
+            let question_break = c == '?' && next.is_some();
+            if next_ws && (upper_next || question_break) && !abbrev {
+                push_sentence(
+                    &mut out,
+                    cleaned,
+                    bi,
+                    b.start + start,
+                    b.start + j,
+                    c == '?',
+                );
+                start = k;
+            }
+        }
+        if start < block.len() {
+            let question = block.trim_end().ends_with('?');
+            push_sentence(&mut out, cleaned, bi, b.start + start, b.end, question);
+        }
+    }
+    out
+}
+
+pub(super) fn push_sentence(
+    out: &mut Vec<Sentence>,
+    cleaned: &Cleaned<'_>,
+    block: usize,
+    s: usize,
+    e: usize,
+    question: bool,
+) {
+    let Some(t) = cleaned.text.get(s..e) else {
+        return;
+    };
+    if t.trim().is_empty() {
+        return;
+    }
+    let lead = t.len() - t.trim_start().len();
+    let trail = t.len() - t.trim_end().len();
+    out.push(Sentence {
+        start: s + lead,
+        end: e - trail,
+        block,
+        heading: cleaned.blocks.get(block).is_some_and(|b| b.heading),
+        question,
+        group: None,
+        quoted: 0.0,
+        turn: Turn::Narrative,
+    });
+}
+
+pub(super) fn normalize_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() || c == '\u{a0}' {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Normalises whitespace the way the gold does: NBSP and runs of
+/// whitespace become one space.
+pub fn normalize_quote(s: &str) -> String {
+    normalize_ws(s)
+}
+
+/// The start of the clause that ends at `pos`: after the last comma, quote
+/// mark, semicolon or relative word.
+pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
+    let t = text.get(s..pos).unwrap_or("");
+    let mut best = 0;
+    for (i, c) in t.char_indices() {
+        if matches!(c, ',' | ';' | ':' | '”' | '“' | '"' | '—' | '–') {
+            best = i + c.len_utf8();
+        }
+    }
+    // Relative and subordinating words also start a clause.
+    let tail = t.get(best..).unwrap_or("");
+    let mut pos = 0;
+    for w in tail.split(' ') {
+        let next = pos + w.len() + 1;
+        if [
+            "that", "which", "when", "while", "after", "because", "whom", "where", "if",
+        ]
+        .contains(&w)
+            && pos > 0
+            && next < tail.len()
+        {
+            best = best.max(t.len() - tail.len() + next);
+        }
+        pos = next;
+    }
+    // "Russia's ambassador in London, Andrei Kelin, told": the clause before
+    // the verb is empty, so the subject is the phrase before the appositive.
+    if best > 0 && t.get(best..).is_some_and(|c| c.trim().is_empty()) {
+        let before = t.get(..best.saturating_sub(1)).unwrap_or("");
+        let name_start = before
+            .rfind([',', ';', ':', '"', '“', '”'])
+            .map_or(0, |p| p + 1);
+        let name = before.get(name_start..).unwrap_or("").trim();
+        if capitalized_name(name).is_some_and(|n| n.len() == name.len()) && name_start > 0 {
+            let head = before.get(..name_start - 1).unwrap_or("");
+            let head_start = head
+                .rfind([',', ';', ':', '"', '“', '”'])
+                .map_or(0, |p| p + 1);
+            return s + head_start;
+        }
+        return s + name_start;
+    }
+    // Keep an appositive name: "Bruno Khal, chief of ...".
+    let clause = t.get(best..).unwrap_or("").trim_start().to_lowercase();
+    if best > 0
+        && (clause.starts_with("chief")
+            || clause.starts_with("head")
+            || clause.starts_with("director")
+            || clause.starts_with("the ")
+                && clause.split_whitespace().count() <= 6
+                && [
+                    "spokesman",
+                    "minister",
+                    "secretary",
+                    "chief",
+                    "director",
+                    "head",
+                ]
+                .iter()
+                .any(|w| clause.contains(w)))
+    {
+        let before = t.get(..best.saturating_sub(1)).unwrap_or("");
+        let seg_start = before
+            .rfind([',', ';', '.', '"', '“', '”'])
+            .map_or(0, |p| p + 1);
+        let seg = before.get(seg_start..).unwrap_or("").trim();
+        if capitalized_name(seg).is_some_and(|n| n.len() == seg.len()) {
+            return s + seg_start;
+        }
+    }
+    s + best
+}
+
+/// The end of a dateline opening the sentence ("BEIJING, China – ",
+/// "PRAGUE, May 6. /TASS/. ", "WASHINGTON (Reuters) - "), or `s`.
+pub(super) fn dateline_end(text: &str, s: usize, e: usize) -> usize {
+    let head = text
+        .get(s..e.min(s + 80))
+        .or_else(|| text.get(s..e))
+        .unwrap_or("");
+    let first = head.split([' ', ',']).next().unwrap_or("");
+    let caps = first.len() >= 3
+        && first
+            .chars()
+            .all(|c| c.is_uppercase() || c == '.' || c == '-');
+    if !caps {
+        return s;
+    }
+    for dash in [" – ", " — ", " -- ", " - "] {
+        if let Some(p) = head.find(dash) {
+            return s + p + dash.len();
+        }
+    }
+    s
+}
+
+impl Ctx<'_> {
+    /// Marks which sentences are inside a quotation and groups sentences
+    /// joined by one quotation (at most four sentences, within a block).
+    pub(super) fn mark_quotes(&mut self) {
+        let n = self.sentences.len();
+        let mut group_id = 0;
+        let mut i = 0;
+        while i < n {
+            let (s, e, block) = {
+                let x = &self.sentences[i];
+                (x.start, x.end, x.block)
+            };
+            let t = self.text.get(s..e).unwrap_or("");
+            // Quote toggles in this sentence.
+            let marks: Vec<(usize, char)> = t
+                .char_indices()
+                .filter(|(_, c)| matches!(c, '"' | '“' | '”' | '«' | '»' | '„'))
+                .collect();
+            if marks.is_empty() {
+                i += 1;
+                continue;
+            }
+            // Find whether the sentence leaves a quotation open.
+            let mut open = false;
+            let mut inside = 0usize;
+            let mut last_open = 0usize;
+            for &(p, c) in &marks {
+                let opening = match c {
+                    '“' | '«' | '„' => true,
+                    '”' | '»' => false,
+                    _ => !open,
+                };
+                if opening && !open {
+                    open = true;
+                    last_open = p;
+                } else if !opening && open {
+                    open = false;
+                    inside += p - last_open;
+                }
+            }
+            if !open {
+                self.sentences[i].quoted = inside as f32 / t.len().max(1) as f32;
+                i += 1;
+                continue;
+            }
+            // Open at the end: look for the close in the next sentences.
+            let mut close_at = None;
+            for j in i + 1..(i + 5).min(n) {
+                if self.sentences[j].block != block {
+                    break;
+                }
+                let tj = self.sent_text(j);
+                if tj.contains(['”', '»', '"']) {
+                    close_at = Some(j);
+                    break;
+                }
+            }
+            let Some(j) = close_at else {
+                inside += t.len() - last_open;
+                self.sentences[i].quoted = inside as f32 / t.len().max(1) as f32;
+                i += 1;
+                continue;
+            };
+            group_id += 1;
+            inside += t.len() - last_open;
+            self.sentences[i].quoted = inside as f32 / t.len().max(1) as f32;
+            self.sentences[i].group = Some(group_id);
+            for k in i + 1..=j {
+                self.sentences[k].group = Some(group_id);
+                let tk = self.sent_text(k);
+                let close = tk.find(['”', '»', '"']).unwrap_or(tk.len());
+                self.sentences[k].quoted = if k < j {
+                    1.0
+                } else {
+                    close as f32 / tk.len().max(1) as f32
+                };
+            }
+            i = j + 1;
+        }
+    }
+
+    pub(super) fn clause_end(&self, from: usize, e: usize) -> usize {
+        let rest = self.text.get(from..e).unwrap_or("");
+        let b = rest.as_bytes();
+        let mut words = 0;
+        // One pass: stop at a clause break or after about 25 words.
+        for (i, &c) in b.iter().enumerate() {
+            match c {
+                b',' => {
+                    let after = rest.get(i + 1..).unwrap_or("");
+                    if [
+                        " an ",
+                        " which",
+                        " a ",
+                        " and said",
+                        " but ",
+                        " while",
+                        " the spokesman",
+                        " he said",
+                        " she said",
+                        " said",
+                    ]
+                    .iter()
+                    .any(|p| after.starts_with(p))
+                    {
+                        return from + i;
+                    }
+                }
+                b';' | b'?' if b.get(i + 1) == Some(&b' ') => return from + i,
+                b' ' => {
+                    let after = rest.get(i..).unwrap_or("");
+                    if after.starts_with(" - ") || after.starts_with(" — ") {
+                        return from + i;
+                    }
+                    words += 1;
+                    if words >= 25 {
+                        return from + i;
+                    }
+                }
+                _ => {}
+            }
+        }
+        from + rest.len()
+    }
+
+    pub(super) fn inside_quote(&self, i: usize, pos: usize) -> bool {
+        let Some(sent) = self.sentences.get(i) else {
+            return false;
+        };
+        let t = self.text.get(sent.start..pos).unwrap_or("");
+        // A sentence that continues a quotation starts inside it.
+        let cont = sent.group.is_some()
+            && i > 0
+            && self
+                .sentences
+                .get(i - 1)
+                .is_some_and(|p| p.group == sent.group);
+        let opens = t.matches(['“', '«']).count() + usize::from(cont);
+        let closes = t.matches(['”', '»']).count();
+        let straight = t.matches('"').count() + usize::from(cont);
+        if t.contains(['“', '”', '«', '»']) || !t.contains('"') {
+            opens > closes
+        } else {
+            straight % 2 == 1
+        }
+    }
+}

@@ -1,0 +1,1048 @@
+//! People and speakers: the noun phrases that name who speaks, the people met
+//! so far with their titles, and the capitalised-name helpers.
+
+use super::*;
+
+/// Where a noun phrase after a verb ends: at a comma, stop or quote.
+pub(super) fn np_end(text: &str, s: usize, e: usize) -> usize {
+    let t = text.get(s..e).unwrap_or("");
+    let p = t
+        .find([',', '.', ';', '“', '"', '”', '?'])
+        .unwrap_or(t.len());
+    s + p
+}
+
+/// Splits "Raab and Britain's NCSC" into its parties.
+pub(super) fn split_subjects(text: &str, s: usize, e: usize) -> Vec<(usize, usize)> {
+    let t = text.get(s..e).unwrap_or("");
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut cuts: Vec<(usize, usize)> = t
+        .match_indices(" and ")
+        .map(|(i, m)| (i, m.len()))
+        .chain(t.match_indices(", ").map(|(i, m)| (i, m.len())))
+        .collect();
+    cuts.sort_unstable();
+    for (i, len) in cuts {
+        if i < start {
+            continue;
+        }
+        out.push((s + start, s + i));
+        start = i + len;
+    }
+    out.push((s + start, e));
+    out.retain(|(a, b)| text.get(*a..*b).is_some_and(|x| !x.trim().is_empty()));
+    if out.len() > 1
+        && out.iter().any(|(a, b)| {
+            text.get(*a..*b).is_none_or(|x| {
+                let x = x.trim();
+                let x = x.strip_prefix("the ").unwrap_or(x);
+                !x.starts_with(|c: char| c.is_uppercase())
+            })
+        })
+    {
+        return vec![(s, e)];
+    }
+    out
+}
+
+pub(super) fn strip_np(np: &str) -> String {
+    let mut t = np.trim();
+    for p in [
+        "But ",
+        "And ",
+        "So ",
+        "Now ",
+        "a host of ",
+        "A host of ",
+        "some ",
+        "Some ",
+        "the ",
+        "The ",
+        "a ",
+        "A ",
+        "many ",
+        "several ",
+    ] {
+        if let Some(r) = t.strip_prefix(p) {
+            t = r;
+        }
+    }
+    normalize_ws(t.trim_matches([',', ' ', '.']))
+}
+
+pub(super) fn tail_after(np: &str, state: Option<Hit>) -> String {
+    let _ = state;
+    let lower = np.to_lowercase();
+    for k in [
+        "foreign intelligence agency",
+        "domestic intelligence agency",
+        "intelligence agency",
+        "foreign ministry",
+        "embassy",
+        "mission to the united nations",
+        "mission to the un",
+        "consulate",
+        "ministry of foreign affairs",
+        "defence ministry",
+        "defense ministry",
+        "ministry of defence",
+        "ministry of defense",
+    ] {
+        if lower.contains(k) {
+            return match k {
+                "mission to the united nations" | "mission to the un" => {
+                    "mission to the UN".to_owned()
+                }
+                "ministry of foreign affairs" => "foreign ministry".to_owned(),
+                "defense ministry" | "ministry of defence" | "ministry of defense" => {
+                    "defence ministry".to_owned()
+                }
+                _ => k.to_owned(),
+            };
+        }
+    }
+    "government".to_owned()
+}
+
+pub(super) fn executive_of(country: &str) -> String {
+    STATES.iter().find(|s| s.name == country).map_or_else(
+        || format!("{country} government"),
+        |s| s.executive.to_owned(),
+    )
+}
+
+pub(super) fn country_prefix(country: &str) -> String {
+    match country {
+        "United States" => "US".to_owned(),
+        "United Kingdom" => "UK".to_owned(),
+        c => STATES
+            .iter()
+            .find(|s| s.name == c)
+            .and_then(|s| s.adjectives.first())
+            .map_or_else(|| c.to_owned(), |a| (*a).to_owned()),
+    }
+}
+
+pub(super) const NOT_NAMES: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "On",
+    "In",
+    "At",
+    "But",
+    "And",
+    "However",
+    "Asked",
+    "According",
+    "Now",
+    "Well",
+    "Yes",
+    "No",
+    "So",
+    "President",
+    "Prime",
+    "Minister",
+    "Secretary",
+    "Foreign",
+    "Home",
+    "Presidential",
+    "Spokesman",
+    "Director",
+    "Chief",
+    "UK",
+    "US",
+    "Kremlin",
+    "Russian",
+    "British",
+    "Chinese",
+    "American",
+    "This",
+    "That",
+    "It",
+    "We",
+    "They",
+    "He",
+    "She",
+    "I",
+    "Friday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Saturday",
+    "Sunday",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "General",
+    "Former",
+    "Deputy",
+    "Senator",
+    "Attorney",
+    "Defence",
+    "Defense",
+    "Council",
+    "European",
+    "National",
+    "Security",
+    "Cyber",
+    "Centre",
+    "Center",
+    "Agency",
+    "Ministry",
+    "Office",
+    "Department",
+    "Justice",
+    "State",
+    "Federal",
+    "Bureau",
+    "Service",
+    "Intelligence",
+    "Media",
+    "Embassy",
+    "Government",
+    "Reuters",
+    "Again",
+    "Although",
+    "Do",
+    "Did",
+    "Is",
+    "Are",
+    "Was",
+    "Were",
+    "Some",
+    "All",
+    "Our",
+    "Your",
+    "His",
+    "Her",
+    "Their",
+    "Italian",
+    "German",
+    "French",
+    "Dutch",
+    "Iranian",
+    "Western",
+    "Congress",
+    "Senate",
+    "House",
+    "White",
+    "Downing",
+    "Street",
+    "Story",
+    "Code",
+    "Featured",
+    "Stories",
+];
+
+/// A capitalised name of two to four words at the start of `s`.
+pub(super) fn capitalized_name(s: &str) -> Option<String> {
+    let mut words = Vec::new();
+    for w in s.split_whitespace() {
+        let w2 = w
+            .trim_end_matches([',', '.', '’', '\'', ':', ';'])
+            .trim_end_matches("’s")
+            .trim_end_matches("'s");
+        let ok = w2.len() >= 2
+            && w2.chars().next().is_some_and(char::is_uppercase)
+            && w2.chars().skip(1).all(|c| c.is_lowercase() || c == '-')
+            && !NOT_NAMES.contains(&w2);
+        if !ok {
+            break;
+        }
+        words.push(w2);
+        if w2.len() != w.len() || words.len() == 4 {
+            break;
+        }
+    }
+    (words.len() >= 2).then(|| words.join(" "))
+}
+
+pub(super) fn last_capitalized_name(s: &str) -> Option<String> {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    for i in (0..words.len()).rev() {
+        let tail = words.get(i..).unwrap_or(&[]).join(" ");
+        if let Some(n) = capitalized_name(&tail) {
+            if n.split_whitespace().count() == words.len() - i {
+                // Extend back while still a name.
+                let mut best = n;
+                for j in (0..i).rev() {
+                    let t2 = words.get(j..).unwrap_or(&[]).join(" ");
+                    match capitalized_name(&t2) {
+                        Some(m) if m.split_whitespace().count() == words.len() - j => best = m,
+                        _ => break,
+                    }
+                }
+                return Some(best);
+            }
+        }
+    }
+    None
+}
+
+/// The last capitalised name in a span that is not part of a lexicon hit.
+pub(super) fn last_capitalized_name_outside(
+    text: &str,
+    s: usize,
+    e: usize,
+    hits: &[Hit],
+) -> Option<String> {
+    let t = text.get(s..e)?;
+    let mut best = None;
+    let mut offset = 0;
+    let words: Vec<&str> = t.split(' ').collect();
+    for (k, _) in words.iter().enumerate() {
+        let tail = words.get(k..).unwrap_or(&[]).join(" ");
+        let abs = s + offset;
+        offset += words.get(k).map_or(0, |w| w.len() + 1);
+        if hits.iter().any(|h| {
+            h.start <= abs
+                && abs < h.end
+                && !matches!(
+                    h.pat,
+                    Pat::Person(_)
+                        | Pat::Pron(_)
+                        | Pat::Op
+                        | Pat::Neg
+                        | Pat::Cond
+                        | Pat::Hedge
+                        | Pat::Resp
+                        | Pat::From
+                        | Pat::Conf(_)
+                )
+        }) {
+            continue;
+        }
+        if let Some(n) = capitalized_name(&tail) {
+            best = Some(n);
+        }
+    }
+    best
+}
+
+impl Ctx<'_> {
+    /// The body a statement document is issued by: "Statement by the North
+    /// Atlantic Council ..." or "Joint statement by ..." in its first lines,
+    /// or a "Source: NATO" line. Its sentences in "we" are that body's.
+    pub(super) fn find_author(&mut self) {
+        for i in 0..self.sentences.len().min(4) {
+            let (s, e) = (self.sentences[i].start, self.sentences[i].end);
+            let lower = self.text.get(s..e).unwrap_or("").to_ascii_lowercase();
+            let from = if let Some(p) = lower.find("statement") {
+                lower
+                    .get(p..)
+                    .and_then(|r| r.find(" by ").or_else(|| r.find(" from ")))
+                    .map(|q| s + p + q + 1)
+            } else {
+                lower.starts_with("source:").then_some(s + 7)
+            };
+            let Some(from) = from else { continue };
+            let party = self
+                .hits_of(from, e, |p| {
+                    matches!(p, Pat::Body(_) | Pat::Bloc(_) | Pat::State(_))
+                })
+                .into_iter()
+                .next();
+            let Some(h) = party.filter(|h| h.start - from <= 12) else {
+                continue;
+            };
+            if let Some(sp) = self.parse_np(from, h.end, i).filter(|sp| sp.official) {
+                self.author = Some(sp);
+                return;
+            }
+        }
+    }
+
+    /// The company named nearest before `s`, else the first after `e`.
+    fn company_near(&self, s: usize, e: usize) -> Option<&'static ascribe_kb::BodyDef> {
+        let company = |h: &Hit| match h.pat {
+            Pat::Body(i) => BODIES.get(i).filter(|b| b.kind == BodyKind::Company),
+            _ => None,
+        };
+        let at = self.hits.partition_point(|h| h.start < s);
+        let before = self.hits.get(..at).unwrap_or(&[]);
+        let after = self.hits.get(at..).unwrap_or(&[]);
+        before
+            .iter()
+            .rev()
+            .find_map(company)
+            .or_else(|| after.iter().filter(|h| h.start >= e).find_map(company))
+    }
+
+    /// A statement document's own "we" ("We strongly condemn ..."): its author.
+    pub(super) fn author_of(&self, i: usize) -> Option<Speaker> {
+        let sent = self.sentences.get(i)?;
+        if sent.quoted > 0.5 || sent.turn != Turn::Narrative {
+            return None;
+        }
+        let t = self
+            .sent_text(i)
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
+        (t.starts_with("We ") || t.starts_with("We,")).then(|| self.author.clone())?
+    }
+
+    pub(super) fn person_speaker(&mut self, name: &str) -> Speaker {
+        if let Some(p) = self.find_person(name) {
+            return p.speaker.clone();
+        }
+        if let Some(p) = PEOPLE.iter().find(|p| p.name == name || p.surname == name) {
+            return Speaker {
+                person: Some(p.name.to_owned()),
+                org: Some(p.org.to_owned()),
+                country: Some(p.country.to_owned()),
+                official: true,
+                media: false,
+            };
+        }
+        Speaker {
+            person: Some(name.to_owned()),
+            ..Speaker::default()
+        }
+    }
+
+    pub(super) fn find_person(&self, name: &str) -> Option<&Person> {
+        let last = name.split_whitespace().last().unwrap_or(name);
+        self.people.iter().rev().find(|p| {
+            p.name == name || p.name.split_whitespace().last() == Some(last) && last.len() > 2
+        })
+    }
+
+    pub(super) fn remember(&mut self, sp: &Speaker, title: Option<usize>) {
+        let Some(name) = sp.person.clone() else {
+            return;
+        };
+        if let Some(p) = self.people.iter_mut().find(|p| p.name == name) {
+            if p.speaker.org.is_none() {
+                p.speaker.org.clone_from(&sp.org);
+            }
+            if p.speaker.country.is_none() {
+                p.speaker.country.clone_from(&sp.country);
+            }
+            p.speaker.official |= sp.official;
+            if title.is_some() {
+                p.title = title;
+            }
+            // Most recent mention last.
+            if let Some(pos) = self.people.iter().position(|p| p.name == name) {
+                let p = self.people.remove(pos);
+                self.people.push(p);
+            }
+            return;
+        }
+        self.people.push(Person {
+            name,
+            title,
+            speaker: sp.clone(),
+        });
+    }
+
+    /// Parses a noun phrase naming a speaker.
+    pub(super) fn parse_np(&mut self, s: usize, e: usize, sent: usize) -> Option<Speaker> {
+        // Trailing auxiliaries and adverbs belong to the verb: "agencies have".
+        let mut e = e;
+        loop {
+            let t = self.text.get(s..e)?.trim_end();
+            let last = t.rsplit(char::is_whitespace).next().unwrap_or("");
+            let l = last.to_lowercase();
+            let wd = [
+                "monday",
+                "tuesday",
+                "wednesday",
+                "thursday",
+                "friday",
+                "saturday",
+                "sunday",
+                "yesterday",
+                "today",
+                "tonight",
+                "earlier",
+                "later",
+                "week",
+                "month",
+                "year",
+            ];
+            if !last.is_empty() && last.len() < t.len() && wd.contains(&l.trim_end_matches(',')) {
+                // "the government on Monday", "officials last week".
+                let head = t.get(..t.len() - last.len()).unwrap_or("").trim_end();
+                let prev = head
+                    .rsplit(char::is_whitespace)
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase();
+                e = s + head.len();
+                if ["on", "last", "this", "earlier"].contains(&prev.as_str())
+                    && prev.len() < head.len()
+                {
+                    e = s + head.len() - prev.len();
+                }
+                continue;
+            }
+            if !last.is_empty()
+                && last.len() < t.len()
+                && ([
+                    "have",
+                    "has",
+                    "had",
+                    "is",
+                    "are",
+                    "was",
+                    "were",
+                    "also",
+                    "now",
+                    "again",
+                    "will",
+                    "would",
+                    "had",
+                    "then",
+                    "did",
+                    "does",
+                    "do",
+                    "publicly",
+                    "officially",
+                ]
+                .contains(&l.as_str())
+                    || l.ends_with("ly") && l.len() > 4)
+            {
+                e = s + t.len() - last.len();
+                continue;
+            }
+            break;
+        }
+        let np = self.text.get(s..e)?.trim();
+        if np.is_empty() || np.split_whitespace().count() > 16 {
+            return None;
+        }
+        let hits = self.hits_of(s, e, |_| true);
+        let mut sp = Speaker::default();
+        let mut title: Option<usize> = None;
+        let mut body: Option<usize> = None;
+        let mut state: Option<usize> = None;
+        let mut state_hit: Option<Hit> = None;
+        let mut known: Option<usize> = None;
+        let mut pron: Option<u8> = None;
+        let mut official = false;
+        let mut unofficial = false;
+        let mut media: Option<Hit> = None;
+        let mut exec_possessor = false;
+        for h in &hits {
+            match h.pat {
+                Pat::Person(i) => {
+                    // A surname alone must not sit inside another name
+                    // ("Hua Ying" is not Hua Chunying).
+                    let p = PEOPLE.get(i);
+                    let found = self.text.get(h.start..h.end).unwrap_or("");
+                    let other_name = p.is_some_and(|p| found != p.name) && {
+                        let after = self.text.get(h.end..).unwrap_or("");
+                        let before = self.text.get(..h.start).unwrap_or("").trim_end_matches(' ');
+                        let next_word = after
+                            .strip_prefix(' ')
+                            .unwrap_or("")
+                            .split(' ')
+                            .next()
+                            .unwrap_or("");
+                        let cap_after = next_word.chars().next().is_some_and(char::is_uppercase)
+                            && next_word.chars().skip(1).all(char::is_lowercase)
+                            && !NOT_NAMES.contains(&next_word);
+                        let prev_word = before.rsplit(' ').next().unwrap_or("");
+                        let cap_before = prev_word.chars().next().is_some_and(char::is_uppercase)
+                            && prev_word.chars().skip(1).all(char::is_lowercase)
+                            && !NOT_NAMES.contains(&prev_word)
+                            && p.is_some_and(|p| !p.name.contains(prev_word));
+                        cap_after || cap_before
+                    };
+                    if !other_name {
+                        known = Some(i);
+                    }
+                }
+                Pat::Title(i) => {
+                    if let Some(t) = TITLES.get(i) {
+                        if t.org == TitleOrg::Executive
+                            && title.is_some_and(|x| {
+                                TITLES.get(x).is_some_and(|t| t.org == TitleOrg::Executive)
+                            })
+                        {
+                            exec_possessor = true;
+                        }
+                        if title.is_some_and(|x| {
+                            TITLES.get(x).is_some_and(|t| t.org == TitleOrg::Executive)
+                        }) && t.org == TitleOrg::Own
+                        {
+                            exec_possessor = true;
+                        }
+                    }
+                    title = Some(i);
+                }
+                // "Iran's mission to the United Nations": the body after
+                // "to"/"in" is the host, not the speaker.
+                Pat::Body(_)
+                    if (state.is_some() || body.is_some())
+                        && [" in", " in the", " to", " to the", " at"].iter().any(|p| {
+                            self.text
+                                .get(s..h.start)
+                                .unwrap_or("")
+                                .trim_end()
+                                .to_lowercase()
+                                .ends_with(p)
+                        }) => {}
+                Pat::Body(i) => body = Some(i),
+                Pat::State(i) => {
+                    // "the Chinese Embassy in the Netherlands", "Russia's
+                    // ambassador to the UK": the later state is the host.
+                    let before = self
+                        .text
+                        .get(s..h.start)
+                        .unwrap_or("")
+                        .trim_end()
+                        .to_lowercase();
+                    let host = (state.is_some() || body.is_some())
+                        && [" in", " in the", " to", " to the", " at"]
+                            .iter()
+                            .any(|p| before.ends_with(p));
+                    if !host {
+                        state = Some(i);
+                        state_hit = Some(*h);
+                    }
+                }
+                Pat::Pron(p)
+                    if h.start
+                        == s + (self.text.get(s..e)?.len()
+                            - self.text.get(s..e)?.trim_start().len()) =>
+                {
+                    pron = Some(p)
+                }
+                Pat::Official => official = true,
+                Pat::Unofficial => unofficial = true,
+                Pat::Media => media = Some(*h),
+                _ => {}
+            }
+        }
+        if np.to_lowercase().contains("presidential") {
+            exec_possessor = true;
+        }
+        // One word naming a person met before: "Peskov said", "Mao said"
+        // (the surname comes first in Chinese, Korean and Vietnamese names).
+        if known.is_none() && title.is_none() && body.is_none() && state.is_none() {
+            let w = np.trim();
+            if !w.contains(' ')
+                && w.len() > 2
+                && w.starts_with(char::is_uppercase)
+                && w.chars().skip(1).all(char::is_lowercase)
+                && !NOT_NAMES.contains(&w)
+            {
+                let met = self.people.iter().rev().find(|p| {
+                    let mut t = p.name.split_whitespace();
+                    let first = t.next();
+                    let last = t.last();
+                    last.is_some() && (first == Some(w) || last == Some(w))
+                });
+                if let Some(p) = met {
+                    return Some(p.speaker.clone());
+                }
+            }
+        }
+        // A named person: the last capitalised name in the phrase.
+        let name = last_capitalized_name_outside(self.text, s, e, &hits);
+        if let Some(i) = known {
+            if let Some(p) = PEOPLE.get(i) {
+                let base = self.find_person(p.name).map(|x| x.speaker.clone());
+                sp = base.unwrap_or(Speaker {
+                    person: Some(p.name.to_owned()),
+                    org: Some(p.org.to_owned()),
+                    country: Some(p.country.to_owned()),
+                    official: true,
+                    media: false,
+                });
+                // A possessive ("Putin's spokesman Dmitry Peskov") is not the speaker.
+                if let Some(n) = &name {
+                    if n != p.name && !p.name.ends_with(n.as_str()) && !n.ends_with(p.surname) {
+                        let possessed = self
+                            .text
+                            .get(s..e)
+                            .unwrap_or("")
+                            .contains(&format!("{}'s", p.surname))
+                            || self
+                                .text
+                                .get(s..e)
+                                .unwrap_or("")
+                                .contains(&format!("{}’s", p.surname));
+                        if possessed {
+                            sp = Speaker {
+                                person: Some(n.clone()),
+                                org: None,
+                                country: Some(p.country.to_owned()),
+                                official: true,
+                                media: false,
+                            };
+                            if exec_possessor || title.is_some() {
+                                sp.org = Some(executive_of(p.country));
+                            }
+                        }
+                    }
+                }
+            }
+        } else if let Some(n) = &name {
+            if let Some(p) = self.find_person(n) {
+                sp = p.speaker.clone();
+            } else {
+                sp.person = Some(n.clone());
+            }
+        } else if let Some(p) = pron {
+            match p {
+                0 => {
+                    // he / she: the person last spoken of.
+                    if let Some(p) = self.people.last() {
+                        sp = p.speaker.clone();
+                    }
+                }
+                1 | 2 if !self.resolving_pronoun => {
+                    self.resolving_pronoun = true;
+                    let q = self.quote_speaker(sent).or_else(|| self.turn_speaker(sent));
+                    self.resolving_pronoun = false;
+                    if let Some(q) = q {
+                        sp = q;
+                    }
+                }
+                1 | 2 => {}
+                _ => return None,
+            }
+            return (!sp.is_empty()).then_some(sp);
+        } else if let Some(t) = title {
+            // "the spokesman": the person last given that title.
+            let tt = TITLES.get(t).map(|x| x.title).unwrap_or("");
+            let role = tt.split_whitespace().last().unwrap_or(tt);
+            let definite = np.to_lowercase().starts_with("the ");
+            if definite && body.is_none() && state.is_none() {
+                if let Some(p) = self.people.iter().rev().find(|p| {
+                    p.title
+                        .and_then(|x| TITLES.get(x))
+                        .is_some_and(|x| x.title.split_whitespace().last() == Some(role))
+                }) {
+                    return Some(p.speaker.clone());
+                }
+            }
+        }
+        // "a US cybersecurity firm", "the company", "the cybersecurity
+        // experts": the company the document names nearest before, else
+        // after.
+        if body.is_none() && known.is_none() && name.is_none() && title.is_none() {
+            let l = np.to_lowercase();
+            let l = l.trim_end_matches([',', '.']);
+            let firm = ["firm", "company", "vendor"]
+                .iter()
+                .any(|w| l.ends_with(&format!(" {w}")) || l == *w);
+            let its_experts = l.starts_with("the ")
+                && ["experts", "researchers", "analysts"]
+                    .iter()
+                    .any(|w| l.ends_with(&format!("security {w}")));
+            if firm || its_experts {
+                if let Some(b) = self.company_near(s, e) {
+                    return Some(Speaker {
+                        person: None,
+                        org: Some(b.name.to_owned()),
+                        country: (!b.country.is_empty()).then(|| b.country.to_owned()),
+                        official: true,
+                        media: false,
+                    });
+                }
+            }
+        }
+        // Country: body, state word, title.
+        let body_def = body.and_then(|b| BODIES.get(b));
+        let state_def = state.and_then(|x| STATES.get(x));
+        if let Some(b) = body_def {
+            // "Russia's foreign intelligence agency" is not the BND.
+            let conflict =
+                state_def.is_some_and(|st| !b.country.is_empty() && st.name != b.country);
+            if conflict {
+                if let Some(st) = state_def {
+                    let alias = self.text.get(s..e).unwrap_or("");
+                    sp.org.get_or_insert_with(|| {
+                        format!(
+                            "{} {}",
+                            st.adjectives.first().unwrap_or(&st.name),
+                            tail_after(alias, state_hit)
+                        )
+                    });
+                    sp.country.get_or_insert_with(|| st.name.to_owned());
+                }
+            } else {
+                if sp.org.is_none() || sp.person.is_none() || known.is_none() {
+                    sp.org.get_or_insert_with(|| b.name.to_owned());
+                }
+                if !b.country.is_empty() {
+                    sp.country.get_or_insert_with(|| b.country.to_owned());
+                }
+            }
+            sp.official |= !matches!(b.kind, BodyKind::Media);
+            sp.media |= matches!(b.kind, BodyKind::Media);
+        }
+        if let Some(st) = state_def {
+            sp.country.get_or_insert_with(|| st.name.to_owned());
+        }
+        if let Some(t) = title.and_then(|t| TITLES.get(t)) {
+            if let Some(c) = t.implies_country {
+                sp.country.get_or_insert_with(|| c.to_owned());
+            }
+            sp.official |= t.official;
+            if sp.org.is_none() {
+                match t.org {
+                    TitleOrg::Executive => {
+                        if let Some(c) = &sp.country {
+                            sp.org = Some(executive_of(c));
+                        }
+                    }
+                    TitleOrg::Named(o) => {
+                        sp.org = Some(match &sp.country {
+                            Some(c) => format!("{} {o}", country_prefix(c)),
+                            None => o.to_owned(),
+                        });
+                    }
+                    TitleOrg::Own | TitleOrg::None => {
+                        if exec_possessor {
+                            if let Some(c) = &sp.country {
+                                sp.org = Some(executive_of(c));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(m) = media {
+            if sp.org.is_none() && sp.person.is_none() {
+                let t = self.text.get(m.start..m.end).unwrap_or("");
+                sp.org = Some(
+                    t.trim_start_matches("the ")
+                        .trim_start_matches("The ")
+                        .to_owned(),
+                );
+                sp.media = true;
+            }
+        }
+        // "Iran's mission to the United Nations": a state's own office.
+        if sp.org.is_none() && sp.person.is_none() && body_def.is_none() {
+            if let Some(st) = state_def {
+                let tail = tail_after(np, None);
+                if tail != "government" {
+                    sp.org = Some(format!("{} {tail}", country_prefix(st.name)));
+                    sp.official = true;
+                }
+            }
+        }
+        if sp.org.is_none() && sp.person.is_none() {
+            if official || unofficial {
+                // "US intelligence chiefs", "Western intelligence agencies".
+                let cleaned = strip_np(np);
+                if !cleaned.is_empty() {
+                    sp.org = Some(cleaned);
+                }
+                sp.official = official && !unofficial;
+            } else if let Some(st) = state_def {
+                // A state speaking: its government, or the seat that stands for it.
+                let word = self
+                    .text
+                    .get(state_hit.map_or(s, |h| h.start)..state_hit.map_or(e, |h| h.end))
+                    .unwrap_or("");
+                let whole = strip_np(np);
+                let only_state = whole.split_whitespace().count() <= 2;
+                if only_state {
+                    sp.org = Some(
+                        if word.to_lowercase().contains("kremlin")
+                            || word.contains("White House")
+                            || word.contains("Downing")
+                        {
+                            executive_of(st.name)
+                        } else {
+                            format!("{} government", country_prefix(st.name))
+                        },
+                    );
+                    sp.official = true;
+                } else if np.contains(" government")
+                    || (media.is_none()
+                        && title.is_none()
+                        && name.is_none()
+                        && whole.split_whitespace().count() <= 6)
+                {
+                    // "the government of Japan", "the UK and its allies".
+                    sp.org = Some(format!("{} government", country_prefix(st.name)));
+                    sp.official = true;
+                }
+            }
+        }
+        if unofficial && !official && body.is_none() && known.is_none() {
+            sp.official = false;
+        }
+        if sp.person.is_some() && (title.is_some() || known.is_some()) {
+            sp.official |= title.and_then(|t| TITLES.get(t)).is_none_or(|t| t.official);
+        }
+        if sp.is_empty() {
+            return None;
+        }
+        self.remember(&sp, title);
+        Some(sp)
+    }
+
+    pub(super) fn quote_speaker(&mut self, sent: usize) -> Option<Speaker> {
+        let g = self.sentences.get(sent)?.group?;
+        // A quotation's sentences are contiguous.
+        let mut first = sent;
+        while first > 0
+            && self
+                .sentences
+                .get(first - 1)
+                .is_some_and(|x| x.group == Some(g))
+        {
+            first -= 1;
+        }
+        let mut last = sent;
+        while self
+            .sentences
+            .get(last + 1)
+            .is_some_and(|x| x.group == Some(g))
+        {
+            last += 1;
+        }
+        let members: Vec<usize> = (first..=last).collect();
+        for &i in members.iter().rev() {
+            if let Some((sp, _, _)) = self.attribution_outside_quotes(i) {
+                return Some(sp);
+            }
+        }
+        None
+    }
+
+    /// The speaker named outside the quotation marks of a sentence
+    /// (`..., the spokesman said`, `Peskov told RIA Novosti`), and a reporter.
+    pub(super) fn attribution_outside_quotes(
+        &mut self,
+        i: usize,
+    ) -> Option<(Speaker, Option<String>, usize)> {
+        let s = self.sentences.get(i)?.clone();
+        let t = self.text.get(s.start..s.end)?;
+        // The text after the last closing quote, or before the first opening one.
+        let close = t.rfind(['”', '"', '»']);
+        let open = t.find(['“', '"', '«']);
+        let mut regions = Vec::new();
+        if let Some(c) = close {
+            let after = s.start + c + t.get(c..)?.chars().next()?.len_utf8();
+            regions.push((after, s.end));
+        }
+        if let Some(o) = open {
+            regions.push((s.start, s.start + o));
+        }
+        for (a, b) in regions {
+            let verbs = self.hits_of(a, b, |p| matches!(p, Pat::Assert | Pat::Cognition));
+            for v in verbs {
+                // "..., the spokesman said" or "said the spokesman".
+                let before = clause_start(self.text, a, v.start);
+                if let Some(sp) = self.parse_np(before, v.start, i) {
+                    let rep = self.reporter_after(v.end, b);
+                    return Some((sp, rep, v.start));
+                }
+                let after_end = np_end(self.text, v.end, b);
+                if let Some(sp) = self.parse_np(v.end, after_end, i) {
+                    return Some((sp, None, v.start));
+                }
+            }
+        }
+        None
+    }
+
+    pub(super) fn reporter_after(&self, s: usize, e: usize) -> Option<String> {
+        let t = self.text.get(s..e)?;
+        let lower = t.to_lowercase();
+        let rest = lower.trim_start();
+        if !(rest.starts_with("to ")
+            || rest.starts_with("in an interview with")
+            || rest.starts_with("reporters"))
+        {
+            // "told RIA Novosti": the object of "told".
+        }
+        self.hits_of(s, e.min(s + 60), |p| matches!(p, Pat::Body(_)))
+            .iter()
+            .find_map(|h| {
+                BODIES.get(match h.pat {
+                    Pat::Body(i) => i,
+                    _ => usize::MAX,
+                })
+            })
+            .filter(|b| b.kind == BodyKind::Media)
+            .map(|b| b.name.to_owned())
+    }
+
+    /// Learns named people with their titles from any sentence
+    /// ("announced by Presidential spokesman Dmitry Peskov").
+    pub(super) fn learn_people(&mut self, i: usize) {
+        let (s, e) = (self.sentences[i].start, self.sentences[i].end);
+        let titles = self.hits_of(s, e, |p| matches!(p, Pat::Title(_)));
+        for t in titles {
+            let after = self.text.get(t.end..e).unwrap_or("");
+            let lead = after.len() - after.trim_start().len();
+            if let Some(name) = capitalized_name(after.trim_start()) {
+                let ne = t.end + lead + name.len();
+                // The phrase from the clause start to the end of the name.
+                let cs = clause_start(self.text, s, t.start);
+                if self.find_person(&name).is_none()
+                    || self.people.last().is_none_or(|p| p.name != name)
+                {
+                    let _ = self.parse_np(cs, ne, i);
+                }
+            }
+        }
+        for h in self.hits_of(s, e, |p| matches!(p, Pat::Person(_))) {
+            if let Pat::Person(pi) = h.pat {
+                if let Some(p) = PEOPLE.get(pi) {
+                    if self.find_person(p.name).is_none() {
+                        let sp = Speaker {
+                            person: Some(p.name.to_owned()),
+                            org: Some(p.org.to_owned()),
+                            country: Some(p.country.to_owned()),
+                            official: true,
+                            media: false,
+                        };
+                        self.remember(&sp, None);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Where a source's noun phrase ends when no comma closes it:
+    /// "According to US intelligence chiefs the Kremlin ran ...".
+    pub(super) fn np_end_before_party(&self, s: usize, e: usize) -> usize {
+        let t = self.text.get(s..e).unwrap_or("");
+        let mut words = 0;
+        for (i, _) in t.match_indices(' ') {
+            words += 1;
+            let rest = t.get(i + 1..).unwrap_or("");
+            if words >= 2 && (rest.starts_with("the ") || rest.starts_with("a ")) {
+                return s + i;
+            }
+        }
+        e
+    }
+
+    /// The subject noun phrase before a verb, skipping participle phrases.
+    pub(super) fn subject_np(&self, cs: usize, v: usize) -> Option<(usize, usize)> {
+        let t = self.text.get(cs..v)?;
+        if t.trim().is_empty() {
+            return None;
+        }
+        let lower = t.trim_start().to_lowercase();
+        for skip in [
+            "based on",
+            "provided by",
+            "speaking",
+            "citing",
+            "who ",
+            "which ",
+        ] {
+            if lower.starts_with(skip) {
+                return None;
+            }
+        }
+        Some((cs, v))
+    }
+}
