@@ -138,11 +138,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The store's "busy, retry" error, anywhere in the chain.
+/// The store's "busy, retry" error, anywhere in the chain (on its own or
+/// inside a use case's error).
 fn is_busy(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<ascribe_store::StoreError>()
             .is_some_and(ascribe_store::StoreError::is_busy)
+            || e.downcast_ref::<ascribe_app::AppError>()
+                .is_some_and(ascribe_app::AppError::is_busy)
     })
 }
 

@@ -14,7 +14,7 @@ use ascribe_stix::{export_case, ExportInput, ImportError, ImportOptions, StixObj
 use ascribe_store::{NewObject, ObjectQuery, Store, VersionSel};
 use clap::Subcommand;
 
-use crate::case::{open_store, read_case};
+use crate::case::open_store;
 use crate::exit;
 
 #[derive(Debug, Subcommand)]
@@ -52,6 +52,10 @@ pub(crate) enum StixCommand {
         /// Also add the exported objects to the `assessments` collection served over TAXII.
         #[arg(long)]
         publish: bool,
+        /// A config file whose [policy] table overrides the defaults (the case's own
+        /// [policy] wins), as for `assess`.
+        #[arg(long, env = "ASCRIBE_CONFIG", value_name = "FILE")]
+        config: Option<PathBuf>,
     },
 }
 
@@ -72,7 +76,15 @@ pub(crate) fn run(cmd: StixCommand, db: &Path) -> anyhow::Result<ExitCode> {
             tlp,
             out,
             publish,
-        } => export(&incident, tlp, out.as_deref(), publish, db),
+            config,
+        } => export(
+            &incident,
+            tlp,
+            out.as_deref(),
+            publish,
+            config.as_deref(),
+            db,
+        ),
     }
 }
 
@@ -315,36 +327,6 @@ fn import(
     Ok(exit::ok())
 }
 
-/// The case to export and its policy.
-fn load(target: &str, db: &Path) -> anyhow::Result<(Case, ascribe_assess::Policy)> {
-    let as_path = Path::new(target);
-    if as_path.is_file() || target.ends_with(".toml") {
-        let parsed = read_case(as_path)?;
-        let layers: Vec<&toml::Table> = parsed.policy.iter().collect();
-        let policy = ascribe_case::policy_from_tables(&layers).map_err(anyhow::Error::msg)?;
-        return Ok((parsed.case, policy));
-    }
-    if !db.exists() {
-        bail!(
-            "no incident {target:?}: the database {} does not exist\n\nhint: import a case first with `ascribe case import FILE`",
-            db.display()
-        );
-    }
-    let store = open_store(db)?;
-    let Some(stored) = store.load_case(target)? else {
-        bail!("no incident {target:?} in {}", db.display());
-    };
-    let table = stored
-        .policy_json
-        .as_deref()
-        .map(serde_json::from_str::<toml::Table>)
-        .transpose()
-        .context("reading the incident's stored policy")?;
-    let layers: Vec<&toml::Table> = table.iter().collect();
-    let policy = ascribe_case::policy_from_tables(&layers).map_err(anyhow::Error::msg)?;
-    Ok((stored.case, policy))
-}
-
 /// Indicators from the intel collection linked to one of the case's actors.
 fn linked_indicators(
     store: &Store,
@@ -423,9 +405,10 @@ fn export(
     tlp: Tlp,
     out: Option<&Path>,
     publish: bool,
+    config: Option<&Path>,
     db: &Path,
 ) -> anyhow::Result<ExitCode> {
-    let (case, policy) = load(target, db)?;
+    let (case, policy) = crate::assess::case_and_policy(target, config, db)?;
     let (indicators, sightings) = if db.exists() {
         let store = open_store(db)?;
         (

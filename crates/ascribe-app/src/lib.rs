@@ -1,0 +1,26 @@
+//! ascribe's use cases, as plain functions over a store handle and a clock.
+//!
+//! The command line, the web UI and workers call the same functions, so a
+//! rule lives in one place and every caller gets the same answer (the `assess`
+//! command and the STIX export compute one assessment through
+//! [`ascribe_assess::assess_case`]). Each function that writes does so in one
+//! unit of work ([`ascribe_store::Store::unit_of_work`] or one store write):
+//! it all lands or none of it does.
+//!
+//! What stays out: reading files and the environment, printing, exit codes
+//! (the caller's edge); "now" comes in as a [`Clock`].
+//!
+//! - [`assess`]: the stored case, the policy layers, the assessment;
+//! - [`case`]: case files checked against the knowledge base and imported;
+//! - [`kb`]: the knowledge base in use, and importing one.
+
+pub mod assess;
+pub mod case;
+mod error;
+pub mod kb;
+
+pub use ascribe_stix::time::{Clock, FixedClock, SystemClock};
+pub use error::AppError;
+
+/// The result of a use case.
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
