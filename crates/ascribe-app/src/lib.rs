@@ -12,12 +12,14 @@
 //!
 //! - [`assess`]: the stored case, the policy layers, the assessment;
 //! - [`case`]: case files checked against the knowledge base and imported;
-//! - [`kb`]: the knowledge base in use, and importing one.
+//! - [`kb`]: the knowledge base in use, and importing one;
+//! - [`telemetry`]: a sensor run attached to an incident.
 
 pub mod assess;
 pub mod case;
 mod error;
 pub mod kb;
+pub mod telemetry;
 
 pub use ascribe_stix::time::{Clock, FixedClock, SystemClock};
 pub use error::AppError;
