@@ -12,12 +12,14 @@
 //!
 //! - [`assess`]: the stored case, the policy layers, the assessment;
 //! - [`case`]: case files checked against the knowledge base and imported;
+//! - [`device`]: a vetted device's findings filed in an incident;
 //! - [`docs`]: claims read from documents filed under incidents;
 //! - [`kb`]: the knowledge base in use, and importing one;
 //! - [`telemetry`]: a sensor run attached to an incident.
 
 pub mod assess;
 pub mod case;
+pub mod device;
 pub mod docs;
 mod error;
 pub mod kb;
