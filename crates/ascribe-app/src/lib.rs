@@ -15,6 +15,7 @@
 //! - [`device`]: a vetted device's findings filed in an incident;
 //! - [`docs`]: claims read from documents filed under incidents;
 //! - [`kb`]: the knowledge base in use, and importing one;
+//! - [`stix`]: STIX bundles imported, an assessment exported and published;
 //! - [`telemetry`]: a sensor run attached to an incident.
 
 pub mod assess;
@@ -23,6 +24,7 @@ pub mod device;
 pub mod docs;
 mod error;
 pub mod kb;
+pub mod stix;
 pub mod telemetry;
 
 pub use ascribe_stix::time::{Clock, FixedClock, SystemClock};
