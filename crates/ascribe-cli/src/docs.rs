@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
+use ascribe_app::Clock;
 use ascribe_extract::{read_document, Document, ExtractedClaim, Format as DocFormat};
 use ascribe_kb::KnowledgeBase;
 use ascribe_model::{Claim, ClaimKind};
@@ -144,9 +145,9 @@ struct ClaimLine<'a> {
     end: Option<usize>,
 }
 
-pub(crate) fn run(cmd: DocsCommand, db: &Path) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(cmd: DocsCommand, db: &Path, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
     match cmd {
-        DocsCommand::Ingest(args) => ingest(args, db),
+        DocsCommand::Ingest(args) => ingest(args, db, clock),
         DocsCommand::Eval(args) => eval(args),
     }
 }
@@ -300,7 +301,7 @@ fn read_docs(
     Ok((docs, skipped))
 }
 
-fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
+fn ingest(args: IngestArgs, db: &Path, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
     let (kb, imported) = load_kb(db, args.no_store)?;
     // An imported knowledge base also teaches the reader its group names.
     let reader = imported.then(|| ascribe_extract::Reader::new(kb.clone()));
@@ -319,13 +320,7 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
             incident: args.incident.as_deref(),
             window_days: args.window_days,
         };
-        let done = ascribe_app::docs::file_claims(
-            &mut store,
-            &ascribe_app::SystemClock,
-            &docs,
-            &opts,
-            &kb,
-        )?;
+        let done = ascribe_app::docs::file_claims(&mut store, clock, &docs, &opts, &kb)?;
         for line in &done.lines {
             eprintln!("{line}");
         }
@@ -744,17 +739,13 @@ pub(crate) fn run_claims(args: ClaimsArgs, db: &Path) -> anyhow::Result<ExitCode
     Ok(exit::ok())
 }
 
-pub(crate) fn run_kb(cmd: KbCommand, db: &Path) -> anyhow::Result<ExitCode> {
+pub(crate) fn run_kb(cmd: KbCommand, db: &Path, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
     match cmd {
         KbCommand::Import { file } => {
             let text = crate::diag::read_text(&file)?;
             let mut store = open_store(db)?;
-            let groups = ascribe_app::kb::import(
-                &mut store,
-                &ascribe_app::SystemClock,
-                &file.display().to_string(),
-                &text,
-            )?;
+            let groups =
+                ascribe_app::kb::import(&mut store, clock, &file.display().to_string(), &text)?;
             println!(
                 "imported {groups} threat groups from {}; later `docs ingest` runs resolve targets through them",
                 file.display()

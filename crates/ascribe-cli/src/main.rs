@@ -20,6 +20,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use ascribe_app::{Clock, SystemClock};
 use clap::{Parser, Subcommand};
 
 #[cfg(not(target_env = "msvc"))]
@@ -124,17 +125,21 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // The one "now" of the command: use cases take it as a parameter and
+    // never read the system time themselves (`stix export` may fix it with
+    // SOURCE_DATE_EPOCH for reproducible bundles).
+    let clock: &dyn Clock = &SystemClock;
     match cli.command {
         Command::Case(cmd) => case::run(cmd, &cli.db),
         Command::Assess(args) => assess::run(args, &cli.db),
         Command::Device(cmd) => device::run(cmd, &cli.db),
-        Command::Telemetry(cmd) => telemetry::run(cmd, &cli.db),
-        Command::Stix(cmd) => stix::run(cmd, &cli.db),
+        Command::Telemetry(cmd) => telemetry::run(cmd, &cli.db, clock),
+        Command::Stix(cmd) => stix::run(cmd, &cli.db, clock),
         Command::Serve(args) => serve::run(args, &cli.db),
-        Command::Users(cmd) => users::run(cmd, &cli.db),
-        Command::Docs(cmd) => docs::run(cmd, &cli.db),
+        Command::Users(cmd) => users::run(cmd, &cli.db, clock),
+        Command::Docs(cmd) => docs::run(cmd, &cli.db, clock),
         Command::Claims(args) => docs::run_claims(args, &cli.db),
-        Command::Kb(cmd) => docs::run_kb(cmd, &cli.db),
+        Command::Kb(cmd) => docs::run_kb(cmd, &cli.db, clock),
     }
 }
 

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use ascribe_app::{Clock, FixedClock};
 use ascribe_model::Tlp;
-use ascribe_stix::time::{Clock, FixedClock, SystemClock};
 use ascribe_stix::{ImportError, ImportOptions};
 use clap::Subcommand;
 
@@ -59,14 +59,14 @@ fn parse_tlp(s: &str) -> Result<Tlp, String> {
     s.parse::<Tlp>().map_err(|e| e.to_string())
 }
 
-pub(crate) fn run(cmd: StixCommand, db: &Path) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(cmd: StixCommand, db: &Path, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
     match cmd {
         StixCommand::Import {
             files,
             partial,
             unmarked_tlp,
             collection,
-        } => import(&files, partial, unmarked_tlp, &collection, db),
+        } => import(&files, partial, unmarked_tlp, &collection, db, clock),
         StixCommand::Export {
             incident,
             tlp,
@@ -80,6 +80,7 @@ pub(crate) fn run(cmd: StixCommand, db: &Path) -> anyhow::Result<ExitCode> {
             publish,
             config.as_deref(),
             db,
+            clock,
         ),
     }
 }
@@ -96,24 +97,18 @@ fn import(
     unmarked: Tlp,
     collection: &str,
     db: &Path,
+    clock: &dyn Clock,
 ) -> anyhow::Result<ExitCode> {
     let mut store = open_store(db)?;
     let opts = ImportOptions { partial, unmarked };
-    let report = ascribe_app::stix::import(
-        &mut store,
-        &ascribe_app::SystemClock,
-        collection,
-        &opts,
-        files,
-        |f| {
-            let text = crate::diag::read_text(f).map_err(|e| {
-                ascribe_app::AppError::Input(format!(
-                    "nothing imported: an import of several files is all or nothing: {e:#}"
-                ))
-            })?;
-            Ok((f.display().to_string(), text))
-        },
-    )?;
+    let report = ascribe_app::stix::import(&mut store, clock, collection, &opts, files, |f| {
+        let text = crate::diag::read_text(f).map_err(|e| {
+            ascribe_app::AppError::Input(format!(
+                "nothing imported: an import of several files is all or nothing: {e:#}"
+            ))
+        })?;
+        Ok((f.display().to_string(), text))
+    })?;
     let mut stderr = std::io::stderr().lock();
     let mut had_errors = false;
     let mut rejected = 0usize;
@@ -197,7 +192,9 @@ fn import(
     Ok(exit::ok())
 }
 
-fn clock() -> anyhow::Result<Box<dyn Clock>> {
+/// The export's clock: the command's, or a fixed one at `SOURCE_DATE_EPOCH`
+/// when set (reproducible bundles, as documented in docs/stix-taxii.md).
+fn export_clock<'c>(clock: &'c dyn Clock) -> anyhow::Result<Box<dyn Clock + 'c>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(s) => {
             let secs: i64 = s
@@ -208,7 +205,16 @@ fn clock() -> anyhow::Result<Box<dyn Clock>> {
                 .with_context(|| format!("SOURCE_DATE_EPOCH={s:?} is out of range"))?;
             Ok(Box::new(c))
         }
-        Err(_) => Ok(Box::new(SystemClock)),
+        Err(_) => Ok(Box::new(Borrowed(clock))),
+    }
+}
+
+/// A borrowed clock as an owned one.
+struct Borrowed<'c>(&'c dyn Clock);
+
+impl Clock for Borrowed<'_> {
+    fn now(&self) -> time::OffsetDateTime {
+        self.0.now()
     }
 }
 
@@ -219,15 +225,17 @@ fn export(
     publish: bool,
     config: Option<&Path>,
     db: &Path,
+    clock: &dyn Clock,
 ) -> anyhow::Result<ExitCode> {
     let (case, policy) = crate::assess::case_and_policy(target, config, db)?;
-    let clock = clock()?;
+    let export_clock = export_clock(clock)?;
     let store = if db.exists() {
         Some(open_store(db)?)
     } else {
         None
     };
-    let bundle = ascribe_app::stix::export(store.as_ref(), &case, &policy, tlp, clock.as_ref())?;
+    let bundle =
+        ascribe_app::stix::export(store.as_ref(), &case, &policy, tlp, export_clock.as_ref())?;
     let text = serde_json::to_string_pretty(&bundle)?;
     match out {
         Some(p) => {
@@ -248,8 +256,7 @@ fn export(
     }
     if publish {
         let mut store = open_store(db)?;
-        let (added, known) =
-            ascribe_app::stix::publish(&mut store, &ascribe_app::SystemClock, &bundle)?;
+        let (added, known) = ascribe_app::stix::publish(&mut store, clock, &bundle)?;
         eprintln!("published to collection assessments: {added} new, {known} already there");
     }
     Ok(exit::ok())

@@ -84,9 +84,13 @@ pub(crate) struct IngestArgs {
     limit: usize,
 }
 
-pub(crate) fn run(cmd: TelemetryCommand, db: &Path) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(
+    cmd: TelemetryCommand,
+    db: &Path,
+    clock: &dyn ascribe_app::Clock,
+) -> anyhow::Result<ExitCode> {
     match cmd {
-        TelemetryCommand::Ingest(args) => ingest(args, db),
+        TelemetryCommand::Ingest(args) => ingest(args, db, clock),
     }
 }
 
@@ -345,7 +349,7 @@ fn load_indicators(files: &[PathBuf], unmarked: Tlp) -> anyhow::Result<LoadedInd
     Ok((all, diags, warnings))
 }
 
-fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
+fn ingest(args: IngestArgs, db: &Path, clock: &dyn ascribe_app::Clock) -> anyhow::Result<ExitCode> {
     let inputs = expand(&args.inputs)?;
     let min_tlp: Tlp = args
         .tlp
@@ -434,6 +438,9 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
             .collect()
     };
     job.threads = args.threads.max(1);
+    if let Some(bytes) = chunk_bytes()? {
+        job.chunk_bytes = bytes;
+    }
     job.strict = args.strict;
     // Only the table, JSON and stored evidence show distinct sources.
     job.count_sources = !matches!(args.format, OutFormat::Csv) || args.incident.is_some();
@@ -585,6 +592,7 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
             &out,
             geo.as_ref(),
             min_tlp,
+            clock,
             &mut stderr,
         )?;
     }
@@ -663,9 +671,21 @@ fn print_summary(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// `ASCRIBE_CHUNK_KB`: the bytes of log a thread takes at a time, in KiB
+/// (default 1024); anything but a positive whole number is an error.
+fn chunk_bytes() -> anyhow::Result<Option<usize>> {
+    let Ok(v) = std::env::var("ASCRIBE_CHUNK_KB") else {
+        return Ok(None);
+    };
+    match v.trim().parse::<usize>() {
+        Ok(k) if k > 0 && k <= (1 << 20) => Ok(Some(k << 10)),
+        _ => bail!("ASCRIBE_CHUNK_KB={v:?}: expected a whole number of KiB from 1 to 1048576"),
+    }
+}
+
 /// Attaches the run to the incident (one unit of work, in ascribe-app) and
 /// says what was stored.
+#[allow(clippy::too_many_arguments)]
 fn attach(
     db: &Path,
     incident: &str,
@@ -674,6 +694,7 @@ fn attach(
     out: &Output,
     geo: Option<&Geo>,
     min_tlp: Tlp,
+    clock: &dyn ascribe_app::Clock,
     stderr: &mut impl Write,
 ) -> anyhow::Result<()> {
     ascribe_app::telemetry::refuse_empty_run(out)?;
@@ -689,14 +710,7 @@ fn attach(
         run,
         observed,
         graded,
-    } = ascribe_app::telemetry::attach(
-        &mut store,
-        &ascribe_app::SystemClock,
-        incident,
-        &attach_args,
-        out,
-        geo,
-    )?;
+    } = ascribe_app::telemetry::attach(&mut store, clock, incident, &attach_args, out, geo)?;
     writeln!(
         stderr,
         "attached to incident {incident}: {} aggregate rows, {} sightings, {} evidence items",

@@ -500,3 +500,36 @@ fn a_policy_regrades_attached_telemetry_without_reingesting() {
     assert_eq!(device_grades(&before), ["B2"]);
     assert_eq!(device_grades(&after), ["C3"]);
 }
+
+/// `ASCRIBE_CHUNK_KB` is read at the binary's edge: small chunks give the same
+/// CSV, and a value that is no size is an error naming it (it used to be
+/// ignored in silence inside the engine).
+#[test]
+fn chunk_size_from_the_environment_changes_nothing_or_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let args = [
+        "telemetry",
+        "ingest",
+        &sample(),
+        "--indicators",
+        &indicators(),
+        "--no-geo",
+        "--format",
+        "csv",
+    ];
+    let whole = ascribe(&db, &args, None);
+    assert_eq!(whole.status.code(), Some(0), "{}", text(&whole.stderr));
+    let small = ascribe_env(&db, &args, None, &[("ASCRIBE_CHUNK_KB", "4")]);
+    assert_eq!(small.status.code(), Some(0), "{}", text(&small.stderr));
+    assert_eq!(text(&whole.stdout), text(&small.stdout));
+    for bad in ["0", "lots", "-1"] {
+        let o = ascribe_env(&db, &args, None, &[("ASCRIBE_CHUNK_KB", bad)]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(
+            text(&o.stderr).contains("ASCRIBE_CHUNK_KB="),
+            "{}",
+            text(&o.stderr)
+        );
+    }
+}
