@@ -1,27 +1,18 @@
 //! `ascribe stix`, `users` and `serve` end to end through the binary.
 
+mod common;
+
+use common::{root, text};
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
+/// `ascribe` at a fixed time (SOURCE_DATE_EPOCH) for reproducible exports.
 fn ascribe(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ascribe"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1600000000")
-        .output()
-        .unwrap_or_else(|e| panic!("running ascribe: {e}"))
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    common::run(common::command(db, args).env("SOURCE_DATE_EPOCH", "1600000000"))
 }
 
 const GOOD: &str = r#"{"type": "threat-actor", "spec_version": "2.1", "id": "threat-actor--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",

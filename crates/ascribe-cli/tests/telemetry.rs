@@ -1,12 +1,17 @@
 //! `ascribe telemetry ingest` end to end: formats, compression, stdin, exit codes,
 //! messages, and evidence attached to the example incident.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+use common::{root, text};
+
+use std::path::Path;
+use std::process::Output;
+
+/// `ascribe` with these variables and standard input (empty when `None`:
+/// never the terminal's).
+fn ascribe_env(db: &Path, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Output {
+    common::ascribe_with(db, args, env, Some(stdin.unwrap_or_default()))
 }
 
 fn sample() -> String {
@@ -25,28 +30,6 @@ fn indicators() -> String {
 
 fn ascribe(db: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
     ascribe_env(db, args, stdin, &[])
-}
-
-fn ascribe_env(db: &Path, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ascribe"))
-        .envs(env.iter().copied())
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("ASCRIBE_GEO")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the ascribe binary runs");
-    if let Some(mut w) = child.stdin.take() {
-        w.write_all(stdin.unwrap_or_default()).expect("stdin");
-    }
-    child.wait_with_output().expect("ascribe finishes")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[test]
