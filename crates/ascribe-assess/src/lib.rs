@@ -14,6 +14,7 @@
 mod claims;
 mod observed;
 pub mod policy;
+pub mod report;
 pub mod synth;
 
 use std::borrow::Cow;

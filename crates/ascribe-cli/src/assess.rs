@@ -9,7 +9,7 @@ use ascribe_model::Case;
 use clap::{Args, ValueEnum};
 
 use crate::case::{open_store, read_case};
-use crate::{exit, report};
+use crate::exit;
 
 #[derive(Debug, Args)]
 pub(crate) struct AssessArgs {
@@ -41,7 +41,7 @@ pub(crate) fn run(args: AssessArgs, db: &Path) -> anyhow::Result<ExitCode> {
     // millions of lines, so buffer it (one write per 8 KiB instead).
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
-        Format::Text => out.write_all(report::text(&assessment).as_bytes())?,
+        Format::Text => out.write_all(ascribe_assess::report::text(&assessment).as_bytes())?,
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &assessment)?;
             writeln!(out)?;

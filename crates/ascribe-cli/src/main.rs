@@ -10,7 +10,6 @@ mod device;
 mod diag;
 mod docs;
 mod mapped;
-mod report;
 mod serve;
 mod stix;
 mod telemetry;
