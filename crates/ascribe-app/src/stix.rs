@@ -121,17 +121,7 @@ pub fn import<F>(
     files: &[F],
     mut read: impl FnMut(&F) -> Result<(String, String)>,
 ) -> Result<ImportReport> {
-    let Some(coll) = store.stix_collection(collection)? else {
-        let known = store
-            .stix_collections()?
-            .into_iter()
-            .map(|c| c.alias)
-            .collect();
-        return Err(AppError::NoCollection {
-            id: collection.to_owned(),
-            known,
-        });
-    };
+    let coll = collection_named(store, collection)?;
     let now = format_timestamp(&clock.now());
     let mut reports = Vec::new();
     // Marking definitions of the files read so far in this import.
@@ -264,18 +254,24 @@ pub fn export(
 pub fn publish(store: &mut Store, clock: &dyn Clock, bundle: &Value) -> Result<(usize, usize)> {
     let imp = ascribe_stix::import_value(bundle, &ImportOptions::default())
         .map_err(|e| AppError::Input(format!("re-reading the export: {e}")))?;
-    let Some(coll) = store.stix_collection("assessments")? else {
-        let known = store
-            .stix_collections()?
-            .into_iter()
-            .map(|c| c.alias)
-            .collect();
-        return Err(AppError::NoCollection {
-            id: "assessments".to_owned(),
-            known,
-        });
-    };
+    let coll = collection_named(store, "assessments")?;
     store_objects(store, clock, &coll.id, &imp.objects)
+}
+
+/// The collection with this id or alias, or the error naming the ones there are.
+fn collection_named(store: &Store, id_or_alias: &str) -> Result<ascribe_store::Collection> {
+    if let Some(coll) = store.stix_collection(id_or_alias)? {
+        return Ok(coll);
+    }
+    let known = store
+        .stix_collections()?
+        .into_iter()
+        .map(|c| c.alias)
+        .collect();
+    Err(AppError::NoCollection {
+        id: id_or_alias.to_owned(),
+        known,
+    })
 }
 
 /// Indicators from the intel collection linked to one of the case's actors.
