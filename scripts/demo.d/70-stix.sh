@@ -39,6 +39,9 @@ fi
 step "TAXII 2.1: ascribe serve on a free loopback port, a user cleared to TLP:AMBER, and anonymous requests"
 printf 'demo-password-amber\n' | "$ASCRIBE" --db "$DB" users add demo-amber --role reader --clearance amber --password-stdin
 SERVE_LOG="$STIX_DIR/serve.log"
+# Made before the server starts: the background child opens it only when it is
+# scheduled, and reading a log not yet there stopped the demo (set -e, pipefail).
+: >"$SERVE_LOG"
 "$ASCRIBE" --db "$DB" serve --listen 127.0.0.1:0 2>"$SERVE_LOG" &
 SERVE_PID=$!
 TAXII_ADDR=""

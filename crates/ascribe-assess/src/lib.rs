@@ -14,6 +14,7 @@
 mod claims;
 mod observed;
 pub mod policy;
+pub mod report;
 pub mod synth;
 
 use std::borrow::Cow;
@@ -212,6 +213,26 @@ pub struct Assessment {
 /// Convenience: a result row's probability by hypothesis id.
 pub fn probability_of(a: &Assessment, id: &str) -> Option<f64> {
     a.raw.get(id).map(|(full, _)| *full)
+}
+
+/// Assesses a case with its observations and claims: observations are
+/// graded under the policy ([`grade_observed`]), the claims become evidence
+/// ([`claims_to_evidence`], ids `claim:<claim id>`), are added to the case's
+/// evidence, and the case is assessed; the conversion's notes become warnings.
+///
+/// The one "claims, evidence, assessment" of ascribe: the command line's
+/// `assess`, the STIX export and every later caller use it, so they agree.
+/// A claim whose `claim:<id>` is already an evidence id is not dropped in
+/// silence: the assessment fails with [`AssessError::DuplicateEvidence`],
+/// naming it (which of the two should count is the analyst's call).
+pub fn assess_case(mut case: Case, policy: &Policy) -> Result<Assessment, AssessError> {
+    // Observations graded first, so items come in the order `assess` lists them.
+    grade_observed(&mut case, policy)?;
+    let conversion = claims_to_evidence(&case.claims, &case.hypotheses, policy);
+    case.evidence.extend(conversion.evidence);
+    let mut assessment = assess(&case, policy)?;
+    assessment.warnings.extend(conversion.notes);
+    Ok(assessment)
 }
 
 /// Per-item terms prepared once: ids, weights and clamped log ratios.

@@ -639,3 +639,56 @@ proptest! {
         }
     }
 }
+
+fn claim(id: &str, target: &str) -> ascribe_model::Claim {
+    ascribe_model::Claim {
+        id: id.into(),
+        kind: Some(ascribe_model::ClaimKind::Accusation),
+        speaker_org: Some("NCSC".into()),
+        target: Some(target.into()),
+        target_canonical: Some(target.into()),
+        ..ascribe_model::Claim::default()
+    }
+}
+
+/// `assess_case` is exactly "convert the claims, add them, assess", with the
+/// conversion's notes (a claim naming no hypothesis) among the warnings.
+#[test]
+fn assess_case_adds_claim_evidence_and_keeps_the_notes() {
+    let mut c = case(&["apt29"], vec![]);
+    c.claims = vec![claim("k1", "APT29"), claim("k2", "Nobody Known")];
+    let policy = Policy::default();
+    let got = assess_case(c.clone(), &policy).unwrap();
+    let conversion = claims_to_evidence(&c.claims, &c.hypotheses, &policy);
+    assert_eq!(conversion.evidence.len(), 1);
+    let mut by_hand = c.clone();
+    by_hand.evidence.extend(conversion.evidence);
+    let want = assess(&by_hand, &policy).unwrap();
+    assert_eq!(views(&got), views(&want));
+    assert!(close(p(&got, "apt29"), p(&want, "apt29")));
+    assert_eq!(got.evidence_count, 1);
+    assert!(
+        got.warnings.iter().any(|w| w.contains("claim k2")),
+        "{:?}",
+        got.warnings
+    );
+    assert_eq!(
+        got.warnings.len(),
+        want.warnings.len() + conversion.notes.len()
+    );
+}
+
+/// An evidence item already called `claim:<id>` beside claim `<id>` is an
+/// error that names it, never one of the two dropped in silence.
+#[test]
+fn assess_case_refuses_a_claim_whose_evidence_id_is_taken() {
+    let mut c = case(
+        &["apt29"],
+        vec![item("claim:k1", "x", "B2", Tlp::Clear, &[("apt29", C)])],
+    );
+    c.claims = vec![claim("k1", "APT29")];
+    assert_eq!(
+        assess_case(c, &Policy::default()).map(|a| a.evidence_count),
+        Err(AssessError::DuplicateEvidence("claim:k1".into()))
+    );
+}

@@ -4,13 +4,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
-use ascribe_assess::{assess, claims_to_evidence, Assessment};
+use anyhow::bail;
 use ascribe_model::Case;
 use clap::{Args, ValueEnum};
 
 use crate::case::{open_store, read_case};
-use crate::{exit, report};
+use crate::exit;
 
 #[derive(Debug, Args)]
 pub(crate) struct AssessArgs {
@@ -35,26 +34,14 @@ pub(crate) enum Format {
 }
 
 pub(crate) fn run(args: AssessArgs, db: &Path) -> anyhow::Result<ExitCode> {
-    let config = match &args.config {
-        Some(path) => {
-            let text = crate::diag::read_text(path)?;
-            Some(ascribe_case::parse_config(
-                &path.display().to_string(),
-                &text,
-            )?)
-        }
-        None => None,
-    };
-    let (case, case_policy) = load_target(&args.target, db)?;
-    let layers: Vec<&toml::Table> = config.iter().chain(case_policy.iter()).collect();
-    let policy = ascribe_case::policy_from_tables(&layers).map_err(anyhow::Error::msg)?;
-    let assessment = assess_case(case, &policy)?;
+    let (case, policy) = case_and_policy(&args.target, args.config.as_deref(), db)?;
+    let assessment = ascribe_app::assess::assess(case, &policy)?;
 
     // Stdout flushes at every newline; pretty JSON of a 100,000-item case has
     // millions of lines, so buffer it (one write per 8 KiB instead).
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
-        Format::Text => out.write_all(report::text(&assessment).as_bytes())?,
+        Format::Text => out.write_all(ascribe_assess::report::text(&assessment).as_bytes())?,
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &assessment)?;
             writeln!(out)?;
@@ -67,19 +54,28 @@ pub(crate) fn run(args: AssessArgs, db: &Path) -> anyhow::Result<ExitCode> {
     Ok(exit::ok())
 }
 
-/// Adds the evidence graded from observations and made from claims and assesses; conversion notes become warnings.
-pub(crate) fn assess_case(
-    mut case: Case,
-    policy: &ascribe_assess::Policy,
-) -> anyhow::Result<Assessment> {
-    ascribe_assess::grade_observed(&mut case, policy)
-        .with_context(|| format!("grading {}", case.incident.id))?;
-    let conversion = claims_to_evidence(&case.claims, &case.hypotheses, policy);
-    case.evidence.extend(conversion.evidence);
-    let mut assessment =
-        assess(&case, policy).with_context(|| format!("assessing {}", case.incident.id))?;
-    assessment.warnings.extend(conversion.notes);
-    Ok(assessment)
+/// The case a command names (an incident id in the database or a case file)
+/// and the policy in force for it: the defaults, the `--config` file's
+/// `[policy]`, the case's own. `assess` and `stix export` both read it here,
+/// so they assess the same case under the same policy.
+pub(crate) fn case_and_policy(
+    target: &str,
+    config: Option<&Path>,
+    db: &Path,
+) -> anyhow::Result<(Case, ascribe_assess::Policy)> {
+    let config = match config {
+        Some(path) => {
+            let text = crate::diag::read_text(path)?;
+            Some(ascribe_case::parse_config(
+                &path.display().to_string(),
+                &text,
+            )?)
+        }
+        None => None,
+    };
+    let (case, case_policy) = load_target(target, db)?;
+    let policy = ascribe_app::assess::policy(config.as_ref(), case_policy.as_ref())?;
+    Ok((case, policy))
 }
 
 /// A case from a file path or from the database, with its own policy table.
@@ -96,23 +92,5 @@ fn load_target(target: &str, db: &Path) -> anyhow::Result<(Case, Option<toml::Ta
         );
     }
     let store = open_store(db)?;
-    let Some(stored) = store.load_case(target)? else {
-        let known: Vec<String> = store.list_incidents()?.into_iter().map(|i| i.id).collect();
-        bail!(
-            "no incident {target:?} in {}; known incidents: {}",
-            db.display(),
-            if known.is_empty() {
-                "none".to_owned()
-            } else {
-                known.join(", ")
-            }
-        );
-    };
-    let policy = stored
-        .policy_json
-        .as_deref()
-        .map(serde_json::from_str::<toml::Table>)
-        .transpose()
-        .context("reading the incident's stored policy")?;
-    Ok((stored.case, policy))
+    Ok(ascribe_app::assess::stored_case(&store, target)?)
 }

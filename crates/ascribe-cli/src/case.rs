@@ -38,19 +38,8 @@ pub(crate) fn run(cmd: CaseCommand, db: &Path) -> anyhow::Result<ExitCode> {
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let mut store = open_store(db)?;
             let mut err = std::io::stderr().lock();
-            let policies = parsed
-                .iter()
-                .map(|p| p.policy.as_ref().map(serde_json::to_string).transpose())
-                .collect::<Result<Vec<_>, _>>()?;
-            let cases: Vec<_> = parsed
-                .iter()
-                .zip(&policies)
-                .map(|(p, policy)| (&p.case, policy.as_deref()))
-                .collect();
             // One transaction for every file: all are stored, or none.
-            store
-                .save_cases(&cases)
-                .with_context(|| format!("storing the cases in {}", db.display()))?;
+            ascribe_app::case::import(&mut store, &parsed)?;
             for (file, p) in files.iter().zip(&parsed) {
                 for note in &p.notes {
                     writeln!(err, "note: {}: {note}", file.display())?;
@@ -97,10 +86,10 @@ pub(crate) fn run(cmd: CaseCommand, db: &Path) -> anyhow::Result<ExitCode> {
 /// Reads and checks a case file; errors name the file, line and column.
 pub(crate) fn read_case(path: &Path) -> anyhow::Result<ParsedCase> {
     let text = crate::diag::read_text(path)?;
-    let mut parsed = ascribe_case::parse_case(&path.display().to_string(), &text)?;
-    let notes = resolve_hypotheses(&mut parsed.case);
-    parsed.notes.extend(notes);
-    Ok(parsed)
+    Ok(ascribe_app::case::check(
+        &path.display().to_string(),
+        &text,
+    )?)
 }
 
 /// Opens the database, saying which file failed. `ASCRIBE_BUSY_TIMEOUT_MS`
@@ -117,42 +106,4 @@ pub(crate) fn open_store(db: &Path) -> anyhow::Result<Store> {
         store.set_busy_timeout(std::time::Duration::from_millis(ms))?;
     }
     Ok(store)
-}
-
-/// Resolves each hypothesis's actor against the knowledge base, filling the
-/// canonical name and suspected sponsor where the analyst gave none.
-/// Returns notes for actors the knowledge base does not know.
-pub(crate) fn resolve_hypotheses(case: &mut ascribe_model::Case) -> Vec<String> {
-    let kb = ascribe_kb::KnowledgeBase::builtin();
-    let mut notes = Vec::new();
-    for h in &mut case.hypotheses {
-        let Some(actor) = h.actor.as_deref() else {
-            continue;
-        };
-        let Some(found) = kb.resolve_actor(actor) else {
-            if h.resolved.is_none() {
-                notes.push(format!(
-                    "hypothesis {:?}: actor {actor:?} is not in the knowledge base; give `sponsor` in the case file if it has one",
-                    h.id
-                ));
-            }
-            continue;
-        };
-        let sponsor = found.sponsors.first().cloned();
-        match &mut h.resolved {
-            Some(r) => {
-                r.name.clone_from(&found.name);
-                if r.sponsor.is_none() {
-                    r.sponsor = sponsor;
-                }
-            }
-            None => {
-                h.resolved = Some(ascribe_model::ActorRef {
-                    name: found.name.clone(),
-                    sponsor,
-                })
-            }
-        }
-    }
-    notes
 }

@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
-use ascribe_device::evidence::{to_observed, EvidenceOptions};
 use ascribe_device::report::{to_json, to_text};
 use ascribe_device::{
     vet_bytes, vet_snapshot, Claim, InputFormat, Profile, Selector, SysfsEntry, SysfsSnapshot,
@@ -163,9 +162,7 @@ fn vet(args: &VetArgs, db_path: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(exit_code(&verdict)))
 }
 
-/// Store evidence items in an incident of the database, rating every
-/// hypothesis of the incident neutral (a device finding says what a device
-/// can do, not who made it). Returns the number of items stored.
+/// Stores the verdict's findings in an incident (ascribe-app); returns how many.
 fn store_evidence(
     db_path: &Path,
     incident: &str,
@@ -173,33 +170,9 @@ fn store_evidence(
     tlp: ascribe_model::Tlp,
 ) -> anyhow::Result<usize> {
     let mut store = crate::case::open_store(db_path)?;
-    let Some(stored) = store
-        .load_case(incident)
-        .with_context(|| format!("reading incident {incident}"))?
-    else {
-        bail!(
-            "--incident: no incident {incident:?} in {}; import its case file first (ascribe case import FILE)",
-            db_path.display()
-        );
-    };
-    let evidence = to_observed(
-        verdict,
-        &EvidenceOptions {
-            hypotheses: stored
-                .case
-                .hypotheses
-                .iter()
-                .map(|h| h.id.clone())
-                .collect(),
-            ratings: BTreeMap::new(),
-            tlp,
-            ..EvidenceOptions::default()
-        },
-    );
-    store
-        .upsert_observed(incident, &evidence)
-        .with_context(|| format!("storing device findings in incident {incident}"))?;
-    Ok(evidence.len())
+    Ok(ascribe_app::device::file_verdict(
+        &mut store, incident, verdict, tlp,
+    )?)
 }
 
 /// Attribute files read from a sysfs folder; everything else is left alone

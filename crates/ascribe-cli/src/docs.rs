@@ -13,10 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
+use ascribe_app::Clock;
 use ascribe_extract::{read_document, Document, ExtractedClaim, Format as DocFormat};
 use ascribe_kb::KnowledgeBase;
-use ascribe_model::{ActorRef, Claim, ClaimKind, Hypothesis, Incident, Period};
-use ascribe_store::{ClaimFilter, DocumentRecord, KbImport, Provenance, Store};
+use ascribe_model::{Claim, ClaimKind};
+use ascribe_store::ClaimFilter;
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 
@@ -144,9 +145,9 @@ struct ClaimLine<'a> {
     end: Option<usize>,
 }
 
-pub(crate) fn run(cmd: DocsCommand, db: &Path) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(cmd: DocsCommand, db: &Path, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
     match cmd {
-        DocsCommand::Ingest(args) => ingest(args, db),
+        DocsCommand::Ingest(args) => ingest(args, db, clock),
         DocsCommand::Eval(args) => eval(args),
     }
 }
@@ -300,7 +301,7 @@ fn read_docs(
     Ok((docs, skipped))
 }
 
-fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
+fn ingest(args: IngestArgs, db: &Path, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
     let (kb, imported) = load_kb(db, args.no_store)?;
     // An imported knowledge base also teaches the reader its group names.
     let reader = imported.then(|| ascribe_extract::Reader::new(kb.clone()));
@@ -308,14 +309,22 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
     let mut docs = docs;
     for (d, _) in &mut docs {
         for c in &mut d.claims {
-            overlay_kb(&kb, &mut c.claim);
+            ascribe_app::docs::overlay_kb(&kb, &mut c.claim);
         }
     }
     // Group and store.
     let mut filed: BTreeMap<String, String> = BTreeMap::new(); // claim id -> incident
     if !args.no_store {
         let mut store = open_store(db)?;
-        filed = file_claims(&mut store, &docs, &args, &kb)?;
+        let opts = ascribe_app::docs::FileOptions {
+            incident: args.incident.as_deref(),
+            window_days: args.window_days,
+        };
+        let done = ascribe_app::docs::file_claims(&mut store, clock, &docs, &opts, &kb)?;
+        for line in &done.lines {
+            eprintln!("{line}");
+        }
+        filed = done.incidents;
     }
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -453,398 +462,9 @@ fn write_claim_row(
 fn load_kb(db: &Path, no_store: bool) -> anyhow::Result<(KnowledgeBase, bool)> {
     if !no_store || db.exists() {
         let store = open_store(db)?;
-        if let Some(k) = store.latest_kb_import()? {
-            let kb = KnowledgeBase::from_json(&k.data_json).with_context(|| {
-                format!("knowledge base imported from {} is unreadable", k.source)
-            })?;
-            return Ok((kb, true));
-        }
+        return Ok(ascribe_app::kb::in_use(Some(&store))?);
     }
-    Ok((KnowledgeBase::builtin().clone(), false))
-}
-
-/// Resolves a claim's target through the knowledge base in use (an imported
-/// one may know a group the built-in does not, or tie it to another sponsor).
-fn overlay_kb(kb: &KnowledgeBase, c: &mut Claim) {
-    let Some(t) = c.target_canonical.clone() else {
-        return;
-    };
-    if let Some(a) = kb.resolve_actor(&t) {
-        if a.kind == ascribe_model::ActorKind::Group {
-            c.target_canonical = Some(a.name.clone());
-            if let Some(s) = a.sponsors.first() {
-                c.target_state = Some(s.clone());
-            }
-        }
-    }
-}
-
-const GENERIC_OP: &[&str] = &[
-    "attack",
-    "attacks",
-    "attacked",
-    "attacking",
-    "cyber",
-    "hack",
-    "hacked",
-    "hacking",
-    "tried",
-    "trying",
-    "steal",
-    "stole",
-    "stealing",
-    "behind",
-    "responsible",
-    "campaign",
-    "operation",
-    "operations",
-    "against",
-    "their",
-    "those",
-    "these",
-    "affiliation",
-    "connected",
-    "with",
-    "from",
-    "into",
-    "about",
-    "which",
-    "that",
-    "this",
-    "the",
-    "and",
-    "for",
-    "were",
-    "was",
-    "have",
-    "been",
-    "being",
-    "carried",
-    "out",
-    "targeting",
-    "targeted",
-    "part",
-];
-
-/// The distinctive words of an operation ("vaccine", "election"); state
-/// names and generic words ("attack", "hacking") are left out, and an
-/// affiliation ("part of the Russian intelligence services") has none.
-fn topic(text: &str) -> BTreeSet<String> {
-    if text.starts_with("affiliation") {
-        return BTreeSet::new();
-    }
-    let kb = KnowledgeBase::builtin();
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() > 3 && !GENERIC_OP.contains(w) && kb.resolve_state(w).is_none())
-        .map(|w| w.chars().take(7).collect())
-        .collect()
-}
-
-fn days(date: &str) -> Option<i64> {
-    let d = time::Date::parse(
-        date.get(..10)?,
-        &time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()?;
-    Some(i64::from(d.to_julian_day()))
-}
-
-/// An incident a claim may join.
-struct Group {
-    id: String,
-    states: BTreeSet<String>,
-    topic: BTreeSet<String>,
-    dates: Vec<i64>,
-    new: bool,
-    targets: BTreeSet<String>,
-    title: String,
-    first_date: Option<String>,
-    last_date: Option<String>,
-}
-
-fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.to_lowercase().chars() {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').to_owned()
-}
-
-fn existing_groups(store: &Store) -> anyhow::Result<Vec<Group>> {
-    let mut out = Vec::new();
-    for inc in store.list_incidents()? {
-        let Some(stored) = store.load_case(&inc.id)? else {
-            continue;
-        };
-        let case = stored.case;
-        let mut g = Group {
-            id: inc.id.clone(),
-            states: BTreeSet::new(),
-            topic: topic(&format!(
-                "{} {}",
-                case.incident.title,
-                case.incident.summary.clone().unwrap_or_default()
-            )),
-            dates: Vec::new(),
-            new: false,
-            targets: BTreeSet::new(),
-            title: case.incident.title.clone(),
-            first_date: None,
-            last_date: None,
-        };
-        if let Some(p) = &case.incident.period {
-            g.dates.extend(days(&p.from));
-            g.dates.extend(days(&p.to));
-        }
-        for h in &case.hypotheses {
-            if let Some(r) = &h.resolved {
-                g.states.extend(r.sponsor.clone());
-                g.states.insert(r.name.clone());
-            }
-            if let Some(a) = &h.actor {
-                g.states.insert(a.clone());
-            }
-        }
-        for c in &case.claims {
-            g.states.extend(c.target_state.clone());
-            g.states.extend(c.target_canonical.clone());
-            if let Some(op) = &c.operation {
-                g.topic.extend(topic(op));
-            }
-            if let Some(d) = c.date.as_deref().and_then(days) {
-                g.dates.push(d);
-            }
-        }
-        out.push(g);
-    }
-    Ok(out)
-}
-
-fn claim_state(c: &Claim) -> Option<String> {
-    match c.kind {
-        Some(ClaimKind::Denial) => c.target_state.clone().or_else(|| c.speaker_country.clone()),
-        Some(ClaimKind::CounterAccusation) => c.speaker_country.clone(),
-        _ => c
-            .target_state
-            .clone()
-            .or_else(|| c.target_canonical.clone()),
-    }
-}
-
-/// Files each claim under an incident and stores everything; returns claim id -> incident.
-fn file_claims(
-    store: &mut Store,
-    docs: &[(Document, u64)],
-    args: &IngestArgs,
-    kb: &KnowledgeBase,
-) -> anyhow::Result<BTreeMap<String, String>> {
-    let mut groups = existing_groups(store)?;
-    let mut filed: BTreeMap<String, String> = BTreeMap::new();
-    let mut by_incident: BTreeMap<String, Vec<Claim>> = BTreeMap::new();
-    for (d, _) in docs {
-        let date = d.published.as_deref().and_then(days);
-        let mut doc_group: Option<usize> = None;
-        for c in &d.claims {
-            let cl = &c.claim;
-            let gi = if let Some(id) = &args.incident {
-                match groups.iter().position(|g| &g.id == id) {
-                    Some(i) => i,
-                    None => {
-                        groups.push(new_group(id.clone(), cl, d));
-                        groups.len() - 1
-                    }
-                }
-            } else {
-                let state = claim_state(cl);
-                let t = topic(cl.operation.as_deref().unwrap_or(""));
-                let near = |g: &Group| match date {
-                    Some(x) => {
-                        g.dates.is_empty()
-                            || g.dates.iter().any(|y| (x - y).abs() <= args.window_days)
-                    }
-                    None => true,
-                };
-                let same_party = |g: &Group| state.as_ref().is_some_and(|s| g.states.contains(s));
-                let found = groups
-                    .iter()
-                    .position(|g| {
-                        same_party(g) && near(g) && (t.is_empty() || !g.topic.is_disjoint(&t))
-                    })
-                    .or_else(|| {
-                        // A denial or counter-accusation without its own operation
-                        // answers the accusation of the same document.
-                        doc_group.filter(|_| t.is_empty() || state.is_none())
-                    });
-                match found {
-                    Some(i) => i,
-                    None => {
-                        let base = format!(
-                            "docs-{}-{}",
-                            slug(state.as_deref().unwrap_or("unknown")),
-                            t.iter()
-                                .next()
-                                .cloned()
-                                .unwrap_or_else(|| "statement".to_owned())
-                        );
-                        let base = match d.published.as_deref() {
-                            Some(p) => format!("{base}-{}", p.get(..7).unwrap_or(p)),
-                            None => base,
-                        };
-                        let mut id = base.clone();
-                        let mut n = 2;
-                        while groups.iter().any(|g| g.id == id) {
-                            id = format!("{base}-{n}");
-                            n += 1;
-                        }
-                        groups.push(new_group(id, cl, d));
-                        groups.len() - 1
-                    }
-                }
-            };
-            if doc_group.is_none() {
-                doc_group = Some(gi);
-            }
-            if let Some(g) = groups.get_mut(gi) {
-                g.states.extend(claim_state(cl));
-                g.topic.extend(topic(cl.operation.as_deref().unwrap_or("")));
-                g.dates.extend(date);
-                if matches!(
-                    cl.kind,
-                    Some(ClaimKind::Accusation | ClaimKind::AttributionStatement)
-                ) {
-                    g.targets.extend(cl.target_canonical.clone());
-                }
-                if let Some(p) = &d.published {
-                    if g.first_date.as_ref().is_none_or(|f| p < f) {
-                        g.first_date = Some(p.clone());
-                    }
-                    if g.last_date.as_ref().is_none_or(|l| p > l) {
-                        g.last_date = Some(p.clone());
-                    }
-                }
-                filed.insert(cl.id.clone(), g.id.clone());
-                by_incident
-                    .entry(g.id.clone())
-                    .or_default()
-                    .push(cl.clone());
-            }
-        }
-    }
-    let now = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .expect("the current time (a four-digit year) formats as RFC 3339");
-    // Every incident, hypothesis, claim and document of this run is one
-    // writer transaction: a failure or a kill half-way leaves none of it.
-    let mut filed_lines = Vec::new();
-    store.unit_of_work(|u| -> anyhow::Result<()> {
-        for (id, claims) in &by_incident {
-            let Some(g) = groups.iter().find(|g| &g.id == id) else {
-                continue;
-            };
-            let incident = Incident {
-                id: id.clone(),
-                title: g.title.clone(),
-                summary: Some(
-                    "Filed by `ascribe docs ingest` from statements in documents.".to_owned(),
-                ),
-                period: match (&g.first_date, &g.last_date) {
-                    (Some(a), Some(b)) => Some(Period {
-                        from: a.clone(),
-                        to: b.clone(),
-                    }),
-                    _ => None,
-                },
-                victims: vec![],
-            };
-            let created = u.ensure_incident(&incident)?;
-            if created || g.new {
-                // Hypotheses exclude each other: a state whose group is already a
-                // hypothesis is covered by it (claims naming the state map to the group).
-                let sponsors: BTreeSet<String> = g
-                    .targets
-                    .iter()
-                    .filter_map(|t| kb.resolve_actor(t))
-                    .filter(|a| a.kind == ascribe_model::ActorKind::Group)
-                    .flat_map(|a| a.sponsors.first().cloned())
-                    .collect();
-                let hyps: Vec<Hypothesis> = g
-                    .targets
-                    .iter()
-                    .filter(|t| !sponsors.contains(*t))
-                    .map(|t| {
-                        let resolved = kb.resolve_actor(t).map(|a| ActorRef {
-                            name: a.name.clone(),
-                            sponsor: a.sponsors.first().cloned(),
-                        });
-                        Hypothesis {
-                            id: slug(t),
-                            actor: Some(t.clone()),
-                            resolved,
-                            prior: None,
-                        }
-                    })
-                    .collect();
-                u.add_hypotheses(id, &hyps)?;
-            }
-            u.upsert_claims(id, claims, Provenance::Docs)?;
-            filed_lines.push(format!(
-                "filed {} claim(s) under incident {id}{}",
-                claims.len(),
-                if created { " (new)" } else { "" }
-            ));
-        }
-        for (d, bytes) in docs {
-            let incidents: BTreeSet<String> = d
-                .claims
-                .iter()
-                .filter_map(|c| filed.get(&c.claim.id).cloned())
-                .collect();
-            u.record_document(&DocumentRecord {
-                name: d.name.clone(),
-                bytes: *bytes,
-                published: d.published.clone(),
-                claims: d.claims.len(),
-                incidents: incidents.into_iter().collect(),
-                ingested_at: now.clone(),
-            })?;
-        }
-        Ok(())
-    })?;
-    for line in filed_lines {
-        eprintln!("{line}");
-    }
-    Ok(filed)
-}
-
-fn new_group(id: String, c: &Claim, d: &Document) -> Group {
-    let state = claim_state(c).unwrap_or_else(|| "unknown party".to_owned());
-    let op = c
-        .operation
-        .clone()
-        .unwrap_or_else(|| "statements".to_owned());
-    let mut op: String = op.chars().take(80).collect();
-    if c.operation.as_ref().is_some_and(|o| o.chars().count() > 80) {
-        if let Some(p) = op.rfind(' ') {
-            op.truncate(p);
-        }
-        op.push_str(" ...");
-    }
-    Group {
-        id,
-        states: claim_state(c).into_iter().collect(),
-        topic: topic(c.operation.as_deref().unwrap_or("")),
-        dates: d.published.as_deref().and_then(days).into_iter().collect(),
-        new: true,
-        targets: BTreeSet::new(),
-        title: format!("{state}: {op}"),
-        first_date: d.published.clone(),
-        last_date: d.published.clone(),
-    }
+    Ok(ascribe_app::kb::in_use(None)?)
 }
 
 /// The document names a split file lists under `part`.
@@ -1119,26 +739,13 @@ pub(crate) fn run_claims(args: ClaimsArgs, db: &Path) -> anyhow::Result<ExitCode
     Ok(exit::ok())
 }
 
-pub(crate) fn run_kb(cmd: KbCommand, db: &Path) -> anyhow::Result<ExitCode> {
+pub(crate) fn run_kb(cmd: KbCommand, db: &Path, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
     match cmd {
         KbCommand::Import { file } => {
             let text = crate::diag::read_text(&file)?;
-            let kb =
-                KnowledgeBase::from_any(&text).with_context(|| format!("{}", file.display()))?;
-            let groups = kb.groups().count();
-            if groups == 0 {
-                bail!("{}: no threat groups found (expected intrusion-sets, threat-actors or cluster values)", file.display());
-            }
             let mut store = open_store(db)?;
-            let now = time::OffsetDateTime::now_utc()
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default();
-            store.save_kb_import(&KbImport {
-                source: file.display().to_string(),
-                groups,
-                data_json: kb.to_json(),
-                imported_at: now,
-            })?;
+            let groups =
+                ascribe_app::kb::import(&mut store, clock, &file.display().to_string(), &text)?;
             println!(
                 "imported {groups} threat groups from {}; later `docs ingest` runs resolve targets through them",
                 file.display()

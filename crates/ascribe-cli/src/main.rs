@@ -10,7 +10,6 @@ mod device;
 mod diag;
 mod docs;
 mod mapped;
-mod report;
 mod serve;
 mod stix;
 mod telemetry;
@@ -20,6 +19,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use ascribe_app::{Clock, SystemClock};
 use clap::{Parser, Subcommand};
 
 #[cfg(not(target_env = "msvc"))]
@@ -124,25 +124,32 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // The one "now" of the command: use cases take it as a parameter and
+    // never read the system time themselves (`stix export` may fix it with
+    // SOURCE_DATE_EPOCH for reproducible bundles).
+    let clock: &dyn Clock = &SystemClock;
     match cli.command {
         Command::Case(cmd) => case::run(cmd, &cli.db),
         Command::Assess(args) => assess::run(args, &cli.db),
         Command::Device(cmd) => device::run(cmd, &cli.db),
-        Command::Telemetry(cmd) => telemetry::run(cmd, &cli.db),
-        Command::Stix(cmd) => stix::run(cmd, &cli.db),
+        Command::Telemetry(cmd) => telemetry::run(cmd, &cli.db, clock),
+        Command::Stix(cmd) => stix::run(cmd, &cli.db, clock),
         Command::Serve(args) => serve::run(args, &cli.db),
-        Command::Users(cmd) => users::run(cmd, &cli.db),
-        Command::Docs(cmd) => docs::run(cmd, &cli.db),
+        Command::Users(cmd) => users::run(cmd, &cli.db, clock),
+        Command::Docs(cmd) => docs::run(cmd, &cli.db, clock),
         Command::Claims(args) => docs::run_claims(args, &cli.db),
-        Command::Kb(cmd) => docs::run_kb(cmd, &cli.db),
+        Command::Kb(cmd) => docs::run_kb(cmd, &cli.db, clock),
     }
 }
 
-/// The store's "busy, retry" error, anywhere in the chain.
+/// The store's "busy, retry" error, anywhere in the chain (on its own or
+/// inside a use case's error).
 fn is_busy(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<ascribe_store::StoreError>()
             .is_some_and(ascribe_store::StoreError::is_busy)
+            || e.downcast_ref::<ascribe_app::AppError>()
+                .is_some_and(ascribe_app::AppError::is_busy)
     })
 }
 

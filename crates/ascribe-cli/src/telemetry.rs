@@ -9,11 +9,10 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use ascribe_enrich::Geo;
-use ascribe_intel::{Addr, IndicatorSet, Matcher};
-use ascribe_model::{Indicator, IndicatorKind, Observation, Tlp};
-use ascribe_store::{Store, TelemetryRun};
+use ascribe_intel::{IndicatorSet, Matcher};
+use ascribe_model::Tlp;
 use ascribe_telemetry::fwcsv::ColumnMap;
-use ascribe_telemetry::{evidence, output, FinishError, Job, Output, Run};
+use ascribe_telemetry::{output, FinishError, Job, Output, Run};
 use clap::{Subcommand, ValueEnum};
 
 use crate::exit;
@@ -85,9 +84,13 @@ pub(crate) struct IngestArgs {
     limit: usize,
 }
 
-pub(crate) fn run(cmd: TelemetryCommand, db: &Path) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(
+    cmd: TelemetryCommand,
+    db: &Path,
+    clock: &dyn ascribe_app::Clock,
+) -> anyhow::Result<ExitCode> {
     match cmd {
-        TelemetryCommand::Ingest(args) => ingest(args, db),
+        TelemetryCommand::Ingest(args) => ingest(args, db, clock),
     }
 }
 
@@ -346,7 +349,7 @@ fn load_indicators(files: &[PathBuf], unmarked: Tlp) -> anyhow::Result<LoadedInd
     Ok((all, diags, warnings))
 }
 
-fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
+fn ingest(args: IngestArgs, db: &Path, clock: &dyn ascribe_app::Clock) -> anyhow::Result<ExitCode> {
     let inputs = expand(&args.inputs)?;
     let min_tlp: Tlp = args
         .tlp
@@ -435,6 +438,9 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
             .collect()
     };
     job.threads = args.threads.max(1);
+    if let Some(bytes) = chunk_bytes()? {
+        job.chunk_bytes = bytes;
+    }
     job.strict = args.strict;
     // Only the table, JSON and stored evidence show distinct sources.
     job.count_sources = !matches!(args.format, OutFormat::Csv) || args.incident.is_some();
@@ -578,7 +584,6 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
     }
 
     if let Some(incident) = &args.incident {
-        refuse_empty_run(&out)?;
         attach(
             db,
             incident,
@@ -587,6 +592,7 @@ fn ingest(args: IngestArgs, db: &Path) -> anyhow::Result<ExitCode> {
             &out,
             geo.as_ref(),
             min_tlp,
+            clock,
             &mut stderr,
         )?;
     }
@@ -665,26 +671,20 @@ fn print_summary(
     Ok(())
 }
 
-/// A run that read no log record is not evidence: attaching it would store an empty run
-/// (and claim the logs were looked at). Names each input and what it was read as.
-fn refuse_empty_run(out: &Output) -> anyhow::Result<()> {
-    let s = &out.summary;
-    if s.lines > s.bad_lines {
-        return Ok(());
+/// `ASCRIBE_CHUNK_KB`: the bytes of log a thread takes at a time, in KiB
+/// (default 1024); anything but a positive whole number is an error.
+fn chunk_bytes() -> anyhow::Result<Option<usize>> {
+    let Ok(v) = std::env::var("ASCRIBE_CHUNK_KB") else {
+        return Ok(None);
+    };
+    match v.trim().parse::<usize>() {
+        Ok(k) if k > 0 && k <= (1 << 20) => Ok(Some(k << 10)),
+        _ => bail!("ASCRIBE_CHUNK_KB={v:?}: expected a whole number of KiB from 1 to 1048576"),
     }
-    let files: Vec<String> = s
-        .files
-        .iter()
-        .map(|f| format!("{} (read as {})", f.name, f.format))
-        .collect();
-    bail!(
-        "{}: no log record read ({} line(s), {} bad); expected Suricata EVE JSON lines, Zeek logs or a CSV firewall log with a header; nothing stored",
-        files.join(", "),
-        s.lines,
-        s.bad_lines
-    )
 }
 
+/// Attaches the run to the incident (one unit of work, in ascribe-app) and
+/// says what was stored.
 #[allow(clippy::too_many_arguments)]
 fn attach(
     db: &Path,
@@ -694,102 +694,29 @@ fn attach(
     out: &Output,
     geo: Option<&Geo>,
     min_tlp: Tlp,
+    clock: &dyn ascribe_app::Clock,
     stderr: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let store =
-        Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
-    let Some(stored) = store.load_case(incident)? else {
-        bail!(
-            "no incident {incident:?} in {} (import its case file first: ascribe case import FILE)",
-            db.display()
-        );
-    };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_micros() as i64);
-    let started_at = ascribe_telemetry::time::format_micros(now);
-    let run = TelemetryRun {
-        id: format!("{incident}@{started_at}"),
-        incident_id: Some(incident.to_owned()),
-        started_at,
-        inputs: inputs.iter().map(Input::name).collect(),
-        event_types: args.event_types.clone(),
-        summary_json: serde_json::to_string(&out.summary)?,
-        observations: out
-            .rows
-            .iter()
-            .map(|r| {
-                (
-                    Observation {
-                        day: ascribe_telemetry::time::format_day(r.day),
-                        src_country: r.src_country.to_string(),
-                        src_asn: r.src_asn,
-                        signature: r.signature.to_string(),
-                        action: r.action.to_string(),
-                        events: r.events,
-                        distinct_src_ips: r.distinct_src_ips,
-                        first_seen: ascribe_telemetry::time::format_micros(r.first_seen),
-                        last_seen: ascribe_telemetry::time::format_micros(r.last_seen),
-                    },
-                    r.matched_events,
-                    r.matched_indicators.iter().map(|v| v.to_string()).collect(),
-                )
-            })
-            .collect(),
-        // A sighting (and the observed data exported with it) is derived from
-        // the indicator and the logs: it takes the stricter of the two markings.
-        sightings: out
-            .sightings
-            .iter()
-            .map(|s| evidence::stored_sighting(s, min_tlp))
-            .collect(),
-    };
+    ascribe_app::telemetry::refuse_empty_run(out)?;
+    let mut store = crate::case::open_store(db)?;
     let names: Vec<String> = inputs.iter().map(Input::name).collect();
-    let source = format!("sensor logs ({})", names.join(", "));
-    // The AS an address indicator is registered to: the policy decides at
-    // assessment time whether it is a shared hosting provider.
-    let as_name = |ind: &Indicator| -> Option<String> {
-        if ind.kind != IndicatorKind::Ip {
-            return None;
-        }
-        let (g, a) = (geo?, Addr::parse(&ind.value)?);
-        let info = g.lookup(a);
-        g.as_name(info.asn).or_else(|| g.as_name_of(a))
-    };
-    let hyps = &stored.case.hypotheses;
-    let mut items =
-        evidence::sighting_observations(&out.sightings, hyps, &source, min_tlp, &as_name);
-    items.extend(evidence::geolocation_observations(
-        &out.rows,
-        hyps,
-        &source,
+    let attach_args = ascribe_app::telemetry::AttachArgs {
+        inputs: &names,
+        event_types: &args.event_types,
         min_tlp,
-        args.geo_min_share,
-    ));
-    // Stored as observed; printed as the incident's own policy grades them
-    // (what `assess` without --config would use).
-    let case_policy = stored
-        .policy_json
-        .as_deref()
-        .map(serde_json::from_str::<toml::Table>)
-        .transpose()
-        .context("reading the incident's stored policy")?;
-    let policy = ascribe_case::policy_from_tables(&case_policy.iter().collect::<Vec<_>>())
-        .map_err(anyhow::Error::msg)?;
-    let graded = ascribe_assess::observed_to_evidence(&items, &policy)
-        .context("grading the run's evidence under the policy")?;
-    // The run and the evidence drawn from it are one writer transaction: a
-    // failure or a kill between them leaves neither.
-    store.unit_of_work(|u| {
-        u.save_telemetry_run(&run)?;
-        u.upsert_observed(incident, &items)
-    })?;
+        geo_min_share: args.geo_min_share,
+    };
+    let ascribe_app::telemetry::Attached {
+        run,
+        observed,
+        graded,
+    } = ascribe_app::telemetry::attach(&mut store, clock, incident, &attach_args, out, geo)?;
     writeln!(
         stderr,
         "attached to incident {incident}: {} aggregate rows, {} sightings, {} evidence items",
         run.observations.len(),
         run.sightings.len(),
-        items.len()
+        observed.len()
     )?;
     for e in &graded {
         let bearing = match &e.bearing {

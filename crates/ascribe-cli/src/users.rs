@@ -99,7 +99,11 @@ fn change(
     }
 }
 
-pub(crate) fn run(cmd: UsersCommand, db: &Path) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(
+    cmd: UsersCommand,
+    db: &Path,
+    clock: &dyn ascribe_app::Clock,
+) -> anyhow::Result<ExitCode> {
     match cmd {
         UsersCommand::Add {
             name,
@@ -122,7 +126,7 @@ pub(crate) fn run(cmd: UsersCommand, db: &Path) -> anyhow::Result<ExitCode> {
             let hash = ascribe_server::auth::hash_password(password).map_err(anyhow::Error::msg)?;
             let role = Role::parse(&role).context("role: expected reader, analyst or admin")?;
             let mut store = open_store(db)?;
-            let now = ascribe_stix::time::format_timestamp(&time::OffsetDateTime::now_utc());
+            let now = ascribe_stix::time::format_timestamp(&clock.now());
             store.add_user(
                 &UserRecord {
                     name: name.clone(),

@@ -3,26 +3,11 @@
 //! located, an error's text is said once, and `--strict` refuses invalid UTF-8 in any
 //! field of an EVE line.
 
+mod common;
+
+use common::{ascribe, root, text};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn ascribe(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ascribe"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("ASCRIBE_CONFIG")
-        .output()
-        .expect("the ascribe binary runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let p = dir.join(name);

@@ -1,33 +1,10 @@
 //! The `ascribe` binary end to end: exit codes, messages, and the reports.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{ascribe, example, stderr, stdout};
 
-fn example() -> PathBuf {
-    root().join("examples/vaccine-research-2020.toml")
-}
-
-fn ascribe(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ascribe"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("ASCRIBE_CONFIG")
-        .output()
-        .expect("the ascribe binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Output;
 
 #[test]
 fn import_then_assess_by_id_matches_assessing_the_file() {

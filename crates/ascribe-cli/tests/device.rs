@@ -1,11 +1,8 @@
 //! `ascribe device vet` end to end: inputs, exit codes, JSON, and --incident.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{ascribe, root, stderr as err, stdout as out};
 
 fn ex(name: &str) -> String {
     root()
@@ -13,23 +10,6 @@ fn ex(name: &str) -> String {
         .join(name)
         .to_string_lossy()
         .into_owned()
-}
-
-fn ascribe(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ascribe"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("the ascribe binary runs")
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 const HOLTEK: &str = "jc_holtek-keyboard_04d9-4545.lsusb-v.txt";

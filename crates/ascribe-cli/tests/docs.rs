@@ -1,29 +1,15 @@
 //! `ascribe docs ingest|eval`, `ascribe claims`, `ascribe kb` end to end.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{root, stderr as err, stdout as out};
 
+use std::path::Path;
+use std::process::Output;
+
+/// `ascribe` run from the repository's root (the tests name example documents relative to it).
 fn ascribe(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ascribe"))
-        .current_dir(root())
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("ASCRIBE_CONFIG")
-        .output()
-        .unwrap_or_else(|e| panic!("the ascribe binary runs: {e}"))
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    common::run(common::command(db, args).current_dir(root()))
 }
 
 #[test]

@@ -1,27 +1,18 @@
 //! `ascribe users grant|revoke` and `ascribe serve --tls-cert/--tls-key`
 //! end to end through the binary, over real sockets.
 
+mod common;
+
+use common::{ascribe, text};
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "long enough password";
-
-fn ascribe(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ascribe"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("running ascribe: {e}"))
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 fn add_user(db: &Path, name: &str, role: &str) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ascribe"))

@@ -1,27 +1,18 @@
 //! `ascribe stix`, `users` and `serve` end to end through the binary.
 
+mod common;
+
+use common::{root, text};
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
+/// `ascribe` at a fixed time (SOURCE_DATE_EPOCH) for reproducible exports.
 fn ascribe(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ascribe"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1600000000")
-        .output()
-        .unwrap_or_else(|e| panic!("running ascribe: {e}"))
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    common::run(common::command(db, args).env("SOURCE_DATE_EPOCH", "1600000000"))
 }
 
 const GOOD: &str = r#"{"type": "threat-actor", "spec_version": "2.1", "id": "threat-actor--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
@@ -195,4 +186,60 @@ fn users_and_serve_over_a_real_socket() {
     assert!(anon.contains("\"http_status\":\"401\""));
     assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
     assert!(ok.contains("ascribe intelligence"));
+}
+
+/// `stix export` and `assess` compute one assessment: under the same
+/// `--config` (here one that moves the figures) the bundle states the
+/// figures `assess` gives, hypothesis by hypothesis. Issue 18: the export
+/// used to ignore `--config`/`ASCRIBE_CONFIG`.
+#[test]
+fn export_and_assess_agree_under_the_same_config() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("a.db");
+    let example = root().join("examples/vaccine-research-2020.toml");
+    let o = ascribe(&db, &["case", "import", example.to_str().unwrap_or("")]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let config = dir.path().join("ascribe.toml");
+    std::fs::write(&config, "[policy]\nsame_source_damping = 1.0\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let config = config.to_str().unwrap_or("");
+    let figures = |extra: &[&str]| -> (Vec<String>, String) {
+        let mut args = vec!["assess", "vaccine-research-2020", "--format", "json"];
+        args.extend_from_slice(extra);
+        let a = ascribe(&db, &args);
+        assert_eq!(a.status.code(), Some(0), "{}", text(&a.stderr));
+        let a: serde_json::Value =
+            serde_json::from_slice(&a.stdout).unwrap_or_else(|e| panic!("{e}"));
+        let mut args = vec!["stix", "export", "vaccine-research-2020", "--tlp", "red"];
+        args.extend_from_slice(extra);
+        let b = ascribe(&db, &args);
+        assert_eq!(b.status.code(), Some(0), "{}", text(&b.stderr));
+        let bundle = text(&b.stdout);
+        let hyps = a["hypotheses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            // The export states one opinion per named hypothesis ("other" has none).
+            .filter(|h| h["id"] != "other")
+            .map(|h| {
+                let want = format!(
+                    "Hypothesis {}: probability {:.2}",
+                    h["id"].as_str().unwrap_or(""),
+                    h["probability"].as_f64().unwrap_or(f64::NAN)
+                );
+                assert!(bundle.contains(&want), "the bundle lacks {want:?}");
+                want
+            })
+            .collect();
+        let leading = format!(
+            "Full view (evidence up to TLP:RED): {} {:.0}%",
+            a["leading"]["id"].as_str().unwrap_or(""),
+            a["leading"]["probability"].as_f64().unwrap_or(f64::NAN) * 100.0
+        );
+        assert!(bundle.contains(&leading), "the bundle lacks {leading:?}");
+        (hyps, leading)
+    };
+    let plain = figures(&[]);
+    let tuned = figures(&["--config", config]);
+    assert_ne!(plain, tuned, "the config moves the figures of both");
 }

@@ -5,6 +5,10 @@
 //! or nothing; a process killed at any point leaves nothing partial.
 //! Every loop here is bounded by a count and a deadline.
 
+mod common;
+
+use common::{command as cmd, root, text};
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -16,16 +20,6 @@ use base64::Engine;
 
 const PASSWORD: &str = "a long test password";
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn cmd(db: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ascribe"));
-    c.arg("--db").arg(db).args(args);
-    c
-}
-
 fn run(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = cmd(db, args);
     for (k, v) in env {
@@ -33,10 +27,6 @@ fn run(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     }
     c.output()
         .unwrap_or_else(|e| panic!("running ascribe: {e}"))
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// A STIX id unique to (`group`, `n`).

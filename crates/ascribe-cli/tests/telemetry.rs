@@ -1,12 +1,17 @@
 //! `ascribe telemetry ingest` end to end: formats, compression, stdin, exit codes,
 //! messages, and evidence attached to the example incident.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+use common::{root, text};
+
+use std::path::Path;
+use std::process::Output;
+
+/// `ascribe` with these variables and standard input (empty when `None`:
+/// never the terminal's).
+fn ascribe_env(db: &Path, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Output {
+    common::ascribe_with(db, args, env, Some(stdin.unwrap_or_default()))
 }
 
 fn sample() -> String {
@@ -25,28 +30,6 @@ fn indicators() -> String {
 
 fn ascribe(db: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
     ascribe_env(db, args, stdin, &[])
-}
-
-fn ascribe_env(db: &Path, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ascribe"))
-        .envs(env.iter().copied())
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("ASCRIBE_GEO")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the ascribe binary runs");
-    if let Some(mut w) = child.stdin.take() {
-        w.write_all(stdin.unwrap_or_default()).expect("stdin");
-    }
-    child.wait_with_output().expect("ascribe finishes")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[test]
@@ -499,4 +482,37 @@ fn a_policy_regrades_attached_telemetry_without_reingesting() {
     };
     assert_eq!(device_grades(&before), ["B2"]);
     assert_eq!(device_grades(&after), ["C3"]);
+}
+
+/// `ASCRIBE_CHUNK_KB` is read at the binary's edge: small chunks give the same
+/// CSV, and a value that is no size is an error naming it (it used to be
+/// ignored in silence inside the engine).
+#[test]
+fn chunk_size_from_the_environment_changes_nothing_or_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let args = [
+        "telemetry",
+        "ingest",
+        &sample(),
+        "--indicators",
+        &indicators(),
+        "--no-geo",
+        "--format",
+        "csv",
+    ];
+    let whole = ascribe(&db, &args, None);
+    assert_eq!(whole.status.code(), Some(0), "{}", text(&whole.stderr));
+    let small = ascribe_env(&db, &args, None, &[("ASCRIBE_CHUNK_KB", "4")]);
+    assert_eq!(small.status.code(), Some(0), "{}", text(&small.stderr));
+    assert_eq!(text(&whole.stdout), text(&small.stdout));
+    for bad in ["0", "lots", "-1"] {
+        let o = ascribe_env(&db, &args, None, &[("ASCRIBE_CHUNK_KB", bad)]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(
+            text(&o.stderr).contains("ASCRIBE_CHUNK_KB="),
+            "{}",
+            text(&o.stderr)
+        );
+    }
 }

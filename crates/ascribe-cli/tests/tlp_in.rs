@@ -2,28 +2,18 @@
 //! never land below the strictest marking, so nothing restricted reaches a
 //! `--tlp clear` export.
 
+mod common;
+
+use common::{root, text};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{json, Value};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
+/// `ascribe` at a fixed time (SOURCE_DATE_EPOCH) for reproducible exports.
 fn ascribe(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ascribe"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1600000000")
-        .env_remove("ASCRIBE_GEO")
-        .output()
-        .expect("the ascribe binary runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    common::run(common::command(db, args).env("SOURCE_DATE_EPOCH", "1600000000"))
 }
 
 const RED: &str = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";

@@ -438,19 +438,6 @@ where
     }))
 }
 
-/// The case's evidence plus its claims converted to evidence (claims whose
-/// `claim:<id>` item is already in the evidence are not added twice).
-pub fn evidence_with_claims(case: &Case, policy: &ascribe_assess::Policy) -> Case {
-    let mut c = case.clone();
-    let conv = ascribe_assess::claims_to_evidence(&case.claims, &case.hypotheses, policy);
-    for e in conv.evidence {
-        if !c.evidence.iter().any(|x| x.id == e.id) {
-            c.evidence.push(e);
-        }
-    }
-    c
-}
-
 /// The exporter's view of an assessment.
 pub fn view_of(a: &ascribe_assess::Assessment) -> AssessmentView {
     AssessmentView {
@@ -488,7 +475,8 @@ pub fn view_of(a: &ascribe_assess::Assessment) -> AssessmentView {
 }
 
 /// Exports with ascribe's assessor: the case is cut to `max` (evidence and
-/// claims), claims become evidence, and `ascribe_assess::assess` runs on that.
+/// claims) and `ascribe_assess::assess_case` (claims to evidence, then the
+/// assessment: the one the `assess` command uses) runs on that.
 pub fn export_case(
     input: &ExportInput<'_>,
     max: Tlp,
@@ -496,11 +484,7 @@ pub fn export_case(
     clock: &dyn Clock,
 ) -> Result<Value, ExportError> {
     export_bundle(input, max, clock, |cut| {
-        // Observations graded first, so items come in the order `assess` lists them.
-        let mut cut = cut.clone();
-        ascribe_assess::grade_observed(&mut cut, policy).map_err(|e| e.to_string())?;
-        let with_claims = evidence_with_claims(&cut, policy);
-        ascribe_assess::assess(&with_claims, policy)
+        ascribe_assess::assess_case(cut.clone(), policy)
             .map(|a| view_of(&a))
             .map_err(|e| e.to_string())
     })

@@ -21,9 +21,8 @@ pub mod stream;
 pub mod time;
 
 pub use export::{
-    case_at, estimative_statement, evidence_with_claims, export_bundle, export_case,
-    stix_confidence, view_of, AssessmentView, ExportError, ExportInput, HypothesisView,
-    LeadingView, SensitivityView,
+    case_at, estimative_statement, export_bundle, export_case, stix_confidence, view_of,
+    AssessmentView, ExportError, ExportInput, HypothesisView, LeadingView, SensitivityView,
 };
 pub use import::{
     import_bundle, import_value, import_value_with, known_markings, objects_of, parse_json,

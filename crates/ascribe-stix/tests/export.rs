@@ -127,8 +127,7 @@ fn a_clear_export_holds_the_recomputed_public_view_not_the_full_one() {
     );
     // The clear report's figure is what the assessor gives on the public case.
     let case = ascribe_stix::case_at(&example_case(), Tlp::Clear);
-    let with = ascribe_stix::evidence_with_claims(&case, &Policy::default());
-    let a = ascribe_assess::assess(&with, &Policy::default()).map(|a| a.leading.probability);
+    let a = ascribe_assess::assess_case(case, &Policy::default()).map(|a| a.leading.probability);
     let pct = format!("({:.0}%)", a.unwrap_or(f64::NAN) * 100.0);
     assert!(rc.contains(&pct), "{rc} should contain {pct}");
 }

@@ -220,8 +220,7 @@ proptest! {
         // The figures rest only on what the level allows: the report equals
         // the assessor's verdict on the cut-down case.
         let cut = ascribe_stix::case_at(&d.case, level);
-        let with = ascribe_stix::evidence_with_claims(&cut, &Policy::default());
-        let a = ascribe_assess::assess(&with, &Policy::default()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let a = ascribe_assess::assess_case(cut, &Policy::default()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let report = b["objects"].as_array().into_iter().flatten().find(|o| o["type"] == "report").cloned().unwrap_or(Value::Null);
         let pct = format!("({:.0}%)", a.leading.probability * 100.0);
         prop_assert!(report["description"].as_str().unwrap_or("").contains(&pct));

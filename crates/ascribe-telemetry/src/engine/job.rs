@@ -85,6 +85,10 @@ impl Fault {
     }
 }
 
+/// Bytes of log a thread takes at a time unless the caller says otherwise
+/// (the `ascribe` binary reads `ASCRIBE_CHUNK_KB`; the library reads no environment).
+pub const DEFAULT_CHUNK_BYTES: usize = 1 << 20;
+
 impl<'a> Job<'a> {
     pub fn new(matcher: &'a Matcher, geo: Option<&'a Geo>) -> Job<'a> {
         Job {
@@ -92,10 +96,7 @@ impl<'a> Job<'a> {
             geo,
             event_types: vec!["alert".to_owned()],
             threads: 2,
-            chunk_bytes: std::env::var("ASCRIBE_CHUNK_KB")
-                .ok()
-                .and_then(|v| v.parse::<usize>().ok())
-                .map_or(1 << 20, |k| k << 10),
+            chunk_bytes: DEFAULT_CHUNK_BYTES,
             strict: false,
             csv_map: ColumnMap::default(),
             max_examples: 3,

@@ -1,11 +1,15 @@
 //! The human report: what an analyst reads, in the standard estimative words.
 //!
+//! A pure rendering of an [`Assessment`], beside the assessment as the device
+//! and telemetry reports sit beside theirs, so the command line and the web
+//! UI print the same text.
+//!
 //! Likelihood and confidence are kept in separate sentences, as ICD 203 asks.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use ascribe_assess::Assessment;
+use crate::Assessment;
 
 /// How many items the evidence table and the sensitivity list show. Above
 /// it, a report of a telemetry-sized case (thousands of items) would bury
@@ -31,7 +35,7 @@ fn band(phrase: ascribe_model::Phia) -> String {
 }
 
 /// Renders an assessment as plain text, readable without colour.
-pub(crate) fn text(a: &Assessment) -> String {
+pub fn text(a: &Assessment) -> String {
     let mut s = String::new();
     let _ = render(a, &mut s);
     s
@@ -251,8 +255,8 @@ mod tests {
     use super::*;
 
     fn long_assessment() -> Assessment {
-        let case = ascribe_assess::synth::case(60, 11);
-        ascribe_assess::assess(&case, &ascribe_assess::Policy::default()).expect("assesses")
+        let case = crate::synth::case(60, 11);
+        crate::assess(&case, &crate::Policy::default()).expect("assesses")
     }
 
     #[test]
