@@ -124,13 +124,16 @@ fn topic(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The day number of an ISO date (`YYYY-MM-DD`, anything after it ignored).
+/// Dates written otherwise (`16 July 2020`, `2020-7`) are no error here: they
+/// give `None`, and the claim or incident then joins by parties and topic
+/// words alone, without a date window (tested below).
 fn days(date: &str) -> Option<i64> {
-    let d = time::Date::parse(
-        date.get(..10)?,
-        &time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()?;
-    Some(i64::from(d.to_julian_day()))
+    let iso = time::macros::format_description!("[year]-[month]-[day]");
+    match time::Date::parse(date.get(..10)?, &iso) {
+        Ok(d) => Some(i64::from(d.to_julian_day())),
+        Err(_) => None,
+    }
 }
 
 /// An incident a claim may join.
@@ -174,7 +177,8 @@ pub fn existing_groups(store: &Store) -> Result<Vec<Group>> {
             topic: topic(&format!(
                 "{} {}",
                 case.incident.title,
-                case.incident.summary.clone().unwrap_or_default()
+                // An incident without a summary has topic words from its title alone.
+                case.incident.summary.as_deref().unwrap_or("")
             )),
             dates: Vec::new(),
             new: false,

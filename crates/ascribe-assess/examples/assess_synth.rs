@@ -14,14 +14,12 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let parsed = match args.as_slice() {
-        [n] => n.parse::<usize>().ok().map(|n| (n, 1)),
-        [n, seed] => n.parse::<usize>().ok().zip(seed.parse::<u64>().ok()),
-        _ => None,
-    };
-    let Some((items, seed)) = parsed else {
-        eprintln!("usage: assess_synth ITEMS [SEED]  (whole numbers; SEED defaults to 1)");
-        return ExitCode::from(2);
+    let (items, seed) = match ascribe_assess::synth::args(&args) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("assess_synth: {e}\nusage: assess_synth ITEMS [SEED]  (SEED defaults to 1)");
+            return ExitCode::from(2);
+        }
     };
     let case = ascribe_assess::synth::case(items, seed);
     match ascribe_assess::assess(&case, &ascribe_assess::Policy::default()) {

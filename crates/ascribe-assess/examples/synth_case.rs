@@ -9,14 +9,12 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let parsed = match args.as_slice() {
-        [n] => n.parse::<usize>().ok().map(|n| (n, 1)),
-        [n, seed] => n.parse::<usize>().ok().zip(seed.parse::<u64>().ok()),
-        _ => None,
-    };
-    let Some((items, seed)) = parsed else {
-        eprintln!("usage: synth_case ITEMS [SEED]  (ITEMS and SEED are whole numbers; SEED defaults to 1)");
-        return ExitCode::from(2);
+    let (items, seed) = match ascribe_assess::synth::args(&args) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("synth_case: {e}\nusage: synth_case ITEMS [SEED]  (SEED defaults to 1)");
+            return ExitCode::from(2);
+        }
     };
     let text = ascribe_assess::synth::case_file(items, seed);
     let mut out = std::io::stdout().lock();

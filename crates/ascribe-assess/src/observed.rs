@@ -150,12 +150,18 @@ pub fn observed_from_legacy(e: &Evidence) -> Option<Observed> {
         origin: origin.to_owned(),
         fact,
     };
-    let regraded =
-        observed_to_evidence(std::slice::from_ref(&observed), &Policy::default()).ok()?;
+    // An observation the default policy cannot grade cannot be the row it came
+    // from: the row then stays fixed evidence, as stored (not lost).
+    let Ok(regraded) = observed_to_evidence(std::slice::from_ref(&observed), &Policy::default())
+    else {
+        return None;
+    };
     (regraded.as_slice() == std::slice::from_ref(e)).then_some(observed)
 }
 
 /// `Sensor logs show N event(s) with ... between FIRST and LAST[, e.g. X]; WHY.`
+/// `None` when the row is not in that form (a field does not parse): it is
+/// then not an old sighting and stays fixed evidence, as stored.
 fn legacy_sighting(e: &Evidence, kind_value: &str) -> Option<(String, Fact)> {
     let (kind, _) = kind_value.split_once(':')?;
     let indicator: IndicatorKind = kind.parse().ok()?;
@@ -185,6 +191,7 @@ fn legacy_sighting(e: &Evidence, kind_value: &str) -> Option<(String, Fact)> {
 }
 
 /// `N of TOTAL geolocated events (...) came from addresses in CC; ...`
+/// `None` when the row is not in that form: it then stays fixed evidence.
 fn legacy_geolocation(e: &Evidence, cc: &str) -> Option<(String, Fact)> {
     let Bearing::Ratings(ratings) = &e.bearing else {
         return None;

@@ -48,6 +48,27 @@ impl Rng {
 }
 
 /// A case of `items` evidence items drawn from `seed`.
+/// Reads `ITEMS [SEED]` (SEED 1 when absent), the arguments of the
+/// synthetic-case examples, naming the argument that is not a whole number.
+pub fn args(args: &[String]) -> Result<(usize, u64), String> {
+    let whole = |name: &str, v: &str| -> Result<u64, String> {
+        v.parse()
+            .map_err(|e| format!("{name}: expected a whole number, got {v:?} ({e})"))
+    };
+    let (items, seed) = match args {
+        [n] => (whole("ITEMS", n)?, 1),
+        [n, seed] => (whole("ITEMS", n)?, whole("SEED", seed)?),
+        _ => {
+            return Err(format!(
+                "expected ITEMS [SEED], got {} argument(s)",
+                args.len()
+            ))
+        }
+    };
+    let items = usize::try_from(items).map_err(|e| format!("ITEMS: {items} is too large ({e})"))?;
+    Ok((items, seed))
+}
+
 pub fn case(items: usize, seed: u64) -> Case {
     let mut rng = Rng(seed);
     let mut hypotheses: Vec<Hypothesis> = ACTORS
@@ -158,6 +179,16 @@ fn write_case(c: &Case, s: &mut String) -> std::fmt::Result {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_examples_arguments_are_read_or_named_in_the_error() {
+        let a = |v: &[&str]| args(&v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+        assert_eq!(a(&["100"]), Ok((100, 1)));
+        assert_eq!(a(&["100", "7"]), Ok((100, 7)));
+        assert!(a(&["1e5"]).is_err_and(|e| e.starts_with("ITEMS:")));
+        assert!(a(&["10", "-1"]).is_err_and(|e| e.starts_with("SEED:")));
+        assert!(a(&[]).is_err_and(|e| e.contains("ITEMS [SEED]")));
+    }
 
     #[test]
     fn the_same_seed_gives_the_same_case_and_another_seed_another() {

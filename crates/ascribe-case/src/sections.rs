@@ -191,7 +191,9 @@ fn key(b: &[u8], j: usize) -> Option<(String, usize)> {
             if b[end] != *q {
                 return None;
             }
-            let k = std::str::from_utf8(&b[j + 1..end]).ok()?;
+            // Cut at ASCII quotes of a `&str`: always on character boundaries.
+            let k = std::str::from_utf8(&b[j + 1..end])
+                .expect("a quoted key between ASCII quotes of UTF-8 text is UTF-8");
             Some((k.to_owned(), end + 1))
         }
         _ => {
@@ -202,7 +204,8 @@ fn key(b: &[u8], j: usize) -> Option<(String, usize)> {
             if len == 0 {
                 return None;
             }
-            let k = std::str::from_utf8(&b[j..j + len]).ok()?;
+            let k = std::str::from_utf8(&b[j..j + len])
+                .expect("a bare key is ASCII letters, digits, '_' and '-'");
             Some((k.to_owned(), j + len))
         }
     }

@@ -11,7 +11,7 @@ use std::process::Output;
 /// `ascribe` with these variables and standard input (empty when `None`:
 /// never the terminal's).
 fn ascribe_env(db: &Path, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Output {
-    common::ascribe_with(db, args, env, Some(stdin.unwrap_or_default()))
+    common::ascribe_with(db, args, env, Some(stdin.unwrap_or(&[])))
 }
 
 fn sample() -> String {

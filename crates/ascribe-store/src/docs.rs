@@ -108,6 +108,8 @@ impl ReadUnit<'_> {
                     bytes: unsigned(r.get(1)?, "document size")?,
                     published: r.get(2)?,
                     claims: unsigned(r.get(3)?, "claim count")?,
+                    // Truly empty, not an error: a document whose claims joined no
+                    // incident has no rows in document_incidents.
                     incidents: filed.remove(&name).unwrap_or_default(),
                     ingested_at: r.get(4)?,
                     name,

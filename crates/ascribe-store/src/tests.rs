@@ -489,8 +489,8 @@ fn documents_and_kb_imports_round_trip(store: Store) {
     };
     s.record_document(&d).unwrap_or_else(|e| panic!("{e}"));
     s.record_document(&d).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(s.documents().ok(), Some(vec![d]));
-    assert_eq!(s.latest_kb_import().ok(), Some(None));
+    assert_eq!(s.documents().expect("documents read back"), vec![d]);
+    assert_eq!(s.latest_kb_import().expect("kb imports read back"), None);
     for n in [1, 2] {
         let k = KbImport {
             source: format!("f{n}.json"),
@@ -501,7 +501,9 @@ fn documents_and_kb_imports_round_trip(store: Store) {
         s.save_kb_import(&k).unwrap_or_else(|e| panic!("{e}"));
     }
     assert_eq!(
-        s.latest_kb_import().ok().flatten().map(|k| k.groups),
+        s.latest_kb_import()
+            .expect("kb imports read back")
+            .map(|k| k.groups),
         Some(2)
     );
 }
