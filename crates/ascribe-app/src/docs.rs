@@ -128,7 +128,7 @@ fn topic(text: &str) -> BTreeSet<String> {
 /// Dates written otherwise (`16 July 2020`, `2020-7`) are no error here: they
 /// give `None`, and the claim or incident then joins by parties and topic
 /// words alone, without a date window (tested below).
-fn days(date: &str) -> Option<i64> {
+pub fn days(date: &str) -> Option<i64> {
     let iso = time::macros::format_description!("[year]-[month]-[day]");
     match time::Date::parse(date.get(..10)?, &iso) {
         Ok(d) => Some(i64::from(d.to_julian_day())),

@@ -16,7 +16,8 @@
 //! - [`docs`]: claims read from documents filed under incidents;
 //! - [`kb`]: the knowledge base in use, and importing one;
 //! - [`stix`]: STIX bundles imported, an assessment exported and published;
-//! - [`telemetry`]: a sensor run attached to an incident.
+//! - [`telemetry`]: a sensor run attached to an incident;
+//! - [`view`]: an incident as one reader may see it, and what-ifs over it.
 
 pub mod assess;
 pub mod case;
@@ -26,6 +27,7 @@ mod error;
 pub mod kb;
 pub mod stix;
 pub mod telemetry;
+pub mod view;
 
 pub use ascribe_stix::time::{Clock, FixedClock, SystemClock};
 pub use error::AppError;

@@ -18,8 +18,8 @@ use crate::Assessment;
 const REPORT_ITEMS: usize = 20;
 
 /// A probability as a whole percentage; never "100%" or "0%" for what is not
-/// certain, since no assessment is.
-fn pct(p: f64) -> String {
+/// certain, since no assessment is. (The web UI prints figures the same way.)
+pub fn pct(p: f64) -> String {
     if (0.995..1.0).contains(&p) {
         return ">99%".to_owned();
     }
@@ -29,7 +29,8 @@ fn pct(p: f64) -> String {
     format!("{:.0}%", p * 100.0)
 }
 
-fn band(phrase: ascribe_model::Phia) -> String {
+/// A yardstick term's published range, e.g. `55-75%`.
+pub fn band(phrase: ascribe_model::Phia) -> String {
     let b = phrase.band();
     format!("{:.0}-{:.0}%", b.low * 100.0, b.high * 100.0)
 }

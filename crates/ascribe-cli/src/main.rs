@@ -59,7 +59,7 @@ enum Command {
     /// Import STIX 2.1 bundles; export an incident's assessment as STIX 2.1.
     #[command(subcommand)]
     Stix(stix::StixCommand),
-    /// Serve the collections over TAXII 2.1.
+    /// Serve the collections over TAXII 2.1 and the analyst's pages at /incidents.
     Serve(serve::ServeArgs),
     /// Manage the TAXII server's users.
     #[command(subcommand)]

@@ -1,4 +1,4 @@
-//! `ascribe serve`: the TAXII 2.1 server.
+//! `ascribe serve`: the TAXII 2.1 server and the analyst's web pages.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -17,7 +17,7 @@ pub(crate) struct ServeArgs {
     /// Address to listen on (without --tls-cert: plain HTTP, keep it on loopback or behind a TLS proxy).
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
     listen: SocketAddr,
-    /// Refuse anonymous requests (by default they may read TLP:CLEAR objects only).
+    /// Refuse anonymous requests (by default they may read TLP:CLEAR objects and pages only).
     #[arg(long)]
     no_anonymous: bool,
     /// Largest request body in bytes (TAXII max_content_length).
@@ -83,6 +83,10 @@ pub(crate) fn run(args: ServeArgs, db: &Path) -> anyhow::Result<ExitCode> {
             password_checks_at_once = hash_permits,
             "ascribe serve: TAXII 2.1 at {}",
             ascribe_server::url(addr, tls.is_some())
+        );
+        tracing::info!(
+            "ascribe serve: analyst pages at {}",
+            ascribe_server::pages_url(addr, tls.is_some())
         );
         match tls {
             Some(tls) => ascribe_server::serve_tls(listener, tls, state).await,

@@ -367,7 +367,8 @@ impl CredentialCache {
 
 /// Why a request was not authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Refusal {
+#[non_exhaustive]
+pub enum Refusal {
     /// No, malformed or wrong credentials (401).
     Unauthorized,
     /// The address or name is backed off for this long (429).
@@ -525,6 +526,26 @@ impl Authenticator {
         }
         let text = header.to_str().map_err(|_| Refusal::Unauthorized)?;
         let (name, password) = parse_basic(text).ok_or(Refusal::Unauthorized)?;
+        let u = self.check_password(name, password, peer, lookup).await?;
+        lock(&self.cache).insert(key, u.clone(), Instant::now());
+        Ok(u)
+    }
+
+    /// Checks a user name and password from `peer` under the same bounds as
+    /// a Basic header (back-off tables, failure budget, hashing permits); the
+    /// web UI's sign-in uses it, so a flood of sign-ins costs what a flood of
+    /// TAXII guesses does and both count against one budget.
+    pub async fn check_password<F, Fut>(
+        &self,
+        name: String,
+        password: String,
+        peer: Option<IpAddr>,
+        lookup: F,
+    ) -> Result<UserRecord, Refusal>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = Result<Option<UserRecord>, ()>>,
+    {
         let nkey = name_key(&name);
         let peer = peer.map(addr_key);
         let now = Instant::now();
@@ -560,7 +581,6 @@ impl Authenticator {
                 if let Some(p) = peer {
                     lock(&self.by_addr).clear(&p);
                 }
-                lock(&self.cache).insert(key, u.clone(), now);
                 Ok(u)
             }
             _ => {

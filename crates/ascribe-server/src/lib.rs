@@ -1,4 +1,4 @@
-//! ascribe's TAXII 2.1 server.
+//! ascribe's TAXII 2.1 server, with the analyst's web pages beside it.
 //!
 //! One API root (`/api1/`) over the store's STIX collections. Every request
 //! is authenticated (HTTP Basic against Argon2id hashes) or anonymous; every
@@ -58,6 +58,8 @@ pub struct ServerConfig {
     pub auth_cache_ttl: Duration,
     /// Bounds on the cost of authentication.
     pub auth: AuthLimits,
+    /// How the web pages behave (their `anonymous` follows the server's).
+    pub web: ascribe_web::WebConfig,
 }
 
 impl Default for ServerConfig {
@@ -70,6 +72,7 @@ impl Default for ServerConfig {
             unmarked: Tlp::Green,
             auth_cache_ttl: Duration::from_secs(60),
             auth: AuthLimits::default(),
+            web: ascribe_web::WebConfig::default(),
         }
     }
 }
@@ -96,18 +99,18 @@ impl Principal {
 /// The store the request handlers share. The connections and how units of
 /// work are spread over them belong to the store
 /// ([`Store::open_connections`]); the handlers ask it for a read or a write
-/// unit of work.
-pub struct StorePool(Store);
+/// unit of work. The web pages share the same store.
+pub struct StorePool(Arc<Store>);
 
 impl StorePool {
     /// A store opened by the caller (an in-memory store has one connection).
     pub fn single(store: Store) -> Self {
-        StorePool(store)
+        StorePool(Arc::new(store))
     }
 
     /// The database file at `path` with `n` connections.
     pub fn open(path: &std::path::Path, n: usize) -> Result<Self, ascribe_store::StoreError> {
-        Store::open_connections(path, n).map(StorePool)
+        Store::open_connections(path, n).map(|s| StorePool(Arc::new(s)))
     }
 
     /// The shared store.
@@ -122,24 +125,100 @@ pub struct AppState {
     pub(crate) pool: Arc<StorePool>,
     pub(crate) config: Arc<ServerConfig>,
     pub(crate) auth: Arc<Authenticator>,
+    web: ascribe_web::Web,
 }
 
 impl AppState {
     pub fn new(pool: StorePool, config: ServerConfig) -> Self {
+        let auth = Arc::new(Authenticator::new(
+            config.auth.clone(),
+            config.auth_cache_ttl,
+        ));
+        let web_config = ascribe_web::WebConfig {
+            anonymous: config.anonymous,
+            ..config.web.clone()
+        };
+        let gate = Arc::new(WebGate {
+            store: pool.0.clone(),
+            auth: auth.clone(),
+            refusal_delay: config.auth.refusal_delay,
+        });
         AppState {
+            web: ascribe_web::Web::new(pool.0.clone(), gate, web_config),
             pool: Arc::new(pool),
-            auth: Arc::new(Authenticator::new(
-                config.auth.clone(),
-                config.auth_cache_ttl,
-            )),
+            auth,
             config: Arc::new(config),
         }
     }
 }
 
-/// The TAXII router (and, later, the web UI's API).
+/// The web pages' sign-in: the TAXII server's password check, back-off and
+/// failure budget (one budget for both), and the connection's TLS flag.
+struct WebGate {
+    store: Arc<Store>,
+    auth: Arc<Authenticator>,
+    refusal_delay: Duration,
+}
+
+impl ascribe_web::Gate for WebGate {
+    fn login(&self, name: String, password: String) -> ascribe_web::LoginFuture<'_> {
+        Box::pin(async move {
+            use ascribe_web::Refused;
+            let peer = net::current().map(|p| p.addr.ip());
+            let store = self.store.clone();
+            let lookup = |name: String| async move {
+                match tokio::task::spawn_blocking(move || store.user(&name)).await {
+                    Ok(Ok(u)) => Ok(u),
+                    Ok(Err(e)) => {
+                        tracing::error!(error = %error_chain(&e), "reading a user to sign in");
+                        Err(())
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "reading a user to sign in did not finish");
+                        Err(())
+                    }
+                }
+            };
+            let checked = self.auth.check_password(name, password, peer, lookup).await;
+            match checked {
+                Ok(u) => Ok(u),
+                Err(auth::Refusal::Unauthorized) => Err(Refused::Wrong),
+                Err(auth::Refusal::BackedOff(d)) => {
+                    tokio::time::sleep(self.refusal_delay).await;
+                    Err(Refused::Later(d))
+                }
+                Err(auth::Refusal::Busy) => {
+                    tokio::time::sleep(self.refusal_delay).await;
+                    Err(Refused::Busy)
+                }
+                Err(auth::Refusal::Internal) => Err(Refused::Internal),
+            }
+        })
+    }
+
+    fn over_tls(&self) -> bool {
+        net::current().is_some_and(|p| p.tls)
+    }
+}
+
+/// The TAXII router with the web pages beside it: the pages answer their
+/// own paths ([`ascribe_web::is_web_path`]), TAXII everything else.
 pub fn app(state: AppState) -> Router {
-    taxii::router(state).layer(middleware::from_fn(client_address))
+    let taxii = taxii::router(state.clone());
+    ascribe_web::router(state.web.clone())
+        .fallback(move |req: Request| {
+            let taxii = taxii.clone();
+            async move {
+                if ascribe_web::is_web_path(req.uri().path()) {
+                    return ascribe_web::not_found();
+                }
+                match tower::ServiceExt::oneshot(taxii, req).await {
+                    Ok(r) => r,
+                    Err(never) => match never {},
+                }
+            }
+        })
+        .layer(middleware::from_fn(client_address))
 }
 
 /// Makes the request's connection (client address, TLS or not) known to
@@ -193,4 +272,9 @@ pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 /// The address a server on `addr` is reached at, for the start-up line.
 pub fn url(addr: SocketAddr, tls: bool) -> String {
     format!("{}://{addr}/taxii2/", if tls { "https" } else { "http" })
+}
+
+/// The address of the analyst's pages on a server on `addr`.
+pub fn pages_url(addr: SocketAddr, tls: bool) -> String {
+    format!("{}://{addr}/incidents", if tls { "https" } else { "http" })
 }

@@ -204,6 +204,41 @@ impl Store {
     pub fn list_incidents(&self) -> Result<Vec<IncidentSummary>> {
         self.read(|r| r.list_incidents())
     }
+
+    /// An incident as a reader with `clearance` may see it ([`ReadUnit::load_case_seen_by`]).
+    pub fn load_case_seen_by(
+        &self,
+        incident_id: &str,
+        clearance: Tlp,
+    ) -> Result<Option<StoredCase>> {
+        self.read(|r| r.load_case_seen_by(incident_id, clearance))
+    }
+
+    /// Every incident with the counts a reader with `clearance` may see.
+    pub fn list_incidents_seen_by(&self, clearance: Tlp) -> Result<Vec<IncidentSummary>> {
+        self.read(|r| r.list_incidents_seen_by(clearance))
+    }
+}
+
+/// The rank of a stored TLP name (`Tlp` order); a name it does not know
+/// ranks as TLP:RED, so a filter on it errs closed. A macro so statements
+/// stay literals.
+macro_rules! tlp_rank {
+    () => {
+        "(CASE tlp WHEN 'clear' THEN 0 WHEN 'green' THEN 1 WHEN 'amber' THEN 2 \
+          WHEN 'amber+strict' THEN 3 ELSE 4 END)"
+    };
+}
+
+/// The rank `tlp_rank!` gives a clearance.
+fn rank(t: Tlp) -> i64 {
+    match t {
+        Tlp::Clear => 0,
+        Tlp::Green => 1,
+        Tlp::Amber => 2,
+        Tlp::AmberStrict => 3,
+        Tlp::Red => 4,
+    }
 }
 
 impl ReadUnit<'_> {
@@ -214,6 +249,18 @@ impl ReadUnit<'_> {
 
     /// Loads an incident as a case, or `None` if there is no such incident.
     pub fn load_case(&self, incident_id: &str) -> Result<Option<StoredCase>> {
+        self.load_case_seen_by(incident_id, Tlp::Red)
+    }
+
+    /// Loads an incident with only the evidence, observations and claims
+    /// marked at or below `clearance`: the filter is in the statements, so a
+    /// reader's page never receives a row above its clearance.
+    pub fn load_case_seen_by(
+        &self,
+        incident_id: &str,
+        clearance: Tlp,
+    ) -> Result<Option<StoredCase>> {
+        let max = rank(clearance);
         let row = self.query_opt(
             "SELECT id, title, summary, period_from, period_to, victims_json, policy_json
              FROM incidents WHERE id = $1",
@@ -271,9 +318,10 @@ impl ReadUnit<'_> {
         )?;
 
         let mut evidence = self.query(
-            "SELECT id, kind, summary, source, reliability, credibility, tlp, bearing_json, origin
-             FROM evidence WHERE incident_id = $1 ORDER BY position, id",
-            &[&incident_id],
+            concat!(r#"SELECT id, kind, summary, source, reliability, credibility, tlp, bearing_json, origin
+             FROM evidence WHERE incident_id = $1 AND "#, tlp_rank!(), r#" <= $2
+             ORDER BY position, id"#),
+            &[&incident_id, &max],
             |r| {
                 let id: String = r.get(0)?;
                 let kind: String = r.get(1)?;
@@ -300,12 +348,15 @@ impl ReadUnit<'_> {
             },
         )?;
 
-        let observed = crate::observed::load_observed(self, incident_id, &mut evidence)?;
+        let observed = crate::observed::load_observed(self, incident_id, max, &mut evidence)?;
 
-        let claims = self.query_claims(&ClaimFilter {
-            incident: Some(incident_id.to_owned()),
-            ..ClaimFilter::default()
-        })?;
+        let claims = self.claims_seen_by(
+            &ClaimFilter {
+                incident: Some(incident_id.to_owned()),
+                ..ClaimFilter::default()
+            },
+            clearance,
+        )?;
         let claims = claims.into_iter().map(|(_, c)| c).collect();
         Ok(Some(StoredCase {
             case: Case {
@@ -321,9 +372,18 @@ impl ReadUnit<'_> {
 
     /// Claims matching a filter, with their incident ids.
     pub fn query_claims(&self, filter: &ClaimFilter) -> Result<Vec<(String, Claim)>> {
+        self.claims_seen_by(filter, Tlp::Red)
+    }
+
+    /// Claims matching a filter marked at or below `clearance`, with their incident ids.
+    pub fn claims_seen_by(
+        &self,
+        filter: &ClaimFilter,
+        clearance: Tlp,
+    ) -> Result<Vec<(String, Claim)>> {
         let like = |s: &Option<String>| s.as_ref().map(|s| format!("%{}%", s.to_lowercase()));
         self.query(
-            "SELECT incident_id, id, kind, speaker, speaker_org, speaker_country, target, target_canonical,
+            concat!(r#"SELECT incident_id, id, kind, speaker, speaker_org, speaker_country, target, target_canonical,
                     target_state, operation, confidence_phrase, prob_low, prob_high, claim_date, quote, doc,
                     start_offset, end_offset, tlp
              FROM claims
@@ -331,22 +391,41 @@ impl ReadUnit<'_> {
                AND ($2 IS NULL OR LOWER(COALESCE(speaker, '') || ' ' || COALESCE(speaker_org, '')) LIKE $2)
                AND ($3 IS NULL OR LOWER(COALESCE(target, '') || ' ' || COALESCE(target_canonical, '') || ' '
                                          || COALESCE(target_state, '')) LIKE $3)
-             ORDER BY incident_id, position, id",
-            &[&filter.incident, &like(&filter.speaker), &like(&filter.target)],
+               AND "#, tlp_rank!(), r#" <= $4
+             ORDER BY incident_id, position, id"#),
+            &[
+                &filter.incident,
+                &like(&filter.speaker),
+                &like(&filter.target),
+                &rank(clearance),
+            ],
             claim_row,
         )
     }
 
     /// Every incident, by id.
     pub fn list_incidents(&self) -> Result<Vec<IncidentSummary>> {
+        self.list_incidents_seen_by(Tlp::Red)
+    }
+
+    /// Every incident, by id, counting only the items marked at or below `clearance`.
+    pub fn list_incidents_seen_by(&self, clearance: Tlp) -> Result<Vec<IncidentSummary>> {
         self.query(
-            "SELECT i.id, i.title, i.updated_at,
+            concat!(
+                r#"SELECT i.id, i.title, i.updated_at,
                     (SELECT COUNT(*) FROM hypotheses h WHERE h.incident_id = i.id),
-                    (SELECT COUNT(*) FROM evidence e WHERE e.incident_id = i.id)
-                      + (SELECT COUNT(*) FROM observed o WHERE o.incident_id = i.id),
-                    (SELECT COUNT(*) FROM claims c WHERE c.incident_id = i.id)
-             FROM incidents i ORDER BY i.id",
-            &[],
+                    (SELECT COUNT(*) FROM evidence e WHERE e.incident_id = i.id AND "#,
+                tlp_rank!(),
+                r#" <= $1)
+                      + (SELECT COUNT(*) FROM observed o WHERE o.incident_id = i.id AND "#,
+                tlp_rank!(),
+                r#" <= $1),
+                    (SELECT COUNT(*) FROM claims c WHERE c.incident_id = i.id AND "#,
+                tlp_rank!(),
+                r#" <= $1)
+             FROM incidents i ORDER BY i.id"#
+            ),
+            &[&rank(clearance)],
             |r| {
                 Ok(IncidentSummary {
                     id: r.get(0)?,

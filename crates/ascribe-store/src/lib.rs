@@ -8,6 +8,7 @@
 //! The store knows the model, not the formats the model was read from: it
 //! never parses TOML, STIX or logs.
 
+#[macro_use]
 mod case;
 mod docs;
 mod observed;

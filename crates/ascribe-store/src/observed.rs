@@ -55,6 +55,7 @@ impl UnitOfWork<'_> {
 pub(crate) fn load_observed(
     r: &ReadUnit<'_>,
     incident_id: &str,
+    max_rank: i64,
     evidence: &mut Vec<Evidence>,
 ) -> Result<Vec<Observed>> {
     let mut observed = Vec::new();
@@ -66,9 +67,13 @@ pub(crate) fn load_observed(
         None => true,
     });
     let stored = r.query(
-        "SELECT id, summary, source, tlp, origin, fact_json
-         FROM observed WHERE incident_id = $1 ORDER BY position, id",
-        &[&incident_id],
+        concat!(
+            "SELECT id, summary, source, tlp, origin, fact_json
+             FROM observed WHERE incident_id = $1 AND ",
+            tlp_rank!(),
+            " <= $2 ORDER BY position, id"
+        ),
+        &[&incident_id, &max_rank],
         |r| {
             let id: String = r.get(0)?;
             let tlp: String = r.get(3)?;

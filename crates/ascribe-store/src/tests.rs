@@ -760,6 +760,47 @@ fn observed_items_round_trip_and_replace_their_graded_form(mut store: Store) {
     );
 }
 
+fn a_reader_loads_only_what_its_clearance_allows(mut store: Store) {
+    let mut c = case();
+    c.evidence[1].tlp = Tlp::Clear;
+    c.evidence.push(Evidence {
+        tlp: Tlp::Red,
+        ..evidence("e3", None)
+    });
+    c.claims[0].tlp = Tlp::Green;
+    c.observed = observed_case().observed;
+    for o in &mut c.observed {
+        o.tlp = Tlp::AmberStrict;
+    }
+    store.save_case(&c, None).unwrap();
+    store.upsert_observed("inc", &c.observed).unwrap();
+    for t in Tlp::ALL {
+        let seen = store.load_case_seen_by("inc", t).unwrap().unwrap().case;
+        assert!(seen.evidence.iter().all(|e| e.tlp <= t), "{t:?}");
+        assert!(seen.claims.iter().all(|x| x.tlp <= t), "{t:?}");
+        assert!(seen.observed.iter().all(|o| o.tlp <= t), "{t:?}");
+        let all = |n: usize, tlp: Tlp| if tlp <= t { n } else { 0 };
+        assert_eq!(
+            seen.evidence.len(),
+            all(1, Tlp::Clear) + all(1, Tlp::Amber) + all(1, Tlp::Red)
+        );
+        assert_eq!(seen.claims.len(), all(1, Tlp::Green));
+        assert_eq!(seen.observed.len(), all(c.observed.len(), Tlp::AmberStrict));
+        let listed = store.list_incidents_seen_by(t).unwrap();
+        assert_eq!(
+            listed[0].evidence,
+            seen.evidence.len() + seen.observed.len()
+        );
+        assert_eq!(listed[0].claims, seen.claims.len());
+    }
+    // Everything at TLP:RED is what the unfiltered read gives.
+    assert_eq!(
+        store.load_case_seen_by("inc", Tlp::Red).unwrap(),
+        store.load_case("inc").unwrap()
+    );
+    assert!(store.load_case_seen_by("nope", Tlp::Red).unwrap().is_none());
+}
+
 /// What a suite test returns: nothing, or a store result that must be `Ok`.
 trait Outcome {
     fn check(self);
@@ -804,7 +845,8 @@ macro_rules! behaviour_suite {
                 documents_and_kb_imports_round_trip,
                 a_unit_of_work_writes_everything_or_nothing,
                 items_stored_graded_are_read_back_as_observed_and_assess_the_same,
-                observed_items_round_trip_and_replace_their_graded_form
+                observed_items_round_trip_and_replace_their_graded_form,
+                a_reader_loads_only_what_its_clearance_allows
             );
         }
     };

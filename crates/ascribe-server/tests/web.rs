@@ -1,0 +1,469 @@
+//! The web pages through the composed router, without a socket: structure
+//! (one h1, table headers with scope, the banner's marking), sign-in with
+//! CSRF, status codes and form errors, and that nothing above a reader's
+//! clearance reaches a page, an export or a what-if (a property test).
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use ascribe_model::{
+    AchRating, Bearing, Case, Claim, ClaimKind, Evidence, EvidenceKind, Hypothesis, Incident,
+    Period, Tlp,
+};
+use ascribe_server::app;
+use ascribe_store::Store;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::*;
+use proptest::prelude::*;
+use tower::ServiceExt;
+
+fn hyp(id: &str, actor: Option<&str>) -> Hypothesis {
+    Hypothesis {
+        id: id.to_owned(),
+        actor: actor.map(str::to_owned),
+        resolved: None,
+        prior: None,
+    }
+}
+
+fn item(id: &str, tlp: Tlp, rating: AchRating, text: &str) -> Evidence {
+    Evidence {
+        id: id.to_owned(),
+        kind: EvidenceKind::InfrastructureOverlap,
+        summary: text.to_owned(),
+        source: format!("src-{id}"),
+        grade: "B2".parse().expect("a grade"),
+        tlp,
+        bearing: Bearing::Ratings(BTreeMap::from([("h1".to_owned(), rating)])),
+        origin: None,
+    }
+}
+
+fn claim(id: &str, kind: ClaimKind, date: &str, tlp: Tlp, quote: &str) -> Claim {
+    Claim {
+        id: id.to_owned(),
+        kind: Some(kind),
+        speaker: Some(
+            if kind == ClaimKind::Denial {
+                "Kremlin spokesman"
+            } else {
+                "NCSC"
+            }
+            .to_owned(),
+        ),
+        speaker_country: Some(
+            if kind == ClaimKind::Denial {
+                "Russia"
+            } else {
+                "United Kingdom"
+            }
+            .to_owned(),
+        ),
+        target: Some("APT29".to_owned()),
+        target_canonical: Some("APT29".to_owned()),
+        target_state: Some("Russia".to_owned()),
+        date: Some(date.to_owned()),
+        quote: Some(quote.to_owned()),
+        tlp,
+        ..Claim::default()
+    }
+}
+
+fn case(id: &str, items: Vec<Evidence>, claims: Vec<Claim>) -> Case {
+    Case {
+        incident: Incident {
+            id: id.to_owned(),
+            title: format!("Incident {id}"),
+            summary: None,
+            period: Some(Period {
+                from: "2020-07-01".to_owned(),
+                to: "2020-07-16".to_owned(),
+            }),
+            victims: vec!["UK".to_owned()],
+        },
+        hypotheses: vec![
+            hyp("h1", Some("APT29")),
+            hyp("h2", Some("APT28")),
+            Hypothesis::other(),
+        ],
+        evidence: items,
+        claims,
+        observed: vec![],
+    }
+}
+
+/// One incident with an item and a claim at each marking.
+fn fixture() -> Store {
+    let mut s = Store::open_in_memory().expect("an in-memory store");
+    add_users(&mut s);
+    let items = Tlp::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            item(
+                &format!("E{i}"),
+                *t,
+                AchRating::Consistent,
+                &format!("secret-{}", t.as_str()),
+            )
+        })
+        .collect();
+    let claims = vec![
+        claim(
+            "c1",
+            ClaimKind::Accusation,
+            "2020-07-16",
+            Tlp::Clear,
+            "the NCSC says APT29 did it",
+        ),
+        claim(
+            "c2",
+            ClaimKind::Denial,
+            "2020-07-17",
+            Tlp::Clear,
+            "Russia denies it",
+        ),
+        claim(
+            "c3",
+            ClaimKind::Accusation,
+            "2020-07-18",
+            Tlp::Red,
+            "quote-red-only",
+        ),
+    ];
+    s.save_case(&case("vaccine", items, claims), None)
+        .expect("the case is saved");
+    s
+}
+
+struct Page {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    text: String,
+}
+
+async fn get(st: &ascribe_server::AppState, uri: &str, cookie: Option<&str>) -> Page {
+    let mut b = Request::builder().uri(uri);
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    send(st, b.body(Body::empty()).expect("a request")).await
+}
+
+async fn send(st: &ascribe_server::AppState, req: Request<Body>) -> Page {
+    let resp = app(st.clone())
+        .oneshot(req)
+        .await
+        .unwrap_or_else(|e| match e {});
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .expect("a body");
+    Page {
+        status,
+        headers,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn set_cookie(p: &Page, name: &str) -> Option<String> {
+    p.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap_or("").to_owned())
+}
+
+/// The value of the first `name="csrf" value="..."` in a page.
+fn csrf(text: &str) -> String {
+    let at = text.find(r#"name="csrf" value=""#).expect("a CSRF field");
+    let rest = &text[at + r#"name="csrf" value=""#.len()..];
+    rest[..rest.find('"').expect("a closing quote")].to_owned()
+}
+
+/// Signs `user` in through the form; the session cookie.
+async fn sign_in(st: &ascribe_server::AppState, user: &str) -> String {
+    let form = get(st, "/login", None).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let nonce = set_cookie(&form, "ascribe_login").expect("a sign-in cookie");
+    let body = format!(
+        "csrf={}&name={}&password={PASSWORD}",
+        csrf(&form.text),
+        user.replace('+', "%2B")
+    );
+    let req = Request::post("/login")
+        .header(header::COOKIE, nonce)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .expect("a request");
+    let r = send(st, req).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let c = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("ascribe_session="))
+        .expect("a session cookie")
+        .to_owned();
+    assert!(
+        c.contains("HttpOnly") && c.contains("SameSite=Strict"),
+        "{c}"
+    );
+    assert!(!c.contains("Secure"), "plain HTTP: no Secure flag");
+    c.split(';').next().unwrap_or("").to_owned()
+}
+
+/// The structure every page must have.
+fn assert_structure(p: &Page, marking: Tlp) {
+    let t = &p.text;
+    assert_eq!(t.matches("<h1").count(), 1, "one h1: {t}");
+    assert!(t.starts_with("<!DOCTYPE html><html lang=\"en\">"));
+    assert_eq!(
+        t.matches(r#"role="note""#).count(),
+        2,
+        "a banner top and bottom"
+    );
+    let label = format!("<strong>{}</strong>", marking.label());
+    assert_eq!(
+        t.matches(&label).count(),
+        2,
+        "the banner says {}: {t}",
+        marking.label()
+    );
+    assert_eq!(
+        t.matches("<th>").count(),
+        0,
+        "every header cell has a scope"
+    );
+    assert_eq!(
+        t.matches("<th ").count(),
+        t.matches("<th scope=").count(),
+        "every th has a scope"
+    );
+    assert!(t.contains("<main id=\"main\""));
+    assert!(!t.contains("<script"), "no script");
+    assert!(!t.contains("http://") || t.contains("http://www.w3.org/2000/svg"));
+    assert!(p
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .is_some_and(|v| v.to_str().is_ok_and(|v| v.contains("default-src 'none'"))));
+}
+
+#[tokio::test]
+async fn anonymous_readers_see_clear_only_and_pages_have_their_structure() {
+    let st = state(fixture(), true);
+    let list = get(&st, "/incidents", None).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_structure(&list, Tlp::Clear);
+    assert!(list.text.contains("Incident vaccine"));
+    let page = get(&st, "/incidents/vaccine", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_structure(&page, Tlp::Clear);
+    assert!(page.text.contains("E0") && !page.text.contains("secret-green"));
+    assert!(
+        page.text.contains("denied by"),
+        "the denial answers the accusation"
+    );
+    assert!(!page.text.contains("quote-red-only"));
+    assert!(page.text.contains(r#"role="img""#));
+    let home = get(&st, "/", None).await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    let css = get(&st, "/static/ascribe.css", None).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.text.contains("#ffc000"));
+}
+
+#[tokio::test]
+async fn signed_in_readers_see_up_to_their_clearance_and_sign_out() {
+    let st = state(fixture(), false);
+    // Without signing in, the pages send the reader to sign in.
+    let r = get(&st, "/incidents", None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let cookie = sign_in(&st, "u-amber").await;
+    let page = get(&st, "/incidents/vaccine", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert_structure(&page, Tlp::Amber);
+    assert!(page.text.contains("secret-amber"));
+    assert!(!page.text.contains("secret-amber+strict") && !page.text.contains("secret-red"));
+    // The public view of the same page is TLP:CLEAR.
+    let public = get(&st, "/incidents/vaccine?view=public", Some(&cookie)).await;
+    assert_structure(&public, Tlp::Clear);
+    assert!(!public.text.contains("secret-green"));
+    let list = get(&st, "/incidents", Some(&cookie)).await;
+    assert_structure(&list, Tlp::Amber);
+    // Sign-out needs the session's CSRF token.
+    let bad = Request::post("/logout")
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("csrf=wrong"))
+        .expect("a request");
+    assert_eq!(send(&st, bad).await.status, StatusCode::FORBIDDEN);
+    let good = Request::post("/logout")
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={}", csrf(&list.text))))
+        .expect("a request");
+    assert_eq!(send(&st, good).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        get(&st, "/incidents", Some(&cookie)).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn sign_in_refuses_a_missing_token_and_a_wrong_password() {
+    let st = state(fixture(), true);
+    let req = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf=x&name=u-red&password={PASSWORD}")))
+        .expect("a request");
+    let r = send(&st, req).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_structure(&r, Tlp::Clear);
+    let form = get(&st, "/login", None).await;
+    let nonce = set_cookie(&form, "ascribe_login").expect("a sign-in cookie");
+    let req = Request::post("/login")
+        .header(header::COOKIE, nonce)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "csrf={}&name=u-red&password=wrong",
+            csrf(&form.text)
+        )))
+        .expect("a request");
+    let r = send(&st, req).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.text.contains("role=\"alert\"") && r.text.contains("not right"));
+    assert!(r.text.contains("value=\"u-red\""), "the name is kept");
+}
+
+#[tokio::test]
+async fn bad_filters_and_what_ifs_are_shown_next_to_their_fields() {
+    let st = state(fixture(), true);
+    let r = get(&st, "/incidents?from=2020-13-01&verdict=maybe&gap=x", None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_structure(&r, Tlp::Clear);
+    for id in ["from-error", "verdict-error", "gap-error"] {
+        assert!(r.text.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    let r = get(&st, "/incidents/vaccine?exclude=E0+E9&grades=E0%3DZ9", None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text.contains("id=\"exclude-error\"") && r.text.contains("E9"));
+    assert!(r.text.contains("id=\"grades-error\""));
+    let r = get(&st, "/incidents/vaccine?exclude=E0", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text.contains("Nothing stored has changed"));
+    assert_eq!(
+        get(&st, "/incidents/nope", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let missing = get(&st, "/incidents/a/b/c", None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_structure(&missing, Tlp::Clear);
+    // TAXII still answers its own paths.
+    let taxii = get(&st, "/taxii2/", None).await;
+    assert_ne!(taxii.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn filters_find_by_alias_denial_and_verdict() {
+    let st = state(fixture(), true);
+    let hit = get(&st, "/incidents?actor=Cozy+Bear", None).await;
+    assert!(hit.text.contains("Incident vaccine"), "APT29 by an alias");
+    let miss = get(&st, "/incidents?actor=Lazarus", None).await;
+    assert!(!miss.text.contains("Incident vaccine"));
+    assert!(get(&st, "/incidents?denial=yes", None)
+        .await
+        .text
+        .contains("Incident vaccine"));
+    assert!(!get(&st, "/incidents?denial=no", None)
+        .await
+        .text
+        .contains("Incident vaccine"));
+    assert!(get(
+        &st,
+        "/incidents?accuser=united+kingdom&from=2020-07-10&to=2020-08-01",
+        None
+    )
+    .await
+    .text
+    .contains("Incident vaccine"));
+    let csv = get(&st, "/incidents.csv", None).await;
+    assert!(csv.text.starts_with("# TLP:CLEAR\nid,title"));
+}
+
+/// Everything a reader may fetch about one incident.
+const PAGES: [&str; 8] = [
+    "/incidents",
+    "/incidents.csv",
+    "/incidents.json",
+    "/incidents/{id}",
+    "/incidents/{id}?exclude=P{n}&grades=P{n}%3DA1",
+    "/incidents/{id}/evidence.csv",
+    "/incidents/{id}/claims.json",
+    "/incidents/{id}/stix.json",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Random incidents with random markings and a random reader: no page,
+    /// export or what-if holds an item above the reader's clearance (its id
+    /// or its text), and the banner is never below what the page shows.
+    #[test]
+    fn nothing_above_clearance_reaches_a_reader(
+        marks in proptest::collection::vec((0usize..5, 0usize..5), 1..6),
+        who in 0usize..5,
+        signed_in in any::<bool>(),
+    ) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+        rt.block_on(async {
+            let mut s = Store::open_in_memory().expect("a store");
+            add_users(&mut s);
+            let mut secrets = Vec::new();
+            for (n, (ei, ci)) in marks.iter().enumerate() {
+                let (et, ct) = (Tlp::ALL[*ei], Tlp::ALL[*ci]);
+                let items = vec![
+                    item(&format!("E{n}x{}", et.as_str()), et, AchRating::StronglyConsistent, &format!("zq{n}e{}", *ei)),
+                    item(&format!("P{n}"), Tlp::Clear, AchRating::Inconsistent, "public item"),
+                ];
+                let claims = vec![claim(&format!("c{n}k{}", *ci), ClaimKind::Accusation, "2020-07-16", ct, &format!("zq{n}c{}", *ci))];
+                secrets.push((format!("E{n}x{}", et.as_str()), format!("zq{n}e{}", *ei), et));
+                secrets.push((format!("c{n}k{}", *ci), format!("zq{n}c{}", *ci), ct));
+                s.save_case(&case(&format!("inc{n}"), items, claims), None).expect("saved");
+            }
+            let st = state(s, true);
+            let reader = Tlp::ALL[who];
+            let (cookie, clearance) = if signed_in {
+                (Some(sign_in(&st, &format!("u-{}", reader.as_str())).await), reader)
+            } else {
+                (None, Tlp::Clear)
+            };
+            for n in 0..marks.len() {
+                for p in PAGES {
+                    let uri = p.replace("{id}", &format!("inc{n}")).replace("{n}", &n.to_string());
+                    let r = get(&st, &uri, cookie.as_deref()).await;
+                    prop_assert!(r.status.is_success(), "{uri}: {}", r.status);
+                    for (id, text, t) in &secrets {
+                        if *t > clearance {
+                            prop_assert!(!r.text.contains(id.as_str()), "{uri} holds {id} ({t:?}) for {clearance:?}");
+                            prop_assert!(!r.text.contains(text.as_str()), "{uri} holds {text} ({t:?}) for {clearance:?}");
+                        }
+                    }
+                    if r.text.starts_with("<!DOCTYPE") {
+                        // The banner's marking is at least that of every item shown.
+                        let shown = secrets.iter().filter(|(id, _, _)| r.text.contains(id.as_str())).map(|(_, _, t)| *t).max().unwrap_or(Tlp::Clear);
+                        let banner = Tlp::ALL.into_iter().rev().find(|t| r.text.contains(&format!("<strong>{}</strong>", t.label()))).unwrap_or(Tlp::Clear);
+                        prop_assert!(banner >= shown, "{uri}: banner {banner:?} below {shown:?}");
+                        prop_assert!(banner <= clearance);
+                    }
+                }
+            }
+            Ok(())
+        })?;
+    }
+}
