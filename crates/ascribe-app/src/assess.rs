@@ -28,7 +28,7 @@ pub(crate) fn no_incident(store: &Store, id: &str) -> Result<AppError> {
     let known = store.list_incidents()?.into_iter().map(|i| i.id).collect();
     Ok(AppError::NoIncident {
         id: id.to_owned(),
-        place: store.path().display().to_string(),
+        place: store.location().to_string(),
         known,
     })
 }

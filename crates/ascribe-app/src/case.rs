@@ -38,7 +38,7 @@ pub fn import(store: &mut Store, cases: &[ParsedCase]) -> Result<()> {
         .zip(&policies)
         .map(|(p, policy)| (&p.case, policy.as_deref()))
         .collect();
-    let place = store.path().display().to_string();
+    let place = store.location().to_string();
     store
         .save_cases(&rows)
         .doing(|| format!("storing the cases in {place}"))

@@ -1,5 +1,6 @@
 //! `ascribe assess`: the attribution assessment of one incident.
 
+use ascribe_store::Location;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,7 +34,7 @@ pub(crate) enum Format {
     Json,
 }
 
-pub(crate) fn run(args: AssessArgs, db: &Path) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: AssessArgs, db: &Location) -> anyhow::Result<ExitCode> {
     let (case, policy) = case_and_policy(&args.target, args.config.as_deref(), db)?;
     let assessment = ascribe_app::assess::assess(case, &policy)?;
 
@@ -61,7 +62,7 @@ pub(crate) fn run(args: AssessArgs, db: &Path) -> anyhow::Result<ExitCode> {
 pub(crate) fn case_and_policy(
     target: &str,
     config: Option<&Path>,
-    db: &Path,
+    db: &Location,
 ) -> anyhow::Result<(Case, ascribe_assess::Policy)> {
     let config = match config {
         Some(path) => {
@@ -79,7 +80,7 @@ pub(crate) fn case_and_policy(
 }
 
 /// A case from a file path or from the database, with its own policy table.
-fn load_target(target: &str, db: &Path) -> anyhow::Result<(Case, Option<toml::Table>)> {
+fn load_target(target: &str, db: &Location) -> anyhow::Result<(Case, Option<toml::Table>)> {
     let as_path = Path::new(target);
     if as_path.is_file() || target.ends_with(".toml") {
         let parsed = read_case(as_path)?;
@@ -88,7 +89,7 @@ fn load_target(target: &str, db: &Path) -> anyhow::Result<(Case, Option<toml::Ta
     if !db.exists() {
         bail!(
             "no incident {target:?}: the database {} does not exist\n\nhint: import a case first with `ascribe case import FILE`, or pass a case file",
-            db.display()
+            db
         );
     }
     let store = open_store(db)?;

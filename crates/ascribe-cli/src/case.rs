@@ -1,5 +1,6 @@
 //! `ascribe case`: import, list and check case files.
 
+use ascribe_store::Location;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,7 +29,7 @@ pub(crate) enum CaseCommand {
     List,
 }
 
-pub(crate) fn run(cmd: CaseCommand, db: &Path) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(cmd: CaseCommand, db: &Location) -> anyhow::Result<ExitCode> {
     match cmd {
         CaseCommand::Import { files } => {
             // Read and check every file first: one bad file imports nothing.
@@ -69,7 +70,7 @@ pub(crate) fn run(cmd: CaseCommand, db: &Path) -> anyhow::Result<ExitCode> {
             let mut out = std::io::stdout().lock();
             let list = store.list_incidents()?;
             if list.is_empty() {
-                writeln!(out, "no incidents in {}", db.display())?;
+                writeln!(out, "no incidents in {db}")?;
             }
             for i in list {
                 writeln!(
@@ -95,9 +96,8 @@ pub(crate) fn read_case(path: &Path) -> anyhow::Result<ParsedCase> {
 /// Opens the database, saying which file failed. `ASCRIBE_BUSY_TIMEOUT_MS`
 /// sets how long a command waits for another writer before giving up with
 /// "busy, retry" (exit 3); the default is the store's 10 s.
-pub(crate) fn open_store(db: &Path) -> anyhow::Result<Store> {
-    let mut store =
-        Store::open(db).with_context(|| format!("opening database {}", db.display()))?;
+pub(crate) fn open_store(db: &Location) -> anyhow::Result<Store> {
+    let mut store = Store::open_at(db, 1).with_context(|| format!("opening database {db}"))?;
     if let Ok(ms) = std::env::var("ASCRIBE_BUSY_TIMEOUT_MS") {
         let ms: u64 = ms
             .trim()

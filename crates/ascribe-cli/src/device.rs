@@ -4,6 +4,7 @@
 //! pure. Exit codes: 0 for PASS and WARN, 1 for FAIL and (under the strict
 //! profile) INCONCLUSIVE, 2 for bad input or usage.
 
+use ascribe_store::Location;
 use std::collections::BTreeMap;
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -93,7 +94,7 @@ pub fn exit_code(v: &Verdict) -> u8 {
     }
 }
 
-pub fn run(cmd: DeviceCmd, db_path: &Path) -> anyhow::Result<ExitCode> {
+pub fn run(cmd: DeviceCmd, db_path: &Location) -> anyhow::Result<ExitCode> {
     match cmd {
         DeviceCmd::Vet(args) => match vet(&args, db_path) {
             Ok(code) => Ok(code),
@@ -105,7 +106,7 @@ pub fn run(cmd: DeviceCmd, db_path: &Path) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn vet(args: &VetArgs, db_path: &Path) -> anyhow::Result<ExitCode> {
+fn vet(args: &VetArgs, db_path: &Location) -> anyhow::Result<ExitCode> {
     let mut opts = VetOptions::new(args.claim);
     opts.profile = args.profile;
     opts.format = args.input_format;
@@ -155,8 +156,7 @@ fn vet(args: &VetArgs, db_path: &Path) -> anyhow::Result<ExitCode> {
     if let Some(incident) = &args.incident {
         let n = store_evidence(db_path, incident, &verdict, tlp)?;
         eprintln!(
-            "stored {n} evidence item(s) of kind device-finding in incident {incident} ({})",
-            db_path.display()
+            "stored {n} evidence item(s) of kind device-finding in incident {incident} ({db_path})"
         );
     }
     Ok(ExitCode::from(exit_code(&verdict)))
@@ -164,7 +164,7 @@ fn vet(args: &VetArgs, db_path: &Path) -> anyhow::Result<ExitCode> {
 
 /// Stores the verdict's findings in an incident (ascribe-app); returns how many.
 fn store_evidence(
-    db_path: &Path,
+    db_path: &Location,
     incident: &str,
     verdict: &Verdict,
     tlp: ascribe_model::Tlp,

@@ -7,6 +7,7 @@
 //! within `--window-days` of it; otherwise a new incident is made, with one
 //! hypothesis per accused party, so that `ascribe assess` works on it.
 
+use ascribe_store::Location;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -145,7 +146,7 @@ struct ClaimLine<'a> {
     end: Option<usize>,
 }
 
-pub(crate) fn run(cmd: DocsCommand, db: &Path, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(cmd: DocsCommand, db: &Location, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
     match cmd {
         DocsCommand::Ingest(args) => ingest(args, db, clock),
         DocsCommand::Eval(args) => eval(args),
@@ -301,7 +302,7 @@ fn read_docs(
     Ok((docs, skipped))
 }
 
-fn ingest(args: IngestArgs, db: &Path, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
+fn ingest(args: IngestArgs, db: &Location, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
     let (kb, imported) = load_kb(db, args.no_store)?;
     // An imported knowledge base also teaches the reader its group names.
     let reader = imported.then(|| ascribe_extract::Reader::new(kb.clone()));
@@ -459,7 +460,7 @@ fn write_claim_row(
 
 /// The knowledge base in use: the latest import in the database (and
 /// `true`), else the built-in one.
-fn load_kb(db: &Path, no_store: bool) -> anyhow::Result<(KnowledgeBase, bool)> {
+fn load_kb(db: &Location, no_store: bool) -> anyhow::Result<(KnowledgeBase, bool)> {
     if !no_store || db.exists() {
         let store = open_store(db)?;
         return Ok(ascribe_app::kb::in_use(Some(&store))?);
@@ -691,7 +692,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     Ok(exit::ok())
 }
 
-pub(crate) fn run_claims(args: ClaimsArgs, db: &Path) -> anyhow::Result<ExitCode> {
+pub(crate) fn run_claims(args: ClaimsArgs, db: &Location) -> anyhow::Result<ExitCode> {
     let store = open_store(db)?;
     let rows = store.query_claims(&ClaimFilter {
         incident: args.incident.clone(),
@@ -700,7 +701,7 @@ pub(crate) fn run_claims(args: ClaimsArgs, db: &Path) -> anyhow::Result<ExitCode
     })?;
     if let Some(i) = &args.incident {
         if !store.has_incident(i)? {
-            bail!("no incident {i:?} in {}", db.display());
+            bail!("no incident {i:?} in {db}");
         }
     }
     let mut out = std::io::stdout().lock();
@@ -739,7 +740,7 @@ pub(crate) fn run_claims(args: ClaimsArgs, db: &Path) -> anyhow::Result<ExitCode
     Ok(exit::ok())
 }
 
-pub(crate) fn run_kb(cmd: KbCommand, db: &Path, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
+pub(crate) fn run_kb(cmd: KbCommand, db: &Location, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
     match cmd {
         KbCommand::Import { file } => {
             let text = crate::diag::read_text(&file)?;

@@ -30,13 +30,14 @@ static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 #[derive(Debug, Parser)]
 #[command(name = "ascribe", version, max_term_width = 100)]
 struct Cli {
-    /// The database file.
+    /// The database: a SQLite file, or a PostgreSQL database as a URL
+    /// (postgres://USER@HOST:PORT/DATABASE).
     #[arg(
         long,
         global = true,
         env = "ASCRIBE_DB",
         default_value = "ascribe.db",
-        value_name = "PATH"
+        value_name = "PATH|URL"
     )]
     db: PathBuf,
     #[command(subcommand)]
@@ -128,17 +129,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // never read the system time themselves (`stix export` may fix it with
     // SOURCE_DATE_EPOCH for reproducible bundles).
     let clock: &dyn Clock = &SystemClock;
+    let db = &ascribe_store::Location::from_arg(cli.db);
     match cli.command {
-        Command::Case(cmd) => case::run(cmd, &cli.db),
-        Command::Assess(args) => assess::run(args, &cli.db),
-        Command::Device(cmd) => device::run(cmd, &cli.db),
-        Command::Telemetry(cmd) => telemetry::run(cmd, &cli.db, clock),
-        Command::Stix(cmd) => stix::run(cmd, &cli.db, clock),
-        Command::Serve(args) => serve::run(args, &cli.db),
-        Command::Users(cmd) => users::run(cmd, &cli.db, clock),
-        Command::Docs(cmd) => docs::run(cmd, &cli.db, clock),
-        Command::Claims(args) => docs::run_claims(args, &cli.db),
-        Command::Kb(cmd) => docs::run_kb(cmd, &cli.db, clock),
+        Command::Case(cmd) => case::run(cmd, db),
+        Command::Assess(args) => assess::run(args, db),
+        Command::Device(cmd) => device::run(cmd, db),
+        Command::Telemetry(cmd) => telemetry::run(cmd, db, clock),
+        Command::Stix(cmd) => stix::run(cmd, db, clock),
+        Command::Serve(args) => serve::run(args, db),
+        Command::Users(cmd) => users::run(cmd, db, clock),
+        Command::Docs(cmd) => docs::run(cmd, db, clock),
+        Command::Claims(args) => docs::run_claims(args, db),
+        Command::Kb(cmd) => docs::run_kb(cmd, db, clock),
     }
 }
 

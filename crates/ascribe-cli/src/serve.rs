@@ -1,8 +1,9 @@
 //! `ascribe serve`: the TAXII 2.1 server and the analyst's web pages.
 
+use ascribe_store::Location;
 use std::io::IsTerminal;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
@@ -51,7 +52,7 @@ fn init_logging() -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("setting up the log: {e}"))
 }
 
-pub(crate) fn run(args: ServeArgs, db: &Path) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: ServeArgs, db: &Location) -> anyhow::Result<ExitCode> {
     init_logging()?;
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(c), Some(k)) => Some(ascribe_server::load_tls(c, k)?),
@@ -59,8 +60,7 @@ pub(crate) fn run(args: ServeArgs, db: &Path) -> anyhow::Result<ExitCode> {
     };
     // Create and migrate the database once before the pool opens it.
     drop(open_store(db)?);
-    let pool = StorePool::open(db, args.connections)
-        .with_context(|| format!("opening {}", db.display()))?;
+    let pool = StorePool::open_at(db, args.connections).with_context(|| format!("opening {db}"))?;
     let config = ServerConfig {
         anonymous: !args.no_anonymous,
         max_content_length: args.max_body,
@@ -78,7 +78,7 @@ pub(crate) fn run(args: ServeArgs, db: &Path) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("listening on {}", args.listen))?;
         let addr = listener.local_addr()?;
         tracing::info!(
-            database = %db.display(),
+            database = %db,
             anonymous = if args.no_anonymous { "refused" } else { "TLP:CLEAR read-only" },
             password_checks_at_once = hash_permits,
             "ascribe serve: TAXII 2.1 at {}",

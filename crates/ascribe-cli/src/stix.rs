@@ -1,5 +1,6 @@
 //! `ascribe stix import` and `ascribe stix export`.
 
+use ascribe_store::Location;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -59,7 +60,7 @@ fn parse_tlp(s: &str) -> Result<Tlp, String> {
     s.parse::<Tlp>().map_err(|e| e.to_string())
 }
 
-pub(crate) fn run(cmd: StixCommand, db: &Path, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(cmd: StixCommand, db: &Location, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
     match cmd {
         StixCommand::Import {
             files,
@@ -96,7 +97,7 @@ fn import(
     partial: bool,
     unmarked: Tlp,
     collection: &str,
-    db: &Path,
+    db: &Location,
     clock: &dyn Clock,
 ) -> anyhow::Result<ExitCode> {
     let mut store = open_store(db)?;
@@ -224,7 +225,7 @@ fn export(
     out: Option<&Path>,
     publish: bool,
     config: Option<&Path>,
-    db: &Path,
+    db: &Location,
     clock: &dyn Clock,
 ) -> anyhow::Result<ExitCode> {
     let (case, policy) = crate::assess::case_and_policy(target, config, db)?;

@@ -1,5 +1,6 @@
 //! `ascribe telemetry ingest`: sensor logs to aggregates, sightings and evidence.
 
+use ascribe_store::Location;
 use std::fs::File;
 use std::io::{BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -86,7 +87,7 @@ pub(crate) struct IngestArgs {
 
 pub(crate) fn run(
     cmd: TelemetryCommand,
-    db: &Path,
+    db: &Location,
     clock: &dyn ascribe_app::Clock,
 ) -> anyhow::Result<ExitCode> {
     match cmd {
@@ -349,7 +350,11 @@ fn load_indicators(files: &[PathBuf], unmarked: Tlp) -> anyhow::Result<LoadedInd
     Ok((all, diags, warnings))
 }
 
-fn ingest(args: IngestArgs, db: &Path, clock: &dyn ascribe_app::Clock) -> anyhow::Result<ExitCode> {
+fn ingest(
+    args: IngestArgs,
+    db: &Location,
+    clock: &dyn ascribe_app::Clock,
+) -> anyhow::Result<ExitCode> {
     let inputs = expand(&args.inputs)?;
     let min_tlp: Tlp = args
         .tlp
@@ -687,7 +692,7 @@ fn chunk_bytes() -> anyhow::Result<Option<usize>> {
 /// says what was stored.
 #[allow(clippy::too_many_arguments)]
 fn attach(
-    db: &Path,
+    db: &Location,
     incident: &str,
     args: &IngestArgs,
     inputs: &[Input],

@@ -1,7 +1,7 @@
 //! `ascribe users`: the TAXII server's users.
 
+use ascribe_store::Location;
 use std::io::{BufRead, Write};
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
@@ -75,7 +75,7 @@ fn describe(read: bool, write: bool) -> &'static str {
 }
 
 fn change(
-    db: &Path,
+    db: &Location,
     user: &str,
     collection: &str,
     read: bool,
@@ -101,7 +101,7 @@ fn change(
 
 pub(crate) fn run(
     cmd: UsersCommand,
-    db: &Path,
+    db: &Location,
     clock: &dyn ascribe_app::Clock,
 ) -> anyhow::Result<ExitCode> {
     match cmd {

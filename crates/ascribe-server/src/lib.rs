@@ -113,6 +113,15 @@ impl StorePool {
         Store::open_connections(path, n).map(|s| StorePool(Arc::new(s)))
     }
 
+    /// The database at `db` (a SQLite file or a PostgreSQL database) with
+    /// `n` connections.
+    pub fn open_at(
+        db: &ascribe_store::Location,
+        n: usize,
+    ) -> Result<Self, ascribe_store::StoreError> {
+        Store::open_at(db, n).map(StorePool)
+    }
+
     /// The shared store.
     pub fn store(&self) -> &Store {
         &self.0

@@ -57,7 +57,7 @@ impl Store {
 impl UnitOfWork<'_> {
     /// Stores a case from a case file, as [`Store::save_case`] does.
     pub fn save_case(&self, case: &Case, policy_json: Option<&str>) -> Result<()> {
-        upsert_incident(self, &case.incident, policy_json, true)?;
+        upsert_incident(self, &case.incident, policy_json)?;
         let id = case.incident.id.as_str();
         self.execute("DELETE FROM hypotheses WHERE incident_id = $1", &[&id])?;
         let mut insert = self.prepare(
@@ -122,15 +122,31 @@ impl UnitOfWork<'_> {
     /// Creates an incident if it does not exist (title and period are kept if it does),
     /// with the "other" hypothesis, so that evidence can attach to it.
     pub fn ensure_incident(&self, incident: &Incident) -> Result<bool> {
-        let exists = self.has_incident(&incident.id)?;
-        if !exists {
-            upsert_incident(self, incident, None, false)?;
+        // One statement decides, so two writers creating the same incident
+        // at once (PostgreSQL runs them side by side) create it once.
+        let victims =
+            serde_json::to_string(&incident.victims).map_err(|e| corrupt("victims", e))?;
+        let created = self.execute(
+            "INSERT INTO incidents (id, title, summary, period_from, period_to, victims_json, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (id) DO NOTHING",
+            &[
+                &incident.id,
+                &incident.title,
+                &incident.summary,
+                &incident.period.as_ref().map(|p| p.from.as_str()),
+                &incident.period.as_ref().map(|p| p.to.as_str()),
+                &victims,
+                &self.now(),
+            ],
+        )? == 1;
+        if created {
             self.execute(
                 "INSERT INTO hypotheses (incident_id, id, position) VALUES ($1, $2, 0)",
                 &[&incident.id, &ascribe_model::OTHER_HYPOTHESIS],
             )?;
         }
-        Ok(!exists)
+        Ok(created)
     }
 
     /// Adds hypotheses an incident lacks (by id), keeping existing ones as they are.
@@ -381,16 +397,23 @@ impl ReadUnit<'_> {
         filter: &ClaimFilter,
         clearance: Tlp,
     ) -> Result<Vec<(String, Claim)>> {
-        let like = |s: &Option<String>| s.as_ref().map(|s| format!("%{}%", s.to_lowercase()));
+        // PostgreSQL types a placeholder where it first meets it, hence the
+        // casts of the `IS NULL` tests. `\` escapes in the pattern on both
+        // engines (PostgreSQL's default, named for SQLite), so a backslash
+        // typed in a filter is one backslash.
+        let like = |s: &Option<String>| {
+            s.as_ref()
+                .map(|s| format!("%{}%", s.to_lowercase().replace('\\', "\\\\")))
+        };
         self.query(
             concat!(r#"SELECT incident_id, id, kind, speaker, speaker_org, speaker_country, target, target_canonical,
                     target_state, operation, confidence_phrase, prob_low, prob_high, claim_date, quote, doc,
                     start_offset, end_offset, tlp
              FROM claims
-             WHERE ($1 IS NULL OR incident_id = $1)
-               AND ($2 IS NULL OR LOWER(COALESCE(speaker, '') || ' ' || COALESCE(speaker_org, '')) LIKE $2)
-               AND ($3 IS NULL OR LOWER(COALESCE(target, '') || ' ' || COALESCE(target_canonical, '') || ' '
-                                         || COALESCE(target_state, '')) LIKE $3)
+             WHERE (CAST($1 AS TEXT) IS NULL OR incident_id = $1)
+               AND (CAST($2 AS TEXT) IS NULL OR LOWER(COALESCE(speaker, '') || ' ' || COALESCE(speaker_org, '')) LIKE $2 ESCAPE '\')
+               AND (CAST($3 AS TEXT) IS NULL OR LOWER(COALESCE(target, '') || ' ' || COALESCE(target_canonical, '') || ' '
+                                         || COALESCE(target_state, '')) LIKE $3 ESCAPE '\')
                AND "#, tlp_rank!(), r#" <= $4
              ORDER BY incident_id, position, id"#),
             &[
@@ -499,20 +522,17 @@ pub(crate) fn require_incident(u: &UnitOfWork<'_>, id: &str) -> Result<()> {
     Ok(())
 }
 
-fn upsert_incident(
-    u: &UnitOfWork<'_>,
-    i: &Incident,
-    policy_json: Option<&str>,
-    replace_policy: bool,
-) -> Result<()> {
+/// Writes a case file's incident (and its policy table), creating or
+/// replacing the row: on a backend with row locks the row is then held, so
+/// writers to one incident go one after the other, as with [`require_incident`].
+fn upsert_incident(u: &UnitOfWork<'_>, i: &Incident, policy_json: Option<&str>) -> Result<()> {
     let victims = serde_json::to_string(&i.victims).map_err(|e| corrupt("victims", e))?;
     u.execute(
         "INSERT INTO incidents (id, title, summary, period_from, period_to, victims_json, policy_json, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $9)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (id) DO UPDATE SET title = excluded.title, summary = excluded.summary,
              period_from = excluded.period_from, period_to = excluded.period_to,
-             victims_json = excluded.victims_json,
-             policy_json = CASE WHEN $8 = 1 THEN excluded.policy_json ELSE incidents.policy_json END,
+             victims_json = excluded.victims_json, policy_json = excluded.policy_json,
              updated_at = excluded.updated_at",
         &[
             &i.id,
@@ -522,7 +542,6 @@ fn upsert_incident(
             &i.period.as_ref().map(|p| p.to.as_str()),
             &victims,
             &policy_json,
-            &i64::from(replace_policy),
             &u.now(),
         ],
     )?;

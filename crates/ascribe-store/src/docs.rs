@@ -48,11 +48,14 @@ impl Store {
 impl UnitOfWork<'_> {
     /// Records (or re-records) an ingested document.
     pub fn record_document(&self, doc: &DocumentRecord) -> Result<()> {
-        // Its incidents go with it (`ON DELETE CASCADE`).
-        self.execute("DELETE FROM documents WHERE name = $1", &[&doc.name])?;
+        // An upsert, so two writers recording one document at once
+        // (PostgreSQL runs them side by side) take its row in turn; its
+        // incidents are then replaced.
         self.execute(
             "INSERT INTO documents (name, bytes, published, claims, ingested_at)
-             VALUES ($1, $2, $3, $4, $5)",
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (name) DO UPDATE SET bytes = excluded.bytes, published = excluded.published,
+                 claims = excluded.claims, ingested_at = excluded.ingested_at",
             &[
                 &doc.name,
                 &big(doc.bytes, "document size")?,
@@ -60,6 +63,10 @@ impl UnitOfWork<'_> {
                 &big(doc.claims, "claim count")?,
                 &doc.ingested_at,
             ],
+        )?;
+        self.execute(
+            "DELETE FROM document_incidents WHERE document_name = $1",
+            &[&doc.name],
         )?;
         let mut filed = self.prepare(
             "INSERT INTO document_incidents (document_name, position, incident_id) VALUES ($1, $2, $3)",

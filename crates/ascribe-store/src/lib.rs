@@ -1,9 +1,11 @@
-//! The store: incidents, hypotheses, evidence and claims in a SQLite file.
+//! The store: incidents, hypotheses, evidence and claims in a SQLite file
+//! (the embedded default) or a PostgreSQL database.
 //!
 //! Each write that belongs together runs in one transaction, so an import
-//! that fails leaves nothing half-written. The schema is plain portable SQL
-//! in `migrations/`, applied in order when the store opens; a PostgreSQL
-//! backend will apply the same files.
+//! that fails leaves nothing half-written. The schema is portable SQL that
+//! means the same on both engines: SQLite's migrations are in `migrations/`,
+//! PostgreSQL's (from a baseline equal to SQLite's schema after 0009) in
+//! `migrations/postgres/`; each is applied in order when the store opens.
 //!
 //! The store knows the model, not the formats the model was read from: it
 //! never parses TOML, STIX or logs.
@@ -12,6 +14,7 @@
 mod case;
 mod docs;
 mod observed;
+mod postgres;
 mod sql;
 mod sqlite;
 mod stix;
@@ -77,9 +80,17 @@ impl std::error::Error for EngineError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    #[error("opening database {path}")]
+    #[error("opening database {db}")]
     Open {
-        path: PathBuf,
+        db: Location,
+        #[source]
+        source: EngineError,
+    },
+    /// The PostgreSQL server could not be reached (or the connection to it
+    /// was lost); `target` names the host, port, database and user.
+    #[error("cannot connect to PostgreSQL at {target}")]
+    Connect {
+        target: String,
         #[source]
         source: EngineError,
     },
@@ -89,9 +100,9 @@ pub enum StoreError {
         #[source]
         source: EngineError,
     },
-    #[error("database {path} has schema version {found}, newer than this ascribe knows ({known}); upgrade ascribe")]
+    #[error("database {db} has schema version {found}, newer than this ascribe knows ({known}); upgrade ascribe")]
     TooNew {
-        path: PathBuf,
+        db: Location,
         found: i64,
         known: i64,
     },
@@ -176,9 +187,68 @@ impl std::fmt::Debug for Clock {
     }
 }
 
+/// Where a store lives. The command line's `--db` (or `ASCRIBE_DB`) is read
+/// by [`Location::from_arg`].
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Location {
+    /// A SQLite database file, created if absent (the embedded default).
+    File(PathBuf),
+    /// A PostgreSQL database, as a `postgres://` or `postgresql://` URL
+    /// (`postgres://user@host:port/database?options`).
+    Postgres(String),
+}
+
+impl Location {
+    /// A URL with the scheme `postgres://` or `postgresql://` names a
+    /// PostgreSQL database; anything else is a SQLite file path.
+    pub fn from_arg(arg: impl Into<PathBuf>) -> Location {
+        let path: PathBuf = arg.into();
+        match path.to_str() {
+            Some(s) if s.starts_with("postgres://") || s.starts_with("postgresql://") => {
+                Location::Postgres(s.to_owned())
+            }
+            _ => Location::File(path),
+        }
+    }
+}
+
+impl Location {
+    /// Whether there is a database to open: a SQLite file that exists, or
+    /// any PostgreSQL database (whether it holds ascribe's tables is found
+    /// when it opens, which creates them).
+    pub fn exists(&self) -> bool {
+        match self {
+            Location::File(p) => p.exists(),
+            Location::Postgres(_) => true,
+        }
+    }
+}
+
+/// Shown without its password, so messages and logs may name it.
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::File(p) => p.display().fmt(f),
+            Location::Postgres(url) => f.write_str(&postgres::redact(url)),
+        }
+    }
+}
+
+impl std::fmt::Debug for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::File(p) => f.debug_tuple("File").field(p).finish(),
+            Location::Postgres(_) => f.debug_tuple("Postgres").field(&self.to_string()).finish(),
+        }
+    }
+}
+
 /// The engine behind a store and the connections it owns.
 enum Backend {
     Sqlite(sqlite::SqliteBackend),
+    // Boxed: its connection settings make it several times SQLite's size.
+    Postgres(Box<postgres::PostgresBackend>),
 }
 
 /// An open database: its backend with the connections it owns, and the
@@ -194,7 +264,7 @@ pub struct Store {
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
-            .field("path", &self.path())
+            .field("location", self.location())
             .finish_non_exhaustive()
     }
 }
@@ -211,6 +281,25 @@ impl Store {
     pub fn open_connections(path: &Path, connections: usize) -> Result<Store> {
         Ok(Store {
             backend: Backend::Sqlite(sqlite::SqliteBackend::open(path, connections)?),
+            clock: Clock::system(),
+        })
+    }
+
+    /// Opens the database at `location` (a SQLite file is created if
+    /// needed) with `connections` connections (at least one), and brings
+    /// its schema up to date. A PostgreSQL database's migrations apply once
+    /// even when several processes open it at the same moment.
+    pub fn open_at(location: &Location, connections: usize) -> Result<Store> {
+        let backend = match location {
+            Location::File(path) => {
+                Backend::Sqlite(sqlite::SqliteBackend::open(path, connections)?)
+            }
+            Location::Postgres(url) => Backend::Postgres(Box::new(
+                postgres::PostgresBackend::open(location.clone(), url, connections)?,
+            )),
+        };
+        Ok(Store {
+            backend,
             clock: Clock::system(),
         })
     }
@@ -233,6 +322,7 @@ impl Store {
     pub fn schema_version(&self) -> Result<i64> {
         match &self.backend {
             Backend::Sqlite(b) => b.transaction(false, sqlite::schema_version),
+            Backend::Postgres(b) => b.schema_version(),
         }
     }
 
@@ -241,13 +331,15 @@ impl Store {
     pub fn set_busy_timeout(&mut self, wait: std::time::Duration) -> Result<()> {
         match &self.backend {
             Backend::Sqlite(b) => b.set_busy_timeout(wait),
+            Backend::Postgres(b) => b.set_busy_timeout(wait),
         }
     }
 
-    /// The file this store lives in.
-    pub fn path(&self) -> &Path {
+    /// Where this store lives (shown without a password).
+    pub fn location(&self) -> &Location {
         match &self.backend {
-            Backend::Sqlite(b) => b.path(),
+            Backend::Sqlite(b) => b.location(),
+            Backend::Postgres(b) => b.location(),
         }
     }
 
@@ -260,15 +352,19 @@ impl Store {
             Backend::Sqlite(b) => {
                 b.transaction(false, |c| f(&ReadUnit::new(unit::Engine::Sqlite(c))))
             }
+            Backend::Postgres(b) => {
+                b.transaction(false, |c| f(&ReadUnit::new(unit::Engine::Postgres(c))))
+            }
         }
     }
 
     /// Runs `f` with a [`UnitOfWork`] inside one transaction begun as a
-    /// writer (SQLite: `BEGIN IMMEDIATE`, so waiting for another writer
-    /// honours the busy timeout, past which the answer is
-    /// [`StoreError::Busy`]): every write it makes is committed together
-    /// when `f` returns `Ok`, and none is when it returns `Err` or the
-    /// process dies first. One use case, one call.
+    /// writer (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: READ COMMITTED, its
+    /// writers serialised by the row locks they take, see `postgres.rs`), so
+    /// waiting for another writer honours the busy timeout, past which the
+    /// answer is [`StoreError::Busy`]: every write it makes is committed
+    /// together when `f` returns `Ok`, and none is when it returns `Err` or
+    /// the process dies first. One use case, one call.
     pub fn unit_of_work<T, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&mut UnitOfWork<'_>) -> Result<T, E>,
@@ -277,6 +373,9 @@ impl Store {
         match &self.backend {
             Backend::Sqlite(b) => b.transaction(true, |c| {
                 f(&mut UnitOfWork::new(unit::Engine::Sqlite(c), now))
+            }),
+            Backend::Postgres(b) => b.transaction(true, |c| {
+                f(&mut UnitOfWork::new(unit::Engine::Postgres(c), now))
             }),
         }
     }
@@ -294,13 +393,15 @@ impl Store {
     pub(crate) fn raw_batch(&self, sql: &str) -> Result<()> {
         match &self.backend {
             Backend::Sqlite(b) => b.raw(|c| sqlite::execute_batch(c, sql)),
+            Backend::Postgres(b) => b.raw_batch(sql),
         }
     }
 
     /// Applies the migrations not recorded as applied (tests of a migration).
     pub(crate) fn migrate_again(&self) -> Result<()> {
         match &self.backend {
-            Backend::Sqlite(b) => b.raw(|c| sqlite::migrate(c, Path::new(":memory:"))),
+            Backend::Sqlite(b) => b.raw(|c| sqlite::migrate(c, b.location())),
+            Backend::Postgres(b) => b.migrate(),
         }
     }
 }

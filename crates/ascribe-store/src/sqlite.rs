@@ -12,7 +12,7 @@ pub(crate) use rusqlite::Connection;
 use rusqlite::{ErrorCode, OptionalExtension, TransactionBehavior};
 
 use crate::sql::{render, Cell, Dialect, FromCell, Param, ToParam};
-use crate::{EngineError, Result, StoreError, BUSY_TIMEOUT};
+use crate::{EngineError, Location, Result, StoreError, BUSY_TIMEOUT};
 
 /// `SQLITE_BUSY`/`SQLITE_LOCKED` (after the busy timeout) become
 /// [`StoreError::Busy`], so every caller can tell "retry" from a real fault;
@@ -89,12 +89,12 @@ pub(crate) fn known_version() -> i64 {
 /// one connection for its whole transaction; with WAL, readers run beside
 /// the one writer.
 pub(crate) struct SqliteBackend {
-    path: PathBuf,
+    location: Location,
     conns: Vec<Mutex<Connection>>,
     next: AtomicUsize,
 }
 
-fn setup(conn: &Connection, path: &Path) -> Result<()> {
+fn setup(conn: &Connection, db: &Location) -> Result<()> {
     // The busy timeout comes first: switching to WAL and migrating take
     // locks too, and another process may be writing right now.
     conn.busy_timeout(BUSY_TIMEOUT).map_err(engine)?;
@@ -104,7 +104,7 @@ fn setup(conn: &Connection, path: &Path) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")
         .or_else(|_| conn.pragma_update(None, "journal_mode", "DELETE"))
         .map_err(|e| StoreError::Open {
-            path: path.to_owned(),
+            db: db.clone(),
             source: EngineError::new(e),
         })?;
     conn.pragma_update(None, "foreign_keys", "ON")
@@ -118,20 +118,21 @@ impl SqliteBackend {
     /// Opens `connections` connections (at least one) to the file at `path`,
     /// creating it if needed, and brings its schema up to date.
     pub(crate) fn open(path: &Path, connections: usize) -> Result<Self> {
+        let db = Location::File(path.to_owned());
         let mut conns = Vec::new();
         for i in 0..connections.max(1) {
             let mut conn = Connection::open(path).map_err(|e| StoreError::Open {
-                path: path.to_owned(),
+                db: db.clone(),
                 source: EngineError::new(e),
             })?;
-            setup(&conn, path)?;
+            setup(&conn, &db)?;
             if i == 0 {
-                migrate(&mut conn, path)?;
+                migrate(&mut conn, &db)?;
             }
             conns.push(Mutex::new(conn));
         }
         Ok(SqliteBackend {
-            path: path.to_owned(),
+            location: db,
             conns,
             next: AtomicUsize::new(0),
         })
@@ -139,19 +140,19 @@ impl SqliteBackend {
 
     /// One in-memory connection (an in-memory database cannot be opened twice).
     pub(crate) fn in_memory() -> Result<Self> {
-        let path = PathBuf::from(":memory:");
+        let db = Location::File(PathBuf::from(":memory:"));
         let mut conn = Connection::open_in_memory().map_err(engine)?;
-        setup(&conn, &path)?;
-        migrate(&mut conn, &path)?;
+        setup(&conn, &db)?;
+        migrate(&mut conn, &db)?;
         Ok(SqliteBackend {
-            path,
+            location: db,
             conns: vec![Mutex::new(conn)],
             next: AtomicUsize::new(0),
         })
     }
 
-    pub(crate) fn path(&self) -> &Path {
-        &self.path
+    pub(crate) fn location(&self) -> &Location {
+        &self.location
     }
 
     pub(crate) fn set_busy_timeout(&self, wait: Duration) -> Result<()> {
@@ -212,7 +213,7 @@ fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     }
 }
 
-pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+pub(crate) fn migrate(conn: &mut Connection, db: &Location) -> Result<()> {
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL)",
         [],
@@ -222,7 +223,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let known = known_version();
     if current > known {
         return Err(StoreError::TooNew {
-            path: path.to_owned(),
+            db: db.clone(),
             found: current,
             known,
         });

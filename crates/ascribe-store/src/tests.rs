@@ -818,12 +818,13 @@ impl Outcome for Result<()> {
     }
 }
 
-/// Runs the behaviour suite against one backend: `$open` makes an empty store.
+/// Runs the behaviour suite against one backend: `$open` makes an empty
+/// store, with what must outlive it (a temporary directory, a schema), or
+/// `None` when the backend's server is absent (it printed why).
 macro_rules! behaviour_suite {
     ($backend:ident, $open:expr) => {
         mod $backend {
-            /// A store, and what must outlive it (a temporary directory).
-            fn open() -> (Box<dyn std::any::Any>, super::Store) {
+            fn open() -> Option<(Box<dyn std::any::Any>, super::Store)> {
                 ($open)()
             }
             behaviour_suite!(@tests
@@ -854,22 +855,32 @@ macro_rules! behaviour_suite {
         $(
             #[test]
             fn $name() {
-                let (_keep, store) = open();
+                let Some((_keep, store)) = open() else {
+                    return;
+                };
                 super::Outcome::check(super::$name(store));
             }
         )*
     };
 }
 
-behaviour_suite!(sqlite_memory, || (
+behaviour_suite!(sqlite_memory, || Some((
     Box::new(()) as Box<dyn std::any::Any>,
     super::Store::open_in_memory().expect("an in-memory store")
-));
+)));
 behaviour_suite!(sqlite_file, || {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let store =
         super::Store::open_connections(&dir.path().join("suite.db"), 2).expect("a file store");
-    (Box::new(dir) as Box<dyn std::any::Any>, store)
+    Some((Box::new(dir) as Box<dyn std::any::Any>, store))
+});
+// A schema of its own per test on the test server (dropped after it), two
+// connections; skipped with a printed reason when PostgreSQL is absent.
+behaviour_suite!(postgres, || {
+    let schema = ascribe_testutil::postgres_schema()?;
+    let at = super::Location::Postgres(schema.url().to_owned());
+    let store = super::Store::open_at(&at, 2).unwrap_or_else(|e| panic!("{e}: {e:?}"));
+    Some((Box::new(schema) as Box<dyn std::any::Any>, store))
 });
 
 #[test]

@@ -11,6 +11,7 @@
 
 use std::ops::Deref;
 
+use crate::postgres::{self, PgRow, PgStatement, Session};
 use crate::sql::{FromCell, ToParam};
 use crate::sqlite::{self, Connection, SqliteRow, SqliteStatement};
 use crate::Result;
@@ -19,6 +20,7 @@ use crate::Result;
 #[derive(Clone, Copy)]
 pub(crate) enum Engine<'t> {
     Sqlite(&'t Connection),
+    Postgres(&'t Session),
 }
 
 /// One read transaction: everything read through it comes from one snapshot
@@ -71,6 +73,9 @@ impl<'t> ReadUnit<'t> {
     ) -> Result<Vec<T>> {
         match self.engine {
             Engine::Sqlite(c) => sqlite::query(c, sql, params, |r| f(&Row(RowInner::Sqlite(r)))),
+            Engine::Postgres(c) => {
+                postgres::query(c, sql, params, |r| f(&Row(RowInner::Postgres(r))))
+            }
         }
     }
 
@@ -125,6 +130,7 @@ impl<'t> UnitOfWork<'t> {
     pub(crate) fn execute(&self, sql: &str, params: &[&dyn ToParam]) -> Result<usize> {
         match self.read.engine {
             Engine::Sqlite(c) => sqlite::execute(c, sql, params),
+            Engine::Postgres(c) => postgres::execute(c, sql, params),
         }
     }
 
@@ -133,6 +139,9 @@ impl<'t> UnitOfWork<'t> {
     pub(crate) fn prepare(&self, sql: &str) -> Result<Statement<'t>> {
         match self.read.engine {
             Engine::Sqlite(c) => Ok(Statement(StatementInner::Sqlite(sqlite::prepare(c, sql)?))),
+            Engine::Postgres(c) => Ok(Statement(StatementInner::Postgres(postgres::prepare(
+                c, sql,
+            )?))),
         }
     }
 
@@ -171,6 +180,7 @@ impl<'t> UnitOfWork<'t> {
 
 enum StatementInner<'t> {
     Sqlite(SqliteStatement<'t>),
+    Postgres(PgStatement<'t>),
 }
 
 /// A statement prepared once for many rows; see [`UnitOfWork::prepare`].
@@ -180,12 +190,14 @@ impl Statement<'_> {
     pub(crate) fn execute(&mut self, params: &[&dyn ToParam]) -> Result<usize> {
         match &mut self.0 {
             StatementInner::Sqlite(s) => s.execute(params),
+            StatementInner::Postgres(s) => s.execute(params),
         }
     }
 }
 
 enum RowInner<'r> {
     Sqlite(&'r SqliteRow<'r>),
+    Postgres(&'r PgRow<'r>),
 }
 
 /// One row of a result; cells are read by position.
@@ -195,6 +207,7 @@ impl Row<'_> {
     pub(crate) fn get<T: FromCell>(&self, i: usize) -> Result<T> {
         match &self.0 {
             RowInner::Sqlite(r) => r.get(i),
+            RowInner::Postgres(r) => r.get(i),
         }
     }
 }

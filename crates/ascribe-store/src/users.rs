@@ -135,13 +135,16 @@ impl Store {
 impl UnitOfWork<'_> {
     /// Adds a user; fails with [`StoreError::UserExists`] if the name is taken.
     pub fn add_user(&self, u: &UserRecord, created_at: &str) -> Result<()> {
-        if self.exists("SELECT 1 FROM users WHERE name = $1", &[&u.name])? {
-            return Err(StoreError::UserExists(u.name.clone()));
-        }
-        self.execute(
-            "INSERT INTO users (name, role, clearance, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        // One statement decides, so of two writers adding one name at once
+        // (PostgreSQL runs them side by side) the second is told it exists.
+        let added = self.execute(
+            "INSERT INTO users (name, role, clearance, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (name) DO NOTHING",
             &[&u.name, &u.role.as_str(), &tlp_rank(u.clearance), &u.password_hash, &created_at],
         )?;
+        if added == 0 {
+            return Err(StoreError::UserExists(u.name.clone()));
+        }
         Ok(())
     }
 

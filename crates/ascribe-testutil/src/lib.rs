@@ -55,3 +55,107 @@ pub fn workspace_root() -> PathBuf {
         .and_then(|p| p.parent())
         .map_or(here.clone(), PathBuf::from)
 }
+
+/// The environment variable that turns a skipped PostgreSQL test into a failure.
+pub const REQUIRE_POSTGRES: &str = "ASCRIBE_REQUIRE_POSTGRES";
+
+/// A PostgreSQL schema of its own for one test, created empty in the test
+/// server's database and dropped (with everything in it) when this is
+/// dropped, so tests run in parallel and leave nothing behind.
+#[derive(Debug)]
+pub struct PgSchema {
+    base: String,
+    name: String,
+    url: String,
+}
+
+impl PgSchema {
+    /// The URL a store opens: the test database, with this schema alone on
+    /// the connection's search path.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The schema's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The server's URL without the schema (the test database as it is).
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        let dropped = postgres::Client::connect(&self.base, postgres::NoTls).and_then(|mut c| {
+            c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name))
+        });
+        // A drop cannot fail the test it ends; say what was left behind.
+        if let Err(e) = dropped {
+            eprintln!("could not drop test schema {}: {e}", self.name);
+        }
+    }
+}
+
+/// The test server: `ASCRIBE_TEST_POSTGRES` (a URL) if set, else the
+/// machine's PostgreSQL at 127.0.0.1:5432 with trust auth, database `test`,
+/// as user `postgres` or else `root`. Found once per test binary.
+fn postgres_base() -> &'static Result<String, String> {
+    static BASE: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+    BASE.get_or_init(|| {
+        let candidates: Vec<String> = match std::env::var("ASCRIBE_TEST_POSTGRES") {
+            Ok(url) => vec![url],
+            Err(_) => ["postgres", "root"]
+                .iter()
+                .map(|user| format!("postgres://{user}@127.0.0.1:5432/test?connect_timeout=5"))
+                .collect(),
+        };
+        let mut reasons = Vec::new();
+        for url in candidates {
+            match postgres::Client::connect(&url, postgres::NoTls) {
+                Ok(_) => return Ok(url),
+                Err(e) => reasons.push(format!("{url}: {e}")),
+            }
+        }
+        Err(reasons.join("; "))
+    })
+}
+
+/// A fresh, empty schema on the test server, or `None` (after printing
+/// why) when the server cannot be reached and is not required.
+///
+/// # Panics
+///
+/// When the server cannot be reached and `ASCRIBE_REQUIRE_POSTGRES=1` (as CI
+/// sets), or when it can but the schema cannot be created.
+pub fn postgres_schema() -> Option<PgSchema> {
+    let base = match postgres_base() {
+        Ok(base) => base.clone(),
+        Err(reason) => {
+            let required = std::env::var(REQUIRE_POSTGRES).is_ok_and(|v| v == "1");
+            assert!(
+                !required,
+                "{REQUIRE_POSTGRES}=1 but PostgreSQL is not reachable: {reason}"
+            );
+            eprintln!("skipped: PostgreSQL is not reachable ({reason}); start it (README: PostgreSQL) or set ASCRIBE_TEST_POSTGRES");
+            return None;
+        }
+    };
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("the clock is past 1970")
+        .subsec_nanos();
+    let name = format!("ascribe_test_{}_{n}_{nanos}", std::process::id());
+    let mut admin = postgres::Client::connect(&base, postgres::NoTls)
+        .unwrap_or_else(|e| panic!("connecting to {base}: {e}"));
+    admin
+        .batch_execute(&format!("CREATE SCHEMA {name}"))
+        .unwrap_or_else(|e| panic!("creating schema {name}: {e}"));
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-c%20search_path%3D{name}");
+    Some(PgSchema { base, name, url })
+}
