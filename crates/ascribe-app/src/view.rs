@@ -22,7 +22,7 @@ pub fn case_seen_by(
     let Some(stored) = store.load_case_seen_by(id, clearance)? else {
         return Err(AppError::NoIncident {
             id: id.to_owned(),
-            place: store.path().display().to_string(),
+            place: store.location().to_string(),
             known: Vec::new(),
         });
     };

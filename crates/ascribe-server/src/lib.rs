@@ -119,7 +119,7 @@ impl StorePool {
         db: &ascribe_store::Location,
         n: usize,
     ) -> Result<Self, ascribe_store::StoreError> {
-        Store::open_at(db, n).map(StorePool)
+        Store::open_at(db, n).map(StorePool::single)
     }
 
     /// The shared store.
