@@ -561,7 +561,7 @@ fn as_a_party_made_clear_names_a_speaker() {
     let cs = read("As the FBI made clear, the State Department is confident that the North Korean government is responsible for this destructive attack.");
     assert!(
         cs.iter().any(|c| c.claim.speaker_org.as_deref()
-            == Some("US Federal Bureau of Investigation")
+            == Some("US Federal Bureau of Investigation (FBI)")
             && c.claim.target_canonical.as_deref() == Some("North Korea")),
         "{cs:#?}"
     );
@@ -656,6 +656,83 @@ fn on_behalf_of_names_the_responsible_party() {
     assert_eq!(
         kinds(&cs),
         vec![(ClaimKind::Accusation, some("United States"), some("Iran"))],
+        "{cs:#?}"
+    );
+}
+
+/// A body named by an acronym keeps the text's wording in brackets, as the
+/// annotation writes it, and a company so named is still a company (its
+/// attribution is no counter-accusation of its home state).
+#[test]
+fn acronym_in_brackets_and_company_stays_company() {
+    let cs = read("The NSA said Russian military hackers were behind the intrusion.");
+    assert_eq!(
+        cs.first().and_then(|c| c.claim.speaker_org.as_deref()),
+        Some("US National Security Agency (NSA)"),
+        "{cs:#?}"
+    );
+    let cs = read(
+        "Russian hackers attacked the grid, the Ukrainian government said. Kaspersky Lab said the malware used in the attack was the work of Lazarus.",
+    );
+    let k = cs
+        .iter()
+        .find(|c| c.claim.target_canonical.as_deref() == Some("Lazarus"))
+        .map(|c| c.claim.kind);
+    assert_eq!(k, Some(Some(ClaimKind::Accusation)), "{cs:#?}");
+}
+
+/// "..., which it attributed to ...": the relative "it" is the party that
+/// opens the sentence.
+#[test]
+fn relative_it_is_the_sentence_subject() {
+    let cs = read(
+        "Britain summoned the ambassador on Monday over the intrusion, which it formally attributed to the GRU.",
+    );
+    assert!(
+        cs.iter().any(
+            |c| c.claim.speaker_country.as_deref() == Some("United Kingdom")
+                && c.claim.target_canonical.as_deref() == Some("Russia")
+        ),
+        "{cs:#?}"
+    );
+}
+
+/// A group named as the agent of an operation stays the accused even when an
+/// apposition links it to a state organ; so does a group whose operation
+/// follows its affiliation.
+#[test]
+fn affiliation_beside_an_operation_is_an_accusation() {
+    let cs = read(
+        "The UK, the US and Australia said the attack was carried out by APT40, a group linked to China's Ministry of State Security.",
+    );
+    assert_eq!(cs.len(), 3, "{cs:#?}");
+    assert!(
+        cs.iter()
+            .all(|c| c.claim.kind == Some(ClaimKind::Accusation)
+                && c.claim.target_canonical.as_deref() == Some("APT40")),
+        "{cs:#?}"
+    );
+    let cs = read(
+        "The Australian Signals Directorate said APT40 works for China's Ministry of State Security and had compromised government networks.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Accusation, some("Australia"), some("APT40"))],
+        "{cs:#?}"
+    );
+}
+
+/// "the agency said" after a quotation: the agency the text named last.
+#[test]
+fn role_noun_is_the_body_named_before() {
+    let cs = read(
+        "The Australian Signals Directorate published an advisory on Tuesday.\n\n\"APT40 continues to conduct cyber operations against Australian networks,\" the agency said.",
+    );
+    assert!(
+        cs.iter().any(
+            |c| c.claim.speaker_org.as_deref() == Some("Australian Signals Directorate")
+                && c.claim.target_canonical.as_deref() == Some("APT40")
+        ),
         "{cs:#?}"
     );
 }

@@ -83,6 +83,19 @@ impl Ctx<'_> {
             {
                 continue;
             }
+            // "..., which it attributed to APT31", "officers it accused of
+            // ...": "it"/"they" in a relative clause is the sentence's
+            // subject, the party named at its start.
+            if let Some(sp) = self.relative_subject(s, h.start, i) {
+                out.push(Frame {
+                    speaker: Some(sp),
+                    content: (h.end, e),
+                    kind: FrameKind::Accuse(h.end),
+                    verb: h.start,
+                    reporter: None,
+                });
+                continue;
+            }
             let cs = self.list_start(s, clause_start(self.text, s, h.start), h.start);
             let parts = split_subjects(self.text, cs, h.start);
             for (a, b) in parts {
@@ -337,5 +350,40 @@ impl Ctx<'_> {
             }
         }
         out
+    }
+
+    /// The party a relative "it"/"they" before `verb` stands for: the
+    /// subject at the start of sentence `i` ("The Netherlands expelled four
+    /// officers it accused of ..."). None unless the word before the verb is
+    /// such a pronoun inside the sentence and a party opens the sentence.
+    fn relative_subject(&mut self, s: usize, verb: usize, i: usize) -> Option<Speaker> {
+        let before = self.text.get(s..verb)?.trim_end();
+        let mut words = before.rsplit(' ');
+        let mut last = words.next()?;
+        if last.ends_with("ly") && last.len() > 4 {
+            // "which it formally attributed"
+            last = words.next()?;
+        }
+        if !matches!(last, "it" | "they") {
+            return None;
+        }
+        let prev = words.next()?;
+        // A pronoun opening its clause is resolved elsewhere.
+        if prev.ends_with([',', ';', ':', '.'])
+            || prev.chars().next().is_some_and(char::is_uppercase) && words.clone().next().is_none()
+        {
+            return None;
+        }
+        let opener = self
+            .hits_of(s, verb, |p| matches!(p, Pat::Body(_) | Pat::State(_)))
+            .into_iter()
+            .next()
+            .filter(|h| {
+                self.text
+                    .get(s..h.start)
+                    .is_some_and(|t| t.split_whitespace().count() <= 2)
+            })?;
+        self.parse_np(s, opener.end, i)
+            .filter(|sp| sp.official && sp.country.is_some())
     }
 }

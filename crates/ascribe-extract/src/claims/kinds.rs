@@ -666,6 +666,18 @@ pub(super) fn is_company(sp: &Speaker) -> bool {
     sp.org.as_deref().is_some_and(|o| {
         BODIES
             .iter()
-            .any(|b| b.kind == BodyKind::Company && b.name == o)
+            .any(|b| b.kind == BodyKind::Company && b.name == org_name(o))
     })
+}
+
+/// An organisation's name without the text's wording in brackets:
+/// "Kaspersky (Kaspersky Lab)" is Kaspersky.
+pub(super) fn org_name(o: &str) -> &str {
+    match o
+        .strip_suffix(')')
+        .and_then(|x| x.rfind(" (").map(|p| &o[..p]))
+    {
+        Some(base) => base,
+        None => o,
+    }
 }

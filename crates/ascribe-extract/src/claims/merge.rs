@@ -189,7 +189,10 @@ impl Ctx<'_> {
                         && c.speaker.is_none()
                         && c.speaker_org.is_some()
                         && out.iter().any(|o| {
-                            same(o) && o.speaker.is_some() && o.speaker_org == c.speaker_org
+                            same(o)
+                                && o.speaker.is_some()
+                                && o.speaker_org.as_deref().map(kinds::org_name)
+                                    == c.speaker_org.as_deref().map(kinds::org_name)
                         })
             })
             .collect();

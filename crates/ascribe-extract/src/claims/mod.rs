@@ -54,7 +54,10 @@ impl RawClaim {
         if let Some(p) = &self.speaker {
             return p.to_lowercase();
         }
-        self.speaker_org.clone().unwrap_or_default().to_lowercase()
+        // No organisation: the key of an unattributed claim is empty.
+        self.speaker_org
+            .as_deref()
+            .map_or(String::new(), |o| kinds::org_name(o).to_lowercase())
     }
 }
 

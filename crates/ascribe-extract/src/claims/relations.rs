@@ -61,8 +61,23 @@ impl Ctx<'_> {
                         .any(|o| o.pat == Pat::Op && o.start >= h.start && o.start <= h.end + 48)
             })
         };
+        // Nor when the group is the agent of an operation met before it:
+        // "the attack was carried out by APT40, a group linked to the MSS".
+        let agent_of_op = |g: &Hit| {
+            hits.iter()
+                .any(|h| h.pat == Pat::From && h.end <= g.start && g.start - h.end <= 4)
+                && hits.iter().any(|h| h.pat == Pat::Op && h.end <= g.start)
+        };
         if let (Some(g), Some(l), None) = (group, link, after_accuse) {
-            if g.end <= l.start && l.start - g.end < 60 && !resp_after(l.end) {
+            // "the group, known as APT40, works for the MSS and had compromised
+            // the networks": an operation after the link is the group's.
+            let op_after = hits.iter().any(|h| h.pat == Pat::Op && h.start >= l.end);
+            if g.end <= l.start
+                && l.start - g.end < 60
+                && !resp_after(l.end)
+                && !op_after
+                && !agent_of_op(g)
+            {
                 let state_after = hits
                     .iter()
                     .find(|h| h.start >= l.end && matches!(h.pat, Pat::State(_) | Pat::Body(_)));

@@ -372,6 +372,29 @@ impl Ctx<'_> {
             .or_else(|| after.iter().filter(|h| h.start >= e).find_map(company))
     }
 
+    /// The body last named before `s` that a role noun ("agency",
+    /// "ministry") can stand for: its name holds the noun, or the noun names
+    /// its kind.
+    fn body_named_before(&self, s: usize, noun: &str) -> Option<&'static ascribe_kb::BodyDef> {
+        let kinds: &[BodyKind] = match noun {
+            "agency" | "service" | "directorate" | "bureau" | "centre" | "center" => &[
+                BodyKind::Intelligence,
+                BodyKind::Cyber,
+                BodyKind::LawEnforcement,
+            ],
+            "ministry" | "department" => &[BodyKind::Ministry],
+            "embassy" | "mission" => &[BodyKind::Embassy],
+            _ => return None,
+        };
+        let at = self.hits.partition_point(|h| h.start < s);
+        self.hits.get(..at)?.iter().rev().find_map(|h| match h.pat {
+            Pat::Body(i) => BODIES
+                .get(i)
+                .filter(|b| kinds.contains(&b.kind) || b.name.to_lowercase().contains(noun)),
+            _ => None,
+        })
+    }
+
     /// A statement document's own "we" ("We strongly condemn ..."): its author.
     pub(super) fn author_of(&self, i: usize) -> Option<Speaker> {
         let sent = self.sentences.get(i)?;
@@ -519,6 +542,7 @@ impl Ctx<'_> {
         let mut sp = Speaker::default();
         let mut title: Option<usize> = None;
         let mut body: Option<usize> = None;
+        let mut body_hit: Option<Hit> = None;
         let mut state: Option<usize> = None;
         let mut state_hit: Option<Hit> = None;
         let mut known: Option<usize> = None;
@@ -587,7 +611,10 @@ impl Ctx<'_> {
                                 .to_lowercase()
                                 .ends_with(p)
                         }) => {}
-                Pat::Body(i) => body = Some(i),
+                Pat::Body(i) => {
+                    body = Some(i);
+                    body_hit = Some(*h);
+                }
                 Pat::State(i) => {
                     // "the Chinese Embassy in the Netherlands", "Russia's
                     // ambassador to the UK": the later state is the host.
@@ -749,6 +776,22 @@ impl Ctx<'_> {
                 }
             }
         }
+        // "the agency said", "the ministry added": the body of that sort the
+        // document named last.
+        if body.is_none() && known.is_none() && name.is_none() && title.is_none() && state.is_none()
+        {
+            let l = np.to_lowercase();
+            let noun = l.trim_end_matches([',', '.']).strip_prefix("the ");
+            if let Some(b) = noun.and_then(|n| self.body_named_before(s, n)) {
+                return Some(Speaker {
+                    person: None,
+                    org: Some(b.name.to_owned()),
+                    country: (!b.country.is_empty()).then(|| b.country.to_owned()),
+                    official: !matches!(b.kind, BodyKind::Media),
+                    media: matches!(b.kind, BodyKind::Media),
+                });
+            }
+        }
         // Country: body, state word, title.
         let body_def = body.and_then(|b| BODIES.get(b));
         let state_def = state.and_then(|x| STATES.get(x));
@@ -770,7 +813,19 @@ impl Ctx<'_> {
                 }
             } else {
                 if sp.org.is_none() || sp.person.is_none() || known.is_none() {
-                    sp.org.get_or_insert_with(|| b.name.to_owned());
+                    sp.org.get_or_insert_with(|| {
+                        // An acronym or other name the text used goes in
+                        // brackets, as the annotation does: "US Federal
+                        // Bureau of Investigation (FBI)".
+                        let seen = body_hit
+                            .and_then(|h| self.text.get(h.start..h.end))
+                            .unwrap_or("");
+                        if seen.is_empty() || b.name.to_lowercase().contains(&seen.to_lowercase()) {
+                            b.name.to_owned()
+                        } else {
+                            format!("{} ({seen})", b.name)
+                        }
+                    });
                 }
                 if !b.country.is_empty() {
                     sp.country.get_or_insert_with(|| b.country.to_owned());
