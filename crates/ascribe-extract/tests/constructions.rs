@@ -736,3 +736,30 @@ fn role_noun_is_the_body_named_before() {
         "{cs:#?}"
     );
 }
+
+/// "The same threat actor targeted ...": the group the document named last.
+#[test]
+fn same_threat_actor_is_the_group_named_before() {
+    let cs = read(
+        "NATO said Germany attributed the campaign to APT28.\n\nNATO noted that the same threat actor targeted government entities across the Alliance.",
+    );
+    let groups = cs
+        .iter()
+        .filter(|c| c.claim.target_canonical.as_deref() == Some("APT28"))
+        .count();
+    assert!(groups >= 2, "{cs:#?}");
+}
+
+/// A state that answers an operation ("summoned the ambassador over the
+/// hack") is not tied to it, so its later attribution is no reply.
+#[test]
+fn answering_an_operation_is_not_being_accused() {
+    let cs = read(
+        "The UK summoned the ambassador over the hack. Britain formally attributed the hack to the GRU.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Accusation, some("United Kingdom"), some("Russia"))],
+        "{cs:#?}"
+    );
+}

@@ -377,17 +377,6 @@ impl Ctx<'_> {
                 };
             }
             self.answering.set(false);
-            for c in &found {
-                if c.target_canonical.is_some()
-                    && c.target.as_deref().is_some_and(|t| {
-                        self.kb
-                            .resolve_actor(t)
-                            .is_some_and(|a| a.kind == ascribe_model::ActorKind::Group)
-                    })
-                {
-                    // remembered below
-                }
-            }
             claims.append(&mut found);
             // Remember the last group named for "this group".
             let (s, e) = (self.sentences[i].start, self.sentences[i].end);

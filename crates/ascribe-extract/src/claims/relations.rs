@@ -338,6 +338,7 @@ impl Ctx<'_> {
                         h.end <= op.start
                             && op.start - h.end <= 100
                             && !self.is_victim(h, s)
+                            && !self.acts_otherwise(h, op.start)
                             && self.target_at(h, sent).is_some()
                     })
                     .collect();
@@ -347,8 +348,10 @@ impl Ctx<'_> {
                 }
             }
         }
-        let first = chosen?;
-        let first_t = self.target_at(first, sent)?;
+        let first_t = match chosen {
+            Some(first) => self.target_at(first, sent)?,
+            None => self.group_anaphor(s, &ops)?,
+        };
         // Coordinated parties: "A and B", "neither A nor B".
         let mut targets = vec![first_t.clone()];
         // Backwards: "China and North Korea" when North Korea was chosen.
@@ -533,5 +536,89 @@ impl Ctx<'_> {
             hedged,
             affiliation: false,
         })
+    }
+
+    /// "The same threat actor targeted ...", "the group has also hit ...":
+    /// a definite phrase for a group, right before an operation word, is the
+    /// group the document named last.
+    fn group_anaphor(&self, s: usize, ops: &[&Hit]) -> Option<Target> {
+        const PHRASES: &[&str] = &[
+            "the same threat actor",
+            "the same actor",
+            "the same group",
+            "the threat actor",
+            "the group",
+            "this group",
+            "this threat actor",
+        ];
+        let last = self.last_group.clone()?;
+        let op = ops.iter().find(|h| h.pat != Pat::From)?;
+        let before = self.text.get(s..op.start)?;
+        let lower = before.to_ascii_lowercase();
+        let (at, len) = PHRASES
+            .iter()
+            .filter_map(|p| lower.rfind(p).map(|at| (at, p.len())))
+            .max_by_key(|&(at, len)| (at + len, len))?;
+        // Next to the operation: "the same threat actor targeted", "the
+        // group has also hit", not a phrase clauses away.
+        let gap = lower.get(at + len..)?.trim();
+        if gap.split_whitespace().count() > 3 || gap.contains([',', ';']) {
+            return None;
+        }
+        Some(Target {
+            text: before.get(at..at + len)?.to_owned(),
+            start: s + at,
+            end: s + at + len,
+            ..last
+        })
+    }
+
+    /// The party is the subject of a verb that answers an operation rather
+    /// than carries it out: "the UK summoned the ambassador over the hack",
+    /// "Germany condemned the attack". Such a party is not the one
+    /// responsible for the operation named after it.
+    fn acts_otherwise(&self, h: &Hit, op: usize) -> bool {
+        const ANSWERING: &[&str] = &[
+            "summoned",
+            "expelled",
+            "condemned",
+            "condemns",
+            "responded",
+            "urged",
+            "called",
+            "imposed",
+            "sanctioned",
+            "announced",
+            "vowed",
+            "warned",
+            "protested",
+            "investigated",
+            "published",
+            "released",
+            "issued",
+            "reported",
+            "thanked",
+            "helped",
+            "joined",
+            "welcomed",
+            "pledged",
+            "promised",
+        ];
+        let Some(after) = self.text.get(h.end..op) else {
+            return false;
+        };
+        let mut words = after.split_whitespace();
+        let mut w = words.next().unwrap_or("");
+        if w.ends_with("ly") && w.len() > 4 {
+            w = words.next().unwrap_or("");
+        }
+        if matches!(w, "has" | "have" | "had" | "on") {
+            // "Britain has summoned", "Britain on Monday summoned"
+            w = words.next().unwrap_or("");
+            if w.starts_with(char::is_uppercase) {
+                w = words.next().unwrap_or("");
+            }
+        }
+        ANSWERING.contains(&w.trim_end_matches([',', '.']))
     }
 }
