@@ -759,7 +759,51 @@ fn answering_an_operation_is_not_being_accused() {
     );
     assert_eq!(
         kinds(&cs),
-        vec![(ClaimKind::Accusation, some("United Kingdom"), some("Russia"))],
+        vec![(
+            ClaimKind::Accusation,
+            some("United Kingdom"),
+            some("Russia")
+        )],
+        "{cs:#?}"
+    );
+}
+
+/// "..., dismissing US claims that ...": the speaker denies; the claims
+/// being dismissed are no statement of the speaker's, nor a reply by their
+/// owner.
+#[test]
+fn participle_dismissal_is_the_speakers_denial() {
+    let cs = read(
+        "The US accused China of the breach. \"China has always firmly opposed and cracked down on all forms of cyberattacks,\" foreign ministry spokesman Lin Jian said, dismissing US claims that Chinese hackers were behind the breach.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![
+            (ClaimKind::Accusation, some("United States"), some("China")),
+            (ClaimKind::Denial, some("China"), some("China")),
+        ],
+        "{cs:#?}"
+    );
+    let cs = read(
+        "The Chinese foreign ministry spokesman said on Monday that the report was groundless, rejecting British claims that China had hacked the Electoral Commission.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Denial, some("China"), some("China"))],
+        "{cs:#?}"
+    );
+}
+
+/// "called the US allegations ... a fabrication": words between the verb and
+/// the allegations still make it a denial.
+#[test]
+fn called_the_owners_allegations_is_a_denial() {
+    let cs = read(
+        "North Korea's foreign ministry called the US allegations that Pyongyang was behind the Sony hack \"a fabrication\".",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Denial, some("North Korea"), some("North Korea"))],
         "{cs:#?}"
     );
 }

@@ -242,6 +242,32 @@ impl Ctx<'_> {
                     continue;
                 }
             }
+            // "dismissing US claims that ...": the claim being denied is
+            // the denier's words about it, not a statement of its own.
+            if ["claims", "claim", "allegations", "accusations"].contains(&vt.as_str()) {
+                let lead = self.text.get(s..v.start).unwrap_or("").to_ascii_lowercase();
+                const DENYING: &[&str] = &[
+                    "dismissing",
+                    "rejecting",
+                    "denying",
+                    "refuting",
+                    "dismissed",
+                    "rejected",
+                    "denied",
+                    "refuted",
+                    "called",
+                ];
+                // The word before the noun is its owner ("US", "Britain's").
+                if lead
+                    .split_whitespace()
+                    .rev()
+                    .skip(1)
+                    .take(3)
+                    .any(|w| DENYING.contains(&w))
+                {
+                    continue;
+                }
+            }
             let tail = self.text.get(v.end..e).unwrap_or("");
             let tail_words = tail.split_whitespace().count();
             let cs = clause_start(self.text, s, v.start);
@@ -295,6 +321,10 @@ impl Ctx<'_> {
                     ", noting",
                     ", stressing",
                     ", and added",
+                    ", dismissing",
+                    ", rejecting",
+                    ", denying",
+                    ", refuting",
                 ]
                 .iter()
                 .any(|a| tail.trim_end().starts_with(a));
@@ -349,7 +379,85 @@ impl Ctx<'_> {
                 }
             }
         }
+        self.participle_denials(s, e, i, &mut out);
         out
+    }
+
+    /// "..., the spokesperson said, dismissing US claims that ...", "North
+    /// Korea's foreign ministry called the US allegations ... a fabrication":
+    /// a denial whose subject is the party already speaking in the sentence,
+    /// or a "called/described/branded the X claims" with words between.
+    fn participle_denials(&mut self, s: usize, e: usize, sent: usize, out: &mut Vec<Frame>) {
+        const NOUNS: &[&str] = &[
+            "accusation",
+            "accusations",
+            "allegation",
+            "allegations",
+            "claim",
+            "claims",
+            "charges",
+            "report",
+            "reports",
+        ];
+        let text = self.text.get(s..e).unwrap_or("");
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for (off, _) in text.match_indices([',', ' ']) {
+            let rest = text.get(off + 1..).unwrap_or("").trim_start();
+            let at = e - rest.len();
+            let mut words = rest.split_whitespace();
+            let first = words.next().unwrap_or("");
+            let lower = first.to_ascii_lowercase();
+            let participle = text.get(..off).is_some_and(|t| t.trim_end().ends_with(','))
+                || text.get(..=off).is_some_and(|t| t.ends_with(','));
+            if participle
+                && ["dismissing", "rejecting", "denying", "refuting"].contains(&lower.as_str())
+            {
+                found.push((at, at + first.len()));
+                continue;
+            }
+            if ["called", "described", "branded", "labelled", "labeled"].contains(&lower.as_str()) {
+                // "called the US allegations", "called Washington's claims"
+                let next: Vec<&str> = words.clone().take(4).collect();
+                let noun_at = next.iter().position(|w| {
+                    NOUNS.contains(&w.trim_end_matches([',', '.']).to_ascii_lowercase().as_str())
+                });
+                if noun_at.is_some_and(|k| k >= 1) && !out.iter().any(|f| f.verb == at) {
+                    found.push((at, at + first.len()));
+                }
+            }
+        }
+        for (v, ve) in found {
+            if out.iter().any(|f| {
+                f.kind == FrameKind::Deny && f.verb <= v && v < f.content.1 && f.verb + 40 > v
+            }) {
+                continue;
+            }
+            // The subject: the party before the verb in its clause, else
+            // the speaker of the sentence's saying frame before it.
+            let cs = clause_start(self.text, s, v);
+            let own = self
+                .text
+                .get(cs..v)
+                .filter(|t| !t.trim().is_empty())
+                .and_then(|_| self.parse_np(cs, v, sent));
+            let speaker = own.or_else(|| {
+                out.iter()
+                    .filter(|f| f.verb < v && f.speaker.is_some())
+                    .max_by_key(|f| f.verb)
+                    .and_then(|f| f.speaker.clone())
+            });
+            let Some(sp) = speaker.filter(|sp| sp.country.is_some()) else {
+                continue;
+            };
+            let ce = self.clause_end(ve, e);
+            out.push(Frame {
+                speaker: Some(sp),
+                content: (ve, ce.max(e)),
+                kind: FrameKind::Deny,
+                verb: v,
+                reporter: None,
+            });
+        }
     }
 
     /// The party a relative "it"/"they" before `verb` stands for: the

@@ -603,22 +603,30 @@ impl Ctx<'_> {
             "welcomed",
             "pledged",
             "promised",
+            "opposed",
+            "opposes",
+            "oppose",
+            "fought",
+            "fights",
+            "combats",
+            "cracked",
         ];
         let Some(after) = self.text.get(h.end..op) else {
             return false;
         };
-        let mut words = after.split_whitespace();
-        let mut w = words.next().unwrap_or("");
-        if w.ends_with("ly") && w.len() > 4 {
-            w = words.next().unwrap_or("");
-        }
-        if matches!(w, "has" | "have" | "had" | "on") {
-            // "Britain has summoned", "Britain on Monday summoned"
-            w = words.next().unwrap_or("");
-            if w.starts_with(char::is_uppercase) {
-                w = words.next().unwrap_or("");
-            }
-        }
+        // Skip what sits between subject and verb: "has", "on Monday",
+        // "always firmly".
+        let w = after
+            .split_whitespace()
+            .take(5)
+            .find(|w| {
+                !(matches!(
+                    *w,
+                    "has" | "have" | "had" | "on" | "always" | "also" | "again"
+                ) || w.ends_with("ly") && w.len() > 4
+                    || w.starts_with(char::is_uppercase))
+            })
+            .unwrap_or("");
         ANSWERING.contains(&w.trim_end_matches([',', '.']))
     }
 }
