@@ -807,3 +807,21 @@ fn called_the_owners_allegations_is_a_denial() {
         "{cs:#?}"
     );
 }
+
+/// A transcript label ends at its colon: "Reuters: The UK and the US accused
+/// ..." is the two governments' accusation, relayed; and "urge them to stop
+/// spreading disinformation" is rhetoric, no counter-accusation.
+#[test]
+fn label_is_no_accuser_and_disinformation_talk_no_reply() {
+    let cs = read(
+        "Reuters: The UK and the US on Monday accused China of a years-long cyber-espionage campaign. What is China's response?\n\nLin Jian: We urge the US and the UK to stop spreading disinformation.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![
+            (ClaimKind::Accusation, some("United Kingdom"), some("China")),
+            (ClaimKind::Accusation, some("United States"), some("China")),
+        ],
+        "{cs:#?}"
+    );
+}

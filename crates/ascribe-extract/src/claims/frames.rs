@@ -379,7 +379,11 @@ impl Ctx<'_> {
                 }
             }
         }
-        self.participle_denials(s, e, i, &mut out);
+        // Only sentences with denial wording can hold one (and this keeps the
+        // word scan off every other sentence).
+        if hits.iter().any(|h| h.pat == Pat::Deny) {
+            self.participle_denials(s, e, i, &mut out);
+        }
         out
     }
 
@@ -399,32 +403,37 @@ impl Ctx<'_> {
             "report",
             "reports",
         ];
+        let is = |w: &str, set: &[&str]| {
+            let w = w.trim_end_matches([',', '.']);
+            set.iter().any(|x| x.eq_ignore_ascii_case(w))
+        };
         let text = self.text.get(s..e).unwrap_or("");
         let mut found: Vec<(usize, usize)> = Vec::new();
-        for (off, _) in text.match_indices([',', ' ']) {
-            let rest = text.get(off + 1..).unwrap_or("").trim_start();
-            let at = e - rest.len();
-            let mut words = rest.split_whitespace();
-            let first = words.next().unwrap_or("");
-            let lower = first.to_ascii_lowercase();
-            let participle = text.get(..off).is_some_and(|t| t.trim_end().ends_with(','))
-                || text.get(..=off).is_some_and(|t| t.ends_with(','));
-            if participle
-                && ["dismissing", "rejecting", "denying", "refuting"].contains(&lower.as_str())
-            {
-                found.push((at, at + first.len()));
-                continue;
-            }
-            if ["called", "described", "branded", "labelled", "labeled"].contains(&lower.as_str()) {
-                // "called the US allegations", "called Washington's claims"
-                let next: Vec<&str> = words.clone().take(4).collect();
-                let noun_at = next.iter().position(|w| {
-                    NOUNS.contains(&w.trim_end_matches([',', '.']).to_ascii_lowercase().as_str())
-                });
+        let mut words = text
+            .split(' ')
+            .scan(s, |at, w| {
+                let start = *at;
+                *at += w.len() + 1;
+                Some((start, w))
+            })
+            .filter(|(_, w)| !w.is_empty())
+            .peekable();
+        let mut prev = "";
+        while let Some((at, w)) = words.next() {
+            if prev.ends_with(',') && is(w, &["dismissing", "rejecting", "denying", "refuting"]) {
+                found.push((at, at + w.len()));
+            } else if is(
+                w,
+                &["called", "described", "branded", "labelled", "labeled"],
+            ) {
+                // "called the US allegations", "called Washington's claims":
+                // the noun within the next four words, not right after.
+                let noun_at = words.clone().take(4).position(|(_, x)| is(x, NOUNS));
                 if noun_at.is_some_and(|k| k >= 1) && !out.iter().any(|f| f.verb == at) {
-                    found.push((at, at + first.len()));
+                    found.push((at, at + w.len()));
                 }
             }
+            prev = w;
         }
         for (v, ve) in found {
             if out.iter().any(|f| {

@@ -630,6 +630,12 @@ impl Ctx<'_> {
             } else {
                 ClaimKind::AttributionStatement
             };
+            // "stop spreading disinformation": talk about the accusation
+            // itself is rhetoric, not a reply that names an operation.
+            if kind == ClaimKind::CounterAccusation && rel.op.as_deref().is_some_and(only_rhetoric)
+            {
+                continue;
+            }
             if kind == ClaimKind::CounterAccusation && t.canonical.is_none() && t.state.is_none() {
                 // An unnamed foreign party is still a counter-accusation.
             } else if t.canonical.is_none() && kind != ClaimKind::CounterAccusation {
@@ -680,4 +686,31 @@ pub(super) fn org_name(o: &str) -> &str {
         Some(base) => base,
         None => o,
     }
+}
+
+/// An operation that is only words about the accusations ("disinformation",
+/// "smears", "lies"), naming no operation of the other side's.
+fn only_rhetoric(op: &str) -> bool {
+    const RHETORIC: &[&str] = &[
+        "disinformation",
+        "misinformation",
+        "smear",
+        "smears",
+        "smearing",
+        "lies",
+        "rumours",
+        "rumors",
+        "spreading",
+        "spread",
+        "stop",
+        "campaign",
+        "the",
+        "of",
+        "and",
+    ];
+    let mut words = op
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .peekable();
+    words.peek().is_some() && words.all(|w| RHETORIC.contains(&w.to_lowercase().as_str()))
 }

@@ -469,6 +469,15 @@ impl Ctx<'_> {
         let mut cs = cs;
         let clause_has_and = self.text.get(cs..verb).is_some_and(|c| c.contains(" and "));
         while clause_has_and && cs > s + 1 {
+            // A colon ends a label or an introduction ("Reuters: The UK and
+            // the US accused ..."), never an item of a list.
+            if self
+                .text
+                .get(..cs)
+                .is_some_and(|t| t.trim_end().ends_with(':'))
+            {
+                break;
+            }
             let before = self.text.get(s..cs - 1).unwrap_or("");
             let seg_start = before
                 .rfind([',', ';', ':', '"', '“', '”'])
