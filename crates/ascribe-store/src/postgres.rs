@@ -927,6 +927,58 @@ mod tests {
         Ok(())
     }
 
+    /// Writers creating the same incident or user at once (side by side on
+    /// PostgreSQL) create it once: one is told it created it, the others
+    /// that it exists, and none fails on the key.
+    #[test]
+    fn a_new_key_written_at_once_is_created_once() -> Result<()> {
+        let Some(schema) = ascribe_testutil::postgres_schema() else {
+            return Ok(());
+        };
+        let store = open(&schema, 4);
+        let inc = Incident {
+            id: "inc".into(),
+            title: "t".into(),
+            summary: None,
+            period: None,
+            victims: vec![],
+        };
+        let user = crate::UserRecord {
+            name: "ana".into(),
+            role: crate::Role::Reader,
+            clearance: Tlp::Green,
+            password_hash: "h".into(),
+        };
+        let barrier = std::sync::Barrier::new(4);
+        let outcomes: Vec<(bool, Result<()>)> = std::thread::scope(|s| {
+            let writers: Vec<_> = (0..4)
+                .map(|_| {
+                    s.spawn(|| {
+                        barrier.wait();
+                        let created = store.unit_of_work(|u| u.ensure_incident(&inc));
+                        let added = store.unit_of_work(|u| u.add_user(&user, "t"));
+                        created.map(|c| (c, added))
+                    })
+                })
+                .collect();
+            writers
+                .into_iter()
+                .map(|w| w.join().expect("a writer does not panic"))
+                .collect::<Result<_>>()
+        })?;
+        assert_eq!(outcomes.iter().filter(|(created, _)| *created).count(), 1);
+        let added = outcomes.iter().filter(|(_, a)| a.is_ok()).count();
+        assert_eq!(added, 1, "{outcomes:?}");
+        for (_, a) in &outcomes {
+            if let Err(e) = a {
+                assert!(matches!(e, StoreError::UserExists(_)), "{e:?}");
+            }
+        }
+        let case = store.load_case("inc")?.expect("the incident").case;
+        assert_eq!(case.hypotheses, vec![ascribe_model::Hypothesis::other()]);
+        Ok(())
+    }
+
     /// A connection the server dropped is replaced: at most the unit that
     /// found it gone fails (naming the server), the next one works.
     #[test]
