@@ -44,8 +44,12 @@ fn init_logging() -> anyhow::Result<()> {
         Err(std::env::VarError::NotPresent) => tracing_subscriber::EnvFilter::new("info"),
         Err(e) => bail!("RUST_LOG: {e}"),
     };
+    // A log line that cannot be written is dropped quietly: by default the
+    // subscriber reports it with `eprintln!`, which panics when standard
+    // error is a closed pipe and took every request down with it.
     tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .log_internal_errors(false)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .try_init()
