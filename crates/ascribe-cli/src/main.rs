@@ -12,6 +12,7 @@ mod docs;
 mod mapped;
 mod serve;
 mod stix;
+mod stream;
 mod telemetry;
 mod users;
 
@@ -73,6 +74,12 @@ enum Command {
     /// The knowledge base of threat groups: import a replacement, look a name up.
     #[command(subcommand)]
     Kb(docs::KbCommand),
+    /// Ship sensor logs to NATS JetStream in batches (workers count them).
+    Ship(stream::ShipArgs),
+    /// Count shipped batches into PostgreSQL, exactly once (run as many as you like).
+    Worker(stream::WorkerArgs),
+    /// The stream, the workers' consumer and what the workers applied.
+    Status(stream::StatusArgs),
 }
 
 /// Exit codes, as documented in the README.
@@ -141,6 +148,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Docs(cmd) => docs::run(cmd, db, clock),
         Command::Claims(args) => docs::run_claims(args, db),
         Command::Kb(cmd) => docs::run_kb(cmd, db, clock),
+        Command::Ship(args) => stream::ship(args),
+        Command::Worker(args) => stream::worker(args, db),
+        Command::Status(args) => stream::status(args, db),
     }
 }
 

@@ -22,7 +22,22 @@ use crate::exit;
 pub(crate) enum TelemetryCommand {
     /// Read Suricata EVE, Zeek or CSV firewall logs: counts by day, source country,
     /// source AS, signature and action; sightings of indicators; evidence for an incident.
-    Ingest(IngestArgs),
+    Ingest(Box<IngestArgs>),
+    /// Print the aggregates the workers counted into PostgreSQL (`--db postgres://…`),
+    /// in the CSV contract `ingest --format csv` prints.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReportArgs {
+    /// What to print (the CSV contract only).
+    #[arg(long, value_enum, default_value = "csv")]
+    format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum ReportFormat {
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -91,7 +106,10 @@ pub(crate) fn run(
     clock: &dyn ascribe_app::Clock,
 ) -> anyhow::Result<ExitCode> {
     match cmd {
-        TelemetryCommand::Ingest(args) => ingest(args, db, clock),
+        TelemetryCommand::Ingest(args) => ingest(*args, db, clock),
+        TelemetryCommand::Report(args) => match args.format {
+            ReportFormat::Csv => crate::stream::report(db),
+        },
     }
 }
 

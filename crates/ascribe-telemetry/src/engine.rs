@@ -189,6 +189,29 @@ impl<'a> Run<'a> {
         reader: R,
         on_chunk: &(dyn Fn(u64) + Sync),
     ) -> Result<Format, RunError> {
+        self.feed_reader(name, None, reader, on_chunk)
+    }
+
+    /// Like [`Run::feed`], but the input is read as `format` whatever its first line
+    /// looks like: a piece cut from the middle of a log (a streamed batch) is read as
+    /// the whole log was, its format chosen once from the log's own first line.
+    pub fn feed_as<R: Read + Send>(
+        &mut self,
+        name: &str,
+        format: Format,
+        reader: R,
+        on_chunk: &(dyn Fn(u64) + Sync),
+    ) -> Result<Format, RunError> {
+        self.feed_reader(name, Some(format), reader, on_chunk)
+    }
+
+    fn feed_reader<R: Read + Send>(
+        &mut self,
+        name: &str,
+        format: Option<Format>,
+        reader: R,
+        on_chunk: &(dyn Fn(u64) + Sync),
+    ) -> Result<Format, RunError> {
         let mut src = Source {
             reader,
             carry: Vec::new(),
@@ -197,13 +220,13 @@ impl<'a> Run<'a> {
         // Look at the start to choose the format (the bytes stay in `carry`).
         let mut head = Vec::new();
         let Some(end) = next_chunk(&mut src, &mut head, 64 * 1024)? else {
-            self.feed_supply(name, &[], src, on_chunk)?;
+            self.feed_supply_as(name, format, &[], src, on_chunk)?;
             return Ok(Format::Eve);
         };
         head.truncate(end);
         head.extend_from_slice(&src.carry);
         src.carry.clone_from(&head);
-        self.feed_supply(name, &head, src, on_chunk)
+        self.feed_supply_as(name, format, &head, src, on_chunk)
     }
 
     /// Reads one input whose chunks come from `supply` (a memory-mapped file, say);
@@ -212,6 +235,17 @@ impl<'a> Run<'a> {
     pub fn feed_supply<S: Supply>(
         &mut self,
         name: &str,
+        head: &[u8],
+        supply: S,
+        on_chunk: &(dyn Fn(u64) + Sync),
+    ) -> Result<Format, RunError> {
+        self.feed_supply_as(name, None, head, supply, on_chunk)
+    }
+
+    fn feed_supply_as<S: Supply>(
+        &mut self,
+        name: &str,
+        forced: Option<Format>,
         head: &[u8],
         supply: S,
         on_chunk: &(dyn Fn(u64) + Sync),
@@ -236,7 +270,7 @@ impl<'a> Run<'a> {
             .enumerate()
             .find(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
             .map_or((0, &b""[..]), |(i, l)| (i, l));
-        let format = detect(first_line);
+        let format = forced.unwrap_or_else(|| detect(first_line));
         let base = name.rsplit('/').next().unwrap_or(name);
         let mut ctx = FileCtx {
             format,

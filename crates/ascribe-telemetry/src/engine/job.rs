@@ -23,6 +23,13 @@ impl Format {
             Format::Csv => "csv",
         }
     }
+
+    /// The format [`Format::as_str`] names (a streamed batch carries it in a header).
+    pub fn from_name(name: &str) -> Option<Format> {
+        [Format::Eve, Format::ZeekJson, Format::ZeekTsv, Format::Csv]
+            .into_iter()
+            .find(|f| f.as_str() == name)
+    }
 }
 
 /// Guesses the format from the first non-empty line.

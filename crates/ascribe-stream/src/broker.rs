@@ -1,0 +1,177 @@
+//! The JetStream side: the stream and the workers' consumer, made the same way by the
+//! shipper, the worker and `status` (whoever comes first creates them).
+
+use std::time::Duration;
+
+use async_nats::jetstream::{self, consumer, stream};
+
+use crate::StreamError;
+
+/// Where batches go and who reads them.
+#[derive(Debug, Clone)]
+pub struct Topology {
+    /// The stream (default `ASCRIBE_TELEMETRY`).
+    pub stream: String,
+    /// Subjects are `{prefix}.{sensor}`; the stream takes `{prefix}.>`.
+    pub subject_prefix: String,
+    /// The workers' durable pull consumer (default `ascribe-workers`).
+    pub consumer: String,
+    /// The broker's publish dedupe window (default 15 min): a shipper that resends
+    /// within it is answered "duplicate"; beyond it the `ingested_batches` table is the
+    /// dedupe.
+    pub duplicate_window: Duration,
+    /// How long a batch stays in the stream (default 7 days): Limits retention keeps
+    /// the dedupe map across broker restarts and lets a new consumer rebuild counts.
+    pub max_age: Duration,
+    /// Unacknowledged this long, a batch is delivered again (default 60 s).
+    pub ack_wait: Duration,
+    /// Deliveries before the broker gives up; the worker records the batch as refused
+    /// at the last one (default 20: a worker killed now and then must not exhaust it).
+    pub max_deliver: i64,
+    /// Batches out unacknowledged across all workers (default 1,024).
+    pub max_ack_pending: i64,
+}
+
+impl Default for Topology {
+    fn default() -> Self {
+        Topology {
+            stream: "ASCRIBE_TELEMETRY".into(),
+            subject_prefix: "ascribe.telemetry".into(),
+            consumer: "ascribe-workers".into(),
+            duplicate_window: Duration::from_secs(15 * 60),
+            max_age: Duration::from_secs(7 * 24 * 3600),
+            ack_wait: Duration::from_secs(60),
+            max_deliver: 20,
+            max_ack_pending: 1024,
+        }
+    }
+}
+
+impl Topology {
+    pub fn subject(&self, sensor: &str) -> String {
+        format!("{}.{sensor}", self.subject_prefix)
+    }
+}
+
+fn nats(what: &str, e: impl std::fmt::Display) -> StreamError {
+    StreamError::Nats(format!("{what}: {e}"))
+}
+
+/// Connects to the broker (a list of URLs separated by commas is accepted).
+pub async fn connect(url: &str, name: &str) -> Result<async_nats::Client, StreamError> {
+    async_nats::ConnectOptions::new()
+        .name(name)
+        .connection_timeout(Duration::from_secs(5))
+        // Keep trying after a broker restart, so a worker or shipper rides it out.
+        .retry_on_initial_connect()
+        .max_reconnects(None)
+        .connect(url)
+        .await
+        .map_err(|e| nats(&format!("cannot connect to {url}"), e))
+}
+
+/// The stream: file storage, Limits retention (kept for `max_age`, acks do not delete),
+/// `discard: new` (a full stream refuses publishes, which the shipper sees, rather than
+/// dropping unread batches), messages up to 1 MiB.
+pub async fn ensure_stream(
+    js: &jetstream::Context,
+    t: &Topology,
+) -> Result<stream::Stream, StreamError> {
+    let config = stream::Config {
+        name: t.stream.clone(),
+        subjects: vec![format!("{}.>", t.subject_prefix)],
+        storage: stream::StorageType::File,
+        retention: stream::RetentionPolicy::Limits,
+        discard: stream::DiscardPolicy::New,
+        max_age: t.max_age,
+        duplicate_window: t.duplicate_window,
+        max_message_size: 1 << 20,
+        ..Default::default()
+    };
+    js.get_or_create_stream(config)
+        .await
+        .map_err(|e| nats(&format!("stream {}", t.stream), e))
+}
+
+/// The workers' consumer: durable, pulled, each batch acknowledged on its own (never
+/// "ack all": one worker's ack would acknowledge another's uncommitted batches).
+pub async fn ensure_consumer(
+    stream: &stream::Stream,
+    t: &Topology,
+) -> Result<consumer::Consumer<consumer::pull::Config>, StreamError> {
+    let config = consumer::pull::Config {
+        durable_name: Some(t.consumer.clone()),
+        ack_policy: consumer::AckPolicy::Explicit,
+        ack_wait: t.ack_wait,
+        max_deliver: t.max_deliver,
+        max_ack_pending: t.max_ack_pending,
+        deliver_policy: consumer::DeliverPolicy::All,
+        ..Default::default()
+    };
+    stream
+        .get_or_create_consumer(&t.consumer, config)
+        .await
+        .map_err(|e| nats(&format!("consumer {}", t.consumer), e))
+}
+
+/// What `status` shows of the broker.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct BrokerStatus {
+    pub stream: String,
+    pub messages: u64,
+    pub bytes: u64,
+    pub first_seq: u64,
+    pub last_seq: u64,
+    pub consumer: String,
+    pub pending: u64,
+    pub ack_pending: usize,
+    pub redelivered: usize,
+    pub delivered: u64,
+}
+
+pub async fn status(
+    client: &async_nats::Client,
+    t: &Topology,
+) -> Result<BrokerStatus, StreamError> {
+    let js = jetstream::new(client.clone());
+    let mut stream = js
+        .get_stream(&t.stream)
+        .await
+        .map_err(|e| nats(&format!("stream {}", t.stream), e))?;
+    let info = stream
+        .info()
+        .await
+        .map_err(|e| nats(&format!("stream {}", t.stream), e))?
+        .clone();
+    let mut s = BrokerStatus {
+        stream: t.stream.clone(),
+        messages: info.state.messages,
+        bytes: info.state.bytes,
+        first_seq: info.state.first_sequence,
+        last_seq: info.state.last_sequence,
+        consumer: t.consumer.clone(),
+        ..BrokerStatus::default()
+    };
+    let mut c: consumer::Consumer<consumer::pull::Config> = stream
+        .get_consumer(&t.consumer)
+        .await
+        .map_err(|e| nats(&format!("consumer {}", t.consumer), e))?;
+    let ci = c
+        .info()
+        .await
+        .map_err(|e| nats(&format!("consumer {}", t.consumer), e))?;
+    s.pending = ci.num_pending;
+    s.ack_pending = ci.num_ack_pending;
+    s.redelivered = ci.num_redelivered;
+    s.delivered = ci.delivered.stream_sequence;
+    Ok(s)
+}
+
+/// Deletes the stream and its batches (benchmarks and tests clean up with it).
+pub async fn delete_stream(client: &async_nats::Client, t: &Topology) -> Result<(), StreamError> {
+    jetstream::new(client.clone())
+        .delete_stream(&t.stream)
+        .await
+        .map(|_| ())
+        .map_err(|e| nats(&format!("deleting stream {}", t.stream), e))
+}

@@ -1,0 +1,436 @@
+//! The shipper: logs cut into batches ([`crate::batch`]), published to JetStream with
+//! the batch id as `Nats-Msg-Id`, and a checkpoint per file moved only past batches the
+//! broker acknowledged.
+//!
+//! The checkpoint (`{file key: acked offset, boundaries}`) is written to a temporary file,
+//! synced and renamed. A batch cut short at the end of a growing log has its end written
+//! down (synced) before it is published, so a shipper killed before the acknowledgement
+//! cuts exactly that batch again and its id is the same.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use ascribe_telemetry::Format;
+use async_nats::jetstream::{self, context::PublishAckFuture, message::PublishMessage};
+use bytes::Bytes;
+
+use crate::batch::{self, Cut, Limits};
+use crate::broker::{self, Topology};
+use crate::StreamError;
+
+/// How to ship.
+#[derive(Debug, Clone)]
+pub struct ShipOptions {
+    pub sensor: String,
+    pub topology: Topology,
+    pub limits: Limits,
+    pub checkpoint: PathBuf,
+    /// Keep reading the logs as they grow, polling this often, until `follow_for` has
+    /// passed (unbounded when `None`) or the process is asked to stop.
+    pub follow: Option<Duration>,
+    pub follow_for: Option<Duration>,
+    /// Publish everything again from the start of each log with the same ids (the
+    /// checkpoint's acknowledged offsets are ignored; its boundaries are kept).
+    pub resend: bool,
+    /// Publish acknowledgements awaited at most at once (default 256).
+    pub in_flight: usize,
+}
+
+/// What a shipping run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ShipReport {
+    pub files: u64,
+    pub batches: u64,
+    /// Batches the broker answered "duplicate" (already stored within its window).
+    pub duplicates: u64,
+    pub lines: u64,
+    pub bytes: u64,
+}
+
+/// The checkpoint file: per file key, the acknowledged offset and the boundaries of
+/// batches cut short that may not be acknowledged yet.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    pub files: BTreeMap<String, FileMark>,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct FileMark {
+    pub path: String,
+    pub acked: u64,
+    pub cuts: Vec<u64>,
+}
+
+impl Checkpoint {
+    pub fn load(path: &Path) -> Result<Checkpoint, StreamError> {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| StreamError::Checkpoint {
+                path: path.to_owned(),
+                why: format!("not a shipper checkpoint: {e}"),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Checkpoint::default()),
+            Err(e) => Err(StreamError::Checkpoint {
+                path: path.to_owned(),
+                why: e.to_string(),
+            }),
+        }
+    }
+
+    /// Written whole to a temporary file, synced, renamed over the old one.
+    pub fn save(&self, path: &Path) -> Result<(), StreamError> {
+        let err = |e: std::io::Error| StreamError::Checkpoint {
+            path: path.to_owned(),
+            why: e.to_string(),
+        };
+        let tmp = path.with_extension("tmp");
+        let text = serde_json::to_vec_pretty(self).expect("a checkpoint serialises");
+        let mut f = File::create(&tmp).map_err(err)?;
+        f.write_all(&text).map_err(err)?;
+        f.sync_all().map_err(err)?;
+        std::fs::rename(&tmp, path).map_err(err)
+    }
+}
+
+/// One log being shipped.
+struct Tail {
+    path: PathBuf,
+    name: String,
+    file: File,
+    /// Known once the log has a whole non-blank line.
+    ident: Option<Ident>,
+    /// Bytes read, from `buf_at` in the file (the file's position is their end).
+    buf: Vec<u8>,
+    buf_at: u64,
+    /// Where the next batch starts.
+    next: u64,
+    /// Acknowledged up to here; boundaries of short batches not yet acknowledged.
+    acked: u64,
+    cuts: Vec<u64>,
+    eof: bool,
+}
+
+struct Ident {
+    key: String,
+    format: Format,
+    preamble: Bytes,
+}
+
+/// Bytes read from a log at a time.
+const READ: usize = 4 << 20;
+
+impl Tail {
+    fn open(path: &Path) -> Result<Tail, StreamError> {
+        let file = File::open(path).map_err(|e| io(path, &e))?;
+        Ok(Tail {
+            path: path.to_owned(),
+            name: path.display().to_string(),
+            file,
+            ident: None,
+            buf: Vec::new(),
+            buf_at: 0,
+            next: 0,
+            acked: 0,
+            cuts: Vec::new(),
+            eof: false,
+        })
+    }
+
+    /// Reads more of the log; `eof` when there was nothing more.
+    fn fill(&mut self) -> Result<(), StreamError> {
+        if self.ident.is_some() {
+            // Drop what is behind the next batch (the head is kept until identified).
+            let behind = usize::try_from(self.next - self.buf_at).expect("buffer offsets fit");
+            if behind > 0 {
+                self.buf.drain(..behind);
+                self.buf_at = self.next;
+            }
+        }
+        let have = self.buf.len();
+        self.buf.resize(have + READ, 0);
+        let n = loop {
+            match self.file.read(&mut self.buf[have..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(io(&self.path, &e)),
+            }
+        };
+        self.buf.truncate(have + n);
+        self.eof = n == 0;
+        Ok(())
+    }
+
+    /// The log's identity and format, from its first whole non-blank line (read until
+    /// there is one); false while there is none yet.
+    fn identify(
+        &mut self,
+        at_rest: bool,
+        cp: &Checkpoint,
+        resend: bool,
+    ) -> Result<bool, StreamError> {
+        if self.ident.is_some() {
+            return Ok(true);
+        }
+        loop {
+            if batch::first_line(&self.buf).is_some() || self.eof {
+                break;
+            }
+            self.fill()?;
+        }
+        if self.buf.starts_with(&[0x1f, 0x8b]) || self.buf.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            return Err(StreamError::Io {
+                path: self.path.clone(),
+                why: "a compressed log: ship the plain log (batches are byte ranges of it)".into(),
+            });
+        }
+        let first = match batch::first_line(&self.buf) {
+            Some(l) => l.to_vec(),
+            None if at_rest && !self.buf.iter().all(u8::is_ascii_whitespace) => {
+                self.buf.trim_ascii().to_vec()
+            }
+            None => return Ok(false),
+        };
+        let meta = self.file.metadata().map_err(|e| io(&self.path, &e))?;
+        let (dev, ino) = dev_ino(&meta);
+        let format = ascribe_telemetry::engine::detect(&first);
+        let key = batch::file_key(dev, ino, &first);
+        let preamble = Bytes::from(batch::preamble(format, &self.buf));
+        if let Some(mark) = cp.files.get(&key) {
+            self.cuts.clone_from(&mark.cuts);
+            if !resend && mark.acked > 0 {
+                self.acked = mark.acked;
+                self.next = mark.acked;
+                self.buf_at = mark.acked;
+                self.buf.clear();
+                self.file
+                    .seek(SeekFrom::Start(mark.acked))
+                    .map_err(|e| io(&self.path, &e))?;
+                self.eof = false;
+            }
+        }
+        self.ident = Some(Ident {
+            key,
+            format,
+            preamble,
+        });
+        Ok(true)
+    }
+}
+
+fn io(path: &Path, e: &std::io::Error) -> StreamError {
+    StreamError::Io {
+        path: path.to_owned(),
+        why: e.to_string(),
+    }
+}
+
+#[cfg(unix)]
+fn dev_ino(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn dev_ino(_meta: &std::fs::Metadata) -> (u64, u64) {
+    (0, 0)
+}
+
+/// A published batch waiting for its acknowledgement.
+struct Pending {
+    tail: usize,
+    id: String,
+    end: u64,
+    lines: u64,
+    bytes: u64,
+    ack: PublishAckFuture,
+}
+
+/// The shipper's state between logs.
+struct Shipper<'a> {
+    js: jetstream::Context,
+    opts: &'a ShipOptions,
+    subject: String,
+    cp: Checkpoint,
+    queue: VecDeque<Pending>,
+    report: ShipReport,
+    last_save: Instant,
+}
+
+impl Shipper<'_> {
+    /// Publishes every batch of the log that is ready; true when it published any.
+    async fn pump(&mut self, tails: &mut [Tail], i: usize) -> Result<bool, StreamError> {
+        let opts = self.opts;
+        let t = &mut tails[i];
+        t.eof = false;
+        let at_rest = |t: &Tail| opts.follow.is_none() && t.eof;
+        if !t.identify(opts.follow.is_none(), &self.cp, opts.resend)? {
+            return Ok(false);
+        }
+        let mut published = false;
+        loop {
+            let t = &mut tails[i];
+            let from = usize::try_from(t.next - t.buf_at).expect("buffer offsets fit");
+            let forced = t
+                .cuts
+                .iter()
+                .find(|&&c| c > t.next)
+                .map(|&c| usize::try_from(c - t.next).expect("offsets fit"));
+            let c = match batch::cut(&t.buf[from..], opts.limits, forced, at_rest(t)) {
+                Some(c @ Cut::Full(_)) => c,
+                Some(c @ Cut::Short(_)) if t.eof => c,
+                _ if !t.eof => {
+                    t.fill()?;
+                    continue;
+                }
+                _ => return Ok(published),
+            };
+            let start = t.next;
+            let end = start + c.bytes() as u64;
+            if matches!(c, Cut::Short(_)) && forced != Some(c.bytes()) {
+                // Written down before publishing: a restart cuts this batch again.
+                t.cuts.push(end);
+                t.cuts.sort_unstable();
+                self.save(tails)?;
+            }
+            let t = &mut tails[i];
+            let id = t.ident.as_ref().expect("identified above");
+            let range = &t.buf[from..from + c.bytes()];
+            let lines = batch::count_lines(range) as u64;
+            let pre: &[u8] = if start > 0 { &id.preamble } else { &[] };
+            let mut payload = Vec::with_capacity(pre.len() + range.len());
+            payload.extend_from_slice(pre);
+            payload.extend_from_slice(range);
+            let bid = batch::batch_id(&opts.sensor, &id.key, start, end);
+            let msg = PublishMessage::build()
+                .payload(Bytes::from(payload))
+                .message_id(&bid)
+                .header(batch::H_SENSOR, opts.sensor.as_str())
+                .header(batch::H_FILE, t.name.as_str())
+                .header(batch::H_FORMAT, id.format.as_str())
+                .header(batch::H_PREAMBLE, pre.len().to_string().as_str())
+                .header(batch::H_LINES, lines.to_string().as_str());
+            let ack = self
+                .js
+                .send_publish(self.subject.clone(), msg)
+                .await
+                .map_err(|e| StreamError::Nats(format!("publishing {bid}: {e}")))?;
+            t.next = end;
+            published = true;
+            self.queue.push_back(Pending {
+                tail: i,
+                id: bid,
+                end,
+                lines,
+                bytes: c.bytes() as u64,
+                ack,
+            });
+            while self.queue.len() >= opts.in_flight.max(1) {
+                self.settle_one(tails).await?;
+            }
+        }
+    }
+
+    /// Awaits the oldest acknowledgement and moves its log's checkpoint past it.
+    async fn settle_one(&mut self, tails: &mut [Tail]) -> Result<(), StreamError> {
+        let Some(p) = self.queue.pop_front() else {
+            return Ok(());
+        };
+        let ack = match p.ack.await {
+            Ok(a) => a,
+            Err(e) => {
+                // What was acknowledged before stays written down.
+                self.save(tails)?;
+                return Err(StreamError::Nats(format!(
+                    "the broker did not acknowledge {}: {e}",
+                    p.id
+                )));
+            }
+        };
+        self.report.batches += 1;
+        self.report.duplicates += u64::from(ack.duplicate);
+        self.report.lines += p.lines;
+        self.report.bytes += p.bytes;
+        let t = &mut tails[p.tail];
+        t.acked = p.end;
+        t.cuts.retain(|&c| c > p.end);
+        if self.last_save.elapsed() >= Duration::from_secs(1) {
+            self.save(tails)?;
+        }
+        Ok(())
+    }
+
+    async fn settle_all(&mut self, tails: &mut [Tail]) -> Result<(), StreamError> {
+        while !self.queue.is_empty() {
+            self.settle_one(tails).await?;
+        }
+        self.save(tails)
+    }
+
+    /// Writes the checkpoint: every log's acknowledged offset and open boundaries.
+    fn save(&mut self, tails: &[Tail]) -> Result<(), StreamError> {
+        for t in tails {
+            if let Some(id) = &t.ident {
+                let mark = self.cp.files.entry(id.key.clone()).or_default();
+                mark.path.clone_from(&t.name);
+                mark.acked = t.acked;
+                mark.cuts.clone_from(&t.cuts);
+            }
+        }
+        self.last_save = Instant::now();
+        self.cp.save(&self.opts.checkpoint)
+    }
+}
+
+/// Ships `paths` (files, in the order given) and returns what it did. With `follow`,
+/// keeps shipping what the logs gain until `follow_for` passes or `stop` turns true.
+pub async fn ship(
+    client: &async_nats::Client,
+    paths: &[PathBuf],
+    opts: &ShipOptions,
+    stop: &tokio::sync::watch::Receiver<bool>,
+) -> Result<ShipReport, StreamError> {
+    if !batch::valid_sensor(&opts.sensor) {
+        return Err(StreamError::Config(format!(
+            "sensor name {:?}: use letters, digits, '-' and '_' (at most 64)",
+            opts.sensor
+        )));
+    }
+    let js = jetstream::new(client.clone());
+    broker::ensure_stream(&js, &opts.topology).await?;
+    let mut tails = paths
+        .iter()
+        .map(|p| Tail::open(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut sh = Shipper {
+        js,
+        opts,
+        subject: opts.topology.subject(&opts.sensor),
+        cp: Checkpoint::load(&opts.checkpoint)?,
+        queue: VecDeque::new(),
+        report: ShipReport {
+            files: tails.len() as u64,
+            ..ShipReport::default()
+        },
+        last_save: Instant::now(),
+    };
+    let started = Instant::now();
+    loop {
+        let mut any = false;
+        for i in 0..tails.len() {
+            any |= sh.pump(&mut tails, i).await?;
+        }
+        let Some(poll) = opts.follow else { break };
+        if *stop.borrow() || opts.follow_for.is_some_and(|d| started.elapsed() >= d) {
+            break;
+        }
+        if !any {
+            // Idle: settle what is out, then look again after a while.
+            sh.settle_all(&mut tails).await?;
+            tokio::time::sleep(poll).await;
+        }
+    }
+    sh.settle_all(&mut tails).await?;
+    Ok(sh.report)
+}

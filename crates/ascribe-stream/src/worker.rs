@@ -1,0 +1,374 @@
+//! The worker: pull batches, count each with the single-node pass, and commit many
+//! batches' ids and merged deltas in one PostgreSQL transaction; acknowledge after.
+//!
+//! Every failure becomes "delivered again", and a batch delivered again is a no-op
+//! (its id is already in `ingested_batches`): a crash before the commit rolls back, a
+//! crash after it leaves acks unsent, a database error naks the window's batches.
+
+use std::time::{Duration, Instant};
+
+use async_nats::jetstream::{self, AckKind, Message};
+use futures_util::StreamExt;
+
+use crate::batch;
+use crate::broker::{self, Topology};
+use crate::count::{check, Counter, Refused};
+use crate::pg::{self, Applied, BatchRow, RejectRow};
+use crate::StreamError;
+
+/// What a worker tells its caller after each transaction.
+pub type OnCommit = dyn Fn(Result<&Applied, &StreamError>, Duration) + Send + Sync;
+
+/// How a worker runs.
+pub struct WorkerOptions {
+    /// This worker's name in `ingested_batches` and `stream_workers`.
+    pub name: String,
+    pub topology: Topology,
+    /// Batches asked for per pull (default 32: 32 x 512 KiB stays far below the
+    /// client's 64 MiB slow-consumer limit).
+    pub fetch: usize,
+    /// A transaction is committed once it holds this many lines (default 200,000) ...
+    pub max_lines: u64,
+    /// ... or this long after its first batch arrived (default 2 s), or when the
+    /// stream has nothing more for now.
+    pub max_wait: Duration,
+    /// Larger batches are refused (default 1 MiB, the stream's message limit).
+    pub max_batch_bytes: usize,
+    /// Stop after this long without a batch (tests, benchmarks); run on when `None`.
+    pub idle_exit: Option<Duration>,
+    /// Called after each commit, before the acknowledgements (a test's crash point).
+    pub after_commit: Option<Box<dyn Fn(u64) + Send + Sync>>,
+    /// Called after each transaction with what it did (or why it failed: its batches
+    /// are then handed back) and how long it took.
+    pub on_commit: Option<Box<OnCommit>>,
+}
+
+impl WorkerOptions {
+    pub fn new(name: String, topology: Topology) -> WorkerOptions {
+        WorkerOptions {
+            name,
+            topology,
+            fetch: 32,
+            max_lines: 200_000,
+            max_wait: Duration::from_secs(2),
+            max_batch_bytes: 1 << 20,
+            idle_exit: None,
+            after_commit: None,
+            on_commit: None,
+        }
+    }
+}
+
+/// What a worker did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct WorkerReport {
+    pub transactions: u64,
+    pub batches: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+    pub rows_upserted: u64,
+    pub lines: u64,
+    /// Deliveries that were not the first (from the broker's delivery count).
+    pub redelivered: u64,
+    /// Transactions that failed and whose batches were handed back.
+    pub failed_transactions: u64,
+}
+
+/// The batches of the open transaction.
+#[derive(Default)]
+struct Window {
+    msgs: Vec<(Message, bool)>,
+    rows: Vec<BatchRow>,
+    rejects: Vec<RejectRow>,
+    lines: u64,
+    opened: Option<Instant>,
+}
+
+/// One message read: counted, or refused with its reason.
+fn read(
+    counter: &Counter,
+    topology: &Topology,
+    limit: usize,
+    m: &Message,
+) -> Result<BatchRow, RejectRow> {
+    let (seq, info_error) = match m.info() {
+        Ok(i) => (i.stream_sequence, None),
+        Err(e) => (0, Some(e.to_string())),
+    };
+    let header = |name: &str| {
+        m.headers
+            .as_ref()
+            .and_then(|h| h.get(name))
+            .map(|v| v.as_str().to_owned())
+    };
+    let id = header("Nats-Msg-Id");
+    let reject = |sensor: &str, reason: String| RejectRow {
+        batch_id: id
+            .clone()
+            .unwrap_or_else(|| format!("unidentified:{}:{seq}", topology.stream)),
+        sensor: sensor.to_owned(),
+        stream_seq: seq,
+        bytes: m.payload.len() as u64,
+        reason,
+    };
+    let bad = |header: &'static str, why: &str| Refused::Header {
+        header,
+        why: why.to_owned(),
+    };
+    if let Some(e) = info_error {
+        return Err(reject("", format!("not a JetStream delivery: {e}")));
+    }
+    let Some(id) = &id else {
+        return Err(reject("", bad("Nats-Msg-Id", "absent").to_string()));
+    };
+    let Some((sensor, _, _, _)) = batch::parse_batch_id(id) else {
+        return Err(reject(
+            "",
+            bad("Nats-Msg-Id", "not SENSOR:FILE:START-END").to_string(),
+        ));
+    };
+    if header(batch::H_SENSOR).as_deref() != Some(sensor) {
+        return Err(reject(
+            sensor,
+            bad(batch::H_SENSOR, "absent or not the id's sensor").to_string(),
+        ));
+    }
+    let Some(format) =
+        header(batch::H_FORMAT).and_then(|f| ascribe_telemetry::Format::from_name(&f))
+    else {
+        return Err(reject(
+            sensor,
+            bad(batch::H_FORMAT, "absent or unknown").to_string(),
+        ));
+    };
+    let Some(file) = header(batch::H_FILE) else {
+        return Err(reject(sensor, bad(batch::H_FILE, "absent").to_string()));
+    };
+    if let Err(e) = check(&m.payload, limit) {
+        return Err(reject(sensor, e.to_string()));
+    }
+    match counter.count(&file, format, &m.payload) {
+        Ok(c) => Ok(BatchRow {
+            batch_id: id.clone(),
+            sensor: sensor.to_owned(),
+            stream_seq: seq,
+            lines: c.lines,
+            bad_lines: c.bad_lines,
+            deltas: c.deltas,
+        }),
+        Err(e) => Err(reject(sensor, e.to_string())),
+    }
+}
+
+/// Runs a worker until `stop` turns true (the open transaction is committed and
+/// acknowledged first) or it has been idle for `idle_exit`.
+pub async fn run(
+    client: &async_nats::Client,
+    db_url: &str,
+    counter: &Counter,
+    opts: &WorkerOptions,
+    stop: &tokio::sync::watch::Receiver<bool>,
+) -> Result<WorkerReport, StreamError> {
+    let mut db = pg::connect(db_url).await?;
+    pg::migrate(&mut db).await?;
+    pg::prepare_session(&db).await?;
+    let js = jetstream::new(client.clone());
+    let stream = broker::ensure_stream(&js, &opts.topology).await?;
+    let consumer = broker::ensure_consumer(&stream, &opts.topology).await?;
+    let mut report = WorkerReport::default();
+    let mut win = Window::default();
+    let mut last_batch = Instant::now();
+    loop {
+        let stopping = *stop.borrow();
+        let idle = opts.idle_exit.is_some_and(|d| last_batch.elapsed() >= d);
+        if (stopping || idle) && win.msgs.is_empty() {
+            break;
+        }
+        let mut got = Vec::new();
+        if !stopping {
+            let wait = if win.msgs.is_empty() { 1000 } else { 100 };
+            let fetched = consumer
+                .fetch()
+                .max_messages(opts.fetch)
+                .expires(Duration::from_millis(wait))
+                .messages()
+                .await;
+            match fetched {
+                Ok(mut batch) => {
+                    while let Some(m) = batch.next().await {
+                        match m {
+                            Ok(m) => got.push(m),
+                            // A pull cut short (broker restart, timeout): what arrived
+                            // is kept, the rest is delivered again.
+                            Err(_) => break,
+                        }
+                    }
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
+        if !got.is_empty() {
+            last_batch = Instant::now();
+            win.opened.get_or_insert_with(Instant::now);
+            let limit = opts.max_batch_bytes;
+            let read_all: Vec<Result<BatchRow, RejectRow>> = tokio::task::block_in_place(|| {
+                got.iter()
+                    .map(|m| read(counter, &opts.topology, limit, m))
+                    .collect()
+            });
+            for (m, r) in got.into_iter().zip(read_all) {
+                if m.info().is_ok_and(|i| i.delivered > 1) {
+                    report.redelivered += 1;
+                }
+                match r {
+                    Ok(row) => {
+                        win.lines += row.lines;
+                        win.rows.push(row);
+                        win.msgs.push((m, false));
+                    }
+                    Err(rej) => {
+                        win.rejects.push(rej);
+                        win.msgs.push((m, true));
+                    }
+                }
+            }
+        }
+        let full = win.lines >= opts.max_lines
+            || win.opened.is_some_and(|t| t.elapsed() >= opts.max_wait)
+            || win.msgs.len() >= opts.topology.max_ack_pending.max(1) as usize / 2;
+        let quiet = last_batch.elapsed() >= Duration::from_millis(100);
+        if !win.msgs.is_empty() && (full || quiet || stopping) {
+            commit(&mut db, db_url, client, opts, &mut win, &mut report).await?;
+        }
+    }
+    client
+        .flush()
+        .await
+        .map_err(|e| StreamError::Nats(format!("flushing acknowledgements: {e}")))?;
+    Ok(report)
+}
+
+/// Commits the window, then acknowledges its batches (refused ones with "term": never
+/// delivered again). A failed transaction hands the batches back (nak) and reconnects.
+async fn commit(
+    db: &mut tokio_postgres::Client,
+    db_url: &str,
+    client: &async_nats::Client,
+    opts: &WorkerOptions,
+    win: &mut Window,
+    report: &mut WorkerReport,
+) -> Result<(), StreamError> {
+    let w = std::mem::take(win);
+    let t = Instant::now();
+    match pg::commit(db, &opts.name, &w.rows, &w.rejects).await {
+        Ok(applied) => {
+            report.transactions += 1;
+            report.batches += applied.batches;
+            report.duplicates += applied.duplicates;
+            report.rejected += w.rejects.len() as u64;
+            report.rows_upserted += applied.rows;
+            report.lines += applied.lines;
+            if let Some(f) = &opts.on_commit {
+                f(Ok(&applied), t.elapsed());
+            }
+            if let Some(f) = &opts.after_commit {
+                f(report.transactions);
+            }
+            for (m, refused) in &w.msgs {
+                let kind = if *refused {
+                    AckKind::Term
+                } else {
+                    AckKind::Ack
+                };
+                // A lost ack is a redelivery, which the batch table makes a no-op.
+                let _ = m.ack_with(kind).await;
+            }
+            client
+                .flush()
+                .await
+                .map_err(|e| StreamError::Nats(format!("flushing acknowledgements: {e}")))?;
+        }
+        Err(e) => {
+            report.failed_transactions += 1;
+            if let Some(f) = &opts.on_commit {
+                f(Err(&e), t.elapsed());
+            }
+            for (m, _) in &w.msgs {
+                // Not acknowledged: delivered again after the delay (or after ack_wait
+                // if this nak is lost too).
+                let _ = m.ack_with(AckKind::Nak(Some(Duration::from_secs(1)))).await;
+            }
+            // A failed statement leaves the connection usable; a lost connection is
+            // replaced, waiting for the database to come back.
+            if db.is_closed() {
+                *db = reconnect(db_url).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Connects again, trying for up to a minute.
+async fn reconnect(db_url: &str) -> Result<tokio_postgres::Client, StreamError> {
+    let started = Instant::now();
+    loop {
+        match pg::connect(db_url).await {
+            Ok(c) => {
+                pg::prepare_session(&c).await?;
+                return Ok(c);
+            }
+            Err(e) if started.elapsed() >= Duration::from_secs(60) => return Err(e),
+            Err(_) => tokio::time::sleep(Duration::from_millis(500)).await,
+        }
+    }
+}
+
+/// The transport alone (a benchmark's figure): pull and acknowledge batches without
+/// counting or a database, until idle for `idle_exit`. Returns the batches, the lines as
+/// the shipper declared them, and when the last batch arrived.
+pub async fn drain(
+    client: &async_nats::Client,
+    opts: &WorkerOptions,
+) -> Result<(u64, u64, std::time::SystemTime), StreamError> {
+    let js = jetstream::new(client.clone());
+    let stream = broker::ensure_stream(&js, &opts.topology).await?;
+    let consumer = broker::ensure_consumer(&stream, &opts.topology).await?;
+    let idle = opts.idle_exit.unwrap_or(Duration::from_secs(2));
+    let (mut batches, mut lines) = (0u64, 0u64);
+    let mut last = Instant::now();
+    let mut last_at = std::time::SystemTime::now();
+    while last.elapsed() < idle {
+        let mut got = consumer
+            .fetch()
+            .max_messages(opts.fetch)
+            .expires(Duration::from_millis(500))
+            .messages()
+            .await
+            .map_err(|e| StreamError::Nats(format!("pull: {e}")))?;
+        while let Some(m) = got.next().await {
+            let m = m.map_err(|e| StreamError::Nats(format!("pull: {e}")))?;
+            last = Instant::now();
+            last_at = std::time::SystemTime::now();
+            batches += 1;
+            let n = m
+                .headers
+                .as_ref()
+                .and_then(|h| h.get(batch::H_LINES))
+                .and_then(|v| v.as_str().parse::<u64>().ok());
+            lines += n.ok_or_else(|| {
+                StreamError::Nats(format!(
+                    "a batch without a readable {} header",
+                    batch::H_LINES
+                ))
+            })?;
+            m.ack()
+                .await
+                .map_err(|e| StreamError::Nats(format!("ack: {e}")))?;
+        }
+    }
+    client
+        .flush()
+        .await
+        .map_err(|e| StreamError::Nats(format!("flushing acknowledgements: {e}")))?;
+    Ok((batches, lines, last_at))
+}
