@@ -825,3 +825,32 @@ fn label_is_no_accuser_and_disinformation_talk_no_reply() {
         "{cs:#?}"
     );
 }
+
+/// A short fronted phrase ("On Friday,", "In a statement,") does not make
+/// the rest of the sentence a speech tag.
+#[test]
+fn fronted_phrase_keeps_the_statement_after_the_verb() {
+    for lead in ["On Friday,", "In a statement,"] {
+        let cs = read(&format!(
+            "{lead} the Czech government said APT28 was behind the attack."
+        ));
+        assert_eq!(
+            kinds(&cs),
+            vec![(ClaimKind::Accusation, some("Czech Republic"), some("APT28"))],
+            "{lead} {cs:#?}"
+        );
+    }
+}
+
+/// A passive attribution with its agent: "attributed to APT29 by Microsoft".
+#[test]
+fn passive_with_agent_names_the_speaker() {
+    let cs =
+        read("The breach, which was attributed to APT29 by Microsoft last year, exposed emails.");
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Accusation, some("United States"), some("APT29"))],
+        "{cs:#?}"
+    );
+    assert_eq!(cs[0].claim.speaker_org.as_deref(), Some("Microsoft"));
+}

@@ -114,6 +114,25 @@ impl Ctx<'_> {
         for h in hits.iter().filter(|h| h.pat == Pat::Passive) {
             let rest = self.text.get(h.end..e).unwrap_or("").to_lowercase();
             if rest.contains(" by ") && !rest.contains("by the state") {
+                // "The hack was attributed to APT29 by Microsoft": the agent
+                // after "by" is the one who says so.
+                if let Some(p) = rest.rfind(" by ") {
+                    let by = h.end + p;
+                    let np_s = by + 4;
+                    let np_e = np_end(self.text, np_s, e);
+                    if let Some(sp) = self
+                        .parse_np(np_s, np_e, i)
+                        .filter(|sp| sp.official && sp.org.is_some())
+                    {
+                        out.push(Frame {
+                            speaker: Some(sp),
+                            content: (s, by),
+                            kind: FrameKind::Say,
+                            verb: h.start,
+                            reporter: None,
+                        });
+                    }
+                }
                 continue;
             }
             out.push(Frame {
@@ -328,8 +347,29 @@ impl Ctx<'_> {
                 ]
                 .iter()
                 .any(|a| tail.trim_end().starts_with(a));
+                // "On Friday, the government said APT28 was behind it": a
+                // short fronted phrase with no operation in it is no statement,
+                // so what follows the verb is.
+                let lead = self.text.get(s..cs).unwrap_or("");
+                let fronted = lead.split_whitespace().count() <= 4
+                    && !lead.contains(['"', '“', '”'])
+                    && !hits.iter().any(|h| {
+                        h.start < cs
+                            && matches!(
+                                h.pat,
+                                Pat::Op
+                                    | Pat::Resp
+                                    | Pat::Deny
+                                    | Pat::State(_)
+                                    | Pat::Body(_)
+                                    | Pat::Group(_)
+                            )
+                    });
                 let trivial_tail = adds
-                    || tail_words <= 8 && !tail.contains(" that ") && !tail.contains(['“', '"']);
+                    || !fronted
+                        && tail_words <= 8
+                        && !tail.contains(" that ")
+                        && !tail.contains(['“', '"']);
                 let rep = self.reporter_after(v.end, e);
                 // "..., the spokesperson stated:" introduces what follows;
                 // the words before are not the statement.

@@ -311,9 +311,19 @@ impl Ctx<'_> {
                     .get(s.max(h.start.saturating_sub(40))..h.start)
                     .unwrap_or("")
                     .to_lowercase();
+                // "was attributed to X", "was blamed on X" point at X as
+                // "by X" does.
+                let points = |x: &Hit| {
+                    x.pat == Pat::From
+                        || x.pat == Pat::Passive
+                            && self
+                                .text
+                                .get(x.start..x.end)
+                                .is_some_and(|t| t.ends_with(" to") || t.ends_with(" on"))
+                };
                 let from = hits
                     .iter()
-                    .any(|x| x.pat == Pat::From && x.end <= h.start && h.start - x.end <= 22);
+                    .any(|x| points(x) && x.end <= h.start && h.start - x.end <= 22);
                 let b = before.trim_end();
                 if from
                     && !b.ends_with("against")
