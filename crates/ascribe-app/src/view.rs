@@ -135,11 +135,13 @@ pub fn assess_seen_by(
     what_if: &WhatIf,
 ) -> Result<Seen> {
     let (mut case, case_policy) = case_seen_by(store, id, clearance)?;
+    // Marked before the what-if: a page naming the items it left out shows them too.
+    let marking = highest_marking(&case);
     let problems = apply_what_if(&mut case, what_if);
     let policy: Policy = crate::assess::policy(config, case_policy.as_ref())?;
     let assessment = crate::assess::assess(case.clone(), &policy)?;
     Ok(Seen {
-        marking: highest_marking(&case),
+        marking,
         case,
         assessment,
         problems,
@@ -151,7 +153,8 @@ pub fn assess_seen_by(
 pub struct Seen {
     pub case: Case,
     pub assessment: Assessment,
-    /// The highest marking of the items the assessment was computed from.
+    /// The highest marking of the items as loaded, before the what-if (a
+    /// what-if page names the items it left out).
     pub marking: Tlp,
     pub problems: Vec<WhatIfProblem>,
 }

@@ -160,7 +160,7 @@ pub fn is_web_path(path: &str) -> bool {
         "/documents",
         "/telemetry",
     ];
-    path == "/" || PREFIXES.iter().any(|p| path.starts_with(p))
+    path == "/" || path == "/favicon.ico" || PREFIXES.iter().any(|p| path.starts_with(p))
 }
 
 /// The pages' routes (the caller sends other paths elsewhere; unknown page
@@ -169,6 +169,7 @@ pub fn router(web: Web) -> Router {
     Router::new()
         .route("/", get(home))
         .route("/static/ascribe.css", get(stylesheet))
+        .route("/favicon.ico", get(no_icon))
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
         .route("/incidents", get(incidents::list))
@@ -229,6 +230,11 @@ pub(crate) async fn viewer(web: &Web, headers: &HeaderMap) -> Result<Viewer, Res
 
 async fn home() -> Redirect {
     Redirect::to("/incidents")
+}
+
+/// Browsers ask for an icon on every site; there is none (and no error).
+async fn no_icon() -> StatusCode {
+    StatusCode::NO_CONTENT
 }
 
 async fn stylesheet() -> Response {

@@ -1,0 +1,140 @@
+//! A real browser against the real server: Debian's chromium driven by
+//! playwright-core (`tests/browser/run.mjs`, installed by
+//! `scripts/setup-browser.sh`) over a server on a free loopback port with a
+//! demo database (the example case, 60 small synthetic incidents for paging,
+//! a user cleared to TLP:AMBER). The script signs in, opens every page,
+//! filters, pages, runs a what-if, exports and signs out, runs axe-core with
+//! the WCAG 2.2 AA tags on every page (any violation fails) and writes
+//! screenshots at 1280 and 390 px under `target/ui-screens/`.
+//!
+//! Skipped, with the reason, when chromium, node or the npm packages are
+//! missing, unless `ASCRIBE_REQUIRE_BROWSER=1` or `ASCRIBE_REQUIRE_SHARED=1`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ascribe_model::Tlp;
+use ascribe_server::{auth, AppState, ServerConfig, StorePool};
+use ascribe_store::{Role, Store, UserRecord};
+
+const USER: &str = "analyst";
+const PASSWORD: &str = "browser-test-password";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Why the browser test cannot run here, if it cannot.
+fn missing(dir: &Path) -> Option<String> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    if !Path::new(&chromium).exists() {
+        return Some(format!(
+            "{chromium} is missing (bash scripts/setup-browser.sh installs it)"
+        ));
+    }
+    match Command::new("node").arg("--version").output() {
+        Ok(o) if o.status.success() => {}
+        _ => return Some("node is missing".to_owned()),
+    }
+    for p in ["playwright-core", "@axe-core/playwright"] {
+        if !dir.join("node_modules").join(p).exists() {
+            return Some(format!(
+                "tests/browser/node_modules/{p} is missing (bash scripts/setup-browser.sh installs it)"
+            ));
+        }
+    }
+    None
+}
+
+fn required() -> bool {
+    ["ASCRIBE_REQUIRE_BROWSER", "ASCRIBE_REQUIRE_SHARED"]
+        .iter()
+        .any(|k| std::env::var(k).is_ok_and(|v| v == "1"))
+}
+
+fn demo_db(path: &Path) {
+    let mut store = Store::open(path).expect("the demo database opens");
+    let file = root().join("examples/vaccine-research-2020.toml");
+    let text = std::fs::read_to_string(&file).expect("the example case is readable");
+    let parsed = ascribe_app::case::check("vaccine-research-2020.toml", &text)
+        .expect("the example case is valid");
+    ascribe_app::case::import(&mut store, &[parsed]).expect("the example case is stored");
+    let cases: Vec<_> = (0..60u64)
+        .map(|i| {
+            let mut c = ascribe_assess::synth::case(8, i);
+            c.incident.id = format!("synthetic-{i:02}");
+            c
+        })
+        .collect();
+    let rows: Vec<_> = cases.iter().map(|c| (c, None)).collect();
+    store
+        .save_cases(&rows)
+        .expect("the synthetic cases are stored");
+    store
+        .add_user(
+            &UserRecord {
+                name: USER.to_owned(),
+                role: Role::Analyst,
+                clearance: Tlp::Amber,
+                password_hash: auth::hash_password(PASSWORD).expect("a hash"),
+            },
+            "2026-01-01T00:00:00Z",
+        )
+        .expect("the user is added");
+}
+
+#[test]
+fn a_browser_signs_in_uses_every_page_and_axe_finds_nothing() {
+    let dir = root().join("tests/browser");
+    if let Some(why) = missing(&dir) {
+        if required() {
+            panic!("browser test required but cannot run: {why}");
+        }
+        eprintln!("skipping the browser test: {why}");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let db = tmp.path().join("demo.db");
+    demo_db(&db);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
+    let addr = listener.local_addr().expect("the port");
+    listener.set_nonblocking(true).expect("non-blocking");
+    let pool = StorePool::open(&db, 4).expect("the pool opens");
+    let state = AppState::new(pool, ServerConfig::default());
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        rt.block_on(async move {
+            let l = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
+            ascribe_server::serve(l, state)
+                .await
+                .expect("the server runs");
+        });
+    });
+    let out = root().join("target/ui-screens");
+    let o = Command::new("node")
+        .arg("run.mjs")
+        .current_dir(&dir)
+        .env("BASE", format!("http://{addr}"))
+        .env("USER", USER)
+        .env("PASSWORD", PASSWORD)
+        .env("INCIDENT", "vaccine-research-2020")
+        .env("OUT", &out)
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    assert!(
+        o.status.success(),
+        "the browser script failed:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("\"axe_violations\":0,\"failures\":0"),
+        "{stdout}"
+    );
+}

@@ -1,0 +1,165 @@
+// Drives Debian's chromium against a running `ascribe serve`: every page
+// anonymous and signed in, a filter, paging, a what-if, exports, sign-out;
+// axe-core with the WCAG 2.2 AA tags on every page (any violation fails);
+// screenshots of each page at 1280 and 390 px wide.
+//
+// usage: BASE=http://127.0.0.1:PORT USER=name PASSWORD=secret INCIDENT=id OUT=dir node run.mjs
+// Prints one JSON line per page checked and a summary line; exits 1 on any failure.
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+
+const env = (k) => {
+  const v = process.env[k];
+  if (!v) { console.error(`run.mjs: ${k} is not set`); process.exit(2); }
+  return v;
+};
+const BASE = env('BASE'), USER = env('USER'), PASSWORD = env('PASSWORD');
+const INCIDENT = env('INCIDENT'), OUT = env('OUT');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+mkdirSync(OUT, { recursive: true });
+
+const failures = [];
+const results = [];
+const fail = (what) => { failures.push(what); console.error(`FAIL ${what}`); };
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+// Any request that leaves the server under test is a failure.
+function guard(page) {
+  page.on('request', (r) => {
+    if (!r.url().startsWith(BASE)) fail(`external request ${r.url()}`);
+  });
+  // A page's own status is checked where it is loaded; any other resource must load.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) fail(`console error on ${page.url()}: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.request().resourceType() !== 'document' && r.status() >= 400) fail(`${r.url()}: status ${r.status()}`);
+  });
+}
+
+async function check(page, name, { status = 200 } = {}) {
+  const h1 = await page.locator('h1').count();
+  if (h1 !== 1) fail(`${name}: ${h1} h1 elements`);
+  const banners = await page.locator('[role="note"]').allInnerTexts();
+  if (banners.length !== 2 || banners[0] !== banners[1] || !/^TLP:/.test(banners[0])) fail(`${name}: banners ${JSON.stringify(banners)}`);
+  const bare = await page.locator('th:not([scope])').count();
+  if (bare) fail(`${name}: ${bare} th without scope`);
+  const svgs = await page.locator('svg').all();
+  for (const s of svgs) {
+    if (await s.getAttribute('role') !== 'img') fail(`${name}: an svg without role=img`);
+    if (await s.locator('title').count() !== 1) fail(`${name}: an svg without a title`);
+  }
+  // SVG text must stay inside its view box (a clipped label is invisible to axe).
+  const clipped = await page.evaluate(() => [...document.querySelectorAll('svg text')].filter((t) => {
+    const b = t.getBBox(); const v = t.ownerSVGElement.viewBox.baseVal;
+    return b.x < -0.5 || b.x + b.width > v.width + 0.5;
+  }).map((t) => t.textContent));
+  if (clipped.length) fail(`${name}: svg text outside the view box: ${clipped.join(' | ')}`);
+  const axe = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  for (const v of axe.violations) {
+    fail(`${name}: axe ${v.id} (${v.impact}) x${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+  }
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `${OUT}/${name}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const r = { page: name, url: page.url().slice(BASE.length), banner: banners[0], axe_violations: axe.violations.length, axe_passes: axe.passes.length };
+  results.push(r);
+  console.log(JSON.stringify(r));
+  void status;
+}
+
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const page = await context.newPage();
+guard(page);
+const go = async (path, expect = 200) => {
+  const resp = await page.goto(`${BASE}${path}`);
+  if (!resp || resp.status() !== expect) fail(`${path}: status ${resp && resp.status()} (expected ${expect})`);
+};
+
+// Anonymous: TLP:CLEAR only.
+await go('/incidents');
+await check(page, 'incidents-anonymous');
+if (!(await page.locator('[role="note"]').first().innerText()).includes('TLP:CLEAR')) fail('anonymous list is not TLP:CLEAR');
+await go(`/incidents/${INCIDENT}`);
+await check(page, 'incident-anonymous');
+await go('/login');
+await check(page, 'login');
+
+// A wrong password: the error is next to the form, 401.
+await page.fill('#name', USER);
+await page.fill('#password', 'wrong-password');
+await Promise.all([page.waitForResponse((r) => r.url().endsWith('/login') && r.request().method() === 'POST'), page.click('button[type=submit]')]);
+await page.waitForLoadState('load');
+if (!(await page.locator('#login-error').count())) fail('wrong password: no error shown');
+await check(page, 'login-error');
+
+// Sign in.
+await page.fill('#name', USER);
+await page.fill('#password', PASSWORD);
+await Promise.all([page.waitForURL(`${BASE}/incidents`), page.click('button[type=submit]')]);
+await check(page, 'incidents');
+
+// Filter by an alias of the example's leading actor, then clear.
+await page.fill('#q', 'vaccine');
+await page.fill('#actor', 'Cozy Bear');
+await Promise.all([page.waitForURL((u) => u.search.includes('actor=')), page.click('button:has-text("Apply filters")')]);
+if (!page.url().includes('actor=Cozy+Bear')) fail(`filter URL ${page.url()}`);
+if (!(await page.locator(`a[href^="/incidents/${INCIDENT}"]`).count())) fail('filter by alias lost the example incident');
+await check(page, 'incidents-filtered');
+
+// A filter error is shown next to its field.
+await go('/incidents?from=2020-02-30', 400);
+if (!(await page.locator('#from-error').count())) fail('bad date: no error next to the field');
+await check(page, 'incidents-filter-error');
+
+// Paging.
+await go('/incidents');
+const next = page.locator('a[rel="next"]').first();
+if (await next.count()) {
+  await Promise.all([page.waitForURL((u) => u.search.includes('page=2')), next.click()]);
+  if (!page.url().includes('page=2')) fail(`next page URL ${page.url()}`);
+  await check(page, 'incidents-page-2');
+} else {
+  fail('no second page of incidents to open');
+}
+
+// The incident, its public view and a what-if.
+await go(`/incidents/${INCIDENT}`);
+await check(page, 'incident');
+await go(`/incidents/${INCIDENT}?view=public`);
+await check(page, 'incident-public');
+await go(`/incidents/${INCIDENT}`);
+const firstItem = await page.locator('#ach-caption').locator('xpath=..').locator('tbody th').first().innerText();
+const itemId = firstItem.split('\n')[0].trim();
+await page.fill('#exclude', itemId);
+await Promise.all([page.waitForURL((u) => u.search.includes('exclude=')), page.click('button:has-text("Recompute")')]);
+if (!page.url().includes(`exclude=${encodeURIComponent(itemId).replace(/%20/g, '+')}`)) fail(`what-if URL ${page.url()}`);
+if (!(await page.getByText('Nothing stored has changed').count())) fail('what-if: no notice');
+await check(page, 'incident-what-if');
+
+// Exports: never above the reader's clearance, marked.
+for (const path of ['/incidents.csv', `/incidents/${INCIDENT}/evidence.csv`, `/incidents/${INCIDENT}/claims.json`, `/incidents/${INCIDENT}/stix.json`]) {
+  const r = await page.request.get(`${BASE}${path}`);
+  if (r.status() !== 200) fail(`${path}: ${r.status()}`);
+  const text = await r.text();
+  if (path.endsWith('.csv') && !text.startsWith('# TLP:')) fail(`${path}: no marking line`);
+  if (/TLP:RED|TLP:AMBER\+STRICT/.test(text)) fail(`${path}: holds a marking above the reader's clearance`);
+}
+
+// Sign out.
+await Promise.all([page.waitForURL(`${BASE}/login`), page.click('button:has-text("Sign out")')]);
+await check(page, 'signed-out');
+
+await browser.close();
+const violations = results.reduce((n, r) => n + r.axe_violations, 0);
+console.log(JSON.stringify({ pages: results.length, axe_violations: violations, failures: failures.length }));
+process.exit(failures.length ? 1 : 0);
