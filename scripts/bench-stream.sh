@@ -12,7 +12,7 @@
 # and the workers' peak RSS (/usr/bin/time -v), for each size given (default 200000
 # and 2000000 lines: time per line at 1x and 10x; 100x is 14 GB of log).
 #
-#   bash scripts/bench-stream.sh [LINES...]
+#   bash scripts/bench-stream.sh [LINES...]        (BIN=path/to/ascribe to skip the build)
 #
 # Needs nats-server (JetStream) on 127.0.0.1:4222, PostgreSQL on 127.0.0.1:5432
 # (PG=postgres://USER@HOST/DB to change), ../shared/bench/gen_eve.py, ./.geo
@@ -29,8 +29,10 @@ SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(200000 2000000)
 mkdir -p "$D"
 [ -d .geo ] || bash scripts/setup-geo.sh
-cargo build --release --locked -p ascribe-cli >&2
-BIN=$ROOT/target/release/ascribe
+if [ -z "${BIN:-}" ]; then
+    cargo build --release --locked -p ascribe-cli >&2
+    BIN=$ROOT/target/release/ascribe
+fi
 now() { date +%s.%N; }
 for LINES in "${SIZES[@]}"; do
     EVE=$D/eve_$LINES.json

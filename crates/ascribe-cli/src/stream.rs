@@ -178,10 +178,16 @@ fn stop_signal() -> tokio::sync::watch::Receiver<bool> {
     rx
 }
 
-/// The PostgreSQL URL from `--db`/`ASCRIBE_DB`.
+/// The PostgreSQL URL from `--db`/`ASCRIBE_DB`, the database opened once through the
+/// store first: that applies its migrations (the workers' tables are 0010) once, under
+/// its lock, however many workers start together. Done before the async runtime
+/// starts: the store's client runs one of its own.
 fn pg_url(db: &Location) -> anyhow::Result<String> {
     match db {
-        Location::Postgres(url) => Ok(url.clone()),
+        Location::Postgres(url) => {
+            ascribe_store::Store::open_at(db, 1).context("opening the database")?;
+            Ok(url.clone())
+        }
         other => bail!(
             "--db {other:?}: the workers' aggregates live in PostgreSQL; pass --db postgres://USER@HOST/DB"
         ),
@@ -414,8 +420,8 @@ pub(crate) fn status(args: StatusArgs, db: &Location) -> anyhow::Result<ExitCode
     let (b, d) = rt.block_on(async {
         let client = ascribe_stream::broker::connect(&args.broker.nats, "ascribe status").await?;
         let b = ascribe_stream::broker::status(&client, &topology).await?;
-        let mut pg = ascribe_stream::pg::connect(&url).await?;
-        ascribe_stream::pg::migrate(&mut pg).await?;
+        let pg = ascribe_stream::pg::connect(&url).await?;
+        ascribe_stream::pg::require_tables(&pg).await?;
         let d = ascribe_stream::pg::status(&pg).await?;
         Ok::<_, ascribe_stream::StreamError>((b, d))
     })?;

@@ -49,11 +49,29 @@ use crate::{EngineError, Location, Result, StoreError, BUSY_TIMEOUT};
 /// The baseline is SQLite's schema after 0009 (its version), written for
 /// PostgreSQL; later numbers are shared with SQLite's and reserved per area
 /// (see ARCHITECTURE.md).
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    9,
-    "0009_baseline",
-    include_str!("../migrations/postgres/0009_baseline.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        9,
+        "0009_baseline",
+        include_str!("../migrations/postgres/0009_baseline.sql"),
+    ),
+    (
+        10,
+        "0010_stream",
+        include_str!("../migrations/postgres/0010_stream.sql"),
+    ),
+];
+
+/// Tables only PostgreSQL has: the streaming workers' (`ascribe-stream`, migration
+/// 0010), which write PostgreSQL and never a SQLite file.
+#[cfg(test)]
+pub(crate) const STREAM_TABLES: &[&str] = &[
+    "ingested_batches",
+    "rejected_batches",
+    "telemetry_counts",
+    "telemetry_count_indicators",
+    "stream_workers",
+];
 
 /// The newest schema version this build knows.
 pub(crate) fn known_version() -> i64 {
@@ -745,7 +763,13 @@ mod tests {
             .query("SELECT version, name FROM schema_migrations", &[])
             .unwrap_or_else(|e| panic!("{e}"));
         let got: Vec<(i64, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
-        assert_eq!(got, [(9, "0009_baseline".to_owned())]);
+        assert_eq!(
+            got,
+            [
+                (9, "0009_baseline".to_owned()),
+                (10, "0010_stream".to_owned())
+            ]
+        );
     }
 
     /// The baseline is SQLite's schema after its migrations: the same
@@ -766,11 +790,17 @@ mod tests {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
         })?;
+        // The streaming workers' tables are PostgreSQL's own (migration 0010).
+        let stream: Vec<String> = STREAM_TABLES.iter().map(|t| format!("'{t}'")).collect();
         let pg_columns: Vec<(String, String, String, bool)> = pg.read(|r| {
             r.query(
-                "SELECT table_name::TEXT, column_name::TEXT, upper(data_type)::TEXT, is_nullable = 'NO'
-                 FROM information_schema.columns WHERE table_schema = current_schema()
-                 ORDER BY table_name COLLATE \"C\", ordinal_position",
+                &format!(
+                    "SELECT table_name::TEXT, column_name::TEXT, upper(data_type)::TEXT, is_nullable = 'NO'
+                     FROM information_schema.columns WHERE table_schema = current_schema()
+                       AND table_name::TEXT NOT IN ({})
+                     ORDER BY table_name COLLATE \"C\", ordinal_position",
+                    stream.join(", ")
+                ),
                 &[],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )

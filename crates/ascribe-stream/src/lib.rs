@@ -80,8 +80,8 @@ pub fn write_csv<W: std::io::Write>(w: W, deltas: &count::Deltas) -> std::io::Re
 
 /// `telemetry report --format csv`: every aggregate in the database as CSV.
 pub async fn report_csv<W: std::io::Write>(db_url: &str, w: W) -> Result<W, StreamError> {
-    let mut client = pg::connect(db_url).await?;
-    pg::migrate(&mut client).await?;
+    let client = pg::connect(db_url).await?;
+    pg::require_tables(&client).await?;
     let all = pg::aggregates(&client).await?;
     write_csv(w, &all).map_err(|e| StreamError::Io {
         path: PathBuf::from("-"),

@@ -1,6 +1,5 @@
-//! The PostgreSQL side: the tables (one migration list, applied once under an advisory
-//! lock however many workers start together), the one transaction a worker commits,
-//! and the reads of `telemetry report` and `status`.
+//! The PostgreSQL side: the one transaction a worker commits, and the reads of
+//! `telemetry report` and `status`. The tables are the store's migration 0010.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -11,17 +10,6 @@ use tokio_postgres::{Client, NoTls};
 
 use crate::count::{merge, Deltas, Key, Tally};
 use crate::StreamError;
-
-/// The key of the advisory lock the migrations run under (any fixed number; "ASCR").
-const MIGRATION_LOCK: i64 = 0x4153_4352_0022;
-
-/// The migrations, in order: (version, name, SQL). Applied each in the transaction that
-/// holds the lock, recorded in `stream_migrations`.
-const MIGRATIONS: &[(i32, &str, &str)] = &[(
-    1,
-    "stream tables",
-    include_str!("../migrations/0001_stream.sql"),
-)];
 
 /// Connects and keeps the connection running on the runtime; a lost connection shows as
 /// an error of the next statement.
@@ -54,50 +42,23 @@ fn db(e: tokio_postgres::Error) -> StreamError {
     StreamError::Db(crate::error_chain(&e))
 }
 
-/// Applies the missing migrations: one transaction holding `pg_advisory_xact_lock`, so
-/// four workers starting on an empty database apply them once and the others find them
-/// done.
-pub async fn migrate(client: &mut Client) -> Result<Vec<i32>, StreamError> {
-    let tx = client.transaction().await.map_err(db)?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
-        .await
-        .map_err(db)?;
-    tx.batch_execute(
-        "CREATE TABLE IF NOT EXISTS stream_migrations (
-            version integer PRIMARY KEY,
-            name text NOT NULL,
-            applied_at timestamptz NOT NULL DEFAULT now())",
-    )
-    .await
-    .map_err(db)?;
-    let done: HashSet<i32> = tx
-        .query("SELECT version FROM stream_migrations", &[])
+/// Checks that the workers' tables are there. They are the store's PostgreSQL migration
+/// 0010 (`ascribe-store/migrations/postgres/0010_stream.sql`): the caller opens the
+/// database with `ascribe_store::Store::open_at` first, which applies it once, under
+/// the store's migration lock, however many workers start together.
+pub async fn require_tables(client: &Client) -> Result<(), StreamError> {
+    let found: bool = client
+        .query_one("SELECT to_regclass('ingested_batches') IS NOT NULL", &[])
         .await
         .map_err(db)?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    let mut applied = Vec::new();
-    for (v, name, sql) in MIGRATIONS {
-        if done.contains(v) {
-            continue;
-        }
-        tx.batch_execute(sql).await.map_err(|e| {
-            StreamError::Db(format!(
-                "migration {v} ({name}): {}",
-                crate::error_chain(&e)
-            ))
-        })?;
-        tx.execute(
-            "INSERT INTO stream_migrations (version, name) VALUES ($1, $2)",
-            &[v, name],
-        )
-        .await
-        .map_err(db)?;
-        applied.push(*v);
+        .get(0);
+    if found {
+        Ok(())
+    } else {
+        Err(StreamError::Db(
+            "the database has no stream tables (migration 0010): open it with ascribe first".into(),
+        ))
     }
-    tx.commit().await.map_err(db)?;
-    Ok(applied)
 }
 
 /// Per-connection staging tables for the binary COPY (emptied at each commit).

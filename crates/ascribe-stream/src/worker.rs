@@ -170,7 +170,7 @@ pub async fn run(
     stop: &tokio::sync::watch::Receiver<bool>,
 ) -> Result<WorkerReport, StreamError> {
     let mut db = pg::connect(db_url).await?;
-    pg::migrate(&mut db).await?;
+    pg::require_tables(&db).await?;
     pg::prepare_session(&db).await?;
     let js = jetstream::new(client.clone());
     let stream = broker::ensure_stream(&js, &opts.topology).await?;
