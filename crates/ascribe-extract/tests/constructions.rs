@@ -854,3 +854,14 @@ fn passive_with_agent_names_the_speaker() {
     );
     assert_eq!(cs[0].claim.speaker_org.as_deref(), Some("Microsoft"));
 }
+
+/// "officials told Reuters they believe ...": one speaker, one claim.
+#[test]
+fn verb_inside_reported_speech_is_no_second_speaker() {
+    let cs = read("U.S. officials told Reuters they believe Russia was behind the hack.");
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Accusation, some("United States"), some("Russia"))],
+        "{cs:#?}"
+    );
+}

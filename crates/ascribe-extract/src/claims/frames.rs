@@ -290,6 +290,18 @@ impl Ctx<'_> {
             let tail = self.text.get(v.end..e).unwrap_or("");
             let tail_words = tail.split_whitespace().count();
             let cs = clause_start(self.text, s, v.start);
+            // "officials told Reuters they believe ...": a verb inside what
+            // an earlier verb of the clause reports is that speaker's, not a
+            // second speaker's made of the words before it.
+            if out.iter().any(|f| {
+                f.speaker.is_some()
+                    && matches!(f.kind, FrameKind::Say | FrameKind::Believe(..))
+                    && f.verb >= cs
+                    && f.content.0 <= v.start
+                    && v.start < f.content.1
+            }) {
+                continue;
+            }
             let before_np = self.subject_np(cs, v.start);
             let comma_before = self
                 .text
