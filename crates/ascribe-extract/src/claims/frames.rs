@@ -293,13 +293,20 @@ impl Ctx<'_> {
             // "officials told Reuters they believe ...": a verb inside what
             // an earlier verb of the clause reports is that speaker's, not a
             // second speaker's made of the words before it.
-            if out.iter().any(|f| {
-                f.speaker.is_some()
-                    && matches!(f.kind, FrameKind::Say | FrameKind::Believe(..))
-                    && f.verb >= cs
-                    && f.content.0 <= v.start
-                    && v.start < f.content.1
-            }) {
+            let pronoun_subject = self
+                .text
+                .get(s..v.start)
+                .and_then(|t| t.split_whitespace().last())
+                .is_some_and(|w| matches!(w, "they" | "he" | "she" | "it" | "we"));
+            if pronoun_subject
+                && out.iter().any(|f| {
+                    f.speaker.is_some()
+                        && matches!(f.kind, FrameKind::Say | FrameKind::Believe(..))
+                        && f.verb >= cs
+                        && f.content.0 <= v.start
+                        && v.start < f.content.1
+                })
+            {
                 continue;
             }
             let before_np = self.subject_np(cs, v.start);
