@@ -1126,6 +1126,9 @@ fn answers(claims: &[&Claim]) -> HashMap<String, Vec<(String, Option<i64>)>> {
     out
 }
 
+/// Denials shown under one accusation.
+const ANSWERS_SHOWN: usize = 3;
+
 fn timeline(case: &Case, here: &str, q: &Params, page_size: usize) -> Markup {
     let mut claims: Vec<&Claim> = case.claims.iter().collect();
     claims.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
@@ -1160,9 +1163,13 @@ fn timeline(case: &Case, here: &str, q: &Params, page_size: usize) -> Markup {
                                 @if let (Some(s), Some(e)) = (c.start, c.end) { ", characters " (s) "–" (e) } }
                         }
                         @if let Some(ans) = pairs.get(&c.id) {
-                            @for (d, later) in ans {
+                            // The first answers only: one accusation may draw hundreds of denials.
+                            @for (d, later) in ans.iter().take(ANSWERS_SHOWN) {
                                 p class="answer" { "↳ denied by " a href=(format!("#claim-{d}")) { "claim " (d) }
                                     @if let Some(n) = later { ", " (n) (if *n == 1 { " day" } else { " days" }) " later" } }
+                            }
+                            @if ans.len() > ANSWERS_SHOWN {
+                                p class="answer" { "… and " (ans.len() - ANSWERS_SHOWN) " more denials of the same party (see the claims export)" }
                             }
                         }
                     }
