@@ -8,7 +8,7 @@ use crate::{AppError, Result};
 
 /// An incident's case as stored, with its own `[policy]` table.
 pub fn stored_case(store: &Store, id: &str) -> Result<(Case, Option<toml::Table>)> {
-    let Some(stored) = store.load_case(id)? else {
+    let Some(stored) = crate::case::load(store, id)? else {
         return Err(no_incident(store, id)?);
     };
     let policy = stored

@@ -1,7 +1,8 @@
 //! Case files: checked, resolved against the knowledge base, imported.
 
 use ascribe_case::ParsedCase;
-use ascribe_store::Store;
+use ascribe_model::Tlp;
+use ascribe_store::{Store, StoredCase};
 
 use crate::error::Doing;
 use crate::{AppError, Result};
@@ -42,6 +43,24 @@ pub fn import(store: &mut Store, cases: &[ParsedCase]) -> Result<()> {
     store
         .save_cases(&rows)
         .doing(|| format!("storing the cases in {place}"))
+}
+
+/// An incident's case as every use case reads it, or `None` if there is no
+/// such incident: the stored rows, with the items an older version stored
+/// graded read back into observations ([`crate::legacy`]), so they are
+/// graded under the policy in force like those stored since.
+pub fn load(store: &Store, id: &str) -> Result<Option<StoredCase>> {
+    load_seen_by(store, id, Tlp::Red)
+}
+
+/// [`load`] with only what `clearance` may see: the store filters the rows
+/// (items read back keep the marking they were stored with).
+pub fn load_seen_by(store: &Store, id: &str, clearance: Tlp) -> Result<Option<StoredCase>> {
+    let Some(mut stored) = store.load_case_seen_by(id, clearance)? else {
+        return Ok(None);
+    };
+    crate::legacy::upgrade(&mut stored.case);
+    Ok(Some(stored))
 }
 
 /// Resolves each hypothesis's actor against the knowledge base, filling the

@@ -167,7 +167,7 @@ fn slug(s: &str) -> String {
 pub fn existing_groups(store: &Store) -> Result<Vec<Group>> {
     let mut out = Vec::new();
     for inc in store.list_incidents()? {
-        let Some(stored) = store.load_case(&inc.id)? else {
+        let Some(stored) = crate::case::load(store, &inc.id)? else {
             continue;
         };
         let case = stored.case;
@@ -673,8 +673,8 @@ mod tests {
     #[test]
     fn file_claims_stores_the_grouping_at_the_clock_s_time() {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let mut store = Store::open(&dir.path().join("a.db")).expect("a new database opens");
         let clock = crate::FixedClock::from_unix(1_600_000_000).expect("a time in range");
+        let mut store = Store::open(&dir.path().join("a.db"), clock).expect("a new database opens");
         let docs = [doc(
             "a.txt",
             "2020-07-16",
@@ -688,7 +688,10 @@ mod tests {
             filed.lines,
             [format!("filed 1 claim(s) under incident {id} (new)")]
         );
-        let case = store.load_case(id).expect("readable").expect("stored").case;
+        let case = crate::case::load(&store, id)
+            .expect("readable")
+            .expect("stored")
+            .case;
         let hyps: Vec<&str> = case.hypotheses.iter().map(|h| h.id.as_str()).collect();
         assert!(hyps.contains(&"apt29"), "{hyps:?}");
         assert_eq!(case.claims.len(), 1);

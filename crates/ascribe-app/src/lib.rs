@@ -25,12 +25,25 @@ pub mod device;
 pub mod docs;
 mod error;
 pub mod kb;
+pub mod legacy;
 pub mod stix;
 pub mod telemetry;
 pub mod view;
 
-pub use ascribe_stix::time::{Clock, FixedClock, SystemClock};
+pub use ascribe_model::{Clock, FixedClock};
 pub use error::AppError;
+
+/// The system clock, in UTC: the one place that reads the time of day. Use
+/// cases never construct it; the edge (the binary, the server) makes one per
+/// run and hands that same clock to the store and to every use case.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::now_utc()
+    }
+}
 
 /// The result of a use case.
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

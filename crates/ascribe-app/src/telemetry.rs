@@ -69,7 +69,7 @@ pub fn attach(
     refuse_empty_run(out)?;
     let min_tlp = args.min_tlp;
     let inputs = args.inputs;
-    let Some(stored) = store.load_case(incident)? else {
+    let Some(stored) = crate::case::load(store, incident)? else {
         return Err(crate::assess::no_incident(store, incident)?);
     };
     let now = i64::try_from(clock.now().unix_timestamp_nanos() / 1000)

@@ -19,7 +19,7 @@ pub fn case_seen_by(
     id: &str,
     clearance: Tlp,
 ) -> Result<(Case, Option<toml::Table>)> {
-    let Some(stored) = store.load_case_seen_by(id, clearance)? else {
+    let Some(stored) = crate::case::load_seen_by(store, id, clearance)? else {
         return Err(AppError::NoIncident {
             id: id.to_owned(),
             place: store.location().to_string(),

@@ -30,7 +30,11 @@ fn run(text: &str) -> Output {
 }
 
 fn store_with_example(dir: &std::path::Path) -> Store {
-    let mut store = Store::open(&dir.join("a.db")).expect("a new database opens");
+    let mut store = Store::open(
+        &dir.join("a.db"),
+        FixedClock::from_unix(1_600_000_000).expect("a time in range"),
+    )
+    .expect("a new database opens");
     let text = include_str!("../../../examples/vaccine-research-2020.toml");
     let parsed =
         ascribe_app::case::check("vaccine-research-2020.toml", text).expect("the example checks");

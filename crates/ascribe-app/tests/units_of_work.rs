@@ -79,7 +79,7 @@ fn install(db: &Path, sql: &str) {
 fn filing_claims_stores_everything_or_nothing() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let db = dir.path().join("a.db");
-    let mut store = Store::open(&db).expect("a new database opens");
+    let mut store = Store::open(&db, clock()).expect("a new database opens");
     // The last write of the run (the third document record) is refused.
     install(
         &db,
@@ -101,7 +101,7 @@ fn filing_claims_stores_everything_or_nothing() {
 fn a_store_held_by_another_writer_is_busy_and_nothing_is_written() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let db = dir.path().join("a.db");
-    let mut store = Store::open(&db).expect("a new database opens");
+    let mut store = Store::open(&db, clock()).expect("a new database opens");
     store
         .set_busy_timeout(std::time::Duration::from_millis(50))
         .expect("the timeout is set");

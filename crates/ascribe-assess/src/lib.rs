@@ -24,7 +24,7 @@ use ascribe_model::{Bearing, Case, Confidence, Evidence, Hypothesis, Icd203, Phi
 use serde::{Serialize, Serializer};
 
 pub use claims::{claims_to_evidence, ClaimConversion};
-pub use observed::{grade_observed, observed_from_legacy, observed_to_evidence};
+pub use observed::{grade_observed, observed_to_evidence};
 pub use policy::Policy;
 
 /// Why a case cannot be assessed. Anything softer is a warning in the assessment.

@@ -1,6 +1,5 @@
 //! `ascribe assess`: the attribution assessment of one incident.
 
-use ascribe_store::Location;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,7 +8,8 @@ use anyhow::bail;
 use ascribe_model::Case;
 use clap::{Args, ValueEnum};
 
-use crate::case::{open_store, read_case};
+use crate::case::read_case;
+use crate::db::Db;
 use crate::exit;
 
 #[derive(Debug, Args)]
@@ -34,7 +34,7 @@ pub(crate) enum Format {
     Json,
 }
 
-pub(crate) fn run(args: AssessArgs, db: &Location) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: AssessArgs, db: &Db) -> anyhow::Result<ExitCode> {
     let (case, policy) = case_and_policy(&args.target, args.config.as_deref(), db)?;
     let assessment = ascribe_app::assess::assess(case, &policy)?;
 
@@ -62,7 +62,7 @@ pub(crate) fn run(args: AssessArgs, db: &Location) -> anyhow::Result<ExitCode> {
 pub(crate) fn case_and_policy(
     target: &str,
     config: Option<&Path>,
-    db: &Location,
+    db: &Db,
 ) -> anyhow::Result<(Case, ascribe_assess::Policy)> {
     let config = match config {
         Some(path) => {
@@ -80,7 +80,7 @@ pub(crate) fn case_and_policy(
 }
 
 /// A case from a file path or from the database, with its own policy table.
-fn load_target(target: &str, db: &Location) -> anyhow::Result<(Case, Option<toml::Table>)> {
+fn load_target(target: &str, db: &Db) -> anyhow::Result<(Case, Option<toml::Table>)> {
     let as_path = Path::new(target);
     if as_path.is_file() || target.ends_with(".toml") {
         let parsed = read_case(as_path)?;
@@ -92,6 +92,6 @@ fn load_target(target: &str, db: &Location) -> anyhow::Result<(Case, Option<toml
             db
         );
     }
-    let store = open_store(db)?;
+    let store = db.open()?;
     Ok(ascribe_app::assess::stored_case(&store, target)?)
 }

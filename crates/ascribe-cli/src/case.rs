@@ -1,15 +1,13 @@
 //! `ascribe case`: import, list and check case files.
 
-use ascribe_store::Location;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use ascribe_case::ParsedCase;
-use ascribe_store::Store;
 use clap::Subcommand;
 
+use crate::db::Db;
 use crate::exit;
 
 #[derive(Debug, Subcommand)]
@@ -29,7 +27,7 @@ pub(crate) enum CaseCommand {
     List,
 }
 
-pub(crate) fn run(cmd: CaseCommand, db: &Location) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(cmd: CaseCommand, db: &Db) -> anyhow::Result<ExitCode> {
     match cmd {
         CaseCommand::Import { files } => {
             // Read and check every file first: one bad file imports nothing.
@@ -37,7 +35,7 @@ pub(crate) fn run(cmd: CaseCommand, db: &Location) -> anyhow::Result<ExitCode> {
                 .iter()
                 .map(|f| read_case(f))
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            let mut store = open_store(db)?;
+            let mut store = db.open()?;
             let mut err = std::io::stderr().lock();
             // One transaction for every file: all are stored, or none.
             ascribe_app::case::import(&mut store, &parsed)?;
@@ -66,7 +64,7 @@ pub(crate) fn run(cmd: CaseCommand, db: &Location) -> anyhow::Result<ExitCode> {
             Ok(exit::ok())
         }
         CaseCommand::List => {
-            let store = open_store(db)?;
+            let store = db.open()?;
             let mut out = std::io::stdout().lock();
             let list = store.list_incidents()?;
             if list.is_empty() {
@@ -91,19 +89,4 @@ pub(crate) fn read_case(path: &Path) -> anyhow::Result<ParsedCase> {
         &path.display().to_string(),
         &text,
     )?)
-}
-
-/// Opens the database, saying which file failed. `ASCRIBE_BUSY_TIMEOUT_MS`
-/// sets how long a command waits for another writer before giving up with
-/// "busy, retry" (exit 3); the default is the store's 10 s.
-pub(crate) fn open_store(db: &Location) -> anyhow::Result<Store> {
-    let mut store = Store::open_at(db, 1).with_context(|| format!("opening database {db}"))?;
-    if let Ok(ms) = std::env::var("ASCRIBE_BUSY_TIMEOUT_MS") {
-        let ms: u64 = ms
-            .trim()
-            .parse()
-            .with_context(|| format!("ASCRIBE_BUSY_TIMEOUT_MS={ms:?}: expected milliseconds"))?;
-        store.set_busy_timeout(std::time::Duration::from_millis(ms))?;
-    }
-    Ok(store)
 }

@@ -4,7 +4,6 @@
 //! pure. Exit codes: 0 for PASS and WARN, 1 for FAIL and (under the strict
 //! profile) INCONCLUSIVE, 2 for bad input or usage.
 
-use ascribe_store::Location;
 use std::collections::BTreeMap;
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -16,6 +15,8 @@ use ascribe_device::{
     vet_bytes, vet_snapshot, Claim, InputFormat, Profile, Selector, SysfsEntry, SysfsSnapshot,
     Verdict, VerdictKind, VetOptions,
 };
+
+use crate::db::Db;
 
 /// Device vetting.
 #[derive(Debug, clap::Subcommand)]
@@ -94,9 +95,9 @@ pub fn exit_code(v: &Verdict) -> u8 {
     }
 }
 
-pub fn run(cmd: DeviceCmd, db_path: &Location) -> anyhow::Result<ExitCode> {
+pub fn run(cmd: DeviceCmd, db: &Db) -> anyhow::Result<ExitCode> {
     match cmd {
-        DeviceCmd::Vet(args) => match vet(&args, db_path) {
+        DeviceCmd::Vet(args) => match vet(&args, db) {
             Ok(code) => Ok(code),
             Err(e) => {
                 eprintln!("error: {}", crate::diag::bounded_error(&e));
@@ -106,7 +107,7 @@ pub fn run(cmd: DeviceCmd, db_path: &Location) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn vet(args: &VetArgs, db_path: &Location) -> anyhow::Result<ExitCode> {
+fn vet(args: &VetArgs, db: &Db) -> anyhow::Result<ExitCode> {
     let mut opts = VetOptions::new(args.claim);
     opts.profile = args.profile;
     opts.format = args.input_format;
@@ -154,9 +155,9 @@ fn vet(args: &VetArgs, db_path: &Location) -> anyhow::Result<ExitCode> {
     }
     drop(stdout);
     if let Some(incident) = &args.incident {
-        let n = store_evidence(db_path, incident, &verdict, tlp)?;
+        let n = store_evidence(db, incident, &verdict, tlp)?;
         eprintln!(
-            "stored {n} evidence item(s) of kind device-finding in incident {incident} ({db_path})"
+            "stored {n} evidence item(s) of kind device-finding in incident {incident} ({db})"
         );
     }
     Ok(ExitCode::from(exit_code(&verdict)))
@@ -164,12 +165,12 @@ fn vet(args: &VetArgs, db_path: &Location) -> anyhow::Result<ExitCode> {
 
 /// Stores the verdict's findings in an incident (ascribe-app); returns how many.
 fn store_evidence(
-    db_path: &Location,
+    db: &Db,
     incident: &str,
     verdict: &Verdict,
     tlp: ascribe_model::Tlp,
 ) -> anyhow::Result<usize> {
-    let mut store = crate::case::open_store(db_path)?;
+    let mut store = db.open()?;
     Ok(ascribe_app::device::file_verdict(
         &mut store, incident, verdict, tlp,
     )?)

@@ -7,14 +7,12 @@
 //! within `--window-days` of it; otherwise a new incident is made, with one
 //! hypothesis per accused party, so that `ascribe assess` works on it.
 
-use ascribe_store::Location;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use ascribe_app::Clock;
 use ascribe_extract::{read_document, Document, ExtractedClaim, Format as DocFormat};
 use ascribe_kb::KnowledgeBase;
 use ascribe_model::{Claim, ClaimKind};
@@ -22,7 +20,7 @@ use ascribe_store::ClaimFilter;
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::case::open_store;
+use crate::db::Db;
 use crate::exit;
 
 #[derive(Debug, Subcommand)]
@@ -146,9 +144,9 @@ struct ClaimLine<'a> {
     end: Option<usize>,
 }
 
-pub(crate) fn run(cmd: DocsCommand, db: &Location, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(cmd: DocsCommand, db: &Db) -> anyhow::Result<ExitCode> {
     match cmd {
-        DocsCommand::Ingest(args) => ingest(args, db, clock),
+        DocsCommand::Ingest(args) => ingest(args, db),
         DocsCommand::Eval(args) => eval(args),
     }
 }
@@ -302,7 +300,7 @@ fn read_docs(
     Ok((docs, skipped))
 }
 
-fn ingest(args: IngestArgs, db: &Location, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
+fn ingest(args: IngestArgs, db: &Db) -> anyhow::Result<ExitCode> {
     let (kb, imported) = load_kb(db, args.no_store)?;
     // An imported knowledge base also teaches the reader its group names.
     let reader = imported.then(|| ascribe_extract::Reader::new(kb.clone()));
@@ -316,12 +314,12 @@ fn ingest(args: IngestArgs, db: &Location, clock: &dyn Clock) -> anyhow::Result<
     // Group and store.
     let mut filed: BTreeMap<String, String> = BTreeMap::new(); // claim id -> incident
     if !args.no_store {
-        let mut store = open_store(db)?;
+        let mut store = db.open()?;
         let opts = ascribe_app::docs::FileOptions {
             incident: args.incident.as_deref(),
             window_days: args.window_days,
         };
-        let done = ascribe_app::docs::file_claims(&mut store, clock, &docs, &opts, &kb)?;
+        let done = ascribe_app::docs::file_claims(&mut store, db.clock(), &docs, &opts, &kb)?;
         for line in &done.lines {
             eprintln!("{line}");
         }
@@ -460,9 +458,9 @@ fn write_claim_row(
 
 /// The knowledge base in use: the latest import in the database (and
 /// `true`), else the built-in one.
-fn load_kb(db: &Location, no_store: bool) -> anyhow::Result<(KnowledgeBase, bool)> {
+fn load_kb(db: &Db, no_store: bool) -> anyhow::Result<(KnowledgeBase, bool)> {
     if !no_store || db.exists() {
-        let store = open_store(db)?;
+        let store = db.open()?;
         return Ok(ascribe_app::kb::in_use(Some(&store))?);
     }
     Ok(ascribe_app::kb::in_use(None)?)
@@ -692,8 +690,8 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     Ok(exit::ok())
 }
 
-pub(crate) fn run_claims(args: ClaimsArgs, db: &Location) -> anyhow::Result<ExitCode> {
-    let store = open_store(db)?;
+pub(crate) fn run_claims(args: ClaimsArgs, db: &Db) -> anyhow::Result<ExitCode> {
+    let store = db.open()?;
     let rows = store.query_claims(&ClaimFilter {
         incident: args.incident.clone(),
         speaker: args.speaker.clone(),
@@ -740,13 +738,17 @@ pub(crate) fn run_claims(args: ClaimsArgs, db: &Location) -> anyhow::Result<Exit
     Ok(exit::ok())
 }
 
-pub(crate) fn run_kb(cmd: KbCommand, db: &Location, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
+pub(crate) fn run_kb(cmd: KbCommand, db: &Db) -> anyhow::Result<ExitCode> {
     match cmd {
         KbCommand::Import { file } => {
             let text = crate::diag::read_text(&file)?;
-            let mut store = open_store(db)?;
-            let groups =
-                ascribe_app::kb::import(&mut store, clock, &file.display().to_string(), &text)?;
+            let mut store = db.open()?;
+            let groups = ascribe_app::kb::import(
+                &mut store,
+                db.clock(),
+                &file.display().to_string(),
+                &text,
+            )?;
             println!(
                 "imported {groups} threat groups from {}; later `docs ingest` runs resolve targets through them",
                 file.display()

@@ -6,6 +6,7 @@
 
 mod assess;
 mod case;
+mod db;
 mod device;
 mod diag;
 mod docs;
@@ -19,8 +20,9 @@ mod users;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use ascribe_app::{Clock, SystemClock};
+use ascribe_app::SystemClock;
 use clap::{Parser, Subcommand};
 
 #[cfg(not(target_env = "msvc"))]
@@ -135,19 +137,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // The one "now" of the command: use cases take it as a parameter and
     // never read the system time themselves (`stix export` may fix it with
     // SOURCE_DATE_EPOCH for reproducible bundles).
-    let clock: &dyn Clock = &SystemClock;
-    let db = &ascribe_store::Location::from_arg(cli.db);
+    // The same clock stamps the store's writes.
+    let db = &db::Db::new(
+        ascribe_store::Location::from_arg(cli.db),
+        Arc::new(SystemClock),
+    );
     match cli.command {
         Command::Case(cmd) => case::run(cmd, db),
         Command::Assess(args) => assess::run(args, db),
         Command::Device(cmd) => device::run(cmd, db),
-        Command::Telemetry(cmd) => telemetry::run(cmd, db, clock),
-        Command::Stix(cmd) => stix::run(cmd, db, clock),
+        Command::Telemetry(cmd) => telemetry::run(cmd, db),
+        Command::Stix(cmd) => stix::run(cmd, db),
         Command::Serve(args) => serve::run(args, db),
-        Command::Users(cmd) => users::run(cmd, db, clock),
-        Command::Docs(cmd) => docs::run(cmd, db, clock),
+        Command::Users(cmd) => users::run(cmd, db),
+        Command::Docs(cmd) => docs::run(cmd, db),
         Command::Claims(args) => docs::run_claims(args, db),
-        Command::Kb(cmd) => docs::run_kb(cmd, db, clock),
+        Command::Kb(cmd) => docs::run_kb(cmd, db),
         Command::Ship(args) => stream::ship(args),
         Command::Worker(args) => stream::worker(args, db),
         Command::Status(args) => stream::status(args, db),

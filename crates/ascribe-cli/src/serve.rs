@@ -1,6 +1,5 @@
 //! `ascribe serve`: the TAXII 2.1 server and the analyst's web pages.
 
-use ascribe_store::Location;
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -10,7 +9,7 @@ use anyhow::{bail, Context};
 use ascribe_server::{AppState, ServerConfig, StorePool};
 use clap::Args;
 
-use crate::case::open_store;
+use crate::db::Db;
 use crate::exit;
 
 #[derive(Debug, Args)]
@@ -56,15 +55,16 @@ fn init_logging() -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("setting up the log: {e}"))
 }
 
-pub(crate) fn run(args: ServeArgs, db: &Location) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: ServeArgs, db: &Db) -> anyhow::Result<ExitCode> {
     init_logging()?;
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(c), Some(k)) => Some(ascribe_server::load_tls(c, k)?),
         _ => None,
     };
     // Create and migrate the database once before the pool opens it.
-    drop(open_store(db)?);
-    let pool = StorePool::open_at(db, args.connections).with_context(|| format!("opening {db}"))?;
+    drop(db.open()?);
+    let pool = StorePool::open_at(db.location(), args.connections, db.shared_clock())
+        .with_context(|| format!("opening {db}"))?;
     let config = ServerConfig {
         anonymous: !args.no_anonymous,
         max_content_length: args.max_body,

@@ -1,6 +1,5 @@
 //! `ascribe stix import` and `ascribe stix export`.
 
-use ascribe_store::Location;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,7 +10,7 @@ use ascribe_model::Tlp;
 use ascribe_stix::{ImportError, ImportOptions};
 use clap::Subcommand;
 
-use crate::case::open_store;
+use crate::db::Db;
 use crate::exit;
 
 #[derive(Debug, Subcommand)]
@@ -60,14 +59,14 @@ fn parse_tlp(s: &str) -> Result<Tlp, String> {
     s.parse::<Tlp>().map_err(|e| e.to_string())
 }
 
-pub(crate) fn run(cmd: StixCommand, db: &Location, clock: &dyn Clock) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(cmd: StixCommand, db: &Db) -> anyhow::Result<ExitCode> {
     match cmd {
         StixCommand::Import {
             files,
             partial,
             unmarked_tlp,
             collection,
-        } => import(&files, partial, unmarked_tlp, &collection, db, clock),
+        } => import(&files, partial, unmarked_tlp, &collection, db),
         StixCommand::Export {
             incident,
             tlp,
@@ -81,7 +80,6 @@ pub(crate) fn run(cmd: StixCommand, db: &Location, clock: &dyn Clock) -> anyhow:
             publish,
             config.as_deref(),
             db,
-            clock,
         ),
     }
 }
@@ -97,19 +95,19 @@ fn import(
     partial: bool,
     unmarked: Tlp,
     collection: &str,
-    db: &Location,
-    clock: &dyn Clock,
+    db: &Db,
 ) -> anyhow::Result<ExitCode> {
-    let mut store = open_store(db)?;
+    let mut store = db.open()?;
     let opts = ImportOptions { partial, unmarked };
-    let report = ascribe_app::stix::import(&mut store, clock, collection, &opts, files, |f| {
-        let text = crate::diag::read_text(f).map_err(|e| {
-            ascribe_app::AppError::Input(format!(
-                "nothing imported: an import of several files is all or nothing: {e:#}"
-            ))
+    let report =
+        ascribe_app::stix::import(&mut store, db.clock(), collection, &opts, files, |f| {
+            let text = crate::diag::read_text(f).map_err(|e| {
+                ascribe_app::AppError::Input(format!(
+                    "nothing imported: an import of several files is all or nothing: {e:#}"
+                ))
+            })?;
+            Ok((f.display().to_string(), text))
         })?;
-        Ok((f.display().to_string(), text))
-    })?;
     let mut stderr = std::io::stderr().lock();
     let mut had_errors = false;
     let mut rejected = 0usize;
@@ -193,9 +191,9 @@ fn import(
     Ok(exit::ok())
 }
 
-/// The export's clock: the command's, or a fixed one at `SOURCE_DATE_EPOCH`
-/// when set (reproducible bundles, as documented in docs/stix-taxii.md).
-fn export_clock<'c>(clock: &'c dyn Clock) -> anyhow::Result<Box<dyn Clock + 'c>> {
+/// A fixed clock at `SOURCE_DATE_EPOCH` when set (reproducible bundles, as
+/// documented in docs/stix-taxii.md); the export uses the command's otherwise.
+fn source_date_epoch() -> anyhow::Result<Option<FixedClock>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(s) => {
             let secs: i64 = s
@@ -204,18 +202,10 @@ fn export_clock<'c>(clock: &'c dyn Clock) -> anyhow::Result<Box<dyn Clock + 'c>>
                 .with_context(|| format!("SOURCE_DATE_EPOCH={s:?}: expected seconds since 1970"))?;
             let c = FixedClock::from_unix(secs)
                 .with_context(|| format!("SOURCE_DATE_EPOCH={s:?} is out of range"))?;
-            Ok(Box::new(c))
+            Ok(Some(c))
         }
-        Err(_) => Ok(Box::new(Borrowed(clock))),
-    }
-}
-
-/// A borrowed clock as an owned one.
-struct Borrowed<'c>(&'c dyn Clock);
-
-impl Clock for Borrowed<'_> {
-    fn now(&self) -> time::OffsetDateTime {
-        self.0.now()
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(e) => anyhow::bail!("SOURCE_DATE_EPOCH: {e}"),
     }
 }
 
@@ -225,18 +215,16 @@ fn export(
     out: Option<&Path>,
     publish: bool,
     config: Option<&Path>,
-    db: &Location,
-    clock: &dyn Clock,
+    db: &Db,
 ) -> anyhow::Result<ExitCode> {
     let (case, policy) = crate::assess::case_and_policy(target, config, db)?;
-    let export_clock = export_clock(clock)?;
-    let store = if db.exists() {
-        Some(open_store(db)?)
-    } else {
-        None
+    let fixed = source_date_epoch()?;
+    let export_clock: &dyn Clock = match &fixed {
+        Some(c) => c,
+        None => db.clock(),
     };
-    let bundle =
-        ascribe_app::stix::export(store.as_ref(), &case, &policy, tlp, export_clock.as_ref())?;
+    let store = if db.exists() { Some(db.open()?) } else { None };
+    let bundle = ascribe_app::stix::export(store.as_ref(), &case, &policy, tlp, export_clock)?;
     let text = serde_json::to_string_pretty(&bundle)?;
     match out {
         Some(p) => {
@@ -256,8 +244,8 @@ fn export(
         }
     }
     if publish {
-        let mut store = open_store(db)?;
-        let (added, known) = ascribe_app::stix::publish(&mut store, clock, &bundle)?;
+        let mut store = db.open()?;
+        let (added, known) = ascribe_app::stix::publish(&mut store, db.clock(), &bundle)?;
         eprintln!("published to collection assessments: {added} new, {known} already there");
     }
     Ok(exit::ok())

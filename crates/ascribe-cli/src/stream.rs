@@ -182,10 +182,10 @@ fn stop_signal() -> tokio::sync::watch::Receiver<bool> {
 /// store first: that applies its migrations (the workers' tables are 0010) once, under
 /// its lock, however many workers start together. Done before the async runtime
 /// starts: the store's client runs one of its own.
-fn pg_url(db: &Location) -> anyhow::Result<String> {
-    match db {
+fn pg_url(db: &crate::db::Db) -> anyhow::Result<String> {
+    match db.location() {
         Location::Postgres(url) => {
-            ascribe_store::Store::open_at(db, 1).context("opening the database")?;
+            db.open().context("opening the database")?;
             Ok(url.clone())
         }
         other => bail!(
@@ -332,7 +332,7 @@ fn failpoint() -> anyhow::Result<Option<u64>> {
     }
 }
 
-pub(crate) fn worker(args: WorkerArgs, db: &Location) -> anyhow::Result<ExitCode> {
+pub(crate) fn worker(args: WorkerArgs, db: &crate::db::Db) -> anyhow::Result<ExitCode> {
     let url = pg_url(db)?;
     let counter = counter(&args)?;
     // Only a label for the operator: a machine without /etc/hostname is "worker".
@@ -405,7 +405,7 @@ pub(crate) fn worker(args: WorkerArgs, db: &Location) -> anyhow::Result<ExitCode
     Ok(exit::ok())
 }
 
-pub(crate) fn status(args: StatusArgs, db: &Location) -> anyhow::Result<ExitCode> {
+pub(crate) fn status(args: StatusArgs, db: &crate::db::Db) -> anyhow::Result<ExitCode> {
     let topology = args.broker.topology();
     let rt = runtime()?;
     if args.delete_stream {
@@ -453,7 +453,7 @@ pub(crate) fn status(args: StatusArgs, db: &Location) -> anyhow::Result<ExitCode
 }
 
 /// `telemetry report`: the workers' aggregates as the single-node CSV.
-pub(crate) fn report(db: &Location) -> anyhow::Result<ExitCode> {
+pub(crate) fn report(db: &crate::db::Db) -> anyhow::Result<ExitCode> {
     let url = pg_url(db)?;
     let rt = runtime()?;
     let out = std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout().lock());

@@ -1,6 +1,5 @@
 //! `ascribe telemetry ingest`: sensor logs to aggregates, sightings and evidence.
 
-use ascribe_store::Location;
 use std::fs::File;
 use std::io::{BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -16,6 +15,7 @@ use ascribe_telemetry::fwcsv::ColumnMap;
 use ascribe_telemetry::{output, FinishError, Job, Output, Run};
 use clap::{Subcommand, ValueEnum};
 
+use crate::db::Db;
 use crate::exit;
 
 #[derive(Debug, Subcommand)]
@@ -100,13 +100,9 @@ pub(crate) struct IngestArgs {
     limit: usize,
 }
 
-pub(crate) fn run(
-    cmd: TelemetryCommand,
-    db: &Location,
-    clock: &dyn ascribe_app::Clock,
-) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(cmd: TelemetryCommand, db: &Db) -> anyhow::Result<ExitCode> {
     match cmd {
-        TelemetryCommand::Ingest(args) => ingest(*args, db, clock),
+        TelemetryCommand::Ingest(args) => ingest(*args, db),
         TelemetryCommand::Report(args) => match args.format {
             ReportFormat::Csv => crate::stream::report(db),
         },
@@ -368,11 +364,7 @@ fn load_indicators(files: &[PathBuf], unmarked: Tlp) -> anyhow::Result<LoadedInd
     Ok((all, diags, warnings))
 }
 
-fn ingest(
-    args: IngestArgs,
-    db: &Location,
-    clock: &dyn ascribe_app::Clock,
-) -> anyhow::Result<ExitCode> {
+fn ingest(args: IngestArgs, db: &Db) -> anyhow::Result<ExitCode> {
     let inputs = expand(&args.inputs)?;
     let min_tlp: Tlp = args
         .tlp
@@ -615,7 +607,6 @@ fn ingest(
             &out,
             geo.as_ref(),
             min_tlp,
-            clock,
             &mut stderr,
         )?;
     }
@@ -710,18 +701,17 @@ fn chunk_bytes() -> anyhow::Result<Option<usize>> {
 /// says what was stored.
 #[allow(clippy::too_many_arguments)]
 fn attach(
-    db: &Location,
+    db: &Db,
     incident: &str,
     args: &IngestArgs,
     inputs: &[Input],
     out: &Output,
     geo: Option<&Geo>,
     min_tlp: Tlp,
-    clock: &dyn ascribe_app::Clock,
     stderr: &mut impl Write,
 ) -> anyhow::Result<()> {
     ascribe_app::telemetry::refuse_empty_run(out)?;
-    let mut store = crate::case::open_store(db)?;
+    let mut store = db.open()?;
     let names: Vec<String> = inputs.iter().map(Input::name).collect();
     let attach_args = ascribe_app::telemetry::AttachArgs {
         inputs: &names,
@@ -733,7 +723,7 @@ fn attach(
         run,
         observed,
         graded,
-    } = ascribe_app::telemetry::attach(&mut store, clock, incident, &attach_args, out, geo)?;
+    } = ascribe_app::telemetry::attach(&mut store, db.clock(), incident, &attach_args, out, geo)?;
     writeln!(
         stderr,
         "attached to incident {incident}: {} aggregate rows, {} sightings, {} evidence items",

@@ -1,6 +1,5 @@
 //! `ascribe users`: the TAXII server's users.
 
-use ascribe_store::Location;
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
@@ -9,7 +8,7 @@ use ascribe_model::Tlp;
 use ascribe_store::{RightsChange, Role, UserRecord};
 use clap::Subcommand;
 
-use crate::case::open_store;
+use crate::db::Db;
 use crate::exit;
 
 #[derive(Debug, Subcommand)]
@@ -75,13 +74,13 @@ fn describe(read: bool, write: bool) -> &'static str {
 }
 
 fn change(
-    db: &Location,
+    db: &Db,
     user: &str,
     collection: &str,
     read: bool,
     write: bool,
 ) -> anyhow::Result<ExitCode> {
-    let mut store = open_store(db)?;
+    let mut store = db.open()?;
     match store.change_collection_rights(user, collection, read, write)? {
         RightsChange::Set { collection_id } => {
             eprintln!(
@@ -99,11 +98,7 @@ fn change(
     }
 }
 
-pub(crate) fn run(
-    cmd: UsersCommand,
-    db: &Location,
-    clock: &dyn ascribe_app::Clock,
-) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(cmd: UsersCommand, db: &Db) -> anyhow::Result<ExitCode> {
     match cmd {
         UsersCommand::Add {
             name,
@@ -125,8 +120,8 @@ pub(crate) fn run(
             }
             let hash = ascribe_server::auth::hash_password(password).map_err(anyhow::Error::msg)?;
             let role = Role::parse(&role).context("role: expected reader, analyst or admin")?;
-            let mut store = open_store(db)?;
-            let now = ascribe_stix::time::format_timestamp(&clock.now());
+            let mut store = db.open()?;
+            let now = ascribe_stix::time::format_timestamp(&db.clock().now());
             store.add_user(
                 &UserRecord {
                     name: name.clone(),
@@ -150,7 +145,7 @@ pub(crate) fn run(
         } => change(db, &user, &collection, rights.read, rights.write),
         UsersCommand::Revoke { user, collection } => change(db, &user, &collection, false, false),
         UsersCommand::List => {
-            let store = open_store(db)?;
+            let store = db.open()?;
             let mut out = std::io::stdout().lock();
             for (n, r, c) in store.users()? {
                 writeln!(out, "{n}\t{}\t{}", r.as_str(), c.label())?;

@@ -112,7 +112,7 @@ fn telemetry_for_an_incident_refuses_empty_and_non_log_input() {
         assert!(err.contains("no log record read"), "{err}");
         assert!(err.contains("expected Suricata EVE"), "{err}");
     }
-    let store = ascribe_store::Store::open(&db).unwrap();
+    let store = ascribe_store::Store::open(&db, ascribe_app::SystemClock).unwrap();
     let runs = store.telemetry_runs("vaccine-research-2020").unwrap();
     assert!(runs.is_empty(), "{runs:?}");
 }
@@ -131,7 +131,7 @@ fn docs_ingest_refuses_an_empty_file() {
         assert!(err.contains("expected a document"), "{err}");
     }
     if db.exists() {
-        let store = ascribe_store::Store::open(&db).unwrap();
+        let store = ascribe_store::Store::open(&db, ascribe_app::SystemClock).unwrap();
         assert!(store.documents().unwrap().is_empty());
     }
 }

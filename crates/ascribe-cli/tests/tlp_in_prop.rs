@@ -9,10 +9,10 @@
 //! GREEN exports.
 
 use ascribe_assess::Policy;
+use ascribe_model::FixedClock;
 use ascribe_model::{Case, Hypothesis, Incident, Tlp};
 use ascribe_stix::marking::Markings;
 use ascribe_stix::model::model_view;
-use ascribe_stix::time::FixedClock;
 use ascribe_stix::{
     export_case, import_value_with, known_markings, objects_of, ExportInput, ImportOptions,
     StixObject,
@@ -361,11 +361,11 @@ proptest! {
         let importer_sees = [Home::Bundle, Home::Stored];
 
         // stix import: an earlier bundle with the stored definitions, then the main one.
-        let mut cli = Store::open_in_memory().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut cli = Store::open_in_memory(ascribe_app::SystemClock).map_err(|e| TestCaseError::fail(e.to_string()))?;
         cli_import(&mut cli, &bundle(stored_defs.clone()))?;
         let imported = cli_import(&mut cli, &bundle(main.clone()))?;
         // TAXII: an earlier POST with the stored definitions, then an envelope.
-        let mut taxii = Store::open_in_memory().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut taxii = Store::open_in_memory(ascribe_app::SystemClock).map_err(|e| TestCaseError::fail(e.to_string()))?;
         taxii_post(&mut taxii, &stored_defs)?;
         let posted = taxii_post(&mut taxii, &main)?;
         for (n, refs) in inds.iter().enumerate() {

@@ -4,6 +4,7 @@
 //! produce these types, the store persists them, and the assessor consumes them.
 
 pub mod calendar;
+mod clock;
 pub mod diag;
 mod scales;
 
@@ -13,6 +14,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub use clock::{Clock, FixedClock};
 pub use scales::{
     estimative_band, AchRating, Admiralty, Band, Confidence, Credibility, Icd203, Phia,
     Reliability, ScaleError, Tlp,

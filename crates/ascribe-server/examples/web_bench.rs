@@ -146,7 +146,7 @@ fn ms(d: Duration) -> f64 {
 
 fn open(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, Store) {
     let path = dir.join(name);
-    let mut s = Store::open(&path).expect("the bench database opens");
+    let mut s = Store::open(&path, ascribe_app::SystemClock).expect("the bench database opens");
     s.add_user(
         &UserRecord {
             name: USER.to_owned(),
@@ -162,7 +162,7 @@ fn open(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, Store) {
 
 fn state(path: &std::path::Path) -> AppState {
     AppState::new(
-        StorePool::open(path, 4).expect("the pool opens"),
+        StorePool::open(path, 4, ascribe_app::SystemClock).expect("the pool opens"),
         ServerConfig::default(),
     )
 }

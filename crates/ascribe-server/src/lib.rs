@@ -108,18 +108,25 @@ impl StorePool {
         StorePool(Arc::new(store))
     }
 
-    /// The database file at `path` with `n` connections.
-    pub fn open(path: &std::path::Path, n: usize) -> Result<Self, ascribe_store::StoreError> {
-        Store::open_connections(path, n).map(|s| StorePool(Arc::new(s)))
+    /// The database file at `path` with `n` connections, its writes (and
+    /// the server's `date_added`) stamped by `clock`.
+    pub fn open(
+        path: &std::path::Path,
+        n: usize,
+        clock: impl ascribe_model::Clock + 'static,
+    ) -> Result<Self, ascribe_store::StoreError> {
+        Store::open_connections(path, n, clock).map(|s| StorePool(Arc::new(s)))
     }
 
     /// The database at `db` (a SQLite file or a PostgreSQL database) with
-    /// `n` connections.
+    /// `n` connections, its writes (and the server's `date_added`) stamped
+    /// by `clock`.
     pub fn open_at(
         db: &ascribe_store::Location,
         n: usize,
+        clock: impl ascribe_model::Clock + 'static,
     ) -> Result<Self, ascribe_store::StoreError> {
-        Store::open_at(db, n).map(StorePool::single)
+        Store::open_at(db, n, clock).map(StorePool::single)
     }
 
     /// The shared store.

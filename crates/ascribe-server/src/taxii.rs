@@ -3,7 +3,7 @@ use ascribe_model::Tlp;
 use ascribe_stix::import::check_bundle_object;
 use ascribe_stix::marking::Markings;
 use ascribe_stix::stream::marking_objects_of;
-use ascribe_stix::time::{format_timestamp, Clock, SystemClock};
+use ascribe_stix::time::format_timestamp;
 use ascribe_stix::{known_markings, ImportError, ImportOptions};
 use ascribe_store::{
     Collection, Cursor, NewObject, ObjectQuery, Page, StatusRecord, StixWriter, Store, StoreError,
@@ -744,7 +744,8 @@ async fn add_objects(
         return too_large();
     };
     let unmarked = st.config.unmarked;
-    let now = format_timestamp(&SystemClock.now());
+    // The store's clock: the one the server was started with.
+    let now = format_timestamp(&st.pool.store().clock().now());
     let out = db(&st, move |s| {
         let env = match serde_json::from_slice::<Envelope<'_>>(&bytes) {
             Ok(Envelope {

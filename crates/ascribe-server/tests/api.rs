@@ -9,7 +9,7 @@ use common::*;
 use serde_json::{json, Value};
 
 fn setup(anonymous: bool) -> (ascribe_server::AppState, String) {
-    let mut s = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = Store::open_in_memory(ascribe_app::SystemClock).unwrap_or_else(|e| panic!("{e}"));
     add_users(&mut s);
     let mut objs = Vec::new();
     for (n, t) in Tlp::ALL.into_iter().enumerate() {
@@ -394,7 +394,7 @@ async fn errors_are_taxii_errors_without_internals() {
 
 #[tokio::test]
 async fn explicit_collection_rights_override_the_role() {
-    let mut s = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = Store::open_in_memory(ascribe_app::SystemClock).unwrap_or_else(|e| panic!("{e}"));
     add_users(&mut s);
     add_objects(
         &mut s,

@@ -53,7 +53,7 @@ fn required() -> bool {
 }
 
 fn demo_db(path: &Path) {
-    let mut store = Store::open(path).expect("the demo database opens");
+    let mut store = Store::open(path, ascribe_app::SystemClock).expect("the demo database opens");
     let file = root().join("examples/vaccine-research-2020.toml");
     let text = std::fs::read_to_string(&file).expect("the example case is readable");
     let parsed = ascribe_app::case::check("vaccine-research-2020.toml", &text)
@@ -99,7 +99,7 @@ fn a_browser_signs_in_uses_every_page_and_axe_finds_nothing() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
     let addr = listener.local_addr().expect("the port");
     listener.set_nonblocking(true).expect("non-blocking");
-    let pool = StorePool::open(&db, 4).expect("the pool opens");
+    let pool = StorePool::open(&db, 4, ascribe_app::SystemClock).expect("the pool opens");
     let state = AppState::new(pool, ServerConfig::default());
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()

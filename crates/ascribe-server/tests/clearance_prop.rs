@@ -32,7 +32,8 @@ fn run(
     limit: usize,
     filter_type: bool,
 ) -> Result<(), TestCaseError> {
-    let mut s = Store::open_in_memory().map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let mut s = Store::open_in_memory(ascribe_app::SystemClock)
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
     add_users(&mut s);
     let mut rows = Vec::new();
     let mut seen = BTreeSet::new();
@@ -54,8 +55,8 @@ fn run(
     let st = state(s, true);
     let clearance = who.unwrap_or(Tlp::Clear);
     // The same collection without the rows the caller may not see.
-    let mut only_visible =
-        Store::open_in_memory().map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let mut only_visible = Store::open_in_memory(ascribe_app::SystemClock)
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
     add_users(&mut only_visible);
     let seen_rows: Vec<(Value, Tlp)> = rows
         .iter()

@@ -16,7 +16,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
 async fn start(limits: AuthLimits) -> (SocketAddr, String) {
-    let mut s = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = Store::open_in_memory(ascribe_app::SystemClock).unwrap_or_else(|e| panic!("{e}"));
     add_users(&mut s);
     let cid = s.stix_collections().unwrap_or_else(|e| panic!("{e}"))[0]
         .id
@@ -249,7 +249,7 @@ async fn tls_serves_a_real_rustls_client() {
     std::fs::write(&kpath, cert.signing_key.serialize_pem()).unwrap_or_else(|e| panic!("{e}"));
     let tls = ascribe_server::load_tls(&cpath, &kpath).unwrap_or_else(|e| panic!("{e}"));
 
-    let mut s = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = Store::open_in_memory(ascribe_app::SystemClock).unwrap_or_else(|e| panic!("{e}"));
     add_users(&mut s);
     let st = state(s, false);
     let l = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -41,7 +41,7 @@ async fn store_errors_are_logged_with_their_cause_and_no_secrets() {
 
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db = dir.path().join("a.db");
-    let mut s = Store::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    let mut s = Store::open(&db, ascribe_app::SystemClock).unwrap_or_else(|e| panic!("{e}"));
     add_users(&mut s);
     let cid = s.stix_collections().unwrap_or_else(|e| panic!("{e}"))[0]
         .id
@@ -52,7 +52,7 @@ async fn store_errors_are_logged_with_their_cause_and_no_secrets() {
         .and_then(|c| c.execute_batch("DROP TABLE stix_objects"))
         .unwrap_or_else(|e| panic!("{e}"));
     let st = AppState::new(
-        StorePool::open(&db, 1).unwrap_or_else(|e| panic!("{e}")),
+        StorePool::open(&db, 1, ascribe_app::SystemClock).unwrap_or_else(|e| panic!("{e}")),
         ServerConfig::default(),
     );
     let r = call(

@@ -19,7 +19,7 @@ fn id(n: usize) -> String {
 }
 
 fn store(objs: &[(Value, Tlp)]) -> (Store, String) {
-    let mut s = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = Store::open_in_memory(ascribe_app::SystemClock).unwrap_or_else(|e| panic!("{e}"));
     add_users(&mut s);
     add_objects(&mut s, objs);
     let cid = s
@@ -338,7 +338,7 @@ fn file_state(
     busy_wait: Duration,
 ) -> (AppState, String, std::path::PathBuf) {
     let path = dir.path().join("taxii.db");
-    let mut s = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    let mut s = Store::open(&path, ascribe_app::SystemClock).unwrap_or_else(|e| panic!("{e}"));
     s.set_busy_timeout(busy_wait)
         .unwrap_or_else(|e| panic!("{e}"));
     add_users(&mut s);

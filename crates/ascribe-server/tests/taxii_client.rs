@@ -40,10 +40,10 @@ fn taxii2_client_lists_adds_and_pages() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db = dir.path().join("taxii.db");
     {
-        let mut s = Store::open(&db).unwrap_or_else(|e| panic!("{e}"));
+        let mut s = Store::open(&db, ascribe_app::SystemClock).unwrap_or_else(|e| panic!("{e}"));
         add_users(&mut s);
     }
-    let pool = StorePool::open(&db, 2).unwrap_or_else(|e| panic!("{e}"));
+    let pool = StorePool::open(&db, 2, ascribe_app::SystemClock).unwrap_or_else(|e| panic!("{e}"));
     let state = AppState::new(pool, ServerConfig::default());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -61,7 +61,7 @@ async fn visible(st: &ascribe_server::AppState, url: &str, user: Option<&str>) -
 
 #[tokio::test]
 async fn posted_red_markings_in_any_form_stay_hidden_below_red() {
-    let mut s = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = Store::open_in_memory(ascribe_app::SystemClock).unwrap_or_else(|e| panic!("{e}"));
     add_users(&mut s);
     let cid = s
         .stix_collections()

@@ -86,7 +86,8 @@ fn upper(id: &str) -> String {
 fn server() -> &'static (AppState, String) {
     static S: OnceLock<(AppState, String)> = OnceLock::new();
     S.get_or_init(|| {
-        let mut s = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let mut s =
+            Store::open_in_memory(ascribe_app::SystemClock).unwrap_or_else(|e| panic!("{e}"));
         add_users(&mut s);
         let cid = s
             .stix_collections()

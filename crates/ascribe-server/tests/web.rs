@@ -96,7 +96,7 @@ fn case(id: &str, items: Vec<Evidence>, claims: Vec<Claim>) -> Case {
 
 /// One incident with an item and a claim at each marking.
 fn fixture() -> Store {
-    let mut s = Store::open_in_memory().expect("an in-memory store");
+    let mut s = Store::open_in_memory(ascribe_app::SystemClock).expect("an in-memory store");
     add_users(&mut s);
     let items = Tlp::ALL
         .iter()
@@ -422,7 +422,7 @@ proptest! {
     ) {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
         rt.block_on(async {
-            let mut s = Store::open_in_memory().expect("a store");
+            let mut s = Store::open_in_memory(ascribe_app::SystemClock).expect("a store");
             add_users(&mut s);
             let mut secrets = Vec::new();
             for (n, (ei, ci)) in marks.iter().enumerate() {

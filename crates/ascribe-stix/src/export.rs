@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::ids::{sco_id, sdo_id};
-use crate::time::{format_millis, parse_timestamp, Clock};
+use crate::time::{format_millis, parse_timestamp};
+use ascribe_model::Clock;
 
 /// What the exporter needs from an assessment (filled from `ascribe_assess::Assessment`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,4 +1,4 @@
-//! STIX timestamps and an injectable clock.
+//! STIX timestamps. The clock is `ascribe_model::Clock`, passed in.
 
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
@@ -47,40 +47,6 @@ pub fn version_key(s: &str) -> Option<String> {
     parse_timestamp(s).map(|t| format_timestamp(&t))
 }
 
-/// Where "now" comes from, so tests and reproducible exports can fix it.
-pub trait Clock: Send + Sync {
-    fn now(&self) -> OffsetDateTime;
-}
-
-/// The system clock.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc()
-    }
-}
-
-/// A clock stopped at one instant.
-#[derive(Debug, Clone, Copy)]
-pub struct FixedClock(pub OffsetDateTime);
-
-impl FixedClock {
-    /// A clock at `secs` seconds after the Unix epoch (`SOURCE_DATE_EPOCH` style).
-    pub fn from_unix(secs: i64) -> Option<Self> {
-        OffsetDateTime::from_unix_timestamp(secs)
-            .ok()
-            .map(FixedClock)
-    }
-}
-
-impl Clock for FixedClock {
-    fn now(&self) -> OffsetDateTime {
-        self.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,7 +66,7 @@ mod tests {
 
     #[test]
     fn millis_form_is_stix_shaped() {
-        let c = FixedClock::from_unix(1_594_890_000).map(|c| c.now());
+        let c = ascribe_model::FixedClock::from_unix(1_594_890_000).map(|c| c.0);
         assert_eq!(
             c.map(|t| format_millis(&t)).as_deref(),
             Some("2020-07-16T09:00:00.000Z")

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ascribe_assess::Policy;
+use ascribe_model::FixedClock;
 use ascribe_model::{Case, Indicator, IndicatorKind, Sighting, Tlp};
-use ascribe_stix::time::FixedClock;
 use ascribe_stix::{export_case, ExportInput};
 use serde_json::Value;
 

@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 
 use ascribe_assess::Policy;
+use ascribe_model::FixedClock;
 use ascribe_model::{
     AchRating, Admiralty, Bearing, Case, Claim, ClaimKind, Credibility, Evidence, EvidenceKind,
     Hypothesis, Incident, Indicator, IndicatorKind, Reliability, Sighting, Tlp,
 };
-use ascribe_stix::time::FixedClock;
 use ascribe_stix::{export_case, ExportInput};
 use proptest::prelude::*;
 use serde_json::Value;

@@ -263,7 +263,10 @@ impl ReadUnit<'_> {
         self.exists("SELECT 1 FROM incidents WHERE id = $1", &[&id])
     }
 
-    /// Loads an incident as a case, or `None` if there is no such incident.
+    /// Loads an incident as a case, as stored, or `None` if there is no such
+    /// incident. Rows are returned as they are: items stored graded before
+    /// migration 0009 are evidence here (`ascribe_app::case::load` reads them
+    /// back into observations).
     pub fn load_case(&self, incident_id: &str) -> Result<Option<StoredCase>> {
         self.load_case_seen_by(incident_id, Tlp::Red)
     }
@@ -333,7 +336,7 @@ impl ReadUnit<'_> {
             },
         )?;
 
-        let mut evidence = self.query(
+        let evidence = self.query(
             concat!(r#"SELECT id, kind, summary, source, reliability, credibility, tlp, bearing_json, origin
              FROM evidence WHERE incident_id = $1 AND "#, tlp_rank!(), r#" <= $2
              ORDER BY position, id"#),
@@ -364,7 +367,7 @@ impl ReadUnit<'_> {
             },
         )?;
 
-        let observed = crate::observed::load_observed(self, incident_id, max, &mut evidence)?;
+        let observed = crate::observed::load_observed(self, incident_id, max)?;
 
         let claims = self.claims_seen_by(
             &ClaimFilter {

@@ -35,6 +35,8 @@ pub use telemetry::TelemetryRun;
 pub use unit::{ReadUnit, UnitOfWork};
 pub use users::{RightsChange, Role, UserRecord};
 
+use ascribe_model::Clock;
+
 /// Where claims came from, so that re-importing one source replaces only its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Provenance {
@@ -144,47 +146,18 @@ impl StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// Where the store's "now" comes from (the time an incident was last
-/// changed): the caller's clock, read once when a unit of work begins.
-#[derive(Clone)]
-pub struct Clock(Arc<dyn Fn() -> time::OffsetDateTime + Send + Sync>);
-
-impl Clock {
-    /// The system clock, in UTC.
-    pub fn system() -> Self {
-        Clock(Arc::new(time::OffsetDateTime::now_utc))
-    }
-
-    /// A clock stopped at `t` (tests, reproducible runs).
-    pub fn fixed(t: time::OffsetDateTime) -> Self {
-        Clock(Arc::new(move || t))
-    }
-
-    /// Any source of the time.
-    pub fn from_fn(f: impl Fn() -> time::OffsetDateTime + Send + Sync + 'static) -> Self {
-        Clock(Arc::new(f))
-    }
-
-    /// Now, as stored: `YYYY-MM-DD HH:MM:SS` in UTC (the form the column
-    /// has always held).
-    fn stamp(&self) -> String {
-        let t = (self.0)().to_offset(time::UtcOffset::UTC);
-        format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        )
-    }
-}
-
-impl std::fmt::Debug for Clock {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Clock")
-    }
+/// Now, as `updated_at` has always held it: `YYYY-MM-DD HH:MM:SS` in UTC.
+fn stamp(clock: &dyn Clock) -> String {
+    let t = clock.now().to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 /// Where a store lives. The command line's `--db` (or `ASCRIBE_DB`) is read
@@ -252,13 +225,14 @@ enum Backend {
 }
 
 /// An open database: its backend with the connections it owns, and the
-/// clock its writes are stamped with. Every read and write runs in a unit
+/// caller's clock its writes are stamped with (the store reads no clock of
+/// its own). Every read and write runs in a unit
 /// of work ([`Store::read`], [`Store::unit_of_work`]) on one connection; a
 /// store with several connections (a server) runs several units at once,
 /// and is shared between threads as it is (`Store` is `Sync`).
 pub struct Store {
     backend: Backend,
-    clock: Clock,
+    clock: Arc<dyn Clock>,
 }
 
 impl std::fmt::Debug for Store {
@@ -271,25 +245,35 @@ impl std::fmt::Debug for Store {
 
 impl Store {
     /// Opens (creating if needed) the database at `path` with one
-    /// connection, and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Store> {
-        Store::open_connections(path, 1)
+    /// connection, and brings its schema up to date; its writes are stamped
+    /// by `clock`.
+    pub fn open(path: &Path, clock: impl Clock + 'static) -> Result<Store> {
+        Store::open_connections(path, 1, clock)
     }
 
     /// As [`Store::open`], with `connections` connections (at least one)
     /// for units of work running at once (the server).
-    pub fn open_connections(path: &Path, connections: usize) -> Result<Store> {
+    pub fn open_connections(
+        path: &Path,
+        connections: usize,
+        clock: impl Clock + 'static,
+    ) -> Result<Store> {
         Ok(Store {
             backend: Backend::Sqlite(sqlite::SqliteBackend::open(path, connections)?),
-            clock: Clock::system(),
+            clock: Arc::new(clock),
         })
     }
 
     /// Opens the database at `location` (a SQLite file is created if
     /// needed) with `connections` connections (at least one), and brings
-    /// its schema up to date. A PostgreSQL database's migrations apply once
-    /// even when several processes open it at the same moment.
-    pub fn open_at(location: &Location, connections: usize) -> Result<Store> {
+    /// its schema up to date; its writes are stamped by `clock`. A
+    /// PostgreSQL database's migrations apply once even when several
+    /// processes open it at the same moment.
+    pub fn open_at(
+        location: &Location,
+        connections: usize,
+        clock: impl Clock + 'static,
+    ) -> Result<Store> {
         let backend = match location {
             Location::File(path) => {
                 Backend::Sqlite(sqlite::SqliteBackend::open(path, connections)?)
@@ -300,22 +284,28 @@ impl Store {
         };
         Ok(Store {
             backend,
-            clock: Clock::system(),
+            clock: Arc::new(clock),
         })
     }
 
     /// An in-memory database, for tests and one-shot runs (one connection).
-    pub fn open_in_memory() -> Result<Store> {
+    pub fn open_in_memory(clock: impl Clock + 'static) -> Result<Store> {
         Ok(Store {
             backend: Backend::Sqlite(sqlite::SqliteBackend::in_memory()?),
-            clock: Clock::system(),
+            clock: Arc::new(clock),
         })
     }
 
-    /// Stamps this store's writes with `clock` (the system clock by default).
-    pub fn with_clock(mut self, clock: Clock) -> Store {
-        self.clock = clock;
+    /// Stamps this store's writes with `clock` from now on.
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Store {
+        self.clock = Arc::new(clock);
         self
+    }
+
+    /// The clock this store's writes are stamped with, for callers that
+    /// stamp other things of the same run (the server's `date_added`).
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
     }
 
     /// The schema version after migrations.
@@ -369,7 +359,7 @@ impl Store {
         &self,
         f: impl FnOnce(&mut UnitOfWork<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let now = self.clock.stamp();
+        let now = stamp(self.clock.as_ref());
         match &self.backend {
             Backend::Sqlite(b) => b.transaction(true, |c| {
                 f(&mut UnitOfWork::new(unit::Engine::Sqlite(c), now))
@@ -384,6 +374,13 @@ impl Store {
     pub fn has_incident(&self, id: &str) -> Result<bool> {
         self.read(|r| r.has_incident(id))
     }
+}
+
+/// The clock of this crate's tests: fixed, so nothing they store depends on
+/// when they run.
+#[cfg(test)]
+pub(crate) fn test_clock() -> ascribe_model::FixedClock {
+    ascribe_model::FixedClock::from_unix(1_500_000_000).expect("a time in range")
 }
 
 #[cfg(test)]

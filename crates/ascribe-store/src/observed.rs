@@ -1,7 +1,7 @@
 //! What programs observed (migration 0009): sightings, source territories and
 //! device findings, stored as observed and graded by the policy at assessment.
 
-use ascribe_model::{Evidence, Fact, Observed};
+use ascribe_model::{Fact, Observed};
 
 use crate::case::{corrupt, next_position, require_incident};
 use crate::{ReadUnit, Result, Store, UnitOfWork};
@@ -49,24 +49,16 @@ impl UnitOfWork<'_> {
     }
 }
 
-/// An incident's observed items: those stored graded before migration 0009
-/// that read back as observations (taken out of `evidence`, in its order),
-/// then those of the `observed` table in the order they were stored.
+/// An incident's observed items at or below `max_rank`, in the order they
+/// were stored. Items an older version stored graded, in `evidence`, are read
+/// as evidence here (`ascribe_app::case::load` reads them back into
+/// observations).
 pub(crate) fn load_observed(
     r: &ReadUnit<'_>,
     incident_id: &str,
     max_rank: i64,
-    evidence: &mut Vec<Evidence>,
 ) -> Result<Vec<Observed>> {
-    let mut observed = Vec::new();
-    evidence.retain(|e| match ascribe_assess::observed_from_legacy(e) {
-        Some(o) => {
-            observed.push(o);
-            false
-        }
-        None => true,
-    });
-    let stored = r.query(
+    r.query(
         concat!(
             "SELECT id, summary, source, tlp, origin, fact_json
              FROM observed WHERE incident_id = $1 AND ",
@@ -89,7 +81,5 @@ pub(crate) fn load_observed(
                 id,
             })
         },
-    )?;
-    observed.extend(stored);
-    Ok(observed)
+    )
 }

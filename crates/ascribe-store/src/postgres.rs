@@ -689,8 +689,12 @@ mod tests {
     use ascribe_model::{Incident, Tlp};
 
     fn open(schema: &ascribe_testutil::PgSchema, connections: usize) -> Store {
-        Store::open_at(&Location::Postgres(schema.url().to_owned()), connections)
-            .unwrap_or_else(|e| panic!("{e}: {e:?}"))
+        Store::open_at(
+            &Location::Postgres(schema.url().to_owned()),
+            connections,
+            crate::test_clock(),
+        )
+        .unwrap_or_else(|e| panic!("{e}: {e:?}"))
     }
 
     /// A connection of the test's own to the schema, outside the store.
@@ -722,7 +726,7 @@ mod tests {
     #[test]
     fn an_unreachable_server_is_named() {
         let at = Location::from_arg("postgres://ana:secret@127.0.0.1:1/test");
-        let e = Store::open_at(&at, 1).expect_err("nothing listens on port 1");
+        let e = Store::open_at(&at, 1, crate::test_clock()).expect_err("nothing listens on port 1");
         let text = e.to_string();
         assert!(matches!(e, StoreError::Connect { .. }), "{e:?}");
         assert!(
@@ -745,8 +749,12 @@ mod tests {
                 .map(|_| {
                     s.spawn(|| {
                         barrier.wait();
-                        Store::open_at(&Location::Postgres(schema.url().to_owned()), 1)
-                            .map(|st| st.schema_version())
+                        Store::open_at(
+                            &Location::Postgres(schema.url().to_owned()),
+                            1,
+                            crate::test_clock(),
+                        )
+                        .map(|st| st.schema_version())
                     })
                 })
                 .collect();
@@ -781,7 +789,7 @@ mod tests {
             return Ok(());
         };
         let pg = open(&schema, 1);
-        let lite = Store::open_in_memory()?;
+        let lite = Store::open_in_memory(crate::test_clock())?;
         let lite_columns: Vec<(String, String, String, bool)> = lite.read(|r| {
             r.query(
                 "SELECT m.name, p.name, p.type, p.\"notnull\" OR p.pk > 0 FROM sqlite_master m, pragma_table_info(m.name) p
@@ -1019,7 +1027,7 @@ mod tests {
         // Named, so that only this test's connection is dropped.
         let name = format!("lost_{}", schema.name());
         let url = format!("{}&application_name={name}", schema.url());
-        let store = Store::open_at(&Location::Postgres(url), 1)?;
+        let store = Store::open_at(&Location::Postgres(url), 1, crate::test_clock())?;
         let dropped = raw(&schema)
             .query(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
@@ -1045,8 +1053,12 @@ mod tests {
         raw(&schema)
             .batch_execute("INSERT INTO schema_migrations VALUES (9999, 'future')")
             .unwrap_or_else(|e| panic!("{e}"));
-        let e =
-            Store::open_at(&Location::Postgres(schema.url().to_owned()), 1).expect_err("too new");
+        let e = Store::open_at(
+            &Location::Postgres(schema.url().to_owned()),
+            1,
+            crate::test_clock(),
+        )
+        .expect_err("too new");
         assert!(matches!(e, StoreError::TooNew { found: 9999, .. }), "{e:?}");
     }
 }

@@ -459,7 +459,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let path = dir.path().join("old.db");
         old_database(&path);
-        let mut s = Store::open(&path)?;
+        let mut s = Store::open(&path, crate::test_clock())?;
         assert_eq!(s.schema_version()?, known_version());
 
         let case = s.load_case("inc")?.expect("the incident").case;
@@ -546,7 +546,7 @@ mod tests {
     /// SQLite and PostgreSQL, and no table leans on SQLite's rowid.
     #[test]
     fn every_column_has_a_portable_type() -> crate::Result<()> {
-        let s = Store::open_in_memory()?;
+        let s = Store::open_in_memory(crate::test_clock())?;
         let columns: Vec<(String, String, String)> = s.read(|r| {
             r.query(
                 "SELECT m.name, p.name, p.type FROM sqlite_master m, pragma_table_info(m.name) p

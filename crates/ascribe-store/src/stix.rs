@@ -634,7 +634,7 @@ mod tests {
 
     #[test]
     fn incident_sightings_come_from_attached_telemetry_runs() -> Result<()> {
-        let s = Store::open_in_memory()?;
+        let s = Store::open_in_memory(crate::test_clock())?;
         s.raw_batch(
             "INSERT INTO incidents (id, title, updated_at) VALUES ('inc', 't', '2026');
              INSERT INTO telemetry_runs (id, incident_id, started_at, inputs_json, event_types, summary_json)
@@ -654,7 +654,7 @@ mod tests {
     /// index, not a scan of every stored object.
     #[test]
     fn marking_definitions_are_looked_up_by_index() -> Result<()> {
-        let s = Store::open_in_memory()?;
+        let s = Store::open_in_memory(crate::test_clock())?;
         let ids = ["marking-definition--x".to_owned()];
         let plan = s.read(|r| {
             let mut params = Params::default();
@@ -666,7 +666,7 @@ mod tests {
     }
 
     fn file_store(dir: &tempfile::TempDir) -> Result<Store> {
-        Store::open(&dir.path().join("t.db"))
+        Store::open(&dir.path().join("t.db"), crate::test_clock())
     }
 
     /// Finding 8: a write waits for another writer (it begins as a writer,
@@ -713,7 +713,7 @@ mod tests {
     /// only the rows it can see, never from a scan of the collection.
     #[test]
     fn every_clearance_pages_through_its_own_index() -> Result<()> {
-        let s = Store::open_in_memory()?;
+        let s = Store::open_in_memory(crate::test_clock())?;
         let c = s.stix_collections()?[0].id.clone();
         for t in Tlp::ALL {
             for types in [vec![], vec!["indicator".to_owned()]] {

@@ -129,7 +129,7 @@ mod tests {
     /// floor has its CLEAR and GREEN sightings raised to AMBER.
     #[test]
     fn sightings_stored_without_the_floor_are_raised_to_amber() -> crate::Result<()> {
-        let s = Store::open_in_memory()?;
+        let s = Store::open_in_memory(crate::test_clock())?;
         s.raw_batch(
             "INSERT INTO telemetry_runs (id, incident_id, started_at, inputs_json, event_types, summary_json)
              VALUES ('r1', NULL, '2026', '[]', 'alert', '{}');
@@ -153,7 +153,7 @@ mod tests {
 
     #[test]
     fn a_run_round_trips_its_counts() {
-        let Ok(mut store) = Store::open_in_memory() else {
+        let Ok(mut store) = Store::open_in_memory(crate::test_clock()) else {
             panic!("in-memory store")
         };
         let obs = Observation {

@@ -4,10 +4,9 @@
 //! and passes the same suite. Tests of one engine (a file reopened, its
 //! migrations, its query plans) live beside that engine.
 
-use ascribe_assess::{assess, observed_to_evidence, Policy};
 use ascribe_model::{
-    AchRating, ActorRef, Admiralty, Bearing, Case, Claim, ClaimKind, Credibility, Evidence,
-    EvidenceKind, Fact, Hypothesis, Incident, IndicatorKind, Period, Reliability, Tlp,
+    AchRating, Admiralty, Bearing, Case, Claim, ClaimKind, Credibility, Evidence, EvidenceKind,
+    Fact, Hypothesis, Incident, Period, Reliability, Tlp,
 };
 
 use super::*;
@@ -241,7 +240,7 @@ fn stix_rows_are_numbered_in_insertion_order(mut store: Store) {
 /// store's clock, not the engine's.
 fn writes_are_stamped_with_the_callers_clock(store: Store) {
     let t = time::OffsetDateTime::from_unix_timestamp(1_600_000_000).unwrap();
-    let store = store.with_clock(Clock::fixed(t));
+    let store = store.with_clock(ascribe_model::FixedClock(t));
     let inc = Incident {
         id: "i".into(),
         title: "t".into(),
@@ -560,204 +559,52 @@ fn a_unit_of_work_writes_everything_or_nothing(store: Store) -> Result<()> {
     Ok(())
 }
 
-// Observations (observed.rs): items stored graded before migration 0009
-// read back as observed, and the two forms of one id replace each other.
+// Observations (observed.rs): the two forms of one id replace each other.
 
-fn observed_case() -> Case {
-    Case {
-        incident: Incident {
-            id: "inc".into(),
-            title: "t".into(),
-            summary: None,
-            period: None,
-            victims: vec![],
-        },
-        hypotheses: vec![
-            Hypothesis {
-                id: "apt29".into(),
-                actor: Some("APT29".into()),
-                resolved: Some(ActorRef {
-                    name: "APT29".into(),
-                    sponsor: Some("Russia".into()),
-                }),
-                prior: None,
+/// Observations with the ids of `graded`, as attaching again would write them.
+fn observed_like(graded: &[Evidence]) -> Vec<ascribe_model::Observed> {
+    graded
+        .iter()
+        .map(|e| ascribe_model::Observed {
+            id: e.id.clone(),
+            summary: e.summary.clone(),
+            source: e.source.clone(),
+            tlp: e.tlp,
+            origin: e.origin.clone().expect("an item with an origin"),
+            fact: Fact::Geolocation {
+                country: "RU".into(),
+                hypotheses: vec!["apt29".into()],
+                events: 25,
+                total: 852,
             },
-            Hypothesis::other(),
-        ],
-        evidence: vec![],
-        claims: vec![],
-        observed: vec![],
-    }
-}
-
-fn graded(
-    id: &str,
-    kind: EvidenceKind,
-    summary: &str,
-    grade: (Reliability, Credibility),
-    bearing: Bearing,
-    origin: &str,
-) -> Evidence {
-    Evidence {
-        id: id.into(),
-        kind,
-        summary: summary.into(),
-        source: "sensor logs (eve.json)".into(),
-        grade: Admiralty::new(grade.0, grade.1),
-        tlp: Tlp::Amber,
-        bearing,
-        origin: Some(origin.into()),
-    }
-}
-
-/// Items as `telemetry ingest --incident` and `device vet --incident`
-/// wrote them before migration 0009: graded, with fixed ratios.
-fn old_items() -> Vec<Evidence> {
-    let lr = |v: f64| Bearing::LikelihoodRatios([("apt29".to_owned(), v)].into());
-    vec![
-        graded(
-            "telemetry-ip-175-6-90-140",
-            EvidenceKind::InfrastructureOverlap,
-            "Sensor logs show 4 event(s) with ip 175.6.90.140 (linked to APT29 by illustrative-advisory) between 2024-03-04T10:45:18.376246Z and 2024-03-05T13:01:05.438238Z, e.g. examples/telemetry/eve-sample.json.gz:269; a single address is reused, rented and reassigned.",
-            (Reliability::B, Credibility::PossiblyTrue),
-            lr(2.0),
-            "telemetry:sighting:ip:175.6.90.140",
-        ),
-        graded(
-            "telemetry-ip-203-0-113-9",
-            EvidenceKind::InfrastructureOverlap,
-            "Sensor logs show 1 event(s) with ip 203.0.113.9 (linked to APT29) between 2024-03-04T10:45:18.376246Z and 2024-03-04T10:45:18.376246Z; the address belongs to a hosting or cloud provider shared by many tenants.",
-            (Reliability::B, Credibility::PossiblyTrue),
-            lr(1.2),
-            "telemetry:sighting:ip:203.0.113.9",
-        ),
-        graded(
-            "telemetry-domain-metro-account821-net",
-            EvidenceKind::InfrastructureOverlap,
-            "Sensor logs show 2 event(s) with domain metro-account821.net (linked to APT29 by illustrative-advisory) between 2024-03-04T10:45:18.376246Z and 2024-03-05T13:01:05.438238Z, e.g. eve.json:7; a dedicated domain is rarely shared between operators.",
-            (Reliability::B, Credibility::PossiblyTrue),
-            lr(4.0),
-            "telemetry:sighting:domain:metro-account821.net",
-        ),
-        graded(
-            "telemetry-geolocation-ru",
-            EvidenceKind::Geolocation,
-            "25 of 852 geolocated events (2.9%) came from addresses in RU; the territory an attack comes from is at most weakly consistent with its state being the sponsor (proxies, rented servers and botnets are the norm).",
-            (Reliability::B, Credibility::ProbablyTrue),
-            Bearing::Ratings([("apt29".to_owned(), AchRating::Consistent)].into()),
-            "telemetry:geolocation:RU",
-        ),
-        graded(
-            "dev-0123abcd-cap-hid-keyboard",
-            EvidenceKind::DeviceFinding,
-            "Keyboard (CAP-HID-KEYBOARD, high): the device can type",
-            (Reliability::B, Credibility::ProbablyTrue),
-            Bearing::Ratings(
-                [
-                    ("apt29".to_owned(), AchRating::Neutral),
-                    ("other".to_owned(), AchRating::Neutral),
-                ]
-                .into(),
-            ),
-            "device:0123abcd:CAP-HID-KEYBOARD",
-        ),
-        graded(
-            "dev-0123abcd-data-no-strings",
-            EvidenceKind::DeviceFinding,
-            "No strings (DATA-NO-STRINGS, info): the input held none",
-            (Reliability::B, Credibility::CannotBeJudged),
-            Bearing::Ratings([("apt29".to_owned(), AchRating::Neutral)].into()),
-            "device:0123abcd:DATA-NO-STRINGS",
-        ),
-    ]
-}
-
-fn items_stored_graded_are_read_back_as_observed_and_assess_the_same(mut store: Store) {
-    store.save_case(&observed_case(), None).unwrap();
-    // An item whose stored ratio is not the default policy's stays fixed.
-    let mut edited = old_items()[2].clone();
-    edited.id = "telemetry-domain-edited".into();
-    edited.bearing = Bearing::LikelihoodRatios([("apt29".to_owned(), 3.0)].into());
-    let mut old = old_items();
-    old.push(edited.clone());
-    store.upsert_evidence("inc", &old).unwrap();
-
-    let loaded = store.load_case("inc").unwrap().unwrap().case;
-    assert_eq!(loaded.evidence, vec![edited]);
-    assert_eq!(loaded.observed.len(), old.len() - 1);
-    let ip = &loaded.observed[0].fact;
-    assert!(
-        matches!(ip, Fact::Sighting { indicator: IndicatorKind::Ip, count: 4, shared_hosting: Some(false), first_seen, .. } if first_seen == "2024-03-04T10:45:18.376246Z"),
-        "{ip:?}"
-    );
-    assert!(matches!(
-        &loaded.observed[1].fact,
-        Fact::Sighting {
-            shared_hosting: Some(true),
-            ..
-        }
-    ));
-    assert!(matches!(
-        &loaded.observed[3].fact,
-        Fact::Geolocation { country, events: 25, total: 852, .. } if country == "RU"
-    ));
-    // Under the default policy they are the stored items, byte for byte.
-    let regraded = observed_to_evidence(&loaded.observed, &Policy::default()).unwrap();
-    assert_eq!(regraded, old[..old.len() - 1]);
-    // The same figures and bytes as before (the item kept fixed is listed
-    // first: evidence comes before observations).
-    let mut before = observed_case();
-    before.evidence = old.clone();
-    before.evidence.rotate_right(1);
-    let json = |c: &Case, p: &Policy| serde_json::to_string(&assess(c, p).unwrap()).unwrap();
-    assert_eq!(
-        json(&loaded, &Policy::default()),
-        json(&before, &Policy::default())
-    );
-    // A policy now reaches them.
-    let mut policy = Policy::default();
-    policy.telemetry.ratio.address = 3.0;
-    policy.device.data_grade = "A1".into();
-    let regraded = observed_to_evidence(&loaded.observed, &policy).unwrap();
-    assert_eq!(
-        regraded[0].bearing,
-        Bearing::LikelihoodRatios([("apt29".to_owned(), 3.0)].into())
-    );
-    assert_eq!(
-        regraded[1].bearing,
-        Bearing::LikelihoodRatios([("apt29".to_owned(), 1.2)].into()),
-        "decided shared at ingest"
-    );
-    assert_eq!(regraded[5].grade.to_string(), "A1");
-    assert_ne!(json(&loaded, &policy), json(&before, &Policy::default()));
+        })
+        .collect()
 }
 
 fn observed_items_round_trip_and_replace_their_graded_form(mut store: Store) {
-    store.save_case(&observed_case(), None).unwrap();
-    store.upsert_evidence("inc", &old_items()).unwrap();
-    let observed = store.load_case("inc").unwrap().unwrap().case.observed;
+    store.save_case(&case(), None).unwrap();
+    let graded = [
+        evidence("telemetry-geolocation-ru", Some("telemetry:geolocation:RU")),
+        evidence("telemetry-geolocation-cn", Some("telemetry:geolocation:CN")),
+    ];
+    store.upsert_evidence("inc", &graded).unwrap();
+    let observed = observed_like(&graded);
     // Attaching again writes the observed form (stamped by the store's
-    // clock); the graded rows go.
+    // clock); the graded rows of the same ids go, the rest stay.
     let t = time::OffsetDateTime::from_unix_timestamp(1_600_000_000).unwrap();
-    let mut store = store.with_clock(Clock::fixed(t));
+    let mut store = store.with_clock(ascribe_model::FixedClock(t));
     store.upsert_observed("inc", &observed).unwrap();
-    let n: i64 = store
-        .read(|r| r.query_value("SELECT COUNT(*) FROM evidence", &[]))
-        .unwrap();
-    assert_eq!(n, 0);
     let loaded = store.load_case("inc").unwrap().unwrap().case;
     assert_eq!(loaded.observed, observed);
-    assert!(loaded.evidence.is_empty());
+    assert_eq!(loaded.evidence, case().evidence);
     let listed = store.list_incidents().unwrap();
-    assert_eq!(listed[0].evidence, observed.len());
+    assert_eq!(listed[0].evidence, case().evidence.len() + observed.len());
     assert_eq!(listed[0].updated_at, "2020-09-13 12:26:40");
     // Graded evidence of the same id replaces an observed item.
-    store.upsert_evidence("inc", &old_items()[..1]).unwrap();
+    store.upsert_evidence("inc", &graded[..1]).unwrap();
     let loaded = store.load_case("inc").unwrap().unwrap().case;
-    assert_eq!(
-        loaded.observed.len() + loaded.evidence.len(),
-        observed.len()
-    );
+    assert_eq!(loaded.observed, observed[1..]);
+    assert_eq!(loaded.evidence.len(), case().evidence.len() + 1);
 }
 
 fn a_reader_loads_only_what_its_clearance_allows(mut store: Store) {
@@ -768,7 +615,7 @@ fn a_reader_loads_only_what_its_clearance_allows(mut store: Store) {
         ..evidence("e3", None)
     });
     c.claims[0].tlp = Tlp::Green;
-    c.observed = observed_case().observed;
+    c.observed = observed_like(&[evidence("o1", Some("telemetry:geolocation:RU"))]);
     for o in &mut c.observed {
         o.tlp = Tlp::AmberStrict;
     }
@@ -845,7 +692,6 @@ macro_rules! behaviour_suite {
                 users_round_trip_and_names_are_unique,
                 documents_and_kb_imports_round_trip,
                 a_unit_of_work_writes_everything_or_nothing,
-                items_stored_graded_are_read_back_as_observed_and_assess_the_same,
                 observed_items_round_trip_and_replace_their_graded_form,
                 a_reader_loads_only_what_its_clearance_allows
             );
@@ -866,12 +712,13 @@ macro_rules! behaviour_suite {
 
 behaviour_suite!(sqlite_memory, || Some((
     Box::new(()) as Box<dyn std::any::Any>,
-    super::Store::open_in_memory().expect("an in-memory store")
+    super::Store::open_in_memory(crate::test_clock()).expect("an in-memory store")
 )));
 behaviour_suite!(sqlite_file, || {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let store =
-        super::Store::open_connections(&dir.path().join("suite.db"), 2).expect("a file store");
+        super::Store::open_connections(&dir.path().join("suite.db"), 2, crate::test_clock())
+            .expect("a file store");
     Some((Box::new(dir) as Box<dyn std::any::Any>, store))
 });
 // A schema of its own per test on the test server (dropped after it), two
@@ -879,7 +726,8 @@ behaviour_suite!(sqlite_file, || {
 behaviour_suite!(postgres, || {
     let schema = ascribe_testutil::postgres_schema()?;
     let at = super::Location::Postgres(schema.url().to_owned());
-    let store = super::Store::open_at(&at, 2).unwrap_or_else(|e| panic!("{e}: {e:?}"));
+    let store =
+        super::Store::open_at(&at, 2, crate::test_clock()).unwrap_or_else(|e| panic!("{e}: {e:?}"));
     Some((Box::new(schema) as Box<dyn std::any::Any>, store))
 });
 
@@ -888,10 +736,10 @@ fn a_file_reopens_at_the_same_schema_and_refuses_a_newer_one() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.db");
     {
-        let mut store = Store::open(&path).unwrap();
+        let mut store = Store::open(&path, crate::test_clock()).unwrap();
         store.save_case(&case(), None).unwrap();
     }
-    let store = Store::open(&path).unwrap();
+    let store = Store::open(&path, crate::test_clock()).unwrap();
     assert_eq!(
         store.schema_version().unwrap(),
         crate::sqlite::known_version()
@@ -902,7 +750,7 @@ fn a_file_reopens_at_the_same_schema_and_refuses_a_newer_one() {
         .unwrap();
     drop(store);
     assert!(matches!(
-        Store::open(&path),
+        Store::open(&path, crate::test_clock()),
         Err(StoreError::TooNew { found: 9999, .. })
     ));
 }

@@ -1419,7 +1419,8 @@ pub(crate) async fn stix(
         .db(move |s| -> Result<serde_json::Value, AppError> {
             let (case, case_policy) = view::case_seen_by(s, &id, at)?;
             let policy = ascribe_app::assess::policy(config.as_ref(), case_policy.as_ref())?;
-            ascribe_app::stix::export(Some(s), &case, &policy, at, &ascribe_app::SystemClock)
+            // The store's clock: the one the server was started with.
+            ascribe_app::stix::export(Some(s), &case, &policy, at, s.clock())
         })
         .await;
     match bundle {

@@ -77,7 +77,8 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
 }
 
 fn serve_child(db: &str, portfile: &str) -> Result<(), String> {
-    let pool = StorePool::open(Path::new(db), 4).map_err(|e| e.to_string())?;
+    let pool =
+        StorePool::open(Path::new(db), 4, ascribe_app::SystemClock).map_err(|e| e.to_string())?;
     let state = AppState::new(pool, ServerConfig::default());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -108,7 +109,7 @@ impl Drop for Killed {
 
 fn start_server(dir: &Path) -> Result<(Killed, SocketAddr), String> {
     let db = dir.join("flood.db");
-    let mut s = Store::open(&db).map_err(|e| e.to_string())?;
+    let mut s = Store::open(&db, ascribe_app::SystemClock).map_err(|e| e.to_string())?;
     s.add_user(
         &UserRecord {
             name: USER.into(),

@@ -90,7 +90,7 @@ fn object(n: usize) -> (Value, Tlp) {
 }
 
 fn build_db(path: &Path, n: usize) -> Result<String, String> {
-    let mut s = Store::open(path).map_err(|e| e.to_string())?;
+    let mut s = Store::open(path, ascribe_app::SystemClock).map_err(|e| e.to_string())?;
     let hash = auth::hash_password(PASSWORD)?;
     s.add_user(
         &UserRecord {
@@ -131,7 +131,8 @@ fn build_db(path: &Path, n: usize) -> Result<String, String> {
 }
 
 fn serve_child(db: &str, portfile: &str) -> Result<(), String> {
-    let pool = StorePool::open(Path::new(db), 4).map_err(|e| e.to_string())?;
+    let pool =
+        StorePool::open(Path::new(db), 4, ascribe_app::SystemClock).map_err(|e| e.to_string())?;
     let state = AppState::new(pool, ServerConfig::default());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
