@@ -18,11 +18,9 @@ pub struct FixedClock(pub OffsetDateTime);
 
 impl FixedClock {
     /// A clock at `secs` seconds after the Unix epoch (`SOURCE_DATE_EPOCH`
-    /// style); `None` when that is out of the representable range.
-    pub fn from_unix(secs: i64) -> Option<Self> {
-        OffsetDateTime::from_unix_timestamp(secs)
-            .ok()
-            .map(FixedClock)
+    /// style); an error when that is out of the representable range.
+    pub fn from_unix(secs: i64) -> Result<Self, time::error::ComponentRange> {
+        OffsetDateTime::from_unix_timestamp(secs).map(FixedClock)
     }
 }
 
@@ -57,6 +55,6 @@ mod tests {
         assert_eq!(c.now().unix_timestamp(), 1_600_000_000);
         let shared: Arc<dyn Clock> = Arc::new(c);
         assert_eq!(shared.now(), c.now());
-        assert_eq!(FixedClock::from_unix(i64::MAX), None);
+        assert!(FixedClock::from_unix(i64::MAX).is_err());
     }
 }

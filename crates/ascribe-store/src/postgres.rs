@@ -456,7 +456,10 @@ impl PostgresBackend {
     }
 
     fn check_not_newer(&self, applied: &[i64]) -> Result<()> {
-        let found = applied.iter().copied().max().unwrap_or(0);
+        // A schema with no migration applied yet is never newer.
+        let Some(found) = applied.iter().copied().max() else {
+            return Ok(());
+        };
         let known = known_version();
         if found > known {
             return Err(StoreError::TooNew {

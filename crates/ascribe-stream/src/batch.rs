@@ -164,14 +164,15 @@ pub fn first_line(head: &[u8]) -> Option<&[u8]> {
 pub fn preamble(format: Format, head: &[u8]) -> Vec<u8> {
     match format {
         Format::Eve | Format::ZeekJson => Vec::new(),
-        Format::Csv => first_line(head)
-            .map(|l| {
+        Format::Csv => match first_line(head) {
+            Some(l) => {
                 let mut v = l.to_vec();
                 v.push(b'\n');
                 v
-            })
+            }
             // A log with no whole line yet has no header to repeat.
-            .unwrap_or_default(),
+            None => Vec::new(),
+        },
         Format::ZeekTsv => {
             let mut out = Vec::new();
             let mut at = 0;

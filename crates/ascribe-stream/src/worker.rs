@@ -350,11 +350,15 @@ pub async fn drain(
             last = Instant::now();
             last_at = std::time::SystemTime::now();
             batches += 1;
-            let n = m
-                .headers
-                .as_ref()
-                .and_then(|h| h.get(batch::H_LINES))
-                .and_then(|v| v.as_str().parse::<u64>().ok());
+            let n = match m.headers.as_ref().and_then(|h| h.get(batch::H_LINES)) {
+                Some(v) => Some(v.as_str().parse::<u64>().map_err(|e| {
+                    StreamError::Nats(format!(
+                        "a batch whose {} header is not a count: {e}",
+                        batch::H_LINES
+                    ))
+                })?),
+                None => None,
+            };
             lines += n.ok_or_else(|| {
                 StreamError::Nats(format!(
                     "a batch without a readable {} header",

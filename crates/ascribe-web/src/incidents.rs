@@ -557,6 +557,15 @@ pub(crate) fn enc(s: &str) -> String {
         .replace('+', "%20")
 }
 
+/// An export cell: an absent value (no period, no date, no speaker) is an
+/// empty cell, as CSV and the JSON rows write it, not an error.
+fn cell(v: Option<&str>) -> String {
+    match v {
+        Some(v) => v.to_owned(),
+        None => String::new(),
+    }
+}
+
 fn list_rows(rows: &[Arc<Digest>]) -> Vec<Vec<String>> {
     rows.iter()
         .map(|d| {
@@ -564,8 +573,8 @@ fn list_rows(rows: &[Arc<Digest>]) -> Vec<Vec<String>> {
             vec![
                 d.id.clone(),
                 d.title.clone(),
-                d.from.clone().unwrap_or_default(),
-                d.to.clone().unwrap_or_default(),
+                cell(d.from.as_deref()),
+                cell(d.to.as_deref()),
                 v.map_or(String::new(), |v| v.label.clone()),
                 v.map_or(String::new(), |v| v.phrase.as_str().to_owned()),
                 v.map_or(String::new(), |v| format!("{:.4}", v.probability)),
@@ -1304,7 +1313,7 @@ fn claim_rows(case: &Case) -> Vec<Vec<String>> {
     case.claims
         .iter()
         .map(|c| {
-            let o = |s: &Option<String>| s.clone().unwrap_or_default();
+            let o = |s: &Option<String>| cell(s.as_deref());
             vec![
                 c.id.clone(),
                 o(&c.date),

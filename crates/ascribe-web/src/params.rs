@@ -68,11 +68,14 @@ impl Paging {
     /// The page `name` asks for (1 when absent or unreadable; clamped to the last).
     pub fn read(p: &Params, name: &str, size: usize, total: usize) -> Self {
         let last = total.div_ceil(size.max(1)).max(1);
-        let page = p
-            .get(name)
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .unwrap_or(1)
-            .clamp(1, last);
+        // The pager's own links always carry a number; a hand-edited one that
+        // is not (or is out of range) shows the nearest page there is, the
+        // first, rather than an error page for a pager position.
+        let page = match p.get(name).map(|v| v.trim().parse::<usize>()) {
+            Some(Ok(n)) => n,
+            Some(Err(_)) | None => 1,
+        }
+        .clamp(1, last);
         Paging {
             page,
             size: size.max(1),

@@ -108,7 +108,9 @@ pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
-        .filter_map(|v| v.to_str().ok())
+        // A Cookie header with bytes outside visible ASCII holds no cookie
+        // this server set (its values are base64url), so it is passed over.
+        .flat_map(|v| v.to_str())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == name)

@@ -10,7 +10,7 @@ impl Ctx<'_> {
         let mut frames = self.frames(i);
         // "According to Reuters, an official said ...": the outlet reports,
         // the official speaks.
-        let media_sources: Vec<(usize, String, (usize, usize))> = frames
+        let media_sources: Vec<(usize, Option<String>, (usize, usize))> = frames
             .iter()
             .enumerate()
             .filter(|(_, f)| {
@@ -24,16 +24,7 @@ impl Ctx<'_> {
                             })
                     })
             })
-            .map(|(k, f)| {
-                (
-                    k,
-                    f.speaker
-                        .as_ref()
-                        .and_then(|x| x.org.clone())
-                        .unwrap_or_default(),
-                    f.content,
-                )
-            })
+            .map(|(k, f)| (k, f.speaker.as_ref().and_then(|x| x.org.clone()), f.content))
             .collect();
         let mut drop = Vec::new();
         for (k, name, (cs, ce)) in media_sources {
@@ -41,7 +32,10 @@ impl Ctx<'_> {
             for f in frames.iter_mut() {
                 if f.kind != FrameKind::Source && f.verb >= cs && f.verb < ce && f.speaker.is_some()
                 {
-                    f.reporter.get_or_insert_with(|| name.clone());
+                    // An outlet known only as "media" names no reporter.
+                    if let Some(name) = &name {
+                        f.reporter.get_or_insert_with(|| name.clone());
+                    }
                     inner = true;
                 }
             }

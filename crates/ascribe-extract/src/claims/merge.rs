@@ -52,12 +52,20 @@ impl Ctx<'_> {
         let retract: Vec<(usize, String)> = (0..self.sentences.len())
             .filter_map(|i| {
                 let (s, e) = (self.sentences[i].start, self.sentences[i].end);
-                let d = self
+                let retracts = self
                     .hits_of(s, e, |p| p == Pat::Deny)
-                    .into_iter()
-                    .find(|d| self.is_retraction(d, e))?;
-                let _ = d;
-                Some((i, self.turn_speaker(i).map(|x| x.key()).unwrap_or_default()))
+                    .iter()
+                    .any(|d| self.is_retraction(d, e));
+                if !retracts {
+                    return None;
+                }
+                // A retraction in no one's turn takes back the claims of no
+                // one in particular: the empty key, as `Speaker::key` gives.
+                let who = match self.turn_speaker(i) {
+                    Some(sp) => sp.key(),
+                    None => String::new(),
+                };
+                Some((i, who))
             })
             .collect();
         claims.retain(|c| {

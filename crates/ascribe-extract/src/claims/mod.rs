@@ -115,11 +115,12 @@ impl Speaker {
         if self.media {
             return "media".to_owned();
         }
-        self.person
-            .clone()
-            .or_else(|| self.org.clone())
-            .unwrap_or_default()
-            .to_lowercase()
+        // A speaker named by neither person nor organisation (a country
+        // alone) has the empty key: it merges with no named speaker.
+        match self.person.as_deref().or(self.org.as_deref()) {
+            Some(name) => name.to_lowercase(),
+            None => String::new(),
+        }
     }
 }
 
