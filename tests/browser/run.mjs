@@ -3,7 +3,7 @@
 // axe-core with the WCAG 2.2 AA tags on every page (any violation fails);
 // screenshots of each page at 1280 and 390 px wide.
 //
-// usage: BASE=http://127.0.0.1:PORT USER=name PASSWORD=secret INCIDENT=id OUT=dir node run.mjs
+// usage: BASE=http://127.0.0.1:PORT USER=name PASSWORD=secret INCIDENT=id DOCUMENT=name OUT=dir node run.mjs
 // Prints one JSON line per page checked and a summary line; exits 1 on any failure.
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -15,7 +15,7 @@ const env = (k) => {
   return v;
 };
 const BASE = env('BASE'), USER = env('USER'), PASSWORD = env('PASSWORD');
-const INCIDENT = env('INCIDENT'), OUT = env('OUT');
+const INCIDENT = env('INCIDENT'), DOCUMENT = env('DOCUMENT'), OUT = env('OUT');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 mkdirSync(OUT, { recursive: true });
 
@@ -91,6 +91,8 @@ await check(page, 'incidents-anonymous');
 if (!(await page.locator('[role="note"]').first().innerText()).includes('TLP:CLEAR')) fail('anonymous list is not TLP:CLEAR');
 await go(`/incidents/${INCIDENT}`);
 await check(page, 'incident-anonymous');
+await go(`/documents/${encodeURIComponent(DOCUMENT)}`);
+await check(page, 'document-anonymous');
 await go('/login');
 await check(page, 'login');
 
@@ -146,8 +148,20 @@ if (!page.url().includes(`exclude=${encodeURIComponent(itemId).replace(/%20/g, '
 if (!(await page.getByText('Nothing stored has changed').count())) fail('what-if: no notice');
 await check(page, 'incident-what-if');
 
+// A document from the incident's provenance: its text with the claims marked,
+// each mark leading to its claim in the list.
+await go(`/incidents/${INCIDENT}`);
+await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/documents/')), page.locator('a[href^="/documents/"]').first().click()]);
+if (!(await page.locator('.doc-text mark a').count())) fail('document: no claim marked in the text');
+await check(page, 'document');
+const mark = page.locator('.doc-text mark a').first();
+await Promise.all([page.waitForURL((u) => u.hash.startsWith('#claim-')), mark.click()]);
+const target = new URL(page.url()).hash.slice(1);
+if (!(await page.locator(`[id="${target}"]`).count())) fail(`document: the mark leads to ${target}, which is not on the page`);
+
 // Exports: never above the reader's clearance, marked.
-for (const path of ['/incidents.csv', `/incidents/${INCIDENT}/evidence.csv`, `/incidents/${INCIDENT}/claims.json`, `/incidents/${INCIDENT}/stix.json`]) {
+for (const path of ['/incidents.csv', `/incidents/${INCIDENT}/evidence.csv`, `/incidents/${INCIDENT}/claims.json`, `/incidents/${INCIDENT}/stix.json`,
+  `/documents/${encodeURIComponent(DOCUMENT)}/claims.csv`, `/documents/${encodeURIComponent(DOCUMENT)}/claims.json`]) {
   const r = await page.request.get(`${BASE}${path}`);
   if (r.status() !== 200) fail(`${path}: ${r.status()}`);
   const text = await r.text();

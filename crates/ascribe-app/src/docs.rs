@@ -424,7 +424,17 @@ pub fn file_claims(
                 claims: d.claims.len(),
                 incidents: incidents.into_iter().collect(),
                 ingested_at: now.clone(),
+                // The strictest of its claims' markings (a reader may see
+                // the text only where it may see every claim read from it).
+                tlp: d
+                    .claims
+                    .iter()
+                    .map(|c| c.claim.tlp)
+                    .fold(ascribe_model::Tlp::Clear, Ord::max),
+                outlet: d.source.outlet.clone(),
+                url: d.source.url.clone(),
             })?;
+            u.record_document_text(&d.name, &d.original)?;
         }
         Ok(())
     })?;
@@ -495,6 +505,8 @@ mod tests {
             claims,
             skipped: None,
             clean_len: 0,
+            original: String::new(),
+            source: ascribe_extract::SourceMeta::default(),
         };
         (doc, 100)
     }

@@ -38,6 +38,18 @@ pub fn case_seen_by(
     Ok((stored.case, policy))
 }
 
+/// A document as `clearance` may see it (its text, metadata and the claims
+/// read from it at or below `clearance`), or `None` when there is none or it
+/// is marked above `clearance`: the store's statements filter, so nothing
+/// above it is read.
+pub fn document_seen_by(
+    store: &Store,
+    name: &str,
+    clearance: Tlp,
+) -> Result<Option<ascribe_store::DocumentSeen>> {
+    Ok(store.document_seen_by(name, clearance)?)
+}
+
 /// Every incident with the counts `clearance` may see.
 pub fn incidents_seen_by(store: &Store, clearance: Tlp) -> Result<Vec<IncidentSummary>> {
     Ok(store.list_incidents_seen_by(clearance)?)

@@ -44,6 +44,8 @@ fn docs() -> Vec<(Document, u64)> {
             claims: vec![accusation(&format!("{name}-1"), "Russia", op)],
             skipped: None,
             clean_len: 0,
+            original: String::new(),
+            source: ascribe_extract::SourceMeta::default(),
         };
         (doc, 10)
     })

@@ -324,6 +324,91 @@ fn html_lines(s: &str) -> (Vec<Line>, Vec<String>) {
     (lines, meta)
 }
 
+/// Where an HTML page says it comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceMeta {
+    /// The outlet (`og:site_name`, else `application-name`).
+    pub outlet: Option<String>,
+    /// The page's address (`og:url`, else the canonical link).
+    pub url: Option<String>,
+}
+
+/// The outlet and address an HTML page names in its `<meta>` and `<link>`
+/// tags (text and Markdown name neither). One pass over the tags; the first
+/// value of each kind wins.
+pub fn source_meta(original: &str, format: Format) -> SourceMeta {
+    let mut out = SourceMeta::default();
+    if format != Format::Html {
+        return out;
+    }
+    let (mut app_name, mut canonical) = (None, None);
+    let b = original.as_bytes();
+    for i in memchr::memchr_iter(b'<', b) {
+        let head = b.get(i + 1..i + 6).unwrap_or(&[]);
+        let is_meta = head.len() == 5
+            && head[..4].eq_ignore_ascii_case(b"meta")
+            && head[4].is_ascii_whitespace();
+        let is_link = head.len() == 5
+            && head[..4].eq_ignore_ascii_case(b"link")
+            && head[4].is_ascii_whitespace();
+        if !is_meta && !is_link {
+            continue;
+        }
+        let end = memchr::memchr(b'>', &b[i..]).map_or(b.len(), |e| i + e);
+        let Some(tag) = original.get(i + 1..end) else {
+            continue;
+        };
+        let key = |attr: &str| attr_value(tag, attr).map(str::to_ascii_lowercase);
+        let value = |attr: &str| {
+            attr_value(tag, attr)
+                .map(|v| decode_entities(v.trim()))
+                .filter(|v| !v.is_empty())
+        };
+        if is_meta {
+            match key("property").or_else(|| key("name")).as_deref() {
+                Some("og:site_name") if out.outlet.is_none() => out.outlet = value("content"),
+                Some("application-name") if app_name.is_none() => app_name = value("content"),
+                Some("og:url") if out.url.is_none() => out.url = value("content"),
+                _ => {}
+            }
+        } else if key("rel").as_deref() == Some("canonical") && canonical.is_none() {
+            canonical = value("href");
+        }
+    }
+    out.outlet = out.outlet.or(app_name);
+    out.url = out.url.or(canonical);
+    out
+}
+
+/// An attribute value with its character references decoded (one left as
+/// written when it is not one).
+fn decode_entities(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    let mut rest = v;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        match after.find(';').filter(|&s| s <= 10) {
+            Some(semi) => match decode_entity(&after[..semi]) {
+                Some(ch) => {
+                    out.push(ch);
+                    rest = &after[semi + 1..];
+                }
+                None => {
+                    out.push('&');
+                    rest = after;
+                }
+            },
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn attr_value<'t>(tag: &'t str, attr: &str) -> Option<&'t str> {
     let lower = tag.to_ascii_lowercase();
     let key = format!("{attr}=");
@@ -815,6 +900,21 @@ fn emit_segment(out: &mut Cleaned<'_>, original: &str, a: usize, b: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_meta_reads_the_outlet_and_address_of_a_page_only() {
+        let html = r#"<html><head><META name="application-name" content="App">
+<meta property="og:site_name" content="The Daily &amp; Weekly"><link rel="canonical" href="https://example.org/a?x=1&amp;y=2">
+<meta property="og:site_name" content="Second"></head><body><p>meta text</p></body></html>"#;
+        let m = source_meta(html, Format::Html);
+        assert_eq!(m.outlet.as_deref(), Some("The Daily & Weekly"));
+        assert_eq!(m.url.as_deref(), Some("https://example.org/a?x=1&y=2"));
+        let og = r#"<meta name="application-name" content="App"><meta property="og:url" content="https://e.org/b"><link rel="canonical" href="https://e.org/c">"#;
+        let m = source_meta(og, Format::Html);
+        assert_eq!(m.outlet.as_deref(), Some("App"));
+        assert_eq!(m.url.as_deref(), Some("https://e.org/b"));
+        assert_eq!(source_meta(html, Format::Text), SourceMeta::default());
+    }
 
     #[test]
     fn offsets_map_back_through_html_entities() {

@@ -26,7 +26,7 @@ mod lexicon;
 use ascribe_model::{Claim, Icd203, Phia, Tlp};
 use serde::{Deserialize, Serialize};
 
-pub use clean::{clean, Cleaned, Format, Skip};
+pub use clean::{clean, source_meta, Cleaned, Format, Skip, SourceMeta};
 
 /// A claim with what the model's [`Claim`] does not carry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,6 +53,11 @@ pub struct Document {
     pub skipped: Option<Skip>,
     /// Bytes of article text left after cleaning.
     pub clean_len: usize,
+    /// The document decoded as UTF-8 (invalid bytes replaced): the text the
+    /// claims' offsets index.
+    pub original: String,
+    /// The outlet and address an HTML page names in its metadata.
+    pub source: SourceMeta,
 }
 
 /// A reader over a knowledge base other than the built-in one (an imported
@@ -151,12 +156,24 @@ fn read_impl(
             icd203: band.map(|b| b.2),
         });
     }
+    let source = if cleaned.skipped == Some(Skip::Binary) {
+        SourceMeta::default()
+    } else {
+        source_meta(&cleaned.original, cleaned.format)
+    };
     Document {
         name: name.to_owned(),
         published,
         claims: out,
         skipped: cleaned.skipped,
         clean_len: cleaned.text.len(),
+        original: if cleaned.skipped == Some(Skip::Binary) {
+            // A binary file is no text to show.
+            String::new()
+        } else {
+            cleaned.original.into_owned()
+        },
+        source,
     }
 }
 

@@ -59,6 +59,33 @@ fn demo_db(path: &Path) {
     let parsed = ascribe_app::case::check("vaccine-research-2020.toml", &text)
         .expect("the example case is valid");
     ascribe_app::case::import(&mut store, &[parsed]).expect("the example case is stored");
+    // The example documents, their claims filed under the example incident
+    // (the document page shows their text with the claims marked).
+    let docs: Vec<_> = [
+        "2020-07-16-ncsc-advisory.txt",
+        "2020-07-17-kremlin-response.txt",
+    ]
+    .iter()
+    .map(|name| {
+        let bytes = std::fs::read(root().join("examples/docs").join(name))
+            .expect("the example document is readable");
+        (
+            ascribe_extract::read_document(name, &bytes, None),
+            bytes.len() as u64,
+        )
+    })
+    .collect();
+    ascribe_app::docs::file_claims(
+        &mut store,
+        &ascribe_app::SystemClock,
+        &docs,
+        &ascribe_app::docs::FileOptions {
+            incident: Some("vaccine-research-2020"),
+            window_days: 45,
+        },
+        ascribe_kb::KnowledgeBase::builtin(),
+    )
+    .expect("the example documents are filed");
     let cases: Vec<_> = (0..60u64)
         .map(|i| {
             let mut c = ascribe_assess::synth::case(8, i);
@@ -122,6 +149,7 @@ fn a_browser_signs_in_uses_every_page_and_axe_finds_nothing() {
         .env("USER", USER)
         .env("PASSWORD", PASSWORD)
         .env("INCIDENT", "vaccine-research-2020")
+        .env("DOCUMENT", "2020-07-16-ncsc-advisory.txt")
         .env("OUT", &out)
         .output()
         .expect("node runs");

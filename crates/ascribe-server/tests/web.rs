@@ -396,6 +396,178 @@ async fn filters_find_by_alias_denial_and_verdict() {
     assert!(csv.text.starts_with("# TLP:CLEAR\nid,title"));
 }
 
+/// The text of the documents fixture: a CLEAR claim, an AMBER claim and a
+/// CLEAR one after them; offsets are byte offsets into it.
+const DOC_TEXT: &str = "The NCSC said APT29 was almost certainly behind it.\nAn official said zq-amber-claim-span.\nRussia denied any involvement.\n";
+
+fn span_of(needle: &str) -> (usize, usize) {
+    let s = DOC_TEXT.find(needle).expect("the needle is in the text");
+    (s, s + needle.len())
+}
+
+/// The vaccine incident with claims read from two documents: `clear.txt`
+/// (TLP:CLEAR, holding a CLEAR and an AMBER claim) and `amber.txt` (TLP:AMBER).
+fn documents_fixture() -> Store {
+    let mut s = Store::open_in_memory(ascribe_app::SystemClock).expect("an in-memory store");
+    add_users(&mut s);
+    let from = |id: &str, doc: &str, needle: &str, tlp: Tlp, kind: ClaimKind| {
+        let (start, end) = span_of(needle);
+        Claim {
+            doc: Some(doc.to_owned()),
+            start: Some(start),
+            end: Some(end),
+            ..claim(id, kind, "2020-07-16", tlp, needle)
+        }
+    };
+    let claims = vec![
+        from(
+            "d1",
+            "clear.txt",
+            "The NCSC said APT29 was almost certainly behind it.",
+            Tlp::Clear,
+            ClaimKind::Accusation,
+        ),
+        from(
+            "zq-amber-claim-id",
+            "clear.txt",
+            "An official said zq-amber-claim-span.",
+            Tlp::Amber,
+            ClaimKind::Accusation,
+        ),
+        from(
+            "d3",
+            "clear.txt",
+            "Russia denied any involvement.",
+            Tlp::Clear,
+            ClaimKind::Denial,
+        ),
+        from(
+            "zq-amber-doc-claim",
+            "amber.txt",
+            "Russia denied any involvement.",
+            Tlp::Amber,
+            ClaimKind::Denial,
+        ),
+    ];
+    s.save_case(&case("vaccine", vec![], claims), None)
+        .expect("the case is saved");
+    for (name, tlp) in [("clear.txt", Tlp::Clear), ("amber.txt", Tlp::Amber)] {
+        let d = ascribe_store::DocumentRecord {
+            name: name.to_owned(),
+            bytes: DOC_TEXT.len() as u64,
+            published: Some("2020-07-16".to_owned()),
+            claims: 3,
+            incidents: vec!["vaccine".to_owned()],
+            ingested_at: "2026-01-01T00:00:00Z".to_owned(),
+            tlp,
+            outlet: Some("The Example Times".to_owned()),
+            url: Some(format!("https://news.example/{name}")),
+        };
+        s.unit_of_work(|u| {
+            u.record_document(&d)?;
+            u.record_document_text(name, DOC_TEXT)
+        })
+        .expect("the document is recorded");
+    }
+    s
+}
+
+#[tokio::test]
+async fn a_document_shows_its_text_with_claims_marked_and_nothing_above_clearance() {
+    let st = state(documents_fixture(), true);
+    let amber_cookie = sign_in(&st, "u-amber").await;
+    let clear_cookie = sign_in(&st, "u-clear").await;
+    // Anonymous and a TLP:CLEAR-cleared reader: the CLEAR document without the AMBER claim.
+    for cookie in [None, Some(clear_cookie.as_str())] {
+        let p = get(&st, "/documents/clear.txt", cookie).await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+        assert_structure(&p, Tlp::Clear);
+        assert!(
+            p.text.contains("The Example Times")
+                && p.text.contains("https://news.example/clear.txt")
+        );
+        assert!(
+            p.text.contains(
+                "<mark><a href=\"/documents/clear.txt?cl=1#claim-0\">The NCSC said APT29"
+            ),
+            "{}",
+            p.text
+        );
+        assert!(p.text.contains("id=\"claim-0\"") && p.text.contains("id=\"claim-1\""));
+        assert!(!p.text.contains("id=\"claim-2\""), "two claims are shown");
+        assert!(p
+            .text
+            .contains("<mark><a href=\"/documents/clear.txt?cl=1#claim-1\">Russia denied"));
+        assert!(
+            !p.text.contains("zq-amber-claim-id"),
+            "the AMBER claim is not listed"
+        );
+        assert!(
+            !p.text
+                .contains("<mark><a href=\"/documents/clear.txt?cl=1#claim-1\">An official"),
+            "nor marked"
+        );
+        for export in [
+            "/documents/clear.txt/claims.csv",
+            "/documents/clear.txt/claims.json",
+        ] {
+            let e = get(&st, export, cookie).await;
+            assert_eq!(e.status, StatusCode::OK);
+            assert!(
+                e.text.contains("d1") && !e.text.contains("zq-amber"),
+                "{export}: {}",
+                e.text
+            );
+            assert!(
+                e.text.contains("TLP:CLEAR") && !e.text.contains("TLP:AMBER"),
+                "{export}: {}",
+                e.text
+            );
+        }
+        // The AMBER document looks missing, as do its exports.
+        for path in [
+            "/documents/amber.txt",
+            "/documents/amber.txt/claims.csv",
+            "/documents/amber.txt/claims.json",
+        ] {
+            let r = get(&st, path, cookie).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+            assert!(
+                !r.text.contains("zq-amber") && !r.text.contains("The Example Times"),
+                "{path}"
+            );
+        }
+    }
+    // A TLP:AMBER reader sees the AMBER claim, marked, and the AMBER document.
+    let p = get(&st, "/documents/clear.txt", Some(&amber_cookie)).await;
+    assert_structure(&p, Tlp::Amber);
+    assert!(p.text.contains("zq-amber-claim-id"));
+    assert!(p.text.contains("<mark><a href=\"/documents/clear.txt?cl=1#claim-1\">An official said zq-amber-claim-span.</a></mark>"), "{}", p.text);
+    let a = get(&st, "/documents/amber.txt", Some(&amber_cookie)).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_structure(&a, Tlp::Amber);
+    let csv = get(&st, "/documents/amber.txt/claims.csv", Some(&amber_cookie)).await;
+    assert!(
+        csv.text.starts_with("# TLP:AMBER\nid,incident,kind")
+            && csv.text.contains("zq-amber-doc-claim")
+    );
+    // The incident page links its documents; an unknown one is a 404.
+    let inc = get(&st, "/incidents/vaccine", None).await;
+    assert!(
+        inc.text.contains("href=\"/documents/clear.txt\""),
+        "{}",
+        inc.text
+    );
+    assert!(
+        !inc.text.contains("/documents/amber.txt"),
+        "its claims are AMBER"
+    );
+    assert_eq!(
+        get(&st, "/documents/nope.txt", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
 /// Everything a reader may fetch about one incident.
 const PAGES: [&str; 8] = [
     "/incidents",

@@ -247,7 +247,7 @@ macro_rules! tlp_rank {
 }
 
 /// The rank `tlp_rank!` gives a clearance.
-fn rank(t: Tlp) -> i64 {
+pub(crate) fn rank(t: Tlp) -> i64 {
     match t {
         Tlp::Clear => 0,
         Tlp::Green => 1,
@@ -474,7 +474,7 @@ pub struct ClaimFilter {
     pub target: Option<String>,
 }
 
-fn claim_row(r: &Row<'_>) -> Result<(String, Claim)> {
+pub(crate) fn claim_row(r: &Row<'_>) -> Result<(String, Claim)> {
     let id: String = r.get(1)?;
     let what = format!("claim {id:?}");
     let low: Option<f64> = r.get(11)?;

@@ -1,5 +1,9 @@
 //! Documents read by the document reader, and imported knowledge bases.
 
+use ascribe_model::{Claim, Tlp};
+
+use crate::case::corrupt;
+use crate::case::{claim_row, rank};
 use crate::sql::{big, unsigned};
 use crate::{ReadUnit, Result, Store, UnitOfWork};
 
@@ -12,6 +16,22 @@ pub struct DocumentRecord {
     pub claims: usize,
     pub incidents: Vec<String>,
     pub ingested_at: String,
+    /// The document's marking: no reader below it is shown the document.
+    pub tlp: Tlp,
+    /// The outlet the document names (an HTML page's metadata).
+    pub outlet: Option<String>,
+    /// The address the document names as its own.
+    pub url: Option<String>,
+}
+
+/// A document as one reader may see it: its record, its text (`None` when
+/// it was recorded before texts were kept) and the claims read from it that
+/// the reader may see, with their incident ids, in the order of their spans.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentSeen {
+    pub record: DocumentRecord,
+    pub text: Option<String>,
+    pub claims: Vec<(String, Claim)>,
 }
 
 /// An imported knowledge base.
@@ -43,6 +63,11 @@ impl Store {
     pub fn latest_kb_import(&self) -> Result<Option<KbImport>> {
         self.read(|r| r.latest_kb_import())
     }
+
+    /// A document as a reader with `clearance` may see it ([`ReadUnit::document_seen_by`]).
+    pub fn document_seen_by(&self, name: &str, clearance: Tlp) -> Result<Option<DocumentSeen>> {
+        self.read(|r| r.document_seen_by(name, clearance))
+    }
 }
 
 impl UnitOfWork<'_> {
@@ -52,16 +77,20 @@ impl UnitOfWork<'_> {
         // (PostgreSQL runs them side by side) take its row in turn; its
         // incidents are then replaced.
         self.execute(
-            "INSERT INTO documents (name, bytes, published, claims, ingested_at)
-             VALUES ($1, $2, $3, $4, $5)
+            "INSERT INTO documents (name, bytes, published, claims, ingested_at, tlp, outlet, url)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (name) DO UPDATE SET bytes = excluded.bytes, published = excluded.published,
-                 claims = excluded.claims, ingested_at = excluded.ingested_at",
+                 claims = excluded.claims, ingested_at = excluded.ingested_at, tlp = excluded.tlp,
+                 outlet = excluded.outlet, url = excluded.url",
             &[
                 &doc.name,
                 &big(doc.bytes, "document size")?,
                 &doc.published,
                 &big(doc.claims, "claim count")?,
                 &doc.ingested_at,
+                &doc.tlp.as_str(),
+                &doc.outlet,
+                &doc.url,
             ],
         )?;
         self.execute(
@@ -73,6 +102,22 @@ impl UnitOfWork<'_> {
         )?;
         for (pos, incident) in (0_i64..).zip(&doc.incidents) {
             filed.execute(&[&doc.name, &pos, incident])?;
+        }
+        Ok(())
+    }
+
+    /// Keeps a recorded document's text (the document decoded as UTF-8,
+    /// which its claims' offsets index), replacing what was kept.
+    pub fn record_document_text(&self, name: &str, text: &str) -> Result<()> {
+        let n = self.execute(
+            "UPDATE documents SET text = $2 WHERE name = $1",
+            &[&name, &text],
+        )?;
+        if n == 0 {
+            return Err(corrupt(
+                &format!("document {name:?}"),
+                "its text was given before the document was recorded",
+            ));
         }
         Ok(())
     }
@@ -107,22 +152,66 @@ impl ReadUnit<'_> {
             filed.entry(name).or_default().push(incident);
         }
         self.query(
-            "SELECT name, bytes, published, claims, ingested_at FROM documents ORDER BY name",
+            "SELECT name, bytes, published, claims, ingested_at, tlp, outlet, url FROM documents ORDER BY name",
             &[],
             |r| {
                 let name: String = r.get(0)?;
-                Ok(DocumentRecord {
-                    bytes: unsigned(r.get(1)?, "document size")?,
-                    published: r.get(2)?,
-                    claims: unsigned(r.get(3)?, "claim count")?,
-                    // Truly empty, not an error: a document whose claims joined no
-                    // incident has no rows in document_incidents.
-                    incidents: filed.remove(&name).unwrap_or_default(),
-                    ingested_at: r.get(4)?,
-                    name,
-                })
+                // Truly empty, not an error: a document whose claims joined no
+                // incident has no rows in document_incidents.
+                let incidents = filed.remove(&name).unwrap_or_default();
+                document_row(r, name, incidents)
             },
         )
+    }
+
+    /// A document with only what a reader with `clearance` may see, or
+    /// `None` when there is no such document or it is marked above
+    /// `clearance` (the two look alike). The filter is in the statements:
+    /// neither a document nor a claim above `clearance` is read.
+    pub fn document_seen_by(&self, name: &str, clearance: Tlp) -> Result<Option<DocumentSeen>> {
+        let max = rank(clearance);
+        let found = self.query_opt(
+            concat!(
+                "SELECT name, bytes, published, claims, ingested_at, tlp, outlet, url, text
+                 FROM documents WHERE name = $1 AND ",
+                tlp_rank!(),
+                " <= $2"
+            ),
+            &[&name, &max],
+            |r| {
+                let name: String = r.get(0)?;
+                let text: Option<String> = r.get(8)?;
+                Ok((document_row(r, name, Vec::new())?, text))
+            },
+        )?;
+        let Some((mut record, text)) = found else {
+            return Ok(None);
+        };
+        record.incidents = self.query(
+            "SELECT incident_id FROM document_incidents WHERE document_name = $1 ORDER BY position",
+            &[&name],
+            |r| r.get(0),
+        )?;
+        let mut claims = self.query(
+            concat!(
+                r#"SELECT incident_id, id, kind, speaker, speaker_org, speaker_country, target, target_canonical,
+                    target_state, operation, confidence_phrase, prob_low, prob_high, claim_date, quote, doc,
+                    start_offset, end_offset, tlp
+             FROM claims WHERE doc = $1 AND "#,
+                tlp_rank!(),
+                " <= $2 ORDER BY incident_id, position, id"
+            ),
+            &[&name, &max],
+            claim_row,
+        )?;
+        claims.sort_by(|a, b| {
+            (a.1.start, a.1.end, &a.1.id, &a.0).cmp(&(b.1.start, b.1.end, &b.1.id, &b.0))
+        });
+        Ok(Some(DocumentSeen {
+            record,
+            text,
+            claims,
+        }))
     }
 
     /// The latest imported knowledge base, if any.
@@ -140,4 +229,27 @@ impl ReadUnit<'_> {
             },
         )
     }
+}
+
+/// A `documents` row's first eight columns (name, bytes, published, claims,
+/// ingested_at, tlp, outlet, url) as a record.
+fn document_row(
+    r: &crate::unit::Row<'_>,
+    name: String,
+    incidents: Vec<String>,
+) -> Result<DocumentRecord> {
+    let tlp: String = r.get(5)?;
+    Ok(DocumentRecord {
+        bytes: unsigned(r.get(1)?, "document size")?,
+        published: r.get(2)?,
+        claims: unsigned(r.get(3)?, "claim count")?,
+        incidents,
+        ingested_at: r.get(4)?,
+        tlp: tlp
+            .parse()
+            .map_err(|e| corrupt(&format!("document {name:?}"), e))?,
+        outlet: r.get(6)?,
+        url: r.get(7)?,
+        name,
+    })
 }

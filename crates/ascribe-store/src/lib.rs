@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use case::{ClaimFilter, IncidentSummary, StoredCase};
-pub use docs::{DocumentRecord, KbImport};
+pub use docs::{DocumentRecord, DocumentSeen, KbImport};
 pub use stix::{
     AddOutcome, Collection, Cursor, NewObject, ObjectQuery, Page, StatusRecord, StixWriter,
     StoredObject, VersionSel,

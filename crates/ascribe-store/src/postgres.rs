@@ -60,6 +60,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0010_stream",
         include_str!("../migrations/postgres/0010_stream.sql"),
     ),
+    (
+        11,
+        "0011_documents",
+        include_str!("../migrations/postgres/0011_documents.sql"),
+    ),
 ];
 
 /// Tables only PostgreSQL has: the streaming workers' (`ascribe-stream`, migration
@@ -778,7 +783,8 @@ mod tests {
             got,
             [
                 (9, "0009_baseline".to_owned()),
-                (10, "0010_stream".to_owned())
+                (10, "0010_stream".to_owned()),
+                (11, "0011_documents".to_owned())
             ]
         );
     }

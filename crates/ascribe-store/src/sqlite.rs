@@ -78,6 +78,12 @@ const MIGRATIONS: &[(i64, &str, &str, bool)] = &[
         include_str!("../migrations/0009_observed.sql"),
         false,
     ),
+    (
+        11,
+        "0011_documents",
+        include_str!("../migrations/0011_documents.sql"),
+        false,
+    ),
 ];
 
 /// The newest schema version this build knows.

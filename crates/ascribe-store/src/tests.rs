@@ -160,6 +160,9 @@ fn documents_keep_their_incidents_in_order(mut store: Store) {
         claims: 2,
         incidents: vec!["z".into(), "a".into(), "m".into()],
         ingested_at: "2026-01-01T00:00:00Z".into(),
+        tlp: Tlp::Clear,
+        outlet: None,
+        url: None,
     };
     let e = docs::DocumentRecord {
         name: "b.txt".into(),
@@ -485,6 +488,9 @@ fn documents_and_kb_imports_round_trip(store: Store) {
         claims: 2,
         incidents: vec!["x".into(), "y".into()],
         ingested_at: "2026-01-01T00:00:00Z".into(),
+        tlp: Tlp::Clear,
+        outlet: None,
+        url: None,
     };
     s.record_document(&d).unwrap_or_else(|e| panic!("{e}"));
     s.record_document(&d).unwrap_or_else(|e| panic!("{e}"));
@@ -526,6 +532,9 @@ fn a_unit_of_work_writes_everything_or_nothing(store: Store) -> Result<()> {
         claims: 0,
         incidents: vec!["i".into()],
         ingested_at: "t".into(),
+        tlp: Tlp::Clear,
+        outlet: None,
+        url: None,
     };
     let run = crate::TelemetryRun {
         id: "r".into(),
@@ -648,6 +657,81 @@ fn a_reader_loads_only_what_its_clearance_allows(mut store: Store) {
     assert!(store.load_case_seen_by("nope", Tlp::Red).unwrap().is_none());
 }
 
+/// A document above a reader's clearance is not read (it looks missing), nor
+/// are its claims above it; its text and metadata come back as recorded.
+fn a_reader_sees_a_document_and_its_claims_only_at_its_clearance(mut store: Store) {
+    let mut c = case();
+    let text = "Officials said APT29 did it. The ministry denied it.";
+    let claim = |id: &str, start: usize, end: usize, tlp: Tlp| Claim {
+        id: id.into(),
+        doc: Some("d.txt".into()),
+        start: Some(start),
+        end: Some(end),
+        tlp,
+        ..c.claims[0].clone()
+    };
+    c.claims = vec![
+        claim("late", 29, 52, Tlp::Clear),
+        claim("early", 0, 28, Tlp::Amber),
+    ];
+    store.save_case(&c, None).unwrap();
+    for (name, tlp) in [("d.txt", Tlp::Clear), ("secret.txt", Tlp::Red)] {
+        let d = DocumentRecord {
+            name: name.into(),
+            bytes: text.len() as u64,
+            published: Some("2020-07-16".into()),
+            claims: 2,
+            incidents: vec!["inc".into()],
+            ingested_at: "t".into(),
+            tlp,
+            outlet: Some("The Outlet".into()),
+            url: Some("https://example.org/d".into()),
+        };
+        store
+            .unit_of_work(|u| {
+                u.record_document(&d)?;
+                u.record_document_text(name, text)
+            })
+            .unwrap();
+    }
+    let seen = store
+        .document_seen_by("d.txt", Tlp::Clear)
+        .unwrap()
+        .unwrap();
+    assert_eq!(seen.text.as_deref(), Some(text));
+    assert_eq!(seen.record.outlet.as_deref(), Some("The Outlet"));
+    assert_eq!(seen.record.incidents, ["inc"]);
+    let ids = |s: &DocumentSeen| {
+        s.claims
+            .iter()
+            .map(|(_, c)| c.id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&seen), ["late"]);
+    let amber = store
+        .document_seen_by("d.txt", Tlp::Amber)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        ids(&amber),
+        ["early", "late"],
+        "in the order of their spans"
+    );
+    for t in [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict] {
+        assert!(
+            store.document_seen_by("secret.txt", t).unwrap().is_none(),
+            "{t:?}"
+        );
+    }
+    assert!(store
+        .document_seen_by("secret.txt", Tlp::Red)
+        .unwrap()
+        .is_some());
+    assert!(store.document_seen_by("nope", Tlp::Red).unwrap().is_none());
+    let unknown = store.unit_of_work(|u| u.record_document_text("nope", "x"));
+    assert!(unknown.is_err(), "a text needs its document");
+}
+
 /// What a suite test returns: nothing, or a store result that must be `Ok`.
 trait Outcome {
     fn check(self);
@@ -693,7 +777,8 @@ macro_rules! behaviour_suite {
                 documents_and_kb_imports_round_trip,
                 a_unit_of_work_writes_everything_or_nothing,
                 observed_items_round_trip_and_replace_their_graded_form,
-                a_reader_loads_only_what_its_clearance_allows
+                a_reader_loads_only_what_its_clearance_allows,
+                a_reader_sees_a_document_and_its_claims_only_at_its_clearance
             );
         }
     };

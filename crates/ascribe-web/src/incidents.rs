@@ -559,7 +559,7 @@ pub(crate) fn enc(s: &str) -> String {
 
 /// An export cell: an absent value (no period, no date, no speaker) is an
 /// empty cell, as CSV and the JSON rows write it, not an error.
-fn cell(v: Option<&str>) -> String {
+pub(crate) fn cell(v: Option<&str>) -> String {
     match v {
         Some(v) => v.to_owned(),
         None => String::new(),
@@ -611,7 +611,7 @@ const LIST_HEADER: [&str; 16] = [
     "marking",
 ];
 
-fn download(content_type: &'static str, body: String) -> Response {
+pub(crate) fn download(content_type: &'static str, body: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type),
@@ -623,15 +623,15 @@ fn download(content_type: &'static str, body: String) -> Response {
         .into_response()
 }
 
-fn csv_response(body: String) -> Response {
+pub(crate) fn csv_response(body: String) -> Response {
     download("text/csv; charset=utf-8", body)
 }
 
-fn json_response(v: &serde_json::Value) -> Response {
+pub(crate) fn json_response(v: &serde_json::Value) -> Response {
     download("application/json", v.to_string())
 }
 
-fn table_json(marking: Tlp, header: &[&str], rows: &[Vec<String>]) -> serde_json::Value {
+pub(crate) fn table_json(marking: Tlp, header: &[&str], rows: &[Vec<String>]) -> serde_json::Value {
     let rows: Vec<serde_json::Value> = rows
         .iter()
         .map(|r| {
@@ -1073,7 +1073,7 @@ fn matrix(
     }
 }
 
-fn kind_word(k: ClaimKind) -> &'static str {
+pub(crate) fn kind_word(k: ClaimKind) -> &'static str {
     match k {
         ClaimKind::Accusation => "Accusation",
         ClaimKind::Denial => "Denial",
@@ -1196,6 +1196,9 @@ fn most_first(names: &BTreeMap<String, usize>) -> Vec<(&String, &usize)> {
     top
 }
 
+/// The provenance row of documents (each named one links to its page).
+const DOCUMENTS: &str = "Documents (claims read from them)";
+
 /// Where the items came from, by kind of origin, with a few names each.
 fn provenance(case: &Case) -> Markup {
     let mut groups: BTreeMap<&'static str, (usize, BTreeMap<String, usize>)> = BTreeMap::new();
@@ -1223,7 +1226,7 @@ fn provenance(case: &Case) -> Markup {
     }
     for c in &case.claims {
         match &c.doc {
-            Some(d) => add("Documents (claims read from them)", d.clone()),
+            Some(d) => add(DOCUMENTS, d.clone()),
             None => add(
                 "Claims written in the case file",
                 c.speaker.clone().unwrap_or_else(|| "unnamed".to_owned()),
@@ -1242,7 +1245,15 @@ fn provenance(case: &Case) -> Markup {
                             th scope="row" { (kind) }
                             td class="num" { (count(*n)) }
                             td {
-                                (top.iter().take(10).map(|(k, v)| format!("{k} ({v})")).collect::<Vec<_>>().join(", "))
+                                @if *kind == DOCUMENTS {
+                                    // Each document has a page of its own: its text with these claims marked.
+                                    @for (i, (k, v)) in top.iter().take(10).enumerate() {
+                                        @if i > 0 { ", " }
+                                        a href=(format!("/documents/{}", enc(k))) { (k) } " (" (v) ")"
+                                    }
+                                } @else {
+                                    (top.iter().take(10).map(|(k, v)| format!("{k} ({v})")).collect::<Vec<_>>().join(", "))
+                                }
                                 @if top.len() > 10 { " … and " (top.len() - 10) " more" }
                             }
                         }

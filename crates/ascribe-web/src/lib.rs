@@ -11,6 +11,7 @@
 //! check ([`Gate`]), so sign-in goes through the server's Argon2id checks
 //! and failure budget.
 
+mod documents;
 mod format;
 mod incidents;
 mod layout;
@@ -184,6 +185,9 @@ pub fn router(web: Web) -> Router {
         .route("/incidents/{id}/claims.csv", get(incidents::claims_csv))
         .route("/incidents/{id}/claims.json", get(incidents::claims_json))
         .route("/incidents/{id}/stix.json", get(incidents::stix))
+        .route("/documents/{id}", get(documents::show))
+        .route("/documents/{id}/claims.csv", get(documents::claims_csv))
+        .route("/documents/{id}/claims.json", get(documents::claims_json))
         .with_state(web)
 }
 
