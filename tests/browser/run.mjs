@@ -93,6 +93,8 @@ await go(`/incidents/${INCIDENT}`);
 await check(page, 'incident-anonymous');
 await go(`/documents/${encodeURIComponent(DOCUMENT)}`);
 await check(page, 'document-anonymous');
+await go('/actors/apt29');
+await check(page, 'actor-anonymous');
 await go('/login');
 await check(page, 'login');
 
@@ -159,9 +161,16 @@ await Promise.all([page.waitForURL((u) => u.hash.startsWith('#claim-')), mark.cl
 const target = new URL(page.url()).hash.slice(1);
 if (!(await page.locator(`[id="${target}"]`).count())) fail(`document: the mark leads to ${target}, which is not on the page`);
 
+// An actor named by a hypothesis: its names, sponsors, incidents and claims.
+await go(`/incidents/${INCIDENT}`);
+await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/actors/')), page.locator('a[href^="/actors/"]').first().click()]);
+if (!(await page.locator('#sponsors').count())) fail('actor: no sponsors section');
+await check(page, 'actor');
+
 // Exports: never above the reader's clearance, marked.
 for (const path of ['/incidents.csv', `/incidents/${INCIDENT}/evidence.csv`, `/incidents/${INCIDENT}/claims.json`, `/incidents/${INCIDENT}/stix.json`,
-  `/documents/${encodeURIComponent(DOCUMENT)}/claims.csv`, `/documents/${encodeURIComponent(DOCUMENT)}/claims.json`]) {
+  `/documents/${encodeURIComponent(DOCUMENT)}/claims.csv`, `/documents/${encodeURIComponent(DOCUMENT)}/claims.json`,
+  '/actors/apt29/claims.csv', '/actors/apt29/incidents.json']) {
   const r = await page.request.get(`${BASE}${path}`);
   if (r.status() !== 200) fail(`${path}: ${r.status()}`);
   const text = await r.text();

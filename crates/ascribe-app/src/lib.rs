@@ -19,6 +19,7 @@
 //! - [`telemetry`]: a sensor run attached to an incident;
 //! - [`view`]: an incident as one reader may see it, and what-ifs over it.
 
+pub mod actor;
 pub mod assess;
 pub mod case;
 pub mod device;

@@ -568,6 +568,69 @@ async fn a_document_shows_its_text_with_claims_marked_and_nothing_above_clearanc
     );
 }
 
+#[tokio::test]
+async fn an_actor_page_shows_its_names_sponsors_incidents_and_claims_up_to_clearance() {
+    let st = state(fixture(), true);
+    let clear_cookie = sign_in(&st, "u-clear").await;
+    let red_cookie = sign_in(&st, "u-red").await;
+    // The incident page links its hypotheses' actors.
+    let inc = get(&st, "/incidents/vaccine", None).await;
+    assert!(inc.text.contains("href=\"/actors/apt29\""), "{}", inc.text);
+    for cookie in [None, Some(clear_cookie.as_str())] {
+        let p = get(&st, "/actors/apt29", cookie).await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+        assert_structure(&p, Tlp::Clear);
+        assert!(
+            p.text.contains("<h1>APT29</h1>") && p.text.contains("Cozy Bear"),
+            "aliases"
+        );
+        assert!(
+            p.text.contains("id=\"sponsors-caption\""),
+            "sponsors with their sources"
+        );
+        assert!(
+            p.text.contains("href=\"/incidents/vaccine\""),
+            "the incident where it is a hypothesis"
+        );
+        assert!(p.text.contains("the NCSC says APT29 did it"));
+        assert!(
+            p.text.contains("of 2 claims"),
+            "two claims name it at TLP:CLEAR"
+        );
+        assert!(
+            !p.text.contains("quote-red-only"),
+            "the RED claim is not read"
+        );
+        for export in ["/actors/apt29/claims.csv", "/actors/apt29/claims.json"] {
+            let e = get(&st, export, cookie).await;
+            assert_eq!(e.status, StatusCode::OK);
+            assert!(
+                e.text.contains("c1")
+                    && !e.text.contains("quote-red-only")
+                    && !e.text.contains("TLP:RED"),
+                "{export}: {}",
+                e.text
+            );
+        }
+        let e = get(&st, "/actors/apt29/incidents.csv", cookie).await;
+        assert!(
+            e.text.starts_with("# TLP:CLEAR\nincident,title")
+                && e.text.contains("vaccine,Incident vaccine,h1,APT29"),
+            "{}",
+            e.text
+        );
+    }
+    // Any alias finds the entry; a TLP:RED reader sees the RED claim.
+    let p = get(&st, "/actors/Cozy%20Bear", Some(&red_cookie)).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert_structure(&p, Tlp::Red);
+    assert!(p.text.contains("quote-red-only") && p.text.contains("of 3 claims"));
+    assert_eq!(
+        get(&st, "/actors/no-such-group-zz", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
 /// Everything a reader may fetch about one incident.
 const PAGES: [&str; 8] = [
     "/incidents",

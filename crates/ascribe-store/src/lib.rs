@@ -12,6 +12,7 @@
 
 #[macro_use]
 mod case;
+mod actors;
 mod docs;
 mod observed;
 mod postgres;
@@ -25,6 +26,7 @@ mod users;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use actors::NamedHypothesis;
 pub use case::{ClaimFilter, IncidentSummary, StoredCase};
 pub use docs::{DocumentRecord, DocumentSeen, KbImport};
 pub use stix::{

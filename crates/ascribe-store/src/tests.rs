@@ -732,6 +732,58 @@ fn a_reader_sees_a_document_and_its_claims_only_at_its_clearance(mut store: Stor
     assert!(unknown.is_err(), "a text needs its document");
 }
 
+/// Claims naming an actor by any of its names (in any case), at or below a
+/// clearance; the hypotheses that name an actor, with their incident.
+fn claims_naming_an_actor_and_named_hypotheses(mut store: Store) {
+    let mut c = case();
+    let base = c.claims[0].clone();
+    c.claims = vec![
+        Claim {
+            id: "a".into(),
+            target: Some("cozy bear".into()),
+            target_canonical: None,
+            tlp: Tlp::Clear,
+            ..base.clone()
+        },
+        Claim {
+            id: "b".into(),
+            target: Some("x".into()),
+            target_canonical: Some("APT29".into()),
+            tlp: Tlp::Amber,
+            ..base.clone()
+        },
+        Claim {
+            id: "c".into(),
+            target: Some("APT28".into()),
+            target_canonical: Some("APT28".into()),
+            tlp: Tlp::Clear,
+            ..base
+        },
+    ];
+    store.save_case(&c, None).unwrap();
+    let names = ["APT29".to_owned(), "Cozy Bear".to_owned()];
+    let ids = |t: Tlp| -> Vec<String> {
+        store
+            .claims_naming_seen_by(&names, t)
+            .unwrap()
+            .into_iter()
+            .map(|(_, c)| c.id)
+            .collect()
+    };
+    assert_eq!(ids(Tlp::Clear), ["a"]);
+    assert_eq!(ids(Tlp::Amber), ["a", "b"]);
+    assert!(store
+        .claims_naming_seen_by(&[], Tlp::Red)
+        .unwrap()
+        .is_empty());
+    let h = store.named_hypotheses().unwrap();
+    assert!(
+        !h.is_empty()
+            && h.iter()
+                .all(|h| h.incident_id == "inc" && h.incident_title == "An incident")
+    );
+}
+
 /// What a suite test returns: nothing, or a store result that must be `Ok`.
 trait Outcome {
     fn check(self);
@@ -778,7 +830,8 @@ macro_rules! behaviour_suite {
                 a_unit_of_work_writes_everything_or_nothing,
                 observed_items_round_trip_and_replace_their_graded_form,
                 a_reader_loads_only_what_its_clearance_allows,
-                a_reader_sees_a_document_and_its_claims_only_at_its_clearance
+                a_reader_sees_a_document_and_its_claims_only_at_its_clearance,
+                claims_naming_an_actor_and_named_hypotheses
             );
         }
     };

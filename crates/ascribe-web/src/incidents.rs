@@ -826,7 +826,7 @@ fn incident_body(
                     tbody {
                         @for h in &a.hypotheses {
                             tr {
-                                th scope="row" { (h.label) }
+                                th scope="row" { (crate::actors::hypothesis_label(case, &h.id, &h.label)) }
                                 td class="num" { (pct(h.prior)) }
                                 td class="num" { (pct(h.probability)) }
                                 td { (Phia::from_probability(h.probability).as_str()) }

@@ -11,6 +11,7 @@
 //! check ([`Gate`]), so sign-in goes through the server's Argon2id checks
 //! and failure budget.
 
+mod actors;
 mod documents;
 mod format;
 mod incidents;
@@ -153,8 +154,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// The paths the pages answer; every other path is the TAXII server's.
 pub fn is_web_path(path: &str) -> bool {
-    const PREFIXES: [&str; 6] = [
+    const PREFIXES: [&str; 7] = [
         "/incidents",
+        "/actors",
         "/login",
         "/logout",
         "/static/",
@@ -186,6 +188,11 @@ pub fn router(web: Web) -> Router {
         .route("/incidents/{id}/claims.json", get(incidents::claims_json))
         .route("/incidents/{id}/stix.json", get(incidents::stix))
         .route("/documents/{id}", get(documents::show))
+        .route("/actors/{id}", get(actors::show))
+        .route("/actors/{id}/incidents.csv", get(actors::incidents_csv))
+        .route("/actors/{id}/incidents.json", get(actors::incidents_json))
+        .route("/actors/{id}/claims.csv", get(actors::claims_csv))
+        .route("/actors/{id}/claims.json", get(actors::claims_json))
         .route("/documents/{id}/claims.csv", get(documents::claims_csv))
         .route("/documents/{id}/claims.json", get(documents::claims_json))
         .with_state(web)
