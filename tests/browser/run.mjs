@@ -167,10 +167,17 @@ await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/actors/')), pa
 if (!(await page.locator('#sponsors').count())) fail('actor: no sponsors section');
 await check(page, 'actor');
 
+// A device report from the incident's provenance: verdict, findings, tree, rule.
+await go(`/incidents/${INCIDENT}`);
+await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/devices/')), page.locator('a[href^="/devices/"]').first().click()]);
+if (!(await page.locator('.verdict').count())) fail('device: no verdict word');
+const device = new URL(page.url()).pathname;
+await check(page, 'device');
+
 // Exports: never above the reader's clearance, marked.
 for (const path of ['/incidents.csv', `/incidents/${INCIDENT}/evidence.csv`, `/incidents/${INCIDENT}/claims.json`, `/incidents/${INCIDENT}/stix.json`,
   `/documents/${encodeURIComponent(DOCUMENT)}/claims.csv`, `/documents/${encodeURIComponent(DOCUMENT)}/claims.json`,
-  '/actors/apt29/claims.csv', '/actors/apt29/incidents.json']) {
+  '/actors/apt29/claims.csv', '/actors/apt29/incidents.json', `${device}/findings.csv`, `${device}/findings.json`]) {
   const r = await page.request.get(`${BASE}${path}`);
   if (r.status() !== 200) fail(`${path}: ${r.status()}`);
   const text = await r.text();

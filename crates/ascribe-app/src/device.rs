@@ -1,11 +1,12 @@
-//! A vetted device's findings filed as evidence in an incident.
+//! A vetted device's findings filed as evidence in an incident, with its report.
 
 use std::collections::BTreeMap;
 
 use ascribe_device::evidence::{to_observed, EvidenceOptions};
 use ascribe_device::Verdict;
 use ascribe_model::Tlp;
-use ascribe_store::Store;
+use ascribe_store::{DeviceReportRecord, Store};
+use time::format_description::well_known::Rfc3339;
 
 use crate::error::Doing;
 use crate::Result;
@@ -39,8 +40,27 @@ pub fn file_verdict(
             ..EvidenceOptions::default()
         },
     );
+    // The whole report is kept beside its findings, in the same unit of
+    // work: the device page shows what the command printed.
+    let report = DeviceReportRecord {
+        id: verdict.input.sha256.clone(),
+        incident_id: Some(incident.to_owned()),
+        name: verdict.input.name.clone(),
+        claim: verdict.claim.as_str().to_owned(),
+        verdict: verdict.verdict.as_str().to_owned(),
+        tlp,
+        vetted_at: store
+            .clock()
+            .now()
+            .format(&Rfc3339)
+            .expect("a clock's time (a four-digit year) formats as RFC 3339"),
+        report_json: ascribe_device::report::to_json(verdict),
+    };
     store
-        .upsert_observed(incident, &evidence)
+        .unit_of_work(|u| {
+            u.upsert_observed(incident, &evidence)?;
+            u.save_device_report(&report)
+        })
         .doing(|| format!("storing device findings in incident {incident}"))?;
     Ok(evidence.len())
 }

@@ -86,6 +86,16 @@ fn demo_db(path: &Path) {
         ascribe_kb::KnowledgeBase::builtin(),
     )
     .expect("the example documents are filed");
+    // A device vetted and filed in the example incident (TLP:AMBER, the
+    // signed-in user's clearance): the device page shows its report.
+    let bytes =
+        std::fs::read(root().join("examples/devices/synthetic-flash-drive.descriptors.hex"))
+            .expect("the example device input is readable");
+    let mut opts = ascribe_device::VetOptions::new(ascribe_device::Claim::FlashDrive);
+    opts.input_name = "synthetic-flash-drive.descriptors.hex".to_owned();
+    let verdict = ascribe_device::vet_bytes(&bytes, &opts).expect("the example device vets");
+    ascribe_app::device::file_verdict(&mut store, "vaccine-research-2020", &verdict, Tlp::Amber)
+        .expect("the device report is filed");
     let cases: Vec<_> = (0..60u64)
         .map(|i| {
             let mut c = ascribe_assess::synth::case(8, i);

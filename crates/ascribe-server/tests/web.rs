@@ -631,6 +631,99 @@ async fn an_actor_page_shows_its_names_sponsors_incidents_and_claims_up_to_clear
     );
 }
 
+/// Vets an example device input as `claim` and files it in the vaccine
+/// incident at `tlp`; the report's id (the input's SHA-256).
+fn file_device(s: &mut Store, file: &str, claim: ascribe_device::Claim, tlp: Tlp) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/devices")
+        .join(file);
+    let bytes = std::fs::read(&path).expect("the example device input is readable");
+    let mut opts = ascribe_device::VetOptions::new(claim);
+    opts.input_name = file.to_owned();
+    let verdict = ascribe_device::vet_bytes(&bytes, &opts).expect("the example vets");
+    ascribe_app::device::file_verdict(s, "vaccine", &verdict, tlp).expect("the verdict is filed");
+    verdict.input.sha256
+}
+
+#[tokio::test]
+async fn a_device_report_shows_its_verdict_findings_tree_and_rule_only_up_to_clearance() {
+    let mut s = fixture();
+    let public = file_device(
+        &mut s,
+        "jc_holtek-keyboard_04d9-4545.lsusb-v.txt",
+        ascribe_device::Claim::Keyboard,
+        Tlp::Clear,
+    );
+    let secret = file_device(
+        &mut s,
+        "synthetic-flash-drive.descriptors.hex",
+        ascribe_device::Claim::FlashDrive,
+        Tlp::Amber,
+    );
+    let st = state(s, true);
+    let clear_cookie = sign_in(&st, "u-clear").await;
+    let amber_cookie = sign_in(&st, "u-amber").await;
+    for cookie in [None, Some(clear_cookie.as_str())] {
+        let p = get(&st, &format!("/devices/{public}"), cookie).await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+        assert_structure(&p, Tlp::Clear);
+        assert!(p.text.contains("class=\"verdict\""), "the verdict word");
+        assert!(
+            p.text.contains("id=\"findings\"")
+                && p.text.contains("id=\"tree\"")
+                && p.text.contains("id=\"usbguard\"")
+        );
+        assert!(
+            p.text.contains("04d9") && p.text.contains("<pre class=\"rule\""),
+            "the tree and the rule: {}",
+            p.text
+        );
+        assert!(
+            !p.text.contains("synthetic-flash-drive"),
+            "nothing of the AMBER report"
+        );
+        for path in [
+            format!("/devices/{secret}"),
+            format!("/devices/{secret}/findings.csv"),
+            format!("/devices/{secret}/findings.json"),
+        ] {
+            let r = get(&st, &path, cookie).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+            assert!(
+                !r.text.contains("synthetic-flash-drive") && !r.text.contains("TLP:AMBER"),
+                "{path}"
+            );
+        }
+        let e = get(&st, &format!("/devices/{public}/findings.csv"), cookie).await;
+        assert!(
+            e.text.starts_with("# TLP:CLEAR\nid,severity,title"),
+            "{}",
+            e.text
+        );
+        let inc = get(&st, "/incidents/vaccine", cookie).await;
+        assert!(
+            inc.text.contains(&format!("href=\"/devices/{public}\"")),
+            "provenance links the report"
+        );
+        assert!(!inc.text.contains(&secret), "not the AMBER one");
+    }
+    let p = get(&st, &format!("/devices/{secret}"), Some(&amber_cookie)).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert_structure(&p, Tlp::Amber);
+    assert!(p.text.contains("synthetic-flash-drive"));
+    let e = get(
+        &st,
+        &format!("/devices/{secret}/findings.json"),
+        Some(&amber_cookie),
+    )
+    .await;
+    assert!(e.text.contains("\"marking\":\"TLP:AMBER\""), "{}", e.text);
+    assert_eq!(
+        get(&st, "/devices/0000", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
 /// Everything a reader may fetch about one incident.
 const PAGES: [&str; 8] = [
     "/incidents",

@@ -13,6 +13,7 @@
 #[macro_use]
 mod case;
 mod actors;
+mod devices;
 mod docs;
 mod observed;
 mod postgres;
@@ -28,6 +29,7 @@ use std::sync::Arc;
 
 pub use actors::NamedHypothesis;
 pub use case::{ClaimFilter, IncidentSummary, StoredCase};
+pub use devices::DeviceReportRecord;
 pub use docs::{DocumentRecord, DocumentSeen, KbImport};
 pub use stix::{
     AddOutcome, Collection, Cursor, NewObject, ObjectQuery, Page, StatusRecord, StixWriter,

@@ -65,6 +65,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0011_documents",
         include_str!("../migrations/postgres/0011_documents.sql"),
     ),
+    (
+        12,
+        "0012_device_reports",
+        include_str!("../migrations/postgres/0012_device_reports.sql"),
+    ),
 ];
 
 /// Tables only PostgreSQL has: the streaming workers' (`ascribe-stream`, migration
@@ -784,7 +789,8 @@ mod tests {
             [
                 (9, "0009_baseline".to_owned()),
                 (10, "0010_stream".to_owned()),
-                (11, "0011_documents".to_owned())
+                (11, "0011_documents".to_owned()),
+                (12, "0012_device_reports".to_owned())
             ]
         );
     }

@@ -84,6 +84,12 @@ const MIGRATIONS: &[(i64, &str, &str, bool)] = &[
         include_str!("../migrations/0011_documents.sql"),
         false,
     ),
+    (
+        12,
+        "0012_device_reports",
+        include_str!("../migrations/0012_device_reports.sql"),
+        false,
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -784,6 +784,39 @@ fn claims_naming_an_actor_and_named_hypotheses(mut store: Store) {
     );
 }
 
+/// A device report is read back whole at or above its marking, replaced
+/// by id, and looks missing below its marking.
+fn device_reports_are_kept_and_read_at_clearance(mut store: Store) {
+    store.save_case(&case(), None).unwrap();
+    let mut r = DeviceReportRecord {
+        id: "ab12".into(),
+        incident_id: Some("inc".into()),
+        name: "dev.hex".into(),
+        claim: "flash-drive".into(),
+        verdict: "FAIL".into(),
+        tlp: Tlp::Amber,
+        vetted_at: "t".into(),
+        report_json: "{}".into(),
+    };
+    store.unit_of_work(|u| u.save_device_report(&r)).unwrap();
+    assert_eq!(
+        store.device_report_seen_by("ab12", Tlp::Amber).unwrap(),
+        Some(r.clone())
+    );
+    assert_eq!(
+        store.device_report_seen_by("ab12", Tlp::Green).unwrap(),
+        None
+    );
+    r.tlp = Tlp::Clear;
+    r.verdict = "PASS".into();
+    store.unit_of_work(|u| u.save_device_report(&r)).unwrap();
+    assert_eq!(
+        store.device_report_seen_by("ab12", Tlp::Clear).unwrap(),
+        Some(r)
+    );
+    assert_eq!(store.device_report_seen_by("nope", Tlp::Red).unwrap(), None);
+}
+
 /// What a suite test returns: nothing, or a store result that must be `Ok`.
 trait Outcome {
     fn check(self);
@@ -831,7 +864,8 @@ macro_rules! behaviour_suite {
                 observed_items_round_trip_and_replace_their_graded_form,
                 a_reader_loads_only_what_its_clearance_allows,
                 a_reader_sees_a_document_and_its_claims_only_at_its_clearance,
-                claims_naming_an_actor_and_named_hypotheses
+                claims_naming_an_actor_and_named_hypotheses,
+                device_reports_are_kept_and_read_at_clearance
             );
         }
     };

@@ -1198,6 +1198,8 @@ fn most_first(names: &BTreeMap<String, usize>) -> Vec<(&String, &usize)> {
 
 /// The provenance row of documents (each named one links to its page).
 const DOCUMENTS: &str = "Documents (claims read from them)";
+/// The provenance row of device reports (each links to its report's page).
+const DEVICES: &str = "Device reports";
 
 /// Where the items came from, by kind of origin, with a few names each.
 fn provenance(case: &Case) -> Markup {
@@ -1216,10 +1218,17 @@ fn provenance(case: &Case) -> Markup {
             ),
         }
     }
+    // A device report's page is named by the input's SHA-256 its items' origin carries.
+    let mut device_pages: BTreeMap<String, String> = BTreeMap::new();
     for o in &case.observed {
         let kind = match o.origin.as_str() {
             s if s.starts_with("telemetry:") => "Sensor runs (telemetry)",
-            s if s.starts_with("device:") => "Device reports",
+            s if s.starts_with("device:") => {
+                if let Some(sha) = s.split(':').nth(1) {
+                    device_pages.insert(o.source.clone(), sha.to_owned());
+                }
+                DEVICES
+            }
             _ => "Other observations",
         };
         add(kind, o.source.clone());
@@ -1250,6 +1259,14 @@ fn provenance(case: &Case) -> Markup {
                                     @for (i, (k, v)) in top.iter().take(10).enumerate() {
                                         @if i > 0 { ", " }
                                         a href=(format!("/documents/{}", enc(k))) { (k) } " (" (v) ")"
+                                    }
+                                } @else if *kind == DEVICES {
+                                    @for (i, (k, v)) in top.iter().take(10).enumerate() {
+                                        @if i > 0 { ", " }
+                                        @match device_pages.get(k.as_str()) {
+                                            Some(sha) => { a href=(format!("/devices/{}", enc(sha))) { (k) } " (" (v) ")" }
+                                            None => { (k) " (" (v) ")" }
+                                        }
                                     }
                                 } @else {
                                     (top.iter().take(10).map(|(k, v)| format!("{k} ({v})")).collect::<Vec<_>>().join(", "))

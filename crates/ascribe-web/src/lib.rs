@@ -12,6 +12,7 @@
 //! and failure budget.
 
 mod actors;
+mod devices;
 mod documents;
 mod format;
 mod incidents;
@@ -154,9 +155,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// The paths the pages answer; every other path is the TAXII server's.
 pub fn is_web_path(path: &str) -> bool {
-    const PREFIXES: [&str; 7] = [
+    const PREFIXES: [&str; 8] = [
         "/incidents",
         "/actors",
+        "/devices",
         "/login",
         "/logout",
         "/static/",
@@ -188,6 +190,9 @@ pub fn router(web: Web) -> Router {
         .route("/incidents/{id}/claims.json", get(incidents::claims_json))
         .route("/incidents/{id}/stix.json", get(incidents::stix))
         .route("/documents/{id}", get(documents::show))
+        .route("/devices/{id}", get(devices::show))
+        .route("/devices/{id}/findings.csv", get(devices::findings_csv))
+        .route("/devices/{id}/findings.json", get(devices::findings_json))
         .route("/actors/{id}", get(actors::show))
         .route("/actors/{id}/incidents.csv", get(actors::incidents_csv))
         .route("/actors/{id}/incidents.json", get(actors::incidents_json))
