@@ -95,6 +95,9 @@ await go(`/documents/${encodeURIComponent(DOCUMENT)}`);
 await check(page, 'document-anonymous');
 await go('/actors/apt29');
 await check(page, 'actor-anonymous');
+await go('/telemetry');
+await check(page, 'telemetry-anonymous');
+if (/198\.51\.100\.9/.test(await page.content())) fail('anonymous telemetry shows the AMBER run');
 await go('/login');
 await check(page, 'login');
 
@@ -174,10 +177,17 @@ if (!(await page.locator('.verdict').count())) fail('device: no verdict word');
 const device = new URL(page.url()).pathname;
 await check(page, 'device');
 
+// Telemetry from the navigation: the caveat above the charts, each chart with its table.
+await Promise.all([page.waitForURL(`${BASE}/telemetry`), page.locator('nav a[href="/telemetry"]').click()]);
+const caveatAt = (await page.content()).indexOf('is not its sponsor');
+if (caveatAt < 0 || caveatAt > (await page.content()).indexOf('<svg')) fail('telemetry: the caveat is not above the charts');
+await check(page, 'telemetry');
+
 // Exports: never above the reader's clearance, marked.
 for (const path of ['/incidents.csv', `/incidents/${INCIDENT}/evidence.csv`, `/incidents/${INCIDENT}/claims.json`, `/incidents/${INCIDENT}/stix.json`,
   `/documents/${encodeURIComponent(DOCUMENT)}/claims.csv`, `/documents/${encodeURIComponent(DOCUMENT)}/claims.json`,
-  '/actors/apt29/claims.csv', '/actors/apt29/incidents.json', `${device}/findings.csv`, `${device}/findings.json`]) {
+  '/actors/apt29/claims.csv', '/actors/apt29/incidents.json', `${device}/findings.csv`, `${device}/findings.json`,
+  '/telemetry/countries.csv', '/telemetry/sightings.json']) {
   const r = await page.request.get(`${BASE}${path}`);
   if (r.status() !== 200) fail(`${path}: ${r.status()}`);
   const text = await r.text();

@@ -83,6 +83,7 @@ pub fn attach(
         event_types: args.event_types.to_owned(),
         summary_json: serde_json::to_string(&out.summary)
             .expect("a run summary (strings and numbers) serialises as JSON"),
+        tlp: min_tlp,
         observations: out
             .rows
             .iter()

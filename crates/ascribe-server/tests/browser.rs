@@ -96,6 +96,60 @@ fn demo_db(path: &Path) {
     let verdict = ascribe_device::vet_bytes(&bytes, &opts).expect("the example device vets");
     ascribe_app::device::file_verdict(&mut store, "vaccine-research-2020", &verdict, Tlp::Amber)
         .expect("the device report is filed");
+    // Two sensor runs of the example incident, one TLP:CLEAR and one
+    // TLP:AMBER, over a few days, countries and ASes: the telemetry page.
+    for (id, tlp, countries) in [
+        ("demo-public", Tlp::Clear, ["NL", "DE", "US"]),
+        ("demo-amber", Tlp::Amber, ["RU", "NL", "CN"]),
+    ] {
+        let mut observations = Vec::new();
+        for day in 1..=12u64 {
+            for (i, c) in countries.iter().enumerate() {
+                let events = 10 * day + 7 * i as u64;
+                observations.push((
+                    ascribe_model::Observation {
+                        day: format!("2020-07-{day:02}"),
+                        src_country: (*c).to_owned(),
+                        src_asn: 64500 + i as u32,
+                        signature: format!("ET SCAN probe {}", i + 1),
+                        action: "allowed".to_owned(),
+                        events,
+                        distinct_src_ips: 2,
+                        first_seen: format!("2020-07-{day:02}T01:00:00.000000Z"),
+                        last_seen: format!("2020-07-{day:02}T02:00:00.000000Z"),
+                    },
+                    0,
+                    vec![],
+                ));
+            }
+        }
+        let sightings = vec![ascribe_model::Sighting {
+            indicator: ascribe_model::Indicator {
+                kind: ascribe_model::IndicatorKind::Ip,
+                value: format!("198.51.100.{}", if tlp == Tlp::Clear { 7 } else { 9 }),
+                actor: Some("APT29".to_owned()),
+                source: Some("demo feed".to_owned()),
+                tlp,
+            },
+            first_seen: "2020-07-03T01:00:00.000000Z".to_owned(),
+            last_seen: "2020-07-09T02:00:00.000000Z".to_owned(),
+            count: 12,
+            examples: vec![],
+        }];
+        store
+            .save_telemetry_run(&ascribe_store::TelemetryRun {
+                id: id.to_owned(),
+                incident_id: Some("vaccine-research-2020".to_owned()),
+                started_at: "2020-07-13T00:00:00Z".to_owned(),
+                inputs: vec![format!("{id}.json")],
+                event_types: "alert".to_owned(),
+                summary_json: "{}".to_owned(),
+                tlp,
+                observations,
+                sightings,
+            })
+            .expect("the demo run is saved");
+    }
     let cases: Vec<_> = (0..60u64)
         .map(|i| {
             let mut c = ascribe_assess::synth::case(8, i);

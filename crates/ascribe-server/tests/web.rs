@@ -724,6 +724,109 @@ async fn a_device_report_shows_its_verdict_findings_tree_and_rule_only_up_to_cle
     );
 }
 
+/// A stored sensor run of the vaccine incident marked `tlp`, with one
+/// aggregate row and one sighting carrying `tag` in every text.
+fn save_run(s: &mut Store, id: &str, tlp: Tlp, country: &str, asn: u32, tag: &str) {
+    let obs = ascribe_model::Observation {
+        day: "2020-07-10".to_owned(),
+        src_country: country.to_owned(),
+        src_asn: asn,
+        signature: format!("ET {tag} signature"),
+        action: "allowed".to_owned(),
+        events: 40,
+        distinct_src_ips: 3,
+        first_seen: "2020-07-10T01:00:00.000000Z".to_owned(),
+        last_seen: "2020-07-10T02:00:00.000000Z".to_owned(),
+    };
+    let sighting = ascribe_model::Sighting {
+        indicator: ascribe_model::Indicator {
+            kind: ascribe_model::IndicatorKind::Domain,
+            value: format!("{tag}.example"),
+            actor: Some("APT29".to_owned()),
+            source: Some(format!("{tag}-feed")),
+            tlp,
+        },
+        first_seen: obs.first_seen.clone(),
+        last_seen: obs.last_seen.clone(),
+        count: 7,
+        examples: vec![],
+    };
+    s.save_telemetry_run(&ascribe_store::TelemetryRun {
+        id: id.to_owned(),
+        incident_id: Some("vaccine".to_owned()),
+        started_at: "2020-07-11T00:00:00Z".to_owned(),
+        inputs: vec![format!("{tag}.json")],
+        event_types: "alert".to_owned(),
+        summary_json: "{}".to_owned(),
+        tlp,
+        observations: vec![(obs, 0, vec![])],
+        sightings: vec![sighting],
+    })
+    .expect("the run is saved");
+}
+
+#[tokio::test]
+async fn telemetry_counts_only_the_runs_a_reader_may_see_under_the_caveat() {
+    let mut s = fixture();
+    save_run(&mut s, "public-run", Tlp::Clear, "NL", 64501, "zqclear");
+    save_run(&mut s, "secret-run", Tlp::Amber, "KP", 64999, "zqamber");
+    let st = state(s, true);
+    let clear_cookie = sign_in(&st, "u-clear").await;
+    let amber_cookie = sign_in(&st, "u-amber").await;
+    for cookie in [None, Some(clear_cookie.as_str())] {
+        let p = get(&st, "/telemetry", cookie).await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+        assert_structure(&p, Tlp::Clear);
+        let caveat = p.text.find("is not its sponsor").expect("the caveat");
+        assert!(
+            caveat < p.text.find("<svg").expect("a chart"),
+            "the caveat stands above the charts"
+        );
+        assert!(p
+            .text
+            .contains("<title id=\"country-chart-title\">Most events come from country NL:"));
+        assert!(p.text.contains("zqclear.example") && p.text.contains("64501"));
+        assert!(
+            !p.text.contains("zqamber") && !p.text.contains("64999") && !p.text.contains(">KP<"),
+            "nothing of the AMBER run"
+        );
+        for t in ["countries", "days", "asns", "signatures", "sightings"] {
+            for ext in ["csv", "json"] {
+                let e = get(&st, &format!("/telemetry/{t}.{ext}"), cookie).await;
+                assert_eq!(e.status, StatusCode::OK, "{t}.{ext}");
+                assert!(
+                    !e.text.contains("zqamber")
+                        && !e.text.contains("64999")
+                        && !e.text.contains("KP"),
+                    "{t}.{ext}: {}",
+                    e.text
+                );
+                assert!(
+                    e.text.contains("TLP:CLEAR") && !e.text.contains("TLP:AMBER"),
+                    "{t}.{ext}: {}",
+                    e.text
+                );
+            }
+        }
+        let days = get(&st, "/telemetry/days.csv", cookie).await;
+        assert_eq!(days.text, "# TLP:CLEAR\nkey,events\n2020-07-10,40\n");
+    }
+    let p = get(&st, "/telemetry", Some(&amber_cookie)).await;
+    assert_structure(&p, Tlp::Amber);
+    assert!(p.text.contains("zqamber.example") && p.text.contains("64999"));
+    let days = get(&st, "/telemetry/days.csv", Some(&amber_cookie)).await;
+    assert_eq!(days.text, "# TLP:AMBER\nkey,events\n2020-07-10,80\n");
+    // A page past the end shows the last one; an unknown export is a 404.
+    assert_eq!(
+        get(&st, "/telemetry?country=99", None).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&st, "/telemetry/nope.csv", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
 /// Everything a reader may fetch about one incident.
 const PAGES: [&str; 8] = [
     "/incidents",

@@ -35,7 +35,7 @@ pub use stix::{
     AddOutcome, Collection, Cursor, NewObject, ObjectQuery, Page, StatusRecord, StixWriter,
     StoredObject, VersionSel,
 };
-pub use telemetry::TelemetryRun;
+pub use telemetry::{EventGroup, SightingRow, TelemetryRun};
 pub use unit::{ReadUnit, UnitOfWork};
 pub use users::{RightsChange, Role, UserRecord};
 

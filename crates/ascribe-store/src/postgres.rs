@@ -70,6 +70,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0012_device_reports",
         include_str!("../migrations/postgres/0012_device_reports.sql"),
     ),
+    (
+        13,
+        "0013_telemetry_tlp",
+        include_str!("../migrations/postgres/0013_telemetry_tlp.sql"),
+    ),
 ];
 
 /// Tables only PostgreSQL has: the streaming workers' (`ascribe-stream`, migration
@@ -790,7 +795,8 @@ mod tests {
                 (9, "0009_baseline".to_owned()),
                 (10, "0010_stream".to_owned()),
                 (11, "0011_documents".to_owned()),
-                (12, "0012_device_reports".to_owned())
+                (12, "0012_device_reports".to_owned()),
+                (13, "0013_telemetry_tlp".to_owned())
             ]
         );
     }

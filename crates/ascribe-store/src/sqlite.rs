@@ -90,6 +90,12 @@ const MIGRATIONS: &[(i64, &str, &str, bool)] = &[
         include_str!("../migrations/0012_device_reports.sql"),
         false,
     ),
+    (
+        13,
+        "0013_telemetry_tlp",
+        include_str!("../migrations/0013_telemetry_tlp.sql"),
+        false,
+    ),
 ];
 
 /// The newest schema version this build knows.

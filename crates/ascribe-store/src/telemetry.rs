@@ -1,8 +1,9 @@
 //! Sensor-log runs: their aggregates and sightings, optionally attached to an incident.
 
-use ascribe_model::{Observation, Sighting};
+use ascribe_model::{Observation, Sighting, Tlp};
 
-use crate::sql::big;
+use crate::case::{corrupt, rank};
+use crate::sql::{big, unsigned, ToParam};
 use crate::{ReadUnit, Result, Store, UnitOfWork};
 
 /// One `ascribe telemetry ingest` run as stored.
@@ -15,6 +16,9 @@ pub struct TelemetryRun {
     pub event_types: String,
     /// The run's summary (counts per event type, bad lines) as JSON.
     pub summary_json: String,
+    /// The logs' marking (`--tlp`): its aggregates are shown to readers
+    /// cleared for it only; each sighting keeps its own, never below it.
+    pub tlp: Tlp,
     /// Aggregates with their matched-event count and matched indicator values.
     pub observations: Vec<(Observation, u64, Vec<String>)>,
     pub sightings: Vec<Sighting>,
@@ -38,9 +42,9 @@ impl UnitOfWork<'_> {
         self.execute("DELETE FROM telemetry_runs WHERE id = $1", &[&run.id])?;
         let inputs = serde_json::to_string(&run.inputs).expect("a list of strings serialises");
         self.execute(
-            "INSERT INTO telemetry_runs (id, incident_id, started_at, inputs_json, event_types, summary_json)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            &[&run.id, &run.incident_id, &run.started_at, &inputs, &run.event_types, &run.summary_json],
+            "INSERT INTO telemetry_runs (id, incident_id, started_at, inputs_json, event_types, summary_json, tlp)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[&run.id, &run.incident_id, &run.started_at, &inputs, &run.event_types, &run.summary_json, &run.tlp.as_str()],
         )?;
         let mut agg = self.prepare(
             "INSERT INTO telemetry_aggregates (run_id, day, src_country, src_asn, signature, action,
@@ -120,6 +124,204 @@ impl ReadUnit<'_> {
     }
 }
 
+/// What the telemetry page groups events by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventGroup {
+    /// Source country (ISO code as the geolocation gave it).
+    Country,
+    /// Source AS number.
+    Asn,
+    /// Alert signature.
+    Signature,
+    /// UTC day.
+    Day,
+}
+
+impl EventGroup {
+    fn column(self) -> &'static str {
+        match self {
+            EventGroup::Country => "a.src_country",
+            EventGroup::Asn => "CAST(a.src_asn AS TEXT)",
+            EventGroup::Signature => "a.signature",
+            EventGroup::Day => "a.day",
+        }
+    }
+}
+
+/// One stored sighting as the telemetry page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SightingRow {
+    pub run_id: String,
+    pub incident_id: Option<String>,
+    pub indicator_type: String,
+    pub value: String,
+    pub actor: Option<String>,
+    pub source: Option<String>,
+    pub tlp: Tlp,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub events: u64,
+}
+
+/// The rank of a run's marking (`r.tlp`), as `tlp_rank!` ranks `tlp`.
+macro_rules! run_rank {
+    () => {
+        "(CASE r.tlp WHEN 'clear' THEN 0 WHEN 'green' THEN 1 WHEN 'amber' THEN 2 \
+          WHEN 'amber+strict' THEN 3 ELSE 4 END)"
+    };
+}
+
+impl Store {
+    /// Events grouped ([`ReadUnit::events_by_seen_by`]).
+    pub fn events_by_seen_by(
+        &self,
+        group: EventGroup,
+        clearance: Tlp,
+        most_first: bool,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(usize, Vec<(String, u64)>)> {
+        self.read(|r| r.events_by_seen_by(group, clearance, most_first, offset, limit))
+    }
+}
+
+impl ReadUnit<'_> {
+    /// The highest marking among the runs a reader with `clearance` may
+    /// see, or `None` when there are none.
+    pub fn telemetry_marking_seen_by(&self, clearance: Tlp) -> Result<Option<Tlp>> {
+        let top: Option<i64> = self.query_value(
+            concat!(
+                "SELECT MAX(",
+                run_rank!(),
+                ") FROM telemetry_runs r WHERE ",
+                run_rank!(),
+                " <= $1"
+            ),
+            &[&rank(clearance)],
+        )?;
+        Ok(top.map(|t| match t {
+            0 => Tlp::Clear,
+            1 => Tlp::Green,
+            2 => Tlp::Amber,
+            3 => Tlp::AmberStrict,
+            _ => Tlp::Red,
+        }))
+    }
+
+    /// Events of the runs marked at or below `clearance`, summed by
+    /// `group`: the number of groups, and one page of them (`offset`,
+    /// `limit`), by events (most first, then key) or by key when
+    /// `most_first` is false. The filter and the sums are in the statement.
+    pub fn events_by_seen_by(
+        &self,
+        group: EventGroup,
+        clearance: Tlp,
+        most_first: bool,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(usize, Vec<(String, u64)>)> {
+        let col = group.column();
+        let from = concat!(
+            " FROM telemetry_aggregates a JOIN telemetry_runs r ON r.id = a.run_id WHERE ",
+            run_rank!(),
+            " <= $1"
+        );
+        let max = rank(clearance);
+        let total: i64 =
+            self.query_value(&format!("SELECT COUNT(DISTINCT {col}){from}"), &[&max])?;
+        let order = if most_first { "2 DESC, 1" } else { "1 DESC" };
+        let rows = self.query(
+            &format!("SELECT {col}, CAST(SUM(a.events) AS BIGINT){from} GROUP BY {col} ORDER BY {order} LIMIT $2 OFFSET $3"),
+            &[&max, &big(limit, "page size")?, &big(offset, "page offset")?],
+            |r| Ok((r.get::<String>(0)?, unsigned(r.get(1)?, "event count")?)),
+        )?;
+        Ok((unsigned(total, "group count")?, rows))
+    }
+
+    /// Events per (day, country) for `countries`, on `days`, of the runs
+    /// marked at or below `clearance`.
+    pub fn country_days_seen_by(
+        &self,
+        clearance: Tlp,
+        days: &[String],
+        countries: &[String],
+    ) -> Result<Vec<(String, String, u64)>> {
+        if days.is_empty() || countries.is_empty() {
+            return Ok(Vec::new());
+        }
+        let d: Vec<String> = (0..days.len()).map(|i| format!("${}", i + 2)).collect();
+        let c: Vec<String> = (0..countries.len())
+            .map(|i| format!("${}", i + 2 + days.len()))
+            .collect();
+        let sql = format!(
+            concat!(
+                "SELECT a.day, a.src_country, CAST(SUM(a.events) AS BIGINT)
+                 FROM telemetry_aggregates a JOIN telemetry_runs r ON r.id = a.run_id
+                 WHERE ",
+                run_rank!(),
+                " <= $1 AND a.day IN ({d}) AND a.src_country IN ({c})
+                 GROUP BY a.day, a.src_country ORDER BY a.day, a.src_country"
+            ),
+            d = d.join(", "),
+            c = c.join(", ")
+        );
+        let max = rank(clearance);
+        let mut params: Vec<&dyn ToParam> = vec![&max];
+        params.extend(days.iter().map(|x| x as &dyn ToParam));
+        params.extend(countries.iter().map(|x| x as &dyn ToParam));
+        self.query(&sql, &params, |r| {
+            Ok((r.get(0)?, r.get(1)?, unsigned(r.get(2)?, "event count")?))
+        })
+    }
+
+    /// Sightings marked at or below `clearance` of runs marked at or below
+    /// it: how many, and one page of them, most events first.
+    pub fn sightings_seen_by(
+        &self,
+        clearance: Tlp,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(usize, Vec<SightingRow>)> {
+        let max = rank(clearance);
+        let filter = concat!(
+            " FROM telemetry_sightings s JOIN telemetry_runs r ON r.id = s.run_id WHERE ",
+            "(CASE s.tlp WHEN 'clear' THEN 0 WHEN 'green' THEN 1 WHEN 'amber' THEN 2 \
+              WHEN 'amber+strict' THEN 3 ELSE 4 END)",
+            " <= $1 AND ",
+            run_rank!(),
+            " <= $1"
+        );
+        let total: i64 = self.query_value(&format!("SELECT COUNT(*){filter}"), &[&max])?;
+        let rows = self.query(
+            &format!(
+                "SELECT s.run_id, r.incident_id, s.indicator_type, s.value, s.actor, s.source, s.tlp,
+                        s.first_seen, s.last_seen, s.events{filter}
+                 ORDER BY s.events DESC, s.indicator_type, s.value, s.run_id LIMIT $2 OFFSET $3"
+            ),
+            &[&max, &big(limit, "page size")?, &big(offset, "page offset")?],
+            |r| {
+                let value: String = r.get(3)?;
+                let tlp: String = r.get(6)?;
+                Ok(SightingRow {
+                    run_id: r.get(0)?,
+                    incident_id: r.get(1)?,
+                    indicator_type: r.get(2)?,
+                    tlp: tlp
+                        .parse()
+                        .map_err(|e| corrupt(&format!("sighting {value:?}"), e))?,
+                    actor: r.get(4)?,
+                    source: r.get(5)?,
+                    first_seen: r.get(7)?,
+                    last_seen: r.get(8)?,
+                    events: unsigned(r.get(9)?, "sighting count")?,
+                    value,
+                })
+            },
+        )?;
+        Ok((unsigned(total, "sighting count")?, rows))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,6 +389,7 @@ mod tests {
             inputs: vec!["eve.json".into()],
             event_types: "alert".into(),
             summary_json: "{}".into(),
+            tlp: Tlp::Amber,
             observations: vec![(obs, 2, vec!["198.51.100.7".into()])],
             sightings: vec![s],
         };

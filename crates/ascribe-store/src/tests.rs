@@ -543,6 +543,7 @@ fn a_unit_of_work_writes_everything_or_nothing(store: Store) -> Result<()> {
         inputs: vec![],
         event_types: "alert".into(),
         summary_json: "{}".into(),
+        tlp: Tlp::Amber,
         observations: vec![],
         sightings: vec![],
     };
@@ -817,6 +818,95 @@ fn device_reports_are_kept_and_read_at_clearance(mut store: Store) {
     assert_eq!(store.device_report_seen_by("nope", Tlp::Red).unwrap(), None);
 }
 
+/// The telemetry page's reads: sums by group over the runs a clearance may
+/// see, one page at a time with the number of groups; sightings filtered by
+/// their own marking and their run's.
+fn telemetry_reads_sum_and_filter_by_marking(mut store: Store) {
+    store.save_case(&case(), None).unwrap();
+    let run = |id: &str, tlp: Tlp, country: &str, events: u64| crate::TelemetryRun {
+        id: id.into(),
+        incident_id: Some("inc".into()),
+        started_at: "t".into(),
+        inputs: vec![],
+        event_types: "alert".into(),
+        summary_json: "{}".into(),
+        tlp,
+        observations: ["2024-03-04", "2024-03-05"]
+            .iter()
+            .map(|day| {
+                let o = ascribe_model::Observation {
+                    day: (*day).into(),
+                    src_country: country.into(),
+                    src_asn: 64500,
+                    signature: "S".into(),
+                    action: "allowed".into(),
+                    events,
+                    distinct_src_ips: 1,
+                    first_seen: "a".into(),
+                    last_seen: "b".into(),
+                };
+                (o, 0, vec![])
+            })
+            .collect(),
+        sightings: vec![ascribe_model::Sighting {
+            indicator: ascribe_model::Indicator {
+                kind: ascribe_model::IndicatorKind::Ip,
+                value: format!("{id}-ip"),
+                actor: None,
+                source: None,
+                tlp,
+            },
+            first_seen: "a".into(),
+            last_seen: "b".into(),
+            count: events,
+            examples: vec![],
+        }],
+    };
+    store
+        .save_telemetry_run(&run("r1", Tlp::Clear, "NL", 5))
+        .unwrap();
+    store
+        .save_telemetry_run(&run("r2", Tlp::Amber, "DE", 7))
+        .unwrap();
+    let by = |g: EventGroup, t: Tlp, most: bool, off: usize, lim: usize| {
+        store.events_by_seen_by(g, t, most, off, lim).unwrap()
+    };
+    assert_eq!(
+        by(EventGroup::Country, Tlp::Clear, true, 0, 10),
+        (1, vec![("NL".to_owned(), 10)])
+    );
+    assert_eq!(
+        by(EventGroup::Country, Tlp::Amber, true, 0, 10),
+        (2, vec![("DE".to_owned(), 14), ("NL".to_owned(), 10)])
+    );
+    assert_eq!(
+        by(EventGroup::Country, Tlp::Amber, true, 1, 10).1,
+        [("NL".to_owned(), 10)]
+    );
+    assert_eq!(
+        by(EventGroup::Day, Tlp::Amber, false, 0, 1),
+        (2, vec![("2024-03-05".to_owned(), 12)])
+    );
+    assert_eq!(
+        by(EventGroup::Asn, Tlp::Clear, true, 0, 10).1,
+        [("64500".to_owned(), 10)]
+    );
+    store
+        .read(|r| {
+            assert_eq!(r.telemetry_marking_seen_by(Tlp::Clear)?, Some(Tlp::Clear));
+            assert_eq!(r.telemetry_marking_seen_by(Tlp::Red)?, Some(Tlp::Amber));
+            let days = ["2024-03-04".to_owned()];
+            let cells =
+                r.country_days_seen_by(Tlp::Clear, &days, &["NL".to_owned(), "DE".to_owned()])?;
+            assert_eq!(cells, [("2024-03-04".to_owned(), "NL".to_owned(), 5)]);
+            let (n, rows) = r.sightings_seen_by(Tlp::Clear, 0, 10)?;
+            assert_eq!((n, rows.len(), rows[0].value.as_str()), (1, 1, "r1-ip"));
+            assert_eq!(r.sightings_seen_by(Tlp::Amber, 0, 10)?.0, 2);
+            Ok::<(), StoreError>(())
+        })
+        .unwrap();
+}
+
 /// What a suite test returns: nothing, or a store result that must be `Ok`.
 trait Outcome {
     fn check(self);
@@ -865,7 +955,8 @@ macro_rules! behaviour_suite {
                 a_reader_loads_only_what_its_clearance_allows,
                 a_reader_sees_a_document_and_its_claims_only_at_its_clearance,
                 claims_naming_an_actor_and_named_hypotheses,
-                device_reports_are_kept_and_read_at_clearance
+                device_reports_are_kept_and_read_at_clearance,
+                telemetry_reads_sum_and_filter_by_marking
             );
         }
     };

@@ -5,7 +5,7 @@ use ascribe_model::{Admiralty, Tlp};
 pub(crate) use ascribe_assess::report::{band, pct};
 
 /// A count with thousands separators (`12,345`).
-pub(crate) fn count(n: usize) -> String {
+pub(crate) fn count(n: impl std::fmt::Display) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {

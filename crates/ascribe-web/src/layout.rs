@@ -46,6 +46,7 @@ pub(crate) fn page(title: &str, marking: Tlp, viewer: &Viewer, body: Markup) -> 
                         nav aria-label="Main" {
                             ul {
                                 li { a href="/incidents" { "Incidents" } }
+                                li { a href="/telemetry" { "Telemetry" } }
                             }
                         }
                         div class="who" {

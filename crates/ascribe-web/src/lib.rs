@@ -20,6 +20,7 @@ mod layout;
 mod params;
 mod session;
 mod svg;
+mod telemetry;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -190,6 +191,8 @@ pub fn router(web: Web) -> Router {
         .route("/incidents/{id}/claims.json", get(incidents::claims_json))
         .route("/incidents/{id}/stix.json", get(incidents::stix))
         .route("/documents/{id}", get(documents::show))
+        .route("/telemetry", get(telemetry::show))
+        .route("/telemetry/{file}", get(telemetry::export))
         .route("/devices/{id}", get(devices::show))
         .route("/devices/{id}/findings.csv", get(devices::findings_csv))
         .route("/devices/{id}/findings.json", get(devices::findings_json))

@@ -66,6 +66,29 @@ pub(crate) fn bars(id: &str, title: &str, desc: &str, rows: &[Bar<'_>]) -> Marku
     }
 }
 
+/// Height of one row of [`counts`].
+const COUNT_ROW_H: f64 = 24.0;
+
+/// Horizontal bars of counts, one per row, scaled to the largest; each
+/// bar's figure is printed after it (and in the table beside the chart).
+pub(crate) fn counts(id: &str, title: &str, desc: &str, rows: &[(String, u64)]) -> Markup {
+    let height = 8.0 + COUNT_ROW_H * rows.len().max(1) as f64;
+    let top = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1) as f64;
+    html! {
+        svg class="chart" role="img" viewBox=(format!("0 0 {WIDTH} {height}"))
+            aria-labelledby=(format!("{id}-title {id}-desc")) xmlns="http://www.w3.org/2000/svg" {
+            title id=(format!("{id}-title")) { (title) }
+            desc id=(format!("{id}-desc")) { (desc) }
+            @for (i, (label, n)) in rows.iter().enumerate() {
+                @let y = 4.0 + COUNT_ROW_H * i as f64;
+                text x="0" y=(format!("{:.1}", y + 15.0)) font-size="13" fill="#1a1a1a" { (fit(label, LABEL_W)) }
+                rect x=(BAR_X) y=(format!("{:.1}", y + 3.0)) width=(format!("{:.1}", (BAR_W * *n as f64 / top).max(1.0))) height="16" fill="#1f3f66" {}
+                text x=(BAR_X + BAR_W + 8.0) y=(format!("{:.1}", y + 15.0)) font-size="12" fill="#1a1a1a" { (crate::format::count(*n)) }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +110,19 @@ mod tests {
         assert!(s.contains(r#"<title id="b-title">APT29 leads</title>"#));
         assert!(s.contains("full 93%") && s.contains("public 71%"));
         assert!(s.contains('…'));
+    }
+
+    #[test]
+    fn counts_scale_to_the_largest_and_print_each_figure() {
+        let s = counts(
+            "c",
+            "Most from NL",
+            "bars",
+            &[("NL".to_owned(), 2000), ("DE".to_owned(), 500)],
+        )
+        .into_string();
+        assert!(s.contains(r#"<title id="c-title">Most from NL</title>"#));
+        assert!(s.contains(r#"width="340.0""#) && s.contains(r#"width="85.0""#));
+        assert!(s.contains("2,000") && s.contains(">500<"));
     }
 }
