@@ -7,308 +7,20 @@
 //! tests skip with the reason; with `ASCRIBE_REQUIRE_SERVICES=1` (CI) they fail.
 
 mod common;
+mod stream_lab;
 
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
-const NATS: &str = "nats://127.0.0.1:4222";
-
-/// The PostgreSQL server URL (without a schema); `ASCRIBE_TEST_PG` overrides it.
-fn pg_base() -> String {
-    std::env::var("ASCRIBE_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
-}
-
-/// True when both services answer; otherwise prints why and, under
-/// `ASCRIBE_REQUIRE_SERVICES=1`, fails.
-fn services() -> bool {
-    let up = |addr: &str| {
-        TcpStream::connect_timeout(&addr.parse().expect("an address"), Duration::from_secs(1))
-            .is_ok()
-    };
-    let missing: Vec<&str> = [
-        ("127.0.0.1:4222", "nats-server"),
-        ("127.0.0.1:5432", "PostgreSQL"),
-    ]
-    .iter()
-    .filter(|(a, _)| !up(a))
-    .map(|(_, n)| *n)
-    .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    let required = std::env::var("ASCRIBE_REQUIRE_SERVICES").is_ok_and(|v| v == "1");
-    assert!(
-        !required,
-        "ASCRIBE_REQUIRE_SERVICES=1 but {} not listening on loopback",
-        missing.join(" and ")
-    );
-    eprintln!(
-        "skipped: {} not listening on loopback (start nats-server -js and PostgreSQL, see the README)",
-        missing.join(" and ")
-    );
-    false
-}
-
-fn psql(url: &str, sql: &str) -> String {
-    let out = Command::new("psql")
-        .args([url, "-v", "ON_ERROR_STOP=1", "-Atqc", sql])
-        .output()
-        .unwrap_or_else(|e| panic!("running psql: {e}"));
-    assert!(
-        out.status.success(),
-        "psql {sql}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-/// One test's own stream, subjects and schema, removed when dropped.
-struct Lab {
-    name: String,
-    dir: tempfile::TempDir,
-    db: String,
-}
-
-impl Lab {
-    fn new(tag: &str) -> Lab {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("after 1970")
-            .subsec_nanos();
-        let name = format!("t{}_{tag}_{nanos}", std::process::id());
-        psql(&pg_base(), &format!("CREATE SCHEMA {name}"));
-        let db = format!("{}?options=-c%20search_path%3D{name}", pg_base());
-        Lab {
-            name,
-            dir: tempfile::tempdir().expect("a temporary folder"),
-            db,
-        }
-    }
-
-    fn broker_args(&self) -> Vec<String> {
-        vec![
-            "--nats".into(),
-            NATS.into(),
-            "--stream".into(),
-            self.name.to_uppercase(),
-            "--subject-prefix".into(),
-            format!("test.{}", self.name),
-        ]
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = common::command(Path::new(&self.db), args);
-        c.env_remove("ASCRIBE_NATS").env_remove("ASCRIBE_FAILPOINT");
-        c
-    }
-
-    fn ship(&self, sensor: &str, inputs: &[&Path], extra: &[&str]) -> serde_json::Value {
-        let mut args: Vec<String> = vec!["ship".into(), "--sensor".into(), sensor.into()];
-        args.extend(self.broker_args());
-        args.push("--checkpoint".into());
-        args.push(
-            self.dir
-                .path()
-                .join(format!("ckpt-{sensor}.json"))
-                .display()
-                .to_string(),
-        );
-        args.extend(extra.iter().map(|s| (*s).to_owned()));
-        args.extend(inputs.iter().map(|p| p.display().to_string()));
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        let out = common::run(&mut self.cmd(&refs));
-        assert!(out.status.success(), "ship: {}", stderr(&out));
-        serde_json::from_slice(&out.stdout).expect("ship prints its report as JSON")
-    }
-
-    fn worker(&self, extra: &[&str]) -> Command {
-        let mut args: Vec<String> = vec!["worker".into(), "--no-geo".into()];
-        args.extend(self.broker_args());
-        args.push("--indicators".into());
-        args.push(self.indicators().display().to_string());
-        args.extend(extra.iter().map(|s| (*s).to_owned()));
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        let mut c = self.cmd(&refs);
-        c.stdout(Stdio::piped()).stderr(Stdio::piped());
-        c
-    }
-
-    fn indicators(&self) -> PathBuf {
-        let p = self.dir.path().join("ind.csv");
-        if !p.exists() {
-            std::fs::write(
-                &p,
-                "type,value,source\nip,10.0.0.3,t\nip,10.0.0.17,t\ncidr,192.0.2.0/28,t\n",
-            )
-            .expect("writing indicators");
-        }
-        p
-    }
-
-    /// `telemetry ingest` on the files: the CSV and (lines, bad lines).
-    fn single_node(&self, inputs: &[&Path]) -> (String, u64, u64) {
-        let mut args: Vec<String> = vec![
-            "telemetry".into(),
-            "ingest".into(),
-            "--no-geo".into(),
-            "--indicators".into(),
-            self.indicators().display().to_string(),
-            "--format".into(),
-            "json".into(),
-            "--out".into(),
-            self.dir.path().join("oracle.csv").display().to_string(),
-        ];
-        args.extend(inputs.iter().map(|p| p.display().to_string()));
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        let out = common::ascribe(Path::new("unused.db"), &refs);
-        assert!(out.status.success(), "ingest: {}", stderr(&out));
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-        let csv = std::fs::read_to_string(self.dir.path().join("oracle.csv")).expect("oracle CSV");
-        (
-            csv,
-            v["summary"]["lines"].as_u64().expect("lines"),
-            v["summary"]["bad_lines"].as_u64().expect("bad lines"),
-        )
-    }
-
-    fn report(&self) -> String {
-        let out = common::run(&mut self.cmd(&["telemetry", "report", "--format", "csv"]));
-        assert!(out.status.success(), "report: {}", stderr(&out));
-        String::from_utf8(out.stdout).expect("UTF-8")
-    }
-
-    fn sql(&self, sql: &str) -> String {
-        psql(&self.db, sql)
-    }
-
-    fn sql_n(&self, sql: &str) -> u64 {
-        let s = self.sql(sql);
-        s.parse().unwrap_or_else(|e| panic!("{sql}: {s:?}: {e}"))
-    }
-
-    fn status(&self) -> serde_json::Value {
-        let mut args = vec!["status".to_owned(), "--json".to_owned()];
-        args.extend(self.broker_args());
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        let out = common::run(&mut self.cmd(&refs));
-        assert!(out.status.success(), "status: {}", stderr(&out));
-        serde_json::from_slice(&out.stdout).expect("status JSON")
-    }
-}
-
-impl Drop for Lab {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .args([
-                &pg_base(),
-                "-Atqc",
-                &format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name),
-            ])
-            .output();
-        delete_stream(&self.name.to_uppercase());
-    }
-}
-
-/// Removes a test's stream through the broker's JetStream API (plain NATS request).
-fn delete_stream(stream: &str) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    rt.block_on(async {
-        if let Ok(c) = async_nats::connect(NATS).await {
-            let js = async_nats::jetstream::new(c);
-            let _ = js.delete_stream(stream).await;
-        }
-    });
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A deterministic EVE log: alerts over three days, seven signatures, two actions,
-/// sources some of which are indicators; flow events; every `bad_every`th line broken.
-fn eve(lines: usize, seed: u64, bad_every: usize) -> String {
-    let mut s = String::new();
-    let mut x = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    for i in 0..lines {
-        x = x
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let r = x >> 33;
-        if bad_every > 0 && i % bad_every == bad_every - 1 {
-            s.push_str("{\"timestamp\":\"2024-03-04T10:00:00.000000+0000\",\"event_type\":\"alert\",\"src_ip\":\n");
-            continue;
-        }
-        let day = 3 + r % 3;
-        let kind = if r.is_multiple_of(11) {
-            "flow"
-        } else {
-            "alert"
-        };
-        s.push_str(&format!(
-            "{{\"timestamp\":\"2024-03-{day:02}T{:02}:{:02}:00.000000+0000\",\"event_type\":\"{kind}\",\"src_ip\":\"10.0.0.{}\",\"dest_ip\":\"192.0.2.{}\",\"alert\":{{\"action\":\"{}\",\"signature\":\"ET sig, {}\"}}}}\n",
-            r % 24,
-            (r >> 5) % 60,
-            (r >> 7) % 40,
-            (r >> 11) % 30,
-            if (r >> 13).is_multiple_of(3) { "blocked" } else { "allowed" },
-            (r >> 17) % 7
-        ));
-    }
-    s
-}
-
-/// Writes `n` logs of `lines` lines each into DIR/logs and returns their paths.
-fn logs(lab: &Lab, n: usize, lines: usize, bad_every: usize) -> Vec<PathBuf> {
-    let dir = lab.dir.path().join("logs");
-    std::fs::create_dir_all(&dir).expect("logs folder");
-    (0..n)
-        .map(|i| {
-            let p = dir.join(format!("eve-{i}.json"));
-            std::fs::write(&p, eve(lines, i as u64 + 1, bad_every)).expect("writing a log");
-            p
-        })
-        .collect()
-}
-
-fn wait_all(children: Vec<Child>) -> Vec<Output> {
-    children
-        .into_iter()
-        .map(|c| c.wait_with_output().expect("waiting for a worker"))
-        .collect()
-}
-
-/// Waits until `ingested_batches` holds `n` rows (at most `secs`).
-fn wait_applied(lab: &Lab, n: u64, secs: u64) {
-    let t = Instant::now();
-    loop {
-        let got = lab.sql_n("SELECT count(*) FROM ingested_batches");
-        if got >= n {
-            assert_eq!(got, n, "more batches applied than shipped");
-            return;
-        }
-        assert!(
-            t.elapsed() < Duration::from_secs(secs),
-            "only {got} of {n} batches applied after {secs}s"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
+use stream_lab::{eve, logs, stderr, wait_all, Lab};
 
 #[test]
 fn workers_1_2_and_4_count_what_single_node_counts() {
-    if !services() {
-        return;
-    }
     for workers in [1usize, 2, 4] {
-        let lab = Lab::new(&format!("happy{workers}"));
+        let Some(lab) = Lab::on_machine(&format!("happy{workers}")) else {
+            return;
+        };
         let files = logs(&lab, 3, 1500, 97);
         let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
         let (oracle, lines, bad) = lab.single_node(&refs);
@@ -364,11 +76,10 @@ fn workers_1_2_and_4_count_what_single_node_counts() {
 
 #[test]
 fn duplicate_publishes_within_and_after_the_window_count_once() {
-    if !services() {
-        return;
-    }
     // Within the broker's window: a resend is answered "duplicate" and never stored.
-    let lab = Lab::new("dupin");
+    let Some(lab) = Lab::on_machine("dupin") else {
+        return;
+    };
     let files = logs(&lab, 2, 800, 0);
     let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     let (oracle, lines, _) = lab.single_node(&refs);
@@ -389,7 +100,9 @@ fn duplicate_publishes_within_and_after_the_window_count_once() {
 
     // After the window (1 s here): the broker stores the resend as new messages, and
     // the batch table makes them no-ops.
-    let lab = Lab::new("dupout");
+    let Some(lab) = Lab::on_machine("dupout") else {
+        return;
+    };
     let files = logs(&lab, 2, 800, 0);
     let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     let (oracle, lines, _) = lab.single_node(&refs);
@@ -423,34 +136,11 @@ fn duplicate_publishes_within_and_after_the_window_count_once() {
     assert_eq!(st["broker"]["messages"].as_u64(), Some(2 * batches), "{st}");
 }
 
-/// Publishes one raw message with these headers to the lab's stream.
-fn publish_raw(lab: &Lab, headers: &[(&str, &str)], payload: Vec<u8>) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    rt.block_on(async {
-        let c = async_nats::connect(NATS).await.expect("connecting to NATS");
-        let js = async_nats::jetstream::new(c);
-        let mut h = async_nats::HeaderMap::new();
-        for (k, v) in headers {
-            h.insert(*k, *v);
-        }
-        let subject = format!("test.{}.poison", lab.name);
-        js.publish_with_headers(subject, h, payload.into())
-            .await
-            .expect("publishing")
-            .await
-            .expect("acknowledged");
-    });
-}
-
 #[test]
 fn poison_batches_are_recorded_with_their_reason_and_bad_lines_counted() {
-    if !services() {
+    let Some(lab) = Lab::on_machine("poison") else {
         return;
-    }
-    let lab = Lab::new("poison");
+    };
     // Half the lines of these logs are bad: counted as single-node counts them.
     let files = logs(&lab, 2, 600, 2);
     let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
@@ -468,7 +158,7 @@ fn poison_batches_are_recorded_with_their_reason_and_bad_lines_counted() {
     };
     let send = |h: Vec<(&str, String)>, p: Vec<u8>| {
         let h: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        publish_raw(&lab, &h, p);
+        lab.publish_raw("poison", &h, p);
     };
     // Binary garbage.
     let garbage: Vec<u8> = (0..5000u32)
@@ -524,10 +214,9 @@ fn poison_batches_are_recorded_with_their_reason_and_bad_lines_counted() {
 
 #[test]
 fn workers_killed_at_random_points_and_after_commit_still_count_once() {
-    if !services() {
+    let Some(lab) = Lab::on_machine("kill") else {
         return;
-    }
-    let lab = Lab::new("kill");
+    };
     let files = logs(&lab, 2, 6000, 53);
     let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     let (oracle, lines, bad) = lab.single_node(&refs);
@@ -576,7 +265,7 @@ fn workers_killed_at_random_points_and_after_commit_still_count_once() {
         let _ = victim.wait();
         victim = start(round + 2);
     }
-    wait_applied(&lab, batches, 90);
+    lab.wait_applied(batches, 90);
     for o in wait_all(vec![steady, victim]) {
         assert!(o.status.success(), "worker: {}", stderr(&o));
     }

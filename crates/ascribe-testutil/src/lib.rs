@@ -4,6 +4,8 @@
 //! [`shared_dir`]: on a user's clone without it they skip with a printed
 //! reason; with `ASCRIBE_REQUIRE_SHARED=1` (as CI sets) they fail instead.
 
+pub mod services;
+
 use std::path::PathBuf;
 
 /// The environment variable that turns a skip into a failure.
