@@ -116,13 +116,13 @@ pub struct Applied {
 pub async fn commit(
     client: &mut Client,
     worker: &str,
-    batches: &[BatchRow],
-    rejected: &[RejectRow],
+    batches: &[&BatchRow],
+    rejected: &[&RejectRow],
 ) -> Result<Applied, StreamError> {
     let tx = client.transaction().await.map_err(db)?;
     let mut applied = Applied::default();
     if !batches.is_empty() {
-        let mut sorted: Vec<&BatchRow> = batches.iter().collect();
+        let mut sorted: Vec<&BatchRow> = batches.to_vec();
         // Ids in one order, so two workers inserting overlapping ids never deadlock.
         sorted.sort_by(|a, b| a.batch_id.cmp(&b.batch_id));
         sorted.dedup_by(|a, b| a.batch_id == b.batch_id);

@@ -74,14 +74,48 @@ pub struct WorkerReport {
     pub failed_transactions: u64,
 }
 
+/// A batch of the open transaction: the message (acknowledged after the commit), how
+/// many times the broker has delivered it, and what reading it gave.
+struct Item {
+    msg: Message,
+    delivered: i64,
+    read: Result<BatchRow, RejectRow>,
+}
+
 /// The batches of the open transaction.
 #[derive(Default)]
 struct Window {
-    msgs: Vec<(Message, bool)>,
-    rows: Vec<BatchRow>,
-    rejects: Vec<RejectRow>,
+    items: Vec<Item>,
     lines: u64,
     opened: Option<Instant>,
+}
+
+/// What the worker reads of the consumer it pulls from (its settings may have been
+/// made by another worker, so they are read back, never assumed).
+#[derive(Debug, Clone, Copy)]
+struct Consumer {
+    /// Deliveries before the broker gives a batch up (0 or less: no limit).
+    max_deliver: i64,
+    ack_wait: Duration,
+}
+
+impl Consumer {
+    /// True when the broker will not deliver this batch again.
+    fn last_delivery(self, delivered: i64) -> bool {
+        self.max_deliver > 0 && delivered >= self.max_deliver
+    }
+}
+
+/// The rows and refusals of some items, for one transaction.
+fn parts<'a>(items: impl Iterator<Item = &'a Item>) -> (Vec<&'a BatchRow>, Vec<&'a RejectRow>) {
+    let (mut rows, mut rejects) = (Vec::new(), Vec::new());
+    for it in items {
+        match &it.read {
+            Ok(r) => rows.push(r),
+            Err(r) => rejects.push(r),
+        }
+    }
+    (rows, rejects)
 }
 
 /// One message read: counted, or refused with its reason.
@@ -175,18 +209,22 @@ pub async fn run(
     let js = jetstream::new(client.clone());
     let stream = broker::ensure_stream(&js, &opts.topology).await?;
     let consumer = broker::ensure_consumer(&stream, &opts.topology).await?;
+    let settings = Consumer {
+        max_deliver: consumer.cached_info().config.max_deliver,
+        ack_wait: consumer.cached_info().config.ack_wait,
+    };
     let mut report = WorkerReport::default();
     let mut win = Window::default();
     let mut last_batch = Instant::now();
     loop {
         let stopping = *stop.borrow();
         let idle = opts.idle_exit.is_some_and(|d| last_batch.elapsed() >= d);
-        if (stopping || idle) && win.msgs.is_empty() {
+        if (stopping || idle) && win.items.is_empty() {
             break;
         }
         let mut got = Vec::new();
         if !stopping {
-            let wait = if win.msgs.is_empty() { 1000 } else { 100 };
+            let wait = if win.items.is_empty() { 1000 } else { 100 };
             let fetched = consumer
                 .fetch()
                 .max_messages(opts.fetch)
@@ -217,28 +255,29 @@ pub async fn run(
                     .collect()
             });
             for (m, r) in got.into_iter().zip(read_all) {
-                if m.info().is_ok_and(|i| i.delivered > 1) {
+                // A message without JetStream metadata is refused by `read` at once; it
+                // is taken as a first delivery.
+                let delivered = m.info().map_or(1, |i| i.delivered);
+                if delivered > 1 {
                     report.redelivered += 1;
                 }
-                match r {
-                    Ok(row) => {
-                        win.lines += row.lines;
-                        win.rows.push(row);
-                        win.msgs.push((m, false));
-                    }
-                    Err(rej) => {
-                        win.rejects.push(rej);
-                        win.msgs.push((m, true));
-                    }
+                if let Ok(row) = &r {
+                    win.lines += row.lines;
                 }
+                win.items.push(Item {
+                    msg: m,
+                    delivered,
+                    read: r,
+                });
             }
         }
         let full = win.lines >= opts.max_lines
             || win.opened.is_some_and(|t| t.elapsed() >= opts.max_wait)
-            || win.msgs.len() >= opts.topology.max_ack_pending.max(1) as usize / 2;
+            || win.items.len() >= opts.topology.max_ack_pending.max(1) as usize / 2;
         let quiet = last_batch.elapsed() >= Duration::from_millis(100);
-        if !win.msgs.is_empty() && (full || quiet || stopping) {
-            commit(&mut db, db_url, client, opts, &mut win, &mut report).await?;
+        if !win.items.is_empty() && (full || quiet || stopping) {
+            let w = std::mem::take(&mut win);
+            commit(&mut db, db_url, client, opts, settings, w, &mut report).await?;
         }
     }
     client
@@ -249,69 +288,203 @@ pub async fn run(
 }
 
 /// Commits the window, then acknowledges its batches (refused ones with "term": never
-/// delivered again). A failed transaction hands the batches back (nak) and reconnects.
+/// delivered again).
+///
+/// A lost database connection keeps the batches: the broker is told they are in
+/// progress while the worker connects again, then the same transaction is tried again
+/// (a commit that landed before the connection went makes the retry a no-op). A
+/// transaction the database refuses is split ([`isolate`]).
 async fn commit(
     db: &mut tokio_postgres::Client,
     db_url: &str,
     client: &async_nats::Client,
     opts: &WorkerOptions,
-    win: &mut Window,
+    settings: Consumer,
+    w: Window,
     report: &mut WorkerReport,
 ) -> Result<(), StreamError> {
-    let w = std::mem::take(win);
-    let t = Instant::now();
-    match pg::commit(db, &opts.name, &w.rows, &w.rejects).await {
-        Ok(applied) => {
-            report.transactions += 1;
-            report.batches += applied.batches;
-            report.duplicates += applied.duplicates;
-            report.rejected += w.rejects.len() as u64;
-            report.rows_upserted += applied.rows;
-            report.lines += applied.lines;
-            if let Some(f) = &opts.on_commit {
-                f(Ok(&applied), t.elapsed());
+    // A connection lost again and again is given up after this many tries (the
+    // batches are then delivered again to whoever is left).
+    const TRIES: usize = 10;
+    for _ in 0..TRIES {
+        let t = Instant::now();
+        let (rows, rejects) = parts(w.items.iter());
+        match pg::commit(db, &opts.name, &rows, &rejects).await {
+            Ok(applied) => {
+                report.transactions += 1;
+                if let Some(f) = &opts.after_commit {
+                    f(report.transactions);
+                }
+                settle(client, opts, report, &applied, t.elapsed(), &w.items).await?;
+                return Ok(());
             }
-            if let Some(f) = &opts.after_commit {
-                f(report.transactions);
-            }
-            for (m, refused) in &w.msgs {
-                let kind = if *refused {
-                    AckKind::Term
-                } else {
-                    AckKind::Ack
-                };
-                // A lost ack is a redelivery, which the batch table makes a no-op.
-                let _ = m.ack_with(kind).await;
-            }
-            client
-                .flush()
-                .await
-                .map_err(|e| StreamError::Nats(format!("flushing acknowledgements: {e}")))?;
-        }
-        Err(e) => {
-            report.failed_transactions += 1;
-            if let Some(f) = &opts.on_commit {
-                f(Err(&e), t.elapsed());
-            }
-            for (m, _) in &w.msgs {
-                // Not acknowledged: delivered again after the delay (or after ack_wait
-                // if this nak is lost too).
-                let _ = m.ack_with(AckKind::Nak(Some(Duration::from_secs(1)))).await;
-            }
-            // A failed statement leaves the connection usable; a lost connection is
-            // replaced, waiting for the database to come back.
-            if db.is_closed() {
-                *db = reconnect(db_url).await?;
+            Err(e) => {
+                report.failed_transactions += 1;
+                if let Some(f) = &opts.on_commit {
+                    f(Err(&e), t.elapsed());
+                }
+                if connection_lost(db).await {
+                    *db = reconnect(db_url, &w.items, settings.ack_wait).await?;
+                    continue;
+                }
+                return isolate(db, db_url, client, opts, settings, w, report).await;
             }
         }
     }
-    Ok(())
+    Err(StreamError::Db(format!(
+        "the connection to the database was lost {TRIES} times in one transaction"
+    )))
 }
 
-/// Connects again, trying for up to a minute.
-async fn reconnect(db_url: &str) -> Result<tokio_postgres::Client, StreamError> {
+/// After a commit: the counters, the caller's callback, the acknowledgements.
+async fn settle(
+    client: &async_nats::Client,
+    opts: &WorkerOptions,
+    report: &mut WorkerReport,
+    applied: &Applied,
+    took: Duration,
+    items: &[Item],
+) -> Result<(), StreamError> {
+    report.batches += applied.batches;
+    report.duplicates += applied.duplicates;
+    report.rejected += applied.rejected;
+    report.rows_upserted += applied.rows;
+    report.lines += applied.lines;
+    if let Some(f) = &opts.on_commit {
+        f(Ok(applied), took);
+    }
+    for it in items {
+        let kind = if it.read.is_err() {
+            AckKind::Term
+        } else {
+            AckKind::Ack
+        };
+        // A lost ack is a redelivery, which the batch table makes a no-op.
+        let _ = it.msg.ack_with(kind).await;
+    }
+    client
+        .flush()
+        .await
+        .map_err(|e| StreamError::Nats(format!("flushing acknowledgements: {e}")))
+}
+
+/// True when the database connection is gone (not just the statement refused).
+async fn connection_lost(db: &tokio_postgres::Client) -> bool {
+    if db.is_closed() {
+        return true;
+    }
+    let probe = tokio::time::timeout(Duration::from_secs(5), db.simple_query("SELECT 1")).await;
+    !matches!(probe, Ok(Ok(_)))
+}
+
+/// The database refused the window's transaction: each batch is committed on its own,
+/// so that a batch the database refuses does not hold the others back. A batch
+/// refused at its last delivery is recorded in `rejected_batches` with the database's
+/// reason and terminated: never retried forever, never dropped in silence. Before its
+/// last delivery it is handed back (nak) to be delivered again.
+async fn isolate(
+    db: &mut tokio_postgres::Client,
+    db_url: &str,
+    client: &async_nats::Client,
+    opts: &WorkerOptions,
+    settings: Consumer,
+    w: Window,
+    report: &mut WorkerReport,
+) -> Result<(), StreamError> {
+    let mut items = w.items.into_iter();
+    while let Some(it) = items.next() {
+        let t = Instant::now();
+        let (rows, rejects) = parts(std::iter::once(&it));
+        let refused = match pg::commit(db, &opts.name, &rows, &rejects).await {
+            Ok(applied) => {
+                report.transactions += 1;
+                settle(client, opts, report, &applied, t.elapsed(), &[it]).await?;
+                continue;
+            }
+            Err(e) => e,
+        };
+        report.failed_transactions += 1;
+        if let Some(f) = &opts.on_commit {
+            f(Err(&refused), t.elapsed());
+        }
+        if connection_lost(db).await {
+            // Not the batch's fault: it and the rest come back later.
+            for rest in std::iter::once(it).chain(items) {
+                let _ = rest.msg.ack_with(AckKind::Nak(Some(NAK_DELAY))).await;
+            }
+            *db = reconnect(db_url, &[], settings.ack_wait).await?;
+            return Ok(());
+        }
+        if !settings.last_delivery(it.delivered) {
+            let _ = it.msg.ack_with(AckKind::Nak(Some(NAK_DELAY))).await;
+            continue;
+        }
+        let rejected = reject_row(&it, &refused);
+        let t = Instant::now();
+        match pg::commit(db, &opts.name, &[], &[&rejected]).await {
+            Ok(applied) => {
+                report.transactions += 1;
+                let given_up = Item {
+                    read: Err(rejected),
+                    ..it
+                };
+                settle(client, opts, report, &applied, t.elapsed(), &[given_up]).await?;
+            }
+            Err(e) => {
+                // Not even the refusal could be written: the broker gives the batch
+                // up now, and the error says which one.
+                report.failed_transactions += 1;
+                return Err(StreamError::Db(format!(
+                    "batch {} at its last delivery could not be recorded as rejected: {e}",
+                    rejected.batch_id
+                )));
+            }
+        }
+    }
+    client
+        .flush()
+        .await
+        .map_err(|e| StreamError::Nats(format!("flushing acknowledgements: {e}")))
+}
+
+/// How long a batch handed back waits before it is delivered again.
+const NAK_DELAY: Duration = Duration::from_secs(1);
+
+/// A batch given up at its last delivery, with the database's reason.
+fn reject_row(it: &Item, why: &StreamError) -> RejectRow {
+    let (batch_id, sensor, stream_seq) = match &it.read {
+        Ok(r) => (r.batch_id.clone(), r.sensor.clone(), r.stream_seq),
+        Err(r) => (r.batch_id.clone(), r.sensor.clone(), r.stream_seq),
+    };
+    RejectRow {
+        batch_id,
+        sensor,
+        stream_seq,
+        bytes: it.msg.payload.len() as u64,
+        reason: format!(
+            "refused by the database at each of its {} deliveries (the consumer's limit): {why}",
+            it.delivered
+        ),
+    }
+}
+
+/// Connects again, trying for up to a minute; meanwhile the broker is told that the
+/// held batches are in progress, so they are not delivered to another worker.
+async fn reconnect(
+    db_url: &str,
+    held: &[Item],
+    ack_wait: Duration,
+) -> Result<tokio_postgres::Client, StreamError> {
     let started = Instant::now();
+    let mut told: Option<Instant> = None;
     loop {
+        if told.is_none_or(|t| t.elapsed() >= ack_wait / 3) {
+            for it in held {
+                // A lost "in progress" only means the batch may be delivered again.
+                let _ = it.msg.ack_with(AckKind::Progress).await;
+            }
+            told = Some(Instant::now());
+        }
         match pg::connect(db_url).await {
             Ok(c) => {
                 pg::prepare_session(&c).await?;

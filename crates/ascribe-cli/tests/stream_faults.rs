@@ -1,0 +1,370 @@
+//! Faults injected into the streaming path (issue 22; docs/scale-out.md's failure
+//! table): each test starts its own nats-server and PostgreSQL cluster on free loopback
+//! ports (`ascribe_testutil::services`), so it can stop, kill and restart them or cut
+//! their connections, and ends as every streaming test ends: `telemetry report` prints
+//! the bytes `telemetry ingest` prints on the same files, every batch applied once,
+//! every line counted once.
+//!
+//! Without nats-server or PostgreSQL's binaries the tests skip with the reason; with
+//! `ASCRIBE_REQUIRE_SERVICES=1` (CI) they fail. Every wait is bounded.
+//! (A worker killed between its commit and its acknowledgements, and publishes after
+//! the broker's duplicate window, are in `stream.rs`.)
+
+mod common;
+mod stream_lab;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output};
+use std::time::{Duration, Instant};
+
+use ascribe_testutil::services::Proxy;
+use stream_lab::{eve, logs, stderr, Lab};
+
+/// Worker settings that make a fault show within seconds: batches unacknowledged for
+/// 2 s are delivered again, and transactions are small.
+const FAST: [&str; 8] = [
+    "--ack-wait",
+    "2",
+    "--max-lines",
+    "400",
+    "--max-wait-ms",
+    "300",
+    "--fetch",
+    "8",
+];
+
+fn signal(child: &Child, sig: &str) {
+    let ok = Command::new("kill")
+        .args([&format!("-{sig}"), &child.id().to_string()])
+        .status()
+        .expect("running kill");
+    assert!(ok.success(), "kill -{sig} {}", child.id());
+}
+
+/// Waits for a child to end (at most `secs`), then its output.
+fn finish(mut child: Child, secs: u64) -> Output {
+    let t = Instant::now();
+    while child.try_wait().expect("polling a child").is_none() {
+        if t.elapsed() > Duration::from_secs(secs) {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("a killed child's output");
+            panic!("still running after {secs}s: {}", stderr(&out));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("a child's output")
+}
+
+/// SIGTERM to each worker (it commits and acknowledges what it holds, then exits);
+/// their reports, which must all be successes.
+fn stop_workers(workers: Vec<Child>) -> Vec<serde_json::Value> {
+    for w in &workers {
+        signal(w, "TERM");
+    }
+    workers
+        .into_iter()
+        .map(|w| {
+            let out = finish(w, 30);
+            assert!(out.status.success(), "worker: {}", stderr(&out));
+            serde_json::from_slice(&out.stdout).expect("a worker's report")
+        })
+        .collect()
+}
+
+fn sum(reports: &[serde_json::Value], field: &str) -> u64 {
+    reports
+        .iter()
+        .map(|r| r[field].as_u64().expect("a count"))
+        .sum()
+}
+
+fn paths(files: &[PathBuf]) -> Vec<&Path> {
+    files.iter().map(PathBuf::as_path).collect()
+}
+
+#[test]
+fn a_worker_stopped_past_the_ack_wait_then_resumed_counts_once() {
+    let Some(lab) = Lab::own("sigstop") else {
+        return;
+    };
+    let files = logs(&lab, 2, 6000, 53);
+    let refs = paths(&files);
+    let oracle = lab.single_node(&refs);
+    let shipped = lab.ship("edge-1", &refs, &["--batch-lines", "20"]);
+    let batches = shipped["batches"].as_u64().expect("batches");
+    let a = lab
+        .worker(&[&FAST[..], &["--name", "a"]].concat())
+        .spawn()
+        .expect("starting worker a");
+    lab.wait_some_applied(8, 60);
+    // Stopped while it holds batches delivered and not acknowledged.
+    let mut held = 0;
+    for _ in 0..40 {
+        signal(&a, "STOP");
+        held = lab.status()["broker"]["ack_pending"]
+            .as_u64()
+            .expect("ack_pending");
+        if held > 0 {
+            break;
+        }
+        signal(&a, "CONT");
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    assert!(held > 0, "worker a never held a batch when stopped");
+    let b = lab
+        .worker(&[&FAST[..], &["--name", "b"]].concat())
+        .spawn()
+        .expect("starting worker b");
+    // Past the ack wait (2 s): a's batches go to b.
+    std::thread::sleep(Duration::from_secs(4));
+    signal(&a, "CONT");
+    lab.wait_applied(batches, 120);
+    let reports = stop_workers(vec![a, b]);
+    assert!(
+        reports[1]["redelivered"].as_u64() > Some(0),
+        "b got none of a's batches: {}",
+        reports[1]
+    );
+    lab.assert_exact(&oracle, batches);
+}
+
+#[test]
+fn nats_killed_and_restarted_mid_run_loses_and_doubles_nothing() {
+    let Some(mut lab) = Lab::own("natskill") else {
+        return;
+    };
+    let files = logs(&lab, 2, 6000, 53);
+    let refs = paths(&files);
+    let oracle = lab.single_node(&refs);
+    let first = lab.ship("edge-1", &refs[..1], &["--batch-lines", "20"]);
+    let workers: Vec<Child> = ["a", "b"]
+        .iter()
+        .map(|n| {
+            lab.worker(&[&FAST[..], &["--name", n]].concat())
+                .spawn()
+                .expect("starting a worker")
+        })
+        .collect();
+    lab.wait_some_applied(30, 60);
+    lab.services().nats.kill();
+    // A shipper started while the broker is down, over both logs: the first is past
+    // its checkpoint already.
+    let shipper = lab
+        .ship_cmd("edge-1", &refs, &["--batch-lines", "20"])
+        .spawn()
+        .expect("starting the shipper");
+    std::thread::sleep(Duration::from_secs(2));
+    lab.services().nats.restart();
+    let mut out = finish(shipper, 60);
+    let mut restarts = 0;
+    while !out.status.success() {
+        // A shipper that gave up waiting is run again; it resumes from its checkpoint.
+        restarts += 1;
+        assert!(
+            restarts <= 3,
+            "the shipper failed {restarts} times: {}",
+            stderr(&out)
+        );
+        out = finish(
+            lab.ship_cmd("edge-1", &refs, &["--batch-lines", "20"])
+                .spawn()
+                .expect("starting the shipper"),
+            60,
+        );
+    }
+    let batches = 2 * 6000 / 20;
+    let second: serde_json::Value = serde_json::from_slice(&out.stdout).expect("ship report");
+    assert_eq!(first["batches"].as_u64(), Some(batches / 2), "{first}");
+    assert!(
+        second["batches"].as_u64() <= Some(batches / 2),
+        "the first log was shipped again: {second}"
+    );
+    lab.wait_applied(batches, 120);
+    stop_workers(workers);
+    lab.assert_exact(&oracle, batches);
+}
+
+#[test]
+fn postgres_stopped_immediately_and_restarted_mid_run_counts_once() {
+    let Some(mut lab) = Lab::own("pgstop") else {
+        return;
+    };
+    let files = logs(&lab, 2, 6000, 53);
+    let refs = paths(&files);
+    let oracle = lab.single_node(&refs);
+    let shipped = lab.ship("edge-1", &refs, &["--batch-lines", "20"]);
+    let batches = shipped["batches"].as_u64().expect("batches");
+    let workers: Vec<Child> = ["a", "b"]
+        .iter()
+        .map(|n| {
+            lab.worker(&[&FAST[..], &["--name", n]].concat())
+                .spawn()
+                .expect("starting a worker")
+        })
+        .collect();
+    lab.wait_some_applied(batches / 5, 60);
+    lab.services().pg.stop_immediate();
+    std::thread::sleep(Duration::from_secs(3));
+    lab.services().pg.start_again();
+    lab.wait_applied(batches, 120);
+    let reports = stop_workers(workers);
+    assert!(
+        sum(&reports, "failed_transactions") > 0,
+        "no transaction met the stopped server: {reports:?}"
+    );
+    lab.assert_exact(&oracle, batches);
+}
+
+#[test]
+fn connections_cut_by_a_proxy_count_once() {
+    let Some(lab) = Lab::own("proxy") else {
+        return;
+    };
+    let own = lab.own.as_ref().expect("own services");
+    let nats = Proxy::start(own.nats.port());
+    let pg = Proxy::start(own.pg.port());
+    let files = logs(&lab, 2, 6000, 53);
+    let refs = paths(&files);
+    let oracle = lab.single_node(&refs);
+    let shipped = lab.ship("edge-1", &refs, &["--batch-lines", "20"]);
+    let batches = shipped["batches"].as_u64().expect("batches");
+    let nats_url = format!("nats://127.0.0.1:{}", nats.port());
+    let pg_url = format!("postgres://postgres@127.0.0.1:{}/postgres", pg.port());
+    let workers: Vec<Child> = ["a", "b"]
+        .iter()
+        .map(|n| {
+            lab.worker_at(&nats_url, &pg_url, &[&FAST[..], &["--name", n]].concat())
+                .spawn()
+                .expect("starting a worker")
+        })
+        .collect();
+    let mut applied = batches / 6;
+    for round in 0..3 {
+        lab.wait_some_applied(applied, 60);
+        // Both connections at once, then each alone.
+        if round != 2 {
+            pg.cut(Duration::from_secs(2));
+        }
+        if round != 1 {
+            nats.cut(Duration::from_secs(2));
+        }
+        std::thread::sleep(Duration::from_secs(2));
+        applied += batches / 6;
+    }
+    lab.wait_applied(batches, 120);
+    let reports = stop_workers(workers);
+    assert!(
+        sum(&reports, "failed_transactions") > 0,
+        "no transaction met a cut connection: {reports:?}"
+    );
+    assert!(
+        nats.accepted() > 2 && pg.accepted() > 2,
+        "the workers never reconnected"
+    );
+    lab.assert_exact(&oracle, batches);
+}
+
+#[test]
+fn four_workers_starting_together_on_an_empty_database_migrate_it_once() {
+    let Some(lab) = Lab::own("four") else {
+        return;
+    };
+    let files = logs(&lab, 3, 1500, 97);
+    let refs = paths(&files);
+    let oracle = lab.single_node(&refs);
+    let workers: Vec<Child> = (0..4)
+        .map(|i| {
+            lab.worker(&["--max-lines", "700", "--name", &format!("w{i}")])
+                .spawn()
+                .expect("starting a worker")
+        })
+        .collect();
+    let shipped = lab.ship("edge-1", &refs, &["--batch-lines", "100"]);
+    let batches = shipped["batches"].as_u64().expect("batches");
+    lab.wait_applied(batches, 60);
+    stop_workers(workers);
+    lab.assert_exact(&oracle, batches);
+    assert_eq!(
+        lab.sql(
+            "SELECT count(*) = count(DISTINCT version) AND count(*) > 0 FROM schema_migrations"
+        ),
+        "t",
+        "a migration recorded twice"
+    );
+    assert_eq!(
+        lab.sql_n("SELECT count(*) FROM schema_migrations WHERE version = 10"),
+        1
+    );
+}
+
+#[test]
+fn a_batch_refused_at_every_delivery_is_recorded_as_rejected_and_shown() {
+    let Some(lab) = Lab::own("maxdeliver") else {
+        return;
+    };
+    let files = logs(&lab, 2, 1000, 53);
+    let refs = paths(&files);
+    let oracle = lab.single_node(&refs);
+    let shipped = lab.ship("edge-1", &refs, &["--batch-lines", "100"]);
+    let batches = shipped["batches"].as_u64().expect("batches");
+    // The database refuses one batch every time (as a constraint or a bug would). The
+    // report opens the database first, which makes the tables.
+    lab.report();
+    lab.sql(
+        "CREATE FUNCTION refuse_batch() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN RAISE EXCEPTION 'batch % refused by the test', NEW.batch_id; END $$;
+         CREATE TRIGGER refuse_batch BEFORE INSERT ON ingested_batches FOR EACH ROW
+         WHEN (NEW.batch_id LIKE 'refused:%') EXECUTE FUNCTION refuse_batch();",
+    );
+    let line = eve(3, 99, 0);
+    lab.publish_raw(
+        "refused",
+        &[
+            ("Nats-Msg-Id", "refused:k:0-300"),
+            ("Ascribe-Sensor", "refused"),
+            ("Ascribe-File", "x.json"),
+            ("Ascribe-Format", "suricata-eve"),
+        ],
+        line.into_bytes(),
+    );
+    let worker = lab
+        .worker(&[&FAST[..], &["--max-deliver", "3", "--name", "a"]].concat())
+        .spawn()
+        .expect("starting a worker");
+    lab.wait_applied(batches, 60);
+    let t = Instant::now();
+    while lab.sql_n("SELECT count(*) FROM rejected_batches") == 0 {
+        assert!(
+            t.elapsed() < Duration::from_secs(60),
+            "the refused batch was not recorded within 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let reports = stop_workers(vec![worker]);
+    assert_eq!(reports[0]["rejected"].as_u64(), Some(1), "{}", reports[0]);
+    assert_eq!(lab.report(), oracle.0);
+    assert_eq!(lab.sql_n("SELECT count(*) FROM ingested_batches"), batches);
+    assert_eq!(
+        lab.sql_n("SELECT sum(lines) FROM ingested_batches"),
+        oracle.1
+    );
+    let rejected = lab.sql("SELECT batch_id || ' | ' || reason FROM rejected_batches");
+    assert!(
+        rejected
+            .starts_with("refused:k:0-300 | refused by the database at each of its 3 deliveries")
+            && rejected.contains("batch refused:k:0-300 refused by the test")
+            && rejected.lines().count() == 1,
+        "{rejected}"
+    );
+    let status = lab.status_text(false);
+    assert!(
+        status.contains("1 rejected")
+            && status.contains(
+                "rejected refused:k:0-300: refused by the database at each of its 3 deliveries"
+            ),
+        "{status}"
+    );
+    let st = lab.status();
+    assert_eq!(st["broker"]["pending"].as_u64(), Some(0), "{st}");
+    assert_eq!(st["broker"]["ack_pending"].as_u64(), Some(0), "{st}");
+}
