@@ -298,6 +298,59 @@ fn four_workers_starting_together_on_an_empty_database_migrate_it_once() {
 }
 
 #[test]
+fn ship_follow_on_a_growing_log_counts_the_final_log() {
+    let Some(lab) = Lab::own("follow") else {
+        return;
+    };
+    let dir = lab.dir.path().join("logs");
+    std::fs::create_dir_all(&dir).expect("logs folder");
+    let path = dir.join("growing.json");
+    let whole = eve(5000, 7, 53).into_bytes();
+    // The log starts with its first thousand lines, then grows in pieces cut anywhere,
+    // mid-line included.
+    let first: usize = whole
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .nth(999)
+        .map(|(i, _)| i + 1)
+        .expect("1000 lines");
+    std::fs::write(&path, &whole[..first]).expect("writing the log");
+    let worker = lab
+        .worker(&[&FAST[..], &["--name", "a"]].concat())
+        .spawn()
+        .expect("starting a worker");
+    let shipper = lab
+        .ship_cmd(
+            "edge-1",
+            &[&path],
+            &["--batch-lines", "50", "--follow", "--follow-for", "60"],
+        )
+        .spawn()
+        .expect("starting the shipper");
+    let rest = &whole[first..];
+    let step = rest.len() / 9 + 1;
+    for piece in rest.chunks(step) {
+        std::thread::sleep(Duration::from_millis(150));
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("opening the log");
+        std::io::Write::write_all(&mut f, piece).expect("appending to the log");
+    }
+    signal(&shipper, "TERM");
+    let out = finish(shipper, 20);
+    assert!(out.status.success(), "ship --follow: {}", stderr(&out));
+    let shipped: serde_json::Value = serde_json::from_slice(&out.stdout).expect("ship report");
+    let oracle = lab.single_node(&[&path]);
+    assert_eq!(shipped["lines"].as_u64(), Some(oracle.1), "{shipped}");
+    let batches = shipped["batches"].as_u64().expect("batches");
+    lab.wait_applied(batches, 60);
+    stop_workers(vec![worker]);
+    lab.assert_exact(&oracle, batches);
+}
+
+#[test]
 fn a_batch_refused_at_every_delivery_is_recorded_as_rejected_and_shown() {
     let Some(lab) = Lab::own("maxdeliver") else {
         return;

@@ -417,12 +417,15 @@ pub async fn ship(
     };
     let started = Instant::now();
     loop {
+        // Read before the pass, so that the last pass starts after the stop: what the
+        // logs held when the shipper was told to stop is shipped.
+        let last = *stop.borrow() || opts.follow_for.is_some_and(|d| started.elapsed() >= d);
         let mut any = false;
         for i in 0..tails.len() {
             any |= sh.pump(&mut tails, i).await?;
         }
         let Some(poll) = opts.follow else { break };
-        if *stop.borrow() || opts.follow_for.is_some_and(|d| started.elapsed() >= d) {
+        if last {
             break;
         }
         if !any {
