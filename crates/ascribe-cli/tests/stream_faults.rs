@@ -33,6 +33,43 @@ const FAST: [&str; 8] = [
     "8",
 ];
 
+/// A child process that is killed when dropped, so a failing test leaves no worker or
+/// shipper running.
+struct Running(Option<Child>);
+
+impl Running {
+    fn take(mut self) -> Child {
+        self.0.take().expect("a running child")
+    }
+}
+
+impl std::ops::Deref for Running {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        self.0.as_ref().expect("a running child")
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            // Cleaning up after a failed test: the child may have ended already.
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+trait Start {
+    fn running(&mut self, what: &str) -> Running;
+}
+
+impl Start for Command {
+    fn running(&mut self, what: &str) -> Running {
+        Running(Some(self.spawn().unwrap_or_else(|e| panic!("{what}: {e}"))))
+    }
+}
+
 fn signal(child: &Child, sig: &str) {
     let ok = Command::new("kill")
         .args([&format!("-{sig}"), &child.id().to_string()])
@@ -42,7 +79,8 @@ fn signal(child: &Child, sig: &str) {
 }
 
 /// Waits for a child to end (at most `secs`), then its output.
-fn finish(mut child: Child, secs: u64) -> Output {
+fn finish(running: Running, secs: u64) -> Output {
+    let mut child = running.take();
     let t = Instant::now();
     while child.try_wait().expect("polling a child").is_none() {
         if t.elapsed() > Duration::from_secs(secs) {
@@ -57,7 +95,7 @@ fn finish(mut child: Child, secs: u64) -> Output {
 
 /// SIGTERM to each worker (it commits and acknowledges what it holds, then exits);
 /// their reports, which must all be successes.
-fn stop_workers(workers: Vec<Child>) -> Vec<serde_json::Value> {
+fn stop_workers(workers: Vec<Running>) -> Vec<serde_json::Value> {
     for w in &workers {
         signal(w, "TERM");
     }
@@ -94,8 +132,7 @@ fn a_worker_stopped_past_the_ack_wait_then_resumed_counts_once() {
     let batches = shipped["batches"].as_u64().expect("batches");
     let a = lab
         .worker(&[&FAST[..], &["--name", "a"]].concat())
-        .spawn()
-        .expect("starting worker a");
+        .running("starting worker a");
     lab.wait_some_applied(8, 60);
     // Stopped while it holds batches delivered and not acknowledged.
     let mut held = 0;
@@ -113,8 +150,7 @@ fn a_worker_stopped_past_the_ack_wait_then_resumed_counts_once() {
     assert!(held > 0, "worker a never held a batch when stopped");
     let b = lab
         .worker(&[&FAST[..], &["--name", "b"]].concat())
-        .spawn()
-        .expect("starting worker b");
+        .running("starting worker b");
     // Past the ack wait (2 s): a's batches go to b.
     std::thread::sleep(Duration::from_secs(4));
     signal(&a, "CONT");
@@ -137,12 +173,11 @@ fn nats_killed_and_restarted_mid_run_loses_and_doubles_nothing() {
     let refs = paths(&files);
     let oracle = lab.single_node(&refs);
     let first = lab.ship("edge-1", &refs[..1], &["--batch-lines", "20"]);
-    let workers: Vec<Child> = ["a", "b"]
+    let workers: Vec<Running> = ["a", "b"]
         .iter()
         .map(|n| {
             lab.worker(&[&FAST[..], &["--name", n]].concat())
-                .spawn()
-                .expect("starting a worker")
+                .running("starting a worker")
         })
         .collect();
     lab.wait_some_applied(30, 60);
@@ -151,8 +186,7 @@ fn nats_killed_and_restarted_mid_run_loses_and_doubles_nothing() {
     // its checkpoint already.
     let shipper = lab
         .ship_cmd("edge-1", &refs, &["--batch-lines", "20"])
-        .spawn()
-        .expect("starting the shipper");
+        .running("starting the shipper");
     std::thread::sleep(Duration::from_secs(2));
     lab.services().nats.restart();
     let mut out = finish(shipper, 60);
@@ -167,8 +201,7 @@ fn nats_killed_and_restarted_mid_run_loses_and_doubles_nothing() {
         );
         out = finish(
             lab.ship_cmd("edge-1", &refs, &["--batch-lines", "20"])
-                .spawn()
-                .expect("starting the shipper"),
+                .running("starting the shipper"),
             60,
         );
     }
@@ -194,12 +227,11 @@ fn postgres_stopped_immediately_and_restarted_mid_run_counts_once() {
     let oracle = lab.single_node(&refs);
     let shipped = lab.ship("edge-1", &refs, &["--batch-lines", "20"]);
     let batches = shipped["batches"].as_u64().expect("batches");
-    let workers: Vec<Child> = ["a", "b"]
+    let workers: Vec<Running> = ["a", "b"]
         .iter()
         .map(|n| {
             lab.worker(&[&FAST[..], &["--name", n]].concat())
-                .spawn()
-                .expect("starting a worker")
+                .running("starting a worker")
         })
         .collect();
     lab.wait_some_applied(batches / 5, 60);
@@ -230,12 +262,11 @@ fn connections_cut_by_a_proxy_count_once() {
     let batches = shipped["batches"].as_u64().expect("batches");
     let nats_url = format!("nats://127.0.0.1:{}", nats.port());
     let pg_url = format!("postgres://postgres@127.0.0.1:{}/postgres", pg.port());
-    let workers: Vec<Child> = ["a", "b"]
+    let workers: Vec<Running> = ["a", "b"]
         .iter()
         .map(|n| {
             lab.worker_at(&nats_url, &pg_url, &[&FAST[..], &["--name", n]].concat())
-                .spawn()
-                .expect("starting a worker")
+                .running("starting a worker")
         })
         .collect();
     let mut applied = batches / 6;
@@ -272,11 +303,10 @@ fn four_workers_starting_together_on_an_empty_database_migrate_it_once() {
     let files = logs(&lab, 3, 1500, 97);
     let refs = paths(&files);
     let oracle = lab.single_node(&refs);
-    let workers: Vec<Child> = (0..4)
+    let workers: Vec<Running> = (0..4)
         .map(|i| {
             lab.worker(&["--max-lines", "700", "--name", &format!("w{i}")])
-                .spawn()
-                .expect("starting a worker")
+                .running("starting a worker")
         })
         .collect();
     let shipped = lab.ship("edge-1", &refs, &["--batch-lines", "100"]);
@@ -318,16 +348,14 @@ fn ship_follow_on_a_growing_log_counts_the_final_log() {
     std::fs::write(&path, &whole[..first]).expect("writing the log");
     let worker = lab
         .worker(&[&FAST[..], &["--name", "a"]].concat())
-        .spawn()
-        .expect("starting a worker");
+        .running("starting a worker");
     let shipper = lab
         .ship_cmd(
             "edge-1",
             &[&path],
             &["--batch-lines", "50", "--follow", "--follow-for", "60"],
         )
-        .spawn()
-        .expect("starting the shipper");
+        .running("starting the shipper");
     let rest = &whole[first..];
     let step = rest.len() / 9 + 1;
     for piece in rest.chunks(step) {
@@ -382,8 +410,7 @@ fn a_batch_refused_at_every_delivery_is_recorded_as_rejected_and_shown() {
     );
     let worker = lab
         .worker(&[&FAST[..], &["--max-deliver", "3", "--name", "a"]].concat())
-        .spawn()
-        .expect("starting a worker");
+        .running("starting a worker");
     lab.wait_applied(batches, 60);
     let t = Instant::now();
     while lab.sql_n("SELECT count(*) FROM rejected_batches") == 0 {

@@ -102,7 +102,13 @@ impl NatsServer {
     /// When the server does not start.
     pub fn start() -> Option<NatsServer> {
         let bin = match std::env::var_os("ASCRIBE_NATS_SERVER") {
-            Some(p) => PathBuf::from(p),
+            Some(p) if Path::new(&p).is_file() => PathBuf::from(p),
+            Some(p) => {
+                return skip(&format!(
+                    "ASCRIBE_NATS_SERVER={} is not a file",
+                    Path::new(&p).display()
+                ))
+            }
             None => match on_path("nats-server", &["/usr/sbin", "/usr/local/sbin"]) {
                 Some(p) => p,
                 None => {
