@@ -724,9 +724,9 @@ async fn a_device_report_shows_its_verdict_findings_tree_and_rule_only_up_to_cle
     );
 }
 
-/// A stored sensor run of the vaccine incident marked `tlp`, with one
+/// A stored sensor run of `incident` marked `tlp`, with one
 /// aggregate row and one sighting carrying `tag` in every text.
-fn save_run(s: &mut Store, id: &str, tlp: Tlp, country: &str, asn: u32, tag: &str) {
+fn save_run(s: &mut Store, incident: &str, id: &str, tlp: Tlp, country: &str, asn: u32, tag: &str) {
     let obs = ascribe_model::Observation {
         day: "2020-07-10".to_owned(),
         src_country: country.to_owned(),
@@ -753,7 +753,7 @@ fn save_run(s: &mut Store, id: &str, tlp: Tlp, country: &str, asn: u32, tag: &st
     };
     s.save_telemetry_run(&ascribe_store::TelemetryRun {
         id: id.to_owned(),
-        incident_id: Some("vaccine".to_owned()),
+        incident_id: Some(incident.to_owned()),
         started_at: "2020-07-11T00:00:00Z".to_owned(),
         inputs: vec![format!("{tag}.json")],
         event_types: "alert".to_owned(),
@@ -768,8 +768,24 @@ fn save_run(s: &mut Store, id: &str, tlp: Tlp, country: &str, asn: u32, tag: &st
 #[tokio::test]
 async fn telemetry_counts_only_the_runs_a_reader_may_see_under_the_caveat() {
     let mut s = fixture();
-    save_run(&mut s, "public-run", Tlp::Clear, "NL", 64501, "zqclear");
-    save_run(&mut s, "secret-run", Tlp::Amber, "KP", 64999, "zqamber");
+    save_run(
+        &mut s,
+        "vaccine",
+        "public-run",
+        Tlp::Clear,
+        "NL",
+        64501,
+        "zqclear",
+    );
+    save_run(
+        &mut s,
+        "vaccine",
+        "secret-run",
+        Tlp::Amber,
+        "KP",
+        64999,
+        "zqamber",
+    );
     let st = state(s, true);
     let clear_cookie = sign_in(&st, "u-clear").await;
     let amber_cookie = sign_in(&st, "u-amber").await;
@@ -827,8 +843,9 @@ async fn telemetry_counts_only_the_runs_a_reader_may_see_under_the_caveat() {
     );
 }
 
-/// Everything a reader may fetch about one incident.
-const PAGES: [&str; 8] = [
+/// Everything a reader may fetch about one incident, its document, the
+/// actor its claims name, and the telemetry of its sensor run.
+const PAGES: [&str; 16] = [
     "/incidents",
     "/incidents.csv",
     "/incidents.json",
@@ -837,6 +854,14 @@ const PAGES: [&str; 8] = [
     "/incidents/{id}/evidence.csv",
     "/incidents/{id}/claims.json",
     "/incidents/{id}/stix.json",
+    "/documents/doc{n}.txt",
+    "/documents/doc{n}.txt/claims.csv",
+    "/actors/apt29",
+    "/actors/apt29/claims.json",
+    "/telemetry",
+    "/telemetry/signatures.csv",
+    "/telemetry/sightings.json",
+    "/telemetry/countries.csv",
 ];
 
 proptest! {
@@ -844,7 +869,9 @@ proptest! {
 
     /// Random incidents with random markings and a random reader: no page,
     /// export or what-if holds an item above the reader's clearance (its id
-    /// or its text), and the banner is never below what the page shows.
+    /// or its text), and the banner is never below what the page shows. The
+    /// same for the documents claims are read from, the actor they name and
+    /// the sensor runs filed with the items.
     #[test]
     fn nothing_above_clearance_reaches_a_reader(
         marks in proptest::collection::vec((0usize..5, 0usize..5), 1..6),
@@ -862,10 +889,36 @@ proptest! {
                     item(&format!("E{n}x{}", et.as_str()), et, AchRating::StronglyConsistent, &format!("zq{n}e{}", *ei)),
                     item(&format!("P{n}"), Tlp::Clear, AchRating::Inconsistent, "public item"),
                 ];
-                let claims = vec![claim(&format!("c{n}k{}", *ci), ClaimKind::Accusation, "2020-07-16", ct, &format!("zq{n}c{}", *ci))];
+                // The claim is read from a document of its own marking, whose text holds its quote.
+                let quote = format!("zq{n}c{}", *ci);
+                let text = format!("Officials said {quote}.");
+                let claims = vec![Claim {
+                    doc: Some(format!("doc{n}.txt")),
+                    start: Some(15),
+                    end: Some(15 + quote.len()),
+                    ..claim(&format!("c{n}k{}", *ci), ClaimKind::Accusation, "2020-07-16", ct, &quote)
+                }];
                 secrets.push((format!("E{n}x{}", et.as_str()), format!("zq{n}e{}", *ei), et));
-                secrets.push((format!("c{n}k{}", *ci), format!("zq{n}c{}", *ci), ct));
+                secrets.push((format!("c{n}k{}", *ci), quote.clone(), ct));
                 s.save_case(&case(&format!("inc{n}"), items, claims), None).expect("saved");
+                let d = ascribe_store::DocumentRecord {
+                    name: format!("doc{n}.txt"),
+                    bytes: text.len() as u64,
+                    published: None,
+                    claims: 1,
+                    incidents: vec![format!("inc{n}")],
+                    ingested_at: "t".to_owned(),
+                    tlp: ct,
+                    outlet: None,
+                    url: None,
+                };
+                s.unit_of_work(|u| {
+                    u.record_document(&d)?;
+                    u.record_document_text(&d.name, &text)
+                })
+                .expect("the document is recorded");
+                // A sensor run marked like the item, whose signature and sighting carry its text.
+                save_run(&mut s, &format!("inc{n}"), &format!("run{n}"), et, "NL", 64500, &format!("zq{n}e{}", *ei));
             }
             let st = state(s, true);
             let reader = Tlp::ALL[who];
@@ -874,11 +927,17 @@ proptest! {
             } else {
                 (None, Tlp::Clear)
             };
-            for n in 0..marks.len() {
+            for (n, (_, ci)) in marks.iter().enumerate() {
                 for p in PAGES {
                     let uri = p.replace("{id}", &format!("inc{n}")).replace("{n}", &n.to_string());
                     let r = get(&st, &uri, cookie.as_deref()).await;
-                    prop_assert!(r.status.is_success(), "{uri}: {}", r.status);
+                    // A document above the reader looks missing; every other page answers.
+                    let hidden_doc = uri.starts_with("/documents/") && Tlp::ALL[*ci] > clearance;
+                    if hidden_doc {
+                        prop_assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", uri);
+                    } else {
+                        prop_assert!(r.status.is_success(), "{uri}: {}", r.status);
+                    }
                     for (id, text, t) in &secrets {
                         if *t > clearance {
                             prop_assert!(!r.text.contains(id.as_str()), "{uri} holds {id} ({t:?}) for {clearance:?}");
