@@ -356,6 +356,7 @@ pub(crate) fn worker(args: WorkerArgs, db: &crate::db::Db) -> anyhow::Result<Exi
             }
         }));
     }
+    opts.on_notice = Some(Box::new(|m| eprintln!("warning: {m}")));
     let verbose = args.verbose;
     opts.on_commit = Some(Box::new(move |r, took| match r {
         Ok(a) if verbose => eprintln!(

@@ -447,4 +447,16 @@ fn a_batch_refused_at_every_delivery_is_recorded_as_rejected_and_shown() {
     let st = lab.status();
     assert_eq!(st["broker"]["pending"].as_u64(), Some(0), "{st}");
     assert_eq!(st["broker"]["ack_pending"].as_u64(), Some(0), "{st}");
+    // A worker given other settings than the consumer's is told which apply.
+    let out = lab
+        .worker(&["--ack-wait", "7", "--idle-exit", "0.5"])
+        .output()
+        .expect("worker");
+    assert!(out.status.success(), "worker: {}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("was made with ack_wait 2s and max_deliver 3, not 7s and 20: those apply"),
+        "{}",
+        stderr(&out)
+    );
 }

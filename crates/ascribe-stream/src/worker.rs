@@ -19,6 +19,9 @@ use crate::StreamError;
 /// What a worker tells its caller after each transaction.
 pub type OnCommit = dyn Fn(Result<&Applied, &StreamError>, Duration) + Send + Sync;
 
+/// What a worker tells its operator.
+pub type OnNotice = dyn Fn(&str) + Send + Sync;
+
 /// How a worker runs.
 pub struct WorkerOptions {
     /// This worker's name in `ingested_batches` and `stream_workers`.
@@ -41,6 +44,9 @@ pub struct WorkerOptions {
     /// Called after each transaction with what it did (or why it failed: its batches
     /// are then handed back) and how long it took.
     pub on_commit: Option<Box<OnCommit>>,
+    /// Told what the worker wants its operator to know (the consumer it found was made
+    /// with other settings than this worker's).
+    pub on_notice: Option<Box<OnNotice>>,
 }
 
 impl WorkerOptions {
@@ -55,6 +61,7 @@ impl WorkerOptions {
             idle_exit: None,
             after_commit: None,
             on_commit: None,
+            on_notice: None,
         }
     }
 }
@@ -213,6 +220,20 @@ pub async fn run(
         max_deliver: consumer.cached_info().config.max_deliver,
         ack_wait: consumer.cached_info().config.ack_wait,
     };
+    // The consumer is made by whoever comes first; its settings are not changed here.
+    let t = &opts.topology;
+    if (settings.ack_wait, settings.max_deliver) != (t.ack_wait, t.max_deliver) {
+        if let Some(f) = &opts.on_notice {
+            f(&format!(
+                "consumer {} was made with ack_wait {}s and max_deliver {}, not {}s and {}: those apply",
+                t.consumer,
+                settings.ack_wait.as_secs_f64(),
+                settings.max_deliver,
+                t.ack_wait.as_secs_f64(),
+                t.max_deliver
+            ));
+        }
+    }
     let mut report = WorkerReport::default();
     let mut win = Window::default();
     let mut last_batch = Instant::now();
