@@ -55,9 +55,20 @@ pub fn incidents_seen_by(store: &Store, clearance: Tlp) -> Result<Vec<IncidentSu
     Ok(store.list_incidents_seen_by(clearance)?)
 }
 
+/// Every incident's id and revision (raised by every write to it), by id:
+/// what a reader keeping per-incident results checks them against.
+pub fn incident_revisions(store: &Store) -> Result<Vec<(String, i64)>> {
+    Ok(store.incident_revisions()?)
+}
+
+/// An incident's revision, or `None` if there is no such incident.
+pub fn incident_revision(store: &Store, id: &str) -> Result<Option<i64>> {
+    Ok(store.incident_revision(id)?)
+}
+
 /// A what-if: items left out and grades changed, applied to a loaded case
 /// before it is assessed; stored data never changes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct WhatIf {
     /// Evidence ids to leave out (`claim:<id>` for a claim).
     pub exclude: BTreeSet<String>,

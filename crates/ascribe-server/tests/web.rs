@@ -96,7 +96,11 @@ fn case(id: &str, items: Vec<Evidence>, claims: Vec<Claim>) -> Case {
 
 /// One incident with an item and a claim at each marking.
 fn fixture() -> Store {
-    let mut s = Store::open_in_memory(ascribe_app::SystemClock).expect("an in-memory store");
+    fill(Store::open_in_memory(ascribe_app::SystemClock).expect("an in-memory store"))
+}
+
+/// The fixture's users and incident, written into `s`.
+fn fill(mut s: Store) -> Store {
     add_users(&mut s);
     let items = Tlp::ALL
         .iter()
@@ -956,4 +960,53 @@ proptest! {
             Ok(())
         })?;
     }
+}
+
+/// The incident page and the list keep their assessments between requests;
+/// a write to the incident shows on the very next request, even within the
+/// same second (the kept result is tied to the incident's revision).
+#[tokio::test]
+async fn a_write_to_an_incident_shows_on_the_next_request() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("kept.db");
+    let st = state(
+        fill(Store::open(&path, ascribe_app::SystemClock).expect("a store file")),
+        true,
+    );
+    // Another process's writer: a second store on the same file.
+    let writer = Store::open(&path, ascribe_app::SystemClock).expect("the file again");
+    let before = get(&st, "/incidents/vaccine", None).await;
+    assert!(!before.text.contains("added-after-first-view"));
+    let again = get(&st, "/incidents/vaccine", None).await;
+    assert_eq!(
+        before.text, again.text,
+        "a kept assessment renders the same page"
+    );
+    let list = get(&st, "/incidents.csv", None).await;
+    writer
+        .unit_of_work(|u| {
+            u.upsert_evidence(
+                "vaccine",
+                &[item(
+                    "E9",
+                    Tlp::Clear,
+                    AchRating::StronglyConsistent,
+                    "added-after-first-view",
+                )],
+            )
+        })
+        .expect("the item is added");
+    let after = get(&st, "/incidents/vaccine", None).await;
+    assert_eq!(after.status, StatusCode::OK);
+    assert!(after.text.contains("E9"), "the new item is on the page");
+    assert_ne!(before.text, after.text);
+    let list_after = get(&st, "/incidents.csv", None).await;
+    assert_eq!(list_after.status, StatusCode::OK);
+    assert_ne!(
+        list.text, list_after.text,
+        "the list's digest is recomputed: {}",
+        list_after.text
+    );
+    let export = get(&st, "/incidents/vaccine/evidence.csv", None).await;
+    assert!(export.text.contains("E9"), "the export is recomputed too");
 }

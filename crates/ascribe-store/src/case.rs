@@ -24,6 +24,9 @@ pub struct IncidentSummary {
     pub evidence: usize,
     pub claims: usize,
     pub updated_at: String,
+    /// Raised by one with every write to the incident or its items (migration
+    /// 0014): what was computed at one revision is still true at the same.
+    pub revision: i64,
 }
 
 pub(crate) fn corrupt(what: &str, detail: impl ToString) -> StoreError {
@@ -234,6 +237,17 @@ impl Store {
     pub fn list_incidents_seen_by(&self, clearance: Tlp) -> Result<Vec<IncidentSummary>> {
         self.read(|r| r.list_incidents_seen_by(clearance))
     }
+
+    /// Every incident's id and revision, by id: one read of one table, so a
+    /// reader holding results computed per incident can tell which are stale.
+    pub fn incident_revisions(&self) -> Result<Vec<(String, i64)>> {
+        self.read(|r| r.incident_revisions())
+    }
+
+    /// An incident's revision, or `None` if there is no such incident.
+    pub fn incident_revision(&self, id: &str) -> Result<Option<i64>> {
+        self.read(|r| r.incident_revision(id))
+    }
 }
 
 /// The rank of a stored TLP name (`Tlp` order); a name it does not know
@@ -434,11 +448,27 @@ impl ReadUnit<'_> {
         self.list_incidents_seen_by(Tlp::Red)
     }
 
+    /// Every incident's id and revision, by id.
+    pub fn incident_revisions(&self) -> Result<Vec<(String, i64)>> {
+        self.query("SELECT id, revision FROM incidents ORDER BY id", &[], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+    }
+
+    /// An incident's revision, or `None` if there is no such incident.
+    pub fn incident_revision(&self, id: &str) -> Result<Option<i64>> {
+        self.query_opt(
+            "SELECT revision FROM incidents WHERE id = $1",
+            &[&id],
+            |r| r.get(0),
+        )
+    }
+
     /// Every incident, by id, counting only the items marked at or below `clearance`.
     pub fn list_incidents_seen_by(&self, clearance: Tlp) -> Result<Vec<IncidentSummary>> {
         self.query(
             concat!(
-                r#"SELECT i.id, i.title, i.updated_at,
+                r#"SELECT i.id, i.title, i.updated_at, i.revision,
                     (SELECT COUNT(*) FROM hypotheses h WHERE h.incident_id = i.id),
                     (SELECT COUNT(*) FROM evidence e WHERE e.incident_id = i.id AND "#,
                 tlp_rank!(),
@@ -457,9 +487,10 @@ impl ReadUnit<'_> {
                     id: r.get(0)?,
                     title: r.get(1)?,
                     updated_at: r.get(2)?,
-                    hypotheses: unsigned(r.get(3)?, "hypothesis count")?,
-                    evidence: unsigned(r.get(4)?, "evidence count")?,
-                    claims: unsigned(r.get(5)?, "claim count")?,
+                    revision: r.get(3)?,
+                    hypotheses: unsigned(r.get(4)?, "hypothesis count")?,
+                    evidence: unsigned(r.get(5)?, "evidence count")?,
+                    claims: unsigned(r.get(6)?, "claim count")?,
                 })
             },
         )
@@ -516,7 +547,7 @@ pub(crate) fn claim_row(r: &Row<'_>) -> Result<(String, Claim)> {
 /// incident's items go one after the other (and `next_position` is theirs).
 pub(crate) fn require_incident(u: &UnitOfWork<'_>, id: &str) -> Result<()> {
     let n = u.execute(
-        "UPDATE incidents SET updated_at = $2 WHERE id = $1",
+        "UPDATE incidents SET updated_at = $2, revision = revision + 1 WHERE id = $1",
         &[&id, &u.now()],
     )?;
     if n == 0 {
@@ -536,7 +567,7 @@ fn upsert_incident(u: &UnitOfWork<'_>, i: &Incident, policy_json: Option<&str>) 
          ON CONFLICT (id) DO UPDATE SET title = excluded.title, summary = excluded.summary,
              period_from = excluded.period_from, period_to = excluded.period_to,
              victims_json = excluded.victims_json, policy_json = excluded.policy_json,
-             updated_at = excluded.updated_at",
+             updated_at = excluded.updated_at, revision = incidents.revision + 1",
         &[
             &i.id,
             &i.title,

@@ -75,6 +75,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0013_telemetry_tlp",
         include_str!("../migrations/postgres/0013_telemetry_tlp.sql"),
     ),
+    (
+        14,
+        "0014_revision",
+        include_str!("../migrations/postgres/0014_revision.sql"),
+    ),
 ];
 
 /// Tables only PostgreSQL has: the streaming workers' (`ascribe-stream`, migration
@@ -796,7 +801,8 @@ mod tests {
                 (10, "0010_stream".to_owned()),
                 (11, "0011_documents".to_owned()),
                 (12, "0012_device_reports".to_owned()),
-                (13, "0013_telemetry_tlp".to_owned())
+                (13, "0013_telemetry_tlp".to_owned()),
+                (14, "0014_revision".to_owned())
             ]
         );
     }

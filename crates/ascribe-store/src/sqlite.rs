@@ -96,6 +96,12 @@ const MIGRATIONS: &[(i64, &str, &str, bool)] = &[
         include_str!("../migrations/0013_telemetry_tlp.sql"),
         false,
     ),
+    (
+        14,
+        "0014_revision",
+        include_str!("../migrations/0014_revision.sql"),
+        false,
+    ),
 ];
 
 /// The newest schema version this build knows.

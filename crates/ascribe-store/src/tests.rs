@@ -263,6 +263,42 @@ fn writes_are_stamped_with_the_callers_clock(store: Store) {
     assert_eq!(list[0].evidence, 1);
 }
 
+/// Every write to an incident or its items raises its revision by one, in
+/// the write's own unit; reads and a unit that fails leave it as it was.
+fn every_write_raises_the_revision_and_nothing_else_does(mut store: Store) {
+    let rev = |s: &Store| s.incident_revision("inc").unwrap().expect("the incident");
+    assert_eq!(store.incident_revision("inc").unwrap(), None);
+    store.save_case(&case(), None).unwrap();
+    let r0 = rev(&store);
+    store.load_case("inc").unwrap();
+    store.list_incidents().unwrap();
+    assert_eq!(rev(&store), r0, "reads change nothing");
+    store
+        .upsert_evidence("inc", &[evidence("e3", Some("t"))])
+        .unwrap();
+    assert_eq!(rev(&store), r0 + 1);
+    let mut c = case().claims;
+    c[0].id = "c2".into();
+    store
+        .upsert_claims("inc", &c, crate::Provenance::Case)
+        .unwrap();
+    assert_eq!(rev(&store), r0 + 2);
+    store.save_case(&case(), None).unwrap();
+    assert_eq!(rev(&store), r0 + 3, "a re-import is a write");
+    let failed = store.unit_of_work(|u| {
+        u.upsert_evidence("inc", &[evidence("e4", Some("t"))])?;
+        Err::<(), _>(StoreError::NoIncident("refused".into()))
+    });
+    assert!(failed.is_err());
+    assert_eq!(rev(&store), r0 + 3, "a failed unit raises nothing");
+    let listed = store.list_incidents().unwrap();
+    assert_eq!(listed[0].revision, r0 + 3);
+    assert_eq!(
+        store.incident_revisions().unwrap(),
+        [("inc".to_owned(), r0 + 3)]
+    );
+}
+
 fn obj<'a>(id: &'a str, version: &'a str, tlp: Tlp) -> NewObject<'a> {
     NewObject {
         id,
@@ -943,6 +979,7 @@ macro_rules! behaviour_suite {
                 kb_imports_are_numbered_in_order,
                 stix_rows_are_numbered_in_insertion_order,
                 writes_are_stamped_with_the_callers_clock,
+                every_write_raises_the_revision_and_nothing_else_does,
                 marking_definitions_are_found_by_id_in_any_case,
                 versions_paging_and_clearance_are_applied_in_sql,
                 objects_and_their_status_commit_together,

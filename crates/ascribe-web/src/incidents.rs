@@ -110,25 +110,20 @@ fn digest(case: &Case, a: Option<&Assessment>, marking: Tlp) -> Digest {
     }
 }
 
-/// Every incident's digest at `clearance`, from the cache where the stored
-/// version has not changed.
+/// Every incident's digest at `clearance`: kept ones where the incident's
+/// revision has not moved, the others computed (an assessment each) and kept.
 fn digests(web: &Web, store: &Store, clearance: Tlp) -> Result<Vec<Arc<Digest>>, AppError> {
-    let list = view::incidents_seen_by(store, clearance)?;
+    let list = view::incident_revisions(store)?;
     let mut out = Vec::with_capacity(list.len());
-    for s in list {
-        let key = (s.id.clone(), clearance);
-        // `updated_at` has whole seconds; the counts catch most writes within one.
-        let version = format!(
-            "{} {} {} {}",
-            s.updated_at, s.hypotheses, s.evidence, s.claims
-        );
-        if let Some((v, d)) = lock(&web.inner.digests).get(&key) {
-            if *v == version {
-                out.push(d.clone());
-                continue;
-            }
+    for (id, revision) in list {
+        let key = (id, clearance);
+        if let Some(d) = lock(&web.inner.digests).get(&key, revision) {
+            out.push(d);
+            continue;
         }
-        let (case, policy) = view::case_seen_by(store, &s.id, clearance)?;
+        // Read after the revision: a write in between makes this digest
+        // newer than its label, so it is computed again, never kept stale.
+        let (case, policy) = view::case_seen_by(store, &key.0, clearance)?;
         let marking = view::highest_marking(&case);
         let assessed = ascribe_app::assess::policy(web.config().policy.as_ref(), policy.as_ref())
             .and_then(|p| ascribe_app::assess::assess(case.clone(), &p));
@@ -136,15 +131,49 @@ fn digests(web: &Web, store: &Store, clearance: Tlp) -> Result<Vec<Arc<Digest>>,
             Ok(a) => digest(&case, Some(&a), marking),
             Err(e) if e.is_busy() => return Err(e),
             Err(e) => {
-                tracing::warn!(incident = %s.id, error = %e, "an incident cannot be assessed");
+                tracing::warn!(incident = %key.0, error = %e, "an incident cannot be assessed");
                 digest(&case, None, marking)
             }
         };
         let d = Arc::new(d);
-        lock(&web.inner.digests).insert(key, (version, d.clone()));
+        lock(&web.inner.digests).put(key, revision, d.clone());
         out.push(d);
     }
     Ok(out)
+}
+
+/// An incident as read at `at` with `what_if` applied, and its assessment:
+/// the kept one while the incident's revision has not moved.
+async fn assessed(
+    web: &Web,
+    id: String,
+    at: Tlp,
+    what_if: WhatIf,
+) -> Result<Result<Arc<view::Seen>, AppError>, Response> {
+    let w = web.clone();
+    web.db(move |s| {
+        // No such incident: `assess_seen_by` says so, with what is known.
+        let revision = view::incident_revision(s, &id)?;
+        let key = (id, at, what_if);
+        if let Some(r) = revision {
+            if let Some(seen) = lock(&w.inner.assessed).get(&key, r) {
+                return Ok(seen);
+            }
+        }
+        let config = w.config().policy.clone();
+        let seen = Arc::new(view::assess_seen_by(
+            s,
+            &key.0,
+            at,
+            config.as_ref(),
+            &key.2,
+        )?);
+        if let Some(r) = revision {
+            lock(&w.inner.assessed).put(key, r, seen.clone());
+        }
+        Ok(seen)
+    })
+    .await
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -722,13 +751,7 @@ pub(crate) async fn show(
     let public = q.get("view") == Some("public");
     let at = reading_at(&v, public);
     let (what_if, mut errors) = read_what_if(&q);
-    let config = web.config().policy.clone();
-    let id2 = id.clone();
-    let wi = what_if.clone();
-    let seen = web
-        .db(move |s| view::assess_seen_by(s, &id2, at, config.as_ref(), &wi))
-        .await;
-    let seen = match seen {
+    let seen = match assessed(&web, id.clone(), at, what_if.clone()).await {
         Ok(Ok(seen)) => seen,
         Ok(Err(e)) => return app_error(&e),
         Err(r) => return r,
@@ -1092,11 +1115,17 @@ fn party(c: &Claim) -> BTreeSet<String> {
         .collect()
 }
 
-/// The denials that answer each accusation: a denial of the same party (or
-/// by the accused state) made on or after the accusation's date.
-fn answers(claims: &[&Claim]) -> HashMap<String, Vec<(String, Option<i64>)>> {
-    let mut out: HashMap<String, Vec<(String, Option<i64>)>> = HashMap::new();
-    let denials: Vec<(&Claim, BTreeSet<String>)> = claims
+/// A denial as [`answers`] compares it: who it is about or by, normalised,
+/// and its day.
+struct Denial<'c> {
+    claim: &'c Claim,
+    party: BTreeSet<String>,
+    day: Option<i64>,
+}
+
+/// Every denial among `claims`, in their order, read once per page.
+fn denials<'c>(claims: &[&'c Claim]) -> Vec<Denial<'c>> {
+    claims
         .iter()
         .filter(|c| c.kind == Some(ClaimKind::Denial))
         .map(|c| {
@@ -1107,32 +1136,44 @@ fn answers(claims: &[&Claim]) -> HashMap<String, Vec<(String, Option<i64>)>> {
             {
                 p.insert(ascribe_kb::normalize(s));
             }
-            (*c, p)
+            Denial {
+                claim: c,
+                party: p,
+                day: c.date.as_deref().and_then(ascribe_app::docs::days),
+            }
         })
-        .collect();
-    for a in claims.iter().filter(|c| {
-        matches!(
-            c.kind_or_accusation(),
-            ClaimKind::Accusation | ClaimKind::AttributionStatement
-        )
-    }) {
-        let accused = party(a);
-        let day_a = a.date.as_deref().and_then(ascribe_app::docs::days);
-        for (d, p) in &denials {
-            let day_d = d.date.as_deref().and_then(ascribe_app::docs::days);
-            let after = match (day_a, day_d) {
-                (Some(x), Some(y)) => y >= x,
-                _ => true,
-            };
-            if after && !accused.is_disjoint(p) {
-                let later = day_a.zip(day_d).map(|(x, y)| y - x);
-                out.entry(a.id.clone())
-                    .or_default()
-                    .push((d.id.clone(), later));
+        .collect()
+}
+
+/// The denials that answer one accusation: a denial of the same party (or
+/// by the accused state) made on or after the accusation's date. The first
+/// [`ANSWERS_SHOWN`] (id, days later) in the claims' order, and how many in
+/// all. Asked only for the accusations on the page shown, so a page costs
+/// the page's size times the denials, never accusations times denials.
+fn answers(a: &Claim, denials: &[Denial<'_>]) -> (Vec<(String, Option<i64>)>, usize) {
+    if !matches!(
+        a.kind_or_accusation(),
+        ClaimKind::Accusation | ClaimKind::AttributionStatement
+    ) {
+        return (Vec::new(), 0);
+    }
+    let accused = party(a);
+    let day_a = a.date.as_deref().and_then(ascribe_app::docs::days);
+    let mut first = Vec::new();
+    let mut all = 0;
+    for d in denials {
+        let after = match (day_a, d.day) {
+            (Some(x), Some(y)) => y >= x,
+            _ => true,
+        };
+        if after && !accused.is_disjoint(&d.party) {
+            all += 1;
+            if first.len() < ANSWERS_SHOWN {
+                first.push((d.claim.id.clone(), day_a.zip(d.day).map(|(x, y)| y - x)));
             }
         }
     }
-    out
+    (first, all)
 }
 
 /// Denials shown under one accusation.
@@ -1141,7 +1182,7 @@ const ANSWERS_SHOWN: usize = 3;
 fn timeline(case: &Case, here: &str, q: &Params, page_size: usize) -> Markup {
     let mut claims: Vec<&Claim> = case.claims.iter().collect();
     claims.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
-    let pairs = answers(&claims);
+    let denials = denials(&claims);
     let total = claims.len();
     let g = Paging::read(q, "cl", page_size, total);
     html! {
@@ -1171,14 +1212,15 @@ fn timeline(case: &Case, here: &str, q: &Params, page_size: usize) -> Markup {
                             span class="muted" { "Source: " (d)
                                 @if let (Some(s), Some(e)) = (c.start, c.end) { ", characters " (s) "–" (e) } }
                         }
-                        @if let Some(ans) = pairs.get(&c.id) {
+                        @let (ans, all) = answers(c, &denials);
+                        @if all > 0 {
                             // The first answers only: one accusation may draw hundreds of denials.
-                            @for (d, later) in ans.iter().take(ANSWERS_SHOWN) {
+                            @for (d, later) in &ans {
                                 p class="answer" { "↳ denied by " a href=(format!("#claim-{d}")) { "claim " (d) }
                                     @if let Some(n) = later { ", " (n) (if *n == 1 { " day" } else { " days" }) " later" } }
                             }
-                            @if ans.len() > ANSWERS_SHOWN {
-                                p class="answer" { "… and " (ans.len() - ANSWERS_SHOWN) " more denials of the same party (see the claims export)" }
+                            @if all > ans.len() {
+                                p class="answer" { "… and " (all - ans.len()) " more denials of the same party (see the claims export)" }
                             }
                         }
                     }
@@ -1286,12 +1328,10 @@ async fn seen_for_export(
     id: String,
     headers: &HeaderMap,
     q: &Params,
-) -> Result<(Tlp, view::Seen), Response> {
+) -> Result<(Tlp, Arc<view::Seen>), Response> {
     let v = viewer(web, headers).await?;
     let at = reading_at(&v, q.get("view") == Some("public"));
-    let config = web.config().policy.clone();
-    let seen = web
-        .db(move |s| view::assess_seen_by(s, &id, at, config.as_ref(), &WhatIf::default()))
+    let seen = assessed(web, id, at, WhatIf::default())
         .await?
         .map_err(|e| app_error(&e))?;
     Ok((at, seen))

@@ -16,18 +16,19 @@ mod devices;
 mod documents;
 mod format;
 mod incidents;
+mod kept;
 mod layout;
 mod params;
 mod session;
 mod svg;
 mod telemetry;
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use ascribe_app::view;
 use ascribe_model::Tlp;
 use ascribe_store::{Store, UserRecord};
 use axum::body::Bytes;
@@ -101,8 +102,18 @@ pub struct Web {
     inner: Arc<Inner>,
 }
 
-/// The list's digests by incident and clearance, with the `updated_at` they were made at.
-type Digests = HashMap<(String, Tlp), (String, Arc<incidents::Digest>)>;
+/// The list's digests by incident and clearance, kept at the incident's revision.
+type Digests = kept::Kept<(String, Tlp), incidents::Digest>;
+
+/// Incident pages' assessments by incident, clearance read at and what-if,
+/// kept at the incident's revision.
+type Assessed = kept::Kept<(String, Tlp, view::WhatIf), view::Seen>;
+
+/// How many digests are kept: one per incident and clearance read at, small.
+const KEPT_DIGESTS: usize = 100_000;
+/// How many assessed incidents are kept: each may hold 10,000 items, so few;
+/// enough for a handful of analysts paging through the incidents they work on.
+const KEPT_ASSESSED: usize = 16;
 
 struct Inner {
     store: Arc<Store>,
@@ -110,6 +121,7 @@ struct Inner {
     config: WebConfig,
     sessions: Mutex<session::Sessions>,
     digests: Mutex<Digests>,
+    assessed: Mutex<Assessed>,
 }
 
 impl Web {
@@ -122,7 +134,8 @@ impl Web {
                     config.max_sessions,
                     config.session_idle,
                 )),
-                digests: Mutex::new(HashMap::new()),
+                digests: Mutex::new(kept::Kept::new(KEPT_DIGESTS)),
+                assessed: Mutex::new(kept::Kept::new(KEPT_ASSESSED)),
                 config,
             }),
         }
