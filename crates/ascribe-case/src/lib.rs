@@ -649,6 +649,8 @@ fn incident(raw: RawIncident, errs: &mut Errors) -> Incident {
         );
     }
     let period = raw.period.map(|p| {
+        // An unreadable date is already an error in `errs`, and a file with
+        // errors yields no case: the empty date is never seen.
         let from = date_value(&p.from, errs).unwrap_or_default();
         let to = date_value(&p.to, errs).unwrap_or_default();
         if !from.is_empty() && !to.is_empty() && from > to {

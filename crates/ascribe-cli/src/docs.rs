@@ -173,7 +173,9 @@ fn expand(paths: &[String]) -> anyhow::Result<Vec<String>> {
                 .unwrap_or(Path::new("."));
             let mut found: Vec<String> = std::fs::read_dir(dir)
                 .with_context(|| format!("{}: cannot list folder", dir.display()))?
-                .filter_map(|e| e.ok())
+                .collect::<Result<Vec<_>, _>>()
+                .with_context(|| format!("{}: cannot list folder", dir.display()))?
+                .into_iter()
                 .filter(|e| e.path().is_file())
                 .filter(|e| glob_match(name, &e.file_name().to_string_lossy()))
                 .map(|e| e.path().display().to_string())
@@ -195,9 +197,8 @@ fn expand(paths: &[String]) -> anyhow::Result<Vec<String>> {
 
 fn walk(dir: &Path, out: &mut Vec<String>) -> anyhow::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("{}: cannot list folder", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
+        .and_then(|entries| entries.map(|e| e.map(|e| e.path())).collect())
+        .with_context(|| format!("{}: cannot list folder", dir.display()))?;
     entries.sort();
     for p in entries {
         if p.is_dir() {

@@ -68,6 +68,8 @@ impl Mapped {
         let mut file = File::open(path).ok()?;
         let meta = file.metadata().ok()?;
         let modified = meta.modified().ok()?;
+        // A modification time in the future is an age of zero: not at rest,
+        // so the file is read, never mapped.
         let age = SystemTime::now()
             .duration_since(modified)
             .unwrap_or_default();

@@ -377,10 +377,12 @@ pub(crate) fn worker(args: WorkerArgs, db: &crate::db::Db) -> anyhow::Result<Exi
             let client = ascribe_stream::broker::connect(&args.broker.nats, &name).await?;
             ascribe_stream::worker::drain(&client, &opts).await
         })?;
-        let last_at = last
-            .duration_since(std::time::UNIX_EPOCH)
-            .context("the clock is before 1970")?
-            .as_secs_f64();
+        // When the last batch arrived, on the command's clock: how long ago
+        // the drain saw it, taken from the command's "now".
+        let ago = last
+            .elapsed()
+            .context("the system clock went back while draining")?;
+        let last_at = (db.clock().now() - ago).unix_timestamp_nanos() as f64 / 1e9;
         println!(
             "{}",
             serde_json::json!({ "batches": batches, "lines": lines, "last_at": last_at })

@@ -464,6 +464,8 @@ fn ingest(args: IngestArgs, db: &Db) -> anyhow::Result<ExitCode> {
     let total_bytes: u64 = inputs
         .iter()
         .map(|i| match i {
+            // Only the progress bar's total: a file that cannot be read is
+            // reported when it is opened.
             Input::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
             Input::Stdin => 0,
         })

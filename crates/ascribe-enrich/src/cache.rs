@@ -35,11 +35,15 @@ fn encode(g: &Geo, fp: &str) -> Vec<u8> {
     out.extend_from_slice(MAGIC);
     VERSION.put(&mut out);
     put_str(&mut out, fp);
-    u32::try_from(g.countries.len()).unwrap_or(0).put(&mut out);
+    u32::try_from(g.countries.len())
+        .expect("country indices are u16, so their count fits a u32")
+        .put(&mut out);
     for c in &g.countries {
         put_str(&mut out, c);
     }
-    u32::try_from(g.sources.len()).unwrap_or(0).put(&mut out);
+    u32::try_from(g.sources.len())
+        .expect("a handful of source descriptions")
+        .put(&mut out);
     for s in &g.sources {
         put_str(&mut out, s);
     }
@@ -75,7 +79,10 @@ fn decode(b: &[u8], fp: &str) -> Option<Geo> {
         .iter()
         .enumerate()
         .filter(|(_, c)| !c.is_empty())
-        .map(|(i, c)| (c.clone(), u16::try_from(i).unwrap_or(0)))
+        .map(|(i, c)| {
+            let i = u16::try_from(i).expect("checked above: at most u16::MAX countries");
+            (c.clone(), i)
+        })
         .collect();
     let n = d.num::<u32>()?;
     g.sources = (0..n).map(|_| d.str()).collect::<Option<_>>()?;

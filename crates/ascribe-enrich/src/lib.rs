@@ -288,7 +288,10 @@ impl Geo {
                     for a in b'A'..=b'Z' {
                         for b in b'A'..=b'Z' {
                             let code = [a, b];
-                            g.country_idx(std::str::from_utf8(&code).unwrap_or(""));
+                            let code =
+                                std::str::from_utf8(&code).expect("two ASCII capitals are UTF-8");
+                            g.country_idx(code)
+                                .expect("676 two-letter codes fit the u16 country indices");
                         }
                     }
                 }
@@ -306,17 +309,20 @@ impl Geo {
         Ok(g)
     }
 
-    fn country_idx(&mut self, code: &str) -> u16 {
+    /// The index of a country code, given one when it is new; `None` when
+    /// every index of a `u16` is taken (a file with more distinct codes than
+    /// that is no country table).
+    fn country_idx(&mut self, code: &str) -> Option<u16> {
         if code.is_empty() {
-            return 0;
+            return Some(0);
         }
         if let Some(&i) = self.country_index.get(code) {
-            return i;
+            return Some(i);
         }
-        let i = u16::try_from(self.countries.len()).unwrap_or(0);
+        let i = u16::try_from(self.countries.len()).ok()?;
         self.countries.push(code.into());
         self.country_index.insert(code.into(), i);
-        i
+        Some(i)
     }
 
     fn load_country(&mut self, v4: &Path, v6: &Path, overlapping: bool) -> Result<(), GeoError> {
@@ -325,8 +331,14 @@ impl Geo {
                 continue;
             }
             let mut vals: Vec<(u128, u128, u16)> = Vec::new();
-            each_num_row(path, |_, s, e, v, _| {
-                let idx = self.country_idx(v.trim());
+            each_num_row(path, |line, s, e, v, _| {
+                let Some(idx) = self.country_idx(v.trim()) else {
+                    return Err(fmt_err(
+                        path,
+                        line,
+                        "more than 65,535 distinct country codes",
+                    ));
+                };
                 vals.push((s, e, idx));
                 Ok(())
             })?;

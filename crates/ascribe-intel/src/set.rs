@@ -184,7 +184,9 @@ impl IndicatorSet {
             value: self.value(id)?.to_owned(),
             actor: self.name(self.actors.get(i)),
             source: self.name(self.sources.get(i)),
-            tlp: self.tlps.get(i).copied().unwrap_or_default(),
+            // `tlps` is pushed beside `spans`: an id with a span has a TLP,
+            // and never the default (TLP:CLEAR) in its place.
+            tlp: self.tlps.get(i).copied()?,
         })
     }
 

@@ -807,15 +807,14 @@ async fn add_objects(
                         Err(j) => failures.push(j),
                     }
                 }
-                let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
                 let rec = StatusRecord {
                     id: uuid::Uuid::new_v4().to_string(),
                     user_name: p.name().to_owned(),
                     collection_id: c.id.clone(),
                     request_timestamp: now.clone(),
-                    total_count: count(successes.len() + failures.len()),
-                    success_count: count(successes.len()),
-                    failure_count: count(failures.len()),
+                    total_count: successes.len() + failures.len(),
+                    success_count: successes.len(),
+                    failure_count: failures.len(),
                     pending_count: 0,
                     details_json: json!({"successes": successes, "failures": failures}).to_string(),
                 };

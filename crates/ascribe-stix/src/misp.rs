@@ -25,6 +25,8 @@ pub fn is_galaxy(v: &Value) -> bool {
 pub fn galaxy_to_bundle(text: &str) -> Result<Value, String> {
     let raw: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let groups = ascribe_kb::misp_groups(text).map_err(|e| e.to_string())?;
+    // A cluster without a version is dated at the epoch: the objects still
+    // need a deterministic `created`, and no date is claimed for them.
     let version = raw.get("version").and_then(Value::as_i64).unwrap_or(0);
     let ts = time::OffsetDateTime::from_unix_timestamp(version)
         .map(|t| format_millis(&t))

@@ -331,18 +331,27 @@ impl ReadUnit<'_> {
             "SELECT id, actor, actor_name, sponsor, prior FROM hypotheses WHERE incident_id = $1 ORDER BY position, id",
             &[&incident_id],
             |r| {
+                let id: String = r.get(0)?;
                 let actor: Option<String> = r.get(1)?;
                 let name: Option<String> = r.get(2)?;
                 let sponsor: Option<String> = r.get(3)?;
+                // A resolved actor is written as its name and its sponsor, an
+                // unresolved one as neither: a sponsor without a name is no row
+                // any writer made.
                 let resolved = match (name, sponsor) {
                     (None, None) => None,
-                    (name, sponsor) => Some(ActorRef {
-                        name: name.or_else(|| actor.clone()).unwrap_or_default(),
-                        sponsor,
-                    }),
+                    (Some(name), sponsor) => Some(ActorRef { name, sponsor }),
+                    (None, Some(sponsor)) => {
+                        return Err(corrupt(
+                            "hypothesis",
+                            format!(
+                                "hypothesis {id:?} of incident {incident_id:?} has sponsor {sponsor:?} but no actor name"
+                            ),
+                        ));
+                    }
                 };
                 Ok(Hypothesis {
-                    id: r.get(0)?,
+                    id,
                     actor,
                     resolved,
                     prior: r.get(4)?,

@@ -76,6 +76,20 @@ fn a_case_round_trips(mut store: Store) {
     assert!(store.load_case("nope").unwrap().is_none());
 }
 
+fn a_sponsor_without_an_actor_name_is_a_corrupt_row(mut store: Store) {
+    store.save_case(&case(), None).unwrap();
+    store
+        .raw_batch("UPDATE hypotheses SET actor_name = NULL WHERE id = 'apt29'")
+        .unwrap();
+    let err = store.load_case("inc").unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains("\"apt29\"") && message.contains("\"inc\""),
+        "the error names the row: {message}"
+    );
+}
+
 fn reimport_updates_and_keeps_evidence_from_elsewhere(mut store: Store) {
     store.save_case(&case(), None).unwrap();
     store
@@ -971,6 +985,7 @@ macro_rules! behaviour_suite {
             }
             behaviour_suite!(@tests
                 a_case_round_trips,
+                a_sponsor_without_an_actor_name_is_a_corrupt_row,
                 reimport_updates_and_keeps_evidence_from_elsewhere,
                 a_failed_import_writes_nothing,
                 claims_are_filtered,

@@ -69,6 +69,8 @@ pub(crate) fn tlp_rank(t: Tlp) -> i64 {
         .map_or(4, |p| p as i64)
 }
 
+/// A rank no writer stores reads as TLP:RED, the strictest: a marking the
+/// store cannot name is never shown more widely.
 pub(crate) fn tlp_of_rank(r: i64) -> Tlp {
     usize::try_from(r)
         .ok()
