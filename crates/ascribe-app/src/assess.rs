@@ -11,16 +11,19 @@ pub fn stored_case(store: &Store, id: &str) -> Result<(Case, Option<toml::Table>
     let Some(stored) = crate::case::load(store, id)? else {
         return Err(no_incident(store, id)?);
     };
-    let policy = stored
-        .policy_json
-        .as_deref()
+    let policy = stored_policy(stored.policy_json.as_deref())?;
+    Ok((stored.case, policy))
+}
+
+/// An incident's own `[policy]` table, as the store keeps it (JSON).
+pub(crate) fn stored_policy(policy_json: Option<&str>) -> Result<Option<toml::Table>> {
+    policy_json
         .map(serde_json::from_str::<toml::Table>)
         .transpose()
         .map_err(|e| AppError::Stored {
             what: "reading the incident's stored policy".to_owned(),
             source: Box::new(e),
-        })?;
-    Ok((stored.case, policy))
+        })
 }
 
 /// The "no incident" error, listing the incidents there are.

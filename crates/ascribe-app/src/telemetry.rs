@@ -137,15 +137,7 @@ pub fn attach(
     ));
     // Stored as observed; graded here under the incident's own policy (what
     // `assess` without a config would use) for the caller to show.
-    let case_policy = stored
-        .policy_json
-        .as_deref()
-        .map(serde_json::from_str::<toml::Table>)
-        .transpose()
-        .map_err(|e| AppError::Stored {
-            what: "reading the incident's stored policy".to_owned(),
-            source: Box::new(e),
-        })?;
+    let case_policy = crate::assess::stored_policy(stored.policy_json.as_deref())?;
     let policy = crate::assess::policy(None, case_policy.as_ref())?;
     let graded = ascribe_assess::observed_to_evidence(&items, &policy).map_err(|source| {
         AppError::Assess {

@@ -26,15 +26,7 @@ pub fn case_seen_by(
             known: Vec::new(),
         });
     };
-    let policy = stored
-        .policy_json
-        .as_deref()
-        .map(serde_json::from_str::<toml::Table>)
-        .transpose()
-        .map_err(|e| AppError::Stored {
-            what: "reading the incident's stored policy".to_owned(),
-            source: Box::new(e),
-        })?;
+    let policy = crate::assess::stored_policy(stored.policy_json.as_deref())?;
     Ok((stored.case, policy))
 }
 
@@ -203,13 +195,7 @@ mod tests {
     #[test]
     fn a_what_if_leaves_out_regrades_and_names_what_it_cannot_find() {
         let mut case = Case {
-            incident: Incident {
-                id: "i".to_owned(),
-                title: "t".to_owned(),
-                summary: None,
-                period: None,
-                victims: vec![],
-            },
+            incident: Incident::titled("i", "t"),
             hypotheses: vec![],
             evidence: vec![item("E1", Tlp::Amber), item("E2", Tlp::Clear)],
             claims: vec![],

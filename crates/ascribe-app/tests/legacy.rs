@@ -12,13 +12,7 @@ use ascribe_store::Store;
 
 fn observed_case() -> Case {
     Case {
-        incident: Incident {
-            id: "inc".into(),
-            title: "t".into(),
-            summary: None,
-            period: None,
-            victims: vec![],
-        },
+        incident: Incident::titled("inc", "t"),
         hypotheses: vec![
             Hypothesis {
                 id: "apt29".into(),

@@ -42,6 +42,27 @@ fn store_with_example(dir: &std::path::Path) -> Store {
     store
 }
 
+/// How many observations the incident holds.
+fn observed(store: &Store, incident: &str) -> usize {
+    store
+        .load_case(incident)
+        .expect("readable")
+        .expect("stored")
+        .case
+        .observed
+        .len()
+}
+
+/// A run of alerts from `names`, marked at least TLP:AMBER.
+fn alerts(names: &[String]) -> AttachArgs<'_> {
+    AttachArgs {
+        inputs: names,
+        event_types: "alert",
+        min_tlp: Tlp::Amber,
+        geo_min_share: 0.01,
+    }
+}
+
 #[test]
 fn a_run_is_stored_with_its_evidence_at_the_clock_s_time() {
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -49,20 +70,9 @@ fn a_run_is_stored_with_its_evidence_at_the_clock_s_time() {
     let out = run(&format!("{}\n{}\n", eve("175.6.90.140"), eve("192.0.2.1")));
     let clock = FixedClock::from_unix(1_600_000_000).expect("a time in range");
     let names = ["eve.json".to_owned()];
-    let args = AttachArgs {
-        inputs: &names,
-        event_types: "alert",
-        min_tlp: Tlp::Amber,
-        geo_min_share: 0.01,
-    };
+    let args = alerts(&names);
     let incident = "vaccine-research-2020";
-    let before = store
-        .load_case(incident)
-        .expect("readable")
-        .expect("stored")
-        .case
-        .observed
-        .len();
+    let before = observed(&store, incident);
     let got = attach(&mut store, &clock, incident, &args, &out, None).expect("attached");
     assert!(
         got.run
@@ -79,13 +89,7 @@ fn a_run_is_stored_with_its_evidence_at_the_clock_s_time() {
     let runs = store.telemetry_runs(incident).expect("readable");
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].0, got.run.id);
-    let after = store
-        .load_case(incident)
-        .expect("readable")
-        .expect("stored")
-        .case
-        .observed
-        .len();
+    let after = observed(&store, incident);
     assert_eq!(after, before + got.observed.len());
 }
 
@@ -95,12 +99,7 @@ fn an_empty_run_or_a_missing_incident_stores_nothing() {
     let mut store = store_with_example(dir.path());
     let clock = FixedClock::from_unix(1_600_000_000).expect("a time in range");
     let names = ["eve.json".to_owned()];
-    let args = AttachArgs {
-        inputs: &names,
-        event_types: "alert",
-        min_tlp: Tlp::Amber,
-        geo_min_share: 0.01,
-    };
+    let args = alerts(&names);
     let empty = run("not a log line\n");
     let err = attach(
         &mut store,

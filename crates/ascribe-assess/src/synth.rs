@@ -118,13 +118,10 @@ pub fn case(items: usize, seed: u64) -> Case {
         })
         .collect();
     Case {
-        incident: Incident {
-            id: format!("synthetic-{items}-{seed}"),
-            title: format!("Synthetic case of {items} evidence items (seed {seed})"),
-            summary: None,
-            period: None,
-            victims: vec![],
-        },
+        incident: Incident::titled(
+            format!("synthetic-{items}-{seed}"),
+            format!("Synthetic case of {items} evidence items (seed {seed})"),
+        ),
         hypotheses,
         evidence,
         claims: vec![],

@@ -21,13 +21,7 @@ fn case(hyps: &[&str], evidence: Vec<Evidence>) -> Case {
         hypotheses.push(Hypothesis::other());
     }
     Case {
-        incident: Incident {
-            id: "t".into(),
-            title: "test".into(),
-            summary: None,
-            period: None,
-            victims: vec![],
-        },
+        incident: Incident::titled("t", "test"),
         hypotheses,
         evidence,
         claims: vec![],

@@ -139,11 +139,7 @@ fn warnings_as_errors_exit_1() {
     .unwrap();
     let plain = ascribe(&db, &["assess", case.to_str().unwrap()]);
     assert_eq!(plain.status.code(), Some(0));
-    assert!(
-        stdout(&plain).contains("statements only"),
-        "{}",
-        stdout(&plain)
-    );
+    common::assert_contains(&stdout(&plain), "statements only");
     let strict = ascribe(&db, &["assess", case.to_str().unwrap(), "-W"]);
     assert_eq!(strict.status.code(), Some(1));
 }
@@ -204,11 +200,7 @@ fn a_config_file_overrides_defaults_and_the_case_wins() {
         ],
     );
     assert_eq!(bad.status.code(), Some(2));
-    assert!(
-        stderr(&bad).contains("ascribe.toml:1:1"),
-        "{}",
-        stderr(&bad)
-    );
+    common::assert_contains(&stderr(&bad), "ascribe.toml:1:1");
 }
 
 #[test]
@@ -231,10 +223,9 @@ fn actors_resolve_through_the_knowledge_base() {
     assert_eq!(v["leading"]["id"], "cozy");
     assert_eq!(v["hypotheses"][0]["label"], "APT29");
     let import = ascribe(&db, &["case", "import", case.to_str().unwrap()]);
-    assert!(
-        stderr(&import).contains("\"Nobody Group 99\" is not in the knowledge base"),
-        "{}",
-        stderr(&import)
+    common::assert_contains(
+        &stderr(&import),
+        "\"Nobody Group 99\" is not in the knowledge base",
     );
 }
 

@@ -77,11 +77,7 @@ fn bad_input_exits_2_with_a_message() {
         &["device", "vet", "/nonexistent/file", "--claim", "cable"],
     );
     assert_eq!(missing.status.code(), Some(2));
-    assert!(
-        err(&missing).contains("/nonexistent/file"),
-        "{}",
-        err(&missing)
-    );
+    common::assert_contains(&err(&missing), "/nonexistent/file");
     let claim = ascribe(&db, &["device", "vet", &ex(HOLTEK), "--claim", "toaster"]);
     assert_eq!(claim.status.code(), Some(2));
     let junk = dir.path().join("junk.txt");
@@ -97,11 +93,7 @@ fn bad_input_exits_2_with_a_message() {
         ],
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        err(&o).contains("input format not recognised"),
-        "{}",
-        err(&o)
-    );
+    common::assert_contains(&err(&o), "input format not recognised");
     let sel = ascribe(
         &db,
         &[
@@ -115,7 +107,7 @@ fn bad_input_exits_2_with_a_message() {
         ],
     );
     assert_eq!(sel.status.code(), Some(2));
-    assert!(err(&sel).contains("no device matches"), "{}", err(&sel));
+    common::assert_contains(&err(&sel), "no device matches");
 }
 
 #[test]
@@ -168,21 +160,14 @@ fn a_sysfs_folder_is_read_into_a_snapshot() {
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
-    assert!(out(&o).contains("(sysfs-dir"), "{}", out(&o));
-    assert!(
-        out(&o).contains("serial \"4C530001230817117423\""),
-        "{}",
-        out(&o)
-    );
+    common::assert_contains(&out(&o), "(sysfs-dir");
+    common::assert_contains(&out(&o), "serial \"4C530001230817117423\"");
 }
 
 #[test]
 fn incident_stores_findings_as_evidence() {
     let dir = tempfile::tempdir().expect("tmp");
-    let db = dir.path().join("a.db");
-    let case = root().join("examples/vaccine-research-2020.toml");
-    let imported = ascribe(&db, &["case", "import", case.to_str().expect("utf8")]);
-    assert_eq!(imported.status.code(), Some(0), "{}", err(&imported));
+    let db = common::example_db(dir.path());
     let o = ascribe(
         &db,
         &[
@@ -196,7 +181,7 @@ fn incident_stores_findings_as_evidence() {
         ],
     );
     assert_eq!(o.status.code(), Some(1), "{}", err(&o));
-    assert!(err(&o).contains("stored 4 evidence item(s)"), "{}", err(&o));
+    common::assert_contains(&err(&o), "stored 4 evidence item(s)");
     // Vetting the same input again replaces rather than duplicates.
     let _ = ascribe(
         &db,
@@ -227,9 +212,5 @@ fn incident_stores_findings_as_evidence() {
         ],
     );
     assert_eq!(missing.status.code(), Some(2));
-    assert!(
-        err(&missing).contains("no incident \"no-such-incident\""),
-        "{}",
-        err(&missing)
-    );
+    common::assert_contains(&err(&missing), "no incident \"no-such-incident\"");
 }

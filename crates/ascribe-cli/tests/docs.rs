@@ -27,11 +27,7 @@ fn statements_join_the_example_incident_and_make_their_own() {
         &["docs", "ingest", "--format", "json", "examples/docs"],
     );
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    assert!(
-        err(&o).contains("under incident vaccine-research-2020"),
-        "{}",
-        err(&o)
-    );
+    common::assert_contains(&err(&o), "under incident vaccine-research-2020");
     let lines: Vec<serde_json::Value> = out(&o)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_default())
@@ -76,11 +72,7 @@ fn statements_join_the_example_incident_and_make_their_own() {
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    assert!(
-        out(&o).contains("2020-07-17-kremlin-response.txt"),
-        "{}",
-        out(&o)
-    );
+    common::assert_contains(&out(&o), "2020-07-17-kremlin-response.txt");
 
     let o = ascribe(
         &db,
@@ -95,7 +87,7 @@ fn statements_join_the_example_incident_and_make_their_own() {
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let o = ascribe(&db, &["assess", "from-docs"]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    assert!(out(&o).contains("APT29"), "{}", out(&o));
+    common::assert_contains(&out(&o), "APT29");
 }
 
 #[test]
@@ -107,7 +99,7 @@ fn bad_inputs_give_clear_messages_and_exit_codes() {
     let b = bin.to_string_lossy().into_owned();
     let o = ascribe(&db, &["docs", "ingest", "--no-store", &b]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(err(&o).contains("binary"), "{}", err(&o));
+    common::assert_contains(&err(&o), "binary");
     let o = ascribe(&db, &["docs", "ingest", "--no-store", "-W", &b]);
     assert_eq!(o.status.code(), Some(1));
     let o = ascribe(
@@ -121,10 +113,10 @@ fn bad_inputs_give_clear_messages_and_exit_codes() {
             "examples/docs",
         ],
     );
-    assert!(err(&o).contains("--max-bytes"), "{}", err(&o));
+    common::assert_contains(&err(&o), "--max-bytes");
     let o = ascribe(&db, &["docs", "ingest", "no/such/file.txt"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(err(&o).contains("no/such/file.txt"), "{}", err(&o));
+    common::assert_contains(&err(&o), "no/such/file.txt");
 }
 
 #[test]
@@ -158,12 +150,8 @@ fn kb_import_then_show() {
         &["docs", "ingest", "--format", "json", &doc.to_string_lossy()],
     );
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    assert!(
-        out(&o).contains("\"target_canonical\":\"Quiet Heron\""),
-        "{}",
-        out(&o)
-    );
-    assert!(out(&o).contains("\"target_state\":\"Iran\""), "{}", out(&o));
+    common::assert_contains(&out(&o), "\"target_canonical\":\"Quiet Heron\"");
+    common::assert_contains(&out(&o), "\"target_state\":\"Iran\"");
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "[1]").unwrap_or_else(|e| panic!("{e}"));
     let o = ascribe(&db, &["kb", "import", &bad.to_string_lossy()]);
@@ -188,7 +176,7 @@ fn eval_prints_the_seed_figures() {
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    assert!(out(&o).contains("recall on main claims"), "{}", out(&o));
+    common::assert_contains(&out(&o), "recall on main claims");
 }
 
 /// Runs `docs eval ... --format json` and returns the report.

@@ -101,11 +101,7 @@ fn the_example_reads_back_from_postgres_byte_for_byte_as_from_sqlite() {
     c.args(["case", "list"]).env("ASCRIBE_DB", schema.url());
     let o = run(&mut c);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(
-        stdout(&o).contains("vaccine-research-2020"),
-        "{}",
-        stdout(&o)
-    );
+    common::assert_contains(&stdout(&o), "vaccine-research-2020");
 }
 
 /// A server that cannot be reached is a clear error naming it, with no

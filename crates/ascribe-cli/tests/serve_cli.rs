@@ -8,26 +8,13 @@ use common::{ascribe, text};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "long enough password";
 
 fn add_user(db: &Path, name: &str, role: &str) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ascribe"))
-        .arg("--db")
-        .arg(db)
-        .args(["users", "add", name, "--role", role, "--clearance", "red"])
-        .arg("--password-stdin")
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    if let Some(mut i) = child.stdin.take() {
-        writeln!(i, "{PASSWORD}").unwrap_or_else(|e| panic!("{e}"));
-    }
-    let o = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let o = common::users_add(db, name, role, "red", PASSWORD);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
 }
 
@@ -45,35 +32,10 @@ impl Drop for Server {
 /// Starts `ascribe serve` with `extra` arguments; the server and the
 /// address from its start-up line (`scheme://ADDR/taxii2/`).
 fn serve(db: &Path, scheme: &str, extra: &[&str]) -> (Server, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ascribe"))
-        .arg("--db")
-        .arg(db)
-        .args(["serve", "--listen", "127.0.0.1:0", "--no-anonymous"])
-        .args(extra)
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut err = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
-    let server = Server(child);
-    let start = Instant::now();
-    let mut buf = Vec::new();
-    let marker = format!("{scheme}://");
-    loop {
-        let mut b = [0u8; 256];
-        let n = err.read(&mut b).unwrap_or(0);
-        buf.extend_from_slice(&b[..n]);
-        let t = text(&buf);
-        if let Some(rest) = t.split(&marker).nth(1) {
-            if let Some((a, _)) = rest.split_once("/taxii2/") {
-                return (server, a.to_owned());
-            }
-        }
-        assert!(
-            n > 0 && start.elapsed() < Duration::from_secs(30),
-            "no address in {t}"
-        );
-    }
+    // Standard error is closed once the address is read: a log line the
+    // server cannot write must not take a request down.
+    let (child, _, addr) = common::serve(db, scheme, extra, &[("RUST_LOG", "info")]);
+    (Server(child), addr)
 }
 
 fn basic(user: &str) -> String {
@@ -116,11 +78,7 @@ fn grant_and_revoke_change_what_the_server_shows() {
     assert!(text(&o.stderr).contains("user \"bob\": no such user"));
     let o = ascribe(&db, &["users", "grant", "rita", "intel", "admin"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        text(&o.stderr).contains("expected read, write or read,write"),
-        "{}",
-        text(&o.stderr)
-    );
+    common::assert_contains(&text(&o.stderr), "expected read, write or read,write");
 
     let o = ascribe(&db, &["users", "revoke", "rita", "intel"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));

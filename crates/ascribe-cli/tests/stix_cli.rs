@@ -2,13 +2,12 @@
 
 mod common;
 
-use common::{root, text};
+use common::text;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
 
 /// `ascribe` at a fixed time (SOURCE_DATE_EPOCH) for reproducible exports.
 fn ascribe(db: &Path, args: &[&str]) -> Output {
@@ -33,26 +32,17 @@ fn import_rejects_or_keeps_part_and_names_the_path() {
     let bad_s = bad.to_str().unwrap_or("");
     let o = ascribe(&db, &["stix", "import", bad_s]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
-    assert!(
-        text(&o.stderr).contains("$.objects[1].pattern: missing required property"),
-        "{}",
-        text(&o.stderr)
+    common::assert_contains(
+        &text(&o.stderr),
+        "$.objects[1].pattern: missing required property",
     );
     assert!(text(&o.stderr).contains("rejected whole"));
     let o = ascribe(&db, &["stix", "import", "--partial", bad_s]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
-    assert!(
-        text(&o.stdout).contains("1 object(s) accepted (1 new"),
-        "{}",
-        text(&o.stdout)
-    );
+    common::assert_contains(&text(&o.stdout), "1 object(s) accepted (1 new");
     // Once is enough: the same object again is already stored.
     let o = ascribe(&db, &["stix", "import", "--partial", bad_s]);
-    assert!(
-        text(&o.stdout).contains("(0 new, 1 already stored"),
-        "{}",
-        text(&o.stdout)
-    );
+    common::assert_contains(&text(&o.stdout), "(0 new, 1 already stored");
     let o = ascribe(&db, &["stix", "import", "--collection", "nope", bad_s]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("no collection \"nope\""));
@@ -61,10 +51,7 @@ fn import_rejects_or_keeps_part_and_names_the_path() {
 #[test]
 fn export_is_reproducible_and_clear_holds_only_clear() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("a.db");
-    let example = root().join("examples/vaccine-research-2020.toml");
-    let o = ascribe(&db, &["case", "import", example.to_str().unwrap_or("")]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let db = common::example_db(dir.path());
     let a = ascribe(
         &db,
         &["stix", "export", "vaccine-research-2020", "--tlp", "clear"],
@@ -94,28 +81,7 @@ fn export_is_reproducible_and_clear_holds_only_clear() {
 }
 
 fn users_add(db: &Path, name: &str, password: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ascribe"))
-        .arg("--db")
-        .arg(db)
-        .args([
-            "users",
-            "add",
-            name,
-            "--role",
-            "reader",
-            "--clearance",
-            "amber",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    if let Some(mut i) = child.stdin.take() {
-        let _ = writeln!(i, "{password}");
-    }
-    child.wait_with_output().unwrap_or_else(|e| panic!("{e}"))
+    common::users_add(db, name, "reader", "amber", password)
 }
 
 fn get(addr: &str, path: &str, auth: Option<&str>) -> String {
@@ -145,35 +111,7 @@ fn users_and_serve_over_a_real_socket() {
     let list = ascribe(&db, &["users", "list"]);
     assert_eq!(text(&list.stdout), "ana\treader\tTLP:AMBER\n");
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ascribe"))
-        .arg("--db")
-        .arg(&db)
-        .args(["serve", "--listen", "127.0.0.1:0", "--no-anonymous"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut err = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
-    let start = Instant::now();
-    let mut buf = Vec::new();
-    let addr = loop {
-        let mut b = [0u8; 256];
-        let n = err.read(&mut b).unwrap_or(0);
-        buf.extend_from_slice(&b[..n]);
-        let t = text(&buf);
-        if let Some(rest) = t.split("http://").nth(1) {
-            if let Some(a) = rest
-                .split("/taxii2/")
-                .next()
-                .filter(|_| rest.contains("/taxii2/"))
-            {
-                break a.to_owned();
-            }
-        }
-        assert!(
-            n > 0 && start.elapsed() < Duration::from_secs(30),
-            "no address in {t}"
-        );
-    };
+    let (mut child, _stderr, addr) = common::serve(&db, "http", &[], &[]);
     let anon = get(&addr, "/taxii2/", None);
     let ok = get(
         &addr,
@@ -195,10 +133,7 @@ fn users_and_serve_over_a_real_socket() {
 #[test]
 fn export_and_assess_agree_under_the_same_config() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("a.db");
-    let example = root().join("examples/vaccine-research-2020.toml");
-    let o = ascribe(&db, &["case", "import", example.to_str().unwrap_or("")]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let db = common::example_db(dir.path());
     let config = dir.path().join("ascribe.toml");
     std::fs::write(&config, "[policy]\nsame_source_damping = 1.0\n")
         .unwrap_or_else(|e| panic!("{e}"));

@@ -82,16 +82,8 @@ fn stix_import_writes_every_file_or_none() {
     let missing = dir.path().join("missing.json");
     let o = run(&db, &["stix", "import", s(&good), s(&missing)], &[]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
-    assert!(
-        text(&o.stderr).contains("missing.json"),
-        "{}",
-        text(&o.stderr)
-    );
-    assert!(
-        text(&o.stderr).contains("nothing imported"),
-        "{}",
-        text(&o.stderr)
-    );
+    common::assert_contains(&text(&o.stderr), "missing.json");
+    common::assert_contains(&text(&o.stderr), "nothing imported");
     // A rejected second file rolls back the first too.
     let bad = write(
         dir.path(),
@@ -100,20 +92,12 @@ fn stix_import_writes_every_file_or_none() {
     );
     let o = run(&db, &["stix", "import", s(&good), s(&bad)], &[]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
-    assert!(
-        text(&o.stderr).contains("nothing imported"),
-        "{}",
-        text(&o.stderr)
-    );
+    common::assert_contains(&text(&o.stderr), "nothing imported");
     assert!(text(&o.stdout).is_empty(), "{}", text(&o.stdout));
     // good.json was never written: now all three are new.
     let o = run(&db, &["stix", "import", s(&good)], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    assert!(
-        text(&o.stdout).contains("(3 new, 0 already stored"),
-        "{}",
-        text(&o.stdout)
-    );
+    common::assert_contains(&text(&o.stdout), "(3 new, 0 already stored");
 }
 
 /// Holds the database's write lock from another connection, as another
@@ -183,58 +167,13 @@ impl Drop for Server {
 }
 
 fn add_writer(db: &Path) {
-    let mut child = cmd(
-        db,
-        &[
-            "users",
-            "add",
-            "writer",
-            "--role",
-            "analyst",
-            "--clearance",
-            "red",
-            "--password-stdin",
-        ],
-    )
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap_or_else(|e| panic!("{e}"));
-    if let Some(mut i) = child.stdin.take() {
-        writeln!(i, "{PASSWORD}").unwrap_or_else(|e| panic!("{e}"));
-    }
-    let o = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let o = common::users_add(db, "writer", "analyst", "red", PASSWORD);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
 }
 
 /// Starts `ascribe serve` on a free port and reads its address from stderr.
 fn serve(db: &Path) -> Server {
-    let mut child = cmd(db, &["serve", "--listen", "127.0.0.1:0", "--no-anonymous"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut err = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
-    let start = Instant::now();
-    let mut buf = Vec::new();
-    let addr = loop {
-        let mut b = [0u8; 256];
-        let n = err.read(&mut b).unwrap_or(0);
-        buf.extend_from_slice(&b[..n]);
-        let t = text(&buf);
-        if let Some(a) = t
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split_once("/taxii2/"))
-        {
-            break a.0.to_owned();
-        }
-        assert!(
-            n > 0 && start.elapsed() < Duration::from_secs(30),
-            "no address in {t}"
-        );
-    };
+    let (child, mut err, addr) = common::serve(db, "http", &[], &[]);
     // Keep draining stderr so the server never blocks on it.
     std::thread::spawn(move || {
         let mut sink = Vec::new();
@@ -646,7 +585,7 @@ fn docs_ingest_stores_everything_or_nothing() {
     let docs = root().join("examples/docs");
     let o = run(&db, &["docs", "ingest", s(&docs)], &[]);
     assert_ne!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    assert!(text(&o.stderr).contains("refused"), "{}", text(&o.stderr));
+    common::assert_contains(&text(&o.stderr), "refused");
     assert_eq!(docs_counts(&db), (0, 0, 0, 0));
     // Without the trigger the same run stores all of it.
     install(&db, "DROP TRIGGER refuse;");
@@ -737,7 +676,7 @@ fn telemetry_attach_stores_the_run_with_its_evidence_or_neither() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = run(&db, &args, &[]);
     assert_ne!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    assert!(text(&o.stderr).contains("refused"), "{}", text(&o.stderr));
+    common::assert_contains(&text(&o.stderr), "refused");
     assert_eq!(telemetry_counts(&db), before);
     install(&db, "DROP TRIGGER refuse;");
     let o = run(&db, &args, &[]);

@@ -256,13 +256,10 @@ fn a_missing_geo_database_says_how_to_get_one() {
     assert!(err.contains("bash scripts/setup-geo.sh"), "{err}");
 }
 
-#[test]
-fn evidence_is_attached_to_the_incident() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
-    let example = root().join("examples/vaccine-research-2020.toml");
-    let o = ascribe(&db, &["case", "import", example.to_str().unwrap()], None);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+/// The example case in `dir/a.db` with the sample run attached to it; the
+/// attaching run's output.
+fn example_with_sample(dir: &Path) -> (std::path::PathBuf, Output) {
+    let db = common::example_db(dir);
     let o = ascribe(
         &db,
         &[
@@ -280,6 +277,13 @@ fn evidence_is_attached_to_the_incident() {
         None,
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    (db, o)
+}
+
+#[test]
+fn evidence_is_attached_to_the_incident() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, o) = example_with_sample(dir.path());
     let err = text(&o.stderr);
     assert!(
         err.contains(
@@ -293,11 +297,7 @@ fn evidence_is_attached_to_the_incident() {
     );
     let o = ascribe(&db, &["assess", "vaccine-research-2020"], None);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    assert!(
-        text(&o.stdout).contains("telemetry-domain-metro-accoun"),
-        "{}",
-        text(&o.stdout)
-    );
+    common::assert_contains(&text(&o.stdout), "telemetry-domain-metro-accoun");
     let o = ascribe(
         &db,
         &[
@@ -389,27 +389,7 @@ fn contribution(json: &serde_json::Value, id: &str) -> (String, serde_json::Valu
 #[test]
 fn a_policy_regrades_attached_telemetry_without_reingesting() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
-    let example = root().join("examples/vaccine-research-2020.toml");
-    let o = ascribe(&db, &["case", "import", example.to_str().unwrap()], None);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    let o = ascribe(
-        &db,
-        &[
-            "telemetry",
-            "ingest",
-            &sample(),
-            "--indicators",
-            &indicators(),
-            "--no-geo",
-            "--event-types",
-            "alert,dns,http,tls",
-            "--incident",
-            "vaccine-research-2020",
-        ],
-        None,
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let (db, _) = example_with_sample(dir.path());
     let device = root().join("examples/devices/jc_holtek-keyboard_04d9-4545.lsusb-v.txt");
     let o = ascribe(
         &db,
@@ -425,7 +405,7 @@ fn a_policy_regrades_attached_telemetry_without_reingesting() {
         None,
     );
     assert_ne!(o.status.code(), Some(2), "{}", text(&o.stderr));
-    assert!(text(&o.stderr).contains("stored"), "{}", text(&o.stderr));
+    common::assert_contains(&text(&o.stderr), "stored");
     let assess = |config: Option<&Path>| {
         let mut args = vec!["assess", "vaccine-research-2020", "--format", "json"];
         if let Some(c) = config {
@@ -509,10 +489,6 @@ fn chunk_size_from_the_environment_changes_nothing_or_is_refused() {
     for bad in ["0", "lots", "-1"] {
         let o = ascribe_env(&db, &args, None, &[("ASCRIBE_CHUNK_KB", bad)]);
         assert_eq!(o.status.code(), Some(2), "{bad}");
-        assert!(
-            text(&o.stderr).contains("ASCRIBE_CHUNK_KB="),
-            "{}",
-            text(&o.stderr)
-        );
+        common::assert_contains(&text(&o.stderr), "ASCRIBE_CHUNK_KB=");
     }
 }

@@ -21,13 +21,7 @@ const CLEAR: &str = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
 const CUSTOM_RED: &str = "marking-definition--7a1b2c3d-0000-4000-8000-00000000beef";
 const APT29: &str = "intrusion-set--0c7e22ad-b099-4dc3-b0df-2ea3f49ae2e6";
 
-/// The id with its UUID in upper-case hex, as the STIX schema allows.
-fn upper(id: &str) -> String {
-    match id.split_once("--") {
-        Some((kind, uuid)) => format!("{kind}--{}", uuid.to_ascii_uppercase()),
-        None => id.to_owned(),
-    }
-}
+use ascribe_testutil::upper_uuid as upper;
 
 fn bundle(objects: Vec<Value>) -> String {
     json!({"type": "bundle", "id": "bundle--44af6c39-c09b-49c5-9de2-394224b04982", "objects": objects})

@@ -23,24 +23,7 @@ use ascribe_telemetry::SightingRow;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-const TLP1: [(&str, Tlp); 4] = [
-    (
-        "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
-        Tlp::Clear,
-    ),
-    (
-        "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
-        Tlp::Green,
-    ),
-    (
-        "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
-        Tlp::Amber,
-    ),
-    (
-        "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
-        Tlp::Red,
-    ),
-];
+use ascribe_tlp::TLP1;
 
 /// Where a custom marking definition is.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -117,12 +100,7 @@ fn mark() -> impl Strategy<Value = Ref> {
     })
 }
 
-fn upper(id: &str) -> String {
-    match id.split_once("--") {
-        Some((kind, uuid)) => format!("{kind}--{}", uuid.to_ascii_uppercase()),
-        None => id.to_owned(),
-    }
-}
+use ascribe_testutil::upper_uuid as upper;
 
 fn custom_id(k: usize) -> String {
     format!("marking-definition--0000000{k}-aaaa-4bbb-8ccc-dddddddddddd")
@@ -318,13 +296,7 @@ fn visible(store: &Store, c: Tlp) -> Result<Vec<StixObject>, TestCaseError> {
 
 fn case() -> Case {
     Case {
-        incident: Incident {
-            id: "inc".into(),
-            title: "An incident".into(),
-            summary: None,
-            period: None,
-            victims: vec![],
-        },
+        incident: Incident::titled("inc", "An incident"),
         hypotheses: vec![
             Hypothesis {
                 id: "h1".into(),

@@ -180,7 +180,7 @@ fn parse_block(
                     Section::Device
                 }
                 "Configuration Descriptor:" => {
-                    device.configurations.push(empty_config());
+                    device.configurations.push(Config::numbered(0));
                     Section::Config
                 }
                 "Interface Association:" => {
@@ -328,18 +328,6 @@ fn parse_block(
         crate::raw::check_structure(c, &path, warnings);
     }
     (header.is_some() || seen_descriptor).then_some(device)
-}
-
-fn empty_config() -> Config {
-    Config {
-        value: 0,
-        attributes: 0,
-        max_power_ma: 0,
-        num_interfaces: 0,
-        total_length: 0,
-        interfaces: Vec::new(),
-        iads: Vec::new(),
-    }
 }
 
 fn empty_interface() -> Interface {

@@ -195,6 +195,23 @@ pub struct Config {
     pub iads: Vec<Iad>,
 }
 
+impl Config {
+    /// A configuration known only by its value (the text formats that list
+    /// interfaces without a configuration descriptor): nothing below it yet,
+    /// every descriptor field zero.
+    pub fn numbered(value: u8) -> Config {
+        Config {
+            value,
+            attributes: 0,
+            max_power_ma: 0,
+            num_interfaces: 0,
+            total_length: 0,
+            interfaces: Vec::new(),
+            iads: Vec::new(),
+        }
+    }
+}
+
 /// One USB device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Device {

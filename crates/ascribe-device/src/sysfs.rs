@@ -343,13 +343,8 @@ fn add_interface_from_attrs(d: &mut Device, entry: &SysfsEntry, config: u8) {
     match d.configurations.iter_mut().find(|c| c.value == config) {
         Some(c) => c.interfaces.push(iface),
         None => d.configurations.push(Config {
-            value: config,
-            attributes: 0,
-            max_power_ma: 0,
-            num_interfaces: 0,
-            total_length: 0,
             interfaces: vec![iface],
-            iads: Vec::new(),
+            ..Config::numbered(config)
         }),
     }
 }

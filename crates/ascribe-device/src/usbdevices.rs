@@ -87,14 +87,8 @@ pub fn parse_usb_devices(text: &str, warnings: &mut Vec<ParseWarning>) -> Vec<To
                     .unwrap_or(0);
                 let parent = u16::try_from(dec_prefix(get(&p, "Prnt").unwrap_or("")).unwrap_or(0))
                     .unwrap_or(0);
-                let speed = match get(&p, "Spd").unwrap_or("").trim() {
-                    "1.5" => Speed::Low,
-                    "12" => Speed::Full,
-                    "480" => Speed::High,
-                    "5000" => Speed::Super,
-                    "10000" | "20000" => Speed::SuperPlus,
-                    _ => Speed::Unknown,
-                };
+                // `usb-devices` writes the speed in Mbit/s, as sysfs does.
+                let speed = Speed::from_sysfs(get(&p, "Spd").unwrap_or(""));
                 out.push(TopoDevice {
                     device: Device {
                         path: format!("{bus:03}:{dev:03}"),
@@ -179,15 +173,7 @@ pub fn parse_usb_devices(text: &str, warnings: &mut Vec<ParseWarning>) -> Vec<To
                             string: None,
                         };
                         if d.configurations.is_empty() {
-                            d.configurations.push(Config {
-                                value: 1,
-                                attributes: 0,
-                                max_power_ma: 0,
-                                num_interfaces: 0,
-                                total_length: 0,
-                                interfaces: Vec::new(),
-                                iads: Vec::new(),
-                            });
+                            d.configurations.push(Config::numbered(1));
                         }
                         if let Some(c) = d.configurations.last_mut() {
                             c.interfaces.push(iface);

@@ -180,15 +180,7 @@ pub fn parse_rules(text: &str, warnings: &mut Vec<ParseWarning>) -> Vec<Device> 
                     }
                 }
                 "with-interface" => {
-                    let mut cfg = Config {
-                        value: 1,
-                        attributes: 0,
-                        max_power_ma: 0,
-                        num_interfaces: 0,
-                        total_length: 0,
-                        interfaces: Vec::new(),
-                        iads: Vec::new(),
-                    };
+                    let mut cfg = Config::numbered(1);
                     for (k, v) in values.iter().enumerate() {
                         let parts: Vec<&str> = v.split(':').collect();
                         let triple = match parts.as_slice() {

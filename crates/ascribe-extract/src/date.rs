@@ -31,26 +31,22 @@ pub fn month_number(w: &str) -> Option<u32> {
         .and_then(|i| u32::try_from(i + 1).ok())
 }
 
-/// Whether a word names a weekday.
+/// The days of the week, in lower case.
+pub const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Whether a word names a weekday, in full or in three letters.
 pub fn is_weekday(w: &str) -> bool {
     let l = w.trim_end_matches(',').to_ascii_lowercase();
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "mon",
-        "tue",
-        "wed",
-        "thu",
-        "fri",
-        "sat",
-        "sun",
-    ]
-    .contains(&l.as_str())
+    WEEKDAYS.contains(&l.as_str())
+        || ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].contains(&l.as_str())
 }
 
 /// `YYYY-MM-DD` for a real date in the years news pages are dated with.

@@ -9,12 +9,7 @@ use serde_json::{json, Value};
 const RED: &str = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
 const CUSTOM: &str = "marking-definition--7a1b2c3d-0000-4000-8000-00000000beef";
 
-fn upper(id: &str) -> String {
-    match id.split_once("--") {
-        Some((kind, uuid)) => format!("{kind}--{}", uuid.to_ascii_uppercase()),
-        None => id.to_owned(),
-    }
-}
+use ascribe_testutil::upper_uuid as upper;
 
 fn indicator(n: u8, marks: Value) -> Value {
     let mut o = json!({"type": "indicator", "spec_version": "2.1",

@@ -37,6 +37,19 @@ pub struct Incident {
     pub victims: Vec<String>,
 }
 
+impl Incident {
+    /// An incident known only by its id and title: no summary, period or victims.
+    pub fn titled(id: impl Into<String>, title: impl Into<String>) -> Incident {
+        Incident {
+            id: id.into(),
+            title: title.into(),
+            summary: None,
+            period: None,
+            victims: Vec::new(),
+        }
+    }
+}
+
 /// A closed span of days, as ISO `YYYY-MM-DD` strings (validated at the edge).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {

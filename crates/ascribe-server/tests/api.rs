@@ -18,11 +18,7 @@ fn setup(anonymous: bool) -> (ascribe_server::AppState, String) {
     // Object 0 has a second, RED version: a clear reader's "last" is the clear one.
     objs.push((indicator(0, Tlp::Red, "2022-01-01T00:00:00.000Z"), Tlp::Red));
     add_objects(&mut s, &objs);
-    let cid = s
-        .stix_collections()
-        .expect("the store lists its collections")[0]
-        .id
-        .clone();
+    let cid = first_collection(&s);
     (state(s, anonymous), cid)
 }
 
@@ -40,16 +36,16 @@ fn ids(v: &Value) -> Vec<String> {
 #[tokio::test]
 async fn discovery_root_and_collections() {
     let (st, cid) = setup(true);
-    let r = call(&st, "GET", "/taxii2/", Some("u-green"), None).await;
+    let r = get_as(&st, "/taxii2/", Some("u-green")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.headers["content-type"], TAXII);
     assert!(r.json["api_roots"][0]
         .as_str()
         .is_some_and(|s| s.ends_with("/api1/")));
-    let r = call(&st, "GET", "/api1/", Some("u-green"), None).await;
+    let r = get_as(&st, "/api1/", Some("u-green")).await;
     assert_eq!(r.json["versions"][0], TAXII);
     assert_eq!(r.json["max_content_length"], 64 * 1024);
-    let r = call(&st, "GET", "/api1/collections/", Some("reader"), None).await;
+    let r = get_as(&st, "/api1/collections/", Some("reader")).await;
     let c = &r.json["collections"][0];
     assert_eq!(
         (
@@ -59,7 +55,7 @@ async fn discovery_root_and_collections() {
         ),
         (Some(cid.as_str()), Some(true), Some(false))
     );
-    let r = call(&st, "GET", &format!("/api1/collections/{cid}/"), None, None).await;
+    let r = get_as(&st, &format!("/api1/collections/{cid}/"), None).await;
     assert_eq!(
         (r.json["can_read"].as_bool(), r.json["can_write"].as_bool()),
         (Some(true), Some(false))
@@ -70,14 +66,14 @@ async fn discovery_root_and_collections() {
 async fn objects_are_filtered_by_clearance_and_paged() {
     let (st, cid) = setup(true);
     let url = format!("/api1/collections/{cid}/objects/");
-    let anon = call(&st, "GET", &url, None, None).await;
+    let anon = get_as(&st, &url, None).await;
     assert_eq!(ids(&anon.json).len(), 1, "{}", anon.text);
     assert!(anon.text.contains("tok0-clear") && !anon.text.contains("red"));
-    let amber = call(&st, "GET", &url, Some("u-amber"), None).await;
+    let amber = get_as(&st, &url, Some("u-amber")).await;
     assert_eq!(ids(&amber.json).len(), 3);
     assert!(amber.headers.contains_key("x-taxii-date-added-first"));
     assert!(amber.headers.contains_key("x-taxii-date-added-last"));
-    let red = call(&st, "GET", &url, Some("u-red"), None).await;
+    let red = get_as(&st, &url, Some("u-red")).await;
     // Five objects; object 0's last version is the RED one.
     assert_eq!(ids(&red.json).len(), 5);
     assert!(red.text.contains("2022-01-01"));
@@ -89,7 +85,7 @@ async fn objects_are_filtered_by_clearance_and_paged() {
             Some(n) => format!("{url}?limit=2&next={n}"),
             None => format!("{url}?limit=2"),
         };
-        let r = call(&st, "GET", &u, Some("u-red"), None).await;
+        let r = get_as(&st, &u, Some("u-red")).await;
         seen.extend(ids(&r.json));
         if r.json["more"] != json!(true) {
             break;
@@ -98,39 +94,16 @@ async fn objects_are_filtered_by_clearance_and_paged() {
     }
     assert_eq!(seen, ids(&red.json));
     // Filters.
-    let r = call(
-        &st,
-        "GET",
-        &format!("{url}?match[version]=all"),
-        Some("u-red"),
-        None,
-    )
-    .await;
+    let r = get_as(&st, &format!("{url}?match[version]=all"), Some("u-red")).await;
     assert_eq!(ids(&r.json).len(), 6);
-    let r = call(
-        &st,
-        "GET",
-        &format!("{url}?match[version]=all"),
-        Some("u-clear"),
-        None,
-    )
-    .await;
+    let r = get_as(&st, &format!("{url}?match[version]=all"), Some("u-clear")).await;
     assert_eq!(ids(&r.json).len(), 1);
-    let r = call(
-        &st,
-        "GET",
-        &format!("{url}?match[type]=malware"),
-        Some("u-red"),
-        None,
-    )
-    .await;
+    let r = get_as(&st, &format!("{url}?match[type]=malware"), Some("u-red")).await;
     assert_eq!(ids(&r.json).len(), 0);
-    let r = call(
+    let r = get_as(
         &st,
-        "GET",
         &format!("{url}?match[id]=indicator--00000000-0000-4000-8000-000000000004"),
         Some("u-amber"),
-        None,
     )
     .await;
     assert_eq!(
@@ -138,21 +111,17 @@ async fn objects_are_filtered_by_clearance_and_paged() {
         0,
         "a RED object is invisible to AMBER even by id"
     );
-    let r = call(
+    let r = get_as(
         &st,
-        "GET",
         &format!("{url}?match[spec_version]=2.1&added_after=2025-01-01T00:00:00Z"),
         Some("u-green"),
-        None,
     )
     .await;
     assert_eq!(ids(&r.json).len(), 2);
-    let r = call(
+    let r = get_as(
         &st,
-        "GET",
         &format!("{url}?added_after=2027-01-01T00:00:00Z"),
         Some("u-green"),
-        None,
     )
     .await;
     assert_eq!(ids(&r.json).len(), 0);
@@ -164,51 +133,31 @@ async fn object_versions_and_manifest_respect_clearance() {
     let o0 = "indicator--00000000-0000-4000-8000-000000000000";
     let o4 = "indicator--00000000-0000-4000-8000-000000000004";
     let base = format!("/api1/collections/{cid}");
-    let r = call(
+    let r = get_as(
         &st,
-        "GET",
         &format!("{base}/objects/{o0}/versions/"),
         Some("u-clear"),
-        None,
     )
     .await;
     assert_eq!(r.json["versions"], json!(["2021-01-01T00:00:00.000Z"]));
-    let r = call(
+    let r = get_as(
         &st,
-        "GET",
         &format!("{base}/objects/{o0}/versions/"),
         Some("u-red"),
-        None,
     )
     .await;
     assert_eq!(r.json["versions"].as_array().map(Vec::len), Some(2));
-    let r = call(
+    let r = get_as(
         &st,
-        "GET",
         &format!("{base}/objects/{o4}/"),
         Some("u-amber+strict"),
-        None,
     )
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.json["http_status"], "404");
-    let r = call(
-        &st,
-        "GET",
-        &format!("{base}/objects/{o4}/"),
-        Some("u-red"),
-        None,
-    )
-    .await;
+    let r = get_as(&st, &format!("{base}/objects/{o4}/"), Some("u-red")).await;
     assert_eq!(ids(&r.json), [o4]);
-    let r = call(
-        &st,
-        "GET",
-        &format!("{base}/manifest/"),
-        Some("u-green"),
-        None,
-    )
-    .await;
+    let r = get_as(&st, &format!("{base}/manifest/"), Some("u-green")).await;
     let m = r.json["objects"].as_array().cloned().unwrap_or_default();
     assert_eq!(m.len(), 2);
     assert_eq!(m[0]["media_type"], "application/stix+json;version=2.1");
@@ -222,14 +171,7 @@ async fn adding_objects_returns_a_status_and_rights_apply() {
     let (st, cid) = setup(true);
     let url = format!("/api1/collections/{cid}/objects/");
     let env = json!({"objects": [indicator(50, Tlp::Green, "2023-01-01T00:00:00Z"), {"type": "indicator", "id": "bad"}]});
-    let r = call(
-        &st,
-        "POST",
-        &url,
-        Some("u-amber"),
-        Some((TAXII, env.to_string())),
-    )
-    .await;
+    let r = post_as(&st, &url, Some("u-amber"), TAXII, env.to_string()).await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
     assert_eq!(
         (
@@ -240,34 +182,13 @@ async fn adding_objects_returns_a_status_and_rights_apply() {
     );
     assert_eq!(r.json["status"], "complete");
     let sid = r.json["id"].as_str().unwrap_or("").to_owned();
-    let s = call(
-        &st,
-        "GET",
-        &format!("/api1/status/{sid}/"),
-        Some("u-amber"),
-        None,
-    )
-    .await;
+    let s = get_as(&st, &format!("/api1/status/{sid}/"), Some("u-amber")).await;
     assert_eq!(s.json["total_count"], 2);
     // Someone else's status is not found.
-    let s = call(
-        &st,
-        "GET",
-        &format!("/api1/status/{sid}/"),
-        Some("u-red"),
-        None,
-    )
-    .await;
+    let s = get_as(&st, &format!("/api1/status/{sid}/"), Some("u-red")).await;
     assert_eq!(s.status, StatusCode::NOT_FOUND);
     // Posting the same object again is still one object.
-    call(
-        &st,
-        "POST",
-        &url,
-        Some("u-amber"),
-        Some((TAXII, env.to_string())),
-    )
-    .await;
+    post_as(&st, &url, Some("u-amber"), TAXII, env.to_string()).await;
     let r = call(
         &st,
         "GET",
@@ -280,35 +201,21 @@ async fn adding_objects_returns_a_status_and_rights_apply() {
     .await;
     assert_eq!(ids(&r.json).len(), 1);
     // A reader may not write; anonymous may not write; the wrong media type is refused.
-    let r = call(
-        &st,
-        "POST",
-        &url,
-        Some("reader"),
-        Some((TAXII, env.to_string())),
-    )
-    .await;
+    let r = post_as(&st, &url, Some("reader"), TAXII, env.to_string()).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = call(&st, "POST", &url, None, Some((TAXII, env.to_string()))).await;
+    let r = post_as(&st, &url, None, TAXII, env.to_string()).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    let r = call(
+    let r = post_as(
         &st,
-        "POST",
         &url,
         Some("u-amber"),
-        Some(("application/json", env.to_string())),
+        "application/json",
+        env.to_string(),
     )
     .await;
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let big = json!({"objects": [], "pad": "x".repeat(70 * 1024)});
-    let r = call(
-        &st,
-        "POST",
-        &url,
-        Some("u-amber"),
-        Some((TAXII, big.to_string())),
-    )
-    .await;
+    let r = post_as(&st, &url, Some("u-amber"), TAXII, big.to_string()).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(r.json["http_status"], "413");
 }
@@ -375,7 +282,7 @@ async fn errors_are_taxii_errors_without_internals() {
             assert!(!r.text.to_lowercase().contains(leak), "{m} {u}: {}", r.text);
         }
     }
-    let r = call(&st, "GET", "/api1/collections/", Some("u-red"), None).await;
+    let r = get_as(&st, "/api1/collections/", Some("u-red")).await;
     assert_eq!(r.status, StatusCode::OK);
     // Accept must admit TAXII.
     let req = axum::http::Request::builder()
@@ -411,7 +318,7 @@ async fn explicit_collection_rights_override_the_role() {
         .unwrap_or_else(|e| panic!("{e}"));
     let st = state(s, true);
     // No right at all: the collection is not listed and looks missing.
-    let r = call(&st, "GET", "/api1/collections/", Some("u-red"), None).await;
+    let r = get_as(&st, "/api1/collections/", Some("u-red")).await;
     let listed: Vec<&str> = r.json["collections"]
         .as_array()
         .into_iter()
@@ -424,27 +331,25 @@ async fn explicit_collection_rights_override_the_role() {
         format!("/api1/collections/{intel}/objects/"),
         format!("/api1/collections/{intel}/manifest/"),
     ] {
-        let r = call(&st, "GET", &path, Some("u-red"), None).await;
+        let r = get_as(&st, &path, Some("u-red")).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
     }
     // Read-only on a collection an analyst could otherwise write.
     let env = json!({"objects": [indicator(2, Tlp::Clear, "2021-01-01T00:00:00.000Z")]});
-    let r = call(
+    let r = post_as(
         &st,
-        "POST",
         &format!("/api1/collections/{assessments}/objects/"),
         Some("u-red"),
-        Some((TAXII, env.to_string())),
+        TAXII,
+        env.to_string(),
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Another analyst keeps the role's rights.
-    let r = call(
+    let r = get_as(
         &st,
-        "GET",
         &format!("/api1/collections/{intel}/objects/"),
         Some("u-amber"),
-        None,
     )
     .await;
     assert_eq!(ids(&r.json).len(), 1);

@@ -47,11 +47,7 @@ fn run(
         ));
     }
     add_objects(&mut s, &rows);
-    let cid = s
-        .stix_collections()
-        .expect("the store lists its collections")[0]
-        .id
-        .clone();
+    let cid = first_collection(&s);
     let st = state(s, true);
     let clearance = who.unwrap_or(Tlp::Clear);
     // The same collection without the rows the caller may not see.
@@ -114,9 +110,9 @@ fn run(
                     if let Some(n) = &next {
                         u.push_str(&format!("&next={n}"));
                     }
-                    let r = call(&st, "GET", &u, user, None).await;
+                    let r = get_as(&st, &u, user).await;
                     prop_assert_eq!(r.status.as_u16(), 200);
-                    let rv = call(&st_visible, "GET", &u, user, None).await;
+                    let rv = get_as(&st_visible, &u, user).await;
                     prop_assert_eq!(&r.text, &rv.text, "hidden rows changed a page");
                     let items = r.json["objects"].as_array().cloned().unwrap_or_default();
                     prop_assert!(items.len() <= limit);
@@ -156,14 +152,7 @@ fn run(
         }
         // A token forged to name any row the caller cannot see: the same 400
         // as a malformed token.
-        let garbage = call(
-            &st,
-            "GET",
-            &format!("{base}/objects/?next=garbage"),
-            user,
-            None,
-        )
-        .await;
+        let garbage = get_as(&st, &format!("{base}/objects/?next=garbage"), user).await;
         prop_assert_eq!(garbage.status.as_u16(), 400);
         for (o, t) in rows.iter().filter(|(_, t)| *t > clearance) {
             let token = ascribe_server::encode_token(&ascribe_store::Cursor {
@@ -171,14 +160,7 @@ fn run(
                 version: ascribe_stix::time::version_key(o["modified"].as_str().unwrap_or(""))
                     .unwrap_or_default(),
             });
-            let r = call(
-                &st,
-                "GET",
-                &format!("{base}/objects/?next={token}"),
-                user,
-                None,
-            )
-            .await;
+            let r = get_as(&st, &format!("{base}/objects/?next={token}"), user).await;
             prop_assert_eq!(&r.text, &garbage.text, "token on a hidden {:?} row", t);
         }
         // Every id, visible or not, through the by-id and versions endpoints.
@@ -187,22 +169,13 @@ fn run(
             .map(|(o, _)| o["id"].as_str().unwrap_or("").to_owned())
             .collect();
         for id in &all_ids {
-            let r = call(
+            let r = get_as(
                 &st,
-                "GET",
                 &format!("{base}/objects/{id}/?match[version]=all"),
                 user,
-                None,
             )
             .await;
-            let vs = call(
-                &st,
-                "GET",
-                &format!("{base}/objects/{id}/versions/"),
-                user,
-                None,
-            )
-            .await;
+            let vs = get_as(&st, &format!("{base}/objects/{id}/versions/"), user).await;
             let want: Vec<&String> = visible
                 .iter()
                 .filter(|(i, _)| i == id)
@@ -222,12 +195,10 @@ fn run(
                     Some(want.len())
                 );
             }
-            let r = call(
+            let r = get_as(
                 &st,
-                "GET",
                 &format!("{base}/objects/?match[id]={id}&match[version]=all"),
                 user,
-                None,
             )
             .await;
             prop_assert_eq!(

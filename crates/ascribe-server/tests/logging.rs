@@ -55,12 +55,10 @@ async fn store_errors_are_logged_with_their_cause_and_no_secrets() {
         StorePool::open(&db, 1, ascribe_app::SystemClock).unwrap_or_else(|e| panic!("{e}")),
         ServerConfig::default(),
     );
-    let r = call(
+    let r = get_as(
         &st,
-        "GET",
         &format!("/api1/collections/{cid}/objects/"),
         Some("u-red"),
-        None,
     )
     .await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);

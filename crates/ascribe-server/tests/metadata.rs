@@ -22,11 +22,7 @@ fn store(objs: &[(Value, Tlp)]) -> (Store, String) {
     let mut s = Store::open_in_memory(ascribe_app::SystemClock).unwrap_or_else(|e| panic!("{e}"));
     add_users(&mut s);
     add_objects(&mut s, objs);
-    let cid = s
-        .stix_collections()
-        .expect("the store lists its collections")[0]
-        .id
-        .clone();
+    let cid = first_collection(&s);
     (s, cid)
 }
 
@@ -78,8 +74,8 @@ async fn paging_tokens_say_nothing_about_hidden_rows() {
                 Some(t) => format!("{base}&next={t}"),
                 None => base.clone(),
             };
-            let ra = call(&a, "GET", &url, user, None).await;
-            let rb = call(&b, "GET", &url, user, None).await;
+            let ra = get_as(&a, &url, user).await;
+            let rb = get_as(&b, &url, user).await;
             assert_eq!(ra.status, StatusCode::OK, "{}", ra.text);
             assert_eq!(ra.text, rb.text, "a page differs with hidden rows present");
             pages += 1;
@@ -102,14 +98,7 @@ async fn paging_tokens_say_nothing_about_hidden_rows() {
     });
     let mut bodies = Vec::new();
     for t in ["42", "not-a-token", forged.as_str(), absent.as_str()] {
-        let r = call(
-            &a,
-            "GET",
-            &format!("{base}&next={t}"),
-            Some("u-clear"),
-            None,
-        )
-        .await;
+        let r = get_as(&a, &format!("{base}&next={t}"), Some("u-clear")).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{t}: {}", r.text);
         assert_eq!(r.json["http_status"], "400");
         assert!(r.headers["content-type"]
@@ -120,14 +109,7 @@ async fn paging_tokens_say_nothing_about_hidden_rows() {
     }
     assert!(bodies.windows(2).all(|w| w[0] == w[1]), "{bodies:?}");
     // The same forged token is fine for a reader who can see that row.
-    let r = call(
-        &a,
-        "GET",
-        &format!("{base}&next={forged}"),
-        Some("u-red"),
-        None,
-    )
-    .await;
+    let r = get_as(&a, &format!("{base}&next={forged}"), Some("u-red")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 }
 
@@ -174,18 +156,11 @@ async fn a_post_colliding_with_a_hidden_object_is_a_real_write_that_discloses_no
     assert_eq!(shape(&collide.json), shape(&fresh.json));
     assert_eq!(collide.json["success_count"], 1);
     for n in [1, 2] {
-        let r = call(
-            &st,
-            "GET",
-            &format!("{url}{}/", id(n)),
-            Some("u-clear"),
-            None,
-        )
-        .await;
+        let r = get_as(&st, &format!("{url}{}/", id(n)), Some("u-clear")).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(marking(&objects_of(&r)[0]), Tlp::Clear.stix_marking_id());
     }
-    let r = call(&st, "GET", &format!("{url}{}/", id(1)), Some("u-red"), None).await;
+    let r = get_as(&st, &format!("{url}{}/", id(1)), Some("u-red")).await;
     let got = objects_of(&r);
     assert_eq!(got.len(), 1, "{}", r.text);
     assert_eq!(marking(&got[0]), Tlp::Red.stix_marking_id());
@@ -206,7 +181,7 @@ async fn a_low_writer_cannot_supersede_a_version_above_its_clearance() {
         ("u-amber+strict", Tlp::Clear, "2022-01-01T00:00:00.000Z"),
         ("u-clear", Tlp::Clear, "2022-01-01T00:00:00.000Z"),
     ] {
-        let r = call(&st, "GET", &format!("{url}{}/", id(1)), Some(user), None).await;
+        let r = get_as(&st, &format!("{url}{}/", id(1)), Some(user)).await;
         let got = objects_of(&r);
         assert_eq!(got.len(), 1, "{user}: {}", r.text);
         assert_eq!(marking(&got[0]), want_marking.stix_marking_id(), "{user}");
@@ -215,7 +190,7 @@ async fn a_low_writer_cannot_supersede_a_version_above_its_clearance() {
     // A RED writer, who sees the RED version, does supersede it.
     let newest = indicator(1, Tlp::Amber, "2023-01-01T00:00:00.000Z");
     call(&st, "POST", &url, Some("u-red"), envelope(&[newest])).await;
-    let r = call(&st, "GET", &format!("{url}{}/", id(1)), Some("u-red"), None).await;
+    let r = get_as(&st, &format!("{url}{}/", id(1)), Some("u-red")).await;
     assert_eq!(objects_of(&r)[0]["modified"], "2023-01-01T00:00:00.000Z");
 }
 
@@ -250,9 +225,9 @@ async fn statuses_show_only_entries_at_or_below_the_viewers_clearance() {
     );
     let sid = posted.json["id"].as_str().unwrap_or("").to_owned();
     let status_url = format!("/api1/status/{sid}/");
-    let own = call(&st, "GET", &status_url, Some("u-red"), None).await;
+    let own = get_as(&st, &status_url, Some("u-red")).await;
     assert_eq!(own.json["total_count"], 3, "{}", own.text);
-    let seen = call(&st, "GET", &status_url, Some("admin-clear"), None).await;
+    let seen = get_as(&st, &status_url, Some("admin-clear")).await;
     assert_eq!(seen.status, StatusCode::OK, "{}", seen.text);
     assert!(seen.text.contains(&id(1)));
     assert!(
@@ -270,7 +245,7 @@ async fn statuses_show_only_entries_at_or_below_the_viewers_clearance() {
         (Some(1), Some(1), Some(0), Some(0))
     );
     // Neither poster nor admin: no such status.
-    let other = call(&st, "GET", &status_url, Some("u-green"), None).await;
+    let other = get_as(&st, &status_url, Some("u-green")).await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
 }
 
@@ -329,7 +304,7 @@ async fn status_counts_add_up_and_failures_speak_taxii() {
         .unwrap_or("")
         .contains("above your clearance"));
     // Nothing of the nested entries was stored.
-    let r = call(&st, "GET", &url, Some("u-red"), None).await;
+    let r = get_as(&st, &url, Some("u-red")).await;
     assert_eq!(objects_of(&r).len(), 1);
 }
 
@@ -342,11 +317,7 @@ fn file_state(
     s.set_busy_timeout(busy_wait)
         .unwrap_or_else(|e| panic!("{e}"));
     add_users(&mut s);
-    let cid = s
-        .stix_collections()
-        .expect("the store lists its collections")[0]
-        .id
-        .clone();
+    let cid = first_collection(&s);
     let st = AppState::new(
         StorePool::single(s),
         ServerConfig {

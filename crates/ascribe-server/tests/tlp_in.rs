@@ -12,12 +12,7 @@ use serde_json::{json, Value};
 
 const CUSTOM: &str = "marking-definition--7a1b2c3d-0000-4000-8000-00000000beef";
 
-fn upper(id: &str) -> String {
-    match id.split_once("--") {
-        Some((kind, uuid)) => format!("{kind}--{}", uuid.to_ascii_uppercase()),
-        None => id.to_owned(),
-    }
-}
+use ascribe_testutil::upper_uuid as upper;
 
 fn custom_red() -> Value {
     json!({"type": "marking-definition", "spec_version": "2.1", "id": CUSTOM,
@@ -33,21 +28,14 @@ fn marked(n: usize, refs: Value) -> Value {
 
 async fn post(st: &ascribe_server::AppState, url: &str, objects: Vec<Value>) -> Value {
     let env = json!({ "objects": objects });
-    let r = call(
-        st,
-        "POST",
-        url,
-        Some("u-red"),
-        Some((TAXII, env.to_string())),
-    )
-    .await;
+    let r = post_as(st, url, Some("u-red"), TAXII, env.to_string()).await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
     assert_eq!(r.json["failure_count"].as_i64(), Some(0), "{}", r.text);
     r.json
 }
 
 async fn visible(st: &ascribe_server::AppState, url: &str, user: Option<&str>) -> Vec<String> {
-    let r = call(st, "GET", url, user, None).await;
+    let r = get_as(st, url, user).await;
     r.json["objects"]
         .as_array()
         .map(|a| {
@@ -63,11 +51,7 @@ async fn visible(st: &ascribe_server::AppState, url: &str, user: Option<&str>) -
 async fn posted_red_markings_in_any_form_stay_hidden_below_red() {
     let mut s = Store::open_in_memory(ascribe_app::SystemClock).unwrap_or_else(|e| panic!("{e}"));
     add_users(&mut s);
-    let cid = s
-        .stix_collections()
-        .expect("the store lists its collections")[0]
-        .id
-        .clone();
+    let cid = first_collection(&s);
     let st = state(s, true);
     let url = format!("/api1/collections/{cid}/objects/");
 

@@ -17,24 +17,7 @@ use common::*;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-const TLP1: [(&str, Tlp); 4] = [
-    (
-        "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
-        Tlp::Clear,
-    ),
-    (
-        "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
-        Tlp::Green,
-    ),
-    (
-        "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
-        Tlp::Amber,
-    ),
-    (
-        "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
-        Tlp::Red,
-    ),
-];
+use ascribe_tlp::TLP1;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Home {
@@ -73,12 +56,7 @@ fn mark() -> impl Strategy<Value = (Mark, bool, bool)> {
     (m, any::<bool>(), any::<bool>())
 }
 
-fn upper(id: &str) -> String {
-    match id.split_once("--") {
-        Some((kind, uuid)) => format!("{kind}--{}", uuid.to_ascii_uppercase()),
-        None => id.to_owned(),
-    }
-}
+use ascribe_testutil::upper_uuid as upper;
 
 /// One server for every case (each reader's first request verifies an
 /// Argon2id hash; the cache then keeps the test short); each case has its own
@@ -89,11 +67,7 @@ fn server() -> &'static (AppState, String) {
         let mut s =
             Store::open_in_memory(ascribe_app::SystemClock).unwrap_or_else(|e| panic!("{e}"));
         add_users(&mut s);
-        let cid = s
-            .stix_collections()
-            .expect("the store lists its collections")[0]
-            .id
-            .clone();
+        let cid = first_collection(&s);
         (state(s, true), cid)
     })
 }
@@ -184,7 +158,7 @@ fn run(defs: Vec<(Tlp, Home)>, objs: Vec<Vec<(Mark, bool, bool)>>) -> Result<(),
         let ids: Vec<String> = (0..objs.len()).map(|n| indicator_id(case, n)).collect();
         for env in [earlier, envelope].into_iter().filter(|e| !e.is_empty()) {
             let body = json!({ "objects": env }).to_string();
-            let r = call(st, "POST", &url, Some("u-red"), Some((TAXII, body))).await;
+            let r = post_as(st, &url, Some("u-red"), TAXII, body).await;
             prop_assert_eq!(r.status.as_u16(), 202, "{}", r.text);
             prop_assert_eq!(r.json["failure_count"].as_i64(), Some(0), "{}", r.text);
         }
@@ -205,7 +179,7 @@ fn run(defs: Vec<(Tlp, Home)>, objs: Vec<Vec<(Mark, bool, bool)>>) -> Result<(),
                 if let Some(n) = &next {
                     u.push_str(&format!("&next={n}"));
                 }
-                let r = call(st, "GET", &u, user.as_deref(), None).await;
+                let r = get_as(st, &u, user.as_deref()).await;
                 prop_assert_eq!(r.status.as_u16(), 200, "{}", r.text);
                 for o in r.json["objects"].as_array().into_iter().flatten() {
                     got.push(o["id"].as_str().unwrap_or("").to_owned());

@@ -11,13 +11,11 @@ use ascribe_model::{
     AchRating, Bearing, Case, Claim, ClaimKind, Evidence, EvidenceKind, Hypothesis, Incident,
     Period, Tlp,
 };
-use ascribe_server::app;
 use ascribe_store::Store;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::*;
 use proptest::prelude::*;
-use tower::ServiceExt;
 
 fn hyp(id: &str, actor: Option<&str>) -> Hypothesis {
     Hypothesis {
@@ -142,11 +140,7 @@ fn fill(mut s: Store) -> Store {
     s
 }
 
-struct Page {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    text: String,
-}
+type Page = Reply;
 
 async fn get(st: &ascribe_server::AppState, uri: &str, cookie: Option<&str>) -> Page {
     let mut b = Request::builder().uri(uri);
@@ -154,23 +148,6 @@ async fn get(st: &ascribe_server::AppState, uri: &str, cookie: Option<&str>) -> 
         b = b.header(header::COOKIE, c);
     }
     send(st, b.body(Body::empty()).expect("a request")).await
-}
-
-async fn send(st: &ascribe_server::AppState, req: Request<Body>) -> Page {
-    let resp = app(st.clone())
-        .oneshot(req)
-        .await
-        .unwrap_or_else(|e| match e {});
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .expect("a body");
-    Page {
-        status,
-        headers,
-        text: String::from_utf8_lossy(&bytes).into_owned(),
-    }
 }
 
 fn set_cookie(p: &Page, name: &str) -> Option<String> {

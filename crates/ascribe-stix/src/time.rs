@@ -14,31 +14,26 @@ pub fn parse_timestamp(s: &str) -> Option<OffsetDateTime> {
 /// A fixed-width form (`YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`) whose string order is
 /// time order; used as the version key of stored objects.
 pub fn format_timestamp(t: &OffsetDateTime) -> String {
-    let t = t.to_offset(UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.nanosecond()
-    )
+    utc_with_fraction(t, &format!("{:09}", t.nanosecond()))
 }
 
 /// The STIX form with millisecond precision (`2020-07-16T09:00:00.000Z`).
 pub fn format_millis(t: &OffsetDateTime) -> String {
+    utc_with_fraction(t, &format!("{:03}", t.millisecond()))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.{fraction}Z`, in UTC (the fraction of a second does
+/// not depend on the offset).
+fn utc_with_fraction(t: &OffsetDateTime, fraction: &str) -> String {
     let t = t.to_offset(UtcOffset::UTC);
     format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{fraction}Z",
         t.year(),
         u8::from(t.month()),
         t.day(),
         t.hour(),
         t.minute(),
         t.second(),
-        t.millisecond()
     )
 }
 

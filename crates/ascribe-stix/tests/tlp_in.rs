@@ -8,12 +8,7 @@ use serde_json::{json, Value};
 
 const CUSTOM: &str = "marking-definition--7a1b2c3d-0000-4000-8000-00000000beef";
 
-fn upper(id: &str) -> String {
-    match id.split_once("--") {
-        Some((kind, uuid)) => format!("{kind}--{}", uuid.to_ascii_uppercase()),
-        None => id.to_owned(),
-    }
-}
+use ascribe_testutil::upper_uuid as upper;
 
 fn indicator(marks: Value) -> Value {
     let mut o = json!({"type": "indicator", "spec_version": "2.1",

@@ -131,13 +131,7 @@ fn data() -> impl Strategy<Value = Data> {
             .collect();
         Data {
             case: Case {
-                incident: Incident {
-                    id: "inc".into(),
-                    title: "An incident".into(),
-                    summary: None,
-                    period: None,
-                    victims: vec![],
-                },
+                incident: Incident::titled("inc", "An incident"),
                 hypotheses,
                 evidence,
                 claims,

@@ -387,6 +387,24 @@ pub(crate) fn test_clock() -> ascribe_model::FixedClock {
     ascribe_model::FixedClock::from_unix(1_500_000_000).expect("a time in range")
 }
 
+/// An object for this crate's tests: its kind from its id, JSON `{}`.
+#[cfg(test)]
+pub(crate) fn test_object<'a>(
+    id: &'a str,
+    version: &'a str,
+    tlp: ascribe_model::Tlp,
+) -> NewObject<'a> {
+    NewObject {
+        id,
+        kind: id.split("--").next().unwrap_or(""),
+        version,
+        spec_version: "2.1",
+        tlp,
+        marked: true,
+        json: "{}",
+    }
+}
+
 #[cfg(test)]
 impl Store {
     /// Raw SQL on a connection, outside any unit of work (tests that hold

@@ -708,7 +708,7 @@ impl PgRow<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{NewObject, Store};
+    use crate::Store;
     use ascribe_model::{Incident, Tlp};
 
     fn open(schema: &ascribe_testutil::PgSchema, connections: usize) -> Store {
@@ -880,13 +880,7 @@ mod tests {
             return Ok(());
         };
         let mut store = open(&schema, 1);
-        let inc = Incident {
-            id: "inc".into(),
-            title: "t".into(),
-            summary: None,
-            period: None,
-            victims: vec![],
-        };
+        let inc = Incident::titled("inc", "t");
         store.ensure_incident(&inc)?;
         let mut other = raw(&schema);
         let hold = "BEGIN; UPDATE incidents SET title = 'held' WHERE id = 'inc'";
@@ -935,13 +929,7 @@ mod tests {
             return Ok(());
         };
         let mut store = open(&schema, 4);
-        store.ensure_incident(&Incident {
-            id: "inc".into(),
-            title: "t".into(),
-            summary: None,
-            period: None,
-            victims: vec![],
-        })?;
+        store.ensure_incident(&Incident::titled("inc", "t"))?;
         let c = store.stix_collections()?[0].id.clone();
         let store = &store;
         std::thread::scope(|s| -> Result<()> {
@@ -951,15 +939,7 @@ mod tests {
                     s.spawn(move || -> Result<()> {
                         for i in 0..10 {
                             let id = format!("indicator--00000000-0000-4000-8000-{t:06}{i:06}");
-                            let o = NewObject {
-                                id: &id,
-                                kind: "indicator",
-                                version: "2020",
-                                spec_version: "2.1",
-                                tlp: Tlp::Clear,
-                                marked: true,
-                                json: "{}",
-                            };
+                            let o = crate::test_object(&id, "2020", Tlp::Clear);
                             store.unit_of_work(|u| {
                                 u.stix_write(&c, Tlp::Red, "2026", |w| w.add(&o))?;
                                 let mut h = ascribe_model::Hypothesis::other();
@@ -1001,13 +981,7 @@ mod tests {
             return Ok(());
         };
         let store = open(&schema, 4);
-        let inc = Incident {
-            id: "inc".into(),
-            title: "t".into(),
-            summary: None,
-            period: None,
-            victims: vec![],
-        };
+        let inc = Incident::titled("inc", "t");
         let user = crate::UserRecord {
             name: "ana".into(),
             role: crate::Role::Reader,

@@ -543,15 +543,7 @@ mod tests {
         assert_eq!(s.stix_query(&q)?.items.len(), 2);
         let added = s.stix_add_objects(
             intel,
-            &[crate::NewObject {
-                id: "indicator--2",
-                kind: "indicator",
-                version: "2020",
-                spec_version: "2.1",
-                tlp: Tlp::Clear,
-                marked: true,
-                json: "{}",
-            }],
+            &[crate::test_object("indicator--2", "2020", Tlp::Clear)],
             "2025",
         )?;
         assert_eq!(added[0].date_added, "2026-01-02");

@@ -620,17 +620,7 @@ impl ReadUnit<'_> {
 mod tests {
     use super::*;
 
-    fn obj<'a>(id: &'a str, version: &'a str, tlp: Tlp) -> NewObject<'a> {
-        NewObject {
-            id,
-            kind: id.split("--").next().unwrap_or(""),
-            version,
-            spec_version: "2.1",
-            tlp,
-            marked: true,
-            json: "{}",
-        }
-    }
+    use crate::test_object as obj;
 
     #[test]
     fn incident_sightings_come_from_attached_telemetry_runs() -> Result<()> {

@@ -147,13 +147,7 @@ fn evidence_needs_an_incident_and_ensure_creates_one(mut store: Store) {
         .upsert_evidence("ghost", &[evidence("x", Some("t"))])
         .unwrap_err();
     assert!(matches!(err, StoreError::NoIncident(_)));
-    let inc = Incident {
-        id: "ghost".into(),
-        title: "t".into(),
-        summary: None,
-        period: None,
-        victims: vec![],
-    };
+    let inc = Incident::titled("ghost", "t");
     assert!(store.ensure_incident(&inc).unwrap());
     assert!(!store.ensure_incident(&inc).unwrap());
     store
@@ -226,14 +220,9 @@ fn kb_imports_are_numbered_in_order(mut store: Store) {
 /// that fails takes no number: paging by `seq` is paging by insertion.
 fn stix_rows_are_numbered_in_insertion_order(mut store: Store) {
     let c = store.stix_collections().unwrap()[0].id.clone();
-    let obj = |i: u32| NewObject {
-        id: Box::leak(format!("indicator--00000000-0000-4000-8000-{i:012}").into_boxed_str()),
-        kind: "indicator",
-        version: "2020",
-        spec_version: "2.1",
-        tlp: Tlp::Clear,
-        marked: true,
-        json: "{}",
+    let obj = |i: u32| {
+        let id = format!("indicator--00000000-0000-4000-8000-{i:012}");
+        obj(Box::leak(id.into_boxed_str()), "2020", Tlp::Clear)
     };
     store
         .stix_add_objects(&c, &[obj(1), obj(2)], "2026")
@@ -258,13 +247,7 @@ fn stix_rows_are_numbered_in_insertion_order(mut store: Store) {
 fn writes_are_stamped_with_the_callers_clock(store: Store) {
     let t = time::OffsetDateTime::from_unix_timestamp(1_600_000_000).unwrap();
     let store = store.with_clock(ascribe_model::FixedClock(t));
-    let inc = Incident {
-        id: "i".into(),
-        title: "t".into(),
-        summary: None,
-        period: None,
-        victims: vec![],
-    };
+    let inc = Incident::titled("i", "t");
     store
         .unit_of_work(|u| {
             u.ensure_incident(&inc)?;
@@ -313,17 +296,7 @@ fn every_write_raises_the_revision_and_nothing_else_does(mut store: Store) {
     );
 }
 
-fn obj<'a>(id: &'a str, version: &'a str, tlp: Tlp) -> NewObject<'a> {
-    NewObject {
-        id,
-        kind: id.split("--").next().unwrap_or(""),
-        version,
-        spec_version: "2.1",
-        tlp,
-        marked: true,
-        json: "{}",
-    }
-}
+use crate::test_object as obj;
 
 fn marking_definitions_are_found_by_id_in_any_case(store: Store) -> Result<()> {
     let mut s = store;
@@ -568,13 +541,7 @@ fn documents_and_kb_imports_round_trip(store: Store) {
 /// leaves all.
 fn a_unit_of_work_writes_everything_or_nothing(store: Store) -> Result<()> {
     let mut s = store;
-    let inc = ascribe_model::Incident {
-        id: "i".into(),
-        title: "t".into(),
-        summary: None,
-        period: None,
-        victims: vec![],
-    };
+    let inc = ascribe_model::Incident::titled("i", "t");
     let doc = DocumentRecord {
         name: "a.txt".into(),
         bytes: 1,

@@ -38,6 +38,15 @@ pub fn shared_dir() -> Option<PathBuf> {
     None
 }
 
+/// A STIX id with its UUID in upper-case hex, as the STIX schema allows
+/// (ids are compared case-insensitively; the TLP tests post both forms).
+pub fn upper_uuid(id: &str) -> String {
+    match id.split_once("--") {
+        Some((kind, uuid)) => format!("{kind}--{}", uuid.to_ascii_uppercase()),
+        None => id.to_owned(),
+    }
+}
+
 /// A file under `shared/`, or `None` when `shared/` is absent (see [`shared_dir`]).
 ///
 /// # Panics

@@ -38,7 +38,7 @@ pub const STRICTEST: Tlp = Tlp::Red;
 pub const UNMARKED_DEFAULT: Tlp = Tlp::Green;
 
 /// TLP 1.0 marking-definition ids as STIX 2.0/2.1 published them (WHITE is CLEAR).
-const TLP1: [(&str, Tlp); 4] = [
+pub const TLP1: [(&str, Tlp); 4] = [
     (
         "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
         Tlp::Clear,

@@ -5,9 +5,10 @@
 
 #![allow(dead_code)] // Each test binary uses part of it.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStderr, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// The repository's root.
 pub fn root() -> PathBuf {
@@ -17,6 +18,17 @@ pub fn root() -> PathBuf {
 /// The example case.
 pub fn example() -> PathBuf {
     root().join("examples/vaccine-research-2020.toml")
+}
+
+/// A database in `dir` (`a.db`) with the example case imported.
+pub fn example_db(dir: &Path) -> PathBuf {
+    let db = dir.join("a.db");
+    let o = ascribe(
+        &db,
+        &["case", "import", example().to_str().expect("a UTF-8 path")],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    db
 }
 
 /// `ascribe --db DB ARGS...`, not yet run. Variables that change results
@@ -57,6 +69,66 @@ pub fn ascribe_with(
     }
 }
 
+/// `ascribe users add NAME --role ROLE --clearance CLEARANCE --password-stdin`,
+/// the password on standard input.
+pub fn users_add(db: &Path, name: &str, role: &str, clearance: &str, password: &str) -> Output {
+    let args = [
+        "users",
+        "add",
+        name,
+        "--role",
+        role,
+        "--clearance",
+        clearance,
+        "--password-stdin",
+    ];
+    ascribe_with(db, &args, &[], Some(format!("{password}\n").as_bytes()))
+}
+
+/// Starts `ascribe serve --listen 127.0.0.1:0 --no-anonymous EXTRA...` (with
+/// `env` set) and reads its standard error up to the address of its start-up
+/// line (`SCHEME://ADDR/taxii2/`), 30 s at most. Returns the server, the rest
+/// of its standard error (the caller drains it, or drops it to close it) and
+/// the address.
+pub fn serve(
+    db: &Path,
+    scheme: &str,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> (Child, ChildStderr, String) {
+    let mut child = command(db, &["serve", "--listen", "127.0.0.1:0", "--no-anonymous"])
+        .args(extra)
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting ascribe serve: {e}"));
+    let mut err = child.stderr.take().expect("standard error is piped");
+    let start = Instant::now();
+    let marker = format!("{scheme}://");
+    let mut buf = Vec::new();
+    loop {
+        let mut b = [0u8; 256];
+        let n = err
+            .read(&mut b)
+            .unwrap_or_else(|e| panic!("reading ascribe serve's standard error: {e}"));
+        buf.extend_from_slice(&b[..n]);
+        let t = text(&buf);
+        let addr = t
+            .split(&marker)
+            .nth(1)
+            .and_then(|rest| rest.split_once("/taxii2/"));
+        if let Some((a, _)) = addr {
+            return (child, err, a.to_owned());
+        }
+        if n == 0 || start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("no address in {t}");
+        }
+    }
+}
+
 /// Runs a command to the end.
 pub fn run(c: &mut Command) -> Output {
     c.output()
@@ -78,6 +150,12 @@ pub fn run_with_stdin(c: &mut Command, bytes: &[u8]) -> Output {
     child
         .wait_with_output()
         .unwrap_or_else(|e| panic!("waiting for ascribe: {e}"))
+}
+
+/// Asserts that `text` contains `part`, showing the whole text when it does not.
+#[track_caller]
+pub fn assert_contains(text: &str, part: &str) {
+    assert!(text.contains(part), "{part:?} is not in:\n{text}");
 }
 
 /// Bytes of output as text.

@@ -470,14 +470,7 @@ impl Ctx<'_> {
             let t = self.text.get(s..e)?.trim_end();
             let last = t.rsplit(char::is_whitespace).next().unwrap_or("");
             let l = last.to_lowercase();
-            let wd = [
-                "monday",
-                "tuesday",
-                "wednesday",
-                "thursday",
-                "friday",
-                "saturday",
-                "sunday",
+            let when = [
                 "yesterday",
                 "today",
                 "tonight",
@@ -487,7 +480,9 @@ impl Ctx<'_> {
                 "month",
                 "year",
             ];
-            if !last.is_empty() && last.len() < t.len() && wd.contains(&l.trim_end_matches(',')) {
+            let w = l.trim_end_matches(',');
+            let is_time = crate::date::WEEKDAYS.contains(&w) || when.contains(&w);
+            if !last.is_empty() && last.len() < t.len() && is_time {
                 // "the government on Monday", "officials last week".
                 let head = t.get(..t.len() - last.len()).unwrap_or("").trim_end();
                 let prev = head

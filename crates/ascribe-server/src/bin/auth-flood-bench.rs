@@ -16,16 +16,20 @@
 //!                         [--readers N] [--reader-requests N] [--flood-secs N]
 //!        auth-flood-bench serve DB PORTFILE   (internal: the server process)
 
+#[path = "../bench_server.rs"]
+mod bench_server;
+
+use bench_server::Killed;
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use ascribe_model::Tlp;
-use ascribe_server::{auth, AppState, ServerConfig, StorePool};
+use ascribe_server::auth;
 use ascribe_store::{Role, Store, UserRecord};
 use base64::Engine;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -76,37 +80,6 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
     Ok(o)
 }
 
-fn serve_child(db: &str, portfile: &str) -> Result<(), String> {
-    let pool =
-        StorePool::open(Path::new(db), 4, ascribe_app::SystemClock).map_err(|e| e.to_string())?;
-    let state = AppState::new(pool, ServerConfig::default());
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    rt.block_on(async {
-        let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .map_err(|e| e.to_string())?;
-        let port = l.local_addr().map_err(|e| e.to_string())?.port();
-        std::fs::write(portfile, port.to_string()).map_err(|e| e.to_string())?;
-        ascribe_server::serve(l, state)
-            .await
-            .map_err(|e| e.to_string())
-    })
-}
-
-/// Kills the server process when dropped.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        // The process may have exited already; either way it is gone.
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn start_server(dir: &Path) -> Result<(Killed, SocketAddr), String> {
     let db = dir.join("flood.db");
     let mut s = Store::open(&db, ascribe_app::SystemClock).map_err(|e| e.to_string())?;
@@ -121,29 +94,7 @@ fn start_server(dir: &Path) -> Result<(Killed, SocketAddr), String> {
     )
     .map_err(|e| e.to_string())?;
     drop(s);
-    let portfile = dir.join("port");
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let child = Command::new(exe)
-        .arg("serve")
-        .arg(&db)
-        .arg(&portfile)
-        .stdin(Stdio::null())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let server = Killed(child);
-    let start = Instant::now();
-    loop {
-        if let Some(p) = std::fs::read_to_string(&portfile)
-            .ok()
-            .and_then(|s| s.trim().parse::<u16>().ok())
-        {
-            return Ok((server, SocketAddr::from((Ipv4Addr::LOCALHOST, p))));
-        }
-        if start.elapsed() > Duration::from_secs(30) {
-            return Err("the server did not start".into());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    bench_server::start_server(&db, &dir.join("port"))
 }
 
 /// One request on a new connection from `source`; the status code.
@@ -348,7 +299,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = if args.first().map(String::as_str) == Some("serve") {
         match (args.get(1), args.get(2)) {
-            (Some(db), Some(pf)) => serve_child(db, pf),
+            (Some(db), Some(pf)) => bench_server::serve_child(db, pf),
             _ => Err("usage: auth-flood-bench serve DB PORTFILE".into()),
         }
     } else {

@@ -14,6 +14,10 @@
 //!                    [--peer-objects N] [--medallion-full-budget-secs N] [--no-medallion]
 //!        taxii-bench serve DB PORTFILE        (internal: the ascribe server process)
 
+#[path = "../bench_server.rs"]
+mod bench_server;
+
+use bench_server::Killed;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -21,7 +25,7 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use ascribe_model::Tlp;
-use ascribe_server::{auth, AppState, ServerConfig, StorePool};
+use ascribe_server::auth;
 use ascribe_store::{NewObject, Role, Store, UserRecord};
 use base64::Engine;
 use serde_json::{json, Value};
@@ -128,26 +132,6 @@ fn build_db(path: &Path, n: usize) -> Result<String, String> {
             .map_err(|e| e.to_string())?;
     }
     Ok(cid)
-}
-
-fn serve_child(db: &str, portfile: &str) -> Result<(), String> {
-    let pool =
-        StorePool::open(Path::new(db), 4, ascribe_app::SystemClock).map_err(|e| e.to_string())?;
-    let state = AppState::new(pool, ServerConfig::default());
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    rt.block_on(async {
-        let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .map_err(|e| e.to_string())?;
-        let port = l.local_addr().map_err(|e| e.to_string())?.port();
-        std::fs::write(portfile, port.to_string()).map_err(|e| e.to_string())?;
-        ascribe_server::serve(l, state)
-            .await
-            .map_err(|e| e.to_string())
-    })
 }
 
 /// A minimal HTTP/1.1 client with keep-alive, enough for the two servers.
@@ -442,14 +426,6 @@ fn which(name: &str) -> Option<PathBuf> {
     })
 }
 
-struct Killed(Child);
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn report(name: &str, p: &Paging, l: &Load, o: &Opts) {
     println!(
         "{name} paging: {} objects in {} pages in {:.2} s = {:.0} objects/s",
@@ -470,7 +446,7 @@ fn run() -> Result<(), String> {
         let (Some(db), Some(pf)) = (args.get(2), args.get(3)) else {
             return Err("usage: taxii-bench serve DB PORTFILE".into());
         };
-        return serve_child(db, pf);
+        return bench_server::serve_child(db, pf);
     }
     let o = parse_opts()?;
     let dir = std::env::temp_dir().join(format!("ascribe-taxii-bench-{}", std::process::id()));
@@ -486,31 +462,34 @@ fn start_ascribe(dir: &Path, db: &Path) -> Result<(Killed, SocketAddr), String> 
         "port-{}",
         db.file_name().and_then(|f| f.to_str()).unwrap_or("db")
     ));
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let child = Command::new(exe)
-        .arg("serve")
-        .arg(db)
-        .arg(&portfile)
-        .stdin(Stdio::null())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let mut server = Killed(child);
-    let start = Instant::now();
-    let port: u16 = loop {
-        if let Some(p) = std::fs::read_to_string(&portfile)
-            .ok()
-            .and_then(|s| s.trim().parse().ok())
-        {
-            break p;
-        }
-        if start.elapsed() > Duration::from_secs(30) {
-            return Err("ascribe server did not start".into());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let (mut server, addr) = bench_server::start_server(db, &portfile)?;
     wait_ready(addr, "/taxii2/", Duration::from_secs(30), &mut server.0)?;
     Ok((server, addr))
+}
+
+/// Pages through the collection, then loads it with the clients; one report line.
+fn measure(name: &str, addr: SocketAddr, path: &str, page: usize, o: &Opts) -> Result<(), String> {
+    let p = page_through(addr, path, page, o.budget)?;
+    let l = load(
+        addr,
+        &format!("{path}?limit=100"),
+        o.clients,
+        o.requests,
+        o.budget,
+    );
+    report(name, &p, &l, o);
+    Ok(())
+}
+
+/// medallion on a free port with the first `n` objects, ready; and how
+/// many seconds it took to start.
+fn run_medallion(dir: &Path, n: usize, cid: &str) -> Result<(Killed, SocketAddr, f64), String> {
+    let port = free_port()?;
+    let t = Instant::now();
+    let mut m = Killed(start_medallion(dir, n, cid, port)?);
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    wait_ready(addr, "/taxii2/", Duration::from_secs(300), &mut m.0)?;
+    Ok((m, addr, t.elapsed().as_secs_f64()))
 }
 
 fn bench(o: &Opts, dir: &Path) -> Result<(), String> {
@@ -521,15 +500,8 @@ fn bench(o: &Opts, dir: &Path) -> Result<(), String> {
     let objects_path = format!("/api1/collections/{cid}/objects/");
     {
         let (_server, addr) = start_ascribe(dir, &db)?;
-        let p = page_through(addr, &objects_path, o.page, o.budget)?;
-        let l = load(
-            addr,
-            &format!("{objects_path}?limit=100"),
-            o.clients,
-            o.requests,
-            o.budget,
-        );
-        report(&format!("ascribe   {:>7}", o.objects), &p, &l, o);
+        let name = format!("ascribe   {:>7}", o.objects);
+        measure(&name, addr, &objects_path, o.page, o)?;
     }
     if !o.medallion {
         return Ok(());
@@ -539,47 +511,23 @@ fn bench(o: &Opts, dir: &Path) -> Result<(), String> {
     build_db(&peer_db, o.peer_objects)?;
     {
         let (_server, addr) = start_ascribe(dir, &peer_db)?;
-        let p = page_through(addr, &objects_path, o.page.min(100), o.budget)?;
-        let l = load(
-            addr,
-            &format!("{objects_path}?limit=100"),
-            o.clients,
-            o.requests,
-            o.budget,
-        );
-        report(&format!("ascribe   {:>7}", o.peer_objects), &p, &l, o);
+        let name = format!("ascribe   {:>7}", o.peer_objects);
+        measure(&name, addr, &objects_path, o.page.min(100), o)?;
     }
     {
-        let port = free_port()?;
-        let t = Instant::now();
-        let mut m = Killed(start_medallion(dir, o.peer_objects, &cid, port)?);
-        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-        wait_ready(addr, "/taxii2/", Duration::from_secs(300), &mut m.0)?;
+        let (_m, addr, secs) = run_medallion(dir, o.peer_objects, &cid)?;
         println!(
-            "medallion 3.0.0 (memory backend) started on the same {} objects in {:.1} s",
+            "medallion 3.0.0 (memory backend) started on the same {} objects in {secs:.1} s",
             o.peer_objects,
-            t.elapsed().as_secs_f64()
         );
-        let p = page_through(addr, &objects_path, o.page.min(100), o.budget)?;
-        let l = load(
-            addr,
-            &format!("{objects_path}?limit=100"),
-            o.clients,
-            o.requests,
-            o.budget,
-        );
-        report(&format!("medallion {:>7}", o.peer_objects), &p, &l, o);
+        let name = format!("medallion {:>7}", o.peer_objects);
+        measure(&name, addr, &objects_path, o.page.min(100), o)?;
     }
     if o.full_budget > Duration::ZERO {
-        let port = free_port()?;
-        let t = Instant::now();
-        let mut m = Killed(start_medallion(dir, o.objects, &cid, port)?);
-        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-        wait_ready(addr, "/taxii2/", Duration::from_secs(300), &mut m.0)?;
+        let (_m, addr, secs) = run_medallion(dir, o.objects, &cid)?;
         println!(
-            "medallion 3.0.0 started on the full {} objects in {:.1} s",
+            "medallion 3.0.0 started on the full {} objects in {secs:.1} s",
             o.objects,
-            t.elapsed().as_secs_f64()
         );
         let mut c = Client::new(addr);
         c.timeout = o.full_budget;

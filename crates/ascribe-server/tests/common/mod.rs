@@ -19,7 +19,7 @@ pub const TAXII: &str = "application/taxii+json;version=2.1";
 /// One Argon2id hash of [`PASSWORD`], shared so tests do not re-hash per user.
 pub fn hash() -> String {
     static H: OnceLock<String> = OnceLock::new();
-    H.get_or_init(|| auth::hash_password(PASSWORD).unwrap_or_default())
+    H.get_or_init(|| auth::hash_password(PASSWORD).expect("Argon2id hashes a short password"))
         .clone()
 }
 
@@ -59,12 +59,16 @@ pub fn indicator(n: usize, tlp: Tlp, modified: &str) -> Value {
     })
 }
 
-pub fn add_objects(s: &mut Store, objs: &[(Value, Tlp)]) {
-    let cid = s
-        .stix_collections()
+/// The id of the store's first collection (`intel`, made by the migration).
+pub fn first_collection(s: &Store) -> String {
+    s.stix_collections()
         .expect("the store lists its collections")[0]
         .id
-        .clone();
+        .clone()
+}
+
+pub fn add_objects(s: &mut Store, objs: &[(Value, Tlp)]) {
+    let cid = first_collection(s);
     let texts: Vec<String> = objs.iter().map(|(o, _)| o.to_string()).collect();
     let keys: Vec<String> = objs
         .iter()
@@ -115,6 +119,22 @@ pub struct Reply {
     pub json: Value,
 }
 
+/// `GET uri` as `user` (anonymous with `None`).
+pub async fn get_as(st: &AppState, uri: &str, user: Option<&str>) -> Reply {
+    call(st, "GET", uri, user, None).await
+}
+
+/// `POST uri` as `user` with a body of media type `content_type`.
+pub async fn post_as(
+    st: &AppState,
+    uri: &str,
+    user: Option<&str>,
+    content_type: &str,
+    body: String,
+) -> Reply {
+    call(st, "POST", uri, user, Some((content_type, body))).await
+}
+
 pub async fn call(
     st: &AppState,
     method: &str,
@@ -133,7 +153,12 @@ pub async fn call(
         Some((ct, text)) => b.header("content-type", ct).body(Body::from(text)),
         None => b.body(Body::empty()),
     };
-    let req = req.unwrap_or_else(|e| panic!("request: {e}"));
+    send(st, req.unwrap_or_else(|e| panic!("request: {e}"))).await
+}
+
+/// One request through the router (no socket); `json` is `Null` when the
+/// body is not JSON (an HTML page, an empty body).
+pub async fn send(st: &AppState, req: Request<Body>) -> Reply {
     let resp = app(st.clone())
         .oneshot(req)
         .await
@@ -142,7 +167,7 @@ pub async fn call(
     let headers = resp.headers().clone();
     let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
         .await
-        .unwrap_or_default();
+        .expect("a body read in memory");
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let json = serde_json::from_str(&text).unwrap_or(Value::Null);
     Reply {
