@@ -16,6 +16,7 @@
 //! - [`docs`]: claims read from documents filed under incidents;
 //! - [`kb`]: the knowledge base in use, and importing one;
 //! - [`stix`]: STIX bundles imported, an assessment exported and published;
+//! - [`taxii`]: a TAXII server's collections, pages, additions and statuses;
 //! - [`telemetry`]: a sensor run attached to an incident;
 //! - [`view`]: an incident as one reader may see it, and what-ifs over it.
 
@@ -28,6 +29,7 @@ mod error;
 pub mod kb;
 pub mod legacy;
 pub mod stix;
+pub mod taxii;
 pub mod telemetry;
 pub mod view;
 

@@ -13,7 +13,7 @@ use ascribe_stix::model::model_view;
 use ascribe_stix::stream::{self, Streamed};
 use ascribe_stix::time::format_timestamp;
 use ascribe_stix::{export_case, ExportInput, ImportError, ImportOptions, StixObject};
-use ascribe_store::{NewObject, ObjectQuery, Store, VersionSel};
+use ascribe_store::{NewObject, ObjectQuery, Store, StoredObject, VersionSel};
 use serde_json::Value;
 
 use crate::{AppError, Clock, Result};
@@ -90,8 +90,10 @@ impl ModelCount {
     }
 }
 
-/// The stored form of an object.
-fn new_object<'a>(o: &'a StixObject, json: &'a str) -> NewObject<'a> {
+/// The stored form of an object: the one mapping of every writer of STIX
+/// objects (`import`, `store_objects`, `crate::taxii::add_objects`);
+/// [`stored_object`] reads it back.
+pub(crate) fn new_object<'a>(o: &'a StixObject, json: &'a str) -> NewObject<'a> {
     NewObject {
         id: &o.id,
         kind: &o.kind,
@@ -108,6 +110,25 @@ fn new_object<'a>(o: &'a StixObject, json: &'a str) -> NewObject<'a> {
 }
 
 /// Imports bundles into a collection, every file in one transaction, all or
+/// A stored object read back as the importer made it (the reverse of
+/// `new_object`). Stored objects were checked as JSON on the way in: one that
+/// no longer reads is a fault to report, not an object to skip.
+pub fn stored_object(o: StoredObject) -> Result<StixObject> {
+    let json = serde_json::from_str(&o.json).map_err(|e| AppError::Stored {
+        what: format!("stored STIX object {} is unreadable", o.id),
+        source: Box::new(e),
+    })?;
+    Ok(StixObject {
+        id: o.id,
+        kind: o.kind,
+        version: o.version,
+        spec_version: o.spec_version,
+        tlp: o.tlp,
+        marked: true,
+        json,
+    })
+}
+
 /// nothing: a rejected file rolls back every file (the report says so), and
 /// a file `read` cannot read stops the import with its error. Each bundle is
 /// read one object at a time (`stream::prepare`, then `run`), so memory is
@@ -292,23 +313,7 @@ fn linked_indicators(store: &Store, case: &Case, max: Tlp) -> Result<Vec<Indicat
     let objects: Vec<StixObject> = page
         .items
         .into_iter()
-        .map(|o| {
-            // Stored objects were checked as JSON on the way in: one that no
-            // longer reads is a fault to report, not an object to skip.
-            let json = serde_json::from_str(&o.json).map_err(|e| AppError::Stored {
-                what: format!("stored STIX object {} is unreadable", o.id),
-                source: Box::new(e),
-            })?;
-            Ok(StixObject {
-                id: o.id,
-                kind: o.kind,
-                version: o.version,
-                spec_version: o.spec_version,
-                tlp: o.tlp,
-                marked: true,
-                json,
-            })
-        })
+        .map(stored_object)
         .collect::<Result<_>>()?;
     let names: Vec<String> = case
         .hypotheses

@@ -279,17 +279,7 @@ fn visible(store: &Store, c: Tlp) -> Result<Vec<StixObject>, TestCaseError> {
     page.items
         .into_iter()
         .map(|o| {
-            let json =
-                serde_json::from_str(&o.json).map_err(|e| TestCaseError::fail(e.to_string()))?;
-            Ok(StixObject {
-                id: o.id,
-                kind: o.kind,
-                version: o.version,
-                spec_version: o.spec_version,
-                tlp: o.tlp,
-                marked: true,
-                json,
-            })
+            ascribe_app::stix::stored_object(o).map_err(|e| TestCaseError::fail(e.to_string()))
         })
         .collect()
 }

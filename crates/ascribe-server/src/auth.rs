@@ -666,7 +666,7 @@ pub(crate) async fn authenticate(
     };
     let peer = crate::net::current().map(|p| p.addr.ip());
     let lookup = |name: String| async move {
-        crate::taxii::db(st, move |s| s.user(&name))
+        crate::taxii::db(st, move |s| Ok(s.user(&name)?))
             .await
             .map_err(|_| ())
     };

@@ -1,14 +1,9 @@
-//! TAXII 2.1 endpoints.
-use ascribe_model::Tlp;
-use ascribe_stix::import::check_bundle_object;
-use ascribe_stix::marking::Markings;
-use ascribe_stix::stream::marking_objects_of;
-use ascribe_stix::time::format_timestamp;
-use ascribe_stix::{known_markings, ImportError, ImportOptions};
-use ascribe_store::{
-    Collection, Cursor, NewObject, ObjectQuery, Page, StatusRecord, StixWriter, Store, StoreError,
-    VersionSel,
-};
+//! TAXII 2.1 endpoints: the wire (media types, authentication, query
+//! strings, status codes, envelopes). What is read and written, and who may,
+//! is `ascribe_app::taxii`.
+use ascribe_app::taxii::{self, Access, Refused};
+use ascribe_app::AppError;
+use ascribe_store::{Cursor, ObjectQuery, Page, StatusRecord, Store, StoreError, VersionSel};
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -169,16 +164,27 @@ fn accepts_taxii(headers: &HeaderMap) -> bool {
     })
 }
 
-/// Runs `f` with the store on a blocking thread; `f` asks the store for
-/// its read and write units of work.
+/// The TAXII answer to a use case's error.
+fn app_failure(e: &AppError) -> Response {
+    match e {
+        AppError::Store(e) | AppError::StoreDoing { source: e, .. } => store_failure(e),
+        _ => {
+            tracing::error!(error = %crate::error_chain(e), "use case failed");
+            internal()
+        }
+    }
+}
+
+/// Runs `f` with the store on a blocking thread; `f` calls the use cases of
+/// `ascribe_app::taxii` (or asks the store for a unit of work).
 pub(crate) async fn db<T: Send + 'static>(
     st: &AppState,
-    f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+    f: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, Response> {
     let pool = st.pool.clone();
     match tokio::task::spawn_blocking(move || f(pool.store())).await {
         Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(store_failure(&e)),
+        Ok(Err(e)) => Err(app_failure(&e)),
         Err(e) => {
             tracing::error!(error = %e, "store task failed");
             Err(internal())
@@ -240,30 +246,11 @@ async fn api_root(State(st): State<AppState>, headers: HeaderMap) -> Response {
     )
 }
 
-/// The collection and the caller's (read, write) rights; `None` when it does
-/// not exist or the caller has no right on it (the two look the same).
-fn resolve(
-    s: &Store,
-    p: &Principal,
-    cid: &str,
-) -> Result<Option<(Collection, bool, bool)>, StoreError> {
-    let Some(c) = s.stix_collection(cid)? else {
-        return Ok(None);
-    };
-    let (r, w) = match &p.user {
-        None => (true, false),
-        Some(u) => s.collection_rights(u, &c.id)?,
-    };
-    if !r && !w {
-        return Ok(None);
-    }
-    Ok(Some((c, r, w)))
-}
-
-fn collection_json(c: &Collection, r: bool, w: bool) -> Value {
+fn collection_json(a: &Access) -> Value {
+    let c = &a.collection;
     let mut v = json!({
         "id": c.id, "title": c.title, "alias": c.alias,
-        "can_read": r, "can_write": w, "media_types": [STIX_MEDIA],
+        "can_read": a.read, "can_write": a.write, "media_types": [STIX_MEDIA],
     });
     if let Some(d) = &c.description {
         v["description"] = json!(d);
@@ -277,13 +264,8 @@ async fn collections(State(st): State<AppState>, headers: HeaderMap) -> Response
         Err(r) => return r,
     };
     let out = db(&st, move |s| {
-        let mut v = Vec::new();
-        for c in s.stix_collections()? {
-            if let Some((c, r, w)) = resolve(s, &p, &c.id)? {
-                v.push(collection_json(&c, r, w));
-            }
-        }
-        Ok(v)
+        let all = taxii::collections(s, p.user.as_ref())?;
+        Ok(all.iter().map(collection_json).collect::<Vec<_>>())
     })
     .await;
     match out {
@@ -302,8 +284,8 @@ async fn collection(
         Ok(p) => p,
         Err(r) => return r,
     };
-    match db(&st, move |s| resolve(s, &p, &cid)).await {
-        Ok(Some((c, r, w))) => taxii_json(StatusCode::OK, collection_json(&c, r, w).to_string()),
+    match db(&st, move |s| taxii::access(s, p.user.as_ref(), &cid)).await {
+        Ok(Some(a)) => taxii_json(StatusCode::OK, collection_json(&a).to_string()),
         Ok(None) => no_collection(),
         Err(r) => r,
     }
@@ -315,6 +297,23 @@ fn no_collection() -> Response {
         "collection not found",
         "no such collection, or no right on it",
     )
+}
+
+/// The TAXII answer to a refused collection.
+fn refused(r: Refused) -> Response {
+    match r {
+        Refused::NoCollection => no_collection(),
+        Refused::NoRead => error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "no read right on this collection",
+        ),
+        Refused::NoWrite => error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "no write right on this collection",
+        ),
+    }
 }
 
 /// The TAXII form of a stored date (microsecond precision).
@@ -363,17 +362,8 @@ async fn read(
         .unwrap_or(st.config.default_page)
         .min(st.config.max_page);
     let page = db(&st, move |s| {
-        let Some((c, r, _)) = resolve(s, &p, &cid)? else {
-            return Ok(Err(no_collection()));
-        };
-        if !r {
-            return Ok(Err(error(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "no read right on this collection",
-            )));
-        }
-        let mut q = ObjectQuery::new(&c.id, p.clearance(), limit);
+        // The use case sets the collection and the caller's clearance.
+        let mut q = ObjectQuery::new(&cid, p.clearance(), limit);
         q.added_after = tq.added_after;
         q.types = tq.types;
         q.spec_versions = tq.spec_versions;
@@ -388,10 +378,10 @@ async fn read(
             }
             Kind::Objects | Kind::Manifest => {}
         }
-        Ok(Ok((s.stix_query(&q)?, kind)))
+        Ok(taxii::read(s, p.user.as_ref(), &cid, q)?.map(|page| (page, kind)))
     })
     .await?;
-    page
+    page.map_err(refused)
 }
 
 fn envelope_head(page: &Page) -> String {
@@ -512,40 +502,12 @@ async fn manifest(
     }
 }
 
-/// A status resource as `viewer` may see it. Statuses are shown only to the
-/// user who posted them and to admins (see `status`). Each entry carries the
-/// TLP of its object (failures whose marking could not be read count as
-/// TLP:RED); an entry above the viewer's clearance is left out, unless the
-/// viewer posted it (every id and version in it came from the viewer's own
-/// request, so nothing is disclosed). The counts are those of the entries
-/// shown, so success + failure + pending = total always, and a viewer below
-/// the poster's objects cannot count them.
-fn status_json(s: &StatusRecord, viewer: &Principal) -> String {
-    let details: Value = serde_json::from_str(&s.details_json).unwrap_or(json!({}));
-    let own = viewer.user.is_some() && viewer.name() == s.user_name;
-    let limit = tlp_rank(viewer.clearance());
-    let shown = |key: &str| -> Vec<Value> {
-        details
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter(|e| own || e.get("tlp").and_then(Value::as_i64).unwrap_or(4) <= limit)
-                    .map(|e| {
-                        let mut e = e.clone();
-                        if let Some(m) = e.as_object_mut() {
-                            m.remove("tlp");
-                        }
-                        e
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let successes = shown("successes");
-    let failures = shown("failures");
-    let pendings = shown("pendings");
-    json!({
+/// A status resource as `viewer` may see it (which entries, by
+/// `taxii::status_seen_by`), with the counts of the entries shown.
+fn status_json(s: &StatusRecord, viewer: &Principal) -> Result<String, AppError> {
+    let seen = taxii::status_seen_by(s, viewer.user.as_ref())?;
+    let (successes, failures, pendings) = (seen.successes, seen.failures, seen.pendings);
+    Ok(json!({
         "id": s.id,
         "status": if pendings.is_empty() { "complete" } else { "pending" },
         "request_timestamp": taxii_date(&s.request_timestamp),
@@ -557,15 +519,15 @@ fn status_json(s: &StatusRecord, viewer: &Principal) -> String {
         "failures": failures,
         "pendings": pendings,
     })
-    .to_string()
+    .to_string())
 }
 
-/// Rank of a TLP, as kept in a status entry.
-fn tlp_rank(t: Tlp) -> i64 {
-    Tlp::ALL
-        .iter()
-        .position(|x| *x == t)
-        .map_or(4, |p| i64::try_from(p).unwrap_or(4))
+/// A status as JSON, or the answer to its unreadable details.
+fn status_response(code: StatusCode, s: &StatusRecord, viewer: &Principal) -> Response {
+    match status_json(s, viewer) {
+        Ok(body) => taxii_json(code, body),
+        Err(e) => app_failure(&e),
+    }
 }
 
 async fn status(
@@ -577,11 +539,10 @@ async fn status(
         Ok(p) => p,
         Err(r) => return r,
     };
-    match db(&st, move |s| s.taxii_status(&sid)).await {
-        Ok(Some(s)) if p.user.is_some() && (s.user_name == p.name() || p.is_admin()) => {
-            taxii_json(StatusCode::OK, status_json(&s, &p))
-        }
-        Ok(_) => error(
+    let user = p.user.clone();
+    match db(&st, move |s| taxii::status(s, user.as_ref(), &sid)).await {
+        Ok(Some(s)) => status_response(StatusCode::OK, &s, &p),
+        Ok(None) => error(
             StatusCode::NOT_FOUND,
             "status not found",
             "no such status resource",
@@ -599,106 +560,6 @@ struct Envelope<'a> {
     objects: Option<Vec<&'a serde_json::value::RawValue>>,
 }
 
-/// How many problems of one object a status failure message lists.
-const MAX_PROBLEMS: usize = 5;
-
-/// A failure message in TAXII terms: what is wrong with this one object.
-fn failure_text(e: &ImportError) -> String {
-    match e {
-        ImportError::Rejected(errs) => {
-            let mut m = String::from("not a valid STIX 2.1 object: ");
-            let listed: Vec<String> = errs
-                .iter()
-                .take(MAX_PROBLEMS)
-                .map(ToString::to_string)
-                .collect();
-            m.push_str(&listed.join("; "));
-            if errs.len() > MAX_PROBLEMS {
-                m.push_str(&format!("; and {} more", errs.len() - MAX_PROBLEMS));
-            }
-            m
-        }
-        other => format!("not a valid STIX 2.1 object: {other}"),
-    }
-}
-
-/// One envelope entry: a success (the object is stored, or that id and
-/// version already was, visibly to the poster) or a failure.
-fn add_one(
-    w: &mut StixWriter<'_>,
-    raw: &serde_json::value::RawValue,
-    table: &Markings,
-    opts: &ImportOptions,
-    clearance: Tlp,
-) -> Result<Result<Value, Value>, StoreError> {
-    let failure = |id: &str, message: String, tlp: Option<Tlp>| {
-        let mut f = json!({"id": id, "message": message});
-        if let Some(t) = tlp {
-            f["tlp"] = json!(tlp_rank(t));
-        }
-        f
-    };
-    let v: Value = match serde_json::from_str(raw.get()) {
-        Ok(v) => v,
-        Err(e) => return Ok(Err(failure("", format!("not JSON: {e}"), None))),
-    };
-    let id = v.get("id").and_then(Value::as_str).unwrap_or("").to_owned();
-    let nested = v.is_array() || v.get("type").and_then(Value::as_str) == Some("bundle");
-    if nested {
-        return Ok(Err(failure(
-            &id,
-            "an envelope entry must be one STIX object, not a bundle or an array".into(),
-            None,
-        )));
-    }
-    // The importer's check of one object, against the whole envelope's markings.
-    let (o, warnings) = match check_bundle_object(&v, "$", table, opts) {
-        Ok(o) => o,
-        Err(errs) => {
-            return Ok(Err(failure(
-                &id,
-                failure_text(&ImportError::Rejected(errs)),
-                None,
-            )))
-        }
-    };
-    drop(v);
-    if o.tlp > clearance {
-        return Ok(Err(failure(
-            &o.id,
-            format!(
-                "marked {}, above your clearance: a writer may only add objects it can read; not added",
-                o.tlp.label()
-            ),
-            Some(o.tlp),
-        )));
-    }
-    let text = o.json.to_string();
-    let out = w.add(&NewObject {
-        id: &o.id,
-        kind: &o.kind,
-        version: &o.version,
-        spec_version: if o.spec_version.is_empty() {
-            "2.1"
-        } else {
-            &o.spec_version
-        },
-        tlp: o.tlp,
-        marked: o.marked,
-        json: &text,
-    })?;
-    let mut j = json!({"id": out.id, "tlp": tlp_rank(o.tlp)});
-    if let Some(v) = o.json.get("modified").or_else(|| o.json.get("created")) {
-        j["version"] = v.clone();
-    }
-    if !warnings.is_empty() {
-        // The marking failed closed: the object is stored as TLP:RED.
-        let why: Vec<&str> = warnings.iter().map(|w| w.reason.as_str()).collect();
-        j["message"] = json!(why.join("; "));
-    }
-    Ok(Ok(j))
-}
-
 async fn add_objects(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -709,13 +570,13 @@ async fn add_objects(
         Ok(p) => p,
         Err(r) => return r,
     };
-    if p.user.is_none() {
+    let Some(poster) = p.user.clone() else {
         return error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "adding objects needs an authenticated user",
         );
-    }
+    };
     let ct = headers
         .get(header::CONTENT_TYPE)
         .map(|v| String::from_utf8_lossy(v.as_bytes()));
@@ -744,8 +605,7 @@ async fn add_objects(
         return too_large();
     };
     let unmarked = st.config.unmarked;
-    // The store's clock: the one the server was started with.
-    let now = format_timestamp(&st.pool.store().clock().now());
+    let status_id = uuid::Uuid::new_v4().to_string();
     let out = db(&st, move |s| {
         let env = match serde_json::from_slice::<Envelope<'_>>(&bytes) {
             Ok(Envelope {
@@ -770,63 +630,13 @@ async fn add_objects(
                 )))
             }
         };
-        let Some((c, _, w)) = resolve(s, &p, &cid)? else {
-            return Ok(Err(no_collection()));
-        };
-        if !w {
-            return Ok(Err(error(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "no write right on this collection",
-            )));
-        }
-        let opts = ImportOptions {
-            partial: false,
-            unmarked,
-        };
-        let clearance = p.clearance();
-        // Entries are checked one by one, but a marking ref resolves against
-        // every definition in the envelope (read without holding the objects).
-        // ... and those stored earlier (looked up by the refs it uses).
-        let table = known_markings(
-            &marking_objects_of(env.iter().copied())
-                .iter()
-                .collect::<Vec<_>>(),
-            Markings::default(),
-            |ids| s.stix_marking_definitions(ids),
-        )?;
-        // The objects and their status are one transaction: a status exists
-        // exactly when its objects were written.
-        let rec = s.unit_of_work(|u| {
-            u.stix_write(&c.id, clearance, &now, |w| {
-                let mut successes = Vec::new();
-                let mut failures = Vec::new();
-                for raw in &env {
-                    match add_one(w, raw, &table, &opts, clearance)? {
-                        Ok(j) => successes.push(j),
-                        Err(j) => failures.push(j),
-                    }
-                }
-                let rec = StatusRecord {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    user_name: p.name().to_owned(),
-                    collection_id: c.id.clone(),
-                    request_timestamp: now.clone(),
-                    total_count: successes.len() + failures.len(),
-                    success_count: successes.len(),
-                    failure_count: failures.len(),
-                    pending_count: 0,
-                    details_json: json!({"successes": successes, "failures": failures}).to_string(),
-                };
-                w.put_status(&rec)?;
-                Ok::<_, StoreError>(rec)
-            })
-        })?;
-        Ok(Ok((rec, p)))
+        // The store's clock: the one the server was started with.
+        let rec = taxii::add_objects(s, s.clock(), &poster, &cid, status_id, &env, unmarked)?;
+        Ok(rec.map_err(refused))
     })
     .await;
     match out {
-        Ok(Ok((rec, p))) => taxii_json(StatusCode::ACCEPTED, status_json(&rec, &p)),
+        Ok(Ok(rec)) => status_response(StatusCode::ACCEPTED, &rec, &p),
         Ok(Err(r)) | Err(r) => r,
     }
 }
