@@ -117,11 +117,12 @@ fn topic(text: &str) -> BTreeSet<String> {
         return BTreeSet::new();
     }
     let kb = KnowledgeBase::builtin();
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() > 3 && !GENERIC_OP.contains(w) && kb.resolve_state(w).is_none())
-        .map(|w| w.chars().take(7).collect())
-        .collect()
+    let rule = ascribe_model::names::OperationWords {
+        longer_than: 3,
+        stem: 7,
+        stop: GENERIC_OP,
+    };
+    rule.of(text, |w| kb.resolve_state(w).is_none())
 }
 
 /// The day number of an ISO date (`YYYY-MM-DD`, anything after it ignored).

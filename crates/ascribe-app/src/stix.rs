@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use ascribe_assess::Policy;
+use ascribe_model::names::{self, Match, Name};
 use ascribe_model::{Case, Indicator, Tlp};
 use ascribe_stix::marking::Markings;
 use ascribe_stix::model::model_view;
@@ -109,7 +110,6 @@ pub(crate) fn new_object<'a>(o: &'a StixObject, json: &'a str) -> NewObject<'a> 
     }
 }
 
-/// Imports bundles into a collection, every file in one transaction, all or
 /// A stored object read back as the importer made it (the reverse of
 /// `new_object`). Stored objects were checked as JSON on the way in: one that
 /// no longer reads is a fault to report, not an object to skip.
@@ -129,6 +129,7 @@ pub fn stored_object(o: StoredObject) -> Result<StixObject> {
     })
 }
 
+/// Imports bundles into a collection, every file in one transaction, all or
 /// nothing: a rejected file rolls back every file (the report says so), and
 /// a file `read` cannot read stops the import with its error. Each bundle is
 /// read one object at a time (`stream::prepare`, then `run`), so memory is
@@ -315,25 +316,19 @@ fn linked_indicators(store: &Store, case: &Case, max: Tlp) -> Result<Vec<Indicat
         .into_iter()
         .map(stored_object)
         .collect::<Result<_>>()?;
-    let names: Vec<String> = case
-        .hypotheses
-        .iter()
-        .flat_map(|h| {
-            h.actor
-                .iter()
-                .cloned()
-                .chain(h.resolved.iter().map(|r| r.name.clone()))
-        })
-        .map(|n| n.to_lowercase())
-        .collect();
+    // An indicator is linked when its actor names a hypothesis of the case
+    // (the one hypothesis matcher, as sightings are matched).
     Ok(model_view(&objects)
         .indicators
         .into_iter()
         .filter(|i| {
             i.tlp <= max
-                && i.actor
-                    .as_ref()
-                    .is_some_and(|a| names.contains(&a.to_lowercase()))
+                && i.actor.as_deref().is_some_and(|a| {
+                    let a = Name::new(a);
+                    case.hypotheses
+                        .iter()
+                        .any(|h| names::names_hypothesis(h, &a, Match::Same))
+                })
         })
         .collect())
 }

@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 
+use ascribe_model::names::{self, Match, Name};
 use ascribe_model::{
     AchRating, Admiralty, Bearing, Claim, ClaimKind, Evidence, EvidenceKind, Hypothesis,
 };
@@ -122,11 +123,11 @@ pub fn claims_to_evidence(
 /// The hypotheses a claim accuses: those whose actor it names, or, when it
 /// names no actor of the case, those whose sponsor is the state it names.
 fn accused<'h>(claim: &Claim, hypotheses: &'h [Hypothesis]) -> Vec<&'h Hypothesis> {
-    let said = |fields: &[&Option<String>]| -> Vec<String> {
+    let said = |fields: &[&Option<String>]| -> Vec<Name> {
         fields
             .iter()
             .filter_map(|f| f.as_deref())
-            .map(normalise)
+            .map(Name::new)
             .filter(|s| !s.is_empty())
             .collect()
     };
@@ -136,10 +137,9 @@ fn accused<'h>(claim: &Claim, hypotheses: &'h [Hypothesis]) -> Vec<&'h Hypothesi
         .iter()
         .filter(|h| h.id != ascribe_model::OTHER_HYPOTHESIS)
         .filter(|h| {
-            let mut names = vec![normalise(&h.id)];
-            names.extend(h.actor.as_deref().map(normalise));
-            names.extend(h.resolved.as_ref().map(|r| normalise(&r.name)));
-            matches_any(&named, &names)
+            named
+                .iter()
+                .any(|s| names::names_hypothesis(h, s, Match::SameOrWithin))
         })
         .collect();
     if !named_hyps.is_empty() {
@@ -149,50 +149,15 @@ fn accused<'h>(claim: &Claim, hypotheses: &'h [Hypothesis]) -> Vec<&'h Hypothesi
         .iter()
         .filter(|h| h.id != ascribe_model::OTHER_HYPOTHESIS)
         .filter(|h| {
-            let sponsor: Vec<String> = h
-                .resolved
-                .as_ref()
-                .and_then(|r| r.sponsor.as_deref())
-                .map(normalise)
-                .into_iter()
-                .collect();
-            matches_any(&states, &sponsor)
+            let Some(sponsor) = h.resolved.as_ref().and_then(|r| r.sponsor.as_deref()) else {
+                return false;
+            };
+            let sponsor = Name::new(sponsor);
+            states
+                .iter()
+                .any(|s| s.names(&sponsor, Match::SameOrWithin))
         })
         .collect()
-}
-
-fn matches_any(said: &[String], names: &[String]) -> bool {
-    let compact = |s: &str| s.replace(' ', "");
-    said.iter().any(|s| {
-        names
-            .iter()
-            .filter(|n| !n.is_empty())
-            .any(|n| s == n || compact(s) == compact(n) || contains_words(s, n))
-    })
-}
-
-/// Lowercase, with anything but letters and digits turned into single spaces.
-fn normalise(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.extend(c.to_lowercase());
-        } else {
-            space = true;
-        }
-    }
-    out
-}
-
-/// Whether `needle` occurs in `hay` as whole words ("russia" in "russia s gru").
-fn contains_words(hay: &str, needle: &str) -> bool {
-    let padded = format!(" {hay} ");
-    padded.contains(&format!(" {needle} "))
 }
 
 #[cfg(test)]

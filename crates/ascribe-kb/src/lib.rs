@@ -90,16 +90,9 @@ pub struct KnowledgeBase {
 }
 
 /// Normalises a name for lookup: lower case, letters and digits only, a
-/// leading "the" dropped. "APT 29", "apt-29" and "APT29" give "apt29".
-pub fn normalize(s: &str) -> String {
-    let t = s.trim();
-    let lower = t.to_lowercase();
-    let t = lower
-        .strip_prefix("the ")
-        .map(str::to_owned)
-        .unwrap_or(lower);
-    t.chars().filter(|c| c.is_alphanumeric()).collect()
-}
+/// leading "the" dropped. "APT 29", "apt-29" and "APT29" give "apt29". This
+/// is the workspace's one name rule, [`ascribe_model::names::key`].
+pub use ascribe_model::names::key as normalize;
 
 impl KnowledgeBase {
     /// The knowledge base compiled into the binary.
@@ -929,13 +922,6 @@ pub fn merge_groups(attack: Vec<KbActor>, misp: Vec<KbActor>) -> Vec<KbActor> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normalize_ignores_case_punctuation_and_leading_the() {
-        assert_eq!(normalize("APT 29"), "apt29");
-        assert_eq!(normalize("apt-29"), "apt29");
-        assert_eq!(normalize("The Dukes"), "dukes");
-    }
 
     #[test]
     fn builtin_resolves_groups_by_alias_with_sponsor() {

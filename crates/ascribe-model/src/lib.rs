@@ -6,6 +6,7 @@
 pub mod calendar;
 mod clock;
 pub mod diag;
+pub mod names;
 mod scales;
 
 use std::collections::BTreeMap;

@@ -23,6 +23,7 @@
 
 use std::collections::BTreeMap;
 
+use ascribe_model::names::{self, Match, Name};
 use ascribe_model::{Fact, Hypothesis, Indicator, Observed, Sighting, Tlp};
 
 use crate::engine::{Row, SightingRow};
@@ -42,22 +43,12 @@ pub fn stored_sighting(s: &SightingRow, min_tlp: Tlp) -> Sighting {
     }
 }
 
-fn norm(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// The hypotheses an actor name points at (by id, actor as written, or canonical name).
+/// The hypotheses an actor name points at (by id, actor as written, or
+/// canonical name: [`ascribe_model::names::names_hypothesis`], same name).
 pub fn hypotheses_for_actor<'h>(actor: &str, hyps: &'h [Hypothesis]) -> Vec<&'h Hypothesis> {
-    let a = norm(actor);
+    let a = Name::new(actor);
     hyps.iter()
-        .filter(|h| {
-            norm(&h.id) == a
-                || h.actor.as_deref().is_some_and(|x| norm(x) == a)
-                || h.resolved.as_ref().is_some_and(|r| norm(&r.name) == a)
-        })
+        .filter(|h| names::names_hypothesis(h, &a, Match::Same))
         .collect()
 }
 

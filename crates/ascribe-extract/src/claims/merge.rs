@@ -33,13 +33,12 @@ pub(super) fn ops_compatible(a: Option<&str>, b: Option<&str>) -> bool {
         "its",
         "their",
     ];
-    let words = |s: &str| -> Vec<String> {
-        s.to_lowercase()
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.len() > 2 && !STOP.contains(w))
-            .map(|w| w.chars().take(6).collect())
-            .collect()
+    let rule = ascribe_model::names::OperationWords {
+        longer_than: 2,
+        stem: 6,
+        stop: STOP,
     };
+    let words = |s: &str| -> Vec<String> { rule.of(s, |_| true) };
     let (wa, wb) = (words(a), words(b));
     wa.iter().any(|w| wb.contains(w))
 }
