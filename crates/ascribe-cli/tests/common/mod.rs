@@ -103,7 +103,19 @@ pub fn serve(
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("starting ascribe serve: {e}"));
-    let mut err = child.stderr.take().expect("standard error is piped");
+    match start_up_address(&mut child, scheme) {
+        Ok((err, addr)) => (child, err, addr),
+        Err(why) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{why}");
+        }
+    }
+}
+
+/// Reads a server's standard error up to the address of its start-up line.
+fn start_up_address(child: &mut Child, scheme: &str) -> Result<(ChildStderr, String), String> {
+    let mut err = child.stderr.take().ok_or("standard error is not piped")?;
     let start = Instant::now();
     let marker = format!("{scheme}://");
     let mut buf = Vec::new();
@@ -111,7 +123,7 @@ pub fn serve(
         let mut b = [0u8; 256];
         let n = err
             .read(&mut b)
-            .unwrap_or_else(|e| panic!("reading ascribe serve's standard error: {e}"));
+            .map_err(|e| format!("reading ascribe serve's standard error: {e}"))?;
         buf.extend_from_slice(&b[..n]);
         let t = text(&buf);
         let addr = t
@@ -119,12 +131,10 @@ pub fn serve(
             .nth(1)
             .and_then(|rest| rest.split_once("/taxii2/"));
         if let Some((a, _)) = addr {
-            return (child, err, a.to_owned());
+            return Ok((err, a.to_owned()));
         }
         if n == 0 || start.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("no address in {t}");
+            return Err(format!("no address in {t}"));
         }
     }
 }
