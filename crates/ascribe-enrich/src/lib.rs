@@ -112,6 +112,29 @@ struct MmdbAsn<'a> {
     autonomous_system_organization: Option<&'a str>,
 }
 
+/// A file's rows as ranges (where the vendor's rows overlap, the later row
+/// wins), with where they came from added to `sources`.
+fn ranges_of<V: Copy + PartialEq>(
+    rows: Vec<(u128, u128, V)>,
+    overlapping: bool,
+    what: &str,
+    path: &Path,
+    sources: &mut Vec<String>,
+) -> Vec<(u128, u128, V)> {
+    let n = rows.len();
+    let rows = if overlapping {
+        flatten_later_wins(rows)
+    } else {
+        rows
+    };
+    sources.push(format!(
+        "{what}: {} ({n} rows{})",
+        path.display(),
+        if overlapping { ", later row wins" } else { "" }
+    ));
+    rows
+}
+
 fn fmt_err(path: &Path, line: usize, reason: impl Into<String>) -> GeoError {
     GeoError::Format {
         path: path.to_owned(),
@@ -342,17 +365,7 @@ impl Geo {
                 vals.push((s, e, idx));
                 Ok(())
             })?;
-            let n = vals.len();
-            let vals = if overlapping {
-                flatten_later_wins(vals)
-            } else {
-                vals
-            };
-            self.sources.push(format!(
-                "country: {} ({n} rows{})",
-                path.display(),
-                if overlapping { ", later row wins" } else { "" }
-            ));
+            let vals = ranges_of(vals, overlapping, "country", path, &mut self.sources);
             if is4 {
                 self.country4 = RangeTable::new_v4(&vals);
             } else {
@@ -379,17 +392,7 @@ impl Geo {
                 }
                 Ok(())
             })?;
-            let n = vals.len();
-            let vals = if overlapping {
-                flatten_later_wins(vals)
-            } else {
-                vals
-            };
-            self.sources.push(format!(
-                "asn: {} ({n} rows{})",
-                path.display(),
-                if overlapping { ", later row wins" } else { "" }
-            ));
+            let vals = ranges_of(vals, overlapping, "asn", path, &mut self.sources);
             if is4 {
                 self.asn4 = RangeTable::new_v4(&vals);
             } else {

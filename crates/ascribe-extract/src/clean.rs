@@ -767,27 +767,13 @@ fn build_blocks_from(
         prev_text = text;
         // Emit the block's lines as pieces.
         if !out.text.is_empty() {
-            let sep_orig = out.pieces.last().map_or(0, |p| p.orig + p.orig_len);
-            out.pieces.push(Piece {
-                clean: out.text.len(),
-                orig: sep_orig,
-                clean_len: 2,
-                orig_len: 0,
-            });
-            out.text.push_str("\n\n");
+            push_filler(out, "\n\n");
         }
         let start = out.text.len();
         for (k, &li) in block.iter().enumerate() {
             if k > 0 && !out.text.ends_with(' ') {
                 // A line break inside a block is a space.
-                let at = out.pieces.last().map_or(0, |p| p.orig + p.orig_len);
-                out.pieces.push(Piece {
-                    clean: out.text.len(),
-                    orig: at,
-                    clean_len: 1,
-                    orig_len: 0,
-                });
-                out.text.push(' ');
+                push_filler(out, " ");
             }
             let Some(line) = lines.get(li) else { continue };
             for &(a, b, rep) in &line.pieces {
@@ -832,6 +818,20 @@ fn build_blocks_from(
 
 /// Copies `orig[a..b]` into the clean text with runs of whitespace (line
 /// breaks, tabs, no-break spaces) as one space, keeping the mapping.
+/// Appends text that stands for no original bytes (a paragraph break, the
+/// space of a line break) as a piece of its own, placed where the original
+/// read so far ends.
+fn push_filler(out: &mut Cleaned<'_>, filler: &str) {
+    let at = out.pieces.last().map_or(0, |p| p.orig + p.orig_len);
+    out.pieces.push(Piece {
+        clean: out.text.len(),
+        orig: at,
+        clean_len: filler.len(),
+        orig_len: 0,
+    });
+    out.text.push_str(filler);
+}
+
 fn emit_segment(out: &mut Cleaned<'_>, original: &str, a: usize, b: usize) {
     let Cleaned { text, pieces, .. } = out;
     let seg = original.get(a..b).unwrap_or("");

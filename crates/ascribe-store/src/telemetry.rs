@@ -58,30 +58,26 @@ impl UnitOfWork<'_> {
         )?;
         for (o, matched, vals) in &run.observations {
             let asn = i64::from(o.src_asn);
-            agg.execute(&[
+            // The aggregate's key: its row and its matched indicators' rows start with it.
+            let key: [&dyn ToParam; 6] = [
                 &run.id,
                 &o.day,
                 &o.src_country,
                 &asn,
                 &o.signature,
                 &o.action,
-                &big(o.events, "event count")?,
-                &big(*matched, "matched event count")?,
-                &big(o.distinct_src_ips, "address count")?,
-                &o.first_seen,
-                &o.last_seen,
-            ])?;
+            ];
+            let (events, matched, addresses) = (
+                big(o.events, "event count")?,
+                big(*matched, "matched event count")?,
+                big(o.distinct_src_ips, "address count")?,
+            );
+            let counts: [&dyn ToParam; 5] =
+                [&events, &matched, &addresses, &o.first_seen, &o.last_seen];
+            agg.execute(&[&key[..], &counts[..]].concat())?;
             for (pos, v) in (0_i64..).zip(vals) {
-                matched_by.execute(&[
-                    &run.id,
-                    &o.day,
-                    &o.src_country,
-                    &asn,
-                    &o.signature,
-                    &o.action,
-                    &pos,
-                    v,
-                ])?;
+                let rest: [&dyn ToParam; 2] = [&pos, v];
+                matched_by.execute(&[&key[..], &rest[..]].concat())?;
             }
         }
         drop(agg);

@@ -224,10 +224,28 @@ pub(crate) fn extract_with(
             h.end += start;
         }
         hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        let window = sentences.get(from..to).unwrap_or(&[]).to_vec();
+        let mut ctx = Ctx::prepared(text, hits, window, kb);
+        out.extend(ctx.run());
+        from = to;
+    }
+    out
+}
+
+impl<'a> Ctx<'a> {
+    /// The context of one window of sentences, prepared as every pass over
+    /// it needs: quotations marked, an interview detected, the author and
+    /// the accused found.
+    fn prepared(
+        text: &'a str,
+        hits: Vec<Hit>,
+        sentences: Vec<Sentence>,
+        kb: &'a KnowledgeBase,
+    ) -> Self {
         let mut ctx = Ctx {
             text,
             hits,
-            sentences: sentences.get(from..to).unwrap_or(&[]).to_vec(),
+            sentences,
             people: Vec::new(),
             kb,
             interviewer: None,
@@ -246,10 +264,8 @@ pub(crate) fn extract_with(
         ctx.detect_interview();
         ctx.find_author();
         ctx.find_accused();
-        out.extend(ctx.run());
-        from = to;
+        ctx
     }
-    out
 }
 
 /// The window a document is read in, in bytes of clean text.
@@ -262,28 +278,7 @@ pub fn debug_sentences(cleaned: &Cleaned<'_>) -> Vec<String> {
     let mut hits = scan(text);
     hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
     let sentences = split_sentences(cleaned);
-    let mut ctx = Ctx {
-        text,
-        hits,
-        sentences,
-        people: Vec::new(),
-        kb: KnowledgeBase::builtin(),
-        interviewer: None,
-        interviewee: None,
-        last_group: None,
-        accused: Vec::new(),
-        smeared: Vec::new(),
-        author: None,
-        answering: std::cell::Cell::new(false),
-        resolving_pronoun: false,
-        labels: Vec::new(),
-        transcript_from: 0,
-        colon_speaker: None,
-    };
-    ctx.mark_quotes();
-    ctx.detect_interview();
-    ctx.find_author();
-    ctx.find_accused();
+    let mut ctx = Ctx::prepared(text, hits, sentences, KnowledgeBase::builtin());
     let mut out = vec![format!(
         "interviewer={:?} interviewee={:?} accused={:?}",
         ctx.interviewer, ctx.interviewee, ctx.accused
