@@ -18,7 +18,7 @@ pub fn check(file: &str, text: &str) -> Result<ParsedCase> {
 
 /// Stores checked cases in one transaction: every case is stored, or none
 /// (re-importing an incident replaces what its case file owns).
-pub fn import(store: &mut Store, cases: &[ParsedCase]) -> Result<()> {
+pub fn import(store: &Store, cases: &[ParsedCase]) -> Result<()> {
     let policies = cases
         .iter()
         .map(|p| {

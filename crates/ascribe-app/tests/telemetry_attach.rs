@@ -30,7 +30,7 @@ fn run(text: &str) -> Output {
 }
 
 fn store_with_example(dir: &std::path::Path) -> Store {
-    let mut store = Store::open(
+    let store = Store::open(
         &dir.join("a.db"),
         FixedClock::from_unix(1_600_000_000).expect("a time in range"),
     )
@@ -38,7 +38,7 @@ fn store_with_example(dir: &std::path::Path) -> Store {
     let text = include_str!("../../../examples/vaccine-research-2020.toml");
     let parsed =
         ascribe_app::case::check("vaccine-research-2020.toml", text).expect("the example checks");
-    ascribe_app::case::import(&mut store, &[parsed]).expect("the example imports");
+    ascribe_app::case::import(&store, &[parsed]).expect("the example imports");
     store
 }
 

@@ -35,10 +35,10 @@ pub(crate) fn run(cmd: CaseCommand, db: &Db) -> anyhow::Result<ExitCode> {
                 .iter()
                 .map(|f| read_case(f))
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            let mut store = db.open()?;
+            let store = db.open()?;
             let mut err = std::io::stderr().lock();
             // One transaction for every file: all are stored, or none.
-            ascribe_app::case::import(&mut store, &parsed)?;
+            ascribe_app::case::import(&store, &parsed)?;
             for (file, p) in files.iter().zip(&parsed) {
                 for note in &p.notes {
                     writeln!(err, "note: {}: {note}", file.display())?;

@@ -222,7 +222,7 @@ fn main() {
     );
     for scale in [1usize, 10, 100].into_iter().filter(|s| *s <= max_scale) {
         let n = 100 * scale;
-        let (path, mut s) = open(&dir, &format!("list-{scale}.db"));
+        let (path, s) = open(&dir, &format!("list-{scale}.db"));
         let cases: Vec<Case> = (0..n)
             .map(|i| case(5, 2, i as u64, &format!("inc-{i:05}")))
             .collect();

@@ -58,7 +58,7 @@ fn demo_db(path: &Path) {
     let text = std::fs::read_to_string(&file).expect("the example case is readable");
     let parsed = ascribe_app::case::check("vaccine-research-2020.toml", &text)
         .expect("the example case is valid");
-    ascribe_app::case::import(&mut store, &[parsed]).expect("the example case is stored");
+    ascribe_app::case::import(&store, &[parsed]).expect("the example case is stored");
     // The example documents, their claims filed under the example incident
     // (the document page shows their text with the claims marked).
     let docs: Vec<_> = [

@@ -987,3 +987,136 @@ async fn a_write_to_an_incident_shows_on_the_next_request() {
     let export = get(&st, "/incidents/vaccine/evidence.csv", None).await;
     assert!(export.text.contains("E9"), "the export is recomputed too");
 }
+
+/// `s` percent-encoded for a form body.
+fn form_enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Posts the import form as `cookie`'s session with `csrf`.
+async fn post_import(
+    st: &ascribe_server::AppState,
+    cookie: &str,
+    csrf: &str,
+    file: &str,
+    text: &str,
+) -> Page {
+    let body = format!(
+        "csrf={}&file={}&case={}",
+        form_enc(csrf),
+        form_enc(file),
+        form_enc(text)
+    );
+    let req = Request::post("/import")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .expect("a request");
+    send(st, req).await
+}
+
+const EXAMPLE_CASE: &str = include_str!("../../../examples/vaccine-research-2020.toml");
+
+#[tokio::test]
+async fn a_case_file_imported_by_form_lands_on_its_page() {
+    let st = state(fixture(), true);
+    let cookie = sign_in(&st, "u-red").await;
+    let form = get(&st, "/import", Some(&cookie)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text);
+    assert_structure(&form, Tlp::Clear);
+    assert!(form.text.contains(r#"<label for="case">"#));
+    let token = csrf(&form.text);
+    let r = post_import(&st, &cookie, &token, "vaccine.toml", EXAMPLE_CASE).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let to = r
+        .headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .expect("a location");
+    assert_eq!(to, "/incidents/vaccine-research-2020");
+    let page = get(&st, to, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page
+        .text
+        .contains("Intrusions into COVID-19 vaccine research organisations"));
+}
+
+#[tokio::test]
+async fn a_bad_case_file_shows_its_line_next_to_the_field_and_stores_nothing() {
+    let st = state(fixture(), true);
+    let cookie = sign_in(&st, "u-red").await;
+    let token = csrf(&get(&st, "/import", Some(&cookie)).await.text);
+    // A good file with a wrong type on line 10 (the incident's title).
+    let bad = EXAMPLE_CASE.replacen(
+        "title = \"Intrusions into COVID-19 vaccine research organisations\"",
+        "title = 42",
+        1,
+    );
+    assert_ne!(bad, EXAMPLE_CASE);
+    let r = post_import(&st, &cookie, &token, "mine.toml", &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let at = r
+        .text
+        .find(r#"id="case-error""#)
+        .expect("an error by the field");
+    let shown = &r.text[at..];
+    let field = shown
+        .find(r#"<textarea id="case""#)
+        .expect("the field after it");
+    let error = &shown[..field];
+    assert!(
+        error.contains("mine.toml:10:9: invalid type: integer `42`, expected a string"),
+        "names the file, line and what was expected: {error}"
+    );
+    assert!(shown.contains("title = 42"), "what the user pasted is kept");
+    assert!(r.text.contains(r#"value="mine.toml""#));
+    let none = get(&st, "/incidents/vaccine-research-2020", Some(&cookie)).await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND, "nothing was stored");
+}
+
+#[tokio::test]
+async fn import_refuses_no_token_readers_and_anonymous_users() {
+    let st = state(fixture(), true);
+    let cookie = sign_in(&st, "u-red").await;
+    let r = post_import(&st, &cookie, "wrong", "x.toml", EXAMPLE_CASE).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    assert_eq!(
+        get(&st, "/incidents/vaccine-research-2020", Some(&cookie))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // A reader may not import, and is told so.
+    let reader = sign_in(&st, "reader").await;
+    let page = get(&st, "/import", Some(&reader)).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(page.text.contains("may read but not write"));
+    let token = csrf(&get(&st, "/incidents", Some(&reader)).await.text);
+    let r = post_import(&st, &reader, &token, "x.toml", EXAMPLE_CASE).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Anonymous readers are sent to sign in, even where they may read.
+    let anon = get(&st, "/import", None).await;
+    assert_eq!(anon.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        anon.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/login")
+    );
+    let r = post_import(&st, "", "", "x.toml", EXAMPLE_CASE).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // A body past the bound is refused with a page saying so.
+    let token = csrf(&get(&st, "/import", Some(&cookie)).await.text);
+    let huge = "#".repeat(5 * 1024 * 1024);
+    let r = post_import(&st, &cookie, &token, "x.toml", &huge).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.text.contains("larger than 4 MiB"));
+}

@@ -47,7 +47,7 @@ impl Store {
 
     /// Stores several cases as [`Store::save_case`] does, in one transaction:
     /// all of them are written, or none (a multi-file `case import`).
-    pub fn save_cases(&mut self, cases: &[(&Case, Option<&str>)]) -> Result<()> {
+    pub fn save_cases(&self, cases: &[(&Case, Option<&str>)]) -> Result<()> {
         self.unit_of_work(|u| {
             for (case, policy_json) in cases {
                 u.save_case(case, *policy_json)?;

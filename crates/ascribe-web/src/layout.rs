@@ -47,6 +47,9 @@ pub(crate) fn page(title: &str, marking: Tlp, viewer: &Viewer, body: Markup) -> 
                             ul {
                                 li { a href="/incidents" { "Incidents" } }
                                 li { a href="/telemetry" { "Telemetry" } }
+                                @if viewer.user.as_ref().is_some_and(|u| u.role.default_rights().1) {
+                                    li { a href="/import" { "Import" } }
+                                }
                             }
                         }
                         div class="who" {

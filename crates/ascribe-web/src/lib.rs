@@ -15,6 +15,7 @@ mod actors;
 mod devices;
 mod documents;
 mod format;
+mod import;
 mod incidents;
 mod kept;
 mod layout;
@@ -169,8 +170,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// The paths the pages answer; every other path is the TAXII server's.
 pub fn is_web_path(path: &str) -> bool {
-    const PREFIXES: [&str; 8] = [
+    const PREFIXES: [&str; 9] = [
         "/incidents",
+        "/import",
         "/actors",
         "/devices",
         "/login",
@@ -191,6 +193,7 @@ pub fn router(web: Web) -> Router {
         .route("/favicon.ico", get(no_icon))
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
+        .route("/import", get(import::show).post(import::import))
         .route("/incidents", get(incidents::list))
         .route("/incidents.csv", get(incidents::list_csv))
         .route("/incidents.json", get(incidents::list_json))

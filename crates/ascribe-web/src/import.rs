@@ -1,0 +1,173 @@
+//! Import by form: a case file pasted into a form goes through the same use
+//! case as `ascribe case import` (checked, then stored in one unit of work),
+//! and a bad file is shown again with the same error the command prints
+//! (file, line and column, what was expected) next to the field.
+//!
+//! Only signed-in users whose role writes may import: anonymous readers are
+//! sent to sign in, readers get a 403 page. The POST carries the session's
+//! CSRF token and its body is bounded ([`MAX_BODY`]).
+
+use ascribe_model::Tlp;
+use ascribe_store::UserRecord;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{html, Markup};
+
+use crate::incidents::enc;
+use crate::{error_page, html_response, layout, viewer, Viewer, Web};
+
+/// The largest form accepted, in bytes (4 MiB): a case file of tens of
+/// thousands of items, far above any written by hand.
+pub(crate) const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// What the user typed, shown again when the import fails.
+#[derive(Debug, Default)]
+struct Entered {
+    file: String,
+    text: String,
+}
+
+/// The name a pasted case file goes by in errors when none is given.
+const PASTED: &str = "pasted.toml";
+
+/// The form, with the error of the last attempt next to the field.
+fn form(viewer: &Viewer, entered: &Entered, error: Option<&str>) -> Markup {
+    let csrf = viewer.csrf.as_deref().unwrap_or("");
+    let body = html! {
+        h1 { "Import a case file" }
+        p {
+            "Paste a case file (TOML, as " code { "ascribe case import" } " reads it). It is checked and stored "
+            "in one step: a file with a problem stores nothing. Importing an incident again replaces what its "
+            "earlier case file wrote."
+        }
+        form method="post" action="/import" class="import" {
+            input type="hidden" name="csrf" value=(csrf);
+            div class="field" {
+                label for="file" { "File name (used in error messages)" }
+                input id="file" name="file" type="text" value=(entered.file) placeholder=(PASTED);
+            }
+            div class="field" {
+                label for="case" { "Case file" }
+                @if let Some(e) = error {
+                    pre class="error" id="case-error" role="alert" { (e) }
+                }
+                textarea id="case" name="case" rows="24" cols="80" required spellcheck="false"
+                    aria-invalid=[error.map(|_| "true")]
+                    aria-describedby=[error.map(|_| "case-error")] { (entered.text) }
+            }
+            button type="submit" { "Import" }
+        }
+    };
+    layout::page("Import a case file", Tlp::Clear, viewer, body)
+}
+
+/// The signed-in user who may write, or the response that replaces the
+/// page: sign in first, or 403 for a role that only reads.
+async fn writer(web: &Web, headers: &HeaderMap) -> Result<(Viewer, UserRecord), Response> {
+    let v = match viewer(web, headers).await {
+        Ok(v) => v,
+        Err(r) => return Err(r),
+    };
+    let Some(user) = v.user.clone() else {
+        return Err(Redirect::to("/login").into_response());
+    };
+    if !user.role.default_rights().1 {
+        return Err(error_page(
+            StatusCode::FORBIDDEN,
+            "Import not allowed",
+            "Your account may read but not write, so it cannot import. Ask an administrator for the analyst role.",
+        ));
+    }
+    Ok((v, user))
+}
+
+pub(crate) async fn show(State(web): State<Web>, headers: HeaderMap) -> Response {
+    match writer(&web, &headers).await {
+        Ok((v, _)) => html_response(StatusCode::OK, form(&v, &Entered::default(), None)),
+        Err(r) => r,
+    }
+}
+
+pub(crate) async fn import(State(web): State<Web>, headers: HeaderMap, body: Body) -> Response {
+    let (v, _) = match writer(&web, &headers).await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return html_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            form(
+                &v,
+                &Entered::default(),
+                Some("The form is larger than 4 MiB, the most one import takes. Split the case file or import it with `ascribe case import`."),
+            ),
+        );
+    };
+    let p = crate::params::Params::parse(&bytes);
+    if v.csrf.is_none() || v.csrf.as_deref() != p.get("csrf") {
+        return error_page(
+            StatusCode::FORBIDDEN,
+            "Import refused",
+            "The import form had expired. Please open it again and resubmit.",
+        );
+    }
+    let entered = Entered {
+        file: p.get("file").unwrap_or("").trim().to_owned(),
+        text: p.get("case").unwrap_or("").to_owned(),
+    };
+    if entered.text.trim().is_empty() {
+        return html_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form(&v, &entered, Some("Paste a case file to import.")),
+        );
+    }
+    let name = if entered.file.is_empty() {
+        PASTED.to_owned()
+    } else {
+        entered.file.clone()
+    };
+    let text = entered.text.clone();
+    let done = web
+        .db(move |s| {
+            let parsed = ascribe_app::case::check(&name, &text)?;
+            let id = parsed.case.incident.id.clone();
+            ascribe_app::case::import(s, &[parsed])?;
+            Ok::<_, ascribe_app::AppError>(id)
+        })
+        .await;
+    match done {
+        Err(r) => r,
+        Ok(Ok(id)) => Redirect::to(&format!("/incidents/{}", enc(&id))).into_response(),
+        Ok(Err(e)) if is_input(&e) => html_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form(&v, &entered, Some(&chain(&e))),
+        ),
+        Ok(Err(e)) => crate::app_error(&e),
+    }
+}
+
+/// Whether an error is the file's fault (shown to the user) rather than the
+/// server's (logged, not shown).
+fn is_input(e: &ascribe_app::AppError) -> bool {
+    matches!(
+        e,
+        ascribe_app::AppError::Case(_) | ascribe_app::AppError::Input(_)
+    )
+}
+
+/// An error and its causes, as the command prints them.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(s) = next {
+        let s_text = s.to_string();
+        if !out.contains(&s_text) {
+            out.push_str(": ");
+            out.push_str(&s_text);
+        }
+        next = s.source();
+    }
+    out
+}
