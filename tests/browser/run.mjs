@@ -1,13 +1,14 @@
 // Drives Debian's chromium against a running `ascribe serve`: every page
 // anonymous and signed in, a filter, paging, a what-if, exports, sign-out;
 // axe-core with the WCAG 2.2 AA tags on every page (any violation fails);
-// screenshots of each page at 1280 and 390 px wide.
+// screenshots of each page at 1280 and 390 px wide; a case file imported by
+// the form (an error next to the field first, then its incident's page).
 //
 // usage: BASE=http://127.0.0.1:PORT USER=name PASSWORD=secret INCIDENT=id DOCUMENT=name OUT=dir node run.mjs
 // Prints one JSON line per page checked and a summary line; exits 1 on any failure.
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 
 const env = (k) => {
   const v = process.env[k];
@@ -194,6 +195,27 @@ for (const path of ['/incidents.csv', `/incidents/${INCIDENT}/evidence.csv`, `/i
   if (path.endsWith('.csv') && !text.startsWith('# TLP:')) fail(`${path}: no marking line`);
   if (/TLP:RED|TLP:AMBER\+STRICT/.test(text)) fail(`${path}: holds a marking above the reader's clearance`);
 }
+
+// Import a case file by the form from the navigation: a bad file shows its
+// line next to the field, keeping the paste; a good one lands on its page.
+const example = readFileSync(new URL('../../examples/vaccine-research-2020.toml', import.meta.url), 'utf8');
+const imported = example.replace('id = "vaccine-research-2020"', 'id = "imported-by-form"')
+  .replace('title = "Intrusions into COVID-19 vaccine research organisations"', 'title = "Imported by the form"');
+if (imported === example) fail('import: the example case did not change');
+await Promise.all([page.waitForURL(`${BASE}/import`), page.locator('nav a[href="/import"]').click()]);
+await check(page, 'import');
+await page.fill('#file', 'by-form.toml');
+await page.fill('#case', imported.replace('title = "Imported by the form"', 'title = 42'));
+await Promise.all([page.waitForResponse((r) => r.url().endsWith('/import') && r.request().method() === 'POST'), page.click('button:has-text("Import")')]);
+await page.waitForLoadState('load');
+const importError = await page.locator('#case-error').innerText().catch(() => '');
+if (!/^by-form\.toml:\d+:\d+: /.test(importError)) fail(`import: no file:line error next to the field (${importError})`);
+if (!(await page.inputValue('#case')).includes('title = 42')) fail('import: the paste was not kept');
+await check(page, 'import-error');
+await page.fill('#case', imported);
+await Promise.all([page.waitForURL(`${BASE}/incidents/imported-by-form`), page.click('button:has-text("Import")')]);
+if (!(await page.getByText('Imported by the form').count())) fail('import: the imported incident page does not show its title');
+await check(page, 'imported-incident');
 
 // Sign out.
 await Promise.all([page.waitForURL(`${BASE}/login`), page.click('button:has-text("Sign out")')]);
