@@ -197,7 +197,7 @@ for (const path of ['/incidents.csv', `/incidents/${INCIDENT}/evidence.csv`, `/i
 }
 
 // Import a case file by the form from the navigation: a bad file shows its
-// line next to the field, keeping the paste; a good one lands on its page.
+// line next to the field, keeping the paste; a good one uploaded lands on its page.
 const example = readFileSync(new URL('../../examples/vaccine-research-2020.toml', import.meta.url), 'utf8');
 const imported = example.replace('id = "vaccine-research-2020"', 'id = "imported-by-form"')
   .replace('title = "Intrusions into COVID-19 vaccine research organisations"', 'title = "Imported by the form"');
@@ -212,7 +212,9 @@ const importError = await page.locator('#case-error').innerText().catch(() => ''
 if (!/^by-form\.toml:\d+:\d+: /.test(importError)) fail(`import: no file:line error next to the field (${importError})`);
 if (!(await page.inputValue('#case')).includes('title = 42')) fail('import: the paste was not kept');
 await check(page, 'import-error');
-await page.fill('#case', imported);
+// The good file by upload, as a user picks it (the paste is cleared).
+await page.fill('#case', '');
+await page.setInputFiles('#upload', { name: 'imported-by-form.toml', mimeType: 'application/toml', buffer: Buffer.from(imported) });
 await Promise.all([page.waitForURL(`${BASE}/incidents/imported-by-form`), page.click('button:has-text("Import")')]);
 if (!(await page.getByText('Imported by the form').count())) fail('import: the imported incident page does not show its title');
 await check(page, 'imported-incident');

@@ -1120,3 +1120,62 @@ async fn import_refuses_no_token_readers_and_anonymous_users() {
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(r.text.contains("larger than 4 MiB"));
 }
+
+/// Posts the import form as a browser does with a file chosen.
+async fn upload_import(
+    st: &ascribe_server::AppState,
+    cookie: &str,
+    csrf: &str,
+    file: &str,
+    text: &str,
+) -> Page {
+    let b = "----ascribeTestBoundary7";
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"{file}\"\r\n\
+         Content-Type: application/toml\r\n\r\n{text}\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"case\"\r\n\r\n\r\n--{b}--\r\n"
+    );
+    let req = Request::post("/import")
+        .header(header::COOKIE, cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={b}"),
+        )
+        .body(Body::from(body))
+        .expect("a request");
+    send(st, req).await
+}
+
+#[tokio::test]
+async fn an_uploaded_case_file_imports_and_a_bad_one_is_shown_with_its_name() {
+    let st = state(fixture(), true);
+    let cookie = sign_in(&st, "u-red").await;
+    let token = csrf(&get(&st, "/import", Some(&cookie)).await.text);
+    let bad = EXAMPLE_CASE.replacen("[incident]", "[incident]\nid = 7", 1);
+    let r = upload_import(&st, &cookie, &token, "up.toml", &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let at = r
+        .text
+        .find(r#"id="case-error""#)
+        .expect("an error by the field");
+    assert!(
+        r.text[at..].starts_with(r#"id="case-error" role="alert">up.toml:10:1: duplicate key"#),
+        "names the uploaded file and line: {}",
+        &r.text[at..at + 200]
+    );
+    assert!(
+        r.text.contains(r#"value="up.toml""#) && r.text.contains("id = 7"),
+        "the uploaded file is kept in the form to fix"
+    );
+    let none = get(&st, "/incidents/vaccine-research-2020", Some(&cookie)).await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND, "nothing was stored");
+    let r = upload_import(&st, &cookie, &token, "vaccine.toml", EXAMPLE_CASE).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = get(&st, "/incidents/vaccine-research-2020", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Without the token the upload is refused.
+    let r = upload_import(&st, &cookie, "wrong", "vaccine.toml", EXAMPLE_CASE).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

@@ -1,4 +1,4 @@
-//! Import by form: a case file pasted into a form goes through the same use
+//! Import by form: a case file uploaded (or pasted) into a form goes through the same use
 //! case as `ascribe case import` (checked, then stored in one unit of work),
 //! and a bad file is shown again with the same error the command prints
 //! (file, line and column, what was expected) next to the field.
@@ -38,22 +38,27 @@ fn form(viewer: &Viewer, entered: &Entered, error: Option<&str>) -> Markup {
     let body = html! {
         h1 { "Import a case file" }
         p {
-            "Paste a case file (TOML, as " code { "ascribe case import" } " reads it). It is checked and stored "
+            "Choose a case file (TOML, as " code { "ascribe case import" } " reads it) or paste one. It is checked and stored "
             "in one step: a file with a problem stores nothing. Importing an incident again replaces what its "
             "earlier case file wrote."
         }
-        form method="post" action="/import" class="import" {
+        form method="post" action="/import" enctype="multipart/form-data" class="import" {
             input type="hidden" name="csrf" value=(csrf);
             div class="field" {
-                label for="file" { "File name (used in error messages)" }
+                label for="upload" { "Case file to upload" }
+                input id="upload" name="upload" type="file" accept=".toml,application/toml,text/plain"
+                    aria-describedby=[error.map(|_| "case-error")];
+            }
+            div class="field" {
+                label for="file" { "File name of a pasted case (used in error messages)" }
                 input id="file" name="file" type="text" value=(entered.file) placeholder=(PASTED);
             }
             div class="field" {
-                label for="case" { "Case file" }
+                label for="case" { "Or paste the case file here" }
                 @if let Some(e) = error {
                     pre class="error" id="case-error" role="alert" { (e) }
                 }
-                textarea id="case" name="case" rows="24" cols="80" required spellcheck="false"
+                textarea id="case" name="case" rows="24" cols="80" spellcheck="false"
                     aria-invalid=[error.map(|_| "true")]
                     aria-describedby=[error.map(|_| "case-error")] { (entered.text) }
             }
@@ -105,22 +110,39 @@ pub(crate) async fn import(State(web): State<Web>, headers: HeaderMap, body: Bod
             ),
         );
     };
-    let p = crate::params::Params::parse(&bytes);
-    if v.csrf.is_none() || v.csrf.as_deref() != p.get("csrf") {
+    let posted = match Form::read(&headers, &bytes) {
+        Ok(f) => f,
+        Err(e) => {
+            return html_response(
+                StatusCode::BAD_REQUEST,
+                form(&v, &Entered::default(), Some(e)),
+            )
+        }
+    };
+    if v.csrf.is_none() || v.csrf.as_deref() != Some(posted.csrf.as_str()) {
         return error_page(
             StatusCode::FORBIDDEN,
             "Import refused",
             "The import form had expired. Please open it again and resubmit.",
         );
     }
-    let entered = Entered {
-        file: p.get("file").unwrap_or("").trim().to_owned(),
-        text: p.get("case").unwrap_or("").to_owned(),
+    let entered = match posted.entered() {
+        Ok(e) => e,
+        Err(e) => {
+            return html_response(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form(&v, &Entered::default(), Some(&e)),
+            )
+        }
     };
     if entered.text.trim().is_empty() {
         return html_response(
             StatusCode::UNPROCESSABLE_ENTITY,
-            form(&v, &entered, Some("Paste a case file to import.")),
+            form(
+                &v,
+                &entered,
+                Some("Choose a case file to upload, or paste one."),
+            ),
         );
     }
     let name = if entered.file.is_empty() {
@@ -170,4 +192,75 @@ fn chain(e: &dyn std::error::Error) -> String {
         next = s.source();
     }
     out
+}
+
+/// The fields of a posted form, from either encoding.
+struct Form {
+    csrf: String,
+    file: String,
+    text: String,
+    /// An uploaded file: its name and bytes.
+    upload: Option<(String, Vec<u8>)>,
+}
+
+impl Form {
+    fn read(headers: &HeaderMap, body: &[u8]) -> Result<Form, &'static str> {
+        let ct = headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if let Some(b) = crate::multipart::boundary(ct) {
+            let mut f = Form {
+                csrf: String::new(),
+                file: String::new(),
+                text: String::new(),
+                upload: None,
+            };
+            for p in crate::multipart::parts(body, &b)? {
+                let text = || String::from_utf8_lossy(&p.data).into_owned();
+                match (p.name.as_str(), &p.filename) {
+                    ("upload", Some(name)) if !name.is_empty() || !p.data.is_empty() => {
+                        f.upload = Some((name.clone(), p.data.clone()));
+                    }
+                    ("csrf", _) => f.csrf = text(),
+                    ("file", _) => f.file = text().trim().to_owned(),
+                    ("case", _) => f.text = text().replace("\r\n", "\n"),
+                    _ => {}
+                }
+            }
+            return Ok(f);
+        }
+        let p = crate::params::Params::parse(body);
+        Ok(Form {
+            csrf: p.get("csrf").unwrap_or("").to_owned(),
+            file: p.get("file").unwrap_or("").trim().to_owned(),
+            text: p.get("case").unwrap_or("").to_owned(),
+            upload: None,
+        })
+    }
+
+    /// What to import: an uploaded file (its text, under its own name) in
+    /// preference to a paste.
+    fn entered(self) -> Result<Entered, String> {
+        match self.upload {
+            Some((name, bytes)) => {
+                let file = if name.is_empty() {
+                    PASTED.to_owned()
+                } else {
+                    name
+                };
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    format!(
+                        "{file}: not UTF-8 text (byte {} is not valid)",
+                        e.utf8_error().valid_up_to() + 1
+                    )
+                })?;
+                Ok(Entered { file, text })
+            }
+            None => Ok(Entered {
+                file: self.file,
+                text: self.text,
+            }),
+        }
+    }
 }

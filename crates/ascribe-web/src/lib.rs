@@ -19,6 +19,7 @@ mod import;
 mod incidents;
 mod kept;
 mod layout;
+mod multipart;
 mod params;
 mod session;
 mod svg;
