@@ -136,7 +136,7 @@ pub fn stored_object(o: StoredObject) -> Result<StixObject> {
 /// about one file's text, not a tree of it. The writer has full clearance
 /// (whoever holds the database file does).
 pub fn import<F>(
-    store: &mut Store,
+    store: &Store,
     clock: &dyn Clock,
     collection: &str,
     opts: &ImportOptions,

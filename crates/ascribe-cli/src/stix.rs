@@ -97,17 +97,16 @@ fn import(
     collection: &str,
     db: &Db,
 ) -> anyhow::Result<ExitCode> {
-    let mut store = db.open()?;
+    let store = db.open()?;
     let opts = ImportOptions { partial, unmarked };
-    let report =
-        ascribe_app::stix::import(&mut store, db.clock(), collection, &opts, files, |f| {
-            let text = crate::diag::read_text(f).map_err(|e| {
-                ascribe_app::AppError::Input(format!(
-                    "nothing imported: an import of several files is all or nothing: {e:#}"
-                ))
-            })?;
-            Ok((f.display().to_string(), text))
+    let report = ascribe_app::stix::import(&store, db.clock(), collection, &opts, files, |f| {
+        let text = crate::diag::read_text(f).map_err(|e| {
+            ascribe_app::AppError::Input(format!(
+                "nothing imported: an import of several files is all or nothing: {e:#}"
+            ))
         })?;
+        Ok((f.display().to_string(), text))
+    })?;
     let mut stderr = std::io::stderr().lock();
     let mut had_errors = false;
     let mut rejected = 0usize;

@@ -1179,3 +1179,90 @@ async fn an_uploaded_case_file_imports_and_a_bad_one_is_shown_with_its_name() {
     let r = upload_import(&st, &cookie, "wrong", "vaccine.toml", EXAMPLE_CASE).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_stix_bundle_imported_by_form_is_stored_and_a_bad_one_is_refused_whole() {
+    let st = state(fixture(), true);
+    let cookie = sign_in(&st, "u-red").await;
+    let form = get(&st, "/import/stix", Some(&cookie)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text);
+    assert_structure(&form, Tlp::Clear);
+    let token = csrf(&form.text);
+    let post = |body: String| {
+        Request::post("/import/stix")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("a request")
+    };
+    let bundle = serde_json::json!({
+        "type": "bundle", "id": "bundle--00000000-0000-4000-8000-000000000001",
+        "objects": [indicator(1, Tlp::Clear, "2020-01-02T00:00:00.000Z")],
+    })
+    .to_string();
+    // A bundle cut short: refused whole, named, the paste kept.
+    let cut = &bundle[..bundle.len() - 3];
+    let r = send(
+        &st,
+        post(format!(
+            "csrf={token}&collection=intel&file=cut.json&case={}",
+            form_enc(cut)
+        )),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let at = r
+        .text
+        .find(r#"id="case-error""#)
+        .expect("an error by the field");
+    assert!(r.text[at..].contains("cut.json"), "{}", &r.text[at..]);
+    assert!(r.text.contains("nothing imported"), "{}", r.text);
+    let good = |b: &str| format!("csrf={token}&collection=intel&case={}", form_enc(b));
+    let r = send(&st, post(good(&bundle))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(
+        r.text
+            .contains("1 object(s) accepted (1 new, 0 already stored"),
+        "{}",
+        r.text
+    );
+    // Again: the object is already stored (so the first import wrote it, and the cut one did not).
+    let r = send(&st, post(good(&bundle))).await;
+    assert!(r.text.contains("(0 new, 1 already stored"), "{}", r.text);
+    // An unknown collection is named next to the field; a reader is refused.
+    let r = send(
+        &st,
+        post(format!(
+            "csrf={token}&collection=nope&case={}",
+            form_enc(&bundle)
+        )),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let at = r
+        .text
+        .find(r#"id="case-error""#)
+        .expect("an error by the field");
+    assert!(
+        r.text[at..]
+            .split("</pre>")
+            .next()
+            .is_some_and(|e| e.contains("nope")),
+        "{}",
+        &r.text[at..]
+    );
+    let reader = sign_in(&st, "reader").await;
+    assert_eq!(
+        get(&st, "/import/stix", Some(&reader)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = send(
+        &st,
+        Request::post("/import/stix")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(good(&bundle)))
+            .expect("a request"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "anonymous: sign in first");
+}

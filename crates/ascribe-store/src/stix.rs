@@ -277,7 +277,7 @@ impl Store {
 
     /// [`UnitOfWork::stix_write`] in a unit of its own.
     pub fn stix_write<T, E: From<StoreError>>(
-        &mut self,
+        &self,
         collection_id: &str,
         writer: Tlp,
         now: &str,

@@ -64,6 +64,7 @@ fn form(viewer: &Viewer, entered: &Entered, error: Option<&str>) -> Markup {
             }
             button type="submit" { "Import" }
         }
+        p { "To import a STIX bundle into a collection, use the " a href="/import/stix" { "STIX import form" } "." }
     };
     layout::page("Import a case file", Tlp::Clear, viewer, body)
 }
@@ -199,6 +200,8 @@ struct Form {
     csrf: String,
     file: String,
     text: String,
+    /// The STIX form's collection.
+    collection: String,
     /// An uploaded file: its name and bytes.
     upload: Option<(String, Vec<u8>)>,
 }
@@ -214,6 +217,7 @@ impl Form {
                 csrf: String::new(),
                 file: String::new(),
                 text: String::new(),
+                collection: String::new(),
                 upload: None,
             };
             for p in crate::multipart::parts(body, &b)? {
@@ -225,6 +229,7 @@ impl Form {
                     ("csrf", _) => f.csrf = text(),
                     ("file", _) => f.file = text().trim().to_owned(),
                     ("case", _) => f.text = text().replace("\r\n", "\n"),
+                    ("collection", _) => f.collection = text().trim().to_owned(),
                     _ => {}
                 }
             }
@@ -235,6 +240,7 @@ impl Form {
             csrf: p.get("csrf").unwrap_or("").to_owned(),
             file: p.get("file").unwrap_or("").trim().to_owned(),
             text: p.get("case").unwrap_or("").to_owned(),
+            collection: p.get("collection").unwrap_or("").trim().to_owned(),
             upload: None,
         })
     }
@@ -263,4 +269,205 @@ impl Form {
             }),
         }
     }
+}
+
+/// The collection a STIX import goes to unless the user names another (as
+/// `ascribe stix import`).
+const DEFAULT_COLLECTION: &str = "intel";
+
+/// The STIX form: the problems of the last attempt next to the field, or what
+/// the import stored.
+fn stix_form(
+    viewer: &Viewer,
+    entered: &Entered,
+    collection: &str,
+    error: Option<&str>,
+    done: &[String],
+) -> Markup {
+    let csrf = viewer.csrf.as_deref().unwrap_or("");
+    let body = html! {
+        h1 { "Import a STIX bundle" }
+        @if !done.is_empty() {
+            div role="status" {
+                h2 { "Imported" }
+                ul { @for d in done { li { (d) } } }
+            }
+        }
+        p {
+            "Choose a STIX 2.1 bundle (JSON, as " code { "ascribe stix import" } " reads it) or paste one. "
+            "A bundle with an error is rejected whole and stores nothing. Objects without a TLP marking are stored as "
+            (Tlp::Green.label()) "; a marking that cannot be classified stores its object as " (Tlp::Red.label()) "."
+        }
+        form method="post" action="/import/stix" enctype="multipart/form-data" class="import" {
+            input type="hidden" name="csrf" value=(csrf);
+            div class="field" {
+                label for="collection" { "Collection (alias or id)" }
+                input id="collection" name="collection" type="text" required value=(collection);
+            }
+            div class="field" {
+                label for="upload" { "Bundle to upload" }
+                input id="upload" name="upload" type="file" accept=".json,application/json"
+                    aria-describedby=[error.map(|_| "case-error")];
+            }
+            div class="field" {
+                label for="file" { "File name of a pasted bundle (used in error messages)" }
+                input id="file" name="file" type="text" value=(entered.file) placeholder="pasted.json";
+            }
+            div class="field" {
+                label for="case" { "Or paste the bundle here" }
+                @if let Some(e) = error {
+                    pre class="error" id="case-error" role="alert" { (e) }
+                }
+                textarea id="case" name="case" rows="16" cols="80" spellcheck="false"
+                    aria-invalid=[error.map(|_| "true")]
+                    aria-describedby=[error.map(|_| "case-error")] { (entered.text) }
+            }
+            button type="submit" { "Import" }
+        }
+    };
+    layout::page("Import a STIX bundle", Tlp::Clear, viewer, body)
+}
+
+pub(crate) async fn stix_show(State(web): State<Web>, headers: HeaderMap) -> Response {
+    match writer(&web, &headers).await {
+        Ok((v, _)) => html_response(
+            StatusCode::OK,
+            stix_form(&v, &Entered::default(), DEFAULT_COLLECTION, None, &[]),
+        ),
+        Err(r) => r,
+    }
+}
+
+pub(crate) async fn stix_import(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let (v, user) = match writer(&web, &headers).await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let again = |status, entered: &Entered, collection: &str, e: &str| {
+        html_response(status, stix_form(&v, entered, collection, Some(e), &[]))
+    };
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return again(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &Entered::default(),
+            DEFAULT_COLLECTION,
+            "The form is larger than 4 MiB, the most one import takes. Import larger bundles with `ascribe stix import`.",
+        );
+    };
+    let posted = match Form::read(&headers, &bytes) {
+        Ok(f) => f,
+        Err(e) => {
+            return again(
+                StatusCode::BAD_REQUEST,
+                &Entered::default(),
+                DEFAULT_COLLECTION,
+                e,
+            )
+        }
+    };
+    if v.csrf.is_none() || v.csrf.as_deref() != Some(posted.csrf.as_str()) {
+        return error_page(
+            StatusCode::FORBIDDEN,
+            "Import refused",
+            "The import form had expired. Please open it again and resubmit.",
+        );
+    }
+    let collection = if posted.collection.is_empty() {
+        DEFAULT_COLLECTION.to_owned()
+    } else {
+        posted.collection.clone()
+    };
+    let entered = match posted.entered() {
+        Ok(e) => e,
+        Err(e) => {
+            return again(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &Entered::default(),
+                &collection,
+                &e,
+            )
+        }
+    };
+    if entered.text.trim().is_empty() {
+        return again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &entered,
+            &collection,
+            "Choose a bundle to upload, or paste one.",
+        );
+    }
+    let name = if entered.file.is_empty() {
+        "pasted.json".to_owned()
+    } else {
+        entered.file.clone()
+    };
+    let text = entered.text.clone();
+    let coll = collection.clone();
+    let done = web
+        .db(move |s| {
+            let opts = ascribe_stix::ImportOptions {
+                partial: false,
+                unmarked: Tlp::Green,
+            };
+            // The user's rights on this collection, as TAXII decides them.
+            if let Some(c) = s.stix_collection(&coll)? {
+                if !s.collection_rights(&user, &c.id)?.1 {
+                    return Err(ascribe_app::AppError::Input(format!(
+                        "you may not write to the collection {coll}"
+                    )));
+                }
+            }
+            ascribe_app::stix::import(s, &ascribe_app::SystemClock, &coll, &opts, &[()], |()| {
+                Ok((name.clone(), text.clone()))
+            })
+        })
+        .await;
+    let report = match done {
+        Err(r) => return r,
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) if matches!(e, ascribe_app::AppError::NoCollection { .. }) || is_input(&e) => {
+            return again(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &entered,
+                &collection,
+                &chain(&e),
+            )
+        }
+        Ok(Err(e)) => return crate::app_error(&e),
+    };
+    let mut lines = Vec::new();
+    for f in &report.files {
+        match &f.outcome {
+            Ok(a) => lines.push(format!(
+                "{}: {} object(s) accepted ({} new, {} already stored, {} repeated in the bundle); {} actor(s), {} indicator(s) for the model; {} marking warning(s) (stored as TLP:RED)",
+                f.name, a.streamed.accepted, a.added, a.known, a.streamed.duplicates, a.actors, a.indicators, a.streamed.warnings.len()
+            )),
+            Err(ascribe_stix::ImportError::Rejected(errs)) => {
+                for e in errs.iter().take(50) {
+                    lines.push(format!("{}: {}: {}", f.name, e.path, e.reason));
+                }
+                if errs.len() > 50 {
+                    lines.push(format!("{}: {} more error(s)", f.name, errs.len() - 50));
+                }
+                lines.push(format!("{}: rejected whole ({} error(s)); nothing imported", f.name, errs.len()));
+            }
+            Err(e) => lines.push(format!("{}: {e}; nothing imported", f.name)),
+        }
+    }
+    if !report.stored {
+        return again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &entered,
+            &collection,
+            &lines.join("\n"),
+        );
+    }
+    html_response(
+        StatusCode::OK,
+        stix_form(&v, &Entered::default(), &collection, None, &lines),
+    )
 }

@@ -195,6 +195,10 @@ pub fn router(web: Web) -> Router {
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
         .route("/import", get(import::show).post(import::import))
+        .route(
+            "/import/stix",
+            get(import::stix_show).post(import::stix_import),
+        )
         .route("/incidents", get(incidents::list))
         .route("/incidents.csv", get(incidents::list_csv))
         .route("/incidents.json", get(incidents::list_json))
