@@ -219,6 +219,22 @@ await Promise.all([page.waitForURL(`${BASE}/incidents/imported-by-form`), page.c
 if (!(await page.getByText('Imported by the form').count())) fail('import: the imported incident page does not show its title');
 await check(page, 'imported-incident');
 
+// The STIX form, linked from the case form: a pasted bundle is stored and
+// what was stored is reported on the page.
+await go('/import');
+await Promise.all([page.waitForURL(`${BASE}/import/stix`), page.locator('a[href="/import/stix"]').click()]);
+await check(page, 'import-stix');
+const bundle = { type: 'bundle', id: 'bundle--6f1c2d3e-4b5a-4c6d-8e7f-901234567890', objects: [{
+  type: 'indicator', spec_version: '2.1', id: 'indicator--0f1e2d3c-4b5a-4697-8a8b-9c0d1e2f3a4b',
+  created: '2020-01-01T00:00:00.000Z', modified: '2020-01-01T00:00:00.000Z', name: 'by the form',
+  pattern: "[ipv4-addr:value = '192.0.2.7']", pattern_type: 'stix', valid_from: '2020-01-01T00:00:00Z' }] };
+await page.fill('#case', JSON.stringify(bundle));
+await Promise.all([page.waitForResponse((r) => r.url().endsWith('/import/stix') && r.request().method() === 'POST'), page.click('button:has-text("Import")')]);
+await page.waitForLoadState('load');
+const stored = await page.locator('[role="status"]').innerText().catch(() => '');
+if (!/1 object\(s\) accepted/.test(stored)) fail(`import-stix: no report of what was stored (${stored})`);
+await check(page, 'import-stix-done');
+
 // Sign out.
 await Promise.all([page.waitForURL(`${BASE}/login`), page.click('button:has-text("Sign out")')]);
 await check(page, 'signed-out');
