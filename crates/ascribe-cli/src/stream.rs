@@ -89,6 +89,10 @@ pub(crate) struct ShipArgs {
     /// Publish everything again from the start, with the same batch ids.
     #[arg(long)]
     resend: bool,
+    /// Wait this long for a broker that fails (unreachable, no acknowledgement)
+    /// before giving up, resuming from the checkpoint each time; 0 gives up at once.
+    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    retry_for: f64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -248,6 +252,12 @@ pub(crate) fn ship(args: ShipArgs) -> anyhow::Result<ExitCode> {
         follow_for: args.follow_for.map(Duration::from_secs_f64),
         resend: args.resend,
         in_flight: 256,
+        retry_for: Duration::try_from_secs_f64(args.retry_for).with_context(|| {
+            format!(
+                "--retry-for {}: a number of seconds, 0 or more",
+                args.retry_for
+            )
+        })?,
     };
     let rt = runtime()?;
     let t0 = std::time::Instant::now();
@@ -263,8 +273,8 @@ pub(crate) fn ship(args: ShipArgs) -> anyhow::Result<ExitCode> {
     })?;
     let secs = t0.elapsed().as_secs_f64();
     eprintln!(
-        "shipped {} batches ({} lines, {} bytes) from {} files in {secs:.2}s; {} already held by the broker",
-        report.batches, report.lines, report.bytes, report.files, report.duplicates
+        "shipped {} batches ({} lines, {} bytes) from {} files in {secs:.2}s; {} already held by the broker; {} resumptions after the broker failed",
+        report.batches, report.lines, report.bytes, report.files, report.duplicates, report.retries
     );
     println!("{}", serde_json::to_string(&report)?);
     Ok(exit::ok())

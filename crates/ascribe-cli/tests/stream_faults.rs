@@ -183,28 +183,23 @@ fn nats_killed_and_restarted_mid_run_loses_and_doubles_nothing() {
     lab.wait_some_applied(30, 60);
     lab.services().nats.kill();
     // A shipper started while the broker is down, over both logs: the first is past
-    // its checkpoint already.
+    // its checkpoint already. It waits for the broker (--retry-for) and resumes from
+    // its checkpoint by itself: one run.
     let shipper = lab
-        .ship_cmd("edge-1", &refs, &["--batch-lines", "20"])
+        .ship_cmd(
+            "edge-1",
+            &refs,
+            &["--batch-lines", "20", "--retry-for", "60"],
+        )
         .running("starting the shipper");
     std::thread::sleep(Duration::from_secs(2));
     lab.services().nats.restart();
-    let mut out = finish(shipper, 60);
-    let mut restarts = 0;
-    while !out.status.success() {
-        // A shipper that gave up waiting is run again; it resumes from its checkpoint.
-        restarts += 1;
-        assert!(
-            restarts <= 3,
-            "the shipper failed {restarts} times: {}",
-            stderr(&out)
-        );
-        out = finish(
-            lab.ship_cmd("edge-1", &refs, &["--batch-lines", "20"])
-                .running("starting the shipper"),
-            60,
-        );
-    }
+    let out = finish(shipper, 90);
+    assert!(
+        out.status.success(),
+        "the shipper gave up although the broker came back: {}",
+        stderr(&out)
+    );
     let batches = 2 * 6000 / 20;
     let second: serde_json::Value = serde_json::from_slice(&out.stdout).expect("ship report");
     assert_eq!(first["batches"].as_u64(), Some(batches / 2), "{first}");
@@ -458,5 +453,37 @@ fn a_batch_refused_at_every_delivery_is_recorded_as_rejected_and_shown() {
             .contains("was made with ack_wait 2s and max_deliver 3, not 7s and 20: those apply"),
         "{}",
         stderr(&out)
+    );
+}
+
+/// A shipper whose broker never answers waits `--retry-for`, then gives up
+/// with an error naming the broker's failure (no services needed: a closed
+/// loopback port).
+#[test]
+fn a_shipper_gives_up_after_retry_for_when_no_broker_answers() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let log = dir.path().join("eve.json");
+    std::fs::write(&log, eve(50, 7, 0)).expect("a log");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let t = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_ascribe"))
+        .args(["ship", "--sensor", "edge-1", "--nats"])
+        .arg(format!("nats://127.0.0.1:{port}"))
+        .arg("--checkpoint")
+        .arg(dir.path().join("ckpt.json"))
+        .args(["--retry-for", "1"])
+        .arg(&log)
+        .output()
+        .expect("ascribe runs");
+    assert!(!out.status.success(), "no broker, yet it succeeded");
+    let err = stderr(&out);
+    assert!(err.contains("gave up after"), "{err}");
+    assert!(
+        t.elapsed() < Duration::from_secs(60),
+        "gave up only after {:?}",
+        t.elapsed()
     );
 }

@@ -37,6 +37,10 @@ pub struct ShipOptions {
     pub resend: bool,
     /// Publish acknowledgements awaited at most at once (default 256).
     pub in_flight: usize,
+    /// How long the broker may fail (unreachable, no acknowledgement) before
+    /// the shipper gives up: until then it waits (0.25 s, doubling to 5 s) and
+    /// resumes from its checkpoint, as a new run would. Zero gives up at once.
+    pub retry_for: Duration,
 }
 
 /// What a shipping run did.
@@ -48,6 +52,8 @@ pub struct ShipReport {
     pub duplicates: u64,
     pub lines: u64,
     pub bytes: u64,
+    /// Times the broker failed and the shipper resumed from its checkpoint.
+    pub retries: u64,
 }
 
 /// The checkpoint file: per file key, the acknowledged offset and the boundaries of
@@ -385,6 +391,10 @@ impl Shipper<'_> {
 
 /// Ships `paths` (files, in the order given) and returns what it did. With `follow`,
 /// keeps shipping what the logs gain until `follow_for` passes or `stop` turns true.
+/// A broker that fails is waited for, up to `retry_for` without progress; each
+/// attempt resumes from the checkpoint, so nothing acknowledged is sent again
+/// and what was not is sent again with the same ids (the broker's duplicate
+/// window and the workers' batch table make that a no-op).
 pub async fn ship(
     client: &async_nats::Client,
     paths: &[PathBuf],
@@ -397,6 +407,50 @@ pub async fn ship(
             opts.sensor
         )));
     }
+    let started = Instant::now();
+    let mut report = ShipReport {
+        files: paths.len() as u64,
+        ..ShipReport::default()
+    };
+    let mut failing_since: Option<(Instant, u64)> = None;
+    let mut wait = Duration::from_millis(250);
+    loop {
+        let before = report.batches;
+        let attempt = Instant::now();
+        match ship_once(client, paths, opts, stop, started, &mut report).await {
+            Ok(()) => return Ok(report),
+            Err(StreamError::Nats(e)) => {
+                // Progress since the last failure starts the allowance again.
+                let since = match failing_since {
+                    Some((t, n)) if n == before && report.batches == before => t,
+                    _ => attempt,
+                };
+                if since.elapsed() >= opts.retry_for || *stop.borrow() {
+                    return Err(StreamError::Nats(format!(
+                        "{e} (gave up after {} attempts in {:.1} s without progress; --retry-for waits longer)",
+                        report.retries + 1,
+                        since.elapsed().as_secs_f64()
+                    )));
+                }
+                failing_since = Some((since, report.batches));
+                report.retries += 1;
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// One attempt: the logs opened again and resumed from the checkpoint.
+async fn ship_once(
+    client: &async_nats::Client,
+    paths: &[PathBuf],
+    opts: &ShipOptions,
+    stop: &tokio::sync::watch::Receiver<bool>,
+    started: Instant,
+    report: &mut ShipReport,
+) -> Result<(), StreamError> {
     let js = jetstream::new(client.clone());
     broker::ensure_stream(&js, &opts.topology).await?;
     let mut tails = paths
@@ -409,31 +463,42 @@ pub async fn ship(
         subject: opts.topology.subject(&opts.sensor),
         cp: Checkpoint::load(&opts.checkpoint)?,
         queue: VecDeque::new(),
-        report: ShipReport {
-            files: tails.len() as u64,
-            ..ShipReport::default()
-        },
+        report: std::mem::take(report),
         last_save: Instant::now(),
     };
-    let started = Instant::now();
-    loop {
-        // Read before the pass, so that the last pass starts after the stop: what the
-        // logs held when the shipper was told to stop is shipped.
-        let last = *stop.borrow() || opts.follow_for.is_some_and(|d| started.elapsed() >= d);
-        let mut any = false;
-        for i in 0..tails.len() {
-            any |= sh.pump(&mut tails, i).await?;
+    let done = sh.run(&mut tails, started, stop).await;
+    *report = std::mem::take(&mut sh.report);
+    done
+}
+
+impl Shipper<'_> {
+    /// The passes over the logs, until they are shipped (or, following, told to stop).
+    async fn run(
+        &mut self,
+        tails: &mut [Tail],
+        started: Instant,
+        stop: &tokio::sync::watch::Receiver<bool>,
+    ) -> Result<(), StreamError> {
+        let opts = self.opts;
+        let sh = self;
+        loop {
+            // Read before the pass, so that the last pass starts after the stop: what the
+            // logs held when the shipper was told to stop is shipped.
+            let last = *stop.borrow() || opts.follow_for.is_some_and(|d| started.elapsed() >= d);
+            let mut any = false;
+            for i in 0..tails.len() {
+                any |= sh.pump(tails, i).await?;
+            }
+            let Some(poll) = opts.follow else { break };
+            if last {
+                break;
+            }
+            if !any {
+                // Idle: settle what is out, then look again after a while.
+                sh.settle_all(tails).await?;
+                tokio::time::sleep(poll).await;
+            }
         }
-        let Some(poll) = opts.follow else { break };
-        if last {
-            break;
-        }
-        if !any {
-            // Idle: settle what is out, then look again after a while.
-            sh.settle_all(&mut tails).await?;
-            tokio::time::sleep(poll).await;
-        }
+        sh.settle_all(tails).await
     }
-    sh.settle_all(&mut tails).await?;
-    Ok(sh.report)
 }
