@@ -9,7 +9,7 @@
 
 use ascribe_model::Tlp;
 use ascribe_store::UserRecord;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -111,12 +111,12 @@ pub(crate) async fn import(State(web): State<Web>, headers: HeaderMap, body: Bod
             ),
         );
     };
-    let posted = match Form::read(&headers, &bytes) {
+    let posted = match Form::read(&headers, bytes).await {
         Ok(f) => f,
         Err(e) => {
             return html_response(
                 StatusCode::BAD_REQUEST,
-                form(&v, &Entered::default(), Some(e)),
+                form(&v, &Entered::default(), Some(&e)),
             )
         }
     };
@@ -207,12 +207,15 @@ struct Form {
 }
 
 impl Form {
-    fn read(headers: &HeaderMap, body: &[u8]) -> Result<Form, &'static str> {
+    /// A form posted as `multipart/form-data` (read by `multer`) or as
+    /// `application/x-www-form-urlencoded`; the body is already bounded.
+    async fn read(headers: &HeaderMap, body: Bytes) -> Result<Form, String> {
+        // A content type that is not text is no multipart form: read as urlencoded.
         let ct = headers
             .get(axum::http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        if let Some(b) = crate::multipart::boundary(ct) {
+        if let Ok(b) = multer::parse_boundary(ct) {
             let mut f = Form {
                 csrf: String::new(),
                 file: String::new(),
@@ -220,22 +223,34 @@ impl Form {
                 collection: String::new(),
                 upload: None,
             };
-            for p in crate::multipart::parts(body, &b)? {
-                let text = || String::from_utf8_lossy(&p.data).into_owned();
-                match (p.name.as_str(), &p.filename) {
-                    ("upload", Some(name)) if !name.is_empty() || !p.data.is_empty() => {
-                        f.upload = Some((name.clone(), p.data.clone()));
+            let whole =
+                futures_util::stream::once(
+                    async move { Ok::<Bytes, std::convert::Infallible>(body) },
+                );
+            let mut parts = multer::Multipart::new(whole, b);
+            let bad = |e: multer::Error| {
+                format!("The form could not be read as multipart/form-data: {e}.")
+            };
+            while let Some(part) = parts.next_field().await.map_err(bad)? {
+                let name = part.name().map(str::to_owned);
+                let filename = part.file_name().map(str::to_owned);
+                let data = part.bytes().await.map_err(bad)?;
+                let text = || String::from_utf8_lossy(&data).into_owned();
+                match (name.as_deref(), &filename) {
+                    (Some("upload"), Some(fname)) if !fname.is_empty() || !data.is_empty() => {
+                        f.upload = Some((fname.clone(), data.to_vec()));
                     }
-                    ("csrf", _) => f.csrf = text(),
-                    ("file", _) => f.file = text().trim().to_owned(),
-                    ("case", _) => f.text = text().replace("\r\n", "\n"),
-                    ("collection", _) => f.collection = text().trim().to_owned(),
+                    (Some("csrf"), _) => f.csrf = text(),
+                    (Some("file"), _) => f.file = text().trim().to_owned(),
+                    (Some("case"), _) => f.text = text().replace("\r\n", "\n"),
+                    (Some("collection"), _) => f.collection = text().trim().to_owned(),
+                    // Fields this form does not have (or without a name) are not ours.
                     _ => {}
                 }
             }
             return Ok(f);
         }
-        let p = crate::params::Params::parse(body);
+        let p = crate::params::Params::parse(&body[..]);
         Ok(Form {
             csrf: p.get("csrf").unwrap_or("").to_owned(),
             file: p.get("file").unwrap_or("").trim().to_owned(),
@@ -358,14 +373,14 @@ pub(crate) async fn stix_import(
             "The form is larger than 4 MiB, the most one import takes. Import larger bundles with `ascribe stix import`.",
         );
     };
-    let posted = match Form::read(&headers, &bytes) {
+    let posted = match Form::read(&headers, bytes).await {
         Ok(f) => f,
         Err(e) => {
             return again(
                 StatusCode::BAD_REQUEST,
                 &Entered::default(),
                 DEFAULT_COLLECTION,
-                e,
+                &e,
             )
         }
     };

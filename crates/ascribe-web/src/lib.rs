@@ -19,7 +19,6 @@ mod import;
 mod incidents;
 mod kept;
 mod layout;
-mod multipart;
 mod params;
 mod session;
 mod svg;
