@@ -134,10 +134,13 @@ fn a_worker_stopped_past_the_ack_wait_then_resumed_counts_once() {
         .worker(&[&FAST[..], &["--name", "a"]].concat())
         .running("starting worker a");
     lab.wait_some_applied(8, 60);
-    // Stopped while it holds batches delivered and not acknowledged.
+    // Stopped while it holds batches delivered and not acknowledged. Acknowledgements
+    // a sent just before the stop may still be on their way to the broker (socket
+    // buffers), so the pending count is read once they have had time to land.
     let mut held = 0;
     for _ in 0..40 {
         signal(&a, "STOP");
+        std::thread::sleep(Duration::from_millis(300));
         held = lab.status()["broker"]["ack_pending"]
             .as_u64()
             .expect("ack_pending");
@@ -158,8 +161,9 @@ fn a_worker_stopped_past_the_ack_wait_then_resumed_counts_once() {
     let reports = stop_workers(vec![a, b]);
     assert!(
         reports[1]["redelivered"].as_u64() > Some(0),
-        "b got none of a's batches: {}",
-        reports[1]
+        "b got none of a's batches (held when a was stopped: {held}): b {}, a {}",
+        reports[1],
+        reports[0]
     );
     lab.assert_exact(&oracle, batches);
 }
