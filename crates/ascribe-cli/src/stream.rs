@@ -329,16 +329,28 @@ fn counter(args: &WorkerArgs) -> anyhow::Result<Counter> {
     })
 }
 
-/// `ASCRIBE_FAILPOINT=after_commit:N`: the process aborts after its Nth commit, before
-/// acknowledging (the crash tests' "between commit and ack").
-fn failpoint() -> anyhow::Result<Option<u64>> {
-    match std::env::var("ASCRIBE_FAILPOINT") {
-        Ok(v) => match v.strip_prefix("after_commit:").map(str::parse::<u64>) {
-            Some(Ok(n)) => Ok(Some(n)),
-            _ => bail!("ASCRIBE_FAILPOINT={v}: expected after_commit:N"),
-        },
-        Err(std::env::VarError::NotPresent) => Ok(None),
+/// Where the crash tests make a worker die (`ASCRIBE_FAILPOINT`).
+enum Failpoint {
+    /// `after_commit:N`: the process exits after its Nth commit, before acknowledging
+    /// ("between commit and ack").
+    AfterCommit(u64),
+    /// `abort_on_sensor:NAME`: the process aborts when it reads a batch of that sensor
+    /// (a batch that kills every worker it reaches).
+    AbortOnSensor(String),
+}
+
+fn failpoint() -> anyhow::Result<Option<Failpoint>> {
+    let v = match std::env::var("ASCRIBE_FAILPOINT") {
+        Ok(v) => v,
+        Err(std::env::VarError::NotPresent) => return Ok(None),
         Err(e) => bail!("ASCRIBE_FAILPOINT: {e}"),
+    };
+    if let Some(Ok(n)) = v.strip_prefix("after_commit:").map(str::parse::<u64>) {
+        return Ok(Some(Failpoint::AfterCommit(n)));
+    }
+    match v.strip_prefix("abort_on_sensor:") {
+        Some(name) if !name.is_empty() => Ok(Some(Failpoint::AbortOnSensor(name.to_owned()))),
+        _ => bail!("ASCRIBE_FAILPOINT={v}: expected after_commit:N or abort_on_sensor:NAME"),
     }
 }
 
@@ -358,13 +370,24 @@ pub(crate) fn worker(args: WorkerArgs, db: &crate::db::Db) -> anyhow::Result<Exi
     opts.max_wait = Duration::from_millis(args.max_wait_ms);
     opts.max_batch_bytes = args.max_batch_bytes;
     opts.idle_exit = args.idle_exit.map(Duration::from_secs_f64);
-    if let Some(n) = failpoint()? {
-        opts.after_commit = Some(Box::new(move |k| {
-            if k >= n {
-                eprintln!("failpoint: aborting after commit {k}, before the acknowledgements");
-                std::process::exit(70);
-            }
-        }));
+    match failpoint()? {
+        Some(Failpoint::AfterCommit(n)) => {
+            opts.after_commit = Some(Box::new(move |k| {
+                if k >= n {
+                    eprintln!("failpoint: aborting after commit {k}, before the acknowledgements");
+                    std::process::exit(70);
+                }
+            }));
+        }
+        Some(Failpoint::AbortOnSensor(name)) => {
+            opts.before_count = Some(Box::new(move |sensor| {
+                if sensor == name {
+                    eprintln!("failpoint: aborting on a batch of sensor {sensor}");
+                    std::process::exit(70);
+                }
+            }));
+        }
+        None => {}
     }
     opts.on_notice = Some(Box::new(|m| eprintln!("warning: {m}")));
     let verbose = args.verbose;
@@ -451,8 +474,8 @@ pub(crate) fn status(args: StatusArgs, db: &crate::db::Db) -> anyhow::Result<Exi
     )?;
     writeln!(
         out,
-        "consumer {}: {} pending, {} awaiting acknowledgement, {} redelivered",
-        b.consumer, b.pending, b.ack_pending, b.redelivered
+        "consumer {}: {} pending, {} awaiting acknowledgement, {} redelivered, {} given up after {} deliveries",
+        b.consumer, b.pending, b.ack_pending, b.redelivered, b.given_up, b.max_deliver
     )?;
     writeln!(
         out,

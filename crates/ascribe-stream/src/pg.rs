@@ -111,8 +111,9 @@ pub struct Applied {
 }
 
 /// The one transaction of a worker: the batch ids (unique; the ones already there are
-/// duplicates), the merged deltas of the new ones in key order, the refused batches,
-/// the worker's counters. All of it commits or none; the caller acknowledges after.
+/// duplicates), the merged deltas of the new ones in key order, the refused batches
+/// (never one already applied: a batch the broker gave up may have been committed by a
+/// worker whose acknowledgements were lost), the worker's counters. All of it commits or none; the caller acknowledges after.
 pub async fn commit(
     client: &mut Client,
     worker: &str,
@@ -169,7 +170,9 @@ pub async fn commit(
             .execute(
                 "INSERT INTO rejected_batches (batch_id, sensor, stream_seq, bytes, reason, worker)
                  SELECT i, s, q, n, r, $6 FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[])
-                   AS u(i, s, q, n, r) ORDER BY i
+                   AS u(i, s, q, n, r)
+                 WHERE NOT EXISTS (SELECT 1 FROM ingested_batches b WHERE b.batch_id = u.i)
+                 ORDER BY i
                  ON CONFLICT (batch_id) DO NOTHING",
                 &[&ids, &sensors, &seqs, &bytes, &reasons, &worker],
             )

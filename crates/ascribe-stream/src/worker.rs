@@ -19,6 +19,9 @@ use crate::StreamError;
 /// What a worker tells its caller after each transaction.
 pub type OnCommit = dyn Fn(Result<&Applied, &StreamError>, Duration) + Send + Sync;
 
+/// Told a batch's sensor before the batch is counted.
+pub type OnRead = dyn Fn(&str) + Send + Sync;
+
 /// What a worker tells its operator.
 pub type OnNotice = dyn Fn(&str) + Send + Sync;
 
@@ -41,6 +44,9 @@ pub struct WorkerOptions {
     pub idle_exit: Option<Duration>,
     /// Called after each commit, before the acknowledgements (a test's crash point).
     pub after_commit: Option<Box<dyn Fn(u64) + Send + Sync>>,
+    /// Called with a batch's sensor before it is counted (a test's crash point: a batch
+    /// that kills every worker it reaches).
+    pub before_count: Option<Box<OnRead>>,
     /// Called after each transaction with what it did (or why it failed: its batches
     /// are then handed back) and how long it took.
     pub on_commit: Option<Box<OnCommit>>,
@@ -60,6 +66,7 @@ impl WorkerOptions {
             max_batch_bytes: 1 << 20,
             idle_exit: None,
             after_commit: None,
+            before_count: None,
             on_commit: None,
             on_notice: None,
         }
@@ -126,12 +133,8 @@ fn parts<'a>(items: impl Iterator<Item = &'a Item>) -> (Vec<&'a BatchRow>, Vec<&
 }
 
 /// One message read: counted, or refused with its reason.
-fn read(
-    counter: &Counter,
-    topology: &Topology,
-    limit: usize,
-    m: &Message,
-) -> Result<BatchRow, RejectRow> {
+fn read(counter: &Counter, opts: &WorkerOptions, m: &Message) -> Result<BatchRow, RejectRow> {
+    let (topology, limit) = (&opts.topology, opts.max_batch_bytes);
     let (seq, info_error) = match m.info() {
         Ok(i) => (i.stream_sequence, None),
         Err(e) => (0, Some(e.to_string())),
@@ -188,6 +191,9 @@ fn read(
     if let Err(e) = check(&m.payload, limit) {
         return Err(reject(sensor, e.to_string()));
     }
+    if let Some(f) = &opts.before_count {
+        f(sensor);
+    }
     match counter.count(&file, format, &m.payload) {
         Ok(c) => Ok(BatchRow {
             batch_id: id.clone(),
@@ -223,21 +229,31 @@ pub async fn run(
     // The consumer is made by whoever comes first; its settings are not changed here.
     let t = &opts.topology;
     if (settings.ack_wait, settings.max_deliver) != (t.ack_wait, t.max_deliver) {
-        if let Some(f) = &opts.on_notice {
-            f(&format!(
+        notice(
+            opts,
+            &format!(
                 "consumer {} was made with ack_wait {}s and max_deliver {}, not {}s and {}: those apply",
                 t.consumer,
                 settings.ack_wait.as_secs_f64(),
                 settings.max_deliver,
                 t.ack_wait.as_secs_f64(),
                 t.max_deliver
-            ));
-        }
+            ),
+        );
     }
+    let given_up = broker::ensure_given_up_consumer(&js, &opts.topology).await?;
     let mut report = WorkerReport::default();
     let mut win = Window::default();
     let mut last_batch = Instant::now();
+    let mut given_up_read: Option<Instant> = None;
+    // Since when pulls have failed (the broker unreachable): the worker waits for it, as
+    // the client reconnects by itself, and says so once rather than in silence.
+    let mut broker_down: Option<Instant> = None;
     loop {
+        if given_up_read.is_none_or(|t| t.elapsed() >= GIVEN_UP_EVERY) {
+            record_given_up(&mut db, &given_up, &stream, opts, &mut report).await?;
+            given_up_read = Some(Instant::now());
+        }
         let stopping = *stop.borrow();
         let idle = opts.idle_exit.is_some_and(|d| last_batch.elapsed() >= d);
         if (stopping || idle) && win.items.is_empty() {
@@ -252,7 +268,7 @@ pub async fn run(
                 .expires(Duration::from_millis(wait))
                 .messages()
                 .await;
-            match fetched {
+            let pulled = match fetched {
                 Ok(mut batch) => {
                     while let Some(m) = batch.next().await {
                         match m {
@@ -262,18 +278,43 @@ pub async fn run(
                             Err(_) => break,
                         }
                     }
+                    Ok(())
                 }
-                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+                Err(e) => Err(e.to_string()),
+            };
+            let state = client.connection_state();
+            match (pulled, state) {
+                (Ok(()), async_nats::connection::State::Connected) => {
+                    if let Some(since) = broker_down.take() {
+                        notice(
+                            opts,
+                            &format!(
+                                "the broker answers again, {:.1}s after this worker found it gone",
+                                since.elapsed().as_secs_f64()
+                            ),
+                        );
+                    }
+                }
+                (pulled, state) => {
+                    if broker_down.is_none() {
+                        broker_down = Some(Instant::now());
+                        let why = pulled
+                            .err()
+                            .unwrap_or_else(|| format!("connection {state}"));
+                        notice(
+                            opts,
+                            &format!("cannot pull batches ({why}): waiting for the broker"),
+                        );
+                    }
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
             }
         }
         if !got.is_empty() {
             last_batch = Instant::now();
             win.opened.get_or_insert_with(Instant::now);
-            let limit = opts.max_batch_bytes;
             let read_all: Vec<Result<BatchRow, RejectRow>> = tokio::task::block_in_place(|| {
-                got.iter()
-                    .map(|m| read(counter, &opts.topology, limit, m))
-                    .collect()
+                got.iter().map(|m| read(counter, opts, m)).collect()
             });
             for (m, r) in got.into_iter().zip(read_all) {
                 // A message without JetStream metadata is refused by `read` at once; it
@@ -306,6 +347,115 @@ pub async fn run(
         .await
         .map_err(|e| StreamError::Nats(format!("flushing acknowledgements: {e}")))?;
     Ok(report)
+}
+
+fn notice(opts: &WorkerOptions, what: &str) {
+    if let Some(f) = &opts.on_notice {
+        f(what);
+    }
+}
+
+/// How often a worker reads the broker's "given up" advisories.
+const GIVEN_UP_EVERY: Duration = Duration::from_secs(1);
+
+/// Records in `rejected_batches` each batch the broker gave up since the last call:
+/// every one of its `max_deliver` deliveries ended without an acknowledgement, so
+/// whatever happened to the workers that held it, it is not counted and must not
+/// vanish. The advisory is acknowledged once the row is committed; a batch that was
+/// in fact applied (its acknowledgements lost) is not recorded. When the broker or
+/// the database fails, the advisories stay unacknowledged and come back.
+async fn record_given_up(
+    db: &mut tokio_postgres::Client,
+    given_up: &jetstream::consumer::PullConsumer,
+    stream: &jetstream::stream::Stream,
+    opts: &WorkerOptions,
+    report: &mut WorkerReport,
+) -> Result<(), StreamError> {
+    let Ok(mut fetched) = given_up.fetch().max_messages(64).messages().await else {
+        // The broker is away; the batches' pull sees it too, and this is tried again.
+        return Ok(());
+    };
+    let mut got = Vec::new();
+    while let Some(Ok(m)) = fetched.next().await {
+        got.push(m);
+    }
+    if got.is_empty() {
+        return Ok(());
+    }
+    let mut rows = Vec::with_capacity(got.len());
+    for m in &got {
+        rows.push(given_up_row(stream, &opts.topology, m).await);
+    }
+    let t = Instant::now();
+    let refs: Vec<&RejectRow> = rows.iter().collect();
+    match pg::commit(db, &opts.name, &[], &refs).await {
+        Ok(applied) => {
+            report.transactions += 1;
+            report.rejected += applied.rejected;
+            if let Some(f) = &opts.on_commit {
+                f(Ok(&applied), t.elapsed());
+            }
+            for m in &got {
+                // A lost ack brings the advisory back; recording it again is a no-op.
+                let _ = m.ack().await;
+            }
+            Ok(())
+        }
+        Err(e) => {
+            report.failed_transactions += 1;
+            if let Some(f) = &opts.on_commit {
+                f(Err(&e), t.elapsed());
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The `rejected_batches` row of a "given up" advisory: the batch's id and sensor are
+/// read from the batch itself, still in the stream (Limits retention).
+async fn given_up_row(
+    stream: &jetstream::stream::Stream,
+    topology: &Topology,
+    m: &Message,
+) -> RejectRow {
+    let seq = m.info().map_or(0, |i| i.stream_sequence);
+    let g = match broker::read_given_up(&m.payload) {
+        Ok(g) => g,
+        Err(why) => {
+            return RejectRow {
+                batch_id: format!("unreadable-advisory:{}:{seq}", topology.given_up_stream()),
+                sensor: String::new(),
+                stream_seq: seq,
+                bytes: m.payload.len() as u64,
+                reason: why,
+            }
+        }
+    };
+    let unidentified = format!("unidentified:{}:{}", topology.stream, g.stream_seq);
+    let why = format!(
+        "given up by the broker after {} deliveries (the consumer's limit), none acknowledged: each worker that held it stopped before committing it",
+        g.deliveries
+    );
+    match stream.get_raw_message(g.stream_seq).await {
+        Ok(b) => {
+            let header = |name: &str| b.headers.get(name).map(|v| v.as_str().to_owned());
+            RejectRow {
+                batch_id: header("Nats-Msg-Id").unwrap_or(unidentified),
+                // As `read` does: no sensor header, no sensor.
+                sensor: header(batch::H_SENSOR).unwrap_or_else(String::new),
+                stream_seq: g.stream_seq,
+                bytes: b.payload.len() as u64,
+                reason: why,
+            }
+        }
+        Err(e) => RejectRow {
+            batch_id: unidentified,
+            sensor: String::new(),
+            stream_seq: g.stream_seq,
+            bytes: 0,
+            reason: format!("{why} (the batch is no longer in the stream: {e})"),
+        },
+    }
 }
 
 /// Commits the window, then acknowledges its batches (refused ones with "term": never
@@ -412,6 +562,12 @@ async fn isolate(
     w: Window,
     report: &mut WorkerReport,
 ) -> Result<(), StreamError> {
+    // One transaction per batch takes a while: the broker is told the batches are in
+    // progress, so their ack wait does not run out meanwhile.
+    for it in &w.items {
+        // A lost "in progress" only means the batch may be delivered again.
+        let _ = it.msg.ack_with(AckKind::Progress).await;
+    }
     let mut items = w.items.into_iter();
     while let Some(it) = items.next() {
         let t = Instant::now();

@@ -370,6 +370,10 @@ impl Drop for Lab {
                 ])
                 .output();
             delete_stream(&self.nats, &self.name.to_uppercase());
+            delete_stream(
+                &self.nats,
+                &format!("{}_GIVEN_UP", self.name.to_uppercase()),
+            );
         }
     }
 }
