@@ -7,6 +7,7 @@
 
 use std::time::{Duration, Instant};
 
+use async_nats::jetstream::message::Acker;
 use async_nats::jetstream::{self, AckKind, Message};
 use futures_util::StreamExt;
 
@@ -88,10 +89,13 @@ pub struct WorkerReport {
     pub failed_transactions: u64,
 }
 
-/// A batch of the open transaction: the message (acknowledged after the commit), how
-/// many times the broker has delivered it, and what reading it gave.
+/// A batch of the open transaction: its acknowledgement handle (used after the
+/// commit), its size, how many times the broker has delivered it, and what reading it
+/// gave. The payload itself is dropped once read, so a window of 200,000 lines holds
+/// their deltas, not their text.
 struct Item {
-    msg: Message,
+    msg: Acker,
+    bytes: u64,
     delivered: i64,
     read: Result<BatchRow, RejectRow>,
 }
@@ -326,8 +330,11 @@ pub async fn run(
                 if let Ok(row) = &r {
                     win.lines += row.lines;
                 }
+                let bytes = m.payload.len() as u64;
+                let (_read_already, acker) = m.split();
                 win.items.push(Item {
-                    msg: m,
+                    msg: acker,
+                    bytes,
                     delivered,
                     read: r,
                 });
@@ -637,7 +644,7 @@ fn reject_row(it: &Item, why: &StreamError) -> RejectRow {
         batch_id,
         sensor,
         stream_seq,
-        bytes: it.msg.payload.len() as u64,
+        bytes: it.bytes,
         reason: format!(
             "refused by the database at each of its {} deliveries (the consumer's limit): {why}",
             it.delivered
