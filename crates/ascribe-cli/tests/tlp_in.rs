@@ -201,17 +201,7 @@ fn the_indicator_loader_reads_granular_markings_and_gives_unmarked_green() {
     ]
     .join("\n");
     let logs = write(dir.path(), "eve.json", &format!("{eve}\n"));
-    let ind = |n: u8, ip: &str, extra: Value| {
-        let mut o = json!({"type": "indicator", "spec_version": "2.1",
-            "id": format!("indicator--00000000-0000-4000-8000-0000000000{n:02}"),
-            "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z",
-            "pattern": format!("[ipv4-addr:value = '{ip}']"), "pattern_type": "stix",
-            "valid_from": "2020-01-01T00:00:00Z"});
-        if let (Some(o), Some(e)) = (o.as_object_mut(), extra.as_object()) {
-            o.extend(e.clone());
-        }
-        o
-    };
+    let ind = |n: u8, ip: &str, extra: Value| ascribe_testutil::stix_indicator(n, ip, &extra);
     let intel = write(
         dir.path(),
         "intel.json",

@@ -11,16 +11,9 @@ const CUSTOM: &str = "marking-definition--7a1b2c3d-0000-4000-8000-00000000beef";
 
 use ascribe_testutil::upper_uuid as upper;
 
+/// Indicator `n`, of the address 198.51.100.`n`, with the markings of `marks`.
 fn indicator(n: u8, marks: Value) -> Value {
-    let mut o = json!({"type": "indicator", "spec_version": "2.1",
-        "id": format!("indicator--00000000-0000-4000-8000-0000000000{n:02}"),
-        "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z",
-        "pattern": format!("[ipv4-addr:value = '198.51.100.{n}']"), "pattern_type": "stix",
-        "valid_from": "2020-01-01T00:00:00Z"});
-    if let (Some(o), Some(m)) = (o.as_object_mut(), marks.as_object()) {
-        o.extend(m.clone());
-    }
-    o
+    ascribe_testutil::stix_indicator(n, &format!("198.51.100.{n}"), &marks)
 }
 
 fn tlps(text: &str) -> Vec<(String, Tlp)> {

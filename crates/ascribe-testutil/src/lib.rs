@@ -38,6 +38,33 @@ pub fn shared_dir() -> Option<PathBuf> {
     None
 }
 
+/// Skips a test whose tool or data is missing, saying what is missing and
+/// how to get it; with `ASCRIBE_REQUIRE_SHARED=1` (as CI sets) the test
+/// fails with that message instead.
+///
+/// # Panics
+///
+/// When `ASCRIBE_REQUIRE_SHARED=1`: that is the point.
+pub fn skip(missing: &str) {
+    let required = std::env::var(REQUIRE_SHARED).is_ok_and(|v| v == "1");
+    assert!(!required, "{missing}");
+    eprintln!("skipped: {missing}");
+}
+
+/// A STIX 2.1 indicator of the address `ip`, numbered `n` (its id ends in
+/// `n`), with the fields of `extra` (markings) added.
+pub fn stix_indicator(n: u8, ip: &str, extra: &serde_json::Value) -> serde_json::Value {
+    let mut o = serde_json::json!({"type": "indicator", "spec_version": "2.1",
+        "id": format!("indicator--00000000-0000-4000-8000-0000000000{n:02}"),
+        "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z",
+        "pattern": format!("[ipv4-addr:value = '{ip}']"), "pattern_type": "stix",
+        "valid_from": "2020-01-01T00:00:00Z"});
+    if let (Some(o), Some(e)) = (o.as_object_mut(), extra.as_object()) {
+        o.extend(e.clone());
+    }
+    o
+}
+
 /// A STIX id with its UUID in upper-case hex, as the STIX schema allows
 /// (ids are compared case-insensitively; the TLP tests post both forms).
 pub fn upper_uuid(id: &str) -> String {
