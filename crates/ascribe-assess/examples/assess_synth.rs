@@ -12,14 +12,12 @@
 
 use std::process::ExitCode;
 
+mod support;
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (items, seed) = match ascribe_assess::synth::args(&args) {
+    let (items, seed) = match support::items_and_seed("assess_synth") {
         Ok(a) => a,
-        Err(e) => {
-            eprintln!("assess_synth: {e}\nusage: assess_synth ITEMS [SEED]  (SEED defaults to 1)");
-            return ExitCode::from(2);
-        }
+        Err(usage) => return usage,
     };
     let case = ascribe_assess::synth::case(items, seed);
     match ascribe_assess::assess(&case, &ascribe_assess::Policy::default()) {

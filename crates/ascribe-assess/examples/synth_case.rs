@@ -7,14 +7,12 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+mod support;
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (items, seed) = match ascribe_assess::synth::args(&args) {
+    let (items, seed) = match support::items_and_seed("synth_case") {
         Ok(a) => a,
-        Err(e) => {
-            eprintln!("synth_case: {e}\nusage: synth_case ITEMS [SEED]  (SEED defaults to 1)");
-            return ExitCode::from(2);
-        }
+        Err(usage) => return usage,
     };
     let text = ascribe_assess::synth::case_file(items, seed);
     let mut out = std::io::stdout().lock();

@@ -187,26 +187,31 @@ mod tests {
         }
     }
 
-    #[test]
-    fn accusation_against_a_state_is_consistent_with_its_groups() {
-        let hyps = vec![
-            hyp("apt29", "APT29", Some("Russia")),
-            hyp("apt41", "APT41", Some("China")),
-            Hypothesis::other(),
-        ];
-        let out = claims_to_evidence(
-            &[claim(
-                ClaimKind::Accusation,
-                "Russia",
-                Some(Band::new(0.95, 1.0)),
-            )],
-            &hyps,
-            &Policy::default(),
-        );
-        assert_eq!(out.evidence.len(), 1);
-        let Bearing::Ratings(r) = &out.evidence[0].bearing else {
+    /// One claim converted against APT29 (sponsored by Russia), `more` and "other".
+    fn against_apt29(more: &[Hypothesis], c: Claim) -> ClaimConversion {
+        let mut hyps = vec![hyp("apt29", "APT29", Some("Russia"))];
+        hyps.extend_from_slice(more);
+        hyps.push(Hypothesis::other());
+        claims_to_evidence(&[c], &hyps, &Policy::default())
+    }
+
+    /// The ratings of an item that bears on hypotheses one by one.
+    fn ratings(e: &Evidence) -> &BTreeMap<String, AchRating> {
+        let Bearing::Ratings(r) = &e.bearing else {
             panic!("ratings expected")
         };
+        r
+    }
+
+    #[test]
+    fn accusation_against_a_state_is_consistent_with_its_groups() {
+        let band = Some(Band::new(0.95, 1.0));
+        let out = against_apt29(
+            &[hyp("apt41", "APT41", Some("China"))],
+            claim(ClaimKind::Accusation, "Russia", band),
+        );
+        assert_eq!(out.evidence.len(), 1);
+        let r = ratings(&out.evidence[0]);
         assert_eq!(r.get("apt29"), Some(&AchRating::StronglyConsistent));
         assert_eq!(r.get("apt41"), None);
         assert_eq!(out.evidence[0].kind, EvidenceKind::Accusation);
@@ -216,22 +221,15 @@ mod tests {
 
     #[test]
     fn a_named_group_is_preferred_to_its_sponsor() {
-        let hyps = vec![
-            hyp("apt29", "APT29", Some("Russia")),
-            hyp("apt28", "APT28", Some("Russia")),
-            Hypothesis::other(),
-        ];
+        let apt28 = [hyp("apt28", "APT28", Some("Russia"))];
         let mut c = claim(ClaimKind::AttributionStatement, "APT29", None);
         c.target_state = Some("Russia".into());
-        let out = claims_to_evidence(&[c], &hyps, &Policy::default());
-        let Bearing::Ratings(r) = &out.evidence[0].bearing else {
-            panic!("ratings expected")
-        };
+        let out = against_apt29(&apt28, c);
+        let r = ratings(&out.evidence[0]);
         assert_eq!(r.keys().collect::<Vec<_>>(), ["apt29"]);
-        let out = claims_to_evidence(
-            &[claim(ClaimKind::Accusation, "Russian hackers", None)],
-            &hyps,
-            &Policy::default(),
+        let out = against_apt29(
+            &apt28,
+            claim(ClaimKind::Accusation, "Russian hackers", None),
         );
         assert!(
             out.evidence.is_empty(),
@@ -242,38 +240,21 @@ mod tests {
 
     #[test]
     fn weak_or_missing_phrase_is_merely_consistent() {
-        let hyps = vec![hyp("apt29", "APT29", Some("Russia")), Hypothesis::other()];
-        let out = claims_to_evidence(
-            &[claim(ClaimKind::Accusation, "APT 29", None)],
-            &hyps,
-            &Policy::default(),
-        );
-        let Bearing::Ratings(r) = &out.evidence[0].bearing else {
-            panic!("ratings expected")
-        };
+        let out = against_apt29(&[], claim(ClaimKind::Accusation, "APT 29", None));
+        let r = ratings(&out.evidence[0]);
         assert_eq!(r.get("apt29"), Some(&AchRating::Consistent));
     }
 
     #[test]
     fn denial_is_kept_as_neutral_evidence() {
-        let hyps = vec![hyp("apt29", "APT29", Some("Russia")), Hypothesis::other()];
-        let out = claims_to_evidence(
-            &[claim(ClaimKind::Denial, "Russia", None)],
-            &hyps,
-            &Policy::default(),
-        );
+        let out = against_apt29(&[], claim(ClaimKind::Denial, "Russia", None));
         assert_eq!(out.evidence[0].kind, EvidenceKind::Denial);
         assert_eq!(out.evidence[0].bearing, Bearing::Ratings(BTreeMap::new()));
     }
 
     #[test]
     fn accusation_of_an_unknown_party_is_noted_not_used() {
-        let hyps = vec![hyp("apt29", "APT29", Some("Russia")), Hypothesis::other()];
-        let out = claims_to_evidence(
-            &[claim(ClaimKind::Accusation, "Atlantis", None)],
-            &hyps,
-            &Policy::default(),
-        );
+        let out = against_apt29(&[], claim(ClaimKind::Accusation, "Atlantis", None));
         assert!(out.evidence.is_empty());
         assert_eq!(out.notes.len(), 1);
         assert!(out.notes[0].contains("Atlantis"), "{:?}", out.notes);

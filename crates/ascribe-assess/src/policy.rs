@@ -123,29 +123,23 @@ impl Policy {
                 return Err(format!("policy {name} must be a positive number, not {v}"));
             }
         }
-        for r in Reliability::ALL {
-            let w = self.reliability.get(r);
+        let reliability = Reliability::ALL.map(|r| {
+            (
+                format!("reliability.{}", r.as_str()),
+                self.reliability.get(r),
+            )
+        });
+        let credibility = Credibility::ALL.map(|c| {
+            (
+                format!("credibility.{}", c.number()),
+                self.credibility.get(c),
+            )
+        });
+        let damping = ("same_source_damping".to_owned(), self.same_source_damping);
+        for (name, w) in reliability.into_iter().chain(credibility).chain([damping]) {
             if !(0.0..=1.0).contains(&w) {
-                return Err(format!(
-                    "policy reliability.{} must be between 0 and 1, not {w}",
-                    r.as_str()
-                ));
+                return Err(format!("policy {name} must be between 0 and 1, not {w}"));
             }
-        }
-        for c in Credibility::ALL {
-            let w = self.credibility.get(c);
-            if !(0.0..=1.0).contains(&w) {
-                return Err(format!(
-                    "policy credibility.{} must be between 0 and 1, not {w}",
-                    c.number()
-                ));
-            }
-        }
-        if !(0.0..=1.0).contains(&self.same_source_damping) {
-            return Err(format!(
-                "policy same_source_damping must be between 0 and 1, not {}",
-                self.same_source_damping
-            ));
         }
         for (k, rule) in &self.kinds {
             if !(rule.weight.is_finite() && rule.weight >= 0.0) {

@@ -29,6 +29,11 @@ fn case(hyps: &[&str], evidence: Vec<Evidence>) -> Case {
     }
 }
 
+/// The assessment of a case of `hyps` and `evidence` under the default policy.
+fn assessed(hyps: &[&str], evidence: Vec<Evidence>) -> Assessment {
+    assess(&case(hyps, evidence), &Policy::default()).unwrap()
+}
+
 fn item(id: &str, source: &str, grade: &str, tlp: Tlp, ratings: &[(&str, AchRating)]) -> Evidence {
     Evidence {
         id: id.into(),
@@ -59,11 +64,10 @@ fn close(a: f64, b: f64) -> bool {
 #[test]
 fn one_a1_strong_item_gives_four_to_one() {
     // Even priors, likelihood ratio 4 at full weight: 4 / (4 + 1) = 0.8.
-    let c = case(
+    let a = assessed(
         &["apt29"],
         vec![item("e1", "NCSC", "A1", Tlp::Clear, &[("apt29", CC)])],
     );
-    let a = assess(&c, &Policy::default()).unwrap();
     assert!(close(p(&a, "apt29"), 0.8), "{}", p(&a, "apt29"));
     assert_eq!(a.leading.id, "apt29");
     assert_eq!(a.leading.phrase, Phia::HighlyLikely);
@@ -72,11 +76,10 @@ fn one_a1_strong_item_gives_four_to_one() {
 #[test]
 fn grade_scales_the_log_ratio() {
     // B2 weighs 0.8 × 0.8 = 0.64: 4^0.64 = 2.4284, so 2.4284 / 3.4284 = 0.7083.
-    let c = case(
+    let a = assessed(
         &["apt29"],
         vec![item("e1", "NCSC", "B2", Tlp::Clear, &[("apt29", CC)])],
     );
-    let a = assess(&c, &Policy::default()).unwrap();
     let expected = 4f64.powf(0.64) / (4f64.powf(0.64) + 1.0);
     assert!(
         close(p(&a, "apt29"), expected),
@@ -89,22 +92,19 @@ fn grade_scales_the_log_ratio() {
 #[test]
 fn repetition_from_one_source_is_damped() {
     // Same source: 4 × 4^0.5 = 8, so 8/9. Two sources: 16/17.
-    let same = case(
-        &["apt29"],
-        vec![
-            item("e1", "NCSC", "A1", Tlp::Clear, &[("apt29", CC)]),
-            item("e2", "ncsc", "A1", Tlp::Clear, &[("apt29", CC)]),
-        ],
-    );
-    let two = case(
-        &["apt29"],
-        vec![
-            item("e1", "NCSC", "A1", Tlp::Clear, &[("apt29", CC)]),
-            item("e2", "NSA", "A1", Tlp::Clear, &[("apt29", CC)]),
-        ],
-    );
-    let a = assess(&same, &Policy::default()).unwrap();
-    let b = assess(&two, &Policy::default()).unwrap();
+    // The first item from NCSC, the second from `second`.
+    let from = |second: &str| {
+        let first = item("e1", "NCSC", "A1", Tlp::Clear, &[("apt29", CC)]);
+        assessed(
+            &["apt29"],
+            vec![
+                first,
+                item("e2", second, "A1", Tlp::Clear, &[("apt29", CC)]),
+            ],
+        )
+    };
+    let a = from("ncsc");
+    let b = from("NSA");
     assert!(close(p(&a, "apt29"), 8.0 / 9.0));
     assert!(close(p(&b, "apt29"), 16.0 / 17.0));
 }
@@ -149,8 +149,7 @@ fn rating_an_unknown_hypothesis_is_an_error() {
 fn geolocation_is_at_most_weakly_consistent() {
     let mut e = item("geo", "sensor", "A1", Tlp::Clear, &[("apt29", CC)]);
     e.kind = EvidenceKind::Geolocation;
-    let c = case(&["apt29"], vec![e]);
-    let a = assess(&c, &Policy::default()).unwrap();
+    let a = assessed(&["apt29"], vec![e]);
     // Centred log-ratios are ±ln(4)/2 = ±ln 2, inside the ±ln 2 cap: 2/(2+0.5) = 0.8
     // would be uncapped; the cap keeps each side within a factor 2 of the mean.
     assert!(p(&a, "apt29") <= 0.8 + 1e-9);
@@ -162,7 +161,7 @@ fn geolocation_is_at_most_weakly_consistent() {
         &[("apt29", CC), ("other", AchRating::StronglyInconsistent)],
     );
     strong.kind = EvidenceKind::Geolocation;
-    let a = assess(&case(&["apt29"], vec![strong]), &Policy::default()).unwrap();
+    let a = assessed(&["apt29"], vec![strong]);
     // Uncapped this would be 16/17; capped at 2 against 1/2 it is 4/5.
     assert!(close(p(&a, "apt29"), 0.8), "{}", p(&a, "apt29"));
 }
@@ -177,13 +176,13 @@ fn denial_moves_nothing_by_default() {
         &[("apt29", AchRating::StronglyInconsistent)],
     );
     d.kind = EvidenceKind::Denial;
-    let a = assess(&case(&["apt29"], vec![d]), &Policy::default()).unwrap();
+    let a = assessed(&["apt29"], vec![d]);
     assert!(close(p(&a, "apt29"), 0.5));
 }
 
 #[test]
 fn public_view_excludes_restricted_items_and_states_the_gap() {
-    let c = case(
+    let a = assessed(
         &["apt29"],
         vec![
             item("open", "NCSC", "B2", Tlp::Clear, &[("apt29", CC)]),
@@ -196,7 +195,6 @@ fn public_view_excludes_restricted_items_and_states_the_gap() {
             ),
         ],
     );
-    let a = assess(&c, &Policy::default()).unwrap();
     assert!(p(&a, "apt29") > a.raw["apt29"].1);
     assert_eq!(a.public_evidence_count, 1);
     assert!(a.gap.points > 0);
@@ -211,14 +209,13 @@ fn public_view_excludes_restricted_items_and_states_the_gap() {
 
 #[test]
 fn sensitivity_flags_the_item_the_verdict_hangs_on() {
-    let c = case(
+    let a = assessed(
         &["apt29", "apt28"],
         vec![
             item("key", "NCSC", "A1", Tlp::Clear, &[("apt29", CC)]),
             item("weak", "Blog", "C3", Tlp::Clear, &[("apt28", C)]),
         ],
     );
-    let a = assess(&c, &Policy::default()).unwrap();
     assert_eq!(a.sensitivity[0].evidence, "key");
     assert!(a.sensitivity[0].flips);
     assert_eq!(a.sensitivity[0].new_leading.as_deref(), Some("apt28"));
@@ -233,7 +230,7 @@ fn statements_alone_give_low_confidence_and_say_so() {
     s2.kind = EvidenceKind::Accusation;
     let mut s3 = item("s3", "CA", "B2", Tlp::Clear, &[("apt29", CC)]);
     s3.kind = EvidenceKind::Accusation;
-    let a = assess(&case(&["apt29"], vec![s1, s2, s3]), &Policy::default()).unwrap();
+    let a = assessed(&["apt29"], vec![s1, s2, s3]);
     assert!(a.statements_only);
     assert_eq!(a.confidence, Confidence::Low);
     assert!(a.warnings.iter().any(|w| w.contains("statements only")));
@@ -243,7 +240,7 @@ fn statements_alone_give_low_confidence_and_say_so() {
 fn three_good_sources_two_technical_give_high_confidence() {
     let mut s = item("s", "UK", "B2", Tlp::Clear, &[("apt29", CC)]);
     s.kind = EvidenceKind::OfficialStatement;
-    let c = case(
+    let a = assessed(
         &["apt29"],
         vec![
             item("t1", "NCSC", "B2", Tlp::Clear, &[("apt29", CC)]),
@@ -251,7 +248,6 @@ fn three_good_sources_two_technical_give_high_confidence() {
             s,
         ],
     );
-    let a = assess(&c, &Policy::default()).unwrap();
     assert_eq!(a.confidence, Confidence::High);
     assert_eq!(a.confidence_basis.sources, 3);
     assert_eq!(a.confidence_basis.technical_sources, 2);
@@ -266,34 +262,53 @@ fn arb_rating() -> impl Strategy<Value = AchRating> {
     prop::sample::select(AchRating::ALL.to_vec())
 }
 
+/// The kinds the generated items take ("zero-weight" only in the comparison).
+const KINDS: [&str; 5] = [
+    "tradecraft",
+    "geolocation",
+    "accusation",
+    "denial",
+    "malware-reuse",
+];
+
+fn arb_kind(kinds: Vec<&'static str>) -> impl Strategy<Value = EvidenceKind> {
+    prop::sample::select(kinds).prop_map(|k| k.parse().unwrap_or(EvidenceKind::Tradecraft))
+}
+
+fn arb_grade() -> impl Strategy<Value = Admiralty> {
+    (
+        prop::sample::select(Reliability::ALL.to_vec()),
+        prop::sample::select(Credibility::ALL.to_vec()),
+    )
+        .prop_map(|(r, c)| Admiralty::new(r, c))
+}
+
+fn arb_tlp() -> impl Strategy<Value = Tlp> {
+    prop::sample::select(Tlp::ALL.to_vec())
+}
+
+/// Ratings of up to three of the hypotheses.
+fn arb_ratings() -> impl Strategy<Value = Bearing> {
+    prop::collection::btree_map(prop::sample::select(HYPS.to_vec()), arb_rating(), 0..4)
+        .prop_map(|m| Bearing::Ratings(m.into_iter().map(|(h, r)| (h.to_owned(), r)).collect()))
+}
+
 fn arb_item(id: usize) -> impl Strategy<Value = Evidence> {
     (
         prop::sample::select(SOURCES.to_vec()),
-        prop::sample::select(Reliability::ALL.to_vec()),
-        prop::sample::select(Credibility::ALL.to_vec()),
-        prop::sample::select(Tlp::ALL.to_vec()),
-        prop::collection::btree_map(prop::sample::select(HYPS.to_vec()), arb_rating(), 0..4),
-        prop::sample::select(vec![
-            "tradecraft",
-            "geolocation",
-            "accusation",
-            "denial",
-            "malware-reuse",
-        ]),
+        arb_grade(),
+        arb_tlp(),
+        arb_ratings(),
+        arb_kind(KINDS.to_vec()),
     )
-        .prop_map(move |(source, r, c, tlp, ratings, kind)| Evidence {
+        .prop_map(move |(source, grade, tlp, bearing, kind)| Evidence {
             id: format!("e{id}"),
-            kind: kind.parse().unwrap_or(EvidenceKind::Tradecraft),
+            kind,
             summary: String::new(),
             source: source.into(),
-            grade: Admiralty::new(r, c),
+            grade,
             tlp,
-            bearing: Bearing::Ratings(
-                ratings
-                    .into_iter()
-                    .map(|(h, r)| (h.to_owned(), r))
-                    .collect(),
-            ),
+            bearing,
             origin: None,
         })
 }
@@ -498,10 +513,7 @@ fn naive_sensitivity(case: &Case, policy: &Policy) -> Vec<Sensitivity> {
 /// free likelihood ratios (so figures rarely tie), some items neutral.
 fn arb_scale_item(id: usize, sources: usize) -> impl Strategy<Value = Evidence> {
     let bearing = prop_oneof![
-        prop::collection::btree_map(prop::sample::select(HYPS.to_vec()), arb_rating(), 0..4)
-            .prop_map(|m| Bearing::Ratings(
-                m.into_iter().map(|(h, r)| (h.to_owned(), r)).collect()
-            )),
+        arb_ratings(),
         prop::collection::btree_map(prop::sample::select(HYPS.to_vec()), 0.05f64..20.0, 0..4)
             .prop_map(|m| Bearing::LikelihoodRatios(
                 m.into_iter().map(|(h, v)| (h.to_owned(), v)).collect()
@@ -509,24 +521,12 @@ fn arb_scale_item(id: usize, sources: usize) -> impl Strategy<Value = Evidence> 
         // Neutral: moves nothing, so it is not diagnostic.
         Just(Bearing::Ratings(BTreeMap::new())),
     ];
-    (
-        0..sources,
-        prop::sample::select(Reliability::ALL.to_vec()),
-        prop::sample::select(Credibility::ALL.to_vec()),
-        prop::sample::select(Tlp::ALL.to_vec()),
-        bearing,
-        prop::sample::select(vec![
-            "tradecraft",
-            "geolocation",
-            "accusation",
-            "denial",
-            "malware-reuse",
-            "zero-weight",
-        ]),
-    )
-        .prop_map(move |(source, r, c, tlp, bearing, kind)| Evidence {
+    let mut kinds = KINDS.to_vec();
+    kinds.push("zero-weight");
+    (0..sources, arb_grade(), arb_tlp(), bearing, arb_kind(kinds)).prop_map(
+        move |(source, grade, tlp, bearing, kind)| Evidence {
             id: format!("e{id:02}"),
-            kind: kind.parse().unwrap_or(EvidenceKind::Tradecraft),
+            kind,
             summary: String::new(),
             // Case and spaces differ but name one source.
             source: if source % 2 == 0 {
@@ -534,11 +534,12 @@ fn arb_scale_item(id: usize, sources: usize) -> impl Strategy<Value = Evidence> 
             } else {
                 format!(" source {source} ")
             },
-            grade: Admiralty::new(r, c),
+            grade,
             tlp,
             bearing,
             origin: None,
-        })
+        },
+    )
 }
 
 fn arb_scale_case() -> impl Strategy<Value = (Case, Policy)> {
