@@ -681,42 +681,47 @@ fn grade(e: &RawEvidence, errs: &mut Errors) -> Admiralty {
                 fallback
             });
     }
-    let reliability = match &e.reliability {
-        Some(r) => r
-            .get_ref()
-            .parse()
-            .unwrap_or_else(|err: ascribe_model::ScaleError| {
-                errs.at(r.span(), err.to_string());
-                Reliability::F
-            }),
-        None => {
-            errs.at(
-                e.id.span(),
-                format!(
-                    "evidence {:?} has no `reliability` (Admiralty A-F) or `grade`",
-                    e.id.get_ref()
-                ),
-            );
-            Reliability::F
-        }
-    };
-    let credibility = match &e.credibility {
-        Some(c) => Credibility::from_number(*c.get_ref()).unwrap_or_else(|err| {
-            errs.at(c.span(), err.to_string());
-            Credibility::CannotBeJudged
-        }),
-        None => {
-            errs.at(
-                e.id.span(),
-                format!(
-                    "evidence {:?} has no `credibility` (Admiralty 1-6) or `grade`",
-                    e.id.get_ref()
-                ),
-            );
-            Credibility::CannotBeJudged
-        }
-    };
+    let reliability = grade_part(
+        e,
+        &e.reliability,
+        "`reliability` (Admiralty A-F)",
+        errs,
+        |r| r.parse(),
+        Reliability::F,
+    );
+    let credibility = grade_part(
+        e,
+        &e.credibility,
+        "`credibility` (Admiralty 1-6)",
+        errs,
+        |c| Credibility::from_number(*c),
+        Credibility::CannotBeJudged,
+    );
     Admiralty::new(reliability, credibility)
+}
+
+/// One part of an evidence item's grade, read by `read`; an unreadable or
+/// missing part (named `what`) is an error, and counts as `fallback`.
+fn grade_part<R, T>(
+    e: &RawEvidence,
+    part: &Option<Spanned<R>>,
+    what: &str,
+    errs: &mut Errors,
+    read: impl FnOnce(&R) -> Result<T, ascribe_model::ScaleError>,
+    fallback: T,
+) -> T {
+    let Some(part) = part else {
+        let id = e.id.get_ref();
+        errs.at(
+            e.id.span(),
+            format!("evidence {id:?} has no {what} or `grade`"),
+        );
+        return fallback;
+    };
+    read(part.get_ref()).unwrap_or_else(|err| {
+        errs.at(part.span(), err.to_string());
+        fallback
+    })
 }
 
 fn check_hypothesis(

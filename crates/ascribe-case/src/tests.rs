@@ -10,6 +10,13 @@ actor = "APT29"
 "#;
 
 /// Parses HEAD + `rest` and returns the error text, or "ok".
+/// Checks that the case with `rest` appended is refused with an error that
+/// starts with `start`.
+fn assert_refused(rest: &str, start: &str) {
+    let got = check(rest);
+    assert!(got.starts_with(start), "{got}");
+}
+
 fn check(rest: &str) -> String {
     match parse_case("case.toml", &format!("{HEAD}{rest}")) {
         Ok(_) => "ok".to_owned(),
@@ -98,10 +105,9 @@ fn duplicate_ids_are_located() {
         "case.toml:10:6: duplicate hypothesis id \"apt29\"; each hypothesis needs its own id"
     );
     let e = item("grade = \"B2\"\ntlp = \"clear\"");
-    let got = check(&format!("{e}{e}"));
-    assert!(
-        got.starts_with("case.toml:18:6: duplicate evidence id \"e1\""),
-        "{got}"
+    assert_refused(
+        &format!("{e}{e}"),
+        "case.toml:18:6: duplicate evidence id \"e1\"",
     );
 }
 
@@ -122,10 +128,9 @@ fn priors_over_one_are_located() {
 
 #[test]
 fn syntax_and_unknown_fields_are_located() {
-    let got = check("colour = \"red\"\n");
-    assert!(
-        got.starts_with("case.toml:8:1: unknown field `colour`"),
-        "{got}"
+    assert_refused(
+        "colour = \"red\"\n",
+        "case.toml:8:1: unknown field `colour`",
     );
     let got = check("prior = \n");
     assert!(got.starts_with("case.toml:8:"), "{got}");
@@ -148,10 +153,9 @@ fn bad_dates_are_refused() {
 
 #[test]
 fn claim_kind_must_be_known() {
-    let got = check("\n[[claim]]\nkind = \"rumour\"\n");
-    assert!(
-        got.starts_with("case.toml:10:8: \"rumour\" is not a valid claim kind"),
-        "{got}"
+    assert_refused(
+        "\n[[claim]]\nkind = \"rumour\"\n",
+        "case.toml:10:8: \"rumour\" is not a valid claim kind",
     );
 }
 
