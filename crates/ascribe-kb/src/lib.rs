@@ -502,173 +502,183 @@ fn is_common_word(s: &str) -> bool {
     COMMON.contains(&l.as_str())
 }
 
-/// Threat groups from a MISP galaxy cluster.
-pub fn misp_groups(json: &str) -> Result<Vec<KbActor>, KbError> {
+/// Threat groups read one by one (by `read`) from the array under `key` of
+/// an imported document; the error says the document is not `what`.
+fn groups_in(
+    json: &str,
+    key: &str,
+    what: &'static str,
+    expected: &'static str,
+    read: fn(&KnowledgeBase, &serde_json::Value) -> Option<KbActor>,
+) -> Result<Vec<KbActor>, KbError> {
     let v: serde_json::Value = serde_json::from_str(json)?;
-    let Some(values) = v.get("values").and_then(|x| x.as_array()) else {
-        return Err(KbError::Shape {
-            what: "MISP galaxy cluster",
-            expected: "an object with a \"values\" array",
-        });
+    let Some(items) = v.get(key).and_then(|x| x.as_array()) else {
+        return Err(KbError::Shape { what, expected });
     };
+    // The built-in states alone, to name sponsors by.
     let kb = KnowledgeBase::from_data(KbData {
         sources: vec![],
         actors: vec![],
     });
-    let mut out = Vec::new();
-    for item in values {
-        let Some(name) = item.get("value").and_then(|x| x.as_str()) else {
-            continue;
-        };
-        let meta = item.get("meta");
-        let mut aliases: Vec<String> = meta
-            .and_then(|m| m.get("synonyms"))
-            .and_then(|x| x.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str())
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-        aliases.retain(|a| a != name);
-        let mut sponsor_sources = Vec::new();
-        let mut sponsors = Vec::new();
-        let mut add = |s: &str, src: &str, sponsors: &mut Vec<String>| {
-            if s.trim().is_empty() || s.eq_ignore_ascii_case("unknown") {
-                return;
-            }
-            let canon = kb
-                .resolve_state(s)
-                .map(|st| st.name.to_owned())
-                .unwrap_or_else(|| s.to_owned());
-            if !sponsors.contains(&canon) {
-                sponsors.push(canon.clone());
-            }
-            let pair = (canon, src.to_owned());
-            if !sponsor_sources.contains(&pair) {
-                sponsor_sources.push(pair);
-            }
-        };
-        if let Some(s) = meta
-            .and_then(|m| m.get("cfr-suspected-state-sponsor"))
-            .and_then(|x| x.as_str())
-        {
-            add(s, "misp-galaxy:cfr-suspected-state-sponsor", &mut sponsors);
-        }
-        if let Some(s) = meta.and_then(|m| m.get("country")).and_then(|x| x.as_str()) {
-            add(s, "misp-galaxy:country", &mut sponsors);
-        }
-        let mut sources = vec![format!(
-            "misp-galaxy:{}",
-            item.get("uuid").and_then(|x| x.as_str()).unwrap_or("")
-        )];
-        // Links to ATT&CK: related dest-uuids and G-numbers in the synonyms.
-        if let Some(rel) = item.get("related").and_then(|x| x.as_array()) {
-            for r in rel {
-                if let Some(d) = r.get("dest-uuid").and_then(|x| x.as_str()) {
-                    sources.push(format!("related:{d}"));
-                }
-            }
-        }
-        out.push(KbActor {
-            actor: Actor {
-                name: name.to_owned(),
-                kind: ActorKind::Group,
-                aliases,
-                sponsors,
-                description: None,
-                sources,
-            },
-            sponsor_sources,
-        });
+    Ok(items.iter().filter_map(|item| read(&kb, item)).collect())
+}
+
+/// A threat group as an import found it.
+fn group(
+    name: String,
+    aliases: Vec<String>,
+    sponsors: Vec<String>,
+    sources: Vec<String>,
+    sponsor_sources: Vec<(String, String)>,
+) -> KbActor {
+    KbActor {
+        actor: Actor {
+            name,
+            kind: ActorKind::Group,
+            aliases,
+            sponsors,
+            description: None,
+            sources,
+        },
+        sponsor_sources,
     }
-    Ok(out)
+}
+
+/// The strings of a JSON array (none when there is no array).
+fn strings(v: Option<&serde_json::Value>) -> Vec<String> {
+    v.and_then(|x| x.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Threat groups from a MISP galaxy cluster.
+pub fn misp_groups(json: &str) -> Result<Vec<KbActor>, KbError> {
+    groups_in(
+        json,
+        "values",
+        "MISP galaxy cluster",
+        "an object with a \"values\" array",
+        misp_group,
+    )
+}
+
+/// One value of a MISP galaxy cluster, when it names a group.
+fn misp_group(kb: &KnowledgeBase, item: &serde_json::Value) -> Option<KbActor> {
+    let name = item.get("value").and_then(|x| x.as_str())?;
+    let meta = item.get("meta");
+    let mut aliases = strings(meta.and_then(|m| m.get("synonyms")));
+    aliases.retain(|a| a != name);
+    let mut sponsor_sources = Vec::new();
+    let mut sponsors = Vec::new();
+    let mut add = |s: &str, src: &str, sponsors: &mut Vec<String>| {
+        if s.trim().is_empty() || s.eq_ignore_ascii_case("unknown") {
+            return;
+        }
+        let canon = kb
+            .resolve_state(s)
+            .map(|st| st.name.to_owned())
+            .unwrap_or_else(|| s.to_owned());
+        if !sponsors.contains(&canon) {
+            sponsors.push(canon.clone());
+        }
+        let pair = (canon, src.to_owned());
+        if !sponsor_sources.contains(&pair) {
+            sponsor_sources.push(pair);
+        }
+    };
+    if let Some(s) = meta
+        .and_then(|m| m.get("cfr-suspected-state-sponsor"))
+        .and_then(|x| x.as_str())
+    {
+        add(s, "misp-galaxy:cfr-suspected-state-sponsor", &mut sponsors);
+    }
+    if let Some(s) = meta.and_then(|m| m.get("country")).and_then(|x| x.as_str()) {
+        add(s, "misp-galaxy:country", &mut sponsors);
+    }
+    let mut sources = vec![format!(
+        "misp-galaxy:{}",
+        item.get("uuid").and_then(|x| x.as_str()).unwrap_or("")
+    )];
+    // Links to ATT&CK: related dest-uuids and G-numbers in the synonyms.
+    if let Some(rel) = item.get("related").and_then(|x| x.as_array()) {
+        for r in rel {
+            if let Some(d) = r.get("dest-uuid").and_then(|x| x.as_str()) {
+                sources.push(format!("related:{d}"));
+            }
+        }
+    }
+    Some(group(
+        name.to_owned(),
+        aliases,
+        sponsors,
+        sources,
+        sponsor_sources,
+    ))
 }
 
 /// Threat groups from a STIX bundle: intrusion sets and threat actors that
 /// are neither revoked nor deprecated.
 pub fn stix_groups(json: &str) -> Result<Vec<KbActor>, KbError> {
-    let v: serde_json::Value = serde_json::from_str(json)?;
-    let Some(objects) = v.get("objects").and_then(|x| x.as_array()) else {
-        return Err(KbError::Shape {
-            what: "STIX bundle",
-            expected: "an object with an \"objects\" array",
-        });
-    };
-    let kb = KnowledgeBase::from_data(KbData {
-        sources: vec![],
-        actors: vec![],
-    });
-    let mut out = Vec::new();
-    for o in objects {
-        let ty = o.get("type").and_then(|x| x.as_str()).unwrap_or("");
-        if ty != "intrusion-set" && ty != "threat-actor" {
-            continue;
-        }
-        let flag = |k: &str| o.get(k).and_then(|x| x.as_bool()).unwrap_or(false);
-        if flag("revoked") || flag("x_mitre_deprecated") {
-            continue;
-        }
-        let Some(name) = o.get("name").and_then(|x| x.as_str()) else {
-            continue;
-        };
-        let id = o.get("id").and_then(|x| x.as_str()).unwrap_or("");
-        let mut aliases: Vec<String> = o
-            .get("aliases")
-            .and_then(|x| x.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str())
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut sources = vec![format!("stix:{id}")];
-        if let Some(refs) = o.get("external_references").and_then(|x| x.as_array()) {
-            for r in refs {
-                if r.get("source_name").and_then(|x| x.as_str()) == Some("mitre-attack") {
-                    if let Some(ext) = r.get("external_id").and_then(|x| x.as_str()) {
-                        aliases.push(ext.to_owned());
-                        sources.push(format!("mitre-attack:{ext}"));
-                    }
+    groups_in(
+        json,
+        "objects",
+        "STIX bundle",
+        "an object with an \"objects\" array",
+        stix_group,
+    )
+}
+
+/// One object of a STIX bundle, when it is a live intrusion set or threat actor.
+fn stix_group(kb: &KnowledgeBase, o: &serde_json::Value) -> Option<KbActor> {
+    let ty = o.get("type").and_then(|x| x.as_str()).unwrap_or("");
+    if ty != "intrusion-set" && ty != "threat-actor" {
+        return None;
+    }
+    let flag = |k: &str| o.get(k).and_then(|x| x.as_bool()).unwrap_or(false);
+    if flag("revoked") || flag("x_mitre_deprecated") {
+        return None;
+    }
+    let name = o.get("name").and_then(|x| x.as_str())?;
+    let id = o.get("id").and_then(|x| x.as_str()).unwrap_or("");
+    let mut aliases = strings(o.get("aliases"));
+    let mut sources = vec![format!("stix:{id}")];
+    if let Some(refs) = o.get("external_references").and_then(|x| x.as_array()) {
+        for r in refs {
+            if r.get("source_name").and_then(|x| x.as_str()) == Some("mitre-attack") {
+                if let Some(ext) = r.get("external_id").and_then(|x| x.as_str()) {
+                    aliases.push(ext.to_owned());
+                    sources.push(format!("mitre-attack:{ext}"));
                 }
             }
         }
-        let mut display = display_name(name);
-        // "menuPass" is known in news as APT10: a lower-case ATT&CK name
-        // gives way to the group's APT number.
-        if display.starts_with(|c: char| c.is_lowercase()) {
-            if let Some(apt) = aliases.iter().find(|a| {
-                a.strip_prefix("APT")
-                    .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-            }) {
-                display = apt.clone();
-            }
-        }
-        if display != name {
-            aliases.push(name.to_owned());
-        }
-        aliases.retain(|a| a != &display);
-        let desc = o.get("description").and_then(|x| x.as_str()).unwrap_or("");
-        let sponsors = sponsors_in_description(&kb, desc);
-        let sponsor_sources = sponsors
-            .iter()
-            .map(|s| (s.clone(), "mitre-attack:description".to_owned()))
-            .collect();
-        out.push(KbActor {
-            actor: Actor {
-                name: display,
-                kind: ActorKind::Group,
-                aliases,
-                sponsors,
-                description: None,
-                sources,
-            },
-            sponsor_sources,
-        });
     }
-    Ok(out)
+    let mut display = display_name(name);
+    // "menuPass" is known in news as APT10: a lower-case ATT&CK name
+    // gives way to the group's APT number.
+    if display.starts_with(|c: char| c.is_lowercase()) {
+        if let Some(apt) = aliases.iter().find(|a| {
+            a.strip_prefix("APT")
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        }) {
+            display = apt.clone();
+        }
+    }
+    if display != name {
+        aliases.push(name.to_owned());
+    }
+    aliases.retain(|a| a != &display);
+    let desc = o.get("description").and_then(|x| x.as_str()).unwrap_or("");
+    let sponsors = sponsors_in_description(kb, desc);
+    let sponsor_sources = sponsors
+        .iter()
+        .map(|s| (s.clone(), "mitre-attack:description".to_owned()))
+        .collect();
+    Some(group(display, aliases, sponsors, sources, sponsor_sources))
 }
 
 /// The name a group goes by in ascribe: ATT&CK's, with "Team"/"Group"
