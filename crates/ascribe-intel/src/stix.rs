@@ -117,9 +117,13 @@ fn tokenize(p: &str) -> Result<Vec<Tok>, PatternError> {
 /// means the pattern matches).
 pub fn parse_pattern(p: &str) -> Result<Vec<(IndicatorKind, String)>, PatternError> {
     let toks = tokenize(p)?;
-    let mut pos = 0;
-    let mut out = Vec::new();
-    parse_or(&toks, &mut pos, &mut out)?;
+    let mut parser = Parser {
+        toks: &toks,
+        pos: 0,
+        out: Vec::new(),
+    };
+    parser.observations()?;
+    let Parser { pos, out, .. } = parser;
     if pos != toks.len() {
         return err(format!("unexpected {:?} after the pattern", toks.get(pos)));
     }
@@ -136,84 +140,103 @@ fn keyword(t: Option<&Tok>) -> Option<String> {
     }
 }
 
-fn parse_or(
-    toks: &[Tok],
-    pos: &mut usize,
-    out: &mut Vec<(IndicatorKind, String)>,
-) -> Result<(), PatternError> {
-    loop {
-        match toks.get(*pos) {
-            Some(Tok::LBracket) => {
-                *pos += 1;
-                parse_comparisons(toks, pos, out)?;
-                if toks.get(*pos) != Some(&Tok::RBracket) {
-                    return err("expected ] to close the observation expression");
-                }
-                *pos += 1;
-            }
-            Some(Tok::LParen) => {
-                *pos += 1;
-                parse_or(toks, pos, out)?;
-                if toks.get(*pos) != Some(&Tok::RParen) {
-                    return err("expected ) to close the group");
-                }
-                *pos += 1;
-            }
-            other => return err(format!("expected [ or (, found {other:?}")),
-        }
-        match keyword(toks.get(*pos)).as_deref() {
-            Some("OR") => *pos += 1,
-            Some(k @ ("AND" | "FOLLOWEDBY")) => {
-                return err(format!(
-                    "{k} between observation expressions is not supported"
-                ))
-            }
-            Some(k @ ("WITHIN" | "START" | "REPEATS")) => {
-                return err(format!("the {k} qualifier is not supported"))
-            }
-            _ => return Ok(()),
-        }
-    }
+/// A recursive-descent parser over the tokens, collecting the comparisons.
+struct Parser<'a> {
+    toks: &'a [Tok],
+    pos: usize,
+    out: Vec<(IndicatorKind, String)>,
 }
 
-fn parse_comparisons(
-    toks: &[Tok],
-    pos: &mut usize,
-    out: &mut Vec<(IndicatorKind, String)>,
-) -> Result<(), PatternError> {
-    loop {
-        if toks.get(*pos) == Some(&Tok::LParen) {
-            *pos += 1;
-            parse_comparisons(toks, pos, out)?;
-            if toks.get(*pos) != Some(&Tok::RParen) {
-                return err("expected ) in the comparison expression");
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<&'a Tok> {
+        self.toks.get(self.pos)
+    }
+
+    /// `inner` between the current token (already checked) and `close`;
+    /// `missing` says what a missing `close` leaves open.
+    fn enclosed(
+        &mut self,
+        inner: fn(&mut Self) -> Result<(), PatternError>,
+        close: Tok,
+        missing: &str,
+    ) -> Result<(), PatternError> {
+        self.pos += 1;
+        inner(self)?;
+        if self.peek() != Some(&close) {
+            return err(missing);
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// Observation expressions (or groups of them) joined by `OR`.
+    fn observations(&mut self) -> Result<(), PatternError> {
+        loop {
+            match self.peek() {
+                Some(Tok::LBracket) => self.enclosed(
+                    Self::comparisons,
+                    Tok::RBracket,
+                    "expected ] to close the observation expression",
+                )?,
+                Some(Tok::LParen) => self.enclosed(
+                    Self::observations,
+                    Tok::RParen,
+                    "expected ) to close the group",
+                )?,
+                other => return err(format!("expected [ or (, found {other:?}")),
             }
-            *pos += 1;
-        } else {
-            let Some(Tok::Word(path)) = toks.get(*pos) else {
-                return err("expected an object path");
-            };
-            *pos += 1;
-            let op = match toks.get(*pos) {
-                Some(Tok::Op(o)) => o.clone(),
-                Some(Tok::Word(w)) => w.to_ascii_uppercase(),
-                other => {
+            match keyword(self.peek()).as_deref() {
+                Some("OR") => self.pos += 1,
+                Some(k @ ("AND" | "FOLLOWEDBY")) => {
                     return err(format!(
-                        "expected an operator after {path}, found {other:?}"
+                        "{k} between observation expressions is not supported"
                     ))
                 }
-            };
-            *pos += 1;
-            let Some(Tok::Str(value)) = toks.get(*pos) else {
-                return err(format!("expected a string literal after {path} {op}"));
-            };
-            *pos += 1;
-            out.push(comparison(path, &op, value)?);
+                Some(k @ ("WITHIN" | "START" | "REPEATS")) => {
+                    return err(format!("the {k} qualifier is not supported"))
+                }
+                _ => return Ok(()),
+            }
         }
-        match keyword(toks.get(*pos)).as_deref() {
-            Some("OR") => *pos += 1,
-            Some("AND") => return err("AND inside an observation expression is not supported"),
-            _ => return Ok(()),
+    }
+
+    /// Comparisons (or groups of them) joined by `OR`, inside one
+    /// observation expression.
+    fn comparisons(&mut self) -> Result<(), PatternError> {
+        loop {
+            if self.peek() == Some(&Tok::LParen) {
+                self.enclosed(
+                    Self::comparisons,
+                    Tok::RParen,
+                    "expected ) in the comparison expression",
+                )?;
+            } else {
+                let Some(Tok::Word(path)) = self.peek() else {
+                    return err("expected an object path");
+                };
+                self.pos += 1;
+                let op = match self.peek() {
+                    Some(Tok::Op(o)) => o.clone(),
+                    Some(Tok::Word(w)) => w.to_ascii_uppercase(),
+                    other => {
+                        return err(format!(
+                            "expected an operator after {path}, found {other:?}"
+                        ))
+                    }
+                };
+                self.pos += 1;
+                let Some(Tok::Str(value)) = self.peek() else {
+                    return err(format!("expected a string literal after {path} {op}"));
+                };
+                let found = comparison(path, &op, value)?;
+                self.pos += 1;
+                self.out.push(found);
+            }
+            match keyword(self.peek()).as_deref() {
+                Some("OR") => self.pos += 1,
+                Some("AND") => return err("AND inside an observation expression is not supported"),
+                _ => return Ok(()),
+            }
         }
     }
 }
