@@ -104,6 +104,20 @@ fn u8v(value: &str) -> u8 {
     num(value).and_then(|n| u8::try_from(n).ok()).unwrap_or(0)
 }
 
+/// Lines a device block may hold that say nothing about the device: their
+/// start, and what a warning notes about them (none: passed over silently).
+const PASSED_OVER: [(&str, Option<&str>); 3] = [
+    (
+        "** UNRECOGNIZED",
+        Some("unrecognised descriptor kept as opaque bytes"),
+    ),
+    ("** UNAVAILABLE", None),
+    (
+        "Couldn't open device",
+        Some("lsusb could not open the device: strings and report descriptors are missing"),
+    ),
+];
+
 fn parse_block(
     header: Option<&str>,
     lines: &[(usize, &str)],
@@ -126,21 +140,10 @@ fn parse_block(
         if line.is_empty() {
             continue;
         }
-        if line.starts_with("** UNRECOGNIZED") {
-            warnings.push(ParseWarning::note(
-                format!("{path} line {line_no}"),
-                "unrecognised descriptor kept as opaque bytes",
-            ));
-            continue;
-        }
-        if line.starts_with("** UNAVAILABLE") {
-            continue;
-        }
-        if line.starts_with("Couldn't open device") {
-            warnings.push(ParseWarning::note(
-                format!("{path} line {line_no}"),
-                "lsusb could not open the device: strings and report descriptors are missing",
-            ));
+        if let Some((_, note)) = PASSED_OVER.iter().find(|(p, _)| line.starts_with(p)) {
+            if let Some(note) = note {
+                warnings.push(ParseWarning::note(format!("{path} line {line_no}"), *note));
+            }
             continue;
         }
         if let Some(speed) = line.strip_prefix("Negotiated speed:") {

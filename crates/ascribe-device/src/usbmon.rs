@@ -68,32 +68,22 @@ struct Packet<'a> {
     t_us: i64,
 }
 
-fn rd_u16(b: &[u8], off: usize, be: bool) -> Option<u16> {
-    let s: [u8; 2] = b.get(off..off + 2)?.try_into().ok()?;
-    Some(if be {
-        u16::from_be_bytes(s)
-    } else {
-        u16::from_le_bytes(s)
-    })
+/// `fn $name(bytes, offset, big_endian) -> Option<$t>`: the integer at
+/// `offset` in the capture's byte order, or `None` past the end.
+macro_rules! read_int {
+    ($($name:ident: $t:ty),*) => {$(
+        fn $name(b: &[u8], off: usize, be: bool) -> Option<$t> {
+            let s = b.get(off..off + std::mem::size_of::<$t>())?.try_into().ok()?;
+            Some(if be {
+                <$t>::from_be_bytes(s)
+            } else {
+                <$t>::from_le_bytes(s)
+            })
+        }
+    )*};
 }
 
-fn rd_u32(b: &[u8], off: usize, be: bool) -> Option<u32> {
-    let s: [u8; 4] = b.get(off..off + 4)?.try_into().ok()?;
-    Some(if be {
-        u32::from_be_bytes(s)
-    } else {
-        u32::from_le_bytes(s)
-    })
-}
-
-fn rd_u64(b: &[u8], off: usize, be: bool) -> Option<u64> {
-    let s: [u8; 8] = b.get(off..off + 8)?.try_into().ok()?;
-    Some(if be {
-        u64::from_be_bytes(s)
-    } else {
-        u64::from_le_bytes(s)
-    })
-}
+read_int!(rd_u16: u16, rd_u32: u32, rd_u64: u64);
 
 /// True when the bytes start like a pcap or pcapng file.
 pub fn is_capture(bytes: &[u8]) -> bool {

@@ -90,6 +90,16 @@ pub fn vet_snapshot(snap: &SysfsSnapshot, opts: &VetOptions) -> Result<Verdict, 
     ))
 }
 
+/// A power-only claim (a charger, a cable) whose host mode nobody tested:
+/// the input gives no device-side probe result.
+fn host_mode_untested(claim: Claim, report: &DeviceReport) -> bool {
+    claim.is_power_only()
+        && !report
+            .observation
+            .as_ref()
+            .is_some_and(|o| o.device_side_probe_performed)
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(bytes);

@@ -1,42 +1,10 @@
 //! The real samples of usb-vetting.md §7.1 (R1-R20), read from ../shared.
 
+mod common;
+
 use ascribe_device::hid::{classify, decode_hex};
-use ascribe_device::{vet_bytes, Capability, Claim, Selector, Severity, Verdict, VetOptions};
-
-fn vet(rel: &str, claim: Claim, selector: Option<&str>) -> Option<Verdict> {
-    let path = ascribe_testutil::shared_file(&format!("data/usb/{rel}"))?;
-    let bytes = std::fs::read(&path).expect("sample readable");
-    let mut opts = VetOptions::new(claim);
-    opts.input_name = rel.to_string();
-    opts.selector = selector.map(|s| s.parse::<Selector>().expect("selector"));
-    Some(vet_bytes(&bytes, &opts).expect("sample parses"))
-}
-
-fn ids(v: &Verdict) -> Vec<&'static str> {
-    v.findings.iter().map(|f| f.id).collect()
-}
-
-fn count(v: &Verdict, id: &str) -> usize {
-    v.findings.iter().filter(|f| f.id == id).count()
-}
-
-fn severity(v: &Verdict, id: &str) -> Option<Severity> {
-    v.findings
-        .iter()
-        .filter(|f| f.id == id)
-        .map(|f| f.severity)
-        .max()
-}
-
-fn assert_nothing_at_or_above_medium(v: &Verdict) {
-    let loud: Vec<_> = v
-        .findings
-        .iter()
-        .filter(|f| f.severity >= Severity::Medium)
-        .map(|f| (f.id, f.severity))
-        .collect();
-    assert!(loud.is_empty(), "unexpected findings {loud:?}");
-}
+use ascribe_device::{Capability, Claim, Severity, Verdict};
+use common::severity;
 
 const HOLTEK: &str = "lsusb/jc_holtek-keyboard_04d9-4545.lsusb-v.txt";
 const LG: &str = "raw/usbguard_lg-phone-tethering_1004-61fe.descriptors.bin";
@@ -44,141 +12,408 @@ const XPERIA: &str = "sysfs/umockdev_sony-xperia-mini-pro-mtp_0fce-0166.umockdev
 const YUBICO: &str = "sysfs/umockdev_yubico-fido2-key_1050-0120.umockdev";
 const KINESIS: &str = "sysfs/umockdev_kinesis-keyboard-behind-hub_05f3-0007.umockdev";
 const PCAP: &str = "pcap/umockdev_usbkbd-enumeration_04d9-1603.linktype220.pcapng";
+const DOCK: &str = "sysfs/usbguard_devices-dock-trackball-keyboard.umockdev";
+const FRAMEWORK_DUMP: &str = "lsusb/jc_system-dump-framework-laptop.lsusb-v.txt";
 
-#[test]
-fn r01_holtek_keyboard_as_keyboard_passes() {
-    let Some(v) = vet(HOLTEK, Claim::Keyboard, None) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "PASS", "{:#?}", v.findings);
-    assert_nothing_at_or_above_medium(&v);
-    assert_eq!(
-        v.capabilities,
-        vec![Capability::Keyboard, Capability::Pointer]
-    );
+/// What vetting one real sample under one claim must show.
+struct Case {
+    /// The test the row stands for (R1-R20 of §7.1, or "more").
+    name: &'static str,
+    /// A path under `shared/data/usb/`.
+    sample: &'static str,
+    claim: Claim,
+    selector: Option<&'static str>,
+    verdict: Option<&'static str>,
+    /// Finding ids with the highest severity among their findings.
+    severities: &'static [(&'static str, Severity)],
+    /// Finding ids with how many findings have them.
+    counts: &'static [(&'static str, usize)],
+    present: &'static [&'static str],
+    absent: &'static [&'static str],
+    /// Finding ids with one value that must be among their evidence.
+    evidence: &'static [(&'static str, &'static str)],
+    /// Nothing at or above medium severity.
+    quiet: bool,
+    devices: Option<usize>,
+    /// What is particular to the sample.
+    more: fn(&Verdict),
 }
 
-#[test]
-fn r02_holtek_keyboard_as_flash_drive_fails() {
-    let Some(v) = vet(HOLTEK, Claim::FlashDrive, None) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "FAIL");
-    assert_eq!(severity(&v, "CAP-HID-KEYBOARD"), Some(Severity::Critical));
-    assert_eq!(severity(&v, "CAP-HID-POINTER"), Some(Severity::High));
-    assert!(ids(&v).contains(&"CAP-CLAIMED-FUNCTION-ABSENT"));
-    // The serial index is 0: absent, not unavailable.
-    assert!(!ids(&v).contains(&"STR-UNAVAILABLE"));
-}
+const CASE: Case = Case {
+    name: "",
+    sample: "",
+    claim: Claim::Unknown,
+    selector: None,
+    verdict: None,
+    severities: &[],
+    counts: &[],
+    present: &[],
+    absent: &[],
+    evidence: &[],
+    quiet: false,
+    devices: None,
+    more: nothing_more,
+};
 
-#[test]
-fn r03_g502_mouse_warns_on_unknown_hid() {
-    let Some(v) = vet(
-        "lsusb/jc_logitech-g502-mouse_046d-c08b.lsusb-v.txt",
-        Claim::Mouse,
-        None,
-    ) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "WARN", "{:#?}", v.findings);
-    assert_eq!(severity(&v, "CAP-HID-UNKNOWN"), Some(Severity::Medium));
-    assert!(ids(&v).contains(&"DATA-HID-REPORT-UNAVAILABLE"));
-}
+fn nothing_more(_: &Verdict) {}
 
-#[test]
-fn r04_framework_hdmi_card_as_charger_fails() {
-    let Some(v) = vet(
-        "lsusb/jc_framework-hdmi-card-billboard-hid_32ac-0002.lsusb-v.txt",
-        Claim::Charger,
-        None,
-    ) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "FAIL");
-    assert_eq!(
-        severity(&v, "CAP-ENUMERATED-ON-POWER-ONLY"),
-        Some(Severity::Critical)
-    );
-    assert!(ids(&v).contains(&"CAP-HID-UNKNOWN"));
-    assert!(v.capabilities.contains(&Capability::Billboard));
-    assert!(v.cannot_see.iter().any(|c| c.contains("USB host")));
-}
-
-#[test]
-fn r05_nrf52_serial_as_flash_drive_fails() {
-    let Some(v) = vet(
-        "lsusb/jc_nrf52-cdc-acm_1915-521a.lsusb-v.txt",
-        Claim::FlashDrive,
-        None,
-    ) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "FAIL");
-    assert_eq!(severity(&v, "CAP-SERIAL"), Some(Severity::High));
-    assert!(ids(&v).contains(&"CAP-CLAIMED-FUNCTION-ABSENT"));
-}
-
-#[test]
-fn r06_quectel_mbim_as_flash_drive_fails() {
-    let Some(v) = vet(
-        "lsusb/jc_quectel-ec25-mbim_2c7c-0125.lsusb-v.txt",
-        Claim::FlashDrive,
-        None,
-    ) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "FAIL");
-    assert_eq!(severity(&v, "CAP-NETWORK"), Some(Severity::Critical));
-    let net = v
-        .findings
-        .iter()
-        .find(|f| f.id == "CAP-NETWORK")
-        .expect("network");
-    assert!(net.evidence.iter().any(|e| e.value.starts_with("02:0e:00")));
-    assert!(ids(&v).contains(&"CAP-VENDOR-IFACE"));
-    assert!(ids(&v).contains(&"CAP-CLAIMED-FUNCTION-ABSENT"));
-}
-
-#[test]
-fn r07_lg_phone_as_phone_passes() {
-    let Some(v) = vet(LG, Claim::Phone, None) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "PASS", "{:#?}", v.findings);
-    assert_nothing_at_or_above_medium(&v);
-    assert!(v.checks_skipped.iter().any(|s| s.check == "STR-*"));
-}
-
-#[test]
-fn r08_lg_phone_as_flash_drive_fails_and_matches_usbguard_parse() {
-    let Some(v) = vet(LG, Claim::FlashDrive, None) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "FAIL");
-    for id in [
-        "CAP-NETWORK",
-        "CAP-SERIAL",
-        "CAP-VENDOR-IFACE",
-        "CAP-CLAIMED-FUNCTION-ABSENT",
-    ] {
-        assert!(ids(&v).contains(&id), "missing {id}");
+impl Case {
+    fn check(&self, v: &Verdict) {
+        let name = self.name;
+        if let Some(verdict) = self.verdict {
+            assert_eq!(v.verdict.as_str(), verdict, "{name}: {:#?}", v.findings);
+        }
+        for (id, s) in self.severities {
+            assert_eq!(severity(v, id), Some(*s), "{name}: severity of {id}");
+        }
+        for (id, n) in self.counts {
+            let count = v.findings.iter().filter(|f| f.id == *id).count();
+            assert_eq!(count, *n, "{name}: findings {id}");
+        }
+        let ids: Vec<&str> = v.findings.iter().map(|f| f.id).collect();
+        for id in self.present {
+            assert!(ids.contains(id), "{name}: missing {id}");
+        }
+        for id in self.absent {
+            assert!(!ids.contains(id), "{name}: unexpected {id}");
+        }
+        for (id, value) in self.evidence {
+            let f = v.findings.iter().find(|f| f.id == *id);
+            let f = f.unwrap_or_else(|| panic!("{name}: missing {id}"));
+            let values: Vec<&str> = f.evidence.iter().map(|e| e.value.as_str()).collect();
+            assert!(values.contains(value), "{name}: {id} evidence {values:?}");
+        }
+        if self.quiet {
+            let loud: Vec<_> = v
+                .findings
+                .iter()
+                .filter(|f| f.severity >= Severity::Medium)
+                .map(|f| (f.id, f.severity))
+                .collect();
+            assert!(loud.is_empty(), "{name}: unexpected findings {loud:?}");
+        }
+        if let Some(n) = self.devices {
+            assert_eq!(v.devices.len(), n, "{name}: devices");
+        }
+        let more = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (self.more)(v)));
+        if let Err(panic) = more {
+            let why = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("a panic");
+            panic!("{name}: {why}");
+        }
     }
-    let net = v
-        .findings
-        .iter()
-        .find(|f| f.id == "CAP-NETWORK")
-        .expect("network");
-    assert!(net.evidence.iter().any(|e| e.value == "02:06:00"));
-    let ser = v
-        .findings
-        .iter()
-        .find(|f| f.id == "CAP-SERIAL")
-        .expect("serial");
-    assert!(ser.evidence.iter().any(|e| e.value == "02:02:01"));
+}
+
+const ABSENT: &str = "CAP-CLAIMED-FUNCTION-ABSENT";
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "r01 holtek keyboard as keyboard passes",
+            sample: HOLTEK,
+            claim: Claim::Keyboard,
+            verdict: Some("PASS"),
+            quiet: true,
+            more: |v| {
+                assert_eq!(
+                    v.capabilities,
+                    vec![Capability::Keyboard, Capability::Pointer]
+                );
+            },
+            ..CASE
+        },
+        Case {
+            name: "r02 holtek keyboard as flash drive fails",
+            sample: HOLTEK,
+            claim: Claim::FlashDrive,
+            verdict: Some("FAIL"),
+            severities: &[
+                ("CAP-HID-KEYBOARD", Severity::Critical),
+                ("CAP-HID-POINTER", Severity::High),
+            ],
+            present: &[ABSENT],
+            // The serial index is 0: absent, not unavailable.
+            absent: &["STR-UNAVAILABLE"],
+            ..CASE
+        },
+        Case {
+            name: "r03 g502 mouse warns on unknown hid",
+            sample: "lsusb/jc_logitech-g502-mouse_046d-c08b.lsusb-v.txt",
+            claim: Claim::Mouse,
+            verdict: Some("WARN"),
+            severities: &[("CAP-HID-UNKNOWN", Severity::Medium)],
+            present: &["DATA-HID-REPORT-UNAVAILABLE"],
+            ..CASE
+        },
+        Case {
+            name: "r04 framework hdmi card as charger fails",
+            sample: "lsusb/jc_framework-hdmi-card-billboard-hid_32ac-0002.lsusb-v.txt",
+            claim: Claim::Charger,
+            verdict: Some("FAIL"),
+            severities: &[("CAP-ENUMERATED-ON-POWER-ONLY", Severity::Critical)],
+            present: &["CAP-HID-UNKNOWN"],
+            more: |v| {
+                assert!(v.capabilities.contains(&Capability::Billboard));
+                assert!(v.cannot_see.iter().any(|c| c.contains("USB host")));
+            },
+            ..CASE
+        },
+        Case {
+            name: "r05 nrf52 serial as flash drive fails",
+            sample: "lsusb/jc_nrf52-cdc-acm_1915-521a.lsusb-v.txt",
+            claim: Claim::FlashDrive,
+            verdict: Some("FAIL"),
+            severities: &[("CAP-SERIAL", Severity::High)],
+            present: &[ABSENT],
+            ..CASE
+        },
+        Case {
+            name: "r06 quectel mbim as flash drive fails",
+            sample: "lsusb/jc_quectel-ec25-mbim_2c7c-0125.lsusb-v.txt",
+            claim: Claim::FlashDrive,
+            verdict: Some("FAIL"),
+            severities: &[("CAP-NETWORK", Severity::Critical)],
+            present: &["CAP-VENDOR-IFACE", ABSENT],
+            more: |v| {
+                let net = v.findings.iter().find(|f| f.id == "CAP-NETWORK");
+                let net = net.expect("network");
+                assert!(net.evidence.iter().any(|e| e.value.starts_with("02:0e:00")));
+            },
+            ..CASE
+        },
+        Case {
+            name: "r07 lg phone as phone passes",
+            sample: LG,
+            claim: Claim::Phone,
+            verdict: Some("PASS"),
+            quiet: true,
+            more: |v| assert!(v.checks_skipped.iter().any(|s| s.check == "STR-*")),
+            ..CASE
+        },
+        Case {
+            name: "r08 lg phone as flash drive fails",
+            sample: LG,
+            claim: Claim::FlashDrive,
+            verdict: Some("FAIL"),
+            present: &["CAP-NETWORK", "CAP-SERIAL", "CAP-VENDOR-IFACE", ABSENT],
+            evidence: &[("CAP-NETWORK", "02:06:00"), ("CAP-SERIAL", "02:02:01")],
+            ..CASE
+        },
+        Case {
+            name: "r09 xperia as phone passes with low placeholder serial",
+            sample: XPERIA,
+            claim: Claim::Phone,
+            verdict: Some("PASS"),
+            severities: &[("STR-SERIAL-PLACEHOLDER", Severity::Low)],
+            // The host's hubs are not part of the gift.
+            devices: Some(1),
+            more: |v| assert_eq!(v.devices[0].vid, "0fce"),
+            ..CASE
+        },
+        Case {
+            name: "r10 xperia as flash drive fails",
+            sample: XPERIA,
+            claim: Claim::FlashDrive,
+            verdict: Some("FAIL"),
+            severities: &[("STR-SERIAL-PLACEHOLDER", Severity::Medium)],
+            present: &[ABSENT],
+            evidence: &[("CAP-VENDOR-IFACE", "ff:ff:00")],
+            ..CASE
+        },
+        Case {
+            name: "r11 yubico as security key passes",
+            sample: YUBICO,
+            claim: Claim::SecurityKey,
+            verdict: Some("PASS"),
+            more: |v| {
+                assert_eq!(v.capabilities, vec![Capability::Fido]);
+                let f = &v.devices[0].functions[0];
+                assert_eq!(f.hid_usages, vec!["f1d0:0001".to_string()]);
+            },
+            ..CASE
+        },
+        Case {
+            name: "r12 yubico as flash drive fails without keyboard",
+            sample: YUBICO,
+            claim: Claim::FlashDrive,
+            verdict: Some("FAIL"),
+            present: &[ABSENT],
+            absent: &["CAP-HID-KEYBOARD"],
+            ..CASE
+        },
+        Case {
+            name: "r13 kinesis subtree as keyboard passes",
+            sample: KINESIS,
+            claim: Claim::Keyboard,
+            selector: Some("1-1.5.4"),
+            verdict: Some("PASS"),
+            quiet: true,
+            devices: Some(2),
+            present: &["STR-NO-STRINGS"],
+            more: |v| {
+                assert!(v.capabilities.contains(&Capability::Hub));
+                assert!(v.capabilities.contains(&Capability::Keyboard));
+            },
+            ..CASE
+        },
+        Case {
+            name: "r14 kinesis subtree as flash drive fails",
+            sample: KINESIS,
+            claim: Claim::FlashDrive,
+            selector: Some("1-1.5.4"),
+            verdict: Some("FAIL"),
+            present: &["TOPO-HUB-IN-CLAIM", "CAP-HID-KEYBOARD", ABSENT],
+            ..CASE
+        },
+        Case {
+            name: "r15 placeholder keyboard warns",
+            sample: DOCK,
+            claim: Claim::Keyboard,
+            selector: Some("1-4.1.3"),
+            verdict: Some("WARN"),
+            severities: &[
+                ("ID-PLACEHOLDER", Severity::Medium),
+                ("ID-PRODUCT-NOT-IN-USBIDS", Severity::Info),
+            ],
+            absent: &["ID-VID-NOT-IN-USBIDS"],
+            devices: Some(1),
+            ..CASE
+        },
+        Case {
+            name: "r16 capture keyboard passes without injection",
+            sample: PCAP,
+            claim: Claim::Keyboard,
+            verdict: Some("PASS"),
+            absent: &["BEH-KEYSTROKE-INJECTION"],
+            devices: Some(1),
+            more: |v| {
+                let d = &v.devices[0];
+                assert_eq!(
+                    (d.vid.as_str(), d.pid.as_str(), d.path.as_str()),
+                    ("04d9", "1603", "001:011")
+                );
+                assert_eq!(
+                    d.strings.product,
+                    ascribe_device::model::StringState::Present("USB Keyboard".to_string())
+                );
+                let parsed = d
+                    .functions
+                    .iter()
+                    .filter(|f| f.hid_report == Some("parsed"));
+                assert_eq!(parsed.count(), 2);
+                // The webcam and fingerprint reader are outside the gift's scope.
+                let excluded = &v.input.excluded_devices;
+                assert_eq!(excluded.len(), 2);
+                assert!(excluded.iter().any(|e| e.contains("04f2:b67d")));
+                assert!(excluded.iter().any(|e| e.contains("06cb:00bd")));
+            },
+            ..CASE
+        },
+        Case {
+            name: "r17 capture keyboard as flash drive fails",
+            sample: PCAP,
+            claim: Claim::FlashDrive,
+            selector: Some("001:011"),
+            verdict: Some("FAIL"),
+            present: &["CAP-HID-KEYBOARD", "CAP-HID-SYSCTL-CONSUMER", ABSENT],
+            more: |v| {
+                let usages = &v.devices[0].functions[1].hid_usages;
+                assert_eq!(
+                    usages,
+                    &vec!["0001:0080".to_string(), "000c:0001".to_string()]
+                );
+            },
+            ..CASE
+        },
+        Case {
+            name: "r18 black magic probe as flash drive fails",
+            sample: "lsusb/cyme_black-magic-probe-iad-dfu_1d50-6018.lsusb-v.txt",
+            claim: Claim::FlashDrive,
+            verdict: Some("FAIL"),
+            counts: &[("CAP-SERIAL", 2)],
+            present: &["CAP-VENDOR-IFACE", ABSENT],
+            evidence: &[("CAP-FIRMWARE-UPDATE", "fe:01:01")],
+            more: |v| {
+                let functions = &v.devices[0].functions;
+                let assoc = functions.iter().filter(|f| f.association.is_some());
+                assert!(assoc.count() >= 4);
+            },
+            ..CASE
+        },
+        Case {
+            name: "r20 whole framework dump",
+            sample: FRAMEWORK_DUMP,
+            devices: Some(10),
+            ..CASE
+        },
+        Case {
+            name: "more: segger j-link as flash drive fails",
+            sample: "lsusb/cyme_segger-jlink-cdc-vendor_1366-1050.lsusb-v.txt",
+            claim: Claim::FlashDrive,
+            verdict: Some("FAIL"),
+            counts: &[("CAP-SERIAL", 2)],
+            present: &["CAP-VENDOR-IFACE"],
+            ..CASE
+        },
+        Case {
+            name: "more: goodix fingerprint reader as flash drive fails",
+            sample: "lsusb/jc_goodix-fingerprint-vendor_27c6-609c.lsusb-v.txt",
+            claim: Claim::FlashDrive,
+            verdict: Some("FAIL"),
+            present: &["CAP-VENDOR-IFACE"],
+            ..CASE
+        },
+        Case {
+            name: "more: the capture's sysfs snapshot as keyboard passes",
+            sample: "pcap/umockdev_usbkbd-enumeration_04d9-1603.sysfs.umockdev",
+            claim: Claim::Keyboard,
+            verdict: Some("PASS"),
+            more: |v| assert_eq!(v.devices[0].vid, "04d9"),
+            ..CASE
+        },
+        Case {
+            // The whole CentOS dump: virtual VMware devices, root hubs skipped.
+            name: "more: vmware centos dump",
+            sample: "lsusb/jc_system-dump-vmware-centos7.lsusb-v.txt",
+            more: |v| {
+                assert!(v.devices.iter().all(|d| d.vid == "0e0f"));
+                let warnings = &v.input.parser_warnings;
+                assert!(warnings.iter().all(|w| !w.malformed), "{warnings:?}");
+            },
+            ..CASE
+        },
+        Case {
+            // The trackball behind the dock, selected by VID:PID.
+            name: "more: dock trackball as mouse passes",
+            sample: DOCK,
+            claim: Claim::Mouse,
+            selector: Some("047d:2048"),
+            verdict: Some("PASS"),
+            devices: Some(1),
+            more: |v| assert_eq!(v.capabilities, vec![Capability::Pointer]),
+            ..CASE
+        },
+    ]
+}
+
+#[test]
+fn real_samples_vet_as_section_7_1_says() {
+    for case in cases() {
+        let vetted = common::vet_sample(case.sample, case.sample, case.claim, case.selector);
+        let Some(v) = vetted else {
+            return;
+        };
+        case.check(&v);
+    }
+}
+
+#[test]
+fn r08_lg_phone_descriptors_match_usbguard_parse() {
     // Golden counts from USBGuard's own parse of the same blob.
-    let Some(p) = ascribe_testutil::shared_file(
-        "data/usb/raw/usbguard_lg-phone-tethering_1004-61fe.descriptors.bin",
-    ) else {
+    let Some(p) = common::sample(LG) else {
         return;
     };
     let blob = std::fs::read(p).expect("blob");
@@ -189,26 +424,14 @@ fn r08_lg_phone_as_flash_drive_fails_and_matches_usbguard_parse() {
     assert_eq!(d.configurations.len(), 1);
     let c = &d.configurations[0];
     assert_eq!(c.interfaces.len(), 6);
-    assert_eq!(
-        c.interfaces
-            .iter()
-            .map(|i| i.endpoints.len())
-            .sum::<usize>(),
-        8
-    );
+    let endpoints: usize = c.interfaces.iter().map(|i| i.endpoints.len()).sum();
+    assert_eq!(endpoints, 8);
     assert_eq!(c.iads.len(), 2);
-    assert_eq!(
-        c.interfaces
-            .iter()
-            .map(|i| i.cdc_subtypes.len())
-            .sum::<usize>(),
-        7
-    );
+    let cdc_subtypes: usize = c.interfaces.iter().map(|i| i.cdc_subtypes.len()).sum();
+    assert_eq!(cdc_subtypes, 7);
     let golden = std::fs::read_to_string(
-        ascribe_testutil::shared_file(
-            "data/usb/raw/usbguard_lg-phone-tethering_1004-61fe.usbguard-read-descriptor.txt",
-        )
-        .expect("golden"),
+        common::sample("raw/usbguard_lg-phone-tethering_1004-61fe.usbguard-read-descriptor.txt")
+            .expect("golden"),
     )
     .expect("golden text");
     // USBGuard's parse: descriptor headers in order, with their fields.
@@ -270,144 +493,8 @@ fn r08_lg_phone_as_flash_drive_fails_and_matches_usbguard_parse() {
 }
 
 #[test]
-fn r09_xperia_as_phone_passes_with_low_placeholder_serial() {
-    let Some(v) = vet(XPERIA, Claim::Phone, None) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "PASS", "{:#?}", v.findings);
-    assert_eq!(severity(&v, "STR-SERIAL-PLACEHOLDER"), Some(Severity::Low));
-    // The host's hubs are not part of the gift.
-    assert_eq!(v.devices.len(), 1);
-    assert_eq!(v.devices[0].vid, "0fce");
-}
-
-#[test]
-fn r10_xperia_as_flash_drive_fails() {
-    let Some(v) = vet(XPERIA, Claim::FlashDrive, None) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "FAIL");
-    assert!(ids(&v).contains(&"CAP-CLAIMED-FUNCTION-ABSENT"));
-    let vend = v
-        .findings
-        .iter()
-        .find(|f| f.id == "CAP-VENDOR-IFACE")
-        .expect("vendor");
-    assert!(vend.evidence.iter().any(|e| e.value == "ff:ff:00"));
-    assert_eq!(
-        severity(&v, "STR-SERIAL-PLACEHOLDER"),
-        Some(Severity::Medium)
-    );
-}
-
-#[test]
-fn r11_yubico_as_security_key_passes() {
-    let Some(v) = vet(YUBICO, Claim::SecurityKey, None) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "PASS", "{:#?}", v.findings);
-    assert_eq!(v.capabilities, vec![Capability::Fido]);
-    let f = &v.devices[0].functions[0];
-    assert_eq!(f.hid_usages, vec!["f1d0:0001".to_string()]);
-}
-
-#[test]
-fn r12_yubico_as_flash_drive_fails_without_keyboard() {
-    let Some(v) = vet(YUBICO, Claim::FlashDrive, None) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "FAIL");
-    assert!(ids(&v).contains(&"CAP-CLAIMED-FUNCTION-ABSENT"));
-    assert!(!ids(&v).contains(&"CAP-HID-KEYBOARD"));
-}
-
-#[test]
-fn r13_kinesis_subtree_as_keyboard_passes() {
-    let Some(v) = vet(KINESIS, Claim::Keyboard, Some("1-1.5.4")) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "PASS", "{:#?}", v.findings);
-    assert_nothing_at_or_above_medium(&v);
-    assert_eq!(v.devices.len(), 2);
-    assert!(v.capabilities.contains(&Capability::Hub));
-    assert!(v.capabilities.contains(&Capability::Keyboard));
-    assert!(ids(&v).contains(&"STR-NO-STRINGS"));
-}
-
-#[test]
-fn r14_kinesis_subtree_as_flash_drive_fails() {
-    let Some(v) = vet(KINESIS, Claim::FlashDrive, Some("1-1.5.4")) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "FAIL");
-    for id in [
-        "TOPO-HUB-IN-CLAIM",
-        "CAP-HID-KEYBOARD",
-        "CAP-CLAIMED-FUNCTION-ABSENT",
-    ] {
-        assert!(ids(&v).contains(&id), "missing {id}");
-    }
-}
-
-#[test]
-fn r15_placeholder_keyboard_warns() {
-    let Some(v) = vet(
-        "sysfs/usbguard_devices-dock-trackball-keyboard.umockdev",
-        Claim::Keyboard,
-        Some("1-4.1.3"),
-    ) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "WARN", "{:#?}", v.findings);
-    assert_eq!(severity(&v, "ID-PLACEHOLDER"), Some(Severity::Medium));
-    assert_eq!(
-        severity(&v, "ID-PRODUCT-NOT-IN-USBIDS"),
-        Some(Severity::Info)
-    );
-    assert!(!ids(&v).contains(&"ID-VID-NOT-IN-USBIDS"));
-    assert_eq!(v.devices.len(), 1);
-}
-
-#[test]
-fn r16_capture_keyboard_passes_without_injection() {
-    let Some(v) = vet(PCAP, Claim::Keyboard, None) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "PASS", "{:#?}", v.findings);
-    assert_eq!(v.devices.len(), 1);
-    let d = &v.devices[0];
-    assert_eq!(
-        (d.vid.as_str(), d.pid.as_str(), d.path.as_str()),
-        ("04d9", "1603", "001:011")
-    );
-    assert_eq!(
-        d.strings.product,
-        ascribe_device::model::StringState::Present("USB Keyboard".to_string())
-    );
-    let parsed: Vec<_> = d
-        .functions
-        .iter()
-        .filter(|f| f.hid_report == Some("parsed"))
-        .collect();
-    assert_eq!(parsed.len(), 2);
-    assert!(!ids(&v).contains(&"BEH-KEYSTROKE-INJECTION"));
-    // The webcam and fingerprint reader are outside the gift's scope.
-    assert_eq!(v.input.excluded_devices.len(), 2);
-    assert!(v
-        .input
-        .excluded_devices
-        .iter()
-        .any(|e| e.contains("04f2:b67d")));
-    assert!(v
-        .input
-        .excluded_devices
-        .iter()
-        .any(|e| e.contains("06cb:00bd")));
-}
-
-#[test]
 fn r16_capture_key_events_are_human() {
-    let Some(p) = ascribe_testutil::shared_file(&format!("data/usb/{PCAP}")) else {
+    let Some(p) = common::sample(PCAP) else {
         return;
     };
     let bytes = std::fs::read(p).expect("pcap");
@@ -422,55 +509,8 @@ fn r16_capture_key_events_are_human() {
     assert_eq!(gaps.iter().min(), Some(&247_927));
 }
 
-#[test]
-fn r17_capture_keyboard_as_flash_drive_fails() {
-    let Some(v) = vet(PCAP, Claim::FlashDrive, Some("001:011")) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "FAIL");
-    for id in [
-        "CAP-HID-KEYBOARD",
-        "CAP-HID-SYSCTL-CONSUMER",
-        "CAP-CLAIMED-FUNCTION-ABSENT",
-    ] {
-        assert!(ids(&v).contains(&id), "missing {id}");
-    }
-    let usages = &v.devices[0].functions[1].hid_usages;
-    assert_eq!(
-        usages,
-        &vec!["0001:0080".to_string(), "000c:0001".to_string()]
-    );
-}
-
-#[test]
-fn r18_black_magic_probe_as_flash_drive_fails() {
-    let Some(v) = vet(
-        "lsusb/cyme_black-magic-probe-iad-dfu_1d50-6018.lsusb-v.txt",
-        Claim::FlashDrive,
-        None,
-    ) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "FAIL");
-    assert_eq!(count(&v, "CAP-SERIAL"), 2);
-    let dfu = v
-        .findings
-        .iter()
-        .find(|f| f.id == "CAP-FIRMWARE-UPDATE")
-        .expect("dfu");
-    assert!(dfu.evidence.iter().any(|e| e.value == "fe:01:01"));
-    assert!(ids(&v).contains(&"CAP-VENDOR-IFACE"));
-    assert!(ids(&v).contains(&"CAP-CLAIMED-FUNCTION-ABSENT"));
-    let assoc: Vec<_> = v.devices[0]
-        .functions
-        .iter()
-        .filter(|f| f.association.is_some())
-        .collect();
-    assert!(assoc.len() >= 4);
-}
-
 fn classify_file(name: &str) -> Option<Vec<Capability>> {
-    let p = ascribe_testutil::shared_file(&format!("data/usb/hid/{name}"))?;
+    let p = common::sample(&format!("hid/{name}"))?;
     let text = std::fs::read_to_string(p).expect("hex");
     let bytes = decode_hex(&text).expect("valid hex");
     Some(classify(&bytes).into_iter().map(|a| a.capability).collect())
@@ -478,37 +518,32 @@ fn classify_file(name: &str) -> Option<Vec<Capability>> {
 
 #[test]
 fn r19_report_descriptor_classifier() {
-    let Some(k) = classify_file("p4wnp1_report_desc.hex") else {
-        return;
-    };
-    assert_eq!(k, vec![Capability::Keyboard]);
-    assert_eq!(
-        classify_file("p4wnp1_raw_report_desc.hex"),
-        Some(vec![Capability::HidVendor])
-    );
-    assert_eq!(
-        classify_file("p4wnp1_mouse_combined_desc.hex"),
-        Some(vec![Capability::Pointer, Capability::Pointer])
-    );
-    assert_eq!(
-        classify_file("umockdev-pcap_holtek-keyboard_04d9-1603_iface0.report_desc.hex"),
-        Some(vec![Capability::Keyboard])
-    );
-    assert_eq!(
-        classify_file("umockdev-pcap_holtek-keyboard_04d9-1603_iface1.report_desc.hex"),
-        Some(vec![Capability::SystemControl, Capability::ConsumerControl])
-    );
-    assert_eq!(
-        classify_file("umockdev_yubico-fido2_1050-0120.report_desc.hex"),
-        Some(vec![Capability::Fido])
-    );
+    use Capability::{ConsumerControl, Fido, HidVendor, Keyboard, Pointer, SystemControl};
+    let expected: [(&str, &[Capability]); 6] = [
+        ("p4wnp1_report_desc.hex", &[Keyboard]),
+        ("p4wnp1_raw_report_desc.hex", &[HidVendor]),
+        ("p4wnp1_mouse_combined_desc.hex", &[Pointer, Pointer]),
+        (
+            "umockdev-pcap_holtek-keyboard_04d9-1603_iface0.report_desc.hex",
+            &[Keyboard],
+        ),
+        (
+            "umockdev-pcap_holtek-keyboard_04d9-1603_iface1.report_desc.hex",
+            &[SystemControl, ConsumerControl],
+        ),
+        ("umockdev_yubico-fido2_1050-0120.report_desc.hex", &[Fido]),
+    ];
+    for (file, capabilities) in expected {
+        let Some(k) = classify_file(file) else {
+            return;
+        };
+        assert_eq!(k, capabilities, "{file}");
+    }
 }
 
 #[test]
 fn r20_whole_framework_dump_parses() {
-    let Some(p) =
-        ascribe_testutil::shared_file("data/usb/lsusb/jc_system-dump-framework-laptop.lsusb-v.txt")
-    else {
+    let Some(p) = common::sample(FRAMEWORK_DUMP) else {
         return;
     };
     let text = std::fs::read_to_string(p).expect("dump");
@@ -531,14 +566,6 @@ fn r20_whole_framework_dump_parses() {
         .expect("a DFU device");
     assert!(ascribe_device::vet::device_capabilities(evo4).contains(&Capability::FirmwareUpdate));
     assert!(devices.iter().any(|d| d.bos_billboard));
-    let Some(v) = vet(
-        "lsusb/jc_system-dump-framework-laptop.lsusb-v.txt",
-        Claim::Unknown,
-        None,
-    ) else {
-        return;
-    };
-    assert_eq!(v.devices.len(), 10);
 }
 
 #[test]
@@ -565,57 +592,4 @@ fn every_real_raw_blob_parses_cleanly() {
         n += 1;
     }
     assert_eq!(n, 17);
-}
-
-#[test]
-fn more_real_samples() {
-    let Some(v) = vet(
-        "lsusb/cyme_segger-jlink-cdc-vendor_1366-1050.lsusb-v.txt",
-        Claim::FlashDrive,
-        None,
-    ) else {
-        return;
-    };
-    assert_eq!(v.verdict.as_str(), "FAIL");
-    assert_eq!(count(&v, "CAP-SERIAL"), 2);
-    assert!(ids(&v).contains(&"CAP-VENDOR-IFACE"));
-    let v = vet(
-        "lsusb/jc_goodix-fingerprint-vendor_27c6-609c.lsusb-v.txt",
-        Claim::FlashDrive,
-        None,
-    )
-    .expect("shared present");
-    assert_eq!(v.verdict.as_str(), "FAIL");
-    assert!(ids(&v).contains(&"CAP-VENDOR-IFACE"));
-    let v = vet(
-        "pcap/umockdev_usbkbd-enumeration_04d9-1603.sysfs.umockdev",
-        Claim::Keyboard,
-        None,
-    )
-    .expect("shared present");
-    assert_eq!(v.verdict.as_str(), "PASS", "{:#?}", v.findings);
-    assert_eq!(v.devices[0].vid, "04d9");
-    // The whole CentOS dump: virtual VMware devices, root hubs skipped.
-    let v = vet(
-        "lsusb/jc_system-dump-vmware-centos7.lsusb-v.txt",
-        Claim::Unknown,
-        None,
-    )
-    .expect("shared present");
-    assert!(v.devices.iter().all(|d| d.vid == "0e0f"));
-    assert!(
-        v.input.parser_warnings.iter().all(|w| !w.malformed),
-        "{:?}",
-        v.input.parser_warnings
-    );
-    // The trackball behind the dock, selected by VID:PID.
-    let v = vet(
-        "sysfs/usbguard_devices-dock-trackball-keyboard.umockdev",
-        Claim::Mouse,
-        Some("047d:2048"),
-    )
-    .expect("shared present");
-    assert_eq!(v.devices.len(), 1);
-    assert_eq!(v.capabilities, vec![Capability::Pointer]);
-    assert_eq!(v.verdict.as_str(), "PASS", "{:#?}", v.findings);
 }

@@ -1,10 +1,13 @@
 //! Hand-built descriptor vectors, one or more per finding of the catalogue,
 //! including malformed ones. Builders write the bytes a device would send.
 
+mod common;
+
 use ascribe_device::evidence::{to_observed, EvidenceOptions};
 use ascribe_device::{
     vet_bytes, Claim, InputFormat, Profile, Severity, Verdict, VerdictKind, VetOptions,
 };
+use common::severity;
 
 // ---------- builders ----------
 
@@ -131,14 +134,6 @@ fn run_lenient(bytes: &[u8], claim: Claim) -> Verdict {
     vet_bytes(bytes, &o).expect("vector parses")
 }
 
-fn sev(v: &Verdict, id: &str) -> Option<Severity> {
-    v.findings
-        .iter()
-        .filter(|f| f.id == id)
-        .map(|f| f.severity)
-        .max()
-}
-
 fn has(v: &Verdict, id: &str) -> bool {
     v.findings.iter().any(|f| f.id == id)
 }
@@ -188,7 +183,7 @@ fn genuine_flash_drive_passes() {
 fn cap_enumerated_on_power_only() {
     let v = run(&flash_drive_blob(), Claim::Charger);
     assert_eq!(
-        sev(&v, "CAP-ENUMERATED-ON-POWER-ONLY"),
+        severity(&v, "CAP-ENUMERATED-ON-POWER-ONLY"),
         Some(Severity::Critical)
     );
     assert_eq!(v.verdict, VerdictKind::Fail);
@@ -203,17 +198,17 @@ fn cap_billboard_on_power_only() {
     );
     let v = run(&b, Claim::Charger);
     assert_eq!(
-        sev(&v, "CAP-BILLBOARD-ON-POWER-ONLY"),
+        severity(&v, "CAP-BILLBOARD-ON-POWER-ONLY"),
         Some(Severity::Medium)
     );
     assert!(!has(&v, "CAP-ENUMERATED-ON-POWER-ONLY"));
     assert_eq!(v.verdict, VerdictKind::Warn);
     assert_eq!(
-        sev(&run(&b, Claim::Cable), "CAP-BILLBOARD-ON-POWER-ONLY"),
+        severity(&run(&b, Claim::Cable), "CAP-BILLBOARD-ON-POWER-ONLY"),
         Some(Severity::High)
     );
     assert_eq!(
-        sev(
+        severity(
             &run_lenient(&b, Claim::PowerBank),
             "CAP-BILLBOARD-ON-POWER-ONLY"
         ),
@@ -238,16 +233,16 @@ fn cap_hid_keyboard_pointer_unknown_from_boot_protocol() {
         )],
     );
     let v = run(&b, Claim::FlashDrive);
-    assert_eq!(sev(&v, "CAP-HID-KEYBOARD"), Some(Severity::Critical));
-    assert_eq!(sev(&v, "CAP-HID-POINTER"), Some(Severity::High));
-    assert_eq!(sev(&v, "CAP-HID-UNKNOWN"), Some(Severity::High));
+    assert_eq!(severity(&v, "CAP-HID-KEYBOARD"), Some(Severity::Critical));
+    assert_eq!(severity(&v, "CAP-HID-POINTER"), Some(Severity::High));
+    assert_eq!(severity(&v, "CAP-HID-UNKNOWN"), Some(Severity::High));
     // The same unknown HID is only info for a keyboard and medium for a mouse.
     assert_eq!(
-        sev(&run(&b, Claim::Keyboard), "CAP-HID-UNKNOWN"),
+        severity(&run(&b, Claim::Keyboard), "CAP-HID-UNKNOWN"),
         Some(Severity::Info)
     );
     assert_eq!(
-        sev(&run(&b, Claim::Mouse), "CAP-HID-UNKNOWN"),
+        severity(&run(&b, Claim::Mouse), "CAP-HID-UNKNOWN"),
         Some(Severity::Medium)
     );
 }
@@ -281,7 +276,10 @@ fn cap_hid_sysctl_consumer_from_report_descriptor() {
         0x05, 0x0C, 0x09, 0x01, 0xA1, 0x01, 0x19, 0x00, 0x2A, 0x3C, 0x02, 0x81, 0x00, 0xC0,
     ];
     let v = run(hid_snapshot(&rd).as_bytes(), Claim::FlashDrive);
-    assert_eq!(sev(&v, "CAP-HID-SYSCTL-CONSUMER"), Some(Severity::High));
+    assert_eq!(
+        severity(&v, "CAP-HID-SYSCTL-CONSUMER"),
+        Some(Severity::High)
+    );
     assert!(!has(&v, "CAP-HID-UNKNOWN"));
     let f = v
         .findings
@@ -298,7 +296,7 @@ fn cap_hid_vendor_raw_channel() {
         0x08, 0x95, 0x40, 0x81, 0x02, 0x09, 0x03, 0x91, 0x02, 0xC0,
     ];
     let v = run(hid_snapshot(&rd).as_bytes(), Claim::FlashDrive);
-    assert_eq!(sev(&v, "CAP-HID-VENDOR"), Some(Severity::High));
+    assert_eq!(severity(&v, "CAP-HID-VENDOR"), Some(Severity::High));
     // A mouse may carry one for its configuration tool.
     assert!(!has(
         &run(hid_snapshot(&rd).as_bytes(), Claim::Mouse),
@@ -313,7 +311,7 @@ fn cap_hid_keyboard_hidden_in_a_vendor_collection() {
         0x95, 0x06, 0x81, 0x00, 0xC0,
     ];
     let v = run(hid_snapshot(&rd).as_bytes(), Claim::FlashDrive);
-    assert_eq!(sev(&v, "CAP-HID-KEYBOARD"), Some(Severity::Critical));
+    assert_eq!(severity(&v, "CAP-HID-KEYBOARD"), Some(Severity::Critical));
 }
 
 #[test]
@@ -321,7 +319,10 @@ fn cap_host_in_charger_from_probe() {
     let rec = br#"{"schema":"usb-vetting-observation/v1","claim":"charger","window_s":90,
         "host_side":{"new_devices":[]},"device_side_probe":{"performed":true,"setup_packets_seen":4}}"#;
     let v = run(rec, Claim::Charger);
-    assert_eq!(sev(&v, "CAP-HOST-IN-CHARGER"), Some(Severity::Critical));
+    assert_eq!(
+        severity(&v, "CAP-HOST-IN-CHARGER"),
+        Some(Severity::Critical)
+    );
     assert_eq!(v.verdict, VerdictKind::Fail);
 }
 
@@ -340,7 +341,7 @@ fn cap_network_every_encoding() {
         let b = blob(&dev(0x1a2b, 0x0003), &[cfg(1, &[iface(0, 0, c, s, p, 0)])]);
         let v = run(&b, Claim::FlashDrive);
         assert_eq!(
-            sev(&v, "CAP-NETWORK"),
+            severity(&v, "CAP-NETWORK"),
             Some(Severity::Critical),
             "{c:02x}:{s:02x}:{p:02x}"
         );
@@ -384,7 +385,7 @@ fn cap_serial_audio_video_radio_firmware_vendor() {
         parts.extend(eps);
         let b = blob(&dev(0x1a2b, 0x0004), &[cfg(1, &parts)]);
         let v = run(&b, Claim::FlashDrive);
-        assert_eq!(sev(&v, id), Some(want), "{id}");
+        assert_eq!(severity(&v, id), Some(want), "{id}");
     }
     // Firmware update and vendor functions alone make a flash drive WARN, not FAIL.
     let mut parts = storage();
@@ -411,11 +412,11 @@ fn cap_storage_legacy_storage_and_unexpected() {
         )],
     );
     assert_eq!(
-        sev(&run(&b, Claim::FlashDrive), "CAP-STORAGE-LEGACY"),
+        severity(&run(&b, Claim::FlashDrive), "CAP-STORAGE-LEGACY"),
         Some(Severity::Low)
     );
     assert_eq!(
-        sev(&run(&flash_drive_blob(), Claim::Mouse), "CAP-STORAGE"),
+        severity(&run(&flash_drive_blob(), Claim::Mouse), "CAP-STORAGE"),
         Some(Severity::High)
     );
     let mut parts = storage();
@@ -424,7 +425,10 @@ fn cap_storage_legacy_storage_and_unexpected() {
         &blob(&dev(0x1a2b, 0x0005), &[cfg(1, &parts)]),
         Claim::FlashDrive,
     );
-    assert_eq!(sev(&v, "CAP-UNEXPECTED-FUNCTION"), Some(Severity::Medium));
+    assert_eq!(
+        severity(&v, "CAP-UNEXPECTED-FUNCTION"),
+        Some(Severity::Medium)
+    );
 }
 
 #[test]
@@ -434,12 +438,15 @@ fn cap_claimed_function_absent_and_nothing_enumerated() {
         &[cfg(1, &[iface(0, 0, 0xff, 0, 0, 0)])],
     );
     assert_eq!(
-        sev(&run(&b, Claim::FlashDrive), "CAP-CLAIMED-FUNCTION-ABSENT"),
+        severity(&run(&b, Claim::FlashDrive), "CAP-CLAIMED-FUNCTION-ABSENT"),
         Some(Severity::High)
     );
     let v = run(b"nothing", Claim::FlashDrive);
     assert_eq!(v.verdict, VerdictKind::Inconclusive);
-    assert_eq!(sev(&v, "CAP-CLAIMED-FUNCTION-ABSENT"), Some(Severity::Info));
+    assert_eq!(
+        severity(&v, "CAP-CLAIMED-FUNCTION-ABSENT"),
+        Some(Severity::Info)
+    );
     assert!(has(&v, "DATA-NOTHING-ENUMERATED"));
 }
 
@@ -475,7 +482,7 @@ fn struct_multi_config_divergent() {
     let b = blob(&d, &[cfg(1, &storage()), cfg(2, &second)]);
     let v = run(&b, Claim::FlashDrive);
     assert_eq!(
-        sev(&v, "STRUCT-MULTI-CONFIG-DIVERGENT"),
+        severity(&v, "STRUCT-MULTI-CONFIG-DIVERGENT"),
         Some(Severity::High)
     );
     // The keyboard in the second configuration counts too.
@@ -492,7 +499,10 @@ fn struct_alt_class_mismatch() {
         &blob(&dev(0x1a2b, 0x0008), &[cfg(1, &parts)]),
         Claim::FlashDrive,
     );
-    assert_eq!(sev(&v, "STRUCT-ALT-CLASS-MISMATCH"), Some(Severity::High));
+    assert_eq!(
+        severity(&v, "STRUCT-ALT-CLASS-MISMATCH"),
+        Some(Severity::High)
+    );
     assert!(has(&v, "CAP-HID-KEYBOARD"));
     // UAS as alternate setting 1 of the storage interface is fine.
     let mut parts = storage();
@@ -519,7 +529,7 @@ fn struct_malformed_truncated_descriptor() {
     let v = run(&b, Claim::FlashDrive);
     let m = malformed(&v);
     assert!(m.iter().any(|s| s.contains("runs past the end")), "{m:?}");
-    assert_eq!(sev(&v, "STRUCT-MALFORMED"), Some(Severity::Medium));
+    assert_eq!(severity(&v, "STRUCT-MALFORMED"), Some(Severity::Medium));
 }
 
 #[test]
@@ -616,9 +626,12 @@ fn struct_device_class_speed_ep0() {
         )],
     );
     let v = run(&b, Claim::FlashDrive);
-    assert_eq!(sev(&v, "STRUCT-DEVICE-CLASS-ODD"), Some(Severity::Low));
-    assert_eq!(sev(&v, "STRUCT-SPEED-FULL-STORAGE"), Some(Severity::Medium));
-    assert_eq!(sev(&v, "STRUCT-EP0-8-STORAGE"), Some(Severity::Low));
+    assert_eq!(severity(&v, "STRUCT-DEVICE-CLASS-ODD"), Some(Severity::Low));
+    assert_eq!(
+        severity(&v, "STRUCT-SPEED-FULL-STORAGE"),
+        Some(Severity::Medium)
+    );
+    assert_eq!(severity(&v, "STRUCT-EP0-8-STORAGE"), Some(Severity::Low));
     assert_eq!(v.verdict, VerdictKind::Warn);
 }
 
@@ -648,8 +661,8 @@ fn topo_hub_and_multiple_devices() {
     ]
     .concat();
     let v = run(text.as_bytes(), Claim::FlashDrive);
-    assert_eq!(sev(&v, "TOPO-HUB-IN-CLAIM"), Some(Severity::High));
-    assert_eq!(sev(&v, "TOPO-MULTIPLE-DEVICES"), Some(Severity::High));
+    assert_eq!(severity(&v, "TOPO-HUB-IN-CLAIM"), Some(Severity::High));
+    assert_eq!(severity(&v, "TOPO-MULTIPLE-DEVICES"), Some(Severity::High));
     assert!(has(&v, "CAP-HID-KEYBOARD"));
     assert_eq!(v.devices.len(), 3);
     assert_eq!(v.input.excluded_devices, vec!["1-3 1a2b:0010".to_string()]);
@@ -665,12 +678,15 @@ fn id_known_attack_tool_gadget_devboard() {
         &blob(&dev(0x03eb, 0x2403), &[cfg(1, &storage())]),
         Claim::FlashDrive,
     );
-    assert_eq!(sev(&v, "ID-KNOWN-ATTACK-TOOL"), Some(Severity::High));
+    assert_eq!(severity(&v, "ID-KNOWN-ATTACK-TOOL"), Some(Severity::High));
     let v = run(
         &blob(&dev(0xf000, 0xff02), &[cfg(1, &storage())]),
         Claim::FlashDrive,
     );
-    assert_eq!(sev(&v, "ID-KNOWN-ATTACK-TOOL"), Some(Severity::Critical));
+    assert_eq!(
+        severity(&v, "ID-KNOWN-ATTACK-TOOL"),
+        Some(Severity::Critical)
+    );
     assert!(v
         .findings
         .iter()
@@ -679,19 +695,19 @@ fn id_known_attack_tool_gadget_devboard() {
         &blob(&dev(0xf000, 0x1234), &[cfg(1, &storage())]),
         Claim::FlashDrive,
     );
-    assert_eq!(sev(&v, "ID-KNOWN-ATTACK-TOOL"), Some(Severity::High));
+    assert_eq!(severity(&v, "ID-KNOWN-ATTACK-TOOL"), Some(Severity::High));
     let v = run(
         &blob(&dev(0x1d6b, 0x0104), &[cfg(1, &storage())]),
         Claim::FlashDrive,
     );
-    assert_eq!(sev(&v, "ID-LINUX-GADGET"), Some(Severity::High));
+    assert_eq!(severity(&v, "ID-LINUX-GADGET"), Some(Severity::High));
     let v = run(
         &blob(&dev(0x16c0, 0x0483), &[cfg(1, &storage())]),
         Claim::FlashDrive,
     );
-    assert_eq!(sev(&v, "ID-DEVBOARD"), Some(Severity::High));
+    assert_eq!(severity(&v, "ID-DEVBOARD"), Some(Severity::High));
     assert_eq!(
-        sev(
+        severity(
             &run(
                 &blob(&dev(0x16c0, 0x0483), &[cfg(1, &storage())]),
                 Claim::Unknown
@@ -709,8 +725,11 @@ fn id_usbids_class_mismatch_flipper_default() {
         &blob(&dev(0x046d, 0xc529), &[cfg(1, &storage())]),
         Claim::FlashDrive,
     );
-    assert_eq!(sev(&v, "ID-USBIDS-CLASS-MISMATCH"), Some(Severity::High));
-    assert_eq!(sev(&v, "ID-KNOWN-ATTACK-TOOL"), Some(Severity::High));
+    assert_eq!(
+        severity(&v, "ID-USBIDS-CLASS-MISMATCH"),
+        Some(Severity::High)
+    );
+    assert_eq!(severity(&v, "ID-KNOWN-ATTACK-TOOL"), Some(Severity::High));
     // As a keyboard it fits its registration: info only.
     let kbd = blob(
         &dev(0x046d, 0xc529),
@@ -718,7 +737,7 @@ fn id_usbids_class_mismatch_flipper_default() {
     );
     let v = run(&kbd, Claim::Keyboard);
     assert!(!has(&v, "ID-USBIDS-CLASS-MISMATCH"));
-    assert_eq!(sev(&v, "ID-KNOWN-ATTACK-TOOL"), Some(Severity::Info));
+    assert_eq!(severity(&v, "ID-KNOWN-ATTACK-TOOL"), Some(Severity::Info));
 }
 
 #[test]
@@ -727,7 +746,7 @@ fn id_placeholder_unknown_vendor_and_string_mismatch() {
         &blob(&dev(0x1234, 0x5678), &[cfg(1, &storage())]),
         Claim::FlashDrive,
     );
-    assert_eq!(sev(&v, "ID-PLACEHOLDER"), Some(Severity::Medium));
+    assert_eq!(severity(&v, "ID-PLACEHOLDER"), Some(Severity::Medium));
     let v = run(
         &blob(&dev(0x2222, 0x2222), &[cfg(1, &storage())]),
         Claim::FlashDrive,
@@ -737,7 +756,7 @@ fn id_placeholder_unknown_vendor_and_string_mismatch() {
         &blob(&dev(0x2e8a, 0x0003), &[cfg(1, &storage())]),
         Claim::FlashDrive,
     );
-    assert_eq!(sev(&v, "ID-VID-NOT-IN-USBIDS"), Some(Severity::Low));
+    assert_eq!(severity(&v, "ID-VID-NOT-IN-USBIDS"), Some(Severity::Low));
     let mut d = dev(0x0781, 0x5567);
     d.strings = [1, 0, 0];
     let text = umockdev_device(
@@ -746,7 +765,10 @@ fn id_placeholder_unknown_vendor_and_string_mismatch() {
         &[("manufacturer", "Shenzhen Acme Widgets")],
     );
     let v = run(text.as_bytes(), Claim::FlashDrive);
-    assert_eq!(sev(&v, "ID-VENDOR-STRING-MISMATCH"), Some(Severity::Low));
+    assert_eq!(
+        severity(&v, "ID-VENDOR-STRING-MISMATCH"),
+        Some(Severity::Low)
+    );
 }
 
 // ---------- STR-* ----------
@@ -769,32 +791,47 @@ fn str_known_tool_and_gadget_strings() {
         ("product", "P4wnP1 by MaMe82"),
         ("serial", "deadbeefdeadbeef"),
     ]);
-    assert_eq!(sev(&v, "STR-KNOWN-TOOL-STRINGS"), Some(Severity::Critical));
+    assert_eq!(
+        severity(&v, "STR-KNOWN-TOOL-STRINGS"),
+        Some(Severity::Critical)
+    );
     let v = with_strings(&[("manufacturer", "Linux 5.10.17+ with 20980000.usb")]);
-    assert_eq!(sev(&v, "STR-GADGET-DEFAULT-MFR"), Some(Severity::High));
-    assert_eq!(sev(&v, "ID-LINUX-GADGET"), Some(Severity::High));
+    assert_eq!(severity(&v, "STR-GADGET-DEFAULT-MFR"), Some(Severity::High));
+    assert_eq!(severity(&v, "ID-LINUX-GADGET"), Some(Severity::High));
 }
 
 #[test]
 fn str_serial_checks_on_storage() {
     let v = run(&flash_drive_blob(), Claim::FlashDrive);
-    assert_eq!(sev(&v, "STR-SERIAL-MISSING-STORAGE"), Some(Severity::Low));
+    assert_eq!(
+        severity(&v, "STR-SERIAL-MISSING-STORAGE"),
+        Some(Severity::Low)
+    );
     assert!(has(&v, "STR-NO-STRINGS"));
     let v = with_strings(&[("serial", "ABC")]);
-    assert_eq!(sev(&v, "STR-SERIAL-FORMAT-STORAGE"), Some(Severity::Low));
+    assert_eq!(
+        severity(&v, "STR-SERIAL-FORMAT-STORAGE"),
+        Some(Severity::Low)
+    );
     let v = with_strings(&[("serial", "000000000000")]);
-    assert_eq!(sev(&v, "STR-SERIAL-PLACEHOLDER"), Some(Severity::Medium));
+    assert_eq!(
+        severity(&v, "STR-SERIAL-PLACEHOLDER"),
+        Some(Severity::Medium)
+    );
     let v = with_strings(&[("serial", "0123456789ABCDEF")]);
-    assert_eq!(sev(&v, "STR-SERIAL-PLACEHOLDER"), Some(Severity::Medium));
+    assert_eq!(
+        severity(&v, "STR-SERIAL-PLACEHOLDER"),
+        Some(Severity::Medium)
+    );
 }
 
 #[test]
 fn str_control_chars_and_a_64k_string() {
     let v = with_strings(&[("product", "Disk\\x1b[2J\\x07")]);
-    assert_eq!(sev(&v, "STR-CONTROL-CHARS"), Some(Severity::Medium));
+    assert_eq!(severity(&v, "STR-CONTROL-CHARS"), Some(Severity::Medium));
     let long = "A".repeat(64 * 1024);
     let v = with_strings(&[("product", &long)]);
-    assert_eq!(sev(&v, "STR-OVERLONG"), Some(Severity::Medium));
+    assert_eq!(severity(&v, "STR-OVERLONG"), Some(Severity::Medium));
     // The report keeps it short.
     let shown = serde_json::to_string(&v.devices[0].strings).expect("json");
     assert!(shown.len() < 300, "{}", shown.len());
@@ -806,7 +843,7 @@ fn str_unavailable_in_raw_descriptors() {
     let mut d = dev(0x0781, 0x5567);
     d.strings = [1, 2, 3];
     let v = run(&blob(&d, &[cfg(1, &storage())]), Claim::FlashDrive);
-    assert_eq!(sev(&v, "STR-UNAVAILABLE"), Some(Severity::Info));
+    assert_eq!(severity(&v, "STR-UNAVAILABLE"), Some(Severity::Info));
     assert!(v.checks_skipped.iter().any(|s| s.check == "STR-*"));
     assert!(!has(&v, "STR-SERIAL-MISSING-STORAGE"));
 }
@@ -907,7 +944,10 @@ fn beh_keystroke_injection_at_machine_speed() {
         cap.key(7, 3_000_000 + i64::from(k) * 12_000, 4 + k);
     }
     let v = run(&cap.out, Claim::FlashDrive);
-    assert_eq!(sev(&v, "BEH-KEYSTROKE-INJECTION"), Some(Severity::Critical));
+    assert_eq!(
+        severity(&v, "BEH-KEYSTROKE-INJECTION"),
+        Some(Severity::Critical)
+    );
     assert_eq!(v.input.format, InputFormat::Pcap);
 }
 
@@ -948,11 +988,14 @@ fn beh_reenumeration_instability_and_msos() {
     cap.get_descriptor(8, 3, 0xEE, 9_600_000, &msos);
     let v = run(&cap.out, Claim::FlashDrive);
     assert_eq!(
-        sev(&v, "BEH-REENUMERATION-IDENTITY-CHANGE"),
+        severity(&v, "BEH-REENUMERATION-IDENTITY-CHANGE"),
         Some(Severity::High)
     );
-    assert_eq!(sev(&v, "BEH-DESCRIPTOR-INSTABILITY"), Some(Severity::High));
-    assert_eq!(sev(&v, "BEH-MSOS-RNDIS"), Some(Severity::Medium));
+    assert_eq!(
+        severity(&v, "BEH-DESCRIPTOR-INSTABILITY"),
+        Some(Severity::High)
+    );
+    assert_eq!(severity(&v, "BEH-MSOS-RNDIS"), Some(Severity::Medium));
     assert!(has(&v, "CAP-NETWORK"));
     // The gift is the device configured last.
     assert_eq!(v.devices[0].path, "001:008");
@@ -1155,7 +1198,10 @@ fn usbmon_text_is_read_like_a_capture() {
     assert_eq!(v.input.format, InputFormat::UsbmonText);
     assert_eq!(v.devices[0].path, "001:007");
     assert!(has(&v, "CAP-HID-KEYBOARD"));
-    assert_eq!(sev(&v, "BEH-KEYSTROKE-INJECTION"), Some(Severity::Critical));
+    assert_eq!(
+        severity(&v, "BEH-KEYSTROKE-INJECTION"),
+        Some(Severity::Critical)
+    );
     let slow = usbmon_text(&dev(0x1a2b, 0x0030), &composite(), 300_000);
     assert!(!has(
         &run(slow.as_bytes(), Claim::Keyboard),
@@ -1188,7 +1234,7 @@ fn observation_listing_a_new_device_fails_a_charger() {
     let rec = br#"{"schema":"usb-vetting-observation/v1","window_s":60,"host_side":{"new_devices":[{"vid":"1a86","pid":"7523"}]}}"#;
     let v = run(rec, Claim::Charger);
     assert_eq!(
-        sev(&v, "CAP-ENUMERATED-ON-POWER-ONLY"),
+        severity(&v, "CAP-ENUMERATED-ON-POWER-ONLY"),
         Some(Severity::Critical)
     );
     assert!(!has(&v, "CAP-BILLBOARD-ON-POWER-ONLY"));
@@ -1209,8 +1255,11 @@ fn usbids_mismatch_for_a_leonardo_presenting_storage() {
         &blob(&dev(0x2341, 0x8036), &[cfg(1, &storage())]),
         Claim::FlashDrive,
     );
-    assert_eq!(sev(&v, "ID-USBIDS-CLASS-MISMATCH"), Some(Severity::High));
-    assert_eq!(sev(&v, "ID-DEVBOARD"), Some(Severity::High));
+    assert_eq!(
+        severity(&v, "ID-USBIDS-CLASS-MISMATCH"),
+        Some(Severity::High)
+    );
+    assert_eq!(severity(&v, "ID-DEVBOARD"), Some(Severity::High));
     // Serial plus keyboard fits the registration.
     let parts = vec![
         iface(0, 0, 2, 2, 1, 0),
@@ -1351,7 +1400,10 @@ fn usbpcap_captures_are_read() {
     assert_eq!(v.devices.len(), 1, "{:?}", v.input.parser_warnings);
     assert_eq!(v.devices[0].path, "001:005");
     assert!(has(&v, "CAP-HID-KEYBOARD"));
-    assert_eq!(sev(&v, "BEH-KEYSTROKE-INJECTION"), Some(Severity::Critical));
+    assert_eq!(
+        severity(&v, "BEH-KEYSTROKE-INJECTION"),
+        Some(Severity::Critical)
+    );
 }
 
 #[test]
@@ -1366,9 +1418,9 @@ fn beh_late_hid_after_storage() {
     );
     enumerate(&mut cap, 8, 6_000_000, &dev(0x0781, 0x5568), &composite());
     let v = run(&cap.out, Claim::FlashDrive);
-    assert_eq!(sev(&v, "BEH-LATE-HID"), Some(Severity::Medium));
+    assert_eq!(severity(&v, "BEH-LATE-HID"), Some(Severity::Medium));
     assert_eq!(
-        sev(&v, "BEH-REENUMERATION-IDENTITY-CHANGE"),
+        severity(&v, "BEH-REENUMERATION-IDENTITY-CHANGE"),
         Some(Severity::High)
     );
     assert_eq!(v.devices.len(), 1);
@@ -1416,7 +1468,7 @@ fn lenient_billboard_brick_with_vendor_hid_warns() {
     let v = run_lenient(text.as_bytes(), Claim::Charger);
     assert_eq!(v.verdict, VerdictKind::Warn, "{:#?}", v.findings);
     assert_eq!(
-        sev(&v, "CAP-ENUMERATED-ON-POWER-ONLY"),
+        severity(&v, "CAP-ENUMERATED-ON-POWER-ONLY"),
         Some(Severity::Medium)
     );
 }

@@ -11,7 +11,7 @@ use super::capability::{
     allowance, capability_row, device_capabilities, interface_capabilities, lenient_cap, Allow,
 };
 use super::verdict::{FieldRef, Finding, Skipped};
-use super::VetOptions;
+use super::{host_mode_untested, VetOptions};
 
 pub(super) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
@@ -1206,24 +1206,18 @@ pub(super) fn data_findings(ctx: &mut Ctx<'_>) {
             vec!["usb-vetting.md §2.7"],
         );
     }
-    if claim.is_power_only() {
-        let performed = report
-            .observation
-            .as_ref()
-            .is_some_and(|o| o.device_side_probe_performed);
-        if !performed {
-            ctx.add(
-                "DATA-NO-DEVICE-SIDE-PROBE",
-                Severity::Info,
-                "Host mode not tested".to_string(),
-                format!("Enumeration cannot see a {} that acts as a USB host against a phone; no device-side probe result was given.", claim.noun()),
-                vec![FieldRef { device: "-".to_string(), config: None, interface: None, alt: None, field: "device_side_probe.performed".to_string(), value: "false".to_string() }],
-                vec!["usb-vetting.md §2.7", "usb-vetting.md §8 charger host-mode"],
-            );
-            ctx.skip(
-                "CAP-HOST-IN-CHARGER",
-                "no device-side probe result in the input",
-            );
-        }
+    if host_mode_untested(claim, report) {
+        ctx.add(
+            "DATA-NO-DEVICE-SIDE-PROBE",
+            Severity::Info,
+            "Host mode not tested".to_string(),
+            format!("Enumeration cannot see a {} that acts as a USB host against a phone; no device-side probe result was given.", claim.noun()),
+            vec![FieldRef { device: "-".to_string(), config: None, interface: None, alt: None, field: "device_side_probe.performed".to_string(), value: "false".to_string() }],
+            vec!["usb-vetting.md §2.7", "usb-vetting.md §8 charger host-mode"],
+        );
+        ctx.skip(
+            "CAP-HOST-IN-CHARGER",
+            "no device-side probe result in the input",
+        );
     }
 }

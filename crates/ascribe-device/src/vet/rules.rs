@@ -8,7 +8,7 @@ use crate::model::DeviceReport;
 use crate::{Capability, Claim, Severity};
 
 use super::verdict::{Finding, VerdictKind};
-use super::MIN_WINDOW_S;
+use super::{host_mode_untested, MIN_WINDOW_S};
 
 pub(super) fn inconclusive_reason(report: &DeviceReport, claim: Claim) -> Option<String> {
     if report.devices.is_empty() {
@@ -68,17 +68,11 @@ pub(super) fn summary(
         s.push_str(&format!(". Top finding: {} ({})", f.title, f.id));
     }
     s.push_str(&format!(". Verdict {}.", verdict.as_str()));
-    if claim.is_power_only() {
-        let probed = report
-            .observation
-            .as_ref()
-            .is_some_and(|o| o.device_side_probe_performed);
-        if !probed {
-            s.push_str(&format!(
-                " Enumeration cannot see a {} acting as a USB host; no device-side probe was run.",
-                noun
-            ));
-        }
+    if host_mode_untested(claim, report) {
+        s.push_str(&format!(
+            " Enumeration cannot see a {} acting as a USB host; no device-side probe was run.",
+            noun
+        ));
     }
     s
 }
