@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use memchr::memmem;
 use serde::Deserialize;
 
-use crate::record::Record;
+use crate::record::{address, Record};
 use crate::time::parse_iso;
 
 #[derive(Debug, PartialEq, Deserialize)]
@@ -172,20 +172,10 @@ pub fn to_record<'a>(ev: &'a Eve<'a>) -> Result<Record<'a>, String> {
     let mut r = Record {
         ts,
         event_type,
+        src: address(ev.src_ip.as_deref(), "src_ip")?,
+        dest: address(ev.dest_ip.as_deref(), "dest_ip")?,
         ..Record::default()
     };
-    if let Some(s) = ev.src_ip.as_deref() {
-        r.src = Some(
-            ascribe_intel::Addr::parse(s)
-                .ok_or_else(|| format!("src_ip {} is not an IP address", excerpt(s)))?,
-        );
-    }
-    if let Some(s) = ev.dest_ip.as_deref() {
-        r.dest = Some(
-            ascribe_intel::Addr::parse(s)
-                .ok_or_else(|| format!("dest_ip {} is not an IP address", excerpt(s)))?,
-        );
-    }
     if event_type == "alert" {
         if let Some(a) = &ev.alert {
             r.signature = a.signature.as_deref().unwrap_or("");

@@ -462,33 +462,25 @@ impl<'a> Cur<'a> {
     fn skip(&mut self, depth: u32) -> R<()> {
         match self.peek().ok_or(Unsure)? {
             b'"' => self.string().map(|_| ()),
-            b'{' => {
+            open @ (b'{' | b'[') => {
                 if depth >= MAX_DEPTH {
                     return Err(Unsure);
                 }
+                let (close, named) = if open == b'{' {
+                    (b'}', true)
+                } else {
+                    (b']', false)
+                };
                 self.i += 1;
-                if self.empty(b'}') {
+                if self.empty(close) {
                     return Ok(());
                 }
                 loop {
-                    self.name()?;
-                    self.skip_value(depth + 1)?;
-                    if !self.more(b'}')? {
-                        return Ok(());
+                    if named {
+                        self.name()?;
                     }
-                }
-            }
-            b'[' => {
-                if depth >= MAX_DEPTH {
-                    return Err(Unsure);
-                }
-                self.i += 1;
-                if self.empty(b']') {
-                    return Ok(());
-                }
-                loop {
                     self.skip_value(depth + 1)?;
-                    if !self.more(b']')? {
+                    if !self.more(close)? {
                         return Ok(());
                     }
                 }
@@ -501,6 +493,21 @@ impl<'a> Cur<'a> {
         }
     }
 
+    /// Enters a container that `open` starts, below the depth limit: `None`
+    /// for `null`, else whether the container is empty (and so already closed).
+    fn enter(&mut self, open: u8, close: u8, depth: u32) -> R<Option<bool>> {
+        match self.peek() {
+            Some(b'n') => return self.literal(b"null").map(|()| None),
+            Some(c) if c == open => {}
+            _ => return Err(Unsure),
+        }
+        if depth >= MAX_DEPTH {
+            return Err(Unsure);
+        }
+        self.i += 1;
+        Ok(Some(self.empty(close)))
+    }
+
     /// Reads an object whose fields we pick, calling `field` for each key; `field`
     /// either consumes the value or returns `false` to have it skipped. `null` gives
     /// `Ok(false)` (the field is absent).
@@ -509,16 +516,10 @@ impl<'a> Cur<'a> {
         depth: u32,
         mut field: impl FnMut(&mut Self, &'a [u8]) -> R<bool>,
     ) -> R<bool> {
-        match self.peek() {
-            Some(b'n') => return self.literal(b"null").map(|()| false),
-            Some(b'{') => {}
-            _ => return Err(Unsure),
-        }
-        if depth >= MAX_DEPTH {
-            return Err(Unsure);
-        }
-        self.i += 1;
-        if self.empty(b'}') {
+        let Some(empty) = self.enter(b'{', b'}', depth)? else {
+            return Ok(false);
+        };
+        if empty {
             return Ok(true);
         }
         loop {
@@ -601,17 +602,11 @@ fn alert<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<Alert<'a>>> {
 }
 
 fn queries<'a>(c: &mut Cur<'a>, depth: u32) -> R<Option<Vec<DnsQuery<'a>>>> {
-    match c.peek() {
-        Some(b'n') => return c.literal(b"null").map(|()| None),
-        Some(b'[') => {}
-        _ => return Err(Unsure),
-    }
-    if depth >= MAX_DEPTH {
-        return Err(Unsure);
-    }
-    c.i += 1;
+    let Some(empty) = c.enter(b'[', b']', depth)? else {
+        return Ok(None);
+    };
     let mut out = Vec::new();
-    if c.empty(b']') {
+    if empty {
         return Ok(Some(out));
     }
     loop {

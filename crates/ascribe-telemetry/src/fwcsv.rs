@@ -4,10 +4,9 @@
 //! (or empty) and whose action is normalized: `allow`, `accept`, `pass`, `permit` →
 //! `allowed`; `deny`, `drop`, `block`, `reject` → `blocked`; anything else kept as written.
 
-use ascribe_intel::Addr;
 use ascribe_model::diag::excerpt;
 
-use crate::record::Record;
+use crate::record::{address, Record};
 use crate::time::{parse_epoch, parse_iso};
 
 /// Which header names hold which field. Unset entries are guessed from common names.
@@ -146,19 +145,11 @@ impl CsvLayout {
                 excerpt(ts)
             )
         })?;
-        let addr = |i: Option<usize>, n: &str| -> Result<Option<Addr>, String> {
-            match get(i) {
-                None => Ok(None),
-                Some(v) => Addr::parse(v)
-                    .map(Some)
-                    .ok_or_else(|| format!("{n} {} is not an IP address", excerpt(v))),
-            }
-        };
         let mut r = Record {
             ts,
             event_type: "alert",
-            src: addr(self.src, "source")?,
-            dest: addr(self.dst, "destination")?,
+            src: address(get(self.src), "source")?,
+            dest: address(get(self.dst), "destination")?,
             signature: get(self.signature).unwrap_or(""),
             action: normalize_action(get(self.action).unwrap_or("")),
             ..Record::default()

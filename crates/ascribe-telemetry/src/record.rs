@@ -27,6 +27,21 @@ impl<'a> Hosts<'a> {
     }
 }
 
+/// An address field of a log line: `None` when the line has none, an error
+/// naming the field when it is not an IP address.
+pub fn address(value: Option<&str>, field: &str) -> Result<Option<Addr>, String> {
+    value
+        .map(|v| {
+            Addr::parse(v).ok_or_else(|| {
+                format!(
+                    "{field} {} is not an IP address",
+                    ascribe_model::diag::excerpt(v)
+                )
+            })
+        })
+        .transpose()
+}
+
 /// One event as the aggregation sees it.
 #[derive(Debug, Clone, Default)]
 pub struct Record<'a> {

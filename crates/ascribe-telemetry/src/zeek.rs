@@ -10,10 +10,9 @@
 use ascribe_model::diag::excerpt;
 use std::borrow::Cow;
 
-use ascribe_intel::Addr;
 use serde::Deserialize;
 
-use crate::record::Record;
+use crate::record::{address, Record};
 use crate::time::{parse_epoch, parse_iso};
 
 /// The EVE event type a Zeek log path stands for.
@@ -169,20 +168,12 @@ impl TsvHeader {
         };
         let ts = get(self.idx.ts).ok_or("no ts")?;
         let ts = parse_ts(ts).ok_or_else(|| format!("ts {} is not a time", excerpt(ts)))?;
-        let addr = |i: Option<usize>, name: &str| -> Result<Option<Addr>, String> {
-            match get(i) {
-                None => Ok(None),
-                Some(v) => Addr::parse(v)
-                    .map(Some)
-                    .ok_or_else(|| format!("{name} {} is not an IP address", excerpt(v))),
-            }
-        };
         let event_type = self.event_type();
         let mut r = Record {
             ts,
             event_type,
-            src: addr(self.idx.orig_h, "id.orig_h")?,
-            dest: addr(self.idx.resp_h, "id.resp_h")?,
+            src: address(get(self.idx.orig_h), "id.orig_h")?,
+            dest: address(get(self.idx.resp_h), "id.resp_h")?,
             ..Record::default()
         };
         if event_type == "alert" {
@@ -261,19 +252,11 @@ impl<'a> ZeekJson<'a> {
         };
         let path = self.path.as_deref().unwrap_or(default_path);
         let event_type = event_type_of(path);
-        let addr = |v: &Option<Cow<'a, str>>, name: &str| -> Result<Option<Addr>, String> {
-            match v.as_deref() {
-                None => Ok(None),
-                Some(s) => Addr::parse(s)
-                    .map(Some)
-                    .ok_or_else(|| format!("{name} {} is not an IP address", excerpt(s))),
-            }
-        };
         let mut r = Record {
             ts,
             event_type,
-            src: addr(&self.orig_h, "id.orig_h")?,
-            dest: addr(&self.resp_h, "id.resp_h")?,
+            src: address(self.orig_h.as_deref(), "id.orig_h")?,
+            dest: address(self.resp_h.as_deref(), "id.resp_h")?,
             ..Record::default()
         };
         if event_type == "alert" {
