@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
-use ascribe_model::{IndicatorKind, Tlp};
+use ascribe_model::{Actor, IndicatorKind, Tlp};
 use ascribe_stix::model::model_view;
-use ascribe_stix::{import_bundle, ImportOptions};
+use ascribe_stix::{import_bundle, ImportOptions, Imported};
 use serde_json::Value;
 
 fn bundles(dir: &str) -> Vec<PathBuf> {
@@ -19,6 +19,19 @@ fn bundles(dir: &str) -> Vec<PathBuf> {
     v.retain(|p| p.extension().is_some_and(|e| e == "json"));
     v.sort();
     v
+}
+
+/// A bundle of `shared/` imported under `opts`; `None` when `shared/` is absent.
+fn imported(rel: &str, opts: &ImportOptions) -> Option<Imported> {
+    let path = ascribe_testutil::shared_file(rel)?;
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Some(import_bundle(&text, opts).unwrap_or_else(|e| panic!("{rel}: {e}")))
+}
+
+/// The actor of this name.
+fn actor<'a>(actors: &'a [Actor], name: &str) -> &'a Actor {
+    let found = actors.iter().find(|a| a.name == name);
+    found.unwrap_or_else(|| panic!("no {name}"))
 }
 
 #[test]
@@ -55,26 +68,16 @@ fn every_oasis_and_attack_bundle_imports_without_loss() {
 
 #[test]
 fn attack_groups_keep_their_aliases_and_descriptions() {
-    let Some(p) =
-        ascribe_testutil::shared_file("data/attack/enterprise-attack-18.1-intrusion-sets.json")
-    else {
+    let opts = ImportOptions {
+        unmarked: Tlp::Clear,
+        ..Default::default()
+    };
+    let intrusion_sets = "data/attack/enterprise-attack-18.1-intrusion-sets.json";
+    let Some(out) = imported(intrusion_sets, &opts) else {
         return;
     };
-    let text = std::fs::read_to_string(p).unwrap_or_default();
-    let out = import_bundle(
-        &text,
-        &ImportOptions {
-            unmarked: Tlp::Clear,
-            ..Default::default()
-        },
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
     let view = model_view(&out.objects);
-    let apt29 = view
-        .actors
-        .iter()
-        .find(|a| a.name == "APT29")
-        .unwrap_or_else(|| panic!("no APT29"));
+    let apt29 = actor(&view.actors, "APT29");
     for alias in ["Cozy Bear", "NOBELIUM", "Midnight Blizzard", "The Dukes"] {
         assert!(
             apt29.aliases.iter().any(|a| a == alias),
@@ -108,34 +111,17 @@ fn attack_groups_keep_their_aliases_and_descriptions() {
 
 #[test]
 fn apt1_gives_actors_and_poisonivy_gives_indicators() {
-    let Some(p) = ascribe_testutil::shared_file("data/stix/oasis-cti-documentation/apt1.json")
-    else {
+    let opts = ImportOptions::default();
+    let Some(out) = imported("data/stix/oasis-cti-documentation/apt1.json", &opts) else {
         return;
     };
-    let out = import_bundle(
-        &std::fs::read_to_string(p).unwrap_or_default(),
-        &ImportOptions::default(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
     let view = model_view(&out.objects);
-    let apt1 = view
-        .actors
-        .iter()
-        .find(|a| a.name == "APT1")
-        .unwrap_or_else(|| panic!("no APT1"));
+    let apt1 = actor(&view.actors, "APT1");
     assert_eq!(apt1.aliases, ["Comment Crew", "Comment Group", "Shady Rat"]);
     assert!(view.actors.iter().any(|a| a.name == "Ugly Gorilla"));
 
-    let Some(p) = ascribe_testutil::shared_file(
-        "data/stix/oasis-cti-stix2-json-schemas/indicator-for-c2-ip-address.json",
-    ) else {
-        return;
-    };
-    let out = import_bundle(
-        &std::fs::read_to_string(p).unwrap_or_default(),
-        &ImportOptions::default(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let c2 = "data/stix/oasis-cti-stix2-json-schemas/indicator-for-c2-ip-address.json";
+    let out = imported(c2, &opts).expect("shared/ is present");
     let view = model_view(&out.objects);
     assert!(
         view.indicators.iter().any(|i| i.kind == IndicatorKind::Ip),
@@ -145,16 +131,10 @@ fn apt1_gives_actors_and_poisonivy_gives_indicators() {
 
 #[test]
 fn legacy_tlp_markings_are_read() {
-    let Some(p) = ascribe_testutil::shared_file(
-        "data/stix/oasis-cti-documentation/using-granular-markings.json",
-    ) else {
+    let granular = "data/stix/oasis-cti-documentation/using-granular-markings.json";
+    let Some(out) = imported(granular, &ImportOptions::default()) else {
         return;
     };
-    let out = import_bundle(
-        &std::fs::read_to_string(p).unwrap_or_default(),
-        &ImportOptions::default(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
     // The bundle marks parts of an object with TLP 1.0 RED: the object is RED.
     assert!(
         out.objects.iter().any(|o| o.tlp == Tlp::Red && o.marked),
