@@ -63,22 +63,7 @@ impl UnitOfWork<'_> {
         upsert_incident(self, &case.incident, policy_json)?;
         let id = case.incident.id.as_str();
         self.execute("DELETE FROM hypotheses WHERE incident_id = $1", &[&id])?;
-        let mut insert = self.prepare(
-            "INSERT INTO hypotheses (incident_id, id, actor, actor_name, sponsor, prior, position)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )?;
-        for (pos, h) in case.hypotheses.iter().enumerate() {
-            insert.execute(&[
-                &id,
-                &h.id,
-                &h.actor,
-                &h.resolved.as_ref().map(|r| r.name.as_str()),
-                &h.resolved.as_ref().and_then(|r| r.sponsor.as_deref()),
-                &h.prior,
-                &big(pos, "hypothesis position")?,
-            ])?;
-        }
-        drop(insert);
+        insert_hypotheses(self, id, &case.hypotheses, 0, false)?;
         self.execute(
             "DELETE FROM evidence WHERE incident_id = $1 AND origin IS NULL",
             &[&id],
@@ -156,38 +141,14 @@ impl UnitOfWork<'_> {
     pub fn add_hypotheses(&self, incident_id: &str, hyps: &[Hypothesis]) -> Result<usize> {
         require_incident(self, incident_id)?;
         let first = next_position(self, "hypotheses", incident_id)?;
-        let mut added = 0;
-        for (pos, h) in (first..).zip(hyps) {
-            let n = self.execute(
-                "INSERT INTO hypotheses (incident_id, id, actor, actor_name, sponsor, prior, position)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (incident_id, id) DO NOTHING",
-                &[
-                    &incident_id,
-                    &h.id,
-                    &h.actor,
-                    &h.resolved.as_ref().map(|r| r.name.as_str()),
-                    &h.resolved.as_ref().and_then(|r| r.sponsor.as_deref()),
-                    &h.prior,
-                    &pos,
-                ],
-            )?;
-            added += n;
-        }
-        Ok(added)
+        insert_hypotheses(self, incident_id, hyps, first, true)
     }
 
     /// Adds or replaces evidence items (by id) in an existing incident.
     pub fn upsert_evidence(&self, incident_id: &str, items: &[Evidence]) -> Result<()> {
         require_incident(self, incident_id)?;
-        let mut delete = self.prepare("DELETE FROM evidence WHERE incident_id = $1 AND id = $2")?;
         // An id is one item: graded evidence replaces an observed item of its id.
-        let mut delete_observed =
-            self.prepare("DELETE FROM observed WHERE incident_id = $1 AND id = $2")?;
-        for e in items {
-            delete.execute(&[&incident_id, &e.id])?;
-            delete_observed.execute(&[&incident_id, &e.id])?;
-        }
-        drop((delete, delete_observed));
+        forget_items(self, incident_id, items.iter().map(|e| e.id.as_str()))?;
         insert_evidence(self, incident_id, items)
     }
 
@@ -603,6 +564,56 @@ fn upsert_incident(u: &UnitOfWork<'_>, i: &Incident, policy_json: Option<&str>) 
 
 /// The position after the incident's last item in `table` (one of ours).
 /// Writers to one incident are serialised by [`require_incident`].
+/// Writes hypotheses at positions from `first` on; how many were written.
+/// With `keep_existing`, one whose id the incident has is left out (and
+/// still takes its position); without, it is an error.
+fn insert_hypotheses(
+    u: &UnitOfWork<'_>,
+    incident_id: &str,
+    hyps: &[Hypothesis],
+    first: i64,
+    keep_existing: bool,
+) -> Result<usize> {
+    let on_conflict = if keep_existing {
+        " ON CONFLICT (incident_id, id) DO NOTHING"
+    } else {
+        ""
+    };
+    let mut insert = u.prepare(&format!(
+        "INSERT INTO hypotheses (incident_id, id, actor, actor_name, sponsor, prior, position)
+         VALUES ($1, $2, $3, $4, $5, $6, $7){on_conflict}"
+    ))?;
+    let mut added = 0;
+    for (pos, h) in (first..).zip(hyps) {
+        added += insert.execute(&[
+            &incident_id,
+            &h.id,
+            &h.actor,
+            &h.resolved.as_ref().map(|r| r.name.as_str()),
+            &h.resolved.as_ref().and_then(|r| r.sponsor.as_deref()),
+            &h.prior,
+            &pos,
+        ])?;
+    }
+    Ok(added)
+}
+
+/// Removes the items of these ids from an incident, graded or observed: an
+/// id names one item, so an item replacing it may be of the other sort.
+pub(crate) fn forget_items<'a>(
+    u: &UnitOfWork<'_>,
+    incident_id: &str,
+    ids: impl Iterator<Item = &'a str>,
+) -> Result<()> {
+    let mut graded = u.prepare("DELETE FROM evidence WHERE incident_id = $1 AND id = $2")?;
+    let mut observed = u.prepare("DELETE FROM observed WHERE incident_id = $1 AND id = $2")?;
+    for id in ids {
+        graded.execute(&[&incident_id, &id])?;
+        observed.execute(&[&incident_id, &id])?;
+    }
+    Ok(())
+}
+
 pub(crate) fn next_position(u: &UnitOfWork<'_>, table: &str, incident_id: &str) -> Result<i64> {
     let sql = format!("SELECT COALESCE(MAX(position), -1) + 1 FROM {table} WHERE incident_id = $1");
     u.query_value(&sql, &[&incident_id])

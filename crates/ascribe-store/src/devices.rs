@@ -3,7 +3,7 @@
 
 use ascribe_model::Tlp;
 
-use crate::case::{corrupt, rank};
+use crate::case::rank;
 use crate::{ReadUnit, Result, Store, UnitOfWork};
 
 /// One device report as stored.
@@ -80,11 +80,8 @@ impl ReadUnit<'_> {
             &[&id, &rank(clearance)],
             |r| {
                 let id: String = r.get(0)?;
-                let tlp: String = r.get(5)?;
                 Ok(DeviceReportRecord {
-                    tlp: tlp
-                        .parse()
-                        .map_err(|e| corrupt(&format!("device report {id:?}"), e))?,
+                    tlp: r.tlp(5, || format!("device report {id:?}"))?,
                     incident_id: r.get(1)?,
                     name: r.get(2)?,
                     claim: r.get(3)?,

@@ -238,16 +238,13 @@ fn document_row(
     name: String,
     incidents: Vec<String>,
 ) -> Result<DocumentRecord> {
-    let tlp: String = r.get(5)?;
     Ok(DocumentRecord {
         bytes: unsigned(r.get(1)?, "document size")?,
         published: r.get(2)?,
         claims: unsigned(r.get(3)?, "claim count")?,
         incidents,
         ingested_at: r.get(4)?,
-        tlp: tlp
-            .parse()
-            .map_err(|e| corrupt(&format!("document {name:?}"), e))?,
+        tlp: r.tlp(5, || format!("document {name:?}"))?,
         outlet: r.get(6)?,
         url: r.get(7)?,
         name,

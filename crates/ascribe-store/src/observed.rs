@@ -3,7 +3,7 @@
 
 use ascribe_model::{Fact, Observed};
 
-use crate::case::{corrupt, next_position, require_incident};
+use crate::case::{corrupt, forget_items, next_position, require_incident};
 use crate::{ReadUnit, Result, Store, UnitOfWork};
 
 impl Store {
@@ -19,14 +19,7 @@ impl UnitOfWork<'_> {
     /// is replaced too.
     pub fn upsert_observed(&self, incident_id: &str, items: &[Observed]) -> Result<()> {
         require_incident(self, incident_id)?;
-        let mut delete = self.prepare("DELETE FROM observed WHERE incident_id = $1 AND id = $2")?;
-        let mut delete_graded =
-            self.prepare("DELETE FROM evidence WHERE incident_id = $1 AND id = $2")?;
-        for o in items {
-            delete.execute(&[&incident_id, &o.id])?;
-            delete_graded.execute(&[&incident_id, &o.id])?;
-        }
-        drop((delete, delete_graded));
+        forget_items(self, incident_id, items.iter().map(|o| o.id.as_str()))?;
         let first = next_position(self, "observed", incident_id)?;
         let mut insert = self.prepare(
             "INSERT INTO observed (incident_id, id, summary, source, tlp, origin, fact_json, position)

@@ -2,7 +2,7 @@
 
 use ascribe_model::{Observation, Sighting, Tlp};
 
-use crate::case::{corrupt, rank};
+use crate::case::rank;
 use crate::sql::{big, unsigned, ToParam};
 use crate::{ReadUnit, Result, Store, UnitOfWork};
 
@@ -167,20 +167,6 @@ macro_rules! run_rank {
     };
 }
 
-impl Store {
-    /// Events grouped ([`ReadUnit::events_by_seen_by`]).
-    pub fn events_by_seen_by(
-        &self,
-        group: EventGroup,
-        clearance: Tlp,
-        most_first: bool,
-        offset: usize,
-        limit: usize,
-    ) -> Result<(usize, Vec<(String, u64)>)> {
-        self.read(|r| r.events_by_seen_by(group, clearance, most_first, offset, limit))
-    }
-}
-
 impl ReadUnit<'_> {
     /// The highest marking among the runs a reader with `clearance` may
     /// see, or `None` when there are none.
@@ -297,14 +283,11 @@ impl ReadUnit<'_> {
             &[&max, &big(limit, "page size")?, &big(offset, "page offset")?],
             |r| {
                 let value: String = r.get(3)?;
-                let tlp: String = r.get(6)?;
                 Ok(SightingRow {
                     run_id: r.get(0)?,
                     incident_id: r.get(1)?,
                     indicator_type: r.get(2)?,
-                    tlp: tlp
-                        .parse()
-                        .map_err(|e| corrupt(&format!("sighting {value:?}"), e))?,
+                    tlp: r.tlp(6, || format!("sighting {value:?}"))?,
                     actor: r.get(4)?,
                     source: r.get(5)?,
                     first_seen: r.get(7)?,

@@ -886,7 +886,9 @@ fn telemetry_reads_sum_and_filter_by_marking(mut store: Store) {
         .save_telemetry_run(&run("r2", Tlp::Amber, "DE", 7))
         .unwrap();
     let by = |g: EventGroup, t: Tlp, most: bool, off: usize, lim: usize| {
-        store.events_by_seen_by(g, t, most, off, lim).unwrap()
+        store
+            .read(|r| r.events_by_seen_by(g, t, most, off, lim))
+            .unwrap()
     };
     assert_eq!(
         by(EventGroup::Country, Tlp::Clear, true, 0, 10),

@@ -15,6 +15,7 @@ use crate::postgres::{self, PgRow, PgStatement, Session};
 use crate::sql::{FromCell, ToParam};
 use crate::sqlite::{self, Connection, SqliteRow, SqliteStatement};
 use crate::Result;
+use ascribe_model::Tlp;
 
 /// The engine side of a transaction.
 #[derive(Clone, Copy)]
@@ -209,5 +210,12 @@ impl Row<'_> {
             RowInner::Sqlite(r) => r.get(i),
             RowInner::Postgres(r) => r.get(i),
         }
+    }
+
+    /// Column `i` as a TLP marking; `what` names the row when the stored
+    /// text is not one.
+    pub(crate) fn tlp(&self, i: usize, what: impl FnOnce() -> String) -> Result<Tlp> {
+        let text: String = self.get(i)?;
+        text.parse().map_err(|e| crate::case::corrupt(&what(), e))
     }
 }
