@@ -31,8 +31,7 @@ fn with_incident(dir: &Path) -> PathBuf {
 
 #[test]
 fn a_huge_bad_indicator_line_is_quoted_in_part_with_its_length() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
+    let (dir, db) = common::temp_db();
     let long = "A".repeat(1_000_000);
     let ind = write(dir.path(), "bad.txt", format!("{long}\n").as_bytes());
     let eve = write(dir.path(), "eve.json", format!("{EVE}\n").as_bytes());
@@ -59,8 +58,7 @@ fn a_huge_bad_indicator_line_is_quoted_in_part_with_its_length() {
 
 #[test]
 fn stix_import_prints_the_first_problems_and_counts_the_rest() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
+    let (dir, db) = common::temp_db();
     // 100 indicators without their six required properties: 600 problems.
     let objects: Vec<String> = (0..100)
         .map(|i| format!(r#"{{"type":"indicator","spec_version":"2.1","name":"n{i}"}}"#))
@@ -119,8 +117,7 @@ fn telemetry_for_an_incident_refuses_empty_and_non_log_input() {
 
 #[test]
 fn docs_ingest_refuses_an_empty_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
+    let (dir, db) = common::temp_db();
     let empty = write(dir.path(), "empty.txt", b"");
     let blank = write(dir.path(), "blank.txt", b" \n\n\t\n");
     for f in [&empty, &blank] {
@@ -138,8 +135,7 @@ fn docs_ingest_refuses_an_empty_file() {
 
 #[test]
 fn invalid_utf8_is_located_by_line_and_column() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
+    let (dir, db) = common::temp_db();
     let f = write(dir.path(), "case.toml", b"[incident]\nid = \"a\xffb\"\n");
     for args in [
         vec!["case", "check", f.as_str()],
@@ -165,8 +161,7 @@ fn invalid_utf8_is_located_by_line_and_column() {
 
 #[test]
 fn kb_import_says_its_error_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
+    let (dir, db) = common::temp_db();
     let f = write(dir.path(), "kb.json", b"{bad");
     let o = ascribe(&db, &["kb", "import", &f]);
     let err = text(&o.stderr);
@@ -177,8 +172,7 @@ fn kb_import_says_its_error_once() {
 
 #[test]
 fn strict_refuses_invalid_utf8_in_a_field_the_reader_skips() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
+    let (dir, db) = common::temp_db();
     // `host` is not read by the EVE reader; its value is not UTF-8.
     let mut bad = EVE.trim_end_matches('}').as_bytes().to_vec();
     bad.extend_from_slice(b",\"host\":\"ids\xff01\"}\n");

@@ -2,14 +2,13 @@
 
 mod common;
 
-use common::{ascribe, example, stderr, stdout};
+use common::{ascribe, example, stderr, stdout, with_file};
 
 use std::process::Output;
 
 #[test]
 fn import_then_assess_by_id_matches_assessing_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
+    let (_dir, db) = common::temp_db();
     let example = example();
     let imported = ascribe(&db, &["case", "import", example.to_str().unwrap()]);
     assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
@@ -34,8 +33,7 @@ fn import_then_assess_by_id_matches_assessing_the_file() {
 
 #[test]
 fn the_example_report_snapshot() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
+    let (_dir, db) = common::temp_db();
     let example = example();
     let text = ascribe(&db, &["assess", example.to_str().unwrap()]);
     assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
@@ -56,8 +54,7 @@ fn the_example_report_snapshot() {
 
 #[test]
 fn restricted_material_never_reaches_the_public_figures() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
+    let (dir, db) = common::temp_db();
     let example = example();
     let full = ascribe(
         &db,
@@ -71,8 +68,7 @@ fn restricted_material_never_reaches_the_public_figures() {
         .filter(|block| !(block.contains("tlp = \"amber\"") || block.contains("tlp = \"red\"")))
         .collect::<Vec<_>>()
         .join("\n[[");
-    let open_path = dir.path().join("open.toml");
-    std::fs::write(&open_path, open).unwrap();
+    let open_path = common::write(dir.path(), "open.toml", open);
     let public = ascribe(
         &db,
         &["assess", open_path.to_str().unwrap(), "--format", "json"],
@@ -92,15 +88,11 @@ fn restricted_material_never_reaches_the_public_figures() {
 
 #[test]
 fn bad_input_exits_2_with_file_line_and_column() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
-    let bad = dir.path().join("bad.toml");
-    std::fs::write(
-        &bad,
+    let (_dir, db, bad) = with_file(
+        "bad.toml",
         "[incident]\nid = \"x\"\ntitle = \"t\"\n\n[[hypothesis]]\nid = \"a\"\n\n[[evidence]]\nid = \"e\"\nkind = \"tradecraft\"\nsummary = \"s\"\nsource = \"s\"\ngrade = \"B2\"\ntlp = \"purple\"\nratings = { b = \"CC\" }\n",
-    )
-    .unwrap();
-    let out = ascribe(&db, &["case", "import", bad.to_str().unwrap()]);
+    );
+    let out = ascribe(&db, &["case", "import", &bad]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
@@ -128,45 +120,37 @@ fn bad_input_exits_2_with_file_line_and_column() {
 
 #[test]
 fn warnings_as_errors_exit_1() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
-    let case = dir.path().join("claims-only.toml");
-    std::fs::write(
-        &case,
+    let (_dir, db, case) = with_file(
+        "claims-only.toml",
         "[incident]\nid = \"x\"\ntitle = \"t\"\n\n[[hypothesis]]\nid = \"a\"\nactor = \"APT28\"\nsponsor = \"Russia\"\n\n\
          [[claim]]\nkind = \"accusation\"\nspeaker_org = \"UK government\"\ntarget = \"Russia\"\nconfidence_phrase = \"almost certainly\"\n",
-    )
-    .unwrap();
-    let plain = ascribe(&db, &["assess", case.to_str().unwrap()]);
+    );
+    let plain = ascribe(&db, &["assess", &case]);
     assert_eq!(plain.status.code(), Some(0));
     common::assert_contains(&stdout(&plain), "statements only");
-    let strict = ascribe(&db, &["assess", case.to_str().unwrap(), "-W"]);
+    let strict = ascribe(&db, &["assess", &case, "-W"]);
     assert_eq!(strict.status.code(), Some(1));
 }
 
 #[test]
 fn a_config_file_overrides_defaults_and_the_case_wins() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
+    let (dir, db) = common::temp_db();
     let config = dir.path().join("ascribe.toml");
-    // Make denials count against the accused: a policy some analysts argue for.
-    std::fs::write(&config, "[policy.kinds.denial]\nweight = 1.0\n").unwrap();
     let example = example();
-    let base = ascribe(
-        &db,
-        &["assess", example.to_str().unwrap(), "--format", "json"],
-    );
-    let tuned = ascribe(
-        &db,
-        &[
-            "assess",
-            example.to_str().unwrap(),
-            "--format",
-            "json",
-            "--config",
-            config.to_str().unwrap(),
-        ],
-    );
+    let example = example.to_str().unwrap();
+    let base = ascribe(&db, &["assess", example, "--format", "json"]);
+    // The example assessed with a config file holding `text`.
+    let assess_with = |text: &str, args: &[&str]| {
+        std::fs::write(&config, text).unwrap();
+        let config = config.to_str().unwrap();
+        ascribe(
+            &db,
+            &[&["assess", example, "--config", config], args].concat(),
+        )
+    };
+    let json_format = ["--format", "json"];
+    // Make denials count against the accused: a policy some analysts argue for.
+    let tuned = assess_with("[policy.kinds.denial]\nweight = 1.0\n", &json_format);
     assert_eq!(tuned.status.code(), Some(0), "{}", stderr(&tuned));
     // Denials are rated neutral in the example, so even at full weight they move nothing,
     // but the weight shown for them changes.
@@ -176,53 +160,29 @@ fn a_config_file_overrides_defaults_and_the_case_wins() {
         stdout(&base) != stdout(&tuned),
         "the config file was not applied"
     );
-    std::fs::write(&config, "[policy]\nsame_source_damping = 1.0\n").unwrap();
-    let undamped = ascribe(
-        &db,
-        &[
-            "assess",
-            example.to_str().unwrap(),
-            "--format",
-            "json",
-            "--config",
-            config.to_str().unwrap(),
-        ],
-    );
+    let undamped = assess_with("[policy]\nsame_source_damping = 1.0\n", &json_format);
     assert!(json(&base)["hypotheses"] != json(&undamped)["hypotheses"]);
-    std::fs::write(&config, "[policy]\nsame_source_damping = 7\n").unwrap();
-    let bad = ascribe(
-        &db,
-        &[
-            "assess",
-            example.to_str().unwrap(),
-            "--config",
-            config.to_str().unwrap(),
-        ],
-    );
+    let bad = assess_with("[policy]\nsame_source_damping = 7\n", &[]);
     assert_eq!(bad.status.code(), Some(2));
     common::assert_contains(&stderr(&bad), "ascribe.toml:1:1");
 }
 
 #[test]
 fn actors_resolve_through_the_knowledge_base() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
-    let case = dir.path().join("aliases.toml");
     // "Cozy Bear" is an alias of APT29; its sponsor comes from the knowledge base,
     // so an accusation against Russia bears on it.
-    std::fs::write(
-        &case,
+    let (_dir, db, case) = with_file(
+        "aliases.toml",
         "[incident]\nid = \"x\"\ntitle = \"t\"\n\n[[hypothesis]]\nid = \"cozy\"\nactor = \"Cozy Bear\"\n\n\
          [[hypothesis]]\nid = \"ghost\"\nactor = \"Nobody Group 99\"\n\n\
          [[claim]]\nkind = \"accusation\"\nspeaker_org = \"UK government\"\ntarget = \"Russia\"\n",
-    )
-    .unwrap();
-    let out = ascribe(&db, &["assess", case.to_str().unwrap(), "--format", "json"]);
+    );
+    let out = ascribe(&db, &["assess", &case, "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["leading"]["id"], "cozy");
     assert_eq!(v["hypotheses"][0]["label"], "APT29");
-    let import = ascribe(&db, &["case", "import", case.to_str().unwrap()]);
+    let import = ascribe(&db, &["case", "import", &case]);
     common::assert_contains(
         &stderr(&import),
         "\"Nobody Group 99\" is not in the knowledge base",
@@ -233,11 +193,8 @@ fn actors_resolve_through_the_knowledge_base() {
 fn a_long_case_report_shows_what_matters_and_counts_the_rest() {
     // 200 items, as telemetry makes them: the report lists 20 in each table
     // and says how many it leaves out; the JSON keeps every item.
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
-    let case = dir.path().join("synthetic.toml");
-    std::fs::write(&case, ascribe_assess::synth::case_file(200, 3)).unwrap();
-    let text = ascribe(&db, &["assess", case.to_str().unwrap()]);
+    let (_dir, db, case) = with_file("synthetic.toml", ascribe_assess::synth::case_file(200, 3));
+    let text = ascribe(&db, &["assess", &case]);
     assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
     let report = stdout(&text);
     let section = |title: &str| -> Vec<String> {
@@ -249,27 +206,20 @@ fn a_long_case_report_shows_what_matters_and_counts_the_rest() {
             .map(str::to_owned)
             .collect()
     };
-    let evidence = section("Evidence (200 items");
-    // The heading, the column names, 20 rows and the line that counts the rest.
-    assert_eq!(evidence.len(), 23, "{evidence:#?}");
-    assert!(
-        evidence[22].starts_with("  … and 180 more items"),
-        "{}",
-        evidence[22]
-    );
-    let sensitivity = section("Sensitivity:");
-    assert_eq!(sensitivity.len(), 22, "{sensitivity:#?}");
-    assert!(
-        sensitivity[21].starts_with("  … and 180 more items"),
-        "{}",
-        sensitivity[21]
-    );
+    // Evidence: the heading, the column names, 20 rows and the line that
+    // counts the rest; sensitivity: the heading, 20 rows and that line.
+    for (title, lines) in [("Evidence (200 items", 23), ("Sensitivity:", 22)] {
+        let table = section(title);
+        assert_eq!(table.len(), lines, "{table:#?}");
+        let last = &table[lines - 1];
+        assert!(last.starts_with("  … and 180 more items"), "{last}");
+    }
     insta::assert_snapshot!("long_case_report", report);
 
-    let json = ascribe(&db, &["assess", case.to_str().unwrap(), "--format", "json"]);
+    let json = ascribe(&db, &["assess", &case, "--format", "json"]);
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(value["contributions"].as_array().map(Vec::len), Some(200));
     assert_eq!(value["sensitivity"].as_array().map(Vec::len), Some(200));
-    let again = ascribe(&db, &["assess", case.to_str().unwrap()]);
+    let again = ascribe(&db, &["assess", &case]);
     assert_eq!(stdout(&again), report);
 }

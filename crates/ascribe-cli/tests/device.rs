@@ -4,6 +4,9 @@ mod common;
 
 use common::{ascribe, root, stderr as err, stdout as out};
 
+use std::path::Path;
+use std::process::Output;
+
 fn ex(name: &str) -> String {
     root()
         .join("examples/devices")
@@ -12,100 +15,55 @@ fn ex(name: &str) -> String {
         .into_owned()
 }
 
+/// `device vet INPUT --claim CLAIM` with `more` arguments.
+fn vet(db: &Path, input: &str, claim: &str, more: &[&str]) -> Output {
+    ascribe(
+        db,
+        &[&["device", "vet", input, "--claim", claim], more].concat(),
+    )
+}
+
 const HOLTEK: &str = "jc_holtek-keyboard_04d9-4545.lsusb-v.txt";
 
 #[test]
 fn exit_codes_follow_the_verdict() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let db = dir.path().join("a.db");
-    let fail = ascribe(
-        &db,
-        &["device", "vet", &ex(HOLTEK), "--claim", "flash-drive"],
-    );
+    let (_dir, db) = common::temp_db();
+    let fail = vet(&db, &ex(HOLTEK), "flash-drive", &[]);
     assert_eq!(fail.status.code(), Some(1), "{}", err(&fail));
     assert!(out(&fail).starts_with("FAIL"));
-    let pass = ascribe(&db, &["device", "vet", &ex(HOLTEK), "--claim", "keyboard"]);
+    let pass = vet(&db, &ex(HOLTEK), "keyboard", &[]);
     assert_eq!(pass.status.code(), Some(0), "{}", out(&pass));
-    let warn = ascribe(
+    let warn = vet(
         &db,
-        &[
-            "device",
-            "vet",
-            &ex("jc_framework-hdmi-card-billboard-hid_32ac-0002.lsusb-v.txt"),
-            "--claim",
-            "mouse",
-        ],
+        &ex("jc_framework-hdmi-card-billboard-hid_32ac-0002.lsusb-v.txt"),
+        "mouse",
+        &[],
     );
     assert!(out(&warn).starts_with("WARN"), "{}", out(&warn));
     assert_eq!(warn.status.code(), Some(0));
-    let inconclusive = ascribe(&db, &["device", "vet", "nothing", "--claim", "flash-drive"]);
+    let inconclusive = vet(&db, "nothing", "flash-drive", &[]);
     assert!(out(&inconclusive).starts_with("INCONCLUSIVE"));
     assert_eq!(inconclusive.status.code(), Some(1));
-    let lenient = ascribe(
-        &db,
-        &[
-            "device",
-            "vet",
-            "nothing",
-            "--claim",
-            "flash-drive",
-            "--profile",
-            "lenient",
-        ],
-    );
+    let lenient = vet(&db, "nothing", "flash-drive", &["--profile", "lenient"]);
     assert_eq!(lenient.status.code(), Some(0));
-    let charger = ascribe(
-        &db,
-        &[
-            "device",
-            "vet",
-            &ex("charger-nothing-enumerated.json"),
-            "--claim",
-            "charger",
-        ],
-    );
+    let charger = vet(&db, &ex("charger-nothing-enumerated.json"), "charger", &[]);
     assert_eq!(charger.status.code(), Some(0), "{}", out(&charger));
     assert!(out(&charger).contains("acting as a USB host"));
 }
 
 #[test]
 fn bad_input_exits_2_with_a_message() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let db = dir.path().join("a.db");
-    let missing = ascribe(
-        &db,
-        &["device", "vet", "/nonexistent/file", "--claim", "cable"],
-    );
+    let (dir, db) = common::temp_db();
+    let missing = vet(&db, "/nonexistent/file", "cable", &[]);
     assert_eq!(missing.status.code(), Some(2));
     common::assert_contains(&err(&missing), "/nonexistent/file");
-    let claim = ascribe(&db, &["device", "vet", &ex(HOLTEK), "--claim", "toaster"]);
+    let claim = vet(&db, &ex(HOLTEK), "toaster", &[]);
     assert_eq!(claim.status.code(), Some(2));
-    let junk = dir.path().join("junk.txt");
-    std::fs::write(&junk, "hello world\n").expect("write");
-    let o = ascribe(
-        &db,
-        &[
-            "device",
-            "vet",
-            junk.to_str().expect("utf8"),
-            "--claim",
-            "cable",
-        ],
-    );
+    let junk = common::write(dir.path(), "junk.txt", "hello world\n");
+    let o = vet(&db, junk.to_str().expect("utf8"), "cable", &[]);
     assert_eq!(o.status.code(), Some(2));
     common::assert_contains(&err(&o), "input format not recognised");
-    let sel = ascribe(
-        &db,
-        &[
-            "device",
-            "vet",
-            &ex(HOLTEK),
-            "--claim",
-            "cable",
-            "--device",
-            "9999:0001",
-        ],
-    );
+    let sel = vet(&db, &ex(HOLTEK), "cable", &["--device", "9999:0001"]);
     assert_eq!(sel.status.code(), Some(2));
     common::assert_contains(&err(&sel), "no device matches");
 }
@@ -113,19 +71,11 @@ fn bad_input_exits_2_with_a_message() {
 #[test]
 fn json_output_is_the_documented_schema() {
     let dir = tempfile::tempdir().expect("tmp");
-    let o = ascribe(
+    let o = vet(
         &dir.path().join("a.db"),
-        &[
-            "device",
-            "vet",
-            &ex(HOLTEK),
-            "--claim",
-            "flash-drive",
-            "--format",
-            "json",
-            "--device",
-            "04d9:4545",
-        ],
+        &ex(HOLTEK),
+        "flash-drive",
+        &["--format", "json", "--device", "04d9:4545"],
     );
     let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("json");
     assert_eq!(v["schema"], "ascribe-device-verdict/v1");
@@ -149,15 +99,11 @@ fn a_sysfs_folder_is_read_into_a_snapshot() {
     std::fs::write(dev.join("serial"), "4C530001230817117423\n").expect("write");
     std::fs::write(dev.join("speed"), "480\n").expect("write");
     std::fs::write(dev.join("1-2:1.0/bInterfaceClass"), "08\n").expect("write");
-    let o = ascribe(
+    let o = vet(
         &dir.path().join("a.db"),
-        &[
-            "device",
-            "vet",
-            dev.to_str().expect("utf8"),
-            "--claim",
-            "flash-drive",
-        ],
+        dev.to_str().expect("utf8"),
+        "flash-drive",
+        &[],
     );
     assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
     common::assert_contains(&out(&o), "(sysfs-dir");
@@ -168,48 +114,30 @@ fn a_sysfs_folder_is_read_into_a_snapshot() {
 fn incident_stores_findings_as_evidence() {
     let dir = tempfile::tempdir().expect("tmp");
     let db = common::example_db(dir.path());
-    let o = ascribe(
+    let o = vet(
         &db,
-        &[
-            "device",
-            "vet",
-            &ex(HOLTEK),
-            "--claim",
-            "flash-drive",
-            "--incident",
-            "vaccine-research-2020",
-        ],
+        &ex(HOLTEK),
+        "flash-drive",
+        &["--incident", "vaccine-research-2020"],
     );
     assert_eq!(o.status.code(), Some(1), "{}", err(&o));
     common::assert_contains(&err(&o), "stored 4 evidence item(s)");
     // Vetting the same input again replaces rather than duplicates.
-    let _ = ascribe(
+    let _ = vet(
         &db,
-        &[
-            "device",
-            "vet",
-            &ex(HOLTEK),
-            "--claim",
-            "flash-drive",
-            "--incident",
-            "vaccine-research-2020",
-        ],
+        &ex(HOLTEK),
+        "flash-drive",
+        &["--incident", "vaccine-research-2020"],
     );
     let a = ascribe(&db, &["assess", "vaccine-research-2020"]);
     let text = out(&a);
     assert_eq!(text.matches("device-finding").count(), 4, "{text}");
     assert!(text.contains("dev-6b5db225-cap-hid-keyboard"), "{text}");
-    let missing = ascribe(
+    let missing = vet(
         &db,
-        &[
-            "device",
-            "vet",
-            &ex(HOLTEK),
-            "--claim",
-            "flash-drive",
-            "--incident",
-            "no-such-incident",
-        ],
+        &ex(HOLTEK),
+        "flash-drive",
+        &["--incident", "no-such-incident"],
     );
     assert_eq!(missing.status.code(), Some(2));
     common::assert_contains(&err(&missing), "no incident \"no-such-incident\"");

@@ -14,8 +14,7 @@ fn ascribe(db: &Path, args: &[&str]) -> Output {
 
 #[test]
 fn statements_join_the_example_incident_and_make_their_own() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("d.db");
+    let (_dir, db) = common::temp_db();
     let o = ascribe(
         &db,
         &["case", "import", "examples/vaccine-research-2020.toml"],
@@ -92,10 +91,8 @@ fn statements_join_the_example_incident_and_make_their_own() {
 
 #[test]
 fn bad_inputs_give_clear_messages_and_exit_codes() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("d.db");
-    let bin = dir.path().join("blob.txt");
-    std::fs::write(&bin, b"\x00\x01\x02\x03 not text").unwrap_or_else(|e| panic!("{e}"));
+    let (dir, db) = common::temp_db();
+    let bin = common::write(dir.path(), "blob.txt", b"\x00\x01\x02\x03 not text");
     let b = bin.to_string_lossy().into_owned();
     let o = ascribe(&db, &["docs", "ingest", "--no-store", &b]);
     assert_eq!(o.status.code(), Some(0));
@@ -121,15 +118,11 @@ fn bad_inputs_give_clear_messages_and_exit_codes() {
 
 #[test]
 fn kb_import_then_show() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("d.db");
-    let misp = dir.path().join("galaxy.json");
-    std::fs::write(
-        &misp,
+    let (dir, db, misp) = common::with_file(
+        "galaxy.json",
         r#"{"values":[{"value":"Quiet Heron","uuid":"u1","meta":{"synonyms":["HERON-7"],"country":"IR"}}]}"#,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let o = ascribe(&db, &["kb", "import", &misp.to_string_lossy()]);
+    );
+    let o = ascribe(&db, &["kb", "import", &misp]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let o = ascribe(&db, &["kb", "show", "heron 7"]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
@@ -139,12 +132,11 @@ fn kb_import_then_show() {
         out(&o)
     );
     // The reader now recognises the imported name in running text.
-    let doc = dir.path().join("note.txt");
-    std::fs::write(
-        &doc,
+    let doc = common::write(
+        dir.path(),
+        "note.txt",
         "The cyber agency said on Monday that Quiet Heron was behind the attack on the water utility.",
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    );
     let o = ascribe(
         &db,
         &["docs", "ingest", "--format", "json", &doc.to_string_lossy()],
@@ -152,8 +144,7 @@ fn kb_import_then_show() {
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     common::assert_contains(&out(&o), "\"target_canonical\":\"Quiet Heron\"");
     common::assert_contains(&out(&o), "\"target_state\":\"Iran\"");
-    let bad = dir.path().join("bad.json");
-    std::fs::write(&bad, "[1]").unwrap_or_else(|e| panic!("{e}"));
+    let bad = common::write(dir.path(), "bad.json", "[1]");
     let o = ascribe(&db, &["kb", "import", &bad.to_string_lossy()]);
     assert_eq!(o.status.code(), Some(2));
 }
@@ -163,8 +154,7 @@ fn eval_prints_the_seed_figures() {
     let Some(gold) = ascribe_testutil::shared_file("seeds/gold.json") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("d.db");
+    let (_dir, db) = common::temp_db();
     let seeds = gold.parent().map(Path::to_path_buf).unwrap_or_default();
     let o = ascribe(
         &db,
@@ -221,8 +211,7 @@ fn eval_on_seeds_and_dev_corpus_holds_its_figures() {
         return;
     };
     let split = root().join("crates/ascribe-extract/tests/split.toml");
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("d.db");
+    let (_dir, db) = common::temp_db();
     let (seeds, dev, split) = (
         seeds.to_string_lossy().into_owned(),
         dev.to_string_lossy().into_owned(),

@@ -66,8 +66,7 @@ fn body(resp: &str) -> &str {
 
 #[test]
 fn grant_and_revoke_change_what_the_server_shows() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("a.db");
+    let (_dir, db) = common::temp_db();
     add_user(&db, "rita", "reader");
 
     let o = ascribe(&db, &["users", "grant", "rita", "nope", "read"]);

@@ -20,8 +20,7 @@ const GOOD: &str = r#"{"type": "threat-actor", "spec_version": "2.1", "id": "thr
 
 #[test]
 fn import_rejects_or_keeps_part_and_names_the_path() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("a.db");
+    let (dir, db) = common::temp_db();
     let bad = dir.path().join("bad.json");
     let bundle = format!(
         r#"{{"type": "bundle", "id": "bundle--44af6c39-c09b-49c5-9de2-394224b04982", "objects": [{GOOD},
@@ -99,8 +98,7 @@ fn get(addr: &str, path: &str, auth: Option<&str>) -> String {
 
 #[test]
 fn users_and_serve_over_a_real_socket() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("a.db");
+    let (_dir, db) = common::temp_db();
     let o = users_add(&db, "ana", "short");
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("at least 8 characters"));
@@ -134,9 +132,11 @@ fn users_and_serve_over_a_real_socket() {
 fn export_and_assess_agree_under_the_same_config() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db = common::example_db(dir.path());
-    let config = dir.path().join("ascribe.toml");
-    std::fs::write(&config, "[policy]\nsame_source_damping = 1.0\n")
-        .unwrap_or_else(|e| panic!("{e}"));
+    let config = common::write(
+        dir.path(),
+        "ascribe.toml",
+        "[policy]\nsame_source_damping = 1.0\n",
+    );
     let config = config.to_str().unwrap_or("");
     let figures = |extra: &[&str]| -> (Vec<String>, String) {
         let mut args = vec!["assess", "vaccine-research-2020", "--format", "json"];

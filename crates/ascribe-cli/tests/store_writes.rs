@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{command as cmd, root, text};
+use common::{command as cmd, root, text, write};
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -56,12 +56,6 @@ fn bundle(group: u32, n: usize) -> String {
     )
 }
 
-fn write(dir: &Path, name: &str, body: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, body).unwrap_or_else(|e| panic!("{e}"));
-    p
-}
-
 fn s(p: &Path) -> &str {
     p.to_str().unwrap_or("")
 }
@@ -76,9 +70,8 @@ fn sql_count(db: &Path, sql: &str) -> i64 {
 /// written") after committing good.json.
 #[test]
 fn stix_import_writes_every_file_or_none() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("a.db");
-    let good = write(dir.path(), "good.json", &bundle(1, 3));
+    let (dir, db) = common::temp_db();
+    let good = write(dir.path(), "good.json", bundle(1, 3));
     let missing = dir.path().join("missing.json");
     let o = run(&db, &["stix", "import", s(&good), s(&missing)], &[]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
@@ -88,7 +81,7 @@ fn stix_import_writes_every_file_or_none() {
     let bad = write(
         dir.path(),
         "bad.json",
-        &bundle(2, 2).replace("\"pattern\"", "\"x_p\""),
+        bundle(2, 2).replace("\"pattern\"", "\"x_p\""),
     );
     let o = run(&db, &["stix", "import", s(&good), s(&bad)], &[]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
@@ -117,10 +110,9 @@ fn hold_write_lock(db: &Path) -> rusqlite::Connection {
 /// nothing.
 #[test]
 fn a_command_waits_for_another_writer_then_says_busy_with_exit_3() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("a.db");
-    let first = write(dir.path(), "first.json", &bundle(1, 1));
-    let second = write(dir.path(), "second.json", &bundle(2, 2));
+    let (dir, db) = common::temp_db();
+    let first = write(dir.path(), "first.json", bundle(1, 1));
+    let second = write(dir.path(), "second.json", bundle(2, 2));
     let o = run(&db, &["stix", "import", s(&first)], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     // The other writer commits after 700 ms: the import waits, then writes.
@@ -136,7 +128,7 @@ fn a_command_waits_for_another_writer_then_says_busy_with_exit_3() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     // Held past the timeout: exit 3, "busy", nothing written.
-    let third = write(dir.path(), "third.json", &bundle(3, 2));
+    let third = write(dir.path(), "third.json", bundle(3, 2));
     let held = hold_write_lock(&db);
     let o = run(
         &db,
@@ -229,19 +221,12 @@ fn post_until_accepted(addr: &str, body: &str) -> usize {
 /// retries, every object and every status exactly once.
 #[test]
 fn eight_taxii_writers_and_two_imports_lose_and_double_nothing() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("a.db");
+    let (dir, db) = common::temp_db();
     add_writer(&db);
     let server = serve(&db);
     let (writers, posts, per_post, per_file) = (8usize, 5usize, 40usize, 2000usize);
     let files: Vec<PathBuf> = (0..2)
-        .map(|k| {
-            write(
-                dir.path(),
-                &format!("b{k}.json"),
-                &bundle(900 + k, per_file),
-            )
-        })
+        .map(|k| write(dir.path(), &format!("b{k}.json"), bundle(900 + k, per_file)))
         .collect();
     let busy = Arc::new(Mutex::new((0usize, 0usize)));
     let mut threads = Vec::new();
@@ -341,9 +326,9 @@ fn kill_at_points(
 #[test]
 fn kill_9_during_stix_import_leaves_all_or_nothing() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let a = write(dir.path(), "a.json", &bundle(1, 3000));
-    let b = write(dir.path(), "b.json", &bundle(2, 3000));
-    let seed = write(dir.path(), "seed.json", &bundle(3, 1));
+    let a = write(dir.path(), "a.json", bundle(1, 3000));
+    let b = write(dir.path(), "b.json", bundle(2, 3000));
+    let seed = write(dir.path(), "seed.json", bundle(3, 1));
     kill_at_points(
         dir.path(),
         &["stix", "import", s(&a), s(&b)],
@@ -367,7 +352,7 @@ fn case_files(dir: &Path, n: usize) -> Vec<PathBuf> {
             write(
                 dir,
                 &format!("case{k}.toml"),
-                &example.replace(
+                example.replace(
                     "id = \"vaccine-research-2020\"",
                     &format!("id = \"case-{k}\""),
                 ),
@@ -381,8 +366,7 @@ fn case_files(dir: &Path, n: usize) -> Vec<PathBuf> {
 /// the second incident (a trigger): nothing at all may stay.
 #[test]
 fn case_import_stores_every_file_or_none() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("a.db");
+    let (dir, db) = common::temp_db();
     let o = run(&db, &["case", "list"], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let c = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
@@ -439,8 +423,7 @@ fn kill_9_during_case_import_leaves_all_or_nothing() {
 /// (finding 9), at every kill point, and the database reopens.
 #[test]
 fn kill_9_during_posts_leaves_no_object_without_its_status() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("a.db");
+    let (_dir, db) = common::temp_db();
     add_writer(&db);
     let mut group = 0u32;
     for round in 1..=4u64 {
@@ -499,7 +482,7 @@ fn stix_import_memory_stays_under_three_times_the_file() {
         &format!("\"description\": \"{pad}\", \"name\": \"n"),
     );
     let big = write(dir.path(), "big.json", &big);
-    let small = write(dir.path(), "small.json", &bundle(2, 1));
+    let small = write(dir.path(), "small.json", bundle(2, 1));
     let peak_kb = |file: &Path, db: &str| -> u64 {
         let o = Command::new(time)
             .args(["-f", "peak_kb=%M", env!("CARGO_BIN_EXE_ascribe"), "--db"])
@@ -574,8 +557,7 @@ fn doc_copies(dir: &Path, n: usize) -> PathBuf {
 /// the store refuses the second document (a trigger): nothing may stay.
 #[test]
 fn docs_ingest_stores_everything_or_nothing() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("a.db");
+    let (_dir, db) = common::temp_db();
     empty_db(&db);
     install(
         &db,
@@ -662,8 +644,7 @@ fn telemetry_counts(db: &Path) -> (i64, i64, i64, i64) {
 /// incident. Here the store refuses the evidence (a trigger): no run stays.
 #[test]
 fn telemetry_attach_stores_the_run_with_its_evidence_or_neither() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("a.db");
+    let (_dir, db) = common::temp_db();
     example_incident(&db);
     let before = telemetry_counts(&db);
     assert_eq!((before.0, before.1, before.2), (0, 0, 0));

@@ -28,28 +28,37 @@ fn indicators() -> String {
         .to_string()
 }
 
+/// `telemetry ingest INPUT` without geolocation, with `more` arguments.
+fn ingest(db: &Path, input: &str, more: &[&str]) -> Output {
+    let args = [&["telemetry", "ingest", input, "--no-geo"], more].concat();
+    ascribe(db, &args, None)
+}
+
+/// `telemetry ingest INPUT` against the example indicators, without
+/// geolocation, as CSV, with these variables and standard input.
+fn ingest_csv(db: &Path, input: &str, stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Output {
+    let indicators = indicators();
+    let args = [
+        "telemetry",
+        "ingest",
+        input,
+        "--no-geo",
+        "--indicators",
+        &indicators,
+        "--format",
+        "csv",
+    ];
+    ascribe_env(db, &args, stdin, env)
+}
+
 fn ascribe(db: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
     ascribe_env(db, args, stdin, &[])
 }
 
 #[test]
 fn gzip_plain_zstd_and_stdin_give_the_same_csv() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
-    let gz = ascribe(
-        &db,
-        &[
-            "telemetry",
-            "ingest",
-            &sample(),
-            "--indicators",
-            &indicators(),
-            "--no-geo",
-            "--format",
-            "csv",
-        ],
-        None,
-    );
+    let (dir, db) = common::temp_db();
+    let gz = ingest_csv(&db, &sample(), None, &[]);
     assert_eq!(gz.status.code(), Some(0), "{}", text(&gz.stderr));
     let out = text(&gz.stdout);
     assert!(out.starts_with(
@@ -72,58 +81,21 @@ fn gzip_plain_zstd_and_stdin_give_the_same_csv() {
             .unwrap();
         v
     };
-    let plain = dir.path().join("eve.json");
-    std::fs::write(&plain, &raw).unwrap();
-    let zst = dir.path().join("eve.json.zst");
-    std::fs::write(&zst, zstd::encode_all(&raw[..], 3).unwrap()).unwrap();
+    let plain = common::write(dir.path(), "eve.json", &raw);
+    let zst = common::write(
+        dir.path(),
+        "eve.json.zst",
+        zstd::encode_all(&raw[..], 3).unwrap(),
+    );
     for input in [plain.display().to_string(), zst.display().to_string()] {
-        let o = ascribe(
-            &db,
-            &[
-                "telemetry",
-                "ingest",
-                &input,
-                "--indicators",
-                &indicators(),
-                "--no-geo",
-                "--format",
-                "csv",
-            ],
-            None,
-        );
+        let o = ingest_csv(&db, &input, None, &[]);
         assert_eq!(text(&o.stdout), out, "{input}");
     }
-    let o = ascribe(
-        &db,
-        &[
-            "telemetry",
-            "ingest",
-            "-",
-            "--indicators",
-            &indicators(),
-            "--no-geo",
-            "--format",
-            "csv",
-        ],
-        Some(&raw),
-    );
+    let o = ingest_csv(&db, "-", Some(&raw), &[]);
     assert_eq!(text(&o.stdout), out, "stdin");
     // A quoted glob and a folder find the same file.
     let glob = dir.path().join("eve.js?n").display().to_string();
-    let o = ascribe(
-        &db,
-        &[
-            "telemetry",
-            "ingest",
-            &glob,
-            "--indicators",
-            &indicators(),
-            "--no-geo",
-            "--format",
-            "csv",
-        ],
-        None,
-    );
+    let o = ingest_csv(&db, &glob, None, &[]);
     assert_eq!(text(&o.stdout), out, "glob");
 }
 
@@ -132,8 +104,7 @@ fn gzip_plain_zstd_and_stdin_give_the_same_csv() {
 #[test]
 fn a_mapped_file_gives_what_a_read_one_gives() {
     use std::io::Read;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
+    let (dir, db) = common::temp_db();
     let mut raw = Vec::new();
     flate2::read::MultiGzDecoder::new(std::fs::File::open(sample()).unwrap())
         .read_to_end(&mut raw)
@@ -147,8 +118,7 @@ fn a_mapped_file_gives_what_a_read_one_gives() {
         }
     }
     big.extend_from_slice(b"{not json");
-    let path = dir.path().join("big-eve.json");
-    std::fs::write(&path, &big).unwrap();
+    let path = common::write(dir.path(), "big-eve.json", &big);
     let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
     std::fs::File::options()
         .write(true)
@@ -156,18 +126,9 @@ fn a_mapped_file_gives_what_a_read_one_gives() {
         .unwrap()
         .set_modified(old)
         .unwrap();
-    let args = [
-        "telemetry",
-        "ingest",
-        path.to_str().unwrap(),
-        "--indicators",
-        &indicators(),
-        "--no-geo",
-        "--format",
-        "csv",
-    ];
-    let mapped = ascribe_env(&db, &args, None, &[]);
-    let read = ascribe_env(&db, &args, None, &[("ASCRIBE_MMAP", "0")]);
+    let path = path.to_str().unwrap();
+    let mapped = ingest_csv(&db, path, None, &[]);
+    let read = ingest_csv(&db, path, None, &[("ASCRIBE_MMAP", "0")]);
     assert_eq!(mapped.status.code(), Some(0), "{}", text(&mapped.stderr));
     assert_eq!(text(&mapped.stdout), text(&read.stdout));
     let lines = 30 * raw.iter().filter(|&&b| b == b'\n').count() + 2;
@@ -191,22 +152,13 @@ fn a_mapped_file_gives_what_a_read_one_gives() {
 
 #[test]
 fn bad_lines_are_reported_with_file_and_line_and_strict_stops() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
-    let f = dir.path().join("bad.json");
-    std::fs::write(
-        &f,
+    let (_dir, db, name) = common::with_file(
+        "bad.json",
         "{\"timestamp\":\"2024-03-04T00:00:00.000000+0000\",\"event_type\":\"alert\",\"src_ip\":\"198.51.100.7\",\"dest_ip\":\"10.0.0.1\",\"alert\":{\"action\":\"allowed\",\"signature\":\"S\"}}\n\
          {\"timestamp\":\"2024-03-04T00:00:01\",\"event_type\":\"alert\",\"src_ip\":\"198.51.100.7\"\n\
          {\"timestamp\":\"yesterday\",\"event_type\":\"alert\",\"src_ip\":\"198.51.100.7\"}\n",
-    )
-    .unwrap();
-    let name = f.display().to_string();
-    let o = ascribe(
-        &db,
-        &["telemetry", "ingest", &name, "--no-geo", "--format", "csv"],
-        None,
     );
+    let o = ingest(&db, &name, &["--format", "csv"]);
     assert_eq!(o.status.code(), Some(0));
     let err = text(&o.stderr);
     assert!(err.contains("2 bad lines skipped"), "{err}");
@@ -225,18 +177,13 @@ fn bad_lines_are_reported_with_file_and_line_and_strict_stops() {
         2,
         "the good line is counted"
     );
-    let o = ascribe(
-        &db,
-        &["telemetry", "ingest", &name, "--no-geo", "--strict"],
-        None,
-    );
+    let o = ingest(&db, &name, &["--strict"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
 }
 
 #[test]
 fn a_missing_geo_database_says_how_to_get_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
+    let (dir, db) = common::temp_db();
     let empty = dir.path().join("nogeo");
     std::fs::create_dir_all(&empty).unwrap();
     let o = ascribe(
@@ -260,21 +207,18 @@ fn a_missing_geo_database_says_how_to_get_one() {
 /// attaching run's output.
 fn example_with_sample(dir: &Path) -> (std::path::PathBuf, Output) {
     let db = common::example_db(dir);
-    let o = ascribe(
+    let indicators = indicators();
+    let o = ingest(
         &db,
+        &sample(),
         &[
-            "telemetry",
-            "ingest",
-            &sample(),
             "--indicators",
-            &indicators(),
-            "--no-geo",
+            &indicators,
             "--event-types",
             "alert,dns,http,tls",
             "--incident",
             "vaccine-research-2020",
         ],
-        None,
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     (db, o)
@@ -298,18 +242,7 @@ fn evidence_is_attached_to_the_incident() {
     let o = ascribe(&db, &["assess", "vaccine-research-2020"], None);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     common::assert_contains(&text(&o.stdout), "telemetry-domain-metro-accoun");
-    let o = ascribe(
-        &db,
-        &[
-            "telemetry",
-            "ingest",
-            &sample(),
-            "--no-geo",
-            "--incident",
-            "no-such-incident",
-        ],
-        None,
-    );
+    let o = ingest(&db, &sample(), &["--incident", "no-such-incident"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("no incident \"no-such-incident\""));
 }
@@ -318,23 +251,9 @@ fn evidence_is_attached_to_the_incident() {
 /// rows with the most events, as the full JSON output ranks them, and counts the rest.
 #[test]
 fn the_table_shows_the_largest_rows_of_the_full_output() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
+    let (_dir, db) = common::temp_db();
     let run = |format: &str| {
-        let o = ascribe(
-            &db,
-            &[
-                "telemetry",
-                "ingest",
-                &sample(),
-                "--no-geo",
-                "--format",
-                format,
-                "--limit",
-                "3",
-            ],
-            None,
-        );
+        let o = ingest(&db, &sample(), &["--format", format, "--limit", "3"]);
         assert!(o.status.success(), "{}", text(&o.stderr));
         text(&o.stdout)
     };
@@ -416,19 +335,17 @@ fn a_policy_regrades_attached_telemetry_without_reingesting() {
         o.stdout
     };
     let default = assess(None);
-    let restated = dir.path().join("restated.toml");
-    std::fs::write(
-        &restated,
+    let restated = common::write(
+        dir.path(),
+        "restated.toml",
         "[policy.telemetry]\nsighting_grade = \"B3\"\n[policy.telemetry.ratio]\ndomain = 4.0\nnetwork = 1.3\n",
-    )
-    .unwrap();
+    );
     assert_eq!(text(&assess(Some(&restated))), text(&default));
-    let tuned = dir.path().join("tuned.toml");
-    std::fs::write(
-        &tuned,
+    let tuned = common::write(
+        dir.path(),
+        "tuned.toml",
         "[policy.telemetry]\nsighting_grade = \"A1\"\n[policy.telemetry.ratio]\ndomain = 8.0\nnetwork = 1.0\n[policy.device]\ncapability_grade = \"C3\"\n",
-    )
-    .unwrap();
+    );
     let tuned = assess(Some(&tuned));
     let before: serde_json::Value = serde_json::from_slice(&default).unwrap();
     let after: serde_json::Value = serde_json::from_slice(&tuned).unwrap();
@@ -469,25 +386,14 @@ fn a_policy_regrades_attached_telemetry_without_reingesting() {
 /// ignored in silence inside the engine).
 #[test]
 fn chunk_size_from_the_environment_changes_nothing_or_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("a.db");
-    let args = [
-        "telemetry",
-        "ingest",
-        &sample(),
-        "--indicators",
-        &indicators(),
-        "--no-geo",
-        "--format",
-        "csv",
-    ];
-    let whole = ascribe(&db, &args, None);
+    let (_dir, db) = common::temp_db();
+    let whole = ingest_csv(&db, &sample(), None, &[]);
     assert_eq!(whole.status.code(), Some(0), "{}", text(&whole.stderr));
-    let small = ascribe_env(&db, &args, None, &[("ASCRIBE_CHUNK_KB", "4")]);
+    let small = ingest_csv(&db, &sample(), None, &[("ASCRIBE_CHUNK_KB", "4")]);
     assert_eq!(small.status.code(), Some(0), "{}", text(&small.stderr));
     assert_eq!(text(&whole.stdout), text(&small.stdout));
     for bad in ["0", "lots", "-1"] {
-        let o = ascribe_env(&db, &args, None, &[("ASCRIBE_CHUNK_KB", bad)]);
+        let o = ingest_csv(&db, &sample(), None, &[("ASCRIBE_CHUNK_KB", bad)]);
         assert_eq!(o.status.code(), Some(2), "{bad}");
         common::assert_contains(&text(&o.stderr), "ASCRIBE_CHUNK_KB=");
     }

@@ -20,6 +20,30 @@ pub fn example() -> PathBuf {
     root().join("examples/vaccine-research-2020.toml")
 }
 
+/// A fresh temporary folder (removed when dropped) and the path of a
+/// database in it (`a.db`) that does not exist yet.
+pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let db = dir.path().join("a.db");
+    (dir, db)
+}
+
+/// Writes `contents` to the file `name` in `dir`; its path.
+pub fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("the temporary folder is writable");
+    path
+}
+
+/// [`temp_db`] with the file `name` holding `text` beside the database;
+/// the file's path as an argument.
+pub fn with_file(name: &str, text: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf, String) {
+    let (dir, db) = temp_db();
+    let path = write(dir.path(), name, text);
+    let path = path.to_str().expect("temporary paths are UTF-8").to_owned();
+    (dir, db, path)
+}
+
 /// A database in `dir` (`a.db`) with the example case imported.
 pub fn example_db(dir: &Path) -> PathBuf {
     let db = dir.join("a.db");
