@@ -112,22 +112,7 @@ impl UnitOfWork<'_> {
     pub fn ensure_incident(&self, incident: &Incident) -> Result<bool> {
         // One statement decides, so two writers creating the same incident
         // at once (PostgreSQL runs them side by side) create it once.
-        let victims =
-            serde_json::to_string(&incident.victims).map_err(|e| corrupt("victims", e))?;
-        let created = self.execute(
-            "INSERT INTO incidents (id, title, summary, period_from, period_to, victims_json, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (id) DO NOTHING",
-            &[
-                &incident.id,
-                &incident.title,
-                &incident.summary,
-                &incident.period.as_ref().map(|p| p.from.as_str()),
-                &incident.period.as_ref().map(|p| p.to.as_str()),
-                &victims,
-                &self.now(),
-            ],
-        )? == 1;
+        let created = write_incident(self, incident, None, "ON CONFLICT (id) DO NOTHING")? == 1;
         if created {
             self.execute(
                 "INSERT INTO hypotheses (incident_id, id, position) VALUES ($1, $2, 0)",
@@ -540,14 +525,32 @@ pub(crate) fn require_incident(u: &UnitOfWork<'_>, id: &str) -> Result<()> {
 /// replacing the row: on a backend with row locks the row is then held, so
 /// writers to one incident go one after the other, as with [`require_incident`].
 fn upsert_incident(u: &UnitOfWork<'_>, i: &Incident, policy_json: Option<&str>) -> Result<()> {
-    let victims = serde_json::to_string(&i.victims).map_err(|e| corrupt("victims", e))?;
-    u.execute(
-        "INSERT INTO incidents (id, title, summary, period_from, period_to, victims_json, policy_json, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (id) DO UPDATE SET title = excluded.title, summary = excluded.summary,
+    write_incident(
+        u,
+        i,
+        policy_json,
+        "ON CONFLICT (id) DO UPDATE SET title = excluded.title, summary = excluded.summary,
              period_from = excluded.period_from, period_to = excluded.period_to,
              victims_json = excluded.victims_json, policy_json = excluded.policy_json,
              updated_at = excluded.updated_at, revision = incidents.revision + 1",
+    )?;
+    Ok(())
+}
+
+/// Writes an incident's row (and its policy table); `on_conflict` says what
+/// becomes of a row of that id already there. The number of rows written.
+fn write_incident(
+    u: &UnitOfWork<'_>,
+    i: &Incident,
+    policy_json: Option<&str>,
+    on_conflict: &str,
+) -> Result<usize> {
+    let victims = serde_json::to_string(&i.victims).map_err(|e| corrupt("victims", e))?;
+    u.execute(
+        &format!(
+            "INSERT INTO incidents (id, title, summary, period_from, period_to, victims_json, policy_json, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) {on_conflict}"
+        ),
         &[
             &i.id,
             &i.title,
@@ -558,12 +561,9 @@ fn upsert_incident(u: &UnitOfWork<'_>, i: &Incident, policy_json: Option<&str>) 
             &policy_json,
             &u.now(),
         ],
-    )?;
-    Ok(())
+    )
 }
 
-/// The position after the incident's last item in `table` (one of ours).
-/// Writers to one incident are serialised by [`require_incident`].
 /// Writes hypotheses at positions from `first` on; how many were written.
 /// With `keep_existing`, one whose id the incident has is left out (and
 /// still takes its position); without, it is an error.
@@ -614,6 +614,8 @@ pub(crate) fn forget_items<'a>(
     Ok(())
 }
 
+/// The position after the incident's last item in `table` (one of ours).
+/// Writers to one incident are serialised by [`require_incident`].
 pub(crate) fn next_position(u: &UnitOfWork<'_>, table: &str, incident_id: &str) -> Result<i64> {
     let sql = format!("SELECT COALESCE(MAX(position), -1) + 1 FROM {table} WHERE incident_id = $1");
     u.query_value(&sql, &[&incident_id])

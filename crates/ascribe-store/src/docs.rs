@@ -187,10 +187,9 @@ impl ReadUnit<'_> {
         let Some((mut record, text)) = found else {
             return Ok(None);
         };
-        record.incidents = self.query(
+        record.incidents = self.query_column(
             "SELECT incident_id FROM document_incidents WHERE document_name = $1 ORDER BY position",
             &[&name],
-            |r| r.get(0),
         )?;
         let mut claims = self.query(
             concat!(

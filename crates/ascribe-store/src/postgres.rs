@@ -842,29 +842,26 @@ mod tests {
         })?;
         assert_eq!(pg_columns, lite_columns);
         let lite_indexes: Vec<String> = lite.read(|r| {
-            r.query(
+            r.query_column(
                 "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name",
                 &[],
-                |r| r.get(0),
             )
         })?;
         let pg_indexes: Vec<String> = pg.read(|r| {
-            r.query(
+            r.query_column(
                 "SELECT indexname::TEXT FROM pg_indexes WHERE schemaname = current_schema()
                  AND indexname NOT LIKE '%\\_pkey' AND indexname NOT LIKE '%\\_key'
                  ORDER BY indexname COLLATE \"C\"",
                 &[],
-                |r| r.get(0),
             )
         })?;
         assert_eq!(pg_indexes, lite_indexes);
         let not_c: Vec<String> = pg.read(|r| {
-            r.query(
+            r.query_column(
                 "SELECT table_name || '.' || column_name FROM information_schema.columns
                  WHERE table_schema = current_schema() AND data_type = 'text'
                    AND table_name <> 'schema_migrations' AND collation_name IS DISTINCT FROM 'C'",
                 &[],
-                |r| r.get(0),
             )
         })?;
         assert!(not_c.is_empty(), "{not_c:?}");
@@ -957,13 +954,10 @@ mod tests {
             Ok(())
         })?;
         let (seqs, positions): (Vec<i64>, Vec<i64>) = store.read(|r| {
-            let seqs = r.query("SELECT seq FROM stix_objects ORDER BY seq", &[], |r| {
-                r.get(0)
-            })?;
-            let positions = r.query(
+            let seqs = r.query_column("SELECT seq FROM stix_objects ORDER BY seq", &[])?;
+            let positions = r.query_column(
                 "SELECT position FROM hypotheses WHERE incident_id = 'inc' ORDER BY position",
                 &[],
-                |r| r.get(0),
             )?;
             Ok::<_, StoreError>((seqs, positions))
         })?;

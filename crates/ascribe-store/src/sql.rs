@@ -182,45 +182,28 @@ pub(crate) trait FromCell: Sized {
     fn from_cell(c: Cell<'_>) -> Option<Self>;
 }
 
-impl FromCell for String {
-    const WANT: &'static str = "text";
-    fn from_cell(c: Cell<'_>) -> Option<Self> {
-        match c {
-            Cell::Text(s) => Some(s.to_owned()),
-            _ => None,
+/// `impl FromCell for $t`: the cells the arms read, `$want` in the error
+/// for any other.
+macro_rules! from_cell {
+    ($t:ty, $want:literal, $($cell:pat => $value:expr),+ $(,)?) => {
+        impl FromCell for $t {
+            const WANT: &'static str = $want;
+            fn from_cell(c: Cell<'_>) -> Option<Self> {
+                match c {
+                    $($cell => Some($value),)+
+                    _ => None,
+                }
+            }
         }
-    }
+    };
 }
-impl FromCell for i64 {
-    const WANT: &'static str = "an integer";
-    fn from_cell(c: Cell<'_>) -> Option<Self> {
-        match c {
-            Cell::Int(v) => Some(v),
-            _ => None,
-        }
-    }
-}
-impl FromCell for f64 {
-    const WANT: &'static str = "a number";
-    fn from_cell(c: Cell<'_>) -> Option<Self> {
-        match c {
-            Cell::Real(v) => Some(v),
-            // A float column may hold an integral value as an integer.
-            Cell::Int(v) => Some(v as f64),
-            _ => None,
-        }
-    }
-}
-impl FromCell for bool {
-    const WANT: &'static str = "0 or 1";
-    fn from_cell(c: Cell<'_>) -> Option<Self> {
-        match c {
-            Cell::Int(0) => Some(false),
-            Cell::Int(1) => Some(true),
-            _ => None,
-        }
-    }
-}
+
+from_cell!(String, "text", Cell::Text(s) => s.to_owned());
+from_cell!(i64, "an integer", Cell::Int(v) => v);
+// A float column may hold an integral value as an integer.
+from_cell!(f64, "a number", Cell::Real(v) => v, Cell::Int(v) => v as f64);
+from_cell!(bool, "0 or 1", Cell::Int(0) => false, Cell::Int(1) => true);
+
 impl<T: FromCell> FromCell for Option<T> {
     const WANT: &'static str = T::WANT;
     fn from_cell(c: Cell<'_>) -> Option<Self> {

@@ -543,7 +543,7 @@ impl ReadUnit<'_> {
         for chunk in ids.chunks(500) {
             let mut params = Params::default();
             let sql = marking_sql(&mut params, chunk);
-            out.extend(self.query(&sql, &params.refs(), |r| r.get::<String>(0))?);
+            out.extend(self.query_column::<String>(&sql, &params.refs())?);
         }
         Ok(out)
     }

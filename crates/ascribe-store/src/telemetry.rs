@@ -321,13 +321,8 @@ mod tests {
              DELETE FROM schema_migrations WHERE version = 6;",
         )?;
         s.migrate_again()?;
-        let tlps: Vec<String> = s.read(|r| {
-            r.query(
-                "SELECT tlp FROM telemetry_sightings ORDER BY value",
-                &[],
-                |r| r.get(0),
-            )
-        })?;
+        let tlps: Vec<String> =
+            s.read(|r| r.query_column("SELECT tlp FROM telemetry_sightings ORDER BY value", &[]))?;
         assert_eq!(tlps, ["amber", "amber", "red"]);
         Ok(())
     }

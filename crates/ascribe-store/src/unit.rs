@@ -90,6 +90,15 @@ impl<'t> ReadUnit<'t> {
         Ok(self.query(sql, params, f)?.into_iter().next())
     }
 
+    /// The first column of every row of a query.
+    pub(crate) fn query_column<T: FromCell>(
+        &self,
+        sql: &str,
+        params: &[&dyn ToParam],
+    ) -> Result<Vec<T>> {
+        self.query(sql, params, |r| r.get(0))
+    }
+
     /// The one value of a query that always returns a row (a count, an aggregate).
     pub(crate) fn query_value<T: FromCell>(&self, sql: &str, params: &[&dyn ToParam]) -> Result<T> {
         self.query_opt(sql, params, |r| r.get(0))?
