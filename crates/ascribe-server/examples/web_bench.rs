@@ -13,6 +13,10 @@
 
 use std::time::{Duration, Instant};
 
+// The claims are the ones the page tests use.
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use ascribe_model::{Case, Claim, ClaimKind, Tlp};
 use ascribe_server::{app, auth, AppState, ServerConfig, StorePool};
 use ascribe_store::{Role, Store, UserRecord};
@@ -31,25 +35,12 @@ fn claims(n: usize) -> Vec<Claim> {
                 2 => ClaimKind::Denial,
                 _ => ClaimKind::AttributionStatement,
             };
+            let date = format!("2020-{:02}-{:02}", 1 + (i / 28) % 12, 1 + i % 28);
+            let tlp = if i % 3 == 0 { Tlp::Clear } else { Tlp::Amber };
+            let quote = format!("statement number {i} about the operation");
             Claim {
-                id: format!("c{i:05}"),
-                kind: Some(kind),
                 speaker: Some(format!("speaker {}", i % 37)),
-                speaker_country: Some(
-                    if kind == ClaimKind::Denial {
-                        "Russia"
-                    } else {
-                        "United Kingdom"
-                    }
-                    .to_owned(),
-                ),
-                target: Some("APT29".to_owned()),
-                target_canonical: Some("APT29".to_owned()),
-                target_state: Some("Russia".to_owned()),
-                date: Some(format!("2020-{:02}-{:02}", 1 + (i / 28) % 12, 1 + i % 28)),
-                quote: Some(format!("statement number {i} about the operation")),
-                tlp: if i % 3 == 0 { Tlp::Clear } else { Tlp::Amber },
-                ..Claim::default()
+                ..common::claim(&format!("c{i:05}"), kind, &date, tlp, &quote)
             }
         })
         .collect()

@@ -510,16 +510,12 @@ impl Authenticator {
 
     /// Authenticates `header` (an `Authorization` value) from `peer`.
     /// `lookup` reads the user from the store.
-    pub(crate) async fn check<F, Fut>(
+    pub(crate) async fn check(
         &self,
         header: &HeaderValue,
         peer: Option<IpAddr>,
-        lookup: F,
-    ) -> Result<UserRecord, Refusal>
-    where
-        F: FnOnce(String) -> Fut,
-        Fut: std::future::Future<Output = Result<Option<UserRecord>, ()>>,
-    {
+        lookup: impl AsyncFnOnce(String) -> Result<Option<UserRecord>, ()>,
+    ) -> Result<UserRecord, Refusal> {
         let key: [u8; 32] = Sha256::digest(header.as_bytes()).into();
         if let Some(u) = lock(&self.cache).get(&key, Instant::now()) {
             return Ok(u);
@@ -535,17 +531,13 @@ impl Authenticator {
     /// a Basic header (back-off tables, failure budget, hashing permits); the
     /// web UI's sign-in uses it, so a flood of sign-ins costs what a flood of
     /// TAXII guesses does and both count against one budget.
-    pub async fn check_password<F, Fut>(
+    pub async fn check_password(
         &self,
         name: String,
         password: String,
         peer: Option<IpAddr>,
-        lookup: F,
-    ) -> Result<UserRecord, Refusal>
-    where
-        F: FnOnce(String) -> Fut,
-        Fut: std::future::Future<Output = Result<Option<UserRecord>, ()>>,
-    {
+        lookup: impl AsyncFnOnce(String) -> Result<Option<UserRecord>, ()>,
+    ) -> Result<UserRecord, Refusal> {
         let nkey = name_key(&name);
         let peer = peer.map(addr_key);
         let now = Instant::now();
@@ -596,16 +588,12 @@ impl Authenticator {
 
     /// Looks `name` up and verifies `password` against its hash (or the
     /// decoy's) on a hashing thread, under a permit.
-    async fn verify<F, Fut>(
+    async fn verify(
         &self,
         name: String,
         password: String,
-        lookup: F,
-    ) -> Result<(Option<UserRecord>, bool), Refusal>
-    where
-        F: FnOnce(String) -> Fut,
-        Fut: std::future::Future<Output = Result<Option<UserRecord>, ()>>,
-    {
+        lookup: impl AsyncFnOnce(String) -> Result<Option<UserRecord>, ()>,
+    ) -> Result<(Option<UserRecord>, bool), Refusal> {
         let permit = self.permit().await?;
         let user = lookup(name).await.map_err(|()| Refusal::Internal)?;
         let hash = user

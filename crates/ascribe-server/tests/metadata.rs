@@ -136,22 +136,18 @@ async fn a_post_colliding_with_a_hidden_object_is_a_real_write_that_discloses_no
     let (s, cid) = store(&[(indicator(1, Tlp::Red, v), Tlp::Red)]);
     let st = state(s, false);
     let url = format!("/api1/collections/{cid}/objects/");
-    let collide = call(
-        &st,
-        "POST",
-        &url,
-        Some("u-clear"),
-        envelope(&[indicator(1, Tlp::Clear, v)]),
-    )
-    .await;
-    let fresh = call(
-        &st,
-        "POST",
-        &url,
-        Some("u-clear"),
-        envelope(&[indicator(2, Tlp::Clear, v)]),
-    )
-    .await;
+    // The CLEAR writer posts indicator `n` at version `v`.
+    let post = |n| {
+        call(
+            &st,
+            "POST",
+            &url,
+            Some("u-clear"),
+            envelope(&[indicator(n, Tlp::Clear, v)]),
+        )
+    };
+    let collide = post(1).await;
+    let fresh = post(2).await;
     assert_eq!(collide.status, StatusCode::ACCEPTED, "{}", collide.text);
     assert_eq!(shape(&collide.json), shape(&fresh.json));
     assert_eq!(collide.json["success_count"], 1);

@@ -39,36 +39,6 @@ fn item(id: &str, tlp: Tlp, rating: AchRating, text: &str) -> Evidence {
     }
 }
 
-fn claim(id: &str, kind: ClaimKind, date: &str, tlp: Tlp, quote: &str) -> Claim {
-    Claim {
-        id: id.to_owned(),
-        kind: Some(kind),
-        speaker: Some(
-            if kind == ClaimKind::Denial {
-                "Kremlin spokesman"
-            } else {
-                "NCSC"
-            }
-            .to_owned(),
-        ),
-        speaker_country: Some(
-            if kind == ClaimKind::Denial {
-                "Russia"
-            } else {
-                "United Kingdom"
-            }
-            .to_owned(),
-        ),
-        target: Some("APT29".to_owned()),
-        target_canonical: Some("APT29".to_owned()),
-        target_state: Some("Russia".to_owned()),
-        date: Some(date.to_owned()),
-        quote: Some(quote.to_owned()),
-        tlp,
-        ..Claim::default()
-    }
-}
-
 fn case(id: &str, items: Vec<Evidence>, claims: Vec<Claim>) -> Case {
     Case {
         incident: Incident {

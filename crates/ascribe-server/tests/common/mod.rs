@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use ascribe_model::Tlp;
+use ascribe_model::{Claim, ClaimKind, Tlp};
 use ascribe_server::{app, auth, AppState, ServerConfig, StorePool};
 use ascribe_store::{NewObject, Role, Store, UserRecord};
 use axum::body::Body;
@@ -175,5 +175,36 @@ pub async fn send(st: &AppState, req: Request<Body>) -> Reply {
         headers,
         text,
         json,
+    }
+}
+
+/// A claim about APT29: an accusation or statement by the NCSC, or a Kremlin denial.
+pub fn claim(id: &str, kind: ClaimKind, date: &str, tlp: Tlp, quote: &str) -> Claim {
+    Claim {
+        id: id.to_owned(),
+        kind: Some(kind),
+        speaker: Some(
+            if kind == ClaimKind::Denial {
+                "Kremlin spokesman"
+            } else {
+                "NCSC"
+            }
+            .to_owned(),
+        ),
+        speaker_country: Some(
+            if kind == ClaimKind::Denial {
+                "Russia"
+            } else {
+                "United Kingdom"
+            }
+            .to_owned(),
+        ),
+        target: Some("APT29".to_owned()),
+        target_canonical: Some("APT29".to_owned()),
+        target_state: Some("Russia".to_owned()),
+        date: Some(date.to_owned()),
+        quote: Some(quote.to_owned()),
+        tlp,
+        ..Claim::default()
     }
 }
