@@ -372,12 +372,13 @@ mod tests {
 
     #[test]
     fn domains_match_themselves_and_subdomains_only() {
-        let (m, _) = Matcher::new(vec![
-            ind(IndicatorKind::Domain, "Evil.Example."),
-            ind(IndicatorKind::Domain, "c2.evil.example"),
-            ind(IndicatorKind::Domain, "bücher.de"),
-            ind(IndicatorKind::Domain, "evil.example"),
-        ]);
+        let domains = [
+            "Evil.Example.",
+            "c2.evil.example",
+            "bücher.de",
+            "evil.example",
+        ];
+        let (m, _) = Matcher::new(domains.map(|d| ind(IndicatorKind::Domain, d)).to_vec());
         assert_eq!(ids_host(&m, "evil.example"), [0, 3]);
         assert_eq!(ids_host(&m, "A.C2.EVIL.example."), [0, 1, 3]);
         assert_eq!(ids_host(&m, "notevil.example"), Vec::<u32>::new());

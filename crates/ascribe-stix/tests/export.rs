@@ -21,29 +21,34 @@ fn example_case() -> Case {
 }
 
 fn indicators() -> Vec<Indicator> {
-    vec![
-        Indicator {
-            kind: IndicatorKind::Ip,
-            value: "103.216.221.19".into(),
-            actor: Some("APT29".into()),
-            source: Some("NCSC joint advisory".into()),
-            tlp: Tlp::Clear,
-        },
-        Indicator {
-            kind: IndicatorKind::Sha256,
-            value: "0C5AD1E8FE43583E279201CDB1046AEA742BAE59685E6DA6A1E6A9A4D5D8E8F5".into(),
-            actor: Some("APT29".into()),
-            source: Some("partner liaison".into()),
-            tlp: Tlp::Amber,
-        },
-        Indicator {
-            kind: IndicatorKind::Domain,
-            value: "internal-relay.example".into(),
-            actor: None,
-            source: Some("partner liaison".into()),
-            tlp: Tlp::Red,
-        },
-    ]
+    use IndicatorKind::{Domain, Ip, Sha256};
+    let hash = "0C5AD1E8FE43583E279201CDB1046AEA742BAE59685E6DA6A1E6A9A4D5D8E8F5";
+    let rows = [
+        (
+            Ip,
+            "103.216.221.19",
+            Some("APT29"),
+            "NCSC joint advisory",
+            Tlp::Clear,
+        ),
+        (Sha256, hash, Some("APT29"), "partner liaison", Tlp::Amber),
+        (
+            Domain,
+            "internal-relay.example",
+            None,
+            "partner liaison",
+            Tlp::Red,
+        ),
+    ];
+    rows.into_iter()
+        .map(|(kind, value, actor, source, tlp)| Indicator {
+            kind,
+            value: value.into(),
+            actor: actor.map(Into::into),
+            source: Some(source.into()),
+            tlp,
+        })
+        .collect()
 }
 
 fn sightings(ind: &[Indicator]) -> Vec<Sighting> {
