@@ -170,9 +170,9 @@ fn store_evidence(
     verdict: &Verdict,
     tlp: ascribe_model::Tlp,
 ) -> anyhow::Result<usize> {
-    let mut store = db.open()?;
+    let store = db.open()?;
     Ok(ascribe_app::device::file_verdict(
-        &mut store, incident, verdict, tlp,
+        &store, incident, verdict, tlp,
     )?)
 }
 

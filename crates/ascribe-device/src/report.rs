@@ -2,11 +2,113 @@
 
 use std::fmt::Write as _;
 
-use crate::vet::{FieldRef, Verdict, VerdictKind};
+use serde::Deserialize;
+
+use crate::evidence::{FiledFinding, Filing};
+use crate::vet::{FieldRef, Verdict, VerdictKind, SCHEMA};
+use crate::{Claim, Severity};
 
 /// The JSON rendering (schema `ascribe-device-verdict/v1`, see docs/device.md).
 pub fn to_json(v: &Verdict) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// Why a stored report could not be read back.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    #[error("not an {SCHEMA} report: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the report's schema is {0:?}, expected {SCHEMA}")]
+    Schema(String),
+    #[error("the report's {what} {value:?} is not one this version knows")]
+    Unknown { what: &'static str, value: String },
+}
+
+/// The part of an `ascribe-device-verdict/v1` report that filing reads.
+#[derive(Deserialize)]
+struct Stored {
+    schema: String,
+    claim: String,
+    verdict: String,
+    summary: String,
+    input: StoredInput,
+    findings: Vec<StoredFinding>,
+}
+
+#[derive(Deserialize)]
+struct StoredInput {
+    name: String,
+    sha256: String,
+}
+
+#[derive(Deserialize)]
+struct StoredFinding {
+    id: String,
+    severity: String,
+    title: String,
+    explanation: String,
+    evidence: Vec<StoredField>,
+}
+
+#[derive(Deserialize)]
+struct StoredField {
+    field: String,
+    value: String,
+}
+
+/// Reads back what filing needs from a report [`to_json`] wrote: the same
+/// [`Filing`] as [`Filing::of`] the verdict it was written from.
+pub fn read_filing(json: &str) -> Result<Filing, ReadError> {
+    let s: Stored = serde_json::from_str(json)?;
+    if s.schema != SCHEMA {
+        return Err(ReadError::Schema(s.schema));
+    }
+    let unknown = |what: &'static str, value: &str| ReadError::Unknown {
+        what,
+        value: value.to_owned(),
+    };
+    let verdict = [
+        VerdictKind::Pass,
+        VerdictKind::Warn,
+        VerdictKind::Fail,
+        VerdictKind::Inconclusive,
+    ]
+    .into_iter()
+    .find(|k| k.as_str() == s.verdict)
+    .ok_or_else(|| unknown("verdict", &s.verdict))?;
+    let claim = Claim::ALL
+        .into_iter()
+        .find(|c| c.as_str() == s.claim)
+        .ok_or_else(|| unknown("claim", &s.claim))?;
+    let mut findings = Vec::with_capacity(s.findings.len());
+    for f in s.findings {
+        let severity = [
+            Severity::Info,
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == f.severity)
+        .ok_or_else(|| unknown("severity", &f.severity))?;
+        findings.push(FiledFinding {
+            rests_on: f.evidence.into_iter().next().map(|e| (e.field, e.value)),
+            id: f.id,
+            severity,
+            title: f.title,
+            explanation: f.explanation,
+        });
+    }
+    Ok(Filing {
+        sha256: s.input.sha256,
+        name: s.input.name,
+        verdict,
+        claim,
+        summary: s.summary,
+        findings,
+    })
 }
 
 fn field_line(e: &FieldRef) -> String {
@@ -196,5 +298,51 @@ fn write_finding(o: &mut String, f: &crate::vet::Finding) {
     }
     if !f.references.is_empty() {
         let _ = writeln!(o, "      ref: {}", f.references.join("; "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::{filing_to_observed, to_observed, EvidenceOptions};
+    use crate::{vet_bytes, VetOptions};
+
+    fn example(file: &str, claim: Claim) -> Verdict {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/devices")
+            .join(file);
+        let bytes = std::fs::read(path).expect("the example device input is readable");
+        vet_bytes(&bytes, &VetOptions::new(claim)).expect("the example vets")
+    }
+
+    #[test]
+    fn a_stored_report_reads_back_to_the_same_filing_and_evidence() {
+        for (file, claim) in [
+            ("synthetic-flash-drive.descriptors.hex", Claim::FlashDrive),
+            ("jc_holtek-keyboard_04d9-4545.lsusb-v.txt", Claim::Keyboard),
+        ] {
+            let v = example(file, claim);
+            let back = read_filing(&to_json(&v)).expect("its own JSON reads back");
+            assert_eq!(back, Filing::of(&v), "{file}");
+            let opts = EvidenceOptions {
+                hypotheses: vec!["h1".to_owned()],
+                ..EvidenceOptions::default()
+            };
+            assert_eq!(filing_to_observed(&back, &opts), to_observed(&v, &opts));
+        }
+    }
+
+    #[test]
+    fn a_report_of_another_schema_or_word_is_refused_by_name() {
+        let v = example("synthetic-flash-drive.descriptors.hex", Claim::FlashDrive);
+        let json = to_json(&v);
+        let other = json.replace(SCHEMA, "ascribe-device-verdict/v9");
+        assert!(matches!(read_filing(&other), Err(ReadError::Schema(s)) if s.ends_with("v9")));
+        let word = json.replacen("\"verdict\": \"", "\"verdict\": \"MAYBE", 1);
+        assert!(read_filing(&word)
+            .expect_err("an unknown verdict word")
+            .to_string()
+            .contains("verdict"));
+        assert!(read_filing("{").is_err());
     }
 }
