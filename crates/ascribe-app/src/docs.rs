@@ -337,11 +337,25 @@ pub fn group_claims(
 /// work: a failure or a kill half-way leaves none of it. Returns where each
 /// claim went.
 pub fn file_claims(
-    store: &mut Store,
+    store: &Store,
     clock: &dyn Clock,
     docs: &[(Document, u64)],
     opts: &FileOptions<'_>,
     kb: &KnowledgeBase,
+) -> Result<Filed> {
+    file_marked_claims(store, clock, docs, opts, kb, ascribe_model::Tlp::Clear)
+}
+
+/// [`file_claims`] for documents marked `marking` (the import form's
+/// choice): each document is recorded at the strictest of `marking` and its
+/// claims' markings, so a document without claims keeps its marking too.
+pub fn file_marked_claims(
+    store: &Store,
+    clock: &dyn Clock,
+    docs: &[(Document, u64)],
+    opts: &FileOptions<'_>,
+    kb: &KnowledgeBase,
+    marking: ascribe_model::Tlp,
 ) -> Result<Filed> {
     let Grouping {
         groups,
@@ -427,11 +441,7 @@ pub fn file_claims(
                 ingested_at: now.clone(),
                 // The strictest of its claims' markings (a reader may see
                 // the text only where it may see every claim read from it).
-                tlp: d
-                    .claims
-                    .iter()
-                    .map(|c| c.claim.tlp)
-                    .fold(ascribe_model::Tlp::Clear, Ord::max),
+                tlp: d.claims.iter().map(|c| c.claim.tlp).fold(marking, Ord::max),
                 outlet: d.source.outlet.clone(),
                 url: d.source.url.clone(),
             })?;
@@ -687,14 +697,14 @@ mod tests {
     fn file_claims_stores_the_grouping_at_the_clock_s_time() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let clock = crate::FixedClock::from_unix(1_600_000_000).expect("a time in range");
-        let mut store = Store::open(&dir.path().join("a.db"), clock).expect("a new database opens");
+        let store = Store::open(&dir.path().join("a.db"), clock).expect("a new database opens");
         let docs = [doc(
             "a.txt",
             "2020-07-16",
             vec![accusation("a1", "APT29", "Russia", "vaccine")],
         )];
         let kb = KnowledgeBase::builtin();
-        let filed = file_claims(&mut store, &clock, &docs, &GROUPING, kb).expect("filed");
+        let filed = file_claims(&store, &clock, &docs, &GROUPING, kb).expect("filed");
         let id = "docs-russia-vaccine-2020-07";
         assert_eq!(filed.incidents.get("a1").map(String::as_str), Some(id));
         assert_eq!(

@@ -81,7 +81,7 @@ fn install(db: &Path, sql: &str) {
 fn filing_claims_stores_everything_or_nothing() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let db = dir.path().join("a.db");
-    let mut store = Store::open(&db, clock()).expect("a new database opens");
+    let store = Store::open(&db, clock()).expect("a new database opens");
     // The last write of the run (the third document record) is refused.
     install(
         &db,
@@ -89,12 +89,12 @@ fn filing_claims_stores_everything_or_nothing() {
          BEGIN SELECT RAISE(ABORT, 'refused'); END;",
     );
     let kb = ascribe_kb::KnowledgeBase::builtin();
-    let err = file_claims(&mut store, &clock(), &docs(), &OPTS, kb).expect_err("refused");
+    let err = file_claims(&store, &clock(), &docs(), &OPTS, kb).expect_err("refused");
     assert!(format!("{err:?}").contains("refused"), "{err:?}");
     assert!(!err.is_busy());
     assert_eq!(counts(&store), (0, 0, 0), "nothing of the run is stored");
     install(&db, "DROP TRIGGER refuse;");
-    let filed = file_claims(&mut store, &clock(), &docs(), &OPTS, kb).expect("filed");
+    let filed = file_claims(&store, &clock(), &docs(), &OPTS, kb).expect("filed");
     assert_eq!(filed.incidents.len(), 3);
     assert_eq!(counts(&store), (2, 3, 3));
 }
@@ -112,7 +112,7 @@ fn a_store_held_by_another_writer_is_busy_and_nothing_is_written() {
         .execute_batch("BEGIN IMMEDIATE;")
         .expect("the other writer holds the database");
     let kb = ascribe_kb::KnowledgeBase::builtin();
-    let err = file_claims(&mut store, &clock(), &docs(), &OPTS, kb).expect_err("busy");
+    let err = file_claims(&store, &clock(), &docs(), &OPTS, kb).expect_err("busy");
     assert!(err.is_busy(), "{err:?}");
     other.execute_batch("ROLLBACK;").expect("released");
     assert_eq!(counts(&store), (0, 0, 0));

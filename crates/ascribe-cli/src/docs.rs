@@ -315,12 +315,12 @@ fn ingest(args: IngestArgs, db: &Db) -> anyhow::Result<ExitCode> {
     // Group and store.
     let mut filed: BTreeMap<String, String> = BTreeMap::new(); // claim id -> incident
     if !args.no_store {
-        let mut store = db.open()?;
+        let store = db.open()?;
         let opts = ascribe_app::docs::FileOptions {
             incident: args.incident.as_deref(),
             window_days: args.window_days,
         };
-        let done = ascribe_app::docs::file_claims(&mut store, db.clock(), &docs, &opts, &kb)?;
+        let done = ascribe_app::docs::file_claims(&store, db.clock(), &docs, &opts, &kb)?;
         for line in &done.lines {
             eprintln!("{line}");
         }

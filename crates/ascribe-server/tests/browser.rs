@@ -76,7 +76,7 @@ fn demo_db(path: &Path) {
     })
     .collect();
     ascribe_app::docs::file_claims(
-        &mut store,
+        &store,
         &ascribe_app::SystemClock,
         &docs,
         &ascribe_app::docs::FileOptions {
@@ -94,7 +94,7 @@ fn demo_db(path: &Path) {
     let mut opts = ascribe_device::VetOptions::new(ascribe_device::Claim::FlashDrive);
     opts.input_name = "synthetic-flash-drive.descriptors.hex".to_owned();
     let verdict = ascribe_device::vet_bytes(&bytes, &opts).expect("the example device vets");
-    ascribe_app::device::file_verdict(&mut store, "vaccine-research-2020", &verdict, Tlp::Amber)
+    ascribe_app::device::file_verdict(&store, "vaccine-research-2020", &verdict, Tlp::Amber)
         .expect("the device report is filed");
     // Two sensor runs of the example incident, one TLP:CLEAR and one
     // TLP:AMBER, over a few days, countries and ASes: the telemetry page.

@@ -34,6 +34,18 @@ pub struct DocumentSeen {
     pub claims: Vec<(String, Claim)>,
 }
 
+/// What a list of documents is narrowed to; every part is optional and
+/// text is matched case-insensitively as a part of the value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentFilter {
+    /// In the name, the outlet or the address.
+    pub text: Option<String>,
+    /// In the outlet.
+    pub outlet: Option<String>,
+    /// Exactly this marking.
+    pub marking: Option<Tlp>,
+}
+
 /// An imported knowledge base.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KbImport {
@@ -211,6 +223,77 @@ impl ReadUnit<'_> {
             text,
             claims,
         }))
+    }
+
+    /// One page (`offset`, `limit`) of the documents marked at or below
+    /// `clearance` that match `filter`, newest first, and how many match in
+    /// all. The clearance and the filter are in the statements: no row above
+    /// `clearance` is read, not even counted.
+    pub fn documents_seen_by(
+        &self,
+        clearance: Tlp,
+        filter: &DocumentFilter,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(usize, Vec<DocumentRecord>)> {
+        let max = rank(clearance);
+        let like = |t: &str| {
+            let escaped = t
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        };
+        let text = filter.text.as_deref().map(like);
+        let outlet = filter.outlet.as_deref().map(like);
+        let marking = filter.marking.map(|t| t.as_str());
+        let mut sql = String::from(concat!(" FROM documents WHERE ", tlp_rank!(), " <= $1"));
+        let mut params: Vec<&dyn crate::sql::ToParam> = vec![&max];
+        if let Some(t) = &text {
+            params.push(t);
+            let n = params.len();
+            sql.push_str(&format!(
+                " AND (LOWER(name) LIKE ${n} ESCAPE '\\' OR LOWER(COALESCE(outlet, '')) LIKE ${n} ESCAPE '\\' \
+                 OR LOWER(COALESCE(url, '')) LIKE ${n} ESCAPE '\\')"
+            ));
+        }
+        if let Some(o) = &outlet {
+            params.push(o);
+            let n = params.len();
+            sql.push_str(&format!(
+                " AND LOWER(COALESCE(outlet, '')) LIKE ${n} ESCAPE '\\'"
+            ));
+        }
+        if let Some(m) = &marking {
+            params.push(m);
+            sql.push_str(&format!(" AND tlp = ${}", params.len()));
+        }
+        let total: i64 = self.query_value(&format!("SELECT COUNT(*){sql}"), &params)?;
+        let (limit, offset) = (big(limit, "page size")?, big(offset, "page offset")?);
+        params.push(&limit);
+        params.push(&offset);
+        let n = params.len();
+        let mut page = self.query(
+            &format!(
+                "SELECT name, bytes, published, claims, ingested_at, tlp, outlet, url{sql} \
+                 ORDER BY ingested_at DESC, name LIMIT ${} OFFSET ${n}",
+                n - 1
+            ),
+            &params,
+            |r| {
+                let name: String = r.get(0)?;
+                document_row(r, name, Vec::new())
+            },
+        )?;
+        for d in &mut page {
+            d.incidents = self.query(
+                "SELECT incident_id FROM document_incidents WHERE document_name = $1 ORDER BY position",
+                &[&d.name],
+                |r| r.get(0),
+            )?;
+        }
+        Ok((unsigned(total, "document count")?, page))
     }
 
     /// The latest imported knowledge base, if any.

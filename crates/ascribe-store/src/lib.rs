@@ -30,12 +30,12 @@ use std::sync::Arc;
 pub use actors::NamedHypothesis;
 pub use case::{ClaimFilter, IncidentSummary, StoredCase};
 pub use devices::DeviceReportRecord;
-pub use docs::{DocumentRecord, DocumentSeen, KbImport};
+pub use docs::{DocumentFilter, DocumentRecord, DocumentSeen, KbImport};
 pub use stix::{
     AddOutcome, Collection, Cursor, NewObject, ObjectQuery, Page, StatusRecord, StixWriter,
     StoredObject, VersionSel,
 };
-pub use telemetry::{EventGroup, SightingRow, TelemetryRun};
+pub use telemetry::{EventGroup, SightingRow, TelemetryFilter, TelemetryRun};
 pub use unit::{ReadUnit, UnitOfWork};
 pub use users::{RightsChange, Role, UserRecord};
 

@@ -167,19 +167,134 @@ macro_rules! run_rank {
     };
 }
 
+/// What the telemetry reads see: the runs marked at or below `clearance`
+/// (there is no filter without one), narrowed to the days from `from` to
+/// `to` (`YYYY-MM-DD`, both included), a source country, a source AS and
+/// one run. Sightings have no country or AS: they are narrowed by run and
+/// by the days they were seen on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TelemetryFilter {
+    pub clearance: Tlp,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub country: Option<String>,
+    pub asn: Option<u32>,
+    pub run: Option<String>,
+}
+
+impl From<Tlp> for TelemetryFilter {
+    /// Everything a reader with this clearance may see.
+    fn from(clearance: Tlp) -> Self {
+        TelemetryFilter {
+            clearance,
+            from: None,
+            to: None,
+            country: None,
+            asn: None,
+            run: None,
+        }
+    }
+}
+
+/// A statement's parameters as it is written: `$1` is the clearance's rank.
+struct Bound<'a> {
+    params: Vec<&'a dyn ToParam>,
+}
+
+impl<'a> Bound<'a> {
+    /// Adds `v`; its placeholder.
+    fn push(&mut self, v: &'a dyn ToParam) -> String {
+        self.params.push(v);
+        format!("${}", self.params.len())
+    }
+}
+
+/// The filter's conditions on aggregates (`a`) beyond the clearance.
+struct Narrowed {
+    max: i64,
+    asn: Option<i64>,
+    /// The last day as the upper bound of a timestamp (`to` + `T~`, after any time of that day).
+    until: Option<String>,
+}
+
+impl TelemetryFilter {
+    fn narrowed(&self) -> Narrowed {
+        Narrowed {
+            max: rank(self.clearance),
+            asn: self.asn.map(i64::from),
+            until: self.to.as_ref().map(|t| format!("{t}T~")),
+        }
+    }
+
+    /// The conditions of the clearance and the filter on aggregates `a` of runs `r`.
+    fn on_aggregates<'a>(&'a self, n: &'a Narrowed, b: &mut Bound<'a>) -> String {
+        let mut w = String::from(concat!(run_rank!(), " <= $1"));
+        if let Some(f) = &self.from {
+            w.push_str(&format!(" AND a.day >= {}", b.push(f)));
+        }
+        if let Some(t) = &self.to {
+            w.push_str(&format!(" AND a.day <= {}", b.push(t)));
+        }
+        if let Some(c) = &self.country {
+            w.push_str(&format!(" AND a.src_country = {}", b.push(c)));
+        }
+        if let Some(a) = &n.asn {
+            w.push_str(&format!(" AND a.src_asn = {}", b.push(a)));
+        }
+        if let Some(r) = &self.run {
+            w.push_str(&format!(" AND a.run_id = {}", b.push(r)));
+        }
+        w
+    }
+
+    /// The conditions on sightings `s` of runs `r`: their own marking and
+    /// their run's, the run, and the days they were seen on.
+    fn on_sightings<'a>(&'a self, n: &'a Narrowed, b: &mut Bound<'a>) -> String {
+        let mut w = String::from(concat!(
+            "(CASE s.tlp WHEN 'clear' THEN 0 WHEN 'green' THEN 1 WHEN 'amber' THEN 2 \
+              WHEN 'amber+strict' THEN 3 ELSE 4 END)",
+            " <= $1 AND ",
+            run_rank!(),
+            " <= $1"
+        ));
+        if let Some(f) = &self.from {
+            w.push_str(&format!(" AND s.last_seen >= {}", b.push(f)));
+        }
+        if let Some(u) = &n.until {
+            w.push_str(&format!(" AND s.first_seen <= {}", b.push(u)));
+        }
+        if let Some(r) = &self.run {
+            w.push_str(&format!(" AND s.run_id = {}", b.push(r)));
+        }
+        w
+    }
+}
+
 impl ReadUnit<'_> {
-    /// The highest marking among the runs a reader with `clearance` may
-    /// see, or `None` when there are none.
-    pub fn telemetry_marking_seen_by(&self, clearance: Tlp) -> Result<Option<Tlp>> {
+    /// The highest marking among the runs a reader with the filter's
+    /// clearance may see (the one run when it names one), or `None` when
+    /// there are none.
+    pub fn telemetry_marking_seen_by(
+        &self,
+        seen: impl Into<TelemetryFilter>,
+    ) -> Result<Option<Tlp>> {
+        let seen = seen.into();
+        let max = rank(seen.clearance);
+        let mut b = Bound { params: vec![&max] };
+        let mut w = String::from(concat!(run_rank!(), " <= $1"));
+        if let Some(r) = &seen.run {
+            w.push_str(&format!(" AND r.id = {}", b.push(r)));
+        }
         let top: Option<i64> = self.query_value(
-            concat!(
-                "SELECT MAX(",
-                run_rank!(),
-                ") FROM telemetry_runs r WHERE ",
-                run_rank!(),
-                " <= $1"
+            &format!(
+                concat!(
+                    "SELECT MAX(",
+                    run_rank!(),
+                    ") FROM telemetry_runs r WHERE {}"
+                ),
+                w
             ),
-            &[&rank(clearance)],
+            &b.params,
         )?;
         Ok(top.map(|t| match t {
             0 => Tlp::Clear,
@@ -190,31 +305,36 @@ impl ReadUnit<'_> {
         }))
     }
 
-    /// Events of the runs marked at or below `clearance`, summed by
-    /// `group`: the number of groups, and one page of them (`offset`,
-    /// `limit`), by events (most first, then key) or by key when
-    /// `most_first` is false. The filter and the sums are in the statement.
+    /// Events of the runs marked at or below the filter's clearance that
+    /// match it, summed by `group`: the number of groups, and one page of
+    /// them (`offset`, `limit`), by events (most first, then key) or by key
+    /// when `most_first` is false. The filter and the sums are in the statement.
     pub fn events_by_seen_by(
         &self,
         group: EventGroup,
-        clearance: Tlp,
+        seen: impl Into<TelemetryFilter>,
         most_first: bool,
         offset: usize,
         limit: usize,
     ) -> Result<(usize, Vec<(String, u64)>)> {
+        let seen = seen.into();
         let col = group.column();
-        let from = concat!(
-            " FROM telemetry_aggregates a JOIN telemetry_runs r ON r.id = a.run_id WHERE ",
-            run_rank!(),
-            " <= $1"
+        let n = seen.narrowed();
+        let mut b = Bound {
+            params: vec![&n.max],
+        };
+        let from = format!(
+            " FROM telemetry_aggregates a JOIN telemetry_runs r ON r.id = a.run_id WHERE {}",
+            seen.on_aggregates(&n, &mut b)
         );
-        let max = rank(clearance);
         let total: i64 =
-            self.query_value(&format!("SELECT COUNT(DISTINCT {col}){from}"), &[&max])?;
+            self.query_value(&format!("SELECT COUNT(DISTINCT {col}){from}"), &b.params)?;
         let order = if most_first { "2 DESC, 1" } else { "1 DESC" };
+        let (limit, offset) = (big(limit, "page size")?, big(offset, "page offset")?);
+        let (l, o) = (b.push(&limit), b.push(&offset));
         let rows = self.query(
-            &format!("SELECT {col}, CAST(SUM(a.events) AS BIGINT){from} GROUP BY {col} ORDER BY {order} LIMIT $2 OFFSET $3"),
-            &[&max, &big(limit, "page size")?, &big(offset, "page offset")?],
+            &format!("SELECT {col}, CAST(SUM(a.events) AS BIGINT){from} GROUP BY {col} ORDER BY {order} LIMIT {l} OFFSET {o}"),
+            &b.params,
             |r| Ok((r.get::<String>(0)?, unsigned(r.get(1)?, "event count")?)),
         )?;
         Ok((unsigned(total, "group count")?, rows))
@@ -224,34 +344,30 @@ impl ReadUnit<'_> {
     /// marked at or below `clearance`.
     pub fn country_days_seen_by(
         &self,
-        clearance: Tlp,
+        seen: impl Into<TelemetryFilter>,
         days: &[String],
         countries: &[String],
     ) -> Result<Vec<(String, String, u64)>> {
         if days.is_empty() || countries.is_empty() {
             return Ok(Vec::new());
         }
-        let d: Vec<String> = (0..days.len()).map(|i| format!("${}", i + 2)).collect();
-        let c: Vec<String> = (0..countries.len())
-            .map(|i| format!("${}", i + 2 + days.len()))
-            .collect();
+        let seen = seen.into();
+        let n = seen.narrowed();
+        let mut b = Bound {
+            params: vec![&n.max],
+        };
+        let w = seen.on_aggregates(&n, &mut b);
+        let d: Vec<String> = days.iter().map(|x| b.push(x)).collect();
+        let c: Vec<String> = countries.iter().map(|x| b.push(x)).collect();
         let sql = format!(
-            concat!(
-                "SELECT a.day, a.src_country, CAST(SUM(a.events) AS BIGINT)
-                 FROM telemetry_aggregates a JOIN telemetry_runs r ON r.id = a.run_id
-                 WHERE ",
-                run_rank!(),
-                " <= $1 AND a.day IN ({d}) AND a.src_country IN ({c})
-                 GROUP BY a.day, a.src_country ORDER BY a.day, a.src_country"
-            ),
+            "SELECT a.day, a.src_country, CAST(SUM(a.events) AS BIGINT)
+             FROM telemetry_aggregates a JOIN telemetry_runs r ON r.id = a.run_id
+             WHERE {w} AND a.day IN ({d}) AND a.src_country IN ({c})
+             GROUP BY a.day, a.src_country ORDER BY a.day, a.src_country",
             d = d.join(", "),
             c = c.join(", ")
         );
-        let max = rank(clearance);
-        let mut params: Vec<&dyn ToParam> = vec![&max];
-        params.extend(days.iter().map(|x| x as &dyn ToParam));
-        params.extend(countries.iter().map(|x| x as &dyn ToParam));
-        self.query(&sql, &params, |r| {
+        self.query(&sql, &b.params, |r| {
             Ok((r.get(0)?, r.get(1)?, unsigned(r.get(2)?, "event count")?))
         })
     }
@@ -260,27 +376,29 @@ impl ReadUnit<'_> {
     /// it: how many, and one page of them, most events first.
     pub fn sightings_seen_by(
         &self,
-        clearance: Tlp,
+        seen: impl Into<TelemetryFilter>,
         offset: usize,
         limit: usize,
     ) -> Result<(usize, Vec<SightingRow>)> {
-        let max = rank(clearance);
-        let filter = concat!(
-            " FROM telemetry_sightings s JOIN telemetry_runs r ON r.id = s.run_id WHERE ",
-            "(CASE s.tlp WHEN 'clear' THEN 0 WHEN 'green' THEN 1 WHEN 'amber' THEN 2 \
-              WHEN 'amber+strict' THEN 3 ELSE 4 END)",
-            " <= $1 AND ",
-            run_rank!(),
-            " <= $1"
+        let seen = seen.into();
+        let n = seen.narrowed();
+        let mut b = Bound {
+            params: vec![&n.max],
+        };
+        let filter = format!(
+            " FROM telemetry_sightings s JOIN telemetry_runs r ON r.id = s.run_id WHERE {}",
+            seen.on_sightings(&n, &mut b)
         );
-        let total: i64 = self.query_value(&format!("SELECT COUNT(*){filter}"), &[&max])?;
+        let total: i64 = self.query_value(&format!("SELECT COUNT(*){filter}"), &b.params)?;
+        let (limit, offset) = (big(limit, "page size")?, big(offset, "page offset")?);
+        let (l, o) = (b.push(&limit), b.push(&offset));
         let rows = self.query(
             &format!(
                 "SELECT s.run_id, r.incident_id, s.indicator_type, s.value, s.actor, s.source, s.tlp,
                         s.first_seen, s.last_seen, s.events{filter}
-                 ORDER BY s.events DESC, s.indicator_type, s.value, s.run_id LIMIT $2 OFFSET $3"
+                 ORDER BY s.events DESC, s.indicator_type, s.value, s.run_id LIMIT {l} OFFSET {o}"
             ),
-            &[&max, &big(limit, "page size")?, &big(offset, "page offset")?],
+            &b.params,
             |r| {
                 let value: String = r.get(3)?;
                 Ok(SightingRow {

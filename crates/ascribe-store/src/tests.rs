@@ -835,6 +835,75 @@ fn device_reports_are_kept_and_read_at_clearance(mut store: Store) {
     assert_eq!(store.device_report_seen_by("nope", Tlp::Red).unwrap(), None);
 }
 
+/// The documents list: filtered and counted in the statement, never a row
+/// above the clearance, one page at a time, newest first; `%` and `_` in a
+/// filter are themselves.
+fn documents_are_listed_filtered_and_paged_at_clearance(mut store: Store) {
+    store.save_case(&case(), None).unwrap();
+    let doc = |name: &str, tlp: Tlp, outlet: Option<&str>, at: &str| DocumentRecord {
+        name: name.into(),
+        bytes: 1,
+        published: None,
+        claims: 0,
+        incidents: vec!["inc".into()],
+        ingested_at: at.into(),
+        tlp,
+        outlet: outlet.map(Into::into),
+        url: Some("https://example.org/100%_sure".into()),
+    };
+    for d in [
+        doc("a.txt", Tlp::Clear, Some("BBC News"), "2020-01-01"),
+        doc("b.html", Tlp::Green, Some("Reuters"), "2020-01-03"),
+        doc("c.txt", Tlp::Red, Some("BBC Monitoring"), "2020-01-02"),
+    ] {
+        store.record_document(&d).unwrap();
+    }
+    let list = |at: Tlp, f: &DocumentFilter, off: usize, n: usize| {
+        let (total, rows) = store.read(|r| r.documents_seen_by(at, f, off, n)).unwrap();
+        let names: Vec<String> = rows.iter().map(|d| d.name.clone()).collect();
+        (total, names)
+    };
+    let all = DocumentFilter::default();
+    assert_eq!(
+        list(Tlp::Red, &all, 0, 10),
+        (3, vec!["b.html".into(), "c.txt".into(), "a.txt".into()])
+    );
+    assert_eq!(
+        list(Tlp::Green, &all, 0, 10),
+        (2, vec!["b.html".into(), "a.txt".into()])
+    );
+    assert_eq!(list(Tlp::Red, &all, 1, 1), (3, vec!["c.txt".into()]));
+    let bbc = DocumentFilter {
+        outlet: Some("bbc".into()),
+        ..DocumentFilter::default()
+    };
+    assert_eq!(list(Tlp::Amber, &bbc, 0, 10), (1, vec!["a.txt".into()]));
+    let text = DocumentFilter {
+        text: Some("TXT".into()),
+        ..DocumentFilter::default()
+    };
+    assert_eq!(list(Tlp::Red, &text, 0, 10).0, 2);
+    let literal = DocumentFilter {
+        text: Some("100%_s".into()),
+        ..DocumentFilter::default()
+    };
+    assert_eq!(list(Tlp::Red, &literal, 0, 10).0, 3);
+    let wild = DocumentFilter {
+        text: Some("1%s".into()),
+        ..DocumentFilter::default()
+    };
+    assert_eq!(list(Tlp::Red, &wild, 0, 10).0, 0, "% is no wildcard");
+    let red = DocumentFilter {
+        marking: Some(Tlp::Red),
+        ..DocumentFilter::default()
+    };
+    assert_eq!(list(Tlp::Amber, &red, 0, 10), (0, vec![]));
+    let (_, rows) = store
+        .read(|r| r.documents_seen_by(Tlp::Clear, &all, 0, 1))
+        .unwrap();
+    assert_eq!(rows[0].incidents, vec!["inc".to_owned()]);
+}
+
 /// The telemetry page's reads: sums by group over the runs a clearance may
 /// see, one page at a time with the number of groups; sightings filtered by
 /// their own marking and their run's.
@@ -921,6 +990,72 @@ fn telemetry_reads_sum_and_filter_by_marking(mut store: Store) {
             let (n, rows) = r.sightings_seen_by(Tlp::Clear, 0, 10)?;
             assert_eq!((n, rows.len(), rows[0].value.as_str()), (1, 1, "r1-ip"));
             assert_eq!(r.sightings_seen_by(Tlp::Amber, 0, 10)?.0, 2);
+            // Narrowed by day, country, AS and run, in the statements; never above the clearance.
+            let f = |from: Option<&str>,
+                     to: Option<&str>,
+                     country: Option<&str>,
+                     asn: Option<u32>,
+                     run: Option<&str>| {
+                crate::TelemetryFilter {
+                    clearance: Tlp::Amber,
+                    from: from.map(Into::into),
+                    to: to.map(Into::into),
+                    country: country.map(Into::into),
+                    asn,
+                    run: run.map(Into::into),
+                }
+            };
+            let day = f(Some("2024-03-05"), Some("2024-03-05"), None, None, None);
+            assert_eq!(
+                r.events_by_seen_by(EventGroup::Country, day.clone(), true, 0, 10)?,
+                (2, vec![("DE".to_owned(), 7), ("NL".to_owned(), 5)])
+            );
+            assert_eq!(
+                r.events_by_seen_by(
+                    EventGroup::Day,
+                    f(None, None, Some("DE"), None, None),
+                    true,
+                    0,
+                    10
+                )?
+                .1,
+                [("2024-03-04".to_owned(), 7), ("2024-03-05".to_owned(), 7)]
+            );
+            assert_eq!(
+                r.events_by_seen_by(
+                    EventGroup::Asn,
+                    f(None, None, None, Some(1), None),
+                    true,
+                    0,
+                    10
+                )?
+                .0,
+                0
+            );
+            let r1 = f(None, None, None, None, Some("r1"));
+            assert_eq!(
+                r.events_by_seen_by(EventGroup::Country, r1.clone(), true, 0, 10)?
+                    .1,
+                [("NL".to_owned(), 10)]
+            );
+            assert_eq!(r.telemetry_marking_seen_by(r1.clone())?, Some(Tlp::Clear));
+            assert_eq!(r.sightings_seen_by(r1, 0, 10)?.0, 1);
+            let cells = r.country_days_seen_by(day, &days, &["NL".to_owned(), "DE".to_owned()])?;
+            assert!(
+                cells.is_empty(),
+                "2024-03-04 is outside the days asked: {cells:?}"
+            );
+            let hidden = crate::TelemetryFilter {
+                clearance: Tlp::Green,
+                ..f(None, None, None, None, Some("r2"))
+            };
+            assert_eq!(
+                r.events_by_seen_by(EventGroup::Country, hidden.clone(), true, 0, 10)?
+                    .0,
+                0
+            );
+            assert_eq!(r.sightings_seen_by(hidden.clone(), 0, 10)?.0, 0);
+            assert_eq!(r.telemetry_marking_seen_by(hidden)?, None);
             Ok::<(), StoreError>(())
         })
         .unwrap();
@@ -977,6 +1112,7 @@ macro_rules! behaviour_suite {
                 a_reader_sees_a_document_and_its_claims_only_at_its_clearance,
                 claims_naming_an_actor_and_named_hypotheses,
                 device_reports_are_kept_and_read_at_clearance,
+                documents_are_listed_filtered_and_paged_at_clearance,
                 telemetry_reads_sum_and_filter_by_marking
             );
         }
