@@ -1,5 +1,7 @@
 // Drives Debian's chromium against a running `ascribe serve`: every page
 // anonymous and signed in, a filter, paging, a what-if, exports, sign-out;
+// a device report recorded as evidence, the documents list filtered, and
+// documents imported by their form;
 // axe-core with the WCAG 2.2 AA tags on every page (any violation fails);
 // screenshots of each page at 1280 and 390 px wide; a case file imported by
 // the form (an error next to the field first, then its incident's page).
@@ -96,6 +98,8 @@ await go(`/documents/${encodeURIComponent(DOCUMENT)}`);
 await check(page, 'document-anonymous');
 await go('/actors/apt29');
 await check(page, 'actor-anonymous');
+await go('/documents');
+await check(page, 'documents-anonymous');
 await go('/telemetry');
 await check(page, 'telemetry-anonymous');
 if (/198\.51\.100\.9/.test(await page.content())) fail('anonymous telemetry shows the AMBER run');
@@ -178,6 +182,27 @@ if (!(await page.locator('.verdict').count())) fail('device: no verdict word');
 const device = new URL(page.url()).pathname;
 await check(page, 'device');
 
+// Record the report as evidence: an unknown incident is named next to the
+// field; the example incident takes it and its page is shown.
+await page.fill('#incident', 'no-such-incident');
+await Promise.all([page.waitForResponse((r) => r.url().endsWith('/record') && r.request().method() === 'POST'), page.click('button:has-text("Record as evidence")')]);
+await page.waitForLoadState('load');
+if (!/no-such-incident/.test(await page.locator('#incident-error').innerText().catch(() => ''))) fail('record: no error next to the incident field');
+await check(page, 'device-record-error');
+await page.fill('#incident', INCIDENT);
+await Promise.all([page.waitForURL((u) => u.pathname === `/incidents/${INCIDENT}`), page.click('button:has-text("Record as evidence")')]);
+if (!(await page.locator(`a[href="${device}"]`).count())) fail('record: the incident does not link the report');
+await check(page, 'device-recorded');
+
+// The documents list from the navigation, filtered by text.
+await Promise.all([page.waitForURL(`${BASE}/documents`), page.locator('nav a[href="/documents"]').click()]);
+if (!(await page.locator(`a[href="/documents/${encodeURIComponent(DOCUMENT)}"]`).count())) fail('documents: the example document is not listed');
+await check(page, 'documents');
+await page.fill('#q', DOCUMENT.slice(0, 10));
+await Promise.all([page.waitForURL((u) => u.search.includes('q=')), page.click('button:has-text("Apply filters")')]);
+if (!(await page.getByText(/Showing 1–\d+ of \d+ documents/).count())) fail('documents: no count after filtering');
+await check(page, 'documents-filtered');
+
 // Telemetry from the navigation: the caveat above the charts, each chart with its table.
 await Promise.all([page.waitForURL(`${BASE}/telemetry`), page.locator('nav a[href="/telemetry"]').click()]);
 const caveatAt = (await page.content()).indexOf('is not its sponsor');
@@ -187,7 +212,8 @@ await check(page, 'telemetry');
 // Exports: never above the reader's clearance, marked.
 for (const path of ['/incidents.csv', `/incidents/${INCIDENT}/evidence.csv`, `/incidents/${INCIDENT}/claims.json`, `/incidents/${INCIDENT}/stix.json`,
   `/documents/${encodeURIComponent(DOCUMENT)}/claims.csv`, `/documents/${encodeURIComponent(DOCUMENT)}/claims.json`,
-  '/actors/apt29/claims.csv', '/actors/apt29/incidents.json', `${device}/findings.csv`, `${device}/findings.json`,
+  '/actors/apt29/claims.csv', '/actors/apt29/incidents.json', '/actors/apt29/sponsors.csv', '/actors/apt29/states.json',
+  '/documents.csv', '/documents.json', `${device}/findings.csv`, `${device}/findings.json`,
   '/telemetry/countries.csv', '/telemetry/sightings.json']) {
   const r = await page.request.get(`${BASE}${path}`);
   if (r.status() !== 200) fail(`${path}: ${r.status()}`);
@@ -234,6 +260,25 @@ await page.waitForLoadState('load');
 const stored = await page.locator('[role="status"]').innerText().catch(() => '');
 if (!/1 object\(s\) accepted/.test(stored)) fail(`import-stix: no report of what was stored (${stored})`);
 await check(page, 'import-stix-done');
+
+// Documents by the form linked from the case form: a bad date next to its
+// field, then a document uploaded lands on its page.
+await go('/import');
+await Promise.all([page.waitForURL(`${BASE}/import/documents`), page.locator('a[href="/import/documents"]').click()]);
+await check(page, 'import-documents');
+const note = 'On 16 July 2020 the NCSC said APT29 almost certainly targeted vaccine research. Russia denied it.';
+await page.setInputFiles('#upload', { name: 'form-note.txt', mimeType: 'text/plain', buffer: Buffer.from(note) });
+await page.fill('#published', '16/07/2020');
+await Promise.all([page.waitForResponse((r) => r.url().endsWith('/import/documents') && r.request().method() === 'POST'), page.click('button:has-text("Import")')]);
+await page.waitForLoadState('load');
+if (!(await page.locator('#published-error').count())) fail('import-documents: no error next to the date');
+await check(page, 'import-documents-error');
+await page.fill('#published', '2020-07-16');
+await page.fill('#outlet', 'Form Outlet');
+await page.setInputFiles('#upload', { name: 'form-note.txt', mimeType: 'text/plain', buffer: Buffer.from(note) });
+await Promise.all([page.waitForURL(`${BASE}/documents/form-note.txt`), page.click('button:has-text("Import")')]);
+if (!(await page.getByText('Form Outlet').count())) fail('import-documents: the outlet is not on the document page');
+await check(page, 'imported-document');
 
 // Sign out.
 await Promise.all([page.waitForURL(`${BASE}/login`), page.click('button:has-text("Sign out")')]);

@@ -499,7 +499,7 @@ async fn a_document_shows_its_text_with_claims_marked_and_nothing_above_clearanc
     assert_structure(&a, Tlp::Amber);
     let csv = get(&st, "/documents/amber.txt/claims.csv", Some(&amber_cookie)).await;
     assert!(
-        csv.text.starts_with("# TLP:AMBER\nid,incident,kind")
+        csv.text.starts_with("# TLP:AMBER\nid,incident,date,kind")
             && csv.text.contains("zq-amber-doc-claim")
     );
     // The incident page links its documents; an unknown one is a 404.
@@ -796,8 +796,12 @@ async fn telemetry_counts_only_the_runs_a_reader_may_see_under_the_caveat() {
 
 /// Everything a reader may fetch about one incident, its document, the
 /// actor its claims name, and the telemetry of its sensor run.
-const PAGES: [&str; 16] = [
+const PAGES: [&str; 20] = [
     "/incidents",
+    "/documents",
+    "/documents.json",
+    "/documents?q=doc&marking=",
+    "/actors/apt29/states.csv",
     "/incidents.csv",
     "/incidents.json",
     "/incidents/{id}",
@@ -851,6 +855,7 @@ proptest! {
                 }];
                 secrets.push((format!("E{n}x{}", et.as_str()), format!("zq{n}e{}", *ei), et));
                 secrets.push((format!("c{n}k{}", *ci), quote.clone(), ct));
+                secrets.push((format!("doc{n}.txt"), text.clone(), ct));
                 s.save_case(&case(&format!("inc{n}"), items, claims), None).expect("saved");
                 let d = ascribe_store::DocumentRecord {
                     name: format!("doc{n}.txt"),
@@ -1235,4 +1240,513 @@ async fn a_stix_bundle_imported_by_form_is_stored_and_a_bad_one_is_refused_whole
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "anonymous: sign in first");
+}
+
+/// Posts a urlencoded form as `cookie`'s session.
+async fn post_form(st: &ascribe_server::AppState, uri: &str, cookie: &str, body: &str) -> Page {
+    let req = Request::post(uri)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .expect("a request");
+    send(st, req).await
+}
+
+/// The text of the error shown next to field `name`.
+fn field_error(text: &str, name: &str) -> String {
+    let tag = format!(r#"id="{name}-error""#);
+    let at = text.find(&tag).unwrap_or_else(|| {
+        panic!("an error next to {name}: {text}");
+    });
+    let rest = &text[at..];
+    let start = rest.find('>').map_or(0, |i| i + 1);
+    rest[start..].split('<').next().unwrap_or("").to_owned()
+}
+
+#[tokio::test]
+async fn a_device_report_is_recorded_as_evidence_by_writers_at_a_marking_they_choose() {
+    let mut s = fixture();
+    let id = file_device(
+        &mut s,
+        "synthetic-flash-drive.descriptors.hex",
+        ascribe_device::Claim::FlashDrive,
+        Tlp::Green,
+    );
+    s.save_case(&case("other", vec![], vec![]), None)
+        .expect("a second incident");
+    let st = state(s, true);
+    let amber = sign_in(&st, "u-amber").await;
+    let page = get(&st, &format!("/devices/{id}"), Some(&amber)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_structure(&page, Tlp::Green);
+    assert!(page
+        .text
+        .contains(&format!(r#"action="/devices/{id}/record""#)));
+    // Choices from the report's marking up to the reader's clearance.
+    for (t, offered) in [
+        (Tlp::Clear, false),
+        (Tlp::Green, true),
+        (Tlp::Amber, true),
+        (Tlp::Red, false),
+    ] {
+        assert_eq!(
+            page.text
+                .contains(&format!(r#"<option value="{}""#, t.as_str())),
+            offered,
+            "{t:?}"
+        );
+    }
+    let token = csrf(&page.text);
+    let uri = format!("/devices/{id}/record");
+    let form = |incident: &str, tlp: &str| format!("csrf={token}&incident={incident}&tlp={tlp}");
+    // Below the report's marking, above the clearance, no such incident: next to the field, nothing stored.
+    for (body, field, says) in [
+        (form("other", "clear"), "tlp", "TLP:GREEN"),
+        (form("other", "red"), "tlp", "TLP:AMBER"),
+        (form("nope", "amber"), "incident", "no incident"),
+        (form("", "amber"), "incident", "Name the incident"),
+    ] {
+        let r = post_form(&st, &uri, &amber, &body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.text
+        );
+        assert_structure(&r, Tlp::Green);
+        assert!(
+            field_error(&r.text, field).contains(says),
+            "{body}: {}",
+            field_error(&r.text, field)
+        );
+    }
+    let before = get(&st, "/incidents/other/evidence.csv", Some(&amber)).await;
+    assert!(!before.text.contains("dev-"), "nothing filed yet");
+    let r = post_form(&st, &uri, &amber, &form("other", "amber")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(
+        r.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/incidents/other#provenance")
+    );
+    let after = get(&st, "/incidents/other/evidence.csv", Some(&amber)).await;
+    assert!(
+        after.text.contains("dev-") && after.text.contains("TLP:AMBER"),
+        "{}",
+        after.text
+    );
+    let inc = get(&st, "/incidents/other", Some(&amber)).await;
+    assert!(
+        inc.text.contains(&format!("href=\"/devices/{id}\"")),
+        "provenance links the report"
+    );
+    // Filed at TLP:AMBER: neither the items nor the report reach a GREEN reader.
+    let green = sign_in(&st, "u-green").await;
+    let g = get(&st, "/incidents/other/evidence.csv", Some(&green)).await;
+    assert!(!g.text.contains("dev-"), "{}", g.text);
+    assert_eq!(
+        get(&st, &format!("/devices/{id}"), Some(&green))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // A bad token, a reader, an anonymous user: refused.
+    let r = post_form(&st, &uri, &amber, "csrf=wrong&incident=other&tlp=amber").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let reader = sign_in(&st, "reader").await;
+    let rp = get(&st, &format!("/devices/{id}"), Some(&reader)).await;
+    assert!(!rp.text.contains("/record\""), "no form for a reader");
+    let r = post_form(&st, &uri, &reader, &form("other", "amber")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = post_form(&st, &uri, "", &form("other", "amber")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/login")
+    );
+}
+
+/// Posts the document form as a browser does: `files` uploaded, `fields` beside them.
+async fn post_documents(
+    st: &ascribe_server::AppState,
+    cookie: &str,
+    files: &[(&str, &[u8])],
+    fields: &[(&str, &str)],
+) -> Page {
+    let b = "----ascribeTestBoundary9";
+    let mut body: Vec<u8> = Vec::new();
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{b}\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"{name}\"\r\nContent-Type: text/plain\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(format!("--{b}--\r\n").as_bytes());
+    let req = Request::post("/import/documents")
+        .header(header::COOKIE, cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={b}"),
+        )
+        .body(Body::from(body))
+        .expect("a request");
+    send(st, req).await
+}
+
+fn example_doc(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/docs")
+            .join(name),
+    )
+    .expect("the example document is readable")
+}
+
+#[tokio::test]
+async fn documents_imported_by_form_are_filed_marked_and_listed_up_to_clearance() {
+    let st = state(fixture(), true);
+    let amber = sign_in(&st, "u-amber").await;
+    let form = get(&st, "/import/documents", Some(&amber)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text);
+    assert_structure(&form, Tlp::Clear);
+    assert!(
+        !form.text.contains(r#"<option value="red""#),
+        "no marking above the clearance"
+    );
+    let token = csrf(&form.text);
+    let ncsc = example_doc("2020-07-16-ncsc-advisory.txt");
+    let kremlin = example_doc("2020-07-17-kremlin-response.txt");
+    let files: [(&str, &[u8]); 2] = [("ncsc.txt", &ncsc), ("kremlin.txt", &kremlin)];
+    // A bad date and a marking above the clearance: next to their fields, nothing stored.
+    let r = post_documents(
+        &st,
+        &amber,
+        &files,
+        &[
+            ("csrf", &token),
+            ("published", "16/07/2020"),
+            ("tlp", "red"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_structure(&r, Tlp::Clear);
+    assert!(field_error(&r.text, "published").contains("YYYY-MM-DD"));
+    assert!(field_error(&r.text, "tlp").contains("above your clearance"));
+    assert!(
+        r.text.contains(r#"value="16/07/2020""#),
+        "what was entered is kept"
+    );
+    let list = get(&st, "/documents", Some(&amber)).await;
+    assert!(list.text.contains("No documents."), "{}", list.text);
+    // Nothing to import, and an empty file.
+    let r = post_documents(&st, &amber, &[], &[("csrf", &token), ("tlp", "amber")]).await;
+    assert!(field_error(&r.text, "case").contains("Choose a document"));
+    let r = post_documents(
+        &st,
+        &amber,
+        &[("blank.txt", b"  \n")],
+        &[("csrf", &token), ("tlp", "amber")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains("blank.txt: empty"), "{}", r.text);
+    // Two documents at TLP:AMBER, with their outlet: both listed, the claims filed.
+    let r = post_documents(
+        &st,
+        &amber,
+        &files,
+        &[
+            ("csrf", &token),
+            ("outlet", "Test Outlet"),
+            ("incident", "vaccine"),
+            ("tlp", "amber"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(
+        r.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/documents")
+    );
+    let list = get(&st, "/documents", Some(&amber)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_structure(&list, Tlp::Amber);
+    assert!(
+        list.text.contains("of 2 documents") && list.text.contains("Test Outlet"),
+        "{}",
+        list.text
+    );
+    assert!(list.text.contains(r#"href="/documents/ncsc.txt""#));
+    let doc = get(&st, "/documents/ncsc.txt", Some(&amber)).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert_structure(&doc, Tlp::Amber);
+    assert!(
+        doc.text.contains("<mark>"),
+        "its claims are marked in the text"
+    );
+    let claims = get(&st, "/incidents/vaccine/claims.csv", Some(&amber)).await;
+    assert!(
+        claims.text.contains("ncsc.txt#"),
+        "filed under the incident: {}",
+        claims.text
+    );
+    // Filters; and nothing of it below TLP:AMBER.
+    let f = get(
+        &st,
+        "/documents?q=kreml&outlet=test&marking=amber",
+        Some(&amber),
+    )
+    .await;
+    assert!(
+        f.text.contains("of 1 documents") && f.text.contains("kremlin.txt"),
+        "{}",
+        f.text
+    );
+    let bad = get(&st, "/documents?marking=purple", Some(&amber)).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(field_error(&bad.text, "marking").contains("purple"));
+    let csv = get(&st, "/documents.csv", Some(&amber)).await;
+    assert!(
+        csv.text.starts_with("# TLP:AMBER\nname,outlet"),
+        "{}",
+        csv.text
+    );
+    for cookie in [None, Some(sign_in(&st, "u-green").await)] {
+        let l = get(&st, "/documents", cookie.as_deref()).await;
+        assert_structure(&l, Tlp::Clear);
+        assert!(!l.text.contains("ncsc.txt") && l.text.contains("No documents."));
+        let e = get(&st, "/documents.json", cookie.as_deref()).await;
+        assert!(
+            !e.text.contains("ncsc.txt") && e.text.contains("\"TLP:CLEAR\""),
+            "{}",
+            e.text
+        );
+        let c = get(&st, "/incidents/vaccine/claims.csv", cookie.as_deref()).await;
+        assert!(!c.text.contains("ncsc.txt#"));
+    }
+    // One pasted document: its own page.
+    let r = post_documents(
+        &st,
+        &amber,
+        &[],
+        &[
+            ("csrf", &token),
+            ("file", "pasted-note.txt"),
+            (
+                "case",
+                "On 2020-07-16 the NCSC said APT29 almost certainly targeted vaccine research.",
+            ),
+            ("published", "2020-07-16"),
+            ("tlp", "green"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(
+        r.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/documents/pasted-note.txt")
+    );
+    // Refused: a bad token, a reader, an anonymous user.
+    let r = post_documents(&st, &amber, &files, &[("csrf", "wrong"), ("tlp", "amber")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let reader = sign_in(&st, "reader").await;
+    assert_eq!(
+        get(&st, "/import/documents", Some(&reader)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = post_documents(&st, &reader, &files, &[("csrf", &token), ("tlp", "amber")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = post_documents(&st, "", &files, &[("tlp", "amber")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        get(&st, "/documents", Some(&amber))
+            .await
+            .text
+            .matches("<tr>")
+            .count(),
+        4,
+        "header and three documents"
+    );
+}
+
+#[tokio::test]
+async fn the_documents_list_pages_with_counts() {
+    let mut s = fixture();
+    for n in 0..55 {
+        s.record_document(&ascribe_store::DocumentRecord {
+            name: format!("d{n:02}.txt"),
+            bytes: 1,
+            published: None,
+            claims: 0,
+            incidents: vec![],
+            ingested_at: format!("2020-01-01T00:00:{n:02}Z"),
+            tlp: Tlp::Clear,
+            outlet: None,
+            url: None,
+        })
+        .expect("recorded");
+    }
+    let st = state(s, true);
+    let p1 = get(&st, "/documents", None).await;
+    assert_structure(&p1, Tlp::Clear);
+    assert!(
+        p1.text
+            .contains("Showing 1–50 of 55 documents (page 1 of 2)"),
+        "{}",
+        p1.text
+    );
+    assert!(
+        p1.text.contains("d54.txt") && !p1.text.contains("d04.txt"),
+        "newest first"
+    );
+    let p2 = get(&st, "/documents?page=2", None).await;
+    assert!(p2.text.contains("Showing 51–55 of 55") && p2.text.contains("d00.txt"));
+    let past = get(&st, "/documents?page=9", None).await;
+    assert!(
+        past.text.contains("Showing 51–55 of 55"),
+        "a page past the end shows the last"
+    );
+    assert!(
+        get(&st, "/incidents", None)
+            .await
+            .text
+            .contains(r#"href="/documents""#),
+        "in the navigation"
+    );
+}
+
+#[tokio::test]
+async fn actor_tables_export_sponsors_and_states_never_above_clearance() {
+    let st = state(fixture(), true);
+    let s = get(&st, "/actors/apt29/sponsors.csv", None).await;
+    assert_eq!(s.status, StatusCode::OK);
+    assert!(
+        s.text.starts_with("# TLP:CLEAR\nsponsor,named_by\n"),
+        "{}",
+        s.text
+    );
+    let anon = get(&st, "/actors/apt29/states.json", None).await;
+    assert!(
+        anon.text.contains("\"TLP:CLEAR\"") && anon.text.contains("Russia"),
+        "{}",
+        anon.text
+    );
+    let red = sign_in(&st, "u-red").await;
+    let r = get(&st, "/actors/apt29/states.csv", Some(&red)).await;
+    assert!(
+        r.text
+            .starts_with("# TLP:RED\nstate,claims,said_by\nRussia,3,"),
+        "{}",
+        r.text
+    );
+    let a = get(&st, "/actors/apt29/states.csv", None).await;
+    assert!(
+        a.text.contains("Russia,2,"),
+        "the RED claim is not counted: {}",
+        a.text
+    );
+    assert_eq!(
+        get(&st, "/actors/apt29/nope.csv", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&st, "/incidents/vaccine/nope.csv", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn telemetry_filters_narrow_every_table_and_export_never_above_clearance() {
+    let mut s = fixture();
+    save_run(
+        &mut s,
+        "vaccine",
+        "public-run",
+        Tlp::Clear,
+        "NL",
+        64501,
+        "zqclear",
+    );
+    save_run(
+        &mut s,
+        "vaccine",
+        "secret-run",
+        Tlp::Amber,
+        "KP",
+        64999,
+        "zqamber",
+    );
+    let st = state(s, true);
+    let amber = sign_in(&st, "u-amber").await;
+    let all = get(&st, "/telemetry", Some(&amber)).await;
+    assert_structure(&all, Tlp::Amber);
+    assert!(all
+        .text
+        .contains(r#"<form method="get" action="/telemetry""#));
+    assert!(all.text.contains("zqclear") && all.text.contains("zqamber"));
+    // One run: only its rows, and the banner of that run.
+    let one = get(&st, "/telemetry?run=public-run", Some(&amber)).await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_structure(&one, Tlp::Clear);
+    assert!(
+        one.text.contains("zqclear")
+            && !one.text.contains("zqamber")
+            && !one.text.contains("64999")
+    );
+    for (q, shows, hides) in [
+        ("src_country=kp", "64999", "64501"),
+        ("src_asn=AS64501", "zqclear signature", "zqamber signature"),
+        ("from=2020-07-11", "No sightings", "zqclear.example"),
+        ("to=2020-07-10&src_country=NL", "64501", "64999"),
+    ] {
+        let p = get(&st, &format!("/telemetry?{q}"), Some(&amber)).await;
+        assert_eq!(p.status, StatusCode::OK, "{q}");
+        assert!(
+            p.text.contains(shows) && !p.text.contains(hides),
+            "{q}: {}",
+            p.text
+        );
+    }
+    let e = get(&st, "/telemetry/asns.csv?src_country=NL", Some(&amber)).await;
+    assert!(
+        e.text.contains("64501") && !e.text.contains("64999"),
+        "{}",
+        e.text
+    );
+    // The filter never widens a reader's view: the AMBER run stays hidden from TLP:CLEAR.
+    let anon = get(&st, "/telemetry?run=secret-run", None).await;
+    assert_structure(&anon, Tlp::Clear);
+    assert!(!anon.text.contains("zqamber") && !anon.text.contains("64999"));
+    let e = get(&st, "/telemetry/sightings.json?run=secret-run", None).await;
+    assert!(!e.text.contains("zqamber"), "{}", e.text);
+    // Unreadable filters are shown next to their fields.
+    let bad = get(
+        &st,
+        "/telemetry?from=10/07/2020&src_country=Netherlands&src_asn=x",
+        Some(&amber),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_structure(&bad, Tlp::Amber);
+    for f in ["from", "src_country", "src_asn"] {
+        assert!(!field_error(&bad.text, f).is_empty(), "{f}");
+    }
 }

@@ -8,16 +8,17 @@ use std::collections::BTreeMap;
 
 use ascribe_app::actor::ActorSeen;
 use ascribe_model::{ActorKind, Case, Tlp};
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{html, Markup};
 
-use crate::format::{count, csv};
-use crate::incidents::{cell, csv_response, enc, json_response, kind_word, table_json};
-use crate::layout::{chip, page, pager};
+use crate::export::{cell, claim_rows, claims_header, enc, Export};
+use crate::format::count;
+use crate::incidents::kind_word;
+use crate::layout::{chip, page, pager, table};
 use crate::params::{Paging, Params};
-use crate::{app_error, html_response, not_found, query_of, viewer, Viewer, Web};
+use crate::{app_error, html_response, not_found, Reading, Viewer, Web};
 
 /// A hypothesis's label, linked to its actor's page when the built-in
 /// knowledge base knows the actor it names.
@@ -52,24 +53,14 @@ async fn load(web: &Web, id: String, at: Tlp) -> Result<Option<ActorSeen>, Respo
 /// The highest marking on the page: its claims' (the knowledge base's
 /// entries carry none and are shown to every reader).
 fn marking(seen: &ActorSeen) -> Tlp {
-    seen.claims
-        .iter()
-        .map(|(_, c)| c.tlp)
-        .max()
-        .unwrap_or(Tlp::Clear)
+    crate::export::claims_marking(seen.claims.iter().map(|(_, c)| c))
 }
 
 pub(crate) async fn show(
     State(web): State<Web>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    q: RawQuery,
+    Reading { v, q }: Reading,
 ) -> Response {
-    let q = query_of(&q);
-    let v = match viewer(&web, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let seen = match load(&web, id, v.clearance()).await {
         Ok(Some(s)) => s,
         Ok(None) => return not_found(),
@@ -223,55 +214,44 @@ fn body(v: &Viewer, q: &Params, seen: &ActorSeen, page_size: usize) -> Markup {
             h2 id="incidents" { "Incidents where it is a hypothesis" }
             (pager("incidents", &here, q, "inc", inc, hyps.len()))
             @if !hyps.is_empty() {
-                div class="table-wrap" role="region" aria-labelledby="incidents-caption" tabindex="0" {
-                    table {
-                        caption id="incidents-caption" { "Incidents with a hypothesis naming " (a.name) }
-                        thead { tr { th scope="col" { "Incident" } th scope="col" { "Hypothesis" } th scope="col" { "Named as" } } }
-                        tbody {
-                            @for h in &hyps[inc.range(hyps.len())] {
-                                tr {
-                                    th scope="row" { a href=(format!("/incidents/{}", enc(&h.incident_id))) { (h.incident_title) } br; span class="muted" { (h.incident_id) } }
-                                    td { (h.hypothesis_id) }
-                                    td { (h.actor.as_deref().or(h.actor_name.as_deref()).unwrap_or("")) }
-                                }
-                            }
+                (table("incidents", html! { "Incidents with a hypothesis naming " (a.name) }, &["Incident", "Hypothesis", "Named as"], html! {
+                    @for h in &hyps[inc.range(hyps.len())] {
+                        tr {
+                            th scope="row" { a href=(format!("/incidents/{}", enc(&h.incident_id))) { (h.incident_title) } br; span class="muted" { (h.incident_id) } }
+                            td { (h.hypothesis_id) }
+                            td { (h.actor.as_deref().or(h.actor_name.as_deref()).unwrap_or("")) }
                         }
                     }
-                }
+                }))
             }
         }
         section aria-labelledby="claims" {
             h2 id="claims" { "Claims naming it" }
             (pager("claims", &here, q, "cl", cl, claims.len()))
             @if !claims.is_empty() {
-                div class="table-wrap" role="region" aria-labelledby="claims-caption" tabindex="0" {
-                    table {
-                        caption id="claims-caption" { "Claims naming " (a.name) " by any of its names, up to " (v.clearance().label()) }
-                        thead { tr { th scope="col" { "Claim" } th scope="col" { "Date" } th scope="col" { "Kind" } th scope="col" { "Speaker" } th scope="col" { "Named as" } th scope="col" { "Quote" } th scope="col" { "Marking" } } }
-                        tbody {
-                            @for (incident, c) in &claims[cl.range(claims.len())] {
-                                tr {
-                                    th scope="row" { (c.id) br; a href=(format!("/incidents/{}", enc(incident))) { "in " (incident) } }
-                                    td { (c.date.as_deref().unwrap_or("undated")) }
-                                    td { (kind_word(c.kind_or_accusation())) }
-                                    td { (c.speaker.as_deref().or(c.speaker_org.as_deref()).unwrap_or("unnamed speaker")) @if let Some(ct) = &c.speaker_country { ", " (ct) } }
-                                    td { (c.target.as_deref().or(c.target_canonical.as_deref()).unwrap_or("")) }
-                                    td { (c.quote.as_deref().unwrap_or("")) }
-                                    td { (chip(c.tlp)) }
-                                }
-                            }
+                (table("claims", html! { "Claims naming " (a.name) " by any of its names, up to " (v.clearance().label()) },
+                    &["Claim", "Date", "Kind", "Speaker", "Named as", "Quote", "Marking"], html! {
+                    @for (incident, c) in &claims[cl.range(claims.len())] {
+                        tr {
+                            th scope="row" { (c.id) br; a href=(format!("/incidents/{}", enc(incident))) { "in " (incident) } }
+                            td { (c.date.as_deref().unwrap_or("undated")) }
+                            td { (kind_word(c.kind_or_accusation())) }
+                            td { (c.speaker.as_deref().or(c.speaker_org.as_deref()).unwrap_or("unnamed speaker")) @if let Some(ct) = &c.speaker_country { ", " (ct) } }
+                            td { (c.target.as_deref().or(c.target_canonical.as_deref()).unwrap_or("")) }
+                            td { (c.quote.as_deref().unwrap_or("")) }
+                            td { (chip(c.tlp)) }
                         }
                     }
-                }
+                }))
             }
         }
         section aria-labelledby="exports" {
             h2 id="exports" { "Export" }
             p class="exports" {
-                a href=(format!("{here}/incidents.csv")) { "Incidents (CSV)" }
-                a href=(format!("{here}/incidents.json")) { "Incidents (JSON)" }
-                a href=(format!("{here}/claims.csv")) { "Claims (CSV)" }
-                a href=(format!("{here}/claims.json")) { "Claims (JSON)" }
+                @for (t, label) in [("sponsors", "Sponsors"), ("states", "States in claims"), ("incidents", "Incidents"), ("claims", "Claims")] {
+                    a href=(format!("{here}/{t}.csv")) { (label) " (CSV)" }
+                    a href=(format!("{here}/{t}.json")) { (label) " (JSON)" }
+                }
             }
             p class="muted" { "Every export holds only what this page may show: nothing above " (v.clearance().label()) "." }
         }
@@ -294,99 +274,52 @@ fn incident_rows(seen: &ActorSeen) -> Vec<Vec<String>> {
         .collect()
 }
 
-const CLAIMS_HEADER: [&str; 11] = [
-    "id",
-    "incident",
-    "date",
-    "kind",
-    "speaker",
-    "speaker_org",
-    "speaker_country",
-    "target",
-    "target_state",
-    "quote",
-    "tlp",
-];
+const SPONSORS_HEADER: [&str; 2] = ["sponsor", "named_by"];
 
-fn claim_rows(seen: &ActorSeen) -> Vec<Vec<String>> {
-    seen.claims
+const STATES_HEADER: [&str; 3] = ["state", "claims", "said_by"];
+
+fn state_rows(states: &[StateSaid]) -> Vec<Vec<String>> {
+    states
         .iter()
-        .map(|(incident, c)| {
-            let o = |s: &Option<String>| cell(s.as_deref());
-            vec![
-                c.id.clone(),
-                incident.clone(),
-                o(&c.date),
-                c.kind_or_accusation().as_str().to_owned(),
-                o(&c.speaker),
-                o(&c.speaker_org),
-                o(&c.speaker_country),
-                o(&c.target),
-                o(&c.target_state),
-                o(&c.quote),
-                c.tlp.label().to_owned(),
-            ]
+        .map(|(state, n, speakers)| {
+            let by: Vec<String> = speakers.iter().map(|(s, k)| format!("{s} ({k})")).collect();
+            vec![state.clone(), n.to_string(), by.join("; ")]
         })
         .collect()
 }
 
-async fn export(web: &Web, id: String, headers: &HeaderMap) -> Result<ActorSeen, Response> {
-    let v = viewer(web, headers).await?;
-    load(web, id, v.clearance()).await?.ok_or_else(not_found)
-}
-
-/// Which table an export holds and in which format.
-#[derive(Clone, Copy)]
-enum Table {
-    Incidents,
-    Claims,
-}
-
-async fn table(web: Web, id: String, headers: HeaderMap, t: Table, json: bool) -> Response {
-    let s = match export(&web, id, &headers).await {
-        Ok(s) => s,
+/// `/actors/{id}/{sponsors|states|incidents|claims}.{csv|json}`: one table
+/// of the page, whole, read at the reader's clearance.
+pub(crate) async fn export(State(web): State<Web>, x: Export) -> Response {
+    let s = match load(&web, x.id, x.v.clearance()).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return not_found(),
         Err(r) => return r,
     };
-    let (header, rows, marking): (&[&str], Vec<Vec<String>>, Tlp) = match t {
-        // Incidents and hypotheses carry no marking of their own.
-        Table::Incidents => (&INCIDENTS_HEADER, incident_rows(&s), Tlp::Clear),
-        Table::Claims => (&CLAIMS_HEADER, claim_rows(&s), marking(&s)),
+    // The knowledge base's entries, incidents and hypotheses carry no
+    // marking of their own; what claims say is marked by its claims.
+    let claims = claims_header();
+    let (header, rows, marking): (&[&str], Vec<Vec<String>>, Tlp) = match x.table.as_str() {
+        "sponsors" => (
+            &SPONSORS_HEADER,
+            sponsors(&s)
+                .into_iter()
+                .map(|(sp, by)| vec![sp, by.join("; ")])
+                .collect(),
+            Tlp::Clear,
+        ),
+        "states" => (
+            &STATES_HEADER,
+            state_rows(&states_in_claims(&s)),
+            marking(&s),
+        ),
+        "incidents" => (&INCIDENTS_HEADER, incident_rows(&s), Tlp::Clear),
+        "claims" => (
+            &claims,
+            claim_rows(s.claims.iter().map(|(i, c)| (i.as_str(), c))),
+            marking(&s),
+        ),
+        _ => return not_found(),
     };
-    if json {
-        json_response(&table_json(marking, header, &rows))
-    } else {
-        csv_response(csv(marking, header, &rows))
-    }
-}
-
-pub(crate) async fn incidents_csv(
-    State(web): State<Web>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    table(web, id, headers, Table::Incidents, false).await
-}
-
-pub(crate) async fn incidents_json(
-    State(web): State<Web>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    table(web, id, headers, Table::Incidents, true).await
-}
-
-pub(crate) async fn claims_csv(
-    State(web): State<Web>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    table(web, id, headers, Table::Claims, false).await
-}
-
-pub(crate) async fn claims_json(
-    State(web): State<Web>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    table(web, id, headers, Table::Claims, true).await
+    crate::export::table(x.format, marking, header, &rows)
 }

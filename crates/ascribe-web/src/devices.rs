@@ -6,17 +6,18 @@
 
 use ascribe_model::Tlp;
 use ascribe_store::DeviceReportRecord;
-use axum::extract::{Path, RawQuery, State};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use serde_json::Value;
 
-use crate::format::{count, csv};
-use crate::incidents::{csv_response, enc, json_response, table_json};
-use crate::layout::{chip, page, pager};
+use crate::export::{enc, Export};
+use crate::format::count;
+use crate::layout::{chip, page, pager, select_field, text_field, FieldErrors};
 use crate::params::{Paging, Params};
-use crate::{app_error, html_response, internal, not_found, query_of, viewer, Viewer, Web};
+use crate::{app_error, html_response, internal, not_found, Reading, Viewer, Web};
 
 async fn load(web: &Web, id: String, at: Tlp) -> Result<(DeviceReportRecord, Value), Response> {
     let found = web
@@ -86,32 +87,189 @@ fn verdict_words(v: &str) -> &'static str {
 pub(crate) async fn show(
     State(web): State<Web>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    q: RawQuery,
+    Reading { v, q }: Reading,
 ) -> Response {
-    let q = query_of(&q);
-    let v = match viewer(&web, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let (r, report) = match load(&web, id, v.clearance()).await {
         Ok(x) => x,
         Err(resp) => return resp,
     };
-    let body = body(&v, &q, &r, &report, web.config().page_size);
+    let record = Record::default_for(&r);
+    let shown = Shown {
+        v: &v,
+        q: &q,
+        r: &r,
+        report: &report,
+        record: &record,
+        page_size: web.config().page_size,
+    };
+    device_page(StatusCode::OK, &shown)
+}
+
+/// What the device page shows: the report as stored and read, and the
+/// "record as evidence" form as entered.
+struct Shown<'a> {
+    v: &'a Viewer,
+    q: &'a Params,
+    r: &'a DeviceReportRecord,
+    report: &'a Value,
+    record: &'a Record,
+    page_size: usize,
+}
+
+fn device_page(status: StatusCode, d: &Shown<'_>) -> Response {
     html_response(
-        StatusCode::OK,
-        page(&format!("Device report {}", r.name), r.tlp, &v, body),
+        status,
+        page(
+            &format!("Device report {}", d.r.name),
+            d.r.tlp,
+            d.v,
+            body(d),
+        ),
     )
 }
 
-fn body(
-    v: &Viewer,
-    q: &Params,
-    r: &DeviceReportRecord,
-    report: &Value,
-    page_size: usize,
-) -> Markup {
+/// The "record as evidence" form as entered, with its errors by field.
+#[derive(Debug, Default)]
+struct Record {
+    incident: String,
+    tlp: String,
+    errors: FieldErrors,
+}
+
+impl Record {
+    /// The form before anything is entered: the report's incident and marking.
+    fn default_for(r: &DeviceReportRecord) -> Self {
+        Record {
+            incident: crate::export::cell(r.incident_id.as_deref()),
+            tlp: r.tlp.as_str().to_owned(),
+            errors: FieldErrors::new(),
+        }
+    }
+}
+
+/// The markings a report's findings may be filed at by `v`: from the
+/// report's own (never below it) up to the reader's clearance.
+fn choices(r: &DeviceReportRecord, v: &Viewer) -> Vec<Tlp> {
+    Tlp::ALL
+        .into_iter()
+        .filter(|t| *t >= r.tlp && *t <= v.clearance())
+        .collect()
+}
+
+/// The form that files the report's findings in an incident; for writers only.
+fn record_form(v: &Viewer, r: &DeviceReportRecord, f: &Record) -> Markup {
+    let writes = v.user.as_ref().is_some_and(|u| u.role.default_rights().1);
+    let options: Vec<(&str, &str)> = choices(r, v)
+        .into_iter()
+        .map(|t| (t.as_str(), t.label()))
+        .collect();
+    html! {
+        @if !writes {
+            p { "Signed-in analysts may file this report's findings as evidence in an incident." }
+        } @else {
+            p {
+                "File this report's findings as evidence items in an incident, as "
+                code { "ascribe device vet --incident" } " does: every hypothesis rated neutral, graded by the policy when assessed. "
+                "They cannot be marked below the report's own marking (" (r.tlp.label()) ") nor above your clearance."
+            }
+            form method="post" action=(format!("/devices/{}/record", enc(&r.id))) class="filters" aria-label="Record as evidence" {
+                input type="hidden" name="csrf" value=(v.csrf.as_deref().unwrap_or(""));
+                (text_field(&f.errors, "incident", "Incident id", None, &f.incident))
+                (select_field(&f.errors, "tlp", "Marking of the evidence", &options, &f.tlp))
+                div class="actions" { button type="submit" { "Record as evidence" } }
+            }
+        }
+    }
+}
+
+/// `POST /devices/{id}/record`: files the report's findings in the incident
+/// named, at the marking chosen, through the same use case as the command
+/// line; then shows the incident (303). A wrong field is shown next to it.
+pub(crate) async fn record(
+    State(web): State<Web>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (v, _) = match crate::writer(&web, &headers).await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let form = Params::parse(&body);
+    if let Some(r) = crate::refuse_csrf(&v, form.get("csrf").unwrap_or("")) {
+        return r;
+    }
+    let (r, report) = match load(&web, id.clone(), v.clearance()).await {
+        Ok(x) => x,
+        Err(resp) => return resp,
+    };
+    let mut f = Record {
+        incident: form.text("incident").unwrap_or("").to_owned(),
+        tlp: form.text("tlp").unwrap_or("").to_owned(),
+        errors: FieldErrors::new(),
+    };
+    let tlp = f
+        .tlp
+        .parse::<Tlp>()
+        .ok()
+        .filter(|t| choices(&r, &v).contains(t));
+    if tlp.is_none() {
+        f.errors.insert(
+            "tlp",
+            format!(
+                "Choose a marking from {} (the report's) to {} (your clearance).",
+                r.tlp.label(),
+                v.clearance().label()
+            ),
+        );
+    }
+    if f.incident.is_empty() {
+        f.errors.insert(
+            "incident",
+            "Name the incident to file the findings in.".to_owned(),
+        );
+    }
+    let no_query = Params::default();
+    let again = |f: &Record| {
+        let shown = Shown {
+            v: &v,
+            q: &no_query,
+            r: &r,
+            report: &report,
+            record: f,
+            page_size: web.config().page_size,
+        };
+        device_page(StatusCode::UNPROCESSABLE_ENTITY, &shown)
+    };
+    let Some(tlp) = tlp.filter(|_| f.errors.is_empty()) else {
+        return again(&f);
+    };
+    let (incident, at) = (f.incident.clone(), v.clearance());
+    let done = web
+        .db(move |s| ascribe_app::device::file_report(s, &id, at, &incident, tlp))
+        .await;
+    match done {
+        Err(resp) => resp,
+        Ok(Ok(_)) => {
+            Redirect::to(&format!("/incidents/{}#provenance", enc(&f.incident))).into_response()
+        }
+        Ok(Err(ascribe_app::AppError::NoIncident { .. })) => {
+            f.errors.insert(
+                "incident",
+                format!("There is no incident {:?}.", f.incident),
+            );
+            again(&f)
+        }
+        Ok(Err(ascribe_app::AppError::Input(m))) => {
+            f.errors.insert("tlp", m);
+            again(&f)
+        }
+        Ok(Err(e)) => app_error(&e),
+    }
+}
+
+fn body(d: &Shown<'_>) -> Markup {
+    let (v, q, r, report, page_size) = (d.v, d.q, d.r, d.report, d.page_size);
     let here = format!("/devices/{}", enc(&r.id));
     let findings = list(report, "findings");
     let fg = Paging::read(q, "f", page_size, findings.len());
@@ -220,6 +378,10 @@ fn body(
                 None => { p { "None: the report suggests no rule." } }
             }
         }
+        section aria-labelledby="record" {
+            h2 id="record" { "Record as evidence" }
+            (record_form(v, r, d.record))
+        }
         section aria-labelledby="exports" {
             h2 id="exports" { "Export" }
             p class="exports" {
@@ -252,35 +414,15 @@ fn finding_rows(report: &Value) -> Vec<Vec<String>> {
         .collect()
 }
 
-async fn export(web: Web, id: String, headers: HeaderMap, json: bool) -> Response {
-    let v = match viewer(&web, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let (r, report) = match load(&web, id, v.clearance()).await {
-        Ok(x) => x,
-        Err(resp) => return resp,
-    };
-    let rows = finding_rows(&report);
-    if json {
-        json_response(&table_json(r.tlp, &FINDINGS_HEADER, &rows))
-    } else {
-        csv_response(csv(r.tlp, &FINDINGS_HEADER, &rows))
+/// `/devices/{id}/findings.{csv|json}`.
+pub(crate) async fn export(State(web): State<Web>, x: Export) -> Response {
+    if x.table != "findings" {
+        return not_found();
     }
-}
-
-pub(crate) async fn findings_csv(
-    State(web): State<Web>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    export(web, id, headers, false).await
-}
-
-pub(crate) async fn findings_json(
-    State(web): State<Web>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    export(web, id, headers, true).await
+    match load(&web, x.id, x.v.clearance()).await {
+        Ok((r, report)) => {
+            crate::export::table(x.format, r.tlp, &FINDINGS_HEADER, &finding_rows(&report))
+        }
+        Err(resp) => resp,
+    }
 }

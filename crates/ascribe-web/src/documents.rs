@@ -7,17 +7,18 @@
 use std::ops::Range;
 
 use ascribe_model::{Claim, Tlp};
-use ascribe_store::DocumentSeen;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use ascribe_store::{DocumentFilter, DocumentRecord, DocumentSeen};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{html, Markup};
 
-use crate::format::{count, csv};
-use crate::incidents::{cell, csv_response, enc, json_response, kind_word, table_json};
+use crate::export::{claim_rows, claims_header, claims_marking, enc, Export};
+use crate::format::count;
+use crate::incidents::kind_word;
 use crate::layout::{chip, page, pager};
 use crate::params::{Paging, Params};
-use crate::{app_error, html_response, not_found, query_of, viewer, Viewer, Web};
+use crate::{app_error, html_response, not_found, Reading, Viewer, Web};
 
 /// Bytes of text per part of the page (a part ends at a line break near
 /// this, so a 32 MB document is shown a bounded part at a time).
@@ -80,14 +81,8 @@ fn span(text: &str, c: &Claim) -> Option<Range<usize>> {
 pub(crate) async fn show(
     State(web): State<Web>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    q: RawQuery,
+    Reading { v, q }: Reading,
 ) -> Response {
-    let q = query_of(&q);
-    let v = match viewer(&web, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let Some(seen) = (match load(&web, id, v.clearance()).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -110,10 +105,7 @@ async fn load(web: &Web, id: String, at: Tlp) -> Result<Option<DocumentSeen>, Re
 
 /// The highest marking of what the page shows: the document's and its claims'.
 fn marking(seen: &DocumentSeen) -> Tlp {
-    seen.claims
-        .iter()
-        .map(|(_, c)| c.tlp)
-        .fold(seen.record.tlp, Ord::max)
+    claims_marking(seen.claims.iter().map(|(_, c)| c)).max(seen.record.tlp)
 }
 
 fn body(v: &Viewer, q: &Params, seen: &DocumentSeen, page_size: usize) -> Markup {
@@ -278,70 +270,208 @@ fn claims_section(q: &Params, seen: &DocumentSeen, here: &str, g: Paging) -> Mar
     }
 }
 
-const CLAIMS_HEADER: [&str; 13] = [
-    "id",
-    "incident",
-    "kind",
-    "speaker",
-    "speaker_org",
-    "speaker_country",
-    "target",
-    "target_canonical",
-    "confidence_phrase",
-    "quote",
-    "start",
-    "end",
-    "tlp",
-];
-
-fn claim_rows(seen: &DocumentSeen) -> Vec<Vec<String>> {
-    seen.claims
-        .iter()
-        .map(|(incident, c)| {
-            let o = |s: &Option<String>| cell(s.as_deref());
-            let n = |x: Option<usize>| x.map_or(String::new(), |x| x.to_string());
-            vec![
-                c.id.clone(),
-                incident.clone(),
-                c.kind_or_accusation().as_str().to_owned(),
-                o(&c.speaker),
-                o(&c.speaker_org),
-                o(&c.speaker_country),
-                o(&c.target),
-                o(&c.target_canonical),
-                o(&c.confidence_phrase),
-                o(&c.quote),
-                n(c.start),
-                n(c.end),
-                c.tlp.label().to_owned(),
-            ]
-        })
-        .collect()
+/// The list's filter as read from the query, with the errors to show next to their fields.
+fn read_list_filter(q: &Params) -> (DocumentFilter, crate::layout::FieldErrors) {
+    let mut errors = crate::layout::FieldErrors::new();
+    let marking = match q.text("marking") {
+        None => None,
+        Some(m) => match m.parse::<Tlp>() {
+            Ok(t) => Some(t),
+            Err(e) => {
+                errors.insert("marking", format!("{e}: choose a marking from the list."));
+                None
+            }
+        },
+    };
+    let f = DocumentFilter {
+        text: q.text("q").map(str::to_owned),
+        outlet: q.text("outlet").map(str::to_owned),
+        marking,
+    };
+    (f, errors)
 }
 
-async fn export(web: &Web, id: String, headers: &HeaderMap) -> Result<DocumentSeen, Response> {
-    let v = viewer(web, headers).await?;
-    load(web, id, v.clearance()).await?.ok_or_else(not_found)
+/// The most rows the list's export holds.
+const EXPORT_ROWS: usize = 100_000;
+
+/// One page of the documents the reader may see that match the query's
+/// filter, and how many match in all (both counted in the store).
+async fn load_list(
+    web: &Web,
+    v: &Viewer,
+    f: DocumentFilter,
+    offset: usize,
+    limit: usize,
+) -> Result<(usize, Vec<DocumentRecord>), Response> {
+    let at = v.clearance();
+    web.db(move |s| s.read(|r| r.documents_seen_by(at, &f, offset, limit)))
+        .await?
+        .map_err(|e| app_error(&ascribe_app::AppError::from(e)))
 }
 
-pub(crate) async fn claims_csv(
-    State(web): State<Web>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    match export(&web, id, &headers).await {
-        Ok(s) => csv_response(csv(marking(&s), &CLAIMS_HEADER, &claim_rows(&s))),
-        Err(r) => r,
+/// `/documents`: the documents a reader may see, newest first, filtered by
+/// text, outlet and marking, a page at a time with their count.
+pub(crate) async fn list(State(web): State<Web>, Reading { v, q }: Reading) -> Response {
+    let (f, errors) = read_list_filter(&q);
+    let size = web.config().page_size;
+    // The count comes with the first read; a page past the end is read again as the last.
+    let asked = match q.get("page").map(|p| p.trim().parse::<usize>()) {
+        Some(Ok(n)) if n >= 1 => n,
+        Some(_) | None => 1,
+    };
+    let (total, mut rows) = match load_list(&web, &v, f.clone(), (asked - 1) * size, size).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let g = Paging::read(&q, "page", size, total);
+    if g.page != asked {
+        rows = match load_list(&web, &v, f, (g.page - 1) * size, size).await {
+            Ok(x) => x.1,
+            Err(r) => return r,
+        };
+    }
+    let marking = rows.iter().map(|d| d.tlp).fold(Tlp::Clear, Ord::max);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let body = list_body(&v, &q, &errors, &rows, g, total);
+    html_response(status, page("Documents", marking, &v, body))
+}
+
+fn list_body(
+    v: &Viewer,
+    q: &Params,
+    errors: &crate::layout::FieldErrors,
+    rows: &[DocumentRecord],
+    g: Paging,
+    total: usize,
+) -> Markup {
+    let markings: Vec<(&str, &str)> = std::iter::once(("", "any"))
+        .chain(
+            Tlp::ALL
+                .iter()
+                .filter(|t| **t <= v.clearance())
+                .map(|t| (t.as_str(), t.label())),
+        )
+        .collect();
+    let export = |ext: &str| format!("/documents.{ext}{}", q.with("page", None).query());
+    let writes = v.user.as_ref().is_some_and(|u| u.role.default_rights().1);
+    html! {
+        h1 { "Documents" }
+        p {
+            "The documents read by " code { "ascribe docs ingest" } " or the import form that you may see (up to " (v.clearance().label()) "), newest first."
+            @if writes { " " a href="/import/documents" { "Import documents" } "." }
+        }
+        form method="get" action="/documents" class="filters" aria-label="Filter documents" {
+            (crate::layout::text_input(errors, q, "q", "Text in name, outlet or address", None))
+            (crate::layout::text_input(errors, q, "outlet", "Outlet", None))
+            (crate::layout::select_input(errors, q, "marking", "Marking", &markings))
+            div class="actions" {
+                button type="submit" { "Apply filters" }
+                a href="/documents" { "Clear filters" }
+            }
+        }
+        @if !errors.is_empty() {
+            p class="error" role="alert" { "Some filters could not be read; see the messages next to them. The list below ignores them." }
+        }
+        (pager("documents", "/documents", q, "page", g, total))
+        @if !rows.is_empty() {
+            div class="table-wrap" role="region" aria-labelledby="documents-caption" tabindex="0" {
+                table {
+                    caption id="documents-caption" { "Documents, newest first" }
+                    thead { tr {
+                        th scope="col" { "Document" } th scope="col" { "Outlet" } th scope="col" { "Published" }
+                        th scope="col" class="num" { "Claims read" } th scope="col" { "Filed under" } th scope="col" { "Read on" } th scope="col" { "Marking" }
+                    } }
+                    tbody {
+                        @for d in rows {
+                            tr {
+                                th scope="row" { a href=(format!("/documents/{}", enc(&d.name))) { (d.name) } }
+                                td { (d.outlet.as_deref().unwrap_or("not named")) }
+                                td { (d.published.as_deref().unwrap_or("no date")) }
+                                td class="num" { (count(d.claims)) }
+                                td {
+                                    @for (i, inc) in d.incidents.iter().enumerate() {
+                                        @if i > 0 { ", " }
+                                        a href=(format!("/incidents/{}", enc(inc))) { (inc) }
+                                    }
+                                }
+                                td { (d.ingested_at) }
+                                td { (chip(d.tlp)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        (pager("documents", "/documents", q, "page", g, total))
+        p class="exports" { "Export this list (every page, same filters): " a href=(export("csv")) { "CSV" } a href=(export("json")) { "JSON" } }
     }
 }
 
-pub(crate) async fn claims_json(
-    State(web): State<Web>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    match export(&web, id, &headers).await {
-        Ok(s) => json_response(&table_json(marking(&s), &CLAIMS_HEADER, &claim_rows(&s))),
+const LIST_HEADER: [&str; 9] = [
+    "name",
+    "outlet",
+    "url",
+    "published",
+    "claims",
+    "incidents",
+    "ingested_at",
+    "bytes",
+    "tlp",
+];
+
+async fn list_export(web: Web, r: Reading, format: crate::export::Format) -> Response {
+    let (f, _) = read_list_filter(&r.q);
+    let rows = match load_list(&web, &r.v, f, 0, EXPORT_ROWS).await {
+        Ok(x) => x.1,
+        Err(resp) => return resp,
+    };
+    let marking = rows.iter().map(|d| d.tlp).fold(Tlp::Clear, Ord::max);
+    let cells: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|d| {
+            let o = |s: Option<String>| crate::export::cell(s.as_deref());
+            vec![
+                d.name,
+                o(d.outlet),
+                o(d.url),
+                o(d.published),
+                d.claims.to_string(),
+                d.incidents.join(" "),
+                d.ingested_at,
+                d.bytes.to_string(),
+                d.tlp.label().to_owned(),
+            ]
+        })
+        .collect();
+    crate::export::table(format, marking, &LIST_HEADER, &cells)
+}
+
+pub(crate) async fn list_csv(State(web): State<Web>, r: Reading) -> Response {
+    list_export(web, r, crate::export::Format::Csv).await
+}
+
+pub(crate) async fn list_json(State(web): State<Web>, r: Reading) -> Response {
+    list_export(web, r, crate::export::Format::Json).await
+}
+
+/// `/documents/{id}/claims.{csv|json}`: the claims read from it that the
+/// reader may see.
+pub(crate) async fn export(State(web): State<Web>, x: Export) -> Response {
+    if x.table != "claims" {
+        return not_found();
+    }
+    match load(&web, x.id, x.v.clearance()).await {
+        Ok(Some(s)) => crate::export::table(
+            x.format,
+            marking(&s),
+            &claims_header(),
+            &claim_rows(s.claims.iter().map(|(i, c)| (i.as_str(), c))),
+        ),
+        Ok(None) => not_found(),
         Err(r) => r,
     }
 }

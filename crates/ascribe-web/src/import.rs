@@ -3,20 +3,26 @@
 //! and a bad file is shown again with the same error the command prints
 //! (file, line and column, what was expected) next to the field.
 //!
+//! Documents go through the same use case as `ascribe docs ingest` (read,
+//! claims extracted and filed under incidents in one unit of work), and a
+//! STIX bundle through the one of `ascribe stix import`.
+//!
 //! Only signed-in users whose role writes may import: anonymous readers are
 //! sent to sign in, readers get a 403 page. The POST carries the session's
 //! CSRF token and its body is bounded ([`MAX_BODY`]).
 
+use std::collections::BTreeMap;
+
 use ascribe_model::Tlp;
-use ascribe_store::UserRecord;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 
-use crate::incidents::enc;
-use crate::{error_page, html_response, layout, viewer, Viewer, Web};
+use crate::export::enc;
+use crate::layout::{select_field, text_field};
+use crate::{html_response, layout, refuse_csrf, writer, Viewer, Web};
 
 /// The largest form accepted, in bytes (4 MiB): a case file of tens of
 /// thousands of items, far above any written by hand.
@@ -44,49 +50,83 @@ fn form(viewer: &Viewer, entered: &Entered, error: Option<&str>) -> Markup {
         }
         form method="post" action="/import" enctype="multipart/form-data" class="import" {
             input type="hidden" name="csrf" value=(csrf);
-            div class="field" {
-                label for="upload" { "Case file to upload" }
-                input id="upload" name="upload" type="file" accept=".toml,application/toml,text/plain"
-                    aria-describedby=[error.map(|_| "case-error")];
-            }
-            div class="field" {
-                label for="file" { "File name of a pasted case (used in error messages)" }
-                input id="file" name="file" type="text" value=(entered.file) placeholder=(PASTED);
-            }
-            div class="field" {
-                label for="case" { "Or paste the case file here" }
-                @if let Some(e) = error {
-                    pre class="error" id="case-error" role="alert" { (e) }
-                }
-                textarea id="case" name="case" rows="24" cols="80" spellcheck="false"
-                    aria-invalid=[error.map(|_| "true")]
-                    aria-describedby=[error.map(|_| "case-error")] { (entered.text) }
-            }
+            (paste_fields(Upload::Case, entered, error))
             button type="submit" { "Import" }
         }
-        p { "To import a STIX bundle into a collection, use the " a href="/import/stix" { "STIX import form" } "." }
+        p {
+            "To import documents (their claims filed under incidents), use the " a href="/import/documents" { "document import form" }
+            "; to import a STIX bundle into a collection, the " a href="/import/stix" { "STIX import form" } "."
+        }
     };
     layout::page("Import a case file", Tlp::Clear, viewer, body)
 }
 
-/// The signed-in user who may write, or the response that replaces the
-/// page: sign in first, or 403 for a role that only reads.
-async fn writer(web: &Web, headers: &HeaderMap) -> Result<(Viewer, UserRecord), Response> {
-    let v = match viewer(web, headers).await {
-        Ok(v) => v,
-        Err(r) => return Err(r),
-    };
-    let Some(user) = v.user.clone() else {
-        return Err(Redirect::to("/login").into_response());
-    };
-    if !user.role.default_rights().1 {
-        return Err(error_page(
-            StatusCode::FORBIDDEN,
-            "Import not allowed",
-            "Your account may read but not write, so it cannot import. Ask an administrator for the analyst role.",
-        ));
+/// What a form uploads or takes pasted.
+#[derive(Clone, Copy)]
+enum Upload {
+    Case,
+    Bundle,
+    Documents,
+}
+
+impl Upload {
+    /// The thing in the labels ("Case file to upload").
+    fn noun(self) -> &'static str {
+        match self {
+            Upload::Case => "case file",
+            Upload::Bundle => "bundle",
+            Upload::Documents => "document",
+        }
     }
-    Ok((v, user))
+
+    /// The file types the upload offers.
+    fn accept(self) -> &'static str {
+        match self {
+            Upload::Case => ".toml,application/toml,text/plain",
+            Upload::Bundle => ".json,application/json",
+            Upload::Documents => ".txt,.html,.htm,.md,text/plain,text/html,text/markdown",
+        }
+    }
+
+    /// The name a paste goes by when none is given.
+    fn pasted(self) -> &'static str {
+        match self {
+            Upload::Case => PASTED,
+            Upload::Bundle => "pasted.json",
+            Upload::Documents => PASTED_DOC,
+        }
+    }
+}
+
+/// A file to upload, the name of a paste, and the paste, with the error
+/// of the last attempt next to the paste (the three forms share them).
+fn paste_fields(p: Upload, entered: &Entered, error: Option<&str>) -> Markup {
+    let (noun, several) = (p.noun(), matches!(p, Upload::Documents));
+    let upload = if several {
+        format!("{}s to upload (several at once if you like)", capital(noun))
+    } else {
+        format!("{} to upload", capital(noun))
+    };
+    html! {
+        div class="field" {
+            label for="upload" { (upload) }
+            input id="upload" name="upload" type="file" accept=(p.accept()) multiple[several]
+                aria-describedby=[error.map(|_| "case-error")];
+        }
+        div class="field" {
+            label for="file" { "File name of a pasted " (noun) " (used in error messages and as its name)" }
+            input id="file" name="file" type="text" value=(entered.file) placeholder=(p.pasted());
+        }
+        div class="field" {
+            label for="case" { "Or paste the " (noun) " here" }
+            @if let Some(e) = error {
+                pre class="error" id="case-error" role="alert" { (e) }
+            }
+            textarea id="case" name="case" rows=(if several { 12 } else { 20 }) cols="80" spellcheck="false"
+                aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[error.map(|_| "case-error")] { (entered.text) }
+        }
+    }
 }
 
 pub(crate) async fn show(State(web): State<Web>, headers: HeaderMap) -> Response {
@@ -120,12 +160,8 @@ pub(crate) async fn import(State(web): State<Web>, headers: HeaderMap, body: Bod
             )
         }
     };
-    if v.csrf.is_none() || v.csrf.as_deref() != Some(posted.csrf.as_str()) {
-        return error_page(
-            StatusCode::FORBIDDEN,
-            "Import refused",
-            "The import form had expired. Please open it again and resubmit.",
-        );
+    if let Some(r) = refuse_csrf(&v, &posted.csrf) {
+        return r;
     }
     let entered = match posted.entered() {
         Ok(e) => e,
@@ -200,70 +236,77 @@ struct Form {
     csrf: String,
     file: String,
     text: String,
-    /// The STIX form's collection.
-    collection: String,
-    /// An uploaded file: its name and bytes.
-    upload: Option<(String, Vec<u8>)>,
+    /// Every other text field by name, trimmed (the first of each name).
+    fields: BTreeMap<String, String>,
+    /// The uploaded files, in order: name and bytes.
+    uploads: Vec<(String, Vec<u8>)>,
 }
 
 impl Form {
     /// A form posted as `multipart/form-data` (read by `multer`) or as
     /// `application/x-www-form-urlencoded`; the body is already bounded.
     async fn read(headers: &HeaderMap, body: Bytes) -> Result<Form, String> {
+        let mut f = Form {
+            csrf: String::new(),
+            file: String::new(),
+            text: String::new(),
+            fields: BTreeMap::new(),
+            uploads: Vec::new(),
+        };
+        let put = |f: &mut Form, name: &str, value: String| match name {
+            "csrf" => f.csrf = value,
+            "file" => f.file = value.trim().to_owned(),
+            "case" => f.text = value.replace("\r\n", "\n"),
+            _ => {
+                f.fields
+                    .entry(name.to_owned())
+                    .or_insert_with(|| value.trim().to_owned());
+            }
+        };
         // A content type that is not text is no multipart form: read as urlencoded.
         let ct = headers
             .get(axum::http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        if let Ok(b) = multer::parse_boundary(ct) {
-            let mut f = Form {
-                csrf: String::new(),
-                file: String::new(),
-                text: String::new(),
-                collection: String::new(),
-                upload: None,
-            };
-            let whole =
-                futures_util::stream::once(
-                    async move { Ok::<Bytes, std::convert::Infallible>(body) },
-                );
-            let mut parts = multer::Multipart::new(whole, b);
-            let bad = |e: multer::Error| {
-                format!("The form could not be read as multipart/form-data: {e}.")
-            };
-            while let Some(part) = parts.next_field().await.map_err(bad)? {
-                let name = part.name().map(str::to_owned);
-                let filename = part.file_name().map(str::to_owned);
-                let data = part.bytes().await.map_err(bad)?;
-                let text = || String::from_utf8_lossy(&data).into_owned();
-                match (name.as_deref(), &filename) {
-                    (Some("upload"), Some(fname)) if !fname.is_empty() || !data.is_empty() => {
-                        f.upload = Some((fname.clone(), data.to_vec()));
-                    }
-                    (Some("csrf"), _) => f.csrf = text(),
-                    (Some("file"), _) => f.file = text().trim().to_owned(),
-                    (Some("case"), _) => f.text = text().replace("\r\n", "\n"),
-                    (Some("collection"), _) => f.collection = text().trim().to_owned(),
-                    // Fields this form does not have (or without a name) are not ours.
-                    _ => {}
-                }
+        let Ok(b) = multer::parse_boundary(ct) else {
+            for (k, v) in crate::params::Params::parse(&body[..]).prefixed("") {
+                put(&mut f, k, v.to_owned());
             }
             return Ok(f);
+        };
+        let whole =
+            futures_util::stream::once(async move { Ok::<Bytes, std::convert::Infallible>(body) });
+        let mut parts = multer::Multipart::new(whole, b);
+        let bad =
+            |e: multer::Error| format!("The form could not be read as multipart/form-data: {e}.");
+        while let Some(part) = parts.next_field().await.map_err(bad)? {
+            let name = part.name().map(str::to_owned);
+            let filename = part.file_name().map(str::to_owned);
+            let data = part.bytes().await.map_err(bad)?;
+            match (name.as_deref(), filename) {
+                // A file field with nothing chosen is sent with no name and no bytes.
+                (Some("upload"), Some(fname)) if !fname.is_empty() || !data.is_empty() => {
+                    f.uploads.push((fname, data.to_vec()));
+                }
+                (Some(name), None) => {
+                    put(&mut f, name, String::from_utf8_lossy(&data).into_owned())
+                }
+                // Files in fields this form does not have (or without a name) are not ours.
+                _ => {}
+            }
         }
-        let p = crate::params::Params::parse(&body[..]);
-        Ok(Form {
-            csrf: p.get("csrf").unwrap_or("").to_owned(),
-            file: p.get("file").unwrap_or("").trim().to_owned(),
-            text: p.get("case").unwrap_or("").to_owned(),
-            collection: p.get("collection").unwrap_or("").trim().to_owned(),
-            upload: None,
-        })
+        Ok(f)
+    }
+
+    /// A text field other than the paste, trimmed ("" when absent).
+    fn field(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
     }
 
     /// What to import: an uploaded file (its text, under its own name) in
     /// preference to a paste.
     fn entered(self) -> Result<Entered, String> {
-        match self.upload {
+        match self.uploads.into_iter().next() {
             Some((name, bytes)) => {
                 let file = if name.is_empty() {
                     PASTED.to_owned()
@@ -319,24 +362,7 @@ fn stix_form(
                 label for="collection" { "Collection (alias or id)" }
                 input id="collection" name="collection" type="text" required value=(collection);
             }
-            div class="field" {
-                label for="upload" { "Bundle to upload" }
-                input id="upload" name="upload" type="file" accept=".json,application/json"
-                    aria-describedby=[error.map(|_| "case-error")];
-            }
-            div class="field" {
-                label for="file" { "File name of a pasted bundle (used in error messages)" }
-                input id="file" name="file" type="text" value=(entered.file) placeholder="pasted.json";
-            }
-            div class="field" {
-                label for="case" { "Or paste the bundle here" }
-                @if let Some(e) = error {
-                    pre class="error" id="case-error" role="alert" { (e) }
-                }
-                textarea id="case" name="case" rows="16" cols="80" spellcheck="false"
-                    aria-invalid=[error.map(|_| "true")]
-                    aria-describedby=[error.map(|_| "case-error")] { (entered.text) }
-            }
+            (paste_fields(Upload::Bundle, entered, error))
             button type="submit" { "Import" }
         }
     };
@@ -384,17 +410,12 @@ pub(crate) async fn stix_import(
             )
         }
     };
-    if v.csrf.is_none() || v.csrf.as_deref() != Some(posted.csrf.as_str()) {
-        return error_page(
-            StatusCode::FORBIDDEN,
-            "Import refused",
-            "The import form had expired. Please open it again and resubmit.",
-        );
+    if let Some(r) = refuse_csrf(&v, &posted.csrf) {
+        return r;
     }
-    let collection = if posted.collection.is_empty() {
-        DEFAULT_COLLECTION.to_owned()
-    } else {
-        posted.collection.clone()
+    let collection = match posted.field("collection") {
+        "" => DEFAULT_COLLECTION.to_owned(),
+        c => c.to_owned(),
     };
     let entered = match posted.entered() {
         Ok(e) => e,
@@ -485,4 +506,288 @@ pub(crate) async fn stix_import(
         StatusCode::OK,
         stix_form(&v, &Entered::default(), &collection, None, &lines),
     )
+}
+
+/// What the document form asks besides the documents, as entered.
+#[derive(Debug, Default)]
+struct DocFields {
+    outlet: String,
+    url: String,
+    published: String,
+    tlp: String,
+    incident: String,
+}
+
+impl DocFields {
+    fn of(posted: &Form) -> Self {
+        DocFields {
+            outlet: posted.field("outlet").to_owned(),
+            url: posted.field("url").to_owned(),
+            published: posted.field("published").to_owned(),
+            tlp: posted.field("tlp").to_owned(),
+            incident: posted.field("incident").to_owned(),
+        }
+    }
+}
+
+/// The document form's errors, by field (`case` for the documents themselves).
+type Errors = crate::layout::FieldErrors;
+
+/// The markings a user may give documents: up to their clearance.
+fn markings(v: &Viewer) -> Vec<Tlp> {
+    Tlp::ALL
+        .into_iter()
+        .filter(|t| *t <= v.clearance())
+        .collect()
+}
+
+/// The document form, with the errors of the last attempt next to their fields.
+fn docs_form(v: &Viewer, entered: &Entered, d: &DocFields, errors: &Errors) -> Markup {
+    let csrf = v.csrf.as_deref().unwrap_or("");
+    let chosen = if d.tlp.is_empty() {
+        Tlp::Clear.as_str()
+    } else {
+        d.tlp.as_str()
+    };
+    let options: Vec<(&str, &str)> = markings(v)
+        .into_iter()
+        .map(|t| (t.as_str(), t.label()))
+        .collect();
+    let body = html! {
+        h1 { "Import documents" }
+        p {
+            "Choose one or more documents (text, HTML or Markdown, as " code { "ascribe docs ingest" } " reads them) or paste one. "
+            "The claims read from them are filed under incidents (an existing one when a claim names the same party, "
+            "shares a word of its operation and falls within 45 days of it; otherwise a new one), all in one step: a "
+            "problem stores nothing."
+        }
+        @if !errors.is_empty() {
+            p class="error" role="alert" { "Nothing was imported; see the messages next to the fields." }
+        }
+        form method="post" action="/import/documents" enctype="multipart/form-data" class="import" {
+            input type="hidden" name="csrf" value=(csrf);
+            (paste_fields(Upload::Documents, entered, errors.get("case").map(String::as_str)))
+            (text_field(errors, "outlet", "Outlet", Some("who published it, e.g. BBC News; empty: as the page names it"), &d.outlet))
+            (text_field(errors, "url", "Address", Some("where it was published; empty: as the page names it"), &d.url))
+            (text_field(errors, "published", "Publication date", Some("YYYY-MM-DD; empty: as found in the text"), &d.published))
+            (text_field(errors, "incident", "File every claim under this incident", Some("an incident id (made if missing); empty: grouped as the command does"), &d.incident))
+            (select_field(errors, "tlp", "Marking of the documents and their claims", &options, chosen))
+            button type="submit" { "Import" }
+        }
+        p { "Imported documents are listed on the " a href="/documents" { "documents page" } "." }
+    };
+    layout::page("Import documents", Tlp::Clear, v, body)
+}
+
+/// `word` with its first letter in capitals.
+fn capital(word: &str) -> String {
+    let mut c = word.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The name a pasted document goes by when none is given.
+const PASTED_DOC: &str = "pasted.txt";
+
+pub(crate) async fn docs_show(State(web): State<Web>, headers: HeaderMap) -> Response {
+    match writer(&web, &headers).await {
+        Ok((v, _)) => html_response(
+            StatusCode::OK,
+            docs_form(
+                &v,
+                &Entered::default(),
+                &DocFields::default(),
+                &Errors::new(),
+            ),
+        ),
+        Err(r) => r,
+    }
+}
+
+/// Reads the fields beside the documents; each problem goes next to its field.
+fn check_doc_fields(v: &Viewer, d: &DocFields, errors: &mut Errors) -> Option<Tlp> {
+    if !d.published.is_empty()
+        && (d.published.len() != 10 || ascribe_app::docs::days(&d.published).is_none())
+    {
+        errors.insert(
+            "published",
+            format!(
+                "{:?} is not a date: write it as YYYY-MM-DD, e.g. 2020-07-16.",
+                d.published
+            ),
+        );
+    }
+    if d.url.chars().any(char::is_whitespace) {
+        errors.insert("url", "An address has no spaces.".to_owned());
+    }
+    if d.incident.chars().any(char::is_whitespace) {
+        errors.insert("incident", "An incident id has no spaces.".to_owned());
+    }
+    let tlp = match d.tlp.parse::<Tlp>() {
+        Ok(t) if t <= v.clearance() => Some(t),
+        Ok(t) => {
+            errors.insert(
+                "tlp",
+                format!(
+                    "{} is above your clearance ({}).",
+                    t.label(),
+                    v.clearance().label()
+                ),
+            );
+            None
+        }
+        Err(e) => {
+            errors.insert("tlp", format!("{e}: choose a marking from the list."));
+            None
+        }
+    };
+    tlp
+}
+
+/// `POST /import/documents`: reads each document as `ascribe docs ingest`
+/// does (with the knowledge base in use), applies what the form says of
+/// them, files their claims in one unit of work, and shows the result (303):
+/// the document's page, or the list when there were several.
+pub(crate) async fn docs_import(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let (v, _) = match writer(&web, &headers).await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let mut errors = Errors::new();
+    let again = |status, entered: &Entered, d: &DocFields, errors: &Errors| {
+        html_response(status, docs_form(&v, entered, d, errors))
+    };
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        errors.insert("case", "The form is larger than 4 MiB, the most one import takes. Import fewer documents at once, or use `ascribe docs ingest`.".to_owned());
+        return again(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &Entered::default(),
+            &DocFields::default(),
+            &errors,
+        );
+    };
+    let posted = match Form::read(&headers, bytes).await {
+        Ok(f) => f,
+        Err(e) => {
+            errors.insert("case", e);
+            return again(
+                StatusCode::BAD_REQUEST,
+                &Entered::default(),
+                &DocFields::default(),
+                &errors,
+            );
+        }
+    };
+    if let Some(r) = refuse_csrf(&v, &posted.csrf) {
+        return r;
+    }
+    let d = DocFields::of(&posted);
+    let tlp = check_doc_fields(&v, &d, &mut errors);
+    let pasted = Entered {
+        file: posted.file.clone(),
+        text: posted.text.clone(),
+    };
+    let mut inputs: Vec<(String, Vec<u8>)> = posted.uploads;
+    if !pasted.text.trim().is_empty() {
+        let name = if pasted.file.is_empty() {
+            PASTED_DOC.to_owned()
+        } else {
+            pasted.file.clone()
+        };
+        inputs.push((name, pasted.text.clone().into_bytes()));
+    }
+    if inputs.is_empty() {
+        errors.insert(
+            "case",
+            "Choose a document to upload, or paste one.".to_owned(),
+        );
+    }
+    let Some(tlp) = tlp.filter(|_| errors.is_empty()) else {
+        return again(StatusCode::UNPROCESSABLE_ENTITY, &pasted, &d, &errors);
+    };
+    let names: Vec<String> = inputs.iter().map(|(n, _)| n.clone()).collect();
+    let fields = (
+        d.outlet.clone(),
+        d.url.clone(),
+        d.published.clone(),
+        d.incident.clone(),
+    );
+    let done = web.db(move |s| ingest(s, inputs, &fields, tlp)).await;
+    match done {
+        Err(r) => r,
+        Ok(Ok(())) if names.len() == 1 => {
+            Redirect::to(&format!("/documents/{}", enc(&names[0]))).into_response()
+        }
+        Ok(Ok(())) => Redirect::to("/documents").into_response(),
+        Ok(Err(e)) if is_input(&e) => {
+            errors.insert("case", chain(&e));
+            again(StatusCode::UNPROCESSABLE_ENTITY, &pasted, &d, &errors)
+        }
+        Ok(Err(e)) => crate::app_error(&e),
+    }
+}
+
+/// The steps of `ascribe docs ingest` for documents given as bytes: each is
+/// read with the knowledge base in use (an imported one teaches the reader
+/// its names), the form's outlet, address, date and marking replace what the
+/// reader found, and every claim is filed in one unit of work.
+fn ingest(
+    store: &ascribe_store::Store,
+    inputs: Vec<(String, Vec<u8>)>,
+    (outlet, url, published, incident): &(String, String, String, String),
+    tlp: Tlp,
+) -> Result<(), ascribe_app::AppError> {
+    let (kb, imported) = ascribe_app::kb::in_use(Some(store))?;
+    let reader = imported.then(|| ascribe_extract::Reader::new(kb.clone()));
+    let given = |s: &String| (!s.is_empty()).then(|| s.clone());
+    let mut docs = Vec::with_capacity(inputs.len());
+    for (name, bytes) in inputs {
+        // An empty file is no document: storing it would file a source that says nothing.
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(ascribe_app::AppError::Input(format!(
+                "{name}: empty ({} byte(s), no text); expected a document (text, HTML or Markdown); nothing stored",
+                bytes.len()
+            )));
+        }
+        let mut doc = match &reader {
+            Some(r) => r.read(&name, &bytes, None),
+            None => ascribe_extract::read_document(&name, &bytes, None),
+        };
+        if doc.skipped == Some(ascribe_extract::Skip::Binary) {
+            return Err(ascribe_app::AppError::Input(format!(
+                "{name}: looks like a binary file, not a document; nothing stored"
+            )));
+        }
+        if let Some(o) = given(outlet) {
+            doc.source.outlet = Some(o);
+        }
+        if let Some(u) = given(url) {
+            doc.source.url = Some(u);
+        }
+        if let Some(p) = given(published) {
+            doc.published = Some(p);
+        }
+        for c in &mut doc.claims {
+            ascribe_app::docs::overlay_kb(&kb, &mut c.claim);
+            c.claim.tlp = tlp;
+            if published.is_empty() {
+                continue;
+            }
+            c.claim.date = Some(published.clone());
+        }
+        docs.push((doc, bytes.len() as u64));
+    }
+    let incident = given(incident);
+    let opts = ascribe_app::docs::FileOptions {
+        incident: incident.as_deref(),
+        window_days: 45,
+    };
+    ascribe_app::docs::file_marked_claims(store, store.clock(), &docs, &opts, &kb, tlp)?;
+    Ok(())
 }

@@ -11,47 +11,50 @@ use ascribe_app::AppError;
 use ascribe_assess::Assessment;
 use ascribe_model::{Admiralty, Case, Claim, ClaimKind, Phia, Tlp};
 use ascribe_store::Store;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
 use maud::{html, Markup};
 
-use crate::format::{band, count, csv, grade_words, pct};
-use crate::layout::{chip, page, pager};
+use crate::export::{
+    cell, claim_rows, claims_header, claims_marking, download, enc, Export, Format,
+};
+use crate::format::{band, count, grade_words, pct};
+use crate::layout::{chip, page, pager, select_input, text_input};
 use crate::params::{Paging, Params};
 use crate::svg::{bars, Bar};
-use crate::{app_error, html_response, lock, query_of, viewer, Viewer, Web};
+use crate::{app_error, html_response, lock, Reading, Viewer, Web};
 
 /// What the list shows of one incident, computed once per incident,
 /// clearance and stored version (`updated_at`) and kept.
 #[derive(Debug, Clone)]
 pub(crate) struct Digest {
-    pub id: String,
-    pub title: String,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub victims: Vec<String>,
-    pub verdict: Option<Verdict>,
+    id: String,
+    title: String,
+    from: Option<String>,
+    to: Option<String>,
+    victims: Vec<String>,
+    verdict: Option<Verdict>,
     /// Hypothesis actors, normalised (the knowledge base's canonical name and the name as written).
-    pub actors: BTreeSet<String>,
+    actors: BTreeSet<String>,
     /// Who accused (speaker, organisation, country), lowercased.
-    pub accusers: BTreeSet<String>,
-    pub accusations: usize,
-    pub denials: usize,
-    pub evidence: usize,
-    pub public_evidence: usize,
-    pub marking: Tlp,
+    accusers: BTreeSet<String>,
+    accusations: usize,
+    denials: usize,
+    evidence: usize,
+    public_evidence: usize,
+    marking: Tlp,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct Verdict {
-    pub label: String,
-    pub phrase: Phia,
-    pub probability: f64,
-    pub public_label: String,
-    pub public_phrase: Phia,
-    pub public_probability: f64,
-    pub gap: i64,
+    label: String,
+    phrase: Phia,
+    probability: f64,
+    public_label: String,
+    public_phrase: Phia,
+    public_probability: f64,
+    gap: i64,
 }
 
 fn digest(case: &Case, a: Option<&Assessment>, marking: Tlp) -> Digest {
@@ -361,24 +364,22 @@ fn reading_at(v: &Viewer, public: bool) -> Tlp {
 
 async fn load_list(
     web: &Web,
-    headers: &HeaderMap,
+    v: &Viewer,
     q: &Params,
-) -> Result<(Viewer, Filter, Vec<Arc<Digest>>), Response> {
-    let v = viewer(web, headers).await?;
+) -> Result<(Filter, Vec<Arc<Digest>>), Response> {
     let f = read_filter(q);
-    let at = reading_at(&v, f.public);
+    let at = reading_at(v, f.public);
     let w = web.clone();
     let all = web
         .db(move |s| digests(&w, s, at))
         .await?
         .map_err(|e| app_error(&e))?;
     let rows = select(&f, all);
-    Ok((v, f, rows))
+    Ok((f, rows))
 }
 
-pub(crate) async fn list(State(web): State<Web>, headers: HeaderMap, q: RawQuery) -> Response {
-    let q = query_of(&q);
-    let (v, f, rows) = match load_list(&web, &headers, &q).await {
+pub(crate) async fn list(State(web): State<Web>, Reading { v, q }: Reading) -> Response {
+    let (f, rows) = match load_list(&web, &v, &q).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -392,61 +393,6 @@ pub(crate) async fn list(State(web): State<Web>, headers: HeaderMap, q: RawQuery
     };
     let body = list_body(&v, &f, &q, shown, g, rows.len());
     html_response(status, page("Incidents", marking, &v, body))
-}
-
-fn field_error(f: &Filter, name: &str) -> Option<String> {
-    f.errors.get(name).cloned()
-}
-
-fn text_field(
-    f: &Filter,
-    q: &Params,
-    name: &'static str,
-    label: &str,
-    hint: Option<&str>,
-) -> Markup {
-    let err = field_error(f, name);
-    let hint_id = format!("{name}-hint");
-    let err_id = format!("{name}-error");
-    let described: Vec<&str> = hint
-        .map(|_| hint_id.as_str())
-        .into_iter()
-        .chain(err.as_ref().map(|_| err_id.as_str()))
-        .collect();
-    html! {
-        div class="field" {
-            label for=(name) { (label) }
-            @if let Some(h) = hint { span class="muted" id=(hint_id) { (h) } }
-            input id=(name) name=(name) type="text" value=(q.get(name).unwrap_or(""))
-                aria-invalid=[err.as_ref().map(|_| "true")]
-                aria-describedby=[(!described.is_empty()).then(|| described.join(" "))];
-            @if let Some(e) = &err { span class="error" id=(err_id) { (e) } }
-        }
-    }
-}
-
-fn select_field(
-    f: &Filter,
-    q: &Params,
-    name: &'static str,
-    label: &str,
-    options: &[(&str, &str)],
-) -> Markup {
-    let err = field_error(f, name);
-    let current = q.get(name).unwrap_or("");
-    let err_id = format!("{name}-error");
-    html! {
-        div class="field" {
-            label for=(name) { (label) }
-            select id=(name) name=(name) aria-invalid=[err.as_ref().map(|_| "true")]
-                aria-describedby=[err.as_ref().map(|_| err_id.as_str())] {
-                @for (value, text) in options {
-                    option value=(value) selected[*value == current] { (text) }
-                }
-            }
-            @if let Some(e) = &err { span class="error" id=(err_id) { (e) } }
-        }
-    }
 }
 
 fn verdict_cell(v: &Verdict) -> Markup {
@@ -510,16 +456,17 @@ fn list_body(
         }
         form method="get" action="/incidents" class="filters" aria-label="Filter incidents" {
             @if f.public { input type="hidden" name="view" value="public"; }
-            (text_field(f, q, "q", "Text", None))
-            (text_field(f, q, "from", "From date", Some("YYYY-MM-DD")))
-            (text_field(f, q, "to", "To date", Some("YYYY-MM-DD")))
-            (text_field(f, q, "actor", "Named actor", Some("any alias, e.g. Cozy Bear")))
-            (text_field(f, q, "accuser", "Accusing state or body", None))
-            (select_field(f, q, "denial", "Has a denial", &[("any", "any"), ("yes", "yes"), ("no", "no")]))
-            (select_field(f, q, "verdict", "Verdict word (full view)", &verdicts))
-            (text_field(f, q, "gap", "Gap at least (points)", Some("full minus public")))
-            (select_field(f, q, "sort", "Sort by", &[("id", "incident id"), ("date", "date"), ("probability", "probability"), ("gap", "gap")]))
-            (select_field(f, q, "dir", "Order", &[("asc", "ascending"), ("desc", "descending")]))
+            @let e = &f.errors;
+            (text_input(e, q, "q", "Text", None))
+            (text_input(e, q, "from", "From date", Some("YYYY-MM-DD")))
+            (text_input(e, q, "to", "To date", Some("YYYY-MM-DD")))
+            (text_input(e, q, "actor", "Named actor", Some("any alias, e.g. Cozy Bear")))
+            (text_input(e, q, "accuser", "Accusing state or body", None))
+            (select_input(e, q, "denial", "Has a denial", &[("any", "any"), ("yes", "yes"), ("no", "no")]))
+            (select_input(e, q, "verdict", "Verdict word (full view)", &verdicts))
+            (text_input(e, q, "gap", "Gap at least (points)", Some("full minus public")))
+            (select_input(e, q, "sort", "Sort by", &[("id", "incident id"), ("date", "date"), ("probability", "probability"), ("gap", "gap")]))
+            (select_input(e, q, "dir", "Order", &[("asc", "ascending"), ("desc", "descending")]))
             div class="actions" {
                 button type="submit" { "Apply filters" }
                 a href=(if f.public { "/incidents?view=public" } else { "/incidents" }) { "Clear filters" }
@@ -579,22 +526,6 @@ fn list_body(
     }
 }
 
-/// A path segment, percent-encoded.
-pub(crate) fn enc(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
-}
-
-/// An export cell: an absent value (no period, no date, no speaker) is an
-/// empty cell, as CSV and the JSON rows write it, not an error.
-pub(crate) fn cell(v: Option<&str>) -> String {
-    match v {
-        Some(v) => v.to_owned(),
-        None => String::new(),
-    }
-}
-
 fn list_rows(rows: &[Arc<Digest>]) -> Vec<Vec<String>> {
     rows.iter()
         .map(|d| {
@@ -640,62 +571,22 @@ const LIST_HEADER: [&str; 16] = [
     "marking",
 ];
 
-pub(crate) fn download(content_type: &'static str, body: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "no-store"),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-pub(crate) fn csv_response(body: String) -> Response {
-    download("text/csv; charset=utf-8", body)
-}
-
-pub(crate) fn json_response(v: &serde_json::Value) -> Response {
-    download("application/json", v.to_string())
-}
-
-pub(crate) fn table_json(marking: Tlp, header: &[&str], rows: &[Vec<String>]) -> serde_json::Value {
-    let rows: Vec<serde_json::Value> = rows
-        .iter()
-        .map(|r| {
-            serde_json::Value::Object(
-                header
-                    .iter()
-                    .zip(r)
-                    .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone())))
-                    .collect(),
-            )
-        })
-        .collect();
-    serde_json::json!({ "marking": marking.label(), "rows": rows })
-}
-
-pub(crate) async fn list_csv(State(web): State<Web>, headers: HeaderMap, q: RawQuery) -> Response {
-    let q = query_of(&q);
-    match load_list(&web, &headers, &q).await {
-        Ok((_, _, rows)) => {
+async fn list_export(web: Web, r: Reading, format: Format) -> Response {
+    match load_list(&web, &r.v, &r.q).await {
+        Ok((_, rows)) => {
             let marking = rows.iter().map(|d| d.marking).max().unwrap_or(Tlp::Clear);
-            csv_response(csv(marking, &LIST_HEADER, &list_rows(&rows)))
+            crate::export::table(format, marking, &LIST_HEADER, &list_rows(&rows))
         }
         Err(r) => r,
     }
 }
 
-pub(crate) async fn list_json(State(web): State<Web>, headers: HeaderMap, q: RawQuery) -> Response {
-    let q = query_of(&q);
-    match load_list(&web, &headers, &q).await {
-        Ok((_, _, rows)) => {
-            let marking = rows.iter().map(|d| d.marking).max().unwrap_or(Tlp::Clear);
-            json_response(&table_json(marking, &LIST_HEADER, &list_rows(&rows)))
-        }
-        Err(r) => r,
-    }
+pub(crate) async fn list_csv(State(web): State<Web>, r: Reading) -> Response {
+    list_export(web, r, Format::Csv).await
+}
+
+pub(crate) async fn list_json(State(web): State<Web>, r: Reading) -> Response {
+    list_export(web, r, Format::Json).await
 }
 
 /// The what-if a query asks for: `exclude` (ids separated by spaces or
@@ -740,14 +631,8 @@ fn read_what_if(q: &Params) -> (WhatIf, BTreeMap<&'static str, String>) {
 pub(crate) async fn show(
     State(web): State<Web>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    q: RawQuery,
+    Reading { v, q }: Reading,
 ) -> Response {
-    let q = query_of(&q);
-    let v = match viewer(&web, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let public = q.get("view") == Some("public");
     let at = reading_at(&v, public);
     let (what_if, mut errors) = read_what_if(&q);
@@ -1323,20 +1208,6 @@ fn provenance(case: &Case) -> Markup {
     }
 }
 
-async fn seen_for_export(
-    web: &Web,
-    id: String,
-    headers: &HeaderMap,
-    q: &Params,
-) -> Result<(Tlp, Arc<view::Seen>), Response> {
-    let v = viewer(web, headers).await?;
-    let at = reading_at(&v, q.get("view") == Some("public"));
-    let seen = assessed(web, id, at, WhatIf::default())
-        .await?
-        .map_err(|e| app_error(&e))?;
-    Ok((at, seen))
-}
-
 const EVIDENCE_HEADER: [&str; 8] = [
     "id", "kind", "source", "grade", "tlp", "weight", "damping", "log_lr",
 ];
@@ -1363,134 +1234,41 @@ fn evidence_rows(a: &Assessment) -> Vec<Vec<String>> {
         .collect()
 }
 
-const CLAIMS_HEADER: [&str; 11] = [
-    "id",
-    "date",
-    "kind",
-    "speaker",
-    "speaker_org",
-    "speaker_country",
-    "target",
-    "target_canonical",
-    "confidence_phrase",
-    "quote",
-    "tlp",
-];
-
-fn claim_rows(case: &Case) -> Vec<Vec<String>> {
-    case.claims
-        .iter()
-        .map(|c| {
-            let o = |s: &Option<String>| cell(s.as_deref());
-            vec![
-                c.id.clone(),
-                o(&c.date),
-                c.kind_or_accusation().as_str().to_owned(),
-                o(&c.speaker),
-                o(&c.speaker_org),
-                o(&c.speaker_country),
-                o(&c.target),
-                o(&c.target_canonical),
-                o(&c.confidence_phrase),
-                o(&c.quote),
-                c.tlp.label().to_owned(),
-            ]
-        })
-        .collect()
-}
-
-pub(crate) async fn evidence_csv(
-    State(web): State<Web>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    q: RawQuery,
-) -> Response {
-    let q = query_of(&q);
-    match seen_for_export(&web, id, &headers, &q).await {
-        Ok((_, s)) => csv_response(csv(
+/// `/incidents/{id}/{evidence|claims}.{csv|json}` and `/incidents/{id}/stix.json`,
+/// read at the reader's clearance (TLP:CLEAR with `?view=public`).
+pub(crate) async fn export(State(web): State<Web>, x: Export) -> Response {
+    let at = reading_at(&x.v, x.q.get("view") == Some("public"));
+    let (table, format) = (x.table.as_str(), x.format);
+    match (table, format) {
+        ("stix", Format::Json) => return stix(web, x.id, at).await,
+        ("evidence" | "claims", _) => {}
+        _ => return crate::not_found(),
+    }
+    let s = match assessed(&web, x.id, at, WhatIf::default()).await {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => return app_error(&e),
+        Err(r) => return r,
+    };
+    if table == "evidence" {
+        return crate::export::table(
+            format,
             s.marking,
             &EVIDENCE_HEADER,
             &evidence_rows(&s.assessment),
-        )),
-        Err(r) => r,
+        );
     }
-}
-
-pub(crate) async fn evidence_json(
-    State(web): State<Web>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    q: RawQuery,
-) -> Response {
-    let q = query_of(&q);
-    match seen_for_export(&web, id, &headers, &q).await {
-        Ok((_, s)) => json_response(&table_json(
-            s.marking,
-            &EVIDENCE_HEADER,
-            &evidence_rows(&s.assessment),
-        )),
-        Err(r) => r,
-    }
-}
-
-pub(crate) async fn claims_csv(
-    State(web): State<Web>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    q: RawQuery,
-) -> Response {
-    let q = query_of(&q);
-    match seen_for_export(&web, id, &headers, &q).await {
-        Ok((_, s)) => {
-            let marking = s
-                .case
-                .claims
-                .iter()
-                .map(|c| c.tlp)
-                .max()
-                .unwrap_or(Tlp::Clear);
-            csv_response(csv(marking, &CLAIMS_HEADER, &claim_rows(&s.case)))
-        }
-        Err(r) => r,
-    }
-}
-
-pub(crate) async fn claims_json(
-    State(web): State<Web>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    q: RawQuery,
-) -> Response {
-    let q = query_of(&q);
-    match seen_for_export(&web, id, &headers, &q).await {
-        Ok((_, s)) => {
-            let marking = s
-                .case
-                .claims
-                .iter()
-                .map(|c| c.tlp)
-                .max()
-                .unwrap_or(Tlp::Clear);
-            json_response(&table_json(marking, &CLAIMS_HEADER, &claim_rows(&s.case)))
-        }
-        Err(r) => r,
-    }
+    let id = s.case.incident.id.as_str();
+    crate::export::table(
+        format,
+        claims_marking(&s.case.claims),
+        &claims_header(),
+        &claim_rows(s.case.claims.iter().map(|c| (id, c))),
+    )
 }
 
 /// The incident as a STIX 2.1 bundle at the reader's clearance (the
 /// export use case recomputes the assessment from what it keeps).
-pub(crate) async fn stix(
-    State(web): State<Web>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    q: RawQuery,
-) -> Response {
-    let q = query_of(&q);
-    let v = match viewer(&web, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let at = reading_at(&v, q.get("view") == Some("public"));
+async fn stix(web: Web, id: String, at: Tlp) -> Response {
     let config = web.config().policy.clone();
     let bundle = web
         .db(move |s| -> Result<serde_json::Value, AppError> {

@@ -1,6 +1,8 @@
 //! The frame of every page: the TLP banner at top and bottom, landmarks, a
 //! skip link, the navigation, sign-in and sign-out, and pagination.
 
+use std::collections::BTreeMap;
+
 use ascribe_model::Tlp;
 use maud::{html, Markup, DOCTYPE};
 
@@ -46,6 +48,7 @@ pub(crate) fn page(title: &str, marking: Tlp, viewer: &Viewer, body: Markup) -> 
                         nav aria-label="Main" {
                             ul {
                                 li { a href="/incidents" { "Incidents" } }
+                                li { a href="/documents" { "Documents" } }
                                 li { a href="/telemetry" { "Telemetry" } }
                                 @if viewer.user.as_ref().is_some_and(|u| u.role.default_rights().1) {
                                     li { a href="/import" { "Import" } }
@@ -135,6 +138,106 @@ pub(crate) fn pager(
                         li { a href=(link(pages)) { "Last" } }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The errors of a form, by field name, each shown next to its field.
+pub(crate) type FieldErrors = BTreeMap<&'static str, String>;
+
+/// A labelled text field holding the query's value of `name`, with a hint
+/// and the field's error beside it.
+pub(crate) fn text_input(
+    errors: &FieldErrors,
+    q: &Params,
+    name: &'static str,
+    label: &str,
+    hint: Option<&str>,
+) -> Markup {
+    text_field(errors, name, label, hint, q.get(name).unwrap_or(""))
+}
+
+/// A labelled text field holding `value`, with a hint and its error beside it.
+pub(crate) fn text_field(
+    errors: &FieldErrors,
+    name: &'static str,
+    label: &str,
+    hint: Option<&str>,
+    value: &str,
+) -> Markup {
+    let err = errors.get(name);
+    let hint_id = format!("{name}-hint");
+    let err_id = format!("{name}-error");
+    let described: Vec<&str> = hint
+        .map(|_| hint_id.as_str())
+        .into_iter()
+        .chain(err.map(|_| err_id.as_str()))
+        .collect();
+    html! {
+        div class="field" {
+            label for=(name) { (label) }
+            @if let Some(h) = hint { span class="muted" id=(hint_id) { (h) } }
+            input id=(name) name=(name) type="text" value=(value)
+                aria-invalid=[err.map(|_| "true")]
+                aria-describedby=[(!described.is_empty()).then(|| described.join(" "))];
+            @if let Some(e) = err { span class="error" id=(err_id) { (e) } }
+        }
+    }
+}
+
+/// A labelled choice holding the query's value of `name`, with its error beside it.
+pub(crate) fn select_input(
+    errors: &FieldErrors,
+    q: &Params,
+    name: &'static str,
+    label: &str,
+    options: &[(&str, &str)],
+) -> Markup {
+    select_field(errors, name, label, options, q.get(name).unwrap_or(""))
+}
+
+/// A labelled choice with `current` selected, with its error beside it.
+pub(crate) fn select_field(
+    errors: &FieldErrors,
+    name: &'static str,
+    label: &str,
+    options: &[(&str, &str)],
+    current: &str,
+) -> Markup {
+    let err = errors.get(name);
+    let err_id = format!("{name}-error");
+    html! {
+        div class="field" {
+            label for=(name) { (label) }
+            select id=(name) name=(name) aria-invalid=[err.map(|_| "true")]
+                aria-describedby=[err.map(|_| err_id.as_str())] {
+                @for (value, text) in options {
+                    option value=(value) selected[*value == current] { (text) }
+                }
+            }
+            @if let Some(e) = err { span class="error" id=(err_id) { (e) } }
+        }
+    }
+}
+
+/// A table in a labelled region that scrolls on its own (reflow at 320 px):
+/// its caption, its column headers (a name starting with `#` is a number
+/// column, right-aligned) and its rows.
+pub(crate) fn table(id: &str, caption: Markup, head: &[&str], rows: Markup) -> Markup {
+    html! {
+        div class="table-wrap" role="region" aria-labelledby=(format!("{id}-caption")) tabindex="0" {
+            table {
+                caption id=(format!("{id}-caption")) { (caption) }
+                thead { tr {
+                    @for h in head {
+                        @match h.strip_prefix('#') {
+                            Some(n) => th scope="col" class="num" { (n) },
+                            None => th scope="col" { (h) },
+                        }
+                    }
+                } }
+                tbody { (rows) }
             }
         }
     }

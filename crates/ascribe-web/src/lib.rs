@@ -14,6 +14,7 @@
 mod actors;
 mod devices;
 mod documents;
+mod export;
 mod format;
 mod import;
 mod incidents;
@@ -33,7 +34,8 @@ use ascribe_app::view;
 use ascribe_model::Tlp;
 use ascribe_store::{Store, UserRecord};
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -198,31 +200,27 @@ pub fn router(web: Web) -> Router {
             "/import/stix",
             get(import::stix_show).post(import::stix_import),
         )
+        .route(
+            "/import/documents",
+            get(import::docs_show).post(import::docs_import),
+        )
         .route("/incidents", get(incidents::list))
         .route("/incidents.csv", get(incidents::list_csv))
         .route("/incidents.json", get(incidents::list_json))
         .route("/incidents/{id}", get(incidents::show))
-        .route("/incidents/{id}/evidence.csv", get(incidents::evidence_csv))
-        .route(
-            "/incidents/{id}/evidence.json",
-            get(incidents::evidence_json),
-        )
-        .route("/incidents/{id}/claims.csv", get(incidents::claims_csv))
-        .route("/incidents/{id}/claims.json", get(incidents::claims_json))
-        .route("/incidents/{id}/stix.json", get(incidents::stix))
+        .route("/incidents/{id}/{file}", get(incidents::export))
+        .route("/documents", get(documents::list))
+        .route("/documents.csv", get(documents::list_csv))
+        .route("/documents.json", get(documents::list_json))
         .route("/documents/{id}", get(documents::show))
+        .route("/documents/{id}/{file}", get(documents::export))
         .route("/telemetry", get(telemetry::show))
         .route("/telemetry/{file}", get(telemetry::export))
         .route("/devices/{id}", get(devices::show))
-        .route("/devices/{id}/findings.csv", get(devices::findings_csv))
-        .route("/devices/{id}/findings.json", get(devices::findings_json))
+        .route("/devices/{id}/record", post(devices::record))
+        .route("/devices/{id}/{file}", get(devices::export))
         .route("/actors/{id}", get(actors::show))
-        .route("/actors/{id}/incidents.csv", get(actors::incidents_csv))
-        .route("/actors/{id}/incidents.json", get(actors::incidents_json))
-        .route("/actors/{id}/claims.csv", get(actors::claims_csv))
-        .route("/actors/{id}/claims.json", get(actors::claims_json))
-        .route("/documents/{id}/claims.csv", get(documents::claims_csv))
-        .route("/documents/{id}/claims.json", get(documents::claims_json))
+        .route("/actors/{id}/{file}", get(actors::export))
         .with_state(web)
 }
 
@@ -265,6 +263,56 @@ pub(crate) async fn viewer(web: &Web, headers: &HeaderMap) -> Result<Viewer, Res
         });
     }
     Err(Redirect::to("/login").into_response())
+}
+
+/// What every page handler starts from: who reads, and the query string.
+/// Extracting it answers for the handler when the reader must sign in first
+/// (or the store fails reading the session's user).
+pub(crate) struct Reading {
+    pub v: Viewer,
+    pub q: params::Params,
+}
+
+impl FromRequestParts<Web> for Reading {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Self, Response> {
+        let q = params::Params::parse(parts.uri.query().unwrap_or("").as_bytes());
+        let v = viewer(web, &parts.headers).await?;
+        Ok(Reading { v, q })
+    }
+}
+
+/// The signed-in user who may write, or the response that replaces the
+/// page: sign in first, or 403 for a role that only reads.
+pub(crate) async fn writer(
+    web: &Web,
+    headers: &HeaderMap,
+) -> Result<(Viewer, UserRecord), Response> {
+    let v = viewer(web, headers).await?;
+    let Some(user) = v.user.clone() else {
+        return Err(Redirect::to("/login").into_response());
+    };
+    if !user.role.default_rights().1 {
+        return Err(error_page(
+            StatusCode::FORBIDDEN,
+            "Not allowed",
+            "Your account may read but not write, so it cannot import or record evidence. Ask an administrator for the analyst role.",
+        ));
+    }
+    Ok((v, user))
+}
+
+/// The refusal of a posted form whose CSRF token is not the session's.
+pub(crate) fn refuse_csrf(v: &Viewer, posted: &str) -> Option<Response> {
+    if v.csrf.is_some() && v.csrf.as_deref() == Some(posted) {
+        return None;
+    }
+    Some(error_page(
+        StatusCode::FORBIDDEN,
+        "Form refused",
+        "The form had expired. Please open it again and resubmit.",
+    ))
 }
 
 async fn home() -> Redirect {
@@ -482,9 +530,4 @@ async fn logout(State(web): State<Web>, headers: HeaderMap, body: Bytes) -> Resp
     let mut r = Redirect::to("/login").into_response();
     set_cookie(&mut r, &session::expired(SESSION_COOKIE));
     r
-}
-
-/// Extracts the raw query string (for handlers that read it themselves).
-pub(crate) fn query_of(q: &RawQuery) -> params::Params {
-    params::Params::parse(q.0.as_deref().unwrap_or("").as_bytes())
 }

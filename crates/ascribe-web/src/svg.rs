@@ -17,7 +17,8 @@ pub(crate) struct Bar<'a> {
 
 const WIDTH: f64 = 640.0;
 const LABEL_W: f64 = 170.0;
-const BAR_X: f64 = 180.0;
+/// The bars start just after the labels.
+const BAR_X: f64 = LABEL_W + 10.0;
 const BAR_W: f64 = 340.0;
 const ROW_H: f64 = 46.0;
 const TOP: f64 = 24.0;

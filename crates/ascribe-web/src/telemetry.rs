@@ -7,18 +7,18 @@
 //! sum); every list is one page at a time with its count.
 
 use ascribe_model::Tlp;
-use ascribe_store::{EventGroup, SightingRow, Store, StoreError};
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use ascribe_store::{EventGroup, SightingRow, Store, StoreError, TelemetryFilter};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{html, Markup};
 
-use crate::format::{count, csv};
-use crate::incidents::{cell, csv_response, enc, json_response, table_json};
-use crate::layout::{chip, page, pager};
+use crate::export::{cell, enc};
+use crate::format::count;
+use crate::layout::{chip, page, pager, text_input, FieldErrors};
 use crate::params::{Paging, Params};
 use crate::svg::counts;
-use crate::{app_error, html_response, query_of, viewer, Viewer, Web};
+use crate::{app_error, html_response, Reading, Viewer, Web};
 
 /// Bars in a chart (the rest of the groups are in the paged table).
 const CHART_BARS: usize = 10;
@@ -60,6 +60,48 @@ struct Pages {
     sighting: usize,
 }
 
+/// The page's filters as read from the query (the reader's clearance
+/// always among them), with the errors to show next to their fields.
+fn read_filter(v: &Viewer, q: &Params) -> (TelemetryFilter, FieldErrors) {
+    let mut f = TelemetryFilter::from(v.clearance());
+    let mut errors = FieldErrors::new();
+    for (name, slot) in [("from", &mut f.from), ("to", &mut f.to)] {
+        if let Some(d) = q.text(name) {
+            if d.len() == 10 && ascribe_app::docs::days(d).is_some() {
+                *slot = Some(d.to_owned());
+            } else {
+                errors.insert(
+                    name,
+                    format!("{d:?} is not a date: write it as YYYY-MM-DD, e.g. 2020-07-10."),
+                );
+            }
+        }
+    }
+    if let Some(c) = q.text("src_country") {
+        if c.len() == 2 && c.chars().all(|x| x.is_ascii_alphabetic()) {
+            f.country = Some(c.to_ascii_uppercase());
+        } else {
+            errors.insert(
+                "src_country",
+                format!("{c:?}: write a two-letter country code, e.g. NL."),
+            );
+        }
+    }
+    if let Some(a) = q.text("src_asn") {
+        match a.trim_start_matches(['A', 'S', 'a', 's']).parse::<u32>() {
+            Ok(n) => f.asn = Some(n),
+            Err(_) => {
+                errors.insert(
+                    "src_asn",
+                    format!("{a:?}: write an AS number, e.g. 64500 or AS64500."),
+                );
+            }
+        }
+    }
+    f.run = q.text("run").map(str::to_owned);
+    (f, errors)
+}
+
 fn page_of(q: &Params, name: &str) -> usize {
     // A page past the end is read as the last one; an unreadable one is the first (as `Paging::read`).
     match q.get(name).map(|v| v.trim().parse::<usize>()) {
@@ -68,22 +110,24 @@ fn page_of(q: &Params, name: &str) -> usize {
     }
 }
 
-fn read(store: &Store, at: Tlp, p: Pages) -> Result<Seen, StoreError> {
+fn read(store: &Store, at: &TelemetryFilter, p: Pages) -> Result<Seen, StoreError> {
     store.read(|r| {
         let off = |n: usize| (n - 1) * p.size;
         // A page past the end shows the last one (as the pager says).
         let last = |total: usize| off(total.div_ceil(p.size).max(1));
         let group = |g: EventGroup, most: bool, n: usize| -> Result<Grouped, StoreError> {
-            let (total, rows) = r.events_by_seen_by(g, at, most, off(n), p.size)?;
+            let (total, rows) = r.events_by_seen_by(g, at.clone(), most, off(n), p.size)?;
             if rows.is_empty() && total > 0 {
-                let rows = r.events_by_seen_by(g, at, most, last(total), p.size)?.1;
+                let rows = r
+                    .events_by_seen_by(g, at.clone(), most, last(total), p.size)?
+                    .1;
                 return Ok(Grouped { total, rows });
             }
             Ok(Grouped { total, rows })
         };
         let countries = group(EventGroup::Country, true, p.country)?;
         let top_countries = r
-            .events_by_seen_by(EventGroup::Country, at, true, 0, CHART_BARS)?
+            .events_by_seen_by(EventGroup::Country, at.clone(), true, 0, CHART_BARS)?
             .1;
         let days = group(EventGroup::Day, false, p.day)?;
         let day_keys: Vec<String> = days.rows.iter().map(|d| d.0.clone()).collect();
@@ -92,18 +136,18 @@ fn read(store: &Store, at: Tlp, p: Pages) -> Result<Seen, StoreError> {
             .take(DAY_COUNTRIES)
             .map(|c| c.0.clone())
             .collect();
-        let day_countries = r.country_days_seen_by(at, &day_keys, &column_countries)?;
+        let day_countries = r.country_days_seen_by(at.clone(), &day_keys, &column_countries)?;
         let asns = group(EventGroup::Asn, true, p.asn)?;
         let top_asns = r
-            .events_by_seen_by(EventGroup::Asn, at, true, 0, CHART_BARS)?
+            .events_by_seen_by(EventGroup::Asn, at.clone(), true, 0, CHART_BARS)?
             .1;
         let signatures = group(EventGroup::Signature, true, p.signature)?;
-        let mut sightings = r.sightings_seen_by(at, off(p.sighting), p.size)?;
+        let mut sightings = r.sightings_seen_by(at.clone(), off(p.sighting), p.size)?;
         if sightings.1.is_empty() && sightings.0 > 0 {
-            sightings = r.sightings_seen_by(at, last(sightings.0), p.size)?;
+            sightings = r.sightings_seen_by(at.clone(), last(sightings.0), p.size)?;
         }
         Ok(Seen {
-            marking: r.telemetry_marking_seen_by(at)?,
+            marking: r.telemetry_marking_seen_by(at.clone())?,
             countries,
             top_countries,
             days,
@@ -116,8 +160,8 @@ fn read(store: &Store, at: Tlp, p: Pages) -> Result<Seen, StoreError> {
     })
 }
 
-async fn load(web: &Web, at: Tlp, p: Pages) -> Result<Seen, Response> {
-    web.db(move |s| read(s, at, p))
+async fn load(web: &Web, at: TelemetryFilter, p: Pages) -> Result<Seen, Response> {
+    web.db(move |s| read(s, &at, p))
         .await?
         .map_err(|e| app_error(&ascribe_app::AppError::from(e)))
 }
@@ -134,12 +178,8 @@ fn marking(seen: &Seen) -> Tlp {
         .unwrap_or(Tlp::Clear)
 }
 
-pub(crate) async fn show(State(web): State<Web>, headers: HeaderMap, q: RawQuery) -> Response {
-    let q = query_of(&q);
-    let v = match viewer(&web, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub(crate) async fn show(State(web): State<Web>, Reading { v, q }: Reading) -> Response {
+    let (filter, errors) = read_filter(&v, &q);
     let p = Pages {
         size: web.config().page_size,
         country: page_of(&q, "country"),
@@ -148,12 +188,17 @@ pub(crate) async fn show(State(web): State<Web>, headers: HeaderMap, q: RawQuery
         signature: page_of(&q, "sig"),
         sighting: page_of(&q, "sighting"),
     };
-    let seen = match load(&web, v.clearance(), p).await {
+    let seen = match load(&web, filter, p).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    let body = body(&v, &q, &seen, p);
-    html_response(StatusCode::OK, page("Telemetry", marking(&seen), &v, body))
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let body = body(&v, &q, &errors, &seen, p);
+    html_response(status, page("Telemetry", marking(&seen), &v, body))
 }
 
 fn paging(q: &Params, name: &str, size: usize, total: usize) -> Paging {
@@ -175,6 +220,35 @@ fn group_table(id: &str, caption: &str, key: &str, g: &Grouped) -> Markup {
     }
 }
 
+/// One grouping's chart and its paged table.
+struct ByGroup {
+    id: &'static str,
+    /// The group in a sentence ("country", "AS").
+    what: &'static str,
+    /// The table's key column.
+    label: &'static str,
+    plural: &'static str,
+    /// The page parameter.
+    page: &'static str,
+}
+
+/// The caveat, then a grouping's chart of its top groups beside its table, one page at a time.
+fn by_group(b: &ByGroup, q: &Params, g: Paging, top: &[(String, u64)], rows: &Grouped) -> Markup {
+    html! {
+        p class="caveat-short" { (CAVEAT) }
+        div class="chart-and-table" {
+            (counts(&format!("{}-chart", b.page), &takeaway(b.what, top), BARS_DESC, top))
+            div {
+                (pager(b.plural, "/telemetry", q, b.page, g, rows.total))
+                (group_table(b.id, &format!("Events by source {}, most first", b.what), b.label, rows))
+            }
+        }
+    }
+}
+
+/// What every bar chart of counts shows, for a screen reader.
+const BARS_DESC: &str = "One bar per group, longest for the most events; the figure after each bar and the table beside give the same counts.";
+
 fn takeaway(what: &str, rows: &[(String, u64)]) -> String {
     match rows.first() {
         Some((k, n)) => format!(
@@ -186,7 +260,28 @@ fn takeaway(what: &str, rows: &[(String, u64)]) -> String {
     }
 }
 
-fn body(v: &Viewer, q: &Params, seen: &Seen, p: Pages) -> Markup {
+/// The GET form of the page's filters; every table, chart and export below follows it.
+fn filter_form(q: &Params, errors: &FieldErrors) -> Markup {
+    html! {
+        form method="get" action="/telemetry" class="filters" aria-label="Filter telemetry" {
+            (text_input(errors, q, "from", "From day", Some("YYYY-MM-DD")))
+            (text_input(errors, q, "to", "To day", Some("YYYY-MM-DD")))
+            (text_input(errors, q, "src_country", "Source country", Some("two letters, e.g. NL")))
+            (text_input(errors, q, "src_asn", "Source AS", Some("e.g. 64500")))
+            (text_input(errors, q, "run", "Sensor run", Some("its id")))
+            div class="actions" {
+                button type="submit" { "Apply filters" }
+                a href="/telemetry" { "Clear filters" }
+            }
+        }
+        @if !errors.is_empty() {
+            p class="error" role="alert" { "Some filters could not be read; see the messages next to them. The counts below ignore them." }
+        }
+        p class="muted" { "Sightings have no source country or AS: they follow the days and the run only." }
+    }
+}
+
+fn body(v: &Viewer, q: &Params, errors: &FieldErrors, seen: &Seen, p: Pages) -> Markup {
     let here = "/telemetry";
     let cg = paging(q, "country", p.size, seen.countries.total);
     let dg = paging(q, "day", p.size, seen.days.total);
@@ -205,21 +300,15 @@ fn body(v: &Viewer, q: &Params, seen: &Seen, p: Pages) -> Markup {
             .find(|(d, c, _)| d == day && c == country)
             .map_or(0, |x| x.2)
     };
-    let desc = "One bar per group, longest for the most events; the figure after each bar and the table beside give the same counts.";
+    let desc = BARS_DESC;
     html! {
         h1 { "Telemetry" }
         p { "Counts from the sensor runs stored with " code { "ascribe telemetry ingest --incident" } " that you may see (up to " (v.clearance().label()) ")." }
         p class="caveat" { strong { "Caveat: " } (CAVEAT) }
+        (filter_form(q, errors))
         section aria-labelledby="countries" {
             h2 id="countries" { "Events by source country" }
-            p class="caveat-short" { (CAVEAT) }
-            div class="chart-and-table" {
-                (counts("country-chart", &takeaway("country", &seen.top_countries), desc, &seen.top_countries))
-                div {
-                    (pager("countries", here, q, "country", cg, seen.countries.total))
-                    (group_table("countries", "Events by source country, most first", "Country", &seen.countries))
-                }
-            }
+            (by_group(&ByGroup { id: "countries", what: "country", label: "Country", plural: "countries", page: "country" }, q, cg, &seen.top_countries, &seen.countries))
             h3 { "Over time" }
             p { "Events per day, with a column for each of the " (columns.len()) " countries with the most events." }
             (pager("days", here, q, "day", dg, seen.days.total))
@@ -248,14 +337,7 @@ fn body(v: &Viewer, q: &Params, seen: &Seen, p: Pages) -> Markup {
         }
         section aria-labelledby="asns" {
             h2 id="asns" { "Events by source AS" }
-            p class="caveat-short" { (CAVEAT) }
-            div class="chart-and-table" {
-                (counts("as-chart", &takeaway("AS", &seen.top_asns), desc, &seen.top_asns))
-                div {
-                    (pager("autonomous systems", here, q, "as", ag, seen.asns.total))
-                    (group_table("asns", "Events by source AS number, most first", "AS", &seen.asns))
-                }
-            }
+            (by_group(&ByGroup { id: "asns", what: "AS", label: "AS", plural: "autonomous systems", page: "as" }, q, ag, &seen.top_asns, &seen.asns))
         }
         section aria-labelledby="signatures" {
             h2 id="signatures" { "Top signatures" }
@@ -292,14 +374,22 @@ fn body(v: &Viewer, q: &Params, seen: &Seen, p: Pages) -> Markup {
         section aria-labelledby="exports" {
             h2 id="exports" { "Export" }
             p class="exports" {
+                @let filters = filters_only(q).query();
                 @for (t, label) in [("countries", "Countries"), ("days", "Days"), ("asns", "ASes"), ("signatures", "Signatures"), ("sightings", "Sightings")] {
-                    a href=(format!("/telemetry/{t}.csv")) { (label) " (CSV)" }
-                    a href=(format!("/telemetry/{t}.json")) { (label) " (JSON)" }
+                    a href=(format!("/telemetry/{t}.csv{filters}")) { (label) " (CSV)" }
+                    a href=(format!("/telemetry/{t}.json{filters}")) { (label) " (JSON)" }
                 }
             }
-            p class="muted" { "Each export holds every row of its table (at most " (count(EXPORT_ROWS)) "), and nothing above " (v.clearance().label()) "." }
+            p class="muted" { "Each export holds every row of its table under the filters above (at most " (count(EXPORT_ROWS)) "), and nothing above " (v.clearance().label()) "." }
         }
     }
+}
+
+/// The query without its page numbers: the filters alone.
+fn filters_only(q: &Params) -> Params {
+    ["country", "day", "as", "sig", "sighting"]
+        .into_iter()
+        .fold(q.clone(), |q, page| q.with(page, None))
 }
 
 /// An export's marking, header and rows.
@@ -312,15 +402,10 @@ const EXPORT_ROWS: usize = 100_000;
 pub(crate) async fn export(
     State(web): State<Web>,
     axum::extract::Path(file): axum::extract::Path<String>,
-    headers: HeaderMap,
+    Reading { v, q }: Reading,
 ) -> Response {
-    let Some((table, ext)) = file.rsplit_once('.') else {
+    let Some((table, format)) = crate::export::file(&file) else {
         return crate::not_found();
-    };
-    let json = match ext {
-        "json" => true,
-        "csv" => false,
-        _ => return crate::not_found(),
     };
     let group = match table {
         "countries" => Some(EventGroup::Country),
@@ -330,20 +415,19 @@ pub(crate) async fn export(
         "sightings" => None,
         _ => return crate::not_found(),
     };
-    let v = match viewer(&web, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let at = v.clearance();
+    // Filters that cannot be read are left out, as on the page.
+    let (at, _) = read_filter(&v, &q);
     let read = web
         .db(move |s| {
             s.read(|r| -> Result<ExportTable, StoreError> {
                 // No run the reader may see: the export holds no row, so nothing marks it above TLP:CLEAR.
-                let runs = r.telemetry_marking_seen_by(at)?.unwrap_or(Tlp::Clear);
+                let runs = r
+                    .telemetry_marking_seen_by(at.clone())?
+                    .unwrap_or(Tlp::Clear);
                 match group {
                     Some(g) => {
                         let rows = r
-                            .events_by_seen_by(g, at, g != EventGroup::Day, 0, EXPORT_ROWS)?
+                            .events_by_seen_by(g, at.clone(), g != EventGroup::Day, 0, EXPORT_ROWS)?
                             .1;
                         Ok((
                             runs,
@@ -354,7 +438,7 @@ pub(crate) async fn export(
                         ))
                     }
                     None => {
-                        let rows = r.sightings_seen_by(at, 0, EXPORT_ROWS)?.1;
+                        let rows = r.sightings_seen_by(at.clone(), 0, EXPORT_ROWS)?.1;
                         let marking = rows.iter().map(|s| s.tlp).fold(runs, Ord::max);
                         Ok((
                             marking,
@@ -393,13 +477,7 @@ pub(crate) async fn export(
         })
         .await;
     match read {
-        Ok(Ok((marking, header, rows))) => {
-            if json {
-                json_response(&table_json(marking, &header, &rows))
-            } else {
-                csv_response(csv(marking, &header, &rows))
-            }
-        }
+        Ok(Ok((marking, header, rows))) => crate::export::table(format, marking, &header, &rows),
         Ok(Err(e)) => app_error(&ascribe_app::AppError::from(e)),
         Err(r) => r,
     }
