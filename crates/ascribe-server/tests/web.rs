@@ -1750,3 +1750,41 @@ async fn telemetry_filters_narrow_every_table_and_export_never_above_clearance()
         assert!(!field_error(&bad.text, f).is_empty(), "{f}");
     }
 }
+
+/// Sessions are kept in the store: a server started again on the same
+/// database keeps its users signed in, and a sign-out there ends the session.
+#[tokio::test]
+async fn a_restart_signs_no_one_out_and_a_sign_out_ends_the_session() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("sessions.db");
+    let first = state(
+        fill(Store::open(&path, ascribe_app::SystemClock).expect("a store file")),
+        true,
+    );
+    let cookie = sign_in(&first, "u-amber").await;
+    let before = get(&first, "/incidents", Some(&cookie)).await;
+    assert!(before.text.contains("Signed in as <strong>u-amber</strong>"));
+    let token = csrf(&before.text);
+    drop(first);
+    // The server again, with nothing in memory.
+    let again = state(
+        Store::open(&path, ascribe_app::SystemClock).expect("the file again"),
+        true,
+    );
+    let after = get(&again, "/incidents/vaccine", Some(&cookie)).await;
+    assert_eq!(after.status, StatusCode::OK);
+    assert!(after.text.contains("Signed in as <strong>u-amber</strong>"), "still signed in");
+    assert_structure(&after, Tlp::Amber);
+    assert_eq!(csrf(&after.text), token, "the same session and token");
+    // A made-up cookie is nobody.
+    let stranger = get(&again, "/incidents", Some("ascribe_session=0000")).await;
+    assert!(stranger.text.contains("Not signed in"));
+    let out = post_form(&again, "/logout", &cookie, &format!("csrf={token}")).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let third = state(
+        Store::open(&path, ascribe_app::SystemClock).expect("the file once more"),
+        true,
+    );
+    let gone = get(&third, "/incidents", Some(&cookie)).await;
+    assert!(gone.text.contains("Not signed in"), "signed out for good");
+}

@@ -37,7 +37,7 @@ pub use stix::{
 };
 pub use telemetry::{EventGroup, SightingRow, TelemetryFilter, TelemetryRun};
 pub use unit::{ReadUnit, UnitOfWork};
-pub use users::{RightsChange, Role, UserRecord};
+pub use users::{RightsChange, Role, UserRecord, WebSession};
 
 use ascribe_model::Clock;
 

@@ -80,6 +80,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0014_revision",
         include_str!("../migrations/postgres/0014_revision.sql"),
     ),
+    (
+        15,
+        "0015_web_sessions",
+        include_str!("../migrations/postgres/0015_web_sessions.sql"),
+    ),
 ];
 
 /// Tables only PostgreSQL has: the streaming workers' (`ascribe-stream`, migration
@@ -802,7 +807,8 @@ mod tests {
                 (11, "0011_documents".to_owned()),
                 (12, "0012_device_reports".to_owned()),
                 (13, "0013_telemetry_tlp".to_owned()),
-                (14, "0014_revision".to_owned())
+                (14, "0014_revision".to_owned()),
+                (15, "0015_web_sessions".to_owned())
             ]
         );
     }

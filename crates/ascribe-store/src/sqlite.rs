@@ -102,6 +102,12 @@ const MIGRATIONS: &[(i64, &str, &str, bool)] = &[
         include_str!("../migrations/0014_revision.sql"),
         false,
     ),
+    (
+        15,
+        "0015_web_sessions",
+        include_str!("../migrations/0015_web_sessions.sql"),
+        false,
+    ),
 ];
 
 /// The newest schema version this build knows.

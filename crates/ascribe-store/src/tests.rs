@@ -904,6 +904,42 @@ fn documents_are_listed_filtered_and_paged_at_clearance(mut store: Store) {
     assert_eq!(rows[0].incidents, vec!["inc".to_owned()]);
 }
 
+/// Web sessions are kept by token hash, touched, and forgotten on
+/// sign-out, when idle too long, or with their user.
+fn web_sessions_are_kept_touched_and_forgotten(store: Store) -> Result<()> {
+    let user = UserRecord {
+        name: "ana".into(),
+        role: Role::Analyst,
+        clearance: Tlp::Amber,
+        password_hash: "h".into(),
+    };
+    store.unit_of_work(|u| u.add_user(&user, "t"))?;
+    let s = |last_used: i64| WebSession {
+        user: "ana".into(),
+        csrf: "c".into(),
+        last_used,
+    };
+    store.unit_of_work(|u| {
+        u.save_web_session("h1", &s(100))?;
+        u.save_web_session("h2", &s(10))
+    })?;
+    assert_eq!(store.read(|r| r.web_session("h1"))?, Some(s(100)));
+    assert!(store.unit_of_work(|u| u.touch_web_session("h1", 160))?);
+    assert_eq!(
+        store.read(|r| r.web_session("h1"))?.map(|x| x.last_used),
+        Some(160)
+    );
+    assert_eq!(store.unit_of_work(|u| u.delete_web_sessions_before(50))?, 1);
+    assert_eq!(store.read(|r| r.web_session("h2"))?, None);
+    store.unit_of_work(|u| u.delete_web_session("h1"))?;
+    assert!(
+        !store.unit_of_work(|u| u.touch_web_session("h1", 200))?,
+        "signed out"
+    );
+    assert_eq!(store.read(|r| r.web_session("h1"))?, None);
+    Ok(())
+}
+
 /// The telemetry page's reads: sums by group over the runs a clearance may
 /// see, one page at a time with the number of groups; sightings filtered by
 /// their own marking and their run's.
@@ -1113,6 +1149,7 @@ macro_rules! behaviour_suite {
                 claims_naming_an_actor_and_named_hypotheses,
                 device_reports_are_kept_and_read_at_clearance,
                 documents_are_listed_filtered_and_paged_at_clearance,
+                web_sessions_are_kept_touched_and_forgotten,
                 telemetry_reads_sum_and_filter_by_marking
             );
         }

@@ -263,3 +263,69 @@ impl ReadUnit<'_> {
         Ok(row.unwrap_or_else(|| user.role.default_rights()))
     }
 }
+
+/// A signed-in web session as kept ([migration 0015]): whose it is, its
+/// CSRF token and when it was last used, in seconds since 1970 (UTC). The
+/// session's token is the key, kept only as its SHA-256 (the caller hashes).
+///
+/// [migration 0015]: ../migrations/0015_web_sessions.sql
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebSession {
+    pub user: String,
+    pub csrf: String,
+    pub last_used: i64,
+}
+
+impl UnitOfWork<'_> {
+    /// Keeps a session under its token's hash (replacing one kept there).
+    pub fn save_web_session(&self, token_hash: &str, s: &WebSession) -> Result<()> {
+        self.execute(
+            "INSERT INTO web_sessions (token_hash, user_name, csrf, last_used) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (token_hash) DO UPDATE SET user_name = excluded.user_name,
+                 csrf = excluded.csrf, last_used = excluded.last_used",
+            &[&token_hash, &s.user, &s.csrf, &s.last_used],
+        )?;
+        Ok(())
+    }
+
+    /// Marks a kept session used at `now`; false when it is no longer kept
+    /// (signed out, or ended elsewhere).
+    pub fn touch_web_session(&self, token_hash: &str, now: i64) -> Result<bool> {
+        let n = self.execute(
+            "UPDATE web_sessions SET last_used = $2 WHERE token_hash = $1",
+            &[&token_hash, &now],
+        )?;
+        Ok(n > 0)
+    }
+
+    /// Forgets a session (sign-out).
+    pub fn delete_web_session(&self, token_hash: &str) -> Result<()> {
+        self.execute(
+            "DELETE FROM web_sessions WHERE token_hash = $1",
+            &[&token_hash],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets the sessions last used before `cutoff`; how many.
+    pub fn delete_web_sessions_before(&self, cutoff: i64) -> Result<usize> {
+        self.execute("DELETE FROM web_sessions WHERE last_used < $1", &[&cutoff])
+    }
+}
+
+impl ReadUnit<'_> {
+    /// The session kept under a token's hash, if any.
+    pub fn web_session(&self, token_hash: &str) -> Result<Option<WebSession>> {
+        self.query_opt(
+            "SELECT user_name, csrf, last_used FROM web_sessions WHERE token_hash = $1",
+            &[&token_hash],
+            |r| {
+                Ok(WebSession {
+                    user: r.get(0)?,
+                    csrf: r.get(1)?,
+                    last_used: r.get(2)?,
+                })
+            },
+        )
+    }
+}

@@ -242,8 +242,10 @@ impl Viewer {
 /// The reader of a request, or the response that replaces the page: sign
 /// in first (anonymous reading refused) or an error.
 pub(crate) async fn viewer(web: &Web, headers: &HeaderMap) -> Result<Viewer, Response> {
-    let found = session::cookie(headers, SESSION_COOKIE)
-        .and_then(|token| lock(&web.inner.sessions).touch(&token, Instant::now()));
+    let found = match session::cookie(headers, SESSION_COOKIE) {
+        Some(token) => live_session(web, token).await?,
+        None => None,
+    };
     if let Some((name, csrf)) = found {
         let user = web.db(move |s| s.user(&name)).await?.map_err(|e| {
             tracing::error!(error = %e, "reading a signed-in user");
@@ -263,6 +265,51 @@ pub(crate) async fn viewer(web: &Web, headers: &HeaderMap) -> Result<Viewer, Res
         });
     }
     Err(Redirect::to("/login").into_response())
+}
+
+/// Seconds since 1970 by the store's clock (the time sessions are kept in).
+fn unix_now(store: &Store) -> i64 {
+    store.clock().now().unix_timestamp()
+}
+
+/// The user and CSRF token of the live session `token` names: from the
+/// table in memory, else from the store (a session opened before a restart,
+/// taken back while it is not idle too long). A session's use is written to
+/// the store about once a minute; a session the store no longer has was
+/// signed out elsewhere and ends here too.
+async fn live_session(web: &Web, token: String) -> Result<Option<(String, String)>, Response> {
+    let now = Instant::now();
+    let touched = lock(&web.inner.sessions).touch(&token, now);
+    let hash = session::token_hash(&token);
+    if let Some(t) = touched {
+        if !t.save {
+            return Ok(Some((t.user, t.csrf)));
+        }
+        let kept = web
+            .db(move |s| s.unit_of_work(|u| u.touch_web_session(&hash, unix_now(s))))
+            .await?
+            .map_err(|e| app_error(&ascribe_app::AppError::from(e)))?;
+        if !kept {
+            lock(&web.inner.sessions).forget(&token);
+            return Ok(None);
+        }
+        return Ok(Some((t.user, t.csrf)));
+    }
+    let idle = web.config().session_idle;
+    let kept = web
+        .db(move |s| s.read(|r| r.web_session(&hash)).map(|k| (k, unix_now(s))))
+        .await?
+        .map_err(|e| app_error(&ascribe_app::AppError::from(e)))?;
+    let (Some(k), at) = kept else {
+        return Ok(None);
+    };
+    // Unused for this long by the store's clock (a clock set back counts as just used).
+    let unused = Duration::from_secs((at - k.last_used).max(0).unsigned_abs());
+    let Some(last) = now.checked_sub(unused).filter(|_| unused < idle) else {
+        return Ok(None);
+    };
+    lock(&web.inner.sessions).restore(&token, &k.user, &k.csrf, last, now);
+    Ok(Some((k.user, k.csrf)))
 }
 
 /// What every page handler starts from: who reads, and the query string.
@@ -477,7 +524,30 @@ async fn login(State(web): State<Web>, headers: HeaderMap, body: Bytes) -> Respo
     }
     match web.inner.gate.login(name.clone(), password).await {
         Ok(user) => {
-            let (token, _) = lock(&web.inner.sessions).open(&user.name, Instant::now());
+            let (token, csrf) = lock(&web.inner.sessions).open(&user.name, Instant::now());
+            let (hash, idle) = (session::token_hash(&token), web.config().session_idle);
+            let kept = web
+                .db(move |s| {
+                    let now = unix_now(s);
+                    // Sessions idle longer than any may live are forgotten (an idle time past i64 seconds keeps all).
+                    let cutoff =
+                        now.saturating_sub(i64::try_from(idle.as_secs()).unwrap_or(i64::MAX));
+                    let session = ascribe_store::WebSession {
+                        user: user.name,
+                        csrf,
+                        last_used: now,
+                    };
+                    s.unit_of_work(|u| {
+                        u.delete_web_sessions_before(cutoff)?;
+                        u.save_web_session(&hash, &session)
+                    })
+                })
+                .await;
+            match kept {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => return app_error(&ascribe_app::AppError::from(e)),
+                Err(r) => return r,
+            }
             let mut r = Redirect::to("/incidents").into_response();
             set_cookie(
                 &mut r,
@@ -518,6 +588,10 @@ async fn logout(State(web): State<Web>, headers: HeaderMap, body: Bytes) -> Resp
     let form = params::Params::parse(&body);
     let token = session::cookie(&headers, SESSION_COOKIE);
     if let Some(token) = token {
+        // A session opened before a restart is taken back first, so its token is checked.
+        if let Err(r) = live_session(&web, token.clone()).await {
+            return r;
+        }
         let ok = lock(&web.inner.sessions).close(&token, form.get("csrf").unwrap_or(""));
         if !ok {
             return error_page(
@@ -525,6 +599,15 @@ async fn logout(State(web): State<Web>, headers: HeaderMap, body: Bytes) -> Resp
                 "Sign-out refused",
                 "The sign-out form had expired. Please use the sign-out button again.",
             );
+        }
+        let hash = session::token_hash(&token);
+        match web
+            .db(move |s| s.unit_of_work(|u| u.delete_web_session(&hash)))
+            .await
+        {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return app_error(&ascribe_app::AppError::from(e)),
+            Err(r) => return r,
         }
     }
     let mut r = Redirect::to("/login").into_response();

@@ -2,7 +2,12 @@
 //! (Secure over TLS), the user's name and a CSRF token kept on the server.
 //!
 //! The table takes the time as a parameter, so its rules are tested without
-//! a clock. Sessions live in memory: a restart signs everyone out.
+//! a clock. It is the server's memory of the sessions; each is also kept in
+//! the store (migration 0015, the token only as its SHA-256, see
+//! [`token_hash`]), so a restart signs no one out: a token the table does
+//! not know is looked up there and taken back ([`Sessions::restore`]). A
+//! session's use is written to the store at most once every [`SAVE_EVERY`],
+//! and that write also tells whether it was signed out elsewhere.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -22,10 +27,32 @@ pub(crate) fn token() -> String {
     format!("{}{}", a.simple(), b.simple())
 }
 
+/// How often a session's use is written to the store at most.
+pub(crate) const SAVE_EVERY: Duration = Duration::from_secs(60);
+
+/// A token's SHA-256 in hex: the store's key for its session.
+pub(crate) fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 struct Session {
     user: String,
     csrf: String,
     last: Instant,
+    /// When its use was last written to the store.
+    saved: Instant,
+}
+
+/// A live session's user and CSRF token, and whether its use is due to be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Touched {
+    pub user: String,
+    pub csrf: String,
+    pub save: bool,
 }
 
 /// The open sessions, bounded: past `max`, the least recently used goes.
@@ -46,6 +73,13 @@ impl Sessions {
 
     /// Opens a session for `user`: (cookie token, CSRF token).
     pub fn open(&mut self, user: &str, now: Instant) -> (String, String) {
+        let (t, csrf) = (token(), token());
+        self.restore(&t, user, &csrf, now, now);
+        (t, csrf)
+    }
+
+    /// Takes a session kept in the store back into the table, last used at `last`.
+    pub fn restore(&mut self, t: &str, user: &str, csrf: &str, last: Instant, now: Instant) {
         self.map
             .retain(|_, s| now.duration_since(s.last) < self.idle);
         while self.map.len() >= self.max {
@@ -61,25 +95,31 @@ impl Sessions {
                 None => break,
             }
         }
-        let t = token();
-        let csrf = token();
         self.map.insert(
-            t.clone(),
+            t.to_owned(),
             Session {
                 user: user.to_owned(),
-                csrf: csrf.clone(),
-                last: now,
+                csrf: csrf.to_owned(),
+                last,
+                saved: now,
             },
         );
-        (t, csrf)
     }
 
     /// The user and CSRF token of a live session, which is kept alive.
-    pub fn touch(&mut self, token: &str, now: Instant) -> Option<(String, String)> {
+    pub fn touch(&mut self, token: &str, now: Instant) -> Option<Touched> {
         let live = match self.map.get_mut(token) {
             Some(s) if now.duration_since(s.last) < self.idle => {
                 s.last = now;
-                Some((s.user.clone(), s.csrf.clone()))
+                let save = now.duration_since(s.saved) >= SAVE_EVERY;
+                if save {
+                    s.saved = now;
+                }
+                Some(Touched {
+                    user: s.user.clone(),
+                    csrf: s.csrf.clone(),
+                    save,
+                })
             }
             Some(_) => None,
             None => return None,
@@ -88,6 +128,11 @@ impl Sessions {
             self.map.remove(token);
         }
         live
+    }
+
+    /// Forgets a session (signed out elsewhere).
+    pub fn forget(&mut self, token: &str) {
+        self.map.remove(token);
     }
 
     /// Closes a session when `csrf` is its token; false (session kept) otherwise.
@@ -149,9 +194,23 @@ mod tests {
         assert_eq!(tok.len(), 64);
         assert_ne!(tok, csrf);
         let later = t0 + Duration::from_secs(50);
-        assert_eq!(s.touch(&tok, later), Some(("ana".to_owned(), csrf.clone())));
+        assert_eq!(
+            s.touch(&tok, later),
+            Some(Touched {
+                user: "ana".to_owned(),
+                csrf: csrf.clone(),
+                save: false
+            })
+        );
         // Used at 50 s, so still alive at 100 s; idle past 60 s after that it ends.
-        assert!(s.touch(&tok, t0 + Duration::from_secs(100)).is_some());
+        assert!(
+            s.touch(&tok, t0 + Duration::from_secs(100))
+                .is_some_and(|t| t.save),
+            "its use is written once a minute"
+        );
+        assert!(s
+            .touch(&tok, t0 + Duration::from_secs(101))
+            .is_some_and(|t| !t.save));
         assert!(s.touch(&tok, t0 + Duration::from_secs(161)).is_none());
         assert!(s.touch("nope", t0).is_none());
     }
@@ -171,6 +230,20 @@ mod tests {
         assert!(s.touch(&b, t0 + Duration::from_secs(3)).is_none());
         assert!(s.touch(&c, t0 + Duration::from_secs(3)).is_some());
         assert!(s.touch(&d, t0 + Duration::from_secs(3)).is_some());
+    }
+
+    #[test]
+    fn a_kept_session_is_taken_back_by_its_token_and_its_hash_is_not_the_token() {
+        let t0 = Instant::now();
+        let mut s = Sessions::new(10, Duration::from_secs(60));
+        s.restore("tok", "ana", "c", t0, t0 + Duration::from_secs(30));
+        assert!(s.touch("tok", t0 + Duration::from_secs(59)).is_some());
+        let h = token_hash("tok");
+        assert_eq!(h.len(), 64);
+        assert!(!h.contains("tok"));
+        assert_eq!(h, token_hash("tok"));
+        s.forget("tok");
+        assert!(s.touch("tok", t0 + Duration::from_secs(60)).is_none());
     }
 
     #[test]
