@@ -716,8 +716,9 @@ fn save_run(s: &mut Store, incident: &str, id: &str, tlp: Tlp, country: &str, as
     .expect("the run is saved");
 }
 
-#[tokio::test]
-async fn telemetry_counts_only_the_runs_a_reader_may_see_under_the_caveat() {
+/// The fixture with two sensor runs of the incident: a TLP:CLEAR one from
+/// NL (AS64501, tagged zqclear) and a TLP:AMBER one from KP (AS64999, zqamber).
+fn two_runs() -> Store {
     let mut s = fixture();
     save_run(
         &mut s,
@@ -737,7 +738,12 @@ async fn telemetry_counts_only_the_runs_a_reader_may_see_under_the_caveat() {
         64999,
         "zqamber",
     );
-    let st = state(s, true);
+    s
+}
+
+#[tokio::test]
+async fn telemetry_counts_only_the_runs_a_reader_may_see_under_the_caveat() {
+    let st = state(two_runs(), true);
     let clear_cookie = sign_in(&st, "u-clear").await;
     let amber_cookie = sign_in(&st, "u-amber").await;
     for cookie in [None, Some(clear_cookie.as_str())] {
@@ -1675,26 +1681,7 @@ async fn actor_tables_export_sponsors_and_states_never_above_clearance() {
 
 #[tokio::test]
 async fn telemetry_filters_narrow_every_table_and_export_never_above_clearance() {
-    let mut s = fixture();
-    save_run(
-        &mut s,
-        "vaccine",
-        "public-run",
-        Tlp::Clear,
-        "NL",
-        64501,
-        "zqclear",
-    );
-    save_run(
-        &mut s,
-        "vaccine",
-        "secret-run",
-        Tlp::Amber,
-        "KP",
-        64999,
-        "zqamber",
-    );
-    let st = state(s, true);
+    let st = state(two_runs(), true);
     let amber = sign_in(&st, "u-amber").await;
     let all = get(&st, "/telemetry", Some(&amber)).await;
     assert_structure(&all, Tlp::Amber);
@@ -1763,7 +1750,9 @@ async fn a_restart_signs_no_one_out_and_a_sign_out_ends_the_session() {
     );
     let cookie = sign_in(&first, "u-amber").await;
     let before = get(&first, "/incidents", Some(&cookie)).await;
-    assert!(before.text.contains("Signed in as <strong>u-amber</strong>"));
+    assert!(before
+        .text
+        .contains("Signed in as <strong>u-amber</strong>"));
     let token = csrf(&before.text);
     drop(first);
     // The server again, with nothing in memory.
@@ -1773,7 +1762,10 @@ async fn a_restart_signs_no_one_out_and_a_sign_out_ends_the_session() {
     );
     let after = get(&again, "/incidents/vaccine", Some(&cookie)).await;
     assert_eq!(after.status, StatusCode::OK);
-    assert!(after.text.contains("Signed in as <strong>u-amber</strong>"), "still signed in");
+    assert!(
+        after.text.contains("Signed in as <strong>u-amber</strong>"),
+        "still signed in"
+    );
     assert_structure(&after, Tlp::Amber);
     assert_eq!(csrf(&after.text), token, "the same session and token");
     // A made-up cookie is nobody.
