@@ -348,6 +348,54 @@ impl Ctx<'_> {
             .collect()
     }
 
+    /// Whether sentence `i` has a cue word without which no rule makes a
+    /// claim of it: an operation, affiliation or "behind the attack is"
+    /// word for a relation, an accusation, attribution or denial word, or
+    /// an evidence assertion. Most sentences of a long document have none,
+    /// and [`Ctx::sentence_claims`] is skipped for them.
+    fn may_claim(&self, i: usize) -> bool {
+        let (s, e) = (self.sentences[i].start, self.sentences[i].end);
+        self.hits_in(s, e).iter().any(|h| match h.pat {
+            Pat::Op
+            | Pat::Link
+            | Pat::Accuse
+            | Pat::Attribute
+            | Pat::Deny
+            | Pat::DenyVerb
+            | Pat::Evidence => true,
+            // "behind the attacks is X" (see `relation`).
+            Pat::From => {
+                h.end - h.start > 6
+                    && self
+                        .text
+                        .get(h.start..h.start + 6)
+                        .is_some_and(|t| t.eq_ignore_ascii_case("behind"))
+            }
+            _ => false,
+        })
+    }
+
+    /// What [`Ctx::sentence_claims`] learns of a sentence that can hold no
+    /// claim: the people its speech verbs and quotation name are remembered
+    /// for later sentences ("Peskov said ..." before "Peskov denied ...").
+    fn remember_speakers(&mut self, i: usize) {
+        let (s, e) = (self.sentences[i].start, self.sentences[i].end);
+        let speech = self.hits_in(s, e).iter().any(|h| {
+            matches!(
+                h.pat,
+                Pat::Source | Pat::Assert | Pat::Cognition | Pat::Passive
+            )
+        });
+        let t = self.sent_text(i);
+        let owner_that = t.contains(" that ") && (t.contains("’s ") || t.contains("'s "));
+        if speech || owner_that {
+            let _ = self.frames(i);
+        }
+        if self.sentences[i].quoted > 0.5 {
+            let _ = self.quote_speaker(i);
+        }
+    }
+
     fn run(&mut self) -> Vec<RawClaim> {
         let n = self.sentences.len();
         let mut claims: Vec<RawClaim> = Vec::new();
@@ -356,7 +404,12 @@ impl Ctx<'_> {
             if self.sentences[i].heading {
                 continue;
             }
-            let mut found = self.sentence_claims(i, &claims);
+            let mut found = if self.may_claim(i) {
+                self.sentence_claims(i, &claims)
+            } else {
+                self.remember_speakers(i);
+                Vec::new()
+            };
             // A sentence that introduces a statement with a colon gives the
             // next block its speaker.
             if self.sent_text(i).trim_end().ends_with(':') {
