@@ -150,10 +150,44 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
     !head.is_empty() && ctrl * 10 > head.len()
 }
 
-/// A line of text before blocks are built: pieces of the original.
+/// A piece of a line before blocks are built: an original range and the
+/// character it stands for when it is a character reference.
+type LinePiece = (usize, usize, Option<char>);
+
+/// The lines of a document before blocks are built: all pieces in one
+/// vector (no allocation per line), each line a run of them.
 #[derive(Debug, Default, Clone)]
-struct Line {
-    pieces: Vec<(usize, usize, Option<char>)>, // (orig start, orig end, replacement char)
+struct Lines {
+    pieces: Vec<LinePiece>,
+    /// Where each line's pieces start in `pieces`.
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    /// Starts a new, empty line; pieces pushed from now on are its.
+    fn new_line(&mut self) {
+        self.starts.push(self.pieces.len());
+    }
+
+    /// Adds a piece to the last line (there is one once `new_line` ran).
+    fn push(&mut self, piece: LinePiece) {
+        self.pieces.push(piece);
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The pieces of line `k`.
+    fn get(&self, k: usize) -> Option<&[LinePiece]> {
+        let a = *self.starts.get(k)?;
+        let b = self.starts.get(k + 1).copied().unwrap_or(self.pieces.len());
+        self.pieces.get(a..b)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &[LinePiece]> + '_ {
+        (0..self.len()).filter_map(|k| self.get(k))
+    }
 }
 
 /// Cleans a document.
@@ -187,19 +221,17 @@ pub fn clean<'a>(bytes: &'a [u8], format: Option<Format>) -> Cleaned<'a> {
     out
 }
 
-fn text_lines(s: &str) -> Vec<Line> {
-    let mut lines = Vec::new();
+fn text_lines(s: &str) -> Lines {
+    let mut lines = Lines::default();
     let mut start = 0;
     for nl in memchr::memchr_iter(b'\n', s.as_bytes()) {
-        lines.push(Line {
-            pieces: vec![(start, nl, None)],
-        });
+        lines.new_line();
+        lines.push((start, nl, None));
         start = nl + 1;
     }
     if start < s.len() {
-        lines.push(Line {
-            pieces: vec![(start, s.len(), None)],
-        });
+        lines.new_line();
+        lines.push((start, s.len(), None));
     }
     lines
 }
@@ -238,18 +270,17 @@ const BLOCK_TAGS: &[&str] = &[
     "hr",
 ];
 
-fn html_lines(s: &str) -> (Vec<Line>, Vec<String>) {
+fn html_lines(s: &str) -> (Lines, Vec<String>) {
     let b = s.as_bytes();
-    let mut lines = vec![Line::default()];
+    let mut lines = Lines::default();
+    lines.new_line();
     let mut meta = Vec::new();
     let mut i = 0;
     let mut skip_depth: Vec<String> = Vec::new();
     let mut text_start = 0;
-    let flush = |lines: &mut Vec<Line>, from: usize, to: usize, skipping: bool| {
+    let flush = |lines: &mut Lines, from: usize, to: usize, skipping: bool| {
         if !skipping && to > from {
-            if let Some(l) = lines.last_mut() {
-                l.pieces.push((from, to, None));
-            }
+            lines.push((from, to, None));
         }
     };
     while i < b.len() {
@@ -295,7 +326,7 @@ fn html_lines(s: &str) -> (Vec<Line>, Vec<String>) {
                 }
             }
             if BLOCK_TAGS.contains(&name.as_str()) {
-                lines.push(Line::default());
+                lines.new_line();
             }
             i = end;
             text_start = i;
@@ -308,9 +339,7 @@ fn html_lines(s: &str) -> (Vec<Line>, Vec<String>) {
                 if let Some(ch) = decode_entity(ent) {
                     flush(&mut lines, text_start, i, !skip_depth.is_empty());
                     if skip_depth.is_empty() {
-                        if let Some(l) = lines.last_mut() {
-                            l.pieces.push((i, i + semi + 1, Some(ch)));
-                        }
+                        lines.push((i, i + semi + 1, Some(ch)));
                     }
                     i += semi + 1;
                     text_start = i;
@@ -455,12 +484,12 @@ fn decode_entity(e: &str) -> Option<char> {
 }
 
 /// Text of a line with replacements; borrowed when the line is one piece.
-fn line_text<'o>(orig: &'o str, line: &Line) -> Cow<'o, str> {
-    if let [(a, b, None)] = line.pieces.as_slice() {
+fn line_text<'o>(orig: &'o str, line: &[LinePiece]) -> Cow<'o, str> {
+    if let [(a, b, None)] = line {
         return Cow::Borrowed(orig.get(*a..*b).unwrap_or(""));
     }
     let mut s = String::new();
-    for &(a, b, rep) in &line.pieces {
+    for &(a, b, rep) in line {
         match rep {
             Some(c) => s.push(c),
             None => s.push_str(orig.get(a..b).unwrap_or("")),
@@ -498,9 +527,64 @@ fn ends_terminal(t: &str) -> bool {
     t.ends_with(['.', '!', '?', '"', '”', '’', '\'', ':', ';', '…', ')'])
 }
 
-fn word_count(t: &str) -> usize {
-    t.split_whitespace().count()
+/// `t.split_whitespace().count()`, counted up to `cap` (the rules only
+/// compare it with small numbers, so a long block is not counted to its
+/// end). A word starts at a byte that is no whitespace after one that is;
+/// continuation bytes keep the state of their character's lead byte, and
+/// only the lead bytes of the non-ASCII whitespace characters (U+0085 and
+/// up) are decoded.
+fn word_count(t: &str, cap: usize) -> usize {
+    let b = t.as_bytes();
+    let (mut n, mut prev_ws) = (0, true);
+    for (i, &c) in b.iter().enumerate() {
+        let ws = match BYTE_CLASS[usize::from(c)] {
+            ByteClass::Word => false,
+            ByteClass::Space => true,
+            ByteClass::Continuation => continue,
+            ByteClass::MaybeSpace => t
+                .get(i..)
+                .and_then(|r| r.chars().next())
+                .is_some_and(char::is_whitespace),
+        };
+        if prev_ws && !ws {
+            n += 1;
+            if n >= cap {
+                return cap;
+            }
+        }
+        prev_ws = ws;
+    }
+    n
 }
+
+#[derive(Clone, Copy)]
+enum ByteClass {
+    Word,
+    Space,
+    Continuation,
+    MaybeSpace,
+}
+
+/// For [`word_count`]: what a byte of UTF-8 says about whitespace.
+const BYTE_CLASS: [ByteClass; 256] = {
+    let mut t = [ByteClass::Word; 256];
+    let mut k = 0x80;
+    while k < 0xc0 {
+        t[k] = ByteClass::Continuation;
+        k += 1;
+    }
+    t[b'\t' as usize] = ByteClass::Space;
+    t[b'\n' as usize] = ByteClass::Space;
+    t[0x0b] = ByteClass::Space;
+    t[0x0c] = ByteClass::Space;
+    t[b'\r' as usize] = ByteClass::Space;
+    t[b' ' as usize] = ByteClass::Space;
+    t[0xc2] = ByteClass::MaybeSpace;
+    t[0xe1] = ByteClass::MaybeSpace;
+    t[0xe2] = ByteClass::MaybeSpace;
+    t[0xe3] = ByteClass::MaybeSpace;
+    t
+};
 
 /// Short lines that mark the start of a list of other headlines or links.
 const LIST_MARKERS: &[&str] = &[
@@ -614,7 +698,7 @@ fn is_date_line(t: &str) -> bool {
         })
 }
 
-fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
+fn build_blocks(out: &mut Cleaned<'_>, lines: &Lines) {
     let original = std::mem::take(&mut out.original);
     let (prose, chrome_dropped) = build_blocks_from(out, lines, &original, false);
     if !prose && chrome_dropped {
@@ -642,7 +726,7 @@ fn build_blocks(out: &mut Cleaned<'_>, lines: &[Line]) {
 /// whether the list state or a cue dropped any block.
 fn build_blocks_from(
     out: &mut Cleaned<'_>,
-    lines: &[Line],
+    lines: &Lines,
     orig: &str,
     relaxed: bool,
 ) -> (bool, bool) {
@@ -676,7 +760,7 @@ fn build_blocks_from(
         if wrapped {
             // Subtitle pages: chrome lines are dropped one by one, short
             // title lines stand alone, everything else runs on.
-            let wc = tt.split_whitespace().take(26).count();
+            let wc = word_count(tt, 26);
             let chrome = (wc <= 25 && has_cue(tt))
                 || (wc <= 4 && LIST_MARKERS.contains(&marker_norm(tt).as_str()));
             if chrome {
@@ -720,7 +804,8 @@ fn build_blocks_from(
             .map(|&i| texts[i].trim())
             .collect::<Vec<_>>()
             .join(" ");
-        let words = word_count(&text);
+        // Compared with numbers up to 120 only.
+        let words = word_count(&text, 121);
         // A long run cut off mid-sentence (pages stored up to a byte limit)
         // is prose too when reading again.
         let prose = ends_terminal(&text) && words >= 12 || relaxed && words >= 40;
@@ -737,19 +822,17 @@ fn build_blocks_from(
                 continue;
             }
         }
-        let cue = has_cue(&text);
         let chrome = if relaxed {
             words < 25
         } else {
             words < 80 || !seen_prose || wrapped
         };
-        if cue && chrome {
-            // A long article paragraph that merely mentions a cue stays.
-            if !(wrapped && words > 120) {
-                chrome_dropped = true;
-                prev_text = text;
-                continue;
-            }
+        // A long article paragraph that merely mentions a cue stays; the
+        // cue search runs only where a cue would drop the block.
+        if chrome && !(wrapped && words > 120) && has_cue(&text) {
+            chrome_dropped = true;
+            prev_text = text;
+            continue;
         }
         if text == prev_text || text == last_kept || is_date_line(&text) {
             prev_text = text;
@@ -776,7 +859,7 @@ fn build_blocks_from(
                 push_filler(out, " ");
             }
             let Some(line) = lines.get(li) else { continue };
-            for &(a, b, rep) in &line.pieces {
+            for &(a, b, rep) in line {
                 match rep {
                     Some(c) => {
                         let c = if c.is_whitespace() { ' ' } else { c };
@@ -818,6 +901,22 @@ fn build_blocks_from(
 
 /// Copies `orig[a..b]` into the clean text with runs of whitespace (line
 /// breaks, tabs, no-break spaces) as one space, keeping the mapping.
+/// The bytes a whitespace character or U+FEFF can start with: ASCII
+/// whitespace and the lead bytes of U+0085, U+00A0, U+1680, U+2000..U+205F,
+/// U+3000 and U+FEFF.
+const MAY_BE_SPACE: [bool; 256] = {
+    let mut t = [false; 256];
+    let lead: [u8; 11] = [
+        b'\t', b'\n', 0x0b, 0x0c, b'\r', b' ', 0xc2, 0xe1, 0xe2, 0xe3, 0xef,
+    ];
+    let mut k = 0;
+    while k < lead.len() {
+        t[lead[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
 /// Appends text that stands for no original bytes (a paragraph break, the
 /// space of a line break) as a piece of its own, placed where the original
 /// read so far ends.
@@ -848,13 +947,32 @@ fn emit_segment(out: &mut Cleaned<'_>, original: &str, a: usize, b: usize) {
             text.push_str(seg.get(from..to).unwrap_or(""));
         }
     };
-    for (i, c) in seg.char_indices() {
+    let bytes = seg.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Inside a copy run, a byte that starts no whitespace character
+        // (nor U+FEFF) changes nothing: skip to the next one that may.
+        if run_start.is_some() && ws_start.is_none() {
+            match bytes
+                .get(i..)
+                .and_then(|r| r.iter().position(|&b| MAY_BE_SPACE[usize::from(b)]))
+            {
+                Some(k) => i += k,
+                None => break,
+            }
+        }
+        let Some(c) = seg.get(i..).and_then(|r| r.chars().next()) else {
+            i += 1;
+            continue;
+        };
+        let at = i;
+        i += c.len_utf8();
         // A lone ASCII space between words is copied as it is.
         if c == ' '
             && ws_start.is_none()
             && run_start.is_some()
             && !seg
-                .get(i + 1..)
+                .get(at + 1..)
                 .and_then(|r| r.chars().next())
                 .is_none_or(|n| n.is_whitespace() || n == '\u{feff}')
         {
@@ -863,9 +981,9 @@ fn emit_segment(out: &mut Cleaned<'_>, original: &str, a: usize, b: usize) {
         let ws = c.is_whitespace() || c == '\u{a0}' || c == '\u{feff}';
         if ws {
             if let Some(r) = run_start.take() {
-                flush_copy(text, pieces, r, i);
+                flush_copy(text, pieces, r, at);
             }
-            ws_start.get_or_insert(i);
+            ws_start.get_or_insert(at);
         } else {
             if let Some(w) = ws_start.take() {
                 if !text.ends_with(' ') && !text.is_empty() {
@@ -873,12 +991,12 @@ fn emit_segment(out: &mut Cleaned<'_>, original: &str, a: usize, b: usize) {
                         clean: text.len(),
                         orig: a + w,
                         clean_len: 1,
-                        orig_len: i - w,
+                        orig_len: at - w,
                     });
                     text.push(' ');
                 }
             }
-            run_start.get_or_insert(i);
+            run_start.get_or_insert(at);
         }
     }
     if let Some(r) = run_start {

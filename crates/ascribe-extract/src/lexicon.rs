@@ -1094,6 +1094,10 @@ pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
     let n = bytes.len();
     let mut out = Vec::new();
     let dfa = &lex.dfa;
+    let start = match dfa.start_state(Anchored::Yes) {
+        Ok(sid) => sid,
+        Err(e) => unreachable!("the lexicon's automaton is built for anchored searches: {e}"),
+    };
     // The automaton is run from word starts only (and from any byte that is
     // not a letter or digit, for entries such as "-linked"): a match inside a
     // word would be thrown away below, and running it there ("he" in "the",
@@ -1113,6 +1117,10 @@ pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
         };
         if prev_alnum && alnum {
             i += len;
+            // The rest of an ASCII word, at once.
+            while bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+                i += 1;
+            }
             continue;
         }
         // No entry starts with these two bytes: not a word to look up.
@@ -1124,15 +1132,7 @@ pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
             i += len;
             continue;
         }
-        // Leftmost-longest from i, anchored.
-        let input = aho_corasick::Input::new(text)
-            .span(i..n)
-            .anchored(Anchored::Yes);
-        let mat = match dfa.try_find(&input) {
-            Ok(m) => m.map(|m| (m.pattern(), m.end())),
-            Err(e) => unreachable!("the lexicon's automaton is built for anchored searches: {e}"),
-        };
-        if let Some((pid, e)) = mat {
+        if let Some((pid, e)) = longest_at(dfa, start, bytes, i) {
             if let Some(hits) = hits_at(lex, text, i, e, pid.as_usize(), prev_alnum) {
                 out.extend(hits);
                 // The last byte of a match ends a character; what follows is
@@ -1149,6 +1149,45 @@ pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
         i += len;
     }
     out
+}
+
+/// The leftmost-longest match of the automaton anchored at `i`: its pattern
+/// and end. What `try_find` with an anchored [`aho_corasick::Input`] finds,
+/// walking the transitions directly (the scan calls this at most word
+/// starts, and the search's set-up cost as much as the walk).
+fn longest_at(
+    dfa: &DFA,
+    start: aho_corasick::automaton::StateID,
+    bytes: &[u8],
+    i: usize,
+) -> Option<(aho_corasick::PatternID, usize)> {
+    let mut sid = start;
+    let mut mat = None;
+    if dfa.is_match(sid) {
+        let pid = dfa.match_pattern(sid, 0);
+        if dfa.pattern_len(pid) == 0 {
+            mat = Some((pid, i));
+        }
+    }
+    let mut at = i;
+    while let Some(&b) = bytes.get(at) {
+        sid = dfa.next_state(Anchored::Yes, sid, b);
+        if dfa.is_special(sid) {
+            if dfa.is_dead(sid) {
+                return mat;
+            }
+            if dfa.is_match(sid) {
+                let pid = dfa.match_pattern(sid, 0);
+                // Matches carried over from failure transitions start
+                // after `i`: not anchored ones.
+                if (at + 1).checked_sub(dfa.pattern_len(pid)) == Some(i) {
+                    mat = Some((pid, at + 1));
+                }
+            }
+        }
+        at += 1;
+    }
+    mat
 }
 
 /// The index of two bytes in [`Lexicon::prefix2`], ASCII case folded.
