@@ -171,10 +171,16 @@ impl Ctx<'_> {
         // A party's statement as a noun: "FireEye's statement that Viet Nam
         // assisted ...", "Washington's claim that ...".
         let sent_text = self.text.get(s..e).unwrap_or("");
-        if sent_text.contains(" that ")
-            && (memchr::memmem::find(sent_text.as_bytes(), "’s ".as_bytes()).is_some()
-                || memchr::memmem::find(sent_text.as_bytes(), b"'s ").is_some())
-        {
+        let (curly, straight): (Vec<usize>, Vec<usize>) = if sent_text.contains(" that ") {
+            let b = sent_text.as_bytes();
+            (
+                memchr::memmem::find_iter(b, "’s ".as_bytes()).collect(),
+                memchr::memmem::find_iter(b, b"'s ").collect(),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        if !curly.is_empty() || !straight.is_empty() {
             for noun in [
                 "statement that",
                 "claim that",
@@ -188,14 +194,19 @@ impl Ctx<'_> {
                 "finding that",
                 "conclusion that",
             ] {
-                for apos in ["’s ", "'s "] {
-                    let mut pat = String::with_capacity(apos.len() + noun.len());
-                    pat.push_str(apos);
-                    pat.push_str(noun);
-                    let mut from = 0;
-                    while let Some(p) = sent_text.get(from..).and_then(|t| t.find(&pat)) {
-                        let at = s + from + p;
-                        from += p + pat.len();
+                // Each "’s "/"'s " once, then the nouns after it (no match
+                // of "’s <noun>" overlaps another, so these are the
+                // matches a search for each would find, in its order).
+                for (apos, found) in [("’s ", &curly), ("'s ", &straight)] {
+                    for &p in found.iter() {
+                        if !sent_text
+                            .get(p + apos.len()..)
+                            .is_some_and(|t| t.starts_with(noun))
+                        {
+                            continue;
+                        }
+                        let at = s + p;
+                        let from = p + apos.len() + noun.len();
                         let owner = hits.iter().rfind(|h| {
                             h.end == at
                                 && matches!(h.pat, Pat::Body(_) | Pat::State(_) | Pat::Person(_))

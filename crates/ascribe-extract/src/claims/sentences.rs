@@ -85,7 +85,40 @@ pub(super) fn split_sentences(cleaned: &Cleaned<'_>) -> Vec<Sentence> {
     out
 }
 
+/// The longest sentence the rules read, in bytes. A run of text with no
+/// sentence end longer than this (junk, a table flattened into one line) is
+/// read in pieces of about this size, cut at a space: several rules look
+/// back from each cue word to the sentence's start, so their work on one
+/// sentence grows with its length times its cue words.
+const MAX_SENTENCE: usize = 8 * 1024;
+
 pub(super) fn push_sentence(
+    out: &mut Vec<Sentence>,
+    cleaned: &Cleaned<'_>,
+    block: usize,
+    s: usize,
+    e: usize,
+    question: bool,
+) {
+    let text = cleaned.text.as_str();
+    let mut s = s;
+    while e.saturating_sub(s) > MAX_SENTENCE {
+        let mut cut = s + MAX_SENTENCE;
+        while cut > s && !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let cut = text
+            .get(s..cut)
+            .and_then(|t| t.rfind(' '))
+            .filter(|&p| p > MAX_SENTENCE / 2)
+            .map_or(cut, |p| s + p + 1);
+        push_one_sentence(out, cleaned, block, s, cut, false);
+        s = cut;
+    }
+    push_one_sentence(out, cleaned, block, s, e, question);
+}
+
+fn push_one_sentence(
     out: &mut Vec<Sentence>,
     cleaned: &Cleaned<'_>,
     block: usize,

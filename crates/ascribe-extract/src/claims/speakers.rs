@@ -242,10 +242,15 @@ pub(super) const NOT_NAMES: &[&str] = &[
 pub(super) fn capitalized_name(s: &str) -> Option<String> {
     let mut words = Vec::new();
     for w in s.split_whitespace() {
-        let w2 = w
-            .trim_end_matches([',', '.', '’', '\'', ':', ';'])
-            .trim_end_matches("’s")
-            .trim_end_matches("'s");
+        let mut w2 = w.trim_end_matches([',', '.', '’', '\'', ':', ';']);
+        // `trim_end_matches("’s")` then `("'s")`, without building a
+        // substring searcher per word.
+        while let Some(r) = w2.strip_suffix("’s") {
+            w2 = r;
+        }
+        while let Some(r) = w2.strip_suffix("'s") {
+            w2 = r;
+        }
         let ok = w2.len() >= 2
             && w2.chars().next().is_some_and(char::is_uppercase)
             && w2.chars().skip(1).all(|c| c.is_lowercase() || c == '-')
