@@ -1,10 +1,18 @@
-//! Throughput of the document reader on one core.
+//! Throughput and memory of the document reader on one core.
 //!
-//! Builds a corpus of at least 50 MB in memory from the seeds (when
-//! `../shared` is present), the example statements in `examples/docs/` and
-//! a few documents of this file, each copy varied (names and states rotated,
-//! paragraphs shuffled), then reads every document and reports MB/s.
-//! Also reads one 100 MB document to show memory and time stay bounded.
+//! Builds documents in memory from the seeds (when `../shared` is present),
+//! the example statements in `examples/docs/` and a few documents of this
+//! file, each copy varied (names and states rotated, paragraphs shuffled),
+//! and reads them:
+//!
+//! - at 1x, 10x and 100x a realistic size: the documents as they are, then
+//!   each made of 10 and of 100 of them, at least `ASCRIBE_BENCH_MB` (50) MB
+//!   of raw text per size; MB/s per core of raw text read;
+//! - cleaning alone and the lexicon scan alone at 1x;
+//! - memory: one document of 1, 10 and 100 MB, each read in a process of
+//!   its own, whose peak resident size is reported against the document's
+//!   size; and 100 MB of junk (random words and punctuation, no sentence),
+//!   which must yield no claim. `ASCRIBE_BENCH_NO_BIG=1` skips these.
 //!
 //! `cargo bench -p ascribe-extract` (release profile).
 
@@ -17,6 +25,13 @@ fn cpu_secs() -> Option<f64> {
     let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
     Some(ns / 1e9)
+}
+
+/// A field of `/proc/self/status` in kB (`VmHWM`, `VmRSS`); `None` off Linux.
+fn status_kb(field: &str) -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 struct Clock {
@@ -78,7 +93,8 @@ fn vary(doc: &str, k: usize) -> String {
     s
 }
 
-fn main() {
+/// The documents every size is made of: (name, text).
+fn base_documents() -> Vec<(String, String)> {
     let mut base: Vec<(String, String)> = OWN
         .iter()
         .enumerate()
@@ -96,96 +112,227 @@ fn main() {
             )
         })
         .collect();
-    if let Some(dir) = std::env::var_os("ASCRIBE_SHARED")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            Some(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-        })
-    {
-        for n in [
-            "000_eb6fa627e54debf7.txt",
-            "001_c0a993ecbfa666d5.txt",
-            "002_ba215ee4b5b671cf.txt",
-        ] {
-            if let Ok(t) = std::fs::read_to_string(dir.join("seeds").join(n)) {
-                base.push((n.to_owned(), t));
-            }
+    let dir = std::env::var_os("ASCRIBE_SHARED").map_or_else(
+        || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
+        std::path::PathBuf::from,
+    );
+    for n in [
+        "000_eb6fa627e54debf7.txt",
+        "001_c0a993ecbfa666d5.txt",
+        "002_ba215ee4b5b671cf.txt",
+    ] {
+        if let Ok(t) = std::fs::read_to_string(dir.join("seeds").join(n)) {
+            base.push((n.to_owned(), t));
         }
     }
-    let target = 50 * 1024 * 1024;
-    let mut corpus: Vec<(String, String)> = Vec::new();
-    let mut total = 0usize;
-    let mut k = 0usize;
+    base
+}
+
+/// Documents of `mult` varied base documents each (`mult` 1: the base
+/// documents themselves, varied), at least `target` bytes in all. The
+/// first round of variations is the corpus this benchmark has always read.
+fn corpus(base: &[(String, String)], mult: usize, target: usize) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let (mut total, mut k) = (0usize, 0usize);
+    let mut cur = String::new();
+    let mut parts = 0;
     while total < target {
-        for (name, d) in &base {
+        for (name, d) in base {
             let v = vary(d, k);
-            total += v.len();
-            corpus.push((name.clone(), v));
+            if mult == 1 {
+                total += v.len();
+                out.push((name.clone(), v));
+                continue;
+            }
+            if !cur.is_empty() {
+                cur.push_str("\n\n");
+            }
+            cur.push_str(&v);
+            parts += 1;
+            if parts == mult {
+                total += cur.len();
+                out.push((format!("cat{}.txt", out.len()), std::mem::take(&mut cur)));
+                parts = 0;
+            }
         }
         k += 1;
     }
+    out
+}
+
+/// One document of at least `bytes` bytes: varied base documents, as a
+/// `.txt` page.
+fn big_document(base: &[(String, String)], bytes: usize) -> String {
+    let mut big = String::with_capacity(bytes + 64 * 1024);
+    let mut i = 0;
+    while big.len() < bytes {
+        big.push_str(&vary(&base[i % base.len()].1, i));
+        big.push_str("\n\n");
+        i += 1;
+    }
+    big
+}
+
+/// `bytes` bytes of junk: random words of random letters, digits and
+/// punctuation, random line breaks, no sentence (xorshift, fixed seed).
+fn junk(bytes: usize) -> String {
+    const CHARS: &[u8] =
+        b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<>&;#@%*()[]{}|/\\-_=+~^";
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let mut s = String::with_capacity(bytes + 16);
+    while s.len() < bytes {
+        let r = next();
+        let len = 1 + (r % 12) as usize;
+        for k in 0..len {
+            let c = CHARS[((r >> (8 + 5 * k)) as usize ^ k) % CHARS.len()];
+            s.push(char::from(c));
+        }
+        s.push(match next() % 16 {
+            0 => '\n',
+            1 => ',',
+            _ => ' ',
+        });
+    }
+    s
+}
+
+/// Child mode (`--one KIND MB`): reads one document in a process of its
+/// own and prints `claims seconds peak_kB base_kB`.
+fn one(kind: &str, mb: usize) {
+    let base = base_documents();
+    let _ = ascribe_extract::read_document("warm.txt", b"Russia denied it.", None);
+    let doc = match kind {
+        "junk" => junk(mb * 1_000_000),
+        _ => big_document(&base, mb * 1_000_000),
+    };
+    let before = status_kb("VmRSS:").unwrap_or(0);
+    let clock = Clock::start();
+    let read = ascribe_extract::read_document("big.txt", doc.as_bytes(), None);
+    let (secs, _) = clock.stop();
+    let peak = status_kb("VmHWM:").unwrap_or(0);
+    println!("{} {} {secs} {peak} {before}", doc.len(), read.claims.len());
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(p) = args.iter().position(|a| a == "--one") {
+        let kind = args.get(p + 1).map_or("text", String::as_str);
+        let mb = args.get(p + 2).and_then(|m| m.parse().ok()).unwrap_or(1);
+        one(kind, mb);
+        return;
+    }
+    let base = base_documents();
+    let target = std::env::var("ASCRIBE_BENCH_MB")
+        .ok()
+        .and_then(|m| m.parse::<usize>().ok())
+        .unwrap_or(50)
+        * 1024
+        * 1024;
     // Warm the lexicon and knowledge base.
     let _ = ascribe_extract::read_document("warm.txt", b"Russia denied it.", None);
-    let clock = Clock::start();
-    let mut claims = 0usize;
-    for (name, d) in &corpus {
-        let doc = ascribe_extract::read_document(name, d.as_bytes(), None);
-        claims += doc.claims.len();
-    }
-    let (secs, wall) = clock.stop();
-    let mb = total as f64 / 1e6;
+    let mean = base.iter().map(|(_, d)| d.len()).sum::<usize>() / base.len().max(1);
     println!(
-        "corpus: {} documents, {:.1} MB ({} seed documents found); {} claims",
-        corpus.len(),
-        mb,
+        "{} base documents ({} seed documents found), mean size {:.1} kB",
+        base.len(),
         base.len().saturating_sub(OWN.len()),
-        claims
+        mean as f64 / 1e3
     );
-    println!(
-        "read in {secs:.2} s of CPU time on one core ({wall:.2} s wall): {:.1} MB/s per core",
-        mb / secs
-    );
+    let mut first = Vec::new();
+    for mult in [1, 10, 100] {
+        let docs = corpus(&base, mult, target);
+        let total: usize = docs.iter().map(|(_, d)| d.len()).sum();
+        let clock = Clock::start();
+        let mut claims = 0usize;
+        for (name, d) in &docs {
+            let doc = ascribe_extract::read_document(name, d.as_bytes(), None);
+            claims += doc.claims.len();
+        }
+        let (secs, wall) = clock.stop();
+        let mb = total as f64 / 1e6;
+        println!(
+            "{mult:>3}x: {} documents of {:.1} kB mean, {mb:.1} MB, {claims} claims: {secs:.2} s of CPU time on one core ({wall:.2} s wall): {:.1} MB/s per core",
+            docs.len(),
+            total as f64 / docs.len().max(1) as f64 / 1e3,
+            mb / secs
+        );
+        if mult == 1 {
+            first = docs;
+        }
+    }
 
+    let total: usize = first.iter().map(|(_, d)| d.len()).sum();
+    let mb = total as f64 / 1e6;
     let clock = Clock::start();
     let mut n = 0usize;
-    for (_, d) in &corpus {
+    for (_, d) in &first {
         n += ascribe_extract::clean(d.as_bytes(), None).text.len();
     }
     let (secs, _) = clock.stop();
     println!(
-        "  of which cleaning alone: {:.2} s ({:.1} MB/s, {n} clean bytes)",
+        "  1x cleaning alone: {:.2} s ({:.1} MB/s, {n} clean bytes)",
         secs,
         mb / secs
     );
     let clock = Clock::start();
     let mut n = 0usize;
-    for (_, d) in &corpus {
+    for (_, d) in &first {
         n += ascribe_extract::bench_scan(d);
     }
     let (secs, _) = clock.stop();
     println!(
-        "  of which lexicon scan alone: {:.2} s ({:.1} MB/s, {n} hits)",
+        "  1x lexicon scan alone: {:.2} s ({:.1} MB/s, {n} hits)",
         secs,
         mb / secs
     );
     if std::env::var_os("ASCRIBE_BENCH_NO_BIG").is_some() {
         return;
     }
-    // One document of 100 MB: bounded time, no panic.
-    let mut big = String::with_capacity(100 * 1024 * 1024 + 4096);
-    let mut i = 0;
-    while big.len() < 100 * 1024 * 1024 {
-        big.push_str(&vary(&base[i % base.len()].1, i));
-        big.push_str("\n\n");
-        i += 1;
+    // Memory: one document per process, so that each peak is its own.
+    let Ok(exe) = std::env::current_exe() else {
+        println!("memory: cannot find this benchmark's executable");
+        return;
+    };
+    println!("one document per process: peak resident size against the document's size");
+    for (kind, mb) in [("text", 1), ("text", 10), ("text", 100), ("junk", 100)] {
+        let out = std::process::Command::new(&exe)
+            .args(["--one", kind, &mb.to_string()])
+            .output();
+        let line = match out {
+            Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
+            Ok(o) => {
+                println!(
+                    "  {kind} {mb} MB: the reading process failed ({}): {}",
+                    o.status,
+                    String::from_utf8_lossy(&o.stderr).trim()
+                );
+                continue;
+            }
+            Err(e) => {
+                println!("  {kind} {mb} MB: cannot run {}: {e}", exe.display());
+                continue;
+            }
+        };
+        let f: Vec<f64> = line
+            .split_whitespace()
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        let [bytes, claims, secs, peak, before] = f[..] else {
+            println!("  {kind} {mb} MB: unreadable report {line:?}");
+            continue;
+        };
+        println!(
+            "  {kind:>4} {:>5.1} MB: {claims} claims in {secs:.2} s ({:.1} MB/s); peak RSS {:.0} MB, {:.1} bytes per input byte above the {:.0} MB resident before reading",
+            bytes / 1e6,
+            bytes / 1e6 / secs,
+            peak / 1e3,
+            (peak - before) * 1e3 / bytes,
+            before / 1e3,
+        );
     }
-    let clock = Clock::start();
-    let doc = ascribe_extract::read_document("big.txt", big.as_bytes(), None);
-    let (secs, _) = clock.stop();
-    println!(
-        "one {:.0} MB document: {} claims in {secs:.2} s ({:.1} MB/s)",
-        big.len() as f64 / 1e6,
-        doc.claims.len(),
-        big.len() as f64 / 1e6 / secs
-    );
 }
