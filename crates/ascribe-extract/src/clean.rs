@@ -536,13 +536,31 @@ fn ends_terminal(t: &str) -> bool {
 fn word_count(t: &str, cap: usize) -> usize {
     let b = t.as_bytes();
     let (mut n, mut prev_ws) = (0, true);
-    for (i, &c) in b.iter().enumerate() {
+    let mut i = 0;
+    while i < b.len() {
+        // Eight ASCII bytes at a time.
+        if let Some(chunk) = b.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+            let w = u64::from_le_bytes(chunk);
+            if w & HIGH == 0 {
+                let ws = ascii_space_mask(w);
+                let starts = !ws & ((ws << 8) | (u64::from(prev_ws) << 7)) & HIGH;
+                n += starts.count_ones() as usize;
+                if n >= cap {
+                    return cap;
+                }
+                prev_ws = ws >> 63 == 1;
+                i += 8;
+                continue;
+            }
+        }
+        let c = b[i];
+        i += 1;
         let ws = match BYTE_CLASS[usize::from(c)] {
             ByteClass::Word => false,
             ByteClass::Space => true,
             ByteClass::Continuation => continue,
             ByteClass::MaybeSpace => t
-                .get(i..)
+                .get(i - 1..)
                 .and_then(|r| r.chars().next())
                 .is_some_and(char::is_whitespace),
         };
@@ -555,6 +573,22 @@ fn word_count(t: &str, cap: usize) -> usize {
         prev_ws = ws;
     }
     n
+}
+
+/// The high bit of each of eight bytes.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// For eight ASCII bytes: the high bit of each whitespace byte (space and
+/// U+0009..U+000D, as `char::is_whitespace`). No byte carries into the
+/// next: every byte is below 0x80.
+fn ascii_space_mask(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let x = w ^ (0x20 * ONES);
+    let nonzero = (((x & !HIGH) + !HIGH) | x) & HIGH;
+    let eq_space = !nonzero & HIGH;
+    let ge_tab = (w + (0x80 - 0x09) * ONES) & HIGH;
+    let ge_so = (w + (0x80 - 0x0e) * ONES) & HIGH;
+    eq_space | (ge_tab & !ge_so)
 }
 
 #[derive(Clone, Copy)]
@@ -1104,6 +1138,26 @@ Moscow has denied the claims, calling them baseless and
         let c = clean(text.as_bytes(), Some(Format::Text));
         assert_eq!(c.skipped, None);
         assert!(c.text.contains("Russian military intelligence was behind"));
+    }
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        let texts = [
+            "",
+            " ",
+            "one",
+            "  two  words ",
+            "tab\tnew\nline\r\x0bvt\x0cff end",
+            "eight by eight bytes of plain ASCII text here, and more of it",
+            "no\u{a0}break\u{2003}em\u{3000}ideographic\u{85}next \u{feff}bom",
+            "caf\u{e9} na\u{ef}ve \u{201c}quoted\u{201d} \u{2014} dash\u{1680}ogham",
+            "\x1c\x1d\x1e\x1f separators are no whitespace",
+        ];
+        for t in texts {
+            let n = t.split_whitespace().count();
+            assert_eq!(word_count(t, usize::MAX), n, "{t:?}");
+            assert_eq!(word_count(t, 3), n.min(3), "{t:?}");
+        }
     }
 
     #[test]
