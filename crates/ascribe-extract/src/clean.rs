@@ -192,7 +192,12 @@ impl Lines {
 
 /// Cleans a document.
 pub fn clean<'a>(bytes: &'a [u8], format: Option<Format>) -> Cleaned<'a> {
-    let original = String::from_utf8_lossy(bytes);
+    // What `from_utf8_lossy` gives, with the validator that reads ASCII a
+    // word at a time first (most documents are valid UTF-8).
+    let original = match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    };
     let binary = looks_binary(bytes);
     let format = format.unwrap_or_else(|| Format::sniff(&original));
     let mut out = Cleaned {
