@@ -1533,7 +1533,32 @@ async fn documents_imported_by_form_are_filed_marked_and_listed_up_to_clearance(
         "{}",
         csv.text
     );
-    for cookie in [None, Some(sign_in(&st, "u-green").await)] {
+    // A writer cleared lower may not replace a document it may not read: the name is
+    // refused (its marking not told), and the stored document is untouched.
+    let green = sign_in(&st, "u-green").await;
+    let green_token = csrf(&get(&st, "/import/documents", Some(&green)).await.text);
+    let r = post_documents(
+        &st,
+        &green,
+        &[("ncsc.txt", b"Nothing here.")],
+        &[("csrf", &green_token), ("tlp", "green")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(
+        r.text.contains(
+            "ncsc.txt: a document of this name is stored and this account may not replace it"
+        ) && !r.text.contains("AMBER"),
+        "{}",
+        r.text
+    );
+    let kept = get(&st, "/documents/ncsc.txt", Some(&amber)).await;
+    assert!(
+        kept.text.contains("<mark>") && !kept.text.contains("Nothing here."),
+        "{}",
+        kept.text
+    );
+    for cookie in [None, Some(green)] {
         let l = get(&st, "/documents", cookie.as_deref()).await;
         assert_structure(&l, Tlp::Clear);
         assert!(!l.text.contains("ncsc.txt") && l.text.contains("No documents."));

@@ -718,7 +718,10 @@ pub(crate) async fn docs_import(
         d.published.clone(),
         d.incident.clone(),
     );
-    let done = web.db(move |s| ingest(s, inputs, &fields, tlp)).await;
+    let clearance = v.clearance();
+    let done = web
+        .db(move |s| ingest(s, inputs, &fields, tlp, clearance))
+        .await;
     match done {
         Err(r) => r,
         Ok(Ok(())) if names.len() == 1 => {
@@ -742,7 +745,18 @@ fn ingest(
     inputs: Vec<(String, Vec<u8>)>,
     (outlet, url, published, incident): &(String, String, String, String),
     tlp: Tlp,
+    clearance: Tlp,
 ) -> Result<(), ascribe_app::AppError> {
+    // A document is replaced under its name; a writer may not replace what they may
+    // not read (the message says only that the name is taken, never its marking).
+    for (name, _) in &inputs {
+        let stored = store.document_seen_by(name, Tlp::Red)?;
+        if stored.is_some_and(|d| d.record.tlp > clearance) {
+            return Err(ascribe_app::AppError::Input(format!(
+                "{name}: a document of this name is stored and this account may not replace it; give the file another name; nothing stored"
+            )));
+        }
+    }
     let (kb, imported) = ascribe_app::kb::in_use(Some(store))?;
     let reader = imported.then(|| ascribe_extract::Reader::new(kb.clone()));
     let given = |s: &String| (!s.is_empty()).then(|| s.clone());
