@@ -209,6 +209,7 @@ const ACCUSE: &[&str] = &[
     "indicts",
     "exposed",
     "exposes",
+    "exposing",
     "condemned",
     "condemns",
     "condemn",

@@ -258,18 +258,6 @@ fn a_named_group_is_more_specific_than_its_state() {
 }
 
 #[test]
-fn a_denial_answering_accusations_needs_no_earlier_accusation() {
-    let cs = read(
-        "The Chinese foreign ministry said China firmly opposes all forms of cyberattacks and that the accusations by the US were groundless smears.",
-    );
-    assert_eq!(
-        kinds(&cs),
-        vec![(ClaimKind::Denial, some("China"), some("China"))],
-        "{cs:#?}"
-    );
-}
-
-#[test]
 fn a_list_of_accusing_states_gives_one_claim_each() {
     let cs = read(
         "The United States and Canada on Thursday accused Russian hackers of trying to steal vaccine research.",
@@ -498,36 +486,6 @@ fn the_state_accused_first_is_the_accused_side() {
     );
 }
 
-/// A statement that the accuser is smearing a state ("stop smearing China")
-/// makes that state the answering side even when it speaks first.
-#[test]
-fn a_smeared_state_answers() {
-    let cs = read(
-        "A Chinese foreign ministry spokesperson said on Monday that the United States had launched cyberattacks on Chinese universities, and urged the United States to stop smearing China.",
-    );
-    assert_eq!(
-        kinds(&cs),
-        vec![(
-            ClaimKind::CounterAccusation,
-            some("China"),
-            some("United States")
-        )],
-        "{cs:#?}"
-    );
-}
-
-/// "members of the GRU", "officers of the PLA": the party after "of" and
-/// an article is the one acting, not a victim.
-#[test]
-fn members_of_a_state_organ_are_the_accused() {
-    let cs = read("Prosecutors at the Justice Department said that four members of the People's Liberation Army hacked into the credit agency's systems.");
-    assert_eq!(
-        kinds(&cs),
-        vec![(ClaimKind::Accusation, some("United States"), some("China"))],
-        "{cs:#?}"
-    );
-}
-
 /// A statement issued by a body speaks in "we": its sentences are the
 /// body's, and its restatement of the same accusation further on is the
 /// same claim.
@@ -646,20 +604,6 @@ fn a_spokesperson_on_the_ministrys_own_page_denies_for_the_accused_state() {
     );
 }
 
-/// "conducted on behalf of the Iranian government": the party the operation
-/// serves is responsible.
-#[test]
-fn on_behalf_of_names_the_responsible_party() {
-    let cs = read(
-        "Microsoft said the hacking campaign was conducted on behalf of the Iranian government.",
-    );
-    assert_eq!(
-        kinds(&cs),
-        vec![(ClaimKind::Accusation, some("United States"), some("Iran"))],
-        "{cs:#?}"
-    );
-}
-
 /// A body named by an acronym keeps the text's wording in brackets, as the
 /// annotation writes it, and a company so named is still a company (its
 /// attribution is no counter-accusation of its home state).
@@ -750,24 +694,6 @@ fn same_threat_actor_is_the_group_named_before() {
     assert!(groups >= 2, "{cs:#?}");
 }
 
-/// A state that answers an operation ("summoned the ambassador over the
-/// hack") is not tied to it, so its later attribution is no reply.
-#[test]
-fn answering_an_operation_is_not_being_accused() {
-    let cs = read(
-        "The UK summoned the ambassador over the hack. Britain formally attributed the hack to the GRU.",
-    );
-    assert_eq!(
-        kinds(&cs),
-        vec![(
-            ClaimKind::Accusation,
-            some("United Kingdom"),
-            some("Russia")
-        )],
-        "{cs:#?}"
-    );
-}
-
 /// "..., dismissing US claims that ...": the speaker denies; the claims
 /// being dismissed are no statement of the speaker's, nor a reply by their
 /// owner.
@@ -790,38 +716,6 @@ fn participle_dismissal_is_the_speakers_denial() {
     assert_eq!(
         kinds(&cs),
         vec![(ClaimKind::Denial, some("China"), some("China"))],
-        "{cs:#?}"
-    );
-}
-
-/// "called the US allegations ... a fabrication": words between the verb and
-/// the allegations still make it a denial.
-#[test]
-fn called_the_owners_allegations_is_a_denial() {
-    let cs = read(
-        "North Korea's foreign ministry called the US allegations that Pyongyang was behind the Sony hack \"a fabrication\".",
-    );
-    assert_eq!(
-        kinds(&cs),
-        vec![(ClaimKind::Denial, some("North Korea"), some("North Korea"))],
-        "{cs:#?}"
-    );
-}
-
-/// A transcript label ends at its colon: "Reuters: The UK and the US accused
-/// ..." is the two governments' accusation, relayed; and "urge them to stop
-/// spreading disinformation" is rhetoric, no counter-accusation.
-#[test]
-fn label_is_no_accuser_and_disinformation_talk_no_reply() {
-    let cs = read(
-        "Reuters: The UK and the US on Monday accused China of a years-long cyber-espionage campaign. What is China's response?\n\nLin Jian: We urge the US and the UK to stop spreading disinformation.",
-    );
-    assert_eq!(
-        kinds(&cs),
-        vec![
-            (ClaimKind::Accusation, some("United Kingdom"), some("China")),
-            (ClaimKind::Accusation, some("United States"), some("China")),
-        ],
         "{cs:#?}"
     );
 }
@@ -855,13 +749,165 @@ fn passive_with_agent_names_the_speaker() {
     assert_eq!(cs[0].claim.speaker_org.as_deref(), Some("Microsoft"));
 }
 
-/// "officials told Reuters they believe ...": one speaker, one claim.
+/// One construction per row: its name, a small document written for it, and
+/// the claims (kind, speaker's country, target) the reader must find in it,
+/// in order.
 #[test]
-fn verb_inside_reported_speech_is_no_second_speaker() {
-    let cs = read("U.S. officials told Reuters they believe Russia was behind the hack.");
+fn constructions_table() {
+    type Want = Vec<(ClaimKind, Option<String>, Option<String>)>;
+    let cases: Vec<(&str, &str, Want)> = vec![
+        (
+            "a_denial_answering_accusations_needs_no_earlier_accusation",
+            "The Chinese foreign ministry said China firmly opposes all forms of cyberattacks and that the accusations by the US were groundless smears.",
+            vec![(ClaimKind::Denial, some("China"), some("China"))],
+        ),
+        // A statement that the accuser is smearing a state ("stop smearing China")
+        // makes that state the answering side even when it speaks first.
+        (
+            "a_smeared_state_answers",
+            "A Chinese foreign ministry spokesperson said on Monday that the United States had launched cyberattacks on Chinese universities, and urged the United States to stop smearing China.",
+            vec![(
+            ClaimKind::CounterAccusation,
+            some("China"),
+            some("United States")
+        )],
+        ),
+        // "members of the GRU", "officers of the PLA": the party after "of" and
+        // an article is the one acting, not a victim.
+        (
+            "members_of_a_state_organ_are_the_accused",
+            "Prosecutors at the Justice Department said that four members of the People's Liberation Army hacked into the credit agency's systems.",
+            vec![(ClaimKind::Accusation, some("United States"), some("China"))],
+        ),
+        // "conducted on behalf of the Iranian government": the party the operation
+        // serves is responsible.
+        (
+            "on_behalf_of_names_the_responsible_party",
+            "Microsoft said the hacking campaign was conducted on behalf of the Iranian government.",
+            vec![(ClaimKind::Accusation, some("United States"), some("Iran"))],
+        ),
+        // A state that answers an operation ("summoned the ambassador over the
+        // hack") is not tied to it, so its later attribution is no reply.
+        (
+            "answering_an_operation_is_not_being_accused",
+            "The UK summoned the ambassador over the hack. Britain formally attributed the hack to the GRU.",
+            vec![(
+            ClaimKind::Accusation,
+            some("United Kingdom"),
+            some("Russia")
+        )],
+        ),
+        // "called the US allegations ... a fabrication": words between the verb and
+        // the allegations still make it a denial.
+        (
+            "called_the_owners_allegations_is_a_denial",
+            "North Korea's foreign ministry called the US allegations that Pyongyang was behind the Sony hack \"a fabrication\".",
+            vec![(ClaimKind::Denial, some("North Korea"), some("North Korea"))],
+        ),
+        // A transcript label ends at its colon: "Reuters: The UK and the US accused
+        // ..." is the two governments' accusation, relayed; and "urge them to stop
+        // spreading disinformation" is rhetoric, no counter-accusation.
+        (
+            "label_is_no_accuser_and_disinformation_talk_no_reply",
+            "Reuters: The UK and the US on Monday accused China of a years-long cyber-espionage campaign. What is China's response?\n\nLin Jian: We urge the US and the UK to stop spreading disinformation.",
+            vec![
+            (ClaimKind::Accusation, some("United Kingdom"), some("China")),
+            (ClaimKind::Accusation, some("United States"), some("China")),
+        ],
+        ),
+        // "officials told Reuters they believe ...": one speaker, one claim.
+        (
+            "verb_inside_reported_speech_is_no_second_speaker",
+            "U.S. officials told Reuters they believe Russia was behind the hack.",
+            vec![(ClaimKind::Accusation, some("United States"), some("Russia"))],
+        ),
+        // "The EU said": a union that speaks as one party.
+        (
+            "the_union_speaks_as_one_party",
+            "The European Union said Russia was behind the attack on the satellite network.",
+            vec![(ClaimKind::Accusation, some("European Union"), some("Russia"))],
+        ),
+        // "... and their allies attributed": each named state speaks; the unnamed
+        // allies are no speaker, and no state of the list is accused.
+        (
+            "unnamed_allies_close_a_list_of_accusers",
+            "The United States, the United Kingdom and their allies attributed the hack of the software supplier to Russia's foreign intelligence service.",
+            vec![
+                (ClaimKind::Accusation, some("United States"), some("Russia")),
+                (ClaimKind::Accusation, some("United Kingdom"), some("Russia")),
+            ],
+        ),
+        // "X, together with Y and Z, is exposing ...": every partner speaks.
+        (
+            "partners_after_together_with_speak_too",
+            "The United Kingdom, together with the United States and Canada, is exposing malicious cyber activity by China's Ministry of State Security.",
+            vec![
+                (ClaimKind::Accusation, some("United Kingdom"), some("China")),
+                (ClaimKind::Accusation, some("United States"), some("China")),
+                (ClaimKind::Accusation, some("Canada"), some("China")),
+            ],
+        ),
+        // "National Cyber Directorate": an operation word inside a body's name is
+        // no operation, so the body's state is not accused.
+        (
+            "operation_word_in_a_name_is_no_operation",
+            "Israel's National Cyber Directorate said Iranian hackers attacked water facilities.",
+            vec![(ClaimKind::Accusation, some("Israel"), some("Iran"))],
+        ),
+        // "blamed the attack on X": the party after "on" is the accused.
+        (
+            "blamed_on_names_the_accused",
+            "Ukraine's SBU blamed the attack on Sandworm, a unit of the GRU.",
+            vec![(ClaimKind::Accusation, some("Ukraine"), some("Sandworm"))],
+        ),
+        // ATT&CK's G0128 goes by its APT number in news.
+        (
+            "element_name_gives_way_to_the_apt_number",
+            "The Norwegian government said a Chinese group, APT31, was responsible for the attack on parliament's email system.",
+            vec![(ClaimKind::Accusation, some("Norway"), some("APT31"))],
+        ),
+        // A briefing's label naming an office ("SENIOR ADMINISTRATION OFFICIAL:")
+        // speaks for it; the state it names as subject speaks too.
+        (
+            "office_label_in_a_press_call",
+            "Background Press Call on Malicious Cyber Activity\n\nSENIOR ADMINISTRATION OFFICIAL: Thanks, everyone, for joining. Today the United States, joined by our allies, is formally attributing the malicious cyber activity to China's Ministry of State Security. We assess with high confidence that MSS-affiliated cyber operators conducted the campaign.\n\nQ: Why are you making this attribution now and not earlier in the year?\n\nSENIOR ADMINISTRATION OFFICIAL: The evidence took time to gather.",
+            vec![
+                (ClaimKind::Accusation, some("United States"), some("China")),
+                (ClaimKind::Accusation, None, some("China")),
+            ],
+        ),
+        // "The Permanent Mission of the Russian Federation": an office.
+        (
+            "a_mission_denies_for_its_state",
+            "The Permanent Mission of the Russian Federation rejects the groundless accusations made by the United Kingdom regarding alleged cyberattacks.",
+            vec![(ClaimKind::Denial, some("Russia"), some("Russia"))],
+        ),
+    ];
+    let mut failed = Vec::new();
+    for (name, text, want) in &cases {
+        let cs = read(text);
+        if &kinds(&cs) != want {
+            failed.push(format!("{name}: want {want:?}\n  got {cs:#?}"));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// An office's name ("the Permanent Mission") or a briefing's role label
+/// ("SENIOR ADMINISTRATION OFFICIAL:") is no person.
+#[test]
+fn an_office_is_no_person() {
+    let cs = read(
+        "The Permanent Mission of the Russian Federation rejects the groundless accusations made by the United Kingdom regarding alleged cyberattacks.",
+    );
+    assert!(cs.iter().all(|c| c.claim.speaker.is_none()), "{cs:#?}");
+    let cs = read(
+        "Background Press Call\n\nSENIOR ADMINISTRATION OFFICIAL: We assess with high confidence that Russia's SVR conducted the campaign against the software supplier.\n\nQ: Why are you making this attribution now and not earlier in the year?\n\nSENIOR ADMINISTRATION OFFICIAL: The evidence took time to gather.",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    assert_eq!(cs[0].claim.speaker, None);
     assert_eq!(
-        kinds(&cs),
-        vec![(ClaimKind::Accusation, some("United States"), some("Russia"))],
-        "{cs:#?}"
+        cs[0].claim.speaker_org.as_deref(),
+        Some("Senior Administration Official")
     );
 }

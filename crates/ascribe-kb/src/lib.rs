@@ -658,9 +658,11 @@ fn stix_group(kb: &KnowledgeBase, o: &serde_json::Value) -> Option<KbActor> {
         }
     }
     let mut display = display_name(name);
-    // "menuPass" is known in news as APT10: a lower-case ATT&CK name
-    // gives way to the group's APT number.
-    if display.starts_with(|c: char| c.is_lowercase()) {
+    // "menuPass" is known in news as APT10, "ZIRCONIUM" as APT31: a
+    // lower-case ATT&CK name, or a vendor's all-capital element name,
+    // gives way to the group's APT number where ATT&CK lists one.
+    let element = name.len() >= 6 && name.chars().all(|c| c.is_ascii_uppercase());
+    if display.starts_with(|c: char| c.is_lowercase()) || element {
         if let Some(apt) = aliases.iter().find(|a| {
             a.strip_prefix("APT")
                 .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))

@@ -22,6 +22,27 @@ pub(super) struct Frame {
     pub(super) reporter: Option<String>,
 }
 
+/// "The UK, together with the US and Canada, is exposing ...": where the
+/// subject before `verb` ends when only an auxiliary stands between a
+/// comma and the verb (the comma's position), else `verb`.
+fn aux_after_comma(text: &str, s: usize, verb: usize) -> usize {
+    let mut before = text.get(s..verb).unwrap_or("").trim_end();
+    // "..., is formally attributing": an adverb sits with the verb.
+    if let Some((head, last)) = before.rsplit_once(' ') {
+        if last.ends_with("ly") && last.len() > 4 {
+            before = head.trim_end();
+        }
+    }
+    for aux in [
+        ", is", ", are", ", has", ", have", ", was", ", were", ", had",
+    ] {
+        if before.len() > aux.len() && before.ends_with(aux) {
+            return s + before.len() - aux.len();
+        }
+    }
+    verb
+}
+
 impl Ctx<'_> {
     /// The frame of a sentence: who speaks and over which part.
     pub(super) fn frames(&mut self, i: usize) -> Vec<Frame> {
@@ -96,8 +117,9 @@ impl Ctx<'_> {
                 });
                 continue;
             }
-            let cs = self.list_start(s, clause_start(self.text, s, h.start), h.start);
-            let parts = split_subjects(self.text, cs, h.start);
+            let vs = aux_after_comma(self.text, s, h.start);
+            let cs = self.list_start(s, clause_start(self.text, s, vs), vs);
+            let parts = split_subjects(self.text, cs, vs);
             for (a, b) in parts {
                 if let Some(sp) = self.parse_np(a, b, i) {
                     out.push(Frame {

@@ -3,6 +3,13 @@
 
 use super::*;
 
+/// What a transcript's label names: a person ("MS. PSAKI:") or an office
+/// ("SENIOR ADMINISTRATION OFFICIAL:").
+enum Label {
+    Name(String),
+    Party(Speaker),
+}
+
 impl Ctx<'_> {
     /// A transcript (press briefing, call): paragraphs open with the
     /// speaker's label in capitals ("MS. PSAKI:", "QUESTION:", "Q:"). Each
@@ -38,7 +45,7 @@ impl Ctx<'_> {
             "senator",
         ];
         let n = self.sentences.len();
-        let mut found: Vec<(usize, Option<String>)> = Vec::new();
+        let mut found: Vec<(usize, Option<Label>)> = Vec::new();
         for i in 0..n {
             if i > 0 && self.sentences[i].block == self.sentences[i - 1].block {
                 continue;
@@ -112,10 +119,61 @@ impl Ctx<'_> {
                     |p| matches!(p, Pat::State(_) | Pat::Body(_)),
                 )
                 .is_empty();
-            if name.is_empty() || letters < 2 || place {
+            if name.is_empty() || letters < 2 {
                 continue;
             }
-            found.push((i, Some(name.join(" "))));
+            if place {
+                // "SENIOR ADMINISTRATION OFFICIAL:", "RUSSIAN FOREIGN MINISTRY:":
+                // a briefing's label naming an office, not a person, speaks
+                // for that office.
+                let at = self.sentences[i].start;
+                let party = if caps {
+                    self.parse_np(at, at + colon, i)
+                        .filter(|sp| sp.official && sp.country.is_some())
+                } else {
+                    None
+                };
+                if let Some(mut sp) = party {
+                    sp.person = None;
+                    found.push((i, Some(Label::Party(sp))));
+                }
+                continue;
+            }
+            // "SENIOR ADMINISTRATION OFFICIAL:", "PRESS SECRETARY:": role
+            // words only name an office's voice, not a person.
+            const ROLE: &[&str] = &[
+                "senior",
+                "administration",
+                "official",
+                "officials",
+                "state",
+                "department",
+                "spokesperson",
+                "spokesman",
+                "spokeswoman",
+                "press",
+                "secretary",
+                "deputy",
+                "principal",
+                "briefer",
+                "government",
+                "ministry",
+                "foreign",
+            ];
+            if caps && lower.iter().all(|w| ROLE.contains(&w.as_str())) {
+                found.push((
+                    i,
+                    Some(Label::Party(Speaker {
+                        person: None,
+                        org: Some(name.join(" ")),
+                        country: None,
+                        official: true,
+                        media: false,
+                    })),
+                ));
+                continue;
+            }
+            found.push((i, Some(Label::Name(name.join(" ")))));
         }
         // Both sides labelled: a dateline ("PRAGUE:") or a heading is not a
         // transcript.
@@ -131,8 +189,11 @@ impl Ctx<'_> {
                 .split(':')
                 .next()
                 .is_some_and(|l| !l.chars().any(char::is_lowercase));
-            let sp = name.as_ref().map(|nm| {
-                let mut sp = self.person_speaker(nm);
+            let sp = name.as_ref().map(|label| {
+                let mut sp = match label {
+                    Label::Name(nm) => self.person_speaker(nm),
+                    Label::Party(sp) => sp.clone(),
+                };
                 // A briefer answering the press ("MS. PSAKI:") speaks for an
                 // office; others are as the knowledge base knows them.
                 sp.official |= briefing;

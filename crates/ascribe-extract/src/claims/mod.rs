@@ -8,7 +8,7 @@
 //! turns of an interview, where the journalist's questions are nobody's claim
 //! unless they relay a named party's accusation.
 
-use ascribe_kb::{BodyKind, KnowledgeBase, TitleOrg, BODIES, PEOPLE, STATES, TITLES};
+use ascribe_kb::{BodyKind, KnowledgeBase, TitleOrg, BLOCS, BODIES, PEOPLE, STATES, TITLES};
 use ascribe_model::{Band, ClaimKind, Icd203, Phia};
 
 use crate::clean::Cleaned;
@@ -242,6 +242,8 @@ impl<'a> Ctx<'a> {
         sentences: Vec<Sentence>,
         kb: &'a KnowledgeBase,
     ) -> Self {
+        let mut hits = hits;
+        hits.retain(|h| !(h.pat == Pat::Op && in_proper_name(text, h.start, h.end)));
         let mut ctx = Ctx {
             text,
             hits,
@@ -266,6 +268,27 @@ impl<'a> Ctx<'a> {
         ctx.find_accused();
         ctx
     }
+}
+
+/// Whether an operation word is part of a proper name: "Israel's National
+/// Cyber Directorate", "Cyber Command", "the Cyber Security Agency" name a
+/// body, not an operation. The word is capitalised and so is a word next to
+/// it; a sentence's first word ("Cyberattacks on ...") and a lower-case
+/// neighbour ("Cyber attacks") are no name.
+fn in_proper_name(text: &str, s: usize, e: usize) -> bool {
+    if !text.as_bytes().get(s).is_some_and(u8::is_ascii_uppercase) {
+        return false;
+    }
+    let next = text.get(e..).and_then(|t| t.strip_prefix(' '));
+    let next_cap = next.is_some_and(|t| t.starts_with(|c: char| c.is_ascii_uppercase()));
+    let before = text.get(..s).unwrap_or("");
+    let prev_word = before
+        .strip_suffix(' ')
+        .map(|b| b.rsplit([' ', '\n']).next().unwrap_or(""));
+    let prev_cap = prev_word.is_some_and(|w| {
+        w.starts_with(|c: char| c.is_ascii_uppercase()) && !w.ends_with(['.', ':', '!', '?', '"'])
+    });
+    next_cap || prev_cap
 }
 
 /// The window a document is read in, in bytes of clean text.

@@ -121,6 +121,12 @@ impl Ctx<'_> {
             hits.iter()
                 .find(|x| {
                     x.start >= h.end
+                        // "the UK and its allies said": a possessive on the
+                        // allies is no word of the sentence's own.
+                        && !(matches!(x.pat, Pat::Pron(_))
+                            && self.text.get(x.start..x.end).is_some_and(|w| {
+                                w.eq_ignore_ascii_case("its") || w.eq_ignore_ascii_case("their")
+                            }))
                         && !matches!(
                             x.pat,
                             Pat::Generic
@@ -226,11 +232,35 @@ impl Ctx<'_> {
                 let w = self.text.get(x.start..x.end).unwrap_or("").to_lowercase();
                 w.starts_with("condemn") || w.starts_with("denounc")
             });
-            let from = if attributes {
+            // "blamed the attack on Sandworm", "pinned the hack on the GRU":
+            // the party follows "on" as it follows "attributed ... to".
+            let blames = verb.is_some_and(|x| {
+                let w = self.text.get(x.start..x.end).unwrap_or("");
+                w.eq_ignore_ascii_case("blamed")
+                    || w.eq_ignore_ascii_case("blames")
+                    || w.eq_ignore_ascii_case("blame")
+                    || w.eq_ignore_ascii_case("blaming")
+                    || w.eq_ignore_ascii_case("pinned")
+                    || w.eq_ignore_ascii_case("pins")
+            });
+            let after_word = |word: &str| {
                 self.text
                     .get(v..e)
-                    .and_then(|r| r.find(" to "))
-                    .map_or(v, |o| v + o + 4)
+                    .and_then(|r| r.find(word))
+                    .map_or(v, |o| v + o + word.len())
+            };
+            let from = if attributes {
+                after_word(" to ")
+            } else if blames {
+                // Only when "on" comes before any party: "blamed Russia for
+                // the attack on Ukraine" names Russia first.
+                let on = after_word(" on ");
+                let party_first = cands.iter().any(|h| h.start >= v && h.end <= on);
+                if on > v && !party_first {
+                    on
+                } else {
+                    v
+                }
             } else {
                 v
             };
@@ -284,7 +314,9 @@ impl Ctx<'_> {
                 .iter()
                 .copied()
                 .find(|h| {
-                    h.start >= from && !self.is_victim(h, from) && self.target_at(h, sent).is_some()
+                    h.start >= from
+                        && (blames && from > v && h.start <= from + 4 || !self.is_victim(h, from))
+                        && self.target_at(h, sent).is_some()
                 })
                 .or_else(|| {
                     cands

@@ -31,7 +31,27 @@ pub(super) fn split_subjects(text: &str, s: usize, e: usize) -> Vec<(usize, usiz
         start = i + len;
     }
     out.push((s + start, e));
+    // "The UK, together with the US and Canada, accused ...": the partners
+    // named after "together with", "alongside", "along with" or "joined by"
+    // speak too.
+    for part in &mut out {
+        let x = text.get(part.0..part.1).unwrap_or("");
+        let lead = x.len() - x.trim_start().len();
+        for w in super::targets::PARTNERS {
+            if x.get(lead..lead + w.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(w))
+            {
+                part.0 += lead + w.len();
+                break;
+            }
+        }
+    }
     out.retain(|(a, b)| text.get(*a..*b).is_some_and(|x| !x.trim().is_empty()));
+    // "The US, the UK and their allies attributed ...": the unnamed allies
+    // close the list of speakers without being one.
+    if out.len() > 1 {
+        out.retain(|(a, b)| text.get(*a..*b).is_none_or(|x| !is_allies(x)));
+    }
     if out.len() > 1
         && out.iter().any(|(a, b)| {
             text.get(*a..*b).is_none_or(|x| {
@@ -44,6 +64,26 @@ pub(super) fn split_subjects(text: &str, s: usize, e: usize) -> Vec<(usize, usiz
         return vec![(s, e)];
     }
     out
+}
+
+/// "their allies", "its partners", "other allies": the unnamed parties a
+/// joint statement adds to the states it names.
+pub(super) fn is_allies(np: &str) -> bool {
+    let mut words = np.split_whitespace();
+    let (Some(first), last) = (words.next(), words.next_back()) else {
+        return false;
+    };
+    let noun = last.unwrap_or(first).trim_end_matches([',', '.']);
+    let lead_ok = last.is_none()
+        || matches!(
+            first.to_ascii_lowercase().as_str(),
+            "their" | "its" | "other" | "our" | "international" | "several" | "many"
+        );
+    lead_ok
+        && words.count() <= 1
+        && ["allies", "partners", "partner countries", "countries"]
+            .iter()
+            .any(|w| noun.eq_ignore_ascii_case(w))
 }
 
 pub(super) fn strip_np(np: &str) -> String {
@@ -236,6 +276,27 @@ pub(super) const NOT_NAMES: &[&str] = &[
     "Code",
     "Featured",
     "Stories",
+    // Words of an office's name ("the Permanent Mission", "Cyber Command").
+    "Mission",
+    "Permanent",
+    "Federation",
+    "Republic",
+    "Command",
+    "Directorate",
+    "Authority",
+    "Committee",
+    "Commission",
+    "Administration",
+    "Police",
+    "Prosecutor",
+    "Prosecutors",
+    "Spokesperson",
+    "Spokeswoman",
+    "Ambassador",
+    "Consulate",
+    "Parliament",
+    "Cabinet",
+    "Affairs",
 ];
 
 /// A capitalised name of two to four words at the start of `s`.
@@ -551,6 +612,7 @@ impl Ctx<'_> {
         let mut unofficial = false;
         let mut media: Option<Hit> = None;
         let mut exec_possessor = false;
+        let mut bloc: Option<usize> = None;
         for h in &hits {
             match h.pat {
                 Pat::Person(i) => {
@@ -614,6 +676,22 @@ impl Ctx<'_> {
                 Pat::Body(i) => {
                     body = Some(i);
                     body_hit = Some(*h);
+                }
+                // "The EU said", "the European Union and the UK accused":
+                // a union that speaks as one party (not a host: "Russia's
+                // ambassador to the EU").
+                Pat::Bloc(i)
+                    if !(state.is_some() || body.is_some())
+                        || ![" in", " in the", " to", " to the", " at"].iter().any(|p| {
+                            self.text
+                                .get(s..h.start)
+                                .unwrap_or("")
+                                .trim_end()
+                                .to_lowercase()
+                                .ends_with(p)
+                        }) =>
+                {
+                    bloc = Some(i);
                 }
                 Pat::State(i) => {
                     // "the Chinese Embassy in the Netherlands", "Russia's
@@ -924,6 +1002,13 @@ impl Ctx<'_> {
                     sp.org = Some(format!("{} government", country_prefix(st.name)));
                     sp.official = true;
                 }
+            }
+        }
+        if sp.org.is_none() && sp.person.is_none() && body.is_none() && state.is_none() {
+            if let Some((name, _)) = bloc.and_then(|b| BLOCS.get(b)) {
+                sp.org = Some((*name).to_owned());
+                sp.country = Some((*name).to_owned());
+                sp.official = true;
             }
         }
         if unofficial && !official && body.is_none() && known.is_none() {

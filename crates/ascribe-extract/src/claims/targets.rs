@@ -454,6 +454,12 @@ impl Ctx<'_> {
             "formally",
             "together",
             "have now",
+            // "... and their allies attributed": unnamed allies close the list.
+            "their",
+            "its",
+            "other",
+            "allies",
+            "partners",
         ];
         at > a
             && rest
@@ -467,7 +473,12 @@ impl Ctx<'_> {
     /// States and Canada"), or "... recognise that Estonia, France and ...".
     pub(super) fn list_start(&self, s: usize, cs: usize, verb: usize) -> usize {
         let mut cs = cs;
-        let clause_has_and = self.text.get(cs..verb).is_some_and(|c| c.contains(" and "));
+        // "the United States, joined by our allies, is attributing": a
+        // partners' phrase continues the list as "and" does.
+        let clause_has_and = self.text.get(cs..verb).is_some_and(|c| {
+            let c = c.trim_start();
+            c.contains(" and ") || PARTNERS.iter().any(|w| c.starts_with(w))
+        });
         while clause_has_and && cs > s + 1 {
             // A colon ends a label or an introduction ("Reuters: The UK and
             // the US accused ..."), never an item of a list.
@@ -483,6 +494,11 @@ impl Ctx<'_> {
                 .rfind([',', ';', ':', '"', '“', '”'])
                 .map_or(0, |p| p + 1);
             let seg = before.get(seg_start..).unwrap_or("").trim();
+            // "together with the United States": the partners' words.
+            let seg = PARTNERS
+                .iter()
+                .find_map(|w| seg.strip_prefix(w))
+                .unwrap_or(seg);
             let party = !self
                 .hits_of(s + seg_start, cs - 1, |p| {
                     matches!(p, Pat::State(_) | Pat::Body(_))
@@ -651,6 +667,16 @@ impl Ctx<'_> {
         self.smeared = smeared;
     }
 }
+
+/// The words that add partners to the party before them: "the UK, together
+/// with the US and Canada, ...".
+pub(super) const PARTNERS: &[&str] = &[
+    "together with ",
+    "alongside ",
+    "along with ",
+    "joined by ",
+    "in concert with ",
+];
 
 /// `s` ends with the ASCII word `w`, in any case (no allocation: this runs
 /// for every party the rules look at).
