@@ -343,6 +343,7 @@ const OP: &[&str] = &[
     "exploits",
 ];
 const RESP: &[&str] = &[
+    "responsible",
     "responsible for",
     "is responsible",
     "are responsible",

@@ -882,6 +882,41 @@ fn constructions_table() {
             "The Permanent Mission of the Russian Federation rejects the groundless accusations made by the United Kingdom regarding alleged cyberattacks.",
             vec![(ClaimKind::Denial, some("Russia"), some("Russia"))],
         ),
+        // "said the GRU was almost certainly responsible.": responsibility ending
+        // its clause stands for the operation.
+        (
+            "responsibility_ending_the_clause",
+            "The Foreign Office said the GRU was \"almost certainly\" responsible.",
+            vec![(ClaimKind::Accusation, some("United Kingdom"), some("Russia"))],
+        ),
+        // A unit number from ATT&CK's description names the group.
+        (
+            "unit_number_names_the_group",
+            "Britain's National Cyber Security Centre said on Thursday that Unit 26165 of the GRU had targeted the agency.",
+            vec![(ClaimKind::Accusation, some("United Kingdom"), some("APT28"))],
+        ),
+        // "denied the charges and accused the US of hacking ...": the second verb
+        // shares the subject, and follows a denial, so it is a reply.
+        (
+            "denial_then_accusation_is_a_reply",
+            "China denied the charges and accused the United States of hacking Chinese universities.",
+            vec![
+                (ClaimKind::CounterAccusation, some("China"), some("United States")),
+                (ClaimKind::Denial, some("China"), some("China")),
+            ],
+        ),
+        // "accused the United States of hypocrisy": no operation, no claim.
+        (
+            "accused_of_no_operation_is_rhetoric",
+            "Chinese officials have denied the allegations and accused the United States of hypocrisy.",
+            vec![(ClaimKind::Denial, some("China"), some("China"))],
+        ),
+        // "We can now clearly attribute this to APT28," the minister said.
+        (
+            "active_attribution_without_operation_word",
+            "\"We can now clearly attribute this to APT28,\" German Interior Minister Nancy Faeser said.",
+            vec![(ClaimKind::Accusation, some("Germany"), some("APT28"))],
+        ),
     ];
     let mut failed = Vec::new();
     for (name, text, want) in &cases {

@@ -675,6 +675,13 @@ fn stix_group(kb: &KnowledgeBase, o: &serde_json::Value) -> Option<KbActor> {
     }
     aliases.retain(|a| a != &display);
     let desc = o.get("description").and_then(|x| x.as_str()).unwrap_or("");
+    // "attributed to ... (GRU) ... military unit 74455": indictments and
+    // government statements name the group by its unit number.
+    for unit in military_units(desc) {
+        if !aliases.contains(&unit) {
+            aliases.push(unit);
+        }
+    }
     let sponsors = sponsors_in_description(kb, desc);
     let sponsor_sources = sponsors
         .iter()
@@ -709,6 +716,30 @@ pub fn display_name(name: &str) -> String {
         return out;
     }
     n.to_owned()
+}
+
+/// The military units ("Unit 26165") an ATT&CK description's opening, before
+/// its first citation, attributes the group to.
+fn military_units(desc: &str) -> Vec<String> {
+    let head: String = desc
+        .split("(Citation")
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(500)
+        .collect();
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let mut out = Vec::new();
+    for pair in words.windows(2) {
+        let number = pair[1].trim_end_matches(['.', ',', ';', ')']);
+        if pair[0].eq_ignore_ascii_case("unit")
+            && (4..=6).contains(&number.len())
+            && number.chars().all(|c| c.is_ascii_digit())
+        {
+            out.push(format!("Unit {number}"));
+        }
+    }
+    out
 }
 
 /// States an ATT&CK description ties a group to: "attributed to Russia's ...",

@@ -43,6 +43,24 @@ fn aux_after_comma(text: &str, s: usize, verb: usize) -> usize {
     verb
 }
 
+/// The first past-tense verb after the first word of `s..e` ("summoned" in
+/// "The government summoned the ambassador and"): where a subject ends.
+fn first_past_verb(text: &str, s: usize, e: usize) -> Option<usize> {
+    let t = text.get(s..e)?;
+    let mut at = 0;
+    for (k, w) in t.split(' ').enumerate() {
+        let here = at;
+        at += w.len() + 1;
+        if k == 0 || w.is_empty() {
+            continue;
+        }
+        if w.len() > 4 && w.ends_with("ed") && w.chars().all(|c| c.is_ascii_lowercase()) {
+            return Some(s + here);
+        }
+    }
+    None
+}
+
 impl Ctx<'_> {
     /// The frame of a sentence: who speaks and over which part.
     pub(super) fn frames(&mut self, i: usize) -> Vec<Frame> {
@@ -117,7 +135,29 @@ impl Ctx<'_> {
                 });
                 continue;
             }
-            let vs = aux_after_comma(self.text, s, h.start);
+            let mut vs = aux_after_comma(self.text, s, h.start);
+            // "Chinese officials denied the allegations and accused the US of
+            // ...": a verb coordinated with an earlier one shares its subject.
+            if self
+                .text
+                .get(s..vs)
+                .is_some_and(|t| t.trim_end().ends_with(" and"))
+            {
+                let cs0 = clause_start(self.text, s, vs);
+                if let Some(first) = hits.iter().find(|x| {
+                    x.start > cs0
+                        && x.end < vs
+                        && matches!(
+                            x.pat,
+                            Pat::Assert | Pat::Cognition | Pat::DenyVerb | Pat::Accuse
+                        )
+                }) {
+                    vs = first.start;
+                } else if let Some(at) = first_past_verb(self.text, cs0, vs) {
+                    // "The government summoned the ambassador and accused ...".
+                    vs = at;
+                }
+            }
             let cs = self.list_start(s, clause_start(self.text, s, vs), vs);
             let parts = split_subjects(self.text, cs, vs);
             for (a, b) in parts {

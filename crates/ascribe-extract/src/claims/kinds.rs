@@ -120,11 +120,28 @@ impl Ctx<'_> {
             .any(|w| lower.contains(w));
             // Not when the sentence itself accuses, or reports someone else's
             // denial ("..., an allegation which Russia denied").
-            let accuses = hits
-                .iter()
-                .any(|h| matches!(h.pat, Pat::Accuse | Pat::Attribute | Pat::DenyVerb));
-            self.answering
-                .set(answers && !accuses && hits.iter().any(|h| matches!(h.pat, Pat::Deny)));
+            // "China denied the charges and accused the US of ...": a denial
+            // followed by the speaker's own accusation is a reply.
+            let denies_then_accuses = hits.iter().any(|d| {
+                d.pat == Pat::DenyVerb
+                    && hits.iter().any(|a| {
+                        a.pat == Pat::Accuse
+                            && a.start > d.end
+                            && self
+                                .text
+                                .get(s..a.start)
+                                .is_some_and(|t| t.trim_end().ends_with(" and"))
+                    })
+            });
+            let accuses = !denies_then_accuses
+                && hits
+                    .iter()
+                    .any(|h| matches!(h.pat, Pat::Accuse | Pat::Attribute | Pat::DenyVerb));
+            self.answering.set(
+                (answers || denies_then_accuses)
+                    && !accuses
+                    && hits.iter().any(|h| matches!(h.pat, Pat::Deny)),
+            );
         }
         let deny_cue = hits.iter().find(|h| {
             h.pat == Pat::Deny

@@ -20,28 +20,79 @@ impl Ctx<'_> {
                     .get(h.start..h.start + 6)
                     .is_some_and(|t| t.eq_ignore_ascii_case("behind"))
         };
+        // "said the GRU was almost certainly responsible.": responsibility
+        // that ends its clause stands for the operation the text is about.
+        let final_resp = |h: &Hit| {
+            h.pat == Pat::Resp
+                && self.text.get(h.end..e).is_some_and(|r| {
+                    let r = r.trim_start_matches(['"', '”', '’', '\'']);
+                    r.is_empty() || r.starts_with(['.', ',', ';', '"', '”'])
+                })
+                && {
+                    let w = self.text.get(h.start..h.end).unwrap_or("");
+                    w.ends_with("responsible") || w.ends_with("to blame")
+                }
+        };
         let cheap = self.hits_in(s, e);
+        // "We can now clearly attribute this to APT28": an active
+        // attribution names its party after "to" even with no operation word.
+        if after_accuse.is_none() {
+            let active = cheap.iter().find(|h| {
+                h.pat == Pat::Attribute
+                    && h.end <= e
+                    && !cheap
+                        .iter()
+                        .any(|p| p.pat == Pat::Passive && p.start <= h.start && p.end >= h.end)
+                    && self
+                        .text
+                        .get(h.end..e.min(h.end + 80))
+                        .is_some_and(|r| r.contains(" to "))
+            });
+            if let Some(v) = active {
+                if let Some(rel) = self.relation(s, e, sent, Some(v.end)) {
+                    return Some(rel);
+                }
+            }
+        }
         if after_accuse.is_none()
             && !cheap
                 .iter()
-                .any(|h| matches!(h.pat, Pat::Op | Pat::Link) || inverted(h))
+                .any(|h| matches!(h.pat, Pat::Op | Pat::Link) || inverted(h) || final_resp(h))
         {
             return None;
         }
         let hits = self.hits_of(s, e, |_| true);
+        // "accused the United States of hypocrisy": an accusation naming no
+        // operation, responsibility or origin after its verb is rhetoric.
+        let accuses_of = after_accuse.is_some_and(|v| {
+            self.text
+                .get(v.saturating_sub(9)..v)
+                .is_some_and(|w| w.to_ascii_lowercase().contains("accus"))
+        });
+        if let (Some(v), true) = (after_accuse, accuses_of) {
+            if !hits.iter().any(|h| {
+                h.start >= v && (matches!(h.pat, Pat::Op | Pat::Resp | Pat::From | Pat::Link))
+            }) {
+                return None;
+            }
+        }
         // A responsibility word counts only next to an operation word:
         // "ran a covert operation", not "conduct an investigation".
         let ops: Vec<&Hit> = hits
             .iter()
             .filter(|h| match h.pat {
                 Pat::Op | Pat::From => true,
+                Pat::Resp if final_resp(h) => true,
                 Pat::Resp => hits
                     .iter()
                     .any(|o| o.pat == Pat::Op && o.start >= h.start && o.start <= h.end + 48),
                 _ => false,
             })
             .collect();
-        let has_op = hits.iter().any(|h| h.pat == Pat::Op || inverted(h)) || after_accuse.is_some();
+        let has_op = hits
+            .iter()
+            .any(|h| h.pat == Pat::Op || inverted(h) || final_resp(h))
+            || after_accuse.is_some();
         // Affiliation: a group linked to a state organ.
         let link = hits.iter().find(|h| {
             h.pat == Pat::Link && !self.text.get(h.start..h.end).unwrap_or("").starts_with('-')
