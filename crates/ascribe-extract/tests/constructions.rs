@@ -917,6 +917,35 @@ fn constructions_table() {
             "\"We can now clearly attribute this to APT28,\" German Interior Minister Nancy Faeser said.",
             vec![(ClaimKind::Accusation, some("Germany"), some("APT28"))],
         ),
+        // "WASHINGTON (Reuters) - The United States accused ...": the dateline and
+        // the agency are no part of the accuser.
+        (
+            "dateline_is_no_part_of_the_accuser",
+            "WASHINGTON (Reuters) - The United States on Thursday accused Russia's military intelligence agency of being behind the cyberattack.",
+            vec![(ClaimKind::Accusation, some("United States"), some("Russia"))],
+        ),
+        // "Microsoft said the group, which is linked to Russia's GRU, targeted
+        // ...": the passive link is part of Microsoft's claim, no claim of its own.
+        (
+            "passive_inside_a_speakers_words",
+            "Microsoft said the group it calls Forest Blizzard, which is linked to Russia's GRU, targeted the networks.",
+            vec![(ClaimKind::Accusation, some("United States"), some("APT28"))],
+        ),
+        // State media that deny and, in the same sentence, name the accuser reply.
+        (
+            "state_media_denying_and_accusing_reply",
+            "North Korea's state news agency KCNA called the accusations \"a preposterous story\" and said the United States was behind cyberattacks on North Korea.",
+            vec![
+                (ClaimKind::Denial, some("North Korea"), some("North Korea")),
+                (ClaimKind::CounterAccusation, some("North Korea"), some("United States")),
+            ],
+        ),
+        // "the hackers were working for China's MSS": the party worked for.
+        (
+            "working_for_names_the_party",
+            "U.S. officials said the hackers were working for China's Ministry of State Security.",
+            vec![(ClaimKind::Accusation, some("United States"), some("China"))],
+        ),
     ];
     let mut failed = Vec::new();
     for (name, text, want) in &cases {

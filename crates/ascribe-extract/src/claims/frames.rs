@@ -135,6 +135,9 @@ impl Ctx<'_> {
                 });
                 continue;
             }
+            // "WASHINGTON (Reuters) - The United States accused ...": the
+            // dateline is no part of the subject.
+            let s = s.max(dateline_end(self.text, s, e).min(h.start));
             let mut vs = aux_after_comma(self.text, s, h.start);
             // "Chinese officials denied the allegations and accused the US of
             // ...": a verb coordinated with an earlier one shares its subject.
@@ -362,7 +365,28 @@ impl Ctx<'_> {
             }
             let tail = self.text.get(v.end..e).unwrap_or("");
             let tail_words = tail.split_whitespace().count();
-            let cs = clause_start(self.text, s, v.start);
+            let mut cs = clause_start(self.text, s, v.start);
+            // "KCNA called the accusations a fabrication and said ...": the
+            // second verb's subject is the first's.
+            let mut v_subject_end = v.start;
+            if self
+                .text
+                .get(s..v.start)
+                .is_some_and(|t| t.trim_end().ends_with(" and"))
+            {
+                let s0 = s.max(dateline_end(self.text, s, e).min(v.start));
+                if let Some(first) = hits.iter().find(|x| {
+                    x.start > s0
+                        && x.end < v.start
+                        && matches!(
+                            x.pat,
+                            Pat::Assert | Pat::Cognition | Pat::DenyVerb | Pat::Accuse
+                        )
+                }) {
+                    cs = clause_start(self.text, s0, first.start);
+                    v_subject_end = first.start;
+                }
+            }
             // "officials told Reuters they believe ...": a verb inside what
             // an earlier verb of the clause reports is that speaker's, not a
             // second speaker's made of the words before it.
@@ -382,7 +406,7 @@ impl Ctx<'_> {
             {
                 continue;
             }
-            let before_np = self.subject_np(cs, v.start);
+            let before_np = self.subject_np(cs, v_subject_end);
             let comma_before = self
                 .text
                 .get(s..cs)
@@ -516,6 +540,24 @@ impl Ctx<'_> {
         if hits.iter().any(|h| h.pat == Pat::Deny) {
             self.participle_denials(s, e, i, &mut out);
         }
+        // "Microsoft said the group, which is linked to Russia's GRU,
+        // targeted ...": a passive inside what a named party says is part of
+        // that party's claim, not a claim of no one's.
+        let spoken: Vec<(usize, usize)> = out
+            .iter()
+            .filter(|f| {
+                f.speaker.is_some()
+                    && matches!(
+                        f.kind,
+                        FrameKind::Say | FrameKind::Believe(..) | FrameKind::Source
+                    )
+            })
+            .map(|f| f.content)
+            .collect();
+        out.retain(|f| {
+            !matches!(f.kind, FrameKind::Passive(_))
+                || !spoken.iter().any(|&(a, b)| a <= f.verb && f.verb < b)
+        });
         out
     }
 

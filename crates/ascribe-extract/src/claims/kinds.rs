@@ -436,6 +436,31 @@ impl Ctx<'_> {
                 }
             }
         }
+        // "KCNA called the accusations a fabrication and said the US was
+        // behind ...": a party that denies in a sentence and names another
+        // state in it replies, whatever sort of speaker it is.
+        let deniers: Vec<(String, Option<String>)> = out
+            .iter()
+            .filter(|c| c.kind == ClaimKind::Denial && c.speaker_country.is_some())
+            .map(|c| (c.speaker_key(), c.speaker_country.clone()))
+            .collect();
+        for c in &mut out {
+            let replies = c.kind != ClaimKind::Denial
+                && c.target_state.is_some()
+                && c.target_state != c.speaker_country
+                && deniers
+                    .iter()
+                    .any(|(k, country)| *k == c.speaker_key() && *country == c.speaker_country);
+            if replies
+                && !c.speaker_org.as_deref().is_some_and(|o| {
+                    BODIES
+                        .iter()
+                        .any(|b| b.kind == BodyKind::Company && b.name == org_name(o))
+                })
+            {
+                c.kind = ClaimKind::CounterAccusation;
+            }
+        }
         // Retractions cancel the speaker's territory-based counter-accusations.
         out
     }
@@ -630,6 +655,9 @@ impl Ctx<'_> {
                 self.accused_before(t.state.as_deref(), x.country.as_deref())
                     .is_none_or(|first| !first)
             });
+            // State media speak for the accused side only where they deny
+            // in the same breath ("KCNA called the accusations a fabrication
+            // and said the US was behind ..."), or denied before.
             let accused_side =
                 sp.is_some_and(|x| self.accused_side(x, prior) && !x.media) && !company && replying;
             let kind = if rel.affiliation {

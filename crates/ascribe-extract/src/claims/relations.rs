@@ -396,8 +396,15 @@ impl Ctx<'_> {
                     .to_lowercase();
                 // "was attributed to X", "was blamed on X" point at X as
                 // "by X" does.
+                // "the hackers were working for China's MSS": a link word
+                // before the party points at it too.
                 let points = |x: &Hit| {
                     x.pat == Pat::From
+                        || x.pat == Pat::Link
+                            && self
+                                .text
+                                .get(x.start..x.end)
+                                .is_some_and(|t| t.ends_with(" for"))
                         || x.pat == Pat::Passive
                             && self
                                 .text
