@@ -946,6 +946,20 @@ fn constructions_table() {
             "U.S. officials said the hackers were working for China's Ministry of State Security.",
             vec![(ClaimKind::Accusation, some("United States"), some("China"))],
         ),
+        // "said the allegations were baseless and that China was a victim of
+        // cyberattacks": the denial is the first statement; the victim is no accused.
+        (
+            "denial_before_a_second_that_clause",
+            "The Chinese Foreign Ministry said the allegations were baseless and that China was a major victim of cyberattacks.",
+            vec![(ClaimKind::Denial, some("China"), some("China"))],
+        ),
+        // "Russia's UN mission": the United Nations hosts the mission, it does not
+        // speak.
+        (
+            "un_mission_speaks_for_its_state",
+            "Russia's UN mission said the accusations of cyberattacks were unfounded.",
+            vec![(ClaimKind::Denial, some("Russia"), some("Russia"))],
+        ),
     ];
     let mut failed = Vec::new();
     for (name, text, want) in &cases {

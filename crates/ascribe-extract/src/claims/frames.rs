@@ -43,6 +43,17 @@ fn aux_after_comma(text: &str, s: usize, verb: usize) -> usize {
     verb
 }
 
+/// Whether words after a verb of saying already make a clause of their own
+/// ("said the allegations were baseless and that ..."): then a later "that"
+/// starts a second statement, not the first.
+fn finite_clause(t: &str) -> bool {
+    [
+        " was ", " were ", " is ", " are ", " had ", " has ", " have ",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
 /// The first past-tense verb after the first word of `s..e` ("summoned" in
 /// "The government summoned the ambassador and"): where a subject ends.
 fn first_past_verb(text: &str, s: usize, e: usize) -> Option<usize> {
@@ -426,7 +437,7 @@ impl Ctx<'_> {
                         let mut c0 = v.end;
                         let rest = self.text.get(v.end..e).unwrap_or("");
                         if let Some(p) = rest.find(" that ") {
-                            if p < 60 {
+                            if p < 60 && !finite_clause(rest.get(..p).unwrap_or("")) {
                                 c0 = v.end + p + 6;
                             }
                         }
@@ -502,7 +513,7 @@ impl Ctx<'_> {
                     let mut c0 = v.end;
                     let rest = self.text.get(v.end..e).unwrap_or("");
                     if let Some(p) = rest.find(" that ") {
-                        if p < 60 {
+                        if p < 60 && !finite_clause(rest.get(..p).unwrap_or("")) {
                             c0 = v.end + p + 6;
                         }
                     }

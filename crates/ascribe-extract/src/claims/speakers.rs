@@ -673,6 +673,22 @@ impl Ctx<'_> {
                                 .to_lowercase()
                                 .ends_with(p)
                         }) => {}
+                // "Russia's UN mission", "the Iranian UN envoy": the body
+                // before the post is its host.
+                Pat::Body(_)
+                    if state.is_some()
+                        && self.text.get(h.end..e).is_some_and(|r| {
+                            let r = r.trim_start().to_ascii_lowercase();
+                            [
+                                "mission",
+                                "delegation",
+                                "envoy",
+                                "ambassador",
+                                "representative",
+                            ]
+                            .iter()
+                            .any(|w| r.starts_with(w))
+                        }) => {}
                 Pat::Body(i) => {
                     body = Some(i);
                     body_hit = Some(*h);
