@@ -372,8 +372,8 @@ impl Ctx<'_> {
     }
 
     /// Whether sentence `i` has a cue word without which no rule makes a
-    /// claim of it: an operation, affiliation or "behind the attack is"
-    /// word for a relation, an accusation, attribution or denial word, or
+    /// claim of it: an operation, affiliation, "behind the attack is" or
+    /// clause-ending "responsible" word for a relation, an accusation, attribution or denial word, or
     /// an evidence assertion. Most sentences of a long document have none,
     /// and [`Ctx::sentence_claims`] is skipped for them.
     fn may_claim(&self, i: usize) -> bool {
@@ -386,6 +386,11 @@ impl Ctx<'_> {
             | Pat::Deny
             | Pat::DenyVerb
             | Pat::Evidence => true,
+            // "the GRU was almost certainly responsible." (see `relation`).
+            Pat::Resp => self
+                .text
+                .get(h.start..h.end)
+                .is_some_and(|t| t.ends_with("responsible") || t.ends_with("to blame")),
             // "behind the attacks is X" (see `relation`).
             Pat::From => {
                 h.end - h.start > 6
