@@ -11,6 +11,8 @@
 use ascribe_kb::{BodyKind, KnowledgeBase, TitleOrg, BLOCS, BODIES, PEOPLE, STATES, TITLES};
 use ascribe_model::{Band, ClaimKind, Icd203, Phia};
 
+use std::rc::Rc;
+
 use crate::clean::Cleaned;
 use crate::lexicon::{band, scan, Hit, Pat};
 
@@ -155,7 +157,7 @@ struct Relation {
 
 struct Ctx<'a> {
     text: &'a str,
-    hits: Vec<Hit>,
+    hits: Rc<[Hit]>,
     sentences: Vec<Sentence>,
     people: Vec<Person>,
     kb: &'a KnowledgeBase,
@@ -246,7 +248,7 @@ impl<'a> Ctx<'a> {
         hits.retain(|h| !(h.pat == Pat::Op && in_proper_name(text, h.start, h.end)));
         let mut ctx = Ctx {
             text,
-            hits,
+            hits: hits.into(),
             sentences,
             people: Vec::new(),
             kb,
@@ -289,6 +291,73 @@ fn in_proper_name(text: &str, s: usize, e: usize) -> bool {
         w.starts_with(|c: char| c.is_ascii_uppercase()) && !w.ends_with(['.', ':', '!', '?', '"'])
     });
     next_cap || prev_cap
+}
+
+/// Hits of a range (see [`Ctx::hits_of`]): a range of the document's
+/// shared hits when they all qualify, else a filtered copy.
+enum HitList {
+    Shared(Rc<[Hit]>, std::ops::Range<usize>),
+    Owned(Vec<Hit>),
+}
+
+impl std::ops::Deref for HitList {
+    type Target = [Hit];
+    fn deref(&self) -> &[Hit] {
+        match self {
+            HitList::Shared(all, r) => all.get(r.clone()).unwrap_or(&[]),
+            HitList::Owned(v) => v,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a HitList {
+    type Item = &'a Hit;
+    type IntoIter = std::slice::Iter<'a, Hit>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl IntoIterator for HitList {
+    type Item = Hit;
+    type IntoIter = HitIter;
+    fn into_iter(self) -> HitIter {
+        match self {
+            HitList::Shared(all, r) => HitIter::Shared(all, r),
+            HitList::Owned(v) => HitIter::Owned(v.into_iter()),
+        }
+    }
+}
+
+/// The hits of a [`HitList`] by value.
+enum HitIter {
+    Shared(Rc<[Hit]>, std::ops::Range<usize>),
+    Owned(std::vec::IntoIter<Hit>),
+}
+
+impl Iterator for HitIter {
+    type Item = Hit;
+    fn next(&mut self) -> Option<Hit> {
+        match self {
+            HitIter::Shared(all, r) => r.next().and_then(|i| all.get(i).copied()),
+            HitIter::Owned(i) => i.next(),
+        }
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            HitIter::Shared(_, r) => r.size_hint(),
+            HitIter::Owned(i) => i.size_hint(),
+        }
+    }
+}
+
+impl DoubleEndedIterator for HitIter {
+    fn next_back(&mut self) -> Option<Hit> {
+        match self {
+            HitIter::Shared(all, r) => r.next_back().and_then(|i| all.get(i).copied()),
+            HitIter::Owned(i) => i.next_back(),
+        }
+    }
 }
 
 /// The window a document is read in, in bytes of clean text.
@@ -354,21 +423,30 @@ impl Ctx<'_> {
             .unwrap_or("")
     }
 
-    fn hits_in(&self, s: usize, e: usize) -> &[Hit] {
+    /// The index range of the hits that start in `s..e`.
+    fn hits_range(&self, s: usize, e: usize) -> std::ops::Range<usize> {
         let a = self.hits.partition_point(|h| h.start < s);
         let b = self.hits.partition_point(|h| h.start < e);
-        let b = b.max(a);
-        let slice = self.hits.get(a..b).unwrap_or(&[]);
-        // Hits that run past `e` are cut off by the caller's range checks.
-        slice
+        a..b.max(a)
     }
 
-    fn hits_of(&self, s: usize, e: usize, f: impl Fn(Pat) -> bool) -> Vec<Hit> {
-        self.hits_in(s, e)
-            .iter()
-            .filter(|h| h.end <= e && f(h.pat))
-            .copied()
-            .collect()
+    fn hits_in(&self, s: usize, e: usize) -> &[Hit] {
+        // Hits that run past `e` are cut off by the caller's range checks.
+        self.hits.get(self.hits_range(s, e)).unwrap_or(&[])
+    }
+
+    /// The hits that start and end in `s..e` and whose pattern `f` accepts,
+    /// in text order. When every hit starting in the range is one (the
+    /// usual case) they are the document's own, shared, not copied.
+    fn hits_of(&self, s: usize, e: usize, f: impl Fn(Pat) -> bool) -> HitList {
+        let r = self.hits_range(s, e);
+        let all = self.hits.get(r.clone()).unwrap_or(&[]);
+        let keep = |h: &&Hit| h.end <= e && f(h.pat);
+        if all.iter().all(|h| keep(&h)) {
+            HitList::Shared(Rc::clone(&self.hits), r)
+        } else {
+            HitList::Owned(all.iter().filter(keep).copied().collect())
+        }
     }
 
     /// Whether sentence `i` has a cue word without which no rule makes a

@@ -643,7 +643,7 @@ impl Ctx<'_> {
             "demonising ",
         ];
         let mut smeared = Vec::new();
-        for h in &self.hits {
+        for h in self.hits.iter() {
             let Pat::State(si) = h.pat else { continue };
             let mut a = h.start.saturating_sub(16);
             while !self.text.is_char_boundary(a) {
