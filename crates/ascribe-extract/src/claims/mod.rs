@@ -293,6 +293,22 @@ fn in_proper_name(text: &str, s: usize, e: usize) -> bool {
     next_cap || prev_cap
 }
 
+/// `s` lowercased, in `buf` when it is ASCII and fits (no allocation: the
+/// rules lowercase a few words around every party), else a new string.
+fn lowered<'b>(s: &str, buf: &'b mut [u8; 64]) -> std::borrow::Cow<'b, str> {
+    match buf.get_mut(..s.len()) {
+        Some(b) if s.is_ascii() => {
+            b.copy_from_slice(s.as_bytes());
+            b.make_ascii_lowercase();
+            match std::str::from_utf8(b) {
+                Ok(t) => std::borrow::Cow::Borrowed(t),
+                Err(_) => std::borrow::Cow::Owned(s.to_lowercase()),
+            }
+        }
+        _ => std::borrow::Cow::Owned(s.to_lowercase()),
+    }
+}
+
 /// Hits of a range (see [`Ctx::hits_of`]): a range of the document's
 /// shared hits when they all qualify, else a filtered copy.
 enum HitList {

@@ -169,7 +169,10 @@ impl Ctx<'_> {
         }
         // A party followed by a verb of saying is a speaker, not a target.
         let speaks = |h: &Hit| {
-            hits.iter()
+            // Hits are in text order: skip those that start before `h` ends.
+            hits.get(hits.partition_point(|x| x.start < h.end)..)
+                .unwrap_or(&[])
+                .iter()
                 .find(|x| {
                     x.start >= h.end
                         // "the UK and its allies said": a possessive on the
@@ -432,17 +435,14 @@ impl Ctx<'_> {
                 if op.pat == Pat::From {
                     continue;
                 }
-                let before: Vec<&&Hit> = cands
-                    .iter()
-                    .filter(|h| {
-                        h.end <= op.start
-                            && op.start - h.end <= 100
-                            && !self.is_victim(h, s)
-                            && !self.acts_otherwise(h, op.start)
-                            && self.target_at(h, sent).is_some()
-                    })
-                    .collect();
-                if let Some(h) = before.last() {
+                let before = cands.iter().rfind(|h| {
+                    h.end <= op.start
+                        && op.start - h.end <= 100
+                        && !self.is_victim(h, s)
+                        && !self.acts_otherwise(h, op.start)
+                        && self.target_at(h, sent).is_some()
+                });
+                if let Some(h) = before {
                     chosen = Some(h);
                     break;
                 }

@@ -740,7 +740,9 @@ impl Ctx<'_> {
                 _ => {}
             }
         }
-        if np.to_lowercase().contains("presidential") {
+        // Lowercased once for the tests below.
+        let np_lower = np.to_lowercase();
+        if np_lower.contains("presidential") {
             exec_possessor = true;
         }
         // One word naming a person met before: "Peskov said", "Mao said"
@@ -834,7 +836,7 @@ impl Ctx<'_> {
             // "the spokesman": the person last given that title.
             let tt = TITLES.get(t).map(|x| x.title).unwrap_or("");
             let role = tt.split_whitespace().last().unwrap_or(tt);
-            let definite = np.to_lowercase().starts_with("the ");
+            let definite = np_lower.starts_with("the ");
             if definite && body.is_none() && state.is_none() {
                 if let Some(p) = self.people.iter().rev().find(|p| {
                     p.title
@@ -849,15 +851,14 @@ impl Ctx<'_> {
         // experts": the company the document names nearest before, else
         // after.
         if body.is_none() && known.is_none() && name.is_none() && title.is_none() {
-            let l = np.to_lowercase();
-            let l = l.trim_end_matches([',', '.']);
+            let l = np_lower.trim_end_matches([',', '.']);
             let firm = ["firm", "company", "vendor"]
                 .iter()
-                .any(|w| l.ends_with(&format!(" {w}")) || l == *w);
+                .any(|w| l.strip_suffix(w).is_some_and(|p| p.ends_with(' ')) || l == *w);
             let its_experts = l.starts_with("the ")
                 && ["experts", "researchers", "analysts"]
                     .iter()
-                    .any(|w| l.ends_with(&format!("security {w}")));
+                    .any(|w| l.strip_suffix(w).is_some_and(|p| p.ends_with("security ")));
             if firm || its_experts {
                 if let Some(b) = self.company_near(s, e) {
                     return Some(Speaker {
@@ -874,8 +875,7 @@ impl Ctx<'_> {
         // document named last.
         if body.is_none() && known.is_none() && name.is_none() && title.is_none() && state.is_none()
         {
-            let l = np.to_lowercase();
-            let noun = l.trim_end_matches([',', '.']).strip_prefix("the ");
+            let noun = np_lower.trim_end_matches([',', '.']).strip_prefix("the ");
             if let Some(b) = noun.and_then(|n| self.body_named_before(s, n)) {
                 return Some(Speaker {
                     person: None,

@@ -160,12 +160,14 @@ impl Ctx<'_> {
         // "South Korea has been the target of ...", "... China's Wuhan
         // suffered a cyberattack": the party is hit, not hitting.
         {
-            let after = self
-                .text
-                .get(h.end..(h.end + 48).min(self.text.len()))
-                .or_else(|| self.text.get(h.end..))
-                .unwrap_or("")
-                .to_lowercase();
+            let mut buf = [0u8; 64];
+            let after = lowered(
+                self.text
+                    .get(h.end..(h.end + 48).min(self.text.len()))
+                    .or_else(|| self.text.get(h.end..))
+                    .unwrap_or(""),
+                &mut buf,
+            );
             let mut a = after.trim_start();
             if let Some(r) = a.strip_prefix("’s ").or_else(|| a.strip_prefix("'s ")) {
                 // One capitalised place after a possessive: "China's Wuhan".
@@ -243,21 +245,20 @@ impl Ctx<'_> {
             .split(|c: char| c.is_whitespace())
             .filter(|w| !w.is_empty())
             .collect();
-        let prev: Vec<String> = words
-            .iter()
-            .rev()
-            .take(3)
-            .map(|w| {
-                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
-                    .to_lowercase()
-            })
-            .collect();
-        let p0 = prev.first().map(String::as_str).unwrap_or("");
-        let p1 = prev.get(1).map(String::as_str).unwrap_or("");
+        // The last three words, lowercased ("" where there are fewer).
+        let mut bufs = [[0u8; 64]; 3];
+        let mut prev: [std::borrow::Cow<'_, str>; 3] = Default::default();
+        for ((slot, buf), w) in prev.iter_mut().zip(bufs.iter_mut()).zip(words.iter().rev()) {
+            *slot = lowered(
+                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'),
+                buf,
+            );
+        }
+        let [p0, p1, p2] = [&*prev[0], &*prev[1], &*prev[2]];
         // "members of the PLA" reads as "members of PLA": the article does
         // not hide "of" and the noun before it.
         let (p0, p1) = if p0 == "the" && p1 == "of" {
-            ("of", prev.get(2).map(String::as_str).unwrap_or(""))
+            ("of", p2)
         } else {
             (p0, p1)
         };
@@ -306,7 +307,7 @@ impl Ctx<'_> {
         let lead_from = prev
             .iter()
             .take(3)
-            .any(|w| ["from", "by", "behind"].contains(&w.as_str()));
+            .any(|w| ["from", "by", "behind"].contains(&w.as_ref()));
         if lead_from && !["against", "targeting", "on"].contains(&p0) {
             return false;
         }
