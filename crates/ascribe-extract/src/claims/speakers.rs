@@ -361,7 +361,8 @@ pub(super) fn last_capitalized_name_outside(
     let mut offset = 0;
     let words: Vec<&str> = t.split(' ').collect();
     for (k, _) in words.iter().enumerate() {
-        let tail = words.get(k..).unwrap_or(&[]).join(" ");
+        // The words from the k-th on, as the span has them.
+        let tail = t.get(offset..).unwrap_or("");
         let abs = s + offset;
         offset += words.get(k).map_or(0, |w| w.len() + 1);
         if hits.iter().any(|h| {
@@ -382,7 +383,7 @@ pub(super) fn last_capitalized_name_outside(
         }) {
             continue;
         }
-        if let Some(n) = capitalized_name(&tail) {
+        if let Some(n) = capitalized_name(tail) {
             best = Some(n);
         }
     }
