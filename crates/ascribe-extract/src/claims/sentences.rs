@@ -280,9 +280,20 @@ impl Ctx<'_> {
             };
             let t = self.text.get(s..e).unwrap_or("");
             // Quote toggles in this sentence.
+            // A byte at a time: only '"' and the lead bytes of the other
+            // marks (0xC2 for « », 0xE2 for “ ” „) are decoded.
             let marks: Vec<(usize, char)> = t
-                .char_indices()
-                .filter(|(_, c)| matches!(c, '"' | '“' | '”' | '«' | '»' | '„'))
+                .bytes()
+                .enumerate()
+                .filter_map(|(p, b)| match b {
+                    b'"' => Some((p, '"')),
+                    0xC2 | 0xE2 => t
+                        .get(p..)
+                        .and_then(|r| r.chars().next())
+                        .filter(|c| matches!(c, '“' | '”' | '«' | '»' | '„'))
+                        .map(|c| (p, c)),
+                    _ => None,
+                })
                 .collect();
             if marks.is_empty() {
                 i += 1;
