@@ -155,30 +155,20 @@ fn a_worker_stopped_past_the_ack_wait_then_resumed_counts_once() {
         .worker(&[&FAST[..], &["--name", "b"]].concat())
         .running("starting worker b");
     // While a stays stopped, b applies every batch, a's held ones included once their
-    // ack wait (2 s) has run out: nothing is left awaiting acknowledgement, since a can
-    // acknowledge nothing.
-    lab.wait_applied(batches, 120);
+    // ack wait (2 s) has run out. (Should a be frozen inside its transaction, holding
+    // the row locks of its batch ids, PostgreSQL ends that transaction after the ack
+    // wait: `pg::prepare_session`.) The broker may also keep a's batches for a until it
+    // resumes; either way, each must count once.
     let t = Instant::now();
-    loop {
-        let pending = lab.status()["broker"]["ack_pending"]
-            .as_u64()
-            .expect("ack_pending");
-        if pending == 0 {
-            break;
-        }
-        assert!(
-            t.elapsed() < Duration::from_secs(60),
-            "{pending} batches still held 60 s after a was stopped"
-        );
+    while lab.applied() < batches && t.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(200));
     }
-    // Resumed, a commits what it held (duplicates) and its late acknowledgements are
-    // no-ops.
     signal(&a, "CONT");
+    lab.wait_applied(batches, 120);
     let reports = stop_workers(vec![a, b]);
     assert!(
-        reports[1]["redelivered"].as_u64() >= Some(held),
-        "b did not get the {held} batches a held: b {}, a {}",
+        sum(&reports, "redelivered") >= held,
+        "the {held} batches a held were not all delivered again: b {}, a {}",
         reports[1],
         reports[0]
     );

@@ -2,6 +2,7 @@
 //! `telemetry report` and `status`. The tables are the store's migration 0010.
 
 use std::collections::{BTreeSet, HashSet};
+use std::time::Duration;
 
 use futures_util::{pin_mut, TryStreamExt};
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
@@ -61,8 +62,25 @@ pub async fn require_tables(client: &Client) -> Result<(), StreamError> {
     }
 }
 
-/// Per-connection staging tables for the binary COPY (emptied at each commit).
-pub async fn prepare_session(client: &Client) -> Result<(), StreamError> {
+/// Per-connection settings and staging tables for the binary COPY (emptied at each
+/// commit).
+///
+/// A worker frozen inside its transaction (a paused VM, SIGSTOP) would hold the row
+/// locks of its batch ids, and every other worker given those batches again would wait
+/// on them for as long as it stays frozen. Past the ack wait its batches belong to
+/// others anyway, so the server ends such a transaction then: idle in it for the ack
+/// wait, or one statement running past the ack wait and at least 30 s. The frozen
+/// worker finds its connection gone when it resumes, connects again and retries; its
+/// batches are then duplicates.
+pub async fn prepare_session(client: &Client, ack_wait: Duration) -> Result<(), StreamError> {
+    let idle = ack_wait.as_millis().max(1);
+    let statement = ack_wait.max(Duration::from_secs(30)).as_millis();
+    client
+        .batch_execute(&format!(
+            "SET idle_in_transaction_session_timeout = {idle}; SET statement_timeout = {statement};"
+        ))
+        .await
+        .map_err(db)?;
     client
         .batch_execute(
             "CREATE TEMP TABLE IF NOT EXISTS delta_counts (

@@ -222,7 +222,6 @@ pub async fn run(
 ) -> Result<WorkerReport, StreamError> {
     let mut db = pg::connect(db_url).await?;
     pg::require_tables(&db).await?;
-    pg::prepare_session(&db).await?;
     let js = jetstream::new(client.clone());
     let stream = broker::ensure_stream(&js, &opts.topology).await?;
     let consumer = broker::ensure_consumer(&stream, &opts.topology).await?;
@@ -230,6 +229,7 @@ pub async fn run(
         max_deliver: consumer.cached_info().config.max_deliver,
         ack_wait: consumer.cached_info().config.ack_wait,
     };
+    pg::prepare_session(&db, settings.ack_wait).await?;
     // The consumer is made by whoever comes first; its settings are not changed here.
     let t = &opts.topology;
     if (settings.ack_wait, settings.max_deliver) != (t.ack_wait, t.max_deliver) {
@@ -671,7 +671,7 @@ async fn reconnect(
         }
         match pg::connect(db_url).await {
             Ok(c) => {
-                pg::prepare_session(&c).await?;
+                pg::prepare_session(&c, ack_wait).await?;
                 return Ok(c);
             }
             Err(e) if started.elapsed() >= Duration::from_secs(60) => return Err(e),
