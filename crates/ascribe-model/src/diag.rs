@@ -15,6 +15,23 @@ pub const PROBLEMS_SHOWN: usize = 20;
 /// parts were not cut at their source (a library's error text quoting input).
 pub const MESSAGE_CHARS: usize = 1000;
 
+/// An error and its sources on one line, `: `-joined, as a command prints it; a source
+/// whose text the message already holds is not repeated. Why: a driver's top message
+/// alone is often just "db error", and wrappers often quote their source.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(s) = next {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        next = s.source();
+    }
+    out
+}
+
 /// `text` quoted as Rust's `{:?}` would, cut after [`EXCERPT_CHARS`] characters with
 /// an ellipsis and the original length: `"AAAA…" (50000000 chars)`.
 pub fn excerpt(text: &str) -> String {
@@ -197,5 +214,32 @@ mod tests {
             prop_assert_eq!(line, lines.len());
             prop_assert_eq!(col, lines.last().map_or(0, |l| l.len()) + 1);
         }
+    }
+
+    #[derive(Debug)]
+    struct Wrapped(&'static str, Option<Box<Wrapped>>);
+
+    impl fmt::Display for Wrapped {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Wrapped {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|w| w as _)
+        }
+    }
+
+    #[test]
+    fn an_error_chain_names_each_source_once() {
+        let root = Wrapped("connection refused", None);
+        let mid = Wrapped("db error: connection refused", Some(Box::new(root)));
+        let top = Wrapped("cannot commit", Some(Box::new(mid)));
+        assert_eq!(
+            error_chain(&top),
+            "cannot commit: db error: connection refused"
+        );
+        assert_eq!(error_chain(&Wrapped("alone", None)), "alone");
     }
 }

@@ -271,19 +271,7 @@ async fn serve_on(listener: TaxiiListener, state: AppState) -> std::io::Result<(
 
 /// An error and its sources, `: `-joined, for the log (the client gets a
 /// generic TAXII error).
-pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        let t = c.to_string();
-        if !s.ends_with(&t) {
-            s.push_str(": ");
-            s.push_str(&t);
-        }
-        cur = c.source();
-    }
-    s
-}
+pub(crate) use ascribe_model::diag::error_chain;
 
 /// The address a server on `addr` is reached at, for the start-up line.
 pub fn url(addr: SocketAddr, tls: bool) -> String {

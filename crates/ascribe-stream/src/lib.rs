@@ -38,21 +38,7 @@ pub enum StreamError {
     Config(String),
 }
 
-/// An error and its sources on one line (the driver's top message alone is often
-/// just "db error").
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        let m = c.to_string();
-        if !s.contains(&m) {
-            s.push_str(": ");
-            s.push_str(&m);
-        }
-        cur = c.source();
-    }
-    s
-}
+pub use ascribe_model::diag::error_chain;
 
 /// The aggregates as the single-node CSV contract, written by the single-node writer.
 pub fn write_csv<W: std::io::Write>(w: W, deltas: &count::Deltas) -> std::io::Result<W> {

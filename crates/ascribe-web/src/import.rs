@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 
+use ascribe_model::diag::error_chain;
 use ascribe_model::Tlp;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -201,7 +202,7 @@ pub(crate) async fn import(State(web): State<Web>, headers: HeaderMap, body: Bod
         Ok(Ok(id)) => Redirect::to(&format!("/incidents/{}", enc(&id))).into_response(),
         Ok(Err(e)) if is_input(&e) => html_response(
             StatusCode::UNPROCESSABLE_ENTITY,
-            form(&v, &entered, Some(&chain(&e))),
+            form(&v, &entered, Some(&error_chain(&e))),
         ),
         Ok(Err(e)) => crate::app_error(&e),
     }
@@ -214,21 +215,6 @@ fn is_input(e: &ascribe_app::AppError) -> bool {
         e,
         ascribe_app::AppError::Case(_) | ascribe_app::AppError::Input(_)
     )
-}
-
-/// An error and its causes, as the command prints them.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut next = e.source();
-    while let Some(s) = next {
-        let s_text = s.to_string();
-        if !out.contains(&s_text) {
-            out.push_str(": ");
-            out.push_str(&s_text);
-        }
-        next = s.source();
-    }
-    out
 }
 
 /// The fields of a posted form, from either encoding.
@@ -470,7 +456,7 @@ pub(crate) async fn stix_import(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &entered,
                 &collection,
-                &chain(&e),
+                &error_chain(&e),
             )
         }
         Ok(Err(e)) => return crate::app_error(&e),
@@ -729,7 +715,7 @@ pub(crate) async fn docs_import(
         }
         Ok(Ok(())) => Redirect::to("/documents").into_response(),
         Ok(Err(e)) if is_input(&e) => {
-            errors.insert("case", chain(&e));
+            errors.insert("case", error_chain(&e));
             again(StatusCode::UNPROCESSABLE_ENTITY, &pasted, &d, &errors)
         }
         Ok(Err(e)) => crate::app_error(&e),
