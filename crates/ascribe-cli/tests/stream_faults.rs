@@ -154,11 +154,12 @@ fn a_worker_stopped_past_the_ack_wait_then_resumed_counts_once() {
     let b = lab
         .worker(&[&FAST[..], &["--name", "b"]].concat())
         .running("starting worker b");
-    // While a stays stopped, b applies every batch, a's held ones included once their
-    // ack wait (2 s) has run out. (Should a be frozen inside its transaction, holding
-    // the row locks of its batch ids, PostgreSQL ends that transaction after the ack
-    // wait: `pg::prepare_session`.) The broker may also keep a's batches for a until it
-    // resumes; either way, each must count once.
+    // While a stays stopped (up to 30 s), b applies the rest. Whether the broker gives
+    // a's held batches to b once their ack wait (2 s) has run out, or keeps them for a
+    // until it resumes, is the broker's choice: both were seen here, the second even
+    // after 30 s. (Should a be frozen inside its transaction, holding the row locks of
+    // its batch ids, PostgreSQL ends that transaction after the ack wait:
+    // `pg::prepare_session`.) Either way each batch must count once.
     let t = Instant::now();
     while lab.applied() < batches && t.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(200));
@@ -166,11 +167,11 @@ fn a_worker_stopped_past_the_ack_wait_then_resumed_counts_once() {
     signal(&a, "CONT");
     lab.wait_applied(batches, 120);
     let reports = stop_workers(vec![a, b]);
-    assert!(
-        sum(&reports, "redelivered") >= held,
-        "the {held} batches a held were not all delivered again: b {}, a {}",
-        reports[1],
-        reports[0]
+    eprintln!(
+        "a held {held} batches when stopped; delivered again: {} (b {}, a {})",
+        sum(&reports, "redelivered"),
+        reports[1]["redelivered"],
+        reports[0]["redelivered"]
     );
     lab.assert_exact(&oracle, batches);
 }
