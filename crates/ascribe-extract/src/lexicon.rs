@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use aho_corasick::automaton::Automaton;
-use aho_corasick::{dfa::DFA, Anchored, MatchKind, StartKind};
+use aho_corasick::{nfa::contiguous::NFA, Anchored, MatchKind};
 use ascribe_kb::{KnowledgeBase, BLOCS, BODIES, PEOPLE, STATES, TITLES};
 
 /// What a lexicon entry is.
@@ -65,9 +65,11 @@ pub(crate) enum Pat {
 }
 
 pub(crate) struct Lexicon {
-    /// Over the distinct lower-case texts; anchored only, since the scan
-    /// starts it at word starts (see [`scan_with`]).
-    pub dfa: DFA,
+    /// Over the distinct lower-case texts, run anchored at word starts (see
+    /// [`scan_with`]). A contiguous NFA, not a DFA: the DFA of these some
+    /// thousand texts is about 14 MB and the scan waited on cache misses for
+    /// most of its transitions; the NFA is about 0.7 MB.
+    pub nfa: NFA,
     /// The first two bytes (ASCII lower case) any entry can start with, as
     /// a 65 536-bit set, and the bytes that are whole entries ("i"): most
     /// word starts are ruled out without running the automaton.
@@ -1047,10 +1049,9 @@ pub(crate) fn build(kb: &KnowledgeBase) -> Lexicon {
             }
         }
     }
-    let dfa = DFA::builder()
+    let nfa = NFA::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
-        .start_kind(StartKind::Anchored)
         .build(&texts)
         .expect("the lexicon's automaton builds (some thousand short patterns)");
     let mut prefix2 = vec![0u64; 1024];
@@ -1069,7 +1070,7 @@ pub(crate) fn build(kb: &KnowledgeBase) -> Lexicon {
         }
     }
     Lexicon {
-        dfa,
+        nfa,
         kinds,
         prefix2,
         single,
@@ -1095,8 +1096,8 @@ pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut out = Vec::new();
-    let dfa = &lex.dfa;
-    let start = match dfa.start_state(Anchored::Yes) {
+    let nfa = &lex.nfa;
+    let start = match nfa.start_state(Anchored::Yes) {
         Ok(sid) => sid,
         Err(e) => unreachable!("the lexicon's automaton is built for anchored searches: {e}"),
     };
@@ -1134,7 +1135,7 @@ pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
             i += len;
             continue;
         }
-        if let Some((pid, e)) = longest_at(dfa, start, bytes, i) {
+        if let Some((pid, e)) = longest_at(nfa, start, bytes, i) {
             if let Some(hits) = hits_at(lex, text, i, e, pid.as_usize(), prev_alnum) {
                 out.extend(hits);
                 // The last byte of a match ends a character; what follows is
@@ -1158,31 +1159,31 @@ pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
 /// walking the transitions directly (the scan calls this at most word
 /// starts, and the search's set-up cost as much as the walk).
 fn longest_at(
-    dfa: &DFA,
+    nfa: &NFA,
     start: aho_corasick::automaton::StateID,
     bytes: &[u8],
     i: usize,
 ) -> Option<(aho_corasick::PatternID, usize)> {
     let mut sid = start;
     let mut mat = None;
-    if dfa.is_match(sid) {
-        let pid = dfa.match_pattern(sid, 0);
-        if dfa.pattern_len(pid) == 0 {
+    if nfa.is_match(sid) {
+        let pid = nfa.match_pattern(sid, 0);
+        if nfa.pattern_len(pid) == 0 {
             mat = Some((pid, i));
         }
     }
     let mut at = i;
     while let Some(&b) = bytes.get(at) {
-        sid = dfa.next_state(Anchored::Yes, sid, b);
-        if dfa.is_special(sid) {
-            if dfa.is_dead(sid) {
+        sid = nfa.next_state(Anchored::Yes, sid, b);
+        if nfa.is_special(sid) {
+            if nfa.is_dead(sid) {
                 return mat;
             }
-            if dfa.is_match(sid) {
-                let pid = dfa.match_pattern(sid, 0);
+            if nfa.is_match(sid) {
+                let pid = nfa.match_pattern(sid, 0);
                 // Matches carried over from failure transitions start
                 // after `i`: not anchored ones.
-                if (at + 1).checked_sub(dfa.pattern_len(pid)) == Some(i) {
+                if (at + 1).checked_sub(nfa.pattern_len(pid)) == Some(i) {
                     mat = Some((pid, at + 1));
                 }
             }
