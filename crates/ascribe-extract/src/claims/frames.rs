@@ -149,6 +149,19 @@ impl Ctx<'_> {
             // "WASHINGTON (Reuters) - The United States accused ...": the
             // dateline is no part of the subject.
             let s = s.max(dateline_end(self.text, s, e).min(h.start));
+            // "Albania cut ties with Iran, accusing Tehran of ...", "The
+            // ministry summoned the envoy, blaming Beijing for ...": a
+            // participle after a comma has the main clause's subject.
+            if let Some(sp) = self.participle_subject(s, h, i) {
+                out.push(Frame {
+                    speaker: Some(sp),
+                    content: (h.end, e),
+                    kind: FrameKind::Accuse(h.end),
+                    verb: h.start,
+                    reporter: None,
+                });
+                continue;
+            }
             let mut vs = aux_after_comma(self.text, s, h.start);
             // "Chinese officials denied the allegations and accused the US of
             // ...": a verb coordinated with an earlier one shares its subject.
@@ -652,6 +665,43 @@ impl Ctx<'_> {
                 reporter: None,
             });
         }
+    }
+
+    /// The subject of an accusing participle ("..., accusing X of",
+    /// "..., blaming X for") that follows a comma: the party that opens the
+    /// sentence, before its first verb ("has cut", "summoned", "said").
+    /// None when the participle does not follow a comma, or the opening
+    /// words name no official party.
+    fn participle_subject(&mut self, s: usize, h: &Hit, i: usize) -> Option<Speaker> {
+        let verb = self.text.get(h.start..h.end)?;
+        if !verb.ends_with("ing") {
+            return None;
+        }
+        if !self.text.get(s..h.start)?.trim_end().ends_with(',') {
+            return None;
+        }
+        let head = self.text.get(s..h.start)?;
+        // The first finite verb: an auxiliary or a past-tense word.
+        let mut end = None;
+        for aux in [
+            " has ", " have ", " had ", " is ", " are ", " was ", " were ", " will ", " on ",
+        ] {
+            if let Some(p) = head.find(aux) {
+                end = Some(end.map_or(p, |x: usize| x.min(p)));
+            }
+        }
+        if let Some(p) = first_past_verb(self.text, s, h.start) {
+            end = Some(end.map_or(p - s, |x: usize| x.min(p - s)));
+        }
+        let end = s + end?;
+        // The subject is a short phrase with no clause break in it.
+        let subj = self.text.get(s..end)?;
+        if subj.contains([',', ';', ':', '"', '“', '”']) || subj.split_whitespace().count() > 8
+        {
+            return None;
+        }
+        self.parse_np(s, end, i)
+            .filter(|sp| sp.official && sp.country.is_some())
     }
 
     /// The party a relative "it"/"they" before `verb` stands for: the

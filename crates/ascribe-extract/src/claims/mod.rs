@@ -586,4 +586,45 @@ mod tests {
         assert_eq!(c[0].speaker_org.as_deref(), Some("US intelligence chiefs"));
         assert_eq!(c[0].target_canonical.as_deref(), Some("Russia"));
     }
+
+    #[test]
+    fn source_with_initials_abbreviation() {
+        // Wire copy writes "U.S."; the stop after an initial ends no phrase.
+        let c = claims_of(
+            "The group broke into the networks of the ministry, according to the U.S. government.",
+        );
+        let c2 = claims_of("APT28 was behind the intrusion, according to U.K. officials.");
+        assert_eq!(c.len(), 0, "no party named: {c:?}");
+        assert_eq!(c2.len(), 1, "{c2:?}");
+        assert_eq!(c2[0].kind, ClaimKind::Accusation);
+        assert_eq!(c2[0].speaker_org.as_deref(), Some("U.K. officials"));
+        assert_eq!(c2[0].target_canonical.as_deref(), Some("APT28"));
+    }
+
+    #[test]
+    fn accusing_participle_takes_the_main_subject() {
+        let c = claims_of(
+            "The Dutch government summoned the Russian envoy on Friday, accusing Moscow of a hacking attempt on a chemical weapons laboratory.",
+        );
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].kind, ClaimKind::Accusation);
+        assert_eq!(c[0].speaker_country.as_deref(), Some("Netherlands"));
+        assert_eq!(c[0].target_canonical.as_deref(), Some("Russia"));
+        let c = claims_of(
+            "Japan lodged a protest with Beijing, blaming China for intrusions into the space agency.",
+        );
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].speaker_country.as_deref(), Some("Japan"));
+        assert_eq!(c[0].target_canonical.as_deref(), Some("China"));
+    }
+
+    #[test]
+    fn sponsored_by_points_at_the_party() {
+        let c = claims_of(
+            "The interior minister, Helga Sund, said the breach was planned and sponsored by North Korea.",
+        );
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].kind, ClaimKind::Accusation);
+        assert_eq!(c[0].target_canonical.as_deref(), Some("North Korea"));
+    }
 }

@@ -399,7 +399,8 @@ impl Ctx<'_> {
                     .to_lowercase();
                 // "was attributed to X", "was blamed on X" point at X as
                 // "by X" does.
-                // "the hackers were working for China's MSS": a link word
+                // "the hackers were working for China's MSS", "the attack
+                // was orchestrated and sponsored by Iran": a link word
                 // before the party points at it too.
                 let points = |x: &Hit| {
                     x.pat == Pat::From
@@ -407,7 +408,7 @@ impl Ctx<'_> {
                             && self
                                 .text
                                 .get(x.start..x.end)
-                                .is_some_and(|t| t.ends_with(" for"))
+                                .is_some_and(|t| t.ends_with(" for") || t.ends_with(" by"))
                         || x.pat == Pat::Passive
                             && self
                                 .text
@@ -728,6 +729,10 @@ impl Ctx<'_> {
                 !(matches!(
                     *w,
                     "has" | "have" | "had" | "on" | "always" | "also" | "again"
+                    // The head noun of the party: "the Dutch government
+                    // summoned ...", "Chinese authorities condemned ...".
+                    | "government" | "authorities" | "officials" | "ministry"
+                    | "embassy" | "foreign" | "cabinet" | "parliament"
                 ) || w.ends_with("ly") && w.len() > 4
                     || w.starts_with(char::is_uppercase))
             })

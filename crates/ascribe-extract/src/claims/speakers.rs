@@ -3,13 +3,33 @@
 
 use super::*;
 
-/// Where a noun phrase after a verb ends: at a comma, stop or quote.
+/// Where a noun phrase after a verb ends: at a comma, stop or quote. The
+/// stop of an abbreviation made of initials ("the U.S. government", "U.K.
+/// officials") is no end: wire copy writes state names that way.
 pub(super) fn np_end(text: &str, s: usize, e: usize) -> usize {
     let t = text.get(s..e).unwrap_or("");
-    let p = t
-        .find([',', '.', ';', '“', '"', '”', '?'])
-        .unwrap_or(t.len());
-    s + p
+    let b = t.as_bytes();
+    let mut from = 0;
+    while let Some(p) = t
+        .get(from..)
+        .and_then(|r| r.find([',', '.', ';', '“', '"', '”', '?']))
+    {
+        let at = from + p;
+        if b.get(at) == Some(&b'.') && is_initial_stop(b, at) && at + 1 < b.len() {
+            from = at + 1;
+            continue;
+        }
+        return s + at;
+    }
+    e.max(s)
+}
+
+/// Whether the stop at `at` closes an initial: one capital letter that
+/// starts a word or follows another initial's stop ("U.S.", "U.K.").
+fn is_initial_stop(b: &[u8], at: usize) -> bool {
+    at >= 1
+        && b.get(at - 1).is_some_and(u8::is_ascii_uppercase)
+        && (at == 1 || matches!(b.get(at - 2), Some(b' ' | b'.' | b'(' | b'\n')))
 }
 
 /// Splits "Raab and Britain's NCSC" into its parties.
