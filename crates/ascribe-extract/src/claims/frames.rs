@@ -163,6 +163,21 @@ impl Ctx<'_> {
                 continue;
             }
             let mut vs = aux_after_comma(self.text, s, h.start);
+            // "The EU and its member states strongly condemn": the adverb
+            // is no part of the subject.
+            if let Some((head, last)) = self
+                .text
+                .get(s..vs)
+                .map(str::trim_end)
+                .and_then(|t| t.rsplit_once(' '))
+            {
+                if last.len() > 4
+                    && last.ends_with("ly")
+                    && last.chars().all(|c| c.is_ascii_lowercase())
+                {
+                    vs = s + head.len();
+                }
+            }
             // "Chinese officials denied the allegations and accused the US of
             // ...": a verb coordinated with an earlier one shares its subject.
             if self
@@ -205,7 +220,19 @@ impl Ctx<'_> {
             if rest.contains(" by ") && !rest.contains("by the state") {
                 // "The hack was attributed to APT29 by Microsoft": the agent
                 // after "by" is the one who says so.
-                if let Some(p) = rest.rfind(" by ") {
+                // "..., a group controlled by the GRU": a "by" after
+                // another participle names that verb's agent, not the one
+                // who attributes.
+                let other_agent = rest.rfind(" by ").is_some_and(|p| {
+                    rest.get(..p)
+                        .and_then(|t| t.rsplit(' ').next())
+                        .is_some_and(|w| {
+                            w.len() > 4
+                                && (w.ends_with("ed") || w.ends_with("en"))
+                                && w.chars().all(|c| c.is_ascii_lowercase())
+                        })
+                });
+                if let Some(p) = rest.rfind(" by ").filter(|_| !other_agent) {
                     let by = h.end + p;
                     let np_s = by + 4;
                     let np_e = np_end(self.text, np_s, e);
@@ -515,6 +542,23 @@ impl Ctx<'_> {
                 // the words before are not the statement.
                 let introduces = tail.trim() == ":";
                 if comma_before && trivial_tail {
+                    // "..., Novak told reporters, adding that the attack
+                    // was carried out by Sandworm": what the participle adds
+                    // is the speaker's too.
+                    let added = tail.find(", adding that ").map(|p| p + 14).or_else(|| {
+                        tail.find(", saying that ")
+                            .or_else(|| tail.find(", noting that "))
+                            .map(|p| p + 14)
+                    });
+                    if let Some(p) = added {
+                        out.push(Frame {
+                            speaker: Some(sp.clone()),
+                            content: (v.end + p, e),
+                            kind: FrameKind::Say,
+                            verb: v.end + p,
+                            reporter: rep.clone(),
+                        });
+                    }
                     out.push(Frame {
                         speaker: Some(sp),
                         content: if introduces { (e, e) } else { (s, cs) },
@@ -573,7 +617,10 @@ impl Ctx<'_> {
                 f.speaker.is_some()
                     && matches!(
                         f.kind,
-                        FrameKind::Say | FrameKind::Believe(..) | FrameKind::Source
+                        FrameKind::Say
+                            | FrameKind::Believe(..)
+                            | FrameKind::Source
+                            | FrameKind::Accuse(_)
                     )
             })
             .map(|f| f.content)

@@ -8,6 +8,15 @@ impl Ctx<'_> {
         let sent = self.sentences[i].clone();
         let (s, e) = (sent.start, sent.end);
         let mut frames = self.frames(i);
+        // "Foreign ministry spokesperson Li Wei said the accusations were
+        // groundless": an official named by a title alone speaks for the
+        // state the story has already placed on that side.
+        let side = self.side_country(s, e, prior);
+        for f in frames.iter_mut() {
+            if let Some(sp) = f.speaker.as_mut() {
+                self.place_official(sp, side.as_deref());
+            }
+        }
         // "According to Reuters, an official said ...": the outlet reports,
         // the official speaks.
         let media_sources: Vec<(usize, Option<String>, (usize, usize))> = frames
@@ -89,6 +98,7 @@ impl Ctx<'_> {
             })
             .or_else(|| self.author_of(i))
             .map(|mut sp| {
+                self.place_official(&mut sp, side.as_deref());
                 // A ministry's own page: "Deputy Spokesperson Ngo Toan Thang
                 // stated: This is groundless information." The official who
                 // names no state speaks for the one state the document
@@ -463,6 +473,66 @@ impl Ctx<'_> {
         }
         // Retractions cancel the speaker's territory-based counter-accusations.
         out
+    }
+
+    /// The country a title-only official in `s..e` most likely speaks for:
+    /// when the sentence denies or dismisses, the state the last claim
+    /// accused; otherwise the country of the last accuser. None when the
+    /// story has no such claim yet.
+    pub(super) fn side_country(&self, s: usize, e: usize, prior: &[RawClaim]) -> Option<String> {
+        let denies = self
+            .hits_in(s, e)
+            .iter()
+            .any(|h| matches!(h.pat, Pat::Deny | Pat::DenyVerb));
+        if denies {
+            prior
+                .iter()
+                .rev()
+                .find(|p| {
+                    p.kind == ClaimKind::Denial
+                        || p.target_state.is_some() && p.target_state != p.speaker_country
+                })
+                .and_then(|p| match p.kind {
+                    ClaimKind::Denial => p.speaker_country.clone(),
+                    _ => p.target_state.clone(),
+                })
+        } else {
+            // Of several accusers in one sentence, the first named leads.
+            let last = prior.iter().rev().find(|p| p.kind == ClaimKind::Accusation)?;
+            prior
+                .iter()
+                .find(|p| p.kind == ClaimKind::Accusation && p.sentence == last.sentence)
+                .and_then(|p| p.speaker_country.clone())
+        }
+    }
+
+    /// Gives a country to an official known only by a title ("Defence
+    /// Minister Erik Holm", "foreign ministry spokesperson Li Wei"): the
+    /// side's (see [`Ctx::side_country`]), with the organisation named for
+    /// it, and remembers it for the person's later "..., Li said".
+    pub(super) fn place_official(&mut self, sp: &mut Speaker, side: Option<&str>) {
+        let Some(c) = side else { return };
+        if sp.country.is_some() || !sp.official || sp.media {
+            return;
+        }
+        if sp.person.is_none() && sp.org.is_none() {
+            return;
+        }
+        sp.country = Some(c.to_owned());
+        if let Some(o) = sp.org.as_mut() {
+            let pre = speakers::country_prefix(c);
+            if o.starts_with(|ch: char| ch.is_uppercase()) && !o.starts_with(&pre) {
+                *o = format!("{pre} {o}");
+            }
+        }
+        if let Some(name) = sp.person.clone() {
+            if let Some(p) = self.people.iter_mut().rev().find(|p| p.name == name) {
+                if p.speaker.country.is_none() {
+                    p.speaker.country = sp.country.clone();
+                    p.speaker.org.clone_from(&sp.org);
+                }
+            }
+        }
     }
 
     pub(super) fn deny_in(&self, cs: usize, ce: usize) -> Option<Hit> {

@@ -384,7 +384,23 @@ impl Ctx<'_> {
                         .get(v..h.start)
                         .is_some_and(|g| matches!(g.trim().to_lowercase().as_str(), "" | "the"))
                 });
-                if !close {
+                // "condemn the campaign by APT28", "condemn the campaign
+                // ..., which was attributed to APT28": the condemned
+                // operation's agent is named after "by" or "attributed to".
+                let agent = chosen.is_some_and(|h| {
+                    hits.iter().any(|x| {
+                        x.end <= h.start
+                            && h.start - x.end <= 5
+                            && x.start >= v
+                            && (x.pat == Pat::From
+                                || x.pat == Pat::Passive
+                                    && self
+                                        .text
+                                        .get(x.start..x.end)
+                                        .is_some_and(|t| t.ends_with(" to") || t.ends_with(" on")))
+                    })
+                });
+                if !close && !agent {
                     return None;
                 }
             }

@@ -101,7 +101,7 @@ pub(super) fn is_allies(np: &str) -> bool {
         );
     lead_ok
         && words.count() <= 1
-        && ["allies", "partners", "partner countries", "countries"]
+        && ["allies", "partners", "partner countries", "countries", "states"]
             .iter()
             .any(|w| noun.eq_ignore_ascii_case(w))
 }
