@@ -516,7 +516,7 @@ impl Ctx<'_> {
     pub(super) fn find_person(&self, name: &str) -> Option<&Person> {
         let last = name.split_whitespace().last().unwrap_or(name);
         self.people.iter().rev().find(|p| {
-            p.name == name || p.name.split_whitespace().last() == Some(last) && last.len() > 2
+            p.name == name || p.name.split_whitespace().last() == Some(last) && last.len() >= 2
         })
     }
 
@@ -770,8 +770,9 @@ impl Ctx<'_> {
         // (the surname comes first in Chinese, Korean and Vietnamese names).
         if known.is_none() && title.is_none() && body.is_none() && state.is_none() {
             let w = np.trim();
+            // Two letters are enough for a name met before ("Li said").
             if !w.contains(' ')
-                && w.len() > 2
+                && w.len() >= 2
                 && w.starts_with(char::is_uppercase)
                 && w.chars().skip(1).all(char::is_lowercase)
                 && !NOT_NAMES.contains(&w)
@@ -1062,7 +1063,9 @@ impl Ctx<'_> {
     }
 
     pub(super) fn quote_speaker(&mut self, sent: usize) -> Option<Speaker> {
-        let g = self.sentences.get(sent)?.group?;
+        let Some(g) = self.sentences.get(sent)?.group else {
+            return self.continued_quote(sent, sent);
+        };
         // A quotation's sentences are contiguous.
         let mut first = sent;
         while first > 0
@@ -1086,6 +1089,22 @@ impl Ctx<'_> {
             if let Some((sp, _, _)) = self.attribution_outside_quotes(i) {
                 return Some(sp);
             }
+        }
+        self.continued_quote(first, sent)
+    }
+
+    /// `"...," Li said. "In fact, ..."`: a quotation with no attribution
+    /// of its own (`sent`, whose quotation starts at `first`), right after
+    /// an attributed one, goes on in the same voice.
+    fn continued_quote(&mut self, first: usize, sent: usize) -> Option<Speaker> {
+        if self.attribution_outside_quotes(sent).is_some() {
+            return None;
+        }
+        let prev = first.checked_sub(1)?;
+        let p = self.sentences.get(prev)?;
+        let s0 = self.sentences.get(first)?;
+        if p.quoted > 0.3 && s0.quoted > 0.9 && s0.block <= p.block + 1 {
+            return self.attribution_outside_quotes(prev).map(|(sp, _, _)| sp);
         }
         None
     }

@@ -317,6 +317,10 @@ impl Ctx<'_> {
             && ![
                 "involvement",
                 "role",
+                // "China is itself a victim of American hacking": the
+                // party of "victim of" is the one hacking.
+                "victim",
+                "victims",
                 "agents",
                 "hackers",
                 "spies",
