@@ -535,6 +535,21 @@ impl Ctx<'_> {
         }
     }
 
+    /// Whether the speaker's state has been accused in a claim so far, or
+    /// has denied one, or the sentence answers or the story says it is
+    /// smeared.
+    fn answers_a_claim(&self, sp: &Speaker, prior: &[RawClaim]) -> bool {
+        let Some(c) = sp.country.as_deref() else {
+            return false;
+        };
+        self.answering.get()
+            || self.smeared.iter().any(|x| x == c)
+            || prior.iter().any(|p| {
+                p.target_state.as_deref() == Some(c) && p.speaker_country.as_deref() != Some(c)
+                    || p.kind == ClaimKind::Denial && p.speaker_country.as_deref() == Some(c)
+            })
+    }
+
     pub(super) fn deny_in(&self, cs: usize, ce: usize) -> Option<Hit> {
         self.hits_of(cs, ce, |p| p == Pat::Deny).into_iter().next()
     }
@@ -728,8 +743,13 @@ impl Ctx<'_> {
             // State media speak for the accused side only where they deny
             // in the same breath ("KCNA called the accusations a fabrication
             // and said the US was behind ..."), or denied before.
-            let accused_side =
-                sp.is_some_and(|x| self.accused_side(x, prior) && !x.media) && !company && replying;
+            // Replying takes an accusation met as a claim (or a denial of
+            // one) before: a state the narrative only names near an
+            // operation word ("Australian hacking claims") is no accused side.
+            let accused_side = sp.is_some_and(|x| {
+                self.accused_side(x, prior) && !x.media && self.answers_a_claim(x, prior)
+            }) && !company
+                && replying;
             let kind = if rel.affiliation {
                 ClaimKind::AttributionStatement
             } else if accused_side && t.state != sp.and_then(|x| x.country.clone()) {

@@ -208,6 +208,20 @@ impl Ctx<'_> {
             k += 1;
             !folded[k - 1]
         });
+        // "The Permanent Mission of the DPRK ... rejects": a state that
+        // speaks through no named person or body speaks as its government
+        // (a bloc as itself).
+        for c in &mut out {
+            if c.speaker.is_none() && c.speaker_org.is_none() {
+                if let Some(country) = c.speaker_country.as_deref() {
+                    c.speaker_org = Some(if BLOCS.iter().any(|(b, _)| *b == country) {
+                        country.to_owned()
+                    } else {
+                        speakers::executive_of(country)
+                    });
+                }
+            }
+        }
         out
     }
 }

@@ -240,6 +240,40 @@ impl Ctx<'_> {
             if TIES.iter().any(|t| ends_with_ignore_case(b, t)) {
                 return false;
             }
+            // "a group known as APT40", "a crew dubbed Volt Typhoon": the
+            // name a party goes by, not a victim after "as".
+            const NAMING: &[&str] = &[
+                "known as",
+                "dubbed",
+                "tracked as",
+                "nicknamed",
+                "codenamed",
+                "code-named",
+                "referred to as",
+                "identified as",
+            ];
+            // Not a name given to an operation or a tool ("a campaign
+            // known as Ghostwriter"): that names what was done.
+            if let Some(n) = NAMING.iter().find(|t| ends_with_ignore_case(b, t)) {
+                let before = b.get(..b.len() - n.len()).unwrap_or("").trim_end();
+                let noun = before.rsplit(' ').next().unwrap_or("").to_ascii_lowercase();
+                if ![
+                    "campaign",
+                    "campaigns",
+                    "operation",
+                    "operations",
+                    "malware",
+                    "attack",
+                    "attacks",
+                    "tool",
+                    "virus",
+                    "backdoor",
+                ]
+                .contains(&noun.as_str())
+                {
+                    return false;
+                }
+            }
         }
         let words: Vec<&str> = before
             .split(|c: char| c.is_whitespace())
