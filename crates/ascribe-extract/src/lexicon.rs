@@ -215,8 +215,10 @@ const ACCUSE: &[&str] = &[
     "condemned",
     "condemns",
     "condemn",
+    "condemning",
     "denounced",
     "denounces",
+    "denouncing",
 ];
 const ATTRIBUTE: &[&str] = &["attributed", "attributes", "attribute", "attributing"];
 const SOURCE: &[&str] = &[
@@ -321,6 +323,7 @@ const OP: &[&str] = &[
     "sabotaging",
     "gained access",
     "broke into",
+    "broken into",
     "break into",
     "breaking into",
     "exfiltrating",

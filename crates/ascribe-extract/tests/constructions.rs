@@ -873,7 +873,9 @@ fn constructions_table() {
             "Background Press Call on Malicious Cyber Activity\n\nSENIOR ADMINISTRATION OFFICIAL: Thanks, everyone, for joining. Today the United States, joined by our allies, is formally attributing the malicious cyber activity to China's Ministry of State Security. We assess with high confidence that MSS-affiliated cyber operators conducted the campaign.\n\nQ: Why are you making this attribution now and not earlier in the year?\n\nSENIOR ADMINISTRATION OFFICIAL: The evidence took time to gather.",
             vec![
                 (ClaimKind::Accusation, some("United States"), some("China")),
-                (ClaimKind::Accusation, None, some("China")),
+                // The briefer named by role speaks for the state that has
+                // just accused.
+                (ClaimKind::Accusation, some("United States"), some("China")),
             ],
         ),
         // "The Permanent Mission of the Russian Federation": an office.
@@ -987,5 +989,123 @@ fn an_office_is_no_person() {
     assert_eq!(
         cs[0].claim.speaker_org.as_deref(),
         Some("Senior Administration Official")
+    );
+}
+
+/// Several accusers joined in one act: "A joins B and C in condemning ...",
+/// a list after a fronted phrase that holds a bloc, "including" partners.
+#[test]
+fn joined_and_listed_accusers() {
+    type Want = Vec<(ClaimKind, Option<String>, Option<String>)>;
+    let cases: Vec<(&str, &str, Want)> = vec![
+        (
+            "joins in condemning",
+            "Norway joins Denmark and Finland in condemning the malicious cyber activity by North Korea's Reconnaissance General Bureau.",
+            vec![
+                (ClaimKind::Accusation, some("Norway"), some("North Korea")),
+                (ClaimKind::Accusation, some("Denmark"), some("North Korea")),
+                (ClaimKind::Accusation, some("Finland"), some("North Korea")),
+            ],
+        ),
+        (
+            "list with a bloc after a fronted phrase",
+            "In a joint move on Friday, the EU, Japan and Canada accused Iran of hacking shipping companies.",
+            vec![
+                (ClaimKind::Accusation, some("European Union"), some("Iran")),
+                (ClaimKind::Accusation, some("Japan"), some("Iran")),
+                (ClaimKind::Accusation, some("Canada"), some("Iran")),
+            ],
+        ),
+        (
+            "including partners",
+            "Several governments, including Italy and Spain, blamed Russia for the intrusion into the port systems.",
+            vec![
+                (ClaimKind::Accusation, some("Italy"), some("Russia")),
+                (ClaimKind::Accusation, some("Spain"), some("Russia")),
+            ],
+        ),
+    ];
+    let mut failed = Vec::new();
+    for (name, text, want) in &cases {
+        let cs = read(text);
+        if &kinds(&cs) != want {
+            failed.push(format!("{name}: want {want:?}\n  got {cs:#?}"));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// A ministry's press conference: the spokesperson's title in the header
+/// gives the labelled name its office; the country is the accused side's
+/// once the spokesperson dismisses; an outlet's acronym label asks.
+#[test]
+fn press_conference_labels_and_header_title() {
+    let cs = read(
+        "Foreign Ministry Spokesperson Tan Jiawei's Regular Press Conference\n\n\
+         NHK: The Japanese police said on Monday that Chinese state hackers had broken into the space agency. What is your comment?\n\n\
+         Tan Jiawei: We firmly reject the groundless accusation. It is the United States that is the biggest source of cyberattacks in the world.\n\n\
+         TASS: Canada also said Chinese hackers stole data from its research council. What's your response?\n\n\
+         Tan Jiawei: I have no information on that.",
+    );
+    let k = kinds(&cs);
+    assert!(
+        k.contains(&(ClaimKind::Denial, some("China"), some("China"))),
+        "{cs:#?}"
+    );
+    assert!(
+        k.contains(&(
+            ClaimKind::CounterAccusation,
+            some("China"),
+            some("United States")
+        )),
+        "{cs:#?}"
+    );
+    assert!(
+        k.contains(&(ClaimKind::Accusation, some("Canada"), some("China"))),
+        "{cs:#?}"
+    );
+    let denial = cs
+        .iter()
+        .find(|c| c.claim.kind == Some(ClaimKind::Denial))
+        .map(|c| &c.claim);
+    assert_eq!(
+        denial.and_then(|c| c.speaker.as_deref()),
+        Some("Tan Jiawei")
+    );
+}
+
+/// A quotation with no attribution of its own goes on in the voice of the
+/// attributed one before it; "a victim of American hacking" names the party
+/// hacking.
+#[test]
+fn continued_quotation_and_victim_of() {
+    let cs = read(
+        "Germany accused Russia's GRU of hacking the parliament.\n\n\
+         Russian embassy spokesman Oleg Marchenko said the claims were unfounded. \"These accusations are absurd,\" Marchenko said. \"It is Washington that runs the largest cyber espionage operations in the world.\"",
+    );
+    let k = kinds(&cs);
+    assert!(
+        k.contains(&(ClaimKind::Denial, some("Russia"), some("Russia"))),
+        "{cs:#?}"
+    );
+    assert!(
+        k.contains(&(
+            ClaimKind::CounterAccusation,
+            some("Russia"),
+            some("United States")
+        )),
+        "{cs:#?}"
+    );
+    let cs = read(
+        "The United States charged two Chinese officers with hacking.\n\n\
+         Chinese foreign ministry spokesman Gao Feng said China was itself a victim of American hacking.",
+    );
+    assert!(
+        kinds(&cs).contains(&(
+            ClaimKind::CounterAccusation,
+            some("China"),
+            some("United States")
+        )),
+        "{cs:#?}"
     );
 }

@@ -152,6 +152,21 @@ impl Ctx<'_> {
             // "Albania cut ties with Iran, accusing Tehran of ...", "The
             // ministry summoned the envoy, blaming Beijing for ...": a
             // participle after a comma has the main clause's subject.
+            // "Australia joins the United States and Canada in condemning
+            // ...": the one joining and each joined accuse.
+            let joined = self.joined_subjects(s, h, i);
+            if !joined.is_empty() {
+                for sp in joined {
+                    out.push(Frame {
+                        speaker: Some(sp),
+                        content: (h.end, e),
+                        kind: FrameKind::Accuse(h.end),
+                        verb: h.start,
+                        reporter: None,
+                    });
+                }
+                continue;
+            }
             if let Some(sp) = self.participle_subject(s, h, i) {
                 out.push(Frame {
                     speaker: Some(sp),
@@ -712,6 +727,44 @@ impl Ctx<'_> {
                 reporter: None,
             });
         }
+    }
+
+    /// "A joins B, C and D in condemning ...", "A joined B in blaming
+    /// ...": the parties of both sides of "join", each an official party,
+    /// or none.
+    fn joined_subjects(&mut self, s: usize, h: &Hit, i: usize) -> Vec<Speaker> {
+        let verb = self.text.get(h.start..h.end).unwrap_or("");
+        let head = self.text.get(s..h.start).unwrap_or("");
+        if !verb.ends_with("ing") || !head.ends_with(" in ") {
+            return Vec::new();
+        }
+        let Some((jp, jw)) = [
+            " joins ",
+            " joined ",
+            " join ",
+            " has joined ",
+            " have joined ",
+        ]
+        .iter()
+        .filter_map(|w| head.find(w).map(|p| (p, w.len())))
+        .min() else {
+            return Vec::new();
+        };
+        let subj = (s, s + jp);
+        let others = (s + jp + jw, h.start - 4);
+        let mut parts = split_subjects(self.text, subj.0, subj.1);
+        parts.extend(split_subjects(self.text, others.0, others.1));
+        let mut out = Vec::new();
+        for (a, b) in parts {
+            match self
+                .parse_np(a, b, i)
+                .filter(|sp| sp.official && sp.country.is_some())
+            {
+                Some(sp) => out.push(sp),
+                None => return Vec::new(),
+            }
+        }
+        out
     }
 
     /// The subject of an accusing participle ("..., accusing X of",

@@ -87,7 +87,10 @@ impl Ctx<'_> {
                         Pat::Body(b) => BODIES.get(b).is_some_and(|d| d.kind == BodyKind::Media),
                         _ => false,
                     });
-            if asks && !caps {
+            // "AFP:", "NHK:", "TASS:" before a question: an outlet's
+            // acronym asks, as "Bloomberg:" does.
+            let acronym = words.len() == 1 && letters <= 6;
+            if asks && (!caps || acronym) {
                 found.push((i, None));
                 continue;
             }
@@ -189,11 +192,19 @@ impl Ctx<'_> {
                 .split(':')
                 .next()
                 .is_some_and(|l| !l.chars().any(char::is_lowercase));
+            let head_end = found.first().map_or(0, |x| x.0);
             let sp = name.as_ref().map(|label| {
                 let mut sp = match label {
                     Label::Name(nm) => self.person_speaker(nm),
                     Label::Party(sp) => sp.clone(),
                 };
+                // "Foreign Ministry Spokesperson Zhao Ming's Regular Press
+                // Conference": the title the header gives the name.
+                if let (Label::Name(nm), None) = (label, &sp.org) {
+                    if let Some(x) = self.titled_in_header(nm, head_end) {
+                        sp = x;
+                    }
+                }
                 // A briefer answering the press ("MS. PSAKI:") speaks for an
                 // office; others are as the knowledge base knows them.
                 sp.official |= briefing;
@@ -226,6 +237,24 @@ impl Ctx<'_> {
             media: true,
         });
         true
+    }
+
+    /// The speaker a header line before the first label makes of `name`
+    /// with its title, if it gives one.
+    fn titled_in_header(&mut self, name: &str, head_end: usize) -> Option<Speaker> {
+        for i in 0..head_end.min(6) {
+            let st = self.sentences.get(i)?;
+            let (a, b) = (st.start, st.end);
+            let Some(p) = self.text.get(a..b).and_then(|t| t.find(name)) else {
+                continue;
+            };
+            let np_end = a + p + name.len();
+            let x = self.parse_np(a, np_end, i)?;
+            if x.person.as_deref() == Some(name) && x.org.is_some() {
+                return Some(x);
+            }
+        }
+        None
     }
 
     pub(super) fn detect_interview(&mut self) {

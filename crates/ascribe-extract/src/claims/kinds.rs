@@ -115,6 +115,12 @@ impl Ctx<'_> {
                 }
                 sp
             });
+        let mut default_sp = default_sp;
+        if let Some(sp) = default_sp.as_mut() {
+            if sp.person.is_some() {
+                self.settle_speaker(sp);
+            }
+        }
         let hits = self.hits_of(s, e, |_| true);
         // A denial that answers "the accusations" marks its speaker as the accused side.
         {
@@ -498,7 +504,10 @@ impl Ctx<'_> {
                 })
         } else {
             // Of several accusers in one sentence, the first named leads.
-            let last = prior.iter().rev().find(|p| p.kind == ClaimKind::Accusation)?;
+            let last = prior
+                .iter()
+                .rev()
+                .find(|p| p.kind == ClaimKind::Accusation)?;
             prior
                 .iter()
                 .find(|p| p.kind == ClaimKind::Accusation && p.sentence == last.sentence)
@@ -519,9 +528,22 @@ impl Ctx<'_> {
             return;
         }
         sp.country = Some(c.to_owned());
+        self.settle_speaker(sp);
+    }
+
+    /// Names the organisation of a speaker just placed in a country
+    /// ("Chinese Ministry of Foreign Affairs") and remembers the country
+    /// for the person's later mentions and transcript turns.
+    pub(super) fn settle_speaker(&mut self, sp: &mut Speaker) {
+        let Some(c) = sp.country.clone() else { return };
         if let Some(o) = sp.org.as_mut() {
-            let pre = speakers::country_prefix(c);
-            if o.starts_with(|ch: char| ch.is_uppercase()) && !o.starts_with(&pre) {
+            let pre = speakers::country_prefix(&c);
+            if o.starts_with(|ch: char| ch.is_uppercase())
+                && !o.starts_with(&pre)
+                && TITLES
+                    .iter()
+                    .any(|t| matches!(t.org, TitleOrg::Named(n) if n == o.as_str()))
+            {
                 *o = format!("{pre} {o}");
             }
         }
@@ -530,6 +552,19 @@ impl Ctx<'_> {
                 if p.speaker.country.is_none() {
                     p.speaker.country = sp.country.clone();
                     p.speaker.org.clone_from(&sp.org);
+                }
+            }
+            // A transcript's speaker keeps the side for its later turns.
+            let same =
+                |x: &Speaker| x.person.as_deref() == Some(name.as_str()) && x.country.is_none();
+            for l in self.labels.iter_mut().flatten() {
+                if same(l) {
+                    *l = sp.clone();
+                }
+            }
+            if let Some(x) = self.interviewee.as_mut() {
+                if same(x) {
+                    *x = sp.clone();
                 }
             }
         }
@@ -750,9 +785,14 @@ impl Ctx<'_> {
                 self.accused_side(x, prior) && !x.media && self.answers_a_claim(x, prior)
             }) && !company
                 && replying;
+            // A journalist's question relays the accusers' words: never a
+            // reply of theirs.
+            let relayed = self.interviewee.is_some()
+                && i >= self.transcript_from
+                && sent.turn == Turn::Interviewer;
             let kind = if rel.affiliation {
                 ClaimKind::AttributionStatement
-            } else if accused_side && t.state != sp.and_then(|x| x.country.clone()) {
+            } else if accused_side && !relayed && t.state != sp.and_then(|x| x.country.clone()) {
                 ClaimKind::CounterAccusation
             } else if sp.is_some_and(|x| x.official && !x.media) {
                 ClaimKind::Accusation

@@ -101,9 +101,15 @@ pub(super) fn is_allies(np: &str) -> bool {
         );
     lead_ok
         && words.count() <= 1
-        && ["allies", "partners", "partner countries", "countries", "states"]
-            .iter()
-            .any(|w| noun.eq_ignore_ascii_case(w))
+        && [
+            "allies",
+            "partners",
+            "partner countries",
+            "countries",
+            "states",
+        ]
+        .iter()
+        .any(|w| noun.eq_ignore_ascii_case(w))
 }
 
 pub(super) fn strip_np(np: &str) -> String {

@@ -540,7 +540,7 @@ impl Ctx<'_> {
                 .unwrap_or(seg);
             let party = !self
                 .hits_of(s + seg_start, cs - 1, |p| {
-                    matches!(p, Pat::State(_) | Pat::Body(_))
+                    matches!(p, Pat::State(_) | Pat::Body(_) | Pat::Bloc(_))
                 })
                 .is_empty();
             if seg.split_whitespace().count() <= 4 && party {
@@ -715,6 +715,8 @@ pub(super) const PARTNERS: &[&str] = &[
     "along with ",
     "joined by ",
     "in concert with ",
+    // "The United States and its allies, including the UK and Japan, ..."
+    "including ",
 ];
 
 /// `s` ends with the ASCII word `w`, in any case (no allocation: this runs
