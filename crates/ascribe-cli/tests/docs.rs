@@ -214,6 +214,9 @@ fn eval_on_seeds_and_dev_corpus_holds_its_figures() {
     // recall 0.42; tune F1 0.82; seeds + dev F1 0.72, precision 0.78, recall 0.67
     // (first floors: held-out F1 0.40, tune 0.69, seeds + dev 0.63; the sessions
     // before this one: tune 0.77 then 0.80, seeds + dev 0.69 then 0.70).
+    // Session 21 (general constructions: participles, joined accusers,
+    // transcripts' labels, continued quotations): held-out F1 0.48 (unchanged),
+    // tune 0.83, seeds + dev 0.72.
     let checks: [(&str, &serde_json::Value, &[&str], f64); 9] = [
         ("held-out F1", &held, &["overall", "f1"], 0.47),
         ("held-out precision", &held, &["overall", "precision"], 0.51),
@@ -223,8 +226,8 @@ fn eval_on_seeds_and_dev_corpus_holds_its_figures() {
             &["by_kind", "accusation", "recall"],
             0.41,
         ),
-        ("tune F1", &tune, &["overall", "f1"], 0.81),
-        ("seeds + dev F1", &both, &["overall", "f1"], 0.71),
+        ("tune F1", &tune, &["overall", "f1"], 0.82),
+        ("seeds + dev F1", &both, &["overall", "f1"], 0.72),
         (
             "seeds + dev precision",
             &both,
