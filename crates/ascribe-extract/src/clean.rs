@@ -990,14 +990,26 @@ fn emit_segment(out: &mut Cleaned<'_>, original: &str, a: usize, b: usize) {
     let mut i = 0;
     while i < bytes.len() {
         // Inside a copy run, a byte that starts no whitespace character
-        // (nor U+FEFF) changes nothing: skip to the next one that may.
+        // (nor U+FEFF) changes nothing: skip to the next one that may. So
+        // does a lone ASCII space before such a byte (the space between two
+        // words, the most common byte of a text after letters), without
+        // decoding characters as the general case below does.
         if run_start.is_some() && ws_start.is_none() {
-            match bytes
-                .get(i..)
-                .and_then(|r| r.iter().position(|&b| MAY_BE_SPACE[usize::from(b)]))
-            {
-                Some(k) => i += k,
-                None => break,
+            loop {
+                while bytes.get(i).is_some_and(|&b| !MAY_BE_SPACE[usize::from(b)]) {
+                    i += 1;
+                }
+                let lone_space = bytes.get(i) == Some(&b' ')
+                    && bytes
+                        .get(i + 1)
+                        .is_some_and(|&n| !MAY_BE_SPACE[usize::from(n)]);
+                if !lone_space {
+                    break;
+                }
+                i += 1;
+            }
+            if i >= bytes.len() {
+                break;
             }
         }
         let Some(c) = seg.get(i..).and_then(|r| r.chars().next()) else {
