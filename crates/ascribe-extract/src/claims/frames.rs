@@ -372,7 +372,8 @@ impl Ctx<'_> {
             }
             // Words that are also nouns ("London's latest claims") are verbs
             // only before "that", a quote, a colon or at the clause's end.
-            let vt = self.text.get(v.start..v.end).unwrap_or("").to_lowercase();
+            let mut buf = [0u8; 64];
+            let vt = lowered(self.text.get(v.start..v.end).unwrap_or(""), &mut buf);
             if [
                 "claims",
                 "claimed",
@@ -391,7 +392,7 @@ impl Ctx<'_> {
                 "judge",
                 "states",
             ]
-            .contains(&vt.as_str())
+            .contains(&&*vt)
             {
                 let next = self.text.get(v.end..e).unwrap_or("").trim_start();
                 let ok = next.is_empty()
@@ -405,7 +406,7 @@ impl Ctx<'_> {
             }
             // "dismissing US claims that ...": the claim being denied is
             // the denier's words about it, not a statement of its own.
-            if ["claims", "claim", "allegations", "accusations"].contains(&vt.as_str()) {
+            if ["claims", "claim", "allegations", "accusations"].contains(&&*vt) {
                 let lead = self.text.get(s..v.start).unwrap_or("").to_ascii_lowercase();
                 const DENYING: &[&str] = &[
                     "dismissing",

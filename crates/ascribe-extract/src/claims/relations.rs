@@ -224,12 +224,14 @@ impl Ctx<'_> {
                 // state's adjective on a company or people is no party.
                 .filter(|h| {
                     !matches!(h.pat, Pat::State(_)) || {
-                        let after = self
-                            .text
-                            .get(h.end..(h.end + 32).min(e))
-                            .unwrap_or("")
-                            .trim_start()
-                            .to_lowercase();
+                        let mut buf = [0u8; 64];
+                        let after = lowered(
+                            self.text
+                                .get(h.end..(h.end + 32).min(e))
+                                .unwrap_or("")
+                                .trim_start(),
+                            &mut buf,
+                        );
                         ![
                             "cyber security firm",
                             "cybersecurity firm",
@@ -283,7 +285,8 @@ impl Ctx<'_> {
             // "condemned the attack" names no one; "condemned Russia's
             // malicious cyber activities" does, right after the verb.
             let names_next = verb.is_some_and(|x| {
-                let w = self.text.get(x.start..x.end).unwrap_or("").to_lowercase();
+                let mut buf = [0u8; 64];
+                let w = lowered(self.text.get(x.start..x.end).unwrap_or(""), &mut buf);
                 w.starts_with("condemn") || w.starts_with("denounc")
             });
             // "blamed the attack on Sandworm", "pinned the hack on the GRU":
@@ -408,11 +411,13 @@ impl Ctx<'_> {
         if chosen.is_none() {
             // A party right after "from"/"by" is the origin.
             for h in &cands {
-                let before = self
-                    .text
-                    .get(s.max(h.start.saturating_sub(40))..h.start)
-                    .unwrap_or("")
-                    .to_lowercase();
+                let mut buf = [0u8; 64];
+                let before = lowered(
+                    self.text
+                        .get(s.max(h.start.saturating_sub(40))..h.start)
+                        .unwrap_or(""),
+                    &mut buf,
+                );
                 // "was attributed to X", "was blamed on X" point at X as
                 // "by X" does.
                 // "the hackers were working for China's MSS", "the attack
@@ -477,11 +482,8 @@ impl Ctx<'_> {
             if h.end > cursor_start {
                 continue;
             }
-            let gap = self
-                .text
-                .get(h.end..cursor_start)
-                .unwrap_or("")
-                .to_lowercase();
+            let mut buf = [0u8; 64];
+            let gap = lowered(self.text.get(h.end..cursor_start).unwrap_or(""), &mut buf);
             let g = gap.trim().trim_matches([',', ' ']);
             let joined = [
                 "and",
@@ -516,11 +518,8 @@ impl Ctx<'_> {
             if h.start < cursor_end {
                 continue;
             }
-            let gap = self
-                .text
-                .get(cursor_end..h.start)
-                .unwrap_or("")
-                .to_lowercase();
+            let mut buf = [0u8; 64];
+            let gap = lowered(self.text.get(cursor_end..h.start).unwrap_or(""), &mut buf);
             let g = gap.trim().trim_matches([',', ' ']);
             let joined = [
                 "and",

@@ -59,8 +59,9 @@ pub(super) fn split_sentences(cleaned: &Cleaned<'_>) -> Vec<Sentence> {
                     .next()
                     .unwrap_or("");
                 word.len() <= 8 && {
-                    let w = word.to_lowercase();
-                    ABBREV.contains(&w.as_str())
+                    let mut buf = [0u8; 64];
+                    let w = lowered(word, &mut buf);
+                    ABBREV.contains(&&*w)
                         || (w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
                 }
             };

@@ -562,7 +562,8 @@ impl Ctx<'_> {
         loop {
             let t = self.text.get(s..e)?.trim_end();
             let last = t.rsplit(char::is_whitespace).next().unwrap_or("");
-            let l = last.to_lowercase();
+            let mut buf = [0u8; 64];
+            let l = lowered(last, &mut buf);
             let when = [
                 "yesterday",
                 "today",
@@ -614,7 +615,7 @@ impl Ctx<'_> {
                     "publicly",
                     "officially",
                 ]
-                .contains(&l.as_str())
+                .contains(&&*l)
                     || l.ends_with("ly") && l.len() > 4)
             {
                 e = s + t.len() - last.len();
@@ -768,7 +769,8 @@ impl Ctx<'_> {
             }
         }
         // Lowercased once for the tests below.
-        let np_lower = np.to_lowercase();
+        let mut np_buf = [0u8; 64];
+        let np_lower = lowered(np, &mut np_buf);
         if np_lower.contains("presidential") {
             exec_possessor = true;
         }
@@ -1232,7 +1234,8 @@ impl Ctx<'_> {
         if t.trim().is_empty() {
             return None;
         }
-        let lower = t.trim_start().to_lowercase();
+        let mut buf = [0u8; 64];
+        let lower = lowered(t.trim_start(), &mut buf);
         for skip in [
             "based on",
             "provided by",

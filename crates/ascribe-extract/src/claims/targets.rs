@@ -123,7 +123,8 @@ impl Ctx<'_> {
                 .rsplit(|c: char| c.is_whitespace())
                 .next()
                 .unwrap_or("");
-            let lw = word.to_lowercase();
+            let mut buf = [0u8; 64];
+            let lw = lowered(word, &mut buf);
             if [
                 "the",
                 "certain",
@@ -137,7 +138,7 @@ impl Ctx<'_> {
                 "state-sponsored",
                 "you",
             ]
-            .contains(&lw.as_str())
+            .contains(&&*lw)
                 && !word.is_empty()
             {
                 s = sent_start + trimmed.len() - word.len();
