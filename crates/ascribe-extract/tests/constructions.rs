@@ -1109,3 +1109,52 @@ fn continued_quotation_and_victim_of() {
         "{cs:#?}"
     );
 }
+
+/// Accusations withheld or hedged away are no claims: "stopped short of
+/// blaming", "has not attributed".
+#[test]
+fn withheld_accusations_are_no_claims() {
+    for text in [
+        "The cabinet stopped short of blaming Iran for the outage at the port.",
+        "The agency has not attributed the intrusion to any state.",
+        "Ministers declined to accuse North Korea of the theft.",
+    ] {
+        let cs = read(text);
+        assert!(cs.is_empty(), "{text}: {cs:#?}");
+    }
+}
+
+/// Who speaks and whom they name: charging papers speak for the prosecuting
+/// body named before; a body that says a state condemned speaks for it; an
+/// organ next to its group names the group; "the hackers were linked to X".
+#[test]
+fn speakers_and_targets_of_common_wire_phrasings() {
+    let cs = read(
+        "The Justice Department announced charges against three men on Tuesday.\n\n\
+         According to the indictment, the men worked for Iran's Revolutionary Guards and hacked into a dam's control system.",
+    );
+    assert!(
+        cs.iter()
+            .all(|c| c.claim.speaker_org.as_deref() != Some("indictment")),
+        "{cs:#?}"
+    );
+    let cs = read(
+        "The Elysee said France firmly condemned the cyberattack by Russia's GRU unit 74455 on its broadcaster.",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    assert_eq!(cs[0].claim.target_canonical.as_deref(), Some("Sandworm"));
+    assert_ne!(
+        cs[0].claim.speaker_org.as_deref(),
+        Some("French government said France")
+    );
+    let cs = read("Google said the hackers were almost certainly linked to North Korea.");
+    assert_eq!(
+        kinds(&cs),
+        vec![(
+            ClaimKind::Accusation,
+            some("United States"),
+            some("North Korea")
+        )],
+        "{cs:#?}"
+    );
+}

@@ -54,6 +54,37 @@ fn finite_clause(t: &str) -> bool {
     .any(|w| t.contains(w))
 }
 
+/// Whether the words before an accusing verb withhold it: "stopped short
+/// of", "declined to", "has not", "did not", "refused to", "yet to".
+fn withheld(before: &str) -> bool {
+    let b = before.trim_end().to_ascii_lowercase();
+    let mut words = b.rsplit(' ');
+    let w1 = words.next().unwrap_or("");
+    let w2 = words.next().unwrap_or("");
+    let w3 = words.next().unwrap_or("");
+    let pair = format!("{w2} {w1}");
+    let triple = format!("{w3} {w2} {w1}");
+    matches!(
+        w1,
+        "not" | "never" | "without" | "n't" | "didn't" | "hasn't" | "haven't" | "wouldn't"
+    ) || matches!(
+        pair.as_str(),
+        "short of"
+            | "declined to"
+            | "refused to"
+            | "yet to"
+            | "reluctant to"
+            | "not yet"
+            | "not to"
+            | "avoided to"
+            | "avoid to"
+    ) || triple.ends_with("not formally")
+        || triple.ends_with("not publicly")
+        || triple.ends_with("not officially")
+        || triple.ends_with("not explicitly")
+        || triple.ends_with("not directly")
+}
+
 /// The first past-tense verb after the first word of `s..e` ("summoned" in
 /// "The government summoned the ambassador and"): where a subject ends.
 fn first_past_verb(text: &str, s: usize, e: usize) -> Option<usize> {
@@ -127,6 +158,11 @@ impl Ctx<'_> {
             .iter()
             .filter(|h| matches!(h.pat, Pat::Accuse | Pat::Attribute))
         {
+            // "stopped short of blaming Russia", "has not attributed the
+            // attack to any state": no accusation is made.
+            if withheld(self.text.get(s..h.start).unwrap_or("")) {
+                continue;
+            }
             if hits
                 .iter()
                 .any(|p| p.pat == Pat::Passive && p.start <= h.start && p.end >= h.end)
@@ -215,7 +251,23 @@ impl Ctx<'_> {
                     vs = at;
                 }
             }
-            let cs = self.list_start(s, clause_start(self.text, s, vs), vs);
+            let mut cs = self.list_start(s, clause_start(self.text, s, vs), vs);
+            // "The council said the United States strongly condemned ...":
+            // the accuser is the subject after the verb of saying.
+            if let Some(say) = hits.iter().rfind(|x| {
+                x.start >= cs && x.end < vs && matches!(x.pat, Pat::Assert | Pat::Cognition)
+            }) {
+                let after = self.text.get(say.end..vs).unwrap_or("");
+                let lead = after.len() - after.trim_start().len();
+                cs = say.end + lead;
+                if self
+                    .text
+                    .get(cs..vs)
+                    .is_some_and(|t| t.starts_with("that "))
+                {
+                    cs += 5;
+                }
+            }
             let parts = split_subjects(self.text, cs, vs);
             for (a, b) in parts {
                 if let Some(sp) = self.parse_np(a, b, i) {

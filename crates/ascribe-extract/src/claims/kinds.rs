@@ -77,6 +77,30 @@ impl Ctx<'_> {
                 }
             }
         }
+        // "The National Security Council said the United States condemned
+        // ...": the body that says so speaks for the state it names.
+        let sayers: Vec<(usize, (usize, usize), Speaker)> = frames
+            .iter()
+            .filter(|f| f.kind == FrameKind::Say)
+            .filter_map(|f| f.speaker.clone().map(|sp| (f.verb, f.content, sp)))
+            .collect();
+        for f in frames.iter_mut() {
+            if let (FrameKind::Accuse(_), Some(sp)) = (f.kind, f.speaker.as_mut()) {
+                let bare = sp.person.is_none()
+                    && sp
+                        .org
+                        .as_deref()
+                        .is_some_and(|o| o.ends_with(" government"));
+                if !bare || sp.country.is_none() {
+                    continue;
+                }
+                if let Some((_, _, by)) = sayers.iter().find(|(v, (a, b), by)| {
+                    *v < f.verb && *a <= f.verb && f.verb < *b && by.country == sp.country
+                }) {
+                    *sp = by.clone();
+                }
+            }
+        }
         let mut out: Vec<RawClaim> = Vec::new();
         // A transcript's introduction, before the first label, is narrative.
         let interview = self.interviewee.is_some() && i >= self.transcript_from;

@@ -423,13 +423,30 @@ impl Ctx<'_> {
                 // "the hackers were working for China's MSS", "the attack
                 // was orchestrated and sponsored by Iran": a link word
                 // before the party points at it too.
+                // "the hackers were probably linked to China": "linked to"
+                // points at the party only when its subject is the
+                // perpetrators' noun, right before it.
+                let perpetrator_before = |x: &Hit| {
+                    hits.iter().any(|g| {
+                        g.end <= x.start
+                            && x.start - g.end <= 24
+                            && (g.pat == Pat::Generic
+                                || g.pat == Pat::Op
+                                    && self
+                                        .text
+                                        .get(g.start..g.end)
+                                        .is_some_and(|w| w.eq_ignore_ascii_case("hackers")))
+                    })
+                };
                 let points = |x: &Hit| {
                     x.pat == Pat::From
                         || x.pat == Pat::Link
-                            && self
-                                .text
-                                .get(x.start..x.end)
-                                .is_some_and(|t| t.ends_with(" for") || t.ends_with(" by"))
+                            && self.text.get(x.start..x.end).is_some_and(|t| {
+                                t.ends_with(" for")
+                                    || t.ends_with(" by")
+                                    || (t.ends_with(" to") || t.ends_with(" with"))
+                                        && perpetrator_before(x)
+                            })
                         || x.pat == Pat::Passive
                             && self
                                 .text
@@ -554,6 +571,23 @@ impl Ctx<'_> {
             if let Some(g) = group {
                 targets = vec![g];
             }
+        }
+        // "GRU unit 26165", "the MSS's APT40": a state organ right next to
+        // a group of its state names that group, not a second party.
+        let groups: Vec<(usize, usize, Option<String>)> = targets
+            .iter()
+            .filter(|t| t.group)
+            .map(|t| (t.start, t.end, t.state.clone()))
+            .collect();
+        if !groups.is_empty() && targets.len() > groups.len() {
+            targets.retain(|t| {
+                t.group
+                    || !groups.iter().any(|(gs, ge, st)| {
+                        t.state.is_some()
+                            && *st == t.state
+                            && (gs.saturating_sub(t.end) <= 3 || t.start.saturating_sub(*ge) <= 3)
+                    })
+            });
         }
         // Drop duplicates of the same canonical party.
         let mut seen: Vec<Option<String>> = Vec::new();

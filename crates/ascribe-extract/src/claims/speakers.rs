@@ -469,6 +469,24 @@ impl Ctx<'_> {
     /// "ministry") can stand for: its name holds the noun, or the noun names
     /// its kind.
     fn body_named_before(&self, s: usize, noun: &str) -> Option<&'static ascribe_kb::BodyDef> {
+        // "According to the indictment, ...": the prosecuting body the
+        // document named last speaks through its charging papers.
+        if matches!(
+            noun,
+            "indictment"
+                | "complaint"
+                | "criminal complaint"
+                | "court documents"
+                | "charging documents"
+        ) {
+            let at = self.hits.partition_point(|h| h.start < s);
+            return self.hits.get(..at)?.iter().rev().find_map(|h| match h.pat {
+                Pat::Body(i) => BODIES
+                    .get(i)
+                    .filter(|b| b.kind == BodyKind::LawEnforcement || b.name.contains("Justice")),
+                _ => None,
+            });
+        }
         let kinds: &[BodyKind] = match noun {
             "agency" | "service" | "directorate" | "bureau" | "centre" | "center" => &[
                 BodyKind::Intelligence,
