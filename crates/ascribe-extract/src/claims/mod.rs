@@ -513,7 +513,9 @@ impl Ctx<'_> {
         if speech || owner_that {
             let _ = self.frames(i);
         }
-        if self.sentences[i].quoted > 0.5 {
+        // Only a quotation of several sentences names people to remember
+        // here (a continued one names no one new).
+        if self.sentences[i].quoted > 0.5 && self.sentences[i].group.is_some() {
             let _ = self.quote_speaker(i);
         }
     }
