@@ -346,6 +346,9 @@ const OP: &[&str] = &[
     "exploiting",
     "exploit",
     "exploits",
+    // "malicious activity that it believes likely supports the interests of Iran".
+    "malicious activity",
+    "malicious activities",
 ];
 const RESP: &[&str] = &[
     "responsible",
@@ -422,6 +425,17 @@ const FROM: &[&str] = &[
     "launched by",
     "directed by",
     "operating from",
+    // "by concrete individuals from Russian government bodies": the
+    // perpetrators' noun with "from" places them.
+    "hackers from",
+    "individuals from",
+    "attackers from",
+    "actors from",
+    "officers from",
+    "agents from",
+    "operatives from",
+    "group from",
+    "groups from",
     "based in",
     "operating out of",
     "working from",

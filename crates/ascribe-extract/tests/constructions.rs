@@ -1158,3 +1158,30 @@ fn speakers_and_targets_of_common_wire_phrasings() {
         "{cs:#?}"
     );
 }
+
+/// The perpetrators' noun with "from" places them ("individuals from
+/// Chinese state bodies"); whom an operation serves names its party, and a
+/// relative "that it believes" is the opening party's.
+#[test]
+fn perpetrators_from_and_interests_served() {
+    let cs = read(
+        "Latvia's foreign minister, Ilze Berzina, said the investigation showed the intrusions were committed by several anonymous individuals from Chinese state bodies.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Accusation, some("Latvia"), some("China"))],
+        "{cs:#?}"
+    );
+    let cs = read(
+        "On Monday, Google published a report on a phishing wave that it assesses probably serves the interests of North Korea.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(
+            ClaimKind::Accusation,
+            some("United States"),
+            some("North Korea")
+        )],
+        "{cs:#?}"
+    );
+}

@@ -482,6 +482,35 @@ impl Ctx<'_> {
                     continue;
                 }
             }
+            // "Microsoft issued an advisory on activity that it believes
+            // likely supports ...": a relative "it" is the sentence's
+            // opening party.
+            let relative = self
+                .text
+                .get(s..v.start)
+                .map(|t| t.split_whitespace().rev().take(2).collect::<Vec<_>>())
+                .is_some_and(|w| {
+                    w.len() == 2
+                        && matches!(w[1], "that" | "which")
+                        && matches!(w[0], "it" | "they")
+                });
+            if let Some(sp) = relative
+                .then(|| self.relative_subject(s, v.start, i))
+                .flatten()
+            {
+                out.push(Frame {
+                    speaker: Some(sp),
+                    content: (v.end, e),
+                    kind: if v.pat == Pat::Cognition {
+                        FrameKind::Believe(v.start, v.end)
+                    } else {
+                        FrameKind::Say
+                    },
+                    verb: v.start,
+                    reporter: None,
+                });
+                continue;
+            }
             let tail = self.text.get(v.end..e).unwrap_or("");
             let tail_words = tail.split_whitespace().count();
             let mut cs = clause_start(self.text, s, v.start);

@@ -485,13 +485,14 @@ impl Ctx<'_> {
                 .text
                 .get(h.start..h.end)
                 .is_some_and(|t| t.ends_with("responsible") || t.ends_with("to blame")),
-            // "behind the attacks is X" (see `relation`).
+            // "behind the attacks is X", "supports the interests of X"
+            // (see `relation`).
             Pat::From => {
                 h.end - h.start > 6
-                    && self
-                        .text
-                        .get(h.start..h.start + 6)
-                        .is_some_and(|t| t.eq_ignore_ascii_case("behind"))
+                    && self.text.get(h.start..h.end).is_some_and(|t| {
+                        t.get(..6).is_some_and(|b| b.eq_ignore_ascii_case("behind"))
+                            || t.ends_with("interests of")
+                    })
             }
             _ => false,
         })

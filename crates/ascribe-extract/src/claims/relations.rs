@@ -33,6 +33,15 @@ impl Ctx<'_> {
                     w.ends_with("responsible") || w.ends_with("to blame")
                 }
         };
+        // "(activity that it believes) supports the national interests of
+        // Iran": whom an operation serves carries the operation with it.
+        let serves = |h: &Hit| {
+            h.pat == Pat::From
+                && self
+                    .text
+                    .get(h.start..h.end)
+                    .is_some_and(|t| t.ends_with("interests of"))
+        };
         let cheap = self.hits_in(s, e);
         // "We can now clearly attribute this to APT28": an active
         // attribution names its party after "to" even with no operation word.
@@ -55,9 +64,9 @@ impl Ctx<'_> {
             }
         }
         if after_accuse.is_none()
-            && !cheap
-                .iter()
-                .any(|h| matches!(h.pat, Pat::Op | Pat::Link) || inverted(h) || final_resp(h))
+            && !cheap.iter().any(|h| {
+                matches!(h.pat, Pat::Op | Pat::Link) || inverted(h) || final_resp(h) || serves(h)
+            })
         {
             return None;
         }
@@ -91,7 +100,7 @@ impl Ctx<'_> {
             .collect();
         let has_op = hits
             .iter()
-            .any(|h| h.pat == Pat::Op || inverted(h) || final_resp(h))
+            .any(|h| h.pat == Pat::Op || inverted(h) || final_resp(h) || serves(h))
             || after_accuse.is_some();
         // Affiliation: a group linked to a state organ.
         let link = hits.iter().find(|h| {
