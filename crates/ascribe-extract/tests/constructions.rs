@@ -1185,3 +1185,24 @@ fn perpetrators_from_and_interests_served() {
         "{cs:#?}"
     );
 }
+
+/// A party's standing statement: "stands by its assessment that",
+/// "has stayed firm in its allegation that"; "the administration" is the US
+/// executive.
+#[test]
+fn standing_statements_and_the_administration() {
+    let cs = read(
+        "Despite doubts voiced by some researchers, the administration has stayed firm in its assessment that Iran was behind the breach of the dam.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Accusation, some("United States"), some("Iran"))],
+        "{cs:#?}"
+    );
+    let cs = read("Canada stands by its conclusion that China's MSS carried out the intrusion.");
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Accusation, some("Canada"), some("China"))],
+        "{cs:#?}"
+    );
+}

@@ -409,6 +409,58 @@ impl Ctx<'_> {
                 }
             }
         }
+        // "The Administration has stayed firm in its allegation that ...",
+        // "the agency stands by its assessment that ...": the statement is
+        // the clause subject's.
+        if sent_text.contains(" that ")
+            && (sent_text.contains("its ") || sent_text.contains("their "))
+        {
+            for noun in [
+                "allegation that",
+                "allegations that",
+                "accusation that",
+                "assessment that",
+                "claim that",
+                "conclusion that",
+                "finding that",
+                "view that",
+                "position that",
+            ] {
+                for pron in ["its ", "their "] {
+                    let pat = format!("{pron}{noun}");
+                    let Some(p) = sent_text.find(&pat) else {
+                        continue;
+                    };
+                    let at = s + p;
+                    let cs = clause_start(self.text, s, at);
+                    let head = self.text.get(cs..at).unwrap_or("");
+                    let mut end = None;
+                    for aux in [
+                        " has ", " have ", " had ", " is ", " was ", " stands ", " stood ",
+                    ] {
+                        if let Some(q) = head.find(aux) {
+                            end = Some(end.map_or(q, |x: usize| x.min(q)));
+                        }
+                    }
+                    if let Some(q) = first_past_verb(self.text, cs, at) {
+                        end = Some(end.map_or(q - cs, |x: usize| x.min(q - cs)));
+                    }
+                    let Some(end) = end else { continue };
+                    if let Some(sp) = self
+                        .parse_np(cs, cs + end, i)
+                        .filter(|sp| sp.official && sp.country.is_some())
+                    {
+                        out.push(Frame {
+                            speaker: Some(sp),
+                            content: (at + pat.len(), e),
+                            kind: FrameKind::Say,
+                            verb: at,
+                            reporter: None,
+                        });
+                    }
+                }
+            }
+        }
         // Verbs of saying and believing.
         let verbs: Vec<Hit> = hits
             .iter()

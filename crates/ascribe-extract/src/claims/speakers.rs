@@ -1075,6 +1075,22 @@ impl Ctx<'_> {
                 sp.official = true;
             }
         }
+        // "the Administration", "the Obama administration": in English news
+        // the word alone names the US executive branch.
+        if state.is_none() && body.is_none() && (sp.org.is_none() || sp.person.is_some()) {
+            let l = np_lower.trim_end_matches([',', '.']).trim();
+            let head = l.strip_suffix("administration").map(str::trim_end);
+            let one_word = head.is_some_and(|h| {
+                let h = h.strip_prefix("the").map_or(h, str::trim_start);
+                h.is_empty() || !h.contains(' ') && np.contains(" administration")
+            });
+            if one_word {
+                sp.org = Some("US government (the Administration)".to_owned());
+                sp.country = Some("United States".to_owned());
+                sp.official = true;
+                sp.person = None;
+            }
+        }
         if unofficial && !official && body.is_none() && known.is_none() {
             sp.official = false;
         }
