@@ -169,6 +169,9 @@ const ASSERT: &[&str] = &[
     "pointed out",
     "made clear",
     "made it clear",
+    // "Beijing hit back, saying the claims were ...".
+    "hit back",
+    "hits back",
 ];
 const COGNITION: &[&str] = &[
     "believes",
@@ -206,6 +209,10 @@ const ACCUSE: &[&str] = &[
     "called out",
     "calls out",
     "named and shamed",
+    // "publicly identified China's MSS as responsible for ...".
+    "identified",
+    "publicly identified",
+    "publicly named",
     "charged",
     "indicted",
     "indicts",
@@ -558,6 +565,15 @@ const DENY: &[&str] = &[
     "irresponsible to accuse",
     "groundless speculation",
     "speculation and fabrication",
+    // Diplomatic formulas of dismissal.
+    "do not correspond to reality",
+    "does not correspond to reality",
+    "did not correspond to reality",
+    "a lie",
+    "sheer lie",
+    "absolute lie",
+    "blatant lie",
+    "outright lie",
 ];
 const DENY_VERB: &[&str] = &[
     "denied",

@@ -1206,3 +1206,40 @@ fn standing_statements_and_the_administration() {
         "{cs:#?}"
     );
 }
+
+/// A joint statement's "we" speaks for each government of its title.
+#[test]
+fn joint_statement_speaks_for_each_author() {
+    let cs = read(
+        "Joint Statement by the Foreign Ministers of Denmark, Norway and Sweden\n\n\
+         We condemn the intrusions into our parliaments carried out by APT28, which is controlled by Russia's GRU.",
+    );
+    let k = kinds(&cs);
+    for c in ["Denmark", "Norway", "Sweden"] {
+        assert!(
+            k.contains(&(ClaimKind::Accusation, some(c), some("APT28"))),
+            "{c}: {cs:#?}"
+        );
+    }
+}
+
+/// Agencies with long names in one list of accusers; "publicly identified X
+/// as responsible" accuses X.
+#[test]
+fn agency_lists_and_identified_as_responsible() {
+    let cs = read(
+        "Germany's Federal Office for Information Security, the Netherlands' AIVD and the FBI said the breach was conducted by Sandworm.",
+    );
+    assert_eq!(cs.len(), 3, "{cs:#?}");
+    let cs = read(
+        "Spain and Italy on Thursday publicly identified Iran's Ministry of Intelligence as responsible for the intrusion into the health service.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![
+            (ClaimKind::Accusation, some("Spain"), some("Iran")),
+            (ClaimKind::Accusation, some("Italy"), some("Iran")),
+        ],
+        "{cs:#?}"
+    );
+}

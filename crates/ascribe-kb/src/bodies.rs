@@ -344,7 +344,9 @@ pub const BODIES: &[BodyDef] = &[
         [
             "MOIS",
             "Ministry of Intelligence and Security",
-            "Iranian Ministry of Intelligence"
+            "Iranian Ministry of Intelligence",
+            // Its official English name (the ministry's own usage).
+            "Ministry of Intelligence"
         ]
     ),
     b!(

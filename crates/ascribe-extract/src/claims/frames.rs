@@ -754,7 +754,25 @@ impl Ctx<'_> {
         }
         // Only sentences with denial wording can hold one (and this keeps the
         // word scan off every other sentence).
-        if hits.iter().any(|h| h.pat == Pat::Deny) {
+        let condemns_claims = hits.iter().any(|h| {
+            h.pat == Pat::Accuse
+                && self.text.get(h.start..h.end).is_some_and(|w| {
+                    let w = w.to_ascii_lowercase();
+                    w.starts_with("condemn") || w.starts_with("denounc")
+                })
+                && self.text.get(h.end..e).is_some_and(|r| {
+                    r.split_whitespace().take(3).any(|x| {
+                        let x = x
+                            .trim_matches(|c: char| !c.is_alphanumeric())
+                            .to_ascii_lowercase();
+                        matches!(
+                            x.as_str(),
+                            "accusation" | "accusations" | "allegation" | "allegations" | "claims"
+                        )
+                    })
+                })
+        });
+        if condemns_claims || hits.iter().any(|h| h.pat == Pat::Deny) {
             self.participle_denials(s, e, i, &mut out);
         }
         // "Microsoft said the group, which is linked to Russia's GRU,
@@ -818,12 +836,36 @@ impl Ctx<'_> {
                 found.push((at, at + w.len()));
             } else if is(
                 w,
-                &["called", "described", "branded", "labelled", "labeled"],
+                &[
+                    "called",
+                    "described",
+                    "branded",
+                    "labelled",
+                    "labeled",
+                    "termed",
+                    // "condemned the accusations as a smear": the accusation
+                    // is what is condemned.
+                    "condemned",
+                    "denounced",
+                    "slammed",
+                ],
             ) {
                 // "called the US allegations", "called Washington's claims":
                 // the noun within the next four words, not right after.
                 let noun_at = words.clone().take(4).position(|(_, x)| is(x, NOUNS));
-                if noun_at.is_some_and(|k| k >= 1) && !out.iter().any(|f| f.verb == at) {
+                // "called it an absolute lie": a pronoun for the claim, with
+                // the wording of denial after it.
+                let pronoun = words
+                    .clone()
+                    .next()
+                    .is_some_and(|(_, x)| is(x, &["it", "them", "this", "that"]))
+                    && !self.hits_of(at, e, |p| p == Pat::Deny).is_empty();
+                let condemns = is(w, &["condemned", "denounced", "slammed"]);
+                if (noun_at.is_some_and(|k| k >= 1) || pronoun && !condemns)
+                    && !out.iter().any(|f| f.verb == at && !condemns)
+                {
+                    // "condemned the accusations": not an accusation of its own.
+                    out.retain(|f| f.verb != at);
                     found.push((at, at + w.len()));
                 }
             }

@@ -501,6 +501,21 @@ impl Ctx<'_> {
                 c.kind = ClaimKind::CounterAccusation;
             }
         }
+        // A joint statement's "we": each co-author says it too.
+        if let (false, Some(author)) = (self.co_authors.is_empty(), self.author_of(i)) {
+            let key = author.key();
+            let mut more = Vec::new();
+            for c in out.iter().filter(|c| c.speaker_key() == key) {
+                for co in &self.co_authors {
+                    let mut d = c.clone();
+                    d.speaker.clone_from(&co.person);
+                    d.speaker_org.clone_from(&co.org);
+                    d.speaker_country.clone_from(&co.country);
+                    more.push(d);
+                }
+            }
+            out.extend(more);
+        }
         // Retractions cancel the speaker's territory-based counter-accusations.
         out
     }

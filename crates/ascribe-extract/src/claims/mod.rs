@@ -173,6 +173,9 @@ struct Ctx<'a> {
     /// The body a statement document is issued by ("Statement by the North
     /// Atlantic Council"): its "we" speaks.
     author: Option<Speaker>,
+    /// The other parties of a joint statement ("Joint statement by the
+    /// foreign ministers of A, B and C"): its "we" speaks for each.
+    co_authors: Vec<Speaker>,
     /// Set while reading a statement that answers accusations ("the
     /// accusations by the US are groundless"): its speaker is the accused side.
     answering: std::cell::Cell<bool>,
@@ -258,6 +261,7 @@ impl<'a> Ctx<'a> {
             accused: Vec::new(),
             smeared: Vec::new(),
             author: None,
+            co_authors: Vec::new(),
             answering: std::cell::Cell::new(false),
             resolving_pronoun: false,
             labels: Vec::new(),

@@ -433,15 +433,50 @@ impl Ctx<'_> {
                 lower.starts_with("source:").then_some(s + 7)
             };
             let Some(from) = from else { continue };
-            let party = self
-                .hits_of(from, e, |p| {
-                    matches!(p, Pat::Body(_) | Pat::Bloc(_) | Pat::State(_))
-                })
-                .into_iter()
-                .next();
-            let Some(h) = party.filter(|h| h.start - from <= 12) else {
+            let parties = self.hits_of(from, e, |p| {
+                matches!(p, Pat::Body(_) | Pat::Bloc(_) | Pat::State(_))
+            });
+            let Some(h) = parties.first().copied() else {
                 continue;
             };
+            // "by the Foreign Ministers of A, B and C", "by the governments
+            // of A and B": the parties' offices before their list.
+            let lead = lower
+                .get(from - s..h.start - s)
+                .unwrap_or("")
+                .trim_end()
+                .trim_end_matches(" the");
+            let offices = lead.ends_with(" of")
+                && ["minister", "government", "leader", "head"]
+                    .iter()
+                    .any(|w| lead.contains(w));
+            if h.start - from > 12 && !offices {
+                continue;
+            }
+            if offices {
+                // Each party of the list, as the list runs on.
+                let mut sps = Vec::new();
+                let mut end = h.start;
+                for p in parties.iter() {
+                    let gap = self.text.get(end..p.start).unwrap_or("");
+                    let g = gap.trim().trim_start_matches(',').trim();
+                    if end != h.start && !matches!(g, "" | "and" | "and the" | "the") {
+                        break;
+                    }
+                    if let Some(sp) = self.parse_np(p.start, p.end, i).filter(|sp| sp.official) {
+                        if !sps.contains(&sp) {
+                            sps.push(sp);
+                        }
+                    }
+                    end = p.end;
+                }
+                if !sps.is_empty() {
+                    self.author = Some(sps.remove(0));
+                    self.co_authors = sps;
+                    return;
+                }
+                continue;
+            }
             if let Some(sp) = self.parse_np(from, h.end, i).filter(|sp| sp.official) {
                 self.author = Some(sp);
                 return;
@@ -870,7 +905,10 @@ impl Ctx<'_> {
                 }
                 1 | 2 if !self.resolving_pronoun => {
                     self.resolving_pronoun = true;
-                    let q = self.quote_speaker(sent).or_else(|| self.turn_speaker(sent));
+                    let q = self
+                        .quote_speaker(sent)
+                        .or_else(|| self.turn_speaker(sent))
+                        .or_else(|| self.author_of(sent));
                     self.resolving_pronoun = false;
                     if let Some(q) = q {
                         sp = q;

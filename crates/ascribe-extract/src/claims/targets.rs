@@ -544,7 +544,13 @@ impl Ctx<'_> {
                     matches!(p, Pat::State(_) | Pat::Body(_) | Pat::Bloc(_))
                 })
                 .is_empty();
-            if seg.split_whitespace().count() <= 4 && party {
+            // "Britain's National Cyber Security Centre, the FBI and ...":
+            // an agency's name makes a longer item.
+            let body_item = !self
+                .hits_of(s + seg_start, cs - 1, |p| matches!(p, Pat::Body(_)))
+                .is_empty();
+            let limit = if body_item { 7 } else { 4 };
+            if seg.split_whitespace().count() <= limit && party {
                 cs = s + seg_start;
             } else {
                 // "... and recognise that Estonia, France and ...": the
