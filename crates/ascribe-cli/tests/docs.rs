@@ -215,8 +215,9 @@ fn eval_on_seeds_and_dev_corpus_holds_its_figures() {
     // (first floors: held-out F1 0.40, tune 0.69, seeds + dev 0.63; the sessions
     // before this one: tune 0.77 then 0.80, seeds + dev 0.69 then 0.70).
     // Session 21 (general constructions: participles, joined accusers,
-    // transcripts' labels, continued quotations): held-out F1 0.48 (unchanged),
-    // tune 0.83, seeds + dev 0.72.
+    // transcripts' labels, continued quotations, joint statements, denial
+    // formulas): held-out F1 0.475 (unchanged), tune 0.857, seeds + dev 0.736
+    // (precision 0.787, recall 0.691).
     let checks: [(&str, &serde_json::Value, &[&str], f64); 9] = [
         ("held-out F1", &held, &["overall", "f1"], 0.47),
         ("held-out precision", &held, &["overall", "precision"], 0.51),
@@ -226,15 +227,15 @@ fn eval_on_seeds_and_dev_corpus_holds_its_figures() {
             &["by_kind", "accusation", "recall"],
             0.41,
         ),
-        ("tune F1", &tune, &["overall", "f1"], 0.82),
-        ("seeds + dev F1", &both, &["overall", "f1"], 0.72),
+        ("tune F1", &tune, &["overall", "f1"], 0.85),
+        ("seeds + dev F1", &both, &["overall", "f1"], 0.73),
         (
             "seeds + dev precision",
             &both,
             &["overall", "precision"],
-            0.77,
+            0.78,
         ),
-        ("seeds + dev recall", &both, &["overall", "recall"], 0.66),
+        ("seeds + dev recall", &both, &["overall", "recall"], 0.68),
         ("seeds F1", &seed, &["overall", "f1"], 0.95),
         ("seeds recall on main claims", &seed, &["main_recall"], 0.95),
     ];
