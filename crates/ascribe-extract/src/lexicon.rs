@@ -71,10 +71,16 @@ pub(crate) struct Lexicon {
     /// most of its transitions; the NFA is about 0.7 MB.
     pub nfa: NFA,
     /// The first two bytes (ASCII lower case) any entry can start with, as
-    /// a 65 536-bit set, and the bytes that are whole entries ("i"): most
-    /// word starts are ruled out without running the automaton.
+    /// a 65 536-bit set, and the bytes that are whole entries ("i"): for the
+    /// entries that start with no letter or digit ("-linked").
     prefix2: Vec<u64>,
     single: [bool; 256],
+    /// The first words of the entries, hashed ([`word_at`]) into a
+    /// 65 536-bit set: a match that starts at a word start ends at a word
+    /// end (see [`hits_at`]), so its entry's first word is the text's word.
+    /// Most words of a text ("said", "that", "attack") start no entry, and
+    /// the automaton is not run for them (a false positive only runs it).
+    first_words: Vec<u64>,
     /// For each distinct text: every (kind, case-sensitive, text as written).
     pub kinds: Vec<Vec<(Pat, bool, String)>>,
 }
@@ -1102,12 +1108,61 @@ pub(crate) fn build(kb: &KnowledgeBase) -> Lexicon {
             }
         }
     }
+    let mut first_words = vec![0u64; WORD_BITS / 64];
+    for text in &texts {
+        if let Some((_, h)) = word_at(text, 0) {
+            first_words[h / 64] |= 1 << (h % 64);
+        }
+    }
     Lexicon {
         nfa,
         kinds,
         prefix2,
         single,
+        first_words,
     }
+}
+
+/// The size of [`Lexicon::first_words`] in bits (a power of two).
+const WORD_BITS: usize = 1 << 16;
+
+/// The word (a run of letters and digits, as `char::is_alphanumeric` has
+/// them) that starts at `i`: its end and its hash in `0..`[`WORD_BITS`],
+/// with ASCII letters folded to lower case as the automaton folds them;
+/// `None` when no letter or digit starts at `i`.
+#[inline(always)]
+fn word_at(text: &str, i: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    // The bytes are rotated in (a cycle each) and mixed once at the end.
+    let mut h: u64 = 0;
+    let mut at = i;
+    while let Some(&b) = bytes.get(at) {
+        if b.is_ascii_alphanumeric() {
+            // Letters and digits: setting 0x20 folds only the capitals.
+            h = h.rotate_left(7) ^ u64::from(b | 0x20);
+            at += 1;
+            continue;
+        }
+        if b < 0x80 {
+            break;
+        }
+        let Some(c) = text.get(at..).and_then(|t| t.chars().next()) else {
+            break;
+        };
+        if !c.is_alphanumeric() {
+            break;
+        }
+        // Other characters must match as they are written.
+        for &x in bytes.get(at..at + c.len_utf8()).unwrap_or(&[]) {
+            h = h.rotate_left(7) ^ u64::from(x);
+        }
+        at += c.len_utf8();
+    }
+    if at == i {
+        return None;
+    }
+    let mixed = (h ^ (at - i) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    Some((at, (mixed >> 48) as usize % WORD_BITS))
 }
 
 /// One lexicon hit in the clean text.
@@ -1159,14 +1214,25 @@ pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
             }
             continue;
         }
-        // No entry starts with these two bytes: not a word to look up.
-        let a = b.to_ascii_lowercase();
-        let c = bytes.get(i + 1).copied().unwrap_or(0);
-        let k = prefix_key(a, c);
-        if !lex.single[usize::from(a)] && lex.prefix2[k / 64] & (1 << (k % 64)) == 0 {
-            prev_alnum = alnum;
-            i += len;
-            continue;
+        if alnum {
+            // No entry starts with this word: on to its end.
+            if let Some((end, h)) = word_at(text, i) {
+                if lex.first_words[h / 64] & (1 << (h % 64)) == 0 {
+                    prev_alnum = true;
+                    i = end;
+                    continue;
+                }
+            }
+        } else {
+            // No entry starts with these two bytes: not a word to look up.
+            let a = b.to_ascii_lowercase();
+            let c = bytes.get(i + 1).copied().unwrap_or(0);
+            let k = prefix_key(a, c);
+            if !lex.single[usize::from(a)] && lex.prefix2[k / 64] & (1 << (k % 64)) == 0 {
+                prev_alnum = false;
+                i += len;
+                continue;
+            }
         }
         if let Some((pid, e)) = longest_at(nfa, start, bytes, i) {
             if let Some(hits) = hits_at(lex, text, i, e, pid.as_usize(), prev_alnum) {
@@ -1266,4 +1332,56 @@ fn hits_at<'a>(
             pat: *pat,
         })
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scan without its filters: the automaton run at every word
+    /// start and every byte that is no letter or digit.
+    fn unfiltered(text: &str) -> Vec<Hit> {
+        let lex = lexicon();
+        let Ok(start) = lex.nfa.start_state(Anchored::Yes) else {
+            panic!("the lexicon's automaton has an anchored start");
+        };
+        let mut out = Vec::new();
+        let (mut i, mut prev_alnum) = (0, false);
+        while let Some(c) = text.get(i..).and_then(|t| t.chars().next()) {
+            let alnum = c.is_alphanumeric();
+            if !(prev_alnum && alnum) {
+                if let Some((pid, e)) = longest_at(&lex.nfa, start, text.as_bytes(), i) {
+                    if let Some(hits) = hits_at(lex, text, i, e, pid.as_usize(), prev_alnum) {
+                        out.extend(hits);
+                        prev_alnum = text
+                            .get(..e)
+                            .and_then(|t| t.chars().next_back())
+                            .is_some_and(char::is_alphanumeric);
+                        i = e;
+                        continue;
+                    }
+                }
+            }
+            prev_alnum = alnum;
+            i += c.len_utf8();
+        }
+        out
+    }
+
+    #[test]
+    fn the_filters_drop_no_hit() {
+        let texts = [
+            "Russian military intelligence (GRU) was almost certainly behind the attacks, the NCSC said.",
+            "RUSSIA'S GRU and China\u{2019}s MSS-linked APT31; Russians, Russia-linked, russia.",
+            "Fancy Bear, also known as APT28 or Sofacy, denied nothing. I\u{2019}m sure US officials didn't.",
+            "Caf\u{e9} \u{c9}tat na\u{ef}ve \u{130}stanbul Stra\u{df}e 2016 apt28x xAPT28 APT-28 -linked",
+            "the the the Kremlin the Kremlin's spokesman Dmitry Peskov rejected the accusations as groundless",
+        ];
+        for t in texts {
+            assert_eq!(scan(t), unfiltered(t), "{t}");
+            let upper = t.to_uppercase();
+            assert_eq!(scan(&upper), unfiltered(&upper), "{upper}");
+        }
+        assert!(!scan(texts[0]).is_empty());
+    }
 }
