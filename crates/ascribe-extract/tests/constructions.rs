@@ -1243,3 +1243,25 @@ fn agency_lists_and_identified_as_responsible() {
         "{cs:#?}"
     );
 }
+
+/// "A and B published an advisory saying ...": each issuer says it; the
+/// partners who only gave input to a document co-author nothing.
+#[test]
+fn issued_documents_and_input_partners() {
+    let cs = read(
+        "Poland's cyber agency and Lithuania's National Cyber Security Centre issued a joint alert saying Belarusian state hackers had broken into email accounts of officials.",
+    );
+    assert_eq!(cs.len(), 2, "{cs:#?}");
+    assert!(cs
+        .iter()
+        .all(|c| c.claim.target_canonical.as_deref() == Some("Belarus")));
+    let cs = read(
+        "The report, drafted by Sweden's security service with input from Finland's Security and Intelligence Service and Norway's Police Security Service, says Russian intelligence hacked the research institutes.",
+    );
+    assert!(
+        cs.iter()
+            .all(|c| c.claim.speaker_country.as_deref() != Some("Finland")
+                && c.claim.speaker_country.as_deref() != Some("Norway")),
+        "{cs:#?}"
+    );
+}

@@ -752,6 +752,76 @@ impl Ctx<'_> {
                 }
             }
         }
+        // "The FBI and CISA published an advisory saying ...", "the
+        // ministry issued a statement stating ...": the issuer says it.
+        for cue in [" saying ", " stating "] {
+            let Some(p) = sent_text.find(cue) else {
+                continue;
+            };
+            let at = s + p;
+            if out
+                .iter()
+                .any(|f| f.verb <= at && at < f.content.1 && f.speaker.is_some())
+            {
+                continue;
+            }
+            let head = sent_text.get(..p).unwrap_or("").to_ascii_lowercase();
+            let issued = [
+                " issued ",
+                " published ",
+                " released ",
+                " put out ",
+                " sent ",
+            ]
+            .iter()
+            .filter_map(|w| head.find(w))
+            .min();
+            let document = [
+                "statement",
+                "report",
+                "advisory",
+                "alert",
+                "bulletin",
+                "notice",
+                "note",
+            ]
+            .iter()
+            .any(|w| {
+                head.get(issued.unwrap_or(0)..)
+                    .is_some_and(|t| t.contains(w))
+            });
+            let (Some(iv), true) = (issued, document) else {
+                continue;
+            };
+            let s0 = s.max(dateline_end(self.text, s, e).min(s + iv));
+            let mut subj_end = s + iv;
+            // ", together with partners in A and B," ends the subject list.
+            if let Some(c) = self
+                .text
+                .get(s0..subj_end)
+                .and_then(|t| t.find(", together with"))
+            {
+                subj_end = s0 + c;
+            }
+            let mut c0 = at + cue.len();
+            if self.text.get(c0..e).is_some_and(|t| t.starts_with("that ")) {
+                c0 += 5;
+            }
+            for (a, b) in split_subjects(self.text, s0, subj_end) {
+                if let Some(sp) = self
+                    .parse_np(a, b, i)
+                    .filter(|sp| sp.official && sp.country.is_some())
+                {
+                    out.push(Frame {
+                        speaker: Some(sp),
+                        content: (c0, e),
+                        kind: FrameKind::Say,
+                        verb: at,
+                        reporter: None,
+                    });
+                }
+            }
+        }
         // Only sentences with denial wording can hold one (and this keeps the
         // word scan off every other sentence).
         let condemns_claims = hits.iter().any(|h| {

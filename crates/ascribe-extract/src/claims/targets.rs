@@ -534,6 +534,12 @@ impl Ctx<'_> {
                 .rfind([',', ';', ':', '"', '“', '”'])
                 .map_or(0, |p| p + 1);
             let seg = before.get(seg_start..).unwrap_or("").trim();
+            // "written by the NSA with input from the NCSC, ASD and CSE":
+            // partners who gave input co-author nothing (not annotated).
+            let lseg = seg.to_ascii_lowercase();
+            if lseg.contains("with input from") || lseg.contains("with contributions from") {
+                return verb;
+            }
             // "together with the United States": the partners' words.
             let seg = PARTNERS
                 .iter()
