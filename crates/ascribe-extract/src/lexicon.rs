@@ -215,6 +215,10 @@ const ACCUSE: &[&str] = &[
     "called out",
     "calls out",
     "named and shamed",
+    // "holds Russia responsible for", "held Beijing accountable for" (only
+    // with "responsible"/"accountable" after them: see the frames).
+    "holds",
+    "held",
     // "publicly identified China's MSS as responsible for ...".
     "identified",
     "publicly identified",
@@ -233,7 +237,18 @@ const ACCUSE: &[&str] = &[
     "denounces",
     "denouncing",
 ];
-const ATTRIBUTE: &[&str] = &["attributed", "attributes", "attribute", "attributing"];
+const ATTRIBUTE: &[&str] = &[
+    "attributed",
+    "attributes",
+    "attribute",
+    "attributing",
+    // "The FBI linked the attack to North Korea", "traced the intrusion to
+    // a PLA unit" (the participle before "to" itself is a link word).
+    // ("links", "ties", "traces" are nouns as often: "has links to".)
+    "linked",
+    "tied",
+    "traced",
+];
 const SOURCE: &[&str] = &[
     "according to",
     "as claimed by",
@@ -408,6 +423,8 @@ const RESP: &[&str] = &[
     "architect",
     "is to blame",
     "are to blame",
+    "was to blame",
+    "were to blame",
     "culprit",
     "culprits",
 ];

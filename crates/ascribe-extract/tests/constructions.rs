@@ -1265,3 +1265,44 @@ fn issued_documents_and_input_partners() {
         "{cs:#?}"
     );
 }
+
+/// More verbs of accusing: "holds X responsible", "linked/traced/tied the
+/// attack to X", "X was to blame"; "held talks" and "has links to" are not.
+#[test]
+fn holding_responsible_and_linking_verbs() {
+    let cases = [
+        (
+            "Denmark holds North Korea responsible for the theft from the central bank.",
+            Some(("Denmark", "North Korea")),
+        ),
+        (
+            "Ireland's police linked the ransomware attack on the health service to Russian criminals working for the FSB.",
+            Some(("Ireland", "Russia")),
+        ),
+        (
+            "The Swiss government traced the intrusion to China's Ministry of State Security.",
+            Some(("Switzerland", "China")),
+        ),
+        (
+            "Finland's president said Russia was to blame for the outage of the cable.",
+            Some(("Finland", "Russia")),
+        ),
+        ("The minister held talks with Russia on cyberattacks.", None),
+        ("The group has links to the Chinese state, experts said.", None),
+    ];
+    for (text, want) in cases {
+        let cs = read(text);
+        match want {
+            Some((by, on)) => assert_eq!(
+                kinds(&cs),
+                vec![(ClaimKind::Accusation, some(by), some(on))],
+                "{text}: {cs:#?}"
+            ),
+            None => assert!(
+                cs.iter()
+                    .all(|c| c.claim.kind != Some(ClaimKind::Accusation)),
+                "{text}: {cs:#?}"
+            ),
+        }
+    }
+}

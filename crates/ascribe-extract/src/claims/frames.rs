@@ -163,6 +163,37 @@ impl Ctx<'_> {
             if withheld(self.text.get(s..h.start).unwrap_or("")) {
                 continue;
             }
+            let vw = self
+                .text
+                .get(h.start..h.end)
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            let after = self.text.get(h.end..e.min(h.end + 80)).unwrap_or("");
+            // "held talks", "holds a stake": only "holds X responsible /
+            // accountable" accuses.
+            if (vw == "holds" || vw == "held")
+                && !(after.contains(" responsible") || after.contains(" accountable"))
+            {
+                continue;
+            }
+            // "linked the attack to X": the object, then "to"; "linked to"
+            // and "ties with" are link words, not this verb.
+            if matches!(vw.as_str(), "linked" | "tied" | "traced")
+                && (after.starts_with(" to ")
+                    || after.starts_with(" with ")
+                    || !after.contains(" to ")
+                    || self.text.get(s..h.start).is_some_and(|b| {
+                        let b = b.trim_end().to_ascii_lowercase();
+                        b.ends_with(" is")
+                            || b.ends_with(" are")
+                            || b.ends_with(" was")
+                            || b.ends_with(" were")
+                            || b.ends_with(" been")
+                            || b.ends_with(" be")
+                    }))
+            {
+                continue;
+            }
             if hits
                 .iter()
                 .any(|p| p.pat == Pat::Passive && p.start <= h.start && p.end >= h.end)
