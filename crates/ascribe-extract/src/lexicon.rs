@@ -178,6 +178,17 @@ const ASSERT: &[&str] = &[
     // "Beijing hit back, saying the claims were ...".
     "hit back",
     "hits back",
+    // More verbs of saying in news and statements.
+    "emphasised",
+    "emphasized",
+    "underlined",
+    "highlighted",
+    "affirmed",
+    "reaffirmed",
+    "testified",
+    "contended",
+    "cautioned",
+    "mentioned",
 ];
 const COGNITION: &[&str] = &[
     "believes",
@@ -215,6 +226,14 @@ const ACCUSE: &[&str] = &[
     "called out",
     "calls out",
     "named and shamed",
+    // "singled out North Korea as responsible", "implicated the MSS in".
+    "singled out",
+    "implicated",
+    // "sanctioned two companies for their role in cyberattacks", "imposed
+    // sanctions on six officers over the hack" (only with "for"/"over" and
+    // an operation after them: see the frames).
+    "sanctioned",
+    "imposed sanctions on",
     // "holds Russia responsible for", "held Beijing accountable for" (only
     // with "responsible"/"accountable" after them: see the frames).
     "holds",
@@ -480,6 +499,11 @@ const FROM: &[&str] = &[
     "support the national interests of",
     "serves the interests of",
     "serve the interests of",
+    // "All indications point to Russia", "officials pointed to China".
+    "point to",
+    "points to",
+    "pointed to",
+    "pointing to",
     // Inverted: "behind the attacks is a group called APT28".
     "behind the attack is",
     "behind the attack was",

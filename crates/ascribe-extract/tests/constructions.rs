@@ -1306,3 +1306,26 @@ fn holding_responsible_and_linking_verbs() {
         }
     }
 }
+
+/// Sanctions accuse only "for" or "over" an operation; more verbs of
+/// saying ("emphasised", "testified").
+#[test]
+fn sanctions_over_operations_and_more_saying_verbs() {
+    let cs = read(
+        "The Council of the European Union imposed sanctions on four officers of Russia's GRU over the hacking of the chemical weapons watchdog.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(
+            ClaimKind::Accusation,
+            some("European Union"),
+            some("Russia")
+        )],
+        "{cs:#?}"
+    );
+    assert!(read("Canada sanctioned Iran over its nuclear programme.").is_empty());
+    let cs = read(
+        "The head of the Dutch intelligence service testified that Russian hackers had broken into the parliament's network.",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+}

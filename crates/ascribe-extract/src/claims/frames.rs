@@ -169,6 +169,14 @@ impl Ctx<'_> {
                 .unwrap_or("")
                 .to_ascii_lowercase();
             let after = self.text.get(h.end..e.min(h.end + 80)).unwrap_or("");
+            // Sanctions accuse only for an operation named after "for" /
+            // "over": "sanctioned ... for their role in cyberattacks".
+            if (vw == "sanctioned" || vw == "imposed sanctions on")
+                && (!(after.contains(" for ") || after.contains(" over "))
+                    || !hits.iter().any(|x| x.pat == Pat::Op && x.start >= h.end))
+            {
+                continue;
+            }
             // "held talks", "holds a stake": only "holds X responsible /
             // accountable" accuses.
             if (vw == "holds" || vw == "held")
