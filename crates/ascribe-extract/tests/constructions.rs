@@ -1329,3 +1329,25 @@ fn sanctions_over_operations_and_more_saying_verbs() {
     );
     assert_eq!(cs.len(), 1, "{cs:#?}");
 }
+
+/// `"...," said NAME, a spokesman for ORG.`: the appositive gives the
+/// named speaker's office and country.
+#[test]
+fn inverted_attribution_with_an_appositive_office() {
+    let cs = read(
+        "Poland accused Belarus of a hacking campaign.\n\n\"These accusations are absurd,\" said Pavel Lutsko, a spokesman for the Belarusian foreign ministry.",
+    );
+    let d = cs
+        .iter()
+        .find(|c| c.claim.kind == Some(ClaimKind::Denial))
+        .map(|c| &c.claim);
+    assert_eq!(
+        d.and_then(|c| c.speaker.as_deref()),
+        Some("Pavel Lutsko"),
+        "{cs:#?}"
+    );
+    assert_eq!(
+        d.and_then(|c| c.speaker_country.as_deref()),
+        Some("Belarus")
+    );
+}

@@ -780,7 +780,37 @@ impl Ctx<'_> {
             // "..., said the spokesman."
             if comma_before || v.start == cs {
                 let ae = np_end(self.text, v.end, e);
-                if let Some(sp) = self.parse_np(v.end, ae, i) {
+                // "..., said Maria Volkova, a spokeswoman for the foreign
+                // ministry.": the appositive after the name gives its office.
+                let appositive = self
+                    .text
+                    .get(ae..e)
+                    .and_then(|r| r.strip_prefix(", "))
+                    .filter(|r| {
+                        r.starts_with("a ")
+                            || r.starts_with("an ")
+                            || r.starts_with("the ")
+                            || r.split(' ')
+                                .next()
+                                .is_some_and(|w| w.ends_with("’s") || w.ends_with("'s"))
+                    })
+                    .map(|r| ae + 2 + np_end(r, 0, r.len()));
+                let base = self.parse_np(v.end, ae, i);
+                let full = match (appositive, &base) {
+                    (Some(ap), Some(b)) if b.person.is_some() && b.org.is_none() => self
+                        .parse_np(ae + 2, ap, i)
+                        .filter(|x| x.org.is_some() || x.country.is_some())
+                        .map(|x| Speaker {
+                            person: b.person.clone(),
+                            org: x.org,
+                            country: x.country,
+                            official: x.official,
+                            media: x.media,
+                        }),
+                    _ => None,
+                };
+                if let Some(sp) = full.or(base) {
+                    self.remember(&sp, None);
                     out.push(Frame {
                         speaker: Some(sp),
                         content: (s, cs.max(s)),
