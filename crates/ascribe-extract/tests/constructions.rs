@@ -1351,3 +1351,27 @@ fn inverted_attribution_with_an_appositive_office() {
         Some("Belarus")
     );
 }
+
+/// Charges: "unsealed charges against", "charging ... with"; "federal/US
+/// prosecutors" are the Justice Department's; "the suspects" is a noun.
+#[test]
+fn charges_prosecutors_and_the_suspects_noun() {
+    let cs = read(
+        "Federal prosecutors unsealed charges against four North Korean programmers for stealing cryptocurrency on behalf of the Reconnaissance General Bureau.",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    assert_eq!(
+        cs[0].claim.speaker_org.as_deref(),
+        Some("US Department of Justice (prosecutors)")
+    );
+    assert_eq!(cs[0].claim.target_canonical.as_deref(), Some("North Korea"));
+    let cs = read(
+        "Belgian prosecutors said the suspects worked for China's Ministry of State Security and had hacked the port's systems.",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    assert_eq!(cs[0].claim.confidence_phrase, None);
+    assert_eq!(
+        cs[0].claim.speaker_org.as_deref(),
+        Some("Belgian prosecutors")
+    );
+}

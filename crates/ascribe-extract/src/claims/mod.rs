@@ -249,6 +249,9 @@ impl<'a> Ctx<'a> {
     ) -> Self {
         let mut hits = hits;
         hits.retain(|h| !(h.pat == Pat::Op && in_proper_name(text, h.start, h.end)));
+        // "the suspects worked for the GRU": the noun, not a verb of belief
+        // nor a confidence word.
+        hits.retain(|h| !(matches!(h.pat, Pat::Cognition | Pat::Conf(_)) && suspect_noun(text, h)));
         let mut ctx = Ctx {
             text,
             hits: hits.into(),
@@ -295,6 +298,37 @@ fn in_proper_name(text: &str, s: usize, e: usize) -> bool {
         w.starts_with(|c: char| c.is_ascii_uppercase()) && !w.ends_with(['.', ':', '!', '?', '"'])
     });
     next_cap || prev_cap
+}
+
+/// Whether a "suspect(s)" hit is the noun: a determiner or number before it.
+fn suspect_noun(text: &str, h: &Hit) -> bool {
+    let w = text.get(h.start..h.end).unwrap_or("");
+    if !(w.eq_ignore_ascii_case("suspects") || w.eq_ignore_ascii_case("suspect")) {
+        return false;
+    }
+    let before = text.get(h.start.saturating_sub(12)..h.start).unwrap_or("");
+    let prev = before.trim_end().rsplit([' ', '\n']).next().unwrap_or("");
+    matches!(
+        prev.to_ascii_lowercase().as_str(),
+        "the"
+            | "a"
+            | "two"
+            | "three"
+            | "four"
+            | "five"
+            | "six"
+            | "seven"
+            | "several"
+            | "both"
+            | "these"
+            | "those"
+            | "all"
+            | "main"
+            | "key"
+            | "of"
+            | "other"
+            | "alleged"
+    )
 }
 
 /// `s` lowercased, in `buf` when it is ASCII and fits (no allocation: the

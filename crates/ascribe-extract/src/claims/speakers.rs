@@ -1113,6 +1113,17 @@ impl Ctx<'_> {
                 sp.official = true;
             }
         }
+        // "federal prosecutors", "US prosecutors": the US Justice
+        // Department's prosecutors (its name in the seed rules).
+        if body.is_none()
+            && sp.person.is_none()
+            && (np_lower.contains("prosecutor"))
+            && (np_lower.contains("federal") || sp.country.as_deref() == Some("United States"))
+        {
+            sp.org = Some("US Department of Justice (prosecutors)".to_owned());
+            sp.country = Some("United States".to_owned());
+            sp.official = true;
+        }
         // "the Administration", "the Obama administration": in English news
         // the word alone names the US executive branch.
         if state.is_none() && body.is_none() && (sp.org.is_none() || sp.person.is_some()) {
