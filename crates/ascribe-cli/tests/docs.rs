@@ -217,15 +217,18 @@ fn eval_on_seeds_and_dev_corpus_holds_its_figures() {
     // Session 21 (general constructions: participles, joined accusers,
     // transcripts' labels, continued quotations, joint statements, denial
     // formulas): held-out F1 0.475 (unchanged), tune 0.857, seeds + dev 0.736
-    // (precision 0.787, recall 0.691).
+    // (precision 0.787, recall 0.691); then more verbs of accusing ("holds X
+    // responsible", "linked/traced the attack to X", charges, sanctions):
+    // held-out F1 0.495, precision 0.556, accusation recall 0.44; tune 0.857;
+    // seeds + dev 0.743.
     let checks: [(&str, &serde_json::Value, &[&str], f64); 9] = [
-        ("held-out F1", &held, &["overall", "f1"], 0.47),
-        ("held-out precision", &held, &["overall", "precision"], 0.51),
+        ("held-out F1", &held, &["overall", "f1"], 0.49),
+        ("held-out precision", &held, &["overall", "precision"], 0.55),
         (
             "held-out accusation recall",
             &held,
             &["by_kind", "accusation", "recall"],
-            0.41,
+            0.43,
         ),
         ("tune F1", &tune, &["overall", "f1"], 0.85),
         ("seeds + dev F1", &both, &["overall", "f1"], 0.73),
