@@ -189,6 +189,8 @@ struct Ctx<'a> {
     /// "... Deputy Spokesperson Ngo Toan Thang stated:" and the block that
     /// follows: (that block, its speaker).
     colon_speaker: Option<(usize, Speaker)>,
+    /// Where the last search of the hits ended (see [`first_hit_at`]).
+    finger: std::cell::Cell<usize>,
 }
 
 /// Finds the claims in a cleaned document.
@@ -270,6 +272,7 @@ impl<'a> Ctx<'a> {
             labels: Vec::new(),
             transcript_from: 0,
             colon_speaker: None,
+            finger: std::cell::Cell::new(0),
         };
         ctx.mark_quotes();
         ctx.detect_interview();
@@ -344,6 +347,45 @@ fn lowered<'b>(s: &str, buf: &'b mut [u8; 64]) -> std::borrow::Cow<'b, str> {
             }
         }
         _ => std::borrow::Cow::Owned(s.to_lowercase()),
+    }
+}
+
+/// The first of `hits` (sorted by start) that starts at or after `s`, as
+/// `hits.partition_point(|h| h.start < s)` gives it, searched outwards
+/// from `hint`. The rules ask for the hits of one sentence after another,
+/// each near the last: a search from the last answer reads a few hits
+/// where a search of the whole window (tens of thousands in a long
+/// document) missed the cache at each of its steps.
+fn first_hit_at(hits: &[Hit], s: usize, hint: usize) -> usize {
+    let n = hits.len();
+    let k = hint.min(n);
+    let starts_before = |i: usize| hits.get(i).is_some_and(|h| h.start < s);
+    let count_before = |a: usize, b: usize| {
+        a + hits
+            .get(a..b)
+            .map_or(0, |r| r.partition_point(|h| h.start < s))
+    };
+    if k > 0 && !starts_before(k - 1) {
+        // Before the hint: `hi` starts at or after `s`.
+        let (mut hi, mut step) = (k - 1, 1);
+        loop {
+            let lo = hi.saturating_sub(step);
+            if lo == 0 || starts_before(lo) {
+                return count_before(lo, hi);
+            }
+            hi = lo;
+            step *= 2;
+        }
+    }
+    // At or after the hint: every hit before `lo` starts before `s`.
+    let (mut lo, mut step) = (k, 1);
+    loop {
+        let hi = (lo + step).min(n);
+        if hi == n || !starts_before(hi) {
+            return count_before(lo, hi);
+        }
+        lo = hi + 1;
+        step *= 2;
     }
 }
 
@@ -479,8 +521,9 @@ impl Ctx<'_> {
 
     /// The index range of the hits that start in `s..e`.
     fn hits_range(&self, s: usize, e: usize) -> std::ops::Range<usize> {
-        let a = self.hits.partition_point(|h| h.start < s);
-        let b = self.hits.partition_point(|h| h.start < e);
+        let a = first_hit_at(&self.hits, s, self.finger.get());
+        let b = first_hit_at(&self.hits, e, a);
+        self.finger.set(a);
         a..b.max(a)
     }
 
@@ -617,6 +660,38 @@ mod tests {
                 .collect::<Vec<_>>()
         );
         extract(&c)
+    }
+
+    #[test]
+    fn the_search_from_a_hint_finds_what_a_binary_search_finds() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for n in [0usize, 1, 2, 3, 7, 40, 300] {
+            let mut at = 0;
+            let hits: Vec<Hit> = (0..n)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    // Repeated starts too: several kinds of one text.
+                    at += (x % 4) as usize;
+                    Hit {
+                        start: at,
+                        end: at + 1,
+                        pat: Pat::Neg,
+                    }
+                })
+                .collect();
+            for s in 0..at + 3 {
+                let want = hits.partition_point(|h| h.start < s);
+                for hint in 0..n + 2 {
+                    assert_eq!(
+                        first_hit_at(&hits, s, hint),
+                        want,
+                        "n {n} s {s} hint {hint}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
