@@ -15,8 +15,17 @@
 //!   which must yield no claim. `ASCRIBE_BENCH_NO_BIG=1` skips these.
 //!
 //! `cargo bench -p ascribe-extract` (release profile).
+//!
+//! The reader runs with the allocator of the `ascribe` binary (jemalloc),
+//! as `ascribe docs` runs it: the rules allocate many short strings, and
+//! glibc's malloc reads the same corpus more slowly (figures in
+//! `docs/docs-ingest.md`).
 
 use std::time::Instant;
+
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// CPU time of this thread in seconds (Linux `schedstat`), so that the
 /// figure is per core even when other jobs share the machine; `None`
@@ -243,6 +252,8 @@ fn main() {
         base.len().saturating_sub(OWN.len()),
         mean as f64 / 1e3
     );
+    #[cfg(not(target_env = "msvc"))]
+    println!("allocator: jemalloc, as in the `ascribe` binary");
     let mut first = Vec::new();
     for mult in [1, 10, 100] {
         let docs = corpus(&base, mult, target);
