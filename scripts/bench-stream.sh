@@ -4,8 +4,13 @@
 #   single node   ascribe telemetry ingest (2 threads) on the same file, same run
 #   end to end    ascribe ship -> JetStream -> 2 ascribe workers -> PostgreSQL, from
 #                 the shipper's start to the last batch applied (polled every 0.1 s)
-#   transport     ascribe ship -> JetStream -> ascribe worker --transport-only (pull and
-#                 acknowledge, no counting, no database), to the last batch received
+#   transport     ascribe ship -> JetStream -> ascribe worker --transport-only (pull,
+#                 unpack and acknowledge, no counting, no database), to the last batch
+#                 received; then the two halves apart, as the broker's reference figures
+#                 are taken: publish alone into an empty stream, and pull alone from the
+#                 full stream
+#
+# COMPRESS=none ships the log's bytes (`ship --compress`); the default, as ship's, is zstd.
 #
 # and checks that `telemetry report` prints the bytes `telemetry ingest` prints.
 # Prints lines/s, rows upserted/s, the aggregation gain (rows upserted / final rows)
@@ -25,6 +30,7 @@ D=${BENCH_DIR:-/tmp/ascribe-bench}
 PG=${PG:-postgres://postgres@127.0.0.1:5432/test}
 NATS=${NATS:-nats://127.0.0.1:4222}
 WORKERS=${WORKERS:-2}
+COMPRESS=${COMPRESS:-zstd}
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(200000 2000000)
 mkdir -p "$D"
@@ -60,7 +66,7 @@ for LINES in "${SIZES[@]}"; do
     sleep 2
     rm -f "$D/ckpt_$TAG.json"
     t0=$(now)
-    "$BIN" ship "$EVE" --sensor bench "${BROKER[@]}" --checkpoint "$D/ckpt_$TAG.json" >"$D/ship_$LINES.json" 2>"$D/ship_$LINES.log"
+    "$BIN" ship "$EVE" --sensor bench --compress "$COMPRESS" "${BROKER[@]}" --checkpoint "$D/ckpt_$TAG.json" >"$D/ship_$LINES.json" 2>"$D/ship_$LINES.log"
     shipped=$(echo "$(now) - $t0" | bc -l)
     until [ "$(psql "$DB" -Atc 'SELECT coalesce(sum(lines),0) FROM ingested_batches')" -ge "$LINES" ]; do sleep 0.1; done
     e2e=$(echo "$(now) - $t0" | bc -l)
@@ -79,22 +85,37 @@ for LINES in "${SIZES[@]}"; do
     sleep 1
     rm -f "$D/ckpt_${TAG}_t.json"
     t0=$(now)
-    "$BIN" ship "$EVE" --sensor bench "${BROKER2[@]}" --checkpoint "$D/ckpt_${TAG}_t.json" >/dev/null 2>&1
+    "$BIN" ship "$EVE" --sensor bench --compress "$COMPRESS" "${BROKER2[@]}" --checkpoint "$D/ckpt_${TAG}_t.json" >/dev/null 2>&1
     wait "$dp"
     last=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["last_at"])' "$D/drain_$LINES.json")
     transport=$(echo "$last - $t0" | bc -l)
-    python3 - "$LINES" "$single" "$shipped" "$e2e" "$transport" "$upserted" "$txs" "$final" "$batches" "$rss" "$same" <<'PY'
+    # The halves apart: publish into an empty stream with no one pulling, then pull it all.
+    S3=${S}_P
+    BROKER3=(--nats "$NATS" --stream "$S3" --subject-prefix "bench.${TAG}_p")
+    rm -f "$D/ckpt_${TAG}_p.json"
+    t0=$(now)
+    "$BIN" ship "$EVE" --sensor bench --compress "$COMPRESS" "${BROKER3[@]}" --checkpoint "$D/ckpt_${TAG}_p.json" >/dev/null 2>&1
+    publish=$(echo "$(now) - $t0" | bc -l)
+    t0=$(now)
+    "$BIN" --db "$DB" worker "${BROKER3[@]}" --no-geo --transport-only --idle-exit 2 >"$D/pull_$LINES.json" 2>/dev/null
+    last=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["last_at"])' "$D/pull_$LINES.json")
+    pull=$(echo "$last - $t0" | bc -l)
+    python3 - "$LINES" "$single" "$shipped" "$e2e" "$transport" "$upserted" "$txs" "$final" "$batches" "$rss" "$same" "$publish" "$pull" "$COMPRESS" <<'PY'
 import sys
 lines, single, shipped, e2e, transport = int(sys.argv[1]), *map(float, sys.argv[2:6])
 upserted, txs, final, batches, rss, same = int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10]), sys.argv[11]
-print(f"\n{lines:,} EVE lines, {batches:,} batches, {final:,} output rows; report vs single node: {same}")
+publish, pull, compress = float(sys.argv[12]), float(sys.argv[13]), sys.argv[14]
+print(f"\n{lines:,} EVE lines, {batches:,} batches (compress: {compress}), {final:,} output rows; report vs single node: {same}")
 print(f"  single node (ingest, 2 threads) {single:7.2f} s  {lines/single:12,.0f} lines/s  {single/lines*1e9:8.0f} ns/line")
 print(f"  end to end (ship->2 workers->PG){e2e:7.2f} s  {lines/e2e:12,.0f} lines/s  {e2e/lines*1e9:8.0f} ns/line  (shipper alone {shipped:.2f} s)")
 print(f"  transport (ship->JetStream->pull){transport:6.2f} s  {lines/transport:12,.0f} lines/s  {transport/lines*1e9:8.0f} ns/line")
+print(f"    publish alone                {publish:7.2f} s  {lines/publish:12,.0f} lines/s  {publish/lines*1e9:8.0f} ns/line")
+print(f"    pull alone                   {pull:7.2f} s  {lines/pull:12,.0f} lines/s  {pull/lines*1e9:8.0f} ns/line")
 print(f"  rows upserted {upserted:,} in {txs} transactions: {upserted/e2e:,.0f} rows/s over the run; aggregation gain {upserted/final:.2f} (rows upserted / final rows)")
 print(f"  worker peak RSS {rss/1024:.0f} MB")
 PY
     psql "$PG" -qc "DROP SCHEMA IF EXISTS $TAG CASCADE" >/dev/null
     "$BIN" status "${BROKER[@]}" --delete-stream
     "$BIN" status "${BROKER2[@]}" --delete-stream
+    "$BIN" status "${BROKER3[@]}" --delete-stream
 done

@@ -93,6 +93,10 @@ pub(crate) struct ShipArgs {
     /// before giving up, resuming from the checkpoint each time; 0 gives up at once.
     #[arg(long, value_name = "SECS", default_value_t = 60.0)]
     retry_for: f64,
+    /// How batches travel: `zstd` packs each (about a quarter of the bytes on EVE
+    /// JSON, for the CPU to pack and unpack), `none` sends the log's bytes.
+    #[arg(long, value_name = "HOW", default_value = "zstd", value_parser = ["none", "zstd"])]
+    compress: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -252,6 +256,8 @@ pub(crate) fn ship(args: ShipArgs) -> anyhow::Result<ExitCode> {
         follow_for: args.follow_for.map(Duration::from_secs_f64),
         resend: args.resend,
         in_flight: 256,
+        encoding: ascribe_stream::batch::Encoding::from_name(&args.compress)
+            .expect("clap allows only none and zstd"),
         retry_for: Duration::try_from_secs_f64(args.retry_for).with_context(|| {
             format!(
                 "--retry-for {}: a number of seconds, 0 or more",

@@ -40,7 +40,13 @@ fn workers_1_2_and_4_count_what_single_node_counts() {
                 .expect("starting a worker")
             })
             .collect();
-        let shipped = lab.ship("edge-1", &refs, &["--batch-lines", "100"]);
+        // Packed batches (the default) and, with two workers, the log's bytes.
+        let compress = if workers == 2 { "none" } else { "zstd" };
+        let shipped = lab.ship(
+            "edge-1",
+            &refs,
+            &["--batch-lines", "100", "--compress", compress],
+        );
         let batches = shipped["batches"].as_u64().expect("batches");
         assert!(batches >= 45, "{shipped}");
         assert_eq!(shipped["lines"].as_u64(), Some(lines));
@@ -178,6 +184,20 @@ fn poison_batches_are_recorded_with_their_reason_and_bad_lines_counted() {
     let mut h = ok("poison:k:90000-90003");
     h[3].1 = "pcap".to_owned();
     send(h, b"{}\n".to_vec());
+    // Packed: a frame that does not unpack, a small frame that unpacks past the
+    // worker's limit (refused before it is unpacked), an encoding no worker reads.
+    let packed = |id: &str, encoding: &str| {
+        let mut h = ok(id);
+        h.push(("Ascribe-Encoding", encoding.to_owned()));
+        h
+    };
+    let mut cut = zstd::bulk::compress(eve(20, 3, 0).as_bytes(), 1).expect("packs");
+    cut.truncate(cut.len() / 2);
+    send(packed("poison:k:90003-90010", "zstd"), cut);
+    let bomb = zstd::bulk::compress(&vec![b'a'; 300_000], 1).expect("packs");
+    assert!(bomb.len() < 1000);
+    send(packed("poison:k:90010-90020", "zstd"), bomb);
+    send(packed("poison:k:90020-90030", "gzip"), b"{}\n".to_vec());
     let out = lab
         .worker(&["--idle-exit", "2", "--max-batch-bytes", "65536"])
         .output()
@@ -193,7 +213,7 @@ fn poison_batches_are_recorded_with_their_reason_and_bad_lines_counted() {
     let rejected =
         lab.sql("SELECT batch_id || ' | ' || reason FROM rejected_batches ORDER BY stream_seq");
     let rows: Vec<&str> = rejected.lines().collect();
-    assert_eq!(rows.len(), 4, "{rejected}");
+    assert_eq!(rows.len(), 7, "{rejected}");
     assert!(
         rows[0].starts_with("poison:k:0-5000 | not a text log: a NUL byte"),
         "{rejected}"
@@ -204,12 +224,21 @@ fn poison_batches_are_recorded_with_their_reason_and_bad_lines_counted() {
     );
     assert!(rows[2].contains("Nats-Msg-Id: absent"), "{rejected}");
     assert!(rows[3].contains("Ascribe-Format"), "{rejected}");
+    assert!(rows[4].contains("not a zstd payload"), "{rejected}");
+    assert!(
+        rows[5].contains("batch of 300000 bytes is larger than the worker's limit"),
+        "{rejected}"
+    );
+    assert!(
+        rows[6].contains("Ascribe-Encoding: not none or zstd"),
+        "{rejected}"
+    );
     // Refused batches are terminated: nothing is left to deliver, nothing redelivered.
     std::thread::sleep(Duration::from_millis(500));
     let st = lab.status();
     assert_eq!(st["broker"]["pending"].as_u64(), Some(0), "{st}");
     assert_eq!(st["broker"]["ack_pending"].as_u64(), Some(0), "{st}");
-    assert_eq!(st["database"]["rejected"].as_u64(), Some(4), "{st}");
+    assert_eq!(st["database"]["rejected"].as_u64(), Some(7), "{st}");
 }
 
 #[test]

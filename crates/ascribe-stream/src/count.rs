@@ -3,6 +3,7 @@
 //!
 //! No I/O. The rule for what a worker refuses outright ([`check`]) lives here too.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 
@@ -10,6 +11,8 @@ use ascribe_enrich::Geo;
 use ascribe_intel::Matcher;
 use ascribe_telemetry::fwcsv::ColumnMap;
 use ascribe_telemetry::{FinishError, Format, Job, Run};
+
+use crate::batch::Encoding;
 
 /// A group of the CSV contract: day (days since 1970-01-01), source country, source
 /// AS, signature, action. Ordered as the CSV's rows are (strings by bytes).
@@ -68,6 +71,39 @@ pub enum Refused {
     Header { header: &'static str, why: String },
     #[error("the telemetry pass failed on this batch: {0}")]
     Pass(String),
+    #[error("not a {encoding} payload: {why}")]
+    Packing { encoding: &'static str, why: String },
+}
+
+/// The plain bytes of a payload packed with `encoding`, refused when they would be
+/// larger than `limit` (read from the declared length before anything is unpacked,
+/// so a small payload cannot make the worker hold a huge one) or do not unpack.
+pub fn unpack(payload: &[u8], encoding: Encoding, limit: usize) -> Result<Cow<'_, [u8]>, Refused> {
+    match encoding {
+        Encoding::Plain => Ok(Cow::Borrowed(payload)),
+        Encoding::Zstd => {
+            let bad = |why: String| Refused::Packing {
+                encoding: encoding.as_str(),
+                why,
+            };
+            let size = match zstd::zstd_safe::get_frame_content_size(payload) {
+                Ok(Some(n)) => usize::try_from(n).unwrap_or(usize::MAX),
+                Ok(None) => return Err(bad("the frame does not declare its plain length".into())),
+                Err(_) => return Err(bad("not a Zstandard frame".into())),
+            };
+            if size > limit {
+                return Err(Refused::TooLarge { size, limit });
+            }
+            let plain = zstd::bulk::decompress(payload, size).map_err(|e| bad(e.to_string()))?;
+            if plain.len() != size {
+                return Err(bad(format!(
+                    "{} bytes unpacked, {size} declared",
+                    plain.len()
+                )));
+            }
+            Ok(Cow::Owned(plain))
+        }
+    }
 }
 
 /// The rule for a payload refused before it is read: too large, or binary (text logs
@@ -184,6 +220,72 @@ mod tests {
         assert_eq!((lines, bad), (41, 1));
         let matched: u64 = merged.values().map(|t| t.matched_events).sum();
         assert_eq!(matched, 8);
+    }
+
+    #[test]
+    fn packed_payloads_unpack_or_are_refused_with_the_reason() {
+        let plain = line(1, 2).repeat(50).into_bytes();
+        let packed = Encoding::Zstd.pack(plain.clone()).expect("packs");
+        assert!(
+            packed.len() * 3 < plain.len(),
+            "{} of {}",
+            packed.len(),
+            plain.len()
+        );
+        let back = unpack(&packed, Encoding::Zstd, 1 << 20).expect("unpacks");
+        assert_eq!(&*back, &plain[..]);
+        assert_eq!(
+            unpack(&packed, Encoding::Zstd, 100),
+            Err(Refused::TooLarge {
+                size: plain.len(),
+                limit: 100
+            })
+        );
+        // A frame cut in half, one that does not say how long it unpacks, no frame.
+        let cut = &packed[..packed.len() / 2];
+        let unsized_frame = zstd::stream::encode_all(&plain[..], 1).expect("packs");
+        for (bad, why) in [
+            (cut, ""),
+            (&unsized_frame[..], "does not declare its plain length"),
+            (b"\x01\x00", "not a Zstandard frame"),
+        ] {
+            let e = unpack(bad, Encoding::Zstd, 1 << 20).expect_err("refused");
+            assert!(
+                matches!(
+                    e,
+                    Refused::Packing {
+                        encoding: "zstd",
+                        ..
+                    }
+                ),
+                "{e}"
+            );
+            assert!(e.to_string().contains(why), "{e}");
+        }
+        assert_eq!(
+            unpack(b"abc", Encoding::Plain, 1).map(|c| c.into_owned()),
+            Ok(b"abc".to_vec())
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_after_the_zstd_magic_unpack_or_are_refused(
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+        ) {
+            // Never a panic, never more than the limit held.
+            let mut bytes = vec![0x28, 0xb5, 0x2f, 0xfd];
+            bytes.extend_from_slice(&body);
+            if let Ok(p) = unpack(&bytes, Encoding::Zstd, 4096) {
+                proptest::prop_assert!(p.len() <= 4096);
+            }
+        }
+
+        #[test]
+        fn packing_round_trips(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..3000)) {
+            let packed = Encoding::Zstd.pack(bytes.clone()).expect("packs");
+            proptest::prop_assert_eq!(unpack(&packed, Encoding::Zstd, 3000).map(|c| c.into_owned()), Ok(bytes));
+        }
     }
 
     #[test]

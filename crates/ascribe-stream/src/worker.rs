@@ -13,7 +13,7 @@ use futures_util::StreamExt;
 
 use crate::batch;
 use crate::broker::{self, Topology};
-use crate::count::{check, Counter, Refused};
+use crate::count::{check, unpack, Counter, Refused};
 use crate::pg::{self, Applied, BatchRow, RejectRow};
 use crate::StreamError;
 
@@ -192,13 +192,29 @@ fn read(counter: &Counter, opts: &WorkerOptions, m: &Message) -> Result<BatchRow
     let Some(file) = header(batch::H_FILE) else {
         return Err(reject(sensor, bad(batch::H_FILE, "absent").to_string()));
     };
-    if let Err(e) = check(&m.payload, limit) {
+    let encoding = match header(batch::H_ENCODING) {
+        None => batch::Encoding::Plain,
+        Some(e) => match batch::Encoding::from_name(&e) {
+            Some(e) => e,
+            None => {
+                return Err(reject(
+                    sensor,
+                    bad(batch::H_ENCODING, "not none or zstd").to_string(),
+                ))
+            }
+        },
+    };
+    let plain = match unpack(&m.payload, encoding, limit) {
+        Ok(p) => p,
+        Err(e) => return Err(reject(sensor, e.to_string())),
+    };
+    if let Err(e) = check(&plain, limit) {
         return Err(reject(sensor, e.to_string()));
     }
     if let Some(f) = &opts.before_count {
         f(sensor);
     }
-    match counter.count(&file, format, &m.payload) {
+    match counter.count(&file, format, &plain) {
         Ok(c) => Ok(BatchRow {
             batch_id: id.clone(),
             sensor: sensor.to_owned(),
@@ -722,6 +738,17 @@ pub async fn drain(
                     batch::H_LINES
                 ))
             })?;
+            // Unpacked as a worker would, so the figure includes it.
+            let encoding = m
+                .headers
+                .as_ref()
+                .and_then(|h| h.get(batch::H_ENCODING))
+                .map_or(Some(batch::Encoding::Plain), |v| {
+                    batch::Encoding::from_name(v.as_str())
+                })
+                .ok_or_else(|| StreamError::Nats("a batch of an unknown encoding".into()))?;
+            unpack(&m.payload, encoding, opts.max_batch_bytes)
+                .map_err(|e| StreamError::Nats(format!("a batch that does not unpack: {e}")))?;
             m.ack()
                 .await
                 .map_err(|e| StreamError::Nats(format!("ack: {e}")))?;
