@@ -333,30 +333,7 @@ impl Ctx<'_> {
         }
         let mut turn = Turn::Interviewer;
         for i in 0..n {
-            // Words compared without case, but "US" stays the country.
-            const FIRST: &[&str] = &[
-                "we",
-                "our",
-                "us",
-                "ourselves",
-                "i'm",
-                "i",
-                "me",
-                "my",
-                "we're",
-                "we’re",
-                "i’m",
-            ];
-            const SECOND: &[&str] = &["you", "your", "you're", "you’re", "you've", "you’ve"];
-            let (mut first, mut second) = (false, false);
-            for w in self
-                .sent_text(i)
-                .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-                .filter(|w| !w.is_empty() && *w != "US")
-            {
-                first |= FIRST.iter().any(|f| w.eq_ignore_ascii_case(f));
-                second |= SECOND.iter().any(|f| w.eq_ignore_ascii_case(f));
-            }
+            let (first, second) = persons(self.sent_text(i));
             let question = self.sentences[i].question;
             let t_turn = if question {
                 Turn::Interviewer
@@ -381,6 +358,111 @@ impl Ctx<'_> {
         match self.sentences.get(sent)?.turn {
             Turn::Interviewee => self.interviewee.clone(),
             _ => None,
+        }
+    }
+}
+
+/// Words of the first person (we, our, I, me ...) and of the second (you,
+/// your ...) compared without case, but "US" stays the country.
+const FIRST: &[&str] = &[
+    "we",
+    "our",
+    "us",
+    "ourselves",
+    "i'm",
+    "i",
+    "me",
+    "my",
+    "we're",
+    "we’re",
+    "i’m",
+];
+const SECOND: &[&str] = &["you", "your", "you're", "you’re", "you've", "you’ve"];
+
+/// Whether `t` has a word of the first person and one of the second. A
+/// word is a run of letters, digits and apostrophes. Read a byte at a
+/// time, with characters decoded only past ASCII, and only words short
+/// enough and with the right first letter compared: this runs over every
+/// sentence of an interview.
+fn persons(t: &str) -> (bool, bool) {
+    let (mut first, mut second) = (false, false);
+    let bytes = t.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // The word that starts at `i`, if any.
+        let start = i;
+        while let Some(&b) = bytes.get(i) {
+            let len = if b < 0x80 {
+                if !(b.is_ascii_alphanumeric() || b == b'\'') {
+                    break;
+                }
+                1
+            } else {
+                match t.get(i..).and_then(|r| r.chars().next()) {
+                    Some(c) if c.is_alphanumeric() || c == '’' => c.len_utf8(),
+                    _ => break,
+                }
+            };
+            i += len;
+        }
+        if i == start {
+            // A separator: one character on.
+            i += t
+                .get(i..)
+                .and_then(|r| r.chars().next())
+                .map_or(1, char::len_utf8);
+            continue;
+        }
+        let w = t.get(start..i).unwrap_or("");
+        // The longest of the words is "ourselves" (9 bytes).
+        if w.len() > 9 || w == "US" {
+            continue;
+        }
+        match bytes.get(start).map(u8::to_ascii_lowercase) {
+            Some(b'y') => second |= SECOND.iter().any(|f| w.eq_ignore_ascii_case(f)),
+            Some(b'w' | b'o' | b'u' | b'i' | b'm') => {
+                first |= FIRST.iter().any(|f| w.eq_ignore_ascii_case(f));
+            }
+            _ => {}
+        }
+        if first && second {
+            break;
+        }
+    }
+    (first, second)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words split and compared as `persons` did before it read bytes.
+    fn by_split(t: &str) -> (bool, bool) {
+        let (mut first, mut second) = (false, false);
+        for w in t
+            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+            .filter(|w| !w.is_empty() && *w != "US")
+        {
+            first |= FIRST.iter().any(|f| w.eq_ignore_ascii_case(f));
+            second |= SECOND.iter().any(|f| w.eq_ignore_ascii_case(f));
+        }
+        (first, second)
+    }
+
+    #[test]
+    fn persons_reads_words_as_a_split_on_separators_does() {
+        let texts = [
+            "",
+            "We reject this.",
+            "Do you accept that Russian military hackers attacked the Olympic committee?",
+            "You’re saying we’re to blame, but I’m sure YOU'VE seen it. US officials said so.",
+            "Ourselves, OURSELVES; ourselvesx us US Us uS i I i'm I’M my-me",
+            "caf\u{e9}-you na\u{ef}ve\u{2014}we \u{201c}I\u{201d} (you) \u{130}you y\u{f6}u w\u{e9}",
+            "'we' 'you' we' you' ’we’ you’ve you've you’ve’ \u{a0}we\u{a0}you\u{3000}",
+            "youyou wewe 123you you123 _you_ -we- i\u{2019}m i\u{2018}m",
+        ];
+        for t in texts {
+            assert_eq!(persons(t), by_split(t), "{t:?}");
         }
     }
 }
