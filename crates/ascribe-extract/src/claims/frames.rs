@@ -57,32 +57,35 @@ fn finite_clause(t: &str) -> bool {
 /// Whether the words before an accusing verb withhold it: "stopped short
 /// of", "declined to", "has not", "did not", "refused to", "yet to".
 fn withheld(before: &str) -> bool {
-    let b = before.trim_end().to_ascii_lowercase();
-    let mut words = b.rsplit(' ');
+    // The last three words, compared in any case without a copy (this runs
+    // for every accusing verb).
+    let mut words = before.trim_end().rsplit(' ');
     let w1 = words.next().unwrap_or("");
     let w2 = words.next().unwrap_or("");
-    let w3 = words.next().unwrap_or("");
-    let pair = format!("{w2} {w1}");
-    let triple = format!("{w3} {w2} {w1}");
-    matches!(
+    let is = |w: &str, set: &[&str]| set.iter().any(|x| w.eq_ignore_ascii_case(x));
+    is(
         w1,
-        "not" | "never" | "without" | "n't" | "didn't" | "hasn't" | "haven't" | "wouldn't"
-    ) || matches!(
-        pair.as_str(),
-        "short of"
-            | "declined to"
-            | "refused to"
-            | "yet to"
-            | "reluctant to"
-            | "not yet"
-            | "not to"
-            | "avoided to"
-            | "avoid to"
-    ) || triple.ends_with("not formally")
-        || triple.ends_with("not publicly")
-        || triple.ends_with("not officially")
-        || triple.ends_with("not explicitly")
-        || triple.ends_with("not directly")
+        &[
+            "not", "never", "without", "n't", "didn't", "hasn't", "haven't", "wouldn't",
+        ],
+    ) || is(w1, &["of"]) && is(w2, &["short"])
+        || is(w1, &["to"])
+            && is(
+                w2,
+                &["declined", "refused", "yet", "reluctant", "not", "avoided"],
+            )
+        || is(w1, &["yet"]) && is(w2, &["not"])
+        || is(w2, &["not"])
+            && is(
+                w1,
+                &[
+                    "formally",
+                    "publicly",
+                    "officially",
+                    "explicitly",
+                    "directly",
+                ],
+            )
 }
 
 /// The first past-tense verb after the first word of `s..e` ("summoned" in
@@ -163,15 +166,12 @@ impl Ctx<'_> {
             if withheld(self.text.get(s..h.start).unwrap_or("")) {
                 continue;
             }
-            let vw = self
-                .text
-                .get(h.start..h.end)
-                .unwrap_or("")
-                .to_ascii_lowercase();
+            let vt = self.text.get(h.start..h.end).unwrap_or("");
+            let vw_is = |x: &str| vt.eq_ignore_ascii_case(x);
             let after = self.text.get(h.end..e.min(h.end + 80)).unwrap_or("");
             // Sanctions accuse only for an operation named after "for" /
             // "over": "sanctioned ... for their role in cyberattacks".
-            if (vw == "sanctioned" || vw == "imposed sanctions on")
+            if (vw_is("sanctioned") || vw_is("imposed sanctions on"))
                 && (!(after.contains(" for ") || after.contains(" over "))
                     || !hits.iter().any(|x| x.pat == Pat::Op && x.start >= h.end))
             {
@@ -179,25 +179,22 @@ impl Ctx<'_> {
             }
             // "held talks", "holds a stake": only "holds X responsible /
             // accountable" accuses.
-            if (vw == "holds" || vw == "held")
+            if (vw_is("holds") || vw_is("held"))
                 && !(after.contains(" responsible") || after.contains(" accountable"))
             {
                 continue;
             }
             // "linked the attack to X": the object, then "to"; "linked to"
             // and "ties with" are link words, not this verb.
-            if matches!(vw.as_str(), "linked" | "tied" | "traced")
+            if (vw_is("linked") || vw_is("tied") || vw_is("traced"))
                 && (after.starts_with(" to ")
                     || after.starts_with(" with ")
                     || !after.contains(" to ")
                     || self.text.get(s..h.start).is_some_and(|b| {
-                        let b = b.trim_end().to_ascii_lowercase();
-                        b.ends_with(" is")
-                            || b.ends_with(" are")
-                            || b.ends_with(" was")
-                            || b.ends_with(" were")
-                            || b.ends_with(" been")
-                            || b.ends_with(" be")
+                        let last = b.trim_end().rsplit(' ').next().unwrap_or("");
+                        ["is", "are", "was", "were", "been", "be"]
+                            .iter()
+                            .any(|x| last.eq_ignore_ascii_case(x))
                     }))
             {
                 continue;
@@ -451,7 +448,17 @@ impl Ctx<'_> {
         // "The Administration has stayed firm in its allegation that ...",
         // "the agency stands by its assessment that ...": the statement is
         // the clause subject's.
-        if sent_text.contains(" that ")
+        // Only where a claim can follow (an operation, responsibility or
+        // denial word): `frames` runs for every sentence with a verb of
+        // saying, and these scans are not free.
+        let claimable = hits.iter().any(|h| {
+            matches!(
+                h.pat,
+                Pat::Op | Pat::Resp | Pat::From | Pat::Deny | Pat::Link
+            )
+        });
+        if claimable
+            && sent_text.contains(" that ")
             && (sent_text.contains("its ") || sent_text.contains("their "))
         {
             for noun in [
@@ -576,15 +583,13 @@ impl Ctx<'_> {
             // "Microsoft issued an advisory on activity that it believes
             // likely supports ...": a relative "it" is the sentence's
             // opening party.
-            let relative = self
-                .text
-                .get(s..v.start)
-                .map(|t| t.split_whitespace().rev().take(2).collect::<Vec<_>>())
-                .is_some_and(|w| {
-                    w.len() == 2
-                        && matches!(w[1], "that" | "which")
-                        && matches!(w[0], "it" | "they")
-                });
+            let relative = self.text.get(s..v.start).is_some_and(|t| {
+                let t = t.trim_end();
+                (t.ends_with(" it") || t.ends_with(" they"))
+                    && t.rsplit(' ')
+                        .nth(1)
+                        .is_some_and(|w| matches!(w, "that" | "which"))
+            });
             if let Some(sp) = relative
                 .then(|| self.relative_subject(s, v.start, i))
                 .flatten()
@@ -824,6 +829,9 @@ impl Ctx<'_> {
         // "The FBI and CISA published an advisory saying ...", "the
         // ministry issued a statement stating ...": the issuer says it.
         for cue in [" saying ", " stating "] {
+            if !claimable {
+                break;
+            }
             let Some(p) = sent_text.find(cue) else {
                 continue;
             };
@@ -896,18 +904,22 @@ impl Ctx<'_> {
         let condemns_claims = hits.iter().any(|h| {
             h.pat == Pat::Accuse
                 && self.text.get(h.start..h.end).is_some_and(|w| {
-                    let w = w.to_ascii_lowercase();
-                    w.starts_with("condemn") || w.starts_with("denounc")
+                    w.get(..7).is_some_and(|p| {
+                        p.eq_ignore_ascii_case("condemn") || p.eq_ignore_ascii_case("denounc")
+                    })
                 })
                 && self.text.get(h.end..e).is_some_and(|r| {
                     r.split_whitespace().take(3).any(|x| {
-                        let x = x
-                            .trim_matches(|c: char| !c.is_alphanumeric())
-                            .to_ascii_lowercase();
-                        matches!(
-                            x.as_str(),
-                            "accusation" | "accusations" | "allegation" | "allegations" | "claims"
-                        )
+                        let x = x.trim_matches(|c: char| !c.is_alphanumeric());
+                        [
+                            "accusation",
+                            "accusations",
+                            "allegation",
+                            "allegations",
+                            "claims",
+                        ]
+                        .iter()
+                        .any(|n| x.eq_ignore_ascii_case(n))
                     })
                 })
         });

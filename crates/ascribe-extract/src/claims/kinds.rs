@@ -11,7 +11,23 @@ impl Ctx<'_> {
         // "Foreign ministry spokesperson Li Wei said the accusations were
         // groundless": an official named by a title alone speaks for the
         // state the story has already placed on that side.
-        let side = self.side_country(s, e, prior);
+        let unplaced = |sp: &Speaker| sp.country.is_none() && sp.official && !sp.media;
+        let side = if frames
+            .iter()
+            .any(|f| f.speaker.as_ref().is_some_and(unplaced))
+            || self
+                .labels
+                .get(i)
+                .is_some_and(|l| l.as_ref().is_some_and(unplaced))
+            || self.interviewee.as_ref().is_some_and(unplaced)
+            || self.sentences[i].quoted > 0.5
+            || self.colon_speaker.is_some()
+            || self.author.is_some()
+        {
+            self.side_country(s, e, prior)
+        } else {
+            None
+        };
         for f in frames.iter_mut() {
             if let Some(sp) = f.speaker.as_mut() {
                 self.place_official(sp, side.as_deref());
@@ -79,11 +95,25 @@ impl Ctx<'_> {
         }
         // "The National Security Council said the United States condemned
         // ...": the body that says so speaks for the state it names.
-        let sayers: Vec<(usize, (usize, usize), Speaker)> = frames
-            .iter()
-            .filter(|f| f.kind == FrameKind::Say)
-            .filter_map(|f| f.speaker.clone().map(|sp| (f.verb, f.content, sp)))
-            .collect();
+        let bare_accuser = frames.iter().any(|f| {
+            matches!(f.kind, FrameKind::Accuse(_))
+                && f.speaker.as_ref().is_some_and(|sp| {
+                    sp.person.is_none()
+                        && sp
+                            .org
+                            .as_deref()
+                            .is_some_and(|o| o.ends_with(" government"))
+                })
+        });
+        let sayers: Vec<(usize, (usize, usize), Speaker)> = if bare_accuser {
+            frames
+                .iter()
+                .filter(|f| f.kind == FrameKind::Say)
+                .filter_map(|f| f.speaker.clone().map(|sp| (f.verb, f.content, sp)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         for f in frames.iter_mut() {
             if let (FrameKind::Accuse(_), Some(sp)) = (f.kind, f.speaker.as_mut()) {
                 let bare = sp.person.is_none()
@@ -140,8 +170,18 @@ impl Ctx<'_> {
                 sp
             });
         let mut default_sp = default_sp;
+        // A transcript speaker just placed in a country keeps it (only
+        // then: the update walks the transcript's labels).
+        let unsettled = self
+            .labels
+            .get(i)
+            .is_some_and(|l| l.as_ref().is_some_and(|x| x.country.is_none()))
+            || self
+                .interviewee
+                .as_ref()
+                .is_some_and(|x| x.country.is_none() && x.person.is_some());
         if let Some(sp) = default_sp.as_mut() {
-            if sp.person.is_some() {
+            if unsettled && sp.person.is_some() && sp.country.is_some() {
                 self.settle_speaker(sp);
             }
         }

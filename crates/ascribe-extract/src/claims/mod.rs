@@ -553,7 +553,14 @@ impl Ctx<'_> {
     /// and [`Ctx::sentence_claims`] is skipped for them.
     fn may_claim(&self, i: usize) -> bool {
         let (s, e) = (self.sentences[i].start, self.sentences[i].end);
-        self.hits_in(s, e).iter().any(|h| match h.pat {
+        let hits = self.hits_in(s, e);
+        hits.iter().any(|h| match h.pat {
+            // "held talks", "linked arms": these verbs accuse only with an
+            // operation in the sentence (see `frames`); the check keeps the
+            // rules off the many sentences that merely use the word.
+            Pat::Accuse | Pat::Attribute if h.end - h.start <= 6 && self.weak_cue(h) => {
+                hits.iter().any(|o| o.pat == Pat::Op)
+            }
             Pat::Op
             | Pat::Link
             | Pat::Accuse
@@ -576,6 +583,17 @@ impl Ctx<'_> {
                     })
             }
             _ => false,
+        })
+    }
+
+    /// Whether an accusing hit is one of the everyday verbs that accuse
+    /// only in some constructions ("held", "holds", "linked", "tied",
+    /// "traced").
+    fn weak_cue(&self, h: &Hit) -> bool {
+        self.text.get(h.start..h.end).is_some_and(|w| {
+            ["held", "holds", "linked", "tied", "traced"]
+                .iter()
+                .any(|x| w.eq_ignore_ascii_case(x))
         })
     }
 

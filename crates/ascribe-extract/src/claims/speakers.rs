@@ -1115,9 +1115,12 @@ impl Ctx<'_> {
         }
         // "federal prosecutors", "US prosecutors": the US Justice
         // Department's prosecutors (its name in the seed rules).
-        if body.is_none()
+        // ("prosecutor" is an official word of the lexicon: the scan only
+        // runs where one was met.)
+        if official
+            && body.is_none()
             && sp.person.is_none()
-            && (np_lower.contains("prosecutor"))
+            && np_lower.contains("prosecutor")
             && (np_lower.contains("federal") || sp.country.as_deref() == Some("United States"))
         {
             sp.org = Some("US Department of Justice (prosecutors)".to_owned());
