@@ -1375,3 +1375,16 @@ fn charges_prosecutors_and_the_suspects_noun() {
         Some("Belgian prosecutors")
     );
 }
+
+/// A passive accusation with its agent ("X has been accused by A of ...")
+/// never reads as X accusing A.
+#[test]
+fn passive_accusation_with_agent_is_not_reversed() {
+    let cs = read("Iran has been accused by Israel and Albania of cyberattacks on water systems.");
+    assert!(
+        cs.iter()
+            .all(|c| c.claim.speaker_country.as_deref() != Some("Iran")
+                || c.claim.kind == Some(ClaimKind::Denial)),
+        "{cs:#?}"
+    );
+}

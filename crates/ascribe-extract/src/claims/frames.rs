@@ -166,6 +166,25 @@ impl Ctx<'_> {
             if withheld(self.text.get(s..h.start).unwrap_or("")) {
                 continue;
             }
+            // "Russia has been accused by Britain of ...": a passive with
+            // its agent after "by"; the subject is the accused, not an
+            // accuser (no frame rather than the reverse claim).
+            let passive_by = self
+                .text
+                .get(s..h.start)
+                .map(|b| b.trim_end().rsplit(' ').next().unwrap_or(""))
+                .is_some_and(|w| {
+                    ["been", "was", "were", "is", "are", "be", "being"]
+                        .iter()
+                        .any(|x| w.eq_ignore_ascii_case(x))
+                })
+                && self
+                    .text
+                    .get(h.end..e)
+                    .is_some_and(|r| r.starts_with(" by "));
+            if passive_by {
+                continue;
+            }
             let vt = self.text.get(h.start..h.end).unwrap_or("");
             let vw_is = |x: &str| vt.eq_ignore_ascii_case(x);
             let after = self.text.get(h.end..e.min(h.end + 80)).unwrap_or("");
