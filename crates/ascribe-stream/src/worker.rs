@@ -136,6 +136,20 @@ fn parts<'a>(items: impl Iterator<Item = &'a Item>) -> (Vec<&'a BatchRow>, Vec<&
     (rows, rejects)
 }
 
+/// A message's payload as the log's bytes, read by its `Ascribe-Encoding` header
+/// (absent: plain) and unpacked within `limit`.
+fn plain_payload(m: &Message, limit: usize) -> Result<std::borrow::Cow<'_, [u8]>, Refused> {
+    let named = m.headers.as_ref().and_then(|h| h.get(batch::H_ENCODING));
+    let encoding = match named {
+        None => batch::Encoding::Plain,
+        Some(v) => batch::Encoding::from_name(v.as_str()).ok_or(Refused::Header {
+            header: batch::H_ENCODING,
+            why: "not none or zstd".to_owned(),
+        })?,
+    };
+    unpack(&m.payload, encoding, limit)
+}
+
 /// One message read: counted, or refused with its reason.
 fn read(counter: &Counter, opts: &WorkerOptions, m: &Message) -> Result<BatchRow, RejectRow> {
     let (topology, limit) = (&opts.topology, opts.max_batch_bytes);
@@ -192,19 +206,7 @@ fn read(counter: &Counter, opts: &WorkerOptions, m: &Message) -> Result<BatchRow
     let Some(file) = header(batch::H_FILE) else {
         return Err(reject(sensor, bad(batch::H_FILE, "absent").to_string()));
     };
-    let encoding = match header(batch::H_ENCODING) {
-        None => batch::Encoding::Plain,
-        Some(e) => match batch::Encoding::from_name(&e) {
-            Some(e) => e,
-            None => {
-                return Err(reject(
-                    sensor,
-                    bad(batch::H_ENCODING, "not none or zstd").to_string(),
-                ))
-            }
-        },
-    };
-    let plain = match unpack(&m.payload, encoding, limit) {
+    let plain = match plain_payload(m, limit) {
         Ok(p) => p,
         Err(e) => return Err(reject(sensor, e.to_string())),
     };
@@ -739,15 +741,7 @@ pub async fn drain(
                 ))
             })?;
             // Unpacked as a worker would, so the figure includes it.
-            let encoding = m
-                .headers
-                .as_ref()
-                .and_then(|h| h.get(batch::H_ENCODING))
-                .map_or(Some(batch::Encoding::Plain), |v| {
-                    batch::Encoding::from_name(v.as_str())
-                })
-                .ok_or_else(|| StreamError::Nats("a batch of an unknown encoding".into()))?;
-            unpack(&m.payload, encoding, opts.max_batch_bytes)
+            plain_payload(&m, opts.max_batch_bytes)
                 .map_err(|e| StreamError::Nats(format!("a batch that does not unpack: {e}")))?;
             m.ack()
                 .await
