@@ -30,7 +30,7 @@ impl Ctx<'_> {
         };
         for f in frames.iter_mut() {
             if let Some(sp) = f.speaker.as_mut() {
-                self.place_official(sp, side.as_deref());
+                self.place_official(sp, side.as_deref(), prior);
             }
         }
         // "According to Reuters, an official said ...": the outlet reports,
@@ -152,7 +152,7 @@ impl Ctx<'_> {
             })
             .or_else(|| self.author_of(i))
             .map(|mut sp| {
-                self.place_official(&mut sp, side.as_deref());
+                self.place_official(&mut sp, side.as_deref(), prior);
                 // A ministry's own page: "Deputy Spokesperson Ngo Toan Thang
                 // stated: This is groundless information." The official who
                 // names no state speaks for the one state the document
@@ -598,14 +598,35 @@ impl Ctx<'_> {
     /// Minister Erik Holm", "foreign ministry spokesperson Li Wei"): the
     /// side's (see [`Ctx::side_country`]), with the organisation named for
     /// it, and remembers it for the person's later "..., Li said".
-    pub(super) fn place_official(&mut self, sp: &mut Speaker, side: Option<&str>) {
-        let Some(c) = side else { return };
+    /// A person the story has already placed keeps that side: the
+    /// spokesperson who dismissed a claim is not moved to the accuser's
+    /// country when the next sentence merely denies nothing.
+    pub(super) fn place_official(
+        &mut self,
+        sp: &mut Speaker,
+        side: Option<&str>,
+        prior: &[RawClaim],
+    ) {
         if sp.country.is_some() || !sp.official || sp.media {
             return;
         }
         if sp.person.is_none() && sp.org.is_none() {
             return;
         }
+        let placed = sp.person.as_deref().and_then(|name| {
+            prior
+                .iter()
+                .rev()
+                .find(|p| p.speaker.as_deref() == Some(name) && p.speaker_country.is_some())
+        });
+        if let Some(p) = placed {
+            sp.country.clone_from(&p.speaker_country);
+            if sp.org.is_none() {
+                sp.org.clone_from(&p.speaker_org);
+            }
+            return;
+        }
+        let Some(c) = side else { return };
         sp.country = Some(c.to_owned());
         self.settle_speaker(sp);
     }

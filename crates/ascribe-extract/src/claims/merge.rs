@@ -76,6 +76,10 @@ impl Ctx<'_> {
                         && (k.is_empty() || *k == c.speaker_key())
                 }))
         });
+        // A state's own officials do not accuse it: "Viet Nam strictly bans
+        // all cyber-attacks", said by Viet Nam's spokesperson, names the
+        // state it defends, not the one it blames.
+        claims.retain(|c| !self_accusation(c));
         claims.sort_by_key(|c| (c.sentence, c.start));
         let mut out: Vec<RawClaim> = Vec::new();
         let mut said: std::collections::HashMap<(ClaimKind, String, Option<String>), Vec<usize>> =
@@ -224,4 +228,14 @@ impl Ctx<'_> {
         }
         out
     }
+}
+
+/// Whether an accusation or counter-accusation blames the speaker's own
+/// state (its officials, its state media): such a sentence defends the state
+/// rather than accusing it. Attribution statements are left alone, since a
+/// company may name a group from its own country.
+fn self_accusation(c: &RawClaim) -> bool {
+    matches!(c.kind, ClaimKind::Accusation | ClaimKind::CounterAccusation)
+        && c.speaker_country.is_some()
+        && c.speaker_country == c.target_state
 }

@@ -761,4 +761,22 @@ mod tests {
         assert_eq!(c[0].kind, ClaimKind::Accusation);
         assert_eq!(c[0].target_canonical.as_deref(), Some("North Korea"));
     }
+
+    #[test]
+    fn a_placed_spokesperson_keeps_their_state() {
+        // The official placed by a denial is not moved to the accuser's side
+        // by the next sentence, which denies nothing.
+        let c = claims_of(
+            "Responding to questions about the US security firm Brightwall's report that Iran helped the APT33 group attack energy companies, Foreign Ministry Spokesperson Reza Karimi stated:\n\nThis is baseless information. Iran firmly bans all cyber-attacks against organizations in any form.",
+        );
+        let by_him: Vec<_> = c
+            .iter()
+            .filter(|x| x.speaker.as_deref().is_some_and(|s| s.contains("Karimi")))
+            .collect();
+        assert!(!by_him.is_empty(), "{c:?}");
+        for x in by_him {
+            assert_eq!(x.speaker_country.as_deref(), Some("Iran"), "{x:?}");
+            assert_ne!(x.kind, ClaimKind::Accusation, "{x:?}");
+        }
+    }
 }
