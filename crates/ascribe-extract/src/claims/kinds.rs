@@ -71,8 +71,9 @@ impl Ctx<'_> {
         for k in drop.into_iter().rev() {
             frames.remove(k);
         }
-        // "The United States denounced ..., the U.S. Embassy in Prague said":
-        // the body that says it speaks for the state named as subject.
+        // "The United States denounced ..., the U.S. Embassy in Prague said",
+        // "Iran denied ..., the country's foreign ministry said": the body
+        // that says it speaks for the state named as subject.
         let closing = frames
             .iter()
             .filter(|f| f.kind == FrameKind::Say && f.content.0 == s && f.content.1 <= f.verb)
@@ -80,7 +81,8 @@ impl Ctx<'_> {
             .and_then(|f| f.speaker.clone());
         if let Some(cl) = closing {
             for f in frames.iter_mut() {
-                if let (FrameKind::Accuse(_), Some(sp)) = (f.kind, f.speaker.as_mut()) {
+                let accuses_or_denies = matches!(f.kind, FrameKind::Accuse(_) | FrameKind::Deny);
+                if let (true, Some(sp)) = (accuses_or_denies, f.speaker.as_mut()) {
                     let bare = sp.person.is_none()
                         && sp
                             .org

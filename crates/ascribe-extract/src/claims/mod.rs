@@ -779,4 +779,21 @@ mod tests {
             assert_ne!(x.kind, ClaimKind::Accusation, "{x:?}");
         }
     }
+
+    #[test]
+    fn the_countrys_ministry_speaks_for_the_state_named_before() {
+        let c = claims_of(
+            "Researchers at the firm Kestrel Labs attributed the intrusion to APT29. North Korea has rejected any role in the theft from the exchange, the country's foreign ministry said on Tuesday.",
+        );
+        let denials: Vec<_> = c.iter().filter(|x| x.kind == ClaimKind::Denial).collect();
+        assert_eq!(denials.len(), 1, "{c:?}");
+        assert_eq!(denials[0].speaker_country.as_deref(), Some("North Korea"));
+        assert!(
+            denials[0]
+                .speaker_org
+                .as_deref()
+                .is_some_and(|o| o.to_lowercase().contains("ministry")),
+            "{c:?}"
+        );
+    }
 }

@@ -972,6 +972,29 @@ impl Ctx<'_> {
                 });
             }
         }
+        // "Iran denied ..., the country's foreign ministry said": the
+        // possessive stands for the state the sentence named before it.
+        if state.is_none() && body.is_none() && known.is_none() {
+            let l = np_lower.trim_start();
+            let anaphor = [
+                "the country's ",
+                "the country’s ",
+                "the nation's ",
+                "the nation’s ",
+            ]
+            .iter()
+            .any(|a| l.starts_with(a));
+            if anaphor {
+                let from = self.sentences.get(sent).map_or(s, |x| x.start.min(s));
+                state = self
+                    .hits_of(from, s, |p| matches!(p, Pat::State(_)))
+                    .last()
+                    .and_then(|h| match h.pat {
+                        Pat::State(i) => Some(i),
+                        _ => None,
+                    });
+            }
+        }
         // Country: body, state word, title.
         let body_def = body.and_then(|b| BODIES.get(b));
         let state_def = state.and_then(|x| STATES.get(x));
