@@ -520,10 +520,17 @@ impl Ctx<'_> {
         }
         // "KCNA called the accusations a fabrication and said the US was
         // behind ...": a party that denies in a sentence and names another
-        // state in it replies, whatever sort of speaker it is.
+        // state in it replies, whatever sort of speaker it is; so does one
+        // that denied a few sentences before ("Zhao said the allegations
+        // were baseless. He said the United States was itself ...").
         let deniers: Vec<(String, Option<String>)> = out
             .iter()
-            .filter(|c| c.kind == ClaimKind::Denial && c.speaker_country.is_some())
+            .chain(prior.iter().rev().take_while(|c| c.sentence + 3 >= i))
+            .filter(|c| {
+                c.kind == ClaimKind::Denial
+                    && c.speaker_country.is_some()
+                    && !c.speaker_key().is_empty()
+            })
             .map(|c| (c.speaker_key(), c.speaker_country.clone()))
             .collect();
         for c in &mut out {

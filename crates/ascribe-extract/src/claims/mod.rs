@@ -796,4 +796,19 @@ mod tests {
             "{c:?}"
         );
     }
+
+    #[test]
+    fn a_denier_who_then_blames_another_state_replies() {
+        let c = claims_of(
+            "Iran's foreign ministry spokesman Hamid Rostami said the allegations were baseless. He said the United States was itself the largest source of cyberattacks in the world.",
+        );
+        assert!(c.iter().any(|x| x.kind == ClaimKind::Denial), "{c:?}");
+        let reply: Vec<_> = c
+            .iter()
+            .filter(|x| x.target_canonical.as_deref() == Some("United States"))
+            .collect();
+        assert_eq!(reply.len(), 1, "{c:?}");
+        assert_eq!(reply[0].kind, ClaimKind::CounterAccusation);
+        assert_eq!(reply[0].speaker_country.as_deref(), Some("Iran"));
+    }
 }
