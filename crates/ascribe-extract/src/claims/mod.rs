@@ -811,4 +811,25 @@ mod tests {
         assert_eq!(reply[0].kind, ClaimKind::CounterAccusation);
         assert_eq!(reply[0].speaker_country.as_deref(), Some("Iran"));
     }
+
+    #[test]
+    fn a_firm_the_kb_does_not_know_is_named_by_its_noun() {
+        for text in [
+            "Cybersecurity firm Redbay said the malware was almost certainly developed by Lazarus.",
+            "The security company Redbay Labs said the malware was almost certainly developed by Lazarus.",
+        ] {
+            let c = claims_of(text);
+            assert_eq!(c.len(), 1, "{c:?}");
+            assert_eq!(c[0].kind, ClaimKind::Accusation, "{c:?}");
+            assert!(
+                c[0].speaker_org
+                    .as_deref()
+                    .is_some_and(|o| o.starts_with("Redbay")),
+                "{c:?}"
+            );
+            assert_eq!(c[0].target_canonical.as_deref(), Some("Lazarus"));
+        }
+        assert_eq!(super::speakers::named_firm("the firm"), None);
+        assert_eq!(super::speakers::named_firm("the firm Redbay and its partners"), None);
+    }
 }

@@ -957,6 +957,22 @@ impl Ctx<'_> {
                 }
             }
         }
+        // "cybersecurity firm Redbay", "security company Redbay Labs": a
+        // company the knowledge base does not know, named beside the noun
+        // that says what it is. A company making an attribution speaks as
+        // an institution (the annotation rules count it as an accuser).
+        // Capitalised words right after the noun name the firm, not a person.
+        if body.is_none() && known.is_none() && title.is_none() && state.is_none() {
+            if let Some(firm) = named_firm(np) {
+                return Some(Speaker {
+                    person: None,
+                    org: Some(firm),
+                    country: None,
+                    official: true,
+                    media: false,
+                });
+            }
+        }
         // "the agency said", "the ministry added": the body of that sort the
         // document named last.
         if body.is_none() && known.is_none() && name.is_none() && title.is_none() && state.is_none()
@@ -1359,4 +1375,32 @@ impl Ctx<'_> {
         }
         Some((cs, v))
     }
+}
+
+/// The name in "cybersecurity firm Redbay" or "the security company Redbay
+/// Labs": the capitalised words that end the phrase right after the noun
+/// "firm"/"company"/"vendor". None without such a noun or such a name.
+pub(super) fn named_firm(np: &str) -> Option<String> {
+    const NOUNS: &[&str] = &["firm", "company", "vendor"];
+    let np = np.trim().trim_end_matches([',', '.']);
+    let is_noun = |w: &str| NOUNS.contains(&w.trim_end_matches(',').to_lowercase().as_str());
+    let capital = |w: &str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && !NOT_NAMES.contains(&w)
+            && !["The", "A", "An"].contains(&w)
+    };
+    let words: Vec<&str> = np.split_whitespace().collect();
+    if let Some(k) = words.iter().position(|w| is_noun(w)) {
+        let run: Vec<&str> = words
+            .iter()
+            .skip(k + 1)
+            .take_while(|w| capital(w.trim_end_matches(',')))
+            .map(|w| w.trim_end_matches(','))
+            .collect();
+        // The noun ends the name's description: nothing but the name after.
+        if !run.is_empty() && k + 1 + run.len() == words.len() {
+            return Some(run.join(" "));
+        }
+    }
+    None
 }
