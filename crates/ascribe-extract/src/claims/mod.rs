@@ -830,6 +830,23 @@ mod tests {
             assert_eq!(c[0].target_canonical.as_deref(), Some("Lazarus"));
         }
         assert_eq!(super::speakers::named_firm("the firm"), None);
-        assert_eq!(super::speakers::named_firm("the firm Redbay and its partners"), None);
+        assert_eq!(
+            super::speakers::named_firm("the firm Redbay and its partners"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_shared_head_after_an_opening_phrase_splits_the_accusers() {
+        let c = claims_of(
+            "On Friday, the foreign ministers of Canada and Norway said China's Ministry of State Security was responsible for the intrusion.",
+        );
+        let mut who: Vec<_> = c
+            .iter()
+            .filter(|x| x.kind == ClaimKind::Accusation)
+            .filter_map(|x| x.speaker_country.as_deref())
+            .collect();
+        who.sort_unstable();
+        assert_eq!(who, ["Canada", "Norway"], "{c:?}");
     }
 }

@@ -72,12 +72,24 @@ pub(super) fn split_subjects(text: &str, s: usize, e: usize) -> Vec<(usize, usiz
     if out.len() > 1 {
         out.retain(|(a, b)| text.get(*a..*b).is_none_or(|x| !is_allies(x)));
     }
+    // Every item must be a name; the first may be "the governments of
+    // Canada" (its head shared by the names after: "the foreign ministers
+    // of Canada and New Zealand"), written in lower case mid-sentence as
+    // at a sentence's start.
+    let first = out.first().map(|p| p.0);
     if out.len() > 1
         && out.iter().any(|(a, b)| {
             text.get(*a..*b).is_none_or(|x| {
                 let x = x.trim();
                 let x = x.strip_prefix("the ").unwrap_or(x);
-                !x.starts_with(|c: char| c.is_uppercase())
+                let of_name = Some(*a) == first
+                    && x.rsplit_once(" of ").is_some_and(|(head, name)| {
+                        head.split_whitespace().count() <= 3
+                            && name
+                                .trim_start_matches("the ")
+                                .starts_with(|c: char| c.is_uppercase())
+                    });
+                !x.starts_with(|c: char| c.is_uppercase()) && !of_name
             })
         })
     {
