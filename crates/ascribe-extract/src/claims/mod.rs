@@ -849,4 +849,20 @@ mod tests {
         who.sort_unstable();
         assert_eq!(who, ["Canada", "Norway"], "{c:?}");
     }
+
+    #[test]
+    fn a_paper_speaks_for_the_body_that_just_issued_it() {
+        let c = claims_of(
+            "The Australian Signals Directorate published an advisory on Wednesday. The advisory said APT40 had targeted government networks.",
+        );
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].kind, ClaimKind::Accusation, "{c:?}");
+        assert_eq!(c[0].speaker_country.as_deref(), Some("Australia"), "{c:?}");
+        assert_eq!(c[0].target_canonical.as_deref(), Some("APT40"));
+        // Two sentences on, the paper is no longer tied to that body.
+        let c = claims_of(
+            "The Australian Signals Directorate published an advisory on Wednesday. Markets fell sharply on the news. Ministers met in the capital. The report said APT40 had targeted government networks.",
+        );
+        assert!(c.iter().all(|x| x.speaker_country.is_none()), "{c:?}");
+    }
 }

@@ -553,6 +553,44 @@ impl Ctx<'_> {
         })
     }
 
+    /// "The NCSC published an advisory on Tuesday. The advisory said ...":
+    /// the body (not an outlet) named last in this sentence or the one
+    /// before speaks through the document it issued. Further back the
+    /// story may have moved on to another party's paper.
+    fn publisher_before(
+        &self,
+        s: usize,
+        sent: usize,
+        noun: &str,
+    ) -> Option<&'static ascribe_kb::BodyDef> {
+        const PAPERS: &[&str] = &[
+            "advisory",
+            "joint advisory",
+            "alert",
+            "bulletin",
+            "statement",
+            "report",
+            "assessment",
+        ];
+        if !PAPERS.contains(&noun) {
+            return None;
+        }
+        let from = self
+            .sentences
+            .get(sent.saturating_sub(1))
+            .map_or(s, |x| x.start.min(s));
+        let lo = self.hits.partition_point(|h| h.start < from);
+        let at = self.hits.partition_point(|h| h.start < s);
+        self.hits
+            .get(lo..at)?
+            .iter()
+            .rev()
+            .find_map(|h| match h.pat {
+                Pat::Body(i) => BODIES.get(i).filter(|b| b.kind != BodyKind::Media),
+                _ => None,
+            })
+    }
+
     /// A statement document's own "we" ("We strongly condemn ..."): its author.
     pub(super) fn author_of(&self, i: usize) -> Option<Speaker> {
         let sent = self.sentences.get(i)?;
@@ -990,7 +1028,11 @@ impl Ctx<'_> {
         if body.is_none() && known.is_none() && name.is_none() && title.is_none() && state.is_none()
         {
             let noun = np_lower.trim_end_matches([',', '.']).strip_prefix("the ");
-            if let Some(b) = noun.and_then(|n| self.body_named_before(s, n)) {
+            let found = noun.and_then(|n| {
+                self.body_named_before(s, n)
+                    .or_else(|| self.publisher_before(s, sent, n))
+            });
+            if let Some(b) = found {
                 return Some(Speaker {
                     person: None,
                     org: Some(b.name.to_owned()),
