@@ -865,4 +865,18 @@ mod tests {
         );
         assert!(c.iter().all(|x| x.speaker_country.is_none()), "{c:?}");
     }
+
+    #[test]
+    fn a_former_official_comments_and_does_not_accuse() {
+        let c = claims_of(
+            "\"This has all the hallmarks of a North Korean operation,\" said Maria Lind, a former NSA analyst.",
+        );
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].kind, ClaimKind::AttributionStatement, "{c:?}");
+        let c = claims_of(
+            "\"This has all the hallmarks of a North Korean operation,\" said Maria Lind, an NSA analyst.",
+        );
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].kind, ClaimKind::Accusation, "{c:?}");
+    }
 }

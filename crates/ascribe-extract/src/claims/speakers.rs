@@ -1242,6 +1242,15 @@ impl Ctx<'_> {
         if sp.person.is_some() && (title.is_some() || known.is_some()) {
             sp.official |= title.and_then(|t| TITLES.get(t)).is_none_or(|t| t.official);
         }
+        // "a former NSA analyst", "the ex-ambassador": someone who no
+        // longer holds the post speaks for no institution (a commentator,
+        // in the annotation rules).
+        if ["former ", "ex-", "retired "]
+            .iter()
+            .any(|w| np_lower.contains(w))
+        {
+            sp.official = false;
+        }
         if sp.is_empty() {
             return None;
         }
