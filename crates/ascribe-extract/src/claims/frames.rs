@@ -306,7 +306,7 @@ impl Ctx<'_> {
                     vs = at;
                 }
             }
-            let mut cs = self.list_start(s, clause_start(self.text, s, vs), vs);
+            let mut cs = self.list_start(s, self.clause_start_whole(s, vs), vs);
             // "The council said the United States strongly condemned ...":
             // the accuser is the subject after the verb of saying.
             if let Some(say) = hits.iter().rfind(|x| {
@@ -628,7 +628,7 @@ impl Ctx<'_> {
             }
             let tail = self.text.get(v.end..e).unwrap_or("");
             let tail_words = tail.split_whitespace().count();
-            let mut cs = clause_start(self.text, s, v.start);
+            let mut cs = self.clause_start_whole(s, v.start);
             // "KCNA called the accusations a fabrication and said ...": the
             // second verb's subject is the first's.
             let mut v_subject_end = v.start;
@@ -1183,5 +1183,28 @@ impl Ctx<'_> {
             })?;
         self.parse_np(s, opener.end, i)
             .filter(|sp| sp.official && sp.country.is_some())
+    }
+}
+
+impl Ctx<'_> {
+    /// [`clause_start`], but never inside a name the lexicon knows: the
+    /// comma of "the Foreign, Commonwealth and Development Office" starts
+    /// no clause.
+    pub(super) fn clause_start_whole(&self, s: usize, pos: usize) -> usize {
+        let mut cs = clause_start(self.text, s, pos);
+        while let Some(h) = self
+            .hits_of(s, pos, |p| {
+                matches!(p, Pat::Body(_) | Pat::State(_) | Pat::Person(_))
+            })
+            .iter()
+            .find(|h| h.start < cs && cs < h.end)
+        {
+            let back = clause_start(self.text, s, h.start);
+            if back >= cs {
+                break;
+            }
+            cs = back;
+        }
+        cs
     }
 }

@@ -879,4 +879,19 @@ mod tests {
         assert_eq!(c.len(), 1, "{c:?}");
         assert_eq!(c[0].kind, ClaimKind::Accusation, "{c:?}");
     }
+
+    #[test]
+    fn a_comma_inside_a_known_name_starts_no_clause() {
+        let c = claims_of(
+            "A spokesperson for the Foreign, Commonwealth and Development Office said the UK had exposed Russian military intelligence for the intrusions.",
+        );
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert!(
+            c[0].speaker_org
+                .as_deref()
+                .is_some_and(|o| o.contains("Foreign")),
+            "{c:?}"
+        );
+        assert_eq!(c[0].target_canonical.as_deref(), Some("Russia"));
+    }
 }
