@@ -1192,13 +1192,12 @@ impl Ctx<'_> {
     /// no clause.
     pub(super) fn clause_start_whole(&self, s: usize, pos: usize) -> usize {
         let mut cs = clause_start(self.text, s, pos);
-        while let Some(h) = self
-            .hits_of(s, pos, |p| {
-                matches!(p, Pat::Body(_) | Pat::State(_) | Pat::Person(_))
-            })
-            .iter()
-            .find(|h| h.start < cs && cs < h.end)
-        {
+        while let Some(h) = self.hits_in(s, pos).iter().find(|h| {
+            h.start < cs
+                && cs < h.end
+                && h.end <= pos
+                && matches!(h.pat, Pat::Body(_) | Pat::State(_) | Pat::Person(_))
+        }) {
             let back = clause_start(self.text, s, h.start);
             if back >= cs {
                 break;

@@ -1013,7 +1013,10 @@ impl Ctx<'_> {
         // an institution (the annotation rules count it as an accuser).
         // Capitalised words right after the noun name the firm, not a person.
         if body.is_none() && known.is_none() && title.is_none() && state.is_none() {
-            if let Some(firm) = named_firm(np) {
+            let firm_noun = ["firm", "company", "vendor"]
+                .iter()
+                .any(|w| np_lower.contains(w));
+            if let Some(firm) = firm_noun.then(|| named_firm(np)).flatten() {
                 return Some(Speaker {
                     person: None,
                     org: Some(firm),
@@ -1446,7 +1449,10 @@ impl Ctx<'_> {
 pub(super) fn named_firm(np: &str) -> Option<String> {
     const NOUNS: &[&str] = &["firm", "company", "vendor"];
     let np = np.trim().trim_end_matches([',', '.']);
-    let is_noun = |w: &str| NOUNS.contains(&w.trim_end_matches(',').to_lowercase().as_str());
+    let is_noun = |w: &str| {
+        let w = w.trim_end_matches(',');
+        NOUNS.iter().any(|n| n.eq_ignore_ascii_case(w))
+    };
     let capital = |w: &str| {
         w.chars().next().is_some_and(char::is_uppercase)
             && !NOT_NAMES.contains(&w)
