@@ -220,25 +220,29 @@ fn eval_on_seeds_and_dev_corpus_holds_its_figures() {
     // (precision 0.787, recall 0.691); then more verbs of accusing ("holds X
     // responsible", "linked/traced the attack to X", charges, sanctions):
     // held-out F1 0.495, precision 0.556, accusation recall 0.44; tune 0.857;
-    // seeds + dev 0.743.
+    // seeds + dev 0.743. Then speakers placed once keep their state, "the
+    // country's ministry", papers speaking for their issuer, former officials
+    // as commentators, denials followed by replies: held-out F1 0.500,
+    // precision 0.568; tune 0.865; seeds + dev 0.749 (precision 0.815,
+    // recall 0.693).
     let checks: [(&str, &serde_json::Value, &[&str], f64); 9] = [
-        ("held-out F1", &held, &["overall", "f1"], 0.49),
-        ("held-out precision", &held, &["overall", "precision"], 0.55),
+        ("held-out F1", &held, &["overall", "f1"], 0.495),
+        ("held-out precision", &held, &["overall", "precision"], 0.56),
         (
             "held-out accusation recall",
             &held,
             &["by_kind", "accusation", "recall"],
             0.43,
         ),
-        ("tune F1", &tune, &["overall", "f1"], 0.85),
-        ("seeds + dev F1", &both, &["overall", "f1"], 0.73),
+        ("tune F1", &tune, &["overall", "f1"], 0.86),
+        ("seeds + dev F1", &both, &["overall", "f1"], 0.745),
         (
             "seeds + dev precision",
             &both,
             &["overall", "precision"],
-            0.78,
+            0.81,
         ),
-        ("seeds + dev recall", &both, &["overall", "recall"], 0.68),
+        ("seeds + dev recall", &both, &["overall", "recall"], 0.69),
         ("seeds F1", &seed, &["overall", "f1"], 0.95),
         ("seeds recall on main claims", &seed, &["main_recall"], 0.95),
     ];
