@@ -161,6 +161,14 @@ impl Ctx<'_> {
             .iter()
             .filter(|h| matches!(h.pat, Pat::Accuse | Pat::Attribute))
         {
+            // The frame this verb makes for each speaker found.
+            let accuse = |sp: Speaker| Frame {
+                speaker: Some(sp),
+                content: (h.end, e),
+                kind: FrameKind::Accuse(h.end),
+                verb: h.start,
+                reporter: None,
+            };
             // "stopped short of blaming Russia", "has not attributed the
             // attack to any state": no accusation is made.
             if withheld(self.text.get(s..h.start).unwrap_or("")) {
@@ -228,13 +236,7 @@ impl Ctx<'_> {
             // ...": "it"/"they" in a relative clause is the sentence's
             // subject, the party named at its start.
             if let Some(sp) = self.relative_subject(s, h.start, i) {
-                out.push(Frame {
-                    speaker: Some(sp),
-                    content: (h.end, e),
-                    kind: FrameKind::Accuse(h.end),
-                    verb: h.start,
-                    reporter: None,
-                });
+                out.push(accuse(sp));
                 continue;
             }
             // "WASHINGTON (Reuters) - The United States accused ...": the
@@ -248,24 +250,12 @@ impl Ctx<'_> {
             let joined = self.joined_subjects(s, h, i);
             if !joined.is_empty() {
                 for sp in joined {
-                    out.push(Frame {
-                        speaker: Some(sp),
-                        content: (h.end, e),
-                        kind: FrameKind::Accuse(h.end),
-                        verb: h.start,
-                        reporter: None,
-                    });
+                    out.push(accuse(sp));
                 }
                 continue;
             }
             if let Some(sp) = self.participle_subject(s, h, i) {
-                out.push(Frame {
-                    speaker: Some(sp),
-                    content: (h.end, e),
-                    kind: FrameKind::Accuse(h.end),
-                    verb: h.start,
-                    reporter: None,
-                });
+                out.push(accuse(sp));
                 continue;
             }
             let mut vs = aux_after_comma(self.text, s, h.start);
@@ -326,13 +316,7 @@ impl Ctx<'_> {
             let parts = split_subjects(self.text, cs, vs);
             for (a, b) in parts {
                 if let Some(sp) = self.parse_np(a, b, i) {
-                    out.push(Frame {
-                        speaker: Some(sp),
-                        content: (h.end, e),
-                        kind: FrameKind::Accuse(h.end),
-                        verb: h.start,
-                        reporter: None,
-                    });
+                    out.push(accuse(sp));
                 }
             }
         }
