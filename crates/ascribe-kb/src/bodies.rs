@@ -869,6 +869,8 @@ pub const TITLES: &[TitleDef] = &[
     t!("white house press secretary", exec, Some("United States")),
     t!("press secretary", exec, None),
     t!("president", exec, None),
+    t!("secretary general", own),
+    t!("secretary-general", own),
     t!("president-elect", exec, None),
     t!("prime minister", exec, None),
     t!("chancellor", exec, None),

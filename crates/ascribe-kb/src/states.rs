@@ -555,6 +555,137 @@ pub const STATES: &[StateDef] = &[
         ["Baku"],
         "Azerbaijani government"
     ),
+    st!(
+        "Greece",
+        "GR",
+        ["Hellenic Republic"],
+        ["Greek", "Greeks"],
+        ["Athens"],
+        "Greek government"
+    ),
+    st!(
+        "Portugal",
+        "PT",
+        [],
+        ["Portuguese"],
+        ["Lisbon"],
+        "Portuguese government"
+    ),
+    st!(
+        "Hungary",
+        "HU",
+        [],
+        ["Hungarian", "Hungarians"],
+        ["Budapest"],
+        "Hungarian government"
+    ),
+    st!(
+        "Slovakia",
+        "SK",
+        ["Slovak Republic"],
+        ["Slovak", "Slovakian"],
+        ["Bratislava"],
+        "Slovak government"
+    ),
+    st!(
+        "Slovenia",
+        "SI",
+        [],
+        ["Slovenian", "Slovene"],
+        ["Ljubljana"],
+        "Slovenian government"
+    ),
+    st!(
+        "Croatia",
+        "HR",
+        [],
+        ["Croatian", "Croats"],
+        ["Zagreb"],
+        "Croatian government"
+    ),
+    st!(
+        "Bulgaria",
+        "BG",
+        [],
+        ["Bulgarian", "Bulgarians"],
+        [],
+        "Bulgarian government"
+    ),
+    st!(
+        "Luxembourg",
+        "LU",
+        [],
+        ["Luxembourgish"],
+        [],
+        "Luxembourgish government"
+    ),
+    st!(
+        "Iceland",
+        "IS",
+        [],
+        ["Icelandic"],
+        ["Reykjavik"],
+        "Icelandic government"
+    ),
+    st!(
+        "North Macedonia",
+        "MK",
+        ["Macedonia"],
+        ["Macedonian"],
+        ["Skopje"],
+        "Macedonian government"
+    ),
+    st!(
+        "Kosovo",
+        "XK",
+        [],
+        ["Kosovar"],
+        ["Pristina"],
+        "Kosovar government"
+    ),
+    st!(
+        "Cyprus",
+        "CY",
+        [],
+        ["Cypriot"],
+        ["Nicosia"],
+        "Cypriot government"
+    ),
+    st!(
+        "Malta",
+        "MT",
+        [],
+        ["Maltese"],
+        ["Valletta"],
+        "Maltese government"
+    ),
+    st!("Qatar", "QA", [], ["Qatari"], ["Doha"], "Qatari government"),
+    st!(
+        "Bahrain",
+        "BH",
+        [],
+        ["Bahraini"],
+        ["Manama"],
+        "Bahraini government"
+    ),
+    st!("Kuwait", "KW", [], ["Kuwaiti"], [], "Kuwaiti government"),
+    st!(
+        "Argentina",
+        "AR",
+        [],
+        ["Argentine", "Argentinian"],
+        ["Buenos Aires"],
+        "Argentine government"
+    ),
+    st!(
+        "Colombia",
+        "CO",
+        [],
+        ["Colombian"],
+        ["Bogota"],
+        "Colombian government"
+    ),
+    st!("Chile", "CL", [], ["Chilean"], [], "Chilean government"),
 ];
 
 /// Unions that speak as one party in statements (the EU Council, NATO).
