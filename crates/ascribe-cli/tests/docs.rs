@@ -224,18 +224,23 @@ fn eval_on_seeds_and_dev_corpus_holds_its_figures() {
     // country's ministry", papers speaking for their issuer, former officials
     // as commentators, denials followed by replies: held-out F1 0.500,
     // precision 0.568; tune 0.865; seeds + dev 0.749 (precision 0.815,
-    // recall 0.693).
+    // recall 0.693). Session 22 (a table of fresh accusation sentences:
+    // organs named after their state, "the ministry" for the organ named
+    // before, appositive posts, "attributed by X to Y", scene-setting
+    // openers, condemnations of a decision): held-out F1 0.510, precision
+    // 0.578, accusation recall 0.455; tune 0.865; seeds + dev 0.751
+    // (precision 0.817, recall 0.695).
     let checks: [(&str, &serde_json::Value, &[&str], f64); 9] = [
-        ("held-out F1", &held, &["overall", "f1"], 0.495),
-        ("held-out precision", &held, &["overall", "precision"], 0.56),
+        ("held-out F1", &held, &["overall", "f1"], 0.505),
+        ("held-out precision", &held, &["overall", "precision"], 0.57),
         (
             "held-out accusation recall",
             &held,
             &["by_kind", "accusation", "recall"],
-            0.43,
+            0.45,
         ),
         ("tune F1", &tune, &["overall", "f1"], 0.86),
-        ("seeds + dev F1", &both, &["overall", "f1"], 0.745),
+        ("seeds + dev F1", &both, &["overall", "f1"], 0.75),
         (
             "seeds + dev precision",
             &both,

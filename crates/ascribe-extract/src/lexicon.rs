@@ -868,6 +868,8 @@ const LINK: &[&str] = &[
     "associated with",
     "part of",
     "works for",
+    "worked for",
+    "work for",
     "working for",
     "on behalf of",
     "backed by",

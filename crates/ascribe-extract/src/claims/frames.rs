@@ -191,6 +191,13 @@ impl Ctx<'_> {
                     .get(h.end..e)
                     .is_some_and(|r| r.starts_with(" by "));
             if passive_by {
+                // "The attack was attributed by the NCSC to a group working
+                // for ...": the agent between "by" and "to" attributes it.
+                if h.pat == Pat::Attribute {
+                    if let Some(sp) = self.passive_agent_before_to(h.end, e, i) {
+                        out.push(accuse(sp));
+                    }
+                }
                 continue;
             }
             let vt = self.text.get(h.start..h.end).unwrap_or("");
@@ -314,6 +321,12 @@ impl Ctx<'_> {
                 }
             }
             let parts = split_subjects(self.text, cs, vs);
+            if let [a, b] = parts[..] {
+                if let Some(sp) = self.appositive(a, b, i) {
+                    out.push(accuse(sp));
+                    continue;
+                }
+            }
             for (a, b) in parts {
                 if let Some(sp) = self.parse_np(a, b, i) {
                     out.push(accuse(sp));
@@ -375,6 +388,26 @@ impl Ctx<'_> {
             if let Some(last) = trimmed.rsplit(' ').next() {
                 if last.ends_with("ly") && last.len() > 3 {
                     np_end_at -= last.len();
+                }
+            }
+            // "Iran's foreign ministry condemned Albania's decision and
+            // rejected the claims": a verb coordinated with an earlier one
+            // shares its subject, the words before that verb.
+            if trimmed.ends_with(" and") {
+                let first = hits
+                    .iter()
+                    .find(|x| {
+                        x.start > cs
+                            && x.end < h.start
+                            && matches!(
+                                x.pat,
+                                Pat::Assert | Pat::Cognition | Pat::DenyVerb | Pat::Accuse
+                            )
+                    })
+                    .map(|x| x.start)
+                    .or_else(|| first_past_verb(self.text, cs, h.start));
+                if let Some(at) = first {
+                    np_end_at = at;
                 }
             }
             if let Some(sp) = self.parse_np(cs, np_end_at, i) {
@@ -714,19 +747,21 @@ impl Ctx<'_> {
                 // short fronted phrase with no operation in it is no statement,
                 // so what follows the verb is.
                 let lead = self.text.get(s..cs).unwrap_or("");
-                let fronted = lead.split_whitespace().count() <= 4
+                // "Speaking at a news conference in Brussels, ...", "Asked
+                // about the report on Monday, ...": a fronted participle or
+                // prepositional phrase of any length sets the scene; it may
+                // name a place.
+                let first = lead.split_whitespace().next().unwrap_or("");
+                let scene = first.len() > 4
+                    && first.ends_with("ing")
+                    && first.starts_with(char::is_uppercase)
+                    || matches!(first, "Asked" | "During" | "At" | "In" | "After");
+                let fronted = (lead.split_whitespace().count() <= 4 || scene)
                     && !lead.contains(['"', '“', '”'])
                     && !hits.iter().any(|h| {
                         h.start < cs
-                            && matches!(
-                                h.pat,
-                                Pat::Op
-                                    | Pat::Resp
-                                    | Pat::Deny
-                                    | Pat::State(_)
-                                    | Pat::Body(_)
-                                    | Pat::Group(_)
-                            )
+                            && (matches!(h.pat, Pat::Op | Pat::Resp | Pat::Deny | Pat::Group(_))
+                                || !scene && matches!(h.pat, Pat::State(_) | Pat::Body(_)))
                     });
                 let trivial_tail = adds
                     || !fronted
@@ -1057,6 +1092,21 @@ impl Ctx<'_> {
                 reporter: None,
             });
         }
+    }
+
+    /// The official party named between "by" and "to" right after a
+    /// passive attributing verb ending at `v` ("attributed by the NCSC to
+    /// APT31"), or None.
+    fn passive_agent_before_to(&mut self, v: usize, e: usize, i: usize) -> Option<Speaker> {
+        let rest = self.text.get(v..e)?;
+        let np = rest.strip_prefix(" by ")?;
+        let to = np.find(" to ").filter(|&p| p <= 80)?;
+        if np.get(..to)?.contains([',', ';', '"', '“', '”']) {
+            return None;
+        }
+        let a = v + 4;
+        self.parse_np(a, a + to, i)
+            .filter(|sp| sp.official && (sp.org.is_some() || sp.country.is_some()))
     }
 
     /// "A joins B, C and D in condemning ...", "A joined B in blaming

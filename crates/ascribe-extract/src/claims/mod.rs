@@ -16,6 +16,8 @@ use std::rc::Rc;
 use crate::clean::Cleaned;
 use crate::lexicon::{band, scan, Hit, Pat};
 
+#[cfg(test)]
+mod accusation_cases;
 mod frames;
 mod interviews;
 mod kinds;

@@ -3,6 +3,21 @@
 
 use super::*;
 
+/// What a condemnation names when it condemns a party's operations
+/// without an operation word: "denounced the Chinese activities".
+const CONDEMNED_ACTS: &[&str] = &[
+    "activit",
+    "action",
+    "behavio",
+    "campaign",
+    "operation",
+    "attack",
+    "conduct",
+    "intrusion",
+    "espionage",
+    "interference",
+];
+
 impl Ctx<'_> {
     pub(super) fn relation(
         &self,
@@ -73,15 +88,31 @@ impl Ctx<'_> {
         let hits = self.hits_of(s, e, |_| true);
         // "accused the United States of hypocrisy": an accusation naming no
         // operation, responsibility or origin after its verb is rhetoric.
-        let accuses_of = after_accuse.is_some_and(|v| {
-            self.text
-                .get(v.saturating_sub(9)..v)
-                .is_some_and(|w| w.to_ascii_lowercase().contains("accus"))
+        // "condemned Albania's decision to cut ties": a condemnation too
+        // accuses only of an operation, or of activity, named after it
+        // ("denounced the Chinese activities").
+        let (accuses_of, condemns) = after_accuse.map_or((false, false), |v| {
+            let w = self
+                .text
+                .get(v.saturating_sub(10)..v)
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            (
+                w.contains("accus"),
+                w.contains("condemn") || w.contains("denounc"),
+            )
         });
-        if let (Some(v), true) = (after_accuse, accuses_of) {
-            if !hits.iter().any(|h| {
-                h.start >= v && (matches!(h.pat, Pat::Op | Pat::Resp | Pat::From | Pat::Link))
-            }) {
+        if let (Some(v), true) = (after_accuse, accuses_of || condemns) {
+            let activity = condemns
+                && self.text.get(v..e.min(v + 60)).is_some_and(|t| {
+                    let t = t.to_ascii_lowercase();
+                    CONDEMNED_ACTS.iter().any(|w| t.contains(w))
+                });
+            if !activity
+                && !hits.iter().any(|h| {
+                    h.start >= v && (matches!(h.pat, Pat::Op | Pat::Resp | Pat::From | Pat::Link))
+                })
+            {
                 return None;
             }
         }

@@ -149,8 +149,81 @@ pub(super) fn strip_np(np: &str) -> String {
     normalize_ws(t.trim_matches([',', ' ', '.']))
 }
 
-pub(super) fn tail_after(np: &str, state: Option<Hit>) -> String {
-    let _ = state;
+/// The nouns that end the name of a state's organ as news writes it after
+/// the state ("Ukraine's security service", "the U.S. Treasury").
+const ORGANS: &[&str] = &[
+    "ministry",
+    "department",
+    "office",
+    "agency",
+    "service",
+    "directorate",
+    "centre",
+    "center",
+    "command",
+    "bureau",
+    "police",
+    "council",
+    "authority",
+    "treasury",
+    "cabinet",
+    "parliament",
+    "embassy",
+    "consulate",
+    "chancellery",
+    "intelligence",
+];
+
+/// Nouns an organ noun can qualify: "government hackers", "intelligence
+/// officers".
+const PERPETRATOR_NOUNS: &[&str] = &[
+    "hacker",
+    "hackers",
+    "actor",
+    "actors",
+    "spy",
+    "spies",
+    "agent",
+    "agents",
+    "officer",
+    "officers",
+    "unit",
+    "units",
+    "group",
+    "groups",
+    "operative",
+    "operatives",
+    "personnel",
+];
+
+/// The words after a state that name one of its organs, as written
+/// ("security service" in "Ukraine's security service", "National Cyber
+/// Directorate" in "Israel's National Cyber Directorate"): a few words of
+/// letters ending in an organ noun, else None (a title, a person's name).
+pub(super) fn organ_words(after: &str) -> Option<&str> {
+    let t = after.trim_start();
+    let t = t
+        .strip_prefix("'s ")
+        .or_else(|| t.strip_prefix("’s "))
+        .unwrap_or(t);
+    let t = t.trim().trim_end_matches([',', '.']);
+    if t.is_empty()
+        || t.split_whitespace().count() > 5
+        || !t.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-')
+    {
+        return None;
+    }
+    let last = t.rsplit(' ').next()?;
+    ORGANS
+        .iter()
+        .any(|o| last.eq_ignore_ascii_case(o))
+        .then_some(t)
+}
+
+/// What a state's office is called after its name: one of the usual
+/// offices in their usual wording, else the organ as written after the
+/// state (`after_state`, see [`organ_words`]), else "government".
+pub(super) fn tail_after(np: &str, after_state: Option<&str>) -> String {
     let lower = np.to_lowercase();
     for k in [
         "foreign intelligence agency",
@@ -180,7 +253,9 @@ pub(super) fn tail_after(np: &str, state: Option<Hit>) -> String {
             };
         }
     }
-    "government".to_owned()
+    after_state
+        .and_then(organ_words)
+        .map_or_else(|| "government".to_owned(), str::to_owned)
 }
 
 pub(super) fn executive_of(country: &str) -> String {
@@ -550,6 +625,112 @@ impl Ctx<'_> {
                 .get(i)
                 .filter(|b| kinds.contains(&b.kind) || b.name.to_lowercase().contains(noun)),
             _ => None,
+        })
+    }
+
+    /// "The Dutch defence minister, Marieke Janssen," and "Marieke
+    /// Janssen, the Dutch defence minister,": one person, named in one part
+    /// of a subject split at its commas and given a post in the other.
+    /// None unless one part is a bare name (capitalised words the lexicon
+    /// does not know) and the other an official post with no name.
+    pub(super) fn appositive(
+        &mut self,
+        a: (usize, usize),
+        b: (usize, usize),
+        i: usize,
+    ) -> Option<Speaker> {
+        let bare_name = |(x, y): (usize, usize)| {
+            let t = self.text.get(x..y).unwrap_or("").trim();
+            let n = t.split_whitespace().count();
+            (2..=4).contains(&n)
+                && t.split_whitespace().all(|w| {
+                    w.starts_with(char::is_uppercase)
+                        && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '.')
+                })
+                && !self.hits_in(x, y).iter().any(|h| {
+                    matches!(
+                        h.pat,
+                        Pat::State(_) | Pat::Body(_) | Pat::Bloc(_) | Pat::Group(_) | Pat::Title(_)
+                    )
+                })
+        };
+        let (name, post) = match (bare_name(a), bare_name(b)) {
+            (true, false) => (a, b),
+            (false, true) => (b, a),
+            _ => return None,
+        };
+        let sp = self.parse_np(post.0, post.1, i)?;
+        if sp.person.is_some()
+            || !sp.official
+            || sp.media
+            || sp.org.is_none() && sp.country.is_none()
+        {
+            return None;
+        }
+        let sp = Speaker {
+            person: Some(self.text.get(name.0..name.1)?.trim().to_owned()),
+            ..sp
+        };
+        self.remember(&sp, None);
+        Some(sp)
+    }
+
+    /// "Estonia's foreign ministry summoned the envoy. The ministry said
+    /// ...": a role noun stands for the organ of that name a state was
+    /// given in the last few sentences, when the knowledge base does not
+    /// know it as a body.
+    fn organ_named_before(&self, s: usize, sent: usize, noun: &str) -> Option<Speaker> {
+        let head = noun.rsplit(' ').next()?;
+        if !ORGANS.contains(&head) && head != "government" {
+            return None;
+        }
+        let from = self
+            .sentences
+            .get(sent.saturating_sub(3))
+            .map_or(s, |x| x.start.min(s));
+        let lo = self.hits.partition_point(|h| h.start < from);
+        let at = self.hits.partition_point(|h| h.start < s);
+        self.hits.get(lo..at)?.iter().rev().find_map(|h| {
+            let Pat::State(k) = h.pat else { return None };
+            let st = STATES.get(k)?;
+            let rest = self.text.get(h.end..s)?;
+            let rest = rest
+                .strip_prefix("'s ")
+                .or_else(|| rest.strip_prefix("’s "))
+                .unwrap_or(rest);
+            let clause = rest
+                .find([',', '.', ';', ':', '"', '“', '”', '(', '\n'])
+                .map_or(rest, |p| rest.get(..p).unwrap_or(""));
+            // The noun within the next four words, ending the phrase.
+            let mut end = None;
+            let mut at = 0;
+            for w in clause.split(' ').take(5) {
+                at += w.len() + 1;
+                if w.eq_ignore_ascii_case(head) {
+                    end = Some(at - 1);
+                    break;
+                }
+            }
+            let end = end?;
+            let phrase = clause.get(..end)?.trim();
+            if !phrase.to_lowercase().ends_with(noun) || phrase.contains(char::is_numeric) {
+                return None;
+            }
+            // "Russian government hackers": the noun qualifies another.
+            let next = clause.get(end..)?.split_whitespace().next().unwrap_or("");
+            if PERPETRATOR_NOUNS
+                .iter()
+                .any(|w| next.eq_ignore_ascii_case(w))
+            {
+                return None;
+            }
+            Some(Speaker {
+                person: None,
+                org: Some(format!("{} {phrase}", country_prefix(st.name))),
+                country: Some(st.name.to_owned()),
+                official: true,
+                media: false,
+            })
         })
     }
 
@@ -1044,6 +1225,9 @@ impl Ctx<'_> {
                     media: matches!(b.kind, BodyKind::Media),
                 });
             }
+            if let Some(sp) = noun.and_then(|n| self.organ_named_before(s, sent, n)) {
+                return Some(sp);
+            }
         }
         // "Iran denied ..., the country's foreign ministry said": the
         // possessive stands for the state the sentence named before it.
@@ -1069,6 +1253,9 @@ impl Ctx<'_> {
             }
         }
         // Country: body, state word, title.
+        let after_state = state_hit
+            .filter(|h| h.end <= e)
+            .and_then(|h| self.text.get(h.end..e));
         let body_def = body.and_then(|b| BODIES.get(b));
         let state_def = state.and_then(|x| STATES.get(x));
         if let Some(b) = body_def {
@@ -1082,7 +1269,7 @@ impl Ctx<'_> {
                         format!(
                             "{} {}",
                             st.adjectives.first().unwrap_or(&st.name),
-                            tail_after(alias, state_hit)
+                            tail_after(alias, after_state)
                         )
                     });
                     sp.country.get_or_insert_with(|| st.name.to_owned());
@@ -1155,7 +1342,7 @@ impl Ctx<'_> {
         // "Iran's mission to the United Nations": a state's own office.
         if sp.org.is_none() && sp.person.is_none() && body_def.is_none() {
             if let Some(st) = state_def {
-                let tail = tail_after(np, None);
+                let tail = tail_after(np, after_state);
                 if tail != "government" {
                     sp.org = Some(format!("{} {tail}", country_prefix(st.name)));
                     sp.official = true;
