@@ -104,6 +104,62 @@ pub const PEOPLE: &[PersonDef] = &[
         "Chinese Ministry of Foreign Affairs"
     ),
     p!("Liu Pengyu", "Liu Pengyu", "China", "Chinese Embassy"),
+    // Foreign-ministry spokespeople and ministers of the states most often
+    // accused, as their ministries' own sites name them.
+    p!(
+        "Guo Jiakun",
+        "Guo Jiakun",
+        "China",
+        "Chinese Ministry of Foreign Affairs"
+    ),
+    p!(
+        "Nasser Kanaani",
+        "Kanaani",
+        "Iran",
+        "Iranian Ministry of Foreign Affairs"
+    ),
+    p!(
+        "Saeed Khatibzadeh",
+        "Khatibzadeh",
+        "Iran",
+        "Iranian Ministry of Foreign Affairs"
+    ),
+    p!(
+        "Esmaeil Baghaei",
+        "Baghaei",
+        "Iran",
+        "Iranian Ministry of Foreign Affairs"
+    ),
+    p!(
+        "Abbas Mousavi",
+        "Mousavi",
+        "Iran",
+        "Iranian Ministry of Foreign Affairs"
+    ),
+    p!(
+        "Abbas Araghchi",
+        "Araghchi",
+        "Iran",
+        "Iranian Ministry of Foreign Affairs"
+    ),
+    p!(
+        "Hossein Amir-Abdollahian",
+        "Amir-Abdollahian",
+        "Iran",
+        "Iranian Ministry of Foreign Affairs"
+    ),
+    p!(
+        "Vassily Nebenzia",
+        "Nebenzia",
+        "Russia",
+        "Russian mission to the UN"
+    ),
+    p!(
+        "Alexander Grushko",
+        "Grushko",
+        "Russia",
+        "Russian Ministry of Foreign Affairs"
+    ),
     p!(
         "Kim Jong Un",
         "Kim",

@@ -659,7 +659,6 @@ pub const STATES: &[StateDef] = &[
         ["Valletta"],
         "Maltese government"
     ),
-    st!("Qatar", "QA", [], ["Qatari"], ["Doha"], "Qatari government"),
     st!(
         "Bahrain",
         "BH",
@@ -686,6 +685,118 @@ pub const STATES: &[StateDef] = &[
         "Colombian government"
     ),
     st!("Chile", "CL", [], ["Chilean"], [], "Chilean government"),
+    st!(
+        "Morocco",
+        "MA",
+        [],
+        ["Moroccan"],
+        ["Rabat"],
+        "Moroccan government"
+    ),
+    st!(
+        "Algeria",
+        "DZ",
+        [],
+        ["Algerian"],
+        ["Algiers"],
+        "Algerian government"
+    ),
+    st!(
+        "Bangladesh",
+        "BD",
+        [],
+        ["Bangladeshi"],
+        ["Dhaka"],
+        "Bangladeshi government"
+    ),
+    st!(
+        "Sri Lanka",
+        "LK",
+        [],
+        ["Sri Lankan"],
+        ["Colombo"],
+        "Sri Lankan government"
+    ),
+    st!(
+        "Afghanistan",
+        "AF",
+        [],
+        ["Afghan"],
+        ["Kabul"],
+        "Afghan government"
+    ),
+    st!(
+        "Myanmar",
+        "MM",
+        ["Burma"],
+        ["Burmese"],
+        ["Naypyidaw"],
+        "Myanmar government"
+    ),
+    st!(
+        "Mongolia",
+        "MN",
+        [],
+        ["Mongolian"],
+        ["Ulaanbaatar"],
+        "Mongolian government"
+    ),
+    st!(
+        "Uzbekistan",
+        "UZ",
+        [],
+        ["Uzbek"],
+        ["Tashkent"],
+        "Uzbek government"
+    ),
+    st!(
+        "Kyrgyzstan",
+        "KG",
+        [],
+        ["Kyrgyz"],
+        ["Bishkek"],
+        "Kyrgyz government"
+    ),
+    st!(
+        "Tajikistan",
+        "TJ",
+        [],
+        ["Tajik"],
+        ["Dushanbe"],
+        "Tajik government"
+    ),
+    st!(
+        "Kenya",
+        "KE",
+        [],
+        ["Kenyan"],
+        ["Nairobi"],
+        "Kenyan government"
+    ),
+    st!(
+        "Ethiopia",
+        "ET",
+        [],
+        ["Ethiopian"],
+        ["Addis Ababa"],
+        "Ethiopian government"
+    ),
+    st!(
+        "Yemen",
+        "YE",
+        [],
+        ["Yemeni"],
+        ["Sanaa"],
+        "Yemeni government"
+    ),
+    st!(
+        "Cambodia",
+        "KH",
+        [],
+        ["Cambodian"],
+        ["Phnom Penh"],
+        "Cambodian government"
+    ),
 ];
 
 /// Unions that speak as one party in statements (the EU Council, NATO).
