@@ -385,6 +385,27 @@ impl Ctx<'_> {
             // Drop adverbs: "which Russia immediately denied".
             let trimmed = np.trim_end();
             let mut np_end_at = cs + trimmed.len();
+            // "Iran's ministry condemned Albania's decision and rejected the
+            // accusation": a verb coordinated with an earlier one shares its
+            // subject, the phrase before that first verb.
+            if trimmed.ends_with(" and") {
+                let first = hits
+                    .iter()
+                    .find(|x| {
+                        x.start > cs
+                            && x.end < h.start
+                            && matches!(
+                                x.pat,
+                                Pat::Assert | Pat::Cognition | Pat::DenyVerb | Pat::Accuse
+                            )
+                    })
+                    .map(|x| x.start)
+                    .or_else(|| first_past_verb(self.text, cs, h.start));
+                if let Some(at) = first {
+                    np_end_at = cs + self.text.get(cs..at).unwrap_or("").trim_end().len();
+                }
+            }
+            let trimmed = self.text.get(cs..np_end_at).unwrap_or("");
             if let Some(last) = trimmed.rsplit(' ').next() {
                 if last.ends_with("ly") && last.len() > 3 {
                     np_end_at -= last.len();

@@ -295,6 +295,20 @@ impl Ctx<'_> {
                     self.set_conf_near(&mut c, cs, ce, d.start);
                     handled_deny = true;
                     out.push(c);
+                    // "said the claims were absurd and that Washington itself
+                    // carries out cyberattacks": a second statement after the
+                    // dismissal is the denier's own claim (made a reply below).
+                    let second = self
+                        .text
+                        .get(d.end..ce)
+                        .and_then(|t| t.find(" and that ").map(|p| d.end + p + 10));
+                    if let Some(rel) = second.and_then(|a| self.relation(a, ce, i, None)) {
+                        if !rel.negated && !rel.conditional && !rel.hedged {
+                            let more =
+                                self.relation_claims(&rel, Some(&sp), i, f.reporter.clone(), prior);
+                            out.extend(more);
+                        }
+                    }
                     // "... allegations against Washington": pointing back.
                     if let Some(t) = self.allegations_against(cs, ce, i) {
                         if t.state.is_some() && t.state != sp.country {

@@ -446,6 +446,12 @@ impl Ctx<'_> {
                 if !close && !agent {
                     return None;
                 }
+                // "condemned Albania's decision to cut ties over the
+                // cyberattack": the owner of a step or a claim is not the
+                // one condemned for the operation.
+                if chosen.is_some_and(|h| self.owns_a_step(h)) {
+                    return None;
+                }
             }
         }
         if chosen.is_none() {
@@ -497,7 +503,29 @@ impl Ctx<'_> {
                     .iter()
                     .any(|x| points(x) && x.end <= h.start && h.start - x.end <= 22);
                 let b = before.trim_end();
+                // "accusations by the United States that ...": the one who
+                // makes the claim, not an origin.
+                let claimant = {
+                    let b = b.strip_suffix(" the").unwrap_or(b);
+                    b.strip_suffix(" by").is_some_and(|x| {
+                        [
+                            "accusations",
+                            "allegations",
+                            "claims",
+                            "charges",
+                            "accusation",
+                        ]
+                        .iter()
+                        .any(|n| x.ends_with(n))
+                    })
+                };
+                // "members based in Albania": a location, not an origin.
+                let placed = ["based in", "located in", "living in", "residing in"]
+                    .iter()
+                    .any(|p| b.strip_suffix(" the").unwrap_or(b).ends_with(p));
                 if from
+                    && !claimant
+                    && !placed
                     && !b.ends_with("against")
                     && !b.ends_with("targeting")
                     && !b.ends_with(" on")
@@ -767,6 +795,52 @@ impl Ctx<'_> {
     /// than carries it out: "the UK summoned the ambassador over the hack",
     /// "Germany condemned the attack". Such a party is not the one
     /// responsible for the operation named after it.
+    /// Whether the party owns a decision or a claim ("Albania's decision",
+    /// "US accusations"), not an operation.
+    fn owns_a_step(&self, h: &Hit) -> bool {
+        const OWNED: &[&str] = &[
+            "decision",
+            "move",
+            "step",
+            "action",
+            "measure",
+            "accusation",
+            "allegation",
+            "claim",
+            "statement",
+            "remarks",
+            "position",
+            "response",
+            "reaction",
+            "announcement",
+        ];
+        let mut end = (h.end + 48).min(self.text.len());
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let after = self.text.get(h.end..end).unwrap_or("");
+        let owned = |t: &str| {
+            let t = t.trim_start_matches(['’', '\'', 's']).trim_start();
+            OWNED
+                .iter()
+                .any(|w| t.get(..w.len()).is_some_and(|x| x.eq_ignore_ascii_case(w)))
+        };
+        if owned(after) {
+            return true;
+        }
+        // "the Albanian government's decision": the owner's head noun, then
+        // the possessive.
+        let head = after.trim_start().split(' ').take(3).collect::<Vec<_>>();
+        let mut at = after.len() - after.trim_start().len();
+        for w in head {
+            at += w.len() + 1;
+            if w.ends_with("’s") || w.ends_with("'s") {
+                return after.get(at..).is_some_and(owned);
+            }
+        }
+        false
+    }
+
     fn acts_otherwise(&self, h: &Hit, op: usize) -> bool {
         const ANSWERING: &[&str] = &[
             "summoned",

@@ -209,6 +209,19 @@ pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
                 .map_or(0, |p| p + 1);
             return s + head_start;
         }
+        // "James Whitfield, a senior fellow at a think tank, said": the
+        // name before a descriptive appositive is the subject.
+        let described = ["a ", "an ", "the "].iter().any(|a| name.starts_with(a));
+        if described && name_start > 0 {
+            let head = before.get(..name_start - 1).unwrap_or("");
+            let head_start = head
+                .rfind([',', ';', ':', '"', '“', '”'])
+                .map_or(0, |p| p + 1);
+            let seg = head.get(head_start..).unwrap_or("").trim();
+            if capitalized_name(seg).is_some_and(|n| n.len() == seg.len()) {
+                return s + head_start;
+            }
+        }
         return s + name_start;
     }
     // Keep an appositive name: "Bruno Khal, chief of ...".

@@ -233,6 +233,11 @@ pub(super) fn tail_after(np: &str, after_state: Option<&str>) -> String {
         "embassy",
         "mission to the united nations",
         "mission to the un",
+        // "Russia's UN mission", "China's mission to the EU".
+        "un mission",
+        "mission to the eu",
+        "mission to the european union",
+        "permanent mission",
         "consulate",
         "ministry of foreign affairs",
         "defence ministry",
@@ -242,9 +247,13 @@ pub(super) fn tail_after(np: &str, after_state: Option<&str>) -> String {
     ] {
         if lower.contains(k) {
             return match k {
-                "mission to the united nations" | "mission to the un" => {
+                "mission to the united nations" | "mission to the un" | "un mission" => {
                     "mission to the UN".to_owned()
                 }
+                "mission to the eu" | "mission to the european union" => {
+                    "mission to the EU".to_owned()
+                }
+                "permanent mission" => "mission".to_owned(),
                 "ministry of foreign affairs" => "foreign ministry".to_owned(),
                 "defense ministry" | "ministry of defence" | "ministry of defense" => {
                     "defence ministry".to_owned()

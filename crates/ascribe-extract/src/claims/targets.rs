@@ -241,6 +241,12 @@ impl Ctx<'_> {
             if TIES.iter().any(|t| ends_with_ignore_case(b, t)) {
                 return false;
             }
+            // "members of a group based in Albania": a location only, not a
+            // state held responsible.
+            const PLACED: &[&str] = &["based in", "located in", "living in", "residing in"];
+            if PLACED.iter().any(|t| ends_with_ignore_case(b, t)) {
+                return true;
+            }
             // "a group known as APT40", "a crew dubbed Volt Typhoon": the
             // name a party goes by, not a victim after "as".
             const NAMING: &[&str] = &[
@@ -339,6 +345,22 @@ impl Ctx<'_> {
             "accusations",
             "allies",
         ];
+        // "rejected accusations by the United States that ...": the party
+        // after "accusations by" makes the claim; it is not accused.
+        const CLAIM_NOUNS: &[&str] = &[
+            "accusation",
+            "accusations",
+            "allegation",
+            "allegations",
+            "claim",
+            "claims",
+            "charges",
+            "assertions",
+        ];
+        let (b0, b1) = if p0 == "the" { (p1, p2) } else { (p0, p1) };
+        if b0 == "by" && CLAIM_NOUNS.contains(&b1) {
+            return true;
+        }
         let lead_from = prev
             .iter()
             .take(3)
@@ -444,6 +466,14 @@ impl Ctx<'_> {
             "internal",
             "databases",
             "officials",
+            // "rejected US accusations that ...", "Albania's decision to
+            // cut ties": the owner of a claim or a step.
+            "accusation",
+            "allegation",
+            "claim",
+            "decision",
+            "move to",
+            "measures",
         ];
         VICTIM_NOUNS.iter().any(|n| after.starts_with(n))
     }

@@ -1,0 +1,434 @@
+//! Denials, counter-accusations, attribution statements and the kind a
+//! claim takes: one small document per row, written for these tests (not
+//! taken from any publication), in the ways foreign-ministry briefings,
+//! embassy statements, news reports and security vendors word them.
+
+use ascribe_extract::{read_document, ExtractedClaim};
+use ascribe_model::ClaimKind::{
+    self, Accusation as Acc, AttributionStatement as Attr, CounterAccusation as Counter,
+    Denial as Deny,
+};
+
+/// One expected claim: kind, the speaker's country ("" for none, "*" for
+/// any), the canonical target ("" for none), and a word of the speaker or
+/// speaker organisation ("" for no check), as the scorer matches them.
+type Want = (ClaimKind, &'static str, &'static str, &'static str);
+
+fn read(text: &str) -> Vec<ExtractedClaim> {
+    read_document("t.txt", text.as_bytes(), None).claims
+}
+
+fn opt(s: &str) -> Option<&str> {
+    (!s.is_empty()).then_some(s)
+}
+
+/// Whether a claim is the one wanted.
+fn fits(c: &ExtractedClaim, w: &Want) -> bool {
+    let c = &c.claim;
+    let who = format!(
+        "{} {}",
+        c.speaker.as_deref().unwrap_or(""),
+        c.speaker_org.as_deref().unwrap_or("")
+    )
+    .to_lowercase();
+    c.kind == Some(w.0)
+        && (w.1 == "*" || c.speaker_country.as_deref() == opt(w.1))
+        && c.target_canonical.as_deref() == opt(w.2)
+        && (w.3.is_empty() || who.contains(&w.3.to_lowercase()))
+}
+
+/// Reads every row and lists the rows whose claims are not exactly the
+/// wanted ones (in any order).
+fn check(cases: &[(&str, &str, Vec<Want>)]) {
+    let mut failed = Vec::new();
+    for (name, text, want) in cases {
+        let cs = read(text);
+        let mut left: Vec<&ExtractedClaim> = cs.iter().collect();
+        let mut missing = Vec::new();
+        for w in want {
+            match left.iter().position(|c| fits(c, w)) {
+                Some(k) => {
+                    left.remove(k);
+                }
+                None => missing.push(w),
+            }
+        }
+        if !missing.is_empty() || !left.is_empty() {
+            let extra: Vec<String> = left
+                .iter()
+                .map(|c| {
+                    format!(
+                        "({:?}, {:?}, {:?}, {:?}/{:?})",
+                        c.claim.kind,
+                        c.claim.speaker_country,
+                        c.claim.target_canonical,
+                        c.claim.speaker,
+                        c.claim.speaker_org
+                    )
+                })
+                .collect();
+            failed.push(format!(
+                "{name}:\n  missing {missing:?}\n  extra   {}",
+                extra.join("\n          ")
+            ));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {} rows fail:\n{}",
+        failed.len(),
+        cases.len(),
+        failed.join("\n")
+    );
+}
+
+#[test]
+fn denials() {
+    check(&[
+        (
+            "embassy_dismissed_as_unfounded",
+            "The US Treasury on Friday sanctioned two officers of Russia's GRU over a hacking campaign against American water utilities. The Russian Embassy in Washington dismissed the allegations as unfounded.",
+            vec![
+                (Acc, "United States", "Russia", "Treasury"),
+                (Deny, "Russia", "Russia", "embassy"),
+            ],
+        ),
+        (
+            "kremlin_spokesman_nothing_to_do_with",
+            "Ukraine's security service said Russian military hackers had knocked out the mobile operator's network.\n\nKremlin spokesman Pavel Orlov told reporters that Russia had nothing to do with the outage.",
+            vec![
+                (Acc, "Ukraine", "Russia", ""),
+                (Deny, "Russia", "Russia", "Orlov"),
+            ],
+        ),
+        (
+            "briefing_opposes_hacking_and_rejects_as_groundless",
+            "Canada's signals intelligence agency said on Tuesday that Chinese state-sponsored hackers had broken into a federal network.\n\nAt a regular news briefing in Beijing, foreign ministry spokesperson Guo Lei said China firmly opposes all forms of hacking and rejected the accusation as groundless.",
+            vec![
+                (Acc, "Canada", "China", ""),
+                (Deny, "China", "China", "Guo Lei"),
+            ],
+        ),
+        (
+            "capital_has_repeatedly_denied_involvement",
+            "Britain said Chinese state-backed hackers had accessed the electoral register. Beijing has repeatedly denied any involvement in hacking.",
+            vec![
+                (Acc, "United Kingdom", "China", ""),
+                (Deny, "China", "China", ""),
+            ],
+        ),
+        (
+            "categorically_rejected_calling_it_baseless",
+            "Montenegro accused Iran of a cyberattack on government websites. Iran's foreign ministry spokesman Hamid Sadeghi categorically rejected the accusation, calling it baseless.",
+            vec![
+                (Acc, "Montenegro", "Iran", ""),
+                (Deny, "Iran", "Iran", "Sadeghi"),
+            ],
+        ),
+        (
+            "state_has_denied_involvement",
+            "The FBI said North Korean hackers stole $100 million from a cryptocurrency bridge. North Korea has denied involvement in cyber theft.",
+            vec![
+                (Acc, "United States", "North Korea", "FBI"),
+                (Deny, "North Korea", "North Korea", ""),
+            ],
+        ),
+        (
+            "embassy_statement_fabricated_slander",
+            "Dutch military intelligence said a Chinese hacking group had broken into a defence network.\n\nIn a statement, the Chinese embassy in The Hague said the accusations were \"completely fabricated and malicious slander\".",
+            vec![
+                (Acc, "Netherlands", "China", ""),
+                (Deny, "China", "China", "embassy"),
+            ],
+        ),
+        (
+            "ministry_described_the_claims_as",
+            "Germany said the GRU was behind a hacking campaign against the Social Democrats. The Russian foreign ministry described the claims as unsubstantiated and Russophobic.",
+            vec![
+                (Acc, "Germany", "Russia", ""),
+                (Deny, "Russia", "Russia", "foreign"),
+            ],
+        ),
+        (
+            "spokeswoman_named_before_writes_on_telegram",
+            "Estonia accused Russia's military intelligence of hacking its ministries.\n\nRussian foreign ministry spokeswoman Irina Volkova responded on Wednesday. \"This is yet another groundless accusation,\" Volkova wrote on Telegram.",
+            vec![
+                (Acc, "Estonia", "Russia", ""),
+                (Deny, "Russia", "Russia", "Volkova"),
+            ],
+        ),
+        (
+            "capital_denied_the_charge",
+            "Washington accused Tehran of hacking a dam in New York state. Tehran denied the charge.",
+            vec![
+                (Acc, "United States", "Iran", ""),
+                (Deny, "Iran", "Iran", ""),
+            ],
+        ),
+        (
+            "standing_denial_in_the_background",
+            "Moscow has consistently denied accusations that it uses hackers to meddle in elections abroad.",
+            vec![(Deny, "Russia", "Russia", "")],
+        ),
+        (
+            "inverted_quote_with_appositive_after_an_accusation_clause",
+            "\"The so-called evidence is pure invention,\" said Anton Belov, a spokesman for the Russian embassy in London, after Britain blamed Russia for the attack on the defence ministry.",
+            vec![
+                (Acc, "United Kingdom", "Russia", ""),
+                (Deny, "Russia", "Russia", "Belov"),
+            ],
+        ),
+        (
+            "embassy_opposes_and_is_a_victim",
+            "Australia said China's Ministry of State Security was behind the intrusion. A spokesperson for the Chinese embassy in Canberra said China firmly opposes and cracks down on hacking and is itself a major victim of cyberattacks.",
+            vec![
+                (Acc, "Australia", "China", ""),
+                (Deny, "China", "China", "embassy"),
+            ],
+        ),
+        (
+            "press_conference_q_and_label",
+            "Foreign Ministry Spokesperson Tan Wei's Regular Press Conference on March 4\n\nBloomberg: The British government said today that hackers linked to China's Ministry of State Security targeted members of parliament. What's your comment?\n\nTan Wei: China has always opposed all forms of cyberattacks. We urge the UK to stop making groundless accusations against China.",
+            vec![
+                (Acc, "United Kingdom", "China", ""),
+                (Deny, "China", "China", "Tan Wei"),
+            ],
+        ),
+        (
+            "mission_says_state_does_not_engage",
+            "Israel said Iranian state hackers attacked its water systems. Iran's UN mission said Tehran does not engage in cyberattacks against any country.",
+            vec![
+                (Acc, "Israel", "Iran", ""),
+                (Deny, "Iran", "Iran", "mission"),
+            ],
+        ),
+        (
+            "not_involved_in_any_way",
+            "Lithuania blamed Russian hackers for the attack on its gas operator.\n\n\"Russia is not involved in any way,\" Kremlin spokesman Pavel Orlov said.",
+            vec![
+                (Acc, "Lithuania", "Russia", ""),
+                (Deny, "Russia", "Russia", "Orlov"),
+            ],
+        ),
+        (
+            "russian_mfa_briefing_question_and_answer",
+            "Briefing by Foreign Ministry Spokeswoman Irina Volkova, Moscow, May 5\n\nQuestion: The Czech government has accused Russian military intelligence of attacking its railways. How would you comment?\n\nIrina Volkova: We have repeatedly said that these are baseless fabrications. Russia does not conduct cyberattacks against other states.",
+            vec![
+                (Acc, "Czech Republic", "Russia", ""),
+                (Deny, "Russia", "Russia", "Volkova"),
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn counter_accusations() {
+    check(&[
+        (
+            "it_is_the_us_that",
+            "The US Justice Department charged seven men it said hacked on behalf of China's Ministry of State Security.\n\nChinese foreign ministry spokesman Guo Lei said the charges were groundless. \"It is the United States that has long carried out large-scale cyberattacks against Chinese universities and research institutes,\" Guo said.",
+            vec![
+                (Acc, "United States", "China", "Justice"),
+                (Deny, "China", "China", "Guo"),
+                (Counter, "China", "United States", "Guo"),
+            ],
+        ),
+        (
+            "washington_itself_carries_out",
+            "Poland blamed Russian hackers for the attack on its news agency.\n\nRussian foreign ministry spokeswoman Irina Volkova said the claims were absurd and that Washington itself carries out large-scale cyberattacks on Russian infrastructure.",
+            vec![
+                (Acc, "Poland", "Russia", ""),
+                (Deny, "Russia", "Russia", "Volkova"),
+                (Counter, "Russia", "United States", "Volkova"),
+            ],
+        ),
+        (
+            "denies_and_accuses_the_accuser",
+            "Israel's cyber directorate said Iranian hackers were behind the attack on a hospital. Iran's foreign ministry spokesman said the allegations were baseless and accused Israel of carrying out cyberattacks against Iran's fuel stations.",
+            vec![
+                (Acc, "Israel", "Iran", ""),
+                (Deny, "Iran", "Iran", ""),
+                (Counter, "Iran", "Israel", ""),
+            ],
+        ),
+        (
+            "state_agency_calls_it_fabrication_and_names_the_us",
+            "The United States blamed North Korea for the theft from the bank. North Korea's official KCNA news agency called the claim a fabrication and said the United States was the main perpetrator of cyberattacks in the world.",
+            vec![
+                (Acc, "United States", "North Korea", ""),
+                (Deny, "North Korea", "North Korea", "KCNA"),
+                (Counter, "North Korea", "United States", "KCNA"),
+            ],
+        ),
+        (
+            "embassy_says_accuser_hacked_it",
+            "The State Department accused Russia's Foreign Intelligence Service of breaching government agencies through a software update. The Russian embassy said in a statement that the United States had repeatedly attacked Russian networks.",
+            vec![
+                (Acc, "United States", "Russia", ""),
+                (Counter, "Russia", "United States", "embassy"),
+            ],
+        ),
+        (
+            "smear_talk_alone_is_no_reply",
+            "The EU condemned Chinese hacking of its diplomats' email. China's mission to the EU said the bloc should stop smearing China and spreading disinformation.",
+            vec![(Acc, "European Union", "China", "")],
+        ),
+        (
+            "transcript_answer_points_at_the_accuser",
+            "Foreign Ministry Spokesperson Tan Wei's Regular Press Conference\n\nAFP: The US and Japan said Chinese state hackers broke into Japan's space agency. What is your response?\n\nTan Wei: The accusation is groundless. The US has for years conducted cyber espionage against Chinese government departments and companies.",
+            vec![
+                (Acc, "United States", "China", ""),
+                (Acc, "Japan", "China", ""),
+                (Deny, "China", "China", "Tan Wei"),
+                (Counter, "China", "United States", "Tan Wei"),
+            ],
+        ),
+    ]);
+}
+
+/// Companies making a formal attribution accuse; attributions with no
+/// official voice (the document's own, unnamed sources, commentators, the
+/// press) and affiliations alone are attribution statements.
+#[test]
+fn vendors_and_attribution_statements() {
+    check(&[
+        (
+            "vendor_we_assess_with_moderate_confidence",
+            "Mandiant published a report on the campaign on Thursday.\n\n\"We assess with moderate confidence that APT29 is responsible for this intrusion campaign,\" the company said.",
+            vec![(Acc, "United States", "APT29", "Mandiant")],
+        ),
+        (
+            "vendor_attributes_to",
+            "CrowdStrike attributes the intrusions to Fancy Bear, a group tied to the GRU.",
+            vec![(Acc, "United States", "APT28", "CrowdStrike")],
+        ),
+        (
+            "researchers_at_a_vendor_linked_the_campaign",
+            "Researchers at ESET linked the campaign against Ukrainian energy firms to Sandworm.",
+            vec![(Acc, "Slovakia", "Sandworm", "ESET")],
+        ),
+        (
+            "vendor_researchers_with_high_confidence",
+            "Secureworks researchers said with high confidence that the intrusions were conducted on behalf of the Iranian government.",
+            vec![(Acc, "United States", "Iran", "Secureworks")],
+        ),
+        (
+            "vendor_team_said_state_backed_hackers_targeted",
+            "Google's Threat Analysis Group said North Korean government-backed hackers had targeted security researchers.",
+            vec![(Acc, "United States", "North Korea", "Google")],
+        ),
+        (
+            "documents_voice_widely_attributed",
+            "The malware shares code with earlier attacks widely attributed to the Lazarus Group.",
+            vec![(Attr, "", "Lazarus", "")],
+        ),
+        (
+            "unnamed_researchers_linked",
+            "Security researchers have linked the campaign to APT41.",
+            vec![(Attr, "", "APT41", "")],
+        ),
+        (
+            "think_tank_fellow",
+            "James Whitfield, a senior fellow at the Atlantic Council, said the operation was almost certainly the work of Russian military intelligence.",
+            vec![(Attr, "*", "Russia", "Whitfield")],
+        ),
+        (
+            "former_director",
+            "A former NSA director said on Sunday that the intrusion was almost certainly the work of Chinese intelligence.",
+            vec![(Attr, "*", "China", "")],
+        ),
+        (
+            "people_familiar_with_the_investigation",
+            "Two people familiar with the investigation said the breach was carried out by Russia's Foreign Intelligence Service.",
+            vec![(Attr, "", "Russia", "")],
+        ),
+        (
+            "intelligence_sources",
+            "Intelligence sources said Russian hackers were behind the leak of the trade documents.",
+            vec![(Attr, "", "Russia", "")],
+        ),
+        (
+            "affiliation_only",
+            "APT29, also known as Cozy Bear, is widely believed to be part of Russia's Foreign Intelligence Service.",
+            vec![(Attr, "", "APT29", "")],
+        ),
+        (
+            "state_media_claim_without_an_accusation_before",
+            "China's state broadcaster CCTV reported that the attack on the university came from the United States.",
+            vec![(Attr, "China", "United States", "CCTV")],
+        ),
+        (
+            "newspaper_investigation",
+            "The New York Times reported that hackers working for Iran's Revolutionary Guard had breached the campaign's email.",
+            vec![(Attr, "United States", "Iran", "New York Times")],
+        ),
+    ]);
+}
+
+/// Writing about claims without making one, hypotheticals, non-answers and
+/// a vendor describing a tool give no claim.
+#[test]
+fn no_claims() {
+    check(&[
+        (
+            "declined_to_comment",
+            "The Chinese embassy in Washington declined to comment on the report.",
+            vec![],
+        ),
+        (
+            "no_reply_is_no_denial",
+            "The FBI said Chinese hackers had breached the utility. The Chinese embassy in Washington did not immediately respond to a request for comment.",
+            vec![(Acc, "United States", "China", "FBI")],
+        ),
+        (
+            "hypothetical",
+            "If Russian hackers were found to be behind the attack, the alliance could invoke its mutual defence clause, the secretary general said.",
+            vec![],
+        ),
+        (
+            "report_names_nobody",
+            "The report did not say who was behind the attack on the pipeline.",
+            vec![],
+        ),
+        (
+            "unclear_who",
+            "It was not clear who was responsible for the breach of the health ministry.",
+            vec![],
+        ),
+        (
+            "asked_whether",
+            "Asked whether Iran was behind the attack, the minister said investigators were still gathering evidence.",
+            vec![],
+        ),
+        (
+            "too_early_to_say",
+            "Experts said it was too early to say whether China was involved in the intrusion.",
+            vec![],
+        ),
+        (
+            "vendor_describes_a_tool",
+            "Kaspersky said the malware uses a new technique to hide its traffic inside DNS requests.",
+            vec![],
+        ),
+        (
+            "vendor_cannot_say_who",
+            "Check Point said it could not yet say who was behind the campaign.",
+            vec![],
+        ),
+        (
+            "company_denies_data_loss",
+            "The company denied that customer data had been stolen in the attack.",
+            vec![],
+        ),
+        (
+            "open_question",
+            "Would the government respond if Chinese hackers were found to be behind the attack?",
+            vec![],
+        ),
+        (
+            "retrospective_without_attribution",
+            "Ten years ago, the hack of a Hollywood studio made headlines around the world.",
+            vec![],
+        ),
+    ]);
+}
