@@ -218,6 +218,30 @@ fn denials() {
                 (Deny, "Russia", "Russia", "Volkova"),
             ],
         ),
+        (
+            "says_it_does_not_carry_out",
+            "The US accused Russia of the hack on the pipeline. Russia says it does not carry out cyberattacks.",
+            vec![
+                (Acc, "United States", "Russia", ""),
+                (Deny, "Russia", "Russia", ""),
+            ],
+        ),
+        (
+            "had_not_been_involved",
+            "The US accused Iran of the hack on the dam. Iran's mission to the UN said Iran had not been involved.",
+            vec![
+                (Acc, "United States", "Iran", ""),
+                (Deny, "Iran", "Iran", "mission"),
+            ],
+        ),
+        (
+            "not_aware_but_always_opposed",
+            "The US accused China of the hack on the utility. China's embassy in Washington said it was not aware of the incident and that China had always opposed cyberattacks.",
+            vec![
+                (Acc, "United States", "China", ""),
+                (Deny, "China", "China", "embassy"),
+            ],
+        ),
     ]);
 }
 
