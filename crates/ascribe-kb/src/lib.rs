@@ -377,6 +377,19 @@ impl KnowledgeBase {
                 }
                 let single = !f.contains(' ');
                 out.push((f.to_owned(), i, single));
+                // Microsoft's element names ("NOBELIUM", "STRONTIUM") are
+                // written "Nobelium" in running text; no English word ends
+                // so ("-ium" words are elements), so the capitalised form
+                // is as safe as the upper-case one.
+                if single
+                    && f.len() > 5
+                    && f.ends_with("IUM")
+                    && f.chars().all(|c| c.is_ascii_uppercase())
+                {
+                    let mut t = f.to_ascii_lowercase();
+                    t[..1].make_ascii_uppercase();
+                    out.push((t, i, true));
+                }
                 // "APT29" is also written "APT 29" and "APT-29".
                 if let Some(pos) = f.find(|c: char| c.is_ascii_digit()) {
                     let (head, tail) = f.split_at(pos);

@@ -88,6 +88,19 @@ fn withheld(before: &str) -> bool {
             )
 }
 
+/// The phrase from `s` to a clause start `cs` when it is one phrase ended
+/// by a comma ("Klaus Richter," before "Germany's interior minister,
+/// said"), without that comma.
+fn lead_phrase(text: &str, s: usize, cs: usize) -> Option<(usize, usize)> {
+    let t = text.get(s..cs)?.trim_end();
+    let body = t.strip_suffix(',')?;
+    if body.trim().is_empty() || body.contains([',', ';', ':', '"', '“', '”', '(', ')']) {
+        return None;
+    }
+    let lead = body.len() - body.trim_start().len();
+    Some((s + lead, s + body.len()))
+}
+
 /// The first past-tense verb after the first word of `s..e` ("summoned" in
 /// "The government summoned the ambassador and"): where a subject ends.
 fn first_past_verb(text: &str, s: usize, e: usize) -> Option<usize> {
@@ -323,6 +336,14 @@ impl Ctx<'_> {
             let parts = split_subjects(self.text, cs, vs);
             if let [a, b] = parts[..] {
                 if let Some(sp) = self.appositive(a, b, i) {
+                    out.push(accuse(sp));
+                    continue;
+                }
+            }
+            // "Klaus Richter, Germany's interior minister, blamed ...": the
+            // name before the clause and the post in it are one person.
+            if let (Some(lead), [one]) = (lead_phrase(self.text, s, cs), &parts[..]) {
+                if let Some(sp) = self.appositive(lead, *one, i) {
                     out.push(accuse(sp));
                     continue;
                 }
@@ -601,6 +622,27 @@ impl Ctx<'_> {
             ]
             .contains(&&*vt)
             {
+                // "the Dutch claims that ...", "these reports that ...":
+                // after a determiner the word is the noun.
+                let is_det = |w: &str| {
+                    [
+                        "the", "these", "those", "such", "its", "their", "his", "her",
+                    ]
+                    .iter()
+                    .any(|d| w.eq_ignore_ascii_case(d))
+                };
+                let mut before = self
+                    .text
+                    .get(s..v.start)
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .rev();
+                let w1 = before.next().unwrap_or("");
+                let w2 = before.next().unwrap_or("");
+                let det = is_det(w1) || is_det(w2) && w1.starts_with(char::is_uppercase);
+                if det {
+                    continue;
+                }
                 let next = self.text.get(v.end..e).unwrap_or("").trim_start();
                 let ok = next.is_empty()
                     || next.starts_with("that ")
@@ -707,6 +749,11 @@ impl Ctx<'_> {
             {
                 continue;
             }
+            // "Officials told the Australian Broadcasting Corporation the
+            // government believed ...": the believer follows the one told.
+            if let Some(after) = self.after_listener(&hits, cs, v_subject_end) {
+                cs = after;
+            }
             let before_np = self.subject_np(cs, v_subject_end);
             let comma_before = self
                 .text
@@ -748,7 +795,14 @@ impl Ctx<'_> {
                     }
                 }
             }
-            if let Some(sp) = before_np.and_then(|(a, b)| self.parse_np(a, b, i)) {
+            // "Klaus Richter, Germany's interior minister, said", "The
+            // Dutch defence minister, Marieke Janssen, said": one person.
+            let s0 = s.max(dateline_end(self.text, s, e).min(cs));
+            let joined = before_np
+                .zip(lead_phrase(self.text, s0, cs))
+                .and_then(|(np, lead)| self.appositive(lead, np, i));
+            if let Some(sp) = joined.or_else(|| before_np.and_then(|(a, b)| self.parse_np(a, b, i)))
+            {
                 // Sentence-final: "..., the spokesman said (on Friday)."
                 // "..., Mao said, adding that ...": the claim is before the verb.
                 let adds = [
@@ -841,8 +895,10 @@ impl Ctx<'_> {
                 }
                 continue;
             }
-            // "..., said the spokesman."
-            if comma_before || v.start == cs {
+            // "..., said the spokesman." ("..., the minister told
+            // parliament": whom one tells is no speaker.)
+            let tells = vt.starts_with("told") || vt.starts_with("tell");
+            if (comma_before || v.start == cs) && !tells {
                 let ae = np_end(self.text, v.end, e);
                 // "..., said Maria Volkova, a spokeswoman for the foreign
                 // ministry.": the appositive after the name gives its office.
@@ -1113,6 +1169,48 @@ impl Ctx<'_> {
                 reporter: None,
             });
         }
+    }
+
+    /// Where the subject of a verb at `v` starts when a verb of telling
+    /// and whom it tells come first in its clause ("told Reuters the
+    /// government believed", "told the Australian Broadcasting Corporation
+    /// officials had concluded"): after the one told, a name in capitals or
+    /// a known outlet or body. None when there is no such verb or nothing is
+    /// left for a subject.
+    fn after_listener(&self, hits: &[Hit], cs: usize, v: usize) -> Option<usize> {
+        let told = hits.iter().rfind(|h| {
+            h.pat == Pat::Assert
+                && h.start >= cs
+                && h.end < v
+                && self.text.get(h.start..h.end).is_some_and(|w| {
+                    let w = w.to_ascii_lowercase();
+                    w == "told" || w == "tells" || w == "tell"
+                })
+        })?;
+        let rest = self.text.get(told.end..v)?;
+        let mut at = told.end + (rest.len() - rest.trim_start().len());
+        if self.text.get(at..v)?.starts_with("the ") {
+            at += 4;
+        }
+        // A known party or outlet, else a run of capitalised words.
+        if let Some(h) = hits
+            .iter()
+            .find(|h| h.start == at && matches!(h.pat, Pat::Media | Pat::Body(_) | Pat::State(_)))
+        {
+            at = h.end;
+        }
+        for w in self.text.get(at..v)?.split(' ') {
+            if w.is_empty() {
+                at += 1;
+                continue;
+            }
+            if !w.starts_with(char::is_uppercase) {
+                break;
+            }
+            at += w.len() + 1;
+        }
+        let left = self.text.get(at.min(v)..v)?.trim();
+        (!left.is_empty() && at < v).then_some(at)
     }
 
     /// The official party named between "by" and "to" right after a

@@ -3,6 +3,10 @@
 
 use super::*;
 
+/// An outlet's frame: its index, the outlet's name, its content, and
+/// whether it is a verb of saying (not "according to").
+type MediaFrame = (usize, Option<String>, (usize, usize), bool);
+
 impl Ctx<'_> {
     pub(super) fn sentence_claims(&mut self, i: usize, prior: &[RawClaim]) -> Vec<RawClaim> {
         let sent = self.sentences[i].clone();
@@ -33,13 +37,14 @@ impl Ctx<'_> {
                 self.place_official(sp, side.as_deref(), prior);
             }
         }
-        // "According to Reuters, an official said ...": the outlet reports,
-        // the official speaks.
-        let media_sources: Vec<(usize, Option<String>, (usize, usize))> = frames
+        // "According to Reuters, an official said ...", "The New York Times
+        // reported that intelligence officials had concluded ...": the
+        // outlet reports, the official speaks.
+        let media_sources: Vec<MediaFrame> = frames
             .iter()
             .enumerate()
             .filter(|(_, f)| {
-                f.kind == FrameKind::Source
+                matches!(f.kind, FrameKind::Source | FrameKind::Say)
                     && f.speaker.as_ref().is_some_and(|x| {
                         x.media
                             || x.org.as_deref().is_some_and(|o| {
@@ -49,13 +54,29 @@ impl Ctx<'_> {
                             })
                     })
             })
-            .map(|(k, f)| (k, f.speaker.as_ref().and_then(|x| x.org.clone()), f.content))
+            .map(|(k, f)| {
+                (
+                    k,
+                    f.speaker.as_ref().and_then(|x| x.org.clone()),
+                    f.content,
+                    f.kind == FrameKind::Say,
+                )
+            })
             .collect();
         let mut drop = Vec::new();
-        for (k, name, (cs, ce)) in media_sources {
+        for (k, name, (cs, ce), says) in media_sources {
             let mut inner = false;
             for f in frames.iter_mut() {
-                if f.kind != FrameKind::Source && f.verb >= cs && f.verb < ce && f.speaker.is_some()
+                // What an outlet reports is a frame that speaks forward
+                // inside its words ("reported that officials had concluded
+                // that ..."), not the sentence's own closing "..., Peskov
+                // said" around a mention of media reports.
+                let relayed = !says || f.content.0 > f.verb;
+                if f.kind != FrameKind::Source
+                    && f.verb >= cs
+                    && f.verb < ce
+                    && relayed
+                    && f.speaker.as_ref().is_some_and(|x| !x.media)
                 {
                     // An outlet known only as "media" names no reporter.
                     if let Some(name) = &name {
@@ -363,6 +384,17 @@ impl Ctx<'_> {
                     if f.kind == FrameKind::Source {
                         rel.conditional = false;
                     }
+                    // "The accusations that Moscow ordered the hack are
+                    // absurd, the minister said": the speaker talks about
+                    // someone else's claim, and makes none of their own.
+                    if !matches!(f.kind, FrameKind::Accuse(_))
+                        && rel
+                            .targets
+                            .first()
+                            .is_some_and(|t| self.about_claims(cs, t.start))
+                    {
+                        continue;
+                    }
                     // "said: 'We assess with high confidence that ...'": the
                     // confidence sits between the verb and "that".
                     if rel.conf.is_none() && f.verb < cs {
@@ -604,6 +636,11 @@ impl Ctx<'_> {
                     ClaimKind::Denial => p.speaker_country.clone(),
                     _ => p.target_state.clone(),
                 })
+                // Before any claim: the one state the story accuses.
+                .or_else(|| match self.accused.as_slice() {
+                    [one] => Some(one.clone()),
+                    _ => None,
+                })
         } else {
             // Of several accusers in one sentence, the first named leads.
             let last = prior
@@ -706,6 +743,30 @@ impl Ctx<'_> {
                 p.target_state.as_deref() == Some(c) && p.speaker_country.as_deref() != Some(c)
                     || p.kind == ClaimKind::Denial && p.speaker_country.as_deref() == Some(c)
             })
+    }
+
+    /// Whether the words from `cs` to a target at `t` speak of claims made
+    /// about it ("the accusations that", "claims by the Netherlands
+    /// that"), not endorsing them ("confirmed the allegations that").
+    fn about_claims(&self, cs: usize, t: usize) -> bool {
+        let Some(between) = self.text.get(cs..t) else {
+            return false;
+        };
+        if between.len() > 160 {
+            return false;
+        }
+        let lower = between.to_ascii_lowercase();
+        let mut words = lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty());
+        let mentions =
+            words.any(|w| super::targets::CLAIM_NOUNS.contains(&w)) && lower.contains(" that ");
+        mentions
+            && ![
+                "confirm", "back", "endors", "support", "repeat", "reiterat", "stand",
+            ]
+            .iter()
+            .any(|w| lower.contains(w))
     }
 
     pub(super) fn deny_in(&self, cs: usize, ce: usize) -> Option<Hit> {

@@ -256,6 +256,28 @@ impl<'a> Ctx<'a> {
         // "the suspects worked for the GRU": the noun, not a verb of belief
         // nor a confidence word.
         hits.retain(|h| !(matches!(h.pat, Pat::Cognition | Pat::Conf(_)) && suspect_noun(text, h)));
+        // "APT41" is APT41's own name and, in another source, an alias of
+        // Winnti: the group whose name is written wins over the other.
+        let own_name = |h: &Hit| match h.pat {
+            Pat::Group(g) => kb
+                .actors()
+                .get(g)
+                .is_some_and(|a| same_name(&a.name, text.get(h.start..h.end).unwrap_or(""))),
+            _ => false,
+        };
+        let mut named: Vec<(usize, usize)> = hits
+            .iter()
+            .filter(|h| own_name(h))
+            .map(|h| (h.start, h.end))
+            .collect();
+        if !named.is_empty() {
+            named.sort_unstable();
+            hits.retain(|h| {
+                !matches!(h.pat, Pat::Group(_))
+                    || own_name(h)
+                    || named.binary_search(&(h.start, h.end)).is_err()
+            });
+        }
         let mut ctx = Ctx {
             text,
             hits: hits.into(),
@@ -303,6 +325,18 @@ fn in_proper_name(text: &str, s: usize, e: usize) -> bool {
         w.starts_with(|c: char| c.is_ascii_uppercase()) && !w.ends_with(['.', ':', '!', '?', '"'])
     });
     next_cap || prev_cap
+}
+
+/// Whether two group names are the same name, as news varies it ("APT
+/// 41", "apt-41", "APT41").
+fn same_name(a: &str, b: &str) -> bool {
+    let key = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    key(a) == key(b)
 }
 
 /// Whether a "suspect(s)" hit is the noun: a determiner or number before it.

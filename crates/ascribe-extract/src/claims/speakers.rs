@@ -487,6 +487,11 @@ pub(super) fn last_capitalized_name_outside(
         let tail = t.get(offset..).unwrap_or("");
         let abs = s + offset;
         offset += words.get(k).map_or(0, |w| w.len() + 1);
+        // " South Korea's": a space before the span starts no name (the
+        // words after it are read from their own starts).
+        if words.get(k).is_some_and(|w| w.is_empty()) {
+            continue;
+        }
         if hits.iter().any(|h| {
             h.start <= abs
                 && abs < h.end
@@ -1214,6 +1219,49 @@ impl Ctx<'_> {
                     official: true,
                     media: false,
                 });
+            }
+        }
+        // "An indictment unsealed in federal court on Tuesday alleges ...":
+        // charging papers speak for the prosecuting body named before, or
+        // for the US Justice Department when a federal court holds them.
+        if body.is_none() && known.is_none() && title.is_none() {
+            let l = np_lower.trim_start();
+            let l = ["the ", "an ", "a "]
+                .iter()
+                .find_map(|a| l.strip_prefix(a))
+                .unwrap_or(l);
+            let papers = [
+                "indictment",
+                "criminal complaint",
+                "complaint",
+                "court documents",
+            ]
+            .into_iter()
+            .find(|p| {
+                l.strip_prefix(p)
+                    .is_some_and(|r| r.is_empty() || r.starts_with([' ', ',']))
+            });
+            if let Some(p) = papers {
+                let by = self.body_named_before(s, p).map(|b| Speaker {
+                    person: None,
+                    org: Some(b.name.to_owned()),
+                    country: (!b.country.is_empty()).then(|| b.country.to_owned()),
+                    official: true,
+                    media: false,
+                });
+                let federal = l.contains("federal") || l.contains("u.s.") || l.contains(" us ");
+                let sp = by.or_else(|| {
+                    federal.then(|| Speaker {
+                        person: None,
+                        org: Some("US Department of Justice".to_owned()),
+                        country: Some("United States".to_owned()),
+                        official: true,
+                        media: false,
+                    })
+                });
+                if sp.is_some() {
+                    return sp;
+                }
             }
         }
         // "the agency said", "the ministry added": the body of that sort the

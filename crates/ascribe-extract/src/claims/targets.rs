@@ -17,6 +17,17 @@ impl Ctx<'_> {
                     .iter()
                     .find(|x| x.start >= h.end && x.start <= h.end + gap + 1)
                     .copied();
+                // "London's accusations against Moscow": the owner of the
+                // accusations is the accuser.
+                if rest.starts_with("'s ") || rest.starts_with("’s ") {
+                    let noun = rest
+                        .get(rest.find(' ').map_or(0, |p| p + 1)..)
+                        .and_then(|r| r.split([' ', ',', '.']).next())
+                        .unwrap_or("");
+                    if CLAIM_NOUNS.iter().any(|w| noun.eq_ignore_ascii_case(w)) {
+                        return None;
+                    }
+                }
                 if let Some(n) = next {
                     let speakerish = match n.pat {
                         Pat::Body(b) => BODIES.get(b).is_some_and(|b| {
@@ -253,6 +264,10 @@ impl Ctx<'_> {
                 "known as",
                 "dubbed",
                 "tracked as",
+                "tracks as",
+                "calls",
+                "called",
+                "named",
                 "nicknamed",
                 "codenamed",
                 "code-named",
@@ -749,6 +764,26 @@ impl Ctx<'_> {
         self.smeared = smeared;
     }
 }
+
+/// Nouns for what accusers say: a party named as their owner or after
+/// them with "that" is the accuser or the content, not an accused the
+/// speaker names.
+pub(super) const CLAIM_NOUNS: &[&str] = &[
+    "accusation",
+    "accusations",
+    "allegation",
+    "allegations",
+    "claim",
+    "claims",
+    "charges",
+    "suggestion",
+    "suggestions",
+    "assertion",
+    "assertions",
+    "speculation",
+    "rumours",
+    "rumors",
+];
 
 /// The words that add partners to the party before them: "the UK, together
 /// with the US and Canada, ...".
