@@ -342,6 +342,16 @@ fn vendors_and_attribution_statements() {
             vec![(Acc, "United States", "North Korea", "Google")],
         ),
         (
+            "vendor_analyst_with_appositive_post",
+            "Ana Lind, chief analyst at Mandiant, said the hackers were almost certainly working for the GRU.",
+            vec![(Acc, "United States", "Russia", "Lind")],
+        ),
+        (
+            "vendor_researcher_with_appositive_post",
+            "Tomas Berg, a principal threat researcher at SentinelOne, said the hackers were linked to North Korea.",
+            vec![(Acc, "United States", "North Korea", "Berg")],
+        ),
+        (
             "documents_voice_widely_attributed",
             "The malware shares code with earlier attacks widely attributed to the Lazarus Group.",
             vec![(Attr, "", "Lazarus", "")],

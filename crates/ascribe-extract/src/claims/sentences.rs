@@ -209,9 +209,11 @@ pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
                 .map_or(0, |p| p + 1);
             return s + head_start;
         }
-        // "James Whitfield, a senior fellow at a think tank, said": the
-        // name before a descriptive appositive is the subject.
-        let described = ["a ", "an ", "the "].iter().any(|a| name.starts_with(a));
+        // "James Whitfield, a senior fellow at a think tank, said", "Ana
+        // Lind, chief analyst at a vendor, said": the name before a
+        // descriptive appositive is the subject.
+        let described = ["a ", "an ", "the "].iter().any(|a| name.starts_with(a))
+            || name.starts_with(|c: char| c.is_lowercase());
         if described && name_start > 0 {
             let head = before.get(..name_start - 1).unwrap_or("");
             let head_start = head
