@@ -234,6 +234,11 @@ const ACCUSE: &[&str] = &[
     // an operation after them: see the frames).
     "sanctioned",
     "imposed sanctions on",
+    // The EU's wording: "decided to impose restrictive measures on six
+    // persons responsible for cyberattacks".
+    "impose restrictive measures on",
+    "imposed restrictive measures on",
+    "imposes restrictive measures on",
     // "holds Russia responsible for", "held Beijing accountable for" (only
     // with "responsible"/"accountable" after them: see the frames).
     "holds",

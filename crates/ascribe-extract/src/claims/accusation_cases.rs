@@ -291,6 +291,86 @@ const CASES: &[(&str, &[Want])] = &[
         "Canada's foreign minister said Ottawa had \"high confidence\" that Chinese state-sponsored actors were responsible for the breach of the National Research Council.",
         &[(A, "China", "foreign", Some("Canada"))],
     ),
+
+    // Statements, releases and briefings in their own voice.
+    (
+        "The NCSC assesses that the GRU was almost certainly responsible for the attack on the anti-doping agency.",
+        &[(A, "Russia", "cyber security centre", Some("United Kingdom"))],
+    ),
+    (
+        "Today the United Kingdom is exposing a campaign of malicious cyber activity by Russia's Federal Security Service.",
+        &[(A, "Russia", "", Some("United Kingdom"))],
+    ),
+    (
+        "Statement by the Foreign Secretary\n\nThe UK has today attributed the compromise of the Electoral Commission to a Chinese state-affiliated actor. This is the latest example of the malicious cyber activity of China's Ministry of State Security.",
+        &[(A, "China", "", Some("United Kingdom"))],
+    ),
+    (
+        "The Council of the European Union today decided to impose restrictive measures on six persons responsible for or involved in cyberattacks, including the attempted attack against the OPCW, which was carried out by the GRU.",
+        &[(A, "Russia", "council", Some("European Union"))],
+    ),
+    (
+        "The foreign ministry summoned the Chinese ambassador over the intrusion, which it blamed on hackers working for Beijing's Ministry of State Security. The ministry is part of the Czech government.",
+        &[(A, "China", "ministry", None)],
+    ),
+    (
+        "France's cyber security agency ANSSI linked the phishing campaign to APT28.",
+        &[(A, "APT28", "ANSSI", Some("France"))],
+    ),
+    (
+        "The Netherlands' intelligence service AIVD said it had watched the hackers of Cozy Bear, a group tied to Russian intelligence, break into the party's network.",
+        &[(A, "APT29", "AIVD", Some("Netherlands"))],
+    ),
+    (
+        "\"We judge that North Korean actors were responsible for this theft,\" the FBI said in a statement on Friday.",
+        &[(A, "North Korea", "FBI", Some("United States"))],
+    ),
+    (
+        "The Biden administration on Monday formally blamed China for the hack of Microsoft's email servers.",
+        &[(A, "China", "administration", Some("United States"))],
+    ),
+    (
+        "Secretary of State Daniel Byrne said the United States and its allies had high confidence that the attack was carried out by Russia's military intelligence.",
+        &[(A, "Russia", "Byrne", Some("United States"))],
+    ),
+    (
+        "In an advisory, CISA warned that hackers sponsored by the Iranian government were exploiting known flaws to gain access to networks.",
+        &[(A, "Iran", "cybersecurity", Some("United States"))],
+    ),
+    (
+        "Denmark's defence intelligence service said on Thursday that it assessed with high confidence that pro-Russian hackers had carried out the attack.",
+        &[],
+    ),
+    (
+        "Sweden's prime minister said the cyberattack on the government's systems bore the hallmarks of a Russian operation.",
+        &[(A, "Russia", "", Some("Sweden"))],
+    ),
+    (
+        "Romania's intelligence service, SRI, said the attacks on the election infrastructure came from a state actor, which it identified as Russia.",
+        &[(A, "Russia", "", Some("Romania"))],
+    ),
+
+    // The accuser inside a relative clause about the operation.
+    (
+        "The intrusion, which U.S. officials attributed to Chinese state hackers, exposed the data of 22 million people.",
+        &[(A, "China", "officials", Some("United States"))],
+    ),
+    (
+        "The parliament was hit by a cyberattack last year which German authorities blamed on APT28.",
+        &[(A, "APT28", "authorities", Some("Germany"))],
+    ),
+    (
+        "The breach, which Microsoft said was the work of a Chinese group, affected 30,000 organisations.",
+        &[(A, "China", "microsoft", Some("United States"))],
+    ),
+    (
+        "The Russian ambassador was summoned over cyberattacks on Czech institutions, which Czech intelligence services linked to the hacker group APT28.",
+        &[(A, "APT28", "intelligence", Some("Czech Republic"))],
+    ),
+    (
+        "The intrusions, which the FBI tied to North Korea, began in May.",
+        &[(A, "North Korea", "FBI", Some("United States"))],
+    ),
     // Commentators attribute without accusing.
     (
         "\"All the signs point to a North Korean operation,\" said Peter Lindgren, a researcher at a university in Stockholm.",

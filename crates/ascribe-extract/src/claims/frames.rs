@@ -88,6 +88,14 @@ fn withheld(before: &str) -> bool {
             )
 }
 
+/// Whether the clause starting at `cs` follows a relative pronoun ("...,
+/// which Czech intelligence linked to ...", "an attack that officials
+/// blamed on ...").
+fn relative_before(text: &str, s: usize, cs: usize) -> bool {
+    let before = text.get(s..cs).unwrap_or("").trim_end();
+    before.ends_with(" which") || before.ends_with(" that") || before.ends_with(",which")
+}
+
 /// The phrase from `s` to a clause start `cs` when it is one phrase ended
 /// by a comma ("Klaus Richter," before "Germany's interior minister,
 /// said"), without that comma.
@@ -218,7 +226,10 @@ impl Ctx<'_> {
             let after = self.text.get(h.end..e.min(h.end + 80)).unwrap_or("");
             // Sanctions accuse only for an operation named after "for" /
             // "over": "sanctioned ... for their role in cyberattacks".
-            if (vw_is("sanctioned") || vw_is("imposed sanctions on"))
+            let sanctions = vw_is("sanctioned")
+                || vw_is("imposed sanctions on")
+                || vt.to_ascii_lowercase().contains("restrictive measures");
+            if sanctions
                 && (!(after.contains(" for ") || after.contains(" over "))
                     || !hits.iter().any(|x| x.pat == Pat::Op && x.start >= h.end))
             {
@@ -352,6 +363,37 @@ impl Ctx<'_> {
                 if let Some(sp) = self.parse_np(a, b, i) {
                     out.push(accuse(sp));
                 }
+            }
+        }
+        // "cyberattacks, which Czech intelligence services linked to the
+        // group APT28": the party between the relative pronoun and "linked
+        // to" (a link word, not the verb of "linked the attack to") ties
+        // the antecedent to the party after it.
+        for h in hits.iter().filter(|h| h.pat == Pat::Link) {
+            let w = self.text.get(h.start..h.end).unwrap_or("");
+            if !(w.starts_with("linked") || w.starts_with("tied") || w.starts_with("traced")) {
+                continue;
+            }
+            let cs = clause_start(self.text, s, h.start);
+            if !relative_before(self.text, s, cs) {
+                continue;
+            }
+            let np = self.text.get(cs..h.start).unwrap_or("").trim();
+            if np.is_empty() || np.split_whitespace().count() > 6 {
+                continue;
+            }
+            let a = h.start - np.len() - 1;
+            if let Some(sp) = self
+                .parse_np(a, h.start, i)
+                .filter(|sp| sp.official && !sp.media)
+            {
+                out.push(Frame {
+                    speaker: Some(sp),
+                    content: (h.end, e),
+                    kind: FrameKind::Accuse(h.end),
+                    verb: h.start,
+                    reporter: None,
+                });
             }
         }
         // Passive attributions with no agent.
@@ -880,6 +922,15 @@ impl Ctx<'_> {
                             c0 = v.end + p + 6;
                         }
                     }
+                    // "The breach, which Microsoft said was the work of
+                    // ...": what is said is of the relative's antecedent,
+                    // from the sentence's start.
+                    let next = rest.split_whitespace().next().unwrap_or("");
+                    if relative_before(self.text, s, cs)
+                        && ["was", "were", "is", "are", "had", "has"].contains(&next)
+                    {
+                        c0 = s;
+                    }
                     let cog = v.pat == Pat::Cognition;
                     out.push(Frame {
                         speaker: Some(sp),
@@ -1333,7 +1384,16 @@ impl Ctx<'_> {
                 self.text
                     .get(s..h.start)
                     .is_some_and(|t| t.split_whitespace().count() <= 2)
-            })?;
+            });
+        let Some(opener) = opener else {
+            // "The foreign ministry summoned the ambassador over the
+            // intrusion, which it blamed on ...": the official subject
+            // before the sentence's first verb.
+            let v0 = first_past_verb(self.text, s, verb)?;
+            return self
+                .parse_np(s, v0, i)
+                .filter(|sp| sp.official && !sp.media && sp.org.is_some());
+        };
         self.parse_np(s, opener.end, i)
             .filter(|sp| sp.official && sp.country.is_some())
     }

@@ -1671,16 +1671,21 @@ impl Ctx<'_> {
         }
         let mut buf = [0u8; 64];
         let lower = lowered(t.trim_start(), &mut buf);
-        for skip in [
-            "based on",
-            "provided by",
-            "speaking",
-            "citing",
-            "who ",
-            "which ",
-        ] {
+        for skip in ["based on", "provided by", "speaking", "citing"] {
             if lower.starts_with(skip) {
                 return None;
+            }
+        }
+        // "The breach, which Microsoft said was ...": the party after the
+        // relative pronoun says it; "..., who said" has none of its own.
+        for rel in ["who ", "which "] {
+            if lower.starts_with(rel) {
+                let lead = t.len() - t.trim_start().len() + rel.len();
+                let rest = t.get(lead..).unwrap_or("").trim();
+                if rest.is_empty() || !rest.starts_with(char::is_uppercase) {
+                    return None;
+                }
+                return Some((cs + lead, v));
             }
         }
         Some((cs, v))

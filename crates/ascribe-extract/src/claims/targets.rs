@@ -8,6 +8,15 @@ impl Ctx<'_> {
         let (canonical, state, group) = match h.pat {
             Pat::State(i) => {
                 let st = STATES.get(i)?;
+                // "pro-Russian hackers", "anti-Western": sympathisers, not
+                // the state.
+                let lead = self
+                    .text
+                    .get(h.start.saturating_sub(5)..h.start)
+                    .unwrap_or("");
+                if lead.ends_with("pro-") || lead.ends_with("anti-") {
+                    return None;
+                }
                 // "US intelligence chiefs", "United States Congress", "British
                 // laboratories": the state word describes someone else.
                 let rest = self.text.get(h.end..).unwrap_or("");
