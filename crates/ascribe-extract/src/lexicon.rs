@@ -700,6 +700,10 @@ const DENY_VERB: &[&str] = &[
     "disputes",
     "rebuffed",
     "rebuffs",
+    // "Chinese officials routinely reject such accusations".
+    "reject",
+    "dismiss",
+    "refute",
     "brushed off",
     "brushed aside",
     // "called the claims baseless", "described the accusations as lies".

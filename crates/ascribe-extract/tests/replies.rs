@@ -242,6 +242,31 @@ fn denials() {
                 (Deny, "China", "China", "embassy"),
             ],
         ),
+        (
+            "relative_which_denies",
+            "The US accused Iran of the hack on the dam. Iran, which has repeatedly denied involvement in cyberattacks, did not respond.",
+            vec![
+                (Acc, "United States", "Iran", ""),
+                (Deny, "Iran", "Iran", ""),
+            ],
+        ),
+        (
+            "state_news_agency_says_fabrication",
+            "The US accused North Korea of the theft from the exchange. KCNA said the allegation was a \"fabrication\" aimed at tarnishing the country's image.",
+            vec![
+                (Acc, "United States", "North Korea", ""),
+                (Deny, "North Korea", "North Korea", "KCNA"),
+            ],
+        ),
+        (
+            "officials_reject_and_say",
+            "The US accused China of hacking the utility. Chinese officials routinely reject such accusations and say the US is the biggest perpetrator of cyberattacks.",
+            vec![
+                (Acc, "United States", "China", ""),
+                (Deny, "China", "China", "Chinese officials"),
+                (Counter, "China", "United States", "Chinese officials"),
+            ],
+        ),
     ]);
 }
 

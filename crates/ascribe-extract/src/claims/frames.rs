@@ -444,6 +444,39 @@ impl Ctx<'_> {
         // Denial verbs with a subject: "Russia denied", "the embassy dismissed".
         for h in hits.iter().filter(|h| h.pat == Pat::DenyVerb) {
             let cs = clause_start(self.text, s, h.start);
+            // "Iran, which has repeatedly denied involvement, ...": the
+            // relative's subject is the party before ", which".
+            let lead = self.text.get(s..h.start).unwrap_or("");
+            let rel = [", which ", ", who "]
+                .iter()
+                .filter_map(|w| lead.rfind(w).map(|p| (p, p + w.len())))
+                .max();
+            if let Some((party_end, after)) = rel {
+                let between = lead.get(after..).unwrap_or("");
+                let only_aux = between.split_whitespace().all(|w| {
+                    ["has", "have", "had", "also", "long", "always", "previously"].contains(&w)
+                        || w.len() > 4
+                            && w.ends_with("ly")
+                            && w.chars().all(|c| c.is_ascii_lowercase())
+                });
+                let party_end = s + party_end;
+                let party_start = clause_start(self.text, s, party_end);
+                let sp = only_aux
+                    .then(|| self.parse_np(party_start, party_end, i))
+                    .flatten()
+                    .filter(|sp| sp.country.is_some());
+                if let Some(sp) = sp {
+                    let ce = self.clause_end(h.end, e);
+                    out.push(Frame {
+                        speaker: Some(sp),
+                        content: (h.end, ce),
+                        kind: FrameKind::Deny,
+                        verb: h.start,
+                        reporter: None,
+                    });
+                    continue;
+                }
+            }
             let np: String = self.text.get(cs..h.start).unwrap_or("").to_owned();
             // Drop adverbs: "which Russia immediately denied".
             let trimmed = np.trim_end();

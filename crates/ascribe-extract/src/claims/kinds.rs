@@ -291,7 +291,9 @@ impl Ctx<'_> {
                     if f.speaker.as_ref().is_some_and(|sp| {
                         self.deny_in(cs, ce).is_some()
                             && self.accused_side(sp, prior)
-                            && !sp.media
+                            // State media deny for their state ("KCNA said the
+                            // allegation was a fabrication"); other media report.
+                            && (!sp.media || sp.country.is_some())
                             && !is_company(sp)
                     }) =>
                 {
