@@ -267,6 +267,15 @@ fn denials() {
                 (Counter, "China", "United States", "Chinese officials"),
             ],
         ),
+        (
+            "denial_restated_after_another_partys_claim",
+            "The Czech government accused Russia of hacking the ministry's email. The Russian embassy rejected the accusations in a statement. Czech intelligence services have linked the attacks to APT28, a group controlled by the GRU. \"We categorically reject these accusations,\" the embassy said.",
+            vec![
+                (Acc, "Czech Republic", "Russia", ""),
+                (Deny, "Russia", "Russia", "embassy"),
+                (Acc, "Czech Republic", "APT28", "intelligence"),
+            ],
+        ),
     ]);
 }
 
@@ -380,6 +389,11 @@ fn vendors_and_attribution_statements() {
             "documents_voice_widely_attributed",
             "The malware shares code with earlier attacks widely attributed to the Lazarus Group.",
             vec![(Attr, "", "Lazarus", "")],
+        ),
+        (
+            "documents_voice_names_the_group_again",
+            "APT28, a group run by Russia's GRU, hacked the party's email server in 2016. APT28 also used phishing to break into the ministry's network.",
+            vec![(Attr, "", "APT28", "")],
         ),
         (
             "unnamed_researchers_linked",

@@ -116,7 +116,10 @@ impl Ctx<'_> {
                     .iter()
                     .skip(k + 1)
                     .any(|o| o.speaker_key() != c.speaker_key() && o.sentence > out[k].sentence);
-                if !intervening {
+                // A party's denial is one claim however the story goes on
+                // between its restatements (one claim per speaker, target
+                // and kind).
+                if !intervening || c.kind == ClaimKind::Denial {
                     let o = &mut out[k];
                     let same_block = self.sentences.get(o.sentence).map(|x| x.block)
                         == self.sentences.get(c.sentence).map(|x| x.block);
@@ -147,6 +150,19 @@ impl Ctx<'_> {
                     }
                     continue;
                 }
+            }
+            // The document's own voice naming a group it has already tied
+            // to a state or an operation ("Turla used the Snake malware for
+            // two decades") adds no attribution of its own.
+            if c.kind == ClaimKind::AttributionStatement
+                && c.speaker_key().is_empty()
+                && out.iter().any(|o| {
+                    o.kind == ClaimKind::AttributionStatement
+                        && o.speaker_key().is_empty()
+                        && o.target_canonical == c.target_canonical
+                })
+            {
+                continue;
             }
             // The same party restating the same operation further on
             // ("countering Russian malicious cyber activity" after "we
