@@ -229,7 +229,11 @@ fn eval_on_seeds_and_dev_corpus_holds_its_figures() {
     // before, appositive posts, "attributed by X to Y", scene-setting
     // openers, condemnations of a decision): held-out F1 0.510, precision
     // 0.578, accusation recall 0.455; tune 0.865; seeds + dev 0.751
-    // (precision 0.817, recall 0.695).
+    // (precision 0.817, recall 0.695). Then replies (denial formulas,
+    // relative denials, state news agencies, one denial per party, one
+    // attribution statement per group in the document's voice): held-out
+    // unchanged (F1 0.510, precision 0.578); tune 0.883; seeds + dev 0.759
+    // (precision 0.825, recall 0.702).
     let checks: [(&str, &serde_json::Value, &[&str], f64); 9] = [
         ("held-out F1", &held, &["overall", "f1"], 0.505),
         ("held-out precision", &held, &["overall", "precision"], 0.57),
@@ -239,15 +243,15 @@ fn eval_on_seeds_and_dev_corpus_holds_its_figures() {
             &["by_kind", "accusation", "recall"],
             0.45,
         ),
-        ("tune F1", &tune, &["overall", "f1"], 0.86),
-        ("seeds + dev F1", &both, &["overall", "f1"], 0.75),
+        ("tune F1", &tune, &["overall", "f1"], 0.88),
+        ("seeds + dev F1", &both, &["overall", "f1"], 0.755),
         (
             "seeds + dev precision",
             &both,
             &["overall", "precision"],
-            0.81,
+            0.82,
         ),
-        ("seeds + dev recall", &both, &["overall", "recall"], 0.69),
+        ("seeds + dev recall", &both, &["overall", "recall"], 0.70),
         ("seeds F1", &seed, &["overall", "f1"], 0.95),
         ("seeds recall on main claims", &seed, &["main_recall"], 0.95),
     ];
