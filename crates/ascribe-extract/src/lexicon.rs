@@ -408,6 +408,26 @@ const OP: &[&str] = &[
     // "malicious activity that it believes likely supports the interests of Iran".
     "malicious activity",
     "malicious activities",
+    // "had accessed its parliamentary network", "crippled the port's
+    // systems": the verbs news uses for what an intrusion did.
+    "accessed",
+    "targets",
+    "compromises",
+    "infected",
+    "infecting",
+    "hijacked",
+    "hijacking",
+    "disrupted",
+    "disrupting",
+    "crippled",
+    "paralysed",
+    "paralyzed",
+    "penetrate",
+    "infiltrates",
+    "exfiltration",
+    "cyberspying",
+    "cyber-spying",
+    "cyber spying",
 ];
 const RESP: &[&str] = &[
     "responsible",

@@ -371,6 +371,16 @@ const CASES: &[(&str, &[Want])] = &[
         "The intrusions, which the FBI tied to North Korea, began in May.",
         &[(A, "North Korea", "FBI", Some("United States"))],
     ),
+
+    // One party, one claim: its names vary, its target grows specific.
+    (
+        "Britain accused Russia's GRU of being behind a series of cyberattacks. The British government said the GRU was almost certainly behind the attacks.",
+        &[(A, "Russia", "government", Some("United Kingdom"))],
+    ),
+    (
+        "The Czech Foreign Ministry said government institutions had come under attack from Russia-linked hackers. According to the Czech ministry, behind the attacks is a group called APT28.",
+        &[(A, "APT28", "foreign ministry", Some("Czech Republic"))],
+    ),
     // Commentators attribute without accusing.
     (
         "\"All the signs point to a North Korean operation,\" said Peter Lindgren, a researcher at a university in Stockholm.",

@@ -228,6 +228,32 @@ impl Ctx<'_> {
             k += 1;
             !folded[k - 1]
         });
+        // "The ministry said the attacks came from Russia-linked hackers.
+        // According to the ministry, behind the attacks is APT28": the same
+        // party naming the state and then its group makes one claim, against
+        // the most specific party (as the annotation rules code it).
+        let to_group: Vec<bool> = out
+            .iter()
+            .map(|c| {
+                c.kind != ClaimKind::Denial
+                    && c.target_state.is_some()
+                    && c.target_canonical == c.target_state
+                    && !c.speaker_key().is_empty()
+                    && out.iter().any(|g| {
+                        g.kind == c.kind
+                            && g.speaker_key() == c.speaker_key()
+                            && g.target_state == c.target_state
+                            && g.target_canonical != g.target_state
+                            && g.sentence.abs_diff(c.sentence) <= 2
+                            && ops_compatible(g.operation.as_deref(), c.operation.as_deref())
+                    })
+            })
+            .collect();
+        let mut k = 0;
+        out.retain(|_| {
+            k += 1;
+            !to_group[k - 1]
+        });
         // "The Permanent Mission of the DPRK ... rejects": a state that
         // speaks through no named person or body speaks as its government
         // (a bloc as itself).

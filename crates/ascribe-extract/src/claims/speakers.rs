@@ -1400,7 +1400,16 @@ impl Ctx<'_> {
         if sp.org.is_none() && sp.person.is_none() && body_def.is_none() {
             if let Some(st) = state_def {
                 let tail = tail_after(np, after_state);
-                if tail != "government" {
+                // "According to the Czech ministry" after "The Czech
+                // Foreign Ministry said": the organ named before, in full.
+                let named = (ORGANS.contains(&tail.as_str()))
+                    .then(|| self.organ_named_before(s, sent, &tail))
+                    .flatten()
+                    .filter(|x| x.country.as_deref() == Some(st.name));
+                if let Some(x) = named {
+                    sp.org = x.org;
+                    sp.official = true;
+                } else if tail != "government" {
                     sp.org = Some(format!("{} {tail}", country_prefix(st.name)));
                     sp.official = true;
                 }
@@ -1410,7 +1419,15 @@ impl Ctx<'_> {
             if official || unofficial {
                 // "US intelligence chiefs", "Western intelligence agencies".
                 let cleaned = strip_np(np);
-                if !cleaned.is_empty() {
+                // "The British government" is the UK government, named as
+                // "Britain" makes it (one name per speaker, so that its
+                // claims in two sentences merge).
+                let state_government = state_def.filter(|_| {
+                    cleaned.split_whitespace().count() == 2 && cleaned.ends_with(" government")
+                });
+                if let Some(st) = state_government {
+                    sp.org = Some(format!("{} government", country_prefix(st.name)));
+                } else if !cleaned.is_empty() {
                     sp.org = Some(cleaned);
                 }
                 sp.official = official && !unofficial;
