@@ -967,6 +967,13 @@ const LINK: &[&str] = &[
     "a unit of",
     "belongs to",
     "belong to",
+    // "Star Blizzard is subordinate to the FSB's Centre 18".
+    "subordinate to",
+    "controlled by",
+    "run by",
+    "operated by",
+    "under the control of",
+    "an arm of",
 ];
 const PRON: &[(&str, u8)] = &[
     ("he", 0),

@@ -381,6 +381,18 @@ const CASES: &[(&str, &[Want])] = &[
         "The Czech Foreign Ministry said government institutions had come under attack from Russia-linked hackers. According to the Czech ministry, behind the attacks is a group called APT28.",
         &[(A, "APT28", "foreign ministry", Some("Czech Republic"))],
     ),
+
+    (
+        "The U.S. Justice Department on Monday charged seven Chinese nationals with conspiring to hack into the computers of U.S. officials. The hackers worked for a front company, which prosecutors said was operated by China's Ministry of State Security.",
+        &[(A, "China", "justice", Some("United States"))],
+    ),
+    (
+        "The National Cyber Security Centre said it was almost certain that Star Blizzard was subordinate to the FSB's Centre 18. The agency said the group had targeted parliamentarians from several parties.",
+        &[
+            (S, "Star Blizzard", "cyber security centre", Some("United Kingdom")),
+            (A, "Star Blizzard", "cyber security centre", Some("United Kingdom")),
+        ],
+    ),
     // Commentators attribute without accusing.
     (
         "\"All the signs point to a North Korean operation,\" said Peter Lindgren, a researcher at a university in Stockholm.",

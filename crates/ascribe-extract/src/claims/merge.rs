@@ -3,6 +3,52 @@
 
 use super::*;
 
+/// Whether an operation span names an act ("trying to steal vaccine
+/// research", "hacking the party's email") rather than only who stands
+/// behind it ("operated by China's Ministry of State Security"): two
+/// claims of one party against one party a sentence or two apart are one
+/// claim unless each names an act of its own.
+fn names_an_act(op: Option<&str>) -> bool {
+    const ACTS: &[&str] = &[
+        "hack",
+        "cyber",
+        "attack",
+        "intru",
+        "breach",
+        "compromis",
+        "spy",
+        "spie",
+        "espionage",
+        "steal",
+        "stole",
+        "theft",
+        "leak",
+        "malware",
+        "ransomware",
+        "phishing",
+        "interfer",
+        "meddl",
+        "sabot",
+        "infiltr",
+        "exfiltr",
+        "target",
+        "campaign",
+        "operation",
+        "disrupt",
+        "access",
+        "break",
+        "broke",
+        "wip",
+        "defac",
+        "surveil",
+    ];
+    op.is_some_and(|o| {
+        let o = o.to_ascii_lowercase();
+        o.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| ACTS.iter().any(|a| w.starts_with(a)))
+    })
+}
+
 /// Two operation spans describe the same operation, or one is unknown.
 pub(super) fn ops_compatible(a: Option<&str>, b: Option<&str>) -> bool {
     let (Some(a), Some(b)) = (a, b) else {
@@ -109,6 +155,9 @@ impl Ctx<'_> {
                     && o.target_canonical == c.target_canonical
                     && c.sentence - o.sentence <= 4
                     && (c.kind == ClaimKind::Denial
+                        || c.sentence - o.sentence <= 2
+                            && !(names_an_act(o.operation.as_deref())
+                                && names_an_act(c.operation.as_deref()))
                         || ops_compatible(o.operation.as_deref(), c.operation.as_deref()))
             });
             if let Some(k) = mergeable {

@@ -635,11 +635,26 @@ impl Ctx<'_> {
         };
         let at = self.hits.partition_point(|h| h.start < s);
         self.hits.get(..at)?.iter().rev().find_map(|h| match h.pat {
-            Pat::Body(i) => BODIES
+            Pat::Body(i) if !self.object_of_preposition(h.start) => BODIES
                 .get(i)
                 .filter(|b| kinds.contains(&b.kind) || b.name.to_lowercase().contains(noun)),
             _ => None,
         })
+    }
+
+    /// Whether the name at `at` follows a preposition ("subordinate to the
+    /// FSB's Centre 18", "officers of the GRU"): a body named so is spoken
+    /// of, not one that speaks, and no later "the agency" stands for it.
+    fn object_of_preposition(&self, at: usize) -> bool {
+        let before = self.text.get(at.saturating_sub(16)..at).unwrap_or("");
+        let before = before.trim_end();
+        let before = before.strip_suffix("the").map_or(before, str::trim_end);
+        let last = before.rsplit([' ', '\n']).next().unwrap_or("");
+        [
+            "of", "to", "by", "for", "with", "from", "against", "within", "under", "on",
+        ]
+        .iter()
+        .any(|p| last.eq_ignore_ascii_case(p))
     }
 
     /// "The Dutch defence minister, Marieke Janssen," and "Marieke
@@ -1483,6 +1498,25 @@ impl Ctx<'_> {
             sp.org = Some("US Department of Justice (prosecutors)".to_owned());
             sp.country = Some("United States".to_owned());
             sp.official = true;
+        } else if official
+            && body.is_none()
+            && sp.person.is_none()
+            && sp.country.is_none()
+            && np_lower.contains("prosecutor")
+        {
+            // "..., which prosecutors said was operated by the MSS" in a
+            // story of the Justice Department's charges: its prosecutors.
+            if let Some(b) = self
+                .body_named_before(s, "indictment")
+                .filter(|b| !b.country.is_empty())
+            {
+                sp.org = Some(if b.name.contains("Justice") {
+                    format!("{} (prosecutors)", b.name)
+                } else {
+                    format!("{} prosecutors", country_prefix(b.country))
+                });
+                sp.country = Some(b.country.to_owned());
+            }
         }
         // "the Administration", "the Obama administration": in English news
         // the word alone names the US executive branch.

@@ -257,6 +257,12 @@ impl Ctx<'_> {
                 "working on behalf of",
                 "on behalf of",
                 "acting for",
+                "subordinate to",
+                "controlled by",
+                "run by",
+                "operated by",
+                "under the control of",
+                "an arm of",
             ];
             if TIES.iter().any(|t| ends_with_ignore_case(b, t)) {
                 return false;
