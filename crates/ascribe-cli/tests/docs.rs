@@ -234,9 +234,13 @@ fn eval_on_seeds_and_dev_corpus_holds_its_figures() {
     // attribution statement per group in the document's voice): held-out
     // unchanged (F1 0.510, precision 0.578); tune 0.883; seeds + dev 0.759
     // (precision 0.825, recall 0.702).
+    // Then (session 22, accusations): a party's names merged, relative-clause
+    // accusers, outlets relaying officials, nearby restatements merged:
+    // held-out F1 0.520, precision 0.605, accusation recall 0.455; tune
+    // 0.891; seeds + dev 0.767 (precision 0.846, recall 0.702).
     let checks: [(&str, &serde_json::Value, &[&str], f64); 9] = [
-        ("held-out F1", &held, &["overall", "f1"], 0.505),
-        ("held-out precision", &held, &["overall", "precision"], 0.57),
+        ("held-out F1", &held, &["overall", "f1"], 0.515),
+        ("held-out precision", &held, &["overall", "precision"], 0.60),
         (
             "held-out accusation recall",
             &held,
@@ -244,12 +248,12 @@ fn eval_on_seeds_and_dev_corpus_holds_its_figures() {
             0.45,
         ),
         ("tune F1", &tune, &["overall", "f1"], 0.88),
-        ("seeds + dev F1", &both, &["overall", "f1"], 0.755),
+        ("seeds + dev F1", &both, &["overall", "f1"], 0.765),
         (
             "seeds + dev precision",
             &both,
             &["overall", "precision"],
-            0.82,
+            0.84,
         ),
         ("seeds + dev recall", &both, &["overall", "recall"], 0.70),
         ("seeds F1", &seed, &["overall", "f1"], 0.95),
