@@ -341,6 +341,23 @@ fn counter_accusations() {
                 (Counter, "China", "United States", "Tan Wei"),
             ],
         ),
+        (
+            "transcript_answer_with_a_witness_aside",
+            "Briefing by Foreign Ministry Spokeswoman Irina Volkova, Moscow, October 5\n\nQuestion: The British National Cyber Security Centre has accused the GRU of a series of cyberattacks. What can you say about this?\n\nIrina Volkova: London has not provided a single fact. It was the American special services that were caught spying on their own allies, as a former contractor revealed.",
+            vec![
+                (Acc, "United Kingdom", "Russia", "National Cyber Security Centre"),
+                (Deny, "Russia", "Russia", "Volkova"),
+                (Counter, "Russia", "United States", "Volkova"),
+            ],
+        ),
+        (
+            "spokesman_of_a_state_that_denied_before_any_accusation_was_read",
+            "BEIJING - China on Monday rejected a Dutch report about state hackers, saying the Netherlands should stop hyping up the so-called China threat.\n\n\"The US is the biggest hacker in the world,\" foreign ministry spokesman Guo Lei told a regular briefing, adding that Washington had launched cyberattacks on Chinese universities.",
+            vec![
+                (Deny, "China", "China", ""),
+                (Counter, "China", "United States", "Guo Lei"),
+            ],
+        ),
     ]);
 }
 

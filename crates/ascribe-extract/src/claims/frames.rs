@@ -829,6 +829,17 @@ impl Ctx<'_> {
             if let Some(after) = self.after_listener(&hits, cs, v_subject_end) {
                 cs = after;
             }
+            // "..., as Edward Snowden revealed": in a speaker's own turn or
+            // quotation, an aside naming a witness leaves the claim the
+            // speaker's.
+            let aside = self
+                .text
+                .get(cs..v.start)
+                .is_some_and(|t| t.trim_start().starts_with("as "))
+                && (sent.turn == Turn::Interviewee || sent.quoted > 0.5);
+            if aside {
+                continue;
+            }
             let before_np = self.subject_np(cs, v_subject_end);
             let comma_before = self
                 .text

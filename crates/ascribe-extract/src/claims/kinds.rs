@@ -645,10 +645,29 @@ impl Ctx<'_> {
                 })
         } else {
             // Of several accusers in one sentence, the first named leads.
-            let last = prior
-                .iter()
-                .rev()
-                .find(|p| p.kind == ClaimKind::Accusation)?;
+            // With no accusation read yet, a state that has denied is the
+            // side its unplaced officials speak for ("China rejected the
+            // report. 'The US is the biggest hacker,' spokesman Guo said").
+            let Some(last) = prior.iter().rev().find(|p| p.kind == ClaimKind::Accusation) else {
+                // Not where the sentence names a group or the denier's own
+                // state: "local intelligence services linked the attacks to
+                // APT28" speak for the other side.
+                let names_denier = |c: &str| {
+                    self.hits_in(s, e).iter().any(|h| match h.pat {
+                        Pat::Group(_) => true,
+                        Pat::State(k) => {
+                            STATES.get(k).is_some_and(|st| st.name == c) && !self.is_victim(h, s)
+                        }
+                        _ => false,
+                    })
+                };
+                return prior
+                    .iter()
+                    .rev()
+                    .find(|p| p.kind == ClaimKind::Denial)
+                    .and_then(|p| p.speaker_country.clone())
+                    .filter(|c| !names_denier(c));
+            };
             prior
                 .iter()
                 .find(|p| p.kind == ClaimKind::Accusation && p.sentence == last.sentence)

@@ -687,9 +687,11 @@ impl Ctx<'_> {
         // Accused in the document (by someone from elsewhere), or in the
         // document's framing: the state is the target of any claim so far,
         // or the speaker is the interviewee facing accusations.
+        // A state that has denied is the accused party too.
         prior.iter().any(|p| {
             p.target_state.as_deref() == Some(c.as_str())
                 && p.speaker_country.as_deref() != Some(c.as_str())
+                || p.kind == ClaimKind::Denial && p.speaker_country.as_deref() == Some(c.as_str())
         }) || self.doc_accuses(c)
             || self.smeared.iter().any(|x| x == c)
     }
