@@ -516,6 +516,36 @@ fn no_claims() {
             vec![],
         ),
         (
+            "warning_of_what_may_come",
+            "Experts warned that Chinese hackers could target the election.",
+            vec![],
+        ),
+        (
+            "bracing_for_attacks",
+            "Ukraine said it was bracing for Russian cyberattacks.",
+            vec![],
+        ),
+        (
+            "both_states_were_targets",
+            "China and Russia have both been targets of cyberattacks, officials in Beijing said.",
+            vec![],
+        ),
+        (
+            "investigating_whether",
+            "The ministry said it was investigating whether Russian hackers were behind the attack.",
+            vec![],
+        ),
+        (
+            "no_evidence_of_involvement",
+            "The company said it had no evidence that Russia was involved.",
+            vec![],
+        ),
+        (
+            "hacktivists_claim_responsibility",
+            "A pro-Russian hacktivist group claimed responsibility for the attacks on bank websites.",
+            vec![],
+        ),
+        (
             "retrospective_without_attribution",
             "Ten years ago, the hack of a Hollywood studio made headlines around the world.",
             vec![],

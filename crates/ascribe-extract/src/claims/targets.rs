@@ -206,6 +206,15 @@ impl Ctx<'_> {
             const HIT: &[&str] = &[
                 "has been the target",
                 "have been the target",
+                "have been targets",
+                "have both been targets",
+                "were targets",
+                "are targets",
+                "has been a victim",
+                "have been victims",
+                "have both been victims",
+                "were victims",
+                "are victims",
                 "was the target",
                 "were the target",
                 "has been targeted",
@@ -227,6 +236,24 @@ impl Ctx<'_> {
             ];
             if HIT.iter().any(|x| a.starts_with(x)) {
                 return true;
+            }
+            // "China and Russia have both been targets": the list's last
+            // member before the verb.
+            if let Some(r) = a.strip_prefix("and ") {
+                let orig = self.text.get(h.end..).unwrap_or("").trim_start();
+                let orig = orig.get(4.min(orig.len())..).unwrap_or("");
+                let words: Vec<&str> = orig.split(' ').take(4).collect();
+                let name_len: usize = words
+                    .iter()
+                    .take_while(|w| w.starts_with(char::is_uppercase) || **w == "the")
+                    .map(|w| w.len() + 1)
+                    .sum();
+                if name_len > 0 {
+                    let rest = r.get(name_len.min(r.len())..).unwrap_or("");
+                    if HIT.iter().any(|x| rest.starts_with(x)) {
+                        return true;
+                    }
+                }
             }
         }
         // Three words back are enough.
