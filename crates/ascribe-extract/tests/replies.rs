@@ -327,6 +327,22 @@ fn counter_accusations() {
             ],
         ),
         (
+            "spy_mania_is_rhetoric",
+            "The Netherlands accused Russia of the attack on the chemical weapons watchdog. Moscow denied it and accused the Netherlands of \"spy mania\".",
+            vec![
+                (Acc, "Netherlands", "Russia", ""),
+                (Deny, "Russia", "Russia", ""),
+            ],
+        ),
+        (
+            "the_accused_united_states_denies",
+            "China accused the NSA of hacking a university in Xi'an. The US embassy in Beijing rejected the accusation.",
+            vec![
+                (Acc, "China", "United States", ""),
+                (Deny, "United States", "United States", "embassy"),
+            ],
+        ),
+        (
             "smear_talk_alone_is_no_reply",
             "The EU condemned Chinese hacking of its diplomats' email. China's mission to the EU said the bloc should stop smearing China and spreading disinformation.",
             vec![(Acc, "European Union", "China", "")],

@@ -1082,6 +1082,14 @@ fn only_rhetoric(op: &str) -> bool {
         "of",
         "and",
     ];
+    // "accused the Netherlands of spy mania": a diagnosis, not an act.
+    let lower = op.to_lowercase();
+    if ["mania", "hysteria", "phobia", "paranoia"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return true;
+    }
     let mut words = op
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
