@@ -130,6 +130,8 @@ impl Ctx<'_> {
         let mut out: Vec<RawClaim> = Vec::new();
         let mut said: std::collections::HashMap<(ClaimKind, String, Option<String>), Vec<usize>> =
             std::collections::HashMap::new();
+        let mut own_voice: std::collections::HashSet<Option<String>> =
+            std::collections::HashSet::new();
         for c in claims {
             // Exact duplicates from overlapping frames; a named speaker wins
             // over the document's own voice for the same statement, and over
@@ -203,13 +205,10 @@ impl Ctx<'_> {
             // The document's own voice naming a group it has already tied
             // to a state or an operation ("Turla used the Snake malware for
             // two decades") adds no attribution of its own.
+            // (A set of the groups so attributed keeps this linear.)
             if c.kind == ClaimKind::AttributionStatement
                 && c.speaker_key().is_empty()
-                && out.iter().any(|o| {
-                    o.kind == ClaimKind::AttributionStatement
-                        && o.speaker_key().is_empty()
-                        && o.target_canonical == c.target_canonical
-                })
+                && !own_voice.insert(c.target_canonical.clone())
             {
                 continue;
             }
