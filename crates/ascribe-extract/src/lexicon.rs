@@ -450,6 +450,11 @@ const RESP: &[&str] = &[
     "orchestrating",
     "perpetrated",
     "involved in",
+    // "... that Russian military intelligence was involved."
+    "was involved",
+    "were involved",
+    "had been involved",
+    "has been involved",
     "involvement",
     "tried to",
     "try to",

@@ -393,6 +393,41 @@ const CASES: &[(&str, &[Want])] = &[
             (A, "Star Blizzard", "cyber security centre", Some("United Kingdom")),
         ],
     ),
+
+    // Several accusers: lists, unnamed allies, statements' authors.
+    (
+        "The United States and its allies, including NATO, the European Union, Britain and Japan, on Monday accused China of a global cyber espionage campaign.",
+        &[
+            (A, "China", "", Some("United States")),
+            (A, "China", "NATO", Some("NATO")),
+            (A, "China", "", Some("European Union")),
+            (A, "China", "", Some("United Kingdom")),
+            (A, "China", "", Some("Japan")),
+        ],
+    ),
+    (
+        "The United States and its allies, including Britain and Japan, accused China of a global cyber espionage campaign.",
+        &[
+            (A, "China", "", Some("United States")),
+            (A, "China", "", Some("United Kingdom")),
+            (A, "China", "", Some("Japan")),
+        ],
+    ),
+    (
+        "Statement by the governments of Estonia, Latvia and Lithuania\n\nWe strongly condemn the malicious cyber activities carried out by Russia's military intelligence service against our national institutions. These attacks were conducted by APT28.",
+        &[
+            (A, "Russia", "", Some("Estonia")),
+            (A, "Russia", "", Some("Latvia")),
+            (A, "Russia", "", Some("Lithuania")),
+            (A, "APT28", "", Some("Estonia")),
+            (A, "APT28", "", Some("Latvia")),
+            (A, "APT28", "", Some("Lithuania")),
+        ],
+    ),
+    (
+        "Officials said there were indications that Russian military intelligence was involved.",
+        &[(A, "Russia", "officials", None)],
+    ),
     // Commentators attribute without accusing.
     (
         "\"All the signs point to a North Korean operation,\" said Peter Lindgren, a researcher at a university in Stockholm.",

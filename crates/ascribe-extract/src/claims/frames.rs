@@ -359,8 +359,17 @@ impl Ctx<'_> {
                     continue;
                 }
             }
+            let before = out.len();
             for (a, b) in parts {
                 if let Some(sp) = self.parse_np(a, b, i) {
+                    out.push(accuse(sp));
+                }
+            }
+            // "The United States and its allies, including NATO, Britain
+            // and Japan, on Monday accused ...": the clause before the verb
+            // names no one; the list that opens the sentence does.
+            if out.len() == before {
+                for sp in self.opening_party_list(s, vs, i) {
                     out.push(accuse(sp));
                 }
             }
@@ -1306,6 +1315,93 @@ impl Ctx<'_> {
         }
         let left = self.text.get(at.min(v)..v)?.trim();
         (!left.is_empty() && at < v).then_some(at)
+    }
+
+    /// The parties a sentence opens with when only list words, unnamed
+    /// allies and a time stand between them and the verb at `v`: "The
+    /// United States and its allies, including NATO, the European Union,
+    /// Britain and Japan, on Monday". Empty unless every word between the
+    /// parties is such a word.
+    fn opening_party_list(&mut self, s: usize, v: usize, i: usize) -> Vec<Speaker> {
+        const GLUE: &[&str] = &[
+            "and",
+            "the",
+            "its",
+            "their",
+            "our",
+            "allies",
+            "partners",
+            "including",
+            "together",
+            "with",
+            "along",
+            "joined",
+            "by",
+            "as",
+            "well",
+            "other",
+            "on",
+            "in",
+            "a",
+            "today",
+            "yesterday",
+            "also",
+            "jointly",
+            "have",
+            "has",
+            "all",
+            "both",
+            "formally",
+            "publicly",
+        ];
+        let parties: Vec<Hit> = self
+            .hits_of(s, v, |p| {
+                matches!(p, Pat::State(_) | Pat::Bloc(_) | Pat::Body(_))
+            })
+            .iter()
+            .copied()
+            .collect();
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        for h in &parties {
+            if spans.last().is_some_and(|&(_, e)| h.start < e) {
+                continue;
+            }
+            spans.push((h.start, h.end));
+        }
+        if spans.len() < 2 {
+            return Vec::new();
+        }
+        let mut gaps: Vec<&str> = Vec::with_capacity(spans.len() + 1);
+        let mut at = s;
+        for &(a, b) in &spans {
+            gaps.push(self.text.get(at..a).unwrap_or(""));
+            at = b;
+        }
+        gaps.push(self.text.get(at..v).unwrap_or(""));
+        for g in gaps {
+            let ok = g
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .all(|w| {
+                    let l = w.to_ascii_lowercase();
+                    GLUE.contains(&l.as_str()) || crate::date::WEEKDAYS.contains(&l.as_str())
+                });
+            if !ok {
+                return Vec::new();
+            }
+        }
+        let mut out: Vec<Speaker> = Vec::new();
+        for (a, b) in spans {
+            if let Some(sp) = self
+                .parse_np(a, b, i)
+                .filter(|sp| sp.official && (sp.org.is_some() || sp.country.is_some()))
+            {
+                if !out.iter().any(|x| x.key() == sp.key()) {
+                    out.push(sp);
+                }
+            }
+        }
+        out
     }
 
     /// The official party named between "by" and "to" right after a

@@ -175,6 +175,10 @@ struct Ctx<'a> {
     /// The body a statement document is issued by ("Statement by the North
     /// Atlantic Council"): its "we" speaks.
     author: Option<Speaker>,
+    /// The sentence after which the document speaks in its author's voice:
+    /// a statement headed by a short "Statement by ..." line says what its
+    /// sentences say, "We" or not.
+    author_voice_from: Option<usize>,
     /// The other parties of a joint statement ("Joint statement by the
     /// foreign ministers of A, B and C"): its "we" speaks for each.
     co_authors: Vec<Speaker>,
@@ -290,6 +294,7 @@ impl<'a> Ctx<'a> {
             accused: Vec::new(),
             smeared: Vec::new(),
             author: None,
+            author_voice_from: None,
             co_authors: Vec::new(),
             answering: std::cell::Cell::new(false),
             resolving_pronoun: false,
@@ -605,10 +610,9 @@ impl Ctx<'_> {
             | Pat::DenyVerb
             | Pat::Evidence => true,
             // "the GRU was almost certainly responsible." (see `relation`).
-            Pat::Resp => self
-                .text
-                .get(h.start..h.end)
-                .is_some_and(|t| t.ends_with("responsible") || t.ends_with("to blame")),
+            Pat::Resp => self.text.get(h.start..h.end).is_some_and(|t| {
+                t.ends_with("responsible") || t.ends_with("to blame") || t.ends_with("involved")
+            }),
             // "behind the attacks is X", "supports the interests of X"
             // (see `relation`).
             Pat::From => {

@@ -45,7 +45,7 @@ impl Ctx<'_> {
                 })
                 && {
                     let w = self.text.get(h.start..h.end).unwrap_or("");
-                    w.ends_with("responsible") || w.ends_with("to blame")
+                    w.ends_with("responsible") || w.ends_with("to blame") || w.ends_with("involved")
                 }
         };
         // "(activity that it believes) supports the national interests of

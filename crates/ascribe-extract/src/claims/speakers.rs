@@ -574,12 +574,14 @@ impl Ctx<'_> {
                 if !sps.is_empty() {
                     self.author = Some(sps.remove(0));
                     self.co_authors = sps;
+                    self.author_voice_from = self.heading_line(i).then_some(i);
                     return;
                 }
                 continue;
             }
             if let Some(sp) = self.parse_np(from, h.end, i).filter(|sp| sp.official) {
                 self.author = Some(sp);
+                self.author_voice_from = self.heading_line(i).then_some(i);
                 return;
             }
         }
@@ -807,10 +809,34 @@ impl Ctx<'_> {
         if sent.quoted > 0.5 || sent.turn != Turn::Narrative {
             return None;
         }
+        if self.author_voice_from.is_some_and(|a| i > a) && !sent.heading && !sent.question {
+            return self.author.clone();
+        }
         let t = self
             .sent_text(i)
             .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
         (t.starts_with("We ") || t.starts_with("We,")).then(|| self.author.clone())?
+    }
+
+    /// Whether sentence `i` is a line of its own that names an author
+    /// ("Statement by the governments of Estonia, Latvia and Lithuania"):
+    /// a short block with no verb of saying, not a news sentence that
+    /// mentions a statement.
+    fn heading_line(&self, i: usize) -> bool {
+        let Some(sent) = self.sentences.get(i) else {
+            return false;
+        };
+        let alone = [i.checked_sub(1), Some(i + 1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.sentences.get(k))
+            .all(|x| x.block != sent.block);
+        alone
+            && self.sent_text(i).split_whitespace().count() <= 16
+            && !self
+                .hits_in(sent.start, sent.end)
+                .iter()
+                .any(|h| matches!(h.pat, Pat::Assert | Pat::Accuse | Pat::Attribute))
     }
 
     pub(super) fn person_speaker(&mut self, name: &str) -> Speaker {

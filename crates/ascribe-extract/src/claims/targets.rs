@@ -643,7 +643,13 @@ impl Ctx<'_> {
                 .hits_of(s + seg_start, cs - 1, |p| matches!(p, Pat::Body(_)))
                 .is_empty();
             let limit = if body_item { 7 } else { 4 };
-            if seg.split_whitespace().count() <= limit && party {
+            // "The United States and its allies, including Britain and
+            // Japan, accused": the unnamed allies add no words to the item.
+            let named = seg
+                .rsplit_once(" and ")
+                .filter(|(_, tail)| super::speakers::is_allies(tail))
+                .map_or(seg, |(head, _)| head);
+            if named.split_whitespace().count() <= limit && party {
                 cs = s + seg_start;
             } else {
                 // "... and recognise that Estonia, France and ...": the
