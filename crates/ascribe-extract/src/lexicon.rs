@@ -186,6 +186,9 @@ const ASSERT: &[&str] = &[
     "affirmed",
     "reaffirmed",
     "testified",
+    // "China's foreign ministry pointed to US cyberattacks on ...".
+    "pointed to",
+    "points to",
     "contended",
     "cautioned",
     "mentioned",

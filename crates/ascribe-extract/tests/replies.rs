@@ -327,6 +327,32 @@ fn counter_accusations() {
             ],
         ),
         (
+            "pointed_to_the_accusers_attacks",
+            "The US accused China of hacking the utility. In response, China's foreign ministry pointed to US cyberattacks on Chinese companies.",
+            vec![
+                (Acc, "United States", "China", ""),
+                (Counter, "China", "United States", "foreign ministry"),
+            ],
+        ),
+        (
+            "dismissed_and_pointed_to_a_worm",
+            "The US accused Iran of the hack. Iran's foreign ministry spokesman said the allegations were baseless and pointed to the Stuxnet virus, which was developed by the US and Israel to sabotage Iran's nuclear programme.",
+            vec![
+                (Acc, "United States", "Iran", ""),
+                (Deny, "Iran", "Iran", ""),
+                (Counter, "Iran", "United States", ""),
+                (Counter, "Iran", "Israel", ""),
+            ],
+        ),
+        (
+            "unnamed_spokesperson_naming_the_accuser_as_actor",
+            "The US accused China of the hack. \"The US has long been conducting indiscriminate cyber surveillance around the world,\" the spokesperson said.",
+            vec![
+                (Acc, "United States", "China", ""),
+                (Counter, "China", "United States", "spokesperson"),
+            ],
+        ),
+        (
             "spy_mania_is_rhetoric",
             "The Netherlands accused Russia of the attack on the chemical weapons watchdog. Moscow denied it and accused the Netherlands of \"spy mania\".",
             vec![

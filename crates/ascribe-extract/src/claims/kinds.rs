@@ -668,10 +668,27 @@ impl Ctx<'_> {
                     .and_then(|p| p.speaker_country.clone())
                     .filter(|c| !names_denier(c));
             };
-            prior
+            let accuser = prior
                 .iter()
                 .find(|p| p.kind == ClaimKind::Accusation && p.sentence == last.sentence)
-                .and_then(|p| p.speaker_country.clone())
+                .and_then(|p| p.speaker_country.clone());
+            // "'The US has long conducted cyber surveillance,' the
+            // spokesperson said": an official naming the accuser's own state
+            // as the actor speaks for the accused side.
+            let names_accuser = accuser.as_deref().is_some_and(|c| {
+                self.hits_in(s, e).iter().any(|h| match h.pat {
+                    Pat::State(k) => {
+                        STATES.get(k).is_some_and(|st| st.name == c)
+                            && !self.is_victim(h, s)
+                            && self.hits_in(h.end, e).iter().any(|x| x.pat == Pat::Op)
+                    }
+                    _ => false,
+                })
+            });
+            if names_accuser && last.target_state.is_some() && last.target_state != accuser {
+                return last.target_state.clone();
+            }
+            accuser
         }
     }
 
