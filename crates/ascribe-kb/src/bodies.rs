@@ -892,8 +892,19 @@ pub const TITLES: &[TitleDef] = &[
         "State Department",
         Some("United States")
     ),
-    t!("attorney general", "Department of Justice", None),
-    t!("deputy attorney general", "Department of Justice", None),
+    // "Department of Justice" is the US name (Britain's attorney general
+    // heads the Attorney General's Office, Australia's a department of
+    // another name).
+    t!(
+        "attorney general",
+        "Department of Justice",
+        Some("United States")
+    ),
+    t!(
+        "deputy attorney general",
+        "Department of Justice",
+        Some("United States")
+    ),
     t!("foreign minister", "Ministry of Foreign Affairs", None),
     t!(
         "deputy foreign minister",
