@@ -414,6 +414,8 @@ const OP: &[&str] = &[
     // "had accessed its parliamentary network", "crippled the port's
     // systems": the verbs news uses for what an intrusion did.
     "accessed",
+    "heist",
+    "heists",
     "targets",
     "compromises",
     "infected",

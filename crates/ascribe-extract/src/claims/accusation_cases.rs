@@ -207,7 +207,7 @@ const CASES: &[(&str, &[Want])] = &[
     ),
     (
         "Deputy Attorney General Lisa Carver said the hackers acted on behalf of Iran's Islamic Revolutionary Guard Corps.",
-        &[(A, "Iran", "Carver", None)],
+        &[(A, "Iran", "Carver", Some("United States"))],
     ),
     (
         "The EU's foreign policy chief said the bloc held Russia responsible for the cyberattack on the satellite network.",
@@ -427,6 +427,32 @@ const CASES: &[(&str, &[Want])] = &[
     (
         "Officials said there were indications that Russian military intelligence was involved.",
         &[(A, "Russia", "officials", None)],
+    ),
+
+    // Unnamed voices given their party: datelines, asides, titles alone.
+    (
+        "WASHINGTON (Reuters) - Officials said on Monday that Chinese hackers had breached the agency's networks.",
+        &[(A, "China", "officials", Some("United States"))],
+    ),
+    (
+        "Investigators have concluded that North Korea was behind the heist, the FBI said.",
+        &[(A, "North Korea", "FBI", Some("United States"))],
+    ),
+    (
+        "A senior administration official, speaking on condition of anonymity, said Russia was responsible for the intrusion.",
+        &[(A, "Russia", "administration", Some("United States"))],
+    ),
+    (
+        "Britain's foreign secretary, speaking in parliament, said the GRU had attacked the chemical weapons watchdog.",
+        &[(A, "Russia", "foreign office", Some("United Kingdom"))],
+    ),
+    (
+        "The attack was launched from servers abroad, according to Ukraine's cyber police, who said the hackers worked for the FSB.",
+        &[(A, "Russia", "cyber police", Some("Ukraine"))],
+    ),
+    (
+        "The National Cyber Security Centre published its findings. A spokesperson said the GRU was responsible for the attacks.",
+        &[(A, "Russia", "cyber security centre", Some("United Kingdom"))],
     ),
     // Commentators attribute without accusing.
     (

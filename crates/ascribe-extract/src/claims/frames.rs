@@ -792,7 +792,11 @@ impl Ctx<'_> {
             }
             let tail = self.text.get(v.end..e).unwrap_or("");
             let tail_words = tail.split_whitespace().count();
-            let mut cs = self.clause_start_whole(s, v.start);
+            // "WASHINGTON (Reuters) - Officials said": the dateline is no
+            // part of the subject.
+            let mut cs = self
+                .clause_start_whole(s, v.start)
+                .max(dateline_end(self.text, s, e).min(v.start));
             // "KCNA called the accusations a fabrication and said ...": the
             // second verb's subject is the first's.
             let mut v_subject_end = v.start;
@@ -849,7 +853,12 @@ impl Ctx<'_> {
             if aside {
                 continue;
             }
-            let before_np = self.subject_np(cs, v_subject_end);
+            let own_np = self.subject_np(cs, v_subject_end);
+            let aside_np = own_np
+                .is_none()
+                .then(|| self.subject_before_aside(s, cs, v_subject_end))
+                .flatten();
+            let before_np = own_np.or(aside_np);
             let comma_before = self
                 .text
                 .get(s..cs)
@@ -935,6 +944,7 @@ impl Ctx<'_> {
                     });
                 let trivial_tail = adds
                     || !fronted
+                        && aside_np.is_none()
                         && tail_words <= 8
                         && !tail.contains(" that ")
                         && !tail.contains(['“', '"']);
@@ -1019,6 +1029,19 @@ impl Ctx<'_> {
                                 .is_some_and(|w| w.ends_with("’s") || w.ends_with("'s"))
                     })
                     .map(|r| ae + 2 + np_end(r, 0, r.len()));
+                // "..., said Russia was responsible": a clause, not the
+                // speaker's name.
+                let clause_after = hits.iter().any(|h| {
+                    h.start >= v.end
+                        && h.end <= ae
+                        && matches!(
+                            h.pat,
+                            Pat::Resp | Pat::Op | Pat::From | Pat::Assert | Pat::Accuse | Pat::Link
+                        )
+                });
+                if clause_after {
+                    continue;
+                }
                 let base = self.parse_np(v.end, ae, i);
                 let full = match (appositive, &base) {
                     (Some(ap), Some(b)) if b.person.is_some() && b.org.is_none() => self
@@ -1315,6 +1338,61 @@ impl Ctx<'_> {
         }
         let left = self.text.get(at.min(v)..v)?.trim();
         (!left.is_empty() && at < v).then_some(at)
+    }
+
+    /// The subject of a verb whose own clause names none: "A senior
+    /// official, speaking on condition of anonymity, said" (the phrase
+    /// before the aside), "according to Ukraine's cyber police, who said"
+    /// (the party "who" stands for). None unless the words before `v` in
+    /// its clause are nothing or "who".
+    fn subject_before_aside(&self, s: usize, cs: usize, v: usize) -> Option<(usize, usize)> {
+        let own = self.text.get(cs..v)?.trim();
+        // The clause may start at the aside itself ("speaking on condition
+        // of anonymity,"): the subject is the piece before it.
+        let aside_here = own.ends_with(',')
+            && own
+                .split(' ')
+                .next()
+                .is_some_and(|w| w.len() > 4 && w.ends_with("ing"));
+        if !(own.is_empty() || own == "who" || aside_here) {
+            return None;
+        }
+        let head = self.text.get(s..cs)?;
+        let head = head.trim_end().strip_suffix(',')?;
+        // The comma-separated pieces before the clause, last first.
+        let mut pieces = Vec::new();
+        let mut end = head.len();
+        while let Some(p) = head.get(..end)?.rfind(',') {
+            pieces.push((p + 1, end));
+            end = p;
+        }
+        pieces.push((0, end));
+        let trimmed = |(a, b): (usize, usize)| {
+            let t = head.get(a..b).unwrap_or("");
+            let lead = t.len() - t.trim_start().len();
+            (s + a + lead, s + a + t.trim_end().len())
+        };
+        let (a, b) = if aside_here {
+            trimmed(*pieces.first()?)
+        } else if own == "who" {
+            let (a, b) = trimmed(*pieces.first()?);
+            // "according to Ukraine's cyber police, who said".
+            let t = self.text.get(a..b)?;
+            let skip = ["according to ", "said ", "by "]
+                .iter()
+                .find(|p| t.starts_with(*p))
+                .map_or(0, |p| p.len());
+            (a + skip, b)
+        } else {
+            // "A senior official, speaking on condition of anonymity, said".
+            let aside = trimmed(*pieces.first()?);
+            let first = self.text.get(aside.0..aside.1)?.split(' ').next()?;
+            if !(first.ends_with("ing") || first == "who") {
+                return None;
+            }
+            trimmed(*pieces.get(1)?)
+        };
+        (b > a).then_some((a, b))
     }
 
     /// The parties a sentence opens with when only list words, unnamed

@@ -29,6 +29,7 @@ impl Ctx<'_> {
             || self.author.is_some()
         {
             self.side_country(s, e, prior)
+                .or_else(|| self.dateline_country(s, e))
         } else {
             None
         };
@@ -102,6 +103,21 @@ impl Ctx<'_> {
             .and_then(|f| f.speaker.clone());
         if let Some(cl) = closing {
             for f in frames.iter_mut() {
+                // "Investigators have concluded that North Korea was behind
+                // the heist, the FBI said": unnamed officials of no state
+                // inside the words are the closing party's own.
+                let unnamed = f.speaker.as_ref().is_some_and(|sp| {
+                    sp.person.is_none() && sp.country.is_none() && sp.official && !sp.media
+                });
+                if unnamed
+                    && matches!(f.kind, FrameKind::Say | FrameKind::Believe(..))
+                    && f.verb < s + 200
+                    && f.content.1 <= e
+                    && cl.country.is_some()
+                {
+                    f.speaker = Some(cl.clone());
+                    continue;
+                }
                 let accuses_or_denies = matches!(f.kind, FrameKind::Accuse(_) | FrameKind::Deny);
                 if let (true, Some(sp)) = (accuses_or_denies, f.speaker.as_mut()) {
                     let bare = sp.person.is_none()
@@ -615,6 +631,30 @@ impl Ctx<'_> {
         }
         // Retractions cancel the speaker's territory-based counter-accusations.
         out
+    }
+
+    /// "WASHINGTON (Reuters) - Officials said ...": the state of the
+    /// document's dateline, for officials of no named state in a sentence
+    /// that denies nothing (the accused answer from anywhere).
+    fn dateline_country(&self, s: usize, e: usize) -> Option<String> {
+        if self
+            .hits_in(s, e)
+            .iter()
+            .any(|h| matches!(h.pat, Pat::Deny | Pat::DenyVerb))
+        {
+            return None;
+        }
+        let first = self.sentences.iter().find(|x| !x.heading)?;
+        let end = dateline_end(self.text, first.start, first.end);
+        if end == first.start {
+            return None;
+        }
+        self.hits_in(first.start, end)
+            .iter()
+            .find_map(|h| match h.pat {
+                Pat::State(k) => STATES.get(k).map(|st| st.name.to_owned()),
+                _ => None,
+            })
     }
 
     /// The country a title-only official in `s..e` most likely speaks for:

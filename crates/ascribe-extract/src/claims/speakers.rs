@@ -1218,6 +1218,39 @@ impl Ctx<'_> {
                     return Some(p.speaker.clone());
                 }
             }
+            // "A spokesperson said", "the spokesman added", no one given
+            // the title before: the official body the document named last.
+            let bare_role = ["spokesman", "spokeswoman", "spokesperson"].contains(&tt)
+                && name.is_none()
+                && body.is_none()
+                && state.is_none()
+                && np.split_whitespace().count() <= 2;
+            if bare_role {
+                let at = self.hits.partition_point(|h| h.start < s);
+                let last = self
+                    .hits
+                    .get(..at)
+                    .unwrap_or(&[])
+                    .iter()
+                    .rev()
+                    .find_map(|h| match h.pat {
+                        Pat::Body(b) if !self.object_of_preposition(h.start) => {
+                            BODIES.get(b).filter(|b| {
+                                !matches!(b.kind, BodyKind::Media) && !b.country.is_empty()
+                            })
+                        }
+                        _ => None,
+                    });
+                if let Some(b) = last {
+                    return Some(Speaker {
+                        person: None,
+                        org: Some(b.name.to_owned()),
+                        country: Some(b.country.to_owned()),
+                        official: true,
+                        media: false,
+                    });
+                }
+            }
         }
         // "a US cybersecurity firm", "the company", "the cybersecurity
         // experts": the company the document names nearest before, else
@@ -1543,6 +1576,18 @@ impl Ctx<'_> {
                 });
                 sp.country = Some(b.country.to_owned());
             }
+        }
+        // "a senior administration official": in English news the
+        // administration is the US executive.
+        if state.is_none()
+            && body.is_none()
+            && sp.person.is_none()
+            && sp.country.is_none()
+            && np_lower.contains("administration official")
+        {
+            sp.org = Some("US government (administration officials)".to_owned());
+            sp.country = Some("United States".to_owned());
+            sp.official = true;
         }
         // "the Administration", "the Obama administration": in English news
         // the word alone names the US executive branch.
