@@ -237,25 +237,29 @@ fn eval_on_seeds_and_dev_corpus_holds_its_figures() {
     // Then (session 22, accusations): a party's names merged, relative-clause
     // accusers, outlets relaying officials, nearby restatements merged:
     // held-out F1 0.520, precision 0.605, accusation recall 0.455; tune
-    // 0.891; seeds + dev 0.767 (precision 0.846, recall 0.702).
+    // 0.891; seeds + dev 0.767 (precision 0.846, recall 0.702). Then unnamed
+    // officials given their party (datelines, asides, closing parties, a
+    // bare spokesperson): held-out F1 0.566, precision 0.667, accusation
+    // recall 0.515; tune 0.891; seeds + dev 0.786 (precision 0.871,
+    // recall 0.716).
     let checks: [(&str, &serde_json::Value, &[&str], f64); 9] = [
-        ("held-out F1", &held, &["overall", "f1"], 0.515),
-        ("held-out precision", &held, &["overall", "precision"], 0.60),
+        ("held-out F1", &held, &["overall", "f1"], 0.56),
+        ("held-out precision", &held, &["overall", "precision"], 0.66),
         (
             "held-out accusation recall",
             &held,
             &["by_kind", "accusation", "recall"],
-            0.45,
+            0.51,
         ),
         ("tune F1", &tune, &["overall", "f1"], 0.88),
-        ("seeds + dev F1", &both, &["overall", "f1"], 0.765),
+        ("seeds + dev F1", &both, &["overall", "f1"], 0.78),
         (
             "seeds + dev precision",
             &both,
             &["overall", "precision"],
-            0.84,
+            0.86,
         ),
-        ("seeds + dev recall", &both, &["overall", "recall"], 0.70),
+        ("seeds + dev recall", &both, &["overall", "recall"], 0.71),
         ("seeds F1", &seed, &["overall", "f1"], 0.95),
         ("seeds recall on main claims", &seed, &["main_recall"], 0.95),
     ];
