@@ -454,6 +454,22 @@ const CASES: &[(&str, &[Want])] = &[
         "The National Cyber Security Centre published its findings. A spokesperson said the GRU was responsible for the attacks.",
         &[(A, "Russia", "cyber security centre", Some("United Kingdom"))],
     ),
+
+    // Companies and the context's state.
+    (
+        "CrowdStrike, which investigated the breach, said two groups linked to Russian intelligence, Fancy Bear and Cozy Bear, had infiltrated the networks.",
+        &[
+            (A, "APT28", "crowdstrike", None),
+            (A, "APT29", "crowdstrike", None),
+        ],
+    ),
+    (
+        "The Justice Department on Monday charged four members of China's military with hacking into the credit agency. \"This is the largest theft of sensitive information by state sponsors ever recorded,\" FBI Deputy Director Paul Grant said.",
+        &[
+            (A, "China", "justice", Some("United States")),
+            (A, "China", "Grant", Some("United States")),
+        ],
+    ),
     // Commentators attribute without accusing.
     (
         "\"All the signs point to a North Korean operation,\" said Peter Lindgren, a researcher at a university in Stockholm.",

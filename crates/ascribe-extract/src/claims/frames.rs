@@ -1353,7 +1353,7 @@ impl Ctx<'_> {
             && own
                 .split(' ')
                 .next()
-                .is_some_and(|w| w.len() > 4 && w.ends_with("ing"));
+                .is_some_and(|w| w.len() > 4 && w.ends_with("ing") || w == "which" || w == "who");
         if !(own.is_empty() || own == "who" || aside_here) {
             return None;
         }

@@ -3,6 +3,18 @@
 
 use super::*;
 
+/// Words for a perpetrator that is a state the sentence does not name.
+const UNNAMED_STATE: &[&str] = &[
+    "state sponsor",
+    "state-sponsored",
+    "state actor",
+    "state-backed",
+    "nation-state",
+    "nation state",
+    "hostile state",
+    "foreign power",
+];
+
 /// An outlet's frame: its index, the outlet's name, its content, and
 /// whether it is a verb of saying (not "according to").
 type MediaFrame = (usize, Option<String>, (usize, usize), bool);
@@ -388,10 +400,19 @@ impl Ctx<'_> {
                         _ => None,
                     };
                     let Some(mut rel) = self.relation(cs, ce, i, accuse) else {
-                        // An official asserting the evidence without naming anyone.
+                        // An official asserting the evidence without naming
+                        // anyone, or blaming "state sponsors" the story has
+                        // already named ("the largest theft ... by state
+                        // sponsors ever recorded", after China was accused).
                         if let Some(sp) = &f.speaker {
                             let ev = self.hits_of(cs, ce, |p| p == Pat::Evidence);
-                            if !ev.is_empty() && sp.official {
+                            let unnamed_state = sp.country.is_some()
+                                && !self.hits_of(cs, ce, |p| p == Pat::Op).is_empty()
+                                && self.text.get(cs..ce).is_some_and(|t| {
+                                    let t = t.to_ascii_lowercase();
+                                    UNNAMED_STATE.iter().any(|w| t.contains(w))
+                                });
+                            if (!ev.is_empty() || unnamed_state) && sp.official && !sp.media {
                                 if let Some(c) = self.context_accusation(sp, i, cs, ce, prior) {
                                     out.push(c);
                                 }

@@ -419,6 +419,13 @@ pub(super) const NOT_NAMES: &[&str] = &[
     "Parliament",
     "Cabinet",
     "Affairs",
+    // "Google's Threat Analysis Group", "the Microsoft Threat Intelligence
+    // Center": a team, not a person.
+    "Group",
+    "Team",
+    "Center",
+    "Centre",
+    "Division",
 ];
 
 /// A capitalised name of two to four words at the start of `s`.
