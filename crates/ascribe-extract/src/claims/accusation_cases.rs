@@ -470,6 +470,19 @@ const CASES: &[(&str, &[Want])] = &[
             (A, "China", "Grant", Some("United States")),
         ],
     ),
+
+    (
+        "Britain accused Russia's GRU of attacking the chemical weapons watchdog. \"These hackers have attacked our institutions for years,\" Foreign Secretary Helen Marsh said.",
+        &[
+            (A, "Russia", "government", Some("United Kingdom")),
+            (A, "Russia", "Marsh", Some("United Kingdom")),
+        ],
+    ),
+    // An interviewee's post, given after the name in the introduction.
+    (
+        "Kate Morris talks to Daniel Voss, head of Germany's Federal Office for Information Security.\n\nKate Morris: Who was behind the attack on the parliament?\nDaniel Voss: We have enough information to conclude that APT28 was responsible for the attack.",
+        &[(A, "APT28", "Voss", Some("Germany"))],
+    ),
     // Commentators attribute without accusing.
     (
         "\"All the signs point to a North Korean operation,\" said Peter Lindgren, a researcher at a university in Stockholm.",

@@ -253,8 +253,35 @@ impl Ctx<'_> {
             if x.person.as_deref() == Some(name) && x.org.is_some() {
                 return Some(x);
             }
+            if let Some(x) = self.post_after_name(name, np_end, b, i) {
+                return Some(x);
+            }
         }
         None
+    }
+
+    /// "Daniel Voss, head of Germany's Federal Office for Information
+    /// Security": the name with the post the words after its comma give,
+    /// when they name an official party.
+    fn post_after_name(&mut self, name: &str, at: usize, e: usize, i: usize) -> Option<Speaker> {
+        let rest = self.text.get(at..e)?;
+        let post = rest.strip_prefix(", ")?;
+        let len = post.find([',', ';', '\n', '(']).unwrap_or(post.len());
+        let post = post.get(..len)?.trim_end_matches(['.', ' ']);
+        if post.is_empty() || post.split_whitespace().count() > 12 {
+            return None;
+        }
+        let a = at + 2;
+        let x = self.parse_np(a, a + post.len(), i)?;
+        if x.person.is_some() || !x.official || x.org.is_none() && x.country.is_none() {
+            return None;
+        }
+        let sp = Speaker {
+            person: Some(name.to_owned()),
+            ..x
+        };
+        self.remember(&sp, None);
+        Some(sp)
     }
 
     pub(super) fn detect_interview(&mut self) {
@@ -309,6 +336,11 @@ impl Ctx<'_> {
                         if let Some((i, a, b)) = found {
                             if let Some(x) = self.parse_np(a, b, i) {
                                 if x.person.as_deref() == Some(y.as_str()) {
+                                    sp = x;
+                                }
+                            }
+                            if sp.country.is_none() {
+                                if let Some(x) = self.post_after_name(&y, a + y.len(), b, i) {
                                     sp = x;
                                 }
                             }

@@ -3,6 +3,21 @@
 
 use super::*;
 
+/// Words that refer back to perpetrators the story has named.
+const PERPETRATOR_ANAPHORS: &[&str] = &[
+    "these hackers",
+    "the hackers",
+    "those hackers",
+    "the attackers",
+    "these attackers",
+    "the perpetrators",
+    "those responsible",
+    "the group",
+    "this group",
+    "these actors",
+    "the same actors",
+];
+
 /// Words for a perpetrator that is a state the sentence does not name.
 const UNNAMED_STATE: &[&str] = &[
     "state sponsor",
@@ -415,6 +430,29 @@ impl Ctx<'_> {
                             if (!ev.is_empty() || unnamed_state) && sp.official && !sp.media {
                                 if let Some(c) = self.context_accusation(sp, i, cs, ce, prior) {
                                     out.push(c);
+                                }
+                            } else if sp.official
+                                && !sp.media
+                                && sp.country.is_some()
+                                && !self.hits_of(cs, ce, |p| p == Pat::Op).is_empty()
+                                && self.text.get(cs..ce).is_some_and(|t| {
+                                    let t = t.to_ascii_lowercase();
+                                    PERPETRATOR_ANAPHORS.iter().any(|w| t.contains(w))
+                                })
+                            {
+                                // "“These hackers have attacked our ministries
+                                // for years,” the minister said": the party the
+                                // story named just before.
+                                if let Some(mut c) = self.context_accusation(sp, i, cs, ce, prior) {
+                                    let near = prior.iter().rev().find(|p| {
+                                        p.kind != ClaimKind::Denial
+                                            && p.target_state.is_some()
+                                            && p.target_state != sp.country
+                                    });
+                                    if let Some(p) = near.filter(|p| p.sentence + 4 >= i) {
+                                        c.target_canonical.clone_from(&p.target_canonical);
+                                        out.push(c);
+                                    }
                                 }
                             }
                         }
