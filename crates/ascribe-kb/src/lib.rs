@@ -94,6 +94,31 @@ pub struct KnowledgeBase {
 /// is the workspace's one name rule, [`ascribe_model::names::key`].
 pub use ascribe_model::names::key as normalize;
 
+/// The official names of the GRU units behind two groups, as the US and
+/// UK governments write them in indictments and advisories (the 2018 and
+/// 2020 Justice Department indictments, the NCSC's 2018 attributions): a
+/// story that names the unit names the group.
+const GRU_UNIT_NAMES: &[(&str, &[&str])] = &[
+    (
+        "Sandworm",
+        &[
+            "GTsST",
+            "Main Centre for Specialist Technologies",
+            "Main Center for Specialist Technologies",
+            "Main Centre for Special Technologies",
+            "Main Center for Special Technologies",
+        ],
+    ),
+    (
+        "APT28",
+        &[
+            "GTsSS",
+            "85th Main Special Service Centre",
+            "85th Main Special Service Center",
+        ],
+    ),
+];
+
 impl KnowledgeBase {
     /// The knowledge base compiled into the binary.
     pub fn builtin() -> &'static KnowledgeBase {
@@ -139,7 +164,16 @@ impl KnowledgeBase {
             kb.title_index.entry(normalize(t.title)).or_insert(i);
         }
         // Groups first, so a group alias wins over a body of the same name.
-        for g in data.actors {
+        for mut g in data.actors {
+            for (name, more) in GRU_UNIT_NAMES {
+                if g.actor.name == *name {
+                    for m in *more {
+                        if !g.actor.aliases.iter().any(|a| a == m) {
+                            g.actor.aliases.push((*m).to_owned());
+                        }
+                    }
+                }
+            }
             kb.push(g.actor, EntryKind::Group, g.sponsor_sources);
         }
         for (i, b) in BODIES.iter().enumerate() {
@@ -389,6 +423,13 @@ impl KnowledgeBase {
                     let mut t = f.to_ascii_lowercase();
                     t[..1].make_ascii_uppercase();
                     out.push((t, i, true));
+                }
+                // "GRU Units 26165 and 74455": the second unit of a list
+                // is written by its number alone.
+                if let Some(num) = f.strip_prefix("Unit ") {
+                    if num.len() == 5 && num.chars().all(|c| c.is_ascii_digit()) {
+                        out.push((num.to_owned(), i, true));
+                    }
                 }
                 // "APT29" is also written "APT 29" and "APT-29".
                 if let Some(pos) = f.find(|c: char| c.is_ascii_digit()) {

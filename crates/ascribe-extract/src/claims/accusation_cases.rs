@@ -483,6 +483,14 @@ const CASES: &[(&str, &[Want])] = &[
         "Kate Morris talks to Daniel Voss, head of Germany's Federal Office for Information Security.\n\nKate Morris: Who was behind the attack on the parliament?\nDaniel Voss: We have enough information to conclude that APT28 was responsible for the attack.",
         &[(A, "APT28", "Voss", Some("Germany"))],
     ),
+
+    (
+        "Deputy Attorney General Rod Miller said the officers belonged to GRU Units 26165 and 74455 and hacked the party's computers.",
+        &[
+            (A, "APT28", "Miller", Some("United States")),
+            (A, "Sandworm", "Miller", Some("United States")),
+        ],
+    ),
     // Commentators attribute without accusing.
     (
         "\"All the signs point to a North Korean operation,\" said Peter Lindgren, a researcher at a university in Stockholm.",
