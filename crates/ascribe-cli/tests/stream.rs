@@ -313,3 +313,37 @@ fn workers_killed_at_random_points_and_after_commit_still_count_once() {
         "{dups} duplicates skipped, {applied} committed before the abort"
     );
 }
+
+/// The benchmark's transport figure (`worker --transport-only`) pulls, unpacks and
+/// acknowledges every batch without a database write: it reports the batches and lines
+/// shipped, packed or not, and leaves nothing pending.
+#[test]
+fn transport_only_pulls_every_batch_and_applies_nothing() {
+    for compress in ["zstd", "none"] {
+        let Some(lab) = Lab::on_machine(&format!("drain{compress}")) else {
+            return;
+        };
+        let files = logs(&lab, 2, 800, 0);
+        let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+        let shipped = lab.ship(
+            "edge-1",
+            &refs,
+            &["--batch-lines", "50", "--compress", compress],
+        );
+        let out = lab
+            .worker(&["--transport-only", "--idle-exit", "1"])
+            .output()
+            .expect("a transport-only worker");
+        assert!(out.status.success(), "worker: {}", stderr(&out));
+        let drained: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("the worker prints JSON");
+        assert_eq!(
+            drained["batches"], shipped["batches"],
+            "{drained} {shipped}"
+        );
+        assert_eq!(drained["lines"].as_u64(), Some(1600), "{drained}");
+        assert!(drained["last_at"].as_f64().is_some(), "{drained}");
+        assert_eq!(lab.status()["broker"]["pending"].as_u64(), Some(0));
+        assert_eq!(lab.applied(), 0, "transport only writes nothing");
+    }
+}

@@ -109,8 +109,9 @@ struct Tail {
     file: File,
     /// Known once the log has a whole non-blank line.
     ident: Option<Ident>,
-    /// Bytes read, from `buf_at` in the file (the file's position is their end).
-    buf: Vec<u8>,
+    /// Bytes read, from `buf_at` in the file (the file's position is their end). Shared:
+    /// a batch's payload is a slice of it, not a copy.
+    buf: Bytes,
     buf_at: u64,
     /// Where the next batch starts.
     next: u64,
@@ -137,7 +138,7 @@ impl Tail {
             name: path.display().to_string(),
             file,
             ident: None,
-            buf: Vec::new(),
+            buf: Bytes::new(),
             buf_at: 0,
             next: 0,
             acked: 0,
@@ -146,26 +147,26 @@ impl Tail {
         })
     }
 
-    /// Reads more of the log; `eof` when there was nothing more.
+    /// Reads more of the log; `eof` when there was nothing more. The bytes not yet
+    /// shipped move to a new buffer (at most a batch, once the log is identified) and
+    /// the read lands after them: batches already cut keep the old one.
     fn fill(&mut self) -> Result<(), StreamError> {
+        let mut behind = 0;
         if self.ident.is_some() {
             // Drop what is behind the next batch (the head is kept until identified).
-            let behind = usize::try_from(self.next - self.buf_at).expect("buffer offsets fit");
-            if behind > 0 {
-                self.buf.drain(..behind);
-                self.buf_at = self.next;
-            }
+            behind = usize::try_from(self.next - self.buf_at).expect("buffer offsets fit");
         }
-        let have = self.buf.len();
-        self.buf.resize(have + READ, 0);
-        let n = loop {
-            match self.file.read(&mut self.buf[have..]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(io(&self.path, &e)),
-            }
-        };
-        self.buf.truncate(have + n);
+        let keep = &self.buf[behind..];
+        let mut grown = Vec::with_capacity(keep.len() + READ);
+        grown.extend_from_slice(keep);
+        // Read into the spare capacity, which is not zeroed first (File reads into
+        // uninitialised memory); `take` stops at READ bytes or the end of the log.
+        let n = (&mut self.file)
+            .take(READ as u64)
+            .read_to_end(&mut grown)
+            .map_err(|e| io(&self.path, &e))?;
+        self.buf = Bytes::from(grown);
+        self.buf_at += behind as u64;
         self.eof = n == 0;
         Ok(())
     }
@@ -211,7 +212,7 @@ impl Tail {
                 self.acked = mark.acked;
                 self.next = mark.acked;
                 self.buf_at = mark.acked;
-                self.buf.clear();
+                self.buf = Bytes::new();
                 self.file
                     .seek(SeekFrom::Start(mark.acked))
                     .map_err(|e| io(&self.path, &e))?;
@@ -310,12 +311,15 @@ impl Shipper<'_> {
             }
             let t = &mut tails[i];
             let id = t.ident.as_ref().expect("identified above");
-            let range = &t.buf[from..from + c.bytes()];
-            let lines = batch::count_lines(range) as u64;
+            let range = t.buf.slice(from..from + c.bytes());
+            let lines = batch::count_lines(&range) as u64;
             let pre: &[u8] = if start > 0 { &id.preamble } else { &[] };
-            let mut payload = Vec::with_capacity(pre.len() + range.len());
-            payload.extend_from_slice(pre);
-            payload.extend_from_slice(range);
+            // A slice of the read buffer; copied only when a preamble goes first.
+            let payload = if pre.is_empty() {
+                range
+            } else {
+                Bytes::from([pre, &range[..]].concat())
+            };
             let bid = batch::batch_id(&opts.sensor, &id.key, start, end);
             let msg = PublishMessage::build()
                 .message_id(&bid)
@@ -327,7 +331,7 @@ impl Shipper<'_> {
             let ack = match opts.encoding {
                 batch::Encoding::Plain => Ack::Sent(
                     self.js
-                        .send_publish(self.subject.clone(), msg.payload(Bytes::from(payload)))
+                        .send_publish(self.subject.clone(), msg.payload(payload))
                         .await
                         .map_err(|e| StreamError::Nats(format!("publishing {bid}: {e}")))?,
                 ),
@@ -339,7 +343,7 @@ impl Shipper<'_> {
                     let (js, subject) = (self.js.clone(), self.subject.clone());
                     let (name, bid) = (t.name.clone(), bid.clone());
                     Ack::Packing(tokio::spawn(async move {
-                        let packed = tokio::task::spawn_blocking(move || encoding.pack(payload))
+                        let packed = tokio::task::spawn_blocking(move || encoding.pack(&payload))
                             .await
                             .expect("packing a batch does not panic")
                             .map_err(|e| StreamError::Io {

@@ -712,41 +712,44 @@ pub async fn drain(
     let (mut batches, mut lines) = (0u64, 0u64);
     let mut last = Instant::now();
     let mut last_at = std::time::SystemTime::now();
-    while last.elapsed() < idle {
-        let mut got = consumer
-            .fetch()
-            .max_messages(opts.fetch)
-            .expires(Duration::from_millis(500))
-            .messages()
-            .await
-            .map_err(|e| StreamError::Nats(format!("pull: {e}")))?;
-        while let Some(m) = got.next().await {
-            let m = m.map_err(|e| StreamError::Nats(format!("pull: {e}")))?;
-            last = Instant::now();
-            last_at = std::time::SystemTime::now();
-            batches += 1;
-            let n = match m.headers.as_ref().and_then(|h| h.get(batch::H_LINES)) {
-                Some(v) => Some(v.as_str().parse::<u64>().map_err(|e| {
-                    StreamError::Nats(format!(
-                        "a batch whose {} header is not a count: {e}",
-                        batch::H_LINES
-                    ))
-                })?),
-                None => None,
-            };
-            lines += n.ok_or_else(|| {
+    // A continuous pull: the broker is asked for more while batches are unpacked, so
+    // the pipe never waits on a round trip (a fetch at a time left both sides idle).
+    let mut got = consumer
+        .stream()
+        .max_messages_per_batch(opts.fetch)
+        .messages()
+        .await
+        .map_err(|e| StreamError::Nats(format!("pull: {e}")))?;
+    loop {
+        let wait = idle.saturating_sub(last.elapsed());
+        let m = match tokio::time::timeout(wait, got.next()).await {
+            Err(_) | Ok(None) => break,
+            Ok(Some(m)) => m.map_err(|e| StreamError::Nats(format!("pull: {e}")))?,
+        };
+        last = Instant::now();
+        last_at = std::time::SystemTime::now();
+        batches += 1;
+        let n = match m.headers.as_ref().and_then(|h| h.get(batch::H_LINES)) {
+            Some(v) => Some(v.as_str().parse::<u64>().map_err(|e| {
                 StreamError::Nats(format!(
-                    "a batch without a readable {} header",
+                    "a batch whose {} header is not a count: {e}",
                     batch::H_LINES
                 ))
-            })?;
-            // Unpacked as a worker would, so the figure includes it.
-            plain_payload(&m, opts.max_batch_bytes)
-                .map_err(|e| StreamError::Nats(format!("a batch that does not unpack: {e}")))?;
-            m.ack()
-                .await
-                .map_err(|e| StreamError::Nats(format!("ack: {e}")))?;
-        }
+            })?),
+            None => None,
+        };
+        lines += n.ok_or_else(|| {
+            StreamError::Nats(format!(
+                "a batch without a readable {} header",
+                batch::H_LINES
+            ))
+        })?;
+        // Unpacked as a worker would, so the figure includes it.
+        plain_payload(&m, opts.max_batch_bytes)
+            .map_err(|e| StreamError::Nats(format!("a batch that does not unpack: {e}")))?;
+        m.ack()
+            .await
+            .map_err(|e| StreamError::Nats(format!("ack: {e}")))?;
     }
     client
         .flush()
