@@ -12,7 +12,9 @@
 #
 # COMPRESS=none ships the log's bytes (`ship --compress`); the default, as ship's, is zstd.
 #
-# and checks that `telemetry report` prints the bytes `telemetry ingest` prints.
+# and checks that `telemetry report` prints the bytes `telemetry ingest` prints. Each
+# timed phase starts after `sync`: the broker writes every batch to its store, and the
+# previous phase's pages being written back would otherwise take CPU from the next.
 # Prints lines/s, rows upserted/s, the aggregation gain (rows upserted / final rows)
 # and the workers' peak RSS (/usr/bin/time -v), for each size given (default 200000
 # and 2000000 lines: time per line at 1x and 10x; 100x is 14 GB of log).
@@ -53,6 +55,7 @@ for LINES in "${SIZES[@]}"; do
     psql "$PG" -qc "DROP SCHEMA IF EXISTS $TAG CASCADE; CREATE SCHEMA $TAG" >/dev/null
     BROKER=(--nats "$NATS" --stream "$S" --subject-prefix "bench.$TAG")
     # Single node, the oracle.
+    sync
     t0=$(now)
     "$BIN" --db /dev/null telemetry ingest "$EVE" --indicators "$IND" --geo .geo --format csv --out "$D/single_$LINES.csv" >/dev/null 2>"$D/single_$LINES.log"
     single=$(echo "$(now) - $t0" | bc -l)
@@ -65,6 +68,7 @@ for LINES in "${SIZES[@]}"; do
     done
     sleep 2
     rm -f "$D/ckpt_$TAG.json"
+    sync
     t0=$(now)
     "$BIN" ship "$EVE" --sensor bench --compress "$COMPRESS" "${BROKER[@]}" --checkpoint "$D/ckpt_$TAG.json" >"$D/ship_$LINES.json" 2>"$D/ship_$LINES.log"
     shipped=$(echo "$(now) - $t0" | bc -l)
@@ -84,6 +88,9 @@ for LINES in "${SIZES[@]}"; do
     dp=$!
     sleep 1
     rm -f "$D/ckpt_${TAG}_t.json"
+    # PostgreSQL writes the end to end run's pages now, not during the transport run.
+    psql "$PG" -qc CHECKPOINT
+    sync
     t0=$(now)
     "$BIN" ship "$EVE" --sensor bench --compress "$COMPRESS" "${BROKER2[@]}" --checkpoint "$D/ckpt_${TAG}_t.json" >/dev/null 2>&1
     wait "$dp"
@@ -93,9 +100,11 @@ for LINES in "${SIZES[@]}"; do
     S3=${S}_P
     BROKER3=(--nats "$NATS" --stream "$S3" --subject-prefix "bench.${TAG}_p")
     rm -f "$D/ckpt_${TAG}_p.json"
+    sync
     t0=$(now)
     "$BIN" ship "$EVE" --sensor bench --compress "$COMPRESS" "${BROKER3[@]}" --checkpoint "$D/ckpt_${TAG}_p.json" >/dev/null 2>&1
     publish=$(echo "$(now) - $t0" | bc -l)
+    sync
     t0=$(now)
     "$BIN" --db "$DB" worker "${BROKER3[@]}" --no-geo --transport-only --idle-exit 2 >"$D/pull_$LINES.json" 2>/dev/null
     last=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["last_at"])' "$D/pull_$LINES.json")

@@ -75,10 +75,10 @@ pub(crate) struct ShipArgs {
     #[arg(long, value_name = "FILE")]
     checkpoint: Option<PathBuf>,
     /// Lines per batch at most.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = ascribe_stream::batch::Limits::default().max_lines)]
     batch_lines: usize,
     /// Bytes per batch at most.
-    #[arg(long, default_value_t = 512 * 1024)]
+    #[arg(long, default_value_t = ascribe_stream::batch::Limits::default().max_bytes)]
     batch_bytes: usize,
     /// Keep shipping what the logs gain (poll every 200 ms).
     #[arg(long)]

@@ -63,6 +63,44 @@ pub struct ShipReport {
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Checkpoint {
     pub files: BTreeMap<String, FileMark>,
+    /// The limits the batches were cut with (absent in a checkpoint written before they
+    /// were kept). Batch ids are byte ranges: a batch published but not acknowledged must
+    /// be cut again the same way, so a run with other limits is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<CutLimits>,
+}
+
+/// [`Limits`] as a checkpoint keeps them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CutLimits {
+    pub batch_lines: usize,
+    pub batch_bytes: usize,
+}
+
+impl Checkpoint {
+    /// The checkpoint's limits must be the run's: otherwise a batch published before and
+    /// not yet acknowledged would be cut again with other bounds, under another id, and
+    /// its lines counted twice.
+    pub fn check_limits(&mut self, limits: Limits, path: &Path) -> Result<(), StreamError> {
+        let run = CutLimits {
+            batch_lines: limits.max_lines,
+            batch_bytes: limits.max_bytes,
+        };
+        match self.limits {
+            Some(kept) if kept != run => Err(StreamError::Checkpoint {
+                path: path.to_owned(),
+                why: format!(
+                    "its batches were cut with --batch-lines {} --batch-bytes {}, not {} and {}: \
+                     ship with those, or with a new checkpoint once every batch is acknowledged",
+                    kept.batch_lines, kept.batch_bytes, run.batch_lines, run.batch_bytes
+                ),
+            }),
+            _ => {
+                self.limits = Some(run);
+                Ok(())
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -514,7 +552,11 @@ async fn ship_once(
         js,
         opts,
         subject: opts.topology.subject(&opts.sensor),
-        cp: Checkpoint::load(&opts.checkpoint)?,
+        cp: {
+            let mut cp = Checkpoint::load(&opts.checkpoint)?;
+            cp.check_limits(opts.limits, &opts.checkpoint)?;
+            cp
+        },
         queue: VecDeque::new(),
         report: std::mem::take(report),
         last_save: Instant::now(),
@@ -553,5 +595,48 @@ impl Shipper<'_> {
             }
         }
         sh.settle_all(tails).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_checkpoint_keeps_its_cut_limits_and_refuses_others() {
+        let path = Path::new("ckpt.json");
+        let mut cp = Checkpoint::default();
+        let ours = Limits::default();
+        cp.check_limits(ours, path)
+            .expect("a new checkpoint takes the run's limits");
+        assert_eq!(
+            cp.limits,
+            Some(CutLimits {
+                batch_lines: ours.max_lines,
+                batch_bytes: ours.max_bytes
+            })
+        );
+        cp.check_limits(ours, path).expect("the same limits again");
+        // Written and read back, the limits are still there.
+        let again: Checkpoint =
+            serde_json::from_slice(&serde_json::to_vec(&cp).expect("serialises")).expect("reads");
+        let other = Limits {
+            max_lines: 100,
+            ..ours
+        };
+        let err = again
+            .clone()
+            .check_limits(other, path)
+            .expect_err("other limits are refused")
+            .to_string();
+        assert!(
+            err.contains("ckpt.json")
+                && err.contains("--batch-lines 2000")
+                && err.contains("not 100"),
+            "{err}"
+        );
+        // A checkpoint written before the limits were kept takes the run's.
+        let old: Checkpoint = serde_json::from_str(r#"{"files":{}}"#).expect("an old checkpoint");
+        assert!(old.limits.is_none());
     }
 }

@@ -31,7 +31,7 @@ pub struct WorkerOptions {
     /// This worker's name in `ingested_batches` and `stream_workers`.
     pub name: String,
     pub topology: Topology,
-    /// Batches asked for per pull (default 32: 32 x 512 KiB stays far below the
+    /// Batches asked for per pull (default 32: 32 x 1 MB stays far below the
     /// client's 64 MiB slow-consumer limit).
     pub fetch: usize,
     /// A transaction is committed once it holds this many lines (default 200,000) ...
