@@ -491,6 +491,15 @@ const CASES: &[(&str, &[Want])] = &[
             (A, "Sandworm", "Miller", Some("United States")),
         ],
     ),
+
+    // The accused placed in a group the story names only in passing.
+    (
+        "The Justice Department accused Chinese state hackers of breaking into the networks of defence contractors. The men belong to a group that researchers call APT40.",
+        &[
+            (A, "China", "justice", Some("United States")),
+            (A, "APT40", "justice", Some("United States")),
+        ],
+    ),
     // Commentators attribute without accusing.
     (
         "\"All the signs point to a North Korean operation,\" said Peter Lindgren, a researcher at a university in Stockholm.",

@@ -302,6 +302,7 @@ impl Ctx<'_> {
             k += 1;
             !to_group[k - 1]
         });
+        self.add_named_groups(&mut out);
         // "The Permanent Mission of the DPRK ... rejects": a state that
         // speaks through no named person or body speaks as its government
         // (a bloc as itself).
@@ -317,6 +318,77 @@ impl Ctx<'_> {
             }
         }
         out
+    }
+}
+
+impl Ctx<'_> {
+    /// "The Justice Department accused Chinese hackers of ... The group is
+    /// known as APT40.": the story places the accused state's hackers in a
+    /// group it names only in passing (no claim of its own targets it), and
+    /// each accusation against that state is one against the group too (the
+    /// annotation codes the most specific party the text names). At most a
+    /// few groups of one state: a longer list is background.
+    fn add_named_groups(&self, out: &mut Vec<RawClaim>) {
+        const MAX_GROUPS: usize = 4;
+        // The parties claims already target (a set: this stays linear in
+        // the claims and the names).
+        let targeted: std::collections::HashSet<&str> = out
+            .iter()
+            .filter_map(|o| o.target_canonical.as_deref())
+            .collect();
+        // Each group named outside headings: canonical, state, text.
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut groups: Vec<(String, String, String)> = Vec::new();
+        for (k, sent) in self.sentences.iter().enumerate() {
+            if sent.heading {
+                continue;
+            }
+            for h in self
+                .hits_of(sent.start, sent.end, |p| matches!(p, Pat::Group(_)))
+                .iter()
+            {
+                let Some(t) = self.target_at(h, k) else {
+                    continue;
+                };
+                if let (Some(c), Some(st)) = (t.canonical, t.state) {
+                    if !targeted.contains(c.as_str()) && seen.insert(c.clone()) {
+                        groups.push((c, st, t.text));
+                    }
+                }
+            }
+        }
+        drop(targeted);
+        if groups.is_empty() {
+            return;
+        }
+        // A state's groups, at most a few (a long list is background).
+        let mut by_state: std::collections::HashMap<&str, Vec<&(String, String, String)>> =
+            std::collections::HashMap::new();
+        for g in &groups {
+            let v = by_state.entry(g.1.as_str()).or_default();
+            if v.len() < MAX_GROUPS {
+                v.push(g);
+            }
+        }
+        let mut more = Vec::new();
+        for c in out.iter() {
+            if c.kind != ClaimKind::Accusation
+                || c.target_state.is_none()
+                || c.target_canonical != c.target_state
+            {
+                continue;
+            }
+            let Some(of_state) = c.target_state.as_deref().and_then(|st| by_state.get(st)) else {
+                continue;
+            };
+            for (canonical, _, text) in of_state {
+                let mut d = c.clone();
+                d.target_canonical = Some(canonical.clone());
+                d.target = Some(text.clone());
+                more.push(d);
+            }
+        }
+        out.extend(more);
     }
 }
 
