@@ -241,25 +241,28 @@ fn eval_on_seeds_and_dev_corpus_holds_its_figures() {
     // officials given their party (datelines, asides, closing parties, a
     // bare spokesperson): held-out F1 0.566, precision 0.667, accusation
     // recall 0.515; tune 0.891; seeds + dev 0.786 (precision 0.871,
-    // recall 0.716).
+    // recall 0.716). Then accusations against a state extended to the
+    // groups of that state the story names only in passing: held-out F1
+    // 0.621, precision 0.696, accusation recall 0.636; tune 0.901; seeds +
+    // dev 0.809 (precision 0.876, recall 0.752).
     let checks: [(&str, &serde_json::Value, &[&str], f64); 9] = [
-        ("held-out F1", &held, &["overall", "f1"], 0.56),
-        ("held-out precision", &held, &["overall", "precision"], 0.66),
+        ("held-out F1", &held, &["overall", "f1"], 0.615),
+        ("held-out precision", &held, &["overall", "precision"], 0.69),
         (
             "held-out accusation recall",
             &held,
             &["by_kind", "accusation", "recall"],
-            0.51,
+            0.63,
         ),
-        ("tune F1", &tune, &["overall", "f1"], 0.88),
-        ("seeds + dev F1", &both, &["overall", "f1"], 0.78),
+        ("tune F1", &tune, &["overall", "f1"], 0.895),
+        ("seeds + dev F1", &both, &["overall", "f1"], 0.805),
         (
             "seeds + dev precision",
             &both,
             &["overall", "precision"],
-            0.86,
+            0.87,
         ),
-        ("seeds + dev recall", &both, &["overall", "recall"], 0.71),
+        ("seeds + dev recall", &both, &["overall", "recall"], 0.75),
         ("seeds F1", &seed, &["overall", "f1"], 0.95),
         ("seeds recall on main claims", &seed, &["main_recall"], 0.95),
     ];
