@@ -500,6 +500,23 @@ const CASES: &[(&str, &[Want])] = &[
             (A, "APT40", "justice", Some("United States")),
         ],
     ),
+
+    (
+        "The advisory, released by the FBI, the NSA and Australia's ASD, said APT40 had exploited vulnerabilities in public-facing applications.",
+        &[
+            (A, "APT40", "FBI", Some("United States")),
+            (A, "APT40", "NSA", Some("United States")),
+            (A, "APT40", "signals", Some("Australia")),
+        ],
+    ),
+    (
+        "The governments of Australia, Canada and New Zealand today attributed the campaign to Russia's GRU.",
+        &[
+            (A, "Russia", "australian", Some("Australia")),
+            (A, "Russia", "canadian", Some("Canada")),
+            (A, "Russia", "new zealand government", Some("New Zealand")),
+        ],
+    ),
     // Commentators attribute without accusing.
     (
         "\"All the signs point to a North Korean operation,\" said Peter Lindgren, a researcher at a university in Stockholm.",

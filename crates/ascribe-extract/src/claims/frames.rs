@@ -853,6 +853,25 @@ impl Ctx<'_> {
             if aside {
                 continue;
             }
+            // "The advisory, released by the FBI, the NSA and Australia's
+            // ASD, said ...": the paper speaks for those who released it.
+            let releasers = self.paper_released_by(s, v.start, i);
+            if !releasers.is_empty() {
+                let mut c0 = v.end;
+                if let Some(p) = tail.find(" that ").filter(|&p| p < 40) {
+                    c0 = v.end + p + 6;
+                }
+                for sp in releasers {
+                    out.push(Frame {
+                        speaker: Some(sp),
+                        content: (c0, e),
+                        kind: FrameKind::Say,
+                        verb: v.start,
+                        reporter: None,
+                    });
+                }
+                continue;
+            }
             let own_np = self.subject_np(cs, v_subject_end);
             let aside_np = own_np
                 .is_none()
@@ -1338,6 +1357,45 @@ impl Ctx<'_> {
         }
         let left = self.text.get(at.min(v)..v)?.trim();
         (!left.is_empty() && at < v).then_some(at)
+    }
+
+    /// The parties a paper opening the sentence was released by: "The
+    /// advisory, released by the FBI, the NSA and Australia's ASD, said"
+    /// (each an official party), or none.
+    fn paper_released_by(&mut self, s: usize, v: usize, i: usize) -> Vec<Speaker> {
+        let Some(head) = self.text.get(s..v) else {
+            return Vec::new();
+        };
+        let lower = head.to_ascii_lowercase();
+        let paper = ["advisory", "statement", "report", "alert", "bulletin"]
+            .iter()
+            .any(|w| lower.split([' ', ',']).take(4).any(|x| x == *w));
+        if !paper || !lower.trim_end().ends_with(',') {
+            return Vec::new();
+        }
+        let Some(p) = [
+            ", released by ",
+            ", issued by ",
+            ", published by ",
+            ", written by ",
+            ", co-authored by ",
+            ", authored by ",
+        ]
+        .iter()
+        .find_map(|w| lower.find(w).map(|p| p + w.len())) else {
+            return Vec::new();
+        };
+        let end = s + head.trim_end().len() - 1;
+        let mut out = Vec::new();
+        for (a, b) in split_subjects(self.text, s + p, end) {
+            if let Some(sp) = self
+                .parse_np(a, b, i)
+                .filter(|sp| sp.official && sp.org.is_some())
+            {
+                out.push(sp);
+            }
+        }
+        out
     }
 
     /// The subject of a verb whose own clause names none: "A senior

@@ -278,6 +278,8 @@ pub(super) fn country_prefix(country: &str) -> String {
     match country {
         "United States" => "US".to_owned(),
         "United Kingdom" => "UK".to_owned(),
+        // A demonym, not an adjective: "the New Zealand government".
+        "New Zealand" => "New Zealand".to_owned(),
         c => STATES
             .iter()
             .find(|s| s.name == c)
