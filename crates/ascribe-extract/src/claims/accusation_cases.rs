@@ -618,35 +618,3 @@ fn accusations_as_the_news_reports_them() {
         bad.join("\n")
     );
 }
-
-#[test]
-fn dbg_env() {
-    let Ok(t) = std::env::var("DBG_TEXT") else {
-        return;
-    };
-    let c = crate::clean::clean(t.as_bytes(), Some(crate::clean::Format::Text));
-    eprintln!(
-        "{:?}",
-        scan(&c.text)
-            .iter()
-            .map(|h| (c.text.get(h.start..h.end).unwrap_or(""), h.pat))
-            .collect::<Vec<_>>()
-    );
-    let sentences = split_sentences(&c);
-    let mut hits = scan(&c.text);
-    hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
-    let mut ctx = Ctx::prepared(&c.text, hits, sentences.clone(), KnowledgeBase::builtin());
-    for i in 0..sentences.len() {
-        for f in ctx.frames(i) {
-            eprintln!(
-                "s{i} {:?} {:?} content {:?}",
-                f.kind,
-                f.speaker,
-                c.text.get(f.content.0..f.content.1)
-            );
-        }
-    }
-    for x in extract(&c) {
-        eprintln!("{}", show(&x));
-    }
-}
