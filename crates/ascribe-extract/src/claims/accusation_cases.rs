@@ -517,6 +517,12 @@ const CASES: &[(&str, &[Want])] = &[
             (A, "Russia", "new zealand government", Some("New Zealand")),
         ],
     ),
+
+    // A speaker the rules cannot resolve makes no claim.
+    (
+        "A document that circulated widely in the capital last month said Russian hackers were behind the attack.",
+        &[],
+    ),
     // Commentators attribute without accusing.
     (
         "\"All the signs point to a North Korean operation,\" said Peter Lindgren, a researcher at a university in Stockholm.",
