@@ -244,10 +244,12 @@ fn eval_on_seeds_and_dev_corpus_holds_its_figures() {
     // recall 0.716). Then accusations against a state extended to the
     // groups of that state the story names only in passing: held-out F1
     // 0.621, precision 0.696, accusation recall 0.636; tune 0.901; seeds +
-    // dev 0.809 (precision 0.876, recall 0.752).
+    // dev 0.809 (precision 0.876, recall 0.752). Then unresolved long speaker
+    // phrases dropped: held-out F1 0.627, precision 0.711; seeds + dev
+    // 0.812 (precision 0.883).
     let checks: [(&str, &serde_json::Value, &[&str], f64); 9] = [
-        ("held-out F1", &held, &["overall", "f1"], 0.615),
-        ("held-out precision", &held, &["overall", "precision"], 0.69),
+        ("held-out F1", &held, &["overall", "f1"], 0.625),
+        ("held-out precision", &held, &["overall", "precision"], 0.71),
         (
             "held-out accusation recall",
             &held,
@@ -255,12 +257,12 @@ fn eval_on_seeds_and_dev_corpus_holds_its_figures() {
             0.63,
         ),
         ("tune F1", &tune, &["overall", "f1"], 0.895),
-        ("seeds + dev F1", &both, &["overall", "f1"], 0.805),
+        ("seeds + dev F1", &both, &["overall", "f1"], 0.81),
         (
             "seeds + dev precision",
             &both,
             &["overall", "precision"],
-            0.87,
+            0.88,
         ),
         ("seeds + dev recall", &both, &["overall", "recall"], 0.75),
         ("seeds F1", &seed, &["overall", "f1"], 0.95),
