@@ -105,6 +105,12 @@ pub struct BatchRow {
     pub deltas: Deltas,
 }
 
+/// How the reason of a batch the broker gave up begins. The broker says only that no
+/// delivery was acknowledged; a worker that refused the batch at its last delivery
+/// knows why, and its reason replaces this one when the broker's came first (the
+/// broker may give a batch up while the last delivery is still being refused).
+pub const GIVEN_UP_BY_BROKER: &str = "given up by the broker";
+
 /// A batch refused whole, with its reason.
 #[derive(Debug, Clone)]
 pub struct RejectRow {
@@ -184,6 +190,15 @@ pub async fn commit(
         let seqs: Vec<i64> = rejected.iter().map(|b| big(b.stream_seq)).collect();
         let bytes: Vec<i64> = rejected.iter().map(|b| big(b.bytes)).collect();
         let reasons: Vec<&str> = rejected.iter().map(|b| b.reason.as_str()).collect();
+        let given_up = format!("{GIVEN_UP_BY_BROKER}%");
+        tx.execute(
+            "UPDATE rejected_batches r SET reason = u.r, worker = $3
+             FROM unnest($1::text[], $2::text[]) AS u(i, r)
+             WHERE r.batch_id = u.i AND r.reason LIKE $4 AND u.r NOT LIKE $4",
+            &[&ids, &reasons, &worker, &given_up],
+        )
+        .await
+        .map_err(db)?;
         applied.rejected = tx
             .execute(
                 "INSERT INTO rejected_batches (batch_id, sensor, stream_seq, bytes, reason, worker)

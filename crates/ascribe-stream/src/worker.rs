@@ -458,7 +458,8 @@ async fn given_up_row(
     };
     let unidentified = format!("unidentified:{}:{}", topology.stream, g.stream_seq);
     let why = format!(
-        "given up by the broker after {} deliveries (the consumer's limit), none acknowledged: each worker that held it stopped before committing it",
+        "{} after {} deliveries (the consumer's limit), none acknowledged: each worker that held it stopped before committing it",
+        pg::GIVEN_UP_BY_BROKER,
         g.deliveries
     );
     match stream.get_raw_message(g.stream_seq).await {
