@@ -1,12 +1,20 @@
-//! A batch refused at its last delivery may be given up by the broker while the worker
-//! that refused it is still recording why. Whichever row is committed first, the one
-//! left names the worker's reason, not the broker's "none acknowledged". Needs
-//! PostgreSQL (skips with the reason without it; `ASCRIBE_REQUIRE_POSTGRES=1` fails).
+//! The workers' PostgreSQL side, against a real server (skips with the reason without
+//! one; `ASCRIBE_REQUIRE_POSTGRES=1` makes it fail instead):
+//! - a worker's session (`pg::prepare_session`): a transaction left idle past the ack
+//!   wait is ended by the server, so a frozen worker's row locks do not stall the
+//!   workers that were given its batches;
+//! - a batch refused at its last delivery may be given up by the broker while the
+//!   worker that refused it is still recording why: whichever row is committed first,
+//!   the one left names the worker's reason, not the broker's "none acknowledged".
+
+use std::future::Future;
+use std::time::Duration;
 
 use ascribe_stream::pg::{self, RejectRow, GIVEN_UP_BY_BROKER};
 
-#[test]
-fn the_workers_reason_wins_over_the_brokers_in_either_order() {
+/// Runs `test` against a schema of its own (made and dropped by a blocking client,
+/// outside the runtime).
+fn on_postgres<F: Future<Output = ()>>(test: impl FnOnce(String) -> F) {
     let Some(schema) = ascribe_testutil::postgres_schema() else {
         return;
     };
@@ -14,7 +22,35 @@ fn the_workers_reason_wins_over_the_brokers_in_either_order() {
         .enable_all()
         .build()
         .expect("a runtime")
-        .block_on(either_order(schema.url()));
+        .block_on(test(schema.url().to_owned()));
+}
+
+#[test]
+fn a_transaction_left_idle_past_the_ack_wait_is_ended_by_the_server() {
+    on_postgres(|url| async move { idle_transaction_ended(&url).await });
+}
+
+#[test]
+fn the_workers_reason_wins_over_the_brokers_in_either_order() {
+    on_postgres(|url| async move { either_order(&url).await });
+}
+
+async fn idle_transaction_ended(url: &str) {
+    let c = pg::connect(url).await.expect("connecting");
+    pg::prepare_session(&c, Duration::from_millis(400))
+        .await
+        .expect("preparing the session");
+    // Busy statements inside the transaction are not idle time.
+    c.batch_execute("BEGIN; SELECT pg_sleep(0.6); SELECT 1")
+        .await
+        .expect("statements running past the ack wait are not ended");
+    // Idle inside it past the ack wait: the server ends the session.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let after = c.simple_query("SELECT 1").await;
+    assert!(
+        after.is_err(),
+        "a transaction idle past the ack wait was left open: {after:?}"
+    );
 }
 
 fn row(id: &str, reason: &str) -> RejectRow {
