@@ -443,6 +443,12 @@ pub(crate) fn worker(args: WorkerArgs, db: &crate::db::Db) -> anyhow::Result<Exi
         report.transactions,
         t0.elapsed().as_secs_f64()
     );
+    if report.acks_lost > 0 {
+        eprintln!(
+            "worker {name}: {} acknowledgements could not be sent; their batches come back to a worker and are skipped as duplicates",
+            report.acks_lost
+        );
+    }
     println!("{}", serde_json::to_string(&report)?);
     Ok(exit::ok())
 }

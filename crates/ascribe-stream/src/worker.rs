@@ -87,6 +87,30 @@ pub struct WorkerReport {
     pub redelivered: u64,
     /// Transactions that failed and whose batches were handed back.
     pub failed_transactions: u64,
+    /// Acknowledgements (ack, term, nak) that could not be sent: each such batch comes
+    /// back after the ack wait, and its second commit is a no-op.
+    pub acks_lost: u64,
+}
+
+/// Sends an acknowledgement; one that cannot be sent is counted and told (the first
+/// of a settle), not dropped in silence: the batch will come back, a no-op then.
+async fn acknowledge(
+    msg: &Acker,
+    kind: AckKind,
+    opts: &WorkerOptions,
+    report: &mut WorkerReport,
+    told: &mut bool,
+) {
+    if let Err(e) = msg.ack_with(kind).await {
+        report.acks_lost += 1;
+        if !*told {
+            *told = true;
+            notice(
+                opts,
+                &format!("an acknowledgement was not sent ({e}): its batch will be delivered again and skipped as a duplicate"),
+            );
+        }
+    }
 }
 
 /// A batch of the open transaction: its acknowledgement handle (used after the
@@ -420,9 +444,15 @@ async fn record_given_up(
             if let Some(f) = &opts.on_commit {
                 f(Ok(&applied), t.elapsed());
             }
+            let mut told = false;
             for m in &got {
                 // A lost ack brings the advisory back; recording it again is a no-op.
-                let _ = m.ack().await;
+                if let Err(e) = m.ack().await {
+                    report.acks_lost += 1;
+                    if !std::mem::replace(&mut told, true) {
+                        notice(opts, &format!("a \"given up\" advisory's acknowledgement was not sent ({e}): it will be read again, a no-op"));
+                    }
+                }
             }
             Ok(())
         }
@@ -550,6 +580,7 @@ async fn settle(
     if let Some(f) = &opts.on_commit {
         f(Ok(applied), took);
     }
+    let mut told = false;
     for it in items {
         let kind = if it.read.is_err() {
             AckKind::Term
@@ -557,7 +588,7 @@ async fn settle(
             AckKind::Ack
         };
         // A lost ack is a redelivery, which the batch table makes a no-op.
-        let _ = it.msg.ack_with(kind).await;
+        acknowledge(&it.msg, kind, opts, report, &mut told).await;
     }
     client
         .flush()
@@ -612,14 +643,18 @@ async fn isolate(
         }
         if connection_lost(db).await {
             // Not the batch's fault: it and the rest come back later.
+            let mut told = false;
             for rest in std::iter::once(it).chain(items) {
-                let _ = rest.msg.ack_with(AckKind::Nak(Some(NAK_DELAY))).await;
+                let nak = AckKind::Nak(Some(NAK_DELAY));
+                acknowledge(&rest.msg, nak, opts, report, &mut told).await;
             }
             *db = reconnect(db_url, &[], settings.ack_wait).await?;
             return Ok(());
         }
         if !settings.last_delivery(it.delivered) {
-            let _ = it.msg.ack_with(AckKind::Nak(Some(NAK_DELAY))).await;
+            let mut told = false;
+            let nak = AckKind::Nak(Some(NAK_DELAY));
+            acknowledge(&it.msg, nak, opts, report, &mut told).await;
             continue;
         }
         let rejected = reject_row(&it, &refused);
