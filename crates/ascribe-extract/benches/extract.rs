@@ -228,8 +228,51 @@ fn one(kind: &str, mb: usize) {
     println!("{} {} {secs} {peak} {before}", doc.len(), read.claims.len());
 }
 
+/// Dump mode (`--dump OUT [FILE...]`): writes every claim read from the
+/// 1x, 10x and 100x corpora (`ASCRIBE_BENCH_MB` each) and from each FILE to
+/// OUT, one document a line, so that a change meant to be faster can be shown
+/// to read exactly the same claims (diff two dumps).
+fn dump(out: &str, files: &[String]) -> std::io::Result<()> {
+    use std::io::Write;
+    let base = base_documents();
+    let target = std::env::var("ASCRIBE_BENCH_MB")
+        .ok()
+        .and_then(|m| m.parse::<usize>().ok())
+        .unwrap_or(50)
+        * 1024
+        * 1024;
+    let mut w = std::io::BufWriter::new(std::fs::File::create(out)?);
+    let mut docs = Vec::new();
+    for mult in [1, 10, 100] {
+        docs.extend(corpus(&base, mult, target));
+    }
+    for f in files {
+        docs.push((f.clone(), std::fs::read_to_string(f)?));
+    }
+    for (name, d) in &docs {
+        let doc = ascribe_extract::read_document(name, d.as_bytes(), None);
+        writeln!(
+            w,
+            "{name}\t{:?}\t{:?}\t{}\t{:?}\t{:?}",
+            doc.published, doc.skipped, doc.clean_len, doc.source, doc.claims
+        )?;
+    }
+    w.flush()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(p) = args.iter().position(|a| a == "--dump") {
+        let Some(out) = args.get(p + 1) else {
+            eprintln!("--dump needs an output file");
+            std::process::exit(2);
+        };
+        if let Err(e) = dump(out, &args[p + 2..]) {
+            eprintln!("--dump {out}: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
     if let Some(p) = args.iter().position(|a| a == "--one") {
         let kind = args.get(p + 1).map_or("text", String::as_str);
         let mb = args.get(p + 2).and_then(|m| m.parse().ok()).unwrap_or(1);

@@ -652,7 +652,7 @@ impl Ctx<'_> {
             .filter(|c| {
                 c.kind == ClaimKind::Denial
                     && c.speaker_country.is_some()
-                    && !c.speaker_key().is_empty()
+                    && c.has_speaker_key()
             })
             .map(|c| (c.speaker_key(), c.speaker_country.clone()))
             .collect();
@@ -662,7 +662,7 @@ impl Ctx<'_> {
                 && c.target_state != c.speaker_country
                 && deniers
                     .iter()
-                    .any(|(k, country)| *k == c.speaker_key() && *country == c.speaker_country);
+                    .any(|(k, country)| c.speaker_key_is(k) && *country == c.speaker_country);
             if replies
                 && !c.speaker_org.as_deref().is_some_and(|o| {
                     BODIES
@@ -677,7 +677,7 @@ impl Ctx<'_> {
         if let (false, Some(author)) = (self.co_authors.is_empty(), self.author_of(i)) {
             let key = author.key();
             let mut more = Vec::new();
-            for c in out.iter().filter(|c| c.speaker_key() == key) {
+            for c in out.iter().filter(|c| c.speaker_key_is(&key)) {
                 for co in &self.co_authors {
                     let mut d = c.clone();
                     d.speaker.clone_from(&co.person);

@@ -128,7 +128,7 @@ impl Ctx<'_> {
                 && retract.iter().any(|(i, k)| {
                     *i > c.sentence
                         && *i - c.sentence <= 4
-                        && (k.is_empty() || *k == c.speaker_key())
+                        && (k.is_empty() || c.speaker_key_is(k))
                 }))
         });
         // A state's own officials do not accuse it: "Viet Nam strictly bans
@@ -147,13 +147,13 @@ impl Ctx<'_> {
             // unnamed "officials" with no country reporting it ("The Czech
             // Republic has accused China ..., officials said").
             let weak = |x: &RawClaim| {
-                x.speaker_key().is_empty() || x.speaker.is_none() && x.speaker_country.is_none()
+                !x.has_speaker_key() || x.speaker.is_none() && x.speaker_country.is_none()
             };
             if let Some(k) = out.iter().position(|o| {
                 o.sentence == c.sentence
                     && o.kind == c.kind
                     && o.target_canonical == c.target_canonical
-                    && (o.speaker_key() == c.speaker_key() || weak(o) || weak(&c))
+                    && (o.same_speaker(&c) || weak(o) || weak(&c))
             }) {
                 if weak(&out[k]) && !weak(&c) {
                     out[k] = c;
@@ -162,7 +162,7 @@ impl Ctx<'_> {
             }
             let mergeable = out.iter().rposition(|o| {
                 o.kind == c.kind
-                    && o.speaker_key() == c.speaker_key()
+                    && o.same_speaker(&c)
                     && o.target_canonical == c.target_canonical
                     && c.sentence - o.sentence <= 4
                     && (c.kind == ClaimKind::Denial
@@ -175,7 +175,7 @@ impl Ctx<'_> {
                 let intervening = out
                     .iter()
                     .skip(k + 1)
-                    .any(|o| o.speaker_key() != c.speaker_key() && o.sentence > out[k].sentence);
+                    .any(|o| !o.same_speaker(&c) && o.sentence > out[k].sentence);
                 // A party's denial is one claim however the story goes on
                 // between its restatements (one claim per speaker, target
                 // and kind).
@@ -216,7 +216,7 @@ impl Ctx<'_> {
             // two decades") adds no attribution of its own.
             // (A set of the groups so attributed keeps this linear.)
             if c.kind == ClaimKind::AttributionStatement
-                && c.speaker_key().is_empty()
+                && !c.has_speaker_key()
                 && !own_voice.insert(c.target_canonical.clone())
             {
                 continue;
@@ -295,10 +295,10 @@ impl Ctx<'_> {
                 c.kind != ClaimKind::Denial
                     && c.target_state.is_some()
                     && c.target_canonical == c.target_state
-                    && !c.speaker_key().is_empty()
+                    && c.has_speaker_key()
                     && out.iter().any(|g| {
                         g.kind == c.kind
-                            && g.speaker_key() == c.speaker_key()
+                            && g.same_speaker(c)
                             && g.target_state == c.target_state
                             && g.target_canonical != g.target_state
                             && g.sentence.abs_diff(c.sentence) <= 2

@@ -55,13 +55,46 @@ pub struct RawClaim {
 
 impl RawClaim {
     fn speaker_key(&self) -> String {
-        if let Some(p) = &self.speaker {
-            return p.to_lowercase();
+        self.speaker_name().to_lowercase()
+    }
+
+    /// The speaker's key before lowering: the person, else the body's name;
+    /// empty for an unattributed claim (no organisation).
+    fn speaker_name(&self) -> &str {
+        match (&self.speaker, &self.speaker_org) {
+            (Some(p), _) => p,
+            (None, Some(o)) => kinds::org_name(o),
+            (None, None) => "",
         }
-        // No organisation: the key of an unattributed claim is empty.
-        self.speaker_org
-            .as_deref()
-            .map_or(String::new(), |o| kinds::org_name(o).to_lowercase())
+    }
+
+    /// Whether the claim has a speaker key (`!speaker_key().is_empty()`).
+    fn has_speaker_key(&self) -> bool {
+        !self.speaker_name().is_empty()
+    }
+
+    /// `self.speaker_key() == o.speaker_key()` without lowering both into
+    /// new strings: the merge compares every pair of a document's claims.
+    fn same_speaker(&self, o: &RawClaim) -> bool {
+        let (a, b) = (self.speaker_name(), o.speaker_name());
+        if a.is_ascii() && b.is_ascii() {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a.to_lowercase() == b.to_lowercase()
+        }
+    }
+
+    /// `self.speaker_key() == key`, without lowering into a new string.
+    fn speaker_key_is(&self, key: &str) -> bool {
+        let a = self.speaker_name();
+        if a.is_ascii() {
+            a.len() == key.len()
+                && a.bytes()
+                    .zip(key.bytes())
+                    .all(|(x, y)| x.to_ascii_lowercase() == y)
+        } else {
+            a.to_lowercase() == key
+        }
     }
 }
 
