@@ -254,16 +254,19 @@ impl Ctx<'_> {
         let hits = self.hits_of(s, e, |_| true);
         // A denial that answers "the accusations" marks its speaker as the accused side.
         {
-            let lower = self.text.get(s..e).unwrap_or("").to_lowercase();
-            let answers = [
-                "accusation",
-                "allegation",
-                "claims",
-                "blame",
-                "charges against",
-            ]
-            .iter()
-            .any(|w| lower.contains(w));
+            // (Lowered only for a sentence with a denial word, where it counts.)
+            let answers = || {
+                let lower = self.text.get(s..e).unwrap_or("").to_lowercase();
+                [
+                    "accusation",
+                    "allegation",
+                    "claims",
+                    "blame",
+                    "charges against",
+                ]
+                .iter()
+                .any(|w| lower.contains(w))
+            };
             // Not when the sentence itself accuses, or reports someone else's
             // denial ("..., an allegation which Russia denied").
             // "China denied the charges and accused the US of ...": a denial
@@ -284,9 +287,9 @@ impl Ctx<'_> {
                     .iter()
                     .any(|h| matches!(h.pat, Pat::Accuse | Pat::Attribute | Pat::DenyVerb));
             self.answering.set(
-                (answers || denies_then_accuses)
-                    && !accuses
-                    && hits.iter().any(|h| matches!(h.pat, Pat::Deny)),
+                !accuses
+                    && hits.iter().any(|h| matches!(h.pat, Pat::Deny))
+                    && (denies_then_accuses || answers()),
             );
         }
         let deny_cue = hits.iter().find(|h| {
@@ -650,9 +653,7 @@ impl Ctx<'_> {
             .iter()
             .chain(prior.iter().rev().take_while(|c| c.sentence + 3 >= i))
             .filter(|c| {
-                c.kind == ClaimKind::Denial
-                    && c.speaker_country.is_some()
-                    && c.has_speaker_key()
+                c.kind == ClaimKind::Denial && c.speaker_country.is_some() && c.has_speaker_key()
             })
             .map(|c| (c.speaker_key(), c.speaker_country.clone()))
             .collect();
@@ -978,15 +979,16 @@ impl Ctx<'_> {
         }
         // "this group" / a group named in the sentence.
         let groups = self.hits_of(sent.start, sent.end, |p| matches!(p, Pat::Group(_)));
-        let this_group = self
-            .text
-            .get(sent.start..sent.end)
-            .is_some_and(|t| t.to_lowercase().contains("this group"));
+        let this_group = || {
+            self.text
+                .get(sent.start..sent.end)
+                .is_some_and(|t| t.to_lowercase().contains("this group"))
+        };
         if let Some(g) = groups
             .first()
             .and_then(|g| self.target_at(g, i))
             .or_else(|| {
-                if this_group {
+                if this_group() {
                     self.last_group.clone()
                 } else {
                     None

@@ -126,9 +126,7 @@ impl Ctx<'_> {
             !(c.kind == ClaimKind::CounterAccusation
                 && c.target_canonical.is_some()
                 && retract.iter().any(|(i, k)| {
-                    *i > c.sentence
-                        && *i - c.sentence <= 4
-                        && (k.is_empty() || c.speaker_key_is(k))
+                    *i > c.sentence && *i - c.sentence <= 4 && (k.is_empty() || c.speaker_key_is(k))
                 }))
         });
         // A state's own officials do not accuse it: "Viet Nam strictly bans

@@ -172,12 +172,15 @@ pub fn normalize_quote(s: &str) -> String {
 /// mark, semicolon or relative word.
 pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
     let t = text.get(s..pos).unwrap_or("");
-    let mut best = 0;
-    for (i, c) in t.char_indices() {
-        if matches!(c, ',' | ';' | ':' | '”' | '“' | '"' | '—' | '–') {
-            best = i + c.len_utf8();
-        }
-    }
+    // After the last mark (searched from the end: the clause is near).
+    let mut best = t
+        .rfind([',', ';', ':', '”', '“', '"', '—', '–'])
+        .map_or(0, |i| {
+            i + t
+                .get(i..)
+                .and_then(|r| r.chars().next())
+                .map_or(1, char::len_utf8)
+        });
     // Relative and subordinating words also start a clause.
     let tail = t.get(best..).unwrap_or("");
     let mut pos = 0;
@@ -227,9 +230,10 @@ pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
         return s + name_start;
     }
     // Keep an appositive name: "Bruno Khal, chief of ...".
-    let clause = t.get(best..).unwrap_or("").trim_start().to_lowercase();
-    if best > 0
-        && (clause.starts_with("chief")
+    // (Lowered only after a mark, where it counts.)
+    if best > 0 && {
+        let clause = t.get(best..).unwrap_or("").trim_start().to_lowercase();
+        clause.starts_with("chief")
             || clause.starts_with("head")
             || clause.starts_with("director")
             || clause.starts_with("the ")
@@ -243,8 +247,8 @@ pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
                     "head",
                 ]
                 .iter()
-                .any(|w| clause.contains(w)))
-    {
+                .any(|w| clause.contains(w))
+    } {
         let before = t.get(..best.saturating_sub(1)).unwrap_or("");
         let seg_start = before
             .rfind([',', ';', '.', '"', '“', '”'])
