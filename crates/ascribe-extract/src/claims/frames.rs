@@ -634,9 +634,13 @@ impl Ctx<'_> {
                 "view that",
                 "position that",
             ] {
+                // (Only a sentence with the noun holds it after a pronoun.)
+                if find_lit(sent_text, noun).is_none() {
+                    continue;
+                }
                 for pron in ["its ", "their "] {
                     let pat = format!("{pron}{noun}");
-                    let Some(p) = sent_text.find(&pat) else {
+                    let Some(p) = find_lit(sent_text, &pat) else {
                         continue;
                     };
                     let at = s + p;
@@ -646,7 +650,7 @@ impl Ctx<'_> {
                     for aux in [
                         " has ", " have ", " had ", " is ", " was ", " stands ", " stood ",
                     ] {
-                        if let Some(q) = head.find(aux) {
+                        if let Some(q) = find_lit(head, aux) {
                             end = Some(end.map_or(q, |x: usize| x.min(q)));
                         }
                     }
@@ -858,7 +862,7 @@ impl Ctx<'_> {
             let releasers = self.paper_released_by(s, v.start, i);
             if !releasers.is_empty() {
                 let mut c0 = v.end;
-                if let Some(p) = tail.find(" that ").filter(|&p| p < 40) {
+                if let Some(p) = find_lit(tail, " that ").filter(|&p| p < 40) {
                     c0 = v.end + p + 6;
                 }
                 for sp in releasers {
@@ -896,7 +900,7 @@ impl Ctx<'_> {
                     if sps.len() == parts.len() {
                         let mut c0 = v.end;
                         let rest = self.text.get(v.end..e).unwrap_or("");
-                        if let Some(p) = rest.find(" that ") {
+                        if let Some(p) = find_lit(rest, " that ") {
                             if p < 60 && !finite_clause(rest.get(..p).unwrap_or("")) {
                                 c0 = v.end + p + 6;
                             }
@@ -975,11 +979,13 @@ impl Ctx<'_> {
                     // "..., Novak told reporters, adding that the attack
                     // was carried out by Sandworm": what the participle adds
                     // is the speaker's too.
-                    let added = tail.find(", adding that ").map(|p| p + 14).or_else(|| {
-                        tail.find(", saying that ")
-                            .or_else(|| tail.find(", noting that "))
-                            .map(|p| p + 14)
-                    });
+                    let added = find_lit(tail, ", adding that ")
+                        .map(|p| p + 14)
+                        .or_else(|| {
+                            find_lit(tail, ", saying that ")
+                                .or_else(|| find_lit(tail, ", noting that "))
+                                .map(|p| p + 14)
+                        });
                     if let Some(p) = added {
                         out.push(Frame {
                             speaker: Some(sp.clone()),
@@ -999,7 +1005,7 @@ impl Ctx<'_> {
                 } else {
                     let mut c0 = v.end;
                     let rest = self.text.get(v.end..e).unwrap_or("");
-                    if let Some(p) = rest.find(" that ") {
+                    if let Some(p) = find_lit(rest, " that ") {
                         if p < 60 && !finite_clause(rest.get(..p).unwrap_or("")) {
                             c0 = v.end + p + 6;
                         }
@@ -1093,7 +1099,7 @@ impl Ctx<'_> {
             if !claimable {
                 break;
             }
-            let Some(p) = sent_text.find(cue) else {
+            let Some(p) = find_lit(sent_text, cue) else {
                 continue;
             };
             let at = s + p;
@@ -1112,7 +1118,7 @@ impl Ctx<'_> {
                 " sent ",
             ]
             .iter()
-            .filter_map(|w| head.find(w))
+            .filter_map(|w| find_lit(&head, w))
             .min();
             let document = [
                 "statement",
@@ -1137,7 +1143,7 @@ impl Ctx<'_> {
             if let Some(c) = self
                 .text
                 .get(s0..subj_end)
-                .and_then(|t| t.find(", together with"))
+                .and_then(|t| find_lit(t, ", together with"))
             {
                 subj_end = s0 + c;
             }
@@ -1382,7 +1388,7 @@ impl Ctx<'_> {
             ", authored by ",
         ]
         .iter()
-        .find_map(|w| lower.find(w).map(|p| p + w.len())) else {
+        .find_map(|w| find_lit(&lower, w).map(|p| p + w.len())) else {
             return Vec::new();
         };
         let end = s + head.trim_end().len() - 1;
@@ -1546,7 +1552,7 @@ impl Ctx<'_> {
     fn passive_agent_before_to(&mut self, v: usize, e: usize, i: usize) -> Option<Speaker> {
         let rest = self.text.get(v..e)?;
         let np = rest.strip_prefix(" by ")?;
-        let to = np.find(" to ").filter(|&p| p <= 80)?;
+        let to = find_lit(np, " to ").filter(|&p| p <= 80)?;
         if np.get(..to)?.contains([',', ';', '"', '“', '”']) {
             return None;
         }
@@ -1572,7 +1578,7 @@ impl Ctx<'_> {
             " have joined ",
         ]
         .iter()
-        .filter_map(|w| head.find(w).map(|p| (p, w.len())))
+        .filter_map(|w| find_lit(head, w).map(|p| (p, w.len())))
         .min() else {
             return Vec::new();
         };
@@ -1612,7 +1618,7 @@ impl Ctx<'_> {
         for aux in [
             " has ", " have ", " had ", " is ", " are ", " was ", " were ", " will ", " on ",
         ] {
-            if let Some(p) = head.find(aux) {
+            if let Some(p) = find_lit(head, aux) {
                 end = Some(end.map_or(p, |x: usize| x.min(p)));
             }
         }

@@ -424,6 +424,14 @@ fn lowered<'b>(s: &str, buf: &'b mut [u8; 64]) -> std::borrow::Cow<'b, str> {
     }
 }
 
+/// `hay.find(needle)` by memchr's searcher: the rules look for a few
+/// literal words in each of many short sentences, where building the
+/// standard library's two-way searcher for each search cost more than the
+/// search.
+fn find_lit(hay: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(hay.as_bytes(), needle.as_bytes())
+}
+
 /// The first of `hits` (sorted by start) that starts at or after `s`, as
 /// `hits.partition_point(|h| h.start < s)` gives it, searched outwards
 /// from `hint`. The rules ask for the hits of one sentence after another,

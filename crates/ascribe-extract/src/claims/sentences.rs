@@ -231,8 +231,15 @@ pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
     }
     // Keep an appositive name: "Bruno Khal, chief of ...".
     // (Lowered only after a mark, where it counts.)
-    if best > 0 && {
-        let clause = t.get(best..).unwrap_or("").trim_start().to_lowercase();
+    // (Each of the words starts with c, d, h or t, which no other
+    // character lowers to: the rest of the clause is lowered only then.)
+    let lead = t.get(best..).unwrap_or("").trim_start();
+    let may_be_title = lead
+        .bytes()
+        .next()
+        .is_some_and(|b| matches!(b.to_ascii_lowercase(), b'c' | b'd' | b'h' | b't'));
+    if best > 0 && may_be_title && {
+        let clause = lead.to_lowercase();
         clause.starts_with("chief")
             || clause.starts_with("head")
             || clause.starts_with("director")

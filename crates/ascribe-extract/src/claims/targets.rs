@@ -689,7 +689,7 @@ impl Ctx<'_> {
             "attacks by ",
         ] {
             let mut from = 0;
-            while let Some(p) = lower.get(from..).and_then(|x| x.find(noun)) {
+            while let Some(p) = lower.get(from..).and_then(|x| find_lit(x, noun)) {
                 let at = cs + from + p + noun.len();
                 from += p + noun.len();
                 let window_start = cs + (from.saturating_sub(noun.len() + 60));
