@@ -431,6 +431,15 @@ pub(super) const NOT_NAMES: &[&str] = &[
 ];
 
 /// A capitalised name of two to four words at the start of `s`.
+/// Whether a word is one of [`NOT_NAMES`]: a set, since the speaker rules
+/// ask it of each capitalised word and the list is long.
+fn not_name(w: &str) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| NOT_NAMES.iter().copied().collect())
+        .contains(w)
+}
+
 pub(super) fn capitalized_name(s: &str) -> Option<String> {
     let mut words = Vec::new();
     for w in s.split_whitespace() {
@@ -446,7 +455,7 @@ pub(super) fn capitalized_name(s: &str) -> Option<String> {
         let ok = w2.len() >= 2
             && w2.chars().next().is_some_and(char::is_uppercase)
             && w2.chars().skip(1).all(|c| c.is_lowercase() || c == '-')
-            && !NOT_NAMES.contains(&w2);
+            && !not_name(w2);
         if !ok {
             break;
         }
@@ -1007,11 +1016,11 @@ impl Ctx<'_> {
                             .unwrap_or("");
                         let cap_after = next_word.chars().next().is_some_and(char::is_uppercase)
                             && next_word.chars().skip(1).all(char::is_lowercase)
-                            && !NOT_NAMES.contains(&next_word);
+                            && !not_name(next_word);
                         let prev_word = before.rsplit(' ').next().unwrap_or("");
                         let cap_before = prev_word.chars().next().is_some_and(char::is_uppercase)
                             && prev_word.chars().skip(1).all(char::is_lowercase)
-                            && !NOT_NAMES.contains(&prev_word)
+                            && !not_name(prev_word)
                             && p.is_some_and(|p| !p.name.contains(prev_word));
                         cap_after || cap_before
                     };
@@ -1131,7 +1140,7 @@ impl Ctx<'_> {
                 && w.len() >= 2
                 && w.starts_with(char::is_uppercase)
                 && w.chars().skip(1).all(char::is_lowercase)
-                && !NOT_NAMES.contains(&w)
+                && !not_name(w)
             {
                 let met = self.people.iter().rev().find(|p| {
                     let mut t = p.name.split_whitespace();
@@ -1828,7 +1837,7 @@ pub(super) fn named_firm(np: &str) -> Option<String> {
     };
     let capital = |w: &str| {
         w.chars().next().is_some_and(char::is_uppercase)
-            && !NOT_NAMES.contains(&w)
+            && !not_name(w)
             && !["The", "A", "An"].contains(&w)
     };
     let words: Vec<&str> = np.split_whitespace().collect();

@@ -234,7 +234,10 @@ impl Ctx<'_> {
                 "came under",
                 "has come under",
             ];
-            if HIT.iter().any(|x| a.starts_with(x)) {
+            // (Each starts with one of these letters: most words after a
+            // party are tested against none.)
+            let may_hit = |x: &str| x.bytes().next().is_some_and(|b| b"acfhsw".contains(&b));
+            if may_hit(a) && HIT.iter().any(|x| a.starts_with(x)) {
                 return true;
             }
             // "China and Russia have both been targets": the list's last
@@ -250,7 +253,7 @@ impl Ctx<'_> {
                     .sum();
                 if name_len > 0 {
                     let rest = r.get(name_len.min(r.len())..).unwrap_or("");
-                    if HIT.iter().any(|x| rest.starts_with(x)) {
+                    if may_hit(rest) && HIT.iter().any(|x| rest.starts_with(x)) {
                         return true;
                     }
                 }
