@@ -181,28 +181,42 @@ pub fn normalize_quote(s: &str) -> String {
     normalize_ws(s)
 }
 
+/// The end of the last of `, ; : " “ ” — –` in `t`, or 0: read a byte at a
+/// time from the end, the marks past ASCII by their UTF-8 bytes (E2 80
+/// then 9C, 9D, 94 or 93), so no character is decoded.
+fn last_clause_mark(t: &[u8]) -> usize {
+    let mut k = t.len();
+    while k > 0 {
+        k -= 1;
+        match t[k] {
+            b',' | b';' | b':' | b'"' => return k + 1,
+            0x93 | 0x94 | 0x9C | 0x9D if k >= 2 && t[k - 1] == 0x80 && t[k - 2] == 0xE2 => {
+                return k + 1;
+            }
+            _ => {}
+        }
+    }
+    0
+}
+
 /// The start of the clause that ends at `pos`: after the last comma, quote
 /// mark, semicolon or relative word.
 pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
     let t = text.get(s..pos).unwrap_or("");
     // After the last mark (searched from the end: the clause is near).
-    let mut best = t
-        .rfind([',', ';', ':', '”', '“', '"', '—', '–'])
-        .map_or(0, |i| {
-            i + t
-                .get(i..)
-                .and_then(|r| r.chars().next())
-                .map_or(1, char::len_utf8)
-        });
+    let mut best = last_clause_mark(t.as_bytes());
     // Relative and subordinating words also start a clause.
     let tail = t.get(best..).unwrap_or("");
     let mut pos = 0;
     for w in tail.split(' ') {
         let next = pos + w.len() + 1;
-        if [
-            "that", "which", "when", "while", "after", "because", "whom", "where", "if",
-        ]
-        .contains(&w)
+        // (Only a word starting with a, b, i, t or w can be one.)
+        let may_be = w.bytes().next().is_some_and(|b| b"abitw".contains(&b));
+        if may_be
+            && [
+                "that", "which", "when", "while", "after", "because", "whom", "where", "if",
+            ]
+            .contains(&w)
             && pos > 0
             && next < tail.len()
         {
@@ -466,6 +480,32 @@ impl Ctx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_last_clause_mark_is_the_one_a_char_search_finds() {
+        let by_chars = |t: &str| {
+            t.rfind([',', ';', ':', '”', '“', '"', '—', '–'])
+                .map_or(0, |i| {
+                    i + t
+                        .get(i..)
+                        .and_then(|r| r.chars().next())
+                        .map_or(1, char::len_utf8)
+                })
+        };
+        for t in [
+            "",
+            "no mark here",
+            "a, b",
+            "“Quoted” words",
+            "x — y – z",
+            "end;",
+            "caf\u{e9}: \u{2019}s \u{201e}",
+            "\u{2013}",
+            "\u{2022} bullet \u{2003}",
+        ] {
+            assert_eq!(last_clause_mark(t.as_bytes()), by_chars(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn normalize_ws_reads_plain_spans_as_the_word_loop_does() {
