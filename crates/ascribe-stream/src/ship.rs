@@ -185,18 +185,29 @@ impl Tail {
         })
     }
 
-    /// Reads more of the log; `eof` when there was nothing more. The bytes not yet
-    /// shipped move to a new buffer (at most a batch, once the log is identified) and
-    /// the read lands after them: batches already cut keep the old one.
+    /// Reads more of the log; `eof` when there was nothing more. When batches were cut
+    /// from the buffer, the bytes not yet shipped (less than a batch) move to a new one
+    /// and the read lands after them: the batches keep the old buffer. Otherwise (a
+    /// head not yet identified, a line longer than a read) the buffer grows in place,
+    /// so a long line costs reads in proportion to its length, not to its square.
     fn fill(&mut self) -> Result<(), StreamError> {
         let mut behind = 0;
         if self.ident.is_some() {
             // Drop what is behind the next batch (the head is kept until identified).
             behind = usize::try_from(self.next - self.buf_at).expect("buffer offsets fit");
         }
-        let keep = &self.buf[behind..];
-        let mut grown = Vec::with_capacity(keep.len() + READ);
-        grown.extend_from_slice(keep);
+        let mut grown = if behind == 0 {
+            match std::mem::take(&mut self.buf).try_into_mut() {
+                Ok(unique) => Vec::from(unique),
+                Err(shared) => shared.to_vec(),
+            }
+        } else {
+            let keep = &self.buf[behind..];
+            let mut v = Vec::with_capacity(keep.len() + READ);
+            v.extend_from_slice(keep);
+            v
+        };
+        grown.reserve(READ);
         // Read into the spare capacity, which is not zeroed first (File reads into
         // uninitialised memory); `take` stops at READ bytes or the end of the log.
         let n = (&mut self.file)
@@ -601,6 +612,33 @@ impl Shipper<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_first_line_longer_than_several_reads_is_read_whole_then_cut() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("long.json");
+        let long = format!("{{\"x\":\"{}\"}}\n", "a".repeat(2 * READ + 123));
+        std::fs::write(&path, format!("{long}{{\"y\":1}}\n")).expect("writing the log");
+        let mut t = Tail::open(&path).expect("opening the log");
+        assert!(t
+            .identify(true, &Checkpoint::default(), false)
+            .expect("identified"));
+        assert_eq!(t.buf_at, 0);
+        assert!(t.buf.starts_with(long.as_bytes()), "the head is kept whole");
+        // The long line makes a batch of its own, the next line another.
+        let limits = Limits::default();
+        let first = batch::cut(&t.buf, limits, None, false).expect("a whole line");
+        assert_eq!(first.bytes(), long.len());
+        let shipped = t.buf.slice(..first.bytes());
+        t.next = first.bytes() as u64;
+        while !t.eof {
+            t.fill().expect("reading on");
+        }
+        let from = usize::try_from(t.next - t.buf_at).expect("offsets fit");
+        assert_eq!(&t.buf[from..], b"{\"y\":1}\n");
+        // The batch cut before the reads still holds its bytes.
+        assert_eq!(&shipped[..], long.as_bytes());
+    }
 
     #[test]
     fn a_checkpoint_keeps_its_cut_limits_and_refuses_others() {
