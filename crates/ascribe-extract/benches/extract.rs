@@ -228,6 +228,19 @@ fn one(kind: &str, mb: usize) {
     println!("{} {} {secs} {peak} {before}", doc.len(), read.claims.len());
 }
 
+/// Raw text per corpus size: `ASCRIBE_BENCH_MB` (default 50) MB. A value that is
+/// not a whole number stops the bench rather than measuring another size.
+fn corpus_bytes() -> usize {
+    let mb = match std::env::var("ASCRIBE_BENCH_MB") {
+        Err(std::env::VarError::NotPresent) => 50,
+        Ok(m) => m
+            .parse::<usize>()
+            .unwrap_or_else(|e| panic!("ASCRIBE_BENCH_MB={m:?}: not a whole number of MB ({e})")),
+        Err(e) => panic!("ASCRIBE_BENCH_MB: {e}"),
+    };
+    mb * 1024 * 1024
+}
+
 /// Dump mode (`--dump OUT [FILE...]`): writes every claim read from the
 /// 1x, 10x and 100x corpora (`ASCRIBE_BENCH_MB` each) and from each FILE to
 /// OUT, one document a line, so that a change meant to be faster can be shown
@@ -235,12 +248,7 @@ fn one(kind: &str, mb: usize) {
 fn dump(out: &str, files: &[String]) -> std::io::Result<()> {
     use std::io::Write;
     let base = base_documents();
-    let target = std::env::var("ASCRIBE_BENCH_MB")
-        .ok()
-        .and_then(|m| m.parse::<usize>().ok())
-        .unwrap_or(50)
-        * 1024
-        * 1024;
+    let target = corpus_bytes();
     let mut w = std::io::BufWriter::new(std::fs::File::create(out)?);
     let mut docs = Vec::new();
     for mult in [1, 10, 100] {
@@ -280,12 +288,7 @@ fn main() {
         return;
     }
     let base = base_documents();
-    let target = std::env::var("ASCRIBE_BENCH_MB")
-        .ok()
-        .and_then(|m| m.parse::<usize>().ok())
-        .unwrap_or(50)
-        * 1024
-        * 1024;
+    let target = corpus_bytes();
     // Warm the lexicon and knowledge base.
     let _ = ascribe_extract::read_document("warm.txt", b"Russia denied it.", None);
     let mean = base.iter().map(|(_, d)| d.len()).sum::<usize>() / base.len().max(1);

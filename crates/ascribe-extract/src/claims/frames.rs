@@ -516,26 +516,6 @@ impl Ctx<'_> {
                     np_end_at -= last.len();
                 }
             }
-            // "Iran's foreign ministry condemned Albania's decision and
-            // rejected the claims": a verb coordinated with an earlier one
-            // shares its subject, the words before that verb.
-            if trimmed.ends_with(" and") {
-                let first = hits
-                    .iter()
-                    .find(|x| {
-                        x.start > cs
-                            && x.end < h.start
-                            && matches!(
-                                x.pat,
-                                Pat::Assert | Pat::Cognition | Pat::DenyVerb | Pat::Accuse
-                            )
-                    })
-                    .map(|x| x.start)
-                    .or_else(|| first_past_verb(self.text, cs, h.start));
-                if let Some(at) = first {
-                    np_end_at = at;
-                }
-            }
             if let Some(sp) = self.parse_np(cs, np_end_at, i) {
                 if sp.country.is_some() {
                     let ce = self.clause_end(h.end, e);

@@ -407,16 +407,6 @@ impl Ctx<'_> {
         ];
         // "rejected accusations by the United States that ...": the party
         // after "accusations by" makes the claim; it is not accused.
-        const CLAIM_NOUNS: &[&str] = &[
-            "accusation",
-            "accusations",
-            "allegation",
-            "allegations",
-            "claim",
-            "claims",
-            "charges",
-            "assertions",
-        ];
         let (b0, b1) = if p0 == "the" { (p1, p2) } else { (p0, p1) };
         if b0 == "by" && CLAIM_NOUNS.contains(&b1) {
             return true;
