@@ -419,6 +419,41 @@ fn connections_cut_by_a_proxy_count_once() {
     lab.assert_exact(&oracle, batches);
 }
 
+/// Requests lost on the way (the connection stays up, what the worker sends is dropped):
+/// a pull whose answer never comes must not keep a worker from stopping when told.
+/// (A CI run had a worker still running 30 s after SIGTERM: its pull for the broker's
+/// "given up" advisories had no expiry, and its answer was lost with a cut.)
+#[test]
+fn a_worker_whose_requests_vanish_still_stops_when_told() {
+    let Some(lab) = Lab::own("swallow") else {
+        return;
+    };
+    let own = lab.own.as_ref().expect("own services");
+    let nats = Proxy::start(own.nats.port());
+    let files = logs(&lab, 1, 800, 53);
+    let refs = paths(&files);
+    let oracle = lab.single_node(&refs);
+    let nats_url = format!("nats://127.0.0.1:{}", nats.port());
+    let worker = lab
+        .worker_at(&nats_url, &lab.db, &[&FAST[..], &["--name", "a"]].concat())
+        .running("starting a worker");
+    let batches = lab.ship("edge-1", &refs, &["--batch-lines", "100"])["batches"]
+        .as_u64()
+        .expect("batches");
+    lab.wait_applied(batches, 60);
+    // Idle, the worker pulls every second: some of its pulls are lost.
+    nats.swallow(Duration::from_secs(3));
+    std::thread::sleep(Duration::from_millis(3500));
+    let t = Instant::now();
+    stop_workers(vec![worker]);
+    assert!(
+        t.elapsed() < Duration::from_secs(20),
+        "stopping took {:?}",
+        t.elapsed()
+    );
+    lab.assert_exact(&oracle, batches);
+}
+
 #[test]
 fn four_workers_starting_together_on_an_empty_database_migrate_it_once() {
     let Some(lab) = Lab::own("four") else {

@@ -391,10 +391,18 @@ pub async fn run(
             commit(&mut db, db_url, client, opts, settings, w, &mut report).await?;
         }
     }
-    client
-        .flush()
-        .await
-        .map_err(|e| StreamError::Nats(format!("flushing acknowledgements: {e}")))?;
+    match tokio::time::timeout(FINAL_FLUSH, client.flush()).await {
+        Ok(flushed) => {
+            flushed.map_err(|e| StreamError::Nats(format!("flushing acknowledgements: {e}")))?;
+        }
+        Err(_) => notice(
+            opts,
+            &format!(
+                "the broker did not confirm the last acknowledgements within {}s: their batches may come back to a worker, which skips them as duplicates",
+                FINAL_FLUSH.as_secs()
+            ),
+        ),
+    }
     Ok(report)
 }
 
@@ -406,6 +414,17 @@ fn notice(opts: &WorkerOptions, what: &str) {
 
 /// How often a worker reads the broker's "given up" advisories.
 const GIVEN_UP_EVERY: Duration = Duration::from_secs(1);
+
+/// The server's expiry of a pull for advisories (it answers at once when there are none).
+const GIVEN_UP_EXPIRES: Duration = Duration::from_millis(500);
+
+/// How long a worker waits for the broker to answer a request of its own before it
+/// takes the broker as away for now.
+const BROKER_ANSWER: Duration = Duration::from_secs(3);
+
+/// How long a stopping worker waits for the broker to confirm its last
+/// acknowledgements (a lost one only means a redelivery, skipped as a duplicate).
+const FINAL_FLUSH: Duration = Duration::from_secs(10);
 
 /// Records in `rejected_batches` each batch the broker gave up since the last call:
 /// every one of its `max_deliver` deliveries ended without an acknowledgement, so
@@ -420,14 +439,29 @@ async fn record_given_up(
     opts: &WorkerOptions,
     report: &mut WorkerReport,
 ) -> Result<(), StreamError> {
-    let Ok(mut fetched) = given_up.fetch().max_messages(64).messages().await else {
+    // A fetch without an expiry waits for its answer forever, and a request or answer
+    // lost with a cut connection never comes: the fetch is bounded, so a worker told to
+    // stop is never stuck here (a CI run saw it).
+    let pull = async {
+        let mut got = Vec::new();
         // The broker is away; the batches' pull sees it too, and this is tried again.
+        if let Ok(mut fetched) = given_up
+            .fetch()
+            .max_messages(64)
+            .expires(GIVEN_UP_EXPIRES)
+            .messages()
+            .await
+        {
+            while let Some(Ok(m)) = fetched.next().await {
+                got.push(m);
+            }
+        }
+        got
+    };
+    // What came before the bound ran out is dropped unacknowledged and comes back.
+    let Ok(got) = tokio::time::timeout(BROKER_ANSWER, pull).await else {
         return Ok(());
     };
-    let mut got = Vec::new();
-    while let Some(Ok(m)) = fetched.next().await {
-        got.push(m);
-    }
     if got.is_empty() {
         return Ok(());
     }

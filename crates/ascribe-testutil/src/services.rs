@@ -447,6 +447,8 @@ struct ProxyState {
     target: SocketAddr,
     /// Connections are refused until then.
     down_until: Mutex<Option<Instant>>,
+    /// What clients send is read and thrown away until then.
+    swallow_until: Mutex<Option<Instant>>,
     /// Both ends of every connection made, to cut them.
     open: Mutex<Vec<TcpStream>>,
     copiers: Mutex<Vec<JoinHandle<()>>>,
@@ -475,6 +477,7 @@ impl Proxy {
         let state = Arc::new(ProxyState {
             target: SocketAddr::from(([127, 0, 0, 1], target_port)),
             down_until: Mutex::new(None),
+            swallow_until: Mutex::new(None),
             open: Mutex::new(Vec::new()),
             copiers: Mutex::new(Vec::new()),
             stop: AtomicBool::new(false),
@@ -506,6 +509,13 @@ impl Proxy {
             // Either end may be closed already.
             let _ = s.shutdown(Shutdown::Both);
         }
+    }
+
+    /// Keeps every connection open but throws away what clients send for `how_long`:
+    /// requests vanish without an error, as on a path that drops packets. (Bytes thrown
+    /// away mid-command may also make the server close the connection.)
+    pub fn swallow(&self, how_long: Duration) {
+        *self.state.swallow_until.lock().expect("proxy lock") = Some(Instant::now() + how_long);
     }
 }
 
@@ -539,18 +549,29 @@ fn accept_loop(listener: &TcpListener, s: &Arc<ProxyState>) {
             open.push(upstream.try_clone().expect("cloning a socket"));
         }
         let mut copiers = s.copiers.lock().expect("proxy lock");
-        copiers.push(std::thread::spawn(move || pipe(client, upstream)));
-        copiers.push(std::thread::spawn(move || pipe(upstream2, client2)));
+        let st = Arc::clone(s);
+        copiers.push(std::thread::spawn(move || {
+            pipe(client, upstream, Some(&st))
+        }));
+        copiers.push(std::thread::spawn(move || pipe(upstream2, client2, None)));
     }
 }
 
 /// Copies one direction until either end closes or is cut, then closes both. An error
 /// here is the cut the test asked for (or the peer leaving), so it ends the copy only.
-fn pipe(mut from: TcpStream, mut to: TcpStream) {
+/// With `swallow` (the client's side), what is read during a swallow is dropped.
+fn pipe(mut from: TcpStream, mut to: TcpStream, swallow: Option<&ProxyState>) {
     let mut buf = [0u8; 16 * 1024];
     loop {
         match from.read(&mut buf) {
             Ok(0) | Err(_) => break,
+            Ok(_)
+                if swallow.is_some_and(|s| {
+                    s.swallow_until
+                        .lock()
+                        .expect("proxy lock")
+                        .is_some_and(|t| Instant::now() < t)
+                }) => {}
             Ok(n) => {
                 if to.write_all(&buf[..n]).is_err() {
                     break;
