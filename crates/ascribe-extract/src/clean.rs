@@ -503,18 +503,23 @@ fn line_text<'o>(orig: &'o str, line: &[LinePiece]) -> Cow<'o, str> {
     Cow::Owned(s)
 }
 
-/// Whether a text holds a boilerplate cue (case-insensitive).
-fn has_cue(t: &str) -> bool {
-    static AC: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
-    AC.get_or_init(|| {
+/// Whether a text holds a boilerplate cue (ASCII case-insensitive). The
+/// text is lowered into `buf` and searched for the cues as written (lower
+/// case): an automaton of exact cues skips ahead with a SIMD prefilter,
+/// where one that folds case read each byte of the many blocks checked.
+fn has_cue(t: &str, buf: &mut Vec<u8>) -> bool {
+    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let ac = AC.get_or_init(|| {
         aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            // Leftmost matching, for the prefilter; any match will do.
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
             .build(BOILER_CUES)
-            .ok()
-    })
-    .as_ref()
-    .is_some_and(|ac| ac.is_match(t))
+            .expect("the boilerplate cues' automaton builds (a few dozen short patterns)")
+    });
+    buf.clear();
+    buf.extend_from_slice(t.as_bytes());
+    buf.make_ascii_lowercase();
+    ac.is_match(buf.as_slice())
 }
 
 /// A short line reduced to letters, digits, spaces and apostrophes, lower case.
@@ -772,6 +777,8 @@ fn build_blocks_from(
     // Decide whether line breaks are soft: many lines end mid-sentence and
     // the next line continues in lower case (subtitles, hard-wrapped mail).
     let texts: Vec<Cow<'_, str>> = lines.iter().map(|l| line_text(orig, l)).collect();
+    // The lowered copy `has_cue` searches, reused from block to block.
+    let mut lowered = Vec::new();
     let nonempty: Vec<usize> = (0..texts.len())
         .filter(|&i| !texts[i].trim().is_empty())
         .collect();
@@ -800,7 +807,7 @@ fn build_blocks_from(
             // Subtitle pages: chrome lines are dropped one by one, short
             // title lines stand alone, everything else runs on.
             let wc = word_count(tt, 26);
-            let chrome = (wc <= 25 && has_cue(tt))
+            let chrome = (wc <= 25 && has_cue(tt, &mut lowered))
                 || (wc <= 4 && LIST_MARKERS.contains(&marker_norm(tt).as_str()));
             if chrome {
                 if !cur.is_empty() {
@@ -832,17 +839,26 @@ fn build_blocks_from(
         raw.push(cur);
     }
 
+    // The clean text is about as long as the original (shorter for markup):
+    // one allocation rather than a copy at each doubling.
+    out.text.reserve(orig.len());
     let mut in_list = false;
-    let mut prev_text = String::new();
-    let mut last_kept = String::new();
+    let mut prev_text: Cow<'_, str> = Cow::Borrowed("");
+    let mut last_kept: Cow<'_, str> = Cow::Borrowed("");
     let mut seen_prose = false;
     let mut chrome_dropped = false;
     for block in raw {
-        let text: String = block
-            .iter()
-            .map(|&i| texts[i].trim())
-            .collect::<Vec<_>>()
-            .join(" ");
+        // A block of one line (most are) is that line's text, not a copy.
+        let text: Cow<'_, str> = match block[..] {
+            [i] => Cow::Borrowed(texts.get(i).map_or("", |t| t.trim())),
+            _ => Cow::Owned(
+                block
+                    .iter()
+                    .map(|&i| texts[i].trim())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        };
         // Compared with numbers up to 120 only.
         let words = word_count(&text, 121);
         // A long run cut off mid-sentence (pages stored up to a byte limit)
@@ -868,7 +884,7 @@ fn build_blocks_from(
         };
         // A long article paragraph that merely mentions a cue stays; the
         // cue search runs only where a cue would drop the block.
-        if chrome && !(wrapped && words > 120) && has_cue(&text) {
+        if chrome && !(wrapped && words > 120) && has_cue(&text, &mut lowered) {
             chrome_dropped = true;
             prev_text = text;
             continue;
@@ -885,7 +901,7 @@ fn build_blocks_from(
         if prose {
             seen_prose = true;
         }
-        last_kept.clone_from(&text);
+        last_kept = text.clone();
         prev_text = text;
         // Emit the block's lines as pieces.
         if !out.text.is_empty() {
@@ -956,6 +972,24 @@ const MAY_BE_SPACE: [bool; 256] = {
     t
 };
 
+/// Whether eight bytes (`w`, little-endian), followed by `next`, are all
+/// skipped inside a copy run of [`emit_segment`]: printable ASCII, no two
+/// spaces in a row, and a last space followed by a byte that starts no
+/// whitespace character.
+fn plain_words(w: u64, next: Option<u8>) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Bytes below 0x80 only, so no sum below carries into the next byte.
+    if w & HIGH != 0 || !(w + (0x80 - 0x20) * ONES) & HIGH != 0 {
+        return false;
+    }
+    let x = w ^ (0x20 * ONES);
+    let space = !(((x & !HIGH) + !HIGH) | x) & HIGH;
+    if space & (space >> 8) != 0 {
+        return false;
+    }
+    space >> 63 == 0 || next.is_some_and(|n| !MAY_BE_SPACE[usize::from(n)])
+}
+
 /// Appends text that stands for no original bytes (a paragraph break, the
 /// space of a line break) as a piece of its own, placed where the original
 /// read so far ends.
@@ -996,6 +1030,17 @@ fn emit_segment(out: &mut Cleaned<'_>, original: &str, a: usize, b: usize) {
         // decoding characters as the general case below does.
         if run_start.is_some() && ws_start.is_none() {
             loop {
+                // Eight bytes at once while they are plain words: what the
+                // byte loop below would skip one by one.
+                while let Some(chunk) = bytes
+                    .get(i..i + 8)
+                    .and_then(|c| <[u8; 8]>::try_from(c).ok())
+                {
+                    if !plain_words(u64::from_le_bytes(chunk), bytes.get(i + 8).copied()) {
+                        break;
+                    }
+                    i += 8;
+                }
                 while bytes.get(i).is_some_and(|&b| !MAY_BE_SPACE[usize::from(b)]) {
                     i += 1;
                 }
@@ -1175,6 +1220,41 @@ Moscow has denied the claims, calling them baseless and
             assert_eq!(word_count(t, usize::MAX), n, "{t:?}");
             assert_eq!(word_count(t, 3), n.min(3), "{t:?}");
         }
+    }
+
+    #[test]
+    fn eight_plain_bytes_are_skipped_as_the_byte_loop_skips_them() {
+        // What the copy run of `emit_segment` skips a byte at a time.
+        let skipped = |b: &[u8], k: usize| {
+            let c = b[k];
+            !MAY_BE_SPACE[usize::from(c)]
+                || c == b' ' && b.get(k + 1).is_some_and(|&n| !MAY_BE_SPACE[usize::from(n)])
+        };
+        const BYTES: &[u8] = b"ab Z.  \t\n\x1f\x7f\xc2\xe2\x80\xef";
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let (mut plain, mut n) = (0, 0);
+        while n < 200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = 8 + (x % 2) as usize;
+            let b: Vec<u8> = (0..len)
+                .map(|k| BYTES[((x >> (4 * k + 8)) % BYTES.len() as u64) as usize])
+                .collect();
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&b[..8]);
+            if plain_words(u64::from_le_bytes(w), b.get(8).copied()) {
+                plain += 1;
+                assert!((0..8).all(|k| skipped(&b, k)), "{b:?}");
+            }
+            n += 1;
+        }
+        assert!(plain > 0);
+        assert!(!plain_words(u64::from_le_bytes(*b"said th "), Some(b' ')));
+        assert!(!plain_words(u64::from_le_bytes(*b"said th "), None));
+        assert!(plain_words(u64::from_le_bytes(*b"said th "), Some(b'x')));
+        assert!(!plain_words(u64::from_le_bytes(*b"said  th"), Some(b'x')));
+        assert!(plain_words(u64::from_le_bytes(*b"a word. "), Some(b'N')));
     }
 
     #[test]

@@ -1495,7 +1495,8 @@ fn hits_at<'a>(
 ) -> Option<impl Iterator<Item = Hit> + 'a> {
     let kinds = lex.kinds.get(id)?;
     let (_, _, pat_text) = kinds.first()?;
-    let left_ok = pat_text.starts_with('-') || !prev_alnum;
+    // (The entry's text is read only where it counts: it is a pointer away.)
+    let left_ok = !prev_alnum || pat_text.starts_with('-');
     let right_ok = !text
         .get(e..)
         .and_then(|t| t.chars().next())

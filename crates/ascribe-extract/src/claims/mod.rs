@@ -230,6 +230,17 @@ struct Ctx<'a> {
     colon_speaker: Option<(usize, Speaker)>,
     /// Where the last search of the hits ended (see [`first_hit_at`]).
     finger: std::cell::Cell<usize>,
+    /// Per sentence, the index range of the hits that start in it: the
+    /// rules ask for a whole sentence's hits many times (see
+    /// [`Ctx::hits_range`]).
+    sent_hits: Vec<std::ops::Range<usize>>,
+    /// The sentence whose hits were asked for last.
+    sent_finger: std::cell::Cell<usize>,
+    /// The relations already read (see [`Ctx::relation`]).
+    relations: std::cell::RefCell<relations::RelationCache>,
+    /// Set while a relation is read when it consults what the claims pass
+    /// changes (the last group named, the interviewee).
+    reads_context: std::cell::Cell<bool>,
 }
 
 /// Finds the claims in a cleaned document.
@@ -269,7 +280,11 @@ pub(crate) fn extract_with(
             h.start += start;
             h.end += start;
         }
-        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        // The scan gives them in this order already; the check reads them
+        // once, where the sort set up a buffer as long as half of them.
+        if !hits.is_sorted_by_key(hit_order) {
+            hits.sort_by_key(hit_order);
+        }
         let window = sentences.get(from..to).unwrap_or(&[]).to_vec();
         let mut ctx = Ctx::prepared(text, hits, window, kb);
         out.extend(ctx.run());
@@ -315,6 +330,17 @@ impl<'a> Ctx<'a> {
                     || named.binary_search(&(h.start, h.end)).is_err()
             });
         }
+        let n_sentences = sentences.len();
+        let mut at = 0;
+        let sent_hits = sentences
+            .iter()
+            .map(|x| {
+                let a = first_hit_at(&hits, x.start, at);
+                let b = first_hit_at(&hits, x.end, a);
+                at = a;
+                a..b.max(a)
+            })
+            .collect();
         let mut ctx = Ctx {
             text,
             hits: hits.into(),
@@ -335,6 +361,10 @@ impl<'a> Ctx<'a> {
             transcript_from: 0,
             colon_speaker: None,
             finger: std::cell::Cell::new(0),
+            sent_hits,
+            sent_finger: std::cell::Cell::new(0),
+            relations: std::cell::RefCell::new(relations::RelationCache::new(n_sentences)),
+            reads_context: std::cell::Cell::new(false),
         };
         ctx.mark_quotes();
         ctx.detect_interview();
@@ -538,6 +568,11 @@ impl DoubleEndedIterator for HitIter {
     }
 }
 
+/// The order of a window's hits: by start, the longest first.
+fn hit_order(h: &Hit) -> (usize, std::cmp::Reverse<usize>) {
+    (h.start, std::cmp::Reverse(h.end))
+}
+
 /// The window a document is read in, in bytes of clean text.
 const CHUNK: usize = 256 * 1024;
 
@@ -546,7 +581,7 @@ const CHUNK: usize = 256 * 1024;
 pub fn debug_sentences(cleaned: &Cleaned<'_>) -> Vec<String> {
     let text = cleaned.text.as_str();
     let mut hits = scan(text);
-    hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+    hits.sort_by_key(hit_order);
     let sentences = split_sentences(cleaned);
     let mut ctx = Ctx::prepared(text, hits, sentences, KnowledgeBase::builtin());
     let mut out = vec![format!(
@@ -603,6 +638,18 @@ impl Ctx<'_> {
 
     /// The index range of the hits that start in `s..e`.
     fn hits_range(&self, s: usize, e: usize) -> std::ops::Range<usize> {
+        // A whole sentence, the one asked for last or the next: its range
+        // is known.
+        let k = self.sent_finger.get();
+        for j in [k, k + 1] {
+            if let (Some(x), Some(r)) = (self.sentences.get(j), self.sent_hits.get(j)) {
+                if x.start == s && x.end == e {
+                    self.sent_finger.set(j);
+                    self.finger.set(r.start);
+                    return r.clone();
+                }
+            }
+        }
         let a = first_hit_at(&self.hits, s, self.finger.get());
         let b = first_hit_at(&self.hits, e, a);
         self.finger.set(a);

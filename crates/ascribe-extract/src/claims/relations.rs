@@ -18,8 +18,121 @@ const CONDEMNED_ACTS: &[&str] = &[
     "interference",
 ];
 
+/// A relation read before (see [`Ctx::relation`]): its region, and the
+/// context it consulted, as it was then, if it consulted any.
+#[derive(Debug, Clone)]
+pub(super) struct Cached {
+    s: usize,
+    e: usize,
+    after_accuse: Option<usize>,
+    rel: Option<Relation>,
+    context: Option<(Option<Target>, Option<Speaker>)>,
+}
+
+/// The relations already read in a window: per sentence, the whole
+/// sentence's (`find_accused` reads each before the claims pass reads it
+/// again); and those of other regions of the sentence asked about last (its
+/// rules ask for some region more than once).
+#[derive(Debug, Default)]
+pub(super) struct RelationCache {
+    whole: Vec<Option<Cached>>,
+    sent: usize,
+    parts: Vec<Cached>,
+}
+
+impl RelationCache {
+    pub(super) fn new(sentences: usize) -> RelationCache {
+        RelationCache {
+            whole: vec![None; sentences],
+            sent: 0,
+            parts: Vec::new(),
+        }
+    }
+}
+
 impl Ctx<'_> {
+    /// Who is said to be responsible for what in `s..e` of sentence `sent`
+    /// (after an accusing verb ending at `after_accuse`, if given). Read
+    /// once per region: a relation depends on the text and hits, and on the
+    /// context the claims pass changes only when it consulted it (then it is
+    /// read again unless that context is as it was).
     pub(super) fn relation(
+        &self,
+        s: usize,
+        e: usize,
+        sent: usize,
+        after_accuse: Option<usize>,
+    ) -> Option<Relation> {
+        let whole = after_accuse.is_none()
+            && self
+                .sentences
+                .get(sent)
+                .is_some_and(|x| x.start == s && x.end == e);
+        let same = |c: &Cached| c.s == s && c.e == e && c.after_accuse == after_accuse;
+        {
+            let cache = self.relations.borrow();
+            let found = if whole {
+                cache.whole.get(sent).and_then(Option::as_ref)
+            } else if cache.sent == sent {
+                cache.parts.iter().find(|c| same(c))
+            } else {
+                None
+            };
+            if let Some(c) = found.filter(|c| same(c)) {
+                match &c.context {
+                    None => return c.rel.clone(),
+                    Some((g, iv)) if *g == self.last_group && *iv == self.interviewee => {
+                        // A relation that reads this one depends on the context too.
+                        self.reads_context.set(true);
+                        return c.rel.clone();
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        let outer = self.reads_context.replace(false);
+        let rel = self.read_relation(s, e, sent, after_accuse);
+        let read = self.reads_context.get();
+        self.reads_context.set(outer || read);
+        let entry = Cached {
+            s,
+            e,
+            after_accuse,
+            rel: rel.clone(),
+            context: read.then(|| (self.last_group.clone(), self.interviewee.clone())),
+        };
+        let mut cache = self.relations.borrow_mut();
+        if whole {
+            if let Some(slot) = cache.whole.get_mut(sent) {
+                *slot = Some(entry);
+            }
+        } else {
+            if cache.sent != sent {
+                cache.parts.clear();
+                cache.sent = sent;
+            }
+            match cache.parts.iter_mut().find(|c| same(c)) {
+                Some(c) => *c = entry,
+                None => cache.parts.push(entry),
+            }
+        }
+        rel
+    }
+
+    /// The last group named, for a relation: marks the relation being read
+    /// as depending on it (see [`Ctx::relation`]).
+    pub(super) fn context_last_group(&self) -> Option<&Target> {
+        self.reads_context.set(true);
+        self.last_group.as_ref()
+    }
+
+    /// The interviewee, for a relation (see [`Ctx::context_last_group`]).
+    pub(super) fn context_interviewee(&self) -> Option<&Speaker> {
+        self.reads_context.set(true);
+        self.interviewee.as_ref()
+    }
+
+    fn read_relation(
         &self,
         s: usize,
         e: usize,
@@ -383,7 +496,7 @@ impl Ctx<'_> {
                 .contains(&lower.as_str());
                 let group = match named {
                     Some(g) => self.target_at(g, sent),
-                    None if anaphor => self.last_group.clone(),
+                    None if anaphor => self.context_last_group().cloned(),
                     None => None,
                 };
                 let organ = cands
@@ -769,7 +882,7 @@ impl Ctx<'_> {
             "this group",
             "this threat actor",
         ];
-        let last = self.last_group.clone()?;
+        let last = self.context_last_group().cloned()?;
         let op = ops.iter().find(|h| h.pat != Pat::From)?;
         let before = self.text.get(s..op.start)?;
         let lower = before.to_ascii_lowercase();

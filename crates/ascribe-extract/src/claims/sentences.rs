@@ -199,6 +199,31 @@ fn last_clause_mark(t: &[u8]) -> usize {
     0
 }
 
+/// Where the clause after the last relative or subordinating word of `t`
+/// ("that", "which", "because" ...) starts, or 0: the last such word that is
+/// neither the first word (words split at spaces) nor the last. Searched
+/// from the end, word by word (`clause_start` runs for most verbs).
+fn after_relative(t: &[u8]) -> usize {
+    let mut end = t.len();
+    for sp in memchr::memrchr_iter(b' ', t) {
+        let w = t.get(sp + 1..end).unwrap_or(&[]);
+        // (Only a word starting with a, b, i, t or w can be one.)
+        let may_be = w.first().is_some_and(|b| b"abitw".contains(b));
+        if may_be
+            && end + 1 < t.len()
+            && [
+                "that", "which", "when", "while", "after", "because", "whom", "where", "if",
+            ]
+            .iter()
+            .any(|r| r.as_bytes() == w)
+        {
+            return end + 1;
+        }
+        end = sp;
+    }
+    0
+}
+
 /// The start of the clause that ends at `pos`: after the last comma, quote
 /// mark, semicolon or relative word.
 pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
@@ -206,24 +231,7 @@ pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
     // After the last mark (searched from the end: the clause is near).
     let mut best = last_clause_mark(t.as_bytes());
     // Relative and subordinating words also start a clause.
-    let tail = t.get(best..).unwrap_or("");
-    let mut pos = 0;
-    for w in tail.split(' ') {
-        let next = pos + w.len() + 1;
-        // (Only a word starting with a, b, i, t or w can be one.)
-        let may_be = w.bytes().next().is_some_and(|b| b"abitw".contains(&b));
-        if may_be
-            && [
-                "that", "which", "when", "while", "after", "because", "whom", "where", "if",
-            ]
-            .contains(&w)
-            && pos > 0
-            && next < tail.len()
-        {
-            best = best.max(t.len() - tail.len() + next);
-        }
-        pos = next;
-    }
+    best += after_relative(t.get(best..).unwrap_or("").as_bytes());
     // "Russia's ambassador in London, Andrei Kelin, told": the clause before
     // the verb is empty, so the subject is the phrase before the appositive.
     if best > 0 && t.get(best..).is_some_and(|c| c.trim().is_empty()) {
@@ -318,6 +326,19 @@ pub(super) fn dateline_end(text: &str, s: usize, e: usize) -> usize {
     s
 }
 
+/// The quotation marks of `t` (" “ ” « » „) and where they are. Only '"'
+/// and the lead bytes of the others (0xC2 for « », 0xE2 for “ ” „) are
+/// decoded, found by memchr rather than a byte at a time: the rules look
+/// for quotes in every sentence.
+fn quote_marks(t: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    memchr::memchr3_iter(b'"', 0xC2, 0xE2, t.as_bytes()).filter_map(|p| {
+        t.get(p..)
+            .and_then(|r| r.chars().next())
+            .filter(|c| matches!(c, '"' | '“' | '”' | '«' | '»' | '„'))
+            .map(|c| (p, c))
+    })
+}
+
 impl Ctx<'_> {
     /// Marks which sentences are inside a quotation and groups sentences
     /// joined by one quotation (at most four sentences, within a block).
@@ -332,21 +353,7 @@ impl Ctx<'_> {
             };
             let t = self.text.get(s..e).unwrap_or("");
             // Quote toggles in this sentence.
-            // A byte at a time: only '"' and the lead bytes of the other
-            // marks (0xC2 for « », 0xE2 for “ ” „) are decoded.
-            let marks: Vec<(usize, char)> = t
-                .bytes()
-                .enumerate()
-                .filter_map(|(p, b)| match b {
-                    b'"' => Some((p, '"')),
-                    0xC2 | 0xE2 => t
-                        .get(p..)
-                        .and_then(|r| r.chars().next())
-                        .filter(|c| matches!(c, '“' | '”' | '«' | '»' | '„'))
-                        .map(|c| (p, c)),
-                    _ => None,
-                })
-                .collect();
+            let marks: Vec<(usize, char)> = quote_marks(t).collect();
             if marks.is_empty() {
                 i += 1;
                 continue;
@@ -466,10 +473,27 @@ impl Ctx<'_> {
                 .sentences
                 .get(i - 1)
                 .is_some_and(|p| p.group == sent.group);
-        let opens = t.matches(['“', '«']).count() + usize::from(cont);
-        let closes = t.matches(['”', '»']).count();
-        let straight = t.matches('"').count() + usize::from(cont);
-        if t.contains(['“', '”', '«', '»']) || !t.contains('"') {
+        // The marks counted in one pass (this runs for every verb of saying).
+        let (mut opens, mut closes, mut straight) = (usize::from(cont), 0, usize::from(cont));
+        let (mut curly, mut any_straight) = (false, false);
+        for (_, c) in quote_marks(t) {
+            match c {
+                '"' => {
+                    straight += 1;
+                    any_straight = true;
+                }
+                '“' | '«' => {
+                    opens += 1;
+                    curly = true;
+                }
+                '”' | '»' => {
+                    closes += 1;
+                    curly = true;
+                }
+                _ => {}
+            }
+        }
+        if curly || !any_straight {
             opens > closes
         } else {
             straight % 2 == 1
@@ -504,6 +528,44 @@ mod tests {
             "\u{2022} bullet \u{2003}",
         ] {
             assert_eq!(last_clause_mark(t.as_bytes()), by_chars(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn the_last_relative_word_is_the_one_a_word_loop_finds() {
+        // The loop over the words from the start that `after_relative` replaces.
+        let forward = |tail: &str| {
+            let (mut best, mut pos) = (0, 0);
+            for w in tail.split(' ') {
+                let next = pos + w.len() + 1;
+                if [
+                    "that", "which", "when", "while", "after", "because", "whom", "where", "if",
+                ]
+                .contains(&w)
+                    && pos > 0
+                    && next < tail.len()
+                {
+                    best = best.max(next);
+                }
+                pos = next;
+            }
+            best
+        };
+        for t in [
+            "",
+            "that",
+            "that x",
+            "said that",
+            "said that ",
+            "said that x",
+            "that which when x",
+            "the man who said  that  it was, which if  ",
+            " that x",
+            "x because y because z",
+            "x  if",
+            "what whom whomever where wherever if",
+        ] {
+            assert_eq!(after_relative(t.as_bytes()), forward(t), "{t:?}");
         }
     }
 

@@ -82,10 +82,10 @@ impl Ctx<'_> {
                 let next = self.hits_of(h.end, (h.end + 16).min(self.text.len()), |p| {
                     p == Pat::Generic
                 });
-                if next.is_empty() || self.interviewee.is_none() {
+                if next.is_empty() {
                     return None;
                 }
-                let c = self.interviewee.as_ref().and_then(|x| x.country.clone());
+                let c = self.context_interviewee()?.country.clone();
                 (c.clone(), c, false)
             }
             _ => return None,
@@ -342,14 +342,14 @@ impl Ctx<'_> {
                 }
             }
         }
-        let words: Vec<&str> = before
+        // The last three words, lowercased ("" where there are fewer).
+        let words = before
             .split(|c: char| c.is_whitespace())
             .filter(|w| !w.is_empty())
-            .collect();
-        // The last three words, lowercased ("" where there are fewer).
+            .rev();
         let mut bufs = [[0u8; 64]; 3];
         let mut prev: [std::borrow::Cow<'_, str>; 3] = Default::default();
-        for ((slot, buf), w) in prev.iter_mut().zip(bufs.iter_mut()).zip(words.iter().rev()) {
+        for ((slot, buf), w) in prev.iter_mut().zip(bufs.iter_mut()).zip(words) {
             *slot = lowered(
                 w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'),
                 buf,
@@ -471,10 +471,11 @@ impl Ctx<'_> {
             .text
             .get(h.end..(h.end + 40).min(self.text.len()))
             .unwrap_or("");
-        let after = after
-            .trim_start_matches(['’', '\'', 's'])
-            .trim_start()
-            .to_lowercase();
+        let mut buf = [0u8; 64];
+        let after = lowered(
+            after.trim_start_matches(['’', '\'', 's']).trim_start(),
+            &mut buf,
+        );
         const VICTIM_NOUNS: &[&str] = &[
             "election",
             "elections",
