@@ -542,8 +542,8 @@ fn ends_terminal(t: &str) -> bool {
 /// end). A word starts at a byte that is no whitespace after one that is;
 /// continuation bytes keep the state of their character's lead byte, and
 /// only the lead bytes of the non-ASCII whitespace characters (U+0085 and
-/// up) are decoded.
-fn word_count(t: &str, cap: usize) -> usize {
+/// up) are decoded. The claim rules count words with it too.
+pub(crate) fn word_count(t: &str, cap: usize) -> usize {
     let b = t.as_bytes();
     let (mut n, mut prev_ws) = (0, true);
     let mut i = 0;

@@ -321,7 +321,7 @@ impl Ctx<'_> {
                 && c.speaker_country.is_none()
                 && c.speaker_org.as_deref().is_some_and(|o| {
                     let l = o.to_ascii_lowercase();
-                    o.split_whitespace().count() >= UNRESOLVED_WORDS
+                    word_count(o, UNRESOLVED_WORDS) >= UNRESOLVED_WORDS
                         && !VOICES.iter().any(|w| l.contains(w))
                 }))
         });

@@ -893,7 +893,7 @@ impl Ctx<'_> {
         // Next to the operation: "the same threat actor targeted", "the
         // group has also hit", not a phrase clauses away.
         let gap = lower.get(at + len..)?.trim();
-        if gap.split_whitespace().count() > 3 || gap.contains([',', ';']) {
+        if word_count(gap, 4) > 3 || gap.contains([',', ';']) {
             return None;
         }
         Some(Target {

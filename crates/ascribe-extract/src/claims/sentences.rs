@@ -279,7 +279,7 @@ pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
             || clause.starts_with("head")
             || clause.starts_with("director")
             || clause.starts_with("the ")
-                && clause.split_whitespace().count() <= 6
+                && word_count(&clause, 7) <= 6
                 && [
                     "spokesman",
                     "minister",

@@ -208,7 +208,7 @@ pub(super) fn organ_words(after: &str) -> Option<&str> {
         .unwrap_or(t);
     let t = t.trim().trim_end_matches([',', '.']);
     if t.is_empty()
-        || t.split_whitespace().count() > 5
+        || word_count(t, 6) > 5
         || !t.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-')
     {
         return None;
@@ -850,7 +850,7 @@ impl Ctx<'_> {
             .filter_map(|k| self.sentences.get(k))
             .all(|x| x.block != sent.block);
         alone
-            && self.sent_text(i).split_whitespace().count() <= 16
+            && word_count(self.sent_text(i), 17) <= 16
             && !self
                 .hits_in(sent.start, sent.end)
                 .iter()
@@ -981,7 +981,7 @@ impl Ctx<'_> {
             break;
         }
         let np = self.text.get(s..e)?.trim();
-        if np.is_empty() || np.split_whitespace().count() > 16 {
+        if np.is_empty() || word_count(np, 17) > 16 {
             return None;
         }
         let hits = self.hits_of(s, e, |_| true);
@@ -1242,7 +1242,7 @@ impl Ctx<'_> {
                 && name.is_none()
                 && body.is_none()
                 && state.is_none()
-                && np.split_whitespace().count() <= 2;
+                && word_count(np, 3) <= 2;
             if bare_role {
                 let at = self.hits.partition_point(|h| h.start < s);
                 let last = self
@@ -1530,7 +1530,7 @@ impl Ctx<'_> {
                     .get(state_hit.map_or(s, |h| h.start)..state_hit.map_or(e, |h| h.end))
                     .unwrap_or("");
                 let whole = strip_np(np);
-                let only_state = whole.split_whitespace().count() <= 2;
+                let only_state = word_count(&whole, 3) <= 2;
                 if only_state {
                     sp.org = Some(
                         if word.to_lowercase().contains("kremlin")
@@ -1547,7 +1547,7 @@ impl Ctx<'_> {
                     || (media.is_none()
                         && title.is_none()
                         && name.is_none()
-                        && whole.split_whitespace().count() <= 6)
+                        && word_count(&whole, 7) <= 6)
                 {
                     // "the government of Japan", "the UK and its allies".
                     sp.org = Some(format!("{} government", country_prefix(st.name)));

@@ -643,7 +643,7 @@ impl Ctx<'_> {
                 .rsplit_once(" and ")
                 .filter(|(_, tail)| super::speakers::is_allies(tail))
                 .map_or(seg, |(head, _)| head);
-            if named.split_whitespace().count() <= limit && party {
+            if word_count(named, limit + 1) <= limit && party {
                 cs = s + seg_start;
             } else {
                 // "... and recognise that Estonia, France and ...": the
