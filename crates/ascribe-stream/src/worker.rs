@@ -391,19 +391,31 @@ pub async fn run(
             commit(&mut db, db_url, client, opts, settings, w, &mut report).await?;
         }
     }
-    match tokio::time::timeout(FINAL_FLUSH, client.flush()).await {
-        Ok(flushed) => {
-            flushed.map_err(|e| StreamError::Nats(format!("flushing acknowledgements: {e}")))?;
-        }
-        Err(_) => notice(
-            opts,
-            &format!(
-                "the broker did not confirm the last acknowledgements within {}s: their batches may come back to a worker, which skips them as duplicates",
-                FINAL_FLUSH.as_secs()
-            ),
-        ),
-    }
+    flush_acks(client, opts).await?;
     Ok(report)
+}
+
+/// Waits until the acknowledgements the client holds are written to the broker's
+/// connection, at most [`FLUSH_WAIT`]: while the client is reconnecting the flush waits
+/// for the connection, and a broker away for long must not hold the worker, nor a stop.
+/// Past the bound the worker says so and goes on: an acknowledgement that did not
+/// arrive means a redelivery, which the batch table makes a no-op.
+async fn flush_acks(client: &async_nats::Client, opts: &WorkerOptions) -> Result<(), StreamError> {
+    match tokio::time::timeout(FLUSH_WAIT, client.flush()).await {
+        Ok(flushed) => {
+            flushed.map_err(|e| StreamError::Nats(format!("flushing acknowledgements: {e}")))
+        }
+        Err(_) => {
+            notice(
+                opts,
+                &format!(
+                    "acknowledgements not sent to the broker within {}s (its connection is down): their batches may come back to a worker, which skips them as duplicates",
+                    FLUSH_WAIT.as_secs()
+                ),
+            );
+            Ok(())
+        }
+    }
 }
 
 fn notice(opts: &WorkerOptions, what: &str) {
@@ -422,9 +434,8 @@ const GIVEN_UP_EXPIRES: Duration = Duration::from_millis(500);
 /// takes the broker as away for now.
 const BROKER_ANSWER: Duration = Duration::from_secs(3);
 
-/// How long a stopping worker waits for the broker to confirm its last
-/// acknowledgements (a lost one only means a redelivery, skipped as a duplicate).
-const FINAL_FLUSH: Duration = Duration::from_secs(10);
+/// How long a worker waits to send its acknowledgements (see [`flush_acks`]).
+const FLUSH_WAIT: Duration = Duration::from_secs(10);
 
 /// Records in `rejected_batches` each batch the broker gave up since the last call:
 /// every one of its `max_deliver` deliveries ended without an acknowledgement, so
@@ -624,10 +635,7 @@ async fn settle(
         // A lost ack is a redelivery, which the batch table makes a no-op.
         acknowledge(&it.msg, kind, opts, report, &mut told).await;
     }
-    client
-        .flush()
-        .await
-        .map_err(|e| StreamError::Nats(format!("flushing acknowledgements: {e}")))
+    flush_acks(client, opts).await
 }
 
 /// True when the database connection is gone (not just the statement refused).
@@ -713,10 +721,7 @@ async fn isolate(
             }
         }
     }
-    client
-        .flush()
-        .await
-        .map_err(|e| StreamError::Nats(format!("flushing acknowledgements: {e}")))
+    flush_acks(client, opts).await
 }
 
 /// How long a batch handed back waits before it is delivered again.
@@ -821,9 +826,69 @@ pub async fn drain(
             .await
             .map_err(|e| StreamError::Nats(format!("ack: {e}")))?;
     }
-    client
-        .flush()
-        .await
-        .map_err(|e| StreamError::Nats(format!("flushing acknowledgements: {e}")))?;
+    flush_acks(client, opts).await?;
     Ok((batches, lines, last_at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ascribe_testutil::services::{NatsServer, Proxy};
+    use std::sync::{Arc, Mutex};
+
+    /// A flush while the broker's connection is down (cut, new ones refused) waits for
+    /// the client to reconnect: the wait ends at [`FLUSH_WAIT`] with a warning instead,
+    /// not when the broker comes back (here after three times as long).
+    #[test]
+    fn a_flush_while_the_broker_is_away_ends_at_its_bound_with_a_warning() {
+        let Some(nats) = NatsServer::start() else {
+            return;
+        };
+        let proxy = Proxy::start(nats.port());
+        let told = Arc::new(Mutex::new(Vec::<String>::new()));
+        let mut opts = WorkerOptions::new("t".to_owned(), Topology::default());
+        let sink = Arc::clone(&told);
+        opts.on_notice = Some(Box::new(move |m| {
+            sink.lock().expect("notice lock").push(m.to_owned());
+        }));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let took = rt.block_on(async {
+            let client = async_nats::connect(format!("127.0.0.1:{}", proxy.port()))
+                .await
+                .expect("connecting through the proxy");
+            flush_acks(&client, &opts).await.expect("a flush answered");
+            assert!(told.lock().expect("notice lock").is_empty());
+            proxy.cut(FLUSH_WAIT * 3);
+            let cut = Instant::now();
+            while client.connection_state() == async_nats::connection::State::Connected {
+                assert!(
+                    cut.elapsed() < Duration::from_secs(5),
+                    "the cut went unseen"
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            // An acknowledgement's worth, held by the client until it reconnects.
+            client
+                .publish("t.ack", "+ACK".into())
+                .await
+                .expect("a publish is queued while reconnecting");
+            let t = Instant::now();
+            flush_acks(&client, &opts)
+                .await
+                .expect("a lost answer is no error");
+            t.elapsed()
+        });
+        assert!(
+            took >= FLUSH_WAIT && took < FLUSH_WAIT + Duration::from_secs(5),
+            "{took:?}"
+        );
+        let told = told.lock().expect("notice lock");
+        assert!(
+            told.len() == 1 && told[0].contains("not sent to the broker within"),
+            "{told:?}"
+        );
+    }
 }
