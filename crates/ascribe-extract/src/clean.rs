@@ -549,8 +549,8 @@ pub(crate) fn word_count(t: &str, cap: usize) -> usize {
     let mut i = 0;
     while i < b.len() {
         // Eight ASCII bytes at a time.
-        if let Some(chunk) = b.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
-            let w = u64::from_le_bytes(chunk);
+        if let Some(chunk) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+            let w = u64::from_le_bytes(*chunk);
             if w & HIGH == 0 {
                 let ws = ascii_space_mask(w);
                 let starts = !ws & ((ws << 8) | (u64::from(prev_ws) << 7)) & HIGH;
@@ -1032,11 +1032,8 @@ fn emit_segment(out: &mut Cleaned<'_>, original: &str, a: usize, b: usize) {
             loop {
                 // Eight bytes at once while they are plain words: what the
                 // byte loop below would skip one by one.
-                while let Some(chunk) = bytes
-                    .get(i..i + 8)
-                    .and_then(|c| <[u8; 8]>::try_from(c).ok())
-                {
-                    if !plain_words(u64::from_le_bytes(chunk), bytes.get(i + 8).copied()) {
+                while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+                    if !plain_words(u64::from_le_bytes(*chunk), bytes.get(i + 8).copied()) {
                         break;
                     }
                     i += 8;

@@ -737,9 +737,7 @@ impl Ctx<'_> {
             .sentences
             .get(sent.saturating_sub(3))
             .map_or(s, |x| x.start.min(s));
-        let lo = self.hits.partition_point(|h| h.start < from);
-        let at = self.hits.partition_point(|h| h.start < s);
-        self.hits.get(lo..at)?.iter().rev().find_map(|h| {
+        self.hits_in(from, s).iter().rev().find_map(|h| {
             let Pat::State(k) = h.pat else { return None };
             let st = STATES.get(k)?;
             let rest = self.text.get(h.end..s)?;
@@ -809,10 +807,7 @@ impl Ctx<'_> {
             .sentences
             .get(sent.saturating_sub(1))
             .map_or(s, |x| x.start.min(s));
-        let lo = self.hits.partition_point(|h| h.start < from);
-        let at = self.hits.partition_point(|h| h.start < s);
-        self.hits
-            .get(lo..at)?
+        self.hits_in(from, s)
             .iter()
             .rev()
             .find_map(|h| match h.pat {
