@@ -532,6 +532,39 @@ fn marker_norm(t: &str) -> String {
         .to_owned()
 }
 
+/// The width prose was folded at: the length (in characters) that a tenth
+/// of its lines reach, so that a few long lines (an address that could
+/// not be broken) do not raise it.
+fn fold_width(texts: &[Cow<'_, str>]) -> usize {
+    let mut lens: Vec<usize> = texts
+        .iter()
+        .map(|t| t.trim().chars().count())
+        .filter(|&n| n > 0)
+        .collect();
+    lens.sort_unstable_by(|a, b| b.cmp(a));
+    lens.get(lens.len() / 10).copied().unwrap_or(0)
+}
+
+/// The label that opens a speaker's turn in a transcript ("MS. PSAKI:",
+/// "QUESTION:", "Wang Wenbin:"): up to four words before a colon in the
+/// first 48 bytes, with a letter and no digit, in capitals or each word
+/// capitalised. Gives the colon's offset. The transcript reader and the
+/// folding of lines both ask.
+pub(crate) fn turn_label(t: &str) -> Option<usize> {
+    let colon = t.get(..t.len().min(48)).and_then(|h| h.find(':'))?;
+    let label = t.get(..colon)?.trim();
+    let words = label.split_whitespace().count();
+    let caps = !label.chars().any(char::is_lowercase);
+    let titled = label
+        .split_whitespace()
+        .all(|w| w.starts_with(char::is_uppercase));
+    let ok = (1..=4).contains(&words)
+        && label.chars().any(char::is_alphabetic)
+        && !label.chars().any(|c| c.is_ascii_digit())
+        && (caps || titled);
+    ok.then_some(colon)
+}
+
 fn ends_terminal(t: &str) -> bool {
     let t = t.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{fffd}');
     t.ends_with(['.', '!', '?', '"', '”', '’', '\'', ':', ';', '…', ')'])
@@ -782,14 +815,26 @@ fn build_blocks_from(
     let nonempty: Vec<usize> = (0..texts.len())
         .filter(|&i| !texts[i].trim().is_empty())
         .collect();
-    let mut soft = 0;
+    // Soft breaks, and those of them with a blank line in between.
+    let (mut soft, mut soft_over_blank) = (0, 0);
     for w in nonempty.windows(2) {
         let (a, b) = (texts[w[0]].trim(), texts[w[1]].trim());
         if !ends_terminal(a) && b.starts_with(|c: char| c.is_lowercase()) {
             soft += 1;
+            if w[1] > w[0] + 1 {
+                soft_over_blank += 1;
+            }
         }
     }
     let wrapped = nonempty.len() >= 6 && soft * 5 >= nonempty.len();
+    // Prose folded at a width (mail, plain-text releases and transcripts)
+    // breaks lines mid-sentence as subtitles do, but a sentence runs on
+    // across a blank line only in subtitles: folded prose keeps its
+    // paragraphs. Those are blocks like a page's, its line breaks spaces,
+    // except where the line had room for the next word.
+    let folded = wrapped && soft_over_blank * 2 < soft;
+    let wrapped = wrapped && !folded;
+    let width = if folded { fold_width(&texts) } else { 0 };
     out.wrapped = wrapped;
 
     // Group lines into raw blocks.
@@ -826,9 +871,21 @@ fn build_blocks_from(
             let p = texts[prev].trim();
             // A line that stops mid-sentence runs on: always before a lower-case
             // word, and before a capital when it is long enough to be prose.
-            let join = !ends_terminal(p)
-                && (tt.starts_with(|c: char| c.is_lowercase())
-                    || p.split_whitespace().nth(7).is_some());
+            let join = if folded {
+                // The line stopped short of the width by choice (a
+                // paragraph's or a heading's end), or a speaker's turn starts.
+                // Split at spaces only: a no-break space joins words.
+                let next_word = tt
+                    .split([' ', '\t'])
+                    .next()
+                    .map_or(0, |w| w.chars().count());
+                let had_room = p.chars().count() + 1 + next_word <= width;
+                !had_room && turn_label(tt).is_none()
+            } else {
+                !ends_terminal(p)
+                    && (tt.starts_with(|c: char| c.is_lowercase())
+                        || p.split_whitespace().nth(7).is_some())
+            };
             if !join {
                 raw.push(std::mem::take(&mut cur));
             }
@@ -1263,5 +1320,76 @@ Moscow has denied the claims, calling them baseless and
         let c = clean(s.as_bytes(), Some(Format::Text));
         assert!(c.wrapped);
         assert_eq!(c.blocks.len(), 1);
+    }
+
+    fn block_texts(c: &Cleaned<'_>) -> Vec<String> {
+        c.blocks
+            .iter()
+            .map(|b| c.text.get(b.start..b.end).unwrap_or("").to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn folded_prose_keeps_its_paragraphs_and_joins_its_lines() {
+        // Folded at 44 characters, paragraphs apart; the first paragraph
+        // has a sentence ending at a line's end, which does not end it.
+        let s = "The ministry said on Monday that the attack\n\
+                 on its network was carried out by hackers.\n\
+                 It named the military intelligence service\n\
+                 of a neighbouring state as their employer.\n\
+                 \n\
+                 The embassy rejected the accusation as\n\
+                 groundless and said the country opposes all\n\
+                 forms of cyberattack, whoever carries them\n\
+                 out, and called for evidence to be shown.\n";
+        let c = clean(s.as_bytes(), Some(Format::Text));
+        assert!(!c.wrapped, "folded prose is no subtitle page");
+        let blocks = block_texts(&c);
+        assert_eq!(blocks.len(), 2, "{blocks:?}");
+        assert!(blocks[0].starts_with("The ministry") && blocks[0].ends_with("their employer."));
+        assert!(blocks[0].contains("attack on its network"));
+        assert!(blocks[1].ends_with("to be shown."));
+    }
+
+    #[test]
+    fn a_folded_transcript_breaks_at_each_turn_and_where_a_line_stops_short() {
+        // No blank lines; turns start with a label, a short line ends a
+        // paragraph.
+        let s = "QUESTION: Can you tell us who was behind the\n\
+                 attack on the ministry that was reported on\n\
+                 Monday morning by the national agency?\n\
+                 MS. PSAKI: We are confident that the\n\
+                 government of that country is responsible for\n\
+                 this attack.\n\
+                 Tuesday, January 6, 2015\n\
+                 QUESTION: And the sanctions announced last\n\
+                 week by the administration, are they all?\n";
+        let c = clean(s.as_bytes(), Some(Format::Text));
+        let blocks = block_texts(&c);
+        assert!(
+            blocks.iter().any(
+                |b| b.starts_with("MS. PSAKI: We are confident") && b.ends_with("this attack.")
+            ),
+            "{blocks:?}"
+        );
+        assert!(
+            blocks.iter().any(|b| b.starts_with("QUESTION: And")),
+            "{blocks:?}"
+        );
+        assert!(
+            !blocks.iter().any(|b| b.contains("attack. Tuesday")),
+            "{blocks:?}"
+        );
+    }
+
+    #[test]
+    fn turn_labels_are_short_capitalised_heads_before_a_colon() {
+        assert_eq!(turn_label("MS. PSAKI: Yes."), Some(9));
+        assert_eq!(turn_label("Wang Wenbin: The US ..."), Some(11));
+        assert_eq!(turn_label("Q: Who?"), Some(1));
+        assert_eq!(turn_label("Officials said: it was them"), None);
+        assert_eq!(turn_label("On 12 May: a statement"), None);
+        assert_eq!(turn_label("No colon here at all"), None);
+        assert_eq!(turn_label("The Very Long Label Of Five: x"), None);
     }
 }

@@ -19,6 +19,16 @@ const S: ClaimKind = ClaimKind::AttributionStatement;
 /// other claim may be found (an empty list is a passage that attributes
 /// nothing).
 const CASES: &[(&str, &[Want])] = &[
+    // A ministry's announcement and its minister's words against the same
+    // state: one claim, the minister's; alone, the ministry's.
+    (
+        "On Monday, the Norwegian Ministry of Defence announced that hackers working for the Chinese state had broken into a military research network. “It is right to hold China responsible for this espionage,” said Defence Minister Ola Berg.",
+        &[(A, "China", "Berg", Some("Norway"))],
+    ),
+    (
+        "On Monday, the Norwegian Ministry of Defence announced that hackers working for the Chinese state had broken into a military research network.",
+        &[(A, "China", "defence", Some("Norway"))],
+    ),
     // Government as subject, "said ... was behind".
     (
         "The British government said on Thursday that Russia's GRU military intelligence agency was behind a series of cyberattacks on sporting bodies.",

@@ -168,7 +168,7 @@ impl Ctx<'_> {
                     if let Some(sp) = self.parse_np(s + 3, v.start, i) {
                         out.push(Frame {
                             speaker: Some(sp),
-                            content: (v.end + p + 1, e),
+                            content: (v.end + past_char(rest, p), e),
                             kind: FrameKind::Source,
                             verb: v.start,
                             reporter: None,

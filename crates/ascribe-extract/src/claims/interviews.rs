@@ -51,24 +51,15 @@ impl Ctx<'_> {
                 continue;
             }
             let t = self.sent_text(i);
-            let Some(colon) = t.get(..t.len().min(48)).and_then(|h| h.find(':')) else {
+            // "MS. PSAKI:" (a briefing's style) or "Wang Wenbin:" (names
+            // in title case, each word capitalised).
+            let Some(colon) = crate::clean::turn_label(t) else {
                 continue;
             };
             let label = t.get(..colon).unwrap_or("").trim();
             let words: Vec<&str> = label.split_whitespace().collect();
             let letters = label.chars().filter(|c| c.is_alphabetic()).count();
-            // "MS. PSAKI:" (a briefing's style) or "Wang Wenbin:" (names
-            // in title case, each word capitalised).
             let caps = !label.chars().any(char::is_lowercase);
-            let titled = words.iter().all(|w| w.starts_with(char::is_uppercase));
-            if words.is_empty()
-                || words.len() > 4
-                || letters < 1
-                || label.chars().any(|c| c.is_ascii_digit())
-                || !(caps || titled)
-            {
-                continue;
-            }
             // The asking side: a news agency, or a paragraph that asks.
             let block = self.sentences[i].block;
             let at = self.sentences[i].start;

@@ -1180,6 +1180,25 @@ pub(super) fn org_name(o: &str) -> &str {
     }
 }
 
+/// Whether two speaker organisations are one: the same name once the
+/// text's wording in brackets is set aside, case aside, and the two ways
+/// the reader spells a ministry ("Dutch Ministry of Defence" from a
+/// minister's title, "Dutch defence ministry" from the words).
+pub(super) fn same_org(a: &str, b: &str) -> bool {
+    fn key(o: &str) -> String {
+        let o = org_name(o).to_lowercase();
+        [
+            ("ministry of defence", "defence ministry"),
+            ("ministry of defense", "defence ministry"),
+            ("defense ministry", "defence ministry"),
+            ("ministry of foreign affairs", "foreign ministry"),
+        ]
+        .iter()
+        .fold(o, |o, (long, short)| o.replace(long, short))
+    }
+    key(a) == key(b)
+}
+
 /// An operation that is only words about the accusations ("disinformation",
 /// "smears", "lies"), naming no operation of the other side's.
 fn only_rhetoric(op: &str) -> bool {
@@ -1213,4 +1232,33 @@ fn only_rhetoric(op: &str) -> bool {
         .filter(|w| !w.is_empty())
         .peekable();
     words.peek().is_some() && words.all(|w| RHETORIC.contains(&w.to_lowercase().as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_org;
+
+    #[test]
+    fn a_ministry_is_one_organisation_however_the_reader_spells_it() {
+        assert!(same_org(
+            "Dutch Ministry of Defence",
+            "Dutch defence ministry"
+        ));
+        assert!(same_org(
+            "Dutch defense ministry",
+            "Dutch Ministry of Defense"
+        ));
+        assert!(same_org(
+            "Chinese Ministry of Foreign Affairs",
+            "Chinese foreign ministry (the ministry)"
+        ));
+        assert!(!same_org(
+            "Dutch defence ministry",
+            "Belgian defence ministry"
+        ));
+        assert!(!same_org(
+            "Dutch defence ministry",
+            "Dutch foreign ministry"
+        ));
+    }
 }

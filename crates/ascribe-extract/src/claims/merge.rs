@@ -276,6 +276,22 @@ impl Ctx<'_> {
                                 && o.speaker_org.as_deref().map(kinds::org_name)
                                     == c.speaker_org.as_deref().map(kinds::org_name)
                         })
+                    // "The defence ministry announced that ... Chinese
+                    // malware ...", then "..., said Defence Minister X": one
+                    // party's accusation of one target, by the person named.
+                    || c.kind == ClaimKind::Accusation
+                        && c.speaker.is_none()
+                        && c.speaker_org.as_deref().is_some_and(|co| {
+                            out.iter().any(|o| {
+                                o.kind == ClaimKind::Accusation
+                                    && o.speaker.is_some()
+                                    && o.speaker_country == c.speaker_country
+                                    && o.target_canonical == c.target_canonical
+                                    && o.speaker_org
+                                        .as_deref()
+                                        .is_some_and(|oo| kinds::same_org(oo, co))
+                            })
+                        })
             })
             .collect();
         let mut k = 0;

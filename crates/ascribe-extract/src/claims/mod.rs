@@ -29,7 +29,9 @@ mod targets;
 
 use frames::FrameKind;
 pub use sentences::normalize_quote;
-use sentences::{clause_start, dateline_end, normalize_ws, split_sentences};
+use sentences::{
+    char_before, clause_start, dateline_end, normalize_ws, past_char, split_sentences,
+};
 use speakers::{capitalized_name, last_capitalized_name, np_end, split_subjects};
 
 /// A claim found in the clean text, before offsets are mapped back.

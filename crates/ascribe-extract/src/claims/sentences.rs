@@ -181,15 +181,23 @@ pub fn normalize_quote(s: &str) -> String {
     normalize_ws(s)
 }
 
-/// The end of the last of `, ; : " “ ” — –` in `t`, or 0: read a byte at a
-/// time from the end, the marks past ASCII by their UTF-8 bytes (E2 80
-/// then 9C, 9D, 94 or 93), so no character is decoded.
+/// The end of the last of `, ; : " “ ” — –` in `t`, or of a hyphen typed
+/// for a dash (" - ", "--"), or 0: read a byte at a time from the end, the
+/// marks past ASCII by their UTF-8 bytes (E2 80 then 9C, 9D, 94 or 93), so
+/// no character is decoded.
 fn last_clause_mark(t: &[u8]) -> usize {
     let mut k = t.len();
     while k > 0 {
         k -= 1;
         match t[k] {
             b',' | b';' | b':' | b'"' => return k + 1,
+            // A dash typed as hyphens, not one inside a word ("pre-emptive").
+            b'-' if k > 0
+                && matches!(t[k - 1], b' ' | b'-')
+                && matches!(t.get(k + 1), Some(b' ' | b'-')) =>
+            {
+                return k + 1;
+            }
             0x93 | 0x94 | 0x9C | 0x9D if k >= 2 && t[k - 1] == 0x80 && t[k - 2] == 0xE2 => {
                 return k + 1;
             }
@@ -224,6 +232,23 @@ fn after_relative(t: &[u8]) -> usize {
     0
 }
 
+/// The offset just past the character at `p` in `t` (a mark found by
+/// `find`): `p + 1` would fall inside a curly quote or a dash.
+pub(super) fn past_char(t: &str, p: usize) -> usize {
+    p + t
+        .get(p..)
+        .and_then(|r| r.chars().next())
+        .map_or(1, char::len_utf8)
+}
+
+/// Where the character that ends at `p` in `t` starts: `p - 1` would fall
+/// inside a curly quote or a dash.
+pub(super) fn char_before(t: &str, p: usize) -> usize {
+    t.get(..p)
+        .and_then(|h| h.char_indices().next_back())
+        .map_or(0, |(i, _)| i)
+}
+
 /// The start of the clause that ends at `pos`: after the last comma, quote
 /// mark, semicolon or relative word.
 pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
@@ -235,16 +260,16 @@ pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
     // "Russia's ambassador in London, Andrei Kelin, told": the clause before
     // the verb is empty, so the subject is the phrase before the appositive.
     if best > 0 && t.get(best..).is_some_and(|c| c.trim().is_empty()) {
-        let before = t.get(..best.saturating_sub(1)).unwrap_or("");
+        let before = t.get(..char_before(t, best)).unwrap_or("");
         let name_start = before
             .rfind([',', ';', ':', '"', '“', '”'])
-            .map_or(0, |p| p + 1);
+            .map_or(0, |p| past_char(before, p));
         let name = before.get(name_start..).unwrap_or("").trim();
         if capitalized_name(name).is_some_and(|n| n.len() == name.len()) && name_start > 0 {
-            let head = before.get(..name_start - 1).unwrap_or("");
+            let head = before.get(..char_before(before, name_start)).unwrap_or("");
             let head_start = head
                 .rfind([',', ';', ':', '"', '“', '”'])
-                .map_or(0, |p| p + 1);
+                .map_or(0, |p| past_char(head, p));
             return s + head_start;
         }
         // "James Whitfield, a senior fellow at a think tank, said", "Ana
@@ -253,10 +278,10 @@ pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
         let described = ["a ", "an ", "the "].iter().any(|a| name.starts_with(a))
             || name.starts_with(|c: char| c.is_lowercase());
         if described && name_start > 0 {
-            let head = before.get(..name_start - 1).unwrap_or("");
+            let head = before.get(..char_before(before, name_start)).unwrap_or("");
             let head_start = head
                 .rfind([',', ';', ':', '"', '“', '”'])
-                .map_or(0, |p| p + 1);
+                .map_or(0, |p| past_char(head, p));
             let seg = head.get(head_start..).unwrap_or("").trim();
             if capitalized_name(seg).is_some_and(|n| n.len() == seg.len()) {
                 return s + head_start;
@@ -291,10 +316,10 @@ pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
                 .iter()
                 .any(|w| clause.contains(w))
     } {
-        let before = t.get(..best.saturating_sub(1)).unwrap_or("");
+        let before = t.get(..char_before(t, best)).unwrap_or("");
         let seg_start = before
             .rfind([',', ';', '.', '"', '“', '”'])
-            .map_or(0, |p| p + 1);
+            .map_or(0, |p| past_char(before, p));
         let seg = before.get(seg_start..).unwrap_or("").trim();
         if capitalized_name(seg).is_some_and(|n| n.len() == seg.len()) {
             return s + seg_start;
@@ -508,13 +533,21 @@ mod tests {
     #[test]
     fn the_last_clause_mark_is_the_one_a_char_search_finds() {
         let by_chars = |t: &str| {
-            t.rfind([',', ';', ':', '”', '“', '"', '—', '–'])
+            let mark = t
+                .rfind([',', ';', ':', '”', '“', '"', '—', '–'])
                 .map_or(0, |i| {
                     i + t
                         .get(i..)
                         .and_then(|r| r.chars().next())
                         .map_or(1, char::len_utf8)
-                })
+                });
+            // Hyphens typed for a dash: the end of the last such hyphen.
+            let dash = [" - ", " --", "-- "]
+                .iter()
+                .filter_map(|d| t.rfind(d).map(|i| i + d.trim_end().len()))
+                .max()
+                .unwrap_or(0);
+            mark.max(dash)
         };
         for t in [
             "",
@@ -522,6 +555,11 @@ mod tests {
             "a, b",
             "“Quoted” words",
             "x — y – z",
+            "a - b",
+            "a -- b, c -- d",
+            "pre-emptive - strike",
+            "well-known -5",
+            "x--y",
             "end;",
             "caf\u{e9}: \u{2019}s \u{201e}",
             "\u{2013}",

@@ -691,7 +691,10 @@ impl Ctx<'_> {
         let bare_name = |(x, y): (usize, usize)| {
             let t = self.text.get(x..y).unwrap_or("").trim();
             let n = t.split_whitespace().count();
+            // "On Tuesday, the ministry said": a phrase of time, no name.
+            let first = t.split_whitespace().next().unwrap_or("");
             (2..=4).contains(&n)
+                && !not_name(first)
                 && t.split_whitespace().all(|w| {
                     w.starts_with(char::is_uppercase)
                         && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '.')

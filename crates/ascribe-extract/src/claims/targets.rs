@@ -610,10 +610,13 @@ impl Ctx<'_> {
             {
                 break;
             }
-            let before = self.text.get(s..cs - 1).unwrap_or("");
+            let before = self
+                .text
+                .get(s..char_before(self.text, cs).max(s))
+                .unwrap_or("");
             let seg_start = before
                 .rfind([',', ';', ':', '"', '“', '”'])
-                .map_or(0, |p| p + 1);
+                .map_or(0, |p| past_char(before, p));
             let seg = before.get(seg_start..).unwrap_or("").trim();
             // "written by the NSA with input from the NCSC, ASD and CSE":
             // partners who gave input co-author nothing (not annotated).

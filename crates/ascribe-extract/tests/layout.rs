@@ -1,0 +1,197 @@
+//! The same words laid out another way give the same claims: line endings,
+//! quote marks typed straight or curly, no-break spaces, dashes typed as
+//! hyphens, lines folded at a width (as mail, plain-text releases and
+//! transcripts are), paragraphs in HTML. A document's layout is not its
+//! content, and real pages come in all of these.
+//!
+//! Run on the seeds and on the "tune" half of the development corpus (the
+//! half the rules were written against; see `split.toml`).
+
+use std::collections::BTreeMap;
+
+/// What a claim is, beyond where it is: kind, speaker, party, accused.
+type Key = (String, Option<String>, Option<String>, Option<String>);
+
+fn claims(name: &str, text: &str) -> BTreeMap<Key, usize> {
+    let doc = ascribe_extract::read_document(name, text.as_bytes(), None);
+    let mut out = BTreeMap::new();
+    for c in doc.claims {
+        let c = c.claim;
+        let kind = c.kind.map_or("-", |k| k.as_str()).to_owned();
+        *out.entry((kind, c.speaker, c.speaker_org, c.target_canonical))
+            .or_insert(0) += 1;
+    }
+    out
+}
+
+/// Folds each line at `width` characters, breaking at spaces only (a
+/// no-break space holds two words together), as `fmt` and mail clients do;
+/// with `blank`, paragraphs are separated by a blank line.
+fn fold(text: &str, width: usize, blank: bool) -> String {
+    let mut out = Vec::new();
+    for line in text.split('\n') {
+        let mut cur = String::new();
+        let mut folded = Vec::new();
+        for w in line.split(' ').filter(|w| !w.is_empty()) {
+            if !cur.is_empty() && cur.chars().count() + 1 + w.chars().count() > width {
+                folded.push(std::mem::take(&mut cur));
+            }
+            if !cur.is_empty() {
+                cur.push(' ');
+            }
+            cur.push_str(w);
+        }
+        folded.push(cur);
+        out.push(folded.join("\n"));
+    }
+    out.join(if blank { "\n\n" } else { "\n" })
+}
+
+/// Straight quotes made curly, paired within a line; a line with an odd
+/// number of them (a quote running over lines) is left as it is.
+fn curly(text: &str) -> String {
+    let mut out = Vec::new();
+    for line in text.split('\n') {
+        let line = line.replace('\'', "’");
+        if line.matches('"').count() % 2 == 1 {
+            out.push(line);
+            continue;
+        }
+        let mut open = true;
+        out.push(
+            line.chars()
+                .map(|c| match c {
+                    '"' => {
+                        open = !open;
+                        if open {
+                            '”'
+                        } else {
+                            '“'
+                        }
+                    }
+                    _ => c,
+                })
+                .collect(),
+        );
+    }
+    out.join("\n")
+}
+
+fn html(text: &str) -> String {
+    let esc = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let paras: Vec<&str> = text.split('\n').filter(|p| !p.trim().is_empty()).collect();
+    let title: String = paras.first().map_or("", |p| p).chars().take(80).collect();
+    let mut out = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{}</title></head><body>\
+         <nav><ul><li><a href=\"/\">Home</a></li><li><a href=\"/world\">World</a></li></ul></nav><article>",
+        esc(&title)
+    );
+    for p in paras {
+        out.push_str(&format!("<p>{}</p>\n", esc(p)));
+    }
+    out.push_str("</article><footer>Copyright 2024. All rights reserved.</footer></body></html>");
+    out
+}
+
+type Layout = (&'static str, &'static str, fn(&str) -> String);
+
+const LAYOUTS: &[Layout] = &[
+    ("crlf", "txt", |t| t.replace('\n', "\r\n")),
+    ("straight quotes", "txt", |t| {
+        t.replace(['“', '”'], "\"").replace(['’', '‘'], "'")
+    }),
+    ("curly quotes", "txt", curly),
+    ("no-break spaces after stops and commas", "txt", |t| {
+        t.replace(". ", ".\u{a0} ").replace(", ", ",\u{a0}")
+    }),
+    ("dashes typed as hyphens", "txt", |t| {
+        t.replace('—', "--").replace('–', "-")
+    }),
+    ("blank line between lines", "txt", |t| {
+        t.replace('\n', "\n\n")
+    }),
+    ("indented lines", "txt", |t| t.replace('\n', "\n\t")),
+    ("folded at 60", "txt", |t| fold(t, 60, false)),
+    ("folded at 72", "txt", |t| fold(t, 72, false)),
+    ("folded at 80, paragraphs apart", "txt", |t| {
+        fold(t, 80, true)
+    }),
+    ("html paragraphs", "html", html),
+];
+
+#[test]
+fn layout_does_not_change_the_claims() {
+    let (Some(seeds), Some(dev)) = (
+        ascribe_testutil::shared_file("seeds"),
+        ascribe_testutil::shared_file("corpus/dev/docs"),
+    ) else {
+        return;
+    };
+    let split: toml::Table =
+        toml::from_str(include_str!("split.toml")).unwrap_or_else(|e| panic!("split.toml: {e}"));
+    let mut docs: Vec<std::path::PathBuf> = split["tune"]
+        .as_array()
+        .unwrap_or_else(|| panic!("split.toml: tune is a list"))
+        .iter()
+        .map(|v| {
+            let name = v
+                .as_str()
+                .unwrap_or_else(|| panic!("split.toml: {v} is a name"));
+            dev.join(format!("{name}.txt"))
+        })
+        .collect();
+    for e in std::fs::read_dir(&seeds).unwrap_or_else(|e| panic!("{}: {e}", seeds.display())) {
+        let p = e
+            .unwrap_or_else(|e| panic!("{}: {e}", seeds.display()))
+            .path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            docs.push(p);
+        }
+    }
+    assert!(
+        docs.len() >= 23,
+        "the seeds and the tune half: {}",
+        docs.len()
+    );
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for path in &docs {
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let base = claims("doc.txt", &text);
+        for (layout, ext, f) in LAYOUTS {
+            let got = claims(&format!("doc.{ext}"), &f(&text));
+            compared += 1;
+            if got != base {
+                let missing: Vec<_> = base.keys().filter(|k| !got.contains_key(*k)).collect();
+                let extra: Vec<_> = got.keys().filter(|k| !base.contains_key(*k)).collect();
+                failures.push(format!(
+                    "{} {layout}: missing {missing:?}, extra {extra:?}",
+                    path.display()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {compared} layouts changed the claims:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn folding_keeps_the_words_in_order() {
+    let text = "One two three four five six seven eight nine ten.\nEleven twelve.";
+    let f = fold(text, 20, false);
+    assert!(f.lines().all(|l| l.chars().count() <= 20), "{f}");
+    assert_eq!(
+        f.split_whitespace().collect::<Vec<_>>(),
+        text.split_whitespace().collect::<Vec<_>>()
+    );
+    assert_eq!(curly("\"a\" 'b'\n\"c"), "“a” ’b’\n\"c");
+}
