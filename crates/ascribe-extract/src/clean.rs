@@ -750,6 +750,9 @@ const BOILER_CUES: &[&str] = &[
     "download subtitles",
     "refuse to be silenced",
     "independent journalism",
+    "skip to main content",
+    "skip to content",
+    "skip navigation",
 ];
 
 fn is_date_line(t: &str) -> bool {

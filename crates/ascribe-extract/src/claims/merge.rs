@@ -245,9 +245,17 @@ impl Ctx<'_> {
         }
         // "China denies ..." in a headline or lede and "the embassy said
         // ..." below: one denial, by the body or person that made it.
+        // The lede: the first sentence past the headings (a headline, a
+        // navigation line the cleaner kept).
+        let lede = self
+            .sentences
+            .iter()
+            .position(|x| !x.heading)
+            .unwrap_or(0)
+            .max(1);
         let generic = |c: &RawClaim| {
             c.kind == ClaimKind::Denial
-                && c.sentence <= 1
+                && c.sentence <= lede
                 && c.speaker.is_none()
                 && c.speaker_org
                     .as_deref()

@@ -197,6 +197,10 @@ struct Ctx<'a> {
     hits: Rc<[Hit]>,
     sentences: Vec<Sentence>,
     people: Vec<Person>,
+    /// Officials given a post and an office but no name ("a Chinese foreign
+    /// ministry spokesperson"), latest last: a name given the same post
+    /// later, with no office of its own, is theirs.
+    posts: Vec<(usize, Speaker)>,
     kb: &'a KnowledgeBase,
     interviewer: Option<Speaker>,
     interviewee: Option<Speaker>,
@@ -348,6 +352,7 @@ impl<'a> Ctx<'a> {
             hits: hits.into(),
             sentences,
             people: Vec::new(),
+            posts: Vec::new(),
             kb,
             interviewer: None,
             interviewee: None,

@@ -1639,6 +1639,32 @@ impl Ctx<'_> {
         if sp.is_empty() {
             return None;
         }
+        if let Some(t) = title {
+            let role = |t: usize| {
+                TITLES
+                    .get(t)
+                    .and_then(|x| x.title.split_whitespace().last())
+            };
+            if sp.person.is_none() && sp.official && sp.org.is_some() {
+                self.posts.push((t, sp.clone()));
+            } else if sp.person.is_some()
+                && sp.org.is_none()
+                && sp.country.is_none()
+                && self
+                    .find_person(sp.person.as_deref().unwrap_or(""))
+                    .is_none()
+            {
+                // "A Chinese foreign ministry spokesperson said ...
+                // Spokesperson Mao Ning made the remarks".
+                if let Some((_, post)) =
+                    self.posts.iter().rev().find(|(pt, _)| role(*pt) == role(t))
+                {
+                    sp.org.clone_from(&post.org);
+                    sp.country.clone_from(&post.country);
+                    sp.official = true;
+                }
+            }
+        }
         self.remember(&sp, title);
         Some(sp)
     }
