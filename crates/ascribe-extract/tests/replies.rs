@@ -594,3 +594,43 @@ fn no_claims() {
         ),
     ]);
 }
+
+/// One denial after one accusation, in the ways news sums up a reply: the
+/// capital or the state, its ministry, embassy, mission, officials or
+/// state media; and a government that "has not commented but has
+/// previously denied" (the subject of two verbs is the government alone).
+#[test]
+fn one_line_denials() {
+    let rows = [
+        ("capital_repeatedly_denied", "Russia", "Moscow has repeatedly denied any involvement in cyberattacks.", ""),
+        ("kremlin_dismissed_unfounded", "Russia", "The Kremlin dismissed the accusations as \"unfounded\".", "Kremlin"),
+        ("capital_rejected_smears", "China", "Beijing rejected the claims as \"groundless smears\".", ""),
+        ("capital_denied_allegations", "Iran", "Tehran has denied the allegations.", ""),
+        ("embassy_completely_fabricated", "China", "The Chinese embassy in London called the accusations \"completely fabricated\".", "embassy"),
+        ("ministry_said_absurd", "Russia", "Russia's foreign ministry said the claims were \"absurd\".", "foreign"),
+        ("capital_denied_any_role", "North Korea", "Pyongyang denied any role in the attack.", ""),
+        ("embassy_nothing_to_do_with", "Russia", "A spokesperson for the Russian embassy in Washington said Russia had nothing to do with the hack.", "embassy"),
+        ("officials_denied_charges", "Russia", "Russian officials have denied the charges.", "officials"),
+        ("mission_to_un_baseless", "Iran", "The Iranian mission to the United Nations rejected the report as \"baseless\".", "mission"),
+        ("state_media_fabrication", "North Korea", "North Korea's state media called the allegations a \"fabrication\".", ""),
+        ("no_comment_but_denied_before", "Russia", "The Russian government has not commented on the allegations but has previously denied carrying out cyberattacks.", "Russian government"),
+        ("declined_comment_and_denied", "China", "The Chinese government declined to comment and has previously denied carrying out cyberattacks.", "Chinese government"),
+        ("denied_saying_itself_a_victim", "China", "China has denied the accusation, saying it is the victim of cyberattacks itself.", ""),
+        ("ministry_another_baseless_attack", "Russia", "Russia's Ministry of Foreign Affairs dismissed the statement as \"another baseless anti-Russian attack\".", "foreign"),
+    ];
+    let cases: Vec<(&str, String, Vec<Want>)> = rows
+        .iter()
+        .map(|&(name, state, denial, who)| {
+            (
+                name,
+                format!("The Polish government said hackers working for {state} had attacked its network. {denial}"),
+                vec![(Acc, "Poland", state, "Polish"), (Deny, state, state, who)],
+            )
+        })
+        .collect();
+    let cases: Vec<(&str, &str, Vec<Want>)> = cases
+        .iter()
+        .map(|(n, t, w)| (*n, t.as_str(), w.clone()))
+        .collect();
+    check(&cases);
+}

@@ -969,11 +969,47 @@ impl Ctx<'_> {
                     "do",
                     "publicly",
                     "officially",
+                    "not",
+                    "never",
                 ]
                 .contains(&&*l)
                     || l.ends_with("ly") && l.len() > 4)
             {
                 e = s + t.len() - last.len();
+                continue;
+            }
+            // "The government declined to comment and has denied ...": the
+            // subject of two verbs ends before the first ("Raab and the
+            // NCSC" is two subjects, with no verb between).
+            if matches!(&*l, "and" | "but") && last.len() < t.len() {
+                let first_verb = t
+                    .split(' ')
+                    .scan(0, |at, w| {
+                        let here = *at;
+                        *at += w.len() + 1;
+                        Some((here, w))
+                    })
+                    .skip(1)
+                    .find(|(_, w)| {
+                        matches!(
+                            *w,
+                            "has"
+                                | "have"
+                                | "had"
+                                | "is"
+                                | "are"
+                                | "was"
+                                | "were"
+                                | "did"
+                                | "does"
+                                | "declined"
+                                | "refused"
+                                | "would"
+                                | "will"
+                        )
+                    })
+                    .map(|(at, _)| at);
+                e = s + first_verb.unwrap_or(t.len() - last.len());
                 continue;
             }
             break;
