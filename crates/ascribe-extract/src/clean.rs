@@ -532,6 +532,18 @@ fn marker_norm(t: &str) -> String {
         .to_owned()
 }
 
+/// Whether a line is written as a headline: three words in four or more
+/// capitalised ("North Korea Categorically Denies Meddling in UK
+/// Elections"), where prose capitalises names only.
+fn title_case(t: &str) -> bool {
+    let (mut words, mut caps) = (0, 0);
+    for w in t.split_whitespace() {
+        words += 1;
+        caps += usize::from(w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()));
+    }
+    words >= 4 && caps * 4 >= words * 3
+}
+
 /// The width prose was folded at: the length (in characters) that a tenth
 /// of its lines reach, so that a few long lines (an address that could
 /// not be broken) do not raise it.
@@ -541,8 +553,12 @@ fn fold_width(texts: &[Cow<'_, str>]) -> usize {
         .map(|t| t.trim().chars().count())
         .filter(|&n| n > 0)
         .collect();
-    lens.sort_unstable_by(|a, b| b.cmp(a));
-    lens.get(lens.len() / 10).copied().unwrap_or(0)
+    // The tenth longest of every ten, found in linear time.
+    let k = lens.len() / 10;
+    if lens.is_empty() {
+        return 0;
+    }
+    *lens.select_nth_unstable_by(k, |a, b| b.cmp(a)).1
 }
 
 /// The label that opens a speaker's turn in a transcript ("MS. PSAKI:",
@@ -887,7 +903,7 @@ fn build_blocks_from(
             } else {
                 !ends_terminal(p)
                     && (tt.starts_with(|c: char| c.is_lowercase())
-                        || p.split_whitespace().nth(7).is_some())
+                        || p.split_whitespace().nth(7).is_some() && !title_case(p))
             };
             if !join {
                 raw.push(std::mem::take(&mut cur));
