@@ -1402,6 +1402,27 @@ Moscow has denied the claims, calling them baseless and
     }
 
     #[test]
+    fn a_long_headline_is_not_run_into_the_lede() {
+        let s = "North Korea Categorically Denies Meddling in UK Elections\n\
+                 The stance was announced by the presidential spokesman, who warned of consequences for relations between the two capitals.\n\
+                 The statement came a day after the foreign secretary said the\n\
+                 hackers had almost certainly worked for the state.\n";
+        let blocks = block_texts(&clean(s.as_bytes(), Some(Format::Text)));
+        assert!(
+            blocks.iter().any(|b| b.starts_with("The stance")),
+            "{blocks:?}"
+        );
+        assert!(
+            blocks.iter().any(|b| b.contains("said the hackers")),
+            "a line broken mid-sentence before a small word still runs on: {blocks:?}"
+        );
+        assert!(title_case("Russia Denies Meddling in UK Elections"));
+        assert!(!title_case(
+            "The stance was announced by the Kremlin on Friday"
+        ));
+    }
+
+    #[test]
     fn turn_labels_are_short_capitalised_heads_before_a_colon() {
         assert_eq!(turn_label("MS. PSAKI: Yes."), Some(9));
         assert_eq!(turn_label("Wang Wenbin: The US ..."), Some(11));
