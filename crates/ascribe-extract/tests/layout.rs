@@ -97,6 +97,76 @@ fn html(text: &str) -> String {
     out
 }
 
+fn html_escape(t: &str) -> String {
+    t.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn paragraphs(t: &str) -> impl Iterator<Item = &str> {
+    t.split('\n').filter(|p| !p.trim().is_empty())
+}
+
+/// Paragraphs separated by `<br><br>` in one `<div>`.
+fn html_br(t: &str) -> String {
+    let body: Vec<String> = paragraphs(t).map(html_escape).collect();
+    format!(
+        "<html><body><div class=\"content\">{}</div></body></html>",
+        body.join("<br><br>\n")
+    )
+}
+
+/// Paragraphs in nested `<div>`s and `<span>`s, no `<p>`.
+fn html_divs(t: &str) -> String {
+    let mut out = String::from("<html><body>");
+    for p in paragraphs(t) {
+        out.push_str(&format!(
+            "<div><div><span>{}</span></div></div>",
+            html_escape(p)
+        ));
+    }
+    out.push_str("</body></html>");
+    out
+}
+
+/// A page as a news site serves it: scripts, a style sheet and JSON-LD in
+/// the head, navigation, the article's names as links and its quotations
+/// emphasised, a "most read" box beside it.
+fn html_page(t: &str) -> String {
+    let mut out = String::from(
+        "<html><head><title>t</title><style>p{color:red}</style>\
+         <script>var a=\"<p>not text</p>\";</script>\
+         <script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"x\"}</script>\
+         </head><body><header><nav><a href=\"/\">Home</a> | <a href=\"/news\">News</a></nav></header>\
+         <main><article><div class=\"article-body\">",
+    );
+    for p in paragraphs(t) {
+        let mut words = Vec::new();
+        let mut prev_cap = false;
+        for w in html_escape(p).split(' ') {
+            // Two capitalised words in a row: a name, linked.
+            let cap = w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().skip(1).all(char::is_lowercase)
+                && w.len() > 1;
+            if cap && prev_cap {
+                let first: String = words.pop().unwrap_or_default();
+                words.push(format!("<a href=\"/people/x\">{first} {w}</a>"));
+                prev_cap = false;
+                continue;
+            }
+            prev_cap = cap;
+            words.push(w.to_owned());
+        }
+        let p = words.join(" ").replace('“', "<em>“").replace('”', "”</em>");
+        out.push_str(&format!("<p>{p}</p>\n"));
+    }
+    out.push_str(
+        "</div></article></main><aside><h3>Most read</h3><ul><li><a href=\"/a\">Markets rally</a>\
+         </li></ul></aside></body></html>",
+    );
+    out
+}
+
 type Layout = (&'static str, &'static str, fn(&str) -> String);
 
 const LAYOUTS: &[Layout] = &[
@@ -121,6 +191,13 @@ const LAYOUTS: &[Layout] = &[
         fold(t, 80, true)
     }),
     ("html paragraphs", "html", html),
+    ("html paragraphs apart by <br>", "html", html_br),
+    ("html in nested divs", "html", html_divs),
+    (
+        "html page with scripts, links and emphasis",
+        "html",
+        html_page,
+    ),
     ("site navigation and footer", "txt", |t| {
         format!("{CHROME_TOP}{t}{CHROME_FOOT}")
     }),
