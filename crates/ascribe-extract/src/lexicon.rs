@@ -1422,7 +1422,7 @@ pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
         }
         // The longest entry standing as a word or words here.
         let found = matches_at(nfa, start, bytes, i)
-            .longest_first(i)
+            .longest_first()
             .find_map(|(pid, e)| Some((e, hits_at(lex, text, i, e, pid, prev_alnum)?)));
         if let Some((e, hits)) = found {
             out.extend(hits);
@@ -1444,43 +1444,34 @@ pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
 /// The most anchored matches at `i` [`MatchesAt`] keeps; entries that are
 /// prefixes of one another ("cyber", "cyber attack", "cyber attacks") are
 /// never this many.
-const MAX_AT: usize = 4;
+const MAX_AT: usize = 8;
 
 /// The matches of the automaton anchored at `i`, shortest first: patterns
-/// and lengths (both small; kept small, as this is made at each word start
-/// an entry may begin). The longest is what `try_find` with an anchored
+/// and ends. The longest is what `try_find` with an anchored
 /// [`aho_corasick::Input`] finds, walking the transitions directly (the
 /// scan calls this at most word starts, and the search's set-up cost as
 /// much as the walk); the shorter ones are there for when the longest ends
 /// inside a word ("cyber attack" in "cyber attacker", where "cyber" stands).
 #[derive(Default)]
 struct MatchesAt {
-    found: [(u32, u32); MAX_AT],
+    found: [(usize, usize); MAX_AT],
     len: usize,
 }
 
 impl MatchesAt {
-    fn push(&mut self, pid: usize, len: usize) {
-        let (Ok(pid), Ok(len)) = (u32::try_from(pid), u32::try_from(len)) else {
-            unreachable!(
-                "a lexicon entry's id and length fit in 32 bits (entries are short, and few)"
-            );
-        };
+    fn push(&mut self, pid: usize, end: usize) {
         if self.len == MAX_AT {
             // Keep the longest ones: drop the shortest.
             self.found.copy_within(1.., 0);
             self.len -= 1;
         }
-        self.found[self.len] = (pid, len);
+        self.found[self.len] = (pid, end);
         self.len += 1;
     }
 
-    /// Patterns and ends for a walk anchored at `i`, longest first.
-    fn longest_first(&self, i: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
-        self.found[..self.len]
-            .iter()
-            .rev()
-            .map(move |&(pid, len)| (pid as usize, i + len as usize))
+    /// Longest first.
+    fn longest_first(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.found[..self.len].iter().rev().copied()
     }
 }
 
@@ -1495,7 +1486,7 @@ fn matches_at(
     if nfa.is_match(sid) {
         let pid = nfa.match_pattern(sid, 0);
         if nfa.pattern_len(pid) == 0 {
-            out.push(pid.as_usize(), 0);
+            out.push(pid.as_usize(), i);
         }
     }
     let mut at = i;
@@ -1510,7 +1501,7 @@ fn matches_at(
                 // Matches carried over from failure transitions start
                 // after `i`: not anchored ones.
                 if (at + 1).checked_sub(nfa.pattern_len(pid)) == Some(i) {
-                    out.push(pid.as_usize(), at + 1 - i);
+                    out.push(pid.as_usize(), at + 1);
                 }
             }
         }
@@ -1579,7 +1570,7 @@ mod tests {
             let alnum = c.is_alphanumeric();
             if !(prev_alnum && alnum) {
                 let found = matches_at(&lex.nfa, start, text.as_bytes(), i)
-                    .longest_first(i)
+                    .longest_first()
                     .find_map(|(pid, e)| Some((e, hits_at(lex, text, i, e, pid, prev_alnum)?)));
                 if let Some((e, hits)) = found {
                     out.extend(hits);
