@@ -1420,20 +1420,18 @@ pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
                 continue;
             }
         }
-        // The longest entry standing as a word or words here.
-        let found = matches_at(nfa, start, bytes, i)
-            .longest_first()
-            .find_map(|(pid, e)| Some((e, hits_at(lex, text, i, e, pid, prev_alnum)?)));
-        if let Some((e, hits)) = found {
-            out.extend(hits);
-            // The last byte of a match ends a character; what follows is
-            // not a letter or digit (checked), so it is a new word start.
-            prev_alnum = text
-                .get(..e)
-                .and_then(|t| t.chars().next_back())
-                .is_some_and(char::is_alphanumeric);
-            i = e;
-            continue;
+        if let Some((pid, e)) = longest_at(nfa, start, bytes, i) {
+            if let Some(hits) = hits_at(lex, text, i, e, pid.as_usize(), prev_alnum) {
+                out.extend(hits);
+                // The last byte of a match ends a character; what follows is
+                // not a letter or digit (checked), so it is a new word start.
+                prev_alnum = text
+                    .get(..e)
+                    .and_then(|t| t.chars().next_back())
+                    .is_some_and(char::is_alphanumeric);
+                i = e;
+                continue;
+            }
         }
         prev_alnum = alnum;
         i += len;
@@ -1441,52 +1439,22 @@ pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
     out
 }
 
-/// The most anchored matches at `i` [`MatchesAt`] keeps; entries that are
-/// prefixes of one another ("cyber", "cyber attack", "cyber attacks") are
-/// never this many.
-const MAX_AT: usize = 8;
-
-/// The matches of the automaton anchored at `i`, shortest first: patterns
-/// and ends. The longest is what `try_find` with an anchored
-/// [`aho_corasick::Input`] finds, walking the transitions directly (the
-/// scan calls this at most word starts, and the search's set-up cost as
-/// much as the walk); the shorter ones are there for when the longest ends
-/// inside a word ("cyber attack" in "cyber attacker", where "cyber" stands).
-#[derive(Default)]
-struct MatchesAt {
-    found: [(usize, usize); MAX_AT],
-    len: usize,
-}
-
-impl MatchesAt {
-    fn push(&mut self, pid: usize, end: usize) {
-        if self.len == MAX_AT {
-            // Keep the longest ones: drop the shortest.
-            self.found.copy_within(1.., 0);
-            self.len -= 1;
-        }
-        self.found[self.len] = (pid, end);
-        self.len += 1;
-    }
-
-    /// Longest first.
-    fn longest_first(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
-        self.found[..self.len].iter().rev().copied()
-    }
-}
-
-fn matches_at(
+/// The leftmost-longest match of the automaton anchored at `i`: its pattern
+/// and end. What `try_find` with an anchored [`aho_corasick::Input`] finds,
+/// walking the transitions directly (the scan calls this at most word
+/// starts, and the search's set-up cost as much as the walk).
+fn longest_at(
     nfa: &NFA,
     start: aho_corasick::automaton::StateID,
     bytes: &[u8],
     i: usize,
-) -> MatchesAt {
-    let mut out = MatchesAt::default();
+) -> Option<(aho_corasick::PatternID, usize)> {
     let mut sid = start;
+    let mut mat = None;
     if nfa.is_match(sid) {
         let pid = nfa.match_pattern(sid, 0);
         if nfa.pattern_len(pid) == 0 {
-            out.push(pid.as_usize(), i);
+            mat = Some((pid, i));
         }
     }
     let mut at = i;
@@ -1494,20 +1462,20 @@ fn matches_at(
         sid = nfa.next_state(Anchored::Yes, sid, b);
         if nfa.is_special(sid) {
             if nfa.is_dead(sid) {
-                return out;
+                return mat;
             }
             if nfa.is_match(sid) {
                 let pid = nfa.match_pattern(sid, 0);
                 // Matches carried over from failure transitions start
                 // after `i`: not anchored ones.
                 if (at + 1).checked_sub(nfa.pattern_len(pid)) == Some(i) {
-                    out.push(pid.as_usize(), at + 1);
+                    mat = Some((pid, at + 1));
                 }
             }
         }
         at += 1;
     }
-    out
+    mat
 }
 
 /// The index of two bytes in [`Lexicon::prefix2`], ASCII case folded.
@@ -1569,34 +1537,22 @@ mod tests {
         while let Some(c) = text.get(i..).and_then(|t| t.chars().next()) {
             let alnum = c.is_alphanumeric();
             if !(prev_alnum && alnum) {
-                let found = matches_at(&lex.nfa, start, text.as_bytes(), i)
-                    .longest_first()
-                    .find_map(|(pid, e)| Some((e, hits_at(lex, text, i, e, pid, prev_alnum)?)));
-                if let Some((e, hits)) = found {
-                    out.extend(hits);
-                    prev_alnum = text
-                        .get(..e)
-                        .and_then(|t| t.chars().next_back())
-                        .is_some_and(char::is_alphanumeric);
-                    i = e;
-                    continue;
+                if let Some((pid, e)) = longest_at(&lex.nfa, start, text.as_bytes(), i) {
+                    if let Some(hits) = hits_at(lex, text, i, e, pid.as_usize(), prev_alnum) {
+                        out.extend(hits);
+                        prev_alnum = text
+                            .get(..e)
+                            .and_then(|t| t.chars().next_back())
+                            .is_some_and(char::is_alphanumeric);
+                        i = e;
+                        continue;
+                    }
                 }
             }
             prev_alnum = alnum;
             i += c.len_utf8();
         }
         out
-    }
-
-    #[test]
-    fn a_longer_entry_ending_inside_a_word_leaves_the_shorter_one() {
-        // "cyber attack" ends inside "attacker"; "cyber" stands as a word.
-        let t = "The cyber attacker was never named.";
-        let at: Vec<(usize, usize)> = scan(t).iter().map(|h| (h.start, h.end)).collect();
-        assert!(at.contains(&(4, 9)), "{at:?}");
-        let t = "The cyber attack was never attributed.";
-        let at: Vec<(usize, usize)> = scan(t).iter().map(|h| (h.start, h.end)).collect();
-        assert!(at.contains(&(4, 16)) && !at.contains(&(4, 9)), "{at:?}");
     }
 
     #[test]
