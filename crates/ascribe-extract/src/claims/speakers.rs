@@ -440,6 +440,11 @@ fn not_name(w: &str) -> bool {
         .contains(w)
 }
 
+/// "FBI", "NCSC", "CISA", "MIVD": two to six capitals.
+fn is_acronym(a: &str) -> bool {
+    (2..=6).contains(&a.len()) && a.bytes().all(|b| b.is_ascii_uppercase())
+}
+
 pub(super) fn capitalized_name(s: &str) -> Option<String> {
     let mut words = Vec::new();
     for w in s.split_whitespace() {
@@ -1462,12 +1467,19 @@ impl Ctx<'_> {
                     sp.org.get_or_insert_with(|| {
                         // An acronym or other name the text used goes in
                         // brackets, as the annotation does: "US Federal
-                        // Bureau of Investigation (FBI)".
+                        // Bureau of Investigation (FBI)"; where the text
+                        // spelled the name out, the body's acronym, by
+                        // which analysts (and annotators) know it.
                         let seen = body_hit
                             .and_then(|h| self.text.get(h.start..h.end))
                             .unwrap_or("");
                         if seen.is_empty() || b.name.to_lowercase().contains(&seen.to_lowercase()) {
-                            b.name.to_owned()
+                            // (A company's short names are its teams': "MSTIC".)
+                            let public = !matches!(b.kind, BodyKind::Company | BodyKind::Media);
+                            match b.aliases.iter().find(|a| public && is_acronym(a)) {
+                                Some(a) if !b.name.contains(a) => format!("{} ({a})", b.name),
+                                _ => b.name.to_owned(),
+                            }
                         } else {
                             format!("{} ({seen})", b.name)
                         }
