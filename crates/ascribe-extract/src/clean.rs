@@ -216,7 +216,8 @@ pub fn clean<'a>(bytes: &'a [u8], format: Option<Format>) -> Cleaned<'a> {
     }
     let (lines, meta) = match format {
         Format::Html => html_lines(&out.original),
-        Format::Text | Format::Markdown => (text_lines(&out.original), Vec::new()),
+        Format::Markdown => (markdown_lines(&out.original), Vec::new()),
+        Format::Text => (text_lines(&out.original), Vec::new()),
     };
     out.meta_dates = meta;
     build_blocks(&mut out, &lines);
@@ -237,6 +238,69 @@ fn text_lines(s: &str) -> Lines {
     if start < s.len() {
         lines.new_line();
         lines.push((start, s.len(), None));
+    }
+    lines
+}
+
+/// The lines of a Markdown document, as CommonMark reads it: each block
+/// (paragraph, heading, list item, table row) a line of its own with a blank
+/// line after it; a link's words without its address, emphasis without its
+/// marks, a line break inside a paragraph a space; images, code blocks and
+/// raw HTML left out. Text maps to where it stands in the source, and a
+/// character an escape or entity stands for ("\*", "&amp;") to the escape.
+fn markdown_lines(s: &str) -> Lines {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut lines = Lines::default();
+    lines.new_line();
+    let end_block = |lines: &mut Lines| {
+        lines.new_line();
+        lines.new_line();
+    };
+    // Inside an image (its alt text) or a code block: no article text.
+    let mut hidden = 0usize;
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    for (event, r) in Parser::new_ext(s, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Image { .. } | Tag::CodeBlock(_) | Tag::MetadataBlock(_)) => {
+                hidden += 1;
+            }
+            Event::End(TagEnd::Image | TagEnd::CodeBlock | TagEnd::MetadataBlock(_)) => {
+                hidden = hidden.saturating_sub(1);
+            }
+            Event::Start(
+                Tag::Paragraph | Tag::Heading { .. } | Tag::Item | Tag::TableRow | Tag::TableHead,
+            ) => lines.new_line(),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableRow
+                | TagEnd::TableHead,
+            ) => end_block(&mut lines),
+            Event::End(TagEnd::TableCell) => lines.push((r.end, r.end, Some(' '))),
+            Event::Text(t) | Event::Code(t) if hidden == 0 => {
+                let src = s.get(r.clone()).unwrap_or("");
+                if src == &*t {
+                    lines.push((r.start, r.end, None));
+                } else if let (Some(c), None) = (t.chars().next(), t.chars().nth(1)) {
+                    // An escape or an entity standing for one character.
+                    lines.push((r.start, r.end, Some(c)));
+                } else if let Some(k) = src.find(&*t) {
+                    // Inline code: the words between the backticks.
+                    lines.push((r.start + k, r.start + k + t.len(), None));
+                } else {
+                    // Text CommonMark rewrote otherwise: its source stands in.
+                    lines.push((r.start, r.end, None));
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if hidden == 0 => {
+                lines.push((r.start, r.end, Some(' ')));
+            }
+            _ => {}
+        }
     }
     lines
 }
@@ -1420,6 +1484,44 @@ Moscow has denied the claims, calling them baseless and
         assert!(!title_case(
             "The stance was announced by the Kremlin on Friday"
         ));
+    }
+
+    #[test]
+    fn markdown_is_read_as_its_words() {
+        let s = "# Ministry names the hackers\n\n\
+                 The [foreign ministry](https://example.org/mfa) said on *Monday* that\n\
+                 **Russian military intelligence** was behind the attack \\* &amp; more.\n\n\
+                 ![a chart](chart.png)\n\n\
+                 ```\nlet code = 1;\n```\n\n\
+                 - The embassy rejected the accusation as groundless and called for evidence.\n";
+        let c = clean(s.as_bytes(), Some(Format::Markdown));
+        let blocks = block_texts(&c);
+        assert!(
+            blocks.iter().any(|b| b
+                == "The foreign ministry said on Monday that Russian military intelligence was behind the attack * & more."),
+            "{blocks:?}"
+        );
+        assert!(
+            !c.text.contains("https://")
+                && !c.text.contains("chart")
+                && !c.text.contains("let code")
+        );
+        assert!(blocks.iter().any(|b| b.starts_with("The embassy rejected")));
+        // The link's words map back to themselves in the source (a range
+        // ending where markup follows runs on to the next words, as in HTML).
+        let at = c
+            .text
+            .find("foreign ministry")
+            .unwrap_or_else(|| panic!("{}", c.text));
+        let (a, b) = c.original_range(at, at + "foreign ministry".len());
+        assert!(
+            s.get(a..b)
+                .is_some_and(|o| o.starts_with("foreign ministry](")),
+            "{a}..{b}"
+        );
+        let amp = c.text.find('&').unwrap_or_else(|| panic!("{}", c.text));
+        let (a, b) = c.original_range(amp, amp + 1);
+        assert_eq!(s.get(a..b), Some("&amp;"));
     }
 
     #[test]

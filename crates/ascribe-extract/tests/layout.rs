@@ -167,6 +167,35 @@ fn html_page(t: &str) -> String {
     out
 }
 
+/// The article as Markdown: the first paragraph a heading, names as links,
+/// quotations in emphasis, paragraphs apart.
+fn markdown(t: &str) -> String {
+    let mut out = Vec::new();
+    for (k, p) in paragraphs(t).enumerate() {
+        if k == 0 {
+            out.push(format!("# {p}"));
+            continue;
+        }
+        let mut words: Vec<String> = Vec::new();
+        let mut prev_cap = false;
+        for w in p.split(' ') {
+            let cap = w.len() > 1
+                && w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().skip(1).all(char::is_lowercase);
+            if cap && prev_cap {
+                let first = words.pop().unwrap_or_default();
+                words.push(format!("[{first} {w}](https://example.org/people/x)"));
+                prev_cap = false;
+                continue;
+            }
+            prev_cap = cap;
+            words.push(w.to_owned());
+        }
+        out.push(words.join(" ").replace('“', "*“").replace('”', "”*"));
+    }
+    out.join("\n\n")
+}
+
 type Layout = (&'static str, &'static str, fn(&str) -> String);
 
 const LAYOUTS: &[Layout] = &[
@@ -198,6 +227,7 @@ const LAYOUTS: &[Layout] = &[
         "html",
         html_page,
     ),
+    ("markdown with links and emphasis", "md", markdown),
     ("site navigation and footer", "txt", |t| {
         format!("{CHROME_TOP}{t}{CHROME_FOOT}")
     }),

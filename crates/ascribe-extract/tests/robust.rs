@@ -65,6 +65,19 @@ const WORDS: &[&str] = &[
     "&#x27;",
     "&",
     "Q:",
+    // Markdown's marks.
+    "[",
+    "](https://example.org/a)",
+    "*",
+    "**",
+    "\n# ",
+    "\n- ",
+    "\n> ",
+    "`",
+    "\\*",
+    "![alt](b.png)",
+    "\n```\n",
+    "|",
 ];
 
 proptest! {
@@ -74,6 +87,7 @@ proptest! {
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
         check(&bytes, "x.txt");
         check(&bytes, "x.html");
+        check(&bytes, "x.md");
     }
 
     #[test]
