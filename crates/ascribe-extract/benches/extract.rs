@@ -241,30 +241,6 @@ fn corpus_bytes() -> usize {
     mb * 1024 * 1024
 }
 
-/// Each line folded at `width` characters, breaking at spaces.
-fn fold(text: &str, width: usize) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / width);
-    for (k, line) in text.split('\n').enumerate() {
-        if k > 0 {
-            out.push('\n');
-        }
-        let mut col = 0;
-        for w in line.split(' ').filter(|w| !w.is_empty()) {
-            let n = w.chars().count();
-            if col > 0 && col + 1 + n > width {
-                out.push('\n');
-                col = 0;
-            } else if col > 0 {
-                out.push(' ');
-                col += 1;
-            }
-            out.push_str(w);
-            col += n;
-        }
-    }
-    out
-}
-
 /// Dump mode (`--dump OUT [FILE...]`): writes every claim read from the
 /// 1x, 10x and 100x corpora (`ASCRIBE_BENCH_MB` each) and from each FILE to
 /// OUT, one document a line, so that a change meant to be faster can be shown
@@ -344,7 +320,10 @@ fn main() {
         );
         // The same documents folded at 72 columns, as mail and plain-text
         // releases are: the cleaner measures the width and joins the lines.
-        let folded: Vec<String> = docs.iter().map(|(_, d)| fold(d, 72)).collect();
+        let folded: Vec<String> = docs
+            .iter()
+            .map(|(_, d)| ascribe_testutil::fold(d, 72, false))
+            .collect();
         let ftotal: usize = folded.iter().map(String::len).sum();
         let clock = Clock::start();
         let mut fclaims = 0usize;

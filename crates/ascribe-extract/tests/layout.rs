@@ -24,28 +24,7 @@ fn claims(name: &str, text: &str) -> BTreeMap<Key, usize> {
     out
 }
 
-/// Folds each line at `width` characters, breaking at spaces only (a
-/// no-break space holds two words together), as `fmt` and mail clients do;
-/// with `blank`, paragraphs are separated by a blank line.
-fn fold(text: &str, width: usize, blank: bool) -> String {
-    let mut out = Vec::new();
-    for line in text.split('\n') {
-        let mut cur = String::new();
-        let mut folded = Vec::new();
-        for w in line.split(' ').filter(|w| !w.is_empty()) {
-            if !cur.is_empty() && cur.chars().count() + 1 + w.chars().count() > width {
-                folded.push(std::mem::take(&mut cur));
-            }
-            if !cur.is_empty() {
-                cur.push(' ');
-            }
-            cur.push_str(w);
-        }
-        folded.push(cur);
-        out.push(folded.join("\n"));
-    }
-    out.join(if blank { "\n\n" } else { "\n" })
-}
+use ascribe_testutil::fold;
 
 /// Straight quotes made curly, paired within a line; a line with an odd
 /// number of them (a quote running over lines) is left as it is.
@@ -141,23 +120,10 @@ fn html_page(t: &str) -> String {
          <main><article><div class=\"article-body\">",
     );
     for p in paragraphs(t) {
-        let mut words = Vec::new();
-        let mut prev_cap = false;
-        for w in html_escape(p).split(' ') {
-            // Two capitalised words in a row: a name, linked.
-            let cap = w.chars().next().is_some_and(char::is_uppercase)
-                && w.chars().skip(1).all(char::is_lowercase)
-                && w.len() > 1;
-            if cap && prev_cap {
-                let first: String = words.pop().unwrap_or_default();
-                words.push(format!("<a href=\"/people/x\">{first} {w}</a>"));
-                prev_cap = false;
-                continue;
-            }
-            prev_cap = cap;
-            words.push(w.to_owned());
-        }
-        let p = words.join(" ").replace('“', "<em>“").replace('”', "”</em>");
+        let words = link_names(&html_escape(p), |n| {
+            format!("<a href=\"/people/x\">{n}</a>")
+        });
+        let p = words.replace('“', "<em>“").replace('”', "”</em>");
         out.push_str(&format!("<p>{p}</p>\n"));
     }
     out.push_str(
@@ -176,24 +142,32 @@ fn markdown(t: &str) -> String {
             out.push(format!("# {p}"));
             continue;
         }
-        let mut words: Vec<String> = Vec::new();
-        let mut prev_cap = false;
-        for w in p.split(' ') {
-            let cap = w.len() > 1
-                && w.chars().next().is_some_and(char::is_uppercase)
-                && w.chars().skip(1).all(char::is_lowercase);
-            if cap && prev_cap {
-                let first = words.pop().unwrap_or_default();
-                words.push(format!("[{first} {w}](https://example.org/people/x)"));
-                prev_cap = false;
-                continue;
-            }
-            prev_cap = cap;
-            words.push(w.to_owned());
-        }
-        out.push(words.join(" ").replace('“', "*“").replace('”', "”*"));
+        let words = link_names(p, |n| format!("[{n}](https://example.org/people/x)"));
+        out.push(words.replace('“', "*“").replace('”', "”*"));
     }
     out.join("\n\n")
+}
+
+/// Two capitalised words in a row (a name, most often) made a link.
+fn link_names(p: &str, link: impl Fn(&str) -> String) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut prev_cap = false;
+    for w in p.split(' ') {
+        let cap = w.len() > 1
+            && w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().skip(1).all(char::is_lowercase);
+        if cap && prev_cap {
+            let first = words
+                .pop()
+                .expect("a capitalised word came before (prev_cap)");
+            words.push(link(&format!("{first} {w}")));
+            prev_cap = false;
+            continue;
+        }
+        prev_cap = cap;
+        words.push(w.to_owned());
+    }
+    words.join(" ")
 }
 
 type Layout = (&'static str, &'static str, fn(&str) -> String);

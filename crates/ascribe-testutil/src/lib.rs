@@ -204,3 +204,30 @@ pub fn postgres_schema() -> Option<PgSchema> {
         format!("{base}{sep}options=-c%20search_path%3D{name}%20-c%20synchronous_commit%3Doff");
     Some(PgSchema { base, name, url })
 }
+
+/// `text` with each line folded at `width` characters, breaking at spaces
+/// only (a no-break space holds two words together), as `fmt` and mail
+/// clients fold prose; with `blank`, the lines of the input are separated
+/// by a blank line. For the document reader's layout test and benchmark.
+pub fn fold(text: &str, width: usize, blank: bool) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / width.max(1) + 1);
+    for (k, line) in text.split('\n').enumerate() {
+        if k > 0 {
+            out.push_str(if blank { "\n\n" } else { "\n" });
+        }
+        let mut col = 0;
+        for w in line.split(' ').filter(|w| !w.is_empty()) {
+            let n = w.chars().count();
+            if col > 0 && col + 1 + n > width {
+                out.push('\n');
+                col = 0;
+            } else if col > 0 {
+                out.push(' ');
+                col += 1;
+            }
+            out.push_str(w);
+            col += n;
+        }
+    }
+    out
+}
