@@ -282,7 +282,9 @@ fn markdown_lines(s: &str) -> Lines {
             ) => end_block(&mut lines),
             Event::End(TagEnd::TableCell) => lines.push((r.end, r.end, Some(' '))),
             Event::Text(t) | Event::Code(t) if hidden == 0 => {
-                let src = s.get(r.clone()).unwrap_or("");
+                let src = s
+                    .get(r.clone())
+                    .expect("pulldown-cmark's offsets lie on the source's character boundaries");
                 if src == &*t {
                     lines.push((r.start, r.end, None));
                 } else if let (Some(c), None) = (t.chars().next(), t.chars().nth(1)) {

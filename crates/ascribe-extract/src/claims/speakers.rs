@@ -1695,12 +1695,12 @@ impl Ctx<'_> {
             };
             if sp.person.is_none() && sp.official && sp.org.is_some() {
                 self.posts.push((t, sp.clone()));
-            } else if sp.person.is_some()
-                && sp.org.is_none()
+            } else if sp.org.is_none()
                 && sp.country.is_none()
-                && self
-                    .find_person(sp.person.as_deref().unwrap_or(""))
-                    .is_none()
+                && sp
+                    .person
+                    .as_deref()
+                    .is_some_and(|name| self.find_person(name).is_none())
             {
                 // "A Chinese foreign ministry spokesperson said ...
                 // Spokesperson Mao Ning made the remarks".
