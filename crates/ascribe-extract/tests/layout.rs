@@ -1,13 +1,39 @@
 //! The same words laid out another way give the same claims: line endings,
 //! quote marks typed straight or curly, no-break spaces, dashes typed as
 //! hyphens, lines folded at a width (as mail, plain-text releases and
-//! transcripts are), paragraphs in HTML. A document's layout is not its
-//! content, and real pages come in all of these.
+//! transcripts are), HTML and Markdown of several shapes, a site's chrome
+//! around the article. A document's layout is not its content, and real
+//! pages come in all of these.
 //!
 //! Run on the seeds and on the "tune" half of the development corpus (the
 //! half the rules were written against; see `split.toml`).
 
 use std::collections::BTreeMap;
+
+use ascribe_testutil::fold;
+
+/// The names of the tune half's documents (`split.toml`).
+fn tune_names() -> Vec<String> {
+    let split: toml::Table =
+        toml::from_str(include_str!("split.toml")).unwrap_or_else(|e| panic!("split.toml: {e}"));
+    split["tune"]
+        .as_array()
+        .unwrap_or_else(|| panic!("split.toml: tune is a list"))
+        .iter()
+        .map(|v| {
+            v.as_str()
+                .unwrap_or_else(|| panic!("split.toml: {v} is a name"))
+                .to_owned()
+        })
+        .collect()
+}
+
+/// The claims one reading has and the other lacks, for a failure message.
+fn differences(base: &BTreeMap<Key, usize>, got: &BTreeMap<Key, usize>) -> String {
+    let missing: Vec<_> = base.keys().filter(|k| !got.contains_key(*k)).collect();
+    let extra: Vec<_> = got.keys().filter(|k| !base.contains_key(*k)).collect();
+    format!("missing {missing:?}, extra {extra:?}")
+}
 
 /// What a claim is, beyond where it is: kind, speaker, party, accused.
 type Key = (String, Option<String>, Option<String>, Option<String>);
@@ -23,8 +49,6 @@ fn claims(name: &str, text: &str) -> BTreeMap<Key, usize> {
     }
     out
 }
-
-use ascribe_testutil::fold;
 
 /// Straight quotes made curly, paired within a line; a line with an odd
 /// number of them (a quote running over lines) is left as it is.
@@ -56,21 +80,21 @@ fn curly(text: &str) -> String {
     out.join("\n")
 }
 
+/// Paragraphs in `<p>`, with a title, navigation and a footer.
 fn html(text: &str) -> String {
-    let esc = |t: &str| {
-        t.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
-    let paras: Vec<&str> = text.split('\n').filter(|p| !p.trim().is_empty()).collect();
-    let title: String = paras.first().map_or("", |p| p).chars().take(80).collect();
+    let title: String = paragraphs(text)
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(80)
+        .collect();
     let mut out = format!(
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{}</title></head><body>\
          <nav><ul><li><a href=\"/\">Home</a></li><li><a href=\"/world\">World</a></li></ul></nav><article>",
-        esc(&title)
+        html_escape(&title)
     );
-    for p in paras {
-        out.push_str(&format!("<p>{}</p>\n", esc(p)));
+    for p in paragraphs(text) {
+        out.push_str(&format!("<p>{}</p>\n", html_escape(p)));
     }
     out.push_str("</article><footer>Copyright 2024. All rights reserved.</footer></body></html>");
     out
@@ -238,18 +262,9 @@ fn layout_does_not_change_the_claims() {
     ) else {
         return;
     };
-    let split: toml::Table =
-        toml::from_str(include_str!("split.toml")).unwrap_or_else(|e| panic!("split.toml: {e}"));
-    let mut docs: Vec<std::path::PathBuf> = split["tune"]
-        .as_array()
-        .unwrap_or_else(|| panic!("split.toml: tune is a list"))
+    let mut docs: Vec<std::path::PathBuf> = tune_names()
         .iter()
-        .map(|v| {
-            let name = v
-                .as_str()
-                .unwrap_or_else(|| panic!("split.toml: {v} is a name"));
-            dev.join(format!("{name}.txt"))
-        })
+        .map(|name| dev.join(format!("{name}.txt")))
         .collect();
     for e in std::fs::read_dir(&seeds).unwrap_or_else(|e| panic!("{}: {e}", seeds.display())) {
         let p = e
@@ -274,11 +289,10 @@ fn layout_does_not_change_the_claims() {
             let got = claims(&format!("doc.{ext}"), &f(&text));
             compared += 1;
             if got != base {
-                let missing: Vec<_> = base.keys().filter(|k| !got.contains_key(*k)).collect();
-                let extra: Vec<_> = got.keys().filter(|k| !base.contains_key(*k)).collect();
                 failures.push(format!(
-                    "{} {layout}: missing {missing:?}, extra {extra:?}",
-                    path.display()
+                    "{} {layout}: {}",
+                    path.display(),
+                    differences(&base, &got)
                 ));
             }
         }
@@ -338,17 +352,9 @@ fn people_the_knowledge_base_does_not_know_keep_their_claims() {
     let Some(dev) = ascribe_testutil::shared_file("corpus/dev/docs") else {
         return;
     };
-    let split: toml::Table =
-        toml::from_str(include_str!("split.toml")).unwrap_or_else(|e| panic!("split.toml: {e}"));
-    let tune = split["tune"]
-        .as_array()
-        .unwrap_or_else(|| panic!("split.toml: tune is a list"));
     let mut failures = Vec::new();
     let mut renamed_docs = 0;
-    for v in tune {
-        let name = v
-            .as_str()
-            .unwrap_or_else(|| panic!("split.toml: {v} is a name"));
+    for name in tune_names() {
         let path = dev.join(format!("{name}.txt"));
         let text =
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -391,9 +397,7 @@ fn people_the_knowledge_base_does_not_know_keep_their_claims() {
             })
             .collect();
         if got != base {
-            let missing: Vec<_> = base.keys().filter(|k| !got.contains_key(*k)).collect();
-            let extra: Vec<_> = got.keys().filter(|k| !base.contains_key(*k)).collect();
-            failures.push(format!("{name}: missing {missing:?}, extra {extra:?}"));
+            failures.push(format!("{name}: {}", differences(&base, &got)));
         }
     }
     assert!(
