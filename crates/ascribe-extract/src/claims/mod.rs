@@ -13,7 +13,7 @@ use ascribe_model::{Band, ClaimKind, Icd203, Phia};
 
 use std::rc::Rc;
 
-use crate::clean::{word_count, Cleaned};
+use crate::clean::{floor_boundary, word_count, Cleaned};
 use crate::lexicon::{band, scan, Hit, Pat};
 
 #[cfg(test)]

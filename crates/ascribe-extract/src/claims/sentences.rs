@@ -332,8 +332,7 @@ pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
 /// "PRAGUE, May 6. /TASS/. ", "WASHINGTON (Reuters) - "), or `s`.
 pub(super) fn dateline_end(text: &str, s: usize, e: usize) -> usize {
     let head = text
-        .get(s..e.min(s + 80))
-        .or_else(|| text.get(s..e))
+        .get(s..floor_boundary(text, e.min(s + 80)).max(s))
         .unwrap_or("");
     let first = head.split([' ', ',']).next().unwrap_or("");
     let caps = first.len() >= 3

@@ -183,9 +183,10 @@ impl Ctx<'_> {
         {
             let mut buf = [0u8; 64];
             let after = lowered(
+                // (The next 48 bytes, cut back to a character's start: not
+                // the rest of the window where the 48th falls inside one.)
                 self.text
-                    .get(h.end..(h.end + 48).min(self.text.len()))
-                    .or_else(|| self.text.get(h.end..))
+                    .get(h.end..floor_boundary(self.text, h.end + 48).max(h.end))
                     .unwrap_or(""),
                 &mut buf,
             );
@@ -469,7 +470,7 @@ impl Ctx<'_> {
         // An adjective before a victim noun: "British vaccine research".
         let after = self
             .text
-            .get(h.end..(h.end + 40).min(self.text.len()))
+            .get(h.end..floor_boundary(self.text, h.end + 40).max(h.end))
             .unwrap_or("");
         let mut buf = [0u8; 64];
         let after = lowered(
