@@ -241,6 +241,9 @@ fn corpus_bytes() -> usize {
     mb * 1024 * 1024
 }
 
+/// A layout the bench also reads each size in: its name and how to make it.
+type Layout = (&'static str, fn(&str) -> String);
+
 /// Dump mode (`--dump OUT [FILE...]`): writes every claim read from the
 /// 1x, 10x and 100x corpora (`ASCRIBE_BENCH_MB` each) and from each FILE to
 /// OUT, one document a line, so that a change meant to be faster can be shown
@@ -322,7 +325,7 @@ fn main() {
         // mail and plain-text releases are (the cleaner measures the width
         // and joins the lines), and as a subtitle page (short lines, blank
         // lines between them, sentences running across: read as one run).
-        let layouts: [(&str, fn(&str) -> String); 2] = [
+        let layouts: [Layout; 2] = [
             ("folded at 72 columns", |d| {
                 ascribe_testutil::fold(d, 72, false)
             }),
