@@ -250,6 +250,10 @@ const ACCUSE: &[&str] = &[
     "identified",
     "publicly identified",
     "publicly named",
+    // "named China as responsible for the hack" (only with "as" and a
+    // responsibility word after it: see the frames).
+    "named",
+    "names",
     "charged",
     "charging",
     // "unsealed charges against two nationals for hacking ...".

@@ -634,3 +634,58 @@ fn one_line_denials() {
         .collect();
     check(&cases);
 }
+
+/// Accusations as one sentence of news, in the ways wires and official
+/// statements word them: agencies, ministries, capitals, heads of
+/// government, companies, joint advisories and lists of states; verbs that
+/// accuse only with what follows them ("named ... as responsible", "held
+/// ... responsible", "linked ... to"); a state the knowledge base must know
+/// to hear it speak (Albania).
+#[test]
+fn one_line_accusations() {
+    let us = "United States";
+    let rows: Vec<(&str, &str, Vec<Want>)> = vec![
+        ("agency_almost_certainly", "Britain's National Cyber Security Centre said the GRU was almost certainly behind the attacks.", vec![(Acc, "United Kingdom", "Russia", "National Cyber Security Centre")]),
+        ("charged_hackers_working_for", "The US Justice Department charged seven Iranian hackers working for the Islamic Revolutionary Guard Corps with attacking American banks.", vec![(Acc, us, "Iran", "Justice")]),
+        ("head_of_government_confirmed", "Prime Minister Anthony Albanese confirmed that a state actor, China, was responsible for the breach.", vec![(Acc, "Australia", "China", "Albanese")]),
+        ("pinned_on", "The Czech government pinned the attack on Russian military intelligence.", vec![(Acc, "Czech Republic", "Russia", "Czech")]),
+        ("summoned_over_blamed_on", "Germany summoned the Russian ambassador over a cyberattack on the Social Democratic Party that Berlin blamed on APT28.", vec![(Acc, "Germany", "APT28", "German")]),
+        ("company_group_it_calls", "Microsoft said a Chinese state-sponsored group it calls Storm-0558 had accessed email accounts of government agencies.", vec![(Acc, us, "Storm-0558", "Microsoft")]),
+        ("minister_services_behind", "Poland's digital affairs minister said Russian services were behind the cyberattack on the state news agency.", vec![(Acc, "Poland", "Russia", "Polish")]),
+        ("service_with_acronym", "The Netherlands' military intelligence service MIVD said Chinese state hackers had broken into a defence network.", vec![(Acc, "Netherlands", "China", "MIVD")]),
+        ("three_states_jointly", "Australia, the United Kingdom and New Zealand jointly attributed the campaign to APT40, a group sponsored by China's Ministry of State Security.", vec![(Acc, "Australia", "APT40", ""), (Acc, "United Kingdom", "APT40", ""), (Acc, "New Zealand", "APT40", "")]),
+        ("bloc_which_it_attributed", "The European Union condemned the cyberattacks on Germany, which it attributed to APT28.", vec![(Acc, "European Union", "APT28", "European Union")]),
+        ("capital_blamed", "Washington blamed North Korea for the WannaCry attack.", vec![(Acc, us, "North Korea", "")]),
+        ("assessed_almost_certainly", "Canada's Communications Security Establishment assessed that Russia's GRU was almost certainly responsible for the attack.", vec![(Acc, "Canada", "Russia", "Communications Security")]),
+        ("company_team", "Google's Threat Analysis Group said North Korean government-backed hackers had targeted security researchers.", vec![(Acc, us, "North Korea", "Google")]),
+        ("bureau_group_responsible", "The FBI said the Lazarus Group was responsible for the theft of $600 million from the Ronin network.", vec![(Acc, us, "Lazarus", "FBI")]),
+        ("ministry_unit_carried_out", "Estonia's foreign ministry said Russian military intelligence unit 29155 carried out the cyberattack in 2020.", vec![(Acc, "Estonia", "Russia", "Estonian")]),
+        ("officials_accused", "Ukrainian officials accused Russia of the cyberattack that knocked out the Kyivstar network.", vec![(Acc, "Ukraine", "Russia", "Ukrainian")]),
+        ("cut_ties_it_blamed_on", "Albania cut diplomatic ties with Iran over a July cyberattack that it blamed on Tehran.", vec![(Acc, "Albania", "Iran", "Albanian")]),
+        ("spy_agency_stolen", "South Korea's spy agency said North Korean hackers had stolen data from a shipbuilder.", vec![(Acc, "South Korea", "North Korea", "")]),
+        ("held_responsible", "The Dutch government said it held Russia responsible for the hack attempt.", vec![(Acc, "Netherlands", "Russia", "Dutch")]),
+        ("agency_linked_to_group", "France's cyber agency ANSSI linked the campaign to the Sandworm group.", vec![(Acc, "France", "Sandworm", "ANSSI")]),
+        ("group_called_linked_to", "Japan's National Police Agency said a group called MirrorFace, linked to China, had attacked Japanese organisations.", vec![(Acc, "Japan", "MirrorFace", "Police")]),
+        ("joint_advisory_three_agencies", "In a joint advisory, CISA, the FBI and the NSA said Volt Typhoon, a Chinese state-sponsored actor, had compromised critical infrastructure.", vec![(Acc, us, "Volt Typhoon", "CISA"), (Acc, us, "Volt Typhoon", "FBI"), (Acc, us, "Volt Typhoon", "NSA")]),
+        ("foreign_minister_named", "Norway's foreign minister Ine Eriksen Soreide said Russia was behind the cyberattack on the Storting.", vec![(Acc, "Norway", "Russia", "Soreide")]),
+        ("department_accused_of_hacking", "The State Department accused Russia of hacking the Georgian government's websites.", vec![(Acc, us, "Russia", "State Department")]),
+        ("government_attacked_ministries", "Taiwan's government said Chinese hackers attacked its ministries millions of times a day.", vec![(Acc, "Taiwan", "China", "Taiwan")]),
+        ("based_hackers_blamed", "India's government has blamed Pakistan-based hackers for the attack on the power grid.", vec![(Acc, "India", "Pakistan", "Indian")]),
+        ("named_as_responsible", "The UK government on Monday named China as responsible for the hack of the Electoral Commission.", vec![(Acc, "United Kingdom", "China", "UK")]),
+        ("named_as_being_behind", "Britain named Russia's GRU as being behind the attack on the chemical weapons watchdog.", vec![(Acc, "United Kingdom", "Russia", "")]),
+        ("company_high_confidence", "Mandiant attributed the intrusion to APT41 with high confidence.", vec![(Acc, us, "APT41", "Mandiant")]),
+        ("two_states_officials", "British and American officials said the attack was carried out by Russia's military intelligence agency.", vec![(Acc, "United Kingdom", "Russia", ""), (Acc, us, "Russia", "American")]),
+        ("passive_attributed_by", "The attack was attributed by the Lithuanian government to Russian-linked hackers.", vec![(Acc, "Lithuania", "Russia", "Lithuanian")]),
+        ("service_suspected", "Sweden's security service Sapo said it suspected Russian state actors were behind the attack.", vec![(Acc, "Sweden", "Russia", "")]),
+        ("researchers_attributed", "ESET researchers attributed the malware to Sandworm.", vec![(Acc, "Slovakia", "Sandworm", "ESET")]),
+        ("established_links", "New Zealand's GCSB said it had established links between a Chinese state-sponsored actor and the compromise of parliamentary networks.", vec![(Acc, "New Zealand", "China", "GCSB")]),
+        ("service_accused_hackers", "The Danish defence intelligence service accused Russian hackers of attacking Danish energy companies.", vec![(Acc, "Denmark", "Russia", "Danish")]),
+        ("a_group_named_is_no_verb", "Microsoft said a Chinese group named Storm-0558 had hacked email accounts.", vec![(Acc, us, "Storm-0558", "Microsoft")]),
+    ];
+    check(
+        &rows
+            .iter()
+            .map(|(n, t, w)| (*n, *t, w.clone()))
+            .collect::<Vec<_>>(),
+    );
+}

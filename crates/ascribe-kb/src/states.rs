@@ -797,6 +797,247 @@ pub const STATES: &[StateDef] = &[
         ["Phnom Penh"],
         "Cambodian government"
     ),
+    st!(
+        "Albania",
+        "AL",
+        [],
+        ["Albanian", "Albanians"],
+        ["Tirana"],
+        "Albanian government"
+    ),
+    st!(
+        "Qatar",
+        "QA",
+        [],
+        ["Qatari", "Qataris"],
+        ["Doha"],
+        "Qatari government"
+    ),
+    st!(
+        "Kuwait",
+        "KW",
+        [],
+        ["Kuwaiti", "Kuwaitis"],
+        ["Kuwait City"],
+        "Kuwaiti government"
+    ),
+    st!(
+        "Oman",
+        "OM",
+        [],
+        ["Omani", "Omanis"],
+        ["Muscat"],
+        "Omani government"
+    ),
+    st!(
+        "Bosnia and Herzegovina",
+        "BA",
+        ["Bosnia"],
+        ["Bosnian", "Bosnians"],
+        ["Sarajevo"],
+        "Bosnian government"
+    ),
+    st!(
+        "Chile",
+        "CL",
+        [],
+        ["Chilean", "Chileans"],
+        [],
+        "Chilean government"
+    ),
+    st!(
+        "Peru",
+        "PE",
+        [],
+        ["Peruvian", "Peruvians"],
+        [],
+        "Peruvian government"
+    ),
+    st!(
+        "Ecuador",
+        "EC",
+        [],
+        ["Ecuadorian", "Ecuadorians"],
+        ["Quito"],
+        "Ecuadorian government"
+    ),
+    st!(
+        "Bolivia",
+        "BO",
+        [],
+        ["Bolivian", "Bolivians"],
+        [],
+        "Bolivian government"
+    ),
+    st!(
+        "Uruguay",
+        "UY",
+        [],
+        ["Uruguayan", "Uruguayans"],
+        ["Montevideo"],
+        "Uruguayan government"
+    ),
+    st!(
+        "Paraguay",
+        "PY",
+        [],
+        ["Paraguayan", "Paraguayans"],
+        ["Asuncion"],
+        "Paraguayan government"
+    ),
+    st!(
+        "Costa Rica",
+        "CR",
+        [],
+        ["Costa Rican", "Costa Ricans"],
+        [],
+        "Costa Rican government"
+    ),
+    st!(
+        "Panama",
+        "PA",
+        [],
+        ["Panamanian", "Panamanians"],
+        [],
+        "Panamanian government"
+    ),
+    st!(
+        "Nicaragua",
+        "NI",
+        [],
+        ["Nicaraguan", "Nicaraguans"],
+        ["Managua"],
+        "Nicaraguan government"
+    ),
+    st!(
+        "Libya",
+        "LY",
+        [],
+        ["Libyan", "Libyans"],
+        [],
+        "Libyan government"
+    ),
+    st!(
+        "Tunisia",
+        "TN",
+        [],
+        ["Tunisian", "Tunisians"],
+        ["Tunis"],
+        "Tunisian government"
+    ),
+    st!(
+        "Sudan",
+        "SD",
+        [],
+        ["Sudanese"],
+        ["Khartoum"],
+        "Sudanese government"
+    ),
+    st!(
+        "Ghana",
+        "GH",
+        [],
+        ["Ghanaian", "Ghanaians"],
+        ["Accra"],
+        "Ghanaian government"
+    ),
+    st!(
+        "Uganda",
+        "UG",
+        [],
+        ["Ugandan", "Ugandans"],
+        ["Kampala"],
+        "Ugandan government"
+    ),
+    st!(
+        "Tanzania",
+        "TZ",
+        [],
+        ["Tanzanian", "Tanzanians"],
+        ["Dodoma"],
+        "Tanzanian government"
+    ),
+    st!(
+        "Rwanda",
+        "RW",
+        [],
+        ["Rwandan", "Rwandans"],
+        ["Kigali"],
+        "Rwandan government"
+    ),
+    st!(
+        "Zimbabwe",
+        "ZW",
+        [],
+        ["Zimbabwean", "Zimbabweans"],
+        ["Harare"],
+        "Zimbabwean government"
+    ),
+    st!(
+        "Senegal",
+        "SN",
+        [],
+        ["Senegalese"],
+        ["Dakar"],
+        "Senegalese government"
+    ),
+    st!(
+        "Nepal",
+        "NP",
+        [],
+        ["Nepali", "Nepalese"],
+        ["Kathmandu"],
+        "Nepalese government"
+    ),
+    st!(
+        "Laos",
+        "LA",
+        ["Lao PDR"],
+        ["Laotian", "Laotians"],
+        ["Vientiane"],
+        "Lao government"
+    ),
+    st!("Brunei", "BN", [], ["Bruneian"], [], "Bruneian government"),
+    st!(
+        "Turkmenistan",
+        "TM",
+        [],
+        ["Turkmen"],
+        ["Ashgabat"],
+        "Turkmen government"
+    ),
+    st!(
+        "Maldives",
+        "MV",
+        [],
+        ["Maldivian", "Maldivians"],
+        [],
+        "Maldivian government"
+    ),
+    st!(
+        "Papua New Guinea",
+        "PG",
+        [],
+        ["Papua New Guinean"],
+        ["Port Moresby"],
+        "Papua New Guinean government"
+    ),
+    st!(
+        "Fiji",
+        "FJ",
+        [],
+        ["Fijian", "Fijians"],
+        ["Suva"],
+        "Fijian government"
+    ),
+    st!(
+        "Jamaica",
+        "JM",
+        [],
+        ["Jamaican", "Jamaicans"],
+        [],
+        "Jamaican government"
+    ),
 ];
 
 /// Unions that speak as one party in statements (the EU Council, NATO).

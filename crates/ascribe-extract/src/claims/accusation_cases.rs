@@ -124,7 +124,7 @@ const CASES: &[(&str, &[Want])] = &[
     ),
     (
         "Iran was behind the attack, the Albanian prime minister said in a video statement.",
-        &[(A, "Iran", "prime minister", None)],
+        &[(A, "Iran", "Albanian government", Some("Albania"))],
     ),
     (
         "The Sandworm group was responsible for the attacks on the power grid, the U.S. Treasury said in a statement announcing sanctions.",

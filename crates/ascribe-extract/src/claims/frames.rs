@@ -242,6 +242,22 @@ impl Ctx<'_> {
             {
                 continue;
             }
+            // "a group named Storm-0558": only "named X as responsible /
+            // as (being) behind / as the culprit" accuses.
+            if (vw_is("named") || vw_is("names"))
+                && ![
+                    " as responsible",
+                    " as being responsible",
+                    " as behind",
+                    " as being behind",
+                    " as the culprit",
+                    " as the perpetrator",
+                ]
+                .iter()
+                .any(|x| after.contains(x))
+            {
+                continue;
+            }
             // "linked the attack to X": the object, then "to"; "linked to"
             // and "ties with" are link words, not this verb.
             if (vw_is("linked") || vw_is("tied") || vw_is("traced"))

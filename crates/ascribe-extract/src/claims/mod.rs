@@ -726,9 +726,11 @@ impl Ctx<'_> {
     /// "traced").
     fn weak_cue(&self, h: &Hit) -> bool {
         self.text.get(h.start..h.end).is_some_and(|w| {
-            ["held", "holds", "linked", "tied", "traced"]
-                .iter()
-                .any(|x| w.eq_ignore_ascii_case(x))
+            [
+                "held", "holds", "linked", "tied", "traced", "named", "names",
+            ]
+            .iter()
+            .any(|x| w.eq_ignore_ascii_case(x))
         })
     }
 

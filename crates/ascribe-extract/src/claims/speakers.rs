@@ -430,6 +430,31 @@ pub(super) const NOT_NAMES: &[&str] = &[
     "Division",
 ];
 
+/// Last words of an organisation's name (see [`capitalized_name`]).
+const ORG_TAILS: &[&str] = &[
+    "Group",
+    "Team",
+    "Center",
+    "Centre",
+    "Division",
+    "Unit",
+    "Agency",
+    "Service",
+    "Office",
+    "Institute",
+    "Council",
+    "Committee",
+    "Commission",
+    "Directorate",
+    "Command",
+    "Ministry",
+    "Department",
+    "Bureau",
+    "Lab",
+    "Labs",
+    "Laboratory",
+];
+
 /// A capitalised name of two to four words at the start of `s`.
 /// Whether a word is one of [`NOT_NAMES`]: a set, since the speaker rules
 /// ask it of each capitalised word and the list is long.
@@ -457,11 +482,16 @@ pub(super) fn capitalized_name(s: &str) -> Option<String> {
         while let Some(r) = w2.strip_suffix("'s") {
             w2 = r;
         }
-        let ok = w2.len() >= 2
+        let cased = w2.len() >= 2
             && w2.chars().next().is_some_and(char::is_uppercase)
-            && w2.chars().skip(1).all(|c| c.is_lowercase() || c == '-')
-            && !not_name(w2);
-        if !ok {
+            && w2.chars().skip(1).all(|c| c.is_lowercase() || c == '-');
+        // "Threat Analysis Group", "Global Research and Analysis Team":
+        // capitalised words before an organisation's last word name it,
+        // not a person.
+        if cased && !words.is_empty() && ORG_TAILS.contains(&w2) {
+            return None;
+        }
+        if !cased || not_name(w2) {
             break;
         }
         words.push(w2);
