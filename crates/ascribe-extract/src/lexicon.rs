@@ -190,6 +190,12 @@ const ASSERT: &[&str] = &[
     "pointed to",
     "points to",
     "contended",
+    // "Chinese officials countered that ...", "Moscow shot back that ...".
+    "countered",
+    "counters",
+    "retorted",
+    "shot back",
+    "fired back",
     "cautioned",
     "mentioned",
 ];

@@ -689,3 +689,45 @@ fn one_line_accusations() {
             .collect::<Vec<_>>(),
     );
 }
+
+/// Counter-accusations as one sentence after the accusation they answer:
+/// the origin placed by "from" after the operation ("attacked from US
+/// territory"), the reply's verbs ("countered that"), the accused naming
+/// the accuser's agencies, and two parties in one reply.
+#[test]
+fn one_line_counter_accusations() {
+    let us = "United States";
+    let rows: Vec<(&str, &str, &str, Vec<(&str, &str)>)> = vec![
+        ("attacked_from_territory", "Russia", "Peskov said Russian websites were constantly attacked from US territory.", vec![(us, "Peskov")]),
+        ("faced_attacks_from", "Russia", "Kremlin spokesman Dmitry Peskov said Russia itself faced constant cyberattacks from the United States.", vec![(us, "Peskov")]),
+        ("biggest_source", "China", "Foreign ministry spokesman Wang Wenbin said the United States was the world's biggest source of cyberattacks.", vec![(us, "Wang Wenbin")]),
+        ("hacker_empire", "China", "China's foreign ministry said the US was \"the biggest hacker empire in the world\".", vec![(us, "foreign")]),
+        ("countered_that", "China", "Chinese officials countered that the US National Security Agency had hacked Chinese universities.", vec![(us, "Chinese")]),
+        ("pointing_to", "China", "Beijing accused Washington of hypocrisy, pointing to US cyberattacks on Chinese companies.", vec![(us, "")]),
+        ("two_parties_behind", "Iran", "Iran's foreign ministry said the United States and Israel were behind cyberattacks on Iranian infrastructure.", vec![(us, "foreign"), ("Israel", "foreign")]),
+        ("it_was_the_accuser", "Russia", "Zakharova said it was the United States that was carrying out cyberattacks against Russia.", vec![(us, "Zakharova")]),
+        ("victim_of_attacks_which_came_from", "China", "The Chinese embassy said China was a major victim of cyberattacks, many of which came from the United States.", vec![(us, "embassy")]),
+        ("agency_conducted", "China", "Mao Ning said the CIA had conducted cyberattacks against China for years.", vec![(us, "Mao Ning")]),
+        ("itself_conducting", "Russia", "The Russian embassy said the US was itself conducting cyber operations against Russia.", vec![(us, "embassy")]),
+        ("long_carried_out", "China", "The spokesperson said the US had long carried out large-scale, organised cyberattacks against China.", vec![(us, "spokesperson")]),
+        ("itself_the_target_by", "Iran", "Tehran said it had itself been the target of cyberattacks by Israel.", vec![("Israel", "")]),
+    ];
+    let cases: Vec<(&str, String, Vec<Want>)> = rows
+        .iter()
+        .map(|(name, state, reply, counters)| {
+            let mut want: Vec<Want> = vec![(Acc, us, state, "US")];
+            want.extend(counters.iter().map(|&(t, who)| (Counter, *state, t, who)));
+            (
+                *name,
+                format!("The US government accused {state} of hacking its networks. {reply}"),
+                want,
+            )
+        })
+        .collect();
+    check(
+        &cases
+            .iter()
+            .map(|(n, t, w)| (*n, t.as_str(), w.clone()))
+            .collect::<Vec<_>>(),
+    );
+}

@@ -612,9 +612,21 @@ impl Ctx<'_> {
                                 .get(x.start..x.end)
                                 .is_some_and(|t| t.ends_with(" to") || t.ends_with(" on"))
                 };
+                // "attacked from US territory", "cyberattacks from the
+                // United States": "from" right after the operation places
+                // its origin.
+                let op_from = |x: &Hit| {
+                    x.pat == Pat::Op
+                        && x.end <= h.start
+                        && h.start - x.end <= 10
+                        && self.text.get(x.end..h.start).is_some_and(|g| {
+                            let g = g.trim();
+                            g.eq_ignore_ascii_case("from") || g.eq_ignore_ascii_case("from the")
+                        })
+                };
                 let from = hits
                     .iter()
-                    .any(|x| points(x) && x.end <= h.start && h.start - x.end <= 22);
+                    .any(|x| points(x) && x.end <= h.start && h.start - x.end <= 22 || op_from(x));
                 let b = before.trim_end();
                 // "accusations by the United States that ...": the one who
                 // makes the claim, not an origin.

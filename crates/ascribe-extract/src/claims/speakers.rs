@@ -491,11 +491,11 @@ pub(super) fn capitalized_name(s: &str) -> Option<String> {
         if cased && !words.is_empty() && ORG_TAILS.contains(&w2) {
             return None;
         }
-        if !cased || not_name(w2) {
+        if !cased || not_name(w2) || words.len() == 4 {
             break;
         }
         words.push(w2);
-        if w2.len() != w.len() || words.len() == 4 {
+        if w2.len() != w.len() {
             break;
         }
     }
