@@ -697,7 +697,13 @@ fn one_line_accusations() {
 #[test]
 fn one_line_counter_accusations() {
     let us = "United States";
-    let rows: Vec<(&str, &str, &str, Vec<(&str, &str)>)> = vec![
+    type Row = (
+        &'static str,
+        &'static str,
+        &'static str,
+        Vec<(&'static str, &'static str)>,
+    );
+    let rows: Vec<Row> = vec![
         ("attacked_from_territory", "Russia", "Peskov said Russian websites were constantly attacked from US territory.", vec![(us, "Peskov")]),
         ("faced_attacks_from", "Russia", "Kremlin spokesman Dmitry Peskov said Russia itself faced constant cyberattacks from the United States.", vec![(us, "Peskov")]),
         ("biggest_source", "China", "Foreign ministry spokesman Wang Wenbin said the United States was the world's biggest source of cyberattacks.", vec![(us, "Wang Wenbin")]),
