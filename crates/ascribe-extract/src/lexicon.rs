@@ -729,6 +729,16 @@ const DENY: &[&str] = &[
     "without any basis",
     "no factual basis",
     "not based on facts",
+    // "said the claims were unprofessional", "urged the US to stop
+    // politicising cybersecurity", "groundless hype and smears".
+    "unprofessional",
+    "politicizing",
+    "politicising",
+    "politicize",
+    "politicise",
+    "hype",
+    "hyping",
+    "smears",
 ];
 const DENY_VERB: &[&str] = &[
     "denied",

@@ -737,3 +737,43 @@ fn one_line_counter_accusations() {
             .collect::<Vec<_>>(),
     );
 }
+
+/// A foreign ministry's or an embassy's reply in the words it uses for any
+/// hacking charge: the standing formulas ("opposes all forms of
+/// cyberattacks"), calling the claims unprofessional, hype and smears,
+/// politicising cybersecurity; the replier named by name, office or capital.
+#[test]
+fn foreign_ministry_replies() {
+    let rows = [
+        ("standing_formula", "Foreign ministry spokesperson Lin Jian said China has always firmly opposed and cracked down on all forms of cyberattacks in accordance with the law.", "Lin Jian"),
+        ("not_based_on_facts", "Lin Jian said the US accusations were not based on facts.", "Lin Jian"),
+        ("hype_and_smears", "Mao Ning told reporters that China firmly opposes the US's groundless hype and smears.", "Mao Ning"),
+        ("not_aware_but_opposes", "Asked about the report, Mao Ning said she was not aware of the specifics, but stressed that China opposes all forms of hacking.", "Mao Ning"),
+        ("pure_fabrication", "The Chinese embassy said the relevant report was pure fabrication.", "embassy"),
+        ("stop_politicising", "Guo Jiakun said tracing the source of cyberattacks is a complex technical issue and urged the US to stop politicizing cybersecurity issues.", "Guo Jiakun"),
+        ("unfounded_and_irresponsible", "China rejected the accusation as \"unfounded\" and \"irresponsible\".", ""),
+        ("embassy_spokesman_unprofessional", "Liu Pengyu, a spokesman for the Chinese embassy in Washington, said the claims were \"unprofessional and irresponsible\".", "Liu Pengyu"),
+        ("completely_groundless", "In response, China's foreign ministry said the allegations were \"completely groundless\".", "foreign"),
+        ("opposes_and_rejects", "The Chinese side firmly opposes and rejects the groundless accusations, Wang said.", ""),
+        ("denied_involvement", "China has denied involvement.", ""),
+        ("denied_and_itself_a_victim", "Beijing has consistently denied the accusations and says it is itself a victim of hacking.", ""),
+        ("called_slander", "The Chinese government has called the allegations slander.", "Chinese government"),
+        ("officials_repeatedly_rejected", "Chinese officials have repeatedly rejected such claims.", "officials"),
+    ];
+    let cases: Vec<(&str, String, Vec<Want>)> = rows
+        .iter()
+        .map(|&(name, reply, who)| {
+            (
+                name,
+                format!("The US government accused Chinese state hackers of breaching the Treasury Department. {reply}"),
+                vec![(Acc, "United States", "China", "US"), (Deny, "China", "China", who)],
+            )
+        })
+        .collect();
+    check(
+        &cases
+            .iter()
+            .map(|(n, t, w)| (*n, t.as_str(), w.clone()))
+            .collect::<Vec<_>>(),
+    );
+}
