@@ -1388,3 +1388,59 @@ fn passive_accusation_with_agent_is_not_reversed() {
         "{cs:#?}"
     );
 }
+
+#[test]
+fn nothing_to_do_with_denies_only_for_the_speakers_side() {
+    // Neither the fires nor the attacks are the speaker's side.
+    let cs = read(
+        "Hackers attacked Iran's infrastructure last month. Iranian foreign ministry spokesman Ali Karimi said the recent fires had nothing to do with the cyberattacks.",
+    );
+    assert!(
+        cs.iter().all(|c| c.claim.kind != Some(ClaimKind::Denial)),
+        "{cs:#?}"
+    );
+    // "... has nothing to do with us": the object is the speaker's side.
+    let cs = read(
+        "The US government accused Russia of hacking federal agencies. Kremlin spokesman Dmitry Peskov said: \"This discussion has nothing to do with us.\"",
+    );
+    assert!(
+        cs.iter().any(|c| c.claim.kind == Some(ClaimKind::Denial)
+            && c.claim.target_canonical.as_deref() == Some("Russia")),
+        "{cs:#?}"
+    );
+}
+
+#[test]
+fn answers_labelled_a_are_the_party_the_header_names() {
+    let cs = read(
+        "Remarks by Spokesperson of Chinese Embassy in Canada on Cyber Security\n\n\
+         Q: On Tuesday, Canada's Communications Security Establishment said Chinese state-sponsored actors had hacked a research council. What is your comment?\n\n\
+         A: The accusation from the Canadian side is totally groundless. China firmly opposes all forms of cyberattacks.\n\n\
+         We urge the Canadian side to abandon its prejudice when dealing with cyber incidents.",
+    );
+    let k = kinds(&cs);
+    assert!(
+        k.contains(&(ClaimKind::Accusation, some("Canada"), some("China"))),
+        "{cs:#?}"
+    );
+    let denial = cs
+        .iter()
+        .find(|c| c.claim.kind == Some(ClaimKind::Denial))
+        .map(|c| &c.claim);
+    assert_eq!(
+        denial.and_then(|c| c.speaker_country.as_deref()),
+        Some("China"),
+        "{cs:#?}"
+    );
+    assert!(
+        denial
+            .and_then(|c| c.speaker_org.as_deref())
+            .is_some_and(|o| o.contains("Embassy")),
+        "{cs:#?}"
+    );
+    // Urged to act is not accused of acting.
+    assert!(
+        !k.iter().any(|x| x.0 == ClaimKind::CounterAccusation),
+        "{cs:#?}"
+    );
+}

@@ -149,7 +149,7 @@ pub const STATES: &[StateDef] = &[
     st!(
         "New Zealand",
         "NZ",
-        [],
+        ["NZ"],
         ["New Zealander", "New Zealanders"],
         ["Wellington"],
         "New Zealand government"

@@ -8,6 +8,8 @@ use super::*;
 enum Label {
     Name(String),
     Party(Speaker),
+    /// "A:" after "Q:": the party the header names as answering.
+    Answer,
 }
 
 impl Ctx<'_> {
@@ -95,6 +97,10 @@ impl Ctx<'_> {
                 .collect();
             if lower.iter().any(|w| ASKS.contains(&w.as_str())) {
                 found.push((i, None));
+                continue;
+            }
+            if matches!(lower.as_slice(), [w] if w == "a" || w == "answer") {
+                found.push((i, Some(Label::Answer)));
                 continue;
             }
             let name: Vec<String> = lower
@@ -188,6 +194,13 @@ impl Ctx<'_> {
                 let mut sp = match label {
                     Label::Name(nm) => self.person_speaker(nm),
                     Label::Party(sp) => sp.clone(),
+                    Label::Answer => self.answerer_in_header(head_end).unwrap_or(Speaker {
+                        person: None,
+                        org: None,
+                        country: None,
+                        official: false,
+                        media: false,
+                    }),
                 };
                 // "Foreign Ministry Spokesperson Zhao Ming's Regular Press
                 // Conference": the title the header gives the name.
@@ -228,6 +241,39 @@ impl Ctx<'_> {
             media: true,
         });
         true
+    }
+
+    /// Who answers a "Q:"/"A:" transcript: the official party its header
+    /// names ("Response to Media Query by Spokesperson of Chinese Embassy
+    /// in New Zealand", "Foreign Ministry Spokesperson's Remarks on ...").
+    fn answerer_in_header(&mut self, head_end: usize) -> Option<Speaker> {
+        for i in 0..head_end.min(6) {
+            let st = self.sentences.get(i)?;
+            let (a, b) = (st.start, st.end);
+            let parties = self.hits_of(a, b, |p| {
+                matches!(
+                    p,
+                    Pat::Body(_) | Pat::Bloc(_) | Pat::State(_) | Pat::Title(_)
+                )
+            });
+            for h in parties {
+                // The noun phrase from the party to the next preposition
+                // that ends a name ("... Embassy in New Zealand on ...").
+                let rest = self.text.get(h.start..b).unwrap_or("");
+                let end = [" on ", " regarding ", " about ", " concerning ", "\n"]
+                    .iter()
+                    .filter_map(|w| rest.find(w))
+                    .min()
+                    .unwrap_or(rest.len());
+                if let Some(sp) = self
+                    .parse_np(h.start, h.start + end, i)
+                    .filter(|sp| sp.official && sp.country.is_some())
+                {
+                    return Some(Speaker { person: None, ..sp });
+                }
+            }
+        }
+        None
     }
 
     /// The speaker a header line before the first label makes of `name`

@@ -946,8 +946,55 @@ impl Ctx<'_> {
                 .unwrap_or("")
                 .to_lowercase(),
         );
-        after.trim_start().starts_with("the government")
-            || after.trim_start().starts_with("governments")
+        let after = after.trim_start();
+        if after.starts_with("the government") || after.starts_with("governments") {
+            return true;
+        }
+        // "the recent fires have had nothing to do with the cyberattacks":
+        // neither side of the phrase is the speaker's side (a pronoun, a
+        // party) nor the claim's truth ("with reality"), so it denies no
+        // responsibility.
+        let clause_start = self
+            .text
+            .get(..d.start)
+            .and_then(|b| b.rfind([',', ':', ';', '"', '“', '”', '—', '.', '?', '!']))
+            .map_or(0, |k| k + 1);
+        let before = self
+            .text
+            .get(clause_start..d.start)
+            .unwrap_or("")
+            .to_lowercase();
+        const SIDE: &[&str] = &[
+            "we", "i", "us", "me", "our", "my", "it", "he", "she", "they", "them", "its",
+            "reality", "truth", "facts", "fact",
+        ];
+        let side_word = |t: &str| {
+            t.split(|c: char| !c.is_alphanumeric())
+                .any(|w| SIDE.contains(&w))
+        };
+        let first_after: String = after
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let party = |a: usize, b: usize| {
+            !self
+                .hits_of(a, b, |p| {
+                    matches!(
+                        p,
+                        Pat::State(_)
+                            | Pat::Bloc(_)
+                            | Pat::Body(_)
+                            | Pat::Group(_)
+                            | Pat::Person(_)
+                    )
+                })
+                .is_empty()
+        };
+        !(side_word(&before)
+            || side_word(&first_after)
+            || party(clause_start, d.start)
+            || party(d.end, (d.end + 30).min(e)))
     }
 
     pub(super) fn context_op(&self, prior: &[RawClaim], country: Option<&str>) -> Option<String> {

@@ -364,6 +364,33 @@ impl Ctx<'_> {
         } else {
             (p0, p1)
         };
+        // "We urge the New Zealand side to abandon the Cold War mentality":
+        // the party urged to act is asked, not held responsible, unless it
+        // is urged to stop what it does ("urged the US to stop its
+        // cyberattacks").
+        {
+            let verb = if p0 == "the" { p1 } else { p0 };
+            if matches!(
+                verb,
+                "urge" | "urged" | "urges" | "urging" | "asked" | "asks" | "ask"
+            ) {
+                let rest = self
+                    .text
+                    .get(h.end..floor_boundary(self.text, h.end + 40).max(h.end));
+                let rest = rest.unwrap_or("").to_ascii_lowercase();
+                let rest = rest.trim_start();
+                let rest = ["side ", "government ", "authorities "]
+                    .iter()
+                    .find_map(|w| rest.strip_prefix(w))
+                    .unwrap_or(rest);
+                if let Some(todo) = rest.strip_prefix("to ") {
+                    let next = todo.split_whitespace().next().unwrap_or("");
+                    if !["stop", "cease", "end", "halt", "refrain", "immediately"].contains(&next) {
+                        return true;
+                    }
+                }
+            }
+        }
         const VICTIM_PREP: &[&str] = &[
             "against",
             "targeting",
