@@ -1444,3 +1444,30 @@ fn answers_labelled_a_are_the_party_the_header_names() {
         "{cs:#?}"
     );
 }
+
+#[test]
+fn a_name_given_a_post_in_an_appositive_speaks_later_by_surname() {
+    // The appositive's sentence has no verb of saying; the post's state
+    // is the one an unnamed holder of the same post was given before.
+    let cs = read(
+        "A Chinese military spokesperson on Wednesday condemned a recent US report, saying that smearing China cannot help. \
+         Zhang Wei, spokesperson for the Ministry of National Defense, made the remarks at a regular briefing. \
+         Zhang said the United States was behind cyberattacks against China. \
+         The United States often accuses others of actions it itself has taken, Zhang said.",
+    );
+    let k = kinds(&cs);
+    assert_eq!(
+        k,
+        vec![(
+            ClaimKind::CounterAccusation,
+            some("China"),
+            some("United States")
+        )],
+        "{cs:#?}"
+    );
+    assert_eq!(cs[0].claim.speaker.as_deref(), Some("Zhang Wei"));
+    assert_eq!(
+        cs[0].claim.speaker_org.as_deref(),
+        Some("Ministry of National Defense")
+    );
+}

@@ -235,6 +235,25 @@ impl Ctx<'_> {
             {
                 continue;
             }
+            // "The United States often accuses others of actions it itself
+            // has taken": a habit ascribed to the subject, with no party
+            // accused.
+            if [
+                " others",
+                " other countries",
+                " other nations",
+                " everyone",
+                " anyone",
+            ]
+            .iter()
+            .any(|o| {
+                after.starts_with(o)
+                    && after.get(o.len()..).is_some_and(|r| {
+                        r.starts_with(' ') || r.starts_with(',') || r.starts_with('.')
+                    })
+            }) {
+                continue;
+            }
             // "held talks", "holds a stake": only "holds X responsible /
             // accountable" accuses.
             if (vw_is("holds") || vw_is("held"))

@@ -300,7 +300,13 @@ impl Ctx<'_> {
     /// "Daniel Voss, head of Germany's Federal Office for Information
     /// Security": the name with the post the words after its comma give,
     /// when they name an official party.
-    fn post_after_name(&mut self, name: &str, at: usize, e: usize, i: usize) -> Option<Speaker> {
+    pub(super) fn post_after_name(
+        &mut self,
+        name: &str,
+        at: usize,
+        e: usize,
+        i: usize,
+    ) -> Option<Speaker> {
         let rest = self.text.get(at..e)?;
         let post = rest.strip_prefix(", ")?;
         let len = post.find([',', ';', '\n', '(']).unwrap_or(post.len());
@@ -313,10 +319,76 @@ impl Ctx<'_> {
         if x.person.is_some() || !x.official || x.org.is_none() && x.country.is_none() {
             return None;
         }
-        let sp = Speaker {
+        let mut sp = Speaker {
             person: Some(name.to_owned()),
             ..x
         };
+        // "A Chinese military spokesperson said ... Zhang Xiaogang,
+        // spokesperson for the Ministry of National Defense": a post with
+        // no state of its own is the one an unnamed holder of the same post
+        // was given before.
+        if sp.country.is_none() {
+            let lower_post = post.to_lowercase();
+            let earlier = self.posts.iter().rev().find(|(t, p)| {
+                p.country.is_some()
+                    && TITLES
+                        .get(*t)
+                        .and_then(|x| x.title.split_whitespace().last())
+                        .is_some_and(|r| lower_post.contains(&r.to_lowercase()))
+            });
+            if let Some((_, p)) = earlier {
+                sp.country.clone_from(&p.country);
+            } else {
+                // Or a state's adjective right before the same post word
+                // earlier in the text ("A Chinese military spokesperson
+                // condemned ...").
+                let role = lower_post
+                    .split_whitespace()
+                    .find(|w| !["a", "an", "the"].contains(w))
+                    .filter(|w| ["spokesperson", "spokesman", "spokeswoman"].contains(w));
+                if let Some(role) = role {
+                    let before = self.text.get(..at).unwrap_or("");
+                    let lower = before.to_lowercase();
+                    let state = lower.match_indices(role).find_map(|(k, _)| {
+                        self.hits_of(k.saturating_sub(30), k, |p| matches!(p, Pat::State(_)))
+                            .last()
+                            .and_then(|h| match h.pat {
+                                Pat::State(x) => STATES.get(x).map(|d| d.name.to_owned()),
+                                _ => None,
+                            })
+                    });
+                    if state.is_some() {
+                        sp.country = state;
+                    }
+                }
+            }
+        }
+        // "spokesperson for the Ministry of National Defense": the body,
+        // not the post, is the organisation.
+        if let Some(org) = &sp.org {
+            let lower = org.to_lowercase();
+            let cut = [
+                "spokesperson",
+                "spokesman",
+                "spokeswoman",
+                "a spokesperson",
+                "a spokesman",
+                "a spokeswoman",
+                "the spokesperson",
+                "the spokesman",
+                "the spokeswoman",
+            ]
+            .iter()
+            .flat_map(|r| {
+                [" for the ", " for ", " of the ", " of ", " at the ", " at "]
+                    .map(|p| format!("{r}{p}"))
+            })
+            .find(|p| lower.starts_with(p.as_str()))
+            .map(|p| p.len());
+            if let Some(k) = cut {
+                sp.org = org.get(k..).map(str::to_owned);
+            }
+        }
         self.remember(&sp, None);
         Some(sp)
     }

@@ -749,6 +749,13 @@ impl Ctx<'_> {
         let owner_that = t.contains(" that ") && (t.contains("’s ") || t.contains("'s "));
         if speech || owner_that {
             let _ = self.frames(i);
+        } else if let Some(name) =
+            speakers::capitalized_name(t).filter(|n| t.starts_with(n.as_str()))
+        {
+            // "Zhang Xiaogang, spokesperson for the Ministry of National
+            // Defense, made the remarks ...": the post an appositive gives
+            // a name is remembered for a later "Zhang said".
+            let _ = self.post_after_name(&name, s + name.len(), e, i);
         }
         // Only a quotation of several sentences names people to remember
         // here (a continued one names no one new).

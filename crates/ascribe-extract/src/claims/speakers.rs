@@ -1723,7 +1723,7 @@ impl Ctx<'_> {
                     .get(t)
                     .and_then(|x| x.title.split_whitespace().last())
             };
-            if sp.person.is_none() && sp.official && sp.org.is_some() {
+            if sp.person.is_none() && sp.official && (sp.org.is_some() || sp.country.is_some()) {
                 self.posts.push((t, sp.clone()));
             } else if sp.org.is_none()
                 && sp.country.is_none()
