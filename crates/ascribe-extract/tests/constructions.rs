@@ -1471,3 +1471,20 @@ fn a_name_given_a_post_in_an_appositive_speaks_later_by_surname() {
         Some("Ministry of National Defense")
     );
 }
+
+#[test]
+fn the_outlet_reporting_a_statement_is_not_its_speaker() {
+    let cs = read(
+        "The US accused Russia of the hack. Moscow is not involved in hacker attacks on US government bodies, Kremlin Spokesman Dmitry Peskov told reporters on Monday, TASS News Agency reported.",
+    );
+    let denials: Vec<_> = cs
+        .iter()
+        .filter(|c| c.claim.kind == Some(ClaimKind::Denial))
+        .map(|c| (c.claim.speaker.as_deref(), c.claim.speaker_org.as_deref()))
+        .collect();
+    assert_eq!(
+        denials,
+        vec![(Some("Dmitry Peskov"), Some("Kremlin"))],
+        "{cs:#?}"
+    );
+}

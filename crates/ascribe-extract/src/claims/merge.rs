@@ -144,8 +144,21 @@ impl Ctx<'_> {
             // over the document's own voice for the same statement, and over
             // unnamed "officials" with no country reporting it ("The Czech
             // Republic has accused China ..., officials said").
+            // An outlet that reports the statement ("..., Peskov told
+            // reporters, TASS reported") is weak beside its speaker too.
+            let media = |x: &RawClaim| {
+                x.speaker.is_none()
+                    && x.speaker_org.as_deref().is_some_and(|o| {
+                        let o = kinds::org_name(o);
+                        BODIES
+                            .iter()
+                            .any(|b| b.kind == BodyKind::Media && b.name == o)
+                    })
+            };
             let weak = |x: &RawClaim| {
-                !x.has_speaker_key() || x.speaker.is_none() && x.speaker_country.is_none()
+                !x.has_speaker_key()
+                    || x.speaker.is_none() && x.speaker_country.is_none()
+                    || media(x)
             };
             if let Some(k) = out.iter().position(|o| {
                 o.sentence == c.sentence
