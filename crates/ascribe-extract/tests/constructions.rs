@@ -1488,3 +1488,22 @@ fn the_outlet_reporting_a_statement_is_not_its_speaker() {
         "{cs:#?}"
     );
 }
+
+#[test]
+fn a_leaders_spokesman_is_not_the_leader() {
+    let cs = read(
+        "The French government accused Russia of hacking the campaign. All the reports were \"nothing but fake news\", Putin's spokesman said.",
+    );
+    let d: Vec<_> = cs
+        .iter()
+        .filter(|c| c.claim.kind == Some(ClaimKind::Denial))
+        .map(|c| {
+            (
+                c.claim.speaker.as_deref(),
+                c.claim.speaker_org.as_deref(),
+                c.claim.speaker_country.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(d, vec![(None, Some("Kremlin"), Some("Russia"))], "{cs:#?}");
+}

@@ -1235,7 +1235,24 @@ impl Ctx<'_> {
                     media: false,
                 });
                 // A possessive ("Putin's spokesman Dmitry Peskov") is not the speaker.
-                if let Some(n) = &name {
+                let np_text = self.text.get(s..e).unwrap_or("");
+                let own_post = title.is_some()
+                    && name
+                        .as_deref()
+                        .is_none_or(|n| p.name.ends_with(n) || n.ends_with(p.surname))
+                    && [format!("{}'s ", p.surname), format!("{}’s ", p.surname)]
+                        .iter()
+                        .any(|x| np_text.contains(x.as_str()));
+                if own_post {
+                    // "Putin's spokesman said": the holder of the post, unnamed.
+                    sp = Speaker {
+                        person: None,
+                        org: Some(executive_of(p.country)),
+                        country: Some(p.country.to_owned()),
+                        official: true,
+                        media: false,
+                    };
+                } else if let Some(n) = &name {
                     if n != p.name && !p.name.ends_with(n.as_str()) && !n.ends_with(p.surname) {
                         let possessed = self
                             .text
