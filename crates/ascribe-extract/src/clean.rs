@@ -968,9 +968,18 @@ fn build_blocks_from(
                 let had_room = p.chars().count() + 1 + next_word <= width;
                 !had_room && turn_label(tt).is_none()
             } else {
+                // A short line with no stop before a whole paragraph is its
+                // headline ("Iran dismisses allegations on organizing
+                // cyber-attack on Australia", then the lede), as is a line
+                // the next repeats; a line broken mid-sentence goes on
+                // with the rest of that sentence only.
+                let headline = tt == p
+                    || p.split_whitespace().nth(14).is_none()
+                        && ends_terminal(tt)
+                        && tt.split_whitespace().nth(14).is_some();
                 !ends_terminal(p)
                     && (tt.starts_with(|c: char| c.is_lowercase())
-                        || p.split_whitespace().nth(7).is_some() && !title_case(p))
+                        || p.split_whitespace().nth(7).is_some() && !title_case(p) && !headline)
             };
             if !join {
                 raw.push(std::mem::take(&mut cur));
@@ -1483,6 +1492,20 @@ Moscow has denied the claims, calling them baseless and
             blocks.iter().any(|b| b.contains("said the hackers")),
             "a line broken mid-sentence before a small word still runs on: {blocks:?}"
         );
+        // A headline in sentence case, repeated or not, before its lede.
+        for s in [
+            "Iran dismisses allegations on organizing cyber-attack on Australia\n\
+             Iran dismisses allegations on organizing cyber-attack on Australia\n\
+             The Iranian foreign ministry spokesperson dismissed the allegations on Saturday, describing them as psychological war.\n",
+            "Iran dismisses allegations on organizing cyber-attack on Australia\n\
+             The Iranian foreign ministry spokesperson dismissed the allegations on Saturday, describing them as psychological war.\n",
+        ] {
+            let blocks = block_texts(&clean(s.as_bytes(), Some(Format::Text)));
+            assert!(
+                blocks.iter().any(|b| b.starts_with("The Iranian")),
+                "{blocks:?}"
+            );
+        }
         assert!(title_case("Russia Denies Meddling in UK Elections"));
         assert!(!title_case(
             "The stance was announced by the Kremlin on Friday"
