@@ -262,6 +262,11 @@ const ACCUSE: &[&str] = &[
     "names",
     "charged",
     "charging",
+    // "prosecuted DPRK citizens on the suspicion of a cyber crime" (only
+    // with an operation in the sentence: see `weak_cue`).
+    "prosecuted",
+    "prosecutes",
+    "prosecuting",
     // "unsealed charges against two nationals for hacking ...".
     "unsealed charges against",
     "filed charges against",

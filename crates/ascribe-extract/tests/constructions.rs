@@ -1507,3 +1507,29 @@ fn a_leaders_spokesman_is_not_the_leader() {
         .collect();
     assert_eq!(d, vec![(None, Some("Kremlin"), Some("Russia"))], "{cs:#?}");
 }
+
+#[test]
+fn a_party_giving_the_following_answer_speaks_in_what_follows() {
+    let cs = read(
+        "Answer of the Foreign Ministry Spokesperson\n\n\
+         Pyongyang, May 2 (KCNA) - A spokesperson for the Foreign Ministry of the DPRK gave the following answer to a question as regards the fact that the U.S. Justice Department prosecuted DPRK citizens on the suspicion of cyber crime:\n\n\
+         The Foreign Ministry of the DPRK expresses serious concern over the provocation, and strongly denounces and rejects it.\n\n\
+         The U.S. has long been posing a constant threat to the cyber security of the DPRK by making cyber space a scene of battle.",
+    );
+    let k = kinds(&cs);
+    for want in [
+        (
+            ClaimKind::Accusation,
+            some("United States"),
+            some("North Korea"),
+        ),
+        (ClaimKind::Denial, some("North Korea"), some("North Korea")),
+        (
+            ClaimKind::CounterAccusation,
+            some("North Korea"),
+            some("United States"),
+        ),
+    ] {
+        assert!(k.contains(&want), "{want:?} in {cs:#?}");
+    }
+}

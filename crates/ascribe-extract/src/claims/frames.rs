@@ -109,6 +109,25 @@ fn lead_phrase(text: &str, s: usize, cs: usize) -> Option<(usize, usize)> {
     Some((s + lead, s + body.len()))
 }
 
+/// Where a sentence's subject ends: its first lower-case word that is no
+/// article or preposition of a name ("expresses" in "The Foreign Ministry
+/// of the DPRK expresses ..."); None when that is not before `e`.
+fn sentence_subject_end(text: &str, s: usize, e: usize) -> Option<usize> {
+    let t = text.get(s..e)?;
+    let mut at = 0;
+    for (k, w) in t.split(' ').enumerate() {
+        let here = at;
+        at += w.len() + 1;
+        if w.is_empty() || w.starts_with(|c: char| !c.is_lowercase()) {
+            continue;
+        }
+        if k > 0 && !["of", "the", "for", "and", "on", "to", "in"].contains(&w) {
+            return Some(s + here);
+        }
+    }
+    None
+}
+
 /// The first past-tense verb after the first word of `s..e` ("summoned" in
 /// "The government summoned the ambassador and"): where a subject ends.
 fn first_past_verb(text: &str, s: usize, e: usize) -> Option<usize> {
@@ -551,7 +570,17 @@ impl Ctx<'_> {
                     np_end_at -= last.len();
                 }
             }
-            if let Some(sp) = self.parse_np(cs, np_end_at, i) {
+            let mut sp = self.parse_np(cs, np_end_at, i);
+            // "The Foreign Ministry of the DPRK expresses concern over ...,
+            // and strongly denounces and rejects it": a verb phrase after
+            // a comma and "and" shares the sentence's subject.
+            let lead = self.text.get(cs..h.start).unwrap_or("").trim_start();
+            if sp.is_none() && cs > s && (lead.starts_with("and ") || lead.starts_with("but ")) {
+                if let Some(end) = sentence_subject_end(self.text, s, cs) {
+                    sp = self.parse_np(s, end, i);
+                }
+            }
+            if let Some(sp) = sp {
                 if sp.country.is_some() {
                     let ce = self.clause_end(h.end, e);
                     out.push(Frame {

@@ -586,6 +586,32 @@ impl Ctx<'_> {
             } else {
                 lower.starts_with("source:").then_some(s + 7)
             };
+            // "A spokesperson for the Foreign Ministry of the DPRK gave the
+            // following answer to a question ...:": what follows is that
+            // party's own voice.
+            if from.is_none() {
+                let following = [
+                    " gave the following ",
+                    " issued the following ",
+                    " made the following ",
+                    " released the following ",
+                    " published the following ",
+                ]
+                .iter()
+                .find_map(|v| lower.find(v))
+                .map(|p| s + p);
+                if let Some(v) = following {
+                    let cs = clause_start(self.text, s, v);
+                    if let Some(sp) = self
+                        .parse_np(cs, v, i)
+                        .filter(|sp| sp.official && sp.country.is_some())
+                    {
+                        self.author = Some(Speaker { person: None, ..sp });
+                        self.author_voice_from = Some(i);
+                        return;
+                    }
+                }
+            }
             let Some(from) = from else { continue };
             let parties = self.hits_of(from, e, |p| {
                 matches!(p, Pat::Body(_) | Pat::Bloc(_) | Pat::State(_))
