@@ -1533,3 +1533,21 @@ fn a_party_giving_the_following_answer_speaks_in_what_follows() {
         assert!(k.contains(&want), "{want:?} in {cs:#?}");
     }
 }
+
+#[test]
+fn the_gru_is_not_one_of_the_groups_named_for_its_units() {
+    let cs = read(
+        "The Dutch government has accused Russia's military intelligence service of being behind the attacks. \
+         Officials said hackers from the GRU, operating under several names including Fancy Bear and Sandworm, targeted the ministries.",
+    );
+    let k = kinds(&cs);
+    assert!(
+        k.contains(&(ClaimKind::Accusation, some("Netherlands"), some("Russia"))),
+        "{cs:#?}"
+    );
+    assert!(
+        !k.iter()
+            .any(|x| x.2 == some("APT28") || x.2 == some("Sandworm")),
+        "{cs:#?}"
+    );
+}

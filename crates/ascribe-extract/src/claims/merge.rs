@@ -440,6 +440,13 @@ impl Ctx<'_> {
             let Some(of_state) = c.target_state.as_deref().and_then(|st| by_state.get(st)) else {
                 continue;
             };
+            // "GRU" alone is not one of its units' groups (the annotation
+            // rules: it has several), however many the story names.
+            if c.target.as_deref().is_some_and(several_units)
+                || self.text.get(c.start..c.end).is_some_and(several_units)
+            {
+                continue;
+            }
             for (canonical, _, text) in of_state {
                 let mut d = c.clone();
                 d.target_canonical = Some(canonical.clone());
@@ -449,6 +456,15 @@ impl Ctx<'_> {
         }
         out.extend(more);
     }
+}
+
+/// Whether the accused as written is a state organ with several units
+/// that each have a group of their own (Russia's military intelligence).
+fn several_units(target: &str) -> bool {
+    let t = target.to_ascii_lowercase();
+    t.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| w == "gru")
+        || t.contains("military intelligence")
 }
 
 /// Whether an accusation or counter-accusation blames the speaker's own
