@@ -1187,6 +1187,8 @@ const PASSIVE: &[&str] = &[
     "have been attributed to",
     "is attributed to",
     "are attributed to",
+    // "a series of cyber attacks attributable to the GRU".
+    "attributable to",
 ];
 
 fn is_acronym(s: &str) -> bool {

@@ -1554,3 +1554,25 @@ fn the_gru_is_not_one_of_the_groups_named_for_its_units() {
         "{cs:#?}"
     );
 }
+
+#[test]
+fn the_ministry_goes_on_speaking_for_the_story_not_the_clause_of_time() {
+    let cs = read(
+        "The Polish Foreign Ministry said on Monday that state institutions had been targeted. \
+         The ministry issued its statement after the Lithuanian Defence Ministry said a series of cyber attacks attributable to the GRU had hit its networks. \
+         \"Poland jointly with its allies strongly condemns activities of the Russian state-controlled actor APT28, which has been conducting a long-term cyber espionage campaign,\" the ministry said.",
+    );
+    let k = kinds(&cs);
+    assert!(
+        k.contains(&(ClaimKind::Accusation, some("Lithuania"), some("Russia"))),
+        "attributable to: {cs:#?}"
+    );
+    assert!(
+        k.contains(&(ClaimKind::Accusation, some("Poland"), some("APT28"))),
+        "activities of the actor condemned, by the ministry of the story: {cs:#?}"
+    );
+    assert!(
+        !k.contains(&(ClaimKind::Accusation, some("Lithuania"), some("APT28"))),
+        "{cs:#?}"
+    );
+}

@@ -536,9 +536,26 @@ impl Ctx<'_> {
                 });
             if names_next {
                 let close = chosen.is_some_and(|h| {
-                    self.text
-                        .get(v..h.start)
-                        .is_some_and(|g| matches!(g.trim().to_lowercase().as_str(), "" | "the"))
+                    self.text.get(v..h.start).is_some_and(|g| {
+                        let g = g.trim().to_lowercase();
+                        // "condemns activities of the Russian
+                        // state-controlled actor APT28": the doer of the
+                        // activities condemned.
+                        let doings = (g.ends_with(" of") || g.ends_with(" of the"))
+                            && g.split_whitespace().count() <= 6
+                            && [
+                                "activit",
+                                "action",
+                                "conduct",
+                                "behavio",
+                                "operation",
+                                "campaign",
+                                "attack",
+                            ]
+                            .iter()
+                            .any(|w| g.contains(w));
+                        matches!(g.as_str(), "" | "the") || doings
+                    })
                 });
                 // "condemn the campaign by APT28", "condemn the campaign
                 // ..., which was attributed to APT28": the condemned

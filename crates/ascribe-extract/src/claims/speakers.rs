@@ -716,9 +716,13 @@ impl Ctx<'_> {
         };
         let at = self.hits.partition_point(|h| h.start < s);
         self.hits.get(..at)?.iter().rev().find_map(|h| match h.pat {
-            Pat::Body(i) if !self.object_of_preposition(h.start) => BODIES
-                .get(i)
-                .filter(|b| kinds.contains(&b.kind) || b.name.to_lowercase().contains(noun)),
+            Pat::Body(i)
+                if !self.object_of_preposition(h.start) && !self.in_time_clause(h.start) =>
+            {
+                BODIES
+                    .get(i)
+                    .filter(|b| kinds.contains(&b.kind) || b.name.to_lowercase().contains(noun))
+            }
             _ => None,
         })
     }
@@ -792,6 +796,30 @@ impl Ctx<'_> {
     /// ...": a role noun stands for the organ of that name a state was
     /// given in the last few sentences, when the knowledge base does not
     /// know it as a body.
+    /// Whether the party at `at` is named in a clause of time ("The
+    /// ministry issued its statement after the German Interior Ministry
+    /// said ..."): the story's background, not the body "the ministry" goes
+    /// on speaking for.
+    fn in_time_clause(&self, at: usize) -> bool {
+        let b = self
+            .text
+            .get(floor_boundary(self.text, at.saturating_sub(32))..at)
+            .unwrap_or("");
+        // The party's own capitalised words and its article set aside.
+        let mut b = b.trim_end();
+        while let Some((head, last)) = b.rsplit_once(' ') {
+            if last.starts_with(char::is_uppercase) || last == "the" {
+                b = head.trim_end();
+            } else {
+                break;
+            }
+        }
+        let b = b.to_ascii_lowercase();
+        [" after", " before", " when", " since"]
+            .iter()
+            .any(|w| b.ends_with(w))
+    }
+
     fn organ_named_before(&self, s: usize, sent: usize, noun: &str) -> Option<Speaker> {
         let head = noun.rsplit(' ').next()?;
         if !ORGANS.contains(&head) && head != "government" {
@@ -803,6 +831,9 @@ impl Ctx<'_> {
             .map_or(s, |x| x.start.min(s));
         self.hits_in(from, s).iter().rev().find_map(|h| {
             let Pat::State(k) = h.pat else { return None };
+            if self.in_time_clause(h.start) {
+                return None;
+            }
             let st = STATES.get(k)?;
             let rest = self.text.get(h.end..s)?;
             let rest = rest
