@@ -1387,6 +1387,40 @@ fn passive_accusation_with_agent_is_not_reversed() {
                 || c.claim.kind == Some(ClaimKind::Denial)),
         "{cs:#?}"
     );
+    // Each agent accuses the subject; an accusation of no operation is none.
+    assert_eq!(
+        kinds(&cs),
+        vec![
+            (ClaimKind::Accusation, some("Israel"), some("Iran")),
+            (ClaimKind::Accusation, some("Albania"), some("Iran"))
+        ],
+        "{cs:#?}"
+    );
+    assert!(read("The United States was accused by China of hypocrisy.").is_empty());
+}
+
+#[test]
+fn bodies_and_firms_the_knowledge_base_does_not_know() {
+    // A state's body with a long proper name.
+    let cs = read(
+        "The National Security Agency carried out the attacks on the university, according to China's National Computer Virus Emergency Response Center.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Accusation, some("China"), some("United States"))],
+        "{cs:#?}"
+    );
+    assert_eq!(
+        cs[0].claim.speaker_org.as_deref(),
+        Some("Chinese National Computer Virus Emergency Response Center")
+    );
+    // "a <state> firm called <Name>": the firm, in that state.
+    let cs = read(
+        "In February, a Chinese cybersecurity firm called Pangu Lab said it discovered US-sponsored hacking activity on Chinese soil.",
+    );
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    assert_eq!(cs[0].claim.speaker_org.as_deref(), Some("Pangu Lab"));
+    assert_eq!(cs[0].claim.speaker_country.as_deref(), Some("China"));
 }
 
 #[test]

@@ -237,6 +237,20 @@ impl Ctx<'_> {
                     if let Some(sp) = self.passive_agent_before_to(h.end, e, i) {
                         out.push(accuse(sp));
                     }
+                } else {
+                    // "A US agency was accused by China of hacking ...",
+                    // "Iran has been accused by Israel and Albania of ...":
+                    // each agent accuses the subject (searched from the
+                    // sentence's start, where it stands).
+                    for sp in self.passive_accusers(h.end, e, i) {
+                        out.push(Frame {
+                            speaker: Some(sp),
+                            content: (s, h.start),
+                            kind: FrameKind::Accuse(s),
+                            verb: h.start,
+                            reporter: None,
+                        });
+                    }
                 }
                 continue;
             }
@@ -1604,6 +1618,43 @@ impl Ctx<'_> {
         let a = v + 4;
         self.parse_np(a, a + to, i)
             .filter(|sp| sp.official && (sp.org.is_some() || sp.country.is_some()))
+    }
+
+    /// "accused by Israel and Albania of ...", "blamed by the UK for ...":
+    /// the official parties between "by" and "of"/"for"/"over".
+    fn passive_accusers(&mut self, v: usize, e: usize, i: usize) -> Vec<Speaker> {
+        let Some(np) = self.text.get(v..e).and_then(|r| r.strip_prefix(" by ")) else {
+            return Vec::new();
+        };
+        let Some(end) = [" of ", " for ", " over "]
+            .iter()
+            .filter_map(|w| find_lit(np, w))
+            .min()
+            .filter(|&p| p <= 80)
+        else {
+            return Vec::new();
+        };
+        if np
+            .get(..end)
+            .is_none_or(|t| t.contains([';', '"', '“', '”']))
+        {
+            return Vec::new();
+        }
+        let a = v + 4;
+        // Accused of an operation, not of "hypocrisy".
+        if self.hits_of(a + end, e, |p| p == Pat::Op).is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (x, y) in split_subjects(self.text, a, a + end) {
+            if let Some(sp) = self
+                .parse_np(x, y, i)
+                .filter(|sp| sp.official && (sp.org.is_some() || sp.country.is_some()))
+            {
+                out.push(sp);
+            }
+        }
+        out
     }
 
     /// "A joins B, C and D in condemning ...", "A joined B in blaming

@@ -207,8 +207,14 @@ pub(super) fn organ_words(after: &str) -> Option<&str> {
         .or_else(|| t.strip_prefix("’s "))
         .unwrap_or(t);
     let t = t.trim().trim_end_matches([',', '.']);
+    // A proper name runs longer ("National Computer Virus Emergency
+    // Response Center") than a description ("cyber security agency").
+    let proper = t
+        .split(' ')
+        .all(|w| w.starts_with(char::is_uppercase) || w == "of" || w == "and");
+    let most = if proper { 7 } else { 5 };
     if t.is_empty()
-        || word_count(t, 6) > 5
+        || word_count(t, most + 1) > most
         || !t.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-')
     {
         return None;
@@ -1442,15 +1448,17 @@ impl Ctx<'_> {
         // that says what it is. A company making an attribution speaks as
         // an institution (the annotation rules count it as an accuser).
         // Capitalised words right after the noun name the firm, not a person.
-        if body.is_none() && known.is_none() && title.is_none() && state.is_none() {
+        if body.is_none() && known.is_none() && title.is_none() {
             let firm_noun = ["firm", "company", "vendor"]
                 .iter()
                 .any(|w| np_lower.contains(w));
             if let Some(firm) = firm_noun.then(|| named_firm(np)).flatten() {
+                // "a Chinese cybersecurity firm called Pangu Lab": the
+                // state's adjective says where the firm is.
                 return Some(Speaker {
                     person: None,
                     org: Some(firm),
-                    country: None,
+                    country: state.and_then(|k| STATES.get(k)).map(|d| d.name.to_owned()),
                     official: true,
                     media: false,
                 });
@@ -2018,6 +2026,11 @@ pub(super) fn named_firm(np: &str) -> Option<String> {
     };
     let words: Vec<&str> = np.split_whitespace().collect();
     if let Some(k) = words.iter().position(|w| is_noun(w)) {
+        // "a Chinese cybersecurity firm called Pangu Lab".
+        let k = match words.get(k + 1) {
+            Some(&"called" | &"named") => k + 1,
+            _ => k,
+        };
         let run: Vec<&str> = words
             .iter()
             .skip(k + 1)
