@@ -243,6 +243,11 @@ const ACCUSE: &[&str] = &[
     // an operation after them: see the frames).
     "sanctioned",
     "imposed sanctions on",
+    "imposed sanctions against",
+    "announced sanctions on",
+    "announced sanctions against",
+    "issued sanctions against",
+    "issuing sanctions against",
     // The EU's wording: "decided to impose restrictive measures on six
     // persons responsible for cyberattacks".
     "impose restrictive measures on",

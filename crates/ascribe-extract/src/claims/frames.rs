@@ -260,7 +260,7 @@ impl Ctx<'_> {
             // Sanctions accuse only for an operation named after "for" /
             // "over": "sanctioned ... for their role in cyberattacks".
             let sanctions = vw_is("sanctioned")
-                || vw_is("imposed sanctions on")
+                || vt.to_ascii_lowercase().contains("sanctions")
                 || vt.to_ascii_lowercase().contains("restrictive measures");
             if sanctions
                 && (!(after.contains(" for ") || after.contains(" over "))
