@@ -680,6 +680,8 @@ fn one_line_accusations() {
         ("researchers_attributed", "ESET researchers attributed the malware to Sandworm.", vec![(Acc, "Slovakia", "Sandworm", "ESET")]),
         ("established_links", "New Zealand's GCSB said it had established links between a Chinese state-sponsored actor and the compromise of parliamentary networks.", vec![(Acc, "New Zealand", "China", "GCSB")]),
         ("service_accused_hackers", "The Danish defence intelligence service accused Russian hackers of attacking Danish energy companies.", vec![(Acc, "Denmark", "Russia", "Danish")]),
+        ("date_between_subject_and_verb", "Japan's National Police Agency on Jan. 8 announced that a Chinese hacker group known as MirrorFace had conducted cyberattacks on Japanese ministries.", vec![(Acc, "Japan", "MirrorFace", "Police")]),
+        ("day_month_between_subject_and_verb", "The Dutch government on 6 February said Chinese state hackers had broken into a defence network.", vec![(Acc, "Netherlands", "China", "Dutch")]),
         ("announced_sanctions_for", "The United States announced sanctions on seven Chinese nationals for a series of cyber-related crimes.", vec![(Acc, us, "China", "US")]),
         ("a_group_named_is_no_verb", "Microsoft said a Chinese group named Storm-0558 had hacked email accounts.", vec![(Acc, us, "Storm-0558", "Microsoft")]),
     ];

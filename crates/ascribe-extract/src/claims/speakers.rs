@@ -1028,6 +1028,32 @@ impl Ctx<'_> {
                 "year",
             ];
             let w = l.trim_end_matches(',');
+            // "the agency on Jan. 8", "officials on 8 January": a date of
+            // a day and a month (two words) stands as a weekday does.
+            {
+                let words: Vec<&str> = t.rsplitn(4, char::is_whitespace).collect();
+                let day = |x: &str| {
+                    let x = x.trim_end_matches(',');
+                    let x = ["st", "nd", "rd", "th"]
+                        .iter()
+                        .find_map(|s| x.strip_suffix(s))
+                        .unwrap_or(x);
+                    (1..=2).contains(&x.len()) && x.bytes().all(|b| b.is_ascii_digit())
+                };
+                let month = |x: &str| crate::date::month_number(x.trim_end_matches(',')).is_some();
+                if let [a, b, rest @ ..] = &words[..] {
+                    if (day(a) && month(b) || month(a) && day(b)) && !rest.is_empty() {
+                        let cut = a.len() + 1 + b.len();
+                        let head = t.get(..t.len() - cut).unwrap_or("").trim_end();
+                        let prev = head.rsplit(char::is_whitespace).next().unwrap_or("");
+                        e = s + head.len();
+                        if prev.eq_ignore_ascii_case("on") && prev.len() < head.len() {
+                            e = s + head.len() - prev.len();
+                        }
+                        continue;
+                    }
+                }
+            }
             let is_time = crate::date::WEEKDAYS.contains(&w) || when.contains(&w);
             if !last.is_empty() && last.len() < t.len() && is_time {
                 // "the government on Monday", "officials last week".
