@@ -1610,3 +1610,16 @@ fn the_ministry_goes_on_speaking_for_the_story_not_the_clause_of_time() {
         "{cs:#?}"
     );
 }
+
+#[test]
+fn a_titled_name_after_the_comma_is_the_speaker_in_the_state_the_sentence_opens_with() {
+    let cs = read(
+        "Albania cut its diplomatic ties with Iran on Wednesday, Prime Minister Edi Rama said.\n\nRama accused Iran of launching a massive cyberattack against Albania.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Accusation, some("Albania"), some("Iran"))],
+        "{cs:#?}"
+    );
+    assert_eq!(cs[0].claim.speaker.as_deref(), Some("Edi Rama"));
+}

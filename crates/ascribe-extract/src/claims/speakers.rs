@@ -1010,6 +1010,25 @@ impl Ctx<'_> {
 
     /// Parses a noun phrase naming a speaker.
     pub(super) fn parse_np(&mut self, s: usize, e: usize, sent: usize) -> Option<Speaker> {
+        // "Albania cut its ties with Iran on Wednesday, Prime Minister Edi
+        // Rama": a titled name after the last comma is the whole speaker,
+        // not the clause before it.
+        let mut s = s;
+        if let Some(p) = self.text.get(s..e).and_then(|t| t.rfind(", ")) {
+            let tail_at = s + p + 2;
+            let titled = self
+                .hits_in(tail_at, e)
+                .first()
+                .is_some_and(|h| matches!(h.pat, Pat::Title(_)) && h.start == tail_at);
+            let named = self
+                .text
+                .get(tail_at..e)
+                .and_then(last_capitalized_name)
+                .is_some();
+            if titled && named {
+                s = tail_at;
+            }
+        }
         // Trailing auxiliaries and adverbs belong to the verb: "agencies have".
         let mut e = e;
         loop {
@@ -1632,6 +1651,28 @@ impl Ctx<'_> {
         }
         if let Some(st) = state_def {
             sp.country.get_or_insert_with(|| st.name.to_owned());
+        }
+        // "Albania cut its ties with Iran, Prime Minister Edi Rama said": a
+        // title with no state of its own holds office in the state the
+        // sentence opens with, its subject.
+        if sp.country.is_none() && sp.person.is_some() && title.is_some() && body_def.is_none() {
+            let st = self.sentences.get(sent).map(|x| x.start);
+            let opening = st.and_then(|a| {
+                self.hits_of(a, (a + 40).min(s), |p| matches!(p, Pat::State(_)))
+                    .first()
+                    .filter(|h| {
+                        self.text
+                            .get(a..h.start)
+                            .is_some_and(|g| matches!(g.trim(), "" | "The" | "the"))
+                    })
+                    .and_then(|h| match h.pat {
+                        Pat::State(k) => STATES.get(k),
+                        _ => None,
+                    })
+            });
+            if let Some(d) = opening {
+                sp.country = Some(d.name.to_owned());
+            }
         }
         if let Some(t) = title.and_then(|t| TITLES.get(t)) {
             if let Some(c) = t.implies_country {
