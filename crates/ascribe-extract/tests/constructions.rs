@@ -1623,3 +1623,24 @@ fn a_titled_name_after_the_comma_is_the_speaker_in_the_state_the_sentence_opens_
     );
     assert_eq!(cs[0].claim.speaker.as_deref(), Some("Edi Rama"));
 }
+
+#[test]
+fn an_answerer_unknown_to_the_knowledge_base_speaks_for_the_state_its_answers_name() {
+    let cs = read(
+        "Regular Press Conference of the Foreign Ministry, March 5\n\n\
+         AFP: The US Justice Department charged two men it said worked for China's Ministry of State Security with hacking. What is your comment?\n\n\
+         Zhang Ming: The US accusation is groundless. China firmly opposes all forms of cyberattacks.\n\n\
+         Bloomberg: A question on trade?\n\n\
+         Zhang Ming: China's position on trade is consistent.",
+    );
+    let d = cs
+        .iter()
+        .find(|c| c.claim.kind == Some(ClaimKind::Denial))
+        .unwrap_or_else(|| panic!("no denial: {cs:#?}"));
+    assert_eq!(d.claim.speaker.as_deref(), Some("Zhang Ming"));
+    assert_eq!(d.claim.speaker_country.as_deref(), Some("China"));
+    assert_eq!(
+        d.claim.speaker_org.as_deref(),
+        Some("Chinese Ministry of Foreign Affairs")
+    );
+}

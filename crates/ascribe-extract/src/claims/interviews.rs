@@ -212,6 +212,45 @@ impl Ctx<'_> {
                 // A briefer answering the press ("MS. PSAKI:") speaks for an
                 // office; others are as the knowledge base knows them.
                 sp.official |= briefing;
+                // "Regular Press Conference of the Foreign Ministry" and an
+                // answerer the knowledge base does not know: the state its
+                // answers name most ("China firmly opposes ...", "the
+                // Chinese side") is the one it speaks for.
+                if sp.country.is_none() && matches!(label, Label::Name(_)) {
+                    let head = (0..head_end.min(6))
+                        .map(|k| self.sent_text(k).to_ascii_lowercase())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let official_head = ["ministry", "spokes", "press conference", "briefing"]
+                        .iter()
+                        .any(|w| head.contains(w));
+                    if official_head {
+                        // All of this name's turns.
+                        let turns: Vec<(usize, usize)> = found
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, (_, l))| {
+                                matches!((l, label), (Some(Label::Name(a)), Label::Name(b)) if a == b)
+                            })
+                            .map(|(k2, (j, _))| (*j, found.get(k2 + 1).map_or(n, |x| x.0)))
+                            .collect();
+                        if let Some(c) = self.state_of_turns(&turns) {
+                            let foreign = head.contains("foreign ministry")
+                                || head.contains("ministry of foreign affairs");
+                            let stateless = sp.org.as_deref().is_none_or(|o| {
+                                o.starts_with("Ministry") || o.starts_with("Foreign")
+                            });
+                            if foreign && stateless {
+                                sp.org = Some(format!(
+                                    "{} Ministry of Foreign Affairs",
+                                    speakers::country_prefix(c)
+                                ));
+                            }
+                            sp.country = Some(c.to_owned());
+                            sp.official = true;
+                        }
+                    }
+                }
                 sp
             });
             if first.is_none() {
@@ -241,6 +280,36 @@ impl Ctx<'_> {
             media: true,
         });
         true
+    }
+
+    /// The state one speaker's turns (sentence ranges) name most, when it
+    /// is named at least twice and more often than any other.
+    fn state_of_turns(&self, turns: &[(usize, usize)]) -> Option<&'static str> {
+        let mut counts: Vec<(&'static str, usize)> = Vec::new();
+        for &(a, b) in turns {
+            let (Some(x), Some(y)) = (self.sentences.get(a), self.sentences.get(b.max(a + 1) - 1))
+            else {
+                continue;
+            };
+            for h in self
+                .hits_of(x.start, y.end, |p| matches!(p, Pat::State(_)))
+                .iter()
+            {
+                if let Pat::State(k) = h.pat {
+                    if let Some(d) = STATES.get(k) {
+                        match counts.iter_mut().find(|(n, _)| *n == d.name) {
+                            Some((_, c)) => *c += 1,
+                            None => counts.push((d.name, 1)),
+                        }
+                    }
+                }
+            }
+        }
+        counts.sort_by(|p, q| q.1.cmp(&p.1));
+        match counts[..] {
+            [(n, c), ..] if c >= 2 && counts.get(1).is_none_or(|(_, d)| c > *d) => Some(n),
+            _ => None,
+        }
     }
 
     /// Who answers a "Q:"/"A:" transcript: the official party its header
