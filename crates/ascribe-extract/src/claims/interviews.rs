@@ -305,7 +305,7 @@ impl Ctx<'_> {
                 }
             }
         }
-        counts.sort_by(|p, q| q.1.cmp(&p.1));
+        counts.sort_by_key(|q| std::cmp::Reverse(q.1));
         match counts[..] {
             [(n, c), ..] if c >= 2 && counts.get(1).is_none_or(|(_, d)| c > *d) => Some(n),
             _ => None,
