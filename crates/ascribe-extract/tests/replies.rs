@@ -682,6 +682,9 @@ fn one_line_accusations() {
         ("service_accused_hackers", "The Danish defence intelligence service accused Russian hackers of attacking Danish energy companies.", vec![(Acc, "Denmark", "Russia", "Danish")]),
         ("date_between_subject_and_verb", "Japan's National Police Agency on Jan. 8 announced that a Chinese hacker group known as MirrorFace had conducted cyberattacks on Japanese ministries.", vec![(Acc, "Japan", "MirrorFace", "Police")]),
         ("day_month_between_subject_and_verb", "The Dutch government on 6 February said Chinese state hackers had broken into a defence network.", vec![(Acc, "Netherlands", "China", "Dutch")]),
+        ("hyphenated_name_in_appositive", "The White House press secretary, Karine Jean-Pierre, said Russia was responsible for the attack.", vec![(Acc, us, "Russia", "Jean-Pierre")]),
+        ("body_with_descriptive_appositive", "The Australian Signals Directorate, the country's cyber intelligence agency, said Chinese state hackers had targeted government networks.", vec![(Acc, "Australia", "China", "Signals")]),
+        ("behind_this_in_a_quote", "\"We know the GRU was behind this,\" said a senior British official.", vec![(Acc, "United Kingdom", "Russia", "official")]),
         ("announced_sanctions_for", "The United States announced sanctions on seven Chinese nationals for a series of cyber-related crimes.", vec![(Acc, us, "China", "US")]),
         ("a_group_named_is_no_verb", "Microsoft said a Chinese group named Storm-0558 had hacked email accounts.", vec![(Acc, us, "Storm-0558", "Microsoft")]),
     ];

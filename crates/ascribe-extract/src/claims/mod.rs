@@ -705,9 +705,11 @@ impl Ctx<'_> {
             | Pat::DenyVerb
             | Pat::Evidence => true,
             // "the GRU was almost certainly responsible." (see `relation`).
-            Pat::Resp => self.text.get(h.start..h.end).is_some_and(|t| {
-                t.ends_with("responsible") || t.ends_with("to blame") || t.ends_with("involved")
-            }),
+            Pat::Resp => {
+                self.text.get(h.start..h.end).is_some_and(|t| {
+                    t.ends_with("responsible") || t.ends_with("to blame") || t.ends_with("involved")
+                }) || self.behind_pronoun(h, e)
+            }
             // "behind the attacks is X", "supports the interests of X"
             // (see `relation`).
             Pat::From => {

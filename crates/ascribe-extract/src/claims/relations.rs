@@ -160,6 +160,7 @@ impl Ctx<'_> {
                     let w = self.text.get(h.start..h.end).unwrap_or("");
                     w.ends_with("responsible") || w.ends_with("to blame") || w.ends_with("involved")
                 }
+                || self.behind_pronoun(h, e)
         };
         // "(activity that it believes) supports the national interests of
         // Iran": whom an operation serves carries the operation with it.
@@ -981,6 +982,26 @@ impl Ctx<'_> {
             }
         }
         false
+    }
+
+    /// "We know the GRU was behind this": "behind" and a pronoun ending
+    /// the clause stand for the operation the text is about.
+    pub(super) fn behind_pronoun(&self, h: &Hit, e: usize) -> bool {
+        h.pat == Pat::Resp
+            && self
+                .text
+                .get(h.start..h.end)
+                .is_some_and(|w| w.ends_with("behind"))
+            && self.text.get(h.end..e).is_some_and(|r| {
+                ["this", "it", "that", "these", "them"].iter().any(|p| {
+                    r.strip_prefix(' ')
+                        .and_then(|x| x.strip_prefix(p))
+                        .is_some_and(|x| {
+                            let x = x.trim_start_matches(['"', '”', '’', '\'']);
+                            x.is_empty() || x.starts_with(['.', ',', ';', '"', '”'])
+                        })
+                })
+            })
     }
 
     fn acts_otherwise(&self, h: &Hit, op: usize) -> bool {

@@ -283,7 +283,20 @@ pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
                 .rfind([',', ';', ':', '"', '“', '”'])
                 .map_or(0, |p| past_char(head, p));
             let seg = head.get(head_start..).unwrap_or("").trim();
-            if capitalized_name(seg).is_some_and(|n| n.len() == seg.len()) {
+            // Or a body's proper name: "The Australian Signals Directorate,
+            // the country's cyber intelligence agency, said".
+            let proper_body = seg.strip_prefix("The ").is_some_and(|rest| {
+                let words: Vec<&str> = rest.split(' ').collect();
+                words.len() >= 2
+                    && words.iter().all(|w| {
+                        w.starts_with(char::is_uppercase)
+                            || matches!(*w, "of" | "and" | "for" | "the")
+                    })
+                    && words
+                        .last()
+                        .is_some_and(|w| w.starts_with(char::is_uppercase))
+            });
+            if capitalized_name(seg).is_some_and(|n| n.len() == seg.len()) || proper_body {
                 return s + head_start;
             }
         }

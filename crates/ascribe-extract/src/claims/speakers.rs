@@ -488,9 +488,12 @@ pub(super) fn capitalized_name(s: &str) -> Option<String> {
         while let Some(r) = w2.strip_suffix("'s") {
             w2 = r;
         }
+        // Each part of a hyphenated name is capitalised: "Jean-Pierre".
         let cased = w2.len() >= 2
-            && w2.chars().next().is_some_and(char::is_uppercase)
-            && w2.chars().skip(1).all(|c| c.is_lowercase() || c == '-');
+            && w2.split('-').all(|part| {
+                part.chars().next().is_some_and(char::is_uppercase)
+                    && part.chars().skip(1).all(char::is_lowercase)
+            });
         // "Threat Analysis Group", "Global Research and Analysis Team":
         // capitalised words before an organisation's last word name it,
         // not a person.
