@@ -1143,6 +1143,14 @@ const UNOFFICIAL: &[&str] = &[
     "critics",
     "some people",
     "some say",
+    // Unnamed sources as wires name them: "two people briefed on the
+    // investigation", "a person with knowledge of the matter".
+    "people briefed",
+    "person briefed",
+    "people with knowledge",
+    "person with knowledge",
+    "people with direct knowledge",
+    "person familiar",
 ];
 const EVIDENCE: &[&str] = &[
     "the evidence is there",

@@ -415,6 +415,11 @@ fn vendors_and_attribution_statements() {
             vec![(Acc, "United States", "APT29", "Mandiant")],
         ),
         (
+            "unnamed_people_briefed",
+            "Two people briefed on the investigation said Chinese state hackers were responsible.",
+            vec![(Attr, "", "China", "briefed")],
+        ),
+        (
             "vendor_attributes_to",
             "CrowdStrike attributes the intrusions to Fancy Bear, a group tied to the GRU.",
             vec![(Acc, "United States", "APT28", "CrowdStrike")],

@@ -56,7 +56,7 @@ const UNRESOLVED_WORDS: usize = 6;
 
 /// Words that make a long speaker phrase a voice of its own kind: the
 /// unnamed sources an attribution statement may cite.
-const VOICES: &[&str] = &["source", "familiar"];
+const VOICES: &[&str] = &["source", "familiar", "briefed", "knowledge", "anonymity"];
 
 /// Two operation spans describe the same operation, or one is unknown.
 pub(super) fn ops_compatible(a: Option<&str>, b: Option<&str>) -> bool {
