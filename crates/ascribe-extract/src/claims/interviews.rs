@@ -181,6 +181,11 @@ impl Ctx<'_> {
             return false;
         }
         let mut labels: Vec<Option<Speaker>> = vec![None; n];
+        // The state each unknown answerer's turns name most, once per name
+        // (a long transcript has many turns of one answerer).
+        let mut turns_state: std::collections::HashMap<String, Option<&'static str>> =
+            std::collections::HashMap::new();
+        let mut header_answerer: Option<Option<Speaker>> = None;
         let mut first: Option<Speaker> = None;
         for (k, (i, name)) in found.iter().enumerate() {
             let end = found.get(k + 1).map_or(n, |x| x.0);
@@ -194,13 +199,16 @@ impl Ctx<'_> {
                 let mut sp = match label {
                     Label::Name(nm) => self.person_speaker(nm),
                     Label::Party(sp) => sp.clone(),
-                    Label::Answer => self.answerer_in_header(head_end).unwrap_or(Speaker {
-                        person: None,
-                        org: None,
-                        country: None,
-                        official: false,
-                        media: false,
-                    }),
+                    Label::Answer => header_answerer
+                        .get_or_insert_with(|| self.answerer_in_header(head_end))
+                        .clone()
+                        .unwrap_or(Speaker {
+                            person: None,
+                            org: None,
+                            country: None,
+                            official: false,
+                            media: false,
+                        }),
                 };
                 // "Foreign Ministry Spokesperson Zhao Ming's Regular Press
                 // Conference": the title the header gives the name.
@@ -224,17 +232,26 @@ impl Ctx<'_> {
                     let official_head = ["ministry", "spokes", "press conference", "briefing"]
                         .iter()
                         .any(|w| head.contains(w));
-                    if official_head {
-                        // All of this name's turns.
-                        let turns: Vec<(usize, usize)> = found
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, (_, l))| {
-                                matches!((l, label), (Some(Label::Name(a)), Label::Name(b)) if a == b)
-                            })
-                            .map(|(k2, (j, _))| (*j, found.get(k2 + 1).map_or(n, |x| x.0)))
-                            .collect();
-                        if let Some(c) = self.state_of_turns(&turns) {
+                    let name_key = match label {
+                        Label::Name(nm) => nm.clone(),
+                        _ => String::new(),
+                    };
+                    let state = if official_head {
+                        *turns_state.entry(name_key).or_insert_with_key(|nm| {
+                            // All of this name's turns.
+                            let turns: Vec<(usize, usize)> = found
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, (_, l))| matches!(l, Some(Label::Name(a)) if a == nm))
+                                .map(|(k2, (j, _))| (*j, found.get(k2 + 1).map_or(n, |x| x.0)))
+                                .collect();
+                            self.state_of_turns(&turns)
+                        })
+                    } else {
+                        None
+                    };
+                    {
+                        if let Some(c) = state {
                             let foreign = head.contains("foreign ministry")
                                 || head.contains("ministry of foreign affairs");
                             let stateless = sp.org.as_deref().is_none_or(|o| {
