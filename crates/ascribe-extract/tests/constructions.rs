@@ -1644,3 +1644,33 @@ fn an_answerer_unknown_to_the_knowledge_base_speaks_for_the_state_its_answers_na
         Some("Chinese Ministry of Foreign Affairs")
     );
 }
+
+#[test]
+fn a_justice_department_release_and_a_vendors_we() {
+    // The headline's participle is passive (no accuser in it); the grand
+    // jury charges for the Justice Department.
+    let cs = read(
+        "Department of Justice\nOffice of Public Affairs\n\n\
+         Five Iranians Working for State-Affiliated Entities Charged for Conducting Cyber Attacks Against Water Utilities\n\n\
+         A grand jury in the Southern District of New York returned an indictment charging five Iranian individuals who performed work on behalf of the Iranian Government with conducting a campaign of cyber attacks against water utilities.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Accusation, some("United States"), some("Iran"))],
+        "{cs:#?}"
+    );
+    assert_eq!(
+        cs[0].claim.speaker_org.as_deref(),
+        Some("US Department of Justice")
+    );
+    // A vendor's report in its own "we".
+    let cs = read(
+        "Recorded Future's Insikt Group has identified a cyber-espionage campaign targeting government networks in Southeast Asia. We attribute this activity with high confidence to a Chinese state-sponsored group.",
+    );
+    assert_eq!(
+        kinds(&cs),
+        vec![(ClaimKind::Accusation, some("United States"), some("China"))],
+        "{cs:#?}"
+    );
+    assert_eq!(cs[0].claim.speaker_org.as_deref(), Some("Recorded Future"));
+}

@@ -109,6 +109,19 @@ fn lead_phrase(text: &str, s: usize, cs: usize) -> Option<(usize, usize)> {
     Some((s + lead, s + body.len()))
 }
 
+/// Whether a line is set in headline case: of its words longer than three
+/// letters, four in five or more start with a capital.
+fn headline_case(t: &str) -> bool {
+    let (mut long, mut caps) = (0, 0);
+    for w in t.split_whitespace().filter(|w| w.chars().count() > 3) {
+        long += 1;
+        if w.starts_with(char::is_uppercase) {
+            caps += 1;
+        }
+    }
+    long >= 4 && caps * 5 >= long * 4
+}
+
 /// Where a sentence's subject ends: its first lower-case word that is no
 /// article or preposition of a name ("expresses" in "The Foreign Ministry
 /// of the DPRK expresses ..."); None when that is not before `e`.
@@ -212,6 +225,20 @@ impl Ctx<'_> {
             // "stopped short of blaming Russia", "has not attributed the
             // attack to any state": no accusation is made.
             if withheld(self.text.get(s..h.start).unwrap_or("")) {
+                continue;
+            }
+            // "Seven Iranians ... Charged for Conducting Cyber Attacks": a
+            // headline's participle with no auxiliary is passive, its
+            // subject the accused, with no accuser named.
+            let verb_text = self.text.get(h.start..h.end).unwrap_or("");
+            if verb_text.ends_with("ed")
+                && (self.sentences[i].heading || headline_case(self.text.get(s..e).unwrap_or("")))
+                && self.text.get(h.end..e).is_some_and(|r| {
+                    [" for ", " of ", " with ", " over ", " in "]
+                        .iter()
+                        .any(|p| r.get(..p.len()).is_some_and(|x| x.eq_ignore_ascii_case(p)))
+                })
+            {
                 continue;
             }
             // "Russia has been accused by Britain of ...": a passive with

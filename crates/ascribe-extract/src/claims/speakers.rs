@@ -673,6 +673,30 @@ impl Ctx<'_> {
                 return;
             }
         }
+        // A vendor's report: "Recorded Future's Insikt Group has identified
+        // a campaign ... We attribute this activity to ...": the company
+        // that opens one of the first sentences as its subject is the "we"
+        // of the sentences that begin so (no voice beyond them).
+        for i in 0..self.sentences.len().min(4) {
+            let (s, e) = (self.sentences[i].start, self.sentences[i].end);
+            let first = self
+                .hits_of(s, (s + 40).min(e), |p| matches!(p, Pat::Body(_)))
+                .first()
+                .copied()
+                .filter(|h| {
+                    self.text
+                        .get(s..h.start)
+                        .is_some_and(|g| matches!(g.trim(), "" | "The" | "At"))
+                });
+            let Some(h) = first else { continue };
+            let Pat::Body(b) = h.pat else { continue };
+            if BODIES.get(b).is_some_and(|d| d.kind == BodyKind::Company) {
+                if let Some(sp) = self.parse_np(h.start, h.end, i) {
+                    self.author = Some(sp);
+                    return;
+                }
+            }
+        }
     }
 
     /// The company named nearest before `s`, else the first after `e`.
@@ -932,7 +956,8 @@ impl Ctx<'_> {
         let t = self
             .sent_text(i)
             .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
-        (t.starts_with("We ") || t.starts_with("We,")).then(|| self.author.clone())?
+        (t.starts_with("We ") || t.starts_with("We,") || t.starts_with("Our "))
+            .then(|| self.author.clone())?
     }
 
     /// Whether sentence `i` is a line of its own that names an author
@@ -1526,6 +1551,10 @@ impl Ctx<'_> {
                 "criminal complaint",
                 "complaint",
                 "court documents",
+                // "A grand jury in the Southern District of New York
+                // returned an indictment charging ...".
+                "federal grand jury",
+                "grand jury",
             ]
             .into_iter()
             .find(|p| {
@@ -1540,7 +1569,11 @@ impl Ctx<'_> {
                     official: true,
                     media: false,
                 });
-                let federal = l.contains("federal") || l.contains("u.s.") || l.contains(" us ");
+                let federal = l.contains("federal")
+                    || l.contains("u.s.")
+                    || l.contains(" us ")
+                    || l.contains("district of")
+                    || p.ends_with("grand jury");
                 let sp = by.or_else(|| {
                     federal.then(|| Speaker {
                         person: None,
