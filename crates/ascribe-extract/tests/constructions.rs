@@ -1674,3 +1674,26 @@ fn a_justice_department_release_and_a_vendors_we() {
     );
     assert_eq!(cs[0].claim.speaker_org.as_deref(), Some("Recorded Future"));
 }
+
+#[test]
+fn a_briefer_naming_their_state_and_allies_joining_us() {
+    // A briefer's label marks a transcript though the page ends before the
+    // first question; "the United States is attributing" is the briefer's.
+    let cs = read(
+        "MR. HALE: Good morning, all.\n\n\
+         After careful investigation, the United States is publicly attributing the massive cyberattack on hospitals to North Korea.\n\n\
+         The United Kingdom, Australia, and Japan have seen our analysis, and they join us in denouncing North Korea for the attack.",
+    );
+    let k = kinds(&cs);
+    for st in ["United States", "United Kingdom", "Australia", "Japan"] {
+        assert!(
+            k.contains(&(ClaimKind::Accusation, some(st), some("North Korea"))),
+            "{st}: {cs:#?}"
+        );
+    }
+    let us = cs
+        .iter()
+        .find(|c| c.claim.speaker_country.as_deref() == Some("United States"))
+        .map(|c| c.claim.speaker.as_deref());
+    assert_eq!(us, Some(Some("Hale")), "{cs:#?}");
+}

@@ -1300,6 +1300,34 @@ impl Ctx<'_> {
             !matches!(f.kind, FrameKind::Passive(_))
                 || !spoken.iter().any(|&(a, b)| a <= f.verb && f.verb < b)
         });
+        // "MR. BOSSERT: ... the United States is publicly attributing the
+        // attack to North Korea": a briefer naming their own state as the
+        // accuser speaks for it; the claim is the briefer's.
+        if self.sentences[i].turn == Turn::Interviewee {
+            if let Some(Some(label)) = self.labels.get(i) {
+                if label.person.is_some() && label.official {
+                    for f in out.iter_mut() {
+                        let Some(sp) = &f.speaker else { continue };
+                        let own = sp.person.is_none()
+                            && sp.country.is_some()
+                            && label
+                                .country
+                                .as_ref()
+                                .is_none_or(|c| Some(c) == sp.country.as_ref())
+                            && sp
+                                .org
+                                .as_deref()
+                                .is_some_and(|o| o.ends_with(" government"));
+                        if own && matches!(f.kind, FrameKind::Accuse(_) | FrameKind::Say) {
+                            let mut x = label.clone();
+                            x.country.clone_from(&sp.country);
+                            x.org = x.org.or_else(|| sp.org.clone());
+                            f.speaker = Some(x);
+                        }
+                    }
+                }
+            }
+        }
         out
     }
 
@@ -1707,10 +1735,50 @@ impl Ctx<'_> {
         };
         let subj = (s, s + jp);
         let others = (s + jp + jw, h.start - 4);
-        let mut parts = split_subjects(self.text, subj.0, subj.1);
-        parts.extend(split_subjects(self.text, others.0, others.1));
         let mut out = Vec::new();
+        // "The United Kingdom, Australia and Japan have seen our analysis,
+        // and they join us in denouncing ...": "they" are the parties that
+        // open the sentence; "us" is the speaker, counted elsewhere.
+        let pronoun = |t: Option<&str>| {
+            t.map(|t| t.trim().to_ascii_lowercase())
+                .is_some_and(|t| matches!(t.as_str(), "us" | "them" | "we" | "they" | "and they"))
+        };
+        let mut parts = Vec::new();
+        let subj_text = self.text.get(subj.0..subj.1).unwrap_or("");
+        if subj_text.trim_end().ends_with(" they") {
+            let opening = subj_text.find(", and they").map_or(subj.1, |p| s + p);
+            // The list ends at its last party: "... and Japan have seen
+            // our analysis".
+            let mut list_end = s;
+            for h in self
+                .hits_of(s, opening, |p| {
+                    matches!(p, Pat::State(_) | Pat::Bloc(_) | Pat::Body(_))
+                })
+                .iter()
+            {
+                let gap = self.text.get(list_end..h.start).unwrap_or("");
+                let glue = gap
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .all(|w| matches!(w.to_ascii_lowercase().as_str(), "and" | "the"));
+                if list_end > s && !glue {
+                    break;
+                }
+                list_end = h.end;
+            }
+            let firsts = self.opening_party_list(s, list_end, i);
+            if firsts.is_empty() {
+                return Vec::new();
+            }
+            out.extend(firsts);
+        } else {
+            parts.extend(split_subjects(self.text, subj.0, subj.1));
+        }
+        parts.extend(split_subjects(self.text, others.0, others.1));
         for (a, b) in parts {
+            if pronoun(self.text.get(a..b)) {
+                continue;
+            }
             match self
                 .parse_np(a, b, i)
                 .filter(|sp| sp.official && sp.country.is_some())

@@ -177,7 +177,19 @@ impl Ctx<'_> {
         }
         // Both sides labelled: a dateline ("PRAGUE:") or a heading is not a
         // transcript.
-        if !found.iter().any(|(_, x)| x.is_some()) || !found.iter().any(|(_, x)| x.is_none()) {
+        // (A briefer's label with an honorific, "MR. BOSSERT:", marks a
+        // transcript even where the page is cut before the first question.)
+        let briefer = found.iter().any(|(k, x)| {
+            x.is_some() && {
+                let t = self.sent_text(*k);
+                ["MR. ", "MS. ", "MRS. ", "DR. "]
+                    .iter()
+                    .any(|h| t.starts_with(h))
+            }
+        });
+        if !found.iter().any(|(_, x)| x.is_some())
+            || !found.iter().any(|(_, x)| x.is_none()) && !briefer
+        {
             return false;
         }
         let mut labels: Vec<Option<Speaker>> = vec![None; n];
@@ -223,13 +235,15 @@ impl Ctx<'_> {
                 // "Regular Press Conference of the Foreign Ministry" and an
                 // answerer the knowledge base does not know: the state its
                 // answers name most ("China firmly opposes ...", "the
-                // Chinese side") is the one it speaks for.
+                // Chinese side") is the one its ministry speaks for.
                 if sp.country.is_none() && matches!(label, Label::Name(_)) {
                     let head = (0..head_end.min(6))
                         .map(|k| self.sent_text(k).to_ascii_lowercase())
                         .collect::<Vec<_>>()
                         .join(" ");
-                    let official_head = ["ministry", "spokes", "press conference", "briefing"]
+                    // (Only a foreign ministry's: an accuser's briefing
+                    // names the state it accuses most.)
+                    let official_head = ["foreign ministry", "ministry of foreign affairs"]
                         .iter()
                         .any(|w| head.contains(w));
                     let name_key = match label {
