@@ -1304,24 +1304,39 @@ impl Ctx<'_> {
         // attack to North Korea": a briefer naming their own state as the
         // accuser speaks for it; the claim is the briefer's.
         if self.sentences[i].turn == Turn::Interviewee {
-            if let Some(Some(label)) = self.labels.get(i) {
+            if let Some(Some(label)) = self.labels.get(i).cloned() {
                 if label.person.is_some() && label.official {
-                    for f in out.iter_mut() {
-                        let Some(sp) = &f.speaker else { continue };
-                        let own = sp.person.is_none()
-                            && sp.country.is_some()
-                            && label
-                                .country
-                                .as_ref()
-                                .is_none_or(|c| Some(c) == sp.country.as_ref())
-                            && sp
-                                .org
-                                .as_deref()
-                                .is_some_and(|o| o.ends_with(" government"));
-                        if own && matches!(f.kind, FrameKind::Accuse(_) | FrameKind::Say) {
+                    let own = |f: &Frame| {
+                        matches!(f.kind, FrameKind::Accuse(_) | FrameKind::Say)
+                            && f.speaker.as_ref().is_some_and(|sp| {
+                                sp.person.is_none()
+                                    && sp.country.is_some()
+                                    && label
+                                        .country
+                                        .as_ref()
+                                        .is_none_or(|c| Some(c) == sp.country.as_ref())
+                                    && sp
+                                        .org
+                                        .as_deref()
+                                        .is_some_and(|o| o.ends_with(" government"))
+                            })
+                    };
+                    // (One state only: "the UK, Australia and Japan join
+                    // us" are others, not the briefer.)
+                    let states: std::collections::HashSet<Option<String>> = out
+                        .iter()
+                        .filter(|f| own(f))
+                        .map(|f| f.speaker.as_ref().and_then(|x| x.country.clone()))
+                        .collect();
+                    if states.len() == 1 {
+                        for f in out.iter_mut() {
+                            if !own(f) {
+                                continue;
+                            }
+                            let Some(sp) = f.speaker.take() else { continue };
                             let mut x = label.clone();
-                            x.country.clone_from(&sp.country);
-                            x.org = x.org.or_else(|| sp.org.clone());
+                            x.country = sp.country;
+                            x.org = x.org.or(sp.org);
                             f.speaker = Some(x);
                         }
                     }
