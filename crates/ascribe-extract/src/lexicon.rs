@@ -242,6 +242,7 @@ const ACCUSE: &[&str] = &[
     // sanctions on six officers over the hack" (only with "for"/"over" and
     // an operation after them: see the frames).
     "sanctioned",
+    "sanctioning",
     "imposed sanctions on",
     "imposed sanctions against",
     "announced sanctions on",

@@ -690,6 +690,8 @@ fn one_line_accusations() {
         ("hyphenated_name_in_appositive", "The White House press secretary, Karine Jean-Pierre, said Russia was responsible for the attack.", vec![(Acc, us, "Russia", "Jean-Pierre")]),
         ("body_with_descriptive_appositive", "The Australian Signals Directorate, the country's cyber intelligence agency, said Chinese state hackers had targeted government networks.", vec![(Acc, "Australia", "China", "Signals")]),
         ("behind_this_in_a_quote", "\"We know the GRU was behind this,\" said a senior British official.", vec![(Acc, "United Kingdom", "Russia", "official")]),
+        ("relative_clause_then_also_said", "The US Justice Department, which announced the charges against the GRU agents yesterday, also said Russian intelligence was behind the NotPetya malware attack.", vec![(Acc, us, "Russia", "Justice")]),
+        ("is_sanctioning_a_long_list_for", "The United States is sanctioning ten individuals and two entities, all affiliated with Iran's Islamic Revolutionary Guard Corps, for their roles in conducting ransomware attacks.", vec![(Acc, us, "Iran", "US")]),
         ("announced_sanctions_for", "The United States announced sanctions on seven Chinese nationals for a series of cyber-related crimes.", vec![(Acc, us, "China", "US")]),
         ("a_group_named_is_no_verb", "Microsoft said a Chinese group named Storm-0558 had hacked email accounts.", vec![(Acc, us, "Storm-0558", "Microsoft")]),
     ];

@@ -287,10 +287,14 @@ impl Ctx<'_> {
             // Sanctions accuse only for an operation named after "for" /
             // "over": "sanctioned ... for their role in cyberattacks".
             let sanctions = vw_is("sanctioned")
+                || vw_is("sanctioning")
                 || vt.to_ascii_lowercase().contains("sanctions")
                 || vt.to_ascii_lowercase().contains("restrictive measures");
+            // (The reason may follow a long list of the sanctioned: the
+            // rest of the sentence is searched.)
+            let rest = self.text.get(h.end..e).unwrap_or("");
             if sanctions
-                && (!(after.contains(" for ") || after.contains(" over "))
+                && (!(rest.contains(" for ") || rest.contains(" over "))
                     || !hits.iter().any(|x| x.pat == Pat::Op && x.start >= h.end))
             {
                 continue;

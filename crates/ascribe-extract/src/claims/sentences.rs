@@ -259,7 +259,13 @@ pub(super) fn clause_start(text: &str, s: usize, pos: usize) -> usize {
     best += after_relative(t.get(best..).unwrap_or("").as_bytes());
     // "Russia's ambassador in London, Andrei Kelin, told": the clause before
     // the verb is empty, so the subject is the phrase before the appositive.
-    if best > 0 && t.get(best..).is_some_and(|c| c.trim().is_empty()) {
+    // ("..., which announced the charges, also said": an adverb alone
+    // leaves the clause empty too.)
+    let only_adverbs = |c: &str| {
+        c.split_whitespace()
+            .all(|w| matches!(w, "also" | "again" | "later" | "further" | "then" | "now"))
+    };
+    if best > 0 && t.get(best..).is_some_and(only_adverbs) {
         let before = t.get(..char_before(t, best)).unwrap_or("");
         let name_start = before
             .rfind([',', ';', ':', '"', '“', '”'])

@@ -1042,6 +1042,28 @@ impl Ctx<'_> {
         // Rama": a titled name after the last comma is the whole speaker,
         // not the clause before it.
         let mut s = s;
+        // "The US Justice Department, which announced the charges ...,
+        // also": a relative clause is no part of the name.
+        // (Only where the words before it name a party: "Andrei Kelin, who
+        // is Russia's ambassador" keeps the post that names his.)
+        let e = self
+            .text
+            .get(s..e)
+            .and_then(|t| {
+                [", which ", ", who "]
+                    .iter()
+                    .filter_map(|w| t.find(w))
+                    .min()
+            })
+            .map(|p| s + p)
+            .filter(|&cut| {
+                !self
+                    .hits_of(s, cut, |p| {
+                        matches!(p, Pat::Body(_) | Pat::State(_) | Pat::Bloc(_))
+                    })
+                    .is_empty()
+            })
+            .unwrap_or(e);
         if let Some(p) = self.text.get(s..e).and_then(|t| t.rfind(", ")) {
             let tail_at = s + p + 2;
             let titled = self
