@@ -790,3 +790,16 @@ fn foreign_ministry_replies() {
             .collect::<Vec<_>>(),
     );
 }
+
+/// A reply that names the speculation about its own state needs no
+/// accusation before it to be a denial ("said such speculation about
+/// Beijing was irresponsible", where the story names the accuser only as
+/// "a state actor").
+#[test]
+fn speculation_about_the_own_state_is_denied() {
+    check(&[(
+        "speculation_about_capital",
+        "Australia said a sophisticated state actor had hacked the parliament. Chinese foreign ministry spokesman Geng Shuang said such speculation about Beijing was \"irresponsible\" and an attempt to \"smear\" the country.",
+        vec![(Deny, "China", "China", "Geng Shuang")],
+    )]);
+}

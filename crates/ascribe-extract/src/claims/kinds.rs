@@ -336,7 +336,7 @@ impl Ctx<'_> {
                 FrameKind::Say | FrameKind::Believe(..) | FrameKind::Source
                     if f.speaker.as_ref().is_some_and(|sp| {
                         self.deny_in(cs, ce).is_some()
-                            && self.accused_side(sp, prior)
+                            && (self.accused_side(sp, prior) || self.claims_about_own(sp, s, e))
                             // State media deny for their state ("KCNA said the
                             // allegation was a fabrication"); other media report.
                             && (!sp.media || sp.country.is_some())
@@ -579,7 +579,10 @@ impl Ctx<'_> {
                                     .find(|t| t.state.is_some() && t.state == sp.country)
                                     .cloned()
                             });
-                            if self.accused_side(&sp, prior) || own.is_some() {
+                            if self.accused_side(&sp, prior)
+                                || own.is_some()
+                                || self.claims_about_own(&sp, s, e)
+                            {
                                 let mut c = self.denial(&sp, i, own, prior);
                                 let conf = hits
                                     .iter()

@@ -737,6 +737,41 @@ impl Ctx<'_> {
         None
     }
 
+    /// Whether sentence `s..e` speaks of claims about the speaker's own
+    /// state ("said such speculation about Beijing was irresponsible",
+    /// "rejected the allegations against China"): the sentence itself makes
+    /// that state the accused side.
+    pub(super) fn claims_about_own(&self, sp: &Speaker, s: usize, e: usize) -> bool {
+        let Some(own) = sp.country.as_deref() else {
+            return false;
+        };
+        let Some(t) = self.text.get(s..e) else {
+            return false;
+        };
+        let lower = t.to_ascii_lowercase();
+        for noun in CLAIM_NOUNS {
+            for prep in [" about ", " against ", " targeting "] {
+                let pat = format!("{noun}{prep}");
+                let mut from = 0;
+                while let Some(p) = lower.get(from..).and_then(|x| find_lit(x, &pat)) {
+                    let at = s + from + p + pat.len();
+                    from += p + pat.len();
+                    let named = self
+                        .hits_of(at, (at + 25).min(e), |p| matches!(p, Pat::State(_)))
+                        .first()
+                        .is_some_and(|h| match h.pat {
+                            Pat::State(k) => STATES.get(k).is_some_and(|d| d.name == own),
+                            _ => false,
+                        });
+                    if named {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
     pub(super) fn accused_side(&self, sp: &Speaker, prior: &[RawClaim]) -> bool {
         let Some(c) = &sp.country else { return false };
         if self.answering.get() {
