@@ -664,7 +664,7 @@ fn one_line_accusations() {
         ("assessed_almost_certainly", "Canada's Communications Security Establishment assessed that Russia's GRU was almost certainly responsible for the attack.", vec![(Acc, "Canada", "Russia", "Communications Security")]),
         ("company_team", "Google's Threat Analysis Group said North Korean government-backed hackers had targeted security researchers.", vec![(Acc, us, "North Korea", "Google")]),
         ("bureau_group_responsible", "The FBI said the Lazarus Group was responsible for the theft of $600 million from the Ronin network.", vec![(Acc, us, "Lazarus", "FBI")]),
-        ("ministry_unit_carried_out", "Estonia's foreign ministry said Russian military intelligence unit 29155 carried out the cyberattack in 2020.", vec![(Acc, "Estonia", "Russia", "Estonian")]),
+        ("ministry_unit_carried_out", "Estonia's foreign ministry said Russian military intelligence unit 29155 carried out the cyberattack in 2020.", vec![(Acc, "Estonia", "Ember Bear", "Estonian")]),
         ("officials_accused", "Ukrainian officials accused Russia of the cyberattack that knocked out the Kyivstar network.", vec![(Acc, "Ukraine", "Russia", "Ukrainian")]),
         ("cut_ties_it_blamed_on", "Albania cut diplomatic ties with Iran over a July cyberattack that it blamed on Tehran.", vec![(Acc, "Albania", "Iran", "Albanian")]),
         ("spy_agency_stolen", "South Korea's spy agency said North Korean hackers had stolen data from a shipbuilder.", vec![(Acc, "South Korea", "North Korea", "")]),

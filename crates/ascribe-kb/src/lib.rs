@@ -786,7 +786,8 @@ fn military_units(desc: &str) -> Vec<String> {
     let mut out = Vec::new();
     for pair in words.windows(2) {
         let number = pair[1].trim_end_matches(['.', ',', ';', ')']);
-        if pair[0].eq_ignore_ascii_case("unit")
+        // "... Training Center (Unit 29155)."
+        if pair[0].trim_start_matches('(').eq_ignore_ascii_case("unit")
             && (4..=6).contains(&number.len())
             && number.chars().all(|c| c.is_ascii_digit())
         {
@@ -1018,6 +1019,21 @@ pub fn merge_groups(attack: Vec<KbActor>, misp: Vec<KbActor>) -> Vec<KbActor> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn military_units_in_a_description_opening() {
+        assert_eq!(
+            military_units("linked to the GRU 85th Main Special Service Center (GTsSS) military unit 26165.(Citation: x)"),
+            vec!["Unit 26165".to_owned()]
+        );
+        // In brackets after the unit's name.
+        assert_eq!(
+            military_units("linked to Russia's GRU 161st Specialist Training Center (Unit 29155).(Citation: y)"),
+            vec!["Unit 29155".to_owned()]
+        );
+        // Past the first citation: not the group's own attribution.
+        assert!(military_units("A group.(Citation: z) It worked with Unit 74455.").is_empty());
+    }
     use super::*;
 
     #[test]
