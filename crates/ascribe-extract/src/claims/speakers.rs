@@ -1042,6 +1042,19 @@ impl Ctx<'_> {
         // Rama": a titled name after the last comma is the whole speaker,
         // not the clause before it.
         let mut s = s;
+        // "The UK and allies have today (December 7th)": a date in brackets
+        // at the end is no part of the name (an acronym in brackets is).
+        let e = self
+            .text
+            .get(s..e)
+            .map(str::trim_end)
+            .filter(|t| t.ends_with(')'))
+            .and_then(|t| t.rfind('(').map(|p| (p, t)))
+            .filter(|(p, t)| {
+                t.get(*p..)
+                    .is_some_and(|b| b.chars().any(|c| c.is_ascii_digit()))
+            })
+            .map_or(e, |(p, _)| s + p);
         // "The US Justice Department, which announced the charges ...,
         // also": a relative clause is no part of the name.
         // (Only where the words before it name a party: "Andrei Kelin, who
