@@ -1697,3 +1697,19 @@ fn a_briefer_naming_their_state_and_allies_joining_us() {
         .map(|c| c.claim.speaker.as_deref());
     assert_eq!(us, Some(Some("Hale")), "{cs:#?}");
 }
+
+#[test]
+fn an_accusation_extends_to_the_group_named_near_it_not_every_group_of_the_state() {
+    let cs = read(
+        "A vendor's report on Putter Panda describes a second group working for China.\n\n\
+         In May 2014, the US Department of Justice charged five Chinese military hackers for economic cyber espionage against US corporations. \
+         Those hackers are believed to be officers in Unit 61398 of the People's Liberation Army.",
+    );
+    let doj: Vec<_> = kinds(&cs)
+        .into_iter()
+        .filter(|k| k.1 == some("United States"))
+        .map(|k| k.2)
+        .collect();
+    assert!(doj.contains(&some("APT1")), "{cs:#?}");
+    assert!(!doj.contains(&some("Putter Panda")), "{cs:#?}");
+}

@@ -397,7 +397,7 @@ impl Ctx<'_> {
             .collect();
         // Each group named outside headings: canonical, state, text.
         let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-        let mut groups: Vec<(String, String, String)> = Vec::new();
+        let mut groups: Vec<(String, String, String, usize)> = Vec::new();
         for (k, sent) in self.sentences.iter().enumerate() {
             if sent.heading {
                 continue;
@@ -411,7 +411,7 @@ impl Ctx<'_> {
                 };
                 if let (Some(c), Some(st)) = (t.canonical, t.state) {
                     if !targeted.contains(c.as_str()) && seen.insert(c.clone()) {
-                        groups.push((c, st, t.text));
+                        groups.push((c, st, t.text, k));
                     }
                 }
             }
@@ -421,7 +421,7 @@ impl Ctx<'_> {
             return;
         }
         // A state's groups, at most a few (a long list is background).
-        let mut by_state: std::collections::HashMap<&str, Vec<&(String, String, String)>> =
+        let mut by_state: std::collections::HashMap<&str, Vec<&(String, String, String, usize)>> =
             std::collections::HashMap::new();
         for g in &groups {
             let v = by_state.entry(g.1.as_str()).or_default();
@@ -447,7 +447,15 @@ impl Ctx<'_> {
             {
                 continue;
             }
-            for (canonical, _, text) in of_state {
+            // The groups named near the accusation, where there are any
+            // ("... charged five Chinese military hackers. Those hackers
+            // are believed to be officers in Unit 61398"), else all of the
+            // state's few.
+            let near = |g: &&&(String, String, String, usize)| {
+                g.3 + 1 >= c.sentence && g.3 <= c.sentence + 3
+            };
+            let any_near = of_state.iter().any(|g| near(&g));
+            for (canonical, _, text, _) in of_state.iter().filter(|g| !any_near || near(g)) {
                 let mut d = c.clone();
                 d.target_canonical = Some(canonical.clone());
                 d.target = Some(text.clone());
