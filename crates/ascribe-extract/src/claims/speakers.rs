@@ -1925,6 +1925,25 @@ impl Ctx<'_> {
         if sp.person.is_some() && (title.is_some() || known.is_some()) {
             sp.official |= title.and_then(|t| TITLES.get(t)).is_none_or(|t| t.official);
         }
+        // "Iran's top nuclear negotiator Saeed Jalili": a post the state's
+        // possessive gives a named person is an office of that state.
+        if sp.person.is_some() && !sp.official && !unofficial && sp.country.is_some() {
+            if let Some(h) = state_hit {
+                let post = self
+                    .text
+                    .get(h.end..e)
+                    .and_then(|r| r.strip_prefix("'s ").or_else(|| r.strip_prefix("’s ")));
+                if let Some(post) = post {
+                    let words = post
+                        .split_whitespace()
+                        .take_while(|w| w.starts_with(char::is_lowercase))
+                        .count();
+                    if (1..=4).contains(&words) {
+                        sp.official = true;
+                    }
+                }
+            }
+        }
         // "a former NSA analyst", "the ex-ambassador": someone who no
         // longer holds the post speaks for no institution (a commentator,
         // in the annotation rules).
