@@ -62,6 +62,9 @@ pub(crate) enum Pat {
     Evidence,
     /// Passive attribution without an agent: has been accused of, is believed to be.
     Passive,
+    /// Physical attacks ("bomb attacks", "missile strikes"): matched so that
+    /// their "attacks" is no cyber operation word.
+    Physical,
 }
 
 pub(crate) struct Lexicon {
@@ -1163,6 +1166,39 @@ const EVIDENCE: &[&str] = &[
     "the evidence is overwhelming",
     "conclusive evidence",
 ];
+/// Attacks of another kind than cyber, so that "being behind bomb attacks"
+/// ties no one to a cyber operation.
+const PHYSICAL: &[&str] = &[
+    "bomb attack",
+    "bomb attacks",
+    "missile attack",
+    "missile attacks",
+    "rocket attack",
+    "rocket attacks",
+    "drone attack",
+    "drone attacks",
+    "air attack",
+    "air attacks",
+    "terror attack",
+    "terror attacks",
+    "terrorist attack",
+    "terrorist attacks",
+    "suicide attack",
+    "suicide attacks",
+    "knife attack",
+    "armed attack",
+    "armed attacks",
+    "chemical attack",
+    "chemical attacks",
+    "physical attack",
+    "physical attacks",
+    "killing",
+    "killings",
+    "murder",
+    "assassination",
+    "assassinations",
+];
+
 const PASSIVE: &[&str] = &[
     "have been accused of",
     "has been accused of",
@@ -1277,6 +1313,7 @@ pub(crate) fn build(kb: &KnowledgeBase) -> Lexicon {
         (UNOFFICIAL, Pat::Unofficial),
         (EVIDENCE, Pat::Evidence),
         (PASSIVE, Pat::Passive),
+        (PHYSICAL, Pat::Physical),
     ];
     for (words, p) in lists {
         for w in *words {

@@ -805,3 +805,27 @@ fn speculation_about_the_own_state_is_denied() {
         vec![(Deny, "China", "China", "Geng Shuang")],
     )]);
 }
+
+/// Attacks of another kind than cyber ("bomb attacks", "the killing of
+/// scientists") and sanctions for something else are no cyber accusations,
+/// in a story that is about one.
+#[test]
+fn accusations_of_physical_attacks_are_no_claims() {
+    check(&[
+        (
+            "behind_bomb_attacks",
+            "Iran accuses the intelligence services of Israel, the United States and Britain of being behind bomb attacks against two nuclear scientists.",
+            vec![],
+        ),
+        (
+            "blamed_for_the_killing",
+            "Tehran has also blamed its enemies for the killing of three top nuclear scientists last year.",
+            vec![],
+        ),
+        (
+            "sanctions_over_a_programme_beside_attacks",
+            "\"There is a relation between the UN resolution (sanctioning Iran over its nuclear program) and these attacks,\" Jalili said.",
+            vec![],
+        ),
+    ]);
+}

@@ -293,9 +293,25 @@ impl Ctx<'_> {
             // (The reason may follow a long list of the sanctioned: the
             // rest of the sentence is searched.)
             let rest = self.text.get(h.end..e).unwrap_or("");
+            // The operation is what the sanctions are for: within the
+            // phrase after "for"/"over".
+            let reason = [" for ", " over "]
+                .iter()
+                .filter_map(|w| find_lit(rest, w))
+                .min()
+                .map(|p| h.end + p);
+            // (The phrase ends at the next bracket or comma.)
+            let reason_end = reason.map(|r| {
+                self.text
+                    .get(r + 1..e)
+                    .and_then(|t| t.find([')', ',', ';']))
+                    .map_or(e, |p| r + 1 + p)
+            });
             if sanctions
-                && (!(rest.contains(" for ") || rest.contains(" over "))
-                    || !hits.iter().any(|x| x.pat == Pat::Op && x.start >= h.end))
+                && !reason.zip(reason_end).is_some_and(|(r, re)| {
+                    hits.iter()
+                        .any(|x| x.pat == Pat::Op && x.start >= r && x.start < re)
+                })
             {
                 continue;
             }

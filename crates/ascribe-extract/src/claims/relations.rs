@@ -230,6 +230,15 @@ impl Ctx<'_> {
                 return None;
             }
         }
+        // "accuses X of being behind bomb attacks", "blamed its enemies for
+        // the killing": attacks of another kind.
+        if let Some(v) = after_accuse {
+            if hits.iter().any(|h| h.start >= v && h.pat == Pat::Physical)
+                && !hits.iter().any(|h| h.start >= v && h.pat == Pat::Op)
+            {
+                return None;
+            }
+        }
         // A responsibility word counts only next to an operation word:
         // "ran a covert operation", not "conduct an investigation".
         let ops: Vec<&Hit> = hits
