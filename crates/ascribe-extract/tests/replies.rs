@@ -818,6 +818,11 @@ fn accusations_of_physical_attacks_are_no_claims() {
             vec![],
         ),
         (
+            "gerund_subject_speaks_of_the_accusation",
+            "Linking the recent hacking incident to North Korea is a \"deliberate provocation,\" the spokesperson said.",
+            vec![],
+        ),
+        (
             "blamed_for_the_killing",
             "Tehran has also blamed its enemies for the killing of three top nuclear scientists last year.",
             vec![],

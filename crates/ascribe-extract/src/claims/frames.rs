@@ -109,6 +109,27 @@ fn lead_phrase(text: &str, s: usize, cs: usize) -> Option<(usize, usize)> {
     Some((s + lead, s + body.len()))
 }
 
+/// Whether an accusing verb in "-ing" opens its clause as the subject of
+/// "is"/"are"/"was" ("Linking the incident to North Korea is a
+/// provocation", "“Blaming China for the hack is absurd,” he said").
+fn verb_text_is_gerund_subject(text: &str, s: usize, h: &Hit, e: usize) -> bool {
+    let verb = text.get(h.start..h.end).unwrap_or("");
+    if !verb.ends_with("ing") || !verb.starts_with(char::is_uppercase) {
+        return false;
+    }
+    let lead = text.get(s..h.start).unwrap_or("");
+    if !lead.trim().trim_matches(['"', '“', '‘', '\'']).is_empty() {
+        return false;
+    }
+    let rest = text.get(h.end..e).unwrap_or("");
+    [" is ", " are ", " was ", " would be "].iter().any(|w| {
+        find_lit(rest, w).is_some_and(|p| {
+            // The verb of the gerund's clause, not of a clause inside it.
+            !rest.get(..p).is_some_and(|t| t.contains([',', ';']))
+        })
+    })
+}
+
 /// Whether a line is set in headline case: of its words longer than three
 /// letters, four in five or more start with a capital.
 fn headline_case(t: &str) -> bool {
@@ -225,6 +246,12 @@ impl Ctx<'_> {
             // "stopped short of blaming Russia", "has not attributed the
             // attack to any state": no accusation is made.
             if withheld(self.text.get(s..h.start).unwrap_or("")) {
+                continue;
+            }
+            // "Linking the recent hacking incident to North Korea is a
+            // deliberate provocation": a gerund subject speaks of the
+            // accusation, it does not make it.
+            if verb_text_is_gerund_subject(self.text, s, h, e) {
                 continue;
             }
             // "Seven Iranians ... Charged for Conducting Cyber Attacks": a
