@@ -694,6 +694,7 @@ fn one_line_accusations() {
         ("is_sanctioning_a_long_list_for", "The United States is sanctioning ten individuals and two entities, all affiliated with Iran's Islamic Revolutionary Guard Corps, for their roles in conducting ransomware attacks.", vec![(Acc, us, "Iran", "US")]),
         ("bracketed_date_before_the_verb", "The UK and allies have today (December 7th) exposed a series of attempts by the Russian Intelligence Services to target high-profile individuals through cyber operations.", vec![(Acc, "United Kingdom", "Russia", "UK")]),
         ("post_given_by_the_states_possessive", "Iran's top nuclear negotiator Saeed Jalili blamed the United States for a cyberattack on Iran's nuclear facilities.", vec![(Acc, "Iran", us, "Jalili")]),
+        ("possessive_charge_that", "China on Tuesday dismissed as 'groundless' India's charge that Chinese hackers had attempted to break into sensitive Indian government computers.", vec![(Acc, "India", "China", "Indian"), (Deny, "China", "China", "")]),
         ("announced_sanctions_for", "The United States announced sanctions on seven Chinese nationals for a series of cyber-related crimes.", vec![(Acc, us, "China", "US")]),
         ("a_group_named_is_no_verb", "Microsoft said a Chinese group named Storm-0558 had hacked email accounts.", vec![(Acc, us, "Storm-0558", "Microsoft")]),
     ];

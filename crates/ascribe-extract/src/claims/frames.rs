@@ -702,6 +702,8 @@ impl Ctx<'_> {
                 "allegations that",
                 "accusation that",
                 "accusations that",
+                "charge that",
+                "charges that",
                 "assessment that",
                 "report that",
                 "finding that",
