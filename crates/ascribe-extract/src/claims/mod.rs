@@ -751,8 +751,12 @@ impl Ctx<'_> {
         let owner_that = t.contains(" that ") && (t.contains("’s ") || t.contains("'s "));
         if speech || owner_that {
             let _ = self.frames(i);
-        } else if let Some(name) =
-            speakers::capitalized_name(t).filter(|n| t.starts_with(n.as_str()))
+        } else if let Some(name) = t
+            .get(..floor_boundary(t, 48))
+            .is_some_and(|h| h.contains(", "))
+            .then(|| speakers::capitalized_name(t))
+            .flatten()
+            .filter(|n| t.starts_with(n.as_str()))
         {
             // "Zhang Xiaogang, spokesperson for the Ministry of National
             // Defense, made the remarks ...": the post an appositive gives

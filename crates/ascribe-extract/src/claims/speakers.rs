@@ -1042,6 +1042,12 @@ impl Ctx<'_> {
         // Rama": a titled name after the last comma is the whole speaker,
         // not the clause before it.
         let mut s = s;
+        // (Most phrases hold no comma and end in no bracket: the searches
+        // below run only on those that do.)
+        let has_comma = self
+            .text
+            .get(s..e)
+            .is_some_and(|t| t.as_bytes().contains(&b','));
         // "The UK and allies have today (December 7th)": a date in brackets
         // at the end is no part of the name (an acronym in brackets is).
         let e = self
@@ -1062,6 +1068,7 @@ impl Ctx<'_> {
         let e = self
             .text
             .get(s..e)
+            .filter(|_| has_comma)
             .and_then(|t| {
                 [", which ", ", who "]
                     .iter()
@@ -1077,18 +1084,24 @@ impl Ctx<'_> {
                     .is_empty()
             })
             .unwrap_or(e);
-        if let Some(p) = self.text.get(s..e).and_then(|t| t.rfind(", ")) {
+        if let Some(p) = self
+            .text
+            .get(s..e)
+            .filter(|_| has_comma)
+            .and_then(|t| t.rfind(", "))
+        {
             let tail_at = s + p + 2;
             let titled = self
                 .hits_in(tail_at, e)
                 .first()
                 .is_some_and(|h| matches!(h.pat, Pat::Title(_)) && h.start == tail_at);
-            let named = self
-                .text
-                .get(tail_at..e)
-                .and_then(last_capitalized_name)
-                .is_some();
-            if titled && named {
+            if titled
+                && self
+                    .text
+                    .get(tail_at..e)
+                    .and_then(last_capitalized_name)
+                    .is_some()
+            {
                 s = tail_at;
             }
         }
@@ -1112,7 +1125,11 @@ impl Ctx<'_> {
             let w = l.trim_end_matches(',');
             // "the agency on Jan. 8", "officials on 8 January": a date of
             // a day and a month (two words) stands as a weekday does.
-            {
+            // (Only where the last word is a day's number or a capitalised
+            // month: most phrases end otherwise.)
+            let date_end = last.starts_with(|c: char| c.is_ascii_digit())
+                || last.starts_with(char::is_uppercase) && (3..=10).contains(&last.len());
+            if date_end {
                 let words: Vec<&str> = t.rsplitn(4, char::is_whitespace).collect();
                 let day = |x: &str| {
                     let x = x.trim_end_matches(',');
