@@ -808,8 +808,9 @@ fn speculation_about_the_own_state_is_denied() {
 }
 
 /// Attacks of another kind than cyber ("bomb attacks", "the killing of
-/// scientists") and sanctions for something else are no cyber accusations,
-/// in a story that is about one.
+/// scientists"), sanctions for something else and a gerund subject that
+/// speaks of the accusation ("Linking the incident to North Korea is a
+/// provocation") are no cyber accusations, in a story that is about one.
 #[test]
 fn accusations_of_physical_attacks_are_no_claims() {
     check(&[
