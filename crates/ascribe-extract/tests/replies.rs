@@ -37,6 +37,15 @@ fn fits(c: &ExtractedClaim, w: &Want) -> bool {
         && (w.3.is_empty() || who.contains(&w.3.to_lowercase()))
 }
 
+/// [`check`] for rows whose texts were built (`format!`) rather than written.
+fn check_owned(cases: &[(&str, String, Vec<Want>)]) {
+    let rows: Vec<(&str, &str, Vec<Want>)> = cases
+        .iter()
+        .map(|(n, t, w)| (*n, t.as_str(), w.clone()))
+        .collect();
+    check(&rows);
+}
+
 /// Reads every row and lists the rows whose claims are not exactly the
 /// wanted ones (in any order).
 fn check(cases: &[(&str, &str, Vec<Want>)]) {
@@ -633,11 +642,7 @@ fn one_line_denials() {
             )
         })
         .collect();
-    let cases: Vec<(&str, &str, Vec<Want>)> = cases
-        .iter()
-        .map(|(n, t, w)| (*n, t.as_str(), w.clone()))
-        .collect();
-    check(&cases);
+    check_owned(&cases);
 }
 
 /// Accusations as one sentence of news, in the ways wires and official
@@ -698,12 +703,7 @@ fn one_line_accusations() {
         ("announced_sanctions_for", "The United States announced sanctions on seven Chinese nationals for a series of cyber-related crimes.", vec![(Acc, us, "China", "US")]),
         ("a_group_named_is_no_verb", "Microsoft said a Chinese group named Storm-0558 had hacked email accounts.", vec![(Acc, us, "Storm-0558", "Microsoft")]),
     ];
-    check(
-        &rows
-            .iter()
-            .map(|(n, t, w)| (*n, *t, w.clone()))
-            .collect::<Vec<_>>(),
-    );
+    check(&rows);
 }
 
 /// Counter-accusations as one sentence after the accusation they answer:
@@ -746,12 +746,7 @@ fn one_line_counter_accusations() {
             )
         })
         .collect();
-    check(
-        &cases
-            .iter()
-            .map(|(n, t, w)| (*n, t.as_str(), w.clone()))
-            .collect::<Vec<_>>(),
-    );
+    check_owned(&cases);
 }
 
 /// A foreign ministry's or an embassy's reply in the words it uses for any
@@ -786,12 +781,7 @@ fn foreign_ministry_replies() {
             )
         })
         .collect();
-    check(
-        &cases
-            .iter()
-            .map(|(n, t, w)| (*n, t.as_str(), w.clone()))
-            .collect::<Vec<_>>(),
-    );
+    check_owned(&cases);
 }
 
 /// A reply that names the speculation about its own state needs no
