@@ -258,13 +258,14 @@ impl Ctx<'_> {
             // headline's participle with no auxiliary is passive, its
             // subject the accused, with no accuser named.
             let verb_text = self.text.get(h.start..h.end).unwrap_or("");
+            // (The cheap tests first: the case of the whole line last.)
             if verb_text.ends_with("ed")
-                && (self.sentences[i].heading || headline_case(self.text.get(s..e).unwrap_or("")))
                 && self.text.get(h.end..e).is_some_and(|r| {
                     [" for ", " of ", " with ", " over ", " in "]
                         .iter()
                         .any(|p| r.get(..p.len()).is_some_and(|x| x.eq_ignore_ascii_case(p)))
                 })
+                && (self.sentences[i].heading || headline_case(self.text.get(s..e).unwrap_or("")))
             {
                 continue;
             }

@@ -748,24 +748,31 @@ impl Ctx<'_> {
         let Some(t) = self.text.get(s..e) else {
             return false;
         };
-        let lower = t.to_ascii_lowercase();
-        for noun in CLAIM_NOUNS {
-            for prep in [" about ", " against ", " targeting "] {
-                let pat = format!("{noun}{prep}");
-                let mut from = 0;
-                while let Some(p) = lower.get(from..).and_then(|x| find_lit(x, &pat)) {
-                    let at = s + from + p + pat.len();
-                    from += p + pat.len();
-                    let named = self
-                        .hits_of(at, (at + 25).min(e), |p| matches!(p, Pat::State(_)))
-                        .first()
-                        .is_some_and(|h| match h.pat {
-                            Pat::State(k) => STATES.get(k).is_some_and(|d| d.name == own),
-                            _ => false,
-                        });
-                    if named {
-                        return true;
-                    }
+        // Each " about "/" against "/" targeting " once (few in a
+        // sentence), then the claim noun before it and the state after it.
+        for prep in [" about ", " against ", " targeting "] {
+            let mut from = 0;
+            while let Some(p) = t.get(from..).and_then(|x| find_lit(x, prep)) {
+                let at = from + p;
+                from = at + prep.len();
+                let noun = t
+                    .get(..at)
+                    .and_then(|b| b.rsplit(' ').next())
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                if !CLAIM_NOUNS.contains(&noun.as_str()) {
+                    continue;
+                }
+                let after = s + at + prep.len();
+                let named = self
+                    .hits_of(after, (after + 25).min(e), |p| matches!(p, Pat::State(_)))
+                    .first()
+                    .is_some_and(|h| match h.pat {
+                        Pat::State(k) => STATES.get(k).is_some_and(|d| d.name == own),
+                        _ => false,
+                    });
+                if named {
+                    return true;
                 }
             }
         }
