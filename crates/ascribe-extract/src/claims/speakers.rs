@@ -748,14 +748,12 @@ impl Ctx<'_> {
             _ => return None,
         };
         let at = self.hits.partition_point(|h| h.start < s);
+        // (The body's kind first: the clause tests only for a body of it.)
         self.hits.get(..at)?.iter().rev().find_map(|h| match h.pat {
-            Pat::Body(i)
-                if !self.object_of_preposition(h.start) && !self.in_time_clause(h.start) =>
-            {
-                BODIES
-                    .get(i)
-                    .filter(|b| kinds.contains(&b.kind) || b.name.to_lowercase().contains(noun))
-            }
+            Pat::Body(i) if !self.object_of_preposition(h.start) => BODIES
+                .get(i)
+                .filter(|b| kinds.contains(&b.kind) || b.name.to_lowercase().contains(noun))
+                .filter(|_| !self.in_time_clause(h.start)),
             _ => None,
         })
     }
