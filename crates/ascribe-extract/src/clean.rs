@@ -602,7 +602,7 @@ fn marker_norm(t: &str) -> String {
 /// Whether a line is written as a headline: three words in four or more
 /// capitalised ("North Korea Categorically Denies Meddling in UK
 /// Elections"), where prose capitalises names only.
-fn title_case(t: &str) -> bool {
+pub(crate) fn title_case(t: &str) -> bool {
     let (mut words, mut caps) = (0, 0);
     for w in t.split_whitespace() {
         words += 1;

@@ -130,19 +130,6 @@ fn verb_text_is_gerund_subject(text: &str, s: usize, h: &Hit, e: usize) -> bool 
     })
 }
 
-/// Whether a line is set in headline case: of its words longer than three
-/// letters, four in five or more start with a capital.
-fn headline_case(t: &str) -> bool {
-    let (mut long, mut caps) = (0, 0);
-    for w in t.split_whitespace().filter(|w| w.chars().count() > 3) {
-        long += 1;
-        if w.starts_with(char::is_uppercase) {
-            caps += 1;
-        }
-    }
-    long >= 4 && caps * 5 >= long * 4
-}
-
 /// Where a sentence's subject ends: its first lower-case word that is no
 /// article or preposition of a name ("expresses" in "The Foreign Ministry
 /// of the DPRK expresses ..."); None when that is not before `e`.
@@ -265,7 +252,8 @@ impl Ctx<'_> {
                         .iter()
                         .any(|p| r.get(..p.len()).is_some_and(|x| x.eq_ignore_ascii_case(p)))
                 })
-                && (self.sentences[i].heading || headline_case(self.text.get(s..e).unwrap_or("")))
+                && (self.sentences[i].heading
+                    || crate::clean::title_case(self.text.get(s..e).unwrap_or("")))
             {
                 continue;
             }

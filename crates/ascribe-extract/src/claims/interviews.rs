@@ -198,6 +198,16 @@ impl Ctx<'_> {
         let mut turns_state: std::collections::HashMap<String, Option<&'static str>> =
             std::collections::HashMap::new();
         let mut header_answerer: Option<Option<Speaker>> = None;
+        // Whether the header (before the first label) is a foreign
+        // ministry's, read once.
+        let head_end = found.first().map_or(0, |x| x.0);
+        let foreign_head = {
+            let head = (0..head_end.min(6))
+                .map(|k| self.sent_text(k).to_ascii_lowercase())
+                .collect::<Vec<_>>()
+                .join(" ");
+            head.contains("foreign ministry") || head.contains("ministry of foreign affairs")
+        };
         let mut first: Option<Speaker> = None;
         for (k, (i, name)) in found.iter().enumerate() {
             let end = found.get(k + 1).map_or(n, |x| x.0);
@@ -206,7 +216,6 @@ impl Ctx<'_> {
                 .split(':')
                 .next()
                 .is_some_and(|l| !l.chars().any(char::is_lowercase));
-            let head_end = found.first().map_or(0, |x| x.0);
             let sp = name.as_ref().map(|label| {
                 let mut sp = match label {
                     Label::Name(nm) => self.person_speaker(nm),
@@ -214,13 +223,7 @@ impl Ctx<'_> {
                     Label::Answer => header_answerer
                         .get_or_insert_with(|| self.answerer_in_header(head_end))
                         .clone()
-                        .unwrap_or(Speaker {
-                            person: None,
-                            org: None,
-                            country: None,
-                            official: false,
-                            media: false,
-                        }),
+                        .unwrap_or_default(),
                 };
                 // "Foreign Ministry Spokesperson Zhao Ming's Regular Press
                 // Conference": the title the header gives the name.
@@ -235,51 +238,33 @@ impl Ctx<'_> {
                 // "Regular Press Conference of the Foreign Ministry" and an
                 // answerer the knowledge base does not know: the state its
                 // answers name most ("China firmly opposes ...", "the
-                // Chinese side") is the one its ministry speaks for.
-                if sp.country.is_none() && matches!(label, Label::Name(_)) {
-                    let head = (0..head_end.min(6))
-                        .map(|k| self.sent_text(k).to_ascii_lowercase())
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    // (Only a foreign ministry's: an accuser's briefing
-                    // names the state it accuses most.)
-                    let official_head = ["foreign ministry", "ministry of foreign affairs"]
-                        .iter()
-                        .any(|w| head.contains(w));
-                    let name_key = match label {
-                        Label::Name(nm) => nm.clone(),
-                        _ => String::new(),
-                    };
-                    let state = if official_head {
-                        *turns_state.entry(name_key).or_insert_with_key(|nm| {
-                            // All of this name's turns.
-                            let turns: Vec<(usize, usize)> = found
-                                .iter()
-                                .enumerate()
-                                .filter(|(_, (_, l))| matches!(l, Some(Label::Name(a)) if a == nm))
-                                .map(|(k2, (j, _))| (*j, found.get(k2 + 1).map_or(n, |x| x.0)))
-                                .collect();
-                            self.state_of_turns(&turns)
-                        })
-                    } else {
-                        None
-                    };
-                    {
-                        if let Some(c) = state {
-                            let foreign = head.contains("foreign ministry")
-                                || head.contains("ministry of foreign affairs");
-                            let stateless = sp.org.as_deref().is_none_or(|o| {
-                                o.starts_with("Ministry") || o.starts_with("Foreign")
-                            });
-                            if foreign && stateless {
-                                sp.org = Some(format!(
-                                    "{} Ministry of Foreign Affairs",
-                                    speakers::country_prefix(c)
-                                ));
-                            }
-                            sp.country = Some(c.to_owned());
-                            sp.official = true;
+                // Chinese side") is the one its ministry speaks for. (Only
+                // under a foreign ministry's header: an accuser's briefing
+                // names the state it accuses most.)
+                if let (None, true, Label::Name(nm)) = (&sp.country, foreign_head, label) {
+                    let state = *turns_state.entry(nm.clone()).or_insert_with(|| {
+                        // All of this name's turns.
+                        let turns: Vec<(usize, usize)> = found
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, (_, l))| matches!(l, Some(Label::Name(a)) if a == nm))
+                            .map(|(k2, (j, _))| (*j, found.get(k2 + 1).map_or(n, |x| x.0)))
+                            .collect();
+                        self.state_of_turns(&turns)
+                    });
+                    if let Some(c) = state {
+                        let stateless = sp
+                            .org
+                            .as_deref()
+                            .is_none_or(|o| o.starts_with("Ministry") || o.starts_with("Foreign"));
+                        if stateless {
+                            sp.org = Some(format!(
+                                "{} Ministry of Foreign Affairs",
+                                speakers::country_prefix(c)
+                            ));
                         }
+                        sp.country = Some(c.to_owned());
+                        sp.official = true;
                     }
                 }
                 sp

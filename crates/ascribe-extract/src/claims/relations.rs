@@ -553,17 +553,7 @@ impl Ctx<'_> {
                         // activities condemned.
                         let doings = (g.ends_with(" of") || g.ends_with(" of the"))
                             && g.split_whitespace().count() <= 6
-                            && [
-                                "activit",
-                                "action",
-                                "conduct",
-                                "behavio",
-                                "operation",
-                                "campaign",
-                                "attack",
-                            ]
-                            .iter()
-                            .any(|w| g.contains(w));
+                            && CONDEMNED_ACTS.iter().any(|w| g.contains(w));
                         matches!(g.as_str(), "" | "the") || doings
                     })
                 });

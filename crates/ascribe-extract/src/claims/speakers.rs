@@ -196,16 +196,19 @@ const PERPETRATOR_NOUNS: &[&str] = &[
     "personnel",
 ];
 
+/// What follows a possessive "'s " (straight or curly apostrophe) at the
+/// start of `t`.
+pub(super) fn after_possessive(t: &str) -> Option<&str> {
+    t.strip_prefix("'s ").or_else(|| t.strip_prefix("’s "))
+}
+
 /// The words after a state that name one of its organs, as written
 /// ("security service" in "Ukraine's security service", "National Cyber
 /// Directorate" in "Israel's National Cyber Directorate"): a few words of
 /// letters ending in an organ noun, else None (a title, a person's name).
 pub(super) fn organ_words(after: &str) -> Option<&str> {
     let t = after.trim_start();
-    let t = t
-        .strip_prefix("'s ")
-        .or_else(|| t.strip_prefix("’s "))
-        .unwrap_or(t);
+    let t = after_possessive(t).unwrap_or(t);
     let t = t.trim().trim_end_matches([',', '.']);
     // A proper name runs longer ("National Computer Virus Emergency
     // Response Center") than a description ("cyber security agency").
@@ -867,10 +870,7 @@ impl Ctx<'_> {
             }
             let st = STATES.get(k)?;
             let rest = self.text.get(h.end..s)?;
-            let rest = rest
-                .strip_prefix("'s ")
-                .or_else(|| rest.strip_prefix("’s "))
-                .unwrap_or(rest);
+            let rest = after_possessive(rest).unwrap_or(rest);
             let clause = rest
                 .find([',', '.', ';', ':', '"', '“', '”', '(', '\n'])
                 .map_or(rest, |p| rest.get(..p).unwrap_or(""));
@@ -1421,14 +1421,20 @@ impl Ctx<'_> {
                     media: false,
                 });
                 // A possessive ("Putin's spokesman Dmitry Peskov") is not the speaker.
+                // Whether the phrase holds the person's possessive
+                // ("Putin's ..."), read once for both uses below.
                 let np_text = self.text.get(s..e).unwrap_or("");
+                let possessed = np_text.match_indices(p.surname).any(|(k, m)| {
+                    np_text
+                        .get(k + m.len()..)
+                        .and_then(after_possessive)
+                        .is_some()
+                });
                 let own_post = title.is_some()
                     && name
                         .as_deref()
                         .is_none_or(|n| p.name.ends_with(n) || n.ends_with(p.surname))
-                    && [format!("{}'s ", p.surname), format!("{}’s ", p.surname)]
-                        .iter()
-                        .any(|x| np_text.contains(x.as_str()));
+                    && possessed;
                 if own_post {
                     // "Putin's spokesman said": the holder of the post, unnamed.
                     sp = Speaker {
@@ -1440,16 +1446,6 @@ impl Ctx<'_> {
                     };
                 } else if let Some(n) = &name {
                     if n != p.name && !p.name.ends_with(n.as_str()) && !n.ends_with(p.surname) {
-                        let possessed = self
-                            .text
-                            .get(s..e)
-                            .unwrap_or("")
-                            .contains(&format!("{}'s", p.surname))
-                            || self
-                                .text
-                                .get(s..e)
-                                .unwrap_or("")
-                                .contains(&format!("{}’s", p.surname));
                         if possessed {
                             sp = Speaker {
                                 person: Some(n.clone()),
@@ -1944,10 +1940,7 @@ impl Ctx<'_> {
         // possessive gives a named person is an office of that state.
         if sp.person.is_some() && !sp.official && !unofficial && sp.country.is_some() {
             if let Some(h) = state_hit {
-                let post = self
-                    .text
-                    .get(h.end..e)
-                    .and_then(|r| r.strip_prefix("'s ").or_else(|| r.strip_prefix("’s ")));
+                let post = self.text.get(h.end..e).and_then(after_possessive);
                 if let Some(post) = post {
                     let words = post
                         .split_whitespace()

@@ -191,7 +191,7 @@ impl Ctx<'_> {
                 &mut buf,
             );
             let mut a = after.trim_start();
-            if let Some(r) = a.strip_prefix("’s ").or_else(|| a.strip_prefix("'s ")) {
+            if let Some(r) = speakers::after_possessive(a) {
                 // One capitalised place after a possessive: "China's Wuhan".
                 let orig = self.text.get(h.end..).unwrap_or("");
                 let next = orig
