@@ -1445,18 +1445,20 @@ impl Ctx<'_> {
                         media: false,
                     };
                 } else if let Some(n) = &name {
-                    if n != p.name && !p.name.ends_with(n.as_str()) && !n.ends_with(p.surname) {
-                        if possessed {
-                            sp = Speaker {
-                                person: Some(n.clone()),
-                                org: None,
-                                country: Some(p.country.to_owned()),
-                                official: true,
-                                media: false,
-                            };
-                            if exec_possessor || title.is_some() {
-                                sp.org = Some(executive_of(p.country));
-                            }
+                    if possessed
+                        && n != p.name
+                        && !p.name.ends_with(n.as_str())
+                        && !n.ends_with(p.surname)
+                    {
+                        sp = Speaker {
+                            person: Some(n.clone()),
+                            org: None,
+                            country: Some(p.country.to_owned()),
+                            official: true,
+                            media: false,
+                        };
+                        if exec_possessor || title.is_some() {
+                            sp.org = Some(executive_of(p.country));
                         }
                     }
                 }
