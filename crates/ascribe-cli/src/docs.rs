@@ -677,6 +677,15 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
             f.tp + f.fp
         )?;
     }
+    if !rep.errors.is_empty() {
+        writeln!(
+            out,
+            "where the errors are (an extra claim paired with a missed one when one field differs):"
+        )?;
+        for (why, n) in &rep.errors {
+            writeln!(out, "  {why:<30} {n}")?;
+        }
+    }
     if args.verbose {
         for m in &rep.misses {
             writeln!(out, "  {m}")?;

@@ -111,6 +111,12 @@ pub struct Report {
     pub published_total: usize,
     /// Lines describing each unmatched gold and predicted claim.
     pub misses: Vec<String>,
+    /// Where the errors are: an extra claim paired with a missed one of the
+    /// same document when exactly one of kind, target and speaker differs
+    /// ("wrong speaker", "wrong kind", "wrong target"), the rest unpaired
+    /// ("extra", "missed"). Says whether a fix belongs in finding claims or
+    /// in reading their parts.
+    pub errors: BTreeMap<String, usize>,
 }
 
 fn words(s: &str) -> Vec<String> {
@@ -288,6 +294,7 @@ pub fn score(
                 }
             }
         }
+        tally_errors(&mut rep.errors, &gd.claims, &matched_gold, &preds, &used);
         for (pi, p) in preds.iter().enumerate() {
             if !used[pi] {
                 fp += 1;
@@ -360,6 +367,61 @@ impl Report {
         self.published_right += o.published_right;
         self.published_total += o.published_total;
         self.misses.extend(o.misses.iter().cloned());
+        for (k, n) in &o.errors {
+            *self.errors.entry(k.clone()).or_default() += n;
+        }
+    }
+}
+
+/// Pairs a document's extra claims with its missed ones that differ in one
+/// field only, and counts the pairs by that field and the rest as plain
+/// extras and misses (missed background claims are no error).
+fn tally_errors(
+    errors: &mut BTreeMap<String, usize>,
+    gold: &[GoldClaim],
+    matched_gold: &[Option<usize>],
+    preds: &[ExtractedClaim],
+    used: &[bool],
+) {
+    let mut gold_left: Vec<usize> = (0..gold.len())
+        .filter(|&gi| matched_gold[gi].is_none())
+        .collect();
+    for (pi, p) in preds.iter().enumerate() {
+        if used[pi] {
+            continue;
+        }
+        let pc = &p.claim;
+        let off = |g: &GoldClaim| {
+            let kind = pc.kind.map(|k| k.as_str()) == Some(g.kind.as_str());
+            let target = pc.target_canonical.as_deref().map(str::to_lowercase)
+                == g.target_canonical.as_deref().map(str::to_lowercase);
+            let speaker = speaker_matches(g, p);
+            match (kind, target, speaker) {
+                (true, true, false) => Some("wrong speaker"),
+                (false, true, true) => Some("wrong kind"),
+                (true, false, true) => Some("wrong target"),
+                _ => None,
+            }
+        };
+        let found = gold_left
+            .iter()
+            .enumerate()
+            .find_map(|(i, &gi)| off(&gold[gi]).map(|why| (i, why)));
+        let why = match found {
+            Some((i, why)) => {
+                gold_left.remove(i);
+                why
+            }
+            None => "extra (no gold claim like it)",
+        };
+        *errors.entry(why.to_owned()).or_default() += 1;
+    }
+    for gi in gold_left {
+        if gold[gi].salience.as_deref() != Some("background") {
+            *errors
+                .entry("missed (nothing like it read)".to_owned())
+                .or_default() += 1;
+        }
     }
 }
 
@@ -382,5 +444,107 @@ fn conf_matches(g: &GoldClaim, p: &ExtractedClaim) -> bool {
             .chain(&g.confidence_acceptable)
             .any(|a| norm(a) == norm(b)),
         (Some(_), None) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gold(doc: &str, kind: &str, org: &str, target: &str, salience: &str) -> GoldDoc {
+        GoldDoc {
+            doc: doc.to_owned(),
+            published: None,
+            claims: vec![GoldClaim {
+                kind: kind.to_owned(),
+                speaker: None,
+                speaker_org: Some(org.to_owned()),
+                speaker_country: None,
+                target: Some(target.to_owned()),
+                target_canonical: Some(target.to_owned()),
+                target_state: None,
+                confidence_phrase: None,
+                confidence_acceptable: Vec::new(),
+                quote_or_evidence: None,
+                also_evidence: Vec::new(),
+                salience: Some(salience.to_owned()),
+            }],
+        }
+    }
+
+    /// One reading (the German government accuses Russia) against gold that
+    /// differs from it in one field, in two, or not at all.
+    #[test]
+    fn errors_are_paired_by_the_one_field_that_differs() {
+        let text =
+            "The German government said Russia was behind the cyberattack on the parliament.";
+        let claims = crate::read_document("t.txt", text.as_bytes(), None).claims;
+        assert_eq!(claims.len(), 1, "{claims:?}");
+        let cases = [
+            (
+                gold("a", "accusation", "German government", "Russia", "main"),
+                None,
+            ),
+            (
+                gold(
+                    "b",
+                    "accusation",
+                    "French foreign ministry",
+                    "Russia",
+                    "main",
+                ),
+                Some("wrong speaker"),
+            ),
+            (
+                gold("c", "denial", "German government", "Russia", "main"),
+                Some("wrong kind"),
+            ),
+            (
+                gold("d", "accusation", "German government", "China", "main"),
+                Some("wrong target"),
+            ),
+            // Two fields off: an extra and a miss, not a pair.
+            (
+                gold("e", "denial", "French foreign ministry", "Russia", "main"),
+                None,
+            ),
+            (
+                gold(
+                    "f",
+                    "denial",
+                    "French foreign ministry",
+                    "Russia",
+                    "background",
+                ),
+                None,
+            ),
+        ];
+        for (g, want) in cases {
+            let predicted = BTreeMap::from([(g.doc.clone(), (None, claims.clone()))]);
+            let rep = score(std::slice::from_ref(&g), &predicted);
+            let mut expect = BTreeMap::new();
+            match (want, g.doc.as_str()) {
+                (Some(why), _) => {
+                    expect.insert(why.to_owned(), 1);
+                }
+                (None, "e") => {
+                    expect.insert("extra (no gold claim like it)".to_owned(), 1);
+                    expect.insert("missed (nothing like it read)".to_owned(), 1);
+                }
+                // A missed background claim is no error.
+                (None, "f") => {
+                    expect.insert("extra (no gold claim like it)".to_owned(), 1);
+                }
+                (None, _) => {}
+            }
+            assert_eq!(rep.errors, expect, "gold {}", g.doc);
+            let mut total = Report::default();
+            total.merge(&rep);
+            total.merge(&rep);
+            assert_eq!(
+                total.errors.values().sum::<usize>(),
+                2 * expect.values().sum::<usize>()
+            );
+        }
     }
 }
