@@ -66,7 +66,9 @@ pub(super) fn split_sentences(cleaned: &Cleaned<'_>) -> Vec<Sentence> {
                 }
             };
             let question_break = c == '?' && next.is_some();
-            if next_ws && (upper_next || question_break) && !abbrev {
+            if (next_ws && (upper_next || question_break) && !abbrev)
+                || glued_stop(block, pos, after)
+            {
                 push_sentence(
                     &mut out,
                     cleaned,
@@ -84,6 +86,32 @@ pub(super) fn split_sentences(cleaned: &Cleaned<'_>) -> Vec<Sentence> {
         }
     }
     out
+}
+
+/// A stop with no space after it that still ends a sentence: pages whose
+/// paragraphs lost their breaks when scraped run "game play.The hackers" and
+/// "the theft.”Lazarus Group" together. Only a lower-case word of three
+/// letters or more before and a capitalised word after count, so "U.S.",
+/// "e.g.", "Node.js" and addresses stay whole.
+fn glued_stop(block: &str, pos: usize, after: &str) -> bool {
+    let mut next = after.bytes();
+    let (Some(a), Some(b)) = (next.next(), next.next()) else {
+        return false;
+    };
+    if !(a.is_ascii_uppercase() && b.is_ascii_lowercase()) {
+        return false;
+    }
+    let before = &block.as_bytes()[..pos];
+    let word = before
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    let start = pos - word;
+    word >= 3
+        && before[pos - 1].is_ascii_lowercase()
+        && before[pos - 2].is_ascii_lowercase()
+        && (start == 0 || !matches!(before[start - 1], b'.' | b'/' | b'@' | b'_' | b'-'))
 }
 
 /// The longest sentence the rules read, in bytes. A run of text with no
@@ -547,6 +575,39 @@ impl Ctx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_run_together_by_a_scraper_are_split() {
+        let split = |t: &str| -> Vec<String> {
+            let cleaned = crate::clean::clean(t.as_bytes(), None);
+            split_sentences(&cleaned)
+                .iter()
+                .map(|s| cleaned.text[s.start..s.end].to_owned())
+                .collect()
+        };
+        assert_eq!(
+            split("Players earn coins through game play.The hackers took 173,600 ether."),
+            [
+                "Players earn coins through game play.",
+                "The hackers took 173,600 ether."
+            ]
+        );
+        assert_eq!(
+            split("The FBI said: “Lazarus is responsible for the theft.”Lazarus Group gained fame in 2014."),
+            [
+                "The FBI said: “Lazarus is responsible for the theft.”",
+                "Lazarus Group gained fame in 2014."
+            ]
+        );
+        for whole in [
+            "The U.S.Treasury said so.",
+            "Tools, e.g.Mimikatz, were used.",
+            "It runs on Node.js and www.example.Com pages.",
+            "Version v2.Beta was out.",
+        ] {
+            assert_eq!(split(whole).len(), 1, "{whole}");
+        }
+    }
 
     #[test]
     fn the_last_clause_mark_is_the_one_a_char_search_finds() {
