@@ -826,3 +826,24 @@ fn accusations_of_physical_attacks_are_no_claims() {
         ),
     ]);
 }
+
+/// A paper's issuer accuses through its participle ("the ministry issued a
+/// statement accusing ..."), also when the issuer is named before and only
+/// "the Department" here, after an opening phrase of time, or across a
+/// participle clause; an irregular past ("cut ties") ends the subject.
+#[test]
+fn papers_issued_accusing() {
+    let us = "United States";
+    let doj = "Today, the Justice Department is announcing charges in a national security cyber investigation.\n\n";
+    let rows: Vec<(&str, String, Vec<Want>)> = vec![
+        ("ministry_statement_accusing", "The Dutch foreign ministry summoned the Russian ambassador on Monday.\n\nThe ministry issued a statement accusing Russia of the cyberattack on the parliament.".to_owned(), vec![(Acc, "Netherlands", "Russia", "Dutch")]),
+        ("department_unsealed_indictment_charging", format!("{doj}The Department unsealed an indictment charging three North Korean military hackers with a campaign of cyber heists."), vec![(Acc, us, "North Korea", "Justice")]),
+        ("today_department_unseals", format!("{doj}Today, the Department unseals an indictment charging three North Korean military hackers with a campaign of cyber heists."), vec![(Acc, us, "North Korea", "Justice")]),
+        ("unseals_returned_by_grand_jury", format!("{doj}Today, the Department unseals an indictment, returned by a grand jury in the Central District of California, charging three North Korean military hackers with a campaign of cyber heists."), vec![(Acc, us, "North Korea", "Justice")]),
+        ("centre_released_advisory_attributing", "Britain's National Cyber Security Centre reported the breach in May.\n\nThe centre released an advisory attributing the campaign to APT29.".to_owned(), vec![(Acc, "United Kingdom", "APT29", "National Cyber Security Centre")]),
+        ("treasury_issued_notice_blaming", "The US Treasury issued a notice blaming North Korea for the theft.".to_owned(), vec![(Acc, us, "North Korea", "Treasury")]),
+        ("cut_ties_accusing", "Albania cut ties with Iran, accusing Tehran of the cyberattack on its government servers.".to_owned(), vec![(Acc, "Albania", "Iran", "Alban")]),
+        ("on_tuesday_cut_ties_accusing", "On Tuesday, Albania cut ties with Iran, accusing Tehran of the cyberattack on its government servers.".to_owned(), vec![(Acc, "Albania", "Iran", "Alban")]),
+    ];
+    check_owned(&rows);
+}

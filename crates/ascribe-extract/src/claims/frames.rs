@@ -149,6 +149,70 @@ fn sentence_subject_end(text: &str, s: usize, e: usize) -> Option<usize> {
     None
 }
 
+/// Where the subject ends in "X issued a statement" / "X unseals an
+/// indictment" / "X released a joint advisory" right before `at` (an
+/// accusing participle): the start of the issuing verb. None when the words
+/// before `at` are not such a phrase.
+fn issued_paper(text: &str, s: usize, at: usize) -> Option<usize> {
+    const ISSUE: &[&str] = &[
+        "issued",
+        "issues",
+        "published",
+        "publishes",
+        "released",
+        "releases",
+        "unsealed",
+        "unseals",
+        "filed",
+        "files",
+        "put out",
+        "puts out",
+        "sent",
+        "sends",
+    ];
+    const PAPERS: &[&str] = &[
+        "statement",
+        "report",
+        "indictment",
+        "advisory",
+        "complaint",
+        "communique",
+        "communiqué",
+        "note",
+        "letter",
+        "notice",
+        "declaration",
+        "bulletin",
+        "alert",
+    ];
+    let head = text.get(s..at)?.trim_end();
+    let (rest, paper) = head.rsplit_once(' ')?;
+    if !PAPERS.contains(&paper) {
+        return None;
+    }
+    // Up to three words between the verb and the paper ("a joint
+    // cybersecurity advisory", "its own report").
+    let words: Vec<&str> = rest.rsplitn(5, ' ').collect();
+    for k in 0..words.len().min(4) {
+        let between = &words[..k];
+        if !between
+            .iter()
+            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_lowercase() || c == '-'))
+        {
+            break;
+        }
+        let verb_end = rest.len() - words[..k].iter().map(|w| w.len() + 1).sum::<usize>();
+        let before = rest.get(..verb_end)?;
+        if let Some(v) = ISSUE
+            .iter()
+            .find(|v| before.ends_with(*v) && before[..before.len() - v.len()].ends_with(' '))
+        {
+            return Some(s + before.len() - v.len() - 1);
+        }
+    }
+    None
+}
+
 /// The first past-tense verb after the first word of `s..e` ("summoned" in
 /// "The government summoned the ambassador and"): where a subject ends.
 fn first_past_verb(text: &str, s: usize, e: usize) -> Option<usize> {
@@ -161,6 +225,14 @@ fn first_past_verb(text: &str, s: usize, e: usize) -> Option<usize> {
             continue;
         }
         if w.len() > 4 && w.ends_with("ed") && w.chars().all(|c| c.is_ascii_lowercase()) {
+            return Some(s + here);
+        }
+        // Irregular pasts of what states do before accusing ("Albania cut
+        // ties with Iran, accusing ...").
+        if matches!(
+            w,
+            "cut" | "broke" | "sent" | "took" | "made" | "shut" | "froze" | "withdrew" | "struck"
+        ) {
             return Some(s + here);
         }
     }
@@ -1853,6 +1925,21 @@ impl Ctx<'_> {
         if !verb.ends_with("ing") {
             return None;
         }
+        if let Some(end) = issued_paper(self.text, s, h.start) {
+            // "The ministry issued a statement accusing ...", "Today, the
+            // Department unseals an indictment charging ...": the issuer,
+            // after any opening phrase of time.
+            let head = self.text.get(s..end)?;
+            let from = head.rfind(',').map_or(s, |c| s + c + 1);
+            let from = from
+                + (self.text.get(from..end)?.len() - self.text.get(from..end)?.trim_start().len());
+            if word_count(self.text.get(from..end)?, 9) > 8 {
+                return None;
+            }
+            return self
+                .parse_np(from, end, i)
+                .filter(|sp| sp.official && sp.country.is_some());
+        }
         if !self.text.get(s..h.start)?.trim_end().ends_with(',') {
             return None;
         }
@@ -1860,7 +1947,21 @@ impl Ctx<'_> {
         // The first finite verb: an auxiliary or a past-tense word.
         let mut end = None;
         for aux in [
-            " has ", " have ", " had ", " is ", " are ", " was ", " were ", " will ", " on ",
+            " has ",
+            " have ",
+            " had ",
+            " is ",
+            " are ",
+            " was ",
+            " were ",
+            " will ",
+            " on ",
+            // "Today, the Department unseals an indictment, returned by a
+            // grand jury ..., charging ...": a paper's issuer in the present.
+            " unseals ",
+            " issues ",
+            " releases ",
+            " publishes ",
         ] {
             if let Some(p) = find_lit(head, aux) {
                 end = Some(end.map_or(p, |x: usize| x.min(p)));
@@ -1870,6 +1971,14 @@ impl Ctx<'_> {
             end = Some(end.map_or(p - s, |x: usize| x.min(p - s)));
         }
         let end = s + end?;
+        // "Today, the Department ...": an opening phrase of time or place
+        // (three words at most) is no part of the subject.
+        let s = match self.text.get(s..end)?.split_once(',') {
+            Some((lead, rest)) if word_count(lead, 4) <= 3 && !rest.contains(',') => {
+                end - rest.trim_start().len()
+            }
+            _ => s,
+        };
         // The subject is a short phrase with no clause break in it.
         let subj = self.text.get(s..end)?;
         if subj.contains([',', ';', ':', '"', '“', '”']) || word_count(subj, 9) > 8 {

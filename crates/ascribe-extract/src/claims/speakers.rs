@@ -437,6 +437,12 @@ pub(super) const NOT_NAMES: &[&str] = &[
     "Center",
     "Centre",
     "Division",
+    // Courts and their districts ("a grand jury in the Central District of
+    // California"): places of a prosecution, not people.
+    "District",
+    "Court",
+    "County",
+    "Circuit",
 ];
 
 /// Last words of an organisation's name (see [`capitalized_name`]).
