@@ -753,6 +753,14 @@ const DENY: &[&str] = &[
     "hype",
     "hyping",
     "smears",
+    // "None of these allegations is supported by facts and evidence."
+    "not supported by facts",
+    "not supported by evidence",
+    "not supported by any",
+    "none of these allegations",
+    "none of the allegations",
+    "none of these accusations",
+    "none of the accusations",
 ];
 const DENY_VERB: &[&str] = &[
     "denied",
@@ -956,6 +964,12 @@ const MEDIA: &[&str] = &[
     "journalists",
     "the outlet",
     "an investigation by",
+    // "US media reported", "Russian state media said".
+    "state media",
+    "media outlets",
+    "news outlets",
+    "newspapers",
+    "media",
 ];
 const GENERIC: &[&str] = &[
     "hackers",
@@ -1498,7 +1512,12 @@ pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
                 continue;
             }
         }
-        if let Some((pid, e)) = longest_at(nfa, start, bytes, i) {
+        // The longest entry here that stands at word boundaries: where the
+        // longest match runs into a word ("media report" in "media
+        // reported"), a shorter one ("media") may still stand.
+        let mut limit = n;
+        let mut found = false;
+        while let Some((pid, e)) = longest_at(nfa, start, &bytes[..limit], i) {
             if let Some(hits) = hits_at(lex, text, i, e, pid.as_usize(), prev_alnum) {
                 out.extend(hits);
                 // The last byte of a match ends a character; what follows is
@@ -1508,8 +1527,16 @@ pub(crate) fn scan_with(lex: &Lexicon, text: &str) -> Vec<Hit> {
                     .and_then(|t| t.chars().next_back())
                     .is_some_and(char::is_alphanumeric);
                 i = e;
-                continue;
+                found = true;
+                break;
             }
+            if e <= i + 1 {
+                break;
+            }
+            limit = e - 1;
+        }
+        if found {
+            continue;
         }
         prev_alnum = alnum;
         i += len;
@@ -1615,16 +1642,23 @@ mod tests {
         while let Some(c) = text.get(i..).and_then(|t| t.chars().next()) {
             let alnum = c.is_alphanumeric();
             if !(prev_alnum && alnum) {
-                if let Some((pid, e)) = longest_at(&lex.nfa, start, text.as_bytes(), i) {
-                    if let Some(hits) = hits_at(lex, text, i, e, pid.as_usize(), prev_alnum) {
-                        out.extend(hits);
-                        prev_alnum = text
-                            .get(..e)
-                            .and_then(|t| t.chars().next_back())
-                            .is_some_and(char::is_alphanumeric);
-                        i = e;
-                        continue;
-                    }
+                // Every end from the longest down: the first entry that
+                // ends exactly there and stands at word boundaries.
+                let standing = (i + 1..=text.len()).rev().find_map(|e| {
+                    let (pid, end) = longest_at(&lex.nfa, start, &text.as_bytes()[..e], i)?;
+                    (end == e)
+                        .then(|| hits_at(lex, text, i, e, pid.as_usize(), prev_alnum))
+                        .flatten()
+                        .map(|hits| (hits.collect::<Vec<_>>(), e))
+                });
+                if let Some((hits, e)) = standing {
+                    out.extend(hits);
+                    prev_alnum = text
+                        .get(..e)
+                        .and_then(|t| t.chars().next_back())
+                        .is_some_and(char::is_alphanumeric);
+                    i = e;
+                    continue;
                 }
             }
             prev_alnum = alnum;
@@ -1641,6 +1675,9 @@ mod tests {
             "Fancy Bear, also known as APT28 or Sofacy, denied nothing. I\u{2019}m sure US officials didn't.",
             "Caf\u{e9} \u{c9}tat na\u{ef}ve \u{130}stanbul Stra\u{df}e 2016 apt28x xAPT28 APT-28 -linked",
             "the the the Kremlin the Kremlin's spokesman Dmitry Peskov rejected the accusations as groundless",
+            // A longer entry running into a word shadows no shorter one:
+            // "media report" in "media reported" leaves "media".
+            "US media reported that hackers breached it; newspapers reportedly said so.",
         ];
         for t in texts {
             assert_eq!(scan(t), unfiltered(t), "{t}");
@@ -1648,5 +1685,12 @@ mod tests {
             assert_eq!(scan(&upper), unfiltered(&upper), "{upper}");
         }
         assert!(!scan(texts[0]).is_empty());
+        let media = scan(texts[5]);
+        assert!(
+            media
+                .iter()
+                .any(|h| h.pat == Pat::Media && &texts[5][h.start..h.end] == "media"),
+            "{media:?}"
+        );
     }
 }

@@ -847,3 +847,22 @@ fn papers_issued_accusing() {
     ];
     check_owned(&rows);
 }
+
+/// A state's press reports, it does not accuse ("US media reported that
+/// ..." is the media's attribution statement, not the US government's); a
+/// named spokesperson who "made the following comments:" keeps their name
+/// for the comments; "none of these allegations is supported by facts" is a
+/// denial.
+#[test]
+fn a_states_media_and_a_spokespersons_comments() {
+    let us = "United States";
+    let rows: Vec<(&str, &str, Vec<Want>)> = vec![
+        ("us_media_reported", "US media reported that Chinese hackers hit the US Chamber of Commerce.", vec![(Attr, us, "China", "US media")]),
+        ("state_media_reported", "Russian state media reported that Ukrainian hackers attacked the railway.", vec![(Attr, "Russia", "Ukraine", "Russian state media")]),
+        ("according_to_us_media", "According to US media, Chinese hackers hit the US Chamber of Commerce.", vec![(Attr, us, "China", "US media")]),
+        ("newspapers_reported", "US newspapers reported that Chinese hackers hit the US Chamber of Commerce.", vec![(Attr, us, "China", "US newspapers")]),
+        ("following_comments", "Chinese Embassy spokesperson Liu Wen made the following comments on the report:\n\nNone of these allegations is supported by facts and evidence.", vec![(Deny, "China", "China", "Liu Wen")]),
+        ("said_not_supported", "US media reported that Chinese hackers hit the US Chamber of Commerce.\n\nA Chinese embassy spokesperson said the allegations were not supported by facts.", vec![(Attr, us, "China", "US media"), (Deny, "China", "China", "embassy")]),
+    ];
+    check(&rows);
+}

@@ -624,7 +624,8 @@ impl Ctx<'_> {
                         .parse_np(cs, v, i)
                         .filter(|sp| sp.official && sp.country.is_some())
                     {
-                        self.author = Some(Speaker { person: None, ..sp });
+                        // A named spokesperson keeps their name: the words are theirs.
+                        self.author = Some(sp);
                         self.author_voice_from = Some(i);
                         return;
                     }
@@ -1795,12 +1796,28 @@ impl Ctx<'_> {
         if let Some(m) = media {
             if sp.org.is_none() && sp.person.is_none() {
                 let t = self.text.get(m.start..m.end).unwrap_or("");
-                sp.org = Some(
+                // "US media", "Russian state media": the press of a state,
+                // not its government.
+                let of_state = state_def.is_some()
+                    && matches!(
+                        t,
+                        "media" | "state media" | "media outlets" | "news outlets" | "newspapers"
+                    )
+                    && self
+                        .text
+                        .get(m.end..e)
+                        .is_some_and(|r| r.trim().trim_end_matches(',').is_empty());
+                sp.org = Some(if of_state {
+                    strip_np(np)
+                } else {
                     t.trim_start_matches("the ")
                         .trim_start_matches("The ")
-                        .to_owned(),
-                );
+                        .to_owned()
+                });
                 sp.media = true;
+                if of_state {
+                    sp.official = false;
+                }
             }
         }
         // "Iran's mission to the United Nations": a state's own office.
