@@ -866,3 +866,19 @@ fn a_states_media_and_a_spokespersons_comments() {
     ];
     check(&rows);
 }
+
+/// "said it uncovered a US operation that compromised ...": the "that" of a
+/// relative clause inside what is said does not start what is said (the
+/// pronoun and its verb make a clause of their own), also after a day.
+#[test]
+fn a_relative_that_inside_what_is_said() {
+    let us = "United States";
+    let rows: Vec<(&str, &str, Vec<Want>)> = vec![
+        ("it_uncovered_that_hit", "The FSB said it uncovered a US hacking operation that hit iPhones.", vec![(Acc, "Russia", us, "FSB")]),
+        ("on_thursday_it_uncovered", "Russia's Federal Security Service (FSB) said on Thursday it uncovered a U.S. spy operation that compromised thousands of iPhones.", vec![(Acc, "Russia", us, "FSB")]),
+        ("they_found_campaign_that", "Dutch officials said they found a Chinese espionage campaign that breached a defence network.", vec![(Acc, "Netherlands", "China", "Dutch")]),
+        // A complement "that" still opens what is said.
+        ("said_it_was_clear_that", "The FSB said it was clear that US intelligence had hacked the phones.", vec![(Acc, "Russia", us, "FSB")]),
+    ];
+    check(&rows);
+}

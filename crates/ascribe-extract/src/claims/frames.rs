@@ -47,11 +47,21 @@ fn aux_after_comma(text: &str, s: usize, verb: usize) -> usize {
 /// ("said the allegations were baseless and that ..."): then a later "that"
 /// starts a second statement, not the first.
 fn finite_clause(t: &str) -> bool {
-    [
-        " was ", " were ", " is ", " are ", " had ", " has ", " have ",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
+    // "said it uncovered a US operation that hit ...": a subject pronoun
+    // and its verb open a clause of their own.
+    // ("said on Thursday it uncovered ...": after a day, too.)
+    let words: Vec<&str> = t.split_whitespace().take(4).collect();
+    let pronoun_verb = words
+        .iter()
+        .take(3)
+        .position(|w| matches!(*w, "it" | "they" | "he" | "she" | "we" | "I"))
+        .is_some_and(|k| k + 1 < words.len());
+    pronoun_verb
+        || [
+            " was ", " were ", " is ", " are ", " had ", " has ", " have ",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
 }
 
 /// Whether the words before an accusing verb withhold it: "stopped short
