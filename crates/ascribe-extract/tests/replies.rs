@@ -882,3 +882,28 @@ fn a_relative_that_inside_what_is_said() {
     ];
     check(&rows);
 }
+
+/// A company the text introduces by a noun ("Israeli firm ClearSky Cyber
+/// Security") is that company when named alone later, with the state of
+/// its adjective; the party that ends a clause before ", which denied" is
+/// who denies, not the clause.
+#[test]
+fn companies_named_again_and_parties_before_which() {
+    let rows: Vec<(&str, &str, Vec<Want>)> = vec![
+        ("firm_named_again", "Israeli firm ClearSky Cyber Security provided Reuters with documentation of similar impersonations. ClearSky also linked the hacking attempts to Charming Kitten.", vec![(Acc, "Israel", "Magic Hound", "ClearSky")]),
+        ("company_named_again", "The Finnish company WithSecure published its findings on Monday. WithSecure said the Sandworm group was behind the attack on the grid.", vec![(Acc, "Finland", "Sandworm", "WithSecure")]),
+        ("which_denied_after_clause", "Researchers tied the attacks to the Iranian government, which denied the accusation.", vec![(Attr, "", "Iran", ""), (Deny, "Iran", "Iran", "Iranian")]),
+        ("which_rejected_after_said", "The attempts are part of an effort that three security firms said they have tied to the Iranian government, which rejected the claim.", vec![(Deny, "Iran", "Iran", "Iranian")]),
+    ];
+    check(&rows);
+    // The denier is the party, not the clause that names it.
+    for (_, text, _) in &rows[2..] {
+        let cs = read(text);
+        let deny = cs.iter().find(|c| c.claim.kind == Some(Deny));
+        assert_eq!(
+            deny.and_then(|c| c.claim.speaker_org.as_deref()),
+            Some("Iranian government"),
+            "{text}"
+        );
+    }
+}

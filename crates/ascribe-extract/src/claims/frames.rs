@@ -683,6 +683,22 @@ impl Ctx<'_> {
                 });
                 let party_end = s + party_end;
                 let party_start = clause_start(self.text, s, party_end);
+                // "Researchers tied the attacks to the Iranian government,
+                // which denied ...": the party that ends the clause, not
+                // the clause.
+                let party_start = self
+                    .hits_of(party_start, party_end, |p| {
+                        matches!(p, Pat::State(_) | Pat::Body(_) | Pat::Bloc(_))
+                    })
+                    .last()
+                    .filter(|x| {
+                        x.start > party_start
+                            && self
+                                .text
+                                .get(x.end..party_end)
+                                .is_some_and(|g| word_count(g, 4) <= 3 && !g.contains([',', ';']))
+                    })
+                    .map_or(party_start, |x| x.start);
                 let sp = only_aux
                     .then(|| self.parse_np(party_start, party_end, i))
                     .flatten()

@@ -201,6 +201,10 @@ struct Ctx<'a> {
     /// ministry spokesperson"), latest last: a name given the same post
     /// later, with no office of its own, is theirs.
     posts: Vec<(usize, Speaker)>,
+    /// Companies the text introduces by a noun ("Israeli firm ClearSky
+    /// Cyber Security"), in text order: (where, name, state), so that the
+    /// name alone later ("ClearSky also linked ...") is that company.
+    firms: Vec<(usize, String, Option<String>)>,
     kb: &'a KnowledgeBase,
     interviewer: Option<Speaker>,
     interviewee: Option<Speaker>,
@@ -353,6 +357,7 @@ impl<'a> Ctx<'a> {
             sentences,
             people: Vec::new(),
             posts: Vec::new(),
+            firms: Vec::new(),
             kb,
             interviewer: None,
             interviewee: None,
@@ -376,6 +381,7 @@ impl<'a> Ctx<'a> {
         ctx.mark_quotes();
         ctx.detect_interview();
         ctx.find_author();
+        ctx.find_firms();
         ctx.find_accused();
         ctx
     }

@@ -1041,6 +1041,89 @@ impl Ctx<'_> {
         });
     }
 
+    /// Companies introduced by a noun: "firm", "company" or "vendor"
+    /// followed by a capitalised name ("Israeli firm ClearSky Cyber
+    /// Security provided ..."), with the state whose adjective comes right
+    /// before ("Israeli").
+    pub(super) fn find_firms(&mut self) {
+        const NOUNS: &[&str] = &["firm ", "company ", "vendor "];
+        let text = self.text;
+        let mut found = Vec::new();
+        for noun in NOUNS {
+            for (at, _) in text.match_indices(noun) {
+                let from = at + noun.len();
+                let rest = text.get(from..).unwrap_or("");
+                let rest = rest
+                    .strip_prefix("called ")
+                    .or_else(|| rest.strip_prefix("named "))
+                    .unwrap_or(rest);
+                let name: Vec<&str> = rest
+                    .split(' ')
+                    .take(4)
+                    .map_while(|w| {
+                        let bare = w.trim_end_matches([',', '.', ';', ':']);
+                        let ok = bare.len() >= 2
+                            && bare.starts_with(|c: char| c.is_ascii_uppercase())
+                            && bare.chars().all(|c| c.is_alphanumeric() || c == '-')
+                            && !not_name(bare)
+                            && !["The", "A", "An", "It", "In", "On"].contains(&bare);
+                        // A word with a mark after it ends the name.
+                        ok.then_some((bare, bare.len() != w.len()))
+                    })
+                    .scan(false, |ended, (w, mark)| {
+                        (!*ended).then(|| {
+                            *ended = mark;
+                            w
+                        })
+                    })
+                    .collect();
+                if name.is_empty() {
+                    continue;
+                }
+                let adjective = self
+                    .hits_of(at.saturating_sub(40), at, |p| matches!(p, Pat::State(_)))
+                    .last()
+                    .filter(|h| {
+                        text.get(h.end..at).is_some_and(|g| {
+                            g.split_whitespace().count() <= 2 && !g.contains([',', '.'])
+                        })
+                    })
+                    .and_then(|h| match h.pat {
+                        Pat::State(k) => STATES.get(k).map(|d| d.name.to_owned()),
+                        _ => None,
+                    });
+                found.push((at, name.join(" "), adjective));
+            }
+        }
+        found.sort_by_key(|f| f.0);
+        self.firms = found;
+    }
+
+    /// The company introduced before `s` whose name, or first word of it,
+    /// is the whole phrase `np` ("ClearSky" after "firm ClearSky Cyber
+    /// Security").
+    fn firm_named_before(&self, s: usize, np: &str) -> Option<Speaker> {
+        let np = np
+            .trim()
+            .trim_start_matches("The ")
+            .trim_end_matches([',', '.']);
+        if np.is_empty() || !np.starts_with(|c: char| c.is_uppercase()) {
+            return None;
+        }
+        self.firms
+            .iter()
+            .rev()
+            .filter(|f| f.0 < s)
+            .find(|f| f.1 == np || f.1.split(' ').next() == Some(np))
+            .map(|f| Speaker {
+                person: None,
+                org: Some(f.1.clone()),
+                country: f.2.clone(),
+                official: true,
+                media: false,
+            })
+    }
+
     /// Parses a noun phrase naming a speaker.
     pub(super) fn parse_np(&mut self, s: usize, e: usize, sent: usize) -> Option<Speaker> {
         // "Albania cut its ties with Iran on Wednesday, Prime Minister Edi
@@ -1392,6 +1475,12 @@ impl Ctx<'_> {
         let np_lower = lowered(np, &mut np_buf);
         if np_lower.contains("presidential") {
             exec_possessor = true;
+        }
+        // A company introduced before by a noun: "ClearSky also linked".
+        if known.is_none() && title.is_none() && body.is_none() && state.is_none() {
+            if let Some(sp) = self.firm_named_before(s, np) {
+                return Some(sp);
+            }
         }
         // One word naming a person met before: "Peskov said", "Mao said"
         // (the surname comes first in Chinese, Korean and Vietnamese names).
