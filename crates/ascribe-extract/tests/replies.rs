@@ -909,17 +909,19 @@ fn companies_named_again_and_parties_before_which() {
 }
 
 /// A state's possessive on an unknown acronym names that state's body
-/// ("China's CVERC"); a progressive verb ends a subject ("agencies are
-/// taking the lead in attributing ...").
+/// ("China's CVERC"); groups joined by "and" before their state are each
+/// accused; a progressive verb ends a subject ("agencies are taking the
+/// lead in attributing ...").
 #[test]
 fn a_states_acronym_and_a_progressive_subject() {
     let us = "United States";
     let rows: Vec<(&str, &str, Vec<Want>)> = vec![
         ("states_acronym", "In a report in September 2022, China's CVERC had attributed the cyber incident at the university to the NSA.", vec![(Acc, "China", us, "CVERC")]),
+        ("joined_groups_of_the_state", "The FBI said Lazarus Group and APT38, cyber actors associated with North Korea, are responsible for the theft.", vec![(Acc, us, "Lazarus", "FBI"), (Acc, us, "APT38", "FBI")]),
         ("progressive_subject", "In a new twist, multiple Chinese government agencies are taking the lead in loudly attributing malicious cyber activity to US cyber-spies.", vec![(Acc, "China", us, "Chinese government agencies")]),
     ];
     check(&rows);
-    let cs = read(rows[1].1);
+    let cs = read(rows[2].1);
     assert_eq!(
         cs.first().and_then(|c| c.claim.speaker_org.as_deref()),
         Some("multiple Chinese government agencies"),

@@ -773,13 +773,26 @@ impl Ctx<'_> {
         // The most specific party: a named group sponsored by the chosen
         // state ("a group operating from China, which it calls Hafnium").
         if targets.iter().all(|t| !t.group) {
-            let group = cands
+            let sponsored: Vec<Target> = cands
                 .iter()
                 .filter(|h| matches!(h.pat, Pat::Group(_)) && !self.is_victim(h, s))
                 .filter_map(|h| self.target_at(h, sent))
-                .find(|g| g.state.is_some() && targets.iter().any(|t| t.state == g.state));
-            if let Some(g) = group {
-                targets = vec![g];
+                .filter(|g| g.state.is_some() && targets.iter().any(|t| t.state == g.state))
+                .collect();
+            if let Some(g) = sponsored.first() {
+                // With the groups joined to it: "Lazarus Group and APT38,
+                // cyber actors associated with North Korea".
+                let mut run = vec![g.clone()];
+                for next in &sponsored[1..] {
+                    let last = run.last().map_or(0, |t: &Target| t.end);
+                    let gap = self.text.get(last..next.start).unwrap_or("");
+                    let g = gap.trim().trim_matches([',', ' ']);
+                    if gap.len() > 12 || !matches!(g, "and" | "or" | "" | "and the") {
+                        break;
+                    }
+                    run.push(next.clone());
+                }
+                targets = run;
             }
         }
         // "GRU unit 26165", "the MSS's APT40": a state organ right next to
