@@ -1166,7 +1166,16 @@ impl Ctx<'_> {
                     ", refuting",
                 ]
                 .iter()
-                .any(|a| tail.trim_end().starts_with(a));
+                .any(|a| tail.trim_end().starts_with(a))
+                    // "..., a Treasury spokesperson said, using the initials
+                    // of North Korea's official name": any participle adds.
+                    || tail
+                        .trim_end()
+                        .strip_prefix(", ")
+                        .and_then(|r| r.split(' ').next())
+                        .is_some_and(|w| {
+                            w.len() > 4 && w.ends_with("ing") && w.chars().all(|c| c.is_ascii_lowercase())
+                        });
                 // "On Friday, the government said APT28 was behind it": a
                 // short fronted phrase with no operation in it is no statement,
                 // so what follows the verb is.

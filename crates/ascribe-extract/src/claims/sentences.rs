@@ -94,6 +94,9 @@ pub(super) fn split_sentences(cleaned: &Cleaned<'_>) -> Vec<Sentence> {
 /// letters or more before and a capitalised word after count, so "U.S.",
 /// "e.g.", "Node.js" and addresses stay whole.
 fn glued_stop(block: &str, pos: usize, after: &str) -> bool {
+    // ("... the US dollar.“The United States is aware ...": a quotation
+    // opens the next sentence.)
+    let after = after.strip_prefix('“').unwrap_or(after);
     let mut next = after.bytes();
     let (Some(a), Some(b)) = (next.next(), next.next()) else {
         return false;
@@ -590,6 +593,15 @@ mod tests {
             [
                 "Players earn coins through game play.",
                 "The hackers took 173,600 ether."
+            ]
+        );
+        assert_eq!(
+            split(
+                "A stablecoin is pegged to the dollar.“The United States is aware of it,” he said."
+            ),
+            [
+                "A stablecoin is pegged to the dollar.",
+                "“The United States is aware of it,” he said."
             ]
         );
         assert_eq!(
