@@ -984,6 +984,9 @@ const GENERIC: &[&str] = &[
     "intelligence service",
     "intelligence",
     "intelligence agencies",
+    // (Also an official body when it speaks; here what a state's adjective
+    // makes a perpetrator: "a Belarusian intelligence agency was behind".)
+    "intelligence agency",
     "spies",
     "spy agency",
     "spy agencies",

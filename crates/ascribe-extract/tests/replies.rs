@@ -878,6 +878,7 @@ fn a_relative_that_inside_what_is_said() {
         ("on_thursday_it_uncovered", "Russia's Federal Security Service (FSB) said on Thursday it uncovered a U.S. spy operation that compromised thousands of iPhones.", vec![(Acc, "Russia", us, "FSB")]),
         ("they_found_campaign_that", "Dutch officials said they found a Chinese espionage campaign that breached a defence network.", vec![(Acc, "Netherlands", "China", "Dutch")]),
         // A participle after the closing "X said" adds to what was said.
+        ("states_intelligence_agency_behind", "A top Ukrainian official says a Belarusian intelligence agency is likely behind the hacking of several government websites.", vec![(Acc, "Ukraine", "Belarus", "Ukrainian")]),
         ("said_using", "“The DPRK has increasingly relied on cybercrime to generate revenue,” a Treasury Department spokesperson said, using the initials of North Korea's official name.", vec![(Acc, "United States", "North Korea", "Treasury")]),
         // A complement "that" still opens what is said.
         ("said_it_was_clear_that", "The FSB said it was clear that US intelligence had hacked the phones.", vec![(Acc, "Russia", us, "FSB")]),
