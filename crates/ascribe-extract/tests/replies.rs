@@ -683,6 +683,7 @@ fn one_line_accusations() {
         ("based_hackers_blamed", "India's government has blamed Pakistan-based hackers for the attack on the power grid.", vec![(Acc, "India", "Pakistan", "Indian")]),
         ("named_as_responsible", "The UK government on Monday named China as responsible for the hack of the Electoral Commission.", vec![(Acc, "United Kingdom", "China", "UK")]),
         ("named_as_being_behind", "Britain named Russia's GRU as being behind the attack on the chemical weapons watchdog.", vec![(Acc, "United Kingdom", "Russia", "")]),
+        ("states_intelligence_agency_behind", "A top Ukrainian official says a Belarusian intelligence agency is likely behind the hacking of several government websites.", vec![(Acc, "Ukraine", "Belarus", "Ukrainian")]),
         ("company_high_confidence", "Mandiant attributed the intrusion to APT41 with high confidence.", vec![(Acc, us, "APT41", "Mandiant")]),
         ("two_states_officials", "British and American officials said the attack was carried out by Russia's military intelligence agency.", vec![(Acc, "United Kingdom", "Russia", ""), (Acc, us, "Russia", "American")]),
         ("passive_attributed_by", "The attack was attributed by the Lithuanian government to Russian-linked hackers.", vec![(Acc, "Lithuania", "Russia", "Lithuanian")]),
@@ -878,7 +879,6 @@ fn a_relative_that_inside_what_is_said() {
         ("on_thursday_it_uncovered", "Russia's Federal Security Service (FSB) said on Thursday it uncovered a U.S. spy operation that compromised thousands of iPhones.", vec![(Acc, "Russia", us, "FSB")]),
         ("they_found_campaign_that", "Dutch officials said they found a Chinese espionage campaign that breached a defence network.", vec![(Acc, "Netherlands", "China", "Dutch")]),
         // A participle after the closing "X said" adds to what was said.
-        ("states_intelligence_agency_behind", "A top Ukrainian official says a Belarusian intelligence agency is likely behind the hacking of several government websites.", vec![(Acc, "Ukraine", "Belarus", "Ukrainian")]),
         ("said_using", "“The DPRK has increasingly relied on cybercrime to generate revenue,” a Treasury Department spokesperson said, using the initials of North Korea's official name.", vec![(Acc, "United States", "North Korea", "Treasury")]),
         // A complement "that" still opens what is said.
         ("said_it_was_clear_that", "The FSB said it was clear that US intelligence had hacked the phones.", vec![(Acc, "Russia", us, "FSB")]),
