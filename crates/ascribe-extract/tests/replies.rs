@@ -683,6 +683,8 @@ fn one_line_accusations() {
         ("based_hackers_blamed", "India's government has blamed Pakistan-based hackers for the attack on the power grid.", vec![(Acc, "India", "Pakistan", "Indian")]),
         ("named_as_responsible", "The UK government on Monday named China as responsible for the hack of the Electoral Commission.", vec![(Acc, "United Kingdom", "China", "UK")]),
         ("named_as_being_behind", "Britain named Russia's GRU as being behind the attack on the chemical weapons watchdog.", vec![(Acc, "United Kingdom", "Russia", "")]),
+        ("named_as_the_actor_behind", "The US Justice Department named Russia as the actor behind the cyberattack on the parliament.", vec![(Acc, "United States", "Russia", "Justice")]),
+        ("condemned_by_hackers_working_for", "The German government condemned the cyberattack on the parliament by hackers working for the Iranian government.", vec![(Acc, "Germany", "Iran", "German")]),
         ("states_intelligence_agency_behind", "A top Ukrainian official says a Belarusian intelligence agency is likely behind the hacking of several government websites.", vec![(Acc, "Ukraine", "Belarus", "Ukrainian")]),
         ("company_high_confidence", "Mandiant attributed the intrusion to APT41 with high confidence.", vec![(Acc, us, "APT41", "Mandiant")]),
         ("two_states_officials", "British and American officials said the attack was carried out by Russia's military intelligence agency.", vec![(Acc, "United Kingdom", "Russia", ""), (Acc, us, "Russia", "American")]),

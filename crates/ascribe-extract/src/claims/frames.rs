@@ -449,6 +449,10 @@ impl Ctx<'_> {
                     " as being behind",
                     " as the culprit",
                     " as the perpetrator",
+                    " as the actor",
+                    " as the attacker",
+                    " as the source of",
+                    " as the party responsible",
                 ]
                 .iter()
                 .any(|x| after.contains(x))

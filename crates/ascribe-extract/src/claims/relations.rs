@@ -570,7 +570,15 @@ impl Ctx<'_> {
                                     && self
                                         .text
                                         .get(x.start..x.end)
-                                        .is_some_and(|t| t.ends_with(" to") || t.ends_with(" on")))
+                                        .is_some_and(|t| t.ends_with(" to") || t.ends_with(" on"))
+                                // "the attack by hackers working for the
+                                // Iranian government": the agents' masters.
+                                || x.pat == Pat::Link
+                                    && hits.iter().any(|y| {
+                                        y.pat == Pat::From
+                                            && y.end <= x.start
+                                            && x.start - y.end <= 30
+                                    }))
                     })
                 });
                 if !close && !agent {
