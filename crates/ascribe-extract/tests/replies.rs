@@ -845,6 +845,8 @@ fn papers_issued_accusing() {
         ("unseals_returned_by_grand_jury", format!("{doj}Today, the Department unseals an indictment, returned by a grand jury in the Central District of California, charging three North Korean military hackers with a campaign of cyber heists."), vec![(Acc, us, "North Korea", "Justice")]),
         ("centre_released_advisory_attributing", "Britain's National Cyber Security Centre reported the breach in May.\n\nThe centre released an advisory attributing the campaign to APT29.".to_owned(), vec![(Acc, "United Kingdom", "APT29", "National Cyber Security Centre")]),
         ("treasury_issued_notice_blaming", "The US Treasury issued a notice blaming North Korea for the theft.".to_owned(), vec![(Acc, us, "North Korea", "Treasury")]),
+        ("joint_advisory_accusing", "The FBI and CISA issued a joint advisory accusing Iranian hackers of attacking water utilities.".to_owned(), vec![(Acc, us, "Iran", "FBI"), (Acc, us, "Iran", "CISA")]),
+        ("advisory_on_tuesday_accusing", "The FBI and CISA released a joint advisory on Tuesday accusing Iranian hackers of attacking water utilities.".to_owned(), vec![(Acc, us, "Iran", "FBI"), (Acc, us, "Iran", "CISA")]),
         ("cut_ties_accusing", "Albania cut ties with Iran, accusing Tehran of the cyberattack on its government servers.".to_owned(), vec![(Acc, "Albania", "Iran", "Alban")]),
         ("on_tuesday_cut_ties_accusing", "On Tuesday, Albania cut ties with Iran, accusing Tehran of the cyberattack on its government servers.".to_owned(), vec![(Acc, "Albania", "Iran", "Alban")]),
     ];
