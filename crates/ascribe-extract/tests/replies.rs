@@ -935,3 +935,16 @@ fn a_states_acronym_and_a_progressive_subject() {
         "{cs:?}"
     );
 }
+
+/// An acronym the text never spelled out in brackets stands for the name
+/// with those initials met before ("Japan's National Police Agency ...
+/// The NPA said"); with no such name it names no one.
+#[test]
+fn an_acronym_of_a_name_met_before() {
+    let rows: Vec<(&str, &str, Vec<Want>)> = vec![
+        ("acronym_of_body", "Japan's National Police Agency published a report.\n\nThe NPA said Chinese hackers were behind the attacks.", vec![(Acc, "Japan", "China", "NPA")]),
+        ("acronym_of_state_organ", "Estonia's Information System Authority published its yearly review.\n\nThe ISA believes Russian hackers were behind the attacks.", vec![(Acc, "Estonia", "Russia", "ISA")]),
+        ("no_such_name", "The NPA said Chinese hackers were behind the attacks.", vec![]),
+    ];
+    check(&rows);
+}

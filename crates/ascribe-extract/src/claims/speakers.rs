@@ -1124,6 +1124,86 @@ impl Ctx<'_> {
             })
     }
 
+    /// Where the text named, before `s` (within 20 KB), the organisation
+    /// whose initials are the acronym `np` ("National Police Agency" for
+    /// "the NPA"): the name with a state's adjective or possessive right
+    /// before it. None when `np` is no acronym or no such name comes before.
+    fn name_of_acronym_before(&self, s: usize, np: &str) -> Option<(usize, usize)> {
+        let acr = np
+            .trim()
+            .trim_start_matches("the ")
+            .trim_start_matches("The ");
+        if !is_acronym(acr) || acr.len() < 3 {
+            return None;
+        }
+        let from = floor_boundary(self.text, s.saturating_sub(20 * 1024));
+        let before = self.text.get(from..s)?;
+        // Runs of capitalised words (with "of", "and", "for", "the" inside),
+        // latest last.
+        let mut best = None;
+        let mut run: Vec<(usize, &str)> = Vec::new();
+        let mut at = 0;
+        let mut close = |run: &mut Vec<(usize, &str)>| {
+            while run
+                .last()
+                .is_some_and(|(_, w)| w.starts_with(char::is_lowercase))
+            {
+                run.pop();
+            }
+            let initials: String = run
+                .iter()
+                .filter(|(_, w)| w.starts_with(|c: char| c.is_ascii_uppercase()))
+                .filter_map(|(_, w)| w.chars().next())
+                .collect();
+            if initials == acr {
+                if let (Some(first), Some(last)) = (run.first(), run.last()) {
+                    best = Some((from + first.0, from + last.0 + last.1.len()));
+                }
+            }
+            run.clear();
+        };
+        for w in before.split(' ') {
+            let here = at;
+            at += w.len() + 1;
+            let bare = w.trim_end_matches([',', '.', ';', ':', ')', '”', '"']);
+            let capital = bare.len() > 1
+                && bare.starts_with(|c: char| c.is_ascii_uppercase())
+                && bare.chars().all(char::is_alphabetic);
+            let inner = !run.is_empty() && matches!(bare, "of" | "and" | "for" | "the");
+            if capital || inner {
+                run.push((here, bare));
+            } else {
+                close(&mut run);
+                continue;
+            }
+            if bare.len() != w.len() {
+                close(&mut run);
+            }
+        }
+        close(&mut run);
+        let (a, b) = best?;
+        // A body the knowledge base knows by the longer name ("Japan's
+        // National Police Agency").
+        if let Some(body) = self
+            .hits_of(a.saturating_sub(24), b, |p| matches!(p, Pat::Body(_)))
+            .into_iter()
+            .find(|h| h.start <= a && h.end >= b)
+        {
+            return Some((body.start, body.end));
+        }
+        // "Japan's National Police Agency": the state's possessive too.
+        let a = self
+            .hits_of(a.saturating_sub(24), a, |p| matches!(p, Pat::State(_)))
+            .last()
+            .filter(|h| {
+                self.text
+                    .get(h.end..a)
+                    .is_some_and(|g| matches!(g.trim(), "'s" | "’s" | ""))
+            })
+            .map_or(a, |h| h.start);
+        Some((a, b))
+    }
+
     /// Parses a noun phrase naming a speaker.
     pub(super) fn parse_np(&mut self, s: usize, e: usize, sent: usize) -> Option<Speaker> {
         // "Albania cut its ties with Iran on Wednesday, Prime Minister Edi
@@ -1510,6 +1590,23 @@ impl Ctx<'_> {
         if known.is_none() && title.is_none() && body.is_none() && state.is_none() {
             if let Some(sp) = self.firm_named_before(s, np) {
                 return Some(sp);
+            }
+            // "The National Police Agency said ... the NPA has determined":
+            // an acronym of a name met before is that name.
+            if let Some((a, b)) = self.name_of_acronym_before(s, np) {
+                if let Some(mut sp) = self.parse_np(a, b, sent) {
+                    let acr = np
+                        .trim()
+                        .trim_start_matches("the ")
+                        .trim_start_matches("The ");
+                    if let Some(org) = sp.org.as_mut().filter(|o| !o.contains(acr)) {
+                        // The acronym the text uses, in place of the
+                        // longer name it gave before.
+                        let name = org.split(" (").next().unwrap_or(org);
+                        *org = format!("{name} ({acr})");
+                    }
+                    return Some(sp);
+                }
             }
         }
         // One word naming a person met before: "Peskov said", "Mao said"
