@@ -205,6 +205,9 @@ struct Ctx<'a> {
     /// Cyber Security"), in text order: (where, name, state), so that the
     /// name alone later ("ClearSky also linked ...") is that company.
     firms: Vec<(usize, String, Option<String>)>,
+    /// Runs of capitalised words by their initials (see
+    /// `speakers::initials_of_names`), gathered when first asked for.
+    initials: std::cell::OnceCell<std::collections::HashMap<String, Vec<(usize, usize)>>>,
     kb: &'a KnowledgeBase,
     interviewer: Option<Speaker>,
     interviewee: Option<Speaker>,
@@ -358,6 +361,7 @@ impl<'a> Ctx<'a> {
             people: Vec::new(),
             posts: Vec::new(),
             firms: Vec::new(),
+            initials: std::cell::OnceCell::new(),
             kb,
             interviewer: None,
             interviewee: None,

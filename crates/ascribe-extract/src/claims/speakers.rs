@@ -1124,10 +1124,13 @@ impl Ctx<'_> {
             })
     }
 
-    /// Where the text named, before `s` (within 20 KB), the organisation
-    /// whose initials are the acronym `np` ("National Police Agency" for
-    /// "the NPA"): the name with a state's adjective or possessive right
-    /// before it. None when `np` is no acronym or no such name comes before.
+    /// Where the text named, before `s`, the organisation whose initials
+    /// are the acronym `np` ("National Police Agency" for "the NPA"): the
+    /// name, or the body the knowledge base knows by a longer name around
+    /// it ("Japan's National Police Agency"), or the name with a state's
+    /// possessive right before it. None when `np` is no acronym or no such
+    /// name comes before. The names are gathered in one pass over the text,
+    /// the first time one is asked for.
     fn name_of_acronym_before(&self, s: usize, np: &str) -> Option<(usize, usize)> {
         let acr = np
             .trim()
@@ -1136,54 +1139,9 @@ impl Ctx<'_> {
         if !is_acronym(acr) || acr.len() < 3 {
             return None;
         }
-        let from = floor_boundary(self.text, s.saturating_sub(20 * 1024));
-        let before = self.text.get(from..s)?;
-        // Runs of capitalised words (with "of", "and", "for", "the" inside),
-        // latest last.
-        let mut best = None;
-        let mut run: Vec<(usize, &str)> = Vec::new();
-        let mut at = 0;
-        let mut close = |run: &mut Vec<(usize, &str)>| {
-            while run
-                .last()
-                .is_some_and(|(_, w)| w.starts_with(char::is_lowercase))
-            {
-                run.pop();
-            }
-            let initials: String = run
-                .iter()
-                .filter(|(_, w)| w.starts_with(|c: char| c.is_ascii_uppercase()))
-                .filter_map(|(_, w)| w.chars().next())
-                .collect();
-            if initials == acr {
-                if let (Some(first), Some(last)) = (run.first(), run.last()) {
-                    best = Some((from + first.0, from + last.0 + last.1.len()));
-                }
-            }
-            run.clear();
-        };
-        for w in before.split(' ') {
-            let here = at;
-            at += w.len() + 1;
-            let bare = w.trim_end_matches([',', '.', ';', ':', ')', '”', '"']);
-            let capital = bare.len() > 1
-                && bare.starts_with(|c: char| c.is_ascii_uppercase())
-                && bare.chars().all(char::is_alphabetic);
-            let inner = !run.is_empty() && matches!(bare, "of" | "and" | "for" | "the");
-            if capital || inner {
-                run.push((here, bare));
-            } else {
-                close(&mut run);
-                continue;
-            }
-            if bare.len() != w.len() {
-                close(&mut run);
-            }
-        }
-        close(&mut run);
-        let (a, b) = best?;
-        // A body the knowledge base knows by the longer name ("Japan's
-        // National Police Agency").
+        let names = self.initials.get_or_init(|| initials_of_names(self.text));
+        let found = names.get(acr)?;
+        let (a, b) = *found.get(found.partition_point(|&(_, b)| b <= s).checked_sub(1)?)?;
         if let Some(body) = self
             .hits_of(a.saturating_sub(24), b, |p| matches!(p, Pat::Body(_)))
             .into_iter()
@@ -1191,7 +1149,6 @@ impl Ctx<'_> {
         {
             return Some((body.start, body.end));
         }
-        // "Japan's National Police Agency": the state's possessive too.
         let a = self
             .hits_of(a.saturating_sub(24), a, |p| matches!(p, Pat::State(_)))
             .last()
@@ -2431,6 +2388,58 @@ impl Ctx<'_> {
         }
         Some((cs, v))
     }
+}
+
+/// Every run of capitalised words in `text` (with "of", "and", "for",
+/// "the" inside) by its initials when they could be an acronym (three to
+/// six letters), each with its spans in text order.
+fn initials_of_names(text: &str) -> std::collections::HashMap<String, Vec<(usize, usize)>> {
+    let mut out: std::collections::HashMap<String, Vec<(usize, usize)>> =
+        std::collections::HashMap::new();
+    let mut run: Vec<(usize, &str)> = Vec::new();
+    let mut close = |run: &mut Vec<(usize, &str)>| {
+        while run
+            .last()
+            .is_some_and(|(_, w)| w.starts_with(char::is_lowercase))
+        {
+            run.pop();
+        }
+        if (3..=6).contains(&run.len()) {
+            let initials: String = run
+                .iter()
+                .filter(|(_, w)| w.starts_with(|c: char| c.is_ascii_uppercase()))
+                .filter_map(|(_, w)| w.chars().next())
+                .collect();
+            if let (Some(first), Some(last)) = (run.first(), run.last()) {
+                if (3..=6).contains(&initials.len()) {
+                    out.entry(initials)
+                        .or_default()
+                        .push((first.0, last.0 + last.1.len()));
+                }
+            }
+        }
+        run.clear();
+    };
+    let mut at = 0;
+    for w in text.split([' ', '\n']) {
+        let here = at;
+        at += w.len() + 1;
+        let bare = w.trim_end_matches([',', '.', ';', ':', ')', '”', '"']);
+        let capital = bare.len() > 1
+            && bare.starts_with(|c: char| c.is_ascii_uppercase())
+            && bare.chars().all(char::is_alphabetic);
+        let inner = !run.is_empty() && matches!(bare, "of" | "and" | "for" | "the");
+        if !(capital || inner) || run.len() > 8 {
+            close(&mut run);
+            continue;
+        }
+        run.push((here, bare));
+        if bare.len() != w.len() {
+            close(&mut run);
+        }
+    }
+    close(&mut run);
+    out
 }
 
 /// The name in "cybersecurity firm Redbay" or "the security company Redbay
