@@ -1048,9 +1048,13 @@ impl Ctx<'_> {
     pub(super) fn find_firms(&mut self) {
         const NOUNS: &[&str] = &["firm ", "company ", "vendor "];
         let text = self.text;
+        // Only the sentences this reading holds: a huge input is read in
+        // windows, each over the whole text.
+        let (w0, w1) = self.window_span();
         let mut found = Vec::new();
         for noun in NOUNS {
-            for (at, _) in text.match_indices(noun) {
+            for (at, _) in text.get(w0..w1).unwrap_or("").match_indices(noun) {
+                let at = w0 + at;
                 let from = at + noun.len();
                 let rest = text.get(from..).unwrap_or("");
                 let rest = rest
@@ -1099,6 +1103,14 @@ impl Ctx<'_> {
         self.firms = found;
     }
 
+    /// The text this reading holds: from its first sentence to its last.
+    fn window_span(&self) -> (usize, usize) {
+        match (self.sentences.first(), self.sentences.last()) {
+            (Some(a), Some(b)) => (a.start, b.end),
+            _ => (0, 0),
+        }
+    }
+
     /// The company introduced before `s` whose name, or first word of it,
     /// is the whole phrase `np` ("ClearSky" after "firm ClearSky Cyber
     /// Security").
@@ -1139,7 +1151,10 @@ impl Ctx<'_> {
         if !is_acronym(acr) || acr.len() < 3 {
             return None;
         }
-        let names = self.initials.get_or_init(|| initials_of_names(self.text));
+        let (w0, w1) = self.window_span();
+        let names = self
+            .initials
+            .get_or_init(|| initials_of_names(self.text.get(w0..w1).unwrap_or(""), w0));
         let found = names.get(acr)?;
         let (a, b) = *found.get(found.partition_point(|&(_, b)| b <= s).checked_sub(1)?)?;
         if let Some(body) = self
@@ -2393,7 +2408,10 @@ impl Ctx<'_> {
 /// Every run of capitalised words in `text` (with "of", "and", "for",
 /// "the" inside) by its initials when they could be an acronym (three to
 /// six letters), each with its spans in text order.
-fn initials_of_names(text: &str) -> std::collections::HashMap<String, Vec<(usize, usize)>> {
+fn initials_of_names(
+    text: &str,
+    offset: usize,
+) -> std::collections::HashMap<String, Vec<(usize, usize)>> {
     let mut out: std::collections::HashMap<String, Vec<(usize, usize)>> =
         std::collections::HashMap::new();
     let mut run: Vec<(usize, &str)> = Vec::new();
@@ -2414,7 +2432,7 @@ fn initials_of_names(text: &str) -> std::collections::HashMap<String, Vec<(usize
                 if (3..=6).contains(&initials.len()) {
                     out.entry(initials)
                         .or_default()
-                        .push((first.0, last.0 + last.1.len()));
+                        .push((offset + first.0, offset + last.0 + last.1.len()));
                 }
             }
         }
