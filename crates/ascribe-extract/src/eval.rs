@@ -134,6 +134,18 @@ fn norm(s: &str) -> String {
         .to_lowercase()
 }
 
+/// Whether a predicted claim has the gold claim's kind.
+fn kind_matches(g: &GoldClaim, p: &ExtractedClaim) -> bool {
+    p.claim.kind.map(|k| k.as_str()) == Some(g.kind.as_str())
+}
+
+/// Whether a predicted claim names the gold claim's canonical target (case
+/// ignored).
+fn target_matches(g: &GoldClaim, p: &ExtractedClaim) -> bool {
+    p.claim.target_canonical.as_deref().map(str::to_lowercase)
+        == g.target_canonical.as_deref().map(str::to_lowercase)
+}
+
 /// Whether two speakers are the same by the README's fuzzy rule.
 pub fn speaker_matches(g: &GoldClaim, p: &ExtractedClaim) -> bool {
     let pc = &p.claim;
@@ -204,11 +216,7 @@ pub fn score(
                     if used[pi] {
                         continue;
                     }
-                    let pc = &p.claim;
-                    let kind_ok = pc.kind.map(|k| k.as_str()) == Some(g.kind.as_str());
-                    let target_ok = pc.target_canonical.as_deref().map(str::to_lowercase)
-                        == g.target_canonical.as_deref().map(str::to_lowercase);
-                    if !(kind_ok && target_ok && speaker_matches(g, p)) {
+                    if !(kind_matches(g, p) && target_matches(g, p) && speaker_matches(g, p)) {
                         continue;
                     }
                     let quote_ok = quote_matches(g, p);
@@ -390,18 +398,15 @@ fn tally_errors(
         if used[pi] {
             continue;
         }
-        let pc = &p.claim;
-        let off = |g: &GoldClaim| {
-            let kind = pc.kind.map(|k| k.as_str()) == Some(g.kind.as_str());
-            let target = pc.target_canonical.as_deref().map(str::to_lowercase)
-                == g.target_canonical.as_deref().map(str::to_lowercase);
-            let speaker = speaker_matches(g, p);
-            match (kind, target, speaker) {
-                (true, true, false) => Some("wrong speaker"),
-                (false, true, true) => Some("wrong kind"),
-                (true, false, true) => Some("wrong target"),
-                _ => None,
-            }
+        let off = |g: &GoldClaim| match (
+            kind_matches(g, p),
+            target_matches(g, p),
+            speaker_matches(g, p),
+        ) {
+            (true, true, false) => Some("wrong speaker"),
+            (false, true, true) => Some("wrong kind"),
+            (true, false, true) => Some("wrong target"),
+            _ => None,
         };
         let found = gold_left
             .iter()

@@ -847,6 +847,8 @@ fn papers_issued_accusing() {
         ("treasury_issued_notice_blaming", "The US Treasury issued a notice blaming North Korea for the theft.".to_owned(), vec![(Acc, us, "North Korea", "Treasury")]),
         ("joint_advisory_accusing", "The FBI and CISA issued a joint advisory accusing Iranian hackers of attacking water utilities.".to_owned(), vec![(Acc, us, "Iran", "FBI"), (Acc, us, "Iran", "CISA")]),
         ("advisory_on_tuesday_accusing", "The FBI and CISA released a joint advisory on Tuesday accusing Iranian hackers of attacking water utilities.".to_owned(), vec![(Acc, us, "Iran", "FBI"), (Acc, us, "Iran", "CISA")]),
+        ("listed_issuers_statement_accusing", "The UK, the US and Canada issued a statement accusing Russia of the attack.".to_owned(), vec![(Acc, "United Kingdom", "Russia", "UK"), (Acc, us, "Russia", "US"), (Acc, "Canada", "Russia", "Canad")]),
+        ("today_listed_issuers", "Today, the UK, the US and Canada issued a statement accusing Russia of the attack.".to_owned(), vec![(Acc, "United Kingdom", "Russia", "UK"), (Acc, us, "Russia", "US"), (Acc, "Canada", "Russia", "Canad")]),
         ("cut_ties_accusing", "Albania cut ties with Iran, accusing Tehran of the cyberattack on its government servers.".to_owned(), vec![(Acc, "Albania", "Iran", "Alban")]),
         ("on_tuesday_cut_ties_accusing", "On Tuesday, Albania cut ties with Iran, accusing Tehran of the cyberattack on its government servers.".to_owned(), vec![(Acc, "Albania", "Iran", "Alban")]),
     ];

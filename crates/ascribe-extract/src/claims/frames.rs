@@ -159,42 +159,46 @@ fn sentence_subject_end(text: &str, s: usize, e: usize) -> Option<usize> {
     None
 }
 
+/// Verbs that put out a paper and the papers they put out ("the ministry
+/// issued a statement accusing ...", "the FBI and CISA published an
+/// advisory saying ..."): its issuers say what it says.
+const ISSUING: &[&str] = &[
+    "issued",
+    "issues",
+    "published",
+    "publishes",
+    "released",
+    "releases",
+    "unsealed",
+    "unseals",
+    "filed",
+    "files",
+    "put out",
+    "puts out",
+    "sent",
+    "sends",
+];
+const PAPERS: &[&str] = &[
+    "statement",
+    "report",
+    "indictment",
+    "advisory",
+    "complaint",
+    "communique",
+    "communiqué",
+    "note",
+    "letter",
+    "notice",
+    "declaration",
+    "bulletin",
+    "alert",
+];
+
 /// Where the subject ends in "X issued a statement" / "X unseals an
 /// indictment" / "X released a joint advisory" right before `at` (an
 /// accusing participle): the start of the issuing verb. None when the words
 /// before `at` are not such a phrase.
 fn issued_paper(text: &str, s: usize, at: usize) -> Option<usize> {
-    const ISSUE: &[&str] = &[
-        "issued",
-        "issues",
-        "published",
-        "publishes",
-        "released",
-        "releases",
-        "unsealed",
-        "unseals",
-        "filed",
-        "files",
-        "put out",
-        "puts out",
-        "sent",
-        "sends",
-    ];
-    const PAPERS: &[&str] = &[
-        "statement",
-        "report",
-        "indictment",
-        "advisory",
-        "complaint",
-        "communique",
-        "communiqué",
-        "note",
-        "letter",
-        "notice",
-        "declaration",
-        "bulletin",
-        "alert",
-    ];
     let mut head = text.get(s..at)?.trim_end();
     // "released a report on Wednesday alleging": a day after the paper.
     for when in [" today", " yesterday", " this week", " last week"] {
@@ -222,7 +226,7 @@ fn issued_paper(text: &str, s: usize, at: usize) -> Option<usize> {
         }
         let verb_end = rest.len() - words[..k].iter().map(|w| w.len() + 1).sum::<usize>();
         let before = rest.get(..verb_end)?;
-        if let Some(v) = ISSUE
+        if let Some(v) = ISSUING
             .iter()
             .find(|v| before.ends_with(*v) && before[..before.len() - v.len()].ends_with(' '))
         {
@@ -1357,27 +1361,11 @@ impl Ctx<'_> {
                 continue;
             }
             let head = sent_text.get(..p).unwrap_or("").to_ascii_lowercase();
-            let issued = [
-                " issued ",
-                " published ",
-                " released ",
-                " put out ",
-                " sent ",
-            ]
-            .iter()
-            .filter_map(|w| find_lit(&head, w))
-            .min();
-            let document = [
-                "statement",
-                "report",
-                "advisory",
-                "alert",
-                "bulletin",
-                "notice",
-                "note",
-            ]
-            .iter()
-            .any(|w| {
+            let issued = ISSUING
+                .iter()
+                .filter_map(|w| find_lit(&head, &format!(" {w} ")))
+                .min();
+            let document = PAPERS.iter().any(|w| {
                 head.get(issued.unwrap_or(0)..)
                     .is_some_and(|t| t.contains(w))
             });
@@ -1966,11 +1954,9 @@ impl Ctx<'_> {
         out
     }
 
-    /// The subject of an accusing participle ("..., accusing X of",
-    /// "..., blaming X for") that follows a comma: the party that opens the
-    /// sentence, before its first verb ("has cut", "summoned", "said").
-    /// None when the participle does not follow a comma, or the opening
-    /// words name no official party.
+    /// Who accuses through a participle: the issuers of a paper (see
+    /// [`Ctx::paper_issuers`]), else the subject before a comma (see
+    /// [`Ctx::participle_subject`]).
     fn participle_subjects(&mut self, s: usize, h: &Hit, i: usize) -> Vec<Speaker> {
         if let Some(end) = self
             .text
@@ -1986,19 +1972,10 @@ impl Ctx<'_> {
     /// The issuers of a paper that accuses through its participle: "The
     /// ministry issued a statement accusing ...", "Today, the Department
     /// unseals an indictment charging ..." (after any opening phrase of
-    /// time); each of joined issuers ("Western intelligence agencies and
-    /// Microsoft released a report alleging ..."), where one of them has a
-    /// state.
+    /// time); each of joined issuers ("The UK, the US and Canada issued a
+    /// statement accusing ..."), where one of them has a state.
     fn paper_issuers(&mut self, s: usize, end: usize, i: usize) -> Vec<Speaker> {
-        let Some(head) = self.text.get(s..end) else {
-            return Vec::new();
-        };
-        let from = head.rfind(',').map_or(s, |c| s + c + 1);
-        let lead = self
-            .text
-            .get(from..end)
-            .map_or(0, |t| t.len() - t.trim_start().len());
-        let from = from + lead;
+        let from = self.after_opening_phrase(s, end);
         if self
             .text
             .get(from..end)
@@ -2024,6 +2001,33 @@ impl Ctx<'_> {
             .collect()
     }
 
+    /// Where a subject starts past an opening phrase of time or place:
+    /// "Today, the Department ...", "On Tuesday, Albania ..." (three words
+    /// at most before the first comma, naming no party); else `s`.
+    fn after_opening_phrase(&self, s: usize, end: usize) -> usize {
+        let Some(t) = self.text.get(s..end) else {
+            return s;
+        };
+        match t.split_once(',') {
+            Some((lead, rest))
+                if word_count(lead, 4) <= 3
+                    && self
+                        .hits_of(s, s + lead.len(), |p| {
+                            matches!(p, Pat::State(_) | Pat::Body(_) | Pat::Bloc(_))
+                        })
+                        .is_empty() =>
+            {
+                end - rest.trim_start().len()
+            }
+            _ => s,
+        }
+    }
+
+    /// The subject of an accusing participle ("..., accusing X of",
+    /// "..., blaming X for") that follows a comma: the party that opens the
+    /// sentence, before its first verb ("has cut", "summoned", "said").
+    /// None when the participle does not follow a comma, or the opening
+    /// words name no official party.
     fn participle_subject(&mut self, s: usize, h: &Hit, i: usize) -> Option<Speaker> {
         let verb = self.text.get(h.start..h.end)?;
         if !verb.ends_with("ing") {
@@ -2060,14 +2064,7 @@ impl Ctx<'_> {
             end = Some(end.map_or(p - s, |x: usize| x.min(p - s)));
         }
         let end = s + end?;
-        // "Today, the Department ...": an opening phrase of time or place
-        // (three words at most) is no part of the subject.
-        let s = match self.text.get(s..end)?.split_once(',') {
-            Some((lead, rest)) if word_count(lead, 4) <= 3 && !rest.contains(',') => {
-                end - rest.trim_start().len()
-            }
-            _ => s,
-        };
+        let s = self.after_opening_phrase(s, end);
         // The subject is a short phrase with no clause break in it.
         let subj = self.text.get(s..end)?;
         if subj.contains([',', ';', ':', '"', '“', '”']) || word_count(subj, 9) > 8 {

@@ -1046,14 +1046,14 @@ impl Ctx<'_> {
     /// Security provided ..."), with the state whose adjective comes right
     /// before ("Israeli").
     pub(super) fn find_firms(&mut self) {
-        const NOUNS: &[&str] = &["firm ", "company ", "vendor "];
         let text = self.text;
         // Only the sentences this reading holds: a huge input is read in
         // windows, each over the whole text.
         let (w0, w1) = self.window_span();
         let mut found = Vec::new();
-        for noun in NOUNS {
-            for (at, _) in text.get(w0..w1).unwrap_or("").match_indices(noun) {
+        for noun in FIRM_NOUNS {
+            let noun = format!("{noun} ");
+            for (at, _) in text.get(w0..w1).unwrap_or("").match_indices(&noun) {
                 let at = w0 + at;
                 let from = at + noun.len();
                 let rest = text.get(from..).unwrap_or("");
@@ -1066,11 +1066,11 @@ impl Ctx<'_> {
                     .take(4)
                     .map_while(|w| {
                         let bare = w.trim_end_matches([',', '.', ';', ':']);
+                        // (Running text: whole words of a name only.)
                         let ok = bare.len() >= 2
-                            && bare.starts_with(|c: char| c.is_ascii_uppercase())
+                            && firm_name_word(bare)
                             && bare.chars().all(|c| c.is_alphanumeric() || c == '-')
-                            && !not_name(bare)
-                            && !["The", "A", "An", "It", "In", "On"].contains(&bare);
+                            && !["It", "In", "On"].contains(&bare);
                         // A word with a mark after it ends the name.
                         ok.then_some((bare, bare.len() != w.len()))
                     })
@@ -1137,17 +1137,13 @@ impl Ctx<'_> {
     }
 
     /// Where the text named, before `s`, the organisation whose initials
-    /// are the acronym `np` ("National Police Agency" for "the NPA"): the
+    /// are the acronym `acr` ("National Police Agency" for "NPA"): the
     /// name, or the body the knowledge base knows by a longer name around
     /// it ("Japan's National Police Agency"), or the name with a state's
-    /// possessive right before it. None when `np` is no acronym or no such
+    /// possessive right before it. None when `acr` is no acronym or no such
     /// name comes before. The names are gathered in one pass over the text,
     /// the first time one is asked for.
-    fn name_of_acronym_before(&self, s: usize, np: &str) -> Option<(usize, usize)> {
-        let acr = np
-            .trim()
-            .trim_start_matches("the ")
-            .trim_start_matches("The ");
+    fn name_of_acronym_before(&self, s: usize, acr: &str) -> Option<(usize, usize)> {
         if !is_acronym(acr) || acr.len() < 3 {
             return None;
         }
@@ -1565,12 +1561,12 @@ impl Ctx<'_> {
             }
             // "The National Police Agency said ... the NPA has determined":
             // an acronym of a name met before is that name.
-            if let Some((a, b)) = self.name_of_acronym_before(s, np) {
+            let acr = np
+                .trim()
+                .trim_start_matches("the ")
+                .trim_start_matches("The ");
+            if let Some((a, b)) = self.name_of_acronym_before(s, acr) {
                 if let Some(mut sp) = self.parse_np(a, b, sent) {
-                    let acr = np
-                        .trim()
-                        .trim_start_matches("the ")
-                        .trim_start_matches("The ");
                     if let Some(org) = sp.org.as_mut().filter(|o| !o.contains(acr)) {
                         // The acronym the text uses, in place of the
                         // longer name it gave before.
@@ -1740,7 +1736,7 @@ impl Ctx<'_> {
         // after.
         if body.is_none() && known.is_none() && name.is_none() && title.is_none() {
             let l = np_lower.trim_end_matches([',', '.']);
-            let firm = ["firm", "company", "vendor"]
+            let firm = FIRM_NOUNS
                 .iter()
                 .any(|w| l.strip_suffix(w).is_some_and(|p| p.ends_with(' ')) || l == *w);
             let its_experts = l.starts_with("the ")
@@ -1765,9 +1761,7 @@ impl Ctx<'_> {
         // an institution (the annotation rules count it as an accuser).
         // Capitalised words right after the noun name the firm, not a person.
         if body.is_none() && known.is_none() && title.is_none() {
-            let firm_noun = ["firm", "company", "vendor"]
-                .iter()
-                .any(|w| np_lower.contains(w));
+            let firm_noun = FIRM_NOUNS.iter().any(|w| np_lower.contains(w));
             if let Some(firm) = firm_noun.then(|| named_firm(np)).flatten() {
                 // "a Chinese cybersecurity firm called Pangu Lab": the
                 // state's adjective says where the firm is.
@@ -2460,20 +2454,24 @@ fn initials_of_names(
     out
 }
 
+/// Nouns that introduce a company by its name ("cybersecurity firm Redbay").
+const FIRM_NOUNS: &[&str] = &["firm", "company", "vendor"];
+
+/// Whether a word can belong to the name after such a noun.
+fn firm_name_word(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+        && !not_name(w)
+        && !["The", "A", "An"].contains(&w)
+}
+
 /// The name in "cybersecurity firm Redbay" or "the security company Redbay
 /// Labs": the capitalised words that end the phrase right after the noun
 /// "firm"/"company"/"vendor". None without such a noun or such a name.
 pub(super) fn named_firm(np: &str) -> Option<String> {
-    const NOUNS: &[&str] = &["firm", "company", "vendor"];
     let np = np.trim().trim_end_matches([',', '.']);
     let is_noun = |w: &str| {
         let w = w.trim_end_matches(',');
-        NOUNS.iter().any(|n| n.eq_ignore_ascii_case(w))
-    };
-    let capital = |w: &str| {
-        w.chars().next().is_some_and(char::is_uppercase)
-            && !not_name(w)
-            && !["The", "A", "An"].contains(&w)
+        FIRM_NOUNS.iter().any(|n| n.eq_ignore_ascii_case(w))
     };
     let words: Vec<&str> = np.split_whitespace().collect();
     if let Some(k) = words.iter().position(|w| is_noun(w)) {
@@ -2485,7 +2483,7 @@ pub(super) fn named_firm(np: &str) -> Option<String> {
         let run: Vec<&str> = words
             .iter()
             .skip(k + 1)
-            .take_while(|w| capital(w.trim_end_matches(',')))
+            .take_while(|w| firm_name_word(w.trim_end_matches(',')))
             .map(|w| w.trim_end_matches(','))
             .collect();
         // The noun ends the name's description: nothing but the name after.
