@@ -265,10 +265,17 @@ const ACCUSE: &[&str] = &[
     "identified",
     "publicly identified",
     "publicly named",
+    // "joined forces to identify the GRU as the source of ..." (these
+    // only with "as" after them: see the frames).
+    "identify",
+    "identifies",
+    "identifying",
     // "named China as responsible for the hack" (only with "as" and a
     // responsibility word after it: see the frames).
     "named",
     "names",
+    "name",
+    "naming",
     "charged",
     "charging",
     // "prosecuted DPRK citizens on the suspicion of a cyber crime" (only

@@ -950,3 +950,29 @@ fn an_acronym_of_a_name_met_before() {
     ];
     check(&rows);
 }
+
+/// A headline above the story makes its claim in the present tense
+/// ("Britain blames Russia for ..."); where the story restates it (by the
+/// same party, or by a body of the state the headline names), the story's
+/// claim is the one kept; a headline below the story is another story's
+/// link. Verbs that take "to" ("decided to name", "joined forces to
+/// identify") belong to the verb after them; "has since denied" is the
+/// subject's denial; "published a report claiming" is the publisher's claim.
+#[test]
+fn headlines_and_verbs_that_take_to() {
+    let (uk, us) = ("United Kingdom", "United States");
+    let rows: Vec<(&str, &str, Vec<Want>)> = vec![
+        ("headline_only", "Britain blames Russia for six global cyber attacks\n\nThe attacks hit banks in several countries.", vec![(Acc, uk, "Russia", "UK")]),
+        ("short_headline", "US blames North Korea for Sony hack\n\nThe attacks hit several banks.", vec![(Acc, us, "North Korea", "US")]),
+        ("denial_headline", "China denies hacking allegations\n\nThe attacks hit several banks.", vec![(Deny, "China", "China", "")]),
+        ("headline_restated", "Britain blames Russia for cyber attacks\n\nThe Foreign Office said on Thursday that Russia was behind a wave of attacks on banks.", vec![(Acc, uk, "Russia", "Foreign Office")]),
+        ("headline_of_a_body", "NCSC blames Russia for six global cyber attacks\n\nThe Foreign Office said on Thursday that Russia was behind the attacks.", vec![(Acc, uk, "Russia", "NCSC"), (Acc, uk, "Russia", "Foreign Office")]),
+        ("link_below_the_story", "The ministry said the servers were restored on Friday after a week.\n\nRelated stories\n\nUS blames North Korea for Sony hack", vec![]),
+        ("decided_to_name", "The UK decided to name the GRU as the source of the attacks.", vec![(Acc, uk, "Russia", "UK")]),
+        ("joined_forces_to_identify", "The US and UK governments have joined forces to identify the GRU as the source of a series of cyber attacks.", vec![(Acc, us, "Russia", "US"), (Acc, uk, "Russia", "UK")]),
+        ("tried_to_identify", "Researchers tried to identify the hackers who broke into the network.", vec![]),
+        ("has_since_denied", "The Russian government has since denied the claims.", vec![(Deny, "Russia", "Russia", "Russian government")]),
+        ("published_report_claiming", "US intelligence agencies have published a classified report claiming that Russia hacked the election.", vec![(Acc, us, "Russia", "intelligence agencies")]),
+    ];
+    check(&rows);
+}

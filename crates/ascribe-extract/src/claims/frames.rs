@@ -454,7 +454,12 @@ impl Ctx<'_> {
             }
             // "a group named Storm-0558": only "named X as responsible /
             // as (being) behind / as the culprit" accuses.
-            if (vw_is("named") || vw_is("names"))
+            if (vw_is("identify") || vw_is("identifies") || vw_is("identifying"))
+                && !after.contains(" as ")
+            {
+                continue;
+            }
+            if (vw_is("named") || vw_is("names") || vw_is("name") || vw_is("naming"))
                 && ![
                     " as responsible",
                     " as being responsible",
@@ -1108,6 +1113,30 @@ impl Ctx<'_> {
                     c0 = v.end + p + 6;
                 }
                 for sp in releasers {
+                    out.push(Frame {
+                        speaker: Some(sp),
+                        content: (c0, e),
+                        kind: FrameKind::Say,
+                        verb: v.start,
+                        reporter: None,
+                    });
+                }
+                continue;
+            }
+            // "US intelligence agencies have published a report claiming
+            // that ...": the paper's issuers say it.
+            let issuers = match self.text.get(v.start..v.end) {
+                Some(w) if w.ends_with("ing") => issued_paper(self.text, s, v.start)
+                    .map(|end| self.paper_issuers(s, end, i))
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            if !issuers.is_empty() {
+                let mut c0 = v.end;
+                if let Some(p) = find_lit(tail, " that ").filter(|&p| p < 40) {
+                    c0 = v.end + p + 6;
+                }
+                for sp in issuers {
                     out.push(Frame {
                         speaker: Some(sp),
                         content: (c0, e),

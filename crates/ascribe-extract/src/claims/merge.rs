@@ -133,7 +133,11 @@ impl Ctx<'_> {
         // all cyber-attacks", said by Viet Nam's spokesperson, names the
         // state it defends, not the one it blames.
         claims.retain(|c| !self_accusation(c));
-        claims.sort_by_key(|c| (c.sentence, c.start));
+        // A headline's claims come last, so that the body's restatement of
+        // one is the claim kept (see `fold_headlines`).
+        let in_heading = |c: &RawClaim| self.sentences.get(c.sentence).is_some_and(|x| x.heading);
+        let headlines = claims.iter().any(in_heading);
+        claims.sort_by_key(|c| (in_heading(c), c.sentence, c.start));
         let mut out: Vec<RawClaim> = Vec::new();
         let mut said: std::collections::HashMap<(ClaimKind, String, Option<String>), Vec<usize>> =
             std::collections::HashMap::new();
@@ -175,9 +179,9 @@ impl Ctx<'_> {
                 o.kind == c.kind
                     && o.same_speaker(&c)
                     && o.target_canonical == c.target_canonical
-                    && c.sentence - o.sentence <= 4
+                    && c.sentence.abs_diff(o.sentence) <= 4
                     && (c.kind == ClaimKind::Denial
-                        || c.sentence - o.sentence <= 2
+                        || c.sentence.abs_diff(o.sentence) <= 2
                             && !(names_an_act(o.operation.as_deref())
                                 && names_an_act(c.operation.as_deref()))
                         || ops_compatible(o.operation.as_deref(), c.operation.as_deref()))
@@ -255,6 +259,9 @@ impl Ctx<'_> {
                 }
             }
             out.push(c);
+        }
+        if headlines {
+            out.sort_by_key(|c| (c.sentence, c.start));
         }
         // "China denies ..." in a headline or lede and "the embassy said
         // ..." below: one denial, by the body or person that made it.
@@ -346,6 +353,7 @@ impl Ctx<'_> {
             k += 1;
             !to_group[k - 1]
         });
+        self.fold_headlines(&mut out);
         self.add_named_groups(&mut out);
         // A speaker read as a long phrase that names no person, state or
         // known body ("a document that circulated among security researchers
@@ -381,6 +389,66 @@ impl Ctx<'_> {
 }
 
 impl Ctx<'_> {
+    /// A headline's claim ("Britain blames Russia for cyber attacks") is
+    /// the story's summary: where the body makes the same claim (same kind
+    /// and party accused, by the same speaker or one of the same country:
+    /// "the Foreign Office said ..."), the body's claim, with its fuller
+    /// quote and speaker, is the one kept; a headline whose claim the body
+    /// does not repeat (the page cut short, or worded otherwise) stands.
+    fn fold_headlines(&self, out: &mut Vec<RawClaim>) {
+        // "Britain blames ...": the state itself, which any of its bodies
+        // or officials in the body speaks for ("NCSC blames ..." is the
+        // NCSC's own).
+        let state_voice = |c: &RawClaim| {
+            c.speaker.is_none()
+                && match (&c.speaker_org, &c.speaker_country) {
+                    (Some(o), Some(country)) => {
+                        o.ends_with(" government") || *o == speakers::executive_of(country)
+                    }
+                    (None, _) => true,
+                    _ => false,
+                }
+        };
+        let heading = |c: &RawClaim| self.sentences.get(c.sentence).is_some_and(|x| x.heading);
+        if !out.iter().any(heading) {
+            return;
+        }
+        type Key<'k> = (ClaimKind, Option<&'k str>, String);
+        let mut body: std::collections::HashSet<Key<'_>> = std::collections::HashSet::new();
+        for c in out.iter().filter(|c| !heading(c)) {
+            for t in [c.target_canonical.as_deref(), c.target_state.as_deref()] {
+                if t.is_some() {
+                    body.insert((c.kind, t, c.speaker_key()));
+                    if let Some(country) = &c.speaker_country {
+                        body.insert((c.kind, t, format!("country:{country}")));
+                    }
+                }
+            }
+        }
+        let repeated: Vec<bool> = out
+            .iter()
+            .map(|c| {
+                heading(c)
+                    && [c.target_canonical.as_deref(), c.target_state.as_deref()]
+                        .into_iter()
+                        .filter(Option::is_some)
+                        .any(|t| {
+                            body.contains(&(c.kind, t, c.speaker_key()))
+                                || c.speaker_country.as_ref().is_some_and(|country| {
+                                    state_voice(c)
+                                        && body.contains(&(c.kind, t, format!("country:{country}")))
+                                })
+                        })
+            })
+            .collect();
+        drop(body);
+        let mut k = 0;
+        out.retain(|_| {
+            k += 1;
+            !repeated[k - 1]
+        });
+    }
+
     /// "The Justice Department accused Chinese hackers of ... The group is
     /// known as APT40.": the story places the accused state's hackers in a
     /// group it names only in passing (no claim of its own targets it), and

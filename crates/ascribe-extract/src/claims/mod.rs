@@ -733,6 +733,33 @@ impl Ctx<'_> {
         })
     }
 
+    /// Whether a heading reads as a headline that makes a claim ("Britain
+    /// blames Russia for cyber attacks", "China denies hacking claims"):
+    /// a line of four words or more, above the story's first sentence,
+    /// whose verb accuses or denies in the present tense, as headlines are
+    /// written. (Headings below the story are other stories' links.)
+    fn headline(&self, i: usize) -> bool {
+        if self
+            .sentences
+            .get(..i)
+            .is_some_and(|b| b.iter().any(|x| !x.heading))
+        {
+            return false;
+        }
+        let t = self.sent_text(i);
+        if t.split_whitespace().count() < 4 {
+            return false;
+        }
+        let (s, e) = (self.sentences[i].start, self.sentences[i].end);
+        self.hits_in(s, e).iter().any(|h| {
+            matches!(h.pat, Pat::Accuse | Pat::Attribute | Pat::DenyVerb)
+                && self
+                    .text
+                    .get(h.start..h.end)
+                    .is_some_and(|w| w.ends_with('s') && !w.ends_with("ss"))
+        })
+    }
+
     /// Whether an accusing hit is one of the everyday verbs that accuse
     /// only in some constructions ("held", "holds", "linked", "tied",
     /// "traced").
@@ -785,7 +812,7 @@ impl Ctx<'_> {
         let mut claims: Vec<RawClaim> = Vec::new();
         for i in 0..n {
             self.learn_people(i);
-            if self.sentences[i].heading {
+            if self.sentences[i].heading && !self.headline(i) {
                 continue;
             }
             let mut found = if self.may_claim(i) {

@@ -1360,12 +1360,40 @@ impl Ctx<'_> {
                     "officially",
                     "not",
                     "never",
+                    "since",
+                    "already",
+                    "still",
+                    "even",
+                    "first",
                 ]
                 .contains(&&*l)
                     || l.ends_with("ly") && l.len() > 4)
             {
                 e = s + t.len() - last.len();
                 continue;
+            }
+            // "The UK decided to name ...", "The US and UK governments have
+            // joined forces to identify ...": a verb taking "to" (past, at
+            // most one word after it) belongs to the verb that follows.
+            if l == "to" && last.len() < t.len() {
+                let words: Vec<&str> = t.rsplitn(4, char::is_whitespace).collect();
+                let past = |w: &str| {
+                    let w = w.to_ascii_lowercase();
+                    w.len() > 4 && w.ends_with("ed")
+                        || ["sought", "chose", "went", "took", "began", "set"].contains(&w.as_str())
+                };
+                let at = match words.as_slice() {
+                    [_, v, _, _] | [_, v, _] if past(v) => Some(2),
+                    [_, _, v, _] if past(v) && !words[1].starts_with(char::is_uppercase) => Some(3),
+                    _ => None,
+                };
+                if let Some(n) = at {
+                    let cut: usize = words.iter().take(n).map(|w| w.len() + 1).sum();
+                    if cut < t.len() {
+                        e = s + t.len() - cut;
+                        continue;
+                    }
+                }
             }
             // "The government declined to comment and has denied ...": the
             // subject of two verbs ends before the first ("Raab and the
