@@ -976,3 +976,25 @@ fn headlines_and_verbs_that_take_to() {
     ];
     check(&rows);
 }
+
+/// A body the knowledge base does not know, named in full ("the China
+/// Cybersecurity Industry Alliance", "the National Computer Virus Emergency
+/// Response Center of China"), speaks as itself, not as its state's
+/// government; "a hacker organization of China" is China's; a spokesperson
+/// who "made the following statement in regard to the report issued by X"
+/// speaks in what follows (X wrote the report, not the statement).
+#[test]
+fn bodies_named_in_full_and_statements_about_reports() {
+    let (us, cn) = ("United States", "China");
+    let rows: Vec<(&str, &str, Vec<Want>)> = vec![
+        ("industry_alliance", "The China Cybersecurity Industry Alliance said US intelligence agencies launched cyber attacks on Chinese universities.", vec![(Acc, cn, us, "Industry Alliance")]),
+        ("alliance_after_opening_phrase", "In April, the China Cybersecurity Industry Alliance said US intelligence agencies launched cyber attacks.", vec![(Acc, cn, us, "Industry Alliance")]),
+        ("center_of_a_state", "The National Computer Virus Emergency Response Center of China said the US used 41 cyber weapons to attack the university.", vec![(Acc, cn, us, "Emergency Response Center")]),
+        ("threat_alliance", "The Cyber Threat Alliance said Russian hackers launched cyber attacks on Ukrainian banks.", vec![(Acc, "", "Russia", "Cyber Threat Alliance")]),
+        ("hacker_organization_of", "Microsoft claimed that a hacker organization of China attacked infrastructure in the U.S.", vec![(Acc, us, cn, "Microsoft")]),
+        ("organizations_of_a_victim", "Microsoft said the hackers attacked government organizations of Ukraine.", vec![]),
+        ("statement_in_regard_to_a_report", "A spokesperson for the Chinese foreign ministry made the following statement in regard to the recent report issued by Microsoft, which said Chinese hackers attacked US infrastructure.\n\nIt is quite a layman's report with no sufficient evidence.", vec![(Deny, cn, cn, "foreign ministry")]),
+        ("statement_of_condemnation_by", "Statement of condemnation by the North Atlantic Council\n\nWe strongly condemn Russia's malicious cyber activities against Allies.", vec![(Acc, "*", "Russia", "North Atlantic Council")]),
+    ];
+    check(&rows);
+}

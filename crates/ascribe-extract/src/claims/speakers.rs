@@ -468,7 +468,51 @@ const ORG_TAILS: &[&str] = &[
     "Lab",
     "Labs",
     "Laboratory",
+    // "the China Cybersecurity Industry Alliance".
+    "Alliance",
+    "Association",
+    "Coalition",
+    "Consortium",
+    "Foundation",
+    "Academy",
+    "University",
+    "Society",
+    "Authority",
+    "Administration",
 ];
+
+/// A body's full name: capitalised words (with "of", "for", "and", "the",
+/// "on" between them) whose last word, or the last before "of [the] X",
+/// is one of [`ORG_TAILS`], as in "China Cybersecurity Industry Alliance"
+/// or "National Computer Virus Emergency Response Center of China". The
+/// name (without a leading "The") and that word.
+fn named_organisation(np: &str) -> Option<(&str, &'static str)> {
+    // ("In April, the ... Alliance": past an opening phrase.)
+    let np = np.trim().trim_end_matches([',', '.']);
+    let np = np.rsplit(", ").next().unwrap_or(np);
+    let name = np
+        .strip_prefix("The ")
+        .or_else(|| np.strip_prefix("the "))
+        .unwrap_or(np);
+    let words: Vec<&str> = name.split(' ').collect();
+    if words.len() < 2 || words.len() > 12 {
+        return None;
+    }
+    let joiner = |w: &str| matches!(w, "of" | "for" | "and" | "the" | "on");
+    let cased = |w: &str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    if !words.iter().all(|w| joiner(w) || cased(w)) || !cased(words[0]) {
+        return None;
+    }
+    // The head: the last word, or the word before a closing "of [the] X".
+    let head = match words.iter().rposition(|w| *w == "of") {
+        Some(k) if k > 0 && words.len() - k <= 3 => words[k - 1],
+        _ => words[words.len() - 1],
+    };
+    ORG_TAILS.iter().find(|t| **t == head).map(|t| (name, *t))
+}
 
 /// A capitalised name of two to four words at the start of `s`.
 /// Whether a word is one of [`NOT_NAMES`]: a set, since the speaker rules
@@ -596,10 +640,23 @@ impl Ctx<'_> {
         for i in 0..self.sentences.len().min(4) {
             let (s, e) = (self.sentences[i].start, self.sentences[i].end);
             let lower = self.text.get(s..e).unwrap_or("").to_ascii_lowercase();
+            // ("Statement by", "Statement of condemnation by": the issuer
+            // comes soon after the word; "a statement in regard to the
+            // report issued by Microsoft" names the report's author, not
+            // the statement's.)
             let from = if let Some(p) = lower.find("statement") {
                 lower
                     .get(p..)
-                    .and_then(|r| r.find(" by ").or_else(|| r.find(" from ")))
+                    .and_then(|r| {
+                        r.find(" by ").or_else(|| r.find(" from ")).filter(|&q| {
+                            r.get(..q).is_some_and(|gap| {
+                                gap.len() <= 40
+                                    && ![" report", " regard", " on the ", " about "]
+                                        .iter()
+                                        .any(|w| gap.contains(w))
+                            })
+                        })
+                    })
                     .map(|q| s + p + q + 1)
             } else {
                 lower.starts_with("source:").then_some(s + 7)
@@ -1603,6 +1660,30 @@ impl Ctx<'_> {
                     }
                     return Some(sp);
                 }
+            }
+        }
+        // "The China Cybersecurity Industry Alliance said", "the National
+        // Computer Virus Emergency Response Center of China said": a body
+        // the knowledge base does not know, named in full, is that body
+        // (of the state its name holds), not the state's government.
+        if known.is_none() && title.is_none() && body.is_none() {
+            if let Some((name, tail)) = named_organisation(np) {
+                return Some(Speaker {
+                    person: None,
+                    org: Some(name.to_owned()),
+                    country: state.and_then(|k| STATES.get(k)).map(|d| d.name.to_owned()),
+                    // Think tanks and universities comment; the rest speak
+                    // as institutions.
+                    official: ![
+                        "Institute",
+                        "Foundation",
+                        "Academy",
+                        "University",
+                        "Society",
+                    ]
+                    .contains(&tail),
+                    media: false,
+                });
             }
         }
         // One word naming a person met before: "Peskov said", "Mao said"

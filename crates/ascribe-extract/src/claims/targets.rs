@@ -446,7 +446,17 @@ impl Ctx<'_> {
         if lead_from && !["against", "targeting", "on"].contains(&p0) {
             return false;
         }
+        // "a hacker organization of China", "a threat group of Iran": the
+        // state the actors belong to.
+        let actors_of = matches!(
+            p1,
+            "organization" | "organisation" | "group" | "groups" | "actors"
+        ) && matches!(
+            p2,
+            "hacker" | "hacking" | "cyber" | "threat" | "espionage" | "state"
+        );
         if p0 == "of"
+            && !actors_of
             && p1 != "territory"
             && p1 != "many"
             && ![
@@ -470,7 +480,7 @@ impl Ctx<'_> {
             return p1.is_empty() || !["involvement", "role"].contains(&p1);
         }
         if p0 == "of" {
-            return p1 == "many";
+            return p1 == "many" && !actors_of;
         }
         const REGION: &[&str] = &[
             "central",
