@@ -561,6 +561,13 @@ const FROM: &[&str] = &[
     "based in",
     "operating out of",
     "working from",
+    // "attacks on its servers every day, some of them from the United
+    // States".
+    "some of them from",
+    "many of them from",
+    "most of them from",
+    "some of which from",
+    "many of which from",
     // Whom the operation serves: "conducted on behalf of the Iranian
     // government", "supports the national interests of Iran".
     "on behalf of",

@@ -998,3 +998,20 @@ fn bodies_named_in_full_and_statements_about_reports() {
     ];
     check(&rows);
 }
+
+/// "The US White House" is the White House; attacks "some of them from"
+/// states are charged to those states; and a party that denies in the
+/// sentences after it accuses is replying (a counter-accusation), as it is
+/// when the denial comes first.
+#[test]
+fn seats_of_state_and_replies_before_the_denial() {
+    let us = "United States";
+    let rows: Vec<(&str, &str, Vec<Want>)> = vec![
+        ("us_white_house", "The US White House blamed Russia for the cyberattack.", vec![(Acc, us, "Russia", "White House")]),
+        ("russian_kremlin", "The Russian Kremlin denied involvement in the cyberattack.", vec![(Deny, "Russia", "Russia", "Kremlin")]),
+        ("some_of_them_from", "Kremlin spokesman Dmitry Peskov denied that Russia was behind the attacks. According to the spokesman, Russia is subjected to hacking attacks numerous times every day, some of them from the United States, Germany and Britain.", vec![(Deny, "Russia", "Russia", "Peskov"), (Counter, "Russia", us, "Peskov"), (Counter, "Russia", "Germany", "Peskov"), (Counter, "Russia", "United Kingdom", "Peskov")]),
+        ("denial_after", "Kremlin spokesman Dmitry Peskov said Russia is subjected to hacking attacks every day, many of them from the United States. Peskov also denied that Russia was involved in the attacks on the election.", vec![(Counter, "Russia", us, "Peskov"), (Deny, "Russia", "Russia", "Peskov")]),
+        ("company_then_its_state_denies", "Kaspersky said the attacks came from the United States. The Russian government denied any role in the hack.", vec![(Acc, "*", us, "Kaspersky"), (Deny, "Russia", "Russia", "")]),
+    ];
+    check(&rows);
+}

@@ -667,13 +667,7 @@ impl Ctx<'_> {
                 && deniers
                     .iter()
                     .any(|(k, country)| c.speaker_key_is(k) && *country == c.speaker_country);
-            if replies
-                && !c.speaker_org.as_deref().is_some_and(|o| {
-                    BODIES
-                        .iter()
-                        .any(|b| b.kind == BodyKind::Company && b.name == org_name(o))
-                })
-            {
+            if replies && !is_company_org(c.speaker_org.as_deref()) {
                 c.kind = ClaimKind::CounterAccusation;
             }
         }
@@ -1211,7 +1205,13 @@ impl Ctx<'_> {
 /// attribution is no counter-accusation, the denial wording it reports no
 /// denial of its own.
 pub(super) fn is_company(sp: &Speaker) -> bool {
-    sp.org.as_deref().is_some_and(|o| {
+    is_company_org(sp.org.as_deref())
+}
+
+/// Whether an organisation is a company the knowledge base knows (a
+/// company's attribution is never a reply of its home state's).
+pub(super) fn is_company_org(org: Option<&str>) -> bool {
+    org.is_some_and(|o| {
         BODIES
             .iter()
             .any(|b| b.kind == BodyKind::Company && b.name == org_name(o))

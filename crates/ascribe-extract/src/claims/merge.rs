@@ -133,6 +133,34 @@ impl Ctx<'_> {
         // all cyber-attacks", said by Viet Nam's spokesperson, names the
         // state it defends, not the one it blames.
         claims.retain(|c| !self_accusation(c));
+        // "Russia is attacked from the United States every day, Peskov
+        // said. Peskov also denied that Russia was involved": a party that
+        // denies in the next sentences is replying when it accuses (a denial
+        // before is seen as the sentence is read, see `sentence_claims`).
+        let deniers: Vec<(usize, String, Option<String>)> = claims
+            .iter()
+            .filter(|c| {
+                c.kind == ClaimKind::Denial && c.speaker_country.is_some() && c.has_speaker_key()
+            })
+            .map(|c| (c.sentence, c.speaker_key(), c.speaker_country.clone()))
+            .collect();
+        if !deniers.is_empty() {
+            for c in &mut claims {
+                let replies = c.kind == ClaimKind::Accusation
+                    && c.target_state.is_some()
+                    && c.target_state != c.speaker_country
+                    && !kinds::is_company_org(c.speaker_org.as_deref())
+                    && deniers.iter().any(|(k, key, country)| {
+                        *k > c.sentence
+                            && *k <= c.sentence + 3
+                            && c.speaker_key_is(key)
+                            && *country == c.speaker_country
+                    });
+                if replies {
+                    c.kind = ClaimKind::CounterAccusation;
+                }
+            }
+        }
         // A headline's claims come last, so that the body's restatement of
         // one is the claim kept (see `fold_headlines`).
         let in_heading = |c: &RawClaim| self.sentences.get(c.sentence).is_some_and(|x| x.heading);

@@ -2171,18 +2171,21 @@ impl Ctx<'_> {
                     .get(state_hit.map_or(s, |h| h.start)..state_hit.map_or(e, |h| h.end))
                     .unwrap_or("");
                 let whole = strip_np(np);
-                let only_state = word_count(&whole, 3) <= 2;
+                let seat = word.to_lowercase().contains("kremlin")
+                    || word.contains("White House")
+                    || word.contains("Downing");
+                // "The US White House": the seat after its state's name.
+                let seat_of_state = seat
+                    && whole
+                        .strip_suffix(word)
+                        .is_some_and(|pre| word_count(pre, 2) <= 1);
+                let only_state = word_count(&whole, 3) <= 2 || seat_of_state;
                 if only_state {
-                    sp.org = Some(
-                        if word.to_lowercase().contains("kremlin")
-                            || word.contains("White House")
-                            || word.contains("Downing")
-                        {
-                            executive_of(st.name)
-                        } else {
-                            format!("{} government", country_prefix(st.name))
-                        },
-                    );
+                    sp.org = Some(if seat {
+                        executive_of(st.name)
+                    } else {
+                        format!("{} government", country_prefix(st.name))
+                    });
                     sp.official = true;
                 } else if np.contains(" government")
                     || (media.is_none()

@@ -832,7 +832,10 @@ impl Ctx<'_> {
             }
             let (a, b) = (s.start, s.end);
             if let Some(rel) = self.relation(a, b, i, None) {
-                if rel.conditional || rel.negated || rel.affiliation {
+                // (A party said not to be behind it, "Neither the Russian
+                // government nor ... was behind those attacks", is accused
+                // too: that is what the denial answers.)
+                if rel.conditional || rel.affiliation {
                     continue;
                 }
                 for t in rel.targets {
