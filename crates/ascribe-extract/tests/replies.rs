@@ -1015,3 +1015,17 @@ fn seats_of_state_and_replies_before_the_denial() {
     ];
     check(&rows);
 }
+
+/// "X said that the country was targeted ... and blamed Y": a passive first
+/// verb has the victim for subject, so the accuser of the coordinated verb
+/// is the one who said it; an active first verb keeps its own subject.
+#[test]
+fn coordinated_verbs_after_said_that() {
+    let rows: Vec<(&str, &str, Vec<Want>)> = vec![
+        ("said_on_monday_that_passive", "Iranian officials said on Monday that the country was targeted by a cyberattack and blamed Israel.", vec![(Acc, "Iran", "Israel", "Iranian officials")]),
+        ("said_that_passive", "Iranian officials said that the country was targeted by a cyberattack and blamed Israel.", vec![(Acc, "Iran", "Israel", "Iranian officials")]),
+        ("said_without_that", "Iranian officials said the country was targeted by a cyberattack and blamed Israel.", vec![(Acc, "Iran", "Israel", "Iranian officials")]),
+        ("said_that_active", "The spokesman said that the government summoned the ambassador and accused Russia of the attack.", vec![(Acc, "*", "Russia", "government")]),
+    ];
+    check(&rows);
+}

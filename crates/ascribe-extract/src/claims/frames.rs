@@ -563,6 +563,21 @@ impl Ctx<'_> {
                 } else if let Some(at) = first_past_verb(self.text, cs0, vs) {
                     // "The government summoned the ambassador and accused ...".
                     vs = at;
+                    // "Officials said on Monday that the country was targeted
+                    // by a cyberattack and blamed Israel": a passive first
+                    // verb has its victim for subject; the accuser is the
+                    // one who said so.
+                    let passive = self
+                        .text
+                        .get(cs0..at)
+                        .map(str::trim_end)
+                        .and_then(|t| t.rsplit(' ').next())
+                        .is_some_and(|w| matches!(w, "was" | "were" | "been" | "is" | "are"));
+                    if let Some(say) = hits.iter().rfind(|x| {
+                        passive && x.start >= s && x.end <= cs0 && matches!(x.pat, Pat::Assert)
+                    }) {
+                        vs = say.start;
+                    }
                 }
             }
             let mut cs = self.list_start(s, self.clause_start_whole(s, vs), vs);
