@@ -442,6 +442,18 @@ const OP: &[&str] = &[
     // "malicious activity that it believes likely supports the interests of Iran".
     "malicious activity",
     "malicious activities",
+    // Vendors' and agencies' word for what they observed: "we link this
+    // activity to APT29", "the activity is linked to Mustang Panda".
+    "this activity",
+    "the activity",
+    "such activity",
+    "related activity",
+    "activity cluster",
+    "threat activity",
+    "espionage activity",
+    "hacking activity",
+    "hacking activities",
+    "intrusion set",
     // "had accessed its parliamentary network", "crippled the port's
     // systems": the verbs news uses for what an intrusion did.
     "accessed",
@@ -573,6 +585,12 @@ const FROM: &[&str] = &[
     "on behalf of",
     "at the behest of",
     "at the direction of",
+    // "an espionage actor supporting the People's Republic of China",
+    // "operating in support of the Russian government".
+    "actor supporting",
+    "actors supporting",
+    "group supporting",
+    "in support of",
     "supports the interests of",
     "supports the national interests of",
     "support the interests of",

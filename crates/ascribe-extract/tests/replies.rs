@@ -1029,3 +1029,21 @@ fn coordinated_verbs_after_said_that() {
     ];
     check(&rows);
 }
+
+/// How vendors and agencies write attributions: "the activity is linked
+/// to", "we link this activity to", "an espionage actor supporting" a
+/// state; a group "also known as" another is the first group.
+#[test]
+fn vendor_and_advisory_wording() {
+    let rows: Vec<(&str, &str, Vec<Want>)> = vec![
+        ("activity_is_linked_to", "Palo Alto Networks researchers said the activity is linked to Mustang Panda.", vec![(Acc, "*", "Mustang Panda", "Palo Alto")]),
+        ("believe_activity_linked", "Palo Alto Networks researchers believe with high confidence that the activity is linked to the Chinese APT group Mustang Panda.", vec![(Acc, "*", "Mustang Panda", "Palo Alto")]),
+        ("it_linked_the_activity", "Palo Alto Networks said it linked the activity to Mustang Panda.", vec![(Acc, "*", "Mustang Panda", "Palo Alto")]),
+        ("economic_activity", "The ministry said the economic activity is linked to the Chinese market.", vec![]),
+        ("also_known_as", "The FBI has confirmed that the Lazarus Group, also known as APT38, is responsible for the theft of 100 million dollars from Harmony.", vec![(Acc, "United States", "Lazarus", "FBI")]),
+        ("bracketed_also_known_as", "The FBI said the Lazarus Group (also known as APT38) is responsible for the theft.", vec![(Acc, "United States", "Lazarus", "FBI")]),
+        ("two_groups", "The FBI said APT28 and APT29 were behind the attacks.", vec![(Acc, "United States", "APT28", "FBI"), (Acc, "United States", "APT29", "FBI")]),
+        ("actor_supporting", "Mandiant tracks the activity as UNC4841 and assesses with high confidence that it is an espionage actor supporting the People's Republic of China.", vec![(Acc, "*", "China", "Mandiant"), (Acc, "*", "UNC4841", "Mandiant")]),
+    ];
+    check(&rows);
+}

@@ -343,6 +343,32 @@ impl<'a> Ctx<'a> {
                     || named.binary_search(&(h.start, h.end)).is_err()
             });
         }
+        // "the Lazarus Group, also known as APT38": the second name is the
+        // first's alias, not a second party (the text is about the first).
+        let mut prev_group: Option<usize> = None;
+        hits.retain(|h| {
+            if !matches!(h.pat, Pat::Group(_)) {
+                return true;
+            }
+            let alias = prev_group.is_some_and(|end| {
+                h.start > end
+                    && h.start - end <= 24
+                    && text.get(end..h.start).is_some_and(|gap| {
+                        let g = gap.trim_start_matches([',', ' ', '(']).trim_end();
+                        [
+                            "also known as",
+                            "aka",
+                            "a.k.a.",
+                            "otherwise known as",
+                            "alias",
+                        ]
+                        .iter()
+                        .any(|w| g.eq_ignore_ascii_case(w))
+                    })
+            });
+            prev_group = Some(h.end);
+            !alias
+        });
         let n_sentences = sentences.len();
         let mut at = 0;
         let sent_hits = sentences
