@@ -294,6 +294,8 @@ const ACCUSE: &[&str] = &[
     "exposed",
     "exposes",
     "exposing",
+    // "Today, the UK and allies expose Russian intelligence for ...".
+    "expose",
     "condemned",
     "condemns",
     "condemn",

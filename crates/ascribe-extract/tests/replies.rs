@@ -1043,6 +1043,8 @@ fn vendor_and_advisory_wording() {
         ("also_known_as", "The FBI has confirmed that the Lazarus Group, also known as APT38, is responsible for the theft of 100 million dollars from Harmony.", vec![(Acc, "United States", "Lazarus", "FBI")]),
         ("bracketed_also_known_as", "The FBI said the Lazarus Group (also known as APT38) is responsible for the theft.", vec![(Acc, "United States", "Lazarus", "FBI")]),
         ("two_groups", "The FBI said APT28 and APT29 were behind the attacks.", vec![(Acc, "United States", "APT28", "FBI"), (Acc, "United States", "APT29", "FBI")]),
+        ("carried_out_by_the_group_which_is_linked", "Kaspersky experts believe the attack was carried out by the Lazarus group, which is believed to be linked to North Korea.", vec![(Acc, "*", "Lazarus", "Kaspersky")]),
+        ("allies_expose", "Today, the UK and allies expose Russian intelligence for targeting election systems.", vec![(Acc, "United Kingdom", "Russia", "UK")]),
         ("actor_supporting", "Mandiant tracks the activity as UNC4841 and assesses with high confidence that it is an espionage actor supporting the People's Republic of China.", vec![(Acc, "*", "China", "Mandiant"), (Acc, "*", "UNC4841", "Mandiant")]),
     ];
     check(&rows);

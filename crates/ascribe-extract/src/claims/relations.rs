@@ -277,10 +277,16 @@ impl Ctx<'_> {
         };
         // Nor when the group is the agent of an operation met before it:
         // "the attack was carried out by APT40, a group linked to the MSS".
+        // ("carried out by the Lazarus group": an article between.)
         let agent_of_op = |g: &Hit| {
-            hits.iter()
-                .any(|h| h.pat == Pat::From && h.end <= g.start && g.start - h.end <= 4)
-                && hits.iter().any(|h| h.pat == Pat::Op && h.end <= g.start)
+            hits.iter().any(|h| {
+                h.pat == Pat::From
+                    && h.end <= g.start
+                    && self.text.get(h.end..g.start).is_some_and(|gap| {
+                        let gap = gap.trim();
+                        gap.is_empty() || gap.eq_ignore_ascii_case("the")
+                    })
+            }) && hits.iter().any(|h| h.pat == Pat::Op && h.end <= g.start)
         };
         if let (Some(g), Some(l), None) = (group, link, after_accuse) {
             // "the group, known as APT40, works for the MSS and had compromised
