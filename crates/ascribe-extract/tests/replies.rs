@@ -1049,3 +1049,31 @@ fn vendor_and_advisory_wording() {
     ];
     check(&rows);
 }
+
+/// Advisories and the papers agencies issue: "the advisory reveals that
+/// ..." speaks for each issuer of the advisory named before (partners "in
+/// collaboration with" too); "published a joint advisory together with A,
+/// B, and C, noting that ..." for every one of them; "according to the
+/// findings of X" is X's; "not only ... but also" denies nothing; a list
+/// with a serial comma is a list; a headline's "confirms" and "says" state
+/// what follows.
+#[test]
+fn advisories_and_their_issuers() {
+    let us = "United States";
+    let rows: Vec<(&str, &str, Vec<Want>)> = vec![
+        ("the_advisory_said", "The NCSC, the FBI and the NSA have released a joint advisory on Thursday.\n\nThe advisory said Russian hackers exploited vulnerabilities in routers.", vec![(Acc, "United Kingdom", "Russia", "NCSC"), (Acc, us, "Russia", "FBI"), (Acc, us, "Russia", "NSA")]),
+        ("in_collaboration_with", "The NCSC, in collaboration with the FBI and the NSA, has released a joint advisory on Thursday.\n\nThe advisory reveals that Russian hackers exploited vulnerabilities in routers.", vec![(Acc, "United Kingdom", "Russia", "NCSC"), (Acc, us, "Russia", "FBI"), (Acc, us, "Russia", "NSA")]),
+        ("no_paper_before", "The advisory said Russian hackers exploited vulnerabilities in routers.", vec![]),
+        ("together_with_noting", "CISA has published a joint advisory together with the FBI, the NSA, and the INCD, noting that hackers of Iran's IRGC targeted water utilities.", vec![(Acc, us, "Iran", "CISA"), (Acc, us, "Iran", "FBI"), (Acc, us, "Iran", "NSA"), (Acc, "Israel", "Iran", "INCD")]),
+        ("findings_of", "Iranian hackers were apparently behind recent attacks on US water plants, according to the findings of the government's Cybersecurity and Infrastructure Security Agency (CISA).", vec![(Acc, us, "Iran", "CISA")]),
+        ("report_by", "Iranian hackers were behind the attacks, according to a report by Mandiant.", vec![(Acc, "*", "Iran", "Mandiant")]),
+        ("not_only_but_also", "The NCSC said SVR hackers were behind the attacks.\n\nThe advisory adds that SVR cyber actors are not only targeting specific entities but are also exploiting vulnerabilities at scale.", vec![(Acc, "United Kingdom", "Russia", "NCSC")]),
+        ("serial_comma", "The UK, the US, and Canada accused Russia of the attack.", vec![(Acc, "United Kingdom", "Russia", "UK"), (Acc, us, "Russia", "US"), (Acc, "Canada", "Russia", "Canad")]),
+        ("serial_comma_said", "Britain, the United States, and Canada said Russia was behind the attack.", vec![(Acc, "United Kingdom", "Russia", "UK"), (Acc, us, "Russia", "US"), (Acc, "Canada", "Russia", "Canad")]),
+        ("clause_after_and", "The NCSC said Russia was behind the attack, and the Kremlin denied it.", vec![(Acc, "United Kingdom", "Russia", "NCSC"), (Deny, "Russia", "Russia", "Kremlin")]),
+        ("charged_by_department_of_justice", "The news came on Wednesday. Three North Korean military hackers have been charged by the US Department of Justice (DoJ) for cyber-crimes.", vec![(Acc, us, "North Korea", "Department of Justice")]),
+        ("headline_confirms", "US government confirms Iran is behind cyberattacks on water companies\n\nThe water plants were hit last week.", vec![(Acc, us, "Iran", "US")]),
+        ("headline_says", "Microsoft says Russian hackers breached its email systems\n\nThe breach was found in January.", vec![(Acc, "*", "Russia", "Microsoft")]),
+    ];
+    check(&rows);
+}

@@ -236,6 +236,62 @@ fn issued_paper(text: &str, s: usize, at: usize) -> Option<usize> {
     None
 }
 
+/// The length of a leading " the findings of " (or "a report by", "the
+/// latest assessment from" ...) in `t`: the words before the party whose
+/// findings a source gives. 0 when `t` starts otherwise.
+fn findings_of(t: &str) -> usize {
+    const NOUNS: &[&str] = &[
+        "findings",
+        "report",
+        "assessment",
+        "analysis",
+        "statement",
+        "investigation",
+        "research",
+        "advisory",
+        "data",
+        "conclusions",
+        "evidence",
+    ];
+    let lead = t.len() - t.trim_start().len();
+    let words: Vec<&str> = t.trim_start().splitn(5, ' ').collect();
+    let article = |w: &str| matches!(w, "the" | "a" | "an");
+    let (noun_at, n) = match words.as_slice() {
+        [a, x, n, ..] if article(a) && matches!(*x, "latest" | "new" | "recent") => (2, n),
+        [a, n, ..] if article(a) => (1, n),
+        _ => return 0,
+    };
+    let Some(prep) = words.get(noun_at + 1) else {
+        return 0;
+    };
+    if !NOUNS.contains(n) || !matches!(*prep, "of" | "by" | "from") {
+        return 0;
+    }
+    lead + words[..=noun_at + 1]
+        .iter()
+        .map(|w| w.len() + 1)
+        .sum::<usize>()
+}
+
+/// The paper a subject names with the definite article or "this" ("The
+/// advisory", "the joint report", "This statement"): its noun, one of
+/// [`PAPERS`]. None for anything else.
+fn definite_paper(subject: &str) -> Option<&'static str> {
+    let t = subject.trim();
+    let rest = ["The ", "the ", "This ", "this ", "That ", "that "]
+        .iter()
+        .find_map(|a| t.strip_prefix(a))?;
+    let mut words = rest.split(' ');
+    let last = words.next_back()?;
+    // At most one word before the noun ("joint", "latest").
+    if words.clone().count() > 1
+        || words.any(|w| !w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+    {
+        return None;
+    }
+    PAPERS.iter().find(|p| **p == last).copied()
+}
+
 /// The first past-tense verb after the first word of `s..e` ("summoned" in
 /// "The government summoned the ambassador and"): where a subject ends.
 fn first_past_verb(text: &str, s: usize, e: usize) -> Option<usize> {
@@ -271,9 +327,12 @@ impl Ctx<'_> {
         let hits = self.hits_of(s, e, |_| true);
         // Sources: "according to X", "as claimed by X".
         for h in hits.iter().filter(|h| h.pat == Pat::Source) {
-            let np_e = np_end(self.text, h.end, e);
-            let np_e = self.np_end_before_party(h.end, np_e);
-            if let Some(sp) = self.parse_np(h.end, np_e, i) {
+            // "according to the findings of the ... Agency": the party
+            // whose findings they are.
+            let np_s = h.end + self.text.get(h.end..e).map_or(0, findings_of);
+            let np_e = np_end(self.text, np_s, e);
+            let np_e = self.np_end_before_party(np_s, np_e);
+            if let Some(sp) = self.parse_np(np_s, np_e, i) {
                 let before = self.text.get(s..h.start).unwrap_or("").trim();
                 let (cs, ce) = if word_count(before, 4) >= 4 {
                     (s, h.start)
@@ -1162,6 +1221,31 @@ impl Ctx<'_> {
                 }
                 continue;
             }
+            // "The NCSC, the FBI and the NSA have released a joint
+            // advisory. ... The advisory reveals that ...": a paper named
+            // before speaks for each of its issuers.
+            let issuers = self
+                .text
+                .get(cs..v_subject_end)
+                .and_then(definite_paper)
+                .map(|noun| self.paper_issued_before(i, noun))
+                .unwrap_or_default();
+            if !issuers.is_empty() {
+                let mut c0 = v.end;
+                if let Some(p) = find_lit(tail, " that ").filter(|&p| p < 40) {
+                    c0 = v.end + p + 6;
+                }
+                for sp in issuers {
+                    out.push(Frame {
+                        speaker: Some(sp),
+                        content: (c0, e),
+                        kind: FrameKind::Say,
+                        verb: v.start,
+                        reporter: None,
+                    });
+                }
+                continue;
+            }
             let own_np = self.subject_np(cs, v_subject_end);
             let aside_np = own_np
                 .is_none()
@@ -1390,7 +1474,7 @@ impl Ctx<'_> {
         }
         // "The FBI and CISA published an advisory saying ...", "the
         // ministry issued a statement stating ...": the issuer says it.
-        for cue in [" saying ", " stating "] {
+        for cue in [" saying ", " stating ", " noting ", " warning "] {
             if !claimable {
                 break;
             }
@@ -1430,7 +1514,24 @@ impl Ctx<'_> {
             if self.text.get(c0..e).is_some_and(|t| t.starts_with("that ")) {
                 c0 += 5;
             }
-            for (a, b) in split_subjects(self.text, s0, subj_end) {
+            // "CISA has published a joint advisory together with the FBI
+            // and the NSA, noting ...": the partners after the paper issue
+            // it too.
+            let mut parts = split_subjects(self.text, s0, subj_end);
+            let between = head.get(iv..).unwrap_or("");
+            if let Some(q) = [
+                " together with ",
+                " in collaboration with ",
+                " jointly with ",
+            ]
+            .iter()
+            .find_map(|w| find_lit(between, w).map(|q| q + w.len()))
+            {
+                let list_end =
+                    s + p - usize::from(sent_text.get(..p).is_some_and(|t| t.ends_with(',')));
+                parts.extend(split_subjects(self.text, s + iv + q, list_end));
+            }
+            for (a, b) in parts {
                 if let Some(sp) = self
                     .parse_np(a, b, i)
                     .filter(|sp| sp.official && sp.country.is_some())
@@ -1690,6 +1791,57 @@ impl Ctx<'_> {
     /// The parties a paper opening the sentence was released by: "The
     /// advisory, released by the FBI, the NSA and Australia's ASD, said"
     /// (each an official party), or none.
+    /// The issuers of the last paper of that kind the text says was
+    /// issued, a few sentences before `i` at most ("The NCSC, in
+    /// collaboration with the FBI and the NSA, has released a joint
+    /// advisory": the NCSC, the FBI and the NSA). Empty if none.
+    fn paper_issued_before(&mut self, i: usize, noun: &str) -> Vec<Speaker> {
+        const BACK: usize = 8;
+        for j in (i.saturating_sub(BACK)..i).rev() {
+            let (s, e) = (self.sentences[j].start, self.sentences[j].end);
+            let Some(t) = self.text.get(s..e) else {
+                continue;
+            };
+            let Some(p) = find_lit(t, noun) else { continue };
+            let at = s + p + noun.len();
+            let Some(verb) = issued_paper(self.text, s, at) else {
+                continue;
+            };
+            // ", in collaboration with the FBI and the NSA,": partners
+            // between the first issuer and the verb issue it too.
+            let head = self.text.get(s..verb).unwrap_or("");
+            let partners = [
+                ", in collaboration with ",
+                ", together with ",
+                ", along with ",
+                ", with ",
+            ]
+            .iter()
+            .find_map(|w| find_lit(head, w).map(|q| (q, q + w.len())));
+            let mut out = match partners {
+                Some((q, _)) => self.paper_issuers(s, s + q, j),
+                None => self.paper_issuers(s, verb, j),
+            };
+            if let Some((_, r)) = partners {
+                // (The aside ends at its closing comma: "..., has released".)
+                let end = s + head
+                    .rfind(',')
+                    .filter(|&c| c >= r)
+                    .unwrap_or(head.trim_end().len());
+                for (a, b) in split_subjects(self.text, s + r, end) {
+                    if let Some(sp) = self
+                        .parse_np(a, b, j)
+                        .filter(|sp| sp.official && sp.country.is_some())
+                    {
+                        out.push(sp);
+                    }
+                }
+            }
+            return out;
+        }
+        Vec::new()
+    }
+
     fn paper_released_by(&mut self, s: usize, v: usize, i: usize) -> Vec<Speaker> {
         let Some(head) = self.text.get(s..v) else {
             return Vec::new();
@@ -1889,9 +2041,20 @@ impl Ctx<'_> {
         let Some(np) = self.text.get(v..e).and_then(|r| r.strip_prefix(" by ")) else {
             return Vec::new();
         };
+        let a = v + 4;
+        // ("charged by the US Department of Justice for ...": an "of"
+        // inside a body's name is no part of the charge.)
+        let names: Vec<(usize, usize)> = self
+            .hits_of(a, (a + 80).min(e), |p| {
+                matches!(p, Pat::Body(_) | Pat::State(_) | Pat::Bloc(_))
+            })
+            .iter()
+            .map(|h| (h.start, h.end))
+            .collect();
         let Some(end) = [" of ", " for ", " over "]
             .iter()
-            .filter_map(|w| find_lit(np, w))
+            .flat_map(|w| np.match_indices(w).map(|(p, _)| p))
+            .filter(|&p| !names.iter().any(|&(hs, he)| hs < a + p && a + p < he))
             .min()
             .filter(|&p| p <= 80)
         else {
@@ -1903,7 +2066,6 @@ impl Ctx<'_> {
         {
             return Vec::new();
         }
-        let a = v + 4;
         // Accused of an operation, not of "hypocrisy".
         if self.hits_of(a + end, e, |p| p == Pat::Op).is_empty() {
             return Vec::new();

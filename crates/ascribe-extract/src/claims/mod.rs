@@ -321,6 +321,16 @@ impl<'a> Ctx<'a> {
         // "the suspects worked for the GRU": the noun, not a verb of belief
         // nor a confidence word.
         hits.retain(|h| !(matches!(h.pat, Pat::Cognition | Pat::Conf(_)) && suspect_noun(text, h)));
+        // "are not only targeting ... but also exploiting": no negation.
+        hits.retain(|h| {
+            !(h.pat == Pat::Neg
+                && text.get(h.end..).is_some_and(|r| {
+                    let r = r.trim_start_matches(' ');
+                    ["only ", "just ", "merely ", "simply "]
+                        .iter()
+                        .any(|w| r.get(..w.len()).is_some_and(|x| x.eq_ignore_ascii_case(w)))
+                }))
+        });
         // "APT41" is APT41's own name and, in another source, an alias of
         // Winnti: the group whose name is written wins over the other.
         let own_name = |h: &Hit| match h.pat {
@@ -777,12 +787,25 @@ impl Ctx<'_> {
             return false;
         }
         let (s, e) = (self.sentences[i].start, self.sentences[i].end);
-        self.hits_in(s, e).iter().any(|h| {
-            matches!(h.pat, Pat::Accuse | Pat::Attribute | Pat::DenyVerb)
-                && self
-                    .text
-                    .get(h.start..h.end)
-                    .is_some_and(|w| w.ends_with('s') && !w.ends_with("ss"))
+        let hits = self.hits_in(s, e);
+        let present = |h: &Hit| {
+            self.text
+                .get(h.start..h.end)
+                .is_some_and(|w| w.ends_with('s') && !w.ends_with("ss"))
+        };
+        // ("US confirms Iran is behind cyberattacks": a verb of saying
+        // with a party tied to an operation after it.)
+        let tied = hits
+            .iter()
+            .any(|h| matches!(h.pat, Pat::Resp | Pat::From | Pat::Link))
+            || hits.iter().any(|h| h.pat == Pat::Op)
+                && hits
+                    .iter()
+                    .any(|h| matches!(h.pat, Pat::State(_) | Pat::Group(_)));
+        hits.iter().any(|h| {
+            (matches!(h.pat, Pat::Accuse | Pat::Attribute | Pat::DenyVerb)
+                || tied && matches!(h.pat, Pat::Assert | Pat::Cognition))
+                && present(h)
         })
     }
 

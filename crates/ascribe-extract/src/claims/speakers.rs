@@ -55,6 +55,13 @@ pub(super) fn split_subjects(text: &str, s: usize, e: usize) -> Vec<(usize, usiz
     // named after "together with", "alongside", "along with" or "joined by"
     // speak too.
     for part in &mut out {
+        // "the FBI, the NSA, and the INCD": the serial comma's "and".
+        if text
+            .get(part.0..part.1)
+            .is_some_and(|x| x.starts_with("and "))
+        {
+            part.0 += 4;
+        }
         let x = text.get(part.0..part.1).unwrap_or("");
         let lead = x.len() - x.trim_start().len();
         for w in super::targets::PARTNERS {

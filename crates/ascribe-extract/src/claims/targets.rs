@@ -634,10 +634,17 @@ impl Ctx<'_> {
         let mut cs = cs;
         // "the United States, joined by our allies, is attributing": a
         // partners' phrase continues the list as "and" does.
+        // ("The UK, the US, and Canada said": the clause may start after
+        // the serial comma's "and".)
         let clause_has_and = self.text.get(cs..verb).is_some_and(|c| {
             let c = c.trim_start();
-            c.contains(" and ") || PARTNERS.iter().any(|w| c.starts_with(w))
-        });
+            c.contains(" and ")
+                || c.starts_with("and ")
+                || PARTNERS.iter().any(|w| c.starts_with(w))
+        }) || self
+            .text
+            .get(s..cs)
+            .is_some_and(|t| t.trim_end().ends_with(", and"));
         while clause_has_and && cs > s + 1 {
             // A colon ends a label or an introduction ("Reuters: The UK and
             // the US accused ..."), never an item of a list.
@@ -656,6 +663,11 @@ impl Ctx<'_> {
                 .rfind([',', ';', ':', '"', '“', '”'])
                 .map_or(0, |p| past_char(before, p));
             let seg = before.get(seg_start..).unwrap_or("").trim();
+            // The serial comma's "and" is no item.
+            if seg == "and" {
+                cs = s + seg_start;
+                continue;
+            }
             // "written by the NSA with input from the NCSC, ASD and CSE":
             // partners who gave input co-author nothing (not annotated).
             let lseg = seg.to_ascii_lowercase();
