@@ -145,6 +145,11 @@ const ASSERT: &[&str] = &[
     "tweeted",
     "warned",
     "warns",
+    // "The United States and Microsoft are warning that ...".
+    "is warning",
+    "are warning",
+    "was warning",
+    "were warning",
     "explained",
     "explains",
     "stressed",

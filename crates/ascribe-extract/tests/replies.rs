@@ -1072,6 +1072,9 @@ fn advisories_and_their_issuers() {
         ("serial_comma_said", "Britain, the United States, and Canada said Russia was behind the attack.", vec![(Acc, "United Kingdom", "Russia", "UK"), (Acc, us, "Russia", "US"), (Acc, "Canada", "Russia", "Canad")]),
         ("clause_after_and", "The NCSC said Russia was behind the attack, and the Kremlin denied it.", vec![(Acc, "United Kingdom", "Russia", "NCSC"), (Deny, "Russia", "Russia", "Kremlin")]),
         ("charged_by_department_of_justice", "The news came on Wednesday. Three North Korean military hackers have been charged by the US Department of Justice (DoJ) for cyber-crimes.", vec![(Acc, us, "North Korea", "Department of Justice")]),
+        ("several_of_its_allies", "The United States and several of its allies said Chinese hackers penetrated critical infrastructure.", vec![(Acc, us, "China", "US")]),
+        ("described_item_and_are_warning", "United States, several of its allies and hardware manufacturer Microsoft are warning that the Chinese state-linked cyber actor Volt Typhoon has succeeded in penetrating the US's critical infrastructure.", vec![(Acc, us, "Volt Typhoon", "US"), (Acc, "*", "Volt Typhoon", "Microsoft")]),
+        ("is_warning", "Microsoft is warning that Chinese hackers penetrated critical infrastructure.", vec![(Acc, "*", "China", "Microsoft")]),
         ("headline_confirms", "US government confirms Iran is behind cyberattacks on water companies\n\nThe water plants were hit last week.", vec![(Acc, us, "Iran", "US")]),
         ("headline_says", "Microsoft says Russian hackers breached its email systems\n\nThe breach was found in January.", vec![(Acc, "*", "Russia", "Microsoft")]),
     ];

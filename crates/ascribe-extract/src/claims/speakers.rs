@@ -96,7 +96,12 @@ pub(super) fn split_subjects(text: &str, s: usize, e: usize) -> Vec<(usize, usiz
                                 .trim_start_matches("the ")
                                 .starts_with(|c: char| c.is_uppercase())
                     });
-                !x.starts_with(|c: char| c.is_uppercase()) && !of_name
+                // "hardware manufacturer Microsoft": a noun before a name.
+                let described = x.split_whitespace().count() <= 4
+                    && x.rsplit(' ')
+                        .next()
+                        .is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()));
+                !x.starts_with(|c: char| c.is_uppercase()) && !of_name && !described
             })
         })
     {
@@ -108,6 +113,13 @@ pub(super) fn split_subjects(text: &str, s: usize, e: usize) -> Vec<(usize, usiz
 /// "their allies", "its partners", "other allies": the unnamed parties a
 /// joint statement adds to the states it names.
 pub(super) fn is_allies(np: &str) -> bool {
+    // "several of its allies", "some of their partners".
+    let np = np.trim();
+    let np = ["several of ", "some of ", "many of ", "most of ", "all of "]
+        .iter()
+        .find_map(|q| np.strip_prefix(q))
+        .filter(|r| ["its ", "their ", "our "].iter().any(|p| r.starts_with(p)))
+        .unwrap_or(np);
     let mut words = np.split_whitespace();
     let (Some(first), last) = (words.next(), words.next_back()) else {
         return false;
@@ -1335,6 +1347,13 @@ impl Ctx<'_> {
                         .is_empty()
             })
             .map_or(e, |(p, _)| s + p);
+        // "The United States and several of its allies": the unnamed allies
+        // are no part of the speaker.
+        let e = self
+            .text
+            .get(s..e)
+            .and_then(|t| t.rfind(" and ").filter(|&p| is_allies(&t[p + 5..])))
+            .map_or(e, |p| s + p);
         // Trailing auxiliaries and adverbs belong to the verb: "agencies have".
         let mut e = e;
         loop {
