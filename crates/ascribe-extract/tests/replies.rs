@@ -1075,6 +1075,10 @@ fn advisories_and_their_issuers() {
         ("several_of_its_allies", "The United States and several of its allies said Chinese hackers penetrated critical infrastructure.", vec![(Acc, us, "China", "US")]),
         ("described_item_and_are_warning", "United States, several of its allies and hardware manufacturer Microsoft are warning that the Chinese state-linked cyber actor Volt Typhoon has succeeded in penetrating the US's critical infrastructure.", vec![(Acc, us, "Volt Typhoon", "US"), (Acc, "*", "Volt Typhoon", "Microsoft")]),
         ("is_warning", "Microsoft is warning that Chinese hackers penetrated critical infrastructure.", vec![(Acc, "*", "China", "Microsoft")]),
+        ("it_has_been_announced_by", "Russia has been behind a series of cyber attacks since the start of the invasion, it has been announced today by the UK and international allies.", vec![(Acc, "United Kingdom", "Russia", "UK")]),
+        ("body_colon_headline", "ESET Research: Russian APT groups continue their attacks against Ukraine with wipers\n\nThe report was released on Tuesday.", vec![(Acc, "*", "Russia", "ESET")]),
+        ("body_colon_line", "The report was released on Tuesday.\n\nMicrosoft: Russian hackers breached its email systems.", vec![(Acc, "*", "Russia", "Microsoft")]),
+        ("person_colon_is_no_body", "The report was released on Tuesday.\n\nAnalysis: Russian hackers breached the email systems.", vec![]),
         ("headline_confirms", "US government confirms Iran is behind cyberattacks on water companies\n\nThe water plants were hit last week.", vec![(Acc, us, "Iran", "US")]),
         ("headline_says", "Microsoft says Russian hackers breached its email systems\n\nThe breach was found in January.", vec![(Acc, "*", "Russia", "Microsoft")]),
     ];

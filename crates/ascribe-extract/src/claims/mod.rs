@@ -787,6 +787,10 @@ impl Ctx<'_> {
             return false;
         }
         let (s, e) = (self.sentences[i].start, self.sentences[i].end);
+        // "ESET Research: Russian APT groups continue ...".
+        if self.body_colon(s, e).is_some() {
+            return true;
+        }
         let hits = self.hits_in(s, e);
         let present = |h: &Hit| {
             self.text
