@@ -609,6 +609,22 @@ const FROM: &[&str] = &[
     "points to",
     "pointed to",
     "pointing to",
+    // Inverted with the role first: "the responsible actors are almost
+    // certainly PRC state-sponsored actors", "those responsible were".
+    "responsible actors are",
+    "responsible actors were",
+    "actors responsible are",
+    "actors responsible were",
+    "those responsible are",
+    "those responsible were",
+    "the perpetrators are",
+    "the perpetrators were",
+    "the perpetrator is",
+    "the perpetrator was",
+    "the culprits are",
+    "the culprits were",
+    "the culprit is",
+    "the culprit was",
     // Inverted: "behind the attacks is a group called APT28".
     "behind the attack is",
     "behind the attack was",

@@ -1045,6 +1045,12 @@ fn vendor_and_advisory_wording() {
         ("two_groups", "The FBI said APT28 and APT29 were behind the attacks.", vec![(Acc, "United States", "APT28", "FBI"), (Acc, "United States", "APT29", "FBI")]),
         ("carried_out_by_the_group_which_is_linked", "Kaspersky experts believe the attack was carried out by the Lazarus group, which is believed to be linked to North Korea.", vec![(Acc, "*", "Lazarus", "Kaspersky")]),
         ("allies_expose", "Today, the UK and allies expose Russian intelligence for targeting election systems.", vec![(Acc, "United Kingdom", "Russia", "UK")]),
+        ("fronted_sponsored_by", "Sponsored by Russian military intelligence, APT44 is a dynamic and operationally mature threat actor.", vec![(Attr, "", "Sandworm", "")]),
+        ("fronted_backed_by", "Backed by the Chinese government, APT41 has stolen intellectual property from firms.", vec![(Attr, "", "APT41", "")]),
+        ("responsible_actors_are", "The Canadian Centre for Cyber Security said the responsible actors are almost certainly PRC state-sponsored actors, specifically Salt Typhoon.", vec![(Acc, "Canada", "Salt Typhoon", "Canadian Centre")]),
+        ("perpetrators_were", "The NCSC said the perpetrators were Chinese cyber actors.", vec![(Acc, "United Kingdom", "China", "NCSC")]),
+        ("those_responsible_were", "The NCSC said those responsible were Chinese state-sponsored hackers.", vec![(Acc, "United Kingdom", "China", "NCSC")]),
+        ("those_responsible_punished", "The ministry said those responsible would be punished.", vec![]),
         ("actor_supporting", "Mandiant tracks the activity as UNC4841 and assesses with high confidence that it is an espionage actor supporting the People's Republic of China.", vec![(Acc, "*", "China", "Mandiant"), (Acc, "*", "UNC4841", "Mandiant")]),
     ];
     check(&rows);

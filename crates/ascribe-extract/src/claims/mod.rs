@@ -427,6 +427,22 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Whether a link phrase names the role before the party: "the
+/// responsible actors are", "those responsible were", "the culprit is".
+fn inverted_role(t: &str) -> bool {
+    let mut buf = [0u8; 64];
+    let l = lowered(t, &mut buf);
+    [
+        "responsible actors",
+        "actors responsible",
+        "those responsible",
+        "the perpetrator",
+        "the culprit",
+    ]
+    .iter()
+    .any(|r| l.starts_with(r))
+}
+
 /// Whether an operation word is part of a proper name: "Israel's National
 /// Cyber Directorate", "Cyber Command", "the Cyber Security Agency" name a
 /// body, not an operation. The word is capitalised and so is a word next to
@@ -763,6 +779,7 @@ impl Ctx<'_> {
                     && self.text.get(h.start..h.end).is_some_and(|t| {
                         t.get(..6).is_some_and(|b| b.eq_ignore_ascii_case("behind"))
                             || t.ends_with("interests of")
+                            || inverted_role(t)
                     })
             }
             _ => false,

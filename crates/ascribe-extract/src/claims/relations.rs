@@ -143,10 +143,10 @@ impl Ctx<'_> {
         let inverted = |h: &Hit| {
             h.pat == Pat::From
                 && h.end - h.start > 6
-                && self
-                    .text
-                    .get(h.start..h.start + 6)
-                    .is_some_and(|t| t.eq_ignore_ascii_case("behind"))
+                && self.text.get(h.start..h.end).is_some_and(|t| {
+                    t.get(..6).is_some_and(|b| b.eq_ignore_ascii_case("behind"))
+                        || super::inverted_role(t)
+                })
         };
         // "said the GRU was almost certainly responsible.": responsibility
         // that ends its clause stands for the operation the text is about.
@@ -292,15 +292,28 @@ impl Ctx<'_> {
             // "the group, known as APT40, works for the MSS and had compromised
             // the networks": an operation after the link is the group's.
             let op_after = hits.iter().any(|h| h.pat == Pat::Op && h.start >= l.end);
-            if g.end <= l.start
-                && l.start - g.end < 60
+            // "Sponsored by Russian military intelligence, APT44 is ...":
+            // the link opens the sentence, and its party comes before the
+            // comma that ends the phrase.
+            let fronted = self
+                .text
+                .get(s..l.start)
+                .is_some_and(|t| t.trim().is_empty())
+                && g.start > l.end
+                && self
+                    .text
+                    .get(l.end..g.start)
+                    .is_some_and(|t| t.contains(','));
+            if (g.end <= l.start && l.start - g.end < 60 || fronted)
                 && !resp_after(l.end)
-                && !op_after
+                && !(op_after && !fronted)
                 && !agent_of_op(g)
             {
-                let state_after = hits
-                    .iter()
-                    .find(|h| h.start >= l.end && matches!(h.pat, Pat::State(_) | Pat::Body(_)));
+                let state_after = hits.iter().find(|h| {
+                    h.start >= l.end
+                        && (!fronted || h.end <= g.start)
+                        && matches!(h.pat, Pat::State(_) | Pat::Body(_))
+                });
                 if let (Some(mut t), Some(sa)) = (self.target_at(g, sent), state_after) {
                     if let Some(st) = self.target_at(sa, sent).and_then(|x| x.state) {
                         t.state = Some(st);
