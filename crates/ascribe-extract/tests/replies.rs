@@ -1051,6 +1051,9 @@ fn vendor_and_advisory_wording() {
         ("perpetrators_were", "The NCSC said the perpetrators were Chinese cyber actors.", vec![(Acc, "United Kingdom", "China", "NCSC")]),
         ("those_responsible_were", "The NCSC said those responsible were Chinese state-sponsored hackers.", vec![(Acc, "United Kingdom", "China", "NCSC")]),
         ("those_responsible_punished", "The ministry said those responsible would be punished.", vec![]),
+        ("report_released_thursday_by", "Naikon, a group of hackers, deployed a software called Aria-body to target government agencies in Indonesia, according to a report released Thursday by Check Point Research, an Israeli security company.", vec![(Acc, "*", "Naikon", "Check Point")]),
+        ("did_not_say_if_backed", "Check Point Research did not say if Naikon was backed by the Chinese government.", vec![]),
+        ("said_backed", "Check Point Research said Naikon was backed by the Chinese government.", vec![(Attr, "*", "Naikon", "Check Point")]),
         ("actor_supporting", "Mandiant tracks the activity as UNC4841 and assesses with high confidence that it is an espionage actor supporting the People's Republic of China.", vec![(Acc, "*", "China", "Mandiant"), (Acc, "*", "UNC4841", "Mandiant")]),
     ];
     check(&rows);

@@ -446,7 +446,8 @@ impl KnowledgeBase {
 }
 
 /// Aliases that are also ordinary English words or names and would match
-/// too much running text.
+/// too much running text. (Coined names that are no word, such as
+/// "Naikon", "Ke3chang" or "DarkHotel", are matched with their capitals.)
 fn is_common_word(s: &str) -> bool {
     const COMMON: &[&str] = &[
         "group",
@@ -461,25 +462,19 @@ fn is_common_word(s: &str) -> bool {
         "axiom",
         "cleaver",
         "poseidon",
-        "sowbug",
         "honeybee",
-        "ke3chang",
         "lead",
-        "naikon",
         "rancor",
         "thrip",
         "sandcat",
         "wizard",
-        "darkhotel",
         "tropic",
-        "molerats",
         "gallium",
         "platinum",
         "dragonfly",
         "turbine",
         "cobalt",
         "magic",
-        "blackgear",
         "mustang",
         "strider",
         "sima",

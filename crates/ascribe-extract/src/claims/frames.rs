@@ -261,16 +261,34 @@ fn findings_of(t: &str) -> usize {
         [a, n, ..] if article(a) => (1, n),
         _ => return 0,
     };
-    let Some(prep) = words.get(noun_at + 1) else {
-        return 0;
-    };
-    if !NOUNS.contains(n) || !matches!(*prep, "of" | "by" | "from") {
+    if !NOUNS.contains(n) {
         return 0;
     }
-    lead + words[..=noun_at + 1]
+    let head = lead + words[..=noun_at].iter().map(|w| w.len() + 1).sum::<usize>();
+    let rest = t.get(head..).unwrap_or("");
+    // "a report released Thursday by", "the report published on Monday by".
+    let rest_lead = ["released ", "published ", "issued ", "compiled "]
         .iter()
-        .map(|w| w.len() + 1)
-        .sum::<usize>()
+        .find_map(|p| rest.strip_prefix(p))
+        .map(|r| {
+            let r = r.strip_prefix("on ").unwrap_or(r);
+            let day = r.split(' ').next().unwrap_or("");
+            let day_like = crate::date::WEEKDAYS.contains(&day.to_ascii_lowercase().as_str())
+                || matches!(day, "today" | "yesterday");
+            if day_like {
+                r.get(day.len() + 1..).unwrap_or("")
+            } else {
+                r
+            }
+        })
+        .unwrap_or(rest);
+    match ["of ", "by ", "from "]
+        .iter()
+        .find(|p| rest_lead.starts_with(**p))
+    {
+        Some(p) => t.len() - rest_lead.len() + p.len(),
+        None => 0,
+    }
 }
 
 /// The paper a subject names with the definite article or "this" ("The

@@ -338,8 +338,14 @@ impl Ctx<'_> {
                         ))
                         .map(|o| format!("affiliation: {o}")),
                         conf,
-                        negated: false,
-                        conditional: false,
+                        // "did not say if Naikon was backed by the Chinese
+                        // government": asked, not stated.
+                        negated: hits
+                            .iter()
+                            .any(|h| h.pat == Pat::Neg && h.end <= g.start.min(l.start)),
+                        conditional: hits
+                            .iter()
+                            .any(|h| h.pat == Pat::Cond && h.end <= g.start.min(l.start)),
                         hedged: false,
                         affiliation: true,
                     });
