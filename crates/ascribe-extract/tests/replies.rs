@@ -1054,6 +1054,9 @@ fn vendor_and_advisory_wording() {
         ("report_released_thursday_by", "Naikon, a group of hackers, deployed a software called Aria-body to target government agencies in Indonesia, according to a report released Thursday by Check Point Research, an Israeli security company.", vec![(Acc, "*", "Naikon", "Check Point")]),
         ("did_not_say_if_backed", "Check Point Research did not say if Naikon was backed by the Chinese government.", vec![]),
         ("said_backed", "Check Point Research said Naikon was backed by the Chinese government.", vec![(Attr, "*", "Naikon", "Check Point")]),
+        ("attributed_by_governments_as", "'Midnight Blizzard' is a Russia-based threat actor attributed by the US and UK governments as the Foreign Intelligence Service of the Russian Federation, also known as the SVR.", vec![]),
+        ("deny_further_access", "Microsoft said Russian hackers breached its systems.\n\nThe security team moved to mitigate the attack and deny the threat actor further access.", vec![(Acc, "*", "Russia", "Microsoft")]),
+        ("denied_the_accusation", "Microsoft said Russian hackers breached its systems.\n\nThe Kremlin denied the accusation.", vec![(Acc, "*", "Russia", "Microsoft"), (Deny, "Russia", "Russia", "Kremlin")]),
         ("actor_supporting", "Mandiant tracks the activity as UNC4841 and assesses with high confidence that it is an espionage actor supporting the People's Republic of China.", vec![(Acc, "*", "China", "Mandiant"), (Acc, "*", "UNC4841", "Mandiant")]),
     ];
     check(&rows);

@@ -419,6 +419,33 @@ impl Ctx<'_> {
                 verb: h.start,
                 reporter: None,
             };
+            // "a threat actor attributed by the US and UK governments as the
+            // SVR": a participle with its agent is passive; the agents
+            // accuse the phrase before it (see `passive_accusers`), the
+            // parties after "by" are accused of nothing.
+            if self
+                .text
+                .get(h.start..h.end)
+                .is_some_and(|w| w.ends_with("ed"))
+                && self
+                    .text
+                    .get(h.end..e)
+                    .is_some_and(|r| r.starts_with(" by "))
+                && !hits
+                    .iter()
+                    .any(|p| p.pat == Pat::Passive && p.start <= h.start && p.end >= h.end)
+            {
+                for sp in self.passive_accusers(h.end, e, i) {
+                    out.push(Frame {
+                        speaker: Some(sp),
+                        content: (s, h.start),
+                        kind: FrameKind::Accuse(s),
+                        verb: h.start,
+                        reporter: None,
+                    });
+                }
+                continue;
+            }
             // "stopped short of blaming Russia", "has not attributed the
             // attack to any state": no accusation is made.
             if withheld(self.text.get(s..h.start).unwrap_or("")) {
@@ -2157,7 +2184,7 @@ impl Ctx<'_> {
             .iter()
             .map(|h| (h.start, h.end))
             .collect();
-        let Some(end) = [" of ", " for ", " over "]
+        let Some(end) = [" of ", " for ", " over ", " as ", " to "]
             .iter()
             .flat_map(|w| np.match_indices(w).map(|(p, _)| p))
             .filter(|&p| !names.iter().any(|&(hs, he)| hs < a + p && a + p < he))

@@ -331,6 +331,22 @@ impl<'a> Ctx<'a> {
                         .any(|w| r.get(..w.len()).is_some_and(|x| x.eq_ignore_ascii_case(w)))
                 }))
         });
+        // "deny the threat actor further access", "denied them entry":
+        // refusing a thing is no denial of a deed.
+        hits.retain(|h| {
+            !(matches!(h.pat, Pat::Deny | Pat::DenyVerb)
+                && text.get(h.start..h.end).is_some_and(|w| {
+                    w.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("deny"))
+                        || w.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("denied"))
+                })
+                && text.get(h.end..).is_some_and(|r| {
+                    r.split(' ')
+                        .skip(1)
+                        .take(5)
+                        .map(|w| w.trim_end_matches([',', '.', ';']))
+                        .any(|w| matches!(w, "access" | "entry" | "visas" | "visa" | "service"))
+                }))
+        });
         // "APT41" is APT41's own name and, in another source, an alias of
         // Winnti: the group whose name is written wins over the other.
         let own_name = |h: &Hit| match h.pat {

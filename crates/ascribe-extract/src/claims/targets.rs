@@ -433,6 +433,32 @@ impl Ctx<'_> {
             "accusations",
             "allies",
         ];
+        // "a threat actor attributed by the US and UK governments as the
+        // SVR", "accused by Israel and Albania": the agents of a passive
+        // accusation accuse; they are not accused.
+        if let Some(k) = before.rfind(" by ") {
+            let list = &before[k + 4..];
+            let verb = before[..k].rsplit(' ').next().unwrap_or("");
+            const PASSIVES: &[&str] = &[
+                "attributed",
+                "accused",
+                "blamed",
+                "named",
+                "identified",
+                "linked",
+                "tied",
+                "traced",
+                "exposed",
+                "condemned",
+                "denounced",
+            ];
+            let only_parties = list.split([' ', ',']).filter(|w| !w.is_empty()).all(|w| {
+                matches!(w, "the" | "and" | "The") || w.starts_with(|c: char| c.is_uppercase())
+            });
+            if only_parties && PASSIVES.iter().any(|p| verb.eq_ignore_ascii_case(p)) {
+                return true;
+            }
+        }
         // "rejected accusations by the United States that ...": the party
         // after "accusations by" makes the claim; it is not accused.
         let (b0, b1) = if p0 == "the" { (p1, p2) } else { (p0, p1) };
