@@ -435,11 +435,21 @@ impl Ctx<'_> {
                     .iter()
                     .any(|p| p.pat == Pat::Passive && p.start <= h.start && p.end >= h.end)
             {
-                for sp in self.passive_accusers(h.end, e, i) {
+                // "was attributed by the NCSC to a group working for ...":
+                // the party accused follows "to".
+                let to = (h.pat == Pat::Attribute)
+                    .then(|| self.text.get(h.end..e).and_then(|r| find_lit(r, " to ")))
+                    .flatten()
+                    .map(|p| h.end + p + 4);
+                let content = match to {
+                    Some(t) => (t, e),
+                    None => (s, h.start),
+                };
+                for sp in self.passive_accusers(h.end, e, i, to.is_some()) {
                     out.push(Frame {
                         speaker: Some(sp),
-                        content: (s, h.start),
-                        kind: FrameKind::Accuse(s),
+                        content,
+                        kind: FrameKind::Accuse(content.0),
                         verb: h.start,
                         reporter: None,
                     });
@@ -501,7 +511,7 @@ impl Ctx<'_> {
                     // "Iran has been accused by Israel and Albania of ...":
                     // each agent accuses the subject (searched from the
                     // sentence's start, where it stands).
-                    for sp in self.passive_accusers(h.end, e, i) {
+                    for sp in self.passive_accusers(h.end, e, i, false) {
                         out.push(Frame {
                             speaker: Some(sp),
                             content: (s, h.start),
@@ -2170,7 +2180,7 @@ impl Ctx<'_> {
 
     /// "accused by Israel and Albania of ...", "blamed by the UK for ...":
     /// the official parties between "by" and "of"/"for"/"over".
-    fn passive_accusers(&mut self, v: usize, e: usize, i: usize) -> Vec<Speaker> {
+    fn passive_accusers(&mut self, v: usize, e: usize, i: usize, op_before: bool) -> Vec<Speaker> {
         let Some(np) = self.text.get(v..e).and_then(|r| r.strip_prefix(" by ")) else {
             return Vec::new();
         };
@@ -2199,8 +2209,14 @@ impl Ctx<'_> {
         {
             return Vec::new();
         }
-        // Accused of an operation, not of "hypocrisy".
-        if self.hits_of(a + end, e, |p| p == Pat::Op).is_empty() {
+        // Accused of an operation, not of "hypocrisy" ("The attack was
+        // attributed by X to ...": the operation may come first).
+        let from = if op_before {
+            self.sentences[i].start
+        } else {
+            a + end
+        };
+        if self.hits_of(from, e, |p| p == Pat::Op).is_empty() {
             return Vec::new();
         }
         let mut out = Vec::new();
