@@ -306,7 +306,7 @@ impl Ctx<'_> {
                     .is_some_and(|t| t.contains(','));
             if (g.end <= l.start && l.start - g.end < 60 || fronted)
                 && !resp_after(l.end)
-                && !(op_after && !fronted)
+                && (!op_after || fronted)
                 && !agent_of_op(g)
             {
                 let state_after = hits.iter().find(|h| {
