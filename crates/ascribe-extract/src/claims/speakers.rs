@@ -513,6 +513,12 @@ fn named_organisation(np: &str) -> Option<(&str, &'static str)> {
         .strip_prefix("The ")
         .or_else(|| np.strip_prefix("the "))
         .unwrap_or(np);
+    // (Asked of most noun phrases: a quick test on the last word, or an
+    // "of" before the words are gathered.)
+    let last = name.rsplit(' ').next().unwrap_or("");
+    if !ORG_TAILS.contains(&last) && !name.as_bytes().windows(4).any(|w| w == b" of ") {
+        return None;
+    }
     let words: Vec<&str> = name.split(' ').collect();
     if words.len() < 2 || words.len() > 12 {
         return None;

@@ -436,7 +436,8 @@ impl Ctx<'_> {
         // "a threat actor attributed by the US and UK governments as the
         // SVR", "accused by Israel and Albania": the agents of a passive
         // accusation accuse; they are not accused.
-        if let Some(k) = before.rfind(" by ") {
+        // (A byte search over the few words before the party.)
+        if let Some(k) = before.as_bytes().windows(4).rposition(|w| w == b" by ") {
             let list = &before[k + 4..];
             let verb = before[..k].rsplit(' ').next().unwrap_or("");
             const PASSIVES: &[&str] = &[
