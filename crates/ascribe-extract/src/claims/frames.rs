@@ -1250,25 +1250,6 @@ impl Ctx<'_> {
             if aside {
                 continue;
             }
-            // "The advisory, released by the FBI, the NSA and Australia's
-            // ASD, said ...": the paper speaks for those who released it.
-            let releasers = self.paper_released_by(s, v.start, i);
-            if !releasers.is_empty() {
-                let mut c0 = v.end;
-                if let Some(p) = find_lit(tail, " that ").filter(|&p| p < 40) {
-                    c0 = v.end + p + 6;
-                }
-                for sp in releasers {
-                    out.push(Frame {
-                        speaker: Some(sp),
-                        content: (c0, e),
-                        kind: FrameKind::Say,
-                        verb: v.start,
-                        reporter: None,
-                    });
-                }
-                continue;
-            }
             // "Russia has been behind a series of cyber attacks, it has
             // been announced today by the UK and international allies": the
             // agents of the passive say what comes before it.
@@ -1285,39 +1266,28 @@ impl Ctx<'_> {
                 }
                 continue;
             }
-            // "US intelligence agencies have published a report claiming
-            // that ...": the paper's issuers say it.
-            let issuers = match self.text.get(v.start..v.end) {
-                Some(w) if w.ends_with("ing") => issued_paper(self.text, s, v.start)
-                    .map(|end| self.paper_issuers(s, end, i))
-                    .unwrap_or_default(),
-                _ => Vec::new(),
-            };
-            if !issuers.is_empty() {
-                let mut c0 = v.end;
-                if let Some(p) = find_lit(tail, " that ").filter(|&p| p < 40) {
-                    c0 = v.end + p + 6;
+            // A paper speaks for those who issued it: named in an aside
+            // ("The advisory, released by the FBI, the NSA and Australia's
+            // ASD, said ..."), before its participle ("US intelligence
+            // agencies have published a report claiming that ..."), or a few
+            // sentences before ("The NCSC, the FBI and the NSA have released
+            // a joint advisory. ... The advisory reveals that ...").
+            let mut issuers = self.paper_released_by(s, v.start, i);
+            if issuers.is_empty()
+                && self
+                    .text
+                    .get(v.start..v.end)
+                    .is_some_and(|w| w.ends_with("ing"))
+            {
+                if let Some(end) = issued_paper(self.text, s, v.start) {
+                    issuers = self.paper_issuers(s, end, i);
                 }
-                for sp in issuers {
-                    out.push(Frame {
-                        speaker: Some(sp),
-                        content: (c0, e),
-                        kind: FrameKind::Say,
-                        verb: v.start,
-                        reporter: None,
-                    });
-                }
-                continue;
             }
-            // "The NCSC, the FBI and the NSA have released a joint
-            // advisory. ... The advisory reveals that ...": a paper named
-            // before speaks for each of its issuers.
-            let issuers = self
-                .text
-                .get(cs..v_subject_end)
-                .and_then(definite_paper)
-                .map(|noun| self.paper_issued_before(i, noun))
-                .unwrap_or_default();
+            if issuers.is_empty() {
+                if let Some(noun) = self.text.get(cs..v_subject_end).and_then(definite_paper) {
+                    issuers = self.paper_issued_before(i, noun);
+                }
+            }
             if !issuers.is_empty() {
                 let mut c0 = v.end;
                 if let Some(p) = find_lit(tail, " that ").filter(|&p| p < 40) {
