@@ -270,24 +270,26 @@ fn findings_of(t: &str) -> usize {
     let rest_lead = ["released ", "published ", "issued ", "compiled "]
         .iter()
         .find_map(|p| rest.strip_prefix(p))
-        .map(|r| {
-            let r = r.strip_prefix("on ").unwrap_or(r);
-            let day = r.split(' ').next().unwrap_or("");
-            let day_like = crate::date::WEEKDAYS.contains(&day.to_ascii_lowercase().as_str())
-                || matches!(day, "today" | "yesterday");
-            if day_like {
-                r.get(day.len() + 1..).unwrap_or("")
-            } else {
-                r
-            }
-        })
-        .unwrap_or(rest);
+        .map_or(rest, past_day);
     match ["of ", "by ", "from "]
         .iter()
         .find(|p| rest_lead.starts_with(**p))
     {
         Some(p) => t.len() - rest_lead.len() + p.len(),
         None => 0,
+    }
+}
+
+/// `t` past a leading day ("Thursday by", "on Monday by", "today by"):
+/// the words after it, or `t` when it starts with no day.
+fn past_day(t: &str) -> &str {
+    let r = t.strip_prefix("on ").unwrap_or(t);
+    let day = r.split(' ').next().unwrap_or("");
+    let lower = day.to_ascii_lowercase();
+    if crate::date::WEEKDAYS.contains(&lower.as_str()) || matches!(day, "today" | "yesterday") {
+        r.get(day.len() + 1..).unwrap_or("")
+    } else {
+        t
     }
 }
 
@@ -1577,13 +1579,9 @@ impl Ctx<'_> {
             // it too.
             let mut parts = split_subjects(self.text, s0, subj_end);
             let between = head.get(iv..).unwrap_or("");
-            if let Some(q) = [
-                " together with ",
-                " in collaboration with ",
-                " jointly with ",
-            ]
-            .iter()
-            .find_map(|w| find_lit(between, w).map(|q| q + w.len()))
+            if let Some(q) = super::targets::PARTNERS
+                .iter()
+                .find_map(|w| find_lit(between, &format!(" {w}")).map(|q| q + 1 + w.len()))
             {
                 let list_end =
                     s + p - usize::from(sent_text.get(..p).is_some_and(|t| t.ends_with(',')));
@@ -1846,9 +1844,6 @@ impl Ctx<'_> {
         (!left.is_empty() && at < v).then_some(at)
     }
 
-    /// The parties a paper opening the sentence was released by: "The
-    /// advisory, released by the FBI, the NSA and Australia's ASD, said"
-    /// (each an official party), or none.
     /// Where the colon is in a line that opens with a known body's name
     /// and a colon ("ESET Research: ..."): at most five words, the first
     /// of them a body the knowledge base knows. None otherwise.
@@ -1883,19 +1878,11 @@ impl Ctx<'_> {
             .iter()
             .find(|a| head.ends_with(**a))?;
         let c_end = s + head.len() - aux.len();
-        let mut rest = self.text.get(v.end..e)?;
-        for when in [
-            " today",
-            " yesterday",
-            " on Monday",
-            " on Tuesday",
-            " on Wednesday",
-            " on Thursday",
-            " on Friday",
-        ] {
-            rest = rest.strip_prefix(when).unwrap_or(rest);
-        }
-        let agents = rest.strip_prefix(" by ")?;
+        let rest = self.text.get(v.end..e)?;
+        let rest = rest
+            .strip_prefix(' ')
+            .map_or(rest, |r| past_day(r).trim_start());
+        let agents = rest.strip_prefix("by ")?;
         let a = e - agents.len();
         let b = np_end(self.text, a, e);
         let sps: Vec<Speaker> = split_subjects(self.text, a, b)
@@ -1925,14 +1912,9 @@ impl Ctx<'_> {
             // ", in collaboration with the FBI and the NSA,": partners
             // between the first issuer and the verb issue it too.
             let head = self.text.get(s..verb).unwrap_or("");
-            let partners = [
-                ", in collaboration with ",
-                ", together with ",
-                ", along with ",
-                ", with ",
-            ]
-            .iter()
-            .find_map(|w| find_lit(head, w).map(|q| (q, q + w.len())));
+            let partners = super::targets::PARTNERS
+                .iter()
+                .find_map(|w| find_lit(head, &format!(", {w}")).map(|q| (q, q + 2 + w.len())));
             let mut out = match partners {
                 Some((q, _)) => self.paper_issuers(s, s + q, j),
                 None => self.paper_issuers(s, verb, j),
@@ -1957,6 +1939,9 @@ impl Ctx<'_> {
         Vec::new()
     }
 
+    /// The parties a paper opening the sentence was released by: "The
+    /// advisory, released by the FBI, the NSA and Australia's ASD, said"
+    /// (each an official party), or none.
     fn paper_released_by(&mut self, s: usize, v: usize, i: usize) -> Vec<Speaker> {
         let Some(head) = self.text.get(s..v) else {
             return Vec::new();

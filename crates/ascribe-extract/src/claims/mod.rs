@@ -807,14 +807,8 @@ impl Ctx<'_> {
     /// a line of four words or more, above the story's first sentence,
     /// whose verb accuses or denies in the present tense, as headlines are
     /// written. (Headings below the story are other stories' links.)
+    /// (`run` asks it only of headings before the story's first sentence.)
     fn headline(&self, i: usize) -> bool {
-        if self
-            .sentences
-            .get(..i)
-            .is_some_and(|b| b.iter().any(|x| !x.heading))
-        {
-            return false;
-        }
         let t = self.sent_text(i);
         if t.split_whitespace().count() < 4 {
             return false;
@@ -895,10 +889,12 @@ impl Ctx<'_> {
 
     fn run(&mut self) -> Vec<RawClaim> {
         let n = self.sentences.len();
+        // Where the story starts: only headings above it are headlines.
+        let story = self.sentences.iter().position(|x| !x.heading).unwrap_or(n);
         let mut claims: Vec<RawClaim> = Vec::new();
         for i in 0..n {
             self.learn_people(i);
-            if self.sentences[i].heading && !self.headline(i) {
+            if self.sentences[i].heading && !(i < story && self.headline(i)) {
                 continue;
             }
             let mut found = if self.may_claim(i) {

@@ -437,26 +437,26 @@ impl Ctx<'_> {
         // SVR", "accused by Israel and Albania": the agents of a passive
         // accusation accuse; they are not accused.
         // (A byte search over the few words before the party.)
+        // (The participle is the lexicon's accusing or attributing word,
+        // as the frames read it: see `frames`.)
         if let Some(k) = before.as_bytes().windows(4).rposition(|w| w == b" by ") {
             let list = &before[k + 4..];
-            let verb = before[..k].rsplit(' ').next().unwrap_or("");
-            const PASSIVES: &[&str] = &[
-                "attributed",
-                "accused",
-                "blamed",
-                "named",
-                "identified",
-                "linked",
-                "tied",
-                "traced",
-                "exposed",
-                "condemned",
-                "denounced",
-            ];
             let only_parties = list.split([' ', ',']).filter(|w| !w.is_empty()).all(|w| {
                 matches!(w, "the" | "and" | "The") || w.starts_with(|c: char| c.is_uppercase())
             });
-            if only_parties && PASSIVES.iter().any(|p| verb.eq_ignore_ascii_case(p)) {
+            let by = from + k;
+            if only_parties
+                && self
+                    .hits_of(from, by, |p| matches!(p, Pat::Accuse | Pat::Attribute))
+                    .iter()
+                    .any(|v| {
+                        v.end == by
+                            && self
+                                .text
+                                .get(v.start..v.end)
+                                .is_some_and(|w| w.ends_with("ed"))
+                    })
+            {
                 return true;
             }
         }
@@ -507,7 +507,7 @@ impl Ctx<'_> {
             return p1.is_empty() || !["involvement", "role"].contains(&p1);
         }
         if p0 == "of" {
-            return p1 == "many" && !actors_of;
+            return p1 == "many";
         }
         const REGION: &[&str] = &[
             "central",
@@ -962,6 +962,9 @@ pub(super) const PARTNERS: &[&str] = &[
     "along with ",
     "joined by ",
     "in concert with ",
+    // "The NCSC, in collaboration with the FBI and the NSA, has released".
+    "in collaboration with ",
+    "jointly with ",
     // "The United States and its allies, including the UK and Japan, ..."
     "including ",
 ];
