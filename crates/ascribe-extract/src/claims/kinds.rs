@@ -652,22 +652,13 @@ impl Ctx<'_> {
         // state in it replies, whatever sort of speaker it is; so does one
         // that denied a few sentences before ("Zhao said the allegations
         // were baseless. He said the United States was itself ...").
-        let deniers: Vec<(String, Option<String>)> = out
+        let deniers: Vec<Denier> = out
             .iter()
             .chain(prior.iter().rev().take_while(|c| c.sentence + 3 >= i))
-            .filter(|c| {
-                c.kind == ClaimKind::Denial && c.speaker_country.is_some() && c.has_speaker_key()
-            })
-            .map(|c| (c.speaker_key(), c.speaker_country.clone()))
+            .filter_map(denier)
             .collect();
         for c in &mut out {
-            let replies = c.kind != ClaimKind::Denial
-                && c.target_state.is_some()
-                && c.target_state != c.speaker_country
-                && deniers
-                    .iter()
-                    .any(|(k, country)| c.speaker_key_is(k) && *country == c.speaker_country);
-            if replies && !is_company_org(c.speaker_org.as_deref()) {
+            if deniers.iter().any(|d| replies_to(c, d)) {
                 c.kind = ClaimKind::CounterAccusation;
             }
         }
@@ -1204,6 +1195,36 @@ impl Ctx<'_> {
 /// A company speaks for itself, never as its home state's accused side: its
 /// attribution is no counter-accusation, the denial wording it reports no
 /// denial of its own.
+/// A denial's speaker: where it stands, its key and its country.
+pub(super) struct Denier {
+    pub sentence: usize,
+    key: String,
+    country: Option<String>,
+}
+
+/// The denier of a claim that is a denial by a named speaker of a state.
+pub(super) fn denier(c: &RawClaim) -> Option<Denier> {
+    (c.kind == ClaimKind::Denial && c.speaker_country.is_some() && c.has_speaker_key()).then(|| {
+        Denier {
+            sentence: c.sentence,
+            key: c.speaker_key(),
+            country: c.speaker_country.clone(),
+        }
+    })
+}
+
+/// Whether a claim is a denier's reply: the same speaker, of the same
+/// state, naming another state (a company's words are never its state's
+/// reply).
+pub(super) fn replies_to(c: &RawClaim, d: &Denier) -> bool {
+    c.kind != ClaimKind::Denial
+        && c.target_state.is_some()
+        && c.target_state != c.speaker_country
+        && c.speaker_key_is(&d.key)
+        && d.country == c.speaker_country
+        && !is_company_org(c.speaker_org.as_deref())
+}
+
 pub(super) fn is_company(sp: &Speaker) -> bool {
     is_company_org(sp.org.as_deref())
 }

@@ -137,24 +137,14 @@ impl Ctx<'_> {
         // said. Peskov also denied that Russia was involved": a party that
         // denies in the next sentences is replying when it accuses (a denial
         // before is seen as the sentence is read, see `sentence_claims`).
-        let deniers: Vec<(usize, String, Option<String>)> = claims
-            .iter()
-            .filter(|c| {
-                c.kind == ClaimKind::Denial && c.speaker_country.is_some() && c.has_speaker_key()
-            })
-            .map(|c| (c.sentence, c.speaker_key(), c.speaker_country.clone()))
-            .collect();
+        let deniers: Vec<kinds::Denier> = claims.iter().filter_map(kinds::denier).collect();
         if !deniers.is_empty() {
             for c in &mut claims {
                 let replies = c.kind == ClaimKind::Accusation
-                    && c.target_state.is_some()
-                    && c.target_state != c.speaker_country
-                    && !kinds::is_company_org(c.speaker_org.as_deref())
-                    && deniers.iter().any(|(k, key, country)| {
-                        *k > c.sentence
-                            && *k <= c.sentence + 3
-                            && c.speaker_key_is(key)
-                            && *country == c.speaker_country
+                    && deniers.iter().any(|d| {
+                        d.sentence > c.sentence
+                            && d.sentence <= c.sentence + 3
+                            && kinds::replies_to(c, d)
                     });
                 if replies {
                     c.kind = ClaimKind::CounterAccusation;
